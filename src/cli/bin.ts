@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The only place that touches the process's exit code and streams.
+import { main } from './main.js';
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  // `ridmap decode big.dat | head` closes the pipe early; that is not an error.
+  if (e.code === 'EPIPE') process.exit(0);
+});
+
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+});

@@ -1,0 +1,35 @@
+/**
+ * What a command may touch: two output streams and an exit code. Commands
+ * never call process.exit or write to process.stdout directly, so the whole
+ * CLI runs in-process in tests.
+ */
+import type { Diagnostic } from '../diagnostic.js';
+import { formatDiagnostic } from '../diagnostic.js';
+import { EXIT_OK, type ExitCode } from './exit-codes.js';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export class CliContext {
+  exitCode: ExitCode = EXIT_OK;
+  constructor(readonly io: CliIo) {}
+
+  out(text: string): void {
+    this.io.stdout(text.endsWith('\n') ? text : text + '\n');
+  }
+
+  err(text: string): void {
+    this.io.stderr(text.endsWith('\n') ? text : text + '\n');
+  }
+
+  report(diagnostics: readonly Diagnostic[]): void {
+    for (const d of diagnostics) this.err(formatDiagnostic(d));
+  }
+
+  /** Raises the exit code, never lowers it (1 findings must not hide a 2). */
+  fail(code: ExitCode): void {
+    if (code > this.exitCode) this.exitCode = code;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The CLI: commander program, one file per command under commands/, and the
+ * one place where errors turn into exit codes.
+ */
+import { Command, CommanderError } from 'commander';
+import { InputError } from '../diagnostic.js';
+import { VERSION } from '../version.js';
+import { CliContext, type CliIo } from './context.js';
+import { EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, type ExitCode } from './exit-codes.js';
+import { COMMANDS } from './commands/index.js';
+
+function buildProgram(ctx: CliContext): Command {
+  const program = new Command('ridmap')
+    .description(
+      'Build, decode and check the firmware tables that say which IOMMU translates which PCI device:\n' +
+        'ACPI DMAR, VIOT, IORT and Device Tree iommu-map/msi-map.',
+    )
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) })
+    .exitOverride();
+  program.addHelpText(
+    'after',
+    `
+Exit codes: 0 ok, 1 findings (check errors, differences), 2 usage or unreadable/invalid input, 3 internal error.
+
+Examples:
+  ridmap map tables/q35-vtd-pci-bridge.yaml --format tree
+  ridmap build tables/arm-smmuv3-its.yaml --out out/arm
+  ridmap decode DMAR.dat
+  ridmap decode acpidump.txt --format json > tables.json`,
+  );
+  for (const register of COMMANDS) register(program, ctx);
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
+  return program;
+}
+
+/** Runs the CLI in-process and returns the exit code; never throws. */
+export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const ctx = new CliContext(io);
+  try {
+    await buildProgram(ctx).parseAsync([...argv], { from: 'user' });
+    return ctx.exitCode;
+  } catch (e) {
+    return handleError(e, ctx);
+  }
+}
+
+function handleError(e: unknown, ctx: CliContext): ExitCode {
+  if (e instanceof CommanderError) {
+    // --help and --version arrive here too, with exit code 0.
+    return e.exitCode === 0 ? EXIT_OK : EXIT_INPUT;
+  }
+  if (e instanceof InputError) {
+    ctx.report(e.diagnostics);
+    return EXIT_INPUT;
+  }
+  const err = e as Error;
+  ctx.err(`ridmap: internal error: ${err?.message ?? String(e)}`);
+  ctx.err('This is a bug in ridmap; please report it with the input that caused it.');
+  if (process.env['RIDMAP_DEBUG']) ctx.err(String(err?.stack ?? ''));
+  return EXIT_INTERNAL;
+}

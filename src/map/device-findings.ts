@@ -1,0 +1,102 @@
+/**
+ * Findings that follow from a map's device entries alone, so they apply to
+ * the topology's own map and to tables resolved under a topology alike.
+ *
+ * - group-split-iommu: an alias group whose members are not all translated
+ *   by one IOMMU (or some translated, some not). The members cannot be
+ *   isolated from each other, so Linux must give them one domain; behind
+ *   different units (or none) there is no such domain.
+ * - alias-collision: two devices issue a common RID (their alias sets
+ *   intersect) but are assigned different IOMMUs or output IDs for it: only
+ *   one of them can be right about that RID.
+ */
+import type { Diagnostic } from '../diagnostic.js';
+import { formatBdf } from '../model/rid.js';
+import type { DeviceEntry } from '../model/translation-map.js';
+
+export interface DeviceFindingOptions {
+  /** Devices exempt from group-split-iommu: the PCI functions that are IOMMUs (never translated by design). */
+  iommuFunctions?: ReadonlySet<string>;
+  /** Document path of a device, for the diagnostic. */
+  pathOf?: (id: string) => string | undefined;
+}
+
+const describeIommu = (iommu: string | null) => iommu ?? 'no IOMMU';
+
+function withPath(d: Diagnostic, path: string | undefined): Diagnostic {
+  return path === undefined ? d : { ...d, path };
+}
+
+export function groupSplitIommu(devices: readonly DeviceEntry[], options: DeviceFindingOptions = {}): Diagnostic[] {
+  const byGroup = new Map<string, DeviceEntry[]>();
+  for (const d of devices) {
+    if (options.iommuFunctions?.has(d.id)) continue;
+    byGroup.set(d.group, [...(byGroup.get(d.group) ?? []), d]);
+  }
+  const findings: Diagnostic[] = [];
+  for (const [group, members] of byGroup) {
+    if (new Set(members.map((m) => m.iommu)).size < 2) continue;
+    const list = members.map((m) => `${m.id} → ${describeIommu(m.iommu)}`).join(', ');
+    findings.push(
+      withPath(
+        {
+          severity: 'error',
+          code: 'group-split-iommu',
+          message:
+            `alias group ${group} is split across IOMMUs (${list}); its members cannot be isolated ` +
+            'from each other, so they must all be translated by one IOMMU (or none)',
+        },
+        options.pathOf?.(members[0]!.id),
+      ),
+    );
+  }
+  return findings;
+}
+
+/** Output ID a device's entry gives one of its aliases (undefined when untranslated). */
+function outputFor(d: DeviceEntry, r: number): number | undefined {
+  return d.iommu === null ? undefined : d.outputIds[d.aliases.indexOf(r)];
+}
+
+const describeOutput = (d: DeviceEntry, r: number) => {
+  const out = outputFor(d, r);
+  return out === undefined ? `${d.id} is untranslated` : `${d.id} goes to ${d.iommu} as 0x${out.toString(16)}`;
+};
+
+export function aliasCollisions(devices: readonly DeviceEntry[], options: DeviceFindingOptions = {}): Diagnostic[] {
+  const byRid = new Map<string, DeviceEntry[]>();
+  for (const d of devices) {
+    for (const r of d.aliases) {
+      const key = `${d.segment}:${r}`;
+      byRid.set(key, [...(byRid.get(key) ?? []), d]);
+    }
+  }
+  const reported = new Set<string>();
+  const findings: Diagnostic[] = [];
+  for (const sharing of byRid.values()) {
+    for (let i = 0; i < sharing.length; i++) {
+      for (let j = i + 1; j < sharing.length; j++) {
+        const a = sharing[i]!;
+        const b = sharing[j]!;
+        const pair = `${a.id}\u0000${b.id}`;
+        const disagree = (x: number) => a.iommu !== b.iommu || outputFor(a, x) !== outputFor(b, x);
+        const r = a.aliases.find((x) => b.aliases.includes(x) && disagree(x));
+        if (r === undefined || reported.has(pair)) continue;
+        reported.add(pair);
+        findings.push(
+          withPath(
+            {
+              severity: 'error',
+              code: 'alias-collision',
+              message:
+                `${a.id} and ${b.id} both issue RID ${formatBdf(r)} (segment ${a.segment}) but ` +
+                `${describeOutput(a, r)} while ${describeOutput(b, r)}; an IOMMU sees one requester there`,
+            },
+            options.pathOf?.(b.id),
+          ),
+        );
+      }
+    }
+  }
+  return findings;
+}

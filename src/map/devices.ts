@@ -1,0 +1,36 @@
+/**
+ * Device entries of a map: what a set of translations means for each PCI
+ * function, looked up the way Linux does it: the device's own RID decides its
+ * IOMMU, and every DMA alias is mapped through the same translations, each
+ * adding an output ID to the device (VIOT, IORT and OF all do this).
+ *
+ * Used for the topology's own map and equally for tables resolved with a
+ * topology, so the two are comparable entry by entry.
+ */
+import type { Rid } from '../model/rid.js';
+import { lookupRid, type DeviceEntry, type Translation } from '../model/translation-map.js';
+
+export interface DeviceRids {
+  id: string;
+  segment: number;
+  rid: Rid;
+  aliases: Rid[];
+  group: string;
+}
+
+/**
+ * An alias that no translation covers keeps its RID as output ID: that is
+ * what Linux's iort_node_map_id and of_map_id return when nothing matches.
+ * Such an alias (or one that another IOMMU translates) is a misconfiguration
+ * that the alias-collision and group-split-iommu findings report.
+ */
+export function deviceEntry(device: DeviceRids, translations: readonly Translation[]): DeviceEntry {
+  const { id, segment, rid, aliases, group } = device;
+  const own = lookupRid(translations, segment, rid);
+  const outputIds = own ? aliases.map((a) => lookupRid(translations, segment, a)?.outputId ?? a) : [];
+  return { id, segment, rid, aliases: [...aliases], iommu: own?.iommu ?? null, outputIds, group };
+}
+
+export function deviceEntries(devices: readonly DeviceRids[], translations: readonly Translation[]): DeviceEntry[] {
+  return devices.map((d) => deviceEntry(d, translations));
+}

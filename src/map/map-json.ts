@@ -1,0 +1,82 @@
+/**
+ * The map JSON contract (DESIGN.md, `map --format json`). Key order is part
+ * of the contract (golden files compare text): translations, then devices,
+ * then mmio; optional parts appear only when present.
+ */
+import { formatAddress } from '../model/address.js';
+import { formatBdf } from '../model/rid.js';
+import type { DeviceEntry, MmioTranslation, Translation, TranslationMap } from '../model/translation-map.js';
+
+export interface TranslationJson {
+  segment: number;
+  first: string;
+  last: string;
+  iommu: string;
+  outputBase: number;
+  source: string;
+}
+
+export interface DeviceJson {
+  id: string;
+  segment: number;
+  bdf: string;
+  aliases: string[];
+  iommu: string | null;
+  outputIds: number[];
+  group: string;
+}
+
+export interface MmioJson {
+  id?: string;
+  base: string;
+  iommu: string;
+  outputIds: number[];
+  source: string;
+}
+
+export interface MapJson {
+  translations: TranslationJson[];
+  devices?: DeviceJson[];
+  mmio?: MmioJson[];
+}
+
+function translationJson(t: Translation): TranslationJson {
+  return {
+    segment: t.segment,
+    first: formatBdf(t.first),
+    last: formatBdf(t.last),
+    iommu: t.iommu,
+    outputBase: t.outputBase,
+    source: t.source,
+  };
+}
+
+function deviceJson(d: DeviceEntry): DeviceJson {
+  return {
+    id: d.id,
+    segment: d.segment,
+    bdf: formatBdf(d.rid),
+    aliases: d.aliases.map(formatBdf),
+    iommu: d.iommu,
+    outputIds: [...d.outputIds],
+    group: d.group,
+  };
+}
+
+function mmioJson(m: MmioTranslation): MmioJson {
+  return {
+    ...(m.id === undefined ? {} : { id: m.id }),
+    base: formatAddress(m.base),
+    iommu: m.iommu,
+    outputIds: [...m.outputIds],
+    source: m.source,
+  };
+}
+
+export function mapToJson(map: TranslationMap): MapJson {
+  return {
+    translations: map.translations.map(translationJson),
+    ...(map.devices === undefined ? {} : { devices: map.devices.map(deviceJson) }),
+    ...(map.mmio.length === 0 ? {} : { mmio: map.mmio.map(mmioJson) }),
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The map as a human table: one line per translation, then one per device,
+ * then the MMIO devices. The translation line reads
+ * `0000:00:00.0-0000:01:1f.7 -> smmuv3@0x9050000 +0x0 (IORT)`: RID range,
+ * IOMMU, output ID of the first RID, and who said so.
+ */
+import { formatAddress } from '../model/address.js';
+import { formatSbdf } from '../model/rid.js';
+import type { TranslationMap } from '../model/translation-map.js';
+import { formatAliasList, formatAssignment, hex } from './format-common.js';
+
+/** Left-aligned columns; the last column is not padded. */
+function columns(rows: readonly string[][]): string[] {
+  const widths = rows.reduce<number[]>((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
+}
+
+export function formatMapText(map: TranslationMap): string {
+  const lines: string[] = ['translations:'];
+  if (map.translations.length === 0) lines.push('(none: nothing is translated)');
+  for (const t of map.translations) {
+    lines.push(
+      `${formatSbdf(t.segment, t.first)}-${formatSbdf(t.segment, t.last)} -> ${t.iommu} +${hex(t.outputBase)} (${t.source})`,
+    );
+  }
+  if (map.devices) {
+    lines.push('', 'devices:');
+    lines.push(
+      ...columns(
+        map.devices.map((d) => [
+          d.id,
+          formatSbdf(d.segment, d.rid),
+          `aliases ${formatAliasList(d.aliases)}`,
+          formatAssignment(d.iommu, d.outputIds),
+          `group ${d.group}`,
+        ]),
+      ),
+    );
+  }
+  if (map.mmio.length > 0) {
+    lines.push('', 'mmio:');
+    lines.push(
+      ...columns(
+        map.mmio.map((m) => [m.id ?? '-', formatAddress(m.base), formatAssignment(m.iommu, m.outputIds), `(${m.source})`]),
+      ),
+    );
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,49 @@
+/**
+ * An `lspci -tv`-like tree per host bridge, annotated with what ridmap
+ * resolved: the root bus and the buses in use, [secondary-subordinate] of
+ * each bridge, each function's BDF, type, DMA aliases (when there is more
+ * than its own RID), IOMMU identity with output IDs, and alias group.
+ *
+ *   [0000:00] pcie.0 (pcie host bridge, buses 00-03, limit ff)
+ *   +-1c.0 [01-03] rp1 pcie-root-port 00:1c.0 -> vtd@0xfed91000 [0xe0] g1
+ *   | \-00.0 nic0 pcie-endpoint 01:00.0 -> vtd@0xfed91000 [0x100] g1
+ *   \-1f.0 lpc rciep 00:1f.0 -> vtd@0xfed91000 [0xf8] g2
+ */
+import type { PciFunction, ResolvedTopology } from '../model/resolved.js';
+import { formatBdf, formatDevfn } from '../model/rid.js';
+import { formatAddress } from '../model/address.js';
+import { formatAliasList, formatAssignment, formatBusRange, hex2, identityLookup } from './format-common.js';
+
+type Identity = ReturnType<typeof identityLookup>;
+
+function functionLine(f: PciFunction, identityOf: Identity): string {
+  const parts = [formatDevfn(f.devfn)];
+  if (f.isBridge) parts.push(formatBusRange(f.secondary!, f.subordinate!));
+  parts.push(f.id, f.kind, formatBdf(f.rid));
+  if (f.aliases.length > 1) parts.push(`aliases ${formatAliasList(f.aliases)}`);
+  parts.push(formatAssignment(identityOf(f.iommu), f.outputIds), f.group);
+  return parts.join(' ');
+}
+
+function subtree(functions: readonly PciFunction[], prefix: string, identityOf: Identity): string[] {
+  return functions.flatMap((f, i) => {
+    const last = i === functions.length - 1;
+    return [
+      `${prefix}${last ? '\\-' : '+-'}${functionLine(f, identityOf)}`,
+      ...subtree(f.children, `${prefix}${last ? '  ' : '| '}`, identityOf),
+    ];
+  });
+}
+
+export function formatTree(resolved: ResolvedTopology): string {
+  const identityOf = identityLookup(resolved);
+  const lines = resolved.hostBridges.flatMap((hb) => [
+    `[${hb.segment.toString(16).padStart(4, '0')}:${hex2(hb.rootBus)}] ${hb.id} ` +
+      `(${hb.kind} host bridge, buses ${hex2(hb.rootBus)}-${hex2(hb.subordinate)}, limit ${hex2(hb.busLimit)})`,
+    ...subtree(hb.functions, '', identityOf),
+  ]);
+  for (const d of resolved.platformDevices) {
+    lines.push(`platform ${d.id} @${formatAddress(d.base)} ${formatAssignment(identityOf(d.iommu), d.outputIds)}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,116 @@
+/**
+ * Alias groups: the functions an IOMMU cannot isolate from each other, as
+ * Linux's pci_device_group (drivers/iommu/iommu.c) forms IOMMU groups.
+ *
+ * Linux assigns groups one device at a time, parents first, reusing the
+ * first existing group it meets. The same partition is computed here as the
+ * union of these relations (order-independent):
+ *  1. functions sharing any alias RID (an IOMMU sees them as one requester);
+ *  2. a function and each bridge that contributes one of its DMA aliases
+ *     (Linux's get_pci_alias_or_group reuses that bridge's group), so all of
+ *     a PCIe-to-PCI bridge's secondary side joins the bridge;
+ *  3. the top-most aliasing device (the function itself when no bridge
+ *     aliases it) and its upstream bridge, unless that bridge has an ACS path
+ *     to the root (pci_acs_path_enabled with SV|RR|CR|UF): traffic below a
+ *     non-isolating port can reach its peers without the IOMMU seeing it;
+ *  4. functions of one multi-function slot that both lack ACS
+ *     (get_pci_function_alias_group).
+ * Groups are numbered g0, g1, ... in depth-first order of their first member.
+ */
+import { dmaAliasSteps } from './aliasing.js';
+import type { AliasGroup, PciFunction } from './resolved.js';
+
+/** Functions on the same bus as `f` (its parent's children, or its host bridge's root bus). */
+function busMates(f: PciFunction): PciFunction[] {
+  return f.parent ? f.parent.children : f.hostBridge.functions;
+}
+
+function isMultifunction(f: PciFunction): boolean {
+  return busMates(f).some((g) => g !== f && g.device === f.device);
+}
+
+/**
+ * Linux's pci_acs_enabled(dev, SV|RR|CR|UF) with `acs: true` meaning the
+ * capability has those controls enabled:
+ *  - conventional PCI and PCI-X devices (and PCI/PCI-X-to-PCIe bridges)
+ *    never isolate: their shared bus lets any device reach any other;
+ *  - PCIe-to-PCI bridges and root-complex integrated endpoints: Linux
+ *    assumes ACS does not apply and treats them as non-isolating;
+ *  - root and downstream ports isolate only with ACS;
+ *  - other PCIe functions (endpoints, upstream ports) need ACS only when part
+ *    of a multi-function device; single-function ones cannot reach a peer.
+ */
+export function acsEnabled(f: PciFunction): boolean {
+  switch (f.kind) {
+    case 'pci-endpoint':
+    case 'pci-bridge':
+    case 'pci-pcie-bridge':
+    case 'pcie-pci-bridge':
+    case 'rciep':
+      return false;
+    case 'pcie-root-port':
+    case 'pcie-switch-downstream-port':
+      return f.node.acs === true;
+    case 'pcie-endpoint':
+    case 'pcie-switch-upstream-port':
+      return isMultifunction(f) ? f.node.acs === true : true;
+  }
+}
+
+/** pci_acs_path_enabled(bridge, NULL, ...): ACS on the bridge and every bridge above it. */
+export function acsPathEnabled(bridge: PciFunction): boolean {
+  for (let b: PciFunction | null = bridge; b; b = b.parent) if (!acsEnabled(b)) return false;
+  return true;
+}
+
+class UnionFind<T> {
+  private readonly parent = new Map<T, T>();
+  find(x: T): T {
+    let root = x;
+    while (this.parent.has(root) && this.parent.get(root) !== root) root = this.parent.get(root)!;
+    this.parent.set(x, root);
+    return root;
+  }
+  union(a: T, b: T): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent.set(rb, ra);
+  }
+}
+
+/** Forms the groups, writes each function's `group`, and returns the groups in order. */
+export function assignAliasGroups(functions: readonly PciFunction[]): AliasGroup[] {
+  const sets = new UnionFind<PciFunction>();
+  const byAlias = new Map<string, PciFunction>();
+
+  for (const f of functions) {
+    const steps = dmaAliasSteps(f);
+    for (const step of steps) {
+      const key = `${f.segment}:${step.rid}`;
+      const other = byAlias.get(key);
+      if (other) sets.union(other, f);
+      else byAlias.set(key, f);
+      sets.union(f, step.device);
+    }
+    const top = steps[steps.length - 1]!.device;
+    if (top.parent && !acsPathEnabled(top.parent)) sets.union(f, top.parent);
+    if (!acsEnabled(f)) {
+      for (const mate of busMates(f)) {
+        if (mate !== f && mate.device === f.device && !acsEnabled(mate)) sets.union(f, mate);
+      }
+    }
+  }
+
+  const groups = new Map<PciFunction, AliasGroup>();
+  for (const f of functions) {
+    const root = sets.find(f);
+    let group = groups.get(root);
+    if (!group) {
+      group = { id: `g${groups.size}`, members: [] };
+      groups.set(root, group);
+    }
+    group.members.push(f.id);
+    f.group = group.id;
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,215 @@
+/**
+ * IOMMU assignment: which IOMMU translates each RID, with which output ID.
+ *
+ * Settings (iommu, bypassIommu, streamIdBase, msiController) are inherited
+ * downward; the nearest one wins. Walking up from a node, the first node with
+ * bypassIommu: true makes it untranslated, the first with iommu names the
+ * unit; a host bridge with neither falls to the include-all VT-d unit of its
+ * segment, if there is one (DMAR INCLUDE_PCI_ALL), else nothing translates.
+ * (bypassIommu: false is no setting. On one node, bypass beats iommu.)
+ *
+ * THE OUTPUT-ID RULE (every table encoder follows it, and the map states it):
+ * each node that carries a translation setting owns a set of RIDs:
+ *   - a host bridge:  [rootBus<<8, busLimit<<8 | 0xff]
+ *   - a bridge/port:  its own RID and [secondary<<8, subordinate<<8 | 0xff]:
+ *                     the port and everything below it, as a DMAR type-2
+ *                     scope covers the bridge itself and its subtree (every
+ *                     RID-keyed format can say the same with one extra
+ *                     single-RID mapping)
+ *   - an endpoint:    its own RID and its quirk aliases (dmaAliases, phantom
+ *                     functions), the RIDs it emits itself
+ * and deeper owners override shallower ones. RID r owned by node N gets
+ *   output = r                                       for a VT-d unit (source-id),
+ *   output = N.streamIdBase + (r − first(N))          when N sets streamIdBase,
+ *   output = r                                       otherwise (identity),
+ * where first(N) is N's own RID (for a host bridge, rootBus<<8): one linear
+ * offset per owner, so every owned RID maps at or above streamIdBase. N's iommu may come from above it: a streamIdBase without iommu only
+ * renumbers. A device then gets, for each DMA alias, the output ID of that
+ * alias RID (as Linux maps every alias through the tables).
+ *
+ * The virtio-iommu-pci function is never translated by itself (Linux rejects
+ * a device that is its own IOMMU), so its RID is removed from its own unit.
+ */
+import type { Diagnostic } from '../diagnostic.js';
+import { quirkAliasDevfns } from './aliasing.js';
+import type { PciFunction, ResolvedHostBridge, ResolvedIommu } from './resolved.js';
+import { formatBdf, rid, type Rid } from './rid.js';
+import type { HostBridge, PciNode } from './topology-schema.js';
+import { normalizeTranslations, type Translation } from './translation-map.js';
+
+/** The inherited fields, as host bridges and PCI nodes both carry them. */
+export type AssignmentSettings = Pick<HostBridge & PciNode, 'iommu' | 'bypassIommu' | 'streamIdBase' | 'msiController'>;
+
+export const TOPOLOGY_SOURCE = 'topology';
+const MAX_OUTPUT_ID = 0xffffffff;
+
+/** Settings from `start` up to its host bridge, nearest first. */
+export function settingsChain(start: PciFunction | null, hostBridge: ResolvedHostBridge): AssignmentSettings[] {
+  const chain: AssignmentSettings[] = [];
+  for (let f = start; f; f = f.parent) chain.push(f.node);
+  chain.push(hostBridge.node);
+  return chain;
+}
+
+/** Settings that govern a function's own RID: its own first (a bridge's setting covers the bridge too). */
+export function ownRidChain(f: PciFunction): AssignmentSettings[] {
+  return settingsChain(f, f.hostBridge);
+}
+
+/** INCLUDE_PCI_ALL: the VT-d unit that takes every otherwise unclaimed device of a segment. */
+export function includeAllUnit(iommus: readonly ResolvedIommu[], segment: number): ResolvedIommu | undefined {
+  return iommus.find((u) => u.node.type === 'vtd' && u.node.includeAll === true && u.segment === segment);
+}
+
+/** Id of the IOMMU the chain assigns, or null (bypassed, or nothing above it). */
+export function effectiveIommu(chain: readonly AssignmentSettings[], fallback: ResolvedIommu | undefined): string | null {
+  for (const s of chain) {
+    if (s.bypassIommu === true) return null;
+    if (s.iommu !== undefined) return s.iommu;
+  }
+  return fallback?.id ?? null;
+}
+
+export function nearestMsiController(chain: readonly AssignmentSettings[]): string | null {
+  return chain.find((s) => s.msiController !== undefined)?.msiController ?? null;
+}
+
+const hasTranslationSetting = (s: AssignmentSettings) =>
+  s.bypassIommu === true || s.iommu !== undefined || s.streamIdBase !== undefined;
+
+/** One owner of the rule above: a set of RIDs, the settings that govern it, and its first RID. */
+interface RidOwner {
+  id: string;
+  docPath: string;
+  segment: number;
+  chain: AssignmentSettings[];
+  first: Rid;
+  rids: Rid[];
+}
+
+function ridRange(first: Rid, last: Rid): Rid[] {
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
+function owners(hostBridges: readonly ResolvedHostBridge[], functions: readonly PciFunction[]): RidOwner[] {
+  const list: RidOwner[] = hostBridges.map((hb) => ({
+    id: hb.id,
+    docPath: hb.docPath,
+    segment: hb.segment,
+    chain: settingsChain(null, hb),
+    first: rid(hb.rootBus, 0),
+    rids: ridRange(rid(hb.rootBus, 0), rid(hb.busLimit, 0xff)),
+  }));
+  // Depth-first, so a deeper owner is painted after (over) the ones above it.
+  for (const f of functions) {
+    if (!hasTranslationSetting(f.node)) continue;
+    const rids = f.isBridge
+      ? [f.rid, ...ridRange(rid(f.secondary!, 0), rid(f.subordinate!, 0xff))]
+      : [f.rid, ...quirkAliasDevfns(f.node, f.devfn).map((d) => rid(f.bus, d))];
+    list.push({ id: f.id, docPath: f.docPath, segment: f.segment, chain: settingsChain(f, f.hostBridge), first: f.rid, rids });
+  }
+  return list;
+}
+
+const UNTRANSLATED = -1;
+const RIDS_PER_SEGMENT = 0x10000;
+
+/** Per segment, per RID: index of the translating IOMMU (or UNTRANSLATED) and the output ID. */
+class RidTable {
+  private readonly segments = new Map<number, { unit: Int32Array; output: Float64Array }>();
+
+  private segment(n: number) {
+    let s = this.segments.get(n);
+    if (!s) {
+      s = { unit: new Int32Array(RIDS_PER_SEGMENT).fill(UNTRANSLATED), output: new Float64Array(RIDS_PER_SEGMENT) };
+      this.segments.set(n, s);
+    }
+    return s;
+  }
+
+  set(segment: number, r: Rid, unit: number, output: number): void {
+    const s = this.segment(segment);
+    s.unit[r] = unit;
+    s.output[r] = output;
+  }
+
+  unitAt(segment: number, r: Rid): number {
+    return this.segments.get(segment)?.unit[r] ?? UNTRANSLATED;
+  }
+
+  /** Runs of RIDs with one unit and consecutive output IDs. */
+  translations(iommus: readonly ResolvedIommu[]): Translation[] {
+    const out: Translation[] = [];
+    for (const [segment, { unit, output }] of this.segments) {
+      let run: Translation | undefined;
+      for (let r = 0; r < RIDS_PER_SEGMENT; r++) {
+        const u = unit[r]!;
+        if (u === UNTRANSLATED) {
+          run = undefined;
+          continue;
+        }
+        const iommu = iommus[u]!.identity;
+        if (run && run.iommu === iommu && run.outputBase + (r - run.first) === output[r]) {
+          run.last = r;
+        } else {
+          run = { segment, first: r, last: r, iommu, outputBase: output[r]!, source: TOPOLOGY_SOURCE };
+          out.push(run);
+        }
+      }
+    }
+    return normalizeTranslations(out);
+  }
+}
+
+export interface AssignedTranslations {
+  translations: Translation[];
+  findings: Diagnostic[];
+}
+
+/** The translations the topology says, by the rule at the top of this file. */
+export function assignTranslations(
+  hostBridges: readonly ResolvedHostBridge[],
+  functions: readonly PciFunction[],
+  iommus: readonly ResolvedIommu[],
+): AssignedTranslations {
+  const table = new RidTable();
+  const findings: Diagnostic[] = [];
+  const indexOf = new Map(iommus.map((u, i) => [u.id, i]));
+
+  for (const owner of owners(hostBridges, functions)) {
+    const iommuId = effectiveIommu(owner.chain, includeAllUnit(iommus, owner.segment));
+    const unit = iommuId === null ? UNTRANSLATED : (indexOf.get(iommuId) ?? UNTRANSLATED);
+    const base = owner.chain[0]!.streamIdBase;
+    const identity = unit === UNTRANSLATED || iommus[unit]!.node.type === 'vtd' || base === undefined;
+    let reported = false;
+    for (const r of owner.rids) {
+      const output = identity ? r : base + (r - owner.first);
+      if (output < 0 || output > MAX_OUTPUT_ID) {
+        if (!reported) findings.push(outputOutOfRange(owner, r, output));
+        reported = true;
+        table.set(owner.segment, r, UNTRANSLATED, 0);
+      } else {
+        table.set(owner.segment, r, unit, output);
+      }
+    }
+  }
+
+  for (const [i, { node }] of iommus.entries()) {
+    if (node.type !== 'virtio-iommu-pci') continue;
+    const self = functions.find((f) => f.id === node.device);
+    if (self && table.unitAt(self.segment, self.rid) === i) table.set(self.segment, self.rid, UNTRANSLATED, 0);
+  }
+
+  return { translations: table.translations(iommus), findings };
+}
+
+function outputOutOfRange(owner: RidOwner, r: Rid, output: number): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'output-id-out-of-range',
+    path: owner.docPath,
+    message:
+      `${owner.id}: streamIdBase gives RID ${formatBdf(r)} the output ID ${output}, outside 0..0xffffffff; ` +
+      'such RIDs are left untranslated',
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * IOMMU identity strings (DESIGN.md): the name an IOMMU has in every map, so
+ * that the same unit compares equal whichever format described it. MMIO
+ * units are named by register base, virtio-iommu-pci by the PCI function it
+ * is (with that function's numbered BDF, so the name follows the numbering
+ * just as VIOT's PCI node does).
+ */
+import { formatAddress, parseAddress } from './address.js';
+import type { PciFunction, ResolvedIommu } from './resolved.js';
+import { formatSbdf } from './rid.js';
+import type { Iommu, Topology } from './topology-schema.js';
+
+/** Where a PCI-based IOMMU sits: the function it is. */
+export type FunctionLookup = (id: string) => Pick<PciFunction, 'segment' | 'rid'> | undefined;
+
+export function iommuIdentity(iommu: Iommu, lookup: FunctionLookup): string {
+  if (iommu.type === 'virtio-iommu-pci') {
+    const f = lookup(iommu.device);
+    // The validator checks the reference; a miss here is a bug.
+    if (!f) throw new Error(`virtio-iommu-pci ${iommu.id}: no PCI function ${iommu.device}`);
+    return `virtio-iommu-pci@${formatSbdf(f.segment, f.rid)}`;
+  }
+  return `${iommu.type}@${formatAddress(parseAddress(iommu.base))}`;
+}
+
+/** PCI segment an IOMMU belongs to: VT-d units say it; a PCI IOMMU is in its function's; else 0. */
+function iommuSegment(iommu: Iommu, lookup: FunctionLookup): number {
+  if (iommu.type === 'vtd') return iommu.segment ?? 0;
+  if (iommu.type === 'virtio-iommu-pci') return lookup(iommu.device)?.segment ?? 0;
+  return 0;
+}
+
+export function resolveIommus(topology: Topology, lookup: FunctionLookup): ResolvedIommu[] {
+  return (topology.iommus ?? []).map((node) => ({
+    id: node.id,
+    node,
+    identity: iommuIdentity(node, lookup),
+    segment: iommuSegment(node, lookup),
+  }));
+}

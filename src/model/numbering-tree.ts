@@ -1,0 +1,59 @@
+/**
+ * The PCI tree in the order firmware walks it: the children of a bus in devfn
+ * order (SeaBIOS and edk2 scan slot 0 to 31, function 0 to 7), keeping each
+ * node's index in the document so that diagnostics can point at it.
+ * Numbering, resolution and the formatters all walk the tree this way, so
+ * "depth-first order" means one thing everywhere.
+ */
+import { devfn, parseDevfn } from './rid.js';
+import type { PciNode, PciNodeType } from './topology-schema.js';
+
+/** Node types that have a secondary bus (and so get bus numbers). */
+const BRIDGE_TYPES: ReadonlySet<PciNodeType> = new Set<PciNodeType>([
+  'pcie-root-port',
+  'pcie-switch-upstream-port',
+  'pcie-switch-downstream-port',
+  'pcie-pci-bridge',
+  'pci-pcie-bridge',
+  'pci-bridge',
+]);
+
+export function isBridgeType(type: PciNodeType): boolean {
+  return BRIDGE_TYPES.has(type);
+}
+
+export interface OrderedNode {
+  node: PciNode;
+  /** Index in the parent's `children` array in the document. */
+  index: number;
+  device: number;
+  fn: number;
+  devfn: number;
+}
+
+/** Device and function of a schema DevfnText ("dd.f", or a bare device number for function 0). */
+export function devfnTextAddress(text: string | number): { device: number; fn: number } {
+  if (typeof text === 'number') return { device: text, fn: 0 };
+  const parsed = parseDevfn(text);
+  // The validator rejects bad addresses; reaching this is a bug, not bad input.
+  if (!parsed) throw new Error(`invalid devfn ${JSON.stringify(text)}`);
+  return parsed;
+}
+
+/** The nodes of one bus, in devfn order. */
+export function orderedChildren(children: readonly PciNode[] | undefined): OrderedNode[] {
+  return (children ?? [])
+    .map((node, index) => {
+      const { device, fn } = devfnTextAddress(node.addr);
+      return { node, index, device, fn, devfn: devfn(device, fn) };
+    })
+    .sort((a, b) => a.devfn - b.devfn);
+}
+
+/** Every node below `children`, depth-first (a bridge before what is behind it), devfn order per bus. */
+export function* depthFirst(children: readonly PciNode[] | undefined): Generator<OrderedNode> {
+  for (const entry of orderedChildren(children)) {
+    yield entry;
+    yield* depthFirst(entry.node.children);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Bus numbering: secondary/subordinate bus numbers for every bridge and port,
+ * under one policy (numbering-policies.ts).
+ *
+ * The walk is the one SeaBIOS (pci_bios_init_bus_rec) and edk2 do: per host
+ * bridge, starting at its root bus, depth-first in devfn order; a bridge takes
+ * the next free bus as its secondary, its subtree is numbered, and its
+ * subordinate is the highest bus used below it, raised to secondary +
+ * reserveBuses when the policy honours hot-plug reservations. Root buses are
+ * fixed (an expander's bus_nr, a host bridge's _BBN): the OS never renumbers
+ * them, so each host bridge numbers only within [rootBus, busLimit].
+ */
+import { InputError, type Diagnostic } from '../diagnostic.js';
+import { DEFAULT_NUMBERING, findNumberingPolicy, type NumberingPolicy } from './numbering-policies.js';
+import { depthFirst, isBridgeType, orderedChildren } from './numbering-tree.js';
+import type { HostBridge, PciNode, Topology } from './topology-schema.js';
+
+export const MAX_BUS = 0xff;
+
+export interface BridgeBuses {
+  secondary: number;
+  subordinate: number;
+}
+
+export interface HostBridgeBuses {
+  rootBus: number;
+  busLimit: number;
+  /** Highest bus used below the host bridge (the root bus itself when there are no bridges). */
+  subordinate: number;
+}
+
+export interface BusNumbering {
+  policy: string;
+  /** By host bridge id. */
+  hostBridges: Map<string, HostBridgeBuses>;
+  /** By bridge/port id (ids are unique in a valid topology). */
+  bridges: Map<string, BridgeBuses>;
+}
+
+/**
+ * Last bus a host bridge decodes: its own busLimit, else one below the next
+ * root bus in the same segment (QEMU's pxb-pcie bus_nr carves the range of
+ * the bus below it), else 0xff.
+ */
+export function hostBridgeBusLimit(topology: Topology, hostBridge: HostBridge): number {
+  if (hostBridge.busLimit !== undefined) return hostBridge.busLimit;
+  const segment = hostBridge.segment ?? 0;
+  const rootBus = hostBridge.rootBus ?? 0;
+  const above = (topology.hostBridges ?? [])
+    .filter((hb) => (hb.segment ?? 0) === segment && (hb.rootBus ?? 0) > rootBus)
+    .map((hb) => hb.rootBus ?? 0);
+  return above.length > 0 ? Math.min(...above) - 1 : MAX_BUS;
+}
+
+/**
+ * The bridge that the hotplug-shift policy hot-adds under: the first port
+ * with a hot-plug reservation in depth-first order over all host bridges,
+ * else the first bridge at all.
+ */
+function hotAddTarget(topology: Topology): PciNode | undefined {
+  const bridges = (topology.hostBridges ?? []).flatMap((hb) =>
+    [...depthFirst(hb.children)].map((e) => e.node).filter((n) => isBridgeType(n.type)),
+  );
+  return bridges.find((n) => (n.reserveBuses ?? 0) > 0) ?? bridges[0];
+}
+
+export function numberBuses(topology: Topology, policyName: string = DEFAULT_NUMBERING): BusNumbering {
+  const policy: NumberingPolicy = findNumberingPolicy(policyName);
+  const hotAdded = policy.hotAdd ? hotAddTarget(topology) : undefined;
+  const result: BusNumbering = { policy: policy.name, hostBridges: new Map(), bridges: new Map() };
+  const problems: Diagnostic[] = [];
+
+  (topology.hostBridges ?? []).forEach((hb, index) => {
+    const rootBus = hb.rootBus ?? 0;
+    const busLimit = hostBridgeBusLimit(topology, hb);
+    let nextFree = rootBus + 1;
+
+    const numberBus = (children: readonly PciNode[] | undefined): void => {
+      for (const { node } of orderedChildren(children)) {
+        if (!isBridgeType(node.type)) continue;
+        const secondary = nextFree++;
+        // The hot-added bridge sits on this port's secondary bus and takes the
+        // bus right after it; it is not absorbed by the reservation, so every
+        // later number moves (which is what this policy is for).
+        const extra = node === hotAdded ? 1 : 0;
+        nextFree += extra;
+        numberBus(node.children);
+        const reserve = policy.reservations ? (node.reserveBuses ?? 0) : 0;
+        const subordinate = Math.max(nextFree - 1, secondary + extra + reserve);
+        nextFree = subordinate + 1;
+        result.bridges.set(node.id, { secondary, subordinate });
+      }
+    };
+    numberBus(hb.children);
+
+    const subordinate = nextFree - 1;
+    result.hostBridges.set(hb.id, { rootBus, busLimit, subordinate });
+    if (subordinate > busLimit) {
+      const needed = subordinate - rootBus + 1;
+      const holds = busLimit - rootBus + 1;
+      problems.push({
+        severity: 'error',
+        code: 'bus-range-exhausted',
+        path: `hostBridges[${index}]`,
+        message:
+          `host bridge ${hb.id} needs ${needed} buses under the ${policy.name} numbering but its range ` +
+          `${hex2(rootBus)}-${hex2(busLimit)} holds ${holds}`,
+      });
+    }
+  });
+
+  if (problems.length > 0) throw new InputError(problems);
+  return result;
+}
+
+const hex2 = (n: number) => n.toString(16).padStart(2, '0');
+
+export { DEFAULT_NUMBERING, NUMBERING_POLICIES, type NumberingPolicy } from './numbering-policies.js';

@@ -1,0 +1,40 @@
+/**
+ * Topology text (YAML, or JSON, which is YAML) to a validated Topology.
+ *
+ * Every problem is collected before anything is thrown: the YAML reader's
+ * (syntax, duplicate keys, alias bombs, forbidden keys, non-JSON values) and
+ * validateTopology's, each located at a line and column. Any input text
+ * either yields a Topology or throws InputError; nothing else escapes.
+ */
+import { InputError, type Diagnostic } from '../diagnostic.js';
+import type { Topology } from './topology-schema.js';
+import { topologyWithDefaults, validateTopology } from './validate-topology.js';
+import { readYamlJson, type YamlJson } from './yaml-json.js';
+
+export function parseTopology(text: string, file: string): Topology {
+  const source = readYamlJson(text);
+  const problems: Diagnostic[] = [...source.diagnostics];
+  // A tree cut short or mis-parsed would only produce echoes of the YAML errors.
+  if (!source.unreliable) {
+    const fresh = validateTopology(source.value).filter((d) => !source.refused.some((p) => isAtOrBelow(d.path ?? '', p)));
+    problems.push(...fresh.map((d) => located(source, d)));
+  }
+  if (problems.length > 0) throw new InputError(sortedByPosition(problems.map((d) => ({ ...d, file }))));
+  return topologyWithDefaults(source.value) as Topology;
+}
+
+/** Unknown properties point at their key: the value is not what is wrong. */
+function located(source: YamlJson, d: Diagnostic): Diagnostic {
+  const { line, column } = source.locate(d.path ?? '', d.code === 'unknown-property' ? 'key' : 'value');
+  return { ...d, line, column };
+}
+
+function isAtOrBelow(path: string, ancestor: string): boolean {
+  if (ancestor === '') return true;
+  return path === ancestor || path.startsWith(`${ancestor}.`) || path.startsWith(`${ancestor}[`);
+}
+
+/** In reading order; sort is stable, so problems at one spot keep the order they were found in. */
+function sortedByPosition(ds: Diagnostic[]): Diagnostic[] {
+  return [...ds].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}

@@ -1,0 +1,150 @@
+/**
+ * resolveTopology: a validated Topology under one bus-numbering policy becomes
+ * the resolved topology, the one fact every output projects (DESIGN.md):
+ * every PCI function with its BDF, DMAR path, DMA aliases, IOMMU and output
+ * IDs and alias group; the IOMMUs with their identities; the platform
+ * devices; the translation map; and the model findings.
+ */
+import { addressSpaceMembers, groupSplitAddressSpace, incompatibleIommus } from '../map/address-space-findings.js';
+import { aliasCollisions, groupSplitIommu } from '../map/device-findings.js';
+import { deviceEntries } from '../map/devices.js';
+import { parseAddress } from './address.js';
+import { assignAliasGroups } from './alias-groups.js';
+import { dmaAliases } from './aliasing.js';
+import { assignTranslations, nearestMsiController, ownRidChain, TOPOLOGY_SOURCE } from './iommu-assignment.js';
+import { resolveIommus } from './iommu-identity.js';
+import { numberBuses, type BusNumbering } from './numbering.js';
+import { DEFAULT_NUMBERING } from './numbering-policies.js';
+import { isBridgeType, orderedChildren } from './numbering-tree.js';
+import type { PathHop, PciFunction, ResolvedHostBridge, ResolvedIommu, ResolvedPlatformDevice, ResolvedTopology } from './resolved.js';
+import { rid } from './rid.js';
+import type { PciNode, Topology } from './topology-schema.js';
+import type { MmioTranslation } from './translation-map.js';
+
+export interface ResolveOptions {
+  /** Bus-numbering policy name (NUMBERING_POLICIES); default `firmware`. */
+  numbering?: string;
+}
+
+/** Host bridges and their functions, numbered, depth-first; assignment fields are filled in later. */
+function buildTree(topology: Topology, numbering: BusNumbering): { hostBridges: ResolvedHostBridge[]; functions: PciFunction[] } {
+  const hostBridges: ResolvedHostBridge[] = [];
+  const functions: PciFunction[] = [];
+
+  (topology.hostBridges ?? []).forEach((node, index) => {
+    const buses = numbering.hostBridges.get(node.id)!;
+    const hostBridge: ResolvedHostBridge = {
+      id: node.id,
+      node,
+      docPath: `hostBridges[${index}]`,
+      kind: node.kind ?? 'pcie',
+      segment: node.segment ?? 0,
+      rootBus: buses.rootBus,
+      busLimit: buses.busLimit,
+      subordinate: buses.subordinate,
+      functions: [],
+    };
+    hostBridges.push(hostBridge);
+
+    const addBus = (children: readonly PciNode[] | undefined, bus: number, parent: PciFunction | null, docPath: string, path: PathHop[]) =>
+      orderedChildren(children).map(({ node: child, index: i, device, fn, devfn }) => {
+        const bridge = isBridgeType(child.type);
+        const f: PciFunction = {
+          id: child.id,
+          node: child,
+          kind: child.type,
+          docPath: `${docPath}.children[${i}]`,
+          hostBridge,
+          parent,
+          segment: hostBridge.segment,
+          bus,
+          device,
+          fn,
+          devfn,
+          rid: rid(bus, devfn),
+          path: [...path, { device, fn }],
+          isBridge: bridge,
+          ...(bridge ? numbering.bridges.get(child.id)! : {}),
+          children: [],
+          aliases: [],
+          iommu: null,
+          outputIds: [],
+          group: '',
+          msiController: null,
+        };
+        f.aliases = dmaAliases(f);
+        f.msiController = nearestMsiController(ownRidChain(f));
+        functions.push(f);
+        if (bridge) f.children = addBus(child.children, f.secondary!, f, f.docPath, f.path);
+        return f;
+      });
+
+    hostBridge.functions = addBus(node.children, buses.rootBus, null, hostBridge.docPath, []);
+  });
+  return { hostBridges, functions };
+}
+
+function resolvePlatformDevices(topology: Topology): ResolvedPlatformDevice[] {
+  return (topology.platformDevices ?? []).map((node, index) => ({
+    id: node.id,
+    node,
+    docPath: `platformDevices[${index}]`,
+    base: parseAddress(node.base),
+    iommu: node.iommu ?? null,
+    outputIds: node.iommu === undefined ? [] : [...(node.streamIds ?? [])],
+  }));
+}
+
+function mmioTranslations(devices: readonly ResolvedPlatformDevice[], iommus: readonly ResolvedIommu[]): MmioTranslation[] {
+  const identityOf = new Map(iommus.map((u) => [u.id, u.identity]));
+  return devices
+    .filter((d) => d.iommu !== null && identityOf.has(d.iommu))
+    .map((d) => ({ id: d.id, base: d.base, iommu: identityOf.get(d.iommu!)!, outputIds: [...d.outputIds], source: TOPOLOGY_SOURCE }));
+}
+
+export function resolveTopology(topology: Topology, opts: ResolveOptions = {}): ResolvedTopology {
+  const numbering = numberBuses(topology, opts.numbering ?? DEFAULT_NUMBERING);
+  const { hostBridges, functions } = buildTree(topology, numbering);
+  const byId = new Map(functions.map((f) => [f.id, f]));
+  const iommus = resolveIommus(topology, (id) => byId.get(id));
+  const assigned = assignTranslations(hostBridges, functions, iommus);
+  const groups = assignAliasGroups(functions);
+
+  const devices = deviceEntries(functions, assigned.translations);
+  const idOfIdentity = new Map(iommus.map((u) => [u.identity, u.id]));
+  devices.forEach((entry, i) => {
+    const f = functions[i]!;
+    f.iommu = entry.iommu === null ? null : idOfIdentity.get(entry.iommu)!;
+    f.outputIds = entry.outputIds;
+  });
+
+  const platformDevices = resolvePlatformDevices(topology);
+  const mmio = mmioTranslations(platformDevices, iommus);
+  const addressSpaces = topology.addressSpaces ?? [];
+  const members = addressSpaceMembers(devices, mmio, (id) => byId.get(id)?.node.ats === true);
+  const pathOf = (id: string) => byId.get(id)?.docPath;
+  const iommuFunctions = new Set(
+    iommus.flatMap((u) => (u.node.type === 'virtio-iommu-pci' ? [u.node.device] : [])),
+  );
+
+  const findings = [
+    ...assigned.findings,
+    ...groupSplitIommu(devices, { iommuFunctions, pathOf }),
+    ...aliasCollisions(devices, { pathOf }),
+    ...groupSplitAddressSpace(addressSpaces, members),
+    ...incompatibleIommus(addressSpaces, members, iommus),
+  ];
+
+  return {
+    topology,
+    numbering: numbering.policy,
+    hostBridges,
+    functions,
+    byId,
+    platformDevices,
+    iommus,
+    groups,
+    map: { translations: assigned.translations, devices, mmio, findings: [] },
+    findings,
+  };
+}

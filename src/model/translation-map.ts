@@ -1,0 +1,92 @@
+/**
+ * The translation map: which IOMMU translates each requester ID (and each
+ * MMIO device), with which output ID. Every format's resolver produces one;
+ * comparing maps is how formats are checked against each other.
+ *
+ * Numbers are kept numeric here; map-json.ts turns them into the text form of
+ * DESIGN.md.
+ */
+import type { Diagnostic } from '../diagnostic.js';
+import type { Rid } from './rid.js';
+
+export interface Translation {
+  segment: number;
+  first: Rid;
+  last: Rid;
+  /** IOMMU identity, e.g. `vtd@0xfed90000`. */
+  iommu: string;
+  /** Output ID of `first`; RID r gets outputBase + (r - first). */
+  outputBase: number;
+  /** What said so: `topology`, `DMAR`, `IORT`, `VIOT`, `DT`. */
+  source: string;
+}
+
+export interface DeviceEntry {
+  id: string;
+  segment: number;
+  /** The device's own RID. */
+  rid: Rid;
+  /** Own RID first, then DMA aliases in pci_for_each_dma_alias order. */
+  aliases: Rid[];
+  /** IOMMU identity, or null when nothing translates the device. */
+  iommu: string | null;
+  /** Output ID per alias (empty when untranslated). */
+  outputIds: number[];
+  group: string;
+}
+
+export interface MmioTranslation {
+  id?: string;
+  base: bigint;
+  iommu: string;
+  outputIds: number[];
+  source: string;
+}
+
+export interface TranslationMap {
+  translations: Translation[];
+  /** Present when a topology is known. */
+  devices?: DeviceEntry[];
+  mmio: MmioTranslation[];
+  findings: Diagnostic[];
+}
+
+/**
+ * Sorts by segment then first RID and merges neighbours that continue each
+ * other (same IOMMU, same source, contiguous RIDs and output IDs), the
+ * canonical form that makes two maps comparable.
+ */
+export function normalizeTranslations(input: readonly Translation[]): Translation[] {
+  const sorted = [...input].sort((a, b) => a.segment - b.segment || a.first - b.first || a.last - b.last);
+  const out: Translation[] = [];
+  for (const t of sorted) {
+    const prev = out[out.length - 1];
+    if (
+      prev &&
+      prev.segment === t.segment &&
+      prev.iommu === t.iommu &&
+      prev.source === t.source &&
+      prev.last + 1 === t.first &&
+      prev.outputBase + (t.first - prev.first) === t.outputBase
+    ) {
+      prev.last = t.last;
+    } else {
+      out.push({ ...t });
+    }
+  }
+  return out;
+}
+
+/** Looks up one RID; the first covering entry wins (entries are normalized, so at most one covers). */
+export function lookupRid(
+  translations: readonly Translation[],
+  segment: number,
+  r: Rid,
+): { iommu: string; outputId: number } | undefined {
+  for (const t of translations) {
+    if (t.segment === segment && t.first <= r && r <= t.last) {
+      return { iommu: t.iommu, outputId: t.outputBase + (r - t.first) };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,147 @@
+/**
+ * Which IOMMU a node is given, and whether the tables can say so: DMAR
+ * cannot carve devices out of an INCLUDE_PCI_ALL unit, a VT-d unit serves one
+ * segment and sees RIDs (no stream IDs), IORT/VIOT name platform masters by
+ * their stream IDs, and DMAR-only devices (I/O APIC, HPET, ANDD) only exist
+ * under VT-d.
+ */
+import type { Diagnostic } from '../../diagnostic.js';
+import { childPath } from '../doc-path.js';
+import type { HostBridge, Iommu, PciNode, VtdUnit } from '../topology-schema.js';
+import { finding } from './finding.js';
+import { listed, type PciSite, type TopologyIndex } from './topology-index.js';
+
+/** A host bridge or PCI function: both carry the inherited assignment fields. */
+interface Assignable {
+  node: HostBridge | PciNode;
+  path: string;
+  segment: number;
+  /** The assignable above, for inheritance; undefined for a host bridge. */
+  up: () => Assignable | undefined;
+}
+
+export function checkIommuAssignment(ix: TopologyIndex): Diagnostic[] {
+  const all = assignables(ix);
+  const includeAll = includeAllUnits(ix);
+  return [
+    ...all.flatMap((a) => iommuAndBypass(a)),
+    ...all.flatMap((a) => segmentMismatch(ix, a.node.iommu, a.segment, a.path)),
+    ...all.flatMap((a) => streamIdOnVtd(ix, a, includeAll)),
+    ...includeAllConflicts(ix, all, includeAll),
+    ...platformDevices(ix),
+    ...dmarOnlyDevices(ix),
+  ];
+}
+
+function assignables(ix: TopologyIndex): Assignable[] {
+  const bridges = new Map<HostBridge, Assignable>();
+  for (const { item, path } of listed(ix.topology.hostBridges, 'hostBridges')) {
+    bridges.set(item, { node: item, path, segment: item.segment ?? 0, up: () => undefined });
+  }
+  const sites = new Map<PciSite, Assignable>();
+  for (const site of ix.sites) {
+    sites.set(site, {
+      node: site.node,
+      path: site.path,
+      segment: site.segment,
+      up: () => (site.parent ? sites.get(site.parent) : bridges.get(site.hostBridge)),
+    });
+  }
+  return [...bridges.values(), ...sites.values()];
+}
+
+/**
+ * The IOMMU that translates a node as the topology states it: the nearest
+ * `iommu` or `bypassIommu: true` up the tree, else the segment's
+ * INCLUDE_PCI_ALL unit; undefined when nothing translates it.
+ */
+function effectiveIommu(ix: TopologyIndex, a: Assignable, includeAll: Map<number, VtdUnit>): Iommu | undefined {
+  for (let x: Assignable | undefined = a; x; x = x.up()) {
+    if (x.node.iommu !== undefined) return ix.iommus.get(x.node.iommu);
+    if (x.node.bypassIommu) return undefined;
+  }
+  return includeAll.get(a.segment);
+}
+
+/** The first INCLUDE_PCI_ALL VT-d unit of each segment. */
+function includeAllUnits(ix: TopologyIndex): Map<number, VtdUnit> {
+  const units = new Map<number, VtdUnit>();
+  for (const iommu of ix.topology.iommus ?? []) {
+    if (iommu.type === 'vtd' && iommu.includeAll && !units.has(iommu.segment ?? 0)) units.set(iommu.segment ?? 0, iommu);
+  }
+  return units;
+}
+
+function iommuAndBypass(a: Assignable): Diagnostic[] {
+  if (a.node.iommu === undefined || !a.node.bypassIommu) return [];
+  const message = `names IOMMU "${a.node.iommu}" and also sets bypassIommu: true; keep one of the two`;
+  return [finding('iommu-and-bypass', childPath(a.path, 'bypassIommu'), message)];
+}
+
+/** A DRHD lists devices of its own segment only. */
+function segmentMismatch(ix: TopologyIndex, iommuId: string | undefined, segment: number, path: string): Diagnostic[] {
+  const unit = iommuId === undefined ? undefined : ix.iommus.get(iommuId);
+  if (unit?.type !== 'vtd' || (unit.segment ?? 0) === segment) return [];
+  const message = `VT-d unit "${unit.id}" serves segment ${unit.segment ?? 0}, but this is in segment ${segment}; a DRHD only covers its own segment`;
+  return [finding('iommu-segment-mismatch', childPath(path, 'iommu'), message)];
+}
+
+function streamIdOnVtd(ix: TopologyIndex, a: Assignable, includeAll: Map<number, VtdUnit>): Diagnostic[] {
+  if (a.node.streamIdBase === undefined) return [];
+  const unit = effectiveIommu(ix, a, includeAll);
+  if (unit?.type !== 'vtd') return [];
+  const message = `streamIdBase has no meaning under VT-d unit "${unit.id}": the DMAR output ID is the requester ID itself`;
+  return [finding('stream-id-on-vtd', childPath(a.path, 'streamIdBase'), message)];
+}
+
+function includeAllConflicts(ix: TopologyIndex, all: Assignable[], includeAll: Map<number, VtdUnit>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const { item: iommu, path } of listed(ix.topology.iommus, 'iommus')) {
+    if (iommu.type !== 'vtd' || !iommu.includeAll) continue;
+    const first = includeAll.get(iommu.segment ?? 0)!;
+    if (first === iommu) continue;
+    const message = `segment ${iommu.segment ?? 0} already has the INCLUDE_PCI_ALL unit "${first.id}"; a segment has at most one`;
+    out.push(finding('include-all-conflict', childPath(path, 'includeAll'), message));
+  }
+  for (const a of all) {
+    const unit = includeAll.get(a.segment);
+    if (!a.node.bypassIommu || !unit) continue;
+    const message = `bypassIommu cannot be expressed in DMAR: VT-d unit "${unit.id}" is INCLUDE_PCI_ALL for segment ${a.segment} and takes every device no other unit lists; give it explicit scopes (drop includeAll, assign iommu on host bridges) instead`;
+    out.push(finding('include-all-conflict', childPath(a.path, 'bypassIommu'), message));
+  }
+  return out;
+}
+
+/** Platform masters appear in IORT/VIOT by stream ID; DMAR has no place for them (use acpiDevices). */
+function platformDevices(ix: TopologyIndex): Diagnostic[] {
+  return listed(ix.topology.platformDevices, 'platformDevices').flatMap(({ item, path }) => {
+    const unit = item.iommu === undefined ? undefined : ix.iommus.get(item.iommu);
+    if (!unit) return [];
+    if (unit.type === 'vtd') {
+      const message = `platform device "${item.id}" cannot be behind VT-d unit "${unit.id}": DMAR describes MMIO masters only as ACPI namespace devices (acpiDevices)`;
+      return [finding('wrong-iommu-kind', childPath(path, 'iommu'), message)];
+    }
+    if (item.streamIds !== undefined) return [];
+    const message = `platform device "${item.id}" is behind ${unit.type} "${unit.id}" but lists no streamIds; IORT and VIOT need the IDs it emits`;
+    return [finding('missing-stream-ids', childPath(path, 'iommu'), message)];
+  });
+}
+
+/** I/O APICs, HPETs and ACPI namespace devices are DMAR device scopes: VT-d only, same segment. */
+function dmarOnlyDevices(ix: TopologyIndex): Diagnostic[] {
+  const t = ix.topology;
+  const devices = [
+    ...listed(t.ioapics, 'ioapics').map((x) => ({ ...x, what: 'an I/O APIC' })),
+    ...listed(t.hpets, 'hpets').map((x) => ({ ...x, what: 'an HPET' })),
+    ...listed(t.acpiDevices, 'acpiDevices').map((x) => ({ ...x, what: 'an ACPI namespace device' })),
+  ];
+  return devices.flatMap(({ item, path, what }) => {
+    const unit = ix.iommus.get(item.iommu);
+    if (!unit) return [];
+    if (unit.type !== 'vtd') {
+      const message = `${what} is listed in a DMAR device scope, so its iommu must be a vtd unit, not ${unit.type} "${unit.id}"`;
+      return [finding('wrong-iommu-kind', childPath(path, 'iommu'), message)];
+    }
+    return segmentMismatch(ix, item.iommu, item.segment ?? 0, path);
+  });
+}
