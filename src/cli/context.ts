@@ -8,7 +8,8 @@ import { formatDiagnostic } from '../diagnostic.js';
 import { EXIT_OK, type ExitCode } from './exit-codes.js';
 
 export interface CliIo {
-  stdout: (text: string) => void;
+  /** Bytes are ASCII/UTF-8 text chunks (large decodes skip building one string). */
+  stdout: (data: string | Uint8Array) => void;
   stderr: (text: string) => void;
 }
 
@@ -18,6 +19,11 @@ export class CliContext {
 
   out(text: string): void {
     this.io.stdout(text.endsWith('\n') ? text : text + '\n');
+  }
+
+  /** Text already in chunks, written as they are. */
+  outChunks(chunks: readonly Uint8Array[]): void {
+    for (const c of chunks) this.io.stdout(c);
   }
 
   err(text: string): void {

@@ -7,3 +7,15 @@ export function numberingOption(): Option {
     .choices(NUMBERING_POLICIES.map((p) => p.name))
     .default('firmware');
 }
+
+export function verboseOption(): Option {
+  return new Option('-v, --verbose', 'also print info-level diagnostics').default(false);
+}
+
+/**
+ * Info diagnostics (a table ridmap does not model, an unresolved subtree)
+ * are noise in a whole-machine dump; they show with --verbose.
+ */
+export function visibleDiagnostics<T extends { severity: string }>(ds: readonly T[], verbose: boolean): T[] {
+  return verbose ? [...ds] : ds.filter((d) => d.severity !== 'info');
+}

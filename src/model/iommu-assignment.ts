@@ -35,7 +35,8 @@ import { quirkAliasDevfns } from './aliasing.js';
 import type { PciFunction, ResolvedHostBridge, ResolvedIommu } from './resolved.js';
 import { formatBdf, rid, type Rid } from './rid.js';
 import type { HostBridge, PciNode } from './topology-schema.js';
-import { normalizeTranslations, type Translation } from './translation-map.js';
+import { RidTable } from './rid-table.js';
+import type { Translation } from './translation-map.js';
 
 /** The inherited fields, as host bridges and PCI nodes both carry them. */
 export type AssignmentSettings = Pick<HostBridge & PciNode, 'iommu' | 'bypassIommu' | 'streamIdBase' | 'msiController'>;
@@ -111,56 +112,6 @@ function owners(hostBridges: readonly ResolvedHostBridge[], functions: readonly 
   return list;
 }
 
-const UNTRANSLATED = -1;
-const RIDS_PER_SEGMENT = 0x10000;
-
-/** Per segment, per RID: index of the translating IOMMU (or UNTRANSLATED) and the output ID. */
-class RidTable {
-  private readonly segments = new Map<number, { unit: Int32Array; output: Float64Array }>();
-
-  private segment(n: number) {
-    let s = this.segments.get(n);
-    if (!s) {
-      s = { unit: new Int32Array(RIDS_PER_SEGMENT).fill(UNTRANSLATED), output: new Float64Array(RIDS_PER_SEGMENT) };
-      this.segments.set(n, s);
-    }
-    return s;
-  }
-
-  set(segment: number, r: Rid, unit: number, output: number): void {
-    const s = this.segment(segment);
-    s.unit[r] = unit;
-    s.output[r] = output;
-  }
-
-  unitAt(segment: number, r: Rid): number {
-    return this.segments.get(segment)?.unit[r] ?? UNTRANSLATED;
-  }
-
-  /** Runs of RIDs with one unit and consecutive output IDs. */
-  translations(iommus: readonly ResolvedIommu[]): Translation[] {
-    const out: Translation[] = [];
-    for (const [segment, { unit, output }] of this.segments) {
-      let run: Translation | undefined;
-      for (let r = 0; r < RIDS_PER_SEGMENT; r++) {
-        const u = unit[r]!;
-        if (u === UNTRANSLATED) {
-          run = undefined;
-          continue;
-        }
-        const iommu = iommus[u]!.identity;
-        if (run && run.iommu === iommu && run.outputBase + (r - run.first) === output[r]) {
-          run.last = r;
-        } else {
-          run = { segment, first: r, last: r, iommu, outputBase: output[r]!, source: TOPOLOGY_SOURCE };
-          out.push(run);
-        }
-      }
-    }
-    return normalizeTranslations(out);
-  }
-}
-
 export interface AssignedTranslations {
   translations: Translation[];
   findings: Diagnostic[];
@@ -174,33 +125,34 @@ export function assignTranslations(
 ): AssignedTranslations {
   const table = new RidTable();
   const findings: Diagnostic[] = [];
-  const indexOf = new Map(iommus.map((u, i) => [u.id, i]));
+  const byId = new Map(iommus.map((u) => [u.id, u]));
 
   for (const owner of owners(hostBridges, functions)) {
     const iommuId = effectiveIommu(owner.chain, includeAllUnit(iommus, owner.segment));
-    const unit = iommuId === null ? UNTRANSLATED : (indexOf.get(iommuId) ?? UNTRANSLATED);
+    const unit = iommuId === null ? undefined : byId.get(iommuId);
     const base = owner.chain[0]!.streamIdBase;
-    const identity = unit === UNTRANSLATED || iommus[unit]!.node.type === 'vtd' || base === undefined;
+    const identity = unit === undefined || unit.node.type === 'vtd' || base === undefined;
     let reported = false;
     for (const r of owner.rids) {
       const output = identity ? r : base + (r - owner.first);
       if (output < 0 || output > MAX_OUTPUT_ID) {
         if (!reported) findings.push(outputOutOfRange(owner, r, output));
         reported = true;
-        table.set(owner.segment, r, UNTRANSLATED, 0);
+        table.set(owner.segment, r, null);
       } else {
-        table.set(owner.segment, r, unit, output);
+        table.set(owner.segment, r, unit?.identity ?? null, output);
       }
     }
   }
 
-  for (const [i, { node }] of iommus.entries()) {
-    if (node.type !== 'virtio-iommu-pci') continue;
-    const self = functions.find((f) => f.id === node.device);
-    if (self && table.unitAt(self.segment, self.rid) === i) table.set(self.segment, self.rid, UNTRANSLATED, 0);
+  for (const unit of iommus) {
+    if (unit.node.type !== 'virtio-iommu-pci') continue;
+    const device = unit.node.device;
+    const self = functions.find((f) => f.id === device);
+    if (self && table.at(self.segment, self.rid) === unit.identity) table.set(self.segment, self.rid, null);
   }
 
-  return { translations: table.translations(iommus), findings };
+  return { translations: table.translations(TOPOLOGY_SOURCE), findings };
 }
 
 function outputOutOfRange(owner: RidOwner, r: Rid, output: number): Diagnostic {

@@ -10,6 +10,10 @@ export interface CliRun {
 export async function runCli(...argv: string[]): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
+  const decoder = new TextDecoder();
+  const code = await main(argv, {
+    stdout: (s) => (stdout += typeof s === 'string' ? s : decoder.decode(s)),
+    stderr: (s) => (stderr += s),
+  });
   return { code, stdout, stderr };
 }

@@ -9,8 +9,8 @@ import { loadTopologyFile } from '../../io/load-topology.js';
 import { resolveTopology } from '../../model/resolve.js';
 import { buildOutputs } from '../../build-outputs.js';
 import type { CliContext } from '../context.js';
-import { EXIT_FINDINGS } from '../exit-codes.js';
-import { hasErrors } from '../../diagnostic.js';
+import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
+import { hasErrors, inFile } from '../../diagnostic.js';
 import { numberingOption } from '../options.js';
 
 export function registerBuild(program: Command, ctx: CliContext): void {
@@ -23,20 +23,24 @@ export function registerBuild(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
-Writes into DIR (only what the topology calls for): map.json, map.txt, tree.txt, topology.dot,
-and the tables as ridmap learns them.
+Writes into DIR only what the topology calls for: DMAR.dat when it has VT-d units, and always
+map.json, map.txt, tree.txt and topology.dot.
 
 Example:
   ridmap build tables/q35-vtd-pci-bridge.yaml --out out/q35`,
     )
     .action((input: string, opts: { out: string; numbering: string }) => {
       const resolved = resolveTopology(loadTopologyFile(input), { numbering: opts.numbering });
-      ctx.report(resolved.findings.map((d) => ({ ...d, file: d.file ?? input })));
-      for (const output of buildOutputs(resolved)) {
+      ctx.report(inFile(input, resolved.findings));
+      const { outputs, diagnostics } = buildOutputs(resolved);
+      ctx.report(inFile(input, diagnostics));
+      for (const output of outputs) {
         const path = join(opts.out, output.name);
         writeFileAtomic(path, output.data);
         ctx.out(`${path}  ${output.description}`);
       }
+      // A table the topology cannot express is bad input; model findings are findings.
+      if (hasErrors(diagnostics)) ctx.fail(EXIT_INPUT);
       if (hasErrors(resolved.findings)) ctx.fail(EXIT_FINDINGS);
     });
 }

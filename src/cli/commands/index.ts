@@ -2,9 +2,11 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerBuild } from './build.js';
+import { registerDecode } from './decode.js';
+import { registerEncode } from './encode.js';
 import { registerMap } from './map.js';
 import { registerSchema } from './schema.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerBuild, registerMap, registerSchema];
+export const COMMANDS: readonly RegisterCommand[] = [registerBuild, registerDecode, registerEncode, registerMap, registerSchema];

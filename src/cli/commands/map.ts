@@ -1,34 +1,93 @@
-/** `ridmap map INPUT... [--format text|json|tree|dot]`: the translation map. */
+/**
+ * `ridmap map INPUT... [--topology T] [--format text|json|tree|dot]`: the
+ * translation map of a topology, or of tables (raw, acpidump, .dsl, JSON),
+ * resolved with the topology when one is given.
+ */
 import { Option, type Command } from 'commander';
+import { mapAcpiTables, type SourcedTable } from '../../acpi/map-tables.js';
+import { decodeInput } from '../../acpi/decode-input.js';
+import { InputError, hasErrors, inFile, type Diagnostic } from '../../diagnostic.js';
+import { classifyInput } from '../../io/input-kind.js';
+import { readInputBytes } from '../../io/read-input.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
+import { mapToJson } from '../../map/map-json.js';
+import { formatMapText } from '../../map/map-text.js';
 import { renderMap, MAP_FORMATS, type MapFormat } from '../../map/render-map.js';
+import { parseTopology } from '../../model/parse-topology.js';
 import { resolveTopology } from '../../model/resolve.js';
-import { numberingOption } from '../options.js';
+import type { ResolvedTopology } from '../../model/resolved.js';
 import type { CliContext } from '../context.js';
+import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
+import { numberingOption, verboseOption, visibleDiagnostics } from '../options.js';
+
+interface MapOptions {
+  format: MapFormat;
+  numbering: string;
+  topology?: string;
+  verbose: boolean;
+}
 
 export function registerMap(program: Command, ctx: CliContext): void {
   program
     .command('map')
     .description('print which IOMMU translates each requester ID and each device, with output IDs')
-    .argument('<input...>', 'topology file (YAML or JSON)')
+    .argument('<input...>', 'a topology (YAML/JSON), or tables: raw, acpidump text, iasl .dsl, decoded JSON')
+    .option('-t, --topology <file>', 'topology to resolve tables against (bus numbers, paths, device list)')
     .addOption(new Option('-f, --format <format>', 'output form').choices(MAP_FORMATS).default('text'))
     .addOption(numberingOption())
+    .addOption(verboseOption())
     .addHelpText(
       'after',
       `
 Formats: text (ranges and devices), json (the map JSON contract), tree (lspci -tv like,
-annotated), dot (Graphviz, coloured by IOMMU).
+annotated; topologies only), dot (Graphviz, coloured by IOMMU; topologies only).
+With --topology, devices[].iommu is what the tables say for each device under the
+topology's bus numbers (--numbering), to compare with the topology's own map.
 
 Examples:
   ridmap map tables/q35-vtd-pci-bridge.yaml
   ridmap map tables/arm-smmuv3-its.yaml --format json
+  ridmap map DMAR.dat --topology tables/q35-vtd-pci-bridge.yaml --numbering compact
   ridmap map tables/bridge-behind-bridge.yaml --format dot | dot -Tsvg > topo.svg`,
     )
-    .action((inputs: string[], opts: { format: MapFormat; numbering: string }) => {
-      for (const input of inputs) {
-        const resolved = resolveTopology(loadTopologyFile(input), { numbering: opts.numbering });
-        ctx.report(resolved.findings.map((d) => ({ ...d, file: d.file ?? input })));
-        ctx.out(renderMap(resolved, opts.format));
+    .action((inputs: string[], opts: MapOptions) => {
+      const topologies: { file: string; text: string }[] = [];
+      const tables: SourcedTable[] = [];
+      const inputDiagnostics: Diagnostic[] = [];
+      for (const file of inputs) {
+        const input = classifyInput(file, readInputBytes(file));
+        if (input.kind === 'topology') {
+          topologies.push({ file, text: input.text });
+          continue;
+        }
+        const decoded = decodeInput(input.data, file);
+        inputDiagnostics.push(...decoded.diagnostics, ...decoded.tables.flatMap((t) => t.diagnostics));
+        tables.push(...decoded.tables.map((table) => ({ table, file })));
       }
+
+      if (tables.length === 0) {
+        for (const t of topologies) printTopologyMap(ctx, resolveTopology(parseTopology(t.text, t.file), opts), t.file, opts.format);
+        return;
+      }
+      if (opts.format === 'tree' || opts.format === 'dot') {
+        throw usage(`--format ${opts.format} draws a topology; tables print as text or json`);
+      }
+      const topologyFile = opts.topology ?? topologies[0]?.file;
+      if (topologies.length + (opts.topology ? 1 : 0) > 1) throw usage('give one topology to resolve tables against');
+      const resolved = topologyFile ? resolveTopology(loadTopologyFile(topologyFile), opts) : undefined;
+      const map = mapAcpiTables(tables, resolved);
+      ctx.report(visibleDiagnostics([...inputDiagnostics, ...map.findings], opts.verbose));
+      ctx.out(opts.format === 'json' ? JSON.stringify(mapToJson(map), null, 2) : formatMapText(map));
+      if (hasErrors(inputDiagnostics)) ctx.fail(EXIT_INPUT);
+      if (hasErrors(map.findings)) ctx.fail(EXIT_FINDINGS);
     });
+}
+
+function printTopologyMap(ctx: CliContext, resolved: ResolvedTopology, file: string, format: MapFormat): void {
+  ctx.report(inFile(file, resolved.findings));
+  ctx.out(renderMap(resolved, format));
+}
+
+function usage(message: string): InputError {
+  return new InputError([{ severity: 'error', code: 'usage', message }]);
 }

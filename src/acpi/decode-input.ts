@@ -1,0 +1,81 @@
+/**
+ * Any ACPI input to decoded tables, whatever its kind: a raw table, acpidump
+ * text (every table in it, repeated signatures kept in order), an iasl .dsl
+ * (its Raw Table Data) or ridmap's decoded JSON. Pure: bytes and a file name
+ * in (the name only labels diagnostics), tables with diagnostics out.
+ */
+import { InputError, inFile, type Diagnostic } from '../diagnostic.js';
+import { parseAcpidump } from '../io/acpidump-text.js';
+import { parseDslRawData } from '../io/iasl-dsl.js';
+import { sniff, type InputKind } from '../io/sniff.js';
+import { AcpiCode } from './header.js';
+import { decodeTable, encodeTable, tablePathName, tablesFromJson, type DecodedTable } from './table.js';
+
+export interface DecodedInput {
+  kind: InputKind;
+  tables: DecodedTable[];
+  /** Problems of the input as a whole (acpidump lines, JSON): each table has its own. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Decodes an ACPI input. Throws InputError only when the input is not an
+ * ACPI input at all (unknown kind, or a DTB/DTS, which the DT decoder reads).
+ */
+export function decodeInput(data: Uint8Array | string, file: string): DecodedInput {
+  const { kind, text } = sniff(data, file);
+  switch (kind) {
+    case 'acpi-table': {
+      const t = decodeTable(data as Uint8Array);
+      return { kind, tables: [withFile(t, file)], diagnostics: [] };
+    }
+    case 'acpidump': {
+      const parsed = parseAcpidump(text!);
+      const counts = new Map<string, number>();
+      for (const d of parsed.tables) counts.set(d.signature, (counts.get(d.signature) ?? 0) + 1);
+      const seen = new Map<string, number>();
+      const tables = parsed.tables.map((d) => {
+        const n = seen.get(d.signature) ?? 0;
+        seen.set(d.signature, n + 1);
+        const base = tablePathName(d.signature === 'RSD PTR' ? 'RSD PTR ' : d.signature);
+        const t = decodeTable(d.bytes, { name: (counts.get(d.signature) ?? 0) > 1 ? `${base}[${n}]` : base });
+        t.origin = { line: d.line, address: d.address };
+        const inBytes = t.signature.trimEnd();
+        if (inBytes !== d.signature) {
+          t.diagnostics.unshift({ severity: 'warning', code: AcpiCode.signatureMismatch, line: d.line, column: 1,
+            message: `acpidump names this table ${d.signature} but its bytes say ${JSON.stringify(inBytes)}` });
+        }
+        return withFile(t, file);
+      });
+      return { kind, tables, diagnostics: inFile(file, parsed.diagnostics) };
+    }
+    case 'dsl': {
+      const raw = parseDslRawData(text!);
+      const tables = raw.bytes ? [withFile(decodeTable(raw.bytes), file)] : [];
+      return { kind, tables, diagnostics: inFile(file, raw.diagnostics) };
+    }
+    case 'json': {
+      const parsed = tablesFromJson(text!);
+      const diagnostics = [...parsed.diagnostics];
+      const tables: DecodedTable[] = [];
+      if (!parsed.diagnostics.some((d) => d.severity === 'error')) {
+        for (const { model } of parsed.tables) {
+          // The JSON has no derived fields: encode computes them, decode gives the table as the bytes will be.
+          const enc = encodeTable(model);
+          diagnostics.push(...enc.diagnostics);
+          if (enc.bytes) tables.push(withFile(decodeTable(enc.bytes), file));
+        }
+      }
+      return { kind, tables, diagnostics: inFile(file, diagnostics) };
+    }
+    case 'dtb':
+    case 'dts':
+      throw new InputError([{ severity: 'error', code: 'input-not-acpi', file,
+        message: `this is a ${kind.toUpperCase()}, not an ACPI input; it is read by the device-tree decoder` }]);
+  }
+}
+
+function withFile(t: DecodedTable, file: string): DecodedTable {
+  t.diagnostics = inFile(file, t.diagnostics);
+  return t;
+}

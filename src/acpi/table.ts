@@ -1,0 +1,195 @@
+/**
+ * One ACPI table: decode (header checks, then the table's declaration),
+ * encode (derived fields computed, checksum last) and the JSON document that
+ * `decode --format json` writes and `encode` reads back.
+ */
+import {
+  decode,
+  encode,
+  fromJson,
+  JsonCode,
+  toJson,
+  type Encoded,
+  type Json,
+  type Model,
+} from '../codec/index.js';
+import type { Diagnostic } from '../diagnostic.js';
+import { AcpiCode, checkStandardHeader, peekLength, peekSignature } from './header.js';
+import { tableDef, type TableDef } from './registry.js';
+
+export interface DecodedTable {
+  /** Signature as found in the bytes (`RSD PTR ` for the RSDP). */
+  signature: string;
+  def: TableDef;
+  /** The decoded model (a DmarTable for DMAR; header + `data` bytes for others). */
+  model: Model;
+  /** Everything decode found, with structure paths and offsets in the table. */
+  diagnostics: Diagnostic[];
+  /** Bytes after the table's Length in the input; not part of the table. */
+  extra?: Uint8Array;
+  /** Where the table was found inside a multi-table input (acpidump text). */
+  origin?: { line?: number; address?: string };
+}
+
+export interface DecodeTableOptions {
+  /** Root of structure paths; defaults to the signature (`SSDT[3]` tells repeated tables apart). */
+  name?: string;
+}
+
+/** Path root for a signature (`RSD PTR ` → `RSDP`). */
+export function tablePathName(signature: string): string {
+  if (signature === 'RSD PTR ') return 'RSDP';
+  const clean = signature.replace(/[^\x21-\x7e]/g, '?');
+  return clean || 'Table';
+}
+
+export function signatureOf(bytes: Uint8Array): string {
+  if (bytes.length >= 8 && String.fromCharCode(...bytes.subarray(0, 8)) === 'RSD PTR ') return 'RSD PTR ';
+  return peekSignature(bytes);
+}
+
+/** Decodes one table; never throws, whatever the bytes. */
+export function decodeTable(bytes: Uint8Array, opts: DecodeTableOptions = {}): DecodedTable {
+  const signature = signatureOf(bytes);
+  const def = tableDef(signature);
+  const path = opts.name ?? tablePathName(signature);
+  const diagnostics: Diagnostic[] = [];
+  let extent = bytes.length;
+  if (def.header === 'standard') {
+    const check = checkStandardHeader(bytes, path);
+    diagnostics.push(...check.diagnostics);
+    extent = check.extent;
+  } else if (def.header === 'facs') {
+    const len = peekLength(bytes);
+    if (len !== undefined && len > bytes.length) {
+      diagnostics.push({ severity: 'error', code: AcpiCode.lengthBeyondBuffer, path, offset: 4,
+        message: `Length ${len} runs past the ${bytes.length} bytes present; decoding what is there` });
+    } else if (len !== undefined && len >= 8) {
+      extent = len;
+      if (len < bytes.length) {
+        diagnostics.push({ severity: 'warning', code: AcpiCode.bytesAfterTable, path, offset: len,
+          message: `${bytes.length - len} byte(s) after the table's Length ${len} are not part of it` });
+      }
+    }
+  }
+  if (!def.modelled && def.header === 'standard' && bytes.length >= 4) {
+    diagnostics.push({ severity: 'info', code: AcpiCode.notModelled, path, offset: 0,
+      message: `ridmap does not decode ${path} field by field; kept as header + ${Math.max(0, extent - 36)} raw bytes` });
+  }
+  const decoded = decode(def.spec, bytes, { extent, path });
+  diagnostics.push(...decoded.diagnostics);
+  const table: DecodedTable = { signature, def, model: decoded.value, diagnostics };
+  if (extent < bytes.length) table.extra = bytes.slice(extent);
+  return table;
+}
+
+/** Encodes a table model; the signature in the model picks the declaration. */
+export function encodeTable(model: Model): Encoded {
+  const signature = typeof model['signature'] === 'string' ? model['signature'] : '';
+  const def = tableDef(signature);
+  return encode(def.spec, model, { path: tablePathName(signature) });
+}
+
+// ---------------------------------------------------------------------------
+// JSON
+
+/** The JSON document of `decode --format json`: `{ "tables": [ {signature, ...}, ... ] }`. */
+export interface AcpiJsonDocument {
+  tables: Json[];
+}
+
+export function tableToJson(t: { def: TableDef; model: Model }): Json {
+  return toJson(t.def.spec, t.model);
+}
+
+/** JSON text with 2-space indentation and a final newline. */
+export function formatJsonDocument(tables: readonly { def: TableDef; model: Model }[]): string {
+  const doc: AcpiJsonDocument = { tables: tables.map(tableToJson) };
+  return JSON.stringify(doc, null, 2) + '\n';
+}
+
+export interface TablesFromJson {
+  tables: { def: TableDef; model: Model }[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Rebuilds table models from JSON text: the document form, a bare array of
+ * tables, or a single table object. Problems carry JSON paths
+ * (`$.tables[0].remappingStructures[1].flags`).
+ */
+export function tablesFromJson(text: string): TablesFromJson {
+  const diagnostics: Diagnostic[] = [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    diagnostics.push({ severity: 'error', code: JsonCode.syntax, message: `not valid JSON: ${(e as Error).message}`, ...jsonErrorPosition(text, e) });
+    return { tables: [], diagnostics };
+  }
+  let items: unknown[];
+  let base: string;
+  if (Array.isArray(parsed)) {
+    items = parsed;
+    base = '$';
+  } else if (parsed && typeof parsed === 'object' && Array.isArray((parsed as { tables?: unknown }).tables)) {
+    items = (parsed as { tables: unknown[] }).tables;
+    base = '$.tables';
+    for (const key of Object.keys(parsed)) {
+      if (key !== 'tables') diagnostics.push({ severity: 'error', code: JsonCode.unknownKey, path: `$.${key}`, message: `the document has only "tables", not "${key}"` });
+    }
+  } else if (parsed && typeof parsed === 'object' && 'signature' in parsed) {
+    items = [parsed];
+    base = '';
+  } else {
+    diagnostics.push({ severity: 'error', code: JsonCode.type, path: '$', message: 'expected {"tables": [...]}, an array of tables or one table object with a "signature"' });
+    return { tables: [], diagnostics };
+  }
+  const tables: TablesFromJson['tables'] = [];
+  items.forEach((item, i) => {
+    const path = base ? `${base}[${i}]` : '$';
+    const sig = item && typeof item === 'object' ? (item as { signature?: unknown }).signature : undefined;
+    if (typeof sig !== 'string') {
+      diagnostics.push({ severity: 'error', code: JsonCode.missing, path: `${path}.signature`, message: 'a table needs its "signature"' });
+      return;
+    }
+    const def = tableDef(sig);
+    const r = fromJson(def.spec, item, path);
+    diagnostics.push(...r.diagnostics);
+    tables.push({ def, model: r.value });
+  });
+  return { tables, diagnostics };
+}
+
+export interface EncodedJson {
+  /** One entry per table of the document, in order; empty when anything is wrong. */
+  tables: { signature: string; bytes: Uint8Array }[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * `encode FILE.json`: the JSON text of `decode --format json` (or an edited
+ * copy) back to table bytes. Strict: any problem in any table means no bytes.
+ */
+export function encodeJsonDocument(text: string): EncodedJson {
+  const parsed = tablesFromJson(text);
+  const diagnostics = [...parsed.diagnostics];
+  if (diagnostics.some((d) => d.severity === 'error')) return { tables: [], diagnostics };
+  const tables: EncodedJson['tables'] = [];
+  for (const { def, model } of parsed.tables) {
+    const e = encodeTable(model);
+    diagnostics.push(...e.diagnostics);
+    if (e.bytes) tables.push({ signature: def.signature, bytes: e.bytes });
+  }
+  return diagnostics.some((d) => d.severity === 'error') ? { tables: [], diagnostics } : { tables, diagnostics };
+}
+
+/** Line and column of a JSON.parse error, when the engine says where. */
+function jsonErrorPosition(text: string, e: unknown): { line?: number; column?: number } {
+  const m = /position (\d+)/.exec(String((e as Error).message));
+  if (!m) return {};
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  return { line, column: pos - before.lastIndexOf('\n') };
+}

@@ -1,0 +1,12 @@
+/** The declarative binary engine: knows structures, lengths and lists, nothing about ACPI. */
+export * from './primitives.js';
+export * from './struct.js';
+export { BinCode, EncodeCode, JsonCode } from './codes.js';
+export { decode, type DecodeOptions, type Decoded } from './decode.js';
+export { encode, sum8, type Encoded } from './encode.js';
+export { measure, derivedValue } from './layout.js';
+export { printStruct, printToString, fieldLine, bitLine, formatValue, displayText } from './print.js';
+export { TextSink } from './text-sink.js';
+export { toJson, fromJson, type Json, type FromJson } from './json.js';
+export { hexDumpLines } from './hexdump.js';
+export { bytesToHex, bytesToHexPairs, hexToBytes, hexUpper, hexUpperBig, jsonHex } from './hexfmt.js';

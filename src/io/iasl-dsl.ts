@@ -1,0 +1,56 @@
+/**
+ * iasl's disassembly of a data table (`iasl -d`, a `.dsl` file) ends with
+ * `Raw Table Data: Length N (0xN)` and a hex dump of the whole table; that
+ * dump is the table. The field lines above it are iasl's decode, not input.
+ */
+import type { Diagnostic } from '../diagnostic.js';
+import { parseHexLine, splitLines } from './acpidump-text.js';
+
+export const DslCode = {
+  /** No `Raw Table Data` section (error). */
+  noRawData: 'dsl-no-raw-data',
+  /** The dump has another size than `Raw Table Data: Length N` says (warning). */
+  lengthMismatch: 'dsl-length-mismatch',
+  /** A dump line whose offset does not continue the previous one (warning). */
+  offsetGap: 'dsl-offset-gap',
+} as const;
+
+export interface DslRawData {
+  bytes?: Uint8Array;
+  diagnostics: Diagnostic[];
+}
+
+const RAW = /^\s*Raw Table Data: Length (\d+)/;
+
+export function parseDslRawData(text: string): DslRawData {
+  const lines = splitLines(text);
+  const diagnostics: Diagnostic[] = [];
+  const start = lines.findIndex((l) => RAW.test(l));
+  if (start < 0) {
+    diagnostics.push({ severity: 'error', code: DslCode.noRawData, message: 'no "Raw Table Data:" section; only iasl data-table disassemblies carry the table bytes' });
+    return { diagnostics };
+  }
+  const declared = Number(RAW.exec(lines[start]!)![1]);
+  const out: number[] = [];
+  let next = 0;
+  for (let n = start + 1; n < lines.length; n++) {
+    const line = lines[n]!;
+    if (line.trim() === '') {
+      if (out.length) break;
+      continue;
+    }
+    const hex = parseHexLine(line);
+    if (!hex) break;
+    if (hex.offset !== next) {
+      diagnostics.push({ severity: 'warning', code: DslCode.offsetGap, line: n + 1, column: 1,
+        message: `offset 0x${hex.offset.toString(16)} does not continue the dump at 0x${next.toString(16)}; bytes appended in line order` });
+    }
+    for (const b of hex.bytes) out.push(b);
+    next = hex.offset + hex.bytes.length;
+  }
+  if (out.length !== declared) {
+    diagnostics.push({ severity: 'warning', code: DslCode.lengthMismatch, line: start + 1, column: 1,
+      message: `Raw Table Data says ${declared} bytes, the dump has ${out.length}` });
+  }
+  return { bytes: Uint8Array.from(out), diagnostics };
+}

@@ -1,0 +1,80 @@
+/**
+ * What kind of input a file is, from its content alone (file names lie:
+ * linuxhw's `*.bin` files are acpidump text). Pure: takes the bytes or text.
+ */
+import { isKnownSignature } from '../acpi/registry.js';
+import { checksumIsValid, peekLength, peekSignature } from '../acpi/header.js';
+import { InputError } from '../diagnostic.js';
+
+export type InputKind = 'acpi-table' | 'acpidump' | 'dsl' | 'json' | 'dtb' | 'dts';
+
+export interface Sniffed {
+  kind: InputKind;
+  /** The content as text, for the text kinds. */
+  text?: string;
+}
+
+export const SniffCode = {
+  unknownKind: 'input-unknown-kind',
+} as const;
+
+const FDT_MAGIC = 0xd00dfeed;
+/** Far larger than any real ACPI table (a DSDT is a few MiB at most). */
+const MAX_TABLE = 64 * 1024 * 1024;
+
+export function sniff(data: Uint8Array | string, file?: string): Sniffed {
+  if (typeof data !== 'string') {
+    if (data.length >= 4 && ((data[0]! << 24) | (data[1]! << 16) | (data[2]! << 8) | data[3]!) >>> 0 === FDT_MAGIC) return { kind: 'dtb' };
+    if (looksLikeAcpiTable(data)) return { kind: 'acpi-table' };
+    const text = asText(data);
+    const kind = text === undefined ? undefined : textKind(text);
+    if (kind) return { kind, text: text! };
+    throw unknown(file, describeBytes(data));
+  }
+  const kind = textKind(data);
+  if (kind) return { kind, text: data };
+  throw unknown(file, 'text that is none of acpidump output, an iasl .dsl, JSON or DTS');
+}
+
+/** A known signature with a plausible Length, or any well-formed signature whose Length and checksum both fit. */
+export function looksLikeAcpiTable(data: Uint8Array): boolean {
+  if (data.length >= 8 && String.fromCharCode(...data.subarray(0, 8)) === 'RSD PTR ') return true;
+  const sig = peekSignature(data);
+  if (!/^[A-Z0-9_!][A-Z0-9_!a-z]{3}$/.test(sig)) return false;
+  const length = peekLength(data);
+  if (isKnownSignature(sig)) return length === undefined || (length >= 8 && length <= MAX_TABLE);
+  return length !== undefined && length >= 36 && length === data.length && checksumIsValid(data);
+}
+
+function textKind(raw: string): InputKind | undefined {
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  const head = text.slice(0, 65536);
+  const first = head.trimStart()[0];
+  if (first === '{' || first === '[') return 'json';
+  if (/^\s*\/dts-v1\/\s*;/m.test(head)) return 'dts';
+  if (/^\s*Raw Table Data: Length \d+/m.test(text)) return 'dsl';
+  if (/^\s*(RSD PTR|[^\s@]{4}) @ 0x[0-9A-Fa-f]+\s*$/m.test(head)) return 'acpidump';
+  return undefined;
+}
+
+/** UTF-8 text without NULs in its first 64 KiB, else undefined (binary). */
+function asText(data: Uint8Array): string | undefined {
+  const probe = data.subarray(0, 65536);
+  if (probe.includes(0)) return undefined;
+  return new TextDecoder('utf-8').decode(data);
+}
+
+function describeBytes(data: Uint8Array): string {
+  if (data.length === 0) return 'an empty file';
+  const sig = peekSignature(data).replace(/[^\x20-\x7e]/g, '.');
+  return `binary data starting "${sig}" that is neither a known ACPI table (signature + plausible length) nor a DTB`;
+}
+
+function unknown(file: string | undefined, what: string): InputError {
+  return new InputError([{
+    severity: 'error',
+    code: SniffCode.unknownKind,
+    ...(file ? { file } : {}),
+    message: `cannot tell what this is: ${what}. ridmap reads raw ACPI tables, acpidump text, iasl .dsl files, its own decoded JSON, DTB and DTS`,
+  }]);
+}

@@ -1,0 +1,110 @@
+/** decode, encode and map on tables, through the CLI contract. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CORPUS_DIR, HAVE_CORPUS, TABLES_DIR } from '../support/paths.js';
+import { runCli } from '../support/run-cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'ridmap-decode-'));
+const qemuDmar = join(CORPUS_DIR, 'qemu-expected/tests/data/acpi/x86/q35/DMAR.dmar');
+const example = join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml');
+
+async function builtDmar(): Promise<string> {
+  const out = join(tmp, 'build');
+  const run = await runCli('build', example, '--out', out);
+  expect(run.code).toBe(0);
+  return join(out, 'DMAR.dat');
+}
+
+describe('decode and encode', () => {
+  it('decode prints iasl field lines and encode of its JSON gives the same bytes back', async () => {
+    const dmar = await builtDmar();
+    const text = await runCli('decode', dmar);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('[000h 0000   4]                    Signature : "DMAR"');
+    expect(text.stdout).toMatch(/\[030h 0048   2\]\s+Subtable Type : 0000 \[Hardware Unit Definition\]/);
+
+    const json = await runCli('decode', dmar, '--format', 'json');
+    expect(json.code).toBe(0);
+    const jsonFile = join(tmp, 'dmar.json');
+    writeFileSync(jsonFile, json.stdout);
+    const out = join(tmp, 'again.dat');
+    const enc = await runCli('encode', jsonFile, '-o', out);
+    expect(enc.stderr).toBe('');
+    expect(enc.code).toBe(0);
+    expect(readFileSync(out)).toEqual(readFileSync(dmar));
+  });
+
+  it('an edited JSON is recompiled with a new checksum and length', async () => {
+    const dmar = await builtDmar();
+    const doc = JSON.parse((await runCli('decode', dmar, '--format', 'json')).stdout) as {
+      tables: { hostAddressWidth: number; remappingStructures: unknown[] }[];
+    };
+    doc.tables[0]!.hostAddressWidth = 38;
+    doc.tables[0]!.remappingStructures.pop();
+    const jsonFile = join(tmp, 'edited.json');
+    writeFileSync(jsonFile, JSON.stringify(doc));
+    const out = join(tmp, 'edited.dat');
+    expect((await runCli('encode', jsonFile, '-o', out)).code).toBe(0);
+    const bytes = readFileSync(out);
+    expect(bytes[36]).toBe(38);
+    expect(bytes.readUInt32LE(4)).toBe(bytes.length);
+    expect(bytes.reduce((a, b) => (a + b) & 0xff, 0)).toBe(0);
+  });
+
+  it('encode refuses a broken model with every problem and exit 2', async () => {
+    const jsonFile = join(tmp, 'bad.json');
+    writeFileSync(jsonFile, JSON.stringify({ tables: [{ signature: 'DMAR', revision: 'one', remappingStructures: [{ type: 'DRHD' }] }] }));
+    const run = await runCli('encode', jsonFile, '-o', join(tmp, 'never.dat'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('bad.json');
+    expect(run.stderr.split('\n').filter((l) => l.includes('error')).length).toBeGreaterThan(1);
+  });
+
+  it('a truncated table prints what it can, names the offset, exits 2', async () => {
+    const bytes = readFileSync(await builtDmar());
+    const cut = join(tmp, 'cut.dat');
+    writeFileSync(cut, bytes.subarray(0, 60));
+    const run = await runCli('decode', cut);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('Signature : "DMAR"');
+    expect(run.stderr).toMatch(/cut\.dat:DMAR.*@0x[0-9a-f]+: error \[/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a file that is no table at all is exit 2 with a clear message', async () => {
+    const junk = join(tmp, 'junk.bin');
+    writeFileSync(junk, Buffer.from([1, 2, 3, 0, 0, 9, 9]));
+    const run = await runCli('decode', junk);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('junk.bin');
+  });
+
+  it.skipIf(!HAVE_CORPUS)('QEMU DMAR maps its five endpoint scopes without a topology', async () => {
+    const run = await runCli('map', qemuDmar, '--format', 'json');
+    expect(run.code).toBe(0);
+    const map = JSON.parse(run.stdout) as { translations: { first: string; last: string; iommu: string }[] };
+    expect(map.translations.map((t) => `${t.first}-${t.last} ${t.iommu}`)).toEqual([
+      '00:00.0-00:00.0 vtd@0xfed90000',
+      '00:01.0-00:01.0 vtd@0xfed90000',
+      '00:1f.0-00:1f.0 vtd@0xfed90000',
+      '00:1f.2-00:1f.3 vtd@0xfed90000',
+    ]);
+  });
+
+  it('map of a built DMAR with --topology gives the topology its own devices back, under every numbering', async () => {
+    const dmar = await builtDmar();
+    for (const numbering of ['firmware', 'compact', 'hotplug-shift']) {
+      const fromTable = JSON.parse((await runCli('map', dmar, '-t', example, '-n', numbering, '-f', 'json')).stdout) as { devices: unknown[] };
+      const fromTopology = JSON.parse((await runCli('map', example, '-n', numbering, '-f', 'json')).stdout) as { devices: unknown[] };
+      expect(fromTable.devices).toEqual(fromTopology.devices);
+    }
+  });
+
+  it('tree and dot are for topologies; tables ask for text or json', async () => {
+    const run = await runCli('map', await builtDmar(), '--format', 'tree');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--format tree draws a topology');
+  });
+});
