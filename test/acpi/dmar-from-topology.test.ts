@@ -29,7 +29,13 @@ describe('DMAR from the example topologies', () => {
   for (const example of examples) {
     const topology = loadTopologyFile(join(TABLES_DIR, example));
     const hasVtd = (topology.iommus ?? []).some((u) => u.type === 'vtd');
-    it.runIf(hasVtd)(`${example}: encodes, decodes to the same model, and maps every device as the topology does`, () => {
+    if (!hasVtd) {
+      it(`${example}: no VT-d unit, no DMAR`, () => {
+        expect(dmarFromTopology(resolveTopology(topology)).table).toBeUndefined();
+      });
+      continue;
+    }
+    it(`${example}: encodes, decodes to the same model, and maps every device as the topology does`, () => {
       const table = build(topology);
       const encoded = encodeTable(table as never);
       expect(encoded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
@@ -44,9 +50,6 @@ describe('DMAR from the example topologies', () => {
         const pick = (d: { id: string; iommu: string | null; outputIds: number[] }) => [d.id, d.iommu, d.outputIds];
         expect(map.devices!.map(pick), `numbering ${name}`).toEqual(resolved.map.devices!.map(pick));
       }
-    });
-    it.runIf(!hasVtd)(`${example}: no VT-d unit, no DMAR`, () => {
-      expect(dmarFromTopology(resolveTopology(topology)).table).toBeUndefined();
     });
   }
 });
