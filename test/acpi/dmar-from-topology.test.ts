@@ -16,6 +16,8 @@ import { NUMBERING_POLICIES } from '../../src/model/numbering.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import type { Topology } from '../../src/model/topology-schema.js';
 import { TABLES_DIR } from '../support/paths.js';
+import { printTableText } from '../../src/acpi/print-table.js';
+import { compareWithIasl, iaslAvailable, iaslDisassemble, parseFieldLines } from './iasl-oracle.js';
 
 const examples = readdirSync(TABLES_DIR).filter((f) => f.endsWith('.yaml')).sort();
 
@@ -52,4 +54,19 @@ describe('DMAR from the example topologies', () => {
       }
     });
   }
+
+  describe.skipIf(!iaslAvailable())('iasl -d agrees with our text on every DMAR we build', () => {
+    for (const example of examples) {
+      const topology = loadTopologyFile(join(TABLES_DIR, example));
+      if (!(topology.iommus ?? []).some((u) => u.type === 'vtd')) continue;
+      it(example, () => {
+        const bytes = encodeTable(build(topology) as never).bytes!;
+        const iasl = parseFieldLines(iaslDisassemble(bytes, example.replace(/\.yaml$/, '')));
+        expect(iasl.length).toBeGreaterThan(20);
+        const r = compareWithIasl(iasl, parseFieldLines(printTableText(decodeTable(bytes))));
+        expect(r.problems).toEqual([]);
+        expect(r.matched).toBe(iasl.length);
+      });
+    }
+  });
 });
