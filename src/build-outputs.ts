@@ -5,16 +5,19 @@
  */
 import { dmarFromTopology } from './acpi/dmar/from-topology.js';
 import { encodeTable } from './acpi/table.js';
-import type { Diagnostic } from './diagnostic.js';
-import { hasErrors } from './diagnostic.js';
+import { encodeViot, viotFromTopology } from './acpi/viot/index.js';
+import type { Model } from './codec/index.js';
+import type { Encoded } from './codec/encode.js';
+import { hasErrors, type Diagnostic } from './diagnostic.js';
 import { renderMap } from './map/render-map.js';
 import type { ResolvedTopology } from './model/resolved.js';
-import type { Model } from './codec/index.js';
 
 export interface BuildOutput {
   name: string;
   description: string;
   data: string | Uint8Array;
+  /** For a table: the model it was encoded from, in the form decodeTable gives (check compares the two). */
+  model?: Model;
 }
 
 export interface BuildResult {
@@ -23,16 +26,43 @@ export interface BuildResult {
   diagnostics: Diagnostic[];
 }
 
+/** One table the topology may call for: how to build its model and how to encode it. */
+interface TableBuilder<T> {
+  name: string;
+  description: string;
+  build: (resolved: ResolvedTopology) => { table?: T; diagnostics: Diagnostic[] };
+  encode: (table: T) => Encoded;
+  /** The built table in the form decodeTable gives, where the two coincide (`check` compares them). */
+  asDecoded?: (table: T) => Model;
+}
+
+const tableBuilder = <T>(b: TableBuilder<T>) => b as TableBuilder<unknown>;
+
+const TABLE_BUILDERS: readonly TableBuilder<unknown>[] = [
+  tableBuilder({
+    name: 'DMAR.dat',
+    description: 'ACPI DMAR (Intel VT-d)',
+    build: dmarFromTopology,
+    encode: (t) => encodeTable(t as unknown as Model),
+    asDecoded: (t) => t as unknown as Model,
+  }),
+  tableBuilder({ name: 'VIOT.dat', description: 'ACPI VIOT (virtio-iommu)', build: viotFromTopology, encode: encodeViot }),
+];
+
 export function buildOutputs(resolved: ResolvedTopology): BuildResult {
   const outputs: BuildOutput[] = [];
   const diagnostics: Diagnostic[] = [];
 
-  const dmar = dmarFromTopology(resolved);
-  diagnostics.push(...dmar.diagnostics);
-  if (dmar.table && !hasErrors(dmar.diagnostics)) {
-    const encoded = encodeTable(dmar.table as unknown as Model);
+  for (const builder of TABLE_BUILDERS) {
+    const built = builder.build(resolved);
+    diagnostics.push(...built.diagnostics);
+    if (built.table === undefined || hasErrors(built.diagnostics)) continue;
+    const encoded = builder.encode(built.table);
     diagnostics.push(...encoded.diagnostics);
-    if (encoded.bytes) outputs.push({ name: 'DMAR.dat', description: 'ACPI DMAR (Intel VT-d)', data: encoded.bytes });
+    if (encoded.bytes) {
+      const model = builder.asDecoded?.(built.table);
+      outputs.push({ name: builder.name, description: builder.description, data: encoded.bytes, ...(model ? { model } : {}) });
+    }
   }
 
   outputs.push(

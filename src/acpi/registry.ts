@@ -6,6 +6,7 @@
 import { ascii, lengthField, rest, struct, u32le, type StructSpec } from '../codec/index.js';
 import { DMAR_DESCRIPTION, dmarSpec } from './dmar/spec.js';
 import { acpiHeaderMembers } from './header.js';
+import { VIOT_DESCRIPTION, viotSpec } from './viot/spec.js';
 
 export interface TableDef {
   /** 4-character signature (8 for the RSDP's `RSD PTR `). */
@@ -26,6 +27,7 @@ export interface TableDef {
 /** The tables ridmap models: add one row per table. */
 const ROWS: readonly TableDef[] = [
   { signature: 'DMAR', description: DMAR_DESCRIPTION, spec: dmarSpec, header: 'standard', modelled: true },
+  { signature: 'VIOT', description: VIOT_DESCRIPTION, spec: viotSpec, header: 'standard', modelled: true },
 ];
 
 /** Any table with the standard header: header fields, then the body as bytes. */

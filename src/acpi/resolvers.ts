@@ -7,11 +7,13 @@ import type { ResolvedTopology } from '../model/resolved.js';
 import type { TranslationMap } from '../model/translation-map.js';
 import type { DmarTable } from './dmar/model.js';
 import { resolveDmar } from './dmar/resolve.js';
+import { resolveViotWire } from './viot/resolve.js';
 
 export type TableResolver = (model: Model, resolved?: ResolvedTopology) => TranslationMap;
 
 const RESOLVERS: Record<string, TableResolver> = {
   DMAR: (model, resolved) => resolveDmar(model as unknown as DmarTable, resolved),
+  VIOT: (model, resolved) => resolveViotWire(model, resolved),
 };
 
 export function tableResolver(signature: string): TableResolver | undefined {

@@ -1,0 +1,63 @@
+/**
+ * Broken and unusual VIOTs (test/fixtures/viot/*.hex): each raises its
+ * precise code at its offset, in decode or in resolve, nothing throws, and
+ * the model gives the bytes back exactly, whatever is wrong with them.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { printTableText } from '../../src/acpi/print-table.js';
+import { decodeTable } from '../../src/acpi/table.js';
+import { decodeViot } from '../../src/acpi/viot/decode.js';
+import { encodeViot } from '../../src/acpi/viot/encode.js';
+import { resolveViot, resolveViotWire } from '../../src/acpi/viot/resolve.js';
+import { viotCases } from '../fixtures/viot/tables.js';
+import { expectSameBytes, flavours, plain } from './bytes.js';
+import { repoRoot } from './corpus.js';
+import { fixtureText, parseFixture } from './invalid-fixtures.js';
+import { expectJsonRoundTrip, expectRoundTrip } from './roundtrip.js';
+
+const dir = join(repoRoot, 'test/fixtures/viot');
+
+describe('VIOT negative fixtures (test/fixtures/viot)', () => {
+  if (process.env['RIDMAP_UPDATE_FIXTURES']) {
+    for (const c of viotCases) writeFileSync(join(dir, `${c.name}.hex`), fixtureText(c));
+  }
+
+  for (const c of viotCases) {
+    const file = join(dir, `${c.name}.hex`);
+    it(`${c.name}.hex is what the generator makes`, () => {
+      expect(existsSync(file), `${file} missing: run with RIDMAP_UPDATE_FIXTURES=1`).toBe(true);
+      expect(readFileSync(file, 'utf8')).toBe(fixtureText(c));
+    });
+    for (const [flavour, make] of flavours) {
+      it(`${c.name} (${flavour}): ${c.expect.severity} [${c.expect.code}]`, () => {
+        const bytes = make(parseFixture(readFileSync(file, 'utf8')));
+        const { table, diagnostics } = decodeViot(bytes);
+        expect(diagnostics.map((d) => d.code)).toEqual(c.codes);
+        const map = resolveViot(table);
+        expect(map.findings.map((d) => d.code)).toEqual(c.findings);
+        const d = [...diagnostics, ...map.findings].find((x) => x.code === c.expect.code)!;
+        expect(d.severity).toBe(c.expect.severity);
+        if (d.offset !== undefined) expect(d.offset).toBe(c.expect.offset);
+        expect(d.path).toMatch(/^VIOT/);
+
+        // The model keeps every byte: padding, kept counts and offsets, dangling references, raw nodes.
+        const back = encodeViot(table);
+        expect(back.diagnostics).toEqual([]);
+        expectSameBytes(back.bytes!, plain(bytes), `${c.name} decodeViot→encodeViot`);
+
+        // The registry's wire form prints the same bytes; where it decodes them
+        // without an error it keeps them whole, and resolves them the same.
+        const wire = decodeTable(bytes);
+        expect(printTableText(wire)).toContain('Node count');
+        if (!wire.diagnostics.some((x) => x.severity === 'error')) {
+          const own = diagnostics.filter((x) => x.code.startsWith('viot-')).map((x) => x.code);
+          expect(resolveViotWire(wire.model).findings.map((x) => x.code)).toEqual([...own, ...c.findings]);
+          expectRoundTrip(bytes);
+          expectJsonRoundTrip(bytes);
+        }
+      });
+    }
+  }
+});

@@ -1,0 +1,105 @@
+/**
+ * QEMU's VIOTs from the corpus: they decode without a problem in both forms
+ * (the registry's wire form and the model), come back byte for byte, print in
+ * iasl's field-line form, and map as the corpus README says.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeInput } from '../../src/acpi/decode-input.js';
+import { printTableText } from '../../src/acpi/print-table.js';
+import { decodeTable } from '../../src/acpi/table.js';
+import { decodeViot } from '../../src/acpi/viot/decode.js';
+import { encodeViot } from '../../src/acpi/viot/encode.js';
+import { resolveViot, resolveViotWire } from '../../src/acpi/viot/resolve.js';
+import { flavours, plain } from './bytes.js';
+import { corpusPresent, corpusRoot } from './corpus.js';
+import { expectJsonRoundTrip, expectRoundTrip } from './roundtrip.js';
+
+const Q35 = 'qemu-expected/tests/data/acpi/x86/q35/VIOT.viot';
+const VIRT = 'qemu-expected/tests/data/acpi/aarch64/virt/VIOT';
+const OLDER_Q35 = 'qemu-expected/older/cf7a348837f4/tests/data/acpi/q35/VIOT.viot';
+const FILES = [Q35, VIRT, OLDER_Q35];
+
+const read = (name: string): Uint8Array => readFileSync(join(corpusRoot, name));
+const translation = (first: number, last: number, iommu: string, outputBase = first) =>
+  ({ segment: 0, first, last, iommu, outputBase, source: 'VIOT' });
+
+describe.skipIf(!corpusPresent)('corpus: QEMU VIOT binaries', () => {
+  it('are all there', () => {
+    for (const f of FILES) expect(existsSync(join(corpusRoot, f)), f).toBe(true);
+  });
+
+  for (const file of FILES) {
+    for (const [flavour, make] of flavours) {
+      it(`${file} (${flavour}): decodes cleanly and round-trips in both forms`, () => {
+        const bytes = make(read(file));
+        const wire = expectRoundTrip(bytes);
+        expect(wire.signature).toBe('VIOT');
+        expect(wire.diagnostics).toEqual([]);
+        expectJsonRoundTrip(bytes);
+        expect(decodeInput(bytes, file).tables[0]!.diagnostics).toEqual([]);
+
+        const { table, diagnostics } = decodeViot(bytes);
+        expect(diagnostics).toEqual([]);
+        expect(table.revision).toBe(0);
+        expect(plain(encodeViot(table).bytes!)).toEqual(plain(bytes));
+        // The wire form resolves to the same map as the model.
+        expect(resolveViotWire(wire.model)).toEqual(resolveViot(table));
+      });
+    }
+  }
+
+  it('q35: BDFs 0x1000–0x10ff and 0x3000–0x30ff go to the IOMMU at 00:02.0, endpoint ID = RID', () => {
+    const { table } = decodeViot(read(Q35));
+    expect(table.nodes).toEqual([
+      { type: 'VirtioIommuPci', segment: 0, bdf: 0x10 },
+      { type: 'PciRange', endpointStart: 0x1000, segmentStart: 0, segmentEnd: 0, bdfStart: 0x1000, bdfEnd: 0x10ff, outputNode: { node: 0 } },
+      { type: 'PciRange', endpointStart: 0x3000, segmentStart: 0, segmentEnd: 0, bdfStart: 0x3000, bdfEnd: 0x30ff, outputNode: { node: 0 } },
+    ]);
+    const map = resolveViot(table);
+    const iommu = 'virtio-iommu-pci@0000:00:02.0';
+    expect(map.translations).toEqual([translation(0x1000, 0x10ff, iommu), translation(0x3000, 0x30ff, iommu)]);
+    expect(map.mmio).toEqual([]);
+    expect(map.findings).toMatchObject([
+      { severity: 'info', code: 'viot-endpoint-convention', message: expect.stringContaining('identity') },
+    ]);
+  });
+
+  it('aarch64 virt: BDFs 0x0000–0x00ff go to the IOMMU at 00:01.0, all but the IOMMU itself', () => {
+    const map = resolveViot(decodeViot(read(VIRT)).table);
+    const iommu = 'virtio-iommu-pci@0000:00:01.0';
+    expect(map.translations).toEqual([translation(0x00, 0x07, iommu), translation(0x09, 0xff, iommu)]);
+    expect(map.findings.map((f) => f.code)).toEqual(['viot-iommu-self', 'viot-endpoint-convention']);
+  });
+
+  it('the older q35 file lists the ranges the other way round and gives the same map', () => {
+    const older = decodeViot(read(OLDER_Q35)).table;
+    const current = decodeViot(read(Q35)).table;
+    expect(older.nodes).toEqual([current.nodes[0], current.nodes[2], current.nodes[1]]);
+    expect(resolveViot(older)).toEqual(resolveViot(current));
+  });
+
+  it('prints in iasl field-line form, with ACPICA\'s labels', () => {
+    const text = printTableText(decodeTable(read(Q35)));
+    for (const line of [
+      '[000h 0000   4]                    Signature : "VIOT"    [Virtual I/O Translation Table]',
+      '[024h 0036   2]                   Node count : 0003',
+      '[026h 0038   2]                  Node offset : 0030',
+      '[028h 0040   8]                     Reserved : 0000000000000000',
+      '[030h 0048   1]                         Type : 03 [VirtIO-PCI IOMMU]',
+      '[032h 0050   2]                       Length : 0010',
+      '[036h 0054   2]               PCI BDF number : 0010',
+      '[040h 0064   1]                         Type : 01 [PCI Range]',
+      '[044h 0068   4]               Endpoint start : 00001000',
+      '[048h 0072   2]            PCI Segment start : 0000',
+      '[04Ah 0074   2]              PCI Segment end : 0000',
+      '[04Ch 0076   2]                PCI BDF start : 1000',
+      '[04Eh 0078   2]                  PCI BDF end : 10FF',
+      '[050h 0080   2]                  Output node : 0030',
+      '[052h 0082   6]                     Reserved : 000000000000',
+    ]) {
+      expect(text).toContain(line);
+    }
+  });
+});
