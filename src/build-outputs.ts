@@ -5,10 +5,13 @@
  */
 import { dmarFromTopology } from './acpi/dmar/from-topology.js';
 import { encodeTable } from './acpi/table.js';
+import { encodeIort } from './acpi/iort/codec.js';
+import { iortFromTopology } from './acpi/iort/from-topology.js';
 import { encodeViot, viotFromTopology } from './acpi/viot/index.js';
 import type { Model } from './codec/index.js';
 import type { Encoded } from './codec/encode.js';
 import { hasErrors, type Diagnostic } from './diagnostic.js';
+import { dtFromTopology, encodeDtb, formatDts, topologyHasDt } from './dt/index.js';
 import { renderMap } from './map/render-map.js';
 import type { ResolvedTopology } from './model/resolved.js';
 
@@ -47,6 +50,7 @@ const TABLE_BUILDERS: readonly TableBuilder<unknown>[] = [
     asDecoded: (t) => t as unknown as Model,
   }),
   tableBuilder({ name: 'VIOT.dat', description: 'ACPI VIOT (virtio-iommu)', build: viotFromTopology, encode: encodeViot }),
+  tableBuilder({ name: 'IORT.dat', description: 'ACPI IORT (Arm SMMU and ITS)', build: (r) => iortFromTopology(r), encode: encodeIort }),
 ];
 
 export function buildOutputs(resolved: ResolvedTopology): BuildResult {
@@ -65,6 +69,8 @@ export function buildOutputs(resolved: ResolvedTopology): BuildResult {
     }
   }
 
+  if (topologyHasDt(resolved)) outputs.push(...boardDt(resolved, diagnostics));
+
   outputs.push(
     { name: 'map.json', description: 'translation map (JSON)', data: renderMap(resolved, 'json') },
     { name: 'map.txt', description: 'translation map (text)', data: renderMap(resolved, 'text') },
@@ -72,4 +78,15 @@ export function buildOutputs(resolved: ResolvedTopology): BuildResult {
     { name: 'topology.dot', description: 'Graphviz picture, coloured by IOMMU', data: renderMap(resolved, 'dot') },
   );
   return { outputs, diagnostics };
+}
+
+/** The board Device Tree, as source and as blob (dtc compiles the one to exactly the other). */
+function boardDt(resolved: ResolvedTopology, diagnostics: Diagnostic[]): BuildOutput[] {
+  const dt = dtFromTopology(resolved);
+  diagnostics.push(...dt.diagnostics);
+  if (hasErrors(dt.diagnostics)) return [];
+  return [
+    { name: 'board.dts', description: 'Device Tree source (iommu-map, msi-map, iommus)', data: formatDts(dt.tree) },
+    { name: 'board.dtb', description: 'Device Tree blob', data: encodeDtb(dt.tree) },
+  ];
 }

@@ -1,16 +1,11 @@
 /**
  * The translation map that a set of decoded ACPI tables says, each table
  * resolved by its signature's resolver (with the topology when one is given,
- * so that paths and bus ranges resolve and devices are listed).
- *
- * Several tables combine into one map: their translations side by side (each
- * entry names its source table), their findings together. Device entries
- * come from the one resolvable table; with several, comparing them device by
- * device is `check`'s job, and the map says so.
+ * so that paths and bus ranges resolve and devices are listed), combined.
  */
-import { inFile, type Diagnostic } from '../diagnostic.js';
+import { combineMaps, type SourcedMap } from '../map/combine-maps.js';
 import type { ResolvedTopology } from '../model/resolved.js';
-import { normalizeTranslations, type TranslationMap } from '../model/translation-map.js';
+import type { TranslationMap } from '../model/translation-map.js';
 import { tableResolver } from './resolvers.js';
 import type { DecodedTable } from './table.js';
 
@@ -19,28 +14,16 @@ export interface SourcedTable {
   file: string;
 }
 
-export function mapAcpiTables(tables: readonly SourcedTable[], resolved?: ResolvedTopology): TranslationMap {
-  const maps: TranslationMap[] = [];
-  const findings: Diagnostic[] = [];
+/** One map per table that has a resolver; tables without one say nothing about IOMMUs. */
+export function acpiTableMaps(tables: readonly SourcedTable[], resolved?: ResolvedTopology): SourcedMap[] {
+  const maps: SourcedMap[] = [];
   for (const { table, file } of tables) {
     const resolve = tableResolver(table.signature);
-    if (!resolve) continue;
-    const map = resolve(table.model, resolved);
-    maps.push(map);
-    findings.push(...inFile(file, map.findings));
+    if (resolve) maps.push({ map: resolve(table.model, resolved), file });
   }
-  const combined: TranslationMap = {
-    translations: normalizeTranslations(maps.flatMap((m) => m.translations)),
-    mmio: maps.flatMap((m) => m.mmio),
-    findings,
-  };
-  if (maps.length === 1 && maps[0]!.devices) combined.devices = maps[0]!.devices;
-  if (maps.length > 1 && resolved) {
-    findings.push({
-      severity: 'info',
-      code: 'map-devices-per-table',
-      message: `${maps.length} tables map RIDs; devices are listed per table (map them one at a time), and \`ridmap check\` compares them`,
-    });
-  }
-  return combined;
+  return maps;
+}
+
+export function mapAcpiTables(tables: readonly SourcedTable[], resolved?: ResolvedTopology): TranslationMap {
+  return combineMaps(acpiTableMaps(tables, resolved));
 }

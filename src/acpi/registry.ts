@@ -3,8 +3,10 @@
  * (VIOT and IORT plug in the same way); any other signature is decoded as
  * header + raw body and printed as header fields + hex dump, never refused.
  */
-import { ascii, lengthField, rest, struct, u32le, type StructSpec } from '../codec/index.js';
+import { ascii, lengthField, rest, struct, u32le, type StructSpec, type TextSink } from '../codec/index.js';
 import { DMAR_DESCRIPTION, dmarSpec } from './dmar/spec.js';
+import { printIortFields } from './iort/codec.js';
+import { IORT_DESCRIPTION, iortSpec } from './iort/registry-row.js';
 import { acpiHeaderMembers } from './header.js';
 import { VIOT_DESCRIPTION, viotSpec } from './viot/spec.js';
 
@@ -22,11 +24,18 @@ export interface TableDef {
   header: 'standard' | 'facs' | 'opaque';
   /** Decoded field by field (false: header + raw body). */
   modelled: boolean;
+  /**
+   * Field lines of the whole table from its bytes, for tables whose parts sit
+   * at offsets that other fields give (IORT): `spec` then declares them only
+   * down to fixed fields, and this prints everything.
+   */
+  printFields?: (bytes: Uint8Array, out: TextSink) => void;
 }
 
 /** The tables ridmap models: add one row per table. */
 const ROWS: readonly TableDef[] = [
   { signature: 'DMAR', description: DMAR_DESCRIPTION, spec: dmarSpec, header: 'standard', modelled: true },
+  { signature: 'IORT', description: IORT_DESCRIPTION, spec: iortSpec, header: 'standard', modelled: true, printFields: printIortFields },
   { signature: 'VIOT', description: VIOT_DESCRIPTION, spec: viotSpec, header: 'standard', modelled: true },
 ];
 

@@ -7,17 +7,22 @@ import type { ResolvedTopology } from '../model/resolved.js';
 import type { TranslationMap } from '../model/translation-map.js';
 import type { DmarTable } from './dmar/model.js';
 import { resolveDmar } from './dmar/resolve.js';
+import { iortFromTableModel } from './iort/codec.js';
+import { resolveIort } from './iort/resolve.js';
 import { resolveViotWire } from './viot/resolve.js';
 
 export type TableResolver = (model: Model, resolved?: ResolvedTopology) => TranslationMap;
 
 const RESOLVERS: Record<string, TableResolver> = {
   DMAR: (model, resolved) => resolveDmar(model as unknown as DmarTable, resolved),
+  IORT: (model, resolved) => resolveIort(iortFromTableModel(model).table, resolved),
   VIOT: (model, resolved) => resolveViotWire(model, resolved),
 };
 
 export function tableResolver(signature: string): TableResolver | undefined {
-  return RESOLVERS[signature.trimEnd()];
+  const sig = signature.trimEnd();
+  // Own keys only: a signature such as `__proto__` must not find Object.prototype.
+  return Object.hasOwn(RESOLVERS, sig) ? RESOLVERS[sig] : undefined;
 }
 
 export function resolvableSignatures(): string[] {

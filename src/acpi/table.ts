@@ -14,8 +14,9 @@ import {
   type Model,
 } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
+import { LimitCode, MAX_MODELLED_TABLE_BYTES } from '../limits.js';
 import { AcpiCode, checkStandardHeader, peekLength, peekSignature } from './header.js';
-import { tableDef, type TableDef } from './registry.js';
+import { rawTableSpec, tableDef, type TableDef } from './registry.js';
 
 export interface DecodedTable {
   /** Signature as found in the bytes (`RSD PTR ` for the RSDP). */
@@ -25,6 +26,10 @@ export interface DecodedTable {
   model: Model;
   /** Everything decode found, with structure paths and offsets in the table. */
   diagnostics: Diagnostic[];
+  /** The bytes it was decoded from (with `extra`), for round-trip checks and byte-level diffs. */
+  bytes?: Uint8Array;
+  /** Root of its structure paths (`DMAR`, `SSDT[3]`). */
+  name?: string;
   /** Bytes after the table's Length in the input; not part of the table. */
   extra?: Uint8Array;
   /** Where the table was found inside a multi-table input (acpidump text). */
@@ -51,7 +56,7 @@ export function signatureOf(bytes: Uint8Array): string {
 /** Decodes one table; never throws, whatever the bytes. */
 export function decodeTable(bytes: Uint8Array, opts: DecodeTableOptions = {}): DecodedTable {
   const signature = signatureOf(bytes);
-  const def = tableDef(signature);
+  let def = tableDef(signature);
   const path = opts.name ?? tablePathName(signature);
   const diagnostics: Diagnostic[] = [];
   let extent = bytes.length;
@@ -72,13 +77,18 @@ export function decodeTable(bytes: Uint8Array, opts: DecodeTableOptions = {}): D
       }
     }
   }
-  if (!def.modelled && def.header === 'standard' && bytes.length >= 4) {
+  if (def.modelled && extent > MAX_MODELLED_TABLE_BYTES) {
+    // Decoding field by field would cost ~27 bytes of heap per byte; the bytes are kept, not decoded.
+    diagnostics.push({ severity: 'error', code: LimitCode.tableTooLarge, path, offset: 4,
+      message: `${extent} bytes; ridmap decodes ${path} field by field only up to ${MAX_MODELLED_TABLE_BYTES} bytes (real ones are a few KiB); kept as header + raw bytes` });
+    def = { ...def, spec: rawTableSpec, modelled: false };
+  } else if (!def.modelled && def.header === 'standard' && bytes.length >= 4) {
     diagnostics.push({ severity: 'info', code: AcpiCode.notModelled, path, offset: 0,
       message: `ridmap does not decode ${path} field by field; kept as header + ${Math.max(0, extent - 36)} raw bytes` });
   }
   const decoded = decode(def.spec, bytes, { extent, path });
   diagnostics.push(...decoded.diagnostics);
-  const table: DecodedTable = { signature, def, model: decoded.value, diagnostics };
+  const table: DecodedTable = { signature, def, model: decoded.value, diagnostics, bytes, name: path };
   if (extent < bytes.length) table.extra = bytes.slice(extent);
   return table;
 }

@@ -55,7 +55,12 @@ function handleError(e: unknown, ctx: CliContext): ExitCode {
     ctx.report(e.diagnostics);
     return EXIT_INPUT;
   }
-  const err = e as Error;
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err?.code === 'string' && typeof err.syscall === 'string') {
+    // The system refused a read or write (disk full, permissions): the environment, not a bug.
+    ctx.err(`ridmap: ${err.syscall} ${err.path ?? ''} failed: ${err.code} (${err.message})`);
+    return EXIT_INPUT;
+  }
   ctx.err(`ridmap: internal error: ${err?.message ?? String(e)}`);
   ctx.err('This is a bug in ridmap; please report it with the input that caused it.');
   if (process.env['RIDMAP_DEBUG']) ctx.err(String(err?.stack ?? ''));

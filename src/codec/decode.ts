@@ -7,6 +7,7 @@
  * recompute every offset by walking the model.
  */
 import type { Diagnostic, Severity } from '../diagnostic.js';
+import { RepeatLimiter } from '../limits.js';
 import { BinCode } from './codes.js';
 import { IndexCounter } from './path.js';
 import { sizeOfType } from './primitives.js';
@@ -45,6 +46,7 @@ export function decode(spec: StructSpec, bytes: Uint8Array, opts: DecodeOptions 
   const extent = opts.extent === undefined ? undefined : Math.min(Math.max(opts.extent, 0), bytes.length);
   d.enter(opts.path ?? spec.name, -1);
   const value = d.struct(spec, 0, bytes.length, extent);
+  d.diagnostics.push(...d.limiter.summaries({ path: opts.path ?? spec.name }));
   return { value, diagnostics: d.diagnostics };
 }
 
@@ -52,6 +54,8 @@ const hex = (n: number): string => '0x' + n.toString(16);
 
 class Decoder {
   readonly diagnostics: Diagnostic[] = [];
+  /** A table of a million tiny unknown items must not give a million warnings. */
+  readonly limiter = new RepeatLimiter();
   private readonly r: ByteReader;
   /** The structure path as a stack (no allocation per structure; a string only for a diagnostic). */
   private readonly segs: string[] = [];
@@ -74,6 +78,7 @@ class Decoder {
   }
 
   private report(severity: Severity, code: string, offset: number, message: string, key?: string): void {
+    if (!this.limiter.take(code, severity)) return;
     const parts = this.segs.map((seg, i) => (this.idxs[i]! >= 0 ? `${seg}[${this.idxs[i]}]` : seg));
     const path = parts.join('/') + (key ? `.${key}` : '');
     this.diagnostics.push({ severity, code, message, path, offset });

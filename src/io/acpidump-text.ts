@@ -10,6 +10,7 @@
  * banners) are skipped with a diagnostic carrying their line number.
  */
 import type { Diagnostic } from '../diagnostic.js';
+import { RepeatLimiter } from '../limits.js';
 
 export interface DumpedTable {
   /** Signature from the `SIG @` line (`RSD PTR` for the RSDP). */
@@ -79,14 +80,19 @@ export function parseAcpidump(text: string): AcpidumpParse {
   const lines = splitLines(text);
   const tables: DumpedTable[] = [];
   const diagnostics: Diagnostic[] = [];
+  // A million junk lines must not become a million warnings: messages past the limit are not even built.
+  const limiter = new RepeatLimiter();
+  const warn = (code: string, line: number, message: () => string): void => {
+    if (limiter.take(code, 'warning')) diagnostics.push({ severity: 'warning', code, line, column: 1, message: message() });
+  };
   // `next` is the offset the next dump line should state: checked against the
   // stated offsets, so one missing line is reported once, not on every line after it.
   let current: { signature: string; address: string; line: number; chunks: number[][]; size: number; next: number } | undefined;
   const flush = (): void => {
     if (!current) return;
     if (current.size === 0) {
-      diagnostics.push({ severity: 'warning', code: AcpidumpCode.emptyTable, line: current.line, column: 1,
-        message: `${current.signature} @ ${current.address} has no dump lines; skipped` });
+      const { signature, address } = current;
+      warn(AcpidumpCode.emptyTable, current.line, () => `${signature} @ ${address} has no dump lines; skipped`);
     } else {
       const bytes = new Uint8Array(current.size);
       let at = 0;
@@ -104,8 +110,9 @@ export function parseAcpidump(text: string): AcpidumpParse {
     const hex = parseHexLine(line);
     if (hex && current) {
       if (hex.offset !== current.next) {
-        diagnostics.push({ severity: 'warning', code: AcpidumpCode.offsetGap, line: n + 1, column: 1,
-          message: `offset 0x${hex.offset.toString(16)} does not continue ${current.signature} at 0x${current.next.toString(16)}; bytes appended in line order` });
+        const { signature, next } = current;
+        warn(AcpidumpCode.offsetGap, n + 1,
+          () => `offset 0x${hex.offset.toString(16)} does not continue ${signature} at 0x${next.toString(16)}; bytes appended in line order`);
       }
       current.chunks.push(hex.bytes);
       current.size += hex.bytes.length;
@@ -118,10 +125,11 @@ export function parseAcpidump(text: string): AcpidumpParse {
       current = { signature: head[1]!, address: head[2]!, line: n + 1, chunks: [], size: 0, next: 0 };
       continue;
     }
-    diagnostics.push({ severity: 'warning', code: AcpidumpCode.junkLine, line: n + 1, column: 1,
-      message: `not part of an acpidump table, skipped: ${JSON.stringify(line.length > 80 ? line.slice(0, 77) + '...' : line)}` });
+    warn(AcpidumpCode.junkLine, n + 1,
+      () => `not part of an acpidump table, skipped: ${JSON.stringify(line.length > 80 ? line.slice(0, 77) + '...' : line)}`);
   }
   flush();
+  diagnostics.push(...limiter.summaries());
   if (tables.length === 0) {
     diagnostics.push({ severity: 'error', code: AcpidumpCode.noTables, message: 'no `SIG @ 0xADDRESS` table with hex dump lines found' });
   }

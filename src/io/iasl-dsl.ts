@@ -4,6 +4,7 @@
  * dump is the table. The field lines above it are iasl's decode, not input.
  */
 import type { Diagnostic } from '../diagnostic.js';
+import { RepeatLimiter } from '../limits.js';
 import { parseHexLine, splitLines } from './acpidump-text.js';
 
 export const DslCode = {
@@ -33,6 +34,7 @@ export function parseDslRawData(text: string): DslRawData {
   const declared = Number(RAW.exec(lines[start]!)![1]);
   const out: number[] = [];
   let next = 0;
+  const limiter = new RepeatLimiter();
   for (let n = start + 1; n < lines.length; n++) {
     const line = lines[n]!;
     if (line.trim() === '') {
@@ -41,13 +43,14 @@ export function parseDslRawData(text: string): DslRawData {
     }
     const hex = parseHexLine(line);
     if (!hex) break;
-    if (hex.offset !== next) {
+    if (hex.offset !== next && limiter.take(DslCode.offsetGap, 'warning')) {
       diagnostics.push({ severity: 'warning', code: DslCode.offsetGap, line: n + 1, column: 1,
         message: `offset 0x${hex.offset.toString(16)} does not continue the dump at 0x${next.toString(16)}; bytes appended in line order` });
     }
     for (const b of hex.bytes) out.push(b);
     next = hex.offset + hex.bytes.length;
   }
+  diagnostics.push(...limiter.summaries());
   if (out.length !== declared) {
     diagnostics.push({ severity: 'warning', code: DslCode.lengthMismatch, line: start + 1, column: 1,
       message: `Raw Table Data says ${declared} bytes, the dump has ${out.length}` });

@@ -4,9 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../diagnostic.js';
-
-/** Inputs larger than this are refused before reading: no firmware table or topology comes near it. */
-export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+import { MAX_INPUT_BYTES } from '../limits.js';
 
 export function readInputBytes(path: string): Uint8Array {
   try {

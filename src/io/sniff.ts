@@ -5,6 +5,7 @@
 import { isKnownSignature } from '../acpi/registry.js';
 import { checksumIsValid, peekLength, peekSignature } from '../acpi/header.js';
 import { InputError } from '../diagnostic.js';
+import { MAX_ACPI_TABLE_BYTES, SNIFF_PROBE_BYTES } from '../limits.js';
 
 export type InputKind = 'acpi-table' | 'acpidump' | 'dsl' | 'json' | 'dtb' | 'dts';
 
@@ -19,8 +20,6 @@ export const SniffCode = {
 } as const;
 
 const FDT_MAGIC = 0xd00dfeed;
-/** Far larger than any real ACPI table (a DSDT is a few MiB at most). */
-const MAX_TABLE = 64 * 1024 * 1024;
 
 export function sniff(data: Uint8Array | string, file?: string): Sniffed {
   if (typeof data !== 'string') {
@@ -38,28 +37,33 @@ export function sniff(data: Uint8Array | string, file?: string): Sniffed {
 
 /** A known signature with a plausible Length, or any well-formed signature whose Length and checksum both fit. */
 export function looksLikeAcpiTable(data: Uint8Array): boolean {
-  if (data.length >= 8 && String.fromCharCode(...data.subarray(0, 8)) === 'RSD PTR ') return true;
+  if (data.length >= 8 && String.fromCharCode(...data.subarray(0, 8)) === 'RSD PTR ') {
+    // acpidump text may open with the RSDP's own header line, `RSD PTR @ 0x...`: text, not a table.
+    return String.fromCharCode(...data.subarray(8, 12)) !== '@ 0x';
+  }
   const sig = peekSignature(data);
   if (!/^[A-Z0-9_!][A-Z0-9_!a-z]{3}$/.test(sig)) return false;
   const length = peekLength(data);
-  if (isKnownSignature(sig)) return length === undefined || (length >= 8 && length <= MAX_TABLE);
+  if (isKnownSignature(sig)) return length === undefined || (length >= 8 && length <= MAX_ACPI_TABLE_BYTES);
   return length !== undefined && length >= 36 && length === data.length && checksumIsValid(data);
 }
 
+// Lines may start with blanks, but `^\s*` would be quadratic under /m: from every line
+// start `\s*` runs across all the blank lines that follow (60,000 newlines took 18 s).
 function textKind(raw: string): InputKind | undefined {
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  const head = text.slice(0, 65536);
+  const head = text.slice(0, SNIFF_PROBE_BYTES);
   const first = head.trimStart()[0];
   if (first === '{' || first === '[') return 'json';
-  if (/^\s*\/dts-v1\/\s*;/m.test(head)) return 'dts';
-  if (/^\s*Raw Table Data: Length \d+/m.test(text)) return 'dsl';
-  if (/^\s*(RSD PTR|[^\s@]{4}) @ 0x[0-9A-Fa-f]+\s*$/m.test(head)) return 'acpidump';
+  if (/^[^\S\r\n\u2028\u2029]*\/dts-v1\/\s*;/m.test(head)) return 'dts';
+  if (/^[^\S\r\n\u2028\u2029]*Raw Table Data: Length \d+/m.test(text)) return 'dsl';
+  if (/^[^\S\r\n\u2028\u2029]*(RSD PTR|[^\s@]{4}) @ 0x[0-9A-Fa-f]+\s*$/m.test(head)) return 'acpidump';
   return undefined;
 }
 
-/** UTF-8 text without NULs in its first 64 KiB, else undefined (binary). */
+/** UTF-8 text without NULs in its first SNIFF_PROBE_BYTES, else undefined (binary). */
 function asText(data: Uint8Array): string | undefined {
-  const probe = data.subarray(0, 65536);
+  const probe = data.subarray(0, SNIFF_PROBE_BYTES);
   if (probe.includes(0)) return undefined;
   return new TextDecoder('utf-8').decode(data);
 }

@@ -7,11 +7,16 @@
  * either yields a Topology or throws InputError; nothing else escapes.
  */
 import { InputError, type Diagnostic } from '../diagnostic.js';
+import { LimitCode, MAX_TOPOLOGY_CHARS } from '../limits.js';
 import type { Topology } from './topology-schema.js';
 import { topologyWithDefaults, validateTopology } from './validate-topology.js';
 import { readYamlJson, type YamlJson } from './yaml-json.js';
 
 export function parseTopology(text: string, file: string): Topology {
+  if (text.length > MAX_TOPOLOGY_CHARS) {
+    throw new InputError([{ severity: 'error', code: LimitCode.topologyTooLarge, file, line: 1, column: 1,
+      message: `the topology is ${text.length} characters long; topologies are limited to ${MAX_TOPOLOGY_CHARS} (a real one is a few KiB)` }]);
+  }
   const source = readYamlJson(text);
   const problems: Diagnostic[] = [...source.diagnostics];
   // A tree cut short or mis-parsed would only produce echoes of the YAML errors.

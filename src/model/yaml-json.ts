@@ -14,12 +14,14 @@ import {
   isMap,
   isScalar,
   isSeq,
+  Lexer,
   LineCounter,
   parseDocument,
   type Document,
   type YAMLError,
 } from 'yaml';
 import type { Diagnostic } from '../diagnostic.js';
+import { MAX_YAML_ALIAS_COUNT, MAX_YAML_ALIASED_NODES, MAX_YAML_DEPTH, MAX_YAML_FLOW_DEPTH_PARSED } from '../limits.js';
 import { childPath, parentPath } from './doc-path.js';
 
 /** Every code the reader can report (the table tests and users rely on). */
@@ -34,13 +36,7 @@ export const YAML_DIAGNOSTIC_CODES = {
 
 export type YamlCode = keyof typeof YAML_DIAGNOSTIC_CODES;
 
-/** Alias dereferences allowed per document; topologies rarely need any. */
-export const MAX_ALIAS_COUNT = 100;
-/** Nodes that alias expansion may copy in total: bounds one alias to a huge anchor. */
-const MAX_ALIASED_NODES = 10_000;
-
-/** Nesting depth allowed; a topology needs about 2 levels per bridge, buses run out long before. */
-export const MAX_DEPTH = 128;
+// The budgets (alias count, aliased nodes, depth) are in src/limits.ts, with the reasons for their values.
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -74,6 +70,8 @@ export function readYamlJson(text: string): YamlJson {
   const lineCounter = new LineCounter();
   // The BOM would shift every column of line 1.
   const source = text.startsWith('\ufeff') ? text.slice(1) : text;
+  const tooDeep = tooDeepToParse(source);
+  if (tooDeep) return tooDeep;
   const doc = parseDocument(source, {
     lineCounter,
     schema: 'core', // YAML 1.2 core even under `%YAML 1.1`: no yes/no booleans, no sexagesimal
@@ -87,13 +85,53 @@ export function readYamlJson(text: string): YamlJson {
     // The converter reports unresolved tags itself, at the value's path rather than the tag's.
     .filter((e) => e.code !== 'TAG_RESOLVE_FAILED')
     .map((e) => reader.fromYamlError(e));
+  const diagnostics = [...parserDiagnostics, ...reader.diagnostics];
+  const unreliable = doc.errors.length > 0 || reader.truncated;
+  // An unreliable tree is never validated, so it must never come without an error that says why.
+  if (unreliable && !diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...doc.errors.map((e) => reader.fromYamlError(e)));
   return {
     value,
-    diagnostics: [...parserDiagnostics, ...reader.diagnostics],
-    unreliable: doc.errors.length > 0 || reader.truncated,
+    diagnostics,
+    unreliable,
     refused: reader.refused,
     locate: (path, at) => reader.locate(path, at),
   };
+}
+
+/**
+ * The parser's time grows steeply with flow nesting (`[[[[...`: a million
+ * levels take ~10 s), so a document nested far beyond MAX_YAML_DEPTH is refused
+ * before parsing. The lexer is linear and knows which brackets are inside
+ * quoted text; it only runs when a plain bracket count says it could matter.
+ */
+function tooDeepToParse(source: string): YamlJson | undefined {
+  if (!bracketsMayNest(source, MAX_YAML_FLOW_DEPTH_PARSED)) return undefined;
+  let depth = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(source)) {
+    if (token === '[' || token === '{') depth++;
+    else if ((token === ']' || token === '}') && depth > 0) depth--;
+    if (depth > MAX_YAML_FLOW_DEPTH_PARSED) {
+      const line = source.slice(0, offset).split('\n').length;
+      const col = offset - source.lastIndexOf('\n', offset - 1);
+      const message = `collections nest deeper than ${MAX_YAML_FLOW_DEPTH_PARSED} levels; the document was not parsed`;
+      const diagnostics: Diagnostic[] = [{ severity: 'error', code: 'yaml-too-deep', message, path: '', line, column: col }];
+      return { value: null, diagnostics, unreliable: true, refused: [], locate: () => ({ line, column: col }) };
+    }
+    // Lexer tokens are the source text itself (plus one-character control tokens that are not).
+    if (token.length > 1 || !'\x02\x18\x1f'.includes(token)) offset += token.length;
+  }
+  return undefined;
+}
+
+/** Could `[`/`{` nest deeper than `limit`? Not unless there are more than `limit` of them. */
+function bracketsMayNest(source: string, limit: number): boolean {
+  let opening = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if ((c === 0x5b || c === 0x7b) && ++opening > limit) return true;
+  }
+  return false;
 }
 
 class Converter {
@@ -115,8 +153,8 @@ class Converter {
 
   node(node: unknown, path: string, keyOffset: number | undefined, depth: number): unknown {
     this.record(node, path, keyOffset);
-    if (this.aliasDepth > 0 && ++this.aliasedNodes > MAX_ALIASED_NODES) return this.overBudget(path);
-    if (depth > MAX_DEPTH) return this.truncate('yaml-too-deep', path, `collections nest deeper than ${MAX_DEPTH} levels`);
+    if (this.aliasDepth > 0 && ++this.aliasedNodes > MAX_YAML_ALIASED_NODES) return this.overBudget(path);
+    if (depth > MAX_YAML_DEPTH) return this.truncate('yaml-too-deep', path, `collections nest deeper than ${MAX_YAML_DEPTH} levels`);
     if (node === null || node === undefined) return null;
     const tag = (node as { tag?: string }).tag;
     if (tag !== undefined && !JSON_TAGS.has(tag)) {
@@ -166,7 +204,10 @@ class Converter {
 
   /** JSON keys are strings; scalar keys are spelled as text, collections as keys are refused. */
   private key(node: unknown, path: string): string | undefined {
-    if (isScalar(node)) {
+    // A tag on a key (`!!timestamp "aliases": ...`) is refused like one on a value; unreported, its
+    // TAG_RESOLVE_FAILED made the document unreliable without a single error, and it was accepted unvalidated.
+    const tag = (node as { tag?: string } | null)?.tag;
+    if (isScalar(node) && (tag === undefined || tag.endsWith(':str'))) {
       const v = node.value;
       if (typeof v === 'string') return v;
       if (v === null || ['number', 'bigint', 'boolean'].includes(typeof v)) return String(v);
@@ -186,7 +227,7 @@ class Converter {
   }
 
   private alias(node: { resolve(doc: Document): unknown; source: string }, path: string, depth: number): unknown {
-    if (++this.aliasCount > MAX_ALIAS_COUNT) return this.overBudget(path);
+    if (++this.aliasCount > MAX_YAML_ALIAS_COUNT) return this.overBudget(path);
     const target = node.resolve(this.doc);
     if (target === undefined) {
       this.refused.push(path);
@@ -202,7 +243,7 @@ class Converter {
   }
 
   private overBudget(path: string): null {
-    const limits = `${MAX_ALIAS_COUNT} references or ${MAX_ALIASED_NODES} nodes`;
+    const limits = `${MAX_YAML_ALIAS_COUNT} references or ${MAX_YAML_ALIASED_NODES} nodes`;
     return this.truncate('yaml-alias-limit', path, `aliases expand beyond ${limits}; this looks like an alias bomb`);
   }
 

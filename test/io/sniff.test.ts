@@ -42,6 +42,8 @@ describe('sniff: the kind of an input from its content', () => {
       it('acpidump text, iasl .dsl, JSON, DTB, DTS', () => {
         expect(sniff(make(text('DMAR @ 0x0000000000000000\n    0000: 44 4D 41 52\n')))).toMatchObject({ kind: 'acpidump' });
         expect(sniff(make(text('Firmware Warning: x\r\nRSD PTR @ 0x00000000000F0490\r\n')))).toMatchObject({ kind: 'acpidump' });
+        // A dump that opens with the RSDP's header line is text, though its first 8 bytes spell the RSDP signature.
+        expect(sniff(make(text('RSD PTR @ 0x00000000000F0490\n    0000: 52 53 44 20 50 54 52 20\n')))).toMatchObject({ kind: 'acpidump' });
         expect(sniff(make(text('/*\n * Intel ACPI Component Architecture\n */\nRaw Table Data: Length 72 (0x48)\n')))).toMatchObject({ kind: 'dsl' });
         expect(sniff(make(text(formatJsonDocument([decodeTable(dmar)]))))).toMatchObject({ kind: 'json' });
         expect(sniff(make(Uint8Array.from([0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 0x38])))).toEqual({ kind: 'dtb' });

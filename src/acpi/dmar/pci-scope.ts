@@ -25,8 +25,28 @@ export function pciScopeFor(f: PciFunction): DmarDeviceScope {
 
 export type ScopeTarget = { function: PciFunction } | { problem: string };
 
-/** Follows a PCI scope path from its root bus; says where and why it stops. */
+/**
+ * The function a PCI scope names, as Linux's dmar_match_pci_path finds it:
+ * the path from its root bus, else, for a one-hop path only, the function
+ * with that devfn on bus Start Bus Number itself (Linux's workaround for
+ * broken tables, logged as "RMRR entry ... is broken"). That fallback uses
+ * the OS's bus numbers, so it holds only while they are the firmware's.
+ */
 export function followScopePath(resolved: ResolvedTopology, segment: number, scope: DmarDeviceScope): ScopeTarget {
+  const target = followFromRootBus(resolved, segment, scope);
+  if ('function' in target || scope.path.length !== 1) return target;
+  const want = devfn(scope.path[0]!.device, scope.path[0]!.function);
+  const onOwnBus = resolved.functions.find((f) => f.segment === segment && f.bus === scope.startBusNumber && f.devfn === want);
+  return onOwnBus ? { function: onOwnBus } : target;
+}
+
+/** True when a PCI scope's Start Bus Number is the root bus of a host bridge of the segment, as the spec requires. */
+export function startsAtRootBus(resolved: ResolvedTopology, segment: number, scope: DmarDeviceScope): boolean {
+  return resolved.hostBridges.some((hb) => hb.segment === segment && hb.rootBus === scope.startBusNumber);
+}
+
+/** Follows a PCI scope path from its root bus; says where and why it stops. */
+function followFromRootBus(resolved: ResolvedTopology, segment: number, scope: DmarDeviceScope): ScopeTarget {
   const hostBridge = resolved.hostBridges.find((hb) => hb.segment === segment && hb.rootBus === scope.startBusNumber);
   if (!hostBridge) {
     return { problem: `no host bridge has root bus 0x${scope.startBusNumber.toString(16)} in segment ${segment}` };

@@ -40,7 +40,8 @@ interface IndexedDrhd {
 export function resolveDmar(table: DmarTable, resolved?: ResolvedTopology): TranslationMap {
   const findings: Diagnostic[] = [];
   const drhds: IndexedDrhd[] = [];
-  for (const s of table.remappingStructures) {
+  // A damaged table's model lacks what its bytes lack: no structure list when the header is cut short.
+  for (const s of table.remappingStructures ?? []) {
     if (s.type === 'DRHD') drhds.push({ drhd: s, path: `DMAR/DRHD[${drhds.length}]` });
   }
   const includeAll = drhds.filter((d) => (d.drhd.flags & 1) !== 0);
@@ -54,6 +55,7 @@ export function resolveDmar(table: DmarTable, resolved?: ResolvedTopology): Tran
     const { drhd } = unit;
     drhd.deviceScopes.forEach((scope, i) => {
       if (scope.type !== DmarScopeType.PCI_ENDPOINT && scope.type !== DmarScopeType.PCI_SUB_HIERARCHY) return;
+      if (!Array.isArray(scope.path)) return; // a scope too short for its fields is kept as raw bytes: no path to follow
       const where = `${unit.path}/DeviceScope[${i}]`;
       const range = resolved
         ? scopeRangeInTopology(resolved, drhd.segmentNumber, scope, where, findings)

@@ -1,15 +1,18 @@
 /**
  * `ridmap decode FILE... [--format text|json]`: every table in each input, in
  * iasl's field-line form (so it diffs against `iasl -d`) or as the JSON that
- * `encode` reads back. What cannot be decoded is reported on stderr with its
- * offset, the rest is still printed, and the exit code is 2.
+ * `encode` reads back; a DTB or DTS prints as the DTS dtc would print. What
+ * cannot be decoded is reported on stderr with its offset, the rest is still
+ * printed, and the exit code is 2.
  */
 import { Option, type Command } from 'commander';
-import { decodeInput } from '../../acpi/decode-input.js';
 import { printTablesJson, printTablesTextChunks } from '../../acpi/print-table.js';
 import type { DecodedTable } from '../../acpi/table.js';
 import { hasErrors, type Diagnostic } from '../../diagnostic.js';
+import { formatDts, treeToJson } from '../../dt/index.js';
+import { classifyInput } from '../../io/input-kind.js';
 import { readInputBytes } from '../../io/read-input.js';
+import { readTableInput } from '../../io/read-table-input.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INPUT } from '../exit-codes.js';
 import { visibleDiagnostics, verboseOption } from '../options.js';
@@ -17,7 +20,7 @@ import { visibleDiagnostics, verboseOption } from '../options.js';
 export function registerDecode(program: Command, ctx: CliContext): void {
   program
     .command('decode')
-    .description('print every table in raw tables, acpidump text, iasl .dsl files or decoded JSON')
+    .description('print every table in raw tables, acpidump text, iasl .dsl files, decoded JSON, DTB or DTS')
     .argument('<file...>', 'input files (kind detected from the content)')
     .addOption(new Option('-f, --format <format>', 'output form').choices(['text', 'json']).default('text'))
     .addOption(verboseOption())
@@ -26,23 +29,40 @@ export function registerDecode(program: Command, ctx: CliContext): void {
       `
 Text uses iasl's field lines, [OOOh DDDD  W]  Label : Value, with flags decoded beneath, so
 a diff against \`iasl -d\` lines up. Tables ridmap does not model print as header + hex dump.
+A DTB or DTS prints as DTS (what \`dtc -O dts\` prints, labels and references kept).
 JSON is the input of \`ridmap encode\` (edit it, then recompile).
 
 Examples:
   ridmap decode DMAR.dat
   sudo acpidump > dump.txt && ridmap decode dump.txt
-  ridmap decode IORT.dat --format json > iort.json`,
+  ridmap decode IORT.dat --format json > iort.json
+  ridmap decode board.dtb`,
     )
-    .action((files: string[], opts: { format: 'text' | 'json'; verbose: boolean }) => {
+    .action(async (files: string[], opts: { format: 'text' | 'json'; verbose: boolean }) => {
       const tables: DecodedTable[] = [];
+      const trees: unknown[] = [];
       const diagnostics: Diagnostic[] = [];
       for (const file of files) {
-        const input = decodeInput(readInputBytes(file), file);
-        diagnostics.push(...input.diagnostics, ...input.tables.flatMap((t) => t.diagnostics));
+        const classified = classifyInput(file, readInputBytes(file));
+        if (classified.kind === 'topology') {
+          diagnostics.push({ severity: 'error', code: 'input-is-topology', file,
+            message: 'this is a topology, not a table: `ridmap build` makes tables from it, `ridmap map` shows its map' });
+          continue;
+        }
+        const input = await readTableInput(file, classified);
+        diagnostics.push(...input.diagnostics);
+        if (input.kind === 'dt') {
+          if (opts.format === 'text') ctx.out(formatDts(input.tree));
+          else trees.push({ file, deviceTree: treeToJson(input.tree) });
+          continue;
+        }
         tables.push(...input.tables);
         if (opts.format === 'text') ctx.outChunks(printTablesTextChunks(input.tables, { file }));
       }
-      if (opts.format === 'json') ctx.out(printTablesJson(tables));
+      if (opts.format === 'json') {
+        // One document: ACPI tables as `encode` reads them; device trees (which encode does not take) beside them.
+        ctx.out(trees.length === 0 ? printTablesJson(tables) : JSON.stringify({ ...JSON.parse(printTablesJson(tables)), deviceTrees: trees }, null, 2));
+      }
       ctx.report(visibleDiagnostics(diagnostics, opts.verbose));
       if (hasErrors(diagnostics)) ctx.fail(EXIT_INPUT);
     });

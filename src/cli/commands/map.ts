@@ -4,9 +4,11 @@
  * resolved with the topology when one is given.
  */
 import { Option, type Command } from 'commander';
-import { mapAcpiTables, type SourcedTable } from '../../acpi/map-tables.js';
-import { decodeInput } from '../../acpi/decode-input.js';
-import { InputError, hasErrors, inFile, type Diagnostic } from '../../diagnostic.js';
+import { acpiTableMaps } from '../../acpi/map-tables.js';
+import { resolveDt } from '../../dt/index.js';
+import { combineMaps } from '../../map/combine-maps.js';
+import { readTableInput, type TableInput } from '../../io/read-table-input.js';
+import { InputError, hasErrors, inFile } from '../../diagnostic.js';
 import { classifyInput } from '../../io/input-kind.js';
 import { readInputBytes } from '../../io/read-input.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
@@ -31,7 +33,7 @@ export function registerMap(program: Command, ctx: CliContext): void {
   program
     .command('map')
     .description('print which IOMMU translates each requester ID and each device, with output IDs')
-    .argument('<input...>', 'a topology (YAML/JSON), or tables: raw, acpidump text, iasl .dsl, decoded JSON')
+    .argument('<input...>', 'a topology (YAML/JSON), or tables: raw, acpidump text, iasl .dsl, decoded JSON, DTB, DTS')
     .option('-t, --topology <file>', 'topology to resolve tables against (bus numbers, paths, device list)')
     .addOption(new Option('-f, --format <format>', 'output form').choices(MAP_FORMATS).default('text'))
     .addOption(numberingOption())
@@ -50,32 +52,34 @@ Examples:
   ridmap map DMAR.dat --topology tables/q35-vtd-pci-bridge.yaml --numbering compact
   ridmap map tables/bridge-behind-bridge.yaml --format dot | dot -Tsvg > topo.svg`,
     )
-    .action((inputs: string[], opts: MapOptions) => {
+    .action(async (inputs: string[], opts: MapOptions) => {
       const topologies: { file: string; text: string }[] = [];
-      const tables: SourcedTable[] = [];
-      const inputDiagnostics: Diagnostic[] = [];
+      const tableInputs: TableInput[] = [];
       for (const file of inputs) {
         const input = classifyInput(file, readInputBytes(file));
-        if (input.kind === 'topology') {
-          topologies.push({ file, text: input.text });
-          continue;
-        }
-        const decoded = decodeInput(input.data, file);
-        inputDiagnostics.push(...decoded.diagnostics, ...decoded.tables.flatMap((t) => t.diagnostics));
-        tables.push(...decoded.tables.map((table) => ({ table, file })));
+        if (input.kind === 'topology') topologies.push({ file, text: input.text });
+        else tableInputs.push(await readTableInput(file, input));
       }
 
-      if (tables.length === 0) {
+      if (tableInputs.length === 0) {
         for (const t of topologies) printTopologyMap(ctx, resolveTopology(parseTopology(t.text, t.file), opts), t.file, opts.format);
         return;
       }
       if (opts.format === 'tree' || opts.format === 'dot') {
         throw usage(`--format ${opts.format} draws a topology; tables print as text or json`);
       }
-      const topologyFile = opts.topology ?? topologies[0]?.file;
       if (topologies.length + (opts.topology ? 1 : 0) > 1) throw usage('give one topology to resolve tables against');
+      const topologyFile = opts.topology ?? topologies[0]?.file;
       const resolved = topologyFile ? resolveTopology(loadTopologyFile(topologyFile), opts) : undefined;
-      const map = mapAcpiTables(tables, resolved);
+
+      const inputDiagnostics = tableInputs.flatMap((t) => t.diagnostics);
+      const map = combineMaps(
+        tableInputs.flatMap((t) =>
+          t.kind === 'acpi'
+            ? acpiTableMaps(t.tables.map((table) => ({ table, file: t.file })), resolved)
+            : [{ map: resolveDt(t.tree, resolved), file: t.file }],
+        ),
+      );
       ctx.report(visibleDiagnostics([...inputDiagnostics, ...map.findings], opts.verbose));
       ctx.out(opts.format === 'json' ? JSON.stringify(mapToJson(map), null, 2) : formatMapText(map));
       if (hasErrors(inputDiagnostics)) ctx.fail(EXIT_INPUT);

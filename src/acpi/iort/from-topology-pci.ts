@@ -1,0 +1,74 @@
+/**
+ * Root complex ID mappings from the topology's own translations (THE
+ * OUTPUT-ID RULE, model/iommu-assignment.ts): each maximal run of RIDs with
+ * one SMMU and consecutive StreamIDs is one mapping to that SMMU, and the
+ * RIDs no IOMMU translates go straight to their MSI controller's ITS group
+ * (identity DeviceIDs), the way QEMU writes bypassed buses. Written with
+ * Number of IDs = count − 1, so neighbouring runs never share an ID.
+ */
+import type { Diagnostic } from '../../diagnostic.js';
+import type { ResolvedTopology } from '../../model/resolved.js';
+import { rid } from '../../model/rid.js';
+import { RidTable } from '../../model/rid-table.js';
+import { IortCode } from './codes.js';
+import type { IortIdMapping } from './model.js';
+
+/** Node index of each SMMU by identity, of each ITS group by topology id. */
+export interface Targets {
+  iommus: ReadonlyMap<string, number>;
+  itsGroups: ReadonlyMap<string, number>;
+}
+
+const mapping = (first: number, last: number, outputBase: number, node: number): IortIdMapping => ({
+  inputBase: first,
+  numberOfIds: last - first,
+  outputBase,
+  outputReference: { node },
+  flags: 0,
+});
+
+export function rootComplexMappings(resolved: ResolvedTopology, segment: number, targets: Targets, diagnostics: Diagnostic[]): IortIdMapping[] {
+  const out: IortIdMapping[] = [];
+  const reported = new Set<string>();
+  const translations = resolved.map.translations.filter((t) => t.segment === segment);
+  for (const t of translations) {
+    const node = targets.iommus.get(t.iommu);
+    if (node !== undefined) out.push(mapping(t.first, t.last, t.outputBase, node));
+    else if (!reported.has(t.iommu)) {
+      reported.add(t.iommu);
+      diagnostics.push({
+        severity: 'error',
+        code: IortCode.cannotExpress,
+        path: 'iommus',
+        message: `segment ${segment}: RIDs go to ${t.iommu}, which is no SMMU; IORT can only name SMMUs (VT-d is DMAR's, virtio-iommu VIOT's)`,
+      });
+    }
+  }
+  const msi = msiControllerRids(resolved, segment);
+  for (const t of translations) msi.setRange(segment, t.first, t.last, null);
+  for (const run of msi.translations('msi')) {
+    const node = targets.itsGroups.get(run.iommu);
+    if (node !== undefined) out.push(mapping(run.first, run.last, run.outputBase, node));
+  }
+  return out.sort((a, b) => a.inputBase - b.inputBase);
+}
+
+/**
+ * The ITS group each RID's MSIs go to, by the same inheritance as the IOMMU
+ * settings: a host bridge's range, overridden by each node below that says
+ * otherwise (its own RID and, for a bridge, its bus range), deepest last.
+ */
+function msiControllerRids(resolved: ResolvedTopology, segment: number): RidTable {
+  const table = new RidTable();
+  for (const hb of resolved.hostBridges) {
+    if (hb.segment !== segment) continue;
+    const its = hb.node.msiController ?? null;
+    table.setRange(segment, rid(hb.rootBus, 0), rid(hb.busLimit, 0xff), its);
+  }
+  for (const f of resolved.functions) {
+    if (f.segment !== segment || f.node.msiController === undefined) continue;
+    table.set(segment, f.rid, f.node.msiController, f.rid);
+    if (f.isBridge) table.setRange(segment, rid(f.secondary!, 0), rid(f.subordinate!, 0xff), f.node.msiController);
+  }
+  return table;
+}

@@ -1,0 +1,242 @@
+/**
+ * The IORT a resolved topology calls for, in the node order QEMU and EDK2
+ * use: ITS groups, SMMUs, one root complex per PCI segment, named
+ * components for platform devices, RMR nodes; identifiers 0, 1, 2, ...
+ *
+ * Table revision 5 (E.d) by default: the first Linux reads RMR nodes from.
+ * Node revisions follow the table revision as EDK2's generator sets them,
+ * and with them the node sizes (a root complex of revision 1-3 carries the
+ * memory address size limit, of revision 4 PASID capabilities and Flags).
+ */
+import type { Diagnostic } from '../../diagnostic.js';
+import { parseAddress } from '../../model/address.js';
+import type { ResolvedIommu, ResolvedTopology } from '../../model/resolved.js';
+import type { ItsGroup, PlatformDevice, SmmuV2, SmmuV3 } from '../../model/topology-schema.js';
+import { generatedHeader } from '../header-defaults.js';
+import { IortCode } from './codes.js';
+import { rootComplexMappings, type Targets } from './from-topology-pci.js';
+import type {
+  IortIdMapping,
+  IortItsGroup,
+  IortMemoryAccessProperties,
+  IortNamedComponent,
+  IortNode,
+  IortRootComplex,
+  IortSmmu,
+  IortSmmuV3,
+  IortTable,
+} from './model.js';
+import { reservedMemoryNodes } from './from-topology-rmr.js';
+import { SINGLE_MAPPING } from './spec.js';
+
+export const DEFAULT_IORT_REVISION = 5;
+/** Table revisions ridmap writes: 0 (issue D), 3 (E.b), 5 (E.d), 6 (E.e). */
+export const IORT_REVISIONS: readonly number[] = [0, 3, 5, 6];
+
+export interface IortBuildOptions {
+  /** Table revision (IORT_REVISIONS); default 5. */
+  revision?: number;
+}
+
+export interface IortBuild {
+  /** Undefined when the topology has neither an SMMU nor an ITS group. */
+  table?: IortTable;
+  diagnostics: Diagnostic[];
+}
+
+/** Node revisions by table revision (EDK2's generator; QEMU uses the same for E.b). */
+const NODE_REVISIONS: Record<number, Record<'ItsGroup' | 'NamedComponent' | 'RootComplex' | 'Smmu' | 'SmmuV3' | 'Rmr', number>> = {
+  0: { ItsGroup: 0, NamedComponent: 2, RootComplex: 1, Smmu: 1, SmmuV3: 2, Rmr: 0 },
+  3: { ItsGroup: 1, NamedComponent: 4, RootComplex: 3, Smmu: 3, SmmuV3: 4, Rmr: 1 },
+  5: { ItsGroup: 1, NamedComponent: 4, RootComplex: 4, Smmu: 3, SmmuV3: 4, Rmr: 3 },
+  6: { ItsGroup: 1, NamedComponent: 4, RootComplex: 4, Smmu: 3, SmmuV3: 5, Rmr: 3 },
+};
+
+/** Address bits a device may use when the topology does not say. */
+const DEFAULT_ADDRESS_LIMIT = 64;
+const COHERENT: IortMemoryAccessProperties = { cacheCoherency: 1, allocationHints: 0, memoryAccessFlags: 0b11 };
+const NOT_COHERENT: IortMemoryAccessProperties = { cacheCoherency: 0, allocationHints: 0, memoryAccessFlags: 0 };
+/** An ITS mapping covers at least the 16-bit RID space, as QEMU's does. */
+const MIN_ITS_IDS = 0x10000;
+
+const SMMU_V3_MODELS = { generic: 0, 'hisilicon-hi161x': 1, 'cavium-cn99xx': 2 } as const;
+const SMMU_MODELS = { 'generic-v1': 0, 'generic-v2': 1, 'mmu-400': 2, 'mmu-500': 3, 'mmu-401': 4, 'cavium-thunderx': 5 } as const;
+const HTTU = { none: 0, access: 1, 'access-dirty': 2 } as const;
+
+type Smmu3 = ResolvedIommu & { node: SmmuV3 };
+type Smmu2 = ResolvedIommu & { node: SmmuV2 };
+
+export function iortFromTopology(resolved: ResolvedTopology, opts: IortBuildOptions = {}): IortBuild {
+  const revision = opts.revision ?? DEFAULT_IORT_REVISION;
+  const diagnostics: Diagnostic[] = [];
+  const nodeRevision = NODE_REVISIONS[revision];
+  if (!nodeRevision) {
+    return { diagnostics: [{ severity: 'error', code: IortCode.invalidModel, message: `IORT revision ${revision} is not one ridmap writes (${IORT_REVISIONS.join(', ')})` }] };
+  }
+  const topology = resolved.topology;
+  const groups = topology.msiControllers ?? [];
+  const smmus = resolved.iommus.filter((u): u is Smmu3 | Smmu2 => u.node.type === 'smmuv3' || u.node.type === 'smmuv2');
+  if (smmus.length === 0 && groups.length === 0) return { diagnostics };
+
+  const nodes: IortNode[] = [];
+  const targets: Targets = {
+    itsGroups: new Map(groups.map((g, i) => [g.id, i])),
+    iommus: new Map(smmus.map((u, i) => [u.identity, groups.length + i])),
+  };
+  for (const g of groups) nodes.push(itsGroup(g, nodeRevision.ItsGroup));
+  for (const u of smmus) {
+    nodes.push(u.node.type === 'smmuv3'
+      ? smmuV3(u as Smmu3, resolved, targets, nodeRevision.SmmuV3, revision)
+      : smmuV2(u as Smmu2, nodeRevision.Smmu));
+  }
+  const segments = [...new Set(resolved.hostBridges.map((hb) => hb.segment))].sort((a, b) => a - b);
+  for (const segment of segments) nodes.push(rootComplex(resolved, segment, targets, nodeRevision.RootComplex, diagnostics));
+  resolved.platformDevices.forEach((d) => {
+    const nc = namedComponent(d.node, d.docPath, targets, smmus, nodeRevision.NamedComponent, diagnostics);
+    if (nc) nodes.push(nc);
+  });
+  nodes.push(...reservedMemoryNodes(resolved, targets, { revision, nodeRevision: nodeRevision.Rmr }, diagnostics));
+  nodes.forEach((n, i) => (n.identifier = revision === 0 ? 0 : i));
+
+  const table: IortTable = { ...generatedHeader(topology, 'IORT', revision), nodes };
+  return { table, diagnostics };
+}
+
+function itsGroup(g: ItsGroup, revision: number): IortItsGroup {
+  return { type: 'ItsGroup', revision, identifier: 0, itsIdentifiers: [...g.itsIds], idMappings: [] };
+}
+
+/** Stream IDs the SMMU hands on: its translations' and its platform devices'. */
+function highestStreamId(resolved: ResolvedTopology, u: ResolvedIommu): number {
+  let max = 0;
+  for (const t of resolved.map.translations) if (t.iommu === u.identity) max = Math.max(max, t.outputBase + (t.last - t.first));
+  for (const d of resolved.platformDevices) if (d.iommu === u.id) for (const s of d.outputIds) max = Math.max(max, s);
+  return max;
+}
+
+function smmuV3(u: Smmu3, resolved: ResolvedTopology, targets: Targets, revision: number, tableRevision: number): IortSmmuV3 {
+  const s = u.node;
+  const idMappings: IortIdMapping[] = [];
+  const its = s.msiController === undefined ? undefined : targets.itsGroups.get(s.msiController);
+  if (its !== undefined) {
+    // Stream IDs become ITS DeviceIDs unchanged, over every ID the SMMU can hand on.
+    const ids = Math.max(MIN_ITS_IDS, highestStreamId(resolved, u) + 1);
+    idMappings.push({ inputBase: 0, numberOfIds: ids - 1, outputBase: 0, outputReference: { node: its }, flags: 0 });
+  }
+  let deviceIdMappingIndex = 0;
+  if (its !== undefined && s.deviceId !== undefined) {
+    deviceIdMappingIndex = idMappings.length;
+    idMappings.push({ inputBase: 0, numberOfIds: 0, outputBase: s.deviceId, outputReference: { node: its }, flags: SINGLE_MAPPING });
+  }
+  const flags =
+    (s.coherent ? 1 : 0) |
+    (HTTU[s.httu ?? 'none'] << 1) |
+    (s.proximityDomain !== undefined ? 1 << 3 : 0) |
+    // E.e: say outright that the DeviceID mapping is valid (node revision 5, table revision 6).
+    (s.deviceId !== undefined && tableRevision >= 6 ? 1 << 4 : 0);
+  return {
+    type: 'SmmuV3',
+    revision,
+    identifier: 0,
+    baseAddress: parseAddress(s.base),
+    flags,
+    vatosAddress: s.vatos === undefined ? 0n : parseAddress(s.vatos),
+    model: SMMU_V3_MODELS[s.model ?? 'generic'],
+    eventGsiv: s.interrupts?.event ?? 0,
+    priGsiv: s.interrupts?.pri ?? 0,
+    gerrGsiv: s.interrupts?.gerror ?? 0,
+    syncGsiv: s.interrupts?.sync ?? 0,
+    proximityDomain: s.proximityDomain ?? 0,
+    deviceIdMappingIndex,
+    idMappings,
+  };
+}
+
+function smmuV2(u: Smmu2, revision: number): IortSmmu {
+  const s = u.node;
+  const irq = (i: { gsiv: number; edge?: boolean } | undefined) => ({ gsiv: i?.gsiv ?? 0, flags: i?.edge ? 1 : 0 });
+  const [nsg, nsgCfg] = [irq(s.globalInterrupts?.[0]), irq(s.globalInterrupts?.[1])];
+  return {
+    type: 'Smmu',
+    revision,
+    identifier: 0,
+    baseAddress: parseAddress(s.base),
+    span: parseAddress(s.span),
+    model: SMMU_MODELS[s.model ?? 'generic-v2'],
+    flags: (s.dvm ? 1 : 0) | (s.coherentWalk ? 2 : 0),
+    globalInterrupts: { nsgIrpt: nsg.gsiv, nsgIrptFlags: nsg.flags, nsgCfgIrpt: nsgCfg.gsiv, nsgCfgIrptFlags: nsgCfg.flags },
+    contextInterrupts: (s.contextInterrupts ?? []).map(irq),
+    pmuInterrupts: (s.pmuInterrupts ?? []).map(irq),
+    idMappings: [],
+  };
+}
+
+function rootComplex(resolved: ResolvedTopology, segment: number, targets: Targets, revision: number, diagnostics: Diagnostic[]): IortRootComplex {
+  const bridges = resolved.hostBridges.filter((hb) => hb.segment === segment);
+  const limits = bridges.map((hb) => hb.node.memoryAddressSizeLimit).filter((l): l is number => l !== undefined);
+  const rc: IortRootComplex = {
+    type: 'RootComplex',
+    revision,
+    identifier: 0,
+    memoryProperties: { ...COHERENT },
+    // One node speaks for every host bridge of the segment: ATS only if all have it.
+    atsAttribute: bridges.every((hb) => hb.node.ats === true) ? 1 : 0,
+    pciSegmentNumber: segment,
+    memoryAddressSizeLimit: limits.length ? Math.min(...limits) : DEFAULT_ADDRESS_LIMIT,
+    // Revisions 1-3 have 3 reserved bytes here; PASID capabilities and its reserved byte are the same zeros.
+    pasidCapabilities: 0,
+    idMappings: rootComplexMappings(resolved, segment, targets, diagnostics),
+  };
+  if (revision >= 4) rc.flags = 0;
+  return rc;
+}
+
+/**
+ * A platform device as a named component: one single mapping per stream ID
+ * to its SMMU (how Linux finds a platform device's IDs), and, for MSIs that
+ * do not pass an SMMU, one to its ITS group with its DeviceID.
+ */
+function namedComponent(
+  d: PlatformDevice,
+  docPath: string,
+  targets: Targets,
+  smmus: readonly ResolvedIommu[],
+  revision: number,
+  diagnostics: Diagnostic[],
+): IortNamedComponent | undefined {
+  const smmu = d.iommu === undefined ? undefined : smmus.find((u) => u.id === d.iommu);
+  const its = d.msiController === undefined ? undefined : targets.itsGroups.get(d.msiController);
+  if (!smmu && its === undefined) {
+    if (d.iommu !== undefined) diagnostics.push(cannotExpress(docPath, `${d.id} is translated by ${d.iommu}, which is no SMMU`));
+    return undefined;
+  }
+  if (d.acpiPath === undefined) {
+    diagnostics.push(cannotExpress(docPath, `${d.id} needs an acpiPath: a named component is found by its ACPI name`));
+    return undefined;
+  }
+  const idMappings: IortIdMapping[] = [];
+  const single = (outputBase: number, node: number): IortIdMapping => ({ inputBase: 0, numberOfIds: 0, outputBase, outputReference: { node }, flags: SINGLE_MAPPING });
+  if (smmu) for (const sid of d.streamIds ?? []) idMappings.push(single(sid, targets.iommus.get(smmu.identity)!));
+  // MSIs pass the SMMU when it maps stream IDs to this ITS group; otherwise the device names its DeviceID itself.
+  const viaSmmu = smmu?.node.type === 'smmuv3' && smmu.node.msiController === d.msiController;
+  const deviceId = d.deviceId ?? d.streamIds?.[0];
+  if (its !== undefined && !viaSmmu && deviceId !== undefined) idMappings.push(single(deviceId, its));
+  const nc: IortNamedComponent = {
+    type: 'NamedComponent',
+    revision,
+    identifier: 0,
+    nodeFlags: 0,
+    memoryProperties: { ...(d.coherent ? COHERENT : NOT_COHERENT) },
+    memoryAddressLimit: d.memoryAddressSizeLimit ?? DEFAULT_ADDRESS_LIMIT,
+    deviceName: d.acpiPath,
+    idMappings,
+  };
+  // Like EDK2, pad the name so that the mappings start 4-byte aligned.
+  const pad = (4 - ((29 + d.acpiPath.length + 1) % 4)) % 4;
+  if (pad && idMappings.length) nc.layout = { gaps: { idMappings: new Uint8Array(pad) } };
+  return nc;
+}
+
+export function cannotExpress(path: string, message: string): Diagnostic {
+  return { severity: 'error', code: IortCode.cannotExpress, path, message };
+}

@@ -1,0 +1,110 @@
+/**
+ * IORT → translation map, the way Linux binds devices to SMMUs.
+ *
+ * PCI: Linux takes the first root complex whose PCI segment is the device's
+ * and walks each RID from it (walk.ts) until an SMMU; the StreamID is what
+ * the walk carries there. Every RID of each segment is walked, so that the
+ * table's quirks (inclusive ends, tentative last IDs, skipped DeviceID
+ * mappings) show exactly as Linux applies them. The RIDs are the OS's live
+ * bus numbers, so with a topology the devices' entries come from its
+ * numbering (deviceEntries, shared with every other format).
+ *
+ * Platform devices: each named component's mappings, walked to an SMMU,
+ * give its stream IDs; with a topology the platform device with the same
+ * ACPI path supplies id and base, otherwise the name is the key.
+ */
+import type { Diagnostic } from '../../diagnostic.js';
+import { deviceEntries } from '../../map/devices.js';
+import { formatAddress } from '../../model/address.js';
+import type { ResolvedTopology } from '../../model/resolved.js';
+import { RidTable } from '../../model/rid-table.js';
+import type { MmioTranslation, TranslationMap } from '../../model/translation-map.js';
+import { iortFindings } from './findings.js';
+import { isKnownNode, type IortNamedComponent, type IortNode, type IortTable } from './model.js';
+import { SINGLE_MAPPING } from './spec.js';
+import { IOMMU_NODES, mapIdRange, mapPlatformId } from './walk.js';
+
+export const IORT_SOURCE = 'IORT';
+const RIDS_PER_SEGMENT = 0x10000;
+/** IDs walked per named-component mapping: bounds the work on a corrupt Number of IDs. */
+const MAX_NC_IDS_PER_MAPPING = 0x1000;
+
+/** `smmuv3@0x<base>` or `smmuv2@0x<base>` (SMMUv1 and v2 share the node type and the name). */
+export function iortIommuIdentity(n: IortNode): string | undefined {
+  if (n.type === 'SmmuV3') return `smmuv3@${formatAddress(n.baseAddress)}`;
+  if (n.type === 'Smmu') return `smmuv2@${formatAddress(n.baseAddress)}`;
+  return undefined;
+}
+
+export function resolveIort(table: IortTable, resolved?: ResolvedTopology): TranslationMap {
+  const findings: Diagnostic[] = iortFindings(table);
+  const identityAt = (index: number): string | undefined => {
+    const n = table.nodes[index];
+    return n && isKnownNode(n) ? iortIommuIdentity(n) : undefined;
+  };
+
+  const rids = new RidTable();
+  const segments = new Set<number>();
+  table.nodes.forEach((n, i) => {
+    if (!isKnownNode(n) || n.type !== 'RootComplex' || segments.has(n.pciSegmentNumber)) return;
+    segments.add(n.pciSegmentNumber);
+    if (n.idMappings.length === 0) return;
+    mapIdRange(table, i, 0, RIDS_PER_SEGMENT - 1, IOMMU_NODES, (from, to, node, id, step) => {
+      const identity = identityAt(node);
+      if (!identity) return;
+      if (step) rids.setRange(n.pciSegmentNumber, from, to, identity, id);
+      else for (let r = from; r <= to; r++) rids.set(n.pciSegmentNumber, r, identity, id);
+    });
+  });
+  const translations = rids.translations(IORT_SOURCE);
+
+  const mmio: MmioTranslation[] = [];
+  table.nodes.forEach((n, i) => {
+    if (isKnownNode(n) && n.type === 'NamedComponent') mmio.push(...namedComponentEntries(table, i, n, identityAt, resolved));
+  });
+
+  const map: TranslationMap = { translations, mmio, findings };
+  if (resolved) map.devices = deviceEntries(resolved.functions, translations);
+  return map;
+}
+
+/**
+ * A named component's stream IDs, one entry per SMMU they reach. A single
+ * mapping gives the component's own ID, walked on from the node it names
+ * (Linux's way for platform devices); any other mapping translates the
+ * input IDs a bus gives the device, each walked from the component.
+ */
+function namedComponentEntries(
+  t: IortTable,
+  index: number,
+  n: IortNamedComponent,
+  identityAt: (i: number) => string | undefined,
+  resolved: ResolvedTopology | undefined,
+): MmioTranslation[] {
+  const byIommu = new Map<string, number[]>();
+  const add = (reached: { node: number; id: number } | undefined) => {
+    const identity = reached && identityAt(reached.node);
+    if (!identity) return;
+    const ids = byIommu.get(identity) ?? [];
+    if (!ids.includes(reached!.id)) ids.push(reached!.id);
+    byIommu.set(identity, ids);
+  };
+  n.idMappings.forEach((m, k) => {
+    if ((m.flags & SINGLE_MAPPING) !== 0) {
+      add(mapPlatformId(t, index, k, IOMMU_NODES));
+      return;
+    }
+    const last = Math.min(m.inputBase + Math.min(m.numberOfIds, MAX_NC_IDS_PER_MAPPING - 1), 0xffffffff);
+    mapIdRange(t, index, m.inputBase, last, IOMMU_NODES, (from, to, node, id, step) => {
+      for (let x = from; x <= to; x++) add({ node, id: (id + step * (x - from)) >>> 0 });
+    });
+  });
+  const device = resolved?.platformDevices.find((p) => p.node.acpiPath === n.deviceName);
+  return [...byIommu].map(([iommu, outputIds]) => ({
+    id: device?.id ?? n.deviceName,
+    base: device?.base ?? 0n,
+    iommu,
+    outputIds,
+    source: IORT_SOURCE,
+  }));
+}

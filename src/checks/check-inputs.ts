@@ -1,0 +1,57 @@
+/**
+ * `ridmap check` without the CLI: loaded inputs (tables, at most one
+ * topology) to findings and a summary. A topology given as an input is
+ * built, and its tables are checked with the rest; it is also the reference
+ * the tables are resolved against, unless `--topology` names another.
+ */
+import { hasErrors, InputError, type Diagnostic } from '../diagnostic.js';
+import { parseTopology } from '../model/parse-topology.js';
+import { resolveTopology } from '../model/resolve.js';
+import { DEFAULT_NUMBERING, NUMBERING_POLICIES } from '../model/numbering.js';
+import { CheckSession, type TopologyUnderCheck } from './context.js';
+import { buildTopologyInput, type LoadedInput } from './load-input.js';
+import { CHECKS } from './registry.js';
+import { runChecks } from './run.js';
+import type { TableSubject } from './subject.js';
+import { summarize, type CheckSummary } from './summary.js';
+
+export interface CheckOptions {
+  /** The reference topology (`--topology`): resolves the tables, is not built. */
+  topology?: { file: string; text: string };
+  /** Numbering policies to check renumbering under (default: all). */
+  policies?: readonly string[];
+}
+
+export interface CheckResult {
+  findings: Diagnostic[];
+  summary: CheckSummary;
+  /** An input could not be read as a whole (exit 2). */
+  inputError: boolean;
+}
+
+export function checkInputs(inputs: readonly LoadedInput[], opts: CheckOptions = {}): CheckResult {
+  const topologyInputs = inputs.filter((i) => i.topologyText !== undefined);
+  if (topologyInputs.length + (opts.topology ? 1 : 0) > 1) {
+    throw new InputError([{ severity: 'error', code: 'usage', message: 'check takes one topology: the platform the other inputs describe' }]);
+  }
+  const { topology, built } = referenceTopology(topologyInputs[0], opts.topology);
+  const baseline = topology?.resolved.numbering ?? DEFAULT_NUMBERING;
+  const policies = [baseline, ...(opts.policies ?? NUMBERING_POLICIES.map((p) => p.name)).filter((p) => p !== baseline)];
+  const tables = [...built, ...inputs.flatMap((i) => i.tables)];
+  const session = new CheckSession(tables, topology, policies);
+
+  const inputDiagnostics = inputs.flatMap((i) => i.diagnostics);
+  const findings = [...inputDiagnostics, ...runChecks(session)];
+  return { findings, summary: summarize(session, findings, CHECKS.length), inputError: hasErrors(inputDiagnostics) };
+}
+
+/** The topology the tables are resolved against, and the tables it was built into when it is an input. */
+function referenceTopology(input: LoadedInput | undefined, given: CheckOptions['topology']): { topology?: TopologyUnderCheck; built: TableSubject[] } {
+  if (given) {
+    const topology = parseTopology(given.text, given.file);
+    return { topology: { file: given.file, topology, resolved: resolveTopology(topology) }, built: [] };
+  }
+  if (!input) return { built: [] };
+  const built = buildTopologyInput(input.file, input.topologyText!);
+  return { topology: built, built: built.tables };
+}

@@ -1,0 +1,141 @@
+/**
+ * Several inputs for one platform must say the same thing. With a topology,
+ * each table's device entries (what the table says for each device under the
+ * topology's bus numbers) are compared with the topology's own: a device the
+ * topology puts behind an IOMMU the format can name but the table leaves out
+ * skips its IOMMU (map-device-untranslated); any other difference of IOMMU or
+ * output IDs is a mismatch. Without a topology, tables are compared with each
+ * other RID by RID (map-tables-disagree).
+ */
+import type { ResolvedTopology } from '../model/resolved.js';
+import { formatSbdf } from '../model/rid.js';
+import type { DeviceEntry } from '../model/translation-map.js';
+import { compareTranslations, type RidAnswer, type RidDifference } from '../diff/rid-compare.js';
+import { ridLines } from '../diff/map-diff.js';
+import { ANY_FORMAT, type Check, type FindingDraft, type TableCheck } from './check.js';
+import type { TableContext } from './context.js';
+import { formatInfo, type FormatInfo } from './formats.js';
+
+export interface DeviceDisagreement {
+  kind: 'untranslated' | 'mismatch';
+  /** What the topology says. */
+  expected: DeviceEntry;
+  /** What the table says. */
+  actual: DeviceEntry;
+}
+
+export const describeDevice = (d: DeviceEntry) => `${d.id} (${formatSbdf(d.segment, d.rid)})`;
+export const describeAnswer = (d: DeviceEntry) =>
+  d.iommu === null ? 'untranslated' : `${d.iommu} [${d.outputIds.map((x) => `0x${x.toString(16)}`).join(',')}]`;
+
+/** PCI functions that are IOMMUs themselves (virtio-iommu-pci): never translated, whatever a range covers. */
+export function iommuFunctions(resolved: ResolvedTopology): Set<string> {
+  return new Set(resolved.iommus.flatMap((u) => (u.node.type === 'virtio-iommu-pci' ? [u.node.device] : [])));
+}
+
+/** Where a table's device entries differ from the topology's, device by device (matched by id). */
+export function compareDevices(
+  format: FormatInfo,
+  expected: readonly DeviceEntry[],
+  actual: readonly DeviceEntry[],
+  exempt: ReadonlySet<string>,
+): DeviceDisagreement[] {
+  const byId = new Map(actual.map((d) => [d.id, d]));
+  const out: DeviceDisagreement[] = [];
+  for (const e of expected) {
+    const a = byId.get(e.id);
+    if (!a || exempt.has(e.id)) continue;
+    if (e.iommu !== null && format.describes(e.iommu) && a.iommu === null) {
+      out.push({ kind: 'untranslated', expected: e, actual: a });
+    } else if (a.iommu !== null && (a.iommu !== e.iommu || a.outputIds.join() !== e.outputIds.join())) {
+      // A device behind an IOMMU this format cannot name is not the table's business, unless the table claims it.
+      out.push({ kind: 'mismatch', expected: e, actual: a });
+    }
+  }
+  return out;
+}
+
+export interface Consistency {
+  devices: number;
+  disagreements: DeviceDisagreement[];
+}
+
+/** The table against the topology under the baseline numbering (undefined without a topology or a resolver). */
+export function consistencyOf(ctx: TableContext): Consistency | undefined {
+  return ctx.session.onceFor(ctx.table, 'consistency', () => {
+    const map = ctx.map();
+    if (!ctx.resolved || !map?.devices) return undefined;
+    const exempt = iommuFunctions(ctx.resolved);
+    const expected = (ctx.resolved.map.devices ?? []).filter((d) => !exempt.has(d.id));
+    return { devices: expected.length, disagreements: compareDevices(formatInfo(ctx.table.format), expected, map.devices, exempt) };
+  });
+}
+
+function disagreementCheck(kind: DeviceDisagreement['kind'], spec: Omit<TableCheck, 'scope' | 'appliesTo' | 'run'>, say: (d: DeviceDisagreement, format: string) => string): TableCheck {
+  return {
+    ...spec,
+    scope: 'table',
+    appliesTo: ANY_FORMAT,
+    needsTopology: true,
+    run: (ctx) =>
+      (consistencyOf(ctx)?.disagreements ?? [])
+        .filter((d) => d.kind === kind)
+        .map((d): FindingDraft => ({ path: ctx.table.name, message: say(d, ctx.table.format) })),
+  };
+}
+
+export const deviceUntranslated = disagreementCheck(
+  'untranslated',
+  {
+    id: 'map-device-untranslated',
+    severity: 'error',
+    description:
+      'a device the topology puts behind an IOMMU that the table\'s format can name, but that the table leaves ' +
+      'untranslated: its DMA skips the IOMMU',
+  },
+  (d, format) =>
+    `${describeDevice(d.expected)} is behind ${d.expected.iommu} in the topology, but no ${format} entry covers it: ` +
+    'its DMA skips the IOMMU',
+);
+
+export const deviceMismatch = disagreementCheck(
+  'mismatch',
+  {
+    id: 'map-device-mismatch',
+    severity: 'error',
+    description: 'the table gives a device another IOMMU or other output IDs than the topology does (or translates a device the topology leaves untranslated)',
+  },
+  (d, format) => `${describeDevice(d.expected)}: ${format} says ${describeAnswer(d.actual)}, the topology says ${describeAnswer(d.expected)}`,
+);
+
+export const tablesDisagree: Check = {
+  scope: 'platform',
+  appliesTo: 'platform',
+  id: 'map-tables-disagree',
+  severity: 'error',
+  description:
+    'without a topology: two tables give a RID another IOMMU or output ID, or one translates a RID behind an IOMMU ' +
+    'the other\'s format can name and the other does not',
+  run: (session) => {
+    if (session.topology) return []; // each table is compared with the topology instead
+    const tables = session.tables.filter((t) => t.resolve);
+    const out: FindingDraft[] = [];
+    for (let i = 0; i < tables.length; i++) {
+      for (let j = i + 1; j < tables.length; j++) {
+        const [x, y] = [tables[i]!, tables[j]!];
+        const [fx, fy] = [formatInfo(x.format), formatInfo(y.format)];
+        const diffs = compareTranslations(session.mapOf(x)!.translations, session.mapOf(y)!.translations).filter(
+          (d) => (d.a && d.b) || (d.b && fx.describes(d.b.iommu)) || (d.a && fy.describes(d.a.iommu)),
+        );
+        const name = (t: typeof x) => `${t.file}:${t.name}`;
+        const say = ({ a, b }: RidDifference) => `: ${name(x)} says ${answer(a)}, ${name(y)} says ${answer(b)}`;
+        out.push(...ridLines(diffs, undefined, say).map((message) => ({ file: x.file, path: x.name, message })));
+      }
+    }
+    return out;
+  },
+};
+
+const answer = (a: RidAnswer | null) => (a ? `${a.iommu} (output 0x${a.output.toString(16)})` : 'untranslated');
+
+export const CONSISTENCY_CHECKS: readonly Check[] = [deviceUntranslated, deviceMismatch, tablesDisagree];

@@ -1,0 +1,36 @@
+/**
+ * Every check, in one table (DESIGN practice 5). Each module exports its rows
+ * and this list concatenates them; the order is the order findings are
+ * listed in. A format adds its checks the way DMAR does: a module exporting
+ * `VIOT_CHECKS` (rows with appliesTo 'VIOT'), one line here, and a negative
+ * fixture per id under test/fixtures/checks/.
+ */
+import type { Check } from './check.js';
+import { CONSISTENCY_CHECKS } from './consistency.js';
+import { DECODE_CHECKS } from './decode-checks.js';
+import { DMAR_CHECKS } from './dmar/index.js';
+import { renumberingChangesDevice } from './renumbering.js';
+import { roundTrip } from './round-trip.js';
+import { TOPOLOGY_CHECKS } from './topology-checks.js';
+
+export const CHECKS: readonly Check[] = [
+  ...TOPOLOGY_CHECKS,
+  ...DECODE_CHECKS,
+  roundTrip,
+  ...DMAR_CHECKS,
+  // ...VIOT_CHECKS, ...IORT_CHECKS, ...DT_CHECKS,
+  ...CONSISTENCY_CHECKS,
+  renumberingChangesDevice,
+];
+
+const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+// A malformed or repeated id is a programming error: fail at load, not in a user's run.
+for (const [i, c] of CHECKS.entries()) {
+  if (!KEBAB.test(c.id)) throw new Error(`check id "${c.id}" is not kebab-case`);
+  if (CHECKS.findIndex((x) => x.id === c.id) !== i) throw new Error(`check id "${c.id}" is listed twice`);
+}
+
+export function findCheck(id: string): Check | undefined {
+  return CHECKS.find((c) => c.id === id);
+}

@@ -1,0 +1,47 @@
+/**
+ * Runs the checks of a session: topology checks, then every applicable check
+ * on each modelled table, then the checks over all tables together. Findings
+ * get their check's id and severity, the table's file, and the byte offset of
+ * the structure they name. What decoders, resolvers and the model found but
+ * no check claims is kept as it is (a note under its own code), so nothing
+ * found is lost and nothing is reported twice.
+ */
+import type { Diagnostic } from '../diagnostic.js';
+import { allStructures, structureTree } from '../diff/structure-tree.js';
+import { appliesToFormat, stamp, type Check, type TableCheck } from './check.js';
+import type { CheckSession } from './context.js';
+import { CHECKS } from './registry.js';
+import type { TableSubject } from './subject.js';
+
+export function runChecks(session: CheckSession, checks: readonly Check[] = CHECKS): Diagnostic[] {
+  const claimedBy = (d: Diagnostic) => checks.some((c) => c.claims?.(d));
+  const unclaimed = (ds: readonly Diagnostic[], file?: string) => ds.filter((d) => !claimedBy(d)).map((d) => (d.file || !file ? d : { ...d, file }));
+  const out: Diagnostic[] = [];
+  const t = session.topology;
+
+  out.push(...runPlatform(session, checks, 'topology'));
+  if (t) out.push(...unclaimed(t.resolved.findings, t.file), ...unclaimed(t.build?.diagnostics ?? [], t.file));
+
+  for (const table of session.tables.filter((x) => x.modelled)) {
+    const ctx = session.tableContext(table);
+    const applicable = checks.filter((c): c is TableCheck => c.scope === 'table' && appliesToFormat(c, table.format) && (!c.needsTopology || !!t));
+    const drafts = applicable.flatMap((c) => stamp(c, c.run(ctx)));
+    out.push(...withOffsets(table, drafts.map((d) => (d.file ? d : { ...d, file: table.file }))));
+    out.push(...unclaimed(table.diagnostics, table.file), ...unclaimed(ctx.map()?.findings ?? [], table.file));
+  }
+
+  out.push(...runPlatform(session, checks, 'platform'));
+  return out;
+}
+
+function runPlatform(session: CheckSession, checks: readonly Check[], appliesTo: 'topology' | 'platform'): Diagnostic[] {
+  return checks.flatMap((c) => (c.scope === 'platform' && c.appliesTo === appliesTo ? stamp(c, c.run(session)) : []));
+}
+
+/** A finding that names a structure by path gets that structure's offset, as decode diagnostics have (not the table's own 0). */
+function withOffsets(table: TableSubject, findings: Diagnostic[]): Diagnostic[] {
+  if (!table.spec || findings.every((d) => d.offset !== undefined || !d.path)) return findings;
+  const [, ...inner] = allStructures(structureTree(table.spec, table.model, table.name));
+  const offsets = new Map(inner.map((n) => [n.path, n.offset]));
+  return findings.map((d) => (d.offset === undefined && d.path && offsets.has(d.path) ? { ...d, offset: offsets.get(d.path)! } : d));
+}

@@ -1,0 +1,137 @@
+/**
+ * What `check` did, per table: lint findings, round trip, agreement with the
+ * topology and renumbering invariance per policy (device by device where
+ * something changed). The JSON form is the `summary` of `check --format
+ * json`; the text form is what `check` prints on stdout.
+ */
+import type { Diagnostic, Severity } from '../diagnostic.js';
+import { formatBdf } from '../model/rid.js';
+import { consistencyOf, describeAnswer } from './consistency.js';
+import type { CheckSession } from './context.js';
+import { renumberingOf } from './renumbering.js';
+import { roundTripOf } from './round-trip.js';
+
+export interface TableSummary {
+  table: string;
+  format: string;
+  file: string;
+  origin: 'input' | 'built';
+  findings: Record<Severity, number>;
+  roundTrip: string;
+  /** Against the topology: devices compared, and those the table gets wrong. */
+  consistency?: { devices: number; untranslated: string[]; mismatched: string[] };
+  renumbering?: {
+    policy: string;
+    devices: number;
+    unchanged: number;
+    skipped?: string;
+    changed: { id: string; oldRid: string; newRid: string; before: string; after: string; expected: string }[];
+  }[];
+}
+
+export interface CheckSummary {
+  topology?: { file: string; numbering: string; devices: number; built: string[] };
+  tables: TableSummary[];
+  /** Tables that ridmap does not model, so no check ran on them. */
+  notChecked: string[];
+  checks: number;
+  counts: Record<Severity, number>;
+}
+
+function count(findings: readonly Diagnostic[]): Record<Severity, number> {
+  const c = { error: 0, warning: 0, info: 0 };
+  for (const d of findings) c[d.severity]++;
+  return c;
+}
+
+export function summarize(session: CheckSession, findings: readonly Diagnostic[], checks: number): CheckSummary {
+  const t = session.topology;
+  const tables = session.tables.filter((x) => x.modelled).map((table): TableSummary => {
+    const ctx = session.tableContext(table);
+    const rt = roundTripOf(ctx);
+    const roundTrip =
+      (rt.bytes.status === 'identical' ? `identical (${rt.bytes.size} bytes)` : rt.bytes.status === 'differs' ? `differs: ${rt.bytes.detail}` : `skipped: ${rt.bytes.reason}`) +
+      (rt.builtModelKept === undefined ? '' : rt.builtModelKept ? '; decodes to the model it was built from' : '; does not decode to the model it was built from');
+    const cons = consistencyOf(ctx);
+    const ren = renumberingOf(ctx);
+    return {
+      table: table.name,
+      format: table.format,
+      file: table.file,
+      origin: table.builtFrom ? 'built' : 'input',
+      findings: count(findings.filter((d) => d.file === table.file && (d.path ?? '').startsWith(table.name))),
+      roundTrip,
+      ...(cons ? {
+        consistency: {
+          devices: cons.devices,
+          untranslated: cons.disagreements.filter((d) => d.kind === 'untranslated').map((d) => d.expected.id),
+          mismatched: cons.disagreements.filter((d) => d.kind === 'mismatch').map((d) => d.expected.id),
+        },
+      } : {}),
+      ...(ren ? {
+        renumbering: ren.map((row) => ({
+          policy: row.policy,
+          devices: row.devices,
+          unchanged: row.devices - row.changed.length,
+          ...(row.skipped ? { skipped: row.skipped } : {}),
+          changed: row.changed.map((c) => ({
+            id: c.id,
+            oldRid: formatBdf(c.oldRid),
+            newRid: formatBdf(c.newRid),
+            before: describeAnswer(c.before),
+            after: describeAnswer(c.after),
+            expected: describeAnswer(c.expected),
+          })),
+        })),
+      } : {}),
+    };
+  });
+  return {
+    ...(t ? {
+      topology: {
+        file: t.file,
+        numbering: t.resolved.numbering,
+        devices: t.resolved.map.devices?.length ?? 0,
+        built: (t.build?.outputs ?? []).filter((o) => o.data instanceof Uint8Array).map((o) => o.name),
+      },
+    } : {}),
+    tables,
+    notChecked: session.tables.filter((x) => !x.modelled).map((x) => `${x.file}:${x.name}`),
+    checks,
+    counts: count(findings),
+  };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function formatSummary(s: CheckSummary): string {
+  const lines: string[] = [];
+  if (s.topology) {
+    const built = s.topology.built.length ? `, built ${s.topology.built.join(', ')}` : '';
+    lines.push(`topology ${s.topology.file}: ${plural(s.topology.devices, 'device')} under the ${s.topology.numbering} numbering${built}`, '');
+  }
+  for (const t of s.tables) {
+    lines.push(`${t.table} from ${t.file}${t.origin === 'built' ? ' (built)' : ''}`);
+    const f = t.findings;
+    lines.push(`  findings     ${f.error || f.warning ? `${plural(f.error, 'error')}, ${plural(f.warning, 'warning')}` : 'none'}`);
+    lines.push(`  round trip   ${t.roundTrip}`);
+    if (t.consistency) {
+      const c = t.consistency;
+      const wrong = [...c.untranslated.map((id) => `${id} untranslated`), ...c.mismatched.map((id) => `${id} differs`)];
+      lines.push(`  topology     ${wrong.length ? `${plural(wrong.length, 'device')} of ${c.devices} disagree: ${wrong.join(', ')}` : `all ${plural(c.devices, 'device')} agree`}`);
+    }
+    for (const r of t.renumbering ?? []) {
+      const what = r.skipped
+        ? `not checked: ${r.skipped}`
+        : r.changed.length
+          ? `${r.changed.length} of ${r.devices} change: ${r.changed.map((c) => `${c.id} ${c.oldRid}->${c.newRid} ${c.before} -> ${c.after}`).join('; ')}`
+          : `${plural(r.devices, 'device')} keep their IOMMU and output IDs`;
+      lines.push(`  renumbering  ${r.policy}${r === t.renumbering![0] ? ' (baseline)' : ''}: ${what}`);
+    }
+    lines.push('');
+  }
+  if (s.notChecked.length) lines.push(`not checked (ridmap does not model them): ${s.notChecked.length} table(s)`, '');
+  if (s.tables.length === 0 && !s.topology) lines.push('nothing to check: no table ridmap models in the inputs', '');
+  lines.push(`${plural(s.checks, 'check')}: ${plural(s.counts.error, 'error')}, ${plural(s.counts.warning, 'warning')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,50 @@
+/**
+ * Checks of the topology itself, made from what resolving and building it
+ * already found: the model findings of resolveTopology (alias groups split
+ * between IOMMUs or address spaces, incompatible IOMMUs, colliding aliases,
+ * output IDs out of range) under their own ids, and a table the topology
+ * asks for but no table can express (build-refused).
+ */
+import { byCodes, claimed, type Check, type PlatformCheck } from './check.js';
+
+function modelFinding(id: string, description: string): PlatformCheck {
+  const claims = byCodes([id]);
+  return {
+    scope: 'platform',
+    appliesTo: 'topology',
+    id,
+    severity: 'error',
+    description,
+    claims,
+    run: (session) => {
+      const t = session.topology;
+      return t ? claimed(t.resolved.findings, claims, id).map((d) => ({ ...d, file: t.file })) : [];
+    },
+  };
+}
+
+const buildError = (d: { severity: string }) => d.severity === 'error';
+
+export const buildRefused: PlatformCheck = {
+  scope: 'platform',
+  appliesTo: 'topology',
+  id: 'build-refused',
+  severity: 'error',
+  description:
+    'a topology given as input asks for something no table can express (a device that must bypass the IOMMU below ' +
+    'another unit\'s sub-hierarchy scope, units whose scopes nest both ways, ...), so that table is not built',
+  claims: buildError,
+  run: (session) => {
+    const t = session.topology;
+    return t?.build ? claimed(t.build.diagnostics, buildError, 'build-refused').map((d) => ({ ...d, file: t.file })) : [];
+  },
+};
+
+export const TOPOLOGY_CHECKS: readonly Check[] = [
+  modelFinding('group-split-iommu', 'an alias group whose members are behind different IOMMUs (or partly untranslated): they cannot be isolated from each other'),
+  modelFinding('group-split-address-space', 'an alias group used in several address spaces (VFIO refuses: "group used in multiple address spaces")'),
+  modelFinding('incompatible-iommus', 'one address space behind IOMMUs that cannot share its page tables (formats, coherency, address or PASID widths)'),
+  modelFinding('alias-collision', 'two devices issue a common RID but are given different IOMMUs or output IDs for it'),
+  modelFinding('output-id-out-of-range', 'streamIdBase gives a RID an output ID outside 32 bits; such RIDs stay untranslated'),
+  buildRefused,
+];

@@ -1,0 +1,106 @@
+/**
+ * The semantic difference of two sets of tables (two files, two acpidumps,
+ * two builds): tables matched by format and occurrence (the second SSDT with
+ * the second SSDT), each pair compared structure by structure where ridmap
+ * models the table and byte by byte where it does not; then the translation
+ * maps the two sets say, compared RID by RID.
+ */
+import type { Diagnostic } from '../diagnostic.js';
+import type { ResolvedTopology } from '../model/resolved.js';
+import { normalizeTranslations, type TranslationMap } from '../model/translation-map.js';
+import type { TableSubject } from '../checks/subject.js';
+import { diffMaps } from './map-diff.js';
+import { diffStructures, isEmptyChange, type StructureChange } from './structure-diff.js';
+import { structureTree } from './structure-tree.js';
+
+export interface TablePair {
+  /** `DMAR`, or `SSDT[2]` when a format occurs more than once. */
+  name: string;
+  a?: TableSubject;
+  b?: TableSubject;
+  /** `same`: same bytes; `equivalent`: other bytes, no semantic difference. */
+  status: 'same' | 'equivalent' | 'changed' | 'only-a' | 'only-b';
+  /** Structural difference (modelled tables). */
+  root?: StructureChange;
+  /** Differing bytes of a table ridmap does not decode field by field. */
+  differingBytes?: number;
+}
+
+export interface TablesDiff {
+  pairs: TablePair[];
+  /** Map-level difference, one sentence per line. */
+  map: string[];
+  /** Why the map comparison is partial (tables that need a topology to resolve fully). */
+  mapNotes: string[];
+  equal: boolean;
+}
+
+/** One side of a diff: its tables, the topology they are resolved against, or a map given outright (a topology's own). */
+export interface DiffSide {
+  tables: readonly TableSubject[];
+  resolved?: ResolvedTopology;
+  map?: TranslationMap;
+}
+
+export function diffTables(a: DiffSide, b: DiffSide): TablesDiff {
+  const pairs = pairTables(a.tables, b.tables).map(comparePair);
+  const ma = a.map ?? combinedMap(a.tables, a.resolved);
+  const mb = b.map ?? combinedMap(b.tables, b.resolved);
+  const map = ma && mb ? diffMaps(ma, mb, b.resolved ?? a.resolved) : [];
+  // Resolvers say, as info findings, what they could not follow without bus numbers.
+  const partial = [ma, mb].some((m) => m && m.findings.some((d) => d.severity === 'info')) && !(a.resolved && b.resolved);
+  const mapNotes = partial
+    ? ['parts of the tables need a topology to resolve (give --topology; `ridmap map -v` lists them), so the map comparison covers what resolves without one']
+    : [];
+  const equal = pairs.every((p) => p.status === 'same' || p.status === 'equivalent') && map.length === 0;
+  return { pairs, map, mapNotes, equal };
+}
+
+function pairTables(a: readonly TableSubject[], b: readonly TableSubject[]): TablePair[] {
+  const byFormat = (ts: readonly TableSubject[]) => {
+    const m = new Map<string, TableSubject[]>();
+    for (const t of ts) m.set(t.format, [...(m.get(t.format) ?? []), t]);
+    return m;
+  };
+  const [fa, fb] = [byFormat(a), byFormat(b)];
+  const formats = [...new Set([...fa.keys(), ...fb.keys()])];
+  return formats.flatMap((format) => {
+    const [xs, ys] = [fa.get(format) ?? [], fb.get(format) ?? []];
+    const n = Math.max(xs.length, ys.length);
+    return Array.from({ length: n }, (_, i): TablePair => ({
+      name: n > 1 ? `${format}[${i}]` : format,
+      ...(xs[i] ? { a: xs[i] } : {}),
+      ...(ys[i] ? { b: ys[i] } : {}),
+      status: 'same',
+    }));
+  });
+}
+
+function comparePair(p: TablePair): TablePair {
+  const { a, b } = p;
+  if (!a) return { ...p, status: 'only-b' };
+  if (!b) return { ...p, status: 'only-a' };
+  const sameBytes = Buffer.compare(Buffer.from(a.bytes), Buffer.from(b.bytes)) === 0;
+  if (a.modelled && b.modelled && a.spec && a.spec === b.spec) {
+    const root = diffStructures(structureTree(a.spec, a.model, a.name), structureTree(b.spec, b.model, b.name));
+    if (!isEmptyChange(root)) return { ...p, status: 'changed', root };
+    return { ...p, status: sameBytes ? 'same' : 'equivalent' };
+  }
+  if (sameBytes) return p;
+  let differing = Math.abs(a.bytes.length - b.bytes.length);
+  for (let i = 0; i < Math.min(a.bytes.length, b.bytes.length); i++) if (a.bytes[i] !== b.bytes[i]) differing++;
+  return { ...p, status: 'changed', differingBytes: differing };
+}
+
+/** What a set of tables says together: every resolvable table's translations; devices when one table resolves. */
+function combinedMap(tables: readonly TableSubject[], resolved?: ResolvedTopology): TranslationMap | undefined {
+  const maps = tables.filter((t) => t.resolve).map((t) => t.resolve!(resolved));
+  if (maps.length === 0) return undefined;
+  const findings: Diagnostic[] = maps.flatMap((m) => m.findings);
+  return {
+    translations: normalizeTranslations(maps.flatMap((m) => m.translations)),
+    mmio: maps.flatMap((m) => m.mmio),
+    findings,
+    ...(maps.length === 1 && maps[0]!.devices ? { devices: maps[0]!.devices } : {}),
+  };
+}

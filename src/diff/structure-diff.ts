@@ -1,0 +1,193 @@
+/**
+ * The structural difference of two decoded tables of one kind, driven by
+ * their declaration (practice 1: the same spec that decodes, encodes and
+ * prints also compares). Structures in lists are matched by identity
+ * (identity.ts), never by position or offset, so reordering is no
+ * difference; fields are compared by value, derived fields (lengths,
+ * checksums, counts) not at all, since they follow from the rest.
+ *
+ * A structure of a nested list that leaves one parent and appears under
+ * another (a device scope moving between DRHDs) is reported as one move.
+ */
+import { bitValue, formatValue, sizeOfType, TRAILING_KEY, type FieldMember, type Model } from '../codec/index.js';
+import { identityOf } from './identity.js';
+import type { StructureNode } from './structure-tree.js';
+
+export type ByteRange = readonly [start: number, end: number];
+
+export interface FieldChange {
+  label: string;
+  a: string;
+  b: string;
+  /** Byte ranges of the field in A and B. */
+  at: { a: ByteRange; b: ByteRange };
+}
+
+export interface StructureChange {
+  kind: 'added' | 'removed' | 'changed' | 'moved';
+  /** The structure's identity (`DRHD vtd@0xfed90000`). */
+  name: string;
+  /** Moves: the parent it left and the one it joined. */
+  from?: string;
+  to?: string;
+  fields: FieldChange[];
+  /** Changes inside it; for an added or removed structure, its contents. */
+  children: StructureChange[];
+  a?: StructureNode;
+  b?: StructureNode;
+}
+
+/** The difference of two tables' root structures; `fields` and `children` are empty when they are the same. */
+export function diffStructures(a: StructureNode, b: StructureNode): StructureChange {
+  return { kind: 'changed', name: a.spec.name, ...compareNodes(a, b), a, b };
+}
+
+export function isEmptyChange(c: StructureChange): boolean {
+  return c.fields.length === 0 && c.children.length === 0;
+}
+
+function compareNodes(a: StructureNode, b: StructureNode): { fields: FieldChange[]; children: StructureChange[] } {
+  const fields: FieldChange[] = [];
+  for (const fa of a.fields) {
+    const m = fa.member;
+    // Derived fields follow from the rest; a tag is the same on both sides, or they would not be matched.
+    if (m.role !== undefined) continue;
+    const fb = b.fields.find((f) => f.member.key === m.key);
+    if (!fb) continue;
+    const va = fieldValue(m, a.model);
+    const vb = fieldValue(m, b.model);
+    if (!sameValue(va, vb)) fields.push(fieldChange(m, va, vb, [fa.offset, fa.offset + fa.size], [fb.offset, fb.offset + fb.size]));
+  }
+  fields.push(...variableChanges(a, b));
+  let children: StructureChange[] = [];
+  if (a.items && b.items) {
+    if (isPlainArray(a.items.member.kind, a.items.nodes)) fields.push(...arrayChange(a, b));
+    else children = compareItems(a.items.nodes, b.items.nodes);
+  }
+  return { fields, children: extractMoves(children) };
+}
+
+/** Decode leaves all-zero reserved bytes out of the model: absent means zero. */
+function fieldValue(m: FieldMember, model: Model): unknown {
+  const v = model[m.key];
+  return v === undefined && m.type.kind === 'reserved' ? new Uint8Array(sizeOfType(m.type)) : v;
+}
+
+/** An array whose elements have no identity (a scope path) is one value. */
+function isPlainArray(kind: 'list' | 'array', nodes: readonly StructureNode[]): boolean {
+  return kind === 'array' && nodes.every((n) => identityOf(n.spec.typeName, n.model) === undefined);
+}
+
+function arrayChange(a: StructureNode, b: StructureNode): FieldChange[] {
+  const member = a.items!.member;
+  const text = (n: StructureNode) => n.items!.nodes.map((e) => e.spec.line?.format(e.model) ?? JSON.stringify(e.model)).join(' ') || '(empty)';
+  const range = (n: StructureNode): ByteRange => {
+    const nodes = n.items!.nodes;
+    return nodes.length ? [nodes[0]!.offset, nodes[nodes.length - 1]!.offset + nodes[nodes.length - 1]!.size] : [n.offset, n.offset];
+  };
+  const [ta, tb] = [text(a), text(b)];
+  return ta === tb ? [] : [{ label: member.label, a: ta, b: tb, at: { a: range(a), b: range(b) } }];
+}
+
+/** Strings and bytes that are not fields: a name, its padding, raw data, trailing bytes. */
+function variableChanges(a: StructureNode, b: StructureNode): FieldChange[] {
+  const out: FieldChange[] = [];
+  const whole = (n: StructureNode): ByteRange => [n.offset, n.offset + n.size];
+  const v = a.spec.variable;
+  const keys: { key: string; label: string }[] = [{ key: TRAILING_KEY, label: 'Trailing Bytes' }];
+  if (v?.kind === 'cstring') keys.push({ key: v.key, label: v.label }, { key: v.paddingKey, label: 'Padding' });
+  if (v?.kind === 'rest') keys.push({ key: v.key, label: v.label });
+  for (const { key, label } of keys) {
+    const va = a.model[key];
+    const vb = b.model[key];
+    if (!sameValue(va, vb)) out.push({ label, a: valueText(va), b: valueText(vb), at: { a: whole(a), b: whole(b) } });
+  }
+  return out;
+}
+
+/** Items matched by identity. */
+function compareItems(as: readonly StructureNode[], bs: readonly StructureNode[]): StructureChange[] {
+  const ka = keyed(as);
+  const kb = keyed(bs);
+  const out: StructureChange[] = [];
+  for (const [key, na] of ka) {
+    const nb = kb.get(key);
+    if (!nb) {
+      out.push(whole('removed', key, na));
+      continue;
+    }
+    const d = compareNodes(na, nb);
+    if (d.fields.length || d.children.length) out.push({ kind: 'changed', name: key, ...d, a: na, b: nb });
+  }
+  for (const [key, nb] of kb) if (!ka.has(key)) out.push(whole('added', key, nb));
+  return out;
+}
+
+/** Items by identity; repeated identities (and kinds without one) are told apart by occurrence. */
+function keyed(nodes: readonly StructureNode[]): Map<string, StructureNode> {
+  const seen = new Map<string, number>();
+  const out = new Map<string, StructureNode>();
+  for (const n of nodes) {
+    const base = identityOf(n.spec.typeName, n.model) ?? n.spec.name;
+    const k = (seen.get(base) ?? 0) + 1;
+    seen.set(base, k);
+    out.set(k === 1 && identityOf(n.spec.typeName, n.model) !== undefined ? base : `${base} #${k}`, n);
+  }
+  return out;
+}
+
+/** An added or removed structure, with its contents as added or removed too (so moves out of it can be found). */
+function whole(kind: 'added' | 'removed', name: string, n: StructureNode): StructureChange {
+  const children = [...keyed(n.items?.member.kind === 'list' ? n.items.nodes : [])].map(([k, c]) => whole(kind, k, c));
+  return { kind, name, fields: [], children, ...(kind === 'added' ? { b: n } : { a: n }) };
+}
+
+/**
+ * A child removed under one parent and added under another with the same
+ * identity becomes one `moved` change beside the parents; a parent left with
+ * nothing changed disappears.
+ */
+function extractMoves(changes: StructureChange[]): StructureChange[] {
+  const removed = new Map<string, { parent: StructureChange; child: StructureChange }>();
+  for (const parent of changes) {
+    for (const child of parent.children) if (child.kind === 'removed' && parent.kind !== 'added') removed.set(child.name, { parent, child });
+  }
+  const moves: StructureChange[] = [];
+  for (const parent of changes) {
+    if (parent.kind === 'removed') continue;
+    for (const child of [...parent.children]) {
+      const from = child.kind === 'added' ? removed.get(child.name) : undefined;
+      if (!from || from.parent === parent) continue;
+      removed.delete(child.name);
+      from.parent.children = from.parent.children.filter((c) => c !== from.child);
+      parent.children = parent.children.filter((c) => c !== child);
+      const inner = compareNodes(from.child.a!, child.b!);
+      moves.push({ kind: 'moved', name: child.name, from: from.parent.name, to: parent.name, ...inner, a: from.child.a!, b: child.b! });
+    }
+  }
+  const kept = changes.filter((c) => c.kind !== 'changed' || c.fields.length > 0 || c.children.length > 0);
+  return [...kept, ...moves];
+}
+
+function fieldChange(m: FieldMember, va: unknown, vb: unknown, ra: ByteRange, rb: ByteRange): FieldChange {
+  let b = formatValue(m.type, vb);
+  if (m.type.kind === 'flags') {
+    const [x, y] = [va as number, vb as number];
+    const bits = m.type.bits
+      .filter((bit) => bitValue(x, bit) !== bitValue(y, bit))
+      .map((bit) => ((bit.width ?? 1) > 1 ? `${bit.name} ${bitValue(x, bit)} → ${bitValue(y, bit)}` : `${bit.name} ${bitValue(y, bit) ? 'set' : 'cleared'}`));
+    if (bits.length) b += ` (${bits.join(', ')})`;
+  }
+  return { label: m.label, a: formatValue(m.type, va), b, at: { a: ra, b: rb } };
+}
+
+function valueText(v: unknown): string {
+  if (v === undefined) return '(none)';
+  if (v instanceof Uint8Array) return `${v.length} byte(s)`;
+  return JSON.stringify(v);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}

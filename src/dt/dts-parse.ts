@@ -1,0 +1,427 @@
+/**
+ * DTS text to the live tree, with dtc's semantics over tree-sitter's syntax
+ * tree. A body (`{ ... }`) that defines a node for the first time builds it;
+ * a later body for the same node (`/ { }` again, `&label { }`, a child of
+ * either) merges into it statement by statement, as dtc's merge_nodes does:
+ * a property defined again takes the new value in its old place,
+ * `/delete-property/` and `/delete-node/` remove what exists at that point,
+ * and a deleted property defined again comes back in its old place (dtc only
+ * marks it deleted). In a body that builds its node, dtc ignores deletions
+ * (nothing exists yet to delete); so does this. Labels and references stay
+ * symbolic (layout.ts assigns phandles).
+ *
+ * Known differences: a node deleted and then defined again starts empty here
+ * (dtc revives its old properties one by one as they are redefined); the
+ * tree-sitter grammar takes `/bits/ N` only before a property's first value
+ * (dtc before any cell list) and no labels inside values, so those are
+ * syntax errors here.
+ *
+ * Includes: `/include/ "f"` and `#include "f"` / `<f>` read text through the
+ * caller's `readInclude` (the parser does no I/O). What needs the C
+ * preprocessor and is not available (a dt-bindings header, a macro defined
+ * there) is reported precisely as `dts-needs-preprocessing`, naming the
+ * include or macro; `#define`, `#undef`, `#if`/`#ifdef` over what the files
+ * themselves define are handled. A cell naming an undefined macro is kept as
+ * an unresolved cell, so the rest of the value (e.g. the row count of an
+ * `iommu-map`) is still right.
+ */
+import type { Node as SyntaxNode, Parser } from 'web-tree-sitter';
+import type { Diagnostic, Severity } from '../diagnostic.js';
+import type { Macros } from './dts-macros.js';
+import { chooseBranch, defineMacro, includeTarget } from './dts-preprocessor.js';
+import { parseNumber } from './dts-tokens.js';
+import { contentOf, labelsOf, nodeNameOf, positionIn, syntaxErrors } from './dts-cst.js';
+import { prepareSource, type IncludePoint } from './dts-source.js';
+import { propertyValue, referenceOf, type ValueSink } from './dts-values.js';
+import { refText } from './layout.js';
+import { FDT_MAX_DEPTH } from './fdt.js';
+import {
+  createNode,
+  emptyTree,
+  fullName,
+  mergeLabels,
+  nodeAtPath,
+  setProperty,
+  walkNodes,
+  type DtNode,
+  type DtProperty,
+  type DtRef,
+  type DtTree,
+} from './tree.js';
+import { dtsParser } from './ts-parser.js';
+import { guessBootCpuid, omitUnreferenced } from './dts-finish.js';
+
+export interface ParseDtsOptions {
+  /**
+   * Text of an included file, or undefined when it is not available. `path`
+   * is as written (`"board.dtsi"`, `<dt-bindings/gpio/gpio.h>` without the
+   * quotes or brackets); `from` is the file that includes it.
+   */
+  readInclude?: (path: string, from: string) => string | undefined;
+}
+
+export interface DtsParse {
+  tree: DtTree;
+  diagnostics: Diagnostic[];
+}
+
+/** Includes nest at most this deep (a cycle is caught earlier; this bounds the rest). */
+export const MAX_INCLUDE_DEPTH = 32;
+
+export async function parseDts(text: string, file: string, opts: ParseDtsOptions = {}): Promise<DtsParse> {
+  return new DtsBuilder(await dtsParser(), opts).run(text, file);
+}
+
+/** One parsed file (or included text) and how its positions map back to what the user wrote. */
+interface Source {
+  file: string;
+  /** Lines added in front of the text (a body wrapped as `/ {`). */
+  lineOffset: number;
+  indexOffset: number;
+  includes: IncludePoint[];
+}
+
+/** Where statements go: the top level, or the body of a node. */
+interface Scope {
+  target?: DtNode;
+  /** The body defines its node for the first time (deletions in it do nothing, as in dtc). */
+  fresh: boolean;
+  /** Property and child names defined in this body, for dtc's duplicate errors (in a fresh body). */
+  properties: Set<string>;
+  nodes: Set<string>;
+}
+
+type Item = { node: SyntaxNode } | { include: IncludePoint };
+
+class DtsBuilder {
+  private readonly tree = emptyTree();
+  private readonly macros: Macros = new Map();
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly labels = new Map<string, DtNode>();
+  private readonly includeStack: string[] = [];
+  /** Node bodies being read, outermost first. */
+  private depth = 0;
+  private readonly missingIncludes: string[] = [];
+  private readonly missingMacros = new Map<string, { uses: number; first: Diagnostic }>();
+  private readonly omitIfNoRef = new Set<DtNode>();
+  /** Nodes some body has defined already; a body for any other builds its node. */
+  private readonly defined = new Set<DtNode>();
+  /** Deleted properties, kept in place until the end so that a redefinition returns to its old position. */
+  private readonly tombstones = new Set<DtProperty>();
+  /** Children by full name, per node, so that building a wide node stays linear. */
+  private readonly childIndex = new Map<DtNode, Map<string, DtNode>>();
+
+  constructor(
+    private readonly parser: Parser,
+    private readonly opts: ParseDtsOptions,
+  ) {}
+
+  run(text: string, file: string): DtsParse {
+    this.source(text, file, { fresh: false, properties: new Set(), nodes: new Set() });
+    for (const { node } of walkNodes(this.tree.root)) node.properties = node.properties.filter((p) => !this.tombstones.has(p));
+    omitUnreferenced(this.tree, this.omitIfNoRef);
+    this.tree.bootCpuidPhys = guessBootCpuid(this.tree);
+    for (const [name, { uses, first }] of this.missingMacros) {
+      const times = uses === 1 ? '' : ` (used ${uses} times; first use here)`;
+      this.diagnostics.push({ ...first, message: `needs preprocessing: macro ${name} is not defined in what was parsed${times}` });
+    }
+    return { tree: this.tree, diagnostics: this.diagnostics };
+  }
+
+  // ---- diagnostics -------------------------------------------------------
+
+  private report(src: Source, at: { line: number; column: number }, severity: Severity, code: string, message: string): Diagnostic {
+    const d: Diagnostic = { severity, code, message, file: src.file, line: at.line, column: at.column };
+    this.diagnostics.push(d);
+    return d;
+  }
+
+  /** Position of `offset` characters into a CST node's text, in the user's file. */
+  private position(src: Source, node: SyntaxNode, offset = 0): { line: number; column: number } {
+    const at = positionIn(node, offset);
+    return { line: at.line - src.lineOffset, column: at.column };
+  }
+
+  private sink(src: Source): ValueSink {
+    return {
+      error: (node, offset, code, message) => this.report(src, this.position(src, node, offset), 'error', code, message),
+      missingMacro: (name, node, offset) => {
+        const seen = this.missingMacros.get(name);
+        if (seen) seen.uses++;
+        else {
+          const first: Diagnostic = { severity: 'error', code: 'dts-needs-preprocessing', message: '', file: src.file, ...this.position(src, node, offset) };
+          this.missingMacros.set(name, { uses: 1, first });
+        }
+      },
+    };
+  }
+
+  // ---- sources and includes -----------------------------------------------
+
+  /** Parses text and applies it at the top level, or as part of a node's body (an include inside a node). */
+  private source(text: string, file: string, scope: Scope): void {
+    const prepared = prepareSource(text);
+    const wrap = scope.target !== undefined;
+    const cst = this.parser.parse(wrap ? `/ {\n${prepared.text}\n};` : prepared.text);
+    if (!cst) throw new Error('tree-sitter returned no tree');
+    const src: Source = { file, lineOffset: wrap ? 1 : 0, indexOffset: wrap ? 4 : 0, includes: prepared.includes };
+    try {
+      for (const e of syntaxErrors(cst.rootNode)) this.report(src, this.position(src, e.node), 'error', 'dts-syntax', e.message);
+      this.includeStack.push(file);
+      const container = wrap ? cst.rootNode.namedChildren.find((n) => n?.type === 'node') : cst.rootNode;
+      if (container) this.items(src, this.itemsOf(src, contentOf(container), container.startIndex, container.endIndex), scope);
+    } finally {
+      this.includeStack.pop();
+      cst.delete();
+    }
+  }
+
+  /** Statements in order, with the `/include/` points that fall between them. */
+  private itemsOf(src: Source, children: SyntaxNode[], start: number, end: number): Item[] {
+    const items: Item[] = children.map((node) => ({ node }));
+    const points = src.includes.filter((p) => p.index + src.indexOffset >= start && p.index + src.indexOffset < end);
+    if (points.length === 0) return items;
+    const ranges = children.map((c) => [c.startIndex, c.endIndex] as const);
+    const at = (p: IncludePoint) => p.index + src.indexOffset;
+    for (const point of points) {
+      if (!ranges.some(([s, e]) => s <= at(point) && at(point) < e)) items.push({ include: point });
+    }
+    const pos = (item: Item) => ('node' in item ? item.node.startIndex : at(item.include));
+    return items.sort((a, b) => pos(a) - pos(b));
+  }
+
+  private include(src: Source, path: string, at: { line: number; column: number }, scope: Scope, how: 'dtc' | 'cpp', written: string): void {
+    if (this.includeStack.includes(path)) {
+      this.report(src, at, 'error', 'dts-include-cycle', `${written} includes itself (through ${this.includeStack.join(' → ')})`);
+      return;
+    }
+    if (this.includeStack.length >= MAX_INCLUDE_DEPTH) {
+      this.report(src, at, 'error', 'dts-include-depth', `${written}: includes nest deeper than ${MAX_INCLUDE_DEPTH}`);
+      return;
+    }
+    const text = this.opts.readInclude?.(path, src.file);
+    if (text === undefined) {
+      this.missingIncludes.push(written);
+      if (how === 'dtc') this.report(src, at, 'error', 'dts-include-not-found', `${written}: file not found`);
+      else this.report(src, at, 'error', 'dts-needs-preprocessing', `needs preprocessing: ${written} (not available)`);
+      return;
+    }
+    this.source(text, path, scope);
+  }
+
+  // ---- statements ---------------------------------------------------------
+
+  private items(src: Source, items: readonly Item[], scope: Scope): void {
+    for (const item of items) {
+      if ('include' in item) {
+        const p = item.include;
+        // Include points were found in the text before any wrapping: their positions are the user's already.
+        this.include(src, p.path, { line: p.line, column: p.column }, scope, 'dtc', `/include/ "${p.path}"`);
+      } else if (!this.preprocessor(src, item.node, scope)) {
+        if (scope.target) this.member(src, item.node, scope);
+        else this.topLevel(src, item.node);
+      }
+    }
+  }
+
+  private topLevel(src: Source, n: SyntaxNode): void {
+    switch (n.type) {
+      case 'file_version':
+        return;
+      case 'plugin':
+        this.report(src, this.position(src, n), 'warning', 'dts-plugin-unsupported', '/plugin/ overlays are not supported; read as a plain tree');
+        return;
+      case 'memory_reservation': {
+        const address = parseNumber(n.childForFieldName('address')?.text ?? '');
+        const size = parseNumber(n.childForFieldName('length')?.text ?? '');
+        if (address === undefined || size === undefined) {
+          this.report(src, this.position(src, n), 'error', 'dts-bad-expression', '/memreserve/ needs two numbers');
+          return;
+        }
+        this.tree.memoryReservations.push({ address, size, labels: labelsOf(n) });
+        return;
+      }
+      case 'node':
+        this.topLevelNode(src, n);
+        return;
+      case 'delete_node': {
+        const name = n.childForFieldName('name')!;
+        const target = name.type === 'reference' ? this.lookup(src, name, referenceOf(name)) : this.lookupPath(src, name);
+        if (target) this.deleteNode(target);
+        return;
+      }
+      case 'omit_if_no_ref': {
+        const inner = n.namedChildren.find((c) => c?.type === 'node' || c?.type === 'reference');
+        const target = inner?.type === 'node' ? this.topLevelNode(src, inner) : inner && this.lookup(src, inner, referenceOf(inner));
+        if (target) this.omitIfNoRef.add(target);
+        return;
+      }
+      default:
+        return this.unexpected(src, n);
+    }
+  }
+
+  private topLevelNode(src: Source, n: SyntaxNode): DtNode | undefined {
+    const name = n.childForFieldName('name')!;
+    let target: DtNode | undefined;
+    if (name.type === 'reference') target = this.lookup(src, name, referenceOf(name));
+    else if (name.text === '/') target = this.tree.root;
+    else this.report(src, this.position(src, name), 'error', 'dts-syntax', `a top-level node is / or &label, not ${name.text}`);
+    if (!target) return undefined;
+    this.addLabels(target, labelsOf(n));
+    this.body(src, n, target);
+    return target;
+  }
+
+  private body(src: Source, n: SyntaxNode, target: DtNode): void {
+    // The walk recurses once per level: stop where a DTB would (FDT_MAX_DEPTH) instead of overflowing the stack.
+    if (this.depth >= FDT_MAX_DEPTH) {
+      this.report(src, this.position(src, n), 'error', 'dts-too-deep', `nodes nest deeper than ${FDT_MAX_DEPTH} levels; the rest is not read`);
+      return;
+    }
+    const scope: Scope = { target, fresh: !this.defined.has(target), properties: new Set(), nodes: new Set() };
+    this.defined.add(target);
+    this.depth++;
+    try {
+      this.items(src, this.itemsOf(src, contentOf(n), n.startIndex, n.endIndex), scope);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private member(src: Source, n: SyntaxNode, scope: Scope): void {
+    const target = scope.target!;
+    switch (n.type) {
+      case 'property': {
+        const name = n.childForFieldName('name')!.text;
+        // dtc refuses a name twice in a body that builds its node; in a merging body the second simply wins.
+        if (scope.fresh && scope.properties.has(name)) {
+          this.report(src, this.position(src, n), 'error', 'dts-duplicate-property', `property ${name} is defined twice in this node`);
+        }
+        scope.properties.add(name);
+        const value = propertyValue(n, this.macros, this.sink(src));
+        // Replaces the first property of that name, deleted or not, in its place (dtc revives a deleted one).
+        if (value) setProperty(target, { name, labels: labelsOf(n), value });
+        return;
+      }
+      case 'node': {
+        const name = n.childForFieldName('name')!;
+        if (name.type === 'reference') {
+          this.report(src, this.position(src, name), 'error', 'dts-syntax', `${name.text} { } goes at the top level`);
+          return;
+        }
+        const full = nodeNameOf(n);
+        if (scope.fresh && scope.nodes.has(full)) this.report(src, this.position(src, n), 'error', 'dts-duplicate-node', `node ${full} is defined twice in this node`);
+        scope.nodes.add(full);
+        const index = this.childrenOf(target);
+        let child = index.get(full);
+        if (!child) {
+          target.children.push((child = createNode(full)));
+          index.set(full, child);
+        }
+        this.addLabels(child, labelsOf(n));
+        this.body(src, n, child);
+        return;
+      }
+      case 'delete_property': {
+        const name = n.childForFieldName('name')!.text;
+        const victim = target.properties.find((p) => p.name === name);
+        if (victim && !scope.fresh) this.tombstones.add(victim);
+        return;
+      }
+      case 'delete_node': {
+        if (scope.fresh) return;
+        const name = n.childForFieldName('name')!;
+        const victim = name.type === 'reference' ? this.lookup(src, name, referenceOf(name)) : this.childrenOf(target).get(nodeNameOf(n));
+        if (victim) this.deleteNode(victim);
+        return;
+      }
+      case 'omit_if_no_ref': {
+        const inner = n.namedChildren.find((c) => c?.type === 'node');
+        if (!inner) return this.unexpected(src, n);
+        this.member(src, inner, scope);
+        const child = this.childrenOf(target).get(nodeNameOf(inner));
+        if (child) this.omitIfNoRef.add(child);
+        return;
+      }
+      default:
+        return this.unexpected(src, n);
+    }
+  }
+
+  private unexpected(src: Source, n: SyntaxNode): void {
+    // Comments come through as named nodes; syntax errors were reported already.
+    if (n.type === 'comment' || n.isError) return;
+    this.report(src, this.position(src, n), 'error', 'dts-syntax', `unexpected ${n.type}`);
+  }
+
+  // ---- the preprocessor ---------------------------------------------------
+
+  /** Handles a preprocessor line; false when `n` is not one. */
+  private preprocessor(src: Source, n: SyntaxNode, scope: Scope): boolean {
+    if (n.type === 'preproc_include') {
+      const { path, written } = includeTarget(n);
+      this.include(src, path, this.position(src, n), scope, 'cpp', written);
+      return true;
+    }
+    if (defineMacro(n, this.macros)) return true;
+    if (n.type !== 'preproc_if' && n.type !== 'preproc_ifdef') return false;
+    const branch = chooseBranch(n, this.macros, (at, offset, message) =>
+      this.report(src, this.position(src, at, offset), 'error', 'dts-needs-preprocessing', message),
+    );
+    if (branch) this.items(src, this.itemsOf(src, contentOf(branch.node), branch.start, branch.end), scope);
+    return true;
+  }
+
+  // ---- labels and references ----------------------------------------------
+
+  private addLabels(node: DtNode, labels: readonly string[]): void {
+    node.labels = mergeLabels(node.labels, labels);
+    for (const l of labels) if (!this.labels.has(l)) this.labels.set(l, node);
+  }
+
+  private childrenOf(node: DtNode): Map<string, DtNode> {
+    let index = this.childIndex.get(node);
+    if (!index) {
+      index = new Map(node.children.map((c) => [fullName(c), c]));
+      this.childIndex.set(node, index);
+    }
+    return index;
+  }
+
+  private deleteNode(victim: DtNode): void {
+    for (const { node } of walkNodes(this.tree.root)) {
+      const i = node.children.indexOf(victim);
+      if (i >= 0) {
+        node.children.splice(i, 1);
+        this.childIndex.get(node)?.delete(fullName(victim));
+        break;
+      }
+    }
+    for (const { node } of walkNodes(victim)) {
+      for (const l of node.labels) if (this.labels.get(l) === node) this.labels.delete(l);
+    }
+  }
+
+  private lookupPath(src: Source, name: SyntaxNode): DtNode | undefined {
+    return this.lookup(src, name, { kind: 'path', path: name.text });
+  }
+
+  /** The node a reference names now; when it names none, says so (and what may be missing). */
+  private lookup(src: Source, at: SyntaxNode, ref: DtRef): DtNode | undefined {
+    const node = ref.kind === 'label' ? this.labels.get(ref.label) : nodeAtPath(this.tree.root, ref.path);
+    if (node) return node;
+    if (this.missingIncludes.length > 0) {
+      this.report(
+        src,
+        this.position(src, at),
+        'error',
+        'dts-needs-preprocessing',
+        `needs preprocessing: ${refText(ref)} is not defined in what was parsed (missing: ${this.missingIncludes.join(', ')})`,
+      );
+    } else {
+      this.report(src, this.position(src, at), 'error', 'dts-unknown-label', `${refText(ref)} names no node defined before it`);
+    }
+    return undefined;
+  }
+}

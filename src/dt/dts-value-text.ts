@@ -1,0 +1,81 @@
+/**
+ * A property value as DTS text, in dtc's notation: cells as `<0x01 0x200>`
+ * (hex, at least two digits), strings quoted with dtc's escapes, byte strings
+ * as `[00 1f]`, chunks joined by `, `. References stay references (`&smmu`,
+ * `&{/path}`): dtc 1.7 prints them so too, 1.6 prints the phandle number.
+ *
+ * A value without a source form (decoded from a DTB) is printed the way dtc
+ * guesses its type (treesource.c guess_value_type): a string list when every
+ * byte is printable or NUL, it ends in NUL and NULs are not the majority; else
+ * cells when the length is a multiple of 4; else bytes. So a DTB-derived tree
+ * prints exactly as `dtc -I dtb -O dts` prints it.
+ */
+import { readByteString } from './byte-string.js';
+import { u32Cells } from './cells.js';
+import { isPrintable, quoteDts } from './dts-strings.js';
+import { refText } from './layout.js';
+import type { DtCell, DtChunk } from './tree.js';
+
+/** Bytes that dtc counts as string content besides printable ASCII: NUL and \a \b \t \n \v \f \r. */
+function isStringByte(b: number): boolean {
+  return isPrintable(b) || b === 0 || (b >= 7 && b <= 13);
+}
+
+export type GuessedType = 'string' | 'cells' | 'bytes';
+
+export function guessValueType(bytes: Uint8Array): GuessedType {
+  let nul = 0;
+  let notString = 0;
+  for (const b of bytes) {
+    if (b === 0) nul++;
+    if (!isStringByte(b)) notString++;
+  }
+  if (bytes.length > 0 && bytes[bytes.length - 1] === 0 && notString === 0 && nul <= bytes.length - nul) return 'string';
+  return bytes.length % 4 === 0 ? 'cells' : 'bytes';
+}
+
+export function hexCell(value: bigint | number): string {
+  return `0x${value.toString(16).padStart(2, '0')}`;
+}
+
+function cellText(cell: DtCell): string {
+  if (typeof cell === 'bigint') return hexCell(cell);
+  return cell.kind === 'unresolved' ? cell.text : refText(cell);
+}
+
+function byteList(bytes: Uint8Array): string {
+  return `[${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ')}]`;
+}
+
+function rawText(bytes: Uint8Array): string {
+  switch (guessValueType(bytes)) {
+    case 'string':
+      return quoteDts(readByteString(bytes, 0, bytes.length - 1));
+    case 'cells':
+      return `<${u32Cells(bytes)!.map(hexCell).join(' ')}>`;
+    case 'bytes':
+      return byteList(bytes);
+  }
+}
+
+export function chunkText(chunk: DtChunk): string {
+  switch (chunk.kind) {
+    case 'cells': {
+      const body = `<${chunk.cells.map(cellText).join(' ')}>`;
+      return chunk.bits === 32 ? body : `/bits/ ${chunk.bits} ${body}`;
+    }
+    case 'string':
+      return quoteDts(chunk.value);
+    case 'bytes':
+      return byteList(chunk.bytes);
+    case 'path':
+      return refText(chunk.ref);
+    case 'raw':
+      return rawText(chunk.bytes);
+  }
+}
+
+/** The text after `name = `; empty for an empty property. */
+export function valueText(value: readonly DtChunk[]): string {
+  return value.map(chunkText).join(', ');
+}

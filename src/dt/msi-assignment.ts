@@ -1,0 +1,31 @@
+/**
+ * Which MSI controller (ITS group) each RID's MSIs go to, with which
+ * DeviceID: the `msiController` settings, inherited downward and owning RIDs
+ * as iommu-assignment.ts's output-ID rule says (a host bridge its bus range;
+ * a bridge itself and its subtree; an endpoint its own RID and quirk
+ * aliases), deeper settings over shallower ones. The DeviceID is the RID (the
+ * topology has no per-node DeviceID base for PCI). The IOMMU plays no part:
+ * RIDs that bypass translation still send MSIs.
+ */
+import { quirkAliasDevfns } from '../model/aliasing.js';
+import type { ResolvedTopology } from '../model/resolved.js';
+import { rid } from '../model/rid.js';
+import { RidTable } from '../model/rid-table.js';
+import type { Translation } from '../model/translation-map.js';
+
+/** Runs of RIDs with one ITS; `iommu` holds the ITS group's id, `outputBase` the first DeviceID. */
+export function msiTranslations(resolved: ResolvedTopology): Translation[] {
+  const table = new RidTable();
+  for (const hb of resolved.hostBridges) {
+    const its = hb.node.msiController;
+    if (its !== undefined) table.setRange(hb.segment, rid(hb.rootBus, 0), rid(hb.busLimit, 0xff), its);
+  }
+  for (const f of resolved.functions) {
+    const its = f.node.msiController;
+    if (its === undefined) continue;
+    table.set(f.segment, f.rid, its, f.rid);
+    if (f.isBridge) table.setRange(f.segment, rid(f.secondary!, 0), rid(f.subordinate!, 0xff), its);
+    else for (const df of quirkAliasDevfns(f.node, f.devfn)) table.set(f.segment, rid(f.bus, df), its, rid(f.bus, df));
+  }
+  return table.translations('msi');
+}

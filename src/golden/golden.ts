@@ -1,0 +1,67 @@
+/**
+ * `ridmap golden check|update DIR` without the CLI: each case regenerated and
+ * compared with what is stored, or rewritten (all cases staged before any
+ * file is replaced).
+ */
+import { join } from 'node:path';
+import { applyUpdate, type FileWrite } from './apply.js';
+import { findCases, type GoldenCase } from './case-file.js';
+import { compareCase, type FileVerdict } from './compare.js';
+import { caseOutputs, type CaseOutputs } from './outputs.js';
+import type { stageFile } from '../io/atomic-write.js';
+import type { Diagnostic } from '../diagnostic.js';
+
+export interface CaseReport {
+  case: GoldenCase;
+  files: FileVerdict[];
+  /** What building the topology reported (a table it could not build, model findings). */
+  diagnostics: Diagnostic[];
+}
+
+export function checkGolden(dir: string): CaseReport[] {
+  return findCases(dir).map((c) => report(c, caseOutputs(c)));
+}
+
+/** Rewrites what differs; returns what it found before writing. */
+export function updateGolden(dir: string, stage?: typeof stageFile): CaseReport[] {
+  const runs = findCases(dir).map((c) => ({ c, out: caseOutputs(c) }));
+  const reports = runs.map(({ c, out }) => report(c, out));
+  const writes: FileWrite[] = [];
+  const removals: string[] = [];
+  reports.forEach((r, i) => {
+    const byName = new Map(runs[i]!.out.files.map((f) => [f.name, f.text]));
+    for (const f of r.files) {
+      if (f.status === 'changed' || f.status === 'missing') writes.push({ path: join(r.case.dir, f.name), data: byName.get(f.name)! });
+      if (f.status === 'stale') removals.push(join(r.case.dir, f.name));
+    }
+  });
+  applyUpdate(writes, removals, stage);
+  return reports;
+}
+
+function report(c: GoldenCase, out: CaseOutputs): CaseReport {
+  const diagnostics = [...out.built.resolved.findings, ...out.built.build.diagnostics].map((d) => ({ ...d, file: d.file ?? c.topology }));
+  return { case: c, files: compareCase(c, out), diagnostics };
+}
+
+export function caseChanged(r: CaseReport): boolean {
+  return r.files.some((f) => f.status !== 'same');
+}
+
+/** The report as text: one line per case, the changed files with their explanation below. */
+export function formatGoldenReport(reports: readonly CaseReport[], updated: boolean): string[] {
+  const lines: string[] = [];
+  for (const r of reports) {
+    const changed = r.files.filter((f) => f.status !== 'same');
+    if (changed.length === 0) {
+      lines.push(`ok       ${r.case.name} (${r.files.length} files)`);
+      continue;
+    }
+    lines.push(`${updated ? 'updated ' : 'CHANGED '} ${r.case.name}: ${changed.length} of ${r.files.length} files`);
+    for (const f of changed) {
+      lines.push(`  ${f.name}: ${f.status}`);
+      lines.push(...f.details.map((d) => `    ${d}`));
+    }
+  }
+  return lines;
+}

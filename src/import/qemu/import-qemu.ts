@@ -1,0 +1,94 @@
+/**
+ * `ridmap import qemu -- ARGS...` as a pure function: a QEMU command line
+ * (q35 or Arm virt) to a ridmap topology and its YAML. QEMU's id= values are
+ * kept as ids; a function without one is `<driver>@<bus>:<dd.f>`; an
+ * expander's id names its host bridge (as it names its root bus in QEMU).
+ * Contradictions throw InputError naming the argument; what is ignored or
+ * guessed comes back as warnings and as comments in the YAML.
+ */
+import type { Diagnostic } from '../../diagnostic.js';
+import { Topology } from '../../model/topology-schema.js';
+import { splitQemuArgv } from './argv.js';
+import { buildTopology } from './build-topology.js';
+import { checkImported } from './check-topology.js';
+import { addPciDevice, deviceRequests, type DeviceContext } from './devices.js';
+import { claimIommu, vtdChoice, type IommuChoice } from './iommu.js';
+import { machineBuses } from './machine-buses.js';
+import { machineConfig } from './machine-config.js';
+import { Q35_VTD } from './machines.js';
+import { fail, problem } from './problems.js';
+import { topologyYaml } from './to-yaml.js';
+
+export interface QemuImportOptions {
+  /** Topology name; default `qemu-<machine>`. */
+  name?: string;
+  /** What the `# yaml-language-server: $schema=` header points at. */
+  schemaRef?: string;
+}
+
+export interface QemuImport {
+  topology: Topology;
+  yaml: string;
+  /** Warnings: options and devices ignored, unknown devices guessed. */
+  diagnostics: Diagnostic[];
+}
+
+/** The schema's own $id, for callers that do not know where the schema file is. */
+export const DEFAULT_SCHEMA_REF: string = Topology.$id!;
+
+/** Options that could change devices but that the importer does not follow. */
+const NOT_FOLLOWED: Record<string, string> = {
+  '-global': 'global properties are not applied',
+  '-set': 'property overrides are not applied',
+  '-readconfig': 'config files are not read; their devices are missing from the topology',
+};
+
+export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}): QemuImport {
+  const { args, warnings } = splitQemuArgv(argv);
+  if (args.length === 0) fail('qemu-usage', undefined, 'no QEMU options to import (give them after --)');
+  for (const arg of args) {
+    const why = NOT_FOLLOWED[arg.name];
+    if (why) warnings.push(problem('qemu-ignored', arg, why, 'warning'));
+  }
+  const requests = deviceRequests(args);
+  const config = machineConfig(args, requests.some((r) => r.lookup.model.vga), warnings);
+  const ctx: DeviceContext = { buses: machineBuses(config), config, warnings, portSlots: new Map() };
+  let iommu: IommuChoice | undefined = config.smmuv3 ? { kind: 'smmuv3', arg: config.arg } : undefined;
+  const ignored: string[] = [];
+
+  for (const req of requests) {
+    const { model } = req.lookup;
+    if (model.role === 'not-pci') {
+      ignored.push(req.driver);
+      warnings.push(problem('qemu-ignored', req.arg, `${req.driver} is not a PCI function; ignored`, 'warning'));
+    } else if (model.role === 'unsupported') {
+      fail('qemu-unsupported-device', req.arg, model.unsupported!);
+    } else if (model.role === 'vtd') {
+      claimIommu(iommu, req.arg);
+      iommu = vtdChoice(req, config);
+    } else if (model.role === 'virtio-iommu') {
+      claimIommu(iommu, req.arg);
+      const fn = addPciDevice(ctx, req);
+      if (fn) iommu = { kind: 'virtio-iommu', fn, arg: req.arg };
+    } else if (!addPciDevice(ctx, req)) {
+      ignored.push(req.driver);
+    }
+  }
+
+  const built = buildTopology({ name: opts.name ?? `qemu-${config.def.kind}`, config, hostBridges: ctx.buses.hostBridges, iommu });
+  checkImported(built);
+  const header = [
+    ...(ignored.length > 0 ? [`Ignored (not PCI functions): ${ignored.join(', ')}.`] : []),
+    ...(iommu?.kind === 'vtd' && iommu.awBits === Q35_VTD.defaultAwBits
+      ? [`hostAddressWidth ${Q35_VTD.defaultAwBits}: QEMU's aw-bits default before 9.2 (48 from 9.2 on).`]
+      : []),
+    'Bus numbers: the firmware numbering policy reproduces what SeaBIOS and EDK2 assign.',
+  ];
+  const yaml = topologyYaml(built.topology, {
+    schemaRef: opts.schemaRef ?? DEFAULT_SCHEMA_REF,
+    commandLine: argv,
+    header,
+    comments: built.comments,
+  });
+  return { topology: built.topology, yaml, diagnostics: warnings };
+}

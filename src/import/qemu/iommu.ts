@@ -1,0 +1,48 @@
+/**
+ * The machine's IOMMU: intel-iommu on q35, virtio-iommu-pci on either
+ * machine, -M virt,iommu=smmuv3 on virt. QEMU 7.2 takes one per machine
+ * ("does not support multiple vIOMMUs"), and so does the importer.
+ */
+import type { MachineConfig } from './machine-config.js';
+import { Q35_VTD } from './machines.js';
+import { parseBool, parseUint } from './opts.js';
+import type { PlacedFunction } from './pci-buses.js';
+import { checked, fail, type ArgRef } from './problems.js';
+import type { DeviceRequest } from './devices.js';
+
+export type IommuChoice =
+  | { kind: 'vtd'; qemuId?: string; arg: ArgRef; interruptRemapping: boolean; awBits: number; deviceIotlb: boolean }
+  | { kind: 'virtio-iommu'; fn: PlacedFunction; arg: ArgRef }
+  | { kind: 'smmuv3'; arg: ArgRef };
+
+/** Fails when a second IOMMU arrives. */
+export function claimIommu(current: IommuChoice | undefined, arg: ArgRef): void {
+  if (current) fail('qemu-multiple-iommus', arg, `the machine already has an IOMMU (\`${current.arg.text}\`); QEMU supports one`);
+}
+
+/**
+ * intel-iommu's settings. intremap=auto is on unless KVM runs the whole
+ * irqchip in the kernel (QEMU then turns it off, and refuses intremap=on).
+ */
+export function vtdChoice(req: DeviceRequest, config: MachineConfig): IommuChoice {
+  if (config.def.kind !== 'q35') fail('qemu-unsupported-device', req.arg, 'intel-iommu exists on x86 machines only (q35)');
+  const irqchipInKernel = config.kvm && config.kernelIrqchip === 'on';
+  const intremap = req.props.get('intremap') ?? 'auto';
+  let interruptRemapping = !irqchipInKernel;
+  if (intremap !== 'auto') interruptRemapping = checked(req.arg, 'intremap', () => parseBool(intremap));
+  if (interruptRemapping && irqchipInKernel) {
+    fail('qemu-iommu-option', req.arg, 'interrupt remapping cannot work with KVM\'s kernel-irqchip=on (QEMU\'s default); use -M q35,kernel-irqchip=split');
+  }
+  const aw = req.props.get('aw-bits');
+  const awBits = aw === undefined ? Q35_VTD.defaultAwBits : checked(req.arg, 'aw-bits', () => parseUint(aw, 0xff));
+  if (!Q35_VTD.awBits.includes(awBits)) fail('qemu-iommu-option', req.arg, `aw-bits=${aw}: QEMU supports ${Q35_VTD.awBits.join(' and ')}`);
+  const iotlb = req.props.get('device-iotlb');
+  return {
+    kind: 'vtd',
+    arg: req.arg,
+    interruptRemapping,
+    awBits,
+    deviceIotlb: iotlb !== undefined && checked(req.arg, 'device-iotlb', () => parseBool(iotlb)),
+    ...(req.props.has('id') ? { qemuId: req.props.get('id')! } : {}),
+  };
+}

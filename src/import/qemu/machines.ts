@@ -1,0 +1,89 @@
+/**
+ * The two machines the importer describes, as QEMU 7.2+ builds them: what
+ * is built in on the root bus, the default display and NIC, and where the
+ * IOMMUs and the ITS are. Facts checked against `info pci` / `info qtree`
+ * of qemu-system-x86_64 and qemu-system-aarch64 7.2 (test/interop).
+ */
+
+export type MachineKind = 'q35' | 'virt';
+
+export interface BuiltinFunction {
+  driver: string;
+  slot: number;
+  fn: number;
+  multifunction?: boolean;
+}
+
+export interface MachineDef {
+  kind: MachineKind;
+  /** The name of the root bus, as bus= names it. */
+  rootBus: string;
+  /** NIC model for -nic/-net nic without model=, and for the default NIC. */
+  defaultNic: string;
+  /** Whether the machine has a default display (q35: VGA at the first free slot; virt: none). */
+  defaultVga: boolean;
+}
+
+export const MACHINES: Record<MachineKind, MachineDef> = {
+  q35: { kind: 'q35', rootBus: 'pcie.0', defaultNic: 'e1000e', defaultVga: true },
+  virt: { kind: 'virt', rootBus: 'pcie.0', defaultNic: 'virtio-net-pci', defaultVga: false },
+};
+
+/** Machine type names: `q35`, `pc-q35-7.2`; `virt`, `virt-7.2`. */
+export function machineKind(type: string): MachineKind | undefined {
+  if (type === 'q35' || /^pc-q35-\d/.test(type)) return 'q35';
+  if (type === 'virt' || /^virt-\d/.test(type)) return 'virt';
+  return undefined;
+}
+
+/** q35's fixed functions: MCH, LPC, and (unless switched off) AHCI, SMBus and with usb=on the ICH9 USB set. */
+export function q35Builtins(opts: { sata: boolean; smbus: boolean; usb: boolean }): BuiltinFunction[] {
+  return [
+    { driver: 'mch', slot: 0x00, fn: 0 },
+    { driver: 'ICH9-LPC', slot: 0x1f, fn: 0, multifunction: true },
+    ...(opts.sata ? [{ driver: 'ich9-ahci', slot: 0x1f, fn: 2 }] : []),
+    ...(opts.smbus ? [{ driver: 'ICH9-SMB', slot: 0x1f, fn: 3 }] : []),
+    ...(opts.usb
+      ? [
+          { driver: 'ich9-usb-uhci1', slot: 0x1d, fn: 0, multifunction: true },
+          { driver: 'ich9-usb-uhci2', slot: 0x1d, fn: 1 },
+          { driver: 'ich9-usb-uhci3', slot: 0x1d, fn: 2 },
+          { driver: 'ich9-usb-ehci1', slot: 0x1d, fn: 7 },
+        ]
+      : []),
+  ];
+}
+
+/** virt's host bridge function (gpex-root) at 00.0. */
+export const VIRT_BUILTINS: BuiltinFunction[] = [{ driver: 'gpex-root', slot: 0, fn: 0 }];
+
+/** -vga TYPE to the device QEMU creates for it (none: no display). */
+export const VGA_TYPES: Record<string, string | null> = {
+  std: 'VGA',
+  cirrus: 'cirrus-vga',
+  vmware: 'vmware-svga',
+  qxl: 'qxl-vga',
+  virtio: 'virtio-vga',
+  none: null,
+};
+
+/** q35: the VT-d unit's register base (Q35_HOST_BRIDGE_IOMMU_ADDR) and the I/O APIC QEMU's DMAR scopes. */
+export const Q35_VTD = {
+  base: 0xfed90000,
+  /** VT-d address widths QEMU accepts; 39 is the default before QEMU 9.2 (48 from then on). */
+  awBits: [39, 48],
+  defaultAwBits: 39,
+  ioapic: { ioapicId: 0, sourceId: 'ff:00.0' },
+};
+
+/** virt's memory map and interrupts (hw/arm/virt.c): SMMUv3, GICv3 ITS, PCIe ECAM. */
+export const VIRT_LAYOUT = {
+  smmuv3: { base: 0x09050000, firstSpi: 74 },
+  /** GIC SPIs are GSIVs from 32. */
+  spiBase: 32,
+  its: { base: 0x08080000, id: 0 },
+  /** High ECAM (256 buses) unless highmem=off, then the low one with 16 buses. */
+  ecamHigh: 0x4010000000,
+  ecamLow: 0x3f000000,
+  lowEcamBuses: 16,
+};

@@ -1,0 +1,128 @@
+/**
+ * Every limit ridmap puts on what it reads, in one place. Inputs are
+ * untrusted (a guest's firmware tables, a file from a bug report): each
+ * limit bounds the time or memory one input can cost, and each says what
+ * happens when it is exceeded, always a diagnostic, never a crash.
+ *
+ * The values sit far above anything real (see each comment) and far below
+ * what would hurt: they were measured, not guessed (numbers in comments are
+ * from Node 20 on one core of a small CI machine).
+ */
+import type { Diagnostic, Severity } from './diagnostic.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/**
+ * Any file ridmap reads (`readInputBytes`); larger ones are refused before
+ * reading (`unreadable-input`). The largest real input, an acpidump of a big
+ * server with every SSDT, is about 10 MiB of text; 64 MiB of acpidump text
+ * parses in ~1.5 s with ~250 MB of heap.
+ */
+export const MAX_INPUT_BYTES = 64 * MiB;
+
+/**
+ * Characters of a topology text (`parseTopology`; no more than its UTF-8
+ * bytes); longer ones are refused (`topology-too-large`). Real topologies
+ * are a few KiB; the YAML document model costs ~180 bytes of heap per
+ * character (1 Mi characters: ~2 s, ~180 MB).
+ */
+export const MAX_TOPOLOGY_CHARS = 1 * MiB;
+
+/**
+ * The largest Length that makes a file with a known signature look like a
+ * raw ACPI table (`sniff`). A DSDT is a few MiB at most.
+ */
+export const MAX_ACPI_TABLE_BYTES = 64 * MiB;
+
+/**
+ * Tables ridmap decodes field by field (DMAR, VIOT, IORT) larger than this
+ * are decoded as header + raw bytes with an error (`acpi-table-too-large`):
+ * the model costs ~27 bytes of heap per table byte (a 32 MiB DMAR of device
+ * scopes: ~870 MB, ~5 s). Real ones are a few KiB; a big server's IORT tens of KiB.
+ */
+export const MAX_MODELLED_TABLE_BYTES = 1 * MiB;
+
+/**
+ * How many diagnostics of one code one input lists; the rest are counted in
+ * one summary diagnostic of the same code. A million junk lines in an
+ * acpidump would otherwise be a million warnings (~350 MB, and unreadable).
+ */
+export const MAX_REPEATED_DIAGNOSTICS = 100;
+
+/** YAML alias dereferences allowed per topology (`yaml-alias-limit`); topologies rarely need any. */
+export const MAX_YAML_ALIAS_COUNT = 100;
+
+/** Nodes alias expansion may copy in total (`yaml-alias-limit`): bounds one alias to a huge anchor. */
+export const MAX_YAML_ALIASED_NODES = 10_000;
+
+/**
+ * Collection nesting allowed in a topology (`yaml-too-deep`); a topology
+ * needs about 2 levels per bridge, and buses run out long before 128.
+ */
+export const MAX_YAML_DEPTH = 128;
+
+/**
+ * Flow-collection nesting (`[[[...`) beyond which the YAML parser is not run
+ * at all (`yaml-too-deep`, found by a linear pre-scan): the parser's time
+ * grows steeply with depth (a million levels: ~10 s).
+ */
+export const MAX_YAML_FLOW_DEPTH_PARSED = 8 * MAX_YAML_DEPTH;
+
+/** How much of an input is looked at to tell text from binary and which text it is (`sniff`). */
+export const SNIFF_PROBE_BYTES = 64 * KiB;
+
+/**
+ * Limits that still live beside their decoders (the DT and IORT/VIOT readers'
+ * own, written while this file was; they can move here once that work
+ * settles). Listed so that this file stays the one place to read;
+ * test/hostile/limits.test.ts keeps the numbers in step with their homes.
+ */
+export const DECODER_LIMITS = [
+  { name: 'FDT_MAX_DEPTH', value: 64, home: 'src/dt/fdt.ts', what: 'DTB node nesting decodeDtb follows; deeper is dtb-too-deep' },
+  { name: 'MAX_INCLUDE_DEPTH', value: 32, home: 'src/dt/dts-parse.ts', what: 'DTS include nesting; deeper is dts-include-depth' },
+  { name: 'MAX_WALK_STEPS', value: 16, home: 'src/acpi/iort/walk.ts', what: 'IORT ID-mapping hops one walk follows (cycles end there)' },
+  { name: 'MAX_NC_IDS_PER_MAPPING', value: 0x1000, home: 'src/acpi/iort/resolve.ts', what: 'IDs walked per IORT named-component mapping' },
+  { name: 'MAX_SEGMENTS_MAPPED', value: 16, home: 'src/acpi/viot/resolve.ts', what: 'PCI segments one VIOT PCI-range node is mapped over' },
+] as const;
+
+/** Stable codes of the limits that add their own diagnostics. */
+export const LimitCode = {
+  /** A topology text over MAX_TOPOLOGY_CHARS (error; nothing is parsed). */
+  topologyTooLarge: 'topology-too-large',
+  /** A modelled ACPI table over MAX_MODELLED_TABLE_BYTES (error; kept as raw bytes). */
+  tableTooLarge: 'acpi-table-too-large',
+} as const;
+
+/**
+ * Counts diagnostics per code while an input is read and says when one more
+ * should be left out, so that the messages of the left-out ones are never
+ * even built; `summaries()` then says how many were left out.
+ */
+export class RepeatLimiter {
+  private readonly counts = new Map<string, { n: number; severity: Severity }>();
+
+  constructor(private readonly max = MAX_REPEATED_DIAGNOSTICS) {}
+
+  /** Counts one diagnostic of `code`; true while it is still to be listed. */
+  take(code: string, severity: Severity): boolean {
+    const c = this.counts.get(code);
+    if (!c) {
+      this.counts.set(code, { n: 1, severity });
+      return 1 <= this.max;
+    }
+    c.n++;
+    return c.n <= this.max;
+  }
+
+  /** One diagnostic per code that went over, with the same code and severity. */
+  summaries(extra: Partial<Diagnostic> = {}): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const [code, { n, severity }] of this.counts) {
+      if (n <= this.max) continue;
+      out.push({ ...extra, severity, code,
+        message: `${n - this.max} more like this are not listed (only the first ${this.max} of each kind are)` });
+    }
+    return out;
+  }
+}

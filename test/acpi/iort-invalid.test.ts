@@ -1,0 +1,61 @@
+/**
+ * IORT negative fixtures (test/fixtures/iort/*.hex): each broken table
+ * raises its precise code — at its offset when decoding finds it, at its
+ * structure path when resolving does — decode never throws, text output
+ * never throws, and what decodes without an error round-trips.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeIort, encodeIort, printIortText } from '../../src/acpi/iort/codec.js';
+import { resolveIort } from '../../src/acpi/iort/resolve.js';
+import { decodeTable } from '../../src/acpi/table.js';
+import { invalidIortCases } from '../fixtures/iort/invalid-cases.js';
+import { expectSameBytes, flavours } from './bytes.js';
+import { repoRoot } from './corpus.js';
+import { fixtureText, parseFixture } from './invalid-fixtures.js';
+import { expectedBytes, expectRoundTrip } from './roundtrip.js';
+
+const dir = join(repoRoot, 'test/fixtures/iort');
+
+describe('IORT negative fixtures (test/fixtures/iort)', () => {
+  if (process.env['RIDMAP_UPDATE_FIXTURES']) {
+    for (const c of invalidIortCases) writeFileSync(join(dir, `${c.name}.hex`), fixtureText(c));
+  }
+  it('one fixture per code, named after it', () => {
+    expect(new Set(invalidIortCases.map((c) => c.name)).size).toBe(invalidIortCases.length);
+    for (const c of invalidIortCases) expect(c.name.startsWith(c.expect.code)).toBe(true);
+  });
+  for (const c of invalidIortCases) {
+    const file = join(dir, `${c.name}.hex`);
+    it(`${c.name}.hex is what the generator makes`, () => {
+      expect(existsSync(file), `${file} missing: run with RIDMAP_UPDATE_FIXTURES=1`).toBe(true);
+      expect(readFileSync(file, 'utf8')).toBe(fixtureText(c));
+    });
+    for (const [flavour, make] of flavours) {
+      it(`${c.name} (${flavour}): ${c.stage} gives ${c.expect.severity} [${c.expect.code}]`, () => {
+        const bytes = make(parseFixture(readFileSync(file, 'utf8')));
+        const decoded = decodeIort(bytes);
+        expect(printIortText(bytes)).toContain('[000h 0000   4]');
+        if (c.stage === 'decode') {
+          expect(decoded.diagnostics.map((d) => d.code)).toEqual(c.codes);
+          const d = decoded.diagnostics.find((x) => x.code === c.expect.code)!;
+          expect([d.severity, d.offset]).toEqual([c.expect.severity, c.expect.offset]);
+          expect(d.path).toMatch(/^IORT/);
+        } else {
+          expect(decoded.diagnostics).toEqual([]);
+          const findings = resolveIort(decoded.table).findings;
+          expect(findings.map((d) => d.code)).toEqual(c.codes);
+          expect(findings[0]!.severity).toBe(c.expect.severity);
+          expect(findings[0]!.path).toMatch(/^IORT\/\w+\[\d+\]/);
+        }
+        if (!decoded.diagnostics.some((d) => d.severity === 'error')) {
+          expectSameBytes(encodeIort(decoded.table).bytes!, expectedBytes(bytes, decodeTable(bytes)), c.name);
+          // The table layer walks nodes to the end of the table, not Node Count of them, so bytes after the
+          // counted nodes are an error there (a malformed node) rather than kept.
+          if (c.name !== 'iort-bytes-after-nodes') expectRoundTrip(bytes);
+        }
+      });
+    }
+  }
+});

@@ -1,0 +1,76 @@
+/** The `ridmap check` contract: message form, text and JSON output, exit codes, options. */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
+import { runCli } from '../support/run-cli.js';
+
+const fixture = (name: string) => join(REPO_ROOT, 'test/fixtures/checks', name);
+
+describe('ridmap check', () => {
+  it('prints findings on stderr as file:path@offset: severity [id]: text, a summary on stdout, exit 1 on an error', async () => {
+    const run = await runCli('check', fixture('dmar-haw-too-small.dsl'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `${fixture('dmar-haw-too-small.dsl')}:DMAR@0x24: error [dmar-haw-too-small]: Host Address Width 9 means 10-bit DMA addresses; ` +
+        'Linux rejects a DMAR whose width is below 11 (12 bits, one 4 KiB page) and leaves VT-d off. The field holds the width minus one (47 for 48 bits)\n',
+    );
+    expect(run.stdout).toContain(`DMAR from ${fixture('dmar-haw-too-small.dsl')}\n  findings     1 error, 0 warnings\n  round trip   identical (88 bytes)\n`);
+    expect(run.stdout).toMatch(/\d+ checks: 1 error, 0 warnings\n$/);
+  });
+
+  it('exits 0 when only warnings remain', async () => {
+    const run = await runCli('check', fixture('dmar-drhd-no-scope.dsl'));
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('warning [dmar-drhd-no-scope]');
+  });
+
+  it('--format json prints {findings, summary} on stdout and nothing on stderr', async () => {
+    const run = await runCli('check', fixture('dmar-rmrr-unaligned.dsl'), '--format', 'json');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('');
+    const doc = JSON.parse(run.stdout) as { findings: { code: string; offset: number }[]; summary: { counts: Record<string, number>; tables: unknown[] } };
+    expect(Object.keys(doc)).toEqual(['findings', 'summary']);
+    expect(doc.findings).toMatchObject([{ code: 'dmar-rmrr-unaligned', severity: 'error', path: 'DMAR/RMRR[0]', offset: 0x58 }]);
+    expect(doc.summary.counts).toEqual({ error: 1, warning: 0, info: 0 });
+    expect(doc.summary.tables).toHaveLength(1);
+  });
+
+  it('--topology alone checks the topology without building it', async () => {
+    const run = await runCli('check', '--topology', fixture('group-split-iommu.topology.yaml'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/group-split-iommu\.topology\.yaml:hostBridges\[0\]\.children\[0\]: error \[group-split-iommu\]: alias group g0 is split/);
+    expect(run.stdout).not.toContain('built');
+  });
+
+  it('takes numbering policies as several arguments or comma-separated, and refuses unknown ones', async () => {
+    const q35 = join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml');
+    const policies = async (...args: string[]) => {
+      const run = await runCli('check', q35, ...args, '--format', 'json');
+      const s = JSON.parse(run.stdout) as { summary: { tables: { renumbering: { policy: string }[] }[] } };
+      return s.summary.tables[0]!.renumbering.map((r) => r.policy);
+    };
+    expect(await policies('--numbering', 'hotplug-shift')).toEqual(['firmware', 'hotplug-shift']);
+    expect(await policies('--numbering', 'compact,hotplug-shift')).toEqual(['firmware', 'compact', 'hotplug-shift']);
+    expect(await policies('--numbering', 'compact', 'hotplug-shift', '--format', 'json')).toEqual(['firmware', 'compact', 'hotplug-shift']);
+    const bad = await runCli('check', q35, '--numbering', 'sideways');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown numbering policy sideways');
+  });
+
+  it('exits 2 for unreadable input, two topologies, or nothing to check', async () => {
+    expect((await runCli('check', fixture('no-such-file.dsl'))).code).toBe(2);
+    const two = await runCli('check', join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml'), '--topology', join(TABLES_DIR, 'x86-server-dmar.yaml'));
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('error [usage]: check takes one topology');
+    const none = await runCli('check');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('check needs an input');
+  });
+
+  it('lists every check with its severity in --help', async () => {
+    const run = await runCli('check', '--help');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/ {2}dmar-scope-start-bus-not-root +warning DMAR/);
+    expect(run.stdout).toMatch(/ {2}table-checksum +warning any table/);
+  });
+});

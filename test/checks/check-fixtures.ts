@@ -1,0 +1,231 @@
+/**
+ * Negative fixtures of the named checks: for each check id, broken DMARs
+ * generated here from models and stored as test/fixtures/checks/<id>.dsl (the
+ * iasl .dsl form: a comment saying what is wrong, then `Raw Table Data`, so
+ * that `ridmap check test/fixtures/checks/<id>.dsl` reads them directly).
+ * Fixtures that need a platform have a hand-written <id>.topology.yaml (given
+ * as --topology) beside them; topology fixtures are <id>.yaml inputs.
+ * RIDMAP_UPDATE_FIXTURES=1 rewrites the generated files.
+ *
+ * The fixture platform (fixture.topology.yaml and its variants): vtd0 at
+ * 0xfed90000 translates gpu 00:02.0; vtd1 at 0xfed91000 is include-all;
+ * root ports rp1 (00:1c.0, bus 01: nic0) and rp2 (00:1c.1, bus 02: nvme0), lpc 00:1f.0.
+ */
+import type { DmarDeviceScope, DmarRemappingStructure, DmarTable } from '../../src/acpi/dmar/model.js';
+import { hexDumpLines } from '../../src/codec/index.js';
+import { append, encodeModel, patch } from '../acpi/dmar-fixtures.js';
+
+export interface CheckFixture {
+  /** File name: the check id, plus `.a`/`.b` when one fixture is several tables. */
+  name: string;
+  description: string;
+  /** Warning ids the fixture also raises (an error besides its own id is never allowed). */
+  also?: string[];
+  /** The platform it is checked against (a file in the fixture directory), unless <id>.topology.yaml is beside it. */
+  topology?: string;
+  bytes: () => Uint8Array;
+}
+
+/** The fixture platform, shared by the fixtures that are checked against it. */
+export const PLATFORM = '_platform.topology.yaml';
+
+const VTD0 = 0xfed90000n;
+const VTD1 = 0xfed91000n;
+
+const scope = (type: number, startBusNumber: number, path: [number, number][], enumerationId = 0): DmarDeviceScope => ({
+  type,
+  flags: 0,
+  enumerationId,
+  startBusNumber,
+  path: path.map(([device, fn]) => ({ device, function: fn })),
+});
+
+const endpoint = (bus: number, dev: number, fn = 0) => scope(1, bus, [[dev, fn]]);
+const gpu = endpoint(0, 0x02);
+const ioapic = (id: number) => scope(3, 0xf0, [[0x1f, 0]], id);
+const hpet = (id: number) => scope(4, 0x00, [[0x1f, 7]], id);
+const namespace = (id: number) => scope(5, 0x00, [[0x15, id]], id);
+
+const drhd = (base: bigint, deviceScopes: DmarDeviceScope[], includeAll = false, segmentNumber = 0): DmarRemappingStructure => ({
+  type: 'DRHD', flags: includeAll ? 1 : 0, size: 0, segmentNumber, registerBaseAddress: base, deviceScopes,
+});
+const rmrr = (baseAddress: bigint, limitAddress: bigint, deviceScopes = [gpu]): DmarRemappingStructure => ({
+  type: 'RMRR', segmentNumber: 0, baseAddress, limitAddress, deviceScopes,
+});
+
+/** A DMAR in the fixture platform's shape: vtd0 for the GPU, include-all vtd1 last, plus `extra` structures. */
+function dmar(structures: DmarRemappingStructure[], hostAddressWidth = 38): DmarTable {
+  return {
+    signature: 'DMAR', revision: 1, oemId: 'RIDMAP', oemTableId: 'CHECKS  ', oemRevision: 1, creatorId: 'RDMP', creatorRevision: 1,
+    hostAddressWidth, flags: 1, remappingStructures: structures,
+  };
+}
+
+const platform = (extra: DmarRemappingStructure[] = [], vtd0Scopes = [gpu]) =>
+  dmar([drhd(VTD0, vtd0Scopes), drhd(VTD1, [], true), ...extra]);
+const bytesOf = (t: DmarTable) => () => encodeModel(t);
+
+export const checkFixtures: readonly CheckFixture[] = [
+  // Decode findings, reported under check ids.
+  {
+    name: 'table-checksum',
+    description: 'checksum byte off by one',
+    bytes: () => {
+      const b = encodeModel(platform());
+      b[9] = (b[9]! + 1) & 0xff;
+      return b;
+    },
+  },
+  { name: 'table-length', description: 'Length says 0x100 bytes, 0x58 are present', bytes: () => patch(encodeModel(platform()), [[4, 4, 0x100]]) },
+  {
+    name: 'table-structure',
+    description: 'an RMRR after the last DRHD with Length 0: the structure walk cannot go on',
+    bytes: () => append(encodeModel(platform()), [1, 0, 0, 0, 0, 0, 0, 0]),
+  },
+  { name: 'reserved-nonzero', description: 'the DMAR header Reserved bytes are not zero', bytes: () => patch(encodeModel(platform()), [[0x26, 1, 0x5a]]) },
+  { name: 'unknown-type', description: 'a remapping structure of reserved type 9 at the end', bytes: () => append(encodeModel(platform()), [9, 0, 8, 0, 1, 2, 3, 4]) },
+  {
+    name: 'trailing-bytes',
+    description: 'an RHSA (for vtd0) with Length 24: 4 bytes after its last field',
+    bytes: () => append(encodeModel(platform()), [3, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0xd9, 0xfe, 0, 0, 0, 0, 0, 0, 0, 0, 0xee, 0xee, 0xee, 0xee]),
+  },
+
+  // DMAR structure and semantics.
+  { name: 'dmar-haw-too-small', description: 'Host Address Width 9 (10-bit DMA addresses)', bytes: bytesOf({ ...platform(), hostAddressWidth: 9 }) },
+  {
+    name: 'dmar-include-all-not-last',
+    description: 'the include-all DRHD comes before vtd0 in segment 0',
+    bytes: bytesOf(dmar([drhd(VTD1, [], true), drhd(VTD0, [gpu])])),
+  },
+  {
+    name: 'dmar-include-all-duplicate',
+    description: 'two include-all DRHDs in segment 0 (both after vtd0)',
+    bytes: bytesOf(platform([drhd(0xfed92000n, [], true)])),
+  },
+  {
+    name: 'dmar-drhd-no-scope',
+    description: 'a third DRHD, not include-all, without device scopes',
+    bytes: bytesOf(dmar([drhd(VTD0, [gpu]), drhd(0xfed92000n, []), drhd(VTD1, [], true)])),
+  },
+  {
+    name: 'dmar-drhd-duplicate-base',
+    description: 'two DRHDs at 0xfed90000 (one for 00:02.0, one for 00:03.0)',
+    bytes: bytesOf(dmar([drhd(VTD0, [gpu]), drhd(VTD0, [endpoint(0, 3)]), drhd(VTD1, [], true)])),
+  },
+  {
+    name: 'dmar-rhsa-unknown-base',
+    description: 'an RHSA for 0xfed95000, where no DRHD is',
+    bytes: bytesOf(platform([{ type: 'RHSA', registerBaseAddress: 0xfed95000n, proximityDomain: 1 }])),
+  },
+  {
+    name: 'dmar-segment-without-drhd',
+    description: 'an ATSR for segment 1; every DRHD is in segment 0',
+    bytes: bytesOf(platform([{ type: 'ATSR', flags: 1, segmentNumber: 1, deviceScopes: [] }])),
+  },
+  {
+    name: 'dmar-andd-no-scope',
+    description: 'ANDD 1 (\\_SB.PCI0.I2C0) with no namespace device scope naming it',
+    bytes: bytesOf(platform([{ type: 'ANDD', acpiDeviceNumber: 1, acpiObjectName: '\\_SB.PCI0.I2C0' }])),
+  },
+  {
+    name: 'dmar-namespace-scope-no-andd',
+    description: 'vtd0 lists namespace device 2, which no ANDD declares',
+    bytes: bytesOf(platform([], [gpu, namespace(2)])),
+  },
+  {
+    name: 'dmar-namespace-scope-duplicate',
+    description: 'namespace device 1 is listed by vtd0 and by the include-all unit',
+    bytes: bytesOf(dmar([
+      drhd(VTD0, [gpu, namespace(1)]),
+      drhd(VTD1, [namespace(1)], true),
+      { type: 'ANDD', acpiDeviceNumber: 1, acpiObjectName: '\\_SB.PCI0.I2C0' },
+    ])),
+  },
+  { name: 'dmar-rmrr-unaligned', description: 'RMRR 0x7c000800-0x7c7fffff: base not 4 KiB aligned', bytes: bytesOf(platform([rmrr(0x7c000800n, 0x7c7fffffn)])) },
+  { name: 'dmar-rmrr-end-before-base', description: 'RMRR limit 0x7bffffff below base 0x7c000000', bytes: bytesOf(platform([rmrr(0x7c000000n, 0x7bffffffn)])) },
+  {
+    name: 'dmar-rmrr-overlap',
+    description: 'RMRRs 0x7c000000-0x7c7fffff and 0x7c400000-0x7cffffff overlap',
+    bytes: bytesOf(platform([rmrr(0x7c000000n, 0x7c7fffffn), rmrr(0x7c400000n, 0x7cffffffn, [endpoint(0, 0x1f)])])),
+  },
+  {
+    name: 'dmar-atsr-all-ports-with-scopes',
+    description: 'an ATSR with ALL_PORTS that also lists root port 00:1c.0',
+    bytes: bytesOf(platform([{ type: 'ATSR', flags: 1, segmentNumber: 0, deviceScopes: [scope(2, 0, [[0x1c, 0]])] }])),
+  },
+  {
+    name: 'dmar-ioapic-duplicate',
+    description: 'I/O APIC 2 is listed by vtd0 and by the include-all unit',
+    bytes: bytesOf(dmar([drhd(VTD0, [gpu, ioapic(2)]), drhd(VTD1, [ioapic(2)], true)])),
+  },
+  {
+    name: 'dmar-hpet-duplicate',
+    description: 'HPET 0 is listed by vtd0 and by the include-all unit',
+    bytes: bytesOf(dmar([drhd(VTD0, [gpu, hpet(0)]), drhd(VTD1, [hpet(0)], true)])),
+  },
+  {
+    name: 'dmar-scope-in-two-drhds',
+    description: 'endpoint 00:02.0 is listed by vtd0 and by a second unit',
+    bytes: bytesOf(dmar([drhd(VTD0, [gpu]), drhd(0xfed92000n, [gpu]), drhd(VTD1, [], true)])),
+  },
+
+  // Against the fixture platform (<id>.topology.yaml).
+  { name: 'dmar-scope-no-device', topology: PLATFORM, description: 'vtd0 also lists endpoint 00:03.0, which the platform does not have', bytes: bytesOf(platform([], [gpu, endpoint(0, 3)])) },
+  {
+    name: 'dmar-scope-type-mismatch',
+    topology: PLATFORM,
+    description: 'vtd0 lists root port 00:1c.0 with an endpoint scope (a bridge needs a sub-hierarchy scope)',
+    bytes: bytesOf(platform([], [gpu, endpoint(0, 0x1c)])),
+  },
+  {
+    name: 'dmar-scope-start-bus-not-root',
+    description: 'vtd0 names nic0 as bus 01, path 00.0 instead of root bus 00, path 1c.0/00.0 (the platform gives nic0 to vtd0)',
+    bytes: bytesOf(platform([], [gpu, endpoint(1, 0)])),
+  },
+  {
+    name: 'renumbering-changes-device',
+    description: 'vtd0 names nvme0 as bus 02, path 00.0; under hotplug-shift nvme0 is 03:00.0 and falls to the include-all unit',
+    also: ['dmar-scope-start-bus-not-root'],
+    bytes: bytesOf(platform([], [gpu, endpoint(2, 0)])),
+  },
+  {
+    name: 'map-device-untranslated',
+    topology: PLATFORM,
+    description: 'no include-all unit: vtd1 lists only lpc 00:1f.0, so rp1, nic0, rp2 and nvme0 skip the IOMMU',
+    bytes: bytesOf(dmar([drhd(VTD0, [gpu]), drhd(VTD1, [endpoint(0, 0x1f)])])),
+  },
+  { name: 'map-device-mismatch', topology: PLATFORM, description: 'vtd0 also lists lpc 00:1f.0, which the platform gives to vtd1', bytes: bytesOf(platform([], [gpu, endpoint(0, 0x1f)])) },
+
+  // Two tables for one platform, no topology.
+  { name: 'map-tables-disagree.a', description: '00:02.0 behind vtd@0xfed90000', bytes: bytesOf(dmar([drhd(VTD0, [gpu])])) },
+  { name: 'map-tables-disagree.b', description: '00:02.0 behind vtd@0xfed91000', bytes: bytesOf(dmar([drhd(VTD1, [gpu])])) },
+];
+
+/** The .dsl text: what is wrong, then iasl's Raw Table Data section. */
+export function fixtureText(f: CheckFixture): string {
+  const b = f.bytes();
+  return [
+    '/*',
+    ` * ${f.name}: ${f.description}`,
+    ...(f.also ? [` * also: ${f.also.join(', ')}`] : []),
+    ...(f.topology ? [` * topology: ${f.topology}`] : []),
+    ' * (generated by test/checks/check-fixtures.ts)',
+    ' */',
+    `Raw Table Data: Length ${b.length} (0x${b.length.toString(16).toUpperCase()})`,
+    '',
+    ...hexDumpLines(b, 0, '    '),
+    '',
+  ].join('\n');
+}
+
+/** Warning ids a fixture file says it also raises (`also:` in its comment). */
+export function alsoRaised(text: string): string[] {
+  const m = /also: ([a-z0-9, -]+)/.exec(text);
+  return m ? m[1]!.split(',').map((s) => s.trim()) : [];
+}
+
+/** The shared platform a fixture file names (`topology:` in its comment). */
+export function namedTopology(text: string): string | undefined {
+  return /topology: (\S+)/.exec(text)?.[1];
+}
+

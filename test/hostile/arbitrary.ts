@@ -1,0 +1,144 @@
+/**
+ * fast-check arbitraries of valid models, derived from the declarations
+ * themselves (one declaration per structure drives decode, encode, text,
+ * JSON, and here generation): any table whose layout is a codec StructSpec
+ * gets random valid models with no code of its own.
+ *
+ * "Valid" means what decode gives back unchanged: strings of exactly their
+ * width, reserved bytes absent or not all zero, `trailing` only where the
+ * codec keeps it (after the fields of a structure with no variable part, or
+ * a partial array element), unknown union items only for tags no variant has.
+ */
+import fc from 'fast-check';
+import {
+  encode,
+  RAW_KEY,
+  TRAILING_KEY,
+  type FixedType,
+  type Member,
+  type Model,
+  type StructSpec,
+  type UnionSpec,
+} from '../../src/codec/index.js';
+
+export interface ModelLimits {
+  /** Items of a list or array (kept small: lengths are u8/u16 in most tables). */
+  maxItems: number;
+  /** Bytes of opaque parts (raw bodies, trailing, padding). */
+  maxBytes: number;
+}
+
+const SMALL: ModelLimits = { maxItems: 4, maxBytes: 12 };
+
+const latin1 = (size: number) =>
+  fc.array(fc.integer({ min: 0, max: 255 }), { minLength: size, maxLength: size }).map((codes) => String.fromCharCode(...codes));
+
+/** Bytes that are not all zero (all-zero reserved bytes decode as absent). */
+const nonZeroBytes = (size: number) => fc.uint8Array({ minLength: size, maxLength: size }).filter((b) => b.some((x) => x !== 0));
+
+export function fieldArb(t: FixedType): fc.Arbitrary<unknown> {
+  switch (t.kind) {
+    case 'uint':
+    case 'flags':
+    case 'enum': {
+      const size = t.kind === 'uint' ? t.size : t.base.size;
+      return fc.integer({ min: 0, max: 2 ** (8 * size) - 1 });
+    }
+    case 'u64':
+      return fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
+    case 'ascii':
+      return latin1(t.size);
+    case 'bytes':
+      return fc.uint8Array({ minLength: t.size, maxLength: t.size });
+    case 'reserved':
+      return nonZeroBytes(t.size);
+  }
+}
+
+/**
+ * Random valid models of `spec`. `overrides` fixes or narrows fields by key
+ * at the top level (a table's signature, say).
+ */
+export function modelArb(spec: StructSpec, overrides: Record<string, fc.Arbitrary<unknown>> = {}, limits = SMALL): fc.Arbitrary<Model> {
+  return structArb(spec, overrides, limits, true);
+}
+
+/** `sized`: the structure's end comes from its own length (not from an array's element size), so it can have trailing bytes. */
+function structArb(spec: StructSpec, overrides: Record<string, fc.Arbitrary<unknown>>, limits: ModelLimits, sized: boolean): fc.Arbitrary<Model> {
+  const parts: Record<string, fc.Arbitrary<unknown>> = {};
+  const optional: string[] = [];
+  for (const m of spec.members) addMember(spec, m, parts, optional, limits);
+  const trailing = sized ? trailingArb(spec, limits) : undefined;
+  if (trailing) {
+    parts[TRAILING_KEY] = trailing;
+    optional.push(TRAILING_KEY);
+  }
+  Object.assign(parts, overrides);
+  const required = Object.keys(parts).filter((k) => !optional.includes(k) || k in overrides);
+  return fc.record(parts, { requiredKeys: required }) as fc.Arbitrary<Model>;
+}
+
+function addMember(spec: StructSpec, m: Member, parts: Record<string, fc.Arbitrary<unknown>>, optional: string[], limits: ModelLimits): void {
+  switch (m.kind) {
+    case 'field':
+      if (m.role === 'tag') parts[m.key] = fc.constant(spec.name);
+      else if (m.role !== undefined) return; // derived: computed by encode
+      else parts[m.key] = fieldArb(m.type);
+      if (m.type.kind === 'reserved') optional.push(m.key);
+      return;
+    case 'list':
+      parts[m.key] = fc.array(unionItemArb(m.union, limits), { maxLength: limits.maxItems });
+      return;
+    case 'array':
+      parts[m.key] = fc.array(structArb(m.element, {}, limits, false), { maxLength: limits.maxItems });
+      return;
+    case 'cstring':
+      parts[m.key] = fc.array(fc.integer({ min: 1, max: 255 }), { maxLength: limits.maxBytes }).map((c) => String.fromCharCode(...c));
+      parts[m.paddingKey] = fc.uint8Array({ minLength: 1, maxLength: limits.maxBytes });
+      optional.push(m.paddingKey);
+      return;
+    case 'rest':
+      parts[m.key] = fc.uint8Array({ maxLength: limits.maxBytes });
+      return;
+  }
+}
+
+/** Where decode keeps leftover bytes: after fixed-only structures, and less than one element after an array. */
+function trailingArb(spec: StructSpec, limits: ModelLimits): fc.Arbitrary<Uint8Array> | undefined {
+  if (!spec.variable) return fc.uint8Array({ minLength: 1, maxLength: limits.maxBytes });
+  if (spec.variable.kind === 'array' && spec.variable.count === 'rest' && spec.variable.element.fixedSize > 1) {
+    return fc.uint8Array({ minLength: 1, maxLength: spec.variable.element.fixedSize - 1 });
+  }
+  return undefined;
+}
+
+/** A declared variant, the fallback structure, or an item of a tag nothing declares (kept raw). */
+function unionItemArb(u: UnionSpec, limits: ModelLimits): fc.Arbitrary<Model> {
+  // An item is of a variant only if the union reads that variant's tag back (a tag read together with a reserved byte, say).
+  const options = [...u.variants.values()].map((v) => modelArb(v, {}, limits).filter((item) => tagOnWire(u, v, item) === v.tag));
+  if (u.fallback) options.push(modelArb(u.fallback, {}, limits).filter((item) => !u.variants.has(tagOnWire(u, u.fallback!, item))));
+  else {
+    const maxTag = 2 ** (8 * u.tagType.size) - 1;
+    const unknownTag = fc.integer({ min: 0, max: maxTag }).filter((t) => !u.variants.has(t));
+    options.push(fc.record({ [u.tagKey]: unknownTag, [RAW_KEY]: fc.uint8Array({ maxLength: limits.maxBytes }) }) as fc.Arbitrary<Model>);
+  }
+  return fc.oneof(...options);
+}
+
+/** The tag a union reads from an encoded item (a fallback's type field may spell a variant's tag, a variant's reserved byte may change its own). */
+function tagOnWire(u: UnionSpec, spec: StructSpec, item: Model): number {
+  const bytes = encode(spec, item).bytes!;
+  let tag = 0;
+  for (let i = u.tagType.size - 1; i >= 0; i--) {
+    tag = tag * 256 + bytes[u.tagOffset + (u.tagType.endian === 'le' ? i : u.tagType.size - 1 - i)]!;
+  }
+  return tag;
+}
+
+/** The model without the values decode stores under symbols (read-back lengths, checksums): what a generated model has. */
+export function plainModel(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(plainModel);
+  if (v instanceof Uint8Array) return Uint8Array.from(v);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainModel(x)]));
+}

@@ -1,0 +1,49 @@
+/** The YAML the importer writes: valid for ridmap, in the style of tables/*.yaml, with its comments. */
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.js';
+import { importQemu } from '../../src/import/qemu/import-qemu.js';
+import { parseTopology } from '../../src/model/parse-topology.js';
+
+const ARGV = [
+  'qemu-system-x86_64', '-M', 'q35', '-device', 'intel-iommu,intremap=on',
+  '-device', 'pcie-root-port,id=rp1,chassis=1,bus-reserve=2', '-device', "e1000e,id=nic0,bus=rp1,romfile=a file's.rom",
+];
+
+describe('imported YAML', () => {
+  const r = importQemu(ARGV, { schemaRef: '../schema/topology.schema.json', name: 'my-vm' });
+
+  it('parses back to the same topology', () => {
+    expect(parseTopology(r.yaml, 'imported.yaml')).toEqual(r.topology);
+    expect(r.topology.name).toBe('my-vm');
+  });
+
+  it('starts with the schema header and the command line, quoted for a shell', () => {
+    const lines = r.yaml.split('\n');
+    expect(lines[0]).toBe('# yaml-language-server: $schema=../schema/topology.schema.json');
+    expect(r.yaml).toContain('# Imported by `ridmap import qemu` from:\n#  qemu-system-x86_64 -M q35 -device intel-iommu,intremap=on');
+    expect(r.yaml).toContain(`'e1000e,id=nic0,bus=rp1,romfile=a file'\\''s.rom'`);
+    expect(r.yaml).toContain("# hostAddressWidth 39: QEMU's aw-bits default before 9.2 (48 from 9.2 on).");
+  });
+
+  it('writes leaves on one line, addresses and PCI IDs in hex, and says what the machine added by itself', () => {
+    expect(r.yaml).toContain('  - { id: intel-iommu, type: vtd, base: 0xfed90000 }');
+    expect(r.yaml).toContain(
+      '      - { id: mch@pcie.0:00.0, type: rciep, addr: "00.0", model: mch, vendorId: 0x8086, deviceId: 0x29c0 } # built into the machine',
+    );
+    expect(r.yaml).toMatch(/e1000e@pcie\.0:02\.0.* # the default NIC \(-nic none or -nodefaults removes it\)/);
+    expect(r.yaml).toMatch(/VGA@pcie\.0:01\.0.* # the default display/);
+    expect(r.yaml).toContain('        reserveBuses: 2');
+  });
+
+  it('points the schema header at the schema\'s $id by default', () => {
+    expect(importQemu(['-M', 'virt']).yaml).toMatch(/^# yaml-language-server: \$schema=https:\/\/ridmap\.invalid\/topology\.schema\.json\n/);
+  });
+
+  it('from the CLI, points at the schema file ridmap ships', async () => {
+    const run = await runCli('import', 'qemu', '--', '-M', 'virt');
+    const ref = /^# yaml-language-server: \$schema=(.*)$/m.exec(run.stdout)?.[1];
+    expect(ref).toMatch(/schema[\\/]topology\.schema\.json$/);
+    expect(existsSync(ref!)).toBe(true);
+  });
+});
