@@ -8,10 +8,12 @@
 import { decodeInput } from '../acpi/decode-input.js';
 import { computeChecksum } from '../acpi/header.js';
 import { printTableText } from '../acpi/print-table.js';
+import type { Model } from '../codec/index.js';
 import { tableResolver } from '../acpi/resolvers.js';
 import { encodeTable, tablePathName, type DecodedTable } from '../acpi/table.js';
 import { buildOutputs, type BuildOutput, type BuildResult } from '../build-outputs.js';
 import { hasErrors, InputError, type Diagnostic } from '../diagnostic.js';
+import { checkDt, decodeDtb, encodeDtb, formatDts, resolveDt, treeToJson, type DtTree } from '../dt/index.js';
 import { classifyInput } from '../io/input-kind.js';
 import type { InputKind } from '../io/sniff.js';
 import { parseTopology } from '../model/parse-topology.js';
@@ -38,12 +40,17 @@ function readAcpi(data: Uint8Array | string, file: string): ReturnType<Reader> {
   return { tables: input.tables.map((t) => acpiSubject(t, file)), diagnostics: input.diagnostics };
 }
 
-/** Readers by input kind; the Device Tree reader adds `dtb` and `dts`. */
+/**
+ * Readers by input kind. DTS is not here yet: its parser is asynchronous
+ * (the grammar loads as wasm) and this path is synchronous; `ridmap map` and
+ * `decode` read DTS today.
+ */
 const READERS: Partial<Record<InputKind, Reader>> = {
   'acpi-table': readAcpi,
   acpidump: readAcpi,
   dsl: readAcpi,
   json: readAcpi,
+  dtb: (data, file) => ({ tables: [dtSubject(data as Uint8Array, file)], diagnostics: [] }),
 };
 
 /** Reads one input file's bytes; throws InputError for what no reader takes. */
@@ -73,6 +80,43 @@ export function builtSubjects(topologyFile: string, outputs: readonly BuildOutpu
     .flatMap((o) =>
       builtTables(`${topologyFile}#${o.name}`, o.data).map((t) => ({ ...t, builtFrom: topologyFile, ...(o.model ? { built: o.model } : {}) })),
     );
+}
+
+/** A DTB as a subject: its named checks' findings join the decode diagnostics; it resolves as of_map_id. */
+function dtSubject(bytes: Uint8Array, file: string): TableSubject {
+  const { tree, diagnostics } = decodeDtb(bytes, file);
+  return {
+    format: 'DT',
+    name: 'DT',
+    file,
+    modelled: !hasErrors(diagnostics),
+    model: treeToJson(tree) as unknown as Model,
+    bytes,
+    diagnostics: [...diagnostics, ...checkDt(tree)],
+    resolve: (resolved) => resolveDt(tree, resolved),
+    roundTrip: () => dtRoundTrip(tree, bytes, diagnostics),
+    printText: () => formatDts(tree),
+  };
+}
+
+/**
+ * A DTB is laid out afresh on encode (dtc's order, no free space), so a blob
+ * from elsewhere (QEMU pads to 1 MiB) need not come back byte for byte; what
+ * must come back is the tree.
+ */
+function dtRoundTrip(tree: DtTree, bytes: Uint8Array, diagnostics: readonly Diagnostic[]): RoundTrip {
+  if (hasErrors(diagnostics)) return { status: 'skipped', reason: 'the DTB does not decode cleanly' };
+  let again: Uint8Array;
+  try {
+    again = encodeDtb(tree);
+  } catch (e) {
+    return { status: 'differs', detail: `the decoded tree does not encode: ${(e as Error).message}` };
+  }
+  if (again.length === bytes.length && again.every((b, i) => b === bytes[i])) return { status: 'identical', size: bytes.length };
+  const same = JSON.stringify(treeToJson(decodeDtb(again).tree)) === JSON.stringify(treeToJson(tree));
+  return same
+    ? { status: 'skipped', reason: 'laid out afresh (not byte for byte); the tree comes back the same' }
+    : { status: 'differs', detail: 'encoding the decoded tree and decoding it again gives another tree' };
 }
 
 function acpiSubject(t: DecodedTable, file: string): TableSubject {
