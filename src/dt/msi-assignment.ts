@@ -7,9 +7,8 @@
  * topology has no per-node DeviceID base for PCI). The IOMMU plays no part:
  * RIDs that bypass translation still send MSIs.
  */
-import { quirkAliasDevfns } from '../model/aliasing.js';
 import type { ResolvedTopology } from '../model/resolved.js';
-import { rid } from '../model/rid.js';
+import { hostBridgeSpan, ownedSpans } from '../model/rid-ownership.js';
 import { RidTable } from '../model/rid-table.js';
 import type { Translation } from '../model/translation-map.js';
 
@@ -18,14 +17,12 @@ export function msiTranslations(resolved: ResolvedTopology): Translation[] {
   const table = new RidTable();
   for (const hb of resolved.hostBridges) {
     const its = hb.node.msiController;
-    if (its !== undefined) table.setRange(hb.segment, rid(hb.rootBus, 0), rid(hb.busLimit, 0xff), its);
+    if (its !== undefined) table.setRange(hb.segment, ...hostBridgeSpan(hb), its);
   }
   for (const f of resolved.functions) {
     const its = f.node.msiController;
     if (its === undefined) continue;
-    table.set(f.segment, f.rid, its, f.rid);
-    if (f.isBridge) table.setRange(f.segment, rid(f.secondary!, 0), rid(f.subordinate!, 0xff), its);
-    else for (const df of quirkAliasDevfns(f.node, f.devfn)) table.set(f.segment, rid(f.bus, df), its, rid(f.bus, df));
+    for (const [first, last] of ownedSpans(f)) table.setRange(f.segment, first, last, its);
   }
   return table.translations('msi');
 }

@@ -31,9 +31,9 @@
  * a device that is its own IOMMU), so its RID is removed from its own unit.
  */
 import type { Diagnostic } from '../diagnostic.js';
-import { quirkAliasDevfns } from './aliasing.js';
+import { hostBridgeSpan, ownedSpans } from './rid-ownership.js';
 import type { PciFunction, ResolvedHostBridge, ResolvedIommu } from './resolved.js';
-import { formatBdf, rid, type Rid } from './rid.js';
+import { formatBdf, type Rid } from './rid.js';
 import type { HostBridge, PciNode } from './topology-schema.js';
 import { RidTable } from './rid-table.js';
 import type { Translation } from './translation-map.js';
@@ -93,20 +93,14 @@ function ridRange(first: Rid, last: Rid): Rid[] {
 }
 
 function owners(hostBridges: readonly ResolvedHostBridge[], functions: readonly PciFunction[]): RidOwner[] {
-  const list: RidOwner[] = hostBridges.map((hb) => ({
-    id: hb.id,
-    docPath: hb.docPath,
-    segment: hb.segment,
-    chain: settingsChain(null, hb),
-    first: rid(hb.rootBus, 0),
-    rids: ridRange(rid(hb.rootBus, 0), rid(hb.busLimit, 0xff)),
-  }));
+  const list: RidOwner[] = hostBridges.map((hb) => {
+    const [first, last] = hostBridgeSpan(hb);
+    return { id: hb.id, docPath: hb.docPath, segment: hb.segment, chain: settingsChain(null, hb), first, rids: ridRange(first, last) };
+  });
   // Depth-first, so a deeper owner is painted after (over) the ones above it.
   for (const f of functions) {
     if (!hasTranslationSetting(f.node)) continue;
-    const rids = f.isBridge
-      ? [f.rid, ...ridRange(rid(f.secondary!, 0), rid(f.subordinate!, 0xff))]
-      : [f.rid, ...quirkAliasDevfns(f.node, f.devfn).map((d) => rid(f.bus, d))];
+    const rids = ownedSpans(f).flatMap(([first, last]) => ridRange(first, last));
     list.push({ id: f.id, docPath: f.docPath, segment: f.segment, chain: settingsChain(f, f.hostBridge), first: f.rid, rids });
   }
   return list;
