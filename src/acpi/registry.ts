@@ -3,9 +3,11 @@
  * (VIOT and IORT plug in the same way); any other signature is decoded as
  * header + raw body and printed as header fields + hex dump, never refused.
  */
-import { ascii, lengthField, rest, struct, u32le, type StructSpec, type TextSink } from '../codec/index.js';
+import { ascii, lengthField, rest, struct, u32le, type Json, type StructSpec, type TextSink } from '../codec/index.js';
+import type { Diagnostic } from '../diagnostic.js';
 import { DMAR_DESCRIPTION, dmarSpec } from './dmar/spec.js';
 import { printIortFields } from './iort/codec.js';
+import { IORT_JSON } from './iort/table-json.js';
 import { IORT_DESCRIPTION, iortSpec } from './iort/registry-row.js';
 import { acpiHeaderMembers } from './header.js';
 import { VIOT_DESCRIPTION, viotSpec } from './viot/spec.js';
@@ -30,12 +32,25 @@ export interface TableDef {
    * down to fixed fields, and this prints everything.
    */
   printFields?: (bytes: Uint8Array, out: TextSink) => void;
+  /**
+   * The table's own JSON form, for the same tables: references symbolic and
+   * offset-placed parts as fields, where the `spec` declaration alone would
+   * show them as hex. `decode --format json` writes it and `encode` reads it.
+   */
+  json?: TableJson;
+}
+
+export interface TableJson {
+  /** The JSON, or undefined where it would not give these exact bytes back (the declaration's JSON is used then). */
+  fromBytes: (bytes: Uint8Array) => Json | undefined;
+  /** Bytes from the JSON, or every problem with its JSON path; undefined when the JSON is the declaration's form. */
+  toBytes: (json: unknown, path: string) => { bytes?: Uint8Array; diagnostics: Diagnostic[] } | undefined;
 }
 
 /** The tables ridmap models: add one row per table. */
 const ROWS: readonly TableDef[] = [
   { signature: 'DMAR', description: DMAR_DESCRIPTION, spec: dmarSpec, header: 'standard', modelled: true },
-  { signature: 'IORT', description: IORT_DESCRIPTION, spec: iortSpec, header: 'standard', modelled: true, printFields: printIortFields },
+  { signature: 'IORT', description: IORT_DESCRIPTION, spec: iortSpec, header: 'standard', modelled: true, printFields: printIortFields, json: IORT_JSON },
   { signature: 'VIOT', description: VIOT_DESCRIPTION, spec: viotSpec, header: 'standard', modelled: true },
 ];
 
