@@ -4,7 +4,8 @@
  * structure path when resolving does — decode never throws, text output
  * never throws, and what decodes without an error round-trips.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { generatedFixtures } from '../support/generated-fixtures.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeIort, encodeIort, printIortText } from '../../src/acpi/iort/codec.js';
@@ -19,19 +20,13 @@ import { expectedBytes, expectRoundTrip } from './roundtrip.js';
 const dir = join(repoRoot, 'test/fixtures/iort');
 
 describe('IORT negative fixtures (test/fixtures/iort)', () => {
-  if (process.env['RIDMAP_UPDATE_FIXTURES']) {
-    for (const c of invalidIortCases) writeFileSync(join(dir, `${c.name}.hex`), fixtureText(c));
-  }
+  generatedFixtures(dir, '.hex', invalidIortCases, fixtureText);
   it('one fixture per code, named after it', () => {
     expect(new Set(invalidIortCases.map((c) => c.name)).size).toBe(invalidIortCases.length);
     for (const c of invalidIortCases) expect(c.name.startsWith(c.expect.code)).toBe(true);
   });
   for (const c of invalidIortCases) {
     const file = join(dir, `${c.name}.hex`);
-    it(`${c.name}.hex is what the generator makes`, () => {
-      expect(existsSync(file), `${file} missing: run with RIDMAP_UPDATE_FIXTURES=1`).toBe(true);
-      expect(readFileSync(file, 'utf8')).toBe(fixtureText(c));
-    });
     for (const [flavour, make] of flavours) {
       it(`${c.name} (${flavour}): ${c.stage} gives ${c.expect.severity} [${c.expect.code}]`, () => {
         const bytes = make(parseFixture(readFileSync(file, 'utf8')));

@@ -3,7 +3,8 @@
  * precise code at its offset, in decode or in resolve, nothing throws, and
  * the model gives the bytes back exactly, whatever is wrong with them.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { generatedFixtures } from '../support/generated-fixtures.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { printTableText } from '../../src/acpi/print-table.js';
@@ -20,16 +21,10 @@ import { expectJsonRoundTrip, expectRoundTrip } from './roundtrip.js';
 const dir = join(repoRoot, 'test/fixtures/viot');
 
 describe('VIOT negative fixtures (test/fixtures/viot)', () => {
-  if (process.env['RIDMAP_UPDATE_FIXTURES']) {
-    for (const c of viotCases) writeFileSync(join(dir, `${c.name}.hex`), fixtureText(c));
-  }
+  generatedFixtures(dir, '.hex', viotCases, fixtureText);
 
   for (const c of viotCases) {
     const file = join(dir, `${c.name}.hex`);
-    it(`${c.name}.hex is what the generator makes`, () => {
-      expect(existsSync(file), `${file} missing: run with RIDMAP_UPDATE_FIXTURES=1`).toBe(true);
-      expect(readFileSync(file, 'utf8')).toBe(fixtureText(c));
-    });
     for (const [flavour, make] of flavours) {
       it(`${c.name} (${flavour}): ${c.expect.severity} [${c.expect.code}]`, () => {
         const bytes = make(parseFixture(readFileSync(file, 'utf8')));

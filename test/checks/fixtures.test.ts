@@ -5,7 +5,8 @@
  * files named <id>.*: tables and topologies given as inputs, <id>.topology.yaml
  * (or the shared platform a .dsl names) given as --topology.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { generatedFixtures } from '../support/generated-fixtures.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/checks/registry.js';
@@ -19,17 +20,7 @@ const files = () => readdirSync(dir).sort();
 const idOf = (file: string) => file.slice(0, file.indexOf('.'));
 
 describe('generated check fixtures (test/fixtures/checks/*.dsl)', () => {
-  if (process.env['RIDMAP_UPDATE_FIXTURES']) {
-    mkdirSync(dir, { recursive: true });
-    for (const f of checkFixtures) writeFileSync(join(dir, `${f.name}.dsl`), fixtureText(f));
-  }
-  for (const f of checkFixtures) {
-    it(`${f.name}.dsl is what the generator makes`, () => {
-      const file = join(dir, `${f.name}.dsl`);
-      expect(existsSync(file), `${file} missing: run with RIDMAP_UPDATE_FIXTURES=1`).toBe(true);
-      expect(readFileSync(file, 'utf8')).toBe(fixtureText(f));
-    });
-  }
+  generatedFixtures(dir, '.dsl', checkFixtures, fixtureText);
 });
 
 describe('the check registry and the fixture directory match', () => {
