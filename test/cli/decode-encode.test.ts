@@ -107,4 +107,14 @@ describe('decode and encode', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--format tree draws a topology');
   });
+
+  it('decode --format json puts device trees beside the ACPI tables', async () => {
+    const out = join(tmp, 'arm');
+    expect((await runCli('build', join(TABLES_DIR, 'arm-smmuv3-its.yaml'), '--out', out)).code).toBe(0);
+    const run = await runCli('decode', join(out, 'IORT.dat'), join(out, 'board.dtb'), '--format', 'json');
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout) as { tables: { signature: string }[]; deviceTrees: { file: string }[] };
+    expect(doc.tables.map((t) => t.signature)).toEqual(['IORT']);
+    expect(doc.deviceTrees.map((t) => t.file)).toEqual([join(out, 'board.dtb')]);
+  });
 });

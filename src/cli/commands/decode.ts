@@ -7,7 +7,7 @@
  */
 import { Option, type Command } from 'commander';
 import { printTablesJson, printTablesTextChunks } from '../../acpi/print-table.js';
-import type { DecodedTable } from '../../acpi/table.js';
+import { tableToJson, type DecodedTable } from '../../acpi/table.js';
 import { hasErrors, type Diagnostic } from '../../diagnostic.js';
 import { formatDts, treeToJson } from '../../dt/index.js';
 import { classifyInput } from '../../io/input-kind.js';
@@ -61,7 +61,7 @@ Examples:
       }
       if (opts.format === 'json') {
         // One document: ACPI tables as `encode` reads them; device trees (which encode does not take) beside them.
-        ctx.out(trees.length === 0 ? printTablesJson(tables) : JSON.stringify({ ...JSON.parse(printTablesJson(tables)), deviceTrees: trees }, null, 2));
+        ctx.out(trees.length === 0 ? printTablesJson(tables) : JSON.stringify({ tables: tables.map(tableToJson), deviceTrees: trees }, null, 2));
       }
       ctx.report(visibleDiagnostics(diagnostics, opts.verbose));
       if (hasErrors(diagnostics)) ctx.fail(EXIT_INPUT);
