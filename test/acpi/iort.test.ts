@@ -5,6 +5,7 @@
  * mappings, skipped DeviceID mappings, bounded cycles), strict encode and
  * JSON with paths, and the registry row. Bytes go in as Uint8Array and Buffer.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeIort, encodeIort, printIortText } from '../../src/acpi/iort/codec.js';
 import { iortFromJson, iortToJson } from '../../src/acpi/iort/json.js';
@@ -191,6 +192,37 @@ describe('Linux\'s mapping walk', () => {
         }
       }
     }
+  });
+  it('walking ranges agrees with walking each ID on random chains of root complexes, SMMUs and ITSs', () => {
+    // Small ID spaces so mappings overlap, touch, chain and wrap often; any node may point at any other.
+    const mapping = (nodes: number) =>
+      fc.record({
+        inputBase: fc.integer({ min: 0, max: 0x3f }),
+        numberOfIds: fc.integer({ min: 0, max: 0x20 }),
+        outputBase: fc.oneof(fc.integer({ min: 0, max: 0x3f }), fc.constant(0xfffffff0)),
+        ref: fc.integer({ min: 0, max: nodes - 1 }),
+        single: fc.boolean(),
+      }).map((m) => map(m.inputBase, m.numberOfIds, m.outputBase, m.ref, m.single ? 1 : 0));
+    const tableArb = fc.integer({ min: 2, max: 5 }).chain((count) =>
+      fc.array(fc.tuple(fc.constantFrom('rc', 'smmu', 'its'), fc.array(mapping(count), { maxLength: 4 })), { minLength: count, maxLength: count }));
+    fc.assert(
+      fc.property(tableArb, fc.integer({ min: 0, max: 4 }), (spec, startPick) => {
+        const t = table(5, spec.map(([kind, maps], i) =>
+          kind === 'rc' ? rootComplex(i, maps) : kind === 'smmu' ? smmuV3(0x9000000n + BigInt(i) * 0x20000n, maps) : its()));
+        const start = startPick % spec.length;
+        for (const targets of [IOMMU_NODES, MSI_NODES]) {
+          const ranged = new Map<number, string>();
+          mapIdRange(t, start, 0, 0x7f, targets, (from, to, node, id, step) => {
+            for (let x = from; x <= to; x++) ranged.set(x, `${node}:${(id + step * (x - from)) >>> 0}`);
+          });
+          for (let x = 0; x <= 0x7f; x++) {
+            const r = mapId(t, start, x, targets);
+            expect(ranged.get(x), `ID 0x${x.toString(16)}`).toBe(r ? `${r.node}:${r.id}` : undefined);
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
   it('a dangling reference ends the walk: Linux keeps the input ID, the map translates nothing', () => {
     const t = rcFirst([map(0, 0xffff, 0, { offset: 0x4c })]);

@@ -52,8 +52,7 @@ export function resolveIort(table: IortTable, resolved?: ResolvedTopology): Tran
     mapIdRange(table, i, 0, RIDS_PER_SEGMENT - 1, IOMMU_NODES, (from, to, node, id, step) => {
       const identity = identityAt(node);
       if (!identity) return;
-      if (step) rids.setRange(n.pciSegmentNumber, from, to, identity, id);
-      else for (let r = from; r <= to; r++) rids.set(n.pciSegmentNumber, r, identity, id);
+      rids.setRange(n.pciSegmentNumber, from, to, identity, id, step);
     });
   });
   const translations = rids.translations(IORT_SOURCE);

@@ -122,10 +122,11 @@ export function mapId(t: IortTable, start: number, id: number, targets: Readonly
 /**
  * mapId for every ID in [first, last], reported as runs: `emit(from, to,
  * node, id, step)` says IDs from..to reach `node` with output id + step·(x −
- * from). Exact, and fast on whole RID spaces: between the start node's
- * breakpoints (each mapping's first and last ID and the IDs after them) its
- * mappings decide alike for every ID, so one decision serves the run when
- * it leads straight to a target; other runs are walked ID by ID.
+ * from). Exact, and linear in the mappings rather than the IDs: between the
+ * start node's breakpoints (each mapping's first and last ID and the IDs
+ * after them) its mappings decide alike for every ID, so one decision serves
+ * the run; a run that lands on another node that is not a target is walked
+ * on from there as a range (recursively, as far as mapId would go).
  */
 export function mapIdRange(
   t: IortTable,
@@ -135,12 +136,22 @@ export function mapIdRange(
   targets: ReadonlySet<NodeName>,
   emit: (from: number, to: number, node: number, id: number, step: 0 | 1) => void,
 ): void {
+  mapRunFrom(t, start, first, last, targets, emit, 0);
+}
+
+function mapRunFrom(
+  t: IortTable,
+  start: number,
+  first: number,
+  last: number,
+  targets: ReadonlySet<NodeName>,
+  emit: (from: number, to: number, node: number, id: number, step: 0 | 1) => void,
+  depth: number,
+): void {
   const n = t.nodes[start];
-  if (!n || !isKnownNode(n) || targets.has(n.type)) {
-    for (let x = first; x <= last; x++) {
-      const r = mapId(t, start, x, targets);
-      if (r) emit(x, x, r.node, r.id, 0);
-    }
+  if (!n || !isKnownNode(n) || depth > MAX_WALK_STEPS) return;
+  if (targets.has(n.type)) {
+    emit(first, last, start, first, 1);
     return;
   }
   const cuts = new Set([first, last + 1]);
@@ -156,15 +167,24 @@ export function mapIdRange(
     const m = nodeStep(n, from, out);
     const ref = m?.outputReference;
     if (!m || !ref || !('node' in ref)) continue;
-    const target = t.nodes[ref.node];
-    if (target && isKnownNode(target) && targets.has(target.type)) {
-      emit(from, to, ref.node, out.id, (m.flags & SINGLE_MAPPING) !== 0 && (n.type === 'NamedComponent' || n.type === 'RootComplex') ? 0 : 1);
+    const single = (m.flags & SINGLE_MAPPING) !== 0 && (n.type === 'NamedComponent' || n.type === 'RootComplex');
+    const base = out.id;
+    if (single) {
+      // Every ID of the run leaves with the same ID: one walk serves them all.
+      const r = mapId(t, ref.node, base, targets);
+      if (r) emit(from, to, r.node, r.id, 0);
       continue;
     }
-    for (let x = from; x <= to; x++) {
-      const r = mapId(t, start, x, targets);
-      if (r) emit(x, x, r.node, r.id, 0);
+    const span = to - from;
+    if (base + span > 0xffffffff) {
+      // The output range wraps past 32 bits (Linux adds in 32 bits): ID by ID.
+      for (let x = from; x <= to; x++) {
+        const r = mapId(t, start, x, targets);
+        if (r) emit(x, x, r.node, r.id, 0);
+      }
+      continue;
     }
+    mapRunFrom(t, ref.node, base, base + span, targets, (a, b, node, id, step) => emit(from + (a - base), from + (b - base), node, id, step), depth + 1);
   }
 }
 
