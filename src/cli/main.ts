@@ -7,9 +7,9 @@ import { InputError } from '../diagnostic.js';
 import { VERSION } from '../version.js';
 import { CliContext, type CliIo } from './context.js';
 import { EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, type ExitCode } from './exit-codes.js';
-import { COMMANDS } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 
-function buildProgram(ctx: CliContext): Command {
+async function buildProgram(argv: readonly string[], ctx: CliContext): Promise<Command> {
   const program = new Command('ridmap')
     .description(
       'Build, decode and check the firmware tables that say which IOMMU translates which PCI device:\n' +
@@ -30,7 +30,8 @@ Examples:
   ridmap decode DMAR.dat
   ridmap decode acpidump.txt --format json > tables.json`,
   );
-  for (const register of COMMANDS) register(program, ctx);
+  const registers = await Promise.all(commandsFor(argv).map((c) => c.load()));
+  for (const register of registers) register(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
   return program;
 }
@@ -39,7 +40,7 @@ Examples:
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const ctx = new CliContext(io);
   try {
-    await buildProgram(ctx).parseAsync([...argv], { from: 'user' });
+    await (await buildProgram(argv, ctx)).parseAsync([...argv], { from: 'user' });
     return ctx.exitCode;
   } catch (e) {
     return handleError(e, ctx);

@@ -77,7 +77,7 @@ describe('ridmap CLI', () => {
     expect(JSON.parse(run.stdout)).toHaveProperty('properties.hostBridges');
   });
 
-  const bin = join(REPO_ROOT, 'dist/cli/bin.js');
+  const bin = join(REPO_ROOT, 'dist/bin/ridmap.js');
   it.skipIf(!existsSync(bin))('the installed bin sets the process exit code', () => {
     const ok = spawnSync(process.execPath, [bin, 'map', example], { encoding: 'utf8' });
     expect(ok.status).toBe(0);
@@ -85,5 +85,8 @@ describe('ridmap CLI', () => {
     const bad = spawnSync(process.execPath, [bin, 'map', join(tmp, 'missing.yaml')], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('');
+    // The bin is bundled; the DTS grammar (web-tree-sitter and its .wasm) must still be found from there.
+    const dts = spawnSync(process.execPath, [bin, 'decode', join(REPO_ROOT, 'test/fixtures/dt/dt-bad-length.dts')], { encoding: 'utf8' });
+    expect(dts.stdout).toContain('/dts-v1/;');
   });
 });

@@ -1,16 +1,37 @@
-/** Every command, in the order --help lists them. */
+/**
+ * Every command, in the order --help lists them. Each is loaded only when it
+ * runs (or when help lists them all): a command pulls in its own part of the
+ * library, and `ridmap decode` should not pay for the topology schema, YAML
+ * or the DTS grammar at start-up.
+ */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { registerBuild } from './build.js';
-import { registerCheck } from './check.js';
-import { registerDecode } from './decode.js';
-import { registerDiff } from './diff.js';
-import { registerEncode } from './encode.js';
-import { registerGolden } from './golden.js';
-import { registerImport } from './import.js';
-import { registerMap } from './map.js';
-import { registerSchema } from './schema.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerBuild, registerCheck, registerDecode, registerDiff, registerEncode, registerGolden, registerImport, registerMap, registerSchema];
+export interface CommandEntry {
+  name: string;
+  load: () => Promise<RegisterCommand>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'build', load: async () => (await import('./build.js')).registerBuild },
+  { name: 'check', load: async () => (await import('./check.js')).registerCheck },
+  { name: 'decode', load: async () => (await import('./decode.js')).registerDecode },
+  { name: 'diff', load: async () => (await import('./diff.js')).registerDiff },
+  { name: 'encode', load: async () => (await import('./encode.js')).registerEncode },
+  { name: 'golden', load: async () => (await import('./golden.js')).registerGolden },
+  { name: 'import', load: async () => (await import('./import.js')).registerImport },
+  { name: 'map', load: async () => (await import('./map.js')).registerMap },
+  { name: 'schema', load: async () => (await import('./schema.js')).registerSchema },
+];
+
+/**
+ * The commands a command line needs: the one it names, or all of them when
+ * it names none we know (help, a typo: commander then lists or suggests).
+ */
+export function commandsFor(argv: readonly string[]): readonly CommandEntry[] {
+  const first = argv.find((a) => !a.startsWith('-'));
+  const named = COMMANDS.find((c) => c.name === first);
+  return named ? [named] : COMMANDS;
+}
