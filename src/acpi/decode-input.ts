@@ -9,7 +9,7 @@ import { parseAcpidump } from '../io/acpidump-text.js';
 import { parseDslRawData } from '../io/iasl-dsl.js';
 import { sniff, type InputKind } from '../io/sniff.js';
 import { AcpiCode } from './header.js';
-import { decodeTable, encodeTable, tablePathName, tablesFromJson, type DecodedTable } from './table.js';
+import { decodeTable, deviceTreesSkipped, encodeTable, tablePathName, tablesFromJson, type DecodedTable } from './table.js';
 
 export interface DecodedInput {
   kind: InputKind;
@@ -57,6 +57,7 @@ export function decodeInput(data: Uint8Array | string, file: string): DecodedInp
     case 'json': {
       const parsed = tablesFromJson(text!);
       const diagnostics = [...parsed.diagnostics];
+      if (parsed.deviceTrees > 0) diagnostics.push(deviceTreesSkipped(parsed.deviceTrees, 'a device tree is read from its DTB or DTS, not from JSON'));
       const tables: DecodedTable[] = [];
       if (!parsed.diagnostics.some((d) => d.severity === 'error')) {
         for (const { model } of parsed.tables) {

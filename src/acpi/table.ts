@@ -103,9 +103,13 @@ export function encodeTable(model: Model): Encoded {
 // ---------------------------------------------------------------------------
 // JSON
 
-/** The JSON document of `decode --format json`: `{ "tables": [ {signature, ...}, ... ] }`. */
+/**
+ * The JSON document of `decode --format json`: `{ "tables": [ {signature, ...}, ... ] }`,
+ * with `"deviceTrees": [ {file, deviceTree}, ... ]` beside them when DTBs or DTS were decoded too.
+ */
 export interface AcpiJsonDocument {
   tables: Json[];
+  deviceTrees?: Json[];
 }
 
 export function tableToJson(t: { def: TableDef; model: Model; bytes?: Uint8Array; extra?: Uint8Array }): Json {
@@ -121,13 +125,16 @@ export function formatJsonDocument(tables: readonly { def: TableDef; model: Mode
 
 export interface TablesFromJson {
   tables: { def: TableDef; model: Model }[];
+  /** How many device trees the document holds beside its tables: not read here (see AcpiJsonDocument). */
+  deviceTrees: number;
   diagnostics: Diagnostic[];
 }
 
 /**
  * Rebuilds table models from JSON text: the document form, a bare array of
  * tables, or a single table object. Problems carry JSON paths
- * (`$.tables[0].remappingStructures[1].flags`).
+ * (`$.tables[0].remappingStructures[1].flags`). The device trees a document
+ * may hold are counted, not read: each caller says what it does without them.
  */
 export function tablesFromJson(text: string): TablesFromJson {
   const diagnostics: Diagnostic[] = [];
@@ -136,8 +143,9 @@ export function tablesFromJson(text: string): TablesFromJson {
     parsed = JSON.parse(text);
   } catch (e) {
     diagnostics.push({ severity: 'error', code: JsonCode.syntax, message: `not valid JSON: ${(e as Error).message}`, ...jsonErrorPosition(text, e) });
-    return { tables: [], diagnostics };
+    return { tables: [], deviceTrees: 0, diagnostics };
   }
+  let deviceTrees = 0;
   let items: unknown[];
   let base: string;
   if (Array.isArray(parsed)) {
@@ -146,15 +154,17 @@ export function tablesFromJson(text: string): TablesFromJson {
   } else if (parsed && typeof parsed === 'object' && Array.isArray((parsed as { tables?: unknown }).tables)) {
     items = (parsed as { tables: unknown[] }).tables;
     base = '$.tables';
-    for (const key of Object.keys(parsed)) {
-      if (key !== 'tables') diagnostics.push({ severity: 'error', code: JsonCode.unknownKey, path: `$.${key}`, message: `the document has only "tables", not "${key}"` });
+    for (const [key, value] of Object.entries(parsed)) {
+      if (key === 'deviceTrees' && Array.isArray(value)) deviceTrees = value.length;
+      else if (key === 'deviceTrees') diagnostics.push({ severity: 'error', code: JsonCode.type, path: '$.deviceTrees', message: '"deviceTrees" is a list, as `decode --format json` writes it' });
+      else if (key !== 'tables') diagnostics.push({ severity: 'error', code: JsonCode.unknownKey, path: `$.${key}`, message: `the document has only "tables" and "deviceTrees", not "${key}"` });
     }
   } else if (parsed && typeof parsed === 'object' && 'signature' in parsed) {
     items = [parsed];
     base = '';
   } else {
     diagnostics.push({ severity: 'error', code: JsonCode.type, path: '$', message: 'expected {"tables": [...]}, an array of tables or one table object with a "signature"' });
-    return { tables: [], diagnostics };
+    return { tables: [], deviceTrees: 0, diagnostics };
   }
   const tables: TablesFromJson['tables'] = [];
   items.forEach((item, i) => {
@@ -176,7 +186,7 @@ export function tablesFromJson(text: string): TablesFromJson {
     diagnostics.push(...r.diagnostics);
     tables.push({ def, model: r.value });
   });
-  return { tables, diagnostics };
+  return { tables, deviceTrees, diagnostics };
 }
 
 export interface EncodedJson {
@@ -188,10 +198,16 @@ export interface EncodedJson {
 /**
  * `encode FILE.json`: the JSON text of `decode --format json` (or an edited
  * copy) back to table bytes. Strict: any problem in any table means no bytes.
+ * Device trees beside the tables are skipped with a warning: their JSON is
+ * for reading (each property as DTS text and as bytes, which an edit would
+ * set against each other), and the DTB comes from `build` or dtc.
  */
 export function encodeJsonDocument(text: string): EncodedJson {
   const parsed = tablesFromJson(text);
   const diagnostics = [...parsed.diagnostics];
+  if (parsed.deviceTrees > 0) {
+    diagnostics.push(deviceTreesSkipped(parsed.deviceTrees, 'encode writes ACPI tables only (a DTB comes from `ridmap build`, or from dtc given the DTS `ridmap decode` prints)'));
+  }
   if (diagnostics.some((d) => d.severity === 'error')) return { tables: [], diagnostics };
   const tables: EncodedJson['tables'] = [];
   for (const { def, model } of parsed.tables) {
@@ -200,6 +216,11 @@ export function encodeJsonDocument(text: string): EncodedJson {
     if (e.bytes) tables.push({ signature: def.signature, bytes: e.bytes });
   }
   return diagnostics.some((d) => d.severity === 'error') ? { tables: [], diagnostics } : { tables, diagnostics };
+}
+
+/** The warning for the device trees of a document that a reader of its tables leaves out, saying why. */
+export function deviceTreesSkipped(count: number, why: string): Diagnostic {
+  return { severity: 'warning', code: 'json-device-trees-skipped', path: '$.deviceTrees', message: `${count} device tree${count === 1 ? '' : 's'} skipped: ${why}` };
 }
 
 /** Line and column of a JSON.parse error, when the engine says where. */

@@ -17,20 +17,25 @@ export function runChecks(session: CheckSession, checks: readonly Check[] = CHEC
   const claimedBy = (d: Diagnostic) => checks.some((c) => c.claims?.(d));
   const unclaimed = (ds: readonly Diagnostic[], file?: string) => ds.filter((d) => !claimedBy(d)).map((d) => (d.file || !file ? d : { ...d, file }));
   const out: Diagnostic[] = [];
+  // One table can raise 100,000 findings (a 1 MB DMAR): appended one by one, as
+  // push(...all) passes them as arguments and overflows a browser worker's stack.
+  const add = (...lists: readonly Diagnostic[][]) => {
+    for (const list of lists) for (const d of list) out.push(d);
+  };
   const t = session.topology;
 
-  out.push(...runPlatform(session, checks, 'topology'));
-  if (t) out.push(...unclaimed(t.resolved.findings, t.file), ...unclaimed(t.build?.diagnostics ?? [], t.file));
+  add(runPlatform(session, checks, 'topology'));
+  if (t) add(unclaimed(t.resolved.findings, t.file), unclaimed(t.build?.diagnostics ?? [], t.file));
 
   for (const table of session.tables.filter((x) => x.modelled)) {
     const ctx = session.tableContext(table);
     const applicable = checks.filter((c): c is TableCheck => c.scope === 'table' && appliesToFormat(c, table.format) && (!c.needsTopology || !!t));
     const drafts = applicable.flatMap((c) => stamp(c, c.run(ctx)));
-    out.push(...withOffsets(table, drafts.map((d) => (d.file ? d : { ...d, file: table.file }))));
-    out.push(...unclaimed(table.diagnostics, table.file), ...unclaimed(ctx.map()?.findings ?? [], table.file));
+    add(withOffsets(table, drafts.map((d) => (d.file ? d : { ...d, file: table.file }))));
+    add(unclaimed(table.diagnostics, table.file), unclaimed(ctx.map()?.findings ?? [], table.file));
   }
 
-  out.push(...runPlatform(session, checks, 'platform'));
+  add(runPlatform(session, checks, 'platform'));
   return out;
 }
 

@@ -1,17 +1,21 @@
 /**
- * A table as `check`, `diff` and `golden` see it, whatever its format: its
- * model and decode diagnostics, its bytes, and what can be done with it
- * (resolve it to a translation map, round-trip it, print it). The reader of
- * each input kind (load-input.ts) makes these, so the three commands treat
- * ACPI tables and (once the Device Tree reader registers) DTBs alike.
+ * A table as every command sees it, whatever its format: its model and
+ * decode diagnostics, its bytes, and what can be done with it (resolve it to
+ * a translation map, round-trip it, print it). The one input reader
+ * (load-input.ts) makes these, so `decode`, `map`, `check`, `diff` and
+ * `golden` treat ACPI tables, DTBs and DTS alike.
  */
+import type { DecodedTable } from '../acpi/table.js';
 import type { Model, StructSpec } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
+import type { DtTree } from '../dt/index.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import type { TranslationMap } from '../model/translation-map.js';
 
 export type RoundTrip =
   | { status: 'identical'; size: number }
+  /** What must come back did, but not byte for byte (a Device Tree: the tree, not its layout or its source text). */
+  | { status: 'equivalent'; detail: string }
   | { status: 'differs'; detail: string; offset?: number }
   | { status: 'skipped'; reason: string };
 
@@ -27,7 +31,7 @@ export interface TableSubject {
   model: Model;
   /** The declaration the model follows (drives the structural diff); absent for formats that are not struct-declared. */
   spec?: StructSpec;
-  /** The table's bytes as read (or as built). */
+  /** The table's bytes as read (or as built); for a DTS, the DTB it compiles to (its source text when it does not compile). */
   bytes: Uint8Array;
   /** Decode diagnostics, with this table's paths and offsets. */
   diagnostics: Diagnostic[];
@@ -41,4 +45,14 @@ export interface TableSubject {
   roundTrip(): RoundTrip;
   /** Human-readable decoded text (what `ridmap decode` prints). */
   printText(): string;
+  /** What the format's own reader made of the input, for `decode`, which prints it in that format's forms. */
+  decoded: Decoded;
 }
+
+/**
+ * An ACPI table as decodeTable gives it, or a Device Tree with what reading
+ * it reported. The subject's `diagnostics` add the named DT checks to the
+ * latter; `decode` and `map`, which run no checks, report only what reading
+ * found.
+ */
+export type Decoded = { table: DecodedTable } | { tree: DtTree; diagnostics: Diagnostic[] };

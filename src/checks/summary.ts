@@ -10,6 +10,7 @@ import { consistencyOf, describeAnswer } from './consistency.js';
 import type { CheckSession } from './context.js';
 import { renumberingOf } from './renumbering.js';
 import { roundTripOf } from './round-trip.js';
+import type { RoundTrip, TableSubject } from './subject.js';
 
 export interface TableSummary {
   table: string;
@@ -38,6 +39,15 @@ export interface CheckSummary {
   counts: Record<Severity, number>;
 }
 
+function roundTripText(r: RoundTrip): string {
+  switch (r.status) {
+    case 'identical': return `identical (${r.size} bytes)`;
+    case 'equivalent': return `equivalent: ${r.detail}`;
+    case 'differs': return `differs: ${r.detail}`;
+    case 'skipped': return `skipped: ${r.reason}`;
+  }
+}
+
 function count(findings: readonly Diagnostic[]): Record<Severity, number> {
   const c = { error: 0, warning: 0, info: 0 };
   for (const d of findings) c[d.severity]++;
@@ -46,11 +56,13 @@ function count(findings: readonly Diagnostic[]): Record<Severity, number> {
 
 export function summarize(session: CheckSession, findings: readonly Diagnostic[], checks: number): CheckSummary {
   const t = session.topology;
+  // A file's only table owns all its findings: a Device Tree's paths are node paths (`/pcie@...`), a DTS's problems have a line.
+  const alone = (table: TableSubject) => session.tables.filter((x) => x.file === table.file).length === 1;
   const tables = session.tables.filter((x) => x.modelled).map((table): TableSummary => {
     const ctx = session.tableContext(table);
     const rt = roundTripOf(ctx);
     const roundTrip =
-      (rt.bytes.status === 'identical' ? `identical (${rt.bytes.size} bytes)` : rt.bytes.status === 'differs' ? `differs: ${rt.bytes.detail}` : `skipped: ${rt.bytes.reason}`) +
+      roundTripText(rt.bytes) +
       (rt.builtModelKept === undefined ? '' : rt.builtModelKept ? '; decodes to the model it was built from' : '; does not decode to the model it was built from');
     const cons = consistencyOf(ctx);
     const ren = renumberingOf(ctx);
@@ -59,7 +71,7 @@ export function summarize(session: CheckSession, findings: readonly Diagnostic[]
       format: table.format,
       file: table.file,
       origin: table.builtFrom ? 'built' : 'input',
-      findings: count(findings.filter((d) => d.file === table.file && (d.path ?? '').startsWith(table.name))),
+      findings: count(findings.filter((d) => d.file === table.file && (alone(table) || (d.path ?? '').startsWith(table.name)))),
       roundTrip,
       ...(cons ? {
         consistency: {

@@ -2,17 +2,43 @@
  * The tree-sitter DTS parser (web-tree-sitter + tree-sitter-devicetree's
  * wasm grammar). Loading wasm is asynchronous and costly, so it happens once
  * per process and the parser is shared; parsing itself is synchronous.
+ *
+ * Where the two wasm files are is the embedder's business: under Node both
+ * are found in node_modules (the default); a web page bundles them as assets
+ * and says where they went with configureDtsParser() before the first parse.
  */
-import { createRequire } from 'node:module';
 import { Language, Parser } from 'web-tree-sitter';
 
+export interface DtsParserAssets {
+  /** Where web-tree-sitter finds its own `tree-sitter.wasm` (default: beside its script). */
+  locateFile?: (name: string, scriptDirectory: string) => string;
+  /** The devicetree grammar: a URL to fetch, or its bytes (default: tree-sitter-devicetree's, from node_modules). */
+  grammar?: string | Uint8Array;
+}
+
+let assets: DtsParserAssets = {};
 let parser: Promise<Parser> | undefined;
 
+/** Sets where the wasm files are; takes effect at the next load (a parser already loaded is dropped). */
+export function configureDtsParser(given: DtsParserAssets): void {
+  assets = { ...given };
+  parser = undefined;
+}
+
+/**
+ * The grammar installed beside ridmap. Node-only: the import is dynamic so
+ * that a browser bundle, which configures its own grammar, never runs it.
+ */
+async function installedGrammar(): Promise<string> {
+  const { createRequire } = await import('node:module');
+  return createRequire(import.meta.url).resolve('tree-sitter-devicetree/tree-sitter-devicetree.wasm');
+}
+
 async function load(): Promise<Parser> {
-  await Parser.init();
-  const wasm = createRequire(import.meta.url).resolve('tree-sitter-devicetree/tree-sitter-devicetree.wasm');
+  const { locateFile, grammar } = assets;
+  await Parser.init(locateFile ? { locateFile } : undefined);
   const p = new Parser();
-  p.setLanguage(await Language.load(wasm));
+  p.setLanguage(await Language.load(grammar ?? (await installedGrammar())));
   return p;
 }
 

@@ -1,13 +1,15 @@
 /**
  * A case's stored files against its regenerated outputs. A changed table
- * dump is explained by the semantic diff (structures, then RIDs and devices,
- * resolved with the case's topology), a changed map.json by the map diff;
- * the other text files (decoded text, map text, tree, dot) follow from those
- * and only say where they start to differ.
+ * dump or board DTS is explained by the semantic diff (structures, then RIDs
+ * and devices, resolved with the case's topology), a changed map.json by the
+ * map diff; the other text files (decoded text, map text, tree, dot) follow
+ * from those and only say where they start to differ.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { builtTables } from '../checks/load-input.js';
+import { builtTables, loadInput } from '../checks/load-input.js';
+import type { TableSubject } from '../checks/subject.js';
+import { InputError } from '../diagnostic.js';
 import { diffTables } from '../diff/diff-tables.js';
 import { formatDiff } from '../diff/format-diff.js';
 import { diffMaps } from '../diff/map-diff.js';
@@ -24,25 +26,30 @@ export interface FileVerdict {
   details: string[];
 }
 
-export function compareCase(c: GoldenCase, out: CaseOutputs): FileVerdict[] {
-  const verdicts = out.files.map((f): FileVerdict => {
+export async function compareCase(c: GoldenCase, out: CaseOutputs): Promise<FileVerdict[]> {
+  const verdicts: FileVerdict[] = [];
+  for (const f of out.files) {
     const path = join(c.dir, f.name);
-    if (!existsSync(path)) return { name: f.name, status: 'missing', details: ['not stored yet'] };
-    const stored = readFileSync(path, 'utf8');
-    if (stored === f.text) return { name: f.name, status: 'same', details: [] };
-    return { name: f.name, status: 'changed', details: explain(f, stored, out.built.resolved) };
-  });
+    const stored = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    if (stored === undefined) verdicts.push({ name: f.name, status: 'missing', details: ['not stored yet'] });
+    else if (stored === f.text) verdicts.push({ name: f.name, status: 'same', details: [] });
+    else verdicts.push({ name: f.name, status: 'changed', details: await explain(f, stored, out.built.resolved) });
+  }
   const produced = new Set(out.files.map((f) => f.name));
   const stale = readdirSync(c.dir).filter((n) => isOutputName(n) && !produced.has(n)).sort();
   return [...verdicts, ...stale.map((name): FileVerdict => ({ name, status: 'stale', details: ['the topology no longer produces it'] }))];
 }
 
-function explain(f: CaseFile, stored: string, resolved: ResolvedTopology): string[] {
+async function explain(f: CaseFile, stored: string, resolved: ResolvedTopology): Promise<string[]> {
   if (f.bytes) {
     const old = parseHexFile(stored);
     if (!old) return ['the stored file is not a hex dump ridmap can read'];
-    const d = diffTables({ tables: builtTables(`${f.name} (stored)`, old), resolved }, { tables: builtTables(f.name, f.bytes), resolved });
-    return d.equal ? ['the bytes changed with no semantic difference'] : formatDiff(d).filter((l) => !l.startsWith('identical:'));
+    return semanticDiff(builtTables(`${f.name} (stored)`, old), builtTables(f.name, f.bytes), resolved, 'bytes');
+  }
+  if (f.name.endsWith('.dts')) {
+    const [before, after] = [await dtsTables(`${f.name} (stored)`, stored), await dtsTables(f.name, f.text)];
+    if (!before || !after) return ['the stored file is not a DTS ridmap can read'];
+    return semanticDiff(before, after, resolved, 'text');
   }
   if (f.name.endsWith('.json')) {
     const [before, after] = [mapFromJson(stored), mapFromJson(f.text)];
@@ -52,6 +59,22 @@ function explain(f: CaseFile, stored: string, resolved: ResolvedTopology): strin
     }
   }
   return [firstDifference(stored, f.text)];
+}
+
+function semanticDiff(before: TableSubject[], after: TableSubject[], resolved: ResolvedTopology, what: 'bytes' | 'text'): string[] {
+  const d = diffTables({ tables: before, resolved }, { tables: after, resolved });
+  return d.equal ? [`the ${what} changed with no semantic difference`] : formatDiff(d).filter((l) => !l.startsWith('identical:'));
+}
+
+/** A DTS as every DTS input is read; none for text that is no DTS. Builds write no `/include/`, so none is read. */
+async function dtsTables(name: string, text: string): Promise<TableSubject[] | undefined> {
+  try {
+    const input = await loadInput(name, new TextEncoder().encode(text));
+    return input.kind === 'dts' ? input.tables : undefined;
+  } catch (e) {
+    if (e instanceof InputError) return undefined;
+    throw e;
+  }
 }
 
 function firstDifference(a: string, b: string): string {

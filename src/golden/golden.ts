@@ -18,14 +18,17 @@ export interface CaseReport {
   diagnostics: Diagnostic[];
 }
 
-export function checkGolden(dir: string): CaseReport[] {
-  return findCases(dir).map((c) => report(c, caseOutputs(c)));
+export async function checkGolden(dir: string): Promise<CaseReport[]> {
+  const reports: CaseReport[] = [];
+  for (const c of findCases(dir)) reports.push(await report(c, caseOutputs(c)));
+  return reports;
 }
 
 /** Rewrites what differs; returns what it found before writing. */
-export function updateGolden(dir: string, stage?: typeof stageFile): CaseReport[] {
+export async function updateGolden(dir: string, stage?: typeof stageFile): Promise<CaseReport[]> {
   const runs = findCases(dir).map((c) => ({ c, out: caseOutputs(c) }));
-  const reports = runs.map(({ c, out }) => report(c, out));
+  const reports: CaseReport[] = [];
+  for (const { c, out } of runs) reports.push(await report(c, out));
   const writes: FileWrite[] = [];
   const removals: string[] = [];
   reports.forEach((r, i) => {
@@ -39,9 +42,9 @@ export function updateGolden(dir: string, stage?: typeof stageFile): CaseReport[
   return reports;
 }
 
-function report(c: GoldenCase, out: CaseOutputs): CaseReport {
+async function report(c: GoldenCase, out: CaseOutputs): Promise<CaseReport> {
   const diagnostics = [...out.built.resolved.findings, ...out.built.build.diagnostics].map((d) => ({ ...d, file: d.file ?? c.topology }));
-  return { case: c, files: compareCase(c, out), diagnostics };
+  return { case: c, files: await compareCase(c, out), diagnostics };
 }
 
 export function caseChanged(r: CaseReport): boolean {

@@ -1,21 +1,21 @@
-/** `ridmap check` reads DTBs: their named DT checks, round trip, and agreement with a topology and with an IORT. */
+/**
+ * `ridmap check` reads Device Trees, as DTB and as DTS: their named DT
+ * checks, round trip, and agreement with a topology and with an IORT; and
+ * the reader takes a DTS without a file system, its includes from the caller.
+ */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadInput, readDiagnostics } from '../../src/checks/load-input.js';
+import { haveTool } from '../dt/support.js';
 import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-check-dt-'));
-const haveDtc = (() => {
-  try {
-    execFileSync('dtc', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const dtFixture = (name: string) => join(REPO_ROOT, 'test/fixtures/dt', name);
+const haveDtc = haveTool('dtc');
 
 describe('check on Device Tree blobs', () => {
   it('a built board DTB and IORT agree with each other and with their topology', async () => {
@@ -31,9 +31,65 @@ describe('check on Device Tree blobs', () => {
 
   it.skipIf(!haveDtc)('a DTB whose iommu-map row has base bits the mask clears fails with the check id', async () => {
     const dtb = join(tmp, 'mask.dtb');
-    execFileSync('dtc', ['-q', '-I', 'dts', '-O', 'dtb', '-o', dtb, join(REPO_ROOT, 'test/fixtures/dt/dt-iommu-map-mask-ignores-base.dts')]);
+    execFileSync('dtc', ['-q', '-I', 'dts', '-O', 'dtb', '-o', dtb, dtFixture('dt-iommu-map-mask-ignores-base.dts')]);
     const run = await runCli('check', dtb);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('dt-iommu-map-mask-ignores-base');
+  });
+});
+
+describe('check on Device Tree sources', () => {
+  it('a built board DTS agrees with its topology under every numbering, and its tree survives print and parse', async () => {
+    const topology = join(TABLES_DIR, 'arm-smmuv3-its.yaml');
+    const out = join(tmp, 'arm-dts');
+    expect((await runCli('build', topology, '--out', out)).code).toBe(0);
+    const run = await runCli('check', join(out, 'board.dts'), '--topology', topology);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`DT from ${join(out, 'board.dts')}\n  findings     none\n  round trip   equivalent: printed as DTS and parsed again, the tree comes back the same\n`);
+    expect(run.stdout).toMatch(/topology\s+all 8 devices agree/);
+    expect(run.stdout).toContain('renumbering  hotplug-shift: 8 devices keep their IOMMU and output IDs');
+  });
+
+  it('a DTS is checked with its /include/ read beside it', async () => {
+    const run = await runCli('check', dtFixture('board-with-include.dts'), '--format', 'json');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { summary } = JSON.parse(run.stdout) as { summary: { tables: { format: string; roundTrip: string }[] } };
+    expect(summary.tables.map((t) => [t.format, t.roundTrip.split(':')[0]])).toEqual([['DT', 'equivalent']]);
+  });
+
+  it('the negative DT fixtures fail as DTS, with the check id and no dtc', async () => {
+    const run = await runCli('check', dtFixture('dt-iommu-map-mask-ignores-base.dts'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/dt-iommu-map-mask-ignores-base\.dts:\/pcie@4010000000\/iommu-map: error \[.*dt-iommu-map-mask-ignores-base/);
+  });
+
+  it('a DTS that does not parse is named by line and column, counted against it, and exit 1', async () => {
+    const run = await runCli('check', dtFixture('syntax-error.dts'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/syntax-error\.dts:\d+:\d+: error \[table-structure\]: syntax error.*\(dts-syntax\)/);
+    expect(run.stdout).toContain('  findings     1 error, 0 warnings\n  round trip   skipped: the DTS does not parse cleanly');
+  });
+});
+
+describe('loadInput reads a DTS without a file system', () => {
+  const main = readFileSync(dtFixture('board-with-include.dts'));
+  const soc = readFileSync(dtFixture('board-with-include-soc.dtsi'), 'utf8');
+
+  it('its /include/s come from the caller, asked for as written, from the including file', async () => {
+    const asked: string[] = [];
+    const input = await loadInput('board.dts', main, { readInclude: (path, from) => (asked.push(`${path} from ${from}`), soc) });
+    expect(asked).toEqual(['board-with-include-soc.dtsi from board.dts']);
+    expect(input.kind).toBe('dts');
+    expect(readDiagnostics(input)).toEqual([]);
+    const [dt] = input.tables;
+    expect(dt!.format).toBe('DT');
+    expect(dt!.resolve!().translations.map((t) => t.iommu)).toEqual(['smmuv3@0x9050000']);
+  });
+
+  it('without a reader, the include is reported not found, by file and line', async () => {
+    const input = await loadInput('board.dts', main, {});
+    expect(readDiagnostics(input)).toMatchObject([{ severity: 'error', code: 'dts-include-not-found', file: 'board.dts', line: 5 }]);
   });
 });

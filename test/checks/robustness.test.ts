@@ -20,9 +20,11 @@ import { REPO_ROOT } from '../support/paths.js';
 
 const dir = join(REPO_ROOT, 'test/fixtures/checks');
 const platform = { file: 'platform.yaml', text: readFileSync(join(dir, '_platform.topology.yaml'), 'utf8') };
-const parents = readdirSync(dir)
-  .filter((f) => f.endsWith('.dsl'))
-  .map((f) => loadInput(f, readFileSync(join(dir, f))).tables[0]!.bytes);
+const parents = await Promise.all(
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.dsl'))
+    .map(async (f) => (await loadInput(f, readFileSync(join(dir, f)))).tables[0]!.bytes),
+);
 
 function mutant(parent: Uint8Array, rnd: Rng): Uint8Array {
   let b = parent.slice();
@@ -41,15 +43,15 @@ function mutant(parent: Uint8Array, rnd: Rng): Uint8Array {
 }
 
 describe('check and diff never throw on broken tables', () => {
-  it(`${parents.length} fixture DMARs, 6 mutants each`, () => {
+  it(`${parents.length} fixture DMARs, 6 mutants each`, async () => {
     const rnd = prng(20251121);
     let checked = 0;
     for (const parent of parents) {
-      const original = loadInput('parent.dat', parent).tables;
+      const original = (await loadInput('parent.dat', parent)).tables;
       for (let i = 0; i < 6; i++) {
         const bytes = mutant(parent, rnd);
         try {
-          const input = loadInput('mutant.dat', bytes);
+          const input = await loadInput('mutant.dat', bytes);
           const result = checkInputs([input], { topology: platform });
           formatSummary(result.summary);
           formatDiff(diffTables({ tables: original }, { tables: input.tables }), { hex: true });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_DIR, HAVE_CORPUS, TABLES_DIR } from '../support/paths.js';
+import { CORPUS_DIR, HAVE_CORPUS, REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-decode-'));
@@ -116,5 +116,40 @@ describe('decode and encode', () => {
     const doc = JSON.parse(run.stdout) as { tables: { signature: string }[]; deviceTrees: { file: string }[] };
     expect(doc.tables.map((t) => t.signature)).toEqual(['IORT']);
     expect(doc.deviceTrees.map((t) => t.file)).toEqual([join(out, 'board.dtb')]);
+  });
+
+  it('encode of that document writes the ACPI tables and skips the device trees with a warning that says how many', async () => {
+    const out = join(tmp, 'arm-encode');
+    expect((await runCli('build', join(TABLES_DIR, 'arm-smmuv3-its.yaml'), '--out', out)).code).toBe(0);
+    const doc = await runCli('decode', join(out, 'IORT.dat'), join(out, 'board.dtb'), join(out, 'board.dts'), '--format', 'json');
+    const jsonFile = join(out, 'mixed.json');
+    writeFileSync(jsonFile, doc.stdout);
+    const again = join(out, 'again.dat');
+    const run = await runCli('encode', jsonFile, '-o', again);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${again}  IORT, 300 bytes\n`);
+    expect(run.stderr).toBe(
+      `${jsonFile}:$.deviceTrees: warning [json-device-trees-skipped]: 2 device trees skipped: encode writes ACPI tables only ` +
+        '(a DTB comes from `ridmap build`, or from dtc given the DTS `ridmap decode` prints)\n',
+    );
+    expect(readFileSync(again)).toEqual(readFileSync(join(out, 'IORT.dat')));
+  });
+
+  it('decode and map read a DTS with its /include/ read beside it', async () => {
+    const dts = join(REPO_ROOT, 'test/fixtures/dt/board-with-include.dts');
+    const decoded = await runCli('decode', dts);
+    expect(decoded.stderr).toBe('');
+    expect(decoded.stdout).toContain('\tsmmu: iommu@9050000 {');
+    const map = await runCli('map', dts);
+    expect(map.code).toBe(0);
+    expect(map.stdout).toContain('0000:00:00.0-0000:ff:1f.7 -> smmuv3@0x9050000 +0x0 (DT)');
+  });
+
+  it('encode refuses a "deviceTrees" that is not a list, as any malformed document', async () => {
+    const jsonFile = join(tmp, 'trees-not-a-list.json');
+    writeFileSync(jsonFile, JSON.stringify({ tables: [], deviceTrees: {} }));
+    const run = await runCli('encode', jsonFile);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('$.deviceTrees: error');
   });
 });

@@ -11,19 +11,22 @@ import { describe, expect, it } from 'vitest';
 import type { DmarTable } from '../../src/acpi/dmar/model.js';
 import { loadInput } from '../../src/checks/load-input.js';
 import { diffTables } from '../../src/diff/diff-tables.js';
+import { encodeDtb, parseDts } from '../../src/dt/index.js';
 import { flavours } from '../acpi/bytes.js';
+import { dtc, haveTool } from '../dt/support.js';
 import { encodeModel } from '../acpi/dmar-fixtures.js';
-import { CORPUS_DIR, HAVE_CORPUS, TABLES_DIR } from '../support/paths.js';
+import { CORPUS_DIR, HAVE_CORPUS, REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-diff-'));
+const haveDtc = haveTool('dtc');
 const LINUXHW = join(CORPUS_DIR, 'real/linuxhw-ACPI');
 const LATITUDE_5521 = join(LINUXHW, 'Notebook/Dell/Latitude/Latitude 5521/C82728E65A3D.bin');
 const LATITUDE_9420 = join(LINUXHW, 'Notebook/Dell/Latitude/Latitude 9420/8A77983183EB.bin');
 
 /** The DMAR of an input file, decoded. */
-function dmarOf(file: string): { bytes: Uint8Array; model: DmarTable } {
-  const t = loadInput(file, readFileSync(file)).tables.find((x) => x.format === 'DMAR')!;
+async function dmarOf(file: string): Promise<{ bytes: Uint8Array; model: DmarTable }> {
+  const t = (await loadInput(file, readFileSync(file))).tables.find((x) => x.format === 'DMAR')!;
   return { bytes: t.bytes, model: t.model as unknown as DmarTable };
 }
 
@@ -58,7 +61,7 @@ describe.skipIf(!HAVE_CORPUS)('diff of two real DMARs (Dell Latitude 5521 and 94
   });
 
   it('a DMAR against itself with its DRHDs reordered: no semantic difference, although the bytes differ', async () => {
-    const { bytes, model } = dmarOf(LATITUDE_5521);
+    const { bytes, model } = await dmarOf(LATITUDE_5521);
     const structures = [...model.remappingStructures];
     [structures[0], structures[2]] = [structures[2]!, structures[0]!];
     const reordered = encodeModel({ ...model, remappingStructures: structures });
@@ -101,7 +104,7 @@ describe('diff of DMARs built from an example topology', () => {
 
   it('--hex shows the bytes behind each difference, A and B side by side', async () => {
     await runCli('build', example, '--out', join(tmp, 'a'));
-    const { model } = dmarOf(join(tmp, 'a/DMAR.dat'));
+    const { model } = await dmarOf(join(tmp, 'a/DMAR.dat'));
     const changed = encodeModel({ ...model, hostAddressWidth: 38 });
     const run = await runCli('diff', join(tmp, 'a/DMAR.dat'), writeTable('haw.dat', changed), '--hex');
     expect(run.code).toBe(1);
@@ -113,7 +116,7 @@ describe('diff of DMARs built from an example topology', () => {
   it('takes a Uint8Array view and a Buffer of the same table as the same table', async () => {
     await runCli('build', example, '--out', join(tmp, 'flavours'));
     const bytes = readFileSync(join(tmp, 'flavours/DMAR.dat'));
-    const [x, y] = flavours.map(([, make]) => loadInput('DMAR.dat', make(bytes)).tables);
+    const [x, y] = await Promise.all(flavours.map(async ([, make]) => (await loadInput('DMAR.dat', make(bytes))).tables));
     const d = diffTables({ tables: x! }, { tables: y! });
     expect(d.pairs.map((p) => p.status)).toEqual(['same']);
     expect(d.equal).toBe(true);
@@ -123,5 +126,38 @@ describe('diff of DMARs built from an example topology', () => {
     const run = await runCli('diff', example, join(tmp, 'missing.dat'));
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('[unreadable-input]');
+  });
+});
+
+describe('diff of Device Trees, as DTS and as DTB', () => {
+  const fixtures = join(REPO_ROOT, 'test/fixtures/dt');
+  const dts = join(fixtures, 'board-with-include.dts');
+  const source = readFileSync(dts, 'utf8');
+  /** The DTB of a DTS text whose includes are fixtures: dtc's when it is installed, else ridmap's encoder's (byte for byte the same: test/dt/dtc-oracle). */
+  const dtbOf = async (text: string, name: string): Promise<string> => {
+    const bytes = haveDtc
+      ? dtc(text, 'dts', 'dtb', ['-q', '-i', fixtures]).stdout
+      : encodeDtb((await parseDts(text, name, { readInclude: (path) => readFileSync(join(fixtures, path), 'utf8') })).tree);
+    expect(bytes.length).toBeGreaterThan(0);
+    return writeTable(name, bytes);
+  };
+
+  it('a DTS (with its /include/) and the DTB of the same tree: no semantic difference', async () => {
+    const run = await runCli('diff', dts, await dtbOf(source, 'same.dtb'));
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('identical: DT');
+    expect(run.code).toBe(0);
+  });
+
+  it('a DTB whose iommu-map gives the RIDs other output IDs: the map says how', async () => {
+    const run = await runCli('diff', dts, await dtbOf(source.replace('<0x0 &smmu 0x0 0x10000>', '<0x0 &smmu 0x100 0x10000>'), 'moved.dtb'));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/\nmap:\n {2}.* smmuv3@0x9050000 but their output IDs shift by \+0x100\n/);
+  });
+
+  it('a DTS that does not parse is bad input: named by line, exit 2', async () => {
+    const run = await runCli('diff', join(fixtures, 'syntax-error.dts'), dts);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/syntax-error\.dts:5:\d+: error \[dts-syntax\]/);
   });
 });

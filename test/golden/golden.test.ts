@@ -98,7 +98,7 @@ describe('golden check and update on a changed topology', () => {
     expect(readdirSync(join(dir, 'server')).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
-  it('an update interrupted while writing leaves every old file as it was, and no temporary file', () => {
+  it('an update interrupted while writing leaves every old file as it was, and no temporary file', async () => {
     const { dir, topology } = scratchGolden();
     const before = new Map(readdirSync(join(dir, 'server')).map((f) => [f, readFileSync(join(dir, 'server', f), 'utf8')]));
     moveRootPort(topology);
@@ -107,7 +107,7 @@ describe('golden check and update on a changed topology', () => {
       if (++writes === 3) throw new Error('disk full');
       return stageFile(path, data);
     };
-    expect(() => updateGolden(dir, failing)).toThrow('disk full');
+    await expect(updateGolden(dir, failing)).rejects.toThrow('disk full');
     const after = new Map(readdirSync(join(dir, 'server')).map((f) => [f, readFileSync(join(dir, 'server', f), 'utf8')]));
     expect(after).toEqual(before);
   });
@@ -127,6 +127,26 @@ describe('golden check and update on a changed topology', () => {
     await runCli('golden', 'update', fresh);
     expect(readdirSync(fresh).sort()).toEqual(['DMAR.hex', 'DMAR.txt', 'case.yaml', 'map.json', 'map.txt', 'topology.dot', 'tree.txt']);
     expect(existsSync(topology)).toBe(true);
+  });
+
+  it('a changed board DTS is explained by the semantic diff of the two trees, an edit that keeps the tree as such', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ridmap-golden-dt-'));
+    const dir = join(root, 'arm');
+    cpSync(join(GOLDEN_DIR, 'arm-smmuv3-its'), dir, { recursive: true });
+    writeFileSync(join(dir, 'case.yaml'), `topology: ${join(TABLES_DIR, 'arm-smmuv3-its.yaml')}\n`);
+    const stored = readFileSync(join(dir, 'board.dts'), 'utf8');
+    expect(stored).toContain('iommu-map = <0x00 &smmu0 0x00 0x8000>;');
+
+    writeFileSync(join(dir, 'board.dts'), stored.replace('iommu-map = <0x00 &smmu0 0x00 0x8000>;', 'iommu-map = <0x00 &smmu0 0x100 0x8000>;'));
+    const moved = await runCli('golden', 'check', dir);
+    expect(moved.code).toBe(1);
+    expect(moved.stdout).toContain('  board.dts: changed\n    DT: 1 of ');
+    expect(moved.stdout).toContain('      device nvme0 (01:00.0) output IDs on smmuv3@0x9050000 [0x200] → [0x100]');
+
+    writeFileSync(join(dir, 'board.dts'), stored.replace('/ {', '/* reviewed */\n/ {'));
+    const comment = await runCli('golden', 'check', dir);
+    expect(comment.code).toBe(1);
+    expect(comment.stdout).toContain('  board.dts: changed\n    the text changed with no semantic difference\n');
   });
 
   it('exits 2 for a directory that is not a case, or a case.yaml without a topology', async () => {

@@ -9,11 +9,11 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ANY_FORMAT } from '../../checks/check.js';
 import { checkInputs } from '../../checks/check-inputs.js';
-import { loadInput } from '../../checks/load-input.js';
 import { CHECKS } from '../../checks/registry.js';
 import { formatSummary } from '../../checks/summary.js';
 import { hasErrors, InputError } from '../../diagnostic.js';
-import { readInputBytes, readInputText } from '../../io/read-input.js';
+import { loadInputFiles } from '../../io/load-input-file.js';
+import { readInputText } from '../../io/read-input.js';
 import { NUMBERING_POLICIES } from '../../model/numbering.js';
 import type { CliContext } from '../context.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
@@ -40,7 +40,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
   program
     .command('check')
     .description('lint, round-trip and cross-check tables and topologies; exit 1 on any error finding')
-    .argument('[input...]', 'tables (raw, acpidump text, iasl .dsl, decoded JSON) and/or one topology (built and checked too)')
+    .argument('[input...]', 'tables (raw, acpidump text, iasl .dsl, decoded JSON, DTB, DTS) and/or one topology (built and checked too)')
     .option('-t, --topology <file>', 'the platform\'s topology: resolve the tables against it (it is checked, not built)')
     .addOption(new Option('-n, --numbering <policy...>', `renumbering policies to check (default: all: ${POLICY_NAMES.join(', ')})`).argParser(policyList))
     .addOption(new Option('-f, --format <format>', 'output form').choices(['text', 'json']).default('text'))
@@ -58,13 +58,14 @@ each device must keep the IOMMU and output IDs the topology gives it: an error f
 Examples:
   ridmap check out/q35/DMAR.dat --topology tables/q35-vtd-pci-bridge.yaml
   ridmap check tables/x86-server-dmar.yaml
+  ridmap check board.dts IORT.dat --topology board.yaml
   sudo acpidump > dump.txt && ridmap check dump.txt --format json`,
     )
-    .action((inputs: string[], opts: CheckCliOptions) => {
+    .action(async (inputs: string[], opts: CheckCliOptions) => {
       if (inputs.length === 0 && !opts.topology) {
         throw new InputError([{ severity: 'error', code: 'usage', message: 'check needs an input, or a --topology to check on its own' }]);
       }
-      const loaded = inputs.map((file) => loadInput(file, readInputBytes(file)));
+      const loaded = await loadInputFiles(inputs);
       const topology = opts.topology ? { file: opts.topology, text: readInputText(opts.topology) } : undefined;
       const result = checkInputs(loaded, { ...(topology ? { topology } : {}), ...(opts.numbering ? { policies: opts.numbering } : {}) });
       if (opts.format === 'json') {

@@ -9,10 +9,9 @@ import { Option, type Command } from 'commander';
 import { printTablesJson, printTablesTextChunks } from '../../acpi/print-table.js';
 import { tableToJson, type DecodedTable } from '../../acpi/table.js';
 import { hasErrors, type Diagnostic } from '../../diagnostic.js';
-import { formatDts, treeToJson } from '../../dt/index.js';
-import { classifyInput } from '../../io/input-kind.js';
-import { readInputBytes } from '../../io/read-input.js';
-import { readTableInput } from '../../io/read-table-input.js';
+import { readDiagnostics } from '../../checks/load-input.js';
+import { treeToJson } from '../../dt/index.js';
+import { loadInputFile } from '../../io/load-input-file.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INPUT } from '../exit-codes.js';
 import { visibleDiagnostics, verboseOption } from '../options.js';
@@ -43,21 +42,21 @@ Examples:
       const trees: unknown[] = [];
       const diagnostics: Diagnostic[] = [];
       for (const file of files) {
-        const classified = classifyInput(file, readInputBytes(file));
-        if (classified.kind === 'topology') {
+        const input = await loadInputFile(file);
+        if (input.topologyText !== undefined) {
           diagnostics.push({ severity: 'error', code: 'input-is-topology', file,
             message: 'this is a topology, not a table: `ridmap build` makes tables from it, `ridmap map` shows its map' });
           continue;
         }
-        const input = await readTableInput(file, classified);
-        diagnostics.push(...input.diagnostics);
-        if (input.kind === 'dt') {
-          if (opts.format === 'text') ctx.out(formatDts(input.tree));
-          else trees.push({ file, deviceTree: treeToJson(input.tree) });
-          continue;
+        diagnostics.push(...readDiagnostics(input));
+        const acpi: DecodedTable[] = [];
+        for (const t of input.tables) {
+          if ('table' in t.decoded) acpi.push(t.decoded.table);
+          else if (opts.format === 'text') ctx.out(t.printText());
+          else trees.push({ file, deviceTree: treeToJson(t.decoded.tree) });
         }
-        tables.push(...input.tables);
-        if (opts.format === 'text') ctx.outChunks(printTablesTextChunks(input.tables, { file }));
+        tables.push(...acpi);
+        if (opts.format === 'text') ctx.outChunks(printTablesTextChunks(acpi, { file }));
       }
       if (opts.format === 'json') {
         // One document: ACPI tables as `encode` reads them; device trees (which encode does not take) beside them.

@@ -5,12 +5,12 @@
  * Exit 0 when there is no semantic difference, 1 when there is, 2 for bad input.
  */
 import type { Command } from 'commander';
-import { buildTopologyInput, loadInput } from '../../checks/load-input.js';
+import { buildTopologyInput, tableReadDiagnostics } from '../../checks/load-input.js';
 import { hasErrors } from '../../diagnostic.js';
 import { diffTables, type DiffSide } from '../../diff/diff-tables.js';
 import { formatDiff } from '../../diff/format-diff.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
-import { readInputBytes } from '../../io/read-input.js';
+import { loadInputFile } from '../../io/load-input-file.js';
 import { resolveTopology } from '../../model/resolve.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import type { CliContext } from '../context.js';
@@ -27,7 +27,7 @@ export function registerDiff(program: Command, ctx: CliContext): void {
   program
     .command('diff')
     .description('semantic difference of two tables, dumps or topologies: per structure and field, then per device')
-    .argument('<a>', 'table, acpidump text, iasl .dsl, decoded JSON, or a topology (built first)')
+    .argument('<a>', 'table, acpidump text, iasl .dsl, decoded JSON, DTB, DTS, or a topology (built first)')
     .argument('<b>', 'the same kinds as A')
     .option('--hex', 'add the bytes behind each difference, A and B side by side', false)
     .option('-t, --topology <file>', 'topology to resolve tables against (bus numbers: full maps, device names)')
@@ -43,11 +43,12 @@ difference; 1: differences; 2: bad input.
 Examples:
   ridmap diff old/DMAR.dat new/DMAR.dat
   ridmap diff acpidump-before.txt acpidump-after.txt --hex
-  ridmap diff tables/x86-server-dmar.yaml my-server.yaml`,
+  ridmap diff tables/x86-server-dmar.yaml my-server.yaml
+  ridmap diff board.dts board.dtb`,
     )
-    .action((a: string, b: string, opts: DiffOptions) => {
+    .action(async (a: string, b: string, opts: DiffOptions) => {
       const resolved = opts.topology ? resolveTopology(loadTopologyFile(opts.topology), { numbering: opts.numbering }) : undefined;
-      const sides = [a, b].map((file) => loadSide(ctx, file, opts.numbering, resolved));
+      const sides = [await loadSide(ctx, a, opts.numbering, resolved), await loadSide(ctx, b, opts.numbering, resolved)];
       if (ctx.exitCode === EXIT_INPUT) return;
       const result = diffTables(sides[0]!, sides[1]!);
       ctx.out(formatDiff(result, { hex: opts.hex, labels: { a, b } }).join('\n'));
@@ -56,13 +57,15 @@ Examples:
 }
 
 /** One side: a topology is built (its own map and numbering go with it); anything else is decoded. */
-function loadSide(ctx: CliContext, file: string, numbering: string, resolved?: ResolvedTopology): DiffSide {
-  const input = loadInput(file, readInputBytes(file));
+async function loadSide(ctx: CliContext, file: string, numbering: string, resolved?: ResolvedTopology): Promise<DiffSide> {
+  const input = await loadInputFile(file);
   if (input.topologyText !== undefined) {
     const built = buildTopologyInput(file, input.topologyText, numbering);
     return { tables: built.tables, resolved: built.resolved, map: built.resolved.map };
   }
-  ctx.report(input.diagnostics.filter((d) => d.severity !== 'info'));
-  if (hasErrors(input.diagnostics)) ctx.fail(EXIT_INPUT);
+  // A table that does not read cleanly (a truncated table, a DTS syntax error) is bad input like an unreadable file.
+  const problems = [...input.diagnostics.filter((d) => d.severity !== 'info'), ...input.tables.flatMap(tableReadDiagnostics).filter((d) => d.severity === 'error')];
+  ctx.report(problems);
+  if (hasErrors(problems)) ctx.fail(EXIT_INPUT);
   return { tables: input.tables, ...(resolved ? { resolved } : {}) };
 }

@@ -1,7 +1,8 @@
 /**
  * `ridmap encode FILE.json [-o OUT]`: the JSON that `decode --format json`
  * prints, back to table bytes. Lengths, counts, offsets and checksums are
- * computed; an invalid model is refused with every problem listed.
+ * computed; an invalid model is refused with every problem listed. Device
+ * trees in the document are skipped with a warning (ACPI tables only).
  */
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
@@ -22,6 +23,10 @@ export function registerEncode(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
+encode writes ACPI tables only. The device trees that \`decode --format json\` puts beside
+the tables ("deviceTrees") are skipped with a warning: a DTB comes from \`ridmap build\`, or
+from dtc given the DTS that \`ridmap decode\` prints.
+
 Examples:
   ridmap decode DMAR.dat --format json > dmar.json && $EDITOR dmar.json
   ridmap encode dmar.json -o DMAR.dat`,

@@ -36,8 +36,8 @@ Examples:
       .command(mode.name)
       .description(mode.description)
       .argument('<dir>', 'a case directory, or a directory of cases')
-      .action((dir: string) => {
-        const reports = mode.run(dir);
+      .action(async (dir: string) => {
+        const reports = await mode.run(dir);
         for (const r of reports) ctx.report(r.diagnostics.filter((d) => d.severity === 'error'));
         ctx.out(formatGoldenReport(reports, mode.updates).join('\n'));
         if (!mode.updates && reports.some(caseChanged)) {

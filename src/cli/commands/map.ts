@@ -1,16 +1,13 @@
 /**
  * `ridmap map INPUT... [--topology T] [--format text|json|tree|dot]`: the
- * translation map of a topology, or of tables (raw, acpidump, .dsl, JSON),
- * resolved with the topology when one is given.
+ * translation map of a topology, or of tables (raw, acpidump, .dsl, JSON,
+ * DTB, DTS), resolved with the topology when one is given.
  */
 import { Option, type Command } from 'commander';
-import { acpiTableMaps } from '../../acpi/map-tables.js';
-import { resolveDt } from '../../dt/index.js';
+import { readDiagnostics, type LoadedInput } from '../../checks/load-input.js';
 import { combineMaps } from '../../map/combine-maps.js';
-import { readTableInput, type TableInput } from '../../io/read-table-input.js';
 import { InputError, hasErrors, inFile } from '../../diagnostic.js';
-import { classifyInput } from '../../io/input-kind.js';
-import { readInputBytes } from '../../io/read-input.js';
+import { loadInputFile } from '../../io/load-input-file.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { mapToJson } from '../../map/map-json.js';
 import { formatMapText } from '../../map/map-text.js';
@@ -54,11 +51,11 @@ Examples:
     )
     .action(async (inputs: string[], opts: MapOptions) => {
       const topologies: { file: string; text: string }[] = [];
-      const tableInputs: TableInput[] = [];
+      const tableInputs: LoadedInput[] = [];
       for (const file of inputs) {
-        const input = classifyInput(file, readInputBytes(file));
-        if (input.kind === 'topology') topologies.push({ file, text: input.text });
-        else tableInputs.push(await readTableInput(file, input));
+        const input = await loadInputFile(file);
+        if (input.topologyText !== undefined) topologies.push({ file, text: input.topologyText });
+        else tableInputs.push(input);
       }
 
       if (tableInputs.length === 0) {
@@ -72,14 +69,9 @@ Examples:
       const topologyFile = opts.topology ?? topologies[0]?.file;
       const resolved = topologyFile ? resolveTopology(loadTopologyFile(topologyFile), opts) : undefined;
 
-      const inputDiagnostics = tableInputs.flatMap((t) => t.diagnostics);
-      const map = combineMaps(
-        tableInputs.flatMap((t) =>
-          t.kind === 'acpi'
-            ? acpiTableMaps(t.tables.map((table) => ({ table, file: t.file })), resolved)
-            : [{ map: resolveDt(t.tree, resolved), file: t.file }],
-        ),
-      );
+      const inputDiagnostics = tableInputs.flatMap(readDiagnostics);
+      // Each table its format's resolver can read says its part; the others say nothing about IOMMUs.
+      const map = combineMaps(tableInputs.flatMap((i) => i.tables.flatMap((t) => (t.resolve ? [{ map: t.resolve(resolved), file: t.file }] : []))));
       ctx.report(visibleDiagnostics([...inputDiagnostics, ...map.findings], opts.verbose));
       ctx.out(opts.format === 'json' ? JSON.stringify(mapToJson(map), null, 2) : formatMapText(map));
       if (hasErrors(inputDiagnostics)) ctx.fail(EXIT_INPUT);

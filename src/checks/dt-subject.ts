@@ -1,0 +1,94 @@
+/**
+ * Device Trees as subjects (subject.ts): a DTB or a DTS is one `DT` subject
+ * whose named DT checks join what reading it reported, and which resolves as
+ * Linux's of_map_id does. The two differ in how they are read, in what their
+ * bytes are and in what their round trip can promise.
+ */
+import type { Model } from '../codec/index.js';
+import { hasErrors, InputError, type Diagnostic } from '../diagnostic.js';
+import { checkDt, decodeDtb, encodeDtb, formatDts, parseDts, resolveDt, treeToJson, type DtTree, type ParseDtsOptions } from '../dt/index.js';
+import type { RoundTrip, TableSubject } from './subject.js';
+
+/** A DTB: its bytes are the blob as read. */
+export function dtbSubject(bytes: Uint8Array, file: string): TableSubject {
+  const { tree, diagnostics } = decodeDtb(bytes, file);
+  return dtSubject(tree, diagnostics, file, bytes, () => dtbRoundTrip(tree, bytes, diagnostics));
+}
+
+/**
+ * A DTS: its bytes are the DTB it compiles to (byte for byte what dtc makes
+ * of it), so that `diff board.dts board.dtb` compares like with like. A tree
+ * that does not compile (a dangling reference, which the DT checks name)
+ * keeps the source text's bytes.
+ */
+export async function dtsSubject(text: string, file: string, opts: ParseDtsOptions): Promise<TableSubject> {
+  const { tree, diagnostics } = await parseDts(text, file, opts);
+  const roundTrip = await dtsRoundTrip(tree, diagnostics, file);
+  return dtSubject(tree, diagnostics, file, compiled(tree) ?? new TextEncoder().encode(text), () => roundTrip);
+}
+
+function dtSubject(tree: DtTree, diagnostics: Diagnostic[], file: string, bytes: Uint8Array, roundTrip: () => RoundTrip): TableSubject {
+  return {
+    format: 'DT',
+    name: 'DT',
+    file,
+    // Reading is lenient: a tree that reads with errors is still a tree, as a partly decoded ACPI
+    // table is still its model, so the checks run and table-structure reports what went wrong.
+    modelled: true,
+    model: treeToJson(tree) as unknown as Model,
+    bytes,
+    diagnostics: [...diagnostics, ...checkDt(tree)],
+    resolve: (resolved) => resolveDt(tree, resolved),
+    roundTrip,
+    printText: () => formatDts(tree),
+    decoded: { tree, diagnostics },
+  };
+}
+
+/**
+ * A DTB is laid out afresh on encode (dtc's order, no free space), so a blob
+ * from elsewhere (QEMU pads to 1 MiB) need not come back byte for byte; what
+ * must come back is the tree.
+ */
+function dtbRoundTrip(tree: DtTree, bytes: Uint8Array, diagnostics: readonly Diagnostic[]): RoundTrip {
+  if (hasErrors(diagnostics)) return { status: 'skipped', reason: 'the DTB does not decode cleanly' };
+  let again: Uint8Array;
+  try {
+    again = encodeDtb(tree);
+  } catch (e) {
+    return { status: 'differs', detail: `the decoded tree does not encode: ${(e as Error).message}` };
+  }
+  if (again.length === bytes.length && again.every((b, i) => b === bytes[i])) return { status: 'identical', size: bytes.length };
+  return sameTree(decodeDtb(again).tree, tree)
+    ? { status: 'equivalent', detail: 'laid out afresh (not byte for byte); the tree comes back the same' }
+    : { status: 'differs', detail: 'encoding the decoded tree and decoding it again gives another tree' };
+}
+
+/**
+ * A DTS cannot come back as written: comments, spacing, /include/s, macros
+ * and bodies merged by label are gone once parsed. What must come back is
+ * the tree, labels and references included: printed as DTS and parsed
+ * again, it is the same. Parsing is asynchronous and RoundTrip is not, so
+ * the reader runs this when it reads the file.
+ */
+async function dtsRoundTrip(tree: DtTree, diagnostics: readonly Diagnostic[], file: string): Promise<RoundTrip> {
+  if (hasErrors(diagnostics)) return { status: 'skipped', reason: 'the DTS does not parse cleanly' };
+  const again = await parseDts(formatDts(tree), file);
+  const problem = again.diagnostics.find((d) => d.severity === 'error');
+  if (problem) return { status: 'differs', detail: `the tree printed as DTS does not parse again: ${problem.message}` };
+  return sameTree(again.tree, tree)
+    ? { status: 'equivalent', detail: 'printed as DTS and parsed again, the tree comes back the same' }
+    : { status: 'differs', detail: 'printing the parsed tree as DTS and parsing it again gives another tree' };
+}
+
+const sameTree = (a: DtTree, b: DtTree) => JSON.stringify(treeToJson(a)) === JSON.stringify(treeToJson(b));
+
+/** The DTB dtc would make of the tree, or undefined when the tree is one dtc refuses. */
+function compiled(tree: DtTree): Uint8Array | undefined {
+  try {
+    return encodeDtb(tree);
+  } catch (e) {
+    if (e instanceof InputError) return undefined;
+    throw e;
+  }
+}
