@@ -5,7 +5,7 @@ export { BinCode, EncodeCode, JsonCode } from './codes.js';
 export { decode, type DecodeOptions, type Decoded } from './decode.js';
 export { encode, sum8, type Encoded } from './encode.js';
 export { measure, derivedValue } from './layout.js';
-export { printStruct, printToString, fieldLine, bitLine, formatValue, displayText } from './print.js';
+export { printStruct, printToString, fieldLine, bitLine, formatValue, displayText, lineValueText } from './print.js';
 export { TextSink } from './text-sink.js';
 export { toJson, fromJson, type Json, type FromJson } from './json.js';
 export { hexDumpLines } from './hexdump.js';

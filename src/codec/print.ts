@@ -48,6 +48,79 @@ function fieldHead(out: TextSink, offset: number, width: number, label: string):
 }
 
 /**
+ * What a field line is made of, worked out once per member: the part after
+ * the offsets (width and label never change) and, for small integer fields,
+ * the whole rest of the line by value. A large table prints a few members
+ * hundreds of thousands of times with few distinct values (scope types,
+ * lengths, bus numbers, path hops), so most lines become the offsets plus
+ * one copy of cached bytes.
+ */
+interface LinePlan {
+  tail: Uint8Array;
+  /** The rest of the line (value, description, flag-bit lines) by value key; absent when values are not cached. */
+  lines?: Map<number, Uint8Array>;
+  /** Values below this are cached (2^(8·size) of the field). */
+  limit: number;
+  /** Bits of each field of a line-printed structure, in key order. */
+  widths?: number[];
+}
+
+/** Values of fields up to this many bytes are cached (at most 64 Ki lines per member). */
+const CACHED_VALUE_BYTES = 2;
+/** Key of a reserved field that is absent (all zero): the usual case. */
+const ABSENT = -1;
+
+const fieldPlans = new WeakMap<StructSpec, LinePlan[]>();
+const linePlans = new WeakMap<StructSpec, LinePlan>();
+
+function fieldPlansOf(spec: StructSpec): LinePlan[] {
+  let plans = fieldPlans.get(spec);
+  if (!plans) {
+    plans = spec.members.map((m) => {
+      if (m.kind !== 'field') return { tail: new Uint8Array(), limit: 0 };
+      const t = m.type;
+      const size = sizeOfType(t);
+      const small = (t.kind === 'uint' || t.kind === 'flags' || t.kind === 'enum' || t.kind === 'reserved') && size <= CACHED_VALUE_BYTES;
+      const tail = TextSink.fieldTail(size, paddedLabel(m.label));
+      return small && !m.describe ? { tail, lines: new Map(), limit: 2 ** (8 * size) } : { tail, limit: 0 };
+    });
+    fieldPlans.set(spec, plans);
+  }
+  return plans;
+}
+
+/** A structure printed as one line caches by its packed field values when they fit CACHED_VALUE_BYTES·2 bytes. */
+function linePlanOf(spec: StructSpec, label: string): LinePlan {
+  let plan = linePlans.get(spec);
+  if (!plan) {
+    const small = spec.members.every((m) => m.kind === 'field' && m.type.kind === 'uint') && spec.fixedSize <= 2 * CACHED_VALUE_BYTES;
+    const tail = TextSink.fieldTail(spec.fixedSize, paddedLabel(label));
+    const widths = spec.members.map((m) => 8 * sizeOfType((m as FieldMember).type));
+    plan = small ? { tail, lines: new Map(), limit: 0, widths } : { tail, limit: 0 };
+    linePlans.set(spec, plan);
+  }
+  return plan;
+}
+
+/** The cache key of a small value, or undefined when it cannot be cached. */
+function valueKey(plan: LinePlan, t: FixedType, v: unknown): number | undefined {
+  if (typeof v === 'number') return (v >>> 0) === v && v < plan.limit ? v : undefined;
+  return v === undefined && t.kind === 'reserved' ? ABSENT : undefined;
+}
+
+/** The packed values of a line-printed structure, or undefined. */
+function packedKey(plan: LinePlan, spec: StructSpec, m: Model): number | undefined {
+  const widths = plan.widths!;
+  let key = 0;
+  for (let i = 0; i < widths.length; i++) {
+    const v = m[spec.members[i]!.key];
+    if (typeof v !== 'number' || (v >>> 0) !== v || v >= 2 ** widths[i]!) return undefined;
+    key = key * 2 ** widths[i]! + v;
+  }
+  return key;
+}
+
+/**
  * Fixed-width text as iasl shows it: up to the first NUL, other bytes outside
  * printable ASCII shown as spaces.
  */
@@ -110,6 +183,14 @@ function writeValue(out: TextSink, t: FixedType, v: unknown): void {
   }
 }
 
+/** The value text of a structure printed as one line (`1C,04` for a scope path hop), or undefined. */
+export function lineValueText(spec: StructSpec, m: Model): string | undefined {
+  if (!spec.line) return undefined;
+  const out = new TextSink();
+  spec.line.write(m, out);
+  return out.toString();
+}
+
 /** Text of a structure at `offset`, as a string of lines. */
 export function printToString(spec: StructSpec, m: Model, offset = 0): string {
   const out = new TextSink();
@@ -120,17 +201,32 @@ export function printToString(spec: StructSpec, m: Model, offset = 0): string {
 /** Writes the text lines of a structure at `offset`; returns the bytes it covers. */
 export function printStruct(spec: StructSpec, m: Model, offset: number, out: TextSink): number {
   if (spec.line) {
-    fieldHead(out, offset, spec.fixedSize, spec.line.label).str(spec.line.format(m)).nl();
+    const line = spec.line;
+    const plan = linePlanOf(spec, line.label);
+    const key = plan.lines && packedKey(plan, spec, m);
+    if (key === undefined) {
+      line.write(m, out.fieldHeadTail(offset, plan.tail));
+      out.nl();
+      return spec.fixedSize;
+    }
+    let rest = plan.lines!.get(key);
+    if (!rest) plan.lines!.set(key, (rest = restOfLine(plan.tail, (o) => {
+      line.write(m, o);
+      o.nl();
+    })));
+    out.fieldHeadTail(offset, rest);
     return spec.fixedSize;
   }
   let pos = offset;
   const truncatedAt = m[STORED]?.[TRUNCATED_AT];
   const members = truncatedAt === undefined ? spec.members : spec.members.slice(0, Number(truncatedAt));
-  for (const member of members) {
+  const plans = fieldPlansOf(spec);
+  for (let i = 0; i < members.length; i++) {
+    const member = members[i]!;
     if (member.block) out.nl();
     switch (member.kind) {
       case 'field':
-        printField(spec, member, m, pos, out);
+        printField(spec, member, plans[i]!, m, pos, out);
         pos += sizeOfType(member.type);
         break;
       case 'list':
@@ -172,16 +268,35 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
   return pos - offset;
 }
 
-function printField(spec: StructSpec, member: FieldMember, m: Model, pos: number, out: TextSink): void {
+function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Model, pos: number, out: TextSink): void {
   const t = member.type;
   const v = member.role !== undefined ? derivedValue(spec, m, member.key) : m[member.key];
-  const size = sizeOfType(t);
-  fieldHead(out, pos, size, member.label);
+  const key = plan.lines && valueKey(plan, t, v);
+  if (key !== undefined) {
+    let rest = plan.lines!.get(key);
+    if (!rest) plan.lines!.set(key, (rest = restOfLine(plan.tail, (o) => writeFieldValue(member, v, o))));
+    out.fieldHeadTail(pos, rest);
+    return;
+  }
+  out.fieldHeadTail(pos, plan.tail);
   if (v === undefined && t.kind !== 'reserved') {
     // A checksum of a model never encoded.
     out.str('??').nl();
     return;
   }
+  writeFieldValue(member, v, out);
+}
+
+/** `tail` followed by what `write` prints, as one byte string (a cached rest of a line). */
+function restOfLine(tail: Uint8Array, write: (out: TextSink) => void): Uint8Array {
+  const o = new TextSink().bytes(tail);
+  write(o);
+  return o.toBytes();
+}
+
+/** A field's value, its description, the newline and any flag-bit lines beneath. */
+function writeFieldValue(member: FieldMember, v: unknown, out: TextSink): void {
+  const t = member.type;
   writeValue(out, t, v);
   if (member.describe) out.str(member.describe(v));
   out.nl();

@@ -20,6 +20,7 @@ import {
   type UintType,
   reservedBytes,
 } from './primitives.js';
+import type { TextSink } from './text-sink.js';
 
 /**
  * Values of derived fields as read, keyed like the member (`checksum`,
@@ -111,7 +112,7 @@ export interface StructSpec {
   /** The variable member, if any (always last). */
   readonly variable?: VariableMember;
   /** Print a (fixed-size) element as one line, like iasl's `PCI Path : 1C,04`. */
-  readonly line?: { readonly label: string; readonly format: (m: Model) => string };
+  readonly line?: { readonly label: string; readonly write: (m: Model, out: TextSink) => void };
   /** iasl prints an extra blank line after some structures (device scopes). */
   readonly blankAfter?: boolean;
 }

@@ -55,45 +55,49 @@ export class TextSink {
 
   /**
    * iasl's line head `[OOOh DDDD  W] ` followed by `label` (already padded,
-   * as bytes) and ` : `, in one pass: this runs once per output line.
+   * as bytes) and ` : `. The part after the offsets is the same on every line
+   * of a field, so it comes from fieldTail once and is copied here.
    */
   fieldHead(offset: number, width: number, label: Uint8Array): this {
-    if (offset > 0xfffffff || width > 999) {
-      return this.str('[').hex(offset, 3).str('h ').dec(offset, 4).str(' ').decRight(width, 3).str('] ').bytes(label).str(' : ');
-    }
-    const need = 32 + label.length;
+    return this.fieldHeadTail(offset, TextSink.fieldTail(width, label));
+  }
+
+  /** The line head of `offset` followed by a fieldTail: this runs once per output line. */
+  fieldHeadTail(offset: number, tail: Uint8Array): this {
+    if (offset > 0xfffffff) return this.str('[').hex(offset, 3).str('h ').dec(offset, 4).bytes(tail);
+    const need = 16 + tail.length;
     if (this.pos + need > this.buf.length) this.grow(need);
     const buf = this.buf;
     let p = this.pos;
     buf[p++] = 91; // [
-    let hexLen = 3;
-    for (let v = offset >>> 12; v !== 0; v >>>= 4) hexLen++;
+    const hexLen = offset < 0x1000 ? 3 : offset < 0x10000 ? 4 : offset < 0x100000 ? 5 : offset < 0x1000000 ? 6 : 7;
     for (let i = hexLen - 1, v = offset; i >= 0; i--, v >>>= 4) buf[p + i] = HEX[v & 15]!;
     p += hexLen;
     buf[p++] = 104; // h
     buf[p++] = SPACE;
     // offset < 2^28 here, so integer arithmetic is exact.
-    let decLen = 4;
-    for (let v = (offset / 10000) | 0; v !== 0; v = (v / 10) | 0) decLen++;
+    const decLen = offset < 10000 ? 4 : offset < 100000 ? 5 : offset < 1000000 ? 6 : offset < 10000000 ? 7 : offset < 100000000 ? 8 : 9;
     for (let i = decLen - 1, v = offset; i >= 0; i--) {
       const q = (v / 10) | 0;
       buf[p + i] = ZERO + v - q * 10;
       v = q;
     }
     p += decLen;
-    buf[p++] = SPACE;
-    buf[p++] = width >= 100 ? ZERO + ((width / 100) | 0) : SPACE;
-    buf[p++] = width >= 10 ? ZERO + (((width / 10) | 0) % 10) : SPACE;
-    buf[p++] = ZERO + (width % 10);
-    buf[p++] = 93; // ]
-    buf[p++] = SPACE;
-    // A short copy by hand: cheaper than TypedArray.set for ~30 bytes.
-    for (let i = 0; i < label.length; i++) buf[p++] = label[i]!;
-    buf[p++] = SPACE;
-    buf[p++] = 58; // :
-    buf[p++] = SPACE;
+    // A short copy by hand: cheaper than TypedArray.set for ~40 bytes.
+    for (let i = 0; i < tail.length; i++) buf[p++] = tail[i]!;
     this.pos = p;
     return this;
+  }
+
+  /** ` WWW] <label> : `: what follows the offsets on a field line (C's `%3d`, then the padded label). */
+  static fieldTail(width: number, label: Uint8Array): Uint8Array {
+    const w = String(width);
+    const head = ' ' + (w.length < 3 ? ' '.repeat(3 - w.length) + w : w) + '] ';
+    const tail = new Uint8Array(head.length + label.length + 3);
+    for (let i = 0; i < head.length; i++) tail[i] = head.charCodeAt(i);
+    tail.set(label, head.length);
+    tail.set([SPACE, 58, SPACE], head.length + label.length);
+    return tail;
   }
 
   bytes(b: Uint8Array): this {
@@ -164,6 +168,19 @@ export class TextSink {
   toString(): string {
     const parts = this.chunks().map((c) => Buffer.from(c.buffer, c.byteOffset, c.length).toString('latin1'));
     return parts.length === 1 ? parts[0]! : parts.join('');
+  }
+
+  /** The bytes written, as one array. */
+  toBytes(): Uint8Array {
+    const chunks = this.chunks();
+    if (chunks.length === 1) return chunks[0]!.slice();
+    const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let p = 0;
+    for (const c of chunks) {
+      all.set(c, p);
+      p += c.length;
+    }
+    return all;
   }
 
   /** The bytes written, in order (for writing to a stream without building a string). */

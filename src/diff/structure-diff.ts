@@ -9,7 +9,7 @@
  * A structure of a nested list that leaves one parent and appears under
  * another (a device scope moving between DRHDs) is reported as one move.
  */
-import { bitValue, formatValue, sizeOfType, TRAILING_KEY, type FieldMember, type Model } from '../codec/index.js';
+import { bitValue, formatValue, lineValueText, sizeOfType, TRAILING_KEY, type FieldMember, type Model } from '../codec/index.js';
 import { identityOf } from './identity.js';
 import type { StructureNode } from './structure-tree.js';
 
@@ -80,7 +80,7 @@ function isPlainArray(kind: 'list' | 'array', nodes: readonly StructureNode[]): 
 
 function arrayChange(a: StructureNode, b: StructureNode): FieldChange[] {
   const member = a.items!.member;
-  const text = (n: StructureNode) => n.items!.nodes.map((e) => e.spec.line?.format(e.model) ?? JSON.stringify(e.model)).join(' ') || '(empty)';
+  const text = (n: StructureNode) => n.items!.nodes.map((e) => lineValueText(e.spec, e.model) ?? JSON.stringify(e.model)).join(' ') || '(empty)';
   const range = (n: StructureNode): ByteRange => {
     const nodes = n.items!.nodes;
     return nodes.length ? [nodes[0]!.offset, nodes[nodes.length - 1]!.offset + nodes[nodes.length - 1]!.size] : [n.offset, n.offset];

@@ -17,7 +17,6 @@ import {
   enumOf,
   field,
   flags,
-  hexUpper,
   lengthField,
   list,
   reserved,
@@ -94,7 +93,7 @@ const pciPath: StructSpec = struct({
   members: [field('device', 'Device', u8), field('function', 'Function', u8)],
   line: {
     label: 'PCI Path',
-    format: (m) => hexUpper(m['device'] as number, 2) + ',' + hexUpper(m['function'] as number, 2),
+    write: (m, out) => out.hex(m['device'] as number, 2).str(',').hex(m['function'] as number, 2),
   },
 });
 

@@ -14,7 +14,6 @@ import {
   cstring,
   field,
   flags,
-  hexUpper,
   reserved,
   struct,
   u16le,
@@ -209,7 +208,7 @@ function smmuInterrupt(name: string, label: string): StructSpec {
     name,
     typeName: 'IortSmmuInterrupt',
     members: [field('gsiv', 'GSIV', u32le), field('flags', 'Flags', flags(u32le, INTERRUPT_FLAG_BITS))],
-    line: { label, format: (m) => hexUpper(m['flags'] as number, 8) + hexUpper(m['gsiv'] as number, 8) },
+    line: { label, write: (m, out) => out.hex(m['flags'] as number, 8).hex(m['gsiv'] as number, 8) },
   });
 }
 
