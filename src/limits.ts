@@ -30,6 +30,13 @@ export const MAX_INPUT_BYTES = 64 * MiB;
 export const MAX_TOPOLOGY_CHARS = 1 * MiB;
 
 /**
+ * Characters of a topology written as plain JSON (plain-json.ts), which is
+ * read by JSON.parse after one linear scan, without the YAML document model:
+ * generated topologies of 100k endpoints are several MiB.
+ */
+export const MAX_JSON_TOPOLOGY_CHARS = 64 * MiB;
+
+/**
  * The largest Length that makes a file with a known signature look like a
  * raw ACPI table (`sniff`). A DSDT is a few MiB at most.
  */

@@ -7,25 +7,29 @@
  * either yields a Topology or throws InputError; nothing else escapes.
  */
 import { InputError, type Diagnostic } from '../diagnostic.js';
-import { LimitCode, MAX_TOPOLOGY_CHARS } from '../limits.js';
+import { LimitCode, MAX_JSON_TOPOLOGY_CHARS, MAX_TOPOLOGY_CHARS } from '../limits.js';
+import { readPlainJson } from './plain-json.js';
 import type { Topology } from './topology-schema.js';
-import { topologyWithDefaults, validateTopology } from './validate-topology.js';
+import { topologyWithDefaults, validateWithDefaults } from './validate-topology.js';
 import { readYamlJson, type YamlJson } from './yaml-json.js';
 
 export function parseTopology(text: string, file: string): Topology {
-  if (text.length > MAX_TOPOLOGY_CHARS) {
+  const plain = text.length <= MAX_JSON_TOPOLOGY_CHARS ? readPlainJson(text) : undefined;
+  if (!plain && text.length > MAX_TOPOLOGY_CHARS) {
     throw new InputError([{ severity: 'error', code: LimitCode.topologyTooLarge, file, line: 1, column: 1,
-      message: `the topology is ${text.length} characters long; topologies are limited to ${MAX_TOPOLOGY_CHARS} (a real one is a few KiB)` }]);
+      message: `the topology is ${text.length} characters long; topologies are limited to ${MAX_TOPOLOGY_CHARS} ` +
+        `(a real one is a few KiB), or ${MAX_JSON_TOPOLOGY_CHARS} when written as plain JSON (no duplicate keys, integers only)` }]);
   }
-  const source = readYamlJson(text);
+  const source: YamlJson = plain ? { ...plain, diagnostics: [], unreliable: false, refused: [] } : readYamlJson(text);
   const problems: Diagnostic[] = [...source.diagnostics];
+  const value = topologyWithDefaults(source.value);
   // A tree cut short or mis-parsed would only produce echoes of the YAML errors.
   if (!source.unreliable) {
-    const fresh = validateTopology(source.value).filter((d) => !source.refused.some((p) => isAtOrBelow(d.path ?? '', p)));
+    const fresh = validateWithDefaults(value).filter((d) => !source.refused.some((p) => isAtOrBelow(d.path ?? '', p)));
     problems.push(...fresh.map((d) => located(source, d)));
   }
   if (problems.length > 0) throw new InputError(sortedByPosition(problems.map((d) => ({ ...d, file }))));
-  return topologyWithDefaults(source.value) as Topology;
+  return value as Topology;
 }
 
 /** Unknown properties point at their key: the value is not what is wrong. */

@@ -8,9 +8,9 @@
  * half-typed document mostly reports echoes of the schema errors (an IOMMU
  * whose entry is misspelt shows up again as "unknown-iommu" at every user).
  */
-import { Value } from '@sinclair/typebox/value';
 import type { Diagnostic } from '../diagnostic.js';
 import { Topology } from './topology-schema.js';
+import { withSchemaDefaults } from './schema-defaults.js';
 import { schemaDiagnostics } from './validate/schema-errors.js';
 import { indexTopology } from './validate/topology-index.js';
 import { checkReferences } from './validate/references.js';
@@ -81,11 +81,15 @@ const semanticChecks = [
  * defaulted key is never an error.
  */
 export function topologyWithDefaults(doc: unknown): unknown {
-  return Value.Default(Topology, Value.Clone(doc));
+  return withSchemaDefaults(Topology, doc);
 }
 
 export function validateTopology(doc: unknown): Diagnostic[] {
-  const value = topologyWithDefaults(doc);
+  return validateWithDefaults(topologyWithDefaults(doc));
+}
+
+/** validateTopology of a document that has its defaults already (topologyWithDefaults). */
+export function validateWithDefaults(value: unknown): Diagnostic[] {
   const schema = schemaDiagnostics(Topology, value);
   if (schema.length > 0) return schema;
   const index = indexTopology(value as Topology);

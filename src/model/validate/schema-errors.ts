@@ -12,6 +12,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { Diagnostic } from '../../diagnostic.js';
 import { childPath, parentPath, type PathToken } from '../doc-path.js';
 import { AcpiHeaderDefaults, Address, BdfText, DevfnText, Id } from '../topology-schema.js';
@@ -20,6 +21,14 @@ import { suggestion } from './did-you-mean.js';
 import { describeValue, expectedText, integerRangeText } from './describe.js';
 import { finding } from './finding.js';
 import type { TopologyCode } from '../validate-topology.js';
+
+const checks = new WeakMap<TSchema, TypeCheck<TSchema>>();
+
+function compiled(schema: TSchema): TypeCheck<TSchema> {
+  let c = checks.get(schema);
+  if (!c) checks.set(schema, (c = TypeCompiler.Compile(schema)));
+  return c;
+}
 
 type Schema = TSchema & {
   anyOf?: Schema[];
@@ -33,6 +42,8 @@ type Schema = TSchema & {
 };
 
 export function schemaDiagnostics(schema: TSchema, value: unknown, base = ''): Diagnostic[] {
+  // Most documents are valid: a compiled check says so quickly; the error walk is for those that are not.
+  if (compiled(schema).Check(value)) return [];
   const errors = [...Value.Errors(schema, value)];
   // A missing property is also visited as `undefined`; its type error would say the same thing again.
   const missing = new Set(errors.filter((e) => e.type === ValueErrorType.ObjectRequiredProperty).map((e) => e.path));

@@ -1,0 +1,208 @@
+/**
+ * The fast way in for large topologies: JSON that the YAML reader would read
+ * to the very same value with nothing to report is parsed by JSON.parse.
+ *
+ * The YAML document model costs ~180 bytes of heap per character and about
+ * a second per MiB; a generated topology of 100k endpoints is several MiB of
+ * JSON. One linear scan decides whether the text is "plain": an object at the
+ * root, no duplicate or forbidden keys, nesting within MAX_YAML_DEPTH, only
+ * integers that are exact as doubles (a topology has no fractions; the YAML
+ * reader has its own rules for those), no key YAML would not take as an
+ * implicit key. Anything else goes to the YAML reader, which says exactly
+ * what is wrong and where. The same scan, told a document path, finds where
+ * that path's key or value starts, so diagnostics keep their line and column
+ * without the document model.
+ */
+import { MAX_YAML_DEPTH } from '../limits.js';
+import { childPath, parentPath } from './doc-path.js';
+import type { SourcePosition } from './yaml-json.js';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** YAML takes implicit keys of at most 1024 characters. */
+const MAX_KEY_CHARS = 1024;
+/** Digits an integer may have and still be read exactly by JSON.parse (below 2^53). */
+const EXACT_DIGITS = 15;
+
+export interface PlainJson {
+  value: unknown;
+  /** Line and column of the key or value at a path (a missing path falls back to its parent). */
+  locate(path: string, at: 'key' | 'value'): SourcePosition;
+}
+
+/** The value of plain JSON text, or undefined when the YAML reader must read it. */
+export function readPlainJson(text: string): PlainJson | undefined {
+  const source = text.startsWith('\ufeff') ? text.slice(1) : text;
+  const first = source.trimStart()[0];
+  if (first !== '{') return undefined;
+  if (!new Scanner(source).plain()) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch {
+    return undefined;
+  }
+  return { value, locate: (path, at) => locateIn(source, path, at) };
+}
+
+function locateIn(source: string, path: string, at: 'key' | 'value'): SourcePosition {
+  for (let p: string | undefined = path; p !== undefined; p = parentPath(p)) {
+    const offset = new Scanner(source, p, p === path ? at : 'value').find();
+    if (offset !== undefined) return position(source, offset);
+  }
+  return { line: 1, column: 1 };
+}
+
+function position(source: string, offset: number): SourcePosition {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = source.indexOf('\n'); i !== -1 && i < offset; i = source.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Thrown inside the scan when the text is not plain (or the sought spot is found). */
+class Stop {
+  constructor(readonly offset?: number) {}
+}
+
+class Scanner {
+  private i = 0;
+
+  constructor(
+    private readonly s: string,
+    /** A path to find; undefined to check plainness only. */
+    private readonly target?: string,
+    private readonly at: 'key' | 'value' = 'value',
+  ) {}
+
+  plain(): boolean {
+    try {
+      this.value('', 0);
+      this.ws();
+      return this.i === this.s.length;
+    } catch (e) {
+      if (e instanceof Stop) return false;
+      throw e;
+    }
+  }
+
+  find(): number | undefined {
+    try {
+      this.value('', 0);
+      return undefined;
+    } catch (e) {
+      if (e instanceof Stop) return e.offset;
+      throw e;
+    }
+  }
+
+  private ws(): void {
+    const s = this.s;
+    let c = s.charCodeAt(this.i);
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = s.charCodeAt(++this.i);
+  }
+
+  private value(path: string, depth: number): void {
+    this.ws();
+    if (this.target === path && this.at === 'value') throw new Stop(this.i);
+    const c = this.s.charCodeAt(this.i);
+    if (c === 0x7b) return this.object(path, depth + 1);
+    if (c === 0x5b) return this.array(path, depth + 1);
+    if (c === 0x22) return void this.string();
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
+    for (const word of ['true', 'false', 'null']) {
+      if (this.s.startsWith(word, this.i)) {
+        this.i += word.length;
+        return;
+      }
+    }
+    throw new Stop();
+  }
+
+  private object(path: string, depth: number): void {
+    if (depth > MAX_YAML_DEPTH) throw new Stop();
+    this.i++;
+    this.ws();
+    if (this.s.charCodeAt(this.i) === 0x7d) {
+      this.i++;
+      return;
+    }
+    const keys = new Set<string>();
+    for (;;) {
+      this.ws();
+      const keyAt = this.i;
+      if (this.s.charCodeAt(this.i) !== 0x22) throw new Stop();
+      const key = this.string();
+      if (keys.has(key) || FORBIDDEN_KEYS.has(key) || key.length > MAX_KEY_CHARS) throw new Stop();
+      keys.add(key);
+      const child = childPath(path, key);
+      if (this.target === child && this.at === 'key') throw new Stop(keyAt);
+      this.ws();
+      if (this.s.charCodeAt(this.i++) !== 0x3a) throw new Stop();
+      this.value(child, depth);
+      this.ws();
+      const c = this.s.charCodeAt(this.i++);
+      if (c === 0x7d) return;
+      if (c !== 0x2c) throw new Stop();
+    }
+  }
+
+  private array(path: string, depth: number): void {
+    if (depth > MAX_YAML_DEPTH) throw new Stop();
+    this.i++;
+    this.ws();
+    if (this.s.charCodeAt(this.i) === 0x5d) {
+      this.i++;
+      return;
+    }
+    for (let index = 0; ; index++) {
+      const child = childPath(path, index);
+      // An item has no key: its key is where its value starts.
+      if (this.target === child && this.at === 'key') {
+        this.ws();
+        throw new Stop(this.i);
+      }
+      this.value(child, depth);
+      this.ws();
+      const c = this.s.charCodeAt(this.i++);
+      if (c === 0x5d) return;
+      if (c !== 0x2c) throw new Stop();
+    }
+  }
+
+  /** A string token; returns its text (escapes decoded only when there are any). */
+  private string(): string {
+    const s = this.s;
+    const start = this.i++;
+    let escaped = false;
+    for (;;) {
+      const c = s.charCodeAt(this.i++);
+      if (c === 0x22) break;
+      if (c === 0x5c) {
+        escaped = true;
+        this.i++;
+      } else if (c < 0x20 || Number.isNaN(c)) {
+        throw new Stop();
+      }
+    }
+    if (!escaped) return s.slice(start + 1, this.i - 1);
+    try {
+      return JSON.parse(s.slice(start, this.i)) as string;
+    } catch {
+      throw new Stop();
+    }
+  }
+
+  /** An integer token of at most EXACT_DIGITS digits (longer ones the YAML reader keeps exact, as bigint). */
+  private number(): void {
+    const s = this.s;
+    if (s.charCodeAt(this.i) === 0x2d) this.i++;
+    const start = this.i;
+    for (let c = s.charCodeAt(this.i); c >= 0x30 && c <= 0x39; c = s.charCodeAt(++this.i));
+    const digits = this.i - start;
+    const next = s.charCodeAt(this.i);
+    if (digits === 0 || digits > EXACT_DIGITS || next === 0x2e || next === 0x65 || next === 0x45) throw new Stop();
+  }
+}
