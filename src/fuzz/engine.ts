@@ -108,11 +108,12 @@ async function judge(execute: Execute, input: Uint8Array): Promise<Problem | und
   const polluted = pollution();
   if (problem) return problem;
   if (polluted) return { kind: 'invariant', message: `a prototype gained ${polluted}` };
-  const limit = execTimeLimit(input.length);
-  if (ms > limit) return { kind: 'slow', message: `took ${Math.round(ms)} ms, over the ${Math.round(limit)} ms limit, for ${input.length} bytes` };
+  // Heap growth first: it does not depend on how busy the machine is, and a run that allocates too much is often slow as well.
   if (grown > HEAP_GROWTH_LIMIT_BYTES) {
     return { kind: 'memory', message: `the heap grew by ${Math.round(grown / 2 ** 20)} MiB, over the ${HEAP_GROWTH_LIMIT_BYTES / 2 ** 20} MiB limit, for ${input.length} bytes` };
   }
+  const limit = execTimeLimit(input.length);
+  if (ms > limit) return { kind: 'slow', message: `took ${Math.round(ms)} ms, over the ${Math.round(limit)} ms limit, for ${input.length} bytes` };
   return undefined;
 }
 

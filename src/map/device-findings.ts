@@ -68,12 +68,18 @@ export function aliasCollisions(devices: readonly DeviceEntry[], options: Device
   for (const d of devices) {
     for (const r of d.aliases) {
       const key = `${d.segment}:${r}`;
-      byRid.set(key, [...(byRid.get(key) ?? []), d]);
+      const sharing = byRid.get(key);
+      if (sharing) sharing.push(d);
+      else byRid.set(key, [d]);
     }
   }
   const reported = new Set<string>();
   const findings: Diagnostic[] = [];
-  for (const sharing of byRid.values()) {
+  for (const [key, sharing] of byRid) {
+    // Usually everyone behind a bridge agrees on the bridge's alias: then no pair there can disagree.
+    const shared = Number(key.slice(key.indexOf(':') + 1));
+    const first = sharing[0]!;
+    if (sharing.every((d) => d.iommu === first.iommu && outputFor(d, shared) === outputFor(first, shared))) continue;
     for (let i = 0; i < sharing.length; i++) {
       for (let j = i + 1; j < sharing.length; j++) {
         const a = sharing[i]!;

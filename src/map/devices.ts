@@ -8,7 +8,7 @@
  * topology, so the two are comparable entry by entry.
  */
 import type { Rid } from '../model/rid.js';
-import { lookupRid, type DeviceEntry, type Translation } from '../model/translation-map.js';
+import { ridLookup, type DeviceEntry, type RidLookup, type Translation } from '../model/translation-map.js';
 
 export interface DeviceRids {
   id: string;
@@ -24,13 +24,15 @@ export interface DeviceRids {
  * Such an alias (or one that another IOMMU translates) is a misconfiguration
  * that the alias-collision and group-split-iommu findings report.
  */
-export function deviceEntry(device: DeviceRids, translations: readonly Translation[]): DeviceEntry {
+export function deviceEntry(device: DeviceRids, translations: readonly Translation[] | RidLookup): DeviceEntry {
+  const lookup = typeof translations === 'function' ? translations : ridLookup(translations);
   const { id, segment, rid, aliases, group } = device;
-  const own = lookupRid(translations, segment, rid);
-  const outputIds = own ? aliases.map((a) => lookupRid(translations, segment, a)?.outputId ?? a) : [];
+  const own = lookup(segment, rid);
+  const outputIds = own ? aliases.map((a) => lookup(segment, a)?.outputId ?? a) : [];
   return { id, segment, rid, aliases: [...aliases], iommu: own?.iommu ?? null, outputIds, group };
 }
 
 export function deviceEntries(devices: readonly DeviceRids[], translations: readonly Translation[]): DeviceEntry[] {
-  return devices.map((d) => deviceEntry(d, translations));
+  const lookup = ridLookup(translations);
+  return devices.map((d) => deviceEntry(d, lookup));
 }

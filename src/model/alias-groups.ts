@@ -25,8 +25,27 @@ function busMates(f: PciFunction): PciFunction[] {
   return f.parent ? f.parent.children : f.hostBridge.functions;
 }
 
+/** The functions of each slot of a bus, by device number, made once per bus (a conventional bus has up to 256). */
+const slotsOfBus = new WeakMap<readonly PciFunction[], Map<number, PciFunction[]>>();
+
+/** The functions sharing f's slot (device number on its bus), f included. */
+function slotMates(f: PciFunction): readonly PciFunction[] {
+  const bus = busMates(f);
+  let slots = slotsOfBus.get(bus);
+  if (!slots) {
+    slots = new Map();
+    for (const g of bus) {
+      const slot = slots.get(g.device);
+      if (slot) slot.push(g);
+      else slots.set(g.device, [g]);
+    }
+    slotsOfBus.set(bus, slots);
+  }
+  return slots.get(f.device) ?? [f];
+}
+
 function isMultifunction(f: PciFunction): boolean {
-  return busMates(f).some((g) => g !== f && g.device === f.device);
+  return slotMates(f).length > 1;
 }
 
 /**
@@ -63,18 +82,30 @@ export function acsPathEnabled(bridge: PciFunction): boolean {
   return true;
 }
 
+/** Disjoint sets with path compression and union by size: near-constant time per operation at any size. */
 class UnionFind<T> {
   private readonly parent = new Map<T, T>();
+  private readonly size = new Map<T, number>();
   find(x: T): T {
     let root = x;
-    while (this.parent.has(root) && this.parent.get(root) !== root) root = this.parent.get(root)!;
-    this.parent.set(x, root);
+    for (let p = this.parent.get(root); p !== undefined; p = this.parent.get(root)) root = p;
+    // Every node on the way now points at the root, so the next find from any of them is one step.
+    while (x !== root) {
+      const next = this.parent.get(x)!;
+      this.parent.set(x, root);
+      x = next;
+    }
     return root;
   }
   union(a: T, b: T): void {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra !== rb) this.parent.set(rb, ra);
+    let ra = this.find(a);
+    let rb = this.find(b);
+    if (ra === rb) return;
+    const sa = this.size.get(ra) ?? 1;
+    const sb = this.size.get(rb) ?? 1;
+    if (sa < sb) [ra, rb] = [rb, ra];
+    this.parent.set(rb, ra);
+    this.size.set(ra, sa + sb);
   }
 }
 
@@ -95,8 +126,8 @@ export function assignAliasGroups(functions: readonly PciFunction[]): AliasGroup
     const top = steps[steps.length - 1]!.device;
     if (top.parent && !acsPathEnabled(top.parent)) sets.union(f, top.parent);
     if (!acsEnabled(f)) {
-      for (const mate of busMates(f)) {
-        if (mate !== f && mate.device === f.device && !acsEnabled(mate)) sets.union(f, mate);
+      for (const mate of slotMates(f)) {
+        if (mate !== f && !acsEnabled(mate)) sets.union(f, mate);
       }
     }
   }

@@ -31,7 +31,7 @@
  * a device that is its own IOMMU), so its RID is removed from its own unit.
  */
 import type { Diagnostic } from '../diagnostic.js';
-import { hostBridgeSpan, ownedSpans } from './rid-ownership.js';
+import { hostBridgeSpan, ownedSpans, type RidSpan } from './rid-ownership.js';
 import type { PciFunction, ResolvedHostBridge, ResolvedIommu } from './resolved.js';
 import { formatBdf, type Rid } from './rid.js';
 import type { HostBridge, PciNode } from './topology-schema.js';
@@ -85,23 +85,18 @@ interface RidOwner {
   segment: number;
   chain: AssignmentSettings[];
   first: Rid;
-  rids: Rid[];
-}
-
-function ridRange(first: Rid, last: Rid): Rid[] {
-  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+  spans: readonly RidSpan[];
 }
 
 function owners(hostBridges: readonly ResolvedHostBridge[], functions: readonly PciFunction[]): RidOwner[] {
   const list: RidOwner[] = hostBridges.map((hb) => {
     const [first, last] = hostBridgeSpan(hb);
-    return { id: hb.id, docPath: hb.docPath, segment: hb.segment, chain: settingsChain(null, hb), first, rids: ridRange(first, last) };
+    return { id: hb.id, docPath: hb.docPath, segment: hb.segment, chain: settingsChain(null, hb), first, spans: [[first, last]] };
   });
   // Depth-first, so a deeper owner is painted after (over) the ones above it.
   for (const f of functions) {
     if (!hasTranslationSetting(f.node)) continue;
-    const rids = ownedSpans(f).flatMap(([first, last]) => ridRange(first, last));
-    list.push({ id: f.id, docPath: f.docPath, segment: f.segment, chain: settingsChain(f, f.hostBridge), first: f.rid, rids });
+    list.push({ id: f.id, docPath: f.docPath, segment: f.segment, chain: settingsChain(f, f.hostBridge), first: f.rid, spans: ownedSpans(f) });
   }
   return list;
 }
@@ -127,15 +122,22 @@ export function assignTranslations(
     const base = owner.chain[0]!.streamIdBase;
     const identity = unit === undefined || unit.node.type === 'vtd' || base === undefined;
     let reported = false;
-    for (const r of owner.rids) {
-      const output = identity ? r : base + (r - owner.first);
-      if (output < 0 || output > MAX_OUTPUT_ID) {
-        if (!reported) findings.push(outputOutOfRange(owner, r, output));
-        reported = true;
-        table.set(owner.segment, r, null);
-      } else {
-        table.set(owner.segment, r, unit?.identity ?? null, output);
+    for (const [first, last] of owner.spans) {
+      if (identity) {
+        table.setRange(owner.segment, first, last, unit?.identity ?? null, first);
+        continue;
       }
+      // Outputs grow with the RID, so a span splits at most once: in range below, past MAX_OUTPUT_ID above.
+      const output = (r: Rid) => base + (r - owner.first);
+      const fits = Math.min(last, MAX_OUTPUT_ID - base + owner.first);
+      const firstFitting = Math.max(first, owner.first - base);
+      if (firstFitting <= fits) table.setRange(owner.segment, firstFitting, fits, unit?.identity ?? null, output(firstFitting));
+      const bad = first < firstFitting ? first : fits < last ? Math.max(first, fits + 1) : undefined;
+      if (bad === undefined) continue;
+      if (!reported) findings.push(outputOutOfRange(owner, bad, output(bad)));
+      reported = true;
+      if (first < firstFitting) table.setRange(owner.segment, first, Math.min(last, firstFitting - 1), null);
+      if (fits < last) table.setRange(owner.segment, Math.max(first, fits + 1), last, null);
     }
   }
 

@@ -77,6 +77,32 @@ export function normalizeTranslations(input: readonly Translation[]): Translatio
   return out;
 }
 
+export type RidLookup = (segment: number, r: Rid) => { iommu: string; outputId: number } | undefined;
+
+/**
+ * lookupRid for many RIDs: entries that do not overlap (normalized ones
+ * never do) are searched by bisection, so a map of 100k devices is not a
+ * scan of every translation per device; overlapping entries keep the scan
+ * and its first-entry-wins rule.
+ */
+export function ridLookup(translations: readonly Translation[]): RidLookup {
+  const sorted = [...translations].sort((a, b) => a.segment - b.segment || a.first - b.first);
+  const disjoint = sorted.every((t, i) => i === 0 || sorted[i - 1]!.segment !== t.segment || sorted[i - 1]!.last < t.first);
+  if (!disjoint) return (segment, r) => lookupRid(translations, segment, r);
+  return (segment, r) => {
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const t = sorted[mid]!;
+      if (t.segment < segment || (t.segment === segment && t.last < r)) lo = mid + 1;
+      else if (t.segment > segment || t.first > r) hi = mid - 1;
+      else return { iommu: t.iommu, outputId: t.outputBase + (r - t.first) };
+    }
+    return undefined;
+  };
+}
+
 /** Looks up one RID; the first covering entry wins (entries are normalized, so at most one covers). */
 export function lookupRid(
   translations: readonly Translation[],
