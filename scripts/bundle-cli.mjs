@@ -6,9 +6,11 @@
 // starts in a fraction of that (figures in the README's Performance section).
 // The library (dist/index.js) stays unbundled for tools that embed it.
 // web-tree-sitter stays external: it finds its .wasm next to its own module.
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { rolldown } from 'rolldown';
 
+// Chunk names carry content hashes: clear out the last build's.
+rmSync(new URL('../dist/bin', import.meta.url), { recursive: true, force: true });
 const bundle = await rolldown({
   input: { ridmap: 'dist/cli/bin.js' },
   platform: 'node',

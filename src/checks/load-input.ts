@@ -11,15 +11,10 @@
  * io/load-input-file.ts); without one, an include is reported not found.
  */
 import { decodeInput } from '../acpi/decode-input.js';
-import { buildOutputs, type BuildOutput, type BuildResult } from '../build-outputs.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { ParseDtsOptions } from '../dt/index.js';
 import { classifyInput } from '../io/input-kind.js';
 import type { InputKind } from '../io/sniff.js';
-import { parseTopology } from '../model/parse-topology.js';
-import { resolveTopology } from '../model/resolve.js';
-import type { ResolvedTopology } from '../model/resolved.js';
-import type { Topology } from '../model/topology-schema.js';
 import { acpiSubject } from './acpi-subject.js';
 import { dtbSubject, dtsSubject } from './dt-subject.js';
 import type { TableSubject } from './subject.js';
@@ -77,34 +72,4 @@ function readSync(kind: Exclude<InputKind, 'dts'>, data: Uint8Array | string, fi
   if (kind === 'dtb') return { tables: [dtbSubject(data as Uint8Array, file)], diagnostics: [] };
   const decoded = decodeInput(data, file);
   return { tables: decoded.tables.map((t) => acpiSubject(t, file)), diagnostics: decoded.diagnostics };
-}
-
-export interface BuiltTopology {
-  file: string;
-  topology: Topology;
-  resolved: ResolvedTopology;
-  build: BuildResult;
-  /** The tables the build wrote. */
-  tables: TableSubject[];
-}
-
-/** A topology given where tables are expected (`check`, `diff`, `golden`): parsed, resolved and built, its tables read back. */
-export function buildTopologyInput(file: string, text: string, numbering?: string): BuiltTopology {
-  const topology = parseTopology(text, file);
-  const resolved = resolveTopology(topology, numbering === undefined ? {} : { numbering });
-  const build = buildOutputs(resolved);
-  return { file, topology, resolved, build, tables: builtSubjects(file, build.outputs) };
-}
-
-/**
- * The binary tables a build wrote, as subjects named `topology#DMAR.dat`.
- * The board DTS is left out: it is the same tree as the board DTB, which
- * stands for both.
- */
-function builtSubjects(topologyFile: string, outputs: readonly BuildOutput[]): TableSubject[] {
-  return outputs
-    .filter((o): o is BuildOutput & { data: Uint8Array } => o.data instanceof Uint8Array)
-    .flatMap((o) =>
-      builtTables(`${topologyFile}#${o.name}`, o.data).map((t) => ({ ...t, builtFrom: topologyFile, ...(o.model ? { built: o.model } : {}) })),
-    );
 }

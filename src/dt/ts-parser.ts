@@ -7,7 +7,7 @@
  * are found in node_modules (the default); a web page bundles them as assets
  * and says where they went with configureDtsParser() before the first parse.
  */
-import { Language, Parser } from 'web-tree-sitter';
+import type { Parser } from 'web-tree-sitter';
 
 export interface DtsParserAssets {
   /** Where web-tree-sitter finds its own `tree-sitter.wasm` (default: beside its script). */
@@ -35,6 +35,9 @@ async function installedGrammar(): Promise<string> {
 }
 
 async function load(): Promise<Parser> {
+  // Imported here, not at the top: most runs never parse DTS, and resolving and
+  // compiling web-tree-sitter is a good part of a small decode's start-up.
+  const { Language, Parser } = await import('web-tree-sitter');
   const { locateFile, grammar } = assets;
   await Parser.init(locateFile ? { locateFile } : undefined);
   const p = new Parser();

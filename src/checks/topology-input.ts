@@ -1,0 +1,43 @@
+/**
+ * A topology given where tables are expected (`check`, `diff`, `golden`, the
+ * web page): parsed, resolved and built, and the tables the build wrote read
+ * back as subjects. Apart from load-input.ts so that reading a table does not
+ * load the topology schema, the YAML reader and every builder.
+ */
+import { buildOutputs, type BuildOutput, type BuildResult } from '../build-outputs.js';
+import { parseTopology } from '../model/parse-topology.js';
+import { resolveTopology } from '../model/resolve.js';
+import type { ResolvedTopology } from '../model/resolved.js';
+import type { Topology } from '../model/topology-schema.js';
+import { builtTables } from './load-input.js';
+import type { TableSubject } from './subject.js';
+
+export interface BuiltTopology {
+  file: string;
+  topology: Topology;
+  resolved: ResolvedTopology;
+  build: BuildResult;
+  /** The tables the build wrote. */
+  tables: TableSubject[];
+}
+
+/** A topology given where tables are expected (`check`, `diff`, `golden`): parsed, resolved and built, its tables read back. */
+export function buildTopologyInput(file: string, text: string, numbering?: string): BuiltTopology {
+  const topology = parseTopology(text, file);
+  const resolved = resolveTopology(topology, numbering === undefined ? {} : { numbering });
+  const build = buildOutputs(resolved);
+  return { file, topology, resolved, build, tables: builtSubjects(file, build.outputs) };
+}
+
+/**
+ * The binary tables a build wrote, as subjects named `topology#DMAR.dat`.
+ * The board DTS is left out: it is the same tree as the board DTB, which
+ * stands for both.
+ */
+function builtSubjects(topologyFile: string, outputs: readonly BuildOutput[]): TableSubject[] {
+  return outputs
+    .filter((o): o is BuildOutput & { data: Uint8Array } => o.data instanceof Uint8Array)
+    .flatMap((o) =>
+      builtTables(`${topologyFile}#${o.name}`, o.data).map((t) => ({ ...t, builtFrom: topologyFile, ...(o.model ? { built: o.model } : {}) })),
+    );
+}
