@@ -28,6 +28,10 @@ export async function dtsSubject(text: string, file: string, opts: ParseDtsOptio
 }
 
 function dtSubject(tree: DtTree, diagnostics: Diagnostic[], file: string, bytes: Uint8Array, roundTrip: () => RoundTrip): TableSubject {
+  // The JSON form and the named checks cost more than reading a large tree: made when first asked
+  // for (check, diff), not for `decode`, which only prints the tree.
+  let model: Model | undefined;
+  let all: Diagnostic[] | undefined;
   return {
     format: 'DT',
     name: 'DT',
@@ -35,9 +39,13 @@ function dtSubject(tree: DtTree, diagnostics: Diagnostic[], file: string, bytes:
     // Reading is lenient: a tree that reads with errors is still a tree, as a partly decoded ACPI
     // table is still its model, so the checks run and table-structure reports what went wrong.
     modelled: true,
-    model: treeToJson(tree) as unknown as Model,
+    get model() {
+      return (model ??= treeToJson(tree) as unknown as Model);
+    },
     bytes,
-    diagnostics: [...diagnostics, ...checkDt(tree)],
+    get diagnostics() {
+      return (all ??= [...diagnostics, ...checkDt(tree)]);
+    },
     resolve: (resolved) => resolveDt(tree, resolved),
     roundTrip,
     printText: () => formatDts(tree),
