@@ -1,0 +1,59 @@
+// The bench's command line. Kept apart from run.mjs so that the options and
+// their help are in one short place.
+export const FIGURES = ['dmar-text', 'dmar-json', 'iort', 'dtb', 'batch', 'startup', 'build-x86', 'build-arm'];
+
+export const HELP = `usage: npm run bench -- [options]
+
+  --runs N        timed runs per figure; each figure is their median (default 5, --quick 1).
+                  Start-up takes 4N runs (it is short and noisy), 10k-endpoint builds min(N, 3).
+  --big-runs N    timed runs of each 100k-endpoint build (default 1; one takes about a minute)
+  --only A[,B]    only these figures: ${FIGURES.join(', ')};
+                  a prefix selects a group (dmar, build)
+  --quick         smaller inputs (10k DMAR scopes, 1k IORT mappings, 1k DT nodes, 100 tables,
+                  1k/10k endpoints): a smoke run of the bench itself
+  --json FILE     also write every figure, with its samples, as JSON
+  --profile DIR   after the figures, run each profiled ridmap process once under
+                  node --cpu-prof, keep the .cpuprofile files in DIR and print
+                  their top self-time frames
+  --scratch DIR   where inputs and outputs go (default bench-out/); emptied first, so another
+                  folder must be empty or one the bench made
+  -h, --help      this text`;
+
+export function parseArgs(argv) {
+  const o = { runs: undefined, bigRuns: 1, only: FIGURES, quick: false, json: undefined, profile: undefined, scratch: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--runs') o.runs = positive(a, value());
+    else if (a === '--big-runs') o.bigRuns = positive(a, value());
+    else if (a === '--only') o.only = selectFigures(value());
+    else if (a === '--quick') o.quick = true;
+    else if (a === '--json') o.json = value();
+    else if (a === '--profile') o.profile = value();
+    else if (a === '--scratch') o.scratch = value();
+    else if (a === '-h' || a === '--help') o.help = true;
+    else throw new Error(`unknown option ${a}`);
+  }
+  o.runs ??= o.quick ? 1 : 5;
+  return o;
+}
+
+function positive(name, v) {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} takes a whole number >= 1, not ${v}`);
+  return n;
+}
+
+function selectFigures(list) {
+  const picked = new Set();
+  for (const want of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const hits = FIGURES.filter((f) => f === want || f.startsWith(`${want}-`));
+    if (hits.length === 0) throw new Error(`--only: no figure ${want} (${FIGURES.join(', ')})`);
+    hits.forEach((h) => picked.add(h));
+  }
+  return FIGURES.filter((f) => picked.has(f));
+}
