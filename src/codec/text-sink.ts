@@ -4,11 +4,15 @@
  * string (and garbage) per line and per number, which is what keeps a 1 MB
  * DMAR's text faster than iasl's.
  */
+import { concatBytes } from './bytes.js';
+
 const HEX = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 65, 66, 67, 68, 69, 70]);
 const SPACE = 32;
 const ZERO = 48;
 const NEWLINE = 10;
 const CHUNK = 1 << 20;
+/** Bytes turned into characters per String.fromCharCode call. */
+const LATIN1_SLICE = 1 << 13;
 
 function decimalLength(n: number): number {
   let len = 1;
@@ -166,21 +170,17 @@ export class TextSink {
 
   /** The text; chunks are decoded one by one so the bytes are never copied into one buffer. */
   toString(): string {
-    const parts = this.chunks().map((c) => Buffer.from(c.buffer, c.byteOffset, c.length).toString('latin1'));
+    const parts: string[] = [];
+    // Latin-1 by code (TextDecoder's "latin1" is windows-1252, and Buffer is Node's): slices keep the argument list short.
+    for (const c of this.chunks()) {
+      for (let i = 0; i < c.length; i += LATIN1_SLICE) parts.push(String.fromCharCode.apply(null, c.subarray(i, i + LATIN1_SLICE) as unknown as number[]));
+    }
     return parts.length === 1 ? parts[0]! : parts.join('');
   }
 
   /** The bytes written, as one array. */
   toBytes(): Uint8Array {
-    const chunks = this.chunks();
-    if (chunks.length === 1) return chunks[0]!.slice();
-    const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    let p = 0;
-    for (const c of chunks) {
-      all.set(c, p);
-      p += c.length;
-    }
-    return all;
+    return concatBytes(this.chunks());
   }
 
   /** The bytes written, in order (for writing to a stream without building a string). */

@@ -9,6 +9,7 @@
  * Every mutator returns a new array: corpus entries are shared and never
  * changed in place.
  */
+import { concatBytes } from '../codec/bytes.js';
 import { below, pick, type Rng } from './prng.js';
 
 export interface MutationContext {
@@ -87,13 +88,7 @@ function chunk(b: Uint8Array, rnd: Rng): [start: number, end: number] {
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 const BYTE_MUTATORS: Mutator[] = [

@@ -121,14 +121,18 @@ class Scanner {
     throw new Stop();
   }
 
-  private object(path: string, depth: number): void {
+  /** Steps into a collection at `depth`; true when it closes at once (`{}`, `[]`). */
+  private opensEmpty(depth: number, close: number): boolean {
     if (depth > MAX_YAML_DEPTH) throw new Stop();
     this.i++;
     this.ws();
-    if (this.s.charCodeAt(this.i) === 0x7d) {
-      this.i++;
-      return;
-    }
+    if (this.s.charCodeAt(this.i) !== close) return false;
+    this.i++;
+    return true;
+  }
+
+  private object(path: string, depth: number): void {
+    if (this.opensEmpty(depth, 0x7d)) return;
     const keys = new Set<string>();
     for (;;) {
       this.ws();
@@ -150,13 +154,7 @@ class Scanner {
   }
 
   private array(path: string, depth: number): void {
-    if (depth > MAX_YAML_DEPTH) throw new Stop();
-    this.i++;
-    this.ws();
-    if (this.s.charCodeAt(this.i) === 0x5d) {
-      this.i++;
-      return;
-    }
+    if (this.opensEmpty(depth, 0x5d)) return;
     for (let index = 0; ; index++) {
       const child = childPath(path, index);
       // An item has no key: its key is where its value starts.

@@ -135,18 +135,8 @@ export function mapIdRange(
   last: number,
   targets: ReadonlySet<NodeName>,
   emit: (from: number, to: number, node: number, id: number, step: 0 | 1) => void,
-): void {
-  mapRunFrom(t, start, first, last, targets, emit, 0);
-}
-
-function mapRunFrom(
-  t: IortTable,
-  start: number,
-  first: number,
-  last: number,
-  targets: ReadonlySet<NodeName>,
-  emit: (from: number, to: number, node: number, id: number, step: 0 | 1) => void,
-  depth: number,
+  /** Hops already taken (the recursion's own; callers leave it out). */
+  depth = 0,
 ): void {
   const n = t.nodes[start];
   if (!n || !isKnownNode(n) || depth > MAX_WALK_STEPS) return;
@@ -184,7 +174,7 @@ function mapRunFrom(
       }
       continue;
     }
-    mapRunFrom(t, ref.node, base, base + span, targets, (a, b, node, id, step) => emit(from + (a - base), from + (b - base), node, id, step), depth + 1);
+    mapIdRange(t, ref.node, base, base + span, targets, (a, b, node, id, step) => emit(from + (a - base), from + (b - base), node, id, step), depth + 1);
   }
 }
 
