@@ -80,7 +80,7 @@ function comparePair(p: TablePair): TablePair {
   const { a, b } = p;
   if (!a) return { ...p, status: 'only-b' };
   if (!b) return { ...p, status: 'only-a' };
-  const sameBytes = Buffer.compare(Buffer.from(a.bytes), Buffer.from(b.bytes)) === 0;
+  const sameBytes = a.bytes.length === b.bytes.length && a.bytes.every((x, i) => x === b.bytes[i]);
   if (a.modelled && b.modelled && a.spec && a.spec === b.spec) {
     const root = diffStructures(structureTree(a.spec, a.model, a.name), structureTree(b.spec, b.model, b.name));
     if (!isEmptyChange(root)) return { ...p, status: 'changed', root };

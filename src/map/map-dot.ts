@@ -3,56 +3,64 @@
  * PCI tree edges, each node filled with its IOMMU's colour (a legend lists
  * them; untranslated is grey), alias groups of more than one function drawn as
  * dashed clusters, and every label carrying its group id as well.
+ *
+ * Given the devices of tables resolved against this topology, nodes show and
+ * are coloured by what the tables say instead, and a device the tables give
+ * another IOMMU or other output IDs than the topology does is outlined in red
+ * with the topology's answer beneath: the picture of a consistency check.
  */
 import type { PciFunction, ResolvedTopology } from '../model/resolved.js';
 import { formatBdf } from '../model/rid.js';
 import { formatAddress } from '../model/address.js';
+import type { DeviceEntry } from '../model/translation-map.js';
+import { attrs, dotPreamble, dotString, HOST_BRIDGE, IommuColours } from './dot-common.js';
 import { formatAliasList, formatBusRange, hex, identityLookup } from './format-common.js';
 
-/** ColorBrewer Set3: light fills that keep black labels readable. */
-const PALETTE = ['#8dd3c7', '#ffffb3', '#bebada', '#fb8072', '#80b1d3', '#fdb462', '#b3de69', '#fccde5', '#bc80bd', '#ccebc5'];
-const UNTRANSLATED = '#d9d9d9';
-const HOST_BRIDGE = '#ffffff';
+export { dotString } from './dot-common.js';
 
-/** A dot double-quoted string: backslashes and quotes escaped, newlines as \n. */
-export function dotString(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, '\\n')}"`;
+export interface DotOptions {
+  /** Devices as tables say (a map's `devices`, resolved with this topology). */
+  devices?: readonly DeviceEntry[];
 }
-
-const attrs = (a: Record<string, string>) =>
-  `[${Object.entries(a)
-    .map(([k, v]) => `${k}=${dotString(v)}`)
-    .join(', ')}]`;
 
 const fnNode = (id: string) => dotString(`fn:${id}`);
 const hbNode = (id: string) => dotString(`hb:${id}`);
+const assignment = (identity: string | null, outputIds: readonly number[]) =>
+  identity === null ? 'untranslated' : `${identity} [${outputIds.map(hex).join(',')}]`;
 
-export function formatDot(resolved: ResolvedTopology): string {
-  const colourOf = new Map(resolved.iommus.map((u, i) => [u.id, PALETTE[i % PALETTE.length]!]));
-  const fill = (iommu: string | null) => (iommu === null ? UNTRANSLATED : (colourOf.get(iommu) ?? UNTRANSLATED));
+export function formatDot(resolved: ResolvedTopology, opts: DotOptions = {}): string {
   const identityOf = identityLookup(resolved);
+  const colours = new IommuColours();
+  for (const u of resolved.iommus) colours.add(u.identity);
+  const fromTables = opts.devices && new Map(opts.devices.map((d) => [d.id, d]));
+  for (const d of opts.devices ?? []) if (d.iommu !== null) colours.add(d.iommu);
+
   const out: string[] = [
-    'digraph ridmap {',
-    `  graph ${attrs({ rankdir: 'LR', fontname: 'Helvetica', label: resolved.topology.name })};`,
-    `  node ${attrs({ shape: 'box', style: 'filled', fontname: 'Helvetica' })};`,
-    '  subgraph cluster_legend {',
-    `    graph ${attrs({ label: 'IOMMUs', style: 'solid' })};`,
-    ...resolved.iommus.map(
-      (u) => `    ${dotString(`iommu:${u.id}`)} ${attrs({ label: `${u.id}\n${u.identity}`, fillcolor: fill(u.id) })};`,
-    ),
-    `    ${dotString('iommu:none')} ${attrs({ label: 'untranslated', fillcolor: UNTRANSLATED })};`,
-    '  }',
+    ...dotPreamble(resolved.topology.name),
+    ...colours.legend([
+      ...resolved.iommus.map((u) => ({ key: u.id, label: `${u.id}\n${u.identity}`, identity: u.identity })),
+      ...[...new Set((opts.devices ?? []).map((d) => d.iommu))]
+        .filter((i): i is string => i !== null && !resolved.iommus.some((u) => u.identity === i))
+        .map((i) => ({ key: i, label: `${i}\n(tables only)`, identity: i })),
+    ]),
   ];
 
-  const fnLabel = (f: PciFunction) =>
-    [
+  const fnDecl = (f: PciFunction, indent: string) => {
+    const own = assignment(identityOf(f.iommu), f.outputIds);
+    const table = fromTables?.get(f.id);
+    const said = table ? assignment(table.iommu, table.outputIds) : own;
+    const label = [
       `${f.id} (${f.kind})`,
       `${formatBdf(f.rid)}${f.isBridge ? ` ${formatBusRange(f.secondary!, f.subordinate!)}` : ''}`,
       ...(f.aliases.length > 1 ? [`aliases ${formatAliasList(f.aliases)}`] : []),
-      f.iommu === null ? 'untranslated' : `${identityOf(f.iommu)} [${f.outputIds.map(hex).join(',')}]`,
+      said,
+      ...(said === own ? [] : [`topology: ${own}`]),
       `group ${f.group}`,
     ].join('\n');
-  const fnDecl = (f: PciFunction, indent: string) => `${indent}${fnNode(f.id)} ${attrs({ label: fnLabel(f), fillcolor: fill(f.iommu) })};`;
+    const fill = colours.fill(table ? table.iommu : identityOf(f.iommu));
+    const mismatch: Record<string, string> = said === own ? {} : { color: 'red', penwidth: '2' };
+    return `${indent}${fnNode(f.id)} ${attrs({ label, fillcolor: fill, ...mismatch })};`;
+  };
 
   for (const group of resolved.groups) {
     const members = group.members.map((id) => resolved.byId.get(id)!);
@@ -73,10 +81,8 @@ export function formatDot(resolved: ResolvedTopology): string {
   }
   for (const f of resolved.functions) out.push(...f.children.map((c) => `  ${fnNode(f.id)} -> ${fnNode(c.id)};`));
   for (const d of resolved.platformDevices) {
-    const label = `${d.id} (platform)\n${formatAddress(d.base)}\n${
-      d.iommu === null ? 'untranslated' : `${identityOf(d.iommu)} [${d.outputIds.map(hex).join(',')}]`
-    }`;
-    out.push(`  ${dotString(`mmio:${d.id}`)} ${attrs({ label, shape: 'component', fillcolor: fill(d.iommu) })};`);
+    const label = `${d.id} (platform)\n${formatAddress(d.base)}\n${assignment(identityOf(d.iommu), d.outputIds)}`;
+    out.push(`  ${dotString(`mmio:${d.id}`)} ${attrs({ label, shape: 'component', fillcolor: colours.fill(identityOf(d.iommu)) })};`);
   }
   out.push('}');
   return out.join('\n') + '\n';

@@ -81,6 +81,15 @@ export function smallDmar(): DmarTable {
   };
 }
 
+/** Just over 1 MB of device scopes (16 DRHDs of 8,000 scopes of every type): the size the decoder and the page must handle briskly. */
+export function largeDmar(): DmarTable {
+  const remappingStructures = Array.from({ length: 16 }, (_, d) => ({
+    type: 'DRHD' as const, flags: 0, size: 0, segmentNumber: 0, registerBaseAddress: BigInt(0xfed90000 + d * 4096),
+    deviceScopes: Array.from({ length: 8000 }, (_, i) => scope(1 + (i % 5), d, [[i % 32, i % 8]])),
+  }));
+  return { ...smallDmar(), remappingStructures };
+}
+
 export function encodeModel(model: DmarTable | Model): Uint8Array {
   const e = encodeTable(model as unknown as Model);
   if (!e.bytes) throw new Error(e.diagnostics.map((d) => d.message).join('\n'));
