@@ -8,7 +8,7 @@
 import { inFile, type Diagnostic } from '../diagnostic.js';
 import { combineMaps } from '../map/combine-maps.js';
 import { formatDot } from '../map/map-dot.js';
-import { formatRangesDot } from '../map/map-dot-ranges.js';
+import { tablesDot } from '../map/render-map.js';
 import { mapToJson, type MapJson } from '../map/map-json.js';
 import { formatMapText } from '../map/map-text.js';
 import type { TranslationMap } from '../model/translation-map.js';
@@ -44,8 +44,6 @@ export function mapView(side: Side): MapView {
   const nodes = resolved ? resolved.functions.length + resolved.platformDevices.length : map.translations.length + map.mmio.length;
   if (nodes === 0) return { ...view, pictureNote: 'nothing to draw: no table here says which IOMMU translates what' };
   if (nodes > MAX_PICTURE_NODES) return { ...view, pictureNote: `not drawn: ${nodes} nodes are more than the ${MAX_PICTURE_NODES} a readable picture holds; the map lists them all` };
-  const dot = resolved
-    ? formatDot(resolved, tables.length && map.devices ? { devices: map.devices } : {})
-    : formatRangesDot(map, tables.map((t) => `${t.file}: ${t.name}`).join(', '));
+  const dot = tables.length === 0 ? formatDot(resolved!) : tablesDot(map, resolved, tables.map((t) => `${t.file}: ${t.name}`).join(', '));
   return { ...view, dot };
 }

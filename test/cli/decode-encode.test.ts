@@ -102,10 +102,19 @@ describe('decode and encode', () => {
     }
   });
 
-  it('tree and dot are for topologies; tables ask for text or json', async () => {
-    const run = await runCli('map', await builtDmar(), '--format', 'tree');
+  it('tree is for topologies; dot draws tables too: their RID ranges, or the topology they are resolved against', async () => {
+    const dmar = await builtDmar();
+    const run = await runCli('map', dmar, '--format', 'tree');
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--format tree draws a topology');
+    const ranges = await runCli('map', dmar, '--format', 'dot');
+    expect(ranges.code).toBe(0);
+    expect(ranges.stdout).toMatch(/^digraph/);
+    expect(ranges.stdout).toContain('vtd@0xfed90000');
+    expect(ranges.stdout).toContain('segment 0000');
+    const tree = await runCli('map', dmar, '-t', example, '--format', 'dot');
+    expect(tree.code).toBe(0);
+    expect(tree.stdout).toContain('nic0');
   });
 
   it('decode --format json puts device trees beside the ACPI tables', async () => {

@@ -11,7 +11,7 @@ import { loadInputFile } from '../../io/load-input-file.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { mapToJson } from '../../map/map-json.js';
 import { formatMapText } from '../../map/map-text.js';
-import { renderMap, MAP_FORMATS, type MapFormat } from '../../map/render-map.js';
+import { renderMap, tablesDot, MAP_FORMATS, type MapFormat } from '../../map/render-map.js';
 import { parseTopology } from '../../model/parse-topology.js';
 import { resolveTopology } from '../../model/resolve.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
@@ -39,7 +39,7 @@ export function registerMap(program: Command, ctx: CliContext): void {
       'after',
       `
 Formats: text (ranges and devices), json (the map JSON contract), tree (lspci -tv like,
-annotated; topologies only), dot (Graphviz, coloured by IOMMU; topologies only).
+annotated; topologies only), dot (Graphviz, coloured by IOMMU: a topology's PCI tree, or the tables' RID ranges).
 With --topology, devices[].iommu is what the tables say for each device under the
 topology's bus numbers (--numbering), to compare with the topology's own map.
 
@@ -62,9 +62,7 @@ Examples:
         for (const t of topologies) printTopologyMap(ctx, resolveTopology(parseTopology(t.text, t.file), opts), t.file, opts.format);
         return;
       }
-      if (opts.format === 'tree' || opts.format === 'dot') {
-        throw usage(`--format ${opts.format} draws a topology; tables print as text or json`);
-      }
+      if (opts.format === 'tree') throw usage('--format tree draws a topology; tables print as text, json or dot');
       if (topologies.length + (opts.topology ? 1 : 0) > 1) throw usage('give one topology to resolve tables against');
       const topologyFile = opts.topology ?? topologies[0]?.file;
       const resolved = topologyFile ? resolveTopology(loadTopologyFile(topologyFile), opts) : undefined;
@@ -73,7 +71,9 @@ Examples:
       // Each table its format's resolver can read says its part; the others say nothing about IOMMUs.
       const map = combineMaps(tableInputs.flatMap((i) => i.tables.flatMap((t) => (t.resolve ? [{ map: t.resolve(resolved), file: t.file }] : []))));
       ctx.report(visibleDiagnostics([...inputDiagnostics, ...map.findings], opts.verbose));
-      ctx.out(opts.format === 'json' ? JSON.stringify(mapToJson(map), null, 2) : formatMapText(map));
+      const names = tableInputs.flatMap((i) => i.tables.map((t) => `${t.file}: ${t.name}`)).join(', ');
+      if (opts.format === 'dot') ctx.out(tablesDot(map, resolved, names));
+      else ctx.out(opts.format === 'json' ? JSON.stringify(mapToJson(map), null, 2) : formatMapText(map));
       if (hasErrors(inputDiagnostics)) ctx.fail(EXIT_INPUT);
       if (hasErrors(map.findings)) ctx.fail(EXIT_FINDINGS);
     });
