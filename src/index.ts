@@ -34,6 +34,10 @@ export type * from './acpi/dmar/model.js';
 export { decodeViot, encodeViot, resolveViot, viotFromTopology } from './acpi/viot/index.js';
 export { buildOutputs, type BuildOutput, type BuildResult } from './build-outputs.js';
 
+// Reading any input (tables, acpidump, DTB/DTS, topologies) from names and bytes, and what ridmap says about them
+export { loadInput, type LoadedInput } from './checks/load-input.js';
+export { buildReport, buildDiff, type Report, type NamedBytes } from './report/index.js';
+
 // Files (the only part that touches the file system)
 export { loadTopologyFile } from './io/load-topology.js';
 export { writeFileAtomic } from './io/atomic-write.js';
