@@ -16,17 +16,25 @@ export interface FormatDiffOptions {
 
 const SHOWN_CONTENTS = 6;
 
+/**
+ * Appends one by one: two large, very different tables give 100k lines, and
+ * push(...lines) passes them as arguments, past a browser worker's stack.
+ */
+function append(target: string[], lines: readonly string[]): void {
+  for (const l of lines) target.push(l);
+}
+
 export function formatDiff(d: TablesDiff, opts: FormatDiffOptions = {}): string[] {
   const lines: string[] = [];
   if (opts.labels) lines.push(`--- A: ${opts.labels.a}`, `+++ B: ${opts.labels.b}`);
   // Modelled tables first (their differences are the semantic ones), identical tables in one line at the end.
   const order = (p: TablePair) => (p.root ? 0 : p.status === 'changed' ? 1 : p.status === 'same' ? 3 : 2);
   const shown = [...d.pairs].sort((x, y) => order(x) - order(y));
-  for (const p of shown.filter((x) => x.status !== 'same')) lines.push(...pairLines(p, opts.hex ?? false));
+  for (const p of shown.filter((x) => x.status !== 'same')) append(lines, pairLines(p, opts.hex ?? false));
   const same = shown.filter((x) => x.status === 'same').map((x) => x.name);
   if (same.length) lines.push(`identical: ${same.join(', ')}`);
-  if (d.map.length) lines.push('map:', ...d.map.map((l) => `  ${l}`));
-  lines.push(...d.mapNotes.map((n) => `note: ${n}`));
+  if (d.map.length) append(lines, ['map:', ...d.map.map((l) => `  ${l}`)]);
+  append(lines, d.mapNotes.map((n) => `note: ${n}`));
   if (d.equal) lines.push('no semantic difference');
   return lines;
 }
@@ -56,8 +64,8 @@ function pairLines(p: TablePair, hex: boolean): string[] {
   const count = countChanges(p.root);
   const out = [`${p.name}: ${count} difference${count === 1 ? '' : 's'}`];
   const ctx = { a: p.a!.bytes, b: p.b!.bytes, hex };
-  out.push(...p.root.fields.flatMap((f) => fieldLines(f, '  ', ctx)));
-  out.push(...p.root.children.flatMap((c) => changeLines(c, '  ', ctx)));
+  append(out, p.root.fields.flatMap((f) => fieldLines(f, '  ', ctx)));
+  append(out, p.root.children.flatMap((c) => changeLines(c, '  ', ctx)));
   return out;
 }
 
