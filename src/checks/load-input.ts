@@ -16,7 +16,6 @@ import type { ParseDtsOptions } from '../dt/index.js';
 import { classifyInput } from '../io/input-kind.js';
 import type { InputKind } from '../io/sniff.js';
 import { acpiSubject } from './acpi-subject.js';
-import { dtbSubject, dtsSubject } from './dt-subject.js';
 import type { TableSubject } from './subject.js';
 
 export interface LoadedInput {
@@ -42,19 +41,15 @@ export async function loadInput(file: string, bytes: Uint8Array, options: LoadOp
   if (input.kind === 'dts') {
     const text = typeof input.data === 'string' ? input.data : new TextDecoder().decode(input.data);
     const opts = options.readInclude ? { readInclude: options.readInclude } : {};
+    const { dtsSubject } = await import('./dt-subject.js');
     return { file, kind: 'dts', tables: [await dtsSubject(text, file, opts)], diagnostics: [] };
   }
-  return { file, kind: input.kind, ...readSync(input.kind, input.data, file) };
-}
-
-/**
- * The tables in bytes ridmap wrote itself (a build output: an ACPI table or
- * a DTB), synchronously; none for a DTS or a topology, which builds write as
- * text and `loadInput` reads.
- */
-export function builtTables(name: string, bytes: Uint8Array): TableSubject[] {
-  const input = classifyInput(name, bytes);
-  return input.kind === 'topology' || input.kind === 'dts' ? [] : readSync(input.kind, input.data, name).tables;
+  if (input.kind === 'dtb') {
+    // The Device Tree code is loaded when a tree comes: most inputs are ACPI, and start-up counts.
+    const { dtbSubject } = await import('./dt-subject.js');
+    return { file, kind: 'dtb', tables: [dtbSubject(input.data as Uint8Array, file)], diagnostics: [] };
+  }
+  return { file, kind: input.kind, ...readAcpi(input.data, file) };
 }
 
 /** What reading the input reported: the input's own problems, then each table's (see tableReadDiagnostics). */
@@ -67,9 +62,8 @@ export function tableReadDiagnostics(t: TableSubject): Diagnostic[] {
   return 'table' in t.decoded ? t.decoded.table.diagnostics : t.decoded.diagnostics;
 }
 
-/** Every kind but DTS, whose parser is asynchronous (its grammar loads as wasm). */
-function readSync(kind: Exclude<InputKind, 'dts'>, data: Uint8Array | string, file: string): Pick<LoadedInput, 'tables' | 'diagnostics'> {
-  if (kind === 'dtb') return { tables: [dtbSubject(data as Uint8Array, file)], diagnostics: [] };
+/** An ACPI input (raw tables, acpidump text, iasl .dsl, ridmap's JSON) as subjects. */
+export function readAcpi(data: Uint8Array | string, file: string): Pick<LoadedInput, 'tables' | 'diagnostics'> {
   const decoded = decodeInput(data, file);
   return { tables: decoded.tables.map((t) => acpiSubject(t, file)), diagnostics: decoded.diagnostics };
 }

@@ -9,7 +9,9 @@ import { parseTopology } from '../model/parse-topology.js';
 import { resolveTopology } from '../model/resolve.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import type { Topology } from '../model/topology-schema.js';
-import { builtTables } from './load-input.js';
+import { classifyInput } from '../io/input-kind.js';
+import { dtbSubject } from './dt-subject.js';
+import { readAcpi } from './load-input.js';
 import type { TableSubject } from './subject.js';
 
 export interface BuiltTopology {
@@ -40,4 +42,15 @@ function builtSubjects(topologyFile: string, outputs: readonly BuildOutput[]): T
     .flatMap((o) =>
       builtTables(`${topologyFile}#${o.name}`, o.data).map((t) => ({ ...t, builtFrom: topologyFile, ...(o.model ? { built: o.model } : {}) })),
     );
+}
+
+/**
+ * The tables in bytes ridmap wrote itself (a build output: an ACPI table or
+ * a DTB), synchronously; none for a DTS or a topology, which builds write as
+ * text and `loadInput` reads.
+ */
+export function builtTables(name: string, bytes: Uint8Array): TableSubject[] {
+  const input = classifyInput(name, bytes);
+  if (input.kind === 'topology' || input.kind === 'dts') return [];
+  return input.kind === 'dtb' ? [dtbSubject(input.data as Uint8Array, name)] : readAcpi(input.data, name).tables;
 }

@@ -7,7 +7,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { builtTables, loadInput } from '../checks/load-input.js';
+import { loadInput } from '../checks/load-input.js';
+import { builtTables } from '../checks/topology-input.js';
 import type { TableSubject } from '../checks/subject.js';
 import { InputError } from '../diagnostic.js';
 import { diffTables } from '../diff/diff-tables.js';

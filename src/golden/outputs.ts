@@ -4,8 +4,7 @@
  * plus its decoded text (`DMAR.txt`, what `ridmap decode` prints), and the
  * text outputs (map.json, map.txt, tree.txt, topology.dot) as they are.
  */
-import { builtTables } from '../checks/load-input.js';
-import { buildTopologyInput, type BuiltTopology } from '../checks/topology-input.js';
+import { buildTopologyInput, builtTables, type BuiltTopology } from '../checks/topology-input.js';
 import { readInputText } from '../io/read-input.js';
 import type { GoldenCase } from './case-file.js';
 import { formatHexFile } from './hex-file.js';
