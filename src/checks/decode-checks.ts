@@ -9,6 +9,7 @@ import { AcpiCode } from '../acpi/header.js';
 import { BinCode } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { ANY_FORMAT, byCodes, claimed, type Check, type TableCheck } from './check.js';
+import { DT_CHECK_IDS } from './dt-checks.js';
 
 interface DecodeGroup {
   id: string;
@@ -65,7 +66,8 @@ const groupChecks: TableCheck[] = GROUPS.map((g) => {
   };
 });
 
-const grouped = new Set(GROUPS.flatMap((g) => g.codes));
+// The Device Tree's named checks report their own findings (dt-checks.ts).
+const grouped = new Set([...GROUPS.flatMap((g) => g.codes), ...DT_CHECK_IDS]);
 const otherError = (d: Diagnostic) => d.severity === 'error' && !grouped.has(d.code);
 
 /** Every other decode error: lengths that cannot be followed, truncated structures, unterminated names, ... */

@@ -9,6 +9,7 @@ import type { Check } from './check.js';
 import { CONSISTENCY_CHECKS } from './consistency.js';
 import { DECODE_CHECKS } from './decode-checks.js';
 import { DMAR_CHECKS } from './dmar/index.js';
+import { DT_TABLE_CHECKS } from './dt-checks.js';
 import { renumberingChangesDevice } from './renumbering.js';
 import { roundTrip } from './round-trip.js';
 import { TOPOLOGY_CHECKS } from './topology-checks.js';
@@ -18,7 +19,8 @@ export const CHECKS: readonly Check[] = [
   ...DECODE_CHECKS,
   roundTrip,
   ...DMAR_CHECKS,
-  // ...VIOT_CHECKS, ...IORT_CHECKS, ...DT_CHECKS,
+  ...DT_TABLE_CHECKS,
+  // ...VIOT_CHECKS, ...IORT_CHECKS,
   ...CONSISTENCY_CHECKS,
   renumberingChangesDevice,
 ];

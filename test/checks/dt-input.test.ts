@@ -14,7 +14,7 @@ import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-check-dt-'));
-const dtFixture = (name: string) => join(REPO_ROOT, 'test/fixtures/dt', name);
+const dtFixture = (name: string) => join(REPO_ROOT, name.startsWith('dt-') ? 'test/fixtures/checks' : 'test/fixtures/dt', name);
 const haveDtc = haveTool('dtc');
 
 describe('check on Device Tree blobs', () => {

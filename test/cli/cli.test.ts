@@ -86,7 +86,7 @@ describe('ridmap CLI', () => {
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('');
     // The bin is bundled; the DTS grammar (web-tree-sitter and its .wasm) must still be found from there.
-    const dts = spawnSync(process.execPath, [bin, 'decode', join(REPO_ROOT, 'test/fixtures/dt/dt-bad-length.dts')], { encoding: 'utf8' });
+    const dts = spawnSync(process.execPath, [bin, 'decode', join(REPO_ROOT, 'test/fixtures/checks/dt-bad-length.dts')], { encoding: 'utf8' });
     expect(dts.stdout).toContain('/dts-v1/;');
   });
 });

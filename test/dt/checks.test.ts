@@ -1,6 +1,6 @@
 /**
  * The named DT checks: each id has a negative fixture,
- * test/fixtures/dt/<id>.dts, that raises exactly that check (and parses
+ * test/fixtures/checks/<id>.dts (beside every other check's fixture), that raises exactly that check (and parses
  * cleanly, so the check is what finds the problem); the fixtures and the
  * check table name the same ids. The findings carry the property path.
  */
@@ -13,7 +13,7 @@ import { layoutTree } from '../../src/dt/layout.js';
 import { encodeDtb as encodeLaidOut } from '../../src/dt/dtb-write.js';
 import { REPO_ROOT } from '../support/paths.js';
 
-const FIXTURES = join(REPO_ROOT, 'test/fixtures/dt');
+const FIXTURES = join(REPO_ROOT, 'test/fixtures/checks');
 const fixtureIds = readdirSync(FIXTURES)
   .filter((f) => /^dt-.*\.dts$/.test(f))
   .map((f) => f.replace(/\.dts$/, ''))
