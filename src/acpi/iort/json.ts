@@ -7,8 +7,6 @@
 import {
   bytesToHex,
   field,
-  fromJson,
-  hexToBytes,
   JsonCode,
   struct,
   toJson,
@@ -23,6 +21,7 @@ import type { Diagnostic } from '../../diagnostic.js';
 import { isKnownNode, type IortNode, type IortTable, type IortUnknownNode } from './model.js';
 import { derivedKeys, KIND_BY_NAME, NODE_KINDS, type NodeKind, type PlacedArray } from './node-kinds.js';
 import { deviceName, tableHeader } from './spec.js';
+import { ModelJsonReader } from '../model-json-reader.js';
 
 type JsonObject = { [key: string]: Json };
 
@@ -122,49 +121,10 @@ export function iortFromJson(json: unknown, path = '$'): IortFromJson {
   return new Reader().table(json, path);
 }
 
-class Reader {
-  readonly diagnostics: Diagnostic[] = [];
-
-  private report(code: string, path: string, message: string): void {
-    this.diagnostics.push({ severity: 'error', code, path, message });
-  }
-
-  private object(j: unknown, path: string, what: string): Record<string, unknown> | undefined {
-    if (typeof j === 'object' && j !== null && !Array.isArray(j)) return j as Record<string, unknown>;
-    this.report(JsonCode.type, path, `expected an object (${what})`);
-    return undefined;
-  }
-
-  /** The codec's fromJson on the keys the spec declares; the caller checks the rest. */
-  private part(spec: StructSpec, obj: Record<string, unknown>, path: string): Model {
-    const keys = new Set(spec.members.map((m) => m.key));
-    const picked = Object.fromEntries(Object.entries(obj).filter(([k]) => keys.has(k)));
-    const r = fromJson(spec, picked, path);
-    this.diagnostics.push(...r.diagnostics);
-    return r.value;
-  }
-
-  private bytes(v: unknown, path: string): Uint8Array | undefined {
-    const b = typeof v === 'string' ? hexToBytes(v) : undefined;
-    if (!b) this.report(JsonCode.type, path, 'expected a hex string');
-    return b;
-  }
-
-  private unknownKeys(obj: Record<string, unknown>, allowed: ReadonlySet<string>, path: string, what: string): void {
-    for (const k of Object.keys(obj)) if (!allowed.has(k)) this.report(JsonCode.unknownKey, `${path}.${k}`, `${what} has no field "${k}"`);
-  }
-
+class Reader extends ModelJsonReader {
   table(j: unknown, path: string): IortFromJson {
-    const obj = this.object(j, path, 'IortTable') ?? {};
-    const t = this.part(headerSpec, obj, path) as unknown as IortTable;
-    this.unknownKeys(obj, new Set([...headerSpec.members.map((m) => m.key), 'padding', 'nodes', 'trailing']), path, 'IortTable');
-    for (const k of ['padding', 'trailing'] as const) {
-      const b = obj[k] === undefined ? undefined : this.bytes(obj[k], `${path}.${k}`);
-      if (b) t[k] = b;
-    }
-    if (!Array.isArray(obj['nodes'])) this.report(JsonCode.missing, `${path}.nodes`, 'nodes must be an array');
-    t.nodes = ((obj['nodes'] as unknown[]) ?? []).map((n, i) => this.node(n, `${path}.nodes[${i}]`));
-    return { table: t, diagnostics: this.diagnostics };
+    const table = this.nodeTable(j, path, headerSpec, (n, p) => this.node(n, p)) as unknown as IortTable;
+    return { table, diagnostics: this.diagnostics };
   }
 
   private node(j: unknown, path: string): IortNode | IortUnknownNode {
@@ -215,14 +175,6 @@ class Reader {
       return;
     }
     node[a.key] = v.map((e, i) => element(e, `${p}[${i}]`));
-  }
-
-  private ref(v: unknown, path: string): unknown {
-    const o = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
-    const keys = o ? Object.keys(o) : [];
-    if (o && keys.length === 1 && (keys[0] === 'node' || keys[0] === 'offset') && Number.isInteger(o[keys[0]!])) return o;
-    this.report(v === undefined ? JsonCode.missing : JsonCode.badValue, path, 'a node reference is {"node": index} or {"offset": n}');
-    return { offset: 0 };
   }
 
   private layout(v: unknown, path: string): Model {
