@@ -10,14 +10,18 @@
  * to another base address is another unit (removed + added). Kinds without a
  * row are matched by position among their kind.
  *
- * IORT and Device Tree structures add their rows here (an IORT node by its
- * type and base address or identifier, an ID mapping by its input range, ...).
+ * IORT nodes are keyed as the map names them: an SMMU by its base address
+ * (`smmuv3@0x9050000`), a root complex by its PCI segment, a PMCG or an IWB
+ * by its base, other nodes by their Identifier (which old tables leave 0:
+ * such nodes then match by position among their kind).
  */
 import type { Model } from '../codec/index.js';
 import type { DmarDeviceScope, DmarDrhd } from '../acpi/dmar/model.js';
 import { formatScopePath } from '../acpi/dmar/pci-scope.js';
 import { vtdIdentity } from '../acpi/dmar/resolve.js';
 import { DmarScopeType } from '../acpi/dmar/spec.js';
+import type { IortNode } from '../acpi/iort/model.js';
+import { iortIommuIdentity } from '../acpi/iort/resolve.js';
 import { formatAddress } from '../model/address.js';
 import { formatSbdf } from '../model/rid.js';
 
@@ -58,6 +62,14 @@ const IDENTITIES: Readonly<Record<string, Identity>> = {
   ViotMmioEndpoint: (m) => `MMIO endpoint ${address(m['baseAddress'])}`,
   ViotVirtioIommuPci: (m) => `virtio-iommu-pci ${formatSbdf(Number(m['segment']), Number(m['bdf']))}`,
   ViotVirtioIommuMmio: (m) => `virtio-iommu-mmio ${address(m['baseAddress'])}`,
+  IortSmmuV3: (m) => `SMMUv3 ${iortIommuIdentity(m as unknown as IortNode)!}`,
+  IortSmmu: (m) => `SMMUv1/v2 ${iortIommuIdentity(m as unknown as IortNode)!}`,
+  IortRootComplex: (m) => `root complex segment ${String(m['pciSegmentNumber'])}`,
+  IortPmcg: (m) => `PMCG ${address(m['page0BaseAddress'])}`,
+  IortIwb: (m) => `IWB ${address(m['configFrameBase'])}`,
+  IortItsGroup: (m) => `ITS group ${String(m['identifier'])}`,
+  IortNamedComponent: (m) => `named component ${String(m['identifier'])}`,
+  IortRmr: (m) => `RMR ${String(m['identifier'])}`,
 };
 
 /** The identity of a structure, or undefined when its kind has none (match by position). */

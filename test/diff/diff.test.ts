@@ -88,6 +88,19 @@ describe.skipIf(!HAVE_CORPUS)('diff of QEMU\'s VIOTs', () => {
   });
 });
 
+describe.skipIf(!HAVE_CORPUS)('diff of QEMU\'s IORTs', () => {
+  it('SMMUs are matched by their base, root complexes by their segment: another SMMU is removed + added, not a changed field', async () => {
+    const dir = join(CORPUS_DIR, 'qemu-expected/tests/data/acpi/aarch64/virt');
+    const run = await runCli('diff', join(dir, 'IORT.smmuv3-dev'), join(dir, 'IORT.its_off'));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('  - SMMUv3 smmuv3@0xc000000');
+    expect(run.stdout).toContain('  - SMMUv3 smmuv3@0xc020000');
+    expect(run.stdout).toContain('  + SMMUv3 smmuv3@0x9050000');
+    expect(run.stdout).toContain('  ~ root complex segment 0');
+    expect(run.stdout).not.toContain('Base Address:');
+  });
+});
+
 describe('diff of DMARs built from an example topology', () => {
   const example = join(TABLES_DIR, 'x86-server-dmar.yaml');
 
