@@ -145,6 +145,9 @@ export const SmmuV2 = Type.Object(
     globalInterrupts: Type.Optional(Type.Array(InterruptSpec, { maxItems: 2 })),
     contextInterrupts: Type.Optional(Type.Array(InterruptSpec)),
     pmuInterrupts: Type.Optional(Type.Array(InterruptSpec)),
+    msiController: Type.Optional(
+      doc('ITS group that receives its masters\' MSIs: the IORT maps the stream IDs it hands on to DeviceIDs there.', Id),
+    ),
   },
   { additionalProperties: false, description: 'Arm SMMUv1/v2 (MMU-400/500 and friends).' },
 );

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeIort, encodeIort } from '../../src/acpi/iort/codec.js';
 import { IORT_REVISIONS, iortFromTopology } from '../../src/acpi/iort/from-topology.js';
-import type { IortRmr, IortRootComplex, IortSmmuV3 } from '../../src/acpi/iort/model.js';
+import type { IortRmr, IortRootComplex, IortSmmu, IortSmmuV3 } from '../../src/acpi/iort/model.js';
 import { resolveIort } from '../../src/acpi/iort/resolve.js';
 import { IOMMU_NODES, mapId, MSI_NODES } from '../../src/acpi/iort/walk.js';
 import { loadTopologyFile } from '../../src/io/load-topology.js';
@@ -87,6 +87,15 @@ describe('IORT from arm-everything.yaml: what each node says', () => {
     expect(mapId(t, rc, nvme0, IOMMU_NODES)).toEqual({ node: 2, id: nvme0 });
     const gpu0 = resolved.byId.get('gpu0')!;
     expect(mapId(t, rc, gpu0.rid, IOMMU_NODES)).toEqual({ node: 2, id: gpu0.outputIds[0] });
+  });
+  it('the SMMUv2 maps the stream IDs it hands on to its ITS group, so its masters\' MSIs reach the ITS through it', () => {
+    const t = build(5);
+    const smmu = t.nodes[3] as IortSmmu;
+    expect(smmu.idMappings).toHaveLength(1);
+    expect(smmu.idMappings[0]).toMatchObject({ inputBase: 0, outputBase: 0, outputReference: { node: 1 }, flags: 0 });
+    const ssd1 = resolved.byId.get('ssd1')!;
+    expect(mapId(t, 5, ssd1.rid, MSI_NODES)).toEqual({ node: 1, id: ssd1.rid });
+    expect(mapId(t, 5, ssd1.rid, IOMMU_NODES)).toEqual({ node: 3, id: ssd1.rid });
   });
   it('named components: stream IDs as single mappings to the SMMU; an MSI-only device names its DeviceID at its ITS group', () => {
     const t = build(5);

@@ -87,7 +87,7 @@ export function iortFromTopology(resolved: ResolvedTopology, opts: IortBuildOpti
   for (const u of smmus) {
     nodes.push(u.node.type === 'smmuv3'
       ? smmuV3(u as Smmu3, resolved, targets, nodeRevision.SmmuV3, revision)
-      : smmuV2(u as Smmu2, nodeRevision.Smmu));
+      : smmuV2(u as Smmu2, resolved, targets, nodeRevision.Smmu));
   }
   const segments = [...new Set(resolved.hostBridges.map((hb) => hb.segment))].sort((a, b) => a - b);
   for (const segment of segments) nodes.push(rootComplex(resolved, segment, targets, nodeRevision.RootComplex, diagnostics));
@@ -114,15 +114,22 @@ function highestStreamId(resolved: ResolvedTopology, u: ResolvedIommu): number {
   return max;
 }
 
+/**
+ * An SMMU's mapping of the stream IDs it hands on to DeviceIDs of its ITS
+ * group (unchanged, over every ID it can hand on), so its masters' MSIs
+ * reach the ITS through it: none without an msiController.
+ */
+function streamIdsToIts(u: Smmu3 | Smmu2, resolved: ResolvedTopology, targets: Targets): IortIdMapping[] {
+  const its = u.node.msiController === undefined ? undefined : targets.itsGroups.get(u.node.msiController);
+  if (its === undefined) return [];
+  const ids = Math.max(MIN_ITS_IDS, highestStreamId(resolved, u) + 1);
+  return [{ inputBase: 0, numberOfIds: ids - 1, outputBase: 0, outputReference: { node: its }, flags: 0 }];
+}
+
 function smmuV3(u: Smmu3, resolved: ResolvedTopology, targets: Targets, revision: number, tableRevision: number): IortSmmuV3 {
   const s = u.node;
-  const idMappings: IortIdMapping[] = [];
+  const idMappings = streamIdsToIts(u, resolved, targets);
   const its = s.msiController === undefined ? undefined : targets.itsGroups.get(s.msiController);
-  if (its !== undefined) {
-    // Stream IDs become ITS DeviceIDs unchanged, over every ID the SMMU can hand on.
-    const ids = Math.max(MIN_ITS_IDS, highestStreamId(resolved, u) + 1);
-    idMappings.push({ inputBase: 0, numberOfIds: ids - 1, outputBase: 0, outputReference: { node: its }, flags: 0 });
-  }
   let deviceIdMappingIndex = 0;
   if (its !== undefined && s.deviceId !== undefined) {
     deviceIdMappingIndex = idMappings.length;
@@ -152,7 +159,7 @@ function smmuV3(u: Smmu3, resolved: ResolvedTopology, targets: Targets, revision
   };
 }
 
-function smmuV2(u: Smmu2, revision: number): IortSmmu {
+function smmuV2(u: Smmu2, resolved: ResolvedTopology, targets: Targets, revision: number): IortSmmu {
   const s = u.node;
   const irq = (i: { gsiv: number; edge?: boolean } | undefined) => ({ gsiv: i?.gsiv ?? 0, flags: i?.edge ? 1 : 0 });
   const [nsg, nsgCfg] = [irq(s.globalInterrupts?.[0]), irq(s.globalInterrupts?.[1])];
@@ -167,7 +174,7 @@ function smmuV2(u: Smmu2, revision: number): IortSmmu {
     globalInterrupts: { nsgIrpt: nsg.gsiv, nsgIrptFlags: nsg.flags, nsgCfgIrpt: nsgCfg.gsiv, nsgCfgIrptFlags: nsgCfg.flags },
     contextInterrupts: (s.contextInterrupts ?? []).map(irq),
     pmuInterrupts: (s.pmuInterrupts ?? []).map(irq),
-    idMappings: [],
+    idMappings: streamIdsToIts(u, resolved, targets),
   };
 }
 
@@ -218,7 +225,7 @@ function namedComponent(
   const single = (outputBase: number, node: number): IortIdMapping => ({ inputBase: 0, numberOfIds: 0, outputBase, outputReference: { node }, flags: SINGLE_MAPPING });
   if (smmu) for (const sid of d.streamIds ?? []) idMappings.push(single(sid, targets.iommus.get(smmu.identity)!));
   // MSIs pass the SMMU when it maps stream IDs to this ITS group; otherwise the device names its DeviceID itself.
-  const viaSmmu = smmu?.node.type === 'smmuv3' && smmu.node.msiController === d.msiController;
+  const viaSmmu = (smmu?.node.type === 'smmuv3' || smmu?.node.type === 'smmuv2') && smmu.node.msiController === d.msiController;
   const deviceId = d.deviceId ?? d.streamIds?.[0];
   if (its !== undefined && !viaSmmu && deviceId !== undefined) idMappings.push(single(deviceId, its));
   const nc: IortNamedComponent = {
