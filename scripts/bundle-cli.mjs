@@ -9,12 +9,33 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { rolldown } from 'rolldown';
 
+/**
+ * commander requires node:child_process when it loads, for executable
+ * subcommands, which ridmap does not have; loading it (with net and stream)
+ * is a few ms of every start. Inside the bundle commander gets it on first
+ * use instead: a stand-in that requires the real module when touched.
+ */
+const LAZY_CHILD_PROCESS = '\0ridmap:lazy-child-process';
+const lazyChildProcess = {
+  name: 'ridmap:lazy-child-process',
+  resolveId(source, importer) {
+    if ((source === 'node:child_process' || source === 'child_process') && importer?.includes('/node_modules/commander/')) return LAZY_CHILD_PROCESS;
+    return null;
+  },
+  load(id) {
+    if (id !== LAZY_CHILD_PROCESS) return null;
+    return "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });";
+  },
+};
+
 // Chunk names carry content hashes: clear out the last build's.
 rmSync(new URL('../dist/bin', import.meta.url), { recursive: true, force: true });
 const bundle = await rolldown({
   input: { ridmap: 'dist/cli/bin.js' },
   platform: 'node',
-  external: [/^node:/, 'web-tree-sitter'],
+  // Node's own modules and web-tree-sitter stay imports; commander's child_process goes to the stand-in.
+  external: (id, importer) => id === 'web-tree-sitter' || (/^node:/.test(id) && !(id === 'node:child_process' && importer?.includes('/node_modules/commander/'))),
+  plugins: [lazyChildProcess],
   logLevel: 'warn',
 });
 await bundle.write({
