@@ -50,11 +50,17 @@ function planOf(schema: TSchema, where: string): DefaultsPlan | null {
   return null;
 }
 
-/** Whether any schema below this one (not the schema itself) declares a default. */
-function hasDefaultWithin(schema: unknown): boolean {
-  if (Array.isArray(schema)) return schema.some(hasDefaultWithin);
+/** Whether a schema, or any schema inside it, declares a default. */
+function declaresDefault(schema: unknown): boolean {
+  if (Array.isArray(schema)) return schema.some(declaresDefault);
   if (typeof schema !== 'object' || schema === null) return false;
-  return Object.entries(schema).some(([k, v]) => k !== 'default' && typeof v === 'object' && v !== null && (('default' in v && k !== 'properties') || hasDefaultWithin(v)));
+  return 'default' in schema || hasDefaultWithin(schema);
+}
+
+/** Whether any schema inside this one (not the schema itself) declares a default; `properties` maps names to schemas. */
+function hasDefaultWithin(schema: object): boolean {
+  return Object.entries(schema).some(([k, v]) =>
+    k !== 'default' && (k === 'properties' && typeof v === 'object' && v !== null ? Object.values(v).some(declaresDefault) : declaresDefault(v)));
 }
 
 function apply(plan: DefaultsPlan, value: unknown): void {

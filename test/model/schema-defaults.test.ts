@@ -31,7 +31,14 @@ describe('withSchemaDefaults', () => {
   });
 
   it('refuses a schema with a default inside a union instead of skipping it', () => {
-    const schema = Type.Object({ a: Type.Union([Type.Object({ b: Type.Number({ default: 1 }) }), Type.String()]) });
-    expect(() => withSchemaDefaults(schema, {})).toThrow(/inside a Union/);
+    const nested = Type.Object({ a: Type.Union([Type.Object({ b: Type.Number({ default: 1 }) }), Type.String()]) });
+    expect(() => withSchemaDefaults(nested, {})).toThrow(/inside a Union/);
+    const member = Type.Object({ a: Type.Union([Type.Number({ default: 1 }), Type.String()]) });
+    expect(() => withSchemaDefaults(member, {})).toThrow(/inside a Union/);
+  });
+
+  it('applies a default a union property declares itself', () => {
+    const schema = Type.Object({ a: Type.Union([Type.Number(), Type.String()], { default: 'x' }) });
+    expect(withSchemaDefaults(schema, {})).toEqual({ a: 'x' });
   });
 });
