@@ -49,7 +49,7 @@ function nodeArb(template: IortNode, count: number): fc.Arbitrary<IortNode> {
 }
 
 const tableArb: fc.Arbitrary<IortTable> = fc
-  .array(fc.constantFrom(...everyNodeIort().nodes), { minLength: 1, maxLength: 8 })
+  .array(fc.constantFrom(...(everyNodeIort().nodes as IortNode[])), { minLength: 1, maxLength: 8 })
   .chain((templates) => fc.tuple(...templates.map((t) => nodeArb(t, templates.length))))
   .map((nodes) => ({ ...everyNodeIort(), nodes: nodes.map((n, i) => ({ ...n, identifier: i }) as IortNode) }));
 
