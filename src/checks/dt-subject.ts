@@ -6,32 +6,38 @@
  */
 import type { Model } from '../codec/index.js';
 import { hasErrors, InputError, type Diagnostic } from '../diagnostic.js';
-import { checkDt, decodeDtb, encodeDtb, formatDts, parseDts, resolveDt, treeToJson, type DtTree, type ParseDtsOptions } from '../dt/index.js';
+import type { Parser } from 'web-tree-sitter';
+import { checkDt, decodeDtb, dtsParser, encodeDtb, formatDts, parseDtsWith, resolveDt, treeToJson, type DtTree, type ParseDtsOptions } from '../dt/index.js';
 import type { RoundTrip, TableSubject } from './subject.js';
 
 /** A DTB: its bytes are the blob as read. */
 export function dtbSubject(bytes: Uint8Array, file: string): TableSubject {
   const { tree, diagnostics } = decodeDtb(bytes, file);
-  return dtSubject(tree, diagnostics, file, bytes, () => dtbRoundTrip(tree, bytes, diagnostics));
+  return dtSubject(tree, diagnostics, file, () => bytes, () => dtbRoundTrip(tree, bytes, diagnostics));
 }
 
 /**
  * A DTS: its bytes are the DTB it compiles to (byte for byte what dtc makes
  * of it), so that `diff board.dts board.dtb` compares like with like. A tree
  * that does not compile (a dangling reference, which the DT checks name)
- * keeps the source text's bytes.
+ * keeps the source text's bytes. The grammar stays loaded, so the round trip
+ * parses again only when asked.
  */
 export async function dtsSubject(text: string, file: string, opts: ParseDtsOptions): Promise<TableSubject> {
-  const { tree, diagnostics } = await parseDts(text, file, opts);
-  const roundTrip = await dtsRoundTrip(tree, diagnostics, file);
-  return dtSubject(tree, diagnostics, file, compiled(tree) ?? new TextEncoder().encode(text), () => roundTrip);
+  const parser = await dtsParser();
+  const { tree, diagnostics } = parseDtsWith(parser, text, file, opts);
+  return dtSubject(tree, diagnostics, file, () => compiled(tree) ?? new TextEncoder().encode(text), () => dtsRoundTrip(parser, tree, diagnostics, file));
 }
 
-function dtSubject(tree: DtTree, diagnostics: Diagnostic[], file: string, bytes: Uint8Array, roundTrip: () => RoundTrip): TableSubject {
-  // The JSON form and the named checks cost more than reading a large tree: made when first asked
-  // for (check, diff), not for `decode`, which only prints the tree.
+/**
+ * The JSON form, the named checks and (for a DTS) the compiled bytes cost
+ * more than reading a large tree: each is made when first asked for (check,
+ * diff), not for `decode`, which only prints the tree.
+ */
+function dtSubject(tree: DtTree, diagnostics: Diagnostic[], file: string, bytesOf: () => Uint8Array, roundTrip: () => RoundTrip): TableSubject {
   let model: Model | undefined;
   let all: Diagnostic[] | undefined;
+  let bytes: Uint8Array | undefined;
   return {
     format: 'DT',
     name: 'DT',
@@ -42,7 +48,9 @@ function dtSubject(tree: DtTree, diagnostics: Diagnostic[], file: string, bytes:
     get model() {
       return (model ??= treeToJson(tree) as unknown as Model);
     },
-    bytes,
+    get bytes() {
+      return (bytes ??= bytesOf());
+    },
     get diagnostics() {
       return (all ??= [...diagnostics, ...checkDt(tree)]);
     },
@@ -76,12 +84,11 @@ function dtbRoundTrip(tree: DtTree, bytes: Uint8Array, diagnostics: readonly Dia
  * A DTS cannot come back as written: comments, spacing, /include/s, macros
  * and bodies merged by label are gone once parsed. What must come back is
  * the tree, labels and references included: printed as DTS and parsed
- * again, it is the same. Parsing is asynchronous and RoundTrip is not, so
- * the reader runs this when it reads the file.
+ * again (with the grammar the first parse loaded), it is the same.
  */
-async function dtsRoundTrip(tree: DtTree, diagnostics: readonly Diagnostic[], file: string): Promise<RoundTrip> {
+function dtsRoundTrip(parser: Parser, tree: DtTree, diagnostics: readonly Diagnostic[], file: string): RoundTrip {
   if (hasErrors(diagnostics)) return { status: 'skipped', reason: 'the DTS does not parse cleanly' };
-  const again = await parseDts(formatDts(tree), file);
+  const again = parseDtsWith(parser, formatDts(tree), file);
   const problem = again.diagnostics.find((d) => d.severity === 'error');
   if (problem) return { status: 'differs', detail: `the tree printed as DTS does not parse again: ${problem.message}` };
   return sameTree(again.tree, tree)

@@ -69,7 +69,16 @@ export interface DtsParse {
 export const MAX_INCLUDE_DEPTH = 32;
 
 export async function parseDts(text: string, file: string, opts: ParseDtsOptions = {}): Promise<DtsParse> {
-  return new DtsBuilder(await dtsParser(), opts).run(text, file);
+  return parseDtsWith(await dtsParser(), text, file, opts);
+}
+
+/**
+ * parseDts with the grammar already loaded (dtsParser()): parsing itself is
+ * synchronous, so work that parses again later (a round trip) need not be
+ * done up front.
+ */
+export function parseDtsWith(parser: Parser, text: string, file: string, opts: ParseDtsOptions = {}): DtsParse {
+  return new DtsBuilder(parser, opts).run(text, file);
 }
 
 /** One parsed file (or included text) and how its positions map back to what the user wrote. */
