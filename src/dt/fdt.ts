@@ -6,6 +6,11 @@
 
 export const FDT_MAGIC = 0xd00dfeed;
 
+/** Whether bytes start with the FDT magic (what tells a DTB from anything else). */
+export function startsWithFdtMagic(b: Uint8Array): boolean {
+  return b.length >= 4 && ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0 === FDT_MAGIC;
+}
+
 /** Structure block tokens. */
 export const FDT_BEGIN_NODE = 0x1;
 export const FDT_END_NODE = 0x2;

@@ -5,6 +5,7 @@
 import { isKnownSignature } from '../acpi/registry.js';
 import { checksumIsValid, peekLength, peekSignature } from '../acpi/header.js';
 import { InputError } from '../diagnostic.js';
+import { startsWithFdtMagic } from '../dt/fdt.js';
 import { MAX_ACPI_TABLE_BYTES, SNIFF_PROBE_BYTES } from '../limits.js';
 
 export type InputKind = 'acpi-table' | 'acpidump' | 'dsl' | 'json' | 'dtb' | 'dts';
@@ -19,11 +20,9 @@ export const SniffCode = {
   unknownKind: 'input-unknown-kind',
 } as const;
 
-const FDT_MAGIC = 0xd00dfeed;
-
 export function sniff(data: Uint8Array | string, file?: string): Sniffed {
   if (typeof data !== 'string') {
-    if (data.length >= 4 && ((data[0]! << 24) | (data[1]! << 16) | (data[2]! << 8) | data[3]!) >>> 0 === FDT_MAGIC) return { kind: 'dtb' };
+    if (startsWithFdtMagic(data)) return { kind: 'dtb' };
     if (looksLikeAcpiTable(data)) return { kind: 'acpi-table' };
     const text = asText(data);
     const kind = text === undefined ? undefined : textKind(text);

@@ -6,6 +6,7 @@
  */
 import { formatJsonDocument, tableToJson } from '../acpi/table.js';
 import { treeToJson } from '../dt/index.js';
+import { startsWithFdtMagic } from '../dt/fdt.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { sideTables, type Side } from './load-side.js';
 
@@ -29,7 +30,7 @@ export interface TableView {
 }
 
 export function tableViews(side: Side): TableView[] {
-  const sourceText = new Set(side.inputs.filter((i) => i.kind === 'dts').flatMap((i) => i.tables.filter((t) => !isFdt(t.bytes))));
+  const sourceText = new Set(side.inputs.filter((i) => i.kind === 'dts').flatMap((i) => i.tables.filter((t) => !startsWithFdtMagic(t.bytes))));
   return sideTables(side).map((t, index) => ({
     index,
     name: t.name,
@@ -42,8 +43,6 @@ export function tableViews(side: Side): TableView[] {
     diagnostics: t.diagnostics,
   }));
 }
-
-const isFdt = (b: Uint8Array) => b.length >= 4 && b[0] === 0xd0 && b[1] === 0x0d && b[2] === 0xfe && b[3] === 0xed;
 
 /** The decoded text of one table, as `ridmap decode` prints it. */
 export function tableText(side: Side, index: number): string {
