@@ -9,6 +9,7 @@ import type { Diagnostic } from '../diagnostic.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import { normalizeTranslations, type TranslationMap } from '../model/translation-map.js';
 import type { TableSubject } from '../checks/subject.js';
+import type { BuiltTopology } from '../checks/topology-input.js';
 import { diffMaps } from './map-diff.js';
 import { diffStructures, isEmptyChange, type StructureChange } from './structure-diff.js';
 import { structureTree } from './structure-tree.js';
@@ -40,6 +41,11 @@ export interface DiffSide {
   tables: readonly TableSubject[];
   resolved?: ResolvedTopology;
   map?: TranslationMap;
+}
+
+/** A topology as one side of a diff: the tables its build writes, compared under its own numbering and map. */
+export function builtDiffSide(built: Pick<BuiltTopology, 'tables' | 'resolved'>): DiffSide {
+  return { tables: built.tables, resolved: built.resolved, map: built.resolved.map };
 }
 
 export function diffTables(a: DiffSide, b: DiffSide): TablesDiff {

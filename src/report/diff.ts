@@ -4,8 +4,7 @@
  * its build (and its own map); tables are resolved against their side's
  * topology when it has one.
  */
-import type { DiffSide } from '../diff/diff-tables.js';
-import { diffTables } from '../diff/diff-tables.js';
+import { builtDiffSide, diffTables, type DiffSide } from '../diff/diff-tables.js';
 import { formatDiff } from '../diff/format-diff.js';
 import type { Side } from './load-side.js';
 
@@ -17,7 +16,7 @@ export interface DiffView {
 function diffSide(side: Side): DiffSide {
   const tables = side.inputs.flatMap((i) => i.tables);
   const t = side.topology;
-  if (tables.length === 0 && t) return { tables: t.tables, resolved: t.resolved, map: t.resolved.map };
+  if (tables.length === 0 && t) return builtDiffSide(t);
   return { tables, ...(t ? { resolved: t.resolved } : {}) };
 }
 

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { tableReadDiagnostics } from '../../checks/load-input.js';
 import { buildTopologyInput } from '../../checks/topology-input.js';
 import { hasErrors } from '../../diagnostic.js';
-import { diffTables, type DiffSide } from '../../diff/diff-tables.js';
+import { builtDiffSide, diffTables, type DiffSide } from '../../diff/diff-tables.js';
 import { formatDiff } from '../../diff/format-diff.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { loadInputFile } from '../../io/load-input-file.js';
@@ -61,8 +61,7 @@ Examples:
 async function loadSide(ctx: CliContext, file: string, numbering: string, resolved?: ResolvedTopology): Promise<DiffSide> {
   const input = await loadInputFile(file);
   if (input.topologyText !== undefined) {
-    const built = buildTopologyInput(file, input.topologyText, numbering);
-    return { tables: built.tables, resolved: built.resolved, map: built.resolved.map };
+    return builtDiffSide(buildTopologyInput(file, input.topologyText, numbering));
   }
   // A table that does not read cleanly (a truncated table, a DTS syntax error) is bad input like an unreadable file.
   const problems = [...input.diagnostics.filter((d) => d.severity !== 'info'), ...input.tables.flatMap(tableReadDiagnostics).filter((d) => d.severity === 'error')];
