@@ -4,7 +4,7 @@
  * Linux's of_map_id does. The two differ in how they are read, in what their
  * bytes are and in what their round trip can promise.
  */
-import type { Model } from '../codec/index.js';
+import { equalBytes, type Model } from '../codec/index.js';
 import { hasErrors, InputError, type Diagnostic } from '../diagnostic.js';
 import type { Parser } from 'web-tree-sitter';
 import { checkDt, decodeDtb, dtsParser, encodeDtb, formatDts, parseDtsWith, resolveDt, treeToJson, type DtTree, type ParseDtsOptions } from '../dt/index.js';
@@ -74,7 +74,7 @@ function dtbRoundTrip(tree: DtTree, bytes: Uint8Array, diagnostics: readonly Dia
   } catch (e) {
     return { status: 'differs', detail: `the decoded tree does not encode: ${(e as Error).message}` };
   }
-  if (again.length === bytes.length && again.every((b, i) => b === bytes[i])) return { status: 'identical', size: bytes.length };
+  if (equalBytes(again, bytes)) return { status: 'identical', size: bytes.length };
   return sameTree(decodeDtb(again).tree, tree)
     ? { status: 'equivalent', detail: 'laid out afresh (not byte for byte); the tree comes back the same' }
     : { status: 'differs', detail: 'encoding the decoded tree and decoding it again gives another tree' };

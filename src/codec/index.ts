@@ -9,4 +9,5 @@ export { printStruct, printToString, fieldLine, bitLine, formatValue, displayTex
 export { TextSink } from './text-sink.js';
 export { toJson, fromJson, type Json, type FromJson } from './json.js';
 export { hexDumpLines } from './hexdump.js';
+export { concatBytes, equalBytes } from './bytes.js';
 export { bytesToHex, bytesToHexPairs, hexToBytes, hexUpper, hexUpperBig, jsonHex } from './hexfmt.js';

@@ -5,6 +5,7 @@
  * models the table and byte by byte where it does not; then the translation
  * maps the two sets say, compared RID by RID.
  */
+import { equalBytes } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import { normalizeTranslations, type TranslationMap } from '../model/translation-map.js';
@@ -86,7 +87,7 @@ function comparePair(p: TablePair): TablePair {
   const { a, b } = p;
   if (!a) return { ...p, status: 'only-b' };
   if (!b) return { ...p, status: 'only-a' };
-  const sameBytes = a.bytes.length === b.bytes.length && a.bytes.every((x, i) => x === b.bytes[i]);
+  const sameBytes = equalBytes(a.bytes, b.bytes);
   if (a.modelled && b.modelled && a.spec && a.spec === b.spec) {
     const root = diffStructures(structureTree(a.spec, a.model, a.name), structureTree(b.spec, b.model, b.name));
     if (!isEmptyChange(root)) return { ...p, status: 'changed', root };

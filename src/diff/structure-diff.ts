@@ -9,7 +9,7 @@
  * A structure of a nested list that leaves one parent and appears under
  * another (a device scope moving between DRHDs) is reported as one move.
  */
-import { bitValue, formatValue, lineValueText, sizeOfType, TRAILING_KEY, type FieldMember, type Model } from '../codec/index.js';
+import { bitValue, equalBytes, formatValue, lineValueText, sizeOfType, TRAILING_KEY, type FieldMember, type Model } from '../codec/index.js';
 import { identityOf } from './identity.js';
 import type { StructureNode } from './structure-tree.js';
 
@@ -188,6 +188,6 @@ function valueText(v: unknown): string {
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
-  if (a instanceof Uint8Array && b instanceof Uint8Array) return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return equalBytes(a, b);
   return a === b;
 }
