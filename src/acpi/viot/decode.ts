@@ -9,7 +9,7 @@ import { encode, memberOffset, STORED, type Model } from '../../codec/index.js';
 import type { Diagnostic } from '../../diagnostic.js';
 import type { ViotNode, ViotNodeRef, ViotTable } from './model.js';
 import { hasOutputNode, VIOT_HEADER_SIZE, viotSpec } from './spec.js';
-import { VIOT_PATH, ViotDecodeCode, walkViot, type ViotWalk, type WalkedNode } from './walk.js';
+import { ViotDecodeCode, walkViot, type ViotWalk, type WalkedNode } from './walk.js';
 
 export interface DecodedViot {
   /** The table; when the header itself is cut short, the fields missing from the bytes are missing here. */

@@ -4,7 +4,7 @@
  * one-line flow maps, addresses and PCI IDs in hex, and comments where the
  * YAML would otherwise hide something (built-in functions, ignored options).
  */
-import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
+import { Document, isMap, isScalar, visit } from 'yaml';
 import type { Topology } from '../../model/topology-schema.js';
 
 export interface YamlNotes {
