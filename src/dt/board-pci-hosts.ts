@@ -9,6 +9,9 @@
  * the RID per owner, so a mask (which folds RIDs together) never shortens
  * the map without changing it.
  *
+ * Each host node has a domain of its own (pci-domains.ts), even when the
+ * topology puts several host bridges in one segment.
+ *
  * The host node is named after its ECAM base. A host bridge without `ecam`
  * continues its segment's ECAM region (from a sibling that has one, else QEMU
  * virt's high ECAM, one 256 MiB region per segment). `ranges` is required by
@@ -23,6 +26,7 @@ import { BoardContext, cells64, regCells, unitAddress } from './board-context.js
 import type { IommuNodes } from './board-iommus.js';
 import { PCI_HOST_ECAM_COMPATIBLE } from './iommu-compatibles.js';
 import { msiTranslations } from './msi-assignment.js';
+import { pciDomains } from './pci-domains.js';
 import { cells, createNode, prop, strings, type DtChunk, type DtNode, type DtRef } from './tree.js';
 
 /** PCI ECAM: 1 MiB of configuration space per bus. */
@@ -64,6 +68,7 @@ export function hostBridgeNodes(board: BoardContext, iommus: IommuNodes): DtNode
   const { resolved } = board;
   const unitOf = new Map(resolved.iommus.map((u) => [u.identity, u]));
   const msi = msiTranslations(resolved);
+  const domains = pciDomains(resolved.hostBridges);
 
   return resolved.hostBridges.map((hb, index) => {
     const ecam = ecamBase(board, hb);
@@ -75,7 +80,7 @@ export function hostBridgeNodes(board: BoardContext, iommus: IommuNodes): DtNode
       prop('device_type', ...strings('pci')),
       prop('#address-cells', cells(PCI_ADDRESS_CELLS)),
       prop('#size-cells', cells(PCI_SIZE_CELLS)),
-      prop('linux,pci-domain', cells(hb.segment)),
+      prop('linux,pci-domain', cells(domains.get(hb.id)!)),
       prop('bus-range', cells(hb.rootBus, hb.busLimit)),
       prop('reg', cells(...regCells(ecam, buses << ECAM_BUS_SHIFT))),
       prop('ranges', cells(PCI_SPACE_MEM64, ...cells64(window), ...cells64(window), ...cells64(MMIO64_WINDOW_SIZE))),

@@ -14,6 +14,7 @@ import { u32Value } from './cells.js';
 import { allIdMaps, idMapRejected, ID_MAP_ROW_BYTES, maskIgnoresBase, maskName, type IdMap, type IdMapRow } from './id-map.js';
 import { childPropertyPath, layoutTree, propertyBytes, refText, type DtLayout } from './layout.js';
 import { describeGap, msiCoverageGaps } from './msi-coverage.js';
+import { pciHosts } from './pci-hosts.js';
 import { phandleEntries } from './phandle-list.js';
 import { symbolicCells, type DtTree } from './tree.js';
 
@@ -139,6 +140,28 @@ function badLength(ctx: DtCheckContext): DtFinding[] {
   });
 }
 
+/**
+ * Two PCI host nodes with one linux,pci-domain: Linux takes each domain once
+ * (of_pci_bus_find_domain_nr), so the second host fails to probe (-ENOSPC,
+ * "Scanning root bridge failed") and its devices vanish.
+ */
+function duplicateDomain(ctx: DtCheckContext): DtFinding[] {
+  const firstWith = new Map<number, string>();
+  const out: DtFinding[] = [];
+  for (const host of pciHosts(ctx.layout)) {
+    if (!propertyBytes(ctx.layout, host.node, 'linux,pci-domain')) continue;
+    const first = firstWith.get(host.segment);
+    if (first === undefined) firstWith.set(host.segment, host.path);
+    else {
+      out.push({
+        path: childPropertyPath(host.path, 'linux,pci-domain'),
+        message: `domain ${host.segment} is also ${first}'s; Linux refuses a domain already taken, so this host fails to probe (-ENOSPC) and its devices vanish`,
+      });
+    }
+  }
+  return out;
+}
+
 function fromLayout(code: string) {
   return (ctx: DtCheckContext): DtFinding[] => ctx.layout.diagnostics.filter((d) => d.code === code).map((d) => ({ path: d.path ?? '/', message: d.message }));
 }
@@ -156,6 +179,7 @@ export const DT_CHECKS: readonly DtCheck[] = [
     description: 'a PCI host whose iommu-map and msi-map cover different RIDs',
     run: (ctx) => msiCoverageGaps(ctx.layout).map((gap) => ({ path: gap.path, message: describeGap(gap) })),
   },
+  { id: 'dt-pci-domain-duplicate', severity: 'error', description: 'two PCI host nodes with one linux,pci-domain (Linux probes only the first)', run: duplicateDomain },
   { id: 'dt-duplicate-label', severity: 'error', description: 'one label on two nodes', run: fromLayout('dt-duplicate-label') },
   { id: 'dt-bad-phandle', severity: 'error', description: 'a phandle property that is not one valid cell, or used by two nodes', run: fromLayout('dt-bad-phandle') },
 ];

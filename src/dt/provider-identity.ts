@@ -4,7 +4,8 @@
  * do: `smmuv3@0x<base>` for arm,smmu-v3, `smmuv2@0x<base>` for the SMMUv1/v2
  * family, `virtio-iommu-mmio@0x<base>` for a virtio,mmio transport acting as
  * an IOMMU, `virtio-iommu-pci@ssss:bb:dd.f` for a virtio,pci-iommu child of
- * a PCI host (BDF from its reg, segment from the host's linux,pci-domain).
+ * a PCI host (BDF from its reg, segment from the host's linux,pci-domain,
+ * through `segmentOf` when the caller knows the topology's segments).
  * Anything else is named by its first compatible string at its base, or by
  * its path when it has no address.
  */
@@ -17,12 +18,12 @@ import { propertyBytes, type DtLayout } from './layout.js';
 import { pciRid, pciSegment } from './pci-hosts.js';
 import type { DtNode } from './tree.js';
 
-export function providerIdentity(layout: DtLayout, node: DtNode): string {
+export function providerIdentity(layout: DtLayout, node: DtNode, segmentOf: (domain: number) => number = (d) => d): string {
   const compatible = stringList(propertyBytes(layout, node, 'compatible'));
   if (compatible.includes(VIRTIO_PCI_IOMMU_COMPATIBLE)) {
     const host = pciHostOf(layout, node);
     const physHi = u32Cells(propertyBytes(layout, node, 'reg') ?? new Uint8Array())?.[0];
-    if (host && physHi !== undefined) return `virtio-iommu-pci@${formatSbdf(pciSegment(layout, host), pciRid(physHi))}`;
+    if (host && physHi !== undefined) return `virtio-iommu-pci@${formatSbdf(segmentOf(pciSegment(layout, host)), pciRid(physHi))}`;
   }
   const base = cpuAddress(layout, node);
   if (base === undefined) return layout.pathOf.get(node)!;

@@ -9,7 +9,10 @@
  *   - with a topology, device entries are looked up as Linux does (every DMA
  *     alias through the same map: map/devices.ts), so they compare with the
  *     topology's own map entry by entry.
- * The segment is the host's linux,pci-domain (default 0). msi-map has no
+ * The segment is the host's linux,pci-domain (default 0), as Linux names
+ * the devices; with a topology, the domain goes back to the topology's
+ * segment by the rule ridmap writes domains with (pci-domains.ts), so that
+ * several host nodes of one segment map where the topology says. msi-map has no
  * place in a translation map; it is resolved the same way for the
  * iommu-map/msi-map coverage finding. Findings are the checks whose subject
  * changes what Linux maps (bad lengths, masks that ignore the base, dangling
@@ -24,6 +27,7 @@ import { runDtChecks } from './checks.js';
 import { cpuAddress } from './dt-address.js';
 import { idMapRejected, ofMapId, readIdMap } from './id-map.js';
 import { layoutTree, propertyBytes, type DtLayout } from './layout.js';
+import { segmentsByDomain } from './pci-domains.js';
 import { hostRids, pciHosts } from './pci-hosts.js';
 import { phandleEntries } from './phandle-list.js';
 import { providerIdentity } from './provider-identity.js';
@@ -37,14 +41,17 @@ const MAPPING_CHECKS = new Set(['dt-bad-length', 'dt-iommu-map-mask-ignores-base
 export function resolveDt(tree: DtTree, resolved?: ResolvedTopology): TranslationMap {
   const layout = layoutTree(tree);
   const findings: Diagnostic[] = runDtChecks(layout, MAPPING_CHECKS);
+  const segments = resolved ? segmentsByDomain(resolved) : new Map<number, number>();
+  const segmentOf = (domain: number) => segments.get(domain) ?? domain;
   const identities = new Map<DtNode, string>();
   const identity = (node: DtNode) => {
-    if (!identities.has(node)) identities.set(node, providerIdentity(layout, node));
+    if (!identities.has(node)) identities.set(node, providerIdentity(layout, node, segmentOf));
     return identities.get(node)!;
   };
 
   const table = new RidTable();
   for (const host of pciHosts(layout)) {
+    const segment = segmentOf(host.segment);
     const map = readIdMap(layout, host.node, 'iommu-map');
     if (!map || idMapRejected(map)) continue;
     if (map.unresolved) {
@@ -58,7 +65,7 @@ export function resolveDt(tree: DtTree, resolved?: ResolvedTopology): Translatio
     }
     for (const r of hostRids(host)) {
       const found = ofMapId(map, r);
-      if (found.kind === 'mapped') table.set(host.segment, r, identity(found.target), found.id);
+      if (found.kind === 'mapped') table.set(segment, r, identity(found.target), found.id);
     }
   }
 

@@ -72,9 +72,14 @@ describe('DT from the example topologies', () => {
     const dts = formatDts(tree);
     expect(dts).toContain('viommu: virtio-iommu@2 {');
     expect(dts).toContain('reg = <0x1000 0x00 0x00 0x00 0x00>;');
-    // The default bus bypasses; the two expanders' ranges meet and read as one run.
-    expect(resolveDt(tree).translations).toEqual([
+    // The default bus bypasses; with the topology, the two expanders' ranges meet on segment 0 and read as one run.
+    expect(resolveDt(tree, resolved).translations).toEqual([
       { segment: 0, first: 0x1000, last: 0xffff, iommu: 'virtio-iommu-pci@0000:00:02.0', outputBase: 0x1000, source: 'DT' },
+    ]);
+    // Alone, each expander is on its own linux,pci-domain, as Linux names its devices.
+    expect(resolveDt(tree).translations).toEqual([
+      { segment: 1, first: 0x1000, last: 0x2fff, iommu: 'virtio-iommu-pci@0000:00:02.0', outputBase: 0x1000, source: 'DT' },
+      { segment: 2, first: 0x3000, last: 0xffff, iommu: 'virtio-iommu-pci@0000:00:02.0', outputBase: 0x3000, source: 'DT' },
     ]);
   });
 });
