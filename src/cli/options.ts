@@ -19,3 +19,12 @@ export function verboseOption(): Option {
 export function visibleDiagnostics<T extends { severity: string }>(ds: readonly T[], verbose: boolean): T[] {
   return verbose ? [...ds] : ds.filter((d) => d.severity !== 'info');
 }
+
+/**
+ * `-I DIR` (repeatable): a directory a DTS's includes may also come from. By
+ * default they come only from the DTS's own directory (io/dts-include-reader.ts).
+ */
+export function includeDirOption(): Option {
+  return new Option('-I, --include-dir <dir>', "a directory DTS includes may also come from (repeatable; by default only the DTS's own directory)")
+    .argParser((dir: string, previous: string[] | undefined) => [...(previous ?? []), dir]);
+}

@@ -49,8 +49,13 @@ export interface SyntaxError {
   message: string;
 }
 
-/** ERROR and MISSING nodes, outermost only, in document order. */
-export function syntaxErrors(root: SyntaxNode): SyntaxError[] {
+/**
+ * ERROR and MISSING nodes, outermost only, in document order. `quote` puts
+ * the start of the text in the message; it is off for included files, which
+ * may be no DTS at all (`/include/ "/proc/self/environ"`), so that an error
+ * never copies their content into a log.
+ */
+export function syntaxErrors(root: SyntaxNode, quote = true): SyntaxError[] {
   const out: SyntaxError[] = [];
   if (!root.hasError) return out;
   const stack: SyntaxNode[] = [root];
@@ -60,7 +65,7 @@ export function syntaxErrors(root: SyntaxNode): SyntaxError[] {
       out.push({ node: n, message: `syntax error: missing ${n.type}` });
     } else if (n.isError) {
       const excerpt = n.text.length > 40 ? `${n.text.slice(0, 40)}...` : n.text;
-      out.push({ node: n, message: `syntax error at ${JSON.stringify(excerpt)}` });
+      out.push({ node: n, message: quote ? `syntax error at ${JSON.stringify(excerpt)}` : 'syntax error (the text of an included file is not quoted)' });
     } else if (n.hasError) {
       for (let i = n.childCount - 1; i >= 0; i--) stack.push(n.child(i)!);
     }

@@ -17,7 +17,12 @@
  * syntax errors here.
  *
  * Includes: `/include/ "f"` and `#include "f"` / `<f>` read text through the
- * caller's `readInclude` (the parser does no I/O). What needs the C
+ * caller's `readInclude` (the parser does no I/O; where files may come from
+ * is the reader's rule), at any depth: an included file's own includes are
+ * resolved from the name the reader gave it. Their number and total size are
+ * capped (MAX_DTS_INCLUDES, MAX_DTS_SOURCE_CHARS), and a syntax error in an
+ * included file is reported at its line without quoting it: the reader may
+ * have been pointed at a file that is no DTS at all. What needs the C
  * preprocessor and is not available (a dt-bindings header, a macro defined
  * there) is reported precisely as `dts-needs-preprocessing`, naming the
  * include or macro; `#define`, `#undef`, `#if`/`#ifdef` over what the files
@@ -50,14 +55,27 @@ import {
 } from './tree.js';
 import { dtsParser } from './ts-parser.js';
 import { guessBootCpuid, omitUnreferenced } from './dts-finish.js';
+import { LimitCode, MAX_DTS_INCLUDES, MAX_DTS_SOURCE_CHARS } from '../limits.js';
+
+/** An included file as the reader found it: the name it goes by (in diagnostics, and as `from` for its own includes) and its text. */
+export interface IncludedFile {
+  file: string;
+  text: string;
+}
+
+/** The reader found the file but will not read it (outside the directories includes may come from, too large): why, without its content. */
+export interface IncludeRefused {
+  refused: string;
+}
 
 export interface ParseDtsOptions {
   /**
-   * Text of an included file, or undefined when it is not available. `path`
-   * is as written (`"board.dtsi"`, `<dt-bindings/gpio/gpio.h>` without the
-   * quotes or brackets); `from` is the file that includes it.
+   * An included file, or undefined when it is not available. `path` is as
+   * written (`"board.dtsi"`, `<dt-bindings/gpio/gpio.h>` without the quotes
+   * or brackets); `from` is the name of the file that includes it. A plain
+   * string is the text of a file that goes by `path`.
    */
-  readInclude?: (path: string, from: string) => string | undefined;
+  readInclude?: (path: string, from: string) => string | IncludedFile | IncludeRefused | undefined;
 }
 
 export interface DtsParse {
@@ -108,6 +126,10 @@ class DtsBuilder {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly labels = new Map<string, DtNode>();
   private readonly includeStack: string[] = [];
+  /** Includes read so far, and characters parsed so far (the file itself and every include). */
+  private includeCount = 0;
+  private sourceChars = 0;
+  private includeLimitReported = false;
   /** Node bodies being read, outermost first. */
   private depth = 0;
   private readonly missingIncludes: string[] = [];
@@ -126,7 +148,8 @@ class DtsBuilder {
   ) {}
 
   run(text: string, file: string): DtsParse {
-    this.source(text, file, { fresh: false, properties: new Set(), nodes: new Set() });
+    this.sourceChars = text.length;
+    this.source(text, file, { fresh: false, properties: new Set(), nodes: new Set() }, false);
     for (const { node } of walkNodes(this.tree.root)) node.properties = node.properties.filter((p) => !this.tombstones.has(p));
     omitUnreferenced(this.tree, this.omitIfNoRef);
     this.tree.bootCpuidPhys = guessBootCpuid(this.tree);
@@ -168,17 +191,19 @@ class DtsBuilder {
   // ---- sources and includes -----------------------------------------------
 
   /** Parses text and applies it at the top level, or as part of a node's body (an include inside a node). */
-  private source(text: string, file: string, scope: Scope): void {
+  private source(text: string, file: string, scope: Scope, included: boolean): void {
     const prepared = prepareSource(text);
     const wrap = scope.target !== undefined;
     const cst = this.parser.parse(wrap ? `/ {\n${prepared.text}\n};` : prepared.text);
     if (!cst) throw new Error('tree-sitter returned no tree');
     const src: Source = { file, lineOffset: wrap ? 1 : 0, indexOffset: wrap ? 4 : 0, includes: prepared.includes };
     try {
-      for (const e of syntaxErrors(cst.rootNode)) this.report(src, this.position(src, e.node), 'error', 'dts-syntax', e.message);
+      for (const e of syntaxErrors(cst.rootNode, !included)) this.report(src, this.position(src, e.node), 'error', 'dts-syntax', e.message);
       this.includeStack.push(file);
       const container = wrap ? cst.rootNode.namedChildren.find((n) => n?.type === 'node') : cst.rootNode;
-      if (container) this.items(src, this.itemsOf(src, contentOf(container), container.startIndex, container.endIndex), scope);
+      // At the top level every include point counts: tree-sitter's document node starts at its first
+      // statement, so an /include/ before it (a file that only includes another) would fall outside.
+      if (container) this.items(src, this.itemsOf(src, contentOf(container), wrap ? container.startIndex : 0, wrap ? container.endIndex : Infinity), scope);
     } finally {
       this.includeStack.pop();
       cst.delete();
@@ -200,22 +225,46 @@ class DtsBuilder {
   }
 
   private include(src: Source, path: string, at: { line: number; column: number }, scope: Scope, how: 'dtc' | 'cpp', written: string): void {
-    if (this.includeStack.includes(path)) {
-      this.report(src, at, 'error', 'dts-include-cycle', `${written} includes itself (through ${this.includeStack.join(' → ')})`);
-      return;
-    }
     if (this.includeStack.length >= MAX_INCLUDE_DEPTH) {
       this.report(src, at, 'error', 'dts-include-depth', `${written}: includes nest deeper than ${MAX_INCLUDE_DEPTH}`);
       return;
     }
-    const text = this.opts.readInclude?.(path, src.file);
-    if (text === undefined) {
+    if (this.includeCount >= MAX_DTS_INCLUDES) {
+      this.includeLimit(src, at, written, `more than ${MAX_DTS_INCLUDES} includes in all (each counted every time it is included)`);
+      return;
+    }
+    const found = this.opts.readInclude?.(path, src.file);
+    if (found === undefined) {
       this.missingIncludes.push(written);
       if (how === 'dtc') this.report(src, at, 'error', 'dts-include-not-found', `${written}: file not found`);
       else this.report(src, at, 'error', 'dts-needs-preprocessing', `needs preprocessing: ${written} (not available)`);
       return;
     }
-    this.source(text, path, scope);
+    if (typeof found === 'object' && 'refused' in found) {
+      this.missingIncludes.push(written);
+      this.report(src, at, 'error', 'dts-include-refused', `${written}: ${found.refused}`);
+      return;
+    }
+    const { file, text } = typeof found === 'string' ? { file: path, text: found } : found;
+    if (this.includeStack.includes(file)) {
+      this.report(src, at, 'error', 'dts-include-cycle', `${written} includes itself (through ${this.includeStack.join(' → ')})`);
+      return;
+    }
+    if (this.sourceChars + text.length > MAX_DTS_SOURCE_CHARS) {
+      this.includeLimit(src, at, written, `the file and its includes would be over ${MAX_DTS_SOURCE_CHARS} characters in all`);
+      return;
+    }
+    this.includeCount++;
+    this.sourceChars += text.length;
+    this.source(text, file, scope, true);
+  }
+
+  /** The first include over a limit is reported; the ones after it are skipped without a word each (one error says the tree is incomplete). */
+  private includeLimit(src: Source, at: { line: number; column: number }, written: string, why: string): void {
+    if (this.includeLimitReported) return;
+    this.includeLimitReported = true;
+    this.missingIncludes.push(written);
+    this.report(src, at, 'error', LimitCode.dtsIncludeLimit, `${written} is not read, nor any include after it: ${why}`);
   }
 
   // ---- statements ---------------------------------------------------------

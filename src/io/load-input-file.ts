@@ -1,30 +1,24 @@
 /**
  * The CLI's side of the input reader (checks/load-input.ts, which touches no
- * files): a file read from disk, with a DTS's `/include/`s read from disk
- * too, relative to the including file as dtc resolves them.
+ * files): a file read from disk, with a DTS's includes read from disk too,
+ * as dtc resolves them, from the directories dts-include-reader.ts allows.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { loadInput, type LoadedInput } from '../checks/load-input.js';
+import { dtsIncludeReader } from './dts-include-reader.js';
 import { readInputBytes } from './read-input.js';
 
-export function loadInputFile(file: string): Promise<LoadedInput> {
-  return loadInput(file, readInputBytes(file), { readInclude: readIncludeBeside });
+export interface LoadFileOptions {
+  /** Directories a DTS's includes may come from besides its own (`-I DIR`). */
+  includeDirs?: readonly string[];
+}
+
+export function loadInputFile(file: string, options: LoadFileOptions = {}): Promise<LoadedInput> {
+  return loadInput(file, readInputBytes(file), { readInclude: dtsIncludeReader(file, options.includeDirs) });
 }
 
 /** Several files in order, so that the first unreadable one is the one reported. */
-export async function loadInputFiles(files: readonly string[]): Promise<LoadedInput[]> {
+export async function loadInputFiles(files: readonly string[], options: LoadFileOptions = {}): Promise<LoadedInput[]> {
   const loaded: LoadedInput[] = [];
-  for (const file of files) loaded.push(await loadInputFile(file));
+  for (const file of files) loaded.push(await loadInputFile(file, options));
   return loaded;
-}
-
-/** Undefined for a path that is no readable file: the parser reports the include as not found, naming it. */
-function readIncludeBeside(path: string, from: string): string | undefined {
-  const full = resolve(dirname(from), path);
-  try {
-    return statSync(full).isFile() ? readFileSync(full, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  }
 }

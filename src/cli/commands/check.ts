@@ -17,13 +17,14 @@ import { readInputText } from '../../io/read-input.js';
 import { NUMBERING_POLICIES } from '../../model/numbering.js';
 import type { CliContext } from '../context.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
-import { verboseOption, visibleDiagnostics } from '../options.js';
+import { includeDirOption, verboseOption, visibleDiagnostics } from '../options.js';
 
 interface CheckCliOptions {
   topology?: string;
   numbering?: string[];
   format: 'text' | 'json';
   verbose: boolean;
+  includeDir?: string[];
 }
 
 const POLICY_NAMES = NUMBERING_POLICIES.map((p) => p.name);
@@ -45,6 +46,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .addOption(new Option('-n, --numbering <policy...>', `renumbering policies to check (default: all: ${POLICY_NAMES.join(', ')})`).argParser(policyList))
     .addOption(new Option('-f, --format <format>', 'output form').choices(['text', 'json']).default('text'))
     .addOption(verboseOption())
+    .addOption(includeDirOption())
     .addHelpText(
       'after',
       `
@@ -65,7 +67,7 @@ Examples:
       if (inputs.length === 0 && !opts.topology) {
         throw new InputError([{ severity: 'error', code: 'usage', message: 'check needs an input, or a --topology to check on its own' }]);
       }
-      const loaded = await loadInputFiles(inputs);
+      const loaded = await loadInputFiles(inputs, { includeDirs: opts.includeDir ?? [] });
       const topology = opts.topology ? { file: opts.topology, text: readInputText(opts.topology) } : undefined;
       const result = checkInputs(loaded, { ...(topology ? { topology } : {}), ...(opts.numbering ? { policies: opts.numbering } : {}) });
       if (opts.format === 'json') {

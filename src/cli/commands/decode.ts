@@ -14,7 +14,7 @@ import { treeToJson } from '../../dt/json.js';
 import { loadInputFile } from '../../io/load-input-file.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INPUT } from '../exit-codes.js';
-import { visibleDiagnostics, verboseOption } from '../options.js';
+import { includeDirOption, visibleDiagnostics, verboseOption } from '../options.js';
 
 export function registerDecode(program: Command, ctx: CliContext): void {
   program
@@ -23,6 +23,7 @@ export function registerDecode(program: Command, ctx: CliContext): void {
     .argument('<file...>', 'input files (kind detected from the content)')
     .addOption(new Option('-f, --format <format>', 'output form').choices(['text', 'json']).default('text'))
     .addOption(verboseOption())
+    .addOption(includeDirOption())
     .addHelpText(
       'after',
       `
@@ -37,12 +38,12 @@ Examples:
   ridmap decode IORT.dat --format json > iort.json
   ridmap decode board.dtb`,
     )
-    .action(async (files: string[], opts: { format: 'text' | 'json'; verbose: boolean }) => {
+    .action(async (files: string[], opts: { format: 'text' | 'json'; verbose: boolean; includeDir?: string[] }) => {
       const tables: DecodedTable[] = [];
       const trees: unknown[] = [];
       const diagnostics: Diagnostic[] = [];
       for (const file of files) {
-        const input = await loadInputFile(file);
+        const input = await loadInputFile(file, { includeDirs: opts.includeDir ?? [] });
         if (input.topologyText !== undefined) {
           diagnostics.push({ severity: 'error', code: 'input-is-topology', file,
             message: 'this is a topology, not a table: `ridmap build` makes tables from it, `ridmap map` shows its map' });

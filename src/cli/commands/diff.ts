@@ -16,12 +16,13 @@ import { resolveTopology } from '../../model/resolve.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import type { CliContext } from '../context.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
-import { numberingOption } from '../options.js';
+import { includeDirOption, numberingOption } from '../options.js';
 
 interface DiffOptions {
   hex: boolean;
   topology?: string;
   numbering: string;
+  includeDir?: string[];
 }
 
 export function registerDiff(program: Command, ctx: CliContext): void {
@@ -33,6 +34,7 @@ export function registerDiff(program: Command, ctx: CliContext): void {
     .option('--hex', 'add the bytes behind each difference, A and B side by side', false)
     .option('-t, --topology <file>', 'topology to resolve tables against (bus numbers: full maps, device names)')
     .addOption(numberingOption())
+    .addOption(includeDirOption())
     .addHelpText(
       'after',
       `
@@ -49,7 +51,8 @@ Examples:
     )
     .action(async (a: string, b: string, opts: DiffOptions) => {
       const resolved = opts.topology ? resolveTopology(loadTopologyFile(opts.topology), { numbering: opts.numbering }) : undefined;
-      const sides = [await loadSide(ctx, a, opts.numbering, resolved), await loadSide(ctx, b, opts.numbering, resolved)];
+      const includeDirs = opts.includeDir ?? [];
+      const sides = [await loadSide(ctx, a, opts.numbering, includeDirs, resolved), await loadSide(ctx, b, opts.numbering, includeDirs, resolved)];
       if (ctx.exitCode === EXIT_INPUT) return;
       const result = diffTables(sides[0]!, sides[1]!);
       ctx.out(formatDiff(result, { hex: opts.hex, labels: { a, b } }).join('\n'));
@@ -58,8 +61,8 @@ Examples:
 }
 
 /** One side: a topology is built (its own map and numbering go with it); anything else is decoded. */
-async function loadSide(ctx: CliContext, file: string, numbering: string, resolved?: ResolvedTopology): Promise<DiffSide> {
-  const input = await loadInputFile(file);
+async function loadSide(ctx: CliContext, file: string, numbering: string, includeDirs: readonly string[], resolved?: ResolvedTopology): Promise<DiffSide> {
+  const input = await loadInputFile(file, { includeDirs });
   if (input.topologyText !== undefined) {
     return builtDiffSide(buildTopologyInput(file, input.topologyText, numbering));
   }

@@ -17,13 +17,14 @@ import { resolveTopology } from '../../model/resolve.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import type { CliContext } from '../context.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
-import { numberingOption, verboseOption, visibleDiagnostics } from '../options.js';
+import { includeDirOption, numberingOption, verboseOption, visibleDiagnostics } from '../options.js';
 
 interface MapOptions {
   format: MapFormat;
   numbering: string;
   topology?: string;
   verbose: boolean;
+  includeDir?: string[];
 }
 
 export function registerMap(program: Command, ctx: CliContext): void {
@@ -35,6 +36,7 @@ export function registerMap(program: Command, ctx: CliContext): void {
     .addOption(new Option('-f, --format <format>', 'output form').choices(MAP_FORMATS).default('text'))
     .addOption(numberingOption())
     .addOption(verboseOption())
+    .addOption(includeDirOption())
     .addHelpText(
       'after',
       `
@@ -53,7 +55,7 @@ Examples:
       const topologies: { file: string; text: string }[] = [];
       const tableInputs: LoadedInput[] = [];
       for (const file of inputs) {
-        const input = await loadInputFile(file);
+        const input = await loadInputFile(file, { includeDirs: opts.includeDir ?? [] });
         if (input.topologyText !== undefined) topologies.push({ file, text: input.topologyText });
         else tableInputs.push(input);
       }
