@@ -93,6 +93,26 @@ export const MAX_DTS_INCLUDES = 1000;
  */
 export const MAX_DTS_SOURCE_CHARS = MAX_INPUT_BYTES;
 
+/**
+ * Nesting of one DTS or `#if` expression (parentheses, unary operators,
+ * `?:` chains) the evaluator follows (`dts-expression-limit`). dtc's own
+ * parser stops at 10000 (bison's stack); real expressions nest a few levels.
+ */
+export const MAX_DTS_EXPRESSION_DEPTH = 1000;
+
+/**
+ * Tokens macro expansion may produce in one DTS parse, all expansions
+ * together (`dts-expression-limit`). `#define A B B` chains double at each
+ * step (40 steps: 2^40 tokens); real boards expand a few thousand.
+ */
+export const MAX_DTS_MACRO_TOKENS = 1 << 20;
+
+/**
+ * `#if`/`#ifdef` blocks nested inside each other in a DTS (`dts-too-deep`);
+ * real ones nest a few levels.
+ */
+export const MAX_DTS_CONDITIONAL_DEPTH = 64;
+
 /** How much of an input is looked at to tell text from binary and which text it is (`sniff`). */
 export const SNIFF_PROBE_BYTES = 64 * KiB;
 
@@ -118,6 +138,8 @@ export const LimitCode = {
   tableTooLarge: 'acpi-table-too-large',
   /** A DTS whose includes go over MAX_DTS_INCLUDES or MAX_DTS_SOURCE_CHARS (error; that include and the rest are not read). */
   dtsIncludeLimit: 'dts-include-limit',
+  /** A DTS expression nested over MAX_DTS_EXPRESSION_DEPTH, or macros expanding past MAX_DTS_MACRO_TOKENS (error; that value is not read). */
+  dtsExpressionLimit: 'dts-expression-limit',
 } as const;
 
 /**

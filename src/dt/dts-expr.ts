@@ -7,6 +7,7 @@
  * Arithmetic is unsigned 64-bit, as in dtc. An identifier that is no macro
  * makes its cell unresolved: the caller reports it as needing preprocessing.
  */
+import { LimitCode, MAX_DTS_EXPRESSION_DEPTH } from '../limits.js';
 import { expand, type Macros } from './dts-macros.js';
 import { ExprError, isOp, matchingParen, tokenize, U64, type Token } from './dts-tokens.js';
 import type { DtCell } from './tree.js';
@@ -59,10 +60,28 @@ function applyBinary(op: string, a: bigint, b: bigint, at: number): bigint {
   }
 }
 
-/** A C expression over expanded tokens (precedence climbing); an identifier is 0, cpp's `#if` rule. */
+/**
+ * A C expression over expanded tokens (precedence climbing); an identifier is
+ * 0, cpp's `#if` rule. The descent recurses per parenthesis, unary operator
+ * and `?:` arm, so its depth is counted and capped (MAX_DTS_EXPRESSION_DEPTH)
+ * instead of running out of stack.
+ */
 class Evaluator {
   private i = 0;
+  private depth = 0;
   constructor(private readonly tokens: readonly Token[]) {}
+
+  /** Runs one nested step, refusing to go deeper than the limit. */
+  private nested(at: Token | undefined, step: () => bigint): bigint {
+    if (++this.depth > MAX_DTS_EXPRESSION_DEPTH) {
+      throw new ExprError(`the expression nests deeper than ${MAX_DTS_EXPRESSION_DEPTH} levels`, at?.start ?? 0, LimitCode.dtsExpressionLimit);
+    }
+    try {
+      return step();
+    } finally {
+      this.depth--;
+    }
+  }
 
   evaluate(): bigint {
     const v = this.conditional();
@@ -84,10 +103,10 @@ class Evaluator {
   private conditional(): bigint {
     const cond = this.binary(1);
     if (!isOp(this.peek(), '?')) return cond;
-    this.i++;
-    const yes = this.conditional();
+    const at = this.tokens[this.i++];
+    const yes = this.nested(at, () => this.conditional());
     this.expectOp(':');
-    const no = this.conditional();
+    const no = this.nested(at, () => this.conditional());
     return cond !== 0n ? yes : no;
   }
 
@@ -106,7 +125,7 @@ class Evaluator {
     const t = this.peek();
     if (t?.kind === 'op' && ['-', '+', '~', '!'].includes(t.op)) {
       this.i++;
-      const v = this.unary();
+      const v = this.nested(t, () => this.unary());
       if (t.op === '-') return -v & U64;
       if (t.op === '~') return ~v & U64;
       return t.op === '!' ? bool(v === 0n) : v;
@@ -120,7 +139,7 @@ class Evaluator {
     this.i++;
     if (t.kind === 'num') return t.value;
     if (isOp(t, '(')) {
-      const v = this.conditional();
+      const v = this.nested(t, () => this.conditional());
       this.expectOp(')');
       return v;
     }

@@ -55,7 +55,7 @@ import {
 } from './tree.js';
 import { dtsParser } from './ts-parser.js';
 import { guessBootCpuid, omitUnreferenced } from './dts-finish.js';
-import { LimitCode, MAX_DTS_INCLUDES, MAX_DTS_SOURCE_CHARS } from '../limits.js';
+import { LimitCode, MAX_DTS_CONDITIONAL_DEPTH, MAX_DTS_INCLUDES, MAX_DTS_SOURCE_CHARS } from '../limits.js';
 
 /** An included file as the reader found it: the name it goes by (in diagnostics, and as `from` for its own includes) and its text. */
 export interface IncludedFile {
@@ -130,6 +130,8 @@ class DtsBuilder {
   private includeCount = 0;
   private sourceChars = 0;
   private includeLimitReported = false;
+  /** `#if` branches being read, outermost first. */
+  private conditionalDepth = 0;
   /** Node bodies being read, outermost first. */
   private depth = 0;
   private readonly missingIncludes: string[] = [];
@@ -424,10 +426,19 @@ class DtsBuilder {
     }
     if (defineMacro(n, this.macros)) return true;
     if (n.type !== 'preproc_if' && n.type !== 'preproc_ifdef') return false;
-    const branch = chooseBranch(n, this.macros, (at, offset, message) =>
-      this.report(src, this.position(src, at, offset), 'error', 'dts-needs-preprocessing', message),
-    );
-    if (branch) this.items(src, this.itemsOf(src, contentOf(branch.node), branch.start, branch.end), scope);
+    const branch = chooseBranch(n, this.macros, (at, offset, code, message) => this.report(src, this.position(src, at, offset), 'error', code, message));
+    if (!branch) return true;
+    // Branches are read by recursion: their nesting is capped like node bodies'.
+    if (this.conditionalDepth >= MAX_DTS_CONDITIONAL_DEPTH) {
+      this.report(src, this.position(src, n), 'error', 'dts-too-deep', `#if blocks nest deeper than ${MAX_DTS_CONDITIONAL_DEPTH}; the rest of this one is not read`);
+      return true;
+    }
+    this.conditionalDepth++;
+    try {
+      this.items(src, this.itemsOf(src, contentOf(branch.node), branch.start, branch.end), scope);
+    } finally {
+      this.conditionalDepth--;
+    }
     return true;
   }
 

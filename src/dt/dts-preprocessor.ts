@@ -44,28 +44,35 @@ export interface Branch {
   end: number;
 }
 
-export type BranchError = (at: SyntaxNode, offset: number, message: string) => void;
+export type BranchError = (at: SyntaxNode, offset: number, code: string, message: string) => void;
 
-/** The branch of an `#if`/`#ifdef` chain that cpp would keep, or undefined when none is. */
-export function chooseBranch(n: SyntaxNode, macros: Macros, onError: BranchError): Branch | undefined {
-  const alternative = n.childForFieldName('alternative');
-  const range = { node: n, start: n.startIndex, end: alternative?.startIndex ?? n.endIndex };
-  if (n.type === 'preproc_else') return range;
-  const directive = n.child(0)!.type;
-  let taken: boolean;
-  if (directive.endsWith('def')) {
-    const defined = macros.has(n.childForFieldName('name')!.text);
-    taken = directive.endsWith('ndef') ? !defined : defined;
-  } else {
-    const condition = n.childForFieldName('condition')!;
-    try {
-      taken = evaluateCondition(condition.text, macros);
-    } catch (e) {
-      if (!(e instanceof ExprError)) throw e;
-      onError(condition, e.at, `needs preprocessing: #if ${condition.text} (${e.message})`);
-      taken = false;
+/** Longest condition text quoted in a message. */
+const QUOTED_CONDITION = 60;
+
+/** The branch of an `#if`/`#ifdef` chain that cpp would keep, or undefined when none is (a loop: `#elif` chains can be long). */
+export function chooseBranch(first: SyntaxNode, macros: Macros, onError: BranchError): Branch | undefined {
+  for (let n: SyntaxNode | null = first; n; n = n.childForFieldName('alternative')) {
+    const alternative = n.childForFieldName('alternative');
+    const range = { node: n, start: n.startIndex, end: alternative?.startIndex ?? n.endIndex };
+    if (n.type === 'preproc_else') return range;
+    const directive = n.child(0)!.type;
+    let taken: boolean;
+    if (directive.endsWith('def')) {
+      const defined = macros.has(n.childForFieldName('name')!.text);
+      taken = directive.endsWith('ndef') ? !defined : defined;
+    } else {
+      const condition = n.childForFieldName('condition')!;
+      try {
+        taken = evaluateCondition(condition.text, macros);
+      } catch (e) {
+        if (!(e instanceof ExprError)) throw e;
+        const text = condition.text.length > QUOTED_CONDITION ? `${condition.text.slice(0, QUOTED_CONDITION)}...` : condition.text;
+        if (e.code) onError(condition, e.at, e.code, `#if ${text}: ${e.message}`);
+        else onError(condition, e.at, 'dts-needs-preprocessing', `needs preprocessing: #if ${text} (${e.message})`);
+        taken = false;
+      }
     }
+    if (taken) return range;
   }
-  if (taken) return range;
-  return alternative ? chooseBranch(alternative, macros, onError) : undefined;
+  return undefined;
 }

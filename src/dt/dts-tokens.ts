@@ -15,11 +15,12 @@ export type Token =
 
 export const U64 = (1n << 64n) - 1n;
 
-/** A problem in the text, at an offset into it. */
+/** A problem in the text, at an offset into it; `code` names a limit that was hit (else the caller's code applies). */
 export class ExprError extends Error {
   constructor(
     message: string,
     readonly at: number,
+    readonly code?: string,
   ) {
     super(message);
   }

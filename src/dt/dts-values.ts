@@ -76,7 +76,7 @@ function cellsChunk(v: SyntaxNode, bits: DtCellBits, macros: Macros, sink: Value
     items = parseCellList(inner, macros);
   } catch (e) {
     if (!(e instanceof ExprError)) throw e;
-    sink.error(v, e.at + 1, 'dts-bad-expression', e.message);
+    sink.error(v, e.at + 1, e.code ?? 'dts-bad-expression', e.message);
     return undefined;
   }
   const cells: DtCell[] = [];
