@@ -10,6 +10,7 @@ import { CONSISTENCY_CHECKS } from './consistency.js';
 import { DECODE_CHECKS } from './decode-checks.js';
 import { DMAR_CHECKS } from './dmar/index.js';
 import { DT_TABLE_CHECKS } from './dt-checks.js';
+import { IORT_CHECKS } from './iort-checks.js';
 import { renumberingChangesDevice } from './renumbering.js';
 import { roundTrip } from './round-trip.js';
 import { TOPOLOGY_CHECKS } from './topology-checks.js';
@@ -20,7 +21,8 @@ export const CHECKS: readonly Check[] = [
   roundTrip,
   ...DMAR_CHECKS,
   ...DT_TABLE_CHECKS,
-  // ...VIOT_CHECKS, ...IORT_CHECKS,
+  ...IORT_CHECKS,
+  // ...VIOT_CHECKS,
   ...CONSISTENCY_CHECKS,
   renumberingChangesDevice,
 ];

@@ -14,6 +14,7 @@
 import type { DmarDeviceScope, DmarRemappingStructure, DmarTable } from '../../src/acpi/dmar/model.js';
 import { hexDumpLines } from '../../src/codec/index.js';
 import { append, encodeModel, patch } from '../acpi/dmar-fixtures.js';
+import { encode as encodeIort, smallIort } from '../fixtures/iort/iort-tables.js';
 
 export interface CheckFixture {
   /** File name: the check id, plus `.a`/`.b` when one fixture is several tables. */
@@ -195,6 +196,20 @@ export const checkFixtures: readonly CheckFixture[] = [
     bytes: bytesOf(dmar([drhd(VTD0, [gpu]), drhd(VTD1, [endpoint(0, 0x1f)])])),
   },
   { name: 'map-device-mismatch', topology: PLATFORM, description: 'vtd0 also lists lpc 00:1f.0, which the platform gives to vtd1', bytes: bytesOf(platform([], [gpu, endpoint(0, 0x1f)])) },
+
+  // IORT, walked as Linux walks it.
+  {
+    name: 'iort-msi-unreachable',
+    description:
+      'an SMMUv3 without wired interrupts (so Linux uses its Device ID Mapping Index, 0) whose only mapping, 0, takes its masters\' ' +
+      'stream IDs to the ITS: Linux skips it as the SMMU\'s own DeviceID mapping, and no RID\'s MSIs reach the ITS',
+    bytes: () => {
+      const t = smallIort();
+      const smmu = t.nodes[1]!;
+      if (smmu.type === 'SmmuV3') Object.assign(smmu, { eventGsiv: 0, priGsiv: 0, gerrGsiv: 0, syncGsiv: 0 });
+      return encodeIort(t);
+    },
+  },
 
   // Two tables for one platform, no topology.
   { name: 'map-tables-disagree.a', description: '00:02.0 behind vtd@0xfed90000', bytes: bytesOf(dmar([drhd(VTD0, [gpu])])) },

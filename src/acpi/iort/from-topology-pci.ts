@@ -2,8 +2,9 @@
  * Root complex ID mappings from the topology's own translations (THE
  * OUTPUT-ID RULE, model/iommu-assignment.ts): each maximal run of RIDs with
  * one SMMU and consecutive StreamIDs is one mapping to that SMMU, and the
- * RIDs no IOMMU translates go straight to their MSI controller's ITS group
- * (identity DeviceIDs), the way QEMU writes bypassed buses. Written with
+ * RIDs no SMMU translates go straight to their MSI controller's ITS group
+ * (identity DeviceIDs), the way QEMU writes bypassed buses and, beside a
+ * VIOT, the RIDs a virtio-iommu translates. Written with
  * Number of IDs = count − 1, so neighbouring runs never share an ID.
  */
 import type { Diagnostic } from '../../diagnostic.js';
@@ -30,11 +31,16 @@ const mapping = (first: number, last: number, outputBase: number, node: number):
 export function rootComplexMappings(resolved: ResolvedTopology, segment: number, targets: Targets, diagnostics: Diagnostic[]): IortIdMapping[] {
   const out: IortIdMapping[] = [];
   const reported = new Set<string>();
-  const translations = resolved.map.translations.filter((t) => t.segment === segment);
-  for (const t of translations) {
+  const msi = msiControllerRids(resolved, segment);
+  for (const t of resolved.map.translations.filter((x) => x.segment === segment)) {
     const node = targets.iommus.get(t.iommu);
-    if (node !== undefined) out.push(mapping(t.first, t.last, t.outputBase, node));
-    else if (!reported.has(t.iommu)) {
+    if (node !== undefined) {
+      out.push(mapping(t.first, t.last, t.outputBase, node));
+      // Their MSIs reach the ITS through the SMMU.
+      msi.setRange(segment, t.first, t.last, null);
+    } else if (isVirtioIommu(resolved, t.iommu)) {
+      // VIOT describes the translation; IORT routes only their MSIs, straight to the ITS, as QEMU does.
+    } else if (!reported.has(t.iommu)) {
       reported.add(t.iommu);
       diagnostics.push({
         severity: 'error',
@@ -44,13 +50,16 @@ export function rootComplexMappings(resolved: ResolvedTopology, segment: number,
       });
     }
   }
-  const msi = msiControllerRids(resolved, segment);
-  for (const t of translations) msi.setRange(segment, t.first, t.last, null);
   for (const run of msi.translations('msi')) {
     const node = targets.itsGroups.get(run.iommu);
     if (node !== undefined) out.push(mapping(run.first, run.last, run.outputBase, node));
   }
   return out.sort((a, b) => a.inputBase - b.inputBase);
+}
+
+function isVirtioIommu(resolved: ResolvedTopology, identity: string): boolean {
+  const type = resolved.iommus.find((u) => u.identity === identity)?.node.type;
+  return type === 'virtio-iommu-pci' || type === 'virtio-iommu-mmio';
 }
 
 /**

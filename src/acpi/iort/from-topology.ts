@@ -28,6 +28,7 @@ import type {
 } from './model.js';
 import { reservedMemoryNodes } from './from-topology-rmr.js';
 import { SINGLE_MAPPING } from './spec.js';
+import { specialMappingIndex } from './walk.js';
 
 export const DEFAULT_IORT_REVISION = 5;
 /** Table revisions ridmap writes: 0 (issue D), 3 (E.b), 5 (E.d), 6 (E.e). */
@@ -86,7 +87,7 @@ export function iortFromTopology(resolved: ResolvedTopology, opts: IortBuildOpti
   for (const g of groups) nodes.push(itsGroup(g, nodeRevision.ItsGroup));
   for (const u of smmus) {
     nodes.push(u.node.type === 'smmuv3'
-      ? smmuV3(u as Smmu3, resolved, targets, nodeRevision.SmmuV3, revision)
+      ? smmuV3(u as Smmu3, resolved, targets, nodeRevision.SmmuV3, revision, diagnostics)
       : smmuV2(u as Smmu2, resolved, targets, nodeRevision.Smmu));
   }
   const segments = [...new Set(resolved.hostBridges.map((hb) => hb.segment))].sort((a, b) => a - b);
@@ -126,22 +127,30 @@ function streamIdsToIts(u: Smmu3 | Smmu2, resolved: ResolvedTopology, targets: T
   return [{ inputBase: 0, numberOfIds: ids - 1, outputBase: 0, outputReference: { node: its }, flags: 0 }];
 }
 
-function smmuV3(u: Smmu3, resolved: ResolvedTopology, targets: Targets, revision: number, tableRevision: number): IortSmmuV3 {
+/**
+ * An SMMUv3 node: its masters' mapping to the ITS first, then, when the
+ * topology gives one, the SMMU's own DeviceID as a separate single mapping,
+ * which the Device ID Mapping Index names. Linux skips the mapping the index
+ * names when it walks a master's ID (iort_get_id_mapping_index), so the
+ * index must never name the masters' mapping: without an own mapping it is
+ * 0 only where Linux ignores it (all four GSIVs wired, as QEMU writes, or
+ * node revision 5 without the DeviceID Valid flag), and otherwise points
+ * past the mappings, which Linux reports as a firmware bug and ignores.
+ */
+function smmuV3(u: Smmu3, resolved: ResolvedTopology, targets: Targets, revision: number, tableRevision: number, diagnostics: Diagnostic[]): IortSmmuV3 {
   const s = u.node;
   const idMappings = streamIdsToIts(u, resolved, targets);
   const its = s.msiController === undefined ? undefined : targets.itsGroups.get(s.msiController);
-  let deviceIdMappingIndex = 0;
-  if (its !== undefined && s.deviceId !== undefined) {
-    deviceIdMappingIndex = idMappings.length;
-    idMappings.push({ inputBase: 0, numberOfIds: 0, outputBase: s.deviceId, outputReference: { node: its }, flags: SINGLE_MAPPING });
-  }
+  const own = its !== undefined && s.deviceId !== undefined;
+  const deviceIdMappingIndex = idMappings.length;
+  if (own) idMappings.push({ inputBase: 0, numberOfIds: 0, outputBase: s.deviceId!, outputReference: { node: its }, flags: SINGLE_MAPPING });
   const flags =
     (s.coherent ? 1 : 0) |
     (HTTU[s.httu ?? 'none'] << 1) |
     (s.proximityDomain !== undefined ? 1 << 3 : 0) |
     // E.e: say outright that the DeviceID mapping is valid (node revision 5, table revision 6).
-    (s.deviceId !== undefined && tableRevision >= 6 ? 1 << 4 : 0);
-  return {
+    (own && tableRevision >= 6 ? 1 << 4 : 0);
+  const node: IortSmmuV3 = {
     type: 'SmmuV3',
     revision,
     identifier: 0,
@@ -157,6 +166,24 @@ function smmuV3(u: Smmu3, resolved: ResolvedTopology, targets: Targets, revision
     deviceIdMappingIndex,
     idMappings,
   };
+  if (own) return node;
+  // No own mapping: 0 where Linux ignores the index (it then names nothing), else past the mappings.
+  const inUse = specialMappingIndex({ ...node, deviceIdMappingIndex: 0 });
+  if (inUse.index === -1 && inUse.outOfRange === undefined) {
+    node.deviceIdMappingIndex = 0;
+    return node;
+  }
+  diagnostics.push({
+    severity: 'warning',
+    code: IortCode.deviceIdIndex,
+    path: `iommus[${resolved.topology.iommus?.findIndex((x) => x.id === u.id) ?? 0}]`,
+    message:
+      `${u.id} has neither all four interrupts nor a deviceId with an msiController: before IORT E.e (revision 6) ` +
+      `its Device ID Mapping Index names the mapping of its own MSI DeviceID, and it has none, so the index is ` +
+      `written as ${deviceIdMappingIndex}, past its mappings (Linux reports a firmware bug and ignores it: its masters' ` +
+      'MSIs still reach the ITS, the SMMU itself gets no interrupts). Give it interrupts or a deviceId',
+  });
+  return node;
 }
 
 function smmuV2(u: Smmu2, resolved: ResolvedTopology, targets: Targets, revision: number): IortSmmu {

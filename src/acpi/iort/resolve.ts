@@ -13,13 +13,14 @@
  * give its stream IDs; with a topology the platform device with the same
  * ACPI path supplies id and base, otherwise the name is the key.
  */
-import type { Diagnostic } from '../../diagnostic.js';
+import { hasErrors, type Diagnostic } from '../../diagnostic.js';
 import { deviceEntries } from '../../map/devices.js';
 import { formatAddress } from '../../model/address.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { RidTable } from '../../model/rid-table.js';
 import type { MmioTranslation, TranslationMap } from '../../model/translation-map.js';
 import { iortFindings } from './findings.js';
+import { msiFindings } from './msi-findings.js';
 import { isKnownNode, type IortNamedComponent, type IortNode, type IortTable } from './model.js';
 import { SINGLE_MAPPING } from './spec.js';
 import { IOMMU_NODES, mapIdRange, mapPlatformId } from './walk.js';
@@ -38,6 +39,8 @@ export function iortIommuIdentity(n: IortNode): string | undefined {
 
 export function resolveIort(table: IortTable, resolved?: ResolvedTopology): TranslationMap {
   const findings: Diagnostic[] = iortFindings(table);
+  // A reference error (dangling, to itself, in a cycle) already says that walks break; the MSI walks would only repeat it.
+  if (!hasErrors(findings)) findings.push(...msiFindings(table));
   const identityAt = (index: number): string | undefined => {
     const n = table.nodes[index];
     return n && isKnownNode(n) ? iortIommuIdentity(n) : undefined;

@@ -1,0 +1,119 @@
+/**
+ * Where MSIs go, the way Linux finds a device's ITS (drivers/acpi/arm64/
+ * iort.c): a PCI device's RID is walked from its segment's root complex
+ * towards an ITS group (iort_msi_map_id, iort_dev_find_its_id), a named
+ * component's single mappings each from the node they name
+ * (iort_get_platform_device_domain, iort_pmsi_get_dev_id). Every node on
+ * the way skips its own DeviceID mapping (walk.ts, specialMappingIndex), so
+ * an SMMUv3 whose Device ID Mapping Index names the mapping meant for its
+ * masters sends their MSIs nowhere: Linux then gives the device no MSI
+ * domain, and a PCI device falls back to INTx or fails to probe.
+ *
+ * Only tables with an ITS group are looked at: without one, MSIs are not
+ * IORT's business (GICv2m, or no MSIs). The RIDs looked at are those the
+ * root complex routes at all (its mappings' input ranges): RIDs no mapping
+ * covers are bus numbers the platform does not have. resolve.ts asks only
+ * when the table has no reference error: a broken walk is reported there.
+ */
+import type { Diagnostic, Severity } from '../../diagnostic.js';
+import { formatSbdf } from '../../model/rid.js';
+import { RidTable } from '../../model/rid-table.js';
+import { IortCode } from './codes.js';
+import { nodePaths, nodeTitle } from './findings.js';
+import { isKnownNode, type IortIdMapping, type IortNode, type IortRootComplex, type IortTable } from './model.js';
+import { SINGLE_MAPPING } from './spec.js';
+import { IOMMU_NODES, mapId, mapIdRange, mapPlatformId, MSI_NODES, specialMappingIndex } from './walk.js';
+
+type At = (severity: Severity, code: string, path: string, message: string) => void;
+
+const MAX_RID = 0xffff;
+/** Runs of lost RIDs named in one finding; the rest are counted. */
+const MAX_RUNS_LISTED = 4;
+
+const hex = (n: number): string => '0x' + n.toString(16);
+
+export function msiFindings(t: IortTable): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (!t.nodes.some((n) => isKnownNode(n) && n.type === 'ItsGroup')) return out;
+  const paths = nodePaths(t);
+  const at: At = (severity, code, path, message) => out.push({ severity, code, path, message });
+  const segments = new Set<number>();
+  t.nodes.forEach((n, i) => {
+    if (!isKnownNode(n)) return;
+    if (n.type === 'RootComplex' && !segments.has(n.pciSegmentNumber)) {
+      // Linux uses the first root complex of a segment (rcSegmentDuplicate says so for the others).
+      segments.add(n.pciSegmentNumber);
+      rootComplexMsis(t, i, n, paths[i]!, at);
+    } else if (n.type === 'NamedComponent') {
+      namedComponentMsis(t, i, n.idMappings, n.deviceName, paths[i]!, at);
+    }
+  });
+  return out;
+}
+
+/** The 16-bit RIDs a root complex routes and whose walk reaches no ITS group, as runs. */
+function rootComplexMsis(t: IortTable, index: number, rc: IortRootComplex, path: string, at: At): void {
+  const lost = new RidTable();
+  for (const m of rc.idMappings) {
+    const range = ridRange(m);
+    if (range) lost.setRange(0, range[0], range[1], 'lost');
+  }
+  mapIdRange(t, index, 0, MAX_RID, MSI_NODES, (from, to) => lost.setRange(0, from, to, null));
+  const runs = lost.translations(IortCode.msiUnreachable);
+  if (runs.length === 0) return;
+  const segment = rc.pciSegmentNumber;
+  const listed = runs.slice(0, MAX_RUNS_LISTED).map((r) => (r.first === r.last ? formatSbdf(segment, r.first) : `${formatSbdf(segment, r.first)}-${formatSbdf(segment, r.last)}`));
+  const more = runs.length > MAX_RUNS_LISTED ? ` and ${runs.length - MAX_RUNS_LISTED} more range(s)` : '';
+  at('error', IortCode.msiUnreachable, path,
+    `the MSIs of PCI requester IDs ${listed.join(', ')}${more} reach no ITS group: ${whyLost(t, index, runs[0]!.first)}; ` +
+    'Linux gives these devices no MSI domain');
+}
+
+/** A named component whose single mappings all lead to no ITS group, while one of them reaches an SMMU that skips its masters' mapping. */
+function namedComponentMsis(t: IortTable, index: number, maps: readonly IortIdMapping[], name: string, path: string, at: At): void {
+  const singles = maps.map((m, k) => ({ m, k })).filter(({ m }) => (m.flags & SINGLE_MAPPING) !== 0);
+  if (singles.length === 0 || singles.some(({ k }) => mapPlatformId(t, index, k, MSI_NODES) !== undefined)) return;
+  // A platform device may use wired interrupts only: say so only where the table meant its MSIs to reach an ITS.
+  const skipped = singles.map(({ m }) => ('node' in m.outputReference ? skippedMastersMapping(t, m.outputReference.node, m.outputBase) : undefined)).find((s) => s);
+  if (!skipped) return;
+  at('error', IortCode.msiUnreachable, path, `the MSIs of ${name} reach no ITS group: ${skipped}; Linux gives it no MSI domain`);
+}
+
+/** [first, last] of the 16-bit RIDs a root complex mapping matches (Linux adds in 32 bits), or undefined. */
+function ridRange(m: IortIdMapping): [number, number] | undefined {
+  if ((m.flags & SINGLE_MAPPING) !== 0) return [0, MAX_RID];
+  const last = (m.inputBase + m.numberOfIds) >>> 0;
+  if (m.inputBase > MAX_RID || last < m.inputBase) return undefined;
+  return [m.inputBase, Math.min(last, MAX_RID)];
+}
+
+/** Why RID `rid`, walked from root complex `start`, reaches no ITS group. */
+function whyLost(t: IortTable, start: number, rid: number): string {
+  const smmu = mapId(t, start, rid, IOMMU_NODES);
+  if (!smmu) return `the walk of RID ${hex(rid)} from the root complex ends before an SMMU or an ITS group`;
+  return skippedMastersMapping(t, smmu.node, smmu.id) ?? `${nodeTitle(t, smmu.node)} maps stream ID ${hex(smmu.id)} to no ITS group`;
+}
+
+/**
+ * When stream ID `id` at IOMMU node `node` is matched only by the mapping
+ * Linux skips as the node's own DeviceID mapping, and that mapping leads to
+ * an ITS group: what went wrong, in words. Undefined otherwise.
+ */
+function skippedMastersMapping(t: IortTable, node: number, id: number): string | undefined {
+  const n = t.nodes[node];
+  if (!n || !isKnownNode(n) || !IOMMU_NODES.has(n.type) || mapId(t, node, id, MSI_NODES)) return undefined;
+  const skip = specialMappingIndex(n).index;
+  const m = n.idMappings[skip];
+  if (!m || (m.flags & SINGLE_MAPPING) !== 0 || !('node' in m.outputReference)) return undefined;
+  const last = (m.inputBase + m.numberOfIds) >>> 0;
+  if (id < m.inputBase || id > last) return undefined;
+  const its = mapId(t, m.outputReference.node, (m.outputBase + (id - m.inputBase)) >>> 0, MSI_NODES);
+  if (!its) return undefined;
+  return `stream ID ${hex(id)} at ${nodeTitle(t, node)} is matched only by its IdMapping[${skip}] (to the ITS group), ` +
+    `which its Device ID Mapping Index ${skip} names as the SMMU's own DeviceID mapping (${whyIndexCounts(n)}), so Linux skips it for the masters`;
+}
+
+function whyIndexCounts(n: IortNode): string {
+  if (n.type !== 'SmmuV3') return 'index in use';
+  return n.revision >= 5 ? 'the DeviceID Valid flag is set' : `node revision ${n.revision}: the index counts unless all four GSIVs are set`;
+}
