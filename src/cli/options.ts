@@ -1,5 +1,6 @@
 /** Options shared by several commands, declared once. */
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { LOCK_WAIT_MS } from '../io/dir-lock.js';
 import { NUMBERING_POLICIES } from '../model/numbering.js';
 
 export function numberingOption(): Option {
@@ -18,4 +19,17 @@ export function verboseOption(): Option {
  */
 export function visibleDiagnostics<T extends { severity: string }>(ds: readonly T[], verbose: boolean): T[] {
   return verbose ? [...ds] : ds.filter((d) => d.severity !== 'info');
+}
+
+/** How long a command writing into a directory waits for another run's lock on it (io/dir-lock.ts). */
+export function lockWaitOption(): Option {
+  return new Option('--lock-wait <seconds>', 'how long to wait for another ridmap writing into the same directory')
+    .default(LOCK_WAIT_MS / 1000)
+    .argParser((text) => {
+      const seconds = Number(text);
+      if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0 || seconds > 3600) {
+        throw new InvalidArgumentError('expected a number of seconds from 0 to 3600');
+      }
+      return seconds;
+    });
 }
