@@ -53,6 +53,21 @@ const TABLE_BUILDERS: readonly TableBuilder<unknown>[] = [
   tableBuilder({ name: 'IORT.dat', description: 'ACPI IORT (Arm SMMU and ITS)', build: (r) => iortFromTopology(r), encode: encodeIort }),
 ];
 
+/**
+ * Every file `build` may write, whatever the topology, and whether it is
+ * binary: a build into an existing directory owns these names (and removes
+ * the ones it no longer produces, so that the directory holds one build), and
+ * a golden case owns the text forms of them (golden/outputs.ts). Files of
+ * other names are never touched. test/cli/build-set.test.ts keeps this list
+ * in step with what buildOutputs returns.
+ */
+export const BUILD_OUTPUT_NAMES: readonly { name: string; binary: boolean }[] = [
+  ...TABLE_BUILDERS.map((b) => ({ name: b.name, binary: true })),
+  { name: 'board.dts', binary: false },
+  { name: 'board.dtb', binary: true },
+  ...['map.json', 'map.txt', 'tree.txt', 'topology.dot'].map((name) => ({ name, binary: false })),
+];
+
 export function buildOutputs(resolved: ResolvedTopology): BuildResult {
   const outputs: BuildOutput[] = [];
   const diagnostics: Diagnostic[] = [];

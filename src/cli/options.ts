@@ -1,5 +1,6 @@
 /** Options shared by several commands, declared once. */
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { LOCK_WAIT_MS } from '../io/dir-lock.js';
 import { NUMBERING_POLICIES } from '../model/numbering.js';
 
 export function numberingOption(): Option {
@@ -27,4 +28,17 @@ export function visibleDiagnostics<T extends { severity: string }>(ds: readonly 
 export function includeDirOption(): Option {
   return new Option('-I, --include-dir <dir>', "a directory DTS includes may also come from (repeatable; by default only the DTS's own directory)")
     .argParser((dir: string, previous: string[] | undefined) => [...(previous ?? []), dir]);
+}
+
+/** How long a command writing into a directory waits for another run's lock on it (io/dir-lock.ts). */
+export function lockWaitOption(): Option {
+  return new Option('--lock-wait <seconds>', 'how long to wait for another ridmap writing into the same directory')
+    .default(LOCK_WAIT_MS / 1000)
+    .argParser((text) => {
+      const seconds = Number(text);
+      if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0 || seconds > 3600) {
+        throw new InvalidArgumentError('expected a number of seconds from 0 to 3600');
+      }
+      return seconds;
+    });
 }

@@ -37,7 +37,10 @@ export async function compareCase(c: GoldenCase, out: CaseOutputs): Promise<File
     else verdicts.push({ name: f.name, status: 'changed', details: await explain(f, stored, out.built.resolved) });
   }
   const produced = new Set(out.files.map((f) => f.name));
-  const stale = readdirSync(c.dir).filter((n) => isOutputName(n) && !produced.has(n)).sort();
+  const stale = readdirSync(c.dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && isOutputName(e.name) && !produced.has(e.name))
+    .map((e) => e.name)
+    .sort();
   return [...verdicts, ...stale.map((name): FileVerdict => ({ name, status: 'stale', details: ['the topology no longer produces it'] }))];
 }
 

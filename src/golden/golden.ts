@@ -1,14 +1,14 @@
 /**
  * `ridmap golden check|update DIR` without the CLI: each case regenerated and
- * compared with what is stored, or rewritten (all cases staged before any
- * file is replaced).
+ * compared with what is stored, or rewritten (all cases as one set of files,
+ * io/file-set.ts: staged before any file is replaced, rolled back on failure).
  */
 import { join } from 'node:path';
-import { applyUpdate, type FileWrite } from './apply.js';
 import { findCases, type GoldenCase } from './case-file.js';
 import { compareCase, type FileVerdict } from './compare.js';
 import { caseOutputs, type CaseOutputs } from './outputs.js';
 import type { stageFile } from '../io/atomic-write.js';
+import { replaceFileSet, type FileWrite } from '../io/file-set.js';
 import type { Diagnostic } from '../diagnostic.js';
 
 export interface CaseReport {
@@ -38,7 +38,8 @@ export async function updateGolden(dir: string, stage?: typeof stageFile): Promi
       if (f.status === 'stale') removals.push(join(r.case.dir, f.name));
     }
   });
-  applyUpdate(writes, removals, stage);
+  // All cases as one set: every file staged before any is replaced, and put back when a rename fails.
+  replaceFileSet(writes, removals, stage);
   return reports;
 }
 

@@ -4,11 +4,12 @@
  * no file), never half of a new one.
  *
  * stageFile splits the two steps so that a caller replacing several files
- * (`golden update`) can write every one before renaming any: a failure while
- * writing leaves all the old files as they were.
+ * (`build`, `golden update`, file-set.ts) can write every one before renaming
+ * any: a failure while writing leaves all the old files as they were.
  */
+import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface StagedFile {
   /** The target path. */
@@ -19,15 +20,22 @@ export interface StagedFile {
   abort(): void;
 }
 
-let staged = 0;
+/**
+ * A fresh name beside `path` for a temporary or backup file. It does not
+ * derive from the target's name, so that it stays within NAME_MAX (255 bytes)
+ * whatever the target is called; the leading dot keeps it out of listings and
+ * out of the golden outputs (golden/outputs.ts).
+ */
+export function siblingName(path: string, suffix: 'tmp' | 'bak'): string {
+  return join(dirname(path), `.ridmap-${randomBytes(6).toString('hex')}.${suffix}`);
+}
 
 /** Writes `data` to a flushed temporary file beside `path`; nothing is visible at `path` until commit(). */
 export function stageFile(path: string, data: string | Uint8Array): StagedFile {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.${staged++}.tmp`);
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = siblingName(path, 'tmp');
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const fd = openSync(tmp, 'w', 0o644);
+  const fd = openSync(tmp, 'wx', 0o644);
   try {
     let done = 0;
     while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);

@@ -1,29 +1,85 @@
 /**
  * Reading user files. Failures become InputError diagnostics (exit 2) that
  * name the file and the reason, never a stack trace.
+ *
+ * Every input is read the same bounded way, whatever it is: a regular file
+ * over MAX_INPUT_BYTES is refused from its size before reading; anything
+ * else (a pipe, /dev/stdin, /dev/zero, a file that grows while read) is
+ * read in chunks and refused as soon as one byte more than the limit has
+ * arrived, so no input costs more than the limit in time or memory.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../diagnostic.js';
 import { MAX_INPUT_BYTES } from '../limits.js';
 
+const CHUNK_BYTES = 1024 * 1024;
+
 export function readInputBytes(path: string): Uint8Array {
+  const maxBytes = MAX_INPUT_BYTES;
+  let fd: number;
   try {
-    const st = statSync(path);
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw fail(path, reason(e));
+  }
+  try {
+    const st = fstatSync(fd);
     if (st.isDirectory()) throw fail(path, 'is a directory, not a file');
-    if (st.size > MAX_INPUT_BYTES) {
-      throw fail(path, `is ${st.size} bytes; inputs are limited to ${MAX_INPUT_BYTES} bytes`);
-    }
-    return new Uint8Array(readFileSync(path));
+    if (st.isFile() && st.size > maxBytes) throw tooLarge(path, `is ${st.size} bytes`, maxBytes);
+    return readBounded(fd, path, maxBytes);
   } catch (e) {
     if (e instanceof InputError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
-    throw fail(path, reason);
+    throw fail(path, reason(e));
+  } finally {
+    closeSync(fd);
   }
 }
 
 export function readInputText(path: string): string {
   return new TextDecoder('utf-8').decode(readInputBytes(path));
+}
+
+/** Reads to the end, or throws once more than `maxBytes` have been read. */
+function readBounded(fd: number, path: string, maxBytes: number): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = new Uint8Array(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
+    const n = readSome(fd, chunk);
+    if (n === 0) break;
+    chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+    total += n;
+    if (total > maxBytes) throw tooLarge(path, `gave more than ${maxBytes} bytes`, maxBytes);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** One read; a non-blocking descriptor with nothing to read yet (a pipe's writer is still at it) is waited for. */
+function readSome(fd: number, into: Uint8Array): number {
+  for (;;) {
+    try {
+      return readSync(fd, into, 0, into.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}
+
+function reason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
+}
+
+function tooLarge(path: string, what: string, maxBytes: number): InputError {
+  return fail(path, `${what}; inputs are limited to ${maxBytes} bytes`);
 }
 
 function fail(path: string, reason: string): InputError {

@@ -5,7 +5,7 @@
  * leaves the old files. UPDATE_GOLDEN=1 runs `golden update golden` first
  * (then review the diff like any other change).
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -127,6 +127,27 @@ describe('golden check and update on a changed topology', () => {
     await runCli('golden', 'update', fresh);
     expect(readdirSync(fresh).sort()).toEqual(['DMAR.hex', 'DMAR.txt', 'case.yaml', 'map.json', 'map.txt', 'topology.dot', 'tree.txt']);
     expect(existsSync(topology)).toBe(true);
+  });
+
+  it('update touches only the files golden owns: a README, a firmware source and a subdirectory stay', async () => {
+    const { dir, topology } = scratchGolden();
+    const own = { 'README.md': '# why this case\n', 'firmware.c': 'int main(void) { return 0; }\n', 'notes/board.txt': 'rev B\n' };
+    mkdirSync(join(dir, 'server', 'notes'));
+    for (const [name, text] of Object.entries(own)) writeFileSync(join(dir, 'server', name), text);
+    writeFileSync(join(dir, 'server', 'IORT.hex'), 'stale\n'); // an output name: owned, and no longer produced
+    moveRootPort(topology);
+
+    const check = await runCli('golden', 'check', dir);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('  IORT.hex: stale');
+    expect(check.stdout).not.toMatch(/README|firmware|notes/);
+
+    const update = await runCli('golden', 'update', dir);
+    expect(update.stderr).toBe('');
+    expect(update.code).toBe(0);
+    for (const [name, text] of Object.entries(own)) expect(readFileSync(join(dir, 'server', name), 'utf8')).toBe(text);
+    expect(existsSync(join(dir, 'server', 'IORT.hex'))).toBe(false);
+    expect((await runCli('golden', 'check', dir)).code).toBe(0);
   });
 
   it('a changed board DTS is explained by the semantic diff of the two trees, an edit that keeps the tree as such', async () => {

@@ -6,7 +6,8 @@
  * refused or handled in bounded time, with a clear diagnostic.
  * (The YAML cases moved here from test/model/parse-topology.test.ts.)
  */
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +25,11 @@ import {
   MAX_YAML_FLOW_DEPTH_PARSED,
 } from '../../src/limits.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
+import { REPO_ROOT } from '../support/paths.js';
+import { runCli } from '../support/run-cli.js';
+
+/** The built CLI (npm run build), for what only a separate process can be given: its stdin. */
+const BIN = join(REPO_ROOT, 'dist/bin/ridmap.js');
 
 /** For a million lines or nesting levels: generous for a loaded CI machine, and still hours short of quadratic. */
 const BOUND_MS = 10_000;
@@ -200,6 +206,28 @@ describe(`inputs at MAX_INPUT_BYTES (${MAX_INPUT_BYTES})`, () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a device that never ends (/dev/zero) is read up to one byte past it, then refused: exit 2, fast', async () => {
+    const started = performance.now();
+    const run = await runCli('decode', '/dev/zero');
+    expect(performance.now() - started).toBeLessThan(BOUND_MS);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`/dev/zero: error [unreadable-input]: cannot read /dev/zero: gave more than ${MAX_INPUT_BYTES} bytes; inputs are limited to ${MAX_INPUT_BYTES} bytes\n`);
+  });
+
+  it.skipIf(!existsSync(BIN))('a pipe is read the same way: an endless one is refused (exit 2), a table through one is decoded', () => {
+    const started = performance.now();
+    const endless = spawnSync('sh', ['-c', `cat /dev/zero | "${process.execPath}" "${BIN}" decode /dev/stdin`], { encoding: 'utf8', timeout: 60_000 });
+    expect(performance.now() - started).toBeLessThan(BOUND_MS * 2);
+    expect(endless.status).toBe(2);
+    expect(endless.stderr).toContain(`[unreadable-input]: cannot read /dev/stdin: gave more than ${MAX_INPUT_BYTES} bytes`);
+
+    const dmar = join(REPO_ROOT, 'golden/q35-vtd-pci-bridge/DMAR.hex');
+    const table = spawnSync('sh', ['-c', `cat "${dmar}" | "${process.execPath}" "${BIN}" decode /dev/stdin`], { encoding: 'utf8', timeout: 60_000 });
+    expect(table.stderr).toBe('');
+    expect(table.status).toBe(0);
+    expect(table.stdout).toContain('[000h 0000   4]                    Signature : "DMAR"');
+  }, 60_000);
 
   it('a valid acpidump just under it is read and decoded in bounded time', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ridmap-big-'));

@@ -1,17 +1,21 @@
 /**
  * `ridmap build TOPOLOGY [--out DIR] [--numbering POLICY]`: every output the
- * topology calls for, all files written before any replaces its old version.
+ * topology calls for, replacing the directory's previous build as one set
+ * (io/file-set.ts) while holding the directory's lock (io/dir-lock.ts): a
+ * build that fails changes nothing, and two builds into one directory leave
+ * the outputs of one of them.
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { stageAll } from '../../io/atomic-write.js';
+import { withDirLock } from '../../io/dir-lock.js';
+import { replaceFileSet } from '../../io/file-set.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { resolveTopology } from '../../model/resolve.js';
-import { buildOutputs } from '../../build-outputs.js';
+import { BUILD_OUTPUT_NAMES, buildOutputs } from '../../build-outputs.js';
 import type { CliContext } from '../context.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
 import { hasErrors, inFile } from '../../diagnostic.js';
-import { numberingOption, verboseOption, visibleDiagnostics } from '../options.js';
+import { lockWaitOption, numberingOption, verboseOption, visibleDiagnostics } from '../options.js';
 
 export function registerBuild(program: Command, ctx: CliContext): void {
   program
@@ -21,29 +25,39 @@ export function registerBuild(program: Command, ctx: CliContext): void {
     .option('-o, --out <dir>', 'output directory', 'out')
     .addOption(numberingOption())
     .addOption(verboseOption())
+    .addOption(lockWaitOption())
     .addHelpText(
       'after',
       `
 Writes into DIR only what the topology calls for: DMAR.dat for VT-d units, VIOT.dat for
 virtio-iommus, IORT.dat for SMMUs and ITS groups, board.dts and board.dtb for Arm IOMMUs,
 virtio-iommus and MSI controllers; and always map.json, map.txt, tree.txt and topology.dot.
+The outputs of a previous build that this topology does not call for are removed; other
+files in DIR are left alone. The outputs replace the old ones as one set: a build that fails
+(a table the topology cannot express, a file that cannot be written) changes nothing, and a
+second build into the same DIR waits for the first (DIR/.ridmap-lock).
 
 Example:
   ridmap build tables/q35-vtd-pci-bridge.yaml --out out/q35`,
     )
-    .action((input: string, opts: { out: string; numbering: string; verbose: boolean }) => {
+    .action(async (input: string, opts: { out: string; numbering: string; verbose: boolean; lockWait: number }) => {
       const resolved = resolveTopology(loadTopologyFile(input), { numbering: opts.numbering });
       ctx.report(inFile(input, resolved.findings));
       const { outputs, diagnostics } = buildOutputs(resolved);
       ctx.report(visibleDiagnostics(inFile(input, diagnostics), opts.verbose));
-      // Every output is written before any replaces its old file: a build that fails half-way changes nothing.
-      const staged = stageAll(outputs.map((o) => ({ path: join(opts.out, o.name), data: o.data })));
-      staged.forEach((file, i) => {
-        file.commit();
-        ctx.out(`${file.path}  ${outputs[i]!.description}`);
-      });
-      // A table the topology cannot express is bad input; model findings are findings.
-      if (hasErrors(diagnostics)) ctx.fail(EXIT_INPUT);
+      // A table the topology cannot express is bad input, and a build that fails writes nothing.
+      if (hasErrors(diagnostics)) {
+        ctx.err(`ridmap: nothing written to ${opts.out}: a table the topology calls for could not be built`);
+        ctx.fail(EXIT_INPUT);
+        return;
+      }
+      const produced = new Set(outputs.map((o) => o.name));
+      const stale = BUILD_OUTPUT_NAMES.filter((o) => !produced.has(o.name)).map((o) => join(opts.out, o.name));
+      await withDirLock(opts.out, () => {
+        replaceFileSet(outputs.map((o) => ({ path: join(opts.out, o.name), data: o.data })), stale);
+      }, opts.lockWait * 1000);
+      for (const o of outputs) ctx.out(`${join(opts.out, o.name)}  ${o.description}`);
+      // Model findings are findings: the outputs are written, and the exit code says so.
       if (hasErrors(resolved.findings)) ctx.fail(EXIT_FINDINGS);
     });
 }

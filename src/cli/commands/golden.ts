@@ -20,7 +20,10 @@ A case is a directory with a case.yaml naming its topology (relative to the case
   numbering: firmware            # optional
 and the outputs stored as text: DMAR.hex (acpidump-style hex dump), DMAR.txt (decoded),
 map.json, map.txt, tree.txt, topology.dot, and any other table the topology builds.
-DIR is one case or a directory of cases.
+DIR is one case or a directory of cases. golden owns only the files of those names (the
+stored forms of every output \`ridmap build\` may write): update replaces them and removes
+the ones the topology no longer produces; any other file in a case (a README, the firmware
+source it documents, a subdirectory) is left alone.
 
 Examples:
   ridmap golden check golden
