@@ -19,6 +19,8 @@ export interface TableSummary {
   origin: 'input' | 'built';
   findings: Record<Severity, number>;
   roundTrip: string;
+  /** What the table's map leaves out (scopes that need a topology): the checks that compare maps saw only the rest. */
+  partial?: string[];
   /** Against the topology: devices compared, and those the table gets wrong. */
   consistency?: { devices: number; untranslated: string[]; mismatched: string[] };
   renumbering?: {
@@ -66,6 +68,7 @@ export function summarize(session: CheckSession, findings: readonly Diagnostic[]
       (rt.builtModelKept === undefined ? '' : rt.builtModelKept ? '; decodes to the model it was built from' : '; does not decode to the model it was built from');
     const cons = consistencyOf(ctx);
     const ren = renumberingOf(ctx);
+    const gaps = ctx.map()?.gaps ?? [];
     return {
       table: table.name,
       format: table.format,
@@ -73,6 +76,7 @@ export function summarize(session: CheckSession, findings: readonly Diagnostic[]
       origin: table.builtFrom ? 'built' : 'input',
       findings: count(findings.filter((d) => d.file === table.file && (alone(table) || (d.path ?? '').startsWith(table.name)))),
       roundTrip,
+      ...(gaps.length ? { partial: gaps.map((g) => g.message) } : {}),
       ...(cons ? {
         consistency: {
           devices: cons.devices,
@@ -127,6 +131,7 @@ export function formatSummary(s: CheckSummary): string {
     const f = t.findings;
     lines.push(`  findings     ${f.error || f.warning ? `${plural(f.error, 'error')}, ${plural(f.warning, 'warning')}` : 'none'}`);
     lines.push(`  round trip   ${t.roundTrip}`);
+    for (const p of t.partial ?? []) lines.push(`  map          ${p}`);
     if (t.consistency) {
       const c = t.consistency;
       const wrong = [...c.untranslated.map((id) => `${id} untranslated`), ...c.mismatched.map((id) => `${id} differs`)];
