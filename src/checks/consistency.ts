@@ -118,7 +118,8 @@ export const tablesDisagree: Check = {
     'the other\'s format can name and the other does not',
   run: (session) => {
     if (session.topology) return []; // each table is compared with the topology instead
-    const tables = session.tables.filter((t) => t.resolve);
+    // A table kept as raw bytes (not modelled, or over the size limit) maps nothing: there is nothing to compare.
+    const tables = session.tables.filter((t) => t.resolve && t.modelled);
     const out: FindingDraft[] = [];
     for (let i = 0; i < tables.length; i++) {
       for (let j = i + 1; j < tables.length; j++) {

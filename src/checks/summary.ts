@@ -37,6 +37,8 @@ export interface CheckSummary {
   tables: TableSummary[];
   /** Tables that ridmap does not model, so no check ran on them. */
   notChecked: string[];
+  /** Among them, the ones that say which IOMMU translates what (IVRS, RIMT): what leaving them out means. */
+  notModelledIommuTables?: string[];
   checks: number;
   counts: Record<Severity, number>;
 }
@@ -113,9 +115,17 @@ export function summarize(session: CheckSession, findings: readonly Diagnostic[]
     } : {}),
     tables,
     notChecked: session.tables.filter((x) => !x.modelled).map((x) => `${x.file}:${x.name}`),
+    ...notModelledIommu(session),
     checks,
     counts: count(findings),
   };
+}
+
+function notModelledIommu(session: CheckSession): Pick<CheckSummary, 'notModelledIommuTables'> {
+  const lines = session.tables
+    .filter((x) => !x.modelled)
+    .flatMap((x) => (session.mapOf(x, null)?.gaps ?? []).map((g) => `${x.file}:${x.name}: ${g.message}`));
+  return lines.length ? { notModelledIommuTables: lines } : {};
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -147,7 +157,7 @@ export function formatSummary(s: CheckSummary): string {
     }
     lines.push('');
   }
-  if (s.notChecked.length) lines.push(`not checked (ridmap does not model them): ${s.notChecked.length} table(s)`, '');
+  if (s.notChecked.length) lines.push(`not checked (ridmap does not model them): ${s.notChecked.length} table(s)`, ...(s.notModelledIommuTables ?? []).map((l) => `  ${l}`), '');
   if (s.tables.length === 0 && !s.topology) lines.push('nothing to check: no table ridmap models in the inputs', '');
   lines.push(`${plural(s.checks, 'check')}: ${plural(s.counts.error, 'error')}, ${plural(s.counts.warning, 'warning')}`);
   return lines.join('\n');

@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DmarDeviceScope, DmarTable } from '../../src/acpi/dmar/model.js';
+import { computeChecksum } from '../../src/acpi/header.js';
 import { encodeModel } from '../acpi/dmar-fixtures.js';
-import { TABLES_DIR } from '../support/paths.js';
+import { CORPUS_DIR, HAVE_CORPUS, TABLES_DIR } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-partial-'));
@@ -98,5 +99,41 @@ describe('diff of a DMAR against its own topology', () => {
     const dmar = write('DMAR16-b.dat', encodeModel(sixteenUnits()));
     const run = await runCli('diff', dmar, dmar);
     expect(run.stdout).toMatch(/note: A: DMAR: 40 of 40 device scopes could not be resolved/);
+  });
+});
+
+/** An ACPI table of `signature` with a standard header and `body` (enough for a table ridmap keeps as raw bytes). */
+function rawTable(signature: string, body: number[]): Uint8Array {
+  const b = new Uint8Array(36 + body.length);
+  b.set(new TextEncoder().encode(signature), 0);
+  new DataView(b.buffer).setUint32(4, b.length, true);
+  b[8] = 2;
+  b.set(new TextEncoder().encode('RIDMAPTABLE     '), 10);
+  b.set(body, 36);
+  b[9] = computeChecksum(b);
+  return b;
+}
+
+describe('IOMMU tables ridmap does not model (IVRS, RIMT) are named, not read as "nothing is translated"', () => {
+  it('an IVRS alone: a warning on stderr, and the map text says why it is empty', async () => {
+    const ivrs = write('IVRS.dat', rawTable('IVRS', [0x41, 0x30, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+    const run = await runCli('map', ivrs);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(`${ivrs}:IVRS: warning [map-partial]: AMD-Vi table present but not modelled by this version: the map does not include it\n`);
+    expect(run.stdout).toBe('translations:\n(none resolved: the IVRS table (AMD-Vi) is not modelled)\n');
+  });
+
+  it('check names the IVRS among the tables it could not check', async () => {
+    const ivrs = write('IVRS-check.dat', rawTable('IVRS', [0x41, 0x30, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+    const run = await runCli('check', ivrs);
+    expect(run.stdout).toContain(`${ivrs}:IVRS: AMD-Vi table present but not modelled by this version`);
+  });
+
+  const amd = join(CORPUS_DIR, 'real/linuxhw-ACPI-amd/Notebook/Valve/Jupiter/Jupiter/F3B9E861E0CA.bin');
+  it.skipIf(!HAVE_CORPUS)('a real AMD acpidump (Valve Jupiter)', async () => {
+    const run = await runCli('map', amd);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/nothing is translated/);
+    expect(run.stderr).toMatch(/:IVRS: warning \[map-partial\]: AMD-Vi table present but not modelled/);
   });
 });
