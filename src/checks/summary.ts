@@ -22,7 +22,7 @@ export interface TableSummary {
   /** What the table's map leaves out (scopes that need a topology): the checks that compare maps saw only the rest. */
   partial?: string[];
   /** Against the topology: devices compared, and those the table gets wrong. */
-  consistency?: { devices: number; untranslated: string[]; mismatched: string[] };
+  consistency?: { devices: number; untranslated: string[]; mismatched: string[]; iommusFromTable?: true };
   renumbering?: {
     policy: string;
     devices: number;
@@ -84,6 +84,7 @@ export function summarize(session: CheckSession, findings: readonly Diagnostic[]
           devices: cons.devices,
           untranslated: cons.disagreements.filter((d) => d.kind === 'untranslated').map((d) => d.expected.id),
           mismatched: cons.disagreements.filter((d) => d.kind === 'mismatch').map((d) => d.expected.id),
+          ...(cons.iommusFromTable ? { iommusFromTable: true as const } : {}),
         },
       } : {}),
       ...(ren ? {
@@ -145,7 +146,11 @@ export function formatSummary(s: CheckSummary): string {
     if (t.consistency) {
       const c = t.consistency;
       const wrong = [...c.untranslated.map((id) => `${id} untranslated`), ...c.mismatched.map((id) => `${id} differs`)];
-      lines.push(`  topology     ${wrong.length ? `${plural(wrong.length, 'device')} of ${c.devices} disagree: ${wrong.join(', ')}` : `all ${plural(c.devices, 'device')} agree`}`);
+      lines.push(
+        c.iommusFromTable
+          ? `  topology     names no IOMMU: the table's scopes were followed through its PCI tree (${plural(c.devices, 'device')}), the IOMMUs are the table's`
+          : `  topology     ${wrong.length ? `${plural(wrong.length, 'device')} of ${c.devices} disagree: ${wrong.join(', ')}` : `all ${plural(c.devices, 'device')} agree`}`,
+      );
     }
     for (const r of t.renumbering ?? []) {
       const what = r.skipped
