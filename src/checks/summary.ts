@@ -5,6 +5,7 @@
  * json`; the text form is what `check` prints on stdout.
  */
 import type { Diagnostic, Severity } from '../diagnostic.js';
+import { hex2 } from '../map/format-common.js';
 import { formatBdf } from '../model/rid.js';
 import { consistencyOf, describeAnswer } from './consistency.js';
 import type { CheckSession } from './context.js';
@@ -45,7 +46,10 @@ export interface CheckSummary {
 
 function roundTripText(r: RoundTrip): string {
   switch (r.status) {
-    case 'identical': return `identical (${r.size} bytes)`;
+    case 'identical':
+      return r.checksum
+        ? `identical except the checksum, which encode corrects (stored 0x${hex2(r.checksum.stored)}, computed 0x${hex2(r.checksum.computed)}; ${r.size} bytes)`
+        : `identical (${r.size} bytes)`;
     case 'equivalent': return `equivalent: ${r.detail}`;
     case 'differs': return `differs: ${r.detail}`;
     case 'skipped': return `skipped: ${r.reason}`;
