@@ -1,6 +1,7 @@
 /**
  * Table → translation map, by signature: the ACPI tables that say which IOMMU
- * translates what. Other tables have no resolver and contribute nothing.
+ * translates what. Such tables that ridmap does not model yet map to nothing
+ * and say so; other tables have no resolver and contribute nothing.
  */
 import type { Model } from '../codec/index.js';
 import type { ResolvedTopology } from '../model/resolved.js';
@@ -19,10 +20,34 @@ const RESOLVERS: Record<string, TableResolver> = {
   VIOT: (model, resolved) => resolveViotWire(model, resolved),
 };
 
+/**
+ * Tables that say which IOMMU translates what, but that this version does not
+ * model: their map is empty and says why (a gap), so that a dump of an AMD
+ * machine never reads as "nothing is translated".
+ */
+const NOT_MODELLED: Record<string, string> = {
+  IVRS: 'AMD-Vi',
+  RIMT: 'RISC-V IOMMU',
+};
+
+function notModelled(signature: string, what: string): TableResolver {
+  return () => ({
+    translations: [],
+    mmio: [],
+    findings: [],
+    gaps: [{
+      table: signature,
+      missing: `the ${signature} table (${what}) is not modelled`,
+      message: `${what} table present but not modelled by this version: the map does not include it`,
+    }],
+  });
+}
+
 export function tableResolver(signature: string): TableResolver | undefined {
   const sig = signature.trimEnd();
   // Own keys only: a signature such as `__proto__` must not find Object.prototype.
-  return Object.hasOwn(RESOLVERS, sig) ? RESOLVERS[sig] : undefined;
+  if (Object.hasOwn(RESOLVERS, sig)) return RESOLVERS[sig];
+  return Object.hasOwn(NOT_MODELLED, sig) ? notModelled(sig, NOT_MODELLED[sig]!) : undefined;
 }
 
 export function resolvableSignatures(): string[] {

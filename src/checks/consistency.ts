@@ -26,7 +26,16 @@ export interface DeviceDisagreement {
 
 export const describeDevice = (d: DeviceEntry) => `${d.id} (${formatSbdf(d.segment, d.rid)})`;
 export const describeAnswer = (d: DeviceEntry) =>
-  d.iommu === null ? 'untranslated' : `${d.iommu} [${d.outputIds.map((x) => `0x${x.toString(16)}`).join(',')}]`;
+  d.iommu === null ? 'untranslated' : d.outputIds.length === 0 ? d.iommu : `${d.iommu} [${d.outputIds.map((x) => `0x${x.toString(16)}`).join(',')}]`;
+
+/**
+ * A topology that describes only the PCI tree (no IOMMUs) is the bus
+ * structure the tables' paths are followed through, not a statement that
+ * nothing is translated: the devices' IOMMUs are then the tables' own.
+ */
+export function namesIommus(resolved: ResolvedTopology): boolean {
+  return resolved.iommus.length > 0;
+}
 
 /** PCI functions that are IOMMUs themselves (virtio-iommu-pci): never translated, whatever a range covers. */
 export function iommuFunctions(resolved: ResolvedTopology): Set<string> {
@@ -39,6 +48,8 @@ export function compareDevices(
   expected: readonly DeviceEntry[],
   actual: readonly DeviceEntry[],
   exempt: ReadonlySet<string>,
+  /** False: compare IOMMUs only (the expected output IDs are not known). */
+  compareOutputs = true,
 ): DeviceDisagreement[] {
   const byId = new Map(actual.map((d) => [d.id, d]));
   const out: DeviceDisagreement[] = [];
@@ -47,7 +58,7 @@ export function compareDevices(
     if (!a || exempt.has(e.id)) continue;
     if (e.iommu !== null && format.describes(e.iommu) && a.iommu === null) {
       out.push({ kind: 'untranslated', expected: e, actual: a });
-    } else if (a.iommu !== null && (a.iommu !== e.iommu || a.outputIds.join() !== e.outputIds.join())) {
+    } else if (a.iommu !== null && (a.iommu !== e.iommu || (compareOutputs && a.outputIds.join() !== e.outputIds.join()))) {
       // A device behind an IOMMU this format cannot name is not the table's business, unless the table claims it.
       out.push({ kind: 'mismatch', expected: e, actual: a });
     }
@@ -58,6 +69,8 @@ export function compareDevices(
 export interface Consistency {
   devices: number;
   disagreements: DeviceDisagreement[];
+  /** The topology names no IOMMU: the devices' IOMMUs are the table's, so nothing was compared but the PCI structure. */
+  iommusFromTable?: true;
 }
 
 /** The table against the topology under the baseline numbering (undefined without a topology or a resolver). */
@@ -67,6 +80,8 @@ export function consistencyOf(ctx: TableContext): Consistency | undefined {
     if (!ctx.resolved || !map?.devices) return undefined;
     const exempt = iommuFunctions(ctx.resolved);
     const expected = (ctx.resolved.map.devices ?? []).filter((d) => !exempt.has(d.id));
+    // Scopes that name no device in such a topology are still reported (the resolver's findings).
+    if (!namesIommus(ctx.resolved)) return { devices: expected.length, disagreements: [], iommusFromTable: true };
     return { devices: expected.length, disagreements: compareDevices(formatInfo(ctx.table.format), expected, map.devices, exempt) };
   });
 }
@@ -118,7 +133,8 @@ export const tablesDisagree: Check = {
     'the other\'s format can name and the other does not',
   run: (session) => {
     if (session.topology) return []; // each table is compared with the topology instead
-    const tables = session.tables.filter((t) => t.resolve);
+    // A table kept as raw bytes (not modelled, or over the size limit) maps nothing: there is nothing to compare.
+    const tables = session.tables.filter((t) => t.resolve && t.modelled);
     const out: FindingDraft[] = [];
     for (let i = 0; i < tables.length; i++) {
       for (let j = i + 1; j < tables.length; j++) {

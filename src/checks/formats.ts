@@ -24,6 +24,9 @@ const FORMATS: readonly FormatInfo[] = [
   { format: 'DMAR', keyedBy: 'path', describes: (id) => id.startsWith('vtd@') },
   { format: 'VIOT', keyedBy: 'rid', describes: (id) => id.startsWith('virtio-iommu-') },
   { format: 'IORT', keyedBy: 'rid', describes: (id) => id.startsWith('smmuv3@') || id.startsWith('smmuv2@') },
+  // Not modelled yet (their maps are empty, with a gap), but what they can name is known.
+  { format: 'IVRS', keyedBy: 'rid', describes: (id) => id.startsWith('amd-vi@') },
+  { format: 'RIMT', keyedBy: 'rid', describes: (id) => id.startsWith('riscv-iommu') },
   // iommu-map and iommus name any IOMMU node.
   { format: 'DT', keyedBy: 'rid', describes: () => true },
 ];

@@ -46,19 +46,28 @@ export function renumberingOf(ctx: TableContext): RenumberingRow[] | undefined {
     const baseMap = ctx.map();
     if (!base || !baseMap?.devices) return undefined;
     const wrongAtBase = new Set(base.disagreements.map((d) => d.expected.id));
-    return ctx.session.policies.map((policy) => renumberUnder(ctx, policy, baseMap, wrongAtBase));
+    return ctx.session.policies.map((policy) => renumberUnder(ctx, policy, baseMap, wrongAtBase, !!base.iommusFromTable));
   });
 }
 
-function renumberUnder(ctx: TableContext, policy: string, baseMap: TranslationMap, wrongAtBase: ReadonlySet<string>): RenumberingRow {
+function renumberUnder(
+  ctx: TableContext,
+  policy: string,
+  baseMap: TranslationMap,
+  wrongAtBase: ReadonlySet<string>,
+  iommusFromTable: boolean,
+): RenumberingRow {
   const under = ctx.session.under(policy)!;
   if ('problem' in under) return { policy, skipped: under.problem, devices: 0, changed: [] };
   const resolved = under.resolved;
   const map = ctx.session.mapOf(ctx.table, resolved)!;
   const exempt = iommuFunctions(resolved);
-  const expected = (resolved.map.devices ?? []).filter((d) => !wrongAtBase.has(d.id) && !exempt.has(d.id));
   const before = new Map(baseMap.devices!.map((d) => [d.id, d]));
-  const changed = compareDevices(formatInfo(ctx.table.format), expected, map.devices ?? [], exempt).map((d): RenumberedDevice => {
+  const devices = (resolved.map.devices ?? []).filter((d) => !wrongAtBase.has(d.id) && !exempt.has(d.id));
+  // A topology without IOMMUs: each device must keep the IOMMU the table gave it under the baseline numbering
+  // (its output IDs are RIDs or offsets that move with the buses, and the topology does not say them).
+  const expected = iommusFromTable ? devices.map((d) => ({ ...d, iommu: before.get(d.id)?.iommu ?? null, outputIds: [] })) : devices;
+  const changed = compareDevices(formatInfo(ctx.table.format), expected, map.devices ?? [], exempt, !iommusFromTable).map((d): RenumberedDevice => {
     const old = before.get(d.expected.id)!;
     return {
       id: d.expected.id,

@@ -13,7 +13,8 @@ import type { ResolvedTopology } from '../model/resolved.js';
 import type { TranslationMap } from '../model/translation-map.js';
 
 export type RoundTrip =
-  | { status: 'identical'; size: number }
+  /** `checksum`: the bytes come back except the stored checksum, which was wrong and which encode computes. */
+  | { status: 'identical'; size: number; checksum?: { stored: number; computed: number } }
   /** What must come back did, but not byte for byte (a Device Tree: the tree, not its layout or its source text). */
   | { status: 'equivalent'; detail: string }
   | { status: 'differs'; detail: string; offset?: number }

@@ -5,6 +5,7 @@
  * json`; the text form is what `check` prints on stdout.
  */
 import type { Diagnostic, Severity } from '../diagnostic.js';
+import { hex2 } from '../map/format-common.js';
 import { formatBdf } from '../model/rid.js';
 import { consistencyOf, describeAnswer } from './consistency.js';
 import type { CheckSession } from './context.js';
@@ -19,8 +20,10 @@ export interface TableSummary {
   origin: 'input' | 'built';
   findings: Record<Severity, number>;
   roundTrip: string;
+  /** What the table's map leaves out (scopes that need a topology): the checks that compare maps saw only the rest. */
+  partial?: string[];
   /** Against the topology: devices compared, and those the table gets wrong. */
-  consistency?: { devices: number; untranslated: string[]; mismatched: string[] };
+  consistency?: { devices: number; untranslated: string[]; mismatched: string[]; iommusFromTable?: true };
   renumbering?: {
     policy: string;
     devices: number;
@@ -35,13 +38,18 @@ export interface CheckSummary {
   tables: TableSummary[];
   /** Tables that ridmap does not model, so no check ran on them. */
   notChecked: string[];
+  /** Among them, the ones that say which IOMMU translates what (IVRS, RIMT): what leaving them out means. */
+  notModelledIommuTables?: string[];
   checks: number;
   counts: Record<Severity, number>;
 }
 
 function roundTripText(r: RoundTrip): string {
   switch (r.status) {
-    case 'identical': return `identical (${r.size} bytes)`;
+    case 'identical':
+      return r.checksum
+        ? `identical except the checksum, which encode corrects (stored 0x${hex2(r.checksum.stored)}, computed 0x${hex2(r.checksum.computed)}; ${r.size} bytes)`
+        : `identical (${r.size} bytes)`;
     case 'equivalent': return `equivalent: ${r.detail}`;
     case 'differs': return `differs: ${r.detail}`;
     case 'skipped': return `skipped: ${r.reason}`;
@@ -66,6 +74,7 @@ export function summarize(session: CheckSession, findings: readonly Diagnostic[]
       (rt.builtModelKept === undefined ? '' : rt.builtModelKept ? '; decodes to the model it was built from' : '; does not decode to the model it was built from');
     const cons = consistencyOf(ctx);
     const ren = renumberingOf(ctx);
+    const gaps = ctx.map()?.gaps ?? [];
     return {
       table: table.name,
       format: table.format,
@@ -73,11 +82,13 @@ export function summarize(session: CheckSession, findings: readonly Diagnostic[]
       origin: table.builtFrom ? 'built' : 'input',
       findings: count(findings.filter((d) => d.file === table.file && (alone(table) || (d.path ?? '').startsWith(table.name)))),
       roundTrip,
+      ...(gaps.length ? { partial: gaps.map((g) => g.message) } : {}),
       ...(cons ? {
         consistency: {
           devices: cons.devices,
           untranslated: cons.disagreements.filter((d) => d.kind === 'untranslated').map((d) => d.expected.id),
           mismatched: cons.disagreements.filter((d) => d.kind === 'mismatch').map((d) => d.expected.id),
+          ...(cons.iommusFromTable ? { iommusFromTable: true as const } : {}),
         },
       } : {}),
       ...(ren ? {
@@ -109,9 +120,17 @@ export function summarize(session: CheckSession, findings: readonly Diagnostic[]
     } : {}),
     tables,
     notChecked: session.tables.filter((x) => !x.modelled).map((x) => `${x.file}:${x.name}`),
+    ...notModelledIommu(session),
     checks,
     counts: count(findings),
   };
+}
+
+function notModelledIommu(session: CheckSession): Pick<CheckSummary, 'notModelledIommuTables'> {
+  const lines = session.tables
+    .filter((x) => !x.modelled)
+    .flatMap((x) => (session.mapOf(x, null)?.gaps ?? []).map((g) => `${x.file}:${x.name}: ${g.message}`));
+  return lines.length ? { notModelledIommuTables: lines } : {};
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -127,10 +146,15 @@ export function formatSummary(s: CheckSummary): string {
     const f = t.findings;
     lines.push(`  findings     ${f.error || f.warning ? `${plural(f.error, 'error')}, ${plural(f.warning, 'warning')}` : 'none'}`);
     lines.push(`  round trip   ${t.roundTrip}`);
+    for (const p of t.partial ?? []) lines.push(`  map          ${p}`);
     if (t.consistency) {
       const c = t.consistency;
       const wrong = [...c.untranslated.map((id) => `${id} untranslated`), ...c.mismatched.map((id) => `${id} differs`)];
-      lines.push(`  topology     ${wrong.length ? `${plural(wrong.length, 'device')} of ${c.devices} disagree: ${wrong.join(', ')}` : `all ${plural(c.devices, 'device')} agree`}`);
+      lines.push(
+        c.iommusFromTable
+          ? `  topology     names no IOMMU: the table's scopes were followed through its PCI tree (${plural(c.devices, 'device')}), the IOMMUs are the table's`
+          : `  topology     ${wrong.length ? `${plural(wrong.length, 'device')} of ${c.devices} disagree: ${wrong.join(', ')}` : `all ${plural(c.devices, 'device')} agree`}`,
+      );
     }
     for (const r of t.renumbering ?? []) {
       const what = r.skipped
@@ -142,7 +166,7 @@ export function formatSummary(s: CheckSummary): string {
     }
     lines.push('');
   }
-  if (s.notChecked.length) lines.push(`not checked (ridmap does not model them): ${s.notChecked.length} table(s)`, '');
+  if (s.notChecked.length) lines.push(`not checked (ridmap does not model them): ${s.notChecked.length} table(s)`, ...(s.notModelledIommuTables ?? []).map((l) => `  ${l}`), '');
   if (s.tables.length === 0 && !s.topology) lines.push('nothing to check: no table ridmap models in the inputs', '');
   lines.push(`${plural(s.checks, 'check')}: ${plural(s.counts.error, 'error')}, ${plural(s.counts.warning, 'warning')}`);
   return lines.join('\n');

@@ -51,14 +51,18 @@ export function builtDiffSide(built: Pick<BuiltTopology, 'tables' | 'resolved'>)
 
 export function diffTables(a: DiffSide, b: DiffSide): TablesDiff {
   const pairs = pairTables(a.tables, b.tables).map(comparePair);
-  const ma = a.map ?? combinedMap(a.tables, a.resolved);
-  const mb = b.map ?? combinedMap(b.tables, b.resolved);
-  const map = ma && mb ? diffMaps(ma, mb, b.resolved ?? a.resolved) : [];
-  // Resolvers say, as info findings, what they could not follow without bus numbers.
-  const partial = [ma, mb].some((m) => m && m.findings.some((d) => d.severity === 'info')) && !(a.resolved && b.resolved);
-  const mapNotes = partial
-    ? ['parts of the tables need a topology to resolve (give --topology; `ridmap map -v` lists them), so the map comparison covers what resolves without one']
-    : [];
+  // A topology on one side (a topology input, or --topology) resolves the other side's tables too: the
+  // same machine, so a DMAR's paths and bridge scopes are followed through that topology's buses.
+  const ma = a.map ?? combinedMap(a.tables, a.resolved ?? b.resolved);
+  const mb = b.map ?? combinedMap(b.tables, b.resolved ?? a.resolved);
+  // A topology's own map against tables: only the RIDs its devices use can differ in a way that matters.
+  const onlyDeviceRids = !!a.map !== !!b.map;
+  const map = ma && mb ? diffMaps(ma, mb, b.resolved ?? a.resolved, { onlyDeviceRids }) : [];
+  // What each side's map leaves out (scopes that need bus numbers, tables not modelled) limits the comparison.
+  const sideGaps = (m: TranslationMap | undefined, side: string) =>
+    (m?.gaps ?? []).map((g) => `${side}: ${g.table}: ${g.message}`);
+  const gaps = [...sideGaps(ma, 'A'), ...sideGaps(mb, 'B')];
+  const mapNotes = gaps.length ? [...gaps, 'so the map comparison covers only what resolves (`ridmap map -v` lists each scope)'] : [];
   const equal = pairs.every((p) => p.status === 'same' || p.status === 'equivalent') && map.length === 0;
   return { pairs, map, mapNotes, equal };
 }
@@ -104,10 +108,12 @@ function combinedMap(tables: readonly TableSubject[], resolved?: ResolvedTopolog
   const maps = tables.filter((t) => t.resolve).map((t) => t.resolve!(resolved));
   if (maps.length === 0) return undefined;
   const findings: Diagnostic[] = maps.flatMap((m) => m.findings);
+  const gaps = maps.flatMap((m) => m.gaps ?? []);
   return {
     translations: normalizeTranslations(maps.flatMap((m) => m.translations)),
     mmio: maps.flatMap((m) => m.mmio),
     findings,
     ...(maps.length === 1 && maps[0]!.devices ? { devices: maps[0]!.devices } : {}),
+    ...(gaps.length ? { gaps } : {}),
   };
 }

@@ -15,8 +15,56 @@ import { describeRids } from './rid-phrases.js';
 const hex = (n: number) => `0x${n.toString(16)}`;
 const ids = (xs: readonly number[]) => `[${xs.map(hex).join(',')}]`;
 
-export function diffMaps(a: TranslationMap, b: TranslationMap, resolved?: ResolvedTopology): string[] {
-  return [...ridLines(compareTranslations(a.translations, b.translations), resolved), ...deviceLines(a.devices, b.devices), ...mmioLines(a, b)];
+export interface DiffMapsOptions {
+  /**
+   * Compare only the RIDs the topology's devices use (own RIDs and aliases):
+   * set when one side is a topology's own map and the other what tables say
+   * under it, as tables say nothing about RIDs where no device is (a DMAR
+   * names devices, a topology's map paints whole buses).
+   */
+  onlyDeviceRids?: boolean;
+}
+
+export function diffMaps(a: TranslationMap, b: TranslationMap, resolved?: ResolvedTopology, opts: DiffMapsOptions = {}): string[] {
+  const diffs = compareTranslations(a.translations, b.translations);
+  const shown = opts.onlyDeviceRids && resolved ? onDeviceRids(diffs, resolved) : diffs;
+  return [...ridLines(shown, resolved), ...deviceLines(a.devices, b.devices), ...mmioLines(a, b)];
+}
+
+/** The parts of each difference that fall on RIDs a device of the topology uses, as runs of consecutive such RIDs. */
+function onDeviceRids(diffs: readonly RidDifference[], resolved: ResolvedTopology): RidDifference[] {
+  const used = new Map<number, Set<number>>();
+  for (const d of resolved.map.devices ?? []) {
+    const rids = used.get(d.segment) ?? new Set<number>();
+    for (const r of d.aliases) rids.add(r);
+    used.set(d.segment, rids);
+  }
+  const sorted = new Map([...used].map(([segment, rids]) => [segment, [...rids].sort((x, y) => x - y)]));
+  const out: RidDifference[] = [];
+  for (const d of diffs) {
+    const rids = sorted.get(d.segment) ?? [];
+    let i = lowerBound(rids, d.first);
+    while (i < rids.length && rids[i]! <= d.last) {
+      const first = rids[i]!;
+      while (i + 1 < rids.length && rids[i + 1]! === rids[i]! + 1 && rids[i + 1]! <= d.last) i++;
+      const last = rids[i]!;
+      const shift = first - d.first;
+      const at = (x: RidDifference['a']) => (x ? { iommu: x.iommu, output: x.output + shift } : null);
+      out.push({ segment: d.segment, first, last, a: at(d.a), b: at(d.b) });
+      i++;
+    }
+  }
+  return out;
+}
+
+function lowerBound(xs: readonly number[], v: number): number {
+  let [lo, hi] = [0, xs.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

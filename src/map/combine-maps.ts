@@ -1,6 +1,6 @@
 /**
  * Several inputs' maps as one: translations side by side (each entry names
- * its source), MMIO masters and findings together. Device entries come from
+ * its source), MMIO masters, findings and gaps (what each leaves out) together. Device entries come from
  * the one input that has them; with several, comparing them device by device
  * is `check`'s job, and the combined map says so.
  */
@@ -19,6 +19,8 @@ export function combineMaps(maps: readonly SourcedMap[]): TranslationMap {
     mmio: maps.flatMap(({ map }) => map.mmio),
     findings,
   };
+  const gaps = maps.flatMap(({ map, file }) => (map.gaps ?? []).map((g) => (g.file ? g : { ...g, file })));
+  if (gaps.length) combined.gaps = gaps;
   const withDevices = maps.filter(({ map }) => map.devices);
   if (withDevices.length === 1) combined.devices = withDevices[0]!.map.devices!;
   if (withDevices.length > 1) {

@@ -1,7 +1,8 @@
 /**
  * The map JSON contract (DESIGN.md, `map --format json`). Key order is part
  * of the contract (golden files compare text): translations, then devices,
- * then mmio; optional parts appear only when present.
+ * then mmio, then partial (what the tables leave out); optional parts appear
+ * only when present.
  */
 import { formatAddress } from '../model/address.js';
 import { formatBdf } from '../model/rid.js';
@@ -34,10 +35,18 @@ export interface MmioJson {
   source: string;
 }
 
+/** A part of the tables the map leaves out (MapGap), so a partial map is never read as a whole one. */
+export interface GapJson {
+  table: string;
+  file?: string;
+  message: string;
+}
+
 export interface MapJson {
   translations: TranslationJson[];
   devices?: DeviceJson[];
   mmio?: MmioJson[];
+  partial?: GapJson[];
 }
 
 function translationJson(t: Translation): TranslationJson {
@@ -78,5 +87,6 @@ export function mapToJson(map: TranslationMap): MapJson {
     translations: map.translations.map(translationJson),
     ...(map.devices === undefined ? {} : { devices: map.devices.map(deviceJson) }),
     ...(map.mmio.length === 0 ? {} : { mmio: map.mmio.map(mmioJson) }),
+    ...(map.gaps?.length ? { partial: map.gaps.map((g) => ({ table: g.table, ...(g.file ? { file: g.file } : {}), message: g.message })) } : {}),
   };
 }

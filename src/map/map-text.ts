@@ -17,12 +17,15 @@ function columns(rows: readonly string[][]): string[] {
 
 export function formatMapText(map: TranslationMap): string {
   const lines: string[] = ['translations:'];
-  if (map.translations.length === 0) lines.push('(none: nothing is translated)');
+  const gaps = map.gaps ?? [];
+  // A partial map never claims that nothing is translated: it says what it could not resolve.
+  if (map.translations.length === 0) lines.push(gaps.length ? `(none resolved: ${gaps.map((g) => g.missing).join('; ')})` : '(none: nothing is translated)');
   for (const t of map.translations) {
     lines.push(
       `${formatSbdf(t.segment, t.first)}-${formatSbdf(t.segment, t.last)} -> ${t.iommu} +${hex(t.outputBase)} (${t.source})`,
     );
   }
+  if (gaps.length && map.translations.length) lines.push(`(partial: ${gaps.map((g) => g.missing).join('; ')})`);
   if (map.devices) {
     lines.push('', 'devices:');
     lines.push(

@@ -43,12 +43,37 @@ export interface MmioTranslation {
   source: string;
 }
 
+/**
+ * A part of the tables the map could not include, and why: scopes whose bus
+ * numbers only a topology knows, a table this version does not model. A map
+ * with gaps is partial, and every output says so (`map` on stderr and in its
+ * text, `diff` in its notes, `check` in its summary), never "nothing is
+ * translated".
+ */
+export interface MapGap {
+  /** The table, as structure paths name it (`DMAR`, `IVRS`). */
+  table: string;
+  /** The input file it came from, once known. */
+  file?: string;
+  /** What is left out, short, for the map's text: `12 DMAR scopes need a topology`. */
+  missing: string;
+  /** The whole sentence: how much, why, and what to do. */
+  message: string;
+}
+
 export interface TranslationMap {
   translations: Translation[];
   /** Present when a topology is known. */
   devices?: DeviceEntry[];
   mmio: MmioTranslation[];
   findings: Diagnostic[];
+  /** What the map leaves out (absent or empty: the map is whole). */
+  gaps?: MapGap[];
+}
+
+/** A map's gaps as warnings (`map-partial`), one per table, in the usual diagnostic form. */
+export function gapDiagnostics(gaps: readonly MapGap[] = []): Diagnostic[] {
+  return gaps.map((g) => ({ severity: 'warning', code: 'map-partial', ...(g.file ? { file: g.file } : {}), path: g.table, message: g.message }));
 }
 
 /**

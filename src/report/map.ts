@@ -11,7 +11,7 @@ import { formatDot } from '../map/map-dot.js';
 import { tablesDot } from '../map/render-map.js';
 import { mapToJson, type MapJson } from '../map/map-json.js';
 import { formatMapText } from '../map/map-text.js';
-import type { TranslationMap } from '../model/translation-map.js';
+import { gapDiagnostics, type TranslationMap } from '../model/translation-map.js';
 import type { Side } from './load-side.js';
 
 /** Graphviz takes seconds past a few hundred nodes, and such a picture is not read anyway. */
@@ -38,7 +38,7 @@ export function mapView(side: Side): MapView {
     findings = inFile(topology.file, resolved.findings);
   } else {
     map = combineMaps(tables.map((t) => ({ map: t.resolve!(resolved), file: t.file })));
-    findings = map.findings;
+    findings = [...map.findings, ...gapDiagnostics(map.gaps)];
   }
   const view: MapView = { json: mapToJson(map), text: formatMapText(map), findings };
   const nodes = resolved ? resolved.functions.length + resolved.platformDevices.length : map.translations.length + map.mmio.length;

@@ -18,6 +18,14 @@ describe('ridmap check', () => {
     expect(run.stdout).toMatch(/\d+ checks: 1 error, 0 warnings\n$/);
   });
 
+  it('a wrong stored checksum: the round trip is identical except the checksum byte, which encode corrects', async () => {
+    const run = await runCli('check', fixture('table-checksum.dsl'));
+    const [stored, computed] = [0x88, 0x87]; // the fixture's checksum byte is one more than the right one
+    expect(run.stdout).toContain(
+      `  round trip   identical except the checksum, which encode corrects (stored 0x${stored.toString(16)}, computed 0x${computed.toString(16)}; 88 bytes)\n`,
+    );
+  });
+
   it('exits 0 when only warnings remain', async () => {
     const run = await runCli('check', fixture('dmar-drhd-no-scope.dsl'));
     expect(run.code).toBe(0);

@@ -20,7 +20,7 @@ import { formatAddress } from '../../model/address.js';
 import type { PciFunction, ResolvedTopology } from '../../model/resolved.js';
 import { devfn, rid } from '../../model/rid.js';
 import { RidTable } from '../../model/rid-table.js';
-import type { TranslationMap } from '../../model/translation-map.js';
+import type { MapGap, TranslationMap } from '../../model/translation-map.js';
 import type { DmarDeviceScope, DmarDrhd, DmarTable } from './model.js';
 import { followScopePath, formatScopePath } from './pci-scope.js';
 import { DmarScopeType } from './spec.js';
@@ -50,19 +50,23 @@ export function resolveDmar(table: DmarTable, resolved?: ResolvedTopology): Tran
   const rids = new RidTable();
   const painted: { unit: IndexedDrhd; paint: () => void }[] = [];
   const unresolvedSegments = new Set<number>();
+  let pciScopes = 0;
+  let unresolvedScopes = 0;
 
   for (const unit of specific) {
     const { drhd } = unit;
     drhd.deviceScopes.forEach((scope, i) => {
       if (scope.type !== DmarScopeType.PCI_ENDPOINT && scope.type !== DmarScopeType.PCI_SUB_HIERARCHY) return;
       if (!Array.isArray(scope.path)) return; // a scope too short for its fields is kept as raw bytes: no path to follow
+      pciScopes++;
       const where = `${unit.path}/DeviceScope[${i}]`;
       const range = resolved
         ? scopeRangeInTopology(resolved, drhd.segmentNumber, scope, where, findings)
         : scopeRangeAlone(scope, where, findings);
       // Without a topology a bridge's subtree is unknown: its RIDs may belong here or to an include-all unit.
-      if (range === undefined || !range.buses && scope.type === DmarScopeType.PCI_SUB_HIERARCHY) {
+      if (!resolved && (range === undefined || !range.buses && scope.type === DmarScopeType.PCI_SUB_HIERARCHY)) {
         unresolvedSegments.add(drhd.segmentNumber);
+        unresolvedScopes++;
       }
       if (range === undefined) return;
       painted.push({ unit, paint: () => paintRange(rids, drhd, range) });
@@ -70,9 +74,11 @@ export function resolveDmar(table: DmarTable, resolved?: ResolvedTopology): Tran
   }
 
   // Include-all units: the first one of a segment wins in Linux, so paint in reverse.
+  const leftOut: IndexedDrhd[] = [];
   for (const unit of [...includeAll].reverse()) {
     const segment = unit.drhd.segmentNumber;
     if (!resolved && unresolvedSegments.has(segment)) {
+      leftOut.unshift(unit);
       findings.push({
         severity: 'info',
         code: 'dmar-include-all-unresolved',
@@ -89,8 +95,40 @@ export function resolveDmar(table: DmarTable, resolved?: ResolvedTopology): Tran
 
   const translations = rids.translations(DMAR_SOURCE);
   const map: TranslationMap = { translations, mmio: [], findings };
+  const gap = structuresGap(table) ?? scopesGap(pciScopes, unresolvedScopes, leftOut);
+  if (gap) map.gaps = [gap];
   if (resolved) map.devices = deviceEntries(resolved.functions, translations);
   return map;
+}
+
+/** A DMAR whose structures were not decoded (over the size limit, a cut header) maps nothing, and says so. */
+function structuresGap(table: DmarTable): MapGap | undefined {
+  if (Array.isArray(table.remappingStructures)) return undefined;
+  return {
+    table: DMAR_SOURCE,
+    missing: 'the DMAR\'s structures were not decoded',
+    message: 'the table\'s remapping structures were not decoded (see the decode error): the map does not include this DMAR',
+  };
+}
+
+/**
+ * Without a topology, scopes with more than one hop and the buses below a
+ * sub-hierarchy scope are unknown (each is an info finding under -v); the map
+ * says once, always, how much that leaves out.
+ */
+function scopesGap(pciScopes: number, unresolved: number, includeAllLeftOut: readonly IndexedDrhd[]): MapGap | undefined {
+  if (unresolved === 0) return undefined;
+  const units = includeAllLeftOut.map((u) => `${vtdIdentity(u.drhd)} (segment ${u.drhd.segmentNumber})`);
+  const includeAll = units.length
+    ? `; the include-all unit${units.length === 1 ? '' : 's'} ${units.join(', ')} ${units.length === 1 ? 'is' : 'are'} left out too, as ${units.length === 1 ? 'its' : 'their'} share depends on them`
+    : '';
+  return {
+    table: DMAR_SOURCE,
+    missing: `${unresolved} DMAR scope${unresolved === 1 ? '' : 's'} need${unresolved === 1 ? 's' : ''} a topology`,
+    message:
+      `${unresolved} of ${pciScopes} device scopes could not be resolved without a topology ` +
+      `(bus numbers below bridges are unknown)${includeAll}: map is partial; pass --topology`,
+  };
 }
 
 /** RIDs a scope covers: the function's own RID and, for a bridge, its bus range. */

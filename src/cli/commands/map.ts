@@ -15,6 +15,7 @@ import { renderMap, tablesDot, MAP_FORMATS, type MapFormat } from '../../map/ren
 import { parseTopology } from '../../model/parse-topology.js';
 import { resolveTopology } from '../../model/resolve.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
+import { gapDiagnostics } from '../../model/translation-map.js';
 import type { CliContext } from '../context.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
 import { includeDirOption, numberingOption, verboseOption, visibleDiagnostics } from '../options.js';
@@ -72,7 +73,8 @@ Examples:
       const inputDiagnostics = tableInputs.flatMap(readDiagnostics);
       // Each table its format's resolver can read says its part; the others say nothing about IOMMUs.
       const map = combineMaps(tableInputs.flatMap((i) => i.tables.flatMap((t) => (t.resolve ? [{ map: t.resolve(resolved), file: t.file }] : []))));
-      ctx.report(visibleDiagnostics([...inputDiagnostics, ...map.findings], opts.verbose));
+      // What the map leaves out is said always, not only under -v: a partial map must not pass for a whole one.
+      ctx.report([...visibleDiagnostics([...inputDiagnostics, ...map.findings], opts.verbose), ...gapDiagnostics(map.gaps)]);
       const names = tableInputs.flatMap((i) => i.tables.map((t) => `${t.file}: ${t.name}`)).join(', ');
       if (opts.format === 'dot') ctx.out(tablesDot(map, resolved, names));
       else ctx.out(opts.format === 'json' ? JSON.stringify(mapToJson(map), null, 2) : formatMapText(map));
