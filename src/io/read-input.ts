@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../diagnostic.js';
 import { MAX_INPUT_BYTES } from '../limits.js';
+import { decodeText } from './text-encoding.js';
 
 export function readInputBytes(path: string): Uint8Array {
   try {
@@ -22,8 +23,9 @@ export function readInputBytes(path: string): Uint8Array {
   }
 }
 
+/** UTF-8, or UTF-16 as Windows tools write it (see text-encoding.ts). */
 export function readInputText(path: string): string {
-  return new TextDecoder('utf-8').decode(readInputBytes(path));
+  return decodeText(readInputBytes(path));
 }
 
 function fail(path: string, reason: string): InputError {
