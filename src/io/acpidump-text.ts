@@ -7,7 +7,8 @@
  * spaces and lower-case hex. All of these parse, with CRLF or LF line ends.
  *
  * Lines that belong to no table (kernel warnings captured with the dump,
- * banners) are skipped with a diagnostic carrying their line number.
+ * dmesg lines above it, banners) and lines holding NUL bytes are skipped with
+ * a diagnostic carrying their line number.
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { RepeatLimiter } from '../limits.js';
@@ -34,6 +35,8 @@ export const AcpidumpCode = {
   offsetGap: 'acpidump-offset-gap',
   /** A `SIG @` line with no dump lines after it (warning). */
   emptyTable: 'acpidump-empty-table',
+  /** A line holding NUL bytes (damaged text: a file cut short and zero-filled), skipped (warning). */
+  nulLine: 'acpidump-nul-line',
   /** No table at all in the text (error). */
   noTables: 'acpidump-no-tables',
 } as const;
@@ -107,6 +110,11 @@ export function parseAcpidump(text: string): AcpidumpParse {
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!;
     if (line.trim() === '') continue;
+    if (line.includes('\0')) {
+      // Only this line is lost: a dump line that lost bytes is then reported as an offset gap.
+      warn(AcpidumpCode.nulLine, n + 1, () => 'holds NUL bytes (damaged text?), skipped');
+      continue;
+    }
     const hex = parseHexLine(line);
     if (hex && current) {
       if (hex.offset !== current.next) {

@@ -5,11 +5,13 @@
  * always a topology (YAML has no magic to sniff).
  */
 import { sniff, type InputKind } from './sniff.js';
+import { decodeText } from './text-encoding.js';
 
 export type UserInput = { kind: 'topology'; text: string } | { kind: InputKind; data: Uint8Array | string };
 
 export function classifyInput(path: string, bytes: Uint8Array): UserInput {
-  const text = () => new TextDecoder('utf-8').decode(bytes);
+  // A topology written on Windows may be UTF-16, like the dumps sniff() reads.
+  const text = () => decodeText(bytes);
   if (/\.ya?ml$/i.test(path)) return { kind: 'topology', text: text() };
   const { kind, text: sniffedText } = sniff(bytes, path);
   if (kind === 'json' && looksLikeTopologyJson(sniffedText!)) return { kind: 'topology', text: sniffedText! };

@@ -11,6 +11,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../diagnostic.js';
 import { MAX_INPUT_BYTES } from '../limits.js';
+import { decodeText } from './text-encoding.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 
@@ -35,8 +36,9 @@ export function readInputBytes(path: string): Uint8Array {
   }
 }
 
+/** UTF-8, or UTF-16 as Windows tools write it (see text-encoding.ts). */
 export function readInputText(path: string): string {
-  return new TextDecoder('utf-8').decode(readInputBytes(path));
+  return decodeText(readInputBytes(path));
 }
 
 /** Reads to the end, or throws once more than `maxBytes` have been read. */

@@ -7,6 +7,7 @@ import { checksumIsValid, peekLength, peekSignature } from '../acpi/header.js';
 import { InputError } from '../diagnostic.js';
 import { startsWithFdtMagic } from '../dt/fdt.js';
 import { MAX_ACPI_TABLE_BYTES, SNIFF_PROBE_BYTES } from '../limits.js';
+import { decodeText, textEncodingOf } from './text-encoding.js';
 
 export type InputKind = 'acpi-table' | 'acpidump' | 'dsl' | 'json' | 'dtb' | 'dts';
 
@@ -24,15 +25,23 @@ export function sniff(data: Uint8Array | string, file?: string): Sniffed {
   if (typeof data !== 'string') {
     if (startsWithFdtMagic(data)) return { kind: 'dtb' };
     if (looksLikeAcpiTable(data)) return { kind: 'acpi-table' };
-    const text = asText(data);
-    const kind = text === undefined ? undefined : textKind(text);
-    if (kind) return { kind, text: text! };
-    throw unknown(file, describeBytes(data));
+    // Text is read whatever NULs it holds: acpidump text skips a damaged line
+    // (with its number), rather than the whole dump being refused. Data that
+    // looks binary is decoded whole only when its head already shows a text
+    // kind: decoding 64 MiB of random bytes takes seconds.
+    const binary = looksBinary(data);
+    if (binary && !textKind(decodeText(data.subarray(0, SNIFF_PROBE_BYTES)))) throw unknown(file, describeBytes(data));
+    const text = decodeText(data);
+    const kind = textKind(text);
+    if (kind) return { kind, text };
+    throw unknown(file, binary || data.length === 0 ? describeBytes(data) : NO_TEXT_KIND);
   }
   const kind = textKind(data);
   if (kind) return { kind, text: data };
-  throw unknown(file, 'text that is none of acpidump output, an iasl .dsl, JSON or DTS');
+  throw unknown(file, NO_TEXT_KIND);
 }
+
+const NO_TEXT_KIND = 'text that is none of acpidump output, an iasl .dsl, JSON or DTS';
 
 /** A known signature with a plausible Length, or any well-formed signature whose Length and checksum both fit. */
 export function looksLikeAcpiTable(data: Uint8Array): boolean {
@@ -52,19 +61,37 @@ export function looksLikeAcpiTable(data: Uint8Array): boolean {
 function textKind(raw: string): InputKind | undefined {
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const head = text.slice(0, SNIFF_PROBE_BYTES);
-  const first = head.trimStart()[0];
-  if (first === '{' || first === '[') return 'json';
+  const start = head.trimStart();
+  // `[` alone is not JSON: a dump pasted under dmesg lines opens `[    0.000000] ACPI: ...`.
+  if (start[0] === '{' || /^\[\s*[[{"\]]/.test(start)) return 'json';
   if (/^[^\S\r\n\u2028\u2029]*\/dts-v1\/\s*;/m.test(head)) return 'dts';
   if (/^[^\S\r\n\u2028\u2029]*Raw Table Data: Length \d+/m.test(text)) return 'dsl';
-  if (/^[^\S\r\n\u2028\u2029]*(RSD PTR|[^\s@]{4}) @ 0x[0-9A-Fa-f]+\s*$/m.test(head)) return 'acpidump';
+  // The whole text, not the head: a dmesg log above the dump can be longer than the probe.
+  if (/^[^\S\r\n\u2028\u2029]*(RSD PTR|[^\s@]{4}) @ 0x[0-9A-Fa-f]+\s*$/m.test(text)) return 'acpidump';
+  if (start[0] === '[' && parsesAsJson(text)) return 'json';
   return undefined;
 }
 
-/** UTF-8 text without NULs in its first SNIFF_PROBE_BYTES, else undefined (binary). */
-function asText(data: Uint8Array): string | undefined {
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * More than 1% of the probe is control bytes other than blanks, line ends and
+ * ESC (dmesg colours): text damaged by a few NULs is still text; a table, a
+ * DTB or compressed data is not. UTF-16 text is never binary here.
+ */
+function looksBinary(data: Uint8Array): boolean {
+  if (textEncodingOf(data) !== 'utf-8') return false;
   const probe = data.subarray(0, SNIFF_PROBE_BYTES);
-  if (probe.includes(0)) return undefined;
-  return new TextDecoder('utf-8').decode(data);
+  let controls = 0;
+  for (const b of probe) if (b < 0x20 && !(b >= 9 && b <= 13) && b !== 0x1b) controls++;
+  return controls * 100 > probe.length;
 }
 
 function describeBytes(data: Uint8Array): string {

@@ -58,6 +58,13 @@ describe('sniff: the kind of an input from its content', () => {
       });
     });
   }
+  it('`[` opens JSON only when an array follows: not a dmesg line above a dump', () => {
+    expect(sniff('[    0.000000] ACPI: DMAR 0x7FFE1B2C\nDMAR @ 0x0\n    0000: 44 4D 41 52\n').kind).toBe('acpidump');
+    expect(sniff('[\n  {"signature": "DMAR"}\n]').kind).toBe('json');
+    expect(sniff('[]').kind).toBe('json');
+    expect(sniff(' [1, 2]').kind).toBe('json');
+    unknownKind(() => sniff('[    0.000000] Linux version 6.1.0\n'));
+  });
   it('takes text as a string too', () => {
     expect(sniff('{"tables": []}').kind).toBe('json');
     unknownKind(() => sniff('hello'));
