@@ -64,20 +64,28 @@ function rowWidth(ctx: DtCheckContext): DtFinding[] {
   );
 }
 
+/**
+ * Rows that cover the same IDs: rows sorted by base, each compared with the
+ * row reaching furthest among those before it, so a map of 65,536 rows costs
+ * a sort, not 2^31 pairs. Every row that starts inside an earlier one is
+ * reported once, with that row.
+ */
 function overlap(ctx: DtCheckContext): DtFinding[] {
   const out: DtFinding[] = [];
+  const end = (r: IdMapRow) => r.idBase + r.length;
   for (const map of readableMaps(ctx)) {
-    map.rows.forEach((a, i) => {
-      for (const b of map.rows.slice(i + 1)) {
-        const first = Math.max(a.idBase, b.idBase);
-        const end = Math.min(a.idBase + a.length, b.idBase + b.length);
-        if (first >= end) continue;
+    const byBase = map.rows.filter((r) => r.length > 0).sort((x, y) => x.idBase - y.idBase || x.index - y.index);
+    let reach: IdMapRow | undefined;
+    for (const row of byBase) {
+      if (reach && row.idBase < end(reach)) {
+        const [a, b] = reach.index < row.index ? [reach, row] : [row, reach];
         out.push({
           path: map.path,
-          message: `rows ${a.index} and ${b.index} both cover IDs ${hex(first)}-${hex(end - 1)}; the first match wins, so row ${b.index} is never used for them`,
+          message: `rows ${a.index} and ${b.index} both cover IDs ${hex(row.idBase)}-${hex(Math.min(end(reach), end(row)) - 1)}; the first match wins, so row ${b.index} is never used for them`,
         });
       }
-    });
+      if (!reach || end(row) > end(reach)) reach = row;
+    }
   }
   return out;
 }

@@ -13,6 +13,7 @@
  */
 import type { DtNode } from './tree.js';
 import { u32Cells } from './cells.js';
+import { lastCovering } from '../model/rid-table.js';
 import { childPropertyPath, propertyBytes, type DtLayout } from './layout.js';
 
 export type IdMapName = 'iommu-map' | 'msi-map';
@@ -101,6 +102,94 @@ export function ofMapId(map: IdMap, id: number): MapResult {
     return { kind: 'mapped', target: row.target, id: (masked - row.idBase + row.outBase) >>> 0, row };
   }
   return { kind: 'none' };
+}
+
+/** A run of input IDs that one row maps: ID first + k goes to `target` with output ID `id` + k. */
+export interface MappedRun {
+  first: number;
+  last: number;
+  target: DtNode;
+  id: number;
+  row: IdMapRow;
+}
+
+/** First-match pieces of a map, per map: they depend only on its rows. */
+const piecesOf = new WeakMap<IdMap, { first: number; last: number; row: IdMapRow }[]>();
+
+/**
+ * The map's rows settled into disjoint pieces of the masked-ID space, each
+ * with the row of_map_id stops at: the first row (in order) covering it.
+ * Rows from the first one whose base the mask ignores are never reached by
+ * a lookup that succeeds (every lookup that gets there fails), so they are
+ * left out. Cost: a sort and a sweep over the rows, once per map.
+ */
+function firstMatchPieces(map: IdMap): { first: number; last: number; row: IdMapRow }[] {
+  let pieces = piecesOf.get(map);
+  if (pieces) return pieces;
+  const stop = map.rows.findIndex((row) => maskIgnoresBase(map, row));
+  const reachable = (stop < 0 ? map.rows : map.rows.slice(0, stop)).filter((row) => ((row.idBase + row.length) >>> 0) > row.idBase);
+  // lastCovering lets the latest span win: give it the rows last first, so the first row wins.
+  const spans = reachable.map((row) => ({ first: row.idBase, last: ((row.idBase + row.length) >>> 0) - 1, row })).reverse();
+  pieces = lastCovering(spans).map(([first, last, i]) => ({ first, last, row: spans[i]!.row }));
+  piecesOf.set(map, pieces);
+  return pieces;
+}
+
+/** Index of the first piece that ends at or after `id` (binary search; pieces are sorted and disjoint). */
+function pieceAtOrAfter(pieces: readonly { last: number }[], id: number): number {
+  let lo = 0;
+  let hi = pieces.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pieces[mid]!.last < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * ofMapId for every ID of first..last at once, as runs of IDs that map (in
+ * ID order; IDs in no run are not translated): the same answers as asking
+ * ofMapId ID by ID, in time that follows the rows, not the IDs. When the
+ * mask folds IDs of the range together, IDs are looked up one by one (a
+ * binary search each), which the range's length bounds.
+ */
+export function mapIdRange(map: IdMap, first: number, last: number): MappedRun[] {
+  const pieces = firstMatchPieces(map);
+  const runs: MappedRun[] = [];
+  const add = (from: number, to: number, row: IdMapRow) => {
+    if (!row.target) return; // -ENODEV: no translation
+    const id = (from - row.idBase + row.outBase) >>> 0;
+    const prev = runs.at(-1);
+    if (prev && prev.row === row && prev.last + 1 === from && ((prev.id + (from - prev.first)) >>> 0) === id) prev.last = to;
+    else runs.push({ first: from, last: to, target: row.target, id, row });
+  };
+  // The highest ID of the range with every lower bit set: the mask keeps the range when it keeps all of those.
+  const span = 2 ** Math.ceil(Math.log2(last + 1)) - 1;
+  if (((span & ~map.mask) >>> 0) === 0) {
+    for (let k = pieceAtOrAfter(pieces, first); k < pieces.length && pieces[k]!.first <= last; k++) {
+      const p = pieces[k]!;
+      const from = Math.max(p.first, first);
+      const to = Math.min(p.last, last);
+      // Output IDs are u32: a run whose outputs wrap is two runs.
+      const wrapAt = 0x1_0000_0000 - (from - p.row.idBase + p.row.outBase);
+      if (to - from >= wrapAt && wrapAt > 0) {
+        add(from, from + wrapAt - 1, p.row);
+        add(from + wrapAt, to, p.row);
+      } else add(from, to, p.row);
+    }
+    return runs;
+  }
+  for (let id = first; id <= last; id++) {
+    const masked = (id & map.mask) >>> 0;
+    const p = pieces[pieceAtOrAfter(pieces, masked)];
+    if (!p || p.first > masked) continue;
+    const out = (masked - p.row.idBase + p.row.outBase) >>> 0;
+    const prev = runs.at(-1);
+    if (p.row.target && prev && prev.row === p.row && prev.last + 1 === id && ((prev.id + (id - prev.first)) >>> 0) === out) prev.last = id;
+    else if (p.row.target) runs.push({ first: id, last: id, target: p.row.target, id: out, row: p.row });
+  }
+  return runs;
 }
 
 /** Every iommu-map and msi-map in the tree, in tree order. */

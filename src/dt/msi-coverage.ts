@@ -8,10 +8,10 @@
  */
 import { formatBdf, type Rid } from '../model/rid.js';
 import { stringList, u32Cells } from './cells.js';
-import { idMapRejected, ofMapId, readIdMap, type IdMap } from './id-map.js';
+import { idMapRejected, mapIdRange, readIdMap, type IdMap, type MappedRun } from './id-map.js';
 import { VIRTIO_PCI_IOMMU_COMPATIBLE } from './iommu-compatibles.js';
 import { propertyBytes, type DtLayout } from './layout.js';
-import { hostRids, pciHosts, pciRid } from './pci-hosts.js';
+import { hostRidSpan, pciHosts, pciRid } from './pci-hosts.js';
 
 export interface CoverageGap {
   path: string;
@@ -37,13 +37,29 @@ export function msiCoverageGaps(layout: DtLayout): CoverageGap[] {
         .flatMap((c) => u32Cells(propertyBytes(layout, c, 'reg') ?? new Uint8Array())?.slice(0, 1) ?? [])
         .map(pciRid),
     );
+    // Walked by pieces between the ends of both maps' runs (and the virtio-iommu's own RIDs), not RID by RID.
+    const { first, last } = hostRidSpan(host);
+    const iommuRuns = mapIdRange(iommu, first, last);
+    const msiRuns = mapIdRange(msi, first, last);
+    const cuts = new Set<number>([first, last + 1]);
+    for (const runs of [iommuRuns, msiRuns]) for (const run of runs) cuts.add(run.first).add(run.last + 1);
+    for (const r of iommuSelf) if (r >= first && r <= last) cuts.add(r).add(r + 1);
+    const points = Array.from(cuts).sort((a, b) => a - b);
+    const covers = (runs: readonly MappedRun[], k: { i: number }, r: number) => {
+      while (k.i < runs.length && runs[k.i]!.last < r) k.i++;
+      return k.i < runs.length && runs[k.i]!.first <= r;
+    };
+    const atIommu = { i: 0 };
+    const atMsi = { i: 0 };
     let open: CoverageGap | undefined;
-    for (const r of hostRids(host)) {
-      const byIommu = ofMapId(iommu, r).kind === 'mapped';
-      const byMsi = ofMapId(msi, r).kind === 'mapped';
-      const coveredBy = byIommu === byMsi || iommuSelf.has(r) ? undefined : byIommu ? 'iommu-map' : 'msi-map';
-      if (open && open.coveredBy === coveredBy && open.last + 1 === r) open.last = r;
-      else if (coveredBy) gaps.push((open = { path: host.path, first: r, last: r, coveredBy }));
+    for (let k = 0; k + 1 < points.length && points[k]! <= last; k++) {
+      const from = points[k]!;
+      const to = points[k + 1]! - 1;
+      const byIommu = covers(iommuRuns, atIommu, from);
+      const byMsi = covers(msiRuns, atMsi, from);
+      const coveredBy = byIommu === byMsi || iommuSelf.has(from) ? undefined : byIommu ? 'iommu-map' : 'msi-map';
+      if (open && open.coveredBy === coveredBy && open.last + 1 === from) open.last = to;
+      else if (coveredBy) gaps.push((open = { path: host.path, first: from, last: to, coveredBy }));
       else open = undefined;
     }
   }

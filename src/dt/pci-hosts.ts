@@ -34,9 +34,9 @@ export function pciHosts(layout: DtLayout): PciHostNode[] {
   return hosts;
 }
 
-/** Every RID of the host's bus range, in order. */
-export function* hostRids(host: PciHostNode): Generator<Rid> {
-  for (let r = rid(host.firstBus, 0); r <= rid(host.lastBus, 0xff); r++) yield r;
+/** The RIDs of the host's bus range, first to last. */
+export function hostRidSpan(host: PciHostNode): { first: Rid; last: Rid } {
+  return { first: rid(host.firstBus, 0), last: rid(host.lastBus, 0xff) };
 }
 
 /** The RID in a PCI `reg` phys.hi cell: bus in bits 23:16, devfn in 15:8. */

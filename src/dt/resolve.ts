@@ -1,7 +1,7 @@
 /**
  * A Device Tree → translation map, the way Linux's OF code binds devices:
  *   - every RID of each PCI host's bus range goes through the host's
- *     iommu-map with of_map_id (id-map.ts): a match gives the IOMMU (by the
+ *     iommu-map with of_map_id (id-map.ts, by runs of RIDs): a match gives the IOMMU (by the
  *     identity of the node the row points at) and the output ID; no match, or
  *     no iommu-map at all, leaves the RID untranslated;
  *   - each node with `iommus` is an MMIO master: its first reg address, the
@@ -25,10 +25,10 @@ import { RidTable } from '../model/rid-table.js';
 import type { MmioTranslation, TranslationMap } from '../model/translation-map.js';
 import { runDtChecks } from './checks.js';
 import { cpuAddress } from './dt-address.js';
-import { idMapRejected, ofMapId, readIdMap } from './id-map.js';
+import { idMapRejected, mapIdRange, readIdMap } from './id-map.js';
 import { layoutTree, propertyBytes, type DtLayout } from './layout.js';
 import { segmentsByDomain } from './pci-domains.js';
-import { hostRids, pciHosts } from './pci-hosts.js';
+import { hostRidSpan, pciHosts } from './pci-hosts.js';
 import { phandleEntries } from './phandle-list.js';
 import { providerIdentity } from './provider-identity.js';
 import type { DtNode, DtTree } from './tree.js';
@@ -63,9 +63,9 @@ export function resolveDt(tree: DtTree, resolved?: ResolvedTopology): Translatio
       });
       continue;
     }
-    for (const r of hostRids(host)) {
-      const found = ofMapId(map, r);
-      if (found.kind === 'mapped') table.set(segment, r, identity(found.target), found.id);
+    // By runs of RIDs, not RID by RID: a map of 65,536 rows tried for each of 65,536 RIDs took 20 s.
+    for (const run of mapIdRange(map, hostRidSpan(host).first, hostRidSpan(host).last)) {
+      table.setRange(segment, run.first, run.last, identity(run.target), run.id);
     }
   }
 

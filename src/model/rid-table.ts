@@ -91,13 +91,28 @@ export class RidTable {
   }
 }
 
+/** An inclusive span of numbers. */
+export interface Span {
+  first: number;
+  last: number;
+}
+
+/**
+ * Spans settled into disjoint pieces [first, last, index of the last span
+ * covering it], in order: the precedence sweep of RidTable, for any list
+ * where the latest entry wins (reverse a list where the first wins).
+ */
+export function lastCovering(spans: readonly Span[]): [number, number, number][] {
+  return settle(spans, spans.map((_, i) => i));
+}
+
 /**
  * The paints of one segment settled into disjoint pieces [first, last,
  * winning paint index], in RID order: between two consecutive paint ends the
  * covering paint with the highest index (the latest) wins. A max-heap of
  * covering paints, whose expired entries are dropped when they surface.
  */
-function settle(paints: readonly Paint[], indices: readonly number[]): [number, number, number][] {
+function settle(paints: readonly Span[], indices: readonly number[]): [number, number, number][] {
   const points = new Set<number>();
   for (const i of indices) {
     points.add(paints[i]!.first);
