@@ -63,3 +63,26 @@ describe('an IORT chain of 5,000 SMMU nodes (the cycle search used to recurse on
     expect([0, 1]).toContain(run.code);
   });
 });
+
+/** SMMU and a named component whose 200 mappings take 4,096 input IDs each to stream IDs 0x100000 + k·0x1000 (a 4 KB node). */
+function wideNamedComponent(): IortTable {
+  const nodes: IortNode[] = [
+    smmuV3(0x9050000n, []),
+    {
+      type: 'NamedComponent', revision: 4, identifier: 1, nodeFlags: 0, memoryProperties: { cacheCoherency: 1, allocationHints: 0, memoryAccessFlags: 3 },
+      memoryAddressLimit: 48, deviceName: '\\_SB_.WIDE', idMappings: Array.from({ length: 200 }, (_, k) => map(k * 0x1000, 0xfff, 0x100000 + k * 0x1000, 0)),
+    },
+  ];
+  return { ...header(5, 'WIDE'), nodes };
+}
+
+describe('an IORT named component with 200 mappings of 4,096 IDs (the stream IDs were gathered with a search of the list per ID: > 60 s)', () => {
+  it('map lists its 819,200 stream IDs, each once, in order', async () => {
+    const run = await runCli('map', write('wide.dat', wideNamedComponent()), '--format', 'json');
+    expect(run.code).toBe(0);
+    const { mmio } = JSON.parse(run.stdout) as { mmio: { id: string; iommu: string; outputIds: number[] }[] };
+    expect(mmio.map((m) => [m.id, m.iommu, m.outputIds.length])).toEqual([['\\_SB_.WIDE', 'smmuv3@0x9050000', 200 * 0x1000]]);
+    const ids = mmio[0]!.outputIds;
+    expect(ids.every((x, i) => x === 0x100000 + i)).toBe(true);
+  });
+});
