@@ -69,7 +69,12 @@ function referenceFindings(t: IortTable, paths: string[], at: At): void {
   });
 }
 
-/** Output references that lead back to where they started (Tarjan's strongly connected components). */
+/**
+ * Output references that lead back to where they started (Tarjan's strongly
+ * connected components). Iterative, with the call stack kept as an array: a
+ * table decides how deep the references go (a chain of 5,000 SMMU nodes
+ * overflowed the recursive version).
+ */
 function cycleFindings(t: IortTable, paths: string[], at: At): void {
   const edges = t.nodes.map((n, i) => {
     if (!isKnownNode(n)) return [];
@@ -81,18 +86,15 @@ function cycleFindings(t: IortTable, paths: string[], at: At): void {
   const onStack: boolean[] = new Array(t.nodes.length).fill(false);
   const stack: number[] = [];
   let counter = 0;
-  const visit = (v: number): void => {
+  // Each frame: a node being visited and the next of its edges to follow.
+  const frames: { v: number; next: number }[] = [];
+  const enter = (v: number) => {
     index[v] = low[v] = counter++;
     stack.push(v);
     onStack[v] = true;
-    for (const w of edges[v]!) {
-      if (index[w] === -1) {
-        visit(w);
-        low[v] = Math.min(low[v]!, low[w]!);
-      } else if (onStack[w]) {
-        low[v] = Math.min(low[v]!, index[w]!);
-      }
-    }
+    frames.push({ v, next: 0 });
+  };
+  const finish = (v: number) => {
     if (low[v] !== index[v]) return;
     const component: number[] = [];
     let w: number;
@@ -108,7 +110,26 @@ function cycleFindings(t: IortTable, paths: string[], at: At): void {
         'a walk that enters it never reaches an IOMMU (Linux would loop)');
     }
   };
-  for (let v = 0; v < t.nodes.length; v++) if (index[v] === -1) visit(v);
+  for (let root = 0; root < t.nodes.length; root++) {
+    if (index[root] !== -1) continue;
+    enter(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const v = frame.v;
+      const out = edges[v]!;
+      if (frame.next < out.length) {
+        const w = out[frame.next++]!;
+        if (index[w] === -1) enter(w);
+        else if (onStack[w]) low[v] = Math.min(low[v]!, index[w]!);
+        continue;
+      }
+      frames.pop();
+      finish(v);
+      // Back in the caller: what the callee reached, the caller reaches.
+      const caller = frames[frames.length - 1];
+      if (caller) low[caller.v] = Math.min(low[caller.v]!, low[v]!);
+    }
+  }
 }
 
 /**

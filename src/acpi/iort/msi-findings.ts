@@ -58,7 +58,9 @@ function rootComplexMsis(t: IortTable, index: number, rc: IortRootComplex, path:
     const range = ridRange(m);
     if (range) lost.setRange(0, range[0], range[1], 'lost');
   }
-  mapIdRange(t, index, 0, MAX_RID, MSI_NODES, (from, to) => lost.setRange(0, from, to, null));
+  const reached = (from: number, to: number) => lost.setRange(0, from, to, null);
+  // A walk cut at MAX_WALK_STEPS (a cycle, reported as such, or a hostile chain Linux would follow on) proves nothing.
+  mapIdRange(t, index, 0, MAX_RID, MSI_NODES, reached, reached);
   const runs = lost.translations(IortCode.msiUnreachable);
   if (runs.length === 0) return;
   const segment = rc.pciSegmentNumber;

@@ -83,26 +83,33 @@ function namedComponentEntries(
   identityAt: (i: number) => string | undefined,
   resolved: ResolvedTopology | undefined,
 ): MmioTranslation[] {
-  const byIommu = new Map<string, number[]>();
-  const add = (reached: { node: number; id: number } | undefined) => {
-    const identity = reached && identityAt(reached.node);
+  // Output IDs per IOMMU, each once, in the order first reached: each run of the walk is added as a range, and
+  // repeats are found in a set (a search of the list per ID made 200 mappings of 4,096 IDs take minutes).
+  const byIommu = new Map<string, { outputIds: number[]; seen: Set<number> }>();
+  const add = (node: number, first: number, count: number) => {
+    const identity = identityAt(node);
     if (!identity) return;
-    const ids = byIommu.get(identity) ?? [];
-    if (!ids.includes(reached!.id)) ids.push(reached!.id);
-    byIommu.set(identity, ids);
+    let entry = byIommu.get(identity);
+    if (!entry) byIommu.set(identity, (entry = { outputIds: [], seen: new Set() }));
+    for (let k = 0; k < count; k++) {
+      const id = (first + k) >>> 0;
+      if (entry.seen.has(id)) continue;
+      entry.seen.add(id);
+      entry.outputIds.push(id);
+    }
   };
   n.idMappings.forEach((m, k) => {
     if ((m.flags & SINGLE_MAPPING) !== 0) {
-      add(mapPlatformId(t, index, k, IOMMU_NODES));
+      const reached = mapPlatformId(t, index, k, IOMMU_NODES);
+      if (reached) add(reached.node, reached.id, 1);
       return;
     }
     const last = Math.min(m.inputBase + Math.min(m.numberOfIds, MAX_NC_IDS_PER_MAPPING - 1), 0xffffffff);
-    mapIdRange(t, index, m.inputBase, last, IOMMU_NODES, (from, to, node, id, step) => {
-      for (let x = from; x <= to; x++) add({ node, id: (id + step * (x - from)) >>> 0 });
-    });
+    // A run of step 0 gives every input ID the same output ID.
+    mapIdRange(t, index, m.inputBase, last, IOMMU_NODES, (from, to, node, id, step) => add(node, id, step === 0 ? 1 : to - from + 1));
   });
   const device = resolved?.platformDevices.find((p) => p.node.acpiPath === n.deviceName);
-  return [...byIommu].map(([iommu, outputIds]) => ({
+  return [...byIommu].map(([iommu, { outputIds }]) => ({
     id: device?.id ?? n.deviceName,
     base: device?.base ?? 0n,
     iommu,

@@ -106,18 +106,31 @@ function nodeStep(n: IortNode, id: number, out: { id: number }): IortIdMapping |
 
 /** iort_node_map_id: from node `start` with ID `id` to the first node whose type is in `targets`. */
 export function mapId(t: IortTable, start: number, id: number, targets: ReadonlySet<NodeName>): Reached | undefined {
+  const end = walkId(t, start, id, targets);
+  return 'node' in end ? end : undefined;
+}
+
+/**
+ * mapId, telling a walk that fails from one that ridmap stops following
+ * after MAX_WALK_STEPS (`tooLong`): a cycle, or a chain longer than any real
+ * table's, which Linux would follow on.
+ */
+export function walkId(t: IortTable, start: number, id: number, targets: ReadonlySet<NodeName>): Reached | { tooLong: boolean } {
   const out = { id };
   let index = start;
   for (let step = 0; step <= MAX_WALK_STEPS; step++) {
     const n: IortNode | IortUnknownNode | undefined = t.nodes[index];
-    if (!n || !isKnownNode(n)) return undefined;
+    if (!n || !isKnownNode(n)) return { tooLong: false };
     if (targets.has(n.type)) return { node: index, id: out.id };
     const ref = nodeStep(n, out.id, out)?.outputReference;
-    if (!ref || !('node' in ref)) return undefined;
+    if (!ref || !('node' in ref)) return { tooLong: false };
     index = ref.node;
   }
-  return undefined;
+  return { tooLong: true };
 }
+
+/** Called with the input IDs from..to whose walk ridmap stopped following after MAX_WALK_STEPS. */
+export type TooLong = (from: number, to: number) => void;
 
 /**
  * mapId for every ID in [first, last], reported as runs: `emit(from, to,
@@ -126,7 +139,9 @@ export function mapId(t: IortTable, start: number, id: number, targets: Readonly
  * start node's breakpoints (each mapping's first and last ID and the IDs
  * after them) its mappings decide alike for every ID, so one decision serves
  * the run; a run that lands on another node that is not a target is walked
- * on from there as a range (recursively, as far as mapId would go).
+ * on from there as a range (recursively, as far as mapId would go, so the
+ * depth is bounded by MAX_WALK_STEPS whatever the table); runs cut there go
+ * to `tooLong`.
  */
 export function mapIdRange(
   t: IortTable,
@@ -135,13 +150,18 @@ export function mapIdRange(
   last: number,
   targets: ReadonlySet<NodeName>,
   emit: (from: number, to: number, node: number, id: number, step: 0 | 1) => void,
+  tooLong?: TooLong,
   /** Hops already taken (the recursion's own; callers leave it out). */
   depth = 0,
 ): void {
   const n = t.nodes[start];
-  if (!n || !isKnownNode(n) || depth > MAX_WALK_STEPS) return;
+  if (!n || !isKnownNode(n)) return;
   if (targets.has(n.type)) {
     emit(first, last, start, first, 1);
+    return;
+  }
+  if (depth >= MAX_WALK_STEPS) {
+    tooLong?.(first, last);
     return;
   }
   const cuts = new Set([first, last + 1]);
@@ -161,20 +181,24 @@ export function mapIdRange(
     const base = out.id;
     if (single) {
       // Every ID of the run leaves with the same ID: one walk serves them all.
-      const r = mapId(t, ref.node, base, targets);
-      if (r) emit(from, to, r.node, r.id, 0);
+      const r = walkId(t, ref.node, base, targets);
+      if ('node' in r) emit(from, to, r.node, r.id, 0);
+      else if (r.tooLong) tooLong?.(from, to);
       continue;
     }
     const span = to - from;
     if (base + span > 0xffffffff) {
       // The output range wraps past 32 bits (Linux adds in 32 bits): ID by ID.
       for (let x = from; x <= to; x++) {
-        const r = mapId(t, start, x, targets);
-        if (r) emit(x, x, r.node, r.id, 0);
+        const r = walkId(t, start, x, targets);
+        if ('node' in r) emit(x, x, r.node, r.id, 0);
+        else if (r.tooLong) tooLong?.(x, x);
       }
       continue;
     }
-    mapIdRange(t, ref.node, base, base + span, targets, (a, b, node, id, step) => emit(from + (a - base), from + (b - base), node, id, step), depth + 1);
+    const back = (a: number) => from + (a - base);
+    mapIdRange(t, ref.node, base, base + span, targets, (a, b, node, id, step) => emit(back(a), back(b), node, id, step),
+      tooLong && ((a, b) => tooLong(back(a), back(b))), depth + 1);
   }
 }
 
