@@ -1,43 +1,54 @@
 /**
  * ridmap's library API: what the CLI is built from, for tools that embed it.
  * Everything here is pure (bytes, strings and objects in and out) except the
- * small `io` helpers at the end.
+ * small `io` helpers at the end. Every function checks its arguments
+ * (api/checked.ts) and throws InputError (code `invalid-argument`) for a
+ * wrong type or an out-of-range number.
  */
 
 // Diagnostics
-export { formatDiagnostic, hasErrors, InputError, type Diagnostic, type Severity } from './diagnostic.js';
+export { InputError, type Diagnostic, type Severity } from './diagnostic.js';
+export { formatDiagnostic, hasErrors } from './api/checked.js';
 
 // Topology: description, validation, numbering, resolution
-export { parseTopology } from './model/parse-topology.js';
-export { validateTopology } from './model/validate-topology.js';
-export { topologyJsonSchema } from './model/topology-json-schema.js';
+export { parseTopology } from './api/checked.js';
+export { validateTopology, topologyJsonSchema } from './api/checked.js';
 export type * from './model/topology-schema.js';
 export { NUMBERING_POLICIES } from './model/numbering.js';
-export { resolveTopology, type ResolveOptions } from './model/resolve.js';
+export { resolveTopology } from './api/checked.js';
+export type { ResolveOptions } from './model/resolve.js';
 export type * from './model/resolved.js';
-export { formatBdf, formatSbdf, parseBdf, rid, type Rid } from './model/rid.js';
+export { formatBdf, formatSbdf, parseBdf, rid } from './api/checked.js';
+export type { Rid } from './model/rid.js';
 
 // The translation map and its forms
-export { lookupRid, normalizeTranslations, type DeviceEntry, type MmioTranslation, type Translation, type TranslationMap } from './model/translation-map.js';
-export { mapToJson } from './map/map-json.js';
-export { renderMap, MAP_FORMATS, type MapFormat } from './map/render-map.js';
+export { lookupRid, normalizeTranslations } from './api/checked.js';
+export type { DeviceEntry, MmioTranslation, Translation, TranslationMap } from './model/translation-map.js';
+export { mapToJson } from './api/checked.js';
+export { renderMap } from './api/checked.js';
+export { MAP_FORMATS, type MapFormat } from './map/render-map.js';
 
 // ACPI tables: decode, encode, print, resolve, build
-export { decodeInput, type DecodedInput } from './acpi/decode-input.js';
-export { decodeTable, encodeTable, encodeJsonDocument, tablesFromJson, type DecodedTable } from './acpi/table.js';
-export { printTableText, printTablesText, printTablesJson } from './acpi/print-table.js';
-export { mapAcpiTables } from './acpi/map-tables.js';
-export { tableResolver } from './acpi/resolvers.js';
-export { dmarFromTopology } from './acpi/dmar/from-topology.js';
-export { resolveDmar } from './acpi/dmar/resolve.js';
+export { decodeInput } from './api/checked.js';
+export type { DecodedInput } from './acpi/decode-input.js';
+export { decodeTable, encodeTable, encodeJsonDocument, tablesFromJson } from './api/checked.js';
+export type { DecodedTable } from './acpi/table.js';
+export { printTableText, printTablesText, printTablesJson } from './api/checked.js';
+export { mapAcpiTables } from './api/checked.js';
+export { tableResolver } from './api/checked.js';
+export { dmarFromTopology } from './api/checked.js';
+export { resolveDmar } from './api/checked.js';
 export type * from './acpi/dmar/model.js';
-export { decodeViot, encodeViot, resolveViot, viotFromTopology } from './acpi/viot/index.js';
-export { buildOutputs, type BuildOutput, type BuildResult } from './build-outputs.js';
+export { decodeViot, encodeViot, resolveViot, viotFromTopology } from './api/checked.js';
+export { buildOutputs } from './api/checked.js';
+export type { BuildOutput, BuildResult } from './build-outputs.js';
 
 // Reading any input (tables, acpidump, DTB/DTS, topologies) from names and bytes, and what ridmap says about them
-export { loadInput, type LoadedInput } from './checks/load-input.js';
-export { buildReport, buildDiff, type Report, type NamedBytes } from './report/index.js';
+export { loadInput } from './api/checked.js';
+export type { LoadedInput } from './checks/load-input.js';
+export { buildReport, buildDiff } from './api/checked.js';
+export type { Report, NamedBytes } from './report/index.js';
 
 // Files (the only part that touches the file system)
-export { loadTopologyFile } from './io/load-topology.js';
-export { writeFileAtomic } from './io/atomic-write.js';
+export { loadTopologyFile } from './api/checked.js';
+export { writeFileAtomic } from './api/checked.js';

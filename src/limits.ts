@@ -22,6 +22,15 @@ const MiB = 1024 * KiB;
 export const MAX_INPUT_BYTES = 64 * MiB;
 
 /**
+ * What one input of the web page (A or B) holds in total, files and pasted
+ * text together; a file that would go over it is refused before it is read
+ * (`unreadable-input`). Each file is copied to the page's worker and decoded
+ * there: a drop of 12 files of 60 MB took 6.9 GB of browser memory. Real
+ * inputs are one acpidump or a few tables, well under 64 MiB.
+ */
+export const MAX_PAGE_INPUT_BYTES = 256 * MiB;
+
+/**
  * Characters of a topology text (`parseTopology`; no more than its UTF-8
  * bytes); longer ones are refused (`topology-too-large`). Real topologies
  * are a few KiB; the YAML document model costs ~180 bytes of heap per

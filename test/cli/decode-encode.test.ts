@@ -1,5 +1,5 @@
 /** decode, encode and map on tables, through the CLI contract. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +51,27 @@ describe('decode and encode', () => {
     expect(bytes[36]).toBe(38);
     expect(bytes.readUInt32LE(4)).toBe(bytes.length);
     expect(bytes.reduce((a, b) => (a + b) & 0xff, 0)).toBe(0);
+  });
+
+  it('encode -o DIR/ writes SIG.dat into a new directory; a 250-character file name is written (the temporary name stays short)', async () => {
+    const dmar = await builtDmar();
+    const jsonFile = join(tmp, 'for-out.json');
+    writeFileSync(jsonFile, (await runCli('decode', dmar, '--format', 'json')).stdout);
+
+    const dir = join(tmp, 'new-dir');
+    const intoDir = await runCli('encode', jsonFile, '-o', `${dir}/`);
+    expect(intoDir.stderr).toBe('');
+    expect(intoDir.code).toBe(0);
+    expect(readdirSync(dir)).toEqual(['DMAR.dat']);
+    expect(readFileSync(join(dir, 'DMAR.dat'))).toEqual(readFileSync(dmar));
+    expect((await runCli('encode', jsonFile, '-o', dir)).stdout).toBe(`${join(dir, 'DMAR.dat')}  DMAR, ${readFileSync(dmar).length} bytes\n`);
+
+    const long = join(tmp, `${'a'.repeat(246)}.dat`);
+    const named = await runCli('encode', jsonFile, '-o', long);
+    expect(named.stderr).toBe('');
+    expect(named.code).toBe(0);
+    expect(readFileSync(long)).toEqual(readFileSync(dmar));
+    expect(readdirSync(tmp).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('encode refuses a broken model with every problem and exit 2', async () => {

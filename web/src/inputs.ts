@@ -5,19 +5,21 @@
  * Files are read here, in the page: nothing leaves the browser.
  */
 import type { Diagnostic } from '../../src/diagnostic.js';
-import { MAX_INPUT_BYTES } from '../../src/limits.js';
 import type { NamedBytes } from '../../src/report/index.js';
 import { button, el, formatSize } from './dom.js';
+import { admitFiles } from './input-caps.js';
 
 export class InputSlot {
   readonly element: HTMLElement;
   files: NamedBytes[] = [];
-  /** Files refused before reading (too large), said as the CLI says it. */
+  /** Files refused before reading (too large, or over the input's total: input-caps.ts), said as the CLI says it. */
   refused: Diagnostic[] = [];
   private readonly chips = el('ul', { class: 'chips' });
   private readonly paste: HTMLTextAreaElement;
   private readonly pasteBox: HTMLElement;
   private pasted = 0;
+  /** Bytes of accepted files not read yet. */
+  private reading = 0;
 
   constructor(readonly name: 'A' | 'B', title: string, hint: string, private readonly onChange: () => void, extra?: HTMLElement) {
     const picker = el('input', { attrs: { type: 'file', multiple: '', id: `input-${name}-file` } });
@@ -60,12 +62,13 @@ export class InputSlot {
   }
 
   async addFiles(list: File[]): Promise<void> {
-    for (const f of list) {
-      if (f.size > MAX_INPUT_BYTES) {
-        this.refused.push({ severity: 'error', code: 'unreadable-input', file: f.name, message: `cannot read ${f.name}: is ${f.size} bytes; inputs are limited to ${MAX_INPUT_BYTES} bytes` });
-        continue;
-      }
+    // Files of an earlier drop still being read count too: two quick drops share one total.
+    const { accepted, refused } = admitFiles(list, this.files.reduce((n, f) => n + f.bytes.length, 0) + this.reading);
+    for (const r of refused) this.refused.push(r);
+    for (const f of accepted) this.reading += f.size;
+    for (const f of accepted) {
       this.files.push({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) });
+      this.reading -= f.size;
     }
     this.changed();
   }

@@ -5,11 +5,11 @@
  * trees in the document are skipped with a warning (ACPI tables only).
  */
 import type { Command } from 'commander';
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { encodeJsonDocument } from '../../acpi/table.js';
 import { hasErrors, inFile } from '../../diagnostic.js';
-import { writeFileAtomic } from '../../io/atomic-write.js';
+import { replaceFileSet } from '../../io/file-set.js';
 import { readInputText } from '../../io/read-input.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INPUT } from '../exit-codes.js';
@@ -19,13 +19,17 @@ export function registerEncode(program: Command, ctx: CliContext): void {
     .command('encode')
     .description('turn decoded JSON back into table bytes (edit, then recompile)')
     .argument('<file>', 'JSON from `ridmap decode --format json`')
-    .option('-o, --out <path>', 'output file (one table) or directory (several); default: SIG.dat here')
+    .option('-o, --out <path>', 'output file (one table), or directory (several tables, an existing directory, or a path ending in /); default: SIG.dat here')
     .addHelpText(
       'after',
       `
 encode writes ACPI tables only. The device trees that \`decode --format json\` puts beside
 the tables ("deviceTrees") are skipped with a warning: a DTB comes from \`ridmap build\`, or
 from dtc given the DTS that \`ridmap decode\` prints.
+
+Into a directory (-o DIR/, an existing DIR, or several tables), each table is written as
+SIG.dat (SSDT.dat, SSDT-2.dat, ... for repeated signatures); the directory is created when
+missing. The tables are written as one set: all of them, or none.
 
 Examples:
   ridmap decode DMAR.dat --format json > dmar.json && $EDITOR dmar.json
@@ -39,13 +43,22 @@ Examples:
         return;
       }
       const names = fileNames(tables.map((t) => t.signature));
-      const intoDir = tables.length > 1 || (opts.out !== undefined && existsSync(opts.out) && statSync(opts.out).isDirectory());
-      tables.forEach((t, i) => {
-        const path = intoDir || opts.out === undefined ? join(opts.out ?? '.', names[i]!) : opts.out;
-        writeFileAtomic(path, t.bytes);
-        ctx.out(`${path}  ${t.signature.trimEnd()}, ${t.bytes.length} bytes`);
-      });
+      const dir = outputDir(opts.out, tables.length);
+      const paths = tables.map((_, i) => (dir === undefined ? opts.out! : join(dir, names[i]!)));
+      replaceFileSet(tables.map((t, i) => ({ path: paths[i]!, data: t.bytes })));
+      tables.forEach((t, i) => ctx.out(`${paths[i]}  ${t.signature.trimEnd()}, ${t.bytes.length} bytes`));
     });
+}
+
+/**
+ * The directory the tables go into, or undefined when --out names the one
+ * table's file: no --out is the current directory; a trailing slash or an
+ * existing directory is a directory, as several tables always are.
+ */
+function outputDir(out: string | undefined, count: number): string | undefined {
+  if (out === undefined) return '.';
+  const isDir = out.endsWith('/') || out.endsWith(sep) || statSync(out, { throwIfNoEntry: false })?.isDirectory() === true;
+  return isDir || count > 1 ? out : undefined;
 }
 
 /** `DMAR.dat`, and `SSDT.dat`, `SSDT-2.dat`, ... for repeated signatures. */
