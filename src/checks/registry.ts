@@ -11,6 +11,7 @@ import { DECODE_CHECKS } from './decode-checks.js';
 import { DMAR_CHECKS } from './dmar/index.js';
 import { DT_TABLE_CHECKS } from './dt-checks.js';
 import { renumberingChangesDevice } from './renumbering.js';
+import { tableRepeated } from './repeated-tables.js';
 import { roundTrip } from './round-trip.js';
 import { TOPOLOGY_CHECKS } from './topology-checks.js';
 
@@ -18,6 +19,7 @@ export const CHECKS: readonly Check[] = [
   ...TOPOLOGY_CHECKS,
   ...DECODE_CHECKS,
   roundTrip,
+  tableRepeated,
   ...DMAR_CHECKS,
   ...DT_TABLE_CHECKS,
   // ...VIOT_CHECKS, ...IORT_CHECKS,
