@@ -23,6 +23,8 @@ export interface Diagnostic {
   /** 1-based line and column inside a text input. */
   line?: number;
   column?: number;
+  /** Set on a summary that stands for this many diagnostics of its code left out (limits.ts, MAX_REPEATED_DIAGNOSTICS). */
+  omitted?: number;
 }
 
 export function formatLocation(d: Diagnostic): string {

@@ -177,9 +177,44 @@ export class RepeatLimiter {
     const out: Diagnostic[] = [];
     for (const [code, { n, severity }] of this.counts) {
       if (n <= this.max) continue;
-      out.push({ ...extra, severity, code,
-        message: `${n - this.max} more like this are not listed (only the first ${this.max} of each kind are)` });
+      out.push({ ...extra, severity, code, message: omittedMessage(n - this.max, this.max), omitted: n - this.max });
     }
     return out;
   }
+}
+
+const omittedMessage = (n: number, max: number) => `${n} more like this are not listed (only the first ${max} of each kind are)`;
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/**
+ * What a command prints: at most `max` diagnostics per code and input file,
+ * whatever their severity, and for each code that went over one summary
+ * (same code, the highest severity left out) counting the rest, including
+ * what readers already left out (their summaries carry `omitted`). Linear in
+ * the diagnostics; their order is kept, summaries last.
+ */
+export function capRepeats(ds: readonly Diagnostic[], max = MAX_REPEATED_DIAGNOSTICS): Diagnostic[] {
+  const listed = new Map<string, number>();
+  const left = new Map<string, { n: number; severity: Severity; code: string; file?: string }>();
+  const out: Diagnostic[] = [];
+  for (const d of ds) {
+    const key = `${d.file ?? ''}\0${d.code}`;
+    if (d.omitted === undefined) {
+      const n = (listed.get(key) ?? 0) + 1;
+      listed.set(key, n);
+      if (n <= max) {
+        out.push(d);
+        continue;
+      }
+    }
+    const l = left.get(key) ?? { n: 0, severity: d.severity, code: d.code, ...(d.file === undefined ? {} : { file: d.file }) };
+    l.n += d.omitted ?? 1;
+    if (RANK[d.severity] > RANK[l.severity]) l.severity = d.severity;
+    left.set(key, l);
+  }
+  for (const { n, severity, code, file } of left.values()) {
+    out.push({ severity, code, ...(file === undefined ? {} : { file }), message: omittedMessage(n, max), omitted: n });
+  }
+  return out;
 }

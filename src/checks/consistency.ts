@@ -134,7 +134,8 @@ export const tablesDisagree: Check = {
   run: (session) => {
     if (session.topology) return []; // each table is compared with the topology instead
     // A table kept as raw bytes (not modelled, or over the size limit) maps nothing: there is nothing to compare.
-    const tables = session.tables.filter((t) => t.resolve && t.modelled);
+    // Repeats Linux ignores are not compared (table-repeated reports them).
+    const tables = session.readTables().read.filter((t) => t.resolve && t.modelled);
     const out: FindingDraft[] = [];
     for (let i = 0; i < tables.length; i++) {
       for (let j = i + 1; j < tables.length; j++) {

@@ -11,6 +11,7 @@ import { resolveTopology } from '../model/resolve.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import type { Topology } from '../model/topology-schema.js';
 import type { TranslationMap } from '../model/translation-map.js';
+import { tablesLinuxReads, type ReadTables } from './repeated-tables.js';
 import type { TableSubject } from './subject.js';
 
 export interface TopologyUnderCheck {
@@ -47,6 +48,19 @@ export class CheckSession {
     if (!m) this.perTable.set(table, (m = new Map()));
     if (!m.has(key)) m.set(key, compute());
     return m.get(key) as T;
+  }
+
+  /** The tables Linux reads, and the repeats of a signature it ignores (repeated-tables.ts). */
+  readTables(): ReadTables {
+    return this.once('read-tables', () => tablesLinuxReads(this.tables));
+  }
+
+  /** Tables to check one by one: modelled ones, except copies of a table already checked (same bytes, same findings). */
+  checkedTables(): TableSubject[] {
+    return this.once('checked-tables', () => {
+      const copies = new Set(this.readTables().repeats.filter((r) => r.identical).map((r) => r.table));
+      return this.tables.filter((t) => t.modelled && !copies.has(t));
+    });
   }
 
   /** The reference topology numbered under `policy`, or why it cannot be (a policy may run out of buses). */

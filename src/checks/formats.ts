@@ -18,12 +18,19 @@ export interface FormatInfo {
   format: string;
   keyedBy: 'path' | 'rid';
   describes(iommuIdentity: string): boolean;
+  /**
+   * Linux reads only the first table of this signature (acpi_get_table(sig,
+   * 0, ...): drivers/iommu/intel/dmar.c dmar_table_detect, drivers/acpi/arm64/
+   * iort.c acpi_iort_init, drivers/acpi/viot.c acpi_viot_init); later ones in
+   * the same dump are ignored.
+   */
+  firstOnly?: true;
 }
 
 const FORMATS: readonly FormatInfo[] = [
-  { format: 'DMAR', keyedBy: 'path', describes: (id) => id.startsWith('vtd@') },
-  { format: 'VIOT', keyedBy: 'rid', describes: (id) => id.startsWith('virtio-iommu-') },
-  { format: 'IORT', keyedBy: 'rid', describes: (id) => id.startsWith('smmuv3@') || id.startsWith('smmuv2@') },
+  { format: 'DMAR', keyedBy: 'path', describes: (id) => id.startsWith('vtd@'), firstOnly: true },
+  { format: 'VIOT', keyedBy: 'rid', describes: (id) => id.startsWith('virtio-iommu-'), firstOnly: true },
+  { format: 'IORT', keyedBy: 'rid', describes: (id) => id.startsWith('smmuv3@') || id.startsWith('smmuv2@'), firstOnly: true },
   // Not modelled yet (their maps are empty, with a gap), but what they can name is known.
   { format: 'IVRS', keyedBy: 'rid', describes: (id) => id.startsWith('amd-vi@') },
   { format: 'RIMT', keyedBy: 'rid', describes: (id) => id.startsWith('riscv-iommu') },

@@ -12,6 +12,7 @@ import { DMAR_CHECKS } from './dmar/index.js';
 import { DT_TABLE_CHECKS } from './dt-checks.js';
 import { IORT_CHECKS } from './iort-checks.js';
 import { renumberingChangesDevice } from './renumbering.js';
+import { tableRepeated } from './repeated-tables.js';
 import { roundTrip } from './round-trip.js';
 import { TOPOLOGY_CHECKS } from './topology-checks.js';
 
@@ -19,6 +20,7 @@ export const CHECKS: readonly Check[] = [
   ...TOPOLOGY_CHECKS,
   ...DECODE_CHECKS,
   roundTrip,
+  tableRepeated,
   ...DMAR_CHECKS,
   ...DT_TABLE_CHECKS,
   ...IORT_CHECKS,

@@ -27,7 +27,7 @@ export function runChecks(session: CheckSession, checks: readonly Check[] = CHEC
   add(runPlatform(session, checks, 'topology'));
   if (t) add(unclaimed(t.resolved.findings, t.file), unclaimed(t.build?.diagnostics ?? [], t.file));
 
-  for (const table of session.tables.filter((x) => x.modelled)) {
+  for (const table of session.checkedTables()) {
     const ctx = session.tableContext(table);
     const applicable = checks.filter((c): c is TableCheck => c.scope === 'table' && appliesToFormat(c, table.format) && (!c.needsTopology || !!t));
     const drafts = applicable.flatMap((c) => stamp(c, c.run(ctx)));

@@ -38,6 +38,8 @@ export interface CheckSummary {
   tables: TableSummary[];
   /** Tables that ridmap does not model, so no check ran on them. */
   notChecked: string[];
+  /** Tables with the same bytes as an earlier one of their signature in the same dump: checked once (table-repeated). */
+  copies?: string[];
   /** Among them, the ones that say which IOMMU translates what (IVRS, RIMT): what leaving them out means. */
   notModelledIommuTables?: string[];
   checks: number;
@@ -66,7 +68,7 @@ export function summarize(session: CheckSession, findings: readonly Diagnostic[]
   const t = session.topology;
   // A file's only table owns all its findings: a Device Tree's paths are node paths (`/pcie@...`), a DTS's problems have a line.
   const alone = (table: TableSubject) => session.tables.filter((x) => x.file === table.file).length === 1;
-  const tables = session.tables.filter((x) => x.modelled).map((table): TableSummary => {
+  const tables = session.checkedTables().map((table): TableSummary => {
     const ctx = session.tableContext(table);
     const rt = roundTripOf(ctx);
     const roundTrip =
@@ -121,9 +123,15 @@ export function summarize(session: CheckSession, findings: readonly Diagnostic[]
     tables,
     notChecked: session.tables.filter((x) => !x.modelled).map((x) => `${x.file}:${x.name}`),
     ...notModelledIommu(session),
+    ...copiesOf(session),
     checks,
     counts: count(findings),
   };
+}
+
+function copiesOf(session: CheckSession): Pick<CheckSummary, 'copies'> {
+  const copies = session.readTables().repeats.filter((r) => r.identical).map((r) => `${r.table.file}:${r.table.name} (= ${r.first.name})`);
+  return copies.length ? { copies } : {};
 }
 
 function notModelledIommu(session: CheckSession): Pick<CheckSummary, 'notModelledIommuTables'> {
@@ -166,6 +174,7 @@ export function formatSummary(s: CheckSummary): string {
     }
     lines.push('');
   }
+  if (s.copies) lines.push(`checked once (the same bytes as an earlier table of the dump): ${s.copies.length} table(s): ${s.copies.slice(0, 3).join(', ')}${s.copies.length > 3 ? ', ...' : ''}`, '');
   if (s.notChecked.length) lines.push(`not checked (ridmap does not model them): ${s.notChecked.length} table(s)`, ...(s.notModelledIommuTables ?? []).map((l) => `  ${l}`), '');
   if (s.tables.length === 0 && !s.topology) lines.push('nothing to check: no table ridmap models in the inputs', '');
   lines.push(`${plural(s.checks, 'check')}: ${plural(s.counts.error, 'error')}, ${plural(s.counts.warning, 'warning')}`);

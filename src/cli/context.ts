@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../diagnostic.js';
 import { formatDiagnostic } from '../diagnostic.js';
 import { EXIT_OK, type ExitCode } from './exit-codes.js';
+import { capRepeats } from '../limits.js';
 
 export interface CliIo {
   /** Bytes are ASCII/UTF-8 text chunks (large decodes skip building one string). */
@@ -30,8 +31,13 @@ export class CliContext {
     this.io.stderr(text.endsWith('\n') ? text : text + '\n');
   }
 
+  /**
+   * Diagnostics on stderr, at most MAX_REPEATED_DIAGNOSTICS per code and input
+   * (the rest counted in one line), for every command and severity: one
+   * broken table can raise thousands of one finding. JSON outputs keep all.
+   */
   report(diagnostics: readonly Diagnostic[]): void {
-    for (const d of diagnostics) this.err(formatDiagnostic(d));
+    for (const d of capRepeats(diagnostics)) this.err(formatDiagnostic(d));
   }
 
   /** Raises the exit code, never lowers it (1 findings must not hide a 2). */

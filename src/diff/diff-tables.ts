@@ -9,6 +9,7 @@ import { equalBytes } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import { normalizeTranslations, type TranslationMap } from '../model/translation-map.js';
+import { tablesLinuxReads } from '../checks/repeated-tables.js';
 import type { TableSubject } from '../checks/subject.js';
 import type { BuiltTopology } from '../checks/topology-input.js';
 import { diffMaps } from './map-diff.js';
@@ -103,9 +104,9 @@ function comparePair(p: TablePair): TablePair {
   return { ...p, status: 'changed', differingBytes: differing };
 }
 
-/** What a set of tables says together: every resolvable table's translations; devices when one table resolves. */
+/** What a set of tables says together: every resolvable table Linux reads, its translations; devices when one table resolves. */
 function combinedMap(tables: readonly TableSubject[], resolved?: ResolvedTopology): TranslationMap | undefined {
-  const maps = tables.filter((t) => t.resolve).map((t) => t.resolve!(resolved));
+  const maps = tablesLinuxReads(tables).read.filter((t) => t.resolve).map((t) => t.resolve!(resolved));
   if (maps.length === 0) return undefined;
   const findings: Diagnostic[] = maps.flatMap((m) => m.findings);
   const gaps = maps.flatMap((m) => m.gaps ?? []);

@@ -5,6 +5,7 @@
  * the topology's PCI tree (coloured by what the tables say when there are
  * tables), or without a topology the RID ranges the tables map.
  */
+import { repeatFinding, tablesLinuxReads } from '../checks/repeated-tables.js';
 import { inFile, type Diagnostic } from '../diagnostic.js';
 import { combineMaps } from '../map/combine-maps.js';
 import { formatDot } from '../map/map-dot.js';
@@ -30,7 +31,8 @@ export interface MapView {
 export function mapView(side: Side): MapView {
   const topology = side.topology;
   const resolved = topology?.resolved;
-  const tables = side.inputs.flatMap((i) => i.tables).filter((t) => t.resolve);
+  const { read, repeats } = tablesLinuxReads(side.inputs.flatMap((i) => i.tables));
+  const tables = read.filter((t) => t.resolve);
   let map: TranslationMap;
   let findings: Diagnostic[];
   if (tables.length === 0 && resolved) {
@@ -38,7 +40,7 @@ export function mapView(side: Side): MapView {
     findings = inFile(topology.file, resolved.findings);
   } else {
     map = combineMaps(tables.map((t) => ({ map: t.resolve!(resolved), file: t.file })));
-    findings = [...map.findings, ...gapDiagnostics(map.gaps)];
+    findings = [...repeats.map(repeatFinding), ...map.findings, ...gapDiagnostics(map.gaps)];
   }
   const view: MapView = { json: mapToJson(map), text: formatMapText(map), findings };
   const nodes = resolved ? resolved.functions.length + resolved.platformDevices.length : map.translations.length + map.mmio.length;

@@ -216,6 +216,36 @@ export const checkFixtures: readonly CheckFixture[] = [
   { name: 'map-tables-disagree.b', description: '00:02.0 behind vtd@0xfed91000', bytes: bytesOf(dmar([drhd(VTD1, [gpu])])) },
 ];
 
+/** Fixtures that need several tables in one input: acpidump text (`<id>.txt`), tables in dump order. */
+export interface DumpFixture {
+  name: string;
+  description: string;
+  tables: (() => Uint8Array)[];
+}
+
+export const dumpFixtures: readonly DumpFixture[] = [
+  {
+    name: 'table-repeated',
+    description: 'two DMARs in one dump; the second also gives lpc 00:1f.0 to vtd0 (Linux reads only the first)',
+    tables: [bytesOf(platform()), bytesOf(platform([], [gpu, endpoint(0, 0x1f)]))],
+  },
+];
+
+/**
+ * acpidump's text: a `SIG @ address` line per table, then its hex lines. What
+ * is wrong is in the file name's check id and in test/checks/check-fixtures.ts
+ * (acpidump text has no comment syntax).
+ */
+export function dumpText(f: DumpFixture): string {
+  return f.tables
+    .map((bytes, i) => {
+      const b = bytes();
+      const signature = new TextDecoder().decode(b.subarray(0, 4));
+      return [`${signature} @ 0x${(0xbff6e000 + i * 0x1000).toString(16).toUpperCase().padStart(16, '0')}`, ...hexDumpLines(b, 0, '    '), ''].join('\n');
+    })
+    .join('\n');
+}
+
 /** The .dsl text: what is wrong, then iasl's Raw Table Data section. */
 export function fixtureText(f: CheckFixture): string {
   const b = f.bytes();

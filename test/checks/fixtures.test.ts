@@ -13,14 +13,15 @@ import { CHECKS } from '../../src/checks/registry.js';
 import type { Diagnostic } from '../../src/diagnostic.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
-import { alsoRaised, checkFixtures, fixtureText, namedTopology } from './check-fixtures.js';
+import { alsoRaised, checkFixtures, dumpFixtures, dumpText, fixtureText, namedTopology } from './check-fixtures.js';
 
 const dir = join(REPO_ROOT, 'test/fixtures/checks');
 const files = () => readdirSync(dir).sort();
 const idOf = (file: string) => file.slice(0, file.indexOf('.'));
 
-describe('generated check fixtures (test/fixtures/checks/*.dsl)', () => {
+describe('generated check fixtures (test/fixtures/checks/*.dsl, *.txt)', () => {
   generatedFixtures(dir, '.dsl', checkFixtures, fixtureText);
+  generatedFixtures(dir, '.txt', dumpFixtures, dumpText);
 });
 
 describe('the check registry and the fixture directory match', () => {

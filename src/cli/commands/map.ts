@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { readDiagnostics, type LoadedInput } from '../../checks/load-input.js';
+import { repeatFinding, tablesLinuxReads } from '../../checks/repeated-tables.js';
 import { combineMaps } from '../../map/combine-maps.js';
 import { InputError, hasErrors, inFile } from '../../diagnostic.js';
 import { loadInputFile } from '../../io/load-input-file.js';
@@ -71,10 +72,13 @@ Examples:
       const resolved = topologyFile ? resolveTopology(loadTopologyFile(topologyFile), opts) : undefined;
 
       const inputDiagnostics = tableInputs.flatMap(readDiagnostics);
-      // Each table its format's resolver can read says its part; the others say nothing about IOMMUs.
-      const map = combineMaps(tableInputs.flatMap((i) => i.tables.flatMap((t) => (t.resolve ? [{ map: t.resolve(resolved), file: t.file }] : []))));
+      // Each table its format's resolver can read says its part (the first of a signature Linux reads once);
+      // the others say nothing about IOMMUs.
+      const { read, repeats } = tablesLinuxReads(tableInputs.flatMap((i) => i.tables));
+      const map = combineMaps(read.flatMap((t) => (t.resolve ? [{ map: t.resolve(resolved), file: t.file }] : [])));
+      const notes = [...inputDiagnostics, ...repeats.map(repeatFinding), ...map.findings];
       // What the map leaves out is said always, not only under -v: a partial map must not pass for a whole one.
-      ctx.report([...visibleDiagnostics([...inputDiagnostics, ...map.findings], opts.verbose), ...gapDiagnostics(map.gaps)]);
+      ctx.report([...visibleDiagnostics(notes, opts.verbose), ...gapDiagnostics(map.gaps)]);
       const names = tableInputs.flatMap((i) => i.tables.map((t) => `${t.file}: ${t.name}`)).join(', ');
       if (opts.format === 'dot') ctx.out(tablesDot(map, resolved, names));
       else ctx.out(opts.format === 'json' ? JSON.stringify(mapToJson(map), null, 2) : formatMapText(map));
