@@ -31,9 +31,8 @@ export interface OrderedNode {
   devfn: number;
 }
 
-/** Device and function of a schema DevfnText ("dd.f", or a bare device number for function 0). */
-export function devfnTextAddress(text: string | number): { device: number; fn: number } {
-  if (typeof text === 'number') return { device: text, fn: 0 };
+/** Device and function of a schema DevfnText ("dd.f"). */
+export function devfnTextAddress(text: string): { device: number; fn: number } {
   const parsed = parseDevfn(text);
   // The validator rejects bad addresses; reaching this is a bug, not bad input.
   if (!parsed) throw new Error(`invalid devfn ${JSON.stringify(text)}`);

@@ -20,12 +20,12 @@ export function parseTopology(text: string, file: string): Topology {
       message: `the topology is ${text.length} characters long; topologies are limited to ${MAX_TOPOLOGY_CHARS} ` +
         `(a real one is a few KiB), or ${MAX_JSON_TOPOLOGY_CHARS} when written as plain JSON (no duplicate keys, integers only)` }]);
   }
-  const source: YamlJson = plain ? { ...plain, diagnostics: [], unreliable: false, refused: [] } : readYamlJson(text);
+  const source: YamlJson = plain ? { ...plain, diagnostics: [], unreliable: false, refused: [], spelling: () => undefined } : readYamlJson(text);
   const problems: Diagnostic[] = [...source.diagnostics];
   const value = topologyWithDefaults(source.value);
   // A tree cut short or mis-parsed would only produce echoes of the YAML errors.
   if (!source.unreliable) {
-    const fresh = validateWithDefaults(value).filter((d) => !source.refused.some((p) => isAtOrBelow(d.path ?? '', p)));
+    const fresh = validateWithDefaults(value, source.spelling).filter((d) => !source.refused.some((p) => isAtOrBelow(d.path ?? '', p)));
     problems.push(...fresh.map((d) => located(source, d)));
   }
   if (problems.length > 0) throw new InputError(sortedByPosition(problems.map((d) => ({ ...d, file }))));

@@ -34,13 +34,14 @@ export const Address = Type.Union(
   { description: 'Address: an integer, or a hex string such as "0x8000000000" for values above 2^53.' },
 );
 
-export const DevfnText = Type.Union(
-  [Type.String({ pattern: '^[0-9a-fA-F]{1,2}\\.[0-7]$' }), Type.Integer({ minimum: 0, maximum: 31 })],
-  {
-    description:
-      'Device and function on the parent bus: "dd.f" in hex like lspci (quote it in YAML: "03.1"), or a bare device number for function 0.',
-  },
-);
+/**
+ * Text only: an unquoted YAML `10.0` is the number 10 and `03.1` the number
+ * 3.1, so a number here is never what the author wrote (issue 14).
+ */
+export const DevfnText = Type.String({
+  pattern: '^[0-9a-fA-F]{1,2}\\.[0-7]$',
+  description: 'Device and function on the parent bus: "dd.f" in hex like lspci, as quoted text (YAML reads an unquoted 10.0 as the number 10).',
+});
 
 export const BdfText = Type.String({
   pattern: '^[0-9a-fA-F]{1,2}:[0-9a-fA-F]{1,2}\\.[0-7]$',

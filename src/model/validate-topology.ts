@@ -11,7 +11,7 @@
 import type { Diagnostic } from '../diagnostic.js';
 import { Topology } from './topology-schema.js';
 import { withSchemaDefaults } from './schema-defaults.js';
-import { schemaDiagnostics } from './validate/schema-errors.js';
+import { schemaDiagnostics, type Spelling } from './validate/schema-errors.js';
 import { indexTopology } from './validate/topology-index.js';
 import { checkReferences } from './validate/references.js';
 import { checkPciTree } from './validate/pci-tree.js';
@@ -30,7 +30,7 @@ export const TOPOLOGY_DIAGNOSTIC_CODES = {
   'out-of-range': 'A number, text length or list length outside its bounds.',
   'bad-format': 'Text not in the required form (id, bus:dev.fn, printable ASCII, hex address).',
   'duplicate-item': 'A list that must not repeat an item repeats one.',
-  'bad-addr': 'A PCI node\'s addr is not "dd.f" or a device number (an unquoted 03.1 is the number 3.1).',
+  'bad-addr': 'A PCI node\'s addr is not "dd.f" text: any number is refused (YAML reads an unquoted 03.1 as 3.1 and 10.0 as 10).',
   'bad-address': 'A 64-bit address that does not fit: a hex string over 16 digits, or an integer past 2^53 not written as hex text.',
   schema: 'Fallback for a schema rule with no dedicated message (unreachable with the current schema; kept so no error is ever lost).',
   // ── semantic layer ─────────────────────────────────────────────────────────
@@ -88,9 +88,12 @@ export function validateTopology(doc: unknown): Diagnostic[] {
   return validateWithDefaults(topologyWithDefaults(doc));
 }
 
-/** validateTopology of a document that has its defaults already (topologyWithDefaults). */
-export function validateWithDefaults(value: unknown): Diagnostic[] {
-  const schema = schemaDiagnostics(Topology, value);
+/**
+ * validateTopology of a document that has its defaults already (topologyWithDefaults);
+ * `spelling` (from the YAML reader) lets messages quote how a number was written.
+ */
+export function validateWithDefaults(value: unknown, spelling?: Spelling): Diagnostic[] {
+  const schema = schemaDiagnostics(Topology, value, '', spelling);
   if (schema.length > 0) return schema;
   const index = indexTopology(value as Topology);
   return semanticChecks.flatMap((check) => check(index));

@@ -58,6 +58,8 @@ export interface YamlJson {
   refused: string[];
   /** Line and column of the value (or the key) at a path; a missing path falls back to its parent. */
   locate(path: string, at: 'key' | 'value'): SourcePosition;
+  /** The source text of the plain scalar that became the number at a path (`10.0` for 10). */
+  spelling(path: string): string | undefined;
 }
 
 interface NodeSpan {
@@ -95,6 +97,7 @@ export function readYamlJson(text: string): YamlJson {
     unreliable,
     refused: reader.refused,
     locate: (path, at) => reader.locate(path, at),
+    spelling: (path) => reader.numberSpellings.get(path),
   };
 }
 
@@ -116,7 +119,7 @@ function tooDeepToParse(source: string): YamlJson | undefined {
       const col = offset - source.lastIndexOf('\n', offset - 1);
       const message = `collections nest deeper than ${MAX_YAML_FLOW_DEPTH_PARSED} levels; the document was not parsed`;
       const diagnostics: Diagnostic[] = [{ severity: 'error', code: 'yaml-too-deep', message, path: '', line, column: col }];
-      return { value: null, diagnostics, unreliable: true, refused: [], locate: () => ({ line, column: col }) };
+      return { value: null, diagnostics, unreliable: true, refused: [], locate: () => ({ line, column: col }), spelling: () => undefined };
     }
     // Lexer tokens are the source text itself (plus one-character control tokens that are not).
     if (token.length > 1 || !'\x02\x18\x1f'.includes(token)) offset += token.length;
@@ -137,6 +140,8 @@ function bracketsMayNest(source: string, limit: number): boolean {
 class Converter {
   readonly diagnostics: Diagnostic[] = [];
   readonly refused: string[] = [];
+  /** Numbers as written, by path: a devfn written `10.0` is the number 10, and the advice quotes `10.0`. */
+  readonly numberSpellings = new Map<string, string>();
   /** Part of the tree was cut off (alias budget, depth): its shape cannot be validated. */
   truncated = false;
   private readonly spans = new Map<string, NodeSpan>();
@@ -166,7 +171,11 @@ class Converter {
       if (tag !== undefined && !tag.endsWith(':str') && typeof node.value === 'string') {
         return this.refuse(path, `${JSON.stringify(node.value)} is not a valid ${shortTag(tag)}`);
       }
-      return this.scalar(node.value, path);
+      const value = this.scalar(node.value, path);
+      if ((typeof value === 'number' || typeof value === 'bigint') && node.source !== undefined && this.aliasDepth === 0) {
+        this.numberSpellings.set(path, node.source);
+      }
+      return value;
     }
     if (isSeq(node) || isMap(node)) {
       this.open.add(node);

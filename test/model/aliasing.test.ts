@@ -143,7 +143,7 @@ describe('phantom functions (PCIe Device Capabilities, Phantom Functions Support
   });
   it('3: all eight function numbers', () => expect(phantomFunctionNumbers(0, 3)).toEqual([1, 2, 3, 4, 5, 6, 7]));
   it('merge with dmaAliases into one ascending mask', () => {
-    const node: PciNode = { id: 'x', type: 'pcie-endpoint', addr: '02.0', phantomFunctions: 2, dmaAliases: ['01.0', 3] };
+    const node: PciNode = { id: 'x', type: 'pcie-endpoint', addr: '02.0', phantomFunctions: 2, dmaAliases: ['01.0', '03.0'] };
     // own devfn 0x10; phantom 0x12 0x14 0x16; dmaAliases 0x08 and 0x18 (device 3)
     expect(quirkAliasDevfns(node, 0x10)).toEqual([0x08, 0x12, 0x14, 0x16, 0x18]);
   });

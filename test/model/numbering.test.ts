@@ -31,7 +31,7 @@ const topology: Topology = {
         {
           id: 'rp2',
           type: 'pcie-root-port',
-          addr: 2,
+          addr: '02.0',
           children: [
             {
               id: 'usp',

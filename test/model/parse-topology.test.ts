@@ -136,10 +136,11 @@ describe('readable messages', () => {
     );
   });
 
-  it('explains an unquoted 03.1', () => {
+  it('explains an unquoted 03.1 and 10.0', () => {
     const ds = problems(read('topology-invalid/bad-addr.yaml'));
     expect(ds.map((d) => d.message)).toEqual([
-      'expected "dd.f" (device.function in hex, as lspci prints it) or a device number, but found the number 3.1: YAML reads an unquoted 03.1 as a number; quote it: "03.1"',
+      'expected "dd.f" (device.function in hex, as lspci prints it, quoted), but found the number 3.1: an unquoted 03.1 is read as a number; quote it: "03.1"',
+      'expected "dd.f" (device.function in hex, as lspci prints it, quoted), but found the number 10: an unquoted 10.0 is read as a number; quote it: "10.0"',
     ]);
   });
 

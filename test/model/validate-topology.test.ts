@@ -13,12 +13,12 @@ function q35(): Topology {
         id: 'pcie.0',
         iommu: 'dmar0',
         children: [
-          { id: 'vga', type: 'rciep', addr: 1 },
+          { id: 'vga', type: 'rciep', addr: '01.0' },
           {
             id: 'rp1',
             type: 'pcie-root-port',
             addr: '02.0',
-            children: [{ id: 'nic0', type: 'pcie-endpoint', addr: 0 }],
+            children: [{ id: 'nic0', type: 'pcie-endpoint', addr: '00.0' }],
           },
           {
             id: 'rp2',
@@ -28,10 +28,10 @@ function q35(): Topology {
               {
                 id: 'pcipci',
                 type: 'pcie-pci-bridge',
-                addr: 0,
+                addr: '00.0',
                 children: [
-                  { id: 'e1000', type: 'pci-endpoint', addr: 1 },
-                  { id: 'lsi', type: 'pci-endpoint', addr: 2 },
+                  { id: 'e1000', type: 'pci-endpoint', addr: '01.0' },
+                  { id: 'lsi', type: 'pci-endpoint', addr: '02.0' },
                 ],
               },
             ],
@@ -57,18 +57,18 @@ function armVirt(): Topology {
           {
             id: 'rp0',
             type: 'pcie-root-port',
-            addr: 1,
+            addr: '01.0',
             children: [
               {
                 id: 'usp',
                 type: 'pcie-switch-upstream-port',
-                addr: 0,
+                addr: '00.0',
                 children: [
                   {
                     id: 'dsp0',
                     type: 'pcie-switch-downstream-port',
-                    addr: 0,
-                    children: [{ id: 'nvme0', type: 'pcie-endpoint', addr: 0, streamIdBase: 0x800 }],
+                    addr: '00.0',
+                    children: [{ id: 'nvme0', type: 'pcie-endpoint', addr: '00.0', streamIdBase: 0x800 }],
                   },
                 ],
               },
@@ -137,13 +137,14 @@ describe('schema layer', () => {
 
   it('explains devfn mistakes', () => {
     const t = q35();
-    pcie0(t).children[0]!.addr = 40;
     pcie0(t).children[1]!.addr = '2.8';
     pcie0(t).children[2]!.addr = 'slot2';
+    // A number (JSON, the library API) is never a devfn; without its spelling the advice reads it as the device.
+    (pcie0(t).children[1]!.children![0] as { addr: unknown }).addr = 10;
     expect(validateTopology(t).map((d) => [d.code, d.message])).toEqual([
-      ['bad-devfn', 'device 40 (0x28) is out of range: a PCI bus has devices 0-31 (00-1f)'],
       ['bad-devfn', 'function 8 is out of range: a PCI device has functions 0-7'],
-      ['bad-addr', 'expected "dd.f" (device.function in hex, as lspci prints it) or a device number, but found "slot2"'],
+      ['bad-addr', 'expected "dd.f" (device.function in hex, as lspci prints it, quoted), but found the number 10: quote it: "0a.0"'],
+      ['bad-addr', 'expected "dd.f" (device.function in hex, as lspci prints it, quoted), but found "slot2"'],
     ]);
   });
 
@@ -219,8 +220,8 @@ describe('semantic layer', () => {
   it('checks where each PCIe type may sit', () => {
     const t = armVirt();
     const rp0 = pcie0(t).children[0]!;
-    rp0.children = [{ id: 'e1000', type: 'pci-endpoint', addr: 0 }];
-    pcie0(t).children.push({ id: 'dsp9', type: 'pcie-switch-downstream-port', addr: 2 });
+    rp0.children = [{ id: 'e1000', type: 'pci-endpoint', addr: '00.0' }];
+    pcie0(t).children.push({ id: 'dsp9', type: 'pcie-switch-downstream-port', addr: '02.0' });
     expect(validateTopology(t).map((d) => [d.code, d.path, d.message])).toEqual([
       [
         'bad-parent',
@@ -243,8 +244,8 @@ describe('semantic layer', () => {
           id: 'pci.0',
           kind: 'pci',
           children: [
-            { id: 'rp', type: 'pcie-root-port', addr: 3 },
-            { id: 'bridge', type: 'pci-bridge', addr: 4, children: [{ id: 'nic', type: 'pci-endpoint', addr: 1 }] },
+            { id: 'rp', type: 'pcie-root-port', addr: '03.0' },
+            { id: 'bridge', type: 'pci-bridge', addr: '04.0', children: [{ id: 'nic', type: 'pci-endpoint', addr: '01.0' }] },
           ],
         },
       ],

@@ -7,7 +7,7 @@
  * names (`type: pcie-root-port | ...`) list the names; unions of objects told
  * apart by `type` (the IOMMUs) are discriminated here and only the chosen
  * member is validated; addresses and devfns get the advice their common
- * mistakes need (quote big hex numbers, quote `03.1`).
+ * mistakes need (quote big hex numbers, quote `03.1` and `10.0`).
  */
 import type { TSchema } from '@sinclair/typebox';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
@@ -41,7 +41,13 @@ type Schema = TSchema & {
   maxItems?: number;
 };
 
-export function schemaDiagnostics(schema: TSchema, value: unknown, base = ''): Diagnostic[] {
+/**
+ * How the number at a path was spelled in the source (`10.0` for the number 10),
+ * when the reader knows: advice to quote it can then repeat what the user wrote.
+ */
+export type Spelling = (path: string) => string | undefined;
+
+export function schemaDiagnostics(schema: TSchema, value: unknown, base = '', spelling?: Spelling): Diagnostic[] {
   // Most documents are valid: a compiled check says so quickly; the error walk is for those that are not.
   if (compiled(schema).Check(value)) return [];
   const errors = [...Value.Errors(schema, value)];
@@ -49,13 +55,20 @@ export function schemaDiagnostics(schema: TSchema, value: unknown, base = ''): D
   const missing = new Set(errors.filter((e) => e.type === ValueErrorType.ObjectRequiredProperty).map((e) => e.path));
   const out = errors
     .filter((e) => e.type === ValueErrorType.ObjectRequiredProperty || !missing.has(e.path))
-    .flatMap((e) => explain(e, resolvePointer(value, e.path, base)));
+    .flatMap((e) => explain(e, resolvePointer(value, e.path, base), spelling));
   return uniqueDiagnostics(out);
 }
 
-function explain(e: ValueError, path: string): Diagnostic[] {
+function explain(e: ValueError, path: string, spelling: Spelling | undefined): Diagnostic[] {
   const schema = e.schema as Schema;
   const found = describeValue(e.value);
+  const given = e.type !== ValueErrorType.ObjectRequiredProperty;
+  // Any error of a devfn that is there (not text, not "dd.f", out of range) gets the devfn's own words.
+  if (given && schema.pattern === DevfnText.pattern) return explainDevfn(e.value, path, spelling?.(path));
+  if (given && schema.pattern === BdfText.pattern && (typeof e.value === 'number' || typeof e.value === 'bigint')) {
+    return [finding('bad-type', path, `expected bus:device.function text in hex, like "00:1f.0", but found the number ${found}: ` +
+      `${unquoted(spelling?.(path))}quote it`)];
+  }
   switch (e.type) {
     case ValueErrorType.ObjectRequiredProperty:
       return [finding('missing-property', path, `missing required property "${lastKey(path)}"`)];
@@ -66,7 +79,7 @@ function explain(e: ValueError, path: string): Diagnostic[] {
       return [finding('unknown-property', path, `unknown property "${key}"${hint}`)];
     }
     case ValueErrorType.Union:
-      return explainUnion(schema, e.value, path);
+      return explainUnion(schema, e.value, path, spelling);
     case ValueErrorType.Literal:
       return [finding('bad-enum', path, `expected ${JSON.stringify(schema.const)} but found ${found}`)];
     case ValueErrorType.Integer:
@@ -101,22 +114,21 @@ function explain(e: ValueError, path: string): Diagnostic[] {
   }
 }
 
-function explainUnion(schema: Schema, value: unknown, path: string): Diagnostic[] {
+function explainUnion(schema: Schema, value: unknown, path: string, spelling: Spelling | undefined): Diagnostic[] {
   const members = schema.anyOf ?? [];
   if (members.every((m) => m.const !== undefined)) {
     const names = members.map((m) => String(m.const));
     const hint = typeof value === 'string' ? suggestion(value, names) : '';
     return [finding('bad-enum', path, `expected one of ${names.join(', ')} but found ${describeValue(value)}${hint}`)];
   }
-  if (members.every((m) => m.properties?.['type']?.const !== undefined)) return explainTyped(members, value, path);
+  if (members.every((m) => m.properties?.['type']?.const !== undefined)) return explainTyped(members, value, path, spelling);
   if (members.some((m) => m.pattern === patternOf(Address))) return explainAddress(value, path);
-  if (members.some((m) => m.pattern === patternOf(DevfnText))) return explainDevfn(value, path);
   const expected = members.map(expectedText).join(' or ');
   return [finding('bad-type', path, `expected ${expected} but found ${describeValue(value)}`)];
 }
 
 /** Objects discriminated by `type`: validate against the one member the user meant. */
-function explainTyped(members: Schema[], value: unknown, path: string): Diagnostic[] {
+function explainTyped(members: Schema[], value: unknown, path: string, spelling: Spelling | undefined): Diagnostic[] {
   const types = members.map((m) => String(m.properties!['type']!.const));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return [finding('bad-type', path, `expected an object with a type (${types.join(', ')}) but found ${describeValue(value)}`)];
@@ -127,8 +139,8 @@ function explainTyped(members: Schema[], value: unknown, path: string): Diagnost
     return [finding('missing-property', typePath, `missing required property "type" (one of ${types.join(', ')})`)];
   }
   const member = members[types.indexOf(type as string)];
-  if (member === undefined) return explainUnion({ anyOf: types.map((t) => ({ const: t })) } as Schema, type, typePath);
-  return schemaDiagnostics(member, value, path);
+  if (member === undefined) return explainUnion({ anyOf: types.map((t) => ({ const: t })) } as Schema, type, typePath, spelling);
+  return schemaDiagnostics(member, value, path, spelling);
 }
 
 function explainAddress(value: unknown, path: string): Diagnostic[] {
@@ -151,27 +163,42 @@ function explainAddress(value: unknown, path: string): Diagnostic[] {
   return [finding(typeof value === 'string' ? 'bad-format' : 'bad-type', path, text)];
 }
 
-/** Devfns are `addr` (bad-addr) or `dmaAliases` entries (bad-alias); range problems are bad-devfn either way. */
-function explainDevfn(value: unknown, path: string): Diagnostic[] {
+/**
+ * Devfns are `addr` (bad-addr) or `dmaAliases` entries (bad-alias); range problems are bad-devfn either way.
+ * A number is never a devfn: YAML reads an unquoted `10.0` as 10 and `03.1` as 3.1, and taking 10 as
+ * device 0x0a would silently move the function.
+ */
+function explainDevfn(value: unknown, path: string, spelled: string | undefined): Diagnostic[] {
   const inAliases = /\.dmaAliases\[\d+\]$/.test(path);
   const code: TopologyCode = inAliases ? 'bad-alias' : 'bad-addr';
-  const expected = 'expected "dd.f" (device.function in hex, as lspci prints it) or a device number';
-  const parts = typeof value === 'string' || typeof value === 'number' ? looseDevfn(value) : undefined;
+  const expected = 'expected "dd.f" (device.function in hex, as lspci prints it, quoted)';
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    const text = devfnFromSpelling(spelled) ?? devfnFromNumber(value);
+    const advice = text ? `${unquoted(spelled)}quote it: "${text}"` : `${unquoted(spelled)}write it as quoted "dd.f" text`;
+    return [finding(code, path, `${expected}, but found the number ${describeValue(value)}: ${advice}`)];
+  }
+  const parts = typeof value === 'string' ? looseDevfn(value) : undefined;
   const rangeProblem = parts && devfnRangeProblem(parts);
   if (rangeProblem) return [finding(inAliases ? 'bad-alias' : 'bad-devfn', path, rangeProblem)];
-  if (typeof value === 'bigint') return [finding(inAliases ? 'bad-alias' : 'bad-devfn', path, `device ${value} is out of range`)];
-  if (typeof value === 'number' && !Number.isInteger(value)) {
-    return [finding(code, path, `${expected}, but found the number ${value}: ${quoteAdvice(value)}`)];
-  }
   return [finding(code, path, `${expected}, but found ${describeValue(value)}`)];
 }
 
-/** YAML reads an unquoted `03.1` as the float 3.1; say what to write instead. */
-function quoteAdvice(n: number): string {
-  const m = /^(\d+)\.(\d)$/.exec(String(n));
-  if (!m) return 'quote the devfn in YAML';
-  const text = `${m[1]!.padStart(2, '0')}.${m[2]}`;
-  return `YAML reads an unquoted ${text} as a number; quote it: "${text}"`;
+/** `an unquoted 10.0 is read as a number; ` when the source spelling is known. */
+function unquoted(spelled: string | undefined): string {
+  return spelled === undefined ? '' : `an unquoted ${spelled} is read as a number; `;
+}
+
+/** What the user meant by an unquoted devfn: `10.0`, `3.1`, `1f` or `0x10` as "dd.f" text. */
+function devfnFromSpelling(spelled: string | undefined): string | undefined {
+  const m = spelled === undefined ? null : /^(?:0[xX])?([0-9a-fA-F]{1,2})(?:\.([0-7]))?$/.exec(spelled.trim());
+  return m ? `${m[1]!.padStart(2, '0')}.${m[2] ?? '0'}` : undefined;
+}
+
+/** Without the spelling (JSON, the library API): 3.1 as "03.1", an integer device as its hex "dd.0". */
+function devfnFromNumber(n: number | bigint): string | undefined {
+  const m = /^(\d{1,2})\.([0-7])$/.exec(String(n));
+  if (m) return `${m[1]!.padStart(2, '0')}.${m[2]}`;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 31 ? `${n.toString(16).padStart(2, '0')}.0` : undefined;
 }
 
 function patternOf(union: TSchema): string | undefined {
