@@ -58,14 +58,15 @@ export function replaceFileSet(writes: readonly FileWrite[], removals: readonly 
 }
 
 /**
- * Keeps the file at `path` under a backup name: as a second link (the target
+ * Keeps the file (or symbolic link) at `path` under a backup name: as a second link (the target
  * stays in place until the staged file replaces it) or moved away (a removal).
  * Nothing to keep when there is no file; a directory in the way is left for
  * the rename to refuse.
  */
 function keepOld(path: string, how: 'link' | 'move'): { backup?: string } {
   const st = lstatSync(path, { throwIfNoEntry: false });
-  if (!st || !st.isFile()) return {};
+  // A symbolic link is kept as the link (link(2) does not follow it), so that a roll-back restores the link itself.
+  if (!st || !(st.isFile() || st.isSymbolicLink())) return {};
   const backup = siblingName(path, 'bak');
   if (how === 'move') renameSync(path, backup);
   else {

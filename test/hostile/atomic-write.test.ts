@@ -110,6 +110,19 @@ describe('an interrupted write leaves the old files and no temporary file', () =
     }
   });
 
+  it('build: an output that is a symbolic link is put back as the link when a later rename fails', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ridmap-build-'));
+    const elsewhere = join(mkdtempSync(join(tmpdir(), 'ridmap-target-')), 'kept.dat');
+    writeFileSync(elsewhere, 'mine\n');
+    fs.symlinkSync(elsewhere, join(out, 'DMAR.dat'));
+    disk.renameFailAt = 3; // DMAR.dat is replaced first, then the second rename works, the third fails
+    const run = await runCli('build', join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml'), '--out', out);
+    expect(run.code).toBe(2);
+    expect(fs.readlinkSync(join(out, 'DMAR.dat'))).toBe(elsewhere);
+    expect(readFileSync(elsewhere, 'utf8')).toBe('mine\n');
+    expect(readdirSync(out)).toEqual(['DMAR.dat']);
+  });
+
   it('golden update: a rename fails half-way; the files already replaced are put back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ridmap-golden-'));
     cpSync(join(GOLDEN_DIR, 'q35-vtd-pci-bridge'), join(dir, 'q35'), { recursive: true });
