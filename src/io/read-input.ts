@@ -9,6 +9,7 @@
  * arrived, so no input costs more than the limit in time or memory.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { concatBytes } from '../codec/bytes.js';
 import { InputError } from '../diagnostic.js';
 import { MAX_INPUT_BYTES } from '../limits.js';
 import { decodeText } from './text-encoding.js';
@@ -53,14 +54,7 @@ function readBounded(fd: number, path: string, maxBytes: number): Uint8Array {
     total += n;
     if (total > maxBytes) throw tooLarge(path, `gave more than ${maxBytes} bytes`, maxBytes);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
 }
 
 /** One read; a non-blocking descriptor with nothing to read yet (a pipe's writer is still at it) is waited for. */
