@@ -14,6 +14,7 @@ import { u32Value } from './cells.js';
 import { allIdMaps, idMapRejected, ID_MAP_ROW_BYTES, maskIgnoresBase, maskName, type IdMap, type IdMapRow } from './id-map.js';
 import { childPropertyPath, layoutTree, propertyBytes, refText, type DtLayout } from './layout.js';
 import { describeGap, msiCoverageGaps } from './msi-coverage.js';
+import { badNodeName, badPropertyName } from './names.js';
 import { pciHosts } from './pci-hosts.js';
 import { phandleEntries } from './phandle-list.js';
 import { symbolicCells, type DtTree } from './tree.js';
@@ -170,6 +171,22 @@ function duplicateDomain(ctx: DtCheckContext): DtFinding[] {
   return out;
 }
 
+/** Node and property names outside the specification's characters (a DTB can hold any bytes in a name). */
+function invalidNames(ctx: DtCheckContext): DtFinding[] {
+  const out: DtFinding[] = [];
+  // Paths are escaped as in JSON here: a name may hold quotes or line breaks, which would forge a message line.
+  const escaped = (path: string) => JSON.stringify(path).slice(1, -1);
+  for (const [node, path] of ctx.layout.pathOf) {
+    const bad = badNodeName(node, path === '/');
+    if (bad) out.push({ path: escaped(path), message: bad });
+    for (const p of node.properties) {
+      const why = badPropertyName(p.name);
+      if (why) out.push({ path: escaped(childPropertyPath(path, p.name)), message: why });
+    }
+  }
+  return out;
+}
+
 function fromLayout(code: string) {
   return (ctx: DtCheckContext): DtFinding[] => ctx.layout.diagnostics.filter((d) => d.code === code).map((d) => ({ path: d.path ?? '/', message: d.message }));
 }
@@ -188,6 +205,7 @@ export const DT_CHECKS: readonly DtCheck[] = [
     run: (ctx) => msiCoverageGaps(ctx.layout).map((gap) => ({ path: gap.path, message: describeGap(gap) })),
   },
   { id: 'dt-pci-domain-duplicate', severity: 'error', description: 'two PCI host nodes with one linux,pci-domain (Linux probes only the first)', run: duplicateDomain },
+  { id: 'dt-name-invalid', severity: 'error', description: 'a node or property name with characters the specification does not allow (DTS cannot spell some of them)', run: invalidNames },
   { id: 'dt-duplicate-label', severity: 'error', description: 'one label on two nodes', run: fromLayout('dt-duplicate-label') },
   { id: 'dt-bad-phandle', severity: 'error', description: 'a phandle property that is not one valid cell, or used by two nodes', run: fromLayout('dt-bad-phandle') },
 ];

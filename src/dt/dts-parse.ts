@@ -215,12 +215,15 @@ class DtsBuilder {
   /** Statements in order, with the `/include/` points that fall between them. */
   private itemsOf(src: Source, children: SyntaxNode[], start: number, end: number): Item[] {
     const items: Item[] = children.map((node) => ({ node }));
-    const points = src.includes.filter((p) => p.index + src.indexOffset >= start && p.index + src.indexOffset < end);
-    if (points.length === 0) return items;
-    const ranges = children.map((c) => [c.startIndex, c.endIndex] as const);
+    // Include points are in text order: find this range's by binary search, not by a pass over all of them per body.
     const at = (p: IncludePoint) => p.index + src.indexOffset;
+    const points = src.includes.slice(firstAtOrAfter(src.includes, start - src.indexOffset), firstAtOrAfter(src.includes, end - src.indexOffset));
+    if (points.length === 0) return items;
+    // Points inside a statement belong to a body below; children and points are both in text order, so walk them together.
+    let c = 0;
     for (const point of points) {
-      if (!ranges.some(([s, e]) => s <= at(point) && at(point) < e)) items.push({ include: point });
+      while (c < children.length && children[c]!.endIndex <= at(point)) c++;
+      if (!(c < children.length && children[c]!.startIndex <= at(point))) items.push({ include: point });
     }
     const pos = (item: Item) => ('node' in item ? item.node.startIndex : at(item.include));
     return items.sort((a, b) => pos(a) - pos(b));
@@ -493,4 +496,16 @@ class DtsBuilder {
     }
     return undefined;
   }
+}
+
+/** Index of the first include point at or after text offset `index` (points are sorted by offset). */
+function firstAtOrAfter(points: readonly IncludePoint[], index: number): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid]!.index < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -32,6 +32,17 @@ const INTERESTING = /[/"']/g;
 export function prepareSource(text: string): PreparedSource {
   const out: string[] = [];
   const includes: IncludePoint[] = [];
+  // Lines are counted from the previous include point on, not from the top for each one.
+  let counted = { index: 0, line: 1, lineStart: 0 };
+  const position = (index: number) => {
+    let { line, lineStart } = counted;
+    for (let j = text.indexOf('\n', counted.index); j >= 0 && j < index; j = text.indexOf('\n', j + 1)) {
+      line++;
+      lineStart = j + 1;
+    }
+    counted = { index, line, lineStart };
+    return { line, column: index - lineStart + 1 };
+  };
   let i = 0;
   const copyTo = (end: number) => {
     out.push(text.slice(i, end));
@@ -65,7 +76,7 @@ export function prepareSource(text: string): PreparedSource {
     } else {
       const m = c === '/' ? INCLUDE.exec(text.slice(i, i + 4096)) : null;
       if (m) {
-        includes.push({ index: i, ...lineColumn(text, i), path: unescapeDts(m[2]!) });
+        includes.push({ index: i, ...position(i), path: unescapeDts(m[2]!) });
         out.push(' '.repeat(m[0].length));
         i += m[0].length;
       } else {

@@ -4,19 +4,27 @@
  * level, labels before names, properties before children and a blank line
  * before each child. Values print through dts-value-text.ts.
  *
+ * A node or property whose name DTS cannot spell (a DTB may hold any bytes
+ * in a name; dtc has no escape for them, names.ts) is printed as a comment
+ * saying it is left out, never as text that neither dtc nor ridmap would
+ * read: the rest of the tree stays readable, and namesDtsCannotWrite lists
+ * what was left out so that the caller says so.
+ *
  * Phandles that layout would assign are not printed: the references say
  * which nodes need one, and dtc assigns the same numbers from them (the rule
  * in layout.ts), so the text stays as a person would write it. Lines are
  * collected and joined once, so large trees print in linear time.
  */
 import { valueText } from './dts-value-text.js';
-import { fullName, openClose, type DtProperty, type DtTree } from './tree.js';
+import { nameForComment, writableInDts } from './names.js';
+import { fullName, openClose, walkNodes, type DtProperty, type DtTree } from './tree.js';
 
 function labelPrefix(labels: readonly string[]): string {
   return labels.map((l) => `${l}: `).join('');
 }
 
 function propertyLine(p: DtProperty): string {
+  if (!writableInDts(p.name)) return `/* property ${nameForComment(p.name)} is left out: DTS cannot spell its name */`;
   const value = valueText(p.value);
   return `${labelPrefix(p.labels)}${p.name}${value === '' ? '' : ` = ${value}`};`;
 }
@@ -28,15 +36,48 @@ function hex64(v: bigint): string {
 export function formatDts(tree: DtTree): string {
   const lines: string[] = ['/dts-v1/;', ''];
   for (const r of tree.memoryReservations) lines.push(`${labelPrefix(r.labels)}/memreserve/\t${hex64(r.address)} ${hex64(r.size)};`);
+  /** Depth of a node left out, while its subtree goes by. */
+  let skipping: number | undefined;
   for (const { kind, node, depth } of openClose(tree.root)) {
     const indent = '\t'.repeat(depth);
+    if (skipping !== undefined) {
+      if (kind === 'close' && depth === skipping) skipping = undefined;
+      continue;
+    }
     if (kind === 'close') {
       lines.push(`${indent}};`);
       continue;
     }
     if (depth > 0) lines.push('');
+    if (depth > 0 && !writableInDts(fullName(node))) {
+      lines.push(`${indent}/* node ${nameForComment(fullName(node))} and what is below it are left out: DTS cannot spell its name */`);
+      skipping = depth;
+      continue;
+    }
     lines.push(`${indent}${labelPrefix(node.labels)}${depth === 0 ? '/' : fullName(node)} {`);
     for (const p of node.properties) lines.push(`${indent}\t${propertyLine(p)}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The nodes and properties formatDts leaves out because DTS cannot spell
+ * their names, by path (a node's subtree goes with it and is not listed).
+ */
+export function namesDtsCannotWrite(tree: DtTree): string[] {
+  const out: string[] = [];
+  const leftOut = new Set<DtTree['root']>();
+  for (const { node, path, parent, depth } of walkNodes(tree.root)) {
+    if (parent && leftOut.has(parent)) {
+      leftOut.add(node);
+      continue;
+    }
+    if (depth > 0 && !writableInDts(fullName(node))) {
+      leftOut.add(node);
+      out.push(`node ${nameForComment(path)}`);
+      continue;
+    }
+    for (const p of node.properties) if (!writableInDts(p.name)) out.push(`property ${nameForComment(p.name)} of ${nameForComment(path)}`);
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ export { DT_CHECKS, checkDt, type DtCheck } from './checks.js';
 export { decodeDtb, type DtbDecode } from './dtb-read.js';
 export { parseDts, parseDtsWith, type DtsParse, type IncludedFile, type IncludeRefused, type ParseDtsOptions } from './dts-parse.js';
 export { dtsParser } from './ts-parser.js';
-export { formatDts } from './dts-write.js';
+export { formatDts, namesDtsCannotWrite } from './dts-write.js';
 export { dtFromTopology, topologyHasDt, type DtBuild } from './from-topology.js';
 export { treeToJson, type DtTreeJson } from './json.js';
 export { DT_SOURCE, resolveDt } from './resolve.js';

@@ -1,10 +1,10 @@
 /**
  * The named DT checks: each id has a negative fixture,
- * test/fixtures/checks/<id>.dts (beside every other check's fixture), that raises exactly that check (and parses
+ * test/fixtures/checks/<id>.dts, or <id>.dtb for what DTS cannot spell (beside every other check's fixture), that raises exactly that check (and parses
  * cleanly, so the check is what finds the problem); the fixtures and the
  * check table name the same ids. The findings carry the property path.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, inFile } from '../../src/diagnostic.js';
@@ -15,11 +15,14 @@ import { REPO_ROOT } from '../support/paths.js';
 
 const FIXTURES = join(REPO_ROOT, 'test/fixtures/checks');
 const fixtureIds = readdirSync(FIXTURES)
-  .filter((f) => /^dt-.*\.dts$/.test(f))
-  .map((f) => f.replace(/\.dts$/, ''))
+  .filter((f) => /^dt-.*\.dt[sb]$/.test(f))
+  .map((f) => f.replace(/\.dt[sb]$/, ''))
   .sort();
 
-const parseFixture = (id: string) => parseDts(readFileSync(join(FIXTURES, `${id}.dts`), 'utf8'), `${id}.dts`);
+const parseFixture = async (id: string) =>
+  existsSync(join(FIXTURES, `${id}.dtb`))
+    ? decodeDtb(readFileSync(join(FIXTURES, `${id}.dtb`)), `${id}.dtb`)
+    : parseDts(readFileSync(join(FIXTURES, `${id}.dts`), 'utf8'), `${id}.dts`);
 
 describe('DT checks', () => {
   it('every check has a negative fixture and every fixture names a check', () => {

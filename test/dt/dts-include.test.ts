@@ -153,6 +153,13 @@ describe('includes are bounded (item 22)', () => {
     expect(run.stderr).toContain(`over ${MAX_DTS_SOURCE_CHARS} characters`);
   });
 
+  it('100k /include/ lines: the points are placed in one pass (line numbers and bodies), the count cap reports once', async () => {
+    const r = dir('many', { 'board.dts': `/dts-v1/;\n${'/include/ "e.dtsi"\n'.repeat(100_000)}/ { };\n`, 'e.dtsi': '' });
+    const run = await runCli('map', join(r, 'board.dts'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`board\\.dts:${MAX_DTS_INCLUDES + 2}:1: error \\[dts-include-limit\\]`));
+  });
+
   it('the reader reads each file from disk once however often it is included', () => {
     const r = dir('once', { 'board.dts': '', 'a.dtsi': 'first' });
     const read = dtsIncludeReader(join(r, 'board.dts'));

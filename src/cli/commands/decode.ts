@@ -10,6 +10,7 @@ import { printTablesJson, printTablesTextChunks } from '../../acpi/print-table.j
 import { tableToJson, type DecodedTable } from '../../acpi/table.js';
 import { hasErrors, type Diagnostic } from '../../diagnostic.js';
 import { readDiagnostics } from '../../checks/load-input.js';
+import { namesDtsCannotWrite } from '../../dt/index.js';
 import { treeToJson } from '../../dt/json.js';
 import { loadInputFile } from '../../io/load-input-file.js';
 import type { CliContext } from '../context.js';
@@ -53,7 +54,13 @@ Examples:
         const acpi: DecodedTable[] = [];
         for (const t of input.tables) {
           if ('table' in t.decoded) acpi.push(t.decoded.table);
-          else if (opts.format === 'text') ctx.out(t.printText());
+          else if (opts.format === 'text') {
+            ctx.out(t.printText());
+            // What DTS cannot spell is printed as a comment; the text is then incomplete, which is an error like any undecodable part.
+            for (const what of namesDtsCannotWrite(t.decoded.tree)) {
+              diagnostics.push({ severity: 'error', code: 'dt-name-invalid', file, message: `${what} is left out of the DTS (a comment says where): DTS has no way to spell its name` });
+            }
+          }
           else trees.push({ file, deviceTree: treeToJson(t.decoded.tree) });
         }
         tables.push(...acpi);
