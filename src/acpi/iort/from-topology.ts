@@ -10,6 +10,7 @@
  */
 import type { Diagnostic } from '../../diagnostic.js';
 import { parseAddress } from '../../model/address.js';
+import { iommuCoherent } from '../../model/iommu-coherent.js';
 import type { ResolvedIommu, ResolvedTopology } from '../../model/resolved.js';
 import type { ItsGroup, PlatformDevice, SmmuV2, SmmuV3 } from '../../model/topology-schema.js';
 import { generatedHeader } from '../header-defaults.js';
@@ -145,7 +146,7 @@ function smmuV3(u: Smmu3, resolved: ResolvedTopology, targets: Targets, revision
   const deviceIdMappingIndex = idMappings.length;
   if (own) idMappings.push({ inputBase: 0, numberOfIds: 0, outputBase: s.deviceId!, outputReference: { node: its }, flags: SINGLE_MAPPING });
   const flags =
-    (s.coherent ? 1 : 0) |
+    (iommuCoherent(s) ? 1 : 0) |
     (HTTU[s.httu ?? 'none'] << 1) |
     (s.proximityDomain !== undefined ? 1 << 3 : 0) |
     // E.e: say outright that the DeviceID mapping is valid (node revision 5, table revision 6).
@@ -197,7 +198,7 @@ function smmuV2(u: Smmu2, resolved: ResolvedTopology, targets: Targets, revision
     baseAddress: parseAddress(s.base),
     span: parseAddress(s.span),
     model: SMMU_MODELS[s.model ?? 'generic-v2'],
-    flags: (s.dvm ? 1 : 0) | (s.coherentWalk ? 2 : 0),
+    flags: (s.dvm ? 1 : 0) | (iommuCoherent(s) ? 2 : 0),
     globalInterrupts: { nsgIrpt: nsg.gsiv, nsgIrptFlags: nsg.flags, nsgCfgIrpt: nsgCfg.gsiv, nsgCfgIrptFlags: nsgCfg.flags },
     contextInterrupts: (s.contextInterrupts ?? []).map(irq),
     pmuInterrupts: (s.pmuInterrupts ?? []).map(irq),
