@@ -22,6 +22,13 @@ const ROWS: readonly IortCheckRow[] = [
       'PCI requester IDs a root complex routes, or a named component, whose MSIs reach no ITS group when walked as Linux ' +
       'walks them (skipping each SMMUv3\'s own DeviceID mapping): Linux gives those devices no MSI domain',
   },
+  {
+    id: IortCode.rcMappingUnreachable,
+    severity: 'warning',
+    description:
+      'a root complex whose ID mappings all have input ranges above 0xffff (as in Qualcomm IORTs): no 16-bit PCI ' +
+      'requester ID can match them, so Linux gives the segment\'s devices neither an SMMU nor an ITS DeviceID from this table',
+  },
 ];
 
 export const IORT_CHECKS: readonly TableCheck[] = ROWS.map((row) => {

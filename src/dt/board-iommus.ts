@@ -13,6 +13,7 @@
  * VT-d units have no DT binding and are left out.
  */
 import { parseAddress } from '../model/address.js';
+import { iommuCoherent } from '../model/iommu-coherent.js';
 import type { ResolvedIommu } from '../model/resolved.js';
 import type { SmmuV2, SmmuV3, VirtioIommuMmio } from '../model/topology-schema.js';
 import { BoardContext, regCells, unitAddress } from './board-context.js';
@@ -61,7 +62,7 @@ function smmuV3(board: BoardContext, unit: ResolvedIommu, node: SmmuV3, path: st
       prop('interrupt-names', ...strings(...SMMUV3_INTERRUPTS.map(([name]) => name))),
     );
   }
-  if (node.coherent) properties.push(prop('dma-coherent'));
+  if (iommuCoherent(node)) properties.push(prop('dma-coherent'));
   if (node.msiController !== undefined && node.deviceId !== undefined) {
     properties.push(prop('msi-parent', cells(board.ref('its', node.msiController), node.deviceId)));
   }
@@ -78,7 +79,7 @@ function smmuV2(board: BoardContext, unit: ResolvedIommu, node: SmmuV2, path: st
     prop('#global-interrupts', cells(global.length)),
   ];
   if (interrupts.length > 0) properties.push(prop('interrupts', cells(...interrupts)));
-  if (node.coherentWalk) properties.push(prop('dma-coherent'));
+  if (iommuCoherent(node)) properties.push(prop('dma-coherent'));
   return iommuNode(board, unit, 'iommu', base, properties);
 }
 

@@ -20,6 +20,7 @@
  *                       work such as SVA rides on ATS/PRI).
  */
 import type { Diagnostic } from '../diagnostic.js';
+import { iommuCoherent } from '../model/iommu-coherent.js';
 import type { ResolvedIommu } from '../model/resolved.js';
 import type { AddressSpace, Iommu } from '../model/topology-schema.js';
 import type { DeviceEntry, MmioTranslation } from '../model/translation-map.js';
@@ -80,14 +81,6 @@ export function groupSplitAddressSpace(
   return findings;
 }
 
-/** Page-table walk coherency: the capability if stated, else what the unit's own fields say. */
-function coherent(iommu: Iommu): boolean | undefined {
-  if (iommu.capabilities?.coherent !== undefined) return iommu.capabilities.coherent;
-  if (iommu.type === 'smmuv3') return iommu.coherent;
-  if (iommu.type === 'smmuv2') return iommu.coherentWalk;
-  return undefined;
-}
-
 const formats = (list: readonly string[]) => `[${list.join(', ')}]`;
 
 /** Why two units cannot share one address space (empty when they can). */
@@ -100,7 +93,7 @@ export function capabilityConflicts(a: Iommu, b: Iommu, pasidUsers: readonly str
       `page-table formats ${formats(ca.pageTableFormats)} and ${formats(cb.pageTableFormats)} have none in common`,
     );
   }
-  const [cohA, cohB] = [coherent(a), coherent(b)];
+  const [cohA, cohB] = [iommuCoherent(a), iommuCoherent(b)];
   if (cohA !== undefined && cohB !== undefined && cohA !== cohB) {
     reasons.push(
       `${cohA ? a.id : b.id} walks page tables coherently and ${cohA ? b.id : a.id} does not, ` +

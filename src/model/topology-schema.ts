@@ -69,7 +69,9 @@ export const IommuCapabilities = Type.Object(
     inputAddressBits: Type.Optional(UInt(64, 'IOVA width the unit translates.')),
     outputAddressBits: Type.Optional(UInt(64, 'Physical address width the unit produces.')),
     pasidBits: Type.Optional(UInt(20, 'PASID / SubstreamID width; 0 = none.')),
-    coherent: Type.Optional(doc('Page-table walks are cache coherent.', Type.Boolean())),
+    coherent: Type.Optional(
+      doc('Page-table walks are cache coherent. For an SMMU the same fact as its coherent (SMMUv3) or coherentWalk (SMMUv1/v2): set either; both must agree.', Type.Boolean()),
+    ),
     stall: Type.Optional(doc('Stall model for faults (SMMU).', Type.Boolean())),
     pri: Type.Optional(doc('Page request interface.', Type.Boolean())),
   },
@@ -111,7 +113,9 @@ export const SmmuV3 = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    coherent: Type.Optional(doc('COHACC override: the SMMU accesses memory coherently.', Type.Boolean())),
+    coherent: Type.Optional(
+      doc('COHACC override: the SMMU accesses memory coherently (IORT COHACC, DT dma-coherent). The same fact as capabilities.coherent: set either; both must agree.', Type.Boolean()),
+    ),
     httu: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('access'), Type.Literal('access-dirty')])),
     vatos: Type.Optional(doc('VATOS register base, if present.', Address)),
     msiController: Type.Optional(doc('ITS group that receives the SMMU\'s own MSIs and its masters\' MSIs.', Id)),
@@ -142,7 +146,9 @@ export const SmmuV2 = Type.Object(
       ]),
     ),
     dvm: Type.Optional(Type.Boolean()),
-    coherentWalk: Type.Optional(Type.Boolean()),
+    coherentWalk: Type.Optional(
+      doc('Page-table walks are coherent (IORT Coherent Walk, DT dma-coherent). The same fact as capabilities.coherent: set either; both must agree.', Type.Boolean()),
+    ),
     globalInterrupts: Type.Optional(Type.Array(InterruptSpec, { maxItems: 2 })),
     contextInterrupts: Type.Optional(Type.Array(InterruptSpec)),
     pmuInterrupts: Type.Optional(Type.Array(InterruptSpec)),

@@ -19,6 +19,7 @@ import { checkHostBridgeBuses } from './validate/host-bridge-buses.js';
 import { checkIommuAssignment } from './validate/iommu-assignment.js';
 import { checkDmarDevices } from './validate/dmar-devices.js';
 import { checkReservedMemory } from './validate/reserved-memory.js';
+import { checkIommuCoherent } from './validate/iommu-coherent.js';
 
 /** Every code validateTopology can report; each has a fixture test/fixtures/topology-invalid/<code>.yaml. */
 export const TOPOLOGY_DIAGNOSTIC_CODES = {
@@ -62,6 +63,7 @@ export const TOPOLOGY_DIAGNOSTIC_CODES = {
   'bad-reserved-region': 'A reserved memory region of size 0 or past the end of the 64-bit address space.',
   'unaligned-reserved-region': 'A reserved memory region whose base or size is not a multiple of 4 KiB.',
   'address-space-duplicate': 'A device listed in more than one address space (or twice in one).',
+  'coherent-disagree': 'An SMMU whose coherent (or coherentWalk) and capabilities.coherent disagree: they are one fact.',
 } as const;
 
 export type TopologyCode = keyof typeof TOPOLOGY_DIAGNOSTIC_CODES;
@@ -73,6 +75,7 @@ const semanticChecks = [
   checkIommuAssignment,
   checkDmarDevices,
   checkReservedMemory,
+  checkIommuCoherent,
 ];
 
 /**

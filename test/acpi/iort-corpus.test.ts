@@ -18,6 +18,7 @@ import { formatBdf } from '../../src/model/rid.js';
 import { CORRUPT, corpusIorts, uniqueIorts, type CorpusIort } from '../fixtures/iort/corpus.js';
 import { expectSameBytes, flavours } from './bytes.js';
 import { corpusPresent } from './corpus.js';
+import { runCli } from '../support/run-cli.js';
 import { expectedBytes, expectJsonRoundTrip, expectRoundTrip } from './roundtrip.js';
 
 const tally = { tables: 0, distinct: new Set<string>() };
@@ -201,5 +202,17 @@ describe.skipIf(!corpusPresent)('corpus IORT maps say what the README says', () 
       expect(map.mmio.length, c.name).toBeGreaterThan(0);
       expect(map.mmio.every((m) => /^smmuv[23]@0x[0-9a-f]+$/.test(m.iommu)), c.name).toBe(true);
     }
+  });
+  it('Qualcomm: 23 tables whose root complexes map only input IDs above 0xffff (0x87000000 and up) warn iort-rc-mapping-unreachable, and nothing else', async () => {
+    const hit = corpusIorts().filter((c) => c.name !== CORRUPT).filter((c) => {
+      const findings = resolveIort(decodeIort(c.bytes).table).findings.filter((d) => d.severity !== 'info');
+      expect(findings.every((d) => d.code === 'iort-rc-mapping-unreachable' && d.severity === 'warning'), c.name).toBe(true);
+      return findings.length > 0;
+    });
+    expect(hit).toHaveLength(23);
+    expect(hit.every((c) => /Qualcomm|aarch64-laptops|surface|kodiak/i.test(c.name))).toBe(true);
+    const run = await runCli('check', find('lenovo-yoga-c630/acpi/IORT.bin').file);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/warning \[iort-rc-mapping-unreachable\]: none of its 2 ID mapping\(s\) matches a 16-bit PCI requester ID \(the lowest input base is 0x87030000\)/);
   });
 });

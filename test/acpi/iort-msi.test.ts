@@ -15,6 +15,9 @@ import { mapId, MSI_NODES } from '../../src/acpi/iort/walk.js';
 import type { Diagnostic } from '../../src/diagnostic.js';
 import { runCli } from '../support/run-cli.js';
 import { encode, map, smallIort } from '../fixtures/iort/iort-tables.js';
+import { iortFromTopology } from '../../src/acpi/iort/from-topology.js';
+import { loadTopologyFile } from '../../src/io/load-topology.js';
+import { resolveTopology } from '../../src/model/resolve.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-iort-msi-'));
 
@@ -66,6 +69,16 @@ describe('IORT: an SMMUv3\'s masters\' MSIs reach the ITS (build, then check, th
     // The build says why the index points nowhere, and check finds the same.
     expect(r.build.stderr).toMatch(/warning \[iort-device-id-index\]: smmu0 has neither all four interrupts nor a deviceId/);
     expect(r.findings.map((d) => d.code)).toEqual(['iort-device-id-index']);
+  });
+
+  it('table revision 6 (SMMUv3 node revision 5): DeviceID Valid clear and the index past the mappings, for kernels before E.e too; no warning', async () => {
+    const file = join(tmp, 'rev6.yaml');
+    writeFileSync(file, topology(''));
+    const built = iortFromTopology(resolveTopology(loadTopologyFile(file)), { revision: 6 });
+    const smmu = built.table!.nodes[1] as IortSmmuV3;
+    expect([smmu.revision, smmu.flags & 0x10, smmu.deviceIdMappingIndex, smmu.idMappings.length]).toEqual([5, 0, 1, 1]);
+    expect(built.diagnostics).toEqual([]);
+    expect(msiOf(built.table!, 0x0008)).toEqual([0, 0x0008]);
   });
 
   it('wired (all four GSIVs): index 0, which Linux ignores, as QEMU writes it; no warning', async () => {

@@ -211,6 +211,17 @@ export const checkFixtures: readonly CheckFixture[] = [
     },
   },
 
+  {
+    name: 'iort-rc-mapping-unreachable',
+    description: 'the root complex maps input IDs 0x87040000-0x8704ffff to the SMMU, as Qualcomm IORTs do: no 16-bit RID matches',
+    bytes: () => {
+      const t = smallIort();
+      const rc = t.nodes[2]!;
+      if (rc.type === 'RootComplex') rc.idMappings[0]!.inputBase = 0x87040000;
+      return encodeIort(t);
+    },
+  },
+
   // Two tables for one platform, no topology.
   { name: 'map-tables-disagree.a', description: '00:02.0 behind vtd@0xfed90000', bytes: bytesOf(dmar([drhd(VTD0, [gpu])])) },
   { name: 'map-tables-disagree.b', description: '00:02.0 behind vtd@0xfed91000', bytes: bytesOf(dmar([drhd(VTD1, [gpu])])) },

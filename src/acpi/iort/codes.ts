@@ -54,6 +54,8 @@ export const IortCode = {
   rmrIgnored: 'iort-rmr-ignored',
   /** A named component with mappings Linux uses only with a bus-supplied input ID (info). */
   namedComponentInputIds: 'iort-nc-input-ids',
+  /** A root complex whose ID mappings all start above 0xffff: no 16-bit PCI RID can match them (warning). */
+  rcMappingUnreachable: 'iort-rc-mapping-unreachable',
   /** PCI RIDs a root complex routes, or a named component, whose MSI walk reaches no ITS group (Linux skips the SMMUv3's own DeviceID mapping) (error). */
   msiUnreachable: 'iort-msi-unreachable',
   /** A PCI RID or platform device cannot be expressed in IORT (an IOMMU that is no SMMU, ...) (error). */

@@ -7,10 +7,10 @@
  */
 import type { Diagnostic, Severity } from '../../diagnostic.js';
 import { IortCode } from './codes.js';
-import { isKnownNode, type IortIdMapping, type IortNode, type IortTable } from './model.js';
+import { isKnownNode, type IortIdMapping, type IortNode, type IortRootComplex, type IortTable } from './model.js';
 import { KIND_BY_NAME } from './node-kinds.js';
 import { SINGLE_MAPPING } from './spec.js';
-import { specialMappingIndex } from './walk.js';
+import { ridRange, specialMappingIndex } from './walk.js';
 
 /** Linux reads RMR nodes only from this table revision (E.d) on. */
 export const RMR_MIN_TABLE_REVISION = 5;
@@ -45,6 +45,7 @@ export function iortFindings(t: IortTable): Diagnostic[] {
     if (!isKnownNode(n)) return;
     overlapFindings(n, paths[i]!, at);
     flagFindings(n, paths[i]!, at);
+    if (n.type === 'RootComplex') rcRangeFindings(n, paths[i]!, at);
   });
   segmentFindings(t, paths, at);
   return out;
@@ -158,6 +159,20 @@ function overlapFindings(n: IortNode, path: string, at: At): void {
       }
     }
   }
+}
+
+/**
+ * A root complex whose mappings all start above 0xffff: Linux walks a PCI
+ * device's 16-bit RID (bus:dev.fn) from it, which none can match, so no
+ * device of the segment reaches an SMMU or an ITS through this table. Seen
+ * in Qualcomm laptops' and phones' IORTs (input bases 0x87040000 and up).
+ */
+function rcRangeFindings(n: IortRootComplex, path: string, at: At): void {
+  if (n.idMappings.length === 0 || n.idMappings.some((m) => ridRange(m) !== undefined)) return;
+  const lowest = n.idMappings.reduce((low, m) => Math.min(low, m.inputBase), Infinity);
+  at('warning', IortCode.rcMappingUnreachable, path,
+    `none of its ${n.idMappings.length} ID mapping(s) matches a 16-bit PCI requester ID (the lowest input base is ${hex(lowest)}): ` +
+    `Linux walks no device of PCI segment ${n.pciSegmentNumber} through them, so they get neither an SMMU nor an ITS DeviceID from this table`);
 }
 
 function flagFindings(n: IortNode, path: string, at: At): void {

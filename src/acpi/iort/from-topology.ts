@@ -10,6 +10,7 @@
  */
 import type { Diagnostic } from '../../diagnostic.js';
 import { parseAddress } from '../../model/address.js';
+import { iommuCoherent } from '../../model/iommu-coherent.js';
 import type { ResolvedIommu, ResolvedTopology } from '../../model/resolved.js';
 import type { ItsGroup, PlatformDevice, SmmuV2, SmmuV3 } from '../../model/topology-schema.js';
 import { generatedHeader } from '../header-defaults.js';
@@ -133,9 +134,10 @@ function streamIdsToIts(u: Smmu3 | Smmu2, resolved: ResolvedTopology, targets: T
  * which the Device ID Mapping Index names. Linux skips the mapping the index
  * names when it walks a master's ID (iort_get_id_mapping_index), so the
  * index must never name the masters' mapping: without an own mapping it is
- * 0 only where Linux ignores it (all four GSIVs wired, as QEMU writes, or
- * node revision 5 without the DeviceID Valid flag), and otherwise points
- * past the mappings, which Linux reports as a firmware bug and ignores.
+ * 0 only where every kernel ignores it (all four GSIVs wired, as QEMU
+ * writes), and otherwise points past the mappings, which Linux ignores
+ * (reporting a firmware bug, unless a node of revision 5 says through its
+ * clear DeviceID Valid flag that there is none).
  */
 function smmuV3(u: Smmu3, resolved: ResolvedTopology, targets: Targets, revision: number, tableRevision: number, diagnostics: Diagnostic[]): IortSmmuV3 {
   const s = u.node;
@@ -145,7 +147,7 @@ function smmuV3(u: Smmu3, resolved: ResolvedTopology, targets: Targets, revision
   const deviceIdMappingIndex = idMappings.length;
   if (own) idMappings.push({ inputBase: 0, numberOfIds: 0, outputBase: s.deviceId!, outputReference: { node: its }, flags: SINGLE_MAPPING });
   const flags =
-    (s.coherent ? 1 : 0) |
+    (iommuCoherent(s) ? 1 : 0) |
     (HTTU[s.httu ?? 'none'] << 1) |
     (s.proximityDomain !== undefined ? 1 << 3 : 0) |
     // E.e: say outright that the DeviceID mapping is valid (node revision 5, table revision 6).
@@ -167,22 +169,25 @@ function smmuV3(u: Smmu3, resolved: ResolvedTopology, targets: Targets, revision
     idMappings,
   };
   if (own) return node;
-  // No own mapping: 0 where Linux ignores the index (it then names nothing), else past the mappings.
-  const inUse = specialMappingIndex({ ...node, deviceIdMappingIndex: 0 });
-  if (inUse.index === -1 && inUse.outOfRange === undefined) {
+  // No own mapping. All four GSIVs wired: every kernel ignores the index, so 0 (as QEMU writes it).
+  if (node.eventGsiv && node.priGsiv && node.gerrGsiv && node.syncGsiv) {
     node.deviceIdMappingIndex = 0;
     return node;
   }
-  diagnostics.push({
-    severity: 'warning',
-    code: IortCode.deviceIdIndex,
-    path: `iommus[${resolved.topology.iommus?.findIndex((x) => x.id === u.id) ?? 0}]`,
-    message:
-      `${u.id} has neither all four interrupts nor a deviceId with an msiController: before IORT E.e (revision 6) ` +
-      `its Device ID Mapping Index names the mapping of its own MSI DeviceID, and it has none, so the index is ` +
-      `written as ${deviceIdMappingIndex}, past its mappings (Linux reports a firmware bug and ignores it: its masters' ` +
-      'MSIs still reach the ITS, the SMMU itself gets no interrupts). Give it interrupts or a deviceId',
-  });
+  // Otherwise past the mappings: from E.e (node revision 5) the clear DeviceID Valid flag already says "none",
+  // but kernels from before E.e support read the index whatever the revision, and this names nothing for them either.
+  if (specialMappingIndex(node).outOfRange !== undefined) {
+    diagnostics.push({
+      severity: 'warning',
+      code: IortCode.deviceIdIndex,
+      path: `iommus[${resolved.topology.iommus?.findIndex((x) => x.id === u.id) ?? 0}]`,
+      message:
+        `${u.id} has neither all four interrupts nor a deviceId with an msiController: before IORT E.e (revision 6) ` +
+        `its Device ID Mapping Index names the mapping of its own MSI DeviceID, and it has none, so the index is ` +
+        `written as ${deviceIdMappingIndex}, past its mappings: Linux reports a firmware bug and ignores it (no ` +
+        'master\'s mapping is skipped), and the SMMU itself gets no interrupts. Give it interrupts or a deviceId',
+    });
+  }
   return node;
 }
 
@@ -197,7 +202,7 @@ function smmuV2(u: Smmu2, resolved: ResolvedTopology, targets: Targets, revision
     baseAddress: parseAddress(s.base),
     span: parseAddress(s.span),
     model: SMMU_MODELS[s.model ?? 'generic-v2'],
-    flags: (s.dvm ? 1 : 0) | (s.coherentWalk ? 2 : 0),
+    flags: (s.dvm ? 1 : 0) | (iommuCoherent(s) ? 2 : 0),
     globalInterrupts: { nsgIrpt: nsg.gsiv, nsgIrptFlags: nsg.flags, nsgCfgIrpt: nsgCfg.gsiv, nsgCfgIrptFlags: nsgCfg.flags },
     contextInterrupts: (s.contextInterrupts ?? []).map(irq),
     pmuInterrupts: (s.pmuInterrupts ?? []).map(irq),

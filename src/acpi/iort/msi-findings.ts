@@ -22,11 +22,10 @@ import { IortCode } from './codes.js';
 import { nodePaths, nodeTitle } from './findings.js';
 import { isKnownNode, type IortIdMapping, type IortNode, type IortRootComplex, type IortTable } from './model.js';
 import { SINGLE_MAPPING } from './spec.js';
-import { IOMMU_NODES, mapId, mapIdRange, mapPlatformId, MSI_NODES, specialMappingIndex } from './walk.js';
+import { IOMMU_NODES, mapId, mapIdRange, mapPlatformId, MAX_RID, MSI_NODES, ridRange, specialMappingIndex } from './walk.js';
 
 type At = (severity: Severity, code: string, path: string, message: string) => void;
 
-const MAX_RID = 0xffff;
 /** Runs of lost RIDs named in one finding; the rest are counted. */
 const MAX_RUNS_LISTED = 4;
 
@@ -79,14 +78,6 @@ function namedComponentMsis(t: IortTable, index: number, maps: readonly IortIdMa
   const skipped = singles.map(({ m }) => ('node' in m.outputReference ? skippedMastersMapping(t, m.outputReference.node, m.outputBase) : undefined)).find((s) => s);
   if (!skipped) return;
   at('error', IortCode.msiUnreachable, path, `the MSIs of ${name} reach no ITS group: ${skipped}; Linux gives it no MSI domain`);
-}
-
-/** [first, last] of the 16-bit RIDs a root complex mapping matches (Linux adds in 32 bits), or undefined. */
-function ridRange(m: IortIdMapping): [number, number] | undefined {
-  if ((m.flags & SINGLE_MAPPING) !== 0) return [0, MAX_RID];
-  const last = (m.inputBase + m.numberOfIds) >>> 0;
-  if (m.inputBase > MAX_RID || last < m.inputBase) return undefined;
-  return [m.inputBase, Math.min(last, MAX_RID)];
 }
 
 /** Why RID `rid`, walked from root complex `start`, reaches no ITS group. */

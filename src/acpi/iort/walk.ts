@@ -35,6 +35,18 @@ export const MSI_NODES: ReadonlySet<NodeName> = new Set(['ItsGroup']);
 /** Node types whose single mapping gives their own ID (iort_node_get_id). */
 const GET_ID_NODES: ReadonlySet<NodeName> = new Set(['NamedComponent', 'RootComplex', 'SmmuV3', 'Pmcg', 'Rmr']);
 
+/** The last 16-bit PCI requester ID (bus:dev.fn): Linux walks a PCI device's RID and its DMA aliases, nothing wider. */
+export const MAX_RID = 0xffff;
+
+/** [first, last] of the 16-bit RIDs a root complex mapping matches (Linux adds in 32 bits), or undefined for none. */
+export function ridRange(m: IortIdMapping): [number, number] | undefined {
+  // A single mapping on a root complex matches any input ID.
+  if ((m.flags & SINGLE_MAPPING) !== 0) return [0, MAX_RID];
+  const last = (m.inputBase + m.numberOfIds) >>> 0;
+  if (m.inputBase > MAX_RID || last < m.inputBase) return undefined;
+  return [m.inputBase, Math.min(last, MAX_RID)];
+}
+
 export const NO_MATCH = 0;
 export const MATCH = 1;
 export const TENTATIVE = 2;
