@@ -12,7 +12,7 @@ import { CheckSession, type TopologyUnderCheck } from './context.js';
 import type { LoadedInput } from './load-input.js';
 import { buildTopologyInput } from './topology-input.js';
 import { CHECKS } from './registry.js';
-import { runChecks } from './run.js';
+import { runChecks, unreadIommuTables } from './run.js';
 import type { TableSubject } from './subject.js';
 import { summarize, type CheckSummary } from './summary.js';
 
@@ -43,7 +43,9 @@ export function checkInputs(inputs: readonly LoadedInput[], opts: CheckOptions =
 
   const inputDiagnostics = inputs.flatMap((i) => i.diagnostics);
   const findings = [...inputDiagnostics, ...runChecks(session)];
-  return { findings, summary: summarize(session, findings, CHECKS.length), inputError: hasErrors(inputDiagnostics) };
+  // A table that could not be read (kept as raw bytes) is bad input, as `decode` and `map` say (exit 2).
+  const inputError = hasErrors(inputDiagnostics) || unreadIommuTables(session).length > 0;
+  return { findings, summary: summarize(session, findings, CHECKS.length), inputError };
 }
 
 /** The topology the tables are resolved against, and the tables it was built into when it is an input. */

@@ -35,8 +35,17 @@ export function runChecks(session: CheckSession, checks: readonly Check[] = CHEC
     add(unclaimed(table.diagnostics, table.file), unclaimed(ctx.map()?.findings ?? [], table.file));
   }
 
+  // A table of a format ridmap models but kept as raw bytes (over MAX_MODELLED_TABLE_BYTES, acpi-table-too-large)
+  // is not checked: its decode errors say why, as `decode` and `map` say them.
+  for (const table of unreadIommuTables(session)) add(table.diagnostics.filter((d) => d.severity === 'error').map((d) => (d.file ? d : { ...d, file: table.file })));
+
   add(runPlatform(session, checks, 'platform'));
   return out;
+}
+
+/** Tables that say which IOMMU translates what but were not decoded field by field because of a decode error. */
+export function unreadIommuTables(session: CheckSession): TableSubject[] {
+  return session.tables.filter((t) => !t.modelled && t.resolve && t.diagnostics.some((d) => d.severity === 'error'));
 }
 
 function runPlatform(session: CheckSession, checks: readonly Check[], appliesTo: 'topology' | 'platform'): Diagnostic[] {

@@ -66,8 +66,7 @@ function count(findings: readonly Diagnostic[]): Record<Severity, number> {
 
 export function summarize(session: CheckSession, findings: readonly Diagnostic[], checks: number): CheckSummary {
   const t = session.topology;
-  // A file's only table owns all its findings: a Device Tree's paths are node paths (`/pcie@...`), a DTS's problems have a line.
-  const alone = (table: TableSubject) => session.tables.filter((x) => x.file === table.file).length === 1;
+  const findingsOf = findingsByTable(session, findings);
   const tables = session.checkedTables().map((table): TableSummary => {
     const ctx = session.tableContext(table);
     const rt = roundTripOf(ctx);
@@ -82,7 +81,7 @@ export function summarize(session: CheckSession, findings: readonly Diagnostic[]
       format: table.format,
       file: table.file,
       origin: table.builtFrom ? 'built' : 'input',
-      findings: count(findings.filter((d) => d.file === table.file && (alone(table) || (d.path ?? '').startsWith(table.name)))),
+      findings: count(findingsOf(table)),
       roundTrip,
       ...(gaps.length ? { partial: gaps.map((g) => g.message) } : {}),
       ...(cons ? {
@@ -127,6 +126,33 @@ export function summarize(session: CheckSession, findings: readonly Diagnostic[]
     checks,
     counts: count(findings),
   };
+}
+
+/**
+ * Each table's findings, grouped once (linear: a dump of 1,000 tables and
+ * 100,000 findings must not filter all findings per table). A file's only
+ * table owns all its findings: a Device Tree's paths are node paths
+ * (`/pcie@...`), a DTS's problems have a line. Otherwise a finding belongs to
+ * the table its path starts with (`DMAR[1]/DRHD[0]` to `DMAR[1]`).
+ */
+function findingsByTable(session: CheckSession, findings: readonly Diagnostic[]): (table: TableSubject) => readonly Diagnostic[] {
+  const tablesPerFile = new Map<string, number>();
+  for (const t of session.tables) tablesPerFile.set(t.file, (tablesPerFile.get(t.file) ?? 0) + 1);
+  const byFile = new Map<string, Diagnostic[]>();
+  const byTable = new Map<string, Diagnostic[]>();
+  const push = (m: Map<string, Diagnostic[]>, key: string, d: Diagnostic) => {
+    const list = m.get(key);
+    if (list) list.push(d);
+    else m.set(key, [d]);
+  };
+  for (const d of findings) {
+    if (d.file === undefined) continue;
+    push(byFile, d.file, d);
+    const path = d.path ?? '';
+    const slash = path.indexOf('/');
+    push(byTable, `${d.file}\0${slash < 0 ? path : path.slice(0, slash)}`, d);
+  }
+  return (table) => (tablesPerFile.get(table.file) === 1 ? byFile.get(table.file) : byTable.get(`${table.file}\0${table.name}`)) ?? [];
 }
 
 function copiesOf(session: CheckSession): Pick<CheckSummary, 'copies'> {

@@ -9,8 +9,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { computeChecksum } from '../../src/acpi/header.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
+import { checkFixtures, dumpFixtures, dumpText } from './check-fixtures.js';
 
 const dir = join(REPO_ROOT, 'test/fixtures/checks');
 const DIFFERENT = join(dir, 'table-repeated.txt');
@@ -56,5 +58,25 @@ describe('check of a dump with repeated DMARs', () => {
     expect(run.code).toBe(0);
     expect(run.stdout.match(/^DMAR\[\d\] from/gm)).toEqual(['DMAR[0] from']);
     expect(run.stdout).toMatch(/checked once \(the same bytes as an earlier table of the dump\): 2 table\(s\)/);
+  });
+});
+
+describe('check summary: each table of a dump counts its own findings', () => {
+  it('eleven DMARs: DMAR[1] and DMAR[10] each count their own findings', async () => {
+    const clean = dumpFixtures.find((f) => f.name === 'table-repeated')!.tables[0]!;
+    const noScope = checkFixtures.find((f) => f.name === 'dmar-drhd-no-scope')!.bytes;
+    // Eleven different DMARs, so none is a copy of another: each gets another OEM revision.
+    const tables = Array.from({ length: 11 }, (_, i) => () => {
+      const b = Uint8Array.from((i === 10 ? noScope : clean)());
+      b[24] = i + 1;
+      b[9] = computeChecksum(b);
+      return b;
+    });
+    const file = join(tmp, 'eleven.txt');
+    writeFileSync(file, dumpText({ name: 'eleven', description: '', tables }));
+    const run = await runCli('check', file);
+    // Each later DMAR has its table-repeated warning; DMAR[10] also its unit without scopes.
+    expect(run.stdout).toMatch(/^DMAR\[1\] from .*\n {2}findings {5}0 errors, 1 warning$/m);
+    expect(run.stdout).toMatch(/^DMAR\[10\] from .*\n {2}findings {5}0 errors, 2 warnings$/m);
   });
 });

@@ -172,7 +172,9 @@ function atsrs(resolved: ResolvedTopology): DmarAtsr[] {
   const bySegment = new Map<number, PciFunction[]>();
   for (const f of resolved.functions) {
     if (f.kind !== 'pcie-root-port') continue;
-    bySegment.set(f.segment, [...(bySegment.get(f.segment) ?? []), f]);
+    const ports = bySegment.get(f.segment);
+    if (ports) ports.push(f);
+    else bySegment.set(f.segment, [f]);
   }
   const out: DmarAtsr[] = [];
   for (const [segment, ports] of [...bySegment].sort((a, b) => a[0] - b[0])) {

@@ -8,9 +8,14 @@ import { formatAddress } from '../../model/address.js';
 import { dmarCheck } from './define.js';
 import { isIncludeAll, repeats, unitName, unmatched, type Placed } from './structures.js';
 
+/** Units grouped by segment, in table order; appended in place (a copy per unit is quadratic in 65k-unit tables). */
 function bySegment(drhds: readonly Placed<DmarDrhd>[]): Map<number, Placed<DmarDrhd>[]> {
   const m = new Map<number, Placed<DmarDrhd>[]>();
-  for (const d of drhds) m.set(d.s.segmentNumber, [...(m.get(d.s.segmentNumber) ?? []), d]);
+  for (const d of drhds) {
+    const list = m.get(d.s.segmentNumber);
+    if (list) list.push(d);
+    else m.set(d.s.segmentNumber, [d]);
+  }
   return m;
 }
 
