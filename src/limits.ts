@@ -79,11 +79,14 @@ export const MAX_YAML_ALIASED_NODES = 10_000;
 export const MAX_YAML_DEPTH = 128;
 
 /**
- * Flow-collection nesting (`[[[...`) beyond which the YAML parser is not run
- * at all (`yaml-too-deep`, found by a linear pre-scan): the parser's time
- * grows steeply with depth (a million levels: ~10 s).
+ * Nesting beyond which the YAML parser is not run at all (`yaml-too-deep`,
+ * found by a linear pre-scan of the lexer's tokens: flow brackets plus block
+ * indentation, `- `, `? `). The parser recurses once per level and overflows
+ * the stack near 900 flow or 1,250 block levels (less on a deeper call stack);
+ * a stack overflow inside V8's regexp compiler can even abort the process.
+ * Anything this deep is refused by MAX_YAML_DEPTH anyway.
  */
-export const MAX_YAML_FLOW_DEPTH_PARSED = 8 * MAX_YAML_DEPTH;
+export const MAX_YAML_NESTING_PARSED = 2 * MAX_YAML_DEPTH;
 
 /**
  * Includes one DTS parse follows in all (`dts-include-limit`), each counted

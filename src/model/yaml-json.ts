@@ -21,7 +21,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { Diagnostic } from '../diagnostic.js';
-import { MAX_YAML_ALIAS_COUNT, MAX_YAML_ALIASED_NODES, MAX_YAML_DEPTH, MAX_YAML_FLOW_DEPTH_PARSED } from '../limits.js';
+import { MAX_YAML_ALIAS_COUNT, MAX_YAML_ALIASED_NODES, MAX_YAML_DEPTH, MAX_YAML_NESTING_PARSED } from '../limits.js';
 import { childPath, parentPath } from './doc-path.js';
 
 /** Every code the reader can report (the table tests and users rely on). */
@@ -102,39 +102,81 @@ export function readYamlJson(text: string): YamlJson {
 }
 
 /**
- * The parser's time grows steeply with flow nesting (`[[[[...`: a million
- * levels take ~10 s), so a document nested far beyond MAX_YAML_DEPTH is refused
- * before parsing. The lexer is linear and knows which brackets are inside
- * quoted text; it only runs when a plain bracket count says it could matter.
+ * The parser recurses once per nesting level (a stack overflow near 900
+ * levels) and its time grows steeply with flow nesting (`[[[...`: a million
+ * levels take ~10 s), so a document nested beyond MAX_YAML_NESTING_PARSED is
+ * refused before parsing. The lexer is linear and iterative, and knows which
+ * indicators are inside quoted text or block scalars.
  */
 function tooDeepToParse(source: string): YamlJson | undefined {
-  if (!bracketsMayNest(source, MAX_YAML_FLOW_DEPTH_PARSED)) return undefined;
-  let depth = 0;
+  const depth = new NestingEstimate();
   let offset = 0;
   for (const token of new Lexer().lex(source)) {
-    if (token === '[' || token === '{') depth++;
-    else if ((token === ']' || token === '}') && depth > 0) depth--;
-    if (depth > MAX_YAML_FLOW_DEPTH_PARSED) {
-      const line = source.slice(0, offset).split('\n').length;
+    if (depth.next(token) > MAX_YAML_NESTING_PARSED) {
+      const line = lineAt(source, offset);
       const col = offset - source.lastIndexOf('\n', offset - 1);
-      const message = `collections nest deeper than ${MAX_YAML_FLOW_DEPTH_PARSED} levels; the document was not parsed`;
+      const message = `collections nest deeper than ${MAX_YAML_NESTING_PARSED} levels; the document was not parsed`;
       const diagnostics: Diagnostic[] = [{ severity: 'error', code: 'yaml-too-deep', message, path: '', line, column: col }];
       return { value: null, diagnostics, unreliable: true, refused: [], locate: () => ({ line, column: col }), spelling: () => undefined };
     }
     // Lexer tokens are the source text itself (plus one-character control tokens that are not).
-    if (token.length > 1 || !'\x02\x18\x1f'.includes(token)) offset += token.length;
+    if (!isControlToken(token)) offset += token.length;
   }
   return undefined;
 }
 
-/** Could `[`/`{` nest deeper than `limit`? Not unless there are more than `limit` of them. */
-function bracketsMayNest(source: string, limit: number): boolean {
-  let opening = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source.charCodeAt(i);
-    if ((c === 0x5b || c === 0x7b) && ++opening > limit) return true;
+const isControlToken = (token: string): boolean => token.length === 1 && '\x02\x18\x1f'.includes(token);
+
+function lineAt(source: string, offset: number): number {
+  let line = 1;
+  for (let i = source.indexOf('\n'); i !== -1 && i < offset; i = source.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * Nesting depth of the lexer's tokens so far, as an upper estimate: flow
+ * brackets open levels; a block collection starts at a greater column than
+ * the one around it, so the columns where block content starts (the line's
+ * indentation, and after each `- `, `? ` or `: ` on it) form a stack that
+ * is popped when a line starts further left. A scalar value adds one level
+ * too many, and a sequence at its key's column one too few: within a factor
+ * of two of the real depth, which is all a stack guard needs.
+ */
+class NestingEstimate {
+  private flow = 0;
+  private readonly columns: number[] = [];
+  private column = 0;
+  /** At the start of a line, or just after a block indicator: the next content starts a level. */
+  private levelStart = true;
+
+  /** Feeds one token; returns the depth at it. */
+  next(token: string): number {
+    if (isControlToken(token)) return this.depth();
+    const start = this.column;
+    const lastNewline = token.lastIndexOf('\n');
+    this.column = lastNewline === -1 ? this.column + token.length : token.length - lastNewline - 1;
+    if (token === '[' || token === '{') this.flow++;
+    else if ((token === ']' || token === '}') && this.flow > 0) this.flow--;
+    if (this.flow > 0) return this.depth();
+    if (lastNewline !== -1 && token.trim() === '') {
+      // A newline (with or without the next line's indentation): the next content starts a level.
+      this.levelStart = true;
+      return this.depth();
+    }
+    // Blanks and comments start no level (a comment ends at its line's end, so lastNewline is -1 here).
+    if (token.trim() === '' || token.startsWith('#')) return this.depth();
+    if (this.levelStart) {
+      while (this.columns.length > 0 && this.columns[this.columns.length - 1]! > start) this.columns.pop();
+      if (this.columns.length === 0 || this.columns[this.columns.length - 1]! < start) this.columns.push(start);
+    }
+    // A block scalar or multi-line quoted text that ends a line leaves the next line to start a level.
+    this.levelStart = token === '-' || token === '?' || token === ':' || lastNewline === token.length - 1;
+    return this.depth();
   }
-  return false;
+
+  private depth(): number {
+    return this.flow + this.columns.length;
+  }
 }
 
 class Converter {

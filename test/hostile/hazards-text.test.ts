@@ -22,7 +22,7 @@ import {
   MAX_REPEATED_DIAGNOSTICS,
   MAX_TOPOLOGY_CHARS,
   MAX_YAML_ALIAS_COUNT,
-  MAX_YAML_FLOW_DEPTH_PARSED,
+  MAX_YAML_NESTING_PARSED,
 } from '../../src/limits.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
 import { REPO_ROOT } from '../support/paths.js';
@@ -108,7 +108,7 @@ describe('YAML', () => {
     const ds = bounded(() => refusal(nest(200_000)), 2000);
     expect(ds).toHaveLength(1);
     expect(ds[0]).toMatchObject({ code: 'yaml-too-deep', line: expect.any(Number), column: expect.any(Number) });
-    expect(ds[0]!.message).toContain(String(MAX_YAML_FLOW_DEPTH_PARSED));
+    expect(ds[0]!.message).toContain(String(MAX_YAML_NESTING_PARSED));
   });
 
   it('refuses block collections nested a thousand deep', () => {

@@ -1,6 +1,10 @@
 /** The YAML the importer writes: valid for ridmap, in the style of tables/*.yaml, with its comments. */
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 import { importQemu } from '../../src/import/qemu/import-qemu.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
@@ -40,10 +44,42 @@ describe('imported YAML', () => {
     expect(importQemu(['-M', 'virt']).yaml).toMatch(/^# yaml-language-server: \$schema=https:\/\/ridmap\.invalid\/topology\.schema\.json\n/);
   });
 
-  it('from the CLI, points at the schema file ridmap ships', async () => {
+  it('from the CLI on stdout, points at the schema file ridmap ships, relative to the current directory', async () => {
     const run = await runCli('import', 'qemu', '--', '-M', 'virt');
-    const ref = /^# yaml-language-server: \$schema=(.*)$/m.exec(run.stdout)?.[1];
-    expect(ref).toMatch(/schema[\\/]topology\.schema\.json$/);
-    expect(existsSync(ref!)).toBe(true);
+    const ref = schemaHeader(run.stdout);
+    expect(isAbsolute(ref)).toBe(false);
+    expect(resolve(process.cwd(), ref)).toBe(SHIPPED_SCHEMA);
+  });
+
+  it('with -o FILE, writes the file and points at the schema relative to it', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'ridmap-import-')), 'tables', 'virt.yaml');
+    const run = await runCli('import', 'qemu', '-o', out, '--', '-M', 'virt');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    const yaml = readFileSync(out, 'utf8');
+    const ref = schemaHeader(yaml);
+    expect(isAbsolute(ref)).toBe(false);
+    expect(resolve(dirname(out), ref)).toBe(SHIPPED_SCHEMA);
+    expect(parseTopology(yaml, out).name).toBe('qemu-virt');
+  });
+
+  // The bin is bundled into dist/bin/: a fixed `../../../schema` from there was one level above the package.
+  const bin = join(REPO_ROOT, 'dist/bin/ridmap.js');
+  it.skipIf(!existsSync(bin))('from the installed bin, the header names the schema file too (stdout and -o)', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ridmap-import-bin-'));
+    const stdout = spawnSync(process.execPath, [bin, 'import', 'qemu', '--', '-M', 'q35'], { cwd, encoding: 'utf8' });
+    expect(stdout.status).toBe(0);
+    expect(resolve(cwd, schemaHeader(stdout.stdout))).toBe(SHIPPED_SCHEMA);
+    const file = spawnSync(process.execPath, [bin, 'import', 'qemu', '-o', 'sub/q35.yaml', '--', '-M', 'q35'], { cwd, encoding: 'utf8' });
+    expect(file.status).toBe(0);
+    expect(resolve(cwd, 'sub', schemaHeader(readFileSync(join(cwd, 'sub/q35.yaml'), 'utf8')))).toBe(SHIPPED_SCHEMA);
   });
 });
+
+const SHIPPED_SCHEMA = join(REPO_ROOT, 'schema', 'topology.schema.json');
+
+function schemaHeader(yaml: string): string {
+  const ref = /^# yaml-language-server: \$schema=(.*)$/m.exec(yaml)?.[1];
+  expect(ref).toBeDefined();
+  return ref!;
+}

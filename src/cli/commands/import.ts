@@ -1,21 +1,51 @@
 /**
- * `ridmap import qemu -- ARGS...`: a topology (YAML on stdout) from a QEMU
- * command line. Warnings (ignored options, unknown devices) go to stderr;
- * a contradiction in the command line is an input error (exit 2).
+ * `ridmap import qemu -- ARGS...`: a topology (YAML on stdout, or in the file
+ * given by -o) from a QEMU command line. Warnings (ignored options, unknown
+ * devices) go to stderr; a contradiction in the command line is an input
+ * error (exit 2).
  */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importQemu } from '../../import/qemu/import-qemu.js';
+import { DEFAULT_SCHEMA_REF, importQemu } from '../../import/qemu/import-qemu.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
 import type { CliContext } from '../context.js';
 
 interface ImportQemuOptions {
   name?: string;
   schema?: string;
+  out?: string;
 }
 
-/** The schema file shipped with ridmap, wherever it is installed (src/ and dist/ are both two levels below). */
-function packagedSchema(): string {
-  return fileURLToPath(new URL('../../../schema/topology.schema.json', import.meta.url));
+const SCHEMA_FILE = join('schema', 'topology.schema.json');
+
+/**
+ * The schema file shipped with ridmap, wherever it is installed: the first
+ * directory above this module that holds schema/topology.schema.json. The
+ * module is src/cli/commands/, dist/cli/commands/ or, bundled, dist/bin/:
+ * a fixed number of `..` was one level too high in the bundle.
+ */
+function packagedSchema(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 4; up++, dir = dirname(dir)) {
+    if (existsSync(join(dir, SCHEMA_FILE))) return join(dir, SCHEMA_FILE);
+  }
+  return undefined;
+}
+
+/**
+ * What the header points at: the shipped schema, relative to the directory
+ * the YAML lands in, so that the path still works where the file is
+ * committed (an absolute path names one machine's install). With -o that is
+ * the file's directory; on stdout it is taken to be the current directory,
+ * where `> file.yaml` writes. Without the schema file, its $id.
+ */
+function schemaRef(out: string | undefined): string {
+  const schema = packagedSchema();
+  if (schema === undefined) return DEFAULT_SCHEMA_REF;
+  const from = out === undefined ? process.cwd() : dirname(resolve(out));
+  return relative(from, schema).split(sep).join('/');
 }
 
 export function registerImport(program: Command, ctx: CliContext): void {
@@ -25,7 +55,9 @@ export function registerImport(program: Command, ctx: CliContext): void {
     .description('a topology from a QEMU command line (q35 or Arm virt)')
     .argument('<args...>', 'the QEMU command line after --, with or without the binary')
     .option('--name <name>', 'topology name (default qemu-q35 / qemu-virt)')
-    .option('--schema <ref>', 'what the yaml-language-server $schema header points at (default: the schema ridmap ships)')
+    .option('-o, --out <file>', 'write the YAML to this file (default: stdout)')
+    .option('--schema <ref>', 'what the yaml-language-server $schema header points at (default: the schema ridmap ships, ' +
+      'relative to the -o file\'s directory, or to the current directory for stdout)')
     .showHelpAfterError('(QEMU options go after --: ridmap import qemu -- -M q35 ...)')
     .addHelpText(
       'after',
@@ -36,15 +68,16 @@ functions (q35: MCH, LPC, AHCI, SMBus, default VGA and NIC) are placed as QEMU p
 Examples:
   ridmap import qemu -- -M q35 -device intel-iommu,intremap=on \\
     -device pcie-root-port,id=rp1,chassis=1 -device nvme,id=nvme0,bus=rp1,serial=1 > q35.yaml
-  ridmap import qemu -- qemu-system-aarch64 -M virt,iommu=smmuv3,gic-version=3 > virt.yaml
+  ridmap import qemu -o tables/virt.yaml -- qemu-system-aarch64 -M virt,iommu=smmuv3,gic-version=3
   ridmap map q35.yaml --format tree`,
     )
     .action((args: string[], opts: ImportQemuOptions) => {
       const result = importQemu(args, {
         ...(opts.name !== undefined ? { name: opts.name } : {}),
-        schemaRef: opts.schema ?? packagedSchema(),
+        schemaRef: opts.schema ?? schemaRef(opts.out),
       });
       ctx.report(result.diagnostics);
-      ctx.out(result.yaml);
+      if (opts.out === undefined) ctx.out(result.yaml);
+      else writeFileAtomic(opts.out, result.yaml);
     });
 }
