@@ -70,6 +70,8 @@ describe('VIOT PCI ranges, as Linux reads them', () => {
     const map = resolveViot(viotWith([pciRange(0, 0xffff, 0, 0, [0, 0xffff])]));
     expect(new Set(map.translations.map((x) => x.segment)).size).toBe(16);
     expect(map.findings.map((f) => f.code)).toContain('viot-range-segments');
+    // The map is partial, and says so once (map-partial on stderr, in the text and the JSON).
+    expect(map.gaps?.map((g) => g.missing)).toEqual(['1 VIOT range cut to 16 segments']);
   });
 
   it('an empty range matches nothing', () => {

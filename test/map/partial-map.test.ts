@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { DmarDeviceScope, DmarTable } from '../../src/acpi/dmar/model.js';
 import { computeChecksum } from '../../src/acpi/header.js';
 import { encodeModel } from '../acpi/dmar-fixtures.js';
+import { encodeViotModel, pciRange, viotWith } from '../fixtures/viot/tables.js';
 import { CORPUS_DIR, HAVE_CORPUS, TABLES_DIR } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -79,6 +80,15 @@ describe('map of tables that need a topology says the map is partial', () => {
     const whole = await runCli('map', join(out, 'DMAR.dat'), '--topology', join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml'));
     expect(whole.stderr).toBe('');
     expect(whole.stdout).not.toMatch(/partial/);
+  });
+});
+
+describe('map of a VIOT whose ranges span more segments than are listed without a topology', () => {
+  it('says on stderr and in the text that the map is partial', async () => {
+    const viot = write('VIOT.dat', encodeViotModel(viotWith([pciRange(0, 0xffff, 0, 0, [0, 0xffff])])));
+    const run = await runCli('map', viot);
+    expect(run.stderr).toContain(`${viot}:VIOT: warning [map-partial]: 1 PCI range node spans more than 16 segments;`);
+    expect(run.stdout).toContain('(partial: 1 VIOT range cut to 16 segments)');
   });
 });
 

@@ -49,6 +49,17 @@ export function resolveViot(table: ViotTable, resolved?: ResolvedTopology): Tran
 
   const translations = rids.translations(VIOT_SOURCE);
   const map: TranslationMap = { translations, mmio, findings };
+  // Ranges cut to their first segments (viot-range-segments, one info each) make the map partial: say so once.
+  const cut = resolved ? 0 : findings.filter((d) => d.code === 'viot-range-segments').length;
+  if (cut) {
+    map.gaps = [{
+      table: VIOT_SOURCE,
+      missing: `${cut} VIOT range${cut === 1 ? '' : 's'} cut to ${MAX_SEGMENTS_MAPPED} segments`,
+      message:
+        `${cut} PCI range node${cut === 1 ? ' spans' : 's span'} more than ${MAX_SEGMENTS_MAPPED} segments; without a topology ` +
+        `the map lists only the first ${MAX_SEGMENTS_MAPPED} of each: map is partial; pass --topology`,
+    }];
+  }
   if (resolved) map.devices = deviceEntries(resolved.functions, translations);
   return map;
 }
