@@ -11,6 +11,7 @@ import { formatBdf } from '../model/rid.js';
 import type { DeviceEntry, TranslationMap } from '../model/translation-map.js';
 import { compareTranslations, type RidDifference } from './rid-compare.js';
 import { describeRids } from './rid-phrases.js';
+import { lowerBound } from '../lower-bound.js';
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 const ids = (xs: readonly number[]) => `[${xs.map(hex).join(',')}]`;
@@ -43,7 +44,7 @@ function onDeviceRids(diffs: readonly RidDifference[], resolved: ResolvedTopolog
   const out: RidDifference[] = [];
   for (const d of diffs) {
     const rids = sorted.get(d.segment) ?? [];
-    let i = lowerBound(rids, d.first);
+    let i = lowerBound(rids.length, (k) => rids[k]! < d.first);
     while (i < rids.length && rids[i]! <= d.last) {
       const first = rids[i]!;
       while (i + 1 < rids.length && rids[i + 1]! === rids[i]! + 1 && rids[i + 1]! <= d.last) i++;
@@ -55,16 +56,6 @@ function onDeviceRids(diffs: readonly RidDifference[], resolved: ResolvedTopolog
     }
   }
   return out;
-}
-
-function lowerBound(xs: readonly number[], v: number): number {
-  let [lo, hi] = [0, xs.length];
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

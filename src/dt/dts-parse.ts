@@ -56,6 +56,7 @@ import {
 import { dtsParser } from './ts-parser.js';
 import { guessBootCpuid, omitUnreferenced } from './dts-finish.js';
 import { LimitCode, MAX_DTS_CONDITIONAL_DEPTH, MAX_DTS_INCLUDES, MAX_DTS_SOURCE_CHARS } from '../limits.js';
+import { lowerBound } from '../lower-bound.js';
 
 /** An included file as the reader found it: the name it goes by (in diagnostics, and as `from` for its own includes) and its text. */
 export interface IncludedFile {
@@ -500,12 +501,5 @@ class DtsBuilder {
 
 /** Index of the first include point at or after text offset `index` (points are sorted by offset). */
 function firstAtOrAfter(points: readonly IncludePoint[], index: number): number {
-  let lo = 0;
-  let hi = points.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (points[mid]!.index < index) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(points.length, (i) => points[i]!.index < index);
 }

@@ -14,6 +14,7 @@
 import type { DtNode } from './tree.js';
 import { u32Cells } from './cells.js';
 import { lastCovering } from '../model/rid-table.js';
+import { lowerBound } from '../lower-bound.js';
 import { childPropertyPath, propertyBytes, type DtLayout } from './layout.js';
 
 export type IdMapName = 'iommu-map' | 'msi-map';
@@ -137,14 +138,7 @@ function firstMatchPieces(map: IdMap): { first: number; last: number; row: IdMap
 
 /** Index of the first piece that ends at or after `id` (binary search; pieces are sorted and disjoint). */
 function pieceAtOrAfter(pieces: readonly { last: number }[], id: number): number {
-  let lo = 0;
-  let hi = pieces.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (pieces[mid]!.last < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(pieces.length, (i) => pieces[i]!.last < id);
 }
 
 /**
