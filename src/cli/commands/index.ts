@@ -20,6 +20,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'decode', load: async () => (await import('./decode.js')).registerDecode },
   { name: 'diff', load: async () => (await import('./diff.js')).registerDiff },
   { name: 'encode', load: async () => (await import('./encode.js')).registerEncode },
+  { name: 'export', load: async () => (await import('./export.js')).registerExport },
   { name: 'golden', load: async () => (await import('./golden.js')).registerGolden },
   { name: 'import', load: async () => (await import('./import.js')).registerImport },
   { name: 'map', load: async () => (await import('./map.js')).registerMap },

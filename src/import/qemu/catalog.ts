@@ -36,6 +36,12 @@ export interface DeviceModel {
   vga?: boolean;
   /** Why the importer cannot describe it. */
   unsupported?: string;
+  /** Built into a machine: QEMU refuses it on -device ("expects a pluggable device type"). */
+  builtinOnly?: boolean;
+  /** What QEMU needs besides the device to create it (a drive, a host device...): export cannot give it. */
+  backend?: string;
+  /** Properties QEMU requires on -device; `{id}` stands for the device's id. */
+  requiredProps?: Record<string, string>;
 }
 
 const ep = (iface: Interface, vendorId?: number, deviceId?: number, extra: Partial<DeviceModel> = {}): DeviceModel => ({
@@ -65,15 +71,15 @@ const MODELS: Record<string, DeviceModel> = {
   'virtio-iommu-device': { role: 'unsupported', unsupported: 'virtio-iommu on virtio-mmio is not imported; use virtio-iommu-pci' },
   'pxb-cxl': { role: 'unsupported', unsupported: 'CXL host bridges are not modelled by ridmap' },
   // Built into the machines.
-  mch: ep('conventional', 0x8086, 0x29c0),
-  'ICH9-LPC': ep('conventional', 0x8086, 0x2918),
+  mch: ep('conventional', 0x8086, 0x29c0, { builtinOnly: true }),
+  'ICH9-LPC': ep('conventional', 0x8086, 0x2918, { builtinOnly: true }),
   'ich9-ahci': ep('hybrid', 0x8086, 0x2922),
-  'ICH9-SMB': ep('conventional', 0x8086, 0x2930),
+  'ICH9-SMB': ep('conventional', 0x8086, 0x2930, { builtinOnly: true }),
   'ich9-usb-uhci1': ep('conventional', 0x8086, 0x2934),
   'ich9-usb-uhci2': ep('conventional', 0x8086, 0x2935),
   'ich9-usb-uhci3': ep('conventional', 0x8086, 0x2936),
   'ich9-usb-ehci1': ep('conventional', 0x8086, 0x293a),
-  'gpex-root': ep('conventional', 0x1b36, 0x0008),
+  'gpex-root': ep('conventional', 0x1b36, 0x0008, { builtinOnly: true }),
   // Displays.
   VGA: ep('conventional', 0x1234, 0x1111, { vga: true }),
   'secondary-vga': ep('conventional', 0x1234, 0x1111),
@@ -84,10 +90,10 @@ const MODELS: Record<string, DeviceModel> = {
   qxl: ep('conventional', 0x1b36, 0x0100),
   'ati-vga': ep('conventional', 0x1002, 0x5046, { vga: true }),
   'virtio-vga': ep('hybrid', 0x1af4, 0x1050, { vga: true }),
-  'virtio-vga-gl': ep('hybrid', 0x1af4, 0x1050, { vga: true }),
-  'vhost-user-vga': ep('hybrid', 0x1af4, 0x1050, { vga: true }),
+  'virtio-vga-gl': ep('hybrid', 0x1af4, 0x1050, { vga: true, backend: 'an OpenGL display' }),
+  'vhost-user-vga': ep('hybrid', 0x1af4, 0x1050, { vga: true, backend: 'a vhost-user chardev' }),
   'virtio-gpu-pci': ep('hybrid', 0x1af4, 0x1050),
-  'virtio-gpu-gl-pci': ep('hybrid', 0x1af4, 0x1050),
+  'virtio-gpu-gl-pci': ep('hybrid', 0x1af4, 0x1050, { backend: 'an OpenGL display' }),
   // Network.
   e1000: ep('conventional', 0x8086, 0x100e),
   'e1000-82544gc': ep('conventional', 0x8086, 0x100c),
@@ -101,11 +107,11 @@ const MODELS: Record<string, DeviceModel> = {
   i82559er: ep('conventional', 0x8086, 0x1209),
   'virtio-net-pci': ep('hybrid', 0x1af4),
   // Storage.
-  nvme: ep('pcie', 0x1b36, 0x0010),
-  'virtio-blk-pci': ep('hybrid', 0x1af4),
+  nvme: ep('pcie', 0x1b36, 0x0010, { requiredProps: { serial: '{id}' } }),
+  'virtio-blk-pci': ep('hybrid', 0x1af4, undefined, { backend: 'a drive' }),
   'virtio-scsi-pci': ep('hybrid', 0x1af4),
-  'vhost-scsi-pci': ep('hybrid', 0x1af4),
-  'vhost-user-blk-pci': ep('hybrid', 0x1af4),
+  'vhost-scsi-pci': ep('hybrid', 0x1af4, undefined, { backend: 'a vhost-scsi target' }),
+  'vhost-user-blk-pci': ep('hybrid', 0x1af4, undefined, { backend: 'a vhost-user chardev' }),
   lsi53c895a: ep('conventional', 0x1000, 0x0012),
   lsi53c810: ep('conventional', 0x1000, 0x0001),
   am53c974: ep('conventional', 0x1022, 0x2020),
@@ -130,20 +136,20 @@ const MODELS: Record<string, DeviceModel> = {
   'virtio-balloon-pci': ep('hybrid', 0x1af4),
   'virtio-rng-pci': ep('hybrid', 0x1af4),
   'virtio-serial-pci': ep('hybrid', 0x1af4),
-  'virtio-9p-pci': ep('hybrid', 0x1af4),
+  'virtio-9p-pci': ep('hybrid', 0x1af4, undefined, { backend: 'an fsdev' }),
   'virtio-keyboard-pci': ep('hybrid', 0x1af4),
   'virtio-mouse-pci': ep('hybrid', 0x1af4),
   'virtio-tablet-pci': ep('hybrid', 0x1af4),
-  'virtio-mem-pci': ep('hybrid', 0x1af4),
-  'virtio-pmem-pci': ep('hybrid', 0x1af4),
-  'vhost-vsock-pci': ep('hybrid', 0x1af4),
-  'vhost-user-fs-pci': ep('hybrid', 0x1af4),
-  'vfio-pci': ep('hybrid'),
+  'virtio-mem-pci': ep('hybrid', 0x1af4, undefined, { backend: 'a memory backend' }),
+  'virtio-pmem-pci': ep('hybrid', 0x1af4, undefined, { backend: 'a memory backend' }),
+  'vhost-vsock-pci': ep('hybrid', 0x1af4, undefined, { backend: 'a host vhost-vsock device and guest-cid' }),
+  'vhost-user-fs-pci': ep('hybrid', 0x1af4, undefined, { backend: 'a vhost-user chardev' }),
+  'vfio-pci': ep('hybrid', undefined, undefined, { backend: 'a host device (host=)' }),
   'pvpanic-pci': ep('hybrid', 0x1b36, 0x0011),
   'pci-testdev': ep('hybrid', 0x1b36, 0x0005),
   edu: ep('hybrid', 0x1234, 0x11e8),
-  'ivshmem-plain': ep('hybrid', 0x1af4, 0x1110),
-  'ivshmem-doorbell': ep('hybrid', 0x1af4, 0x1110),
+  'ivshmem-plain': ep('hybrid', 0x1af4, 0x1110, { backend: 'a memory backend' }),
+  'ivshmem-doorbell': ep('hybrid', 0x1af4, 0x1110, { backend: 'an ivshmem server chardev' }),
   'i6300esb': ep('conventional', 0x8086, 0x25ab),
 };
 
@@ -168,3 +174,28 @@ export function lookupDevice(driver: string): Lookup {
 
 /** QEMU's short NIC model names (`-nic user,model=virtio`). */
 export const NIC_MODEL_ALIASES: Record<string, string> = { virtio: 'virtio-net-pci' };
+
+/**
+ * The endpoint model export gives a device whose topology model QEMU cannot
+ * create on its own: hybrid (it sits on PCIe and conventional buses alike),
+ * needs no backend, and keeps quiet without a guest driver.
+ */
+export const GENERIC_ENDPOINT = 'pci-testdev';
+
+export type EndpointChoice = { driver: string; props: [string, string][]; replaced?: string };
+
+/**
+ * The QEMU model for a topology endpoint: its own `model` when the catalog
+ * has it as a creatable endpoint, else GENERIC_ENDPOINT (with why).
+ */
+export function endpointForExport(model: string | undefined, id: string, conventionalBus: boolean): EndpointChoice {
+  const generic = (why?: string): EndpointChoice => ({ driver: GENERIC_ENDPOINT, props: [], ...(why ? { replaced: why } : {}) });
+  if (model === undefined) return generic();
+  const m = MODELS[model];
+  if (!m || m.role !== 'endpoint') return generic(`${model} is not a QEMU endpoint model in ridmap's catalog`);
+  if (m.builtinOnly) return generic(`QEMU's ${model} is built into a machine, not created with -device`);
+  if (m.backend) return generic(`QEMU's ${model} needs ${m.backend}`);
+  if (conventionalBus && m.interface === 'pcie') return generic(`QEMU's ${model} is PCIe-only and this is a conventional PCI bus`);
+  const props = Object.entries(m.requiredProps ?? {}).map(([k, v]): [string, string] => [k, v.replace('{id}', id)]);
+  return { driver: model, props };
+}

@@ -24,7 +24,7 @@ const DEFAULT_BUS_HINT =
   ' (without bus=, QEMU plugs a device into the root bus of the expander added last; give bus=pcie.0 or a port)';
 
 /** QEMU's id rule: a letter, then letters, digits, '-', '.', '_'. */
-const QEMU_ID = /^[A-Za-z][A-Za-z0-9._-]*$/;
+export const QEMU_ID = /^[A-Za-z][A-Za-z0-9._-]*$/;
 
 export function deviceRequests(args: readonly QemuArg[]): DeviceRequest[] {
   const seen = new Map<string, QemuArg>();

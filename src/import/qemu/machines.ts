@@ -22,11 +22,13 @@ export interface MachineDef {
   defaultNic: string;
   /** Whether the machine has a default display (q35: VGA at the first free slot; virt: none). */
   defaultVga: boolean;
+  /** The QEMU system emulator that has the machine. */
+  binary: string;
 }
 
 export const MACHINES: Record<MachineKind, MachineDef> = {
-  q35: { kind: 'q35', rootBus: 'pcie.0', defaultNic: 'e1000e', defaultVga: true },
-  virt: { kind: 'virt', rootBus: 'pcie.0', defaultNic: 'virtio-net-pci', defaultVga: false },
+  q35: { kind: 'q35', rootBus: 'pcie.0', defaultNic: 'e1000e', defaultVga: true, binary: 'qemu-system-x86_64' },
+  virt: { kind: 'virt', rootBus: 'pcie.0', defaultNic: 'virtio-net-pci', defaultVga: false, binary: 'qemu-system-aarch64' },
 };
 
 /** Machine type names: `q35`, `pc-q35-7.2`; `virt`, `virt-7.2`. */

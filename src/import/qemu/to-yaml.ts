@@ -20,9 +20,14 @@ export interface YamlNotes {
 const HEX_KEYS = new Set(['base', 'vendorId', 'deviceId', 'ecam', 'rootBus', 'busLimit']);
 const WRAP = 100;
 
+/** One argument as a POSIX shell word: as is when it is safe, else single-quoted. */
+export function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
 /** The command line as shell words, wrapped into comment lines. */
 function commandLines(argv: readonly string[]): string[] {
-  const words = argv.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`));
+  const words = argv.map(shellWord);
   const lines: string[] = [];
   let line = '  ';
   for (const w of words) {

@@ -1,0 +1,197 @@
+/**
+ * The machine-wide half of `export qemu`: which machine (q35 or Arm virt),
+ * its IOMMU and ITS, and everything outside the PCI tree. The facts are the
+ * importer's (machines.ts, iommu.ts): a topology part is exported only when
+ * the importer builds that same part from the command line, else it is
+ * refused with the reason, naming its document path.
+ */
+import { DEFAULT_HOST_ADDRESS_WIDTH } from '../../acpi/dmar/from-topology.js';
+import { formatAddress, parseAddress } from '../../model/address.js';
+import type { Address, Iommu, ItsGroup, SmmuV3, Topology, VtdUnit } from '../../model/topology-schema.js';
+import type { ExportReport } from './export-problems.js';
+import { MACHINES, Q35_VTD, VIRT_LAYOUT, type MachineDef } from './machines.js';
+
+/** One option of the command line and the topology part it comes from. */
+export interface ExportArg {
+  name: string;
+  value?: string;
+  path: string;
+}
+
+export interface MachinePlan {
+  def: MachineDef;
+  /** -M options after the type, in order. */
+  machineProps: string[];
+  /** The IOMMU, when QEMU can build it. */
+  unit?: Iommu;
+  its?: ItsGroup;
+  /** -device intel-iommu (its properties are completed once the root ports are known). */
+  vtdProps?: string[];
+}
+
+const hex = (a: Address) => formatAddress(parseAddress(a));
+const sameAddress = (a: Address | undefined, b: number) => a !== undefined && parseAddress(a) === BigInt(b);
+
+/** Arm virt when the topology has something only virt has: an SMMUv3, an ITS, an ECAM for the DT, gpex-root. */
+function wantsVirt(t: Topology): boolean {
+  const unit = t.iommus?.[0];
+  if (unit?.type === 'smmuv3') return true;
+  if ((t.msiControllers?.length ?? 0) > 0) return true;
+  const main = t.hostBridges?.[0];
+  return main?.ecam !== undefined || (main?.children ?? []).some((c) => c.addr === '00.0' && c.model === 'gpex-root');
+}
+
+export function planMachine(t: Topology, report: ExportReport): MachinePlan {
+  const iommus = t.iommus ?? [];
+  iommus.slice(1).forEach((_, i) => {
+    report.refuse(`iommus[${i + 1}]`, 'a second IOMMU: QEMU 7.2 builds one per machine ("does not support multiple vIOMMUs"), and import qemu reads one');
+  });
+  const def = MACHINES[wantsVirt(t) ? 'virt' : 'q35'];
+  const plan: MachinePlan = { def, machineProps: [] };
+  const unit = iommus[0];
+  if (unit) {
+    const ok = iommuPlan(unit, plan, t, report);
+    if (ok) plan.unit = unit;
+  }
+  if (def.kind === 'virt') virtPlan(t, plan, report);
+  else if ((t.msiControllers?.length ?? 0) > 0) report.refuse('msiControllers', 'q35 has no ITS');
+  outsidePci(t, report);
+  return plan;
+}
+
+function iommuPlan(unit: Iommu, plan: MachinePlan, t: Topology, report: ExportReport): boolean {
+  const path = 'iommus[0]';
+  switch (unit.type) {
+    case 'vtd':
+      if (plan.def.kind !== 'q35') {
+        report.refuse(path, 'a VT-d unit with an ITS or an Arm host bridge: QEMU\'s intel-iommu exists on q35 only');
+        return false;
+      }
+      return vtdPlan(unit, plan, t, report);
+    case 'smmuv3':
+      return smmuv3Plan(unit, plan, report);
+    case 'virtio-iommu-pci':
+      for (const key of ['capabilities', 'proximityDomain'] as const) {
+        if (unit[key] !== undefined) report.notCarried(`${path}.${key}`, `${key}: QEMU's VIOT does not carry it`);
+      }
+      return true;
+    case 'smmuv2':
+      report.refuse(path, 'an SMMUv2: QEMU emulates no SMMUv2 (virt\'s IOMMUs are SMMUv3 and virtio-iommu)');
+      return false;
+    case 'virtio-iommu-mmio':
+      report.refuse(path, 'virtio-iommu on virtio-mmio: import qemu reads virtio-iommu-pci only (QEMU\'s virt has no virtio-iommu-device in its tables)');
+      return false;
+  }
+}
+
+function vtdPlan(unit: VtdUnit, plan: MachinePlan, t: Topology, report: ExportReport): boolean {
+  const path = 'iommus[0]';
+  let ok = true;
+  if (!sameAddress(unit.base, Q35_VTD.base)) {
+    report.refuse(`${path}.base`, `base ${hex(unit.base)}: QEMU's intel-iommu registers are at ${hex(Q35_VTD.base)}`);
+    ok = false;
+  }
+  if ((unit.segment ?? 0) !== 0) {
+    report.refuse(`${path}.segment`, 'segment: QEMU\'s q35 has PCI segment 0 only');
+    ok = false;
+  }
+  for (const key of ['registerSetSize', 'atsRequired', 'capabilities', 'proximityDomain'] as const) {
+    if (unit[key] !== undefined) report.notCarried(`${path}.${key}`, `${key}: QEMU's DMAR does not carry it`);
+  }
+  const dmar = t.dmar ?? {};
+  const aw = dmar.hostAddressWidth ?? DEFAULT_HOST_ADDRESS_WIDTH;
+  if (!Q35_VTD.awBits.includes(aw)) {
+    report.refuse('dmar.hostAddressWidth', `hostAddressWidth ${aw}: QEMU's intel-iommu takes aw-bits ${Q35_VTD.awBits.join(' or ')}`);
+    ok = false;
+  }
+  for (const key of ['x2apicOptOut', 'dmaControlOptIn', 'atcRequired'] as const) {
+    if (dmar[key]) report.notCarried(`dmar.${key}`, `${key}: import qemu does not set it`);
+  }
+  plan.vtdProps = [`aw-bits=${aw}`, `intremap=${dmar.interruptRemapping ? 'on' : 'off'}`];
+  // Interrupt remapping under KVM needs the split irqchip; TCG does not mind it.
+  if (dmar.interruptRemapping) plan.machineProps.push('kernel-irqchip=split');
+  vtdIoapic(unit, t, report);
+  return ok;
+}
+
+/** QEMU's DMAR scopes one I/O APIC, as ff:00.0 with ID 0; no HPET, no ACPI namespace device. */
+function vtdIoapic(unit: VtdUnit, t: Topology, report: ExportReport): void {
+  const ioapics = t.ioapics ?? [];
+  const want = `ioapicId ${Q35_VTD.ioapic.ioapicId}, sourceId "${Q35_VTD.ioapic.sourceId}", iommu ${unit.id}`;
+  if (ioapics.length === 0) report.refuse('ioapics', `QEMU's DMAR always scopes its I/O APIC (${want}); the topology has none`);
+  ioapics.forEach((a, i) => {
+    const same = a.ioapicId === Q35_VTD.ioapic.ioapicId && a.sourceId.toLowerCase() === Q35_VTD.ioapic.sourceId && a.iommu === unit.id;
+    if (i > 0 || !same) report.refuse(`ioapics[${i}]`, `QEMU's DMAR scopes one I/O APIC: ${want}`);
+  });
+}
+
+function smmuv3Plan(unit: SmmuV3, plan: MachinePlan, report: ExportReport): boolean {
+  const path = 'iommus[0]';
+  let ok = true;
+  if (!sameAddress(unit.base, VIRT_LAYOUT.smmuv3.base)) {
+    report.refuse(`${path}.base`, `base ${hex(unit.base)}: virt's SMMUv3 is at ${hex(VIRT_LAYOUT.smmuv3.base)}`);
+    ok = false;
+  }
+  const gsiv = (n: number) => VIRT_LAYOUT.spiBase + VIRT_LAYOUT.smmuv3.firstSpi + n;
+  const irq = unit.interrupts;
+  const want = { event: gsiv(0), pri: gsiv(1), sync: gsiv(2), gerror: gsiv(3) };
+  if (irq && (Object.keys(want) as (keyof typeof want)[]).some((k) => irq[k] !== undefined && irq[k] !== want[k])) {
+    report.refuse(`${path}.interrupts`, `virt's SMMUv3 interrupts are GSIV event ${want.event}, pri ${want.pri}, sync ${want.sync}, gerror ${want.gerror}`);
+    ok = false;
+  }
+  for (const key of ['model', 'httu', 'vatos', 'deviceId', 'capabilities', 'proximityDomain'] as const) {
+    if (unit[key] !== undefined) report.notCarried(`${path}.${key}`, `${key}: QEMU's IORT does not carry it`);
+  }
+  if (unit.coherent === false) report.notCarried(`${path}.coherent`, 'coherent false: QEMU\'s SMMUv3 is coherent');
+  plan.machineProps.push('iommu=smmuv3');
+  return ok;
+}
+
+/** virt: GICv3 with its ITS (or GICv2 without one), and where its ECAM is. */
+function virtPlan(t: Topology, plan: MachinePlan, report: ExportReport): void {
+  const its = t.msiControllers ?? [];
+  its.slice(1).forEach((_, i) => report.refuse(`msiControllers[${i + 1}]`, 'a second ITS group: virt has one ITS'));
+  const first = its[0];
+  if (first) {
+    if (first.itsIds.length !== 1 || first.itsIds[0] !== VIRT_LAYOUT.its.id) {
+      report.refuse('msiControllers[0].itsIds', `virt's one ITS has ID ${VIRT_LAYOUT.its.id}`);
+    }
+    if (first.base !== undefined && !sameAddress(first.base, VIRT_LAYOUT.its.base)) {
+      report.refuse('msiControllers[0].base', `virt's ITS is at ${hex(VIRT_LAYOUT.its.base)}`);
+    }
+    plan.its = first;
+  }
+  // GICv2 (virt's default) has no ITS; GICv3 has one (its=on by default).
+  plan.machineProps.push(`gic-version=${first ? 3 : 2}`);
+  const unit = t.iommus?.[0];
+  if (unit?.type === 'smmuv3' && first && unit.msiController !== undefined && unit.msiController !== first.id) {
+    report.refuse('iommus[0].msiController', `virt's SMMUv3 sends its MSIs to the ITS ${first.id}`);
+  }
+  const main = t.hostBridges?.[0];
+  const low = sameAddress(main?.ecam, VIRT_LAYOUT.ecamLow) || main?.busLimit === VIRT_LAYOUT.lowEcamBuses - 1;
+  if (main?.ecam !== undefined && !sameAddress(main.ecam, VIRT_LAYOUT.ecamLow) && !sameAddress(main.ecam, VIRT_LAYOUT.ecamHigh)) {
+    report.refuse('hostBridges[0].ecam', `ecam ${hex(main.ecam)}: virt's ECAM is at ${hex(VIRT_LAYOUT.ecamHigh)} (or ${hex(VIRT_LAYOUT.ecamLow)} with highmem=off)`);
+  }
+  if (main?.busLimit !== undefined && main.busLimit !== 0xff && main.busLimit !== VIRT_LAYOUT.lowEcamBuses - 1) {
+    report.refuse('hostBridges[0].busLimit', `busLimit ${main.busLimit}: virt's root complex ends at bus 255 (15 with highmem=off)`);
+  }
+  // The low ECAM holds 16 buses: that is what highmem=off gives.
+  if (low) plan.machineProps.push('highmem=off');
+}
+
+/** Parts of a topology that are not PCI: QEMU's tables have none of them (or import qemu reads none back). */
+function outsidePci(t: Topology, report: ExportReport): void {
+  (t.platformDevices ?? []).forEach((_, i) =>
+    report.refuse(`platformDevices[${i}]`, 'a platform (MMIO) device: import qemu describes PCI functions only, and QEMU\'s IORT names no platform device behind its SMMU'),
+  );
+  (t.hpets ?? []).forEach((_, i) => report.refuse(`hpets[${i}]`, 'an HPET scope: QEMU\'s DMAR scopes no HPET'));
+  (t.acpiDevices ?? []).forEach((_, i) => report.refuse(`acpiDevices[${i}]`, 'an ACPI namespace device (ANDD): QEMU\'s DMAR has none'));
+  // The VT-d case is vtdIoapic's.
+  if (t.iommus?.[0]?.type !== 'vtd') {
+    (t.ioapics ?? []).forEach((_, i) => report.refuse(`ioapics[${i}]`, 'an I/O APIC scope without VT-d: only QEMU\'s DMAR scopes I/O APICs'));
+  }
+  (t.addressSpaces ?? []).forEach((_, i) =>
+    report.notCarried(`addressSpaces[${i}]`, 'an address space (which devices a guest gets together) is the user\'s plan, not QEMU hardware'),
+  );
+  if (t.acpi !== undefined) report.notCarried('acpi', 'ACPI header fields: QEMU writes its own (BOCHS/BXPC)');
+}
