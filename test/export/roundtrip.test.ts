@@ -5,9 +5,10 @@
  * the QEMU interop suite (import, export, import again); the examples QEMU
  * cannot express are refused, each with its reasons.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { SCENARIOS } from '../interop/scenarios.js';
 import { TABLES_DIR } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
@@ -75,5 +76,26 @@ describe('export qemu round trip', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     expect(JSON.parse(readFileSync(out, 'utf8'))[0]).toBe('qemu-system-x86_64');
+  });
+
+  it('writes addr= as QEMU reads it whatever the topology\'s spelling (2.0, 1F.2), with multifunction=on on a shared slot', async () => {
+    const t = parse(readFileSync(join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml'), 'utf8'));
+    const at = (id: string) => t.hostBridges[0].children.find((c: { id: string }) => c.id === id);
+    at('rp1').addr = '2.0';
+    at('rp2').addr = '2.1';
+    at('sata').addr = '1F.2';
+    at('smbus').addr = '1F.3';
+    const file = join(scratchDir(), 'spelled.yaml');
+    writeFileSync(file, stringify(t));
+    const argv = await exportedArgv(file);
+    expect(argv.find((a) => a.startsWith('pcie-root-port,id=rp1'))).toMatch(/,addr=02\.0,multifunction=on$/);
+    expect(argv).toContain('ich9-ahci,id=sata,bus=pcie.0,addr=1f.2');
+    expectSameMap(await mapOf(await importedFile(scratchDir(), 'back', argv)), await mapOf(file));
+  });
+
+  it('--help says what is refused', async () => {
+    const r = await runCli('export', 'qemu', '--help');
+    expect(r.stdout).toMatch(/Refused \(exit 2, each item with its path\)/);
+    expect(r.stdout).toMatch(/Not carried \(warnings\)/);
   });
 });

@@ -6,7 +6,7 @@
  * puts them. Device models come from the importer's catalog (catalog.ts).
  */
 import { childPath } from '../../model/doc-path.js';
-import { parseDevfn } from '../../model/rid.js';
+import { devfn, formatDevfn, parseDevfn } from '../../model/rid.js';
 import type { HostBridge, PciNode, Topology } from '../../model/topology-schema.js';
 import { endpointForExport, lookupDevice, type EndpointChoice } from './catalog.js';
 import { QEMU_ID } from './devices.js';
@@ -91,7 +91,7 @@ export function planPci(t: Topology, plan: MachinePlan, report: ExportReport): P
   emitBus(main, 'hostBridges[0]', ROOT_BUS, root.builtins, ctx, (node, path) => {
     const h = pxbFor.get(node);
     if (!h) return undefined;
-    ctx.report.note('qemu-export-builtin', path, `the pxb-pcie function of ${h.id}: QEMU's id= names the expander's bus, so import qemu names this function pxb-pcie@${ROOT_BUS}:${node.addr}`, 'info');
+    ctx.report.note('qemu-export-builtin', path, `the pxb-pcie function of ${h.id}: QEMU's id= names the expander's bus, so import qemu names this function pxb-pcie@${ROOT_BUS}:${canonicalAddr(node.addr)}`, 'info');
     const bypass: [string, string][] = h.bypassIommu && plan.unit ? [['bypass_iommu', 'on']] : [];
     return { driver: 'pxb-pcie', props: [['id', h.id], ['bus_nr', `0x${(h.rootBus ?? 0).toString(16)}`], ...bypass] };
   });
@@ -119,7 +119,7 @@ function hostBridgeChecks(h: HostBridge, path: string, ctx: Ctx): void {
 /** The machine's own functions on pcie.0: the topology must have them (QEMU adds them whatever the command line says). */
 function rootBusProps(main: HostBridge, ctx: Ctx): { props: string[]; builtins: Set<string> } {
   const { plan, report } = ctx;
-  const at = new Map(main.children.map((c, i) => [c.addr, { node: c, path: `hostBridges[0].children[${i}]` }]));
+  const at = new Map(main.children.map((c, i) => [canonicalAddr(c.addr), { node: c, path: `hostBridges[0].children[${i}]` }]));
   const props: string[] = [];
   const fixed = plan.def.kind === 'q35' ? q35Builtins({ sata: false, smbus: at.has('1f.3'), usb: false }) : VIRT_BUILTINS;
   if (plan.def.kind === 'q35') {
@@ -141,41 +141,47 @@ function rootBusProps(main: HostBridge, ctx: Ctx): { props: string[]; builtins: 
   return { props, builtins: new Set(fixed.map((b) => `${b.slot.toString(16).padStart(2, '0')}.${b.fn}`)) };
 }
 
-function sorted(children: readonly PciNode[] | undefined, base: string): { node: PciNode; path: string; devfn: number }[] {
-  return (children ?? [])
-    .map((node, i) => {
-      const d = parseDevfn(node.addr);
-      return { node, path: childPath(base, i), devfn: d ? d.device * 8 + d.fn : -1 };
-    })
-    .sort((a, b) => a.devfn - b.devfn);
+/** `dd.f` as QEMU's addr= and import qemu's names write it (the topology may write `2.0` or `1F.2`). */
+function canonicalAddr(addr: string): string {
+  const d = parseDevfn(addr);
+  return d ? formatDevfn(devfn(d.device, d.fn)) : addr;
+}
+
+function sorted(children: readonly PciNode[] | undefined, base: string): { node: PciNode; path: string; addr: string }[] {
+  return (children ?? []).map((node, i) => ({ node, path: childPath(base, i), addr: canonicalAddr(node.addr) })).sort((a, b) => a.addr.localeCompare(b.addr));
 }
 
 type Special = (node: PciNode, path: string) => EndpointChoice | undefined;
 
 /** A host bridge's tree, parents first, each bus in devfn order (an explicit stack: the depth is the input's). */
 function emitBus(h: HostBridge, hostPath: string, busName: string, skip: ReadonlySet<string>, ctx: Ctx, special: Special): void {
-  type Item = { node: PciNode; path: string; bus: string; conventional: boolean; siblings: readonly PciNode[] };
+  type Item = { node: PciNode; path: string; addr: string; bus: string; conventional: boolean; slotShared: boolean };
   const stack: Item[] = [];
   const pushBus = (children: readonly PciNode[] | undefined, base: string, bus: string, conventional: boolean, top: boolean) => {
-    const items = sorted(children, base).filter(({ node }) => !(top && skip.has(node.addr)));
-    for (const { node, path } of items.reverse()) stack.push({ node, path, bus, conventional, siblings: children ?? [] });
+    const all = sorted(children, base);
+    const slot = (addr: string) => addr.split('.')[0];
+    const items = all.filter(({ addr }) => !(top && skip.has(addr)));
+    for (const { node, path, addr } of items.reverse()) {
+      // Function 0 of a slot with other functions must say multifunction=on.
+      const slotShared = addr.endsWith('.0') && all.some((o) => o.addr !== addr && slot(o.addr) === slot(addr));
+      stack.push({ node, path, addr, bus, conventional, slotShared });
+    }
   };
   pushBus(h.children, childPath(hostPath, 'children'), busName, false, true);
   while (stack.length > 0) {
     const item = stack.pop()!;
-    const { node, path } = item;
+    const { node, path, addr } = item;
     const props = nodeDevice(item.node, path, item.conventional, ctx, special);
     if (!props) continue;
     const model = lookupDevice(props.driver).model;
     for (const key of ['vendorId', 'deviceId'] as const) {
       if (node[key] !== undefined && node[key] !== model[key]) ctx.report.notCarried(`${path}.${key}`, `${key}: QEMU's ${props.driver} has its own`);
     }
-    const multifunction = node.addr.endsWith('.0') && item.siblings.some((s) => s !== node && s.addr.split('.')[0] === node.addr.split('.')[0]);
     // A function import qemu named itself (<driver>@<bus>:<dd.f>) gets that name back without id=.
-    const ownName = node.id === `${props.driver}@${item.bus}:${node.addr}`;
+    const ownName = node.id === `${props.driver}@${item.bus}:${addr}`;
     const id = props.props.some(([k]) => k === 'id') || ownName ? [] : [`id=${node.id}`];
-    const value = [props.driver, ...id, ...props.props.map(([k, v]) => `${k}=${v}`), `bus=${item.bus}`, `addr=${node.addr}`];
-    if (multifunction) value.push('multifunction=on');
+    const value = [props.driver, ...id, ...props.props.map(([k, v]) => `${k}=${v}`), `bus=${item.bus}`, `addr=${addr}`];
+    if (item.slotShared) value.push('multifunction=on');
     ctx.devices.push({ name: '-device', value: value.join(','), path });
     if (node.children?.length) {
       const conventional = node.type === 'pcie-pci-bridge' || node.type === 'pci-bridge';
