@@ -134,6 +134,8 @@ describe('export qemu refuses what QEMU cannot build', () => {
       expect(r.stdout).toBe('');
       const line = r.stderr.split('\n').find((l) => l.startsWith(`${file}:${c.path}: error [qemu-export-refused]: `));
       expect(line, r.stderr).toMatch(c.reason);
+      // Once nothing is written, only the refusals are said.
+      expect(r.stderr).not.toMatch(/ (warning|info) \[/);
     });
   }
 

@@ -4,7 +4,7 @@
  * error (exit 2: the topology is not one QEMU can build); what the command
  * line leaves out without changing the map is a warning.
  */
-import type { Diagnostic, Severity } from '../../diagnostic.js';
+import { InputError, type Diagnostic, type Severity } from '../../diagnostic.js';
 
 export const QEMU_EXPORT_CODES = {
   'qemu-export-refused': 'Something QEMU cannot build (or import qemu would read back differently): the command line is not written.',
@@ -37,5 +37,10 @@ export class ExportReport {
 
   get refused(): boolean {
     return this.diagnostics.some((d) => d.severity === 'error');
+  }
+
+  /** The refusals alone: what is not carried, or how built-ins are named, does not matter once nothing is written. */
+  refusal(): InputError {
+    return new InputError(this.diagnostics.filter((d) => d.severity === 'error'));
   }
 }

@@ -63,7 +63,7 @@ export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): Qe
     args.push({ name: '-device', value: props.join(','), path: 'iommus[0]' });
   }
   args.push(...pci.devices);
-  if (report.refused) throw new InputError(report.diagnostics);
+  if (report.refused) throw report.refusal();
 
   const argv = [plan.def.binary];
   const sources = new Map<number, string>();
@@ -72,7 +72,7 @@ export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): Qe
     argv.push(a.name, ...(a.value !== undefined ? [a.value] : []));
   }
   const renames = verifyRoundTrip(topology, mine, argv, sources, report);
-  if (report.refused || !renames) throw new InputError(report.diagnostics);
+  if (report.refused || !renames) throw report.refusal();
   return { argv, diagnostics: report.diagnostics, renames };
 }
 
