@@ -1,0 +1,66 @@
+/**
+ * The /init the judge's initramfs runs under busybox: mount proc and sysfs,
+ * bind every driverless PCI device to pci-stub, print what Linux decided for
+ * each PCI device between markers, then power off. parse.ts reads the lines
+ * back; both take the marker words from here.
+ */
+
+/** Every line the script prints for the host starts with this word, so kernel noise on the console cannot be mistaken for it. */
+export const JUDGE_MARK = 'RIDMAP-JUDGE';
+
+/** The line kinds after JUDGE_MARK. */
+export const JUDGE_LINES = {
+  begin: 'BEGIN',
+  /** `DEVICE <ssss:bb:dd.f> <iommu sysfs name or -> <iommu_group number or -> <driver or ->` */
+  device: 'DEVICE',
+  /** `IOMMU <sysfs name> <register base, e.g. 0xfed90000, or ->` */
+  iommu: 'IOMMU',
+  /** `TABLE <signature> <hex bytes of /sys/firmware/acpi/tables/SIG>` (or `-` when absent) */
+  table: 'TABLE',
+  /** `DMESG <a kernel log line about the table upgrade or the IOMMU>` */
+  dmesg: 'DMESG',
+  end: 'END',
+} as const;
+
+/** Kernel log lines worth reporting: the table upgrade and the IOMMU drivers' own words. */
+const DMESG_PATTERN = 'Table Upgrade|DMAR|IOMMU|iommu|ACPI: (DMAR|IORT|VIOT)';
+
+/** The script for tables `signatures` (their bytes are printed back in full so the host can compare them). */
+export function judgeInitScript(signatures: readonly string[]): string {
+  const m = JUDGE_MARK;
+  const l = JUDGE_LINES;
+  return `#!/bin/sh
+/bin/busybox mkdir -p /proc /sys /dev /sbin /usr/bin /usr/sbin
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# Debian builds pci-stub as a module. On arm64 a device gets an IOMMU group only
+# when a driver binds, so every device no driver took gets pci-stub.
+[ -f /pci-stub.ko ] && insmod /pci-stub.ko 2>/dev/null
+if [ -d /sys/bus/pci/drivers/pci-stub ]; then
+  for d in /sys/bus/pci/devices/*; do
+    [ -e "$d/driver" ] && continue
+    echo pci-stub > "$d/driver_override"
+    echo "\${d##*/}" > /sys/bus/pci/drivers_probe 2>/dev/null
+  done
+fi
+name() { if [ -e "$1" ]; then n=$(readlink "$1"); echo "\${n##*/}"; else echo -; fi; }
+echo "${m} ${l.begin}"
+for d in /sys/bus/pci/devices/*; do
+  echo "${m} ${l.device} \${d##*/} $(name "$d/iommu") $(name "$d/iommu_group") $(name "$d/driver")"
+done
+for u in /sys/class/iommu/*; do
+  [ -e "$u" ] || continue
+  a=$(cat "$u/intel-iommu/address" 2>/dev/null)
+  echo "${m} ${l.iommu} \${u##*/} \${a:--}"
+done
+for s in ${signatures.join(' ')}; do
+  t=/sys/firmware/acpi/tables/$s
+  if [ -r "$t" ]; then echo "${m} ${l.table} $s $(od -An -v -tx1 "$t" | tr -d ' \\n')"; else echo "${m} ${l.table} $s -"; fi
+done
+dmesg | grep -E '${DMESG_PATTERN}' | while read -r line; do echo "${m} ${l.dmesg} $line"; done
+echo "${m} ${l.end}"
+poweroff -f
+`;
+}

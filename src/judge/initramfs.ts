@@ -1,0 +1,57 @@
+/**
+ * The two cpio archives a judge boot hands Linux as one initrd:
+ * first the ACPI table upgrade (uncompressed, `kernel/firmware/acpi/<SIG>.aml`,
+ * which Linux scans before it parses the firmware's tables), then the busybox
+ * root file system with /init. Linux unpacks concatenated archives in order.
+ */
+import { concatBytes } from '../codec/bytes.js';
+import { type CpioEntry, writeCpio } from './cpio.js';
+import { judgeInitScript } from './init-script.js';
+
+/** The directory Linux's ACPI_TABLE_UPGRADE reads tables from (drivers/acpi/tables.c). */
+export const ACPI_UPGRADE_DIR = 'kernel/firmware/acpi';
+
+export interface AcpiTableFile {
+  signature: string;
+  bytes: Uint8Array;
+}
+
+/** The table-upgrade archive: one `<SIG>.aml` per table, raw table bytes despite the name. */
+export function acpiUpgradeArchive(tables: readonly AcpiTableFile[]): Uint8Array {
+  const entries: CpioEntry[] = [
+    { kind: 'directory', path: 'kernel' },
+    { kind: 'directory', path: 'kernel/firmware' },
+    { kind: 'directory', path: ACPI_UPGRADE_DIR },
+  ];
+  for (const t of tables) entries.push({ kind: 'file', path: `${ACPI_UPGRADE_DIR}/${t.signature}.aml`, data: t.bytes });
+  return writeCpio(entries);
+}
+
+export interface JudgeRootFiles {
+  /** A statically linked busybox for the guest's architecture. */
+  busybox: Uint8Array;
+  /** pci-stub.ko (uncompressed) when the kernel has it as a module; absent when built in or missing. */
+  pciStub?: Uint8Array;
+  /** The table signatures whose /sys/firmware/acpi/tables bytes /init prints. */
+  signatures: readonly string[];
+}
+
+/** The busybox root file system with the judge's /init. */
+export function judgeInitramfs(files: JudgeRootFiles): Uint8Array {
+  const entries: CpioEntry[] = [
+    { kind: 'directory', path: 'bin' },
+    { kind: 'file', path: 'bin/busybox', data: files.busybox, mode: 0o755 },
+    { kind: 'symlink', path: 'bin/sh', target: 'busybox' },
+    { kind: 'directory', path: 'dev' },
+    // The kernel opens /dev/console for init before anything is mounted.
+    { kind: 'char-device', path: 'dev/console', major: 5, minor: 1 },
+    { kind: 'file', path: 'init', data: new TextEncoder().encode(judgeInitScript(files.signatures)), mode: 0o755 },
+  ];
+  if (files.pciStub) entries.push({ kind: 'file', path: 'pci-stub.ko', data: files.pciStub });
+  return writeCpio(entries);
+}
+
+/** The initrd for one boot: the upgrade archive first, as Linux requires. */
+export function judgeInitrd(tables: readonly AcpiTableFile[], root: JudgeRootFiles): Uint8Array {
+  return concatBytes([acpiUpgradeArchive(tables), judgeInitramfs(root)]);
+}
