@@ -1,0 +1,154 @@
+/**
+ * One judge boot: Debian's kernel under QEMU (TCG) with ridmap's ACPI tables
+ * injected by the table upgrade, the busybox initramfs reporting what Linux
+ * decided, and the proof that Linux used ridmap's bytes. The only judge file
+ * that touches files and processes.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { equalBytes } from '../codec/bytes.js';
+import { type AcpiTableFile, judgeInitrd } from './initramfs.js';
+import { type LinuxReport, parseJudgeConsole } from './parse.js';
+
+/** What scripts/judge-assets.sh leaves in `<cache>/amd64`. */
+export interface JudgeAssets {
+  kernelVersion: string;
+  vmlinuz: string;
+  busybox: string;
+  /** Absent when the kernel has no pci-stub module. */
+  pciStub?: string;
+}
+
+/** The assets in a cache directory written by scripts/judge-assets.sh, or undefined when it is incomplete. */
+export function findJudgeAssets(cacheDir: string, arch = 'amd64'): JudgeAssets | undefined {
+  const dir = join(cacheDir, arch);
+  const file = (name: string) => join(dir, name);
+  if (!['vmlinuz', 'busybox', 'kernel-version'].every((n) => existsSync(file(n)))) return undefined;
+  return {
+    kernelVersion: readFileSync(file('kernel-version'), 'utf8').trim(),
+    vmlinuz: file('vmlinuz'),
+    busybox: file('busybox'),
+    ...(existsSync(file('pci-stub.ko')) ? { pciStub: file('pci-stub.ko') } : {}),
+  };
+}
+
+export interface BootRequest {
+  assets: JudgeAssets;
+  /** The machine and its devices (everything but -kernel/-initrd/-append and the console options). */
+  machineArgs: readonly string[];
+  /** The tables Linux must use instead of the firmware's. */
+  tables: readonly AcpiTableFile[];
+  qemu?: string;
+  timeoutMs?: number;
+}
+
+export interface BootResult {
+  report: LinuxReport;
+  console: string;
+  elapsedMs: number;
+}
+
+/** A boot that did not give a usable answer: QEMU failed, timed out, or Linux did not use ridmap's tables. */
+export class JudgeError extends Error {
+  constructor(message: string, readonly console: string) {
+    super(message);
+    this.name = 'JudgeError';
+  }
+}
+
+/**
+ * The kernel command line. intel_iommu=on because Debian's 6.1 leaves VT-d off
+ * by default; loglevel=1 keeps kernel messages off the console so they cannot
+ * split the report's lines (/init prints the relevant ones from dmesg);
+ * panic=-1 with -no-reboot ends QEMU at once if the kernel panics.
+ */
+export const JUDGE_KERNEL_ARGS = ['console=ttyS0', 'intel_iommu=on', 'iommu.strict=1', 'loglevel=1', 'panic=-1'];
+
+/** Boots once and returns Linux's report; throws JudgeError unless the report is complete and every table is ridmap's. */
+export async function bootJudge(req: BootRequest): Promise<BootResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'ridmap-judge-'));
+  try {
+    const initrd = join(dir, 'initrd.cpio');
+    writeFileSync(initrd, judgeInitrd(req.tables, {
+      busybox: readFileSync(req.assets.busybox),
+      ...(req.assets.pciStub ? { pciStub: readFileSync(req.assets.pciStub) } : {}),
+      signatures: req.tables.map((t) => t.signature),
+    }));
+    const args = [
+      ...req.machineArgs,
+      '-m', '512M', '-nographic', '-no-reboot',
+      '-kernel', req.assets.vmlinuz, '-initrd', initrd, '-append', JUDGE_KERNEL_ARGS.join(' '),
+    ];
+    const started = Date.now();
+    const run = await runQemu(req.qemu ?? 'qemu-system-x86_64', args, req.timeoutMs ?? 180_000);
+    const elapsedMs = Date.now() - started;
+    const report = parseJudgeConsole(run.output);
+    if (!report.complete) {
+      const why = run.timedOut ? `timed out after ${req.timeoutMs ?? 180_000} ms` : run.error ?? `QEMU exited with ${run.code}`;
+      throw new JudgeError(`the judge boot gave no complete report (${why}); console tail:\n${tail(run.output)}`, run.output);
+    }
+    const problems = tableProblems(report, req.tables);
+    if (problems.length > 0) {
+      throw new JudgeError(`Linux did not use ridmap's tables:\n${problems.map((p) => `  ${p}`).join('\n')}`, run.output);
+    }
+    return { report, console: run.output, elapsedMs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Why the report does not prove that Linux used `tables`: the upgrade must say
+ * so in dmesg and /sys/firmware/acpi/tables must hold the very bytes.
+ */
+export function tableProblems(report: LinuxReport, tables: readonly AcpiTableFile[]): string[] {
+  const problems: string[] = [];
+  for (const t of tables) {
+    if (!report.dmesg.some((line) => line.includes(`Table Upgrade: override [${t.signature}-`))) {
+      problems.push(`${t.signature}: dmesg has no "ACPI: Table Upgrade: override [${t.signature}-...]" (OEM ID, OEM Table ID and a higher OEM Revision must match the firmware's table)`);
+    }
+    const seen = report.tables.get(t.signature);
+    if (seen === undefined || seen === null) problems.push(`${t.signature}: /sys/firmware/acpi/tables/${t.signature} is absent`);
+    else if (!equalBytes(seen, t.bytes)) problems.push(`${t.signature}: /sys/firmware/acpi/tables/${t.signature} (${seen.length} bytes) differs from ridmap's (${t.bytes.length} bytes)`);
+  }
+  return problems;
+}
+
+interface QemuRun {
+  output: string;
+  code: number | null;
+  timedOut: boolean;
+  error?: string;
+}
+
+function runQemu(binary: string, args: readonly string[], timeoutMs: number): Promise<QemuRun> {
+  return new Promise((resolve) => {
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    // The console of a runaway guest is capped rather than held whole.
+    let size = 0;
+    const keep = (b: Buffer) => {
+      if (size < 8 << 20) chunks.push(b);
+      size += b.length;
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    let error: string | undefined;
+    child.on('error', (e) => { error = `cannot run ${binary}: ${e.message}`; });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ output: Buffer.concat(chunks).toString('latin1'), code, timedOut, ...(error ? { error } : {}) });
+    });
+  });
+}
+
+function tail(text: string, lines = 30): string {
+  return text.split(/\r?\n/).slice(-lines).join('\n');
+}

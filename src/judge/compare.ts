@@ -1,0 +1,108 @@
+/**
+ * Linux's answer beside ridmap's, device by device: the IOMMU each PCI device
+ * got, and whether the two group partitions are the same. Group numbers are
+ * Linux's enumeration order and ridmap's are its own names, so only the
+ * partition (which devices share a group) is compared. Pure.
+ */
+import type { LinuxIommu, LinuxReport } from './parse.js';
+
+/** The part of a `map --format json` device the judge compares. */
+export interface PredictedDevice {
+  id: string;
+  segment: number;
+  /** `bb:dd.f` */
+  bdf: string;
+  iommu: string | null;
+  group: string | null;
+}
+
+export interface DeviceVerdict {
+  /** `ssss:bb:dd.f` */
+  sbdf: string;
+  /** The topology's device id, when ridmap knows the device. */
+  id: string | null;
+  ridmap: { iommu: string | null; group: string | null } | null;
+  linux: { iommu: string | null; group: string | null } | null;
+  /** Both sides know the device and name the same IOMMU. */
+  iommuAgrees: boolean;
+}
+
+export interface Comparison {
+  devices: DeviceVerdict[];
+  /** Each difference in the partitions, in words (empty when they are equal). */
+  groupDifferences: string[];
+  agree: boolean;
+}
+
+/**
+ * ridmap's IOMMU identity (DESIGN.md, map JSON) of a Linux IOMMU: VT-d units
+ * show their register base in sysfs; others keep Linux's name until their
+ * driver's sysfs says more.
+ */
+export function linuxIommuIdentity(iommu: LinuxIommu | undefined, name: string): string {
+  if (iommu?.address !== null && iommu?.address !== undefined && name.startsWith('dmar')) return `vtd@0x${iommu.address.toString(16)}`;
+  return `linux:${name}`;
+}
+
+export function compareWithLinux(predicted: readonly PredictedDevice[], report: LinuxReport): Comparison {
+  const iommus = new Map(report.iommus.map((u) => [u.name, u]));
+  const linux = new Map(report.devices.map((d) => [d.sbdf, {
+    iommu: d.iommu === null ? null : linuxIommuIdentity(iommus.get(d.iommu), d.iommu),
+    group: d.group,
+  }]));
+  const ours = new Map(predicted.map((d) => [sbdf(d), d]));
+  const keys = [...new Set([...ours.keys(), ...linux.keys()])].sort();
+  const devices: DeviceVerdict[] = keys.map((key) => {
+    const r = ours.get(key);
+    const l = linux.get(key) ?? null;
+    return {
+      sbdf: key,
+      id: r?.id ?? null,
+      ridmap: r ? { iommu: r.iommu, group: r.group } : null,
+      linux: l,
+      iommuAgrees: r !== undefined && l !== null && r.iommu === l.iommu,
+    };
+  });
+  const groupDifferences = partitionDifferences(devices);
+  return { devices, groupDifferences, agree: groupDifferences.length === 0 && devices.every((d) => d.iommuAgrees) };
+}
+
+/**
+ * Where the partitions differ, over the devices both sides know: every ridmap
+ * group must be exactly one Linux group and the reverse. A device without a
+ * group on one side must have none on the other.
+ */
+function partitionDifferences(devices: readonly DeviceVerdict[]): string[] {
+  const both = devices.filter((d) => d.ridmap !== null && d.linux !== null);
+  const out: string[] = [];
+  const label = (d: DeviceVerdict) => (d.id ? `${d.id} (${d.sbdf})` : d.sbdf);
+  for (const d of both) {
+    if ((d.ridmap!.group === null) !== (d.linux!.group === null)) {
+      out.push(`${label(d)}: ridmap says ${d.ridmap!.group === null ? 'no group' : `group ${d.ridmap!.group}`}, Linux ${d.linux!.group === null ? 'no group' : `group ${d.linux!.group}`}`);
+    }
+  }
+  const grouped = both.filter((d) => d.ridmap!.group !== null && d.linux!.group !== null);
+  // One side's group -> the other side's groups its members are in; a partition is equal when each maps to exactly one.
+  const across = (from: 'ridmap' | 'linux', to: 'ridmap' | 'linux') => {
+    const m = new Map<string, DeviceVerdict[]>();
+    for (const d of grouped) {
+      const g = d[from]!.group!;
+      const list = m.get(g) ?? [];
+      list.push(d);
+      m.set(g, list);
+    }
+    for (const [g, members] of m) {
+      const targets = new Set(members.map((d) => d[to]!.group));
+      if (targets.size > 1) {
+        out.push(`${from === 'ridmap' ? "ridmap's" : "Linux's"} group ${g} (${members.map(label).join(', ')}) is split by ${to === 'linux' ? 'Linux' : 'ridmap'} into groups ${[...targets].join(', ')}`);
+      }
+    }
+  };
+  across('ridmap', 'linux');
+  across('linux', 'ridmap');
+  return out;
+}
+
+function sbdf(d: PredictedDevice): string {
+  return `${d.segment.toString(16).padStart(4, '0')}:${d.bdf}`;
+}

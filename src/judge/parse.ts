@@ -1,0 +1,83 @@
+/**
+ * Reads what the judge's /init printed on the serial console (init-script.ts)
+ * back into what Linux decided: per PCI device its IOMMU (sysfs name) and
+ * group, each IOMMU's register base, the ACPI tables as Linux holds them, and
+ * the kernel log lines about them. Pure: console text in, record out.
+ */
+import { JUDGE_LINES, JUDGE_MARK } from './init-script.js';
+
+export interface LinuxDevice {
+  /** `ssss:bb:dd.f`, as sysfs names it. */
+  sbdf: string;
+  /** The IOMMU's sysfs name (dmar0, ...), or null when Linux gave the device none. */
+  iommu: string | null;
+  /** The iommu_group number, or null. */
+  group: string | null;
+  driver: string | null;
+}
+
+export interface LinuxIommu {
+  name: string;
+  /** The register base from /sys/class/iommu/<name>/intel-iommu/address, when the driver shows it. */
+  address: bigint | null;
+}
+
+export interface LinuxReport {
+  /** Whether both the begin and the end marker were seen: a boot cut short gives a partial report. */
+  complete: boolean;
+  devices: LinuxDevice[];
+  iommus: LinuxIommu[];
+  /** The bytes of /sys/firmware/acpi/tables/<SIG>, or null when Linux has no such table. */
+  tables: Map<string, Uint8Array | null>;
+  dmesg: string[];
+}
+
+export function parseJudgeConsole(console: string): LinuxReport {
+  const report: LinuxReport = { complete: false, devices: [], iommus: [], tables: new Map(), dmesg: [] };
+  let begun = false;
+  for (const raw of console.split(/\r?\n/)) {
+    // Terminal escapes or kernel output may precede the marker on the same line.
+    const at = raw.indexOf(`${JUDGE_MARK} `);
+    if (at < 0) continue;
+    const line = raw.slice(at + JUDGE_MARK.length + 1).replace(/\r$/, '');
+    const space = line.indexOf(' ');
+    const kind = space < 0 ? line : line.slice(0, space);
+    const rest = space < 0 ? '' : line.slice(space + 1);
+    if (kind === JUDGE_LINES.begin) begun = true;
+    if (!begun) continue;
+    const words = rest.split(' ');
+    switch (kind) {
+      case JUDGE_LINES.device:
+        report.devices.push({ sbdf: words[0] ?? '', iommu: dash(words[1]), group: dash(words[2]), driver: dash(words[3]) });
+        break;
+      case JUDGE_LINES.iommu: {
+        const address = dash(words[1])?.replace(/^0x/i, '');
+        report.iommus.push({ name: words[0] ?? '', address: address && /^[0-9a-f]+$/i.test(address) ? BigInt(`0x${address}`) : null });
+        break;
+      }
+      case JUDGE_LINES.table: {
+        // A garbled dump reads as an absent table, which the caller reports as not ridmap's.
+        const hex = dash(words[1]);
+        report.tables.set(words[0] ?? '', hex !== null && /^([0-9a-f]{2})+$/i.test(hex) ? hexBytes(hex) : null);
+        break;
+      }
+      case JUDGE_LINES.dmesg:
+        report.dmesg.push(rest);
+        break;
+      case JUDGE_LINES.end:
+        report.complete = true;
+        return report;
+    }
+  }
+  return report;
+}
+
+function dash(word: string | undefined): string | null {
+  return word === undefined || word === '' || word === '-' ? null : word;
+}
+
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { tableProblems } from '../../src/judge/boot.js';
+import { compareWithLinux, type PredictedDevice } from '../../src/judge/compare.js';
+import { parseJudgeConsole } from '../../src/judge/parse.js';
+
+// The shape of a real console (Debian 6.1 under QEMU 7.2), shortened: firmware
+// noise and terminal escapes before the first marker, CRLF line ends.
+const CONSOLE = [
+  'SeaBIOS (version 1.16.2-debian-1.16.2-1)',
+  'RIDMAP-JUDGE DEVICE 0000:99:00.0 dmar0 9 -', // before BEGIN: ignored
+  'Probing EDD (edd=off to disable)... ok\x1b[?7l\x1b[2JRIDMAP-JUDGE BEGIN',
+  'RIDMAP-JUDGE DEVICE 0000:00:00.0 dmar0 0 pci-stub',
+  'RIDMAP-JUDGE DEVICE 0000:00:1f.0 dmar0 4 pci-stub',
+  'RIDMAP-JUDGE DEVICE 0000:00:1f.2 dmar0 4 -',
+  'RIDMAP-JUDGE DEVICE 0000:05:01.0 - - -',
+  'RIDMAP-JUDGE IOMMU dmar0 fed90000',
+  'RIDMAP-JUDGE TABLE DMAR 444d4152',
+  'RIDMAP-JUDGE TABLE IORT -',
+  'RIDMAP-JUDGE DMESG [    0.057024] ACPI: Table Upgrade: override [DMAR-BOCHS -BXPC    ]',
+  'RIDMAP-JUDGE END',
+  '[    3.218475] reboot: Power down',
+].join('\r\n');
+
+describe('parseJudgeConsole', () => {
+  const report = parseJudgeConsole(CONSOLE);
+
+  it('reads devices, IOMMUs, tables and dmesg lines between the markers', () => {
+    expect(report.complete).toBe(true);
+    expect(report.devices).toEqual([
+      { sbdf: '0000:00:00.0', iommu: 'dmar0', group: '0', driver: 'pci-stub' },
+      { sbdf: '0000:00:1f.0', iommu: 'dmar0', group: '4', driver: 'pci-stub' },
+      { sbdf: '0000:00:1f.2', iommu: 'dmar0', group: '4', driver: null },
+      { sbdf: '0000:05:01.0', iommu: null, group: null, driver: null },
+    ]);
+    expect(report.iommus).toEqual([{ name: 'dmar0', address: 0xfed90000n }]);
+    expect(report.tables.get('DMAR')).toEqual(new Uint8Array([0x44, 0x4d, 0x41, 0x52]));
+    expect(report.tables.get('IORT')).toBeNull();
+    expect(report.dmesg).toHaveLength(1);
+  });
+
+  it('says a boot cut short is incomplete', () => {
+    expect(parseJudgeConsole(CONSOLE.split('RIDMAP-JUDGE END')[0]!).complete).toBe(false);
+    expect(parseJudgeConsole('Kernel panic - not syncing').complete).toBe(false);
+  });
+
+  it('reads a garbled table dump as absent, not as other bytes', () => {
+    expect(parseJudgeConsole('RIDMAP-JUDGE BEGIN\nRIDMAP-JUDGE TABLE DMAR 44x\nRIDMAP-JUDGE END').tables.get('DMAR')).toBeNull();
+  });
+});
+
+describe('tableProblems (the proof that Linux used ridmap\'s bytes)', () => {
+  const report = parseJudgeConsole(CONSOLE);
+  it('accepts the upgrade message with the same bytes', () => {
+    expect(tableProblems(report, [{ signature: 'DMAR', bytes: new Uint8Array([0x44, 0x4d, 0x41, 0x52]) }])).toEqual([]);
+  });
+  it('refuses other bytes, and a table the upgrade did not name', () => {
+    expect(tableProblems(report, [{ signature: 'DMAR', bytes: new Uint8Array([0x44]) }])).toEqual([expect.stringMatching(/differs from ridmap's/)]);
+    expect(tableProblems(report, [{ signature: 'IORT', bytes: new Uint8Array([1]) }])).toEqual([
+      expect.stringMatching(/no "ACPI: Table Upgrade: override \[IORT-/),
+      expect.stringMatching(/IORT is absent/),
+    ]);
+  });
+});
+
+describe('compareWithLinux', () => {
+  const report = parseJudgeConsole(CONSOLE);
+  const vtd = 'vtd@0xfed90000';
+  const predicted: PredictedDevice[] = [
+    { id: 'mch', segment: 0, bdf: '00:00.0', iommu: vtd, group: 'g0' },
+    { id: 'lpc', segment: 0, bdf: '00:1f.0', iommu: vtd, group: 'g6' },
+    { id: 'sata', segment: 0, bdf: '00:1f.2', iommu: vtd, group: 'g6' },
+    { id: 'nic0', segment: 0, bdf: '05:01.0', iommu: null, group: null },
+  ];
+
+  it('agrees when IOMMUs match by base address and the partitions are equal, whatever the group names', () => {
+    const c = compareWithLinux(predicted, report);
+    expect(c.groupDifferences).toEqual([]);
+    expect(c.agree).toBe(true);
+    expect(c.devices.find((d) => d.id === 'mch')!.linux).toEqual({ iommu: vtd, group: '0' });
+  });
+
+  it('names a device whose IOMMU differs', () => {
+    const c = compareWithLinux(predicted.map((d) => (d.id === 'nic0' ? { ...d, iommu: vtd, group: 'g9' } : d)), report);
+    expect(c.agree).toBe(false);
+    expect(c.devices.filter((d) => !d.iommuAgrees).map((d) => d.id)).toEqual(['nic0']);
+    expect(c.groupDifferences).toEqual(['nic0 (0000:05:01.0): ridmap says group g9, Linux no group']);
+  });
+
+  it('names a group one side splits', () => {
+    const c = compareWithLinux(predicted.map((d) => (d.id === 'sata' ? { ...d, group: 'g7' } : d)), report);
+    expect(c.agree).toBe(false);
+    expect(c.groupDifferences).toEqual([expect.stringMatching(/^Linux's group 4 \(lpc \(0000:00:1f.0\), sata \(0000:00:1f.2\)\) is split by ridmap into groups g6, g7$/)]);
+  });
+
+  it('counts a device only one side knows as a difference', () => {
+    const c = compareWithLinux(predicted.slice(0, 3), report);
+    expect(c.agree).toBe(false);
+    expect(c.devices.find((d) => d.sbdf === '0000:05:01.0')).toMatchObject({ id: null, ridmap: null, iommuAgrees: false });
+  });
+});
