@@ -58,7 +58,7 @@ export function compareWithLinux(predicted: readonly PredictedDevice[], report: 
     return {
       sbdf: key,
       id: r?.id ?? null,
-      ridmap: r ? { iommu: r.iommu, group: r.group } : null,
+      ridmap: r ? { iommu: r.iommu, group: linuxGroupOf(r) } : null,
       linux: l,
       iommuAgrees: r !== undefined && l !== null && r.iommu === l.iommu,
     };
@@ -101,6 +101,16 @@ function partitionDifferences(devices: readonly DeviceVerdict[]): string[] {
   across('ridmap', 'linux');
   across('linux', 'ridmap');
   return out;
+}
+
+/**
+ * The group Linux will show for a device ridmap predicts: the map's `group`
+ * is the alias partition, which exists whatever translates the device, but
+ * Linux makes IOMMU groups only for devices an IOMMU driver probed, so a
+ * device the map leaves untranslated is predicted to have no group.
+ */
+function linuxGroupOf(d: PredictedDevice): string | null {
+  return d.iommu === null ? null : d.group;
 }
 
 function sbdf(d: PredictedDevice): string {
