@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeTable } from '../acpi/table.js';
 import { equalBytes } from '../codec/bytes.js';
 import { type AcpiTableFile, judgeInitrd } from './initramfs.js';
 import { type LinuxReport, parseJudgeConsole } from './parse.js';
@@ -111,9 +112,17 @@ export function tableProblems(report: LinuxReport, tables: readonly AcpiTableFil
     }
     const seen = report.tables.get(t.signature);
     if (seen === undefined || seen === null) problems.push(`${t.signature}: /sys/firmware/acpi/tables/${t.signature} is absent`);
-    else if (!equalBytes(seen, t.bytes)) problems.push(`${t.signature}: /sys/firmware/acpi/tables/${t.signature} (${seen.length} bytes) differs from ridmap's (${t.bytes.length} bytes)`);
+    else if (!equalBytes(seen, t.bytes)) {
+      problems.push(`${t.signature}: /sys/firmware/acpi/tables/${t.signature} is not ridmap's: Linux holds ${headerText(seen)}, ridmap built ${headerText(t.bytes)}`);
+    }
   }
   return problems;
+}
+
+/** The header fields that tell two tables' origins apart, as dmesg prints them: `DMAR (128 bytes, OEM "BOCHS ", "BXPC    ", revision 1, creator "BXPC")`. */
+function headerText(bytes: Uint8Array): string {
+  const h = decodeTable(bytes).model as Record<string, unknown>;
+  return `${h['signature']} (${bytes.length} bytes, OEM "${h['oemId']}" "${h['oemTableId']}" revision ${h['oemRevision']}, creator "${h['creatorId']}")`;
 }
 
 interface QemuRun {

@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeTable, encodeTable } from '../../src/acpi/table.js';
 import type { DmarTable } from '../../src/acpi/dmar/model.js';
 import { buildOutputs } from '../../src/build-outputs.js';
-import { bootJudge, type BootResult, findJudgeAssets } from '../../src/judge/boot.js';
+import { bootJudge, type BootResult, findJudgeAssets, JudgeError } from '../../src/judge/boot.js';
 import { compareWithLinux, type Comparison, type PredictedDevice } from '../../src/judge/compare.js';
-import { topologyForTableUpgrade } from '../../src/judge/upgrade-header.js';
+import { QEMU_TABLE_IDENTITY, topologyForTableUpgrade } from '../../src/judge/upgrade-header.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
 import { IN_CI, missingQemu } from '../interop/qemu-env.js';
@@ -50,15 +50,15 @@ if (missing !== undefined && IN_CI) {
 
 describe.skipIf(missing !== undefined)('Linux judges q35-vtd-pci-bridge on ridmap\'s DMAR', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ridmap-judge-test-'));
+  let topology: ReturnType<typeof parseTopology>;
   let dmar: Uint8Array;
   let cut: Uint8Array;
   let whole: BootResult;
   let withoutRp2: BootResult;
 
   beforeAll(async () => {
-    const topology = parseTopology(readFileSync(EXAMPLE, 'utf8'), EXAMPLE);
-    const resolved = resolveTopology(topologyForTableUpgrade(topology));
-    dmar = buildOutputs(resolved).outputs.find((o) => o.name === 'DMAR.dat')!.data as Uint8Array;
+    topology = parseTopology(readFileSync(EXAMPLE, 'utf8'), EXAMPLE);
+    dmar = dmarOf(topologyForTableUpgrade(topology));
     cut = withoutScope(dmar, 2, 1);
     writeFileSync(join(dir, 'DMAR.dat'), dmar);
     writeFileSync(join(dir, 'cut.dat'), cut);
@@ -84,6 +84,13 @@ describe.skipIf(missing !== undefined)('Linux judges q35-vtd-pci-bridge on ridma
     }
   });
 
+  it('fails loudly when Linux keeps QEMU\'s table (an OEM Revision not above the firmware\'s)', async () => {
+    const sameRevision = dmarOf(topologyForTableUpgrade(topology, { ...QEMU_TABLE_IDENTITY, oemRevision: QEMU_TABLE_IDENTITY.oemRevision - 1 }));
+    const boot = bootJudge({ assets: assets!, machineArgs: MACHINE_ARGS, tables: [{ signature: 'DMAR', bytes: sameRevision }], timeoutMs: BOOT_MS });
+    await expect(boot).rejects.toThrow(JudgeError);
+    await expect(boot).rejects.toThrow(/Linux did not use ridmap's tables:\n {2}DMAR: dmesg has no "ACPI: Table Upgrade: override \[DMAR-[^]*DMAR: \/sys\/firmware\/acpi\/tables\/DMAR is not ridmap's: Linux holds DMAR \(\d+ bytes, OEM "BOCHS " "BXPC    " revision 1, creator "BXPC"\), ridmap built DMAR \(128 bytes, OEM "BOCHS " "BXPC    " revision 1, creator "RDMP"\)/);
+  }, BOOT_MS);
+
   it('negative control: without rp2\'s scope Linux\'s answer changes exactly where ridmap\'s map of that table predicts', async () => {
     const predictedCut = await predict(join(dir, 'cut.dat'), '--topology', EXAMPLE);
     const c = compareWithLinux(predictedCut, withoutRp2.report);
@@ -96,6 +103,10 @@ describe.skipIf(missing !== undefined)('Linux judges q35-vtd-pci-bridge on ridma
     expect(changed(before, c, 'ridmap')).toEqual(changed(before, c, 'linux'));
   });
 });
+
+function dmarOf(topology: ReturnType<typeof parseTopology>): Uint8Array {
+  return buildOutputs(resolveTopology(topology)).outputs.find((o) => o.name === 'DMAR.dat')!.data as Uint8Array;
+}
 
 /** `map --format json` devices, through the CLI as a user runs it. */
 async function predict(...args: string[]): Promise<PredictedDevice[]> {
