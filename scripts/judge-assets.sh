@@ -58,7 +58,8 @@ bdeb="$(ls "$work"/busybox-static_*.deb | head -1)"
 mkdir -p "$work/k" "$work/b"
 dpkg-deb --fsys-tarfile "$kdeb" \
   | tar -x -C "$work/k" --wildcards './boot/vmlinuz-*' '*/kernel/drivers/pci/pci-stub.ko*'
-dpkg-deb --fsys-tarfile "$bdeb" | tar -x -C "$work/b" ./bin/busybox
+# ./bin/busybox on Debian 12, ./usr/bin/busybox on 13 (merged /usr).
+dpkg-deb --fsys-tarfile "$bdeb" | tar -x -C "$work/b" --wildcards '*bin/busybox'
 
 vmlinuz="$(ls "$work"/k/boot/vmlinuz-* | head -1)"
 version="${vmlinuz##*/vmlinuz-}"
@@ -72,7 +73,7 @@ if [ -n "$stub" ]; then
   esac
   mv "$dest/pci-stub.ko.tmp" "$dest/pci-stub.ko"
 fi
-cp "$work/b/bin/busybox" "$dest/busybox.tmp" && mv "$dest/busybox.tmp" "$dest/busybox"
+cp "$(find "$work/b" -name busybox -type f | head -1)" "$dest/busybox.tmp" && mv "$dest/busybox.tmp" "$dest/busybox"
 cp "$vmlinuz" "$dest/vmlinuz.tmp" && mv "$dest/vmlinuz.tmp" "$dest/vmlinuz"
 # Written last: its presence says the cache is complete.
 echo "$version" >"$dest/kernel-version"
