@@ -79,7 +79,8 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
     }));
     const args = [
       ...req.machineArgs,
-      '-m', '512M', '-nographic', '-no-reboot',
+      // The console on stdout whatever the machine args say (-nodefaults removes the default serial port).
+      '-m', '512M', '-display', 'none', '-serial', 'stdio', '-monitor', 'none', '-no-reboot',
       '-kernel', req.assets.vmlinuz, '-initrd', initrd, '-append', JUDGE_KERNEL_ARGS.join(' '),
     ];
     const started = Date.now();
