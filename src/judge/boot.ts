@@ -47,7 +47,10 @@ export interface BootRequest {
 
 export interface BootResult {
   report: LinuxReport;
+  /** What /init printed on ttyS1 (and QEMU on its stderr). */
   console: string;
+  /** The kernel's own console (ttyS0). */
+  kernelLog: string;
   elapsedMs: number;
 }
 
@@ -60,18 +63,19 @@ export class JudgeError extends Error {
 }
 
 /**
- * The kernel command line. intel_iommu=on because Debian's 6.1 leaves VT-d off
- * by default; loglevel=1 keeps kernel messages off the console so they cannot
- * split the report's lines (/init prints the relevant ones from dmesg);
- * panic=-1 with -no-reboot ends QEMU at once if the kernel panics.
+ * The kernel command line. The kernel logs to ttyS0 (kept in a file, shown when
+ * a boot fails) and /init reports on ttyS1 (stdout), so kernel messages can
+ * never split a report line. intel_iommu=on because Debian's 6.1 leaves VT-d
+ * off by default; panic=-1 with -no-reboot ends QEMU at once on a panic.
  */
-export const JUDGE_KERNEL_ARGS = ['console=ttyS0', 'intel_iommu=on', 'iommu.strict=1', 'loglevel=1', 'panic=-1'];
+export const JUDGE_KERNEL_ARGS = ['console=ttyS0', 'intel_iommu=on', 'iommu.strict=1', 'panic=-1'];
 
 /** Boots once and returns Linux's report; throws JudgeError unless the report is complete and every table is ridmap's. */
 export async function bootJudge(req: BootRequest): Promise<BootResult> {
   const dir = mkdtempSync(join(tmpdir(), 'ridmap-judge-'));
   try {
     const initrd = join(dir, 'initrd.cpio');
+    const kernelLog = join(dir, 'kernel.log');
     writeFileSync(initrd, judgeInitrd(req.tables, {
       busybox: readFileSync(req.assets.busybox),
       ...(req.assets.pciStub ? { pciStub: readFileSync(req.assets.pciStub) } : {}),
@@ -79,23 +83,24 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
     }));
     const args = [
       ...req.machineArgs,
-      // The console on stdout whatever the machine args say (-nodefaults removes the default serial port).
-      '-m', '512M', '-display', 'none', '-serial', 'stdio', '-monitor', 'none', '-no-reboot',
+      // Both ports whatever the machine args say (-nodefaults removes the default one): ttyS0 the kernel log, ttyS1 the report.
+      '-m', '512M', '-display', 'none', '-serial', `file:${kernelLog}`, '-serial', 'stdio', '-monitor', 'none', '-no-reboot',
       '-kernel', req.assets.vmlinuz, '-initrd', initrd, '-append', JUDGE_KERNEL_ARGS.join(' '),
     ];
     const started = Date.now();
     const run = await runQemu(req.qemu ?? 'qemu-system-x86_64', args, req.timeoutMs ?? 180_000);
     const elapsedMs = Date.now() - started;
     const report = parseJudgeConsole(run.output);
+    const kernel = existsSync(kernelLog) ? readFileSync(kernelLog, 'latin1') : '';
     if (!report.complete) {
       const why = run.timedOut ? `timed out after ${req.timeoutMs ?? 180_000} ms` : run.error ?? `QEMU exited with ${run.code}`;
-      throw new JudgeError(`the judge boot gave no complete report (${why}); console tail:\n${tail(run.output)}`, run.output);
+      throw new JudgeError(`the judge boot gave no complete report (${why}); QEMU and /init said:\n${tail(run.output)}\nthe kernel log ends:\n${tail(kernel)}`, run.output);
     }
     const problems = tableProblems(report, req.tables);
     if (problems.length > 0) {
       throw new JudgeError(`Linux did not use ridmap's tables:\n${problems.map((p) => `  ${p}`).join('\n')}`, run.output);
     }
-    return { report, console: run.output, elapsedMs };
+    return { report, console: run.output, kernelLog: kernel, elapsedMs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,11 +1,12 @@
 /**
  * The /init the judge's initramfs runs under busybox: mount proc and sysfs,
  * bind every driverless PCI device to pci-stub, print what Linux decided for
- * each PCI device between markers, then power off. parse.ts reads the lines
+ * each PCI device between markers on ttyS1 (the kernel logs on ttyS0), then
+ * power off. parse.ts reads the lines
  * back; both take the marker words from here.
  */
 
-/** Every line the script prints for the host starts with this word, so kernel noise on the console cannot be mistaken for it. */
+/** Every line the script prints for the host starts with this word, so anything else on the port cannot be mistaken for it. */
 export const JUDGE_MARK = 'RIDMAP-JUDGE';
 
 /** The line kinds after JUDGE_MARK. */
@@ -35,6 +36,8 @@ export function judgeInitScript(signatures: readonly string[]): string {
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# The report goes to the second serial port; the kernel logs on the first.
+exec >/dev/ttyS1 2>&1
 # Debian builds pci-stub as a module. On arm64 a device gets an IOMMU group only
 # when a driver binds, so every device no driver took gets pci-stub.
 [ -f /pci-stub.ko ] && insmod /pci-stub.ko 2>/dev/null
@@ -61,6 +64,9 @@ for s in ${signatures.join(' ')}; do
 done
 dmesg | grep -E '${DMESG_PATTERN}' | while read -r line; do echo "${m} ${l.dmesg} $line"; done
 echo "${m} ${l.end}"
+# poweroff -f does not wait for the UART: closing the port's last descriptor does
+# (the serial driver drains its buffer on close), so the report's tail is not lost.
+exec >/dev/null 2>&1
 poweroff -f
 `;
 }

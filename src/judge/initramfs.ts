@@ -45,6 +45,8 @@ export function judgeInitramfs(files: JudgeRootFiles): Uint8Array {
     { kind: 'directory', path: 'dev' },
     // The kernel opens /dev/console for init before anything is mounted.
     { kind: 'char-device', path: 'dev/console', major: 5, minor: 1 },
+    // The report's port, for when devtmpfs cannot be mounted over /dev.
+    { kind: 'char-device', path: 'dev/ttyS1', major: 4, minor: 65 },
     { kind: 'file', path: 'init', data: new TextEncoder().encode(judgeInitScript(files.signatures)), mode: 0o755 },
   ];
   if (files.pciStub) entries.push({ kind: 'file', path: 'pci-stub.ko', data: files.pciStub });
