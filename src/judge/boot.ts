@@ -39,8 +39,10 @@ export interface BootRequest {
   assets: JudgeAssets;
   /** The machine and its devices (everything but -kernel/-initrd/-append and the console options). */
   machineArgs: readonly string[];
-  /** The tables Linux must use instead of the firmware's. */
+  /** The tables Linux must use instead of the firmware's (none: a boot on the firmware's own tables). */
   tables: readonly AcpiTableFile[];
+  /** The signatures whose bytes /init reports; default the injected tables'. */
+  reportSignatures?: readonly string[];
   qemu?: string;
   timeoutMs?: number;
 }
@@ -79,7 +81,7 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
     writeFileSync(initrd, judgeInitrd(req.tables, {
       busybox: readFileSync(req.assets.busybox),
       ...(req.assets.pciStub ? { pciStub: readFileSync(req.assets.pciStub) } : {}),
-      signatures: req.tables.map((t) => t.signature),
+      signatures: req.reportSignatures ?? req.tables.map((t) => t.signature),
     }));
     const args = [
       ...req.machineArgs,

@@ -25,9 +25,16 @@ export interface JudgeRequest {
   machineArgs: readonly string[];
   qemu?: string;
   timeoutMs?: number;
+  /**
+   * Whose tables Linux boots on: ridmap's (injected; the default) or the
+   * firmware's own (QEMU's), which says whether ridmap's map of the topology
+   * predicts what QEMU's tables make Linux do.
+   */
+  tablesFrom?: 'ridmap' | 'firmware';
 }
 
 export interface JudgeResult {
+  /** The tables ridmap built (injected unless the boot used the firmware's). */
   tables: AcpiTableFile[];
   boot: BootResult;
   comparison: Comparison;
@@ -47,8 +54,10 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
     }
   }
   if (tables.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR)', '');
+  const firmware = req.tablesFrom === 'firmware';
   const boot = await bootJudge({
-    assets: req.assets, machineArgs: req.machineArgs, tables,
+    assets: req.assets, machineArgs: req.machineArgs, tables: firmware ? [] : tables,
+    reportSignatures: tables.map((t) => t.signature),
     ...(req.qemu ? { qemu: req.qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
   });
   const predicted = mapToJson(resolveTopology(req.topology).map).devices ?? [];
