@@ -16,6 +16,7 @@ import type { DmarTable } from '../../src/acpi/dmar/model.js';
 import { buildOutputs } from '../../src/build-outputs.js';
 import { bootJudge, type BootResult, findJudgeAssets, JudgeError } from '../../src/judge/boot.js';
 import { compareWithLinux, type Comparison, type PredictedDevice } from '../../src/judge/compare.js';
+import { formatComparisonText } from '../../src/judge/render.js';
 import { QEMU_TABLE_IDENTITY, topologyForTableUpgrade } from '../../src/judge/upgrade-header.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
@@ -76,8 +77,10 @@ describe.skipIf(missing !== undefined)('Linux judges q35-vtd-pci-bridge on ridma
   });
 
   it('gives every device the IOMMU and group partition of ridmap\'s map, from the topology and from the table', async () => {
-    for (const predicted of [await predict(EXAMPLE), await predict(join(dir, 'DMAR.dat'), '--topology', EXAMPLE)]) {
+    for (const [i, predicted] of [await predict(EXAMPLE), await predict(join(dir, 'DMAR.dat'), '--topology', EXAMPLE)].entries()) {
       const c = compareWithLinux(predicted, whole.report);
+      // One real run in the log, as `ridmap boot` will print it.
+      if (i === 0) console.info(`q35-vtd-pci-bridge, Linux ${assets!.kernelVersion} on ridmap's DMAR:\n${formatComparisonText(c)}`);
       expect(disagreements(c)).toEqual([]);
       expect(c.devices).toHaveLength(11);
       expect(c.devices.every((d) => d.linux!.iommu === 'vtd@0xfed90000')).toBe(true);

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findJudgeAssets } from '../../src/judge/boot.js';
 import type { Comparison } from '../../src/judge/compare.js';
 import { judgeTopology, type JudgeResult } from '../../src/judge/judge-topology.js';
+import { formatComparisonText } from '../../src/judge/render.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
 import { missingQemu } from '../interop/qemu-env.js';
 import { SCENARIOS } from '../interop/scenarios.js';
@@ -61,6 +62,7 @@ describe.skipIf(skip)('Linux judges the interop suite\'s VT-d command lines', ()
           expect(held && new TextDecoder().decode(held.subarray(28, 32))).toBe('BXPC');
         }
         expect(disagreements(r.comparison)).toEqual([]);
+        expect(r.comparison.agree, formatComparisonText(r.comparison)).toBe(true);
       }, BOOT_MS * scenarios.length);
     }
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tableProblems } from '../../src/judge/boot.js';
 import { compareWithLinux, type PredictedDevice } from '../../src/judge/compare.js';
 import { parseJudgeConsole } from '../../src/judge/parse.js';
+import { formatComparisonText } from '../../src/judge/render.js';
 
 // The shape of a real console (Debian 6.1 under QEMU 7.2), shortened: firmware
 // noise and terminal escapes before the first marker, CRLF line ends.
@@ -97,5 +98,30 @@ describe('compareWithLinux', () => {
     const c = compareWithLinux(predicted.slice(0, 3), report);
     expect(c.agree).toBe(false);
     expect(c.devices.find((d) => d.sbdf === '0000:05:01.0')).toMatchObject({ id: null, ridmap: null, iommuAgrees: false });
+  });
+});
+
+describe('formatComparisonText', () => {
+  const report = parseJudgeConsole(CONSOLE);
+  const vtd = 'vtd@0xfed90000';
+  it('prints each device with both answers and the verdicts', () => {
+    const text = formatComparisonText(compareWithLinux([
+      { id: 'mch', segment: 0, bdf: '00:00.0', iommu: vtd, group: 'g0' },
+      { id: 'lpc', segment: 0, bdf: '00:1f.0', iommu: vtd, group: 'g6' },
+      { id: 'sata', segment: 0, bdf: '00:1f.2', iommu: vtd, group: 'g7' },
+    ], report));
+    expect(text).toBe([
+      'device  sbdf          ridmap                   Linux',
+      'mch     0000:00:00.0  vtd@0xfed90000 group g0  vtd@0xfed90000 group 0  ok',
+      'lpc     0000:00:1f.0  vtd@0xfed90000 group g6  vtd@0xfed90000 group 4  ok',
+      'sata    0000:00:1f.2  vtd@0xfed90000 group g7  vtd@0xfed90000 group 4  ok',
+      '-       0000:05:01.0  not in the topology      no IOMMU                DIFFERENT IOMMU',
+      '',
+      'group partitions differ:',
+      "  Linux's group 4 (lpc (0000:00:1f.0), sata (0000:00:1f.2)) is split by ridmap into groups g6, g7",
+      'IOMMU: 3 of 4 devices agree',
+      'Linux DISAGREES with ridmap',
+      '',
+    ].join('\n'));
   });
 });
