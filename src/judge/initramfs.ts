@@ -18,6 +18,7 @@ export interface AcpiTableFile {
 
 /** The table-upgrade archive: one `<SIG>.aml` per table, raw table bytes despite the name. */
 export function acpiUpgradeArchive(tables: readonly AcpiTableFile[]): Uint8Array {
+  tables.forEach((t) => checkSignature(t.signature));
   const entries: CpioEntry[] = [
     { kind: 'directory', path: 'kernel' },
     { kind: 'directory', path: 'kernel/firmware' },
@@ -38,6 +39,7 @@ export interface JudgeRootFiles {
 
 /** The busybox root file system with the judge's /init. */
 export function judgeInitramfs(files: JudgeRootFiles): Uint8Array {
+  files.signatures.forEach(checkSignature);
   const entries: CpioEntry[] = [
     { kind: 'directory', path: 'bin' },
     { kind: 'file', path: 'bin/busybox', data: files.busybox, mode: 0o755 },
@@ -56,4 +58,9 @@ export function judgeInitramfs(files: JudgeRootFiles): Uint8Array {
 /** The initrd for one boot: the upgrade archive first, as Linux requires. */
 export function judgeInitrd(tables: readonly AcpiTableFile[], root: JudgeRootFiles): Uint8Array {
   return concatBytes([acpiUpgradeArchive(tables), judgeInitramfs(root)]);
+}
+
+/** Signatures become file names and words of /init: four upper-case letters or digits, as every ACPI signature is. */
+function checkSignature(signature: string): void {
+  if (!/^[A-Z0-9]{4}$/.test(signature)) throw new Error(`judge: "${signature}" is not an ACPI table signature`);
 }

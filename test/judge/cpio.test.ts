@@ -91,6 +91,11 @@ describe('the judge archives', () => {
     expect(members.map((m) => m.name).slice(0, 3)).toEqual(['kernel', 'kernel/firmware', ACPI_UPGRADE_DIR]);
   });
 
+  it('refuses a signature that is not one (it names a file and a word of /init)', () => {
+    expect(() => acpiUpgradeArchive([{ signature: '../x', bytes: new Uint8Array(0) }])).toThrow(/not an ACPI table signature/);
+    expect(() => judgeInitramfs({ busybox: new Uint8Array(0), signatures: ['DMAR;reboot'] })).toThrow(/not an ACPI table signature/);
+  });
+
   it('gives the root an executable /init, busybox, /bin/sh and /dev/console', () => {
     const members = readCpio(judgeInitramfs({ busybox: new Uint8Array([0x7f, 0x45]), signatures: ['DMAR'] }));
     const init = members.find((m) => m.name === 'init');
