@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Fetches what "Linux is the judge" boots (issue 15): Debian's current amd64 kernel
 # (only vmlinuz and pci-stub.ko are kept) and busybox-static (only the binary).
-# Usage: scripts/judge-assets.sh [CACHE_DIR]   (default: $RIDMAP_JUDGE_CACHE, else .judge-cache/ in the repo)
+# Usage: scripts/judge-assets.sh [CACHE_DIR] [--release CODENAME]
+#   CACHE_DIR  default: $RIDMAP_JUDGE_CACHE, else .judge-cache/ in the repo; files go to CACHE_DIR/amd64.
+#   --release  another Debian release's kernel (e.g. trixie on a Debian 12 host), read
+#              through private package lists under CACHE_DIR/apt; files go to CACHE_DIR/amd64
+#              too, so give it its own CACHE_DIR (e.g. .judge-cache/trixie) and point the tests
+#              at it with RIDMAP_JUDGE_CACHE.
 # Idempotent: a cache holding a kernel and busybox is reused without touching apt.
 # Prints KEY=VALUE lines (cache, kernelVersion, vmlinuz, pciStub, busybox).
 # No version is hard-coded: the kernel is whatever linux-image-amd64 depends on today,
@@ -9,11 +14,35 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-cache="${1:-${RIDMAP_JUDGE_CACHE:-$repo/.judge-cache}}"
+cache="${RIDMAP_JUDGE_CACHE:-$repo/.judge-cache}"
+release=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --release) release="${2:?--release needs a Debian codename}"; shift 2 ;;
+    -*) echo "judge-assets: unknown option $1" >&2; exit 2 ;;
+    *) cache="$1"; shift ;;
+  esac
+done
 arch=amd64
+mkdir -p "$cache/$arch"
+cache="$(cd "$cache" && pwd)"
 dest="$cache/$arch"
-mkdir -p "$dest"
-dest="$(cd "$dest" && pwd)"
+
+if [ -n "$release" ]; then
+  # apt with its own sources, lists and status: the host's configuration is not touched.
+  apt_dir="$cache/apt"
+  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/sources.list.d"
+  : >"$apt_dir/status"
+  printf 'deb http://deb.debian.org/debian %s main\ndeb http://deb.debian.org/debian-security %s-security main\n' \
+    "$release" "$release" >"$apt_dir/sources.list"
+  printf '%s\n' \
+    "Dir::State::Lists \"$apt_dir/lists\";" \
+    "Dir::State::status \"$apt_dir/status\";" \
+    "Dir::Etc::SourceList \"$apt_dir/sources.list\";" \
+    "Dir::Etc::SourceParts \"$apt_dir/sources.list.d\";" \
+    "Dir::Cache \"$apt_dir/cache\";" >"$apt_dir/apt.conf"
+  export APT_CONFIG="$apt_dir/apt.conf"
+fi
 
 report() {
   echo "cache=$dest"
@@ -31,7 +60,8 @@ fi
 # The kernel image package the metapackage points at (e.g. linux-image-6.1.0-57-amd64).
 # On releases where it is signed, the dependency is still a plain linux-image-* package.
 resolve_kernel_package() {
-  apt-cache depends "linux-image-$arch" 2>/dev/null \
+  # Empty (not a failure) without package lists: the caller then updates them.
+  { apt-cache depends "linux-image-$arch" 2>/dev/null || true; } \
     | awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
 }
 
