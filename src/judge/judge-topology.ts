@@ -2,10 +2,11 @@
  * The judge for one topology: build its ACPI tables under the header Linux's
  * table upgrade accepts over QEMU's, boot Linux on them, and compare what
  * Linux did with what ridmap's map of the topology says. The core of
- * `ridmap boot`; the QEMU command line comes from the caller until
- * `export qemu` exists.
+ * `ridmap boot`; the QEMU command line is `export qemu`'s unless the caller
+ * gives one (the interop suite boots its own command lines).
  */
 import { buildOutputs } from '../build-outputs.js';
+import { exportQemu } from '../import/qemu/export-qemu.js';
 import { hasErrors } from '../diagnostic.js';
 import { mapToJson } from '../map/map-json.js';
 import { resolveTopology } from '../model/resolve.js';
@@ -21,8 +22,8 @@ const UPGRADABLE = new Map([['DMAR.dat', 'DMAR']]);
 export interface JudgeRequest {
   topology: Topology;
   assets: JudgeAssets;
-  /** The QEMU machine and devices the topology describes. */
-  machineArgs: readonly string[];
+  /** The QEMU machine and devices the topology describes; default: export qemu's (which refuses, InputError, what QEMU cannot build). */
+  machineArgs?: readonly string[];
   qemu?: string;
   timeoutMs?: number;
   /**
@@ -55,10 +56,12 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   }
   if (tables.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR)', '');
   const firmware = req.tablesFrom === 'firmware';
+  const exported = req.machineArgs ? undefined : exportQemu(req.topology).argv;
+  const qemu = req.qemu ?? exported?.[0];
   const boot = await bootJudge({
-    assets: req.assets, machineArgs: req.machineArgs, tables: firmware ? [] : tables,
+    assets: req.assets, machineArgs: req.machineArgs ?? exported!.slice(1), tables: firmware ? [] : tables,
     reportSignatures: tables.map((t) => t.signature),
-    ...(req.qemu ? { qemu: req.qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
+    ...(qemu ? { qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
   });
   const predicted = mapToJson(resolveTopology(req.topology).map).devices ?? [];
   return { tables, boot, comparison: compareWithLinux(predicted, boot.report) };

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeTable, encodeTable } from '../../src/acpi/table.js';
 import type { DmarTable } from '../../src/acpi/dmar/model.js';
 import { buildOutputs } from '../../src/build-outputs.js';
+import { exportQemu } from '../../src/import/qemu/export-qemu.js';
 import { bootJudge, type BootResult, findJudgeAssets, JudgeError } from '../../src/judge/boot.js';
 import { compareWithLinux, type Comparison, type PredictedDevice } from '../../src/judge/compare.js';
 import { formatComparisonText } from '../../src/judge/render.js';
@@ -21,17 +22,12 @@ import { QEMU_TABLE_IDENTITY, topologyForTableUpgrade } from '../../src/judge/up
 import { resolveTopology } from '../../src/model/resolve.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
 import { IN_CI, missingQemu } from '../interop/qemu-env.js';
-import { SCENARIOS } from '../interop/scenarios.js';
 import { runCli } from '../support/run-cli.js';
 import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 
 const EXAMPLE = join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml');
-/**
- * The QEMU command line of the example: the interop suite's, which matches the
- * YAML device for device (ids included). THE ONE PLACE to switch to
- * `ridmap export qemu` once that command exists.
- */
-const MACHINE_ARGS = SCENARIOS.find((s) => s.name === 'vtd-root-port-pci-bridge')!.argv;
+/** The QEMU command line of the example, as `ridmap export qemu` writes it (without the binary). */
+const MACHINE_ARGS = exportQemu(parseTopology(readFileSync(EXAMPLE, 'utf8'), EXAMPLE)).argv.slice(1);
 /** Two TCG boots at once on a loaded 2-core machine; one takes about 8 s alone. */
 const BOOT_MS = 240_000;
 

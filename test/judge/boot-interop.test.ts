@@ -7,8 +7,10 @@
  * Needs scripts/judge-assets.sh's kernel and qemu-system-x86_64 (skipped with a
  * message without them, failed when CI is set: boot-dmar.test.ts says which).
  */
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { exportQemu } from '../../src/import/qemu/export-qemu.js';
 import { findJudgeAssets } from '../../src/judge/boot.js';
 import type { Comparison } from '../../src/judge/compare.js';
 import { judgeTopology, type JudgeResult } from '../../src/judge/judge-topology.js';
@@ -17,7 +19,7 @@ import { parseTopology } from '../../src/model/parse-topology.js';
 import { missingQemu } from '../interop/qemu-env.js';
 import { SCENARIOS } from '../interop/scenarios.js';
 import { runCli } from '../support/run-cli.js';
-import { REPO_ROOT } from '../support/paths.js';
+import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 
 const BOOT_MS = 300_000;
 /** Two boots at a time: the machines have 2 cores. */
@@ -74,3 +76,27 @@ function disagreements(c: Comparison): string[] {
     ...c.groupDifferences,
   ];
 }
+
+/** The bundled examples `export qemu` accepts whose IOMMUs are all VT-d (the judge injects DMAR only so far). */
+const EXAMPLES = readdirSync(TABLES_DIR).filter((f) => f.endsWith('.yaml')).map((f) => join(TABLES_DIR, f)).filter((file) => {
+  const topology = parseTopology(readFileSync(file, 'utf8'), file);
+  if (!(topology.iommus ?? []).every((u) => u.type === 'vtd') || (topology.iommus ?? []).length === 0) return false;
+  try {
+    exportQemu(topology);
+    return true;
+  } catch {
+    return false;
+  }
+});
+
+describe.skipIf(skip)('Linux judges the bundled VT-d examples on export qemu\'s command line (what `ridmap boot` will run)', () => {
+  it('has at least the one example this slice was built on', () => {
+    expect(EXAMPLES.map((f) => basename(f))).toContain('q35-vtd-pci-bridge.yaml');
+  });
+  for (const file of EXAMPLES) {
+    it(`${basename(file)}: Linux agrees with ridmap's map`, async () => {
+      const r = await judgeTopology({ topology: parseTopology(readFileSync(file, 'utf8'), file), assets: assets!, timeoutMs: BOOT_MS });
+      expect(r.comparison.agree, formatComparisonText(r.comparison)).toBe(true);
+    }, BOOT_MS);
+  }
+});
