@@ -15,6 +15,7 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'boot', load: async () => (await import('./boot.js')).registerBoot },
   { name: 'build', load: async () => (await import('./build.js')).registerBuild },
   { name: 'check', load: async () => (await import('./check.js')).registerCheck },
   { name: 'decode', load: async () => (await import('./decode.js')).registerDecode },
