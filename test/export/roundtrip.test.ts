@@ -70,6 +70,17 @@ describe('export qemu round trip', () => {
     expect(lines).toContain('  -device nvme,id=nvme0,serial=nvme0,bus=rp1,addr=00.0 \\');
   });
 
+  it('keeps its notes on the built-in functions for -v, as every command keeps info lines, and always shows warnings', async () => {
+    const file = join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml');
+    const plain = await runCli('export', 'qemu', file);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).not.toContain('[qemu-export-builtin]');
+    expect(plain.stderr).toContain('warning [qemu-export-not-carried]');
+    const verbose = await runCli('export', 'qemu', file, '-v');
+    expect(verbose.stderr).toMatch(/hostBridges\[0\]\.children\[0\]: info \[qemu-export-builtin\]: mch is QEMU's built-in mch/);
+    expect(verbose.stdout).toBe(plain.stdout);
+  });
+
   it('writes the file given by -o', async () => {
     const out = join(scratchDir(), 'q35.argv.json');
     const r = await runCli('export', 'qemu', join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml'), '--format', 'json', '-o', out);

@@ -10,11 +10,13 @@ import { argvText, exportQemu, OLDEST_QEMU } from '../../import/qemu/export-qemu
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import type { CliContext } from '../context.js';
+import { verboseOption, visibleDiagnostics } from '../options.js';
 
 interface ExportQemuOptions {
   out?: string;
   format: 'text' | 'json';
   qemuVersion?: string;
+  verbose: boolean;
 }
 
 export function registerExport(program: Command, ctx: CliContext): void {
@@ -26,6 +28,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
     .option('-o, --out <file>', 'write the command line to this file (default: stdout)')
     .addOption(new Option('-f, --format <format>', 'text: one option a line, \\-continued (paste into a shell); json: the argv array').choices(['text', 'json']).default('text'))
     .option('--qemu-version <version>', `the QEMU the line is for (default and oldest: ${OLDEST_QEMU.join('.')})`)
+    .addOption(verboseOption())
     .addHelpText(
       'after',
       `
@@ -61,7 +64,8 @@ Examples:
         if (e instanceof InputError) throw new InputError(inFile(file, e.diagnostics));
         throw e;
       }
-      ctx.report(inFile(file, result.diagnostics));
+      // The built-in functions QEMU names itself are info, shown with -v as every command's notes are.
+      ctx.report(visibleDiagnostics(inFile(file, result.diagnostics), opts.verbose));
       const text = opts.format === 'json' ? JSON.stringify(result.argv, null, 2) + '\n' : argvText(result.argv);
       if (opts.out === undefined) ctx.out(text);
       else writeFileAtomic(opts.out, text);
