@@ -48,7 +48,7 @@ function checkVersion(text: string | undefined): void {
 export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): QemuExport {
   checkVersion(opts.qemuVersion);
   // A topology ridmap cannot resolve fails here as it does for `map`.
-  const mine = resolveTopology(topology).map;
+  const resolved = resolveTopology(topology);
   const report = new ExportReport();
   const plan = planMachine(topology, report);
   const pci = planPci(topology, plan, report);
@@ -71,7 +71,7 @@ export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): Qe
     sources.set(argv.length, a.path);
     argv.push(a.name, ...(a.value !== undefined ? [a.value] : []));
   }
-  const renames = verifyRoundTrip(topology, mine, argv, sources, report);
+  const renames = verifyRoundTrip(resolved, argv, sources, report);
   if (report.refused || !renames) throw report.refusal();
   return { argv, diagnostics: report.diagnostics, renames };
 }

@@ -9,26 +9,12 @@
  * names import qemu gives them come back as renames.
  */
 import { InputError } from '../../diagnostic.js';
-import { childPath } from '../../model/doc-path.js';
 import { resolveTopology } from '../../model/resolve.js';
 import { formatBdf } from '../../model/rid.js';
-import type { PciNode, Topology } from '../../model/topology-schema.js';
+import type { ResolvedTopology } from '../../model/resolved.js';
 import type { DeviceEntry, TranslationMap } from '../../model/translation-map.js';
 import type { ExportReport } from './export-problems.js';
 import { importQemu } from './import-qemu.js';
-
-/** Document path of every PCI node, by id. */
-function nodePaths(t: Topology): Map<string, string> {
-  const paths = new Map<string, string>();
-  const stack: { node: PciNode; path: string }[] = [];
-  (t.hostBridges ?? []).forEach((h, i) => h.children.forEach((node, j) => stack.push({ node, path: `hostBridges[${i}].children[${j}]` })));
-  while (stack.length > 0) {
-    const { node, path } = stack.pop()!;
-    paths.set(node.id, path);
-    (node.children ?? []).forEach((c, j) => stack.push({ node: c, path: childPath(childPath(path, 'children'), j) }));
-  }
-  return paths;
-}
 
 const sbdf = (d: DeviceEntry) => `${d.segment}:${d.rid}`;
 const said = (d: DeviceEntry) =>
@@ -37,8 +23,14 @@ const said = (d: DeviceEntry) =>
 /** Members of each device's group, as sorted id lists. */
 function groups(devices: readonly DeviceEntry[]): Map<string, string> {
   const byGroup = new Map<string, string[]>();
-  for (const d of devices) byGroup.set(d.group, [...(byGroup.get(d.group) ?? []), d.id]);
-  return new Map(devices.map((d) => [d.id, [...byGroup.get(d.group)!].sort().join(', ')]));
+  for (const d of devices) {
+    const members = byGroup.get(d.group);
+    if (members) members.push(d.id);
+    else byGroup.set(d.group, [d.id]);
+  }
+  // One sorted text per group, shared by its members (not one sort per device).
+  const text = new Map([...byGroup].map(([g, ids]) => [g, ids.sort().join(', ')]));
+  return new Map(devices.map((d) => [d.id, text.get(d.group)!]));
 }
 
 /**
@@ -46,7 +38,7 @@ function groups(devices: readonly DeviceEntry[]): Map<string, string> {
  * import qemu gives the functions that cannot keep theirs (its id → the
  * topology's), or undefined when it refused.
  */
-export function verifyRoundTrip(t: Topology, mine: TranslationMap, argv: readonly string[], sources: ReadonlyMap<number, string>, report: ExportReport): Map<string, string> | undefined {
+export function verifyRoundTrip(resolved: ResolvedTopology, argv: readonly string[], sources: ReadonlyMap<number, string>, report: ExportReport): Map<string, string> | undefined {
   let theirs: TranslationMap;
   try {
     theirs = resolveTopology(importQemu(argv).topology).map;
@@ -59,7 +51,7 @@ export function verifyRoundTrip(t: Topology, mine: TranslationMap, argv: readonl
     }
     return undefined;
   }
-  const paths = nodePaths(t);
+  const mine = resolved.map;
   const mineDevices = mine.devices ?? [];
   const ids = new Set(mineDevices.map((d) => d.id));
   const atBdf = new Map(mineDevices.map((d) => [sbdf(d), d.id]));
@@ -72,7 +64,7 @@ export function verifyRoundTrip(t: Topology, mine: TranslationMap, argv: readonl
   const byId = new Map(theirDevices.map((d) => [d.id, d]));
   const [mineGroups, theirGroups] = [groups(mineDevices), groups(theirDevices)];
   for (const d of mineDevices) {
-    const path = paths.get(d.id) ?? '';
+    const path = resolved.byId.get(d.id)?.docPath ?? '';
     const q = byId.get(d.id);
     if (!q) report.refuse(path, `QEMU would have no function ${d.id} at ${formatBdf(d.rid)}`);
     else if (said(q) !== said(d)) report.refuse(path, `${d.id}: the topology maps ${said(d)}; the QEMU machine would map ${said(q)}`);
