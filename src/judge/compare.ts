@@ -4,6 +4,8 @@
  * Linux's enumeration order and ridmap's are its own names, so only the
  * partition (which devices share a group) is compared. Pure.
  */
+import { formatAddress } from '../model/address.js';
+import { formatSbdf, parseBdf } from '../model/rid.js';
 import type { LinuxIommu, LinuxReport } from './parse.js';
 
 /** The part of a `map --format json` device the judge compares. */
@@ -40,7 +42,7 @@ export interface Comparison {
  * driver's sysfs says more.
  */
 export function linuxIommuIdentity(iommu: LinuxIommu | undefined, name: string): string {
-  if (iommu?.address !== null && iommu?.address !== undefined && name.startsWith('dmar')) return `vtd@0x${iommu.address.toString(16)}`;
+  if (iommu?.address !== null && iommu?.address !== undefined && name.startsWith('dmar')) return `vtd@${formatAddress(iommu.address)}`;
   return `linux:${name}`;
 }
 
@@ -114,5 +116,7 @@ function linuxGroupOf(d: PredictedDevice): string | null {
 }
 
 function sbdf(d: PredictedDevice): string {
-  return `${d.segment.toString(16).padStart(4, '0')}:${d.bdf}`;
+  const bdf = parseBdf(d.bdf);
+  // The map's bdf is always `bb:dd.f`; keep the text should a caller give another form.
+  return bdf === undefined ? `${d.segment}:${d.bdf}` : formatSbdf(d.segment, bdf.rid);
 }
