@@ -7,33 +7,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { decodeTable } from '../acpi/table.js';
 import { equalBytes } from '../codec/bytes.js';
+import type { JudgeAssets } from './assets.js';
 import { type AcpiTableFile, judgeInitrd } from './initramfs.js';
 import { type LinuxReport, parseJudgeConsole } from './parse.js';
-
-/** What scripts/judge-assets.sh leaves in `<cache>/amd64`. */
-export interface JudgeAssets {
-  kernelVersion: string;
-  vmlinuz: string;
-  busybox: string;
-  /** Absent when the kernel has no pci-stub module. */
-  pciStub?: string;
-}
-
-/** The assets in a cache directory written by scripts/judge-assets.sh, or undefined when it is incomplete. */
-export function findJudgeAssets(cacheDir: string, arch = 'amd64'): JudgeAssets | undefined {
-  const dir = join(cacheDir, arch);
-  const file = (name: string) => join(dir, name);
-  if (!['vmlinuz', 'busybox', 'kernel-version'].every((n) => existsSync(file(n)))) return undefined;
-  return {
-    kernelVersion: readFileSync(file('kernel-version'), 'utf8').trim(),
-    vmlinuz: file('vmlinuz'),
-    busybox: file('busybox'),
-    ...(existsSync(file('pci-stub.ko')) ? { pciStub: file('pci-stub.ko') } : {}),
-  };
-}
 
 export interface BootRequest {
   assets: JudgeAssets;
@@ -80,7 +59,7 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
     const kernelLog = join(dir, 'kernel.log');
     writeFileSync(initrd, judgeInitrd(req.tables, {
       busybox: readFileSync(req.assets.busybox),
-      ...(req.assets.pciStub ? { pciStub: readFileSync(req.assets.pciStub) } : {}),
+      modules: req.assets.modules.map((m) => ({ name: basename(m), bytes: readFileSync(m) })),
       signatures: req.reportSignatures ?? req.tables.map((t) => t.signature),
     }));
     const args = [

@@ -26,8 +26,11 @@ export const JUDGE_LINES = {
 /** Kernel log lines worth reporting: the table upgrade and the IOMMU drivers' own words. */
 const DMESG_PATTERN = 'Table Upgrade|DMAR|IOMMU|iommu|ACPI: (DMAR|IORT|VIOT)';
 
-/** The script for tables `signatures` (their bytes are printed back in full so the host can compare them). */
-export function judgeInitScript(signatures: readonly string[]): string {
+/**
+ * The script for tables `signatures` (their bytes are printed back in full so
+ * the host can compare them), loading `modules` (file names under /modules) in order.
+ */
+export function judgeInitScript(signatures: readonly string[], modules: readonly string[] = []): string {
   const m = JUDGE_MARK;
   const l = JUDGE_LINES;
   return `#!/bin/sh
@@ -38,9 +41,10 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 # The report goes to the second serial port; the kernel logs on the first.
 exec >/dev/ttyS1 2>&1
-# Debian builds pci-stub as a module. On arm64 a device gets an IOMMU group only
-# when a driver binds, so every device no driver took gets pci-stub.
-[ -f /pci-stub.ko ] && insmod /pci-stub.ko 2>/dev/null
+# Debian builds pci-stub (and some IOMMU drivers) as modules, loaded here in
+# dependency order. On arm64 a device gets an IOMMU group only when a driver
+# binds, so every device no driver took gets pci-stub.
+for mod in ${modules.join(' ')}; do insmod /modules/$mod || echo "${m} ${l.dmesg} insmod $mod failed"; done
 if [ -d /sys/bus/pci/drivers/pci-stub ]; then
   for d in /sys/bus/pci/devices/*; do
     [ -e "$d/driver" ] && continue

@@ -31,8 +31,8 @@ export function acpiUpgradeArchive(tables: readonly AcpiTableFile[]): Uint8Array
 export interface JudgeRootFiles {
   /** A statically linked busybox for the guest's architecture. */
   busybox: Uint8Array;
-  /** pci-stub.ko (uncompressed) when the kernel has it as a module; absent when built in or missing. */
-  pciStub?: Uint8Array;
+  /** Modules (plain ELF) /init loads in this order, each after what it depends on; none when built in. */
+  modules: readonly { name: string; bytes: Uint8Array }[];
   /** The table signatures whose /sys/firmware/acpi/tables bytes /init prints. */
   signatures: readonly string[];
 }
@@ -40,6 +40,7 @@ export interface JudgeRootFiles {
 /** The busybox root file system with the judge's /init. */
 export function judgeInitramfs(files: JudgeRootFiles): Uint8Array {
   files.signatures.forEach(checkSignature);
+  const moduleNames = files.modules.map((m) => m.name);
   const entries: CpioEntry[] = [
     { kind: 'directory', path: 'bin' },
     { kind: 'file', path: 'bin/busybox', data: files.busybox, mode: 0o755 },
@@ -49,9 +50,15 @@ export function judgeInitramfs(files: JudgeRootFiles): Uint8Array {
     { kind: 'char-device', path: 'dev/console', major: 5, minor: 1 },
     // The report's port, for when devtmpfs cannot be mounted over /dev.
     { kind: 'char-device', path: 'dev/ttyS1', major: 4, minor: 65 },
-    { kind: 'file', path: 'init', data: new TextEncoder().encode(judgeInitScript(files.signatures)), mode: 0o755 },
+    { kind: 'file', path: 'init', data: new TextEncoder().encode(judgeInitScript(files.signatures, moduleNames)), mode: 0o755 },
   ];
-  if (files.pciStub) entries.push({ kind: 'file', path: 'pci-stub.ko', data: files.pciStub });
+  if (files.modules.length > 0) {
+    entries.push({ kind: 'directory', path: 'modules' });
+    for (const m of files.modules) {
+      if (!/^[\w.-]+\.ko$/.test(m.name)) throw new Error(`judge: "${m.name}" is not a module file name`);
+      entries.push({ kind: 'file', path: `modules/${m.name}`, data: m.bytes });
+    }
+  }
   return writeCpio(entries);
 }
 

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findJudgeAssets } from '../../src/judge/boot.js';
+import { findJudgeAssets } from '../../src/judge/assets.js';
 import { missingQemu } from '../interop/qemu-env.js';
 import { runCli } from '../support/run-cli.js';
 import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';

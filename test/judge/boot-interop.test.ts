@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportQemu } from '../../src/import/qemu/export-qemu.js';
-import { findJudgeAssets } from '../../src/judge/boot.js';
+import { findJudgeAssets } from '../../src/judge/assets.js';
 import type { Comparison } from '../../src/judge/compare.js';
 import { judgeTopology, type JudgeResult } from '../../src/judge/judge-topology.js';
 import { formatComparisonText } from '../../src/judge/render.js';

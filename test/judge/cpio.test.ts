@@ -93,11 +93,11 @@ describe('the judge archives', () => {
 
   it('refuses a signature that is not one (it names a file and a word of /init)', () => {
     expect(() => acpiUpgradeArchive([{ signature: '../x', bytes: new Uint8Array(0) }])).toThrow(/not an ACPI table signature/);
-    expect(() => judgeInitramfs({ busybox: new Uint8Array(0), signatures: ['DMAR;reboot'] })).toThrow(/not an ACPI table signature/);
+    expect(() => judgeInitramfs({ busybox: new Uint8Array(0), modules: [], signatures: ['DMAR;reboot'] })).toThrow(/not an ACPI table signature/);
   });
 
   it('gives the root an executable /init, busybox, /bin/sh and /dev/console', () => {
-    const members = readCpio(judgeInitramfs({ busybox: new Uint8Array([0x7f, 0x45]), signatures: ['DMAR'] }));
+    const members = readCpio(judgeInitramfs({ busybox: new Uint8Array([0x7f, 0x45]), modules: [], signatures: ['DMAR'] }));
     const init = members.find((m) => m.name === 'init');
     expect(init!.mode).toBe(0o100755);
     const script = new TextDecoder().decode(init!.data);
@@ -105,7 +105,17 @@ describe('the judge archives', () => {
     expect(script).toContain('/sys/firmware/acpi/tables/$s');
     expect(script).toContain('poweroff -f');
     expect(members.map((m) => m.name)).toEqual(expect.arrayContaining(['bin/busybox', 'bin/sh', 'dev/console']));
-    expect(members.some((m) => m.name === 'pci-stub.ko')).toBe(false);
+    expect(members.some((m) => m.name.startsWith('modules'))).toBe(false);
+  });
+
+  it('carries the modules under /modules and loads them in the order given', () => {
+    const modules = [{ name: 'virtio.ko', bytes: new Uint8Array([1]) }, { name: 'virtio_iommu.ko', bytes: new Uint8Array([2]) }];
+    const members = readCpio(judgeInitramfs({ busybox: new Uint8Array(0), modules, signatures: [] }));
+    expect(members.find((m) => m.name === 'modules/virtio_iommu.ko')?.data).toEqual(new Uint8Array([2]));
+    const script = new TextDecoder().decode(members.find((m) => m.name === 'init')!.data);
+    expect(script).toContain('for mod in virtio.ko virtio_iommu.ko; do insmod /modules/$mod');
+    expect(() => judgeInitramfs({ busybox: new Uint8Array(0), modules: [{ name: 'a;reboot.ko', bytes: new Uint8Array(0) }], signatures: [] }))
+      .toThrow(/not a module file name/);
   });
 });
 

@@ -12,7 +12,8 @@ import { Option, type Command } from 'commander';
 import { InputError, inFile } from '../../diagnostic.js';
 import { exportQemu } from '../../import/qemu/export-qemu.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
-import { findJudgeAssets, type JudgeAssets, JudgeError } from '../../judge/boot.js';
+import { findJudgeAssets, type JudgeAssets } from '../../judge/assets.js';
+import { JudgeError } from '../../judge/boot.js';
 import { judgeTopology } from '../../judge/judge-topology.js';
 import { formatComparisonText } from '../../judge/render.js';
 import { EXIT_FINDINGS } from '../exit-codes.js';
@@ -88,9 +89,8 @@ function bootAssets(opts: BootOptions): JudgeAssets {
   const found = findJudgeAssets(dir);
   if (!found) throw usage(`no kernel and busybox in ${join(dir, 'amd64')}: run scripts/judge-assets.sh ${dir} (Debian), or give --assets`);
   if (opts.kernel === undefined) return found;
-  // The cached pci-stub module is built for the cached kernel only.
-  const { pciStub: _unused, ...rest } = found;
-  return { ...rest, vmlinuz: opts.kernel, kernelVersion: `${opts.kernel} (given)` };
+  // The cached modules are built for the cached kernel only; a given kernel's configuration is unknown.
+  return { ...found, modules: [], config: new Map(), vmlinuz: opts.kernel, kernelVersion: `${opts.kernel} (given)` };
 }
 
 function usage(message: string): InputError {
