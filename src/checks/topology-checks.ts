@@ -45,6 +45,7 @@ export const TOPOLOGY_CHECKS: readonly Check[] = [
   modelFinding('group-split-address-space', 'an alias group used in several address spaces (VFIO refuses: "group used in multiple address spaces")'),
   modelFinding('incompatible-iommus', 'one address space behind IOMMUs that cannot share its page tables (formats, coherency, address or PASID widths)'),
   modelFinding('alias-collision', 'two devices issue a common RID but are given different IOMMUs or output IDs for it'),
+  modelFinding('smmuv3-stream-shared', 'Linux\'s arm-smmu-v3 refuses a device whose StreamID an earlier device already holds (two devices behind one PCIe-to-PCI bridge): it gets no IOMMU'),
   modelFinding('output-id-out-of-range', 'streamIdBase gives a RID an output ID outside 32 bits; such RIDs stay untranslated'),
   buildRefused,
 ];
