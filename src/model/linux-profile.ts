@@ -47,6 +47,16 @@ export function linuxProfile(id: string): LinuxProfile | undefined {
   return LINUX_PROFILES.find((p) => p.id === id);
 }
 
+/**
+ * The profile of a kernel release as `uname -r` (or Debian's package) names
+ * it, `6.12.118+deb13-arm64` or `6.1.0-57-amd64`: its major.minor series.
+ * Undefined for a series no profile describes.
+ */
+export function profileForRelease(release: string): LinuxProfile | undefined {
+  const m = /^(\d+)\.(\d+)[.-]/.exec(release);
+  return m ? linuxProfile(`linux-${Number(m[1])}.${Number(m[2])}`) : undefined;
+}
+
 /** What the map predicts for: one kernel series booted through one firmware interface. */
 export interface LinuxTarget {
   profile: LinuxProfile;

@@ -81,3 +81,13 @@ describe('groups depend on the firmware interface', () => {
     expect(run.stderr).toMatch(/--os.*linux-2\.6.*linux-6\.12/s);
   });
 });
+
+describe('a kernel release names its profile', () => {
+  it('by its major.minor series, as Debian and uname -r spell it', async () => {
+    const { profileForRelease } = await import('../../src/model/linux-profile.js');
+    expect(profileForRelease('6.1.0-57-amd64')?.id).toBe('linux-6.1');
+    expect(profileForRelease('6.12.118+deb13-arm64')?.id).toBe('linux-6.12');
+    expect(profileForRelease('5.10.0-30-amd64')).toBeUndefined();
+    expect(profileForRelease('vmlinuz (given)')).toBeUndefined();
+  });
+});
