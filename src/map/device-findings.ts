@@ -14,6 +14,7 @@
 import type { Diagnostic } from '../diagnostic.js';
 import { formatBdf } from '../model/rid.js';
 import type { DeviceEntry } from '../model/translation-map.js';
+import { REFUSAL_SEVERITY } from './linux-probe.js';
 
 export interface DeviceFindingOptions {
   /** Devices exempt from group-split-iommu: the PCI functions that are IOMMUs (never translated by design). */
@@ -121,7 +122,7 @@ export function aliasCollisions(entries: readonly DeviceEntry[], options: Device
 export function linuxRefusals(devices: readonly DeviceEntry[], options: DeviceFindingOptions = {}): Diagnostic[] {
   return devices.flatMap((d) =>
     d.refused
-      ? [withPath({ severity: 'error', code: d.refused.code, message: `Linux leaves ${d.id} without an IOMMU: ${d.refused.reason}` }, options.pathOf?.(d.id))]
+      ? [withPath({ severity: REFUSAL_SEVERITY[d.refused.code] ?? 'error', code: d.refused.code, message: `Linux leaves ${d.id} without an IOMMU: ${d.refused.reason}` }, options.pathOf?.(d.id))]
       : [],
   );
 }

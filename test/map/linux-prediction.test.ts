@@ -91,3 +91,16 @@ describe('a kernel release names its profile', () => {
     expect(profileForRelease('vmlinuz (given)')).toBeUndefined();
   });
 });
+
+describe('virtio-iommu probes a device by its own RID', () => {
+  const FIXTURE = join(REPO_ROOT, 'test/fixtures/checks/virtio-iommu-alias-probe.topology.yaml');
+  it('leaves a device the VMM knows only by its bridge alias without an IOMMU, as a warning', async () => {
+    const map = await mapJson(FIXTURE);
+    const nic0 = device(map, 'nic0');
+    expect(nic0.iommu).toBeNull();
+    expect(nic0.refused).toMatchObject({ iommu: 'virtio-iommu-pci@0000:00:02.0', outputIds: [0x201, 0x200], finding: 'virtio-iommu-alias-probe' });
+    const run = await runCli('check', FIXTURE);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/warning \[virtio-iommu-alias-probe\]: Linux leaves nic0 without an IOMMU: the IOMMU sees nic0's DMA as 02:00.0/);
+  });
+});
