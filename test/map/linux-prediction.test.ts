@@ -98,7 +98,7 @@ describe('virtio-iommu probes a device by its own RID', () => {
     const map = await mapJson(FIXTURE);
     const nic0 = device(map, 'nic0');
     expect(nic0.iommu).toBeNull();
-    expect(nic0.refused).toMatchObject({ iommu: 'virtio-iommu-pci@0000:00:02.0', outputIds: [0x201, 0x200], finding: 'virtio-iommu-alias-probe' });
+    expect(nic0.refused).toMatchObject({ iommu: 'virtio-iommu-pci@0000:00:02.0', outputIds: [0x208, 0x200], finding: 'virtio-iommu-alias-probe' });
     const run = await runCli('check', FIXTURE);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/warning \[virtio-iommu-alias-probe\]: Linux leaves nic0 without an IOMMU: the IOMMU sees nic0's DMA as 02:00.0/);
