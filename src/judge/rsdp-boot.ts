@@ -50,9 +50,14 @@ export interface RsdpBootResult {
   firmwareBootMs: number;
 }
 
-export async function bootOnRebuiltTables(req: RsdpBootRequest): Promise<RsdpBootResult> {
+/** The set for a boot: the firmware's tables (read by a boot of their own, or the process's earlier one) with `req.tables` instead of theirs. */
+export async function rebuiltTableSet(req: RsdpBootRequest): Promise<{ image: TableSetImage; firmwareBootMs: number }> {
   const firmware = await firmwareTables(req);
-  const image = rebuildTableSet(firmware.tables, req.tables, TABLE_SET_ADDRESS);
+  return { image: rebuildTableSet(firmware.tables, req.tables, TABLE_SET_ADDRESS), firmwareBootMs: firmware.elapsedMs };
+}
+
+export async function bootOnRebuiltTables(req: RsdpBootRequest): Promise<RsdpBootResult> {
+  const { image, firmwareBootMs } = await rebuiltTableSet(req);
   const boot = await bootJudge({
     assets: req.assets, machineArgs: req.machineArgs, tables: [],
     reportSignatures: req.tables.map((t) => t.signature),
@@ -64,7 +69,7 @@ export async function bootOnRebuiltTables(req: RsdpBootRequest): Promise<RsdpBoo
   if (problems.length > 0) {
     throw new JudgeError(`Linux did not use ridmap's tables:\n${problems.map((p) => `  ${p}`).join('\n')}`, boot.console);
   }
-  return { boot, image, firmwareBootMs: firmware.elapsedMs };
+  return { boot, image, firmwareBootMs };
 }
 
 /**
