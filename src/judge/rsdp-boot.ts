@@ -9,8 +9,9 @@
  *
  * Why not `-acpitable file=VIOT.dat`: QEMU appends user tables after its own
  * (hw/i386/acpi-build.c, "Add tables supplied by user"), so the guest sees two
- * VIOTs and Linux (drivers/acpi/viot.c, acpi_get_table(ACPI_SIG_VIOT, 0, ...))
- * uses the first, QEMU's.
+ * VIOTs (booted here: QEMU 7.2 lists its own first, sysfs shows VIOT1 =
+ * BOCHS/BXPC and VIOT2 = ridmap's) and Linux (drivers/acpi/viot.c,
+ * acpi_get_table(ACPI_SIG_VIOT, 0, ...)) uses the first, QEMU's.
  */
 import { formatAddress } from '../model/address.js';
 import { equalBytes } from '../codec/bytes.js';
