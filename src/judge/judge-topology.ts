@@ -79,10 +79,26 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   const predicted = mapToJson(resolveTopology(req.topology).map).devices ?? [];
   if (rebuilt.length > 0 && !firmware) {
     const r = await bootOnRebuiltTables({ ...common, tables: rebuilt });
+    checkDriverRan(req.assets, rebuilt, r.boot);
     return { tables, boot: r.boot, comparison: compareWithLinux(predicted, r.boot.report), rebuilt: { image: r.image, firmwareBootMs: r.firmwareBootMs } };
   }
   const boot = await bootJudge({ ...common, tables: firmware ? [] : upgraded, reportSignatures: tables.map((t) => t.signature) });
+  checkDriverRan(req.assets, rebuilt, boot);
   return { tables, boot, comparison: compareWithLinux(predicted, boot.report) };
+}
+
+/**
+ * A VIOT boot where no virtio-iommu registered gives no answer about the
+ * table: the driver probes the virtio device whatever the VIOT says, so its
+ * absence means the kernel lacks it (a --kernel whose configuration is
+ * unknown, booted without the cached modules), not that ridmap's VIOT is wrong.
+ */
+function checkDriverRan(assets: JudgeAssets, rebuilt: readonly AcpiTableFile[], boot: BootResult): void {
+  if (!rebuilt.some((t) => t.signature === 'VIOT') || boot.report.iommus.some((u) => u.pciFunction === u.name)) return;
+  const seen = boot.report.iommus.map((u) => u.name).join(', ') || 'nothing';
+  throw new JudgeError(`Linux ${assets.kernelVersion} registered no virtio-iommu (/sys/class/iommu holds ${seen}), so it cannot judge a VIOT: `
+    + 'its kernel has no virtio-iommu driver, or has it as a module the judge did not load (--kernel boots without the cached modules); '
+    + 'boot the cached Debian 13 kernel (--assets .judge-cache/trixie) or a kernel with CONFIG_VIRTIO_IOMMU=y', boot.console);
 }
 
 /**

@@ -110,6 +110,15 @@ describe.skipIf(VIOT_KERNEL_MISSING !== undefined)('Linux 6.12 judges q35-virtio
   });
 });
 
+describe.skipIf(VIOT_KERNEL_MISSING !== undefined)('ridmap boot with a kernel that registers no virtio-iommu', () => {
+  it('refuses the answer (exit 2) instead of blaming the VIOT: --kernel boots without the cached virtio_iommu module', async () => {
+    const run = await runCli('boot', EXAMPLE, '--assets', VIOT_KERNEL!.dir, '--kernel', VIOT_KERNEL!.assets.vmlinuz, '--tables', 'qemu');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/\[boot-failed\]: Linux .* \(given\) registered no virtio-iommu \(\/sys\/class\/iommu holds nothing\), so it cannot judge a VIOT: .*--kernel boots without the cached modules/);
+    expect(run.stdout).toBe('');
+  }, BOOT_MS);
+});
+
 /** The set loaded where it should be, with every kernel argument but acpi_rsdp=: Linux must keep the firmware's RSDP. */
 async function bootWithoutAcpiRsdp(machineArgs: readonly string[], viot: Uint8Array): Promise<BootResult> {
   const { image } = await rebuiltTableSet({ assets: VIOT_KERNEL!.assets, machineArgs, tables: [{ signature: 'VIOT', bytes: viot }], timeoutMs: BOOT_MS });
