@@ -92,9 +92,11 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
  * table: the driver probes the virtio device whatever the VIOT says, so its
  * absence means the kernel lacks it (a --kernel whose configuration is
  * unknown, booted without the cached modules), not that ridmap's VIOT is wrong.
+ * Any IOMMU that is a PCI function counts: should a kernel name it otherwise,
+ * the comparison shows Linux's name rather than this refusal hiding it.
  */
 function checkDriverRan(assets: JudgeAssets, rebuilt: readonly AcpiTableFile[], boot: BootResult): void {
-  if (!rebuilt.some((t) => t.signature === 'VIOT') || boot.report.iommus.some((u) => u.pciFunction === u.name)) return;
+  if (!rebuilt.some((t) => t.signature === 'VIOT') || boot.report.iommus.some((u) => u.pciFunction !== null)) return;
   const seen = boot.report.iommus.map((u) => u.name).join(', ') || 'nothing';
   throw new JudgeError(`Linux ${assets.kernelVersion} registered no virtio-iommu (/sys/class/iommu holds ${seen}), so it cannot judge a VIOT: `
     + 'its kernel has no virtio-iommu driver, or has it as a module the judge did not load (--kernel boots without the cached modules); '
