@@ -29,9 +29,10 @@ export const JUDGE_LINES = {
 
 /**
  * Kernel log lines worth reporting: the table upgrade, where Linux found the
- * RSDP and XSDT (the proof of a rebuilt table set) and the IOMMU drivers' own words.
+ * RSDP and XSDT and which checksums it found wrong (the proof of a rebuilt
+ * table set), and the IOMMU drivers' own words.
  */
-const DMESG_PATTERN = 'Table Upgrade|DMAR|IOMMU|iommu|ACPI: (DMAR|IORT|VIOT|RSDP|XSDT)';
+const DMESG_PATTERN = 'Table Upgrade|DMAR|IOMMU|iommu|ACPI: (DMAR|IORT|VIOT|RSDP|XSDT)|Incorrect checksum';
 
 /** Report every table in /sys/firmware/acpi/tables (a boot on the firmware's own set, to rebuild it). */
 export const ALL_TABLES = 'all';

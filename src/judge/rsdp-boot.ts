@@ -76,8 +76,9 @@ export async function bootOnRebuiltTables(req: RsdpBootRequest): Promise<RsdpBoo
 /**
  * `memmap=` reserves whole pages, so the size is rounded up to 4 KiB.
  * acpi_force_table_verification: Linux skips the early checksum check by
- * default ("Early table checksum verification disabled"); with it, a table of
- * the set with a wrong checksum is refused and the proof fails.
+ * default ("Early table checksum verification disabled"); with it, Linux
+ * checks every table of the set and logs "Incorrect checksum in table [SIG]"
+ * for a wrong one (and still uses it: booted here), which the proof refuses.
  */
 export function tableSetKernelArgs(image: TableSetImage): string[] {
   const size = Math.ceil(image.bytes.length / 4096) * 4096;
@@ -90,8 +91,8 @@ export function tableSetKernelArgs(image: TableSetImage): string[] {
 /**
  * Why the report does not prove that Linux used the rebuilt set: dmesg must
  * show the RSDP at `address` (`ACPI: RSDP 0x0000000010000000 000024 (v02 BOCHS )`,
- * not the firmware's in the F segment) and /sys/firmware/acpi/tables must
- * hold ridmap's bytes.
+ * not the firmware's in the F segment) and no table with a wrong checksum, and
+ * /sys/firmware/acpi/tables must hold ridmap's bytes.
  */
 export function rsdpProblems(report: LinuxReport, address: bigint, tables: readonly AcpiTableFile[]): string[] {
   const problems: string[] = [];
@@ -99,6 +100,10 @@ export function rsdpProblems(report: LinuxReport, address: bigint, tables: reado
   if (!rsdp) problems.push(`RSDP: dmesg has no "ACPI: RSDP 0x..." line (was acpi_rsdp=${formatAddress(address)} ignored? it needs CONFIG_KEXEC and no lockdown)`);
   else if (BigInt(`0x${rsdp[1]}`) !== address) {
     problems.push(`RSDP: Linux used the one at ${formatAddress(BigInt(`0x${rsdp[1]}`))}, not ridmap's at ${formatAddress(address)} (acpi_rsdp= ignored: CONFIG_KEXEC unset or the kernel locked down)`);
+  }
+  for (const line of report.dmesg) {
+    const bad = /Incorrect checksum in table \[([^\]]*)\] - (0x[0-9A-Fa-f]+), should be (0x[0-9A-Fa-f]+)/.exec(line);
+    if (bad) problems.push(`${bad[1]}: Linux found its checksum wrong in the rebuilt set (${bad[2]}, should be ${bad[3]})`);
   }
   for (const t of tables) {
     const seen = report.tables.get(t.signature);

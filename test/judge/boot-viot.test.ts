@@ -5,7 +5,8 @@
  * group partition ridmap's map says. A negative control cuts one PCI range:
  * Linux's answer must change exactly where ridmap's map of the cut table
  * predicts. Another boot loads the set but leaves acpi_rsdp= out: the proof
- * must refuse it, naming both RSDPs and both VIOT headers.
+ * must refuse it, naming both RSDPs and both VIOT headers; one more flips a
+ * bit of the VIOT's checksum, which the proof must refuse too.
  * Needs a kernel with virtio-iommu and qemu-system-x86_64 (viot-kernel.ts says
  * where; skipped with a message without them).
  */
@@ -54,6 +55,7 @@ describe.skipIf(VIOT_KERNEL_MISSING !== undefined)('Linux 6.12 judges q35-virtio
   let qemus: CliRun;
   let cutBoot: RsdpBootResult;
   let ignored: BootResult;
+  let badChecksum: BootResult;
 
   beforeAll(async () => {
     const started = Date.now();
@@ -66,8 +68,9 @@ describe.skipIf(VIOT_KERNEL_MISSING !== undefined)('Linux 6.12 judges q35-virtio
       bootOnRebuiltTables({ assets: VIOT_KERNEL!.assets, machineArgs, tables: [{ signature: 'VIOT', bytes: cut }], timeoutMs: BOOT_MS }),
       bootWithoutAcpiRsdp(machineArgs, viot),
     ]);
+    badChecksum = await bootWithBadViotChecksum(machineArgs, viot);
     writeFileSync(join(dir, 'cut.dat'), cut);
-    console.info(`VIOT judge (${VIOT_KERNEL!.assets.kernelVersion}, TCG, two at once): 5 boots in ${Date.now() - started} ms; `
+    console.info(`VIOT judge (${VIOT_KERNEL!.assets.kernelVersion}, TCG, two at once): 6 boots in ${Date.now() - started} ms; `
       + `ridmap's tables ${json(ridmaps).elapsedMs} ms after ${json(ridmaps).firmwareBootMs} ms reading QEMU's, QEMU's ${json(qemus).elapsedMs} ms, cut ${cutBoot.boot.elapsedMs} ms`);
   }, 4 * BOOT_MS);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -108,6 +111,14 @@ describe.skipIf(VIOT_KERNEL_MISSING !== undefined)('Linux 6.12 judges q35-virtio
       expect.stringMatching(/^VIOT: \/sys\/firmware\/acpi\/tables\/VIOT is not ridmap's: Linux holds VIOT \(\d+ bytes, OEM "BOCHS " "BXPC    " revision 1, creator "BXPC"\), ridmap built VIOT \(112 bytes, OEM "BOCHS " "BXPC    " revision 2, creator "RDMP"\)$/),
     ]);
   });
+
+  it('refuses a set whose VIOT checksum is wrong: Linux logs it (acpi_force_table_verification) and uses the table all the same', () => {
+    expect(badChecksum.report.dmesg.some((l) => l.includes('Incorrect checksum in table [VIOT]'))).toBe(true);
+    expect(rsdpProblems(badChecksum.report, TABLE_SET_ADDRESS, [{ signature: 'VIOT', bytes: viot }])).toEqual([
+      expect.stringMatching(/^VIOT: Linux found its checksum wrong in the rebuilt set \(0x[0-9A-F]{2}, should be 0x[0-9A-F]{2}\)$/),
+      expect.stringMatching(/^VIOT: \/sys\/firmware\/acpi\/tables\/VIOT is not ridmap's/),
+    ]);
+  });
 });
 
 describe.skipIf(VIOT_KERNEL_MISSING !== undefined)('ridmap boot with a kernel that registers no virtio-iommu', () => {
@@ -126,6 +137,18 @@ async function bootWithoutAcpiRsdp(machineArgs: readonly string[], viot: Uint8Ar
     assets: VIOT_KERNEL!.assets, machineArgs, tables: [], reportSignatures: ['VIOT'], timeoutMs: BOOT_MS,
     kernelArgs: tableSetKernelArgs(image).filter((a) => !a.startsWith('acpi_rsdp=')),
     guestMemory: [{ address: image.address, bytes: image.bytes }],
+  });
+}
+
+/** The set with one bit of the VIOT's checksum flipped (its bytes otherwise ridmap's). */
+async function bootWithBadViotChecksum(machineArgs: readonly string[], viot: Uint8Array): Promise<BootResult> {
+  const { image } = await rebuiltTableSet({ assets: VIOT_KERNEL!.assets, machineArgs, tables: [{ signature: 'VIOT', bytes: viot }], timeoutMs: BOOT_MS });
+  const bytes = image.bytes.slice();
+  const at = image.placed.find((p) => p.signature === 'VIOT')!.address - image.address;
+  bytes[Number(at) + 9] ^= 1;
+  return bootJudge({
+    assets: VIOT_KERNEL!.assets, machineArgs, tables: [], reportSignatures: ['VIOT'], timeoutMs: BOOT_MS,
+    kernelArgs: tableSetKernelArgs(image), guestMemory: [{ address: image.address, bytes }],
   });
 }
 

@@ -129,6 +129,14 @@ describe('tableSetKernelArgs and rsdpProblems (the proof)', () => {
     expect(rsdpProblems(console('[    0.000000] ACPI: RSDP 0x0000000010000000 000024 (v02 BOCHS )', RIDMAP_VIOT), BASE, [{ signature: 'VIOT', bytes: RIDMAP_VIOT }])).toEqual([]);
   });
 
+  it('refuses a set in which Linux found a wrong checksum (acpi_force_table_verification logs it, and Linux still uses the table)', () => {
+    const report = console('[    0.000000] ACPI: RSDP 0x0000000010000000 000024 (v02 BOCHS )', RIDMAP_VIOT);
+    report.dmesg.push('[    0.059788] ACPI BIOS Warning (bug): Incorrect checksum in table [VIOT] - 0x5B, should be 0x01 (20240827/utcksum-58)');
+    expect(rsdpProblems(report, BASE, [{ signature: 'VIOT', bytes: RIDMAP_VIOT }])).toEqual([
+      'VIOT: Linux found its checksum wrong in the rebuilt set (0x5B, should be 0x01)',
+    ]);
+  });
+
   it('names the RSDP Linux used and both VIOT headers otherwise', () => {
     expect(rsdpProblems(console('[    0.000000] ACPI: RSDP 0x00000000000F59E0 000014 (v00 BOCHS )', QEMU_VIOT), BASE, [{ signature: 'VIOT', bytes: RIDMAP_VIOT }])).toEqual([
       'RSDP: Linux used the one at 0xf59e0, not ridmap\'s at 0x10000000 (acpi_rsdp= ignored: CONFIG_KEXEC unset or the kernel locked down)',
