@@ -56,6 +56,7 @@ describe.skipIf(VIOT_KERNEL_MISSING !== undefined)('Linux 6.12 judges q35-virtio
   let cutBoot: RsdpBootResult;
   let ignored: BootResult;
   let badChecksum: BootResult;
+  let text: CliRun;
 
   beforeAll(async () => {
     const started = Date.now();
@@ -68,9 +69,12 @@ describe.skipIf(VIOT_KERNEL_MISSING !== undefined)('Linux 6.12 judges q35-virtio
       bootOnRebuiltTables({ assets: VIOT_KERNEL!.assets, machineArgs, tables: [{ signature: 'VIOT', bytes: cut }], timeoutMs: BOOT_MS }),
       bootWithoutAcpiRsdp(machineArgs, viot),
     ]);
-    badChecksum = await bootWithBadViotChecksum(machineArgs, viot);
+    [badChecksum, text] = await Promise.all([
+      bootWithBadViotChecksum(machineArgs, viot),
+      runCli('boot', EXAMPLE, '--assets', VIOT_KERNEL!.dir),
+    ]);
     writeFileSync(join(dir, 'cut.dat'), cut);
-    console.info(`VIOT judge (${VIOT_KERNEL!.assets.kernelVersion}, TCG, two at once): 6 boots in ${Date.now() - started} ms; `
+    console.info(`VIOT judge (${VIOT_KERNEL!.assets.kernelVersion}, TCG, two at once): 7 boots in ${Date.now() - started} ms; `
       + `ridmap's tables ${json(ridmaps).elapsedMs} ms after ${json(ridmaps).firmwareBootMs} ms reading QEMU's, QEMU's ${json(qemus).elapsedMs} ms, cut ${cutBoot.boot.elapsedMs} ms`);
   }, 4 * BOOT_MS);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,6 +85,16 @@ describe.skipIf(VIOT_KERNEL_MISSING !== undefined)('Linux 6.12 judges q35-virtio
     expect(out).toMatchObject({ tables: 'ridmap', rsdp: '0x10000000', agree: true, groupDifferences: [] });
     expect(out.devices).toHaveLength(12);
     expect(out.devices.filter((d) => d.linux!.iommu === VIOMMU).map((d) => d.id)).toEqual(['pxb1rp', 'net0', 'pxb2rp', 'blk0']);
+  });
+
+  it('ridmap boot prints where the RSDP was, then the devices side by side (text)', () => {
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.split('\n');
+    // The firmware boot was the process's earlier one (the same command line and kernel): no second one to report.
+    expect(lines[0]).toMatch(/^Linux 6\.12\.\S+ on ridmap's VIOT \(a rebuilt table set, RSDP at 0x10000000\), booted in \d+\.\d s$/);
+    // Linux numbers groups in probe order: only ridmap's name is fixed.
+    expect(lines.filter((l) => /^net0 +0000:11:00\.0 +virtio-iommu-pci@0000:00:02\.0 group g7 +virtio-iommu-pci@0000:00:02\.0 group \d+ +ok$/.test(l))).toHaveLength(1);
+    expect(text.stdout).toContain('group partitions: equal\nIOMMU: 12 of 12 devices agree\nLinux agrees with ridmap\n');
   });
 
   it('ridmap boot --tables qemu: Linux on QEMU\'s own VIOT agrees with ridmap\'s map too', () => {
