@@ -36,7 +36,7 @@ export function registerBoot(program: Command, ctx: CliContext): void {
     .description('boot Linux under QEMU on the topology\'s tables and compare its IOMMUs and groups with the map, device by device')
     .argument('<topology>', 'topology file (YAML/JSON)')
     .option('--assets <dir>', 'what scripts/judge-assets.sh fetched (default: $RIDMAP_JUDGE_CACHE, else .judge-cache)')
-    .option('--kernel <vmlinuz>', 'boot this x86 kernel instead of the cached one (needs VT-d and ACPI_TABLE_UPGRADE)')
+    .option('--kernel <vmlinuz>', 'boot this x86 kernel instead of the cached one, without the cached modules (DMAR needs VT-d and ACPI_TABLE_UPGRADE; VIOT needs VIRTIO_IOMMU=y and KEXEC, which acpi_rsdp= depends on)')
     .option('--qemu <binary>', 'the QEMU system emulator (default: the one export qemu names)')
     .addOption(new Option('--tables <whose>', 'ridmap: boot on ridmap\'s tables; qemu: on QEMU\'s own').choices(['ridmap', 'qemu']).default('ridmap'))
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
