@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { decodeTable } from '../acpi/table.js';
 import { equalBytes } from '../codec/bytes.js';
 import type { JudgeAssets } from './assets.js';
+import type { ALL_TABLES } from './init-script.js';
 import { type AcpiTableFile, judgeInitrd } from './initramfs.js';
 import { type LinuxReport, parseJudgeConsole } from './parse.js';
 
@@ -20,10 +21,20 @@ export interface BootRequest {
   machineArgs: readonly string[];
   /** The tables Linux must use instead of the firmware's (none: a boot on the firmware's own tables). */
   tables: readonly AcpiTableFile[];
-  /** The signatures whose bytes /init reports; default the injected tables'. */
-  reportSignatures?: readonly string[];
+  /** The signatures whose bytes /init reports (ALL_TABLES: every table Linux holds); default the injected tables'. */
+  reportSignatures?: readonly string[] | typeof ALL_TABLES;
+  /** Kernel parameters after JUDGE_KERNEL_ARGS. */
+  kernelArgs?: readonly string[];
+  /** Bytes QEMU's generic loader writes into guest memory before the firmware runs. */
+  guestMemory?: readonly GuestMemoryImage[];
   qemu?: string;
   timeoutMs?: number;
+}
+
+export interface GuestMemoryImage {
+  /** Guest-physical address of the first byte. */
+  address: bigint;
+  bytes: Uint8Array;
 }
 
 export interface BootResult {
@@ -48,8 +59,12 @@ export class JudgeError extends Error {
  * a boot fails) and /init reports on ttyS1 (stdout), so kernel messages can
  * never split a report line. intel_iommu=on because Debian's 6.1 leaves VT-d
  * off by default; panic=-1 with -no-reboot ends QEMU at once on a panic.
+ * no_timer_check: under TCG on a loaded host the IO-APIC timer test can miss
+ * its ticks, and with VT-d interrupt remapping Linux then panics ("timer
+ * doesn't work through Interrupt-remapped IO-APIC"; seen on Debian's 6.12 with
+ * four boots sharing two cores), which says nothing about the tables.
  */
-export const JUDGE_KERNEL_ARGS = ['console=ttyS0', 'intel_iommu=on', 'iommu.strict=1', 'panic=-1'];
+export const JUDGE_KERNEL_ARGS = ['console=ttyS0', 'intel_iommu=on', 'iommu.strict=1', 'panic=-1', 'no_timer_check'];
 
 /** Boots once and returns Linux's report; throws JudgeError unless the report is complete and every table is ridmap's. */
 export async function bootJudge(req: BootRequest): Promise<BootResult> {
@@ -62,11 +77,17 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
       modules: req.assets.modules.map((m) => ({ name: basename(m), bytes: readFileSync(m) })),
       signatures: req.reportSignatures ?? req.tables.map((t) => t.signature),
     }));
+    // -device loader with force-raw=on copies the file as it is (no ELF/uImage sniffing) at reset.
+    const loaders = (req.guestMemory ?? []).flatMap((image, i) => {
+      const file = join(dir, `memory-${i}.bin`);
+      writeFileSync(file, image.bytes);
+      return ['-device', `loader,file=${file},addr=0x${image.address.toString(16)},force-raw=on`];
+    });
     const args = [
-      ...req.machineArgs,
+      ...req.machineArgs, ...loaders,
       // Both ports whatever the machine args say (-nodefaults removes the default one): ttyS0 the kernel log, ttyS1 the report.
       '-m', '512M', '-display', 'none', '-serial', `file:${kernelLog}`, '-serial', 'stdio', '-monitor', 'none', '-no-reboot',
-      '-kernel', req.assets.vmlinuz, '-initrd', initrd, '-append', JUDGE_KERNEL_ARGS.join(' '),
+      '-kernel', req.assets.vmlinuz, '-initrd', initrd, '-append', [...JUDGE_KERNEL_ARGS, ...(req.kernelArgs ?? [])].join(' '),
     ];
     const started = Date.now();
     const run = await runQemu(req.qemu ?? 'qemu-system-x86_64', args, req.timeoutMs ?? 180_000);
@@ -107,7 +128,7 @@ export function tableProblems(report: LinuxReport, tables: readonly AcpiTableFil
 }
 
 /** The header fields that tell two tables' origins apart, as dmesg prints them: `DMAR (128 bytes, OEM "BOCHS ", "BXPC    ", revision 1, creator "BXPC")`. */
-function headerText(bytes: Uint8Array): string {
+export function headerText(bytes: Uint8Array): string {
   const h = decodeTable(bytes).model as Record<string, unknown>;
   return `${h['signature']} (${bytes.length} bytes, OEM "${h['oemId']}" "${h['oemTableId']}" revision ${h['oemRevision']}, creator "${h['creatorId']}")`;
 }

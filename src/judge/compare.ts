@@ -38,11 +38,15 @@ export interface Comparison {
 
 /**
  * ridmap's IOMMU identity (DESIGN.md, map JSON) of a Linux IOMMU: VT-d units
- * show their register base in sysfs; others keep Linux's name until their
- * driver's sysfs says more.
+ * show their register base in sysfs; a virtio-iommu is named after its
+ * transport, the PCI function (virtio_bus_name() in drivers/iommu/virtio-iommu.c:
+ * `/sys/class/iommu/0000:00:02.0` under Debian's 6.12), which is ridmap's name
+ * for it too; others keep Linux's name until their driver's sysfs says more.
  */
 export function linuxIommuIdentity(iommu: LinuxIommu | undefined, name: string): string {
   if (iommu?.address !== null && iommu?.address !== undefined && name.startsWith('dmar')) return `vtd@${formatAddress(iommu.address)}`;
+  const pci = iommu?.pciFunction === name ? parseBdf(name) : undefined;
+  if (pci?.segment !== undefined) return `virtio-iommu-pci@${formatSbdf(pci.segment, pci.rid)}`;
   return `linux:${name}`;
 }
 

@@ -14,25 +14,38 @@ export const JUDGE_LINES = {
   begin: 'BEGIN',
   /** `DEVICE <ssss:bb:dd.f> <iommu sysfs name or -> <iommu_group number or -> <driver or ->` */
   device: 'DEVICE',
-  /** `IOMMU <sysfs name> <register base, e.g. 0xfed90000, or ->` */
+  /**
+   * `IOMMU <sysfs name> <register base, e.g. 0xfed90000, or -> <ssss:bb:dd.f of the PCI function the IOMMU is, or ->`:
+   * VT-d units show their base; a virtio-iommu is named after its virtio device
+   * (virtio0, ...), whose parent is the PCI function.
+   */
   iommu: 'IOMMU',
-  /** `TABLE <signature> <hex bytes of /sys/firmware/acpi/tables/SIG>` (or `-` when absent) */
+  /** `TABLE <sysfs name: the signature, SSDT1... for repeats> <hex bytes of /sys/firmware/acpi/tables/NAME>` (or `-` when absent) */
   table: 'TABLE',
   /** `DMESG <a kernel log line about the table upgrade or the IOMMU>` */
   dmesg: 'DMESG',
   end: 'END',
 } as const;
 
-/** Kernel log lines worth reporting: the table upgrade and the IOMMU drivers' own words. */
-const DMESG_PATTERN = 'Table Upgrade|DMAR|IOMMU|iommu|ACPI: (DMAR|IORT|VIOT)';
+/**
+ * Kernel log lines worth reporting: the table upgrade, where Linux found the
+ * RSDP and XSDT and which checksums it found wrong (the proof of a rebuilt
+ * table set), and the IOMMU drivers' own words.
+ */
+const DMESG_PATTERN = 'Table Upgrade|DMAR|IOMMU|iommu|ACPI: (DMAR|IORT|VIOT|RSDP|XSDT)|Incorrect checksum';
+
+/** Report every table in /sys/firmware/acpi/tables (a boot on the firmware's own set, to rebuild it). */
+export const ALL_TABLES = 'all';
 
 /**
  * The script for tables `signatures` (their bytes are printed back in full so
- * the host can compare them), loading `modules` (file names under /modules) in order.
+ * the host can compare them; ALL_TABLES: every table Linux holds), loading
+ * `modules` (file names under /modules) in order.
  */
-export function judgeInitScript(signatures: readonly string[], modules: readonly string[] = []): string {
+export function judgeInitScript(signatures: readonly string[] | typeof ALL_TABLES, modules: readonly string[] = []): string {
   const m = JUDGE_MARK;
   const l = JUDGE_LINES;
+  const tables = signatures === ALL_TABLES ? '/sys/firmware/acpi/tables/*' : signatures.map((s) => `/sys/firmware/acpi/tables/${s}`).join(' ');
   return `#!/bin/sh
 /bin/busybox mkdir -p /proc /sys /dev /sbin /usr/bin /usr/sbin
 /bin/busybox --install -s
@@ -60,10 +73,14 @@ done
 for u in /sys/class/iommu/*; do
   [ -e "$u" ] || continue
   a=$(cat "$u/intel-iommu/address" 2>/dev/null)
-  echo "${m} ${l.iommu} \${u##*/} \${a:--}"
+  p=$(readlink -f "$u/device/.." 2>/dev/null)
+  p=\${p##*/}
+  [ -n "$p" ] && [ -e "/sys/bus/pci/devices/$p" ] || p=-
+  echo "${m} ${l.iommu} \${u##*/} \${a:--} $p"
 done
-for s in ${signatures.join(' ')}; do
-  t=/sys/firmware/acpi/tables/$s
+for t in ${tables}; do
+  [ -d "$t" ] && continue
+  s=\${t##*/}
   if [ -r "$t" ]; then echo "${m} ${l.table} $s $(od -An -v -tx1 "$t" | tr -d ' \\n')"; else echo "${m} ${l.table} $s -"; fi
 done
 dmesg | grep -E '${DMESG_PATTERN}' | while read -r line; do echo "${m} ${l.dmesg} $line"; done

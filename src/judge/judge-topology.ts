@@ -1,6 +1,7 @@
 /**
  * The judge for one topology: build its ACPI tables under the header Linux's
- * table upgrade accepts over QEMU's, boot Linux on them, and compare what
+ * table upgrade accepts over QEMU's, boot Linux on them (DMAR through the
+ * upgrade, VIOT through a rebuilt table set and acpi_rsdp=), and compare what
  * Linux did with what ridmap's map of the topology says. The core of
  * `ridmap boot`; the QEMU command line is `export qemu`'s unless the caller
  * gives one (the interop suite boots its own command lines).
@@ -15,10 +16,14 @@ import type { JudgeAssets } from './assets.js';
 import { type BootResult, bootJudge, JudgeError } from './boot.js';
 import { type Comparison, compareWithLinux } from './compare.js';
 import type { AcpiTableFile } from './initramfs.js';
+import type { TableSetImage } from './rebuilt-tables.js';
+import { bootOnRebuiltTables } from './rsdp-boot.js';
 import { topologyForTableUpgrade } from './upgrade-header.js';
 
-/** The tables the x86 judge can inject: the ones Linux's table upgrade takes (VIOT it refuses: "Unknown signature"). */
+/** The tables the x86 judge injects through Linux's table upgrade. */
 const UPGRADABLE = new Map([['DMAR.dat', 'DMAR']]);
+/** The ones the upgrade refuses ("Unknown signature"), injected through a rebuilt table set and acpi_rsdp= (rsdp-boot.ts). */
+const REBUILT = new Map([['VIOT.dat', 'VIOT']]);
 
 export interface JudgeRequest {
   topology: Topology;
@@ -40,6 +45,8 @@ export interface JudgeResult {
   tables: AcpiTableFile[];
   boot: BootResult;
   comparison: Comparison;
+  /** The rebuilt table set Linux booted on (VIOT), and how long the boot that read the firmware's tables took (0: reused). */
+  rebuilt?: { image: TableSetImage; firmwareBootMs: number };
 }
 
 export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
@@ -47,23 +54,63 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   if (hasErrors(built.diagnostics)) {
     throw new JudgeError(`ridmap cannot build the topology's tables:\n${built.diagnostics.map((d) => `  ${d.message}`).join('\n')}`, '');
   }
-  const tables: AcpiTableFile[] = [];
+  const upgraded: AcpiTableFile[] = [];
+  const rebuilt: AcpiTableFile[] = [];
   for (const out of built.outputs) {
-    const signature = UPGRADABLE.get(out.name);
-    if (signature !== undefined && out.data instanceof Uint8Array) tables.push({ signature, bytes: out.data });
-    else if (out.name === 'VIOT.dat' || out.name === 'IORT.dat') {
-      throw new JudgeError(`the judge cannot inject ${out.name.replace('.dat', '')} yet (x86 table upgrade: DMAR only)`, '');
-    }
+    if (!(out.data instanceof Uint8Array)) continue;
+    const upgrade = UPGRADABLE.get(out.name);
+    const rebuild = REBUILT.get(out.name);
+    if (upgrade !== undefined) upgraded.push({ signature: upgrade, bytes: out.data });
+    else if (rebuild !== undefined) rebuilt.push({ signature: rebuild, bytes: out.data });
+    else if (out.name === 'IORT.dat') throw new JudgeError('the judge cannot inject IORT yet (x86: DMAR and VIOT)', '');
   }
-  if (tables.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR)', '');
+  const tables = [...upgraded, ...rebuilt];
+  if (tables.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR, VIOT)', '');
+  if (upgraded.length > 0 && rebuilt.length > 0) throw new JudgeError('the judge cannot inject DMAR and VIOT in one boot yet', '');
+  const missing = missingDriver(req.assets, rebuilt);
+  if (missing) throw new JudgeError(missing, '');
   const firmware = req.tablesFrom === 'firmware';
   const exported = req.machineArgs ? undefined : exportQemu(req.topology).argv;
   const qemu = req.qemu ?? exported?.[0];
-  const boot = await bootJudge({
-    assets: req.assets, machineArgs: req.machineArgs ?? exported!.slice(1), tables: firmware ? [] : tables,
-    reportSignatures: tables.map((t) => t.signature),
+  const common = {
+    assets: req.assets, machineArgs: req.machineArgs ?? exported!.slice(1),
     ...(qemu ? { qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
-  });
+  };
   const predicted = mapToJson(resolveTopology(req.topology).map).devices ?? [];
+  if (rebuilt.length > 0 && !firmware) {
+    const r = await bootOnRebuiltTables({ ...common, tables: rebuilt });
+    checkDriverRan(req.assets, rebuilt, r.boot);
+    return { tables, boot: r.boot, comparison: compareWithLinux(predicted, r.boot.report), rebuilt: { image: r.image, firmwareBootMs: r.firmwareBootMs } };
+  }
+  const boot = await bootJudge({ ...common, tables: firmware ? [] : upgraded, reportSignatures: tables.map((t) => t.signature) });
+  checkDriverRan(req.assets, rebuilt, boot);
   return { tables, boot, comparison: compareWithLinux(predicted, boot.report) };
+}
+
+/**
+ * A VIOT boot where no virtio-iommu registered gives no answer about the
+ * table: the driver probes the virtio device whatever the VIOT says, so its
+ * absence means the kernel lacks it (a --kernel whose configuration is
+ * unknown, booted without the cached modules), not that ridmap's VIOT is wrong.
+ * Any IOMMU that is a PCI function counts: should a kernel name it otherwise,
+ * the comparison shows Linux's name rather than this refusal hiding it.
+ */
+function checkDriverRan(assets: JudgeAssets, rebuilt: readonly AcpiTableFile[], boot: BootResult): void {
+  if (!rebuilt.some((t) => t.signature === 'VIOT') || boot.report.iommus.some((u) => u.pciFunction !== null)) return;
+  const seen = boot.report.iommus.map((u) => u.name).join(', ') || 'nothing';
+  throw new JudgeError(`Linux ${assets.kernelVersion} registered no virtio-iommu (/sys/class/iommu holds ${seen}), so it cannot judge a VIOT: `
+    + 'its kernel has no virtio-iommu driver, or has it as a module the judge did not load (--kernel boots without the cached modules); '
+    + 'boot the cached Debian 13 kernel (--assets .judge-cache/trixie) or a kernel with CONFIG_VIRTIO_IOMMU=y', boot.console);
+}
+
+/**
+ * Why the kernel cannot judge a VIOT, when its configuration is known (the
+ * cached kernel's; a user's --kernel is not): Debian 12's 6.1 has no
+ * virtio-iommu driver at all, so Linux would give every device no IOMMU and
+ * the comparison would blame ridmap's table for the kernel.
+ */
+function missingDriver(assets: JudgeAssets, rebuilt: readonly AcpiTableFile[]): string | undefined {
+  if (!rebuilt.some((t) => t.signature === 'VIOT') || assets.config.size === 0 || assets.config.has('VIRTIO_IOMMU')) return undefined;
+  return `Linux ${assets.kernelVersion} has no virtio-iommu driver (CONFIG_VIRTIO_IOMMU is not set; Debian 12's 6.1 has none), so it cannot judge a VIOT: `
+    + 'fetch Debian 13\'s 6.12 with scripts/judge-assets.sh .judge-cache/trixie --release trixie and boot with --assets .judge-cache/trixie';
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tableProblems } from '../../src/judge/boot.js';
-import { compareWithLinux, type PredictedDevice } from '../../src/judge/compare.js';
+import { compareWithLinux, linuxIommuIdentity, type PredictedDevice } from '../../src/judge/compare.js';
 import { parseJudgeConsole } from '../../src/judge/parse.js';
 import { formatComparisonText } from '../../src/judge/render.js';
 
@@ -33,7 +33,7 @@ describe('parseJudgeConsole', () => {
       { sbdf: '0000:00:1f.2', iommu: 'dmar0', group: '4', driver: null },
       { sbdf: '0000:05:01.0', iommu: null, group: null, driver: null },
     ]);
-    expect(report.iommus).toEqual([{ name: 'dmar0', address: 0xfed90000n }]);
+    expect(report.iommus).toEqual([{ name: 'dmar0', address: 0xfed90000n, pciFunction: null }]);
     expect(report.tables.get('DMAR')).toEqual(new Uint8Array([0x44, 0x4d, 0x41, 0x52]));
     expect(report.tables.get('IORT')).toBeNull();
     expect(report.dmesg).toHaveLength(1);
@@ -92,6 +92,25 @@ describe('compareWithLinux', () => {
     const c = compareWithLinux(predicted.map((d) => (d.id === 'sata' ? { ...d, group: 'g7' } : d)), report);
     expect(c.agree).toBe(false);
     expect(c.groupDifferences).toEqual([expect.stringMatching(/^Linux's group 4 \(lpc \(0000:00:1f.0\), sata \(0000:00:1f.2\)\) is split by ridmap into groups g6, g7$/)]);
+  });
+
+  it('names a virtio-iommu as ridmap does: Linux calls it after its PCI function (Debian 6.12), ridmap virtio-iommu-pci@ that function', () => {
+    const viot = parseJudgeConsole([
+      'RIDMAP-JUDGE BEGIN',
+      'RIDMAP-JUDGE DEVICE 0000:10:00.0 0000:00:02.0 1 pci-stub',
+      'RIDMAP-JUDGE DEVICE 0000:00:02.0 - - virtio-pci',
+      'RIDMAP-JUDGE IOMMU 0000:00:02.0 - 0000:00:02.0',
+      'RIDMAP-JUDGE END',
+    ].join('\n'));
+    expect(viot.iommus).toEqual([{ name: '0000:00:02.0', address: null, pciFunction: '0000:00:02.0' }]);
+    const c = compareWithLinux([
+      { id: 'rp', segment: 0, bdf: '10:00.0', iommu: 'virtio-iommu-pci@0000:00:02.0', group: 'g1' },
+      { id: 'viommu', segment: 0, bdf: '00:02.0', iommu: null, group: 'g0' },
+    ], viot);
+    expect(c.devices.map((d) => d.linux!.iommu)).toEqual([null, 'virtio-iommu-pci@0000:00:02.0']);
+    expect(c.agree).toBe(true);
+    // An IOMMU whose sysfs name is not its PCI function keeps Linux's name: nothing is guessed.
+    expect(linuxIommuIdentity({ name: 'virtio0', address: null, pciFunction: '0000:00:02.0' }, 'virtio0')).toBe('linux:virtio0');
   });
 
   it('counts a device only one side knows as a difference', () => {
