@@ -7,7 +7,8 @@
  */
 import { join } from 'node:path';
 import { findJudgeAssets, type JudgeAssets } from '../../src/judge/assets.js';
-import { missingQemu } from '../interop/qemu-env.js';
+import { describe, it } from 'vitest';
+import { IN_CI, missingQemu } from '../interop/qemu-env.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 const candidates = [process.env['RIDMAP_JUDGE_CACHE'], join(REPO_ROOT, '.judge-cache', 'trixie')].filter((d): d is string => d !== undefined);
@@ -21,3 +22,13 @@ export const VIOT_KERNEL_MISSING: string | undefined = VIOT_KERNEL === undefined
   : missingQemu('x86');
 
 if (VIOT_KERNEL_MISSING !== undefined) console.warn(`VIOT judge skipped: ${VIOT_KERNEL_MISSING}`);
+
+/** CI fetches the kernel (.ci/run): there a missing one is a failure, not a skip. */
+export function failInCiWithoutViotKernel(): void {
+  if (VIOT_KERNEL_MISSING === undefined || !IN_CI) return;
+  describe('the VIOT judge', () => {
+    it('has its kernel and QEMU (CI fetches and installs them)', () => {
+      throw new Error(`CI is set but ${VIOT_KERNEL_MISSING}`);
+    });
+  });
+}
