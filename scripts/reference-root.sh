@@ -1,0 +1,305 @@
+#!/usr/bin/env bash
+# Builds the reference root (issue 15, "One reference environment for every peer"):
+# a minbase Debian trixie made with debootstrap, holding the pinned peers the judge
+# and the interop suite run with `chroot`, so their answers do not depend on whether
+# the host is Debian 12 or 13:
+#   - QEMU 11.1 (x86, arm, riscv) from trixie-backports, with SeaBIOS, iPXE and EDK2
+#     (ovmf, qemu-efi-aarch64), iasl 20250404, dtc 1.7.2, busybox-static;
+#   - Debian's kernels 6.1 (bookworm), 6.12 (trixie) and 7.3 (trixie-backports) for
+#     amd64 and arm64, of which only vmlinuz, the judge's modules (pci-stub,
+#     virtio-iommu, arm-smmu-v3 and what they need, decompressed: busybox's insmod
+#     reads plain ELF only) and the CONFIG_ lines the judge depends on are kept, in
+#     opt/ridmap/kernels/<series>/<arch>/ as scripts/judge-assets.sh lays out its cache
+#     (vmlinuz, kernel-version, config.txt, modules.order, modules/);
+#   - busybox-static for amd64 and arm64 in opt/ridmap/busybox/<arch>/busybox.
+# Usage: scripts/reference-root.sh [DIR]
+#   DIR  default: $RIDMAP_REFERENCE_ROOT, else /var/cache/ridmap/reference-root (outside
+#        the clone, so fresh clones on one machine share it).
+#   RIDMAP_DEBIAN_MIRROR  the Debian mirror; default: the one the host's apt uses.
+# Needs root (debootstrap, chroot). Idempotent: DIR/.ridmap-root, written last, says the
+# root is complete and which recipe built it; a complete root of this recipe is reused
+# at once, one of an older recipe is rebuilt. The build goes to a sibling directory that
+# is renamed into place, so an interrupted build never leaves a half root at DIR.
+# Prints KEY=VALUE lines (root, qemuVersion, iaslVersion, dtcVersion, kernels, ...).
+set -euo pipefail
+
+# Bump when anything below changes what the root holds: older roots are then rebuilt.
+RECIPE=1
+RELEASE=trixie
+# The pinned peers: the build fails, naming what the archive has, when one has moved on
+# (then update the pin, bump RECIPE and re-run the tests that state these versions).
+QEMU_SERIES=11.1
+IASL_VERSION=20250404
+DTC_VERSION=1.7.2
+KERNEL_SERIES=(6.1 6.12 7.3)
+ARCHES=(amd64 arm64)
+# Each series is the newest linux-image-<arch> of that version in any suite the root
+# knows: 6.1 from bookworm (and its security updates), 6.12 from trixie, 7.3 from backports.
+# The modules the judge loads, by file name; each is kept only where the kernel builds it as a module.
+JUDGE_MODULES=(pci-stub virtio-iommu arm-smmu-v3)
+# The CONFIG_ lines each kernel's config.txt records (=y built in, =m module, absent: not there).
+CONFIG_KEYS=(ARM_SMMU_V3 VIRTIO_IOMMU INTEL_IOMMU PCI_STUB ACPI_TABLE_UPGRADE VIRTIO_PCI VIRTIO_CONSOLE)
+PACKAGES=(qemu-system-x86 qemu-system-arm qemu-system-riscv qemu-efi-aarch64 ovmf seabios ipxe-qemu
+  acpica-tools device-tree-compiler busybox-static kmod xz-utils zstd)
+
+root="${1:-${RIDMAP_REFERENCE_ROOT:-/var/cache/ridmap/reference-root}}"
+stamp_name=.ridmap-root
+
+complete() {
+  [ -f "$1/$stamp_name" ] && [ "$(sed -n 's/^recipe=//p' "$1/$stamp_name")" = "$RECIPE" ]
+}
+report() {
+  echo "root=$root"
+  grep -v '^recipe=' "$root/$stamp_name"
+}
+
+if complete "$root"; then report; exit 0; fi
+
+[ "$(id -u)" = 0 ] || { echo "reference-root: debootstrap and chroot need root; run it as root (CI does)" >&2; exit 2; }
+parent="$(dirname "$root")"
+mkdir -p "$parent"
+root="$(cd "$parent" && pwd)/$(basename "$root")"
+# One build at a time per root; a second caller waits and then reuses the first one's.
+exec 9>"$root.lock"
+flock 9
+if complete "$root"; then report; exit 0; fi
+
+started=$(date +%s)
+say() { echo "reference-root: [$(( $(date +%s) - started )) s] $*" >&2; }
+export DEBIAN_FRONTEND=noninteractive
+if ! command -v debootstrap >/dev/null; then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+fi
+
+# The mirror the host's apt already uses (one-line sources and deb822 .sources alike),
+# so the build reaches the same place as every other apt call on this machine.
+host_uris() {
+  local f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [ -r "$f" ] || continue
+    sed -E -n -e 's/^[[:space:]]*deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+).*/\2/p' \
+      -e 's/^URIs:[[:space:]]*//p' "$f" | tr ' ' '\n'
+  done
+}
+uris="$(host_uris || true)"
+mirror="${RIDMAP_DEBIAN_MIRROR:-$(grep -E '/debian/?$' <<<"$uris" | head -1 || true)}"
+mirror="${mirror:-http://deb.debian.org/debian}"
+mirror="${mirror%/}"
+security="$(grep -E '/debian-security/?$' <<<"$uris" | head -1 || true)"
+security="${security:-${mirror}-security}"
+security="${security%/}"
+
+build="$root.build.$$"
+# Unmounts whatever is mounted below a build (debootstrap's or ours), deepest first,
+# then removes it: also when the build fails or is interrupted, so no mount is left behind.
+remove_build() {
+  local m
+  for m in $(awk -v p="$1/" 'index($2, p) == 1 { print $2 }' /proc/mounts | sort -r); do
+    umount -l "$m" 2>/dev/null || true
+  done
+  rm -rf --one-file-system "$1" "$1.log"
+}
+trap 'remove_build "$build"' EXIT
+trap 'exit 130' INT TERM
+# Holding the lock, any other build directory is the remains of an interrupted run.
+for stale in "$root".build.*; do
+  if [ -d "$stale" ]; then remove_build "$stale"; fi
+done
+
+in_root() { chroot "$build" "$@"; }
+
+say "debootstrap $RELEASE from $mirror into $build"
+debootstrap --variant=minbase "$RELEASE" "$build" "$mirror" >"$build.log" 2>&1 \
+  || { tail -20 "$build.log" >&2; echo "reference-root: debootstrap failed (log above)" >&2; rm -f "$build.log"; exit 2; }
+rm -f "$build.log"
+
+# Bookworm is there for its 6.1 kernel only: pinned so low that apt never installs from it.
+cat >"$build/etc/apt/sources.list" <<EOF
+deb $mirror $RELEASE main
+deb $mirror $RELEASE-updates main
+deb $security $RELEASE-security main
+deb $mirror $RELEASE-backports main
+deb $mirror bookworm main
+deb $security bookworm-security main
+EOF
+printf 'Package: *\nPin: release n=bookworm\nPin-Priority: 1\n' >"$build/etc/apt/preferences.d/bookworm-kernels-only"
+# Documentation, manuals and translations are never read here: not unpacked at all.
+printf '%s\n' 'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*/copyright' \
+  'path-exclude=/usr/share/man/*' 'path-exclude=/usr/share/locale/*' 'path-exclude=/usr/share/info/*' \
+  >"$build/etc/dpkg/dpkg.cfg.d/ridmap-no-docs"
+in_root dpkg --add-architecture arm64
+mount -t proc proc "$build/proc"
+in_root apt-get update -qq
+say "installing ${PACKAGES[*]} (QEMU from $RELEASE-backports)"
+# Dpkg::Use-Pty=0: the chroot has no /dev/pts; the log is shown only when apt fails.
+in_root apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends -t "$RELEASE-backports" "${PACKAGES[@]}" \
+  >"$build/tmp/install.log" 2>&1 || { tail -30 "$build/tmp/install.log" >&2; echo "reference-root: apt-get install failed (log above)" >&2; exit 2; }
+rm -f "$build/tmp/install.log"
+
+# The pinned versions, or a loud stop naming what the archive has today.
+qemu_version="$(in_root qemu-system-x86_64 --version | sed -n 's/^QEMU emulator version \([0-9.]*\).*/\1/p')"
+iasl_version="$(in_root iasl -v | sed -n 's/.*version \([0-9]*\).*/\1/p' | head -1)"
+dtc_version="$(in_root dtc --version | sed -n 's/^Version: DTC \([0-9.]*\).*/\1/p')"
+pinned() { # what, found, wanted (a prefix)
+  case "$2" in "$3"|"$3".*) ;; *) echo "reference-root: $1 is $2 in the archive today, the recipe pins $3" >&2; exit 2 ;; esac
+}
+pinned QEMU "$qemu_version" "$QEMU_SERIES"
+pinned iasl "$iasl_version" "$IASL_VERSION"
+pinned dtc "$dtc_version" "$DTC_VERSION"
+
+# The newest linux-image-<arch> of one series and the packages holding its files: one
+# package up to 6.12; from 7.x an image package depending on linux-binary-*
+# (vmlinuz), linux-base-* (config) and linux-modules-*.
+kernel_packages() { # series arch
+  local series="$1" arch="$2" best="" best_image="" version image
+  while IFS='|' read -r version image; do
+    case "$version" in "$series".*) ;; *) continue ;; esac
+    if [ -z "$best" ] || in_root dpkg --compare-versions "$version" gt "$best"; then best="$version" best_image="$image"; fi
+  done < <(in_root apt-cache show "linux-image-$arch:$arch" | awk '
+    /^Version:/ { v = $2 }
+    /^Depends:/ { if (match($0, /linux-image-[0-9][^ ,]*/)) print v "|" substr($0, RSTART, RLENGTH) }')
+  [ -n "$best_image" ] || {
+    echo "reference-root: no linux-image-$arch $series.x in the archive today (the recipe pins series ${KERNEL_SERIES[*]})" >&2; exit 2; }
+  echo "$best_image"
+  in_root apt-cache show "$best_image:$arch" | awk -v abi="${best_image#linux-image-}" '
+    /^Depends:/ {
+      n = split($0, d, /[ ,]+/)
+      # A plain suffix test: the ABI name holds "+", which a regular expression would misread.
+      for (i = 1; i <= n; i++)
+        if (d[i] ~ /^linux-(binary|base|modules)-/ && substr(d[i], length(d[i]) - length(abi) + 1) == abi && !seen[d[i]]++) print d[i]
+      exit
+    }'
+}
+
+# Runs inside the root: unpacks one kernel's packages and keeps vmlinuz, config.txt,
+# kernel-version and the judge's modules with what they depend on, in load order.
+keep_kernel() { # workdir destdir modules... ; the .deb files are in workdir
+  set -euo pipefail
+  local work="$1" dest="$2"; shift 2
+  local x="$work/x" d vmlinuz config moddir version
+  mkdir -p "$x"
+  for d in "$work"/*.deb; do dpkg-deb -x "$d" "$x"; done
+  vmlinuz="$(find "$x" \( -path '*/boot/vmlinuz-*' -o -path '*/modules/*/vmlinuz' \) -type f | head -1)"
+  config="$(find "$x" \( -path '*/boot/config-*' -o -path '*/modules/*/config' \) -type f | head -1)"
+  # /lib/modules/VERSION up to bookworm, /usr/lib/modules/VERSION from trixie on.
+  moddir=""
+  for d in "$x"/lib/modules/* "$x"/usr/lib/modules/*; do
+    if [ -d "$d" ]; then moddir="$d"; fi
+  done
+  [ -n "$vmlinuz" ] && [ -n "$config" ] && [ -n "$moddir" ] || { echo "reference-root: no vmlinuz, config or modules in $work" >&2; return 2; }
+  version="$(basename "$moddir")"
+  mkdir -p "$dest/modules"
+  # From 7.x vmlinuz and config lie in the modules directory moved below: copied first.
+  cp "$vmlinuz" "$dest/vmlinuz"
+  cp "$config" "$work/config"
+  config="$work/config"
+  echo "$version" >"$dest/kernel-version"
+  # depmod -b wants BASE/lib/modules/VERSION: the packages ship no modules.dep, it is made at install.
+  mkdir -p "$work/base/lib/modules"
+  mv "$moddir" "$work/base/lib/modules/$version"
+  ln -s ../lib "$work/base/usr" 2>/dev/null || true
+  depmod -b "$work/base" "$version"
+  local key line
+  : >"$dest/config.txt"
+  for key in "${CONFIG_KEYS[@]}"; do
+    line="$(grep -E "^CONFIG_${key}=" "$config" || true)"
+    echo "${line:-# CONFIG_${key} is not set}" >>"$dest/config.txt"
+  done
+  # modules.dep lists each module's dependencies with the most basic last: reversed, they
+  # are a load order; the first appearance of a module wins, so nothing loads twice.
+  local dep="$work/base/lib/modules/$version/modules.dep" want entry f name
+  local -a order=()
+  for want in "$@"; do
+    entry="$(grep -E "/${want}\.ko(\.xz|\.zst|\.gz)?:" "$dep" || true)"
+    [ -n "$entry" ] || continue
+    local -a files=(${entry#*:})
+    local i
+    for ((i = ${#files[@]} - 1; i >= 0; i--)); do order+=("${files[i]}"); done
+    order+=("${entry%%:*}")
+  done
+  : >"$dest/modules.order"
+  for f in "${order[@]}"; do
+    name="$(basename "$f")"; name="${name%.xz}"; name="${name%.zst}"; name="${name%.gz}"
+    grep -qxF "$name" "$dest/modules.order" && continue
+    case "$f" in
+      *.xz) xz -dc "$work/base/lib/modules/$version/$f" ;;
+      *.zst) zstd -qdc "$work/base/lib/modules/$version/$f" ;;
+      *.gz) gzip -dc "$work/base/lib/modules/$version/$f" ;;
+      *) cat "$work/base/lib/modules/$version/$f" ;;
+    esac >"$dest/modules/$name"
+    echo "$name" >>"$dest/modules.order"
+  done
+}
+
+kernels=()
+stamp_packages=()
+for series in "${KERNEL_SERIES[@]}"; do
+  for arch in "${ARCHES[@]}"; do
+    mapfile -t pkgs < <(kernel_packages "$series" "$arch")
+    [ "${#pkgs[@]}" -gt 0 ] || exit 2
+    work="/tmp/ridmap-kernel-$series-$arch"
+    mkdir -p "$build$work" && chmod 777 "$build$work"
+    say "kernel $series/$arch: ${pkgs[*]}"
+    in_root sh -c 'cd "$1" && shift && apt-get download -qq "$@"' - "$work" "${pkgs[@]/%/:$arch}" >/dev/null
+    dest="/opt/ridmap/kernels/$series/$arch"
+    in_root bash -c "$(declare -p CONFIG_KEYS); $(declare -f keep_kernel); keep_kernel \"\$@\"" - "$work" "$dest" "${JUDGE_MODULES[@]}"
+    rm -rf "${build:?}$work"
+    kernels+=("$series/$arch:$(cat "$build$dest/kernel-version")")
+    stamp_packages+=("kernel.$series.$arch=${pkgs[0]} $(in_root apt-cache show "${pkgs[0]}:$arch" | sed -n 's/^Version: //p' | head -1)")
+  done
+done
+
+# busybox-static for both guests: amd64's is installed, arm64's only unpacked. Each
+# kernel directory gets a hard link to its architecture's, so that it holds everything
+# a judge boot needs, as scripts/judge-assets.sh's cache does (src/judge/assets.ts).
+work=/tmp/ridmap-busybox
+mkdir -p "$build$work" && chmod 777 "$build$work"
+in_root sh -c 'cd "$1" && apt-get download -qq busybox-static:arm64' - "$work" >/dev/null
+for arch in "${ARCHES[@]}"; do
+  mkdir -p "$build/opt/ridmap/busybox/$arch"
+  if [ "$arch" = amd64 ]; then
+    cp "$build/usr/bin/busybox" "$build/opt/ridmap/busybox/$arch/busybox"
+  else
+    deb="$(ls "$build$work"/busybox-static_*_"$arch".deb)"
+    in_root dpkg-deb -x "${deb#"$build"}" "$work/x"
+    cp "$(find "$build$work/x" -path '*bin/busybox' -type f | head -1)" "$build/opt/ridmap/busybox/$arch/busybox"
+  fi
+  chmod 755 "$build/opt/ridmap/busybox/$arch/busybox"
+  for series in "${KERNEL_SERIES[@]}"; do
+    ln -f "$build/opt/ridmap/busybox/$arch/busybox" "$build/opt/ridmap/kernels/$series/$arch/busybox"
+  done
+done
+rm -rf "${build:?}$work"
+
+# What was installed, for the stamp.
+installed="$(in_root dpkg-query -W -f '${Package}=${Version}\n' "${PACKAGES[@]}" | tr '\n' ' ')"
+umount "$build/proc"
+# Small: no downloaded packages, no package lists (an apt-get update refetches them).
+in_root apt-get clean
+rm -rf "$build"/var/lib/apt/lists/* "$build"/var/cache/apt/*.bin
+
+seconds=$(( $(date +%s) - started ))
+{
+  echo "recipe=$RECIPE"
+  echo "release=$RELEASE"
+  echo "qemuVersion=$qemu_version"
+  echo "iaslVersion=$iasl_version"
+  echo "dtcVersion=$dtc_version"
+  echo "kernels=${kernels[*]}"
+  echo "busybox=${ARCHES[*]}"
+  echo "packages=${installed% }"
+  printf '%s\n' "${stamp_packages[@]}"
+  echo "builtSeconds=$seconds"
+  echo "builtAt=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+} >"$build/$stamp_name.tmp"
+mv "$build/$stamp_name.tmp" "$build/$stamp_name"
+
+# Into place: an older root is moved aside first and removed after.
+if [ -e "$root" ]; then
+  mv "$root" "$root.old.$$"
+  rm -rf --one-file-system "$root.old.$$"
+fi
+mv "$build" "$root"
+say "built, $(du -sh "$root" | cut -f1)"
+report
