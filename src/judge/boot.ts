@@ -14,6 +14,7 @@ import type { JudgeAssets } from './assets.js';
 import type { ALL_TABLES } from './init-script.js';
 import { type AcpiTableFile, judgeInitrd } from './initramfs.js';
 import { type LinuxReport, parseJudgeConsole } from './parse.js';
+import { chrootArgv, rootTempDir } from './reference-root.js';
 
 export interface BootRequest {
   assets: JudgeAssets;
@@ -29,6 +30,8 @@ export interface BootRequest {
   guestMemory?: readonly GuestMemoryImage[];
   qemu?: string;
   timeoutMs?: number;
+  /** A reference root (scripts/reference-root.sh) QEMU runs inside with chroot; the kernel must then lie inside it. */
+  root?: string;
 }
 
 export interface GuestMemoryImage {
@@ -68,7 +71,8 @@ export const JUDGE_KERNEL_ARGS = ['console=ttyS0', 'intel_iommu=on', 'iommu.stri
 
 /** Boots once and returns Linux's report; throws JudgeError unless the report is complete and every table is ridmap's. */
 export async function bootJudge(req: BootRequest): Promise<BootResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'ridmap-judge-'));
+  // Inside the root, so that a chrooted QEMU sees the initrd and the kernel log.
+  const dir = mkdtempSync(join(req.root ? rootTempDir(req.root) : tmpdir(), 'ridmap-judge-'));
   try {
     const initrd = join(dir, 'initrd.cpio');
     const kernelLog = join(dir, 'kernel.log');
@@ -90,7 +94,9 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
       '-kernel', req.assets.vmlinuz, '-initrd', initrd, '-append', [...JUDGE_KERNEL_ARGS, ...(req.kernelArgs ?? [])].join(' '),
     ];
     const started = Date.now();
-    const run = await runQemu(req.qemu ?? 'qemu-system-x86_64', args, req.timeoutMs ?? 180_000);
+    const qemu = req.qemu ?? 'qemu-system-x86_64';
+    const [command, ...argv] = req.root ? chrootArgv(req.root, qemu, args, [req.assets.vmlinuz]) : [qemu, ...args];
+    const run = await runQemu(command!, argv, req.timeoutMs ?? 180_000);
     const elapsedMs = Date.now() - started;
     const report = parseJudgeConsole(run.output);
     const kernel = existsSync(kernelLog) ? readFileSync(kernelLog, 'latin1') : '';

@@ -32,6 +32,8 @@ export interface JudgeRequest {
   machineArgs?: readonly string[];
   qemu?: string;
   timeoutMs?: number;
+  /** A reference root to run QEMU in (BootRequest.root). */
+  root?: string;
   /**
    * Whose tables Linux boots on: ridmap's (injected; the default) or the
    * firmware's own (QEMU's), which says whether ridmap's map of the topology
@@ -74,7 +76,7 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   const qemu = req.qemu ?? exported?.[0];
   const common = {
     assets: req.assets, machineArgs: req.machineArgs ?? exported!.slice(1),
-    ...(qemu ? { qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
+    ...(qemu ? { qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}), ...(req.root ? { root: req.root } : {}),
   };
   const predicted = mapToJson(resolveTopology(req.topology).map).devices ?? [];
   if (rebuilt.length > 0 && !firmware) {

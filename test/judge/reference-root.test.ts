@@ -3,10 +3,11 @@
  * in a temp dir with the layout scripts/reference-root.sh writes: no chroot, no
  * root privileges, no Debian mirror needed.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bootJudge } from '../../src/judge/boot.js';
 import {
   chrootArgv, chrootPrefix, DEFAULT_REFERENCE_ROOT, findReferenceRoot, hostPathOf, pathInRoot, REFERENCE_ROOT_RECIPE,
   referenceKernel, referenceRootPath, rootTempDir,
@@ -119,5 +120,14 @@ describe('reference root: running a peer inside it', () => {
   it('refuses a file the peer must open that lies outside the root, naming it', () => {
     expect(() => chrootArgv(root, 'qemu-system-x86_64', ['-kernel', '/home/me/vmlinuz'], ['/home/me/vmlinuz']))
       .toThrow(`/home/me/vmlinuz lies outside the reference root ${root}: a peer running inside it cannot open it (use the root's own copy)`);
+  });
+
+  it('bootJudge in a root refuses a kernel outside it before starting QEMU, and leaves the root\'s /tmp clean', async () => {
+    const path = fakeRoot();
+    mkdirSync(join(path, 'tmp'));
+    const assets = { ...referenceKernel(findReferenceRoot(path).root!, '6.1', 'amd64')!.assets, vmlinuz: '/boot/vmlinuz-elsewhere' };
+    await expect(bootJudge({ assets, machineArgs: ['-M', 'q35'], tables: [], root: path }))
+      .rejects.toThrow(`/boot/vmlinuz-elsewhere lies outside the reference root ${path}`);
+    expect(readdirSync(join(path, 'tmp'))).toEqual([]);
   });
 });

@@ -1,0 +1,98 @@
+/**
+ * The reference root in use (issue 15): the peers inside it are the pinned
+ * ones, whatever the host's Debian release, and the x86 VT-d judge run with the
+ * root's QEMU 11.1 agrees with ridmap's map on each of its amd64 kernels (6.1,
+ * 6.12, 7.3), as test/judge/boot-dmar.test.ts does with the host's QEMU.
+ * Needs the root from scripts/reference-root.sh and root privileges (chroot);
+ * skipped with a message without them, failed when CI is set (CI builds it).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { judgeTopology } from '../../src/judge/judge-topology.js';
+import { chrootPrefix, findReferenceRoot, referenceKernel } from '../../src/judge/reference-root.js';
+import { formatComparisonText } from '../../src/judge/render.js';
+import { parseTopology } from '../../src/model/parse-topology.js';
+import { IN_CI } from '../interop/qemu-env.js';
+import { TABLES_DIR } from '../support/paths.js';
+
+/** The versions the root pins (scripts/reference-root.sh) and these tests were verified with. */
+const PINNED = { qemu: /^11\.1\.\d+$/, iasl: '20250404', dtc: '1.7.2' };
+const SERIES = ['6.1', '6.12', '7.3'];
+const EXAMPLE = join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml');
+/** One TCG boot at a time; about 10 s alone, several times that on a loaded 2-core machine. */
+const BOOT_MS = 240_000;
+
+const lookup = findReferenceRoot();
+const missing = lookup.missing ?? (process.getuid?.() === 0 ? undefined : 'running peers in the reference root needs chroot, so root');
+
+if (missing !== undefined && IN_CI) {
+  describe('reference root', () => {
+    it('is built (CI runs scripts/reference-root.sh before the tests)', () => {
+      throw new Error(`CI is set but ${missing}`);
+    });
+  });
+} else if (missing !== undefined) {
+  console.warn(`reference root tests skipped: ${missing}`);
+}
+
+describe.skipIf(missing !== undefined)('reference root: the pinned peers', () => {
+  const root = lookup.root!;
+  const run = (binary: string, ...args: string[]) => {
+    const [command, ...argv] = chrootPrefix(root.path, binary);
+    const r = spawnSync(command!, [...argv, ...args], { encoding: 'utf8' });
+    expect(r.status, `${binary} ${args.join(' ')} in ${root.path}: ${r.error?.message ?? r.stderr}`).toBe(0);
+    return r.stdout;
+  };
+
+  it('runs QEMU 11.1 (x86, arm, riscv), iasl 20250404 and dtc 1.7.2 inside the root, as its stamp says', () => {
+    for (const qemu of ['qemu-system-x86_64', 'qemu-system-aarch64', 'qemu-system-riscv64']) {
+      expect(/^QEMU emulator version (\S+)/.exec(run(qemu, '--version'))?.[1], qemu).toMatch(PINNED.qemu);
+    }
+    expect(/version (\d+)/.exec(run('iasl', '-v'))?.[1]).toBe(PINNED.iasl);
+    expect(/Version: DTC (\S+)/.exec(run('dtc', '--version'))?.[1]).toBe(PINNED.dtc);
+    expect(root.qemuVersion).toMatch(PINNED.qemu);
+    expect([root.iaslVersion, root.dtcVersion]).toEqual([PINNED.iasl, PINNED.dtc]);
+  });
+
+  it('holds the EDK2 firmware the arm64 ACPI boots need', () => {
+    run('test', '-s', '/usr/share/qemu-efi-aarch64/QEMU_EFI.fd');
+    run('test', '-s', '/usr/share/ovmf/OVMF.fd');
+  });
+
+  it('holds Debian\'s kernels 6.1, 6.12 and 7.3 for amd64 and arm64 with the judge\'s modules in load order', () => {
+    for (const series of SERIES) {
+      for (const arch of ['amd64', 'arm64'] as const) {
+        const k = referenceKernel(root, series, arch);
+        expect(k, `${series}/${arch}`).toBeDefined();
+        expect(k!.assets.kernelVersion.startsWith(series === '6.1' ? '6.1.0-' : `${series}.`), k!.assets.kernelVersion).toBe(true);
+        expect(k!.assets.kernelVersion.endsWith(`-${arch}`)).toBe(true);
+        expect(k!.assets.config.get('ACPI_TABLE_UPGRADE'), `${series}/${arch}`).toBe('y');
+        // Each module the kernel has as a module is kept, plain ELF (busybox's insmod cannot read .xz).
+        const names = k!.assets.modules.map((m) => m.slice(m.lastIndexOf('/') + 1));
+        for (const [key, file] of [['PCI_STUB', 'pci-stub.ko'], ['VIRTIO_IOMMU', 'virtio-iommu.ko'], ['ARM_SMMU_V3', 'arm-smmu-v3.ko']] as const) {
+          expect(names.includes(file), `${series}/${arch} ${file} (CONFIG_${key}=${k!.assets.config.get(key) ?? 'absent'})`).toBe(k!.assets.config.get(key) === 'm');
+        }
+        for (const m of k!.assets.modules) expect(readFileSync(m).subarray(0, 4)).toEqual(Buffer.from('\x7fELF', 'latin1'));
+      }
+    }
+  });
+});
+
+describe.skipIf(missing !== undefined)('reference root: Linux judges q35-vtd-pci-bridge with QEMU 11.1 on each amd64 kernel', () => {
+  const root = lookup.root!;
+  const topology = parseTopology(readFileSync(EXAMPLE, 'utf8'), EXAMPLE);
+
+  it.each(SERIES)('Linux %s agrees with ridmap\'s map, device by device and group by group', async (series) => {
+    const kernel = referenceKernel(root, series, 'amd64')!;
+    const result = await judgeTopology({ topology, assets: kernel.assets, root: root.path, timeoutMs: BOOT_MS });
+    const c = result.comparison;
+    console.info(`q35-vtd-pci-bridge, QEMU ${root.qemuVersion}, Linux ${kernel.assets.kernelVersion} (${result.boot.elapsedMs} ms):\n${formatComparisonText(c)}`);
+    // A disagreement is reported with what Linux said, never silenced.
+    const said = result.boot.report.dmesg.filter((l) => /DMAR|IOMMU|iommu|pci 0000/.test(l)).join('\n');
+    expect(c.agree, `${formatComparisonText(c)}\nLinux said:\n${said}`).toBe(true);
+    expect(c.devices).toHaveLength(11);
+    expect(c.devices.every((d) => d.linux?.iommu === 'vtd@0xfed90000')).toBe(true);
+  }, BOOT_MS + 30_000);
+});
