@@ -3,6 +3,7 @@
  * in a temp dir with the layout scripts/reference-root.sh writes: no chroot, no
  * root privileges, no Debian mirror needed.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,18 @@ describe('reference root: finding it', () => {
     const partial = fakeRoot({ kernels: '6.1/amd64:6.1.0-57-amd64 7.3/amd64:7.3.4+deb13-amd64' });
     expect(findReferenceRoot(partial).missing).toBe(
       `the reference root at ${partial} lists kernel "7.3/amd64:7.3.4+deb13-amd64" but does not hold it (run scripts/reference-root.sh as root to rebuild it)`);
+  });
+
+  it('the script reuses a complete root of its recipe at once, printing its stamp, without touching apt', () => {
+    const path = fakeRoot();
+    const started = Date.now();
+    const run = spawnSync('bash', [join(REPO_ROOT, 'scripts/reference-root.sh'), path], { encoding: 'utf8' });
+    const elapsed = Date.now() - started;
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.split('\n').slice(0, 5)).toEqual([`root=${path}`, 'qemuVersion=11.1.3', 'iaslVersion=20250404', 'dtcVersion=1.7.2',
+      'kernels=6.1/amd64:6.1.0-57-amd64 6.12/arm64:6.12.118+deb13-arm64']);
+    expect(run.stderr).toBe('');
+    expect(elapsed).toBeLessThan(1000);
   });
 
   it('expects the recipe the script builds', () => {
