@@ -11,7 +11,9 @@
 #     reads plain ELF only) and the CONFIG_ lines the judge depends on are kept, in
 #     opt/ridmap/kernels/<series>/<arch>/ as scripts/judge-assets.sh lays out its cache
 #     (vmlinuz, kernel-version, config.txt, modules.order, modules/);
-#   - busybox-static for amd64 and arm64 in opt/ridmap/busybox/<arch>/busybox.
+#   - busybox-static for amd64 and arm64 in opt/ridmap/busybox/<arch>/busybox;
+#   - Debian 12's peers (QEMU 7.2, iasl 20200925, dtc 1.6.1) in a nested bookworm root at
+#     opt/ridmap/bookworm, a reference root of its own sharing the kernels (hard links).
 # Usage: scripts/reference-root.sh [DIR]
 #   DIR  default: $RIDMAP_REFERENCE_ROOT, else /var/cache/ridmap/reference-root (outside
 #        the clone, so fresh clones on one machine share it).
@@ -24,23 +26,30 @@
 set -euo pipefail
 
 # Bump when anything below changes what the root holds: older roots are then rebuilt.
-RECIPE=1
+RECIPE=2
 RELEASE=trixie
 # The pinned peers: the build fails, naming what the archive has, when one has moved on
 # (then update the pin, bump RECIPE and re-run the tests that state these versions).
 QEMU_SERIES=11.1
 IASL_VERSION=20250404
 DTC_VERSION=1.7.2
-KERNEL_SERIES=(6.1 6.12 7.3)
-ARCHES=(amd64 arm64)
 # Each series is the newest linux-image-<arch> of that version in any suite the root
 # knows: 6.1 from bookworm (and its security updates), 6.12 from trixie, 7.3 from backports.
+KERNEL_SERIES=(6.1 6.12 7.3)
+ARCHES=(amd64 arm64)
 # The modules the judge loads, by file name; each is kept only where the kernel builds it as a module.
 JUDGE_MODULES=(pci-stub virtio-iommu arm-smmu-v3)
 # The CONFIG_ lines each kernel's config.txt records (=y built in, =m module, absent: not there).
 CONFIG_KEYS=(ARM_SMMU_V3 VIRTIO_IOMMU INTEL_IOMMU PCI_STUB ACPI_TABLE_UPGRADE VIRTIO_PCI VIRTIO_CONSOLE)
 PACKAGES=(qemu-system-x86 qemu-system-arm qemu-system-riscv qemu-efi-aarch64 ovmf seabios ipxe-qemu
   acpica-tools device-tree-compiler busybox-static kmod xz-utils zstd)
+# QEMU 7.2 as Debian 12 ships it: the interop captures were made with it and many users are
+# on it. Its libraries are bookworm's, so it gets a root of its own, nested in this one.
+BOOKWORM_DIR=opt/ridmap/bookworm
+BOOKWORM_QEMU_SERIES=7.2
+BOOKWORM_IASL_VERSION=20200925
+BOOKWORM_DTC_VERSION=1.6.1
+BOOKWORM_PACKAGES=(qemu-system-x86 qemu-system-arm qemu-efi-aarch64 ovmf seabios ipxe-qemu acpica-tools device-tree-compiler)
 
 root="${1:-${RIDMAP_REFERENCE_ROOT:-/var/cache/ridmap/reference-root}}"
 stamp_name=.ridmap-root
@@ -109,11 +118,68 @@ done
 
 in_root() { chroot "$build" "$@"; }
 
-say "debootstrap $RELEASE from $mirror into $build"
-debootstrap --variant=minbase "$RELEASE" "$build" "$mirror" >"$build.log" 2>&1 \
-  || { tail -20 "$build.log" >&2; echo "reference-root: debootstrap failed (log above)" >&2; rm -f "$build.log"; exit 2; }
-rm -f "$build.log"
+# A minbase root of one release, without documentation, manuals or translations (never read here).
+bootstrap() { # dir release
+  say "debootstrap $2 from $mirror into $1"
+  debootstrap --variant=minbase "$2" "$1" "$mirror" >"$1.log" 2>&1 \
+    || { tail -20 "$1.log" >&2; echo "reference-root: debootstrap $2 failed (log above)" >&2; exit 2; }
+  rm -f "$1.log"
+  printf '%s\n' 'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*/copyright' \
+    'path-exclude=/usr/share/man/*' 'path-exclude=/usr/share/locale/*' 'path-exclude=/usr/share/info/*' \
+    >"$1/etc/dpkg/dpkg.cfg.d/ridmap-no-docs"
+}
 
+# apt-get install in a root (its /proc mounted by the caller); the log is shown only when
+# apt fails. Dpkg::Use-Pty=0: the chroot has no /dev/pts.
+install_in() { # dir apt-get-install-arguments...
+  local dir="$1"; shift
+  say "installing in ${dir#"$build"}/: $*"
+  chroot "$dir" apt-get update -qq
+  chroot "$dir" apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends "$@" >"$dir/tmp/install.log" 2>&1 \
+    || { tail -30 "$dir/tmp/install.log" >&2; echo "reference-root: apt-get install failed (log above)" >&2; exit 2; }
+  rm -f "$dir/tmp/install.log"
+}
+
+# The versions of a root's peers, checked against the pins: a loud stop naming what the
+# archive has today when one moved on.
+pinned() { # what, found, wanted (a prefix)
+  case "$2" in "$3"|"$3".*) ;; *) echo "reference-root: $1 is ${2:-missing} in the archive today, the recipe pins $3" >&2; exit 2 ;; esac
+}
+peer_versions() { # dir qemu-series iasl-version dtc-version; sets qemu_version, iasl_version, dtc_version
+  qemu_version="$(chroot "$1" qemu-system-x86_64 --version | sed -n 's/^QEMU emulator version \([0-9.]*\).*/\1/p')"
+  iasl_version="$(chroot "$1" iasl -v | sed -n 's/.*version \([0-9]*\).*/\1/p' | head -1)"
+  dtc_version="$(chroot "$1" dtc --version | sed -n 's/^Version: DTC \([0-9.]*\).*/\1/p')"
+  pinned "QEMU in ${1#"$build"}/" "$qemu_version" "$2"
+  pinned "iasl in ${1#"$build"}/" "$iasl_version" "$3"
+  pinned "dtc in ${1#"$build"}/" "$dtc_version" "$4"
+}
+
+# Package lists and downloaded packages go: an apt-get update in the root refetches them.
+shrink() { # dir
+  chroot "$1" apt-get clean
+  rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin
+}
+
+# Written last into a root: its presence says the root is complete.
+write_stamp() { # dir release packages...
+  local dir="$1" release="$2"; shift 2
+  {
+    echo "recipe=$RECIPE"
+    echo "release=$release"
+    echo "qemuVersion=$qemu_version"
+    echo "iaslVersion=$iasl_version"
+    echo "dtcVersion=$dtc_version"
+    echo "kernels=${kernels[*]}"
+    echo "busybox=${ARCHES[*]}"
+    echo "packages=$(chroot "$dir" dpkg-query -W -f '${Package}=${Version} ' "$@" | sed 's/ $//')"
+    printf '%s\n' "${stamp_packages[@]}"
+    echo "builtSeconds=$(( $(date +%s) - started ))"
+    echo "builtAt=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  } >"$dir/$stamp_name.tmp"
+  mv "$dir/$stamp_name.tmp" "$dir/$stamp_name"
+}
+
+bootstrap "$build" "$RELEASE"
 # Bookworm is there for its 6.1 kernel only: pinned so low that apt never installs from it.
 cat >"$build/etc/apt/sources.list" <<EOF
 deb $mirror $RELEASE main
@@ -124,29 +190,10 @@ deb $mirror bookworm main
 deb $security bookworm-security main
 EOF
 printf 'Package: *\nPin: release n=bookworm\nPin-Priority: 1\n' >"$build/etc/apt/preferences.d/bookworm-kernels-only"
-# Documentation, manuals and translations are never read here: not unpacked at all.
-printf '%s\n' 'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*/copyright' \
-  'path-exclude=/usr/share/man/*' 'path-exclude=/usr/share/locale/*' 'path-exclude=/usr/share/info/*' \
-  >"$build/etc/dpkg/dpkg.cfg.d/ridmap-no-docs"
 in_root dpkg --add-architecture arm64
 mount -t proc proc "$build/proc"
-in_root apt-get update -qq
-say "installing ${PACKAGES[*]} (QEMU from $RELEASE-backports)"
-# Dpkg::Use-Pty=0: the chroot has no /dev/pts; the log is shown only when apt fails.
-in_root apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends -t "$RELEASE-backports" "${PACKAGES[@]}" \
-  >"$build/tmp/install.log" 2>&1 || { tail -30 "$build/tmp/install.log" >&2; echo "reference-root: apt-get install failed (log above)" >&2; exit 2; }
-rm -f "$build/tmp/install.log"
-
-# The pinned versions, or a loud stop naming what the archive has today.
-qemu_version="$(in_root qemu-system-x86_64 --version | sed -n 's/^QEMU emulator version \([0-9.]*\).*/\1/p')"
-iasl_version="$(in_root iasl -v | sed -n 's/.*version \([0-9]*\).*/\1/p' | head -1)"
-dtc_version="$(in_root dtc --version | sed -n 's/^Version: DTC \([0-9.]*\).*/\1/p')"
-pinned() { # what, found, wanted (a prefix)
-  case "$2" in "$3"|"$3".*) ;; *) echo "reference-root: $1 is $2 in the archive today, the recipe pins $3" >&2; exit 2 ;; esac
-}
-pinned QEMU "$qemu_version" "$QEMU_SERIES"
-pinned iasl "$iasl_version" "$IASL_VERSION"
-pinned dtc "$dtc_version" "$DTC_VERSION"
+install_in "$build" -t "$RELEASE-backports" "${PACKAGES[@]}"
+peer_versions "$build" "$QEMU_SERIES" "$IASL_VERSION" "$DTC_VERSION"
 
 # The newest linux-image-<arch> of one series and the packages holding its files: one
 # package up to 6.12; from 7.x an image package depending on linux-binary-*
@@ -272,28 +319,30 @@ for arch in "${ARCHES[@]}"; do
 done
 rm -rf "${build:?}$work"
 
-# What was installed, for the stamp.
-installed="$(in_root dpkg-query -W -f '${Package}=${Version}\n' "${PACKAGES[@]}" | tr '\n' ' ')"
 umount "$build/proc"
-# Small: no downloaded packages, no package lists (an apt-get update refetches them).
-in_root apt-get clean
-rm -rf "$build"/var/lib/apt/lists/* "$build"/var/cache/apt/*.bin
 
-seconds=$(( $(date +%s) - started ))
-{
-  echo "recipe=$RECIPE"
-  echo "release=$RELEASE"
-  echo "qemuVersion=$qemu_version"
-  echo "iaslVersion=$iasl_version"
-  echo "dtcVersion=$dtc_version"
-  echo "kernels=${kernels[*]}"
-  echo "busybox=${ARCHES[*]}"
-  echo "packages=${installed% }"
-  printf '%s\n' "${stamp_packages[@]}"
-  echo "builtSeconds=$seconds"
-  echo "builtAt=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-} >"$build/$stamp_name.tmp"
-mv "$build/$stamp_name.tmp" "$build/$stamp_name"
+# Debian 12's peers in the nested bookworm root, with the same kernels and busybox.
+nested="$build/$BOOKWORM_DIR"
+mkdir -p "$(dirname "$nested")"
+bootstrap "$nested" bookworm
+cat >"$nested/etc/apt/sources.list" <<EOF
+deb $mirror bookworm main
+deb $mirror bookworm-updates main
+deb $security bookworm-security main
+EOF
+mount -t proc proc "$nested/proc"
+install_in "$nested" "${BOOKWORM_PACKAGES[@]}"
+umount "$nested/proc"
+mkdir -p "$nested/opt/ridmap"
+cp -al "$build/opt/ridmap/kernels" "$build/opt/ridmap/busybox" "$nested/opt/ridmap/"
+peer_versions "$nested" "$BOOKWORM_QEMU_SERIES" "$BOOKWORM_IASL_VERSION" "$BOOKWORM_DTC_VERSION"
+shrink "$nested"
+write_stamp "$nested" bookworm "${BOOKWORM_PACKAGES[@]}"
+
+# The outer root's own peers again for its stamp, written last.
+peer_versions "$build" "$QEMU_SERIES" "$IASL_VERSION" "$DTC_VERSION"
+shrink "$build"
+write_stamp "$build" "$RELEASE" "${PACKAGES[@]}"
 
 # Into place: an older root is moved aside first and removed after.
 if [ -e "$root" ]; then
@@ -301,5 +350,5 @@ if [ -e "$root" ]; then
   rm -rf --one-file-system "$root.old.$$"
 fi
 mv "$build" "$root"
-say "built, $(du -sh "$root" | cut -f1)"
+say "built, $(du -sh "$root" | cut -f1) (Debian 12's peers: $(du -sh "$root/$BOOKWORM_DIR" | cut -f1))"
 report

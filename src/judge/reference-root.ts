@@ -18,9 +18,14 @@ export const REFERENCE_ROOT_STAMP = '.ridmap-root';
  * The recipe this checkout expects, RECIPE in scripts/reference-root.sh: a root
  * built by another recipe may lack what the code reads, so it counts as missing.
  */
-export const REFERENCE_ROOT_RECIPE = 1;
+export const REFERENCE_ROOT_RECIPE = 2;
 /** Where the script keeps each kernel, in scripts/judge-assets.sh's layout: `<series>/<arch>/`. */
 export const REFERENCE_KERNELS_DIR = 'opt/ridmap/kernels';
+/**
+ * Debian 12's peers (QEMU 7.2, iasl 20200925, dtc 1.6.1): a bookworm root nested in
+ * the reference root, a reference root of its own with the same kernels.
+ */
+export const BOOKWORM_ROOT_DIR = 'opt/ridmap/bookworm';
 
 /** One of the root's kernels, ready to boot: series "6.1", "6.12" or "7.3". */
 export interface ReferenceKernel {
@@ -32,6 +37,8 @@ export interface ReferenceKernel {
 export interface ReferenceRoot {
   /** Absolute host path of the root. */
   path: string;
+  /** The Debian release its peers come from: trixie, or bookworm for the nested root. */
+  release: string;
   qemuVersion: string;
   iaslVersion: string;
   dtcVersion: string;
@@ -70,6 +77,7 @@ export function findReferenceRoot(path: string = referenceRootPath()): Reference
   return {
     root: {
       path: root,
+      release: stamp.get('release') ?? '',
       qemuVersion: stamp.get('qemuVersion') ?? '',
       iaslVersion: stamp.get('iaslVersion') ?? '',
       dtcVersion: stamp.get('dtcVersion') ?? '',
@@ -77,6 +85,11 @@ export function findReferenceRoot(path: string = referenceRootPath()): Reference
       stamp,
     },
   };
+}
+
+/** The nested root with Debian 12's peers (QEMU 7.2), or why there is none. */
+export function bookwormRoot(root: ReferenceRoot): ReferenceRootLookup {
+  return findReferenceRoot(join(root.path, BOOKWORM_ROOT_DIR));
 }
 
 /** The root's kernel of one series and architecture. */

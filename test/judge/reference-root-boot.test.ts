@@ -1,8 +1,9 @@
 /**
  * The reference root in use (issue 15): the peers inside it are the pinned
  * ones, whatever the host's Debian release, and the x86 VT-d judge run with the
- * root's QEMU 11.1 agrees with ridmap's map on each of its amd64 kernels (6.1,
- * 6.12, 7.3), as test/judge/boot-dmar.test.ts does with the host's QEMU.
+ * root's QEMU 11.1, and with QEMU 7.2 from its nested bookworm root, agrees with
+ * ridmap's map on each of its amd64 kernels (6.1, 6.12, 7.3), as
+ * test/judge/boot-dmar.test.ts does with the host's QEMU.
  * Needs the root from scripts/reference-root.sh and root privileges (chroot);
  * skipped with a message without them, failed when CI is set (CI builds it).
  */
@@ -11,21 +12,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeTopology } from '../../src/judge/judge-topology.js';
-import { chrootPrefix, findReferenceRoot, referenceKernel } from '../../src/judge/reference-root.js';
+import { bookwormRoot, chrootPrefix, findReferenceRoot, type ReferenceRoot, referenceKernel } from '../../src/judge/reference-root.js';
 import { formatComparisonText } from '../../src/judge/render.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
 import { IN_CI } from '../interop/qemu-env.js';
 import { TABLES_DIR } from '../support/paths.js';
 
-/** The versions the root pins (scripts/reference-root.sh) and these tests were verified with. */
+/** The versions the roots pin (scripts/reference-root.sh) and these tests were verified with. */
 const PINNED = { qemu: /^11\.1\.\d+$/, iasl: '20250404', dtc: '1.7.2' };
+const PINNED_BOOKWORM = { qemu: /^7\.2\.\d+$/, iasl: '20200925', dtc: '1.6.1' };
 const SERIES = ['6.1', '6.12', '7.3'];
 const EXAMPLE = join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml');
 /** One TCG boot at a time; about 10 s alone, several times that on a loaded 2-core machine. */
 const BOOT_MS = 240_000;
 
 const lookup = findReferenceRoot();
-const missing = lookup.missing ?? (process.getuid?.() === 0 ? undefined : 'running peers in the reference root needs chroot, so root');
+const nested = lookup.root ? bookwormRoot(lookup.root) : undefined;
+const missing = lookup.missing ?? nested?.missing ?? (process.getuid?.() === 0 ? undefined : 'running peers in the reference root needs chroot, so root');
 
 if (missing !== undefined && IN_CI) {
   describe('reference root', () => {
@@ -37,28 +40,40 @@ if (missing !== undefined && IN_CI) {
   console.warn(`reference root tests skipped: ${missing}`);
 }
 
+/** Runs a peer inside a root and returns what it printed. */
+function runIn(root: ReferenceRoot, binary: string, ...args: string[]): string {
+  const [command, ...argv] = chrootPrefix(root.path, binary);
+  const r = spawnSync(command!, [...argv, ...args], { encoding: 'utf8' });
+  expect(r.status, `${binary} ${args.join(' ')} in ${root.path}: ${r.error?.message ?? r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+/** The root's QEMU, iasl and dtc are the pinned ones, and so says its stamp. */
+function expectPeers(root: ReferenceRoot, pins: typeof PINNED, qemus: readonly string[]): void {
+  for (const qemu of qemus) expect(/^QEMU emulator version (\S+)/.exec(runIn(root, qemu, '--version'))?.[1], qemu).toMatch(pins.qemu);
+  expect(/version (\d+)/.exec(runIn(root, 'iasl', '-v'))?.[1]).toBe(pins.iasl);
+  expect(/Version: DTC (\S+)/.exec(runIn(root, 'dtc', '--version'))?.[1]).toBe(pins.dtc);
+  expect(root.qemuVersion).toMatch(pins.qemu);
+  expect([root.iaslVersion, root.dtcVersion]).toEqual([pins.iasl, pins.dtc]);
+}
+
 describe.skipIf(missing !== undefined)('reference root: the pinned peers', () => {
   const root = lookup.root!;
-  const run = (binary: string, ...args: string[]) => {
-    const [command, ...argv] = chrootPrefix(root.path, binary);
-    const r = spawnSync(command!, [...argv, ...args], { encoding: 'utf8' });
-    expect(r.status, `${binary} ${args.join(' ')} in ${root.path}: ${r.error?.message ?? r.stderr}`).toBe(0);
-    return r.stdout;
-  };
 
   it('runs QEMU 11.1 (x86, arm, riscv), iasl 20250404 and dtc 1.7.2 inside the root, as its stamp says', () => {
-    for (const qemu of ['qemu-system-x86_64', 'qemu-system-aarch64', 'qemu-system-riscv64']) {
-      expect(/^QEMU emulator version (\S+)/.exec(run(qemu, '--version'))?.[1], qemu).toMatch(PINNED.qemu);
-    }
-    expect(/version (\d+)/.exec(run('iasl', '-v'))?.[1]).toBe(PINNED.iasl);
-    expect(/Version: DTC (\S+)/.exec(run('dtc', '--version'))?.[1]).toBe(PINNED.dtc);
-    expect(root.qemuVersion).toMatch(PINNED.qemu);
-    expect([root.iaslVersion, root.dtcVersion]).toEqual([PINNED.iasl, PINNED.dtc]);
+    expectPeers(root, PINNED, ['qemu-system-x86_64', 'qemu-system-aarch64', 'qemu-system-riscv64']);
   });
 
-  it('holds the EDK2 firmware the arm64 ACPI boots need', () => {
-    run('test', '-s', '/usr/share/qemu-efi-aarch64/QEMU_EFI.fd');
-    run('test', '-s', '/usr/share/ovmf/OVMF.fd');
+  it('runs Debian 12\'s QEMU 7.2 (x86, arm), iasl 20200925 and dtc 1.6.1 inside its nested bookworm root', () => {
+    expectPeers(nested!.root!, PINNED_BOOKWORM, ['qemu-system-x86_64', 'qemu-system-aarch64']);
+    expect(nested!.root!.kernels.map((k) => k.assets.kernelVersion)).toEqual(root.kernels.map((k) => k.assets.kernelVersion));
+  });
+
+  it('holds the EDK2 firmware the arm64 ACPI boots need, in both roots', () => {
+    for (const r of [root, nested!.root!]) {
+      runIn(r, 'test', '-s', '/usr/share/qemu-efi-aarch64/QEMU_EFI.fd');
+      runIn(r, 'test', '-s', '/usr/share/ovmf/OVMF.fd');
+    }
   });
 
   it('holds Debian\'s kernels 6.1, 6.12 and 7.3 for amd64 and arm64 with the judge\'s modules in load order', () => {
@@ -80,11 +95,12 @@ describe.skipIf(missing !== undefined)('reference root: the pinned peers', () =>
   });
 });
 
-describe.skipIf(missing !== undefined)('reference root: Linux judges q35-vtd-pci-bridge with QEMU 11.1 on each amd64 kernel', () => {
-  const root = lookup.root!;
+describe.skipIf(missing !== undefined)('reference root: Linux judges q35-vtd-pci-bridge with QEMU 11.1 and 7.2 on each amd64 kernel', () => {
   const topology = parseTopology(readFileSync(EXAMPLE, 'utf8'), EXAMPLE);
+  const cases = ['trixie', 'bookworm'].flatMap((release) => SERIES.map((series) => ({ release, series })));
 
-  it.each(SERIES)('Linux %s agrees with ridmap\'s map, device by device and group by group', async (series) => {
+  it.each(cases)('Linux $series with the $release root\'s QEMU agrees with ridmap\'s map, device by device and group by group', async ({ release, series }) => {
+    const root = release === 'trixie' ? lookup.root! : nested!.root!;
     const kernel = referenceKernel(root, series, 'amd64')!;
     const result = await judgeTopology({ topology, assets: kernel.assets, root: root.path, timeoutMs: BOOT_MS });
     const c = result.comparison;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bootJudge } from '../../src/judge/boot.js';
 import {
-  chrootArgv, chrootPrefix, DEFAULT_REFERENCE_ROOT, findReferenceRoot, hostPathOf, pathInRoot, REFERENCE_ROOT_RECIPE,
+  bookwormRoot, chrootArgv, chrootPrefix, DEFAULT_REFERENCE_ROOT, findReferenceRoot, hostPathOf, pathInRoot, REFERENCE_ROOT_RECIPE,
   referenceKernel, referenceRootPath, rootTempDir,
 } from '../../src/judge/reference-root.js';
 import { REPO_ROOT } from '../support/paths.js';
@@ -18,10 +18,10 @@ import { REPO_ROOT } from '../support/paths.js';
 const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** A root as the script leaves it: two kernels, one with modules, one with none. */
-function fakeRoot(stamp: { recipe?: number; kernels?: string } = {}): string {
-  const root = mkdtempSync(join(tmpdir(), 'ridmap-fake-root-'));
-  made.push(root);
+/** A root as the script leaves it (at `at`, else in a new temp dir): two kernels, one with modules, one with none. */
+function fakeRoot(stamp: { recipe?: number; kernels?: string; release?: string; qemuVersion?: string } = {}, at?: string): string {
+  const root = at ?? mkdtempSync(join(tmpdir(), 'ridmap-fake-root-'));
+  if (at === undefined) made.push(root);
   const kernel = (series: string, arch: string, version: string, modules: string[], config: string) => {
     const dir = join(root, 'opt/ridmap/kernels', series, arch);
     mkdirSync(join(dir, 'modules'), { recursive: true });
@@ -37,7 +37,8 @@ function fakeRoot(stamp: { recipe?: number; kernels?: string } = {}): string {
   kernel('6.1', 'amd64', '6.1.0-57-amd64', [], '# CONFIG_ARM_SMMU_V3 is not set\nCONFIG_VIRTIO_IOMMU=y\nCONFIG_PCI_STUB=y\n');
   writeFileSync(join(root, '.ridmap-root'), [
     `recipe=${stamp.recipe ?? REFERENCE_ROOT_RECIPE}`,
-    'qemuVersion=11.1.3',
+    `release=${stamp.release ?? 'trixie'}`,
+    `qemuVersion=${stamp.qemuVersion ?? '11.1.3'}`,
     'iaslVersion=20250404',
     'dtcVersion=1.7.2',
     `kernels=${stamp.kernels ?? '6.1/amd64:6.1.0-57-amd64 6.12/arm64:6.12.118+deb13-arm64'}`,
@@ -59,6 +60,7 @@ describe('reference root: finding it', () => {
     const { root, missing } = findReferenceRoot(path);
     expect(missing).toBeUndefined();
     expect(root!.path).toBe(path);
+    expect(root!.release).toBe('trixie');
     expect([root!.qemuVersion, root!.iaslVersion, root!.dtcVersion]).toEqual(['11.1.3', '20250404', '1.7.2']);
     expect(root!.stamp.get('packages')).toBe('qemu-system-x86=1:11.1.3+ds-2~bpo13+1 acpica-tools=20250404-1');
     expect(root!.kernels.map((k) => `${k.series}/${k.assets.arch} ${k.assets.kernelVersion}`)).toEqual(['6.1/amd64 6.1.0-57-amd64', '6.12/arm64 6.12.118+deb13-arm64']);
@@ -73,6 +75,16 @@ describe('reference root: finding it', () => {
     expect(x86.config.get('PCI_STUB')).toBe('y');
     expect(x86.config.has('ARM_SMMU_V3')).toBe(false);
     expect(referenceKernel(root!, '7.3', 'amd64')).toBeUndefined();
+  });
+
+  it('finds the nested bookworm root with Debian 12\'s QEMU, a reference root of its own with the same kernels', () => {
+    const path = fakeRoot();
+    expect(bookwormRoot(findReferenceRoot(path).root!).missing).toBe(
+      `no reference root at ${join(path, 'opt/ridmap/bookworm')} (run scripts/reference-root.sh as root)`);
+    fakeRoot({ release: 'bookworm', qemuVersion: '7.2.22' }, join(path, 'opt/ridmap/bookworm'));
+    const nested = bookwormRoot(findReferenceRoot(path).root!).root!;
+    expect([nested.path, nested.release, nested.qemuVersion]).toEqual([join(path, 'opt/ridmap/bookworm'), 'bookworm', '7.2.22']);
+    expect(referenceKernel(nested, '6.12', 'arm64')!.assets.vmlinuz).toBe(join(path, 'opt/ridmap/bookworm/opt/ridmap/kernels/6.12/arm64/vmlinuz'));
   });
 
   it('says why there is none: not built, built by another recipe, or a listed kernel missing', () => {
@@ -92,7 +104,7 @@ describe('reference root: finding it', () => {
     const run = spawnSync('bash', [join(REPO_ROOT, 'scripts/reference-root.sh'), path], { encoding: 'utf8' });
     const elapsed = Date.now() - started;
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout.split('\n').slice(0, 5)).toEqual([`root=${path}`, 'qemuVersion=11.1.3', 'iaslVersion=20250404', 'dtcVersion=1.7.2',
+    expect(run.stdout.split('\n').slice(0, 6)).toEqual([`root=${path}`, 'release=trixie', 'qemuVersion=11.1.3', 'iaslVersion=20250404', 'dtcVersion=1.7.2',
       'kernels=6.1/amd64:6.1.0-57-amd64 6.12/arm64:6.12.118+deb13-arm64']);
     expect(run.stderr).toBe('');
     expect(elapsed).toBeLessThan(1000);
