@@ -104,7 +104,7 @@ build="$root.build.$$"
 # then removes it: also when the build fails or is interrupted, so no mount is left behind.
 remove_build() {
   local m
-  for m in $(awk -v p="$1/" 'index($2, p) == 1 { print $2 }' /proc/mounts | sort -r); do
+  awk -v p="$1/" 'index($2, p) == 1 { print $2 }' /proc/mounts | sort -r | while IFS= read -r m; do
     umount -l "$m" 2>/dev/null || true
   done
   rm -rf --one-file-system "$1" "$1.log"
@@ -234,7 +234,10 @@ keep_kernel() { # workdir destdir modules... ; the .deb files are in workdir
   for d in "$x"/lib/modules/* "$x"/usr/lib/modules/*; do
     if [ -d "$d" ]; then moddir="$d"; fi
   done
-  [ -n "$vmlinuz" ] && [ -n "$config" ] && [ -n "$moddir" ] || { echo "reference-root: no vmlinuz, config or modules in $work" >&2; return 2; }
+  if [ -z "$vmlinuz" ] || [ -z "$config" ] || [ -z "$moddir" ]; then
+    echo "reference-root: no vmlinuz, config or modules in $work" >&2
+    return 2
+  fi
   version="$(basename "$moddir")"
   mkdir -p "$dest/modules"
   # From 7.x vmlinuz and config lie in the modules directory moved below: copied first.
@@ -260,7 +263,8 @@ keep_kernel() { # workdir destdir modules... ; the .deb files are in workdir
   for want in "$@"; do
     entry="$(grep -E "/${want}\.ko(\.xz|\.zst|\.gz)?:" "$dep" || true)"
     [ -n "$entry" ] || continue
-    local -a files=(${entry#*:})
+    local -a files
+    read -ra files <<<"${entry#*:}"
     local i
     for ((i = ${#files[@]} - 1; i >= 0; i--)); do order+=("${files[i]}"); done
     order+=("${entry%%:*}")
