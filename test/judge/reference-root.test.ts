@@ -110,6 +110,22 @@ describe('reference root: finding it', () => {
     expect(elapsed).toBeLessThan(1000);
   });
 
+  // As root only (debootstrap), and only where debootstrap is installed (CI's script run installs it).
+  const canBuild = process.getuid?.() === 0 && spawnSync('debootstrap', ['--version']).status === 0;
+  it.skipIf(!canBuild)('the script fails loudly when the build fails, and leaves no half root or build directory behind', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'ridmap-root-fail-'));
+    made.push(parent);
+    // Nothing listens on the discard port of the loopback address: debootstrap cannot fetch the Release file.
+    const run = spawnSync('bash', [join(REPO_ROOT, 'scripts/reference-root.sh'), join(parent, 'root')], {
+      encoding: 'utf8', env: { ...process.env, RIDMAP_DEBIAN_MIRROR: 'http://127.0.0.1:9/debian' }, timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain('Failed getting release file http://127.0.0.1:9/debian/dists/trixie/Release');
+    expect(run.stderr).toContain('reference-root: debootstrap trixie failed (log above)');
+    expect(run.stdout).toBe('');
+    expect(readdirSync(parent)).toEqual(['root.lock']);
+  });
+
   it('expects the recipe the script builds', () => {
     const script = readFileSync(join(REPO_ROOT, 'scripts/reference-root.sh'), 'utf8');
     expect(/^RECIPE=(\d+)$/m.exec(script)?.[1]).toBe(String(REFERENCE_ROOT_RECIPE));
