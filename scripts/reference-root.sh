@@ -98,6 +98,11 @@ mirror="${mirror%/}"
 security="$(grep -E '/debian-security/?$' <<<"$uris" | head -1 || true)"
 security="${security:-${mirror}-security}"
 security="${security%/}"
+# How the host's apt reaches that mirror: a proxy, or Release files past their Valid-Until
+# accepted. The roots' apt gets the same settings, and debootstrap the proxy.
+host_acquire="$(apt-config dump 2>/dev/null | grep -iE '^Acquire::(Check-Valid-Until|Check-Date|https?::Proxy) ' || true)"
+proxy="$(sed -n 's/^Acquire::http::Proxy "\(.*\)";$/\1/Ip' <<<"$host_acquire" | head -1)"
+if [ -n "$proxy" ] && [ -z "${http_proxy:-}" ]; then export http_proxy="$proxy"; fi
 
 build="$root.build.$$"
 # Unmounts whatever is mounted below a build (debootstrap's or ours), deepest first,
@@ -109,7 +114,9 @@ remove_build() {
   done
   rm -rf --one-file-system "$1" "$1.log"
 }
-trap 'remove_build "$build"' EXIT
+# A bootstrap still running in the background is waited for first: it writes below the build.
+nested_job=""
+trap 'if [ -n "$nested_job" ]; then wait "$nested_job" 2>/dev/null || true; fi; remove_build "$build"' EXIT
 trap 'exit 130' INT TERM
 # Holding the lock, any other build directory is the remains of an interrupted run.
 for stale in "$root".build.*; do
@@ -124,6 +131,7 @@ bootstrap() { # dir release
   debootstrap --variant=minbase "$2" "$1" "$mirror" >"$1.log" 2>&1 \
     || { tail -20 "$1.log" >&2; echo "reference-root: debootstrap $2 failed (log above)" >&2; exit 2; }
   rm -f "$1.log"
+  if [ -n "$host_acquire" ]; then printf '%s\n' "$host_acquire" >"$1/etc/apt/apt.conf.d/99ridmap-host-acquire"; fi
   printf '%s\n' 'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*/copyright' \
     'path-exclude=/usr/share/man/*' 'path-exclude=/usr/share/locale/*' 'path-exclude=/usr/share/info/*' \
     >"$1/etc/dpkg/dpkg.cfg.d/ridmap-no-docs"
@@ -191,6 +199,12 @@ deb $security bookworm-security main
 EOF
 printf 'Package: *\nPin: release n=bookworm\nPin-Priority: 1\n' >"$build/etc/apt/preferences.d/bookworm-kernels-only"
 in_root dpkg --add-architecture arm64
+# Debian 12's root (below) is bootstrapped meanwhile: the two are independent until the
+# kernels are linked into it, and a bootstrap mostly keeps one core busy.
+nested="$build/$BOOKWORM_DIR"
+mkdir -p "$(dirname "$nested")"
+bootstrap "$nested" bookworm &
+nested_job=$!
 mount -t proc proc "$build/proc"
 install_in "$build" -t "$RELEASE-backports" "${PACKAGES[@]}"
 peer_versions "$build" "$QEMU_SERIES" "$IASL_VERSION" "$DTC_VERSION"
@@ -326,9 +340,8 @@ rm -rf "${build:?}$work"
 umount "$build/proc"
 
 # Debian 12's peers in the nested bookworm root, with the same kernels and busybox.
-nested="$build/$BOOKWORM_DIR"
-mkdir -p "$(dirname "$nested")"
-bootstrap "$nested" bookworm
+wait "$nested_job" || exit 2
+nested_job=""
 cat >"$nested/etc/apt/sources.list" <<EOF
 deb $mirror bookworm main
 deb $mirror bookworm-updates main
