@@ -42,6 +42,8 @@ export interface RsdpBootRequest {
   tables: readonly AcpiTableFile[];
   qemu?: string;
   timeoutMs?: number;
+  /** A reference root to run QEMU in (BootRequest.root). */
+  root?: string;
 }
 
 export interface RsdpBootResult {
@@ -64,7 +66,7 @@ export async function bootOnRebuiltTables(req: RsdpBootRequest): Promise<RsdpBoo
     reportSignatures: req.tables.map((t) => t.signature),
     kernelArgs: tableSetKernelArgs(image),
     guestMemory: [{ address: image.address, bytes: image.bytes }],
-    ...(req.qemu ? { qemu: req.qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
+    ...(req.qemu ? { qemu: req.qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}), ...(req.root ? { root: req.root } : {}),
   });
   const problems = rsdpProblems(boot.report, image.address, req.tables);
   if (problems.length > 0) {
@@ -120,16 +122,16 @@ interface FirmwareTables {
   elapsedMs: number;
 }
 
-/** One firmware boot per QEMU binary, command line and kernel in this process: the tables depend on nothing else. */
+/** One firmware boot per QEMU binary (and the root it runs in), command line and kernel in this process: the tables depend on nothing else. */
 const firmwareBoots = new Map<string, Promise<FirmwareTables>>();
 
 function firmwareTables(req: RsdpBootRequest): Promise<FirmwareTables> {
-  const key = JSON.stringify([req.qemu ?? '', req.machineArgs, req.assets.vmlinuz, req.assets.modules]);
+  const key = JSON.stringify([req.root ?? '', req.qemu ?? '', req.machineArgs, req.assets.vmlinuz, req.assets.modules]);
   const cached = firmwareBoots.get(key);
   if (cached) return cached.then((f) => ({ ...f, elapsedMs: 0 }));
   const boot = bootJudge({
     assets: req.assets, machineArgs: req.machineArgs, tables: [], reportSignatures: ALL_TABLES,
-    ...(req.qemu ? { qemu: req.qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
+    ...(req.qemu ? { qemu: req.qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}), ...(req.root ? { root: req.root } : {}),
   }).then((b) => {
     const tables = [...b.report.tables.values()].filter((t): t is Uint8Array => t !== null);
     if (tables.length === 0) throw new JudgeError('the boot on the firmware\'s tables showed no table in /sys/firmware/acpi/tables', b.console);

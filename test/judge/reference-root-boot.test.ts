@@ -23,6 +23,7 @@ const PINNED = { qemu: /^11\.1\.\d+$/, iasl: '20250404', dtc: '1.7.2' };
 const PINNED_BOOKWORM = { qemu: /^7\.2\.\d+$/, iasl: '20200925', dtc: '1.6.1' };
 const SERIES = ['6.1', '6.12', '7.3'];
 const EXAMPLE = join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml');
+const VIOT_EXAMPLE = join(TABLES_DIR, 'q35-virtio-iommu-pxb.yaml');
 /** One TCG boot at a time; about 10 s alone, several times that on a loaded 2-core machine. */
 const BOOT_MS = 240_000;
 
@@ -46,6 +47,15 @@ function runIn(root: ReferenceRoot, binary: string, ...args: string[]): string {
   const r = spawnSync(command!, [...argv, ...args], { encoding: 'utf8' });
   expect(r.status, `${binary} ${args.join(' ')} in ${root.path}: ${r.error?.message ?? r.stderr}`).toBe(0);
   return r.stdout;
+}
+
+/**
+ * What Linux prints of the root's own SeaBIOS (`DMI: ... BIOS 1.17.0-debian-1.17.0-1~bpo13+1`):
+ * a boot whose kernel log has it ran the root's QEMU, not the host's.
+ */
+function rootFirmwareLine(root: ReferenceRoot): string {
+  const version = /(?:^| )seabios=(\S+)/.exec(root.stamp.get('packages') ?? '')?.[1] ?? '(no seabios in the stamp)';
+  return `DMI: QEMU Standard PC (Q35 + ICH9, 2009), BIOS ${version.split('-')[0]}-debian-${version}`;
 }
 
 /** The root's QEMU, iasl and dtc are the pinned ones, and so says its stamp. */
@@ -108,7 +118,26 @@ describe.skipIf(missing !== undefined)('reference root: Linux judges q35-vtd-pci
     // A disagreement is reported with what Linux said, never silenced.
     const said = result.boot.report.dmesg.filter((l) => /DMAR|IOMMU|iommu|pci 0000/.test(l)).join('\n');
     expect(c.agree, `${formatComparisonText(c)}\nLinux said:\n${said}`).toBe(true);
+    expect(result.boot.kernelLog).toContain(rootFirmwareLine(root));
     expect(c.devices).toHaveLength(11);
     expect(c.devices.every((d) => d.linux?.iommu === 'vtd@0xfed90000')).toBe(true);
   }, BOOT_MS + 30_000);
+});
+
+describe.skipIf(missing !== undefined)('reference root: Linux judges q35-virtio-iommu-pxb on ridmap\'s VIOT with QEMU 11.1', () => {
+  const topology = parseTopology(readFileSync(VIOT_EXAMPLE, 'utf8'), VIOT_EXAMPLE);
+
+  // 6.1 has no virtio-iommu driver; 6.12 and 7.3 have it as a module, which /init loads.
+  it.each(['6.12', '7.3'])('Linux %s agrees with ridmap\'s map on a rebuilt table set booted inside the root', async (series) => {
+    const root = lookup.root!;
+    const kernel = referenceKernel(root, series, 'amd64')!;
+    const result = await judgeTopology({ topology, assets: kernel.assets, root: root.path, timeoutMs: BOOT_MS });
+    const c = result.comparison;
+    console.info(`q35-virtio-iommu-pxb, QEMU ${root.qemuVersion}, Linux ${kernel.assets.kernelVersion} (${result.boot.elapsedMs} ms):\n${formatComparisonText(c)}`);
+    const said = result.boot.report.dmesg.filter((l) => /VIOT|viot|IOMMU|iommu|pci 0000/.test(l)).join('\n');
+    expect(c.agree, `${formatComparisonText(c)}\nLinux said:\n${said}`).toBe(true);
+    // The boot on the rebuilt table set ran inside the root too.
+    expect(result.rebuilt).toBeDefined();
+    expect(result.boot.kernelLog).toContain(rootFirmwareLine(root));
+  }, 2 * BOOT_MS + 30_000);
 });
