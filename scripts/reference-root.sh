@@ -52,6 +52,8 @@ BOOKWORM_DTC_VERSION=1.6.1
 BOOKWORM_PACKAGES=(qemu-system-x86 qemu-system-arm qemu-efi-aarch64 ovmf seabios ipxe-qemu acpica-tools device-tree-compiler)
 
 root="${1:-${RIDMAP_REFERENCE_ROOT:-/var/cache/ridmap/reference-root}}"
+# Absolute, so that root= names it from anywhere (a missing parent is made below, before the build).
+if [ -d "$(dirname "$root")" ]; then root="$(cd "$(dirname "$root")" && pwd)/$(basename "$root")"; fi
 stamp_name=.ridmap-root
 
 complete() {

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bootJudge } from '../../src/judge/boot.js';
 import {
@@ -108,6 +108,9 @@ describe('reference root: finding it', () => {
       'kernels=6.1/amd64:6.1.0-57-amd64 6.12/arm64:6.12.118+deb13-arm64']);
     expect(run.stderr).toBe('');
     expect(elapsed).toBeLessThan(1000);
+    // Given relative to the working directory, the root is still printed as an absolute path.
+    const relative = spawnSync('bash', [join(REPO_ROOT, 'scripts/reference-root.sh'), basename(path)], { encoding: 'utf8', cwd: dirname(path) });
+    expect(relative.stdout.split('\n')[0]).toBe(`root=${path}`);
   });
 
   // As root only (debootstrap), and only where debootstrap is installed (CI's script run installs it).
