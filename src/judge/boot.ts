@@ -1,8 +1,9 @@
 /**
  * One judge boot: Debian's kernel under QEMU (TCG) with ridmap's ACPI tables
- * injected by the table upgrade, the busybox initramfs reporting what Linux
- * decided, and the proof that Linux used ridmap's bytes. The only judge file
- * that touches files and processes.
+ * injected by the table upgrade (or, on arm64 under DT, ridmap's Device Tree
+ * given with -dtb), the busybox initramfs reporting what Linux decided, and
+ * the proof that Linux used ridmap's bytes. The only judge file that touches
+ * files and processes.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,11 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { decodeTable } from '../acpi/table.js';
 import { equalBytes } from '../codec/bytes.js';
+import { valueText } from '../dt/dts-value-text.js';
 import type { JudgeAssets } from './assets.js';
+import type { DtTree } from '../dt/tree.js';
+import { type DtGraft, DtGraftError, graftDeviceTree } from './dt-graft.js';
+import { type FirmwareInterface, guestSetup } from './guest.js';
 import { type AcpiTableFile, judgeInitrd } from './initramfs.js';
 import { type LinuxReport, parseJudgeConsole } from './parse.js';
 
@@ -22,16 +27,34 @@ export interface BootRequest {
   tables: readonly AcpiTableFile[];
   /** The signatures whose bytes /init reports; default the injected tables'. */
   reportSignatures?: readonly string[];
+  /** How Linux finds the platform: ACPI (default; on arm64 through UEFI) or a Device Tree (arm64, no firmware). */
+  firmware?: FirmwareInterface;
+  /**
+   * On a DT boot, ridmap's tree: its translation properties are grafted onto
+   * QEMU's own tree for the same command line (dt-graft.ts), handed to Linux
+   * with -dtb, and proven from /proc/device-tree. None: QEMU's own tree.
+   */
+  deviceTree?: DtTree;
+  /** The EDK2 image an arm64 ACPI boot runs (default guest.ts's). */
+  uefi?: string;
   qemu?: string;
   timeoutMs?: number;
 }
 
+/** A property of the tree Linux must boot on: `/node/path/property` and its bytes, or null when it must be absent. */
+export interface DtPropertyExpectation {
+  path: string;
+  bytes: Uint8Array | null;
+}
+
 export interface BootResult {
   report: LinuxReport;
-  /** What /init printed on ttyS1 (and QEMU on its stderr). */
+  /** What /init printed on its port (and QEMU on its stderr). */
   console: string;
-  /** The kernel's own console (ttyS0). */
+  /** The kernel's own console (ttyS0; on arm64 the same port as the report). */
   kernelLog: string;
+  /** The grafted Device Tree properties Linux was proven to hold (none unless the request gave a tree). */
+  dtProperties: DtPropertyExpectation[];
   elapsedMs: number;
 }
 
@@ -43,36 +66,37 @@ export class JudgeError extends Error {
   }
 }
 
-/**
- * The kernel command line. The kernel logs to ttyS0 (kept in a file, shown when
- * a boot fails) and /init reports on ttyS1 (stdout), so kernel messages can
- * never split a report line. intel_iommu=on because Debian's 6.1 leaves VT-d
- * off by default; panic=-1 with -no-reboot ends QEMU at once on a panic.
- */
-export const JUDGE_KERNEL_ARGS = ['console=ttyS0', 'intel_iommu=on', 'iommu.strict=1', 'panic=-1'];
-
 /** Boots once and returns Linux's report; throws JudgeError unless the report is complete and every table is ridmap's. */
 export async function bootJudge(req: BootRequest): Promise<BootResult> {
   const dir = mkdtempSync(join(tmpdir(), 'ridmap-judge-'));
   try {
+    const firmware = req.firmware ?? 'acpi';
+    const guest = guestSetup(req.assets.arch, firmware, req.uefi);
     const initrd = join(dir, 'initrd.cpio');
     const kernelLog = join(dir, 'kernel.log');
+    const dtb = join(dir, 'board.dtb');
+    const qemu = req.qemu ?? guest.qemu;
+    const started = Date.now();
+    const graft = req.deviceTree ? await graftedBoard(qemu, [...req.machineArgs, ...guest.qemuArgs(kernelLog)], dtb, req.deviceTree) : undefined;
+    const dtProperties = graft?.properties ?? [];
     writeFileSync(initrd, judgeInitrd(req.tables, {
       busybox: readFileSync(req.assets.busybox),
       modules: req.assets.modules.map((m) => ({ name: basename(m), bytes: readFileSync(m) })),
       signatures: req.reportSignatures ?? req.tables.map((t) => t.signature),
+      dtProperties: dtProperties.map((p) => p.path),
+      report: guest.report,
     }));
+    if (graft) writeFileSync(dtb, graft.dtb);
     const args = [
       ...req.machineArgs,
-      // Both ports whatever the machine args say (-nodefaults removes the default one): ttyS0 the kernel log, ttyS1 the report.
-      '-m', '512M', '-display', 'none', '-serial', `file:${kernelLog}`, '-serial', 'stdio', '-monitor', 'none', '-no-reboot',
-      '-kernel', req.assets.vmlinuz, '-initrd', initrd, '-append', JUDGE_KERNEL_ARGS.join(' '),
+      ...guest.qemuArgs(kernelLog),
+      ...(graft ? ['-dtb', dtb] : []),
+      '-kernel', req.assets.vmlinuz, '-initrd', initrd, '-append', guest.kernelArgs.join(' '),
     ];
-    const started = Date.now();
-    const run = await runQemu(req.qemu ?? 'qemu-system-x86_64', args, req.timeoutMs ?? 180_000);
+    const run = await runQemu(qemu, args, req.timeoutMs ?? 180_000);
     const elapsedMs = Date.now() - started;
     const report = parseJudgeConsole(run.output);
-    const kernel = existsSync(kernelLog) ? readFileSync(kernelLog, 'latin1') : '';
+    const kernel = guest.report.sharedPort ? run.output : existsSync(kernelLog) ? readFileSync(kernelLog, 'latin1') : '';
     if (!report.complete) {
       const why = run.timedOut ? `timed out after ${req.timeoutMs ?? 180_000} ms` : run.error ?? `QEMU exited with ${run.code}`;
       throw new JudgeError(`the judge boot gave no complete report (${why}); QEMU and /init said:\n${tail(run.output)}\nthe kernel log ends:\n${tail(kernel)}`, run.output);
@@ -81,7 +105,11 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
     if (problems.length > 0) {
       throw new JudgeError(`Linux did not use ridmap's tables:\n${problems.map((p) => `  ${p}`).join('\n')}`, run.output);
     }
-    return { report, console: run.output, kernelLog: kernel, elapsedMs };
+    const dtProblems = dtPropertyProblems(report, dtProperties);
+    if (dtProblems.length > 0) {
+      throw new JudgeError(`Linux did not use ridmap's Device Tree properties:\n${dtProblems.map((p) => `  ${p}`).join('\n')}`, run.output);
+    }
+    return { report, console: run.output, kernelLog: kernel, elapsedMs, dtProperties };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -104,6 +132,44 @@ export function tableProblems(report: LinuxReport, tables: readonly AcpiTableFil
     }
   }
   return problems;
+}
+
+/**
+ * QEMU's own tree for the machine (`-machine dumpdtb=`, same options as the
+ * boot, so memory, CPUs and devices are the booted board's) with ridmap's
+ * translation properties grafted on.
+ */
+async function graftedBoard(qemu: string, args: readonly string[], file: string, ours: DtTree): Promise<DtGraft> {
+  const run = await runQemu(qemu, [...args, '-machine', `dumpdtb=${file}`], 60_000);
+  if (!existsSync(file)) throw new JudgeError(`QEMU did not write its Device Tree (-machine dumpdtb): ${run.error ?? tail(run.output)}`, run.output);
+  try {
+    return graftDeviceTree(readFileSync(file), ours);
+  } catch (e) {
+    if (e instanceof DtGraftError) throw new JudgeError(`ridmap's Device Tree cannot be put on QEMU's board: ${e.message}`, run.output);
+    throw e;
+  }
+}
+
+/**
+ * Why the report does not prove that Linux's tree holds `expected`: every
+ * property must be in /proc/device-tree with the very bytes (or be absent
+ * where ridmap writes none).
+ */
+export function dtPropertyProblems(report: LinuxReport, expected: readonly DtPropertyExpectation[]): string[] {
+  const problems: string[] = [];
+  for (const e of expected) {
+    const seen = report.dtProperties.get(e.path);
+    if (seen === undefined) problems.push(`${e.path}: /init did not report it`);
+    else if (e.bytes === null && seen !== null) problems.push(`${e.path}: Linux has it (${hex(seen)}), ridmap's tree has none`);
+    else if (e.bytes !== null && seen === null) problems.push(`${e.path}: absent from /proc/device-tree, ridmap wrote ${hex(e.bytes)}`);
+    else if (e.bytes !== null && seen !== null && !equalBytes(seen, e.bytes)) problems.push(`${e.path}: Linux holds ${hex(seen)}, ridmap wrote ${hex(e.bytes)}`);
+  }
+  return problems;
+}
+
+/** A property's bytes as a DTS value, the way dtc prints a decoded blob; an empty property as such. */
+function hex(bytes: Uint8Array): string {
+  return bytes.length === 0 ? 'empty' : valueText([{ kind: 'raw', bytes }]);
 }
 
 /** The header fields that tell two tables' origins apart, as dmesg prints them: `DMAR (128 bytes, OEM "BOCHS ", "BXPC    ", revision 1, creator "BXPC")`. */
