@@ -37,12 +37,16 @@ export interface Comparison {
 }
 
 /**
- * ridmap's IOMMU identity (DESIGN.md, map JSON) of a Linux IOMMU: VT-d units
- * show their register base in sysfs; others keep Linux's name until their
- * driver's sysfs says more.
+ * ridmap's IOMMU identity (DESIGN.md, map JSON) of a Linux IOMMU. VT-d units
+ * show their register base in sysfs (intel-iommu/address); the Arm SMMU
+ * drivers put it in the name (drivers/iommu/arm/: "smmu3.%pa" for SMMUv3,
+ * "smmu.%pa" for SMMUv1/v2, the physical address as 0x and 16 digits);
+ * others keep Linux's name until their driver's sysfs says more.
  */
 export function linuxIommuIdentity(iommu: LinuxIommu | undefined, name: string): string {
   if (iommu?.address !== null && iommu?.address !== undefined && name.startsWith('dmar')) return `vtd@${formatAddress(iommu.address)}`;
+  const smmu = /^smmu(3?)\.0x([0-9a-f]+)$/i.exec(name);
+  if (smmu) return `${smmu[1] ? 'smmuv3' : 'smmuv2'}@${formatAddress(BigInt(`0x${smmu[2]}`))}`;
   return `linux:${name}`;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dtPropertyProblems, tableProblems } from '../../src/judge/boot.js';
-import { compareWithLinux, type PredictedDevice } from '../../src/judge/compare.js';
+import { compareWithLinux, linuxIommuIdentity, type PredictedDevice } from '../../src/judge/compare.js';
 import { parseJudgeConsole } from '../../src/judge/parse.js';
 import { formatComparisonText } from '../../src/judge/render.js';
 
@@ -100,6 +100,16 @@ describe('Device Tree properties (the proof under DT)', () => {
       '/pcie@10000000/iommu-map-mask: absent from /proc/device-tree, ridmap wrote <0xfff8>',
       '/pcie@10000000/msi-parent: /init did not report it',
     ]);
+  });
+});
+
+describe('linuxIommuIdentity', () => {
+  it('names Linux\'s IOMMUs as ridmap\'s map does', () => {
+    expect(linuxIommuIdentity({ name: 'dmar0', address: 0xfed90000n }, 'dmar0')).toBe('vtd@0xfed90000');
+    // arm-smmu-v3's sysfs name, as Debian's 6.1 shows it on QEMU's virt.
+    expect(linuxIommuIdentity({ name: 'smmu3.0x0000000009050000', address: null }, 'smmu3.0x0000000009050000')).toBe('smmuv3@0x9050000');
+    expect(linuxIommuIdentity(undefined, 'smmu.0x000000002b400000')).toBe('smmuv2@0x2b400000');
+    expect(linuxIommuIdentity(undefined, 'virtio-iommu0')).toBe('linux:virtio-iommu0');
   });
 });
 
