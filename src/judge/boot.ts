@@ -15,7 +15,7 @@ import { valueText } from '../dt/dts-value-text.js';
 import type { JudgeAssets } from './assets.js';
 import type { DtTree } from '../dt/tree.js';
 import { type DtGraft, DtGraftError, graftDeviceTree } from './dt-graft.js';
-import { type FirmwareInterface, guestSetup } from './guest.js';
+import { ARM_UEFI_FIRMWARE, type FirmwareInterface, guestSetup } from './guest.js';
 import { type AcpiTableFile, judgeInitrd } from './initramfs.js';
 import { type LinuxReport, parseJudgeConsole } from './parse.js';
 
@@ -71,7 +71,11 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
   const dir = mkdtempSync(join(tmpdir(), 'ridmap-judge-'));
   try {
     const firmware = req.firmware ?? 'acpi';
-    const guest = guestSetup(req.assets.arch, firmware, req.uefi);
+    const uefi = req.uefi ?? ARM_UEFI_FIRMWARE.find((f) => existsSync(f));
+    if (req.assets.arch === 'arm64' && firmware === 'acpi' && (uefi === undefined || !existsSync(uefi))) {
+      throw new JudgeError(`an arm64 ACPI boot runs EDK2, and there is none at ${req.uefi ?? ARM_UEFI_FIRMWARE.join(' or ')} (Debian: apt-get install qemu-efi-aarch64)`, '');
+    }
+    const guest = guestSetup(req.assets.arch, firmware, uefi);
     const initrd = join(dir, 'initrd.cpio');
     const kernelLog = join(dir, 'kernel.log');
     const dtb = join(dir, 'board.dtb');

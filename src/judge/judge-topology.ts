@@ -6,19 +6,38 @@
  * gives one (the interop suite boots its own command lines).
  */
 import { buildOutputs } from '../build-outputs.js';
+import { dtFromTopology } from '../dt/from-topology.js';
 import { exportQemu } from '../import/qemu/export-qemu.js';
 import { hasErrors } from '../diagnostic.js';
 import { mapToJson } from '../map/map-json.js';
 import { resolveTopology } from '../model/resolve.js';
 import type { Topology } from '../model/topology-schema.js';
-import type { JudgeAssets } from './assets.js';
+import type { JudgeArch, JudgeAssets } from './assets.js';
 import { type BootResult, bootJudge, JudgeError } from './boot.js';
+import type { FirmwareInterface } from './guest.js';
 import { type Comparison, compareWithLinux } from './compare.js';
 import type { AcpiTableFile } from './initramfs.js';
 import { topologyForTableUpgrade } from './upgrade-header.js';
 
-/** The tables the x86 judge can inject: the ones Linux's table upgrade takes (VIOT it refuses: "Unknown signature"). */
-const UPGRADABLE = new Map([['DMAR.dat', 'DMAR']]);
+/** The tables the judge can inject: the ones Linux's table upgrade takes (VIOT it refuses: "Unknown signature"). */
+const UPGRADABLE = new Map([['DMAR.dat', 'DMAR'], ['IORT.dat', 'IORT']]);
+
+/**
+ * The bus numbering Linux runs on. Under ACPI, EDK2 and SeaBIOS numbered the
+ * buses and Linux keeps them (the map's default, `firmware`); under DT no
+ * firmware runs, Linux numbers the buses itself depth-first and ignores the
+ * root ports' hot-plug reservations (QEMU's bus-reserve is a hint to
+ * firmware): booted, Debian's 6.1 put a bridge behind a reserving port on
+ * bus 3 where EDK2 puts it on bus 6, which is `compact`.
+ */
+export function judgeNumbering(firmware: FirmwareInterface): 'firmware' | 'compact' {
+  return firmware === 'dt' ? 'compact' : 'firmware';
+}
+
+/** The architecture of a QEMU system emulator, by its name. */
+export function qemuArch(binary: string): JudgeArch {
+  return /aarch64|arm/.test(binary) ? 'arm64' : 'amd64';
+}
 
 export interface JudgeRequest {
   topology: Topology;
@@ -28,6 +47,11 @@ export interface JudgeRequest {
   qemu?: string;
   timeoutMs?: number;
   /**
+   * The firmware interface on arm64: ACPI (IORT, through UEFI; the default)
+   * or DT (ridmap's tree, no firmware). x86 is ACPI only.
+   */
+  firmware?: FirmwareInterface;
+  /**
    * Whose tables Linux boots on: ridmap's (injected; the default) or the
    * firmware's own (QEMU's), which says whether ridmap's map of the topology
    * predicts what QEMU's tables make Linux do.
@@ -36,14 +60,43 @@ export interface JudgeRequest {
 }
 
 export interface JudgeResult {
-  /** The tables ridmap built (injected unless the boot used the firmware's). */
+  arch: JudgeArch;
+  firmware: FirmwareInterface;
+  /** The ACPI tables ridmap built (injected unless the boot used the firmware's); none under DT. */
   tables: AcpiTableFile[];
   boot: BootResult;
   comparison: Comparison;
 }
 
 export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
-  const built = buildOutputs(resolveTopology(topologyForTableUpgrade(req.topology)));
+  const exported = req.machineArgs ? undefined : exportQemu(req.topology).argv;
+  const qemu = req.qemu ?? exported?.[0];
+  const arch = exported ? qemuArch(exported[0]!) : req.assets.arch;
+  if (arch !== req.assets.arch) {
+    throw new JudgeError(`the topology boots on ${exported![0]} (${arch}) but the kernel is ${req.assets.arch}'s: give the ${arch} assets (scripts/judge-assets.sh --arch ${arch})`, '');
+  }
+  const firmware = req.firmware ?? 'acpi';
+  if (firmware === 'dt' && arch !== 'arm64') throw new JudgeError('a Device Tree boot is for arm64 only (x86 has no DT binding for VT-d)', '');
+  const numbering = judgeNumbering(firmware);
+  const fromFirmware = req.tablesFrom === 'firmware';
+  const tables = firmware === 'acpi' ? acpiTables(req.topology) : [];
+  const deviceTree = firmware === 'dt' && !fromFirmware ? dtFromTopology(resolveTopology(req.topology, { numbering })) : undefined;
+  if (deviceTree && hasErrors(deviceTree.diagnostics)) {
+    throw new JudgeError(`ridmap cannot build the topology's Device Tree:\n${deviceTree.diagnostics.map((d) => `  ${d.message}`).join('\n')}`, '');
+  }
+  const boot = await bootJudge({
+    assets: req.assets, machineArgs: req.machineArgs ?? exported!.slice(1), tables: fromFirmware ? [] : tables,
+    reportSignatures: tables.map((t) => t.signature), firmware,
+    ...(deviceTree ? { deviceTree: deviceTree.tree } : {}),
+    ...(qemu ? { qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
+  });
+  const predicted = mapToJson(resolveTopology(req.topology, { numbering }).map).devices ?? [];
+  return { arch, firmware, tables, boot, comparison: compareWithLinux(predicted, boot.report) };
+}
+
+/** The topology's tables Linux's table upgrade takes, under the header that makes it take them over QEMU's. */
+function acpiTables(topology: Topology): AcpiTableFile[] {
+  const built = buildOutputs(resolveTopology(topologyForTableUpgrade(topology)));
   if (hasErrors(built.diagnostics)) {
     throw new JudgeError(`ridmap cannot build the topology's tables:\n${built.diagnostics.map((d) => `  ${d.message}`).join('\n')}`, '');
   }
@@ -51,19 +104,8 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   for (const out of built.outputs) {
     const signature = UPGRADABLE.get(out.name);
     if (signature !== undefined && out.data instanceof Uint8Array) tables.push({ signature, bytes: out.data });
-    else if (out.name === 'VIOT.dat' || out.name === 'IORT.dat') {
-      throw new JudgeError(`the judge cannot inject ${out.name.replace('.dat', '')} yet (x86 table upgrade: DMAR only)`, '');
-    }
+    else if (out.name === 'VIOT.dat') throw new JudgeError('the judge cannot inject VIOT yet (Linux\'s table upgrade refuses it: "Unknown signature")', '');
   }
-  if (tables.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR)', '');
-  const firmware = req.tablesFrom === 'firmware';
-  const exported = req.machineArgs ? undefined : exportQemu(req.topology).argv;
-  const qemu = req.qemu ?? exported?.[0];
-  const boot = await bootJudge({
-    assets: req.assets, machineArgs: req.machineArgs ?? exported!.slice(1), tables: firmware ? [] : tables,
-    reportSignatures: tables.map((t) => t.signature),
-    ...(qemu ? { qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
-  });
-  const predicted = mapToJson(resolveTopology(req.topology).map).devices ?? [];
-  return { tables, boot, comparison: compareWithLinux(predicted, boot.report) };
+  if (tables.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR, IORT)', '');
+  return tables;
 }
