@@ -98,7 +98,8 @@ export function graftDeviceTree(boardDtb: Uint8Array, ours: DtTree): DtGraft {
   const hosts = pciHosts(mine);
   for (const host of hosts) {
     const theirs = boardHosts.get(hostKey(host));
-    if (!theirs) throw new DtGraftError(`QEMU's board has no PCI host for domain ${host.segment} from bus ${host.firstBus} (ridmap's ${host.path})`);
+    // QEMU's virt puts one PCI host in its tree: expander buses (pxb-pcie) exist in its ACPI tables only.
+    if (!theirs) throw new DtGraftError(`QEMU's board has no PCI host for domain ${host.segment} from bus ${host.firstBus} (ridmap's ${host.path}): QEMU's virt describes expander buses (pxb-pcie) in ACPI only, so under DT Linux cannot see them`);
     graft(host.node, theirs.node, HOST_TRANSLATION_PROPERTIES);
   }
   // Only what the hosts' maps reference (counterpartOf filled it while grafting them), and what those reference
