@@ -41,12 +41,16 @@ export interface Comparison {
  * show their register base in sysfs (intel-iommu/address); the Arm SMMU
  * drivers put it in the name (drivers/iommu/arm/: "smmu3.%pa" for SMMUv3,
  * "smmu.%pa" for SMMUv1/v2, the physical address as 0x and 16 digits);
- * others keep Linux's name until their driver's sysfs says more.
+ * virtio-iommu registers under its transport's name, which for
+ * virtio-iommu-pci is the PCI function's (`0000:00:01.0`, as Debian's 6.12
+ * shows it on virt). Others keep Linux's name until their driver's sysfs
+ * says more.
  */
 export function linuxIommuIdentity(iommu: LinuxIommu | undefined, name: string): string {
   if (iommu?.address !== null && iommu?.address !== undefined && name.startsWith('dmar')) return `vtd@${formatAddress(iommu.address)}`;
   const smmu = /^smmu(3?)\.0x([0-9a-f]+)$/i.exec(name);
   if (smmu) return `${smmu[1] ? 'smmuv3' : 'smmuv2'}@${formatAddress(BigInt(`0x${smmu[2]}`))}`;
+  if (/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/.test(name)) return `virtio-iommu-pci@${name}`;
   return `linux:${name}`;
 }
 

@@ -80,6 +80,9 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   const numbering = judgeNumbering(firmware);
   const fromFirmware = req.tablesFrom === 'firmware';
   const tables = firmware === 'acpi' ? acpiTables(req.topology) : [];
+  // After the tables: one the judge cannot inject is the first thing to say.
+  const missing = missingDriver(req.topology, req.assets);
+  if (missing) throw new JudgeError(missing, '');
   const deviceTree = firmware === 'dt' && !fromFirmware ? dtFromTopology(resolveTopology(req.topology, { numbering })) : undefined;
   if (deviceTree && hasErrors(deviceTree.diagnostics)) {
     throw new JudgeError(`ridmap cannot build the topology's Device Tree:\n${deviceTree.diagnostics.map((d) => `  ${d.message}`).join('\n')}`, '');
@@ -92,6 +95,20 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   });
   const predicted = mapToJson(resolveTopology(req.topology, { numbering }).map).devices ?? [];
   return { arch, firmware, tables, boot, comparison: compareWithLinux(predicted, boot.report) };
+}
+
+/**
+ * Why the kernel cannot answer for the topology's IOMMUs, when its
+ * configuration is known and lacks their driver: Debian's 6.1 has no
+ * virtio-iommu (6.12 has it as a module), and without the driver Linux gives
+ * every device no IOMMU, which would read as a disagreement about the tables.
+ */
+function missingDriver(topology: Topology, assets: JudgeAssets): string | undefined {
+  if (assets.config.size === 0) return undefined;
+  if ((topology.iommus ?? []).some((u) => u.type === 'virtio-iommu-pci' || u.type === 'virtio-iommu-mmio') && !assets.config.has('VIRTIO_IOMMU')) {
+    return `Linux ${assets.kernelVersion} has no virtio-iommu driver (CONFIG_VIRTIO_IOMMU is not set): give a kernel that has it (Debian 13's: scripts/judge-assets.sh DIR --release trixie --arch ${assets.arch})`;
+  }
+  return undefined;
 }
 
 /** The topology's tables Linux's table upgrade takes, under the header that makes it take them over QEMU's. */

@@ -109,6 +109,8 @@ describe('linuxIommuIdentity', () => {
     // arm-smmu-v3's sysfs name, as Debian's 6.1 shows it on QEMU's virt.
     expect(linuxIommuIdentity({ name: 'smmu3.0x0000000009050000', address: null }, 'smmu3.0x0000000009050000')).toBe('smmuv3@0x9050000');
     expect(linuxIommuIdentity(undefined, 'smmu.0x000000002b400000')).toBe('smmuv2@0x2b400000');
+    // virtio-iommu-pci is named after its PCI function (Debian's 6.12 on virt).
+    expect(linuxIommuIdentity(undefined, '0000:00:01.0')).toBe('virtio-iommu-pci@0000:00:01.0');
     expect(linuxIommuIdentity(undefined, 'virtio-iommu0')).toBe('linux:virtio-iommu0');
   });
 });
