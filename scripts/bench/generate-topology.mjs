@@ -19,7 +19,10 @@
 //   x86: two VT-d units per segment, one for the switch root ports, one
 //        INCLUDE_PCI_ALL for the rest (DMAR.dat and the maps);
 //   arm: one SMMUv3 per segment and one ITS (IORT.dat, board.dts,
-//        board.dtb and the maps).
+//        board.dtb and the maps). The conventional buses bypass the SMMU:
+//        their devices all reach it under their bridge's alias, and Linux's
+//        arm-smmu-v3 would give that StreamID to the first one alone
+//        (smmuv3-stream-shared).
 
 const RCIEPS = 8;
 const SWITCH_PORTS = 4;
@@ -65,7 +68,8 @@ function segmentBridge(s, n, arch) {
     if (left === 0) break;
     const conv = Math.min(left, CONVENTIONAL_ENDPOINTS);
     left -= conv;
-    children.push(rootPort(`${p}p${port}`, port, [pciBridge(`${p}p${port}`, conv)], {}));
+    const bridge = pciBridge(`${p}p${port}`, conv);
+    children.push(rootPort(`${p}p${port}`, port, [arch === 'arm' ? { ...bridge, bypassIommu: true } : bridge], {}));
     port++;
   }
   if (port > 31 * 8) throw new Error(`segment ${s}: ${n} endpoints need more than 248 root ports`);

@@ -6,6 +6,7 @@
  */
 import { hasErrors, InputError, type Diagnostic } from '../diagnostic.js';
 import { parseTopology } from '../model/parse-topology.js';
+import type { LinuxTarget } from '../model/linux-profile.js';
 import { resolveTopology } from '../model/resolve.js';
 import { DEFAULT_NUMBERING, NUMBERING_POLICIES } from '../model/numbering.js';
 import { CheckSession, type TopologyUnderCheck } from './context.js';
@@ -21,6 +22,8 @@ export interface CheckOptions {
   topology?: { file: string; text: string };
   /** Numbering policies to check renumbering under (default: all). */
   policies?: readonly string[];
+  /** The kernel series and firmware interface Linux's behaviour is predicted for (default: the newest profile, ACPI). */
+  linux?: LinuxTarget;
 }
 
 export interface CheckResult {
@@ -35,7 +38,7 @@ export function checkInputs(inputs: readonly LoadedInput[], opts: CheckOptions =
   if (topologyInputs.length + (opts.topology ? 1 : 0) > 1) {
     throw new InputError([{ severity: 'error', code: 'usage', message: 'check takes one topology: the platform the other inputs describe' }]);
   }
-  const { topology, built } = referenceTopology(topologyInputs[0], opts.topology);
+  const { topology, built } = referenceTopology(topologyInputs[0], opts.topology, opts.linux);
   const baseline = topology?.resolved.numbering ?? DEFAULT_NUMBERING;
   const policies = [baseline, ...(opts.policies ?? NUMBERING_POLICIES.map((p) => p.name)).filter((p) => p !== baseline)];
   const tables = [...built, ...inputs.flatMap((i) => i.tables)];
@@ -49,12 +52,16 @@ export function checkInputs(inputs: readonly LoadedInput[], opts: CheckOptions =
 }
 
 /** The topology the tables are resolved against, and the tables it was built into when it is an input. */
-function referenceTopology(input: LoadedInput | undefined, given: CheckOptions['topology']): { topology?: TopologyUnderCheck; built: TableSubject[] } {
+function referenceTopology(
+  input: LoadedInput | undefined,
+  given: CheckOptions['topology'],
+  linux: LinuxTarget | undefined,
+): { topology?: TopologyUnderCheck; built: TableSubject[] } {
   if (given) {
     const topology = parseTopology(given.text, given.file);
-    return { topology: { file: given.file, topology, resolved: resolveTopology(topology) }, built: [] };
+    return { topology: { file: given.file, topology, resolved: resolveTopology(topology, linux ? { linux } : {}) }, built: [] };
   }
   if (!input) return { built: [] };
-  const built = buildTopologyInput(input.file, input.topologyText!);
+  const built = buildTopologyInput(input.file, input.topologyText!, undefined, linux);
   return { topology: built, built: built.tables };
 }

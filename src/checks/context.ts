@@ -70,7 +70,7 @@ export class CheckSession {
     if (policy === t.resolved.numbering) return { resolved: t.resolved };
     return this.once(`numbering:${policy}`, () => {
       try {
-        return { resolved: resolveTopology(t.topology, { numbering: policy }) };
+        return { resolved: resolveTopology(t.topology, { numbering: policy, linux: t.resolved.linux }) };
       } catch (e) {
         if (e instanceof InputError) return { problem: e.diagnostics.map((d) => d.message).join('; ') };
         throw e;

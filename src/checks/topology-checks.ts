@@ -5,15 +5,17 @@
  * output IDs out of range) under their own ids, and a table the topology
  * asks for but no table can express (build-refused).
  */
+import type { Severity } from '../diagnostic.js';
+import { REFUSAL_SEVERITY, SMMUV3_STREAM_SHARED, VIRTIO_IOMMU_ALIAS_PROBE } from '../map/linux-probe.js';
 import { byCodes, claimed, type Check, type PlatformCheck } from './check.js';
 
-function modelFinding(id: string, description: string): PlatformCheck {
+function modelFinding(id: string, description: string, severity: Severity = 'error'): PlatformCheck {
   const claims = byCodes([id]);
   return {
     scope: 'platform',
     appliesTo: 'topology',
     id,
-    severity: 'error',
+    severity,
     description,
     claims,
     run: (session) => {
@@ -45,6 +47,8 @@ export const TOPOLOGY_CHECKS: readonly Check[] = [
   modelFinding('group-split-address-space', 'an alias group used in several address spaces (VFIO refuses: "group used in multiple address spaces")'),
   modelFinding('incompatible-iommus', 'one address space behind IOMMUs that cannot share its page tables (formats, coherency, address or PASID widths)'),
   modelFinding('alias-collision', 'two devices issue a common RID but are given different IOMMUs or output IDs for it'),
+  modelFinding(SMMUV3_STREAM_SHARED, 'Linux\'s arm-smmu-v3 refuses a device whose StreamID an earlier device already holds (two devices behind one PCIe-to-PCI bridge): it gets no IOMMU', REFUSAL_SEVERITY[SMMUV3_STREAM_SHARED]),
+  modelFinding(VIRTIO_IOMMU_ALIAS_PROBE, 'a device behind a PCIe-to-PCI or conventional bridge on a virtio-iommu: the VMM knows it only by its alias, Linux probes its own RID, and it gets no IOMMU', REFUSAL_SEVERITY[VIRTIO_IOMMU_ALIAS_PROBE]),
   modelFinding('output-id-out-of-range', 'streamIdBase gives a RID an output ID outside 32 bits; such RIDs stay untranslated'),
   buildRefused,
 ];

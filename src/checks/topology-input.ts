@@ -4,6 +4,7 @@
  * back as subjects. Apart from load-input.ts so that reading a table does not
  * load the topology schema, the YAML reader and every builder.
  */
+import type { LinuxTarget } from '../model/linux-profile.js';
 import { buildOutputs, type BuildOutput, type BuildResult } from '../build-outputs.js';
 import { parseTopology } from '../model/parse-topology.js';
 import { resolveTopology } from '../model/resolve.js';
@@ -24,9 +25,9 @@ export interface BuiltTopology {
 }
 
 /** A topology given where tables are expected (`check`, `diff`, `golden`): parsed, resolved and built, its tables read back. */
-export function buildTopologyInput(file: string, text: string, numbering?: string): BuiltTopology {
+export function buildTopologyInput(file: string, text: string, numbering?: string, linux?: LinuxTarget): BuiltTopology {
   const topology = parseTopology(text, file);
-  const resolved = resolveTopology(topology, numbering === undefined ? {} : { numbering });
+  const resolved = resolveTopology(topology, { ...(numbering === undefined ? {} : { numbering }), ...(linux ? { linux } : {}) });
   const build = buildOutputs(resolved);
   return { file, topology, resolved, build, tables: builtSubjects(file, build.outputs) };
 }

@@ -1,12 +1,32 @@
 /** Options shared by several commands, declared once. */
 import { InvalidArgumentError, Option } from 'commander';
 import { LOCK_WAIT_MS } from '../io/dir-lock.js';
+import { DEFAULT_LINUX_PROFILE, FIRMWARE_INTERFACES, LINUX_PROFILES, linuxProfile, type FirmwareInterface, type LinuxTarget } from '../model/linux-profile.js';
 import { NUMBERING_POLICIES } from '../model/numbering.js';
 
 export function numberingOption(): Option {
   return new Option('-n, --numbering <policy>', 'bus-numbering policy')
     .choices(NUMBERING_POLICIES.map((p) => p.name))
     .default('firmware');
+}
+
+/** `--os linux-X.Y`: the kernel series whose behaviour the map predicts (model/linux-profile.ts). */
+export function osOption(): Option {
+  return new Option('--os <kernel>', 'the Linux series the map predicts for (its IOMMU drivers and ACS handling differ)')
+    .choices(LINUX_PROFILES.map((p) => p.id))
+    .default(DEFAULT_LINUX_PROFILE.id);
+}
+
+/** `--firmware acpi|dt`: how the platform describes its IOMMUs to Linux (groups differ: model/linux-profile.ts). */
+export function firmwareOption(): Option {
+  return new Option('--firmware <interface>', 'the firmware interface Linux boots with: ACPI tables or a Device Tree')
+    .choices([...FIRMWARE_INTERFACES])
+    .default('acpi');
+}
+
+/** The target the two options name (commander has checked the choices). */
+export function linuxTarget(opts: { os: string; firmware?: string }): LinuxTarget {
+  return { profile: linuxProfile(opts.os) ?? DEFAULT_LINUX_PROFILE, firmware: (opts.firmware ?? 'acpi') as FirmwareInterface };
 }
 
 export function verboseOption(): Option {

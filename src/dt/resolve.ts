@@ -71,7 +71,7 @@ export function resolveDt(tree: DtTree, resolved?: ResolvedTopology): Translatio
 
   const translations = table.translations(DT_SOURCE);
   const map: TranslationMap = { translations, mmio: mmioMasters(layout, identity, resolved), findings };
-  if (resolved) map.devices = deviceEntries(resolved.functions, translations);
+  if (resolved) map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
   return map;
 }
 

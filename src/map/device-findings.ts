@@ -9,10 +9,12 @@
  * - alias-collision: two devices issue a common RID (their alias sets
  *   intersect) but are assigned different IOMMUs or output IDs for it: only
  *   one of them can be right about that RID.
+ * - the refusals of Linux's IOMMU drivers (linux-probe.ts), each under its own id.
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { formatBdf } from '../model/rid.js';
 import type { DeviceEntry } from '../model/translation-map.js';
+import { REFUSAL_SEVERITY } from './linux-probe.js';
 
 export interface DeviceFindingOptions {
   /** Devices exempt from group-split-iommu: the PCI functions that are IOMMUs (never translated by design). */
@@ -23,13 +25,22 @@ export interface DeviceFindingOptions {
 
 const describeIommu = (iommu: string | null) => iommu ?? 'no IOMMU';
 
+/**
+ * The tables' answer for a device, before Linux's drivers refuse anything
+ * (linux-probe.ts): these findings are about the tables, and a refusal has
+ * its own finding (linuxRefusals).
+ */
+function tableView(d: DeviceEntry): DeviceEntry {
+  return d.refused ? { ...d, iommu: d.refused.iommu, outputIds: d.refused.outputIds } : d;
+}
+
 function withPath(d: Diagnostic, path: string | undefined): Diagnostic {
   return path === undefined ? d : { ...d, path };
 }
 
-export function groupSplitIommu(devices: readonly DeviceEntry[], options: DeviceFindingOptions = {}): Diagnostic[] {
+export function groupSplitIommu(entries: readonly DeviceEntry[], options: DeviceFindingOptions = {}): Diagnostic[] {
   const byGroup = new Map<string, DeviceEntry[]>();
-  for (const d of devices) {
+  for (const d of entries.map(tableView)) {
     if (options.iommuFunctions?.has(d.id)) continue;
     byGroup.set(d.group, [...(byGroup.get(d.group) ?? []), d]);
   }
@@ -63,9 +74,9 @@ const describeOutput = (d: DeviceEntry, r: number) => {
   return out === undefined ? `${d.id} is untranslated` : `${d.id} goes to ${d.iommu} as 0x${out.toString(16)}`;
 };
 
-export function aliasCollisions(devices: readonly DeviceEntry[], options: DeviceFindingOptions = {}): Diagnostic[] {
+export function aliasCollisions(entries: readonly DeviceEntry[], options: DeviceFindingOptions = {}): Diagnostic[] {
   const byRid = new Map<string, DeviceEntry[]>();
-  for (const d of devices) {
+  for (const d of entries.map(tableView)) {
     for (const r of d.aliases) {
       const key = `${d.segment}:${r}`;
       const sharing = byRid.get(key);
@@ -105,4 +116,13 @@ export function aliasCollisions(devices: readonly DeviceEntry[], options: Device
     }
   }
   return findings;
+}
+
+/** One error per device Linux's IOMMU driver refuses (DeviceEntry.refused), under the refusal's own id. */
+export function linuxRefusals(devices: readonly DeviceEntry[], options: DeviceFindingOptions = {}): Diagnostic[] {
+  return devices.flatMap((d) =>
+    d.refused
+      ? [withPath({ severity: REFUSAL_SEVERITY[d.refused.code] ?? 'error', code: d.refused.code, message: `Linux leaves ${d.id} without an IOMMU: ${d.refused.reason}` }, options.pathOf?.(d.id))]
+      : [],
+  );
 }

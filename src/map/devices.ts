@@ -7,8 +7,10 @@
  * Used for the topology's own map and equally for tables resolved with a
  * topology, so the two are comparable entry by entry.
  */
+import { DEFAULT_LINUX_PROFILE, type LinuxProfile } from '../model/linux-profile.js';
 import type { Rid } from '../model/rid.js';
 import { ridLookup, type DeviceEntry, type RidLookup, type Translation } from '../model/translation-map.js';
+import { applyLinuxProbe } from './linux-probe.js';
 
 export interface DeviceRids {
   id: string;
@@ -32,7 +34,12 @@ export function deviceEntry(device: DeviceRids, translations: readonly Translati
   return { id, segment, rid, aliases: [...aliases], iommu: own?.iommu ?? null, outputIds, group };
 }
 
-export function deviceEntries(devices: readonly DeviceRids[], translations: readonly Translation[]): DeviceEntry[] {
+/** Every device's entry as Linux will see it: the tables' answer, less what `profile`'s drivers refuse (linux-probe.ts). */
+export function deviceEntries(
+  devices: readonly DeviceRids[],
+  translations: readonly Translation[],
+  profile: LinuxProfile = DEFAULT_LINUX_PROFILE,
+): DeviceEntry[] {
   const lookup = ridLookup(translations);
-  return devices.map((d) => deviceEntry(d, lookup));
+  return applyLinuxProbe(devices.map((d) => deviceEntry(d, lookup)), profile);
 }

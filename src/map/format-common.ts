@@ -1,4 +1,5 @@
 /** Text pieces the human map forms (text, tree, dot) share, so they read alike. */
+import type { LinuxRefusal } from '../model/translation-map.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import { formatBdf, type Rid } from '../model/rid.js';
 
@@ -11,7 +12,8 @@ export function formatAliasList(aliases: readonly Rid[]): string {
 }
 
 /** `-> vtd@0xfed90000 [0x201,0x200]`, or `-> untranslated`. */
-export function formatAssignment(iommu: string | null, outputIds: readonly number[]): string {
+export function formatAssignment(iommu: string | null, outputIds: readonly number[], refused?: LinuxRefusal): string {
+  if (refused) return `-> none: Linux refuses ${refused.iommu} [${refused.outputIds.map(hex).join(',')}] (${refused.code})`;
   return iommu === null ? '-> untranslated' : `-> ${iommu} [${outputIds.map(hex).join(',')}]`;
 }
 

@@ -25,6 +25,8 @@ export interface DeviceJson {
   iommu: string | null;
   outputIds: number[];
   group: string;
+  /** Present when the tables translate the device but Linux refuses it (its `iommu` is then null). */
+  refused?: { iommu: string; outputIds: number[]; finding: string; reason: string };
 }
 
 export interface MmioJson {
@@ -69,6 +71,7 @@ function deviceJson(d: DeviceEntry): DeviceJson {
     iommu: d.iommu,
     outputIds: [...d.outputIds],
     group: d.group,
+    ...(d.refused ? { refused: { iommu: d.refused.iommu, outputIds: [...d.refused.outputIds], finding: d.refused.code, reason: d.refused.reason } } : {}),
   };
 }
 

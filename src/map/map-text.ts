@@ -34,7 +34,7 @@ export function formatMapText(map: TranslationMap): string {
           d.id,
           formatSbdf(d.segment, d.rid),
           `aliases ${formatAliasList(d.aliases)}`,
-          formatAssignment(d.iommu, d.outputIds),
+          formatAssignment(d.iommu, d.outputIds, d.refused),
           `group ${d.group}`,
         ]),
       ),

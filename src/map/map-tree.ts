@@ -21,7 +21,7 @@ function functionLine(f: PciFunction, identityOf: Identity): string {
   if (f.isBridge) parts.push(formatBusRange(f.secondary!, f.subordinate!));
   parts.push(f.id, f.kind, formatBdf(f.rid));
   if (f.aliases.length > 1) parts.push(`aliases ${formatAliasList(f.aliases)}`);
-  parts.push(formatAssignment(identityOf(f.iommu), f.outputIds), f.group);
+  parts.push(formatAssignment(identityOf(f.iommu), f.outputIds, f.refused), f.group);
   return parts.join(' ');
 }
 

@@ -16,6 +16,10 @@
  *  4. functions of one multi-function slot that both lack ACS
  *     (get_pci_function_alias_group).
  * Groups are numbered g0, g1, ... in depth-first order of their first member.
+ *
+ * `acsActive` false models a kernel that never enabled the ACS controls the
+ * ports have (Device Tree boots, linux-profile.ts dtAcsLate): only the
+ * capability's presence is in the topology, enabling it is Linux's doing.
  */
 import { dmaAliasSteps } from './aliasing.js';
 import type { AliasGroup, PciFunction } from './resolved.js';
@@ -58,8 +62,9 @@ function isMultifunction(f: PciFunction): boolean {
  *  - root and downstream ports isolate only with ACS;
  *  - other PCIe functions (endpoints, upstream ports) need ACS only when part
  *    of a multi-function device; single-function ones cannot reach a peer.
+ * `active` false: Linux did not enable the controls, whatever the capability.
  */
-export function acsEnabled(f: PciFunction): boolean {
+export function acsEnabled(f: PciFunction, active = true): boolean {
   switch (f.kind) {
     case 'pci-endpoint':
     case 'pci-bridge':
@@ -69,16 +74,16 @@ export function acsEnabled(f: PciFunction): boolean {
       return false;
     case 'pcie-root-port':
     case 'pcie-switch-downstream-port':
-      return f.node.acs === true;
+      return active && f.node.acs === true;
     case 'pcie-endpoint':
     case 'pcie-switch-upstream-port':
-      return isMultifunction(f) ? f.node.acs === true : true;
+      return isMultifunction(f) ? active && f.node.acs === true : true;
   }
 }
 
 /** pci_acs_path_enabled(bridge, NULL, ...): ACS on the bridge and every bridge above it. */
-export function acsPathEnabled(bridge: PciFunction): boolean {
-  for (let b: PciFunction | null = bridge; b; b = b.parent) if (!acsEnabled(b)) return false;
+export function acsPathEnabled(bridge: PciFunction, active = true): boolean {
+  for (let b: PciFunction | null = bridge; b; b = b.parent) if (!acsEnabled(b, active)) return false;
   return true;
 }
 
@@ -110,7 +115,7 @@ class UnionFind<T> {
 }
 
 /** Forms the groups, writes each function's `group`, and returns the groups in order. */
-export function assignAliasGroups(functions: readonly PciFunction[]): AliasGroup[] {
+export function assignAliasGroups(functions: readonly PciFunction[], acsActive = true): AliasGroup[] {
   const sets = new UnionFind<PciFunction>();
   const byAlias = new Map<string, PciFunction>();
 
@@ -124,10 +129,10 @@ export function assignAliasGroups(functions: readonly PciFunction[]): AliasGroup
       sets.union(f, step.device);
     }
     const top = steps[steps.length - 1]!.device;
-    if (top.parent && !acsPathEnabled(top.parent)) sets.union(f, top.parent);
-    if (!acsEnabled(f)) {
+    if (top.parent && !acsPathEnabled(top.parent, acsActive)) sets.union(f, top.parent);
+    if (!acsEnabled(f, acsActive)) {
       for (const mate of slotMates(f)) {
-        if (mate !== f && !acsEnabled(mate)) sets.union(f, mate);
+        if (mate !== f && !acsEnabled(mate, acsActive)) sets.union(f, mate);
       }
     }
   }

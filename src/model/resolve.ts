@@ -6,13 +6,14 @@
  * devices; the translation map; and the model findings.
  */
 import { addressSpaceMembers, groupSplitAddressSpace, incompatibleIommus } from '../map/address-space-findings.js';
-import { aliasCollisions, groupSplitIommu } from '../map/device-findings.js';
+import { aliasCollisions, groupSplitIommu, linuxRefusals } from '../map/device-findings.js';
 import { deviceEntries } from '../map/devices.js';
 import { parseAddress } from './address.js';
 import { assignAliasGroups } from './alias-groups.js';
 import { dmaAliases } from './aliasing.js';
 import { assignTranslations, nearestMsiController, ownRidChain, TOPOLOGY_SOURCE } from './iommu-assignment.js';
 import { resolveIommus } from './iommu-identity.js';
+import { DEFAULT_LINUX_TARGET, type LinuxTarget } from './linux-profile.js';
 import { numberBuses, type BusNumbering } from './numbering.js';
 import { DEFAULT_NUMBERING } from './numbering-policies.js';
 import { isBridgeType, orderedChildren } from './numbering-tree.js';
@@ -24,6 +25,8 @@ import type { MmioTranslation } from './translation-map.js';
 export interface ResolveOptions {
   /** Bus-numbering policy name (NUMBERING_POLICIES); default `firmware`. */
   numbering?: string;
+  /** The kernel series and firmware interface the map predicts for; default the newest profile under ACPI. */
+  linux?: LinuxTarget;
 }
 
 /** Host bridges and their functions, numbered, depth-first; assignment fields are filled in later. */
@@ -108,14 +111,16 @@ export function resolveTopology(topology: Topology, opts: ResolveOptions = {}): 
   const byId = new Map(functions.map((f) => [f.id, f]));
   const iommus = resolveIommus(topology, (id) => byId.get(id));
   const assigned = assignTranslations(hostBridges, functions, iommus);
-  const groups = assignAliasGroups(functions);
+  const linux = opts.linux ?? DEFAULT_LINUX_TARGET;
+  const groups = assignAliasGroups(functions, !(linux.firmware === 'dt' && linux.profile.dtAcsLate));
 
-  const devices = deviceEntries(functions, assigned.translations);
+  const devices = deviceEntries(functions, assigned.translations, linux.profile);
   const idOfIdentity = new Map(iommus.map((u) => [u.identity, u.id]));
   devices.forEach((entry, i) => {
     const f = functions[i]!;
     f.iommu = entry.iommu === null ? null : idOfIdentity.get(entry.iommu)!;
     f.outputIds = entry.outputIds;
+    if (entry.refused) f.refused = entry.refused;
   });
 
   const platformDevices = resolvePlatformDevices(topology);
@@ -131,6 +136,7 @@ export function resolveTopology(topology: Topology, opts: ResolveOptions = {}): 
     ...assigned.findings,
     ...groupSplitIommu(devices, { iommuFunctions, pathOf }),
     ...aliasCollisions(devices, { pathOf }),
+    ...linuxRefusals(devices, { pathOf }),
     ...groupSplitAddressSpace(addressSpaces, members),
     ...incompatibleIommus(addressSpaces, members, iommus),
   ];
@@ -138,6 +144,7 @@ export function resolveTopology(topology: Topology, opts: ResolveOptions = {}): 
   return {
     topology,
     numbering: numbering.policy,
+    linux,
     hostBridges,
     functions,
     byId,

@@ -3,10 +3,11 @@
  * (DESIGN.md, "One fact in the middle"). Produced by resolveTopology() from a
  * validated Topology under one bus-numbering policy; nothing here is input.
  */
+import type { LinuxTarget } from './linux-profile.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { HostBridge, Iommu, PciNode, PciNodeType, PlatformDevice, Topology } from './topology-schema.js';
 import type { Rid } from './rid.js';
-import type { TranslationMap } from './translation-map.js';
+import type { LinuxRefusal, TranslationMap } from './translation-map.js';
 
 /** One (device, function) hop of a DMAR device-scope path, from the root bus down. */
 export interface PathHop {
@@ -60,6 +61,8 @@ export interface PciFunction {
   iommu: string | null;
   /** Output ID (StreamID / endpoint ID / source-id) for each alias, same order as aliases. */
   outputIds: number[];
+  /** Set when the tables translate the function but Linux's driver refuses it (iommu is then null). */
+  refused?: LinuxRefusal;
   /** Alias group id (g0, g1, ...): functions an IOMMU cannot tell apart. */
   group: string;
   msiController: string | null;
@@ -92,6 +95,8 @@ export interface ResolvedTopology {
   topology: Topology;
   /** Name of the bus-numbering policy used. */
   numbering: string;
+  /** The kernel series and firmware interface the groups and device entries predict. */
+  linux: LinuxTarget;
   hostBridges: ResolvedHostBridge[];
   /** Every PCI function, depth-first in devfn order per host bridge (host bridges in document order). */
   functions: PciFunction[];

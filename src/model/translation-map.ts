@@ -21,6 +21,22 @@ export interface Translation {
   source: string;
 }
 
+/**
+ * Why Linux leaves a device without the IOMMU the tables give it
+ * (map/linux-probe.ts). The entry's `iommu` is then null, as Linux shows it,
+ * and this keeps what the tables said.
+ */
+export interface LinuxRefusal {
+  /** The IOMMU the tables name for the device. */
+  iommu: string;
+  /** The output IDs the tables give its aliases. */
+  outputIds: number[];
+  /** The check id of the finding that reports it. */
+  code: string;
+  /** What Linux does and why, in a sentence. */
+  reason: string;
+}
+
 export interface DeviceEntry {
   id: string;
   segment: number;
@@ -33,6 +49,8 @@ export interface DeviceEntry {
   /** Output ID per alias (empty when untranslated). */
   outputIds: number[];
   group: string;
+  /** Present when the tables translate the device but Linux will not (its `iommu` is then null). */
+  refused?: LinuxRefusal;
 }
 
 export interface MmioTranslation {

@@ -97,7 +97,10 @@ describe.skipIf(!BUILT)('bench generators (smoke scale)', () => {
     const map = JSON.parse(readFileSync(join(out, 'map.json'), 'utf8')) as { devices: { iommu: string | null; id: string }[] };
     const endpoints = map.devices.filter((d) => /i\d+$|e\d+$|c\d+$/.test(d.id));
     expect(endpoints).toHaveLength(SMOKE.endpoints);
-    expect(endpoints.every((d) => d.iommu !== null)).toBe(true);
+    // On arm the conventional buses bypass the SMMU (generate-topology.mjs): Linux's arm-smmu-v3
+    // would give their shared alias StreamID to one device only.
+    const translated = (id: string) => arch === 'x86' || !/c\d+$/.test(id);
+    expect(endpoints.filter((d) => d.iommu !== null).map((d) => d.id)).toEqual(endpoints.filter((d) => translated(d.id)).map((d) => d.id));
   });
 
   it.runIf(inCi)('the peers are installed', () => {

@@ -122,13 +122,13 @@ describe('import errors', () => {
   });
 
   it('has a case for every error code', () => {
-    const warnings = ['qemu-ignored', 'qemu-unknown-device', 'qemu-unknown-option'];
+    const warnings = ['qemu-acpi-only', 'qemu-ignored', 'qemu-unknown-device', 'qemu-unknown-option'];
     expect(Object.keys(CASES).sort()).toEqual(Object.keys(QEMU_IMPORT_CODES).filter((c) => !warnings.includes(c)).sort());
   });
 
   it('raises every warning code without failing', () => {
-    const r = imported('-M', 'q35', '-nodefaults', '-frob', 'x', '-device', 'acme-pci', '-device', 'usb-kbd');
-    expect(r.diagnostics.map((d) => d.code).sort()).toEqual(['qemu-ignored', 'qemu-unknown-device', 'qemu-unknown-option']);
+    const r = imported('-M', 'virt', '-nodefaults', '-frob', 'x', '-device', 'acme-pci', '-device', 'usb-kbd', '-device', 'pxb-pcie,id=px,bus_nr=8');
+    expect(r.diagnostics.map((d) => d.code).sort()).toEqual(['qemu-acpi-only', 'qemu-ignored', 'qemu-unknown-device', 'qemu-unknown-option']);
   });
 });
 

@@ -1,6 +1,7 @@
 /** Each machine and device option the importer reads, and what it becomes in the topology. */
 import { describe, expect, it } from 'vitest';
 import { resolveTopology } from '../../src/model/resolve.js';
+import { runCli } from '../support/run-cli.js';
 import { bdfs, imported, node, nodes, topologyOf } from './support.js';
 
 describe('q35 with intel-iommu', () => {
@@ -119,6 +120,14 @@ describe('expanders (pxb-pcie, pxb)', () => {
   it('numa_node must name a -numa node; it becomes a comment (no host-bridge proximity field)', () => {
     const r = imported('-M', 'q35', '-nodefaults', '-numa', 'node', '-numa', 'node,nodeid=3', '-device', 'pxb-pcie,id=p,bus_nr=8,numa_node=3');
     expect(r.yaml).toContain('# numa_node=3: QEMU gives this root bus _PXM 3');
+  });
+
+  it('on Arm virt an expander is said to be ACPI-only (a Device Tree boot never sees it); on q35 nothing is said', async () => {
+    const run = await runCli('import', 'qemu', '--', '-M', 'virt', '-nodefaults', '-device', 'pxb-pcie,id=px,bus_nr=0x80');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/qemu:argv\[\d\]: warning \[qemu-acpi-only\]: `-device pxb-pcie,id=px,bus_nr=0x80`: QEMU describes expander px \(bus 0x80\) only in ACPI: booted with a Device Tree/);
+    const q35 = imported('-M', 'q35', '-nodefaults', '-device', 'pxb-pcie,id=px,bus_nr=0x80');
+    expect(q35.diagnostics.filter((d) => d.code === 'qemu-acpi-only')).toEqual([]);
   });
 
   it('an id-less expander gets a host bridge id from its function', () => {

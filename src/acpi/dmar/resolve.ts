@@ -97,7 +97,7 @@ export function resolveDmar(table: DmarTable, resolved?: ResolvedTopology): Tran
   const map: TranslationMap = { translations, mmio: [], findings };
   const gap = structuresGap(table) ?? scopesGap(pciScopes, unresolvedScopes, leftOut);
   if (gap) map.gaps = [gap];
-  if (resolved) map.devices = deviceEntries(resolved.functions, translations);
+  if (resolved) map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
   return map;
 }
 

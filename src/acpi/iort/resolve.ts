@@ -66,7 +66,7 @@ export function resolveIort(table: IortTable, resolved?: ResolvedTopology): Tran
   });
 
   const map: TranslationMap = { translations, mmio, findings };
-  if (resolved) map.devices = deviceEntries(resolved.functions, translations);
+  if (resolved) map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
   return map;
 }
 

@@ -60,7 +60,7 @@ export function resolveViot(table: ViotTable, resolved?: ResolvedTopology): Tran
         `the map lists only the first ${MAX_SEGMENTS_MAPPED} of each: map is partial; pass --topology`,
     }];
   }
-  if (resolved) map.devices = deviceEntries(resolved.functions, translations);
+  if (resolved) map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
   return map;
 }
 

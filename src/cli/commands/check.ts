@@ -17,9 +17,11 @@ import { readInputText } from '../../io/read-input.js';
 import { NUMBERING_POLICIES } from '../../model/numbering.js';
 import type { CliContext } from '../context.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
-import { includeDirOption, verboseOption, visibleDiagnostics } from '../options.js';
+import { firmwareOption, includeDirOption, linuxTarget, osOption, verboseOption, visibleDiagnostics } from '../options.js';
 
 interface CheckCliOptions {
+  os: string;
+  firmware: string;
   topology?: string;
   numbering?: string[];
   format: 'text' | 'json';
@@ -45,6 +47,8 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .option('-t, --topology <file>', 'the platform\'s topology: resolve the tables against it (it is checked, not built)')
     .addOption(new Option('-n, --numbering <policy...>', `renumbering policies to check (default: all: ${POLICY_NAMES.join(', ')})`).argParser(policyList))
     .addOption(new Option('-f, --format <format>', 'output form').choices(['text', 'json']).default('text'))
+    .addOption(osOption())
+    .addOption(firmwareOption())
     .addOption(verboseOption())
     .addOption(includeDirOption())
     .addHelpText(
@@ -69,7 +73,7 @@ Examples:
       }
       const loaded = await loadInputFiles(inputs, { includeDirs: opts.includeDir ?? [] });
       const topology = opts.topology ? { file: opts.topology, text: readInputText(opts.topology) } : undefined;
-      const result = checkInputs(loaded, { ...(topology ? { topology } : {}), ...(opts.numbering ? { policies: opts.numbering } : {}) });
+      const result = checkInputs(loaded, { ...(topology ? { topology } : {}), ...(opts.numbering ? { policies: opts.numbering } : {}), linux: linuxTarget(opts) });
       if (opts.format === 'json') {
         ctx.out(JSON.stringify({ findings: result.findings, summary: result.summary }, null, 2));
       } else {

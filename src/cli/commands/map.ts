@@ -19,11 +19,13 @@ import type { ResolvedTopology } from '../../model/resolved.js';
 import { gapDiagnostics } from '../../model/translation-map.js';
 import type { CliContext } from '../context.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
-import { includeDirOption, numberingOption, verboseOption, visibleDiagnostics } from '../options.js';
+import { firmwareOption, includeDirOption, linuxTarget, numberingOption, osOption, verboseOption, visibleDiagnostics } from '../options.js';
 
 interface MapOptions {
   format: MapFormat;
   numbering: string;
+  os: string;
+  firmware: string;
   topology?: string;
   verbose: boolean;
   includeDir?: string[];
@@ -37,6 +39,8 @@ export function registerMap(program: Command, ctx: CliContext): void {
     .option('-t, --topology <file>', 'topology to resolve tables against (bus numbers, paths, device list)')
     .addOption(new Option('-f, --format <format>', 'output form').choices(MAP_FORMATS).default('text'))
     .addOption(numberingOption())
+    .addOption(osOption())
+    .addOption(firmwareOption())
     .addOption(verboseOption())
     .addOption(includeDirOption())
     .addHelpText(
@@ -62,14 +66,15 @@ Examples:
         else tableInputs.push(input);
       }
 
+      const resolveOptions = { numbering: opts.numbering, linux: linuxTarget(opts) };
       if (tableInputs.length === 0) {
-        for (const t of topologies) printTopologyMap(ctx, resolveTopology(parseTopology(t.text, t.file), opts), t.file, opts.format);
+        for (const t of topologies) printTopologyMap(ctx, resolveTopology(parseTopology(t.text, t.file), resolveOptions), t.file, opts.format);
         return;
       }
       if (opts.format === 'tree') throw usage('--format tree draws a topology; tables print as text, json or dot');
       if (topologies.length + (opts.topology ? 1 : 0) > 1) throw usage('give one topology to resolve tables against');
       const topologyFile = opts.topology ?? topologies[0]?.file;
-      const resolved = topologyFile ? resolveTopology(loadTopologyFile(topologyFile), opts) : undefined;
+      const resolved = topologyFile ? resolveTopology(loadTopologyFile(topologyFile), resolveOptions) : undefined;
 
       const inputDiagnostics = tableInputs.flatMap(readDiagnostics);
       // Each table its format's resolver can read says its part (the first of a signature Linux reads once);

@@ -146,5 +146,11 @@ function addExpander(ctx: DeviceContext, req: DeviceRequest, f: PlacedFunction, 
   }
   const host = buses.addHostBridge(req.props.get('id') ?? `${f.id}-bus`, busNr, f.model.expanderKind ?? 'pcie', f);
   if (numaNode !== undefined) host.numaNode = numaNode;
+  if (ctx.config.def.kind === 'virt') {
+    // virt's generated tree has one PCIe host node whose scan starts at bus 0; an expander's root
+    // bus is reachable from no bridge there, so only ACPI (a PNP0A08 device per expander) shows it.
+    ctx.warnings.push(problem('qemu-acpi-only', req.arg,
+      `QEMU describes expander ${host.id} (bus 0x${busNr.toString(16)}) only in ACPI: booted with a Device Tree (no UEFI, or acpi=off), Linux never sees it or anything below it`, 'warning'));
+  }
   return host;
 }

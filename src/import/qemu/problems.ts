@@ -24,6 +24,7 @@ export const QEMU_IMPORT_CODES = {
   'qemu-expander': 'An expander bridge without a usable bus_nr, on a bus other than the root, or with an unknown NUMA node.',
   'qemu-iommu-option': 'An IOMMU option QEMU refuses (aw-bits other than 39/48, interrupt remapping with an in-kernel irqchip).',
   'qemu-topology': 'The imported topology is not valid for ridmap (the validator\'s message follows).',
+  'qemu-acpi-only': 'A warning: a part of the machine QEMU describes to the guest in ACPI only (an expander bridge on Arm virt): booted with a Device Tree, Linux never sees it.',
   'qemu-ignored': 'A warning: an option or device that has no PCI function, or that the importer does not apply.',
   'qemu-unknown-device': 'A warning: a device the importer does not know, imported as a generic PCI endpoint.',
   'qemu-unknown-option': 'A warning: an option the importer does not know; it was assumed to take a value.',
