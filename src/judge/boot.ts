@@ -15,7 +15,8 @@ import { valueText } from '../dt/dts-value-text.js';
 import type { JudgeAssets } from './assets.js';
 import type { DtTree } from '../dt/tree.js';
 import { type DtGraft, DtGraftError, graftDeviceTree } from './dt-graft.js';
-import { ARM_UEFI_FIRMWARE, type FirmwareInterface, guestSetup } from './guest.js';
+import type { FirmwareInterface } from '../model/linux-profile.js';
+import { ARM_UEFI_FIRMWARE, guestSetup } from './guest.js';
 import { type AcpiTableFile, judgeInitrd } from './initramfs.js';
 import { type LinuxReport, parseJudgeConsole } from './parse.js';
 

@@ -11,10 +11,8 @@
  * console loglevel to emergencies only before it reports, so nothing but the
  * report is written while it runs.
  */
+import type { FirmwareInterface } from '../model/linux-profile.js';
 import type { JudgeArch } from './assets.js';
-
-/** The firmware interface Linux reads the IOMMU topology from: ACPI tables, or a Device Tree (arm64 without firmware). */
-export type FirmwareInterface = 'acpi' | 'dt';
 
 /**
  * EDK2 for Arm virt, from Debian's qemu-efi-aarch64 (or AAVMF on older

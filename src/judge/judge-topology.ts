@@ -14,7 +14,7 @@ import { resolveTopology } from '../model/resolve.js';
 import type { Topology } from '../model/topology-schema.js';
 import type { JudgeArch, JudgeAssets } from './assets.js';
 import { type BootResult, bootJudge, JudgeError } from './boot.js';
-import type { FirmwareInterface } from './guest.js';
+import { DEFAULT_LINUX_PROFILE, type FirmwareInterface, type LinuxTarget, profileForRelease } from '../model/linux-profile.js';
 import { type Comparison, compareWithLinux } from './compare.js';
 import type { AcpiTableFile } from './initramfs.js';
 import { topologyForTableUpgrade } from './upgrade-header.js';
@@ -32,6 +32,15 @@ const UPGRADABLE = new Map([['DMAR.dat', 'DMAR'], ['IORT.dat', 'IORT']]);
  */
 export function judgeNumbering(firmware: FirmwareInterface): 'firmware' | 'compact' {
   return firmware === 'dt' ? 'compact' : 'firmware';
+}
+
+/**
+ * What the map predicts for: the booted kernel's series (its release, as the
+ * assets record it) through the booted firmware interface. A kernel no
+ * profile describes (a user's --kernel) is predicted with the newest profile.
+ */
+export function judgeTarget(assets: JudgeAssets, firmware: FirmwareInterface): LinuxTarget {
+  return { profile: profileForRelease(assets.kernelVersion) ?? DEFAULT_LINUX_PROFILE, firmware };
 }
 
 /** The architecture of a QEMU system emulator, by its name. */
@@ -62,6 +71,8 @@ export interface JudgeRequest {
 export interface JudgeResult {
   arch: JudgeArch;
   firmware: FirmwareInterface;
+  /** The Linux profile (`--os`) ridmap's map predicted for: the booted kernel's series. */
+  linux: string;
   /** The ACPI tables ridmap built (injected unless the boot used the firmware's); none under DT. */
   tables: AcpiTableFile[];
   boot: BootResult;
@@ -93,8 +104,9 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
     ...(deviceTree ? { deviceTree: deviceTree.tree } : {}),
     ...(qemu ? { qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
   });
-  const predicted = mapToJson(resolveTopology(req.topology, { numbering }).map).devices ?? [];
-  return { arch, firmware, tables, boot, comparison: compareWithLinux(predicted, boot.report) };
+  const linux = judgeTarget(req.assets, firmware);
+  const predicted = mapToJson(resolveTopology(req.topology, { numbering, linux }).map).devices ?? [];
+  return { arch, firmware, linux: linux.profile.id, tables, boot, comparison: compareWithLinux(predicted, boot.report) };
 }
 
 /**

@@ -3,9 +3,9 @@
  * `import qemu` turns each into a topology, and Debian's arm64 kernel boots
  * the same command line through ACPI (EDK2) on ridmap's IORT and on QEMU's
  * own; every PCI device must get the IOMMU and group partition ridmap's map
- * of the topology predicts. The DT boots of these command lines disagree
- * today (root ports grouped with what is below them, expander buses absent
- * from QEMU's tree): they are in boot-arm64-disagreements.test.ts.
+ * of the topology predicts. Their DT boots are judged in
+ * boot-arm64-dt-aliases.test.ts (where the expander scenarios are still
+ * listed as disagreeing: QEMU's tree has no expander buses).
  * virtio-iommu-virt is left out: its VIOT cannot be injected (Linux's table
  * upgrade refuses the signature). Needs what arm64-env.ts says.
  */

@@ -15,10 +15,11 @@ import { exportQemu } from '../../import/qemu/export-qemu.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { findJudgeAssets, type JudgeArch, type JudgeAssets } from '../../judge/assets.js';
 import { JudgeError } from '../../judge/boot.js';
-import type { FirmwareInterface } from '../../judge/guest.js';
 import { judgeTopology, qemuArch } from '../../judge/judge-topology.js';
 import { formatComparisonText } from '../../judge/render.js';
+import type { FirmwareInterface } from '../../model/linux-profile.js';
 import { EXIT_FINDINGS } from '../exit-codes.js';
+import { firmwareOption } from '../options.js';
 import type { CliContext } from '../context.js';
 
 interface BootOptions {
@@ -26,7 +27,7 @@ interface BootOptions {
   kernel?: string;
   qemu?: string;
   tables: 'ridmap' | 'qemu';
-  firmware?: FirmwareInterface;
+  firmware: FirmwareInterface;
   format: 'text' | 'json';
   timeout: string;
 }
@@ -40,7 +41,7 @@ export function registerBoot(program: Command, ctx: CliContext): void {
     .option('--kernel <vmlinuz>', 'boot this kernel instead of the cached one (needs ACPI_TABLE_UPGRADE and the IOMMU driver built in)')
     .option('--qemu <binary>', 'the QEMU system emulator (default: the one export qemu names)')
     .addOption(new Option('--tables <whose>', 'ridmap: boot on ridmap\'s tables; qemu: on QEMU\'s own').choices(['ridmap', 'qemu']).default('ridmap'))
-    .addOption(new Option('--firmware <interface>', 'arm64: acpi (IORT, through UEFI) or dt (Device Tree, no firmware); default acpi').choices(['acpi', 'dt']))
+    .addOption(firmwareOption())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--timeout <seconds>', 'give up on a boot after this long', '180')
     .addHelpText('after', `
@@ -49,10 +50,11 @@ architecture, and the kernel is --assets' amd64/ or arm64/. ridmap's DMAR or IOR
 Linux's ACPI table upgrade under QEMU's OEM ID and Table ID (BOCHS/BXPC) with a higher OEM Revision;
 the boot fails (exit 2) unless dmesg says "Table Upgrade: override" and /sys/firmware/acpi/tables
 holds ridmap's bytes. arm64 boots ACPI through EDK2 (qemu-efi-aarch64) by default, as Arm servers
-(and their IORT) do; --firmware dt boots without firmware on QEMU's own Device Tree carrying
-ridmap's iommu-map, msi-map (and their masks, iommus, msi-parent) and SMMU/ITS cells, and fails
-unless /proc/device-tree holds those bytes. Under DT, Linux numbers the buses itself, so the map is
-predicted with --numbering compact. --tables qemu boots on QEMU's own IORT or tree.
+(and their IORT) do. --firmware dt (arm64 only) boots without firmware on QEMU's own Device Tree
+carrying ridmap's iommu-map, msi-map (and their masks, iommus, msi-parent) and SMMU/ITS cells, and
+fails unless /proc/device-tree holds those bytes; Linux then numbers the buses itself, so the map
+is predicted with --numbering compact. The map is predicted for the booted kernel's series (--os,
+from its release) and firmware interface. --tables qemu boots on QEMU's own IORT or tree.
 Group numbers differ by nature: the partitions are compared. VIOT cannot be injected yet.
 
 Examples:
@@ -71,7 +73,7 @@ Examples:
       }
       const arch = qemuArch(binary);
       if (opts.firmware === 'dt' && arch !== 'arm64') throw usage(`--firmware dt: ${file} boots on ${binary}; a Device Tree boot is for arm64 (Arm virt) only`);
-      const firmware = opts.firmware ?? 'acpi';
+      const { firmware } = opts;
       const assets = bootAssets(opts, arch);
       const timeoutMs = Number(opts.timeout) * 1000;
       if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw usage(`--timeout ${opts.timeout}: give a number of seconds`);
@@ -89,11 +91,12 @@ Examples:
       const what = firmware === 'dt' ? 'Device Tree' : result.tables.map((t) => t.signature).join(', ');
       if (opts.format === 'json') {
         ctx.out(JSON.stringify({
-          kernel: assets.kernelVersion, arch, firmware, tables: opts.tables, elapsedMs: result.boot.elapsedMs,
+          kernel: assets.kernelVersion, os: result.linux, arch, firmware, tables: opts.tables, elapsedMs: result.boot.elapsedMs,
           agree: c.agree, devices: c.devices, groupDifferences: c.groupDifferences,
         }, null, 2));
       } else {
-        ctx.out(`Linux ${assets.kernelVersion} on ${whose} ${what} (${firmware === 'dt' ? 'no firmware' : arch === 'arm64' ? 'ACPI through UEFI' : 'ACPI'}), booted in ${(result.boot.elapsedMs / 1000).toFixed(1)} s\n\n${formatComparisonText(c)}`);
+        const how = firmware === 'dt' ? 'no firmware' : arch === 'arm64' ? 'ACPI through UEFI' : 'ACPI';
+        ctx.out(`Linux ${assets.kernelVersion} on ${whose} ${what} (${how}), booted in ${(result.boot.elapsedMs / 1000).toFixed(1)} s; ridmap's map for --os ${result.linux} --firmware ${firmware}\n\n${formatComparisonText(c)}`);
       }
       if (!c.agree) ctx.exitCode = EXIT_FINDINGS;
     });
