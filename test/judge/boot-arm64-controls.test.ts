@@ -19,6 +19,7 @@ import { findProperty, type DtTree } from '../../src/dt/tree.js';
 import { exportQemu } from '../../src/import/qemu/export-qemu.js';
 import { bootJudge, type BootResult, JudgeError } from '../../src/judge/boot.js';
 import { compareWithLinux, type Comparison, type PredictedDevice } from '../../src/judge/compare.js';
+import { judgeTarget } from '../../src/judge/judge-topology.js';
 import { QEMU_TABLE_IDENTITY, topologyForTableUpgrade } from '../../src/judge/upgrade-header.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
 import { resolveTopology } from '../../src/model/resolve.js';
@@ -79,8 +80,8 @@ describe.skipIf(missingArm64 !== undefined)('arm64 negative controls: Linux\'s a
   });
 
   it('IORT with the root complex mapping shifted: the devices on buses 0 and 1 lose their SMMU, as ridmap\'s map of that IORT says', async () => {
-    const before = compareWithLinux(await predict(BRIDGED), boots.iort.report);
-    const after = compareWithLinux(await predict(join(dir, 'shifted.dat'), '--topology', BRIDGED), boots.shifted.report);
+    const before = compareWithLinux(await predict(BRIDGED, ...forKernel('acpi')), boots.iort.report);
+    const after = compareWithLinux(await predict(join(dir, 'shifted.dat'), '--topology', BRIDGED, ...forKernel('acpi')), boots.shifted.report);
     expect(disagreements(before)).toEqual([]);
     expect(disagreements(after)).toEqual([]);
     expect(changed(before, after, 'linux')).toEqual(['0000:00:00.0', '0000:00:01.0', '0000:00:02.0', '0000:00:03.0', '0000:01:00.0']);
@@ -88,8 +89,8 @@ describe.skipIf(missingArm64 !== undefined)('arm64 negative controls: Linux\'s a
   });
 
   it('iommu-map cut short: the devices past its length lose their SMMU, as ridmap\'s map of that tree says', async () => {
-    const before = compareWithLinux(await predict(RCIEP, '--numbering', 'compact'), boots.tree.report);
-    const after = compareWithLinux(await predict(join(dir, 'cut.dtb'), '--topology', RCIEP, '--numbering', 'compact'), boots.cut.report);
+    const before = compareWithLinux(await predict(RCIEP, '--numbering', 'compact', ...forKernel('dt')), boots.tree.report);
+    const after = compareWithLinux(await predict(join(dir, 'cut.dtb'), '--topology', RCIEP, '--numbering', 'compact', ...forKernel('dt')), boots.cut.report);
     expect(disagreements(before)).toEqual([]);
     expect(disagreements(after)).toEqual([]);
     expect(changed(before, after, 'linux')).toEqual(['0000:00:02.0', '0000:00:03.0']);
@@ -105,6 +106,11 @@ describe.skipIf(missingArm64 !== undefined)('arm64 negative controls: Linux\'s a
     await expect(boot).rejects.toThrow(/Linux did not use ridmap's tables:\n {2}IORT: dmesg has no "ACPI: Table Upgrade: override \[IORT-[^]*IORT: \/sys\/firmware\/acpi\/tables\/IORT is not ridmap's: Linux holds IORT \(\d+ bytes, OEM "BOCHS " "BXPC    " revision 1, creator "BXPC"\), ridmap built IORT \(\d+ bytes, OEM "BOCHS " "BXPC    " revision 1, creator "RDMP"\)/);
   }, ARM64_BOOT_MS);
 });
+
+/** The map options for the booted kernel's series and firmware interface, as ridmap boot predicts. */
+function forKernel(firmware: 'acpi' | 'dt'): string[] {
+  return ['--os', judgeTarget(arm64Assets!, firmware).profile.id, '--firmware', firmware];
+}
 
 /** `map --format json` devices, through the CLI as a user runs it. */
 async function predict(...args: string[]): Promise<PredictedDevice[]> {
