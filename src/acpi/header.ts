@@ -71,9 +71,13 @@ export function acpiHeaderMembers(description: string | undefined): FieldMember[
   ];
 }
 
-/** The checksum byte that makes `bytes[0, length)` sum to zero. */
-export function computeChecksum(bytes: Uint8Array, length = bytes.length): number {
-  const withoutOwn = (sum8(bytes, 0, length) - bytes[CHECKSUM_OFFSET]!) & 0xff;
+/**
+ * The checksum byte that makes `bytes[0, length)` sum to zero, for a checksum
+ * at `at` (the standard header's; the RSDP has two, at 8 over its first 20
+ * bytes and at 32 over all 36).
+ */
+export function computeChecksum(bytes: Uint8Array, length = bytes.length, at = CHECKSUM_OFFSET): number {
+  const withoutOwn = (sum8(bytes, 0, length) - bytes[at]!) & 0xff;
   return (0x100 - withoutOwn) & 0xff;
 }
 

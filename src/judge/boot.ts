@@ -14,9 +14,10 @@ import { equalBytes } from '../codec/bytes.js';
 import { valueText } from '../dt/dts-value-text.js';
 import type { JudgeAssets } from './assets.js';
 import type { DtTree } from '../dt/tree.js';
-import { type DtGraft, DtGraftError, graftDeviceTree } from './dt-graft.js';
 import type { FirmwareInterface } from '../model/linux-profile.js';
+import { type DtGraft, DtGraftError, graftDeviceTree } from './dt-graft.js';
 import { ARM_UEFI_FIRMWARE, guestSetup } from './guest.js';
+import type { ALL_TABLES } from './init-script.js';
 import { type AcpiTableFile, judgeInitrd } from './initramfs.js';
 import { type LinuxReport, parseJudgeConsole } from './parse.js';
 
@@ -26,8 +27,12 @@ export interface BootRequest {
   machineArgs: readonly string[];
   /** The tables Linux must use instead of the firmware's (none: a boot on the firmware's own tables). */
   tables: readonly AcpiTableFile[];
-  /** The signatures whose bytes /init reports; default the injected tables'. */
-  reportSignatures?: readonly string[];
+  /** The signatures whose bytes /init reports (ALL_TABLES: every table Linux holds); default the injected tables'. */
+  reportSignatures?: readonly string[] | typeof ALL_TABLES;
+  /** Kernel parameters after the guest's own (guest.ts). */
+  kernelArgs?: readonly string[];
+  /** Bytes QEMU's generic loader writes into guest memory before the firmware runs. */
+  guestMemory?: readonly GuestMemoryImage[];
   /** How Linux finds the platform: ACPI (default; on arm64 through UEFI) or a Device Tree (arm64, no firmware). */
   firmware?: FirmwareInterface;
   /**
@@ -40,6 +45,12 @@ export interface BootRequest {
   uefi?: string;
   qemu?: string;
   timeoutMs?: number;
+}
+
+export interface GuestMemoryImage {
+  /** Guest-physical address of the first byte. */
+  address: bigint;
+  bytes: Uint8Array;
 }
 
 /** A property of the tree Linux must boot on: `/node/path/property` and its bytes, or null when it must be absent. */
@@ -92,11 +103,17 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
       report: guest.report,
     }));
     if (graft) writeFileSync(dtb, graft.dtb);
+    // -device loader with force-raw=on copies the file as it is (no ELF/uImage sniffing) at reset.
+    const loaders = (req.guestMemory ?? []).flatMap((image, i) => {
+      const file = join(dir, `memory-${i}.bin`);
+      writeFileSync(file, image.bytes);
+      return ['-device', `loader,file=${file},addr=0x${image.address.toString(16)},force-raw=on`];
+    });
     const args = [
-      ...req.machineArgs,
+      ...req.machineArgs, ...loaders,
       ...guest.qemuArgs(kernelLog),
       ...(graft ? ['-dtb', dtb] : []),
-      '-kernel', req.assets.vmlinuz, '-initrd', initrd, '-append', guest.kernelArgs.join(' '),
+      '-kernel', req.assets.vmlinuz, '-initrd', initrd, '-append', [...guest.kernelArgs, ...(req.kernelArgs ?? [])].join(' '),
     ];
     const run = await runQemu(qemu, args, req.timeoutMs ?? 180_000);
     const elapsedMs = Date.now() - started;
@@ -178,7 +195,7 @@ function hex(bytes: Uint8Array): string {
 }
 
 /** The header fields that tell two tables' origins apart, as dmesg prints them: `DMAR (128 bytes, OEM "BOCHS ", "BXPC    ", revision 1, creator "BXPC")`. */
-function headerText(bytes: Uint8Array): string {
+export function headerText(bytes: Uint8Array): string {
   const h = decodeTable(bytes).model as Record<string, unknown>;
   return `${h['signature']} (${bytes.length} bytes, OEM "${h['oemId']}" "${h['oemTableId']}" revision ${h['oemRevision']}, creator "${h['creatorId']}")`;
 }

@@ -14,9 +14,13 @@ export const JUDGE_LINES = {
   begin: 'BEGIN',
   /** `DEVICE <ssss:bb:dd.f> <iommu sysfs name or -> <iommu_group number or -> <driver or ->` */
   device: 'DEVICE',
-  /** `IOMMU <sysfs name> <register base, e.g. 0xfed90000, or ->` */
+  /**
+   * `IOMMU <sysfs name> <register base, e.g. 0xfed90000, or -> <ssss:bb:dd.f of the PCI function the IOMMU is, or ->`:
+   * VT-d units show their base; a virtio-iommu is named after its virtio device
+   * (virtio0, ...), whose parent is the PCI function.
+   */
   iommu: 'IOMMU',
-  /** `TABLE <signature> <hex bytes of /sys/firmware/acpi/tables/SIG>` (or `-` when absent) */
+  /** `TABLE <sysfs name: the signature, SSDT1... for repeats> <hex bytes of /sys/firmware/acpi/tables/NAME>` (or `-` when absent) */
   table: 'TABLE',
   /**
    * `DTPROP </node/path/property> x<hex bytes of /proc/device-tree/node/path/property>`, or `-` when absent
@@ -29,15 +33,19 @@ export const JUDGE_LINES = {
 } as const;
 
 /**
- * Kernel log lines worth reporting: the table upgrade and the IOMMU drivers'
- * own words (arm-smmu-v3 names the device, not itself, when it refuses a
- * StreamID: "stream N already in tree").
+ * Kernel log lines worth reporting: the table upgrade, where Linux found the
+ * RSDP and XSDT and which checksums it found wrong (the proof of a rebuilt
+ * table set), and the IOMMU drivers' own words (arm-smmu-v3 names the device,
+ * not itself, when it refuses a StreamID: "stream N already in tree").
  */
-const DMESG_PATTERN = 'Table Upgrade|DMAR|IORT|VIOT|IOMMU|iommu|smmu|already in tree';
+const DMESG_PATTERN = 'Table Upgrade|DMAR|IOMMU|iommu|ACPI: (DMAR|IORT|VIOT|RSDP|XSDT)|Incorrect checksum|IORT|smmu|already in tree';
+
+/** Report every table in /sys/firmware/acpi/tables (a boot on the firmware's own set, to rebuild it). */
+export const ALL_TABLES = 'all';
 
 export interface InitScriptOptions {
-  /** Tables whose bytes are printed back in full so the host can compare them. */
-  signatures: readonly string[];
+  /** Tables whose bytes are printed back in full so the host can compare them; ALL_TABLES: every table Linux holds. */
+  signatures: readonly string[] | typeof ALL_TABLES;
   /** File names under /modules, loaded in this order. */
   modules?: readonly string[];
   /** Device Tree properties (`/node/path/property`) whose bytes are printed back, for the same proof under DT. */
@@ -57,6 +65,7 @@ export function judgeInitScript(options: InitScriptOptions): string {
     if (!/^(\/[A-Za-z0-9,._+@#?-]+)+$/.test(p)) throw new Error(`judge: "${p}" is not a Device Tree property path`);
   }
   if (!/^\/dev\/[A-Za-z0-9]+$/.test(reportDevice)) throw new Error(`judge: "${reportDevice}" is not a serial port's device node`);
+  const tables = signatures === ALL_TABLES ? '/sys/firmware/acpi/tables/*' : signatures.map((s) => `/sys/firmware/acpi/tables/${s}`).join(' ');
   return `#!/bin/sh
 /bin/busybox mkdir -p /proc /sys /dev /sbin /usr/bin /usr/sbin
 /bin/busybox --install -s
@@ -87,10 +96,14 @@ done
 for u in /sys/class/iommu/*; do
   [ -e "$u" ] || continue
   a=$(cat "$u/intel-iommu/address" 2>/dev/null)
-  echo "${m} ${l.iommu} \${u##*/} \${a:--}"
+  p=$(readlink -f "$u/device/.." 2>/dev/null)
+  p=\${p##*/}
+  [ -n "$p" ] && [ -e "/sys/bus/pci/devices/$p" ] || p=-
+  echo "${m} ${l.iommu} \${u##*/} \${a:--} $p"
 done
-for s in ${signatures.join(' ')}; do
-  t=/sys/firmware/acpi/tables/$s
+for t in ${tables}; do
+  [ -d "$t" ] && continue
+  s=\${t##*/}
   if [ -r "$t" ]; then echo "${m} ${l.table} $s $(od -An -v -tx1 "$t" | tr -d ' \\n')"; else echo "${m} ${l.table} $s -"; fi
 done
 for p in ${dtProperties.map((p) => `'${p}'`).join(' ')}; do

@@ -1,6 +1,7 @@
 /**
  * The judge for one topology: build its ACPI tables under the header Linux's
- * table upgrade accepts over QEMU's, boot Linux on them, and compare what
+ * table upgrade accepts over QEMU's, boot Linux on them (DMAR through the
+ * upgrade, VIOT through a rebuilt table set and acpi_rsdp=), and compare what
  * Linux did with what ridmap's map of the topology says. The core of
  * `ridmap boot`; the QEMU command line is `export qemu`'s unless the caller
  * gives one (the interop suite boots its own command lines).
@@ -17,10 +18,17 @@ import { type BootResult, bootJudge, JudgeError } from './boot.js';
 import { DEFAULT_LINUX_PROFILE, type FirmwareInterface, type LinuxTarget, profileForRelease } from '../model/linux-profile.js';
 import { type Comparison, compareWithLinux } from './compare.js';
 import type { AcpiTableFile } from './initramfs.js';
+import type { TableSetImage } from './rebuilt-tables.js';
+import { bootOnRebuiltTables } from './rsdp-boot.js';
 import { topologyForTableUpgrade } from './upgrade-header.js';
 
-/** The tables the judge can inject: the ones Linux's table upgrade takes (VIOT it refuses: "Unknown signature"). */
+/**
+ * The tables the judge injects through Linux's table upgrade (DMAR on x86,
+ * IORT on arm64 under EDK2).
+ */
 const UPGRADABLE = new Map([['DMAR.dat', 'DMAR'], ['IORT.dat', 'IORT']]);
+/** The ones the upgrade refuses ("Unknown signature"), injected through a rebuilt table set and acpi_rsdp= (rsdp-boot.ts, x86). */
+const REBUILT = new Map([['VIOT.dat', 'VIOT']]);
 
 /**
  * The bus numbering Linux runs on. Under ACPI, EDK2 and SeaBIOS numbered the
@@ -77,6 +85,8 @@ export interface JudgeResult {
   tables: AcpiTableFile[];
   boot: BootResult;
   comparison: Comparison;
+  /** The rebuilt table set Linux booted on (VIOT), and how long the boot that read the firmware's tables took (0: reused). */
+  rebuilt?: { image: TableSetImage; firmwareBootMs: number };
 }
 
 export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
@@ -88,53 +98,98 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   }
   const firmware = req.firmware ?? 'acpi';
   if (firmware === 'dt' && arch !== 'arm64') throw new JudgeError('a Device Tree boot is for arm64 only (x86 has no DT binding for VT-d)', '');
-  const numbering = judgeNumbering(firmware);
   const fromFirmware = req.tablesFrom === 'firmware';
-  const tables = firmware === 'acpi' ? acpiTables(req.topology) : [];
-  // After the tables: one the judge cannot inject is the first thing to say.
-  const missing = missingDriver(req.topology, req.assets);
-  if (missing) throw new JudgeError(missing, '');
-  const deviceTree = firmware === 'dt' && !fromFirmware ? dtFromTopology(resolveTopology(req.topology, { numbering })) : undefined;
-  if (deviceTree && hasErrors(deviceTree.diagnostics)) {
-    throw new JudgeError(`ridmap cannot build the topology's Device Tree:\n${deviceTree.diagnostics.map((d) => `  ${d.message}`).join('\n')}`, '');
-  }
-  const boot = await bootJudge({
-    assets: req.assets, machineArgs: req.machineArgs ?? exported!.slice(1), tables: fromFirmware ? [] : tables,
-    reportSignatures: tables.map((t) => t.signature), firmware,
-    ...(deviceTree ? { deviceTree: deviceTree.tree } : {}),
-    ...(qemu ? { qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
-  });
+  const numbering = judgeNumbering(firmware);
   const linux = judgeTarget(req.assets, firmware);
   const predicted = mapToJson(resolveTopology(req.topology, { numbering, linux }).map).devices ?? [];
-  return { arch, firmware, linux: linux.profile.id, tables, boot, comparison: compareWithLinux(predicted, boot.report) };
-}
+  const common = {
+    assets: req.assets, machineArgs: req.machineArgs ?? exported!.slice(1), firmware,
+    ...(qemu ? { qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
+  };
+  const result = (tables: AcpiTableFile[], boot: BootResult): JudgeResult => ({
+    arch, firmware, linux: linux.profile.id, tables, boot, comparison: compareWithLinux(predicted, boot.report),
+  });
 
-/**
- * Why the kernel cannot answer for the topology's IOMMUs, when its
- * configuration is known and lacks their driver: Debian's 6.1 has no
- * virtio-iommu (6.12 has it as a module), and without the driver Linux gives
- * every device no IOMMU, which would read as a disagreement about the tables.
- */
-function missingDriver(topology: Topology, assets: JudgeAssets): string | undefined {
-  if (assets.config.size === 0) return undefined;
-  if ((topology.iommus ?? []).some((u) => u.type === 'virtio-iommu-pci' || u.type === 'virtio-iommu-mmio') && !assets.config.has('VIRTIO_IOMMU')) {
-    return `Linux ${assets.kernelVersion} has no virtio-iommu driver (CONFIG_VIRTIO_IOMMU is not set): give a kernel that has it (Debian 13's: scripts/judge-assets.sh DIR --release trixie --arch ${assets.arch})`;
+  if (firmware === 'dt') {
+    const missing = missingDriver(req.assets, hasVirtioIommu(req.topology));
+    if (missing) throw new JudgeError(missing, '');
+    const deviceTree = fromFirmware ? undefined : dtFromTopology(resolveTopology(req.topology, { numbering }));
+    if (deviceTree && hasErrors(deviceTree.diagnostics)) {
+      throw new JudgeError(`ridmap cannot build the topology's Device Tree:\n${deviceTree.diagnostics.map((d) => `  ${d.message}`).join('\n')}`, '');
+    }
+    return result([], await bootJudge({ ...common, tables: [], ...(deviceTree ? { deviceTree: deviceTree.tree } : {}) }));
   }
-  return undefined;
+
+  const { upgraded, rebuilt } = acpiTables(req.topology, arch);
+  const tables = [...upgraded, ...rebuilt];
+  // After the tables: one the judge cannot inject is the first thing to say.
+  const viot = rebuilt.some((t) => t.signature === 'VIOT');
+  const missing = missingDriver(req.assets, viot);
+  if (missing) throw new JudgeError(missing, '');
+  if (rebuilt.length > 0 && !fromFirmware) {
+    const r = await bootOnRebuiltTables({ ...common, tables: rebuilt });
+    checkDriverRan(req.assets, viot, r.boot);
+    return { ...result(tables, r.boot), rebuilt: { image: r.image, firmwareBootMs: r.firmwareBootMs } };
+  }
+  const boot = await bootJudge({ ...common, tables: fromFirmware ? [] : upgraded, reportSignatures: tables.map((t) => t.signature) });
+  checkDriverRan(req.assets, viot, boot);
+  return result(tables, boot);
 }
 
-/** The topology's tables Linux's table upgrade takes, under the header that makes it take them over QEMU's. */
-function acpiTables(topology: Topology): AcpiTableFile[] {
+/** The topology's ACPI tables the judge can inject, each by the way it goes in, under the header that makes Linux take them over QEMU's. */
+function acpiTables(topology: Topology, arch: JudgeArch): { upgraded: AcpiTableFile[]; rebuilt: AcpiTableFile[] } {
   const built = buildOutputs(resolveTopology(topologyForTableUpgrade(topology)));
   if (hasErrors(built.diagnostics)) {
     throw new JudgeError(`ridmap cannot build the topology's tables:\n${built.diagnostics.map((d) => `  ${d.message}`).join('\n')}`, '');
   }
-  const tables: AcpiTableFile[] = [];
+  const upgraded: AcpiTableFile[] = [];
+  const rebuilt: AcpiTableFile[] = [];
   for (const out of built.outputs) {
-    const signature = UPGRADABLE.get(out.name);
-    if (signature !== undefined && out.data instanceof Uint8Array) tables.push({ signature, bytes: out.data });
-    else if (out.name === 'VIOT.dat') throw new JudgeError('the judge cannot inject VIOT yet (Linux\'s table upgrade refuses it: "Unknown signature")', '');
+    if (!(out.data instanceof Uint8Array)) continue;
+    const upgrade = UPGRADABLE.get(out.name);
+    const rebuild = REBUILT.get(out.name);
+    if (upgrade !== undefined) upgraded.push({ signature: upgrade, bytes: out.data });
+    else if (rebuild !== undefined) rebuilt.push({ signature: rebuild, bytes: out.data });
   }
-  if (tables.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR, IORT)', '');
-  return tables;
+  if (rebuilt.length > 0 && arch === 'arm64') {
+    // rsdp-boot.ts lays the rebuilt set out for q35 under SeaBIOS (memmap= in the E820 map); EDK2 on virt hands Linux its tables through UEFI.
+    throw new JudgeError('the judge injects VIOT on x86 only (its rebuilt table set is laid out for q35 under SeaBIOS): on arm64 boot the topology with --firmware dt', '');
+  }
+  if (upgraded.length + rebuilt.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR, IORT, VIOT)', '');
+  if (upgraded.length > 0 && rebuilt.length > 0) throw new JudgeError('the judge cannot inject DMAR and VIOT in one boot yet', '');
+  return { upgraded, rebuilt };
+}
+
+function hasVirtioIommu(topology: Topology): boolean {
+  return (topology.iommus ?? []).some((u) => u.type === 'virtio-iommu-pci' || u.type === 'virtio-iommu-mmio');
+}
+
+/**
+ * A virtio-iommu boot where no virtio-iommu registered gives no answer about
+ * the tables: the driver probes the virtio device whatever the VIOT says, so
+ * its absence means the kernel lacks it (a --kernel whose configuration is
+ * unknown, booted without the cached modules), not that ridmap's VIOT is wrong.
+ * Any IOMMU that is a PCI function counts: should a kernel name it otherwise,
+ * the comparison shows Linux's name rather than this refusal hiding it.
+ */
+function checkDriverRan(assets: JudgeAssets, viot: boolean, boot: BootResult): void {
+  if (!viot || boot.report.iommus.some((u) => u.pciFunction !== null)) return;
+  const seen = boot.report.iommus.map((u) => u.name).join(', ') || 'nothing';
+  throw new JudgeError(`Linux ${assets.kernelVersion} registered no virtio-iommu (/sys/class/iommu holds ${seen}), so it cannot judge a VIOT: `
+    + 'its kernel has no virtio-iommu driver, or has it as a module the judge did not load (--kernel boots without the cached modules); '
+    + 'boot the cached Debian 13 kernel (--assets .judge-cache/trixie) or a kernel with CONFIG_VIRTIO_IOMMU=y', boot.console);
+}
+
+/**
+ * Why the kernel cannot judge a virtio-iommu (a VIOT, or a DT's
+ * virtio,pci-iommu), when its configuration is known (the cached kernel's; a
+ * user's --kernel is not): Debian 12's 6.1 has no virtio-iommu driver at all,
+ * so Linux would give every device no IOMMU and the comparison would blame
+ * ridmap's tables for the kernel.
+ */
+function missingDriver(assets: JudgeAssets, virtioIommu: boolean): string | undefined {
+  if (!virtioIommu || assets.config.size === 0 || assets.config.has('VIRTIO_IOMMU')) return undefined;
+  const release = assets.arch === 'amd64' ? '--release trixie' : `--release trixie --arch ${assets.arch}`;
+  return `Linux ${assets.kernelVersion} has no virtio-iommu driver (CONFIG_VIRTIO_IOMMU is not set; Debian 12's 6.1 has none), so it cannot judge a virtio-iommu: `
+    + `fetch Debian 13's 6.12 with scripts/judge-assets.sh .judge-cache/trixie ${release} and boot with --assets .judge-cache/trixie`;
 }

@@ -21,6 +21,8 @@ export interface LinuxIommu {
   name: string;
   /** The register base from /sys/class/iommu/<name>/intel-iommu/address, when the driver shows it. */
   address: bigint | null;
+  /** `ssss:bb:dd.f` of the PCI function the IOMMU is (a virtio-iommu's transport), else null. */
+  pciFunction: string | null;
 }
 
 export interface LinuxReport {
@@ -28,7 +30,7 @@ export interface LinuxReport {
   complete: boolean;
   devices: LinuxDevice[];
   iommus: LinuxIommu[];
-  /** The bytes of /sys/firmware/acpi/tables/<SIG>, or null when Linux has no such table. */
+  /** The bytes of /sys/firmware/acpi/tables/<SIG> (SSDT1... for repeats), or null when Linux has no such table. */
   tables: Map<string, Uint8Array | null>;
   /** The bytes of /proc/device-tree/<path>, by `/node/path/property`, or null when Linux's tree has no such property. */
   dtProperties: Map<string, Uint8Array | null>;
@@ -55,7 +57,9 @@ export function parseJudgeConsole(console: string): LinuxReport {
         break;
       case JUDGE_LINES.iommu: {
         const address = dash(words[1])?.replace(/^0x/i, '');
-        report.iommus.push({ name: words[0] ?? '', address: address && /^[0-9a-f]+$/i.test(address) ? BigInt(`0x${address}`) : null });
+        report.iommus.push({
+          name: words[0] ?? '', address: address && /^[0-9a-f]+$/i.test(address) ? BigInt(`0x${address}`) : null, pciFunction: dash(words[2]),
+        });
         break;
       }
       case JUDGE_LINES.table: {

@@ -3,6 +3,8 @@
  * the boot itself needs scripts/judge-assets.sh's kernel and QEMU (skipped with
  * a message without them; boot-dmar.test.ts fails in CI when they are missing).
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findJudgeAssets } from '../../src/judge/assets.js';
@@ -27,10 +29,22 @@ describe('ridmap boot: what it refuses before booting', () => {
     expect(run.stderr).toMatch(/no kernel and busybox in \/nonexistent\/amd64: run scripts\/judge-assets\.sh \/nonexistent/);
   });
 
-  it('refuses a topology whose tables the judge cannot inject yet (VIOT)', async () => {
-    const run = await runCli('boot', join(TABLES_DIR, 'q35-virtio-iommu-pxb.yaml'), '--assets', cache);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(skip ? /no kernel and busybox/ : /\[boot-failed\]: the judge cannot inject VIOT yet/);
+  it('refuses a VIOT with a kernel that has no virtio-iommu driver, saying what to fetch (exit 2, before booting)', async () => {
+    // Debian 12's 6.1 as judge-assets.sh leaves it: its config lines have no VIRTIO_IOMMU.
+    const dir = mkdtempSync(join(tmpdir(), 'ridmap-boot-assets-'));
+    try {
+      mkdirSync(join(dir, 'amd64'));
+      for (const [name, text] of Object.entries({
+        vmlinuz: '', busybox: '', 'kernel-version': '6.1.0-99-amd64\n', 'modules.order': 'pci-stub.ko\n',
+        'config.txt': 'CONFIG_ACPI_TABLE_UPGRADE=y\nCONFIG_PCI_STUB=m\nCONFIG_INTEL_IOMMU=y\n',
+      })) writeFileSync(join(dir, 'amd64', name), text);
+      const run = await runCli('boot', join(TABLES_DIR, 'q35-virtio-iommu-pxb.yaml'), '--assets', dir, '--qemu', '/nonexistent/qemu');
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/\[boot-failed\]: Linux 6\.1\.0-99-amd64 has no virtio-iommu driver \(CONFIG_VIRTIO_IOMMU is not set; Debian 12's 6\.1 has none\), so it cannot judge a VIOT: fetch Debian 13's 6\.12 with scripts\/judge-assets\.sh \.judge-cache\/trixie --release trixie/);
+      expect(run.stdout).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CPIO_HEADER_SIZE, CPIO_TRAILER, type CpioEntry, writeCpio } from '../../src/judge/cpio.js';
+import { ALL_TABLES } from '../../src/judge/init-script.js';
 import { ACPI_UPGRADE_DIR, acpiUpgradeArchive, judgeInitramfs } from '../../src/judge/initramfs.js';
 
 interface ReadMember {
@@ -102,7 +103,7 @@ describe('the judge archives', () => {
     expect(init!.mode).toBe(0o100755);
     const script = new TextDecoder().decode(init!.data);
     expect(script.startsWith('#!/bin/sh\n')).toBe(true);
-    expect(script).toContain('/sys/firmware/acpi/tables/$s');
+    expect(script).toContain('for t in /sys/firmware/acpi/tables/DMAR; do');
     expect(script).toContain('poweroff -f');
     expect(members.map((m) => m.name)).toEqual(expect.arrayContaining(['bin/busybox', 'bin/sh', 'dev/console']));
     expect(members.some((m) => m.name.startsWith('modules'))).toBe(false);
@@ -123,6 +124,12 @@ describe('the judge archives', () => {
     expect(script).toContain('exec >/dev/null 2>&1 </dev/null\npoweroff -f');
     expect(() => judgeInitramfs({ busybox: new Uint8Array(0), modules: [], signatures: [], dtProperties: ["/a'; reboot; '"] }))
       .toThrow(/not a Device Tree property path/);
+  });
+
+  it('prints every table Linux holds for ALL_TABLES (the firmware boot a rebuilt VIOT set starts from), directories skipped', () => {
+    const members = readCpio(judgeInitramfs({ busybox: new Uint8Array(0), modules: [], signatures: ALL_TABLES }));
+    const script = new TextDecoder().decode(members.find((m) => m.name === 'init')!.data);
+    expect(script).toContain('for t in /sys/firmware/acpi/tables/*; do\n  [ -d "$t" ] && continue');
   });
 
   it('carries the modules under /modules and loads them in the order given', () => {

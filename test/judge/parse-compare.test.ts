@@ -33,7 +33,7 @@ describe('parseJudgeConsole', () => {
       { sbdf: '0000:00:1f.2', iommu: 'dmar0', group: '4', driver: null },
       { sbdf: '0000:05:01.0', iommu: null, group: null, driver: null },
     ]);
-    expect(report.iommus).toEqual([{ name: 'dmar0', address: 0xfed90000n }]);
+    expect(report.iommus).toEqual([{ name: 'dmar0', address: 0xfed90000n, pciFunction: null }]);
     expect(report.tables.get('DMAR')).toEqual(new Uint8Array([0x44, 0x4d, 0x41, 0x52]));
     expect(report.tables.get('IORT')).toBeNull();
     expect(report.dmesg).toHaveLength(1);
@@ -105,12 +105,12 @@ describe('Device Tree properties (the proof under DT)', () => {
 
 describe('linuxIommuIdentity', () => {
   it('names Linux\'s IOMMUs as ridmap\'s map does', () => {
-    expect(linuxIommuIdentity({ name: 'dmar0', address: 0xfed90000n }, 'dmar0')).toBe('vtd@0xfed90000');
+    expect(linuxIommuIdentity({ name: 'dmar0', address: 0xfed90000n, pciFunction: null }, 'dmar0')).toBe('vtd@0xfed90000');
     // arm-smmu-v3's sysfs name, as Debian's 6.1 shows it on QEMU's virt.
-    expect(linuxIommuIdentity({ name: 'smmu3.0x0000000009050000', address: null }, 'smmu3.0x0000000009050000')).toBe('smmuv3@0x9050000');
+    expect(linuxIommuIdentity({ name: 'smmu3.0x0000000009050000', address: null, pciFunction: null }, 'smmu3.0x0000000009050000')).toBe('smmuv3@0x9050000');
     expect(linuxIommuIdentity(undefined, 'smmu.0x000000002b400000')).toBe('smmuv2@0x2b400000');
-    // virtio-iommu-pci is named after its PCI function (Debian's 6.12 on virt).
-    expect(linuxIommuIdentity(undefined, '0000:00:01.0')).toBe('virtio-iommu-pci@0000:00:01.0');
+    // virtio-iommu-pci is named after its PCI function (Debian's 6.12 on virt), which /init reports as its parent.
+    expect(linuxIommuIdentity({ name: '0000:00:01.0', address: null, pciFunction: '0000:00:01.0' }, '0000:00:01.0')).toBe('virtio-iommu-pci@0000:00:01.0');
     expect(linuxIommuIdentity(undefined, 'virtio-iommu0')).toBe('linux:virtio-iommu0');
   });
 });
@@ -144,6 +144,25 @@ describe('compareWithLinux', () => {
     const c = compareWithLinux(predicted.map((d) => (d.id === 'sata' ? { ...d, group: 'g7' } : d)), report);
     expect(c.agree).toBe(false);
     expect(c.groupDifferences).toEqual([expect.stringMatching(/^Linux's group 4 \(lpc \(0000:00:1f.0\), sata \(0000:00:1f.2\)\) is split by ridmap into groups g6, g7$/)]);
+  });
+
+  it('names a virtio-iommu as ridmap does: Linux calls it after its PCI function (Debian 6.12), ridmap virtio-iommu-pci@ that function', () => {
+    const viot = parseJudgeConsole([
+      'RIDMAP-JUDGE BEGIN',
+      'RIDMAP-JUDGE DEVICE 0000:10:00.0 0000:00:02.0 1 pci-stub',
+      'RIDMAP-JUDGE DEVICE 0000:00:02.0 - - virtio-pci',
+      'RIDMAP-JUDGE IOMMU 0000:00:02.0 - 0000:00:02.0',
+      'RIDMAP-JUDGE END',
+    ].join('\n'));
+    expect(viot.iommus).toEqual([{ name: '0000:00:02.0', address: null, pciFunction: '0000:00:02.0' }]);
+    const c = compareWithLinux([
+      { id: 'rp', segment: 0, bdf: '10:00.0', iommu: 'virtio-iommu-pci@0000:00:02.0', group: 'g1' },
+      { id: 'viommu', segment: 0, bdf: '00:02.0', iommu: null, group: 'g0' },
+    ], viot);
+    expect(c.devices.map((d) => d.linux!.iommu)).toEqual([null, 'virtio-iommu-pci@0000:00:02.0']);
+    expect(c.agree).toBe(true);
+    // An IOMMU whose sysfs name is not its PCI function keeps Linux's name: nothing is guessed.
+    expect(linuxIommuIdentity({ name: 'virtio0', address: null, pciFunction: '0000:00:02.0' }, 'virtio0')).toBe('linux:virtio0');
   });
 
   it('counts a device only one side knows as a difference', () => {

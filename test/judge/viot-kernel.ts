@@ -1,0 +1,34 @@
+/**
+ * The kernel the VIOT judge tests boot: one with virtio-iommu (Debian 13's
+ * 6.12; Debian 12's 6.1 has none). Taken from $RIDMAP_JUDGE_CACHE when that
+ * kernel has the driver, else from .judge-cache/trixie, where
+ * `scripts/judge-assets.sh .judge-cache/trixie --release trixie` puts it.
+ * `missing` says why the tests skip.
+ */
+import { join } from 'node:path';
+import { findJudgeAssets, type JudgeAssets } from '../../src/judge/assets.js';
+import { describe, it } from 'vitest';
+import { IN_CI, missingQemu } from '../interop/qemu-env.js';
+import { REPO_ROOT } from '../support/paths.js';
+
+const candidates = [process.env['RIDMAP_JUDGE_CACHE'], join(REPO_ROOT, '.judge-cache', 'trixie')].filter((d): d is string => d !== undefined);
+const found = candidates.map((dir) => ({ dir, assets: findJudgeAssets(dir) })).find((c) => c.assets?.config.has('VIRTIO_IOMMU'));
+
+/** The cache directory (for `ridmap boot --assets`) and its assets. */
+export const VIOT_KERNEL: { dir: string; assets: JudgeAssets } | undefined = found ? { dir: found.dir, assets: found.assets! } : undefined;
+
+export const VIOT_KERNEL_MISSING: string | undefined = VIOT_KERNEL === undefined
+  ? `no kernel with virtio-iommu in ${candidates.join(' or ')} (run scripts/judge-assets.sh .judge-cache/trixie --release trixie)`
+  : missingQemu('x86');
+
+if (VIOT_KERNEL_MISSING !== undefined) console.warn(`VIOT judge skipped: ${VIOT_KERNEL_MISSING}`);
+
+/** CI fetches the kernel (.ci/run): there a missing one is a failure, not a skip. */
+export function failInCiWithoutViotKernel(): void {
+  if (VIOT_KERNEL_MISSING === undefined || !IN_CI) return;
+  describe('the VIOT judge', () => {
+    it('has its kernel and QEMU (CI fetches and installs them)', () => {
+      throw new Error(`CI is set but ${VIOT_KERNEL_MISSING}`);
+    });
+  });
+}
