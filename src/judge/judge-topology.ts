@@ -111,7 +111,7 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   });
 
   if (firmware === 'dt') {
-    const missing = missingDriver(req.assets, hasVirtioIommu(req.topology));
+    const missing = missingDriver(req.assets, hasVirtioIommu(req.topology) ? "the Device Tree's virtio,pci-iommu" : undefined);
     if (missing) throw new JudgeError(missing, '');
     const deviceTree = fromFirmware ? undefined : dtFromTopology(resolveTopology(req.topology, { numbering }));
     if (deviceTree && hasErrors(deviceTree.diagnostics)) {
@@ -124,7 +124,7 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   const tables = [...upgraded, ...rebuilt];
   // After the tables: one the judge cannot inject is the first thing to say.
   const viot = rebuilt.some((t) => t.signature === 'VIOT');
-  const missing = missingDriver(req.assets, viot);
+  const missing = missingDriver(req.assets, viot ? 'a VIOT' : undefined);
   if (missing) throw new JudgeError(missing, '');
   if (rebuilt.length > 0 && !fromFirmware) {
     const r = await bootOnRebuiltTables({ ...common, tables: rebuilt });
@@ -187,9 +187,9 @@ function checkDriverRan(assets: JudgeAssets, viot: boolean, boot: BootResult): v
  * so Linux would give every device no IOMMU and the comparison would blame
  * ridmap's tables for the kernel.
  */
-function missingDriver(assets: JudgeAssets, virtioIommu: boolean): string | undefined {
-  if (!virtioIommu || assets.config.size === 0 || assets.config.has('VIRTIO_IOMMU')) return undefined;
+function missingDriver(assets: JudgeAssets, virtioIommu: string | undefined): string | undefined {
+  if (virtioIommu === undefined || assets.config.size === 0 || assets.config.has('VIRTIO_IOMMU')) return undefined;
   const release = assets.arch === 'amd64' ? '--release trixie' : `--release trixie --arch ${assets.arch}`;
-  return `Linux ${assets.kernelVersion} has no virtio-iommu driver (CONFIG_VIRTIO_IOMMU is not set; Debian 12's 6.1 has none), so it cannot judge a virtio-iommu: `
+  return `Linux ${assets.kernelVersion} has no virtio-iommu driver (CONFIG_VIRTIO_IOMMU is not set; Debian 12's 6.1 has none), so it cannot judge ${virtioIommu}: `
     + `fetch Debian 13's 6.12 with scripts/judge-assets.sh .judge-cache/trixie ${release} and boot with --assets .judge-cache/trixie`;
 }
