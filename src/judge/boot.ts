@@ -1,8 +1,9 @@
 /**
  * One judge boot: Debian's kernel under QEMU (TCG) with ridmap's ACPI tables
- * injected by the table upgrade, the busybox initramfs reporting what Linux
- * decided, and the proof that Linux used ridmap's bytes. The only judge file
- * that touches files and processes.
+ * injected by the table upgrade (or, on arm64 under DT, ridmap's Device Tree
+ * given with -dtb), the busybox initramfs reporting what Linux decided, and
+ * the proof that Linux used ridmap's bytes. The only judge file that touches
+ * files and processes.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,12 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { decodeTable } from '../acpi/table.js';
 import { equalBytes } from '../codec/bytes.js';
+import { valueText } from '../dt/dts-value-text.js';
 import type { JudgeAssets } from './assets.js';
+import type { DtTree } from '../dt/tree.js';
+import type { FirmwareInterface } from '../model/linux-profile.js';
+import { type DtGraft, DtGraftError, graftDeviceTree } from './dt-graft.js';
+import { ARM_UEFI_FIRMWARE, guestSetup } from './guest.js';
 import type { ALL_TABLES } from './init-script.js';
 import { type AcpiTableFile, judgeInitrd } from './initramfs.js';
 import { type LinuxReport, parseJudgeConsole } from './parse.js';
@@ -24,10 +30,20 @@ export interface BootRequest {
   tables: readonly AcpiTableFile[];
   /** The signatures whose bytes /init reports (ALL_TABLES: every table Linux holds); default the injected tables'. */
   reportSignatures?: readonly string[] | typeof ALL_TABLES;
-  /** Kernel parameters after JUDGE_KERNEL_ARGS. */
+  /** Kernel parameters after the guest's own (guest.ts). */
   kernelArgs?: readonly string[];
   /** Bytes QEMU's generic loader writes into guest memory before the firmware runs. */
   guestMemory?: readonly GuestMemoryImage[];
+  /** How Linux finds the platform: ACPI (default; on arm64 through UEFI) or a Device Tree (arm64, no firmware). */
+  firmware?: FirmwareInterface;
+  /**
+   * On a DT boot, ridmap's tree: its translation properties are grafted onto
+   * QEMU's own tree for the same command line (dt-graft.ts), handed to Linux
+   * with -dtb, and proven from /proc/device-tree. None: QEMU's own tree.
+   */
+  deviceTree?: DtTree;
+  /** The EDK2 image an arm64 ACPI boot runs (default guest.ts's). */
+  uefi?: string;
   qemu?: string;
   timeoutMs?: number;
   /** A reference root (scripts/reference-root.sh) QEMU runs inside with chroot; the kernel must then lie inside it. */
@@ -40,12 +56,20 @@ export interface GuestMemoryImage {
   bytes: Uint8Array;
 }
 
+/** A property of the tree Linux must boot on: `/node/path/property` and its bytes, or null when it must be absent. */
+export interface DtPropertyExpectation {
+  path: string;
+  bytes: Uint8Array | null;
+}
+
 export interface BootResult {
   report: LinuxReport;
-  /** What /init printed on ttyS1 (and QEMU on its stderr). */
+  /** What /init printed on its port (and QEMU on its stderr). */
   console: string;
-  /** The kernel's own console (ttyS0). */
+  /** The kernel's own console (ttyS0; on arm64 the same port as the report). */
   kernelLog: string;
+  /** The grafted Device Tree properties Linux was proven to hold (none unless the request gave a tree). */
+  dtProperties: DtPropertyExpectation[];
   elapsedMs: number;
 }
 
@@ -57,30 +81,32 @@ export class JudgeError extends Error {
   }
 }
 
-/**
- * The kernel command line. The kernel logs to ttyS0 (kept in a file, shown when
- * a boot fails) and /init reports on ttyS1 (stdout), so kernel messages can
- * never split a report line. intel_iommu=on because Debian's 6.1 leaves VT-d
- * off by default; panic=-1 with -no-reboot ends QEMU at once on a panic.
- * no_timer_check: under TCG on a loaded host the IO-APIC timer test can miss
- * its ticks, and with VT-d interrupt remapping Linux then panics ("timer
- * doesn't work through Interrupt-remapped IO-APIC"; seen on Debian's 6.12 with
- * four boots sharing two cores), which says nothing about the tables.
- */
-export const JUDGE_KERNEL_ARGS = ['console=ttyS0', 'intel_iommu=on', 'iommu.strict=1', 'panic=-1', 'no_timer_check'];
-
 /** Boots once and returns Linux's report; throws JudgeError unless the report is complete and every table is ridmap's. */
 export async function bootJudge(req: BootRequest): Promise<BootResult> {
   // Inside the root, so that a chrooted QEMU sees the initrd and the kernel log.
   const dir = mkdtempSync(join(req.root ? rootTempDir(req.root) : tmpdir(), 'ridmap-judge-'));
   try {
+    const firmware = req.firmware ?? 'acpi';
+    const uefi = req.uefi ?? ARM_UEFI_FIRMWARE.find((f) => existsSync(f));
+    if (req.assets.arch === 'arm64' && firmware === 'acpi' && (uefi === undefined || !existsSync(uefi))) {
+      throw new JudgeError(`an arm64 ACPI boot runs EDK2, and there is none at ${req.uefi ?? ARM_UEFI_FIRMWARE.join(' or ')} (Debian: apt-get install qemu-efi-aarch64)`, '');
+    }
+    const guest = guestSetup(req.assets.arch, firmware, uefi);
     const initrd = join(dir, 'initrd.cpio');
     const kernelLog = join(dir, 'kernel.log');
+    const dtb = join(dir, 'board.dtb');
+    const qemu = req.qemu ?? guest.qemu;
+    const started = Date.now();
+    const graft = req.deviceTree ? await graftedBoard(qemu, [...req.machineArgs, ...guest.qemuArgs(kernelLog)], dtb, req.deviceTree) : undefined;
+    const dtProperties = graft?.properties ?? [];
     writeFileSync(initrd, judgeInitrd(req.tables, {
       busybox: readFileSync(req.assets.busybox),
       modules: req.assets.modules.map((m) => ({ name: basename(m), bytes: readFileSync(m) })),
       signatures: req.reportSignatures ?? req.tables.map((t) => t.signature),
+      dtProperties: dtProperties.map((p) => p.path),
+      report: guest.report,
     }));
+    if (graft) writeFileSync(dtb, graft.dtb);
     // -device loader with force-raw=on copies the file as it is (no ELF/uImage sniffing) at reset.
     const loaders = (req.guestMemory ?? []).flatMap((image, i) => {
       const file = join(dir, `memory-${i}.bin`);
@@ -89,17 +115,15 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
     });
     const args = [
       ...req.machineArgs, ...loaders,
-      // Both ports whatever the machine args say (-nodefaults removes the default one): ttyS0 the kernel log, ttyS1 the report.
-      '-m', '512M', '-display', 'none', '-serial', `file:${kernelLog}`, '-serial', 'stdio', '-monitor', 'none', '-no-reboot',
-      '-kernel', req.assets.vmlinuz, '-initrd', initrd, '-append', [...JUDGE_KERNEL_ARGS, ...(req.kernelArgs ?? [])].join(' '),
+      ...guest.qemuArgs(kernelLog),
+      ...(graft ? ['-dtb', dtb] : []),
+      '-kernel', req.assets.vmlinuz, '-initrd', initrd, '-append', [...guest.kernelArgs, ...(req.kernelArgs ?? [])].join(' '),
     ];
-    const started = Date.now();
-    const qemu = req.qemu ?? 'qemu-system-x86_64';
     const [command, ...argv] = req.root ? chrootArgv(req.root, qemu, args, [req.assets.vmlinuz]) : [qemu, ...args];
     const run = await runQemu(command!, argv, req.timeoutMs ?? 180_000);
     const elapsedMs = Date.now() - started;
     const report = parseJudgeConsole(run.output);
-    const kernel = existsSync(kernelLog) ? readFileSync(kernelLog, 'latin1') : '';
+    const kernel = guest.report.sharedPort ? run.output : existsSync(kernelLog) ? readFileSync(kernelLog, 'latin1') : '';
     if (!report.complete) {
       const why = run.timedOut ? `timed out after ${req.timeoutMs ?? 180_000} ms` : run.error ?? `QEMU exited with ${run.code}`;
       throw new JudgeError(`the judge boot gave no complete report (${why}); QEMU and /init said:\n${tail(run.output)}\nthe kernel log ends:\n${tail(kernel)}`, run.output);
@@ -108,7 +132,11 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
     if (problems.length > 0) {
       throw new JudgeError(`Linux did not use ridmap's tables:\n${problems.map((p) => `  ${p}`).join('\n')}`, run.output);
     }
-    return { report, console: run.output, kernelLog: kernel, elapsedMs };
+    const dtProblems = dtPropertyProblems(report, dtProperties);
+    if (dtProblems.length > 0) {
+      throw new JudgeError(`Linux did not use ridmap's Device Tree properties:\n${dtProblems.map((p) => `  ${p}`).join('\n')}`, run.output);
+    }
+    return { report, console: run.output, kernelLog: kernel, elapsedMs, dtProperties };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -131,6 +159,44 @@ export function tableProblems(report: LinuxReport, tables: readonly AcpiTableFil
     }
   }
   return problems;
+}
+
+/**
+ * QEMU's own tree for the machine (`-machine dumpdtb=`, same options as the
+ * boot, so memory, CPUs and devices are the booted board's) with ridmap's
+ * translation properties grafted on.
+ */
+async function graftedBoard(qemu: string, args: readonly string[], file: string, ours: DtTree): Promise<DtGraft> {
+  const run = await runQemu(qemu, [...args, '-machine', `dumpdtb=${file}`], 60_000);
+  if (!existsSync(file)) throw new JudgeError(`QEMU did not write its Device Tree (-machine dumpdtb): ${run.error ?? tail(run.output)}`, run.output);
+  try {
+    return graftDeviceTree(readFileSync(file), ours);
+  } catch (e) {
+    if (e instanceof DtGraftError) throw new JudgeError(`ridmap's Device Tree cannot be put on QEMU's board: ${e.message}`, run.output);
+    throw e;
+  }
+}
+
+/**
+ * Why the report does not prove that Linux's tree holds `expected`: every
+ * property must be in /proc/device-tree with the very bytes (or be absent
+ * where ridmap writes none).
+ */
+export function dtPropertyProblems(report: LinuxReport, expected: readonly DtPropertyExpectation[]): string[] {
+  const problems: string[] = [];
+  for (const e of expected) {
+    const seen = report.dtProperties.get(e.path);
+    if (seen === undefined) problems.push(`${e.path}: /init did not report it`);
+    else if (e.bytes === null && seen !== null) problems.push(`${e.path}: Linux has it (${hex(seen)}), ridmap's tree has none`);
+    else if (e.bytes !== null && seen === null) problems.push(`${e.path}: absent from /proc/device-tree, ridmap wrote ${hex(e.bytes)}`);
+    else if (e.bytes !== null && seen !== null && !equalBytes(seen, e.bytes)) problems.push(`${e.path}: Linux holds ${hex(seen)}, ridmap wrote ${hex(e.bytes)}`);
+  }
+  return problems;
+}
+
+/** A property's bytes as a DTS value, the way dtc prints a decoded blob; an empty property as such. */
+function hex(bytes: Uint8Array): string {
+  return bytes.length === 0 ? 'empty' : valueText([{ kind: 'raw', bytes }]);
 }
 
 /** The header fields that tell two tables' origins apart, as dmesg prints them: `DMAR (128 bytes, OEM "BOCHS ", "BXPC    ", revision 1, creator "BXPC")`. */

@@ -37,14 +37,19 @@ export interface Comparison {
 }
 
 /**
- * ridmap's IOMMU identity (DESIGN.md, map JSON) of a Linux IOMMU: VT-d units
- * show their register base in sysfs; a virtio-iommu is named after its
- * transport, the PCI function (virtio_bus_name() in drivers/iommu/virtio-iommu.c:
- * `/sys/class/iommu/0000:00:02.0` under Debian's 6.12), which is ridmap's name
- * for it too; others keep Linux's name until their driver's sysfs says more.
+ * ridmap's IOMMU identity (DESIGN.md, map JSON) of a Linux IOMMU. VT-d units
+ * show their register base in sysfs (intel-iommu/address); the Arm SMMU
+ * drivers put it in the name (drivers/iommu/arm/: "smmu3.%pa" for SMMUv3,
+ * "smmu.%pa" for SMMUv1/v2, the physical address as 0x and 16 digits); a
+ * virtio-iommu is named after its transport, the PCI function
+ * (virtio_bus_name() in drivers/iommu/virtio-iommu.c: `/sys/class/iommu/0000:00:02.0`
+ * under Debian's 6.12, on q35 and virt alike), which is ridmap's name for it
+ * too; others keep Linux's name until their driver's sysfs says more.
  */
 export function linuxIommuIdentity(iommu: LinuxIommu | undefined, name: string): string {
   if (iommu?.address !== null && iommu?.address !== undefined && name.startsWith('dmar')) return `vtd@${formatAddress(iommu.address)}`;
+  const smmu = /^smmu(3?)\.0x([0-9a-f]+)$/i.exec(name);
+  if (smmu) return `${smmu[1] ? 'smmuv3' : 'smmuv2'}@${formatAddress(BigInt(`0x${smmu[2]}`))}`;
   const pci = iommu?.pciFunction === name ? parseBdf(name) : undefined;
   if (pci?.segment !== undefined) return `virtio-iommu-pci@${formatSbdf(pci.segment, pci.rid)}`;
   return `linux:${name}`;

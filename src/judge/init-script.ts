@@ -1,9 +1,9 @@
 /**
  * The /init the judge's initramfs runs under busybox: mount proc and sysfs,
  * bind every driverless PCI device to pci-stub, print what Linux decided for
- * each PCI device between markers on ttyS1 (the kernel logs on ttyS0), then
- * power off. parse.ts reads the lines
- * back; both take the marker words from here.
+ * each PCI device between markers on the report's serial port (guest.ts says
+ * which), then power off. parse.ts reads the lines back; both take the marker
+ * words from here.
  */
 
 /** Every line the script prints for the host starts with this word, so anything else on the port cannot be mistaken for it. */
@@ -22,6 +22,11 @@ export const JUDGE_LINES = {
   iommu: 'IOMMU',
   /** `TABLE <sysfs name: the signature, SSDT1... for repeats> <hex bytes of /sys/firmware/acpi/tables/NAME>` (or `-` when absent) */
   table: 'TABLE',
+  /**
+   * `DTPROP </node/path/property> x<hex bytes of /proc/device-tree/node/path/property>`, or `-` when absent
+   * (the `x` tells an empty property, e.g. dma-coherent, from an absent one).
+   */
+  dtProperty: 'DTPROP',
   /** `DMESG <a kernel log line about the table upgrade or the IOMMU>` */
   dmesg: 'DMESG',
   end: 'END',
@@ -30,21 +35,36 @@ export const JUDGE_LINES = {
 /**
  * Kernel log lines worth reporting: the table upgrade, where Linux found the
  * RSDP and XSDT and which checksums it found wrong (the proof of a rebuilt
- * table set), and the IOMMU drivers' own words.
+ * table set), and the IOMMU drivers' own words (arm-smmu-v3 names the device,
+ * not itself, when it refuses a StreamID: "stream N already in tree").
  */
-const DMESG_PATTERN = 'Table Upgrade|DMAR|IOMMU|iommu|ACPI: (DMAR|IORT|VIOT|RSDP|XSDT)|Incorrect checksum';
+const DMESG_PATTERN = 'Table Upgrade|DMAR|IOMMU|iommu|ACPI: (DMAR|IORT|VIOT|RSDP|XSDT)|Incorrect checksum|IORT|smmu|already in tree';
 
 /** Report every table in /sys/firmware/acpi/tables (a boot on the firmware's own set, to rebuild it). */
 export const ALL_TABLES = 'all';
 
-/**
- * The script for tables `signatures` (their bytes are printed back in full so
- * the host can compare them; ALL_TABLES: every table Linux holds), loading
- * `modules` (file names under /modules) in order.
- */
-export function judgeInitScript(signatures: readonly string[] | typeof ALL_TABLES, modules: readonly string[] = []): string {
+export interface InitScriptOptions {
+  /** Tables whose bytes are printed back in full so the host can compare them; ALL_TABLES: every table Linux holds. */
+  signatures: readonly string[] | typeof ALL_TABLES;
+  /** File names under /modules, loaded in this order. */
+  modules?: readonly string[];
+  /** Device Tree properties (`/node/path/property`) whose bytes are printed back, for the same proof under DT. */
+  dtProperties?: readonly string[];
+  /** The device node the report goes to (default /dev/ttyS1, the kernel logging on ttyS0). */
+  reportDevice?: string;
+  /** The kernel logs on the report's port: silence its console (emergencies only) before anything else is printed. */
+  sharedPort?: boolean;
+}
+
+export function judgeInitScript(options: InitScriptOptions): string {
   const m = JUDGE_MARK;
   const l = JUDGE_LINES;
+  const { signatures, modules = [], dtProperties = [], reportDevice = '/dev/ttyS1', sharedPort = false } = options;
+  for (const p of dtProperties) {
+    // A path becomes a word of /init: node and property name characters only (Devicetree spec 2.2.1, 2.2.4).
+    if (!/^(\/[A-Za-z0-9,._+@#?-]+)+$/.test(p)) throw new Error(`judge: "${p}" is not a Device Tree property path`);
+  }
+  if (!/^\/dev\/[A-Za-z0-9]+$/.test(reportDevice)) throw new Error(`judge: "${reportDevice}" is not a serial port's device node`);
   const tables = signatures === ALL_TABLES ? '/sys/firmware/acpi/tables/*' : signatures.map((s) => `/sys/firmware/acpi/tables/${s}`).join(' ');
   return `#!/bin/sh
 /bin/busybox mkdir -p /proc /sys /dev /sbin /usr/bin /usr/sbin
@@ -52,8 +72,11 @@ export function judgeInitScript(signatures: readonly string[] | typeof ALL_TABLE
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
-# The report goes to the second serial port; the kernel logs on the first.
-exec >/dev/ttyS1 2>&1
+${sharedPort ? `# The kernel logs on this port too: from here on only emergencies, so no
+# kernel message (pci-stub claiming devices, a driver's warning) can split a
+# report line. dmesg below still has them all.
+dmesg -n 1
+` : ''}exec >${reportDevice} 2>&1
 # Debian builds pci-stub (and some IOMMU drivers) as modules, loaded here in
 # dependency order. On arm64 a device gets an IOMMU group only when a driver
 # binds, so every device no driver took gets pci-stub.
@@ -83,11 +106,16 @@ for t in ${tables}; do
   s=\${t##*/}
   if [ -r "$t" ]; then echo "${m} ${l.table} $s $(od -An -v -tx1 "$t" | tr -d ' \\n')"; else echo "${m} ${l.table} $s -"; fi
 done
+for p in ${dtProperties.map((p) => `'${p}'`).join(' ')}; do
+  f=/proc/device-tree$p
+  if [ -r "$f" ]; then echo "${m} ${l.dtProperty} $p x$(od -An -v -tx1 "$f" | tr -d ' \\n')"; else echo "${m} ${l.dtProperty} $p -"; fi
+done
 dmesg | grep -E '${DMESG_PATTERN}' | while read -r line; do echo "${m} ${l.dmesg} $line"; done
 echo "${m} ${l.end}"
 # poweroff -f does not wait for the UART: closing the port's last descriptor does
 # (the serial driver drains its buffer on close), so the report's tail is not lost.
-exec >/dev/null 2>&1
+# stdin is /dev/console, the same port when the kernel logs there: closed too.
+exec >/dev/null 2>&1 </dev/null
 poweroff -f
 `;
 }

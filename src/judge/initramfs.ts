@@ -6,6 +6,7 @@
  */
 import { concatBytes } from '../codec/bytes.js';
 import { type CpioEntry, writeCpio } from './cpio.js';
+import { type ReportPort, X86_REPORT_PORT } from './guest.js';
 import { ALL_TABLES, judgeInitScript } from './init-script.js';
 
 /** The directory Linux's ACPI_TABLE_UPGRADE reads tables from (drivers/acpi/tables.c). */
@@ -35,12 +36,21 @@ export interface JudgeRootFiles {
   modules: readonly { name: string; bytes: Uint8Array }[];
   /** The table signatures whose /sys/firmware/acpi/tables bytes /init prints (ALL_TABLES: every one). */
   signatures: readonly string[] | typeof ALL_TABLES;
+  /** The Device Tree properties (`/node/path/property`) whose /proc/device-tree bytes /init prints. */
+  dtProperties?: readonly string[];
+  /** Where /init reports (default: ttyS1, the kernel logging on ttyS0). */
+  report?: ReportPort;
 }
 
 /** The busybox root file system with the judge's /init. */
 export function judgeInitramfs(files: JudgeRootFiles): Uint8Array {
   if (files.signatures !== ALL_TABLES) files.signatures.forEach(checkSignature);
   const moduleNames = files.modules.map((m) => m.name);
+  const report = files.report ?? X86_REPORT_PORT;
+  const script = judgeInitScript({
+    signatures: files.signatures, modules: moduleNames, dtProperties: files.dtProperties ?? [],
+    reportDevice: report.device, sharedPort: report.sharedPort,
+  });
   const entries: CpioEntry[] = [
     { kind: 'directory', path: 'bin' },
     { kind: 'file', path: 'bin/busybox', data: files.busybox, mode: 0o755 },
@@ -49,8 +59,8 @@ export function judgeInitramfs(files: JudgeRootFiles): Uint8Array {
     // The kernel opens /dev/console for init before anything is mounted.
     { kind: 'char-device', path: 'dev/console', major: 5, minor: 1 },
     // The report's port, for when devtmpfs cannot be mounted over /dev.
-    { kind: 'char-device', path: 'dev/ttyS1', major: 4, minor: 65 },
-    { kind: 'file', path: 'init', data: new TextEncoder().encode(judgeInitScript(files.signatures, moduleNames)), mode: 0o755 },
+    { kind: 'char-device', path: report.device.slice(1), major: report.major, minor: report.minor },
+    { kind: 'file', path: 'init', data: new TextEncoder().encode(script), mode: 0o755 },
   ];
   if (files.modules.length > 0) {
     entries.push({ kind: 'directory', path: 'modules' });

@@ -7,23 +7,54 @@
  * gives one (the interop suite boots its own command lines).
  */
 import { buildOutputs } from '../build-outputs.js';
+import { dtFromTopology } from '../dt/from-topology.js';
 import { exportQemu } from '../import/qemu/export-qemu.js';
 import { hasErrors } from '../diagnostic.js';
 import { mapToJson } from '../map/map-json.js';
 import { resolveTopology } from '../model/resolve.js';
 import type { Topology } from '../model/topology-schema.js';
-import type { JudgeAssets } from './assets.js';
+import type { JudgeArch, JudgeAssets } from './assets.js';
 import { type BootResult, bootJudge, JudgeError } from './boot.js';
+import { DEFAULT_LINUX_PROFILE, type FirmwareInterface, type LinuxTarget, profileForRelease } from '../model/linux-profile.js';
 import { type Comparison, compareWithLinux } from './compare.js';
 import type { AcpiTableFile } from './initramfs.js';
 import type { TableSetImage } from './rebuilt-tables.js';
 import { bootOnRebuiltTables } from './rsdp-boot.js';
 import { topologyForTableUpgrade } from './upgrade-header.js';
 
-/** The tables the x86 judge injects through Linux's table upgrade. */
-const UPGRADABLE = new Map([['DMAR.dat', 'DMAR']]);
-/** The ones the upgrade refuses ("Unknown signature"), injected through a rebuilt table set and acpi_rsdp= (rsdp-boot.ts). */
+/**
+ * The tables the judge injects through Linux's table upgrade (DMAR on x86,
+ * IORT on arm64 under EDK2).
+ */
+const UPGRADABLE = new Map([['DMAR.dat', 'DMAR'], ['IORT.dat', 'IORT']]);
+/** The ones the upgrade refuses ("Unknown signature"), injected through a rebuilt table set and acpi_rsdp= (rsdp-boot.ts, x86). */
 const REBUILT = new Map([['VIOT.dat', 'VIOT']]);
+
+/**
+ * The bus numbering Linux runs on. Under ACPI, EDK2 and SeaBIOS numbered the
+ * buses and Linux keeps them (the map's default, `firmware`); under DT no
+ * firmware runs, Linux numbers the buses itself depth-first and ignores the
+ * root ports' hot-plug reservations (QEMU's bus-reserve is a hint to
+ * firmware): booted, Debian's 6.1 put a bridge behind a reserving port on
+ * bus 3 where EDK2 puts it on bus 6, which is `compact`.
+ */
+export function judgeNumbering(firmware: FirmwareInterface): 'firmware' | 'compact' {
+  return firmware === 'dt' ? 'compact' : 'firmware';
+}
+
+/**
+ * What the map predicts for: the booted kernel's series (its release, as the
+ * assets record it) through the booted firmware interface. A kernel no
+ * profile describes (a user's --kernel) is predicted with the newest profile.
+ */
+export function judgeTarget(assets: JudgeAssets, firmware: FirmwareInterface): LinuxTarget {
+  return { profile: profileForRelease(assets.kernelVersion) ?? DEFAULT_LINUX_PROFILE, firmware };
+}
+
+/** The architecture of a QEMU system emulator, by its name. */
+export function qemuArch(binary: string): JudgeArch {
+  return /aarch64|arm/.test(binary) ? 'arm64' : 'amd64';
+}
 
 export interface JudgeRequest {
   topology: Topology;
@@ -35,6 +66,11 @@ export interface JudgeRequest {
   /** A reference root to run QEMU in (BootRequest.root). */
   root?: string;
   /**
+   * The firmware interface on arm64: ACPI (IORT, through UEFI; the default)
+   * or DT (ridmap's tree, no firmware). x86 is ACPI only.
+   */
+  firmware?: FirmwareInterface;
+  /**
    * Whose tables Linux boots on: ridmap's (injected; the default) or the
    * firmware's own (QEMU's), which says whether ridmap's map of the topology
    * predicts what QEMU's tables make Linux do.
@@ -43,7 +79,11 @@ export interface JudgeRequest {
 }
 
 export interface JudgeResult {
-  /** The tables ridmap built (injected unless the boot used the firmware's). */
+  arch: JudgeArch;
+  firmware: FirmwareInterface;
+  /** The Linux profile (`--os`) ridmap's map predicted for: the booted kernel's series. */
+  linux: string;
+  /** The ACPI tables ridmap built (injected unless the boot used the firmware's); none under DT. */
   tables: AcpiTableFile[];
   boot: BootResult;
   comparison: Comparison;
@@ -52,7 +92,55 @@ export interface JudgeResult {
 }
 
 export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
-  const built = buildOutputs(resolveTopology(topologyForTableUpgrade(req.topology)));
+  const exported = req.machineArgs ? undefined : exportQemu(req.topology).argv;
+  const qemu = req.qemu ?? exported?.[0];
+  const arch = exported ? qemuArch(exported[0]!) : req.assets.arch;
+  if (arch !== req.assets.arch) {
+    throw new JudgeError(`the topology boots on ${exported![0]} (${arch}) but the kernel is ${req.assets.arch}'s: give the ${arch} assets (scripts/judge-assets.sh --arch ${arch})`, '');
+  }
+  const firmware = req.firmware ?? 'acpi';
+  if (firmware === 'dt' && arch !== 'arm64') throw new JudgeError('a Device Tree boot is for arm64 only (x86 has no DT binding for VT-d)', '');
+  const fromFirmware = req.tablesFrom === 'firmware';
+  const numbering = judgeNumbering(firmware);
+  const linux = judgeTarget(req.assets, firmware);
+  const predicted = mapToJson(resolveTopology(req.topology, { numbering, linux }).map).devices ?? [];
+  const common = {
+    assets: req.assets, machineArgs: req.machineArgs ?? exported!.slice(1), firmware,
+    ...(qemu ? { qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}), ...(req.root ? { root: req.root } : {}),
+  };
+  const result = (tables: AcpiTableFile[], boot: BootResult): JudgeResult => ({
+    arch, firmware, linux: linux.profile.id, tables, boot, comparison: compareWithLinux(predicted, boot.report),
+  });
+
+  if (firmware === 'dt') {
+    const missing = missingDriver(req.assets, hasVirtioIommu(req.topology) ? "the Device Tree's virtio,pci-iommu" : undefined);
+    if (missing) throw new JudgeError(missing, '');
+    const deviceTree = fromFirmware ? undefined : dtFromTopology(resolveTopology(req.topology, { numbering }));
+    if (deviceTree && hasErrors(deviceTree.diagnostics)) {
+      throw new JudgeError(`ridmap cannot build the topology's Device Tree:\n${deviceTree.diagnostics.map((d) => `  ${d.message}`).join('\n')}`, '');
+    }
+    return result([], await bootJudge({ ...common, tables: [], ...(deviceTree ? { deviceTree: deviceTree.tree } : {}) }));
+  }
+
+  const { upgraded, rebuilt } = acpiTables(req.topology, arch);
+  const tables = [...upgraded, ...rebuilt];
+  // After the tables: one the judge cannot inject is the first thing to say.
+  const viot = rebuilt.some((t) => t.signature === 'VIOT');
+  const missing = missingDriver(req.assets, viot ? 'a VIOT' : undefined);
+  if (missing) throw new JudgeError(missing, '');
+  if (rebuilt.length > 0 && !fromFirmware) {
+    const r = await bootOnRebuiltTables({ ...common, tables: rebuilt });
+    checkDriverRan(req.assets, viot, r.boot);
+    return { ...result(tables, r.boot), rebuilt: { image: r.image, firmwareBootMs: r.firmwareBootMs } };
+  }
+  const boot = await bootJudge({ ...common, tables: fromFirmware ? [] : upgraded, reportSignatures: tables.map((t) => t.signature) });
+  checkDriverRan(req.assets, viot, boot);
+  return result(tables, boot);
+}
+
+/** The topology's ACPI tables the judge can inject, each by the way it goes in, under the header that makes Linux take them over QEMU's. */
+function acpiTables(topology: Topology, arch: JudgeArch): { upgraded: AcpiTableFile[]; rebuilt: AcpiTableFile[] } {
+  const built = buildOutputs(resolveTopology(topologyForTableUpgrade(topology)));
   if (hasErrors(built.diagnostics)) {
     throw new JudgeError(`ridmap cannot build the topology's tables:\n${built.diagnostics.map((d) => `  ${d.message}`).join('\n')}`, '');
   }
@@ -64,41 +152,30 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
     const rebuild = REBUILT.get(out.name);
     if (upgrade !== undefined) upgraded.push({ signature: upgrade, bytes: out.data });
     else if (rebuild !== undefined) rebuilt.push({ signature: rebuild, bytes: out.data });
-    else if (out.name === 'IORT.dat') throw new JudgeError('the judge cannot inject IORT yet (x86: DMAR and VIOT)', '');
   }
-  const tables = [...upgraded, ...rebuilt];
-  if (tables.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR, VIOT)', '');
+  if (rebuilt.length > 0 && arch === 'arm64') {
+    // rsdp-boot.ts lays the rebuilt set out for q35 under SeaBIOS (memmap= in the E820 map); EDK2 on virt hands Linux its tables through UEFI.
+    throw new JudgeError('the judge injects VIOT on x86 only (its rebuilt table set is laid out for q35 under SeaBIOS): on arm64 boot the topology with --firmware dt', '');
+  }
+  if (upgraded.length + rebuilt.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR, IORT, VIOT)', '');
   if (upgraded.length > 0 && rebuilt.length > 0) throw new JudgeError('the judge cannot inject DMAR and VIOT in one boot yet', '');
-  const missing = missingDriver(req.assets, rebuilt);
-  if (missing) throw new JudgeError(missing, '');
-  const firmware = req.tablesFrom === 'firmware';
-  const exported = req.machineArgs ? undefined : exportQemu(req.topology).argv;
-  const qemu = req.qemu ?? exported?.[0];
-  const common = {
-    assets: req.assets, machineArgs: req.machineArgs ?? exported!.slice(1),
-    ...(qemu ? { qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}), ...(req.root ? { root: req.root } : {}),
-  };
-  const predicted = mapToJson(resolveTopology(req.topology).map).devices ?? [];
-  if (rebuilt.length > 0 && !firmware) {
-    const r = await bootOnRebuiltTables({ ...common, tables: rebuilt });
-    checkDriverRan(req.assets, rebuilt, r.boot);
-    return { tables, boot: r.boot, comparison: compareWithLinux(predicted, r.boot.report), rebuilt: { image: r.image, firmwareBootMs: r.firmwareBootMs } };
-  }
-  const boot = await bootJudge({ ...common, tables: firmware ? [] : upgraded, reportSignatures: tables.map((t) => t.signature) });
-  checkDriverRan(req.assets, rebuilt, boot);
-  return { tables, boot, comparison: compareWithLinux(predicted, boot.report) };
+  return { upgraded, rebuilt };
+}
+
+function hasVirtioIommu(topology: Topology): boolean {
+  return (topology.iommus ?? []).some((u) => u.type === 'virtio-iommu-pci' || u.type === 'virtio-iommu-mmio');
 }
 
 /**
- * A VIOT boot where no virtio-iommu registered gives no answer about the
- * table: the driver probes the virtio device whatever the VIOT says, so its
- * absence means the kernel lacks it (a --kernel whose configuration is
+ * A virtio-iommu boot where no virtio-iommu registered gives no answer about
+ * the tables: the driver probes the virtio device whatever the VIOT says, so
+ * its absence means the kernel lacks it (a --kernel whose configuration is
  * unknown, booted without the cached modules), not that ridmap's VIOT is wrong.
  * Any IOMMU that is a PCI function counts: should a kernel name it otherwise,
  * the comparison shows Linux's name rather than this refusal hiding it.
  */
-function checkDriverRan(assets: JudgeAssets, rebuilt: readonly AcpiTableFile[], boot: BootResult): void {
-  if (!rebuilt.some((t) => t.signature === 'VIOT') || boot.report.iommus.some((u) => u.pciFunction !== null)) return;
+function checkDriverRan(assets: JudgeAssets, viot: boolean, boot: BootResult): void {
+  if (!viot || boot.report.iommus.some((u) => u.pciFunction !== null)) return;
   const seen = boot.report.iommus.map((u) => u.name).join(', ') || 'nothing';
   throw new JudgeError(`Linux ${assets.kernelVersion} registered no virtio-iommu (/sys/class/iommu holds ${seen}), so it cannot judge a VIOT: `
     + 'its kernel has no virtio-iommu driver, or has it as a module the judge did not load (--kernel boots without the cached modules); '
@@ -106,13 +183,15 @@ function checkDriverRan(assets: JudgeAssets, rebuilt: readonly AcpiTableFile[], 
 }
 
 /**
- * Why the kernel cannot judge a VIOT, when its configuration is known (the
- * cached kernel's; a user's --kernel is not): Debian 12's 6.1 has no
- * virtio-iommu driver at all, so Linux would give every device no IOMMU and
- * the comparison would blame ridmap's table for the kernel.
+ * Why the kernel cannot judge a virtio-iommu (a VIOT, or a DT's
+ * virtio,pci-iommu), when its configuration is known (the cached kernel's; a
+ * user's --kernel is not): Debian 12's 6.1 has no virtio-iommu driver at all,
+ * so Linux would give every device no IOMMU and the comparison would blame
+ * ridmap's tables for the kernel.
  */
-function missingDriver(assets: JudgeAssets, rebuilt: readonly AcpiTableFile[]): string | undefined {
-  if (!rebuilt.some((t) => t.signature === 'VIOT') || assets.config.size === 0 || assets.config.has('VIRTIO_IOMMU')) return undefined;
-  return `Linux ${assets.kernelVersion} has no virtio-iommu driver (CONFIG_VIRTIO_IOMMU is not set; Debian 12's 6.1 has none), so it cannot judge a VIOT: `
-    + 'fetch Debian 13\'s 6.12 with scripts/judge-assets.sh .judge-cache/trixie --release trixie and boot with --assets .judge-cache/trixie';
+function missingDriver(assets: JudgeAssets, virtioIommu: string | undefined): string | undefined {
+  if (virtioIommu === undefined || assets.config.size === 0 || assets.config.has('VIRTIO_IOMMU')) return undefined;
+  const release = assets.arch === 'amd64' ? '--release trixie' : `--release trixie --arch ${assets.arch}`;
+  return `Linux ${assets.kernelVersion} has no virtio-iommu driver (CONFIG_VIRTIO_IOMMU is not set; Debian 12's 6.1 has none), so it cannot judge ${virtioIommu}: `
+    + `fetch Debian 13's 6.12 with scripts/judge-assets.sh .judge-cache/trixie ${release} and boot with --assets .judge-cache/trixie`;
 }

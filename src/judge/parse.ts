@@ -1,9 +1,10 @@
 /**
  * Reads what the judge's /init printed on the serial console (init-script.ts)
  * back into what Linux decided: per PCI device its IOMMU (sysfs name) and
- * group, each IOMMU's register base, the ACPI tables as Linux holds them, and
+ * group, each IOMMU's register base, the ACPI tables and Device Tree properties as Linux holds them, and
  * the kernel log lines about them. Pure: console text in, record out.
  */
+import { hexToBytes } from '../codec/hexfmt.js';
 import { JUDGE_LINES, JUDGE_MARK } from './init-script.js';
 
 export interface LinuxDevice {
@@ -31,11 +32,13 @@ export interface LinuxReport {
   iommus: LinuxIommu[];
   /** The bytes of /sys/firmware/acpi/tables/<SIG> (SSDT1... for repeats), or null when Linux has no such table. */
   tables: Map<string, Uint8Array | null>;
+  /** The bytes of /proc/device-tree/<path>, by `/node/path/property`, or null when Linux's tree has no such property. */
+  dtProperties: Map<string, Uint8Array | null>;
   dmesg: string[];
 }
 
 export function parseJudgeConsole(console: string): LinuxReport {
-  const report: LinuxReport = { complete: false, devices: [], iommus: [], tables: new Map(), dmesg: [] };
+  const report: LinuxReport = { complete: false, devices: [], iommus: [], tables: new Map(), dtProperties: new Map(), dmesg: [] };
   let begun = false;
   for (const raw of console.split(/\r?\n/)) {
     // Terminal escapes or kernel output may precede the marker on the same line.
@@ -63,6 +66,12 @@ export function parseJudgeConsole(console: string): LinuxReport {
         // A garbled dump reads as an absent table, which the caller reports as not ridmap's.
         const hex = dash(words[1]);
         report.tables.set(words[0] ?? '', hex !== null && /^([0-9a-f]{2})+$/i.test(hex) ? hexBytes(hex) : null);
+        break;
+      }
+      case JUDGE_LINES.dtProperty: {
+        const hex = dash(words[1]);
+        // `x` then the bytes (none for an empty property); a garbled dump reads as absent.
+        report.dtProperties.set(words[0] ?? '', hex?.startsWith('x') ? hexToBytes(hex.slice(1)) ?? null : null);
         break;
       }
       case JUDGE_LINES.dmesg:

@@ -109,6 +109,23 @@ describe('the judge archives', () => {
     expect(members.some((m) => m.name.startsWith('modules'))).toBe(false);
   });
 
+  it('on a port the kernel logs on too (arm64 ttyAMA0), silences the console first and makes the port\'s node', () => {
+    const members = readCpio(judgeInitramfs({
+      busybox: new Uint8Array(0), modules: [], signatures: [], dtProperties: ['/pcie@10000000/iommu-map', '/smmuv3@9050000/#iommu-cells'],
+      report: { device: '/dev/ttyAMA0', major: 204, minor: 64, sharedPort: true },
+    }));
+    expect(members.find((m) => m.name === 'dev/ttyAMA0')).toMatchObject({ rdevMajor: 204, rdevMinor: 64 });
+    const script = new TextDecoder().decode(members.find((m) => m.name === 'init')!.data);
+    // The loglevel drops before the report's port is opened and before any module or driver speaks.
+    expect(script.indexOf('dmesg -n 1')).toBeLessThan(script.indexOf('exec >/dev/ttyAMA0 2>&1'));
+    expect(script.indexOf('exec >/dev/ttyAMA0 2>&1')).toBeLessThan(script.indexOf('insmod'));
+    expect(script).toContain("for p in '/pcie@10000000/iommu-map' '/smmuv3@9050000/#iommu-cells'; do");
+    // Every descriptor of the port closed, so its buffer drains before poweroff.
+    expect(script).toContain('exec >/dev/null 2>&1 </dev/null\npoweroff -f');
+    expect(() => judgeInitramfs({ busybox: new Uint8Array(0), modules: [], signatures: [], dtProperties: ["/a'; reboot; '"] }))
+      .toThrow(/not a Device Tree property path/);
+  });
+
   it('prints every table Linux holds for ALL_TABLES (the firmware boot a rebuilt VIOT set starts from), directories skipped', () => {
     const members = readCpio(judgeInitramfs({ busybox: new Uint8Array(0), modules: [], signatures: ALL_TABLES }));
     const script = new TextDecoder().decode(members.find((m) => m.name === 'init')!.data);

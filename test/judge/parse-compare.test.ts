@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tableProblems } from '../../src/judge/boot.js';
+import { dtPropertyProblems, tableProblems } from '../../src/judge/boot.js';
 import { compareWithLinux, linuxIommuIdentity, type PredictedDevice } from '../../src/judge/compare.js';
 import { parseJudgeConsole } from '../../src/judge/parse.js';
 import { formatComparisonText } from '../../src/judge/render.js';
@@ -60,6 +60,58 @@ describe('tableProblems (the proof that Linux used ridmap\'s bytes)', () => {
       expect.stringMatching(/no "ACPI: Table Upgrade: override \[IORT-/),
       expect.stringMatching(/IORT is absent/),
     ]);
+  });
+});
+
+describe('Device Tree properties (the proof under DT)', () => {
+  // The arm64 console: the kernel log and the report share ttyAMA0.
+  const report = parseJudgeConsole([
+    '[    0.000000] Booting Linux on physical CPU 0x0000000000 [0x411fd070]',
+    'RIDMAP-JUDGE BEGIN',
+    'RIDMAP-JUDGE DTPROP /pcie@10000000/iommu-map x00000000000080040000000000001000',
+    'RIDMAP-JUDGE DTPROP /smmuv3@9050000/dma-coherent x',
+    'RIDMAP-JUDGE DTPROP /pcie@10000000/iommu-map-mask -',
+    'RIDMAP-JUDGE DTPROP /pcie@10000000/msi-map x00zz',
+    'RIDMAP-JUDGE END',
+  ].join('\r\n'));
+  const iommuMap = new Uint8Array([0, 0, 0, 0, 0, 0, 0x80, 0x04, 0, 0, 0, 0, 0, 0, 0x10, 0]);
+
+  it('reads bytes, an empty property, an absent one, and a garbled one as absent', () => {
+    expect(report.dtProperties.get('/pcie@10000000/iommu-map')).toEqual(iommuMap);
+    expect(report.dtProperties.get('/smmuv3@9050000/dma-coherent')).toEqual(new Uint8Array(0));
+    expect(report.dtProperties.get('/pcie@10000000/iommu-map-mask')).toBeNull();
+    expect(report.dtProperties.get('/pcie@10000000/msi-map')).toBeNull();
+  });
+
+  it('accepts the same bytes and an expected absence; names every other case', () => {
+    expect(dtPropertyProblems(report, [{ path: '/pcie@10000000/iommu-map', bytes: iommuMap }])).toEqual([]);
+    expect(dtPropertyProblems(report, [
+      { path: '/pcie@10000000/iommu-map-mask', bytes: null },
+      { path: '/smmuv3@9050000/dma-coherent', bytes: new Uint8Array(0) },
+    ])).toEqual([]);
+    expect(dtPropertyProblems(report, [{ path: '/pcie@10000000/iommu-map', bytes: iommuMap.map((b, i) => (i === 15 ? 0xff : b)) }]))
+      .toEqual(['/pcie@10000000/iommu-map: Linux holds <0x00 0x8004 0x00 0x1000>, ridmap wrote <0x00 0x8004 0x00 0x10ff>']);
+    expect(dtPropertyProblems(report, [
+      { path: '/smmuv3@9050000/dma-coherent', bytes: null },
+      { path: '/pcie@10000000/iommu-map-mask', bytes: new Uint8Array([0, 0, 0xff, 0xf8]) },
+      { path: '/pcie@10000000/msi-parent', bytes: null },
+    ])).toEqual([
+      "/smmuv3@9050000/dma-coherent: Linux has it (empty), ridmap's tree has none",
+      '/pcie@10000000/iommu-map-mask: absent from /proc/device-tree, ridmap wrote <0xfff8>',
+      '/pcie@10000000/msi-parent: /init did not report it',
+    ]);
+  });
+});
+
+describe('linuxIommuIdentity', () => {
+  it('names Linux\'s IOMMUs as ridmap\'s map does', () => {
+    expect(linuxIommuIdentity({ name: 'dmar0', address: 0xfed90000n, pciFunction: null }, 'dmar0')).toBe('vtd@0xfed90000');
+    // arm-smmu-v3's sysfs name, as Debian's 6.1 shows it on QEMU's virt.
+    expect(linuxIommuIdentity({ name: 'smmu3.0x0000000009050000', address: null, pciFunction: null }, 'smmu3.0x0000000009050000')).toBe('smmuv3@0x9050000');
+    expect(linuxIommuIdentity(undefined, 'smmu.0x000000002b400000')).toBe('smmuv2@0x2b400000');
+    // virtio-iommu-pci is named after its PCI function (Debian's 6.12 on virt), which /init reports as its parent.
+    expect(linuxIommuIdentity({ name: '0000:00:01.0', address: null, pciFunction: '0000:00:01.0' }, '0000:00:01.0')).toBe('virtio-iommu-pci@0000:00:01.0');
+    expect(linuxIommuIdentity(undefined, 'virtio-iommu0')).toBe('linux:virtio-iommu0');
   });
 });
 

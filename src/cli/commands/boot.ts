@@ -1,8 +1,9 @@
 /**
- * `ridmap boot TOPOLOGY [--assets DIR] [--kernel VMLINUZ] [--qemu BINARY] [--tables ridmap|qemu] [--format text|json]`:
+ * `ridmap boot TOPOLOGY [--assets DIR] [--kernel VMLINUZ] [--qemu BINARY] [--tables ridmap|qemu] [--firmware acpi|dt] [--format text|json]`:
  * boots Debian's kernel under QEMU (TCG) on the topology's tables, built by
- * ridmap and injected by Linux's ACPI table upgrade (DMAR) or a rebuilt table
- * set behind acpi_rsdp= (VIOT), and prints Linux's IOMMU
+ * ridmap and injected by Linux's ACPI table upgrade (DMAR, IORT) or a rebuilt
+ * table set behind acpi_rsdp= (VIOT, x86), or on arm64 under DT ridmap's
+ * Device Tree properties on QEMU's board, and prints Linux's IOMMU
  * and group for every PCI device beside ridmap's map. Exit 0 when they agree,
  * 1 on any difference, 2 when the topology cannot be booted (export qemu
  * refuses it, a table the judge cannot inject yet) or the boot gives no
@@ -14,11 +15,13 @@ import { InputError, inFile } from '../../diagnostic.js';
 import { exportQemu } from '../../import/qemu/export-qemu.js';
 import { formatAddress } from '../../model/address.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
-import { findJudgeAssets, type JudgeAssets } from '../../judge/assets.js';
+import { findJudgeAssets, type JudgeArch, type JudgeAssets } from '../../judge/assets.js';
 import { JudgeError } from '../../judge/boot.js';
-import { judgeTopology } from '../../judge/judge-topology.js';
+import { judgeTopology, qemuArch } from '../../judge/judge-topology.js';
 import { formatComparisonText } from '../../judge/render.js';
+import type { FirmwareInterface } from '../../model/linux-profile.js';
 import { EXIT_FINDINGS } from '../exit-codes.js';
+import { firmwareOption } from '../options.js';
 import type { CliContext } from '../context.js';
 
 interface BootOptions {
@@ -26,6 +29,7 @@ interface BootOptions {
   kernel?: string;
   qemu?: string;
   tables: 'ridmap' | 'qemu';
+  firmware: FirmwareInterface;
   format: 'text' | 'json';
   timeout: string;
 }
@@ -36,43 +40,56 @@ export function registerBoot(program: Command, ctx: CliContext): void {
     .description('boot Linux under QEMU on the topology\'s tables and compare its IOMMUs and groups with the map, device by device')
     .argument('<topology>', 'topology file (YAML/JSON)')
     .option('--assets <dir>', 'what scripts/judge-assets.sh fetched (default: $RIDMAP_JUDGE_CACHE, else .judge-cache)')
-    .option('--kernel <vmlinuz>', 'boot this x86 kernel instead of the cached one, without the cached modules (DMAR needs VT-d and ACPI_TABLE_UPGRADE; VIOT needs VIRTIO_IOMMU=y and KEXEC, which acpi_rsdp= depends on)')
+    .option('--kernel <vmlinuz>', 'boot this kernel instead of the cached one, without the cached modules (DMAR, IORT need ACPI_TABLE_UPGRADE and the IOMMU driver built in; VIOT needs VIRTIO_IOMMU=y and KEXEC, which acpi_rsdp= depends on)')
     .option('--qemu <binary>', 'the QEMU system emulator (default: the one export qemu names)')
     .addOption(new Option('--tables <whose>', 'ridmap: boot on ridmap\'s tables; qemu: on QEMU\'s own').choices(['ridmap', 'qemu']).default('ridmap'))
+    .addOption(firmwareOption())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--timeout <seconds>', 'give up on a boot after this long', '180')
     .addHelpText('after', `
-The QEMU command line is export qemu's (a topology it refuses cannot boot). ridmap's DMAR goes in
-through Linux's ACPI table upgrade under QEMU's OEM ID and Table ID (BOCHS/BXPC) with a higher OEM
-Revision; the boot fails (exit 2) unless dmesg says "Table Upgrade: override" and
-/sys/firmware/acpi/tables/DMAR holds ridmap's bytes. The upgrade refuses VIOT: a first boot
-reads QEMU's tables, then Linux boots on all of them with ridmap's VIOT instead of QEMU's, behind
-a new RSDP loaded at 0x10000000 (acpi_rsdp=); it fails unless dmesg shows that RSDP and
-/sys/firmware/acpi/tables/VIOT holds ridmap's bytes. VIOT needs a kernel with virtio-iommu
-(Debian 13's 6.12: scripts/judge-assets.sh .judge-cache/trixie --release trixie, then
---assets .judge-cache/trixie). x86 only so far (DMAR, VIOT).
+The QEMU command line is export qemu's (a topology it refuses cannot boot); its emulator says the
+architecture, and the kernel is --assets' amd64/ or arm64/. ridmap's DMAR or IORT goes in through
+Linux's ACPI table upgrade under QEMU's OEM ID and Table ID (BOCHS/BXPC) with a higher OEM Revision;
+the boot fails (exit 2) unless dmesg says "Table Upgrade: override" and /sys/firmware/acpi/tables
+holds ridmap's bytes. The upgrade refuses VIOT: on x86 a first boot reads QEMU's tables, then
+Linux boots on all of them with ridmap's VIOT instead of QEMU's, behind a new RSDP loaded at
+0x10000000 (acpi_rsdp=); it fails unless dmesg shows that RSDP and /sys/firmware/acpi/tables/VIOT
+holds ridmap's bytes. virtio-iommu needs a kernel that has it (Debian 13's 6.12:
+scripts/judge-assets.sh .judge-cache/trixie --release trixie [--arch arm64], then --assets
+.judge-cache/trixie). arm64 boots ACPI through EDK2 (qemu-efi-aarch64) by default, as Arm servers
+(and their IORT) do. --firmware dt (arm64 only) boots without firmware on QEMU's own Device Tree
+carrying ridmap's iommu-map, msi-map (and their masks, iommus, msi-parent) and SMMU/ITS cells, and
+fails unless /proc/device-tree holds those bytes; Linux then numbers the buses itself, so the map
+is predicted with --numbering compact. On arm64 a virtio-iommu is judged under DT only. The map
+is predicted for the booted kernel's series (--os, from its release) and firmware interface.
+--tables qemu boots on QEMU's own tables or tree.
 Group numbers differ by nature: the partitions are compared.
 
 Examples:
   scripts/judge-assets.sh && ridmap boot tables/q35-vtd-pci-bridge.yaml
   ridmap boot tables/q35-virtio-iommu-pxb.yaml --assets .judge-cache/trixie
-  ridmap boot topo.yaml --tables qemu --format json`)
+  ridmap boot topo.yaml --tables qemu --format json
+  scripts/judge-assets.sh --arch arm64 && ridmap boot arm-virt.yaml --firmware dt`)
     .action(async (file: string, opts: BootOptions) => {
       const topology = loadTopologyFile(file);
+      let binary: string;
       try {
         // Refused before anything is fetched or booted: the reasons are the topology's.
-        exportQemu(topology);
+        binary = exportQemu(topology).argv[0]!;
       } catch (e) {
         if (e instanceof InputError) throw new InputError(inFile(file, e.diagnostics.filter((d) => d.severity === 'error')));
         throw e;
       }
-      const assets = bootAssets(opts);
+      const arch = qemuArch(binary);
+      if (opts.firmware === 'dt' && arch !== 'arm64') throw usage(`--firmware dt: ${file} boots on ${binary}; a Device Tree boot is for arm64 (Arm virt) only`);
+      const { firmware } = opts;
+      const assets = bootAssets(opts, arch);
       const timeoutMs = Number(opts.timeout) * 1000;
       if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw usage(`--timeout ${opts.timeout}: give a number of seconds`);
       let result;
       try {
         result = await judgeTopology({
-          topology, assets, timeoutMs, tablesFrom: opts.tables === 'qemu' ? 'firmware' : 'ridmap', ...(opts.qemu ? { qemu: opts.qemu } : {}),
+          topology, assets, timeoutMs, firmware, tablesFrom: opts.tables === 'qemu' ? 'firmware' : 'ridmap', ...(opts.qemu ? { qemu: opts.qemu } : {}),
         });
       } catch (e) {
         if (e instanceof JudgeError) throw new InputError([{ severity: 'error', code: 'boot-failed', file, message: e.message }]);
@@ -80,9 +97,10 @@ Examples:
       }
       const c = result.comparison;
       const whose = opts.tables === 'qemu' ? "QEMU's" : "ridmap's";
+      const what = firmware === 'dt' ? 'Device Tree' : result.tables.map((t) => t.signature).join(', ');
       if (opts.format === 'json') {
         ctx.out(JSON.stringify({
-          kernel: assets.kernelVersion, tables: opts.tables, elapsedMs: result.boot.elapsedMs,
+          kernel: assets.kernelVersion, os: result.linux, arch, firmware, tables: opts.tables, elapsedMs: result.boot.elapsedMs,
           ...(result.rebuilt ? { rsdp: formatAddress(result.rebuilt.image.address), firmwareBootMs: result.rebuilt.firmwareBootMs } : {}),
           agree: c.agree, devices: c.devices, groupDifferences: c.groupDifferences,
         }, null, 2));
@@ -90,18 +108,19 @@ Examples:
         const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
         const how = result.rebuilt
           ? ` (a rebuilt table set, RSDP at ${formatAddress(result.rebuilt.image.address)})`
-          : '';
+          : firmware === 'dt' ? ' (no firmware)' : arch === 'arm64' ? ' (ACPI through UEFI)' : '';
         const firmwareBoot = result.rebuilt?.firmwareBootMs ? ` after ${seconds(result.rebuilt.firmwareBootMs)} reading QEMU's tables` : '';
-        ctx.out(`Linux ${assets.kernelVersion} on ${whose} ${result.tables.map((t) => t.signature).join(', ')}${how}, booted in ${seconds(result.boot.elapsedMs)}${firmwareBoot}\n\n${formatComparisonText(c)}`);
+        ctx.out(`Linux ${assets.kernelVersion} on ${whose} ${what}${how}, booted in ${seconds(result.boot.elapsedMs)}${firmwareBoot}\n`
+          + `ridmap's map for --os ${result.linux} --firmware ${firmware}\n\n${formatComparisonText(c)}`);
       }
       if (!c.agree) ctx.exitCode = EXIT_FINDINGS;
     });
 }
 
-function bootAssets(opts: BootOptions): JudgeAssets {
+function bootAssets(opts: BootOptions, arch: JudgeArch): JudgeAssets {
   const dir = opts.assets ?? process.env['RIDMAP_JUDGE_CACHE'] ?? '.judge-cache';
-  const found = findJudgeAssets(dir);
-  if (!found) throw usage(`no kernel and busybox in ${join(dir, 'amd64')}: run scripts/judge-assets.sh ${dir} (Debian), or give --assets`);
+  const found = findJudgeAssets(dir, arch);
+  if (!found) throw usage(`no kernel and busybox in ${join(dir, arch)}: run scripts/judge-assets.sh ${dir}${arch === 'amd64' ? '' : ` --arch ${arch}`} (Debian), or give --assets`);
   if (opts.kernel === undefined) return found;
   // The cached modules are built for the cached kernel only; a given kernel's configuration is unknown.
   return { ...found, modules: [], config: new Map(), vmlinuz: opts.kernel, kernelVersion: `${opts.kernel} (given)` };

@@ -1,0 +1,84 @@
+/**
+ * How the judge runs a guest of each architecture: the QEMU options around the
+ * machine (memory, CPU, serial ports, firmware), the kernel command line, and
+ * where /init writes its report. Pure: boot.ts turns this into a process.
+ *
+ * The two architectures differ in their serial ports. q35 has two 16550s: the
+ * kernel logs on ttyS0 (kept in a file) and /init reports on ttyS1, so kernel
+ * messages can never split a report line. Arm virt (QEMU 7.2) has one PL011
+ * for the normal world, so the kernel log and the report share ttyAMA0: the
+ * kernel logs its boot there (what a failed boot shows), then /init lowers the
+ * console loglevel to emergencies only before it reports, so nothing but the
+ * report is written while it runs.
+ */
+import type { FirmwareInterface } from '../model/linux-profile.js';
+import type { JudgeArch } from './assets.js';
+
+/**
+ * EDK2 for Arm virt, from Debian's qemu-efi-aarch64 (or AAVMF on older
+ * layouts); the same list the interop capture uses
+ * (scripts/qemu-capture/invocation.mjs, which src cannot import).
+ */
+export const ARM_UEFI_FIRMWARE = ['/usr/share/qemu-efi-aarch64/QEMU_EFI.fd', '/usr/share/AAVMF/AAVMF_CODE.fd'] as const;
+
+export interface GuestSetup {
+  /** The default emulator, when neither the caller nor export qemu names one. */
+  qemu: string;
+  /** Options added to the machine's: memory, CPU, display, serial ports, no reboot. `kernelLog` is a file the kernel's own port may write to. */
+  qemuArgs(kernelLog: string): string[];
+  kernelArgs: string[];
+  report: ReportPort;
+}
+
+/** The serial port /init writes its report to. */
+export interface ReportPort {
+  /** Its device node, also put in the initramfs (major, minor) for when devtmpfs cannot be mounted. */
+  device: string;
+  major: number;
+  minor: number;
+  /** The kernel logs on this port too: /init silences the console before it reports. */
+  sharedPort: boolean;
+}
+
+/** q35's second 16550; the kernel logs on the first. */
+export const X86_REPORT_PORT: ReportPort = { device: '/dev/ttyS1', major: 4, minor: 65, sharedPort: false };
+
+/**
+ * iommu.strict=1 so every kernel runs the same DMA domain type;
+ * panic=-1 with -no-reboot ends QEMU at once on a panic.
+ */
+const COMMON_KERNEL_ARGS = ['iommu.strict=1', 'panic=-1'];
+
+/**
+ * intel_iommu=on because Debian's 6.1 leaves VT-d off by default.
+ * no_timer_check: under TCG on a loaded host the IO-APIC timer test can miss
+ * its ticks, and with VT-d interrupt remapping Linux then panics ("timer
+ * doesn't work through Interrupt-remapped IO-APIC"; seen on Debian's 6.12 with
+ * four boots sharing two cores), which says nothing about the tables.
+ */
+const X86_KERNEL_ARGS = ['intel_iommu=on', 'no_timer_check'];
+
+/** The guest for `arch` booted through `firmware` (x86 is always ACPI); `uefi` is the EDK2 image an arm64 ACPI boot runs. */
+export function guestSetup(arch: JudgeArch, firmware: FirmwareInterface, uefi?: string): GuestSetup {
+  if (arch === 'amd64') {
+    return {
+      qemu: 'qemu-system-x86_64',
+      // Both ports whatever the machine args say (-nodefaults removes the default one): ttyS0 the kernel log, ttyS1 the report.
+      qemuArgs: (kernelLog) => ['-m', '512M', '-display', 'none', '-serial', `file:${kernelLog}`, '-serial', 'stdio', '-monitor', 'none', '-no-reboot'],
+      kernelArgs: ['console=ttyS0', ...X86_KERNEL_ARGS, ...COMMON_KERNEL_ARGS],
+      report: X86_REPORT_PORT,
+    };
+  }
+  return {
+    qemu: 'qemu-system-aarch64',
+    // virt's default CPU (cortex-a15) is 32-bit; cortex-a57 runs both Debian's kernel and EDK2 and is cheaper under TCG than max.
+    qemuArgs: () => [
+      '-cpu', 'cortex-a57', '-m', '512M', '-display', 'none', '-serial', 'stdio', '-monitor', 'none', '-no-reboot',
+      ...(firmware === 'acpi' ? ['-bios', uefi ?? ARM_UEFI_FIRMWARE[0]] : []),
+    ],
+    // acpi=force: Debian's arm64 kernel prefers a DT when the EFI stub finds one; under ACPI it must not.
+    kernelArgs: ['console=ttyAMA0', ...(firmware === 'acpi' ? ['acpi=force'] : ['acpi=off']), ...COMMON_KERNEL_ARGS],
+    // Documentation/admin-guide/devices.txt: 204/64 is the first AMBA PL011.
+    report: { device: '/dev/ttyAMA0', major: 204, minor: 64, sharedPort: true },
+  };
+}
