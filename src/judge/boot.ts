@@ -87,7 +87,8 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
   const dir = mkdtempSync(join(req.root ? rootTempDir(req.root) : tmpdir(), 'ridmap-judge-'));
   try {
     const firmware = req.firmware ?? 'acpi';
-    const uefi = req.uefi ?? ARM_UEFI_FIRMWARE.find((f) => existsSync(f));
+    // A QEMU in a reference root runs the root's own EDK2 (a file outside the root would not be seen).
+    const uefi = req.uefi ?? ARM_UEFI_FIRMWARE.map((f) => (req.root ? join(req.root, f) : f)).find((f) => existsSync(f));
     if (req.assets.arch === 'arm64' && firmware === 'acpi' && (uefi === undefined || !existsSync(uefi))) {
       throw new JudgeError(`an arm64 ACPI boot runs EDK2, and there is none at ${req.uefi ?? ARM_UEFI_FIRMWARE.join(' or ')} (Debian: apt-get install qemu-efi-aarch64)`, '');
     }
@@ -97,7 +98,7 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
     const dtb = join(dir, 'board.dtb');
     const qemu = req.qemu ?? guest.qemu;
     const started = Date.now();
-    const graft = req.deviceTree ? await graftedBoard(qemu, [...req.machineArgs, ...guest.qemuArgs(kernelLog)], dtb, req.deviceTree) : undefined;
+    const graft = req.deviceTree ? await graftedBoard(qemu, [...req.machineArgs, ...guest.qemuArgs(kernelLog)], dtb, req.deviceTree, req.root) : undefined;
     const dtProperties = graft?.properties ?? [];
     writeFileSync(initrd, judgeInitrd(req.tables, {
       busybox: readFileSync(req.assets.busybox),
@@ -166,8 +167,11 @@ export function tableProblems(report: LinuxReport, tables: readonly AcpiTableFil
  * boot, so memory, CPUs and devices are the booted board's) with ridmap's
  * translation properties grafted on.
  */
-async function graftedBoard(qemu: string, args: readonly string[], file: string, ours: DtTree): Promise<DtGraft> {
-  const run = await runQemu(qemu, [...args, '-machine', `dumpdtb=${file}`], 60_000);
+async function graftedBoard(qemu: string, args: readonly string[], file: string, ours: DtTree, root: string | undefined): Promise<DtGraft> {
+  // The board of the QEMU that boots: inside a reference root, the root's (another version's tree may differ).
+  const dump = [...args, '-machine', `dumpdtb=${file}`];
+  const [command, ...argv] = root ? chrootArgv(root, qemu, dump) : [qemu, ...dump];
+  const run = await runQemu(command!, argv, 60_000);
   if (!existsSync(file)) throw new JudgeError(`QEMU did not write its Device Tree (-machine dumpdtb): ${run.error ?? tail(run.output)}`, run.output);
   try {
     return graftDeviceTree(readFileSync(file), ours);

@@ -29,15 +29,19 @@ export interface LinuxProfile {
    * configured for its IOMMU (of_iommu_configure), after PCI enumeration
    * has already initialised every port: no port has ACS enabled, so each
    * root port shares a group with everything below it. Under ACPI the
-   * IOMMU table parser asks before enumeration and ports isolate.
+   * IOMMU table parser asks before enumeration and ports isolate. Booted:
+   * Debian's 6.1.192 and 6.12.118 do this (the 2026 fix that enables ACS
+   * when the IOMMU is configured was taken into the stable series and
+   * reverted there), 7.3.4 enables ACS in time.
    */
   dtAcsLate: boolean;
 }
 
-/** The series checked by booting, oldest first; the last is the default. */
+/** The series checked by booting (Debian's 6.1.192, 6.12.118 and 7.3.4 under QEMU 7.2 and 11.1), oldest first; the last is the default. */
 export const LINUX_PROFILES: readonly LinuxProfile[] = [
   { id: 'linux-6.1', smmuv3StreamOwner: true, dtAcsLate: true },
   { id: 'linux-6.12', smmuv3StreamOwner: true, dtAcsLate: true },
+  { id: 'linux-7.3', smmuv3StreamOwner: true, dtAcsLate: false },
 ];
 
 export const DEFAULT_LINUX_PROFILE: LinuxProfile = LINUX_PROFILES[LINUX_PROFILES.length - 1]!;

@@ -12,11 +12,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeTopology } from '../../src/judge/judge-topology.js';
-import { bookwormRoot, chrootPrefix, findReferenceRoot, type ReferenceRoot, referenceKernel } from '../../src/judge/reference-root.js';
+import { chrootPrefix, type ReferenceRoot, referenceKernel } from '../../src/judge/reference-root.js';
 import { formatComparisonText } from '../../src/judge/render.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
-import { IN_CI } from '../interop/qemu-env.js';
 import { TABLES_DIR } from '../support/paths.js';
+import { NESTED_LOOKUP, reportMissingRoot, ROOT_LOOKUP, ROOT_MISSING } from './reference-root-env.js';
 
 /** The versions the roots pin (scripts/reference-root.sh) and these tests were verified with. */
 const PINNED = { qemu: /^11\.1\.\d+$/, iasl: '20250404', dtc: '1.7.2' };
@@ -27,19 +27,10 @@ const VIOT_EXAMPLE = join(TABLES_DIR, 'q35-virtio-iommu-pxb.yaml');
 /** One TCG boot at a time; about 10 s alone, several times that on a loaded 2-core machine. */
 const BOOT_MS = 240_000;
 
-const lookup = findReferenceRoot();
-const nested = lookup.root ? bookwormRoot(lookup.root) : undefined;
-const missing = lookup.missing ?? nested?.missing ?? (process.getuid?.() === 0 ? undefined : 'running peers in the reference root needs chroot, so root');
-
-if (missing !== undefined && IN_CI) {
-  describe('reference root', () => {
-    it('is built (CI runs scripts/reference-root.sh before the tests)', () => {
-      throw new Error(`CI is set but ${missing}`);
-    });
-  });
-} else if (missing !== undefined) {
-  console.warn(`reference root tests skipped: ${missing}`);
-}
+const lookup = ROOT_LOOKUP;
+const nested = NESTED_LOOKUP;
+const missing = ROOT_MISSING;
+reportMissingRoot('reference root');
 
 /** Runs a peer inside a root and returns what it printed. */
 function runIn(root: ReferenceRoot, binary: string, ...args: string[]): string {

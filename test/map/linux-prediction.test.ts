@@ -62,9 +62,12 @@ describe('arm-smmu-v3 gives each StreamID one owner', () => {
 });
 
 describe('groups depend on the firmware interface', () => {
-  it('under a Device Tree each root port shares a group with what is below it; under ACPI it does not', async () => {
+  it('under a Device Tree on 6.1 and 6.12 each root port shares a group with what is below it; under ACPI, or on 7.3, it does not', async () => {
     const acpi = await mapJson(ARM);
-    const dt = await mapJson(ARM, '--firmware', 'dt');
+    const dt = await mapJson(ARM, '--firmware', 'dt', '--os', 'linux-6.12');
+    const dt73 = await mapJson(ARM, '--firmware', 'dt', '--os', 'linux-7.3');
+    expect(dt73.devices).toEqual(acpi.devices);
+    expect((await mapJson(ARM, '--firmware', 'dt', '--os', 'linux-6.1')).devices).toEqual(dt.devices);
     expect(device(acpi, 'rp0').group).not.toBe(device(acpi, 'nvme0').group);
     expect(device(dt, 'rp0').group).toBe(device(dt, 'nvme0').group);
     expect(device(dt, 'rp1').group).toBe(device(dt, 'gpu0').group);
@@ -78,7 +81,7 @@ describe('groups depend on the firmware interface', () => {
   it('refuses a kernel series it has no profile for', async () => {
     const run = await runCli('map', ARM, '--os', 'linux-2.6');
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/--os.*linux-2\.6.*linux-6\.12/s);
+    expect(run.stderr).toMatch(/--os.*linux-2\.6.*linux-6\.12.*linux-7\.3/s);
   });
 });
 
@@ -87,6 +90,7 @@ describe('a kernel release names its profile', () => {
     const { profileForRelease } = await import('../../src/model/linux-profile.js');
     expect(profileForRelease('6.1.0-57-amd64')?.id).toBe('linux-6.1');
     expect(profileForRelease('6.12.118+deb13-arm64')?.id).toBe('linux-6.12');
+    expect(profileForRelease('7.3.4+deb13-amd64')?.id).toBe('linux-7.3');
     expect(profileForRelease('5.10.0-30-amd64')).toBeUndefined();
     expect(profileForRelease('vmlinuz (given)')).toBeUndefined();
   });
