@@ -16,6 +16,8 @@ export interface PredictedDevice {
   bdf: string;
   iommu: string | null;
   group: string | null;
+  /** Why Linux is predicted not to see the device at all (a host the boot's firmware does not describe). */
+  unseen?: string;
 }
 
 export interface DeviceVerdict {
@@ -23,9 +25,9 @@ export interface DeviceVerdict {
   sbdf: string;
   /** The topology's device id, when ridmap knows the device. */
   id: string | null;
-  ridmap: { iommu: string | null; group: string | null } | null;
+  ridmap: { iommu: string | null; group: string | null; unseen?: string } | null;
   linux: { iommu: string | null; group: string | null } | null;
-  /** Both sides know the device and name the same IOMMU. */
+  /** Both sides know the device and name the same IOMMU, or ridmap predicts that Linux does not see it and Linux does not. */
   iommuAgrees: boolean;
 }
 
@@ -69,9 +71,9 @@ export function compareWithLinux(predicted: readonly PredictedDevice[], report: 
     return {
       sbdf: key,
       id: r?.id ?? null,
-      ridmap: r ? { iommu: r.iommu, group: linuxGroupOf(r) } : null,
+      ridmap: r ? { iommu: r.iommu, group: linuxGroupOf(r), ...(r.unseen ? { unseen: r.unseen } : {}) } : null,
       linux: l,
-      iommuAgrees: r !== undefined && l !== null && r.iommu === l.iommu,
+      iommuAgrees: r !== undefined && (r.unseen ? l === null : l !== null && r.iommu === l.iommu),
     };
   });
   const groupDifferences = partitionDifferences(devices);

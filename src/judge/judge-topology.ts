@@ -12,6 +12,7 @@ import { exportQemu } from '../import/qemu/export-qemu.js';
 import { hasErrors } from '../diagnostic.js';
 import { mapToJson } from '../map/map-json.js';
 import { resolveTopology } from '../model/resolve.js';
+import type { ResolvedTopology } from '../model/resolved.js';
 import type { Topology } from '../model/topology-schema.js';
 import type { JudgeArch, JudgeAssets } from './assets.js';
 import { type BootResult, bootJudge, JudgeError } from './boot.js';
@@ -103,7 +104,9 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   const fromFirmware = req.tablesFrom === 'firmware';
   const numbering = judgeNumbering(firmware);
   const linux = judgeTarget(req.assets, firmware);
-  const predicted = mapToJson(resolveTopology(req.topology, { numbering, linux }).map).devices ?? [];
+  const resolved = resolveTopology(req.topology, { numbering, linux });
+  const unseen = firmware === 'dt' && fromFirmware ? unseenOnQemuBoard(resolved) : new Map<string, string>();
+  const predicted = (mapToJson(resolved.map).devices ?? []).map((d) => (unseen.has(d.id) ? { ...d, unseen: unseen.get(d.id)! } : d));
   const common = {
     assets: req.assets, machineArgs: req.machineArgs ?? exported!.slice(1), firmware,
     ...(qemu ? { qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}), ...(req.root ? { root: req.root } : {}),
@@ -136,6 +139,20 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   const boot = await bootJudge({ ...common, tables: fromFirmware ? [] : upgraded, reportSignatures: tables.map((t) => t.signature) });
   checkDriverRan(req.assets, viot, boot);
   return result(tables, boot);
+}
+
+/**
+ * The devices Linux cannot see on QEMU's own virt Device Tree: it has one PCI
+ * host, whose scan starts at bus 0, so an expander's root bus and everything
+ * below it are described in ACPI only (import qemu's qemu-acpi-only).
+ */
+function unseenOnQemuBoard(resolved: ResolvedTopology): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of resolved.functions) {
+    const host = f.hostBridge;
+    if (host.node.expander) out.set(f.id, `below expander ${host.id}, which QEMU's Device Tree does not describe (qemu-acpi-only)`);
+  }
+  return out;
 }
 
 /** The topology's ACPI tables the judge can inject, each by the way it goes in, under the header that makes Linux take them over QEMU's. */

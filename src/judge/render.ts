@@ -23,6 +23,7 @@ export function formatComparisonText(c: Comparison): string {
 
 function side(s: DeviceVerdict['ridmap'], absent: string): string {
   if (s === null) return absent;
+  if (s.unseen) return 'not seen by Linux';
   return s.iommu === null ? 'no IOMMU' : `${s.iommu} group ${s.group ?? '-'}`;
 }
 
