@@ -16,7 +16,7 @@ import type { ResolvedTopology } from '../model/resolved.js';
 import type { Topology } from '../model/topology-schema.js';
 import type { JudgeArch, JudgeAssets } from './assets.js';
 import { type BootResult, bootJudge, JudgeError } from './boot.js';
-import { DEFAULT_LINUX_PROFILE, type FirmwareInterface, type LinuxTarget, profileForRelease } from '../model/linux-profile.js';
+import { DEFAULT_LINUX_PROFILE, type FirmwareInterface, type LinuxProfile, type LinuxTarget, profileForRelease } from '../model/linux-profile.js';
 import { type Comparison, compareWithLinux } from './compare.js';
 import type { AcpiTableFile } from './initramfs.js';
 import type { TableSetImage } from './rebuilt-tables.js';
@@ -48,8 +48,8 @@ export function judgeNumbering(firmware: FirmwareInterface): 'firmware' | 'compa
  * assets record it) through the booted firmware interface. A kernel no
  * profile describes (a user's --kernel) is predicted with the newest profile.
  */
-export function judgeTarget(assets: JudgeAssets, firmware: FirmwareInterface): LinuxTarget {
-  return { profile: profileForRelease(assets.kernelVersion) ?? DEFAULT_LINUX_PROFILE, firmware };
+export function judgeTarget(assets: JudgeAssets, firmware: FirmwareInterface, os?: LinuxProfile): LinuxTarget {
+  return { profile: os ?? profileForRelease(assets.kernelVersion) ?? DEFAULT_LINUX_PROFILE, firmware };
 }
 
 /** The architecture of a QEMU system emulator, by its name. */
@@ -66,6 +66,8 @@ export interface JudgeRequest {
   timeoutMs?: number;
   /** A reference root to run QEMU in (BootRequest.root). */
   root?: string;
+  /** The Linux profile to predict for; default the kernel's series (a kernel of unknown release: the newest profile). */
+  os?: LinuxProfile;
   /**
    * The firmware interface on arm64: ACPI (IORT, through UEFI; the default)
    * or DT (ridmap's tree, no firmware). x86 is ACPI only.
@@ -103,7 +105,7 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   if (firmware === 'dt' && arch !== 'arm64') throw new JudgeError('a Device Tree boot is for arm64 only (x86 has no DT binding for VT-d)', '');
   const fromFirmware = req.tablesFrom === 'firmware';
   const numbering = judgeNumbering(firmware);
-  const linux = judgeTarget(req.assets, firmware);
+  const linux = judgeTarget(req.assets, firmware, req.os);
   const resolved = resolveTopology(req.topology, { numbering, linux });
   const unseen = firmware === 'dt' && fromFirmware ? unseenOnQemuBoard(resolved) : new Map<string, string>();
   const predicted = (mapToJson(resolved.map).devices ?? []).map((d) => (unseen.has(d.id) ? { ...d, unseen: unseen.get(d.id)! } : d));

@@ -12,6 +12,7 @@
  * The interop suite's command lines are judged in boot-arm64-interop (ACPI)
  * and boot-arm64-dt-aliases (DT, and the alias cases).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
@@ -19,6 +20,8 @@ import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 import { ARM64_BOOT_MS, ARM64_CACHE, missingArm64, reportMissingArm64 } from './arm64-env.js';
 
 const JUDGE_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'judge');
+/** A bundled example (tables/) or one of the judge's own fixtures. */
+const fixturePath = (name: string) => (existsSync(join(TABLES_DIR, name)) ? join(TABLES_DIR, name) : join(JUDGE_FIXTURES, name));
 
 reportMissingArm64('ridmap boot on arm64');
 
@@ -70,7 +73,7 @@ const CASES = [
 describe.skipIf(missingArm64 !== undefined)('ridmap boot on arm64: real boots agree with ridmap\'s map', () => {
   for (const c of CASES) {
     it(`${c.fixture} through ${c.firmware === 'dt' ? 'a Device Tree' : 'ACPI (UEFI)'} on ${c.tables === 'qemu' ? "QEMU's" : "ridmap's"} tables: every device agrees (exit 0)`, async () => {
-      const run = await runCli('boot', join(JUDGE_FIXTURES, c.fixture), '--assets', ARM64_CACHE, '--firmware', c.firmware, '--tables', c.tables, '--format', 'json');
+      const run = await runCli('boot', fixturePath(c.fixture), '--assets', ARM64_CACHE, '--firmware', c.firmware, '--tables', c.tables, '--format', 'json');
       expect(run.code, `${run.stderr}\n${run.stdout}`).toBe(0);
       const out = JSON.parse(run.stdout) as BootJson;
       console.info(`${c.fixture} ${c.firmware} on ${c.tables}'s tables: Linux ${out.kernel} booted in ${out.elapsedMs} ms`);

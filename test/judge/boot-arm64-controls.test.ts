@@ -25,12 +25,12 @@ import { parseTopology } from '../../src/model/parse-topology.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import type { Topology } from '../../src/model/topology-schema.js';
 import { runCli } from '../support/run-cli.js';
-import { REPO_ROOT } from '../support/paths.js';
+import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 import { ARM64_BOOT_MS, arm64Assets, missingArm64, reportMissingArm64 } from './arm64-env.js';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'judge');
 /** Root ports, a bridge and a conventional device: agrees under ACPI (boot-arm64-cli). */
-const BRIDGED = join(FIXTURES, 'arm-virt-smmuv3.yaml');
+const BRIDGED = join(TABLES_DIR, 'arm-virt-smmuv3.yaml');
 /** Root-complex integrated endpoints only: agrees under DT too. */
 const RCIEP = join(FIXTURES, 'arm-virt-rciep.yaml');
 /** RIDs below this (buses 0 and 1) fall out of the shifted IORT mapping. */

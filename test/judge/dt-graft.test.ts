@@ -21,9 +21,9 @@ import { parseTopology } from '../../src/model/parse-topology.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import type { Topology } from '../../src/model/topology-schema.js';
 import { QEMU_BINARY } from '../interop/qemu-env.js';
-import { REPO_ROOT } from '../support/paths.js';
+import { TABLES_DIR } from '../support/paths.js';
 
-const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'judge', 'arm-virt-smmuv3.yaml');
+const FIXTURE = join(TABLES_DIR, 'arm-virt-smmuv3.yaml');
 const haveQemu = spawnSync(QEMU_BINARY.arm, ['--version']).status === 0;
 if (!haveQemu) console.warn(`DT graft tests skipped: ${QEMU_BINARY.arm} not found`);
 

@@ -21,6 +21,8 @@ import { judgeTopology, qemuArch } from '../../judge/judge-topology.js';
 import { formatComparisonText } from '../../judge/render.js';
 import type { FirmwareInterface } from '../../model/linux-profile.js';
 import { EXIT_FINDINGS } from '../exit-codes.js';
+import { DEFAULT_LINUX_PROFILE, LINUX_PROFILES, linuxProfile, type LinuxProfile, profileForRelease } from '../../model/linux-profile.js';
+import { findReferenceRoot, type ReferenceRoot, referenceKernel, referenceRootPath } from '../../judge/reference-root.js';
 import { firmwareOption } from '../options.js';
 import type { CliContext } from '../context.js';
 
@@ -32,6 +34,9 @@ interface BootOptions {
   firmware: FirmwareInterface;
   format: 'text' | 'json';
   timeout: string;
+  /** `true` for `--root` alone: the default root. */
+  root?: string | true;
+  os?: string;
 }
 
 export function registerBoot(program: Command, ctx: CliContext): void {
@@ -44,6 +49,8 @@ export function registerBoot(program: Command, ctx: CliContext): void {
     .option('--qemu <binary>', 'the QEMU system emulator (default: the one export qemu names)')
     .addOption(new Option('--tables <whose>', 'ridmap: boot on ridmap\'s tables; qemu: on QEMU\'s own').choices(['ridmap', 'qemu']).default('ridmap'))
     .addOption(firmwareOption())
+    .option('--root [dir]', 'boot in the reference root (scripts/reference-root.sh): its QEMU 11.1, its EDK2 and its Debian kernel of --os (default: $RIDMAP_REFERENCE_ROOT, else /var/cache/ridmap/reference-root)')
+    .addOption(new Option('--os <kernel>', 'the Linux series: with --root, the kernel booted (default the newest profile); with --kernel, the profile predicted; else it must be the cached kernel\'s').choices(LINUX_PROFILES.map((p) => p.id)))
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--timeout <seconds>', 'give up on a boot after this long', '180')
     .addHelpText('after', `
@@ -69,7 +76,8 @@ Examples:
   scripts/judge-assets.sh && ridmap boot tables/q35-vtd-pci-bridge.yaml
   ridmap boot tables/q35-virtio-iommu-pxb.yaml --assets .judge-cache/trixie
   ridmap boot topo.yaml --tables qemu --format json
-  scripts/judge-assets.sh --arch arm64 && ridmap boot arm-virt.yaml --firmware dt`)
+  scripts/judge-assets.sh --arch arm64 && ridmap boot arm-virt.yaml --firmware dt
+  scripts/reference-root.sh && ridmap boot tables/arm-virt-smmuv3.yaml --root --os linux-6.12 --firmware dt`)
     .action(async (file: string, opts: BootOptions) => {
       const topology = loadTopologyFile(file);
       let binary: string;
@@ -83,13 +91,14 @@ Examples:
       const arch = qemuArch(binary);
       if (opts.firmware === 'dt' && arch !== 'arm64') throw usage(`--firmware dt: ${file} boots on ${binary}; a Device Tree boot is for arm64 (Arm virt) only`);
       const { firmware } = opts;
-      const assets = bootAssets(opts, arch);
+      const { assets, root, os } = bootKernel(opts, arch);
       const timeoutMs = Number(opts.timeout) * 1000;
       if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw usage(`--timeout ${opts.timeout}: give a number of seconds`);
       let result;
       try {
         result = await judgeTopology({
           topology, assets, timeoutMs, firmware, tablesFrom: opts.tables === 'qemu' ? 'firmware' : 'ridmap', ...(opts.qemu ? { qemu: opts.qemu } : {}),
+          ...(root ? { root: root.path, qemu: opts.qemu ?? binary } : {}), ...(os ? { os } : {}),
         });
       } catch (e) {
         if (e instanceof JudgeError) throw new InputError([{ severity: 'error', code: 'boot-failed', file, message: e.message }]);
@@ -101,6 +110,7 @@ Examples:
       if (opts.format === 'json') {
         ctx.out(JSON.stringify({
           kernel: assets.kernelVersion, os: result.linux, arch, firmware, tables: opts.tables, elapsedMs: result.boot.elapsedMs,
+          ...(root ? { root: { path: root.path, qemu: root.qemuVersion } } : {}),
           ...(result.rebuilt ? { rsdp: formatAddress(result.rebuilt.image.address), firmwareBootMs: result.rebuilt.firmwareBootMs } : {}),
           agree: c.agree, devices: c.devices, groupDifferences: c.groupDifferences,
         }, null, 2));
@@ -111,10 +121,35 @@ Examples:
           : firmware === 'dt' ? ' (no firmware)' : arch === 'arm64' ? ' (ACPI through UEFI)' : '';
         const firmwareBoot = result.rebuilt?.firmwareBootMs ? ` after ${seconds(result.rebuilt.firmwareBootMs)} reading QEMU's tables` : '';
         ctx.out(`Linux ${assets.kernelVersion} on ${whose} ${what}${how}, booted in ${seconds(result.boot.elapsedMs)}${firmwareBoot}\n`
-          + `ridmap's map for --os ${result.linux} --firmware ${firmware}\n\n${formatComparisonText(c)}`);
+          + `ridmap's map for --os ${result.linux} --firmware ${firmware}${root ? `; QEMU ${root.qemuVersion} in the reference root ${root.path}` : ''}\n\n${formatComparisonText(c)}`);
       }
       if (!c.agree) ctx.exitCode = EXIT_FINDINGS;
     });
+}
+
+/**
+ * The kernel to boot and the profile to predict for: the reference root's
+ * kernel of --os (--root), the cached one (whose series --os, if given, must
+ * be), or a given --kernel (predicted for --os, else the newest profile).
+ */
+function bootKernel(opts: BootOptions, arch: JudgeArch): { assets: JudgeAssets; root?: ReferenceRoot; os?: LinuxProfile } {
+  const os = opts.os === undefined ? undefined : linuxProfile(opts.os);
+  if (opts.root !== undefined) {
+    if (opts.kernel !== undefined || opts.assets !== undefined) throw usage('--root boots the root\'s own kernels: give --os to choose one, not --kernel or --assets');
+    const lookup = findReferenceRoot(opts.root === true ? referenceRootPath() : opts.root);
+    if (!lookup.root) throw usage(`--root: ${lookup.missing} (build it with scripts/reference-root.sh, as root)`);
+    const profile = os ?? DEFAULT_LINUX_PROFILE;
+    const series = profile.id.replace(/^linux-/, '');
+    const kernel = referenceKernel(lookup.root, series, arch);
+    if (!kernel) throw usage(`--root: ${lookup.root.path} has no ${arch} kernel of series ${series}`);
+    return { assets: kernel.assets, root: lookup.root, os: profile };
+  }
+  const assets = bootAssets(opts, arch);
+  if (os && opts.kernel === undefined) {
+    const own = profileForRelease(assets.kernelVersion);
+    if (own && own.id !== os.id) throw usage(`--os ${os.id}: the cached kernel is ${assets.kernelVersion} (${own.id}); boot that series with --root --os ${os.id}, or fetch it`);
+  }
+  return { assets, ...(os ? { os } : {}) };
 }
 
 function bootAssets(opts: BootOptions, arch: JudgeArch): JudgeAssets {
