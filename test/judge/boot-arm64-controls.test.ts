@@ -18,15 +18,15 @@ import { dtFromTopology } from '../../src/dt/from-topology.js';
 import { findProperty, type DtTree } from '../../src/dt/tree.js';
 import { exportQemu } from '../../src/import/qemu/export-qemu.js';
 import { bootJudge, type BootResult, JudgeError } from '../../src/judge/boot.js';
-import { compareWithLinux, type Comparison, type PredictedDevice } from '../../src/judge/compare.js';
+import { compareWithLinux, type Comparison } from '../../src/judge/compare.js';
 import { judgeTarget } from '../../src/judge/judge-topology.js';
 import { QEMU_TABLE_IDENTITY, topologyForTableUpgrade } from '../../src/judge/upgrade-header.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import type { Topology } from '../../src/model/topology-schema.js';
-import { runCli } from '../support/run-cli.js';
 import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 import { ARM64_BOOT_MS, arm64Assets, missingArm64, reportMissingArm64 } from './arm64-env.js';
+import { disagreements, predict } from './judge-support.js';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'judge');
 /** Root ports, a bridge and a conventional device: agrees under ACPI (boot-arm64-cli). */
@@ -110,20 +110,6 @@ describe.skipIf(missingArm64 !== undefined)('arm64 negative controls: Linux\'s a
 /** The map options for the booted kernel's series and firmware interface, as ridmap boot predicts. */
 function forKernel(firmware: 'acpi' | 'dt'): string[] {
   return ['--os', judgeTarget(arm64Assets!, firmware).profile.id, '--firmware', firmware];
-}
-
-/** `map --format json` devices, through the CLI as a user runs it. */
-async function predict(...args: string[]): Promise<PredictedDevice[]> {
-  const run = await runCli('map', ...args, '--format', 'json');
-  expect(run.code, run.stderr).toBe(0);
-  return (JSON.parse(run.stdout) as { devices: PredictedDevice[] }).devices;
-}
-
-function disagreements(c: Comparison): string[] {
-  return [
-    ...c.devices.filter((d) => !d.iommuAgrees).map((d) => `${d.id ?? '?'} ${d.sbdf}: ridmap ${d.ridmap?.iommu ?? 'none'}, Linux ${d.linux?.iommu ?? 'none'}`),
-    ...c.groupDifferences,
-  ];
 }
 
 /** The devices whose IOMMU differs between two comparisons of the same machine, on one side. */

@@ -10,13 +10,11 @@
  * upgrade refuses the signature). Needs what arm64-env.ts says.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Comparison } from '../../src/judge/compare.js';
 import { judgeTopology, type JudgeResult } from '../../src/judge/judge-topology.js';
 import { formatComparisonText } from '../../src/judge/render.js';
-import { parseTopology } from '../../src/model/parse-topology.js';
 import { SCENARIOS } from '../interop/scenarios.js';
-import { runCli } from '../support/run-cli.js';
 import { ARM64_BOOT_MS, arm64Assets, missingArm64, reportMissingArm64 } from './arm64-env.js';
+import { disagreements, judgeScenarios } from './judge-support.js';
 
 /** Two boots at a time: the machines have 2 cores. */
 const CONCURRENCY = 2;
@@ -27,25 +25,10 @@ const key = (name: string, from: string) => `${name} through ACPI on ${from === 
 reportMissingArm64('Linux judging the interop suite\'s SMMUv3 command lines');
 
 describe.skipIf(missingArm64 !== undefined)('Linux judges the interop suite\'s SMMUv3 command lines through ACPI (UEFI)', () => {
-  const results = new Map<string, Promise<JudgeResult>>();
+  let results: Map<string, Promise<JudgeResult>>;
 
   beforeAll(() => {
-    const lanes: Promise<unknown>[] = Array.from({ length: CONCURRENCY }, () => Promise.resolve());
-    let i = 0;
-    for (const s of scenarios) {
-      for (const from of TABLES_FROM) {
-        const lane = i++ % CONCURRENCY;
-        const result = lanes[lane]!.then(async () => {
-          const run = await runCli('import', 'qemu', '--', ...s.argv);
-          expect(run.code, run.stderr).toBe(0);
-          const topology = parseTopology(run.stdout, `${s.name}.yaml`);
-          return judgeTopology({ topology, assets: arm64Assets!, machineArgs: s.argv, firmware: 'acpi', tablesFrom: from, timeoutMs: ARM64_BOOT_MS });
-        });
-        // A failed boot must not stop its lane (its own test reports it) nor go unhandled before that test awaits it.
-        lanes[lane] = result.catch(() => undefined);
-        results.set(key(s.name, from), result);
-      }
-    }
+    results = judgeScenarios(scenarios, TABLES_FROM, key, (topology, s, from) => judgeTopology({ topology, assets: arm64Assets!, machineArgs: s.argv, firmware: 'acpi', tablesFrom: from, timeoutMs: ARM64_BOOT_MS }));
   });
 
   it('has the suite\'s four SMMUv3 scenarios', () => {
@@ -67,9 +50,3 @@ describe.skipIf(missingArm64 !== undefined)('Linux judges the interop suite\'s S
   }
 });
 
-function disagreements(c: Comparison): string[] {
-  return [
-    ...c.devices.filter((d) => !d.iommuAgrees).map((d) => `${d.id ?? '?'} ${d.sbdf}: ridmap ${d.ridmap ? d.ridmap.iommu ?? 'none' : 'does not know it'}, Linux ${d.linux ? d.linux.iommu ?? 'none' : 'does not see it'}`),
-    ...c.groupDifferences,
-  ];
-}

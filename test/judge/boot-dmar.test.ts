@@ -17,14 +17,14 @@ import { buildOutputs } from '../../src/build-outputs.js';
 import { exportQemu } from '../../src/import/qemu/export-qemu.js';
 import { findJudgeAssets } from '../../src/judge/assets.js';
 import { bootJudge, type BootResult, JudgeError } from '../../src/judge/boot.js';
-import { compareWithLinux, type Comparison, type PredictedDevice } from '../../src/judge/compare.js';
+import { compareWithLinux, type Comparison } from '../../src/judge/compare.js';
 import { formatComparisonText } from '../../src/judge/render.js';
 import { QEMU_TABLE_IDENTITY, topologyForTableUpgrade } from '../../src/judge/upgrade-header.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
 import { IN_CI, missingQemu } from '../interop/qemu-env.js';
-import { runCli } from '../support/run-cli.js';
 import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
+import { disagreements, predict } from './judge-support.js';
 
 const EXAMPLE = join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml');
 /** The QEMU command line of the example, as `ridmap export qemu` writes it (without the binary). */
@@ -106,21 +106,6 @@ describe.skipIf(missing !== undefined)('Linux judges q35-vtd-pci-bridge on ridma
 
 function dmarOf(topology: ReturnType<typeof parseTopology>): Uint8Array {
   return buildOutputs(resolveTopology(topology)).outputs.find((o) => o.name === 'DMAR.dat')!.data as Uint8Array;
-}
-
-/** `map --format json` devices, through the CLI as a user runs it. */
-async function predict(...args: string[]): Promise<PredictedDevice[]> {
-  const run = await runCli('map', ...args, '--format', 'json');
-  expect(run.code, run.stderr).toBe(0);
-  return (JSON.parse(run.stdout) as { devices: PredictedDevice[] }).devices;
-}
-
-/** Each difference in words, so a failure shows them all. */
-function disagreements(c: Comparison): string[] {
-  return [
-    ...c.devices.filter((d) => !d.iommuAgrees).map((d) => `${d.id ?? '?'} ${d.sbdf}: ridmap ${d.ridmap?.iommu ?? 'none'}, Linux ${d.linux?.iommu ?? 'none'}`),
-    ...c.groupDifferences,
-  ];
 }
 
 /** The DMAR without the first DRHD's scope for device dev.fn on the root bus. */

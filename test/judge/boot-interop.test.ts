@@ -12,14 +12,13 @@ import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportQemu } from '../../src/import/qemu/export-qemu.js';
 import { findJudgeAssets } from '../../src/judge/assets.js';
-import type { Comparison } from '../../src/judge/compare.js';
 import { judgeTopology, type JudgeResult } from '../../src/judge/judge-topology.js';
 import { formatComparisonText } from '../../src/judge/render.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
 import { missingQemu } from '../interop/qemu-env.js';
 import { SCENARIOS } from '../interop/scenarios.js';
-import { runCli } from '../support/run-cli.js';
 import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
+import { disagreements, judgeScenarios } from './judge-support.js';
 
 const BOOT_MS = 300_000;
 /** Two boots at a time: the machines have 2 cores. */
@@ -30,27 +29,12 @@ const skip = assets === undefined || missingQemu('x86') !== undefined;
 const scenarios = SCENARIOS.filter((s) => s.arch === 'x86' && s.tables.includes('DMAR'));
 
 describe.skipIf(skip)('Linux judges the interop suite\'s VT-d command lines', () => {
-  const results = new Map<string, Promise<JudgeResult>>();
+  let results: Map<string, Promise<JudgeResult>>;
   const TABLES_FROM = ['ridmap', 'firmware'] as const;
   const key = (name: string, from: string) => `${name} on ${from === 'ridmap' ? "ridmap's" : "QEMU's"} DMAR`;
 
   beforeAll(() => {
-    const lanes: Promise<unknown>[] = Array.from({ length: CONCURRENCY }, () => Promise.resolve());
-    let i = 0;
-    for (const s of scenarios) {
-      for (const from of TABLES_FROM) {
-        const lane = i++ % CONCURRENCY;
-        const result = lanes[lane]!.then(async () => {
-          const run = await runCli('import', 'qemu', '--', ...s.argv);
-          expect(run.code, run.stderr).toBe(0);
-          const topology = parseTopology(run.stdout, `${s.name}.yaml`);
-          return judgeTopology({ topology, assets: assets!, machineArgs: s.argv, timeoutMs: BOOT_MS, tablesFrom: from });
-        });
-        // A failed boot must not stop its lane (its own test reports it) nor go unhandled before that test awaits it.
-        lanes[lane] = result.catch(() => undefined);
-        results.set(key(s.name, from), result);
-      }
-    }
+    results = judgeScenarios(scenarios, TABLES_FROM, key, (topology, s, from) => judgeTopology({ topology, assets: assets!, machineArgs: s.argv, timeoutMs: BOOT_MS, tablesFrom: from }));
   });
 
   for (const s of scenarios) {
@@ -69,13 +53,6 @@ describe.skipIf(skip)('Linux judges the interop suite\'s VT-d command lines', ()
     }
   }
 });
-
-function disagreements(c: Comparison): string[] {
-  return [
-    ...c.devices.filter((d) => !d.iommuAgrees).map((d) => `${d.id ?? '?'} ${d.sbdf}: ridmap ${d.ridmap ? d.ridmap.iommu ?? 'none' : 'does not know it'}, Linux ${d.linux ? d.linux.iommu ?? 'none' : 'does not see it'}`),
-    ...c.groupDifferences,
-  ];
-}
 
 /** The bundled examples `export qemu` accepts whose IOMMUs are all VT-d (the judge injects DMAR only so far). */
 const EXAMPLES = readdirSync(TABLES_DIR).filter((f) => f.endsWith('.yaml')).map((f) => join(TABLES_DIR, f)).filter((file) => {

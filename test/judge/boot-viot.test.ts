@@ -18,7 +18,7 @@ import { decodeViot, encodeViot } from '../../src/acpi/viot/index.js';
 import { buildOutputs } from '../../src/build-outputs.js';
 import { exportQemu } from '../../src/import/qemu/export-qemu.js';
 import { bootJudge, type BootResult } from '../../src/judge/boot.js';
-import { compareWithLinux, type Comparison, type PredictedDevice } from '../../src/judge/compare.js';
+import { compareWithLinux } from '../../src/judge/compare.js';
 import {
   bootOnRebuiltTables, rebuiltTableSet, type RsdpBootResult, rsdpProblems, TABLE_SET_ADDRESS, tableSetKernelArgs,
 } from '../../src/judge/rsdp-boot.js';
@@ -28,6 +28,7 @@ import { resolveTopology } from '../../src/model/resolve.js';
 import { runCli, type CliRun } from '../support/run-cli.js';
 import { TABLES_DIR } from '../support/paths.js';
 import { VIOT_KERNEL, VIOT_KERNEL_MISSING, failInCiWithoutViotKernel } from './viot-kernel.js';
+import { disagreements, predict } from './judge-support.js';
 
 failInCiWithoutViotKernel();
 
@@ -170,20 +171,6 @@ async function bootWithBadViotChecksum(machineArgs: readonly string[], viot: Uin
 
 function json(run: CliRun): BootJson {
   return JSON.parse(run.stdout) as BootJson;
-}
-
-/** `map --format json` devices, through the CLI as a user runs it. */
-async function predict(...args: string[]): Promise<PredictedDevice[]> {
-  const run = await runCli('map', ...args, '--format', 'json');
-  expect(run.code, run.stderr).toBe(0);
-  return (JSON.parse(run.stdout) as { devices: PredictedDevice[] }).devices;
-}
-
-function disagreements(c: Comparison): string[] {
-  return [
-    ...c.devices.filter((d) => !d.iommuAgrees).map((d) => `${d.id ?? '?'} ${d.sbdf}: ridmap ${d.ridmap?.iommu ?? 'none'}, Linux ${d.linux?.iommu ?? 'none'}`),
-    ...c.groupDifferences,
-  ];
 }
 
 /** The VIOT without its last PCI range (pxb2's buses 0x30-0xff in the example). */

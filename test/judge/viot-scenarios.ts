@@ -6,12 +6,10 @@
  * known disagreements.
  */
 import { expect } from 'vitest';
-import type { Comparison } from '../../src/judge/compare.js';
 import { judgeTopology, type JudgeResult } from '../../src/judge/judge-topology.js';
-import { parseTopology } from '../../src/model/parse-topology.js';
 import { type Scenario, SCENARIOS } from '../interop/scenarios.js';
-import { runCli } from '../support/run-cli.js';
 import { VIOT_KERNEL } from './viot-kernel.js';
+import { disagreements, judgeScenarios } from './judge-support.js';
 
 export const VIOT_BOOT_MS = 300_000;
 export const TABLES_FROM = ['ridmap', 'firmware'] as const;
@@ -28,32 +26,8 @@ export function viotKey(name: string, from: TablesFrom): string {
  * each scenario's firmware boot is shared by its ridmap boots (rsdp-boot.ts's cache).
  */
 export function bootScenarios(scenarios: readonly Scenario[]): Map<string, Promise<JudgeResult>> {
-  const lanes: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
-  const results = new Map<string, Promise<JudgeResult>>();
-  let i = 0;
-  for (const s of scenarios) {
-    for (const from of TABLES_FROM) {
-      const lane = i++ % lanes.length;
-      const result = lanes[lane]!.then(async () => {
-        const run = await runCli('import', 'qemu', '--', ...s.argv);
-        expect(run.code, run.stderr).toBe(0);
-        const topology = parseTopology(run.stdout, `${s.name}.yaml`);
-        return judgeTopology({ topology, assets: VIOT_KERNEL!.assets, machineArgs: s.argv, timeoutMs: VIOT_BOOT_MS, tablesFrom: from });
-      });
-      // A failed boot must not stop its lane (its own test reports it) nor go unhandled before that test awaits it.
-      lanes[lane] = result.catch(() => undefined);
-      results.set(viotKey(s.name, from), result);
-    }
-  }
-  return results;
-}
-
-/** Each difference in words, so a failure shows them all. */
-export function disagreements(c: Comparison): string[] {
-  return [
-    ...c.devices.filter((d) => !d.iommuAgrees).map((d) => `${d.id ?? '?'} ${d.sbdf}: ridmap ${d.ridmap ? d.ridmap.iommu ?? 'none' : 'does not know it'}, Linux ${d.linux ? d.linux.iommu ?? 'none' : 'does not see it'}`),
-    ...c.groupDifferences,
-  ];
+  return judgeScenarios(scenarios, TABLES_FROM, viotKey, (topology, s, from) =>
+    judgeTopology({ topology, assets: VIOT_KERNEL!.assets, machineArgs: s.argv, timeoutMs: VIOT_BOOT_MS, tablesFrom: from }));
 }
 
 /** The proof for each kind of boot: ridmap's RSDP and bytes, or QEMU's own VIOT untouched. */
@@ -67,3 +41,5 @@ export function expectTablesUsed(r: JudgeResult, from: TablesFrom): void {
     expect(held && new TextDecoder().decode(held.subarray(28, 32))).toBe('BXPC');
   }
 }
+
+export { disagreements };
