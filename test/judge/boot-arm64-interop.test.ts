@@ -1,6 +1,7 @@
 /**
  * Linux judges the QEMU interop suite's Arm SMMUv3 command lines (issue 15):
- * `import qemu` turns each into a topology, and Debian's arm64 kernel boots
+ * `import qemu` turns each into a topology, and Debian's arm64 kernels (6.1
+ * and 6.12 under the reference root's QEMU 7.2; else the host's) boot
  * the same command line through ACPI (EDK2) on ridmap's IORT and on QEMU's
  * own; every PCI device must get the IOMMU and group partition ridmap's map
  * of the topology predicts. Their DT boots are judged in
@@ -15,12 +16,14 @@ import { formatComparisonText } from '../../src/judge/render.js';
 import { SCENARIOS } from '../interop/scenarios.js';
 import { ARM64_BOOT_MS, arm64Assets, missingArm64, reportMissingArm64 } from './arm64-env.js';
 import { disagreements, judgeScenarios } from './judge-support.js';
+import { type InteropKernel, interopKernels, ROOT_MISSING } from './reference-root-env.js';
 
 /** Two boots at a time: the machines have 2 cores. */
 const CONCURRENCY = 2;
 const scenarios = SCENARIOS.filter((s) => s.arch === 'arm' && s.tables.includes('IORT'));
 const TABLES_FROM = ['ridmap', 'firmware'] as const;
-const key = (name: string, from: string) => `${name} through ACPI on ${from === 'ridmap' ? "ridmap's" : "QEMU's"} IORT`;
+const key = (k: InteropKernel, name: string, from: string) => `${name} on Linux ${k.label} through ACPI on ${from === 'ridmap' ? "ridmap's" : "QEMU's"} IORT`;
+const kernels = interopKernels('arm64', arm64Assets);
 
 reportMissingArm64('Linux judging the interop suite\'s SMMUv3 command lines');
 
@@ -28,25 +31,28 @@ describe.skipIf(missingArm64 !== undefined)('Linux judges the interop suite\'s S
   let results: Map<string, Promise<JudgeResult>>;
 
   beforeAll(() => {
-    results = judgeScenarios(scenarios, TABLES_FROM, key, (topology, s, from) => judgeTopology({ topology, assets: arm64Assets!, machineArgs: s.argv, firmware: 'acpi', tablesFrom: from, timeoutMs: ARM64_BOOT_MS }));
+    results = new Map(kernels.flatMap((k) => [...judgeScenarios(scenarios, TABLES_FROM, (name, from) => key(k, name, from), (topology, s, from) =>
+      judgeTopology({ topology, assets: k.assets, machineArgs: s.argv, firmware: 'acpi', tablesFrom: from, timeoutMs: ARM64_BOOT_MS, ...(k.root ? { root: k.root } : {}) }), CONCURRENCY)]));
   });
 
-  it('has the suite\'s four SMMUv3 scenarios', () => {
+  it('has the suite\'s four SMMUv3 scenarios, booted on two kernel series when the reference root is there', () => {
     expect(scenarios.map((s) => s.name)).toEqual(['smmuv3-its', 'smmuv3-pxb-bypass', 'smmuv3-default-bypass-pxb', 'smmuv3-gicv2']);
+    expect(kernels.length).toBe(ROOT_MISSING === undefined ? 2 : 1);
   });
 
-  for (const s of scenarios) {
-    for (const from of TABLES_FROM) {
-      it(`${key(s.name, from)}: every device's IOMMU and the group partition are what ridmap's map predicts`, async () => {
-        const r = await results.get(key(s.name, from))!;
-        console.info(`${key(s.name, from)}: ${r.boot.elapsedMs} ms, ${r.comparison.devices.length} devices`);
-        const held = r.boot.report.tables.get('IORT');
-        // QEMU's own table on a firmware boot (creator BXPC), ridmap's otherwise (bootJudge proved its bytes).
-        expect(held && new TextDecoder().decode(held.subarray(28, 32))).toBe(from === 'firmware' ? 'BXPC' : 'RDMP');
-        expect(disagreements(r.comparison)).toEqual([]);
-        expect(r.comparison.agree, formatComparisonText(r.comparison)).toBe(true);
-      }, ARM64_BOOT_MS * scenarios.length);
+  for (const k of kernels) {
+    for (const s of scenarios) {
+      for (const from of TABLES_FROM) {
+        it(`${key(k, s.name, from)}: every device's IOMMU and the group partition are what ridmap's map predicts`, async () => {
+          const r = await results.get(key(k, s.name, from))!;
+          console.info(`${key(k, s.name, from)}: ${r.boot.elapsedMs} ms, ${r.comparison.devices.length} devices`);
+          const held = r.boot.report.tables.get('IORT');
+          // QEMU's own table on a firmware boot (creator BXPC), ridmap's otherwise (bootJudge proved its bytes).
+          expect(held && new TextDecoder().decode(held.subarray(28, 32))).toBe(from === 'firmware' ? 'BXPC' : 'RDMP');
+          expect(disagreements(r.comparison)).toEqual([]);
+          expect(r.comparison.agree, formatComparisonText(r.comparison)).toBe(true);
+        }, ARM64_BOOT_MS * scenarios.length * kernels.length);
+      }
     }
   }
 });
-

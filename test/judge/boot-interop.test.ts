@@ -1,7 +1,8 @@
 /**
  * Linux judges every x86 VT-d command line of the QEMU interop suite (issue 15):
  * `import qemu` turns it into a topology, ridmap builds that topology's DMAR,
- * Debian's kernel boots the same command line on ridmap's DMAR and on QEMU's
+ * Debian's kernels (6.1 and 6.12 under the reference root's QEMU 7.2; else
+ * the host's) boot the same command line on ridmap's DMAR and on QEMU's
  * own, and in both boots every PCI device must get the IOMMU and group
  * partition ridmap's map of the topology predicts.
  * Needs scripts/judge-assets.sh's kernel and qemu-system-x86_64 (skipped with a
@@ -19,6 +20,7 @@ import { missingQemu } from '../interop/qemu-env.js';
 import { SCENARIOS } from '../interop/scenarios.js';
 import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 import { disagreements, judgeScenarios } from './judge-support.js';
+import { type InteropKernel, interopKernels, ROOT_MISSING } from './reference-root-env.js';
 
 const BOOT_MS = 300_000;
 /** Two boots at a time: the machines have 2 cores. */
@@ -28,28 +30,37 @@ const assets = findJudgeAssets(process.env['RIDMAP_JUDGE_CACHE'] ?? join(REPO_RO
 const skip = assets === undefined || missingQemu('x86') !== undefined;
 const scenarios = SCENARIOS.filter((s) => s.arch === 'x86' && s.tables.includes('DMAR'));
 
+const kernels = interopKernels('amd64', assets);
+
 describe.skipIf(skip)('Linux judges the interop suite\'s VT-d command lines', () => {
   let results: Map<string, Promise<JudgeResult>>;
   const TABLES_FROM = ['ridmap', 'firmware'] as const;
-  const key = (name: string, from: string) => `${name} on ${from === 'ridmap' ? "ridmap's" : "QEMU's"} DMAR`;
+  const key = (k: InteropKernel, name: string, from: string) => `${name} on Linux ${k.label} on ${from === 'ridmap' ? "ridmap's" : "QEMU's"} DMAR`;
 
   beforeAll(() => {
-    results = judgeScenarios(scenarios, TABLES_FROM, key, (topology, s, from) => judgeTopology({ topology, assets: assets!, machineArgs: s.argv, timeoutMs: BOOT_MS, tablesFrom: from }));
+    results = new Map(kernels.flatMap((k) => [...judgeScenarios(scenarios, TABLES_FROM, (name, from) => key(k, name, from), (topology, s, from) =>
+      judgeTopology({ topology, assets: k.assets, machineArgs: s.argv, timeoutMs: BOOT_MS, tablesFrom: from, ...(k.root ? { root: k.root } : {}) }), CONCURRENCY)]));
   });
 
-  for (const s of scenarios) {
-    for (const from of TABLES_FROM) {
-      it(`${key(s.name, from)}: every device's IOMMU and the group partition are what ridmap's map predicts`, async () => {
-        const r = await results.get(key(s.name, from))!;
-        console.info(`${key(s.name, from)}: ${r.boot.elapsedMs} ms, ${r.comparison.devices.length} devices`);
-        if (from === 'firmware') {
-          // QEMU's own table, not ridmap's: the boot did not inject.
-          const held = r.boot.report.tables.get('DMAR');
-          expect(held && new TextDecoder().decode(held.subarray(28, 32))).toBe('BXPC');
-        }
-        expect(disagreements(r.comparison)).toEqual([]);
-        expect(r.comparison.agree, formatComparisonText(r.comparison)).toBe(true);
-      }, BOOT_MS * scenarios.length);
+  it('boots every scenario on two kernel series when the reference root is there', () => {
+    expect(kernels.length).toBe(ROOT_MISSING === undefined ? 2 : 1);
+  });
+
+  for (const k of kernels) {
+    for (const s of scenarios) {
+      for (const from of TABLES_FROM) {
+        it(`${key(k, s.name, from)}: every device's IOMMU and the group partition are what ridmap's map predicts`, async () => {
+          const r = await results.get(key(k, s.name, from))!;
+          console.info(`${key(k, s.name, from)}: ${r.boot.elapsedMs} ms, ${r.comparison.devices.length} devices`);
+          if (from === 'firmware') {
+            // QEMU's own table, not ridmap's: the boot did not inject.
+            const held = r.boot.report.tables.get('DMAR');
+            expect(held && new TextDecoder().decode(held.subarray(28, 32))).toBe('BXPC');
+          }
+          expect(disagreements(r.comparison)).toEqual([]);
+          expect(r.comparison.agree, formatComparisonText(r.comparison)).toBe(true);
+        }, BOOT_MS * scenarios.length * kernels.length);
+      }
     }
   }
 });

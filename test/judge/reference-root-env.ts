@@ -4,7 +4,8 @@
  * CI is set (CI builds it).
  */
 import { describe, it } from 'vitest';
-import { bookwormRoot, findReferenceRoot } from '../../src/judge/reference-root.js';
+import type { JudgeArch, JudgeAssets } from '../../src/judge/assets.js';
+import { bookwormRoot, findReferenceRoot, referenceKernel } from '../../src/judge/reference-root.js';
 import { IN_CI } from '../interop/qemu-env.js';
 
 export const ROOT_LOOKUP = findReferenceRoot();
@@ -24,4 +25,29 @@ export function reportMissingRoot(what: string): void {
   } else {
     console.warn(`${what} skipped: ${ROOT_MISSING}`);
   }
+}
+
+/** A kernel an interop judge suite boots, and the root whose QEMU boots it (none: the host's). */
+export interface InteropKernel {
+  /** `6.1`, `6.12`, or the host kernel's release. */
+  label: string;
+  assets: JudgeAssets;
+  root?: string;
+}
+
+/**
+ * The kernels the interop judge suites boot each scenario on: Debian's 6.1
+ * and 6.12 under the reference root's nested QEMU 7.2 (the QEMU the interop
+ * suite's captures come from), whatever the host's release. Without the root
+ * (a developer's machine), the host's cached kernel under the host's QEMU.
+ */
+export function interopKernels(arch: JudgeArch, host: JudgeAssets | undefined, series: readonly string[] = ['6.1', '6.12']): InteropKernel[] {
+  const nested = NESTED_LOOKUP?.root;
+  if (ROOT_MISSING === undefined && nested) {
+    return series.flatMap((s) => {
+      const k = referenceKernel(nested, s, arch);
+      return k ? [{ label: s, assets: k.assets, root: nested.path }] : [];
+    });
+  }
+  return host ? [{ label: host.kernelVersion, assets: host }] : [];
 }
