@@ -8,15 +8,14 @@ import type { ResolvedTopology } from '../model/resolved.js';
 import type { TranslationMap } from '../model/translation-map.js';
 import type { DmarTable } from './dmar/model.js';
 import { resolveDmar } from './dmar/resolve.js';
-import { iortFromTableModel } from './iort/codec.js';
-import { resolveIort } from './iort/resolve.js';
+import { resolveIortWire } from './iort/resolve.js';
 import { resolveViotWire } from './viot/resolve.js';
 
 export type TableResolver = (model: Model, resolved?: ResolvedTopology) => TranslationMap;
 
 const RESOLVERS: Record<string, TableResolver> = {
   DMAR: (model, resolved) => resolveDmar(model as unknown as DmarTable, resolved),
-  IORT: (model, resolved) => resolveIort(iortFromTableModel(model).table, resolved),
+  IORT: resolveIortWire,
   VIOT: (model, resolved) => resolveViotWire(model, resolved),
 };
 

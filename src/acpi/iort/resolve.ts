@@ -19,6 +19,9 @@ import { formatAddress } from '../../model/address.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { RidTable } from '../../model/rid-table.js';
 import type { MmioTranslation, TranslationMap } from '../../model/translation-map.js';
+import type { Model } from '../../codec/index.js';
+import { iortFromTableModel } from './codec.js';
+import { IortCode } from './codes.js';
 import { iortFindings } from './findings.js';
 import { msiFindings } from './msi-findings.js';
 import { isKnownNode, type IortNamedComponent, type IortNode, type IortTable } from './model.js';
@@ -67,6 +70,34 @@ export function resolveIort(table: IortTable, resolved?: ResolvedTopology): Tran
 
   const map: TranslationMap = { translations, mmio, findings };
   if (resolved) map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
+  return map;
+}
+
+/**
+ * Decode codes that only the full reader (read.ts) can raise: the registry
+ * row (registry-row.ts) reads nodes as fixed fields and bytes, so it never
+ * follows Node Offset, Node Count, array offsets or names. Other decode
+ * codes are either the row's own findings under generic codes or found
+ * again by iortFindings (dangling references), and are left out so that
+ * nothing is reported twice.
+ */
+const FULL_READ_ONLY = new Set<string>([
+  IortCode.nodeOffset,
+  IortCode.nodeCount,
+  IortCode.arrayOutsideNode,
+  IortCode.arrayOverlap,
+  IortCode.nameUnterminated,
+]);
+
+/**
+ * The map of an IORT in the registry's form (what decodeTable gives): read
+ * again in full, resolved, and with what only that full read finds, which
+ * would otherwise reach no command.
+ */
+export function resolveIortWire(model: Model, resolved?: ResolvedTopology): TranslationMap {
+  const decoded = iortFromTableModel(model);
+  const map = resolveIort(decoded.table, resolved);
+  map.findings.unshift(...decoded.diagnostics.filter((d) => FULL_READ_ONLY.has(d.code)));
   return map;
 }
 
