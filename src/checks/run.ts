@@ -53,7 +53,7 @@ function runPlatform(session: CheckSession, checks: readonly Check[], appliesTo:
 }
 
 /** A finding that names a structure by path gets that structure's offset, as decode diagnostics have (not the table's own 0). */
-function withOffsets(table: TableSubject, findings: Diagnostic[]): Diagnostic[] {
+export function withOffsets(table: TableSubject, findings: Diagnostic[]): Diagnostic[] {
   if (!table.spec || findings.every((d) => d.offset !== undefined || !d.path)) return findings;
   const [, ...inner] = allStructures(structureTree(table.spec, table.model, table.name));
   const offsets = new Map(inner.map((n) => [n.path, n.offset]));

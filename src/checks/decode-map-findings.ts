@@ -1,0 +1,31 @@
+/**
+ * What `ridmap decode` reports beyond the registry row's decode: the IORT and
+ * VIOT rows read nodes only down to fixed fields, so the findings of the full
+ * read and of Linux's node walk are made by the format's resolver. Decode
+ * runs it (without a topology) and keeps only the findings the named checks
+ * mark for decode (map-finding-checks.ts), with the file and, where the path
+ * names a decoded structure, its byte offset.
+ */
+import type { Diagnostic } from '../diagnostic.js';
+import { IORT_CHECKS } from './iort-checks.js';
+import { withOffsets } from './run.js';
+import type { TableSubject } from './subject.js';
+import { VIOT_CHECKS } from './viot-checks.js';
+
+const FOR_DECODE = new Map([...IORT_CHECKS, ...VIOT_CHECKS].flatMap((c) => (c.decode ? [[c.id, c.decode] as const] : [])));
+
+export interface DecodeMapFindings {
+  /** The table cannot be read as it says (decode exits 2). */
+  unusable: Diagnostic[];
+  /** It reads, but Linux's walk breaks on it (printed; decode's exit is unchanged). */
+  shown: Diagnostic[];
+}
+
+export function decodeMapFindings(t: TableSubject): DecodeMapFindings {
+  const found = t.modelled && t.resolve ? t.resolve().findings.filter((d) => FOR_DECODE.has(d.code)) : [];
+  const placed = withOffsets(t, found.map((d) => (d.file ? d : { ...d, file: t.file })));
+  return {
+    unusable: placed.filter((d) => FOR_DECODE.get(d.code) === 'unusable'),
+    shown: placed.filter((d) => FOR_DECODE.get(d.code) === 'shown'),
+  };
+}
