@@ -12,7 +12,10 @@ import { withOffsets } from './run.js';
 import type { TableSubject } from './subject.js';
 import { VIOT_CHECKS } from './viot-checks.js';
 
-const FOR_DECODE = new Map([...IORT_CHECKS, ...VIOT_CHECKS].flatMap((c) => (c.decode ? [[c.id, c.decode] as const] : [])));
+const ROWS = [...IORT_CHECKS, ...VIOT_CHECKS].filter((c) => c.decode);
+const FOR_DECODE = new Map(ROWS.map((c) => [c.id, c.decode!] as const));
+/** Only these formats' resolvers run: a DMAR's (or a tree's) map has none of these findings, and can be costly. */
+const FORMATS = new Set(ROWS.map((c) => c.appliesTo));
 
 export interface DecodeMapFindings {
   /** The table cannot be read as it says (decode exits 2). */
@@ -22,7 +25,7 @@ export interface DecodeMapFindings {
 }
 
 export function decodeMapFindings(t: TableSubject): DecodeMapFindings {
-  const found = t.modelled && t.resolve ? t.resolve().findings.filter((d) => FOR_DECODE.has(d.code)) : [];
+  const found = t.modelled && t.resolve && FORMATS.has(t.format) ? t.resolve().findings.filter((d) => FOR_DECODE.has(d.code)) : [];
   const placed = withOffsets(t, found.map((d) => (d.file ? d : { ...d, file: t.file })));
   return {
     unusable: placed.filter((d) => FOR_DECODE.get(d.code) === 'unusable'),

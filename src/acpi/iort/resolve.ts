@@ -92,12 +92,18 @@ const FULL_READ_ONLY = new Set<string>([
 /**
  * The map of an IORT in the registry's form (what decodeTable gives): read
  * again in full, resolved, and with what only that full read finds, which
- * would otherwise reach no command.
+ * would otherwise reach no command; findings get the byte offset of the part
+ * their path names.
  */
 export function resolveIortWire(model: Model, resolved?: ResolvedTopology): TranslationMap {
   const decoded = iortFromTableModel(model);
   const map = resolveIort(decoded.table, resolved);
   map.findings.unshift(...decoded.diagnostics.filter((d) => FULL_READ_ONLY.has(d.code)));
+  // The model's findings name parts by path; the full read knows where each part is.
+  map.findings = map.findings.map((d) => {
+    const offset = d.offset === undefined && d.path ? decoded.offsetOf(d.path) : undefined;
+    return offset === undefined ? d : { ...d, offset };
+  });
   return map;
 }
 
