@@ -25,7 +25,7 @@ const CASES: [string, number, string][] = [
   ['viot-node-offset', 2, 'VIOT@0x26'],
   ['viot-node-count', 2, 'VIOT@0x58'],
   ['viot-output-node', 2, 'VIOT/PciRange[0].outputNode@0x50'],
-  ['viot-output-not-iommu', 0, 'VIOT/PciRange[0].outputNode'],
+  ['viot-output-not-iommu', 0, 'VIOT/PciRange[0].outputNode@0x50'],
 ];
 
 describe('decode reports what only the full IORT/VIOT read finds', () => {
