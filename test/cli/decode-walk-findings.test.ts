@@ -2,8 +2,9 @@
  * IORT and VIOT problems that only the full read or Linux's node walk finds
  * (the registry rows stop at node fields): `decode` prints each with its
  * structure path and byte offset and exits 2 when the table cannot be read as
- * it says, 0 when it reads but the walk breaks on it. The fixtures are the
- * checks' negative fixtures (test/checks/fixtures.test.ts runs `check` on them).
+ * it says, 0 when it reads but the walk breaks on it; `check` reports the
+ * same line under the check id and exits 1. The fixtures are the checks'
+ * negative fixtures (test/checks/fixtures.test.ts also checks them in JSON).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +37,16 @@ describe('decode reports what only the full IORT/VIOT read finds', () => {
       expect(lines).toEqual([expect.stringContaining(`${fixture(id)}:${where}: error [${id}]: `)]);
       expect(run.code).toBe(code);
       expect(run.stdout).toContain('ACPI Data Table');
+    });
+  }
+});
+
+describe('check reports them under their own check ids, at the same place', () => {
+  for (const [id, , where] of CASES) {
+    it(`${id}: exit 1, one line at ${where}`, async () => {
+      const run = await runCli('check', fixture(id));
+      expect(run.stderr.split('\n').filter((l) => l.includes(' error ['))).toEqual([expect.stringContaining(`${fixture(id)}:${where}: error [${id}]: `)]);
+      expect(run.code).toBe(1);
     });
   }
 });
