@@ -2,10 +2,11 @@
  * What `ridmap decode` reports beyond the registry row's decode: the IORT and
  * VIOT rows read nodes only down to fixed fields, so the findings of the full
  * read and of Linux's node walk are made by the format's resolver. Decode
- * runs it (without a topology) and keeps only the findings the named checks
- * mark for decode (map-finding-checks.ts), with the file and, where the path
- * names a decoded structure, its byte offset.
+ * asks for those findings alone (tableFindings: no topology, no ID walks)
+ * and keeps the ones the named checks mark for decode (map-finding-checks.ts),
+ * with the file and, where the path names a decoded structure, its offset.
  */
+import { tableFindings } from '../acpi/resolvers.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { IORT_CHECKS } from './iort-checks.js';
 import { withOffsets } from './run.js';
@@ -25,7 +26,9 @@ export interface DecodeMapFindings {
 }
 
 export function decodeMapFindings(t: TableSubject): DecodeMapFindings {
-  const found = t.modelled && t.resolve && FORMATS.has(t.format) ? t.resolve().findings.filter((d) => FOR_DECODE.has(d.code)) : [];
+  const found = t.modelled && 'table' in t.decoded && FORMATS.has(t.format)
+    ? tableFindings(t.format, t.decoded.table.model).filter((d) => FOR_DECODE.has(d.code))
+    : [];
   const placed = withOffsets(t, found.map((d) => (d.file ? d : { ...d, file: t.file })));
   return {
     unusable: placed.filter((d) => FOR_DECODE.get(d.code) === 'unusable'),

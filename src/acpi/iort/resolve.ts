@@ -20,7 +20,7 @@ import type { ResolvedTopology } from '../../model/resolved.js';
 import { RidTable } from '../../model/rid-table.js';
 import type { MmioTranslation, TranslationMap } from '../../model/translation-map.js';
 import type { Model } from '../../codec/index.js';
-import { iortFromTableModel } from './codec.js';
+import { iortFromTableModel, type DecodedIort } from './codec.js';
 import { IortCode } from './codes.js';
 import { iortFindings } from './findings.js';
 import { msiFindings } from './msi-findings.js';
@@ -98,13 +98,30 @@ const FULL_READ_ONLY = new Set<string>([
 export function resolveIortWire(model: Model, resolved?: ResolvedTopology): TranslationMap {
   const decoded = iortFromTableModel(model);
   const map = resolveIort(decoded.table, resolved);
-  map.findings.unshift(...decoded.diagnostics.filter((d) => FULL_READ_ONLY.has(d.code)));
-  // The model's findings name parts by path; the full read knows where each part is.
-  map.findings = map.findings.map((d) => {
+  map.findings = placed(decoded, [...fullReadFindings(decoded), ...map.findings]);
+  return map;
+}
+
+/**
+ * What resolveIortWire finds about the table itself, without walking every
+ * ID to an SMMU (no MSI walks either): for `decode`, which has no map to
+ * print and must stay quick on a table with 800,000 stream IDs.
+ */
+export function iortWireFindings(model: Model): Diagnostic[] {
+  const decoded = iortFromTableModel(model);
+  return placed(decoded, [...fullReadFindings(decoded), ...iortFindings(decoded.table)]);
+}
+
+function fullReadFindings(decoded: DecodedIort): Diagnostic[] {
+  return decoded.diagnostics.filter((d) => FULL_READ_ONLY.has(d.code));
+}
+
+/** The model's findings name parts by path; the full read knows where each part is. */
+function placed(decoded: DecodedIort, findings: Diagnostic[]): Diagnostic[] {
+  return findings.map((d) => {
     const offset = d.offset === undefined && d.path ? decoded.offsetOf(d.path) : undefined;
     return offset === undefined ? d : { ...d, offset };
   });
-  return map;
 }
 
 /**
