@@ -8,15 +8,15 @@ import type { ResolvedTopology } from '../model/resolved.js';
 import type { TranslationMap } from '../model/translation-map.js';
 import type { DmarTable } from './dmar/model.js';
 import { resolveDmar } from './dmar/resolve.js';
-import { iortFromTableModel } from './iort/codec.js';
-import { resolveIort } from './iort/resolve.js';
+import type { Diagnostic } from '../diagnostic.js';
+import { iortWireFindings, resolveIortWire } from './iort/resolve.js';
 import { resolveViotWire } from './viot/resolve.js';
 
 export type TableResolver = (model: Model, resolved?: ResolvedTopology) => TranslationMap;
 
 const RESOLVERS: Record<string, TableResolver> = {
   DMAR: (model, resolved) => resolveDmar(model as unknown as DmarTable, resolved),
-  IORT: (model, resolved) => resolveIort(iortFromTableModel(model).table, resolved),
+  IORT: resolveIortWire,
   VIOT: (model, resolved) => resolveViotWire(model, resolved),
 };
 
@@ -48,6 +48,17 @@ export function tableResolver(signature: string): TableResolver | undefined {
   // Own keys only: a signature such as `__proto__` must not find Object.prototype.
   if (Object.hasOwn(RESOLVERS, sig)) return RESOLVERS[sig];
   return Object.hasOwn(NOT_MODELLED, sig) ? notModelled(sig, NOT_MODELLED[sig]!) : undefined;
+}
+
+/**
+ * What a table's resolver finds about the table itself, without the map:
+ * for `decode`. Where walking every ID costs (IORT), a cheaper function
+ * gives the same findings about the table (not the MSI walks' ones).
+ */
+export function tableFindings(signature: string, model: Model): Diagnostic[] {
+  const sig = signature.trimEnd();
+  if (sig === 'IORT') return iortWireFindings(model);
+  return tableResolver(sig)?.(model).findings ?? [];
 }
 
 export function resolvableSignatures(): string[] {

@@ -10,6 +10,8 @@ import { BinCode } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { ANY_FORMAT, byCodes, claimed, type Check, type TableCheck } from './check.js';
 import { DT_CHECK_IDS } from './dt-checks.js';
+import { IORT_CHECKS } from './iort-checks.js';
+import { VIOT_CHECKS } from './viot-checks.js';
 
 interface DecodeGroup {
   id: string;
@@ -66,8 +68,9 @@ const groupChecks: TableCheck[] = GROUPS.map((g) => {
   };
 });
 
-// The Device Tree's named checks report their own findings (dt-checks.ts).
-const grouped = new Set([...GROUPS.flatMap((g) => g.codes), ...DT_CHECK_IDS]);
+// The Device Tree's, IORT's and VIOT's named checks report their own findings (dt-checks.ts, iort-checks.ts,
+// viot-checks.ts): claimed here too, the IORT and VIOT ones, which are map findings, would be dropped.
+const grouped = new Set([...GROUPS.flatMap((g) => g.codes), ...DT_CHECK_IDS, ...[...IORT_CHECKS, ...VIOT_CHECKS].map((c) => c.id)]);
 const otherError = (d: Diagnostic) => d.severity === 'error' && !grouped.has(d.code);
 
 /** Every other decode error: lengths that cannot be followed, truncated structures, unterminated names, ... */

@@ -1,20 +1,12 @@
 /**
  * IORT findings that are named checks: the resolver (acpi/iort/resolve.ts)
- * finds them while walking the table the way Linux does, under codes that
- * are the checks' own ids, so each row claims and reports those from the
- * table's map. (The other resolver codes are still reported as notes under
- * their own codes.)
+ * finds them while reading and walking the table the way Linux does, under
+ * codes that are the checks' own ids (map-finding-checks.ts).
  */
 import { IortCode } from '../acpi/iort/codes.js';
-import { byCodes, claimed, type TableCheck } from './check.js';
+import { mapFindingChecks, type MapFindingRow } from './map-finding-checks.js';
 
-interface IortCheckRow {
-  id: string;
-  severity: TableCheck['severity'];
-  description: string;
-}
-
-const ROWS: readonly IortCheckRow[] = [
+const ROWS: readonly MapFindingRow[] = [
   {
     id: IortCode.msiUnreachable,
     severity: 'error',
@@ -29,15 +21,54 @@ const ROWS: readonly IortCheckRow[] = [
       'a root complex whose ID mappings all have input ranges above 0xffff (as in Qualcomm IORTs): no 16-bit PCI ' +
       'requester ID can match them, so Linux gives the segment\'s devices neither an SMMU nor an ITS DeviceID from this table',
   },
+  {
+    id: IortCode.nodeOffset,
+    severity: 'error',
+    decode: 'unusable',
+    description: 'the header\'s Node Offset lies inside the 48-byte header or past the table end: Linux finds no node where it says',
+  },
+  {
+    id: IortCode.nodeCount,
+    severity: 'error',
+    decode: 'unusable',
+    description: 'Node Count says more nodes than the table holds: Linux walks past the last node into whatever follows',
+  },
+  {
+    id: IortCode.arrayOutsideNode,
+    severity: 'error',
+    decode: 'unusable',
+    description: 'a node\'s ID mappings (or interrupt, RMR descriptor array) run past its Length; the node is kept as bytes',
+  },
+  {
+    id: IortCode.arrayOverlap,
+    severity: 'error',
+    decode: 'unusable',
+    description: 'two arrays of one node overlap, or one overlaps the node\'s fixed fields; the node is kept as bytes',
+  },
+  {
+    id: IortCode.nameUnterminated,
+    severity: 'error',
+    decode: 'unusable',
+    description: 'a named component\'s device name has no NUL before the end of its node: Linux reads past it',
+  },
+  {
+    id: IortCode.danglingReference,
+    severity: 'error',
+    decode: 'shown',
+    description: 'an output reference (or PMCG node reference) that is no node\'s start: Linux reads whatever is at that offset as a node',
+  },
+  {
+    id: IortCode.selfReference,
+    severity: 'error',
+    decode: 'shown',
+    description: 'a node maps IDs to itself: a walk through it never reaches an IOMMU',
+  },
+  {
+    id: IortCode.referenceCycle,
+    severity: 'error',
+    decode: 'shown',
+    description: 'output references go round in a cycle: a walk that enters it never reaches an IOMMU',
+  },
 ];
 
-export const IORT_CHECKS: readonly TableCheck[] = ROWS.map((row) => {
-  const claims = byCodes([row.id]);
-  return {
-    scope: 'table',
-    appliesTo: 'IORT',
-    ...row,
-    claims,
-    run: (ctx) => claimed(ctx.map()?.findings ?? [], claims, row.id),
-  };
-});
+export const IORT_CHECKS = mapFindingChecks('IORT', ROWS);

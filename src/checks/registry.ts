@@ -15,6 +15,7 @@ import { renumberingChangesDevice } from './renumbering.js';
 import { tableRepeated } from './repeated-tables.js';
 import { roundTrip } from './round-trip.js';
 import { TOPOLOGY_CHECKS } from './topology-checks.js';
+import { VIOT_CHECKS } from './viot-checks.js';
 
 export const CHECKS: readonly Check[] = [
   ...TOPOLOGY_CHECKS,
@@ -24,7 +25,7 @@ export const CHECKS: readonly Check[] = [
   ...DMAR_CHECKS,
   ...DT_TABLE_CHECKS,
   ...IORT_CHECKS,
-  // ...VIOT_CHECKS,
+  ...VIOT_CHECKS,
   ...CONSISTENCY_CHECKS,
   renumberingChangesDevice,
 ];

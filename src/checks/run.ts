@@ -52,10 +52,15 @@ function runPlatform(session: CheckSession, checks: readonly Check[], appliesTo:
   return checks.flatMap((c) => (c.scope === 'platform' && c.appliesTo === appliesTo ? stamp(c, c.run(session)) : []));
 }
 
-/** A finding that names a structure by path gets that structure's offset, as decode diagnostics have (not the table's own 0). */
-function withOffsets(table: TableSubject, findings: Diagnostic[]): Diagnostic[] {
+/** A finding that names a structure (or one of its fixed fields) by path gets its offset, as decode diagnostics have (not the table's own 0). */
+export function withOffsets(table: TableSubject, findings: Diagnostic[]): Diagnostic[] {
   if (!table.spec || findings.every((d) => d.offset !== undefined || !d.path)) return findings;
   const [, ...inner] = allStructures(structureTree(table.spec, table.model, table.name));
-  const offsets = new Map(inner.map((n) => [n.path, n.offset]));
+  // A structure by its path, and each of its fixed fields as `path.key` (`VIOT/PciRange[0].outputNode`).
+  const offsets = new Map<string, number>();
+  for (const n of inner) {
+    offsets.set(n.path, n.offset);
+    for (const f of n.fields) offsets.set(`${n.path}.${f.member.key}`, f.offset);
+  }
   return findings.map((d) => (d.offset === undefined && d.path && offsets.has(d.path) ? { ...d, offset: offsets.get(d.path)! } : d));
 }

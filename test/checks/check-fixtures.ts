@@ -14,7 +14,9 @@
 import type { DmarDeviceScope, DmarRemappingStructure, DmarTable } from '../../src/acpi/dmar/model.js';
 import { hexDumpLines } from '../../src/codec/index.js';
 import { append, encodeModel, patch } from '../acpi/dmar-fixtures.js';
+import { invalidIortCases } from '../fixtures/iort/invalid-cases.js';
 import { encode as encodeIort, smallIort } from '../fixtures/iort/iort-tables.js';
+import { viotCases } from '../fixtures/viot/tables.js';
 
 export interface CheckFixture {
   /** File name: the check id, plus `.a`/`.b` when one fixture is several tables. */
@@ -65,6 +67,13 @@ function dmar(structures: DmarRemappingStructure[], hostAddressWidth = 38): Dmar
 const platform = (extra: DmarRemappingStructure[] = [], vtd0Scopes = [gpu]) =>
   dmar([drhd(VTD0, vtd0Scopes), drhd(VTD1, [], true), ...extra]);
 const bytesOf = (t: DmarTable) => () => encodeModel(t);
+
+/** IORT and VIOT checks whose fixtures are the format's own damaged tables. */
+const FULL_READ_CHECKS = [
+  'iort-node-offset', 'iort-node-count', 'iort-array-outside-node', 'iort-array-overlap', 'iort-name-unterminated',
+  'iort-dangling-reference', 'iort-self-reference', 'iort-reference-cycle',
+  'viot-node-offset', 'viot-node-count', 'viot-output-node', 'viot-output-not-iommu',
+];
 
 export const checkFixtures: readonly CheckFixture[] = [
   // Decode findings, reported under check ids.
@@ -221,6 +230,12 @@ export const checkFixtures: readonly CheckFixture[] = [
       return encodeIort(t);
     },
   },
+
+  // IORT and VIOT read in full and walked (the registry rows stop at node fields): the damaged tables of
+  // test/fixtures/iort and test/fixtures/viot whose codes are check ids.
+  ...[...invalidIortCases, ...viotCases]
+    .filter((c) => FULL_READ_CHECKS.includes(c.name))
+    .map((c) => ({ name: c.name, description: c.description, bytes: c.bytes })),
 
   // Two tables for one platform, no topology.
   { name: 'map-tables-disagree.a', description: '00:02.0 behind vtd@0xfed90000', bytes: bytesOf(dmar([drhd(VTD0, [gpu])])) },

@@ -10,12 +10,19 @@ import { tableFromWire } from './from-wire.js';
 import { tableToWire } from './layout.js';
 import type { IortTable } from './model.js';
 import { readIort } from './read.js';
+import { wireItems } from './wire.js';
 import { iortSpec } from './registry-row.js';
 import { printWire, writeWire } from './write.js';
 
 export interface DecodedIort {
   table: IortTable;
   diagnostics: Diagnostic[];
+  /**
+   * Byte offset of the first part at a structure path (`IORT/SmmuV3[0]`,
+   * `IORT/RootComplex[0]/IdMapping[0]`): findings made later from the model
+   * (resolve.ts) have paths but no offsets. Placed on first call.
+   */
+  offsetOf(path: string): number | undefined;
 }
 
 export interface EncodedIort {
@@ -27,7 +34,15 @@ export interface EncodedIort {
 export function decodeIort(bytes: Uint8Array, opts: { path?: string } = {}): DecodedIort {
   const read = readIort(bytes, opts.path);
   const model = tableFromWire(read.wire, read.paths);
-  return { table: model.table, diagnostics: [...read.diagnostics, ...model.diagnostics] };
+  let offsets: Map<string, number> | undefined;
+  const offsetOf = (path: string): number | undefined => {
+    if (!offsets) {
+      offsets = new Map();
+      for (const item of wireItems(read.wire, read.paths)) if (!offsets.has(item.path)) offsets.set(item.path, item.at);
+    }
+    return offsets.get(path);
+  };
+  return { table: model.table, diagnostics: [...read.diagnostics, ...model.diagnostics], offsetOf };
 }
 
 export function encodeIort(table: IortTable): EncodedIort {
@@ -63,6 +78,6 @@ export function printIortFields(input: Uint8Array | IortTable, out: TextSink): v
  */
 export function iortFromTableModel(model: Model): DecodedIort {
   const e = encode(iortSpec, model);
-  if (!e.bytes) return { table: { ...(model as unknown as IortTable), nodes: [] }, diagnostics: e.diagnostics };
+  if (!e.bytes) return { table: { ...(model as unknown as IortTable), nodes: [] }, diagnostics: e.diagnostics, offsetOf: () => undefined };
   return decodeIort(e.bytes);
 }

@@ -19,6 +19,9 @@ import { formatAddress } from '../../model/address.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { RidTable } from '../../model/rid-table.js';
 import type { MmioTranslation, TranslationMap } from '../../model/translation-map.js';
+import type { Model } from '../../codec/index.js';
+import { iortFromTableModel, type DecodedIort } from './codec.js';
+import { IortCode } from './codes.js';
 import { iortFindings } from './findings.js';
 import { msiFindings } from './msi-findings.js';
 import { isKnownNode, type IortNamedComponent, type IortNode, type IortTable } from './model.js';
@@ -68,6 +71,57 @@ export function resolveIort(table: IortTable, resolved?: ResolvedTopology): Tran
   const map: TranslationMap = { translations, mmio, findings };
   if (resolved) map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
   return map;
+}
+
+/**
+ * Decode codes that only the full reader (read.ts) can raise: the registry
+ * row (registry-row.ts) reads nodes as fixed fields and bytes, so it never
+ * follows Node Offset, Node Count, array offsets or names. Other decode
+ * codes are either the row's own findings under generic codes or found
+ * again by iortFindings (dangling references), and are left out so that
+ * nothing is reported twice.
+ */
+const FULL_READ_ONLY = new Set<string>([
+  IortCode.nodeOffset,
+  IortCode.nodeCount,
+  IortCode.arrayOutsideNode,
+  IortCode.arrayOverlap,
+  IortCode.nameUnterminated,
+]);
+
+/**
+ * The map of an IORT in the registry's form (what decodeTable gives): read
+ * again in full, resolved, and with what only that full read finds, which
+ * would otherwise reach no command; findings get the byte offset of the part
+ * their path names.
+ */
+export function resolveIortWire(model: Model, resolved?: ResolvedTopology): TranslationMap {
+  const decoded = iortFromTableModel(model);
+  const map = resolveIort(decoded.table, resolved);
+  map.findings = placed(decoded, [...fullReadFindings(decoded), ...map.findings]);
+  return map;
+}
+
+/**
+ * What resolveIortWire finds about the table itself, without walking every
+ * ID to an SMMU (no MSI walks either): for `decode`, which has no map to
+ * print and must stay quick on a table with 800,000 stream IDs.
+ */
+export function iortWireFindings(model: Model): Diagnostic[] {
+  const decoded = iortFromTableModel(model);
+  return placed(decoded, [...fullReadFindings(decoded), ...iortFindings(decoded.table)]);
+}
+
+function fullReadFindings(decoded: DecodedIort): Diagnostic[] {
+  return decoded.diagnostics.filter((d) => FULL_READ_ONLY.has(d.code));
+}
+
+/** The model's findings name parts by path; the full read knows where each part is. */
+function placed(decoded: DecodedIort, findings: Diagnostic[]): Diagnostic[] {
+  return findings.map((d) => {
+    const offset = d.offset === undefined && d.path ? decoded.offsetOf(d.path) : undefined;
+    return offset === undefined ? d : { ...d, offset };
+  });
 }
 
 /**

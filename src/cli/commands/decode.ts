@@ -9,6 +9,7 @@ import { Option, type Command } from 'commander';
 import { printTablesJson, printTablesTextChunks } from '../../acpi/print-table.js';
 import { tableToJson, type DecodedTable } from '../../acpi/table.js';
 import { hasErrors, type Diagnostic } from '../../diagnostic.js';
+import { decodeMapFindings } from '../../checks/decode-map-findings.js';
 import { readDiagnostics } from '../../checks/load-input.js';
 import { namesDtsCannotWrite } from '../../dt/index.js';
 import { treeToJson } from '../../dt/json.js';
@@ -43,6 +44,8 @@ Examples:
       const tables: DecodedTable[] = [];
       const trees: unknown[] = [];
       const diagnostics: Diagnostic[] = [];
+      // Findings that do not make the input unreadable: printed, but decode still succeeds.
+      const shown: Diagnostic[] = [];
       for (const file of files) {
         const input = await loadInputFile(file, { includeDirs: opts.includeDir ?? [] });
         if (input.topologyText !== undefined) {
@@ -53,6 +56,9 @@ Examples:
         diagnostics.push(...readDiagnostics(input));
         const acpi: DecodedTable[] = [];
         for (const t of input.tables) {
+          const walked = decodeMapFindings(t);
+          diagnostics.push(...walked.unusable);
+          shown.push(...walked.shown);
           if ('table' in t.decoded) acpi.push(t.decoded.table);
           else if (opts.format === 'text') {
             ctx.out(t.printText());
@@ -70,7 +76,7 @@ Examples:
         // One document: ACPI tables as `encode` reads them; device trees (which encode does not take) beside them.
         ctx.out(trees.length === 0 ? printTablesJson(tables) : JSON.stringify({ tables: tables.map(tableToJson), deviceTrees: trees }, null, 2));
       }
-      ctx.report(visibleDiagnostics(diagnostics, opts.verbose));
+      ctx.report(visibleDiagnostics([...diagnostics, ...shown], opts.verbose));
       if (hasErrors(diagnostics)) ctx.fail(EXIT_INPUT);
     });
 }

@@ -1,0 +1,37 @@
+/**
+ * What `ridmap decode` reports beyond the registry row's decode: the IORT and
+ * VIOT rows read nodes only down to fixed fields, so the findings of the full
+ * read and of Linux's node walk are made by the format's resolver. Decode
+ * asks for those findings alone (tableFindings: no topology, no ID walks)
+ * and keeps the ones the named checks mark for decode (map-finding-checks.ts),
+ * with the file and, where the path names a decoded structure, its offset.
+ */
+import { tableFindings } from '../acpi/resolvers.js';
+import type { Diagnostic } from '../diagnostic.js';
+import { IORT_CHECKS } from './iort-checks.js';
+import { withOffsets } from './run.js';
+import type { TableSubject } from './subject.js';
+import { VIOT_CHECKS } from './viot-checks.js';
+
+const ROWS = [...IORT_CHECKS, ...VIOT_CHECKS].filter((c) => c.decode);
+const FOR_DECODE = new Map(ROWS.map((c) => [c.id, c.decode!] as const));
+/** Only these formats' resolvers run: a DMAR's (or a tree's) map has none of these findings, and can be costly. */
+const FORMATS = new Set(ROWS.map((c) => c.appliesTo));
+
+export interface DecodeMapFindings {
+  /** The table cannot be read as it says (decode exits 2). */
+  unusable: Diagnostic[];
+  /** It reads, but Linux's walk breaks on it (printed; decode's exit is unchanged). */
+  shown: Diagnostic[];
+}
+
+export function decodeMapFindings(t: TableSubject): DecodeMapFindings {
+  const found = t.modelled && 'table' in t.decoded && FORMATS.has(t.format)
+    ? tableFindings(t.format, t.decoded.table.model).filter((d) => FOR_DECODE.has(d.code))
+    : [];
+  const placed = withOffsets(t, found.map((d) => (d.file ? d : { ...d, file: t.file })));
+  return {
+    unusable: placed.filter((d) => FOR_DECODE.get(d.code) === 'unusable'),
+    shown: placed.filter((d) => FOR_DECODE.get(d.code) === 'shown'),
+  };
+}
