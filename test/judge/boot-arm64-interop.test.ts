@@ -11,15 +11,12 @@
  * upgrade refuses the signature). Needs what arm64-env.ts says.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { judgeTopology, type JudgeResult } from '../../src/judge/judge-topology.js';
-import { formatComparisonText } from '../../src/judge/render.js';
+import type { JudgeResult } from '../../src/judge/judge-topology.js';
 import { SCENARIOS } from '../interop/scenarios.js';
 import { ARM64_BOOT_MS, arm64Assets, missingArm64, reportMissingArm64 } from './arm64-env.js';
-import { disagreements, judgeScenarios } from './judge-support.js';
+import { itAgreesOnEveryBoot, judgeScenariosOnKernels } from './judge-support.js';
 import { type InteropKernel, interopKernels, ROOT_MISSING } from './reference-root-env.js';
 
-/** Two boots at a time: the machines have 2 cores. */
-const CONCURRENCY = 2;
 const scenarios = SCENARIOS.filter((s) => s.arch === 'arm' && s.tables.includes('IORT'));
 const TABLES_FROM = ['ridmap', 'firmware'] as const;
 const key = (k: InteropKernel, name: string, from: string) => `${name} on Linux ${k.label} through ACPI on ${from === 'ridmap' ? "ridmap's" : "QEMU's"} IORT`;
@@ -31,8 +28,7 @@ describe.skipIf(missingArm64 !== undefined)('Linux judges the interop suite\'s S
   let results: Map<string, Promise<JudgeResult>>;
 
   beforeAll(() => {
-    results = new Map(kernels.flatMap((k) => [...judgeScenarios(scenarios, TABLES_FROM, (name, from) => key(k, name, from), (topology, s, from) =>
-      judgeTopology({ topology, assets: k.assets, machineArgs: s.argv, firmware: 'acpi', tablesFrom: from, timeoutMs: ARM64_BOOT_MS, ...(k.root ? { root: k.root } : {}) }), CONCURRENCY)]));
+    results = judgeScenariosOnKernels(kernels, scenarios, TABLES_FROM, key, (k) => ({ assets: k.assets, firmware: 'acpi', timeoutMs: ARM64_BOOT_MS }));
   });
 
   it('has the suite\'s four SMMUv3 scenarios, booted on two kernel series when the reference root is there', () => {
@@ -40,19 +36,9 @@ describe.skipIf(missingArm64 !== undefined)('Linux judges the interop suite\'s S
     expect(kernels.length).toBe(ROOT_MISSING === undefined ? 2 : 1);
   });
 
-  for (const k of kernels) {
-    for (const s of scenarios) {
-      for (const from of TABLES_FROM) {
-        it(`${key(k, s.name, from)}: every device's IOMMU and the group partition are what ridmap's map predicts`, async () => {
-          const r = await results.get(key(k, s.name, from))!;
-          console.info(`${key(k, s.name, from)}: ${r.boot.elapsedMs} ms, ${r.comparison.devices.length} devices`);
-          const held = r.boot.report.tables.get('IORT');
-          // QEMU's own table on a firmware boot (creator BXPC), ridmap's otherwise (bootJudge proved its bytes).
-          expect(held && new TextDecoder().decode(held.subarray(28, 32))).toBe(from === 'firmware' ? 'BXPC' : 'RDMP');
-          expect(disagreements(r.comparison)).toEqual([]);
-          expect(r.comparison.agree, formatComparisonText(r.comparison)).toBe(true);
-        }, ARM64_BOOT_MS * scenarios.length * kernels.length);
-      }
-    }
-  }
+  itAgreesOnEveryBoot(kernels, scenarios, TABLES_FROM, key, () => results, ARM64_BOOT_MS, (r, from) => {
+    // QEMU's own table on a firmware boot (creator BXPC), ridmap's otherwise (bootJudge proved its bytes).
+    const held = r.boot.report.tables.get('IORT');
+    expect(held && new TextDecoder().decode(held.subarray(28, 32))).toBe(from === 'firmware' ? 'BXPC' : 'RDMP');
+  });
 });

@@ -19,12 +19,10 @@ import { parseTopology } from '../../src/model/parse-topology.js';
 import { missingQemu } from '../interop/qemu-env.js';
 import { SCENARIOS } from '../interop/scenarios.js';
 import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
-import { disagreements, judgeScenarios } from './judge-support.js';
+import { itAgreesOnEveryBoot, judgeScenariosOnKernels } from './judge-support.js';
 import { type InteropKernel, interopKernels, ROOT_MISSING } from './reference-root-env.js';
 
 const BOOT_MS = 300_000;
-/** Two boots at a time: the machines have 2 cores. */
-const CONCURRENCY = 2;
 
 const assets = findJudgeAssets(process.env['RIDMAP_JUDGE_CACHE'] ?? join(REPO_ROOT, '.judge-cache'));
 const skip = assets === undefined || missingQemu('x86') !== undefined;
@@ -38,31 +36,20 @@ describe.skipIf(skip)('Linux judges the interop suite\'s VT-d command lines', ()
   const key = (k: InteropKernel, name: string, from: string) => `${name} on Linux ${k.label} on ${from === 'ridmap' ? "ridmap's" : "QEMU's"} DMAR`;
 
   beforeAll(() => {
-    results = new Map(kernels.flatMap((k) => [...judgeScenarios(scenarios, TABLES_FROM, (name, from) => key(k, name, from), (topology, s, from) =>
-      judgeTopology({ topology, assets: k.assets, machineArgs: s.argv, timeoutMs: BOOT_MS, tablesFrom: from, ...(k.root ? { root: k.root } : {}) }), CONCURRENCY)]));
+    results = judgeScenariosOnKernels(kernels, scenarios, TABLES_FROM, key, (k) => ({ assets: k.assets, timeoutMs: BOOT_MS }));
   });
 
   it('boots every scenario on two kernel series when the reference root is there', () => {
     expect(kernels.length).toBe(ROOT_MISSING === undefined ? 2 : 1);
   });
 
-  for (const k of kernels) {
-    for (const s of scenarios) {
-      for (const from of TABLES_FROM) {
-        it(`${key(k, s.name, from)}: every device's IOMMU and the group partition are what ridmap's map predicts`, async () => {
-          const r = await results.get(key(k, s.name, from))!;
-          console.info(`${key(k, s.name, from)}: ${r.boot.elapsedMs} ms, ${r.comparison.devices.length} devices`);
-          if (from === 'firmware') {
-            // QEMU's own table, not ridmap's: the boot did not inject.
-            const held = r.boot.report.tables.get('DMAR');
-            expect(held && new TextDecoder().decode(held.subarray(28, 32))).toBe('BXPC');
-          }
-          expect(disagreements(r.comparison)).toEqual([]);
-          expect(r.comparison.agree, formatComparisonText(r.comparison)).toBe(true);
-        }, BOOT_MS * scenarios.length * kernels.length);
-      }
+  itAgreesOnEveryBoot(kernels, scenarios, TABLES_FROM, key, () => results, BOOT_MS, (r, from) => {
+    if (from === 'firmware') {
+      // QEMU's own table, not ridmap's: the boot did not inject.
+      const held = r.boot.report.tables.get('DMAR');
+      expect(held && new TextDecoder().decode(held.subarray(28, 32))).toBe('BXPC');
     }
-  }
+  });
 });
 
 /** The bundled examples `export qemu` accepts whose IOMMUs are all VT-d (the judge injects DMAR only so far). */

@@ -1,10 +1,12 @@
 /** What the judge tests share: the map's prediction through the CLI, and a comparison's differences in words. */
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Comparison, PredictedDevice } from '../../src/judge/compare.js';
-import type { JudgeResult } from '../../src/judge/judge-topology.js';
+import { formatComparisonText } from '../../src/judge/render.js';
+import { type JudgeRequest, type JudgeResult, judgeTopology } from '../../src/judge/judge-topology.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
 import type { Topology } from '../../src/model/topology-schema.js';
 import { runCli } from '../support/run-cli.js';
+import type { InteropKernel } from './reference-root-env.js';
 
 /** `map --format json` devices, through the CLI as a user runs it. */
 export async function predict(...args: string[]): Promise<PredictedDevice[]> {
@@ -58,4 +60,49 @@ export function judgeScenarios(
     }
   }
   return results;
+}
+
+/**
+ * judgeScenarios on each kernel in turn (interopKernels), in the kernel's root
+ * when it has one; `keyOf` names each boot with its kernel.
+ */
+export function judgeScenariosOnKernels(
+  kernels: readonly InteropKernel[],
+  scenarios: readonly JudgeScenario[],
+  tablesFrom: readonly TablesFrom[],
+  keyOf: (kernel: InteropKernel, name: string, from: TablesFrom) => string,
+  request: (kernel: InteropKernel) => Omit<JudgeRequest, 'topology' | 'machineArgs' | 'tablesFrom'>,
+): Map<string, Promise<JudgeResult>> {
+  return new Map(kernels.flatMap((k) => [...judgeScenarios(scenarios, tablesFrom, (name, from) => keyOf(k, name, from), (topology, s, from) =>
+    judgeTopology({ ...request(k), topology, machineArgs: s.argv, tablesFrom: from, ...(k.root ? { root: k.root } : {}) }))]));
+}
+
+/**
+ * One test per boot of judgeScenariosOnKernels: Linux must give every device
+ * the IOMMU and group partition ridmap's map predicts; `proof` adds what the
+ * boot must show of whose tables it used.
+ */
+export function itAgreesOnEveryBoot(
+  kernels: readonly InteropKernel[],
+  scenarios: readonly JudgeScenario[],
+  tablesFrom: readonly TablesFrom[],
+  keyOf: (kernel: InteropKernel, name: string, from: TablesFrom) => string,
+  results: () => Map<string, Promise<JudgeResult>>,
+  timeoutMs: number,
+  proof: (r: JudgeResult, from: TablesFrom) => void,
+): void {
+  for (const k of kernels) {
+    for (const s of scenarios) {
+      for (const from of tablesFrom) {
+        const key = keyOf(k, s.name, from);
+        it(`${key}: every device's IOMMU and the group partition are what ridmap's map predicts`, async () => {
+          const r = await results().get(key)!;
+          console.info(`${key}: ${r.boot.elapsedMs} ms, ${r.comparison.devices.length} devices`);
+          proof(r, from);
+          expect(disagreements(r.comparison)).toEqual([]);
+          expect(r.comparison.agree, formatComparisonText(r.comparison)).toBe(true);
+        }, timeoutMs * scenarios.length * kernels.length);
+      }
+    }
+  }
 }
