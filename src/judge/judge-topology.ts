@@ -120,7 +120,7 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   if (firmware === 'dt') {
     const missing = missingDriver(req.assets, hasVirtioIommu(req.topology) ? "the Device Tree's virtio,pci-iommu" : undefined);
     if (missing) throw new JudgeError(missing, '');
-    const deviceTree = fromFirmware ? undefined : dtFromTopology(resolveTopology(req.topology, { numbering }));
+    const deviceTree = fromFirmware ? undefined : dtFromTopology(resolved);
     if (deviceTree && hasErrors(deviceTree.diagnostics)) {
       throw new JudgeError(`ridmap cannot build the topology's Device Tree:\n${deviceTree.diagnostics.map((d) => `  ${d.message}`).join('\n')}`, '');
     }

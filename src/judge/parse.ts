@@ -65,7 +65,7 @@ export function parseJudgeConsole(console: string): LinuxReport {
       case JUDGE_LINES.table: {
         // A garbled dump reads as an absent table, which the caller reports as not ridmap's.
         const hex = dash(words[1]);
-        report.tables.set(words[0] ?? '', hex !== null && /^([0-9a-f]{2})+$/i.test(hex) ? hexBytes(hex) : null);
+        report.tables.set(words[0] ?? '', hex === null ? null : hexToBytes(hex) ?? null);
         break;
       }
       case JUDGE_LINES.dtProperty: {
@@ -87,10 +87,4 @@ export function parseJudgeConsole(console: string): LinuxReport {
 
 function dash(word: string | undefined): string | null {
   return word === undefined || word === '' || word === '-' ? null : word;
-}
-
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }

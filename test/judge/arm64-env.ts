@@ -5,10 +5,10 @@
  * installs them): then one test fails saying what is missing.
  */
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
 import { findJudgeAssets } from '../../src/judge/assets.js';
-import { IN_CI, missingQemu } from '../interop/qemu-env.js';
+import { missingQemu } from '../interop/qemu-env.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { reportMissing } from './missing-prerequisite.js';
 
 export const ARM64_CACHE = process.env['RIDMAP_JUDGE_CACHE'] ?? join(REPO_ROOT, '.judge-cache');
 export const arm64Assets = findJudgeAssets(ARM64_CACHE, 'arm64');
@@ -21,14 +21,5 @@ export const ARM64_BOOT_MS = 240_000;
 
 /** Call once per file: warns (or, in CI, fails) when the boots cannot run. */
 export function reportMissingArm64(what: string): void {
-  if (missingArm64 === undefined) return;
-  if (IN_CI) {
-    describe(what, () => {
-      it('has its arm64 kernel, qemu-system-aarch64 and EDK2 (CI fetches and installs them)', () => {
-        throw new Error(`CI is set but ${missingArm64}`);
-      });
-    });
-  } else {
-    console.warn(`${what} skipped: ${missingArm64}`);
-  }
+  reportMissing(what, missingArm64, 'its arm64 kernel, qemu-system-aarch64 and EDK2');
 }

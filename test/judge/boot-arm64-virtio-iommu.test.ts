@@ -14,10 +14,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findJudgeAssets } from '../../src/judge/assets.js';
-import { IN_CI, missingQemu } from '../interop/qemu-env.js';
+import { missingQemu } from '../interop/qemu-env.js';
 import { runCli } from '../support/run-cli.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { ARM64_BOOT_MS, ARM64_CACHE, arm64Assets } from './arm64-env.js';
+import { reportMissing } from './missing-prerequisite.js';
 
 const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'judge', 'arm-virt-virtio-iommu.yaml');
 const TRIXIE_CACHE = process.env['RIDMAP_JUDGE_CACHE_TRIXIE'] ?? join(REPO_ROOT, '.judge-cache', 'trixie');
@@ -25,15 +26,7 @@ const trixie = findJudgeAssets(TRIXIE_CACHE, 'arm64');
 const missing: string | undefined = trixie === undefined
   ? `no arm64 kernel in ${join(TRIXIE_CACHE, 'arm64')} (run scripts/judge-assets.sh ${TRIXIE_CACHE} --release trixie --arch arm64)`
   : !trixie.config.has('VIRTIO_IOMMU') ? `Linux ${trixie.kernelVersion} in ${TRIXIE_CACHE} has no virtio-iommu driver` : missingQemu('arm');
-if (missing !== undefined && IN_CI) {
-  describe('virtio-iommu on arm64', () => {
-    it('has Debian 13\'s arm64 kernel and qemu-system-aarch64 (CI fetches and installs them)', () => {
-      throw new Error(`CI is set but ${missing}`);
-    });
-  });
-} else if (missing !== undefined) {
-  console.warn(`virtio-iommu on arm64 skipped: ${missing}`);
-}
+reportMissing('virtio-iommu on arm64', missing, 'Debian 13\'s arm64 kernel and qemu-system-aarch64');
 
 describe('ridmap boot of a virtio-iommu topology: what it refuses', () => {
   it.skipIf(arm64Assets === undefined || arm64Assets.config.has('VIRTIO_IOMMU') || arm64Assets.config.size === 0)(

@@ -9,8 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { JudgeResult } from '../../src/judge/judge-topology.js';
 import { formatComparisonText } from '../../src/judge/render.js';
 import { LINUX_DISAGREES_TODAY, VIOT_DISAGREEMENTS } from './viot-disagreements.js';
-import { VIOT_KERNEL_MISSING } from './viot-kernel.js';
+import { VIOT_KERNEL_MISSING, reportMissingViotKernel } from './viot-kernel.js';
 import { bootScenarios, disagreements, expectTablesUsed, TABLES_FROM, VIOT_BOOT_MS, viotKey, X86_VIOT_SCENARIOS } from './viot-scenarios.js';
+
+reportMissingViotKernel();
 
 const recorded = X86_VIOT_SCENARIOS.filter((s) => VIOT_DISAGREEMENTS.has(s.name));
 const toBoot = recorded.filter((s) => !LINUX_DISAGREES_TODAY.has(s.name));

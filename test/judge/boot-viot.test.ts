@@ -27,10 +27,10 @@ import { parseTopology } from '../../src/model/parse-topology.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import { runCli, type CliRun } from '../support/run-cli.js';
 import { TABLES_DIR } from '../support/paths.js';
-import { VIOT_KERNEL, VIOT_KERNEL_MISSING, failInCiWithoutViotKernel } from './viot-kernel.js';
+import { VIOT_KERNEL, VIOT_KERNEL_MISSING, reportMissingViotKernel } from './viot-kernel.js';
 import { disagreements, predict } from './judge-support.js';
 
-failInCiWithoutViotKernel();
+reportMissingViotKernel();
 
 const EXAMPLE = join(TABLES_DIR, 'q35-virtio-iommu-pxb.yaml');
 /** Up to two TCG boots at once on a loaded 2-core machine; one takes 5-8 s alone. */

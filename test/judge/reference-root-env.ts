@@ -3,10 +3,9 @@
  * found, or why not. Without it the tests skip with a message, and fail when
  * CI is set (CI builds it).
  */
-import { describe, it } from 'vitest';
 import type { JudgeArch, JudgeAssets } from '../../src/judge/assets.js';
 import { bookwormRoot, findReferenceRoot, referenceKernel } from '../../src/judge/reference-root.js';
-import { IN_CI } from '../interop/qemu-env.js';
+import { reportMissing } from './missing-prerequisite.js';
 
 export const ROOT_LOOKUP = findReferenceRoot();
 export const NESTED_LOOKUP = ROOT_LOOKUP.root ? bookwormRoot(ROOT_LOOKUP.root) : undefined;
@@ -15,16 +14,7 @@ export const ROOT_MISSING: string | undefined = ROOT_LOOKUP.missing ?? NESTED_LO
 
 /** Says, once per test file, that the root is missing: a failure under CI, a warning elsewhere. */
 export function reportMissingRoot(what: string): void {
-  if (ROOT_MISSING === undefined) return;
-  if (IN_CI) {
-    describe(what, () => {
-      it('has the reference root (CI runs scripts/reference-root.sh before the tests)', () => {
-        throw new Error(`CI is set but ${ROOT_MISSING}`);
-      });
-    });
-  } else {
-    console.warn(`${what} skipped: ${ROOT_MISSING}`);
-  }
+  reportMissing(what, ROOT_MISSING, 'the reference root (scripts/reference-root.sh)');
 }
 
 /** A kernel an interop judge suite boots, and the root whose QEMU boots it (none: the host's). */

@@ -7,9 +7,9 @@
  */
 import { join } from 'node:path';
 import { findJudgeAssets, type JudgeAssets } from '../../src/judge/assets.js';
-import { describe, it } from 'vitest';
-import { IN_CI, missingQemu } from '../interop/qemu-env.js';
+import { missingQemu } from '../interop/qemu-env.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { reportMissing } from './missing-prerequisite.js';
 
 const candidates = [process.env['RIDMAP_JUDGE_CACHE'], join(REPO_ROOT, '.judge-cache', 'trixie')].filter((d): d is string => d !== undefined);
 const found = candidates.map((dir) => ({ dir, assets: findJudgeAssets(dir) })).find((c) => c.assets?.config.has('VIRTIO_IOMMU'));
@@ -21,14 +21,7 @@ export const VIOT_KERNEL_MISSING: string | undefined = VIOT_KERNEL === undefined
   ? `no kernel with virtio-iommu in ${candidates.join(' or ')} (run scripts/judge-assets.sh .judge-cache/trixie --release trixie)`
   : missingQemu('x86');
 
-if (VIOT_KERNEL_MISSING !== undefined) console.warn(`VIOT judge skipped: ${VIOT_KERNEL_MISSING}`);
-
-/** CI fetches the kernel (.ci/run): there a missing one is a failure, not a skip. */
-export function failInCiWithoutViotKernel(): void {
-  if (VIOT_KERNEL_MISSING === undefined || !IN_CI) return;
-  describe('the VIOT judge', () => {
-    it('has its kernel and QEMU (CI fetches and installs them)', () => {
-      throw new Error(`CI is set but ${VIOT_KERNEL_MISSING}`);
-    });
-  });
+/** Call once per VIOT test file: warns (or, in CI, fails) when the boots cannot run. */
+export function reportMissingViotKernel(): void {
+  reportMissing('VIOT judge', VIOT_KERNEL_MISSING, 'its kernel and QEMU');
 }
