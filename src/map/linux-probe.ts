@@ -10,6 +10,7 @@ import type { Severity } from '../diagnostic.js';
 import { formatBdf } from '../model/rid.js';
 import type { LinuxProfile } from '../model/linux-profile.js';
 import type { DeviceEntry } from '../model/translation-map.js';
+import { hex } from './format-common.js';
 
 /** The check id of arm-smmu-v3's refusal of a StreamID another device holds. */
 export const SMMUV3_STREAM_SHARED = 'smmuv3-stream-shared';
@@ -27,13 +28,12 @@ export const REFUSAL_SEVERITY: Readonly<Record<string, Severity>> = {
   [VIRTIO_IOMMU_ALIAS_PROBE]: 'warning',
 };
 
-const hex = (n: number) => `0x${n.toString(16)}`;
-
 /**
- * The refusals, in probe order. arm-smmu-v3 (linux-profile.ts smmuv3StreamOwner): each StreamID of an SMMU
- * has one owner; a device any of whose StreamIDs is owned by a device probed
- * before it is refused ("stream N already in tree from dev ...") and owns
- * nothing. Returns the entries with refused devices made untranslated.
+ * The refusals, in probe order; returns the entries with refused devices
+ * made untranslated. arm-smmu-v3 (linux-profile.ts smmuv3StreamOwner): each
+ * StreamID of an SMMU has one owner; a device any of whose StreamIDs a device
+ * probed before it owns is refused ("stream N already in tree from dev ...")
+ * and owns nothing. virtio-iommu: see virtioProbe.
  */
 export function applyLinuxProbe(entries: readonly DeviceEntry[], profile: LinuxProfile): DeviceEntry[] {
   const owner = new Map<string, DeviceEntry>();
@@ -43,7 +43,7 @@ export function applyLinuxProbe(entries: readonly DeviceEntry[], profile: LinuxP
     if (!profile.smmuv3StreamOwner || !d.iommu.startsWith('smmuv3@')) return d;
     const key = (id: number) => `${d.iommu}\u0000${id}`;
     const ids = [...new Set(d.outputIds)];
-    const taken = ids.find((id) => owner.has(key(id)) && owner.get(key(id)) !== d);
+    const taken = ids.find((id) => owner.has(key(id)));
     if (taken === undefined) {
       for (const id of ids) owner.set(key(id), d);
       return d;
