@@ -168,7 +168,7 @@ class Decoder {
       if (pos + size > end) {
         this.report('error', BinCode.truncated, pos,
           `${spec.typeName} ends at ${hex(end)}, inside ${member.label} (needs ${size} byte(s), ${end - pos} left)`, member.key);
-        stored ??= m[STORED] = {};
+        stored ??= storedOf(m);
         stored[TRUNCATED_AT] = i;
         leftoverReported = true;
         truncated = true;
@@ -196,7 +196,7 @@ class Decoder {
         lengthValue = v as number;
         if (knownEnd === undefined) end = this.rootEnd(spec, member, lengthValue, start, limit, pos);
       } else if (role !== undefined) {
-        stored ??= m[STORED] = {};
+        stored ??= storedOf(m);
         stored[member.key] = v as number;
         if (isReference(role)) {
           this.pending.push({ model: m, key: member.key, role, value: v as number, at: pos, ...(role.quiet ? {} : { path: this.pathString(member.key) }) });
@@ -236,8 +236,10 @@ class Decoder {
     // what encode will compute; only a different one (clamped, truncated)
     // must be kept for text output to show what the bytes say.
     stored = m[STORED];
-    if (storedLength && lengthValue !== end - start) {
-      stored ??= m[STORED] = {};
+    // With placed parts the model may say the bytes only nearly (a name
+    // without its NUL): the Length as read is kept for text.
+    if (storedLength && (lengthValue !== end - start || spec.placed.length)) {
+      stored ??= storedOf(m);
       stored[storedLength.key] = lengthValue;
     }
     return m;
@@ -292,16 +294,16 @@ class Decoder {
     parts.sort((x, y) => x.offset - y.offset);
     let floor = fixedEnd;
     for (const p of parts) {
-      const where = `${spec.typeName}: ${p.member.label} (${p.size} bytes at offset ${hex(p.offset - start)})`;
+      const where = `${spec.name}: ${p.member.label} (${p.size} bytes at offset ${hex(p.offset - start)})`;
       if (p.offset + p.size > end) {
         this.report('error', BinCode.partOutside, Math.min(p.offset, end),
-          `${where} run past the structure's end (${end - start} bytes); it is kept as raw bytes`);
+          `${where} run past its Length ${end - start}; the ${spec.name} is kept as raw bytes`);
         return undefined;
       }
       if (p.offset < floor) {
         this.report('error', BinCode.partOverlap, p.offset, floor === fixedEnd
-          ? `${where} overlap the fixed fields (${fixedEnd - start} bytes); it is kept as raw bytes`
-          : `${where} overlap the part before them; it is kept as raw bytes`);
+          ? `${where} overlap its fixed fields (${fixedEnd - start} bytes); the ${spec.name} is kept as raw bytes`
+          : `${where} overlap the part before them; the ${spec.name} is kept as raw bytes`);
         return undefined;
       }
       floor = p.offset + p.size;
@@ -309,7 +311,7 @@ class Decoder {
     const firstPlaced = parts.find((p) => p.member !== seq)?.offset ?? end;
     let pos = fixedEnd;
     if (spec.optional.length && !parts.some((p) => p.member === seq)) pos = this.optional(spec, m, pos, firstPlaced);
-    if (seq?.kind === 'cstring') pos = this.name(spec, seq, m, pos, firstPlaced);
+    if (seq?.kind === 'cstring') pos = this.name(spec, seq, m, start, pos, firstPlaced);
     const order: string[] = [];
     for (const p of parts) {
       if (p.offset > pos) (layout.gaps ??= {})[p.member.key] = this.r.bytes.slice(pos, p.offset);
@@ -335,12 +337,12 @@ class Decoder {
   }
 
   /** A NUL-terminated name before the placed parts: it ends at its NUL; what follows is the next part's gap. */
-  private name(spec: StructSpec, member: CStringMember, m: Model, pos: number, limit: number): number {
+  private name(spec: StructSpec, member: CStringMember, m: Model, start: number, pos: number, limit: number): number {
     let nul = pos;
     while (nul < limit && this.r.bytes[nul] !== 0) nul++;
     m[member.key] = this.r.latin1(pos, nul);
     if (nul < limit) return nul + 1;
-    this.report('error', BinCode.unterminatedString, pos, `${member.label} of ${spec.typeName} has no NUL before offset ${hex(limit)}`);
+    this.report('error', BinCode.unterminatedString, pos, `${member.label} of ${spec.name} has no NUL before offset ${hex(limit - start)}`);
     return limit;
   }
 
@@ -354,15 +356,16 @@ class Decoder {
     const offsetKey = member.offsetKey!;
     const off = Number(stored[offsetKey] ?? 0);
     const offsetLabel = labelOf(spec, offsetKey);
+    const what = `${member.union.name.toLowerCase()}s`;
     const at = start + memberOffset(spec, offsetKey);
     let first = start + off;
     let walk = true;
     if (first < fixedEnd) {
       this.report('error', BinCode.offsetOutside, at,
-        `${offsetLabel} ${hex(off)} lies inside the ${fixedEnd - start}-byte fixed part of ${spec.typeName}; items are read from ${hex(fixedEnd - start)}`);
+        `${offsetLabel} ${hex(off)} lies inside the ${fixedEnd - start}-byte header of ${spec.name}; ${what} are read from ${hex(fixedEnd - start)}`);
       first = fixedEnd;
     } else if (first > end) {
-      this.report('error', BinCode.offsetOutside, at, `${offsetLabel} ${hex(off)} is past the end of ${spec.typeName} (${hex(end - start)}); no item is read`);
+      this.report('error', BinCode.offsetOutside, at, `${offsetLabel} ${hex(off)} is past the end of ${spec.name} (${hex(end - start)}); no ${member.union.name.toLowerCase()} is read`);
       first = end;
       walk = false;
     }
@@ -384,7 +387,7 @@ class Decoder {
       if (count === Infinity && pos >= end) break;
       if (end - pos < u.headerSize) {
         this.report('error', BinCode.countShort, pos,
-          `${countLabel} is ${count}, but ${spec.typeName} ends after ${i} item(s)${pos < end ? ` (${end - pos} byte(s) left, too few for a ${u.name} header)` : ''}`);
+          `${countLabel} is ${count}, but ${spec.name} ends after ${i} ${u.name.toLowerCase()}(s)${pos < end ? ` (${end - pos} byte(s) left, too few for a ${u.name.toLowerCase()} header)` : ''}`);
         clean = false;
         break;
       }
@@ -395,7 +398,7 @@ class Decoder {
     }
     if (clean && pos < end) {
       this.report('warning', BinCode.afterItems, pos,
-        `${end - pos} byte(s) after the last of the ${count} item(s) ${countLabel} names are not read by an OS; kept`);
+        `${end - pos} byte(s) after the last of the ${count} ${u.name.toLowerCase()}(s) ${countLabel} names; an OS does not read them; kept`);
     }
     this.leftoverReported = true;
     return pos;
@@ -595,4 +598,15 @@ class Decoder {
 /** A fixed member's label, for messages. */
 function labelOf(spec: StructSpec, key: string): string {
   return spec.members.find((x) => x.key === key)?.label ?? key;
+}
+
+/**
+ * The stored values of a model, created on first use. Not enumerable: they
+ * say what the bytes held, not what the model is, so comparing, spreading
+ * or serialising a model leaves them out.
+ */
+function storedOf(m: Model): StoredValues {
+  const s: StoredValues = {};
+  Object.defineProperty(m, STORED, { value: s, enumerable: false, writable: true, configurable: true });
+  return s;
 }

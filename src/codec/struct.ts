@@ -412,7 +412,9 @@ export function union(o: UnionOptions): UnionSpec {
     byName.set(v.name, v);
     titles[v.tag] = variantTitle(v, o.tag.key) ?? v.name;
   }
-  const tagType: EnumType = enumOf(o.tag.type, titles, o.unknownTitle);
+  // Raw items print their tag as the variants do: with its title, or as a plain number.
+  const plain = (o.variants ?? []).some((v) => v.members.some((x) => x.key === o.tag.key && x.kind === 'field' && x.type.kind !== 'enum'));
+  const tagType: EnumType | UintType = plain ? o.tag.type : enumOf(o.tag.type, titles, o.unknownTitle);
   const headerEnd = Math.max(o.tag.offset + o.tag.type.size, o.length.offset + o.length.type.size);
   const headerMembers: Member[] = [];
   const tagMember = field(o.tag.key, o.tag.label, tagType, { quiet: true });
