@@ -5,7 +5,7 @@
  */
 import { dmarFromTopology } from './acpi/dmar/from-topology.js';
 import { encodeTable } from './acpi/table.js';
-import { encodeIort } from './acpi/iort/codec.js';
+import { encodeIort } from './acpi/iort/index.js';
 import { iortFromTopology } from './acpi/iort/from-topology.js';
 import { encodeViot, viotFromTopology } from './acpi/viot/index.js';
 import type { Model } from './codec/index.js';

@@ -12,8 +12,6 @@ export interface PrintableTable {
   signature?: string;
   extra?: Uint8Array;
   origin?: DecodedTable['origin'];
-  /** The bytes it was decoded from (with `extra`), for tables that print from bytes. */
-  bytes?: Uint8Array;
 }
 
 /** The text of one table, ending with a newline. */
@@ -45,13 +43,7 @@ function writeTable(out: TextSink, t: PrintableTable, opts: { file?: string }): 
   const where = (opts.file ? ` from ${opts.file}` : '') + (t.origin?.address ? ` @ ${t.origin.address}` : '');
   out.line('/*').line(` * ACPI Data Table [${sig}]${where}`).line(' *')
     .line(' * Format: [HexOffset DecimalOffset ByteLength]  FieldName : FieldValue').line(' */').nl();
-  let size: number;
-  if (t.def.printFields && t.bytes) {
-    size = t.bytes.length - (t.extra?.length ?? 0);
-    t.def.printFields(t.bytes.subarray(0, size), out);
-  } else {
-    size = printStruct(t.def.spec, model, 0, out);
-  }
+  const size = printStruct(t.def.spec, model, 0, out);
   if (t.extra?.length) {
     out.nl().line(`/* ${t.extra.length} byte(s) after the table's Length, not part of the table */`);
     for (const l of hexDumpLines(t.extra, size)) out.line(l);

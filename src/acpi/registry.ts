@@ -3,12 +3,11 @@
  * (VIOT and IORT plug in the same way); any other signature is decoded as
  * header + raw body and printed as header fields + hex dump, never refused.
  */
-import { ascii, lengthField, rest, struct, u32le, type Json, type StructSpec, type TextSink } from '../codec/index.js';
+import { ascii, lengthField, rest, struct, u32le, type Json, type Model, type StructSpec } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { DMAR_DESCRIPTION, dmarSpec } from './dmar/spec.js';
-import { printIortFields } from './iort/codec.js';
-import { IORT_JSON } from './iort/table-json.js';
-import { IORT_DESCRIPTION, iortSpec } from './iort/registry-row.js';
+import { IORT_DESCRIPTION, iortSpec } from './iort/spec.js';
+import { iortDecodeChecks } from './iort/table-checks.js';
 import { acpiHeaderMembers } from './header.js';
 import { VIOT_DESCRIPTION, viotSpec } from './viot/spec.js';
 import { VIOT_JSON } from './viot/json.js';
@@ -28,15 +27,15 @@ export interface TableDef {
   /** Decoded field by field (false: header + raw body). */
   modelled: boolean;
   /**
-   * Field lines of the whole table from its bytes, for tables whose parts sit
-   * at offsets that other fields give (IORT): `spec` then declares them only
-   * down to fixed fields, and this prints everything.
+   * What decode says about the table beyond its structures (IORT: a table
+   * revision with known issues, bytes mangled by a text conversion), given
+   * the header check's findings.
    */
-  printFields?: (bytes: Uint8Array, out: TextSink) => void;
+  decodeChecks?: (bytes: Uint8Array, model: Model, path: string, header: readonly Diagnostic[]) => Diagnostic[];
   /**
-   * The table's own JSON form, for the same tables: references symbolic and
-   * offset-placed parts as fields, where the `spec` declaration alone would
-   * show them as hex. `decode --format json` writes it and `encode` reads it.
+   * The table's own JSON form, for tables whose `spec` does not say
+   * everything yet (VIOT): references symbolic and offset-placed parts as
+   * fields. `decode --format json` writes it and `encode` reads it.
    */
   json?: TableJson;
 }
@@ -51,7 +50,7 @@ export interface TableJson {
 /** The tables ridmap models: add one row per table. */
 const ROWS: readonly TableDef[] = [
   { signature: 'DMAR', description: DMAR_DESCRIPTION, spec: dmarSpec, header: 'standard', modelled: true },
-  { signature: 'IORT', description: IORT_DESCRIPTION, spec: iortSpec, header: 'standard', modelled: true, printFields: printIortFields, json: IORT_JSON },
+  { signature: 'IORT', description: IORT_DESCRIPTION, spec: iortSpec, header: 'standard', modelled: true, decodeChecks: iortDecodeChecks },
   { signature: 'VIOT', description: VIOT_DESCRIPTION, spec: viotSpec, header: 'standard', modelled: true, json: VIOT_JSON },
 ];
 

@@ -39,6 +39,8 @@ export interface DecodedTable {
 export interface DecodeTableOptions {
   /** Root of structure paths; defaults to the signature (`SSDT[3]` tells repeated tables apart). */
   name?: string;
+  /** Decode as this table whatever the signature says (a table's own API: decodeIort). */
+  as?: string;
 }
 
 /** Path root for a signature (`RSD PTR ` → `RSDP`). */
@@ -56,13 +58,15 @@ export function signatureOf(bytes: Uint8Array): string {
 /** Decodes one table; never throws, whatever the bytes. */
 export function decodeTable(bytes: Uint8Array, opts: DecodeTableOptions = {}): DecodedTable {
   const signature = signatureOf(bytes);
-  let def = tableDef(signature);
+  let def = tableDef(opts.as ?? signature);
   const path = opts.name ?? tablePathName(signature);
   const diagnostics: Diagnostic[] = [];
   let extent = bytes.length;
+  let header: Diagnostic[] = [];
   if (def.header === 'standard') {
     const check = checkStandardHeader(bytes, path);
     diagnostics.push(...check.diagnostics);
+    header = check.diagnostics;
     extent = check.extent;
   } else if (def.header === 'facs') {
     const len = peekLength(bytes);
@@ -87,6 +91,7 @@ export function decodeTable(bytes: Uint8Array, opts: DecodeTableOptions = {}): D
       message: `ridmap does not decode ${path} field by field; kept as header + ${Math.max(0, extent - 36)} raw bytes` });
   }
   const decoded = decode(def.spec, bytes, { extent, path });
+  if (def.modelled && def.decodeChecks) diagnostics.push(...def.decodeChecks(bytes, decoded.value, path, header));
   diagnostics.push(...decoded.diagnostics);
   const table: DecodedTable = { signature, def, model: decoded.value, diagnostics, bytes, name: path };
   if (extent < bytes.length) table.extra = bytes.slice(extent);

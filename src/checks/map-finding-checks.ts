@@ -1,9 +1,8 @@
 /**
- * Checks whose findings a format's resolver makes while reading the table
- * in full (the IORT and VIOT registry rows decode nodes only down to fixed
- * fields, so what needs Node Offset, Node Count, array offsets or output
- * references is found there), under codes that are the checks' own ids: each
- * row claims and reports those from the table's map. The resolver's other
+ * Checks whose findings a format's decode (IORT: Node Offset, Node Count,
+ * arrays placed by offsets) or resolver (references, cycles; VIOT's node
+ * walk) makes, under codes that are the checks' own ids: each row claims and
+ * reports those from the table's diagnostics and its map. The resolver's other
  * codes are still reported as notes under their own codes.
  */
 import { byCodes, claimed, type TableCheck } from './check.js';
@@ -29,7 +28,8 @@ export function mapFindingChecks(format: string, rows: readonly MapFindingRow[])
       appliesTo: format,
       ...row,
       claims,
-      run: (ctx) => claimed(ctx.map()?.findings ?? [], claims, row.id),
+      // Where the table's declaration finds it (IORT: Node Offset, arrays that do not fit), decode reports it; else the map.
+      run: (ctx) => claimed([...ctx.table.diagnostics, ...(ctx.map()?.findings ?? [])], claims, row.id),
     };
   });
 }

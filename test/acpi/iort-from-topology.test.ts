@@ -8,7 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeIort, encodeIort } from '../../src/acpi/iort/codec.js';
+import { decodeIort, encodeIort } from '../../src/acpi/iort/index.js';
 import { IORT_REVISIONS, iortFromTopology } from '../../src/acpi/iort/from-topology.js';
 import type { IortRmr, IortRootComplex, IortSmmu, IortSmmuV3 } from '../../src/acpi/iort/model.js';
 import { resolveIort } from '../../src/acpi/iort/resolve.js';

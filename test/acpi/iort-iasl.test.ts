@@ -22,7 +22,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { printIortText } from '../../src/acpi/iort/codec.js';
+import { printIortText } from '../../src/acpi/iort/index.js';
 import { corpusIorts, uniqueIorts } from '../fixtures/iort/corpus.js';
 import { encode, everyNodeIort, qemuOffByOneIort, smallIort } from '../fixtures/iort/iort-tables.js';
 import { corpusPresent } from './corpus.js';

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeIort } from '../../src/acpi/iort/codec.js';
+import { decodeIort } from '../../src/acpi/iort/index.js';
 import type { IortSmmuV3 } from '../../src/acpi/iort/model.js';
 import { mapId, MSI_NODES } from '../../src/acpi/iort/walk.js';
 import type { Diagnostic } from '../../src/diagnostic.js';

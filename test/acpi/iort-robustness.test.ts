@@ -5,8 +5,7 @@
  * decodes without an error comes back byte for byte.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeIort, encodeIort, printIortText } from '../../src/acpi/iort/codec.js';
-import { iortFromJson, iortToJson } from '../../src/acpi/iort/json.js';
+import { decodeIort, encodeIort, iortFromJson, iortToJson, printIortText } from '../../src/acpi/iort/index.js';
 import { resolveIort } from '../../src/acpi/iort/resolve.js';
 import { prng } from '../../src/fuzz/prng.js';
 import { decodeTable } from '../../src/acpi/table.js';

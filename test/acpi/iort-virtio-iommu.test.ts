@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeIort } from '../../src/acpi/iort/codec.js';
+import { decodeIort } from '../../src/acpi/iort/index.js';
 import type { IortRootComplex } from '../../src/acpi/iort/model.js';
 import { mapId, MSI_NODES } from '../../src/acpi/iort/walk.js';
 import { runCli } from '../support/run-cli.js';

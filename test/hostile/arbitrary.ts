@@ -12,8 +12,12 @@
 import fc from 'fast-check';
 import {
   encode,
+  isReference,
+  optionalGroups,
   RAW_KEY,
+  resolveByField,
   TRAILING_KEY,
+  type FieldMember,
   type FixedType,
   type Member,
   type Model,
@@ -75,25 +79,51 @@ function structArb(spec: StructSpec, overrides: Record<string, fc.Arbitrary<unkn
   }
   Object.assign(parts, overrides);
   const required = Object.keys(parts).filter((k) => !optional.includes(k) || k in overrides);
-  return fc.record(parts, { requiredKeys: required }) as fc.Arbitrary<Model>;
+  const record = fc.record(parts, { requiredKeys: required }) as fc.Arbitrary<Model>;
+  if (!spec.optional.length) return record;
+  // Optional fields of newer revisions: the first n groups, none after them.
+  const groups = optionalGroups(spec);
+  return fc.tuple(record, fc.integer({ min: 0, max: groups.length })).map(([m, n]) => {
+    for (const g of groups.slice(n)) for (const f of g.members) delete m[f.key];
+    return m;
+  });
 }
 
 function addMember(spec: StructSpec, m: Member, parts: Record<string, fc.Arbitrary<unknown>>, optional: string[], limits: ModelLimits): void {
   switch (m.kind) {
     case 'field':
       if (m.role === 'tag') parts[m.key] = fc.constant(spec.name);
+      // A reference inside a list item: item 0 is always there (the item holding it, at least).
+      else if (isReference(m.role)) parts[m.key] = fc.constant({ [m.role.as]: 0 });
       else if (m.role !== undefined) return; // derived: computed by encode
       else parts[m.key] = fieldArb(m.type);
       if (m.type.kind === 'reserved') optional.push(m.key);
       return;
+    case 'group':
+      parts[m.key] = structArb(m.spec, {}, limits, false);
+      return;
     case 'list':
       parts[m.key] = fc.array(unionItemArb(m.union, limits), { maxLength: limits.maxItems });
+      if (m.gapKey) {
+        parts[m.gapKey] = fc.uint8Array({ minLength: 1, maxLength: limits.maxBytes });
+        optional.push(m.gapKey);
+      }
       return;
-    case 'array':
-      parts[m.key] = fc.array(structArb(m.element, {}, limits, false), { maxLength: limits.maxItems });
+    case 'array': {
+      const scalar = m.scalar;
+      const element = scalar ? fieldArb((m.element.members.find((x) => x.key === scalar) as FieldMember).type) : structArb(m.element, {}, limits, false);
+      if (m.count === 'one') {
+        parts[m.key] = element;
+        optional.push(m.key);
+      } else {
+        parts[m.key] = fc.array(element, { maxLength: limits.maxItems });
+      }
       return;
+    }
     case 'cstring':
       parts[m.key] = fc.array(fc.integer({ min: 1, max: 255 }), { maxLength: limits.maxBytes }).map((c) => String.fromCharCode(...c));
+      // Before placed parts, what follows the NUL belongs to the next part.
+      if (spec.placed.length) return;
       parts[m.paddingKey] = fc.uint8Array({ minLength: 1, maxLength: limits.maxBytes });
       optional.push(m.paddingKey);
       return;
@@ -105,6 +135,8 @@ function addMember(spec: StructSpec, m: Member, parts: Record<string, fc.Arbitra
 
 /** Where decode keeps leftover bytes: after fixed-only structures, and less than one element after an array. */
 function trailingArb(spec: StructSpec, limits: ModelLimits): fc.Arbitrary<Uint8Array> | undefined {
+  // Bytes after the fixed fields would be read as optional fields; after a placed list, they are kept.
+  if (spec.optional.length) return undefined;
   if (!spec.variable) return fc.uint8Array({ minLength: 1, maxLength: limits.maxBytes });
   if (spec.variable.kind === 'array' && spec.variable.count === 'rest' && spec.variable.element.fixedSize > 1) {
     return fc.uint8Array({ minLength: 1, maxLength: spec.variable.element.fixedSize - 1 });
@@ -115,19 +147,35 @@ function trailingArb(spec: StructSpec, limits: ModelLimits): fc.Arbitrary<Uint8A
 /** A declared variant, the fallback structure, or an item of a tag nothing declares (kept raw). */
 function unionItemArb(u: UnionSpec, limits: ModelLimits): fc.Arbitrary<Model> {
   // An item is of a variant only if the union reads that variant's tag back (a tag read together with a reserved byte, say).
-  const options = [...u.variants.values()].map((v) => modelArb(v, {}, limits).filter((item) => tagOnWire(u, v, item) === v.tag));
+  const options = [...u.variants.values()].map((v) => modelArb(v, {}, limits).map((item) => asPicked(v, item)).filter((item) => tagOnWire(u, v, item) === v.tag));
   if (u.fallback) options.push(modelArb(u.fallback, {}, limits).filter((item) => !u.variants.has(tagOnWire(u, u.fallback!, item))));
   else {
     const maxTag = 2 ** (8 * u.tagType.size) - 1;
     const unknownTag = fc.integer({ min: 0, max: maxTag }).filter((t) => !u.variants.has(t));
-    options.push(fc.record({ [u.tagKey]: unknownTag, [RAW_KEY]: fc.uint8Array({ maxLength: limits.maxBytes }) }) as fc.Arbitrary<Model>);
+    // Raw items keep the fields the union declares for them, and are at least the union's header long.
+    const rawFields: Record<string, fc.Arbitrary<unknown>> = {};
+    for (const m of u.raw.members) if (m.kind === 'field' && m.role === undefined && m.key !== u.tagKey) rawFields[m.key] = fieldArb(m.type);
+    const minRaw = u.headerSize - u.raw.fixedSize;
+    options.push(fc.record({ [u.tagKey]: unknownTag, ...rawFields,
+      [RAW_KEY]: fc.uint8Array({ minLength: minRaw, maxLength: Math.max(minRaw, limits.maxBytes) }) }) as fc.Arbitrary<Model>);
   }
   return fc.oneof(...options);
 }
 
+/** A variant whose layout a field picks (IORT RMR revision 0 has no Flags): the item without what that layout lacks. */
+function asPicked(v: StructSpec, item: Model): Model {
+  const picked = resolveByField(v, (bf) => item[bf.key]);
+  if (picked === v) return item;
+  const keys = new Set(picked.members.map((m) => m.key));
+  for (const m of v.members) if (!keys.has(m.key)) delete item[m.key];
+  return item;
+}
+
 /** The tag a union reads from an encoded item (a fallback's type field may spell a variant's tag, a variant's reserved byte may change its own). */
 function tagOnWire(u: UnionSpec, spec: StructSpec, item: Model): number {
-  const bytes = encode(spec, item).bytes!;
+  const bytes = encode(spec, item).bytes;
+  // An item with references to its list's items encodes only inside its table; its tag is its variant's.
+  if (!bytes) return spec.tag ?? -1;
   let tag = 0;
   for (let i = u.tagType.size - 1; i >= 0; i--) {
     tag = tag * 256 + bytes[u.tagOffset + (u.tagType.endian === 'le' ? i : u.tagType.size - 1 - i)]!;

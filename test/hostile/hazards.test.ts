@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeIort, encodeIort } from '../../src/acpi/iort/codec.js';
+import { decodeIort, encodeIort } from '../../src/acpi/iort/index.js';
 import { iortFromTopology } from '../../src/acpi/iort/from-topology.js';
 import { resolveIort } from '../../src/acpi/iort/resolve.js';
 import { decodeViot, encodeViot, resolveViot, viotFromTopology } from '../../src/acpi/viot/index.js';

@@ -8,8 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeIort, encodeIort, printIortText } from '../../src/acpi/iort/codec.js';
-import { iortFromJson, iortToJson } from '../../src/acpi/iort/json.js';
+import { decodeIort, encodeIort, iortFromJson, iortToJson, printIortText } from '../../src/acpi/iort/index.js';
 import type { IortIdMapping, IortNode, IortTable } from '../../src/acpi/iort/model.js';
 import { resolveIort } from '../../src/acpi/iort/resolve.js';
 import { everyNodeIort } from '../fixtures/iort/iort-tables.js';

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeIort, encodeIort } from '../../src/acpi/iort/codec.js';
+import { decodeIort, encodeIort } from '../../src/acpi/iort/index.js';
 import type { IortRootComplex } from '../../src/acpi/iort/model.js';
 import { buildOutputs } from '../../src/build-outputs.js';
 import { encodeDtb } from '../../src/dt/index.js';

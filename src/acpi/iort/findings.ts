@@ -8,8 +8,7 @@
 import type { Diagnostic, Severity } from '../../diagnostic.js';
 import { IortCode } from './codes.js';
 import { isKnownNode, type IortIdMapping, type IortNode, type IortRootComplex, type IortTable } from './model.js';
-import { KIND_BY_NAME } from './node-kinds.js';
-import { SINGLE_MAPPING } from './spec.js';
+import { NODE_TITLES, SINGLE_MAPPING } from './spec.js';
 import { ridRange, specialMappingIndex } from './walk.js';
 
 /** Linux reads RMR nodes only from this table revision (E.d) on. */
@@ -28,7 +27,7 @@ export function nodePaths(t: IortTable): string[] {
 
 export function nodeTitle(t: IortTable, index: number): string {
   const n = t.nodes[index];
-  const title = n && isKnownNode(n) ? KIND_BY_NAME.get(n.type)!.title : `type ${n?.type ?? '?'}`;
+  const title = n && isKnownNode(n) ? NODE_TITLES[n.type] : `type ${n?.type ?? '?'}`;
   return `node ${index} (${title})`;
 }
 
@@ -187,7 +186,7 @@ function flagFindings(n: IortNode, path: string, at: At): void {
     if ((m.flags & SINGLE_MAPPING) === 0 || i === special.index) return;
     at('warning', IortCode.singleMappingNotAllowed, `${path}/IdMapping[${i}]`,
       `the single-mapping flag is allowed on named components and root complexes (and on an SMMUv3's or PMCG's own DeviceID mapping); ` +
-      `Linux skips this mapping of a ${KIND_BY_NAME.get(n.type)!.title} node with a firmware-bug warning when a walk reaches it`);
+      `Linux skips this mapping of a ${NODE_TITLES[n.type]} node with a firmware-bug warning when a walk reaches it`);
   });
 }
 

@@ -1,21 +1,23 @@
 /**
- * The IORT model: names from DEN 0049 (IortItsGroup, IortNamedComponent,
+ * The IORT model as spec.ts declares it (types, not interfaces, so that the
+ * codec's Model converts to them): names from DEN 0049 (IortItsGroup, IortNamedComponent,
  * IortRootComplex, IortSmmu for SMMUv1/v2, IortSmmuV3, IortPmcg, IortRmr,
  * IortIwb, IortIdMapping), keys from its field names in camelCase.
  *
  * What the bytes derive is not here (DESIGN practice 2): node Type numbers,
- * lengths, counts and offsets are computed by the layout pass, and a node
+ * lengths, counts and offsets are computed on encode, and a node
  * reference names a node by its index in `nodes` rather than by an offset.
  * What encode could not reproduce by itself is kept: non-zero reserved
  * bytes, padding and unused space (`layout`, `trailing`), and a reference
  * that points at no node start (as its offset, with a diagnostic).
  */
+import type { Model, PlacedLayout } from '../../codec/index.js';
 import type { AcpiHeader } from '../header.js';
 
 /** A node of the same table, by index in `nodes`; or, dangling, the offset as read. */
 export type IortNodeRef = { node: number } | { offset: number };
 
-export interface IortIdMapping {
+export type IortIdMapping = {
   inputBase: number;
   /** The number of IDs in the range minus one, as on disk (0 = one ID). */
   numberOfIds: number;
@@ -23,23 +25,17 @@ export interface IortIdMapping {
   outputReference: IortNodeRef;
   /** ID_MAPPING_FLAG_BITS: bit 0 single mapping (input IDs ignored; Output Base is the node's own ID). */
   flags: number;
-}
+};
 
 /**
  * How a node's parts sat in its bytes, where that is not what encode would
  * do by itself (arrays back to back after the fixed fields, in the spec's
- * order, empty arrays at offset 0). Absent for nodes laid out that way.
+ * order, empty arrays at offset 0): order, gaps (padding, unused room) and
+ * empty offsets, by array key. Absent for nodes laid out that way.
  */
-export interface IortLayout {
-  /** Keys of the non-empty arrays in the order they sit, when not the usual order. */
-  order?: string[];
-  /** Bytes before an array, by the array's key: padding, unused room, fields of a newer node revision. */
-  gaps?: Record<string, Uint8Array>;
-  /** The offset field of an empty array, by key, when it is not 0 (it points nowhere). */
-  emptyOffsets?: Record<string, number>;
-}
+export type IortLayout = PlacedLayout;
 
-interface IortNodeCommon {
+type IortNodeCommon = {
   revision: number;
   /** Unique node identifier since E.b; "Reserved" (normally 0) in table revision 0. */
   identifier: number;
@@ -47,9 +43,9 @@ interface IortNodeCommon {
   layout?: IortLayout;
   /** Bytes after the node's last part, inside its Length. */
   trailing?: Uint8Array;
-}
+};
 
-export interface IortMemoryAccessProperties {
+export type IortMemoryAccessProperties = {
   /** 1: fully coherent. */
   cacheCoherency: number;
   /** ALLOCATION_HINT_BITS. */
@@ -57,15 +53,15 @@ export interface IortMemoryAccessProperties {
   reserved?: Uint8Array;
   /** MEMORY_ACCESS_FLAG_BITS: CPM, DACS, CANWBS. */
   memoryAccessFlags: number;
-}
+};
 
-export interface IortItsGroup extends IortNodeCommon {
+export type IortItsGroup = IortNodeCommon & {
   type: 'ItsGroup';
   /** GIC ITS identifiers (MADT GIC ITS structures). */
   itsIdentifiers: number[];
-}
+};
 
-export interface IortNamedComponent extends IortNodeCommon {
+export type IortNamedComponent = IortNodeCommon & {
   type: 'NamedComponent';
   /** NAMED_COMPONENT_FLAG_BITS: stall supported, PASID bits. */
   nodeFlags: number;
@@ -74,9 +70,9 @@ export interface IortNamedComponent extends IortNodeCommon {
   memoryAddressLimit: number;
   /** Full ACPI path of the device (`\_SB_.ETH0`), without its NUL. */
   deviceName: string;
-}
+};
 
-export interface IortRootComplex extends IortNodeCommon {
+export type IortRootComplex = IortNodeCommon & {
   type: 'RootComplex';
   memoryProperties: IortMemoryAccessProperties;
   /** ATS_ATTRIBUTE_BITS: ATS, PRI, PASID forwarding. */
@@ -88,24 +84,24 @@ export interface IortRootComplex extends IortNodeCommon {
   pasidCapabilities?: number;
   reserved?: Uint8Array;
   flags?: number;
-}
+};
 
-export interface IortSmmuGlobalInterrupts {
+export type IortSmmuGlobalInterrupts = {
   nsgIrpt: number;
   /** INTERRUPT_FLAG_BITS: bit 0 edge triggered. */
   nsgIrptFlags: number;
   nsgCfgIrpt: number;
   nsgCfgIrptFlags: number;
-}
+};
 
-export interface IortSmmuInterrupt {
+export type IortSmmuInterrupt = {
   gsiv: number;
   /** INTERRUPT_FLAG_BITS: bit 0 edge triggered. */
   flags: number;
-}
+};
 
 /** SMMUv1 or SMMUv2 (MMU-400/401/500, ThunderX). */
-export interface IortSmmu extends IortNodeCommon {
+export type IortSmmu = IortNodeCommon & {
   type: 'Smmu';
   baseAddress: bigint;
   span: bigint;
@@ -117,9 +113,9 @@ export interface IortSmmu extends IortNodeCommon {
   globalInterrupts?: IortSmmuGlobalInterrupts;
   contextInterrupts: IortSmmuInterrupt[];
   pmuInterrupts: IortSmmuInterrupt[];
-}
+};
 
-export interface IortSmmuV3 extends IortNodeCommon {
+export type IortSmmuV3 = IortNodeCommon & {
   type: 'SmmuV3';
   baseAddress: bigint;
   /** SMMU_V3_FLAG_BITS: COHACC, HTTU, proximity domain valid, DeviceID valid. */
@@ -136,10 +132,10 @@ export interface IortSmmuV3 extends IortNodeCommon {
   proximityDomain?: number;
   /** Index of the ID mapping that gives the SMMU's own MSI DeviceID. */
   deviceIdMappingIndex?: number;
-}
+};
 
 /** Performance monitoring counter group (issue C on). */
-export interface IortPmcg extends IortNodeCommon {
+export type IortPmcg = IortNodeCommon & {
   type: 'Pmcg';
   page0BaseAddress: bigint;
   /** 0: the overflow interrupt is an MSI, through ID mapping 0. */
@@ -148,39 +144,39 @@ export interface IortPmcg extends IortNodeCommon {
   nodeReference: IortNodeRef;
   /** Issue D (node revision 1): present when the node has room for it. */
   page1BaseAddress?: bigint;
-}
+};
 
-export interface IortRmrMemoryRange {
+export type IortRmrMemoryRange = {
   baseAddress: bigint;
   length: bigint;
   reserved?: Uint8Array;
-}
+};
 
 /** Reserved memory range node (E.b on): memory the stream IDs of its mappings use before the OS takes over. */
-export interface IortRmr extends IortNodeCommon {
+export type IortRmr = IortNodeCommon & {
   type: 'Rmr';
   /** RMR_FLAG_BITS; absent in node revision 0 (issue E), which had none. */
   flags?: number;
   memoryRanges: IortRmrMemoryRange[];
-}
+};
 
 /** Interrupt wire bridge (E.g). */
-export interface IortIwb extends IortNodeCommon {
+export type IortIwb = IortNodeCommon & {
   type: 'Iwb';
   configFrameBase: bigint;
   iwbIndex: number;
   deviceName: string;
-}
+};
 
 /**
  * A node ridmap cannot decode: a reserved type, or one too short or laid out
  * impossibly for its type. Kept as the bytes after Type, Length and Revision.
  */
-export interface IortUnknownNode {
+export type IortUnknownNode = {
   type: number;
   revision: number;
   raw: Uint8Array;
-}
+};
 
 export type IortNode =
   | IortItsGroup
@@ -194,15 +190,28 @@ export type IortNode =
 
 export type IortNodeName = IortNode['type'];
 
-export interface IortTable extends AcpiHeader {
+export type IortTable = AcpiHeader & {
   reserved?: Uint8Array;
   /** Bytes between the 48-byte header and the first node ("optional padding"). */
   padding?: Uint8Array;
   nodes: (IortNode | IortUnknownNode)[];
   /** Bytes after the last counted node, inside the table's Length. */
   trailing?: Uint8Array;
-}
+};
 
 export function isKnownNode(n: IortNode | IortUnknownNode): n is IortNode {
   return typeof n.type === 'string';
+}
+
+/** The decoded model as the IORT's type: the declaration (spec.ts) decodes to exactly this shape. */
+export function iortTable(model: Model): IortTable {
+  // A table cut short inside its header has no node list: it has no nodes.
+  if (Array.isArray(model['nodes'])) return model as IortTable;
+  const nodes: Model['nodes'] = [];
+  return { ...model, nodes } as IortTable;
+}
+
+/** The IORT as the codec's model, to encode or print. */
+export function iortModel(table: IortTable): Model {
+  return table as Model;
 }

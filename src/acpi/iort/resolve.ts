@@ -20,11 +20,10 @@ import type { ResolvedTopology } from '../../model/resolved.js';
 import { RidTable } from '../../model/rid-table.js';
 import type { MmioTranslation, TranslationMap } from '../../model/translation-map.js';
 import type { Model } from '../../codec/index.js';
-import { iortFromTableModel, type DecodedIort } from './codec.js';
-import { IortCode } from './codes.js';
+import { offsetsOf } from './index.js';
 import { iortFindings } from './findings.js';
 import { msiFindings } from './msi-findings.js';
-import { isKnownNode, type IortNamedComponent, type IortNode, type IortTable } from './model.js';
+import { iortTable, isKnownNode, type IortNamedComponent, type IortNode, type IortTable } from './model.js';
 import { SINGLE_MAPPING } from './spec.js';
 import { IOMMU_NODES, mapIdRange, mapPlatformId } from './walk.js';
 
@@ -74,31 +73,14 @@ export function resolveIort(table: IortTable, resolved?: ResolvedTopology): Tran
 }
 
 /**
- * Decode codes that only the full reader (read.ts) can raise: the registry
- * row (registry-row.ts) reads nodes as fixed fields and bytes, so it never
- * follows Node Offset, Node Count, array offsets or names. Other decode
- * codes are either the row's own findings under generic codes or found
- * again by iortFindings (dangling references), and are left out so that
- * nothing is reported twice.
- */
-const FULL_READ_ONLY = new Set<string>([
-  IortCode.nodeOffset,
-  IortCode.nodeCount,
-  IortCode.arrayOutsideNode,
-  IortCode.arrayOverlap,
-  IortCode.nameUnterminated,
-]);
-
-/**
- * The map of an IORT in the registry's form (what decodeTable gives): read
- * again in full, resolved, and with what only that full read finds, which
- * would otherwise reach no command; findings get the byte offset of the part
- * their path names.
+ * The map of an IORT as decodeTable gives it (the declaration's model is the
+ * IORT model); findings get the byte offset of the part their path names.
+ * What decode itself finds (Node Offset, Node Count, arrays that do not
+ * fit, ...) is in the table's diagnostics, not repeated here.
  */
 export function resolveIortWire(model: Model, resolved?: ResolvedTopology): TranslationMap {
-  const decoded = iortFromTableModel(model);
-  const map = resolveIort(decoded.table, resolved);
-  map.findings = placed(decoded, [...fullReadFindings(decoded), ...map.findings]);
+  const map = resolveIort(iortTable(model), resolved);
+  map.findings = placed(model, map.findings);
   return map;
 }
 
@@ -108,18 +90,14 @@ export function resolveIortWire(model: Model, resolved?: ResolvedTopology): Tran
  * print and must stay quick on a table with 800,000 stream IDs.
  */
 export function iortWireFindings(model: Model): Diagnostic[] {
-  const decoded = iortFromTableModel(model);
-  return placed(decoded, [...fullReadFindings(decoded), ...iortFindings(decoded.table)]);
+  return placed(model, iortFindings(iortTable(model)));
 }
 
-function fullReadFindings(decoded: DecodedIort): Diagnostic[] {
-  return decoded.diagnostics.filter((d) => FULL_READ_ONLY.has(d.code));
-}
-
-/** The model's findings name parts by path; the full read knows where each part is. */
-function placed(decoded: DecodedIort, findings: Diagnostic[]): Diagnostic[] {
+/** The model's findings name parts by path; the layout knows where each part is. */
+function placed(model: Model, findings: Diagnostic[]): Diagnostic[] {
+  const offsetOf = offsetsOf(model);
   return findings.map((d) => {
-    const offset = d.offset === undefined && d.path ? decoded.offsetOf(d.path) : undefined;
+    const offset = d.offset === undefined && d.path ? offsetOf(d.path) : undefined;
     return offset === undefined ? d : { ...d, offset };
   });
 }

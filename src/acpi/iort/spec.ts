@@ -1,73 +1,62 @@
 /**
- * IORT, the Arm IO Remapping Table (DEN 0049), declared once: every on-disk
- * structure is a codec declaration here, and node-kinds.ts says where each
- * node type keeps its parts. Labels are iasl's, so that our text lines up
- * with `iasl -d`; where the spec has grown past what iasl prints (RC PASID
- * capabilities and Flags, SMMUv3 DeviceID valid, IWB) the label follows the
- * spec.
+ * IORT, the Arm IO Remapping Table (DEN 0049), declared once: this one
+ * declaration drives decode, encode, text and JSON through the codec. Labels
+ * are iasl's, so that our text lines up with `iasl -d`; where the spec has
+ * grown past what iasl prints (RC PASID capabilities and Flags, SMMUv3
+ * DeviceID valid, IWB) the label follows the spec.
  *
- * Counts, offsets, lengths and node references appear here as plain fields:
- * they are what the bytes hold. The IORT model (model.ts) has none of them;
- * the layout pass (layout.ts) computes them and the reader checks them.
+ * Nodes are walked as Linux walks them: Node Count nodes from Node Offset,
+ * each Length after the one before. A node's parts (ID mappings, SMMU
+ * interrupts, RMR descriptors) sit where their offset and count fields say;
+ * fields of newer node revisions are read while there is room before them.
+ * Counts, offsets and lengths are derived (never model input); Output
+ * Reference and PMCG Node Reference are references to nodes, `{node: i}`.
  */
 import {
+  array,
+  BinCode,
+  countField,
   cstring,
   field,
   flags,
+  group,
+  lengthField,
+  list,
+  offsetField,
+  referenceField,
   reserved,
   struct,
   u16le,
   u32le,
   u64le,
   u8,
+  union,
   type FieldMember,
   type FlagBit,
+  type Member,
   type StructSpec,
 } from '../../codec/index.js';
 import { acpiHeaderMembers } from '../header.js';
+import { IortCode } from './codes.js';
 
 export const IORT_DESCRIPTION = 'IO Remapping Table';
 export const IORT_HEADER_SIZE = 48;
 export const NODE_HEADER_SIZE = 16;
-
-/** The table header: the ACPI header, then where the nodes are. */
-export const tableHeader: StructSpec = struct({
-  name: 'IORT',
-  typeName: 'IortTable',
-  members: [
-    ...acpiHeaderMembers(IORT_DESCRIPTION),
-    field('nodeCount', 'Node Count', u32le, { block: true }),
-    field('nodeOffset', 'Node Offset', u32le),
-    reserved('Reserved', 4),
-  ],
-});
 
 /**
  * The node header. Bytes 4-7 are "Reserved" in table revision 0 (issue D and
  * before) and the node Identifier since E.b (table revision 3); the model
  * calls them `identifier` either way, the text says what the revision means.
  */
-function nodeHeader(identifierLabel: string): StructSpec {
-  return struct({
-    name: 'Node',
-    typeName: 'IortNodeHeader',
-    members: [
-      field('type', 'Type', u8),
-      field('length', 'Length', u16le),
-      field('revision', 'Revision', u8),
-      field('identifier', identifierLabel, u32le),
-      field('mappingCount', 'Mapping Count', u32le),
-      field('mappingOffset', 'Mapping Offset', u32le),
-    ],
-  });
-}
-
-const headerWithReserved = nodeHeader('Reserved');
-const headerWithIdentifier = nodeHeader('Identifier');
-
-export function nodeHeaderFor(tableRevision: number): StructSpec {
-  return tableRevision === 0 ? headerWithReserved : headerWithIdentifier;
-}
+const nodeHeader: readonly Member[] = [
+  // A tag like any union's, printed as a plain number as iasl does.
+  { kind: 'field', key: 'type', label: 'Type', type: u8, role: 'tag' },
+  lengthField('Length', u16le),
+  field('revision', 'Revision', u8),
+  field('identifier', 'Identifier', u32le, { labelIf: { rootKey: 'revision', equals: 0, label: 'Reserved' } }),
+  countField('Mapping Count', u32le, 'idMappings', 'mappingCount'),
+  offsetField('Mapping Offset', u32le, 'idMappings', 'mappingOffset'),
+];
 
 export const ID_MAPPING_FLAG_BITS: readonly FlagBit[] = [{ bit: 0, name: 'SINGLE_MAPPING', label: 'Single Mapping' }];
 export const SINGLE_MAPPING = 1;
@@ -82,7 +71,7 @@ export const idMapping: StructSpec = struct({
     field('numberOfIds', 'ID Count', u32le),
     field('outputBase', 'Output Base', u32le),
     // An offset from the start of the table; the model holds the node instead.
-    field('outputReference', 'Output Reference', u32le),
+    referenceField('Output Reference', u32le, 'nodes', 'outputReference', { quiet: true }),
     field('flags', 'Flags (decoded below)', flags(u32le, ID_MAPPING_FLAG_BITS)),
   ],
 });
@@ -115,12 +104,30 @@ export const memoryAccessProperties: StructSpec = struct({
   ],
 });
 
-// ---------------------------------------------------------------------------
-// Node bodies (after the 16-byte header)
+/** Every node's ID mappings, where Mapping Offset says; iasl puts a blank line before each. */
+const idMappings = array('idMappings', 'ID mappings', idMapping, { countKey: 'mappingCount' }, { offsetKey: 'mappingOffset' });
 
-const body = (name: string, members: FieldMember[]): StructSpec => struct({ name, typeName: `Iort${name}`, members });
+/** The first field after the node header starts a block of its own in text. */
+const first = <M extends Member>(m: M): M => ({ ...m, block: true });
 
-export const itsGroupBody = body('ItsGroup', [field('itsCount', 'ItsCount', u32le)]);
+/** A node type: the header, its own members, then its ID mappings. */
+function node(type: number, name: string, members: readonly Member[],
+  opts: { after?: readonly Member[]; byField?: StructSpec['byField'] } = {}): StructSpec {
+  return struct({
+    name,
+    typeName: `Iort${name}`,
+    tag: type,
+    trailingLabel: 'Unused Bytes',
+    members: [...nodeHeader, ...members, idMappings, ...(opts.after ?? [])],
+    ...(opts.byField ? { byField: opts.byField } : {}),
+  });
+}
+
+const memoryProperties = (block: boolean): Member =>
+  group('memoryProperties', 'Memory Properties', memoryAccessProperties, { heading: '[IORT Memory Access Properties]', block });
+
+/** NUL-terminated full ACPI path (`\_SB_.ETH0`); what follows the NUL is padding before the mappings. */
+const deviceName = cstring('deviceName', 'Device Name');
 
 export const itsIdentifier: StructSpec = struct({
   name: 'ItsIdentifier',
@@ -128,17 +135,24 @@ export const itsIdentifier: StructSpec = struct({
   members: [field('identifier', 'Identifiers', u32le)],
 });
 
+export const itsGroup = node(0, 'ItsGroup', [
+  first(countField('ItsCount', u32le, 'itsIdentifiers', 'itsCount')),
+  // Right after the count; the model holds the identifiers as numbers.
+  array('itsIdentifiers', 'ITS identifiers', itsIdentifier, { countKey: 'itsCount' }, { scalar: 'identifier', compact: true }),
+]);
+
 export const NAMED_COMPONENT_FLAG_BITS: readonly FlagBit[] = [
   { bit: 0, name: 'STALL_SUPPORTED', label: 'Stall Supported' },
   // Issue D: SubstreamID (PASID) width the component supports.
   { bit: 1, width: 5, name: 'PASID_BITS', label: 'PASID Bits' },
 ];
 
-export const namedComponentFlags = body('NamedComponent', [field('nodeFlags', 'Node Flags', flags(u32le, NAMED_COMPONENT_FLAG_BITS))]);
-export const namedComponentLimit = body('NamedComponentLimit', [field('memoryAddressLimit', 'Memory Size Limit', u8)]);
-
-/** NUL-terminated full ACPI path (`\_SB_.ETH0`); read to its NUL, padding kept apart. */
-export const deviceName: StructSpec = struct({ name: 'DeviceName', typeName: 'IortDeviceName', members: [cstring('deviceName', 'Device Name')] });
+export const namedComponent = node(1, 'NamedComponent', [
+  first(field('nodeFlags', 'Node Flags', flags(u32le, NAMED_COMPONENT_FLAG_BITS))),
+  memoryProperties(false),
+  field('memoryAddressLimit', 'Memory Size Limit', u8),
+  deviceName,
+]);
 
 export const ATS_ATTRIBUTE_BITS: readonly FlagBit[] = [
   { bit: 0, name: 'ATS_SUPPORTED', label: 'ATS Supported' },
@@ -146,44 +160,27 @@ export const ATS_ATTRIBUTE_BITS: readonly FlagBit[] = [
   { bit: 2, name: 'PASID_FWD_SUPPORTED', label: 'PASID Forwarding Supported' },
 ];
 
-export const rootComplexBody = body('RootComplex', [
-  field('atsAttribute', 'ATS Attribute', flags(u32le, ATS_ATTRIBUTE_BITS)),
-  field('pciSegmentNumber', 'PCI Segment Number', u32le),
-]);
-
 export const PASID_CAPABILITY_BITS: readonly FlagBit[] = [{ bit: 0, width: 5, name: 'PASID_MAX_WIDTH', label: 'Max PASID Width' }];
 
-/**
- * Root complex fields later node revisions add after the segment number:
- * Memory address size limit (issue D, node revision 1), PASID capabilities
- * (E.d, revision 4) and Flags. Each is read when the node has room for it
- * before its ID mappings; older nodes simply end earlier.
- */
-export const rootComplexExtension: readonly FieldMember[] = [
-  field('memoryAddressSizeLimit', 'Memory Size Limit', u8),
-  field('pasidCapabilities', 'PASID Capabilities', flags(u16le, PASID_CAPABILITY_BITS)),
-  reserved('Reserved', 1),
+export const rootComplex = node(2, 'RootComplex', [
+  memoryProperties(true),
+  field('atsAttribute', 'ATS Attribute', flags(u32le, ATS_ATTRIBUTE_BITS)),
+  field('pciSegmentNumber', 'PCI Segment Number', u32le),
+  // Later node revisions add these after the segment number: Memory address
+  // size limit (issue D, node revision 1), PASID capabilities (E.d, revision
+  // 4) and Flags. Each is read when the node has room for it before its ID
+  // mappings; older nodes simply end earlier.
+  field('memoryAddressSizeLimit', 'Memory Size Limit', u8, { optional: true }),
+  field('pasidCapabilities', 'PASID Capabilities', flags(u16le, PASID_CAPABILITY_BITS), { optional: true }),
+  { ...reserved('Reserved', 1), optional: true },
   // Defined by EDK2's E.d/E.e structure; no bit has a meaning ridmap knows.
-  field('flags', 'Flags', u32le),
-];
+  field('flags', 'Flags', u32le, { optional: true }),
+]);
 
 export const SMMU_FLAG_BITS: readonly FlagBit[] = [
   { bit: 0, name: 'DVM', label: 'DVM Supported' },
   { bit: 1, name: 'COHERENT_WALK', label: 'Coherent Walk' },
 ];
-
-export const smmuBody = body('Smmu', [
-  field('baseAddress', 'Base Address', u64le),
-  field('span', 'Span', u64le),
-  // 0 generic SMMUv1, 1 generic SMMUv2, 2 MMU-400, 3 MMU-500, 4 MMU-401, 5 Cavium ThunderX; printed plain as iasl does.
-  field('model', 'Model', u32le),
-  field('flags', 'Flags (decoded below)', flags(u32le, SMMU_FLAG_BITS)),
-  field('globalInterruptOffset', 'Global Interrupt Offset', u32le),
-  field('contextInterruptCount', 'Context Interrupt Count', u32le),
-  field('contextInterruptOffset', 'Context Interrupt Offset', u32le),
-  field('pmuInterruptCount', 'PMU Interrupt Count', u32le),
-  field('pmuInterruptOffset', 'PMU Interrupt Offset', u32le),
-]);
 
 export const INTERRUPT_FLAG_BITS: readonly FlagBit[] = [{ bit: 0, name: 'EDGE', label: 'Edge Triggered' }];
 
@@ -215,6 +212,24 @@ function smmuInterrupt(name: string, label: string): StructSpec {
 export const contextInterrupt = smmuInterrupt('ContextInterrupt', 'Context Interrupt');
 export const pmuInterrupt = smmuInterrupt('PmuInterrupt', 'PMU Interrupt');
 
+export const smmu = node(3, 'Smmu', [
+  first(field('baseAddress', 'Base Address', u64le)),
+  field('span', 'Span', u64le),
+  // 0 generic SMMUv1, 1 generic SMMUv2, 2 MMU-400, 3 MMU-500, 4 MMU-401, 5 Cavium ThunderX; printed plain as iasl does.
+  field('model', 'Model', u32le),
+  field('flags', 'Flags (decoded below)', flags(u32le, SMMU_FLAG_BITS)),
+  offsetField('Global Interrupt Offset', u32le, 'globalInterrupts', 'globalInterruptOffset'),
+  countField('Context Interrupt Count', u32le, 'contextInterrupts', 'contextInterruptCount'),
+  offsetField('Context Interrupt Offset', u32le, 'contextInterrupts', 'contextInterruptOffset'),
+  countField('PMU Interrupt Count', u32le, 'pmuInterrupts', 'pmuInterruptCount'),
+  offsetField('PMU Interrupt Offset', u32le, 'pmuInterrupts', 'pmuInterruptOffset'),
+  // In the order encode places them, before the ID mappings.
+  array('globalInterrupts', 'global interrupts', smmuGlobalInterrupts, 'one', { offsetKey: 'globalInterruptOffset' }),
+  array('contextInterrupts', 'context interrupts', contextInterrupt, { countKey: 'contextInterruptCount' },
+    { offsetKey: 'contextInterruptOffset', compact: true }),
+  array('pmuInterrupts', 'PMU interrupts', pmuInterrupt, { countKey: 'pmuInterruptCount' }, { offsetKey: 'pmuInterruptOffset', compact: true }),
+]);
+
 export const SMMU_V3_FLAG_BITS: readonly FlagBit[] = [
   { bit: 0, name: 'COHACC_OVERRIDE', label: 'COHACC Override' },
   // 0 none, 1 access flag, 2 access and dirty flags.
@@ -224,8 +239,8 @@ export const SMMU_V3_FLAG_BITS: readonly FlagBit[] = [
   { bit: 4, name: 'DEVICEID_VALID', label: 'DeviceID Valid' },
 ];
 
-export const smmuV3Body = body('SmmuV3', [
-  field('baseAddress', 'Base Address', u64le),
+export const smmuV3 = node(4, 'SmmuV3', [
+  first(field('baseAddress', 'Base Address', u64le)),
   field('flags', 'Flags (decoded below)', flags(u32le, SMMU_V3_FLAG_BITS)),
   reserved('Reserved', 4),
   field('vatosAddress', 'VATOS Address', u64le),
@@ -235,27 +250,21 @@ export const smmuV3Body = body('SmmuV3', [
   field('priGsiv', 'PRI GSIV', u32le),
   field('gerrGsiv', 'GERR GSIV', u32le),
   field('syncGsiv', 'Sync GSIV', u32le),
+  // Issue C+ (60 -> 68 bytes): the proximity domain (a byte plus 3 reserved
+  // in C, a u32 since D: the same bytes when the reserved ones are zero) and
+  // the index of the mapping that gives the SMMU's own DeviceID.
+  field('proximityDomain', 'Proximity Domain', u32le, { optional: true }),
+  field('deviceIdMappingIndex', 'Device ID Mapping Index', u32le, { optional: true }),
 ]);
 
-/**
- * SMMUv3 fields of issue C+ (60 → 68 bytes): the proximity domain (a byte
- * plus 3 reserved in C, a u32 since D: the same bytes when the reserved ones
- * are zero) and the index of the mapping that gives the SMMU's own DeviceID.
- */
-export const smmuV3Extension: readonly FieldMember[] = [
-  field('proximityDomain', 'Proximity Domain', u32le),
-  field('deviceIdMappingIndex', 'Device ID Mapping Index', u32le),
-];
-
-export const pmcgBody = body('Pmcg', [
-  field('page0BaseAddress', 'Page 0 Base Address', u64le),
+export const pmcg = node(5, 'Pmcg', [
+  first(field('page0BaseAddress', 'Page 0 Base Address', u64le)),
   field('overflowInterruptGsiv', 'Overflow Interrupt GSIV', u32le),
   // An offset from the start of the table; the model holds the node instead.
-  field('nodeReference', 'Node Reference', u32le),
+  referenceField('Node Reference', u32le, 'nodes', 'nodeReference', { quiet: true }),
+  // Issue D, node revision 1 (32 -> 40 bytes).
+  field('page1BaseAddress', 'Page 1 Base Address', u64le, { optional: true }),
 ]);
-
-/** PMCG page 1 base: issue D, node revision 1 (32 → 40 bytes). */
-export const pmcgExtension: readonly FieldMember[] = [field('page1BaseAddress', 'Page 1 Base Address', u64le)];
 
 export const RMR_FLAG_BITS: readonly FlagBit[] = [
   { bit: 0, name: 'REMAP_PERMITTED', label: 'Remapping Permitted' },
@@ -263,16 +272,6 @@ export const RMR_FLAG_BITS: readonly FlagBit[] = [
   // 0-3 Device nGnRnE, nGnRE, nGRE, GRE; 4 normal non-cacheable; 5 normal write-back inner-shareable.
   { bit: 2, width: 8, name: 'ACCESS_ATTRIBUTES', label: 'Access Attributes' },
 ];
-
-const rmrCounts: FieldMember[] = [
-  field('rmrCount', 'Number of RMR Descriptors', u32le),
-  field('rmrOffset', 'RMR Descriptor Offset', u32le),
-];
-
-/** RMR node revision 1+ (E.b): Flags, then the descriptor count and offset. */
-export const rmrBody = body('Rmr', [field('flags', 'Flags (decoded below)', flags(u32le, RMR_FLAG_BITS)), ...rmrCounts]);
-/** RMR node revision 0 (issue E, table revisions 1 and 2): no Flags. */
-export const rmrBodyE = body('RmrE', rmrCounts);
 
 /** A reserved memory range: base and length, both 64 KiB aligned. */
 export const rmrMemoryRange: StructSpec = struct({
@@ -285,8 +284,70 @@ export const rmrMemoryRange: StructSpec = struct({
   ],
 });
 
+/** RMR node revision 1+ (E.b) has Flags before the descriptor count and offset; revision 0 (issue E) had none. */
+function rmr(flagsField: boolean): StructSpec {
+  const counts = [
+    countField('Number of RMR Descriptors', u32le, 'memoryRanges', 'rmrCount'),
+    offsetField('RMR Descriptor Offset', u32le, 'memoryRanges', 'rmrOffset'),
+  ];
+  return node(6, 'Rmr', flagsField ? [first(field('flags', 'Flags (decoded below)', flags(u32le, RMR_FLAG_BITS))), ...counts] : [first(counts[0]!), counts[1]!], {
+    // Encode places the descriptors after the ID mappings; iasl puts a blank line before each.
+    after: [array('memoryRanges', 'memory range descriptors', rmrMemoryRange, { countKey: 'rmrCount' }, { offsetKey: 'rmrOffset' })],
+    byField: { key: 'revision', offset: 3, type: u8, pick: (revision) => (revision === 0 ? rmrRevision0 : rmrNode) },
+  });
+}
+const rmrRevision0 = rmr(false);
+export const rmrNode = rmr(true);
+
 /** IWB, the interrupt wire bridge of GICv5 (issue E.g). */
-export const iwbBody = body('Iwb', [
-  field('configFrameBase', 'Base Address', u64le),
+export const iwb = node(7, 'Iwb', [
+  first(field('configFrameBase', 'Base Address', u64le)),
   field('iwbIndex', 'IWB Index', u16le),
+  deviceName,
 ]);
+
+export const IORT_NODE_SPECS: readonly StructSpec[] = [itsGroup, namedComponent, rootComplex, smmu, smmuV3, pmcg, rmrNode, iwb];
+
+/** Titles as iasl and the spec name the node types. */
+export const NODE_TITLES: Readonly<Record<string, string>> = {
+  ItsGroup: 'ITS Group', NamedComponent: 'Named Component', RootComplex: 'Root Complex', Smmu: 'SMMUv1/v2',
+  SmmuV3: 'SMMUv3', Pmcg: 'PMCG', Rmr: 'RMR', Iwb: 'IWB',
+};
+
+const nodes = union({
+  name: 'Node',
+  tag: { key: 'type', label: 'Type', type: u8, offset: 0 },
+  length: { label: 'Length', type: u16le, offset: 1 },
+  variants: IORT_NODE_SPECS,
+  unknownTitle: 'Reserved',
+  // Linux stops at a node shorter than the node header.
+  headerSize: NODE_HEADER_SIZE,
+  rawMembers: [field('revision', 'Revision', u8)],
+});
+
+export const iortSpec: StructSpec = struct({
+  name: 'IORT',
+  typeName: 'IortTable',
+  members: [
+    ...acpiHeaderMembers(IORT_DESCRIPTION),
+    first(countField('Node Count', u32le, 'nodes', 'nodeCount')),
+    offsetField('Node Offset', u32le, 'nodes', 'nodeOffset'),
+    reserved('Reserved', 4),
+    list('nodes', 'Nodes', nodes, { countKey: 'nodeCount', offsetKey: 'nodeOffset', gapKey: 'padding', gapLabel: 'Optional Padding', block: true }),
+  ],
+  // What the engine finds, in IORT's own terms (the check ids of iort-checks.ts among them).
+  codes: {
+    [BinCode.offsetOutside]: IortCode.nodeOffset,
+    [BinCode.countShort]: IortCode.nodeCount,
+    [BinCode.afterItems]: IortCode.bytesAfterNodes,
+    [BinCode.zeroLength]: IortCode.nodeZeroLength,
+    [BinCode.lengthShort]: IortCode.nodeShort,
+    [BinCode.lengthOverrun]: IortCode.nodeBeyondTable,
+    [BinCode.unknownType]: IortCode.unknownNodeType,
+    [BinCode.partOutside]: IortCode.arrayOutsideNode,
+    [BinCode.partOverlap]: IortCode.arrayOverlap,
+    [BinCode.unterminatedString]: IortCode.nameUnterminated,
+    // Unused mapping slots and the like: common, harmless.
+    [BinCode.trailingBytes]: { code: IortCode.nodeUnusedBytes, severity: 'info' },
+  },
+});
