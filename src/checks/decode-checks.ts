@@ -6,6 +6,7 @@
  * (a format's own walk codes included) is a table-structure finding.
  */
 import { AcpiCode } from '../acpi/header.js';
+import { IortCode } from '../acpi/iort/codes.js';
 import { BinCode } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { ANY_FORMAT, byCodes, claimed, type Check, type TableCheck } from './check.js';
@@ -45,7 +46,8 @@ const GROUPS: readonly DecodeGroup[] = [
     id: 'unknown-type',
     severity: 'warning',
     description: 'a structure or scope type, or an enumerated value, that the specification reserves (OSes skip it)',
-    codes: [BinCode.unknownType, BinCode.unknownEnum],
+    // IORT says its reserved node types in its own words.
+    codes: [BinCode.unknownType, BinCode.unknownEnum, IortCode.unknownNodeType],
   },
   {
     id: 'trailing-bytes',

@@ -1,7 +1,8 @@
 /**
- * IORT findings that are named checks: the resolver (acpi/iort/resolve.ts)
- * finds them while reading and walking the table the way Linux does, under
- * codes that are the checks' own ids (map-finding-checks.ts).
+ * IORT findings that are named checks: decode (acpi/iort/spec.ts, the
+ * Node Offset/Count walk and placed arrays; table-checks.ts) or the resolver
+ * (acpi/iort/resolve.ts, walking the table the way Linux does) finds them,
+ * under codes that are the checks' own ids (map-finding-checks.ts).
  */
 import { IortCode } from '../acpi/iort/codes.js';
 import { mapFindingChecks, type MapFindingRow } from './map-finding-checks.js';
@@ -50,6 +51,20 @@ const ROWS: readonly MapFindingRow[] = [
     severity: 'error',
     decode: 'unusable',
     description: 'a named component\'s device name has no NUL before the end of its node: Linux reads past it',
+  },
+  {
+    id: IortCode.bytesAfterNodes,
+    severity: 'warning',
+    description:
+      'bytes after the last of the nodes Node Count names, inside the table\'s Length: Linux walks Node Count nodes and ' +
+      'never reads them (a node meant to be there is not counted, or the table is padded)',
+  },
+  {
+    id: IortCode.unsupportedRevision,
+    severity: 'warning',
+    description:
+      'table revision 1, 2 or 4 (issues E, E.a, E.c): revisions with known issues that neither ACPICA nor Linux supports; ' +
+      'decoded with the E.b+ layout',
   },
   {
     id: IortCode.danglingReference,

@@ -71,7 +71,7 @@ const bytesOf = (t: DmarTable) => () => encodeModel(t);
 /** IORT and VIOT checks whose fixtures are the format's own damaged tables. */
 const FULL_READ_CHECKS = [
   'iort-node-offset', 'iort-node-count', 'iort-array-outside-node', 'iort-array-overlap', 'iort-name-unterminated',
-  'iort-dangling-reference', 'iort-self-reference', 'iort-reference-cycle',
+  'iort-dangling-reference', 'iort-self-reference', 'iort-reference-cycle', 'iort-bytes-after-nodes', 'iort-unsupported-revision',
   'viot-node-offset', 'viot-node-count', 'viot-output-node', 'viot-output-not-iommu',
 ];
 
