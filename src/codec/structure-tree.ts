@@ -109,7 +109,10 @@ export function structureTree(spec: StructSpec, model: Model, path: string, offs
     }
   }
   if (spec.placed.length && truncatedAt === undefined) {
-    for (const part of placedParts(spec, model)) pos = addItems(part.member, part.items, offset + part.offset);
+    const parts = placedParts(spec, model);
+    for (const part of parts) pos = addItems(part.member, part.items, offset + part.offset);
+    // Empty ones too (no bytes), so that a comparison sees a part that one side has and the other lacks.
+    for (const m of spec.placed) if (!parts.some((p) => p.member === m)) node.parts.push({ member: m, nodes: [] });
   }
   const trailing = model[TRAILING_KEY];
   if (trailing instanceof Uint8Array) pos += trailing.length;

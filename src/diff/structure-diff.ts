@@ -11,7 +11,7 @@
  */
 import { bitValue, equalBytes, formatValue, lineValueText, sizeOfType, TRAILING_KEY, type FieldMember, type Model } from '../codec/index.js';
 import { identityOf } from './identity.js';
-import type { StructureNode } from './structure-tree.js';
+import { isReference, type FieldPlace, type StructureItems, type StructureNode } from '../codec/index.js';
 
 export type ByteRange = readonly [start: number, end: number];
 
@@ -51,25 +51,36 @@ function compareNodes(a: StructureNode, b: StructureNode): { fields: FieldChange
   for (const fa of a.fields) {
     const m = fa.member;
     // Derived fields follow from the rest; a tag is the same on both sides, or they would not be matched.
-    if (m.role !== undefined) continue;
-    const fb = b.fields.find((f) => f.member.key === m.key);
+    if (m.role !== undefined && !isReference(m.role)) continue;
+    const fb = b.fields.find((f) => f.member.key === m.key && f.group === fa.group);
     if (!fb) continue;
-    const va = fieldValue(m, a.model);
-    const vb = fieldValue(m, b.model);
-    if (!sameValue(va, vb)) fields.push(fieldChange(m, va, vb, [fa.offset, fa.offset + fa.size], [fb.offset, fb.offset + fb.size]));
+    const va = fieldValue(fa, a.model);
+    const vb = fieldValue(fb, b.model);
+    const at: { a: ByteRange; b: ByteRange } = { a: [fa.offset, fa.offset + fa.size], b: [fb.offset, fb.offset + fb.size] };
+    if (isReference(m.role)) {
+      // {node: i} on both sides: the same node index (nodes are matched by identity, indexes are what the bytes say).
+      const [ta, tb] = [JSON.stringify(va), JSON.stringify(vb)];
+      if (ta !== tb) fields.push({ label: m.label, a: ta, b: tb, at });
+    } else if (!sameValue(va, vb)) {
+      fields.push(fieldChange(m, va, vb, at.a, at.b));
+    }
   }
   fields.push(...variableChanges(a, b));
-  let children: StructureChange[] = [];
-  if (a.items && b.items) {
-    if (isPlainArray(a.items.member.kind, a.items.nodes)) fields.push(...arrayChange(a, b));
-    else children = compareItems(a.items.nodes, b.items.nodes);
+  const children: StructureChange[] = [];
+  // Each list or array part against the same part of the other side (a structure may have several: IORT ID mappings, interrupts).
+  for (const pa of a.parts) {
+    const pb = b.parts.find((p) => p.member.key === pa.member.key);
+    if (!pb) continue;
+    if (isPlainArray(pa.member.kind, [...pa.nodes, ...pb.nodes])) fields.push(...arrayChange(pa, pb, a, b));
+    else children.push(...compareItems(pa.nodes, pb.nodes));
   }
   return { fields, children: extractMoves(children) };
 }
 
-/** Decode leaves all-zero reserved bytes out of the model: absent means zero. */
-function fieldValue(m: FieldMember, model: Model): unknown {
-  const v = model[m.key];
+/** Decode leaves all-zero reserved bytes out of the model: absent means zero. A group's field is under the group's key. */
+function fieldValue(f: FieldPlace, model: Model): unknown {
+  const m = f.member;
+  const v = (f.group === undefined ? model : ((model[f.group] as Model | undefined) ?? {}))[m.key];
   return v === undefined && m.type.kind === 'reserved' ? new Uint8Array(sizeOfType(m.type)) : v;
 }
 
@@ -78,15 +89,20 @@ function isPlainArray(kind: 'list' | 'array', nodes: readonly StructureNode[]): 
   return kind === 'array' && nodes.every((n) => identityOf(n.spec.typeName, n.model) === undefined);
 }
 
-function arrayChange(a: StructureNode, b: StructureNode): FieldChange[] {
-  const member = a.items!.member;
-  const text = (n: StructureNode) => n.items!.nodes.map((e) => lineValueText(e.spec, e.model) ?? JSON.stringify(e.model)).join(' ') || '(empty)';
-  const range = (n: StructureNode): ByteRange => {
-    const nodes = n.items!.nodes;
+function arrayChange(pa: StructureItems, pb: StructureItems, a: StructureNode, b: StructureNode): FieldChange[] {
+  const text = (p: StructureItems) => p.nodes.map((e) => lineValueText(e.spec, e.model) ?? JSON.stringify(e.model, jsonValue)).join(' ') || '(empty)';
+  const range = (p: StructureItems, n: StructureNode): ByteRange => {
+    const nodes = p.nodes;
     return nodes.length ? [nodes[0]!.offset, nodes[nodes.length - 1]!.offset + nodes[nodes.length - 1]!.size] : [n.offset, n.offset];
   };
-  const [ta, tb] = [text(a), text(b)];
-  return ta === tb ? [] : [{ label: member.label, a: ta, b: tb, at: { a: range(a), b: range(b) } }];
+  const [ta, tb] = [text(pa), text(pb)];
+  return ta === tb ? [] : [{ label: pa.member.label, a: ta, b: tb, at: { a: range(pa, a), b: range(pb, b) } }];
+}
+
+/** 64-bit values and bytes in a structure's JSON text. */
+function jsonValue(_key: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return `0x${v.toString(16)}`;
+  return v instanceof Uint8Array ? Array.from(v) : v;
 }
 
 /** Strings and bytes that are not fields: a name, its padding, raw data, trailing bytes. */
