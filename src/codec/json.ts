@@ -15,6 +15,7 @@ import {
   isPlaced,
   isReference,
   LAYOUT_KEY,
+  modelKeys,
   RAW_KEY,
   resolveByField,
   TRAILING_KEY,
@@ -69,7 +70,7 @@ export function toJson(spec: StructSpec, m: Model): { [key: string]: Json } {
     }
   }
   const layout = m[LAYOUT_KEY] as PlacedLayout | undefined;
-  if (spec.placed.length && layout) out[LAYOUT_KEY] = layoutToJson(layout);
+  if (layout && modelKeys(spec).includes(LAYOUT_KEY)) out[LAYOUT_KEY] = layoutToJson(layout);
   const t = m[TRAILING_KEY];
   if (t instanceof Uint8Array) out[TRAILING_KEY] = bytesToHex(t);
   return out;
@@ -134,7 +135,7 @@ class JsonReader {
       } else if (member.kind === 'array' && (isPlaced(member) || member.scalar)) this.placedArray(member, v, m, jp);
       else this.variable(member, obj, m, path);
     }
-    if (spec.placed.length && obj[LAYOUT_KEY] !== undefined) {
+    if (obj[LAYOUT_KEY] !== undefined && modelKeys(spec).includes(LAYOUT_KEY)) {
       const l = this.layout(obj[LAYOUT_KEY], `${path}.${LAYOUT_KEY}`);
       if (l) m[LAYOUT_KEY] = l;
     }
@@ -144,14 +145,8 @@ class JsonReader {
   }
 
   private checkKeys(spec: StructSpec, obj: Record<string, unknown>, path: string): void {
-    const allowed = new Set<string>([TRAILING_KEY]);
-    const derived = new Set<string>();
-    if (spec.placed.length) allowed.add(LAYOUT_KEY);
-    for (const member of spec.members) {
-      (isDerived(member) ? derived : allowed).add(member.key);
-      if (member.kind === 'cstring') allowed.add(member.paddingKey);
-      if (member.kind === 'list' && member.gapKey) allowed.add(member.gapKey);
-    }
+    const allowed = new Set(modelKeys(spec));
+    const derived = new Set(spec.members.filter(isDerived).map((m) => m.key));
     for (const key of Object.keys(obj)) {
       if (allowed.has(key)) continue;
       if (derived.has(key)) {

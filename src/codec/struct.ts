@@ -472,6 +472,26 @@ export function isDerived(m: Member): boolean {
 }
 
 /**
+ * Every key a model of this declaration may have: its non-derived members,
+ * the bytes it keeps (padding after a name, the gap before a placed list,
+ * the layout of placed parts, trailing bytes). JSON accepts exactly these;
+ * a table's model type can be checked against them (test/acpi/iort-model-types).
+ */
+export function modelKeys(spec: StructSpec): string[] {
+  const keys: string[] = [];
+  for (const m of spec.members) {
+    if (isDerived(m)) continue;
+    keys.push(m.key);
+    if (m.kind === 'cstring' && !spec.placed.length) keys.push(m.paddingKey);
+    if (m.kind === 'list' && m.gapKey) keys.push(m.gapKey);
+  }
+  // A layout says order, gaps and empty offsets of placed parts (a list with a gap key keeps its gap there).
+  if (spec.placed.some((p) => p.kind === 'array' || !p.gapKey)) keys.push(LAYOUT_KEY);
+  keys.push(TRAILING_KEY);
+  return keys;
+}
+
+/**
  * The optional fields a model has, in order: every group up to the last one
  * whose first field is present (encode and text both follow this).
  */
