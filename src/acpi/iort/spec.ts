@@ -31,7 +31,6 @@ import {
   u64le,
   u8,
   union,
-  type FieldMember,
   type FlagBit,
   type Member,
   type StructSpec,
@@ -40,7 +39,7 @@ import { acpiHeaderMembers } from '../header.js';
 import { IortCode } from './codes.js';
 
 export const IORT_DESCRIPTION = 'IO Remapping Table';
-export const IORT_HEADER_SIZE = 48;
+/** Linux stops at a node shorter than the node header. */
 export const NODE_HEADER_SIZE = 16;
 
 /**
@@ -70,7 +69,9 @@ export const idMapping: StructSpec = struct({
     // The number of IDs in the range minus one (0 = one ID).
     field('numberOfIds', 'ID Count', u32le),
     field('outputBase', 'Output Base', u32le),
-    // An offset from the start of the table; the model holds the node instead.
+    // An offset from the start of the table; the model holds the node instead. Quiet: one that names no
+    // node start is kept as {offset: n} and reported by the table's check (iort-dangling-reference), which
+    // decode shows without failing, as Linux reads such a table.
     referenceField('Output Reference', u32le, 'nodes', 'outputReference', { quiet: true }),
     field('flags', 'Flags (decoded below)', flags(u32le, ID_MAPPING_FLAG_BITS)),
   ],
@@ -320,7 +321,6 @@ const nodes = union({
   length: { label: 'Length', type: u16le, offset: 1 },
   variants: IORT_NODE_SPECS,
   unknownTitle: 'Reserved',
-  // Linux stops at a node shorter than the node header.
   headerSize: NODE_HEADER_SIZE,
   rawMembers: [field('revision', 'Revision', u8)],
 });
