@@ -136,7 +136,7 @@ class JsonReader {
       else this.variable(member, obj, m, path);
     }
     if (obj[LAYOUT_KEY] !== undefined && modelKeys(spec).includes(LAYOUT_KEY)) {
-      const l = this.layout(obj[LAYOUT_KEY], `${path}.${LAYOUT_KEY}`);
+      const l = this.layout(spec, obj[LAYOUT_KEY], `${path}.${LAYOUT_KEY}`);
       if (l) m[LAYOUT_KEY] = l;
     }
     const t = obj[TRAILING_KEY];
@@ -271,7 +271,8 @@ class JsonReader {
     m[member.key] = v.map((e, i) => element(e, `${jp}[${i}]`));
   }
 
-  private layout(v: unknown, jp: string): PlacedLayout | undefined {
+  /** Order, gaps and empty offsets, each naming placed parts of `spec`. */
+  private layout(spec: StructSpec, v: unknown, jp: string): PlacedLayout | undefined {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
       this.report(JsonCode.type, jp, `expected an object (order, gaps, emptyOffsets), got ${kindOf(v)}`);
       return undefined;
@@ -281,9 +282,16 @@ class JsonReader {
     for (const key of Object.keys(o)) {
       if (key !== 'order' && key !== 'gaps' && key !== 'emptyOffsets') this.report(JsonCode.unknownKey, `${jp}.${key}`, `a layout has no field "${key}"`);
     }
+    const parts = spec.placed.map((p) => p.key);
+    const known = `one of ${parts.join(', ')}`;
+    for (const k of ['gaps', 'emptyOffsets']) {
+      const names = typeof o[k] === 'object' && o[k] !== null ? Object.keys(o[k]) : [];
+      for (const n of names) if (!parts.includes(n)) this.report(JsonCode.unknownKey, `${jp}.${k}.${n}`, `${spec.typeName} has no placed part "${n}" (${known})`);
+    }
     if (o['order'] !== undefined) {
-      if (Array.isArray(o['order']) && o['order'].every((k) => typeof k === 'string')) out.order = o['order'] as string[];
-      else this.report(JsonCode.type, `${jp}.order`, 'order must be a list of part names');
+      const order = o['order'];
+      if (Array.isArray(order) && order.every((k) => typeof k === 'string' && parts.includes(k)) && new Set(order).size === order.length) out.order = order as string[];
+      else this.report(JsonCode.badValue, `${jp}.order`, `order lists distinct placed parts of ${spec.typeName} (${known})`);
     }
     if (o['gaps'] !== undefined) {
       const gaps = typeof o['gaps'] === 'object' && o['gaps'] !== null ? (o['gaps'] as Record<string, unknown>) : undefined;

@@ -84,3 +84,25 @@ describe('IORT diff compares what the declaration says', () => {
     expect(run.stdout).not.toContain('Node Count');
   });
 });
+
+describe('editing an IORT\'s JSON', () => {
+  it('a layout naming no part of the node, or a reference to no node, is refused with its JSON path', async () => {
+    const json = await runCli('decode', join(GOLDEN_DIR, 'arm-smmuv3-its/IORT.hex'), '--format', 'json');
+    const doc = JSON.parse(json.stdout) as { tables: { nodes: Record<string, unknown>[] }[] };
+    const nodes = doc.tables[0]!.nodes;
+    const rc = nodes.findIndex((n) => n['type'] === 'RootComplex');
+    nodes[rc]!['layout'] = { order: ['memoryRanges'] };
+    (nodes[rc]!['idMappings'] as Record<string, unknown>[])[0]!['outputReference'] = { node: nodes.length };
+    const file = join(tmp, 'edited.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const run = await runCli('encode', file, '-o', join(tmp, 'edited.dat'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`$.tables[0].nodes[${rc}].layout.order`);
+    nodes[rc]!['layout'] = undefined;
+    writeFileSync(file, JSON.stringify(doc));
+    const again = await runCli('encode', file, '-o', join(tmp, 'edited.dat'));
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`IORT/RootComplex[0]/IdMapping[0].outputReference`);
+    expect(again.stderr).toContain('[encode-bad-reference]');
+  });
+});

@@ -172,3 +172,14 @@ describe('references', () => {
     expect(j.diagnostics.map((d) => d.code)).toEqual(['json-type']);
   });
 });
+
+describe('the layout in JSON', () => {
+  it('names placed parts only, each once', () => {
+    const json = toJson(shelf, decode(shelf, bytesOf(model())).value) as { nodes: Record<string, unknown>[] };
+    json.nodes[0]!['layout'] = { order: ['extra', 'extra'], gaps: { colour: '00' }, emptyOffsets: { pairs: 4 } };
+    expect(fromJson(shelf, json).diagnostics.map((d) => `${d.code} ${d.path}`)).toEqual([
+      'json-unknown-key $.nodes[0].layout.gaps.colour',
+      'json-bad-value $.nodes[0].layout.order',
+    ]);
+  });
+});
