@@ -92,7 +92,7 @@ const DTS_TOKENS = ['/dts-v1/;\n', '/ {', '};\n', '{', '}', ';', '<', '>', '[', 
 export const TARGETS: readonly FuzzTarget[] = [
   acpiTableTarget('acpi', 'any raw ACPI table: decode, text, JSON, map; decode→encode and decode→JSON→encode identity'),
   acpiTableTarget('dmar', 'DMAR tables only (same checks as acpi)', ['DMAR']),
-  acpiTableTarget('iort', 'IORT tables only (same checks as acpi, and the IORT model codec\'s round trip)', ['IORT']),
+  acpiTableTarget('iort', 'IORT tables only (same checks as acpi: its declaration is its model)', ['IORT']),
   acpiTableTarget('viot', 'VIOT tables only (same checks as acpi, and the VIOT model codec\'s round trip)', ['VIOT']),
   // Text inputs go in as bytes where the CLI reads bytes, so that telling text from binary is fuzzed too.
   target('acpidump', 'acpidump text through decodeInput, every table printed, re-encoded and mapped', 'text', ['acpidump'],
