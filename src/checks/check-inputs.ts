@@ -45,7 +45,8 @@ export function checkInputs(inputs: readonly LoadedInput[], opts: CheckOptions =
   const session = new CheckSession(tables, topology, policies);
 
   const inputDiagnostics = inputs.flatMap((i) => i.diagnostics);
-  const findings = [...inputDiagnostics, ...runChecks(session)];
+  const run = runChecks(session);
+  const findings = [...inputDiagnostics, ...run.findings];
   // A table that could not be read (kept as raw bytes) is bad input, as `decode` and `map` say (exit 2).
   const inputError = hasErrors(inputDiagnostics) || unreadIommuTables(session).length > 0;
   return { findings, summary: summarize(session, findings, CHECKS.length), inputError };

@@ -10,7 +10,7 @@
  */
 import { equalBytes } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
-import type { PlatformCheck } from './check.js';
+import { sessionCheck } from './check.js';
 import { formatInfo } from './formats.js';
 import type { TableSubject } from './subject.js';
 
@@ -61,9 +61,8 @@ export function repeatFinding(r: RepeatedTable): Diagnostic {
       message: `another ${table.format} than ${first.name}: ${why} and ignores this one, so the map leaves it out` };
 }
 
-export const tableRepeated: PlatformCheck = {
-  scope: 'platform',
-  appliesTo: 'platform',
+export const tableRepeated = sessionCheck({
+  needs: { tables: true },
   id: TABLE_REPEATED,
   severity: 'warning',
   description:
@@ -73,4 +72,4 @@ export const tableRepeated: PlatformCheck = {
     const { code: _code, ...draft } = repeatFinding({ table, first, identical });
     return draft;
   }),
-};
+});

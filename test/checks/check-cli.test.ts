@@ -75,10 +75,11 @@ describe('ridmap check', () => {
     expect(none.stderr).toContain('check needs an input');
   });
 
-  it('lists every check with its severity in --help', async () => {
+  it('lists every check with its severity and what it needs in --help', async () => {
     const run = await runCli('check', '--help');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/ {2}dmar-scope-start-bus-not-root +warning DMAR/);
-    expect(run.stdout).toMatch(/ {2}table-checksum +warning any table/);
+    expect(run.stdout).toMatch(/ {2}dmar-scope-start-bus-not-root +warning a DMAR, a topology \(--topology, or a topology input\)\n/);
+    expect(run.stdout).toMatch(/ {2}table-checksum +warning any table\n/);
+    expect(run.stdout).toMatch(/ {2}iort-msi-unreachable +error +an IORT, its translation map\n/);
   });
 });

@@ -7,7 +7,7 @@
  * unreadable input.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { ANY_FORMAT } from '../../checks/check.js';
+import { needsText } from '../../checks/check.js';
 import { checkInputs } from '../../checks/check-inputs.js';
 import { CHECKS } from '../../checks/registry.js';
 import { formatSummary } from '../../checks/summary.js';
@@ -54,8 +54,8 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
-Checks (${CHECKS.length}; ids are stable):
-${CHECKS.map((c) => `  ${c.id.padEnd(34)} ${c.severity.padEnd(7)} ${c.appliesTo === ANY_FORMAT ? 'any table' : c.appliesTo}`).join('\n')}
+Checks (${CHECKS.length}; ids are stable; each with what it needs to run):
+${CHECKS.map((c) => `  ${c.id.padEnd(34)} ${c.severity.padEnd(7)} ${needsText(c.needs)}`).join('\n')}
 
 Renumbering: the topology is numbered under each policy, every table resolved again, and
 each device must keep the IOMMU and output IDs the topology gives it: an error for DMAR
@@ -73,7 +73,11 @@ Examples:
       }
       const loaded = await loadInputFiles(inputs, { includeDirs: opts.includeDir ?? [] });
       const topology = opts.topology ? { file: opts.topology, text: readInputText(opts.topology) } : undefined;
-      const result = checkInputs(loaded, { ...(topology ? { topology } : {}), ...(opts.numbering ? { policies: opts.numbering } : {}), linux: linuxTarget(opts) });
+      const result = checkInputs(loaded, {
+        ...(topology ? { topology } : {}),
+        ...(opts.numbering ? { policies: opts.numbering } : {}),
+        linux: linuxTarget(opts),
+      });
       if (opts.format === 'json') {
         ctx.out(JSON.stringify({ findings: result.findings, summary: result.summary }, null, 2));
       } else {

@@ -9,7 +9,7 @@ import { Option, type Command } from 'commander';
 import { printTablesJson, printTablesTextChunks } from '../../acpi/print-table.js';
 import { tableToJson, type DecodedTable } from '../../acpi/table.js';
 import { hasErrors, type Diagnostic } from '../../diagnostic.js';
-import { decodeMapFindings } from '../../checks/decode-map-findings.js';
+import { decodeMapFindings } from '../../checks/decode-findings.js';
 import { readDiagnostics } from '../../checks/load-input.js';
 import { namesDtsCannotWrite } from '../../dt/index.js';
 import { treeToJson } from '../../dt/json.js';

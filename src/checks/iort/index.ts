@@ -1,15 +1,19 @@
 /**
- * IORT findings that are named checks: the resolver (acpi/iort/resolve.ts)
- * finds them while reading and walking the table the way Linux does, under
- * codes that are the checks' own ids (map-finding-checks.ts).
+ * The IORT's checks: what the IORT's finding functions (acpi/iort: the full
+ * read, findings.ts, msi-findings.ts) find while reading and walking the
+ * table the way Linux does, under codes that are the checks' own ids
+ * (table-findings.ts). The resolver's other codes are listed by the runner
+ * under their own codes.
  */
-import { IortCode } from '../acpi/iort/codes.js';
-import { mapFindingChecks, type MapFindingRow } from './map-finding-checks.js';
+import { IortCode } from '../../acpi/iort/codes.js';
+import { findingChecks, type FindingRow } from '../table-findings.js';
 
-const ROWS: readonly MapFindingRow[] = [
+const ROWS: readonly FindingRow[] = [
   {
     id: IortCode.msiUnreachable,
     severity: 'error',
+    // The MSI walks run only in the map (every RID walked to an ITS group).
+    from: 'map',
     description:
       'PCI requester IDs a root complex routes, or a named component, whose MSIs reach no ITS group when walked as Linux ' +
       'walks them (skipping each SMMUv3\'s own DeviceID mapping): Linux gives those devices no MSI domain',
@@ -71,4 +75,4 @@ const ROWS: readonly MapFindingRow[] = [
   },
 ];
 
-export const IORT_CHECKS = mapFindingChecks('IORT', ROWS);
+export const IORT_CHECKS = findingChecks('IORT', ROWS);

@@ -1,12 +1,14 @@
 /**
- * VIOT findings that are named checks: the resolver (acpi/viot/resolve.ts)
- * walks the table as Linux's acpi_viot_init does and finds them under codes
- * that are the checks' own ids (map-finding-checks.ts).
+ * The VIOT's checks: what the VIOT's finding functions (acpi/viot: the node
+ * walk, live-endpoints.ts) find walking the table as Linux's acpi_viot_init
+ * does, under codes that are the checks' own ids (table-findings.ts). The
+ * resolver's other codes (a short endpoint or IOMMU node, ...) are listed by
+ * the runner under their own codes.
  */
-import { ViotDecodeCode } from '../acpi/viot/walk.js';
-import { mapFindingChecks, type MapFindingRow } from './map-finding-checks.js';
+import { ViotDecodeCode } from '../../acpi/viot/walk.js';
+import { findingChecks, type FindingRow } from '../table-findings.js';
 
-const ROWS: readonly MapFindingRow[] = [
+const ROWS: readonly FindingRow[] = [
   {
     id: ViotDecodeCode.nodeOffset,
     severity: 'error',
@@ -23,6 +25,8 @@ const ROWS: readonly MapFindingRow[] = [
     id: ViotDecodeCode.outputNode,
     severity: 'error',
     decode: 'unusable',
+    // Linux's walk then finds no IOMMU node there: the same fault, said by live-endpoints.ts.
+    sameFault: ['viot-output-dangling'],
     description: 'an endpoint\'s Output Node is not the offset of a node: Linux drops the endpoint ("No IOMMU node found")',
   },
   {
@@ -33,4 +37,4 @@ const ROWS: readonly MapFindingRow[] = [
   },
 ];
 
-export const VIOT_CHECKS = mapFindingChecks('VIOT', ROWS);
+export const VIOT_CHECKS = findingChecks('VIOT', ROWS);
