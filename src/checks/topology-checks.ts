@@ -6,7 +6,7 @@
  * table can express (build-refused, from the build's refusals).
  */
 import type { Severity } from '../diagnostic.js';
-import { REFUSAL_SEVERITY, SMMUV3_STREAM_SHARED, VIRTIO_IOMMU_ALIAS_PROBE } from '../map/linux-probe.js';
+import { REFUSAL_SEVERITY, SMMUV3_STREAM_SHARED, VIRTIO_IOMMU_ALIAS_PROBE } from '../model/linux-probe.js';
 import { reporting, sessionCheck, type Check } from './check.js';
 
 /** A finding resolveTopology makes under a code that is the check's id. */

@@ -7,7 +7,7 @@
  */
 import { repeatFinding, tablesLinuxReads } from '../checks/repeated-tables.js';
 import { inFile, type Diagnostic } from '../diagnostic.js';
-import { combineMaps } from '../map/combine-maps.js';
+import { combineMaps } from '../model/combine-maps.js';
 import { formatDot } from '../map/map-dot.js';
 import { tablesDot } from '../map/render-map.js';
 import { mapToJson, type MapJson } from '../map/map-json.js';

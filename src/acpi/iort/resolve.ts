@@ -14,7 +14,7 @@
  * ACPI path supplies id and base, otherwise the name is the key.
  */
 import { hasErrors, type Diagnostic } from '../../diagnostic.js';
-import { deviceEntries } from '../../map/devices.js';
+import { deviceEntries } from '../../model/devices.js';
 import { formatAddress } from '../../model/address.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { RidTable } from '../../model/rid-table.js';

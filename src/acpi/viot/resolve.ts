@@ -18,7 +18,7 @@
  */
 import type { Model } from '../../codec/index.js';
 import type { Diagnostic } from '../../diagnostic.js';
-import { deviceEntries } from '../../map/devices.js';
+import { deviceEntries } from '../../model/devices.js';
 import { formatAddress } from '../../model/address.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { RidTable } from '../../model/rid-table.js';
