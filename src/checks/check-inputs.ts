@@ -10,12 +10,12 @@ import type { LinuxTarget } from '../model/linux-profile.js';
 import { resolveTopology } from '../model/resolve.js';
 import { DEFAULT_NUMBERING, NUMBERING_POLICIES } from '../model/numbering.js';
 import { CheckSession, type TopologyUnderCheck } from './context.js';
-import type { LoadedInput } from './load-input.js';
-import { buildTopologyInput } from './topology-input.js';
+import type { LoadedInput } from '../io/load-input.js';
+import { buildTopologyInput } from '../io/topology-input.js';
 import { CHECKS } from './registry.js';
 import { runChecks, unreadIommuTables } from './run.js';
 import { selectChecks, type CheckSelection } from './select.js';
-import type { TableSubject } from './subject.js';
+import type { TableSubject } from '../io/subject.js';
 import { summarize, type CheckSummary } from './summary.js';
 
 export interface CheckOptions {

@@ -14,7 +14,7 @@ import { compareTranslations, type RidAnswer, type RidDifference } from '../diff
 import { ridLines } from '../diff/map-diff.js';
 import { ANY_FORMAT, sessionCheck, tableCheck, type Check, type FindingDraft } from './check.js';
 import type { TableContext } from './context.js';
-import { formatInfo, type FormatInfo } from './formats.js';
+import { formatInfo, type FormatInfo } from '../model/table-formats.js';
 
 export interface DeviceDisagreement {
   kind: 'untranslated' | 'mismatch';

@@ -9,7 +9,7 @@ import { AcpiCode } from '../acpi/header.js';
 import { BinCode } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { ANY_FORMAT, reportCodes, reporting, tableCheck, type Check } from './check.js';
-import { tableReadDiagnostics } from './load-input.js';
+import { tableReadDiagnostics } from '../io/load-input.js';
 
 interface DecodeGroup {
   id: string;

@@ -10,7 +10,7 @@ import { tableFindings } from '../acpi/resolvers.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { IORT_CHECKS } from './iort/index.js';
 import { withOffsets } from './run.js';
-import type { TableSubject } from './subject.js';
+import type { TableSubject } from '../io/subject.js';
 import { VIOT_CHECKS } from './viot/index.js';
 
 const ROWS = [...IORT_CHECKS, ...VIOT_CHECKS].filter((c) => c.decode);

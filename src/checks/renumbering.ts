@@ -17,7 +17,7 @@ import type { DeviceEntry, Translation, TranslationMap } from '../model/translat
 import { ANY_FORMAT, tableCheck, type FindingDraft } from './check.js';
 import { compareDevices, consistencyOf, describeAnswer, iommuFunctions } from './consistency.js';
 import type { TableContext } from './context.js';
-import { formatInfo } from './formats.js';
+import { formatInfo } from '../model/table-formats.js';
 
 export interface RenumberedDevice {
   id: string;

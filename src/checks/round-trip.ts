@@ -9,7 +9,7 @@ import { diffStructures, isEmptyChange } from '../diff/structure-diff.js';
 import { structureTree } from '../diff/structure-tree.js';
 import { ANY_FORMAT, tableCheck, type FindingDraft } from './check.js';
 import type { TableContext } from './context.js';
-import type { RoundTrip } from './subject.js';
+import type { RoundTrip } from '../io/subject.js';
 
 export interface RoundTripResult {
   bytes: RoundTrip;

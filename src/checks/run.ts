@@ -20,8 +20,8 @@ import { allStructures, structureTree } from '../diff/structure-tree.js';
 import { appliesToFormat, needsText, stamp, type Check, type CheckContext } from './check.js';
 import type { CheckSession } from './context.js';
 import { CHECKS } from './registry.js';
-import { tableReadDiagnostics } from './load-input.js';
-import type { TableSubject } from './subject.js';
+import { tableReadDiagnostics } from '../io/load-input.js';
+import type { TableSubject } from '../io/subject.js';
 
 export interface RunOptions {
   checks?: readonly Check[];

@@ -11,7 +11,7 @@ import { consistencyOf, describeAnswer } from './consistency.js';
 import type { CheckSession } from './context.js';
 import { renumberingOf } from './renumbering.js';
 import { roundTripOf } from './round-trip.js';
-import type { RoundTrip, TableSubject } from './subject.js';
+import type { RoundTrip, TableSubject } from '../io/subject.js';
 
 export interface TableSummary {
   table: string;

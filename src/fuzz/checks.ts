@@ -5,7 +5,7 @@
  * documents it (input that is not of the kind at all); any other exception
  * is a crash, and an InvariantError says that data was lost silently.
  */
-import { decodeInput } from '../acpi/decode-input.js';
+import { decodeInput } from '../io/decode-input.js';
 import { decodeIort, encodeIort } from '../acpi/iort/codec.js';
 import { decodeViot, encodeViot } from '../acpi/viot/index.js';
 import { computeChecksum } from '../acpi/header.js';

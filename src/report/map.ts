@@ -5,7 +5,7 @@
  * the topology's PCI tree (coloured by what the tables say when there are
  * tables), or without a topology the RID ranges the tables map.
  */
-import { repeatFinding, tablesLinuxReads } from '../checks/repeated-tables.js';
+import { repeatFinding, tablesLinuxReads } from '../io/read-tables.js';
 import { inFile, type Diagnostic } from '../diagnostic.js';
 import { combineMaps } from '../model/combine-maps.js';
 import { formatDot } from '../map/map-dot.js';

@@ -11,7 +11,7 @@ import { decodeIort, encodeIort, iortFromTableModel, printIortText } from '../..
 import { iortFromJson, iortToJson } from '../../src/acpi/iort/json.js';
 import { isKnownNode, type IortTable } from '../../src/acpi/iort/model.js';
 import { resolveIort } from '../../src/acpi/iort/resolve.js';
-import { decodeInput } from '../../src/acpi/decode-input.js';
+import { decodeInput } from '../../src/io/decode-input.js';
 import { decodeTable, encodeTable } from '../../src/acpi/table.js';
 import type { Diagnostic } from '../../src/diagnostic.js';
 import { formatBdf } from '../../src/model/rid.js';

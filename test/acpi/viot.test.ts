@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeInput } from '../../src/acpi/decode-input.js';
+import { decodeInput } from '../../src/io/decode-input.js';
 import { printTableText } from '../../src/acpi/print-table.js';
 import { decodeTable } from '../../src/acpi/table.js';
 import { decodeViot } from '../../src/acpi/viot/decode.js';

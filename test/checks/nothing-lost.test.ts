@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkInputs } from '../../src/checks/check-inputs.js';
-import { loadInput, tableReadDiagnostics } from '../../src/checks/load-input.js';
+import { loadInput, tableReadDiagnostics } from '../../src/io/load-input.js';
 import { CHECKS } from '../../src/checks/registry.js';
 import type { Diagnostic, Severity } from '../../src/diagnostic.js';
 import { parseTopology } from '../../src/model/parse-topology.js';

@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { stamp, tableCheck } from '../../src/checks/check.js';
 import { checkInputs } from '../../src/checks/check-inputs.js';
 import { CheckSession } from '../../src/checks/context.js';
-import { loadInput } from '../../src/checks/load-input.js';
+import { loadInput } from '../../src/io/load-input.js';
 import { runChecks } from '../../src/checks/run.js';
-import type { TableSubject } from '../../src/checks/subject.js';
+import type { TableSubject } from '../../src/io/subject.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 const fixture = (name: string) => join(REPO_ROOT, 'test/fixtures/checks', name);

@@ -15,7 +15,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeInput } from '../../src/acpi/decode-input.js';
+import { decodeInput } from '../../src/io/decode-input.js';
 import { modelledSignatures, rawTableSpec, tableDef } from '../../src/acpi/registry.js';
 import { decodeTable, encodeTable } from '../../src/acpi/table.js';
 import { decodeViot, encodeViot, type ViotTable } from '../../src/acpi/viot/index.js';

@@ -10,7 +10,7 @@ import { printTablesJson, printTablesTextChunks } from '../../acpi/print-table.j
 import { tableToJson, type DecodedTable } from '../../acpi/table.js';
 import { hasErrors, type Diagnostic } from '../../diagnostic.js';
 import { decodeMapFindings } from '../../checks/decode-findings.js';
-import { readDiagnostics } from '../../checks/load-input.js';
+import { readDiagnostics } from '../../io/load-input.js';
 import { namesDtsCannotWrite } from '../../dt/index.js';
 import { treeToJson } from '../../dt/json.js';
 import { loadInputFile } from '../../io/load-input-file.js';

@@ -10,7 +10,7 @@ import { parseTopology } from '../model/parse-topology.js';
 import { resolveTopology } from '../model/resolve.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import type { Topology } from '../model/topology-schema.js';
-import { classifyInput } from '../io/input-kind.js';
+import { classifyInput } from './input-kind.js';
 import { dtbSubject } from './dt-subject.js';
 import { readAcpi } from './load-input.js';
 import type { TableSubject } from './subject.js';

@@ -5,11 +5,11 @@
  * in (the name only labels diagnostics), tables with diagnostics out.
  */
 import { InputError, inFile, type Diagnostic } from '../diagnostic.js';
-import { parseAcpidump } from '../io/acpidump-text.js';
-import { parseDslRawData } from '../io/iasl-dsl.js';
-import { sniff, type InputKind } from '../io/sniff.js';
-import { AcpiCode } from './header.js';
-import { decodeTable, deviceTreesSkipped, encodeTable, tablePathName, tablesFromJson, type DecodedTable } from './table.js';
+import { parseAcpidump } from './acpidump-text.js';
+import { parseDslRawData } from './iasl-dsl.js';
+import { sniff, type InputKind } from './sniff.js';
+import { AcpiCode } from '../acpi/header.js';
+import { decodeTable, deviceTreesSkipped, encodeTable, tablePathName, tablesFromJson, type DecodedTable } from '../acpi/table.js';
 
 export interface DecodedInput {
   kind: InputKind;

@@ -10,11 +10,11 @@
  * through the caller's `readInclude` (the CLI's reads the disk,
  * io/load-input-file.ts); without one, an include is reported not found.
  */
-import { decodeInput } from '../acpi/decode-input.js';
+import { decodeInput } from './decode-input.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { ParseDtsOptions } from '../dt/index.js';
-import { classifyInput } from '../io/input-kind.js';
-import type { InputKind } from '../io/sniff.js';
+import { classifyInput } from './input-kind.js';
+import type { InputKind } from './sniff.js';
 import { acpiSubject } from './acpi-subject.js';
 import type { TableSubject } from './subject.js';
 
