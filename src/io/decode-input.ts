@@ -24,9 +24,19 @@ export interface DecodedInput {
  */
 export function decodeInput(data: Uint8Array | string, file: string): DecodedInput {
   const { kind, text } = sniff(data, file);
+  return decodeSniffed(kind, text ?? data, file);
+}
+
+/**
+ * An input whose kind is already known (load-input.ts sniffs each input once,
+ * to tell tables from trees and topologies): `content` is the bytes of a raw
+ * table, the text of the text kinds (sniffing decoded it: UTF-16, BOM).
+ */
+export function decodeSniffed(kind: InputKind, content: Uint8Array | string, file: string): DecodedInput {
+  const text = typeof content === 'string' ? content : undefined;
   switch (kind) {
     case 'acpi-table': {
-      const t = decodeTable(data as Uint8Array);
+      const t = decodeTable(content as Uint8Array);
       return { kind, tables: [withFile(t, file)], diagnostics: [] };
     }
     case 'acpidump': {

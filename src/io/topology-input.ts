@@ -53,5 +53,5 @@ function builtSubjects(topologyFile: string, outputs: readonly BuildOutput[]): T
 export function builtTables(name: string, bytes: Uint8Array): TableSubject[] {
   const input = classifyInput(name, bytes);
   if (input.kind === 'topology' || input.kind === 'dts') return [];
-  return input.kind === 'dtb' ? [dtbSubject(input.data as Uint8Array, name)] : readAcpi(input.data, name).tables;
+  return input.kind === 'dtb' ? [dtbSubject(input.data as Uint8Array, name)] : readAcpi(input.kind, input.data, name).tables;
 }
