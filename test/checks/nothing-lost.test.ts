@@ -17,6 +17,8 @@ import { CHECKS } from '../../src/checks/registry.js';
 import type { Diagnostic, Severity } from '../../src/diagnostic.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
 import { resolveTopology } from '../../src/model/resolve.js';
+import { corpusPresent, corpusRoot } from '../acpi/corpus.js';
+import { CORRUPT, uniqueIorts } from '../fixtures/iort/corpus.js';
 import { invalidIortCases } from '../fixtures/iort/invalid-cases.js';
 import { encodeViotModel, smallViot, viotCases } from '../fixtures/viot/tables.js';
 import { REPO_ROOT } from '../support/paths.js';
@@ -49,6 +51,16 @@ function fixtureCases(): Case[] {
 const tableCases = (): Case[] =>
   [...invalidIortCases, ...viotCases].map((c) => ({ name: `${c.name}.dat`, inputs: [{ file: `${c.name}.dat`, bytes: c.bytes() }] }));
 
+/** Every distinct IORT of the corpus, and QEMU's VIOTs (real tables: their resolvers' notes must reach check too). */
+function corpusCases(): Case[] {
+  const viots = [join(corpusRoot, 'qemu-expected/tests/data/acpi/aarch64/virt/VIOT'), join(corpusRoot, 'qemu-expected/tests/data/acpi/x86/q35/VIOT.viot')];
+  return [
+    // The text-mangled one is no input ridmap can read at all (exit 2, input-unknown-kind).
+    ...uniqueIorts().filter((c) => !c.file.endsWith(CORRUPT)).map((c) => ({ name: c.name, inputs: [{ file: `${c.name}.dat`, bytes: c.bytes }] })),
+    ...viots.map((file) => ({ name: file.slice(corpusRoot.length + 1), inputs: [{ file, bytes: new Uint8Array(readFileSync(file)) }] })),
+  ];
+}
+
 /** What decode, the maps and the topology say, asked of them directly. */
 async function everythingFound(c: Case): Promise<Diagnostic[]> {
   const resolved = c.topology ? resolveTopology(parseTopology(readFileSync(c.topology, 'utf8'), c.topology)) : undefined;
@@ -75,6 +87,17 @@ describe('every diagnostic of decode, resolve and the model reaches check', () =
       const loaded = await Promise.all(c.inputs.map((i) => loadInput(i.file, i.bytes)));
       const topology = c.topology ? { file: c.topology, text: readFileSync(c.topology, 'utf8') } : undefined;
       const { findings } = checkInputs(loaded, { ...(topology ? { topology } : {}), policies: ['firmware'] });
+      const lost = (await everythingFound(c)).filter((d) => !isListed(d, findings));
+      expect(lost.map((d) => `${d.code} ${d.path}: ${d.message}`)).toEqual([]);
+    });
+  }
+});
+
+describe.skipIf(!corpusPresent)('every diagnostic reaches check: the corpus IORTs and VIOTs', () => {
+  for (const c of corpusPresent ? corpusCases() : []) {
+    it(c.name, async () => {
+      const loaded = await Promise.all(c.inputs.map((i) => loadInput(i.file, i.bytes)));
+      const { findings } = checkInputs(loaded, { policies: ['firmware'] });
       const lost = (await everythingFound(c)).filter((d) => !isListed(d, findings));
       expect(lost.map((d) => `${d.code} ${d.path}: ${d.message}`)).toEqual([]);
     });
