@@ -29,7 +29,8 @@ export function mapFindingChecks(format: string, rows: readonly MapFindingRow[])
       appliesTo: format,
       ...row,
       claims,
-      run: (ctx) => claimed(ctx.map()?.findings ?? [], claims, row.id),
+      // Decode finds what the walk of the nodes shows (VIOT's, through its declaration); the resolver the rest.
+      run: (ctx) => claimed([...ctx.table.diagnostics, ...(ctx.map()?.findings ?? [])], claims, row.id),
     };
   });
 }

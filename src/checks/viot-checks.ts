@@ -3,7 +3,7 @@
  * walks the table as Linux's acpi_viot_init does and finds them under codes
  * that are the checks' own ids (map-finding-checks.ts).
  */
-import { ViotDecodeCode } from '../acpi/viot/walk.js';
+import { ViotDecodeCode } from '../acpi/viot/spec.js';
 import { mapFindingChecks, type MapFindingRow } from './map-finding-checks.js';
 
 const ROWS: readonly MapFindingRow[] = [
