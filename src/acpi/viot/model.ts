@@ -6,8 +6,8 @@
  * Offset and every Output Node's byte offset are computed by encode. Reserved
  * bytes appear only when they are not zero; `trailing` only when a node's
  * Length covers bytes its fields do not. Type aliases, not interfaces, so
- * that each is a codec Model as it stands (test/acpi/viot.test.ts checks
- * decode gives exactly these keys).
+ * that each is a codec Model as it stands (test/acpi/viot-resolve.test.ts
+ * checks that decode gives back exactly the model it was encoded from).
  */
 import type { AcpiHeader } from '../header.js';
 
