@@ -23,7 +23,7 @@ export const ACPI_HEADER_SIZE = 36;
 export const CHECKSUM_OFFSET = 9;
 
 /** Model keys of the header, shared by every table with the standard header. */
-export interface AcpiHeader {
+export type AcpiHeader = {
   signature: string;
   revision: number;
   oemId: string;
@@ -32,7 +32,7 @@ export interface AcpiHeader {
   /** "ASL Compiler ID" in iasl's words. */
   creatorId: string;
   creatorRevision: number;
-}
+};
 
 /** Stable codes of header checks. */
 export const AcpiCode = {

@@ -11,7 +11,6 @@ import { IORT_JSON } from './iort/table-json.js';
 import { IORT_DESCRIPTION, iortSpec } from './iort/registry-row.js';
 import { acpiHeaderMembers } from './header.js';
 import { VIOT_DESCRIPTION, viotSpec } from './viot/spec.js';
-import { VIOT_JSON } from './viot/json.js';
 
 export interface TableDef {
   /** 4-character signature (8 for the RSDP's `RSD PTR `). */
@@ -52,7 +51,7 @@ export interface TableJson {
 const ROWS: readonly TableDef[] = [
   { signature: 'DMAR', description: DMAR_DESCRIPTION, spec: dmarSpec, header: 'standard', modelled: true },
   { signature: 'IORT', description: IORT_DESCRIPTION, spec: iortSpec, header: 'standard', modelled: true, printFields: printIortFields, json: IORT_JSON },
-  { signature: 'VIOT', description: VIOT_DESCRIPTION, spec: viotSpec, header: 'standard', modelled: true, json: VIOT_JSON },
+  { signature: 'VIOT', description: VIOT_DESCRIPTION, spec: viotSpec, header: 'standard', modelled: true },
 ];
 
 /** Any table with the standard header: header fields, then the body as bytes. */

@@ -10,14 +10,14 @@ import type { DmarTable } from './dmar/model.js';
 import { resolveDmar } from './dmar/resolve.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { iortWireFindings, resolveIortWire } from './iort/resolve.js';
-import { resolveViotWire } from './viot/resolve.js';
+import { resolveViotModel } from './viot/resolve.js';
 
 export type TableResolver = (model: Model, resolved?: ResolvedTopology) => TranslationMap;
 
 const RESOLVERS: Record<string, TableResolver> = {
   DMAR: (model, resolved) => resolveDmar(model as unknown as DmarTable, resolved),
   IORT: resolveIortWire,
-  VIOT: (model, resolved) => resolveViotWire(model, resolved),
+  VIOT: resolveViotModel,
 };
 
 /**

@@ -3,7 +3,10 @@
  * (IORT, VIOT): each check asks them for the table it checks and reports
  * those under its id, which is also the code they use.
  *
- * Two sources, by cost:
+ * Three sources, by cost:
+ * - `decode`: what decoding the table through its declaration found (a
+ *   declaration that walks the nodes as Linux does, VIOT's, says where that
+ *   walk breaks); `decode` prints these itself;
  * - `table`: what the format finds about the table itself, without a
  *   topology and without walking every ID (tableFindings: the full read,
  *   references, Linux's node walk); shared by `decode`;
@@ -20,7 +23,7 @@ export interface FindingRow {
   severity: Check['severity'];
   description: string;
   /** Where the finding comes from (see above; default `table`). */
-  from?: 'table' | 'map';
+  from?: 'decode' | 'table' | 'map';
   /** Only with a topology (the map is resolved against it). */
   needsTopology?: true;
   /**
@@ -50,8 +53,11 @@ export function findingChecks(format: string, rows: readonly FindingRow[]): (Che
       ...row,
       needs: { table: format, ...(row.from === 'map' ? { map: true } : {}), ...(row.needsTopology ? { topology: true } : {}) },
       run: (ctx) => {
-        const found = row.from === 'map' ? (ctx.map()?.findings ?? []) : ownFindings(ctx);
-        return found.filter((d) => d.code === row.id).map((d) => withSameFault(reporting(d, row.id), d, found, row.sameFault));
+        const found = row.from === 'map' ? (ctx.map()?.findings ?? []) : row.from === 'decode' ? ctx.table.diagnostics : ownFindings(ctx);
+        const mine = found.filter((d) => d.code === row.id);
+        // What decode found, the resolver may say again in its own words.
+        const again = mine.length && row.sameFault && row.from === 'decode' ? [...found, ...(ctx.map()?.findings ?? [])] : found;
+        return mine.map((d) => withSameFault(reporting(d, row.id), d, again, row.sameFault));
       },
     }),
   }));

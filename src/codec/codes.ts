@@ -28,6 +28,18 @@ export const BinCode = {
   countOverrun: 'bin-count-overrun',
   /** A NUL-terminated string has no NUL inside its structure (error). */
   unterminatedString: 'bin-unterminated-string',
+  /** An offset field puts a list inside the fixed fields or past the end (error). */
+  offsetOutside: 'bin-offset-outside',
+  /** A count field names more list items than the structure holds (error). */
+  countShort: 'bin-count-short',
+  /** Bytes after the last of the items a count field names; kept (warning). */
+  afterItems: 'bin-after-items',
+  /** A part placed by its offset and count fields runs past the structure's end; the structure is kept raw (error). */
+  partOutside: 'bin-part-outside',
+  /** Placed parts overlap each other or the fixed fields; the structure is kept raw (error). */
+  partOverlap: 'bin-part-overlap',
+  /** A reference is the start of no item of the list it names; kept as its offset (error). */
+  danglingReference: 'bin-dangling-reference',
 } as const;
 
 /** Codes of encode: the model cannot be written. All are errors. */
@@ -40,6 +52,8 @@ export const EncodeCode = {
   overflow: 'encode-overflow',
   /** A union item names no known variant. */
   unknownVariant: 'encode-unknown-variant',
+  /** A reference names no item of its list. */
+  badReference: 'encode-bad-reference',
 } as const;
 
 /** Codes of fromJson: the JSON does not describe a model. All are errors but `derivedIgnored`. */

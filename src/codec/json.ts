@@ -9,12 +9,20 @@ import type { Diagnostic } from '../diagnostic.js';
 import { JsonCode } from './codes.js';
 import { bytesToHex, hexToBytes, jsonHex } from './hexfmt.js';
 import { checkFixedValue, type FixedType } from './primitives.js';
+import { arrayElements } from './layout.js';
 import {
   isDerived,
+  isPlaced,
+  isReference,
+  LAYOUT_KEY,
   RAW_KEY,
+  resolveByField,
   TRAILING_KEY,
+  type ArrayMember,
   type FieldMember,
   type Model,
+  type PlacedLayout,
+  type ReferenceRole,
   type StructSpec,
   type UnionSpec,
   type VariableMember,
@@ -33,13 +41,22 @@ export function toJson(spec: StructSpec, m: Model): { [key: string]: Json } {
       continue;
     }
     switch (member.kind) {
+      case 'group':
+        if (v !== undefined) out[member.key] = toJson(member.spec, v as Model);
+        break;
       case 'list':
-      case 'array':
+        if (member.gapKey && m[member.gapKey] instanceof Uint8Array) out[member.gapKey] = bytesToHex(m[member.gapKey] as Uint8Array);
         out[member.key] = ((v as Model[] | undefined) ?? []).map((item) => {
-          const s = member.kind === 'list' ? pickVariant(member.union, item) : member.element;
+          const s = pickVariant(member.union, item);
           return typeof s === 'string' ? {} : toJson(s, item);
         });
         break;
+      case 'array': {
+        const items = arrayElements(member, m).map((e) => (member.scalar ? fieldToJson(e[member.scalar]) : toJson(member.element, e)));
+        if (member.count !== 'one') out[member.key] = items;
+        else if (items.length) out[member.key] = items[0]!;
+        break;
+      }
       case 'cstring': {
         out[member.key] = String(v ?? '');
         const pad = m[member.paddingKey];
@@ -51,14 +68,26 @@ export function toJson(spec: StructSpec, m: Model): { [key: string]: Json } {
         break;
     }
   }
+  const layout = m[LAYOUT_KEY] as PlacedLayout | undefined;
+  if (spec.placed.length && layout) out[LAYOUT_KEY] = layoutToJson(layout);
   const t = m[TRAILING_KEY];
   if (t instanceof Uint8Array) out[TRAILING_KEY] = bytesToHex(t);
+  return out;
+}
+
+function layoutToJson(l: PlacedLayout): { [key: string]: Json } {
+  const out: { [key: string]: Json } = {};
+  if (l.order) out['order'] = l.order;
+  if (l.gaps) out['gaps'] = Object.fromEntries(Object.entries(l.gaps).map(([k, b]) => [k, bytesToHex(b)]));
+  if (l.emptyOffsets) out['emptyOffsets'] = l.emptyOffsets;
   return out;
 }
 
 function fieldToJson(v: unknown): Json {
   if (typeof v === 'bigint') return jsonHex(v);
   if (v instanceof Uint8Array) return bytesToHex(v);
+  // A reference: {node: i} or {offset: n}.
+  if (typeof v === 'object' && v !== null) return { ...(v as Record<string, number>) };
   return v as number | string;
 }
 
@@ -99,7 +128,15 @@ class JsonReader {
       const jp = `${path}.${member.key}`;
       const v = obj[member.key];
       if (member.kind === 'field') this.field(spec, member, v, m, jp);
+      else if (member.kind === 'group') {
+        if (v === undefined) this.report(JsonCode.missing, jp, `${member.label} (${member.key}) is missing`);
+        else m[member.key] = this.struct(member.spec, v, jp);
+      } else if (member.kind === 'array' && (isPlaced(member) || member.scalar)) this.placedArray(member, v, m, jp);
       else this.variable(member, obj, m, path);
+    }
+    if (spec.placed.length && obj[LAYOUT_KEY] !== undefined) {
+      const l = this.layout(obj[LAYOUT_KEY], `${path}.${LAYOUT_KEY}`);
+      if (l) m[LAYOUT_KEY] = l;
     }
     const t = obj[TRAILING_KEY];
     if (t !== undefined) this.bytesInto(m, TRAILING_KEY, t, `${path}.${TRAILING_KEY}`);
@@ -109,9 +146,11 @@ class JsonReader {
   private checkKeys(spec: StructSpec, obj: Record<string, unknown>, path: string): void {
     const allowed = new Set<string>([TRAILING_KEY]);
     const derived = new Set<string>();
+    if (spec.placed.length) allowed.add(LAYOUT_KEY);
     for (const member of spec.members) {
       (isDerived(member) ? derived : allowed).add(member.key);
       if (member.kind === 'cstring') allowed.add(member.paddingKey);
+      if (member.kind === 'list' && member.gapKey) allowed.add(member.gapKey);
     }
     for (const key of Object.keys(obj)) {
       if (allowed.has(key)) continue;
@@ -129,7 +168,12 @@ class JsonReader {
       return;
     }
     if (v === undefined) {
-      if (member.type.kind !== 'reserved') this.report(JsonCode.missing, jp, `${member.label} (${member.key}) is missing`);
+      if (member.type.kind !== 'reserved' && !member.optional) this.report(JsonCode.missing, jp, `${member.label} (${member.key}) is missing`);
+      return;
+    }
+    if (isReference(member.role)) {
+      const ref = this.reference(member.role, v, jp);
+      if (ref) m[member.key] = ref;
       return;
     }
     const converted = this.convert(member.type, v, jp);
@@ -177,6 +221,9 @@ class JsonReader {
     switch (member.kind) {
       case 'list':
       case 'array': {
+        if (member.kind === 'list' && member.gapKey && obj[member.gapKey] !== undefined) {
+          this.bytesInto(m, member.gapKey, obj[member.gapKey], `${path}.${member.gapKey}`);
+        }
         if (!Array.isArray(v)) {
           this.report(v === undefined ? JsonCode.missing : JsonCode.type, jp, `${member.label} must be an array`);
           return;
@@ -202,6 +249,63 @@ class JsonReader {
     }
   }
 
+  /** `{"node": i}` or `{"offset": n}`: whether i names an item is for encode to say. */
+  private reference(role: ReferenceRole, v: unknown, jp: string): Record<string, number> | undefined {
+    const o = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    const keys = o ? Object.keys(o) : [];
+    const n = o && keys.length === 1 ? o[keys[0]!] : undefined;
+    if ((keys[0] === role.as || keys[0] === 'offset') && typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) return { [keys[0]!]: n };
+    this.report(JsonCode.badValue, jp, `a reference is {"${role.as}": index} or {"offset": n}, got ${JSON.stringify(v)}`);
+    return undefined;
+  }
+
+  /** A placed array (a single structure may be absent) or an array of scalar values. */
+  private placedArray(member: ArrayMember, v: unknown, m: Model, jp: string): void {
+    const element = (e: unknown, ep: string): unknown => {
+      if (!member.scalar) return this.struct(member.element, e, ep);
+      return this.struct(member.element, { [member.scalar]: e }, ep)[member.scalar];
+    };
+    if (member.count === 'one') {
+      if (v !== undefined) m[member.key] = element(v, jp);
+      return;
+    }
+    if (!Array.isArray(v)) {
+      this.report(v === undefined ? JsonCode.missing : JsonCode.type, jp, `${member.label} must be an array`);
+      return;
+    }
+    m[member.key] = v.map((e, i) => element(e, `${jp}[${i}]`));
+  }
+
+  private layout(v: unknown, jp: string): PlacedLayout | undefined {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      this.report(JsonCode.type, jp, `expected an object (order, gaps, emptyOffsets), got ${kindOf(v)}`);
+      return undefined;
+    }
+    const o = v as Record<string, unknown>;
+    const out: PlacedLayout = {};
+    for (const key of Object.keys(o)) {
+      if (key !== 'order' && key !== 'gaps' && key !== 'emptyOffsets') this.report(JsonCode.unknownKey, `${jp}.${key}`, `a layout has no field "${key}"`);
+    }
+    if (o['order'] !== undefined) {
+      if (Array.isArray(o['order']) && o['order'].every((k) => typeof k === 'string')) out.order = o['order'] as string[];
+      else this.report(JsonCode.type, `${jp}.order`, 'order must be a list of part names');
+    }
+    if (o['gaps'] !== undefined) {
+      const gaps = typeof o['gaps'] === 'object' && o['gaps'] !== null ? (o['gaps'] as Record<string, unknown>) : undefined;
+      if (!gaps) this.report(JsonCode.type, `${jp}.gaps`, 'gaps must be an object of hex strings');
+      const g: Record<string, Uint8Array> = {};
+      for (const [k, b] of Object.entries(gaps ?? {})) this.bytesInto(g as Model, k, b, `${jp}.gaps.${k}`);
+      out.gaps = g;
+    }
+    if (o['emptyOffsets'] !== undefined) {
+      const e = o['emptyOffsets'];
+      const ok = typeof e === 'object' && e !== null && !Array.isArray(e) && Object.values(e).every((x) => Number.isSafeInteger(x) && (x as number) >= 0);
+      if (ok) out.emptyOffsets = e as Record<string, number>;
+      else this.report(JsonCode.type, `${jp}.emptyOffsets`, 'emptyOffsets must be an object of non-negative integers');
+    }
+    return out;
+  }
+
   private variantOf(u: UnionSpec, item: unknown, ip: string): StructSpec | undefined {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       this.report(JsonCode.type, ip, `expected an object (${u.name}), got ${kindOf(item)}`);
@@ -212,7 +316,7 @@ class JsonReader {
     if (typeof tag === 'string') {
       const s = u.byName.get(tag);
       if (!s) this.report(JsonCode.unknownVariant, `${ip}.${u.tagKey}`, `unknown ${u.name} type "${tag}" (known: ${[...u.byName.keys()].join(', ')})`);
-      return s;
+      return s && resolveByField(s, (bf) => rec[bf.key]);
     }
     if (RAW_KEY in rec) return u.raw;
     if (u.fallback) return u.fallback;

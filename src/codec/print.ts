@@ -13,9 +13,19 @@
  */
 import { hexDumpLines } from './hexdump.js';
 import { bytesToHexPairs, hexUpper, hexUpperBig, padLeft } from './hexfmt.js';
-import { derivedValue } from './layout.js';
+import { arrayElements, derivedValue, placedParts } from './layout.js';
 import { bitValue, sizeOfType, type FixedType } from './primitives.js';
-import { pickVariant, STORED, TRAILING_KEY, TRUNCATED_AT, type FieldMember, type Model, type StructSpec } from './struct.js';
+import {
+  isPlaced,
+  pickVariant,
+  presentOptional,
+  STORED,
+  TRAILING_KEY,
+  TRUNCATED_AT,
+  type FieldMember,
+  type Model,
+  type StructSpec,
+} from './struct.js';
 import { TextSink } from './text-sink.js';
 
 /** Column of the label field (iasl prints `%28s`). */
@@ -198,8 +208,12 @@ export function printToString(spec: StructSpec, m: Model, offset = 0): string {
   return out.toString();
 }
 
-/** Writes the text lines of a structure at `offset`; returns the bytes it covers. */
-export function printStruct(spec: StructSpec, m: Model, offset: number, out: TextSink): number {
+/**
+ * Writes the text lines of a structure at `offset`; returns the bytes it
+ * covers. `root` is the table the structure belongs to (labels that depend
+ * on the table's revision look there).
+ */
+export function printStruct(spec: StructSpec, m: Model, offset: number, out: TextSink, root: Model = m): number {
   if (spec.line) {
     const line = spec.line;
     const plan = linePlanOf(spec, line.label);
@@ -221,28 +235,43 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
   const truncatedAt = m[STORED]?.[TRUNCATED_AT];
   const members = truncatedAt === undefined ? spec.members : spec.members.slice(0, Number(truncatedAt));
   const plans = fieldPlansOf(spec);
+  const present = spec.optional.length ? new Set(presentOptional(spec, m)) : undefined;
   for (let i = 0; i < members.length; i++) {
     const member = members[i]!;
+    if (isPlaced(member)) continue;
+    if (member.kind === 'field' && member.optional && !present?.has(member)) continue;
     if (member.block) out.nl();
     switch (member.kind) {
       case 'field':
-        printField(spec, member, plans[i]!, m, pos, out);
+        printField(spec, member, plans[i]!, m, pos, out, root);
         pos += sizeOfType(member.type);
         break;
+      case 'group': {
+        if (member.heading) fieldHead(out, pos, member.spec.fixedSize, member.label).str(member.heading).nl();
+        const g = m[member.key];
+        if (typeof g === 'object' && g !== null) printStruct(member.spec, g as Model, pos, out, root);
+        pos += member.spec.fixedSize;
+        break;
+      }
       case 'list':
-      case 'array':
         for (const item of (m[member.key] as Model[] | undefined) ?? []) {
-          const s = member.kind === 'list' ? pickVariant(member.union, item) : member.element;
+          const s = pickVariant(member.union, item);
           if (typeof s === 'string') continue;
           out.nl();
-          pos += printStruct(s, item, pos, out);
+          pos += printStruct(s, item, pos, out, root);
+        }
+        break;
+      case 'array':
+        for (const item of member.scalar ? arrayElements(member, m) : (m[member.key] as Model[] | undefined) ?? []) {
+          if (!member.compact) out.nl();
+          pos += printStruct(member.element, item, pos, out, root);
         }
         break;
       case 'cstring': {
         const s = String(m[member.key] ?? '');
         fieldHead(out, pos, s.length + 1, member.label).str('"' + displayText(s) + '"').nl();
         pos += s.length + 1;
-        const pad = m[member.paddingKey];
+        const pad = spec.placed.length ? undefined : m[member.paddingKey];
         if (pad instanceof Uint8Array) {
           if (pad.some((b) => b !== 0)) bytesLines(out, pos, 'Padding', pad);
           pos += pad.length;
@@ -259,17 +288,41 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
       }
     }
   }
+  if (spec.placed.length && truncatedAt === undefined) {
+    // In byte order, each after the bytes before it, so that what is printed is what is in the bytes.
+    for (const part of placedParts(spec, m)) {
+      const member = part.member;
+      if (part.gap) {
+        if (member.block) out.nl();
+        rawBytesLines(out, offset + part.offset - part.gap.length, (member.kind === 'list' ? member.gapLabel : undefined) ?? 'Padding', part.gap);
+      }
+      pos = offset + part.offset;
+      for (const item of part.items) {
+        const s = member.kind === 'list' ? pickVariant(member.union, item) : member.element;
+        if (typeof s === 'string') continue;
+        if (member.kind === 'list' || !member.compact) out.nl();
+        pos += printStruct(s, item, pos, out, root);
+      }
+    }
+  }
   const trailing = m[TRAILING_KEY];
   if (trailing instanceof Uint8Array && trailing.length) {
-    bytesLines(out, pos, 'Trailing Bytes', trailing);
+    if (!spec.placed.length) bytesLines(out, pos, 'Trailing Bytes', trailing);
+    else {
+      // After a list of blocks, the bytes are a block of their own.
+      if (spec.placed.some((p) => p.kind === 'list')) out.nl();
+      rawBytesLines(out, pos, spec.trailingLabel ?? 'Trailing Bytes', trailing);
+    }
     pos += trailing.length;
   }
   if (spec.blankAfter) out.nl();
   return pos - offset;
 }
 
-function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Model, pos: number, out: TextSink): void {
+function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Model, pos: number, out: TextSink, root: Model): void {
   const t = member.type;
+  const alt = member.labelIf;
+  if (alt && root[alt.rootKey] === alt.equals) plan = { tail: TextSink.fieldTail(sizeOfType(t), paddedLabel(alt.label)), limit: 0 };
   const v = member.role !== undefined ? derivedValue(spec, m, member.key) : m[member.key];
   const key = plan.lines && valueKey(plan, t, v);
   if (key !== undefined) {
@@ -315,4 +368,21 @@ function bytesLines(out: TextSink, pos: number, label: string, b: Uint8Array): v
   }
   fieldHead(out, pos, b.length, label).str('(hex dump below)').nl();
   for (const l of hexDumpLines(b, pos)) out.line(l);
+}
+
+/**
+ * Bytes between placed parts, the way iasl prints a raw buffer: up to 16 on
+ * the field line; more as a backslash there and the bytes 16 to a line,
+ * each line but the last continued with a backslash.
+ */
+function rawBytesLines(out: TextSink, at: number, label: string, b: Uint8Array): void {
+  if (b.length <= 16) {
+    fieldHead(out, at, b.length, label).str(bytesToHexPairs(b)).nl();
+    return;
+  }
+  fieldHead(out, at, b.length, label).str('\\').nl();
+  for (let i = 0; i < b.length; i += 16) {
+    const last = i + 16 >= b.length;
+    out.line('    ' + bytesToHexPairs(b.subarray(i, i + 16)) + (last ? '' : ' \\'));
+  }
 }

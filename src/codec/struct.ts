@@ -1,9 +1,12 @@
 /**
  * Structure declarations: one declaration per on-disk structure drives decode,
  * encode, text printing and JSON (DESIGN practice 1). A structure is a list of
- * members; fixed-size fields come first, then at most one variable part that
- * fills the rest of the structure (a list of typed sub-structures, an array, a
- * NUL-terminated string or raw bytes). Bytes left over inside a structure are
+ * members; fixed-size fields (and nested groups) come first, then optional
+ * fields of newer revisions, then at most one variable part that fills the
+ * rest of the structure (a list of typed sub-structures, an array, a
+ * NUL-terminated string or raw bytes). Parts placed by offset and count
+ * fields (IORT ID mappings, IORT and VIOT node lists) sit where those fields
+ * say; the bytes around them are kept. Bytes left over inside a structure are
  * kept as `trailing`.
  *
  * Derived fields (lengths, counts, checksums, type tags) are not model input
@@ -47,13 +50,56 @@ export const TRUNCATED_AT = '#truncatedAt';
 export const TRAILING_KEY = 'trailing';
 /** Key under which an undecodable union item keeps its body. */
 export const RAW_KEY = 'raw';
+/**
+ * Key under which a structure with placed parts keeps what encode would not
+ * do by itself: parts in another order than declared, bytes before a part
+ * (gaps), offsets of empty parts that are not 0.
+ */
+export const LAYOUT_KEY = 'layout';
+
+/** How a structure's placed parts sat, where that is not what encode does unasked. */
+export interface PlacedLayout {
+  /** Keys of the non-empty placed parts in byte order, when not the declared order. */
+  order?: string[];
+  /** Bytes before a placed part, by the part's key. */
+  gaps?: Record<string, Uint8Array>;
+  /** The offset field of an empty part, by the part's key, when it is not 0. */
+  emptyOffsets?: Record<string, number>;
+}
 
 /**
  * What a derived field holds: the length of its structure, the union tag of a
- * variant, the 8-bit checksum making the structure's bytes sum to zero, or the
- * element count of an array member.
+ * variant, the 8-bit checksum making the structure's bytes sum to zero, the
+ * element count of an array or list member, or the offset (from the start of
+ * the structure) where a placed member starts.
+ *
+ * A reference (`ref`) is not derived but not a plain number either: the
+ * offset, from the start of the root, of an item of the root's list `ref`;
+ * the model holds `{[as]: index}` (`{node: 2}`) or, when the offset is no
+ * item's start, `{offset: n}`.
  */
-export type Role = 'length' | 'tag' | 'checksum' | { readonly count: string };
+export type Role =
+  | 'length'
+  | 'tag'
+  | 'checksum'
+  | { readonly count: string }
+  | { readonly offset: string }
+  | ReferenceRole;
+
+export interface ReferenceRole {
+  readonly ref: string;
+  /** Key of the index in the model (`node`). */
+  readonly as: string;
+  /** No diagnostic for a dangling reference (the table's own check reports it). */
+  readonly quiet?: boolean;
+}
+
+/** Another label for a field when a field of the root structure has a given value (IORT table revision 0: "Reserved"). */
+export interface LabelIf {
+  readonly rootKey: string;
+  readonly equals: number;
+  readonly label: string;
+}
 
 interface MemberBase {
   readonly key: string;
@@ -70,19 +116,58 @@ export interface FieldMember extends MemberBase {
   readonly describe?: (value: unknown) => string;
   /** No value diagnostics (the raw form of a union item: its type was reported already). */
   readonly quiet?: boolean;
+  /**
+   * A field of a newer revision of the structure after its fixed fields:
+   * read while there is room before the first placed part (or the end),
+   * absent from the model otherwise. A reserved optional field goes with
+   * the optional field before it (both there or neither).
+   */
+  readonly optional?: boolean;
+  readonly labelIf?: LabelIf;
 }
 
-/** The rest of the structure: sub-structures chosen by a type field, sized by a length field. */
+/** A fixed-size structure nested under one key (IORT memory access properties). */
+export interface GroupMember extends MemberBase {
+  readonly kind: 'group';
+  readonly spec: StructSpec;
+  /** Text line naming the group before its fields (`Memory Properties : [IORT Memory Access Properties]`). */
+  readonly heading?: string;
+}
+
+/**
+ * Sub-structures chosen by a type field, sized by a length field: the rest
+ * of the structure, or (placed) `count` items from where an offset field says,
+ * walked as Linux walks IORT and VIOT nodes: each item Length bytes after the
+ * one before.
+ */
 export interface ListMember extends MemberBase {
   readonly kind: 'list';
   readonly union: UnionSpec;
+  /** Field holding the number of items (placed lists). */
+  readonly countKey?: string;
+  /** Field holding the offset of the first item from the structure's start. */
+  readonly offsetKey?: string;
+  /** Model key of the bytes between the fixed fields and the first item (default: the layout's gaps). */
+  readonly gapKey?: string;
+  /** Text label of those bytes. */
+  readonly gapLabel?: string;
 }
 
-/** Fixed-size elements: as many as fill the rest, or as many as a count field says. */
+/**
+ * Fixed-size elements: as many as fill the rest, as many as a count field
+ * says, or (`one`) a single structure, there when its offset field is not 0.
+ * With `offsetKey` the elements sit where that field says (from the start of
+ * the structure) rather than after what precedes them.
+ */
 export interface ArrayMember extends MemberBase {
   readonly kind: 'array';
   readonly element: StructSpec;
-  readonly count: 'rest' | { readonly countKey: string };
+  readonly count: 'rest' | 'one' | { readonly countKey: string };
+  readonly offsetKey?: string;
+  /** The model holds this element field's value instead of the element (ITS identifiers as numbers). */
+  readonly scalar?: string;
+  /** No blank line before each element in text. */
+  readonly compact?: boolean;
 }
 
 /** A NUL-terminated string filling the rest; bytes after the NUL go to `paddingKey`. */
@@ -97,7 +182,12 @@ export interface RestMember extends MemberBase {
 }
 
 export type VariableMember = ListMember | ArrayMember | CStringMember | RestMember;
-export type Member = FieldMember | VariableMember;
+/** A list or array at an offset field's place: not part of the sequential layout. */
+export type PlacedMember = (ListMember & { readonly offsetKey: string }) | (ArrayMember & { readonly offsetKey: string });
+export type Member = FieldMember | GroupMember | VariableMember;
+
+/** A diagnostic code of the engine said in a table's own terms (`bin-count-short` → `iort-node-count`). */
+export type CodeRename = string | { readonly code: string; readonly severity: Severity };
 
 export interface StructSpec {
   /** Path segment in diagnostics (`DRHD`, `DeviceScope`). */
@@ -107,14 +197,35 @@ export interface StructSpec {
   /** Tag value when this structure is a variant of a union. */
   readonly tag?: number;
   readonly members: readonly Member[];
-  /** Bytes taken by the fixed-size members (all members but the variable one). */
+  /** Bytes taken by the fixed-size members (fields and groups, optional fields excepted). */
   readonly fixedSize: number;
-  /** The variable member, if any (always last). */
+  /** The variable member that follows the fixed fields, if any. */
   readonly variable?: VariableMember;
+  /** Members placed by offset fields, in the order encode places them. */
+  readonly placed: readonly PlacedMember[];
+  /** Optional fields after the fixed ones (newer revisions). */
+  readonly optional: readonly FieldMember[];
+  /**
+   * The layout depends on a field of the structure itself (IORT RMR node
+   * revision 0 has no Flags): `pick` gives the declaration for its value.
+   * All the declarations it gives have the same name and tag.
+   */
+  readonly byField?: ByField;
+  /** Text label of bytes after the last part (default "Trailing Bytes"). */
+  readonly trailingLabel?: string;
+  /** Root only: engine codes said in the table's own terms (decode diagnostics). */
+  readonly codes?: Readonly<Record<string, CodeRename>>;
   /** Print a (fixed-size) element as one line, like iasl's `PCI Path : 1C,04`. */
   readonly line?: { readonly label: string; readonly write: (m: Model, out: TextSink) => void };
   /** iasl prints an extra blank line after some structures (device scopes). */
   readonly blankAfter?: boolean;
+}
+
+export interface ByField {
+  readonly key: string;
+  readonly offset: number;
+  readonly type: UintType;
+  readonly pick: (value: number) => StructSpec;
 }
 
 export interface UnionSpec {
@@ -125,7 +236,7 @@ export interface UnionSpec {
   readonly tagOffset: number;
   readonly lengthType: UintType;
   readonly lengthOffset: number;
-  /** Bytes of the common header (type and length). */
+  /** Bytes every item has at least: the common header (type and length, or more when declared). */
   readonly headerSize: number;
   readonly variants: ReadonlyMap<number, StructSpec>;
   readonly byName: ReadonlyMap<string, StructSpec>;
@@ -156,16 +267,50 @@ export function countField(label: string, type: UintType, arrayKey: string, key:
   return { kind: 'field', key, label, type, role: { count: arrayKey } };
 }
 
+/** The offset, from the start of the structure, of the placed member `partKey`. */
+export function offsetField(label: string, type: UintType, partKey: string, key: string): FieldMember {
+  return { kind: 'field', key, label, type, role: { offset: partKey } };
+}
+
+/**
+ * The offset (from the root's start) of an item of the root's list `listKey`;
+ * the model holds `{[as]: index}` (default `{node: i}`).
+ */
+export function referenceField(label: string, type: UintType, listKey: string, key: string,
+  opts: { as?: string; quiet?: boolean } = {}): FieldMember {
+  return { kind: 'field', key, label, type, role: { ref: listKey, as: opts.as ?? 'node', ...(opts.quiet ? { quiet: true } : {}) } };
+}
+
+/** A fixed-size structure nested under `key`. */
+export function group(key: string, label: string, spec: StructSpec, opts: { heading?: string; block?: boolean } = {}): GroupMember {
+  return { kind: 'group', key, label, spec, ...opts };
+}
+
+export function isReference(role: Role | undefined): role is ReferenceRole {
+  return typeof role === 'object' && 'ref' in role;
+}
+
+export function isPlaced(m: Member): m is PlacedMember {
+  return (m.kind === 'array' || m.kind === 'list') && m.offsetKey !== undefined;
+}
+
+/** Bytes a fixed member takes. */
+export function memberSize(m: FieldMember | GroupMember): number {
+  return m.kind === 'group' ? m.spec.fixedSize : sizeOfType(m.type);
+}
+
 export function reserved(label: string, size: number, show?: ReservedType['show'], key = 'reserved'): FieldMember {
   return { kind: 'field', key, label, type: reservedBytes(size, show) };
 }
 
-export function list(key: string, label: string, union: UnionSpec, opts: { block?: boolean } = {}): ListMember {
+export function list(key: string, label: string, union: UnionSpec,
+  opts: { block?: boolean; countKey?: string; offsetKey?: string; gapKey?: string; gapLabel?: string } = {}): ListMember {
   return { kind: 'list', key, label, union, ...opts };
 }
 
-export function array(key: string, label: string, element: StructSpec, count: ArrayMember['count'] = 'rest'): ArrayMember {
-  return { kind: 'array', key, label, element, count };
+export function array(key: string, label: string, element: StructSpec, count: ArrayMember['count'] = 'rest',
+  opts: { offsetKey?: string; scalar?: string; compact?: boolean; block?: boolean } = {}): ArrayMember {
+  return { kind: 'array', key, label, element, count, ...opts };
 }
 
 export function cstring(key: string, label: string, paddingKey = 'padding'): CStringMember {
@@ -186,29 +331,54 @@ export interface StructOptions {
   members: readonly Member[];
   line?: StructSpec['line'];
   blankAfter?: boolean;
+  byField?: ByField;
+  trailingLabel?: string;
+  codes?: Readonly<Record<string, CodeRename>>;
 }
 
-/** Declares a structure; checks the declaration itself (a programming error throws). */
+/**
+ * Declares a structure; checks the declaration itself (a programming error
+ * throws). Order: fixed fields and groups, optional fields, at most one
+ * variable member; placed members anywhere (they sit where their offset
+ * fields say).
+ */
 export function struct(o: StructOptions): StructSpec {
   let fixedSize = 0;
   let variable: VariableMember | undefined;
+  const placed: PlacedMember[] = [];
+  const optional: FieldMember[] = [];
   const keys = new Set<string>();
-  o.members.forEach((m, i) => {
+  for (const m of o.members) {
     if (keys.has(m.key)) throw new Error(`${o.name}: duplicate member key ${m.key}`);
     keys.add(m.key);
-    if (m.kind === 'field') {
-      fixedSize += sizeOfType(m.type);
-      return;
+    if (isPlaced(m)) {
+      if (m.kind === 'array' && m.count === 'rest') throw new Error(`${o.name}: placed array ${m.key} needs a count`);
+      placed.push(m);
+      continue;
     }
-    if (i !== o.members.length - 1) throw new Error(`${o.name}: variable member ${m.key} must be last`);
+    if (variable) throw new Error(`${o.name}: member ${m.key} after the variable member ${variable.key}`);
+    if (m.kind === 'field' && m.optional) {
+      optional.push(m);
+      continue;
+    }
+    if (m.kind === 'field' || m.kind === 'group') {
+      if (optional.length) throw new Error(`${o.name}: fixed member ${m.key} after optional fields`);
+      fixedSize += memberSize(m);
+      continue;
+    }
+    if (m.kind === 'array' && m.count === 'one') throw new Error(`${o.name}: array ${m.key} of one needs an offset field`);
     variable = m;
-  });
-  for (const m of o.members) {
-    if (m.kind === 'field' && typeof m.role === 'object' && !keys.has(m.role.count)) {
-      throw new Error(`${o.name}: count field ${m.key} names unknown member ${m.role.count}`);
-    }
   }
-  return { ...o, fixedSize, ...(variable ? { variable } : {}) };
+  if (placed.some((m) => m.kind === 'list') && placed.length > 1) throw new Error(`${o.name}: a placed list must be the only placed member`);
+  if (placed.length && variable && variable.kind !== 'cstring' && !(variable.kind === 'array' && typeof variable.count === 'object')) {
+    throw new Error(`${o.name}: with placed members, the variable member must be a string or a counted array`);
+  }
+  for (const m of o.members) {
+    if (m.kind !== 'field' || typeof m.role !== 'object') continue;
+    const target = 'count' in m.role ? m.role.count : 'offset' in m.role ? m.role.offset : undefined;
+    if (target !== undefined && !keys.has(target)) throw new Error(`${o.name}: field ${m.key} names unknown member ${target}`);
+  }
+  return { ...o, fixedSize, placed, optional, ...(variable ? { variable } : {}) };
 }
 
 export interface UnionOptions {
@@ -221,6 +391,12 @@ export interface UnionOptions {
   /** Shown for tags without a variant, in the type's `[...]` text. */
   unknownTitle: string;
   unknownSeverity?: Severity;
+  /** Bytes every item has at least, when more than type and length (a 16-byte node header). */
+  headerSize?: number;
+  /** Fields after type and length that the raw form of an item keeps apart (a node's Revision). */
+  rawMembers?: readonly FieldMember[];
+  /** Bytes between the type and the length field (VIOT's reserved byte), kept under this key by the raw form. */
+  headerGapKey?: string;
 }
 
 /**
@@ -243,9 +419,15 @@ export function union(o: UnionOptions): UnionSpec {
   const headerMembers: Member[] = [];
   const tagMember = field(o.tag.key, o.tag.label, tagType, { quiet: true });
   const lengthMember = lengthField(o.length.label, o.length.type);
-  if (o.tag.offset < o.length.offset) headerMembers.push(tagMember, lengthMember);
-  else headerMembers.push(lengthMember, tagMember);
-  const raw = struct({ name: o.name, typeName: `${o.name} (raw)`, members: [...headerMembers, rest(RAW_KEY, 'Raw Data')] });
+  const [first, second] = o.tag.offset < o.length.offset
+    ? [{ m: tagMember, at: o.tag.offset, size: o.tag.type.size }, { m: lengthMember, at: o.length.offset }]
+    : [{ m: lengthMember, at: o.length.offset, size: o.length.type.size }, { m: tagMember, at: o.tag.offset }];
+  headerMembers.push(first.m);
+  // The raw form must put each header field where it really is.
+  const between = second.at - first.at - first.size;
+  if (between > 0) headerMembers.push(reserved('Reserved', between, 'int', o.headerGapKey ?? 'headerReserved'));
+  headerMembers.push(second.m);
+  const raw = struct({ name: o.name, typeName: `${o.name} (raw)`, members: [...headerMembers, ...(o.rawMembers ?? []), rest(RAW_KEY, 'Raw Data')] });
   return {
     name: o.name,
     tagKey: o.tag.key,
@@ -253,7 +435,7 @@ export function union(o: UnionOptions): UnionSpec {
     tagOffset: o.tag.offset,
     lengthType: o.length.type,
     lengthOffset: o.length.offset,
-    headerSize: headerEnd,
+    headerSize: Math.max(headerEnd, o.headerSize ?? 0, raw.fixedSize),
     variants,
     byName,
     ...(o.fallback ? { fallback: o.fallback } : {}),
@@ -283,14 +465,52 @@ export function memberOffset(spec: StructSpec, key: string): number {
   let off = 0;
   for (const m of spec.members) {
     if (m.key === key) return off;
-    if (m.kind !== 'field') break;
-    off += sizeOfType(m.type);
+    if (m.kind !== 'field' && m.kind !== 'group') continue;
+    if (m.kind === 'field' && m.optional) break;
+    off += memberSize(m);
   }
   throw new Error(`${spec.name}: no fixed member ${key}`);
 }
 
+/** Computed on encode, never model input: lengths, counts, offsets, checksums (not tags, not references). */
 export function isDerived(m: Member): boolean {
-  return m.kind === 'field' && m.role !== undefined && m.role !== 'tag';
+  return m.kind === 'field' && m.role !== undefined && m.role !== 'tag' && !isReference(m.role);
+}
+
+/**
+ * The optional fields a model has, in order: every group up to the last one
+ * whose first field is present (encode and text both follow this).
+ */
+export function presentOptional(spec: StructSpec, m: Model): FieldMember[] {
+  if (!spec.optional.length) return [];
+  const groups = optionalGroups(spec);
+  let n = 0;
+  groups.forEach((g, i) => {
+    if (m[g.members[0]!.key] !== undefined) n = i + 1;
+  });
+  return groups.slice(0, n).flatMap((g) => g.members);
+}
+
+/** Optional fields in groups: a field with the reserved fields after it; a group is all there or not at all. */
+export function optionalGroups(spec: StructSpec): { members: FieldMember[]; size: number }[] {
+  const groups: { members: FieldMember[]; size: number }[] = [];
+  for (const f of spec.optional) {
+    const last = groups[groups.length - 1];
+    if (f.type.kind === 'reserved' && last) {
+      last.members.push(f);
+      last.size += sizeOfType(f.type);
+    } else {
+      groups.push({ members: [f], size: sizeOfType(f.type) });
+    }
+  }
+  return groups;
+}
+
+/** The declaration of a structure given how to read the field its layout depends on. */
+export function resolveByField(spec: StructSpec, value: (bf: ByField) => unknown): StructSpec {
+  if (!spec.byField) return spec;
+  const v = value(spec.byField);
+  return typeof v === 'number' ? spec.byField.pick(v) : spec;
 }
 
 /**
@@ -299,7 +519,10 @@ export function isDerived(m: Member): boolean {
  */
 export function pickVariant(u: UnionSpec, item: Model): StructSpec | string {
   const tag = item[u.tagKey];
-  if (typeof tag === 'string') return u.byName.get(tag) ?? `unknown ${u.name} type "${tag}"`;
+  if (typeof tag === 'string') {
+    const v = u.byName.get(tag);
+    return v ? resolveByField(v, (bf) => item[bf.key]) : `unknown ${u.name} type "${tag}"`;
+  }
   if (RAW_KEY in item) return u.raw;
   if (u.fallback) return u.fallback;
   return `${u.name} item needs a "${u.tagKey}" naming its type or "${RAW_KEY}" bytes`;

@@ -7,7 +7,6 @@
  */
 import { decodeInput } from '../io/decode-input.js';
 import { decodeIort, encodeIort } from '../acpi/iort/codec.js';
-import { decodeViot, encodeViot } from '../acpi/viot/index.js';
 import { computeChecksum } from '../acpi/header.js';
 import { mapAcpiTables } from '../acpi/map-tables.js';
 import { printTableText } from '../acpi/print-table.js';
@@ -78,7 +77,6 @@ interface Codec {
  */
 const DEEP_CODECS: Record<string, Codec> = {
   IORT: { decode: (b) => tableAsModel(decodeIort(b)), encode: encodeIort },
-  VIOT: { decode: (b) => tableAsModel(decodeViot(b)), encode: encodeViot },
 };
 
 function tableAsModel(d: { table: unknown; diagnostics: Diagnostic[] }): { model: unknown; diagnostics: Diagnostic[] } {
