@@ -35,6 +35,13 @@ const ROWS: readonly FindingRow[] = [
     decode: 'shown',
     description: 'an endpoint\'s Output Node names a node that is not an IOMMU: Linux drops the endpoint ("No IOMMU node found")',
   },
+  {
+    id: 'viot-iommu-not-found',
+    severity: 'error',
+    from: 'map',
+    needsTopology: true,
+    description: 'with a topology: an endpoint\'s Output Node names a virtio-iommu-pci at a BDF where the topology has no PCI function; Linux drops the endpoint',
+  },
 ];
 
 export const VIOT_CHECKS = findingChecks('VIOT', ROWS);
