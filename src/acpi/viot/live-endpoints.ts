@@ -14,7 +14,7 @@ import type { Diagnostic } from '../../diagnostic.js';
 import { formatAddress } from '../../model/address.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { formatSbdf } from '../../model/rid.js';
-import { nodePaths, specOfNode } from './codec.js';
+import { nodePaths, specOfNode } from './nodes.js';
 import { isIommuNode, isOtherNode, type ViotEndpointNode, type ViotIommuNode, type ViotNode, type ViotNodeRef, type ViotTable } from './model.js';
 import { ViotNodeType } from './spec.js';
 

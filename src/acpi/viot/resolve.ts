@@ -24,7 +24,7 @@ import type { ResolvedTopology } from '../../model/resolved.js';
 import { RidTable } from '../../model/rid-table.js';
 import { formatSbdf } from '../../model/rid.js';
 import type { MmioTranslation, TranslationMap } from '../../model/translation-map.js';
-import { asViotTable } from './codec.js';
+import { asViotTable } from './nodes.js';
 import { liveEndpoints, type LiveEndpoint, type LiveEndpoints } from './live-endpoints.js';
 import type { ViotMmioEndpoint, ViotPciRange, ViotTable } from './model.js';
 import { conventionFinding, rangeOverlaps } from './range-findings.js';
