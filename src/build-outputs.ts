@@ -3,13 +3,9 @@
  * problems that kept a table from being built. Pure: the CLI decides where
  * the blobs go.
  */
-import { dmarFromTopology } from './acpi/dmar/from-topology.js';
+import { modelledTables } from './acpi/registry.js';
 import { encodeTable } from './acpi/table.js';
-import { encodeIort } from './acpi/iort/index.js';
-import { iortFromTopology } from './acpi/iort/from-topology.js';
-import { encodeViot, viotFromTopology } from './acpi/viot/index.js';
 import type { Model } from './codec/index.js';
-import type { Encoded } from './codec/encode.js';
 import { hasErrors, type Diagnostic } from './diagnostic.js';
 import { dtFromTopology, encodeDtb, formatDts, topologyHasDt } from './dt/index.js';
 import { renderMap } from './map/render-map.js';
@@ -29,29 +25,8 @@ export interface BuildResult {
   diagnostics: Diagnostic[];
 }
 
-/** One table the topology may call for: how to build its model and how to encode it. */
-interface TableBuilder<T> {
-  name: string;
-  description: string;
-  build: (resolved: ResolvedTopology) => { table?: T; diagnostics: Diagnostic[] };
-  encode: (table: T) => Encoded;
-  /** The built table in the form decodeTable gives, where the two coincide (`check` compares them). */
-  asDecoded?: (table: T) => Model;
-}
-
-const tableBuilder = <T>(b: TableBuilder<T>) => b as TableBuilder<unknown>;
-
-const TABLE_BUILDERS: readonly TableBuilder<unknown>[] = [
-  tableBuilder({
-    name: 'DMAR.dat',
-    description: 'ACPI DMAR (Intel VT-d)',
-    build: dmarFromTopology,
-    encode: (t) => encodeTable(t as unknown as Model),
-    asDecoded: (t) => t as unknown as Model,
-  }),
-  tableBuilder({ name: 'VIOT.dat', description: 'ACPI VIOT (virtio-iommu)', build: viotFromTopology, encode: encodeViot }),
-  tableBuilder({ name: 'IORT.dat', description: 'ACPI IORT (Arm SMMU and ITS)', build: (r) => iortFromTopology(r), encode: encodeIort }),
-];
+/** The tables a topology may call for, in the registry's order (acpi/registry.ts). */
+const TABLE_BUILDS = modelledTables().flatMap((row) => (row.build ? [row.build] : []));
 
 /**
  * Every file `build` may write, whatever the topology, and whether it is
@@ -62,7 +37,7 @@ const TABLE_BUILDERS: readonly TableBuilder<unknown>[] = [
  * in step with what buildOutputs returns.
  */
 export const BUILD_OUTPUT_NAMES: readonly { name: string; binary: boolean }[] = [
-  ...TABLE_BUILDERS.map((b) => ({ name: b.name, binary: true })),
+  ...TABLE_BUILDS.map((b) => ({ name: b.file, binary: true })),
   { name: 'board.dts', binary: false },
   { name: 'board.dtb', binary: true },
   ...['map.json', 'map.txt', 'tree.txt', 'topology.dot'].map((name) => ({ name, binary: false })),
@@ -72,15 +47,16 @@ export function buildOutputs(resolved: ResolvedTopology): BuildResult {
   const outputs: BuildOutput[] = [];
   const diagnostics: Diagnostic[] = [];
 
-  for (const builder of TABLE_BUILDERS) {
-    const built = builder.build(resolved);
+  for (const build of TABLE_BUILDS) {
+    const built = build.fromTopology(resolved);
     diagnostics.push(...built.diagnostics);
     if (built.table === undefined || hasErrors(built.diagnostics)) continue;
-    const encoded = builder.encode(built.table);
+    // Every table model is a codec model: the builders make plain objects in the declaration's shape.
+    const model = built.table as Model;
+    const encoded = build.encode ? build.encode(built.table) : encodeTable(model);
     diagnostics.push(...encoded.diagnostics);
     if (encoded.bytes) {
-      const model = builder.asDecoded?.(built.table);
-      outputs.push({ name: builder.name, description: builder.description, data: encoded.bytes, ...(model ? { model } : {}) });
+      outputs.push({ name: build.file, description: build.description, data: encoded.bytes, ...(build.builtIsDecoded ? { model } : {}) });
     }
   }
 

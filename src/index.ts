@@ -30,7 +30,7 @@ export { MAP_FORMATS, type MapFormat } from './map/render-map.js';
 
 // ACPI tables: decode, encode, print, resolve, build
 export { decodeInput } from './api/checked.js';
-export type { DecodedInput } from './acpi/decode-input.js';
+export type { DecodedInput } from './io/decode-input.js';
 export { decodeTable, encodeTable, encodeJsonDocument, tablesFromJson } from './api/checked.js';
 export type { DecodedTable } from './acpi/table.js';
 export { printTableText, printTablesText, printTablesJson } from './api/checked.js';
@@ -45,7 +45,7 @@ export type { BuildOutput, BuildResult } from './build-outputs.js';
 
 // Reading any input (tables, acpidump, DTB/DTS, topologies) from names and bytes, and what ridmap says about them
 export { loadInput } from './api/checked.js';
-export type { LoadedInput } from './checks/load-input.js';
+export type { LoadedInput } from './io/load-input.js';
 export { buildReport, buildDiff } from './api/checked.js';
 export type { Report, NamedBytes } from './report/index.js';
 

@@ -49,13 +49,13 @@ const HEADER = { oemId: 'RIDMAP', oemRevision: 1, creatorId: 'RDMP', creatorRevi
 
 /** A virtio-iommu-pci at 00:02.0 translating `ranges` bus ranges of segment 0. */
 function viotJson(ranges) {
-  const IOMMU_NODE_OFFSET = 48; // header 36 + VIOT's own 12 bytes
+  // Output Node names the IOMMU node by its index; encode lays the nodes out and counts them.
   const nodes = [{ type: 'VirtioIommuPci', segment: 0, bdf: 0x10 }];
   for (let r = 0; r < ranges; r++) {
     const first = (0x10 + r * 0x10) << 8;
-    nodes.push({ type: 'PciRange', endpointStart: first, segmentStart: 0, segmentEnd: 0, bdfStart: first, bdfEnd: first + 0xfff, outputNode: IOMMU_NODE_OFFSET });
+    nodes.push({ type: 'PciRange', endpointStart: first, segmentStart: 0, segmentEnd: 0, bdfStart: first, bdfEnd: first + 0xfff, outputNode: { node: 0 } });
   }
-  return { signature: 'VIOT', revision: 0, ...HEADER, oemTableId: 'BENCHVIO', nodeCount: nodes.length, nodeOffset: IOMMU_NODE_OFFSET, nodes };
+  return { signature: 'VIOT', revision: 0, ...HEADER, oemTableId: 'BENCHVIO', nodes };
 }
 
 /** An MCFG with one ECAM allocation per segment; ridmap keeps it as raw data, so the bytes are written here. */

@@ -22,7 +22,7 @@ import type { Diagnostic } from '../diagnostic.js';
 export const ACPI_HEADER_SIZE = 36;
 export const CHECKSUM_OFFSET = 9;
 
-/** Model keys of the header, shared by every table with the standard header (a type, so that a decoded Model converts to a table's type). */
+/** Model keys of the header, shared by every table with the standard header. */
 export type AcpiHeader = {
   signature: string;
   revision: number;

@@ -3,7 +3,7 @@
  * resolved by its signature's resolver (with the topology when one is given,
  * so that paths and bus ranges resolve and devices are listed), combined.
  */
-import { combineMaps, type SourcedMap } from '../map/combine-maps.js';
+import { combineMaps, type SourcedMap } from '../model/combine-maps.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import type { TranslationMap } from '../model/translation-map.js';
 import { tableResolver } from './resolvers.js';

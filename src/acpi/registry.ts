@@ -1,16 +1,49 @@
 /**
- * Tables by signature. A table ridmap decodes field by field is one row here
- * (VIOT and IORT plug in the same way); any other signature is decoded as
- * header + raw body and printed as header fields + hex dump, never refused.
+ * Tables by signature: everything ridmap knows about a table it models is one
+ * row here (its declaration, how it resolves to a translation map, how it is
+ * built from a topology, what its structures are called in a diff), so that
+ * a new table is its spec, from-topology, resolve and identity files, one row
+ * here, its checks (checks/<table>/ and one line in checks/registry.ts) and a
+ * golden case. Any other signature is decoded as header + raw body and printed
+ * as header fields + hex dump, never refused.
  */
-import { ascii, lengthField, rest, struct, u32le, type Json, type Model, type StructSpec } from '../codec/index.js';
+import { ascii, lengthField, rest, struct, u32le, type Encoded, type Json, type Model, type StructSpec } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
+import type { ResolvedTopology } from '../model/resolved.js';
+import type { TranslationMap } from '../model/translation-map.js';
+import { dmarFromTopology } from './dmar/from-topology.js';
+import { DMAR_IDENTITIES } from './dmar/identity.js';
+import type { DmarTable } from './dmar/model.js';
+import { resolveDmar } from './dmar/resolve.js';
 import { DMAR_DESCRIPTION, dmarSpec } from './dmar/spec.js';
+import { iortFromTopology } from './iort/from-topology.js';
+import { IORT_IDENTITIES } from './iort/identity.js';
+import { iortWireFindings, resolveIortWire } from './iort/resolve.js';
 import { IORT_DESCRIPTION, iortSpec } from './iort/spec.js';
 import { iortDecodeChecks } from './iort/table-checks.js';
+import { viotFromTopology } from './viot/from-topology.js';
+import { VIOT_IDENTITIES } from './viot/identity.js';
+import { resolveViotModel } from './viot/resolve.js';
 import { acpiHeaderMembers } from './header.js';
 import { VIOT_DESCRIPTION, viotSpec } from './viot/spec.js';
-import { VIOT_JSON } from './viot/json.js';
+
+/** Table → translation map, the way Linux reads it (with the topology: paths and bus ranges resolve, devices are listed). */
+export type TableResolver = (model: Model, resolved?: ResolvedTopology) => TranslationMap;
+
+/** What `build` writes for a table from a topology. */
+export interface TableBuild<T = unknown> {
+  /** Output file name (`DMAR.dat`). */
+  file: string;
+  description: string;
+  /** The table a resolved topology calls for (no table: the topology needs none). */
+  fromTopology: (resolved: ResolvedTopology) => { table?: T; diagnostics: Diagnostic[] };
+  /** Bytes of the built table; default: the row's declaration. */
+  encode?: (table: T) => Encoded;
+  /** The built table is in the form decodeTable gives (`check` compares the two). */
+  builtIsDecoded?: true;
+}
+
+const tableBuild = <T>(b: TableBuild<T>) => b as TableBuild;
 
 export interface TableDef {
   /** 4-character signature (8 for the RSDP's `RSD PTR `). */
@@ -38,6 +71,17 @@ export interface TableDef {
    * fields. `decode --format json` writes it and `encode` reads it.
    */
   json?: TableJson;
+  /** Table → translation map (tables that say which IOMMU translates what). */
+  resolve?: TableResolver;
+  /**
+   * What the table says about itself without its map, for `decode` and the
+   * table's checks; default: the resolver's findings (cheaper here where
+   * walking every ID costs).
+   */
+  findings?: (model: Model) => Diagnostic[];
+  build?: TableBuild;
+  /** What the diff calls each structure, by the declaration's typeName (kinds without one match by position). */
+  identities?: Readonly<Record<string, (m: Model) => string>>;
 }
 
 export interface TableJson {
@@ -49,9 +93,39 @@ export interface TableJson {
 
 /** The tables ridmap models: add one row per table. */
 const ROWS: readonly TableDef[] = [
-  { signature: 'DMAR', description: DMAR_DESCRIPTION, spec: dmarSpec, header: 'standard', modelled: true },
-  { signature: 'IORT', description: IORT_DESCRIPTION, spec: iortSpec, header: 'standard', modelled: true, decodeChecks: iortDecodeChecks },
-  { signature: 'VIOT', description: VIOT_DESCRIPTION, spec: viotSpec, header: 'standard', modelled: true, json: VIOT_JSON },
+  {
+    signature: 'DMAR',
+    description: DMAR_DESCRIPTION,
+    spec: dmarSpec,
+    header: 'standard',
+    modelled: true,
+    resolve: (model, resolved) => resolveDmar(model as unknown as DmarTable, resolved),
+    build: tableBuild({ file: 'DMAR.dat', description: 'ACPI DMAR (Intel VT-d)', fromTopology: dmarFromTopology, builtIsDecoded: true }),
+    identities: DMAR_IDENTITIES,
+  },
+  {
+    signature: 'VIOT',
+    description: VIOT_DESCRIPTION,
+    spec: viotSpec,
+    header: 'standard',
+    modelled: true,
+    resolve: resolveViotModel,
+    build: tableBuild({ file: 'VIOT.dat', description: 'ACPI VIOT (virtio-iommu)', fromTopology: viotFromTopology }),
+    identities: VIOT_IDENTITIES,
+  },
+  {
+    signature: 'IORT',
+    description: IORT_DESCRIPTION,
+    spec: iortSpec,
+    header: 'standard',
+    modelled: true,
+    decodeChecks: iortDecodeChecks,
+    resolve: resolveIortWire,
+    findings: iortWireFindings,
+    // The built model is the declaration's: encoded by it like any row's.
+    build: tableBuild({ file: 'IORT.dat', description: 'ACPI IORT (Arm SMMU and ITS)', fromTopology: (r) => iortFromTopology(r) }),
+    identities: IORT_IDENTITIES,
+  },
 ];
 
 /** Any table with the standard header: header fields, then the body as bytes. */
@@ -95,6 +169,11 @@ export function tableDef(signature: string): TableDef {
 
 export function modelledSignatures(): string[] {
   return ROWS.map((r) => r.signature);
+}
+
+/** The rows of the tables ridmap models, in registry order. */
+export function modelledTables(): readonly TableDef[] {
+  return ROWS;
 }
 
 /**

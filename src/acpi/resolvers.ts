@@ -4,21 +4,18 @@
  * and say so; other tables have no resolver and contribute nothing.
  */
 import type { Model } from '../codec/index.js';
-import type { ResolvedTopology } from '../model/resolved.js';
-import type { TranslationMap } from '../model/translation-map.js';
-import type { DmarTable } from './dmar/model.js';
-import { resolveDmar } from './dmar/resolve.js';
 import type { Diagnostic } from '../diagnostic.js';
-import { iortWireFindings, resolveIortWire } from './iort/resolve.js';
-import { resolveViotWire } from './viot/resolve.js';
+import { modelledTables, type TableResolver } from './registry.js';
 
-export type TableResolver = (model: Model, resolved?: ResolvedTopology) => TranslationMap;
+export type { TableResolver } from './registry.js';
 
-const RESOLVERS: Record<string, TableResolver> = {
-  DMAR: (model, resolved) => resolveDmar(model as unknown as DmarTable, resolved),
-  IORT: resolveIortWire,
-  VIOT: (model, resolved) => resolveViotWire(model, resolved),
-};
+/** The registry's resolvers, by signature. */
+const RESOLVERS: Record<string, TableResolver> = Object.fromEntries(
+  modelledTables().flatMap((row) => (row.resolve ? [[row.signature, row.resolve] as const] : [])),
+);
+const FINDINGS: Record<string, (model: Model) => Diagnostic[]> = Object.fromEntries(
+  modelledTables().flatMap((row) => (row.findings ? [[row.signature, row.findings] as const] : [])),
+);
 
 /**
  * Tables that say which IOMMU translates what, but that this version does not
@@ -57,7 +54,7 @@ export function tableResolver(signature: string): TableResolver | undefined {
  */
 export function tableFindings(signature: string, model: Model): Diagnostic[] {
   const sig = signature.trimEnd();
-  if (sig === 'IORT') return iortWireFindings(model);
+  if (Object.hasOwn(FINDINGS, sig)) return FINDINGS[sig]!(model);
   return tableResolver(sig)?.(model).findings ?? [];
 }
 

@@ -39,8 +39,8 @@ export interface DecodedTable {
 export interface DecodeTableOptions {
   /** Root of structure paths; defaults to the signature (`SSDT[3]` tells repeated tables apart). */
   name?: string;
-  /** Decode as this table whatever the signature says (a table's own API: decodeIort). */
-  as?: string;
+  /** Decode as this table whatever the bytes' signature says (a caller that wants one table type); a different one is an error. */
+  signature?: string;
 }
 
 /** Path root for a signature (`RSD PTR ` → `RSDP`). */
@@ -57,10 +57,15 @@ export function signatureOf(bytes: Uint8Array): string {
 
 /** Decodes one table; never throws, whatever the bytes. */
 export function decodeTable(bytes: Uint8Array, opts: DecodeTableOptions = {}): DecodedTable {
-  const signature = signatureOf(bytes);
-  let def = tableDef(opts.as ?? signature);
+  const found = signatureOf(bytes);
+  const signature = opts.signature ?? found;
+  let def = tableDef(signature);
   const path = opts.name ?? tablePathName(signature);
   const diagnostics: Diagnostic[] = [];
+  if (signature !== found) {
+    diagnostics.push({ severity: 'error', code: AcpiCode.signatureMismatch, path, offset: 0,
+      message: `signature ${JSON.stringify(found)} is not ${JSON.stringify(signature)}; decoded as ${tablePathName(signature)} all the same` });
+  }
   let extent = bytes.length;
   let header: Diagnostic[] = [];
   if (def.header === 'standard') {

@@ -5,7 +5,7 @@
  * unchecked for the CLI and the page, which build their arguments themselves.
  */
 import * as acpiTable from '../acpi/table.js';
-import * as decodeInputModule from '../acpi/decode-input.js';
+import * as decodeInputModule from '../io/decode-input.js';
 import * as dmarBuild from '../acpi/dmar/from-topology.js';
 import * as dmarResolve from '../acpi/dmar/resolve.js';
 import * as mapTables from '../acpi/map-tables.js';
@@ -13,7 +13,7 @@ import * as printTable from '../acpi/print-table.js';
 import * as resolvers from '../acpi/resolvers.js';
 import * as viot from '../acpi/viot/index.js';
 import * as buildOutputsModule from '../build-outputs.js';
-import * as loadInputModule from '../checks/load-input.js';
+import * as loadInputModule from '../io/load-input.js';
 import * as diagnostic from '../diagnostic.js';
 import { InputError } from '../diagnostic.js';
 import * as atomicWrite from '../io/atomic-write.js';

@@ -10,11 +10,12 @@ import type { LinuxTarget } from '../model/linux-profile.js';
 import { resolveTopology } from '../model/resolve.js';
 import { DEFAULT_NUMBERING, NUMBERING_POLICIES } from '../model/numbering.js';
 import { CheckSession, type TopologyUnderCheck } from './context.js';
-import type { LoadedInput } from './load-input.js';
-import { buildTopologyInput } from './topology-input.js';
+import type { LoadedInput } from '../io/load-input.js';
+import { buildTopologyInput } from '../io/topology-input.js';
 import { CHECKS } from './registry.js';
 import { runChecks, unreadIommuTables } from './run.js';
-import type { TableSubject } from './subject.js';
+import { selectChecks, type CheckSelection } from './select.js';
+import type { TableSubject } from '../io/subject.js';
 import { summarize, type CheckSummary } from './summary.js';
 
 export interface CheckOptions {
@@ -24,6 +25,8 @@ export interface CheckOptions {
   policies?: readonly string[];
   /** The kernel series and firmware interface Linux's behaviour is predicted for (default: the newest profile, ACPI). */
   linux?: LinuxTarget;
+  /** Which checks are listed (`--enable`, `--disable`; default: all). */
+  checks?: CheckSelection;
 }
 
 export interface CheckResult {
@@ -34,6 +37,7 @@ export interface CheckResult {
 }
 
 export function checkInputs(inputs: readonly LoadedInput[], opts: CheckOptions = {}): CheckResult {
+  const shown = selectChecks(opts.checks ?? {}, CHECKS);
   const topologyInputs = inputs.filter((i) => i.topologyText !== undefined);
   if (topologyInputs.length + (opts.topology ? 1 : 0) > 1) {
     throw new InputError([{ severity: 'error', code: 'usage', message: 'check takes one topology: the platform the other inputs describe' }]);
@@ -45,10 +49,14 @@ export function checkInputs(inputs: readonly LoadedInput[], opts: CheckOptions =
   const session = new CheckSession(tables, topology, policies);
 
   const inputDiagnostics = inputs.flatMap((i) => i.diagnostics);
-  const findings = [...inputDiagnostics, ...runChecks(session)];
+  const run = runChecks(session, { shown });
+  const findings = [...inputDiagnostics, ...run.findings];
   // A table that could not be read (kept as raw bytes) is bad input, as `decode` and `map` say (exit 2).
   const inputError = hasErrors(inputDiagnostics) || unreadIommuTables(session).length > 0;
-  return { findings, summary: summarize(session, findings, CHECKS.length), inputError };
+  const selected = CHECKS.filter((c) => shown(c.id)).length;
+  // Checks nothing could run are said when they were asked for by id; by default most inputs leave many out.
+  const notRun = opts.checks?.enable?.length ? run.notRun : [];
+  return { findings, summary: summarize(session, findings, selected, notRun), inputError };
 }
 
 /** The topology the tables are resolved against, and the tables it was built into when it is an input. */

@@ -12,9 +12,9 @@ import { formatSbdf } from '../model/rid.js';
 import type { DeviceEntry } from '../model/translation-map.js';
 import { compareTranslations, type RidAnswer, type RidDifference } from '../diff/rid-compare.js';
 import { ridLines } from '../diff/map-diff.js';
-import { ANY_FORMAT, type Check, type FindingDraft, type TableCheck } from './check.js';
+import { ANY_FORMAT, sessionCheck, tableCheck, type Check, type FindingDraft } from './check.js';
 import type { TableContext } from './context.js';
-import { formatInfo, type FormatInfo } from './formats.js';
+import { formatInfo, type FormatInfo } from '../model/table-formats.js';
 
 export interface DeviceDisagreement {
   kind: 'untranslated' | 'mismatch';
@@ -86,17 +86,15 @@ export function consistencyOf(ctx: TableContext): Consistency | undefined {
   });
 }
 
-function disagreementCheck(kind: DeviceDisagreement['kind'], spec: Omit<TableCheck, 'scope' | 'appliesTo' | 'run'>, say: (d: DeviceDisagreement, format: string) => string): TableCheck {
-  return {
+function disagreementCheck(kind: DeviceDisagreement['kind'], spec: Omit<Check, 'needs' | 'run'>, say: (d: DeviceDisagreement, format: string) => string): Check {
+  return tableCheck({
     ...spec,
-    scope: 'table',
-    appliesTo: ANY_FORMAT,
-    needsTopology: true,
+    needs: { table: ANY_FORMAT, map: true, topology: true },
     run: (ctx) =>
       (consistencyOf(ctx)?.disagreements ?? [])
         .filter((d) => d.kind === kind)
         .map((d): FindingDraft => ({ path: ctx.table.name, message: say(d, ctx.table.format) })),
-  };
+  });
 }
 
 export const deviceUntranslated = disagreementCheck(
@@ -123,9 +121,8 @@ export const deviceMismatch = disagreementCheck(
   (d, format) => `${describeDevice(d.expected)}: ${format} says ${describeAnswer(d.actual)}, the topology says ${describeAnswer(d.expected)}`,
 );
 
-export const tablesDisagree: Check = {
-  scope: 'platform',
-  appliesTo: 'platform',
+export const tablesDisagree = sessionCheck({
+  needs: { tables: true },
   id: 'map-tables-disagree',
   severity: 'error',
   description:
@@ -151,7 +148,7 @@ export const tablesDisagree: Check = {
     }
     return out;
   },
-};
+});
 
 const answer = (a: RidAnswer | null) => (a ? `${a.iommu} (output 0x${a.output.toString(16)})` : 'untranslated');
 

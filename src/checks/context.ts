@@ -11,8 +11,8 @@ import { resolveTopology } from '../model/resolve.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import type { Topology } from '../model/topology-schema.js';
 import type { TranslationMap } from '../model/translation-map.js';
-import { tablesLinuxReads, type ReadTables } from './repeated-tables.js';
-import type { TableSubject } from './subject.js';
+import { tablesLinuxReads, type ReadTables } from '../io/read-tables.js';
+import type { TableSubject } from '../io/subject.js';
 
 export interface TopologyUnderCheck {
   file: string;

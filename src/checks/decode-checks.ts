@@ -1,7 +1,7 @@
 /**
- * Checks any table gets from its own decode: the decoder already names every
- * structural problem with a stable code, path and offset, so these checks
- * report those diagnostics under check ids instead of looking again. Codes
+ * Checks any table gets from its own decode: the decoder is the finding
+ * function here, naming every structural problem with a stable code, path
+ * and offset, so these checks report its diagnostics under check ids. Codes
  * are grouped by what a firmware engineer has to fix; any other decode error
  * (a format's own walk codes included) is a table-structure finding.
  */
@@ -9,14 +9,12 @@ import { AcpiCode } from '../acpi/header.js';
 import { IortCode } from '../acpi/iort/codes.js';
 import { BinCode } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
-import { ANY_FORMAT, byCodes, claimed, type Check, type TableCheck } from './check.js';
-import { DT_CHECK_IDS } from './dt-checks.js';
-import { IORT_CHECKS } from './iort-checks.js';
-import { VIOT_CHECKS } from './viot-checks.js';
+import { ANY_FORMAT, reportCodes, reporting, tableCheck, type Check } from './check.js';
+import { tableReadDiagnostics } from '../io/load-input.js';
 
 interface DecodeGroup {
   id: string;
-  severity: TableCheck['severity'];
+  severity: Check['severity'];
   description: string;
   codes: readonly string[];
 }
@@ -57,35 +55,34 @@ const GROUPS: readonly DecodeGroup[] = [
   },
 ];
 
-const groupChecks: TableCheck[] = GROUPS.map((g) => {
-  const claims = byCodes(g.codes);
-  return {
-    scope: 'table',
-    appliesTo: ANY_FORMAT,
-    id: g.id,
-    severity: g.severity,
-    description: g.description,
-    claims,
-    run: (ctx) => claimed(ctx.table.diagnostics, claims, g.id),
-  };
-});
-
-// The Device Tree's, IORT's and VIOT's named checks report their own findings (dt-checks.ts, iort-checks.ts,
-// viot-checks.ts): claimed here too, the IORT and VIOT ones, which are map findings, would be dropped.
-const grouped = new Set([...GROUPS.flatMap((g) => g.codes), ...DT_CHECK_IDS, ...[...IORT_CHECKS, ...VIOT_CHECKS].map((c) => c.id)]);
-const otherError = (d: Diagnostic) => d.severity === 'error' && !grouped.has(d.code);
-
-/** Every other decode error: lengths that cannot be followed, truncated structures, unterminated names, ... */
-const tableStructure: TableCheck = {
-  scope: 'table',
-  appliesTo: ANY_FORMAT,
-  id: 'table-structure',
-  severity: 'error',
-  description:
-    'a structure cannot be decoded as its length says: truncated, zero or short lengths, lengths that run past ' +
-    'their parent, counts that do not fit, names without their NUL',
-  claims: otherError,
-  run: (ctx) => claimed(ctx.table.diagnostics, otherError, 'table-structure'),
-};
-
-export const DECODE_CHECKS: readonly Check[] = [...groupChecks, tableStructure];
+/**
+ * The decode checks, given the ids of every other check: a decode error
+ * under a check's own id (a format's walk codes, the DT checks) is that
+ * check's finding, not a table-structure one.
+ */
+export function decodeChecks(otherIds: ReadonlySet<string>): Check[] {
+  const grouped = new Set(GROUPS.flatMap((g) => g.codes));
+  const otherErrors = (ds: readonly Diagnostic[]) => ds.filter((d) => d.severity === 'error' && !grouped.has(d.code) && !otherIds.has(d.code));
+  return [
+    ...GROUPS.map((g) => {
+      const codes = new Set(g.codes);
+      return tableCheck({
+        id: g.id,
+        severity: g.severity,
+        description: g.description,
+        needs: { table: ANY_FORMAT },
+        run: (ctx) => reportCodes(tableReadDiagnostics(ctx.table), codes, g.id),
+      });
+    }),
+    /** Every other decode error: lengths that cannot be followed, truncated structures, unterminated names, ... */
+    tableCheck({
+      id: 'table-structure',
+      severity: 'error',
+      description:
+        'a structure cannot be decoded as its length says: truncated, zero or short lengths, lengths that run past ' +
+        'their parent, counts that do not fit, names without their NUL',
+      needs: { table: ANY_FORMAT },
+      run: (ctx) => otherErrors(tableReadDiagnostics(ctx.table)).map((d) => reporting(d, 'table-structure')),
+    }),
+  ];
+}

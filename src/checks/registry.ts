@@ -1,31 +1,32 @@
 /**
  * Every check, in one table (DESIGN practice 5). Each module exports its rows
  * and this list concatenates them; the order is the order findings are
- * listed in. A format adds its checks the way DMAR does: a module exporting
- * `VIOT_CHECKS` (rows with appliesTo 'VIOT'), one line here, and a negative
- * fixture per id under test/fixtures/checks/.
+ * listed in. A format adds its checks the way DMAR does: a directory
+ * checks/<format>/ exporting `<FORMAT>_CHECKS` (records whose needs name the
+ * format), one entry in FORMAT_CHECKS here, and a negative fixture per id
+ * under test/fixtures/checks/.
  */
 import type { Check } from './check.js';
 import { CONSISTENCY_CHECKS } from './consistency.js';
-import { DECODE_CHECKS } from './decode-checks.js';
+import { decodeChecks } from './decode-checks.js';
 import { DMAR_CHECKS } from './dmar/index.js';
-import { DT_TABLE_CHECKS } from './dt-checks.js';
-import { IORT_CHECKS } from './iort-checks.js';
+import { DT_TABLE_CHECKS } from './dt/index.js';
+import { IORT_CHECKS } from './iort/index.js';
 import { renumberingChangesDevice } from './renumbering.js';
 import { tableRepeated } from './repeated-tables.js';
 import { roundTrip } from './round-trip.js';
 import { TOPOLOGY_CHECKS } from './topology-checks.js';
-import { VIOT_CHECKS } from './viot-checks.js';
+import { VIOT_CHECKS } from './viot/index.js';
+
+const FORMAT_CHECKS: readonly Check[] = [...DMAR_CHECKS, ...DT_TABLE_CHECKS, ...IORT_CHECKS, ...VIOT_CHECKS];
 
 export const CHECKS: readonly Check[] = [
   ...TOPOLOGY_CHECKS,
-  ...DECODE_CHECKS,
+  // A decode diagnostic under a format check's id is that check's, not a structure finding.
+  ...decodeChecks(new Set(FORMAT_CHECKS.map((c) => c.id))),
   roundTrip,
   tableRepeated,
-  ...DMAR_CHECKS,
-  ...DT_TABLE_CHECKS,
-  ...IORT_CHECKS,
-  ...VIOT_CHECKS,
+  ...FORMAT_CHECKS,
   ...CONSISTENCY_CHECKS,
   renumberingChangesDevice,
 ];

@@ -14,10 +14,10 @@
  */
 import { formatBdf } from '../model/rid.js';
 import type { DeviceEntry, Translation, TranslationMap } from '../model/translation-map.js';
-import { ANY_FORMAT, type FindingDraft, type TableCheck } from './check.js';
+import { ANY_FORMAT, tableCheck, type FindingDraft } from './check.js';
 import { compareDevices, consistencyOf, describeAnswer, iommuFunctions } from './consistency.js';
 import type { TableContext } from './context.js';
-import { formatInfo } from './formats.js';
+import { formatInfo } from '../model/table-formats.js';
 
 export interface RenumberedDevice {
   id: string;
@@ -94,10 +94,8 @@ function entry(translations: readonly Translation[], d: DeviceEntry): string {
   return t ? `the entry ${formatBdf(t.first)}-${formatBdf(t.last)} -> ${t.iommu}` : 'no entry';
 }
 
-export const renumberingChangesDevice: TableCheck = {
-  scope: 'table',
-  appliesTo: ANY_FORMAT,
-  needsTopology: true,
+export const renumberingChangesDevice = tableCheck({
+  needs: { table: ANY_FORMAT, map: true, topology: true },
   id: 'renumbering-changes-device',
   severity: 'error',
   description:
@@ -119,4 +117,4 @@ export const renumberingChangesDevice: TableCheck = {
       })),
     );
   },
-};
+});

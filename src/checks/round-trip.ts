@@ -7,9 +7,9 @@
  */
 import { diffStructures, isEmptyChange } from '../diff/structure-diff.js';
 import { structureTree } from '../diff/structure-tree.js';
-import { ANY_FORMAT, type FindingDraft, type TableCheck } from './check.js';
+import { ANY_FORMAT, tableCheck, type FindingDraft } from './check.js';
 import type { TableContext } from './context.js';
-import type { RoundTrip } from './subject.js';
+import type { RoundTrip } from '../io/subject.js';
 
 export interface RoundTripResult {
   bytes: RoundTrip;
@@ -27,9 +27,8 @@ export function roundTripOf(ctx: TableContext): RoundTripResult {
   });
 }
 
-export const roundTrip: TableCheck = {
-  scope: 'table',
-  appliesTo: ANY_FORMAT,
+export const roundTrip = tableCheck({
+  needs: { table: ANY_FORMAT },
   id: 'round-trip',
   severity: 'error',
   invariant: true,
@@ -47,4 +46,4 @@ export const roundTrip: TableCheck = {
     }
     return out;
   },
-};
+});

@@ -1,55 +1,110 @@
 /**
- * Runs the checks of a session: topology checks, then every applicable check
- * on each modelled table, then the checks over all tables together. Findings
- * get their check's id and severity, the table's file, and the byte offset of
- * the structure they name. What decoders, resolvers and the model found but
- * no check claims is kept as it is (a note under its own code), so nothing
- * found is lost and nothing is reported twice.
+ * Runs the checks of a session: the checks of the topology and its build,
+ * then every check whose needs a table meets on each modelled table, then the
+ * checks over all tables together. Findings get their check's id and
+ * severity, the table's file, and the byte offset of the structure they name.
+ *
+ * Nothing found is lost: every diagnostic that decoding a table, resolving
+ * its map, resolving the topology or building it made, and that no finding of
+ * a check run on that same source reports (FindingDraft.reports), is listed
+ * as it is, under its own code. So a finding no named check covers yet still
+ * reaches `check`'s output with its severity (and its exit status), and one a
+ * check covers is listed once.
+ *
+ * Which checks are shown is the caller's (`--enable`, `--disable`): every
+ * check whose needs are met still runs, so that what a hidden check covers
+ * is not listed again under its original code.
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { allStructures, structureTree } from '../diff/structure-tree.js';
-import { appliesToFormat, stamp, type Check, type TableCheck } from './check.js';
+import { appliesToFormat, needsText, stamp, type Check, type CheckContext } from './check.js';
 import type { CheckSession } from './context.js';
 import { CHECKS } from './registry.js';
-import type { TableSubject } from './subject.js';
+import { tableReadDiagnostics } from '../io/load-input.js';
+import type { TableSubject } from '../io/subject.js';
 
-export function runChecks(session: CheckSession, checks: readonly Check[] = CHECKS): Diagnostic[] {
-  const claimedBy = (d: Diagnostic) => checks.some((c) => c.claims?.(d));
-  const unclaimed = (ds: readonly Diagnostic[], file?: string) => ds.filter((d) => !claimedBy(d)).map((d) => (d.file || !file ? d : { ...d, file }));
+export interface RunOptions {
+  checks?: readonly Check[];
+  /** Whether a check's findings are listed (default: all). */
+  shown?: (id: string) => boolean;
+}
+
+export interface CheckRun {
+  findings: Diagnostic[];
+  /** Checks shown but run on nothing: no input met their needs. */
+  notRun: { id: string; needs: string }[];
+}
+
+export function runChecks(session: CheckSession, opts: RunOptions = {}): CheckRun {
+  const checks = opts.checks ?? CHECKS;
+  const shown = opts.shown ?? (() => true);
+  const ran = new Set<string>();
   const out: Diagnostic[] = [];
   // One table can raise 100,000 findings (a 1 MB DMAR): appended one by one, as
   // push(...all) passes them as arguments and overflows a browser worker's stack.
-  const add = (...lists: readonly Diagnostic[][]) => {
-    for (const list of lists) for (const d of list) out.push(d);
+  const add = (list: readonly Diagnostic[]) => {
+    for (const d of list) out.push(d);
   };
   const t = session.topology;
 
-  add(runPlatform(session, checks, 'topology'));
-  if (t) add(unclaimed(t.resolved.findings, t.file), unclaimed(t.build?.diagnostics ?? [], t.file));
+  // The topology and its build: their checks, then what they found that no check reported.
+  const onTopology = checks.filter((c) => !c.needs.table && !c.needs.tables && c.needs.topology && !!t && (!c.needs.build || !!t.build));
+  const topologyRun = runOn(onTopology, session, shown, ran);
+  add(topologyRun.findings);
+  if (t) add(unreported([...t.resolved.findings, ...(t.build?.diagnostics ?? [])], topologyRun.reported, t.file));
 
   for (const table of session.checkedTables()) {
     const ctx = session.tableContext(table);
-    const applicable = checks.filter((c): c is TableCheck => c.scope === 'table' && appliesToFormat(c, table.format) && (!c.needsTopology || !!t));
-    const drafts = applicable.flatMap((c) => stamp(c, c.run(ctx)));
-    add(withOffsets(table, drafts.map((d) => (d.file ? d : { ...d, file: table.file }))));
-    add(unclaimed(table.diagnostics, table.file), unclaimed(ctx.map()?.findings ?? [], table.file));
+    const applicable = checks.filter((c) => appliesToFormat(c, table.format) && (!c.needs.topology || !!t) && (!c.needs.map || !!table.resolve));
+    const tableRun = runOn(applicable, ctx, shown, ran);
+    add(withOffsets(table, tableRun.findings.map((d) => (d.file ? d : { ...d, file: table.file }))));
+    add(unreported([...tableReadDiagnostics(table), ...(ctx.map()?.findings ?? [])], tableRun.reported, table.file));
   }
 
   // A table of a format ridmap models but kept as raw bytes (over MAX_MODELLED_TABLE_BYTES, acpi-table-too-large)
   // is not checked: its decode errors say why, as `decode` and `map` say them.
   for (const table of unreadIommuTables(session)) add(table.diagnostics.filter((d) => d.severity === 'error').map((d) => (d.file ? d : { ...d, file: table.file })));
 
-  add(runPlatform(session, checks, 'platform'));
+  add(runOn(checks.filter((c) => c.needs.tables), session, shown, ran).findings);
+
+  const notRun = checks.filter((c) => shown(c.id) && !ran.has(c.id)).map((c) => ({ id: c.id, needs: needsText(c.needs) }));
+  return { findings: out, notRun };
+}
+
+/** Runs the checks on one source: the findings to list, and the keys of the diagnostics they report. */
+function runOn(checks: readonly Check[], ctx: CheckContext, shown: (id: string) => boolean, ran: Set<string>): { findings: Diagnostic[]; reported: Set<string> } {
+  const findings: Diagnostic[] = [];
+  const reported = new Set<string>();
+  for (const c of checks) {
+    ran.add(c.id);
+    const listed = shown(c.id);
+    for (const { reports, ...d } of stamp(c, c.run(ctx))) {
+      for (const r of reports ?? []) reported.add(keyOf(r));
+      if (listed) findings.push(d);
+    }
+  }
+  return { findings, reported };
+}
+
+/** A diagnostic as found (its offset may be added later, its file by the runner). */
+const keyOf = (d: Diagnostic) => `${d.code}\0${d.path ?? ''}\0${d.line ?? ''}\0${d.message}`;
+
+function unreported(found: readonly Diagnostic[], reported: ReadonlySet<string>, file: string): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of found) {
+    const key = keyOf(d);
+    // The same finding from decode and from the map (a DT map walk repeats the tree's checks) is listed once.
+    if (reported.has(key) || seen.has(key)) continue;
+    seen.add(key);
+    out.push(d.file ? d : { ...d, file });
+  }
   return out;
 }
 
 /** Tables that say which IOMMU translates what but were not decoded field by field because of a decode error. */
 export function unreadIommuTables(session: CheckSession): TableSubject[] {
   return session.tables.filter((t) => !t.modelled && t.resolve && t.diagnostics.some((d) => d.severity === 'error'));
-}
-
-function runPlatform(session: CheckSession, checks: readonly Check[], appliesTo: 'topology' | 'platform'): Diagnostic[] {
-  return checks.flatMap((c) => (c.scope === 'platform' && c.appliesTo === appliesTo ? stamp(c, c.run(session)) : []));
 }
 
 /** A finding that names a structure (or one of its fixed fields) by path gets its offset, as decode diagnostics have (not the table's own 0). */
@@ -64,3 +119,4 @@ export function withOffsets(table: TableSubject, findings: Diagnostic[]): Diagno
   }
   return findings.map((d) => (d.offset === undefined && d.path && offsets.has(d.path) ? { ...d, offset: offsets.get(d.path)! } : d));
 }
+

@@ -11,7 +11,7 @@ import { consistencyOf, describeAnswer } from './consistency.js';
 import type { CheckSession } from './context.js';
 import { renumberingOf } from './renumbering.js';
 import { roundTripOf } from './round-trip.js';
-import type { RoundTrip, TableSubject } from './subject.js';
+import type { RoundTrip, TableSubject } from '../io/subject.js';
 
 export interface TableSummary {
   table: string;
@@ -43,6 +43,8 @@ export interface CheckSummary {
   /** Among them, the ones that say which IOMMU translates what (IVRS, RIMT): what leaving them out means. */
   notModelledIommuTables?: string[];
   checks: number;
+  /** Checks asked for by id (--enable) that no input let run, and what they need. */
+  notRun?: { id: string; needs: string }[];
   counts: Record<Severity, number>;
 }
 
@@ -64,7 +66,7 @@ function count(findings: readonly Diagnostic[]): Record<Severity, number> {
   return c;
 }
 
-export function summarize(session: CheckSession, findings: readonly Diagnostic[], checks: number): CheckSummary {
+export function summarize(session: CheckSession, findings: readonly Diagnostic[], checks: number, notRun: CheckSummary['notRun'] = []): CheckSummary {
   const t = session.topology;
   const findingsOf = findingsByTable(session, findings);
   const tables = session.checkedTables().map((table): TableSummary => {
@@ -124,6 +126,7 @@ export function summarize(session: CheckSession, findings: readonly Diagnostic[]
     ...notModelledIommu(session),
     ...copiesOf(session),
     checks,
+    ...(notRun.length ? { notRun } : {}),
     counts: count(findings),
   };
 }
@@ -203,6 +206,8 @@ export function formatSummary(s: CheckSummary): string {
   if (s.copies) lines.push(`checked once (the same bytes as an earlier table of the dump): ${s.copies.length} table(s): ${s.copies.slice(0, 3).join(', ')}${s.copies.length > 3 ? ', ...' : ''}`, '');
   if (s.notChecked.length) lines.push(`not checked (ridmap does not model them): ${s.notChecked.length} table(s)`, ...(s.notModelledIommuTables ?? []).map((l) => `  ${l}`), '');
   if (s.tables.length === 0 && !s.topology) lines.push('nothing to check: no table ridmap models in the inputs', '');
+  for (const n of s.notRun ?? []) lines.push(`not run: ${n.id} (it needs ${n.needs}; no input gives that)`);
+  if (s.notRun?.length) lines.push('');
   lines.push(`${plural(s.checks, 'check')}: ${plural(s.counts.error, 'error')}, ${plural(s.counts.warning, 'warning')}`);
   return lines.join('\n');
 }

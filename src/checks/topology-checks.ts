@@ -1,46 +1,40 @@
 /**
- * Checks of the topology itself, made from what resolving and building it
- * already found: the model findings of resolveTopology (alias groups split
- * between IOMMUs or address spaces, incompatible IOMMUs, colliding aliases,
- * output IDs out of range) under their own ids, and a table the topology
- * asks for but no table can express (build-refused).
+ * Checks of the topology itself, from what its finding functions say: the
+ * model findings of resolveTopology (alias groups split between IOMMUs or
+ * address spaces, incompatible IOMMUs, colliding aliases, output IDs out of
+ * range) under their own ids, and a table the topology asks for but no
+ * table can express (build-refused, from the build's refusals).
  */
 import type { Severity } from '../diagnostic.js';
-import { REFUSAL_SEVERITY, SMMUV3_STREAM_SHARED, VIRTIO_IOMMU_ALIAS_PROBE } from '../map/linux-probe.js';
-import { byCodes, claimed, type Check, type PlatformCheck } from './check.js';
+import { REFUSAL_SEVERITY, SMMUV3_STREAM_SHARED, VIRTIO_IOMMU_ALIAS_PROBE } from '../model/linux-probe.js';
+import { reporting, sessionCheck, type Check } from './check.js';
 
-function modelFinding(id: string, description: string, severity: Severity = 'error'): PlatformCheck {
-  const claims = byCodes([id]);
-  return {
-    scope: 'platform',
-    appliesTo: 'topology',
+/** A finding resolveTopology makes under a code that is the check's id. */
+function modelFinding(id: string, description: string, severity: Severity = 'error'): Check {
+  return sessionCheck({
     id,
     severity,
     description,
-    claims,
+    needs: { topology: true },
     run: (session) => {
       const t = session.topology;
-      return t ? claimed(t.resolved.findings, claims, id).map((d) => ({ ...d, file: t.file })) : [];
+      return (t?.resolved.findings ?? []).filter((d) => d.code === id).map((d) => ({ ...reporting(d, id), file: t!.file }));
     },
-  };
+  });
 }
 
-const buildError = (d: { severity: string }) => d.severity === 'error';
-
-export const buildRefused: PlatformCheck = {
-  scope: 'platform',
-  appliesTo: 'topology',
+export const buildRefused = sessionCheck({
   id: 'build-refused',
   severity: 'error',
   description:
     'a topology given as input asks for something no table can express (a device that must bypass the IOMMU below ' +
     'another unit\'s sub-hierarchy scope, units whose scopes nest both ways, ...), so that table is not built',
-  claims: buildError,
+  needs: { topology: true, build: true },
   run: (session) => {
     const t = session.topology;
-    return t?.build ? claimed(t.build.diagnostics, buildError, 'build-refused').map((d) => ({ ...d, file: t.file })) : [];
+    return (t?.build?.diagnostics ?? []).filter((d) => d.severity === 'error').map((d) => ({ ...reporting(d, 'build-refused'), file: t!.file }));
   },
-};
+});
 
 export const TOPOLOGY_CHECKS: readonly Check[] = [
   modelFinding('group-split-iommu', 'an alias group whose members are behind different IOMMUs (or partly untranslated): they cannot be isolated from each other'),

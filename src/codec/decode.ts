@@ -69,10 +69,19 @@ function renamed(d: Diagnostic, codes: NonNullable<StructSpec['codes']>): Diagno
 
 const hex = (n: number): string => '0x' + n.toString(16);
 
+/** The first few item starts of a list, for a message. */
+function itemStarts(starts: ReadonlyMap<number, number> | undefined): string {
+  const all = [...(starts?.keys() ?? [])];
+  if (!all.length) return 'no offset: the list is empty';
+  const shown = all.slice(0, 8).map(hex).join(', ');
+  return all.length > 8 ? `${shown} and ${all.length - 8} more` : shown;
+}
+
 /** A reference field read but not yet resolved: the items it may name are not all read yet. */
 interface PendingRef {
   model: Model;
   key: string;
+  label: string;
   role: ReferenceRole;
   value: number;
   at: number;
@@ -139,7 +148,7 @@ class Decoder {
       p.model[p.key] = { offset: p.value };
       if (!p.role.quiet && this.limiter.take(BinCode.danglingReference, 'error')) {
         this.diagnostics.push({ severity: 'error', code: BinCode.danglingReference, path: p.path!, offset: p.at,
-          message: `${hex(p.value)} is the start of no item of ${p.role.ref}; kept as that offset` });
+          message: `${p.label} ${hex(p.value)} is the start of no item of ${p.role.ref} (they start at ${itemStarts(this.starts.get(p.role.ref))}); an OS follows it into whatever bytes are there; kept as that offset` });
       }
     }
   }
@@ -199,7 +208,8 @@ class Decoder {
         stored ??= storedOf(m);
         stored[member.key] = v as number;
         if (isReference(role)) {
-          this.pending.push({ model: m, key: member.key, role, value: v as number, at: pos, ...(role.quiet ? {} : { path: this.pathString(member.key) }) });
+          this.pending.push({ model: m, key: member.key, label: member.label, role, value: v as number, at: pos,
+            ...(role.quiet ? {} : { path: this.pathString(member.key) }) });
         }
       } else {
         this.checkValue(spec, member, v, m, pos);
@@ -361,11 +371,15 @@ class Decoder {
     let first = start + off;
     let walk = true;
     if (first < fixedEnd) {
+      // An OS would read items out of the fixed fields' own bytes and stop at
+      // the first that makes no sense (Linux's IORT and VIOT walks do): none
+      // is read here, and the bytes after the fixed fields are kept as they are.
       this.report('error', BinCode.offsetOutside, at,
-        `${offsetLabel} ${hex(off)} lies inside the ${fixedEnd - start}-byte header of ${spec.name}; ${what} are read from ${hex(fixedEnd - start)}`);
+        `${offsetLabel} ${hex(off)} lies inside the ${fixedEnd - start}-byte fixed part of the ${spec.name}: no item is read there; the ${end - fixedEnd} byte(s) after it are kept undecoded`);
       first = fixedEnd;
+      walk = false;
     } else if (first > end) {
-      this.report('error', BinCode.offsetOutside, at, `${offsetLabel} ${hex(off)} is past the end of ${spec.name} (${hex(end - start)}); no ${member.union.name.toLowerCase()} is read`);
+      this.report('error', BinCode.offsetOutside, at, `${offsetLabel} ${hex(off)} is past the end of the ${spec.name} (${hex(end - start)}); no item is read`);
       first = end;
       walk = false;
     }
@@ -387,16 +401,17 @@ class Decoder {
       if (count === Infinity && pos >= end) break;
       if (end - pos < u.headerSize) {
         this.report('error', BinCode.countShort, pos,
-          `${countLabel} is ${count}, but ${spec.name} ends after ${i} ${u.name.toLowerCase()}(s)${pos < end ? ` (${end - pos} byte(s) left, too few for a ${u.name.toLowerCase()} header)` : ''}`);
+          `${countLabel} is ${count}, but the ${spec.name} ends after ${i} ${u.name.toLowerCase()}(s): an OS walking them stops there${pos < end ? ` (${end - pos} byte(s) left, too few for a ${u.name} header; kept undecoded)` : ''}`);
         clean = false;
         break;
       }
-      const next = this.listItem(u, counter, items, starts, pos, end);
+      // An OS walking these items checks each against the end and stops at the first that overruns it.
+      const next = this.listItem(u, counter, items, starts, pos, end, true);
       if (next === undefined || next.clamped) clean = false;
       if (next === undefined) break;
       pos = next.end;
     }
-    if (clean && pos < end) {
+    if (clean && walk && pos < end) {
       this.report('warning', BinCode.afterItems, pos,
         `${end - pos} byte(s) after the last of the ${count} ${u.name.toLowerCase()}(s) ${countLabel} names; an OS does not read them; kept`);
     }
@@ -538,7 +553,7 @@ class Decoder {
 
   /** One item of a list at `pos` (its header is there); undefined when the walk must stop. */
   private listItem(u: UnionSpec, counter: IndexCounter, items: Model[], starts: Map<number, number> | undefined,
-    pos: number, end: number): { end: number; clamped: boolean } | undefined {
+    pos: number, end: number, stopOnOverrun = false): { end: number; clamped: boolean } | undefined {
     const r = this.r;
     const tag = r.uint(pos + u.tagOffset, u.tagType.size, u.tagType.endian === 'le');
     const len = r.uint(pos + u.lengthOffset, u.lengthType.size, u.lengthType.endian === 'le');
@@ -547,7 +562,7 @@ class Decoder {
       ? r.uint(pos + bf.offset, bf.type.size, bf.type.endian === 'le') : undefined));
     const name = variant?.name ?? u.name;
     this.enter(name, counter.next(name));
-    const itemEnd = this.item(u, variant, name, tag, len, pos, end);
+    const itemEnd = this.item(u, variant, name, tag, len, pos, end, stopOnOverrun);
     if (itemEnd === undefined) {
       this.leave();
       return undefined;
@@ -568,7 +583,8 @@ class Decoder {
   }
 
   /** Checks one list item's length; returns where it ends, or undefined when the walk must stop. */
-  private item(u: UnionSpec, variant: StructSpec | undefined, name: string, tag: number, len: number, pos: number, end: number): number | undefined {
+  private item(u: UnionSpec, variant: StructSpec | undefined, name: string, tag: number, len: number, pos: number, end: number,
+    stopOnOverrun: boolean): number | undefined {
     if (len === 0) {
       this.report('error', BinCode.zeroLength, pos,
         `${name} (type ${tag}) has length 0; the walk stops, the remaining ${end - pos} byte(s) are kept undecoded`);
@@ -580,6 +596,11 @@ class Decoder {
       return undefined;
     }
     let itemEnd = pos + len;
+    if (itemEnd > end && stopOnOverrun) {
+      this.report('error', BinCode.lengthOverrun, pos,
+        `${name} length ${len} runs ${itemEnd - end} byte(s) past the end of its parent at ${hex(end)}; the walk stops, the remaining ${end - pos} byte(s) are kept undecoded`);
+      return undefined;
+    }
     if (itemEnd > end) {
       this.report('error', BinCode.lengthOverrun, pos,
         `${name} length ${len} runs ${itemEnd - end} byte(s) past the end of its parent at ${hex(end)}; decoding what is there`);

@@ -395,6 +395,8 @@ export interface UnionOptions {
   headerSize?: number;
   /** Fields after type and length that the raw form of an item keeps apart (a node's Revision). */
   rawMembers?: readonly FieldMember[];
+  /** Bytes between the type and the length field (VIOT's reserved byte), kept under this key by the raw form. */
+  headerGapKey?: string;
 }
 
 /**
@@ -419,8 +421,14 @@ export function union(o: UnionOptions): UnionSpec {
   const headerMembers: Member[] = [];
   const tagMember = field(o.tag.key, o.tag.label, tagType, { quiet: true });
   const lengthMember = lengthField(o.length.label, o.length.type);
-  if (o.tag.offset < o.length.offset) headerMembers.push(tagMember, lengthMember);
-  else headerMembers.push(lengthMember, tagMember);
+  const [first, second] = o.tag.offset < o.length.offset
+    ? [{ m: tagMember, at: o.tag.offset, size: o.tag.type.size }, { m: lengthMember, at: o.length.offset }]
+    : [{ m: lengthMember, at: o.length.offset, size: o.length.type.size }, { m: tagMember, at: o.tag.offset }];
+  headerMembers.push(first.m);
+  // The raw form must put each header field where it really is.
+  const between = second.at - first.at - first.size;
+  if (between > 0) headerMembers.push(reserved('Reserved', between, 'int', o.headerGapKey ?? 'headerReserved'));
+  headerMembers.push(second.m);
   const raw = struct({ name: o.name, typeName: `${o.name} (raw)`, members: [...headerMembers, ...(o.rawMembers ?? []), rest(RAW_KEY, 'Raw Data')] });
   return {
     name: o.name,

@@ -7,7 +7,7 @@
  *   - each node with `iommus` is an MMIO master: its first reg address, the
  *     provider's identity and the first specifier cell of each entry;
  *   - with a topology, device entries are looked up as Linux does (every DMA
- *     alias through the same map: map/devices.ts), so they compare with the
+ *     alias through the same map: model/devices.ts), so they compare with the
  *     topology's own map entry by entry.
  * The segment is the host's linux,pci-domain (default 0), as Linux names
  * the devices; with a topology, the domain goes back to the topology's
@@ -19,7 +19,7 @@
  * phandles, coverage).
  */
 import type { Diagnostic } from '../diagnostic.js';
-import { deviceEntries } from '../map/devices.js';
+import { deviceEntries } from '../model/devices.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import { RidTable } from '../model/rid-table.js';
 import type { MmioTranslation, TranslationMap } from '../model/translation-map.js';

@@ -7,9 +7,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadInput } from '../checks/load-input.js';
-import { builtTables } from '../checks/topology-input.js';
-import type { TableSubject } from '../checks/subject.js';
+import { loadInput } from '../io/load-input.js';
+import { builtTables } from '../io/topology-input.js';
+import type { TableSubject } from '../io/subject.js';
 import { InputError } from '../diagnostic.js';
 import { diffTables } from '../diff/diff-tables.js';
 import { formatDiff } from '../diff/format-diff.js';

@@ -5,7 +5,7 @@
  * text outputs (map.json, map.txt, tree.txt, topology.dot) as they are.
  */
 import { BUILD_OUTPUT_NAMES } from '../build-outputs.js';
-import { buildTopologyInput, builtTables, type BuiltTopology } from '../checks/topology-input.js';
+import { buildTopologyInput, builtTables, type BuiltTopology } from '../io/topology-input.js';
 import { readInputText } from '../io/read-input.js';
 import type { GoldenCase } from './case-file.js';
 import { formatHexFile } from './hex-file.js';

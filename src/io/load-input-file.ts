@@ -1,9 +1,9 @@
 /**
- * The CLI's side of the input reader (checks/load-input.ts, which touches no
+ * The CLI's side of the input reader (io/load-input.ts, which touches no
  * files): a file read from disk, with a DTS's includes read from disk too,
  * as dtc resolves them, from the directories dts-include-reader.ts allows.
  */
-import { loadInput, type LoadedInput } from '../checks/load-input.js';
+import { loadInput, type LoadedInput } from './load-input.js';
 import { dtsIncludeReader } from './dts-include-reader.js';
 import { readInputBytes } from './read-input.js';
 

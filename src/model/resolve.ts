@@ -5,9 +5,9 @@
  * IDs and alias group; the IOMMUs with their identities; the platform
  * devices; the translation map; and the model findings.
  */
-import { addressSpaceMembers, groupSplitAddressSpace, incompatibleIommus } from '../map/address-space-findings.js';
-import { aliasCollisions, groupSplitIommu, linuxRefusals } from '../map/device-findings.js';
-import { deviceEntries } from '../map/devices.js';
+import { addressSpaceMembers, groupSplitAddressSpace, incompatibleIommus } from './address-space-findings.js';
+import { aliasCollisions, groupSplitIommu, linuxRefusals } from './device-findings.js';
+import { deviceEntries } from './devices.js';
 import { parseAddress } from './address.js';
 import { assignAliasGroups } from './alias-groups.js';
 import { dmaAliases } from './aliasing.js';

@@ -23,7 +23,7 @@ export interface Translation {
 
 /**
  * Why Linux leaves a device without the IOMMU the tables give it
- * (map/linux-probe.ts). The entry's `iommu` is then null, as Linux shows it,
+ * (model/linux-probe.ts). The entry's `iommu` is then null, as Linux shows it,
  * and this keeps what the tables said.
  */
 export interface LinuxRefusal {

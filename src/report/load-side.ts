@@ -5,9 +5,9 @@
  * There is no file system: a DTS's `/include/`s are the other files given
  * (`.dtsi` and `.h` files are only that, not inputs of their own).
  */
-import { loadInput, readDiagnostics, type LoadedInput } from '../checks/load-input.js';
-import { buildTopologyInput, type BuiltTopology } from '../checks/topology-input.js';
-import type { TableSubject } from '../checks/subject.js';
+import { loadInput, readDiagnostics, type LoadedInput } from '../io/load-input.js';
+import { buildTopologyInput, type BuiltTopology } from '../io/topology-input.js';
+import type { TableSubject } from '../io/subject.js';
 import { InputError, type Diagnostic } from '../diagnostic.js';
 
 export interface NamedBytes {

@@ -5,9 +5,9 @@
  * the topology's PCI tree (coloured by what the tables say when there are
  * tables), or without a topology the RID ranges the tables map.
  */
-import { repeatFinding, tablesLinuxReads } from '../checks/repeated-tables.js';
+import { repeatFinding, tablesLinuxReads } from '../io/read-tables.js';
 import { inFile, type Diagnostic } from '../diagnostic.js';
-import { combineMaps } from '../map/combine-maps.js';
+import { combineMaps } from '../model/combine-maps.js';
 import { formatDot } from '../map/map-dot.js';
 import { tablesDot } from '../map/render-map.js';
 import { mapToJson, type MapJson } from '../map/map-json.js';

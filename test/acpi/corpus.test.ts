@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeInput } from '../../src/acpi/decode-input.js';
+import { decodeInput } from '../../src/io/decode-input.js';
 import { decodeTable } from '../../src/acpi/table.js';
 import { parseAcpidump } from '../../src/io/acpidump-text.js';
 import { parseDslRawData } from '../../src/io/iasl-dsl.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeInput } from '../../src/acpi/decode-input.js';
+import { decodeInput } from '../../src/io/decode-input.js';
 import { printTablesJson, printTablesText } from '../../src/acpi/print-table.js';
 import { decodeTable, encodeTable } from '../../src/acpi/table.js';
 import { InputError } from '../../src/diagnostic.js';

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeIort, encodeIort, iortFromJson, iortToJson, printIortText } from '../../src/acpi/iort/index.js';
 import { isKnownNode, type IortTable } from '../../src/acpi/iort/model.js';
 import { resolveIort } from '../../src/acpi/iort/resolve.js';
-import { decodeInput } from '../../src/acpi/decode-input.js';
+import { decodeInput } from '../../src/io/decode-input.js';
 import { decodeTable, encodeTable } from '../../src/acpi/table.js';
 import type { Diagnostic } from '../../src/diagnostic.js';
 import { formatBdf } from '../../src/model/rid.js';

@@ -2,14 +2,16 @@
  * `decode --format json` of a VIOT writes its model: Output Nodes as node
  * indexes, no Node Count or Node Offset. `encode` gives the table back byte
  * for byte, lays it out afresh after an edit, and names each problem of a
- * bad document by its JSON path; a damaged table keeps the wire form.
+ * bad document by its JSON path. It is the declaration's own JSON (spec.ts):
+ * no second JSON shape.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeTable, encodeJsonDocument, formatJsonDocument } from '../../src/acpi/table.js';
-import { decodeViot } from '../../src/acpi/viot/decode.js';
-import { viotFromJson, viotToJson } from '../../src/acpi/viot/json.js';
+import { decodeViot } from '../../src/acpi/viot/codec.js';
+import { viotSpec } from '../../src/acpi/viot/spec.js';
+import { fromJson, toJson, type Model } from '../../src/codec/index.js';
 import { resolveViot } from '../../src/acpi/viot/resolve.js';
 import { corpusPresent, corpusRoot } from './corpus.js';
 
@@ -53,6 +55,12 @@ describe.skipIf(!corpusPresent)('VIOT JSON documents', () => {
   });
 });
 
+const viotFromJson = (j: unknown) => {
+  const r = fromJson(viotSpec, j, '$');
+  return { table: r.value, diagnostics: r.diagnostics };
+};
+const viotToJson = (m: Model) => toJson(viotSpec, m);
+
 const header = { signature: 'VIOT', revision: 0, oemId: 'RIDMAP', oemTableId: 'TEST    ', oemRevision: 1, creatorId: 'RDMP', creatorRevision: 1 };
 
 describe('VIOT JSON: bad documents', () => {
@@ -66,7 +74,7 @@ describe('VIOT JSON: bad documents', () => {
   });
 
   it('a node of another type keeps its bytes, and the model goes through JSON and back', () => {
-    const t = viotFromJson({ ...header, nodes: [{ type: 9, data: '0102' }] });
+    const t = viotFromJson({ ...header, nodes: [{ type: 9, raw: '0102' }] });
     expect(t.diagnostics).toEqual([]);
     expect(viotFromJson(JSON.parse(JSON.stringify(viotToJson(t.table)))).table).toEqual(t.table);
   });

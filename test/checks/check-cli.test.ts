@@ -75,10 +75,83 @@ describe('ridmap check', () => {
     expect(none.stderr).toContain('check needs an input');
   });
 
-  it('lists every check with its severity in --help', async () => {
+  it('lists every check with its severity and what it needs in --help', async () => {
     const run = await runCli('check', '--help');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/ {2}dmar-scope-start-bus-not-root +warning DMAR/);
-    expect(run.stdout).toMatch(/ {2}table-checksum +warning any table/);
+    expect(run.stdout).toMatch(/ {2}dmar-scope-start-bus-not-root +warning a DMAR, a topology \(--topology, or a topology input\)\n/);
+    expect(run.stdout).toMatch(/ {2}table-checksum +warning any table\n/);
+    expect(run.stdout).toMatch(/ {2}iort-msi-unreachable +error +an IORT, its translation map\n/);
+  });
+
+  describe('--enable and --disable choose the checks listed, as dtc\'s -W does', () => {
+    const json = async (...args: string[]) => {
+      const run = await runCli('check', ...args, '--format', 'json');
+      const doc = JSON.parse(run.stdout) as { findings: { code: string; severity: string }[]; summary: { checks: number; notRun?: { id: string; needs: string }[] } };
+      // Notes (info) are what no check covers: listed whatever the selection.
+      return { run, codes: doc.findings.filter((d) => d.severity !== 'info').map((d) => d.code), summary: doc.summary };
+    };
+    const twoFindings = fixture('dmar-rmrr-overlap.dsl'); // dmar-rmrr-overlap only; with --topology also more
+
+    it('--disable leaves a check out, and what it covers is not listed again under its original code', async () => {
+      const plain = await json(fixture('table-checksum.dsl'));
+      expect(plain.codes).toEqual(['table-checksum']);
+      const off = await json(fixture('table-checksum.dsl'), '--disable', 'table-checksum');
+      expect(off.codes).toEqual([]);
+      expect(off.run.code).toBe(0);
+      expect(off.summary.checks).toBe(plain.summary.checks - 1);
+    });
+
+    it('--disable of an error check turns the exit status to 0', async () => {
+      expect((await runCli('check', fixture('dmar-haw-too-small.dsl'))).code).toBe(1);
+      const run = await runCli('check', fixture('dmar-haw-too-small.dsl'), '--disable', 'dmar-haw-too-small');
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe('');
+    });
+
+    it('--enable lists only the enabled checks; ids repeat or come as a comma list', async () => {
+      const only = await json(twoFindings, '--enable', 'dmar-haw-too-small');
+      expect(only.codes).toEqual([]);
+      expect(only.summary.checks).toBe(1);
+      const listed = await json(twoFindings, '--enable', 'dmar-haw-too-small,dmar-rmrr-overlap', '--enable', 'table-checksum');
+      expect(listed.codes).toEqual(['dmar-rmrr-overlap']);
+      expect(listed.summary.checks).toBe(3);
+      const both = await json(twoFindings, '--enable', 'dmar-rmrr-overlap', '--disable', 'dmar-rmrr-overlap');
+      expect(both.codes).toEqual([]);
+    });
+
+    it('an enabled check that no input lets run is said, with what it needs', async () => {
+      const run = await runCli('check', twoFindings, '--enable', 'map-device-untranslated,iort-reference-cycle');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('not run: map-device-untranslated (it needs any table, its translation map, a topology (--topology, or a topology input); no input gives that)');
+      expect(run.stdout).toContain('not run: iort-reference-cycle (it needs an IORT; no input gives that)');
+      const doc = await json(twoFindings, '--enable', 'iort-reference-cycle');
+      expect(doc.summary.notRun).toEqual([{ id: 'iort-reference-cycle', needs: 'an IORT' }]);
+    });
+
+    it('an unknown id is a usage error (exit 2) naming the ids near it, before any input is read', async () => {
+      const run = await runCli('check', fixture('no-such-file.dsl'), '--disable', 'iort-node-ofset');
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('error [usage]: no check has the id "iort-node-ofset" (did you mean "iort-node-offset"?); the iort-... checks are iort-msi-unreachable,');
+      expect(run.stderr).not.toContain('no-such-file');
+      const far = await runCli('check', twoFindings, '--enable', 'zzz');
+      expect(far.code).toBe(2);
+      expect(far.stderr).toContain('no check has the id "zzz"; the checks are group-split-iommu,');
+    });
+
+    it('the 12 IORT and VIOT findings are each selectable by id through the CLI', async () => {
+      const ids = [
+        'iort-node-offset', 'iort-node-count', 'iort-array-outside-node', 'iort-array-overlap', 'iort-name-unterminated',
+        'iort-dangling-reference', 'iort-self-reference', 'iort-reference-cycle',
+        'viot-node-offset', 'viot-node-count', 'viot-output-node', 'viot-output-not-iommu',
+      ];
+      for (const id of ids) {
+        const on = await json(fixture(`${id}.dsl`), '--enable', id);
+        expect(on.codes).toEqual([id]);
+        expect(on.run.code).toBe(1);
+        const off = await json(fixture(`${id}.dsl`), '--disable', id);
+        expect(off.codes).toEqual([]);
+        expect(off.run.code).toBe(0);
+      }
+    });
   });
 });

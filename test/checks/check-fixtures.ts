@@ -16,7 +16,7 @@ import { hexDumpLines } from '../../src/codec/index.js';
 import { append, encodeModel, patch } from '../acpi/dmar-fixtures.js';
 import { invalidIortCases } from '../fixtures/iort/invalid-cases.js';
 import { encode as encodeIort, smallIort } from '../fixtures/iort/iort-tables.js';
-import { viotCases } from '../fixtures/viot/tables.js';
+import { encodeViotModel, smallViot, viotCases } from '../fixtures/viot/tables.js';
 
 export interface CheckFixture {
   /** File name: the check id, plus `.a`/`.b` when one fixture is several tables. */
@@ -236,6 +236,12 @@ export const checkFixtures: readonly CheckFixture[] = [
   ...[...invalidIortCases, ...viotCases]
     .filter((c) => FULL_READ_CHECKS.includes(c.name))
     .map((c) => ({ name: c.name, description: c.description, bytes: c.bytes })),
+  {
+    name: 'viot-iommu-not-found',
+    topology: '_pci-only.topology.yaml',
+    description: 'the virtio-iommu-pci is 00:01.0, where the platform has no PCI function: Linux drops the range that names it',
+    bytes: () => encodeViotModel(smallViot()),
+  },
 
   // Two tables for one platform, no topology.
   { name: 'map-tables-disagree.a', description: '00:02.0 behind vtd@0xfed90000', bytes: bytesOf(dmar([drhd(VTD0, [gpu])])) },

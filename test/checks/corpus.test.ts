@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkInputs } from '../../src/checks/check-inputs.js';
-import { loadInput } from '../../src/checks/load-input.js';
+import { loadInput } from '../../src/io/load-input.js';
 import { CHECKS } from '../../src/checks/registry.js';
 import { corpusName, corpusPresent, linuxhwDumps, qemuDmars, surfaceDmarDsls } from '../acpi/corpus.js';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadInput, readDiagnostics } from '../../src/checks/load-input.js';
+import { loadInput, readDiagnostics } from '../../src/io/load-input.js';
 import { haveTool } from '../dt/support.js';
 import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';

@@ -42,6 +42,13 @@ describe('the check registry and the fixture directory match', () => {
     expect(CHECKS.map((c) => c.id).filter((id) => !readme.includes(`\`${id}\``))).toEqual([]);
   });
 
+  it('the README\'s check table names exactly the registry\'s checks, no more (one row may name several ids)', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('The checks (ids are stable')).split('\n\n')[1]!;
+    const listed = table.split('\n').filter((l) => l.startsWith('| `')).flatMap((row) => [...row.split(' | ')[0]!.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!));
+    expect([...listed].sort()).toEqual(CHECKS.map((c) => c.id).sort());
+  });
+
   it('only invariant checks go without a fixture, and they say why', () => {
     for (const c of CHECKS.filter((x) => x.invariant)) expect(c.description).toMatch(/bug in ridmap/);
   });

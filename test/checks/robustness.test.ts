@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeChecksum } from '../../src/acpi/header.js';
 import { checkInputs } from '../../src/checks/check-inputs.js';
-import { loadInput } from '../../src/checks/load-input.js';
+import { loadInput } from '../../src/io/load-input.js';
 import { InputError } from '../../src/diagnostic.js';
 import { diffTables } from '../../src/diff/diff-tables.js';
 import { formatDiff } from '../../src/diff/format-diff.js';

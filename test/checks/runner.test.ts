@@ -7,12 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stamp, type TableCheck } from '../../src/checks/check.js';
+import { stamp, tableCheck } from '../../src/checks/check.js';
 import { checkInputs } from '../../src/checks/check-inputs.js';
 import { CheckSession } from '../../src/checks/context.js';
-import { loadInput } from '../../src/checks/load-input.js';
+import { loadInput } from '../../src/io/load-input.js';
 import { runChecks } from '../../src/checks/run.js';
-import type { TableSubject } from '../../src/checks/subject.js';
+import type { TableSubject } from '../../src/io/subject.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 const fixture = (name: string) => join(REPO_ROOT, 'test/fixtures/checks', name);
@@ -22,14 +22,14 @@ describe('round-trip (an invariant: only a ridmap bug raises it)', () => {
   it('fires when encoding the decoded model does not give the bytes back', async () => {
     const t = await table('dmar-drhd-no-scope.dsl');
     const broken: TableSubject = { ...t, roundTrip: () => ({ status: 'differs', offset: 0x30, detail: 'encoding gives other bytes' }) };
-    const findings = runChecks(new CheckSession([broken], undefined, ['firmware'])).filter((d) => d.code === 'round-trip');
+    const findings = runChecks(new CheckSession([broken], undefined, ['firmware'])).findings.filter((d) => d.code === 'round-trip');
     expect(findings).toEqual([{ severity: 'error', code: 'round-trip', file: t.file, path: 'DMAR', offset: 0x30, message: 'encoding gives other bytes (a ridmap bug)' }]);
   });
 
   it('fires when a built table does not decode to the model it was built from', async () => {
     const t = await table('dmar-drhd-no-scope.dsl');
     const built: TableSubject = { ...t, builtFrom: 'x.yaml', built: { ...t.model, hostAddressWidth: 47 } };
-    const findings = runChecks(new CheckSession([built], undefined, ['firmware'])).filter((d) => d.code === 'round-trip');
+    const findings = runChecks(new CheckSession([built], undefined, ['firmware'])).findings.filter((d) => d.code === 'round-trip');
     expect(findings.map((d) => d.message)).toEqual(['the built table does not decode to the model it was built from (a ridmap bug)']);
   });
 
@@ -42,12 +42,12 @@ describe('round-trip (an invariant: only a ridmap bug raises it)', () => {
 
 describe('the runner', () => {
   it('puts the offset of the structure a finding names on it', async () => {
-    const findings = runChecks(new CheckSession([await table('dmar-drhd-no-scope.dsl')], undefined, ['firmware']));
+    const { findings } = runChecks(new CheckSession([await table('dmar-drhd-no-scope.dsl')], undefined, ['firmware']));
     expect(findings.find((d) => d.code === 'dmar-drhd-no-scope')).toMatchObject({ path: 'DMAR/DRHD[1]', offset: 0x48 });
   });
 
   it('never lets a finding raise its check\'s severity, only lower it', () => {
-    const check: TableCheck = { scope: 'table', appliesTo: '*', id: 'x', severity: 'warning', description: '', run: () => [] };
+    const check = tableCheck({ needs: { table: '*' }, id: 'x', severity: 'warning', description: '', run: () => [] });
     expect(stamp(check, [{ message: 'a', severity: 'error' }, { message: 'b', severity: 'info' }]).map((d) => d.severity)).toEqual(['warning', 'info']);
   });
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DmarTable } from '../../src/acpi/dmar/model.js';
-import { loadInput } from '../../src/checks/load-input.js';
+import { loadInput } from '../../src/io/load-input.js';
 import { diffTables } from '../../src/diff/diff-tables.js';
 import { encodeDtb, parseDts } from '../../src/dt/index.js';
 import { flavours } from '../acpi/bytes.js';

@@ -93,7 +93,7 @@ function addMember(spec: StructSpec, m: Member, parts: Record<string, fc.Arbitra
   switch (m.kind) {
     case 'field':
       if (m.role === 'tag') parts[m.key] = fc.constant(spec.name);
-      // A reference inside a list item: item 0 is always there (the item holding it, at least).
+      // A reference names an item of the root's list; the item holding it is one, so item 0 always exists.
       else if (isReference(m.role)) parts[m.key] = fc.constant({ [m.role.as]: 0 });
       else if (m.role !== undefined) return; // derived: computed by encode
       else parts[m.key] = fieldArb(m.type);
@@ -174,7 +174,7 @@ function asPicked(v: StructSpec, item: Model): Model {
 /** The tag a union reads from an encoded item (a fallback's type field may spell a variant's tag, a variant's reserved byte may change its own). */
 function tagOnWire(u: UnionSpec, spec: StructSpec, item: Model): number {
   const bytes = encode(spec, item).bytes;
-  // An item with references to its list's items encodes only inside its table; its tag is its variant's.
+  // An item that cannot be encoded alone (its references name items of the root's list) writes its own tag.
   if (!bytes) return spec.tag ?? -1;
   let tag = 0;
   for (let i = u.tagType.size - 1; i >= 0; i--) {

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeInput } from '../../src/acpi/decode-input.js';
+import { decodeInput } from '../../src/io/decode-input.js';
 import { encodeJsonDocument, tablesFromJson } from '../../src/acpi/table.js';
 import { InputError, type Diagnostic } from '../../src/diagnostic.js';
 import { parseAcpidump } from '../../src/io/acpidump-text.js';

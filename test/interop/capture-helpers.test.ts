@@ -5,7 +5,7 @@
  * adds to a command line.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeInput } from '../../src/acpi/decode-input.js';
+import { decodeInput } from '../../src/io/decode-input.js';
 import { computeChecksum } from '../../src/acpi/header.js';
 import { parseAcpidump } from '../../src/io/acpidump-text.js';
 import { imageMemory, treeFingerprint, walkTables } from '../../scripts/qemu-capture/acpi-walk.mjs';

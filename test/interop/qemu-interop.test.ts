@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeInput } from '../../src/acpi/decode-input.js';
+import { decodeInput } from '../../src/io/decode-input.js';
 import { decodeDtb } from '../../src/dt/dtb-read.js';
 import { encodeDtb } from '../../src/dt/dtb-write.js';
 import { layoutTree } from '../../src/dt/layout.js';

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyLinuxProbe, SMMUV3_STREAM_SHARED } from '../../src/map/linux-probe.js';
+import { applyLinuxProbe, SMMUV3_STREAM_SHARED } from '../../src/model/linux-probe.js';
 import type { MapJson } from '../../src/map/map-json.js';
 import { DEFAULT_LINUX_PROFILE } from '../../src/model/linux-profile.js';
 import type { DeviceEntry } from '../../src/model/translation-map.js';

@@ -15,7 +15,7 @@
  * nothing unresolved could take RIDs from it.
  */
 import type { Diagnostic } from '../../diagnostic.js';
-import { deviceEntries } from '../../map/devices.js';
+import { deviceEntries } from '../../model/devices.js';
 import { formatAddress } from '../../model/address.js';
 import type { PciFunction, ResolvedTopology } from '../../model/resolved.js';
 import { devfn, rid } from '../../model/rid.js';

@@ -3,12 +3,13 @@
  * table path: bytes → model (decodeIort), model → bytes (encodeIort), and
  * iasl-style text. Thin: the codec does the work.
  */
-import { allStructures, encode, fromJson, structureTree, toJson, type Encoded, type Json, type Model } from '../../codec/index.js';
+import { encode, fromJson, toJson, type Encoded, type Json } from '../../codec/index.js';
 import type { Diagnostic } from '../../diagnostic.js';
 import { printTableText } from '../print-table.js';
 import { tableDef } from '../registry.js';
 import { decodeTable } from '../table.js';
 import { iortModel, iortTable, type IortTable } from './model.js';
+import { offsetsOf } from './resolve.js';
 import { iortSpec } from './spec.js';
 
 export interface DecodedIort {
@@ -23,7 +24,7 @@ export interface DecodedIort {
 }
 
 export function decodeIort(bytes: Uint8Array, opts: { path?: string } = {}): DecodedIort {
-  const t = decodeTable(bytes, { name: opts.path ?? 'IORT', as: 'IORT' });
+  const t = decodeTable(bytes, { name: opts.path ?? 'IORT', signature: 'IORT' });
   return { table: iortTable(t.model), diagnostics: t.diagnostics, offsetOf: offsetsOf(t.model, t.name) };
 }
 
@@ -31,21 +32,9 @@ export function encodeIort(table: IortTable): Encoded {
   return encode(iortSpec, iortModel(table), { path: 'IORT' });
 }
 
-/** Where each structure path of a model sits (the first structure of a path; placed on first call). */
-export function offsetsOf(model: Model, path = 'IORT'): (p: string) => number | undefined {
-  let offsets: Map<string, number> | undefined;
-  return (p) => {
-    if (!offsets) {
-      offsets = new Map();
-      for (const s of allStructures(structureTree(iortSpec, model, path))) if (!offsets.has(s.path)) offsets.set(s.path, s.offset);
-    }
-    return offsets.get(p);
-  };
-}
-
 /** Text in iasl's field-line form of bytes or of a model (a model prints as the bytes encode would give). */
 export function printIortText(input: Uint8Array | IortTable): string {
-  return printTableText(input instanceof Uint8Array ? decodeTable(input, { as: 'IORT' }) : { def: tableDef('IORT'), model: iortModel(input) });
+  return printTableText(input instanceof Uint8Array ? decodeTable(input, { signature: 'IORT' }) : { def: tableDef('IORT'), model: iortModel(input) });
 }
 
 /** The JSON `decode --format json` writes for an IORT model: the declaration's, references as {"node": i}. */

@@ -14,17 +14,16 @@
  * ACPI path supplies id and base, otherwise the name is the key.
  */
 import { hasErrors, type Diagnostic } from '../../diagnostic.js';
-import { deviceEntries } from '../../map/devices.js';
+import { deviceEntries } from '../../model/devices.js';
 import { formatAddress } from '../../model/address.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { RidTable } from '../../model/rid-table.js';
 import type { MmioTranslation, TranslationMap } from '../../model/translation-map.js';
-import type { Model } from '../../codec/index.js';
-import { offsetsOf } from './index.js';
+import { allStructures, structureTree, type Model } from '../../codec/index.js';
 import { iortFindings } from './findings.js';
 import { msiFindings } from './msi-findings.js';
 import { iortTable, isKnownNode, type IortNamedComponent, type IortNode, type IortTable } from './model.js';
-import { SINGLE_MAPPING } from './spec.js';
+import { iortSpec, SINGLE_MAPPING } from './spec.js';
 import { IOMMU_NODES, mapIdRange, mapPlatformId } from './walk.js';
 
 export const IORT_SOURCE = 'IORT';
@@ -91,6 +90,18 @@ export function resolveIortWire(model: Model, resolved?: ResolvedTopology): Tran
  */
 export function iortWireFindings(model: Model): Diagnostic[] {
   return placed(model, iortFindings(iortTable(model)));
+}
+
+/** Where each structure path of a model sits (the first structure of a path; placed on first call). */
+export function offsetsOf(model: Model, path = 'IORT'): (p: string) => number | undefined {
+  let offsets: Map<string, number> | undefined;
+  return (p) => {
+    if (!offsets) {
+      offsets = new Map();
+      for (const s of allStructures(structureTree(iortSpec, model, path))) if (!offsets.has(s.path)) offsets.set(s.path, s.offset);
+    }
+    return offsets.get(p);
+  };
 }
 
 /** The model's findings name parts by path; the layout knows where each part is. */

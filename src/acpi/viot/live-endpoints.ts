@@ -14,7 +14,7 @@ import type { Diagnostic } from '../../diagnostic.js';
 import { formatAddress } from '../../model/address.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { formatSbdf } from '../../model/rid.js';
-import { nodePaths, specOfNode } from './encode.js';
+import { nodePaths, specOfNode } from './nodes.js';
 import { isIommuNode, isOtherNode, type ViotEndpointNode, type ViotIommuNode, type ViotNode, type ViotNodeRef, type ViotTable } from './model.js';
 import { ViotNodeType } from './spec.js';
 
@@ -94,7 +94,7 @@ function iommuOf(ref: ViotNodeRef, nodes: readonly ViotNode[], paths: readonly s
   }
   if (!isIommuNode(target)) {
     const spec = specOfNode(target);
-    const kind = typeof spec === 'string' || isOtherNode(target) ? `a node of type ${String(target.type)}` : `a ${spec.typeName}`;
+    const kind = spec ? `a ${spec.typeName}` : `a node of type ${String(target.type)}`;
     return { code: 'viot-output-not-iommu', problem: `the Output Node names ${where}, ${kind}, not an IOMMU node` };
   }
   if (resolved && target.type === 'VirtioIommuPci' && !pciFunctionAt(resolved, target.segment, target.bdf)) {

@@ -18,13 +18,13 @@
  */
 import type { Model } from '../../codec/index.js';
 import type { Diagnostic } from '../../diagnostic.js';
-import { deviceEntries } from '../../map/devices.js';
+import { deviceEntries } from '../../model/devices.js';
 import { formatAddress } from '../../model/address.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { RidTable } from '../../model/rid-table.js';
 import { formatSbdf } from '../../model/rid.js';
 import type { MmioTranslation, TranslationMap } from '../../model/translation-map.js';
-import { viotFromWire } from './decode.js';
+import { asViotTable } from './nodes.js';
 import { liveEndpoints, type LiveEndpoint, type LiveEndpoints } from './live-endpoints.js';
 import type { ViotMmioEndpoint, ViotPciRange, ViotTable } from './model.js';
 import { conventionFinding, rangeOverlaps } from './range-findings.js';
@@ -64,18 +64,9 @@ export function resolveViot(table: ViotTable, resolved?: ResolvedTopology): Tran
   return map;
 }
 
-/**
- * resolveViot for a table in the registry's wire form (the shape a table
- * resolver gets); the findings start with what only the model's walk of the
- * nodes can see (Node Offset, Node Count, Output Nodes that start no node).
- */
-export function resolveViotWire(wire: Model, resolved?: ResolvedTopology): TranslationMap {
-  const { table, diagnostics } = viotFromWire(wire);
-  const own = diagnostics.filter((d) => d.code.startsWith('viot-') || !table);
-  if (!table) return { translations: [], mmio: [], findings: own };
-  const map = resolveViot(table, resolved);
-  map.findings.unshift(...own);
-  return map;
+/** resolveViot for the model a table resolver gets (what decodeTable made of a VIOT). */
+export function resolveViotModel(model: Model, resolved?: ResolvedTopology): TranslationMap {
+  return resolveViot(asViotTable(model), resolved);
 }
 
 function paintRange(rids: RidTable, range: LiveEndpoint<ViotPciRange>, resolved: ResolvedTopology | undefined, findings: Diagnostic[]): void {

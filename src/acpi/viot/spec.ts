@@ -1,25 +1,25 @@
 /**
  * VIOT, the Virtual I/O Translation Table (paravirtual IOMMUs and the
- * endpoints behind them), declared once for decode, encode, text and JSON.
- * Layout and labels are ACPICA's (actbl3.h, dmtbinfo3.c), which Linux's
- * drivers/acpi/viot.c and QEMU's hw/acpi/viot.c agree with.
+ * endpoints behind them), declared once: this declaration alone drives
+ * decode, encode, text and JSON. Layout and labels are ACPICA's (actbl3.h,
+ * dmtbinfo3.c), which Linux's drivers/acpi/viot.c and QEMU's hw/acpi/viot.c
+ * agree with.
  *
- * Two forms use these declarations:
- * - `viotSpec`, the registry's wire form: every byte as a field, the header's
- *   Node Count and Node Offset and each Output Node as the numbers read, nodes
- *   taken to follow the 48-byte header. It round-trips any bytes, prints like
- *   `iasl -d`, and is what `decode`/`encode` of a JSON document go through.
- * - the model (model.ts, decode.ts, encode.ts): nodes walked as Linux walks
- *   them (from Node Offset, Node Count of them) with Output Nodes as
- *   references to nodes; counts and offsets are computed in the layout pass.
+ * Nodes are walked as Linux walks them (acpi_viot_init): Node Count of them
+ * from Node Offset, each Length bytes after the one before; the bytes between
+ * the header and Node Offset, and after the last node, are kept. Output Node
+ * is a reference: the model holds `{node: i}` (or `{offset: n}` when no node
+ * starts there), and encode writes the node's offset back.
  */
 import {
-  enumOf,
+  BinCode,
+  countField,
   field,
   lengthField,
   list,
+  offsetField,
+  referenceField,
   reserved,
-  rest,
   struct,
   tagField,
   u16le,
@@ -68,8 +68,11 @@ function node(name: string, typeName: string, tag: number, body: Member[]): Stru
   });
 }
 
-/** Output Node: offset from the start of the table to an IOMMU node (type 3 or 4). */
-const outputNode = field('outputNode', 'Output node', u16le);
+/**
+ * Output Node: offset from the start of the table to an IOMMU node (type 3 or
+ * 4); one that starts no node is `viot-output-node`.
+ */
+const outputNode = referenceField('Output node', u16le, 'nodes', 'outputNode');
 
 export const pciRange = node('PciRange', 'ViotPciRange', ViotNodeType.PCI_RANGE, [
   // Endpoint ID of the first BDF; Linux adds (segment − PCI Segment start) << 16 + (BDF − PCI BDF start).
@@ -103,22 +106,6 @@ export const virtioIommuMmio = node('VirtioIommuMmio', 'ViotVirtioIommuMmio', Vi
   field('baseAddress', 'Base address', u64le),
 ]);
 
-/**
- * Any node without a declaration of its own (a reserved type), and in the
- * model also a node too short for its type: header fields, then the body as
- * bytes, so that it is kept as read.
- */
-export const otherNode: StructSpec = struct({
-  name: 'Node',
-  typeName: 'ViotOtherNode',
-  members: [
-    field('type', 'Type', enumOf(u8, TYPE_TITLES, UNKNOWN_TITLE)),
-    headerReserved,
-    lengthField('Length', u16le),
-    rest('data', 'Node Data'),
-  ],
-});
-
 /** Endpoint nodes name their IOMMU by an Output Node. */
 export function hasOutputNode(spec: StructSpec): boolean {
   return spec === pciRange || spec === mmioEndpoint;
@@ -132,41 +119,45 @@ export function nodeSpecOf(type: number): StructSpec | undefined {
 }
 
 /**
- * The wire form's node list. The codec keeps a node too short for its type
- * as its tag field and length field back to back, then the bytes; VIOT has a
- * reserved byte between Type and Length, so the tag here is Type and that
- * byte read together (u16), which makes that raw form the node's real
- * layout. A node whose reserved byte is not zero then matches no variant and
- * decodes as `otherNode`, still byte for byte. The model's walk (walk.ts)
- * reads Type alone, as Linux does.
+ * The node list: Type alone picks the declaration, as Linux reads it (the
+ * byte after it is reserved). A node of a reserved type, or one too short
+ * for its type, is kept as its header and raw bytes.
  */
 const nodes = union({
   name: 'Node',
-  tag: { key: 'type', label: 'Type', type: u16le, offset: 0 },
+  tag: { key: 'type', label: 'Type', type: u8, offset: 0 },
   length: { label: 'Length', type: u16le, offset: 2 },
   variants: NODE_SPECS,
-  fallback: otherNode,
   unknownTitle: UNKNOWN_TITLE,
+  headerGapKey: 'headerReserved',
 });
 
-/** The VIOT header: the ACPI header, Node Count, Node Offset, 8 reserved bytes. */
-export function viotHeaderMembers(): Member[] {
-  return [
-    ...acpiHeaderMembers(VIOT_DESCRIPTION),
-    // Linux visits this many nodes, starting at Node Offset.
-    field('nodeCount', 'Node count', u16le, { block: true }),
-    // From the start of the table; 48 when the nodes follow the header.
-    field('nodeOffset', 'Node offset', u16le),
-    reserved('Reserved', 8, 'int'),
-  ];
-}
+/** Engine codes said in the VIOT's own terms (the check ids users select). */
+export const ViotDecodeCode = {
+  /** Node Offset leaves no room for nodes: inside the header or past the end (error). */
+  nodeOffset: 'viot-node-offset',
+  /** The table ends before Node Count nodes (error). */
+  nodeCount: 'viot-node-count',
+  /** An Output Node is not the offset of a node the walk found (error). */
+  outputNode: 'viot-output-node',
+} as const;
 
-/** The header alone (the model's decode and encode lay nodes out themselves). */
-export const viotHeaderSpec: StructSpec = struct({ name: 'VIOT', typeName: 'ViotTable', members: viotHeaderMembers() });
-
-/** The registry's declaration: header, then nodes from byte 48 to the end. */
+/** The VIOT: the ACPI header, Node Count and Node Offset, 8 reserved bytes, then the nodes. */
 export const viotSpec: StructSpec = struct({
   name: 'VIOT',
   typeName: 'ViotTable',
-  members: [...viotHeaderMembers(), list('nodes', 'Nodes', nodes)],
+  members: [
+    ...acpiHeaderMembers(VIOT_DESCRIPTION),
+    // Linux visits this many nodes, starting at Node Offset.
+    { ...countField('Node count', u16le, 'nodes', 'nodeCount'), block: true },
+    // From the start of the table; 48 when the nodes follow the header.
+    offsetField('Node offset', u16le, 'nodes', 'nodeOffset'),
+    reserved('Reserved', 8, 'int'),
+    list('nodes', 'Nodes', nodes, { countKey: 'nodeCount', offsetKey: 'nodeOffset', gapKey: 'padding', gapLabel: 'Padding', block: true }),
+  ],
+  codes: {
+    [BinCode.offsetOutside]: ViotDecodeCode.nodeOffset,
+    [BinCode.countShort]: ViotDecodeCode.nodeCount,
+    [BinCode.danglingReference]: ViotDecodeCode.outputNode,
+  },
 });

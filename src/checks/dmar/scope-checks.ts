@@ -5,7 +5,7 @@
  */
 import { formatScopePath } from '../../acpi/dmar/pci-scope.js';
 import { DmarScopeType } from '../../acpi/dmar/spec.js';
-import type { TableCheck } from '../check.js';
+import type { Check } from '../check.js';
 import { dmarCheck } from './define.js';
 import { isPciScope, repeats, shortPath, type DmarView, type PlacedScope } from './structures.js';
 
@@ -31,7 +31,7 @@ export const atsrAllPortsWithScopes = dmarCheck({
  * and ignores the rest, and firmware routinely lists an HPET once per
  * comparator (same HPET number, source-ids xx:0f.0 to xx:0f.7).
  */
-function interruptSourceDuplicate(id: string, type: number, what: string): TableCheck {
+function interruptSourceDuplicate(id: string, type: number, what: string): Check {
   return dmarCheck({
     id,
     severity: 'error',

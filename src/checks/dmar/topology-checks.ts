@@ -1,13 +1,14 @@
 /**
  * DMAR scopes against the topology (with --topology or a topology input):
  * does each PCI scope name a device, of the right kind, from a root bus?
- * DRHD scopes are followed by the DMAR resolver, whose findings these checks
- * report; scopes of the other structures (RMRR, ATSR, SATC, SIDP) are
+ * DRHD scopes are followed by the DMAR resolver, whose map findings these
+ * checks report; scopes of the other structures (RMRR, ATSR, SATC, SIDP) are
  * followed here with the same path walk.
  */
 import { followScopePath, formatScopePath, pciScopeFor, startsAtRootBus } from '../../acpi/dmar/pci-scope.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
-import { byCodes, claimed } from '../check.js';
+import { reporting } from '../check.js';
+import type { TableContext } from '../context.js';
 import { dmarCheck } from './define.js';
 import { isPciScope, type PlacedScope } from './structures.js';
 
@@ -17,13 +18,12 @@ const TYPE_MISMATCH = 'dmar-scope-type-mismatch';
 export const scopeNoDevice = dmarCheck({
   id: NO_DEVICE,
   severity: 'error',
-  needsTopology: true,
+  needs: { map: true, topology: true },
   description:
     'a PCI device scope (of any structure) whose path names no device of the topology: no root bus with its start ' +
     'bus number, or a hop with no device or through a device that is not a bridge',
-  claims: byCodes([NO_DEVICE]),
   run: (dmar, ctx) => [
-    ...claimed(ctx.map()?.findings ?? [], byCodes([NO_DEVICE]), NO_DEVICE),
+    ...mapFindings(ctx, NO_DEVICE),
     ...dmar.scopes
       .filter((p) => p.parent.s.type !== 'DRHD' && isPciScope(p.scope))
       .flatMap((p) => {
@@ -37,18 +37,22 @@ export const scopeNoDevice = dmarCheck({
 export const scopeTypeMismatch = dmarCheck({
   id: TYPE_MISMATCH,
   severity: 'error',
-  needsTopology: true,
+  needs: { map: true, topology: true },
   description:
     'a DRHD scope of the wrong kind for its device: an endpoint scope naming a bridge, or a sub-hierarchy scope naming ' +
     'an endpoint (Linux refuses the scope and binds nothing through it)',
-  claims: byCodes([TYPE_MISMATCH]),
-  run: (_dmar, ctx) => claimed(ctx.map()?.findings ?? [], byCodes([TYPE_MISMATCH]), TYPE_MISMATCH),
+  run: (_dmar, ctx) => mapFindings(ctx, TYPE_MISMATCH),
 });
+
+/** What the DMAR resolver found following DRHD scopes through the topology, under the check's id. */
+function mapFindings(ctx: TableContext, id: string) {
+  return (ctx.map()?.findings ?? []).filter((d) => d.code === id).map((d) => reporting(d, id));
+}
 
 export const scopeStartBusNotRoot = dmarCheck({
   id: 'dmar-scope-start-bus-not-root',
   severity: 'warning',
-  needsTopology: true,
+  needs: { topology: true },
   description:
     'a one-hop PCI scope whose start bus is not a root bus but the device\'s own bus: it matches only through Linux\'s ' +
     'workaround for broken tables, and only while the OS keeps the firmware\'s bus numbers',

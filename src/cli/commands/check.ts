@@ -7,9 +7,10 @@
  * unreadable input.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { ANY_FORMAT } from '../../checks/check.js';
+import { needsText } from '../../checks/check.js';
 import { checkInputs } from '../../checks/check-inputs.js';
 import { CHECKS } from '../../checks/registry.js';
+import { selectChecks } from '../../checks/select.js';
 import { formatSummary } from '../../checks/summary.js';
 import { hasErrors, InputError } from '../../diagnostic.js';
 import { loadInputFiles } from '../../io/load-input-file.js';
@@ -27,6 +28,8 @@ interface CheckCliOptions {
   format: 'text' | 'json';
   verbose: boolean;
   includeDir?: string[];
+  enable?: string[];
+  disable?: string[];
 }
 
 const POLICY_NAMES = NUMBERING_POLICIES.map((p) => p.name);
@@ -39,6 +42,11 @@ function policyList(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...names];
 }
 
+/** Check ids, repeatable or comma-separated (`--disable a,b --disable c`), as dtc's -W takes them; checkInputs refuses unknown ones. */
+function idList(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
 export function registerCheck(program: Command, ctx: CliContext): void {
   program
     .command('check')
@@ -47,6 +55,8 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .option('-t, --topology <file>', 'the platform\'s topology: resolve the tables against it (it is checked, not built)')
     .addOption(new Option('-n, --numbering <policy...>', `renumbering policies to check (default: all: ${POLICY_NAMES.join(', ')})`).argParser(policyList))
     .addOption(new Option('-f, --format <format>', 'output form').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--enable <id>', 'list only these checks (repeatable, or comma-separated ids)').argParser(idList))
+    .addOption(new Option('--disable <id>', 'do not list these checks (repeatable, or comma-separated ids)').argParser(idList))
     .addOption(osOption())
     .addOption(firmwareOption())
     .addOption(verboseOption())
@@ -54,8 +64,8 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
-Checks (${CHECKS.length}; ids are stable):
-${CHECKS.map((c) => `  ${c.id.padEnd(34)} ${c.severity.padEnd(7)} ${c.appliesTo === ANY_FORMAT ? 'any table' : c.appliesTo}`).join('\n')}
+Checks (${CHECKS.length}; ids are stable; each with what it needs to run):
+${CHECKS.map((c) => `  ${c.id.padEnd(34)} ${c.severity.padEnd(7)} ${needsText(c.needs)}`).join('\n')}
 
 Renumbering: the topology is numbered under each policy, every table resolved again, and
 each device must keep the IOMMU and output IDs the topology gives it: an error for DMAR
@@ -65,15 +75,24 @@ Examples:
   ridmap check out/q35/DMAR.dat --topology tables/q35-vtd-pci-bridge.yaml
   ridmap check tables/x86-server-dmar.yaml
   ridmap check board.dts IORT.dat --topology board.yaml
+  ridmap check dump.txt --disable table-checksum,reserved-nonzero
+  ridmap check IORT.dat --enable iort-reference-cycle --enable iort-dangling-reference
   sudo acpidump > dump.txt && ridmap check dump.txt --format json`,
     )
     .action(async (inputs: string[], opts: CheckCliOptions) => {
       if (inputs.length === 0 && !opts.topology) {
         throw new InputError([{ severity: 'error', code: 'usage', message: 'check needs an input, or a --topology to check on its own' }]);
       }
+      const selection = { ...(opts.enable ? { enable: opts.enable } : {}), ...(opts.disable ? { disable: opts.disable } : {}) };
+      selectChecks(selection, CHECKS); // an unknown id is a usage error before any input is read
       const loaded = await loadInputFiles(inputs, { includeDirs: opts.includeDir ?? [] });
       const topology = opts.topology ? { file: opts.topology, text: readInputText(opts.topology) } : undefined;
-      const result = checkInputs(loaded, { ...(topology ? { topology } : {}), ...(opts.numbering ? { policies: opts.numbering } : {}), linux: linuxTarget(opts) });
+      const result = checkInputs(loaded, {
+        ...(topology ? { topology } : {}),
+        ...(opts.numbering ? { policies: opts.numbering } : {}),
+        linux: linuxTarget(opts),
+        checks: selection,
+      });
       if (opts.format === 'json') {
         ctx.out(JSON.stringify({ findings: result.findings, summary: result.summary }, null, 2));
       } else {

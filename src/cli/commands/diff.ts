@@ -5,8 +5,8 @@
  * Exit 0 when there is no semantic difference, 1 when there is, 2 for bad input.
  */
 import type { Command } from 'commander';
-import { tableReadDiagnostics } from '../../checks/load-input.js';
-import { buildTopologyInput } from '../../checks/topology-input.js';
+import { tableReadDiagnostics } from '../../io/load-input.js';
+import { buildTopologyInput } from '../../io/topology-input.js';
 import { hasErrors } from '../../diagnostic.js';
 import { builtDiffSide, diffTables, type DiffSide } from '../../diff/diff-tables.js';
 import { formatDiff } from '../../diff/format-diff.js';

@@ -4,9 +4,9 @@
  * DTB, DTS), resolved with the topology when one is given.
  */
 import { Option, type Command } from 'commander';
-import { readDiagnostics, type LoadedInput } from '../../checks/load-input.js';
-import { repeatFinding, tablesLinuxReads } from '../../checks/repeated-tables.js';
-import { combineMaps } from '../../map/combine-maps.js';
+import { readDiagnostics, type LoadedInput } from '../../io/load-input.js';
+import { repeatFinding, tablesLinuxReads } from '../../io/read-tables.js';
+import { combineMaps } from '../../model/combine-maps.js';
 import { InputError, hasErrors, inFile } from '../../diagnostic.js';
 import { loadInputFile } from '../../io/load-input-file.js';
 import { loadTopologyFile } from '../../io/load-topology.js';

@@ -3,20 +3,20 @@
  * VIOT rows read nodes only down to fixed fields, so the findings of the full
  * read and of Linux's node walk are made by the format's resolver. Decode
  * asks for those findings alone (tableFindings: no topology, no ID walks)
- * and keeps the ones the named checks mark for decode (map-finding-checks.ts),
+ * and keeps the ones the named checks mark for decode (table-findings.ts),
  * with the file and, where the path names a decoded structure, its offset.
  */
 import { tableFindings } from '../acpi/resolvers.js';
 import type { Diagnostic } from '../diagnostic.js';
-import { IORT_CHECKS } from './iort-checks.js';
+import { IORT_CHECKS } from './iort/index.js';
 import { withOffsets } from './run.js';
-import type { TableSubject } from './subject.js';
-import { VIOT_CHECKS } from './viot-checks.js';
+import type { TableSubject } from '../io/subject.js';
+import { VIOT_CHECKS } from './viot/index.js';
 
 const ROWS = [...IORT_CHECKS, ...VIOT_CHECKS].filter((c) => c.decode);
 const FOR_DECODE = new Map(ROWS.map((c) => [c.id, c.decode!] as const));
 /** Only these formats' resolvers run: a DMAR's (or a tree's) map has none of these findings, and can be costly. */
-const FORMATS = new Set(ROWS.map((c) => c.appliesTo));
+const FORMATS = new Set(ROWS.map((c) => c.needs.table));
 
 export interface DecodeMapFindings {
   /** The table cannot be read as it says (decode exits 2). */

@@ -20,10 +20,10 @@
  *                       work such as SVA rides on ATS/PRI).
  */
 import type { Diagnostic } from '../diagnostic.js';
-import { iommuCoherent } from '../model/iommu-coherent.js';
-import type { ResolvedIommu } from '../model/resolved.js';
-import type { AddressSpace, Iommu } from '../model/topology-schema.js';
-import type { DeviceEntry, MmioTranslation } from '../model/translation-map.js';
+import { iommuCoherent } from './iommu-coherent.js';
+import type { ResolvedIommu } from './resolved.js';
+import type { AddressSpace, Iommu } from './topology-schema.js';
+import type { DeviceEntry, MmioTranslation } from './translation-map.js';
 
 export interface AddressSpaceMember {
   /** IOMMU identity, or null when untranslated. */

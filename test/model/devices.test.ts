@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aliasCollisions, groupSplitIommu } from '../../src/map/device-findings.js';
-import { deviceEntry } from '../../src/map/devices.js';
+import { aliasCollisions, groupSplitIommu } from '../../src/model/device-findings.js';
+import { deviceEntry } from '../../src/model/devices.js';
 import type { DeviceEntry, Translation } from '../../src/model/translation-map.js';
 
 const t = (first: number, last: number, iommu: string, outputBase: number): Translation => ({

@@ -12,8 +12,8 @@
  * - the refusals of Linux's IOMMU drivers (linux-probe.ts), each under its own id.
  */
 import type { Diagnostic } from '../diagnostic.js';
-import { formatBdf } from '../model/rid.js';
-import type { DeviceEntry } from '../model/translation-map.js';
+import { formatBdf } from './rid.js';
+import type { DeviceEntry } from './translation-map.js';
 import { REFUSAL_SEVERITY } from './linux-probe.js';
 
 export interface DeviceFindingOptions {

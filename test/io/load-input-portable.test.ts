@@ -29,9 +29,9 @@ function importGraph(entry: string): Map<string, string[]> {
   return graph;
 }
 
-describe('the input reader (src/checks/load-input.ts)', () => {
+describe('the input reader (src/io/load-input.ts)', () => {
   it('imports no Node built-in, directly or through anything it imports', () => {
-    const graph = importGraph(join(REPO_ROOT, 'src/checks/load-input.ts'));
+    const graph = importGraph(join(REPO_ROOT, 'src/io/load-input.ts'));
     expect(graph.size).toBeGreaterThan(20);
     const nodeOnly = [...graph].flatMap(([file, bare]) =>
       bare.filter((m) => m.startsWith('node:') || builtins.has(m)).map((m) => `${relative(REPO_ROOT, file)} imports ${m}`),

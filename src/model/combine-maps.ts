@@ -5,7 +5,7 @@
  * is `check`'s job, and the combined map says so.
  */
 import { inFile, type Diagnostic } from '../diagnostic.js';
-import { normalizeTranslations, type TranslationMap } from '../model/translation-map.js';
+import { normalizeTranslations, type TranslationMap } from './translation-map.js';
 
 export interface SourcedMap {
   map: TranslationMap;

@@ -2,7 +2,7 @@
  * The one input reader: a user's file (its name and bytes) to table subjects
  * (subject.ts), whatever its kind, for every command and for the browser
  * page. ACPI inputs (raw tables, acpidump text, iasl .dsl, ridmap's JSON) go
- * through decodeInput, a DTB through decodeDtb, a DTS through parseDts. A
+ * through decodeSniffed (sniffed once, here), a DTB through decodeDtb, a DTS through parseDts. A
  * topology is returned as text; buildTopologyInput builds it where tables
  * are expected.
  *
@@ -10,11 +10,11 @@
  * through the caller's `readInclude` (the CLI's reads the disk,
  * io/load-input-file.ts); without one, an include is reported not found.
  */
-import { decodeInput } from '../acpi/decode-input.js';
+import { decodeSniffed } from './decode-input.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { ParseDtsOptions } from '../dt/index.js';
-import { classifyInput } from '../io/input-kind.js';
-import type { InputKind } from '../io/sniff.js';
+import { classifyInput } from './input-kind.js';
+import type { InputKind } from './sniff.js';
 import { acpiSubject } from './acpi-subject.js';
 import type { TableSubject } from './subject.js';
 
@@ -49,7 +49,7 @@ export async function loadInput(file: string, bytes: Uint8Array, options: LoadOp
     const { dtbSubject } = await import('./dt-subject.js');
     return { file, kind: 'dtb', tables: [dtbSubject(input.data as Uint8Array, file)], diagnostics: [] };
   }
-  return { file, kind: input.kind, ...readAcpi(input.data, file) };
+  return { file, kind: input.kind, ...readAcpi(input.kind, input.data, file) };
 }
 
 /** What reading the input reported: the input's own problems, then each table's (see tableReadDiagnostics). */
@@ -62,8 +62,8 @@ export function tableReadDiagnostics(t: TableSubject): Diagnostic[] {
   return 'table' in t.decoded ? t.decoded.table.diagnostics : t.decoded.diagnostics;
 }
 
-/** An ACPI input (raw tables, acpidump text, iasl .dsl, ridmap's JSON) as subjects. */
-export function readAcpi(data: Uint8Array | string, file: string): Pick<LoadedInput, 'tables' | 'diagnostics'> {
-  const decoded = decodeInput(data, file);
+/** An ACPI input (raw tables, acpidump text, iasl .dsl, ridmap's JSON) as subjects; its kind was sniffed once, by classifyInput. */
+export function readAcpi(kind: InputKind, content: Uint8Array | string, file: string): Pick<LoadedInput, 'tables' | 'diagnostics'> {
+  const decoded = decodeSniffed(kind, content, file);
   return { tables: decoded.tables.map((t) => acpiSubject(t, file)), diagnostics: decoded.diagnostics };
 }

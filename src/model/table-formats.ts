@@ -1,5 +1,6 @@
 /**
- * What checks need to know about each table format, one row per format:
+ * What ridmap knows about each table format beside its declaration, one row
+ * per format (the checks, and which tables of a dump Linux reads):
  *
  * - keyedBy: DMAR names devices by topology paths from a root bus, which no
  *   OS renumbers; VIOT, IORT and Device Tree maps name live RIDs, which are

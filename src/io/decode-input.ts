@@ -5,11 +5,11 @@
  * in (the name only labels diagnostics), tables with diagnostics out.
  */
 import { InputError, inFile, type Diagnostic } from '../diagnostic.js';
-import { parseAcpidump } from '../io/acpidump-text.js';
-import { parseDslRawData } from '../io/iasl-dsl.js';
-import { sniff, type InputKind } from '../io/sniff.js';
-import { AcpiCode } from './header.js';
-import { decodeTable, deviceTreesSkipped, encodeTable, tablePathName, tablesFromJson, type DecodedTable } from './table.js';
+import { parseAcpidump } from './acpidump-text.js';
+import { parseDslRawData } from './iasl-dsl.js';
+import { sniff, type InputKind } from './sniff.js';
+import { AcpiCode } from '../acpi/header.js';
+import { decodeTable, deviceTreesSkipped, encodeTable, tablePathName, tablesFromJson, type DecodedTable } from '../acpi/table.js';
 
 export interface DecodedInput {
   kind: InputKind;
@@ -24,9 +24,19 @@ export interface DecodedInput {
  */
 export function decodeInput(data: Uint8Array | string, file: string): DecodedInput {
   const { kind, text } = sniff(data, file);
+  return decodeSniffed(kind, text ?? data, file);
+}
+
+/**
+ * An input whose kind is already known (load-input.ts sniffs each input once,
+ * to tell tables from trees and topologies): `content` is the bytes of a raw
+ * table, the text of the text kinds (sniffing decoded it: UTF-16, BOM).
+ */
+export function decodeSniffed(kind: InputKind, content: Uint8Array | string, file: string): DecodedInput {
+  const text = typeof content === 'string' ? content : undefined;
   switch (kind) {
     case 'acpi-table': {
-      const t = decodeTable(data as Uint8Array);
+      const t = decodeTable(content as Uint8Array);
       return { kind, tables: [withFile(t, file)], diagnostics: [] };
     }
     case 'acpidump': {

@@ -10,7 +10,7 @@ import { parseTopology } from '../model/parse-topology.js';
 import { resolveTopology } from '../model/resolve.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import type { Topology } from '../model/topology-schema.js';
-import { classifyInput } from '../io/input-kind.js';
+import { classifyInput } from './input-kind.js';
 import { dtbSubject } from './dt-subject.js';
 import { readAcpi } from './load-input.js';
 import type { TableSubject } from './subject.js';
@@ -53,5 +53,5 @@ function builtSubjects(topologyFile: string, outputs: readonly BuildOutput[]): T
 export function builtTables(name: string, bytes: Uint8Array): TableSubject[] {
   const input = classifyInput(name, bytes);
   if (input.kind === 'topology' || input.kind === 'dts') return [];
-  return input.kind === 'dtb' ? [dtbSubject(input.data as Uint8Array, name)] : readAcpi(input.data, name).tables;
+  return input.kind === 'dtb' ? [dtbSubject(input.data as Uint8Array, name)] : readAcpi(input.kind, input.data, name).tables;
 }

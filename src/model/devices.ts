@@ -7,9 +7,9 @@
  * Used for the topology's own map and equally for tables resolved with a
  * topology, so the two are comparable entry by entry.
  */
-import { DEFAULT_LINUX_PROFILE, type LinuxProfile } from '../model/linux-profile.js';
-import type { Rid } from '../model/rid.js';
-import { ridLookup, type DeviceEntry, type RidLookup, type Translation } from '../model/translation-map.js';
+import { DEFAULT_LINUX_PROFILE, type LinuxProfile } from './linux-profile.js';
+import type { Rid } from './rid.js';
+import { ridLookup, type DeviceEntry, type RidLookup, type Translation } from './translation-map.js';
 import { applyLinuxProbe } from './linux-probe.js';
 
 export interface DeviceRids {

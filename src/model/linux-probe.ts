@@ -7,10 +7,10 @@
  * every driverless device in sysfs order, the same order).
  */
 import type { Severity } from '../diagnostic.js';
-import { formatBdf } from '../model/rid.js';
-import type { LinuxProfile } from '../model/linux-profile.js';
-import type { DeviceEntry } from '../model/translation-map.js';
-import { hex } from './format-common.js';
+import { formatBdf } from './rid.js';
+import type { LinuxProfile } from './linux-profile.js';
+import type { DeviceEntry } from './translation-map.js';
+import { jsonHex as hex } from '../codec/index.js';
 
 /** The check id of arm-smmu-v3's refusal of a StreamID another device holds. */
 export const SMMUV3_STREAM_SHARED = 'smmuv3-stream-shared';

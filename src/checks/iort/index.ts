@@ -1,16 +1,20 @@
 /**
- * IORT findings that are named checks: decode (acpi/iort/spec.ts, the
- * Node Offset/Count walk and placed arrays; table-checks.ts) or the resolver
- * (acpi/iort/resolve.ts, walking the table the way Linux does) finds them,
- * under codes that are the checks' own ids (map-finding-checks.ts).
+ * The IORT's checks: what decoding the IORT's declaration finds (acpi/iort/
+ * spec.ts walks Node Count nodes from Node Offset and places each node's
+ * arrays; table-checks.ts), and what its finding functions (findings.ts,
+ * msi-findings.ts) find walking the table the way Linux does, under codes
+ * that are the checks' own ids (table-findings.ts). The resolver's other
+ * codes are listed by the runner under their own codes.
  */
-import { IortCode } from '../acpi/iort/codes.js';
-import { mapFindingChecks, type MapFindingRow } from './map-finding-checks.js';
+import { IortCode } from '../../acpi/iort/codes.js';
+import { findingChecks, type FindingRow } from '../table-findings.js';
 
-const ROWS: readonly MapFindingRow[] = [
+const ROWS: readonly FindingRow[] = [
   {
     id: IortCode.msiUnreachable,
     severity: 'error',
+    // The MSI walks run only in the map (every RID walked to an ITS group).
+    from: 'map',
     description:
       'PCI requester IDs a root complex routes, or a named component, whose MSIs reach no ITS group when walked as Linux ' +
       'walks them (skipping each SMMUv3\'s own DeviceID mapping): Linux gives those devices no MSI domain',
@@ -25,36 +29,37 @@ const ROWS: readonly MapFindingRow[] = [
   {
     id: IortCode.nodeOffset,
     severity: 'error',
-    decode: 'unusable',
+    from: 'decode',
     description: 'the header\'s Node Offset lies inside the 48-byte header or past the table end: Linux finds no node where it says',
   },
   {
     id: IortCode.nodeCount,
     severity: 'error',
-    decode: 'unusable',
+    from: 'decode',
     description: 'Node Count says more nodes than the table holds: Linux walks past the last node into whatever follows',
   },
   {
     id: IortCode.arrayOutsideNode,
     severity: 'error',
-    decode: 'unusable',
+    from: 'decode',
     description: 'a node\'s ID mappings (or interrupt, RMR descriptor array) run past its Length; the node is kept as bytes',
   },
   {
     id: IortCode.arrayOverlap,
     severity: 'error',
-    decode: 'unusable',
+    from: 'decode',
     description: 'two arrays of one node overlap, or one overlaps the node\'s fixed fields; the node is kept as bytes',
   },
   {
     id: IortCode.nameUnterminated,
     severity: 'error',
-    decode: 'unusable',
+    from: 'decode',
     description: 'a named component\'s device name has no NUL before the end of its node: Linux reads past it',
   },
   {
     id: IortCode.bytesAfterNodes,
     severity: 'warning',
+    from: 'decode',
     description:
       'bytes after the last of the nodes Node Count names, inside the table\'s Length: Linux walks Node Count nodes and ' +
       'never reads them (a node meant to be there is not counted, or the table is padded)',
@@ -62,6 +67,7 @@ const ROWS: readonly MapFindingRow[] = [
   {
     id: IortCode.unsupportedRevision,
     severity: 'warning',
+    from: 'decode',
     description:
       'table revision 1, 2 or 4 (issues E, E.a, E.c): revisions with known issues that neither ACPICA nor Linux supports; ' +
       'decoded with the E.b+ layout',
@@ -86,4 +92,4 @@ const ROWS: readonly MapFindingRow[] = [
   },
 ];
 
-export const IORT_CHECKS = mapFindingChecks('IORT', ROWS);
+export const IORT_CHECKS = findingChecks('IORT', ROWS);
