@@ -65,12 +65,6 @@ export interface TableDef {
    * the header check's findings.
    */
   decodeChecks?: (bytes: Uint8Array, model: Model, path: string, header: readonly Diagnostic[]) => Diagnostic[];
-  /**
-   * The table's own JSON form, for tables whose `spec` does not say
-   * everything yet (VIOT): references symbolic and offset-placed parts as
-   * fields. `decode --format json` writes it and `encode` reads it.
-   */
-  json?: TableJson;
   /** Table → translation map (tables that say which IOMMU translates what). */
   resolve?: TableResolver;
   /**
@@ -82,13 +76,6 @@ export interface TableDef {
   build?: TableBuild;
   /** What the diff calls each structure, by the declaration's typeName (kinds without one match by position). */
   identities?: Readonly<Record<string, (m: Model) => string>>;
-}
-
-export interface TableJson {
-  /** The JSON, or undefined where it would not give these exact bytes back (the declaration's JSON is used then). */
-  fromBytes: (bytes: Uint8Array) => Json | undefined;
-  /** Bytes from the JSON, or every problem with its JSON path; undefined when the JSON is the declaration's form. */
-  toBytes: (json: unknown, path: string) => { bytes?: Uint8Array; diagnostics: Diagnostic[] } | undefined;
 }
 
 /** The tables ridmap models: add one row per table. */

@@ -122,9 +122,8 @@ export interface AcpiJsonDocument {
   deviceTrees?: Json[];
 }
 
-export function tableToJson(t: { def: TableDef; model: Model; bytes?: Uint8Array; extra?: Uint8Array }): Json {
-  const own = t.def.json && t.bytes ? t.def.json.fromBytes(t.bytes.subarray(0, t.bytes.length - (t.extra?.length ?? 0))) : undefined;
-  return own ?? toJson(t.def.spec, t.model);
+export function tableToJson(t: { def: TableDef; model: Model }): Json {
+  return toJson(t.def.spec, t.model);
 }
 
 /** JSON text with 2-space indentation and a final newline. */
@@ -185,13 +184,6 @@ export function tablesFromJson(text: string): TablesFromJson {
       return;
     }
     const def = tableDef(sig);
-    const own = def.json?.toBytes(item, path);
-    if (own) {
-      // The table's own JSON: its codec makes the bytes, and the model is what they decode to.
-      diagnostics.push(...own.diagnostics);
-      if (own.bytes) tables.push({ def, model: decodeTable(own.bytes).model });
-      return;
-    }
     const r = fromJson(def.spec, item, path);
     diagnostics.push(...r.diagnostics);
     tables.push({ def, model: r.value });
