@@ -1,10 +1,10 @@
 /**
- * What `ridmap decode` reports beyond the registry row's decode: the IORT and
- * VIOT rows read nodes only down to fixed fields, so the findings of the full
- * read and of Linux's node walk are made by the format's resolver. Decode
- * asks for those findings alone (tableFindings: no topology, no ID walks)
- * and keeps the ones the named checks mark for decode (table-findings.ts),
- * with the file and, where the path names a decoded structure, its offset.
+ * What `ridmap decode` reports beyond its own diagnostics: what the format's
+ * finding functions say about the table without its map (tableFindings: no
+ * topology, no ID walks; references that go round in circles, Output Nodes
+ * that name no IOMMU), keeping the ones the named checks mark for decode
+ * (table-findings.ts), with the file and, where the path names a decoded
+ * structure, its offset. Where the node walk breaks, decode itself says.
  */
 import { tableFindings } from '../acpi/resolvers.js';
 import type { Diagnostic } from '../diagnostic.js';

@@ -25,11 +25,16 @@ export function specOfNode(node: ViotNode): StructSpec | undefined {
   return typeof node.type === 'string' ? NODE_SPECS.find((s) => s.name === node.type) : undefined;
 }
 
-/** Structure path of each node (`VIOT/PciRange[1]`), as decode names them: per declaration, counted. */
+/**
+ * Structure path of each node (`VIOT/PciRange[1]`), as decode names them:
+ * per declaration, counted; a node kept raw because it is too short for its
+ * type is named after its type too, as decode names it, and one of a
+ * reserved type is `Node`.
+ */
 export function nodePaths(nodes: readonly ViotNode[]): string[] {
   const counts = new Map<string, number>();
   return nodes.map((node) => {
-    const name = specOfNode(node)?.name ?? 'Node';
+    const name = (specOfNode(node) ?? NODE_SPECS.find((s) => s.tag === node.type))?.name ?? 'Node';
     const n = counts.get(name) ?? 0;
     counts.set(name, n + 1);
     return `${VIOT_PATH}/${name}[${n}]`;
