@@ -86,7 +86,7 @@ const ROWS: readonly TableDef[] = [
     spec: dmarSpec,
     header: 'standard',
     modelled: true,
-    resolve: (model, resolved) => resolveDmar(model as unknown as DmarTable, resolved),
+    resolve: (model, resolved) => resolveDmar(model as DmarTable, resolved),
     build: tableBuild({ file: 'DMAR.dat', description: 'ACPI DMAR (Intel VT-d)', fromTopology: dmarFromTopology, builtIsDecoded: true }),
     identities: DMAR_IDENTITIES,
   },

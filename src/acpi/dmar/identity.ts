@@ -15,7 +15,7 @@ const segment = (m: Model) => (m['segmentNumber'] ? ` (segment ${String(m['segme
 const address = (v: unknown) => formatAddress(v as bigint);
 
 function scopeName(m: Model): string {
-  const s = m as unknown as DmarDeviceScope;
+  const s = m as DmarDeviceScope;
   switch (s.type) {
     case DmarScopeType.PCI_ENDPOINT:
       return `endpoint ${formatScopePath(s)}`;
@@ -34,7 +34,7 @@ function scopeName(m: Model): string {
 
 /** By the declarations' typeNames. */
 export const DMAR_IDENTITIES: Readonly<Record<string, (m: Model) => string>> = {
-  DmarDrhd: (m) => `DRHD ${vtdIdentity(m as unknown as DmarDrhd)}${segment(m)}`,
+  DmarDrhd: (m) => `DRHD ${vtdIdentity(m as DmarDrhd)}${segment(m)}`,
   DmarRmrr: (m) => `RMRR ${address(m['baseAddress'])}-${address(m['limitAddress'])}${segment(m)}`,
   DmarAtsr: (m) => `ATSR segment ${String(m['segmentNumber'])}`,
   DmarRhsa: (m) => `RHSA ${address(m['registerBaseAddress'])}`,

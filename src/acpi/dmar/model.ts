@@ -8,12 +8,12 @@
  */
 import type { AcpiHeader } from '../header.js';
 
-export interface DmarPciPath {
+export type DmarPciPath = {
   device: number;
   function: number;
-}
+};
 
-export interface DmarDeviceScope {
+export type DmarDeviceScope = {
   /** 1 PCI endpoint, 2 PCI sub-hierarchy, 3 I/O APIC, 4 MSI-capable HPET, 5 ACPI namespace device (see DmarScopeType). */
   type: number;
   /** VT-d 3.4+ device properties (SCOPE_FLAG_BITS); zero in older tables. */
@@ -26,14 +26,15 @@ export interface DmarDeviceScope {
   path: DmarPciPath[];
   /** An odd byte at the end of the path, kept as read. */
   trailing?: Uint8Array;
-}
+};
 
-interface Kept {
+type Kept = {
   reserved?: Uint8Array;
   trailing?: Uint8Array;
-}
+};
 
-export interface DmarDrhd extends Kept {
+// A DRHD has no reserved bytes (Flags, Size, then the segment).
+export type DmarDrhd = Pick<Kept, 'trailing'> & {
   type: 'DRHD';
   /** DRHD_FLAG_BITS: bit 0 INCLUDE_PCI_ALL. */
   flags: number;
@@ -42,59 +43,59 @@ export interface DmarDrhd extends Kept {
   segmentNumber: number;
   registerBaseAddress: bigint;
   deviceScopes: DmarDeviceScope[];
-}
+};
 
-export interface DmarRmrr extends Kept {
+export type DmarRmrr = Kept & {
   type: 'RMRR';
   segmentNumber: number;
   baseAddress: bigint;
   /** Last byte of the region (inclusive). */
   limitAddress: bigint;
   deviceScopes: DmarDeviceScope[];
-}
+};
 
-export interface DmarAtsr extends Kept {
+export type DmarAtsr = Kept & {
   type: 'ATSR';
   /** Bit 0 ALL_PORTS. */
   flags: number;
   segmentNumber: number;
   deviceScopes: DmarDeviceScope[];
-}
+};
 
-export interface DmarRhsa extends Kept {
+export type DmarRhsa = Kept & {
   type: 'RHSA';
   registerBaseAddress: bigint;
   proximityDomain: number;
-}
+};
 
-export interface DmarAndd extends Kept {
+export type DmarAndd = Kept & {
   type: 'ANDD';
   acpiDeviceNumber: number;
   /** Full ACPI path, without the terminating NUL. */
   acpiObjectName: string;
   /** Bytes after the NUL inside Length (usually zero padding). */
   padding?: Uint8Array;
-}
+};
 
-export interface DmarSatc extends Kept {
+export type DmarSatc = Kept & {
   type: 'SATC';
   /** Bit 0 ATC_REQUIRED. */
   flags: number;
   segmentNumber: number;
   deviceScopes: DmarDeviceScope[];
-}
+};
 
-export interface DmarSidp extends Kept {
+export type DmarSidp = Kept & {
   type: 'SIDP';
   segmentNumber: number;
   deviceScopes: DmarDeviceScope[];
-}
+};
 
 /** A structure of a reserved type, or one too short for its type: kept as bytes after Type and Length. */
-export interface DmarUnknownStructure {
+export type DmarUnknownStructure = {
   type: number;
   raw: Uint8Array;
-}
+};
 
 export type DmarRemappingStructure =
   | DmarDrhd
@@ -106,10 +107,10 @@ export type DmarRemappingStructure =
   | DmarSidp
   | DmarUnknownStructure;
 
-export interface DmarTable extends AcpiHeader, Kept {
+export type DmarTable = AcpiHeader & Kept & {
   /** N-1, where N is the maximum DMA physical address width. */
   hostAddressWidth: number;
   /** DMAR_FLAG_BITS: INTR_REMAP, X2APIC_OPT_OUT, DMA_CTRL_PLATFORM_OPT_IN. */
   flags: number;
   remappingStructures: DmarRemappingStructure[];
-}
+};

@@ -34,7 +34,7 @@ export interface DmarView {
 }
 
 export function dmarView(ctx: TableContext): DmarView {
-  return ctx.session.onceFor(ctx.table, 'dmar-view', () => view(ctx.table.model as unknown as DmarTable, ctx.table.name));
+  return ctx.session.onceFor(ctx.table, 'dmar-view', () => view(ctx.table.model as DmarTable, ctx.table.name));
 }
 
 /**
