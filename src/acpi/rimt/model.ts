@@ -81,8 +81,7 @@ export type RimtPlatformDevice = RimtNodeCommon & {
 /** A node of a reserved type, or one too short or laid out impossibly for its type: kept as the bytes after its header. */
 export type RimtUnknownNode = {
   type: number;
-  /** The Revision byte, as the raw form keeps it (between Type and Length). */
-  revision?: Uint8Array;
+  revision: number;
   headerReserved?: Uint8Array;
   id: number;
   raw: Uint8Array;

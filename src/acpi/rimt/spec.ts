@@ -171,8 +171,7 @@ export const RIMT_NODE_TITLES: Readonly<Record<string, string>> = {
 /**
  * The node list: Type alone picks the declaration, as Linux reads it. A node
  * of a reserved type, or one too short for its type, is kept as its header
- * and raw bytes (its Revision byte, between Type and Length, under
- * `revision` as the byte it is).
+ * and raw bytes (its Revision, between Type and Length, still a Revision).
  */
 const nodes = union({
   name: 'Node',
@@ -181,7 +180,7 @@ const nodes = union({
   variants: RIMT_NODE_SPECS,
   unknownTitle: 'Reserved',
   headerSize: RIMT_NODE_HEADER_SIZE,
-  headerGapKey: 'revision',
+  headerGap: field('revision', 'Revision', u8),
   rawMembers: [reserved('Reserved', 2, 'int', 'headerReserved'), field('id', 'ID', u16le)],
 });
 
