@@ -145,6 +145,7 @@ describe('RIMT nodes ridmap does not know, and bad destinations', () => {
     writeFileSync(file, bad);
     const r = await runCli('decode', file);
     expect(r.stderr).toMatch(/RIMT\/PcieRootComplex\[0\]\/IdMapping\[0\].*error \[rimt-dangling-reference\]/);
+    expect(r.code).toBe(2);
   });
 });
 
