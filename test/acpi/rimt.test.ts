@@ -114,6 +114,30 @@ describe('RIMT through the CLI', () => {
   });
 });
 
+describe('ridmap diff of two RIMTs', () => {
+  it('names IOMMUs by base address (or PCIe function), root complexes by segment, platform devices by name', async () => {
+    const b = everyNodeRimt();
+    const [first, second] = b.nodes as Extract<RimtTable['nodes'][number], { type: 'Iommu' }>[];
+    second!.baseAddress = 0x3030000n;
+    first!.interruptWires[1]!.interruptNumber = 40;
+    const rc1 = b.nodes[4] as Extract<RimtTable['nodes'][number], { type: 'PcieRootComplex' }>;
+    rc1.idMappings[0]!.destinationIdBase = 0x20100;
+    const fa = join(work, 'diff-a.dat');
+    const fb = join(work, 'diff-b.dat');
+    writeFileSync(fa, encodeRimtModel(everyNodeRimt()));
+    writeFileSync(fb, encodeRimtModel(b));
+    const r = await runCli('diff', fa, fb);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^ {2}~ IOMMU riscv-iommu@0x3010000$/m);
+    expect(r.stdout).toMatch(/^ {2}- IOMMU riscv-iommu@0x3020000$/m);
+    expect(r.stdout).toMatch(/^ {2}\+ IOMMU riscv-iommu@0x3030000$/m);
+    expect(r.stdout).toMatch(/^ {2}~ PCIe root complex segment 1$/m);
+    expect(r.stdout).not.toMatch(/riscv-iommu-pci@0001:00:01\.0|segment 0$|DMA0/m);
+    const same = await runCli('diff', fa, fa);
+    expect(same.code).toBe(0);
+  });
+});
+
 describe('RIMT nodes ridmap does not know, and bad destinations', () => {
   it('a node of a reserved type is kept raw (a warning), and the table comes back byte for byte', async () => {
     const t = everyNodeRimt();
