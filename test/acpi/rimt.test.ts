@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CHECKSUM_OFFSET, computeChecksum } from '../../src/acpi/header.js';
 import { decodeRimt, encodeRimt, printRimtText, type RimtTable } from '../../src/acpi/rimt/index.js';
 import { chrootArgv, findReferenceRoot, rootTempDir } from '../../src/judge/reference-root.js';
-import { everyNodeRimt, encodeRimtModel, RIMT_FIXTURE_DIR } from '../fixtures/rimt/tables.js';
+import { everyNodeRimt, encodeRimtModel, RIMT_FIXTURE_DIR, smallRimt } from '../fixtures/rimt/tables.js';
 import { runCli } from '../support/run-cli.js';
 import { expectSameBytes, flavours, plain } from './bytes.js';
 import { compareWithIasl, parseFieldLines } from './iasl-oracle.js';
@@ -170,6 +170,17 @@ describe('RIMT nodes ridmap does not know, and bad destinations', () => {
     const r = await runCli('decode', file);
     expect(r.stderr).toMatch(/RIMT\/PcieRootComplex\[0\]\/IdMapping\[0\].*error \[rimt-dangling-reference\]/);
     expect(r.code).toBe(2);
+  });
+});
+
+describe('a Destination IOMMU Offset of 0', () => {
+  it('is rimt-dangling-reference too (Linux: "ID map has NULL parent reference", a firmware bug)', () => {
+    const bad = Uint8Array.from(encodeRimtModel(smallRimt()));
+    new DataView(bad.buffer).setUint32(0x78, 0, true);
+    bad[CHECKSUM_OFFSET] = computeChecksum(bad);
+    const d = decodeRimt(bad);
+    expect(d.diagnostics.map((x) => [x.code, x.offset])).toEqual([['rimt-dangling-reference', 0x78]]);
+    expect((d.table.nodes[1] as { idMappings: { destinationIommu: unknown }[] }).idMappings[0]!.destinationIommu).toEqual({ offset: 0 });
   });
 });
 
