@@ -21,6 +21,8 @@ import { IORT_IDENTITIES } from './iort/identity.js';
 import { iortWireFindings, resolveIortWire } from './iort/resolve.js';
 import { IORT_DESCRIPTION, iortSpec } from './iort/spec.js';
 import { iortDecodeChecks } from './iort/table-checks.js';
+import { RIMT_IDENTITIES } from './rimt/identity.js';
+import { RIMT_DESCRIPTION, rimtSpec } from './rimt/spec.js';
 import { viotFromTopology } from './viot/from-topology.js';
 import { VIOT_IDENTITIES } from './viot/identity.js';
 import { resolveViotModel } from './viot/resolve.js';
@@ -112,6 +114,15 @@ const ROWS: readonly TableDef[] = [
     // The built model is the declaration's: encoded by it like any row's.
     build: tableBuild({ file: 'IORT.dat', description: 'ACPI IORT (Arm SMMU and ITS)', fromTopology: (r) => iortFromTopology(r) }),
     identities: IORT_IDENTITIES,
+  },
+  {
+    // Decoded, encoded and diffed; not resolved yet (resolvers.ts says so in the map), nor built from a topology.
+    signature: 'RIMT',
+    description: RIMT_DESCRIPTION,
+    spec: rimtSpec,
+    header: 'standard',
+    modelled: true,
+    identities: RIMT_IDENTITIES,
   },
 ];
 

@@ -16,9 +16,10 @@ import { renumberingChangesDevice } from './renumbering.js';
 import { tableRepeated } from './repeated-tables.js';
 import { roundTrip } from './round-trip.js';
 import { TOPOLOGY_CHECKS } from './topology-checks.js';
+import { RIMT_CHECKS } from './rimt/index.js';
 import { VIOT_CHECKS } from './viot/index.js';
 
-const FORMAT_CHECKS: readonly Check[] = [...DMAR_CHECKS, ...DT_TABLE_CHECKS, ...IORT_CHECKS, ...VIOT_CHECKS];
+const FORMAT_CHECKS: readonly Check[] = [...DMAR_CHECKS, ...DT_TABLE_CHECKS, ...IORT_CHECKS, ...VIOT_CHECKS, ...RIMT_CHECKS];
 
 export const CHECKS: readonly Check[] = [
   ...TOPOLOGY_CHECKS,

@@ -397,6 +397,12 @@ export interface UnionOptions {
   rawMembers?: readonly FieldMember[];
   /** Bytes between the type and the length field (VIOT's reserved byte), kept under this key by the raw form. */
   headerGapKey?: string;
+  /**
+   * What sits between the type and the length field when it is a field of
+   * its own rather than reserved bytes (RIMT's Revision byte): the raw form
+   * keeps it as that field. Its size must be the gap's.
+   */
+  headerGap?: FieldMember;
 }
 
 /**
@@ -427,7 +433,8 @@ export function union(o: UnionOptions): UnionSpec {
   headerMembers.push(first.m);
   // The raw form must put each header field where it really is.
   const between = second.at - first.at - first.size;
-  if (between > 0) headerMembers.push(reserved('Reserved', between, 'int', o.headerGapKey ?? 'headerReserved'));
+  if (o.headerGap && sizeOfType(o.headerGap.type) !== between) throw new Error(`${o.name}: headerGap ${o.headerGap.key} is not the ${between} bytes between type and length`);
+  if (between > 0) headerMembers.push(o.headerGap ?? reserved('Reserved', between, 'int', o.headerGapKey ?? 'headerReserved'));
   headerMembers.push(second.m);
   const raw = struct({ name: o.name, typeName: `${o.name} (raw)`, members: [...headerMembers, ...(o.rawMembers ?? []), rest(RAW_KEY, 'Raw Data')] });
   return {

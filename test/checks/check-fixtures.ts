@@ -16,6 +16,7 @@ import { hexDumpLines } from '../../src/codec/index.js';
 import { append, encodeModel, patch } from '../acpi/dmar-fixtures.js';
 import { invalidIortCases } from '../fixtures/iort/invalid-cases.js';
 import { encode as encodeIort, smallIort } from '../fixtures/iort/iort-tables.js';
+import { rimtCheckCases } from '../fixtures/rimt/tables.js';
 import { encodeViotModel, smallViot, viotCases } from '../fixtures/viot/tables.js';
 
 export interface CheckFixture {
@@ -236,6 +237,7 @@ export const checkFixtures: readonly CheckFixture[] = [
   ...[...invalidIortCases, ...viotCases]
     .filter((c) => FULL_READ_CHECKS.includes(c.name))
     .map((c) => ({ name: c.name, description: c.description, bytes: c.bytes })),
+  ...rimtCheckCases,
   {
     name: 'viot-iommu-not-found',
     topology: '_pci-only.topology.yaml',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decode, encode, STORED, type Model } from '../../src/codec/index.js';
+import { decode, encode, field, lengthField, list, STORED, struct, u16le, u8, union, type Model } from '../../src/codec/index.js';
 import { flavours, plain } from '../acpi/bytes.js';
 import { bag, bagBytes, blob, blobBytes } from './specs.js';
 
@@ -99,5 +99,32 @@ describe('decode and encode from one declaration', () => {
     const r = decode(bag, input);
     input.fill(0);
     expect((r.value['entries'] as Model[])[1]!['data']).toEqual(Uint8Array.from([0xaa, 0xbb]));
+  });
+});
+
+describe('a union whose header has a field between type and length', () => {
+  const variant = struct({
+    name: 'Thing', typeName: 'Thing', tag: 1,
+    members: [{ kind: 'field', key: 'type', label: 'Type', type: u8, role: 'tag' }, field('revision', 'Revision', u8), lengthField('Length', u16le), field('value', 'Value', u16le)],
+  });
+  const things = union({
+    name: 'Thing', tag: { key: 'type', label: 'Type', type: u8, offset: 0 }, length: { label: 'Length', type: u16le, offset: 2 },
+    variants: [variant], unknownTitle: 'Reserved', headerGap: field('revision', 'Revision', u8),
+  });
+  const spec = struct({ name: 'Box', typeName: 'Box', members: [list('things', 'Things', things)] });
+
+  it('the raw form of an unknown item keeps it as that field (a number, no reserved-bytes warning), and encodes it back', () => {
+    const bytes = Uint8Array.of(1, 3, 6, 0, 0x34, 0x12, 9, 5, 5, 0, 0xaa);
+    const r = decode(spec, bytes);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['bin-unknown-type']);
+    expect(r.value['things']).toEqual([{ type: 'Thing', revision: 3, value: 0x1234 }, { type: 9, revision: 5, raw: Uint8Array.of(0xaa) }]);
+    expect(plain(encode(spec, r.value).bytes!)).toEqual(plain(bytes));
+  });
+
+  it('a header field that does not fill the gap is a declaration error', () => {
+    expect(() => union({
+      name: 'Bad', tag: { key: 'type', label: 'Type', type: u8, offset: 0 }, length: { label: 'Length', type: u16le, offset: 2 },
+      unknownTitle: 'Reserved', headerGap: field('revision', 'Revision', u16le),
+    })).toThrow(/not the 1 bytes/);
   });
 });

@@ -1,0 +1,21 @@
+/**
+ * What makes two RIMT nodes "the same one" in two tables, for the diff: an
+ * IOMMU by its base address (`riscv-iommu@0x3010000`, as the map names it)
+ * or, for a PCIe IOMMU, by its function; a root complex by its PCIe segment
+ * (Linux finds it that way); a platform device by its ACPI path.
+ */
+import type { Model } from '../../codec/index.js';
+import { formatAddress } from '../../model/address.js';
+import { formatSbdf } from '../../model/rid.js';
+import { IOMMU_FLAG_BITS } from './spec.js';
+
+const PCIE = 1 << IOMMU_FLAG_BITS[0]!.bit;
+
+/** By the declarations' typeNames. */
+export const RIMT_IDENTITIES: Readonly<Record<string, (m: Model) => string>> = {
+  RimtIommu: (m) => (Number(m['flags']) & PCIE
+    ? `IOMMU riscv-iommu-pci@${formatSbdf(Number(m['pcieSegment']), Number(m['pcieBdf']))}`
+    : `IOMMU riscv-iommu@${formatAddress(m['baseAddress'] as bigint)}`),
+  RimtPcieRootComplex: (m) => `PCIe root complex segment ${String(m['pcieSegment'])}`,
+  RimtPlatformDevice: (m) => `platform device ${String(m['deviceName'])}`,
+};

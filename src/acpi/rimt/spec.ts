@@ -1,0 +1,215 @@
+/**
+ * RIMT, the RISC-V IO Mapping Table (ACPI 6.6; RISC-V RIMT specification
+ * 1.0), declared once: this declaration drives decode, encode, text and JSON
+ * through the codec. Labels are iasl's (ACPICA 20250404), so that our text
+ * lines up with `iasl -d`; iasl prints neither the interrupt wires nor a
+ * platform device's name, so those labels follow the spec.
+ *
+ * Nodes are walked as Linux walks them (drivers/acpi/riscv/rimt.c): Number of
+ * RIMT Nodes nodes from the Offset to the RIMT Node Array, each Length bytes
+ * after the one before. A node's parts (interrupt wires, ID mappings) sit
+ * where its offset and count fields say, from the start of the node. Counts,
+ * offsets and lengths are derived (never model input); an ID mapping's
+ * Destination IOMMU Offset is a reference to a node, `{node: i}`.
+ */
+import {
+  array,
+  ascii,
+  BinCode,
+  countField,
+  cstring,
+  field,
+  flags,
+  lengthField,
+  list,
+  offsetField,
+  referenceField,
+  reserved,
+  struct,
+  u16le,
+  u32le,
+  u64le,
+  u8,
+  union,
+  type FlagBit,
+  type Member,
+  type StructSpec,
+} from '../../codec/index.js';
+import { acpiHeaderMembers } from '../header.js';
+
+export const RIMT_DESCRIPTION = 'RISC-V IO Mapping Table';
+/** Type, Revision, Length, Reserved and ID: what every node has. */
+export const RIMT_NODE_HEADER_SIZE = 8;
+
+/** Node types; 3 and up are reserved. */
+export const RimtNodeType = {
+  IOMMU: 0,
+  PCIE_ROOT_COMPLEX: 1,
+  PLATFORM_DEVICE: 2,
+} as const;
+
+/**
+ * The node header: Type, Revision, Length, 2 reserved bytes and the node's
+ * ID (unique among the table's nodes). Type is a tag like any union's,
+ * printed as a plain number as iasl does.
+ */
+const nodeHeader: readonly Member[] = [
+  { kind: 'field', key: 'type', label: 'Type', type: u8, role: 'tag' },
+  field('revision', 'Revision', u8),
+  lengthField('Length', u16le),
+  reserved('Reserved', 2, 'int', 'headerReserved'),
+  field('id', 'ID', u16le),
+];
+
+/** The first field after the node header starts a block of its own in text, as iasl groups it. */
+const first = <M extends Member>(m: M): M => ({ ...m, block: true });
+
+function node(type: number, name: string, members: readonly Member[]): StructSpec {
+  return struct({ name, typeName: `Rimt${name}`, tag: type, trailingLabel: 'Unused Bytes', members: [...nodeHeader, ...members] });
+}
+
+// ---------------------------------------------------------------------------
+// IOMMU node
+
+export const IOMMU_FLAG_BITS: readonly FlagBit[] = [
+  // Set: the IOMMU is a PCIe function (PCIe Segment number and B/D/F say which); clear: a platform device at Base Address.
+  { bit: 0, name: 'PCIE', label: 'PCIe IOMMU' },
+  { bit: 1, name: 'PXM_VALID', label: 'Proximity Domain Valid' },
+];
+
+export const INTERRUPT_WIRE_FLAG_BITS: readonly FlagBit[] = [
+  { bit: 0, name: 'LEVEL_TRIGGERED', label: 'Level Triggered' },
+  { bit: 1, name: 'ACTIVE_HIGH', label: 'Active High' },
+];
+
+/** A wired interrupt of an IOMMU that does not signal by MSI: its GSI and how it is triggered. */
+export const interruptWire: StructSpec = struct({
+  name: 'InterruptWire',
+  typeName: 'RimtInterruptWire',
+  members: [
+    field('interruptNumber', 'Interrupt Number', u32le),
+    field('flags', 'Flags', flags(u32le, INTERRUPT_WIRE_FLAG_BITS)),
+  ],
+});
+
+export const iommu = node(RimtNodeType.IOMMU, 'Iommu', [
+  // `RSCV0004` for an IOMMU of the RISC-V IOMMU specification; not NUL-terminated.
+  first(field('hardwareId', 'Hardware ID', ascii(8))),
+  // A platform IOMMU's registers; Linux matches the platform device whose first MMIO resource starts here.
+  field('baseAddress', 'Base Address', u64le),
+  field('flags', 'Flags', flags(u32le, IOMMU_FLAG_BITS)),
+  field('proximityDomain', 'Proximity Domain', u32le),
+  // A PCIe IOMMU's own function (bus << 8 | devfn), as Linux matches it.
+  field('pcieSegment', 'PCIe Segment number', u16le),
+  field('pcieBdf', 'PCIe B/D/F', u16le),
+  countField('Number of interrupt wires', u16le, 'interruptWires', 'interruptWireCount'),
+  offsetField('Interrupt wire array offset', u16le, 'interruptWires', 'interruptWireOffset'),
+  array('interruptWires', 'interrupt wires', interruptWire, { countKey: 'interruptWireCount' }, { offsetKey: 'interruptWireOffset' }),
+]);
+
+// ---------------------------------------------------------------------------
+// ID mappings (root complexes and platform devices)
+
+/**
+ * One ID mapping: source IDs (RIDs of a root complex, the IDs of a platform
+ * device) from Source ID Base go to device IDs of the IOMMU node at
+ * Destination IOMMU Offset, from Destination Device ID Base. Linux takes the
+ * last source ID as Source ID Base + Number of IDs (inclusive), as IORT's.
+ */
+export const idMapping: StructSpec = struct({
+  name: 'IdMapping',
+  typeName: 'RimtIdMapping',
+  members: [
+    field('sourceIdBase', 'Source ID Base', u32le),
+    field('numberOfIds', 'Number of IDs', u32le),
+    field('destinationIdBase', 'Destination Device ID Base', u32le),
+    // An offset from the start of the table; the model holds the node instead. One that starts no node is
+    // kept as {offset: n} and reported (rimt-dangling-reference): Linux would find no IOMMU there.
+    referenceField('Destination IOMMU Offset', u32le, 'nodes', 'destinationIommu'),
+    // No bit is defined that Linux reads; kept as read.
+    field('flags', 'Flags', u32le),
+  ],
+});
+
+/** A node's ID mappings, where its ID mapping array offset says; iasl puts a blank line before each. */
+const idMappings = array('idMappings', 'ID mappings', idMapping, { countKey: 'idMappingCount' }, { offsetKey: 'idMappingOffset' });
+const idMappingPlace = [
+  offsetField('ID mapping array offset', u16le, 'idMappings', 'idMappingOffset'),
+  countField('Number of ID mappings', u16le, 'idMappings', 'idMappingCount'),
+] as const;
+
+export const ROOT_COMPLEX_FLAG_BITS: readonly FlagBit[] = [
+  // Linux enables ATS on the root complex's devices only when this is set.
+  { bit: 0, name: 'ATS_SUPPORTED', label: 'ATS Supported' },
+  { bit: 1, name: 'PRI_SUPPORTED', label: 'PRI Supported' },
+];
+
+export const pcieRootComplex = node(RimtNodeType.PCIE_ROOT_COMPLEX, 'PcieRootComplex', [
+  first(field('flags', 'Flags', flags(u32le, ROOT_COMPLEX_FLAG_BITS))),
+  reserved('Reserved', 2),
+  // Linux finds the root complex node of a PCI device by its segment.
+  field('pcieSegment', 'PCIe Segment number', u16le),
+  ...idMappingPlace,
+  idMappings,
+]);
+
+export const platformDevice = node(RimtNodeType.PLATFORM_DEVICE, 'PlatformDevice', [
+  first(idMappingPlace[0]),
+  idMappingPlace[1],
+  // NUL-terminated full ACPI path of the device (`\_SB_.DEV0`), matched against the device's ACPI node.
+  cstring('deviceName', 'Device Object Name'),
+  idMappings,
+]);
+
+export const RIMT_NODE_SPECS: readonly StructSpec[] = [iommu, pcieRootComplex, platformDevice];
+
+/** Titles as the spec names the node types. */
+export const RIMT_NODE_TITLES: Readonly<Record<string, string>> = {
+  Iommu: 'IOMMU', PcieRootComplex: 'PCIe Root Complex', PlatformDevice: 'Platform Device',
+};
+
+/**
+ * The node list: Type alone picks the declaration, as Linux reads it. A node
+ * of a reserved type, or one too short for its type, is kept as its header
+ * and raw bytes (its Revision, between Type and Length, still a Revision).
+ */
+const nodes = union({
+  name: 'Node',
+  tag: { key: 'type', label: 'Type', type: u8, offset: 0 },
+  length: { label: 'Length', type: u16le, offset: 2 },
+  variants: RIMT_NODE_SPECS,
+  unknownTitle: 'Reserved',
+  headerSize: RIMT_NODE_HEADER_SIZE,
+  headerGap: field('revision', 'Revision', u8),
+  rawMembers: [reserved('Reserved', 2, 'int', 'headerReserved'), field('id', 'ID', u16le)],
+});
+
+/** Engine codes said in the RIMT's own terms (the check ids users select). */
+export const RimtDecodeCode = {
+  /** The Offset to the RIMT Node Array leaves no room for nodes: inside the header or past the end (error). */
+  nodeOffset: 'rimt-node-offset',
+  /** The table ends before Number of RIMT Nodes nodes (error). */
+  nodeCount: 'rimt-node-count',
+  /** A Destination IOMMU Offset is not the offset of a node the walk found (error). */
+  danglingReference: 'rimt-dangling-reference',
+} as const;
+
+/** The RIMT: the ACPI header, Number of RIMT Nodes, Offset to the RIMT Node Array, 4 reserved bytes, then the nodes. */
+export const rimtSpec: StructSpec = struct({
+  name: 'RIMT',
+  typeName: 'RimtTable',
+  members: [
+    ...acpiHeaderMembers(RIMT_DESCRIPTION),
+    // Linux visits this many nodes, starting at the node array's offset.
+    first(countField('Number of RIMT Nodes', u32le, 'nodes', 'nodeCount')),
+    // From the start of the table; 48 when the nodes follow the header.
+    offsetField('Offset to RIMT Node Array', u32le, 'nodes', 'nodeOffset'),
+    reserved('Reserved', 4),
+    list('nodes', 'Nodes', nodes, { countKey: 'nodeCount', offsetKey: 'nodeOffset', gapKey: 'padding', gapLabel: 'Padding', block: true }),
+  ],
+  codes: {
+    [BinCode.offsetOutside]: RimtDecodeCode.nodeOffset,
+    [BinCode.countShort]: RimtDecodeCode.nodeCount,
+    [BinCode.danglingReference]: RimtDecodeCode.danglingReference,
+  },
+});
