@@ -395,12 +395,11 @@ export interface UnionOptions {
   headerSize?: number;
   /** Fields after type and length that the raw form of an item keeps apart (a node's Revision). */
   rawMembers?: readonly FieldMember[];
-  /** Bytes between the type and the length field (VIOT's reserved byte), kept under this key by the raw form. */
-  headerGapKey?: string;
   /**
-   * What sits between the type and the length field when it is a field of
-   * its own rather than reserved bytes (RIMT's Revision byte): the raw form
-   * keeps it as that field. Its size must be the gap's.
+   * What sits between the type and the length field (VIOT's reserved byte,
+   * RIMT's Revision): the raw form of an item keeps it as that member, so that
+   * every header field is where it really is. Its size must be the gap's;
+   * without it, the gap is kept as reserved bytes.
    */
   headerGap?: FieldMember;
 }
@@ -434,7 +433,7 @@ export function union(o: UnionOptions): UnionSpec {
   // The raw form must put each header field where it really is.
   const between = second.at - first.at - first.size;
   if (o.headerGap && sizeOfType(o.headerGap.type) !== between) throw new Error(`${o.name}: headerGap ${o.headerGap.key} is not the ${between} bytes between type and length`);
-  if (between > 0) headerMembers.push(o.headerGap ?? reserved('Reserved', between, 'int', o.headerGapKey ?? 'headerReserved'));
+  if (between > 0) headerMembers.push(o.headerGap ?? reserved('Reserved', between, 'int', 'headerReserved'));
   headerMembers.push(second.m);
   const raw = struct({ name: o.name, typeName: `${o.name} (raw)`, members: [...headerMembers, ...(o.rawMembers ?? []), rest(RAW_KEY, 'Raw Data')] });
   return {

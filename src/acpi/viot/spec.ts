@@ -129,7 +129,7 @@ const nodes = union({
   length: { label: 'Length', type: u16le, offset: 2 },
   variants: NODE_SPECS,
   unknownTitle: UNKNOWN_TITLE,
-  headerGapKey: 'headerReserved',
+  headerGap: headerReserved,
 });
 
 /** Engine codes said in the VIOT's own terms (the check ids users select). */
