@@ -410,6 +410,12 @@ export interface UnionOptions {
   rawMembers?: readonly FieldMember[];
   /** Bytes between the type and the length field (VIOT's reserved byte), kept under this key by the raw form. */
   headerGapKey?: string;
+  /**
+   * The field between the type and the length field when it is not reserved
+   * (an IVRS block's Flags): the raw form reads it as that field, with no
+   * warning for a value that is not zero.
+   */
+  headerGapField?: FieldMember;
 }
 
 /**
@@ -442,7 +448,10 @@ export function union(o: UnionOptions): UnionSpec {
     headerMembers.push(first.m);
     // The raw form must put each header field where it really is.
     const between = second.at - first.at - first.size;
-    if (between > 0) headerMembers.push(reserved('Reserved', between, 'int', o.headerGapKey ?? 'headerReserved'));
+    if (between > 0) {
+      if (o.headerGapField && sizeOfType(o.headerGapField.type) !== between) throw new Error(`${o.name}: the header gap field is not ${between} byte(s)`);
+      headerMembers.push(o.headerGapField ?? reserved('Reserved', between, 'int', o.headerGapKey ?? 'headerReserved'));
+    }
     headerMembers.push(second.m);
   } else {
     if (o.tag.offset !== 0) throw new Error(`${o.name}: a union sized by its tag needs the tag first`);
