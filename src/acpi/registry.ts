@@ -25,6 +25,7 @@ import { viotFromTopology } from './viot/from-topology.js';
 import { VIOT_IDENTITIES } from './viot/identity.js';
 import { resolveViotModel } from './viot/resolve.js';
 import { IVRS_IDENTITIES } from './ivrs/identity.js';
+import { ivrsRangeFindings } from './ivrs/range-findings.js';
 import { IVRS_DESCRIPTION, ivrsSpec } from './ivrs/spec.js';
 import { acpiHeaderMembers } from './header.js';
 import { VIOT_DESCRIPTION, viotSpec } from './viot/spec.js';
@@ -122,6 +123,8 @@ const ROWS: readonly TableDef[] = [
     spec: ivrsSpec,
     header: 'standard',
     modelled: true,
+    // What the table says about its ranges; the map still has no resolver.
+    findings: ivrsRangeFindings,
     identities: IVRS_IDENTITIES,
   },
 ];

@@ -9,11 +9,12 @@
 import { tableFindings } from '../acpi/resolvers.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { IORT_CHECKS } from './iort/index.js';
+import { IVRS_CHECKS } from './ivrs/index.js';
 import { withOffsets } from './run.js';
 import type { TableSubject } from '../io/subject.js';
 import { VIOT_CHECKS } from './viot/index.js';
 
-const ROWS = [...IORT_CHECKS, ...VIOT_CHECKS].filter((c) => c.decode);
+const ROWS = [...IORT_CHECKS, ...VIOT_CHECKS, ...IVRS_CHECKS].filter((c) => c.decode);
 const FOR_DECODE = new Map(ROWS.map((c) => [c.id, c.decode!] as const));
 /** Only these formats' resolvers run: a DMAR's (or a tree's) map has none of these findings, and can be costly. */
 const FORMATS = new Set(ROWS.map((c) => c.needs.table));
