@@ -47,7 +47,7 @@ export const IvrsBlockType = {
   IVMD_RANGE: 0x22,
 } as const;
 
-/** Device entry types of an IVHD (AMD IOMMU spec table 97-100). */
+/** Device entry types of an IVHD (Linux: IVHD_DEV_*; ACPICA: ACPI_IVRS_TYPE_*). */
 export const IvrsEntryType = {
   PAD: 0x00,
   ALL: 0x01,
