@@ -61,3 +61,20 @@ describe.skipIf(!HAVE_IVRS_CORPUS)('corpus IVRSes decode through the CLI and rou
     expect(d.diagnostics.map((x) => [x.code, x.severity, x.path])).toContainEqual(['bin-unknown-type', 'warning', 'IVRS/Block[0]']);
   });
 });
+
+describe.skipIf(!HAVE_IVRS_CORPUS)('a damaged IVRS through the CLI', () => {
+  it('an F0h entry whose UID Length runs past its IVHD: an error naming the entry and its offset, exit 2, no stack trace', async () => {
+    const c = corpusIvrses().find((x) => x.name.includes('Jupiter'))!;
+    const bytes = Uint8Array.from(c.bytes);
+    // The last F0h entry starts at 0x185; its UID Length (offset 21) says 9, the IVHD ends right after the UID.
+    expect(bytes[0x185]).toBe(0xf0);
+    bytes[0x185 + 21] = 0x20;
+    const file = join(dir, 'jupiter-damaged.dat');
+    writeFileSync(file, bytes);
+    const run = await runCli('decode', file);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/IVRS\/IVHD40\[0\]\/AcpiHid\[3\]@0x185: error \[bin-length-overrun\]: AcpiHid length 54 runs 23 byte\(s\) past the end of its parent at 0x1a4/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stdout).toContain('Subtable Type : F0 [Device Entry: ACPI HID Named Device]');
+  });
+});
