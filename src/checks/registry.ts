@@ -12,6 +12,7 @@ import { decodeChecks } from './decode-checks.js';
 import { DMAR_CHECKS } from './dmar/index.js';
 import { DT_TABLE_CHECKS } from './dt/index.js';
 import { IORT_CHECKS } from './iort/index.js';
+import { IVRS_CHECKS } from './ivrs/index.js';
 import { renumberingChangesDevice } from './renumbering.js';
 import { tableRepeated } from './repeated-tables.js';
 import { roundTrip } from './round-trip.js';
@@ -19,7 +20,7 @@ import { TOPOLOGY_CHECKS } from './topology-checks.js';
 import { RIMT_CHECKS } from './rimt/index.js';
 import { VIOT_CHECKS } from './viot/index.js';
 
-const FORMAT_CHECKS: readonly Check[] = [...DMAR_CHECKS, ...DT_TABLE_CHECKS, ...IORT_CHECKS, ...VIOT_CHECKS, ...RIMT_CHECKS];
+const FORMAT_CHECKS: readonly Check[] = [...DMAR_CHECKS, ...DT_TABLE_CHECKS, ...IORT_CHECKS, ...VIOT_CHECKS, ...IVRS_CHECKS, ...RIMT_CHECKS];
 
 export const CHECKS: readonly Check[] = [
   ...TOPOLOGY_CHECKS,

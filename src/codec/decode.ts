@@ -556,7 +556,9 @@ class Decoder {
     pos: number, end: number, stopOnOverrun = false): { end: number; clamped: boolean } | undefined {
     const r = this.r;
     const tag = r.uint(pos + u.tagOffset, u.tagType.size, u.tagType.endian === 'le');
-    const len = r.uint(pos + u.lengthOffset, u.lengthType.size, u.lengthType.endian === 'le');
+    const len = u.itemSize
+      ? u.itemSize(tag, (o) => (pos + o < end ? r.bytes[pos + o] : undefined))
+      : r.uint(pos + u.lengthOffset!, u.lengthType!.size, u.lengthType!.endian === 'le');
     const declared = u.variants.get(tag) ?? u.fallback;
     const variant = declared && resolveByField(declared, (bf) => (pos + bf.offset + bf.type.size <= end
       ? r.uint(pos + bf.offset, bf.type.size, bf.type.endian === 'le') : undefined));

@@ -18,6 +18,7 @@ import {
   TRAILING_KEY,
   type FieldMember,
   type GroupMember,
+  type ItemSize,
   type Model,
   type PlacedMember,
   type ReferenceRole,
@@ -161,9 +162,19 @@ class Encoder {
         starts?.push(-1);
         continue;
       }
-      starts?.push(this.w.position);
-      this.struct(itemSpec, item, childPath(path, itemSpec.name, counter.next(itemSpec.name)));
+      const at = this.w.position;
+      starts?.push(at);
+      const itemPath = childPath(path, itemSpec.name, counter.next(itemSpec.name));
+      this.struct(itemSpec, item, itemPath);
+      if (member.kind === 'list' && member.union.itemSize) this.checkItemSize(member.union.itemSize, at, itemPath);
     }
+  }
+
+  /** An item with no length field must take the bytes its type says, or decode would read other items from it. */
+  private checkItemSize(size: ItemSize, at: number, path: PathNode): void {
+    const end = this.w.position;
+    const want = size(this.w.byteAt(at), (o) => (at + o < end ? this.w.byteAt(at + o) : undefined));
+    if (want !== end - at) this.error(EncodeCode.badValue, path, `takes ${end - at} byte(s), but its type says ${want}`);
   }
 
   private field(spec: StructSpec, member: FieldMember, m: Model, patches: Patch[], path: PathNode): void {

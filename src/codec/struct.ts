@@ -234,8 +234,11 @@ export interface UnionSpec {
   readonly tagKey: string;
   readonly tagType: UintType;
   readonly tagOffset: number;
-  readonly lengthType: UintType;
-  readonly lengthOffset: number;
+  /** Where each item's length field sits; absent when `itemSize` says the size instead. */
+  readonly lengthType?: UintType;
+  readonly lengthOffset?: number;
+  /** The size of an item from its tag (and its own bytes), for items that carry no length field. */
+  readonly itemSize?: ItemSize;
   /** Bytes every item has at least: the common header (type and length, or more when declared). */
   readonly headerSize: number;
   readonly variants: ReadonlyMap<number, StructSpec>;
@@ -381,11 +384,21 @@ export function struct(o: StructOptions): StructSpec {
   return { ...o, fixedSize, placed, optional, ...(variable ? { variable } : {}) };
 }
 
+/**
+ * The size of a list item that has no length field (IVRS device entries: the
+ * type's bits 7:6 say 4, 8, 16 or 32 bytes; type F0h says it in a byte of its
+ * own). `byteAt` reads the item's bytes (undefined past the data); a size
+ * that needs bytes that are not there should be the smallest the type can
+ * have, so that the item is reported as running past its parent.
+ */
+export type ItemSize = (tag: number, byteAt: (offset: number) => number | undefined) => number;
+
 export interface UnionOptions {
   name: string;
   /** Common header: where the type and length fields sit. */
   tag: { key: string; label: string; type: UintType; offset: number };
-  length: { label: string; type: UintType; offset: number };
+  /** The length field; or `size` for items whose size follows from their type. */
+  length: { label: string; type: UintType; offset: number } | { size: ItemSize };
   variants?: readonly StructSpec[];
   fallback?: StructSpec;
   /** Shown for tags without a variant, in the type's `[...]` text. */
@@ -422,27 +435,34 @@ export function union(o: UnionOptions): UnionSpec {
   // Raw items print their tag as the variants do: with its title, or as a plain number.
   const plain = (o.variants ?? []).some((v) => v.members.some((x) => x.key === o.tag.key && x.kind === 'field' && x.type.kind !== 'enum'));
   const tagType: EnumType | UintType = plain ? o.tag.type : enumOf(o.tag.type, titles, o.unknownTitle);
-  const headerEnd = Math.max(o.tag.offset + o.tag.type.size, o.length.offset + o.length.type.size);
+  const len = 'size' in o.length ? undefined : o.length;
+  const headerEnd = Math.max(o.tag.offset + o.tag.type.size, len ? len.offset + len.type.size : 0);
   const headerMembers: Member[] = [];
   const tagMember = field(o.tag.key, o.tag.label, tagType, { quiet: true });
-  const lengthMember = lengthField(o.length.label, o.length.type);
-  const [first, second] = o.tag.offset < o.length.offset
-    ? [{ m: tagMember, at: o.tag.offset, size: o.tag.type.size }, { m: lengthMember, at: o.length.offset }]
-    : [{ m: lengthMember, at: o.length.offset, size: o.length.type.size }, { m: tagMember, at: o.tag.offset }];
-  headerMembers.push(first.m);
-  // The raw form must put each header field where it really is.
-  const between = second.at - first.at - first.size;
-  if (o.headerGap && sizeOfType(o.headerGap.type) !== between) throw new Error(`${o.name}: headerGap ${o.headerGap.key} is not the ${between} bytes between type and length`);
-  if (between > 0) headerMembers.push(o.headerGap ?? reserved('Reserved', between, 'int', 'headerReserved'));
-  headerMembers.push(second.m);
+  if (len) {
+    const lengthMember = lengthField(len.label, len.type);
+    const [first, second] = o.tag.offset < len.offset
+      ? [{ m: tagMember, at: o.tag.offset, size: o.tag.type.size }, { m: lengthMember, at: len.offset }]
+      : [{ m: lengthMember, at: len.offset, size: len.type.size }, { m: tagMember, at: o.tag.offset }];
+    headerMembers.push(first.m);
+    // The raw form must put each header field where it really is.
+    const between = second.at - first.at - first.size;
+    if (between > 0) {
+      if (o.headerGap && sizeOfType(o.headerGap.type) !== between) throw new Error(`${o.name}: headerGap ${o.headerGap.key} is not the ${between} bytes between type and length`);
+      headerMembers.push(o.headerGap ?? reserved('Reserved', between, 'int', 'headerReserved'));
+    }
+    headerMembers.push(second.m);
+  } else {
+    if (o.tag.offset !== 0) throw new Error(`${o.name}: a union sized by its tag needs the tag first`);
+    headerMembers.push(tagMember);
+  }
   const raw = struct({ name: o.name, typeName: `${o.name} (raw)`, members: [...headerMembers, ...(o.rawMembers ?? []), rest(RAW_KEY, 'Raw Data')] });
   return {
     name: o.name,
     tagKey: o.tag.key,
     tagType: o.tag.type,
     tagOffset: o.tag.offset,
-    lengthType: o.length.type,
-    lengthOffset: o.length.offset,
+    ...(len ? { lengthType: len.type, lengthOffset: len.offset } : { itemSize: (o.length as { size: ItemSize }).size }),
     headerSize: Math.max(headerEnd, o.headerSize ?? 0, raw.fixedSize),
     variants,
     byName,

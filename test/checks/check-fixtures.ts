@@ -18,6 +18,7 @@ import { invalidIortCases } from '../fixtures/iort/invalid-cases.js';
 import { encode as encodeIort, smallIort } from '../fixtures/iort/iort-tables.js';
 import { rimtCheckCases } from '../fixtures/rimt/tables.js';
 import { encodeViotModel, smallViot, viotCases } from '../fixtures/viot/tables.js';
+import { encodeIvrs, entry, smallIvrs } from '../fixtures/ivrs/tables.js';
 
 export interface CheckFixture {
   /** File name: the check id, plus `.a`/`.b` when one fixture is several tables. */
@@ -243,6 +244,17 @@ export const checkFixtures: readonly CheckFixture[] = [
     topology: '_pci-only.topology.yaml',
     description: 'the virtio-iommu-pci is 00:01.0, where the platform has no PCI function: Linux drops the range that names it',
     bytes: () => encodeViotModel(smallViot()),
+  },
+
+  {
+    name: 'ivrs-range-inverted',
+    description: 'an IVHD range from 00:10.0 that ends at 00:08.0: Linux sets up none of its devices',
+    bytes: () => encodeIvrs(smallIvrs([entry('RangeStart', 0x0080), entry('RangeEnd', 0x0040)])),
+  },
+  {
+    name: 'ivrs-range-end-without-start',
+    description: 'an IVHD with a range 00:01.0-00:1f.7, then a second End of Range (01:00.0) with no start of its own',
+    bytes: () => encodeIvrs(smallIvrs([entry('RangeStart', 0x0008), entry('RangeEnd', 0x00ff), entry('RangeEnd', 0x0100)])),
   },
 
   // Two tables for one platform, no topology.

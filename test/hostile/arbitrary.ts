@@ -147,7 +147,9 @@ function trailingArb(spec: StructSpec, limits: ModelLimits): fc.Arbitrary<Uint8A
 /** A declared variant, the fallback structure, or an item of a tag nothing declares (kept raw). */
 function unionItemArb(u: UnionSpec, limits: ModelLimits): fc.Arbitrary<Model> {
   // An item is of a variant only if the union reads that variant's tag back (a tag read together with a reserved byte, say).
-  const options = [...u.variants.values()].map((v) => modelArb(v, {}, limits).map((item) => asPicked(v, item)).filter((item) => tagOnWire(u, v, item) === v.tag));
+  // Items sized by their tag (IVRS device entries) end where their type says: no trailing bytes.
+  const sized = u.itemSize === undefined;
+  const options = [...u.variants.values()].map((v) => structArb(v, {}, limits, sized).map((item) => asPicked(v, item)).filter((item) => tagOnWire(u, v, item) === v.tag));
   if (u.fallback) options.push(modelArb(u.fallback, {}, limits).filter((item) => !u.variants.has(tagOnWire(u, u.fallback!, item))));
   else {
     const maxTag = 2 ** (8 * u.tagType.size) - 1;
@@ -156,8 +158,17 @@ function unionItemArb(u: UnionSpec, limits: ModelLimits): fc.Arbitrary<Model> {
     const rawFields: Record<string, fc.Arbitrary<unknown>> = {};
     for (const m of u.raw.members) if (m.kind === 'field' && m.role === undefined && m.key !== u.tagKey) rawFields[m.key] = fieldArb(m.type);
     const minRaw = u.headerSize - u.raw.fixedSize;
-    options.push(fc.record({ [u.tagKey]: unknownTag, ...rawFields,
-      [RAW_KEY]: fc.uint8Array({ minLength: minRaw, maxLength: Math.max(minRaw, limits.maxBytes) }) }) as fc.Arbitrary<Model>);
+    const itemSize = u.itemSize;
+    if (itemSize) {
+      // The raw body is as long as the tag makes the item (for a tag whose size needs no byte of the body).
+      options.push(unknownTag.filter((t) => itemSize(t, () => undefined) === itemSize(t, () => 0)).chain((t) => {
+        const n = itemSize(t, () => undefined) - u.raw.fixedSize;
+        return fc.record({ [u.tagKey]: fc.constant(t), ...rawFields, [RAW_KEY]: fc.uint8Array({ minLength: n, maxLength: n }) });
+      }) as fc.Arbitrary<Model>);
+    } else {
+      options.push(fc.record({ [u.tagKey]: unknownTag, ...rawFields,
+        [RAW_KEY]: fc.uint8Array({ minLength: minRaw, maxLength: Math.max(minRaw, limits.maxBytes) }) }) as fc.Arbitrary<Model>);
+    }
   }
   return fc.oneof(...options);
 }
