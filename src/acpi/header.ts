@@ -10,12 +10,20 @@
 import {
   ascii,
   checksumField,
+  countField,
   field,
   lengthField,
+  list,
+  offsetField,
+  reserved,
   sum8,
   u32le,
   u8,
   type FieldMember,
+  type Member,
+  type ReservedType,
+  type UintType,
+  type UnionSpec,
 } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
 
@@ -68,6 +76,33 @@ export function acpiHeaderMembers(description: string | undefined): FieldMember[
     field('oemRevision', 'Oem Revision', u32le),
     field('creatorId', 'Asl Compiler ID', ascii(4)),
     field('creatorRevision', 'Asl Compiler Revision', u32le),
+  ];
+}
+
+/** What a table whose nodes sit where its header says names its node count, node offset and reserved bytes. */
+export interface NodeArrayHeader {
+  count: { label: string; type: UintType };
+  offset: { label: string; type: UintType };
+  reserved: { size: number; show?: ReservedType['show'] };
+  nodes: UnionSpec;
+  /** iasl's label for bytes between the header and the first node. */
+  paddingLabel: string;
+}
+
+/**
+ * The members after the ACPI header of a table whose nodes sit where its
+ * header says (IORT, VIOT, RIMT): the node count, the node array's offset
+ * (from the start of the table), reserved bytes, then the nodes, walked as
+ * Linux walks them: that many nodes from that offset, each Length bytes after
+ * the one before. Encode computes the count and the offset; the bytes between
+ * the header and the first node are the model's `padding`.
+ */
+export function nodeArrayMembers(o: NodeArrayHeader): Member[] {
+  return [
+    { ...countField(o.count.label, o.count.type, 'nodes', 'nodeCount'), block: true },
+    offsetField(o.offset.label, o.offset.type, 'nodes', 'nodeOffset'),
+    reserved('Reserved', o.reserved.size, o.reserved.show),
+    list('nodes', 'Nodes', o.nodes, { countKey: 'nodeCount', offsetKey: 'nodeOffset', gapKey: 'padding', gapLabel: o.paddingLabel, block: true }),
   ];
 }
 

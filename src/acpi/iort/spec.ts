@@ -21,7 +21,6 @@ import {
   flags,
   group,
   lengthField,
-  list,
   offsetField,
   referenceField,
   reserved,
@@ -35,7 +34,7 @@ import {
   type Member,
   type StructSpec,
 } from '../../codec/index.js';
-import { acpiHeaderMembers } from '../header.js';
+import { acpiHeaderMembers, nodeArrayMembers } from '../header.js';
 import { IortCode } from './codes.js';
 
 export const IORT_DESCRIPTION = 'IO Remapping Table';
@@ -330,10 +329,13 @@ export const iortSpec: StructSpec = struct({
   typeName: 'IortTable',
   members: [
     ...acpiHeaderMembers(IORT_DESCRIPTION),
-    first(countField('Node Count', u32le, 'nodes', 'nodeCount')),
-    offsetField('Node Offset', u32le, 'nodes', 'nodeOffset'),
-    reserved('Reserved', 4),
-    list('nodes', 'Nodes', nodes, { countKey: 'nodeCount', offsetKey: 'nodeOffset', gapKey: 'padding', gapLabel: 'Optional Padding', block: true }),
+    ...nodeArrayMembers({
+      count: { label: 'Node Count', type: u32le },
+      offset: { label: 'Node Offset', type: u32le },
+      reserved: { size: 4 },
+      nodes,
+      paddingLabel: 'Optional Padding',
+    }),
   ],
   // What the engine finds, in IORT's own terms (the check ids of iort-checks.ts among them).
   codes: {

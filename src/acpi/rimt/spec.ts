@@ -21,7 +21,6 @@ import {
   field,
   flags,
   lengthField,
-  list,
   offsetField,
   referenceField,
   reserved,
@@ -35,7 +34,7 @@ import {
   type Member,
   type StructSpec,
 } from '../../codec/index.js';
-import { acpiHeaderMembers } from '../header.js';
+import { acpiHeaderMembers, nodeArrayMembers } from '../header.js';
 
 export const RIMT_DESCRIPTION = 'RISC-V IO Mapping Table';
 /** Type, Revision, Length, Reserved and ID: what every node has. */
@@ -200,12 +199,14 @@ export const rimtSpec: StructSpec = struct({
   typeName: 'RimtTable',
   members: [
     ...acpiHeaderMembers(RIMT_DESCRIPTION),
-    // Linux visits this many nodes, starting at the node array's offset.
-    first(countField('Number of RIMT Nodes', u32le, 'nodes', 'nodeCount')),
-    // From the start of the table; 48 when the nodes follow the header.
-    offsetField('Offset to RIMT Node Array', u32le, 'nodes', 'nodeOffset'),
-    reserved('Reserved', 4),
-    list('nodes', 'Nodes', nodes, { countKey: 'nodeCount', offsetKey: 'nodeOffset', gapKey: 'padding', gapLabel: 'Padding', block: true }),
+    // The node array's offset is 48 when the nodes follow the header.
+    ...nodeArrayMembers({
+      count: { label: 'Number of RIMT Nodes', type: u32le },
+      offset: { label: 'Offset to RIMT Node Array', type: u32le },
+      reserved: { size: 4 },
+      nodes,
+      paddingLabel: 'Padding',
+    }),
   ],
   codes: {
     [BinCode.offsetOutside]: RimtDecodeCode.nodeOffset,

@@ -13,11 +13,8 @@
  */
 import {
   BinCode,
-  countField,
   field,
   lengthField,
-  list,
-  offsetField,
   referenceField,
   reserved,
   struct,
@@ -30,7 +27,7 @@ import {
   type Member,
   type StructSpec,
 } from '../../codec/index.js';
-import { acpiHeaderMembers } from '../header.js';
+import { acpiHeaderMembers, nodeArrayMembers } from '../header.js';
 
 export const VIOT_DESCRIPTION = 'Virtual I/O Translation Table';
 
@@ -148,12 +145,14 @@ export const viotSpec: StructSpec = struct({
   typeName: 'ViotTable',
   members: [
     ...acpiHeaderMembers(VIOT_DESCRIPTION),
-    // Linux visits this many nodes, starting at Node Offset.
-    { ...countField('Node count', u16le, 'nodes', 'nodeCount'), block: true },
-    // From the start of the table; 48 when the nodes follow the header.
-    offsetField('Node offset', u16le, 'nodes', 'nodeOffset'),
-    reserved('Reserved', 8, 'int'),
-    list('nodes', 'Nodes', nodes, { countKey: 'nodeCount', offsetKey: 'nodeOffset', gapKey: 'padding', gapLabel: 'Padding', block: true }),
+    // Node Offset is 48 when the nodes follow the header.
+    ...nodeArrayMembers({
+      count: { label: 'Node count', type: u16le },
+      offset: { label: 'Node offset', type: u16le },
+      reserved: { size: 8, show: 'int' },
+      nodes,
+      paddingLabel: 'Padding',
+    }),
   ],
   codes: {
     [BinCode.offsetOutside]: ViotDecodeCode.nodeOffset,
