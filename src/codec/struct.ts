@@ -23,6 +23,7 @@ import {
   type UintType,
   reservedBytes,
 } from './primitives.js';
+import { IndexCounter } from './path.js';
 import type { TextSink } from './text-sink.js';
 
 /**
@@ -559,6 +560,20 @@ export function resolveByField(spec: StructSpec, value: (bf: ByField) => unknown
   if (!spec.byField) return spec;
   const v = value(spec.byField);
   return typeof v === 'number' ? spec.byField.pick(v) : spec;
+}
+
+/**
+ * The structure path of each item of a list (`IORT/SmmuV3[1]`), named and
+ * counted as decode names them: by the variant its type declares (also when
+ * the item was too short for it and is kept raw), else by the union's name.
+ */
+export function listItemPaths(root: string, u: UnionSpec, items: readonly Model[]): string[] {
+  const counter = new IndexCounter();
+  return items.map((item) => {
+    const tag = item[u.tagKey];
+    const name = typeof tag === 'string' ? tag : ((typeof tag === 'number' ? u.variants.get(tag) : undefined) ?? u.fallback)?.name ?? u.name;
+    return `${root}/${name}[${counter.next(name)}]`;
+  });
 }
 
 /**

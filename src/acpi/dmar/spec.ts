@@ -185,7 +185,7 @@ export const sidp = remapping('SIDP', 'DmarSidp', 6, 'SoC Integrated Device Prop
 ]);
 
 /** Remapping structures; types 7+ are reserved and kept as raw bytes (Linux skips them too). */
-const remappingStructures = union({
+export const remappingStructures = union({
   name: 'Subtable',
   tag: { key: 'type', label: 'Subtable Type', type: u16le, offset: 0 },
   length: { label: 'Length', type: u16le, offset: 2 },

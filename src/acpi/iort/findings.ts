@@ -5,24 +5,19 @@
  * them, duplicate PCI segments. Each is a named code (codes.ts) with the
  * structure path of the node or mapping at fault.
  */
+import { listItemPaths } from '../../codec/index.js';
 import type { Diagnostic, Severity } from '../../diagnostic.js';
 import { IortCode } from './codes.js';
 import { isKnownNode, type IortIdMapping, type IortNode, type IortRootComplex, type IortTable } from './model.js';
-import { NODE_TITLES, SINGLE_MAPPING } from './spec.js';
+import { NODE_TITLES, nodes as iortNodes, SINGLE_MAPPING } from './spec.js';
 import { ridRange, specialMappingIndex } from './walk.js';
 
 /** Linux reads RMR nodes only from this table revision (E.d) on. */
 export const RMR_MIN_TABLE_REVISION = 5;
 
-/** Structure path of each node, as the reader names them (`IORT/SmmuV3[1]`). */
+/** Structure path of each node (`IORT/SmmuV3[1]`), as decode names them (listItemPaths). */
 export function nodePaths(t: IortTable): string[] {
-  const counters = new Map<string, number>();
-  return t.nodes.map((n) => {
-    const name = isKnownNode(n) ? n.type : 'Node';
-    const k = counters.get(name) ?? 0;
-    counters.set(name, k + 1);
-    return `IORT/${name}[${k}]`;
-  });
+  return listItemPaths('IORT', iortNodes, t.nodes);
 }
 
 export function nodeTitle(t: IortTable, index: number): string {

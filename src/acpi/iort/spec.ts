@@ -314,7 +314,7 @@ export const NODE_TITLES: Readonly<Record<string, string>> = {
   SmmuV3: 'SMMUv3', Pmcg: 'PMCG', Rmr: 'RMR', Iwb: 'IWB',
 };
 
-const nodes = union({
+export const nodes = union({
   name: 'Node',
   tag: { key: 'type', label: 'Type', type: u8, offset: 0 },
   length: { label: 'Length', type: u16le, offset: 1 },

@@ -4,9 +4,9 @@
  * Apart from codec.ts so that the resolver, which the table registry names,
  * does not import the table layer back.
  */
-import type { Model, StructSpec } from '../../codec/index.js';
+import { listItemPaths, type Model, type StructSpec } from '../../codec/index.js';
 import type { ViotNode, ViotTable } from './model.js';
-import { NODE_SPECS } from './spec.js';
+import { NODE_SPECS, nodes as viotNodes } from './spec.js';
 
 export const VIOT_PATH = 'VIOT';
 
@@ -25,18 +25,7 @@ export function specOfNode(node: ViotNode): StructSpec | undefined {
   return typeof node.type === 'string' ? NODE_SPECS.find((s) => s.name === node.type) : undefined;
 }
 
-/**
- * Structure path of each node (`VIOT/PciRange[1]`), as decode names them:
- * per declaration, counted; a node kept raw because it is too short for its
- * type is named after its type too, as decode names it, and one of a
- * reserved type is `Node`.
- */
+/** Structure path of each node (`VIOT/PciRange[1]`), as decode names them (listItemPaths). */
 export function nodePaths(nodes: readonly ViotNode[]): string[] {
-  const counts = new Map<string, number>();
-  return nodes.map((node) => {
-    const name = (specOfNode(node) ?? NODE_SPECS.find((s) => s.tag === node.type))?.name ?? 'Node';
-    const n = counts.get(name) ?? 0;
-    counts.set(name, n + 1);
-    return `${VIOT_PATH}/${name}[${n}]`;
-  });
+  return listItemPaths(VIOT_PATH, viotNodes, nodes);
 }

@@ -120,7 +120,7 @@ export function nodeSpecOf(type: number): StructSpec | undefined {
  * byte after it is reserved). A node of a reserved type, or one too short
  * for its type, is kept as its header and raw bytes.
  */
-const nodes = union({
+export const nodes = union({
   name: 'Node',
   tag: { key: 'type', label: 'Type', type: u8, offset: 0 },
   length: { label: 'Length', type: u16le, offset: 2 },

@@ -6,8 +6,8 @@
  */
 import type { DmarDeviceScope, DmarDrhd, DmarRemappingStructure, DmarTable } from '../../acpi/dmar/model.js';
 import { vtdIdentity } from '../../acpi/dmar/resolve.js';
-import { DmarScopeType } from '../../acpi/dmar/spec.js';
-import { RAW_KEY, STORED, TRUNCATED_AT, type Model } from '../../codec/index.js';
+import { DmarScopeType, remappingStructures } from '../../acpi/dmar/spec.js';
+import { listItemPaths, RAW_KEY, STORED, TRUNCATED_AT, type Model } from '../../codec/index.js';
 import type { TableContext } from '../context.js';
 
 export interface Placed<T> {
@@ -45,13 +45,9 @@ export function dmarView(ctx: TableContext): DmarView {
 const whole = (m: object) => !(RAW_KEY in m) && (m as Model)[STORED]?.[TRUNCATED_AT] === undefined;
 
 function view(table: DmarTable, root: string): DmarView {
-  const counts = new Map<string, number>();
-  const placed = (table.remappingStructures ?? []).map((s) => {
-    const name = typeof s.type === 'string' ? s.type : 'Subtable';
-    const n = counts.get(name) ?? 0;
-    counts.set(name, n + 1);
-    return { s, path: `${root}/${name}[${n}]` };
-  });
+  const all = table.remappingStructures ?? [];
+  const paths = listItemPaths(root, remappingStructures, all);
+  const placed = all.map((s, i) => ({ s, path: paths[i]! }));
   const structures = placed.filter((p) => whole(p.s));
   const scopes = structures.flatMap((parent) => {
     const s = parent.s;
