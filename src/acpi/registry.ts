@@ -22,6 +22,7 @@ import { iortWireFindings, resolveIortWire } from './iort/resolve.js';
 import { IORT_DESCRIPTION, iortSpec } from './iort/spec.js';
 import { iortDecodeChecks } from './iort/table-checks.js';
 import { RIMT_IDENTITIES } from './rimt/identity.js';
+import { resolveRimtModel } from './rimt/resolve.js';
 import { RIMT_DESCRIPTION, rimtSpec } from './rimt/spec.js';
 import { viotFromTopology } from './viot/from-topology.js';
 import { VIOT_IDENTITIES } from './viot/identity.js';
@@ -130,12 +131,12 @@ const ROWS: readonly TableDef[] = [
     identities: IVRS_IDENTITIES,
   },
   {
-    // Decoded, encoded and diffed; not resolved yet (resolvers.ts says so in the map), nor built from a topology.
     signature: 'RIMT',
     description: RIMT_DESCRIPTION,
     spec: rimtSpec,
     header: 'standard',
     modelled: true,
+    resolve: resolveRimtModel,
     identities: RIMT_IDENTITIES,
   },
 ];

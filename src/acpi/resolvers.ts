@@ -24,7 +24,6 @@ const FINDINGS: Record<string, (model: Model) => Diagnostic[]> = Object.fromEntr
  */
 const NOT_MODELLED: Record<string, string> = {
   IVRS: 'AMD-Vi',
-  RIMT: 'RISC-V IOMMU',
 };
 
 function notModelled(signature: string, what: string): TableResolver {

@@ -1,0 +1,140 @@
+/**
+ * RIMT → translation map, the way Linux binds devices to RISC-V IOMMUs
+ * (drivers/acpi/riscv/rimt.c, Linux 6.17 and later; older kernels do not
+ * read the RIMT at all: linux-profile.ts `rimt`).
+ *
+ * PCI: rimt_scan_node takes the first PCIe root complex node, in table order,
+ * whose PCIe Segment number is the device's domain (a later one for the same
+ * segment is never used); each RID (and DMA alias) is walked from it
+ * (walk.ts) to an IOMMU node, whose device ID is what the walk carries there.
+ * The RIDs are live bus numbers: with a topology the devices' entries come
+ * from its numbering (deviceEntries, shared with every format).
+ *
+ * Platform devices (rimt_plat_iommu_map, a device with no input ID): mapping
+ * 0, 1, ... of the device's node each give Destination Device ID Base (the
+ * Number of IDs is not read), walked on from a destination that is not an
+ * IOMMU; the first mapping that gets nowhere ends the list. With a topology
+ * the platform device with the same ACPI path supplies id and base.
+ *
+ * The IOMMU's name: `riscv-iommu@<Base Address>`, or for a node flagged
+ * "PCIe IOMMU" `riscv-iommu-pci@<segment:B/D/F>` (identity.ts).
+ */
+import type { Model } from '../../codec/index.js';
+import type { Diagnostic } from '../../diagnostic.js';
+import { deviceEntries } from '../../model/devices.js';
+import type { ResolvedTopology } from '../../model/resolved.js';
+import { RidTable } from '../../model/rid-table.js';
+import { formatSbdf } from '../../model/rid.js';
+import type { MmioTranslation, TranslationMap } from '../../model/translation-map.js';
+import { rimtFindings } from './findings.js';
+import { rimtIommuIdentity } from './identity.js';
+import { isKnownRimtNode, rimtTable, type RimtPlatformDevice, type RimtTable } from './model.js';
+import { rimtNodePaths } from './paths.js';
+import { mapId, mapIdRange, walkable } from './walk.js';
+
+export const RIMT_SOURCE = 'RIMT';
+const LAST_RID = 0xffff;
+
+export function resolveRimt(table: RimtTable, resolved?: ResolvedTopology): TranslationMap {
+  const paths = rimtNodePaths(table.nodes);
+  const findings: Diagnostic[] = rimtFindings(table);
+  const identityAt = (i: number): string | undefined => {
+    const n = table.nodes[i];
+    return n && isKnownRimtNode(n) && n.type === 'Iommu' ? rimtIommuIdentity(n) : undefined;
+  };
+
+  const rids = new RidTable();
+  const segments = new Set<number>();
+  table.nodes.forEach((n, i) => {
+    if (!isKnownRimtNode(n) || n.type !== 'PcieRootComplex' || segments.has(n.pcieSegment)) return;
+    segments.add(n.pcieSegment);
+    mapIdRange(table, i, 0, LAST_RID, (from, to, node, id) => {
+      const identity = identityAt(node);
+      if (identity) rids.setRange(n.pcieSegment, from, to, identity, id);
+    }, ({ cycle }) => {
+      if (!cycle) return;
+      findings.push({
+        severity: 'error', code: 'rimt-reference-cycle', path: paths[i]!,
+        message: `RIDs ${formatSbdf(n.pcieSegment, cycle.from)}–${formatSbdf(n.pcieSegment, cycle.to)} go round ` +
+          `${[...new Set(cycle.nodes)].map((k) => paths[k]).join(' → ')} and back: Linux's walk (rimt_node_map_id) never ends for them`,
+      });
+    });
+  });
+  leaveOutSelf(rids, table, paths, findings);
+  const translations = rids.translations(RIMT_SOURCE);
+
+  const mmio: MmioTranslation[] = [];
+  const names = new Set<string>();
+  table.nodes.forEach((n) => {
+    if (!isKnownRimtNode(n) || n.type !== 'PlatformDevice' || names.has(n.deviceName)) return;
+    // rimt_scan_node finds the first node with the device's name: a later one is never read.
+    names.add(n.deviceName);
+    const entry = platformEntry(table, n, identityAt, resolved);
+    if (entry) mmio.push(entry);
+  });
+
+  const map: TranslationMap = { translations, mmio, findings };
+  if (resolved && !resolved.linux.profile.rimt) {
+    findings.push({
+      severity: 'warning', code: 'rimt-linux-version', path: 'RIMT',
+      message: `${resolved.linux.profile.id} does not read the RIMT (Linux parses it since 6.17): no device is translated`,
+    });
+    map.translations = [];
+    map.mmio = [];
+  }
+  if (resolved) map.devices = deviceEntries(resolved.functions, map.translations, resolved.linux.profile);
+  return map;
+}
+
+/** resolveRimt for the model a table resolver gets (what decodeTable made of a RIMT). */
+export function resolveRimtModel(model: Model, resolved?: ResolvedTopology): TranslationMap {
+  return resolveRimt(rimtTable(model), resolved);
+}
+
+/**
+ * A PCIe IOMMU whose own RID its mappings send to itself: QEMU leaves that
+ * RID out of its root complex's mapping, and rimt.c has no exception for it
+ * (the IOMMU's own probe would wait for the IOMMU it is). Left out of the
+ * map, as the topology leaves the function out.
+ */
+function leaveOutSelf(rids: RidTable, table: RimtTable, paths: readonly string[], findings: Diagnostic[]): void {
+  table.nodes.forEach((n, i) => {
+    if (!isKnownRimtNode(n) || n.type !== 'Iommu') return;
+    const identity = rimtIommuIdentity(n);
+    if (!identity.startsWith('riscv-iommu-pci@') || rids.at(n.pcieSegment, n.pcieBdf) !== identity) return;
+    rids.set(n.pcieSegment, n.pcieBdf, null);
+    findings.push({
+      severity: 'warning', code: 'rimt-iommu-self', path: paths[i]!,
+      message: `the root complex's mappings send the IOMMU's own RID ${formatSbdf(n.pcieSegment, n.pcieBdf)} to the IOMMU itself: ` +
+        'Linux (rimt.c) would make the IOMMU wait for itself; left out of the map (QEMU leaves that RID out of its mapping)',
+    });
+  });
+}
+
+/** rimt_plat_iommu_map: the device's IDs, mapping by mapping, until one gets nowhere or reaches another IOMMU. */
+function platformEntry(
+  t: RimtTable,
+  n: RimtPlatformDevice,
+  identityAt: (i: number) => string | undefined,
+  resolved: ResolvedTopology | undefined,
+): MmioTranslation | undefined {
+  let iommu: string | undefined;
+  const outputIds: number[] = [];
+  for (const m of n.idMappings) {
+    const ref = m.destinationIommu;
+    // rimt_node_get_id refuses every mapping with a null destination, not only the first.
+    if (!('node' in ref)) break;
+    const dest = t.nodes[ref.node];
+    const reached = dest && isKnownRimtNode(dest) && dest.type === 'Iommu'
+      ? { node: ref.node, id: m.destinationIdBase }
+      : walkable(dest) ? mapId(t, ref.node, m.destinationIdBase) : undefined;
+    const identity = reached && identityAt(reached.node);
+    // iommu_fwspec_init refuses a second IOMMU for one device: the list ends there.
+    if (!reached || !identity || (iommu !== undefined && identity !== iommu)) break;
+    iommu = identity;
+    if (!outputIds.includes(reached.id)) outputIds.push(reached.id);
+  }
+  if (iommu === undefined) return undefined;
+  const device = resolved?.platformDevices.find((p) => p.node.acpiPath === n.deviceName);
+  return { id: device?.id ?? n.deviceName, base: device?.base ?? 0n, iommu, outputIds, source: RIMT_SOURCE };
+}
