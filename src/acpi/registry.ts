@@ -22,6 +22,7 @@ import { iortWireFindings, resolveIortWire } from './iort/resolve.js';
 import { IORT_DESCRIPTION, iortSpec } from './iort/spec.js';
 import { iortDecodeChecks } from './iort/table-checks.js';
 import { RIMT_IDENTITIES } from './rimt/identity.js';
+import { rimtFromTopology } from './rimt/from-topology.js';
 import { resolveRimtModel } from './rimt/resolve.js';
 import { RIMT_DESCRIPTION, rimtSpec } from './rimt/spec.js';
 import { viotFromTopology } from './viot/from-topology.js';
@@ -137,6 +138,7 @@ const ROWS: readonly TableDef[] = [
     header: 'standard',
     modelled: true,
     resolve: resolveRimtModel,
+    build: tableBuild({ file: 'RIMT.dat', description: 'ACPI RIMT (RISC-V IOMMU)', fromTopology: rimtFromTopology }),
     identities: RIMT_IDENTITIES,
   },
 ];

@@ -20,6 +20,7 @@ export {
 } from './spec.js';
 export { RIMT_IDENTITIES, rimtIommuIdentity } from './identity.js';
 export { resolveRimt, resolveRimtModel, RIMT_SOURCE } from './resolve.js';
+export { rimtFromTopology, RIMT_REVISION, type RimtBuild } from './from-topology.js';
 
 export interface DecodedRimt {
   table: RimtTable;
