@@ -52,6 +52,20 @@ describe('build → decode → map of the RISC-V examples is the topology\'s own
     expect(run.stdout).toMatch(/^dma0 +0x4000000 +-> riscv-iommu@0x3010000 \[0x10000,0x10001\]/m);
   });
 
+  it('--os linux-6.12 (no RISC-V IOMMU driver, no RIMT parsing): the table\'s devices and the topology\'s are refused alike', async () => {
+    const topology = join(TABLES_DIR, 'riscv-server-rimt.yaml');
+    const out = join(work, 'old-kernel');
+    await runCli('build', topology, '--out', out);
+    const run = await runCli('check', join(out, 'RIMT.dat'), '--topology', topology, '--os', 'linux-6.12', '--format', 'json');
+    const { findings } = JSON.parse(run.stdout) as { findings: { code: string; severity: string; message: string }[] };
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const refused = findings.filter((f) => f.code === 'riscv-iommu-linux-version');
+    expect(refused.length).toBe(7);
+    expect(refused[0]!.message).toContain('linux-6.12 has no RISC-V IOMMU driver (drivers/iommu/riscv came in 6.13, RIMT parsing in 6.17)');
+    const map = await runCli('map', join(out, 'RIMT.dat'), '--topology', topology, '--os', 'linux-6.12');
+    expect(map.stdout).toMatch(/^gpu0 +0001:01:00\.0 .*-> none: Linux refuses riscv-iommu@0x3020000 \[0x100\] \(riscv-iommu-linux-version\)/m);
+  });
+
   it('a riscv-iommu-pci whose device is a root port is refused with its path (wrong-iommu-kind, exit 2)', async () => {
     const bad = join(work, 'bad.yaml');
     writeFileSync(bad, [

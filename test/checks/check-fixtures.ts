@@ -315,6 +315,11 @@ export function alsoRaised(text: string): string[] {
   return m ? m[1]!.split(',').map((s) => s.trim()) : [];
 }
 
+/** The Linux profile a fixture is checked for (`os:` in its comment), as `--os`. */
+export function namedOs(text: string): string | undefined {
+  return /\bos: (linux-[0-9.]+)/.exec(text)?.[1];
+}
+
 /** The shared platform a fixture file names (`topology:` in its comment). */
 export function namedTopology(text: string): string | undefined {
   return /topology: (\S+)/.exec(text)?.[1];

@@ -1,7 +1,7 @@
 /**
  * RIMT → translation map, the way Linux binds devices to RISC-V IOMMUs
  * (drivers/acpi/riscv/rimt.c, Linux 6.17 and later; older kernels do not
- * read the RIMT at all: linux-profile.ts `rimt`).
+ * read the RIMT at all: linux-profile.ts `riscvIommu`).
  *
  * PCI: rimt_scan_node takes the first PCIe root complex node, in table order,
  * whose PCIe Segment number is the device's domain (a later one for the same
@@ -74,15 +74,8 @@ export function resolveRimt(table: RimtTable, resolved?: ResolvedTopology): Tran
   });
 
   const map: TranslationMap = { translations, mmio, findings };
-  if (resolved && !resolved.linux.profile.rimt) {
-    findings.push({
-      severity: 'warning', code: 'rimt-linux-version', path: 'RIMT',
-      message: `${resolved.linux.profile.id} does not read the RIMT (Linux parses it since 6.17): no device is translated`,
-    });
-    map.translations = [];
-    map.mmio = [];
-  }
-  if (resolved) map.devices = deviceEntries(resolved.functions, map.translations, resolved.linux.profile);
+  // A kernel without RIMT support refuses these devices (linux-probe.ts, riscv-iommu-linux-version), as for the topology's map.
+  if (resolved) map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
   return map;
 }
 
