@@ -111,5 +111,9 @@ describe('RIMT map (ridmap map)', () => {
       '1:01:00.0-ff:1f.7 riscv-iommu-pci@0001:00:01.0 +10100',
     ]);
     expect(map.mmio.map((m) => [m.id, m.iommu, m.outputIds])).toEqual([['\\_SB_.DMA0', IOMMU, [0x20000]]]);
+    const check = await runCli('check', join(RIMT_FIXTURE_DIR, 'every-node.dat'), '--format', 'json');
+    const { findings } = JSON.parse(check.stdout) as { findings: { code: string; path: string; message: string }[] };
+    expect(findings.map((f) => [f.code, f.path])).toEqual([['rimt-platform-device-iommus', 'RIMT/PlatformDevice[0]/IdMapping[1]']]);
+    expect(findings[0]!.message).toContain('reaches riscv-iommu@0x3020000, but the device\'s earlier mappings reach riscv-iommu@0x3010000');
   });
 });

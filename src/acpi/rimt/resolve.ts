@@ -61,15 +61,16 @@ export function resolveRimt(table: RimtTable, resolved?: ResolvedTopology): Tran
     });
   });
   leaveOutSelf(rids, table, paths, findings);
+  if (resolved) findings.push(...iommusNotFound(table, paths, resolved));
   const translations = rids.translations(RIMT_SOURCE);
 
   const mmio: MmioTranslation[] = [];
   const names = new Set<string>();
-  table.nodes.forEach((n) => {
+  table.nodes.forEach((n, i) => {
     if (!isKnownRimtNode(n) || n.type !== 'PlatformDevice' || names.has(n.deviceName)) return;
     // rimt_scan_node finds the first node with the device's name: a later one is never read.
     names.add(n.deviceName);
-    const entry = platformEntry(table, n, identityAt, resolved);
+    const entry = platformEntry(table, n, paths[i]!, identityAt, resolved, findings);
     if (entry) mmio.push(entry);
   });
 
@@ -104,16 +105,37 @@ function leaveOutSelf(rids: RidTable, table: RimtTable, paths: readonly string[]
   });
 }
 
+/**
+ * With a topology: IOMMU nodes that no IOMMU of the topology is. Linux binds
+ * an IOMMU node to the device the RISC-V IOMMU driver probes (same base, or
+ * same segment and B/D/F: rimt_iommu_register); with no such device the node
+ * is never registered, and the devices mapped to it wait for it
+ * (rimt_iommu_xlate: -EPROBE_DEFER).
+ */
+function iommusNotFound(table: RimtTable, paths: readonly string[], resolved: ResolvedTopology): Diagnostic[] {
+  const known = new Set(resolved.iommus.map((u) => u.identity));
+  return table.nodes.flatMap((n, i) => {
+    if (!isKnownRimtNode(n) || n.type !== 'Iommu') return [];
+    const identity = rimtIommuIdentity(n);
+    if (known.has(identity)) return [];
+    return [{ severity: 'error' as const, code: 'rimt-iommu-not-found', path: paths[i]!,
+      message: `the topology has no RISC-V IOMMU ${identity} (numbering ${resolved.numbering}): Linux never registers this node, ` +
+        'and the devices mapped to it wait for an IOMMU that does not come' }];
+  });
+}
+
 /** rimt_plat_iommu_map: the device's IDs, mapping by mapping, until one gets nowhere or reaches another IOMMU. */
 function platformEntry(
   t: RimtTable,
   n: RimtPlatformDevice,
+  path: string,
   identityAt: (i: number) => string | undefined,
   resolved: ResolvedTopology | undefined,
+  findings: Diagnostic[],
 ): MmioTranslation | undefined {
   let iommu: string | undefined;
   const outputIds: number[] = [];
-  for (const m of n.idMappings) {
+  for (const [k, m] of n.idMappings.entries()) {
     const ref = m.destinationIommu;
     // rimt_node_get_id refuses every mapping with a null destination, not only the first.
     if (!('node' in ref)) break;
@@ -122,8 +144,13 @@ function platformEntry(
       ? { node: ref.node, id: m.destinationIdBase }
       : walkable(dest) ? mapId(t, ref.node, m.destinationIdBase) : undefined;
     const identity = reached && identityAt(reached.node);
-    // iommu_fwspec_init refuses a second IOMMU for one device: the list ends there.
-    if (!reached || !identity || (iommu !== undefined && identity !== iommu)) break;
+    if (!reached || !identity) break;
+    if (iommu !== undefined && identity !== iommu) {
+      findings.push({ severity: 'warning', code: 'rimt-platform-device-iommus', path: `${path}/IdMapping[${k}]`,
+        message: `this mapping reaches ${identity}, but the device's earlier mappings reach ${iommu}: Linux's iommu_fwspec_init ` +
+          'refuses a second IOMMU for one device, so this mapping and those after it give the device nothing' });
+      break;
+    }
     iommu = identity;
     if (!outputIds.includes(reached.id)) outputIds.push(reached.id);
   }

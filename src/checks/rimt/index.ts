@@ -49,6 +49,18 @@ const ROWS: readonly FindingRow[] = [
     description: 'ID mappings lead from node to node in a loop that keeps matching: Linux\'s walk (rimt_node_map_id) never ends for those IDs',
   },
   {
+    id: 'rimt-platform-device-iommus',
+    severity: 'warning',
+    description: 'a platform device\'s ID mappings reach two IOMMUs: Linux gives a device one IOMMU (iommu_fwspec_init), so the mappings from the first to reach another give it nothing',
+  },
+  {
+    id: 'rimt-iommu-not-found',
+    severity: 'error',
+    from: 'map',
+    needsTopology: true,
+    description: 'with a topology: an IOMMU node (by base, or a PCIe IOMMU by segment and B/D/F) that no IOMMU of the topology is: Linux never registers it, and the devices mapped to it wait for it',
+  },
+  {
     id: 'rimt-iommu-self',
     severity: 'warning',
     description: 'a PCIe IOMMU\'s own RID is mapped to that IOMMU: rimt.c has no exception for it (QEMU leaves the RID out); the map leaves it untranslated',
