@@ -34,17 +34,26 @@ export function rimtFindings(table: RimtTable): Diagnostic[] {
       }
     }
     findings.push(...overlaps(n.idMappings, paths[i]!));
+    // One finding per destination, at its first mapping: a node may have thousands of mappings to one node.
+    const byDestination = new Map<number, number[]>();
     n.idMappings.forEach((m, k) => {
       const ref = m.destinationIommu;
       if (!('node' in ref)) return;
       const dest = table.nodes[ref.node];
       if (!dest || (isKnownRimtNode(dest) && dest.type === 'Iommu')) return;
-      const where = paths[ref.node]!;
-      findings.push({ severity: 'warning', code: 'rimt-destination-not-iommu', path: `${paths[i]}/IdMapping[${k}]`,
-        message: isKnownRimtNode(dest)
-          ? `the Destination IOMMU Offset names ${where}, not an IOMMU: Linux follows that node's ID mappings on`
-          : `the Destination IOMMU Offset names ${where}, a node of reserved type ${dest.type}: Linux's walk fails there and these IDs keep no IOMMU` });
+      const list = byDestination.get(ref.node);
+      if (list) list.push(k);
+      else byDestination.set(ref.node, [k]);
     });
+    for (const [d, ks] of byDestination) {
+      const dest = table.nodes[d]!;
+      const where = paths[d]!;
+      const also = ks.length > 1 ? ` (as do ${ks.length - 1} more of this node's mappings)` : '';
+      findings.push({ severity: 'warning', code: 'rimt-destination-not-iommu', path: `${paths[i]}/IdMapping[${ks[0]}]`,
+        message: isKnownRimtNode(dest)
+          ? `the Destination IOMMU Offset names ${where}, not an IOMMU${also}: Linux follows that node's ID mappings on`
+          : `the Destination IOMMU Offset names ${where}, a node of reserved type ${dest.type}${also}: Linux's walk fails there and these IDs keep no IOMMU` });
+    }
   });
   return findings;
 }

@@ -48,17 +48,25 @@ export function resolveRimt(table: RimtTable, resolved?: ResolvedTopology): Tran
   table.nodes.forEach((n, i) => {
     if (!isKnownRimtNode(n) || n.type !== 'PcieRootComplex' || segments.has(n.pcieSegment)) return;
     segments.add(n.pcieSegment);
+    // One finding per root complex, however many runs go round: the first run says where.
+    let looping = 0;
+    let first: { from: number; to: number; nodes: number[] } | undefined;
     mapIdRange(table, i, 0, LAST_RID, (from, to, node, id) => {
       const identity = identityAt(node);
       if (identity) rids.setRange(n.pcieSegment, from, to, identity, id);
     }, ({ cycle }) => {
       if (!cycle) return;
+      looping += cycle.to - cycle.from + 1;
+      if (!first || cycle.from < first.from) first = cycle;
+    });
+    if (first) {
+      const more = looping - (first.to - first.from + 1);
       findings.push({
         severity: 'error', code: 'rimt-reference-cycle', path: paths[i]!,
-        message: `RIDs ${formatSbdf(n.pcieSegment, cycle.from)}–${formatSbdf(n.pcieSegment, cycle.to)} go round ` +
-          `${[...new Set(cycle.nodes)].map((k) => paths[k]).join(' → ')} and back: Linux's walk (rimt_node_map_id) never ends for them`,
+        message: `RIDs ${formatSbdf(n.pcieSegment, first.from)}–${formatSbdf(n.pcieSegment, first.to)}${more ? ` (and ${more} more)` : ''} go round ` +
+          `${[...new Set(first.nodes)].map((k) => paths[k]).join(' → ')} and back: Linux's walk (rimt_node_map_id) never ends for them`,
       });
-    });
+    }
   });
   leaveOutSelf(rids, table, paths, findings);
   if (resolved) findings.push(...iommusNotFound(table, paths, resolved));
@@ -135,6 +143,7 @@ function platformEntry(
 ): MmioTranslation | undefined {
   let iommu: string | undefined;
   const outputIds: number[] = [];
+  const seen = new Set<number>();
   for (const [k, m] of n.idMappings.entries()) {
     const ref = m.destinationIommu;
     // rimt_node_get_id refuses every mapping with a null destination, not only the first.
@@ -152,7 +161,8 @@ function platformEntry(
       break;
     }
     iommu = identity;
-    if (!outputIds.includes(reached.id)) outputIds.push(reached.id);
+    if (!seen.has(reached.id)) outputIds.push(reached.id);
+    seen.add(reached.id);
   }
   if (iommu === undefined) return undefined;
   const device = resolved?.platformDevices.find((p) => p.node.acpiPath === n.deviceName);

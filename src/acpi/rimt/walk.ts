@@ -106,22 +106,114 @@ export function mapIdRange(t: RimtTable, start: number, first: number, last: num
   }
 }
 
+/**
+ * A node's mappings as Linux's first-match loop sees them: the ID line cut
+ * into intervals, each with the first mapping (in table order) that covers
+ * it, or none. Made once per node (a sweep with a heap, n log n) and kept
+ * while the node lives, so that a walk that comes back to a node with many
+ * mappings (a cycle, thousands of runs) does not scan them again.
+ */
+interface Intervals {
+  /** Interval k is [starts[k], starts[k + 1] − 1]; the last runs to 2^32 − 1. */
+  starts: number[];
+  /** Index of the winning mapping of interval k, or −1. */
+  winner: number[];
+}
+
+const COMPILED = new WeakMap<readonly RimtIdMapping[], Intervals>();
+
+function intervals(maps: readonly RimtIdMapping[]): Intervals {
+  const cached = COMPILED.get(maps);
+  if (cached) return cached;
+  const events: { at: number; k: number; open: boolean }[] = [];
+  maps.forEach((m, k) => {
+    const r = mappingRange(m);
+    if (!r) return;
+    events.push({ at: r[0], k, open: true });
+    if (r[1] + 1 < U32) events.push({ at: r[1] + 1, k, open: false });
+  });
+  events.sort((a, b) => a.at - b.at);
+  const heap = new MinHeap();
+  const closed = new Set<number>();
+  const out: Intervals = { starts: [0], winner: [-1] };
+  for (let e = 0; e < events.length;) {
+    const at = events[e]!.at;
+    for (; e < events.length && events[e]!.at === at; e++) {
+      const ev = events[e]!;
+      if (ev.open) heap.push(ev.k);
+      else closed.add(ev.k);
+    }
+    while (heap.size > 0 && closed.has(heap.peek())) closed.delete(heap.pop());
+    const win = heap.size > 0 ? heap.peek() : -1;
+    if (out.starts[out.starts.length - 1] === at) out.winner[out.winner.length - 1] = win;
+    else if (out.winner[out.winner.length - 1] !== win) {
+      out.starts.push(at);
+      out.winner.push(win);
+    }
+  }
+  COMPILED.set(maps, out);
+  return out;
+}
+
 /** The pieces of [first, last] each covered first by one mapping (IDs no mapping covers are left out). */
 function pieces(maps: readonly RimtIdMapping[], first: number, last: number): { first: number; last: number; mapping: RimtIdMapping }[] {
-  const cuts = new Set([first, last + 1]);
-  const ranges = maps.map(mappingRange);
-  for (const r of ranges) {
-    if (!r) continue;
-    for (const v of [r[0], r[1] + 1]) if (v > first && v <= last) cuts.add(v);
+  const { starts, winner } = intervals(maps);
+  // The interval holding `first`: the last start at or below it.
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= first) lo = mid;
+    else hi = mid - 1;
   }
-  const points = [...cuts].sort((a, b) => a - b);
   const out: { first: number; last: number; mapping: RimtIdMapping }[] = [];
-  for (let k = 0; k + 1 < points.length; k++) {
-    const from = points[k]!;
-    const i = ranges.findIndex((r) => r !== undefined && r[0] <= from && from <= r[1]);
-    if (i >= 0) out.push({ first: from, last: points[k + 1]! - 1, mapping: maps[i]! });
+  for (let k = lo; k < starts.length && starts[k]! <= last; k++) {
+    const w = winner[k]!;
+    if (w < 0) continue;
+    const end = k + 1 < starts.length ? starts[k + 1]! - 1 : U32 - 1;
+    out.push({ first: Math.max(first, starts[k]!), last: Math.min(last, end), mapping: maps[w]! });
   }
   return out;
+}
+
+/** A binary min-heap of mapping indices. */
+class MinHeap {
+  private readonly a: number[] = [];
+  get size(): number {
+    return this.a.length;
+  }
+  peek(): number {
+    return this.a[0]!;
+  }
+  push(v: number): void {
+    const a = this.a;
+    a.push(v);
+    for (let i = a.length - 1; i > 0;) {
+      const p = (i - 1) >> 1;
+      if (a[p]! <= a[i]!) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+  pop(): number {
+    const a = this.a;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l]! < a[m]!) m = l;
+        if (r < a.length && a[r]! < a[m]!) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i]!, a[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
 }
 
 /** rimt_node_map_id for one ID: the IOMMU node and output ID it reaches, or undefined. */
