@@ -126,3 +126,48 @@ describe('QEMU\'s iommu-sys (qemu-iommu-sys.dat): a platform IOMMU at 0x3010000'
     expect(map.stdout).toBe('translations:\n0000:00:00.0-0000:ff:1f.7 -> riscv-iommu@0x3010000 +0x0 (RIMT)\n');
   });
 });
+
+describe('import qemu of the same command lines (qemu-system-riscv64 -M virt): the map of QEMU\'s own RIMT against it', () => {
+  async function imported(name: string, ...argv: string[]): Promise<string> {
+    const out = join(work, `${name}.yaml`);
+    const r = await runCli('import', 'qemu', '-o', out, '--', 'qemu-system-riscv64', ...argv);
+    expect(r.code, r.stderr).toBe(0);
+    return out;
+  }
+
+  it('riscv-iommu-pci at 00:03.0: a riscv-iommu-pci unit on that function; QEMU\'s RIMT leaves the two functions before it out', async () => {
+    const topology = await imported('addr3', '-M', 'virt', '-device', 'pcie-root-port,id=rp1,chassis=1,addr=1.0', '-device', 'e1000e,bus=rp1',
+      '-device', 'riscv-iommu-pci,addr=3.0');
+    const yaml = readFileSync(topology, 'utf8');
+    expect(yaml).toContain('{ id: riscv-iommu-pci, type: riscv-iommu-pci, device: riscv-iommu-pci@pcie.0:03.0 }');
+    expect(yaml).toContain('ecam: 0x30000000');
+    const r = await runCli('check', join(RIMT_FIXTURE_DIR, 'qemu-iommu-pci-addr3.dat'), '--topology', topology, '--format', 'json');
+    const { findings } = JSON.parse(r.stdout) as { findings: { code: string; message: string }[] };
+    expect(findings.map((f) => [f.code, f.message.split(' ')[0]])).toEqual([
+      ['map-device-untranslated', 'gpex-root@pcie.0:00.0'],
+      ['map-device-untranslated', 'rp1'],
+    ]);
+    // ridmap's own RIMT for the imported machine translates them too, and agrees with the topology everywhere.
+    const out = join(work, 'addr3-built');
+    expect((await runCli('build', topology, '--out', out)).code).toBe(0);
+    const own = await runCli('check', join(out, 'RIMT.dat'), '--topology', topology, '--format', 'json');
+    expect(own.code).toBe(0);
+  });
+
+  it('iommu-sys=on: a riscv-iommu at 0x3010000, and QEMU\'s RIMT agrees with the topology on every device', async () => {
+    const topology = await imported('sys', '-M', 'virt,iommu-sys=on', '-device', 'e1000e');
+    expect(readFileSync(topology, 'utf8')).toContain('{ id: riscv-iommu-sys, type: riscv-iommu, base: 0x3010000 }');
+    const r = await runCli('check', join(RIMT_FIXTURE_DIR, 'qemu-iommu-sys.dat'), '--topology', topology, '--format', 'json');
+    const { findings } = JSON.parse(r.stdout) as { findings: unknown[] };
+    expect(findings).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it('the RISC-V virt machine has no PCI NIC of its own (-nic without model is virtio-mmio), and riscv-iommu-pci is RISC-V only', async () => {
+    const topology = await imported('nic', '-M', 'virt', '-nic', 'user');
+    expect(readFileSync(topology, 'utf8')).not.toContain('virtio-net');
+    const arm = await runCli('import', 'qemu', '--', '-M', 'virt', '-device', 'riscv-iommu-pci');
+    expect(arm.code).toBe(2);
+    expect(arm.stderr).toContain('riscv-iommu-pci exists on the RISC-V virt machine only (qemu-system-riscv64 -M virt)');
+  });
+});
