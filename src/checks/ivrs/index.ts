@@ -3,7 +3,7 @@
  * when Linux walks them (acpi/ivrs/range-findings.ts), under codes that are
  * the checks' own ids (table-findings.ts).
  */
-import { IvrsCode } from '../../acpi/ivrs/range-findings.js';
+import { IvrsCode } from '../../acpi/ivrs/codes.js';
 import { findingChecks, type FindingRow } from '../table-findings.js';
 
 const ROWS: readonly FindingRow[] = [
