@@ -101,7 +101,7 @@ describe('IVRS rules, through map', () => {
   it('two IOMMUs naming one range: the later IVHD wins, and check says so', async () => {
     const t = ivrsOf([
       ivhd('IVHD11', 0xfd200000n, [entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), special(0x21, 0x00a0)]),
-      { ...ivhd('IVHD11', 0xfd300000n, [entry('RangeStart', 0x0080), entry('RangeEnd', 0x01ff)]), deviceId: 0x0102 } as ReturnType<typeof ivhd>,
+      ivhd('IVHD11', 0xfd300000n, [entry('RangeStart', 0x0080), entry('RangeEnd', 0x01ff)], 0x0102),
     ]);
     const { map } = await mapOf(encodeIvrs(t), 'overlap.dat');
     expect(map.translations.map((x) => `${x.first}-${x.last} ${x.iommu}`)).toEqual([
