@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readIvrs } from '../../src/acpi/ivrs/resolve.js';
 import { decodeTable } from '../../src/acpi/table.js';
-import { corpusIvrses, HAVE_IVRS_CORPUS } from '../fixtures/ivrs/corpus.js';
+import { corpusIvrses, HAVE_IVRS_CORPUS, IVRS_CORPUS_DIR } from '../fixtures/ivrs/corpus.js';
 import { alias, encodeIvrs, entry, ivhd, ivrsOf, special } from '../fixtures/ivrs/tables.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
@@ -148,5 +148,24 @@ describe('an IVRS with alias entries, against a topology: the devices carry the 
     expect(by.get('amdvi')).toMatchObject({ iommu: null });
     expect(stderr).toMatch(/warning \[ivrs-alias-mismatch\]: the IVRS gives fn8 \(0000:00:08\.0\) the alias 0000:00:07\.0/);
     expect(stderr).not.toMatch(/ivrs-alias-no-device/);
+  });
+});
+
+describe.skipIf(!HAVE_IVRS_CORPUS)('a whole AMD acpidump through the CLI', () => {
+  const jupiter = join(IVRS_CORPUS_DIR, 'Notebook/Valve/Jupiter/Jupiter/F3B9E861E0CA.bin');
+  it('check: the IVRS round-trips, has no finding, and its map names the ACPI devices it cannot list', async () => {
+    const run = await runCli('check', jupiter);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/IVRS from .*\n {2}findings {5}none\n {2}round trip {3}identical \(420 bytes\)\n/);
+    expect(run.stdout).toMatch(/ {2}map {10}4 ACPI devices are named by F0h entries: AMDI0020:\\_SB\.FUR0 \(RID 00a5, amd-vi@0xa0200000\)/);
+    expect(run.stdout).toMatch(/checks: 0 errors, 0 warnings/);
+    expect(run.stdout).not.toMatch(/not modelled/);
+  });
+
+  it('map: one AMD-Vi IOMMU, and a map-partial warning naming the F0h devices (never dropped silently)', async () => {
+    const run = await runCli('map', jupiter);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('0000:00:01.0-0000:ff:1f.7 -> amd-vi@0xa0200000 +0x8 (IVRS)');
+    expect(run.stderr).toMatch(/:IVRS: warning \[map-partial\]: 4 ACPI devices are named by F0h entries: AMDI0020:\\_SB\.FUR0 \(RID 00a5/);
   });
 });

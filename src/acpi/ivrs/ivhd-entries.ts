@@ -119,6 +119,7 @@ export function ivhdRecord(ivhd: IvhdNode, lastBdf: number): IvhdRecord {
 /** An F0h entry as Linux takes it: only in a 40h block and with a HID; an integer UID is its first byte in decimal. */
 function acpiHid(blockType: number, e: IvrsAcpiHidEntry, node: StructureNode): AcpiHidDevice | undefined {
   if (blockType !== IvrsBlockType.IVHD_40 || !e.hid) return undefined;
-  const uid = e.uidFormat === 1 ? String(e.uid[0] ?? 0) : e.uidFormat === 2 ? String.fromCharCode(...e.uid) : '';
+  const bytes = e.uid ?? new Uint8Array();
+  const uid = e.uidFormat === 1 ? String(bytes[0] ?? 0) : e.uidFormat === 2 ? String.fromCharCode(...bytes) : '';
   return { hid: e.hid, uid, rid: e.deviceId, path: node.path, offset: node.offset };
 }

@@ -157,7 +157,8 @@ function ioapicFindings(reading: IvrsReading): Diagnostic[] {
     offset: first.offset,
     message:
       `no IVHD of type ${hex(reading.type!)} names an IOAPIC (special device entry 48h, variety 1): Linux finds no southbridge IOAPIC ` +
-      '("No southbridge IOAPIC found") and disables interrupt remapping; DMA translation is unaffected',
+      '("No southbridge IOAPIC found") and disables interrupt remapping; DMA translation is unaffected. (Linux wants every IOAPIC ' +
+      'of the MADT here, the one with GSI base 0 at an SMBus or ISA bridge function; the MADT is not read, so only its absence is certain)',
   }];
 }
 
