@@ -18,6 +18,7 @@ import { invalidIortCases } from '../fixtures/iort/invalid-cases.js';
 import { encode as encodeIort, smallIort } from '../fixtures/iort/iort-tables.js';
 import { rimtCheckCases } from '../fixtures/rimt/tables.js';
 import { encodeViotModel, smallViot, viotCases } from '../fixtures/viot/tables.js';
+import type { IvrsBlock } from '../../src/acpi/ivrs/model.js';
 import { alias, encodeIvrs, entry, ivhd, ivrsOf, smallIvrs, special } from '../fixtures/ivrs/tables.js';
 
 export interface CheckFixture {
@@ -289,6 +290,14 @@ export const checkFixtures: readonly CheckFixture[] = [
     name: 'ivrs-efr-without-efrsup',
     description: 'IVinfo 0x203040 (EFRSup clear) and an 11h IVHD with an EFR image',
     bytes: () => encodeIvrs(ivrsOf([ivhd('IVHD11', 0xfd200000n, [entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), IOAPIC])], 0x203040)),
+  },
+  {
+    name: 'ivrs-efr-inconsistent',
+    description: 'two 11h IVHDs, amd-vi@0xfd300000 with an EFR image lacking GASup (bit 7) that amd-vi@0xfd200000 has',
+    bytes: () => encodeIvrs(ivrsOf([
+      ivhd('IVHD11', 0xfd200000n, [entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), IOAPIC]),
+      { ...ivhd('IVHD11', 0xfd300000n, [entry('RangeStart', 0x0100), entry('RangeEnd', 0x01ff)], 0x0102), efrImage: 0x246577efa2254a7en } as IvrsBlock,
+    ])),
   },
   {
     name: 'ivrs-alias-no-device',

@@ -12,6 +12,8 @@ export const IvrsCode = {
   ioapicMissing: 'ivrs-ioapic-missing',
   /** IVinfo's EFRSup is clear while the IVHDs Linux uses carry an EFR image. */
   efrWithoutEfrSup: 'ivrs-efr-without-efrsup',
+  /** The IVHDs Linux uses carry different EFR images: Linux uses the features all have. */
+  efrInconsistent: 'ivrs-efr-inconsistent',
   /** With a topology: an alias entry's Source Used Device ID is a RID no device of the topology uses. */
   aliasNoDevice: 'ivrs-alias-no-device',
   /** With a topology: a device's IVRS alias is not one the topology's bridges give it. */

@@ -56,6 +56,14 @@ const ROWS: readonly FindingRow[] = [
       'IOMMU\'s features but still takes GA and x2APIC support from it',
   },
   {
+    id: IvrsCode.efrInconsistent,
+    severity: 'warning',
+    decode: 'shown',
+    description:
+      'with EFRSup set, the IVHDs Linux uses carry different EFR images: Linux reports a firmware bug and uses only the ' +
+      'features every image has, for every IOMMU',
+  },
+  {
     id: IvrsCode.aliasNoDevice,
     severity: 'warning',
     from: 'map',
