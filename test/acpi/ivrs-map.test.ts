@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { IvrsBlock } from '../../src/acpi/ivrs/model.js';
 import { readIvrs } from '../../src/acpi/ivrs/resolve.js';
 import { decodeTable } from '../../src/acpi/table.js';
 import { corpusIvrses, HAVE_IVRS_CORPUS, IVRS_CORPUS_DIR } from '../fixtures/ivrs/corpus.js';
@@ -113,6 +114,26 @@ describe('IVRS rules, through map', () => {
     const run = await runCli('check', join(dir, 'overlap.dat'));
     expect(run.stderr).toMatch(/error \[ivrs-ivhd-overlap\]: 0000:00:10\.0-0000:00:1f\.7 is named by amd-vi@0xfd200000 .* Linux gives them to the later IVHD's IOMMU, amd-vi@0xfd300000/);
     expect(run.code).toBe(1);
+  });
+
+  it('an End of Range with no start of its own reuses the previous start, as Linux does', async () => {
+    const t = ivrsOf([ivhd('IVHD11', 0xfd200000n, [entry('RangeStart', 0x0008), entry('RangeEnd', 0x00ff), entry('RangeEnd', 0x0100), special(0x21, 0x00a0)])]);
+    const { map } = await mapOf(encodeIvrs(t), 'end-reuse.dat');
+    expect(map.translations.map((x) => `${x.first}-${x.last}`)).toEqual(['00:01.0-01:00.0']);
+  });
+
+  it('IVHDs of two PCI segments: each IOMMU translates its own segment, and its own function there is left out', async () => {
+    const t = ivrsOf([
+      ivhd('IVHD40', 0xfd200000n, [entry('All', 0), special(0x21, 0x00a0)]),
+      { ...ivhd('IVHD40', 0xfd300000n, [entry('All', 0)]), pciSegment: 1 } as IvrsBlock,
+    ]);
+    const { map } = await mapOf(encodeIvrs(t), 'segments.dat');
+    expect(map.translations.map((x) => `${x.segment} ${x.first}-${x.last} ${x.iommu}`)).toEqual([
+      '0 00:00.0-00:00.1 amd-vi@0xfd200000',
+      '0 00:00.3-ff:1f.7 amd-vi@0xfd200000',
+      '1 00:00.0-00:00.1 amd-vi@0xfd300000',
+      '1 00:00.3-ff:1f.7 amd-vi@0xfd300000',
+    ]);
   });
 
   it('a device above the segment\'s last Device ID is not translated (Linux\'s tables end at last_bdf)', async () => {
