@@ -93,10 +93,11 @@ describe('IVRS rules, through map', () => {
       ivhd('IVHD11', 0xfd200000n, [entry('Select', 0x0010)]),
       ivhd('IVHD40', 0xfd200000n, [entry('Select', 0x0018), special(0x21, 0x00a0)]),
     ]);
-    const { code, map } = await mapOf(encodeIvrs(t), 'type.dat');
-    expect(code).toBe(0);
+    const { code, stderr, map } = await mapOf(encodeIvrs(t), 'type.dat');
     // The IOAPIC's 00:14.0 is past last_bdf (00:03.0: a special entry does not count for it), so outside Linux's tables.
     expect(map.translations.map((x) => `${x.first}-${x.last} ${x.iommu}`)).toEqual(['00:03.0-00:03.0 amd-vi@0xfd200000']);
+    expect(stderr).toMatch(/IVRS\/IVHD40\[0\]\/Special\[0\]@0x[0-9a-f]+: error \[ivrs-beyond-last-bdf\]: 0000:00:14\.0 is above 0000:00:03\.0/);
+    expect(code).toBe(1);
   });
 
   it('two IOMMUs naming one range: the later IVHD wins, and check says so', async () => {
@@ -139,9 +140,10 @@ describe('IVRS rules, through map', () => {
   it('a device above the segment\'s last Device ID is not translated (Linux\'s tables end at last_bdf)', async () => {
     // Start of Range is not a device Linux counts for last_bdf; the End of Range is: 00:1f.7 here.
     const t = ivrsOf([ivhd('IVHD11', 0xfd200000n, [entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), alias('AliasSelect', 0x0010, 0x0300), special(0x21, 0x00a0)])]);
-    const { map } = await mapOf(encodeIvrs(t), 'last-bdf.dat');
+    const { stderr, map } = await mapOf(encodeIvrs(t), 'last-bdf.dat');
     // The alias's Source Used Device ID (03:00.0) is past last_bdf: Linux's table has no entry for it.
     expect(map.translations.map((x) => `${x.first}-${x.last}`)).toEqual(['00:00.0-00:00.1', '00:00.3-00:1f.7']);
+    expect(stderr).toMatch(/error \[ivrs-beyond-last-bdf\]: 0000:03:00\.0 is above 0000:00:1f\.7, the highest Device ID Linux counts in segment 0/);
   });
 });
 

@@ -265,6 +265,13 @@ export const checkFixtures: readonly CheckFixture[] = [
   },
 
   {
+    name: 'ivrs-beyond-last-bdf',
+    description: 'an IVHD whose highest counted Device ID is 01:1f.7 (an End of Range), with bus 01 aliased to 02:00.0 above it',
+    bytes: () => encodeIvrs(ivrsOf([ivhd('IVHD11', 0xfd200000n, [
+      entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), alias('AliasRangeStart', 0x0100, 0x0200), entry('RangeEnd', 0x01ff), IOAPIC,
+    ])])),
+  },
+  {
     name: 'ivrs-ivhd-overlap',
     description: 'amd-vi@0xfd200000 names 00:00.0-00:1f.7, amd-vi@0xfd300000 names 00:10.0-01:1f.7: Linux gives 00:10.0-00:1f.7 to the second',
     bytes: () => encodeIvrs(ivrsOf([

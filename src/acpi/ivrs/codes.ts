@@ -4,6 +4,8 @@ export const IvrsCode = {
   rangeInverted: 'ivrs-range-inverted',
   /** An End of Range with no start entry since the last range. */
   rangeEndWithoutStart: 'ivrs-range-end-without-start',
+  /** An entry names a device above the segment's last_bdf: Linux writes past its tables. */
+  beyondLastBdf: 'ivrs-beyond-last-bdf',
   /** Two IOMMUs' IVHDs name one Device ID: Linux gives it to the later one. */
   ivhdOverlap: 'ivrs-ivhd-overlap',
   /** An IOMMU with no IVHD of the type Linux uses: Linux never sets it up. */

@@ -23,6 +23,7 @@ import type { MapGap, TranslationMap } from '../../model/translation-map.js';
 import { IvrsCode } from './codes.js';
 import { ivhdRecord, type AcpiHidDevice, type IvhdRecord } from './ivhd-entries.js';
 import { ivhdOverlaps } from './ivhd-overlaps.js';
+import { lastBdfFindings } from './last-bdf-findings.js';
 import { ivrsDevices } from './ivrs-devices.js';
 import { blockTypeNumber, isIvhd, lastBdfs, linuxIvhdType, type IvhdNode } from './linux-ivhds.js';
 import type { IvrsBlock, IvrsTable } from './model.js';
@@ -65,7 +66,7 @@ export function resolveIvrs(model: Model, resolved?: ResolvedTopology): Translat
     for (const c of iommu.record.claimed) if (c.first <= last) rids.setRange(segment, c.first, Math.min(c.last, last), iommu.identity);
   }
   for (const { block } of reading.iommus) rids.set(block.pciSegment, block.deviceId, null);
-  findings.push(...ivhdOverlaps(reading));
+  findings.push(...ivhdOverlaps(reading), ...lastBdfFindings(reading));
 
   const translations = rids.translations(IVRS_SOURCE);
   const map: TranslationMap = { translations, mmio: [], findings };

@@ -24,6 +24,15 @@ const ROWS: readonly FindingRow[] = [
       'or from device 0 of the segment, to devices the table never listed',
   },
   {
+    id: IvrsCode.beyondLastBdf,
+    severity: 'error',
+    decode: 'shown',
+    description:
+      'an entry (a Start of Range, an alias\'s Source Used Device ID, a special device) names a device above the highest Device ID ' +
+      'Linux sizes its tables by (Select, End of Range, Alias Select, Extended Select entries): Linux writes past its tables and ' +
+      'does not translate the device',
+  },
+  {
     id: IvrsCode.ivhdOverlap,
     severity: 'error',
     decode: 'shown',
