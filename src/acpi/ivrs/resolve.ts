@@ -1,11 +1,15 @@
 /**
  * IVRS → translation map, the way Linux's AMD-Vi driver reads the table
- * (drivers/iommu/amd/init.c and iommu.c, the 6.1, 6.12 and 7.3 series):
+ * (drivers/iommu/amd/init.c and iommu.c; the same in the 6.1, 6.12 and 7.3
+ * series: per-segment tables and clearing each IOMMU's own function after
+ * every IVHD is read date from 6.0):
  * - only the IVHDs of the type linux-ivhds.ts says, in table order, each one
  *   IOMMU (`amd-vi@<base>`);
  * - a device's IOMMU is the segment's rlookup entry for its own RID: the
  *   IVHD whose entries named it last (ivhd-entries.ts), within the
- *   segment's last_bdf; a device no IVHD names has no IOMMU;
+ *   segment's last_bdf; a device no IVHD names has no IOMMU (Linux's driver
+ *   does not take it; its device-table entry, when within last_bdf, is left
+ *   valid and blocking, so the hardware drops its DMA rather than passing it);
  * - once every IVHD is read, each IOMMU's own PCI function is taken out of
  *   the lookup ("Make sure IOMMU is not considered to translate itself"):
  *   the IOMMU does not translate itself, whatever the table says;
