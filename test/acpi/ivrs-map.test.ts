@@ -192,3 +192,19 @@ describe.skipIf(!HAVE_IVRS_CORPUS)('a whole AMD acpidump through the CLI', () =>
     expect(run.stderr).toMatch(/:IVRS: warning \[map-partial\]: 4 ACPI devices are named by F0h entries: AMDI0020:\\_SB\.FUR0 \(RID 00a5/);
   });
 });
+
+describe('an IVRS alias on another bus, against a topology', () => {
+  it('is listed last among the device\'s aliases, and does not join its group (it is no PCI DMA alias; Linux\'s groups do not see it)', async () => {
+    const t = ivrsOf([ivhd('IVHD40', 0xfd200000n, [
+      entry('RangeStart', 0x0000), entry('RangeEnd', 0x03ff),
+      // nvme0 (01:00.0) reaches the IOMMU as 00:14.0, the smbus function's own RID.
+      alias('AliasSelect', 0x0100, 0x00a0),
+      special(0x21, 0x00a0),
+    ])]);
+    const { map, stderr } = await mapOf(encodeIvrs(t), 'cross-bus.dat', '--topology', TOPOLOGY);
+    const by = new Map(map.devices!.map((d) => [d.id, d]));
+    expect(by.get('nvme0')).toMatchObject({ aliases: ['01:00.0', '00:14.0'], iommu: 'amd-vi@0xfd200000', outputIds: [0x100, 0xa0] });
+    expect(by.get('nvme0')!.group).not.toBe(by.get('smbus')!.group);
+    expect(stderr).toMatch(/warning \[ivrs-alias-mismatch\]: the IVRS gives nvme0 \(0000:01:00\.0\) the alias 0000:00:14\.0/);
+  });
+});

@@ -11,10 +11,12 @@
  * - an IVRS alias on another bus is not a PCI DMA alias, but the device's
  *   device-table entry is copied to it: requests carrying it are translated
  *   as the device's. The device entry lists it last.
- * Devices that share an alias RID share a group, as they do for the
- * topology's own aliases (alias-groups.ts). Where the table's alias is not
- * one of the topology's bridge aliases, the two disagree about the hardware:
- * a finding says so, and the map keeps both, as Linux does.
+ * Devices that share a DMA alias share a group, as they do for the
+ * topology's own aliases (alias-groups.ts); an IVRS alias on another bus is
+ * no DMA alias, and Linux's groups (pci_device_group) do not see it. Where
+ * the table's alias is not one of the topology's bridge aliases, the two
+ * disagree about the hardware: a finding says so, and the map keeps both,
+ * as Linux does.
  */
 import type { Diagnostic } from '../../diagnostic.js';
 import { UnionFind } from '../../model/alias-groups.js';
@@ -55,9 +57,10 @@ export function ivrsDevices(
     }
   }
 
-  const devices: DeviceRids[] = resolved.functions.map((f) => {
+  // Each device, and the RIDs that count for its group (its DMA aliases).
+  const devices: { device: DeviceRids; dmaAliases: readonly number[] }[] = resolved.functions.map((f) => {
     const alias = aliasOf(f.segment, f.rid);
-    if (alias === undefined || alias.to === f.rid || f.aliases.includes(alias.to)) return f;
+    if (alias === undefined || alias.to === f.rid || f.aliases.includes(alias.to)) return { device: f, dmaAliases: f.aliases };
     findings.push({
       severity: 'warning',
       code: IvrsCode.aliasMismatch,
@@ -69,9 +72,10 @@ export function ivrsDevices(
         'Linux sets the device up under both, so one of the two descriptions of the hardware is wrong',
     });
     const aliases = [...f.aliases];
-    if (ridBus(alias.to) === f.bus) aliases.splice(1, 0, alias.to);
+    const sameBus = ridBus(alias.to) === f.bus;
+    if (sameBus) aliases.splice(1, 0, alias.to);
     else aliases.push(alias.to);
-    return { id: f.id, segment: f.segment, rid: f.rid, aliases, group: f.group };
+    return { device: { id: f.id, segment: f.segment, rid: f.rid, aliases, group: f.group }, dmaAliases: sameBus ? aliases : f.aliases };
   });
   return { entries: deviceEntries(regroup(devices), translations, resolved.linux.profile), findings };
 }
@@ -106,12 +110,12 @@ function aliasTables(reading: IvrsReading): (segment: number, rid: number) => Al
   };
 }
 
-/** The topology's groups joined wherever devices now share an alias RID, renumbered g0, g1, ... by first member. */
-function regroup(devices: readonly DeviceRids[]): DeviceRids[] {
+/** The topology's groups joined wherever devices now share a DMA alias, renumbered g0, g1, ... by first member. */
+function regroup(devices: readonly { device: DeviceRids; dmaAliases: readonly number[] }[]): DeviceRids[] {
   const sets = new UnionFind<string>();
   const owner = new Map<string, string>();
-  for (const d of devices) {
-    for (const r of d.aliases) {
+  for (const { device: d, dmaAliases } of devices) {
+    for (const r of dmaAliases) {
       const key = `${d.segment}:${r}`;
       const other = owner.get(key);
       if (other === undefined) owner.set(key, d.group);
@@ -119,7 +123,7 @@ function regroup(devices: readonly DeviceRids[]): DeviceRids[] {
     }
   }
   const names = new Map<string, string>();
-  return devices.map((d) => {
+  return devices.map(({ device: d }) => {
     const root = sets.find(d.group);
     let group = names.get(root);
     if (group === undefined) {
