@@ -307,6 +307,13 @@ export const checkFixtures: readonly CheckFixture[] = [
     ])),
   },
   {
+    name: 'ivrs-host-translation-disabled',
+    description: 'an 11h IVHD with HATDis (Attributes bit 0) and an EFR image without GIOSup (bit 48): newer kernels translate no DMA',
+    bytes: () => encodeIvrs(ivrsOf([
+      { ...ivhd('IVHD11', 0xfd200000n, [entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), IOAPIC]), attributes: 1, efrImage: 0x246477efa2254afen } as IvrsBlock,
+    ])),
+  },
+  {
     name: 'ivrs-alias-no-device',
     topology: AMD_PLATFORM,
     description: 'bus 05 (which the platform does not have) reaches the IOMMU as 00:1e.0, which no device of the platform uses',

@@ -14,6 +14,8 @@ export const IvrsCode = {
   ioapicMissing: 'ivrs-ioapic-missing',
   /** IVinfo's EFRSup is clear while the IVHDs Linux uses carry an EFR image. */
   efrWithoutEfrSup: 'ivrs-efr-without-efrsup',
+  /** HATDis (or EFR HATS 3): newer kernels use no host page tables, maybe no DMA translation. */
+  hostTranslationDisabled: 'ivrs-host-translation-disabled',
   /** The IVHDs Linux uses carry different EFR images: Linux uses the features all have. */
   efrInconsistent: 'ivrs-efr-inconsistent',
   /** With a topology: an alias entry's Source Used Device ID is a RID no device of the topology uses. */

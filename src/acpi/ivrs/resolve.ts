@@ -34,6 +34,7 @@ import type { IvrsBlock, IvrsTable } from './model.js';
 import { ivrsRangeFindings } from './range-findings.js';
 import { ivrsSpec, IvrsSpecialVariety } from './spec.js';
 import { efrFindings } from './efr-findings.js';
+import { hatdisFindings } from './hatdis-findings.js';
 
 export const IVRS_SOURCE = 'IVRS';
 
@@ -108,7 +109,7 @@ export function readIvrs(model: Model): IvrsReading {
     record: ivhdRecord(b, lastBdf.get(b.block.pciSegment)!),
   }));
   const reading: IvrsReading = { iommus, lastBdf, findings: [], ...(type === undefined ? {} : { type }) };
-  reading.findings.push(...ignoredIommus(all, type), ...ioapicFindings(reading), ...efrFindings(table.ivInfo, iommus));
+  reading.findings.push(...ignoredIommus(all, type), ...ioapicFindings(reading), ...efrFindings(table.ivInfo, iommus), ...hatdisFindings(iommus));
   return reading;
 }
 

@@ -73,6 +73,14 @@ const ROWS: readonly FindingRow[] = [
       'features every image has, for every IOMMU',
   },
   {
+    id: IvrsCode.hostTranslationDisabled,
+    severity: 'warning',
+    decode: 'shown',
+    description:
+      'an 11h/40h IVHD Linux uses sets HATDis (Attributes bit 0) or has EFR HATS 3: kernels after the 6.12 series use no host ' +
+      'page tables, and without guest translation (EFR GT and GIOSup) translate no DMA at all; the map shows older kernels\' answer',
+  },
+  {
     id: IvrsCode.aliasNoDevice,
     severity: 'warning',
     from: 'map',
