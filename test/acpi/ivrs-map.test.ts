@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { IvrsBlock } from '../../src/acpi/ivrs/model.js';
+import type { IvrsBlock, IvrsDeviceEntry } from '../../src/acpi/ivrs/model.js';
 import { readIvrs } from '../../src/acpi/ivrs/resolve.js';
 import { decodeTable } from '../../src/acpi/table.js';
 import { corpusIvrses, HAVE_IVRS_CORPUS, IVRS_CORPUS_DIR } from '../fixtures/ivrs/corpus.js';
@@ -135,6 +135,14 @@ describe('IVRS rules, through map', () => {
       '1 00:00.0-00:00.1 amd-vi@0xfd300000',
       '1 00:00.3-ff:1f.7 amd-vi@0xfd300000',
     ]);
+  });
+
+  it('an F0h entry in an 11h IVHD is refused by Linux, and the map says so rather than dropping it', async () => {
+    const hid: IvrsDeviceEntry = { type: 'AcpiHid', deviceId: 0x00a5, dataSetting: 0, hid: 'AMDI0020', cid: 0n, uidFormat: 2, uid: new TextEncoder().encode('ID00') };
+    const t = ivrsOf([ivhd('IVHD11', 0xfd200000n, [entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), special(0x21, 0x00a0), hid])]);
+    const { code, stderr } = await mapOf(encodeIvrs(t), 'hid-in-11h.dat');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/warning \[map-partial\]: 1 F0h entry \(IVRS\/IVHD11\[0\]\/AcpiHid\[0\]\) Linux refuses \(outside a 40h IVHD/);
   });
 
   it('a device above the segment\'s last Device ID is not translated (Linux\'s tables end at last_bdf)', async () => {

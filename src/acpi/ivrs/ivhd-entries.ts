@@ -56,11 +56,13 @@ export interface IvhdRecord {
   aliases: AliasSpan[];
   specials: SpecialDevice[];
   acpiHids: AcpiHidDevice[];
+  /** F0h entries Linux refuses: in a block other than 40h ("Invalid IVHD device type"), or with no HID. */
+  refusedHids: { path: string; offset: number }[];
 }
 
 /** init_iommu_from_acpi's walk of one IVHD whose segment's table ends at `lastBdf`. */
 export function ivhdRecord(ivhd: IvhdNode, lastBdf: number): IvhdRecord {
-  const out: IvhdRecord = { claimed: [], aliases: [], specials: [], acpiHids: [] };
+  const out: IvhdRecord = { claimed: [], aliases: [], specials: [], acpiHids: [], refusedHids: [] };
   const claim = (first: number, last: number, at: StructureNode) => {
     if (first <= last) out.claimed.push({ first, last, path: at.path, offset: at.offset });
   };
@@ -104,7 +106,10 @@ export function ivhdRecord(ivhd: IvhdNode, lastBdf: number): IvhdRecord {
         break;
       case 'AcpiHid': {
         const hid = acpiHid(ivhd.type, e, node);
-        if (!hid) break;
+        if (!hid) {
+          out.refusedHids.push({ path: node.path, offset: node.offset });
+          break;
+        }
         out.acpiHids.push(hid);
         claim(e.deviceId, e.deviceId, node);
         break;

@@ -76,7 +76,8 @@ export function resolveIvrs(model: Model, resolved?: ResolvedTopology): Translat
   const translations = rids.translations(IVRS_SOURCE);
   const map: TranslationMap = { translations, mmio: [], findings };
   const hids = reading.iommus.flatMap((i) => i.record.acpiHids.map((h) => ({ ...h, iommu: i })));
-  if (hids.length) map.gaps = [acpiHidGap(hids)];
+  const refused = reading.iommus.flatMap((i) => i.record.refusedHids);
+  if (hids.length || refused.length) map.gaps = [acpiHidGap(hids, refused)];
   if (resolved) {
     const devices = ivrsDevices(reading, resolved, translations);
     map.devices = devices.entries;
@@ -176,14 +177,23 @@ function structuresGap(): MapGap {
   };
 }
 
-/** F0h devices are ACPI devices, not PCI functions: the map has no entry for them, only for the RID they use. */
-function acpiHidGap(hids: readonly (AcpiHidDevice & { iommu: IvrsIommu })[]): MapGap {
+/**
+ * F0h devices are ACPI devices, not PCI functions: the map has no entry for
+ * them, only for the RID they use. F0h entries Linux refuses are named too.
+ */
+function acpiHidGap(hids: readonly (AcpiHidDevice & { iommu: IvrsIommu })[], refused: readonly { path: string }[]): MapGap {
   const named = hids.map((h) => `${h.hid}${h.uid ? `:${h.uid}` : ''} (RID ${h.rid.toString(16).padStart(4, '0')}, ${h.iommu.identity})`);
+  const listed = hids.length
+    ? `${hids.length} ACPI device${hids.length === 1 ? ' is' : 's are'} named by F0h entries: ${named.join(', ')}; ` +
+      'their RIDs are in the map, but the map has no entry for an ACPI device itself'
+    : '';
+  const refusedText = refused.length
+    ? `${refused.length} F0h entr${refused.length === 1 ? 'y' : 'ies'} (${refused.map((r) => r.path).join(', ')}) Linux refuses ` +
+      '(outside a 40h IVHD, or with no HID: "Invalid IVHD device type", "Invalid HID"), so no device is set up for them'
+    : '';
   return {
     table: IVRS_SOURCE,
-    missing: `${hids.length} ACPI device${hids.length === 1 ? '' : 's'} (F0h) not listed`,
-    message:
-      `${hids.length} ACPI device${hids.length === 1 ? ' is' : 's are'} named by F0h entries: ${named.join(', ')}; ` +
-      'their RIDs are in the map, but the map has no entry for an ACPI device itself',
+    missing: `${hids.length + refused.length} ACPI device${hids.length + refused.length === 1 ? '' : 's'} (F0h) not listed`,
+    message: [listed, refusedText].filter(Boolean).join('; '),
   };
 }
