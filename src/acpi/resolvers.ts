@@ -23,7 +23,6 @@ const FINDINGS: Record<string, (model: Model) => Diagnostic[]> = Object.fromEntr
  * machine never reads as "nothing is translated".
  */
 const NOT_MODELLED: Record<string, string> = {
-  IVRS: 'AMD-Vi',
   RIMT: 'RISC-V IOMMU',
 };
 
