@@ -29,7 +29,7 @@ import { viotFromTopology } from './viot/from-topology.js';
 import { VIOT_IDENTITIES } from './viot/identity.js';
 import { resolveViotModel } from './viot/resolve.js';
 import { IVRS_IDENTITIES } from './ivrs/identity.js';
-import { ivrsRangeFindings } from './ivrs/range-findings.js';
+import { ivrsFindings, resolveIvrs } from './ivrs/resolve.js';
 import { IVRS_DESCRIPTION, ivrsSpec } from './ivrs/spec.js';
 import { acpiHeaderMembers } from './header.js';
 import { VIOT_DESCRIPTION, viotSpec } from './viot/spec.js';
@@ -121,14 +121,13 @@ const ROWS: readonly TableDef[] = [
     identities: IORT_IDENTITIES,
   },
   {
-    // Decoded, encoded and diffed; no resolver yet: the map still says "AMD-Vi ... not modelled" (resolvers.ts).
     signature: 'IVRS',
     description: IVRS_DESCRIPTION,
     spec: ivrsSpec,
     header: 'standard',
     modelled: true,
-    // What the table says about its ranges; the map still has no resolver.
-    findings: ivrsRangeFindings,
+    resolve: resolveIvrs,
+    findings: ivrsFindings,
     identities: IVRS_IDENTITIES,
   },
   {
