@@ -16,6 +16,7 @@ type Doc = any;
 const load = (example: string): Doc => parse(readFileSync(join(TABLES_DIR, example), 'utf8'));
 const VTD = 'q35-vtd-pci-bridge.yaml';
 const VIOMMU = 'q35-virtio-iommu-pxb.yaml';
+const RISCV = 'riscv-virt-iommu-pci.yaml';
 /** The root port rp1 and the bridge pcipci of q35-vtd-pci-bridge. */
 const rp1 = (t: Doc) => t.hostBridges[0].children[2];
 const pcipci = (t: Doc) => t.hostBridges[0].children[3].children[0];
@@ -119,6 +120,67 @@ const CASES: Case[] = [
     change: (t) => t.hostBridges[1].children.push({ id: 'dev9', type: 'rciep', addr: '05.0' }),
     path: 'hostBridges[1].children[1]',
     reason: /import qemu would not read the command line back: .*only PCI\/PCIe bridges and ports into a pxb-pcie/,
+  },
+  // RISC-V virt, as QEMU 11.1 builds it (hw/riscv/virt.c).
+  {
+    name: 'a platform RISC-V IOMMU elsewhere than iommu-sys\'s 0x3010000',
+    example: RISCV,
+    change: (t) => {
+      t.iommus[0] = { id: 'iommu', type: 'riscv-iommu', base: 0x3020000 };
+      t.hostBridges[0].children.pop();
+    },
+    path: 'iommus[0].base',
+    reason: /RISC-V virt's platform IOMMU \(iommu-sys=on\) is at 0x3010000/,
+  },
+  {
+    name: 'a second RISC-V IOMMU',
+    example: RISCV,
+    change: (t) => t.iommus.push({ id: 'sys', type: 'riscv-iommu', base: 0x3010000 }),
+    path: 'iommus[1]',
+    reason: /a second IOMMU: QEMU's RISC-V virt has one \(a riscv-iommu-pci switches iommu-sys off\)/,
+  },
+  {
+    // QEMU takes its B/D/F at plug time, when every bus behind a bridge still reads 0: its RIMT would name another function.
+    name: 'a riscv-iommu-pci behind a root port',
+    example: RISCV,
+    change: (t) => {
+      const fn = t.hostBridges[0].children.pop();
+      t.hostBridges[0].children[1].children = [{ ...fn, type: 'pcie-endpoint', addr: '00.0' }];
+    },
+    path: 'iommus[0].device',
+    reason: /iommu-fn is not on the root bus: .*right for a riscv-iommu-pci on bus 0 only/,
+  },
+  {
+    name: 'an expander on RISC-V virt',
+    example: RISCV,
+    change: (t) => t.hostBridges.push({ id: 'pxb1', rootBus: 0x80, expander: true, iommu: 'iommu', children: [] }),
+    path: 'hostBridges[1]',
+    reason: /qemu-system-riscv64 has no pxb-pcie expander/,
+  },
+  {
+    name: 'bypassing the IOMMU on RISC-V virt',
+    example: RISCV,
+    change: (t) => {
+      delete t.hostBridges[0].iommu;
+      t.hostBridges[0].bypassIommu = true;
+    },
+    path: 'hostBridges[0].bypassIommu',
+    reason: /RISC-V virt has no default_bus_bypass_iommu/,
+  },
+  {
+    name: 'a root port without ACS on RISC-V virt',
+    example: RISCV,
+    change: (t) => delete t.hostBridges[0].children[1].acs,
+    path: 'hostBridges[0].children[1]',
+    reason: /QEMU 11\.1's pcie-root-port always has ACS/,
+  },
+  { name: 'RISC-V virt\'s ECAM elsewhere', example: RISCV, change: (t) => (t.hostBridges[0].ecam = 0x40000000), path: 'hostBridges[0].ecam', reason: /RISC-V virt's ECAM is at 0x30000000/ },
+  {
+    name: 'an ITS on RISC-V virt',
+    example: RISCV,
+    change: (t) => (t.msiControllers = [{ id: 'its0', type: 'its', itsIds: [0] }]),
+    path: 'msiControllers[0]',
+    reason: /RISC-V virt's MSIs go to its IMSICs/,
   },
 ];
 

@@ -4,17 +4,44 @@
  * comparison of two maps (`map --format json`) that the export contract is
  * about.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { stringify } from 'yaml';
 import type { DeviceJson, MapJson } from '../../src/map/map-json.js';
 import { runCli } from '../support/run-cli.js';
 
 /** The examples of tables/ that QEMU can express (the round trip checks the others are refused). */
-export const expectedExportable = (): string[] => ['arm-virt-smmuv3.yaml', 'q35-virtio-iommu-pxb.yaml', 'q35-vtd-pci-bridge.yaml'];
+export const expectedExportable = (): string[] => ['arm-virt-smmuv3.yaml', 'q35-virtio-iommu-pxb.yaml', 'q35-vtd-pci-bridge.yaml', 'riscv-virt-iommu-pci.yaml'];
 
 export const scratchDir = (): string => mkdtempSync(join(tmpdir(), 'ridmap-export-'));
+
+/** RISC-V virt with QEMU's platform IOMMU (-M virt,iommu-sys=on) translating its root bus: no example in tables/ has it. */
+const IOMMU_SYS_TOPOLOGY = {
+  name: 'riscv-virt-iommu-sys',
+  iommus: [{ id: 'iommu', type: 'riscv-iommu', base: 0x3010000 }],
+  hostBridges: [
+    {
+      id: 'pcie.0',
+      iommu: 'iommu',
+      ecam: 0x30000000,
+      children: [
+        { id: 'gpex-root', type: 'rciep', addr: '00.0', model: 'gpex-root' },
+        { id: 'rp1', type: 'pcie-root-port', addr: '01.0', acs: true, children: [{ id: 'nvme0', type: 'pcie-endpoint', addr: '00.0', model: 'nvme' }] },
+      ],
+    },
+  ],
+};
+
+/** That topology (changed by `change`) in a file of its own. */
+export function iommuSysFile(change: (t: any) => void = () => {}): string {
+  const t = structuredClone(IOMMU_SYS_TOPOLOGY);
+  change(t);
+  const file = join(scratchDir(), 'riscv-virt-iommu-sys.yaml');
+  writeFileSync(file, stringify(t));
+  return file;
+}
 
 /** `ridmap export qemu FILE --format json`, which must succeed. */
 export async function exportedArgv(file: string, ...extra: string[]): Promise<string[]> {

@@ -23,7 +23,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
   const group = program.command('export').description('describe a topology in another tool\'s terms');
   group
     .command('qemu')
-    .description('the QEMU command line (q35 or Arm virt) of a topology; import qemu of it gives the same map')
+    .description('the QEMU command line (q35, Arm virt or RISC-V virt) of a topology; import qemu of it gives the same map')
     .argument('<topology>', 'topology file (YAML/JSON)')
     .option('-o, --out <file>', 'write the command line to this file (default: stdout)')
     .addOption(new Option('-f, --format <format>', 'text: one option a line, \\-continued (paste into a shell); json: the argv array').choices(['text', 'json']).default('text'))
@@ -33,27 +33,33 @@ export function registerExport(program: Command, ctx: CliContext): void {
       'after',
       `
 The machine is q35 for VT-d, virtio-iommu or no IOMMU, Arm virt for an SMMUv3, an ITS or an
-ECAM. Every function keeps its id= and addr= (bus= names its parent), so the requester IDs and
-the map are the topology's; QEMU's built-in functions (q35: MCH 00.0, LPC 1f.0, SMBus 1f.3;
-virt: 00.0) and pxb-pcie functions are not created, they must be in the topology where QEMU
-puts them, and import qemu names them itself. Before printing, the line is imported back and
-its map compared with the topology's; any difference is a refusal.
+ECAM; RISC-V virt (qemu-system-riscv64 -M virt,acpi=on,aia=aplic-imsic: ACPI with its RIMT and
+the IMSIC an EDK2 boot needs; QEMU 10.1 and later) for a riscv-iommu-pci, a riscv-iommu at
+0x3010000 (iommu-sys=on) or an ECAM at 0x30000000. Every function keeps its id= and addr= (bus=
+names its parent), so the requester IDs and the map are the topology's; QEMU's built-in
+functions (q35: MCH 00.0, LPC 1f.0, SMBus 1f.3; virt: 00.0) and pxb-pcie functions are not
+created, they must be in the topology where QEMU puts them, and import qemu names them itself.
+Before printing, the line is imported back and its map compared with the topology's; any
+difference is a refusal.
 
 Refused (exit 2, each item with its path): more than one IOMMU; an SMMUv2 or virtio-iommu-mmio;
 a VT-d unit elsewhere than 0xfed90000, an SMMUv3 elsewhere than 0x9050000 or with other
-interrupts; aw-bits other than 39/48; I/O APIC scopes other than QEMU's one (ff:00.0, ID 0);
-HPET and ANDD scopes; platform devices; reserved memory (RMRR); per-device IOMMU, bypass or
-StreamID base; DMA alias quirks, phantom functions; PCI-to-PCIe bridges; ACS or bus reserve on
-anything but a root port; a second host bridge that is not an expander, an expander without its
-pxb-pcie function; PCI segments other than 0; ids QEMU does not take; a bus numbering, alias or
-group the QEMU machine would not reproduce.
+interrupts, a riscv-iommu elsewhere than 0x3010000, a riscv-iommu-pci off the root bus; aw-bits
+other than 39/48; I/O APIC scopes other than QEMU's one (ff:00.0, ID 0); HPET and ANDD scopes;
+platform devices; reserved memory (RMRR); per-device IOMMU, bypass or StreamID base; DMA alias
+quirks, phantom functions; PCI-to-PCIe bridges; ACS or bus reserve on anything but a root port;
+a second host bridge that is not an expander, an expander without its pxb-pcie function; on
+RISC-V virt any second host bridge (no pxb-pcie there), a root port without ACS (QEMU 11.1 has
+no disable-acs) and bypassing the IOMMU; PCI segments other than 0; ids QEMU does not take; a
+bus numbering, alias or group the QEMU machine would not reproduce.
 Not carried (warnings): ACPI header ids, capabilities, vendor/device IDs, ATS on devices,
-address spaces; device models QEMU cannot create alone (vfio-pci, virtio-blk-pci...) become
-pci-testdev.
+address spaces, a RISC-V IOMMU's interrupt wires; device models QEMU cannot create alone
+(vfio-pci, virtio-blk-pci...) become pci-testdev.
 
 Examples:
   ridmap export qemu tables/q35-vtd-pci-bridge.yaml
-  ridmap export qemu topo.yaml --format json -o topo.argv.json`,
+  ridmap export qemu topo.yaml --format json -o topo.argv.json
+  ridmap export qemu tables/riscv-virt-iommu-pci.yaml`,
     )
     .action((file: string, opts: ExportQemuOptions) => {
       const topology = loadTopologyFile(file);

@@ -1,15 +1,15 @@
 /**
- * The machine-wide half of `export qemu`: which machine (q35 or Arm virt),
- * its IOMMU and ITS, and everything outside the PCI tree. The facts are the
+ * The machine-wide half of `export qemu`: which machine (q35, Arm virt or
+ * RISC-V virt), its IOMMU and ITS, and everything outside the PCI tree. The facts are the
  * importer's (machines.ts, iommu.ts): a topology part is exported only when
  * the importer builds that same part from the command line, else it is
  * refused with the reason, naming its document path.
  */
 import { DEFAULT_HOST_ADDRESS_WIDTH } from '../../acpi/dmar/from-topology.js';
 import { formatAddress, parseAddress } from '../../model/address.js';
-import type { Address, Iommu, ItsGroup, SmmuV3, Topology, VtdUnit } from '../../model/topology-schema.js';
+import type { Address, Iommu, ItsGroup, RiscvIommu, SmmuV3, Topology, VtdUnit } from '../../model/topology-schema.js';
 import type { ExportReport } from './export-problems.js';
-import { MACHINES, Q35_VTD, VIRT_LAYOUT, type MachineDef } from './machines.js';
+import { MACHINES, Q35_VTD, RISCV_VIRT_LAYOUT, VIRT_LAYOUT, type MachineDef, type MachineKind } from './machines.js';
 
 /** One option of the command line and the topology part it comes from. */
 export interface ExportArg {
@@ -41,12 +41,25 @@ function wantsVirt(t: Topology): boolean {
   return main?.ecam !== undefined || (main?.children ?? []).some((c) => c.addr === '00.0' && c.model === 'gpex-root');
 }
 
+/**
+ * RISC-V virt for a RISC-V IOMMU, or, without an IOMMU, for RISC-V virt's
+ * ECAM address (no other machine has its ECAM there); else q35 or Arm virt.
+ */
+function machineFor(t: Topology): MachineKind {
+  const unit = t.iommus?.[0];
+  if (unit?.type === 'riscv-iommu' || unit?.type === 'riscv-iommu-pci') return 'riscv-virt';
+  if (!unit && sameAddress(t.hostBridges?.[0]?.ecam, RISCV_VIRT_LAYOUT.ecam)) return 'riscv-virt';
+  return wantsVirt(t) ? 'virt' : 'q35';
+}
+
 export function planMachine(t: Topology, report: ExportReport): MachinePlan {
   const iommus = t.iommus ?? [];
-  iommus.slice(1).forEach((_, i) => {
-    report.refuse(`iommus[${i + 1}]`, 'a second IOMMU: QEMU 7.2 builds one per machine ("does not support multiple vIOMMUs"), and import qemu reads one');
-  });
-  const def = MACHINES[wantsVirt(t) ? 'virt' : 'q35'];
+  const def = MACHINES[machineFor(t)];
+  const one = def.kind === 'riscv-virt'
+    // hw/riscv/virt.c switches iommu-sys off when a riscv-iommu-pci is plugged.
+    ? 'QEMU\'s RISC-V virt has one (a riscv-iommu-pci switches iommu-sys off)'
+    : 'QEMU 7.2 builds one per machine ("does not support multiple vIOMMUs")';
+  iommus.slice(1).forEach((_, i) => report.refuse(`iommus[${i + 1}]`, `a second IOMMU: ${one}, and import qemu reads one`));
   const plan: MachinePlan = { def, machineProps: [] };
   const unit = iommus[0];
   if (unit) {
@@ -54,6 +67,7 @@ export function planMachine(t: Topology, report: ExportReport): MachinePlan {
     if (ok) plan.unit = unit;
   }
   if (def.kind === 'virt') virtPlan(t, plan, report);
+  else if (def.kind === 'riscv-virt') riscvVirtPlan(t, plan, report);
   else if ((t.msiControllers?.length ?? 0) > 0) report.refuse('msiControllers', 'q35 has no ITS');
   outsidePci(t, report);
   return plan;
@@ -82,9 +96,13 @@ function iommuPlan(unit: Iommu, plan: MachinePlan, t: Topology, report: ExportRe
       report.refuse(path, 'virtio-iommu on virtio-mmio: import qemu reads virtio-iommu-pci only (QEMU\'s virt has no virtio-iommu-device in its tables)');
       return false;
     case 'riscv-iommu':
+      return riscvIommuSysPlan(unit, plan, report);
     case 'riscv-iommu-pci':
-      report.refuse(path, 'a RISC-V IOMMU: export qemu writes q35 and Arm virt command lines only');
-      return false;
+      // Its function is placed (and checked) by export-pci.ts; QEMU's RIMT writes proximity domain 0.
+      for (const key of ['capabilities', 'proximityDomain'] as const) {
+        if (unit[key] !== undefined) report.notCarried(`${path}.${key}`, `${key}: QEMU's RIMT does not carry it`);
+      }
+      return true;
   }
 }
 
@@ -151,6 +169,41 @@ function smmuv3Plan(unit: SmmuV3, plan: MachinePlan, report: ExportReport): bool
   return ok;
 }
 
+/** -M virt,iommu-sys=on: QEMU's platform RISC-V IOMMU, always at VIRT_IOMMU_SYS. */
+function riscvIommuSysPlan(unit: RiscvIommu, plan: MachinePlan, report: ExportReport): boolean {
+  const path = 'iommus[0]';
+  if (!sameAddress(unit.base, RISCV_VIRT_LAYOUT.iommuSys)) {
+    report.refuse(`${path}.base`, `base ${hex(unit.base)}: RISC-V virt's platform IOMMU (iommu-sys=on) is at ${hex(RISCV_VIRT_LAYOUT.iommuSys)}`);
+    return false;
+  }
+  // QEMU's RIMT gives its IOMMU no interrupt wires (it signals by MSI) and proximity domain 0; Linux maps devices without them.
+  for (const key of ['interrupts', 'capabilities', 'proximityDomain'] as const) {
+    if (unit[key] !== undefined) report.notCarried(`${path}.${key}`, `${key}: QEMU's RIMT does not carry it`);
+  }
+  plan.machineProps.push('iommu-sys=on');
+  return true;
+}
+
+/**
+ * RISC-V virt: ACPI on (QEMU then writes the RIMT Linux reads) with the
+ * APLIC and IMSIC (hw/riscv/virt.c aia=aplic-imsic: without an IMSIC no
+ * PCIe function has MSIs, and the MADT describes no IMSIC for Linux), as
+ * EDK2 boots it; and where its ECAM is.
+ */
+function riscvVirtPlan(t: Topology, plan: MachinePlan, report: ExportReport): void {
+  plan.machineProps.unshift('acpi=on', 'aia=aplic-imsic');
+  (t.msiControllers ?? []).forEach((_, i) =>
+    report.refuse(`msiControllers[${i}]`, 'an ITS group: RISC-V virt\'s MSIs go to its IMSICs, which have no ITS IDs'),
+  );
+  const main = t.hostBridges?.[0];
+  if (main?.ecam !== undefined && !sameAddress(main.ecam, RISCV_VIRT_LAYOUT.ecam)) {
+    report.refuse('hostBridges[0].ecam', `ecam ${hex(main.ecam)}: RISC-V virt's ECAM is at ${hex(RISCV_VIRT_LAYOUT.ecam)}`);
+  }
+  if (main?.busLimit !== undefined && main.busLimit !== 0xff) {
+    report.refuse('hostBridges[0].busLimit', `busLimit ${main.busLimit}: RISC-V virt's root complex ends at bus 255`);
+  }
+}
+
 /** virt: GICv3 with its ITS (or GICv2 without one), and where its ECAM is. */
 function virtPlan(t: Topology, plan: MachinePlan, report: ExportReport): void {
   const its = t.msiControllers ?? [];
@@ -186,7 +239,7 @@ function virtPlan(t: Topology, plan: MachinePlan, report: ExportReport): void {
 /** Parts of a topology that are not PCI: QEMU's tables have none of them (or import qemu reads none back). */
 function outsidePci(t: Topology, report: ExportReport): void {
   (t.platformDevices ?? []).forEach((_, i) =>
-    report.refuse(`platformDevices[${i}]`, 'a platform (MMIO) device: import qemu describes PCI functions only, and QEMU\'s IORT names no platform device behind its SMMU'),
+    report.refuse(`platformDevices[${i}]`, 'a platform (MMIO) device: import qemu describes PCI functions only, and QEMU\'s IORT and RIMT name no platform device behind their IOMMU'),
   );
   (t.hpets ?? []).forEach((_, i) => report.refuse(`hpets[${i}]`, 'an HPET scope: QEMU\'s DMAR scopes no HPET'));
   (t.acpiDevices ?? []).forEach((_, i) => report.refuse(`acpiDevices[${i}]`, 'an ACPI namespace device (ANDD): QEMU\'s DMAR has none'));

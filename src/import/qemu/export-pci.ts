@@ -66,7 +66,10 @@ export function planPci(t: Topology, plan: MachinePlan, report: ExportReport): P
   if (main.expander || (main.rootBus ?? 0) !== 0) {
     report.refuse('hostBridges[0]', 'the first host bridge is the machine\'s own (pcie.0, root bus 0); QEMU adds expanders to it');
   }
-  const expanders = hosts.slice(1);
+  // qemu-system-riscv64 11.1: "'pxb-pcie' is not a valid device model name".
+  const riscv = plan.def.kind === 'riscv-virt';
+  if (riscv) hosts.slice(1).forEach((_, i) => report.refuse(`hostBridges[${i + 1}]`, 'a second host bridge: qemu-system-riscv64 has no pxb-pcie expander, so RISC-V virt has one root bus'));
+  const expanders = riscv ? [] : hosts.slice(1);
   expanders.forEach((h, i) => {
     const path = `hostBridges[${i + 1}]`;
     hostBridgeChecks(h, path, ctx);
@@ -76,7 +79,11 @@ export function planPci(t: Topology, plan: MachinePlan, report: ExportReport): P
   });
   const root = rootBusProps(main, ctx);
   machineProps.push(...root.props);
-  if (main.bypassIommu && plan.unit) machineProps.push('default_bus_bypass_iommu=on');
+  if (main.bypassIommu && plan.unit) {
+    if (plan.def.kind === 'riscv-virt') report.refuse('hostBridges[0].bypassIommu', 'bypassing the IOMMU: RISC-V virt has no default_bus_bypass_iommu (QEMU 11.1: "Property \'virt-machine.default-bus-bypass-iommu\' not found")');
+    else machineProps.push('default_bus_bypass_iommu=on');
+  }
+  if (plan.unit?.type === 'riscv-iommu-pci') riscvIommuPciPlace(plan.unit.device, main, report);
 
   // The root bus in devfn order; a pxb-pcie function is the next expander's.
   const pxbs = sorted(main.children, 'hostBridges[0].children').filter(({ node }) => node.model === 'pxb-pcie' && node.type === 'rciep');
@@ -105,7 +112,7 @@ export function planPci(t: Topology, plan: MachinePlan, report: ExportReport): P
 
 function hostBridgeChecks(h: HostBridge, path: string, ctx: Ctx): void {
   const { report, plan } = ctx;
-  if ((h.segment ?? 0) !== 0) report.refuse(`${path}.segment`, 'a PCI segment other than 0: QEMU\'s q35 and virt have segment 0 only');
+  if ((h.segment ?? 0) !== 0) report.refuse(`${path}.segment`, 'a PCI segment other than 0: QEMU\'s q35 and virt (Arm\'s and RISC-V\'s) have segment 0 only');
   if (h.kind === 'pci') report.refuse(`${path}.kind`, 'a conventional PCI root bus: q35 and virt have PCIe root buses (QEMU refuses pxb there)');
   if (h.streamIdBase !== undefined) report.refuse(`${path}.streamIdBase`, 'a StreamID base: QEMU maps every RID to the same output ID');
   if (h.msiController !== undefined && h.msiController !== plan.its?.id) report.refuse(`${path}.msiController`, 'virt sends every root bus\'s MSIs to its one ITS');
@@ -114,6 +121,18 @@ function hostBridgeChecks(h: HostBridge, path: string, ctx: Ctx): void {
     if (h[key] !== undefined) report.notCarried(`${path}.${key}`, `${key}: import qemu does not set it`);
   }
   if (plan.def.kind === 'q35' && h.ecam !== undefined) report.notCarried(`${path}.ecam`, 'ecam: QEMU\'s q35 has its ECAM where its firmware puts it (MCFG)');
+}
+
+/**
+ * hw/riscv/virt.c records the riscv-iommu-pci's B/D/F when it is plugged,
+ * before the firmware numbers the buses: behind a bridge its bus reads 0, so
+ * QEMU's RIMT and DT name another function (or, at 00.0, QEMU writes no RIMT).
+ * Only on the root bus is the B/D/F QEMU describes the function's own.
+ */
+function riscvIommuPciPlace(device: string, main: HostBridge, report: ExportReport): void {
+  if (!main.children.some((c) => c.id === device)) {
+    report.refuse('iommus[0].device', `${device} is not on the root bus: QEMU's RISC-V virt takes the riscv-iommu-pci's B/D/F before the firmware numbers the buses, so its tables are right for a riscv-iommu-pci on bus 0 only`);
+  }
 }
 
 /** The machine's own functions on pcie.0: the topology must have them (QEMU adds them whatever the command line says). */
@@ -234,6 +253,7 @@ function nodeDevice(node: PciNode, path: string, conventionalBus: boolean, ctx: 
   const pxb = special(node, path);
   if (pxb) return pxb;
   if (plan.unit?.type === 'virtio-iommu-pci' && plan.unit.device === node.id) return { driver: 'virtio-iommu-pci', props: [] };
+  if (plan.unit?.type === 'riscv-iommu-pci' && plan.unit.device === node.id) return { driver: 'riscv-iommu-pci', props: [] };
   const choice = endpointForExport(node.model, node.id, conventionalBus);
   if (choice.replaced) report.note('qemu-export-model', path, `${choice.replaced}; exported as ${choice.driver} (the map is the same)`, 'warning');
   return choice;
@@ -257,7 +277,10 @@ function bridgeDevice(node: PciNode, driver: string, path: string, ctx: Ctx): En
   if (node.type === 'pcie-root-port') {
     ctx.rootPorts.push(node);
     if (node.reserveBuses !== undefined) props.push(['bus-reserve', String(node.reserveBuses)]);
-    if (!node.acs) props.push(['disable-acs', 'on']);
+    if (!node.acs && ctx.plan.def.kind === 'riscv-virt') {
+      // RISC-V virt's line is for QEMU 10.1+; QEMU 11.1's pcie-root-port has no disable-acs ("Property 'pcie-root-port.disable-acs' not found").
+      ctx.report.refuse(path, 'a root port without ACS: QEMU 11.1\'s pcie-root-port always has ACS (its disable-acs property is gone)');
+    } else if (!node.acs) props.push(['disable-acs', 'on']);
   }
   return { driver, props };
 }

@@ -1,6 +1,6 @@
 /**
  * `ridmap export qemu TOPOLOGY` as a pure function: the QEMU command line
- * (q35 or Arm virt) of a topology, the inverse of import qemu. It is
+ * (q35, Arm virt or RISC-V virt) of a topology, the inverse of import qemu. It is
  * written only when import qemu of it gives the topology's map
  * (export-verify.ts); anything QEMU cannot build is refused, each item with
  * its document path and reason (InputError). What the command line drops
@@ -34,26 +34,38 @@ export interface QemuExport {
   renames: Map<string, string>;
 }
 
-function checkVersion(text: string | undefined): void {
-  if (text === undefined) return;
+/**
+ * The oldest QEMU whose RISC-V virt the exported line describes: 10.1
+ * writes the RIMT (and has iommu-sys); ridmap's RISC-V facts are QEMU 11.1's.
+ */
+export const OLDEST_QEMU_RISCV: readonly [number, number] = [10, 1];
+
+const older = ([major, minor]: readonly [number, number], [oldMajor, oldMinor]: readonly [number, number]) =>
+  major < oldMajor || (major === oldMajor && minor < oldMinor);
+
+const versionError = (text: string, why: string) => new InputError([{ severity: 'error', code: 'usage', message: `--qemu-version ${text}: ${why}` }]);
+
+function checkVersion(text: string | undefined): [number, number] | undefined {
+  if (text === undefined) return undefined;
   const m = /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(text);
-  const bad = (why: string) => new InputError([{ severity: 'error', code: 'usage', message: `--qemu-version ${text}: ${why}` }]);
-  if (!m) throw bad('give major.minor, e.g. 7.2');
-  const [major, minor] = [Number(m[1]), Number(m[2])];
-  if (major < OLDEST_QEMU[0] || (major === OLDEST_QEMU[0] && minor < OLDEST_QEMU[1])) {
-    throw bad(`ridmap's QEMU facts are those of QEMU ${OLDEST_QEMU.join('.')} and later`);
-  }
+  if (!m) throw versionError(text, 'give major.minor, e.g. 7.2');
+  const version: [number, number] = [Number(m[1]), Number(m[2])];
+  if (older(version, OLDEST_QEMU)) throw versionError(text, `ridmap's QEMU facts are those of QEMU ${OLDEST_QEMU.join('.')} and later`);
+  return version;
 }
 
 export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): QemuExport {
-  checkVersion(opts.qemuVersion);
+  const version = checkVersion(opts.qemuVersion);
   // A topology ridmap cannot resolve fails here as it does for `map`.
   const resolved = resolveTopology(topology);
   const report = new ExportReport();
   const plan = planMachine(topology, report);
+  if (version && plan.def.kind === 'riscv-virt' && older(version, OLDEST_QEMU_RISCV)) {
+    throw versionError(opts.qemuVersion!, `the topology is a RISC-V virt machine, whose RIMT (and iommu-sys) QEMU writes from ${OLDEST_QEMU_RISCV.join('.')} on`);
+  }
   const pci = planPci(topology, plan, report);
   const args: ExportArg[] = [
-    { name: '-M', value: [plan.def.kind, ...plan.machineProps, ...pci.machineProps].join(','), path: '' },
+    { name: '-M', value: [plan.def.type, ...plan.machineProps, ...pci.machineProps].join(','), path: '' },
     // No default display or NIC: every function comes from the topology.
     { name: '-nodefaults', path: '' },
   ];

@@ -17,6 +17,8 @@ export interface BuiltinFunction {
 
 export interface MachineDef {
   kind: MachineKind;
+  /** The machine type -M names (RISC-V's virt is `virt` of its own binary). */
+  type: string;
   /** The name of the root bus, as bus= names it. */
   rootBus: string;
   /** NIC model for -nic/-net nic without model=, and for the default NIC; none: that NIC is not a PCI function (RISC-V virt's is virtio-mmio). */
@@ -28,9 +30,9 @@ export interface MachineDef {
 }
 
 export const MACHINES: Record<MachineKind, MachineDef> = {
-  q35: { kind: 'q35', rootBus: 'pcie.0', defaultNic: 'e1000e', defaultVga: true, binary: 'qemu-system-x86_64' },
-  virt: { kind: 'virt', rootBus: 'pcie.0', defaultNic: 'virtio-net-pci', defaultVga: false, binary: 'qemu-system-aarch64' },
-  'riscv-virt': { kind: 'riscv-virt', rootBus: 'pcie.0', defaultVga: false, binary: 'qemu-system-riscv64' },
+  q35: { kind: 'q35', type: 'q35', rootBus: 'pcie.0', defaultNic: 'e1000e', defaultVga: true, binary: 'qemu-system-x86_64' },
+  virt: { kind: 'virt', type: 'virt', rootBus: 'pcie.0', defaultNic: 'virtio-net-pci', defaultVga: false, binary: 'qemu-system-aarch64' },
+  'riscv-virt': { kind: 'riscv-virt', type: 'virt', rootBus: 'pcie.0', defaultVga: false, binary: 'qemu-system-riscv64' },
 };
 
 /**
