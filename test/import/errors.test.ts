@@ -18,6 +18,7 @@ interface Case {
 
 const Q35 = ['-M', 'q35', '-nodefaults'];
 const VIRT = ['-M', 'virt', '-nodefaults'];
+const RISCV = ['qemu-system-riscv64', '-M', 'virt', '-nodefaults'];
 const thirtyDevices = Array.from({ length: 30 }, () => ['-device', 'e1000']).flat();
 
 const CASES: Record<string, Case[]> = {
@@ -47,6 +48,14 @@ const CASES: Record<string, Case[]> = {
     { what: 'the AMD IOMMU', argv: [...Q35, '-device', 'amd-iommu'], index: 3 },
     { what: 'intel-iommu on virt ("\'intel-iommu\' is not a valid device model name")', argv: [...VIRT, '-device', 'intel-iommu'], index: 3 },
     { what: 'a user-created SMMUv3', argv: [...VIRT, '-device', 'arm-smmuv3,primary-bus=pcie.0'], index: 3 },
+    { what: 'pxb-pcie on RISC-V virt ("\'pxb-pcie\' is not a valid device model name")', argv: [...RISCV, '-device', 'pxb-pcie,id=p,bus_nr=8'], index: 4 },
+    {
+      // QEMU builds it, but its RIMT and DT name the B/D/F it had when plugged (bus 0): tables for another machine.
+      what: 'a riscv-iommu-pci behind a root port',
+      argv: [...RISCV, '-device', 'pcie-root-port,id=r,chassis=1', '-device', 'riscv-iommu-pci,bus=r'],
+      index: 6,
+      message: /before the firmware numbers the buses, so its RIMT and DT name 00:00\.0/,
+    },
   ],
   'qemu-duplicate-id': [{ what: 'two devices with one id ("Duplicate ID")', argv: [...Q35, '-device', 'e1000,id=a', '-device', 'rtl8139,id=a'], index: 5 }],
   'qemu-unknown-bus': [
@@ -98,6 +107,7 @@ const CASES: Record<string, Case[]> = {
     { what: 'intremap=on with KVM\'s in-kernel irqchip ("Intel Interrupt Remapping cannot work with kernel-irqchip=on")', argv: [...Q35, '-enable-kvm', '-device', 'intel-iommu,intremap=on'], index: 4 },
     { what: 'an iommu= virt does not know ("Invalid iommu value")', argv: ['-M', 'virt,iommu=virtio'], index: 0 },
     { what: 'iommu= on q35', argv: ['-M', 'q35,iommu=smmuv3'], index: 0 },
+    { what: 'default-bus-bypass-iommu on RISC-V virt ("Property \'virt-machine.default-bus-bypass-iommu\' not found")', argv: ['qemu-system-riscv64', '-M', 'virt,default-bus-bypass-iommu=on', '-device', 'riscv-iommu-pci'], index: 1 },
   ],
   'qemu-topology': [
     { what: 'a slot without function 0', argv: [...Q35, '-device', 'e1000,addr=3.1'], index: 3, message: /missing-function-0/ },
@@ -147,6 +157,13 @@ describe('the CLI', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('warning [qemu-ignored]');
     expect(run.stdout.startsWith('# yaml-language-server: $schema=x.json\n')).toBe(true);
+  });
+
+  it('refuses a RISC-V virt riscv-iommu-pci behind a root port, whose B/D/F QEMU\'s own tables get wrong (exit 2)', async () => {
+    const run = await runCli('import', 'qemu', '--', 'qemu-system-riscv64', '-M', 'virt', '-device', 'pcie-root-port,id=r,chassis=1', '-device', 'riscv-iommu-pci,bus=r');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^qemu:argv\[5\]: error \[qemu-unsupported-device\]: `-device riscv-iommu-pci,bus=r`: riscv-iommu-pci behind a bridge: .*plug it into pcie\.0\n$/);
   });
 
   it('says that QEMU options go after --', async () => {

@@ -8,6 +8,7 @@
  * guessed comes back as warnings and as comments in the YAML.
  */
 import type { Diagnostic } from '../../diagnostic.js';
+import { formatDevfn } from '../../model/rid.js';
 import { Topology } from '../../model/topology-schema.js';
 import { splitQemuArgv } from './argv.js';
 import { buildTopology } from './build-topology.js';
@@ -64,6 +65,8 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
     if (model.role === 'not-pci') {
       ignored.push(req.driver);
       warnings.push(problem('qemu-ignored', req.arg, `${req.driver} is not a PCI function; ignored`, 'warning'));
+    } else if (model.role === 'expander' && config.def.kind === 'riscv-virt') {
+      fail('qemu-unsupported-device', req.arg, `${req.driver} does not exist in qemu-system-riscv64 (QEMU: "'${req.driver}' is not a valid device model name"): RISC-V virt has one root bus`);
     } else if (model.role === 'unsupported') {
       fail('qemu-unsupported-device', req.arg, model.unsupported!);
     } else if (model.role === 'vtd') {
@@ -77,6 +80,10 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
       if (config.def.kind !== 'riscv-virt') fail('qemu-unsupported-device', req.arg, 'riscv-iommu-pci exists on the RISC-V virt machine only (qemu-system-riscv64 -M virt)');
       claimIommu(iommu, req.arg);
       const fn = addPciDevice(ctx, req);
+      // hw/riscv/virt.c records its B/D/F at plug time, when a bus behind a bridge still reads 0: its RIMT and DT would name another function.
+      if (fn && fn.bus !== ctx.buses.main.bus) {
+        fail('qemu-unsupported-device', req.arg, `riscv-iommu-pci behind a bridge: QEMU's RISC-V virt takes its B/D/F before the firmware numbers the buses, so its RIMT and DT name 00:${formatDevfn(fn.devfn)}, not this function (and for 00:00.0 it writes no RIMT); plug it into pcie.0`);
+      }
       if (fn) iommu = { kind: 'riscv-iommu-pci', fn, arg: req.arg };
     } else if (!addPciDevice(ctx, req)) {
       ignored.push(req.driver);

@@ -73,6 +73,8 @@ export function machineConfig(args: readonly QemuArg[], hasVgaDevice: boolean, w
   if (iommu && (kind !== 'virt' || !['none', 'smmuv3'].includes(iommu.value))) {
     fail('qemu-iommu-option', iommu.arg, kind === 'virt' ? `iommu=${iommu.value}: valid values are none and smmuv3` : 'iommu= is an Arm virt option; q35 takes -device intel-iommu or virtio-iommu-pci');
   }
+  const bypass = props.get('default-bus-bypass-iommu');
+  if (bypass && kind === 'riscv-virt') fail('qemu-iommu-option', bypass.arg, 'RISC-V virt has no default-bus-bypass-iommu (QEMU: "Property \'virt-machine.default-bus-bypass-iommu\' not found")');
   const irqchip = props.get('kernel-irqchip');
   if (irqchip && !['on', 'off', 'split'].includes(irqchip.value)) fail('qemu-bad-value', irqchip.arg, 'kernel-irqchip takes on, off or split');
 
