@@ -10,6 +10,7 @@ export const QEMU_EXPORT_CODES = {
   'qemu-export-refused': 'Something QEMU cannot build (or import qemu would read back differently): the command line is not written.',
   'qemu-export-not-carried': 'A warning: a field QEMU\'s own tables do not carry and that does not change the map; dropped.',
   'qemu-export-model': 'A warning: a device model QEMU cannot create from the command line alone, replaced by a generic endpoint.',
+  'qemu-export-firmware-differs': 'A warning: QEMU\'s own firmware tables for the line map part of the machine otherwise than the topology (ridmap boot injects ridmap\'s tables; --tables qemu would see QEMU\'s).',
   'qemu-export-builtin': 'Info: a function QEMU builds into the machine; it cannot keep the topology\'s id (import qemu names it).',
 } as const;
 

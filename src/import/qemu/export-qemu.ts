@@ -14,6 +14,7 @@ import { QEMU_ID } from './devices.js';
 import { planMachine, type ExportArg } from './export-machine.js';
 import { planPci } from './export-pci.js';
 import { ExportReport } from './export-problems.js';
+import { warnQemuRimtShortfall } from './export-riscv-rimt.js';
 import { verifyRoundTrip } from './export-verify.js';
 import { shellWord } from './to-yaml.js';
 
@@ -85,6 +86,7 @@ export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): Qe
   }
   const renames = verifyRoundTrip(resolved, argv, sources, report);
   if (report.refused || !renames) throw report.refusal();
+  if (unit?.type === 'riscv-iommu-pci') warnQemuRimtShortfall(resolved, unit, report);
   return { argv, diagnostics: report.diagnostics, renames };
 }
 
