@@ -12,11 +12,13 @@
  * under CI, which builds the root).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chrootArgv, findReferenceRoot } from '../../src/judge/reference-root.js';
 import { expectedExportable, exportedArgv, importedFile, iommuSysFile, scratchDir } from '../export/support.js';
-import { TABLES_DIR } from '../support/paths.js';
+import { RIMT_FIXTURE_DIR } from '../fixtures/rimt/tables.js';
+import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 import { APT_PACKAGES, IN_CI, QEMU_BINARY } from './qemu-env.js';
 import { SCENARIOS } from './scenarios.js';
 
@@ -105,11 +107,16 @@ if (missing.length > 0 && IN_CI) {
   });
 }
 
-/** RISC-V virt: QEMU 11.1 (whose pcie-root-port has no disable-acs, and whose virt has no pxb-pcie) builds what export writes. */
-const RISCV_LINES: [string, () => string][] = [
-  ...expectedExportable().filter((e) => e.startsWith('riscv-')).map((e): [string, () => string] => [`tables/${e}`, () => join(TABLES_DIR, e)]),
-  ['a platform riscv-iommu (iommu-sys=on)', () => iommuSysFile()],
+/**
+ * RISC-V virt: QEMU 11.1 (whose pcie-root-port has no disable-acs, and whose
+ * virt has no pxb-pcie) builds what export writes; each line with the RIMT
+ * QEMU captured for the same machine (test/fixtures/rimt), or none.
+ */
+const RISCV_LINES: [string, () => string, string?][] = [
+  ['tables/riscv-virt-iommu-pci.yaml', () => join(TABLES_DIR, 'riscv-virt-iommu-pci.yaml'), 'qemu-iommu-pci-addr3.dat'],
+  ['a platform riscv-iommu (iommu-sys=on)', () => iommuSysFile(), 'qemu-iommu-sys.dat'],
 ];
+const CAPTURE_SCRIPT = join(REPO_ROOT, 'scripts', 'qemu-rimt-capture.mjs');
 
 if (RISCV_RUNNER.missing && IN_CI) {
   describe('QEMU accepts export qemu: RISC-V virt', () => {
@@ -127,12 +134,22 @@ if (RISCV_RUNNER.missing && IN_CI) {
       expect(run.stderr).toMatch(/disable-acs/);
     });
 
-    for (const [name, file] of RISCV_LINES) {
+    it('runs every RISC-V example export qemu writes', () => {
+      expect(expectedExportable().filter((e) => e.startsWith('riscv-')).map((e) => `tables/${e}`)).toEqual(RISCV_LINES.map(([n]) => n).filter((n) => n.startsWith('tables/')));
+    });
+
+    for (const [name, file, rimt] of RISCV_LINES) {
       it(name, async () => {
         const argv = await exportedArgv(file());
         expect(argv[0]).toBe(RISCV);
         await expectAccepted(argv);
-      }, 20_000);
+        // The capture script runs QEMU in the reference root only.
+        if (!rimt || !RISCV_RUNNER.root) return;
+        const out = join(scratchDir(), 'RIMT.dat');
+        const run = spawnSync(process.execPath, [CAPTURE_SCRIPT, out, '--root', RISCV_RUNNER.root, '--', ...argv.slice(1)], { encoding: 'utf8' });
+        expect(run.status, run.stderr).toBe(0);
+        expect(readFileSync(out).equals(readFileSync(join(RIMT_FIXTURE_DIR, rimt))), `the RIMT of the exported line is ${rimt}'s`).toBe(true);
+      }, 30_000);
     }
   });
 }
