@@ -28,7 +28,9 @@
  * alias RID (as Linux maps every alias through the tables).
  *
  * The virtio-iommu-pci function is never translated by itself (Linux rejects
- * a device that is its own IOMMU), so its RID is removed from its own unit.
+ * a device that is its own IOMMU), so its RID is removed from its own unit;
+ * so is an AMD-Vi unit's own function (Linux's init_iommu_one clears the
+ * IOMMU's DeviceId from its lookup table whatever the IVHD entries say).
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { hostBridgeSpan, ownedSpans, type RidSpan } from './rid-ownership.js';
@@ -120,7 +122,7 @@ export function assignTranslations(
     const iommuId = effectiveIommu(owner.chain, includeAllUnit(iommus, owner.segment));
     const unit = iommuId === null ? undefined : byId.get(iommuId);
     const base = owner.chain[0]!.streamIdBase;
-    const identity = unit === undefined || unit.node.type === 'vtd' || base === undefined;
+    const identity = unit === undefined || unit.node.type === 'vtd' || unit.node.type === 'amd-vi' || base === undefined;
     let reported = false;
     for (const [first, last] of owner.spans) {
       if (identity) {
@@ -142,7 +144,7 @@ export function assignTranslations(
   }
 
   for (const unit of iommus) {
-    if (unit.node.type !== 'virtio-iommu-pci') continue;
+    if (unit.node.type !== 'virtio-iommu-pci' && unit.node.type !== 'amd-vi') continue;
     const device = unit.node.device;
     const self = functions.find((f) => f.id === device);
     if (self && table.at(self.segment, self.rid) === unit.identity) table.set(self.segment, self.rid, null);

@@ -23,9 +23,9 @@ export function iommuIdentity(iommu: Iommu, lookup: FunctionLookup): string {
   return `${iommu.type}@${formatAddress(parseAddress(iommu.base))}`;
 }
 
-/** PCI segment an IOMMU belongs to: VT-d units say it; a PCI IOMMU is in its function's; else 0. */
+/** PCI segment an IOMMU belongs to: VT-d and AMD-Vi units say it; a PCI IOMMU is in its function's; else 0. */
 function iommuSegment(iommu: Iommu, lookup: FunctionLookup): number {
-  if (iommu.type === 'vtd') return iommu.segment ?? 0;
+  if (iommu.type === 'vtd' || iommu.type === 'amd-vi') return iommu.segment ?? 0;
   if (iommu.type === 'virtio-iommu-pci') return lookup(iommu.device)?.segment ?? 0;
   return 0;
 }

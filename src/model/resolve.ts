@@ -129,7 +129,7 @@ export function resolveTopology(topology: Topology, opts: ResolveOptions = {}): 
   const members = addressSpaceMembers(devices, mmio, (id) => byId.get(id)?.node.ats === true);
   const pathOf = (id: string) => byId.get(id)?.docPath;
   const iommuFunctions = new Set(
-    iommus.flatMap((u) => (u.node.type === 'virtio-iommu-pci' ? [u.node.device] : [])),
+    iommus.flatMap((u) => (u.node.type === 'virtio-iommu-pci' || u.node.type === 'amd-vi' ? [u.node.device] : [])),
   );
 
   const findings = [

@@ -92,5 +92,5 @@ export function dtExamples(): { name: string; topology: Topology }[] {
     .filter((f) => f.endsWith('.yaml'))
     .sort()
     .map((f) => ({ name: f, topology: loadTopologyFile(join(TABLES_DIR, f)) }))
-    .filter(({ topology }) => (topology.iommus ?? []).some((u) => u.type !== 'vtd') || (topology.msiControllers ?? []).length > 0);
+    .filter(({ topology }) => (topology.iommus ?? []).some((u) => u.type !== 'vtd' && u.type !== 'amd-vi') || (topology.msiControllers ?? []).length > 0);
 }

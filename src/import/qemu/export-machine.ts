@@ -81,6 +81,9 @@ function iommuPlan(unit: Iommu, plan: MachinePlan, t: Topology, report: ExportRe
     case 'virtio-iommu-mmio':
       report.refuse(path, 'virtio-iommu on virtio-mmio: import qemu reads virtio-iommu-pci only (QEMU\'s virt has no virtio-iommu-device in its tables)');
       return false;
+    case 'amd-vi':
+      report.refuse(path, 'an AMD-Vi unit: export qemu does not write -device amd-iommu yet');
+      return false;
   }
 }
 
