@@ -26,6 +26,7 @@ import { RIMT_DESCRIPTION, rimtSpec } from './rimt/spec.js';
 import { viotFromTopology } from './viot/from-topology.js';
 import { VIOT_IDENTITIES } from './viot/identity.js';
 import { resolveViotModel } from './viot/resolve.js';
+import { ivrsFromTopology } from './ivrs/from-topology.js';
 import { IVRS_IDENTITIES } from './ivrs/identity.js';
 import { ivrsRangeFindings } from './ivrs/range-findings.js';
 import { IVRS_DESCRIPTION, ivrsSpec } from './ivrs/spec.js';
@@ -127,6 +128,7 @@ const ROWS: readonly TableDef[] = [
     modelled: true,
     // What the table says about its ranges; the map still has no resolver.
     findings: ivrsRangeFindings,
+    build: tableBuild({ file: 'IVRS.dat', description: 'ACPI IVRS (AMD-Vi)', fromTopology: ivrsFromTopology }),
     identities: IVRS_IDENTITIES,
   },
   {
