@@ -117,4 +117,23 @@ hpets:
     ]);
     expect(t.blocks[1]).toMatchObject({ type: 'IVMD21', flags: 7, deviceId: 0x0218 });
   });
+
+  it('refuses units with and without an EFR image in one IVRS: Linux would read the 11h blocks only', async () => {
+    const file = writeTopology('mixed', `
+name: mixed-efr
+iommus:
+  - { id: a, type: amd-vi, base: 0xfeb80000, device: iommu-a, efr: 0x29d3 }
+  - { id: b, type: amd-vi, base: 0xfeb90000, device: iommu-b }
+hostBridges:
+  - id: pci0
+    iommu: a
+    children:
+      - { id: iommu-a, type: rciep, addr: "00.0" }
+      - { id: iommu-b, type: rciep, addr: "01.0" }
+      - { id: rp, type: pcie-root-port, addr: "02.0", iommu: b, acs: true, children: [ { id: nic, type: pcie-endpoint, addr: "00.0" } ] }
+`);
+    const run = await runCli('build', file, '--out', join(tmp, 'mixed'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('iommus[1]: error [ivrs-cannot-express]: amd-vi unit b has no efr while a has one');
+  });
 });

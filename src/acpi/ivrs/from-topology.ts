@@ -57,6 +57,7 @@ type AmdViIommu = ResolvedIommu & { node: AmdViUnit };
 export function ivrsFromTopology(resolved: ResolvedTopology): IvrsBuild {
   const units = resolved.iommus.filter((u): u is AmdViIommu => u.node.type === 'amd-vi');
   if (units.length === 0) return { diagnostics: [] };
+  const diagnostics = mixedEfr(resolved, units);
   const blocks: IvrsBlock[] = [];
   for (const u of units) {
     const entries = [...deviceEntries(resolved, u), ...specialEntries(resolved, u)];
@@ -69,7 +70,26 @@ export function ivrsFromTopology(resolved: ResolvedTopology): IvrsBuild {
     ivInfo: ivInfo(units),
     blocks,
   };
-  return { table, diagnostics: [] };
+  return { table, diagnostics };
+}
+
+/**
+ * Linux reads the IVHDs of one type only, the highest it knows among those
+ * of the first IOMMU (get_highest_supported_ivhd_type), and skips the rest:
+ * with some units written as 10h + 11h and others as 10h alone, the latter
+ * would translate nothing.
+ */
+function mixedEfr(resolved: ResolvedTopology, units: readonly AmdViIommu[]): Diagnostic[] {
+  const withEfr = units.filter((u) => u.node.efr !== undefined);
+  if (withEfr.length === 0 || withEfr.length === units.length) return [];
+  return units.filter((u) => u.node.efr === undefined).map((u) => ({
+    severity: 'error',
+    code: 'ivrs-cannot-express',
+    path: `iommus[${(resolved.topology.iommus ?? []).indexOf(u.node)}]`,
+    message:
+      `amd-vi unit ${u.id} has no efr while ${withEfr[0]!.id} has one: its IVHD would be a 10h alone beside 11h blocks, ` +
+      'and Linux reads only the IVHDs of the highest type it finds (get_highest_supported_ivhd_type), so none of its devices would have an IOMMU; give every unit its EFR image, or none',
+  }));
 }
 
 /**
