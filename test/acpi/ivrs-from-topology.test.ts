@@ -136,4 +136,37 @@ hostBridges:
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('iommus[1]: error [ivrs-cannot-express]: amd-vi unit b has no efr while a has one');
   });
+
+  it('a translateRoot bridge below an aliasing one: its bus is plain again, as the map\'s aliases say', async () => {
+    const file = writeTopology('xlate', `
+name: xlate-root
+iommus:
+  - { id: amd, type: amd-vi, base: 0xfeb80000, device: iommu }
+hostBridges:
+  - id: pci0
+    iommu: amd
+    children:
+      - { id: rc, type: rciep, addr: "00.0" }
+      - { id: iommu, type: rciep, addr: "00.2" }
+      - id: pb
+        type: pcie-pci-bridge
+        addr: "02.0"
+        children:
+          - id: xr
+            type: pci-bridge
+            addr: "01.0"
+            translateRoot: true
+            children: [ { id: nic, type: pci-endpoint, addr: "00.0" } ]
+`);
+    const t = await decoded(await build(file, 'xlate'));
+    expect(entries(t.blocks[0]!)).toEqual([
+      'RangeStart 0000', 'RangeEnd 00ff',
+      'AliasRangeStart 0100<-0100', 'RangeEnd 01ff',
+      // Bus 02 (below xr) and the rest of the segment: nic is seen as 02:00.0 itself.
+      'RangeStart 0200', 'RangeEnd ffff',
+    ]);
+    const map = await runCli('map', file, '--format', 'json');
+    const nic = (JSON.parse(map.stdout) as { devices: { id: string; aliases: string[] }[] }).devices.find((d) => d.id === 'nic')!;
+    expect(nic.aliases).toEqual(['02:00.0']);
+  });
 });

@@ -17,7 +17,8 @@
  * Behind a bridge that aliases (a PCIe-to-PCI bridge, a conventional bridge:
  * model/aliasing.ts) the whole secondary bus range is an Alias Range with the
  * RID the IOMMU sees instead, the top-most aliasing bridge's alias, which is
- * the last RID of the map's alias list; Linux takes it into the device's DMA
+ * the last RID of the map's alias list (below a translateRoot bridge the
+ * devices are seen as themselves again); Linux takes it into the device's DMA
  * aliases when it is on the device's bus and copies the device table entry
  * to it in any case.
  */
@@ -156,7 +157,13 @@ function deviceEntries(resolved: ResolvedTopology, u: AmdViIommu): IvrsDeviceEnt
   // The IOMMU's own function: firmware lists it (QEMU does), Linux ignores it for translation.
   paint.setRange(segment, self.rid, self.rid, SELECT);
 
-  const visit = (f: PciFunction, aliased: boolean) => {
+  // Depth first with an explicit stack (the depth is the input's): parents paint before their children.
+  const stack: { f: PciFunction; aliased: boolean }[] = [];
+  for (const hb of resolved.hostBridges) {
+    if (hb.segment === segment) for (const f of [...hb.functions].reverse()) stack.push({ f, aliased: false });
+  }
+  while (stack.length > 0) {
+    const { f, aliased } = stack.pop()!;
     let below = aliased;
     if (f.isBridge && f.secondary !== undefined && f.subordinate !== undefined) {
       const first = rid(f.secondary, 0);
@@ -165,16 +172,14 @@ function deviceEntries(resolved: ResolvedTopology, u: AmdViIommu): IvrsDeviceEnt
         paint.setRange(segment, first, last, SELECT);
         below = false;
       }
-      const alias = below ? undefined : bridgeAlias(f);
+      // A translateRoot bridge ends the walk before its own alias (model/aliasing.ts).
+      const alias = below || f.node.translateRoot ? undefined : bridgeAlias(f);
       if (alias !== undefined) {
         paint.setRange(segment, first, last, aliasName(alias));
         below = true;
       }
     }
-    for (const child of f.children) visit(child, below);
-  };
-  for (const hb of resolved.hostBridges) {
-    if (hb.segment === segment) for (const f of hb.functions) visit(f, false);
+    for (let i = f.children.length - 1; i >= 0; i--) stack.push({ f: f.children[i]!, aliased: below });
   }
 
   // Clear what the unit does not translate (ranges above are sorted and disjoint: normalized).
