@@ -66,6 +66,7 @@ const head = ({ entries: _, ...rest }: Ivhd) => rest;
 describe('IVRS against QEMU\'s own (amd-iommu)', () => {
   it('has captures of both QEMU versions', () => {
     expect(captures).toEqual([
+      'amd-nested-pci-bridges-11.1', 'amd-nested-pci-bridges-7.2',
       'amd-pci-bridge-no-intremap-11.1', 'amd-pci-bridge-no-intremap-7.2',
       'amd-pcie-pci-bridge-11.1', 'amd-pcie-pci-bridge-7.2', 'amd-xtsup-11.1',
     ]);
