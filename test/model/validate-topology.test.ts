@@ -228,8 +228,14 @@ describe('semantic layer', () => {
       ['wrong-iommu-kind', 'iommus[0].device', 'amd-vi "amd" must be a PCI endpoint function, but "rp1" is a pcie-root-port'],
       ['wrong-iommu-kind', 'acpiDevices[0].iommu', 'an ACPI namespace device is listed in a DMAR device scope, so its iommu must be a vtd unit, not amd-vi "amd"'],
     ]);
-    t.iommus = [{ id: 'amd', type: 'amd-vi', base: 0xfed80000, device: 'vga', segment: 1 }];
+    t.iommus = [{ id: 'amd', type: 'amd-vi', base: 0xfed80000, device: 'vga' }];
     delete t.acpiDevices;
+    t.platformDevices = [{ id: 'eth', base: 0x10000000, iommu: 'amd', streamIds: [1] }];
+    expect(validateTopology(t).map((d) => [d.code, d.path, d.message])).toEqual([
+      ['wrong-iommu-kind', 'platformDevices[0].iommu', 'platform device "eth" cannot be behind AMD-Vi unit "amd": ridmap\'s IVRS names PCI functions, I/O APICs and HPETs only'],
+    ]);
+    delete t.platformDevices;
+    t.iommus = [{ id: 'amd', type: 'amd-vi', base: 0xfed80000, device: 'vga', segment: 1 }];
     expect(summary(validateTopology(t))).toEqual([
       'iommu-segment-mismatch iommus[0].device',
       'iommu-segment-mismatch hostBridges[0].iommu',

@@ -114,13 +114,18 @@ function includeAllConflicts(ix: TopologyIndex, all: Assignable[], includeAll: M
   return out;
 }
 
-/** Platform masters appear in IORT/VIOT by stream ID; DMAR has no place for them (use acpiDevices). */
+/** Platform masters appear in IORT/VIOT by stream ID; DMAR has no place for them (use acpiDevices), nor has ridmap's IVRS. */
 function platformDevices(ix: TopologyIndex): Diagnostic[] {
   return listed(ix.topology.platformDevices, 'platformDevices').flatMap(({ item, path }) => {
     const unit = item.iommu === undefined ? undefined : ix.iommus.get(item.iommu);
     if (!unit) return [];
     if (unit.type === 'vtd') {
       const message = `platform device "${item.id}" cannot be behind VT-d unit "${unit.id}": DMAR describes MMIO masters only as ACPI namespace devices (acpiDevices)`;
+      return [finding('wrong-iommu-kind', childPath(path, 'iommu'), message)];
+    }
+    if (unit.type === 'amd-vi') {
+      // IVRS names ACPI devices (F0h entries) by _HID/_UID, which the topology has no place for yet.
+      const message = `platform device "${item.id}" cannot be behind AMD-Vi unit "${unit.id}": ridmap's IVRS names PCI functions, I/O APICs and HPETs only`;
       return [finding('wrong-iommu-kind', childPath(path, 'iommu'), message)];
     }
     if (item.streamIds !== undefined) return [];
