@@ -169,4 +169,25 @@ hostBridges:
     const nic = (JSON.parse(map.stdout) as { devices: { id: string; aliases: string[] }[] }).devices.find((d) => d.id === 'nic')!;
     expect(nic.aliases).toEqual(['02:00.0']);
   });
+
+  it('an IOMMU function another unit translates is listed by that unit only', async () => {
+    const file = writeTopology('two-units', `
+name: two-units
+iommus:
+  - { id: a, type: amd-vi, base: 0xfeb80000, device: iommu-a }
+  - { id: b, type: amd-vi, base: 0xfeb90000, device: iommu-b }
+hostBridges:
+  - id: pci0
+    iommu: a
+    children:
+      - { id: iommu-a, type: rciep, addr: "00.0" }
+      - { id: iommu-b, type: rciep, addr: "01.0" }
+      - { id: rp, type: pcie-root-port, addr: "02.0", iommu: b, acs: true, children: [ { id: nic, type: pcie-endpoint, addr: "00.0" } ] }
+`);
+    const t = await decoded(await build(file, 'two-units'));
+    expect(t.blocks.map((b) => [b.type, b.deviceId])).toEqual([['IVHD10', 0x00], ['IVHD10', 0x08]]);
+    // a: everything but rp and its bus, iommu-b (00:01.0) included; b: rp and bus 01, not its own 00:01.0.
+    expect(entries(t.blocks[0]!)).toEqual(['RangeStart 0000', 'RangeEnd 000f', 'RangeStart 0011', 'RangeEnd 00ff', 'RangeStart 0200', 'RangeEnd ffff']);
+    expect(entries(t.blocks[1]!)).toEqual(['Select 0010', 'RangeStart 0100', 'RangeEnd 01ff']);
+  });
 });
