@@ -29,8 +29,9 @@
  *
  * The virtio-iommu-pci function is never translated by itself (Linux rejects
  * a device that is its own IOMMU), so its RID is removed from its own unit;
- * so is an AMD-Vi unit's own function (Linux's init_iommu_one clears the
- * IOMMU's DeviceId from its lookup table whatever the IVHD entries say).
+ * so is an AMD-Vi unit's own function, whichever unit would translate it
+ * (Linux's init_iommu_one clears the IOMMU's DeviceId from its lookup table
+ * whatever the IVHD entries say).
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { hostBridgeSpan, ownedSpans, type RidSpan } from './rid-ownership.js';
@@ -147,7 +148,10 @@ export function assignTranslations(
     if (unit.node.type !== 'virtio-iommu-pci' && unit.node.type !== 'amd-vi') continue;
     const device = unit.node.device;
     const self = functions.find((f) => f.id === device);
-    if (self && table.at(self.segment, self.rid) === unit.identity) table.set(self.segment, self.rid, null);
+    // Linux clears an AMD-Vi unit's DeviceId from its lookup table once it has parsed the unit's IVHD, after any
+    // IVHD before it named the function: whichever unit the topology gives it, Linux's answer is none (or hangs on block order).
+    const mine = unit.node.type === 'amd-vi' || (self && table.at(self.segment, self.rid) === unit.identity);
+    if (self && mine) table.set(self.segment, self.rid, null);
   }
 
   return { translations: table.translations(TOPOLOGY_SOURCE), findings };

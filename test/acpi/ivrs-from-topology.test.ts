@@ -170,7 +170,7 @@ hostBridges:
     expect(nic.aliases).toEqual(['02:00.0']);
   });
 
-  it('an IOMMU function another unit translates is listed by that unit only', async () => {
+  it('an IOMMU function is no unit\'s device, whichever unit the topology gives it: only its own IVHD lists it (Linux drops it there)', async () => {
     const file = writeTopology('two-units', `
 name: two-units
 iommus:
@@ -186,8 +186,11 @@ hostBridges:
 `);
     const t = await decoded(await build(file, 'two-units'));
     expect(t.blocks.map((b) => [b.type, b.deviceId])).toEqual([['IVHD10', 0x00], ['IVHD10', 0x08]]);
-    // a: everything but rp and its bus, iommu-b (00:01.0) included; b: rp and bus 01, not its own 00:01.0.
-    expect(entries(t.blocks[0]!)).toEqual(['RangeStart 0000', 'RangeEnd 000f', 'RangeStart 0011', 'RangeEnd 00ff', 'RangeStart 0200', 'RangeEnd ffff']);
-    expect(entries(t.blocks[1]!)).toEqual(['Select 0010', 'RangeStart 0100', 'RangeEnd 01ff']);
+    // a: everything but rp, its bus and iommu-b (00:01.0); b: its own function, rp and bus 01.
+    expect(entries(t.blocks[0]!)).toEqual(['RangeStart 0000', 'RangeEnd 0007', 'RangeStart 0009', 'RangeEnd 000f', 'RangeStart 0011', 'RangeEnd 00ff', 'RangeStart 0200', 'RangeEnd ffff']);
+    expect(entries(t.blocks[1]!)).toEqual(['Select 0008', 'Select 0010', 'RangeStart 0100', 'RangeEnd 01ff']);
+    // Linux clears each unit's DeviceId after parsing its IVHD, so whatever the block order iommu-b has no IOMMU: the map says so.
+    const map = JSON.parse((await runCli('map', file, '--format', 'json')).stdout) as { devices: { id: string; iommu: string | null }[] };
+    expect(map.devices.filter((d) => d.iommu === null).map((d) => d.id)).toEqual(['iommu-a', 'iommu-b']);
   });
 });

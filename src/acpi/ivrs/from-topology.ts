@@ -151,13 +151,12 @@ function deviceEntries(resolved: ResolvedTopology, u: AmdViIommu): IvrsDeviceEnt
   const ranges = resolved.map.translations
     .filter((t) => t.iommu === u.identity && t.segment === segment)
     .sort((a, b) => a.first - b.first);
-  // The IOMMU's own function: firmware lists it (QEMU does) and Linux drops it from its own unit; left
-  // out when the map gives it to another unit, whose IVHD lists it (Linux's answer would hang on block order).
+  // The IOMMU's own function: firmware lists it (QEMU does) and Linux drops it; the map gives it no unit
+  // (model/iommu-assignment.ts), so no other IVHD lists it.
   const self = resolved.byId.get(u.node.device)!;
-  const listSelf = self.iommu === null;
   const paint = new RidTable();
   for (const t of ranges) paint.setRange(segment, t.first, t.last, SELECT);
-  if (listSelf) paint.setRange(segment, self.rid, self.rid, SELECT);
+  paint.setRange(segment, self.rid, self.rid, SELECT);
 
   // Depth first with an explicit stack (the depth is the input's): parents paint before their children.
   const stack: { f: PciFunction; aliased: boolean }[] = [];
@@ -191,7 +190,7 @@ function deviceEntries(resolved: ResolvedTopology, u: AmdViIommu): IvrsDeviceEnt
     next = t.last + 1;
   }
   if (next <= 0xffff) paint.setRange(segment, next, 0xffff, null);
-  if (listSelf) paint.setRange(segment, self.rid, self.rid, SELECT);
+  paint.setRange(segment, self.rid, self.rid, SELECT);
 
   const entries: IvrsDeviceEntry[] = [];
   for (const run of paint.translations('IVRS')) {
