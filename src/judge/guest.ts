@@ -55,6 +55,11 @@ const COMMON_KERNEL_ARGS = ['iommu.strict=1', 'panic=-1'];
  * its ticks, and with VT-d interrupt remapping Linux then panics ("timer
  * doesn't work through Interrupt-remapped IO-APIC"; seen on Debian's 6.12 with
  * four boots sharing two cores), which says nothing about the tables.
+ * AMD-Vi (QEMU's amd-iommu) needs no option: Linux enables its driver
+ * whenever an IVRS is present (no amd_iommu=), takes interrupt remapping when
+ * the IVHD names the MADT's I/O APIC (Debian's 6.1 and 6.12 do under TCG;
+ * 7.3 says "No southbridge IOAPIC found" on QEMU's own IVRS as on ridmap's
+ * and goes on without it), and intel_iommu=on is ignored without a DMAR.
  */
 const X86_KERNEL_ARGS = ['intel_iommu=on', 'no_timer_check'];
 

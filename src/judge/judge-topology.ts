@@ -13,6 +13,7 @@ import { hasErrors } from '../diagnostic.js';
 import { mapToJson } from '../map/map-json.js';
 import { resolveTopology } from '../model/resolve.js';
 import type { ResolvedTopology } from '../model/resolved.js';
+import { formatSbdf } from '../model/rid.js';
 import type { Topology } from '../model/topology-schema.js';
 import type { JudgeArch, JudgeAssets } from './assets.js';
 import { type BootResult, bootJudge, JudgeError } from './boot.js';
@@ -24,10 +25,11 @@ import { bootOnRebuiltTables } from './rsdp-boot.js';
 import { topologyForTableUpgrade } from './upgrade-header.js';
 
 /**
- * The tables the judge injects through Linux's table upgrade (DMAR on x86,
- * IORT on arm64 under EDK2).
+ * The tables the judge injects through Linux's table upgrade (DMAR and IVRS
+ * on x86, IORT on arm64 under EDK2): drivers/acpi/tables.c lists their
+ * signatures among those an initrd may override.
  */
-const UPGRADABLE = new Map([['DMAR.dat', 'DMAR'], ['IORT.dat', 'IORT']]);
+const UPGRADABLE = new Map([['DMAR.dat', 'DMAR'], ['IVRS.dat', 'IVRS'], ['IORT.dat', 'IORT']]);
 /** The ones the upgrade refuses ("Unknown signature"), injected through a rebuilt table set and acpi_rsdp= (rsdp-boot.ts, x86). */
 const REBUILT = new Map([['VIOT.dat', 'VIOT']]);
 
@@ -114,7 +116,7 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
     ...(qemu ? { qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}), ...(req.root ? { root: req.root } : {}),
   };
   const result = (tables: AcpiTableFile[], boot: BootResult): JudgeResult => ({
-    arch, firmware, linux: linux.profile.id, tables, boot, comparison: compareWithLinux(predicted, boot.report),
+    arch, firmware, linux: linux.profile.id, tables, boot, comparison: compareWithLinux(predicted, boot.report, amdViFunctions(resolved)),
   });
 
   if (firmware === 'dt') {
@@ -141,6 +143,17 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   const boot = await bootJudge({ ...common, tables: fromFirmware ? [] : upgraded, reportSignatures: tables.map((t) => t.signature) });
   checkDriverRan(req.assets, viot, boot);
   return result(tables, boot);
+}
+
+/** The AMD-Vi units by their own PCI function (Linux names them ivhd<n>, after the IVHD it read). */
+function amdViFunctions(resolved: ResolvedTopology): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const u of resolved.iommus) {
+    if (u.node.type !== 'amd-vi') continue;
+    const f = resolved.byId.get(u.node.device);
+    if (f) out.set(formatSbdf(f.segment, f.rid), u.identity);
+  }
+  return out;
 }
 
 /**
@@ -176,7 +189,7 @@ function acpiTables(topology: Topology, arch: JudgeArch): { upgraded: AcpiTableF
     // rsdp-boot.ts lays the rebuilt set out for q35 under SeaBIOS (memmap= in the E820 map); EDK2 on virt hands Linux its tables through UEFI.
     throw new JudgeError('the judge injects VIOT on x86 only (its rebuilt table set is laid out for q35 under SeaBIOS): on arm64 boot the topology with --firmware dt', '');
   }
-  if (upgraded.length + rebuilt.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR, IORT, VIOT)', '');
+  if (upgraded.length + rebuilt.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR, IVRS, IORT, VIOT)', '');
   if (upgraded.length > 0 && rebuilt.length > 0) throw new JudgeError('the judge cannot inject DMAR and VIOT in one boot yet', '');
   return { upgraded, rebuilt };
 }
