@@ -79,6 +79,13 @@ describe('export qemu: RISC-V virt', () => {
     expectSameMap(await mapOf(await importedFile(dir, 'second', argv)), await mapOf(first));
   });
 
+  it('refuses a RISC-V virt topology without the host bridge function QEMU builds in, naming the machine as users do', async () => {
+    const file = iommuSysFile((t) => t.hostBridges[0].children.shift());
+    const r = await runCli('export', 'qemu', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(':hostBridges[0].children: error [qemu-export-refused]: QEMU\'s RISC-V virt always has its gpex-root at 00:00.0');
+  });
+
   it('--qemu-version older than 10.1 is refused for RISC-V virt (QEMU writes its RIMT from 10.1 on)', async () => {
     const old = await runCli('export', 'qemu', PCI_EXAMPLE, '--qemu-version', '9.2');
     expect(old.code).toBe(2);

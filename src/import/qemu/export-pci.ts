@@ -135,6 +135,9 @@ function riscvIommuPciPlace(device: string, main: HostBridge, report: ExportRepo
   }
 }
 
+/** The machine as messages name it (`riscv-virt` is the importer's kind, not a name QEMU or a user writes). */
+const machineName = (plan: MachinePlan) => (plan.def.kind === 'riscv-virt' ? 'RISC-V virt' : plan.def.kind);
+
 /** The machine's own functions on pcie.0: the topology must have them (QEMU adds them whatever the command line says). */
 function rootBusProps(main: HostBridge, ctx: Ctx): { props: string[]; builtins: Set<string> } {
   const { plan, report } = ctx;
@@ -150,9 +153,9 @@ function rootBusProps(main: HostBridge, ctx: Ctx): { props: string[]; builtins: 
     const addr = `${b.slot.toString(16).padStart(2, '0')}.${b.fn}`;
     const here = at.get(addr);
     if (!here) {
-      report.refuse('hostBridges[0].children', `QEMU's ${plan.def.kind} always has its ${b.driver} at 00:${addr}; the topology has no function there`);
+      report.refuse('hostBridges[0].children', `QEMU's ${machineName(plan)} always has its ${b.driver} at 00:${addr}; the topology has no function there`);
     } else if (here.node.type !== 'rciep' || here.node.children?.length) {
-      report.refuse(here.path, `QEMU's ${plan.def.kind} has its built-in ${b.driver} at 00:${addr}, an integrated endpoint`);
+      report.refuse(here.path, `QEMU's ${machineName(plan)} has its built-in ${b.driver} at 00:${addr}, an integrated endpoint`);
     } else {
       report.note('qemu-export-builtin', here.path, `${here.node.id} is QEMU's built-in ${b.driver}: import qemu names it ${b.driver}@${ROOT_BUS}:${addr}`, 'info');
     }
