@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { RIMT_FIXTURE_DIR } from '../fixtures/rimt/tables.js';
 import { TABLES_DIR } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
-import { expectSameMap, exportedArgv, importedFile, iommuSysFile, mapOf, scratchDir } from './support.js';
+import { expectSameMap, exportedArgv, importedFile, iommuSysFile, mapOf, RISCV_BRIDGES_TOPOLOGY, scratchDir, topologyFile } from './support.js';
 
 const PCI_EXAMPLE = join(TABLES_DIR, 'riscv-virt-iommu-pci.yaml');
 
@@ -58,6 +58,13 @@ describe('export qemu: RISC-V virt', () => {
     const back = await importedFile(scratchDir(), 'back', argv);
     expect(readFileSync(back, 'utf8')).toMatch(/type: riscv-iommu, base: 0x3010000/);
     expectSameMap(await mapOf(back), await mapOf(iommuSysFile()));
+  });
+
+  it('a switch and a PCIe-to-PCI bridge below the riscv-iommu-pci round-trip to the same map (aliases to the bridge included)', async () => {
+    const file = topologyFile(RISCV_BRIDGES_TOPOLOGY);
+    const argv = await exportedArgv(file);
+    expect(argv.filter((a) => /^(x3130-upstream|xio3130-downstream|pcie-pci-bridge),/.test(a))).toHaveLength(4);
+    expectSameMap(await mapOf(await importedFile(scratchDir(), 'back', argv)), await mapOf(file));
   });
 
   it('a RISC-V virt without an IOMMU (known by its ECAM at 0x30000000) is exported as one', async () => {

@@ -34,13 +34,51 @@ const IOMMU_SYS_TOPOLOGY = {
   ],
 };
 
-/** That topology (changed by `change`) in a file of its own. */
+/** RISC-V virt with every bridge kind below the riscv-iommu-pci: a switch and a PCIe-to-PCI bridge with two conventional NICs. */
+export const RISCV_BRIDGES_TOPOLOGY = {
+  name: 'riscv-virt-bridges',
+  iommus: [{ id: 'iommu', type: 'riscv-iommu-pci', device: 'iommu-fn' }],
+  hostBridges: [
+    {
+      id: 'pcie.0',
+      iommu: 'iommu',
+      ecam: 0x30000000,
+      children: [
+        { id: 'gpex-root', type: 'rciep', addr: '00.0', model: 'gpex-root' },
+        { id: 'iommu-fn', type: 'rciep', addr: '01.0', model: 'riscv-iommu-pci' },
+        {
+          id: 'rp1', type: 'pcie-root-port', addr: '02.0', acs: true,
+          children: [{
+            id: 'up', type: 'pcie-switch-upstream-port', addr: '00.0',
+            children: [
+              { id: 'dp0', type: 'pcie-switch-downstream-port', addr: '00.0', children: [{ id: 'nvme0', type: 'pcie-endpoint', addr: '00.0', model: 'nvme' }] },
+              {
+                id: 'dp1', type: 'pcie-switch-downstream-port', addr: '01.0',
+                children: [{
+                  id: 'br', type: 'pcie-pci-bridge', addr: '00.0',
+                  children: [{ id: 'nic0', type: 'pci-endpoint', addr: '01.0', model: 'e1000' }, { id: 'nic1', type: 'pci-endpoint', addr: '02.0', model: 'rtl8139' }],
+                }],
+              },
+            ],
+          }],
+        },
+      ],
+    },
+  ],
+};
+
+/** A topology object in a file of its own. */
+export function topologyFile(t: { name: string }): string {
+  const file = join(scratchDir(), `${t.name}.yaml`);
+  writeFileSync(file, stringify(t));
+  return file;
+}
+
+/** The iommu-sys topology (changed by `change`) in a file of its own. */
 export function iommuSysFile(change: (t: any) => void = () => {}): string {
   const t = structuredClone(IOMMU_SYS_TOPOLOGY);
   change(t);
-  const file = join(scratchDir(), 'riscv-virt-iommu-sys.yaml');
-  writeFileSync(file, stringify(t));
-  return file;
+  return topologyFile(t);
 }
 
 /** `ridmap export qemu FILE --format json`, which must succeed. */
