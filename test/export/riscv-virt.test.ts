@@ -99,6 +99,7 @@ describe('export qemu: RISC-V virt', () => {
     expect(old.stdout).toBe('');
     expect(old.stderr).toMatch(/--qemu-version 9\.2: the topology is a RISC-V virt machine, whose RIMT \(and iommu-sys\) QEMU writes from 10\.1 on/);
     expect((await runCli('export', 'qemu', PCI_EXAMPLE, '--qemu-version', '10.1')).code).toBe(0);
+    expect((await runCli('export', 'qemu', '--help')).stdout.replace(/\s+/g, ' ')).toContain('(default and oldest: 7.2; RISC-V virt: 10.1)');
     // The q35 and Arm virt floor stays 7.2.
     expect((await runCli('export', 'qemu', join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml'), '--qemu-version', '9.2')).code).toBe(0);
   });

@@ -6,7 +6,7 @@
  */
 import { Option, type Command } from 'commander';
 import { InputError, inFile } from '../../diagnostic.js';
-import { argvText, exportQemu, OLDEST_QEMU } from '../../import/qemu/export-qemu.js';
+import { argvText, exportQemu, OLDEST_QEMU, OLDEST_QEMU_RISCV } from '../../import/qemu/export-qemu.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import type { CliContext } from '../context.js';
@@ -27,7 +27,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
     .argument('<topology>', 'topology file (YAML/JSON)')
     .option('-o, --out <file>', 'write the command line to this file (default: stdout)')
     .addOption(new Option('-f, --format <format>', 'text: one option a line, \\-continued (paste into a shell); json: the argv array').choices(['text', 'json']).default('text'))
-    .option('--qemu-version <version>', `the QEMU the line is for (default and oldest: ${OLDEST_QEMU.join('.')})`)
+    .option('--qemu-version <version>', `the QEMU the line is for (default and oldest: ${OLDEST_QEMU.join('.')}; RISC-V virt: ${OLDEST_QEMU_RISCV.join('.')})`)
     .addOption(verboseOption())
     .addHelpText(
       'after',
