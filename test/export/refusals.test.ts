@@ -201,6 +201,19 @@ describe('export qemu refuses what QEMU cannot build', () => {
     });
   }
 
+  it('refuses a root port without ACS for QEMU 11.1, whose pcie-root-port has no disable-acs; writes disable-acs=on for older ones', async () => {
+    const t = load(VTD);
+    delete rp1(t).acs;
+    const file = join(scratchDir(), VTD);
+    writeFileSync(file, stringify(t));
+    const r = await runCli('export', 'qemu', file, '--qemu-version', '11.1');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:hostBridges[0].children[2]: error [qemu-export-refused]: a root port without ACS: QEMU 11.1's pcie-root-port always has ACS`);
+    const old = await runCli('export', 'qemu', file, '--qemu-version', '10.2', '--format', 'json');
+    expect(old.code).toBe(0);
+    expect(JSON.parse(old.stdout).find((a: string) => a.startsWith('pcie-root-port,id=rp1'))).toContain(',disable-acs=on,');
+  });
+
   it('refuses a QEMU older than the facts it has', async () => {
     const r = await runCli('export', 'qemu', join(TABLES_DIR, VTD), '--qemu-version', '6.2');
     expect(r.code).toBe(2);

@@ -27,6 +27,8 @@ export interface MachinePlan {
   its?: ItsGroup;
   /** -device intel-iommu (its properties are completed once the root ports are known). */
   vtdProps?: string[];
+  /** The QEMU has no pcie-root-port disable-acs (11.1; RISC-V virt's lines are for 10.1+, checked with 11.1): a root port without ACS cannot be built. */
+  rootPortsAlwaysAcs?: boolean;
   /** -device amd-iommu's properties; it comes last, so that its own function takes the first free slot, the topology's. */
   amdViProps?: string[];
 }

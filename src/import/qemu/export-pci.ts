@@ -296,8 +296,7 @@ function bridgeDevice(node: PciNode, driver: string, path: string, ctx: Ctx): En
   if (node.type === 'pcie-root-port') {
     ctx.rootPorts.push(node);
     if (node.reserveBuses !== undefined) props.push(['bus-reserve', String(node.reserveBuses)]);
-    if (!node.acs && ctx.plan.def.kind === 'riscv-virt') {
-      // RISC-V virt's line is for QEMU 10.1+; QEMU 11.1's pcie-root-port has no disable-acs ("Property 'pcie-root-port.disable-acs' not found").
+    if (!node.acs && ctx.plan.rootPortsAlwaysAcs) {
       ctx.report.refuse(path, 'a root port without ACS: QEMU 11.1\'s pcie-root-port always has ACS (its disable-acs property is gone)');
     } else if (!node.acs) props.push(['disable-acs', 'on']);
   }

@@ -41,6 +41,9 @@ export interface QemuExport {
  */
 export const OLDEST_QEMU_RISCV: readonly [number, number] = [10, 1];
 
+/** The first QEMU known to have no pcie-root-port disable-acs: 11.1 ("Property 'pcie-root-port.disable-acs' not found"; 7.2 has it). */
+const NO_DISABLE_ACS_QEMU: readonly [number, number] = [11, 1];
+
 const older = ([major, minor]: readonly [number, number], [oldMajor, oldMinor]: readonly [number, number]) =>
   major < oldMajor || (major === oldMajor && minor < oldMinor);
 
@@ -61,6 +64,7 @@ export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): Qe
   const resolved = resolveTopology(topology);
   const report = new ExportReport();
   const plan = planMachine(topology, report);
+  plan.rootPortsAlwaysAcs = plan.def.kind === 'riscv-virt' || (version !== undefined && !older(version, NO_DISABLE_ACS_QEMU));
   if (version && plan.def.kind === 'riscv-virt' && older(version, OLDEST_QEMU_RISCV)) {
     throw versionError(opts.qemuVersion!, `the topology is a RISC-V virt machine, whose RIMT (and iommu-sys) QEMU writes from ${OLDEST_QEMU_RISCV.join('.')} on`);
   }
