@@ -46,7 +46,10 @@ export interface Comparison {
  * virtio-iommu is named after its transport, the PCI function
  * (virtio_bus_name() in drivers/iommu/virtio-iommu.c: `/sys/class/iommu/0000:00:02.0`
  * under Debian's 6.12, on q35 and virt alike), which is ridmap's name for it
- * too; others keep Linux's name until their driver's sysfs says more.
+ * too; a RISC-V IOMMU is `riscv-iommu@<its device's name>`
+ * (riscv_iommu_init() in drivers/iommu/riscv/iommu.c), for one that is a PCI
+ * function its `ssss:bb:dd.f`, ridmap's `riscv-iommu-pci@` identity; others keep
+ * Linux's name until their driver's sysfs says more.
  */
 export function linuxIommuIdentity(iommu: LinuxIommu | undefined, name: string): string {
   if (iommu?.address !== null && iommu?.address !== undefined && name.startsWith('dmar')) return `vtd@${formatAddress(iommu.address)}`;
@@ -54,6 +57,9 @@ export function linuxIommuIdentity(iommu: LinuxIommu | undefined, name: string):
   if (smmu) return `${smmu[1] ? 'smmuv3' : 'smmuv2'}@${formatAddress(BigInt(`0x${smmu[2]}`))}`;
   const pci = iommu?.pciFunction === name ? parseBdf(name) : undefined;
   if (pci?.segment !== undefined) return `virtio-iommu-pci@${formatSbdf(pci.segment, pci.rid)}`;
+  const riscv = /^riscv-iommu@(.+)$/.exec(name);
+  const riscvPci = riscv ? parseBdf(riscv[1]!) : undefined;
+  if (riscvPci?.segment !== undefined) return `riscv-iommu-pci@${formatSbdf(riscvPci.segment, riscvPci.rid)}`;
   return `linux:${name}`;
 }
 
