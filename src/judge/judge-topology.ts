@@ -28,8 +28,12 @@ import { topologyForTableUpgrade } from './upgrade-header.js';
  * IORT on arm64 under EDK2).
  */
 const UPGRADABLE = new Map([['DMAR.dat', 'DMAR'], ['IORT.dat', 'IORT']]);
-/** The ones the upgrade refuses ("Unknown signature"), injected through a rebuilt table set and acpi_rsdp= (rsdp-boot.ts, x86). */
-const REBUILT = new Map([['VIOT.dat', 'VIOT']]);
+/**
+ * The ones the upgrade refuses ("Unknown signature"), injected through a
+ * rebuilt table set and acpi_rsdp= (rsdp-boot.ts): VIOT on x86; RIMT on
+ * RISC-V, where Linux has no table upgrade at all.
+ */
+const REBUILT = new Map([['VIOT.dat', 'VIOT'], ['RIMT.dat', 'RIMT']]);
 
 /**
  * The bus numbering Linux runs on. Under ACPI, EDK2 and SeaBIOS numbered the
@@ -54,7 +58,7 @@ export function judgeTarget(assets: JudgeAssets, firmware: FirmwareInterface, os
 
 /** The architecture of a QEMU system emulator, by its name. */
 export function qemuArch(binary: string): JudgeArch {
-  return /aarch64|arm/.test(binary) ? 'arm64' : 'amd64';
+  return /riscv/.test(binary) ? 'riscv64' : /aarch64|arm/.test(binary) ? 'arm64' : 'amd64';
 }
 
 export interface JudgeRequest {
@@ -173,10 +177,10 @@ function acpiTables(topology: Topology, arch: JudgeArch): { upgraded: AcpiTableF
     else if (rebuild !== undefined) rebuilt.push({ signature: rebuild, bytes: out.data });
   }
   if (rebuilt.length > 0 && arch === 'arm64') {
-    // rsdp-boot.ts lays the rebuilt set out for q35 under SeaBIOS (memmap= in the E820 map); EDK2 on virt hands Linux its tables through UEFI.
+    // rsdp-boot.ts lays the rebuilt set out for q35 under SeaBIOS (memmap= in the E820 map) and in RISC-V virt's flash, not yet for Arm virt.
     throw new JudgeError('the judge injects VIOT on x86 only (its rebuilt table set is laid out for q35 under SeaBIOS): on arm64 boot the topology with --firmware dt', '');
   }
-  if (upgraded.length + rebuilt.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR, IORT, VIOT)', '');
+  if (upgraded.length + rebuilt.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR, IORT, VIOT, RIMT)', '');
   if (upgraded.length > 0 && rebuilt.length > 0) throw new JudgeError('the judge cannot inject DMAR and VIOT in one boot yet', '');
   return { upgraded, rebuilt };
 }
