@@ -135,7 +135,7 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   const tables = [...upgraded, ...rebuilt];
   // After the tables: one the judge cannot inject is the first thing to say.
   const viot = rebuilt.some((t) => t.signature === 'VIOT');
-  const missing = missingDriver(req.assets, viot ? 'a VIOT' : undefined);
+  const missing = missingDriver(req.assets, viot ? 'a VIOT' : undefined) ?? missingRimt(req.assets, rebuilt);
   if (missing) throw new JudgeError(missing, '');
   if (rebuilt.length > 0 && !fromFirmware) {
     const r = await bootOnRebuiltTables({ ...common, tables: rebuilt });
@@ -203,6 +203,20 @@ function checkDriverRan(assets: JudgeAssets, viot: boolean, boot: BootResult): v
   throw new JudgeError(`Linux ${assets.kernelVersion} registered no virtio-iommu (/sys/class/iommu holds ${seen}), so it cannot judge a VIOT: `
     + 'its kernel has no virtio-iommu driver, or has it as a module the judge did not load (--kernel boots without the cached modules); '
     + 'boot the cached Debian 13 kernel (--assets .judge-cache/trixie) or a kernel with CONFIG_VIRTIO_IOMMU=y', boot.console);
+}
+
+/**
+ * Why the kernel cannot judge a RIMT, when its configuration is known: one
+ * without CONFIG_ACPI_RIMT (Debian's riscv64 6.12, which has no RISC-V IOMMU
+ * driver either; Linux parses RIMT from 6.17) translates nothing whatever the
+ * table says, so the comparison would blame ridmap's RIMT for the kernel.
+ */
+export function missingRimt(assets: JudgeAssets, tables: readonly AcpiTableFile[]): string | undefined {
+  if (!tables.some((t) => t.signature === 'RIMT') || assets.config.size === 0) return undefined;
+  const lacking = ['ACPI_RIMT', 'RISCV_IOMMU'].filter((key) => !assets.config.has(key));
+  if (lacking.length === 0) return undefined;
+  return `Linux ${assets.kernelVersion} cannot judge a RIMT: ${lacking.map((k) => `CONFIG_${k}`).join(' and ')} ${lacking.length > 1 ? 'are' : 'is'} not set `
+    + '(Linux parses RIMT from 6.17; Debian\'s riscv64 6.12 has neither): boot a kernel that has them, as the reference root\'s riscv64 7.2 (forky\'s)';
 }
 
 /**
