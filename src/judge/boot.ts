@@ -93,7 +93,8 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
     const uefi = req.uefi ?? images.map((f) => (req.root ? join(req.root, f) : f)).find((f) => existsSync(f));
     if (images.length > 0 && firmware === 'acpi' && (uefi === undefined || !existsSync(uefi) || (arch === 'riscv64' && !existsSync(uefiVars(uefi))))) {
       const pkg = arch === 'arm64' ? 'qemu-efi-aarch64' : 'qemu-efi-riscv64';
-      throw new JudgeError(`an ${arch} ACPI boot runs EDK2, and there is none at ${req.uefi ?? images.join(' or ')} (Debian: apt-get install ${pkg})`, '');
+      const vars = arch === 'riscv64' ? ` with its variable store ${uefiVars(uefi ?? images[0]!)} beside it` : '';
+      throw new JudgeError(`${arch === 'arm64' ? 'an' : 'a'} ${arch} ACPI boot runs EDK2, and there is none at ${req.uefi ?? images.join(' or ')}${vars} (Debian: apt-get install ${pkg})`, '');
     }
     const guest = guestSetup(req.assets.arch, firmware, uefi);
     const initrd = join(dir, 'initrd.cpio');

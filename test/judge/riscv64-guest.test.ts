@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { JudgeAssets } from '../../src/judge/assets.js';
+import { bootJudge } from '../../src/judge/boot.js';
 import { guestSetup, RISCV_UEFI_FIRMWARE, uefiFirmware, uefiVars } from '../../src/judge/guest.js';
 import { missingRimt, qemuArch } from '../../src/judge/judge-topology.js';
 
@@ -31,6 +32,12 @@ describe('riscv64 guest', () => {
     expect(uefiFirmware('riscv64')).toEqual(RISCV_UEFI_FIRMWARE);
     expect(uefiFirmware('amd64')).toEqual([]);
     expect(uefiVars('/a/RISCV_VIRT_CODE.fd')).toBe('/a/RISCV_VIRT_VARS.fd');
+  });
+
+  it('refuses a riscv64 ACPI boot without EDK2 before QEMU starts, naming the package', async () => {
+    await expect(bootJudge({ assets: assets([]), machineArgs: [], tables: [], uefi: '/nowhere/RISCV_VIRT_CODE.fd', qemu: '/nowhere/qemu' })).rejects.toThrow(
+      'a riscv64 ACPI boot runs EDK2, and there is none at /nowhere/RISCV_VIRT_CODE.fd with its variable store /nowhere/RISCV_VIRT_VARS.fd beside it '
+      + '(Debian: apt-get install qemu-efi-riscv64)');
   });
 
   it('tells riscv64 from QEMU\'s binary name', () => {
