@@ -22,12 +22,14 @@ import { iortWireFindings, resolveIortWire } from './iort/resolve.js';
 import { IORT_DESCRIPTION, iortSpec } from './iort/spec.js';
 import { iortDecodeChecks } from './iort/table-checks.js';
 import { RIMT_IDENTITIES } from './rimt/identity.js';
+import { rimtFromTopology } from './rimt/from-topology.js';
+import { resolveRimtModel } from './rimt/resolve.js';
 import { RIMT_DESCRIPTION, rimtSpec } from './rimt/spec.js';
 import { viotFromTopology } from './viot/from-topology.js';
 import { VIOT_IDENTITIES } from './viot/identity.js';
 import { resolveViotModel } from './viot/resolve.js';
 import { IVRS_IDENTITIES } from './ivrs/identity.js';
-import { ivrsRangeFindings } from './ivrs/range-findings.js';
+import { ivrsFindings, resolveIvrs } from './ivrs/resolve.js';
 import { IVRS_DESCRIPTION, ivrsSpec } from './ivrs/spec.js';
 import { acpiHeaderMembers } from './header.js';
 import { VIOT_DESCRIPTION, viotSpec } from './viot/spec.js';
@@ -119,23 +121,23 @@ const ROWS: readonly TableDef[] = [
     identities: IORT_IDENTITIES,
   },
   {
-    // Decoded, encoded and diffed; no resolver yet: the map still says "AMD-Vi ... not modelled" (resolvers.ts).
     signature: 'IVRS',
     description: IVRS_DESCRIPTION,
     spec: ivrsSpec,
     header: 'standard',
     modelled: true,
-    // What the table says about its ranges; the map still has no resolver.
-    findings: ivrsRangeFindings,
+    resolve: resolveIvrs,
+    findings: ivrsFindings,
     identities: IVRS_IDENTITIES,
   },
   {
-    // Decoded, encoded and diffed; not resolved yet (resolvers.ts says so in the map), nor built from a topology.
     signature: 'RIMT',
     description: RIMT_DESCRIPTION,
     spec: rimtSpec,
     header: 'standard',
     modelled: true,
+    resolve: resolveRimtModel,
+    build: tableBuild({ file: 'RIMT.dat', description: 'ACPI RIMT (RISC-V IOMMU)', fromTopology: rimtFromTopology }),
     identities: RIMT_IDENTITIES,
   },
 ];

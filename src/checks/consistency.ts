@@ -7,6 +7,7 @@
  * output IDs is a mismatch. Without a topology, tables are compared with each
  * other RID by RID (map-tables-disagree).
  */
+import { iommuPciFunction } from '../model/iommu-identity.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import { formatSbdf } from '../model/rid.js';
 import type { DeviceEntry } from '../model/translation-map.js';
@@ -37,9 +38,9 @@ export function namesIommus(resolved: ResolvedTopology): boolean {
   return resolved.iommus.length > 0;
 }
 
-/** PCI functions that are IOMMUs themselves (virtio-iommu-pci): never translated, whatever a range covers. */
+/** PCI functions that are IOMMUs themselves (virtio-iommu-pci, riscv-iommu-pci): never translated, whatever a range covers. */
 export function iommuFunctions(resolved: ResolvedTopology): Set<string> {
-  return new Set(resolved.iommus.flatMap((u) => (u.node.type === 'virtio-iommu-pci' ? [u.node.device] : [])));
+  return new Set(resolved.iommus.flatMap((u) => iommuPciFunction(u.node) ?? []));
 }
 
 /** Where a table's device entries differ from the topology's, device by device (matched by id). */

@@ -6,7 +6,7 @@
  * table can express (build-refused, from the build's refusals).
  */
 import type { Severity } from '../diagnostic.js';
-import { REFUSAL_SEVERITY, SMMUV3_STREAM_SHARED, VIRTIO_IOMMU_ALIAS_PROBE } from '../model/linux-probe.js';
+import { REFUSAL_SEVERITY, RISCV_IOMMU_LINUX_VERSION, SMMUV3_STREAM_SHARED, VIRTIO_IOMMU_ALIAS_PROBE } from '../model/linux-probe.js';
 import { reporting, sessionCheck, type Check } from './check.js';
 
 /** A finding resolveTopology makes under a code that is the check's id. */
@@ -43,6 +43,7 @@ export const TOPOLOGY_CHECKS: readonly Check[] = [
   modelFinding('alias-collision', 'two devices issue a common RID but are given different IOMMUs or output IDs for it'),
   modelFinding(SMMUV3_STREAM_SHARED, 'Linux\'s arm-smmu-v3 refuses a device whose StreamID an earlier device already holds (two devices behind one PCIe-to-PCI bridge): it gets no IOMMU', REFUSAL_SEVERITY[SMMUV3_STREAM_SHARED]),
   modelFinding(VIRTIO_IOMMU_ALIAS_PROBE, 'a device behind a PCIe-to-PCI or conventional bridge on a virtio-iommu: the VMM knows it only by its alias, Linux probes its own RID, and it gets no IOMMU', REFUSAL_SEVERITY[VIRTIO_IOMMU_ALIAS_PROBE]),
+  modelFinding(RISCV_IOMMU_LINUX_VERSION, 'with --os linux-6.1 or linux-6.12: that kernel has no RISC-V IOMMU driver (6.13) nor RIMT parsing (6.17), so a device behind a RISC-V IOMMU gets none', REFUSAL_SEVERITY[RISCV_IOMMU_LINUX_VERSION]),
   modelFinding('output-id-out-of-range', 'streamIdBase gives a RID an output ID outside 32 bits; such RIDs stay untranslated'),
   buildRefused,
 ];

@@ -67,6 +67,7 @@ function renamed(d: Diagnostic, codes: NonNullable<StructSpec['codes']>): Diagno
   return typeof r === 'string' ? { ...d, code: r } : { ...d, code: r.code, severity: r.severity };
 }
 
+// Offsets and structure types in hexadecimal: the specs number types so (IVRS 10h, a 51h block), and "type 81" would read as another type.
 const hex = (n: number): string => '0x' + n.toString(16);
 
 /** The first few item starts of a list, for a message. */
@@ -589,12 +590,12 @@ class Decoder {
     stopOnOverrun: boolean): number | undefined {
     if (len === 0) {
       this.report('error', BinCode.zeroLength, pos,
-        `${name} (type ${tag}) has length 0; the walk stops, the remaining ${end - pos} byte(s) are kept undecoded`);
+        `${name} (type ${hex(tag)}) has length 0; the walk stops, the remaining ${end - pos} byte(s) are kept undecoded`);
       return undefined;
     }
     if (len < u.headerSize) {
       this.report('error', BinCode.lengthShort, pos,
-        `${name} (type ${tag}) has length ${len}, shorter than its ${u.headerSize}-byte header; the walk stops, the remaining ${end - pos} byte(s) are kept undecoded`);
+        `${name} (type ${hex(tag)}) has length ${len}, shorter than its ${u.headerSize}-byte header; the walk stops, the remaining ${end - pos} byte(s) are kept undecoded`);
       return undefined;
     }
     let itemEnd = pos + len;
@@ -609,7 +610,7 @@ class Decoder {
       itemEnd = end;
     }
     if (!variant) {
-      this.report(u.unknownSeverity, BinCode.unknownType, pos, `${u.name} type ${tag} is not known; kept as ${itemEnd - pos} raw bytes`);
+      this.report(u.unknownSeverity, BinCode.unknownType, pos, `${u.name} type ${hex(tag)} is not known; kept as ${itemEnd - pos} raw bytes`);
     } else if (itemEnd - pos < variant.fixedSize && itemEnd - pos === len) {
       this.report('error', BinCode.lengthShort, pos,
         `${name} length ${len} is shorter than its fixed part (${variant.fixedSize} bytes); kept as raw bytes`);

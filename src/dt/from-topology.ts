@@ -27,7 +27,8 @@ export interface DtBuild {
 
 /** True when the topology has something only a DT describes on Arm: an SMMU, a virtio-iommu or an ITS. */
 export function topologyHasDt(resolved: ResolvedTopology): boolean {
-  return resolved.iommus.some((u) => u.node.type !== 'vtd') || (resolved.topology.msiControllers ?? []).length > 0;
+  // RISC-V IOMMUs are written to the RIMT only: the board DT does not describe them (riscv,iommu) yet.
+  return resolved.iommus.some((u) => u.node.type !== 'vtd' && !u.node.type.startsWith('riscv-iommu')) || (resolved.topology.msiControllers ?? []).length > 0;
 }
 
 export function dtFromTopology(resolved: ResolvedTopology): DtBuild {

@@ -88,7 +88,7 @@ export function acsPathEnabled(bridge: PciFunction, active = true): boolean {
 }
 
 /** Disjoint sets with path compression and union by size: near-constant time per operation at any size. */
-class UnionFind<T> {
+export class UnionFind<T> {
   private readonly parent = new Map<T, T>();
   private readonly size = new Map<T, number>();
   find(x: T): T {

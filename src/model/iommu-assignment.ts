@@ -31,6 +31,7 @@
  * a device that is its own IOMMU), so its RID is removed from its own unit.
  */
 import type { Diagnostic } from '../diagnostic.js';
+import { iommuPciFunction } from './iommu-identity.js';
 import { hostBridgeSpan, ownedSpans, type RidSpan } from './rid-ownership.js';
 import type { PciFunction, ResolvedHostBridge, ResolvedIommu } from './resolved.js';
 import { formatBdf, type Rid } from './rid.js';
@@ -142,8 +143,8 @@ export function assignTranslations(
   }
 
   for (const unit of iommus) {
-    if (unit.node.type !== 'virtio-iommu-pci') continue;
-    const device = unit.node.device;
+    const device = iommuPciFunction(unit.node);
+    if (device === undefined) continue;
     const self = functions.find((f) => f.id === device);
     if (self && table.at(self.segment, self.rid) === unit.identity) table.set(self.segment, self.rid, null);
   }

@@ -1,7 +1,7 @@
 /**
  * IOMMU identity strings (DESIGN.md): the name an IOMMU has in every map, so
  * that the same unit compares equal whichever format described it. MMIO
- * units are named by register base, virtio-iommu-pci by the PCI function it
+ * units are named by register base, virtio-iommu-pci and riscv-iommu-pci by the PCI function it
  * is (with that function's numbered BDF, so the name follows the numbering
  * just as VIOT's PCI node does).
  */
@@ -13,12 +13,17 @@ import type { Iommu, Topology } from './topology-schema.js';
 /** Where a PCI-based IOMMU sits: the function it is. */
 export type FunctionLookup = (id: string) => Pick<PciFunction, 'segment' | 'rid'> | undefined;
 
+/** The id of the PCI function an IOMMU is (virtio-iommu-pci, riscv-iommu-pci): never translated by itself. */
+export function iommuPciFunction(iommu: Iommu): string | undefined {
+  return iommu.type === 'virtio-iommu-pci' || iommu.type === 'riscv-iommu-pci' ? iommu.device : undefined;
+}
+
 export function iommuIdentity(iommu: Iommu, lookup: FunctionLookup): string {
-  if (iommu.type === 'virtio-iommu-pci') {
+  if (iommu.type === 'virtio-iommu-pci' || iommu.type === 'riscv-iommu-pci') {
     const f = lookup(iommu.device);
     // The validator checks the reference; a miss here is a bug.
-    if (!f) throw new Error(`virtio-iommu-pci ${iommu.id}: no PCI function ${iommu.device}`);
-    return `virtio-iommu-pci@${formatSbdf(f.segment, f.rid)}`;
+    if (!f) throw new Error(`${iommu.type} ${iommu.id}: no PCI function ${iommu.device}`);
+    return `${iommu.type}@${formatSbdf(f.segment, f.rid)}`;
   }
   return `${iommu.type}@${formatAddress(parseAddress(iommu.base))}`;
 }
@@ -26,7 +31,8 @@ export function iommuIdentity(iommu: Iommu, lookup: FunctionLookup): string {
 /** PCI segment an IOMMU belongs to: VT-d units say it; a PCI IOMMU is in its function's; else 0. */
 function iommuSegment(iommu: Iommu, lookup: FunctionLookup): number {
   if (iommu.type === 'vtd') return iommu.segment ?? 0;
-  if (iommu.type === 'virtio-iommu-pci') return lookup(iommu.device)?.segment ?? 0;
+  const device = iommuPciFunction(iommu);
+  if (device !== undefined) return lookup(device)?.segment ?? 0;
   return 0;
 }
 

@@ -18,6 +18,9 @@ export const SMMUV3_STREAM_SHARED = 'smmuv3-stream-shared';
 /** The check id of a virtio-iommu endpoint the VMM knows only by an alias. */
 export const VIRTIO_IOMMU_ALIAS_PROBE = 'virtio-iommu-alias-probe';
 
+/** The check id of a device behind a RISC-V IOMMU under a kernel without the driver (linux-profile.ts riscvIommu). */
+export const RISCV_IOMMU_LINUX_VERSION = 'riscv-iommu-linux-version';
+
 /**
  * How bad each refusal is: arm-smmu-v3's leaves a device whose DMA lands in
  * another device's domain (an error); the virtio-iommu one leaves the device
@@ -26,6 +29,7 @@ export const VIRTIO_IOMMU_ALIAS_PROBE = 'virtio-iommu-alias-probe';
 export const REFUSAL_SEVERITY: Readonly<Record<string, Severity>> = {
   [SMMUV3_STREAM_SHARED]: 'error',
   [VIRTIO_IOMMU_ALIAS_PROBE]: 'warning',
+  [RISCV_IOMMU_LINUX_VERSION]: 'warning',
 };
 
 /**
@@ -40,6 +44,10 @@ export function applyLinuxProbe(entries: readonly DeviceEntry[], profile: LinuxP
   return entries.map((d) => {
     if (d.iommu === null) return d;
     if (d.iommu.startsWith('virtio-iommu')) return virtioProbe(d);
+    if (d.iommu.startsWith('riscv-iommu') && !profile.riscvIommu) {
+      return refuse(d, d.iommu, RISCV_IOMMU_LINUX_VERSION,
+        `${profile.id} has no RISC-V IOMMU driver (drivers/iommu/riscv came in 6.13, RIMT parsing in 6.17), so ${d.id} is not translated`);
+    }
     if (!profile.smmuv3StreamOwner || !d.iommu.startsWith('smmuv3@')) return d;
     const key = (id: number) => `${d.iommu}\u0000${id}`;
     const ids = [...new Set(d.outputIds)];

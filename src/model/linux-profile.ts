@@ -35,13 +35,20 @@ export interface LinuxProfile {
    * reverted there), 7.3.4 enables ACS in time.
    */
   dtAcsLate: boolean;
+  /**
+   * Has the RISC-V IOMMU driver (drivers/iommu/riscv, 6.13, Device Tree)
+   * and reads the RIMT (drivers/acpi/riscv/rimt.c, 6.17): no profile's
+   * series lies between the two. Without it a device behind a RISC-V IOMMU
+   * gets none, whatever the firmware says.
+   */
+  riscvIommu: boolean;
 }
 
 /** The series checked by booting (Debian's 6.1.192, 6.12.118 and 7.3.4 under QEMU 7.2 and 11.1), oldest first; the last is the default. */
 export const LINUX_PROFILES: readonly LinuxProfile[] = [
-  { id: 'linux-6.1', smmuv3StreamOwner: true, dtAcsLate: true },
-  { id: 'linux-6.12', smmuv3StreamOwner: true, dtAcsLate: true },
-  { id: 'linux-7.3', smmuv3StreamOwner: true, dtAcsLate: false },
+  { id: 'linux-6.1', smmuv3StreamOwner: true, dtAcsLate: true, riscvIommu: false },
+  { id: 'linux-6.12', smmuv3StreamOwner: true, dtAcsLate: true, riscvIommu: false },
+  { id: 'linux-7.3', smmuv3StreamOwner: true, dtAcsLate: false, riscvIommu: true },
 ];
 
 export const DEFAULT_LINUX_PROFILE: LinuxProfile = LINUX_PROFILES[LINUX_PROFILES.length - 1]!;

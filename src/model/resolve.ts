@@ -12,7 +12,7 @@ import { parseAddress } from './address.js';
 import { assignAliasGroups } from './alias-groups.js';
 import { dmaAliases } from './aliasing.js';
 import { assignTranslations, nearestMsiController, ownRidChain, TOPOLOGY_SOURCE } from './iommu-assignment.js';
-import { resolveIommus } from './iommu-identity.js';
+import { iommuPciFunction, resolveIommus } from './iommu-identity.js';
 import { DEFAULT_LINUX_TARGET, type LinuxTarget } from './linux-profile.js';
 import { numberBuses, type BusNumbering } from './numbering.js';
 import { DEFAULT_NUMBERING } from './numbering-policies.js';
@@ -129,7 +129,7 @@ export function resolveTopology(topology: Topology, opts: ResolveOptions = {}): 
   const members = addressSpaceMembers(devices, mmio, (id) => byId.get(id)?.node.ats === true);
   const pathOf = (id: string) => byId.get(id)?.docPath;
   const iommuFunctions = new Set(
-    iommus.flatMap((u) => (u.node.type === 'virtio-iommu-pci' ? [u.node.device] : [])),
+    iommus.flatMap((u) => iommuPciFunction(u.node) ?? []),
   );
 
   const findings = [

@@ -32,9 +32,10 @@ const FORMATS: readonly FormatInfo[] = [
   { format: 'DMAR', keyedBy: 'path', describes: (id) => id.startsWith('vtd@'), firstOnly: true },
   { format: 'VIOT', keyedBy: 'rid', describes: (id) => id.startsWith('virtio-iommu-'), firstOnly: true },
   { format: 'IORT', keyedBy: 'rid', describes: (id) => id.startsWith('smmuv3@') || id.startsWith('smmuv2@'), firstOnly: true },
-  // Not modelled yet (their maps are empty, with a gap), but what they can name is known.
+  // Not modelled yet (its map is empty, with a gap), but what it can name is known.
   { format: 'IVRS', keyedBy: 'rid', describes: (id) => id.startsWith('amd-vi@') },
-  { format: 'RIMT', keyedBy: 'rid', describes: (id) => id.startsWith('riscv-iommu') },
+  // drivers/acpi/riscv/rimt.c riscv_acpi_rimt_init: acpi_get_table(ACPI_SIG_RIMT, 0, ...).
+  { format: 'RIMT', keyedBy: 'rid', describes: (id) => id.startsWith('riscv-iommu'), firstOnly: true },
   // iommu-map and iommus name any IOMMU node.
   { format: 'DT', keyedBy: 'rid', describes: () => true },
 ];

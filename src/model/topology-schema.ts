@@ -178,7 +178,28 @@ export const VirtioIommuMmio = Type.Object(
   { additionalProperties: false, description: 'virtio-iommu on virtio-mmio.' },
 );
 
-export const Iommu = Type.Union([VtdUnit, SmmuV3, SmmuV2, VirtioIommuPci, VirtioIommuMmio]);
+export const RiscvIommu = Type.Object(
+  {
+    ...iommuCommon,
+    type: Type.Literal('riscv-iommu'),
+    base: doc('Register base address (RIMT IOMMU node Base Address: Linux binds the platform device whose first MMIO resource starts here).', Address),
+    interrupts: Type.Optional(
+      doc('Wired interrupts (RIMT interrupt wires), for an IOMMU that does not signal by MSI; active high.', Type.Array(InterruptSpec)),
+    ),
+  },
+  { additionalProperties: false, description: 'RISC-V IOMMU as a platform device (RIMT IOMMU node, RSCV0004).' },
+);
+
+export const RiscvIommuPci = Type.Object(
+  {
+    ...iommuCommon,
+    type: Type.Literal('riscv-iommu-pci'),
+    device: doc('Id of the PCI function in hostBridges that is the RISC-V IOMMU (RIMT IOMMU node flagged PCIe IOMMU).', Id),
+  },
+  { additionalProperties: false, description: 'RISC-V IOMMU as a PCIe function (QEMU riscv-iommu-pci).' },
+);
+
+export const Iommu = Type.Union([VtdUnit, SmmuV3, SmmuV2, VirtioIommuPci, VirtioIommuMmio, RiscvIommu, RiscvIommuPci]);
 
 export const ItsGroup = Type.Object(
   {
@@ -380,6 +401,8 @@ export type SmmuV3 = Static<typeof SmmuV3>;
 export type SmmuV2 = Static<typeof SmmuV2>;
 export type VirtioIommuPci = Static<typeof VirtioIommuPci>;
 export type VirtioIommuMmio = Static<typeof VirtioIommuMmio>;
+export type RiscvIommu = Static<typeof RiscvIommu>;
+export type RiscvIommuPci = Static<typeof RiscvIommuPci>;
 export type ItsGroup = Static<typeof ItsGroup>;
 export type PlatformDevice = Static<typeof PlatformDevice>;
 export type IoApic = Static<typeof IoApic>;

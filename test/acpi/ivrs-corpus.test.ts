@@ -54,7 +54,7 @@ describe.skipIf(!HAVE_IVRS_CORPUS)('corpus IVRSes decode through the CLI and rou
     writeFileSync(file, c.bytes);
     const run = await runCli('decode', file);
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/Block type 81 is not known; kept as 32 raw bytes/);
+    expect(run.stderr).toMatch(/Block type 0x51 is not known; kept as 32 raw bytes/);
     expect(run.stdout).toMatch(/Subtable Type : 51 \[Unknown Subtable Type\]/);
     expect(run.stdout).toMatch(/Subtable Type : 21 \[Memory Definition Block \(IVMD\)\]/);
     const d = decodeTable(c.bytes);

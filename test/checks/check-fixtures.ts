@@ -18,7 +18,8 @@ import { invalidIortCases } from '../fixtures/iort/invalid-cases.js';
 import { encode as encodeIort, smallIort } from '../fixtures/iort/iort-tables.js';
 import { rimtCheckCases } from '../fixtures/rimt/tables.js';
 import { encodeViotModel, smallViot, viotCases } from '../fixtures/viot/tables.js';
-import { encodeIvrs, entry, smallIvrs } from '../fixtures/ivrs/tables.js';
+import type { IvrsBlock } from '../../src/acpi/ivrs/model.js';
+import { alias, encodeIvrs, entry, ivhd, ivrsOf, smallIvrs, special } from '../fixtures/ivrs/tables.js';
 
 export interface CheckFixture {
   /** File name: the check id, plus `.a`/`.b` when one fixture is several tables. */
@@ -33,6 +34,10 @@ export interface CheckFixture {
 
 /** The fixture platform, shared by the fixtures that are checked against it. */
 export const PLATFORM = '_platform.topology.yaml';
+/** An AMD platform's PCI tree (no IOMMU: the IVRS's are used), with a PCIe-to-PCI bridge. */
+const AMD_PLATFORM = '_amd-pci.topology.yaml';
+/** The southbridge IOAPIC (APIC ID 0x21) at 00:14.0, which Linux wants in every IVRS. */
+const IOAPIC = special(0x21, 0x00a0);
 
 const VTD0 = 0xfed90000n;
 const VTD1 = 0xfed91000n;
@@ -249,12 +254,81 @@ export const checkFixtures: readonly CheckFixture[] = [
   {
     name: 'ivrs-range-inverted',
     description: 'an IVHD range from 00:10.0 that ends at 00:08.0: Linux sets up none of its devices',
+    also: ['ivrs-ioapic-missing'],
     bytes: () => encodeIvrs(smallIvrs([entry('RangeStart', 0x0080), entry('RangeEnd', 0x0040)])),
   },
   {
     name: 'ivrs-range-end-without-start',
     description: 'an IVHD with a range 00:01.0-00:1f.7, then a second End of Range (01:00.0) with no start of its own',
+    also: ['ivrs-ioapic-missing'],
     bytes: () => encodeIvrs(smallIvrs([entry('RangeStart', 0x0008), entry('RangeEnd', 0x00ff), entry('RangeEnd', 0x0100)])),
+  },
+
+  {
+    name: 'ivrs-beyond-last-bdf',
+    description: 'an IVHD whose highest counted Device ID is 01:1f.7 (an End of Range), with bus 01 aliased to 02:00.0 above it',
+    bytes: () => encodeIvrs(ivrsOf([ivhd('IVHD11', 0xfd200000n, [
+      entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), alias('AliasRangeStart', 0x0100, 0x0200), entry('RangeEnd', 0x01ff), IOAPIC,
+    ])])),
+  },
+  {
+    name: 'ivrs-ivhd-overlap',
+    description: 'amd-vi@0xfd200000 names 00:00.0-00:1f.7, amd-vi@0xfd300000 names 00:10.0-01:1f.7: Linux gives 00:10.0-00:1f.7 to the second',
+    bytes: () => encodeIvrs(ivrsOf([
+      ivhd('IVHD11', 0xfd200000n, [entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), IOAPIC]),
+      ivhd('IVHD11', 0xfd300000n, [entry('RangeStart', 0x0080), entry('RangeEnd', 0x01ff)], 0x0102),
+    ])),
+  },
+  {
+    name: 'ivrs-ivhd-type-missing',
+    description: 'amd-vi@0xfd200000 has a 10h and an 11h, amd-vi@0xfd300000 only a 10h: Linux uses 11h and never sets up the second',
+    bytes: () => encodeIvrs(ivrsOf([
+      ivhd('IVHD10', 0xfd200000n, [entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), IOAPIC]),
+      ivhd('IVHD11', 0xfd200000n, [entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), IOAPIC]),
+      ivhd('IVHD10', 0xfd300000n, [entry('RangeStart', 0x0100), entry('RangeEnd', 0x01ff)], 0x0102),
+    ])),
+  },
+  {
+    name: 'ivrs-ioapic-missing',
+    description: 'an 11h IVHD naming 00:00.0-00:1f.7 and no IOAPIC: Linux disables interrupt remapping',
+    bytes: () => encodeIvrs(ivrsOf([ivhd('IVHD11', 0xfd200000n, [entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff)])])),
+  },
+  {
+    name: 'ivrs-efr-without-efrsup',
+    description: 'IVinfo 0x203040 (EFRSup clear) and an 11h IVHD with an EFR image',
+    bytes: () => encodeIvrs(ivrsOf([ivhd('IVHD11', 0xfd200000n, [entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), IOAPIC])], 0x203040)),
+  },
+  {
+    name: 'ivrs-efr-inconsistent',
+    description: 'two 11h IVHDs, amd-vi@0xfd300000 with an EFR image lacking GASup (bit 7) that amd-vi@0xfd200000 has',
+    bytes: () => encodeIvrs(ivrsOf([
+      ivhd('IVHD11', 0xfd200000n, [entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), IOAPIC]),
+      { ...ivhd('IVHD11', 0xfd300000n, [entry('RangeStart', 0x0100), entry('RangeEnd', 0x01ff)], 0x0102), efrImage: 0x246577efa2254a7en } as IvrsBlock,
+    ])),
+  },
+  {
+    name: 'ivrs-host-translation-disabled',
+    description: 'an 11h IVHD with HATDis (Attributes bit 0) and an EFR image without GIOSup (bit 48): newer kernels translate no DMA',
+    bytes: () => encodeIvrs(ivrsOf([
+      { ...ivhd('IVHD11', 0xfd200000n, [entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), IOAPIC]), attributes: 1, efrImage: 0x246477efa2254afen } as IvrsBlock,
+    ])),
+  },
+  {
+    name: 'ivrs-alias-no-device',
+    topology: AMD_PLATFORM,
+    description: 'bus 05 (which the platform does not have) reaches the IOMMU as 00:1e.0, which no device of the platform uses',
+    bytes: () => encodeIvrs(ivrsOf([ivhd('IVHD11', 0xfd200000n, [
+      entry('RangeStart', 0x0000), entry('RangeEnd', 0x04ff),
+      alias('AliasRangeStart', 0x0500, 0x00f0), entry('RangeEnd', 0x05ff), IOAPIC,
+    ])])),
+  },
+  {
+    name: 'ivrs-alias-mismatch',
+    topology: AMD_PLATFORM,
+    description: 'the IVRS says fn8 (00:08.0) reaches the IOMMU as 00:07.0; the platform has no bridge or quirk that does that',
+    bytes: () => encodeIvrs(ivrsOf([ivhd('IVHD11', 0xfd200000n, [
+      entry('RangeStart', 0x0000), entry('RangeEnd', 0x04ff), alias('AliasSelect', 0x0040, 0x0038), IOAPIC,
+    ])])),
   },
 
   // Two tables for one platform, no topology.
@@ -313,6 +387,11 @@ export function fixtureText(f: CheckFixture): string {
 export function alsoRaised(text: string): string[] {
   const m = /also: ([a-z0-9, -]+)/.exec(text);
   return m ? m[1]!.split(',').map((s) => s.trim()) : [];
+}
+
+/** The Linux profile a fixture is checked for (`os:` in its comment), as `--os`. */
+export function namedOs(text: string): string | undefined {
+  return /\bos: (linux-[0-9.]+)/.exec(text)?.[1];
 }
 
 /** The shared platform a fixture file names (`topology:` in its comment). */

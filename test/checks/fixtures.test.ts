@@ -13,7 +13,7 @@ import { CHECKS } from '../../src/checks/registry.js';
 import type { Diagnostic } from '../../src/diagnostic.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
-import { alsoRaised, checkFixtures, dumpFixtures, dumpText, fixtureText, namedTopology } from './check-fixtures.js';
+import { alsoRaised, checkFixtures, dumpFixtures, dumpText, fixtureText, namedOs, namedTopology } from './check-fixtures.js';
 
 const dir = join(REPO_ROOT, 'test/fixtures/checks');
 const files = () => readdirSync(dir).sort();
@@ -61,7 +61,8 @@ function argsFor(id: string): string[] {
   const inputs = mine.filter((f) => f !== topology);
   const named = inputs.map((f) => namedTopology(readFileSync(join(dir, f), 'utf8'))).find((t) => t !== undefined);
   const reference = topology ?? named;
-  return [...inputs.map((f) => join(dir, f)), ...(reference ? ['--topology', join(dir, reference)] : [])];
+  const os = mine.map((f) => namedOs(readFileSync(join(dir, f), 'utf8'))).find((o) => o !== undefined);
+  return [...inputs.map((f) => join(dir, f)), ...(reference ? ['--topology', join(dir, reference)] : []), ...(os ? ['--os', os] : [])];
 }
 
 describe('each fixture raises exactly its check', () => {

@@ -21,6 +21,9 @@ const REFUSED: Record<string, string[]> = {
   'arm-two-smmuv3.yaml': ['iommus[1]', 'iommus[0].base'],
   'bridge-behind-bridge.yaml': ['iommus[0].base', 'hpets[0]', 'hostBridges[0].children[3].children[0].dmaAliases'],
   'x86-server-dmar.yaml': ['iommus[1]', 'acpiDevices[0]', 'hostBridges[0].children[3].reservedMemory'],
+  // export qemu writes q35 and Arm virt only; QEMU's RISC-V virt machine is not among them yet.
+  'riscv-server-rimt.yaml': ['iommus[0]', 'iommus[1]', 'platformDevices[0]'],
+  'riscv-virt-iommu-pci.yaml': ['iommus[0]'],
 };
 
 describe('export qemu round trip', () => {

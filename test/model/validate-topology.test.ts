@@ -120,11 +120,11 @@ describe('schema layer', () => {
     const t = q35();
     t.iommus = [{ id: 'a', base: 1 } as never, { id: 'b', type: 'smmu-v3', base: 2 } as never];
     expect(validateTopology(t).map((d) => [d.code, d.path, d.message])).toEqual([
-      ['missing-property', 'iommus[0].type', 'missing required property "type" (one of vtd, smmuv3, smmuv2, virtio-iommu-pci, virtio-iommu-mmio)'],
+      ['missing-property', 'iommus[0].type', 'missing required property "type" (one of vtd, smmuv3, smmuv2, virtio-iommu-pci, virtio-iommu-mmio, riscv-iommu, riscv-iommu-pci)'],
       [
         'bad-enum',
         'iommus[1].type',
-        'expected one of vtd, smmuv3, smmuv2, virtio-iommu-pci, virtio-iommu-mmio but found "smmu-v3" (did you mean "smmuv3"?)',
+        'expected one of vtd, smmuv3, smmuv2, virtio-iommu-pci, virtio-iommu-mmio, riscv-iommu, riscv-iommu-pci but found "smmu-v3" (did you mean "smmuv3"?)',
       ],
     ]);
   });

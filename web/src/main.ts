@@ -70,7 +70,7 @@ const results_ = el('section', { class: 'results', attrs: { hidden: '' } },
 
 document.body.append(
   el('header', { class: 'top' },
-    el('h1', {}, 'ridmap', el('span', { class: 'tagline', text: ' which IOMMU translates which PCI device: DMAR, VIOT, IORT and Device Tree, decoded and checked in your browser. Nothing is uploaded.' }))),
+    el('h1', {}, 'ridmap', el('span', { class: 'tagline', text: ' which IOMMU translates which device: DMAR, IVRS, IORT, VIOT, RIMT and Device Tree, decoded and checked in your browser. Nothing is uploaded.' }))),
   el('section', { class: 'inputs' }, slots.A.element, slots.B.element),
   intro,
   status,

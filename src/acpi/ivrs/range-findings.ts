@@ -10,14 +10,9 @@
 import { structureTree, type Model, type StructureNode } from '../../codec/index.js';
 import type { Diagnostic } from '../../diagnostic.js';
 import { formatSbdf } from '../../model/rid.js';
+import { IvrsCode } from './codes.js';
 import { ivrsSpec } from './spec.js';
 
-export const IvrsCode = {
-  /** An End of Range below its start: the range is empty to Linux. */
-  rangeInverted: 'ivrs-range-inverted',
-  /** An End of Range with no start entry since the last range. */
-  rangeEndWithoutStart: 'ivrs-range-end-without-start',
-} as const;
 
 const RANGE_STARTS = new Set(['RangeStart', 'AliasRangeStart', 'ExtRangeStart']);
 const IVHDS = new Set(['IVHD10', 'IVHD11', 'IVHD40']);

@@ -7,15 +7,22 @@
 import type { Model } from '../../codec/index.js';
 import { formatAddress } from '../../model/address.js';
 import { formatSbdf } from '../../model/rid.js';
+import type { RimtIommu } from './model.js';
 import { IOMMU_FLAG_BITS } from './spec.js';
 
 const PCIE = 1 << IOMMU_FLAG_BITS[0]!.bit;
 
+/**
+ * The name the IOMMU has in every map (DESIGN.md): `riscv-iommu@<base>`, or
+ * for a node flagged PCIe IOMMU the function it is, `riscv-iommu-pci@<seg:bus:dev.fn>`.
+ */
+export function rimtIommuIdentity(n: Pick<RimtIommu, 'flags' | 'baseAddress' | 'pcieSegment' | 'pcieBdf'>): string {
+  return n.flags & PCIE ? `riscv-iommu-pci@${formatSbdf(n.pcieSegment, n.pcieBdf)}` : `riscv-iommu@${formatAddress(n.baseAddress)}`;
+}
+
 /** By the declarations' typeNames. */
 export const RIMT_IDENTITIES: Readonly<Record<string, (m: Model) => string>> = {
-  RimtIommu: (m) => (Number(m['flags']) & PCIE
-    ? `IOMMU riscv-iommu-pci@${formatSbdf(Number(m['pcieSegment']), Number(m['pcieBdf']))}`
-    : `IOMMU riscv-iommu@${formatAddress(m['baseAddress'] as bigint)}`),
+  RimtIommu: (m) => `IOMMU ${rimtIommuIdentity(m as RimtIommu)}`,
   RimtPcieRootComplex: (m) => `PCIe root complex segment ${String(m['pcieSegment'])}`,
   RimtPlatformDevice: (m) => `platform device ${String(m['deviceName'])}`,
 };

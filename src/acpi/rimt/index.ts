@@ -1,8 +1,8 @@
 /**
  * The RIMT in and out through the one declaration (spec.ts) and the generic
  * table path: bytes → model (decodeRimt), model → bytes (encodeRimt), JSON
- * both ways, and iasl-style text. Thin: the codec does the work. Not resolved
- * to a map yet (acpi/resolvers.ts says so wherever a RIMT is mapped).
+ * both ways, and iasl-style text. Thin: the codec does the work. The map is
+ * resolve.ts's (walk.ts follows the ID mappings as Linux does).
  */
 import { encode, fromJson, toJson, type Encoded, type Json } from '../../codec/index.js';
 import type { Diagnostic } from '../../diagnostic.js';
@@ -18,7 +18,9 @@ export {
   INTERRUPT_WIRE_FLAG_BITS, IOMMU_FLAG_BITS, RIMT_DESCRIPTION, RIMT_NODE_HEADER_SIZE, RIMT_NODE_TITLES, ROOT_COMPLEX_FLAG_BITS,
   RimtDecodeCode, RimtNodeType, rimtSpec,
 } from './spec.js';
-export { RIMT_IDENTITIES } from './identity.js';
+export { RIMT_IDENTITIES, rimtIommuIdentity } from './identity.js';
+export { resolveRimt, resolveRimtModel, RIMT_SOURCE } from './resolve.js';
+export { rimtFromTopology, RIMT_REVISION, type RimtBuild } from './from-topology.js';
 
 export interface DecodedRimt {
   table: RimtTable;

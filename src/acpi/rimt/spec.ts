@@ -172,7 +172,7 @@ export const RIMT_NODE_TITLES: Readonly<Record<string, string>> = {
  * of a reserved type, or one too short for its type, is kept as its header
  * and raw bytes (its Revision, between Type and Length, still a Revision).
  */
-const nodes = union({
+export const rimtNodes = union({
   name: 'Node',
   tag: { key: 'type', label: 'Type', type: u8, offset: 0 },
   length: { label: 'Length', type: u16le, offset: 2 },
@@ -204,7 +204,7 @@ export const rimtSpec: StructSpec = struct({
       count: { label: 'Number of RIMT Nodes', type: u32le },
       offset: { label: 'Offset to RIMT Node Array', type: u32le },
       reserved: { size: 4 },
-      nodes,
+      nodes: rimtNodes,
       paddingLabel: 'Padding',
     }),
   ],

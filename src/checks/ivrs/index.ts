@@ -1,9 +1,11 @@
 /**
- * The IVRS's checks, from the table alone: how its device ranges pair up
- * when Linux walks them (acpi/ivrs/range-findings.ts), under codes that are
- * the checks' own ids (table-findings.ts).
+ * The IVRS's checks: from the table alone, how its device ranges pair up
+ * when Linux walks them (acpi/ivrs/range-findings.ts) and what Linux makes
+ * of its IVHDs (acpi/ivrs/resolve.ts); with a topology, whether its aliases
+ * are the platform's (acpi/ivrs/ivrs-devices.ts). Codes are the checks' own
+ * ids (table-findings.ts).
  */
-import { IvrsCode } from '../../acpi/ivrs/range-findings.js';
+import { IvrsCode } from '../../acpi/ivrs/codes.js';
 import { findingChecks, type FindingRow } from '../table-findings.js';
 
 const ROWS: readonly FindingRow[] = [
@@ -20,6 +22,81 @@ const ROWS: readonly FindingRow[] = [
     description:
       'an IVHD\'s End of Range follows no start entry (03h, 43h, 47h): Linux applies it from the previous range\'s start, ' +
       'or from device 0 of the segment, to devices the table never listed',
+  },
+  {
+    id: IvrsCode.beyondLastBdf,
+    severity: 'error',
+    decode: 'shown',
+    description:
+      'an entry (a Start of Range, an alias\'s Source Used Device ID, a special device) names a device above the highest Device ID ' +
+      'Linux sizes its tables by (Select, End of Range, Alias Select, Extended Select entries): Linux writes past its tables and ' +
+      'does not translate the device',
+  },
+  {
+    id: IvrsCode.ivhdOverlap,
+    severity: 'error',
+    decode: 'shown',
+    description:
+      'the IVHDs of two IOMMUs (of the type Linux uses) name one Device ID: Linux gives the device to the later IVHD\'s IOMMU, ' +
+      'so only the table order decides which IOMMU translates it',
+  },
+  {
+    id: IvrsCode.ivhdTypeMissing,
+    severity: 'error',
+    decode: 'shown',
+    description:
+      'an IOMMU has IVHDs, but none of the type Linux uses (the last type given to the first block\'s Device ID, e.g. a 10h ' +
+      'without the 11h/40h the others have): Linux never sets the IOMMU up and its devices are not translated',
+  },
+  {
+    id: IvrsCode.ioapicMissing,
+    severity: 'warning',
+    decode: 'shown',
+    description:
+      'no IVHD Linux uses names an IOAPIC (special device entry, variety 1): Linux finds no southbridge IOAPIC and disables ' +
+      'interrupt remapping (DMA translation is unaffected); the MADT\'s IOAPICs are not compared',
+  },
+  {
+    id: IvrsCode.efrWithoutEfrSup,
+    severity: 'warning',
+    decode: 'shown',
+    description:
+      'IVinfo\'s EFRSup is clear, yet an 11h/40h IVHD Linux uses carries an EFR image: Linux ignores the image for the ' +
+      'IOMMU\'s features but still takes GA and x2APIC support from it',
+  },
+  {
+    id: IvrsCode.efrInconsistent,
+    severity: 'warning',
+    decode: 'shown',
+    description:
+      'with EFRSup set, the IVHDs Linux uses carry different EFR images: Linux reports a firmware bug and uses only the ' +
+      'features every image has, for every IOMMU',
+  },
+  {
+    id: IvrsCode.hostTranslationDisabled,
+    severity: 'warning',
+    decode: 'shown',
+    description:
+      'an 11h/40h IVHD Linux uses sets HATDis (Attributes bit 0) or has EFR HATS 3: kernels after the 6.12 series use no host ' +
+      'page tables, and without guest translation (EFR GT and GIOSup) translate no DMA at all; the map shows older kernels\' answer',
+  },
+  {
+    id: IvrsCode.aliasNoDevice,
+    severity: 'warning',
+    from: 'map',
+    needsTopology: true,
+    description:
+      'with a topology: an alias entry (42h, 43h) maps devices to a Source Used Device ID that no device of the topology ' +
+      'sends requests with (no function has it, no bridge gives it as an alias)',
+  },
+  {
+    id: IvrsCode.aliasMismatch,
+    severity: 'warning',
+    from: 'map',
+    needsTopology: true,
+    description:
+      'with a topology: the IVRS gives a device an alias its bridges do not; Linux sets the device up under both RIDs, ' +
+      'and the map lists both',
   },
 ];
 

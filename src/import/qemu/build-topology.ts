@@ -8,7 +8,7 @@ import { formatDevfn } from '../../model/rid.js';
 import type { HostBridge, Iommu, ItsGroup, PciNode, Topology } from '../../model/topology-schema.js';
 import type { IommuChoice } from './iommu.js';
 import type { MachineConfig } from './machine-config.js';
-import { Q35_VTD, VIRT_LAYOUT } from './machines.js';
+import { Q35_VTD, RISCV_VIRT_LAYOUT, VIRT_LAYOUT } from './machines.js';
 import type { HostBridgeDraft, PciBus, PlacedFunction } from './pci-buses.js';
 import type { ArgRef } from './problems.js';
 
@@ -97,6 +97,10 @@ function iommuEntry(iommu: IommuChoice, id: string, itsId: string | undefined): 
       return { id, type: 'vtd', base: Q35_VTD.base };
     case 'virtio-iommu':
       return { id, type: 'virtio-iommu-pci', device: iommu.fn.id };
+    case 'riscv-iommu-pci':
+      return { id, type: 'riscv-iommu-pci', device: iommu.fn.id };
+    case 'riscv-iommu-sys':
+      return { id, type: 'riscv-iommu', base: RISCV_VIRT_LAYOUT.iommuSys };
     case 'smmuv3': {
       const gsiv = (n: number) => VIRT_LAYOUT.spiBase + VIRT_LAYOUT.smmuv3.firstSpi + n;
       return {
@@ -134,6 +138,7 @@ function hostBridge(h: HostBridgeDraft, path: string, ctx: NodeContext): HostBri
     ...(iommu ? (bypass ? { bypassIommu: true } : { iommu: iommu.id }) : {}),
     ...(itsId ? { msiController: itsId } : {}),
     ...(virtMain ? { ecam: config.highmem ? VIRT_LAYOUT.ecamHigh : VIRT_LAYOUT.ecamLow } : {}),
+    ...(main && config.def.kind === 'riscv-virt' ? { ecam: RISCV_VIRT_LAYOUT.ecam } : {}),
     children: children(h.bus, childPath(path, 'children'), ctx),
   };
 }

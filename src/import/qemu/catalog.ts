@@ -18,6 +18,7 @@ export type DeviceRole =
   | 'endpoint'
   | 'vtd'
   | 'virtio-iommu'
+  | 'riscv-iommu'
   | 'not-pci'
   | 'unsupported';
 
@@ -70,6 +71,8 @@ const MODELS: Record<string, DeviceModel> = {
   'arm-smmuv3': { role: 'unsupported', unsupported: 'user-created SMMUv3 devices (QEMU 10) are not imported yet; use -M virt,iommu=smmuv3' },
   'virtio-iommu-device': { role: 'unsupported', unsupported: 'virtio-iommu on virtio-mmio is not imported; use virtio-iommu-pci' },
   'pxb-cxl': { role: 'unsupported', unsupported: 'CXL host bridges are not modelled by ridmap' },
+  // The RISC-V IOMMU on PCIe (RISC-V virt): QEMU's RIMT names it by its B/D/F.
+  'riscv-iommu-pci': { role: 'riscv-iommu', interface: 'pcie', vendorId: 0x1b36, deviceId: 0x0014 },
   // Built into the machines.
   mch: ep('conventional', 0x8086, 0x29c0, { builtinOnly: true }),
   'ICH9-LPC': ep('conventional', 0x8086, 0x2918, { builtinOnly: true }),

@@ -81,6 +81,10 @@ function iommuPlan(unit: Iommu, plan: MachinePlan, t: Topology, report: ExportRe
     case 'virtio-iommu-mmio':
       report.refuse(path, 'virtio-iommu on virtio-mmio: import qemu reads virtio-iommu-pci only (QEMU\'s virt has no virtio-iommu-device in its tables)');
       return false;
+    case 'riscv-iommu':
+    case 'riscv-iommu-pci':
+      report.refuse(path, 'a RISC-V IOMMU: export qemu writes q35 and Arm virt command lines only');
+      return false;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * `ridmap import qemu -- ARGS...` as a pure function: a QEMU command line
- * (q35 or Arm virt) to a ridmap topology and its YAML. QEMU's id= values are
+ * (q35, Arm virt, or RISC-V virt when it starts with qemu-system-riscv64) to
+ * a ridmap topology and its YAML. QEMU's id= values are
  * kept as ids; a function without one is `<driver>@<bus>:<dd.f>`; an
  * expander's id names its host bridge (as it names its root bus in QEMU).
  * Contradictions throw InputError naming the argument; what is ignored or
@@ -44,16 +45,18 @@ const NOT_FOLLOWED: Record<string, string> = {
 };
 
 export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}): QemuImport {
-  const { args, warnings } = splitQemuArgv(argv);
+  const { args, warnings, binary } = splitQemuArgv(argv);
   if (args.length === 0) fail('qemu-usage', undefined, 'no QEMU options to import (give them after --)');
   for (const arg of args) {
     const why = NOT_FOLLOWED[arg.name];
     if (why) warnings.push(problem('qemu-ignored', arg, why, 'warning'));
   }
   const requests = deviceRequests(args);
-  const config = machineConfig(args, requests.some((r) => r.lookup.model.vga), warnings);
+  const config = machineConfig(args, requests.some((r) => r.lookup.model.vga), warnings, binary);
   const ctx: DeviceContext = { buses: machineBuses(config), config, warnings, portSlots: new Map() };
-  let iommu: IommuChoice | undefined = config.smmuv3 ? { kind: 'smmuv3', arg: config.arg } : undefined;
+  let iommu: IommuChoice | undefined = config.smmuv3
+    ? { kind: 'smmuv3', arg: config.arg }
+    : config.riscvIommuSys ? { kind: 'riscv-iommu-sys', arg: config.arg } : undefined;
   const ignored: string[] = [];
 
   for (const req of requests) {
@@ -70,6 +73,11 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
       claimIommu(iommu, req.arg);
       const fn = addPciDevice(ctx, req);
       if (fn) iommu = { kind: 'virtio-iommu', fn, arg: req.arg };
+    } else if (model.role === 'riscv-iommu') {
+      if (config.def.kind !== 'riscv-virt') fail('qemu-unsupported-device', req.arg, 'riscv-iommu-pci exists on the RISC-V virt machine only (qemu-system-riscv64 -M virt)');
+      claimIommu(iommu, req.arg);
+      const fn = addPciDevice(ctx, req);
+      if (fn) iommu = { kind: 'riscv-iommu-pci', fn, arg: req.arg };
     } else if (!addPciDevice(ctx, req)) {
       ignored.push(req.driver);
     }

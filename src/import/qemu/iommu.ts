@@ -1,6 +1,7 @@
 /**
  * The machine's IOMMU: intel-iommu on q35, virtio-iommu-pci on either
- * machine, -M virt,iommu=smmuv3 on virt. QEMU 7.2 takes one per machine
+ * machine, -M virt,iommu=smmuv3 on virt; on RISC-V virt riscv-iommu-pci or
+ * -M virt,iommu-sys=on. QEMU 7.2 takes one per machine
  * ("does not support multiple vIOMMUs"), and so does the importer.
  */
 import type { MachineConfig } from './machine-config.js';
@@ -13,7 +14,9 @@ import type { DeviceRequest } from './devices.js';
 export type IommuChoice =
   | { kind: 'vtd'; qemuId?: string; arg: ArgRef; interruptRemapping: boolean; awBits: number; deviceIotlb: boolean }
   | { kind: 'virtio-iommu'; fn: PlacedFunction; arg: ArgRef }
-  | { kind: 'smmuv3'; arg: ArgRef };
+  | { kind: 'smmuv3'; arg: ArgRef }
+  | { kind: 'riscv-iommu-pci'; fn: PlacedFunction; arg: ArgRef }
+  | { kind: 'riscv-iommu-sys'; arg: ArgRef };
 
 /** Fails when a second IOMMU arrives. */
 export function claimIommu(current: IommuChoice | undefined, arg: ArgRef): void {

@@ -23,6 +23,8 @@ export interface MachineConfig {
   arg: ArgRef;
   /** virt: iommu=smmuv3. */
   smmuv3: boolean;
+  /** RISC-V virt: iommu-sys=on, a platform RISC-V IOMMU. */
+  riscvIommuSys: boolean;
   defaultBusBypassIommu: boolean;
   kvm: boolean;
   kernelIrqchip: 'on' | 'off' | 'split';
@@ -41,10 +43,10 @@ export interface MachineConfig {
 }
 
 const MACHINE_KEYS_USED = new Set([
-  'type', 'iommu', 'default-bus-bypass-iommu', 'kernel-irqchip', 'gic-version', 'its', 'highmem', 'sata', 'smbus', 'usb', 'accel',
+  'type', 'iommu', 'iommu-sys', 'default-bus-bypass-iommu', 'kernel-irqchip', 'gic-version', 'its', 'highmem', 'sata', 'smbus', 'usb', 'accel',
 ]);
 
-export function machineConfig(args: readonly QemuArg[], hasVgaDevice: boolean, warnings: Diagnostic[]): MachineConfig {
+export function machineConfig(args: readonly QemuArg[], hasVgaDevice: boolean, warnings: Diagnostic[], binary?: string): MachineConfig {
   const machineArgs = args.filter((a) => a.name === '-M' || a.name === '-machine');
   // QEMU merges all -machine options; machine property names take '-' or '_'.
   const props = new Map<string, { value: string; arg: QemuArg }>();
@@ -53,7 +55,7 @@ export function machineConfig(args: readonly QemuArg[], hasVgaDevice: boolean, w
   }
   const type = props.get('type');
   if (!type) fail('qemu-unsupported-machine', undefined, 'no -M/-machine: give -M q35 or -M virt (QEMU\'s x86 default, pc, is not supported)');
-  const kind = machineKind(type.value);
+  const kind = machineKind(type.value, binary);
   if (!kind) fail('qemu-unsupported-machine', type.arg, `machine type "${type.value}" is not supported; the importer describes q35 and Arm virt`);
   const def = MACHINES[kind];
   for (const [key, { arg }] of props) {
@@ -78,6 +80,7 @@ export function machineConfig(args: readonly QemuArg[], hasVgaDevice: boolean, w
     def,
     arg: type.arg,
     smmuv3: iommu?.value === 'smmuv3',
+    riscvIommuSys: kind === 'riscv-virt' && bool('iommu-sys', false),
     defaultBusBypassIommu: bool('default-bus-bypass-iommu', false),
     kvm: usesKvm(args, props.get('accel')?.value),
     kernelIrqchip: (irqchip?.value as MachineConfig['kernelIrqchip'] | undefined) ?? 'on',
@@ -135,13 +138,15 @@ function nicRequests(def: MachineDef, args: readonly QemuArg[], nodefaults: bool
     if (arg.name === '-netdev' || type === 'none' || (arg.name === '-net' && type !== 'nic')) continue;
     const model = props.get('model');
     const addr = props.get('addr');
+    const driver = model ? NIC_MODEL_ALIASES[model] ?? model : def.defaultNic;
+    if (driver === undefined) continue;
     nics.push({
-      driver: model ? NIC_MODEL_ALIASES[model] ?? model : def.defaultNic,
+      driver,
       arg,
       ...(addr !== undefined ? { devfn: checked(arg, 'addr', () => parsePciAddr(addr)) } : {}),
     });
   }
-  if (!networkOption && !nodefaults) {
+  if (!networkOption && !nodefaults && def.defaultNic !== undefined) {
     return [{ driver: def.defaultNic }];
   }
   return nics;

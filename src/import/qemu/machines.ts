@@ -5,7 +5,8 @@
  * of qemu-system-x86_64 and qemu-system-aarch64 7.2 (test/interop).
  */
 
-export type MachineKind = 'q35' | 'virt';
+/** `virt` is Arm's; `riscv-virt` is the RISC-V virt machine (`-M virt` of qemu-system-riscv64). */
+export type MachineKind = 'q35' | 'virt' | 'riscv-virt';
 
 export interface BuiltinFunction {
   driver: string;
@@ -18,8 +19,8 @@ export interface MachineDef {
   kind: MachineKind;
   /** The name of the root bus, as bus= names it. */
   rootBus: string;
-  /** NIC model for -nic/-net nic without model=, and for the default NIC. */
-  defaultNic: string;
+  /** NIC model for -nic/-net nic without model=, and for the default NIC; none: that NIC is not a PCI function (RISC-V virt's is virtio-mmio). */
+  defaultNic?: string;
   /** Whether the machine has a default display (q35: VGA at the first free slot; virt: none). */
   defaultVga: boolean;
   /** The QEMU system emulator that has the machine. */
@@ -29,12 +30,23 @@ export interface MachineDef {
 export const MACHINES: Record<MachineKind, MachineDef> = {
   q35: { kind: 'q35', rootBus: 'pcie.0', defaultNic: 'e1000e', defaultVga: true, binary: 'qemu-system-x86_64' },
   virt: { kind: 'virt', rootBus: 'pcie.0', defaultNic: 'virtio-net-pci', defaultVga: false, binary: 'qemu-system-aarch64' },
+  'riscv-virt': { kind: 'riscv-virt', rootBus: 'pcie.0', defaultVga: false, binary: 'qemu-system-riscv64' },
 };
 
-/** Machine type names: `q35`, `pc-q35-7.2`; `virt`, `virt-7.2`. */
-export function machineKind(type: string): MachineKind | undefined {
+/**
+ * RISC-V virt (hw/riscv/virt.c, QEMU 11.1): its ECAM (VIRT_PCIE_ECAM, 256
+ * buses) and, with -M virt,iommu-sys=on, the platform RISC-V IOMMU
+ * (VIRT_IOMMU_SYS). Checked against QEMU 11.1's RIMT (test/fixtures/rimt).
+ */
+export const RISCV_VIRT_LAYOUT = {
+  ecam: 0x30000000,
+  iommuSys: 0x3010000,
+};
+
+/** Machine type names: `q35`, `pc-q35-7.2`; `virt`, `virt-7.2` (RISC-V's when the binary is qemu-system-riscv64). */
+export function machineKind(type: string, binary?: string): MachineKind | undefined {
   if (type === 'q35' || /^pc-q35-\d/.test(type)) return 'q35';
-  if (type === 'virt' || /^virt-\d/.test(type)) return 'virt';
+  if (type === 'virt' || /^virt-\d/.test(type)) return binary !== undefined && /riscv64$/.test(binary) ? 'riscv-virt' : 'virt';
   return undefined;
 }
 

@@ -82,16 +82,16 @@ function resolve(ix: TopologyIndex, ref: Reference, kinds: IdKind[], code: Topol
   return [finding(code, ref.path, `no object with the id "${ref.id}"; expected ${wanted}${suggestion(ref.id, candidates)}`)];
 }
 
-/** The virtio-iommu-pci `device` must be a PCI function, and an endpoint: the IOMMU is a virtio device. */
+/** A virtio-iommu-pci's or riscv-iommu-pci's `device` must be a PCI function, and an endpoint: the IOMMU is that device. */
 function virtioIommuDevices(ix: TopologyIndex): Diagnostic[] {
   return listed(ix.topology.iommus, 'iommus').flatMap(({ item: iommu, path }) => {
-    if (iommu.type !== 'virtio-iommu-pci') return [];
+    if (iommu.type !== 'virtio-iommu-pci' && iommu.type !== 'riscv-iommu-pci') return [];
     const ref = { id: iommu.device, path: childPath(path, 'device') };
     const unresolved = resolve(ix, ref, ['pci-function'], 'unknown-device');
     if (unresolved.length > 0) return unresolved;
     const site = ix.sitesById.get(iommu.device)!;
     if (ENDPOINT_TYPES.has(site.node.type)) return [];
-    const message = `virtio-iommu-pci "${iommu.id}" must be a PCI endpoint, but "${iommu.device}" is a ${site.node.type}`;
+    const message = `${iommu.type} "${iommu.id}" must be a PCI endpoint, but "${iommu.device}" is a ${site.node.type}`;
     return [finding('wrong-iommu-kind', ref.path, message)];
   });
 }
