@@ -20,7 +20,7 @@ import { DEFAULT_LINUX_PROFILE, type FirmwareInterface, type LinuxProfile, type 
 import { type Comparison, compareWithLinux } from './compare.js';
 import type { AcpiTableFile } from './initramfs.js';
 import type { TableSetImage } from './rebuilt-tables.js';
-import { bootOnRebuiltTables } from './rsdp-boot.js';
+import { bootOnFirmwareTables, bootOnRebuiltTables } from './rsdp-boot.js';
 import { topologyForTableUpgrade } from './upgrade-header.js';
 
 /**
@@ -137,7 +137,13 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   const viot = rebuilt.some((t) => t.signature === 'VIOT');
   const missing = missingDriver(req.assets, viot ? 'a VIOT' : undefined) ?? missingRimt(req.assets, rebuilt);
   if (missing) throw new JudgeError(missing, '');
-  if (rebuilt.length > 0 && !fromFirmware) {
+  if (rebuilt.length > 0 && fromFirmware) {
+    // The very boot a rebuilt set starts from: judging QEMU's tables and ridmap's costs one boot on QEMU's, not two.
+    const { boot } = await bootOnFirmwareTables(common);
+    checkDriverRan(req.assets, viot, boot);
+    return result(tables, boot);
+  }
+  if (rebuilt.length > 0) {
     const r = await bootOnRebuiltTables({ ...common, tables: rebuilt });
     checkDriverRan(req.assets, viot, r.boot);
     return { ...result(tables, r.boot), rebuilt: { image: r.image, firmwareBootMs: r.firmwareBootMs } };

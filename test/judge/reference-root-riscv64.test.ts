@@ -4,25 +4,30 @@
  * interrupt controllers ACPI describes there) and a riscv-iommu-pci, for which
  * QEMU writes a RIMT; Debian's riscv64 kernels boot on it with the judge's
  * busybox initramfs, and what Linux decided for each PCI device is compared
- * with what RIMT says, worked out by hand below. Linux parses RIMT from 6.17:
+ * with what QEMU's RIMT says (worked out by hand below) and with ridmap's map
+ * of the board (`import qemu`'s topology). Linux parses RIMT from 6.17:
  * forky's 7.2 gives the devices QEMU's RIMT maps the IOMMU; trixie's 6.12,
- * which has no RISC-V IOMMU driver, gives none. A RIMT ridmap encoded reaches
- * Linux the only way RISC-V leaves (no table upgrade there): a rebuilt table
- * set in virt's flash and acpi_rsdp= (rsdp-boot.ts), proven by Linux holding
- * its bytes and mapping the devices as it says. Three boots: 7.2 on QEMU's
- * tables (shared by the two 7.2 tests), 7.2 on the rebuilt set, 6.12.
+ * which has no RISC-V IOMMU driver, gives none. ridmap's RIMT reaches Linux
+ * the only way RISC-V leaves (no table upgrade there): a rebuilt table set in
+ * virt's flash and acpi_rsdp= (rsdp-boot.ts), proven by Linux holding its
+ * bytes. Three boots: 7.2 on QEMU's tables (which the rebuilt set starts
+ * from), 7.2 on ridmap's RIMT, 6.12.
  * Needs the root from scripts/reference-root.sh (recipe 3) and root privileges
  * (chroot); skipped with a message without them, failed when CI is set.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeTable, encodeJsonDocument, formatJsonDocument } from '../../src/acpi/table.js';
+import { decodeTable } from '../../src/acpi/table.js';
 import { bootJudge } from '../../src/judge/boot.js';
 import { compareWithLinux, type PredictedDevice } from '../../src/judge/compare.js';
 import { RISCV_UEFI_FIRMWARE, uefiVars } from '../../src/judge/guest.js';
 import { hostPathOf, referenceKernel } from '../../src/judge/reference-root.js';
 import { formatComparisonText } from '../../src/judge/render.js';
-import { bootOnFirmwareTables, bootOnRebuiltTables, RISCV_TABLE_SET_ADDRESS } from '../../src/judge/rsdp-boot.js';
+import { judgeTopology } from '../../src/judge/judge-topology.js';
+import { RISCV_TABLE_SET_ADDRESS } from '../../src/judge/rsdp-boot.js';
+import { parseTopology } from '../../src/model/parse-topology.js';
+import type { Topology } from '../../src/model/topology-schema.js';
+import { runCli } from '../support/run-cli.js';
 import { reportMissingRoot, ROOT_LOOKUP, ROOT_MISSING } from './reference-root-env.js';
 
 /** A TCG riscv64 boot through OpenSBI and EDK2; about a minute alone, more beside other boots. */
@@ -44,23 +49,21 @@ const ARGV = [
 const IOMMU = 'riscv-iommu-pci@0000:00:01.0';
 
 /**
- * What RIMT makes Linux do on this board, by hand until ridmap resolves RIMT.
- * QEMU 11.1's RIMT has one PCIe root complex node (segment 0) with one ID
- * mapping, Source ID Base 9 (the RID after the IOMMU's, 00:01.0 = 8) and
- * identity IDs up, to the IOMMU node: RIDs 0 to 8 are unmapped, so the host
- * bridge (00:00.0) is not translated either. Groups: Linux's RIMT code never
- * calls pci_request_acs() (IORT's and DMAR's code do), so ACS stays off and
- * each root port shares one group with everything below it; the devices
- * behind the PCIe-to-PCI bridge are seen with its alias anyway.
+ * What QEMU's RIMT makes Linux do on this board, by hand. QEMU 11.1's RIMT
+ * has one PCIe root complex node (segment 0) with one ID mapping, Source ID
+ * Base 9 (the RID after the IOMMU's, 00:01.0 = 8) and identity IDs up, to the
+ * IOMMU node: RIDs 0 to 8 are unmapped, so the host bridge (00:00.0) is not
+ * translated either. Groups: Linux's RIMT code never calls pci_request_acs()
+ * (IORT's, DMAR's and VIOT's code do), so ACS stays off and each root port
+ * shares one group with everything below it.
  */
-function predicted(translated: boolean, bus0Translated = true): PredictedDevice[] {
+function predicted(translated: boolean): PredictedDevice[] {
   const d = (id: string, bdf: string, group: string | null): PredictedDevice => ({ id, segment: 0, bdf, iommu: translated && group ? IOMMU : null, group });
-  const port = (id: string, bdf: string) => d(id, bdf, bus0Translated ? `g-${id}` : null);
   return [
     d('host', '00:00.0', null),
     d('iommu', '00:01.0', null),
-    port('rp0', '00:02.0'),
-    port('rp1', '00:03.0'),
+    d('rp0', '00:02.0', 'g-rp0'),
+    d('rp1', '00:03.0', 'g-rp1'),
     d('br', '01:00.0', 'g-rp0'),
     d('nic1', '02:01.0', 'g-rp0'),
     d('nic2', '02:02.0', 'g-rp0'),
@@ -68,21 +71,11 @@ function predicted(translated: boolean, bus0Translated = true): PredictedDevice[
   ];
 }
 
-/**
- * A RIMT ridmap encodes, unlike QEMU's where Linux can tell: QEMU's own
- * (decoded by ridmap) with OEM ID RIDMAP and its ID mapping starting at bus 1
- * (Source and Destination ID Base 0x100, 0xFF00 IDs), so the root ports on
- * bus 0 are no longer translated. Until ridmap builds RIMT from a topology.
- */
-function ridmapRimt(qemus: Uint8Array): Uint8Array {
-  const doc = JSON.parse(formatJsonDocument([decodeTable(qemus)])) as { tables: { oemId: string; nodes: { idMappings?: Record<string, number>[] }[] }[] };
-  const table = doc.tables[0]!;
-  table.oemId = 'RIDMAP';
-  const mapping = table.nodes.find((n) => n.idMappings)!.idMappings![0]!;
-  Object.assign(mapping, { sourceIdBase: 0x100, numberOfIds: 0xff00, destinationIdBase: 0x100 });
-  const encoded = encodeJsonDocument(JSON.stringify(doc));
-  expect(encoded.diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
-  return encoded.tables[0]!.bytes;
+/** The board as ridmap imports it from the command line. */
+async function board(): Promise<Topology> {
+  const imported = await runCli('import', 'qemu', '--', 'qemu-system-riscv64', ...ARGV);
+  expect(imported.code, imported.stderr).toBe(0);
+  return parseTopology(imported.stdout, 'riscv-virt-two-behind-bridge.yaml');
 }
 
 const lookup = ROOT_LOOKUP;
@@ -105,36 +98,39 @@ describe.skipIf(ROOT_MISSING !== undefined)('riscv64 in the reference root (reci
     expect(busybox.readUInt16LE(18)).toBe(243);
   });
 
-  it('Linux 7.2 on QEMU\'s own RIMT gives every function its RIMT maps the riscv-iommu-pci, one group per root port', async () => {
+  it('Linux 7.2 on QEMU\'s own RIMT gives every function that RIMT maps the riscv-iommu-pci, one group per root port; ridmap\'s map differs only at 00:00.0, which QEMU leaves out', async () => {
     const root = lookup.root!;
     const kernel = referenceKernel(root, '7.2', 'riscv64')!;
-    // Every table reported: the ridmap RIMT test below rebuilds the set from this very boot.
-    const { boot } = await bootOnFirmwareTables({ assets: kernel.assets, machineArgs: ARGV, root: root.path, qemu: 'qemu-system-riscv64', timeoutMs: BOOT_MS });
-    console.info(`riscv64 virt, QEMU ${root.qemuVersion}, Linux ${kernel.assets.kernelVersion}: ${boot.elapsedMs} ms`);
+    const r = await judgeTopology({
+      topology: await board(), assets: kernel.assets, machineArgs: ARGV, root: root.path, qemu: 'qemu-system-riscv64', tablesFrom: 'firmware', timeoutMs: BOOT_MS,
+    });
+    const boot = r.boot;
+    console.info(`riscv64 virt on QEMU's RIMT, QEMU ${root.qemuVersion}, Linux ${kernel.assets.kernelVersion}: ${boot.elapsedMs} ms`);
     const rimt = boot.report.tables.get('RIMT');
     expect(rimt, 'Linux holds no RIMT').toBeInstanceOf(Uint8Array);
-    expect((decodeTable(rimt!).model as { signature: string }).signature).toBe('RIMT');
+    expect((decodeTable(rimt!).model as { oemId: string }).oemId).toBe('BOCHS ');
     expect(boot.report.dmesg.some((l) => /ACPI: RIMT 0x/.test(l)), 'dmesg lists no RIMT').toBe(true);
     expect(boot.report.iommus.map((u) => u.name)).toEqual(['riscv-iommu@0000:00:01.0']);
-    const c = compareWithLinux(predicted(true), boot.report);
-    const said = boot.report.dmesg.join('\n');
-    expect(c.agree, `${formatComparisonText(c)}\nLinux said:\n${said}`).toBe(true);
+    const byHand = compareWithLinux(predicted(true), boot.report);
+    expect(byHand.agree, `${formatComparisonText(byHand)}\nLinux said:\n${boot.report.dmesg.join('\n')}`).toBe(true);
+    // ridmap's map of the board translates the host bridge too (ridmap's RIMT maps every RID but the IOMMU's).
+    const c = r.comparison;
+    expect(c.devices.filter((d) => !d.iommuAgrees).map((d) => d.sbdf), formatComparisonText(c)).toEqual(['0000:00:00.0']);
+    expect(c.groupDifferences, formatComparisonText(c)).toEqual([expect.stringMatching(/^gpex-root@pcie\.0:00\.0 \(0000:00:00\.0\): ridmap says group g\d+, Linux no group$/)]);
   }, BOOT_MS + 30_000);
 
-  it('Linux 7.2 on a RIMT ridmap encoded, in a rebuilt table set in flash (acpi_rsdp=), maps the devices as that RIMT says', async () => {
+  it('Linux 7.2 on ridmap\'s RIMT, in a rebuilt table set in flash (acpi_rsdp=), agrees with ridmap\'s map device by device and group by group', async () => {
     const root = lookup.root!;
     const kernel = referenceKernel(root, '7.2', 'riscv64')!;
-    const common = { assets: kernel.assets, machineArgs: ARGV, root: root.path, qemu: 'qemu-system-riscv64', timeoutMs: BOOT_MS };
-    const qemus = (await bootOnFirmwareTables(common)).boot.report.tables.get('RIMT');
-    expect(qemus, 'Linux holds no RIMT from QEMU').toBeInstanceOf(Uint8Array);
-    const ours = ridmapRimt(qemus!);
-    // bootOnRebuiltTables refuses a boot unless dmesg shows the RSDP at the set's address and Linux holds ours bytes for bytes.
-    const r = await bootOnRebuiltTables({ ...common, tables: [{ signature: 'RIMT', bytes: ours }] });
-    console.info(`riscv64 virt on ridmap's RIMT, Linux ${kernel.assets.kernelVersion}: ${r.boot.elapsedMs} ms (QEMU's tables: ${r.firmwareBootMs} ms, 0 = reused)`);
-    expect(r.image.address).toBe(RISCV_TABLE_SET_ADDRESS);
-    expect(r.boot.report.tables.get('RIMT')).toEqual(ours);
-    const c = compareWithLinux(predicted(true, false), r.boot.report);
-    expect(c.agree, `${formatComparisonText(c)}\nLinux said:\n${r.boot.report.dmesg.join('\n')}`).toBe(true);
+    // bootOnRebuiltTables (under judgeTopology) refuses a boot unless dmesg shows the RSDP at the set's address and Linux holds ridmap's RIMT bytes for bytes.
+    const r = await judgeTopology({ topology: await board(), assets: kernel.assets, machineArgs: ARGV, root: root.path, qemu: 'qemu-system-riscv64', timeoutMs: BOOT_MS });
+    console.info(`riscv64 virt on ridmap's RIMT, Linux ${kernel.assets.kernelVersion}: ${r.boot.elapsedMs} ms (QEMU's tables: ${r.rebuilt?.firmwareBootMs} ms, 0 = reused)`);
+    expect(r.rebuilt?.image.address).toBe(RISCV_TABLE_SET_ADDRESS);
+    expect(r.tables.map((t) => t.signature)).toEqual(['RIMT']);
+    expect(r.boot.report.tables.get('RIMT')).toEqual(r.tables[0]!.bytes);
+    expect(r.comparison.agree, `${formatComparisonText(r.comparison)}\nLinux said:\n${r.boot.report.dmesg.join('\n')}`).toBe(true);
+    // Everything but the IOMMU itself is translated, the host bridge too.
+    expect(r.comparison.devices.filter((d) => d.linux?.iommu === IOMMU)).toHaveLength(7);
   }, 2 * BOOT_MS + 30_000);
 
   it('Linux 6.12, without a RISC-V IOMMU driver, ignores RIMT: no device is translated', async () => {
@@ -148,5 +144,8 @@ describe.skipIf(ROOT_MISSING !== undefined)('riscv64 in the reference root (reci
     expect(boot.report.iommus).toEqual([]);
     const c = compareWithLinux(predicted(false), boot.report);
     expect(c.agree, formatComparisonText(c)).toBe(true);
+    // So the judge refuses to blame a RIMT on it, before any boot.
+    await expect(judgeTopology({ topology: await board(), assets: kernel.assets, machineArgs: ARGV, root: root.path, qemu: 'qemu-system-riscv64' }))
+      .rejects.toThrow(/^Linux 6\.12\.\d+\+deb13-riscv64 cannot judge a RIMT: CONFIG_ACPI_RIMT and CONFIG_RISCV_IOMMU are not set/);
   }, BOOT_MS + 30_000);
 });
