@@ -118,7 +118,7 @@ Examples:
         const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
         const how = result.rebuilt
           ? ` (a rebuilt table set, RSDP at ${formatAddress(result.rebuilt.image.address)})`
-          : firmware === 'dt' ? ' (no firmware)' : arch === 'arm64' ? ' (ACPI through UEFI)' : '';
+          : firmware === 'dt' ? ' (no firmware)' : arch !== 'amd64' ? ' (ACPI through UEFI)' : '';
         const firmwareBoot = result.rebuilt?.firmwareBootMs ? ` after ${seconds(result.rebuilt.firmwareBootMs)} reading QEMU's tables` : '';
         ctx.out(`Linux ${assets.kernelVersion} on ${whose} ${what}${how}, booted in ${seconds(result.boot.elapsedMs)}${firmwareBoot}\n`
           + `ridmap's map for --os ${result.linux} --firmware ${firmware}${root ? `; QEMU ${root.qemuVersion} in the reference root ${root.path}` : ''}\n\n${formatComparisonText(c)}`);
