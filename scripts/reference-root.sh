@@ -38,15 +38,16 @@ QEMU_SERIES=11.1
 IASL_VERSION=20250404
 DTC_VERSION=1.7.2
 # Each series is the newest linux-image-<arch> of that version in any suite the root
-# knows: 6.1 from bookworm (and its security updates), 6.12 from trixie, 7.3 from backports,
-# 7.2 (riscv64 only) from forky.
+# knows: 6.1 from bookworm (and its security updates), 6.12 from trixie, 7.3 from backports;
+# riscv64's RIMT kernel is the newest of any suite (forky's 7.2 today).
 ARCHES=(amd64 arm64 riscv64)
 # The kernels kept, <series>/<arch>: every series for amd64 and arm64. riscv64 has no 6.1
 # (Debian 12 has no riscv64 port); its 6.12 is a Linux without RIMT (Linux parses RIMT from
-# 6.17), and a Linux that parses RIMT comes from forky (Debian 14), series 7.2:
-# trixie-backports lists a riscv64 7.3 whose packages the archive does not serve (404,
-# December 2026).
-KERNELS=(6.1/amd64 6.1/arm64 6.12/amd64 6.12/arm64 6.12/riscv64 7.2/riscv64 7.3/amd64 7.3/arm64)
+# 6.17), and a Linux that parses RIMT is the newest riscv64 kernel the mirror serves
+# ("newest", stored under its own series): forky's 7.2 in December 2026, as trixie-backports
+# lists a riscv64 7.3 whose packages the archive answers 404. Not a pinned series: forky is
+# Debian's testing, whose kernel moves on and whose old ones leave the archive.
+KERNELS=(6.1/amd64 6.1/arm64 6.12/amd64 6.12/arm64 6.12/riscv64 newest/riscv64 7.3/amd64 7.3/arm64)
 # The modules the judge loads, by file name; each is kept only where the kernel builds it as a module.
 JUDGE_MODULES=(pci-stub virtio-iommu arm-smmu-v3)
 # The CONFIG_ lines each kernel's config.txt records (=y built in, =m module, absent: not there).
@@ -233,18 +234,21 @@ peer_versions "$build" "$QEMU_SERIES" "$IASL_VERSION" "$DTC_VERSION"
 # The newest linux-image-<arch> of one series and the packages holding its files: one
 # package up to 6.12; from 7.x an image package depending on linux-binary-*
 # (vmlinuz), linux-base-* (config) and linux-modules-*.
-kernel_packages() { # series arch
-  local series="$1" arch="$2" best="" best_image="" version image
-  while IFS='|' read -r version image; do
-    case "$version" in "$series".*) ;; *) continue ;; esac
-    if [ -z "$best" ] || in_root dpkg --compare-versions "$version" gt "$best"; then best="$version" best_image="$image"; fi
-  done < <(in_root apt-cache show "linux-image-$arch:$arch" | awk '
+# The linux-image-<arch> ABI packages of a series, newest first, one "image" per line: every
+# version of the series in any suite the root knows; series "newest" takes every version.
+kernel_images() { # series arch
+  local series="$1" arch="$2"
+  in_root apt-cache show "linux-image-$arch:$arch" | awk -v series="$series" '
     /^Version:/ { v = $2 }
-    /^Depends:/ { if (match($0, /linux-image-[0-9][^ ,]*/)) print v "|" substr($0, RSTART, RLENGTH) }')
-  [ -n "$best_image" ] || {
-    echo "reference-root: no linux-image-$arch $series.x in the archive today (the recipe pins ${KERNELS[*]})" >&2; exit 2; }
-  echo "$best_image"
-  in_root apt-cache show "$best_image:$arch" | awk -v abi="${best_image#linux-image-}" '
+    /^Depends:/ {
+      if ((series == "newest" || index(v, series ".") == 1) && match($0, /linux-image-[0-9][^ ,]*/)) print v "|" substr($0, RSTART, RLENGTH)
+    }' | sort -t'|' -k1,1 -V -r | cut -d'|' -f2 | awk '!seen[$0]++'
+}
+# An image and the packages it depends on that the judge keeps (binary, base, modules).
+kernel_packages() { # image arch
+  local image="$1" arch="$2"
+  echo "$image"
+  in_root apt-cache show "$image:$arch" | awk -v abi="${image#linux-image-}" '
     /^Depends:/ {
       n = split($0, d, /[ ,]+/)
       # A plain suffix test: the ABI name holds "+", which a regular expression would misread.
@@ -324,12 +328,26 @@ kernels=()
 stamp_packages=()
 for kernel in "${KERNELS[@]}"; do
   series="${kernel%/*}" arch="${kernel#*/}"
-  mapfile -t pkgs < <(kernel_packages "$series" "$arch")
-  [ "${#pkgs[@]}" -gt 0 ] || exit 2
-  work="/tmp/ridmap-kernel-$series-$arch"
-  mkdir -p "$build$work" && chmod 777 "$build$work"
+  mapfile -t images < <(kernel_images "$series" "$arch")
+  [ "${#images[@]}" -gt 0 ] || {
+    echo "reference-root: no linux-image-$arch $series.x in the archive today (the recipe pins ${KERNELS[*]})" >&2; exit 2; }
+  # The newest image whose packages the mirror serves: an index can list what the archive
+  # answers 404 for (trixie-backports' riscv64 7.3, December 2026), so an older one is tried next.
+  pkgs=()
+  for image in "${images[@]}"; do
+    mapfile -t candidate < <(kernel_packages "$image" "$arch")
+    work="/tmp/ridmap-kernel-$arch-${image#linux-image-}"
+    mkdir -p "$build$work" && chmod 777 "$build$work"
+    if in_root sh -c 'cd "$1" && shift && apt-get download -qq "$@"' - "$work" "${candidate[@]/%/:$arch}" >/dev/null 2>&1; then
+      pkgs=("${candidate[@]}"); break
+    fi
+    say "kernel $series/$arch: ${image} is listed but not served; trying an older one"
+    rm -rf "${build:?}$work"
+  done
+  [ "${#pkgs[@]}" -gt 0 ] || { echo "reference-root: the mirror serves none of ${images[*]}" >&2; exit 2; }
+  # A series kept as "newest" is stored under the one it turned out to be (7.2 for linux-image-7.2.12+deb14-riscv64).
+  if [ "$series" = newest ]; then series="$(sed -E 's/^linux-image-([0-9]+\.[0-9]+).*/\1/' <<<"${pkgs[0]}")"; fi
   say "kernel $series/$arch: ${pkgs[*]}"
-  in_root sh -c 'cd "$1" && shift && apt-get download -qq "$@"' - "$work" "${pkgs[@]/%/:$arch}" >/dev/null
   dest="/opt/ridmap/kernels/$series/$arch"
   in_root bash -c "$(declare -p CONFIG_KEYS); $(declare -f keep_kernel); keep_kernel \"\$@\"" - "$work" "$dest" "${JUDGE_MODULES[@]}"
   rm -rf "${build:?}$work"

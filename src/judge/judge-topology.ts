@@ -235,7 +235,7 @@ export function missingRimt(assets: JudgeAssets, tables: readonly AcpiTableFile[
   const lacking = ['ACPI_RIMT', 'RISCV_IOMMU'].filter((key) => !assets.config.has(key));
   if (lacking.length === 0) return undefined;
   return `Linux ${assets.kernelVersion} cannot judge a RIMT: ${lacking.map((k) => `CONFIG_${k}`).join(' and ')} ${lacking.length > 1 ? 'are' : 'is'} not set `
-    + '(Linux parses RIMT from 6.17; Debian\'s riscv64 6.12 has neither): boot a kernel that has them, as the reference root\'s riscv64 7.2 (forky\'s)';
+    + '(Linux parses RIMT from 6.17; Debian\'s riscv64 6.12 has neither): boot a kernel that has them, as the reference root\'s newest riscv64 one';
 }
 
 /**

@@ -97,6 +97,20 @@ export function referenceKernel(root: ReferenceRoot, series: string, arch: Judge
   return root.kernels.find((k) => k.series === series && k.assets.arch === arch);
 }
 
+/**
+ * The root's kernel of the newest series for an architecture: riscv64's Linux
+ * that parses RIMT is whatever series Debian serves newest (the recipe keeps it
+ * as "newest"), so callers ask for it by role, not by a series that moves.
+ */
+export function newestReferenceKernel(root: ReferenceRoot, arch: JudgeArch): ReferenceKernel | undefined {
+  const rank = (series: string) => series.split('.').map(Number);
+  const newer = (a: ReferenceKernel, b: ReferenceKernel) => {
+    const [x, y] = [rank(a.series), rank(b.series)];
+    return x[0]! !== y[0]! ? x[0]! > y[0]! : x[1]! > y[1]!;
+  };
+  return root.kernels.filter((k) => k.assets.arch === arch).reduce<ReferenceKernel | undefined>((best, k) => (!best || newer(k, best) ? k : best), undefined);
+}
+
 /** The path a peer chrooted into `root` sees for `hostPath`; undefined when the host path lies outside the root. */
 export function pathInRoot(root: string, hostPath: string): string | undefined {
   const top = resolve(root);

@@ -49,7 +49,7 @@ describe('riscv64 guest', () => {
   it('refuses to judge a RIMT with a kernel known to lack RIMT or the RISC-V IOMMU driver, naming what is missing', () => {
     expect(missingRimt(assets([['ACPI', 'y']]), RIMT)).toBe(
       'Linux 6.12.118+deb13-riscv64 cannot judge a RIMT: CONFIG_ACPI_RIMT and CONFIG_RISCV_IOMMU are not set (Linux parses RIMT from 6.17; '
-      + 'Debian\'s riscv64 6.12 has neither): boot a kernel that has them, as the reference root\'s riscv64 7.2 (forky\'s)');
+      + 'Debian\'s riscv64 6.12 has neither): boot a kernel that has them, as the reference root\'s newest riscv64 one');
     expect(missingRimt(assets([['ACPI_RIMT', 'y'], ['RISCV_IOMMU', 'y']]), RIMT)).toBeUndefined();
     // A kernel whose configuration is unknown (a user's --kernel) is booted, and no other table is refused.
     expect(missingRimt(assets([]), RIMT)).toBeUndefined();
