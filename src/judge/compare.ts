@@ -48,8 +48,11 @@ export interface Comparison {
  * under Debian's 6.12, on q35 and virt alike), which is ridmap's name for it
  * too. An AMD-Vi IOMMU is `ivhd<n>` and its sysfs shows no register base,
  * but its device is the IOMMU's own PCI function (the IVHD DeviceId):
- * `byFunction` names the topology's IOMMU there. Others keep Linux's name
- * until their driver's sysfs says more.
+ * `byFunction` names the topology's IOMMU there. A RISC-V IOMMU is
+ * `riscv-iommu@<its device's name>` (riscv_iommu_init() in
+ * drivers/iommu/riscv/iommu.c), for one that is a PCI function its
+ * `ssss:bb:dd.f`, ridmap's `riscv-iommu-pci@` identity. Others keep Linux's
+ * name until their driver's sysfs says more.
  */
 export function linuxIommuIdentity(iommu: LinuxIommu | undefined, name: string, byFunction?: ReadonlyMap<string, string>): string {
   if (iommu?.address !== null && iommu?.address !== undefined && name.startsWith('dmar')) return `vtd@${formatAddress(iommu.address)}`;
@@ -59,6 +62,9 @@ export function linuxIommuIdentity(iommu: LinuxIommu | undefined, name: string, 
   if (smmu) return `${smmu[1] ? 'smmuv3' : 'smmuv2'}@${formatAddress(BigInt(`0x${smmu[2]}`))}`;
   const pci = iommu?.pciFunction === name ? parseBdf(name) : undefined;
   if (pci?.segment !== undefined) return `virtio-iommu-pci@${formatSbdf(pci.segment, pci.rid)}`;
+  const riscv = /^riscv-iommu@(.+)$/.exec(name);
+  const riscvPci = riscv ? parseBdf(riscv[1]!) : undefined;
+  if (riscvPci?.segment !== undefined) return `riscv-iommu-pci@${formatSbdf(riscvPci.segment, riscvPci.rid)}`;
   return `linux:${name}`;
 }
 

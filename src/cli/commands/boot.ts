@@ -22,7 +22,7 @@ import { formatComparisonText } from '../../judge/render.js';
 import type { FirmwareInterface } from '../../model/linux-profile.js';
 import { EXIT_FINDINGS } from '../exit-codes.js';
 import { DEFAULT_LINUX_PROFILE, LINUX_PROFILES, linuxProfile, type LinuxProfile, profileForRelease } from '../../model/linux-profile.js';
-import { findReferenceRoot, type ReferenceRoot, referenceKernel, referenceRootPath } from '../../judge/reference-root.js';
+import { findReferenceRoot, type ReferenceRoot, newestReferenceKernel, referenceKernel, referenceRootPath } from '../../judge/reference-root.js';
 import { firmwareOption } from '../options.js';
 import type { CliContext } from '../context.js';
 
@@ -118,7 +118,7 @@ Examples:
         const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
         const how = result.rebuilt
           ? ` (a rebuilt table set, RSDP at ${formatAddress(result.rebuilt.image.address)})`
-          : firmware === 'dt' ? ' (no firmware)' : arch === 'arm64' ? ' (ACPI through UEFI)' : '';
+          : firmware === 'dt' ? ' (no firmware)' : arch !== 'amd64' ? ' (ACPI through UEFI)' : '';
         const firmwareBoot = result.rebuilt?.firmwareBootMs ? ` after ${seconds(result.rebuilt.firmwareBootMs)} reading QEMU's tables` : '';
         ctx.out(`Linux ${assets.kernelVersion} on ${whose} ${what}${how}, booted in ${seconds(result.boot.elapsedMs)}${firmwareBoot}\n`
           + `ridmap's map for --os ${result.linux} --firmware ${firmware}${root ? `; QEMU ${root.qemuVersion} in the reference root ${root.path}` : ''}\n\n${formatComparisonText(c)}`);
@@ -140,7 +140,8 @@ function bootKernel(opts: BootOptions, arch: JudgeArch): { assets: JudgeAssets; 
     if (!lookup.root) throw usage(`--root: ${lookup.missing} (build it with scripts/reference-root.sh, as root)`);
     const profile = os ?? DEFAULT_LINUX_PROFILE;
     const series = profile.id.replace(/^linux-/, '');
-    const kernel = referenceKernel(lookup.root, series, arch);
+    // Without --os, an architecture the default series does not exist for (riscv64 has no 7.3) boots its newest.
+    const kernel = referenceKernel(lookup.root, series, arch) ?? (os ? undefined : newestReferenceKernel(lookup.root, arch));
     if (!kernel) throw usage(`--root: ${lookup.root.path} has no ${arch} kernel of series ${series}`);
     return { assets: kernel.assets, root: lookup.root, os: profile };
   }
