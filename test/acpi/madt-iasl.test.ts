@@ -20,6 +20,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chrootArgv, findReferenceRoot, rootTempDir } from '../../src/judge/reference-root.js';
+import type { Diagnostic } from '../../src/diagnostic.js';
 import { runCli } from '../support/run-cli.js';
 import { corpusMadts, HAVE_MADT_CORPUS } from '../fixtures/madt/corpus.js';
 import { expectSameBytes } from './bytes.js';
@@ -122,14 +123,19 @@ describe.skipIf(!root || !HAVE_MADT_CORPUS)('corpus MADTs: iasl 20250404\'s text
       await check(file, c.bytes, dir, c.name);
     });
   });
-  it('a reserved structure type (X299 UD4\'s 7Fh) is kept as its bytes, with a warning naming it', async () => {
+  it('a reserved structure type (X299 UD4\'s 7Fh) is kept as its bytes, with a note (info) naming it', async () => {
     const c = all.find((x) => x.name.includes('X299 UD4'))!;
     const file = join(workDir(), 'x299.dat');
     writeFileSync(file, c.bytes);
     const run = await runCli('decode', file);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Subtable Type : 7F [Unknown Subtable Type]');
-    expect(run.stderr).toMatch(/APIC\/Structure\[0\]@0x228: warning \[bin-unknown-type\]: Structure type 0x7f is not known; kept as 12 raw bytes/);
+    const check = await runCli('check', file, '--format', 'json');
+    expect(check.code, check.stderr).toBe(0);
+    const found = (JSON.parse(check.stdout) as { findings: Diagnostic[] }).findings.filter((d) => d.code === 'unknown-type');
+    expect(found).toHaveLength(28);
+    expect([found[0]!.severity, found[0]!.path, found[0]!.offset]).toEqual(['info', 'APIC/Structure[0]', 0x228]);
+    expect(found[0]!.message).toMatch(/^Structure type 0x7f is not known; kept as 12 raw bytes/);
   });
 });
 

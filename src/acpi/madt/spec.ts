@@ -384,7 +384,16 @@ const structures = union({
   length: { label: 'Length', type: u8, offset: 1 },
   variants: MADT_STRUCTURE_SPECS,
   unknownTitle: 'Unknown Subtable Type',
+  // Linux asks the MADT for the types it handles and skips the rest; OEM types are the spec's own. Kept, and said, not warned.
+  unknownSeverity: 'info',
 });
+
+/**
+ * The table's Flags: bit 0 says dual 8259 PICs are there too. Bits 1-31 are
+ * reserved, but firmware fills them (the corpus's Star Labs StarLite writes
+ * 0xc63a754e) and Linux reads bit 0 alone: not reported, as nothing reads them.
+ */
+const MADT_FLAGS = { ...flags(u32le, [{ bit: 0, name: 'PcatCompat', label: 'PC-AT Compatibility' }]), reservedMask: 0 };
 
 /** The MADT: the ACPI header, the local interrupt controller address and flags, then the structures to the end. */
 export const madtSpec: StructSpec = struct({
@@ -393,7 +402,7 @@ export const madtSpec: StructSpec = struct({
   members: [
     ...acpiHeaderMembers(MADT_DESCRIPTION),
     { ...field('address', 'Local Apic Address', u32le), block: true },
-    field('flags', 'Flags (decoded below)', flags(u32le, [{ bit: 0, name: 'PcatCompat', label: 'PC-AT Compatibility' }])),
+    field('flags', 'Flags (decoded below)', MADT_FLAGS),
     list('structures', 'Interrupt Controller Structures', structures, { block: true }),
   ],
 });
