@@ -4,14 +4,15 @@
 # and the interop suite run with `chroot`, so their answers do not depend on whether
 # the host is Debian 12 or 13:
 #   - QEMU 11.1 (x86, arm, riscv) from trixie-backports, with SeaBIOS, iPXE and EDK2
-#     (ovmf, qemu-efi-aarch64), iasl 20250404, dtc 1.7.2, busybox-static;
+#     (ovmf, qemu-efi-aarch64, qemu-efi-riscv64), iasl 20250404, dtc 1.7.2, busybox-static;
 #   - Debian's kernels 6.1 (bookworm), 6.12 (trixie) and 7.3 (trixie-backports) for
-#     amd64 and arm64, of which only vmlinuz, the judge's modules (pci-stub,
+#     amd64 and arm64, 6.12 (trixie) and 7.2 (forky) for riscv64 (KERNELS below says
+#     why), of which only vmlinuz, the judge's modules (pci-stub,
 #     virtio-iommu, arm-smmu-v3 and what they need, decompressed: busybox's insmod
 #     reads plain ELF only) and the CONFIG_ lines the judge depends on are kept, in
 #     opt/ridmap/kernels/<series>/<arch>/ as scripts/judge-assets.sh lays out its cache
 #     (vmlinuz, kernel-version, config.txt, modules.order, modules/);
-#   - busybox-static for amd64 and arm64 in opt/ridmap/busybox/<arch>/busybox;
+#   - busybox-static for amd64, arm64 and riscv64 in opt/ridmap/busybox/<arch>/busybox;
 #   - Debian 12's peers (QEMU 7.2, iasl 20200925, dtc 1.6.1) in a nested bookworm root at
 #     opt/ridmap/bookworm, a reference root of its own sharing the kernels (hard links).
 # Usage: scripts/reference-root.sh [DIR]
@@ -23,10 +24,13 @@
 # at once, one of an older recipe is rebuilt. The build goes to a sibling directory that
 # is renamed into place, so an interrupted build never leaves a half root at DIR.
 # Prints KEY=VALUE lines (root, qemuVersion, iaslVersion, dtcVersion, kernels, ...).
+# Measured (recipe 3, with riscv64): 487 s from nothing on a 2-core machine shared with
+# three other sessions' work (4.6 min of CPU), about 1.2 GB from Debian's mirror (riscv64's
+# two kernels, EDK2, busybox and package lists about 0.27 GB of it), 1.6 GB on disk.
 set -euo pipefail
 
 # Bump when anything below changes what the root holds: older roots are then rebuilt.
-RECIPE=2
+RECIPE=3
 RELEASE=trixie
 # The pinned peers: the build fails, naming what the archive has, when one has moved on
 # (then update the pin, bump RECIPE and re-run the tests that state these versions).
@@ -34,14 +38,25 @@ QEMU_SERIES=11.1
 IASL_VERSION=20250404
 DTC_VERSION=1.7.2
 # Each series is the newest linux-image-<arch> of that version in any suite the root
-# knows: 6.1 from bookworm (and its security updates), 6.12 from trixie, 7.3 from backports.
-KERNEL_SERIES=(6.1 6.12 7.3)
-ARCHES=(amd64 arm64)
+# knows: 6.1 from bookworm (and its security updates), 6.12 from trixie, 7.3 from backports,
+# 7.2 (riscv64 only) from forky.
+ARCHES=(amd64 arm64 riscv64)
+# The kernels kept, <series>/<arch>: every series for amd64 and arm64. riscv64 has no 6.1
+# (Debian 12 has no riscv64 port); its 6.12 is a Linux without RIMT (Linux parses RIMT from
+# 6.17), and a Linux that parses RIMT comes from forky (Debian 14), series 7.2:
+# trixie-backports lists a riscv64 7.3 whose packages the archive does not serve (404,
+# December 2026).
+KERNELS=(6.1/amd64 6.1/arm64 6.12/amd64 6.12/arm64 6.12/riscv64 7.2/riscv64 7.3/amd64 7.3/arm64)
 # The modules the judge loads, by file name; each is kept only where the kernel builds it as a module.
 JUDGE_MODULES=(pci-stub virtio-iommu arm-smmu-v3)
 # The CONFIG_ lines each kernel's config.txt records (=y built in, =m module, absent: not there).
-CONFIG_KEYS=(ARM_SMMU_V3 VIRTIO_IOMMU INTEL_IOMMU PCI_STUB ACPI_TABLE_UPGRADE VIRTIO_PCI VIRTIO_CONSOLE)
-PACKAGES=(qemu-system-x86 qemu-system-arm qemu-system-riscv qemu-efi-aarch64 ovmf seabios ipxe-qemu
+# RISCV_IOMMU(_PCI): the RISC-V IOMMU driver (platform, PCI); ACPI_RIMT: Linux reads RIMT;
+# RISCV_IMSIC/RISCV_APLIC: the AIA interrupt controllers ACPI on the virt machine describes.
+CONFIG_KEYS=(ARM_SMMU_V3 VIRTIO_IOMMU INTEL_IOMMU PCI_STUB ACPI_TABLE_UPGRADE VIRTIO_PCI VIRTIO_CONSOLE
+  ACPI RISCV_IOMMU RISCV_IOMMU_PCI ACPI_RIMT RISCV_IMSIC RISCV_APLIC)
+# qemu-efi-riscv64: EDK2 for the RISC-V virt machine (RISCV_VIRT_CODE.fd/VARS.fd), the
+# firmware that hands Linux ACPI there; OpenSBI comes with qemu-system-data.
+PACKAGES=(qemu-system-x86 qemu-system-arm qemu-system-riscv qemu-efi-aarch64 qemu-efi-riscv64 ovmf seabios ipxe-qemu
   acpica-tools device-tree-compiler busybox-static kmod xz-utils zstd)
 # QEMU 7.2 as Debian 12 ships it: the interop captures were made with it and many users are
 # on it. Its libraries are bookworm's, so it gets a root of its own, nested in this one.
@@ -198,9 +213,13 @@ deb $security $RELEASE-security main
 deb $mirror $RELEASE-backports main
 deb $mirror bookworm main
 deb $security bookworm-security main
+deb [arch=riscv64] $mirror forky main
 EOF
 printf 'Package: *\nPin: release n=bookworm\nPin-Priority: 1\n' >"$build/etc/apt/preferences.d/bookworm-kernels-only"
+# Forky is there for its riscv64 kernel only: pinned as low.
+printf 'Package: *\nPin: release n=forky\nPin-Priority: 1\n' >"$build/etc/apt/preferences.d/forky-kernels-only"
 in_root dpkg --add-architecture arm64
+in_root dpkg --add-architecture riscv64
 # Debian 12's root (below) is bootstrapped meanwhile: the two are independent until the
 # kernels are linked into it, and a bootstrap mostly keeps one core busy.
 nested="$build/$BOOKWORM_DIR"
@@ -223,7 +242,7 @@ kernel_packages() { # series arch
     /^Version:/ { v = $2 }
     /^Depends:/ { if (match($0, /linux-image-[0-9][^ ,]*/)) print v "|" substr($0, RSTART, RLENGTH) }')
   [ -n "$best_image" ] || {
-    echo "reference-root: no linux-image-$arch $series.x in the archive today (the recipe pins series ${KERNEL_SERIES[*]})" >&2; exit 2; }
+    echo "reference-root: no linux-image-$arch $series.x in the archive today (the recipe pins ${KERNELS[*]})" >&2; exit 2; }
   echo "$best_image"
   in_root apt-cache show "$best_image:$arch" | awk -v abi="${best_image#linux-image-}" '
     /^Depends:/ {
@@ -243,7 +262,9 @@ keep_kernel() { # workdir destdir modules... ; the .deb files are in workdir
   local x="$work/x" d vmlinuz config moddir version
   mkdir -p "$x"
   for d in "$work"/*.deb; do dpkg-deb -x "$d" "$x"; done
-  vmlinuz="$(find "$x" \( -path '*/boot/vmlinuz-*' -o -path '*/modules/*/vmlinuz' \) -type f | head -1)"
+  # vmlinux or vmlinuz, as the architecture's package names its image (riscv64's is an
+  # uncompressed EFI Image of 31-36 MB); kept as vmlinuz, the name the judge reads.
+  vmlinuz="$(find "$x" \( -path '*/boot/vmlinu[xz]-*' -o -path '*/modules/*/vmlinu[xz]' \) -type f | head -1)"
   config="$(find "$x" \( -path '*/boot/config-*' -o -path '*/modules/*/config' \) -type f | head -1)"
   # /lib/modules/VERSION up to bookworm, /usr/lib/modules/VERSION from trixie on.
   moddir=""
@@ -301,40 +322,42 @@ keep_kernel() { # workdir destdir modules... ; the .deb files are in workdir
 
 kernels=()
 stamp_packages=()
-for series in "${KERNEL_SERIES[@]}"; do
-  for arch in "${ARCHES[@]}"; do
-    mapfile -t pkgs < <(kernel_packages "$series" "$arch")
-    [ "${#pkgs[@]}" -gt 0 ] || exit 2
-    work="/tmp/ridmap-kernel-$series-$arch"
-    mkdir -p "$build$work" && chmod 777 "$build$work"
-    say "kernel $series/$arch: ${pkgs[*]}"
-    in_root sh -c 'cd "$1" && shift && apt-get download -qq "$@"' - "$work" "${pkgs[@]/%/:$arch}" >/dev/null
-    dest="/opt/ridmap/kernels/$series/$arch"
-    in_root bash -c "$(declare -p CONFIG_KEYS); $(declare -f keep_kernel); keep_kernel \"\$@\"" - "$work" "$dest" "${JUDGE_MODULES[@]}"
-    rm -rf "${build:?}$work"
-    kernels+=("$series/$arch:$(cat "$build$dest/kernel-version")")
-    stamp_packages+=("kernel.$series.$arch=${pkgs[0]} $(in_root apt-cache show "${pkgs[0]}:$arch" | sed -n 's/^Version: //p' | head -1)")
-  done
+for kernel in "${KERNELS[@]}"; do
+  series="${kernel%/*}" arch="${kernel#*/}"
+  mapfile -t pkgs < <(kernel_packages "$series" "$arch")
+  [ "${#pkgs[@]}" -gt 0 ] || exit 2
+  work="/tmp/ridmap-kernel-$series-$arch"
+  mkdir -p "$build$work" && chmod 777 "$build$work"
+  say "kernel $series/$arch: ${pkgs[*]}"
+  in_root sh -c 'cd "$1" && shift && apt-get download -qq "$@"' - "$work" "${pkgs[@]/%/:$arch}" >/dev/null
+  dest="/opt/ridmap/kernels/$series/$arch"
+  in_root bash -c "$(declare -p CONFIG_KEYS); $(declare -f keep_kernel); keep_kernel \"\$@\"" - "$work" "$dest" "${JUDGE_MODULES[@]}"
+  rm -rf "${build:?}$work"
+  kernels+=("$series/$arch:$(cat "$build$dest/kernel-version")")
+  stamp_packages+=("kernel.$series.$arch=${pkgs[0]} $(in_root apt-cache show "${pkgs[0]}:$arch" | sed -n 's/^Version: //p' | head -1)")
 done
 
-# busybox-static for both guests: amd64's is installed, arm64's only unpacked. Each
+# busybox-static for every guest: amd64's is installed, the others' only unpacked. Each
 # kernel directory gets a hard link to its architecture's, so that it holds everything
 # a judge boot needs, as scripts/judge-assets.sh's cache does (src/judge/assets.ts).
 work=/tmp/ridmap-busybox
 mkdir -p "$build$work" && chmod 777 "$build$work"
-in_root sh -c 'cd "$1" && apt-get download -qq busybox-static:arm64' - "$work" >/dev/null
+in_root sh -c 'cd "$1" && apt-get download -qq busybox-static:arm64 busybox-static:riscv64' - "$work" >/dev/null
 for arch in "${ARCHES[@]}"; do
   mkdir -p "$build/opt/ridmap/busybox/$arch"
   if [ "$arch" = amd64 ]; then
     cp "$build/usr/bin/busybox" "$build/opt/ridmap/busybox/$arch/busybox"
   else
     deb="$(ls "$build$work"/busybox-static_*_"$arch".deb)"
+    rm -rf "$build$work/x"
     in_root dpkg-deb -x "${deb#"$build"}" "$work/x"
     cp "$(find "$build$work/x" -path '*bin/busybox' -type f | head -1)" "$build/opt/ridmap/busybox/$arch/busybox"
   fi
   chmod 755 "$build/opt/ridmap/busybox/$arch/busybox"
-  for series in "${KERNEL_SERIES[@]}"; do
-    ln -f "$build/opt/ridmap/busybox/$arch/busybox" "$build/opt/ridmap/kernels/$series/$arch/busybox"
+  for kernel in "${KERNELS[@]}"; do
+    if [ "${kernel#*/}" = "$arch" ]; then
+      ln -f "$build/opt/ridmap/busybox/$arch/busybox" "$build/opt/ridmap/kernels/$kernel/busybox"
+    fi
   done
 done
 rm -rf "${build:?}$work"

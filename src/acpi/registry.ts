@@ -28,6 +28,7 @@ import { RIMT_DESCRIPTION, rimtSpec } from './rimt/spec.js';
 import { viotFromTopology } from './viot/from-topology.js';
 import { VIOT_IDENTITIES } from './viot/identity.js';
 import { resolveViotModel } from './viot/resolve.js';
+import { ivrsFromTopology } from './ivrs/from-topology.js';
 import { IVRS_IDENTITIES } from './ivrs/identity.js';
 import { ivrsFindings, resolveIvrs } from './ivrs/resolve.js';
 import { IVRS_DESCRIPTION, ivrsSpec } from './ivrs/spec.js';
@@ -130,6 +131,7 @@ const ROWS: readonly TableDef[] = [
     modelled: true,
     resolve: resolveIvrs,
     findings: ivrsFindings,
+    build: tableBuild({ file: 'IVRS.dat', description: 'ACPI IVRS (AMD-Vi)', fromTopology: ivrsFromTopology }),
     identities: IVRS_IDENTITIES,
   },
   {

@@ -1,7 +1,7 @@
 /**
  * Table → translation map, by signature: the ACPI tables that say which IOMMU
- * translates what. Such tables that ridmap does not model yet map to nothing
- * and say so; other tables have no resolver and contribute nothing.
+ * translates what (every IOMMU table ACPI defines today: DMAR, IVRS, IORT,
+ * VIOT, RIMT); other tables have no resolver and contribute nothing.
  */
 import type { Model } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
@@ -17,33 +17,10 @@ const FINDINGS: Record<string, (model: Model) => Diagnostic[]> = Object.fromEntr
   modelledTables().flatMap((row) => (row.findings ? [[row.signature, row.findings] as const] : [])),
 );
 
-/**
- * Tables that say which IOMMU translates what, but that this version does not
- * model: their map is empty and says why (a gap), so that a dump of an AMD
- * machine never reads as "nothing is translated".
- */
-const NOT_MODELLED: Record<string, string> = {
-  // None now: IVRS and RIMT have their resolvers. A new IOMMU table's line goes here until its resolver lands.
-};
-
-function notModelled(signature: string, what: string): TableResolver {
-  return () => ({
-    translations: [],
-    mmio: [],
-    findings: [],
-    gaps: [{
-      table: signature,
-      missing: `the ${signature} table (${what}) is not modelled`,
-      message: `${what} table present but not modelled by this version: the map does not include it`,
-    }],
-  });
-}
-
 export function tableResolver(signature: string): TableResolver | undefined {
   const sig = signature.trimEnd();
   // Own keys only: a signature such as `__proto__` must not find Object.prototype.
-  if (Object.hasOwn(RESOLVERS, sig)) return RESOLVERS[sig];
-  return Object.hasOwn(NOT_MODELLED, sig) ? notModelled(sig, NOT_MODELLED[sig]!) : undefined;
+  return Object.hasOwn(RESOLVERS, sig) ? RESOLVERS[sig] : undefined;
 }
 
 /**

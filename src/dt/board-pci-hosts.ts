@@ -89,7 +89,7 @@ export function hostBridgeNodes(board: BoardContext, iommus: IommuNodes): DtNode
     let vtd = false;
     const iommuRows = mapRows(hb, resolved.map.translations, (t) => {
       const unit = unitOf.get(t.iommu)!;
-      if (unit.node.type !== 'vtd') return board.ref('iommu', unit.id);
+      if (unit.node.type !== 'vtd' && unit.node.type !== 'amd-vi') return board.ref('iommu', unit.id);
       vtd = true;
       return undefined;
     });
@@ -98,7 +98,7 @@ export function hostBridgeNodes(board: BoardContext, iommus: IommuNodes): DtNode
         severity: 'info',
         code: 'dt-vtd-not-described',
         path: hb.docPath,
-        message: `VT-d units have no Device Tree binding; the iommu-map of host bridge ${hb.id} leaves their RIDs out`,
+        message: `VT-d and AMD-Vi units have no Device Tree binding; the iommu-map of host bridge ${hb.id} leaves their RIDs out`,
       });
     }
     if (iommuRows.length > 0) node.properties.push(prop('iommu-map', ...iommuRows));

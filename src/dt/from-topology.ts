@@ -25,10 +25,10 @@ export interface DtBuild {
   diagnostics: Diagnostic[];
 }
 
-/** True when the topology has something only a DT describes on Arm: an SMMU, a virtio-iommu or an ITS. */
+/** True when the topology has something only a DT describes on Arm: an SMMU, a virtio-iommu or an ITS (x86's VT-d and AMD-Vi are ACPI's alone). */
 export function topologyHasDt(resolved: ResolvedTopology): boolean {
   // RISC-V IOMMUs are written to the RIMT only: the board DT does not describe them (riscv,iommu) yet.
-  return resolved.iommus.some((u) => u.node.type !== 'vtd' && !u.node.type.startsWith('riscv-iommu')) || (resolved.topology.msiControllers ?? []).length > 0;
+  return resolved.iommus.some((u) => u.node.type !== 'vtd' && u.node.type !== 'amd-vi' && !u.node.type.startsWith('riscv-iommu')) || (resolved.topology.msiControllers ?? []).length > 0;
 }
 
 export function dtFromTopology(resolved: ResolvedTopology): DtBuild {

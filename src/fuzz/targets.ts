@@ -80,7 +80,7 @@ const TOPOLOGY_TOKENS = ['&a ', '*a', '<<: *a\n', '!!binary ', '!!set ', '!!time
   'addressSpaces:\n', 'type: ', 'addr: ', 'rootBus: ', 'busLimit: ', 'reserveBuses: ', 'dmaAliases: ', 'phantomFunctions: ',
   'streamIdBase: ', 'iommu: ', 'bypassIommu: true\n', 'includeAll: true\n', 'translateRoot: true\n', 'pcie-root-port',
   'pcie-switch-upstream-port', 'pcie-switch-downstream-port', 'pcie-pci-bridge', 'pci-pcie-bridge', 'pci-bridge',
-  'pcie-endpoint', 'rciep', 'pci-endpoint', 'vtd', 'smmuv3', 'smmuv2', 'virtio-iommu-pci', 'virtio-iommu-mmio',
+  'pcie-endpoint', 'rciep', 'pci-endpoint', 'vtd', 'smmuv3', 'smmuv2', 'virtio-iommu-pci', 'virtio-iommu-mmio', 'amd-vi',
   'riscv-iommu', 'riscv-iommu-pci',
   '"1f.7"', '"00.0"', '"0x8000000000000000"', '255', '256', '65535'];
 

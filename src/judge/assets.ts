@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The guest architectures the judge boots. */
-export type JudgeArch = 'amd64' | 'arm64';
+export type JudgeArch = 'amd64' | 'arm64' | 'riscv64';
 
 /** How the kernel has a driver: built in (`y`), as a module (`m`) or not at all (absent). */
 export type KernelConfig = ReadonlyMap<string, 'y' | 'm'>;

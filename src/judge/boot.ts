@@ -16,7 +16,7 @@ import type { JudgeAssets } from './assets.js';
 import type { DtTree } from '../dt/tree.js';
 import type { FirmwareInterface } from '../model/linux-profile.js';
 import { type DtGraft, DtGraftError, graftDeviceTree } from './dt-graft.js';
-import { ARM_UEFI_FIRMWARE, guestSetup } from './guest.js';
+import { guestSetup, uefiFirmware, uefiVars } from './guest.js';
 import type { ALL_TABLES } from './init-script.js';
 import { type AcpiTableFile, judgeInitrd } from './initramfs.js';
 import { type LinuxReport, parseJudgeConsole } from './parse.js';
@@ -88,9 +88,13 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
   try {
     const firmware = req.firmware ?? 'acpi';
     // A QEMU in a reference root runs the root's own EDK2 (a file outside the root would not be seen).
-    const uefi = req.uefi ?? ARM_UEFI_FIRMWARE.map((f) => (req.root ? join(req.root, f) : f)).find((f) => existsSync(f));
-    if (req.assets.arch === 'arm64' && firmware === 'acpi' && (uefi === undefined || !existsSync(uefi))) {
-      throw new JudgeError(`an arm64 ACPI boot runs EDK2, and there is none at ${req.uefi ?? ARM_UEFI_FIRMWARE.join(' or ')} (Debian: apt-get install qemu-efi-aarch64)`, '');
+    const arch = req.assets.arch;
+    const images = uefiFirmware(arch);
+    const uefi = req.uefi ?? images.map((f) => (req.root ? join(req.root, f) : f)).find((f) => existsSync(f));
+    if (images.length > 0 && firmware === 'acpi' && (uefi === undefined || !existsSync(uefi) || (arch === 'riscv64' && !existsSync(uefiVars(uefi))))) {
+      const pkg = arch === 'arm64' ? 'qemu-efi-aarch64' : 'qemu-efi-riscv64';
+      const vars = arch === 'riscv64' ? ` with its variable store ${uefiVars(uefi ?? images[0]!)} beside it` : '';
+      throw new JudgeError(`${arch === 'arm64' ? 'an' : 'a'} ${arch} ACPI boot runs EDK2, and there is none at ${req.uefi ?? images.join(' or ')}${vars} (Debian: apt-get install ${pkg})`, '');
     }
     const guest = guestSetup(req.assets.arch, firmware, uefi);
     const initrd = join(dir, 'initrd.cpio');

@@ -46,21 +46,36 @@ export interface Comparison {
  * virtio-iommu is named after its transport, the PCI function
  * (virtio_bus_name() in drivers/iommu/virtio-iommu.c: `/sys/class/iommu/0000:00:02.0`
  * under Debian's 6.12, on q35 and virt alike), which is ridmap's name for it
- * too; others keep Linux's name until their driver's sysfs says more.
+ * too. An AMD-Vi IOMMU is `ivhd<n>` and its sysfs shows no register base,
+ * but its device is the IOMMU's own PCI function (the IVHD DeviceId):
+ * `byFunction` names the topology's IOMMU there. A RISC-V IOMMU is
+ * `riscv-iommu@<its device's name>` (riscv_iommu_init() in
+ * drivers/iommu/riscv/iommu.c), for one that is a PCI function its
+ * `ssss:bb:dd.f`, ridmap's `riscv-iommu-pci@` identity. Others keep Linux's
+ * name until their driver's sysfs says more.
  */
-export function linuxIommuIdentity(iommu: LinuxIommu | undefined, name: string): string {
+export function linuxIommuIdentity(iommu: LinuxIommu | undefined, name: string, byFunction?: ReadonlyMap<string, string>): string {
   if (iommu?.address !== null && iommu?.address !== undefined && name.startsWith('dmar')) return `vtd@${formatAddress(iommu.address)}`;
+  const own = iommu?.pciFunction ? byFunction?.get(iommu.pciFunction) : undefined;
+  if (own !== undefined && name.startsWith('ivhd')) return own;
   const smmu = /^smmu(3?)\.0x([0-9a-f]+)$/i.exec(name);
   if (smmu) return `${smmu[1] ? 'smmuv3' : 'smmuv2'}@${formatAddress(BigInt(`0x${smmu[2]}`))}`;
   const pci = iommu?.pciFunction === name ? parseBdf(name) : undefined;
   if (pci?.segment !== undefined) return `virtio-iommu-pci@${formatSbdf(pci.segment, pci.rid)}`;
+  const riscv = /^riscv-iommu@(.+)$/.exec(name);
+  const riscvPci = riscv ? parseBdf(riscv[1]!) : undefined;
+  if (riscvPci?.segment !== undefined) return `riscv-iommu-pci@${formatSbdf(riscvPci.segment, riscvPci.rid)}`;
   return `linux:${name}`;
 }
 
-export function compareWithLinux(predicted: readonly PredictedDevice[], report: LinuxReport): Comparison {
+/**
+ * `iommuFunctions`: the topology's IOMMUs that are PCI functions Linux names
+ * otherwise (AMD-Vi's ivhd<n>), by the function's `ssss:bb:dd.f`.
+ */
+export function compareWithLinux(predicted: readonly PredictedDevice[], report: LinuxReport, iommuFunctions?: ReadonlyMap<string, string>): Comparison {
   const iommus = new Map(report.iommus.map((u) => [u.name, u]));
   const linux = new Map(report.devices.map((d) => [d.sbdf, {
-    iommu: d.iommu === null ? null : linuxIommuIdentity(iommus.get(d.iommu), d.iommu),
+    iommu: d.iommu === null ? null : linuxIommuIdentity(iommus.get(d.iommu), d.iommu, iommuFunctions),
     group: d.group,
   }]));
   const ours = new Map(predicted.map((d) => [sbdf(d), d]));

@@ -9,8 +9,10 @@
  * for the normal world, so the kernel log and the report share ttyAMA0: the
  * kernel logs its boot there (what a failed boot shows), then /init lowers the
  * console loglevel to emergencies only before it reports, so nothing but the
- * report is written while it runs.
+ * report is written while it runs. RISC-V virt has one 16550 too, shared the
+ * same way.
  */
+import { dirname, join } from 'node:path';
 import type { FirmwareInterface } from '../model/linux-profile.js';
 import type { JudgeArch } from './assets.js';
 
@@ -20,6 +22,23 @@ import type { JudgeArch } from './assets.js';
  * (scripts/qemu-capture/invocation.mjs, which src cannot import).
  */
 export const ARM_UEFI_FIRMWARE = ['/usr/share/qemu-efi-aarch64/QEMU_EFI.fd', '/usr/share/AAVMF/AAVMF_CODE.fd'] as const;
+/**
+ * EDK2 for RISC-V virt, from Debian's qemu-efi-riscv64: the code, run from
+ * pflash unit 0 after OpenSBI; its variable store lies beside it (uefiVars).
+ * It is what hands Linux ACPI on RISC-V (QEMU's virt writes its tables to
+ * fw_cfg only, for firmware to install).
+ */
+export const RISCV_UEFI_FIRMWARE = ['/usr/share/qemu-efi-riscv64/RISCV_VIRT_CODE.fd'] as const;
+
+/** The EDK2 images an ACPI boot of `arch` may run, first found wins; none for x86 (SeaBIOS is QEMU's default). */
+export function uefiFirmware(arch: JudgeArch): readonly string[] {
+  return arch === 'arm64' ? ARM_UEFI_FIRMWARE : arch === 'riscv64' ? RISCV_UEFI_FIRMWARE : [];
+}
+
+/** RISC-V EDK2's variable store, pflash unit 1: the VARS image beside the CODE image, as Debian ships them. */
+export function uefiVars(code: string): string {
+  return join(dirname(code), 'RISCV_VIRT_VARS.fd');
+}
 
 export interface GuestSetup {
   /** The default emulator, when neither the caller nor export qemu names one. */
@@ -55,10 +74,15 @@ const COMMON_KERNEL_ARGS = ['iommu.strict=1', 'panic=-1'];
  * its ticks, and with VT-d interrupt remapping Linux then panics ("timer
  * doesn't work through Interrupt-remapped IO-APIC"; seen on Debian's 6.12 with
  * four boots sharing two cores), which says nothing about the tables.
+ * AMD-Vi (QEMU's amd-iommu) needs no option: Linux enables its driver
+ * whenever an IVRS is present (no amd_iommu=), takes interrupt remapping when
+ * the IVHD names the MADT's I/O APIC (Debian's 6.1 and 6.12 do under TCG;
+ * 7.3 says "No southbridge IOAPIC found" on QEMU's own IVRS as on ridmap's
+ * and goes on without it), and intel_iommu=on is ignored without a DMAR.
  */
 const X86_KERNEL_ARGS = ['intel_iommu=on', 'no_timer_check'];
 
-/** The guest for `arch` booted through `firmware` (x86 is always ACPI); `uefi` is the EDK2 image an arm64 ACPI boot runs. */
+/** The guest for `arch` booted through `firmware` (x86 and RISC-V: always ACPI); `uefi` is the EDK2 image an arm64 or RISC-V ACPI boot runs. */
 export function guestSetup(arch: JudgeArch, firmware: FirmwareInterface, uefi?: string): GuestSetup {
   if (arch === 'amd64') {
     return {
@@ -67,6 +91,22 @@ export function guestSetup(arch: JudgeArch, firmware: FirmwareInterface, uefi?: 
       qemuArgs: (kernelLog) => ['-m', '512M', '-display', 'none', '-serial', `file:${kernelLog}`, '-serial', 'stdio', '-monitor', 'none', '-no-reboot'],
       kernelArgs: ['console=ttyS0', ...X86_KERNEL_ARGS, ...COMMON_KERNEL_ARGS],
       report: X86_REPORT_PORT,
+    };
+  }
+  if (arch === 'riscv64') {
+    const code = uefi ?? RISCV_UEFI_FIRMWARE[0];
+    return {
+      qemu: 'qemu-system-riscv64',
+      // EDK2 on pflash (code read-only; the variable store snapshot=on, so the shared file is never written) runs after
+      // OpenSBI and loads -kernel from fw_cfg. virt's default CPU (rv64) runs Debian's kernel.
+      qemuArgs: () => [
+        '-m', '1G', '-display', 'none', '-serial', 'stdio', '-monitor', 'none', '-no-reboot',
+        '-drive', `if=pflash,unit=0,format=raw,readonly=on,file=${code}`,
+        '-drive', `if=pflash,unit=1,format=raw,snapshot=on,file=${uefiVars(code)}`,
+      ],
+      // acpi=force: Linux on RISC-V keeps ACPI off when the firmware also hands it a non-empty DT, as EDK2 does.
+      kernelArgs: ['console=ttyS0', 'acpi=force', ...COMMON_KERNEL_ARGS],
+      report: { device: '/dev/ttyS0', major: 4, minor: 64, sharedPort: true },
     };
   }
   return {

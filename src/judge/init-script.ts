@@ -36,9 +36,10 @@ export const JUDGE_LINES = {
  * Kernel log lines worth reporting: the table upgrade, where Linux found the
  * RSDP and XSDT and which checksums it found wrong (the proof of a rebuilt
  * table set), and the IOMMU drivers' own words (arm-smmu-v3 names the device,
- * not itself, when it refuses a StreamID: "stream N already in tree").
+ * not itself, when it refuses a StreamID: "stream N already in tree"; the
+ * RISC-V RIMT code logs as "ACPI: RIMT: ").
  */
-const DMESG_PATTERN = 'Table Upgrade|DMAR|IOMMU|iommu|ACPI: (DMAR|IORT|VIOT|RSDP|XSDT)|Incorrect checksum|IORT|smmu|already in tree';
+const DMESG_PATTERN = 'Table Upgrade|DMAR|IOMMU|iommu|AMD-Vi|ACPI: (DMAR|IVRS|IORT|VIOT|RIMT|RSDP|XSDT)|Incorrect checksum|IORT|RIMT|smmu|already in tree';
 
 /** Report every table in /sys/firmware/acpi/tables (a boot on the firmware's own set, to rebuild it). */
 export const ALL_TABLES = 'all';
@@ -96,9 +97,13 @@ done
 for u in /sys/class/iommu/*; do
   [ -e "$u" ] || continue
   a=$(cat "$u/intel-iommu/address" 2>/dev/null)
-  p=$(readlink -f "$u/device/.." 2>/dev/null)
+  p=$(readlink -f "$u/device" 2>/dev/null)
   p=\${p##*/}
-  [ -n "$p" ] && [ -e "/sys/bus/pci/devices/$p" ] || p=-
+  if [ -z "$p" ] || [ ! -e "/sys/bus/pci/devices/$p" ]; then
+    p=$(readlink -f "$u/device/.." 2>/dev/null)
+    p=\${p##*/}
+    [ -n "$p" ] && [ -e "/sys/bus/pci/devices/$p" ] || p=-
+  fi
   echo "${m} ${l.iommu} \${u##*/} \${a:--} $p"
 done
 for t in ${tables}; do

@@ -13,6 +13,7 @@ import { hasErrors } from '../diagnostic.js';
 import { mapToJson } from '../map/map-json.js';
 import { resolveTopology } from '../model/resolve.js';
 import type { ResolvedTopology } from '../model/resolved.js';
+import { formatSbdf } from '../model/rid.js';
 import type { Topology } from '../model/topology-schema.js';
 import type { JudgeArch, JudgeAssets } from './assets.js';
 import { type BootResult, bootJudge, JudgeError } from './boot.js';
@@ -20,16 +21,21 @@ import { DEFAULT_LINUX_PROFILE, type FirmwareInterface, type LinuxProfile, type 
 import { type Comparison, compareWithLinux } from './compare.js';
 import type { AcpiTableFile } from './initramfs.js';
 import type { TableSetImage } from './rebuilt-tables.js';
-import { bootOnRebuiltTables } from './rsdp-boot.js';
+import { bootOnFirmwareTables, bootOnRebuiltTables } from './rsdp-boot.js';
 import { topologyForTableUpgrade } from './upgrade-header.js';
 
 /**
- * The tables the judge injects through Linux's table upgrade (DMAR on x86,
- * IORT on arm64 under EDK2).
+ * The tables the judge injects through Linux's table upgrade (DMAR and IVRS
+ * on x86, IORT on arm64 under EDK2): drivers/acpi/tables.c lists their
+ * signatures among those an initrd may override.
  */
-const UPGRADABLE = new Map([['DMAR.dat', 'DMAR'], ['IORT.dat', 'IORT']]);
-/** The ones the upgrade refuses ("Unknown signature"), injected through a rebuilt table set and acpi_rsdp= (rsdp-boot.ts, x86). */
-const REBUILT = new Map([['VIOT.dat', 'VIOT']]);
+const UPGRADABLE = new Map([['DMAR.dat', 'DMAR'], ['IVRS.dat', 'IVRS'], ['IORT.dat', 'IORT']]);
+/**
+ * The ones the upgrade refuses ("Unknown signature"), injected through a
+ * rebuilt table set and acpi_rsdp= (rsdp-boot.ts): VIOT on x86; RIMT on
+ * RISC-V, where Linux has no table upgrade at all.
+ */
+const REBUILT = new Map([['VIOT.dat', 'VIOT'], ['RIMT.dat', 'RIMT']]);
 
 /**
  * The bus numbering Linux runs on. Under ACPI, EDK2 and SeaBIOS numbered the
@@ -54,7 +60,7 @@ export function judgeTarget(assets: JudgeAssets, firmware: FirmwareInterface, os
 
 /** The architecture of a QEMU system emulator, by its name. */
 export function qemuArch(binary: string): JudgeArch {
-  return /aarch64|arm/.test(binary) ? 'arm64' : 'amd64';
+  return /riscv/.test(binary) ? 'riscv64' : /aarch64|arm/.test(binary) ? 'arm64' : 'amd64';
 }
 
 export interface JudgeRequest {
@@ -114,7 +120,7 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
     ...(qemu ? { qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}), ...(req.root ? { root: req.root } : {}),
   };
   const result = (tables: AcpiTableFile[], boot: BootResult): JudgeResult => ({
-    arch, firmware, linux: linux.profile.id, tables, boot, comparison: compareWithLinux(predicted, boot.report),
+    arch, firmware, linux: linux.profile.id, tables, boot, comparison: compareWithLinux(predicted, boot.report, amdViFunctions(resolved)),
   });
 
   if (firmware === 'dt') {
@@ -131,9 +137,15 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   const tables = [...upgraded, ...rebuilt];
   // After the tables: one the judge cannot inject is the first thing to say.
   const viot = rebuilt.some((t) => t.signature === 'VIOT');
-  const missing = missingDriver(req.assets, viot ? 'a VIOT' : undefined);
+  const missing = missingDriver(req.assets, viot ? 'a VIOT' : undefined) ?? missingRimt(req.assets, rebuilt);
   if (missing) throw new JudgeError(missing, '');
-  if (rebuilt.length > 0 && !fromFirmware) {
+  if (rebuilt.length > 0 && fromFirmware) {
+    // The very boot a rebuilt set starts from: judging QEMU's tables and ridmap's costs one boot on QEMU's, not two.
+    const { boot } = await bootOnFirmwareTables(common);
+    checkDriverRan(req.assets, viot, boot);
+    return result(tables, boot);
+  }
+  if (rebuilt.length > 0) {
     const r = await bootOnRebuiltTables({ ...common, tables: rebuilt });
     checkDriverRan(req.assets, viot, r.boot);
     return { ...result(tables, r.boot), rebuilt: { image: r.image, firmwareBootMs: r.firmwareBootMs } };
@@ -141,6 +153,17 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   const boot = await bootJudge({ ...common, tables: fromFirmware ? [] : upgraded, reportSignatures: tables.map((t) => t.signature) });
   checkDriverRan(req.assets, viot, boot);
   return result(tables, boot);
+}
+
+/** The AMD-Vi units by their own PCI function (Linux names them ivhd<n>, after the IVHD it read). */
+function amdViFunctions(resolved: ResolvedTopology): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const u of resolved.iommus) {
+    if (u.node.type !== 'amd-vi') continue;
+    const f = resolved.byId.get(u.node.device);
+    if (f) out.set(formatSbdf(f.segment, f.rid), u.identity);
+  }
+  return out;
 }
 
 /**
@@ -173,10 +196,10 @@ function acpiTables(topology: Topology, arch: JudgeArch): { upgraded: AcpiTableF
     else if (rebuild !== undefined) rebuilt.push({ signature: rebuild, bytes: out.data });
   }
   if (rebuilt.length > 0 && arch === 'arm64') {
-    // rsdp-boot.ts lays the rebuilt set out for q35 under SeaBIOS (memmap= in the E820 map); EDK2 on virt hands Linux its tables through UEFI.
+    // rsdp-boot.ts lays the rebuilt set out for q35 under SeaBIOS (memmap= in the E820 map) and in RISC-V virt's flash, not yet for Arm virt.
     throw new JudgeError('the judge injects VIOT on x86 only (its rebuilt table set is laid out for q35 under SeaBIOS): on arm64 boot the topology with --firmware dt', '');
   }
-  if (upgraded.length + rebuilt.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR, IORT, VIOT)', '');
+  if (upgraded.length + rebuilt.length === 0) throw new JudgeError('the topology calls for no table the judge can inject (DMAR, IVRS, IORT, VIOT, RIMT)', '');
   if (upgraded.length > 0 && rebuilt.length > 0) throw new JudgeError('the judge cannot inject DMAR and VIOT in one boot yet', '');
   return { upgraded, rebuilt };
 }
@@ -199,6 +222,20 @@ function checkDriverRan(assets: JudgeAssets, viot: boolean, boot: BootResult): v
   throw new JudgeError(`Linux ${assets.kernelVersion} registered no virtio-iommu (/sys/class/iommu holds ${seen}), so it cannot judge a VIOT: `
     + 'its kernel has no virtio-iommu driver, or has it as a module the judge did not load (--kernel boots without the cached modules); '
     + 'boot the cached Debian 13 kernel (--assets .judge-cache/trixie) or a kernel with CONFIG_VIRTIO_IOMMU=y', boot.console);
+}
+
+/**
+ * Why the kernel cannot judge a RIMT, when its configuration is known: one
+ * without CONFIG_ACPI_RIMT (Debian's riscv64 6.12, which has no RISC-V IOMMU
+ * driver either; Linux parses RIMT from 6.17) translates nothing whatever the
+ * table says, so the comparison would blame ridmap's RIMT for the kernel.
+ */
+export function missingRimt(assets: JudgeAssets, tables: readonly AcpiTableFile[]): string | undefined {
+  if (!tables.some((t) => t.signature === 'RIMT') || assets.config.size === 0) return undefined;
+  const lacking = ['ACPI_RIMT', 'RISCV_IOMMU'].filter((key) => !assets.config.has(key));
+  if (lacking.length === 0) return undefined;
+  return `Linux ${assets.kernelVersion} cannot judge a RIMT: ${lacking.map((k) => `CONFIG_${k}`).join(' and ')} ${lacking.length > 1 ? 'are' : 'is'} not set `
+    + '(Linux parses RIMT from 6.17; Debian\'s riscv64 6.12 has neither): boot a kernel that has them, as the reference root\'s riscv64 7.2 (forky\'s)';
 }
 
 /**

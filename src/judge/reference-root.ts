@@ -18,7 +18,7 @@ export const REFERENCE_ROOT_STAMP = '.ridmap-root';
  * The recipe this checkout expects, RECIPE in scripts/reference-root.sh: a root
  * built by another recipe may lack what the code reads, so it counts as missing.
  */
-export const REFERENCE_ROOT_RECIPE = 2;
+export const REFERENCE_ROOT_RECIPE = 3;
 /** Where the script keeps each kernel, in scripts/judge-assets.sh's layout: `<series>/<arch>/`. */
 export const REFERENCE_KERNELS_DIR = 'opt/ridmap/kernels';
 /**
@@ -27,7 +27,7 @@ export const REFERENCE_KERNELS_DIR = 'opt/ridmap/kernels';
  */
 export const BOOKWORM_ROOT_DIR = 'opt/ridmap/bookworm';
 
-/** One of the root's kernels, ready to boot: series "6.1", "6.12" or "7.3". */
+/** One of the root's kernels, ready to boot: series "6.1", "6.12" or "7.3" (riscv64: 6.12 and 7.3). */
 export interface ReferenceKernel {
   series: string;
   /** Host paths (vmlinuz, modules, busybox all lie inside the root). */
@@ -69,7 +69,7 @@ export function findReferenceRoot(path: string = referenceRootPath()): Reference
   const kernels: ReferenceKernel[] = [];
   // The stamp lists the kernels ("6.12/arm64:6.12.118+deb13-arm64 ..."): no directory walk.
   for (const entry of (stamp.get('kernels') ?? '').split(' ').filter((e) => e !== '')) {
-    const m = /^([0-9.]+)\/(amd64|arm64):/.exec(entry);
+    const m = /^([0-9.]+)\/(amd64|arm64|riscv64):/.exec(entry);
     const assets = m ? findJudgeAssets(join(root, REFERENCE_KERNELS_DIR, m[1]!), m[2] as JudgeArch) : undefined;
     if (!m || !assets) return { missing: `the reference root at ${root} lists kernel "${entry}" but does not hold it (${build} to rebuild it)` };
     kernels.push({ series: m[1]!, assets });

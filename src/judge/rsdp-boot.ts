@@ -15,7 +15,7 @@
  */
 import { formatAddress } from '../model/address.js';
 import { equalBytes } from '../codec/bytes.js';
-import type { JudgeAssets } from './assets.js';
+import type { JudgeArch, JudgeAssets } from './assets.js';
 import { bootJudge, type BootResult, headerText, JudgeError } from './boot.js';
 import { ALL_TABLES } from './init-script.js';
 import type { AcpiTableFile } from './initramfs.js';
@@ -34,6 +34,22 @@ import { rebuildTableSet, type TableSetImage } from './rebuilt-tables.js';
  * map, so no allocator of Linux ever takes it.
  */
 export const TABLE_SET_ADDRESS = 0x1000_0000n;
+
+/**
+ * Where the rebuilt set goes on RISC-V virt, where Linux's table upgrade is
+ * not built at all (riscv selects no ARCH_HAS_ACPI_TABLE_UPGRADE) and RAM is
+ * EDK2's to allocate (from the top) and the EFI stub's: 16 MiB into pflash
+ * unit 1 (virt maps the two 32 MiB units at 0x20000000 and 0x22000000), past
+ * EDK2's variable store in its first MiB. QEMU's generic loader writes it into
+ * the flash's contents at reset; no firmware writes there, and no allocator
+ * of Linux owns it, so no memmap= is needed.
+ */
+export const RISCV_TABLE_SET_ADDRESS = 0x2300_0000n;
+
+/** Where the rebuilt set goes in the judge's guest of `arch`. */
+export function tableSetAddress(arch: JudgeArch): bigint {
+  return arch === 'riscv64' ? RISCV_TABLE_SET_ADDRESS : TABLE_SET_ADDRESS;
+}
 
 export interface RsdpBootRequest {
   assets: JudgeAssets;
@@ -56,7 +72,7 @@ export interface RsdpBootResult {
 /** The set for a boot: the firmware's tables (read by a boot of their own, or the process's earlier one) with `req.tables` instead of theirs. */
 export async function rebuiltTableSet(req: RsdpBootRequest): Promise<{ image: TableSetImage; firmwareBootMs: number }> {
   const firmware = await firmwareTables(req);
-  return { image: rebuildTableSet(firmware.tables, req.tables, TABLE_SET_ADDRESS), firmwareBootMs: firmware.elapsedMs };
+  return { image: rebuildTableSet(firmware.tables, req.tables, tableSetAddress(req.assets.arch)), firmwareBootMs: firmware.elapsedMs };
 }
 
 export async function bootOnRebuiltTables(req: RsdpBootRequest): Promise<RsdpBootResult> {
@@ -64,7 +80,7 @@ export async function bootOnRebuiltTables(req: RsdpBootRequest): Promise<RsdpBoo
   const boot = await bootJudge({
     assets: req.assets, machineArgs: req.machineArgs, tables: [],
     reportSignatures: req.tables.map((t) => t.signature),
-    kernelArgs: tableSetKernelArgs(image),
+    kernelArgs: tableSetKernelArgs(image, req.assets.arch),
     guestMemory: [{ address: image.address, bytes: image.bytes }],
     ...(req.qemu ? { qemu: req.qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}), ...(req.root ? { root: req.root } : {}),
   });
@@ -81,8 +97,11 @@ export async function bootOnRebuiltTables(req: RsdpBootRequest): Promise<RsdpBoo
  * default ("Early table checksum verification disabled"); with it, Linux
  * checks every table of the set and logs "Incorrect checksum in table [SIG]"
  * for a wrong one (and still uses it: booted here), which the proof refuses.
+ * On RISC-V the set lies in flash (RISCV_TABLE_SET_ADDRESS), outside RAM:
+ * nothing to reserve.
  */
-export function tableSetKernelArgs(image: TableSetImage): string[] {
+export function tableSetKernelArgs(image: TableSetImage, arch: JudgeArch = 'amd64'): string[] {
+  if (arch === 'riscv64') return [`acpi_rsdp=${formatAddress(image.address)}`, 'acpi_force_table_verification'];
   const size = Math.ceil(image.bytes.length / 4096) * 4096;
   return [
     `memmap=0x${size.toString(16)}#${formatAddress(image.address)}`, `acpi_rsdp=${formatAddress(image.address)}`, 'nokaslr',
@@ -123,22 +142,31 @@ interface FirmwareTables {
 }
 
 /** One firmware boot per QEMU binary (and the root it runs in), command line and kernel in this process: the tables depend on nothing else. */
-const firmwareBoots = new Map<string, Promise<FirmwareTables>>();
+const firmwareBoots = new Map<string, Promise<BootResult>>();
 
-function firmwareTables(req: RsdpBootRequest): Promise<FirmwareTables> {
+/**
+ * Linux on the firmware's own tables, every table it holds reported: the
+ * boot a rebuilt set starts from, and itself Linux's answer on the
+ * firmware's tables (a caller judging both gets both from one boot).
+ * `reused`: an earlier call's boot, nothing booted now.
+ */
+export async function bootOnFirmwareTables(req: Omit<RsdpBootRequest, 'tables'>): Promise<{ boot: BootResult; reused: boolean }> {
   const key = JSON.stringify([req.root ?? '', req.qemu ?? '', req.machineArgs, req.assets.vmlinuz, req.assets.modules]);
   const cached = firmwareBoots.get(key);
-  if (cached) return cached.then((f) => ({ ...f, elapsedMs: 0 }));
+  if (cached) return { boot: await cached, reused: true };
   const boot = bootJudge({
     assets: req.assets, machineArgs: req.machineArgs, tables: [], reportSignatures: ALL_TABLES,
     ...(req.qemu ? { qemu: req.qemu } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}), ...(req.root ? { root: req.root } : {}),
-  }).then((b) => {
-    const tables = [...b.report.tables.values()].filter((t): t is Uint8Array => t !== null);
-    if (tables.length === 0) throw new JudgeError('the boot on the firmware\'s tables showed no table in /sys/firmware/acpi/tables', b.console);
-    return { tables, elapsedMs: b.elapsedMs };
   });
   // A failed boot is not kept: the next call tries again.
   boot.catch(() => firmwareBoots.delete(key));
   firmwareBoots.set(key, boot);
-  return boot;
+  return { boot: await boot, reused: false };
+}
+
+async function firmwareTables(req: RsdpBootRequest): Promise<FirmwareTables> {
+  const { boot, reused } = await bootOnFirmwareTables(req);
+  const tables = [...boot.report.tables.values()].filter((t): t is Uint8Array => t !== null);
+  if (tables.length === 0) throw new JudgeError('the boot on the firmware\'s tables showed no table in /sys/firmware/acpi/tables', boot.console);
+  return { tables, elapsedMs: reused ? 0 : boot.elapsedMs };
 }

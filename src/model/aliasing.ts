@@ -65,7 +65,7 @@ export function quirkAliasDevfns(node: PciNode, ownDevfn: number): number[] {
 }
 
 /** The alias a bridge contributes for transactions from below it, if any. */
-function bridgeAlias(bridge: PciFunction): Rid | undefined {
+export function bridgeAlias(bridge: PciFunction): Rid | undefined {
   switch (bridge.kind) {
     case 'pcie-pci-bridge':
       return rid(bridge.secondary!, 0);

@@ -28,7 +28,10 @@
  * alias RID (as Linux maps every alias through the tables).
  *
  * The virtio-iommu-pci function is never translated by itself (Linux rejects
- * a device that is its own IOMMU), so its RID is removed from its own unit.
+ * a device that is its own IOMMU), so its RID is removed from its own unit;
+ * so is an AMD-Vi unit's own function, whichever unit would translate it
+ * (Linux's init_iommu_one clears the IOMMU's DeviceId from its lookup table
+ * whatever the IVHD entries say).
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { iommuPciFunction } from './iommu-identity.js';
@@ -121,7 +124,7 @@ export function assignTranslations(
     const iommuId = effectiveIommu(owner.chain, includeAllUnit(iommus, owner.segment));
     const unit = iommuId === null ? undefined : byId.get(iommuId);
     const base = owner.chain[0]!.streamIdBase;
-    const identity = unit === undefined || unit.node.type === 'vtd' || base === undefined;
+    const identity = unit === undefined || unit.node.type === 'vtd' || unit.node.type === 'amd-vi' || base === undefined;
     let reported = false;
     for (const [first, last] of owner.spans) {
       if (identity) {
@@ -146,7 +149,10 @@ export function assignTranslations(
     const device = iommuPciFunction(unit.node);
     if (device === undefined) continue;
     const self = functions.find((f) => f.id === device);
-    if (self && table.at(self.segment, self.rid) === unit.identity) table.set(self.segment, self.rid, null);
+    // Linux clears an AMD-Vi unit's DeviceId from its lookup table once it has parsed the unit's IVHD, after any
+    // IVHD before it named the function: whichever unit the topology gives it, Linux's answer is none (or hangs on block order).
+    const mine = unit.node.type === 'amd-vi' || (self && table.at(self.segment, self.rid) === unit.identity);
+    if (self && mine) table.set(self.segment, self.rid, null);
   }
 
   return { translations: table.translations(TOPOLOGY_SOURCE), findings };

@@ -13,9 +13,9 @@ import type { Iommu, Topology } from './topology-schema.js';
 /** Where a PCI-based IOMMU sits: the function it is. */
 export type FunctionLookup = (id: string) => Pick<PciFunction, 'segment' | 'rid'> | undefined;
 
-/** The id of the PCI function an IOMMU is (virtio-iommu-pci, riscv-iommu-pci): never translated by itself. */
+/** The id of the PCI function an IOMMU is (virtio-iommu-pci, riscv-iommu-pci, an AMD-Vi unit's own function): never translated by itself. */
 export function iommuPciFunction(iommu: Iommu): string | undefined {
-  return iommu.type === 'virtio-iommu-pci' || iommu.type === 'riscv-iommu-pci' ? iommu.device : undefined;
+  return iommu.type === 'virtio-iommu-pci' || iommu.type === 'riscv-iommu-pci' || iommu.type === 'amd-vi' ? iommu.device : undefined;
 }
 
 export function iommuIdentity(iommu: Iommu, lookup: FunctionLookup): string {
@@ -28,9 +28,9 @@ export function iommuIdentity(iommu: Iommu, lookup: FunctionLookup): string {
   return `${iommu.type}@${formatAddress(parseAddress(iommu.base))}`;
 }
 
-/** PCI segment an IOMMU belongs to: VT-d units say it; a PCI IOMMU is in its function's; else 0. */
+/** PCI segment an IOMMU belongs to: VT-d and AMD-Vi units say it; a PCI IOMMU is in its function's; else 0. */
 function iommuSegment(iommu: Iommu, lookup: FunctionLookup): number {
-  if (iommu.type === 'vtd') return iommu.segment ?? 0;
+  if (iommu.type === 'vtd' || iommu.type === 'amd-vi') return iommu.segment ?? 0;
   const device = iommuPciFunction(iommu);
   if (device !== undefined) return lookup(device)?.segment ?? 0;
   return 0;

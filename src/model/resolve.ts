@@ -105,6 +105,21 @@ function mmioTranslations(devices: readonly ResolvedPlatformDevice[], iommus: re
     .map((d) => ({ id: d.id, base: d.base, iommu: identityOf.get(d.iommu!)!, outputIds: [...d.outputIds], source: TOPOLOGY_SOURCE }));
 }
 
+/**
+ * Whether Linux enables the ACS controls the ports have: the IOMMU's
+ * firmware code asks for it (pci_request_acs()) before PCI enumeration.
+ * DMAR's, IORT's and VIOT's code do; of_iommu's asks too late on the
+ * kernels with dtAcsLate. Linux's RIMT code (drivers/acpi/riscv/rimt.c,
+ * 6.17 to 7.x) never asks, so under ACPI a machine whose IOMMUs are all
+ * RISC-V ones has no port isolating: each root port shares a group with
+ * everything below it (booted: Debian's riscv64 7.2.12 on QEMU 11.1).
+ */
+function acsEnabled(topology: Topology, linux: LinuxTarget): boolean {
+  if (linux.firmware === 'dt') return !linux.profile.dtAcsLate;
+  const iommus = topology.iommus ?? [];
+  return !(iommus.length > 0 && iommus.every((u) => u.type === 'riscv-iommu' || u.type === 'riscv-iommu-pci'));
+}
+
 export function resolveTopology(topology: Topology, opts: ResolveOptions = {}): ResolvedTopology {
   const numbering = numberBuses(topology, opts.numbering ?? DEFAULT_NUMBERING);
   const { hostBridges, functions } = buildTree(topology, numbering);
@@ -112,7 +127,7 @@ export function resolveTopology(topology: Topology, opts: ResolveOptions = {}): 
   const iommus = resolveIommus(topology, (id) => byId.get(id));
   const assigned = assignTranslations(hostBridges, functions, iommus);
   const linux = opts.linux ?? DEFAULT_LINUX_TARGET;
-  const groups = assignAliasGroups(functions, !(linux.firmware === 'dt' && linux.profile.dtAcsLate));
+  const groups = assignAliasGroups(functions, acsEnabled(topology, linux));
 
   const devices = deviceEntries(functions, assigned.translations, linux.profile);
   const idOfIdentity = new Map(iommus.map((u) => [u.identity, u.id]));

@@ -178,6 +178,34 @@ export const VirtioIommuMmio = Type.Object(
   { additionalProperties: false, description: 'virtio-iommu on virtio-mmio.' },
 );
 
+/**
+ * An AMD-Vi IOMMU: what its IVRS IVHD says (AMD IOMMU specification, section
+ * 5.2.2). The IOMMU is itself a PCI function (on q35 QEMU puts it on bus 0),
+ * which Linux needs to find and never translates. The devices it serves are
+ * the ones assigned to it (`iommu`), its I/O APICs and HPETs are `ioapics` and
+ * `hpets` naming it (IVHD special entries), reserved memory of its devices
+ * becomes IVMD unity ranges.
+ */
+export const AmdViUnit = Type.Object(
+  {
+    ...iommuCommon,
+    type: Type.Literal('amd-vi'),
+    base: doc('IOMMU Base Address: the register base.', Address),
+    segment: Type.Optional(UInt(0xffff, 'PCI segment the unit serves (IVHD PCI Segment Group, default 0).')),
+    device: doc('Id of the PCI function in hostBridges that is the IOMMU itself (the IVHD DeviceId).', Id),
+    capabilityOffset: Type.Optional(UInt(0xff, 'Offset of the IOMMU capability in that function\'s configuration space (default 0x40).')),
+    info: Type.Optional(UInt(0xffff, 'IVHD IOMMU Info: MSI number (bits 4:0) and UnitID (bits 12:8); default 0.')),
+    ivhdFlags: Type.Optional(
+      UInt(0xff, 'IVHD Flags as type 10h has them (HtTunEn, PassPW, ResPassPW, Isoc, IotlbSup, Coherent, PrefSup, PPRSup); type 11h gets bits 5:0. Default: Coherent when capabilities.coherent.'),
+    ),
+    featureReporting: Type.Optional(UInt(0xffffffff, 'IVHD type 10h IOMMU Feature Reporting (default 0).')),
+    efr: Type.Optional(
+      doc('Extended Feature Register image. With it the IVRS carries a type 11h IVHD beside the 10h and IVinfo says EFRSup; Linux takes the EFR from the 11h.', Address),
+    ),
+  },
+  { additionalProperties: false, description: 'AMD-Vi IOMMU (IVRS IVHD).' },
+);
+
 export const RiscvIommu = Type.Object(
   {
     ...iommuCommon,
@@ -199,7 +227,7 @@ export const RiscvIommuPci = Type.Object(
   { additionalProperties: false, description: 'RISC-V IOMMU as a PCIe function (QEMU riscv-iommu-pci).' },
 );
 
-export const Iommu = Type.Union([VtdUnit, SmmuV3, SmmuV2, VirtioIommuPci, VirtioIommuMmio, RiscvIommu, RiscvIommuPci]);
+export const Iommu = Type.Union([VtdUnit, SmmuV3, SmmuV2, VirtioIommuPci, VirtioIommuMmio, AmdViUnit, RiscvIommu, RiscvIommuPci]);
 
 export const ItsGroup = Type.Object(
   {
@@ -317,18 +345,18 @@ export const PlatformDevice = Type.Object(
 const sourceIdDevice = {
   id: Id,
   sourceId: doc('Requester ID the device uses for interrupts/DMA (bus:dev.fn); the DMAR scope start bus and path.', BdfText),
-  iommu: doc('VT-d unit whose scope lists the device.', Id),
+  iommu: doc('VT-d unit whose scope lists the device, or AMD-Vi unit whose IVHD names it (special entry).', Id),
   segment: Type.Optional(UInt(0xffff, 'PCI segment, default 0.')),
 };
 
 export const IoApic = Type.Object(
   { ...sourceIdDevice, ioapicId: UInt(255, 'I/O APIC ID (MADT).') },
-  { additionalProperties: false, description: 'I/O APIC (DMAR scope type 3).' },
+  { additionalProperties: false, description: 'I/O APIC (DMAR scope type 3, IVRS special entry variety 1).' },
 );
 
 export const Hpet = Type.Object(
   { ...sourceIdDevice, number: UInt(255, 'HPET number (the HPET table\'s sequence).') },
-  { additionalProperties: false, description: 'MSI-capable HPET block (DMAR scope type 4).' },
+  { additionalProperties: false, description: 'MSI-capable HPET block (DMAR scope type 4, IVRS special entry variety 2).' },
 );
 
 export const AcpiNamespaceDevice = Type.Object(
@@ -397,6 +425,7 @@ export type PciNode = Static<typeof PciNode>;
 export type PciNodeType = Static<typeof PciNodeType>;
 export type Iommu = Static<typeof Iommu>;
 export type VtdUnit = Static<typeof VtdUnit>;
+export type AmdViUnit = Static<typeof AmdViUnit>;
 export type SmmuV3 = Static<typeof SmmuV3>;
 export type SmmuV2 = Static<typeof SmmuV2>;
 export type VirtioIommuPci = Static<typeof VirtioIommuPci>;

@@ -112,6 +112,19 @@ describe('linuxIommuIdentity', () => {
     // virtio-iommu-pci is named after its PCI function (Debian's 6.12 on virt), which /init reports as its parent.
     expect(linuxIommuIdentity({ name: '0000:00:01.0', address: null, pciFunction: '0000:00:01.0' }, '0000:00:01.0')).toBe('virtio-iommu-pci@0000:00:01.0');
     expect(linuxIommuIdentity(undefined, 'virtio-iommu0')).toBe('linux:virtio-iommu0');
+    // AMD-Vi: ivhd<n>, whose device is the IOMMU's own PCI function (Debian's 6.1-7.3 on q35 with amd-iommu); the topology names the unit there.
+    const units = new Map([['0000:00:04.0', 'amd-vi@0xfed80000']]);
+    expect(linuxIommuIdentity({ name: 'ivhd0', address: null, pciFunction: '0000:00:04.0' }, 'ivhd0', units)).toBe('amd-vi@0xfed80000');
+    expect(linuxIommuIdentity({ name: 'ivhd0', address: null, pciFunction: '0000:00:04.0' }, 'ivhd0')).toBe('linux:ivhd0');
+  });
+
+  it('names a RISC-V IOMMU that is a PCI function riscv-iommu-pci@ that function, as ridmap does; another keeps Linux\'s name', () => {
+    // riscv_iommu_init() names it "riscv-iommu@" and its device's name; sysfs gives it no parent device.
+    expect(linuxIommuIdentity({ name: 'riscv-iommu@0000:00:01.0', address: null, pciFunction: null }, 'riscv-iommu@0000:00:01.0'))
+      .toBe('riscv-iommu-pci@0000:00:01.0');
+    expect(linuxIommuIdentity(undefined, 'riscv-iommu@0001:02:03.4')).toBe('riscv-iommu-pci@0001:02:03.4');
+    // A platform device's name is no BDF: kept as Linux's until its sysfs says the base.
+    expect(linuxIommuIdentity(undefined, 'riscv-iommu@3010000.iommu')).toBe('linux:riscv-iommu@3010000.iommu');
   });
 });
 

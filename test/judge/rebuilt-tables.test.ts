@@ -16,7 +16,7 @@ import { resolveTopology } from '../../src/model/resolve.js';
 import { TABLES_DIR } from '../support/paths.js';
 import { JudgeError } from '../../src/judge/boot.js';
 import { rebuildTableSet } from '../../src/judge/rebuilt-tables.js';
-import { rsdpProblems, tableSetKernelArgs } from '../../src/judge/rsdp-boot.js';
+import { rsdpProblems, tableSetAddress, tableSetKernelArgs } from '../../src/judge/rsdp-boot.js';
 import { parseJudgeConsole } from '../../src/judge/parse.js';
 
 const QEMU = { revision: 1, oemId: 'BOCHS ', oemTableId: 'BXPC    ', oemRevision: 1, creatorId: 'BXPC', creatorRevision: 1 };
@@ -118,6 +118,13 @@ describe('tableSetKernelArgs and rsdpProblems (the proof)', () => {
 
   it('reserves the pages as ACPI data and points Linux at the RSDP', () => {
     expect(tableSetKernelArgs(image)).toEqual(['memmap=0x1000#0x10000000', 'acpi_rsdp=0x10000000', 'nokaslr', 'acpi_force_table_verification']);
+  });
+
+  it('on RISC-V puts the set in pflash unit 1, outside RAM, and only points Linux at it', () => {
+    expect(tableSetAddress('riscv64')).toBe(0x2300_0000n);
+    expect(tableSetAddress('amd64')).toBe(BASE);
+    const riscv = rebuildTableSet([fadt(0, 0x1ffe0040), DSDT], [{ signature: 'VIOT', bytes: RIDMAP_VIOT }], tableSetAddress('riscv64'));
+    expect(tableSetKernelArgs(riscv, 'riscv64')).toEqual(['acpi_rsdp=0x23000000', 'acpi_force_table_verification']);
   });
 
   const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

@@ -18,7 +18,7 @@ import { REPO_ROOT } from '../support/paths.js';
 const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** A root as the script leaves it (at `at`, else in a new temp dir): two kernels, one with modules, one with none. */
+/** A root as the script leaves it (at `at`, else in a new temp dir): three kernels, one with modules, two with none; the stamp lists two unless told. */
 function fakeRoot(stamp: { recipe?: number; kernels?: string; release?: string; qemuVersion?: string } = {}, at?: string): string {
   const root = at ?? mkdtempSync(join(tmpdir(), 'ridmap-fake-root-'));
   if (at === undefined) made.push(root);
@@ -35,6 +35,7 @@ function fakeRoot(stamp: { recipe?: number; kernels?: string; release?: string; 
   kernel('6.12', 'arm64', '6.12.118+deb13-arm64', ['pci-stub.ko', 'virtio-iommu.ko', 'arm-smmu-v3.ko'],
     '# CONFIG_INTEL_IOMMU is not set\nCONFIG_ARM_SMMU_V3=m\nCONFIG_VIRTIO_IOMMU=m\nCONFIG_PCI_STUB=m\nCONFIG_ACPI_TABLE_UPGRADE=y\n');
   kernel('6.1', 'amd64', '6.1.0-57-amd64', [], '# CONFIG_ARM_SMMU_V3 is not set\nCONFIG_VIRTIO_IOMMU=y\nCONFIG_PCI_STUB=y\n');
+  kernel('7.3', 'riscv64', '7.3.4+deb13-riscv64', [], 'CONFIG_ACPI=y\nCONFIG_RISCV_IOMMU=y\nCONFIG_RISCV_IOMMU_PCI=y\nCONFIG_ACPI_RIMT=y\n');
   writeFileSync(join(root, '.ridmap-root'), [
     `recipe=${stamp.recipe ?? REFERENCE_ROOT_RECIPE}`,
     `release=${stamp.release ?? 'trixie'}`,
@@ -75,6 +76,16 @@ describe('reference root: finding it', () => {
     expect(x86.config.get('PCI_STUB')).toBe('y');
     expect(x86.config.has('ARM_SMMU_V3')).toBe(false);
     expect(referenceKernel(root!, '7.3', 'amd64')).toBeUndefined();
+  });
+
+  it('reads a riscv64 kernel (recipe 3) beside the others', () => {
+    const path = fakeRoot({ kernels: '6.1/amd64:6.1.0-57-amd64 7.3/riscv64:7.3.4+deb13-riscv64' });
+    const { root, missing } = findReferenceRoot(path);
+    expect(missing).toBeUndefined();
+    const riscv = referenceKernel(root!, '7.3', 'riscv64')!.assets;
+    expect([riscv.arch, riscv.kernelVersion, riscv.vmlinuz]).toEqual(['riscv64', '7.3.4+deb13-riscv64', join(path, 'opt/ridmap/kernels/7.3/riscv64/vmlinuz')]);
+    expect(riscv.config.get('ACPI_RIMT')).toBe('y');
+    expect(referenceKernel(root!, '6.1', 'riscv64')).toBeUndefined();
   });
 
   it('finds the nested bookworm root with Debian 12\'s QEMU, a reference root of its own with the same kernels', () => {

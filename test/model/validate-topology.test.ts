@@ -120,11 +120,11 @@ describe('schema layer', () => {
     const t = q35();
     t.iommus = [{ id: 'a', base: 1 } as never, { id: 'b', type: 'smmu-v3', base: 2 } as never];
     expect(validateTopology(t).map((d) => [d.code, d.path, d.message])).toEqual([
-      ['missing-property', 'iommus[0].type', 'missing required property "type" (one of vtd, smmuv3, smmuv2, virtio-iommu-pci, virtio-iommu-mmio, riscv-iommu, riscv-iommu-pci)'],
+      ['missing-property', 'iommus[0].type', 'missing required property "type" (one of vtd, smmuv3, smmuv2, virtio-iommu-pci, virtio-iommu-mmio, amd-vi, riscv-iommu, riscv-iommu-pci)'],
       [
         'bad-enum',
         'iommus[1].type',
-        'expected one of vtd, smmuv3, smmuv2, virtio-iommu-pci, virtio-iommu-mmio, riscv-iommu, riscv-iommu-pci but found "smmu-v3" (did you mean "smmuv3"?)',
+        'expected one of vtd, smmuv3, smmuv2, virtio-iommu-pci, virtio-iommu-mmio, amd-vi, riscv-iommu, riscv-iommu-pci but found "smmu-v3" (did you mean "smmuv3"?)',
       ],
     ]);
   });
@@ -215,6 +215,33 @@ describe('semantic layer', () => {
     expect(summary(validateTopology(t))).toEqual(['wrong-iommu-kind iommus[0].device']);
     t.iommus = [{ id: 'viommu', type: 'virtio-iommu-pci', device: 'vga' }];
     expect(validateTopology(t)).toEqual([]);
+  });
+
+  it('an amd-vi unit names its own PCI function, an endpoint of its segment; it may list I/O APICs and HPETs, not ACPI devices', () => {
+    const t = q35();
+    t.iommus = [{ id: 'amd', type: 'amd-vi', base: 0xfed80000, device: 'rp1' }];
+    pcie0(t).iommu = 'amd';
+    t.ioapics = [{ id: 'ioapic', ioapicId: 0, sourceId: '00:14.0', iommu: 'amd' }];
+    t.hpets = [{ id: 'hpet', number: 0, sourceId: '00:14.0', iommu: 'amd' }];
+    t.acpiDevices = [{ id: 'i2c', path: '\\_SB.I2C0', number: 1, sourceId: '00:15.0', iommu: 'amd' }];
+    expect(validateTopology(t).map((d) => [d.code, d.path, d.message])).toEqual([
+      ['wrong-iommu-kind', 'iommus[0].device', 'amd-vi "amd" must be a PCI endpoint function, but "rp1" is a pcie-root-port'],
+      ['wrong-iommu-kind', 'acpiDevices[0].iommu', 'an ACPI namespace device is listed in a DMAR device scope, so its iommu must be a vtd unit, not amd-vi "amd"'],
+    ]);
+    t.iommus = [{ id: 'amd', type: 'amd-vi', base: 0xfed80000, device: 'vga' }];
+    delete t.acpiDevices;
+    t.platformDevices = [{ id: 'eth', base: 0x10000000, iommu: 'amd', streamIds: [1] }];
+    expect(validateTopology(t).map((d) => [d.code, d.path, d.message])).toEqual([
+      ['wrong-iommu-kind', 'platformDevices[0].iommu', 'platform device "eth" cannot be behind AMD-Vi unit "amd": ridmap\'s IVRS names PCI functions, I/O APICs and HPETs only'],
+    ]);
+    delete t.platformDevices;
+    t.iommus = [{ id: 'amd', type: 'amd-vi', base: 0xfed80000, device: 'vga', segment: 1 }];
+    expect(summary(validateTopology(t))).toEqual([
+      'iommu-segment-mismatch iommus[0].device',
+      'iommu-segment-mismatch hostBridges[0].iommu',
+      'iommu-segment-mismatch ioapics[0].iommu',
+      'iommu-segment-mismatch hpets[0].iommu',
+    ]);
   });
 
   it('checks where each PCIe type may sit', () => {

@@ -45,7 +45,7 @@ export function registerBoot(program: Command, ctx: CliContext): void {
     .description('boot Linux under QEMU on the topology\'s tables and compare its IOMMUs and groups with the map, device by device')
     .argument('<topology>', 'topology file (YAML/JSON)')
     .option('--assets <dir>', 'what scripts/judge-assets.sh fetched (default: $RIDMAP_JUDGE_CACHE, else .judge-cache)')
-    .option('--kernel <vmlinuz>', 'boot this kernel instead of the cached one, without the cached modules (DMAR, IORT need ACPI_TABLE_UPGRADE and the IOMMU driver built in; VIOT needs VIRTIO_IOMMU=y and KEXEC, which acpi_rsdp= depends on)')
+    .option('--kernel <vmlinuz>', 'boot this kernel instead of the cached one, without the cached modules (DMAR, IVRS, IORT need ACPI_TABLE_UPGRADE and the IOMMU driver built in; VIOT needs VIRTIO_IOMMU=y and KEXEC, which acpi_rsdp= depends on)')
     .option('--qemu <binary>', 'the QEMU system emulator (default: the one export qemu names)')
     .addOption(new Option('--tables <whose>', 'ridmap: boot on ridmap\'s tables; qemu: on QEMU\'s own').choices(['ridmap', 'qemu']).default('ridmap'))
     .addOption(firmwareOption())
@@ -55,7 +55,7 @@ export function registerBoot(program: Command, ctx: CliContext): void {
     .option('--timeout <seconds>', 'give up on a boot after this long', '180')
     .addHelpText('after', `
 The QEMU command line is export qemu's (a topology it refuses cannot boot); its emulator says the
-architecture, and the kernel is --assets' amd64/ or arm64/. ridmap's DMAR or IORT goes in through
+architecture, and the kernel is --assets' amd64/ or arm64/. ridmap's DMAR, IVRS or IORT goes in through
 Linux's ACPI table upgrade under QEMU's OEM ID and Table ID (BOCHS/BXPC) with a higher OEM Revision;
 the boot fails (exit 2) unless dmesg says "Table Upgrade: override" and /sys/firmware/acpi/tables
 holds ridmap's bytes. The upgrade refuses VIOT: on x86 a first boot reads QEMU's tables, then
@@ -118,7 +118,7 @@ Examples:
         const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
         const how = result.rebuilt
           ? ` (a rebuilt table set, RSDP at ${formatAddress(result.rebuilt.image.address)})`
-          : firmware === 'dt' ? ' (no firmware)' : arch === 'arm64' ? ' (ACPI through UEFI)' : '';
+          : firmware === 'dt' ? ' (no firmware)' : arch !== 'amd64' ? ' (ACPI through UEFI)' : '';
         const firmwareBoot = result.rebuilt?.firmwareBootMs ? ` after ${seconds(result.rebuilt.firmwareBootMs)} reading QEMU's tables` : '';
         ctx.out(`Linux ${assets.kernelVersion} on ${whose} ${what}${how}, booted in ${seconds(result.boot.elapsedMs)}${firmwareBoot}\n`
           + `ridmap's map for --os ${result.linux} --firmware ${firmware}${root ? `; QEMU ${root.qemuVersion} in the reference root ${root.path}` : ''}\n\n${formatComparisonText(c)}`);

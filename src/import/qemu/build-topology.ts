@@ -8,7 +8,7 @@ import { formatDevfn } from '../../model/rid.js';
 import type { HostBridge, Iommu, ItsGroup, PciNode, Topology } from '../../model/topology-schema.js';
 import type { IommuChoice } from './iommu.js';
 import type { MachineConfig } from './machine-config.js';
-import { Q35_VTD, RISCV_VIRT_LAYOUT, VIRT_LAYOUT } from './machines.js';
+import { Q35_AMDVI, Q35_VTD, RISCV_VIRT_LAYOUT, VIRT_LAYOUT } from './machines.js';
 import type { HostBridgeDraft, PciBus, PlacedFunction } from './pci-buses.js';
 import type { ArgRef } from './problems.js';
 
@@ -54,7 +54,7 @@ export function buildTopology(state: MachineState): BuiltTopology {
   const comments = new Map<string, string>();
   const allocate = idAllocator(state);
   const itsId = config.its ? allocate('its') : undefined;
-  const iommuId = iommu ? allocate(iommu.kind === 'vtd' ? iommu.qemuId ?? 'intel-iommu' : iommu.kind) : undefined;
+  const iommuId = iommu ? allocate(iommuName(iommu)) : undefined;
 
   const topology: Topology = { name: state.name, description: `imported from a QEMU ${config.def.kind} command line by ridmap import qemu` };
   if (iommu?.kind === 'vtd') topology.dmar = { hostAddressWidth: iommu.awBits, interruptRemapping: iommu.interruptRemapping };
@@ -88,13 +88,38 @@ export function buildTopology(state: MachineState): BuiltTopology {
     topology.ioapics = [{ id: allocate('ioapic'), ioapicId: Q35_VTD.ioapic.ioapicId, sourceId: Q35_VTD.ioapic.sourceId, iommu: iommuId! }];
     sources.set('ioapics[0]', iommu.arg);
   }
+  if (iommu?.kind === 'amd-vi' && iommu.interruptRemapping) {
+    // QEMU's IVHD names its I/O APIC by the southbridge's 00:14.0, with interrupt remapping only.
+    topology.ioapics = [{ id: allocate('ioapic'), ioapicId: Q35_AMDVI.ioapic.ioapicId, sourceId: Q35_AMDVI.ioapic.sourceId, iommu: iommuId! }];
+    sources.set('ioapics[0]', iommu.arg);
+  }
   return { topology, sources, comments };
+}
+
+/** QEMU's id of the IOMMU device, else its driver's name. */
+function iommuName(iommu: IommuChoice): string {
+  if (iommu.kind === 'vtd') return iommu.qemuId ?? 'intel-iommu';
+  if (iommu.kind === 'amd-vi') return iommu.qemuId ?? 'amd-iommu';
+  return iommu.kind;
 }
 
 function iommuEntry(iommu: IommuChoice, id: string, itsId: string | undefined): Iommu {
   switch (iommu.kind) {
     case 'vtd':
       return { id, type: 'vtd', base: Q35_VTD.base };
+    case 'amd-vi': {
+      const xt = iommu.xtsup ? Q35_AMDVI.xtsup : { featureReporting: 0, efr: 0 };
+      return {
+        id,
+        type: 'amd-vi',
+        base: Q35_AMDVI.base,
+        device: iommu.fn.id,
+        capabilityOffset: Q35_AMDVI.capabilityOffset,
+        ivhdFlags: Q35_AMDVI.ivhdFlags,
+        featureReporting: Q35_AMDVI.featureReporting | xt.featureReporting,
+        efr: Q35_AMDVI.efr | xt.efr,
+      };
+    }
     case 'virtio-iommu':
       return { id, type: 'virtio-iommu-pci', device: iommu.fn.id };
     case 'riscv-iommu-pci':

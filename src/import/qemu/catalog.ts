@@ -17,6 +17,7 @@ export type DeviceRole =
   | 'expander'
   | 'endpoint'
   | 'vtd'
+  | 'amd-vi'
   | 'virtio-iommu'
   | 'riscv-iommu'
   | 'not-pci'
@@ -67,7 +68,9 @@ const MODELS: Record<string, DeviceModel> = {
   // IOMMUs.
   'intel-iommu': { role: 'vtd' },
   'virtio-iommu-pci': { role: 'virtio-iommu', interface: 'hybrid', vendorId: 0x1af4, deviceId: 0x1057 },
-  'amd-iommu': { role: 'unsupported', unsupported: 'the AMD IOMMU (IVRS) is not modelled by ridmap' },
+  'amd-iommu': { role: 'amd-vi' },
+  // amd-iommu's own PCI function (QEMU creates it with the IOMMU; vendor AMD).
+  'AMDVI-PCI': ep('conventional', 0x1022, undefined, { builtinOnly: true }),
   'arm-smmuv3': { role: 'unsupported', unsupported: 'user-created SMMUv3 devices (QEMU 10) are not imported yet; use -M virt,iommu=smmuv3' },
   'virtio-iommu-device': { role: 'unsupported', unsupported: 'virtio-iommu on virtio-mmio is not imported; use virtio-iommu-pci' },
   'pxb-cxl': { role: 'unsupported', unsupported: 'CXL host bridges are not modelled by ridmap' },

@@ -7,9 +7,9 @@
  */
 import { DEFAULT_HOST_ADDRESS_WIDTH } from '../../acpi/dmar/from-topology.js';
 import { formatAddress, parseAddress } from '../../model/address.js';
-import type { Address, Iommu, ItsGroup, SmmuV3, Topology, VtdUnit } from '../../model/topology-schema.js';
+import type { Address, AmdViUnit, Iommu, ItsGroup, SmmuV3, Topology, VtdUnit } from '../../model/topology-schema.js';
 import type { ExportReport } from './export-problems.js';
-import { MACHINES, Q35_VTD, VIRT_LAYOUT, type MachineDef } from './machines.js';
+import { MACHINES, Q35_AMDVI, Q35_VTD, VIRT_LAYOUT, type MachineDef } from './machines.js';
 
 /** One option of the command line and the topology part it comes from. */
 export interface ExportArg {
@@ -27,6 +27,8 @@ export interface MachinePlan {
   its?: ItsGroup;
   /** -device intel-iommu (its properties are completed once the root ports are known). */
   vtdProps?: string[];
+  /** -device amd-iommu's properties; it comes last, so that its own function takes the first free slot, the topology's. */
+  amdViProps?: string[];
 }
 
 const hex = (a: Address) => formatAddress(parseAddress(a));
@@ -85,6 +87,12 @@ function iommuPlan(unit: Iommu, plan: MachinePlan, t: Topology, report: ExportRe
     case 'riscv-iommu-pci':
       report.refuse(path, 'a RISC-V IOMMU: export qemu writes q35 and Arm virt command lines only');
       return false;
+    case 'amd-vi':
+      if (plan.def.kind !== 'q35') {
+        report.refuse(path, 'an AMD-Vi unit with an ITS or an Arm host bridge: QEMU\'s amd-iommu exists on q35 only');
+        return false;
+      }
+      return amdViPlan(unit, plan, t, report);
   }
 }
 
@@ -127,6 +135,44 @@ function vtdIoapic(unit: VtdUnit, t: Topology, report: ExportReport): void {
     const same = a.ioapicId === Q35_VTD.ioapic.ioapicId && a.sourceId.toLowerCase() === Q35_VTD.ioapic.sourceId && a.iommu === unit.id;
     if (i > 0 || !same) report.refuse(`ioapics[${i}]`, `QEMU's DMAR scopes one I/O APIC: ${want}`);
   });
+}
+
+/**
+ * amd-iommu: QEMU's base and segment, and the IVHD fields QEMU 11.1 writes
+ * (xtsup=on when they are its XTSup ones); an I/O APIC named as QEMU names it
+ * is intremap=on, none is intremap=off.
+ */
+function amdViPlan(unit: AmdViUnit, plan: MachinePlan, t: Topology, report: ExportReport): boolean {
+  const path = 'iommus[0]';
+  let ok = true;
+  if (!sameAddress(unit.base, Q35_AMDVI.base)) {
+    report.refuse(`${path}.base`, `base ${hex(unit.base)}: QEMU's amd-iommu registers are at ${hex(Q35_AMDVI.base)}`);
+    ok = false;
+  }
+  if ((unit.segment ?? 0) !== 0) {
+    report.refuse(`${path}.segment`, 'segment: QEMU\'s q35 has PCI segment 0 only');
+    ok = false;
+  }
+  const xtsup = unit.featureReporting === (Q35_AMDVI.featureReporting | Q35_AMDVI.xtsup.featureReporting);
+  const xt = xtsup ? Q35_AMDVI.xtsup : { featureReporting: 0, efr: 0 };
+  const qemu = { capabilityOffset: Q35_AMDVI.capabilityOffset, info: 0, ivhdFlags: Q35_AMDVI.ivhdFlags, featureReporting: Q35_AMDVI.featureReporting | xt.featureReporting };
+  for (const key of ['capabilityOffset', 'info', 'ivhdFlags', 'featureReporting'] as const) {
+    const v = unit[key];
+    if (v !== undefined && v !== qemu[key]) report.notCarried(`${path}.${key}`, `${key}: QEMU's amd-iommu writes 0x${qemu[key].toString(16)}`);
+  }
+  const efr = Q35_AMDVI.efr | xt.efr;
+  if (unit.efr !== undefined && !sameAddress(unit.efr, efr)) report.notCarried(`${path}.efr`, `efr: QEMU's amd-iommu writes 0x${efr.toString(16)}`);
+  for (const key of ['capabilities', 'proximityDomain'] as const) {
+    if (unit[key] !== undefined) report.notCarried(`${path}.${key}`, `${key}: QEMU's IVRS does not carry it`);
+  }
+  const ioapics = t.ioapics ?? [];
+  const want = `ioapicId ${Q35_AMDVI.ioapic.ioapicId}, sourceId "${Q35_AMDVI.ioapic.sourceId}", iommu ${unit.id}`;
+  ioapics.forEach((a, i) => {
+    const same = a.ioapicId === Q35_AMDVI.ioapic.ioapicId && a.sourceId.toLowerCase() === Q35_AMDVI.ioapic.sourceId && a.iommu === unit.id;
+    if (i > 0 || !same) report.refuse(`ioapics[${i}]`, `QEMU's IVRS names one I/O APIC, with intremap on: ${want}`);
+  });
+  plan.amdViProps = [`intremap=${ioapics.length > 0 ? 'on' : 'off'}`, ...(xtsup ? ['xtsup=on'] : [])];
+  return ok;
 }
 
 function smmuv3Plan(unit: SmmuV3, plan: MachinePlan, report: ExportReport): boolean {
@@ -188,11 +234,12 @@ function outsidePci(t: Topology, report: ExportReport): void {
   (t.platformDevices ?? []).forEach((_, i) =>
     report.refuse(`platformDevices[${i}]`, 'a platform (MMIO) device: import qemu describes PCI functions only, and QEMU\'s IORT names no platform device behind its SMMU'),
   );
-  (t.hpets ?? []).forEach((_, i) => report.refuse(`hpets[${i}]`, 'an HPET scope: QEMU\'s DMAR scopes no HPET'));
+  (t.hpets ?? []).forEach((_, i) => report.refuse(`hpets[${i}]`, 'an HPET scope: QEMU\'s DMAR and IVRS name no HPET'));
   (t.acpiDevices ?? []).forEach((_, i) => report.refuse(`acpiDevices[${i}]`, 'an ACPI namespace device (ANDD): QEMU\'s DMAR has none'));
-  // The VT-d case is vtdIoapic's.
-  if (t.iommus?.[0]?.type !== 'vtd') {
-    (t.ioapics ?? []).forEach((_, i) => report.refuse(`ioapics[${i}]`, 'an I/O APIC scope without VT-d: only QEMU\'s DMAR scopes I/O APICs'));
+  // The VT-d and AMD-Vi cases are vtdIoapic's and amdViPlan's.
+  const unitType = t.iommus?.[0]?.type;
+  if (unitType !== 'vtd' && unitType !== 'amd-vi') {
+    (t.ioapics ?? []).forEach((_, i) => report.refuse(`ioapics[${i}]`, 'an I/O APIC scope without VT-d or AMD-Vi: only QEMU\'s DMAR and IVRS name I/O APICs'));
   }
   (t.addressSpaces ?? []).forEach((_, i) =>
     report.notCarried(`addressSpaces[${i}]`, 'an address space (which devices a guest gets together) is the user\'s plan, not QEMU hardware'),

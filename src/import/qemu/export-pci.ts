@@ -88,7 +88,7 @@ export function planPci(t: Topology, plan: MachinePlan, report: ExportReport): P
   );
   const pxbFor = new Map(pxbs.slice(0, expanders.length).map(({ node }, i) => [node, expanders[i]!]));
 
-  emitBus(main, 'hostBridges[0]', ROOT_BUS, root.builtins, ctx, (node, path) => {
+  emitBus(main, 'hostBridges[0]', ROOT_BUS, withAmdViFunction(main, plan, root.builtins, report), ctx, (node, path) => {
     const h = pxbFor.get(node);
     if (!h) return undefined;
     ctx.report.note('qemu-export-builtin', path, `the pxb-pcie function of ${h.id}: QEMU's id= names the expander's bus, so import qemu names this function pxb-pcie@${ROOT_BUS}:${canonicalAddr(node.addr)}`, 'info');
@@ -139,6 +139,22 @@ function rootBusProps(main: HostBridge, ctx: Ctx): { props: string[]; builtins: 
     }
   }
   return { props, builtins: new Set(fixed.map((b) => `${b.slot.toString(16).padStart(2, '0')}.${b.fn}`)) };
+}
+
+/**
+ * amd-iommu creates its own PCI function on the root bus (no -device of its
+ * own): left out of the devices like a built-in one. Elsewhere QEMU cannot
+ * put it.
+ */
+function withAmdViFunction(main: HostBridge, plan: MachinePlan, builtins: ReadonlySet<string>, report: ExportReport): ReadonlySet<string> {
+  const unit = plan.unit;
+  if (unit?.type !== 'amd-vi') return builtins;
+  const at = main.children.findIndex((c) => c.id === unit.device);
+  if (at < 0) {
+    report.refuse('iommus[0].device', `QEMU puts amd-iommu's own function on the root bus ${ROOT_BUS}, where the topology has no "${unit.device}"`);
+    return builtins;
+  }
+  return new Set([...builtins, canonicalAddr(main.children[at]!.addr)]);
 }
 
 /** `dd.f` as QEMU's addr= and import qemu's names write it (the topology may write `2.0` or `1F.2`). */

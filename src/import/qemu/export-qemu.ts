@@ -63,6 +63,11 @@ export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): Qe
     args.push({ name: '-device', value: props.join(','), path: 'iommus[0]' });
   }
   args.push(...pci.devices);
+  if (unit?.type === 'amd-vi' && plan.amdViProps) {
+    // Last: its own PCI function takes the first free slot of the root bus then (export-verify checks that it is the topology's).
+    const props = ['amd-iommu', ...(QEMU_ID.test(unit.id) ? [`id=${unit.id}`] : []), ...plan.amdViProps];
+    args.push({ name: '-device', value: props.join(','), path: 'iommus[0]' });
+  }
   if (report.refused) throw report.refusal();
 
   const argv = [plan.def.binary];

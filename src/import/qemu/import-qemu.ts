@@ -13,7 +13,7 @@ import { splitQemuArgv } from './argv.js';
 import { buildTopology } from './build-topology.js';
 import { checkImported } from './check-topology.js';
 import { addPciDevice, deviceRequests, type DeviceContext } from './devices.js';
-import { claimIommu, vtdChoice, type IommuChoice } from './iommu.js';
+import { amdViChoice, claimIommu, vtdChoice, type IommuChoice } from './iommu.js';
 import { machineBuses } from './machine-buses.js';
 import { machineConfig } from './machine-config.js';
 import { Q35_VTD } from './machines.js';
@@ -69,6 +69,9 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
     } else if (model.role === 'vtd') {
       claimIommu(iommu, req.arg);
       iommu = vtdChoice(req, config);
+    } else if (model.role === 'amd-vi') {
+      claimIommu(iommu, req.arg);
+      iommu = amdViChoice(req, config, ctx);
     } else if (model.role === 'virtio-iommu') {
       claimIommu(iommu, req.arg);
       const fn = addPciDevice(ctx, req);
@@ -90,6 +93,7 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
     ...(iommu?.kind === 'vtd' && iommu.awBits === Q35_VTD.defaultAwBits
       ? [`hostAddressWidth ${Q35_VTD.defaultAwBits}: QEMU's aw-bits default before 9.2 (48 from 9.2 on).`]
       : []),
+    ...(iommu?.kind === 'amd-vi' ? ['amd-vi: the IVHD fields are QEMU 11.1\'s; QEMU 7.2 writes no IVHD 11h (no EFR image) and IVinfo without EFRSup.'] : []),
     'Bus numbers: the firmware numbering policy reproduces what SeaBIOS and EDK2 assign.',
   ];
   const yaml = topologyYaml(built.topology, {

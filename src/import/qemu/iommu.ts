@@ -1,5 +1,5 @@
 /**
- * The machine's IOMMU: intel-iommu on q35, virtio-iommu-pci on either
+ * The machine's IOMMU: intel-iommu or amd-iommu on q35, virtio-iommu-pci on either
  * machine, -M virt,iommu=smmuv3 on virt; on RISC-V virt riscv-iommu-pci or
  * -M virt,iommu-sys=on. QEMU 7.2 takes one per machine
  * ("does not support multiple vIOMMUs"), and so does the importer.
@@ -9,10 +9,13 @@ import { Q35_VTD } from './machines.js';
 import { parseBool, parseUint } from './opts.js';
 import type { PlacedFunction } from './pci-buses.js';
 import { checked, fail, type ArgRef } from './problems.js';
-import type { DeviceRequest } from './devices.js';
+import { lookupDevice } from './catalog.js';
+import type { DeviceContext, DeviceRequest } from './devices.js';
+import { addFunction } from './place-function.js';
 
 export type IommuChoice =
   | { kind: 'vtd'; qemuId?: string; arg: ArgRef; interruptRemapping: boolean; awBits: number; deviceIotlb: boolean }
+  | { kind: 'amd-vi'; qemuId?: string; fn: PlacedFunction; arg: ArgRef; interruptRemapping: boolean; xtsup: boolean }
   | { kind: 'virtio-iommu'; fn: PlacedFunction; arg: ArgRef }
   | { kind: 'smmuv3'; arg: ArgRef }
   | { kind: 'riscv-iommu-pci'; fn: PlacedFunction; arg: ArgRef }
@@ -23,19 +26,50 @@ export function claimIommu(current: IommuChoice | undefined, arg: ArgRef): void 
   if (current) fail('qemu-multiple-iommus', arg, `the machine already has an IOMMU (\`${current.arg.text}\`); QEMU supports one`);
 }
 
+/** intremap=auto is on unless KVM runs the whole irqchip in the kernel (QEMU then turns it off, and refuses intremap=on). */
+function interruptRemapping(req: DeviceRequest, config: MachineConfig): boolean {
+  const irqchipInKernel = config.kvm && config.kernelIrqchip === 'on';
+  const intremap = req.props.get('intremap') ?? 'auto';
+  let on = !irqchipInKernel;
+  if (intremap !== 'auto') on = checked(req.arg, 'intremap', () => parseBool(intremap));
+  if (on && irqchipInKernel) {
+    fail('qemu-iommu-option', req.arg, 'interrupt remapping cannot work with KVM\'s kernel-irqchip=on (QEMU\'s default); use -M q35,kernel-irqchip=split');
+  }
+  return on;
+}
+
+/**
+ * amd-iommu's settings; its own PCI function takes the first free slot of
+ * the root bus when QEMU creates the device, so it is placed here, in
+ * command-line order.
+ */
+export function amdViChoice(req: DeviceRequest, config: MachineConfig, ctx: DeviceContext): IommuChoice {
+  if (config.def.kind !== 'q35') fail('qemu-unsupported-device', req.arg, 'amd-iommu exists on x86 machines only (q35)');
+  const xt = req.props.get('xtsup');
+  const xtsup = xt !== undefined && checked(req.arg, 'xtsup', () => parseBool(xt));
+  const fn = addFunction(ctx.buses, ctx.buses.main.bus, {
+    driver: 'AMDVI-PCI',
+    lookup: lookupDevice('AMDVI-PCI'),
+    multifunction: false,
+    arg: req.arg,
+    origin: 'amd-iommu\'s own PCI function: QEMU puts it in the first free slot of the root bus',
+  });
+  return {
+    kind: 'amd-vi',
+    fn,
+    arg: req.arg,
+    interruptRemapping: interruptRemapping(req, config),
+    xtsup,
+    ...(req.props.has('id') ? { qemuId: req.props.get('id')! } : {}),
+  };
+}
+
 /**
  * intel-iommu's settings. intremap=auto is on unless KVM runs the whole
  * irqchip in the kernel (QEMU then turns it off, and refuses intremap=on).
  */
 export function vtdChoice(req: DeviceRequest, config: MachineConfig): IommuChoice {
   if (config.def.kind !== 'q35') fail('qemu-unsupported-device', req.arg, 'intel-iommu exists on x86 machines only (q35)');
-  const irqchipInKernel = config.kvm && config.kernelIrqchip === 'on';
-  const intremap = req.props.get('intremap') ?? 'auto';
-  let interruptRemapping = !irqchipInKernel;
-  if (intremap !== 'auto') interruptRemapping = checked(req.arg, 'intremap', () => parseBool(intremap));
-  if (interruptRemapping && irqchipInKernel) {
-    fail('qemu-iommu-option', req.arg, 'interrupt remapping cannot work with KVM\'s kernel-irqchip=on (QEMU\'s default); use -M q35,kernel-irqchip=split');
-  }
   const aw = req.props.get('aw-bits');
   const awBits = aw === undefined ? Q35_VTD.defaultAwBits : checked(req.arg, 'aw-bits', () => parseUint(aw, 0xff));
   if (!Q35_VTD.awBits.includes(awBits)) fail('qemu-iommu-option', req.arg, `aw-bits=${aw}: QEMU supports ${Q35_VTD.awBits.join(' and ')}`);
@@ -43,7 +77,7 @@ export function vtdChoice(req: DeviceRequest, config: MachineConfig): IommuChoic
   return {
     kind: 'vtd',
     arg: req.arg,
-    interruptRemapping,
+    interruptRemapping: interruptRemapping(req, config),
     awBits,
     deviceIotlb: iotlb !== undefined && checked(req.arg, 'device-iotlb', () => parseBool(iotlb)),
     ...(req.props.has('id') ? { qemuId: req.props.get('id')! } : {}),

@@ -90,6 +90,24 @@ export const Q35_VTD = {
   ioapic: { ioapicId: 0, sourceId: 'ff:00.0' },
 };
 
+/**
+ * q35 with amd-iommu (hw/i386/amd_iommu.c, acpi-build.c build_amd_iommu):
+ * the register base, the IVHD fields QEMU writes, and the I/O APIC its IVHD
+ * names by the southbridge's 00:14.0 (only with interrupt remapping). The
+ * EFR image is what QEMU 11.1 puts in its IVHD 11h; QEMU 7.2 writes the 10h
+ * alone and IVinfo without EFRSup. xtsup=on (QEMU 9.1+) sets XTSup in both
+ * the 10h Feature Reporting (bit 0) and the EFR (bit 2).
+ */
+export const Q35_AMDVI = {
+  base: 0xfed80000,
+  capabilityOffset: 0x40,
+  ivhdFlags: 0xd1,
+  featureReporting: 0x44,
+  efr: 0x29d3,
+  xtsup: { featureReporting: 0x1, efr: 0x4 },
+  ioapic: { ioapicId: 0, sourceId: '00:14.0' },
+};
+
 /** virt's memory map and interrupts (hw/arm/virt.c): SMMUv3, GICv3 ITS, PCIe ECAM. */
 export const VIRT_LAYOUT = {
   smmuv3: { base: 0x09050000, firstSpi: 74 },

@@ -17,7 +17,7 @@ export interface YamlNotes {
   comments: ReadonlyMap<string, string>;
 }
 
-const HEX_KEYS = new Set(['base', 'vendorId', 'deviceId', 'ecam', 'rootBus', 'busLimit']);
+const HEX_KEYS = new Set(['base', 'vendorId', 'deviceId', 'ecam', 'rootBus', 'busLimit', 'capabilityOffset', 'ivhdFlags', 'featureReporting', 'efr']);
 const WRAP = 100;
 
 /** One argument as a POSIX shell word: as is when it is safe, else single-quoted. */

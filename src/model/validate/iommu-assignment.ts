@@ -78,19 +78,21 @@ function iommuAndBypass(a: Assignable): Diagnostic[] {
   return [finding('iommu-and-bypass', childPath(a.path, 'bypassIommu'), message)];
 }
 
-/** A DRHD lists devices of its own segment only. */
+/** A DRHD (an IVHD) lists devices of its own segment only. */
 function segmentMismatch(ix: TopologyIndex, iommuId: string | undefined, segment: number, path: string): Diagnostic[] {
   const unit = iommuId === undefined ? undefined : ix.iommus.get(iommuId);
-  if (unit?.type !== 'vtd' || (unit.segment ?? 0) === segment) return [];
-  const message = `VT-d unit "${unit.id}" serves segment ${unit.segment ?? 0}, but this is in segment ${segment}; a DRHD only covers its own segment`;
+  if ((unit?.type !== 'vtd' && unit?.type !== 'amd-vi') || (unit.segment ?? 0) === segment) return [];
+  const [what, block] = unit.type === 'vtd' ? ['VT-d', 'DRHD'] : ['AMD-Vi', 'IVHD'];
+  const message = `${what} unit "${unit.id}" serves segment ${unit.segment ?? 0}, but this is in segment ${segment}; an ${block} only covers its own segment`;
   return [finding('iommu-segment-mismatch', childPath(path, 'iommu'), message)];
 }
 
 function streamIdOnVtd(ix: TopologyIndex, a: Assignable, includeAll: Map<number, VtdUnit>): Diagnostic[] {
   if (a.node.streamIdBase === undefined) return [];
   const unit = effectiveIommu(ix, a, includeAll);
-  if (unit?.type !== 'vtd') return [];
-  const message = `streamIdBase has no meaning under VT-d unit "${unit.id}": the DMAR output ID is the requester ID itself`;
+  if (unit?.type !== 'vtd' && unit?.type !== 'amd-vi') return [];
+  const [what, table] = unit.type === 'vtd' ? ['VT-d', 'DMAR'] : ['AMD-Vi', 'IVRS'];
+  const message = `streamIdBase has no meaning under ${what} unit "${unit.id}": the ${table} output ID is the requester ID itself`;
   return [finding('stream-id-on-vtd', childPath(a.path, 'streamIdBase'), message)];
 }
 
@@ -112,7 +114,7 @@ function includeAllConflicts(ix: TopologyIndex, all: Assignable[], includeAll: M
   return out;
 }
 
-/** Platform masters appear in IORT/VIOT by stream ID; DMAR has no place for them (use acpiDevices). */
+/** Platform masters appear in IORT/VIOT by stream ID; DMAR has no place for them (use acpiDevices), nor has ridmap's IVRS. */
 function platformDevices(ix: TopologyIndex): Diagnostic[] {
   return listed(ix.topology.platformDevices, 'platformDevices').flatMap(({ item, path }) => {
     const unit = item.iommu === undefined ? undefined : ix.iommus.get(item.iommu);
@@ -121,25 +123,35 @@ function platformDevices(ix: TopologyIndex): Diagnostic[] {
       const message = `platform device "${item.id}" cannot be behind VT-d unit "${unit.id}": DMAR describes MMIO masters only as ACPI namespace devices (acpiDevices)`;
       return [finding('wrong-iommu-kind', childPath(path, 'iommu'), message)];
     }
+    if (unit.type === 'amd-vi') {
+      // IVRS names ACPI devices (F0h entries) by _HID/_UID, which the topology has no place for yet.
+      const message = `platform device "${item.id}" cannot be behind AMD-Vi unit "${unit.id}": ridmap's IVRS names PCI functions, I/O APICs and HPETs only`;
+      return [finding('wrong-iommu-kind', childPath(path, 'iommu'), message)];
+    }
     if (item.streamIds !== undefined) return [];
     const message = `platform device "${item.id}" is behind ${unit.type} "${unit.id}" but lists no streamIds; IORT and VIOT need the IDs it emits`;
     return [finding('missing-stream-ids', childPath(path, 'iommu'), message)];
   });
 }
 
-/** I/O APICs, HPETs and ACPI namespace devices are DMAR device scopes: VT-d only, same segment. */
+/**
+ * I/O APICs, HPETs and ACPI namespace devices are DMAR device scopes: VT-d
+ * only, same segment; I/O APICs and HPETs are also IVRS special entries, so
+ * an AMD-Vi unit may name them too.
+ */
 function dmarOnlyDevices(ix: TopologyIndex): Diagnostic[] {
   const t = ix.topology;
   const devices = [
-    ...listed(t.ioapics, 'ioapics').map((x) => ({ ...x, what: 'an I/O APIC' })),
-    ...listed(t.hpets, 'hpets').map((x) => ({ ...x, what: 'an HPET' })),
-    ...listed(t.acpiDevices, 'acpiDevices').map((x) => ({ ...x, what: 'an ACPI namespace device' })),
+    ...listed(t.ioapics, 'ioapics').map((x) => ({ ...x, what: 'an I/O APIC', ivrs: true })),
+    ...listed(t.hpets, 'hpets').map((x) => ({ ...x, what: 'an HPET', ivrs: true })),
+    ...listed(t.acpiDevices, 'acpiDevices').map((x) => ({ ...x, what: 'an ACPI namespace device', ivrs: false })),
   ];
-  return devices.flatMap(({ item, path, what }) => {
+  return devices.flatMap(({ item, path, what, ivrs }) => {
     const unit = ix.iommus.get(item.iommu);
     if (!unit) return [];
-    if (unit.type !== 'vtd') {
-      const message = `${what} is listed in a DMAR device scope, so its iommu must be a vtd unit, not ${unit.type} "${unit.id}"`;
+    if (unit.type !== 'vtd' && !(ivrs && unit.type === 'amd-vi')) {
+      const tables = ivrs ? 'a DMAR device scope or an IVRS special entry, so its iommu must be a vtd or amd-vi unit' : 'a DMAR device scope, so its iommu must be a vtd unit';
+      const message = `${what} is listed in ${tables}, not ${unit.type} "${unit.id}"`;
       return [finding('wrong-iommu-kind', childPath(path, 'iommu'), message)];
     }
     return segmentMismatch(ix, item.iommu, item.segment ?? 0, path);

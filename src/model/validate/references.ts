@@ -22,6 +22,7 @@ export function checkReferences(ix: TopologyIndex): Diagnostic[] {
     ...iommuReferences(ix).flatMap((r) => resolve(ix, r, ['iommu'], 'unknown-iommu')),
     ...msiReferences(ix).flatMap((r) => resolve(ix, r, ['msi-controller'], 'unknown-msi-controller')),
     ...virtioIommuDevices(ix),
+    ...amdViDevices(ix),
     ...addressSpaces(ix),
     ...duplicateIommuBases(ix),
   ];
@@ -93,6 +94,27 @@ function virtioIommuDevices(ix: TopologyIndex): Diagnostic[] {
     if (ENDPOINT_TYPES.has(site.node.type)) return [];
     const message = `${iommu.type} "${iommu.id}" must be a PCI endpoint, but "${iommu.device}" is a ${site.node.type}`;
     return [finding('wrong-iommu-kind', ref.path, message)];
+  });
+}
+
+/**
+ * An AMD-Vi unit's `device` is its own PCI function (the IVHD DeviceId), an
+ * endpoint of the segment it serves: the IVHD names it by a Device ID of that
+ * segment, and Linux reads the IOMMU capability there.
+ */
+function amdViDevices(ix: TopologyIndex): Diagnostic[] {
+  return listed(ix.topology.iommus, 'iommus').flatMap(({ item: iommu, path }) => {
+    if (iommu.type !== 'amd-vi') return [];
+    const ref = { id: iommu.device, path: childPath(path, 'device') };
+    const unresolved = resolve(ix, ref, ['pci-function'], 'unknown-device');
+    if (unresolved.length > 0) return unresolved;
+    const site = ix.sitesById.get(iommu.device)!;
+    if (!ENDPOINT_TYPES.has(site.node.type)) {
+      return [finding('wrong-iommu-kind', ref.path, `amd-vi "${iommu.id}" must be a PCI endpoint function, but "${iommu.device}" is a ${site.node.type}`)];
+    }
+    if (site.segment === (iommu.segment ?? 0)) return [];
+    const message = `amd-vi "${iommu.id}" serves segment ${iommu.segment ?? 0}, but its function "${iommu.device}" is in segment ${site.segment}; the IVHD names it by a Device ID of its own segment`;
+    return [finding('iommu-segment-mismatch', ref.path, message)];
   });
 }
 
