@@ -17,7 +17,7 @@
  * Kernel command-line overrides (ivrs_ioapic=) are not modelled.
  */
 import type { Diagnostic } from '../../diagnostic.js';
-import type { MadtIoApic, MadtTable } from '../madt/model.js';
+import type { MadtIoApic, MadtSubject } from '../madt/model.js';
 import { madtSpec } from '../madt/spec.js';
 import { formatSbdf } from '../../model/rid.js';
 import { structureTree } from '../../codec/index.js';
@@ -27,13 +27,6 @@ import { IvrsSpecialVariety } from './spec.js';
 
 /** IOAPIC_SB_DEVID: 00:14.0, the southbridge's SMBus function. */
 const SOUTHBRIDGE_RID = 0x00a0;
-
-/** The MADT a finding points into: its model and its structure-path root (`APIC`) and file. */
-export interface MadtSubject {
-  model: MadtTable;
-  name: string;
-  file: string;
-}
 
 /**
  * What Linux says about the MADT's I/O APICs given the IVRS (nothing when

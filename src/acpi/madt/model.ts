@@ -74,3 +74,10 @@ export type MadtTable = AcpiHeader & {
   structures: MadtStructure[];
   trailing?: Uint8Array;
 };
+
+/** A decoded MADT and where findings about it point: its structure-path root (`APIC`) and its input file. */
+export interface MadtSubject {
+  model: MadtTable;
+  name: string;
+  file: string;
+}

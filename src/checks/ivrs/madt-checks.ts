@@ -1,29 +1,19 @@
 /**
- * IVRS checks that need the machine's MADT: its I/O APICs against the IVRS's
- * IOAPIC special entries (acpi/ivrs/madt-ioapics.ts). The MADT is the one
- * Linux reads beside the IVRS: the first APIC table of the same input (an
- * acpidump), else the only APIC table among the inputs (IVRS.dat and
- * APIC.dat given together); without one these checks find nothing.
+ * IVRS checks that need the machine's MADT (checks/madt-of.ts): its I/O
+ * APICs against the IVRS's IOAPIC special entries (acpi/ivrs/madt-ioapics.ts);
+ * without an MADT these checks find nothing.
  */
 import { IvrsCode } from '../../acpi/ivrs/codes.js';
-import { madtIoapicFindings, type MadtSubject } from '../../acpi/ivrs/madt-ioapics.js';
+import { madtIoapicFindings } from '../../acpi/ivrs/madt-ioapics.js';
 import { readIvrs } from '../../acpi/ivrs/resolve.js';
-import type { MadtTable } from '../../acpi/madt/model.js';
 import type { Diagnostic } from '../../diagnostic.js';
 import { reporting, tableCheck, type Check } from '../check.js';
 import type { TableContext } from '../context.js';
-
-const MADT = 'APIC';
-
-function madtFor(ctx: TableContext): MadtSubject | undefined {
-  const madts = ctx.session.readTables().read.filter((t) => t.format === MADT && t.modelled);
-  const t = madts.find((m) => m.file === ctx.table.file) ?? (madts.length === 1 ? madts[0] : undefined);
-  return t && { model: t.model as unknown as MadtTable, name: t.name, file: t.file };
-}
+import { madtOf } from '../madt-of.js';
 
 function findings(ctx: TableContext): Diagnostic[] {
   return ctx.session.onceFor(ctx.table, 'ivrs-madt-ioapics', () => {
-    const madt = madtFor(ctx);
+    const madt = madtOf(ctx);
     return madt ? madtIoapicFindings(readIvrs(ctx.table.model), madt) : [];
   });
 }
