@@ -20,7 +20,7 @@ import { rimtCheckCases } from '../fixtures/rimt/tables.js';
 import { encodeViotModel, smallViot, viotCases } from '../fixtures/viot/tables.js';
 import type { IvrsBlock } from '../../src/acpi/ivrs/model.js';
 import { alias, encodeIvrs, entry, ivhd, ivrsOf, smallIvrs, special } from '../fixtures/ivrs/tables.js';
-import { encodeMadt, ioApic, smallMadt } from '../fixtures/madt/tables.js';
+import { armMadt, encodeMadt, ioApic, smallMadt } from '../fixtures/madt/tables.js';
 
 export interface CheckFixture {
   /** File name: the check id, plus `.a`/`.b` when one fixture is several tables. */
@@ -349,6 +349,11 @@ export const dumpFixtures: readonly DumpFixture[] = [
     name: 'table-repeated',
     description: 'two DMARs in one dump; the second also gives lpc 00:1f.0 to vtd0 (Linux reads only the first)',
     tables: [bytesOf(platform()), bytesOf(platform([], [gpu, endpoint(0, 0x1f)]))],
+  },
+  {
+    name: 'iort-its-not-in-madt',
+    description: 'an Arm dump: the IORT\'s ITS group names ITS 0, the MADT\'s one GIC ITS has Translation ID 1',
+    tables: [() => encodeMadt(armMadt([1])), () => encodeIort(smallIort())],
   },
   {
     name: 'ivrs-ioapic-not-in-ivrs',
