@@ -276,8 +276,8 @@ export const multiprocWakeup = ics('MultiprocWakeup', MadtType.MULTIPROC_WAKEUP,
   field('mailboxVersion', 'Mailbox Version', u16le),
   reserved('Reserved', 4, 'int'),
   field('baseAddress', 'Mailbox Address', u64le),
-  // ACPI 6.6 (mailbox version 1): where a processor starts after a reset.
-  field('resetVector', 'Reset Vector', u64le, { optional: true }),
+  // ACPI 6.6 (mailbox version 1): where a processor starts after a reset; ACPICA 20251212's label.
+  field('resetVector', 'ResetVector', u64le, { optional: true }),
 ]);
 
 // LoongArch interrupt controllers (ACPI 6.5).
