@@ -33,6 +33,8 @@ import { IVRS_IDENTITIES } from './ivrs/identity.js';
 import { ivrsFindings, resolveIvrs } from './ivrs/resolve.js';
 import { IVRS_DESCRIPTION, ivrsSpec } from './ivrs/spec.js';
 import { acpiHeaderMembers } from './header.js';
+import { MADT_IDENTITIES } from './madt/identity.js';
+import { MADT_DESCRIPTION, madtSpec } from './madt/spec.js';
 import { VIOT_DESCRIPTION, viotSpec } from './viot/spec.js';
 
 /** Table → translation map, the way Linux reads it (with the topology: paths and bus ranges resolve, devices are listed). */
@@ -141,6 +143,15 @@ const ROWS: readonly TableDef[] = [
     resolve: resolveRimtModel,
     build: tableBuild({ file: 'RIMT.dat', description: 'ACPI RIMT (RISC-V IOMMU)', fromTopology: rimtFromTopology }),
     identities: RIMT_IDENTITIES,
+  },
+  {
+    // No translation map of its own: read for the interrupt controllers the IOMMU tables name (IVRS IOAPICs, IORT ITSes).
+    signature: 'APIC',
+    description: MADT_DESCRIPTION,
+    spec: madtSpec,
+    header: 'standard',
+    modelled: true,
+    identities: MADT_IDENTITIES,
   },
 ];
 

@@ -9,7 +9,7 @@ import { AcpiCode } from '../acpi/header.js';
 import { IortCode } from '../acpi/iort/codes.js';
 import { BinCode } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
-import { ANY_FORMAT, reportCodes, reporting, tableCheck, type Check } from './check.js';
+import { ANY_FORMAT, reportCodes, reporting, tableCheck, type Check, type FindingDraft } from './check.js';
 import { tableReadDiagnostics } from '../io/load-input.js';
 
 interface DecodeGroup {
@@ -55,6 +55,11 @@ const GROUPS: readonly DecodeGroup[] = [
   },
 ];
 
+/** The finding at the diagnostic's own severity when that is info (a draft may lower its check's severity, never raise it). */
+function lowered(f: FindingDraft): FindingDraft {
+  return f.reports?.[0]?.severity === 'info' ? { ...f, severity: 'info' } : f;
+}
+
 /**
  * The decode checks, given the ids of every other check: a decode error
  * under a check's own id (a format's walk codes, the DT checks) is that
@@ -71,7 +76,8 @@ export function decodeChecks(otherIds: ReadonlySet<string>): Check[] {
         severity: g.severity,
         description: g.description,
         needs: { table: ANY_FORMAT },
-        run: (ctx) => reportCodes(tableReadDiagnostics(ctx.table), codes, g.id),
+        // A declaration may say a finding matters less in its table (an MADT's reserved types are info: Linux skips them).
+        run: (ctx) => reportCodes(tableReadDiagnostics(ctx.table), codes, g.id).map(lowered),
       });
     }),
     /** Every other decode error: lengths that cannot be followed, truncated structures, unterminated names, ... */

@@ -20,6 +20,7 @@ import { rimtCheckCases } from '../fixtures/rimt/tables.js';
 import { encodeViotModel, smallViot, viotCases } from '../fixtures/viot/tables.js';
 import type { IvrsBlock } from '../../src/acpi/ivrs/model.js';
 import { alias, encodeIvrs, entry, ivhd, ivrsOf, smallIvrs, special } from '../fixtures/ivrs/tables.js';
+import { armMadt, encodeMadt, ioApic, smallMadt } from '../fixtures/madt/tables.js';
 
 export interface CheckFixture {
   /** File name: the check id, plus `.a`/`.b` when one fixture is several tables. */
@@ -348,6 +349,29 @@ export const dumpFixtures: readonly DumpFixture[] = [
     name: 'table-repeated',
     description: 'two DMARs in one dump; the second also gives lpc 00:1f.0 to vtd0 (Linux reads only the first)',
     tables: [bytesOf(platform()), bytesOf(platform([], [gpu, endpoint(0, 0x1f)]))],
+  },
+  {
+    name: 'iort-its-not-in-madt',
+    description: 'an Arm dump: the IORT\'s ITS group names ITS 0, the MADT\'s one GIC ITS has Translation ID 1',
+    tables: [() => encodeMadt(armMadt([1])), () => encodeIort(smallIort())],
+  },
+  {
+    name: 'ivrs-ioapic-not-in-ivrs',
+    description:
+      'an AMD dump: the MADT has I/O APICs 0x21 (GSI 0) and 0x22 (GSI 24), the IVRS names only 0x21 (at 00:14.0): ' +
+      'Linux prints IOAPIC[34] not in IVRS table and, 0x22 coming after the southbridge one, disables interrupt remapping',
+    tables: [
+      () => encodeMadt(smallMadt([ioApic(0x21, 0), ioApic(0x22, 24)])),
+      () => encodeIvrs(ivrsOf([ivhd('IVHD11', 0xfd200000n, [entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), IOAPIC])])),
+    ],
+  },
+  {
+    name: 'ivrs-no-southbridge-ioapic',
+    description: 'an AMD dump: the MADT\'s one I/O APIC 0x21 is in the IVRS, but at 00:00.1, not at the southbridge\'s 00:14.0',
+    tables: [
+      () => encodeMadt(smallMadt([ioApic(0x21, 0)])),
+      () => encodeIvrs(ivrsOf([ivhd('IVHD11', 0xfd200000n, [entry('RangeStart', 0x0000), entry('RangeEnd', 0x00ff), special(0x21, 0x0001)])])),
+    ],
   },
 ];
 

@@ -60,4 +60,6 @@ export const IortCode = {
   msiUnreachable: 'iort-msi-unreachable',
   /** A PCI RID or platform device cannot be expressed in IORT (an IOMMU that is no SMMU, ...) (error). */
   cannotExpress: 'iort-cannot-express',
+  /** With the MADT: an ITS group identifier no MADT GIC ITS structure has; Linux finds no MSI domain for it (warning). */
+  itsNotInMadt: 'iort-its-not-in-madt',
 } as const;

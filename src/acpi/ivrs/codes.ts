@@ -12,6 +12,10 @@ export const IvrsCode = {
   ivhdTypeMissing: 'ivrs-ivhd-type-missing',
   /** No IOAPIC special entry: Linux disables interrupt remapping. */
   ioapicMissing: 'ivrs-ioapic-missing',
+  /** With the MADT: an I/O APIC no IVRS special entry names ("IOAPIC[n] not in IVRS table"). */
+  ioapicNotInIvrs: 'ivrs-ioapic-not-in-ivrs',
+  /** With the MADT: no I/O APIC of the MADT is at the southbridge's 00:14.0 ("No southbridge IOAPIC found"). */
+  noSouthbridgeIoapic: 'ivrs-no-southbridge-ioapic',
   /** IVinfo's EFRSup is clear while the IVHDs Linux uses carry an EFR image. */
   efrWithoutEfrSup: 'ivrs-efr-without-efrsup',
   /** HATDis (or EFR HATS 3): newer kernels use no host page tables, maybe no DMA translation. */

@@ -8,6 +8,7 @@
  */
 import { IortCode } from '../../acpi/iort/codes.js';
 import { findingChecks, type FindingRow } from '../table-findings.js';
+import { IORT_MADT_CHECKS } from './madt-checks.js';
 
 const ROWS: readonly FindingRow[] = [
   {
@@ -92,4 +93,4 @@ const ROWS: readonly FindingRow[] = [
   },
 ];
 
-export const IORT_CHECKS = findingChecks('IORT', ROWS);
+export const IORT_CHECKS = [...findingChecks('IORT', ROWS), ...IORT_MADT_CHECKS];

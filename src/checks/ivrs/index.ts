@@ -7,6 +7,7 @@
  */
 import { IvrsCode } from '../../acpi/ivrs/codes.js';
 import { findingChecks, type FindingRow } from '../table-findings.js';
+import { IVRS_MADT_CHECKS } from './madt-checks.js';
 
 const ROWS: readonly FindingRow[] = [
   {
@@ -54,7 +55,8 @@ const ROWS: readonly FindingRow[] = [
     decode: 'shown',
     description:
       'no IVHD Linux uses names an IOAPIC (special device entry, variety 1): Linux finds no southbridge IOAPIC and disables ' +
-      'interrupt remapping (DMA translation is unaffected); the MADT\'s IOAPICs are not compared',
+      'interrupt remapping (DMA translation is unaffected); when some IOAPIC is named, the MADT\'s I/O APICs are compared by ' +
+      'ivrs-ioapic-not-in-ivrs and ivrs-no-southbridge-ioapic',
   },
   {
     id: IvrsCode.efrWithoutEfrSup,
@@ -100,4 +102,4 @@ const ROWS: readonly FindingRow[] = [
   },
 ];
 
-export const IVRS_CHECKS = findingChecks('IVRS', ROWS);
+export const IVRS_CHECKS = [...findingChecks('IVRS', ROWS), ...IVRS_MADT_CHECKS];
