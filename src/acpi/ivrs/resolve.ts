@@ -148,9 +148,9 @@ function ignoredIommus(all: readonly IvhdNode[], type: number | undefined): Diag
 
 /**
  * check_ioapic_information: Linux disables interrupt remapping unless every
- * IOAPIC of the MADT is a special device of the IVRS, and the southbridge
- * IOAPIC (the one with GSI base 0) is at a function of class SMBus or ISA
- * bridge. Without the MADT only the plainest case is certain: no IOAPIC at all.
+ * IOAPIC of the MADT is a special device of the IVRS and one of them is the
+ * southbridge IOAPIC at 00:14.0. This finding needs no MADT: no IOAPIC at
+ * all; the MADT's own I/O APICs are compared by checks/ivrs/madt-checks.ts.
  */
 function ioapicFindings(reading: IvrsReading): Diagnostic[] {
   if (!reading.iommus.length) return [];
@@ -165,7 +165,7 @@ function ioapicFindings(reading: IvrsReading): Diagnostic[] {
     message:
       `no IVHD of type ${hex(reading.type!)} names an IOAPIC (special device entry 48h, variety 1): Linux finds no southbridge IOAPIC ` +
       '("No southbridge IOAPIC found") and disables interrupt remapping; DMA translation is unaffected. (Linux wants every IOAPIC ' +
-      'of the MADT here, the one with GSI base 0 at an SMBus or ISA bridge function; the MADT is not read, so only its absence is certain)',
+      'of the MADT here, one of them at 00:14.0, the southbridge)',
   }];
 }
 
