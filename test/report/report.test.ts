@@ -125,6 +125,19 @@ describe('report of an example topology', async () => {
   });
 });
 
+describe('report of the AMD-Vi and RISC-V examples (what the page shows for IVRS and RIMT)', () => {
+  for (const [example, table] of [['q35-amd-vi', 'IVRS'], ['riscv-virt-iommu-pci', 'RIMT'], ['riscv-server-rimt', 'RIMT']] as const) {
+    it(`${example}: its ${table}, decoded as iasl prints it, the golden map, no findings, an identical round trip`, async () => {
+      const report = await buildReport([file(join(TABLES_DIR, `${example}.yaml`), `${example}.yaml`)]);
+      expect(report.tables.map((t) => t.file)).toEqual([`${example}.yaml#${table}.dat`]);
+      expect(report.tables[0]!.text).toContain(`Signature : "${table}"`);
+      expect(JSON.stringify(report.map.json, null, 2) + '\n').toBe(readFileSync(join(GOLDEN_DIR, `${example}/map.json`), 'utf8'));
+      expect(report.check.findings.filter((d) => d.severity !== 'info')).toEqual([]);
+      expect(report.check.summary?.tables[0]?.roundTrip).toMatch(/^identical/);
+    });
+  }
+});
+
 describe('report of bad input', () => {
   it('says what the CLI says about a file it cannot read, and goes on with the others', async () => {
     const junk = { name: 'junk.bin', bytes: new Uint8Array([1, 2, 3, 4, 0, 0, 0, 9]) };
