@@ -20,6 +20,7 @@
  * Walks run over ranges, never ID by ID: a run of input IDs is cut where a
  * mapping of the node starts or ends, every piece goes one way.
  */
+import { lastCovering } from '../../model/rid-table.js';
 import { isKnownRimtNode, type RimtIdMapping, type RimtNode, type RimtTable, type RimtUnknownNode } from './model.js';
 
 /** Hops a walk may take: a real chain (root complex → IOMMU) takes one; more than this is a cycle. */
@@ -109,7 +110,7 @@ export function mapIdRange(t: RimtTable, start: number, first: number, last: num
 /**
  * A node's mappings as Linux's first-match loop sees them: the ID line cut
  * into intervals, each with the first mapping (in table order) that covers
- * it, or none. Made once per node (a sweep with a heap, n log n) and kept
+ * it, or none. Made once per node (RidTable's precedence sweep, n log n) and kept
  * while the node lives, so that a walk that comes back to a node with many
  * mappings (a cycle, thousands of runs) does not scan them again.
  */
@@ -125,31 +126,27 @@ const COMPILED = new WeakMap<readonly RimtIdMapping[], Intervals>();
 function intervals(maps: readonly RimtIdMapping[]): Intervals {
   const cached = COMPILED.get(maps);
   if (cached) return cached;
-  const events: { at: number; k: number; open: boolean }[] = [];
-  maps.forEach((m, k) => {
+  const spans = maps.flatMap((m, k) => {
     const r = mappingRange(m);
-    if (!r) return;
-    events.push({ at: r[0], k, open: true });
-    if (r[1] + 1 < U32) events.push({ at: r[1] + 1, k, open: false });
+    return r ? [{ first: r[0], last: r[1], k }] : [];
   });
-  events.sort((a, b) => a.at - b.at);
-  const heap = new MinHeap();
-  const closed = new Set<number>();
+  // lastCovering lets the latest span win: given last to first, the first mapping in table order wins.
+  spans.reverse();
   const out: Intervals = { starts: [0], winner: [-1] };
-  for (let e = 0; e < events.length;) {
-    const at = events[e]!.at;
-    for (; e < events.length && events[e]!.at === at; e++) {
-      const ev = events[e]!;
-      if (ev.open) heap.push(ev.k);
-      else closed.add(ev.k);
+  const mark = (at: number, win: number) => {
+    // A gap opened at `at` by the piece before, closed at once by this one.
+    if (out.starts[out.starts.length - 1] === at) {
+      out.starts.pop();
+      out.winner.pop();
     }
-    while (heap.size > 0 && closed.has(heap.peek())) closed.delete(heap.pop());
-    const win = heap.size > 0 ? heap.peek() : -1;
-    if (out.starts[out.starts.length - 1] === at) out.winner[out.winner.length - 1] = win;
-    else if (out.winner[out.winner.length - 1] !== win) {
+    if (out.winner[out.winner.length - 1] !== win) {
       out.starts.push(at);
       out.winner.push(win);
     }
+  };
+  for (const [first, last, i] of lastCovering(spans)) {
+    mark(first, spans[i]!.k);
+    if (last + 1 < U32) mark(last + 1, -1);
   }
   COMPILED.set(maps, out);
   return out;
@@ -174,46 +171,6 @@ function pieces(maps: readonly RimtIdMapping[], first: number, last: number): { 
     out.push({ first: Math.max(first, starts[k]!), last: Math.min(last, end), mapping: maps[w]! });
   }
   return out;
-}
-
-/** A binary min-heap of mapping indices. */
-class MinHeap {
-  private readonly a: number[] = [];
-  get size(): number {
-    return this.a.length;
-  }
-  peek(): number {
-    return this.a[0]!;
-  }
-  push(v: number): void {
-    const a = this.a;
-    a.push(v);
-    for (let i = a.length - 1; i > 0;) {
-      const p = (i - 1) >> 1;
-      if (a[p]! <= a[i]!) break;
-      [a[p], a[i]] = [a[i]!, a[p]!];
-      i = p;
-    }
-  }
-  pop(): number {
-    const a = this.a;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && a[l]! < a[m]!) m = l;
-        if (r < a.length && a[r]! < a[m]!) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i]!, a[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
 }
 
 /** rimt_node_map_id for one ID: the IOMMU node and output ID it reaches, or undefined. */
