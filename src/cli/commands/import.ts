@@ -10,12 +10,14 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SCHEMA_REF, importQemu } from '../../import/qemu/import-qemu.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import { formatQemuVersion, NEWEST_VERIFIED_QEMU, OLDEST_QEMU } from '../../import/qemu/qemu-version.js';
 import type { CliContext } from '../context.js';
 
 interface ImportQemuOptions {
   name?: string;
   schema?: string;
   out?: string;
+  qemuVersion?: string;
 }
 
 const SCHEMA_FILE = join('schema', 'topology.schema.json');
@@ -56,6 +58,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
     .argument('<args...>', 'the QEMU command line after --, with or without the binary')
     .option('--name <name>', 'topology name (default qemu-q35 / qemu-virt)')
     .option('-o, --out <file>', 'write the YAML to this file (default: stdout)')
+    .option('--qemu-version <version>', `the QEMU the command line is for (default: the newest verified, ${formatQemuVersion(NEWEST_VERIFIED_QEMU)}; oldest ${formatQemuVersion(OLDEST_QEMU)})`)
     .option('--schema <ref>', 'what the yaml-language-server $schema header points at (default: the schema ridmap ships, ' +
       'relative to the -o file\'s directory, or to the current directory for stdout)')
     .showHelpAfterError('(QEMU options go after --: ridmap import qemu -- -M q35 ...)')
@@ -75,6 +78,7 @@ Examples:
       const result = importQemu(args, {
         ...(opts.name !== undefined ? { name: opts.name } : {}),
         schemaRef: opts.schema ?? schemaRef(opts.out),
+        ...(opts.qemuVersion !== undefined ? { qemuVersion: opts.qemuVersion } : {}),
       });
       ctx.report(result.diagnostics);
       if (opts.out === undefined) ctx.out(result.yaml);

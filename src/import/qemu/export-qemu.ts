@@ -7,7 +7,7 @@
  * without changing the map (descriptive fields, ACPI header ids, device
  * models QEMU cannot create alone) comes back as warnings.
  */
-import { InputError, type Diagnostic } from '../../diagnostic.js';
+import type { Diagnostic } from '../../diagnostic.js';
 import { resolveTopology } from '../../model/resolve.js';
 import type { Topology } from '../../model/topology-schema.js';
 import { QEMU_ID } from './devices.js';
@@ -17,9 +17,9 @@ import { ExportReport } from './export-problems.js';
 import { warnQemuRimtShortfall } from './export-riscv-rimt.js';
 import { verifyRoundTrip } from './export-verify.js';
 import { shellWord } from './to-yaml.js';
+import { OLDEST_QEMU, parseQemuVersion, qemuAtLeast, qemuVersionRefused, type QemuVersion } from './qemu-version.js';
 
-/** The oldest QEMU whose machines the importer's facts describe (machines.ts, catalog.ts: QEMU 7.2). */
-export const OLDEST_QEMU: readonly [number, number] = [7, 2];
+export { OLDEST_QEMU };
 
 export interface QemuExportOptions {
   /** `major.minor[.micro]`: the QEMU the command line is for; older than OLDEST_QEMU is refused. */
@@ -39,34 +39,21 @@ export interface QemuExport {
  * The oldest QEMU whose RISC-V virt the exported line describes: 10.1
  * writes the RIMT (and has iommu-sys); ridmap's RISC-V facts are QEMU 11.1's.
  */
-export const OLDEST_QEMU_RISCV: readonly [number, number] = [10, 1];
+export const OLDEST_QEMU_RISCV: QemuVersion = [10, 1];
 
 /** The first QEMU known to have no pcie-root-port disable-acs: 11.1 ("Property 'pcie-root-port.disable-acs' not found"; 7.2 has it). */
-const NO_DISABLE_ACS_QEMU: readonly [number, number] = [11, 1];
+const NO_DISABLE_ACS_QEMU: QemuVersion = [11, 1];
 
-const older = ([major, minor]: readonly [number, number], [oldMajor, oldMinor]: readonly [number, number]) =>
-  major < oldMajor || (major === oldMajor && minor < oldMinor);
-
-const versionError = (text: string, why: string) => new InputError([{ severity: 'error', code: 'usage', message: `--qemu-version ${text}: ${why}` }]);
-
-function checkVersion(text: string | undefined): [number, number] | undefined {
-  if (text === undefined) return undefined;
-  const m = /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(text);
-  if (!m) throw versionError(text, 'give major.minor, e.g. 7.2');
-  const version: [number, number] = [Number(m[1]), Number(m[2])];
-  if (older(version, OLDEST_QEMU)) throw versionError(text, `ridmap's QEMU facts are those of QEMU ${OLDEST_QEMU.join('.')} and later`);
-  return version;
-}
 
 export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): QemuExport {
-  const version = checkVersion(opts.qemuVersion);
+  const version = opts.qemuVersion === undefined ? undefined : parseQemuVersion(opts.qemuVersion);
   // A topology ridmap cannot resolve fails here as it does for `map`.
   const resolved = resolveTopology(topology);
   const report = new ExportReport();
   const plan = planMachine(topology, report);
-  plan.rootPortsAlwaysAcs = plan.def.kind === 'riscv-virt' || (version !== undefined && !older(version, NO_DISABLE_ACS_QEMU));
-  if (version && plan.def.kind === 'riscv-virt' && older(version, OLDEST_QEMU_RISCV)) {
-    throw versionError(opts.qemuVersion!, `the topology is a RISC-V virt machine, whose RIMT (and iommu-sys) QEMU writes from ${OLDEST_QEMU_RISCV.join('.')} on`);
+  plan.rootPortsAlwaysAcs = plan.def.kind === 'riscv-virt' || (version !== undefined && qemuAtLeast(version, NO_DISABLE_ACS_QEMU));
+  if (version && plan.def.kind === 'riscv-virt' && !qemuAtLeast(version, OLDEST_QEMU_RISCV)) {
+    throw qemuVersionRefused(opts.qemuVersion!, `the topology is a RISC-V virt machine, whose RIMT (and iommu-sys) QEMU writes from ${OLDEST_QEMU_RISCV.join('.')} on`);
   }
   const pci = planPci(topology, plan, report);
   const args: ExportArg[] = [

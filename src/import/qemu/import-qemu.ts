@@ -19,6 +19,7 @@ import { machineBuses } from './machine-buses.js';
 import { machineConfig } from './machine-config.js';
 import { Q35_VTD } from './machines.js';
 import { fail, problem } from './problems.js';
+import { NEWEST_VERIFIED_QEMU, parseQemuVersion } from './qemu-version.js';
 import { topologyYaml } from './to-yaml.js';
 
 export interface QemuImportOptions {
@@ -26,6 +27,8 @@ export interface QemuImportOptions {
   name?: string;
   /** What the `# yaml-language-server: $schema=` header points at. */
   schemaRef?: string;
+  /** `major.minor[.micro]`: the QEMU the command line is for (default NEWEST_VERIFIED_QEMU). */
+  qemuVersion?: string;
 }
 
 export interface QemuImport {
@@ -52,8 +55,9 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
     const why = NOT_FOLLOWED[arg.name];
     if (why) warnings.push(problem('qemu-ignored', arg, why, 'warning'));
   }
+  const qemuVersion = opts.qemuVersion === undefined ? NEWEST_VERIFIED_QEMU : parseQemuVersion(opts.qemuVersion);
   const requests = deviceRequests(args);
-  const config = machineConfig(args, requests.some((r) => r.lookup.model.vga), warnings, binary);
+  const config = machineConfig(args, requests.some((r) => r.lookup.model.vga), warnings, qemuVersion, binary);
   const ctx: DeviceContext = { buses: machineBuses(config), config, warnings, portSlots: new Map() };
   let iommu: IommuChoice | undefined = config.smmuv3
     ? { kind: 'smmuv3', arg: config.arg }

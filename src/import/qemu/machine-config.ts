@@ -10,6 +10,7 @@ import { NIC_MODEL_ALIASES } from './catalog.js';
 import { MACHINES, machineKind, VGA_TYPES, type MachineDef } from './machines.js';
 import { parseBool, parseOpts, parsePciAddr, parseUint } from './opts.js';
 import { checked, fail, problem, type ArgRef } from './problems.js';
+import type { QemuVersion } from './qemu-version.js';
 
 export interface NicRequest {
   driver: string;
@@ -20,6 +21,8 @@ export interface NicRequest {
 
 export interface MachineConfig {
   def: MachineDef;
+  /** The QEMU the line is for (import's --qemu-version; default NEWEST_VERIFIED_QEMU). */
+  qemuVersion: QemuVersion;
   arg: ArgRef;
   /** virt: iommu=smmuv3. */
   smmuv3: boolean;
@@ -46,7 +49,13 @@ const MACHINE_KEYS_USED = new Set([
   'type', 'iommu', 'iommu-sys', 'default-bus-bypass-iommu', 'kernel-irqchip', 'gic-version', 'its', 'highmem', 'sata', 'smbus', 'usb', 'accel',
 ]);
 
-export function machineConfig(args: readonly QemuArg[], hasVgaDevice: boolean, warnings: Diagnostic[], binary?: string): MachineConfig {
+export function machineConfig(
+  args: readonly QemuArg[],
+  hasVgaDevice: boolean,
+  warnings: Diagnostic[],
+  qemuVersion: QemuVersion,
+  binary?: string,
+): MachineConfig {
   const machineArgs = args.filter((a) => a.name === '-M' || a.name === '-machine');
   // QEMU merges all -machine options; machine property names take '-' or '_'.
   const props = new Map<string, { value: string; arg: QemuArg }>();
@@ -80,6 +89,7 @@ export function machineConfig(args: readonly QemuArg[], hasVgaDevice: boolean, w
 
   return {
     def,
+    qemuVersion,
     arg: type.arg,
     smmuv3: iommu?.value === 'smmuv3',
     riscvIommuSys: kind === 'riscv-virt' && bool('iommu-sys', false),
