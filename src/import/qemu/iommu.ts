@@ -4,10 +4,11 @@
  * -M virt,iommu-sys=on. QEMU 7.2 takes one per machine
  * ("does not support multiple vIOMMUs"), and so does the importer.
  */
+import type { IommuCapabilities } from '../../model/topology-schema.js';
 import type { MachineConfig } from './machine-config.js';
 import { Q35_VTD } from './machines.js';
 import { parseBool, parseUint } from './opts.js';
-import type { PlacedFunction } from './pci-buses.js';
+import type { HostBridgeDraft, PlacedFunction } from './pci-buses.js';
 import { checked, fail, type ArgRef } from './problems.js';
 import { lookupDevice } from './catalog.js';
 import type { DeviceContext, DeviceRequest } from './devices.js';
@@ -18,12 +19,19 @@ export type IommuChoice =
   | { kind: 'amd-vi'; qemuId?: string; fn: PlacedFunction; arg: ArgRef; interruptRemapping: boolean; xtsup: boolean }
   | { kind: 'virtio-iommu'; fn: PlacedFunction; arg: ArgRef }
   | { kind: 'smmuv3'; arg: ArgRef }
+  /** -device arm-smmuv3 (smmuv3-devices.ts): one per root complex, index-th on virt's platform bus. */
+  | { kind: 'smmuv3-dev'; qemuId?: string; arg: ArgRef; host: HostBridgeDraft; index: number; capabilities: IommuCapabilities }
   | { kind: 'riscv-iommu-pci'; fn: PlacedFunction; arg: ArgRef }
   | { kind: 'riscv-iommu-sys'; arg: ArgRef };
 
-/** Fails when a second IOMMU arrives. */
-export function claimIommu(current: IommuChoice | undefined, arg: ArgRef): void {
-  if (current) fail('qemu-multiple-iommus', arg, `the machine already has an IOMMU (\`${current.arg.text}\`); QEMU supports one`);
+/**
+ * Fails when a second IOMMU arrives (several arm-smmuv3 are smmuv3-devices.ts's
+ * rule). QEMU 11.1 takes a virtio-iommu-pci after arm-smmuv3 (it checks the
+ * other order only), but then two kinds of IOMMU claim the same buses.
+ */
+export function claimIommu(current: readonly IommuChoice[], arg: ArgRef): void {
+  const first = current[0];
+  if (first) fail('qemu-multiple-iommus', arg, `the machine already has an IOMMU (\`${first.arg.text}\`); QEMU supports one${first.kind === 'smmuv3-dev' ? ' kind (arm-smmuv3 devices, one per root complex)' : ''}`);
 }
 
 /** intremap=auto is on unless KVM runs the whole irqchip in the kernel (QEMU then turns it off, and refuses intremap=on). */
