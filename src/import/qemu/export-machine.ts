@@ -9,6 +9,7 @@ import { DEFAULT_HOST_ADDRESS_WIDTH } from '../../acpi/dmar/from-topology.js';
 import { formatAddress, parseAddress } from '../../model/address.js';
 import type { Address, AmdViUnit, Iommu, ItsGroup, RiscvIommu, SmmuV3, Topology, VtdUnit } from '../../model/topology-schema.js';
 import type { ExportReport } from './export-problems.js';
+import { planSmmuv3Devices, wantsSmmuv3Devices } from './export-smmuv3-devices.js';
 import { MACHINES, Q35_AMDVI, Q35_VTD, RISCV_VIRT_LAYOUT, VIRT_LAYOUT, type MachineDef, type MachineKind } from './machines.js';
 
 /** One option of the command line and the topology part it comes from. */
@@ -31,6 +32,8 @@ export interface MachinePlan {
   rootPortsAlwaysAcs?: boolean;
   /** -device amd-iommu's properties; it comes last, so that its own function takes the first free slot, the topology's. */
   amdViProps?: string[];
+  /** -device arm-smmuv3 lines (QEMU 10.1+, export-smmuv3-devices.ts): after the PCI devices they name. */
+  smmuv3Devices?: ExportArg[];
 }
 
 const hex = (a: Address) => formatAddress(parseAddress(a));
@@ -63,16 +66,18 @@ export function planMachine(t: Topology, report: ExportReport): MachinePlan {
     // hw/riscv/virt.c switches iommu-sys off when a riscv-iommu-pci is plugged.
     ? 'QEMU\'s RISC-V virt has one (a riscv-iommu-pci switches iommu-sys off)'
     : 'QEMU 7.2 builds one per machine ("does not support multiple vIOMMUs")';
-  iommus.slice(1).forEach((_, i) => report.refuse(`iommus[${i + 1}]`, `a second IOMMU: ${one}, and import qemu reads one`));
+  const smmuv3Devices = def.kind === 'virt' && wantsSmmuv3Devices(t);
+  if (!smmuv3Devices) iommus.slice(1).forEach((_, i) => report.refuse(`iommus[${i + 1}]`, `a second IOMMU: ${one}, and import qemu reads one`));
   const plan: MachinePlan = { def, machineProps: [] };
   const unit = iommus[0];
-  if (unit) {
+  if (unit && !smmuv3Devices) {
     const ok = iommuPlan(unit, plan, t, report);
     if (ok) plan.unit = unit;
   }
   if (def.kind === 'virt') virtPlan(t, plan, report);
   else if (def.kind === 'riscv-virt') riscvVirtPlan(t, plan, report);
   else if ((t.msiControllers?.length ?? 0) > 0) report.refuse('msiControllers', 'q35 has no ITS');
+  if (smmuv3Devices) plan.smmuv3Devices = planSmmuv3Devices(t, plan.its?.id, report);
   outsidePci(t, report);
   return plan;
 }
