@@ -108,3 +108,16 @@ function stageOf(unit: SmmuV3, path: string, report: ExportReport): string | und
   if (!hit) report.notCarried(`${path}.capabilities.pageTableFormats`, `pageTableFormats ${formats.join(', ')}: QEMU's arm-smmuv3 walks arm-lpae-s1 (stage=1), arm-lpae-s2 (stage=2) or both (stage=nested)`);
   return hit?.[1];
 }
+
+/**
+ * Why a Device Tree cannot carry the topology's SMMUv3 of an expander:
+ * QEMU 11.1 describes a user-created SMMUv3 in its DT only for pcie.0 ("SMMUv3
+ * device only supported with pcie.0 for DT"), and its DT has no expander
+ * buses at all. Undefined when every SMMUv3 translates pcie.0 only.
+ */
+export function smmuv3DtRefusal(t: Topology): string | undefined {
+  const smmus = new Set((t.iommus ?? []).filter((u) => u.type === 'smmuv3').map((u) => u.id));
+  const h = (t.hostBridges ?? []).find((b) => b.expander && b.iommu !== undefined && smmus.has(b.iommu));
+  if (!h) return undefined;
+  return `SMMUv3 ${h.iommu} translates expander ${h.id}: under a Device Tree QEMU supports a user-created SMMUv3 on pcie.0 only (QEMU 11.1: "SMMUv3 device only supported with pcie.0 for DT"), and describes expander buses in ACPI only; boot it with --firmware acpi`;
+}
