@@ -64,7 +64,7 @@ function translator(t: IortTable): (rid: number) => Translation {
 }
 
 /** The import through the CLI, built through the CLI: ridmap's IORT and the imported topology. */
-async function importAndBuild(name: string, argv: readonly string[], version: string) {
+async function importAndBuild(name: string, argv: readonly string[], version: string): Promise<{ ours: IortTable; resolved: ReturnType<typeof resolveTopology>; yaml: string }> {
   const run = await runCli('import', 'qemu', '--qemu-version', version, '--', ...argv);
   expect(run.code, run.stderr).toBe(0);
   const yaml = join(tmp, `${name}.yaml`);
@@ -72,7 +72,7 @@ async function importAndBuild(name: string, argv: readonly string[], version: st
   const built = await runCli('build', yaml, '--out', join(tmp, name));
   expect(built.code, built.stderr).toBe(0);
   const ours = decodeTable(new Uint8Array(readFileSync(join(tmp, name, 'IORT.dat')))).model as IortTable;
-  return { ours, resolved: resolveTopology(parseTopology(run.stdout, yaml)) };
+  return { ours, resolved: resolveTopology(parseTopology(run.stdout, yaml)), yaml };
 }
 
 /** Field by field, the documented differences aside; returns how many fields were compared. */
@@ -130,7 +130,11 @@ describe('IORT against QEMU\'s own for -device arm-smmuv3', () => {
   it('QEMU 11.1 on issue 18\'s line (captured): every function where QEMU put it, the IORT equal field by field, OEM fields aside', async () => {
     const manifest = JSON.parse(readFileSync(join(FIXTURE, 'capture.json'), 'utf8')) as { args: string[]; qemuVersion: { major: number; minor: number } };
     expect(manifest.qemuVersion).toMatchObject({ major: 11, minor: 1 });
-    const { ours, resolved } = await importAndBuild('issue18', manifest.args, '11.1');
+    const { ours, resolved, yaml } = await importAndBuild('issue18', manifest.args, '11.1');
+    // ridmap check of QEMU's own table against the imported topology: every device agrees, no finding.
+    const check = await runCli('check', join(FIXTURE, 'IORT.dat'), '--topology', yaml);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/topology\s+all 8 devices agree/);
     const functions = qemuFunctions(JSON.parse(readFileSync(join(FIXTURE, 'pci.json'), 'utf8')));
     expect(placementDifferences(functions, resolved)).toEqual([]);
     const theirs = decodeTable(new Uint8Array(readFileSync(join(FIXTURE, 'IORT.dat')))).model as IortTable;

@@ -51,6 +51,8 @@ describe('import qemu: -device arm-smmuv3', () => {
     const s0 = t.iommus!.find((u) => u.id === 's0')!;
     expect(s0).toMatchObject({ base: 0xc040000, interrupts: { event: 32 + 120, pri: 32 + 121, sync: 32 + 122, gerror: 32 + 123 } });
     expect(t.hostBridges!.map((h) => h.iommu)).toEqual(['s0', 's1', 's2']);
+    const yaml = (await runCli('import', 'qemu', '--', '-M', 'virt', '-device', 'arm-smmuv3,primary-bus=pcie.0')).stdout;
+    expect(yaml).toContain('# arm-smmuv3 on pcie.0: base and SPIs are virt\'s platform-bus slot 0 (SMMUs in creation order)');
   });
 
   it('capabilities: stage, oas and ssidsize as QEMU\'s SMMUv3 has them; unknown properties warn', async () => {

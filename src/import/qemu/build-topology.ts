@@ -67,6 +67,9 @@ export function buildTopology(state: MachineState): BuiltTopology {
   if (units.length > 0) {
     topology.iommus = units.map((u, i) => {
       sources.set(`iommus[${i}]`, u.choice.arg);
+      if (u.choice.kind === 'smmuv3-dev') {
+        comments.set(`iommus[${i}]`, `arm-smmuv3 on ${u.choice.host.id}: base and SPIs are virt's platform-bus slot ${u.choice.index} (SMMUs in creation order)`);
+      }
       return iommuEntry(u.choice, u.id, itsId);
     });
   }
