@@ -100,7 +100,7 @@ const CASES: Record<string, Case[]> = {
     { what: 'iommu=smmuv3 and virtio-iommu-pci ("virt machine does not support multiple IOMMUs")', argv: ['-M', 'virt,iommu=smmuv3', '-device', 'virtio-iommu-pci'], index: 2 },
     { what: 'iommu=smmuv3 and arm-smmuv3', argv: ['-M', 'virt,iommu=smmuv3', '-device', 'arm-smmuv3,primary-bus=pcie.0'], index: 2, message: /virt machine already has iommu=smmuv3 set/ },
     { what: 'virtio-iommu-pci, then arm-smmuv3', argv: [...VIRT, '-device', 'virtio-iommu-pci', '-device', 'arm-smmuv3,primary-bus=pcie.0'], index: 5, message: /already has virtio-iommu set/ },
-    { what: 'arm-smmuv3, then virtio-iommu-pci (QEMU 11.1 takes it; two kinds would claim the buses)', argv: [...VIRT, '-device', 'arm-smmuv3,primary-bus=pcie.0', '-device', 'virtio-iommu-pci'], index: 5, message: /arm-smmuv3 devices, one per root complex/ },
+    { what: 'arm-smmuv3, then virtio-iommu-pci (QEMU 11.1 takes it; two kinds would claim the buses)', argv: [...VIRT, '-device', 'arm-smmuv3,primary-bus=pcie.0', '-device', 'virtio-iommu-pci'], index: 5, message: /its IORT and VIOT then both claim the same devices/ },
     { what: 'two arm-smmuv3 on one root complex', argv: [...VIRT, '-device', 'arm-smmuv3,primary-bus=pcie.0', '-device', 'arm-smmuv3,primary-bus=pcie.0'], index: 5, message: /An iommu is already attached to this bus/ },
   ],
   'qemu-expander': [

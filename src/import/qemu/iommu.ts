@@ -27,11 +27,16 @@ export type IommuChoice =
 /**
  * Fails when a second IOMMU arrives (several arm-smmuv3 are smmuv3-devices.ts's
  * rule). QEMU 11.1 takes a virtio-iommu-pci after arm-smmuv3 (it checks the
- * other order only), but then two kinds of IOMMU claim the same buses.
+ * other order only), but then writes an IORT and a VIOT that both claim the
+ * same devices (captured: pcie.0 to the SMMUv3 in one, to the virtio-iommu
+ * in the other).
  */
 export function claimIommu(current: readonly IommuChoice[], arg: ArgRef): void {
   const first = current[0];
-  if (first) fail('qemu-multiple-iommus', arg, `the machine already has an IOMMU (\`${first.arg.text}\`); QEMU supports one${first.kind === 'smmuv3-dev' ? ' kind (arm-smmuv3 devices, one per root complex)' : ''}`);
+  if (first?.kind === 'smmuv3-dev') {
+    fail('qemu-multiple-iommus', arg, `the machine already has arm-smmuv3 devices (\`${first.arg.text}\`): QEMU 11.1 builds this line, but its IORT and VIOT then both claim the same devices; use one kind of IOMMU`);
+  }
+  if (first) fail('qemu-multiple-iommus', arg, `the machine already has an IOMMU (\`${first.arg.text}\`); QEMU supports one`);
 }
 
 /** intremap=auto is on unless KVM runs the whole irqchip in the kernel (QEMU then turns it off, and refuses intremap=on). */
