@@ -1,8 +1,9 @@
 /**
- * The machine's IOMMU: intel-iommu or amd-iommu on q35, virtio-iommu-pci on either
+ * The machine's IOMMUs: intel-iommu or amd-iommu on q35, virtio-iommu-pci on either
  * machine, -M virt,iommu=smmuv3 on virt; on RISC-V virt riscv-iommu-pci or
- * -M virt,iommu-sys=on. QEMU 7.2 takes one per machine
- * ("does not support multiple vIOMMUs"), and so does the importer.
+ * -M virt,iommu-sys=on. QEMU takes one of these per machine ("does not
+ * support multiple vIOMMUs"), and so does the importer; only arm-smmuv3
+ * devices (QEMU 10.1+, smmuv3-devices.ts) come several, one per root complex.
  */
 import type { IommuCapabilities } from '../../model/topology-schema.js';
 import type { MachineConfig } from './machine-config.js';
