@@ -96,7 +96,7 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
       }
       if (fn) iommus.push({ kind: 'riscv-iommu-pci', fn, arg: req.arg });
     } else if (model.role === 'smmuv3') {
-      iommus.push(smmuv3DeviceChoice(req, ctx, iommus, warnings));
+      iommus.push(smmuv3DeviceChoice(req, ctx, iommus));
     } else if (!addPciDevice(ctx, req)) {
       ignored.push(req.driver);
     }

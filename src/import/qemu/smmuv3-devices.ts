@@ -71,8 +71,8 @@ const onOffAuto = (req: DeviceRequest, key: string): 'on' | 'off' | 'auto' => {
  * One `-device arm-smmuv3`: refused where QEMU 11.1 refuses it (with its
  * words), else its root complex, place on the platform bus and capabilities.
  */
-export function smmuv3DeviceChoice(req: DeviceRequest, ctx: DeviceContext, iommus: readonly IommuChoice[], warnings: Diagnostic[]): Smmuv3DeviceChoice {
-  const { config } = ctx;
+export function smmuv3DeviceChoice(req: DeviceRequest, ctx: DeviceContext, iommus: readonly IommuChoice[]): Smmuv3DeviceChoice {
+  const { config, warnings } = ctx;
   if (config.def.kind !== 'virt') fail('qemu-unsupported-device', req.arg, 'arm-smmuv3 exists on the Arm virt machine only (qemu-system-aarch64 -M virt)');
   if (!qemuAtLeast(config.qemuVersion, ARM_SMMUV3_DEVICE_SINCE)) {
     fail('qemu-unsupported-device', req.arg, `-device arm-smmuv3 needs QEMU ${formatQemuVersion(ARM_SMMUV3_DEVICE_SINCE)} or later (the line is for QEMU ${formatQemuVersion(config.qemuVersion)}, whose SMMUv3 is -M virt,iommu=smmuv3)`);
