@@ -2,7 +2,8 @@
  * Issue 18's proof on Linux: user-created SMMUv3s (`-device arm-smmuv3`)
  * imported by ridmap, booted in the reference root (QEMU 11.1, EDK2, ACPI)
  * on ridmap's IORT with Debian's 6.12 and 7.3 kernels, through `ridmap
- * boot --root`: every device's IOMMU and group as the map says. Also an
+ * boot --root`: every device's IOMMU and group as the map says; on QEMU's
+ * own IORT too (7.3). Also an
  * SMMU on pcie.0 beside an untranslated expander, the same under a Device
  * Tree (QEMU's DT has user-created SMMUv3s on pcie.0 only), and the DT
  * refusal for an expander's SMMU. Skipped with a message without the root.
@@ -66,6 +67,13 @@ describe.skipIf(ROOT_MISSING !== undefined)('-device arm-smmuv3 booted in the re
       expect(r.agree).toBe(true);
     }, BOOT_MS);
   }
+
+  it('issue 18\'s line on QEMU\'s own IORT (Linux 7.3): the map predicts what QEMU\'s tables make Linux do', async () => {
+    const r = await boot(await imported('issue18-qemu', ISSUE_LINE), '--os', 'linux-7.3', '--tables', 'qemu');
+    expect(iommuOf(r, 'net1')).toBe('smmuv3@0xc000000');
+    expect(iommuOf(r, 'net2')).toBe('smmuv3@0xc020000');
+    expect(r.agree).toBe(true);
+  }, BOOT_MS);
 
   it('an SMMU on pcie.0 beside an untranslated expander (Linux 7.3, ACPI)', async () => {
     const r = await boot(await imported('pcie0', PCIE0_LINE), '--os', 'linux-7.3');
