@@ -31,7 +31,8 @@ import { CORPUS_DIR, HAVE_CORPUS, REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 
 const EXPECTED = join(CORPUS_DIR, 'qemu-expected');
-const CAPTURE_72 = join(REPO_ROOT, 'test/fixtures/qemu-acpi-tests/virt-gicv2-7.2');
+const CAPTURES = join(REPO_ROOT, 'test/fixtures/qemu-acpi-tests');
+const CAPTURE_72 = join(CAPTURES, 'virt-gicv2-7.2');
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-qemu-acpi-tests-'));
 
 const words = (line: string): string[] => line.trim().split(/\s+/);
@@ -409,10 +410,10 @@ function fields(model: unknown, path = '', out = new Map<string, unknown>()): Ma
 
 const show = (v: unknown) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : String(v));
 
-async function importAndBuild(c: OracleCase): Promise<{ dir: string; functions: Set<number> }> {
+async function importAndBuild(c: Pick<OracleCase, 'name' | 'qemu' | 'argv'>): Promise<{ dir: string; functions: Set<number> }> {
   const run = await runCli('import', 'qemu', '--qemu-version', c.qemu, '--', ...c.argv);
   expect(run.code, run.stderr).toBe(0);
-  const slug = c.name.replace(/[^a-z0-9.]+/gi, '-');
+  const slug = `${c.name}-${c.qemu}`.replace(/[^a-z0-9.]+/gi, '-');
   const yaml = join(tmp, `${slug}.yaml`);
   writeFileSync(yaml, run.stdout);
   const dir = join(tmp, slug);
@@ -465,4 +466,82 @@ describe.skipIf(!HAVE_CORPUS)('import qemu + build against the tables of QEMU\'s
     console.info(`QEMU's expected tables against ridmap's:\n  ${measured.join('\n  ')}`);
     expect(measured.length).toBeGreaterThan(0);
   });
+});
+
+// ---- QEMU 7.2's own tables for the same lines ------------------------------------------
+
+/**
+ * The corpus has no IORT with an SMMU from before QEMU 9.1, so the host's
+ * QEMU 7.2 wrote them for the same command lines (test/fixtures/qemu-acpi-tests,
+ * without the firmware and ISO paths, which make no PCI function). Both are
+ * tables of a QEMU bug that ridmap does not reproduce: it writes the fixed
+ * table for --qemu-version 7.2 as for 11.0, finds the bug in QEMU's bytes,
+ * and sends every RID QEMU 7.2 sends to the SMMU to the same SMMU and stream.
+ */
+interface Capture72 {
+  name: string;
+  dir: string;
+  argv: string[];
+  findings: string[];
+  why: string;
+}
+
+const CAPTURES_72: Capture72[] = [
+  {
+    name: 'virt SMMUv3, its=off (test_acpi_aarch64_virt_tcg_its_off)',
+    dir: 'virt-its_off-7.2',
+    argv: virtUefi('-cpu cortex-a57 -M gic-version=3,iommu=smmuv3,its=off'),
+    findings: ['iort-id-mapping-overlap'],
+    why: 'QEMU 7.2 writes the ID count where IORT wants the count minus one (fixed in 9.1), and with its=off still describes '
+      + 'the ITS it did not create, in its MADT and its IORT alike (fixed in 10.1 by d6afe18b7242, "Fix ACPI IORT and MADT '
+      + 'tables when its=off"), which no table-only check can see; ridmap describes the machine: no ITS',
+  },
+  {
+    name: 'virt SMMUv3 (iommu=smmuv3) with expanders (test_acpi_aarch64_virt_smmuv3_legacy)',
+    dir: 'virt-legacy-7.2',
+    argv: virtUefi(`${SCSI_CD} -M iommu=smmuv3 -device pxb-pcie,id=pcie.1,bus=pcie.0,bus_nr=0x10`
+      + ' -device pxb-pcie,id=pcie.2,bus=pcie.0,bus_nr=0x20,bypass_iommu=on', false),
+    findings: ['iort-id-mapping-overlap', 'iort-its-not-in-madt'],
+    why: 'QEMU 7.2 writes the ID count where IORT wants the count minus one (fixed in 9.1), and an ITS group on a GICv2, '
+      + 'which has no ITS (until 11.0)',
+  },
+];
+
+const findingIds = (stderr: string) => [...new Set([...stderr.matchAll(/warning \[([a-z0-9-]+)\]/g)].map((m) => m[1]))].sort();
+
+/** RID → `SMMUv3@base:stream` for RIDs exactly one root-complex mapping covers and sends to an SMMU. */
+function smmuRids(t: IortTable): Map<number, string> {
+  const cover = new Map<number, string[]>();
+  for (const rc of t.nodes.filter((n) => n.type === 'RootComplex')) {
+    for (const m of rc.idMappings) {
+      const target = iortTarget(t, m.outputReference);
+      for (let r = m.inputBase; r <= Math.min(m.inputBase + m.numberOfIds, 0xffff); r++) {
+        cover.set(r, [...(cover.get(r) ?? []), `${target}:${m.outputBase + r - m.inputBase}`]);
+      }
+    }
+  }
+  return new Map([...cover].filter(([, outs]) => outs.length === 1 && outs[0]!.startsWith('SMMUv3')).map(([r, outs]) => [r, outs[0]!]));
+}
+
+describe('import qemu + build against QEMU 7.2\'s tables for the same lines (captured)', () => {
+  for (const c of CAPTURES_72) {
+    it(`${c.name}: ${c.findings.join(', ')} on QEMU's bytes, none on ridmap's`, async () => {
+      const dir = join(CAPTURES, c.dir);
+      const qemu = await runCli('check', join(dir, 'APIC.dat'), join(dir, 'IORT.dat'));
+      expect(qemu.code).toBe(0);
+      expect(findingIds(qemu.stderr), c.why).toEqual(c.findings);
+
+      const old = await importAndBuild({ name: c.dir, qemu: '7.2', argv: c.argv });
+      const current = await importAndBuild({ name: c.dir, qemu: CURRENT, argv: c.argv });
+      const ours = readFileSync(join(old.dir, 'IORT.dat'));
+      expect(ours, 'ridmap writes the fixed table for QEMU 7.2 too').toEqual(readFileSync(join(current.dir, 'IORT.dat')));
+      const checked = await runCli('check', join(old.dir, 'IORT.dat'));
+      expect(findingIds(checked.stderr)).toEqual([]);
+
+      const theirs = smmuRids(decoded(join(dir, 'IORT.dat')) as IortTable);
+      const mine = iortRids(decodeTable(new Uint8Array(ours)).model as IortTable);
+      expect(theirs.size).toBeGreaterThan(0);
+      expect([...theirs].filter(([r, out]) => mine.get(r) !== out).map(([r]) => hex4(r)), 'RIDs QEMU 7.2 sends to the SMMU').toEqual([]);
+    });
+  }
 });
