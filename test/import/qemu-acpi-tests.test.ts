@@ -333,7 +333,8 @@ const CASES: OracleCase[] = [
     file: 'older/44d3bdd8a6f1/tests/data/acpi/q35/DMAR.dmar',
     table: 'DMAR',
     qemu,
-    // 44d3bdd8a6f1 (2021-10, QEMU 6.2) added it; the next change of the file is aw-bits 48 in 9.2, so 6.2 to 9.1 write it.
+    // 44d3bdd8a6f1 (2021-10, QEMU 6.2) added it; the next change of the file is aw-bits 48 in 9.2, so 6.2 to 9.1 write it
+    // (QEMU 7.2 byte for byte: test/fixtures/qemu-acpi-tests/q35-dmar-7.2).
     source: 'test_acpi_q35_kvm_dmar',
     argv: q35Seabios('-machine kernel-irqchip=split -accel kvm -device intel-iommu,intremap=on,device-iotlb=on'),
     documented: [SCOPE_ORDER, ATSR_ALL_PORTS],
@@ -461,6 +462,16 @@ describe.skipIf(!HAVE_CORPUS)('import qemu + build against the tables of QEMU\'s
       measured.push(`${c.name}: ${paths.size} fields compared, ${differing.length} differ`);
     });
   }
+
+  it('which releases write the q35 files: captures of QEMU 7.2 and 11.1 for the same lines, byte for byte', () => {
+    const same = (capture: string, file: string) =>
+      expect(readFileSync(join(CAPTURES, capture)), `${capture} is ${file}`).toEqual(readFileSync(join(EXPECTED, file)));
+    same('q35-dmar-7.2/DMAR.dat', 'older/44d3bdd8a6f1/tests/data/acpi/q35/DMAR.dmar');
+    same('q35-dmar-11.1/DMAR.dat', 'tests/data/acpi/x86/q35/DMAR.dmar');
+    // 7.2 already sorts the PCI ranges (7.1's 68f14a872913), so the older VIOT.viot is QEMU 7.0's alone.
+    same('q35-viot-7.2/VIOT.dat', 'tests/data/acpi/x86/q35/VIOT.viot');
+    same('q35-viot-11.1/VIOT.dat', 'tests/data/acpi/x86/q35/VIOT.viot');
+  });
 
   it('says how many fields it compared (printed)', () => {
     console.info(`QEMU's expected tables against ridmap's:\n  ${measured.join('\n  ')}`);
