@@ -203,9 +203,10 @@ const RC_REVISION = (rc: number): Documented => ({
   },
 });
 const EXTENT_WHY = 'QEMU writes each host bridge\'s range only up to the last bus number in use when it builds the table '
-  + '(pci_bus_range: the subordinate bus the firmware assigned); ridmap covers every bus the host bridge decodes (busLimit: '
-  + 'up to the next root bus, as QEMU\'s own _CRS for pcie.0 declares), so a device on a reserved or later-numbered bus '
-  + 'is translated too, and it merges adjacent ranges to the same IOMMU';
+  + '(pci_bus_range: the highest subordinate bus the firmware assigned); ridmap covers every bus number the host bridge may '
+  + 'decode (busLimit: up to the next root bus, which QEMU\'s _CRS for pcie.0 declares too; a pxb\'s _CRS stops at its last '
+  + 'bus, so the numbers ridmap adds behind an expander are ones Linux never assigns) and merges adjacent ranges to the same '
+  + 'IOMMU; no function of the command line is on a bus only ridmap\'s table covers';
 const IORT_EXTENT = (rc: number, qemuOnly?: number[]): Documented => ({
   fields: new RegExp(`^nodes\\[${rc}\\]\\.idMappings`),
   why: EXTENT_WHY,
