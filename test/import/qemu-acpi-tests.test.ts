@@ -235,7 +235,8 @@ async function itsWithoutMadtIts(iortFile: string): Promise<void> {
 /**
  * The current files: qemu-expected/tests/data/acpi, QEMU VERSION 10.2.50, the
  * development tree after 10.2 that became 11.0 (it has virt's msi=, which
- * came after 10.2), so they are imported as 11.0.
+ * came after 10.2), so they are imported as 11.0. QEMU 11.1 writes each of
+ * them byte for byte (the captures in test/fixtures/qemu-acpi-tests).
  */
 const CURRENT = '11.0';
 
@@ -301,8 +302,8 @@ const CASES: OracleCase[] = [
     file: 'tests/data/acpi/aarch64/virt/IORT.msi_gicv2m',
     table: 'IORT',
     qemu: CURRENT,
-    // The 10.2.50 bios-tables-test.c could not be read here: the line is its_off's with the msi= the same tree added,
-    // and QEMU's file is byte for byte IORT.its_off (a GICv2m frame is not in the IORT).
+    // The 10.2.50 bios-tables-test.c could not be read here: the line is its_off's with the msi= the same tree added
+    // (QEMU's file is byte for byte IORT.its_off: a GICv2m frame is not in the IORT), and QEMU 11.1 writes the file for it.
     source: 'test_acpi_aarch64_virt_tcg_msi_gicv2m (reconstructed)',
     argv: virtUefi('-cpu cortex-a57 -M gic-version=3,iommu=smmuv3,msi=gicv2m'),
     documented: [RC_REVISION(1), IORT_EXTENT(1)],
@@ -464,7 +465,7 @@ describe.skipIf(!HAVE_CORPUS)('import qemu + build against the tables of QEMU\'s
     });
   }
 
-  it('which releases write the q35 files: captures of QEMU 7.2 and 11.1 for the same lines, byte for byte', () => {
+  it('which releases write the files: captures of QEMU 7.2 and 11.1 for the same lines, byte for byte', () => {
     const same = (capture: string, file: string) =>
       expect(readFileSync(join(CAPTURES, capture)), `${capture} is ${file}`).toEqual(readFileSync(join(EXPECTED, file)));
     same('q35-dmar-7.2/DMAR.dat', 'older/44d3bdd8a6f1/tests/data/acpi/q35/DMAR.dmar');
@@ -472,6 +473,13 @@ describe.skipIf(!HAVE_CORPUS)('import qemu + build against the tables of QEMU\'s
     // 7.2 already sorts the PCI ranges (7.1's 68f14a872913), so the older VIOT.viot is QEMU 7.0's alone.
     same('q35-viot-7.2/VIOT.dat', 'tests/data/acpi/x86/q35/VIOT.viot');
     same('q35-viot-11.1/VIOT.dat', 'tests/data/acpi/x86/q35/VIOT.viot');
+    // QEMU 11.1 writes every current Arm file, the reconstructed msi=gicv2m line's included.
+    same('virt-gicv2-11.1/IORT.dat', 'tests/data/acpi/aarch64/virt/IORT');
+    same('virt-its_off-11.1/IORT.dat', 'tests/data/acpi/aarch64/virt/IORT.its_off');
+    same('virt-msi_gicv2m-11.1/IORT.dat', 'tests/data/acpi/aarch64/virt/IORT.msi_gicv2m');
+    same('virt-legacy-11.1/IORT.dat', 'tests/data/acpi/aarch64/virt/IORT.smmuv3-legacy');
+    same('virt-dev-11.1/IORT.dat', 'tests/data/acpi/aarch64/virt/IORT.smmuv3-dev');
+    same('virt-viot-11.1/VIOT.dat', 'tests/data/acpi/aarch64/virt/VIOT');
   });
 
   it('says how many fields it compared (printed)', () => {
