@@ -14,6 +14,7 @@ import { splitQemuArgv } from './argv.js';
 import { buildTopology } from './build-topology.js';
 import { checkImported } from './check-topology.js';
 import { addPciDevice, deviceRequests, type DeviceContext } from './devices.js';
+import { virtioDriveWarnings } from './drives.js';
 import { amdViChoice, claimIommu, vtdChoice, type IommuChoice } from './iommu.js';
 import { machineBuses } from './machine-buses.js';
 import { checkPlatformBus, smmuv3DeviceChoice } from './smmuv3-devices.js';
@@ -59,6 +60,7 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
   const qemuVersion = opts.qemuVersion === undefined ? NEWEST_VERIFIED_QEMU : parseQemuVersion(opts.qemuVersion);
   const requests = deviceRequests(args);
   const config = machineConfig(args, requests.some((r) => r.lookup.model.vga), warnings, qemuVersion, binary);
+  warnings.push(...virtioDriveWarnings(args, config.def.kind));
   const ctx: DeviceContext = { buses: machineBuses(config), config, warnings, portSlots: new Map() };
   // Machine-wide IOMMUs come from -M; -device arm-smmuv3 adds one per root complex.
   const iommus: IommuChoice[] = config.smmuv3
