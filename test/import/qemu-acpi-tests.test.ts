@@ -327,7 +327,6 @@ const CASES: OracleCase[] = [
     argv: virtUefi(`${SCSI_CD} -device arm-smmuv3,primary-bus=pcie.0,id=smmuv3.0 -device pxb-pcie,id=pcie.1,bus=pcie.0,bus_nr=0x10`
       + ' -device arm-smmuv3,primary-bus=pcie.1,id=smmuv3.1 -device pxb-pcie,id=pcie.2,bus=pcie.0,bus_nr=0x20', false),
     documented: [RC_REVISION(2), IORT_EXTENT(2)],
-    skip: 'arm-smmuv3 devices: helper A',
   },
   // ---- older QEMU: qemu-expected/older/<upstream commit that added the file> ----
   ...['7.2', '9.1'].map((qemu): OracleCase => ({
