@@ -91,6 +91,10 @@ export function iortFromTopology(resolved: ResolvedTopology, opts: IortBuildOpti
       ? smmuV3(u as Smmu3, resolved, targets, nodeRevision.SmmuV3, revision, diagnostics)
       : smmuV2(u as Smmu2, resolved, targets, nodeRevision.Smmu));
   }
+  // One root complex node per PCI segment, its ID mappings covering every host bridge of the segment (expanders
+  // included, each range to its own SMMU or straight to the ITS): Linux matches a PCI device to the first RC node
+  // whose PCI Segment Number is its domain (iort_match_node_callback: "each segment number can represent only one
+  // root complex"), so a second RC node of one segment would never be read. QEMU's build_iort writes one RC the same way.
   const segments = [...new Set(resolved.hostBridges.map((hb) => hb.segment))].sort((a, b) => a - b);
   for (const segment of segments) nodes.push(rootComplex(resolved, segment, targets, nodeRevision.RootComplex, diagnostics));
   resolved.platformDevices.forEach((d) => {
