@@ -75,7 +75,8 @@ const ONE_VIOMMU: Record<MachineKind, string> = {
 export function planMachine(t: Topology, report: ExportReport): MachinePlan {
   const iommus = t.iommus ?? [];
   const def = MACHINES[machineFor(t)];
-  iommus.slice(1).forEach((_, i) => report.refuse(`iommus[${i + 1}]`, `a second IOMMU: ${ONE_VIOMMU[def.kind]}, and import qemu reads one`));
+  const one = ONE_VIOMMU[def.kind];
+  iommus.slice(1).forEach((_, i) => report.refuse(`iommus[${i + 1}]`, `a second IOMMU: ${one}, and import qemu reads one`));
   const plan: MachinePlan = { def, machineProps: [] };
   const unit = iommus[0];
   if (unit) {
