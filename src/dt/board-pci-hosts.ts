@@ -18,8 +18,11 @@
  * it scans the expander's buses as a separate host. That is a tree Linux
  * reads, but not QEMU's: QEMU's virt tree has one host node, for pcie.0, and
  * a scan from bus 0 never enters an expander (its pxb function is a host
- * bridge, not a PCI-to-PCI bridge), so under QEMU an expander's devices are
- * seen only with ACPI. An info says so for each expander (dt-expander-host);
+ * bridge, not a PCI-to-PCI bridge), so with QEMU's own tree an expander's
+ * devices are seen only with ACPI. (QEMU 11.1's dumped virt tree for two
+ * pxb-pcie with an arm-smmuv3 each: one pcie node, bus-range 0-0xff, no
+ * SMMU node and no iommu-map; QEMU warns "SMMUv3 device only supported with
+ * pcie.0 for DT".) An info says so for each expander (dt-expander-host);
  * `ridmap boot` refuses such a tree for the same reason.
  *
  * The host node is named after its ECAM base. A host bridge without `ecam`
@@ -85,7 +88,7 @@ function expanderHost(hb: ResolvedHostBridge, domain: number, ecam: bigint): Dia
       `host bridge ${hb.id} is an expander (pxb-pcie): this tree gives it a pci-host-ecam-generic node of its own ` +
       `(linux,pci-domain ${domain}, buses ${bus(hb.rootBus)}-${bus(hb.busLimit)}, configuration space at 0x${ecam.toString(16)}), ` +
       'which Linux scans as a separate host. QEMU\'s virt Device Tree describes pcie.0 only, and a scan from bus 0 never ' +
-      `enters an expander: under QEMU, ${hb.id}'s devices are seen only with ACPI`,
+      `enters an expander: with QEMU's own tree, ${hb.id}'s devices are seen only with ACPI`,
   };
 }
 

@@ -23,7 +23,7 @@ describe('DT of expander host bridges', () => {
     expect(infos[0]).toContain(
       'host bridge pcie.1 is an expander (pxb-pcie): this tree gives it a pci-host-ecam-generic node of its own ' +
         '(linux,pci-domain 1, buses 0x10-0x1f, configuration space at 0x4011000000), which Linux scans as a separate host. ' +
-        'QEMU\'s virt Device Tree describes pcie.0 only, and a scan from bus 0 never enters an expander: under QEMU, pcie.1\'s devices are seen only with ACPI',
+        'QEMU\'s virt Device Tree describes pcie.0 only, and a scan from bus 0 never enters an expander: with QEMU\'s own tree, pcie.1\'s devices are seen only with ACPI',
     );
     // The node says what the info says: Linux maps reg as the config space of the first bus in bus-range.
     const dts = readFileSync(join(out, 'board.dts'), 'utf8');
