@@ -7,10 +7,11 @@
  * output routed on to the ITS; map and check of the built table agree with
  * the topology, device by device.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TABLES_DIR } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-iort-many-'));
@@ -102,5 +103,23 @@ describe('IORT with one SMMUv3 per root complex (QEMU smmuv3-dev shape, with an 
     expect(check.stderr).toBe('');
     expect(check.stdout).toContain('findings     none');
     expect(check.code).toBe(0);
+  });
+});
+
+describe('two SMMUs whose stream IDs overlap, both handing them on to one ITS', () => {
+  it('check of the built IORT warns that devices share ITS DeviceIDs (iort-msi-device-id-shared), naming the RIDs', async () => {
+    // arm-two-smmuv3 with each expander's stream IDs numbered from 0: vfio0 and vfio2 both become stream 0x100.
+    const text = readFileSync(join(TABLES_DIR, 'arm-two-smmuv3.yaml'), 'utf8').replace(/( {4}iommu: smmuv3\.[12]\n)/g, '$1    streamIdBase: 0\n');
+    expect(text.match(/streamIdBase: 0/g)).toHaveLength(2);
+    const file = join(tmp, 'overlap.yaml');
+    writeFileSync(file, text);
+    const out = join(tmp, 'overlap');
+    expect((await runCli('build', file, '--out', out)).code).toBe(0);
+    const run = await runCli('check', join(out, 'IORT.dat'), '--topology', file);
+    const line = run.stderr.split('\n').find((l) => l.includes('[iort-msi-device-id-shared]'));
+    expect(line).toContain(':IORT/RootComplex[0]@0xf8: warning [iort-msi-device-id-shared]: requester IDs of different devices reach node 0 (ITS Group) with the same DeviceIDs: ');
+    expect(line).toContain('0000:00:00.0-0000:0f:1f.7 and 0000:10:00.0-0000:1f:1f.7 (DeviceID 0x0-0xfff)');
+    expect(line).toContain('"Reusing ITT for devID"');
+    expect(run.code).toBe(0);
   });
 });
