@@ -130,3 +130,38 @@ describe('two SMMUs whose stream IDs overlap, both handing them on to one ITS', 
     expect(run.code).toBe(0);
   });
 });
+
+describe('a platform master behind an SMMU with a DeviceID of its own', () => {
+  it('build: the SMMU hands its stream ID on to the ITS as that DeviceID (before: unchanged, its deviceId ignored)', async () => {
+    const file = join(tmp, 'platform.yaml');
+    writeFileSync(
+      file,
+      `name: platform-device-id
+msiControllers:
+  - { id: its0, type: its, itsIds: [0] }
+iommus:
+  - { id: smmu0, type: smmuv3, base: 0x9050000, msiController: its0, interrupts: { event: 106, pri: 107, sync: 108, gerror: 109 } }
+hostBridges:
+  - id: pcie.0
+    iommu: smmu0
+    msiController: its0
+    children:
+      - { id: nic0, type: rciep, addr: "01.0" }
+platformDevices:
+  - { id: eth-mmio, base: 0x9000000, acpiPath: \\_SB_.ETH0, iommu: smmu0, streamIds: [0x10000], msiController: its0, deviceId: 0x42 }
+`,
+    );
+    const out = join(tmp, 'platform');
+    expect((await runCli('build', file, '--out', out)).code).toBe(0);
+    const decoded = JSON.parse((await runCli('decode', join(out, 'IORT.dat'), '--format', 'json')).stdout) as { tables: { nodes: Node[] }[] };
+    const nodes = decoded.tables[0]!.nodes;
+    const smmu = nodes.find((n) => n.type === 'SmmuV3')!;
+    expect(smmu.idMappings.map((m) => [m.inputBase, m.inputBase + m.numberOfIds, m.outputBase, nodes[m.outputReference.node]!.type])).toEqual([
+      [0, 0xffff, 0, 'ItsGroup'],
+      [0x10000, 0x10000, 0x42, 'ItsGroup'],
+    ]);
+    const check = await runCli('check', join(out, 'IORT.dat'), '--topology', file);
+    expect(check.stderr).toBe('');
+    expect(check.code).toBe(0);
+  });
+});
