@@ -10,6 +10,7 @@ import { formatAddress, parseAddress } from '../../model/address.js';
 import type { Address, AmdViUnit, Iommu, ItsGroup, RiscvIommu, SmmuV3, Topology, VtdUnit } from '../../model/topology-schema.js';
 import type { ExportReport } from './export-problems.js';
 import { planSmmuv3Devices, wantsSmmuv3Devices } from './export-smmuv3-devices.js';
+import { formatQemuVersion, NEWEST_VERIFIED_QEMU, OLDEST_QEMU } from './qemu-version.js';
 import { MACHINES, Q35_AMDVI, Q35_VTD, RISCV_VIRT_LAYOUT, VIRT_LAYOUT, type MachineDef, type MachineKind } from './machines.js';
 
 /** One option of the command line and the topology part it comes from. */
@@ -59,13 +60,25 @@ function machineFor(t: Topology): MachineKind {
   return wantsVirt(t) ? 'virt' : 'q35';
 }
 
+const releases = `QEMU ${formatQemuVersion(OLDEST_QEMU)} to ${formatQemuVersion(NEWEST_VERIFIED_QEMU)}`;
+
+/**
+ * Why a machine takes one vIOMMU, in QEMU's own words (the same from 7.2 to
+ * 11.1, tried with both): q35 refuses a second intel-iommu, amd-iommu or
+ * virtio-iommu-pci in its pre-plug hook; virt a second of iommu=smmuv3 and
+ * virtio-iommu-pci.
+ */
+const ONE_VIOMMU: Record<MachineKind, string> = {
+  q35: `${releases} take one per q35 machine (intel-iommu, amd-iommu and virtio-iommu-pci alike: "QEMU does not support multiple vIOMMUs for x86 yet")`,
+  virt: `${releases} take one iommu=smmuv3 or virtio-iommu-pci per virt machine ("virt machine does not support multiple IOMMUs")`,
+  // hw/riscv/virt.c switches iommu-sys off when a riscv-iommu-pci is plugged.
+  'riscv-virt': 'QEMU\'s RISC-V virt has one (a riscv-iommu-pci switches iommu-sys off)',
+};
+
 export function planMachine(t: Topology, report: ExportReport): MachinePlan {
   const iommus = t.iommus ?? [];
   const def = MACHINES[machineFor(t)];
-  const one = def.kind === 'riscv-virt'
-    // hw/riscv/virt.c switches iommu-sys off when a riscv-iommu-pci is plugged.
-    ? 'QEMU\'s RISC-V virt has one (a riscv-iommu-pci switches iommu-sys off)'
-    : 'QEMU 7.2 builds one per machine ("does not support multiple vIOMMUs")';
+  const one = ONE_VIOMMU[def.kind];
   const smmuv3Devices = def.kind === 'virt' && wantsSmmuv3Devices(t);
   if (!smmuv3Devices) iommus.slice(1).forEach((_, i) => report.refuse(`iommus[${i + 1}]`, `a second IOMMU: ${one}, and import qemu reads one`));
   const plan: MachinePlan = { def, machineProps: [] };
