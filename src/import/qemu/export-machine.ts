@@ -80,7 +80,7 @@ export function planMachine(t: Topology, report: ExportReport): MachinePlan {
   const def = MACHINES[machineFor(t)];
   const one = ONE_VIOMMU[def.kind];
   const smmuv3Devices = def.kind === 'virt' && wantsSmmuv3Devices(t);
-  if (!smmuv3Devices) iommus.slice(1).forEach((_, i) => report.refuse(`iommus[${i + 1}]`, `a second IOMMU: ${one}, and import qemu reads one`));
+  if (!smmuv3Devices) iommus.slice(1).forEach((_, i) => report.refuse(`iommus[${i + 1}]`, `${i === 0 ? 'a second' : 'one more'} IOMMU: ${one}, and import qemu reads one`));
   const plan: MachinePlan = { def, machineProps: [] };
   const unit = iommus[0];
   if (unit && !smmuv3Devices) {
