@@ -113,9 +113,11 @@ function stageOf(unit: SmmuV3, path: string, report: ExportReport): string | und
  * Why a Device Tree cannot carry the topology's SMMUv3 of an expander:
  * QEMU 11.1 describes a user-created SMMUv3 in its DT only for pcie.0 ("SMMUv3
  * device only supported with pcie.0 for DT"), and its DT has no expander
- * buses at all. Undefined when every SMMUv3 translates pcie.0 only.
+ * buses at all. Undefined when every SMMUv3 translates pcie.0 only, and for
+ * virt's machine-wide SMMUv3 (iommu=smmuv3), whose DT limits are others'.
  */
 export function smmuv3DtRefusal(t: Topology): string | undefined {
+  if (!wantsSmmuv3Devices(t)) return undefined;
   const smmus = new Set((t.iommus ?? []).filter((u) => u.type === 'smmuv3').map((u) => u.id));
   const h = (t.hostBridges ?? []).find((b) => b.expander && b.iommu !== undefined && smmus.has(b.iommu));
   if (!h) return undefined;
