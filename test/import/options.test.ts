@@ -18,9 +18,26 @@ describe('q35 with intel-iommu', () => {
     expect(topologyOf('-M', 'q35', '-nodefaults', '-device', 'intel-iommu,id=vtd0').iommus![0]!.id).toBe('vtd0');
   });
 
-  it('aw-bits sets the host address width (39 by default, as QEMU before 9.2)', () => {
-    expect(vtd().dmar).toMatchObject({ hostAddressWidth: 39 });
+  it('aw-bits sets the host address width', () => {
+    expect(vtd('aw-bits=39').dmar).toMatchObject({ hostAddressWidth: 39 });
     expect(vtd('aw-bits=48').dmar).toMatchObject({ hostAddressWidth: 48 });
+  });
+
+  it('without aw-bits, the width is QEMU\'s default for the release: 48 from 9.2 (the default 11.1), 39 before or for an older machine type', async () => {
+    const width = async (...argv: string[]) => {
+      const run = await runCli('import', 'qemu', ...argv);
+      expect(run.code, run.stderr).toBe(0);
+      return { width: /hostAddressWidth: (\d+)/.exec(run.stdout)?.[1], note: /# hostAddressWidth .*$/m.exec(run.stdout)?.[0] };
+    };
+    const q35 = ['-M', 'q35', '-nodefaults', '-device', 'intel-iommu'];
+    expect(await width('--', ...q35)).toEqual({ width: '48', note: expect.stringContaining('default for QEMU 11.1 (39 before 9.2, 48 from 9.2 on') });
+    expect((await width('--qemu-version', '9.2', '--', ...q35)).width).toBe('48');
+    expect((await width('--qemu-version', '9.1', '--', ...q35)).width).toBe('39');
+    expect((await width('--qemu-version', '7.2', '--', ...q35)).width).toBe('39');
+    // QEMU 11.1 keeps pc-q35-9.1's defaults (hw_compat_9_1): checked with its CAP.MGAW.
+    expect((await width('--', '-M', 'pc-q35-9.1', '-nodefaults', '-device', 'intel-iommu')).width).toBe('39');
+    expect((await width('--', '-M', 'pc-q35-9.2', '-nodefaults', '-device', 'intel-iommu')).width).toBe('48');
+    expect((await width('--', ...q35.slice(0, -1), 'intel-iommu,aw-bits=39')).note).toBeUndefined();
   });
 
   it('intremap: on by default under TCG, off when asked, off by default with KVM\'s in-kernel irqchip', () => {

@@ -76,7 +76,8 @@ describe('IVRS against QEMU\'s own (amd-iommu)', () => {
     it(`${name}: import places every function where QEMU did; the built IVRS agrees with QEMU's device by device`, async () => {
       const dir = join(DIR, name);
       const manifest = JSON.parse(readFileSync(join(dir, 'capture.json'), 'utf8')) as CaptureManifest;
-      const run = await runCli('import', 'qemu', '--', ...manifest.args);
+      const v = manifest.qemuVersion;
+      const run = await runCli('import', 'qemu', '--qemu-version', `${v.major}.${v.minor}`, '--', ...manifest.args);
       expect(run.code).toBe(0);
       const resolved = resolveTopology(parseTopology(run.stdout, `${name}.yaml`));
       const functions = qemuFunctions(JSON.parse(readFileSync(join(dir, 'pci.json'), 'utf8')));

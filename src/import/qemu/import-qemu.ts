@@ -17,7 +17,7 @@ import { addPciDevice, deviceRequests, type DeviceContext } from './devices.js';
 import { amdViChoice, claimIommu, vtdChoice, type IommuChoice } from './iommu.js';
 import { machineBuses } from './machine-buses.js';
 import { machineConfig } from './machine-config.js';
-import { Q35_VTD } from './machines.js';
+import { vtdAwBitsNote } from './iommu-props.js';
 import { fail, problem } from './problems.js';
 import { NEWEST_VERIFIED_QEMU, parseQemuVersion } from './qemu-version.js';
 import { topologyYaml } from './to-yaml.js';
@@ -101,9 +101,7 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
   checkImported(built);
   const header = [
     ...(ignored.length > 0 ? [`Ignored (not PCI functions): ${ignored.join(', ')}.`] : []),
-    ...(iommu?.kind === 'vtd' && iommu.awBits === Q35_VTD.defaultAwBits
-      ? [`hostAddressWidth ${Q35_VTD.defaultAwBits}: QEMU's aw-bits default before 9.2 (48 from 9.2 on).`]
-      : []),
+    ...(iommu?.kind === 'vtd' && iommu.awBitsDefault ? [vtdAwBitsNote(config, iommu.awBits)] : []),
     ...(iommu?.kind === 'amd-vi' ? ['amd-vi: the IVHD fields are QEMU 11.1\'s; QEMU 7.2 writes no IVHD 11h (no EFR image) and IVinfo without EFRSup.'] : []),
     'Bus numbers: the firmware numbering policy reproduces what SeaBIOS and EDK2 assign.',
   ];

@@ -5,6 +5,7 @@
  * ("does not support multiple vIOMMUs"), and so does the importer.
  */
 import type { MachineConfig } from './machine-config.js';
+import { vtdDefaultAwBits } from './iommu-props.js';
 import { Q35_VTD } from './machines.js';
 import { parseBool, parseUint } from './opts.js';
 import type { PlacedFunction } from './pci-buses.js';
@@ -14,7 +15,7 @@ import type { DeviceContext, DeviceRequest } from './devices.js';
 import { addFunction } from './place-function.js';
 
 export type IommuChoice =
-  | { kind: 'vtd'; qemuId?: string; arg: ArgRef; interruptRemapping: boolean; awBits: number; deviceIotlb: boolean }
+  | { kind: 'vtd'; qemuId?: string; arg: ArgRef; interruptRemapping: boolean; awBits: number; awBitsDefault: boolean; deviceIotlb: boolean }
   | { kind: 'amd-vi'; qemuId?: string; fn: PlacedFunction; arg: ArgRef; interruptRemapping: boolean; xtsup: boolean }
   | { kind: 'virtio-iommu'; fn: PlacedFunction; arg: ArgRef }
   | { kind: 'smmuv3'; arg: ArgRef }
@@ -71,7 +72,7 @@ export function amdViChoice(req: DeviceRequest, config: MachineConfig, ctx: Devi
 export function vtdChoice(req: DeviceRequest, config: MachineConfig): IommuChoice {
   if (config.def.kind !== 'q35') fail('qemu-unsupported-device', req.arg, 'intel-iommu exists on x86 machines only (q35)');
   const aw = req.props.get('aw-bits');
-  const awBits = aw === undefined ? Q35_VTD.defaultAwBits : checked(req.arg, 'aw-bits', () => parseUint(aw, 0xff));
+  const awBits = aw === undefined ? vtdDefaultAwBits(config) : checked(req.arg, 'aw-bits', () => parseUint(aw, 0xff));
   if (!Q35_VTD.awBits.includes(awBits)) fail('qemu-iommu-option', req.arg, `aw-bits=${aw}: QEMU supports ${Q35_VTD.awBits.join(' and ')}`);
   const iotlb = req.props.get('device-iotlb');
   return {
@@ -79,6 +80,7 @@ export function vtdChoice(req: DeviceRequest, config: MachineConfig): IommuChoic
     arg: req.arg,
     interruptRemapping: interruptRemapping(req, config),
     awBits,
+    awBitsDefault: aw === undefined,
     deviceIotlb: iotlb !== undefined && checked(req.arg, 'device-iotlb', () => parseBool(iotlb)),
     ...(req.props.has('id') ? { qemuId: req.props.get('id')! } : {}),
   };

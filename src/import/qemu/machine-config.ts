@@ -10,7 +10,7 @@ import { NIC_MODEL_ALIASES } from './catalog.js';
 import { MACHINES, machineKind, VGA_TYPES, type MachineDef } from './machines.js';
 import { parseBool, parseOpts, parsePciAddr, parseUint } from './opts.js';
 import { checked, fail, problem, type ArgRef } from './problems.js';
-import type { QemuVersion } from './qemu-version.js';
+import { qemuAtLeast, type QemuVersion } from './qemu-version.js';
 
 export interface NicRequest {
   driver: string;
@@ -23,6 +23,12 @@ export interface MachineConfig {
   def: MachineDef;
   /** The QEMU the line is for (import's --qemu-version; default NEWEST_VERIFIED_QEMU). */
   qemuVersion: QemuVersion;
+  /**
+   * Whose device defaults apply: a versioned machine type (pc-q35-9.1,
+   * virt-8.2) keeps its release's defaults on a newer QEMU (QEMU's hw_compat_*
+   * arrays), so this is the older of that release and qemuVersion.
+   */
+  defaultsVersion: QemuVersion;
   arg: ArgRef;
   /** virt: iommu=smmuv3. */
   smmuv3: boolean;
@@ -87,9 +93,11 @@ export function machineConfig(
   const irqchip = props.get('kernel-irqchip');
   if (irqchip && !['on', 'off', 'split'].includes(irqchip.value)) fail('qemu-bad-value', irqchip.arg, 'kernel-irqchip takes on, off or split');
 
+  const typeVersion = machineTypeVersion(type.value);
   return {
     def,
     qemuVersion,
+    defaultsVersion: typeVersion && !qemuAtLeast(typeVersion, qemuVersion) ? typeVersion : qemuVersion,
     arg: type.arg,
     smmuv3: iommu?.value === 'smmuv3',
     riscvIommuSys: kind === 'riscv-virt' && bool('iommu-sys', false),
@@ -105,6 +113,12 @@ export function machineConfig(
     nics: nicRequests(def, args, nodefaults),
     numaNodes: numaNodes(args),
   };
+}
+
+/** The release of a versioned machine type (`pc-q35-9.1`, `virt-8.2`); none for `q35`, `virt`. */
+function machineTypeVersion(type: string): QemuVersion | undefined {
+  const m = /-(\d+)\.(\d+)$/.exec(type);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
 /** -enable-kvm, -accel kvm, or -M accel=kvm (its first choice). */

@@ -86,9 +86,8 @@ export const VGA_TYPES: Record<string, string | null> = {
 /** q35: the VT-d unit's register base (Q35_HOST_BRIDGE_IOMMU_ADDR) and the I/O APIC QEMU's DMAR scopes. */
 export const Q35_VTD = {
   base: 0xfed90000,
-  /** VT-d address widths QEMU accepts; 39 is the default before QEMU 9.2 (48 from then on). */
+  /** VT-d address widths QEMU accepts (its default: iommu-props.ts vtdDefaultAwBits). */
   awBits: [39, 48],
-  defaultAwBits: 39,
   ioapic: { ioapicId: 0, sourceId: 'ff:00.0' },
 };
 
