@@ -10,12 +10,13 @@ import { argvText, exportQemu, OLDEST_QEMU, OLDEST_QEMU_RISCV } from '../../impo
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import type { CliContext } from '../context.js';
-import { verboseOption, visibleDiagnostics } from '../options.js';
+import { cliQemuVersion, verboseOption, visibleDiagnostics } from '../options.js';
 
 interface ExportQemuOptions {
   out?: string;
   format: 'text' | 'json';
   qemuVersion?: string;
+  qemu?: string;
   verbose: boolean;
 }
 
@@ -28,6 +29,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
     .option('-o, --out <file>', 'write the command line to this file (default: stdout)')
     .addOption(new Option('-f, --format <format>', 'text: one option a line, \\-continued (paste into a shell); json: the argv array').choices(['text', 'json']).default('text'))
     .option('--qemu-version <version>', `the QEMU the line is for (default and oldest: ${OLDEST_QEMU.join('.')}; RISC-V virt: ${OLDEST_QEMU_RISCV.join('.')})`)
+    .option('--qemu <binary>', 'the QEMU the line is for, by its emulator: its `--version` gives the release (instead of --qemu-version)')
     .addOption(verboseOption())
     .addHelpText(
       'after',
@@ -62,10 +64,11 @@ Examples:
   ridmap export qemu tables/riscv-virt-iommu-pci.yaml`,
     )
     .action((file: string, opts: ExportQemuOptions) => {
+      const qemuVersion = cliQemuVersion(opts);
       const topology = loadTopologyFile(file);
       let result;
       try {
-        result = exportQemu(topology, opts.qemuVersion !== undefined ? { qemuVersion: opts.qemuVersion } : {});
+        result = exportQemu(topology, qemuVersion !== undefined ? { qemuVersion } : {});
       } catch (e) {
         if (e instanceof InputError) throw new InputError(inFile(file, e.diagnostics));
         throw e;
