@@ -66,6 +66,7 @@ export const IommuCapabilities = Type.Object(
         Type.Array(Type.String(), { uniqueItems: true }),
       ),
     ),
+    pageSizes: Type.Optional(doc('Page sizes the unit maps, in bytes (powers of two); the smallest is its granule.', Type.Array(UInt(2 ** 52, 'page size in bytes')))),
     inputAddressBits: Type.Optional(UInt(64, 'IOVA width the unit translates.')),
     outputAddressBits: Type.Optional(UInt(64, 'Physical address width the unit produces.')),
     pasidBits: Type.Optional(UInt(20, 'PASID / SubstreamID width; 0 = none.')),

@@ -9,7 +9,10 @@ describe('q35 with intel-iommu', () => {
 
   it('is one VT-d unit at 0xfed90000 over pcie.0, with QEMU\'s I/O APIC scope ff:00.0', () => {
     const t = vtd();
-    expect(t.iommus).toEqual([{ id: 'intel-iommu', type: 'vtd', base: 0xfed90000 }]);
+    expect(t.iommus).toEqual([{
+      id: 'intel-iommu', type: 'vtd', base: 0xfed90000,
+      capabilities: { pageTableFormats: ['vtd-sl'], pageSizes: [4096, 2097152, 1073741824], inputAddressBits: 48, pasidBits: 0 },
+    }]);
     expect(t.hostBridges![0]).toMatchObject({ id: 'pcie.0', iommu: 'intel-iommu' });
     expect(t.ioapics).toEqual([{ id: 'ioapic', ioapicId: 0, sourceId: 'ff:00.0', iommu: 'intel-iommu' }]);
   });
@@ -70,7 +73,7 @@ describe('q35 with intel-iommu', () => {
 describe('virtio-iommu-pci', () => {
   it('is an IOMMU and the PCI function it is, which keeps the device id', () => {
     const t = topologyOf('-M', 'q35', '-nodefaults', '-device', 'virtio-iommu-pci,id=viommu');
-    expect(t.iommus).toEqual([{ id: 'virtio-iommu', type: 'virtio-iommu-pci', device: 'viommu' }]);
+    expect(t.iommus).toEqual([{ id: 'virtio-iommu', type: 'virtio-iommu-pci', device: 'viommu', capabilities: { pageTableFormats: ['virtio'], inputAddressBits: 39 } }]);
     expect(node(t, 'viommu')).toMatchObject({ type: 'rciep', addr: '01.0', vendorId: 0x1af4, deviceId: 0x1057 });
     expect(t.hostBridges![0]!.iommu).toBe('virtio-iommu');
   });

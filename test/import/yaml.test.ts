@@ -31,7 +31,7 @@ describe('imported YAML', () => {
   });
 
   it('writes leaves on one line, addresses and PCI IDs in hex, and says what the machine added by itself', () => {
-    expect(r.yaml).toContain('  - { id: intel-iommu, type: vtd, base: 0xfed90000 }');
+    expect(r.yaml).toContain('  - id: intel-iommu\n    type: vtd\n    base: 0xfed90000\n    capabilities:\n      pageTableFormats: [ vtd-sl ]\n');
     expect(r.yaml).toContain(
       '      - { id: mch@pcie.0:00.0, type: rciep, addr: "00.0", model: mch, vendorId: 0x8086, deviceId: 0x29c0 } # built into the machine',
     );

@@ -106,7 +106,7 @@ function iommuName(iommu: IommuChoice): string {
 function iommuEntry(iommu: IommuChoice, id: string, itsId: string | undefined): Iommu {
   switch (iommu.kind) {
     case 'vtd':
-      return { id, type: 'vtd', base: Q35_VTD.base };
+      return { id, type: 'vtd', base: Q35_VTD.base, capabilities: iommu.capabilities };
     case 'amd-vi': {
       const xt = iommu.xtsup ? Q35_AMDVI.xtsup : { featureReporting: 0, efr: 0 };
       return {
@@ -121,7 +121,7 @@ function iommuEntry(iommu: IommuChoice, id: string, itsId: string | undefined): 
       };
     }
     case 'virtio-iommu':
-      return { id, type: 'virtio-iommu-pci', device: iommu.fn.id };
+      return { id, type: 'virtio-iommu-pci', device: iommu.fn.id, capabilities: iommu.capabilities };
     case 'riscv-iommu-pci':
       return { id, type: 'riscv-iommu-pci', device: iommu.fn.id };
     case 'riscv-iommu-sys':

@@ -8,7 +8,10 @@
 import { DEFAULT_HOST_ADDRESS_WIDTH } from '../../acpi/dmar/from-topology.js';
 import { formatAddress, parseAddress } from '../../model/address.js';
 import type { Address, AmdViUnit, Iommu, ItsGroup, RiscvIommu, SmmuV3, Topology, VtdUnit } from '../../model/topology-schema.js';
+import { isDeepStrictEqual } from 'node:util';
 import type { ExportReport } from './export-problems.js';
+import { virtioIommuCapabilities, virtioIommuDefaults, virtioIommuGranule, vtdCapabilities } from './iommu-props.js';
+import { formatQemuVersion, OLDEST_QEMU, type QemuVersion } from './qemu-version.js';
 import { MACHINES, Q35_AMDVI, Q35_VTD, RISCV_VIRT_LAYOUT, VIRT_LAYOUT, type MachineDef, type MachineKind } from './machines.js';
 
 /** One option of the command line and the topology part it comes from. */
@@ -56,7 +59,8 @@ function machineFor(t: Topology): MachineKind {
   return wantsVirt(t) ? 'virt' : 'q35';
 }
 
-export function planMachine(t: Topology, report: ExportReport): MachinePlan {
+/** `version`: the QEMU the line is for (its defaults decide what the line leaves unsaid). */
+export function planMachine(t: Topology, report: ExportReport, version: QemuVersion = OLDEST_QEMU): MachinePlan {
   const iommus = t.iommus ?? [];
   const def = MACHINES[machineFor(t)];
   const one = def.kind === 'riscv-virt'
@@ -67,7 +71,7 @@ export function planMachine(t: Topology, report: ExportReport): MachinePlan {
   const plan: MachinePlan = { def, machineProps: [] };
   const unit = iommus[0];
   if (unit) {
-    const ok = iommuPlan(unit, plan, t, report);
+    const ok = iommuPlan(unit, plan, t, report, version);
     if (ok) plan.unit = unit;
   }
   if (def.kind === 'virt') virtPlan(t, plan, report);
@@ -77,7 +81,7 @@ export function planMachine(t: Topology, report: ExportReport): MachinePlan {
   return plan;
 }
 
-function iommuPlan(unit: Iommu, plan: MachinePlan, t: Topology, report: ExportReport): boolean {
+function iommuPlan(unit: Iommu, plan: MachinePlan, t: Topology, report: ExportReport, version: QemuVersion): boolean {
   const path = 'iommus[0]';
   switch (unit.type) {
     case 'vtd':
@@ -88,11 +92,16 @@ function iommuPlan(unit: Iommu, plan: MachinePlan, t: Topology, report: ExportRe
       return vtdPlan(unit, plan, t, report);
     case 'smmuv3':
       return smmuv3Plan(unit, plan, report);
-    case 'virtio-iommu-pci':
-      for (const key of ['capabilities', 'proximityDomain'] as const) {
-        if (unit[key] !== undefined) report.notCarried(`${path}.${key}`, `${key}: QEMU's VIOT does not carry it`);
+    case 'virtio-iommu-pci': {
+      if (unit.proximityDomain !== undefined) report.notCarried(`${path}.proximityDomain`, 'proximityDomain: QEMU\'s VIOT does not carry it');
+      // The line leaves granule and aw-bits to QEMU's defaults: capabilities equal to those are carried.
+      const d = virtioIommuDefaults(version, plan.def.kind);
+      const defaults = virtioIommuCapabilities(virtioIommuGranule(d.granule)!, d.awBits);
+      if (unit.capabilities !== undefined && !isDeepStrictEqual(unit.capabilities, defaults)) {
+        report.notCarried(`${path}.capabilities`, `capabilities: the line gives QEMU ${formatQemuVersion(version)}'s default virtio-iommu (${JSON.stringify(defaults)})`);
       }
       return true;
+    }
     case 'smmuv2':
       report.refuse(path, 'an SMMUv2: QEMU emulates no SMMUv2 (virt\'s IOMMUs are SMMUv3 and virtio-iommu)');
       return false;
@@ -127,11 +136,16 @@ function vtdPlan(unit: VtdUnit, plan: MachinePlan, t: Topology, report: ExportRe
     report.refuse(`${path}.segment`, 'segment: QEMU\'s q35 has PCI segment 0 only');
     ok = false;
   }
-  for (const key of ['registerSetSize', 'atsRequired', 'capabilities', 'proximityDomain'] as const) {
+  for (const key of ['registerSetSize', 'atsRequired', 'proximityDomain'] as const) {
     if (unit[key] !== undefined) report.notCarried(`${path}.${key}`, `${key}: QEMU's DMAR does not carry it`);
   }
   const dmar = t.dmar ?? {};
   const aw = dmar.hostAddressWidth ?? DEFAULT_HOST_ADDRESS_WIDTH;
+  // The line sets aw-bits in legacy mode: the capabilities import qemu gives that unit are carried; others are not.
+  const legacy = vtdCapabilities({ awBits: aw, firstStage: false, pasidBits: 0 });
+  if (unit.capabilities !== undefined && !isDeepStrictEqual(unit.capabilities, legacy)) {
+    report.notCarried(`${path}.capabilities`, `capabilities: the line gives QEMU's legacy-mode unit (${JSON.stringify(legacy)})`);
+  }
   if (!Q35_VTD.awBits.includes(aw)) {
     report.refuse('dmar.hostAddressWidth', `hostAddressWidth ${aw}: QEMU's intel-iommu takes aw-bits ${Q35_VTD.awBits.join(' or ')}`);
     ok = false;

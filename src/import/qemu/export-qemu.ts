@@ -50,7 +50,7 @@ export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): Qe
   // A topology ridmap cannot resolve fails here as it does for `map`.
   const resolved = resolveTopology(topology);
   const report = new ExportReport();
-  const plan = planMachine(topology, report);
+  const plan = planMachine(topology, report, version);
   plan.rootPortsAlwaysAcs = plan.def.kind === 'riscv-virt' || (version !== undefined && qemuAtLeast(version, NO_DISABLE_ACS_QEMU));
   if (version && plan.def.kind === 'riscv-virt' && !qemuAtLeast(version, OLDEST_QEMU_RISCV)) {
     throw qemuVersionRefused(opts.qemuVersion!, `the topology is a RISC-V virt machine, whose RIMT (and iommu-sys) QEMU writes from ${OLDEST_QEMU_RISCV.join('.')} on`);

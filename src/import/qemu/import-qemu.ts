@@ -17,7 +17,7 @@ import { addPciDevice, deviceRequests, type DeviceContext } from './devices.js';
 import { amdViChoice, claimIommu, vtdChoice, type IommuChoice } from './iommu.js';
 import { machineBuses } from './machine-buses.js';
 import { machineConfig } from './machine-config.js';
-import { vtdAwBitsNote } from './iommu-props.js';
+import { virtioIommuProps, vtdAwBitsNote } from './iommu-props.js';
 import { fail, problem } from './problems.js';
 import { NEWEST_VERIFIED_QEMU, parseQemuVersion } from './qemu-version.js';
 import { topologyYaml } from './to-yaml.js';
@@ -63,6 +63,7 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
     ? { kind: 'smmuv3', arg: config.arg }
     : config.riscvIommuSys ? { kind: 'riscv-iommu-sys', arg: config.arg } : undefined;
   const ignored: string[] = [];
+  const notesForHeader: string[] = [];
 
   for (const req of requests) {
     const { model } = req.lookup;
@@ -75,14 +76,18 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
       fail('qemu-unsupported-device', req.arg, model.unsupported!);
     } else if (model.role === 'vtd') {
       claimIommu(iommu, req.arg);
-      iommu = vtdChoice(req, config);
+      iommu = vtdChoice(req, config, warnings);
     } else if (model.role === 'amd-vi') {
       claimIommu(iommu, req.arg);
       iommu = amdViChoice(req, config, ctx);
     } else if (model.role === 'virtio-iommu') {
       claimIommu(iommu, req.arg);
       const fn = addPciDevice(ctx, req);
-      if (fn) iommu = { kind: 'virtio-iommu', fn, arg: req.arg };
+      if (fn) {
+        const { capabilities, notes } = virtioIommuProps(req, config, warnings);
+        iommu = { kind: 'virtio-iommu', fn, arg: req.arg, capabilities };
+        notesForHeader.push(...notes);
+      }
     } else if (model.role === 'riscv-iommu') {
       if (config.def.kind !== 'riscv-virt') fail('qemu-unsupported-device', req.arg, 'riscv-iommu-pci exists on the RISC-V virt machine only (qemu-system-riscv64 -M virt)');
       claimIommu(iommu, req.arg);
@@ -103,6 +108,7 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
     ...(ignored.length > 0 ? [`Ignored (not PCI functions): ${ignored.join(', ')}.`] : []),
     ...(iommu?.kind === 'vtd' && iommu.awBitsDefault ? [vtdAwBitsNote(config, iommu.awBits)] : []),
     ...(iommu?.kind === 'amd-vi' ? ['amd-vi: the IVHD fields are QEMU 11.1\'s; QEMU 7.2 writes no IVHD 11h (no EFR image) and IVinfo without EFRSup.'] : []),
+    ...notesForHeader,
     'Bus numbers: the firmware numbering policy reproduces what SeaBIOS and EDK2 assign.',
   ];
   const yaml = topologyYaml(built.topology, {

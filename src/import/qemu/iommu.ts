@@ -5,9 +5,10 @@
  * ("does not support multiple vIOMMUs"), and so does the importer.
  */
 import type { MachineConfig } from './machine-config.js';
-import { vtdDefaultAwBits } from './iommu-props.js';
-import { Q35_VTD } from './machines.js';
-import { parseBool, parseUint } from './opts.js';
+import type { Diagnostic } from '../../diagnostic.js';
+import type { IommuCapabilities } from '../../model/topology-schema.js';
+import { amdViProps, vtdProps, type VtdProps } from './iommu-props.js';
+import { parseBool } from './opts.js';
 import type { PlacedFunction } from './pci-buses.js';
 import { checked, fail, type ArgRef } from './problems.js';
 import { lookupDevice } from './catalog.js';
@@ -15,9 +16,9 @@ import type { DeviceContext, DeviceRequest } from './devices.js';
 import { addFunction } from './place-function.js';
 
 export type IommuChoice =
-  | { kind: 'vtd'; qemuId?: string; arg: ArgRef; interruptRemapping: boolean; awBits: number; awBitsDefault: boolean; deviceIotlb: boolean }
+  | ({ kind: 'vtd'; qemuId?: string; arg: ArgRef; interruptRemapping: boolean } & VtdProps)
   | { kind: 'amd-vi'; qemuId?: string; fn: PlacedFunction; arg: ArgRef; interruptRemapping: boolean; xtsup: boolean }
-  | { kind: 'virtio-iommu'; fn: PlacedFunction; arg: ArgRef }
+  | { kind: 'virtio-iommu'; fn: PlacedFunction; arg: ArgRef; capabilities: IommuCapabilities }
   | { kind: 'smmuv3'; arg: ArgRef }
   | { kind: 'riscv-iommu-pci'; fn: PlacedFunction; arg: ArgRef }
   | { kind: 'riscv-iommu-sys'; arg: ArgRef };
@@ -46,6 +47,7 @@ function interruptRemapping(req: DeviceRequest, config: MachineConfig): boolean 
  */
 export function amdViChoice(req: DeviceRequest, config: MachineConfig, ctx: DeviceContext): IommuChoice {
   if (config.def.kind !== 'q35') fail('qemu-unsupported-device', req.arg, 'amd-iommu exists on x86 machines only (q35)');
+  amdViProps(req, ctx.warnings);
   const xt = req.props.get('xtsup');
   const xtsup = xt !== undefined && checked(req.arg, 'xtsup', () => parseBool(xt));
   const fn = addFunction(ctx.buses, ctx.buses.main.bus, {
@@ -69,19 +71,13 @@ export function amdViChoice(req: DeviceRequest, config: MachineConfig, ctx: Devi
  * intel-iommu's settings. intremap=auto is on unless KVM runs the whole
  * irqchip in the kernel (QEMU then turns it off, and refuses intremap=on).
  */
-export function vtdChoice(req: DeviceRequest, config: MachineConfig): IommuChoice {
+export function vtdChoice(req: DeviceRequest, config: MachineConfig, warnings: Diagnostic[]): IommuChoice {
   if (config.def.kind !== 'q35') fail('qemu-unsupported-device', req.arg, 'intel-iommu exists on x86 machines only (q35)');
-  const aw = req.props.get('aw-bits');
-  const awBits = aw === undefined ? vtdDefaultAwBits(config) : checked(req.arg, 'aw-bits', () => parseUint(aw, 0xff));
-  if (!Q35_VTD.awBits.includes(awBits)) fail('qemu-iommu-option', req.arg, `aw-bits=${aw}: QEMU supports ${Q35_VTD.awBits.join(' and ')}`);
-  const iotlb = req.props.get('device-iotlb');
   return {
     kind: 'vtd',
     arg: req.arg,
     interruptRemapping: interruptRemapping(req, config),
-    awBits,
-    awBitsDefault: aw === undefined,
-    deviceIotlb: iotlb !== undefined && checked(req.arg, 'device-iotlb', () => parseBool(iotlb)),
+    ...vtdProps(req, config, warnings),
     ...(req.props.has('id') ? { qemuId: req.props.get('id')! } : {}),
   };
 }

@@ -22,7 +22,7 @@ export const QEMU_IMPORT_CODES = {
   'qemu-chassis-slot': 'Two PCIe ports with the same chassis and slot, or a pci-bridge without chassis_nr.',
   'qemu-multiple-iommus': 'More than one IOMMU (QEMU supports one per machine here).',
   'qemu-expander': 'An expander bridge without a usable bus_nr, on a bus other than the root, or with an unknown NUMA node.',
-  'qemu-iommu-option': 'An IOMMU option QEMU refuses (aw-bits other than 39/48, interrupt remapping with an in-kernel irqchip).',
+  'qemu-iommu-option': 'An IOMMU option QEMU refuses (aw-bits other than 39/48, fsts without scalable-mode, interrupt remapping with an in-kernel irqchip), or dma-translation=off (the unit then translates nothing, which a topology cannot say).',
   'qemu-topology': 'The imported topology is not valid for ridmap (the validator\'s message follows).',
   'qemu-acpi-only': 'A warning: a part of the machine QEMU describes to the guest in ACPI only (an expander bridge on Arm virt): booted with a Device Tree, Linux never sees it.',
   'qemu-ignored': 'A warning: an option or device that has no PCI function, or that the importer does not apply.',
