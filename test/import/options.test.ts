@@ -137,9 +137,9 @@ describe('expanders (pxb-pcie, pxb)', () => {
     expect(bdfs(t)).toMatchObject({ rp: '10:00.0', nic: '11:00.0' });
   });
 
-  it('numa_node must name a -numa node; it becomes a comment (no host-bridge proximity field)', () => {
+  it('numa_node must name a -numa node; it becomes the host bridge\'s proximityDomain', () => {
     const r = imported('-M', 'q35', '-nodefaults', '-numa', 'node', '-numa', 'node,nodeid=3', '-device', 'pxb-pcie,id=p,bus_nr=8,numa_node=3');
-    expect(r.yaml).toContain('# numa_node=3: QEMU gives this root bus _PXM 3');
+    expect(r.topology.hostBridges![1]).toMatchObject({ id: 'p', proximityDomain: 3 });
   });
 
   it('on Arm virt an expander is said to be ACPI-only (a Device Tree boot never sees it); on q35 nothing is said', async () => {

@@ -78,9 +78,6 @@ export function buildTopology(state: MachineState): BuiltTopology {
     // The machine's own host bridge comes from -M; an expander's from its -device.
     const arg = h.expander ? h.expander.arg : config.arg;
     if (arg) sources.set(path, arg);
-    if (h.numaNode !== undefined) {
-      comments.set(path, `numa_node=${h.numaNode}: QEMU gives this root bus _PXM ${h.numaNode}; the topology has no host-bridge proximity field`);
-    }
     return hostBridge(h, path, ctx);
   });
   if (iommu?.kind === 'vtd') {
@@ -159,6 +156,8 @@ function hostBridge(h: HostBridgeDraft, path: string, ctx: NodeContext): HostBri
     ...(h.kind === 'pci' ? { kind: 'pci' as const } : {}),
     rootBus: h.rootBus,
     ...(h.expander ? { expander: true } : {}),
+    // numa_node: QEMU gives the expander's root bus _PXM N.
+    ...(h.numaNode !== undefined ? { proximityDomain: h.numaNode } : {}),
     ...(virtMain && !config.highmem ? { busLimit: VIRT_LAYOUT.lowEcamBuses - 1 } : {}),
     ...(iommu ? (bypass ? { bypassIommu: true } : { iommu: iommu.id }) : {}),
     ...(itsId ? { msiController: itsId } : {}),

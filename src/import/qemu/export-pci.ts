@@ -20,6 +20,8 @@ export interface PciPlan {
   machineProps: string[];
   /** Every root port has ATS: intel-iommu device-iotlb=on (QEMU's DMAR then has an ATSR for all of them). */
   deviceIotlb: boolean;
+  /** -numa nodes 0..numaNodes-1 the expanders' numa_node= name. */
+  numaNodes?: number;
 }
 
 /** The QEMU device of each bridge type (the importer's catalog roles, read back). */
@@ -100,14 +102,37 @@ export function planPci(t: Topology, plan: MachinePlan, report: ExportReport): P
     if (!h) return undefined;
     ctx.report.note('qemu-export-builtin', path, `the pxb-pcie function of ${h.id}: QEMU's id= names the expander's bus, so import qemu names this function pxb-pcie@${ROOT_BUS}:${canonicalAddr(node.addr)}`, 'info');
     const bypass: [string, string][] = h.bypassIommu && plan.unit ? [['bypass_iommu', 'on']] : [];
-    return { driver: 'pxb-pcie', props: [['id', h.id], ['bus_nr', `0x${(h.rootBus ?? 0).toString(16)}`], ...bypass] };
+    const numa: [string, string][] = h.proximityDomain !== undefined ? [['numa_node', String(h.proximityDomain)]] : [];
+    return { driver: 'pxb-pcie', props: [['id', h.id], ['bus_nr', `0x${(h.rootBus ?? 0).toString(16)}`], ...bypass, ...numa] };
   });
   expanders.forEach((h, i) => emitBus(h, `hostBridges[${i + 1}]`, h.id, new Set(), ctx, () => undefined));
+
+  if (main.proximityDomain !== undefined) report.notCarried('hostBridges[0].proximityDomain', 'proximityDomain: QEMU gives the machine\'s own root bus no _PXM (numa_node is a pxb-pcie property)');
+  const numaNodes = numaNodeCount(expanders, report);
 
   // device-iotlb puts every root port in the ATSR: only when the topology says ATS on all of them.
   const atsPorts = ctx.rootPorts.filter((p) => p.ats);
   const deviceIotlb = plan.unit?.type === 'vtd' && atsPorts.length > 0 && atsPorts.length === ctx.rootPorts.length;
-  return { devices: ctx.devices, machineProps, deviceIotlb };
+  return { devices: ctx.devices, machineProps, deviceIotlb, ...(numaNodes > 0 ? { numaNodes } : {}) };
+}
+
+/** QEMU's MAX_NODES ("Max number of NUMA nodes reached: 128"). */
+const QEMU_MAX_NUMA_NODES = 128;
+
+/**
+ * How many -numa nodes the expanders' numa_node= need: QEMU takes node IDs
+ * from 0 without a gap ("numa: Node ID missing"), so every ID up to the
+ * highest proximity domain; 0 when no expander has one.
+ */
+function numaNodeCount(expanders: readonly HostBridge[], report: ExportReport): number {
+  let count = 0;
+  expanders.forEach((h, i) => {
+    const pd = h.proximityDomain;
+    if (pd === undefined) return;
+    if (pd >= QEMU_MAX_NUMA_NODES) report.refuse(`hostBridges[${i + 1}].proximityDomain`, `proximityDomain ${pd}: QEMU has NUMA nodes 0-${QEMU_MAX_NUMA_NODES - 1} only`);
+    else count = Math.max(count, pd + 1);
+  });
+  return count;
 }
 
 function hostBridgeChecks(h: HostBridge, path: string, ctx: Ctx): void {
