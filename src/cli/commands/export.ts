@@ -24,7 +24,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
   const group = program.command('export').description('describe a topology in another tool\'s terms');
   group
     .command('qemu')
-    .description('the QEMU command line (q35, Arm virt or RISC-V virt) of a topology; import qemu of it gives the same map')
+    .description('the QEMU command line (q35, pc, Arm virt or RISC-V virt) of a topology; import qemu of it gives the same map')
     .argument('<topology>', 'topology file (YAML/JSON)')
     .option('-o, --out <file>', 'write the command line to this file (default: stdout)')
     .addOption(new Option('-f, --format <format>', 'text: one option a line, \\-continued (paste into a shell); json: the argv array').choices(['text', 'json']).default('text'))
@@ -34,7 +34,8 @@ export function registerExport(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
-The machine is q35 for VT-d, virtio-iommu or no IOMMU, Arm virt for an SMMUv3, an ITS or an
+The machine is pc (i440FX) for a conventional PCI root bus (kind: pci; no expanders there),
+q35 for VT-d, virtio-iommu or no IOMMU, Arm virt for an SMMUv3, an ITS or an
 ECAM; RISC-V virt (qemu-system-riscv64 -M virt,acpi=on,aia=aplic-imsic: ACPI with its RIMT and
 the IMSIC an EDK2 boot needs; QEMU 10.1 and later) for a riscv-iommu-pci, a riscv-iommu at
 0x3010000 (iommu-sys=on) or an ECAM at 0x30000000. Every function keeps its id= and addr= (bus=

@@ -56,7 +56,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
   const group = program.command('import').description('make a topology from another description of the machine');
   group
     .command('qemu')
-    .description('a topology from a QEMU command line (q35 or Arm virt)')
+    .description('a topology from a QEMU command line (q35, pc, Arm virt or RISC-V virt; no -M on x86: pc, as QEMU)')
     .argument('<args...>', 'the QEMU command line after --, with or without the binary')
     .option('--name <name>', 'topology name (default qemu-q35 / qemu-virt)')
     .option('-o, --out <file>', 'write the YAML to this file (default: stdout)')
@@ -69,7 +69,10 @@ export function registerImport(program: Command, ctx: CliContext): void {
       'after',
       `
 Devices keep their QEMU id=; a device without one is <driver>@<bus>:<dd.f>. Built-in
-functions (q35: MCH, LPC, AHCI, SMBus, default VGA and NIC) are placed as QEMU places them.
+functions (q35: MCH, LPC, AHCI, SMBus; pc: i440FX, PIIX3, IDE, PIIX4 PM; default VGA and NIC) are
+placed as QEMU places them. Defaults that changed between QEMU releases (intel-iommu aw-bits,
+virtio-iommu granule and aw-bits) are those of --qemu-version, of --qemu's emulator, or of a
+versioned machine type (pc-q35-9.1 keeps 9.1's).
 
 Examples:
   ridmap import qemu -- -M q35 -device intel-iommu,intremap=on \\

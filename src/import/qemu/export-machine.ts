@@ -56,7 +56,9 @@ function machineFor(t: Topology): MachineKind {
   const unit = t.iommus?.[0];
   if (unit?.type === 'riscv-iommu' || unit?.type === 'riscv-iommu-pci') return 'riscv-virt';
   if (!unit && sameAddress(t.hostBridges?.[0]?.ecam, RISCV_VIRT_LAYOUT.ecam)) return 'riscv-virt';
-  return wantsVirt(t) ? 'virt' : 'q35';
+  if (wantsVirt(t)) return 'virt';
+  // A conventional PCI root bus is pc's (i440FX); q35's and virt's are PCIe.
+  return t.hostBridges?.[0]?.kind === 'pci' ? 'pc' : 'q35';
 }
 
 /** `version`: the QEMU the line is for (its defaults decide what the line leaves unsaid). */

@@ -59,9 +59,10 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
   const requests = deviceRequests(args);
   const config = machineConfig(args, requests.some((r) => r.lookup.model.vga), warnings, qemuVersion, binary);
   const ctx: DeviceContext = { buses: machineBuses(config), config, warnings, portSlots: new Map() };
+  // Both come from -M options, so config.arg is there.
   let iommu: IommuChoice | undefined = config.smmuv3
-    ? { kind: 'smmuv3', arg: config.arg }
-    : config.riscvIommuSys ? { kind: 'riscv-iommu-sys', arg: config.arg } : undefined;
+    ? { kind: 'smmuv3', arg: config.arg! }
+    : config.riscvIommuSys ? { kind: 'riscv-iommu-sys', arg: config.arg! } : undefined;
   const ignored: string[] = [];
   const notesForHeader: string[] = [];
 

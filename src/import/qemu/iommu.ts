@@ -23,6 +23,13 @@ export type IommuChoice =
   | { kind: 'riscv-iommu-pci'; fn: PlacedFunction; arg: ArgRef }
   | { kind: 'riscv-iommu-sys'; arg: ArgRef };
 
+/**
+ * intel-iommu and amd-iommu on pc: QEMU 7.2 refuses them ("expects a dynamic
+ * sysbus device type for the machine"); QEMU 11.1 creates them, but what
+ * its DMAR or IVRS then says of an i440FX machine is not modelled here.
+ */
+const PC_IOMMU_REFUSED = 'intel-iommu and amd-iommu on pc (i440FX): QEMU 7.2 refuses them ("expects a dynamic sysbus device type for the machine"), and their tables on QEMU 11.1\'s pc are not modelled by the importer; use -M q35, or virtio-iommu-pci (a VIOT) on pc';
+
 /** Fails when a second IOMMU arrives. */
 export function claimIommu(current: IommuChoice | undefined, arg: ArgRef): void {
   if (current) fail('qemu-multiple-iommus', arg, `the machine already has an IOMMU (\`${current.arg.text}\`); QEMU supports one`);
@@ -46,6 +53,7 @@ function interruptRemapping(req: DeviceRequest, config: MachineConfig): boolean 
  * command-line order.
  */
 export function amdViChoice(req: DeviceRequest, config: MachineConfig, ctx: DeviceContext): IommuChoice {
+  if (config.def.kind === 'pc') fail('qemu-unsupported-device', req.arg, PC_IOMMU_REFUSED);
   if (config.def.kind !== 'q35') fail('qemu-unsupported-device', req.arg, 'amd-iommu exists on x86 machines only (q35)');
   amdViProps(req, ctx.warnings);
   const xt = req.props.get('xtsup');
@@ -72,6 +80,7 @@ export function amdViChoice(req: DeviceRequest, config: MachineConfig, ctx: Devi
  * irqchip in the kernel (QEMU then turns it off, and refuses intremap=on).
  */
 export function vtdChoice(req: DeviceRequest, config: MachineConfig, warnings: Diagnostic[]): IommuChoice {
+  if (config.def.kind === 'pc') fail('qemu-unsupported-device', req.arg, PC_IOMMU_REFUSED);
   if (config.def.kind !== 'q35') fail('qemu-unsupported-device', req.arg, 'intel-iommu exists on x86 machines only (q35)');
   return {
     kind: 'vtd',

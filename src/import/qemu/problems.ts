@@ -11,8 +11,8 @@ import { OptsSyntaxError } from './opts.js';
 export const QEMU_IMPORT_CODES = {
   'qemu-usage': 'The command line cannot be read as QEMU options (an option without its value, nothing to import).',
   'qemu-bad-value': 'An option value QEMU would refuse: a malformed number, address, boolean or JSON.',
-  'qemu-unsupported-machine': 'A machine type other than q35 or Arm virt, or none given.',
-  'qemu-unsupported-device': 'A device the importer knows but cannot describe (AMD IOMMU, user-created SMMUv3, CXL).',
+  'qemu-unsupported-machine': 'A machine type other than q35, pc (i440FX), Arm virt or RISC-V virt, or none given to an emulator without a default machine.',
+  'qemu-unsupported-device': 'A device the importer knows but cannot describe (user-created SMMUv3, CXL, intel-iommu or amd-iommu on pc).',
   'qemu-duplicate-id': 'Two devices with the same id=.',
   'qemu-unknown-bus': 'A bus= that names no PCI bus.',
   'qemu-devfn-taken': 'Two functions at one device.function of a bus.',
