@@ -17,8 +17,8 @@ const imported = async (...argv: string[]) => {
   return { t: parseTopology(run.stdout, 'imported.yaml') as Topology, stderr: run.stderr, yaml: run.stdout };
 };
 const q35 = (device: string, ...opts: string[]) => imported(...opts, '--', '-M', 'q35', '-nodefaults', '-device', device);
-const refused = async (device: string, message: string, machine = 'q35') => {
-  const run = await runCli('import', 'qemu', '--', '-M', machine, '-nodefaults', '-device', device);
+const refused = async (device: string, message: string) => {
+  const run = await runCli('import', 'qemu', '--', '-M', 'q35', '-nodefaults', '-device', device);
   expect(run.code, device).toBe(2);
   expect(run.stderr).toContain(message);
   expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -104,5 +104,18 @@ describe('amd-iommu properties', () => {
     expect((await q35('amd-iommu,device-iotlb=on,dma-remap=on')).stderr).toBe('');
     expect((await q35('amd-iommu,x-frobnicate=1')).stderr).toContain('x-frobnicate: not a property ridmap knows for amd-iommu; ignored');
     await refused('amd-iommu,dma-translation=off', 'dma-translation=off: QEMU then sets HATDis in its IVHD 11h attributes');
+  });
+});
+
+describe('riscv-iommu-pci properties', () => {
+  const riscv = (device: string) => imported('--', 'qemu-system-riscv64', '-M', 'virt', '-device', device);
+
+  it('pas-bits is the unit\'s PASID width (0 by default); none changes QEMU 11.1\'s RIMT; a stage switched off is a warning', async () => {
+    expect((await riscv('riscv-iommu-pci')).t.iommus![0]!.capabilities).toEqual({ pasidBits: 0 });
+    expect((await riscv('riscv-iommu-pci,pas-bits=20')).t.iommus![0]!.capabilities).toEqual({ pasidBits: 20 });
+    expect((await riscv('riscv-iommu-pci,s-stage=off')).stderr).toContain('s-stage=off: the unit loses its first-stage page tables');
+    const run = await runCli('import', 'qemu', '--', 'qemu-system-riscv64', '-M', 'virt', '-device', 'riscv-iommu-pci,pas-bits=21');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('pas-bits=21: a PASID has at most 20 bits');
   });
 });

@@ -120,7 +120,7 @@ function iommuEntry(iommu: IommuChoice, id: string, itsId: string | undefined): 
     case 'virtio-iommu':
       return { id, type: 'virtio-iommu-pci', device: iommu.fn.id, capabilities: iommu.capabilities };
     case 'riscv-iommu-pci':
-      return { id, type: 'riscv-iommu-pci', device: iommu.fn.id };
+      return { id, type: 'riscv-iommu-pci', device: iommu.fn.id, capabilities: iommu.capabilities };
     case 'riscv-iommu-sys':
       return { id, type: 'riscv-iommu', base: RISCV_VIRT_LAYOUT.iommuSys };
     case 'smmuv3': {

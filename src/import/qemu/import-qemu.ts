@@ -17,7 +17,7 @@ import { addPciDevice, deviceRequests, type DeviceContext } from './devices.js';
 import { amdViChoice, claimIommu, vtdChoice, type IommuChoice } from './iommu.js';
 import { machineBuses } from './machine-buses.js';
 import { machineConfig } from './machine-config.js';
-import { virtioIommuProps, vtdAwBitsNote } from './iommu-props.js';
+import { riscvIommuPciProps, virtioIommuProps, vtdAwBitsNote } from './iommu-props.js';
 import { fail, problem } from './problems.js';
 import { NEWEST_VERIFIED_QEMU, parseQemuVersion } from './qemu-version.js';
 import { topologyYaml } from './to-yaml.js';
@@ -97,7 +97,7 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
       if (fn && fn.bus !== ctx.buses.main.bus) {
         fail('qemu-unsupported-device', req.arg, `riscv-iommu-pci behind a bridge: QEMU's RISC-V virt takes its B/D/F before the firmware numbers the buses, so its RIMT and DT name 00:${formatDevfn(fn.devfn)}, not this function (and for 00:00.0 it writes no RIMT); plug it into pcie.0`);
       }
-      if (fn) iommu = { kind: 'riscv-iommu-pci', fn, arg: req.arg };
+      if (fn) iommu = { kind: 'riscv-iommu-pci', fn, arg: req.arg, capabilities: riscvIommuPciProps(req, warnings) };
     } else if (!addPciDevice(ctx, req)) {
       ignored.push(req.driver);
     }

@@ -225,6 +225,27 @@ export function virtioIommuGranule(text: string): number | 'host' | undefined {
   return VIRTIO_IOMMU_GRANULES[text];
 }
 
+/**
+ * riscv-iommu-pci's properties of QEMU 11.1: none changes its RIMT (captured
+ * with ats=off, pas-bits=20, s-stage=off: the same bytes); pas-bits is the
+ * unit's PASID (process context) width. The stages it translates with are
+ * said as a warning when one is switched off: what Linux's driver then does
+ * is not modelled.
+ */
+export function riscvIommuPciProps(req: DeviceRequest, warnings: Diagnostic[]): IommuCapabilities {
+  const { arg, props } = req;
+  const bits = props.get('pas-bits');
+  const pasidBits = bits === undefined ? 0 : checked(arg, 'pas-bits', () => parseUint(bits, 0xff));
+  if (pasidBits > MAX_PASID_BITS) fail('qemu-iommu-option', arg, `pas-bits=${pasidBits}: a PASID has at most ${MAX_PASID_BITS} bits (PCI)`);
+  for (const stage of ['s-stage', 'g-stage']) {
+    const v = props.get(stage);
+    if (v !== undefined && !checked(arg, stage, () => parseBool(v))) {
+      warnings.push(problem('qemu-ignored', arg, `${stage}=off: the unit loses its ${stage === 's-stage' ? 'first' : 'second'}-stage page tables; how Linux's riscv-iommu driver translates then is not modelled`, 'warning'));
+    }
+  }
+  return { pasidBits };
+}
+
 /** A warning per property the importer does not know (`known`), or knows to be unmodelled (`unmodelled`, with why). */
 function warnUnknown(req: DeviceRequest, known: readonly string[], unmodelled: Record<string, string>, warnings: Diagnostic[]): void {
   for (const key of req.props.keys()) {

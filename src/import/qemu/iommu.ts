@@ -20,7 +20,7 @@ export type IommuChoice =
   | { kind: 'amd-vi'; qemuId?: string; fn: PlacedFunction; arg: ArgRef; interruptRemapping: boolean; xtsup: boolean }
   | { kind: 'virtio-iommu'; fn: PlacedFunction; arg: ArgRef; capabilities: IommuCapabilities }
   | { kind: 'smmuv3'; arg: ArgRef }
-  | { kind: 'riscv-iommu-pci'; fn: PlacedFunction; arg: ArgRef }
+  | { kind: 'riscv-iommu-pci'; fn: PlacedFunction; arg: ArgRef; capabilities: IommuCapabilities }
   | { kind: 'riscv-iommu-sys'; arg: ArgRef };
 
 /**
