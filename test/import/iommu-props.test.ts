@@ -119,3 +119,14 @@ describe('riscv-iommu-pci properties', () => {
     expect(run.stderr).toContain('pas-bits=21: a PASID has at most 20 bits');
   });
 });
+
+describe('intel-iommu mode property names by release', () => {
+  it('warns when the release named has not got the spelling used (x-scalable-mode in 7.2, scalable-mode in 11.1)', async () => {
+    expect((await q35('intel-iommu,x-scalable-mode=on', '--qemu-version', '7.2')).stderr).toBe('');
+    expect((await q35('intel-iommu,scalable-mode=on', '--qemu-version', '7.2')).stderr).toContain('QEMU 7.2\'s intel-iommu has no scalable-mode (its mode properties: x-scalable-mode, x-pasid-mode)');
+    expect((await q35('intel-iommu,x-scalable-mode=on')).stderr).toContain('QEMU 11.1\'s intel-iommu has no x-scalable-mode');
+    expect((await q35('intel-iommu,scalable-mode=on,fsts=on,pasid-bits=8')).stderr).toBe('');
+    // A release between the two checked ones is not second-guessed.
+    expect((await q35('intel-iommu,x-scalable-mode=on,x-flts=on', '--qemu-version', '10.0')).stderr).toBe('');
+  });
+});

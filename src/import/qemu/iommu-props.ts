@@ -21,6 +21,17 @@ import { formatQemuVersion, qemuAtLeast, type QemuVersion } from './qemu-version
 /** intel-iommu's aw-bits default became 48 in QEMU 9.2 (39 before, and for pc-q35-9.1 and older: hw_compat_9_1). */
 export const VTD_AW_BITS_48_SINCE: QemuVersion = [9, 2];
 
+/**
+ * intel-iommu's mode properties were experimental (x-) and renamed since: the
+ * names each checked release has (`-device intel-iommu,help`); the importer
+ * reads either spelling and warns when the release named has not got it.
+ */
+const VTD_MODE_NAMES: { version: QemuVersion; names: readonly string[] }[] = [
+  { version: [7, 2], names: ['x-scalable-mode', 'x-pasid-mode'] },
+  { version: [11, 1], names: ['scalable-mode', 'fsts', 'pasid-bits'] },
+];
+const VTD_MODE_PROPS = ['scalable-mode', 'x-scalable-mode', 'fsts', 'x-flts', 'pasid-bits', 'x-pasid-mode'];
+
 /** QEMU 7.2's x-pasid-mode reports ECAP.PSS 7: 8-bit PASIDs (later releases widened it, then made it pasid-bits). */
 const X_PASID_MODE_QEMU: QemuVersion = [7, 2];
 const X_PASID_MODE_BITS = 8;
@@ -112,6 +123,7 @@ export function vtdProps(req: DeviceRequest, config: MachineConfig, warnings: Di
     fail('qemu-iommu-option', arg, 'dma-translation=off: QEMU\'s unit then reports no address widths (CAP.SAGAW 0) and Linux uses it for interrupt remapping only ' +
       '("No supported address widths. Not attempting DMA translation."), so every device stays untranslated; a ridmap topology cannot say that of a VT-d unit');
   }
+  warnModeNames(req, config, warnings);
   const deviceIotlb = bool('device-iotlb');
   if (bool('svm') && !deviceIotlb) fail('qemu-iommu-option', arg, 'svm=on needs device-iotlb=on (QEMU: "Need to set device IOTLB for svm")');
   warnUnknown(req, ['id', 'intremap', 'aw-bits', 'device-iotlb', 'scalable-mode', 'x-scalable-mode', 'fsts', 'x-flts', 'pasid-bits', 'x-pasid-mode', 'dma-translation',
@@ -123,6 +135,18 @@ export function vtdProps(req: DeviceRequest, config: MachineConfig, warnings: Di
     deviceIotlb,
     capabilities: vtdCapabilities({ awBits, firstStage, ...(pasidBits !== undefined ? { pasidBits } : {}), ...(fs1gp !== undefined ? { fs1gp } : {}) }),
   };
+}
+
+/** A mode property the release named has not got under that name (QEMU: "Property 'intel-iommu.X' not found"). */
+function warnModeNames(req: DeviceRequest, config: MachineConfig, warnings: Diagnostic[]): void {
+  const release = VTD_MODE_NAMES.find((r) => r.version[0] === config.qemuVersion[0] && r.version[1] === config.qemuVersion[1]);
+  if (!release) return;
+  for (const key of VTD_MODE_PROPS) {
+    if (req.props.has(key) && !release.names.includes(key)) {
+      warnings.push(problem('qemu-ignored', req.arg, `QEMU ${formatQemuVersion(release.version)}'s intel-iommu has no ${key} (its mode properties: ${release.names.join(', ')}); ` +
+        'read as the same setting, but that QEMU refuses the line', 'warning'));
+    }
+  }
 }
 
 /** PASID width: pasid-bits (QEMU 11.1), x-pasid-mode (QEMU 7.2: 8 bits; its width in other releases is not known here), else none. */
