@@ -105,6 +105,14 @@ describe('amd-iommu properties', () => {
     expect((await q35('amd-iommu,x-frobnicate=1')).stderr).toContain('x-frobnicate: not a property ridmap knows for amd-iommu; ignored');
     await refused('amd-iommu,dma-translation=off', 'dma-translation=off: QEMU then sets HATDis in its IVHD 11h attributes');
   });
+
+  it('QEMU 7.2 writes the IVHD 10h alone: the unit has no efr then (and xtsup, which 7.2 has not, is a warning); 11.1 has the EFR image', async () => {
+    const old = await q35('amd-iommu', '--qemu-version', '7.2');
+    expect(old.t.iommus![0]).not.toHaveProperty('efr');
+    expect(old.yaml).toContain('# amd-vi: QEMU 7.2 writes the IVHD 10h alone and IVinfo without EFRSup, so the unit has no efr.');
+    expect((await q35('amd-iommu,xtsup=on', '--qemu-version', '7.2')).stderr).toContain('xtsup: QEMU 7.2\'s amd-iommu has no such property');
+    expect((await q35('amd-iommu')).t.iommus![0]).toHaveProperty('efr', 0x29d3);
+  });
 });
 
 describe('riscv-iommu-pci properties', () => {

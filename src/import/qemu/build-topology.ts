@@ -114,7 +114,7 @@ function iommuEntry(iommu: IommuChoice, id: string, itsId: string | undefined): 
         capabilityOffset: Q35_AMDVI.capabilityOffset,
         ivhdFlags: Q35_AMDVI.ivhdFlags,
         featureReporting: Q35_AMDVI.featureReporting | xt.featureReporting,
-        efr: Q35_AMDVI.efr | xt.efr,
+        ...(iommu.efr ? { efr: Q35_AMDVI.efr | xt.efr } : {}),
       };
     }
     case 'virtio-iommu':

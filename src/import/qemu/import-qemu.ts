@@ -108,7 +108,11 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
   const header = [
     ...(ignored.length > 0 ? [`Ignored (not PCI functions): ${ignored.join(', ')}.`] : []),
     ...(iommu?.kind === 'vtd' && iommu.awBitsDefault ? [vtdAwBitsNote(config, iommu.awBits)] : []),
-    ...(iommu?.kind === 'amd-vi' ? ['amd-vi: the IVHD fields are QEMU 11.1\'s; QEMU 7.2 writes no IVHD 11h (no EFR image) and IVinfo without EFRSup.'] : []),
+    ...(iommu?.kind === 'amd-vi'
+      ? [iommu.efr
+        ? 'amd-vi: the IVHD fields are QEMU 11.1\'s (a 10h and an 11h with the EFR image); QEMU 7.2 writes the 10h alone (give --qemu-version 7.2).'
+        : 'amd-vi: QEMU 7.2 writes the IVHD 10h alone and IVinfo without EFRSup, so the unit has no efr.']
+      : []),
     ...notesForHeader,
     'Bus numbers: the firmware numbering policy reproduces what SeaBIOS and EDK2 assign.',
   ];

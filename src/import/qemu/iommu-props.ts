@@ -166,6 +166,19 @@ function vtdPasidBits(req: DeviceRequest, config: MachineConfig, scalable: boole
   return undefined;
 }
 
+/**
+ * QEMU 7.2's IVRS has the IVHD 10h alone and IVinfo without EFRSup (its
+ * captures in test/fixtures/qemu-ivrs); 11.1's adds the 11h with the EFR
+ * image. The release in between that added it is not pinned here: a version
+ * after 7.2 gets 11.1's tables.
+ */
+export const AMDVI_10H_ONLY_QEMU: QemuVersion = [7, 2];
+
+/** Whether the release's amd-iommu writes an IVHD 11h with its EFR image. */
+export function amdViWritesEfr(config: MachineConfig): boolean {
+  return qemuAtLeast(config.qemuVersion, [AMDVI_10H_ONLY_QEMU[0], AMDVI_10H_ONLY_QEMU[1] + 1]);
+}
+
 /** amd-iommu properties with no effect on the IVRS QEMU 11.1 writes (captured with and without each) or on which device is translated. */
 const AMDVI_NO_EFFECT: Record<string, string> = {
   'device-iotlb': 'ATS support of the IOMMU; IVRS unchanged',
@@ -175,7 +188,10 @@ const AMDVI_NO_EFFECT: Record<string, string> = {
 };
 
 /** amd-iommu's -device properties besides intremap, xtsup and id: refused when they stop DMA translation, else warned about when unknown. */
-export function amdViProps(req: DeviceRequest, warnings: Diagnostic[]): void {
+export function amdViProps(req: DeviceRequest, config: MachineConfig, warnings: Diagnostic[]): void {
+  if (req.props.has('xtsup') && !amdViWritesEfr(config)) {
+    warnings.push(problem('qemu-ignored', req.arg, `xtsup: QEMU ${formatQemuVersion(config.qemuVersion)}'s amd-iommu has no such property (it refuses the line); read as 11.1's`, 'warning'));
+  }
   const dma = req.props.get('dma-translation');
   if (dma !== undefined && !checked(req.arg, 'dma-translation', () => parseBool(dma))) {
     fail('qemu-iommu-option', req.arg, 'dma-translation=off: QEMU then sets HATDis in its IVHD 11h attributes and EFR.HATS 11b, and Linux uses the IOMMU for interrupt remapping only, ' +

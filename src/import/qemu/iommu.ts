@@ -7,7 +7,7 @@
 import type { MachineConfig } from './machine-config.js';
 import type { Diagnostic } from '../../diagnostic.js';
 import type { IommuCapabilities } from '../../model/topology-schema.js';
-import { amdViProps, vtdProps, type VtdProps } from './iommu-props.js';
+import { amdViProps, amdViWritesEfr, vtdProps, type VtdProps } from './iommu-props.js';
 import { parseBool } from './opts.js';
 import type { PlacedFunction } from './pci-buses.js';
 import { checked, fail, type ArgRef } from './problems.js';
@@ -17,7 +17,7 @@ import { addFunction } from './place-function.js';
 
 export type IommuChoice =
   | ({ kind: 'vtd'; qemuId?: string; arg: ArgRef; interruptRemapping: boolean } & VtdProps)
-  | { kind: 'amd-vi'; qemuId?: string; fn: PlacedFunction; arg: ArgRef; interruptRemapping: boolean; xtsup: boolean }
+  | { kind: 'amd-vi'; qemuId?: string; fn: PlacedFunction; arg: ArgRef; interruptRemapping: boolean; xtsup: boolean; efr: boolean }
   | { kind: 'virtio-iommu'; fn: PlacedFunction; arg: ArgRef; capabilities: IommuCapabilities }
   | { kind: 'smmuv3'; arg: ArgRef }
   | { kind: 'riscv-iommu-pci'; fn: PlacedFunction; arg: ArgRef; capabilities: IommuCapabilities }
@@ -55,7 +55,7 @@ function interruptRemapping(req: DeviceRequest, config: MachineConfig): boolean 
 export function amdViChoice(req: DeviceRequest, config: MachineConfig, ctx: DeviceContext): IommuChoice {
   if (config.def.kind === 'pc') fail('qemu-unsupported-device', req.arg, PC_IOMMU_REFUSED);
   if (config.def.kind !== 'q35') fail('qemu-unsupported-device', req.arg, 'amd-iommu exists on x86 machines only (q35)');
-  amdViProps(req, ctx.warnings);
+  amdViProps(req, config, ctx.warnings);
   const xt = req.props.get('xtsup');
   const xtsup = xt !== undefined && checked(req.arg, 'xtsup', () => parseBool(xt));
   const fn = addFunction(ctx.buses, ctx.buses.main.bus, {
@@ -71,6 +71,7 @@ export function amdViChoice(req: DeviceRequest, config: MachineConfig, ctx: Devi
     arg: req.arg,
     interruptRemapping: interruptRemapping(req, config),
     xtsup,
+    efr: amdViWritesEfr(config),
     ...(req.props.has('id') ? { qemuId: req.props.get('id')! } : {}),
   };
 }
