@@ -39,7 +39,7 @@ export const buildRefused = sessionCheck({
 export const TOPOLOGY_CHECKS: readonly Check[] = [
   modelFinding('group-split-iommu', 'an alias group whose members are behind different IOMMUs (or partly untranslated): they cannot be isolated from each other'),
   modelFinding('group-split-address-space', 'an alias group used in several address spaces (VFIO refuses: "group used in multiple address spaces")'),
-  modelFinding('incompatible-iommus', 'one address space behind IOMMUs that cannot share its page tables (formats, coherency, address or PASID widths)'),
+  modelFinding('incompatible-iommus', 'one address space behind IOMMUs that cannot share its page tables (formats, page sizes and granules, coherency, input, output or PASID widths); names the property and the devices that could share a vIOMMU instead'),
   modelFinding('alias-collision', 'two devices issue a common RID but are given different IOMMUs or output IDs for it'),
   modelFinding(SMMUV3_STREAM_SHARED, 'Linux\'s arm-smmu-v3 refuses a device whose StreamID an earlier device already holds (two devices behind one PCIe-to-PCI bridge): it gets no IOMMU', REFUSAL_SEVERITY[SMMUV3_STREAM_SHARED]),
   modelFinding(VIRTIO_IOMMU_ALIAS_PROBE, 'a device behind a PCIe-to-PCI or conventional bridge on a virtio-iommu: the VMM knows it only by its alias, Linux probes its own RID, and it gets no IOMMU', REFUSAL_SEVERITY[VIRTIO_IOMMU_ALIAS_PROBE]),

@@ -12,12 +12,26 @@
  * Each host node has a domain of its own (pci-domains.ts), even when the
  * topology puts several host bridges in one segment.
  *
+ * An expander (pxb-pcie) gets a host node of its own too, over its slice of
+ * the segment's ECAM: Linux's pci-host-generic maps `reg` as the config
+ * space of the first bus in `bus-range` (pci_ecam_map_bus subtracts it), so
+ * it scans the expander's buses as a separate host. That is a tree Linux
+ * reads, but not QEMU's: QEMU's virt tree has one host node, for pcie.0, and
+ * a scan from bus 0 never enters an expander (its pxb function is a host
+ * bridge, not a PCI-to-PCI bridge), so with QEMU's own tree an expander's
+ * devices are seen only with ACPI. (QEMU 11.1's dumped virt tree for two
+ * pxb-pcie with an arm-smmuv3 each: one pcie node, bus-range 0-0xff, no
+ * SMMU node and no iommu-map; QEMU warns "SMMUv3 device only supported with
+ * pcie.0 for DT".) An info says so for each expander (dt-expander-host);
+ * `ridmap boot` refuses such a tree for the same reason.
+ *
  * The host node is named after its ECAM base. A host bridge without `ecam`
  * continues its segment's ECAM region (from a sibling that has one, else QEMU
  * virt's high ECAM, one 256 MiB region per segment). `ranges` is required by
  * the PCI binding (and dtc) but not described by the topology: each host gets
  * a 64 GiB 64-bit memory window of its own, identity-mapped.
  */
+import type { Diagnostic } from '../diagnostic.js';
 import { parseAddress } from '../model/address.js';
 import type { ResolvedHostBridge } from '../model/resolved.js';
 import { rid } from '../model/rid.js';
@@ -64,6 +78,20 @@ function mapRows(hb: ResolvedHostBridge, translations: readonly Translation[], t
   });
 }
 
+function expanderHost(hb: ResolvedHostBridge, domain: number, ecam: bigint): Diagnostic {
+  const bus = (n: number) => `0x${n.toString(16)}`;
+  return {
+    severity: 'info',
+    code: 'dt-expander-host',
+    path: hb.docPath,
+    message:
+      `host bridge ${hb.id} is an expander (pxb-pcie): this tree gives it a pci-host-ecam-generic node of its own ` +
+      `(linux,pci-domain ${domain}, buses ${bus(hb.rootBus)}-${bus(hb.busLimit)}, configuration space at 0x${ecam.toString(16)}), ` +
+      'which Linux scans as a separate host. QEMU\'s virt Device Tree describes pcie.0 only, and a scan from bus 0 never ' +
+      `enters an expander: with QEMU's own tree, ${hb.id}'s devices are seen only with ACPI`,
+  };
+}
+
 export function hostBridgeNodes(board: BoardContext, iommus: IommuNodes): DtNode[] {
   const { resolved } = board;
   const unitOf = new Map(resolved.iommus.map((u) => [u.identity, u]));
@@ -102,6 +130,7 @@ export function hostBridgeNodes(board: BoardContext, iommus: IommuNodes): DtNode
       });
     }
     if (iommuRows.length > 0) node.properties.push(prop('iommu-map', ...iommuRows));
+    if (hb.node.expander) board.diagnostics.push(expanderHost(hb, domains.get(hb.id)!, ecam));
     const msiRows = mapRows(hb, msi, (t) => board.ref('its', t.iommu));
     if (msiRows.length > 0) node.properties.push(prop('msi-map', ...msiRows));
 

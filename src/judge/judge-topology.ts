@@ -9,6 +9,7 @@
 import { buildOutputs } from '../build-outputs.js';
 import { dtFromTopology } from '../dt/from-topology.js';
 import { exportQemu } from '../import/qemu/export-qemu.js';
+import { smmuv3DtRefusal } from '../import/qemu/export-smmuv3-devices.js';
 import { hasErrors } from '../diagnostic.js';
 import { mapToJson } from '../map/map-json.js';
 import { resolveTopology } from '../model/resolve.js';
@@ -126,6 +127,8 @@ export async function judgeTopology(req: JudgeRequest): Promise<JudgeResult> {
   if (firmware === 'dt') {
     const missing = missingDriver(req.assets, hasVirtioIommu(req.topology) ? "the Device Tree's virtio,pci-iommu" : undefined);
     if (missing) throw new JudgeError(missing, '');
+    const smmuv3Dt = fromFirmware ? undefined : smmuv3DtRefusal(req.topology);
+    if (smmuv3Dt) throw new JudgeError(smmuv3Dt, '');
     const deviceTree = fromFirmware ? undefined : dtFromTopology(resolved);
     if (deviceTree && hasErrors(deviceTree.diagnostics)) {
       throw new JudgeError(`ridmap cannot build the topology's Device Tree:\n${deviceTree.diagnostics.map((d) => `  ${d.message}`).join('\n')}`, '');

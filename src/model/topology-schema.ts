@@ -62,19 +62,33 @@ export const IommuCapabilities = Type.Object(
   {
     pageTableFormats: Type.Optional(
       doc(
-        'Page-table formats the unit walks (e.g. "vtd-sl", "vtd-fl", "arm-lpae-s1", "arm-lpae-s2", "virtio").',
+        'Page-table formats the unit walks (e.g. "vtd-sl", "vtd-fl", "arm-lpae-s1", "arm-lpae-s2", "amd-v1", "amd-v2", "virtio"). ' +
+          'Compared in an address space: units with no format in common cannot share it.',
         Type.Array(Type.String(), { uniqueItems: true }),
       ),
     ),
-    pageSizes: Type.Optional(doc('Page sizes the unit maps, in bytes (powers of two); the smallest is its granule.', Type.Array(UInt(2 ** 52, 'page size in bytes')))),
-    inputAddressBits: Type.Optional(UInt(64, 'IOVA width the unit translates.')),
-    outputAddressBits: Type.Optional(UInt(64, 'Physical address width the unit produces.')),
-    pasidBits: Type.Optional(UInt(20, 'PASID / SubstreamID width; 0 = none.')),
-    coherent: Type.Optional(
-      doc('Page-table walks are cache coherent. For an SMMU the same fact as its coherent (SMMUv3) or coherentWalk (SMMUv1/v2): set either; both must agree.', Type.Boolean()),
+    pageSizes: Type.Optional(
+      doc(
+        'Page sizes the unit maps, in bytes, each a power of two (SMMUv3 IDR5 granules and their block sizes, VT-d 4 KiB plus ' +
+          'the super pages of CAP.SLLPS, virtio-iommu page_size_mask, e.g. [4096, 2097152, 1073741824]); the smallest is its granule. ' +
+          'Compared in an address space: no common size, or different granules, is incompatible-iommus.',
+        Type.Array(Type.Integer({ minimum: 1, maximum: 2 ** 52, description: 'page size in bytes (a power of two)' }), { uniqueItems: true, minItems: 1, maxItems: 64 }),
+      ),
     ),
-    stall: Type.Optional(doc('Stall model for faults (SMMU).', Type.Boolean())),
-    pri: Type.Optional(doc('Page request interface.', Type.Boolean())),
+    inputAddressBits: Type.Optional(
+      UInt(64, 'IOVA width the unit translates (SMMUv3 IAS/VAS, VT-d MGAW or aw-bits, virtio-iommu input_range). Compared in an address space.'),
+    ),
+    outputAddressBits: Type.Optional(
+      UInt(64, 'Physical address width the unit produces (SMMUv3 OAS, VT-d HAW). Compared in an address space: memory above the narrower width cannot be mapped.'),
+    ),
+    pasidBits: Type.Optional(
+      UInt(20, 'PASID / SubstreamID width (SMMUv3 SSIDSIZE, VT-d ECAP.PSS + 1, AMD-Vi PASmax + 1); 0 = none. Compared when a device of the space has ats: true.'),
+    ),
+    coherent: Type.Optional(
+      doc('Page-table walks are cache coherent. For an SMMU the same fact as its coherent (SMMUv3) or coherentWalk (SMMUv1/v2): set either; both must agree. Compared in an address space.', Type.Boolean()),
+    ),
+    stall: Type.Optional(doc('Stall model for faults (SMMU). How faults are reported, not what the page tables hold: not compared.', Type.Boolean())),
+    pri: Type.Optional(doc('Page request interface. How faults are reported, not what the page tables hold: not compared.', Type.Boolean())),
   },
   { additionalProperties: false },
 );

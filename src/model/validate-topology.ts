@@ -20,6 +20,7 @@ import { checkIommuAssignment } from './validate/iommu-assignment.js';
 import { checkDmarDevices } from './validate/dmar-devices.js';
 import { checkReservedMemory } from './validate/reserved-memory.js';
 import { checkIommuCoherent } from './validate/iommu-coherent.js';
+import { checkPageSizes } from './validate/page-sizes.js';
 
 /** Every code validateTopology can report; each has a fixture test/fixtures/topology-invalid/<code>.yaml. */
 export const TOPOLOGY_DIAGNOSTIC_CODES = {
@@ -64,6 +65,7 @@ export const TOPOLOGY_DIAGNOSTIC_CODES = {
   'unaligned-reserved-region': 'A reserved memory region whose base or size is not a multiple of 4 KiB.',
   'address-space-duplicate': 'A device listed in more than one address space (or twice in one).',
   'coherent-disagree': 'An SMMU whose coherent (or coherentWalk) and capabilities.coherent disagree: they are one fact.',
+  'bad-page-size': 'A capabilities.pageSizes entry that is not a power of two.',
 } as const;
 
 export type TopologyCode = keyof typeof TOPOLOGY_DIAGNOSTIC_CODES;
@@ -76,6 +78,7 @@ const semanticChecks = [
   checkDmarDevices,
   checkReservedMemory,
   checkIommuCoherent,
+  checkPageSizes,
 ];
 
 /**

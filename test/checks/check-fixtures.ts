@@ -15,7 +15,7 @@ import type { DmarDeviceScope, DmarRemappingStructure, DmarTable } from '../../s
 import { hexDumpLines } from '../../src/codec/index.js';
 import { append, encodeModel, patch } from '../acpi/dmar-fixtures.js';
 import { invalidIortCases } from '../fixtures/iort/invalid-cases.js';
-import { encode as encodeIort, smallIort } from '../fixtures/iort/iort-tables.js';
+import { encode as encodeIort, map as iortMap, smallIort } from '../fixtures/iort/iort-tables.js';
 import { rimtCheckCases } from '../fixtures/rimt/tables.js';
 import { encodeViotModel, smallViot, viotCases } from '../fixtures/viot/tables.js';
 import type { IvrsBlock } from '../../src/acpi/ivrs/model.js';
@@ -224,6 +224,19 @@ export const checkFixtures: readonly CheckFixture[] = [
       const t = smallIort();
       const smmu = t.nodes[1]!;
       if (smmu.type === 'SmmuV3') Object.assign(smmu, { eventGsiv: 0, priGsiv: 0, gerrGsiv: 0, syncGsiv: 0 });
+      return encodeIort(t);
+    },
+  },
+
+  {
+    name: 'iort-msi-device-id-shared',
+    description:
+      'the root complex sends RIDs 0x0-0xff to the SMMU, which hands their stream IDs to the ITS unchanged, and RIDs ' +
+      '0x100-0x1ff straight to the ITS with DeviceIDs 0x0-0xff as well: two devices per DeviceID',
+    bytes: () => {
+      const t = smallIort();
+      const rc = t.nodes[2]!;
+      if (rc.type === 'RootComplex') rc.idMappings = [iortMap(0, 0xff, 0, 1), iortMap(0x100, 0xff, 0, 0)];
       return encodeIort(t);
     },
   },

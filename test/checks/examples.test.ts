@@ -55,7 +55,7 @@ describe('check on the example topologies (built, then checked)', () => {
         expect(row.changed).toEqual([]);
       }
     }
-    expect(withDmar).toEqual(['bridge-behind-bridge.yaml', 'q35-vtd-pci-bridge.yaml', 'x86-server-dmar.yaml']);
+    expect(withDmar).toEqual(['bridge-behind-bridge.yaml', 'q35-vtd-pci-bridge.yaml', 'q35-vtd-per-pxb.yaml', 'x86-server-dmar.yaml']);
   });
 
   it('a built DMAR checked as a file against its topology, one policy given', async () => {

@@ -35,7 +35,18 @@ const CASES: Case[] = [
     example: VTD,
     change: (t) => t.iommus.push({ id: 'vtd1', type: 'vtd', base: 0xfed91000, includeAll: true }),
     path: 'iommus[1]',
-    reason: /a second IOMMU/,
+    reason: /a second IOMMU: QEMU 7\.2 to 11\.1 take one per q35 machine \(intel-iommu, amd-iommu and virtio-iommu-pci alike: "QEMU does not support multiple vIOMMUs for x86 yet"\)/,
+  },
+  {
+    name: 'two virtio-iommus on q35',
+    example: VIOMMU,
+    change: (t) => {
+      t.iommus.push({ id: 'viommu2', type: 'virtio-iommu-pci', device: 'viommu2-fn' });
+      t.hostBridges[0].children.push({ id: 'viommu2-fn', type: 'rciep', addr: '05.0', model: 'virtio-iommu-pci' });
+      t.hostBridges[2].iommu = 'viommu2';
+    },
+    path: 'iommus[1]',
+    reason: /a second IOMMU: QEMU 7\.2 to 11\.1 take one per q35 machine .*"QEMU does not support multiple vIOMMUs for x86 yet"/,
   },
   { name: 'a VT-d unit at another base', example: VTD, change: (t) => (t.iommus[0].base = 0xfed91000), path: 'iommus[0].base', reason: /at 0xfed90000/ },
   { name: 'an address width QEMU lacks', example: VTD, change: (t) => (t.dmar.hostAddressWidth = 46), path: 'dmar.hostAddressWidth', reason: /aw-bits 39 or 48/ },

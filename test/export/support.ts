@@ -13,7 +13,7 @@ import type { DeviceJson, MapJson } from '../../src/map/map-json.js';
 import { runCli } from '../support/run-cli.js';
 
 /** The examples of tables/ that QEMU can express (the round trip checks the others are refused). */
-export const expectedExportable = (): string[] => ['arm-virt-smmuv3.yaml', 'q35-amd-vi.yaml', 'q35-virtio-iommu-pxb.yaml', 'q35-vtd-pci-bridge.yaml', 'riscv-virt-iommu-pci.yaml'];
+export const expectedExportable = (): string[] => ['arm-two-smmuv3.yaml', 'arm-virt-smmuv3.yaml', 'q35-amd-vi.yaml', 'q35-virtio-iommu-pxb.yaml', 'q35-vtd-pci-bridge.yaml', 'riscv-virt-iommu-pci.yaml'];
 
 /** q35 with three -numa nodes and an expander on node 2 (the other expander on none). */
 export const NUMA_ARGV: string[] = [

@@ -48,7 +48,8 @@ const CASES: Record<string, Case[]> = {
     { what: 'intel-iommu on virt ("\'intel-iommu\' is not a valid device model name")', argv: [...VIRT, '-device', 'intel-iommu'], index: 3 },
     { what: 'intel-iommu on pc (QEMU 7.2: "expects a dynamic sysbus device type for the machine")', argv: ['-M', 'pc', '-device', 'intel-iommu'], index: 2 },
     { what: 'amd-iommu on pc (no -M: QEMU\'s default machine)', argv: ['-nodefaults', '-device', 'amd-iommu'], index: 1 },
-    { what: 'a user-created SMMUv3', argv: [...VIRT, '-device', 'arm-smmuv3,primary-bus=pcie.0'], index: 3 },
+    { what: 'arm-smmuv3 on q35 ("\'arm-smmuv3\' is not a valid device model name")', argv: [...Q35, '-device', 'arm-smmuv3,primary-bus=pcie.0'], index: 3 },
+    { what: 'arm-smmuv3 beside a TPM on virt\'s platform bus (its allocation is not followed)', argv: [...VIRT, '-device', 'tpm-tis-device,tpmdev=t', '-device', 'arm-smmuv3,primary-bus=pcie.0'], index: 3 },
     { what: 'pxb-pcie on RISC-V virt ("\'pxb-pcie\' is not a valid device model name")', argv: [...RISCV, '-device', 'pxb-pcie,id=p,bus_nr=8'], index: 4 },
     {
       // QEMU builds it, but its RIMT and DT name the B/D/F it had when plugged (bus 0): tables for another machine.
@@ -62,6 +63,7 @@ const CASES: Record<string, Case[]> = {
   'qemu-unknown-bus': [
     { what: 'a bus that does not exist ("Bus \'nope\' not found")', argv: [...Q35, '-device', 'e1000,bus=nope'], index: 3 },
     { what: 'a PCI device on a SCSI bus', argv: [...Q35, '-device', 'virtio-scsi-pci,id=s', '-device', 'e1000,bus=s.0'], index: 5 },
+    { what: 'arm-smmuv3 naming a pxb-pcie created after it ("Device \'p\' not found")', argv: [...VIRT, '-device', 'arm-smmuv3,primary-bus=p', '-device', 'pxb-pcie,id=p,bus_nr=8'], index: 3, message: /Device 'p' not found/ },
   ],
   'qemu-devfn-taken': [
     { what: 'the default NIC\'s slot ("slot 2 function 0 not available ... in use by e1000e")', argv: ['-M', 'q35', '-device', 'pcie-root-port,addr=02.0'], index: 2 },
@@ -99,6 +101,10 @@ const CASES: Record<string, Case[]> = {
     { what: 'two intel-iommu ("does not support multiple vIOMMUs")', argv: [...Q35, '-device', 'intel-iommu', '-device', 'intel-iommu'], index: 5 },
     { what: 'intel-iommu and virtio-iommu-pci', argv: [...Q35, '-device', 'intel-iommu', '-device', 'virtio-iommu-pci'], index: 5 },
     { what: 'iommu=smmuv3 and virtio-iommu-pci ("virt machine does not support multiple IOMMUs")', argv: ['-M', 'virt,iommu=smmuv3', '-device', 'virtio-iommu-pci'], index: 2 },
+    { what: 'iommu=smmuv3 and arm-smmuv3', argv: ['-M', 'virt,iommu=smmuv3', '-device', 'arm-smmuv3,primary-bus=pcie.0'], index: 2, message: /virt machine already has iommu=smmuv3 set/ },
+    { what: 'virtio-iommu-pci, then arm-smmuv3', argv: [...VIRT, '-device', 'virtio-iommu-pci', '-device', 'arm-smmuv3,primary-bus=pcie.0'], index: 5, message: /already has virtio-iommu set/ },
+    { what: 'arm-smmuv3, then virtio-iommu-pci (QEMU 11.1 takes it; two kinds would claim the buses)', argv: [...VIRT, '-device', 'arm-smmuv3,primary-bus=pcie.0', '-device', 'virtio-iommu-pci'], index: 5, message: /its IORT and VIOT then both claim the same devices/ },
+    { what: 'two arm-smmuv3 on one root complex', argv: [...VIRT, '-device', 'arm-smmuv3,primary-bus=pcie.0', '-device', 'arm-smmuv3,primary-bus=pcie.0'], index: 5, message: /An iommu is already attached to this bus/ },
   ],
   'qemu-expander': [
     { what: 'a pxb-pcie without bus_nr', argv: [...Q35, '-device', 'pxb-pcie,id=p'], index: 3 },
@@ -110,6 +116,16 @@ const CASES: Record<string, Case[]> = {
     { what: 'intremap=on with KVM\'s in-kernel irqchip ("Intel Interrupt Remapping cannot work with kernel-irqchip=on")', argv: [...Q35, '-enable-kvm', '-device', 'intel-iommu,intremap=on'], index: 4 },
     { what: 'an iommu= virt does not know ("Invalid iommu value")', argv: ['-M', 'virt,iommu=virtio'], index: 0 },
     { what: 'iommu= on q35', argv: ['-M', 'q35,iommu=smmuv3'], index: 0 },
+    { what: 'arm-smmuv3 without primary-bus', argv: [...VIRT, '-device', 'arm-smmuv3'], index: 3, message: /SMMU is not attached to any PCI bus!/ },
+    { what: 'arm-smmuv3 on a root port\'s bus', argv: [...VIRT, '-device', 'pcie-root-port,id=r,chassis=1', '-device', 'arm-smmuv3,primary-bus=r'], index: 5, message: /default PCIe root complex\(pcie\.0\) or a pxb-pcie based root complex/ },
+    { what: 'arm-smmuv3 on a bypassed pxb-pcie', argv: [...VIRT, '-device', 'pxb-pcie,id=p,bus_nr=8,bypass_iommu=on', '-device', 'arm-smmuv3,primary-bus=p'], index: 5, message: /Bypass option cannot be set for SMMUv3 associated PCIe RC/ },
+    { what: 'arm-smmuv3 on pcie.0 with default_bus_bypass_iommu', argv: ['-M', 'virt,default_bus_bypass_iommu=on', '-device', 'arm-smmuv3,primary-bus=pcie.0'], index: 2, message: /Bypass option cannot be set/ },
+    { what: 'arm-smmuv3 accel=on under TCG', argv: [...VIRT, '-device', 'arm-smmuv3,primary-bus=pcie.0,accel=on'], index: 3, message: /accel=on requires KVM with kernel-irqchip=on/ },
+    { what: 'arm-smmuv3 oas=48 without accel', argv: [...VIRT, '-device', 'arm-smmuv3,primary-bus=pcie.0,oas=48'], index: 3, message: /oas must be 44 bits when accel=off/ },
+    { what: 'arm-smmuv3 ssidsize without accel', argv: [...VIRT, '-device', 'arm-smmuv3,primary-bus=pcie.0,ssidsize=20'], index: 3, message: /ssidsize can only be greater than 0 bits if accel=on/ },
+    { what: 'arm-smmuv3 ats=on without accel', argv: [...VIRT, '-device', 'arm-smmuv3,primary-bus=pcie.0,ats=on'], index: 3, message: /ats can only be enabled if accel=on/ },
+    { what: 'arm-smmuv3 ril=off without accel', argv: [...VIRT, '-device', 'arm-smmuv3,primary-bus=pcie.0,ril=off'], index: 3, message: /ril can only be disabled if accel=on/ },
+    { what: 'arm-smmuv3 cmdqv=on without accel', argv: [...VIRT, '-device', 'arm-smmuv3,primary-bus=pcie.0,cmdqv=on'], index: 3, message: /cmdqv can only be enabled if accel=on/ },
     { what: 'default-bus-bypass-iommu on RISC-V virt ("Property \'virt-machine.default-bus-bypass-iommu\' not found")', argv: ['qemu-system-riscv64', '-M', 'virt,default-bus-bypass-iommu=on', '-device', 'riscv-iommu-pci'], index: 1 },
   ],
   'qemu-topology': [

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportQemu } from '../../src/import/qemu/export-qemu.js';
+import { smmuv3DtRefusal } from '../../src/import/qemu/export-smmuv3-devices.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
 import { TABLES_DIR } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
@@ -24,6 +25,8 @@ interface Example {
   arm?: boolean;
   riscv?: boolean;
   viot?: boolean;
+  /** Why it cannot boot under a Device Tree (an expander's arm-smmuv3: QEMU's DT has pcie.0's only). */
+  dtRefused?: string;
 }
 
 const EXAMPLES: Example[] = readdirSync(TABLES_DIR).filter((f) => f.endsWith('.yaml')).sort().map((f) => {
@@ -31,7 +34,11 @@ const EXAMPLES: Example[] = readdirSync(TABLES_DIR).filter((f) => f.endsWith('.y
   const topology = parseTopology(readFileSync(file, 'utf8'), file);
   try {
     const argv = exportQemu(topology).argv;
-    return { file, arm: argv[0]!.includes('aarch64'), riscv: argv[0]!.includes('riscv64'), viot: (topology.iommus ?? []).some((u) => u.type.startsWith('virtio-iommu')) };
+    const dtRefused = smmuv3DtRefusal(topology);
+    return {
+      file, arm: argv[0]!.includes('aarch64'), riscv: argv[0]!.includes('riscv64'), viot: (topology.iommus ?? []).some((u) => u.type.startsWith('virtio-iommu')),
+      ...(dtRefused ? { dtRefused } : {}),
+    };
   } catch (e) {
     return { file, refused: (e as Error).message };
   }
@@ -41,7 +48,8 @@ const EXAMPLES: Example[] = readdirSync(TABLES_DIR).filter((f) => f.endsWith('.y
 function boots(e: Example): { os?: string; firmware: 'acpi' | 'dt' }[] {
   // RISC-V: the root's newest riscv64 kernel, the one that parses RIMT (6.12 has no CONFIG_ACPI_RIMT), which boot --root picks without --os.
   if (e.riscv) return [{ firmware: 'acpi' }];
-  if (e.arm) return ['linux-6.1', 'linux-6.12', 'linux-7.3'].flatMap((os) => (['acpi', 'dt'] as const).map((firmware) => ({ os, firmware })));
+  const arm: ('acpi' | 'dt')[] = e.dtRefused ? ['acpi'] : ['acpi', 'dt'];
+  if (e.arm) return ['linux-6.1', 'linux-6.12', 'linux-7.3'].flatMap((os) => arm.map((firmware) => ({ os, firmware })));
   return (e.viot ? ['linux-6.12', 'linux-7.3'] : ['linux-6.1', 'linux-6.12', 'linux-7.3']).map((os) => ({ os, firmware: 'acpi' as const }));
 }
 
@@ -67,6 +75,14 @@ describe('the bundled examples', () => {
 });
 
 describe.skipIf(ROOT_MISSING !== undefined)('ridmap boot --root on every bundled example QEMU can express', () => {
+  for (const e of EXAMPLES.filter((x) => x.dtRefused)) {
+    it(`${e.file.slice(TABLES_DIR.length + 1)} --firmware dt: refused before booting, saying why (exit 2)`, async () => {
+      const run = await runCli('boot', e.file, '--root', '--os', 'linux-6.12', '--firmware', 'dt');
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(e.dtRefused);
+    });
+  }
+
   for (const e of EXAMPLES.filter((x) => !x.refused)) {
     for (const b of boots(e)) {
       it(`${e.file.slice(TABLES_DIR.length + 1)} --os ${b.os ?? '(newest)'} --firmware ${b.firmware}: Linux agrees with ridmap`, async () => {

@@ -324,8 +324,8 @@ describe('findings', () => {
     expect(d).toMatchObject({ code: 'incompatible-iommus', path: 'addressSpaces[0]' });
     expect(d!.message).toContain('a (smmuv3@0x1000000: nicA)');
     expect(d!.message).toContain('b (smmuv3@0x2000000: nicB)');
-    expect(d!.message).toContain('[arm-lpae-s1] and [arm-lpae-s2] have none in common');
-    expect(d!.message).toContain('48 vs 44 bits');
+    expect(d!.message).toContain('pageTableFormats [arm-lpae-s1] and [arm-lpae-s2] have none in common');
+    expect(d!.message).toContain('inputAddressBits differ (48 vs 44)');
   });
 
   it('incompatible-iommus: coherency differs', () => {
@@ -336,7 +336,24 @@ describe('findings', () => {
     expect(codes(twoSmmus({ pasidBits: 20 }, { pasidBits: 16 }))).toEqual([]);
     const withAts = resolveTopology(twoSmmus({ pasidBits: 20 }, { pasidBits: 16 }, true)).findings;
     expect(withAts.map((d) => d.code)).toEqual(['incompatible-iommus']);
-    expect(withAts[0]!.message).toContain('PASID widths differ (20 vs 16 bits) and nicA');
+    expect(withAts[0]!.message).toContain('pasidBits differ (20 vs 16) and nicA');
+  });
+
+  it('incompatible-iommus: pageSizes with none in common, and different granules, name the property', () => {
+    const [d, ...rest] = resolveTopology(twoSmmus({ pageSizes: [4096, 2097152] }, { pageSizes: [65536, 536870912] })).findings;
+    expect(rest).toEqual([]);
+    expect(d!.message).toContain('pageSizes [4 KiB, 2 MiB] and [64 KiB, 512 MiB] have none in common');
+    expect(d!.message).toContain('granules differ (pageSizes start at 4 KiB vs 64 KiB): a mapping smaller than 64 KiB, or not aligned to it, fails on b');
+    // A size in common is not enough when the granules differ.
+    const granule = resolveTopology(twoSmmus({ pageSizes: [4096, 65536] }, { pageSizes: [65536] })).findings;
+    expect(granule.map((f) => f.code)).toEqual(['incompatible-iommus']);
+    expect(granule[0]!.message).not.toContain('none in common');
+    expect(codes(twoSmmus({ pageSizes: [4096, 2097152] }, { pageSizes: [4096] }))).toEqual([]);
+  });
+
+  it('incompatible-iommus: outputAddressBits differ', () => {
+    const [d] = resolveTopology(twoSmmus({ outputAddressBits: 48 }, { outputAddressBits: 44 })).findings;
+    expect(d!.message).toContain('outputAddressBits differ (48 vs 44): memory at or above 2^44 cannot be mapped on the narrower unit');
   });
 
   it('compatible units (a common format, same widths) are no finding', () => {

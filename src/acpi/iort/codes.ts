@@ -58,6 +58,8 @@ export const IortCode = {
   rcMappingUnreachable: 'iort-rc-mapping-unreachable',
   /** PCI RIDs a root complex routes, or a named component, whose MSI walk reaches no ITS group (Linux skips the SMMUv3's own DeviceID mapping) (error). */
   msiUnreachable: 'iort-msi-unreachable',
+  /** PCI RIDs of different requesters whose MSI walks reach one ITS group with the same DeviceID (warning). */
+  msiDeviceIdShared: 'iort-msi-device-id-shared',
   /** A PCI RID or platform device cannot be expressed in IORT (an IOMMU that is no SMMU, ...) (error). */
   cannotExpress: 'iort-cannot-express',
   /** With the MADT: an ITS group identifier no MADT GIC ITS structure has; Linux finds no MSI domain for it (warning). */

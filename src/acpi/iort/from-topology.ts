@@ -91,6 +91,10 @@ export function iortFromTopology(resolved: ResolvedTopology, opts: IortBuildOpti
       ? smmuV3(u as Smmu3, resolved, targets, nodeRevision.SmmuV3, revision, diagnostics)
       : smmuV2(u as Smmu2, resolved, targets, nodeRevision.Smmu));
   }
+  // One root complex node per PCI segment, its ID mappings covering every host bridge of the segment (expanders
+  // included, each range to its own SMMU or straight to the ITS): Linux matches a PCI device to the first RC node
+  // whose PCI Segment Number is its domain (iort_match_node_callback: "each segment number can represent only one
+  // root complex"), so a second RC node of one segment would never be read. QEMU's build_iort writes one RC the same way.
   const segments = [...new Set(resolved.hostBridges.map((hb) => hb.segment))].sort((a, b) => a - b);
   for (const segment of segments) nodes.push(rootComplex(resolved, segment, targets, nodeRevision.RootComplex, diagnostics));
   resolved.platformDevices.forEach((d) => {
@@ -118,14 +122,51 @@ function highestStreamId(resolved: ResolvedTopology, u: ResolvedIommu): number {
 
 /**
  * An SMMU's mapping of the stream IDs it hands on to DeviceIDs of its ITS
- * group (unchanged, over every ID it can hand on), so its masters' MSIs
- * reach the ITS through it: none without an msiController.
+ * group, so its masters' MSIs reach the ITS through it: none without an
+ * msiController. A PCI master's DeviceID is its RID, as the DT's msi-map
+ * says and as RIDs that bypass the SMMU reach the ITS, so that no two
+ * devices share one (the ITS tells devices apart by DeviceID alone; check's
+ * iort-msi-device-id-shared). Where every stream ID is the RID (QEMU's
+ * layout) and no platform master names another DeviceID, that is one
+ * mapping, unchanged, over every ID the SMMU can hand on, as QEMU writes it;
+ * otherwise one mapping per run of stream IDs back to its RIDs, and one per
+ * platform master's stream ID to its DeviceID. Two SMMUs that each number
+ * their masters from 0 thus no longer collide at a shared ITS.
  */
 function streamIdsToIts(u: Smmu3 | Smmu2, resolved: ResolvedTopology, targets: Targets): IortIdMapping[] {
   const its = u.node.msiController === undefined ? undefined : targets.itsGroups.get(u.node.msiController);
   if (its === undefined) return [];
-  const ids = Math.max(MIN_ITS_IDS, highestStreamId(resolved, u) + 1);
-  return [{ inputBase: 0, numberOfIds: ids - 1, outputBase: 0, outputReference: { node: its }, flags: 0 }];
+  const runs = resolved.map.translations.filter((t) => t.iommu === u.identity);
+  const masters = resolved.platformDevices.filter((d) => d.iommu === u.id);
+  const toIts = (inputBase: number, count: number, outputBase: number): IortIdMapping => ({ inputBase, numberOfIds: count - 1, outputBase, outputReference: { node: its }, flags: 0 });
+  if (runs.every((t) => t.outputBase === t.first) && masters.every((d) => d.node.deviceId === undefined)) {
+    return [toIts(0, Math.max(MIN_ITS_IDS, highestStreamId(resolved, u) + 1), 0)];
+  }
+  const mappings = runs.map((t) => toIts(t.outputBase, t.last - t.first + 1, t.first));
+  for (const d of masters) for (const sid of d.outputIds) mappings.push(toIts(sid, 1, d.node.deviceId ?? sid));
+  return disjointMappings(mappings.sort((a, b) => a.inputBase - b.inputBase || a.outputBase - b.outputBase));
+}
+
+/**
+ * Mappings sorted by input made disjoint and joined: a stream ID two runs
+ * hand on (the topology gives two RIDs one stream ID, which the SMMU cannot
+ * tell apart either) keeps the first run's DeviceID, as Linux's walk takes
+ * the first mapping that matches; runs that continue each other in input
+ * and output become one mapping.
+ */
+function disjointMappings(sorted: readonly IortIdMapping[]): IortIdMapping[] {
+  const out: IortIdMapping[] = [];
+  for (const m of sorted) {
+    const prev = out[out.length - 1];
+    const prevEnd = prev ? prev.inputBase + prev.numberOfIds : -1;
+    const end = m.inputBase + m.numberOfIds;
+    if (end <= prevEnd) continue;
+    const skip = Math.max(0, prevEnd + 1 - m.inputBase);
+    const next = { ...m, inputBase: m.inputBase + skip, numberOfIds: m.numberOfIds - skip, outputBase: m.outputBase + skip };
+    if (prev && next.inputBase === prevEnd + 1 && next.outputBase === prev.outputBase + prev.numberOfIds + 1) prev.numberOfIds += next.numberOfIds + 1;
+    else out.push(next);
+  }
+  return out;
 }
 
 /**

@@ -14,6 +14,14 @@
  * root complex routes at all (its mappings' input ranges): RIDs no mapping
  * covers are bus numbers the platform does not have. resolve.ts asks only
  * when the table has no reference error: a broken walk is reported there.
+ *
+ * The same walks find RIDs of different requesters that reach one ITS group
+ * with one DeviceID, as when two SMMUs each number their masters' stream IDs
+ * from 0 and both hand them on to the ITS unchanged. The ITS tells devices
+ * apart by DeviceID only: Linux sets the second device up on the first's
+ * interrupt translation table ("Reusing ITT for devID", its_msi_prepare),
+ * which was sized for the first device's vectors alone, so the second
+ * device's MSIs may fail to allocate and its driver to probe.
  */
 import type { Diagnostic, Severity } from '../../diagnostic.js';
 import { formatSbdf } from '../../model/rid.js';
@@ -37,36 +45,111 @@ export function msiFindings(t: IortTable): Diagnostic[] {
   const paths = nodePaths(t);
   const at: At = (severity, code, path, message) => out.push({ severity, code, path, message });
   const segments = new Set<number>();
+  const reached: MsiRun[] = [];
   t.nodes.forEach((n, i) => {
     if (!isKnownNode(n)) return;
     if (n.type === 'RootComplex' && !segments.has(n.pciSegmentNumber)) {
       // Linux uses the first root complex of a segment (rcSegmentDuplicate says so for the others).
       segments.add(n.pciSegmentNumber);
-      rootComplexMsis(t, i, n, paths[i]!, at);
+      rootComplexMsis(t, i, n, paths[i]!, at, reached);
     } else if (n.type === 'NamedComponent') {
       namedComponentMsis(t, i, n.idMappings, n.deviceName, paths[i]!, at);
     }
   });
+  sharedDeviceIds(t, reached, paths, at);
   return out;
 }
 
+/** RIDs first..last of a segment's root complex (node rc) whose MSIs reach ITS group node `its` with DeviceIDs from `id` (step 0: all the same). */
+interface MsiRun {
+  rc: number;
+  segment: number;
+  first: number;
+  last: number;
+  its: number;
+  id: number;
+  step: 0 | 1;
+}
+
+const lastId = (r: MsiRun) => r.id + (r.last - r.first) * r.step;
+const ridText = (r: MsiRun) => (r.first === r.last ? formatSbdf(r.segment, r.first) : `${formatSbdf(r.segment, r.first)}-${formatSbdf(r.segment, r.last)}`);
+const idText = (first: number, last: number) => (first === last ? hex(first) : `${hex(first)}-${hex(last)}`);
+
+/** The walk's runs (cut wherever a mapping starts or ends) joined again where RIDs and DeviceIDs both continue. */
+function joinedRuns(runs: readonly MsiRun[]): MsiRun[] {
+  const out: MsiRun[] = [];
+  for (const r of runs) {
+    const prev = out[out.length - 1];
+    const linear = (x: MsiRun) => x.step === 1 || x.first === x.last;
+    if (prev && prev.rc === r.rc && prev.its === r.its && linear(prev) && linear(r) && r.first === prev.last + 1 && r.id === lastId(prev) + 1) {
+      out[out.length - 1] = { ...prev, last: r.last, step: 1 };
+    } else out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Runs whose DeviceIDs overlap at one ITS group: per group, runs sorted by
+ * first DeviceID, each compared with the run reaching furthest so far (one
+ * sweep, no per-ID work). One finding per ITS group, on the root complex of
+ * the first overlap, listing a few.
+ */
+function sharedDeviceIds(t: IortTable, runs: readonly MsiRun[], paths: readonly string[], at: At): void {
+  const byIts = new Map<number, MsiRun[]>();
+  for (const r of joinedRuns(runs)) {
+    const list = byIts.get(r.its);
+    if (list) list.push(r);
+    else byIts.set(r.its, [r]);
+  }
+  for (const [its, list] of byIts) {
+    list.sort((a, b) => a.id - b.id);
+    const clashes: string[] = [];
+    let count = 0;
+    let firstRc = -1;
+    let widest: MsiRun | undefined;
+    for (const r of list) {
+      if (widest && r.id <= lastId(widest)) {
+        count++;
+        if (firstRc < 0) firstRc = widest.rc;
+        if (clashes.length < MAX_RUNS_LISTED) {
+          const shared = idText(r.id, Math.min(lastId(r), lastId(widest)));
+          clashes.push(`${ridText(widest)} and ${ridText(r)} (DeviceID ${shared})`);
+        }
+      }
+      if (!widest || lastId(r) > lastId(widest)) widest = r;
+    }
+    if (count === 0) continue;
+    const more = count > clashes.length ? ` and ${count - clashes.length} more` : '';
+    at('warning', IortCode.msiDeviceIdShared, paths[firstRc]!,
+      `requester IDs of different devices reach ${nodeTitle(t, its)} with the same DeviceIDs: ${clashes.join(', ')}${more}. ` +
+      'The ITS tells devices apart by DeviceID only: Linux sets the later device up on the earlier one\'s interrupt translation ' +
+      'table ("Reusing ITT for devID"), sized for that device\'s vectors alone, so its MSIs may fail to allocate. ' +
+      'Give them distinct DeviceIDs (e.g. SMMUs whose stream IDs overlap each need their own output range at the ITS)');
+  }
+}
+
 /** The 16-bit RIDs a root complex routes and whose walk reaches no ITS group, as runs. */
-function rootComplexMsis(t: IortTable, index: number, rc: IortRootComplex, path: string, at: At): void {
+function rootComplexMsis(t: IortTable, index: number, rc: IortRootComplex, path: string, at: At, runs: MsiRun[]): void {
   const lost = new RidTable();
   for (const m of rc.idMappings) {
     const range = ridRange(m);
     if (range) lost.setRange(0, range[0], range[1], 'lost');
   }
-  const reached = (from: number, to: number) => lost.setRange(0, from, to, null);
-  // A walk cut at MAX_WALK_STEPS (a cycle, reported as such, or a hostile chain Linux would follow on) proves nothing.
-  mapIdRange(t, index, 0, MAX_RID, MSI_NODES, reached, reached);
-  const runs = lost.translations(IortCode.msiUnreachable);
-  if (runs.length === 0) return;
   const segment = rc.pciSegmentNumber;
-  const listed = runs.slice(0, MAX_RUNS_LISTED).map((r) => (r.first === r.last ? formatSbdf(segment, r.first) : `${formatSbdf(segment, r.first)}-${formatSbdf(segment, r.last)}`));
-  const more = runs.length > MAX_RUNS_LISTED ? ` and ${runs.length - MAX_RUNS_LISTED} more range(s)` : '';
+  const reached = (from: number, to: number, node: number, id: number, step: 0 | 1) => {
+    lost.setRange(0, from, to, null);
+    const target = t.nodes[node];
+    if (target && isKnownNode(target) && target.type === 'ItsGroup') runs.push({ rc: index, segment, first: from, last: to, its: node, id, step });
+  };
+  const cut = (from: number, to: number) => lost.setRange(0, from, to, null);
+  // A walk cut at MAX_WALK_STEPS (a cycle, reported as such, or a hostile chain Linux would follow on) proves nothing.
+  mapIdRange(t, index, 0, MAX_RID, MSI_NODES, reached, cut);
+  const lostRuns = lost.translations(IortCode.msiUnreachable);
+  if (lostRuns.length === 0) return;
+  const listed = lostRuns.slice(0, MAX_RUNS_LISTED).map((r) => (r.first === r.last ? formatSbdf(segment, r.first) : `${formatSbdf(segment, r.first)}-${formatSbdf(segment, r.last)}`));
+  const more = lostRuns.length > MAX_RUNS_LISTED ? ` and ${lostRuns.length - MAX_RUNS_LISTED} more range(s)` : '';
   at('error', IortCode.msiUnreachable, path,
-    `the MSIs of PCI requester IDs ${listed.join(', ')}${more} reach no ITS group: ${whyLost(t, index, runs[0]!.first)}; ` +
+    `the MSIs of PCI requester IDs ${listed.join(', ')}${more} reach no ITS group: ${whyLost(t, index, lostRuns[0]!.first)}; ` +
     'Linux gives these devices no MSI domain');
 }
 

@@ -21,6 +21,15 @@ const ROWS: readonly FindingRow[] = [
       'walks them (skipping each SMMUv3\'s own DeviceID mapping): Linux gives those devices no MSI domain',
   },
   {
+    id: IortCode.msiDeviceIdShared,
+    severity: 'warning',
+    from: 'map',
+    description:
+      'requester IDs of different PCI devices whose MSIs reach one ITS group with the same DeviceID (two SMMUs handing on ' +
+      'overlapping stream IDs unchanged, or a direct range onto an SMMU\'s): Linux puts the later device on the earlier one\'s ' +
+      'interrupt translation table, sized for that device alone, so its MSIs may fail to allocate',
+  },
+  {
     id: IortCode.rcMappingUnreachable,
     severity: 'warning',
     description:

@@ -9,6 +9,7 @@ import type { HostBridge, Iommu, ItsGroup, PciNode, Topology } from '../../model
 import type { IommuChoice } from './iommu.js';
 import type { MachineConfig } from './machine-config.js';
 import { Q35_AMDVI, Q35_VTD, RISCV_VIRT_LAYOUT, VIRT_LAYOUT } from './machines.js';
+import { smmuv3DeviceLayout } from './smmuv3-devices.js';
 import type { HostBridgeDraft, PciBus, PlacedFunction } from './pci-buses.js';
 import type { ArgRef } from './problems.js';
 
@@ -24,7 +25,8 @@ export interface MachineState {
   name: string;
   config: MachineConfig;
   hostBridges: readonly HostBridgeDraft[];
-  iommu?: IommuChoice;
+  /** One machine-wide IOMMU, or the arm-smmuv3 devices (each owning a root complex). */
+  iommus: readonly IommuChoice[];
 }
 
 /** Ids that are not QEMU's: one namespace with the device ids, so they must not collide. */
@@ -49,24 +51,34 @@ function idAllocator(state: MachineState): (preferred: string) => string {
 }
 
 export function buildTopology(state: MachineState): BuiltTopology {
-  const { config, iommu } = state;
+  const { config } = state;
   const sources = new Map<string, ArgRef>();
   const comments = new Map<string, string>();
   const allocate = idAllocator(state);
   const itsId = config.its ? allocate('its') : undefined;
-  const iommuId = iommu ? allocate(iommuName(iommu)) : undefined;
+  const units = state.iommus.map((choice) => ({ id: allocate(iommuName(choice)), choice }));
+  // The machine-wide IOMMU (any kind but arm-smmuv3 devices): every root bus is its, unless bypassed.
+  const machineWide = units.find((u) => u.choice.kind !== 'smmuv3-dev');
+  const iommu = machineWide?.choice;
+  const iommuId = machineWide?.id;
 
   const topology: Topology = { name: state.name, description: `imported from a QEMU ${config.def.kind} command line by ridmap import qemu` };
   if (iommu?.kind === 'vtd') topology.dmar = { hostAddressWidth: iommu.awBits, interruptRemapping: iommu.interruptRemapping };
-  if (iommu && iommuId) {
-    topology.iommus = [iommuEntry(iommu, iommuId, itsId)];
-    sources.set('iommus[0]', iommu.arg);
+  if (units.length > 0) {
+    topology.iommus = units.map((u, i) => {
+      sources.set(`iommus[${i}]`, u.choice.arg);
+      if (u.choice.kind === 'smmuv3-dev') {
+        comments.set(`iommus[${i}]`, `arm-smmuv3 on ${u.choice.host.id}: base and SPIs are virt's platform-bus slot ${u.choice.index} (SMMUs in creation order)`);
+      }
+      return iommuEntry(u.choice, u.id, itsId);
+    });
   }
   if (itsId) topology.msiControllers = [{ id: itsId, type: 'its', itsIds: [VIRT_LAYOUT.its.id], base: VIRT_LAYOUT.its.base } satisfies ItsGroup];
 
   const ctx: NodeContext = {
     config,
     ...(iommu ? { iommu: { id: iommuId!, choice: iommu } } : {}),
+    owners: new Map(units.flatMap((u) => (u.choice.kind === 'smmuv3-dev' ? [[u.choice.host, u.id] as const] : []))),
     ...(itsId ? { itsId } : {}),
     visit: (nodePath, f) => {
       if (f.arg) sources.set(nodePath, f.arg);
@@ -97,6 +109,7 @@ export function buildTopology(state: MachineState): BuiltTopology {
 function iommuName(iommu: IommuChoice): string {
   if (iommu.kind === 'vtd') return iommu.qemuId ?? 'intel-iommu';
   if (iommu.kind === 'amd-vi') return iommu.qemuId ?? 'amd-iommu';
+  if (iommu.kind === 'smmuv3-dev') return iommu.qemuId ?? 'arm-smmuv3';
   return iommu.kind;
 }
 
@@ -134,6 +147,15 @@ function iommuEntry(iommu: IommuChoice, id: string, itsId: string | undefined): 
         ...(itsId ? { msiController: itsId } : {}),
       };
     }
+    case 'smmuv3-dev':
+      return {
+        id,
+        type: 'smmuv3',
+        ...smmuv3DeviceLayout(iommu.index),
+        coherent: true,
+        ...(itsId ? { msiController: itsId } : {}),
+        capabilities: iommu.capabilities,
+      };
   }
 }
 
@@ -141,6 +163,8 @@ function iommuEntry(iommu: IommuChoice, id: string, itsId: string | undefined): 
 interface NodeContext {
   config: MachineConfig;
   iommu?: { id: string; choice: IommuChoice };
+  /** Root complexes an arm-smmuv3 device translates → its id. */
+  owners: ReadonlyMap<HostBridgeDraft, string>;
   itsId?: string;
   /** Called for every function with its document path. */
   visit: (path: string, f: PlacedFunction) => void;
@@ -148,6 +172,7 @@ interface NodeContext {
 
 function hostBridge(h: HostBridgeDraft, path: string, ctx: NodeContext): HostBridge {
   const { config, iommu, itsId } = ctx;
+  const owner = ctx.owners.get(h);
   const main = !h.expander;
   const bypass = main ? config.defaultBusBypassIommu : h.bypassIommu;
   const virtMain = main && config.def.kind === 'virt';
@@ -160,6 +185,8 @@ function hostBridge(h: HostBridgeDraft, path: string, ctx: NodeContext): HostBri
     ...(h.numaNode !== undefined ? { proximityDomain: h.numaNode } : {}),
     ...(virtMain && !config.highmem ? { busLimit: VIRT_LAYOUT.lowEcamBuses - 1 } : {}),
     ...(iommu ? (bypass ? { bypassIommu: true } : { iommu: iommu.id }) : {}),
+    // With arm-smmuv3 devices a root complex no SMMU claims is untranslated (its MSIs still go to the ITS).
+    ...(owner ? { iommu: owner } : {}),
     ...(itsId ? { msiController: itsId } : {}),
     ...(virtMain ? { ecam: config.highmem ? VIRT_LAYOUT.ecamHigh : VIRT_LAYOUT.ecamLow } : {}),
     ...(main && config.def.kind === 'riscv-virt' ? { ecam: RISCV_VIRT_LAYOUT.ecam } : {}),

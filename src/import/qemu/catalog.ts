@@ -20,6 +20,7 @@ export type DeviceRole =
   | 'amd-vi'
   | 'virtio-iommu'
   | 'riscv-iommu'
+  | 'smmuv3'
   | 'not-pci'
   | 'unsupported';
 
@@ -71,7 +72,8 @@ const MODELS: Record<string, DeviceModel> = {
   'amd-iommu': { role: 'amd-vi' },
   // amd-iommu's own PCI function (QEMU creates it with the IOMMU; vendor AMD).
   'AMDVI-PCI': ep('conventional', 0x1022, undefined, { builtinOnly: true }),
-  'arm-smmuv3': { role: 'unsupported', unsupported: 'user-created SMMUv3 devices (QEMU 10) are not imported yet; use -M virt,iommu=smmuv3' },
+  // A platform device on Arm virt (QEMU 10.1+), translating its primary-bus (smmuv3-devices.ts).
+  'arm-smmuv3': { role: 'smmuv3' },
   'virtio-iommu-device': { role: 'unsupported', unsupported: 'virtio-iommu on virtio-mmio is not imported; use virtio-iommu-pci' },
   'pxb-cxl': { role: 'unsupported', unsupported: 'CXL host bridges are not modelled by ridmap' },
   // The RISC-V IOMMU on PCIe (RISC-V virt): QEMU's RIMT names it by its B/D/F.

@@ -10,8 +10,9 @@ import { formatAddress, parseAddress } from '../../model/address.js';
 import type { Address, AmdViUnit, Iommu, ItsGroup, RiscvIommu, SmmuV3, Topology, VtdUnit } from '../../model/topology-schema.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { ExportReport } from './export-problems.js';
+import { planSmmuv3Devices, wantsSmmuv3Devices } from './export-smmuv3-devices.js';
 import { virtioIommuCapabilities, virtioIommuDefaults, virtioIommuGranule, vtdCapabilities } from './iommu-props.js';
-import { formatQemuVersion, OLDEST_QEMU, type QemuVersion } from './qemu-version.js';
+import { formatQemuVersion, NEWEST_VERIFIED_QEMU, OLDEST_QEMU, type QemuVersion } from './qemu-version.js';
 import { MACHINES, Q35_AMDVI, Q35_VTD, RISCV_VIRT_LAYOUT, VIRT_LAYOUT, type MachineDef, type MachineKind } from './machines.js';
 
 /** One option of the command line and the topology part it comes from. */
@@ -34,6 +35,8 @@ export interface MachinePlan {
   rootPortsAlwaysAcs?: boolean;
   /** -device amd-iommu's properties; it comes last, so that its own function takes the first free slot, the topology's. */
   amdViProps?: string[];
+  /** -device arm-smmuv3 lines (QEMU 10.1+, export-smmuv3-devices.ts): after the PCI devices they name. */
+  smmuv3Devices?: ExportArg[];
 }
 
 const hex = (a: Address) => formatAddress(parseAddress(a));
@@ -61,24 +64,40 @@ function machineFor(t: Topology): MachineKind {
   return t.hostBridges?.[0]?.kind === 'pci' ? 'pc' : 'q35';
 }
 
+const releases = `QEMU ${formatQemuVersion(OLDEST_QEMU)} to ${formatQemuVersion(NEWEST_VERIFIED_QEMU)}`;
+
+/**
+ * Why a machine takes one vIOMMU, in QEMU's own words (the same from 7.2 to
+ * 11.1, tried with both): q35 refuses a second intel-iommu, amd-iommu or
+ * virtio-iommu-pci in its pre-plug hook; virt a second of iommu=smmuv3 and
+ * virtio-iommu-pci.
+ */
+const ONE_VIOMMU: Record<MachineKind, string> = {
+  // pc takes virtio-iommu-pci only (intel-iommu and amd-iommu are q35's for import qemu), one per machine as q35.
+  pc: `${releases} take one per pc machine (virtio-iommu-pci; "QEMU does not support multiple vIOMMUs for x86 yet")`,
+  q35: `${releases} take one per q35 machine (intel-iommu, amd-iommu and virtio-iommu-pci alike: "QEMU does not support multiple vIOMMUs for x86 yet")`,
+  virt: `${releases} take one iommu=smmuv3 or virtio-iommu-pci per virt machine ("virt machine does not support multiple IOMMUs")`,
+  // hw/riscv/virt.c switches iommu-sys off when a riscv-iommu-pci is plugged.
+  'riscv-virt': 'QEMU\'s RISC-V virt has one (a riscv-iommu-pci switches iommu-sys off)',
+};
+
 /** `version`: the QEMU the line is for (its defaults decide what the line leaves unsaid). */
 export function planMachine(t: Topology, report: ExportReport, version: QemuVersion = OLDEST_QEMU): MachinePlan {
   const iommus = t.iommus ?? [];
   const def = MACHINES[machineFor(t)];
-  const one = def.kind === 'riscv-virt'
-    // hw/riscv/virt.c switches iommu-sys off when a riscv-iommu-pci is plugged.
-    ? 'QEMU\'s RISC-V virt has one (a riscv-iommu-pci switches iommu-sys off)'
-    : 'QEMU 7.2 builds one per machine ("does not support multiple vIOMMUs")';
-  iommus.slice(1).forEach((_, i) => report.refuse(`iommus[${i + 1}]`, `a second IOMMU: ${one}, and import qemu reads one`));
+  const one = ONE_VIOMMU[def.kind];
+  const smmuv3Devices = def.kind === 'virt' && wantsSmmuv3Devices(t);
+  if (!smmuv3Devices) iommus.slice(1).forEach((_, i) => report.refuse(`iommus[${i + 1}]`, `${i === 0 ? 'a second' : 'one more'} IOMMU: ${one}, and import qemu reads one`));
   const plan: MachinePlan = { def, machineProps: [] };
   const unit = iommus[0];
-  if (unit) {
+  if (unit && !smmuv3Devices) {
     const ok = iommuPlan(unit, plan, t, report, version);
     if (ok) plan.unit = unit;
   }
   if (def.kind === 'virt') virtPlan(t, plan, report);
   else if (def.kind === 'riscv-virt') riscvVirtPlan(t, plan, report);
   else if ((t.msiControllers?.length ?? 0) > 0) report.refuse('msiControllers', 'q35 has no ITS');
+  if (smmuv3Devices) plan.smmuv3Devices = planSmmuv3Devices(t, plan.its?.id, report);
   outsidePci(t, report);
   return plan;
 }

@@ -16,6 +16,7 @@ import { planPci } from './export-pci.js';
 import { ExportReport } from './export-problems.js';
 import { warnQemuRimtShortfall } from './export-riscv-rimt.js';
 import { verifyRoundTrip } from './export-verify.js';
+import { ARM_SMMUV3_DEVICE_SINCE } from './smmuv3-devices.js';
 import { shellWord } from './to-yaml.js';
 import { OLDEST_QEMU, parseQemuVersion, qemuAtLeast, qemuVersionRefused, type QemuVersion } from './qemu-version.js';
 
@@ -52,6 +53,9 @@ export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): Qe
   const report = new ExportReport();
   const plan = planMachine(topology, report, version);
   plan.rootPortsAlwaysAcs = plan.def.kind === 'riscv-virt' || (version !== undefined && qemuAtLeast(version, NO_DISABLE_ACS_QEMU));
+  if (version && plan.smmuv3Devices && !qemuAtLeast(version, ARM_SMMUV3_DEVICE_SINCE)) {
+    throw qemuVersionRefused(opts.qemuVersion!, `the topology's SMMUv3s are -device arm-smmuv3, which QEMU's virt takes from ${ARM_SMMUV3_DEVICE_SINCE.join('.')} on`);
+  }
   if (version && plan.def.kind === 'riscv-virt' && !qemuAtLeast(version, OLDEST_QEMU_RISCV)) {
     throw qemuVersionRefused(opts.qemuVersion!, `the topology is a RISC-V virt machine, whose RIMT (and iommu-sys) QEMU writes from ${OLDEST_QEMU_RISCV.join('.')} on`);
   }
@@ -68,6 +72,8 @@ export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): Qe
     args.push({ name: '-device', value: props.join(','), path: 'iommus[0]' });
   }
   args.push(...pci.devices);
+  // Each after the pxb-pcie its primary-bus names, in the topology's order: that order places them on the platform bus.
+  args.push(...(plan.smmuv3Devices ?? []));
   if (unit?.type === 'amd-vi' && plan.amdViProps) {
     // Last: its own PCI function takes the first free slot of the root bus then (export-verify checks that it is the topology's).
     const props = ['amd-iommu', ...(QEMU_ID.test(unit.id) ? [`id=${unit.id}`] : []), ...plan.amdViProps];

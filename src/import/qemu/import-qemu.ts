@@ -14,8 +14,10 @@ import { splitQemuArgv } from './argv.js';
 import { buildTopology } from './build-topology.js';
 import { checkImported } from './check-topology.js';
 import { addPciDevice, deviceRequests, type DeviceContext } from './devices.js';
+import { virtioDriveWarnings } from './drives.js';
 import { amdViChoice, claimIommu, vtdChoice, type IommuChoice } from './iommu.js';
 import { machineBuses } from './machine-buses.js';
+import { checkPlatformBus, smmuv3DeviceChoice } from './smmuv3-devices.js';
 import { machineConfig } from './machine-config.js';
 import { riscvIommuPciProps, virtioIommuProps, vtdAwBitsNote } from './iommu-props.js';
 import { fail, problem } from './problems.js';
@@ -58,11 +60,13 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
   const qemuVersion = opts.qemuVersion === undefined ? NEWEST_VERIFIED_QEMU : parseQemuVersion(opts.qemuVersion);
   const requests = deviceRequests(args);
   const config = machineConfig(args, requests.some((r) => r.lookup.model.vga), warnings, qemuVersion, binary);
+  warnings.push(...virtioDriveWarnings(args, config.def.kind));
   const ctx: DeviceContext = { buses: machineBuses(config), config, warnings, portSlots: new Map() };
-  // Both come from -M options, so config.arg is there.
-  let iommu: IommuChoice | undefined = config.smmuv3
-    ? { kind: 'smmuv3', arg: config.arg! }
-    : config.riscvIommuSys ? { kind: 'riscv-iommu-sys', arg: config.arg! } : undefined;
+  // Machine-wide IOMMUs come from -M (so config.arg is there); -device arm-smmuv3 adds one per root complex.
+  const iommus: IommuChoice[] = config.smmuv3
+    ? [{ kind: 'smmuv3', arg: config.arg! }]
+    : config.riscvIommuSys ? [{ kind: 'riscv-iommu-sys', arg: config.arg! }] : [];
+  checkPlatformBus(requests);
   const ignored: string[] = [];
   const notesForHeader: string[] = [];
 
@@ -76,35 +80,38 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
     } else if (model.role === 'unsupported') {
       fail('qemu-unsupported-device', req.arg, model.unsupported!);
     } else if (model.role === 'vtd') {
-      claimIommu(iommu, req.arg);
-      iommu = vtdChoice(req, config, warnings);
+      claimIommu(iommus, req.arg);
+      iommus.push(vtdChoice(req, config, warnings));
     } else if (model.role === 'amd-vi') {
-      claimIommu(iommu, req.arg);
-      iommu = amdViChoice(req, config, ctx);
+      claimIommu(iommus, req.arg);
+      iommus.push(amdViChoice(req, config, ctx));
     } else if (model.role === 'virtio-iommu') {
-      claimIommu(iommu, req.arg);
+      claimIommu(iommus, req.arg);
       const fn = addPciDevice(ctx, req);
       if (fn) {
         const { capabilities, notes } = virtioIommuProps(req, config, warnings);
-        iommu = { kind: 'virtio-iommu', fn, arg: req.arg, capabilities };
+        iommus.push({ kind: 'virtio-iommu', fn, arg: req.arg, capabilities });
         notesForHeader.push(...notes);
       }
     } else if (model.role === 'riscv-iommu') {
       if (config.def.kind !== 'riscv-virt') fail('qemu-unsupported-device', req.arg, 'riscv-iommu-pci exists on the RISC-V virt machine only (qemu-system-riscv64 -M virt)');
-      claimIommu(iommu, req.arg);
+      claimIommu(iommus, req.arg);
       const fn = addPciDevice(ctx, req);
       // hw/riscv/virt.c records its B/D/F at plug time, when a bus behind a bridge still reads 0: its RIMT and DT would name another function.
       if (fn && fn.bus !== ctx.buses.main.bus) {
         fail('qemu-unsupported-device', req.arg, `riscv-iommu-pci behind a bridge: QEMU's RISC-V virt takes its B/D/F before the firmware numbers the buses, so its RIMT and DT name 00:${formatDevfn(fn.devfn)}, not this function (and for 00:00.0 it writes no RIMT); plug it into pcie.0`);
       }
-      if (fn) iommu = { kind: 'riscv-iommu-pci', fn, arg: req.arg, capabilities: riscvIommuPciProps(req, warnings) };
+      if (fn) iommus.push({ kind: 'riscv-iommu-pci', fn, arg: req.arg, capabilities: riscvIommuPciProps(req, warnings) });
+    } else if (model.role === 'smmuv3') {
+      iommus.push(smmuv3DeviceChoice(req, ctx, iommus));
     } else if (!addPciDevice(ctx, req)) {
       ignored.push(req.driver);
     }
   }
 
-  const built = buildTopology({ name: opts.name ?? `qemu-${config.def.kind}`, config, hostBridges: ctx.buses.hostBridges, iommu });
+  const built = buildTopology({ name: opts.name ?? `qemu-${config.def.kind}`, config, hostBridges: ctx.buses.hostBridges, iommus });
   checkImported(built);
+  const iommu = iommus[0];
   const header = [
     ...(ignored.length > 0 ? [`Ignored (not PCI functions): ${ignored.join(', ')}.`] : []),
     ...(iommu?.kind === 'vtd' && iommu.awBitsDefault ? [vtdAwBitsNote(config, iommu.awBits)] : []),

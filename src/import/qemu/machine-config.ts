@@ -10,7 +10,7 @@ import { NIC_MODEL_ALIASES } from './catalog.js';
 import { MACHINES, machineKind, VGA_TYPES, type MachineDef } from './machines.js';
 import { parseBool, parseOpts, parsePciAddr, parseUint } from './opts.js';
 import { checked, fail, problem, type ArgRef } from './problems.js';
-import { qemuAtLeast, type QemuVersion } from './qemu-version.js';
+import { formatQemuVersion, qemuAtLeast, type QemuVersion } from './qemu-version.js';
 
 export interface NicRequest {
   driver: string;
@@ -38,7 +38,7 @@ export interface MachineConfig {
   defaultBusBypassIommu: boolean;
   kvm: boolean;
   kernelIrqchip: 'on' | 'off' | 'split';
-  /** virt: the GIC has an ITS (GICv3/v4 with its=on). */
+  /** virt: the GIC has an ITS (GICv3/v4 with its=on, msi= auto or its). */
   its: boolean;
   /** virt: highmem=off moves ECAM low, where it holds 16 buses. */
   highmem: boolean;
@@ -53,7 +53,7 @@ export interface MachineConfig {
 }
 
 const MACHINE_KEYS_USED = new Set([
-  'type', 'iommu', 'iommu-sys', 'default-bus-bypass-iommu', 'kernel-irqchip', 'gic-version', 'its', 'highmem', 'sata', 'smbus', 'usb', 'accel',
+  'type', 'iommu', 'iommu-sys', 'default-bus-bypass-iommu', 'kernel-irqchip', 'gic-version', 'its', 'msi', 'highmem', 'sata', 'smbus', 'usb', 'accel',
 ]);
 
 export function machineConfig(
@@ -106,7 +106,7 @@ export function machineConfig(
     defaultBusBypassIommu: bool('default-bus-bypass-iommu', false),
     kvm: usesKvm(args, props.get('accel')?.value),
     kernelIrqchip: (irqchip?.value as MachineConfig['kernelIrqchip'] | undefined) ?? 'on',
-    its: kind === 'virt' && gicHasIts(props.get('gic-version')) && bool('its', true),
+    its: kind === 'virt' && gicHasIts(props.get('gic-version')) && msiUsesIts(props.get('msi'), qemuVersion, bool('its', true)),
     highmem: bool('highmem', true),
     sata: bool('sata', true),
     smbus: bool('smbus', true),
@@ -128,6 +128,25 @@ function usesKvm(args: readonly QemuArg[], machineAccel: string | undefined): bo
   const accel = args.filter((a) => a.name === '-accel').map((a) => parseOpts(a.value!, 'accel').props.get('accel'));
   const first = accel[0] ?? machineAccel?.split(':')[0];
   return args.some((a) => a.name === '-enable-kvm') || first === 'kvm';
+}
+
+/**
+ * virt's msi= (auto, its, gicv2m, off) chooses the MSI controller, superseding
+ * its= (hw/arm/virt.c virt_set_msi): gicv2m gives a GICv3 a GICv2m frame and
+ * no ITS, so nothing in the IORT may route MSIs to an ITS.
+ */
+export const VIRT_MSI_SINCE: QemuVersion = [11, 0];
+
+/** Whether a GIC that can have an ITS gets one: msi= when given, else its= (`itsOption`). */
+function msiUsesIts(msi: { value: string; arg: ArgRef } | undefined, qemuVersion: QemuVersion, itsOption: boolean): boolean {
+  if (!msi) return itsOption;
+  if (!qemuAtLeast(qemuVersion, VIRT_MSI_SINCE)) {
+    return fail('qemu-bad-value', msi.arg, `msi=${msi.value}: virt has msi= from QEMU ${formatQemuVersion(VIRT_MSI_SINCE)} on (QEMU ${formatQemuVersion(qemuVersion)}: "Property 'virt-machine.msi' not found"); use its=`);
+  }
+  if (msi.value === 'auto') return itsOption;
+  if (msi.value === 'its') return true;
+  if (msi.value === 'gicv2m' || msi.value === 'off') return false;
+  return fail('qemu-bad-value', msi.arg, `msi=${msi.value}: valid values are auto, its, gicv2m and off`);
 }
 
 /** GICv2 (virt's default) has no ITS; 3, 4 and max (3 or 4 under TCG) do; host is whatever KVM has, taken as 3. */
