@@ -1,5 +1,7 @@
 /** Options shared by several commands, declared once. */
 import { InvalidArgumentError, Option } from 'commander';
+import { bothQemuOptions, qemuBinaryVersion } from '../import/qemu/qemu-binary.js';
+import { formatQemuVersion } from '../import/qemu/qemu-version.js';
 import { LOCK_WAIT_MS } from '../io/dir-lock.js';
 import { DEFAULT_LINUX_PROFILE, FIRMWARE_INTERFACES, LINUX_PROFILES, linuxProfile, type FirmwareInterface, type LinuxTarget } from '../model/linux-profile.js';
 import { NUMBERING_POLICIES } from '../model/numbering.js';
@@ -61,4 +63,11 @@ export function lockWaitOption(): Option {
       }
       return seconds;
     });
+}
+
+/** import/export qemu: --qemu-version as given, or the release --qemu's emulator names; both: a usage error. */
+export function cliQemuVersion(opts: { qemuVersion?: string; qemu?: string }): string | undefined {
+  if (opts.qemu === undefined) return opts.qemuVersion;
+  if (opts.qemuVersion !== undefined) throw bothQemuOptions();
+  return formatQemuVersion(qemuBinaryVersion(opts.qemu));
 }

@@ -329,6 +329,7 @@ export const HostBridge = Type.Object(
       UInt(255, 'Last bus number this host bridge decodes; default: up to the next host bridge\'s root bus in the segment, or 0xff.'),
     ),
     expander: Type.Optional(doc('An expander bridge (QEMU pxb/pxb-pcie) with a fixed first bus.', Type.Boolean())),
+    proximityDomain: Type.Optional(UInt(0xffffffff, 'NUMA proximity domain of the root bus (its host bridge\'s ACPI _PXM; QEMU pxb numa_node).')),
     ...assignment,
     ats: Type.Optional(doc('The root complex supports ATS (IORT RC ATS attribute).', Type.Boolean())),
     acpiPath: Type.Optional(doc('ACPI name of the host bridge, e.g. "\\\\_SB_.PCI0".', Type.String())),

@@ -139,7 +139,7 @@ describe('import qemu of the same command lines (qemu-system-riscv64 -M virt): t
     const topology = await imported('addr3', '-M', 'virt', '-device', 'pcie-root-port,id=rp1,chassis=1,addr=1.0', '-device', 'e1000e,bus=rp1',
       '-device', 'riscv-iommu-pci,addr=3.0');
     const yaml = readFileSync(topology, 'utf8');
-    expect(yaml).toContain('{ id: riscv-iommu-pci, type: riscv-iommu-pci, device: riscv-iommu-pci@pcie.0:03.0 }');
+    expect(yaml).toContain('  - id: riscv-iommu-pci\n    type: riscv-iommu-pci\n    device: riscv-iommu-pci@pcie.0:03.0\n    capabilities: { pasidBits: 0 }\n');
     expect(yaml).toContain('ecam: 0x30000000');
     const r = await runCli('check', join(RIMT_FIXTURE_DIR, 'qemu-iommu-pci-addr3.dat'), '--topology', topology, '--format', 'json');
     const { findings } = JSON.parse(r.stdout) as { findings: { code: string; message: string }[] };

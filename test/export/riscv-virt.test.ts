@@ -28,7 +28,7 @@ describe('export qemu: RISC-V virt', () => {
       '-device', 'riscv-iommu-pci,id=iommu-fn,bus=pcie.0,addr=03.0',
     ]);
     const back = await importedFile(scratchDir(), 'back', argv);
-    expect(readFileSync(back, 'utf8')).toContain('{ id: riscv-iommu-pci, type: riscv-iommu-pci, device: iommu-fn }');
+    expect(readFileSync(back, 'utf8')).toContain('  - id: riscv-iommu-pci\n    type: riscv-iommu-pci\n    device: iommu-fn\n    capabilities: { pasidBits: 0 }\n');
     expectSameMap(await mapOf(back), await mapOf(PCI_EXAMPLE));
   });
 

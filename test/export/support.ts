@@ -15,6 +15,13 @@ import { runCli } from '../support/run-cli.js';
 /** The examples of tables/ that QEMU can express (the round trip checks the others are refused). */
 export const expectedExportable = (): string[] => ['arm-two-smmuv3.yaml', 'arm-virt-smmuv3.yaml', 'q35-amd-vi.yaml', 'q35-virtio-iommu-pxb.yaml', 'q35-vtd-pci-bridge.yaml', 'riscv-virt-iommu-pci.yaml'];
 
+/** q35 with three -numa nodes and an expander on node 2 (the other expander on none). */
+export const NUMA_ARGV: string[] = [
+  '-M', 'q35', '-nodefaults', '-numa', 'node', '-numa', 'node,nodeid=1', '-numa', 'node,nodeid=2',
+  '-device', 'pxb-pcie,id=p1,bus_nr=0x10,numa_node=2', '-device', 'pxb-pcie,id=p2,bus=pcie.0,bus_nr=0x20',
+  '-device', 'pcie-root-port,id=rp,bus=p1,chassis=1', '-device', 'e1000e,id=nic,bus=rp',
+];
+
 export const scratchDir = (): string => mkdtempSync(join(tmpdir(), 'ridmap-export-'));
 
 /** RISC-V virt with QEMU's platform IOMMU (-M virt,iommu-sys=on) translating its root bus: no example in tables/ has it. */

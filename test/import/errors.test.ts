@@ -40,13 +40,14 @@ const CASES: Record<string, Case[]> = {
     { what: 'bus-reserve above 255', argv: [...Q35, '-device', 'pcie-root-port,bus-reserve=256'], index: 3 },
   ],
   'qemu-unsupported-machine': [
-    { what: 'no machine (x86 defaults to pc)', argv: ['-nodefaults'] },
-    { what: 'the i440fx pc', argv: ['-M', 'pc'], index: 0 },
+    { what: 'no machine on Arm ("No machine specified")', argv: ['qemu-system-aarch64', '-nodefaults'] },
     { what: 'microvm', argv: ['-machine', 'microvm'], index: 0 },
   ],
   'qemu-unsupported-device': [
     { what: 'amd-iommu on virt ("\'amd-iommu\' is not a valid device model name")', argv: [...VIRT, '-device', 'amd-iommu'], index: 3 },
     { what: 'intel-iommu on virt ("\'intel-iommu\' is not a valid device model name")', argv: [...VIRT, '-device', 'intel-iommu'], index: 3 },
+    { what: 'intel-iommu on pc (QEMU 7.2: "expects a dynamic sysbus device type for the machine")', argv: ['-M', 'pc', '-device', 'intel-iommu'], index: 2 },
+    { what: 'amd-iommu on pc (no -M: QEMU\'s default machine)', argv: ['-nodefaults', '-device', 'amd-iommu'], index: 1 },
     { what: 'arm-smmuv3 on q35 ("\'arm-smmuv3\' is not a valid device model name")', argv: [...Q35, '-device', 'arm-smmuv3,primary-bus=pcie.0'], index: 3 },
     { what: 'arm-smmuv3 beside a TPM on virt\'s platform bus (its allocation is not followed)', argv: [...VIRT, '-device', 'tpm-tis-device,tpmdev=t', '-device', 'arm-smmuv3,primary-bus=pcie.0'], index: 3 },
     { what: 'pxb-pcie on RISC-V virt ("\'pxb-pcie\' is not a valid device model name")', argv: [...RISCV, '-device', 'pxb-pcie,id=p,bus_nr=8'], index: 4 },
@@ -87,6 +88,8 @@ const CASES: Record<string, Case[]> = {
     { what: 'a conventional bridge below a PCIe port', argv: [...Q35, '-device', 'pcie-root-port,id=r,chassis=1', '-device', 'pci-bridge,bus=r,chassis_nr=1'], index: 5 },
     { what: 'a PCIe-to-PCI bridge on a conventional bus', argv: [...Q35, '-device', 'pci-bridge,id=b,chassis_nr=1', '-device', 'pcie-pci-bridge,bus=b'], index: 5 },
     { what: 'an expander off the root bus ("PXB devices can be attached only to root bus")', argv: [...Q35, '-device', 'pcie-root-port,id=r,chassis=1', '-device', 'pxb-pcie,bus=r,bus_nr=8'], index: 5 },
+    { what: 'pxb-pcie on pc ("pxb-pcie devices cannot reside on a PCI bus")', argv: ['-M', 'pc', '-device', 'pxb-pcie,id=p,bus_nr=8'], index: 2 },
+    { what: 'a pxb on pc (its own PCI-to-PCI bridge is not modelled yet)', argv: ['-M', 'pc', '-device', 'pxb,id=p,bus_nr=8'], index: 2, message: /a PCI-to-PCI bridge of its own/ },
     { what: 'a conventional pxb on q35 ("pxb devices cannot reside on a PCIe bus")', argv: [...Q35, '-device', 'pxb,id=p,bus_nr=8', '-device', 'e1000,bus=p'], index: 3 },
   ],
   'qemu-chassis-slot': [

@@ -9,7 +9,10 @@ describe('q35 with intel-iommu', () => {
 
   it('is one VT-d unit at 0xfed90000 over pcie.0, with QEMU\'s I/O APIC scope ff:00.0', () => {
     const t = vtd();
-    expect(t.iommus).toEqual([{ id: 'intel-iommu', type: 'vtd', base: 0xfed90000 }]);
+    expect(t.iommus).toEqual([{
+      id: 'intel-iommu', type: 'vtd', base: 0xfed90000,
+      capabilities: { pageTableFormats: ['vtd-sl'], pageSizes: [4096, 2097152, 1073741824], inputAddressBits: 48, pasidBits: 0 },
+    }]);
     expect(t.hostBridges![0]).toMatchObject({ id: 'pcie.0', iommu: 'intel-iommu' });
     expect(t.ioapics).toEqual([{ id: 'ioapic', ioapicId: 0, sourceId: 'ff:00.0', iommu: 'intel-iommu' }]);
   });
@@ -18,9 +21,26 @@ describe('q35 with intel-iommu', () => {
     expect(topologyOf('-M', 'q35', '-nodefaults', '-device', 'intel-iommu,id=vtd0').iommus![0]!.id).toBe('vtd0');
   });
 
-  it('aw-bits sets the host address width (39 by default, as QEMU before 9.2)', () => {
-    expect(vtd().dmar).toMatchObject({ hostAddressWidth: 39 });
+  it('aw-bits sets the host address width', () => {
+    expect(vtd('aw-bits=39').dmar).toMatchObject({ hostAddressWidth: 39 });
     expect(vtd('aw-bits=48').dmar).toMatchObject({ hostAddressWidth: 48 });
+  });
+
+  it('without aw-bits, the width is QEMU\'s default for the release: 48 from 9.2 (the default 11.1), 39 before or for an older machine type', async () => {
+    const width = async (...argv: string[]) => {
+      const run = await runCli('import', 'qemu', ...argv);
+      expect(run.code, run.stderr).toBe(0);
+      return { width: /hostAddressWidth: (\d+)/.exec(run.stdout)?.[1], note: /# hostAddressWidth .*$/m.exec(run.stdout)?.[0] };
+    };
+    const q35 = ['-M', 'q35', '-nodefaults', '-device', 'intel-iommu'];
+    expect(await width('--', ...q35)).toEqual({ width: '48', note: expect.stringContaining('default for QEMU 11.1 (39 before 9.2, 48 from 9.2 on') });
+    expect((await width('--qemu-version', '9.2', '--', ...q35)).width).toBe('48');
+    expect((await width('--qemu-version', '9.1', '--', ...q35)).width).toBe('39');
+    expect((await width('--qemu-version', '7.2', '--', ...q35)).width).toBe('39');
+    // QEMU 11.1 keeps pc-q35-9.1's defaults (hw_compat_9_1): checked with its CAP.MGAW.
+    expect((await width('--', '-M', 'pc-q35-9.1', '-nodefaults', '-device', 'intel-iommu')).width).toBe('39');
+    expect((await width('--', '-M', 'pc-q35-9.2', '-nodefaults', '-device', 'intel-iommu')).width).toBe('48');
+    expect((await width('--', ...q35.slice(0, -1), 'intel-iommu,aw-bits=39')).note).toBeUndefined();
   });
 
   it('intremap: on by default under TCG, off when asked, off by default with KVM\'s in-kernel irqchip', () => {
@@ -53,7 +73,7 @@ describe('q35 with intel-iommu', () => {
 describe('virtio-iommu-pci', () => {
   it('is an IOMMU and the PCI function it is, which keeps the device id', () => {
     const t = topologyOf('-M', 'q35', '-nodefaults', '-device', 'virtio-iommu-pci,id=viommu');
-    expect(t.iommus).toEqual([{ id: 'virtio-iommu', type: 'virtio-iommu-pci', device: 'viommu' }]);
+    expect(t.iommus).toEqual([{ id: 'virtio-iommu', type: 'virtio-iommu-pci', device: 'viommu', capabilities: { pageTableFormats: ['virtio'], inputAddressBits: 39 } }]);
     expect(node(t, 'viommu')).toMatchObject({ type: 'rciep', addr: '01.0', vendorId: 0x1af4, deviceId: 0x1057 });
     expect(t.hostBridges![0]!.iommu).toBe('virtio-iommu');
   });
@@ -117,9 +137,9 @@ describe('expanders (pxb-pcie, pxb)', () => {
     expect(bdfs(t)).toMatchObject({ rp: '10:00.0', nic: '11:00.0' });
   });
 
-  it('numa_node must name a -numa node; it becomes a comment (no host-bridge proximity field)', () => {
+  it('numa_node must name a -numa node; it becomes the host bridge\'s proximityDomain', () => {
     const r = imported('-M', 'q35', '-nodefaults', '-numa', 'node', '-numa', 'node,nodeid=3', '-device', 'pxb-pcie,id=p,bus_nr=8,numa_node=3');
-    expect(r.yaml).toContain('# numa_node=3: QEMU gives this root bus _PXM 3');
+    expect(r.topology.hostBridges![1]).toMatchObject({ id: 'p', proximityDomain: 3 });
   });
 
   it('on Arm virt an expander is said to be ACPI-only (a Device Tree boot never sees it); on q35 nothing is said', async () => {

@@ -27,11 +27,11 @@ describe('imported YAML', () => {
     expect(lines[0]).toBe('# yaml-language-server: $schema=../schema/topology.schema.json');
     expect(r.yaml).toContain('# Imported by `ridmap import qemu` from:\n#  qemu-system-x86_64 -M q35 -device intel-iommu,intremap=on');
     expect(r.yaml).toContain(`'e1000e,id=nic0,bus=rp1,romfile=a file'\\''s.rom'`);
-    expect(r.yaml).toContain("# hostAddressWidth 39: QEMU's aw-bits default before 9.2 (48 from 9.2 on).");
+    expect(r.yaml).toContain("# hostAddressWidth 48: QEMU's aw-bits default for QEMU 11.1 (39 before 9.2, 48 from 9.2 on; give --qemu-version or --qemu for another release).");
   });
 
   it('writes leaves on one line, addresses and PCI IDs in hex, and says what the machine added by itself', () => {
-    expect(r.yaml).toContain('  - { id: intel-iommu, type: vtd, base: 0xfed90000 }');
+    expect(r.yaml).toContain('  - id: intel-iommu\n    type: vtd\n    base: 0xfed90000\n    capabilities:\n      pageTableFormats: [ vtd-sl ]\n');
     expect(r.yaml).toContain(
       '      - { id: mch@pcie.0:00.0, type: rciep, addr: "00.0", model: mch, vendorId: 0x8086, deviceId: 0x29c0 } # built into the machine',
     );

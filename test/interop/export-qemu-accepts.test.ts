@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chrootArgv, referenceRootPath } from '../../src/judge/reference-root.js';
-import { expectedExportable, exportedArgv, importedFile, iommuSysFile, RISCV_BRIDGES_TOPOLOGY, scratchDir, topologyFile } from '../export/support.js';
+import { expectedExportable, exportedArgv, importedFile, iommuSysFile, NUMA_ARGV, RISCV_BRIDGES_TOPOLOGY, scratchDir, topologyFile } from '../export/support.js';
 import { RIMT_FIXTURE_DIR } from '../fixtures/rimt/tables.js';
 import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 import { APT_PACKAGES, IN_CI, QEMU_BINARY } from './qemu-env.js';
@@ -120,6 +120,10 @@ if (missing.length > 0 && IN_CI) {
         await expectAccepted(argv);
       }, 20_000);
     }
+
+    it('an expander with numa_node, and the -numa nodes export writes for it', async () => {
+      await expectAccepted(await exportedArgv(await importedFile(scratchDir(), 'numa', NUMA_ARGV)));
+    }, 20_000);
 
     for (const s of SCENARIOS) {
       it(`interop ${s.name}`, async () => {

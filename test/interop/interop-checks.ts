@@ -28,8 +28,9 @@ export type Note = (line: string) => void;
 export const IOMMU_TABLES = ['DMAR', 'VIOT', 'IORT'];
 
 /** The command line imported through the CLI, as a user would, then resolved under the firmware numbering. */
-export async function importScenario(s: Scenario): Promise<ResolvedTopology> {
-  const run = await runCli('import', 'qemu', '--schema', 'topology.schema.json', '--', ...s.argv);
+/** The scenario's command line imported for the QEMU that made the capture (its defaults differ by release: aw-bits...). */
+export async function importScenario(s: Scenario, m: CaptureManifest): Promise<ResolvedTopology> {
+  const run = await runCli('import', 'qemu', '--schema', 'topology.schema.json', '--qemu-version', versionText(m), '--', ...s.argv);
   expect(run.stderr.split('\n').filter((l) => l.includes('error'))).toEqual([]);
   expect(run.code).toBe(0);
   return resolveTopology(parseTopology(run.stdout, `${s.name}.yaml`));

@@ -87,7 +87,7 @@ for (const s of SCENARIOS) {
     });
 
     it('imports the command line with every function where QEMU put it', async () => {
-      resolved = await importScenario(s);
+      resolved = await importScenario(s, captured.manifest);
       const n = expectPlacement(captured.dir, resolved);
       say(`import: ${n} functions at QEMU's bus:dev.fn, bridges numbered as the firmware did`);
     });

@@ -27,7 +27,7 @@ describe('recorded QEMU captures', () => {
     it.skipIf(!s)(`${name}: the import places every function where QEMU did and agrees with its IOMMU table`, async (ctx) => {
       const manifest = JSON.parse(readFileSync(join(dir, 'capture.json'), 'utf8')) as CaptureManifest;
       expect(manifest.args).toEqual(s!.argv);
-      const resolved = await importScenario(s!);
+      const resolved = await importScenario(s!, manifest);
       expectPlacement(dir, resolved);
       if (compareIommuTables(s!, dir, manifest, resolved, () => {}) === 0) ctx.skip();
     });

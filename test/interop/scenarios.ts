@@ -127,6 +127,17 @@ export const SCENARIOS: Scenario[] = [
     tables: ['VIOT'],
   },
   {
+    // pc (i440FX), QEMU's x86 default machine: a conventional root bus with PIIX3 at 01.x, the default VGA and NIC, a PCIe
+    // device on pci.0 (QEMU allows it) and a PCI-to-PCI bridge whose functions alias to it.
+    name: 'virtio-iommu-pc',
+    arch: 'x86',
+    argv: [
+      '-M', 'pc', '-device', 'virtio-iommu-pci,id=viommu', '-device', 'nvme,id=nvme0,serial=1',
+      '-device', 'pci-bridge,id=br,chassis_nr=1', '-device', 'e1000,id=nic1,bus=br,addr=1', '-device', 'rtl8139,id=nic2,bus=br,addr=2',
+    ],
+    tables: ['VIOT'],
+  },
+  {
     name: 'virtio-iommu-q35-default-bypass',
     arch: 'x86',
     argv: [

@@ -10,12 +10,13 @@ import { argvText, exportQemu, OLDEST_QEMU, OLDEST_QEMU_RISCV } from '../../impo
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import type { CliContext } from '../context.js';
-import { verboseOption, visibleDiagnostics } from '../options.js';
+import { cliQemuVersion, verboseOption, visibleDiagnostics } from '../options.js';
 
 interface ExportQemuOptions {
   out?: string;
   format: 'text' | 'json';
   qemuVersion?: string;
+  qemu?: string;
   verbose: boolean;
 }
 
@@ -23,16 +24,18 @@ export function registerExport(program: Command, ctx: CliContext): void {
   const group = program.command('export').description('describe a topology in another tool\'s terms');
   group
     .command('qemu')
-    .description('the QEMU command line (q35, Arm virt or RISC-V virt) of a topology; import qemu of it gives the same map')
+    .description('the QEMU command line (q35, pc, Arm virt or RISC-V virt) of a topology; import qemu of it gives the same map')
     .argument('<topology>', 'topology file (YAML/JSON)')
     .option('-o, --out <file>', 'write the command line to this file (default: stdout)')
     .addOption(new Option('-f, --format <format>', 'text: one option a line, \\-continued (paste into a shell); json: the argv array').choices(['text', 'json']).default('text'))
     .option('--qemu-version <version>', `the QEMU the line is for (default and oldest: ${OLDEST_QEMU.join('.')}; RISC-V virt: ${OLDEST_QEMU_RISCV.join('.')})`)
+    .option('--qemu <binary>', 'the QEMU the line is for, by its emulator: its `--version` gives the release (instead of --qemu-version)')
     .addOption(verboseOption())
     .addHelpText(
       'after',
       `
-The machine is q35 for VT-d, virtio-iommu or no IOMMU, Arm virt for an SMMUv3, an ITS or an
+The machine is pc (i440FX) for a conventional PCI root bus (kind: pci; no expanders there),
+q35 for VT-d, virtio-iommu or no IOMMU, Arm virt for an SMMUv3, an ITS or an
 ECAM; RISC-V virt (qemu-system-riscv64 -M virt,acpi=on,aia=aplic-imsic: ACPI with its RIMT and
 the IMSIC an EDK2 boot needs; QEMU 10.1 and later) for a riscv-iommu-pci, a riscv-iommu at
 0x3010000 (iommu-sys=on) or an ECAM at 0x30000000. Every function keeps its id= and addr= (bus=
@@ -62,10 +65,11 @@ Examples:
   ridmap export qemu tables/riscv-virt-iommu-pci.yaml`,
     )
     .action((file: string, opts: ExportQemuOptions) => {
+      const qemuVersion = cliQemuVersion(opts);
       const topology = loadTopologyFile(file);
       let result;
       try {
-        result = exportQemu(topology, opts.qemuVersion !== undefined ? { qemuVersion: opts.qemuVersion } : {});
+        result = exportQemu(topology, qemuVersion !== undefined ? { qemuVersion } : {});
       } catch (e) {
         if (e instanceof InputError) throw new InputError(inFile(file, e.diagnostics));
         throw e;

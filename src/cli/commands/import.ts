@@ -12,12 +12,14 @@ import { DEFAULT_SCHEMA_REF, importQemu } from '../../import/qemu/import-qemu.js
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { formatQemuVersion, NEWEST_VERIFIED_QEMU, OLDEST_QEMU } from '../../import/qemu/qemu-version.js';
 import type { CliContext } from '../context.js';
+import { cliQemuVersion } from '../options.js';
 
 interface ImportQemuOptions {
   name?: string;
   schema?: string;
   out?: string;
   qemuVersion?: string;
+  qemu?: string;
 }
 
 const SCHEMA_FILE = join('schema', 'topology.schema.json');
@@ -54,11 +56,12 @@ export function registerImport(program: Command, ctx: CliContext): void {
   const group = program.command('import').description('make a topology from another description of the machine');
   group
     .command('qemu')
-    .description('a topology from a QEMU command line (q35 or Arm virt)')
+    .description('a topology from a QEMU command line (q35, pc, Arm virt or RISC-V virt; no -M on x86: pc, as QEMU)')
     .argument('<args...>', 'the QEMU command line after --, with or without the binary')
     .option('--name <name>', 'topology name (default qemu-q35 / qemu-virt)')
     .option('-o, --out <file>', 'write the YAML to this file (default: stdout)')
     .option('--qemu-version <version>', `the QEMU the command line is for (default: the newest verified, ${formatQemuVersion(NEWEST_VERIFIED_QEMU)}; oldest ${formatQemuVersion(OLDEST_QEMU)})`)
+    .option('--qemu <binary>', 'the QEMU the command line is for, by its emulator: its `--version` gives the release (instead of --qemu-version)')
     .option('--schema <ref>', 'what the yaml-language-server $schema header points at (default: the schema ridmap ships, ' +
       'relative to the -o file\'s directory, or to the current directory for stdout)')
     .showHelpAfterError('(QEMU options go after --: ridmap import qemu -- -M q35 ...)')
@@ -66,7 +69,10 @@ export function registerImport(program: Command, ctx: CliContext): void {
       'after',
       `
 Devices keep their QEMU id=; a device without one is <driver>@<bus>:<dd.f>. Built-in
-functions (q35: MCH, LPC, AHCI, SMBus, default VGA and NIC) are placed as QEMU places them.
+functions (q35: MCH, LPC, AHCI, SMBus; pc: i440FX, PIIX3, IDE, PIIX4 PM; default VGA and NIC) are
+placed as QEMU places them. Defaults that changed between QEMU releases (intel-iommu aw-bits,
+virtio-iommu granule and aw-bits) are those of --qemu-version, of --qemu's emulator, or of a
+versioned machine type (pc-q35-9.1 keeps 9.1's).
 
 Examples:
   ridmap import qemu -- -M q35 -device intel-iommu,intremap=on \\
@@ -75,10 +81,11 @@ Examples:
   ridmap map q35.yaml --format tree`,
     )
     .action((args: string[], opts: ImportQemuOptions) => {
+      const qemuVersion = cliQemuVersion(opts);
       const result = importQemu(args, {
         ...(opts.name !== undefined ? { name: opts.name } : {}),
         schemaRef: opts.schema ?? schemaRef(opts.out),
-        ...(opts.qemuVersion !== undefined ? { qemuVersion: opts.qemuVersion } : {}),
+        ...(qemuVersion !== undefined ? { qemuVersion } : {}),
       });
       ctx.report(result.diagnostics);
       if (opts.out === undefined) ctx.out(result.yaml);

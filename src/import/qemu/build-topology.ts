@@ -90,9 +90,6 @@ export function buildTopology(state: MachineState): BuiltTopology {
     // The machine's own host bridge comes from -M; an expander's from its -device.
     const arg = h.expander ? h.expander.arg : config.arg;
     if (arg) sources.set(path, arg);
-    if (h.numaNode !== undefined) {
-      comments.set(path, `numa_node=${h.numaNode}: QEMU gives this root bus _PXM ${h.numaNode}; the topology has no host-bridge proximity field`);
-    }
     return hostBridge(h, path, ctx);
   });
   if (iommu?.kind === 'vtd') {
@@ -119,7 +116,7 @@ function iommuName(iommu: IommuChoice): string {
 function iommuEntry(iommu: IommuChoice, id: string, itsId: string | undefined): Iommu {
   switch (iommu.kind) {
     case 'vtd':
-      return { id, type: 'vtd', base: Q35_VTD.base };
+      return { id, type: 'vtd', base: Q35_VTD.base, capabilities: iommu.capabilities };
     case 'amd-vi': {
       const xt = iommu.xtsup ? Q35_AMDVI.xtsup : { featureReporting: 0, efr: 0 };
       return {
@@ -130,13 +127,13 @@ function iommuEntry(iommu: IommuChoice, id: string, itsId: string | undefined): 
         capabilityOffset: Q35_AMDVI.capabilityOffset,
         ivhdFlags: Q35_AMDVI.ivhdFlags,
         featureReporting: Q35_AMDVI.featureReporting | xt.featureReporting,
-        efr: Q35_AMDVI.efr | xt.efr,
+        ...(iommu.efr ? { efr: Q35_AMDVI.efr | xt.efr } : {}),
       };
     }
     case 'virtio-iommu':
-      return { id, type: 'virtio-iommu-pci', device: iommu.fn.id };
+      return { id, type: 'virtio-iommu-pci', device: iommu.fn.id, capabilities: iommu.capabilities };
     case 'riscv-iommu-pci':
-      return { id, type: 'riscv-iommu-pci', device: iommu.fn.id };
+      return { id, type: 'riscv-iommu-pci', device: iommu.fn.id, capabilities: iommu.capabilities };
     case 'riscv-iommu-sys':
       return { id, type: 'riscv-iommu', base: RISCV_VIRT_LAYOUT.iommuSys };
     case 'smmuv3': {
@@ -184,6 +181,8 @@ function hostBridge(h: HostBridgeDraft, path: string, ctx: NodeContext): HostBri
     ...(h.kind === 'pci' ? { kind: 'pci' as const } : {}),
     rootBus: h.rootBus,
     ...(h.expander ? { expander: true } : {}),
+    // numa_node: QEMU gives the expander's root bus _PXM N.
+    ...(h.numaNode !== undefined ? { proximityDomain: h.numaNode } : {}),
     ...(virtMain && !config.highmem ? { busLimit: VIRT_LAYOUT.lowEcamBuses - 1 } : {}),
     ...(iommu ? (bypass ? { bypassIommu: true } : { iommu: iommu.id }) : {}),
     // With arm-smmuv3 devices a root complex no SMMU claims is untranslated (its MSIs still go to the ITS).

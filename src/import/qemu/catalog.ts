@@ -88,6 +88,9 @@ const MODELS: Record<string, DeviceModel> = {
   'ich9-usb-uhci3': ep('conventional', 0x8086, 0x2936),
   'ich9-usb-ehci1': ep('conventional', 0x8086, 0x293a),
   'gpex-root': ep('conventional', 0x1b36, 0x0008, { builtinOnly: true }),
+  i440FX: ep('conventional', 0x8086, 0x1237, { builtinOnly: true }),
+  PIIX3: ep('conventional', 0x8086, 0x7000, { builtinOnly: true }),
+  PIIX4_PM: ep('conventional', 0x8086, 0x7113, { builtinOnly: true }),
   // Displays.
   VGA: ep('conventional', 0x1234, 0x1111, { vga: true }),
   'secondary-vga': ep('conventional', 0x1234, 0x1111),

@@ -8,9 +8,11 @@
 import { DEFAULT_HOST_ADDRESS_WIDTH } from '../../acpi/dmar/from-topology.js';
 import { formatAddress, parseAddress } from '../../model/address.js';
 import type { Address, AmdViUnit, Iommu, ItsGroup, RiscvIommu, SmmuV3, Topology, VtdUnit } from '../../model/topology-schema.js';
+import { isDeepStrictEqual } from 'node:util';
 import type { ExportReport } from './export-problems.js';
 import { planSmmuv3Devices, wantsSmmuv3Devices } from './export-smmuv3-devices.js';
-import { formatQemuVersion, NEWEST_VERIFIED_QEMU, OLDEST_QEMU } from './qemu-version.js';
+import { virtioIommuCapabilities, virtioIommuDefaults, virtioIommuGranule, vtdCapabilities } from './iommu-props.js';
+import { formatQemuVersion, NEWEST_VERIFIED_QEMU, OLDEST_QEMU, type QemuVersion } from './qemu-version.js';
 import { MACHINES, Q35_AMDVI, Q35_VTD, RISCV_VIRT_LAYOUT, VIRT_LAYOUT, type MachineDef, type MachineKind } from './machines.js';
 
 /** One option of the command line and the topology part it comes from. */
@@ -57,7 +59,9 @@ function machineFor(t: Topology): MachineKind {
   const unit = t.iommus?.[0];
   if (unit?.type === 'riscv-iommu' || unit?.type === 'riscv-iommu-pci') return 'riscv-virt';
   if (!unit && sameAddress(t.hostBridges?.[0]?.ecam, RISCV_VIRT_LAYOUT.ecam)) return 'riscv-virt';
-  return wantsVirt(t) ? 'virt' : 'q35';
+  if (wantsVirt(t)) return 'virt';
+  // A conventional PCI root bus is pc's (i440FX); q35's and virt's are PCIe.
+  return t.hostBridges?.[0]?.kind === 'pci' ? 'pc' : 'q35';
 }
 
 const releases = `QEMU ${formatQemuVersion(OLDEST_QEMU)} to ${formatQemuVersion(NEWEST_VERIFIED_QEMU)}`;
@@ -69,13 +73,16 @@ const releases = `QEMU ${formatQemuVersion(OLDEST_QEMU)} to ${formatQemuVersion(
  * virtio-iommu-pci.
  */
 const ONE_VIOMMU: Record<MachineKind, string> = {
+  // pc takes virtio-iommu-pci only (intel-iommu and amd-iommu are q35's for import qemu), one per machine as q35.
+  pc: `${releases} take one per pc machine (virtio-iommu-pci; "QEMU does not support multiple vIOMMUs for x86 yet")`,
   q35: `${releases} take one per q35 machine (intel-iommu, amd-iommu and virtio-iommu-pci alike: "QEMU does not support multiple vIOMMUs for x86 yet")`,
   virt: `${releases} take one iommu=smmuv3 or virtio-iommu-pci per virt machine ("virt machine does not support multiple IOMMUs")`,
   // hw/riscv/virt.c switches iommu-sys off when a riscv-iommu-pci is plugged.
   'riscv-virt': 'QEMU\'s RISC-V virt has one (a riscv-iommu-pci switches iommu-sys off)',
 };
 
-export function planMachine(t: Topology, report: ExportReport): MachinePlan {
+/** `version`: the QEMU the line is for (its defaults decide what the line leaves unsaid). */
+export function planMachine(t: Topology, report: ExportReport, version: QemuVersion = OLDEST_QEMU): MachinePlan {
   const iommus = t.iommus ?? [];
   const def = MACHINES[machineFor(t)];
   const one = ONE_VIOMMU[def.kind];
@@ -84,7 +91,7 @@ export function planMachine(t: Topology, report: ExportReport): MachinePlan {
   const plan: MachinePlan = { def, machineProps: [] };
   const unit = iommus[0];
   if (unit && !smmuv3Devices) {
-    const ok = iommuPlan(unit, plan, t, report);
+    const ok = iommuPlan(unit, plan, t, report, version);
     if (ok) plan.unit = unit;
   }
   if (def.kind === 'virt') virtPlan(t, plan, report);
@@ -95,7 +102,7 @@ export function planMachine(t: Topology, report: ExportReport): MachinePlan {
   return plan;
 }
 
-function iommuPlan(unit: Iommu, plan: MachinePlan, t: Topology, report: ExportReport): boolean {
+function iommuPlan(unit: Iommu, plan: MachinePlan, t: Topology, report: ExportReport, version: QemuVersion): boolean {
   const path = 'iommus[0]';
   switch (unit.type) {
     case 'vtd':
@@ -106,11 +113,16 @@ function iommuPlan(unit: Iommu, plan: MachinePlan, t: Topology, report: ExportRe
       return vtdPlan(unit, plan, t, report);
     case 'smmuv3':
       return smmuv3Plan(unit, plan, report);
-    case 'virtio-iommu-pci':
-      for (const key of ['capabilities', 'proximityDomain'] as const) {
-        if (unit[key] !== undefined) report.notCarried(`${path}.${key}`, `${key}: QEMU's VIOT does not carry it`);
+    case 'virtio-iommu-pci': {
+      if (unit.proximityDomain !== undefined) report.notCarried(`${path}.proximityDomain`, 'proximityDomain: QEMU\'s VIOT does not carry it');
+      // The line leaves granule and aw-bits to QEMU's defaults: capabilities equal to those are carried.
+      const d = virtioIommuDefaults(version, plan.def.kind);
+      const defaults = virtioIommuCapabilities(virtioIommuGranule(d.granule)!, d.awBits);
+      if (unit.capabilities !== undefined && !isDeepStrictEqual(unit.capabilities, defaults)) {
+        report.notCarried(`${path}.capabilities`, `capabilities: the line gives QEMU ${formatQemuVersion(version)}'s default virtio-iommu (${JSON.stringify(defaults)})`);
       }
       return true;
+    }
     case 'smmuv2':
       report.refuse(path, 'an SMMUv2: QEMU emulates no SMMUv2 (virt\'s IOMMUs are SMMUv3 and virtio-iommu)');
       return false;
@@ -121,8 +133,10 @@ function iommuPlan(unit: Iommu, plan: MachinePlan, t: Topology, report: ExportRe
       return riscvIommuSysPlan(unit, plan, report);
     case 'riscv-iommu-pci':
       // Its function is placed (and checked) by export-pci.ts; QEMU's RIMT writes proximity domain 0.
-      for (const key of ['capabilities', 'proximityDomain'] as const) {
-        if (unit[key] !== undefined) report.notCarried(`${path}.${key}`, `${key}: QEMU's RIMT does not carry it`);
+      if (unit.proximityDomain !== undefined) report.notCarried(`${path}.proximityDomain`, 'proximityDomain: QEMU\'s RIMT does not carry it');
+      // The line leaves pas-bits at 0: the capabilities import gives that unit are carried.
+      if (unit.capabilities !== undefined && !isDeepStrictEqual(unit.capabilities, { pasidBits: 0 })) {
+        report.notCarried(`${path}.capabilities`, 'capabilities: the line gives QEMU\'s default riscv-iommu-pci (pas-bits 0)');
       }
       return true;
     case 'amd-vi':
@@ -145,11 +159,16 @@ function vtdPlan(unit: VtdUnit, plan: MachinePlan, t: Topology, report: ExportRe
     report.refuse(`${path}.segment`, 'segment: QEMU\'s q35 has PCI segment 0 only');
     ok = false;
   }
-  for (const key of ['registerSetSize', 'atsRequired', 'capabilities', 'proximityDomain'] as const) {
+  for (const key of ['registerSetSize', 'atsRequired', 'proximityDomain'] as const) {
     if (unit[key] !== undefined) report.notCarried(`${path}.${key}`, `${key}: QEMU's DMAR does not carry it`);
   }
   const dmar = t.dmar ?? {};
   const aw = dmar.hostAddressWidth ?? DEFAULT_HOST_ADDRESS_WIDTH;
+  // The line sets aw-bits in legacy mode: the capabilities import qemu gives that unit are carried; others are not.
+  const legacy = vtdCapabilities({ awBits: aw, firstStage: false, pasidBits: 0 });
+  if (unit.capabilities !== undefined && !isDeepStrictEqual(unit.capabilities, legacy)) {
+    report.notCarried(`${path}.capabilities`, `capabilities: the line gives QEMU's legacy-mode unit (${JSON.stringify(legacy)})`);
+  }
   if (!Q35_VTD.awBits.includes(aw)) {
     report.refuse('dmar.hostAddressWidth', `hostAddressWidth ${aw}: QEMU's intel-iommu takes aw-bits ${Q35_VTD.awBits.join(' or ')}`);
     ok = false;

@@ -12,7 +12,7 @@ import { endpointForExport, lookupDevice, type EndpointChoice } from './catalog.
 import { QEMU_ID } from './devices.js';
 import type { ExportArg, MachinePlan } from './export-machine.js';
 import type { ExportReport } from './export-problems.js';
-import { q35Builtins, VIRT_BUILTINS } from './machines.js';
+import { pcBuiltins, q35Builtins, VIRT_BUILTINS } from './machines.js';
 
 export interface PciPlan {
   devices: ExportArg[];
@@ -20,6 +20,8 @@ export interface PciPlan {
   machineProps: string[];
   /** Every root port has ATS: intel-iommu device-iotlb=on (QEMU's DMAR then has an ATSR for all of them). */
   deviceIotlb: boolean;
+  /** -numa nodes 0..numaNodes-1 the expanders' numa_node= name. */
+  numaNodes?: number;
 }
 
 /** The QEMU device of each bridge type (the importer's catalog roles, read back). */
@@ -51,7 +53,6 @@ interface Ctx {
   rootPorts: PciNode[];
 }
 
-const ROOT_BUS = 'pcie.0';
 
 export function planPci(t: Topology, plan: MachinePlan, report: ExportReport): PciPlan {
   const ctx: Ctx = { plan, report, devices: [], chassis: 0, rootPorts: [] };
@@ -62,6 +63,7 @@ export function planPci(t: Topology, plan: MachinePlan, report: ExportReport): P
     report.refuse('hostBridges', 'no host bridge: QEMU\'s q35 and virt have one (pcie.0)');
     return { devices: [], machineProps, deviceIotlb: false };
   }
+  const ROOT_BUS = plan.def.rootBus;
   hostBridgeChecks(main, 'hostBridges[0]', ctx);
   if (main.expander || (main.rootBus ?? 0) !== 0) {
     report.refuse('hostBridges[0]', 'the first host bridge is the machine\'s own (pcie.0, root bus 0); QEMU adds expanders to it');
@@ -100,20 +102,50 @@ export function planPci(t: Topology, plan: MachinePlan, report: ExportReport): P
     if (!h) return undefined;
     ctx.report.note('qemu-export-builtin', path, `the pxb-pcie function of ${h.id}: QEMU's id= names the expander's bus, so import qemu names this function pxb-pcie@${ROOT_BUS}:${canonicalAddr(node.addr)}`, 'info');
     const bypass: [string, string][] = h.bypassIommu && plan.unit ? [['bypass_iommu', 'on']] : [];
-    return { driver: 'pxb-pcie', props: [['id', h.id], ['bus_nr', `0x${(h.rootBus ?? 0).toString(16)}`], ...bypass] };
+    const numa: [string, string][] = h.proximityDomain !== undefined ? [['numa_node', String(h.proximityDomain)]] : [];
+    return { driver: 'pxb-pcie', props: [['id', h.id], ['bus_nr', `0x${(h.rootBus ?? 0).toString(16)}`], ...bypass, ...numa] };
   });
   expanders.forEach((h, i) => emitBus(h, `hostBridges[${i + 1}]`, h.id, new Set(), ctx, () => undefined));
+
+  if (main.proximityDomain !== undefined) report.notCarried('hostBridges[0].proximityDomain', 'proximityDomain: QEMU gives the machine\'s own root bus no _PXM (numa_node is a pxb-pcie property)');
+  const numaNodes = numaNodeCount(expanders, report);
 
   // device-iotlb puts every root port in the ATSR: only when the topology says ATS on all of them.
   const atsPorts = ctx.rootPorts.filter((p) => p.ats);
   const deviceIotlb = plan.unit?.type === 'vtd' && atsPorts.length > 0 && atsPorts.length === ctx.rootPorts.length;
-  return { devices: ctx.devices, machineProps, deviceIotlb };
+  return { devices: ctx.devices, machineProps, deviceIotlb, ...(numaNodes > 0 ? { numaNodes } : {}) };
+}
+
+/** QEMU's MAX_NODES ("Max number of NUMA nodes reached: 128"). */
+const QEMU_MAX_NUMA_NODES = 128;
+
+/**
+ * How many -numa nodes the expanders' numa_node= need: QEMU takes node IDs
+ * from 0 without a gap ("numa: Node ID missing"), so every ID up to the
+ * highest proximity domain; 0 when no expander has one.
+ */
+function numaNodeCount(expanders: readonly HostBridge[], report: ExportReport): number {
+  let count = 0;
+  expanders.forEach((h, i) => {
+    const pd = h.proximityDomain;
+    if (pd === undefined) return;
+    if (pd >= QEMU_MAX_NUMA_NODES) report.refuse(`hostBridges[${i + 1}].proximityDomain`, `proximityDomain ${pd}: QEMU has NUMA nodes 0-${QEMU_MAX_NUMA_NODES - 1} only`);
+    else count = Math.max(count, pd + 1);
+  });
+  return count;
 }
 
 function hostBridgeChecks(h: HostBridge, path: string, ctx: Ctx): void {
   const { report, plan } = ctx;
   if ((h.segment ?? 0) !== 0) report.refuse(`${path}.segment`, 'a PCI segment other than 0: QEMU\'s q35 and virt (Arm\'s and RISC-V\'s) have segment 0 only');
-  if (h.kind === 'pci') report.refuse(`${path}.kind`, 'a conventional PCI root bus: q35 and virt have PCIe root buses (QEMU refuses pxb there)');
+  const main = path === 'hostBridges[0]';
+  if (plan.def.kind === 'pc' && !main) {
+    report.refuse(path, 'an expander on pc: QEMU\'s pxb puts a PCI-to-PCI bridge of its own on its root bus, which import qemu does not model yet');
+  } else if ((h.kind ?? 'pcie') !== plan.def.rootBusKind) {
+    report.refuse(`${path}.kind`, h.kind === 'pci'
+      ? 'a conventional PCI root bus beside a PCIe one: only pc (i440FX) has a conventional root bus, and its expanders are not exported'
+      : `a PCIe root bus on ${machineName(plan)}, whose root bus is conventional PCI`);
+  }
   if (h.streamIdBase !== undefined) report.refuse(`${path}.streamIdBase`, 'a StreamID base: QEMU maps every RID to the same output ID');
   if (h.msiController !== undefined && h.msiController !== plan.its?.id) report.refuse(`${path}.msiController`, 'virt sends every root bus\'s MSIs to its one ITS');
   if (h.iommu !== undefined && plan.unit && h.iommu !== plan.unit.id) report.refuse(`${path}.iommu`, `QEMU's IOMMU is ${plan.unit.id}`);
@@ -143,7 +175,12 @@ function rootBusProps(main: HostBridge, ctx: Ctx): { props: string[]; builtins: 
   const { plan, report } = ctx;
   const at = new Map(main.children.map((c, i) => [canonicalAddr(c.addr), { node: c, path: `hostBridges[0].children[${i}]` }]));
   const props: string[] = [];
-  const fixed = plan.def.kind === 'q35' ? q35Builtins({ sata: false, smbus: at.has('1f.3'), usb: false }) : VIRT_BUILTINS;
+  const pcUsb = at.get('01.2')?.node.model === 'piix3-usb-uhci';
+  const fixed = plan.def.kind === 'q35' ? q35Builtins({ sata: false, smbus: at.has('1f.3'), usb: false })
+    : plan.def.kind === 'pc' ? pcBuiltins({ usb: pcUsb }) : VIRT_BUILTINS;
+  // pc's UHCI at 01.2 comes with usb=on (import reads -usb or usb=on).
+  if (pcUsb) props.push('usb=on');
+  const builtinType = plan.def.rootBusKind === 'pci' ? 'pci-endpoint' : 'rciep';
   if (plan.def.kind === 'q35') {
     // AHCI is a -device of its own (it keeps its id), so the built-in one goes.
     props.push('sata=off');
@@ -154,10 +191,10 @@ function rootBusProps(main: HostBridge, ctx: Ctx): { props: string[]; builtins: 
     const here = at.get(addr);
     if (!here) {
       report.refuse('hostBridges[0].children', `QEMU's ${machineName(plan)} always has its ${b.driver} at 00:${addr}; the topology has no function there`);
-    } else if (here.node.type !== 'rciep' || here.node.children?.length) {
-      report.refuse(here.path, `QEMU's ${machineName(plan)} has its built-in ${b.driver} at 00:${addr}, an integrated endpoint`);
+    } else if (here.node.type !== builtinType || here.node.children?.length) {
+      report.refuse(here.path, `QEMU's ${machineName(plan)} has its built-in ${b.driver} at 00:${addr}, ${builtinType === 'rciep' ? 'an integrated endpoint' : 'a conventional PCI function'}`);
     } else {
-      report.note('qemu-export-builtin', here.path, `${here.node.id} is QEMU's built-in ${b.driver}: import qemu names it ${b.driver}@${ROOT_BUS}:${addr}`, 'info');
+      report.note('qemu-export-builtin', here.path, `${here.node.id} is QEMU's built-in ${b.driver}: import qemu names it ${b.driver}@${plan.def.rootBus}:${addr}`, 'info');
     }
   }
   return { props, builtins: new Set(fixed.map((b) => `${b.slot.toString(16).padStart(2, '0')}.${b.fn}`)) };
@@ -173,7 +210,7 @@ function withAmdViFunction(main: HostBridge, plan: MachinePlan, builtins: Readon
   if (unit?.type !== 'amd-vi') return builtins;
   const at = main.children.findIndex((c) => c.id === unit.device);
   if (at < 0) {
-    report.refuse('iommus[0].device', `QEMU puts amd-iommu's own function on the root bus ${ROOT_BUS}, where the topology has no "${unit.device}"`);
+    report.refuse('iommus[0].device', `QEMU puts amd-iommu's own function on the root bus ${plan.def.rootBus}, where the topology has no "${unit.device}"`);
     return builtins;
   }
   return new Set([...builtins, canonicalAddr(main.children[at]!.addr)]);

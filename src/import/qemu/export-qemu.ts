@@ -51,7 +51,7 @@ export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): Qe
   // A topology ridmap cannot resolve fails here as it does for `map`.
   const resolved = resolveTopology(topology);
   const report = new ExportReport();
-  const plan = planMachine(topology, report);
+  const plan = planMachine(topology, report, version);
   plan.rootPortsAlwaysAcs = plan.def.kind === 'riscv-virt' || (version !== undefined && qemuAtLeast(version, NO_DISABLE_ACS_QEMU));
   if (version && plan.smmuv3Devices && !qemuAtLeast(version, ARM_SMMUV3_DEVICE_SINCE)) {
     throw qemuVersionRefused(opts.qemuVersion!, `the topology's SMMUv3s are -device arm-smmuv3, which QEMU's virt takes from ${ARM_SMMUV3_DEVICE_SINCE.join('.')} on`);
@@ -65,6 +65,7 @@ export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): Qe
     // No default display or NIC: every function comes from the topology.
     { name: '-nodefaults', path: '' },
   ];
+  if (pci.numaNodes) args.push(...numaArgs(pci.numaNodes));
   const unit = plan.unit;
   if (unit?.type === 'vtd' && plan.vtdProps) {
     const props = ['intel-iommu', ...(QEMU_ID.test(unit.id) ? [`id=${unit.id}`] : []), ...plan.vtdProps, ...(pci.deviceIotlb ? ['device-iotlb=on'] : [])];
@@ -90,6 +91,26 @@ export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): Qe
   if (report.refused || !renames) throw report.refusal();
   if (unit?.type === 'riscv-iommu-pci') warnQemuRimtShortfall(resolved, unit, report);
   return { argv, diagnostics: report.diagnostics, renames };
+}
+
+/**
+ * The RAM of a line with NUMA nodes, all on node 0: QEMU wants the nodes'
+ * memory to add up to -m ("total memory for NUMA nodes ... should equal RAM
+ * size"), and `ridmap boot` gives its x86 and Arm guests 512M.
+ */
+const NUMA_RAM = '512M';
+
+/**
+ * -numa nodes 0..count-1 for the expanders' numa_node=: node 0 holds all the
+ * RAM (a memory backend, as machine types since 5.1 require instead of
+ * mem=), the others none, which QEMU 7.2 and 11.1 both accept.
+ */
+function numaArgs(count: number): ExportArg[] {
+  return [
+    { name: '-m', value: NUMA_RAM, path: 'hostBridges' },
+    { name: '-object', value: `memory-backend-ram,id=ram-node0,size=${NUMA_RAM}`, path: 'hostBridges' },
+    ...Array.from({ length: count }, (_, n): ExportArg => ({ name: '-numa', value: `node,nodeid=${n}${n === 0 ? ',memdev=ram-node0' : ''}`, path: 'hostBridges' })),
+  ];
 }
 
 /** One option (with its value) a line, `\` continued: a shell takes it as pasted. */

@@ -19,7 +19,7 @@ import { amdViChoice, claimIommu, vtdChoice, type IommuChoice } from './iommu.js
 import { machineBuses } from './machine-buses.js';
 import { checkPlatformBus, smmuv3DeviceChoice } from './smmuv3-devices.js';
 import { machineConfig } from './machine-config.js';
-import { Q35_VTD } from './machines.js';
+import { riscvIommuPciProps, virtioIommuProps, vtdAwBitsNote } from './iommu-props.js';
 import { fail, problem } from './problems.js';
 import { NEWEST_VERIFIED_QEMU, parseQemuVersion } from './qemu-version.js';
 import { topologyYaml } from './to-yaml.js';
@@ -62,12 +62,13 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
   const config = machineConfig(args, requests.some((r) => r.lookup.model.vga), warnings, qemuVersion, binary);
   warnings.push(...virtioDriveWarnings(args, config.def.kind));
   const ctx: DeviceContext = { buses: machineBuses(config), config, warnings, portSlots: new Map() };
-  // Machine-wide IOMMUs come from -M; -device arm-smmuv3 adds one per root complex.
+  // Machine-wide IOMMUs come from -M (so config.arg is there); -device arm-smmuv3 adds one per root complex.
   const iommus: IommuChoice[] = config.smmuv3
-    ? [{ kind: 'smmuv3', arg: config.arg }]
-    : config.riscvIommuSys ? [{ kind: 'riscv-iommu-sys', arg: config.arg }] : [];
+    ? [{ kind: 'smmuv3', arg: config.arg! }]
+    : config.riscvIommuSys ? [{ kind: 'riscv-iommu-sys', arg: config.arg! }] : [];
   checkPlatformBus(requests);
   const ignored: string[] = [];
+  const notesForHeader: string[] = [];
 
   for (const req of requests) {
     const { model } = req.lookup;
@@ -80,14 +81,18 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
       fail('qemu-unsupported-device', req.arg, model.unsupported!);
     } else if (model.role === 'vtd') {
       claimIommu(iommus, req.arg);
-      iommus.push(vtdChoice(req, config));
+      iommus.push(vtdChoice(req, config, warnings));
     } else if (model.role === 'amd-vi') {
       claimIommu(iommus, req.arg);
       iommus.push(amdViChoice(req, config, ctx));
     } else if (model.role === 'virtio-iommu') {
       claimIommu(iommus, req.arg);
       const fn = addPciDevice(ctx, req);
-      if (fn) iommus.push({ kind: 'virtio-iommu', fn, arg: req.arg });
+      if (fn) {
+        const { capabilities, notes } = virtioIommuProps(req, config, warnings);
+        iommus.push({ kind: 'virtio-iommu', fn, arg: req.arg, capabilities });
+        notesForHeader.push(...notes);
+      }
     } else if (model.role === 'riscv-iommu') {
       if (config.def.kind !== 'riscv-virt') fail('qemu-unsupported-device', req.arg, 'riscv-iommu-pci exists on the RISC-V virt machine only (qemu-system-riscv64 -M virt)');
       claimIommu(iommus, req.arg);
@@ -96,7 +101,7 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
       if (fn && fn.bus !== ctx.buses.main.bus) {
         fail('qemu-unsupported-device', req.arg, `riscv-iommu-pci behind a bridge: QEMU's RISC-V virt takes its B/D/F before the firmware numbers the buses, so its RIMT and DT name 00:${formatDevfn(fn.devfn)}, not this function (and for 00:00.0 it writes no RIMT); plug it into pcie.0`);
       }
-      if (fn) iommus.push({ kind: 'riscv-iommu-pci', fn, arg: req.arg });
+      if (fn) iommus.push({ kind: 'riscv-iommu-pci', fn, arg: req.arg, capabilities: riscvIommuPciProps(req, warnings) });
     } else if (model.role === 'smmuv3') {
       iommus.push(smmuv3DeviceChoice(req, ctx, iommus));
     } else if (!addPciDevice(ctx, req)) {
@@ -109,10 +114,13 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
   const iommu = iommus[0];
   const header = [
     ...(ignored.length > 0 ? [`Ignored (not PCI functions): ${ignored.join(', ')}.`] : []),
-    ...(iommu?.kind === 'vtd' && iommu.awBits === Q35_VTD.defaultAwBits
-      ? [`hostAddressWidth ${Q35_VTD.defaultAwBits}: QEMU's aw-bits default before 9.2 (48 from 9.2 on).`]
+    ...(iommu?.kind === 'vtd' && iommu.awBitsDefault ? [vtdAwBitsNote(config, iommu.awBits)] : []),
+    ...(iommu?.kind === 'amd-vi'
+      ? [iommu.efr
+        ? 'amd-vi: the IVHD fields are QEMU 11.1\'s (a 10h and an 11h with the EFR image); QEMU 7.2 writes the 10h alone (give --qemu-version 7.2).'
+        : 'amd-vi: QEMU 7.2 writes the IVHD 10h alone and IVinfo without EFRSup, so the unit has no efr.']
       : []),
-    ...(iommu?.kind === 'amd-vi' ? ['amd-vi: the IVHD fields are QEMU 11.1\'s; QEMU 7.2 writes no IVHD 11h (no EFR image) and IVinfo without EFRSup.'] : []),
+    ...notesForHeader,
     'Bus numbers: the firmware numbering policy reproduces what SeaBIOS and EDK2 assign.',
   ];
   const yaml = topologyYaml(built.topology, {

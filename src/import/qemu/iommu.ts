@@ -7,8 +7,9 @@
  */
 import type { IommuCapabilities } from '../../model/topology-schema.js';
 import type { MachineConfig } from './machine-config.js';
-import { Q35_VTD } from './machines.js';
-import { parseBool, parseUint } from './opts.js';
+import type { Diagnostic } from '../../diagnostic.js';
+import { amdViProps, amdViWritesEfr, vtdProps, type VtdProps } from './iommu-props.js';
+import { parseBool } from './opts.js';
 import type { HostBridgeDraft, PlacedFunction } from './pci-buses.js';
 import { checked, fail, type ArgRef } from './problems.js';
 import { lookupDevice } from './catalog.js';
@@ -16,14 +17,21 @@ import type { DeviceContext, DeviceRequest } from './devices.js';
 import { addFunction } from './place-function.js';
 
 export type IommuChoice =
-  | { kind: 'vtd'; qemuId?: string; arg: ArgRef; interruptRemapping: boolean; awBits: number; deviceIotlb: boolean }
-  | { kind: 'amd-vi'; qemuId?: string; fn: PlacedFunction; arg: ArgRef; interruptRemapping: boolean; xtsup: boolean }
-  | { kind: 'virtio-iommu'; fn: PlacedFunction; arg: ArgRef }
+  | ({ kind: 'vtd'; qemuId?: string; arg: ArgRef; interruptRemapping: boolean } & VtdProps)
+  | { kind: 'amd-vi'; qemuId?: string; fn: PlacedFunction; arg: ArgRef; interruptRemapping: boolean; xtsup: boolean; efr: boolean }
+  | { kind: 'virtio-iommu'; fn: PlacedFunction; arg: ArgRef; capabilities: IommuCapabilities }
   | { kind: 'smmuv3'; arg: ArgRef }
   /** -device arm-smmuv3 (smmuv3-devices.ts): one per root complex, index-th on virt's platform bus. */
   | { kind: 'smmuv3-dev'; qemuId?: string; arg: ArgRef; host: HostBridgeDraft; index: number; capabilities: IommuCapabilities }
-  | { kind: 'riscv-iommu-pci'; fn: PlacedFunction; arg: ArgRef }
+  | { kind: 'riscv-iommu-pci'; fn: PlacedFunction; arg: ArgRef; capabilities: IommuCapabilities }
   | { kind: 'riscv-iommu-sys'; arg: ArgRef };
+
+/**
+ * intel-iommu and amd-iommu on pc: QEMU 7.2 refuses them ("expects a dynamic
+ * sysbus device type for the machine"); QEMU 11.1 creates them, but what
+ * its DMAR or IVRS then says of an i440FX machine is not modelled here.
+ */
+const PC_IOMMU_REFUSED = 'intel-iommu and amd-iommu on pc (i440FX): QEMU 7.2 refuses them ("expects a dynamic sysbus device type for the machine"), and their tables on QEMU 11.1\'s pc are not modelled by the importer; use -M q35, or virtio-iommu-pci (a VIOT) on pc';
 
 /**
  * Fails when a second IOMMU arrives (several arm-smmuv3 are smmuv3-devices.ts's
@@ -58,7 +66,9 @@ function interruptRemapping(req: DeviceRequest, config: MachineConfig): boolean 
  * command-line order.
  */
 export function amdViChoice(req: DeviceRequest, config: MachineConfig, ctx: DeviceContext): IommuChoice {
+  if (config.def.kind === 'pc') fail('qemu-unsupported-device', req.arg, PC_IOMMU_REFUSED);
   if (config.def.kind !== 'q35') fail('qemu-unsupported-device', req.arg, 'amd-iommu exists on x86 machines only (q35)');
+  amdViProps(req, config, ctx.warnings);
   const xt = req.props.get('xtsup');
   const xtsup = xt !== undefined && checked(req.arg, 'xtsup', () => parseBool(xt));
   const fn = addFunction(ctx.buses, ctx.buses.main.bus, {
@@ -74,6 +84,7 @@ export function amdViChoice(req: DeviceRequest, config: MachineConfig, ctx: Devi
     arg: req.arg,
     interruptRemapping: interruptRemapping(req, config),
     xtsup,
+    efr: amdViWritesEfr(config),
     ...(req.props.has('id') ? { qemuId: req.props.get('id')! } : {}),
   };
 }
@@ -82,18 +93,14 @@ export function amdViChoice(req: DeviceRequest, config: MachineConfig, ctx: Devi
  * intel-iommu's settings. intremap=auto is on unless KVM runs the whole
  * irqchip in the kernel (QEMU then turns it off, and refuses intremap=on).
  */
-export function vtdChoice(req: DeviceRequest, config: MachineConfig): IommuChoice {
+export function vtdChoice(req: DeviceRequest, config: MachineConfig, warnings: Diagnostic[]): IommuChoice {
+  if (config.def.kind === 'pc') fail('qemu-unsupported-device', req.arg, PC_IOMMU_REFUSED);
   if (config.def.kind !== 'q35') fail('qemu-unsupported-device', req.arg, 'intel-iommu exists on x86 machines only (q35)');
-  const aw = req.props.get('aw-bits');
-  const awBits = aw === undefined ? Q35_VTD.defaultAwBits : checked(req.arg, 'aw-bits', () => parseUint(aw, 0xff));
-  if (!Q35_VTD.awBits.includes(awBits)) fail('qemu-iommu-option', req.arg, `aw-bits=${aw}: QEMU supports ${Q35_VTD.awBits.join(' and ')}`);
-  const iotlb = req.props.get('device-iotlb');
   return {
     kind: 'vtd',
     arg: req.arg,
     interruptRemapping: interruptRemapping(req, config),
-    awBits,
-    deviceIotlb: iotlb !== undefined && checked(req.arg, 'device-iotlb', () => parseBool(iotlb)),
+    ...vtdProps(req, config, warnings),
     ...(req.props.has('id') ? { qemuId: req.props.get('id')! } : {}),
   };
 }

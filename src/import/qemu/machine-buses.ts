@@ -5,7 +5,7 @@
  */
 import { lookupDevice } from './catalog.js';
 import type { MachineConfig } from './machine-config.js';
-import { q35Builtins, VIRT_BUILTINS } from './machines.js';
+import { pcBuiltins, q35Builtins, VIRT_BUILTINS } from './machines.js';
 import { PciBuses } from './pci-buses.js';
 import { addFunction, type FunctionRequest } from './place-function.js';
 import { devfn } from '../../model/rid.js';
@@ -18,11 +18,11 @@ export const ORIGIN = {
 };
 
 export function machineBuses(config: MachineConfig): PciBuses {
-  const buses = new PciBuses(config.def.rootBus);
+  const buses = new PciBuses(config.def.rootBus, config.def.rootBusKind);
   const root = buses.main.bus;
   const add = (driver: string, more: Partial<FunctionRequest>) =>
     addFunction(buses, root, { driver, lookup: lookupDevice(driver), multifunction: false, ...more });
-  const builtins = config.def.kind === 'q35' ? q35Builtins(config) : VIRT_BUILTINS;
+  const builtins = config.def.kind === 'q35' ? q35Builtins(config) : config.def.kind === 'pc' ? pcBuiltins(config) : VIRT_BUILTINS;
   for (const b of builtins) add(b.driver, { devfn: devfn(b.slot, b.fn), multifunction: b.multifunction ?? false, origin: ORIGIN.builtin });
   if (config.vga) add(config.vga.driver, config.vga.arg ? { arg: config.vga.arg } : { origin: ORIGIN.vga });
   for (const nic of config.nics) {

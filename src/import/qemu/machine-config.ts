@@ -23,7 +23,14 @@ export interface MachineConfig {
   def: MachineDef;
   /** The QEMU the line is for (import's --qemu-version; default NEWEST_VERIFIED_QEMU). */
   qemuVersion: QemuVersion;
-  arg: ArgRef;
+  /**
+   * Whose device defaults apply: a versioned machine type (pc-q35-9.1,
+   * virt-8.2) keeps its release's defaults on a newer QEMU (QEMU's hw_compat_*
+   * arrays), so this is the older of that release and qemuVersion.
+   */
+  defaultsVersion: QemuVersion;
+  /** The -M/-machine that named the type; none when QEMU's default machine (x86: pc) applies. */
+  arg?: ArgRef;
   /** virt: iommu=smmuv3. */
   smmuv3: boolean;
   /** RISC-V virt: iommu-sys=on, a platform RISC-V IOMMU. */
@@ -63,9 +70,10 @@ export function machineConfig(
     for (const [key, value] of parseOpts(arg.value!, 'type').props) props.set(key.replace(/_/g, '-'), { value, arg });
   }
   const type = props.get('type');
-  if (!type) fail('qemu-unsupported-machine', undefined, 'no -M/-machine: give -M q35 or -M virt (QEMU\'s x86 default, pc, is not supported)');
-  const kind = machineKind(type.value, binary);
-  if (!kind) fail('qemu-unsupported-machine', type.arg, `machine type "${type.value}" is not supported; the importer describes q35 and Arm virt`);
+  // Without -M, qemu-system-x86_64 builds its default machine, pc; the Arm and RISC-V emulators refuse ("No machine specified").
+  if (!type && binary !== undefined && !/(x86_64|i386)$/.test(binary)) fail('qemu-unsupported-machine', undefined, `no -M/-machine: ${binary} has no default machine (QEMU: "No machine specified"); give -M virt`);
+  const kind = type ? machineKind(type.value, binary) : 'pc';
+  if (!kind) fail('qemu-unsupported-machine', type!.arg, `machine type "${type!.value}" is not supported; the importer describes q35, pc (i440FX), Arm virt and RISC-V virt`);
   const def = MACHINES[kind];
   for (const [key, { arg }] of props) {
     if (!MACHINE_KEYS_USED.has(key)) warnings.push(problem('qemu-ignored', arg, `machine option ${key} does not change the PCI topology; ignored`, 'warning'));
@@ -87,10 +95,12 @@ export function machineConfig(
   const irqchip = props.get('kernel-irqchip');
   if (irqchip && !['on', 'off', 'split'].includes(irqchip.value)) fail('qemu-bad-value', irqchip.arg, 'kernel-irqchip takes on, off or split');
 
+  const typeVersion = type ? machineTypeVersion(type.value) : undefined;
   return {
     def,
     qemuVersion,
-    arg: type.arg,
+    defaultsVersion: typeVersion && !qemuAtLeast(typeVersion, qemuVersion) ? typeVersion : qemuVersion,
+    ...(type ? { arg: type.arg } : {}),
     smmuv3: iommu?.value === 'smmuv3',
     riscvIommuSys: kind === 'riscv-virt' && bool('iommu-sys', false),
     defaultBusBypassIommu: bool('default-bus-bypass-iommu', false),
@@ -105,6 +115,12 @@ export function machineConfig(
     nics: nicRequests(def, args, nodefaults),
     numaNodes: numaNodes(args),
   };
+}
+
+/** The release of a versioned machine type (`pc-q35-9.1`, `virt-8.2`); none for `q35`, `virt`. */
+function machineTypeVersion(type: string): QemuVersion | undefined {
+  const m = /-(\d+)\.(\d+)$/.exec(type);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
 /** -enable-kvm, -accel kvm, or -M accel=kvm (its first choice). */

@@ -5,8 +5,8 @@
  * of qemu-system-x86_64 and qemu-system-aarch64 7.2 (test/interop).
  */
 
-/** `virt` is Arm's; `riscv-virt` is the RISC-V virt machine (`-M virt` of qemu-system-riscv64). */
-export type MachineKind = 'q35' | 'virt' | 'riscv-virt';
+/** `pc` is the i440FX one; `virt` is Arm's; `riscv-virt` is the RISC-V virt machine (`-M virt` of qemu-system-riscv64). */
+export type MachineKind = 'q35' | 'pc' | 'virt' | 'riscv-virt';
 
 export interface BuiltinFunction {
   driver: string;
@@ -21,6 +21,8 @@ export interface MachineDef {
   type: string;
   /** The name of the root bus, as bus= names it. */
   rootBus: string;
+  /** pc's root bus is conventional PCI; the others' PCIe. */
+  rootBusKind: 'pcie' | 'pci';
   /** NIC model for -nic/-net nic without model=, and for the default NIC; none: that NIC is not a PCI function (RISC-V virt's is virtio-mmio). */
   defaultNic?: string;
   /** Whether the machine has a default display (q35: VGA at the first free slot; virt: none). */
@@ -30,9 +32,11 @@ export interface MachineDef {
 }
 
 export const MACHINES: Record<MachineKind, MachineDef> = {
-  q35: { kind: 'q35', type: 'q35', rootBus: 'pcie.0', defaultNic: 'e1000e', defaultVga: true, binary: 'qemu-system-x86_64' },
-  virt: { kind: 'virt', type: 'virt', rootBus: 'pcie.0', defaultNic: 'virtio-net-pci', defaultVga: false, binary: 'qemu-system-aarch64' },
-  'riscv-virt': { kind: 'riscv-virt', type: 'virt', rootBus: 'pcie.0', defaultVga: false, binary: 'qemu-system-riscv64' },
+  q35: { kind: 'q35', type: 'q35', rootBus: 'pcie.0', rootBusKind: 'pcie', defaultNic: 'e1000e', defaultVga: true, binary: 'qemu-system-x86_64' },
+  // QEMU's x86 default machine (no -M): i440FX with PIIX3, whose root bus pci.0 is conventional PCI.
+  pc: { kind: 'pc', type: 'pc', rootBus: 'pci.0', rootBusKind: 'pci', defaultNic: 'e1000', defaultVga: true, binary: 'qemu-system-x86_64' },
+  virt: { kind: 'virt', type: 'virt', rootBus: 'pcie.0', rootBusKind: 'pcie', defaultNic: 'virtio-net-pci', defaultVga: false, binary: 'qemu-system-aarch64' },
+  'riscv-virt': { kind: 'riscv-virt', type: 'virt', rootBus: 'pcie.0', rootBusKind: 'pcie', defaultVga: false, binary: 'qemu-system-riscv64' },
 };
 
 /**
@@ -45,9 +49,10 @@ export const RISCV_VIRT_LAYOUT = {
   iommuSys: 0x3010000,
 };
 
-/** Machine type names: `q35`, `pc-q35-7.2`; `virt`, `virt-7.2` (RISC-V's when the binary is qemu-system-riscv64). */
+/** Machine type names: `q35`, `pc-q35-7.2`; `pc`, `pc-i440fx-7.2`; `virt`, `virt-7.2` (RISC-V's when the binary is qemu-system-riscv64). */
 export function machineKind(type: string, binary?: string): MachineKind | undefined {
   if (type === 'q35' || /^pc-q35-\d/.test(type)) return 'q35';
+  if (type === 'pc' || /^pc-i440fx-\d/.test(type)) return 'pc';
   if (type === 'virt' || /^virt-\d/.test(type)) return binary !== undefined && /riscv64$/.test(binary) ? 'riscv-virt' : 'virt';
   return undefined;
 }
@@ -70,6 +75,22 @@ export function q35Builtins(opts: { sata: boolean; smbus: boolean; usb: boolean 
   ];
 }
 
+/**
+ * pc's fixed functions (hw/i386/pc_piix.c), as `info pci` of QEMU 7.2 and
+ * 11.1 shows them: the i440FX host bridge 00.0, the PIIX3 ISA bridge 01.0
+ * with its IDE 01.1 and (with -usb or usb=on) UHCI 01.2, and the PIIX4 power
+ * management function 01.3.
+ */
+export function pcBuiltins(opts: { usb: boolean }): BuiltinFunction[] {
+  return [
+    { driver: 'i440FX', slot: 0x00, fn: 0 },
+    { driver: 'PIIX3', slot: 0x01, fn: 0, multifunction: true },
+    { driver: 'piix3-ide', slot: 0x01, fn: 1 },
+    ...(opts.usb ? [{ driver: 'piix3-usb-uhci', slot: 0x01, fn: 2 }] : []),
+    { driver: 'PIIX4_PM', slot: 0x01, fn: 3 },
+  ];
+}
+
 /** virt's host bridge function (gpex-root) at 00.0. */
 export const VIRT_BUILTINS: BuiltinFunction[] = [{ driver: 'gpex-root', slot: 0, fn: 0 }];
 
@@ -86,9 +107,8 @@ export const VGA_TYPES: Record<string, string | null> = {
 /** q35: the VT-d unit's register base (Q35_HOST_BRIDGE_IOMMU_ADDR) and the I/O APIC QEMU's DMAR scopes. */
 export const Q35_VTD = {
   base: 0xfed90000,
-  /** VT-d address widths QEMU accepts; 39 is the default before QEMU 9.2 (48 from then on). */
+  /** VT-d address widths QEMU accepts (its default: iommu-props.ts vtdDefaultAwBits). */
   awBits: [39, 48],
-  defaultAwBits: 39,
   ioapic: { ioapicId: 0, sourceId: 'ff:00.0' },
 };
 

@@ -78,8 +78,8 @@ export class PciBuses {
   private readonly buses = new Map<string, PciBus>();
   readonly main: HostBridgeDraft;
 
-  constructor(rootBusName: string) {
-    this.main = this.addHostBridge(rootBusName, 0, 'pcie');
+  constructor(rootBusName: string, kind: 'pcie' | 'pci') {
+    this.main = this.addHostBridge(rootBusName, 0, kind);
   }
 
   addHostBridge(id: string, rootBus: number, kind: 'pcie' | 'pci', expander?: PlacedFunction): HostBridgeDraft {

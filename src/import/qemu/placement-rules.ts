@@ -52,8 +52,12 @@ export function placement(driver: string, model: DeviceModel, bus: PciBus, onMac
       return bus.kind === 'switch' ? refuse('only downstream ports sit on a switch\'s internal bus') : { type: 'pci-bridge' };
     case 'expander':
       if (!onMachineRoot) return refuse('QEMU attaches expander bridges only to the machine\'s root bus');
-      // pxb (conventional) is for the i440fx pc machine; QEMU refuses it on PCIe.
-      return model.expanderKind === 'pci' ? refuse('QEMU puts the conventional pxb on conventional root buses only; use pxb-pcie') : { type: 'rciep' };
+      // pxb (conventional) is for the i440fx pc machine and pxb-pcie for PCIe root buses; QEMU refuses either on the other.
+      if (model.expanderKind === 'pci' && bus.kind !== 'pci-root') return refuse('QEMU puts the conventional pxb on conventional root buses only (pc); use pxb-pcie');
+      // hw/pci-bridge/pci_expander_bridge.c: a pxb puts a PCI-to-PCI bridge of its own on its root bus, and bus= the pxb lands behind it.
+      if (model.expanderKind === 'pci') return refuse('QEMU\'s pxb puts a PCI-to-PCI bridge of its own on the expander\'s root bus and the devices given bus= behind it (QEMU 7.2 and 11.1 `info pci`), which the importer does not model yet');
+      if (model.expanderKind === 'pcie' && bus.kind === 'pci-root') return refuse('QEMU: "pxb-pcie devices cannot reside on a PCI bus"; use pxb');
+      return { type: 'rciep' };
     default:
       return endpointPlacement(model, bus, refuse);
   }
@@ -69,6 +73,11 @@ function endpointPlacement(model: DeviceModel, bus: PciBus, refuse: (why: string
         : { type: 'pcie-endpoint' };
     case 'switch':
       return refuse('only downstream ports sit on a switch\'s internal bus');
+    case 'pci-root':
+      // QEMU 7.2 and 11.1 plug PCIe devices (e1000e, nvme) into pc's pci.0 too; the guest sees a function of the root bus, its own requester.
+      return model.interface === 'pcie'
+        ? { type: 'pci-endpoint', note: 'a PCIe device on pc\'s conventional root bus (QEMU allows it); it requests with its own ID' }
+        : { type: 'pci-endpoint' };
     default:
       return model.interface === 'pcie' ? refuse('it is a PCIe-only device and this is a conventional PCI bus') : { type: 'pci-endpoint' };
   }

@@ -25,16 +25,20 @@ export const formatQemuVersion = (v: QemuVersion): string => `${v[0]}.${v[1]}`;
 /** v is `since` or newer. */
 export const qemuAtLeast = (v: QemuVersion, since: QemuVersion): boolean => v[0] > since[0] || (v[0] === since[0] && v[1] >= since[1]);
 
-const versionError = (text: string, why: string) =>
-  new InputError([{ severity: 'error', code: 'usage', message: `--qemu-version ${text}: ${why}` }]);
+const versionError = (text: string, why: string, source?: string) =>
+  new InputError([{ severity: 'error', code: 'usage', message: `${source ?? `--qemu-version ${text}`}: ${why}` }]);
 
-/** `major.minor[.micro]` as a QemuVersion; older than OLDEST_QEMU or not a version: a usage error naming the option. */
-export function parseQemuVersion(text: string): QemuVersion {
+/**
+ * `major.minor[.micro]` as a QemuVersion; older than OLDEST_QEMU or not a
+ * version: a usage error naming where the version came from (default the
+ * --qemu-version option).
+ */
+export function parseQemuVersion(text: string, source?: string): QemuVersion {
   const m = /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(text);
-  if (!m) throw versionError(text, 'give major.minor, e.g. 7.2');
+  if (!m) throw versionError(text, 'give major.minor, e.g. 7.2', source);
   const version: QemuVersion = [Number(m[1]), Number(m[2])];
   if (!qemuAtLeast(version, OLDEST_QEMU)) {
-    throw versionError(text, `ridmap's QEMU facts are those of QEMU ${formatQemuVersion(OLDEST_QEMU)} and later`);
+    throw versionError(text, `ridmap's QEMU facts are those of QEMU ${formatQemuVersion(OLDEST_QEMU)} and later`, source);
   }
   return version;
 }
