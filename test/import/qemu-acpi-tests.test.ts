@@ -17,7 +17,7 @@
  * UEFI pflash, `-nodefaults`). libqtest's own options (-qtest, -chardev,
  * -mon, -display none, -accel qtest) create no PCI function and are left out.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,7 @@ import { parseTopology } from '../../src/model/parse-topology.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import { CORPUS_DIR, HAVE_CORPUS, REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
+import { importAndBuildCli } from './support.js';
 
 const EXPECTED = join(CORPUS_DIR, 'qemu-expected');
 const CAPTURES = join(REPO_ROOT, 'test/fixtures/qemu-acpi-tests');
@@ -417,16 +418,10 @@ function fields(model: unknown, path = '', out = new Map<string, unknown>()): Ma
 const show = (v: unknown) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : String(v));
 
 async function importAndBuild(c: Pick<OracleCase, 'name' | 'qemu' | 'argv'>): Promise<{ dir: string; functions: Set<number> }> {
-  const run = await runCli('import', 'qemu', '--qemu-version', c.qemu, '--', ...c.argv);
-  expect(run.code, run.stderr).toBe(0);
   const slug = `${c.name}-${c.qemu}`.replace(/[^a-z0-9.]+/gi, '-');
-  const yaml = join(tmp, `${slug}.yaml`);
-  writeFileSync(yaml, run.stdout);
-  const dir = join(tmp, slug);
-  const built = await runCli('build', yaml, '--out', dir);
-  expect(built.code, built.stderr).toBe(0);
-  const resolved = resolveTopology(parseTopology(run.stdout, `${slug}.yaml`));
-  return { dir, functions: new Set(resolved.functions.map((f) => f.rid)) };
+  const { yamlText, out } = await importAndBuildCli(tmp, slug, c.argv, ['--qemu-version', c.qemu]);
+  const resolved = resolveTopology(parseTopology(yamlText, `${slug}.yaml`));
+  return { dir: out, functions: new Set(resolved.functions.map((f) => f.rid)) };
 }
 
 const decoded = (file: string): Table => decodeTable(new Uint8Array(readFileSync(file))).model as Table;

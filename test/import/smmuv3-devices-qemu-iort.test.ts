@@ -21,7 +21,7 @@
  *   up to the next root bus (0x10-0x1f); the RIDs they disagree on are RIDs
  *   where no function exists.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,7 @@ import { formatBdf } from '../../src/model/rid.js';
 import { placementDifferences, qemuFunctions } from '../interop/qemu-pci.js';
 import { CORPUS_DIR, HAVE_CORPUS, REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
+import { importAndBuildCli } from './support.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-smmuv3-dev-'));
 const FIXTURE = join(REPO_ROOT, 'test/fixtures/qemu-smmuv3-dev/pxb-two-smmuv3-11.1');
@@ -65,14 +66,9 @@ function translator(t: IortTable): (rid: number) => Translation {
 
 /** The import through the CLI, built through the CLI: ridmap's IORT and the imported topology. */
 async function importAndBuild(name: string, argv: readonly string[], version: string): Promise<{ ours: IortTable; resolved: ReturnType<typeof resolveTopology>; yaml: string }> {
-  const run = await runCli('import', 'qemu', '--qemu-version', version, '--', ...argv);
-  expect(run.code, run.stderr).toBe(0);
-  const yaml = join(tmp, `${name}.yaml`);
-  writeFileSync(yaml, run.stdout);
-  const built = await runCli('build', yaml, '--out', join(tmp, name));
-  expect(built.code, built.stderr).toBe(0);
-  const ours = decodeTable(new Uint8Array(readFileSync(join(tmp, name, 'IORT.dat')))).model as IortTable;
-  return { ours, resolved: resolveTopology(parseTopology(run.stdout, yaml)), yaml };
+  const { yamlText, yaml, out } = await importAndBuildCli(tmp, name, argv, ['--qemu-version', version]);
+  const ours = decodeTable(new Uint8Array(readFileSync(join(out, 'IORT.dat')))).model as IortTable;
+  return { ours, resolved: resolveTopology(parseTopology(yamlText, yaml)), yaml };
 }
 
 /** Field by field, the documented differences aside; returns how many fields were compared. */

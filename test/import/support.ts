@@ -1,4 +1,6 @@
-/** Helpers the importer tests share: import a command line, find a function, expect an error. */
+/** Helpers the importer tests share: import a command line (in-process or through the CLI, then build), find a function, expect an error. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { InputError, type Diagnostic } from '../../src/diagnostic.js';
 import { importQemu, type QemuImport } from '../../src/import/qemu/import-qemu.js';
@@ -6,6 +8,7 @@ import { resolveTopology } from '../../src/model/resolve.js';
 import type { PciFunction } from '../../src/model/resolved.js';
 import { formatBdf } from '../../src/model/rid.js';
 import type { HostBridge, PciNode, Topology } from '../../src/model/topology-schema.js';
+import { runCli } from '../support/run-cli.js';
 
 export function imported(...argv: string[]): QemuImport {
   return importQemu(argv);
@@ -62,4 +65,24 @@ export function expectImportError(argv: string[], code: string, index?: number):
     expect(d.message).toContain(`\`${argv[index]} ${argv[index + 1] ?? ''}`.trimEnd());
   }
   return d;
+}
+
+/**
+ * `ridmap import qemu [OPTIONS] -- ARGV` then `ridmap build` of its YAML, both through the CLI
+ * (the path users run): the YAML's text and path and the build's output directory, under `dir`.
+ */
+export async function importAndBuildCli(
+  dir: string,
+  name: string,
+  argv: readonly string[],
+  importOptions: readonly string[] = [],
+): Promise<{ yamlText: string; yaml: string; out: string }> {
+  const run = await runCli('import', 'qemu', ...importOptions, '--', ...argv);
+  expect(run.code, run.stderr).toBe(0);
+  const yaml = join(dir, `${name}.yaml`);
+  writeFileSync(yaml, run.stdout);
+  const out = join(dir, name);
+  const built = await runCli('build', yaml, '--out', out);
+  expect(built.code, built.stderr).toBe(0);
+  return { yamlText: run.stdout, yaml, out };
 }

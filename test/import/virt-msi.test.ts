@@ -3,24 +3,20 @@
  * without an ITS, so the imported topology has no ITS and the IORT built from
  * it routes no MSI to one (QEMU's own IORT.msi_gicv2m has none either).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IortTable } from '../../src/acpi/iort/model.js';
 import { decodeTable } from '../../src/acpi/table.js';
 import { runCli } from '../support/run-cli.js';
+import { importAndBuildCli } from './support.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-virt-msi-'));
 
 async function builtIortNodes(name: string, ...argv: string[]): Promise<string[]> {
-  const imported = await runCli('import', 'qemu', '--', ...argv);
-  expect(imported.code, imported.stderr).toBe(0);
-  const yaml = join(tmp, `${name}.yaml`);
-  writeFileSync(yaml, imported.stdout);
-  const built = await runCli('build', yaml, '--out', join(tmp, name));
-  expect(built.code, built.stderr).toBe(0);
-  const iort = decodeTable(new Uint8Array(readFileSync(join(tmp, name, 'IORT.dat')))).model as IortTable;
+  const { out } = await importAndBuildCli(tmp, name, argv);
+  const iort = decodeTable(new Uint8Array(readFileSync(join(out, 'IORT.dat')))).model as IortTable;
   return iort.nodes.map((n) => String(n.type));
 }
 
