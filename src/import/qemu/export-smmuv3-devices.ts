@@ -7,12 +7,12 @@
  * refused with the reason, naming its document path.
  */
 import { formatAddress, parseAddress } from '../../model/address.js';
-import type { Address, IommuCapabilities, SmmuV3, Topology } from '../../model/topology-schema.js';
+import type { Address, SmmuV3, Topology } from '../../model/topology-schema.js';
 import { QEMU_ID } from './devices.js';
 import type { ExportArg } from './export-machine.js';
 import type { ExportReport } from './export-problems.js';
 import { VIRT_LAYOUT } from './machines.js';
-import { smmuv3DeviceLayout } from './smmuv3-devices.js';
+import { SMMUV3_NO_ACCEL, SMMUV3_STAGE_FORMATS, smmuv3DeviceLayout } from './smmuv3-devices.js';
 
 const hex = (a: Address | number) => formatAddress(typeof a === 'number' ? BigInt(a) : parseAddress(a));
 
@@ -26,16 +26,6 @@ export function wantsSmmuv3Devices(t: Topology): boolean {
   const only = iommus.length === 1 ? iommus[0] : undefined;
   return !(only?.type === 'smmuv3' && parseAddress(only.base) === BigInt(VIRT_LAYOUT.smmuv3.base));
 }
-
-/** `stage=` for the page-table formats import qemu reads back; undefined: the default, stage 1. */
-const STAGES: [string[], string | undefined][] = [
-  [['arm-lpae-s1'], undefined],
-  [['arm-lpae-s2'], '2'],
-  [['arm-lpae-s1', 'arm-lpae-s2'], 'nested'],
-];
-
-/** What import qemu gives an SMMU without accel (smmuv3-devices.ts capabilities), besides the page-table formats. */
-const IMPORTED: Omit<IommuCapabilities, 'pageTableFormats'> = { coherent: true, stall: false, pri: false, inputAddressBits: 48, outputAddressBits: 44, pasidBits: 0 };
 
 /** The -device lines, after every PCI device (their primary-bus must exist by then); itsId: the ITS virt sends MSIs to. */
 export function planSmmuv3Devices(t: Topology, itsId: string | undefined, report: ExportReport): ExportArg[] {
@@ -92,21 +82,23 @@ function unitChecks(unit: SmmuV3, i: number, itsId: string | undefined, report: 
   }
   if (unit.coherent === false) report.notCarried(`${path}.coherent`, 'coherent false: QEMU\'s SMMUv3 is coherent');
   const caps = unit.capabilities ?? {};
-  for (const key of Object.keys(IMPORTED) as (keyof typeof IMPORTED)[]) {
-    if (caps[key] !== undefined && caps[key] !== IMPORTED[key]) {
-      report.notCarried(`${path}.capabilities.${key}`, `${key}: QEMU's arm-smmuv3 without accel has ${String(IMPORTED[key])} (accel=on needs the host's SMMU and KVM)`);
+  for (const key of Object.keys(SMMUV3_NO_ACCEL) as (keyof typeof SMMUV3_NO_ACCEL)[]) {
+    if (caps[key] !== undefined && caps[key] !== SMMUV3_NO_ACCEL[key]) {
+      report.notCarried(`${path}.capabilities.${key}`, `${key}: QEMU's arm-smmuv3 without accel has ${String(SMMUV3_NO_ACCEL[key])} (accel=on needs the host's SMMU and KVM)`);
     }
   }
   return ok;
 }
 
+/** `stage=` for the unit's page-table formats (SMMUV3_STAGE_FORMATS, as import reads it back); undefined: stage 1, the default. */
 function stageOf(unit: SmmuV3, path: string, report: ExportReport): string | undefined {
   const formats = unit.capabilities?.pageTableFormats;
   if (formats === undefined) return undefined;
   const key = [...formats].sort().join(',');
-  const hit = STAGES.find(([f]) => f.join(',') === key);
+  const hit = Object.entries(SMMUV3_STAGE_FORMATS).find(([, f]) => f.join(',') === key);
   if (!hit) report.notCarried(`${path}.capabilities.pageTableFormats`, `pageTableFormats ${formats.join(', ')}: QEMU's arm-smmuv3 walks arm-lpae-s1 (stage=1), arm-lpae-s2 (stage=2) or both (stage=nested)`);
-  return hit?.[1];
+  // Stage 1 is QEMU's default: the line leaves it out.
+  return hit && hit[0] !== '1' ? hit[0] : undefined;
 }
 
 /**

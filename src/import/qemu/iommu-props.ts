@@ -16,7 +16,7 @@ import type { MachineConfig } from './machine-config.js';
 import { Q35_VTD, type MachineKind } from './machines.js';
 import { parseBool, parseUint } from './opts.js';
 import { checked, fail, problem } from './problems.js';
-import { formatQemuVersion, qemuAtLeast, type QemuVersion } from './qemu-version.js';
+import { formatQemuVersion, qemuAtLeast, sameQemu, type QemuVersion } from './qemu-version.js';
 
 /** intel-iommu's aw-bits default became 48 in QEMU 9.2 (39 before, and for pc-q35-9.1 and older: hw_compat_9_1). */
 export const VTD_AW_BITS_48_SINCE: QemuVersion = [9, 2];
@@ -139,7 +139,7 @@ export function vtdProps(req: DeviceRequest, config: MachineConfig, warnings: Di
 
 /** A mode property the release named has not got under that name (QEMU: "Property 'intel-iommu.X' not found"). */
 function warnModeNames(req: DeviceRequest, config: MachineConfig, warnings: Diagnostic[]): void {
-  const release = VTD_MODE_NAMES.find((r) => r.version[0] === config.qemuVersion[0] && r.version[1] === config.qemuVersion[1]);
+  const release = VTD_MODE_NAMES.find((r) => sameQemu(r.version, config.qemuVersion));
   if (!release) return;
   for (const key of VTD_MODE_PROPS) {
     if (req.props.has(key) && !release.names.includes(key)) {
@@ -159,7 +159,7 @@ function vtdPasidBits(req: DeviceRequest, config: MachineConfig, scalable: boole
   if (width !== undefined && width > MAX_PASID_BITS) fail('qemu-iommu-option', arg, `pasid-bits=${width}: QEMU allows at most ${MAX_PASID_BITS} (the PCI limit)`);
   if ((on || (width ?? 0) > 0) && !scalable) fail('qemu-iommu-option', arg, 'PASIDs need scalable-mode=on (QEMU: "Need to set scalable mode for PASID")');
   if (!on) return width;
-  const known = config.qemuVersion[0] === X_PASID_MODE_QEMU[0] && config.qemuVersion[1] === X_PASID_MODE_QEMU[1];
+  const known = sameQemu(config.qemuVersion, X_PASID_MODE_QEMU);
   if (known) return X_PASID_MODE_BITS;
   warnings.push(problem('qemu-ignored', arg, `x-pasid-mode: its PASID width is known for QEMU ${formatQemuVersion(X_PASID_MODE_QEMU)} only (${X_PASID_MODE_BITS} bits); ` +
     `capabilities.pasidBits is left out for QEMU ${formatQemuVersion(config.qemuVersion)}`, 'warning'));
@@ -176,7 +176,8 @@ export const AMDVI_10H_ONLY_QEMU: QemuVersion = [7, 2];
 
 /** Whether the release's amd-iommu writes an IVHD 11h with its EFR image. */
 export function amdViWritesEfr(config: MachineConfig): boolean {
-  return qemuAtLeast(config.qemuVersion, [AMDVI_10H_ONLY_QEMU[0], AMDVI_10H_ONLY_QEMU[1] + 1]);
+  // Every release the importer takes is 7.2 or later, so any other than 7.2 is after it.
+  return !sameQemu(config.qemuVersion, AMDVI_10H_ONLY_QEMU);
 }
 
 /** amd-iommu properties with no effect on the IVRS QEMU 11.1 writes (captured with and without each) or on which device is translated. */

@@ -22,6 +22,9 @@ export const NEWEST_VERIFIED_QEMU: QemuVersion = [11, 1];
 
 export const formatQemuVersion = (v: QemuVersion): string => `${v[0]}.${v[1]}`;
 
+/** The same major.minor release. */
+export const sameQemu = (a: QemuVersion, b: QemuVersion): boolean => a[0] === b[0] && a[1] === b[1];
+
 /** v is `since` or newer. */
 export const qemuAtLeast = (v: QemuVersion, since: QemuVersion): boolean => v[0] > since[0] || (v[0] === since[0] && v[1] >= since[1]);
 

@@ -66,6 +66,14 @@ const NO_FIELD: Record<string, string> = {
 };
 const USED = new Set(['driver', 'id', 'primary-bus', 'accel', 'stage', 'oas', 'ssidsize']);
 
+/** QEMU's arm-smmuv3 `stage=` → the page-table formats it walks (stage 1 the default). */
+export const SMMUV3_STAGE_FORMATS: Record<string, string[]> = { '1': ['arm-lpae-s1'], '2': ['arm-lpae-s2'], nested: ['arm-lpae-s1', 'arm-lpae-s2'] };
+
+/** What QEMU's arm-smmuv3 can do without accel, besides its stage: coherent, 48-bit input, 44-bit output, no SubstreamIDs, PRI or stall. */
+export const SMMUV3_NO_ACCEL: Omit<IommuCapabilities, 'pageTableFormats'> = {
+  coherent: true, stall: false, pri: false, inputAddressBits: 48, outputAddressBits: 44, pasidBits: 0,
+};
+
 const onOffAuto = (req: DeviceRequest, key: string): 'on' | 'off' | 'auto' => {
   const v = req.props.get(key) ?? 'auto';
   if (v === 'auto') return v;
@@ -132,24 +140,25 @@ function capabilities(req: DeviceRequest, kvmIrqchip: boolean, warnings: Diagnos
   if (!accel && ril === 'off') fail('qemu-iommu-option', req.arg, 'QEMU: "ril can only be disabled if accel=on"');
   if (!accel && cmdqv === 'on') fail('qemu-iommu-option', req.arg, 'QEMU: "cmdqv can only be enabled if accel=on"');
 
-  const caps: IommuCapabilities = { coherent: true, stall: false, pri: false, inputAddressBits: 48 };
+  const { coherent, stall, pri, inputAddressBits } = SMMUV3_NO_ACCEL;
+  const caps: IommuCapabilities = { coherent, stall, pri, inputAddressBits };
   const stage = req.props.get('stage') ?? '1';
-  const formats: Record<string, string[]> = { '1': ['arm-lpae-s1'], '2': ['arm-lpae-s2'], nested: ['arm-lpae-s1', 'arm-lpae-s2'] };
-  if (formats[stage]) caps.pageTableFormats = formats[stage];
+  const formats = SMMUV3_STAGE_FORMATS[stage];
+  if (formats) caps.pageTableFormats = formats;
   else warn(`stage=${stage}: QEMU 11.1 knows 1, 2 and nested; pageTableFormats left out`);
 
   const oas = req.props.get('oas') ?? 'auto';
   if (oas !== 'auto' && oas !== '44' && oas !== '48') fail('qemu-iommu-option', req.arg, `oas=${oas}: QEMU takes 44, 48 and auto`);
   if (!accel && oas === '48') fail('qemu-iommu-option', req.arg, 'QEMU: "oas must be 44 bits when accel=off"');
   if (oas !== 'auto') caps.outputAddressBits = Number(oas);
-  else if (!accel) caps.outputAddressBits = 44;
+  else if (!accel) caps.outputAddressBits = SMMUV3_NO_ACCEL.outputAddressBits;
   else warn('oas=auto with accel=on: the output address size is the host SMMU\'s; outputAddressBits left out');
 
   const ssid = req.props.get('ssidsize') ?? 'auto';
   const ssidBits = ssid === 'auto' ? undefined : checked(req.arg, 'ssidsize', () => parseUint(ssid, 20));
   if (!accel && ssidBits !== undefined && ssidBits > 0) fail('qemu-iommu-option', req.arg, 'QEMU: "ssidsize can only be greater than 0 bits if accel=on"');
   if (ssidBits !== undefined) caps.pasidBits = ssidBits;
-  else if (!accel) caps.pasidBits = 0;
+  else if (!accel) caps.pasidBits = SMMUV3_NO_ACCEL.pasidBits;
   else warn('ssidsize=auto with accel=on: the SubstreamID width is the host SMMU\'s; pasidBits left out');
 
   for (const key of req.props.keys()) {
