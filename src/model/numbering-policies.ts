@@ -17,6 +17,8 @@ export interface NumberingPolicy {
   reservations: boolean;
   /** Simulate one bridge hot-added under the first reserving port (see hotplug-shift). */
   hotAdd: boolean;
+  /** Keep the secondaryBus/subordinateBus a bridge states (what the firmware of a real machine programmed). */
+  fixedBuses: boolean;
 }
 
 export const DEFAULT_NUMBERING = 'firmware';
@@ -26,16 +28,19 @@ export const NUMBERING_POLICIES: readonly NumberingPolicy[] = [
     name: 'firmware',
     description:
       'What SeaBIOS/edk2 do: per host bridge from its fixed root bus, depth-first in devfn order, ' +
-      'secondary = next free bus, subordinate = max(highest bus below, secondary + reserveBuses).',
+      'secondary = next free bus, subordinate = max(highest bus below, secondary + reserveBuses); ' +
+      'a bridge that states secondaryBus/subordinateBus (a real machine\'s) keeps them.',
     reservations: true,
     hotAdd: false,
+    fixedBuses: true,
   },
   {
     name: 'compact',
     description:
-      'An OS re-enumeration (Linux pci=assign-busses): the same walk, hot-plug reservations ignored.',
+      'An OS re-enumeration (Linux pci=assign-busses): the same walk, hot-plug reservations and stated bus numbers ignored.',
     reservations: false,
     hotAdd: false,
+    fixedBuses: false,
   },
   {
     name: 'hotplug-shift',
@@ -45,6 +50,7 @@ export const NUMBERING_POLICIES: readonly NumberingPolicy[] = [
       'numbered after it moves up by one.',
     reservations: true,
     hotAdd: true,
+    fixedBuses: true,
   },
 ];
 

@@ -74,19 +74,34 @@ export function numberBuses(topology: Topology, policyName: string = DEFAULT_NUM
     const rootBus = hb.rootBus ?? 0;
     const busLimit = hostBridgeBusLimit(topology, hb);
     let nextFree = rootBus + 1;
+    // Buses the hot-added bridge pushed up: a stated (fixed) number after it moves by as much.
+    let shift = 0;
 
     const numberBus = (children: readonly PciNode[] | undefined): void => {
       for (const { node } of orderedChildren(children)) {
         if (!isBridgeType(node.type)) continue;
-        const secondary = nextFree++;
+        const fixed = policy.fixedBuses ? fixedBuses(node) : undefined;
+        if (fixed && fixed.secondary + shift < nextFree) {
+          problems.push({
+            severity: 'error',
+            code: 'bus-range-exhausted',
+            path: `hostBridges[${index}]`,
+            message:
+              `${node.id} states secondary bus ${hex2(fixed.secondary)}, but buses up to ${hex2(nextFree - 1)} are already taken ` +
+              `under host bridge ${hb.id} (bridges are numbered depth first in devfn order, each above the ones before it)`,
+          });
+        }
+        const secondary = fixed ? Math.max(fixed.secondary + shift, nextFree) : nextFree;
+        nextFree = secondary + 1;
         // The hot-added bridge sits on this port's secondary bus and takes the
         // bus right after it; it is not absorbed by the reservation, so every
         // later number moves (which is what this policy is for).
         const extra = node === hotAdded ? 1 : 0;
         nextFree += extra;
+        shift += extra;
         numberBus(node.children);
         const reserve = policy.reservations ? (node.reserveBuses ?? 0) : 0;
-        const subordinate = Math.max(nextFree - 1, secondary + extra + reserve);
+        const subordinate = Math.max(nextFree - 1, secondary + extra + reserve, fixed ? fixed.subordinate + shift : 0);
         nextFree = subordinate + 1;
         result.bridges.set(node.id, { secondary, subordinate });
       }
@@ -111,6 +126,12 @@ export function numberBuses(topology: Topology, policyName: string = DEFAULT_NUM
 
   if (problems.length > 0) throw new InputError(problems);
   return result;
+}
+
+/** The bus numbers a bridge states (a real machine's), when it states its secondary bus. */
+function fixedBuses(node: PciNode): BridgeBuses | undefined {
+  if (node.secondaryBus === undefined) return undefined;
+  return { secondary: node.secondaryBus, subordinate: node.subordinateBus ?? node.secondaryBus };
 }
 
 const hex2 = (n: number) => n.toString(16).padStart(2, '0');

@@ -294,6 +294,12 @@ export const PciNode = Type.Recursive(
         reserveBuses: Type.Optional(
           UInt(255, 'Hot-plug reservation: the bridge keeps at least this many bus numbers after its secondary bus.'),
         ),
+        secondaryBus: Type.Optional(
+          UInt(255, 'Bridges and ports: the secondary bus the firmware programmed (a topology imported from a real machine). The firmware and hotplug-shift numberings keep it; compact renumbers.'),
+        ),
+        subordinateBus: Type.Optional(
+          UInt(255, 'Bridges and ports: the subordinate bus the firmware programmed, kept with secondaryBus.'),
+        ),
         acs: Type.Optional(doc('ACS source validation, request/completion redirect and upstream forwarding enabled (ports).', Type.Boolean())),
         ats: Type.Optional(doc('ATS: on a root port it goes into the DMAR ATSR; on a device it is device-IOTLB capable.', Type.Boolean())),
         dmaAliases: Type.Optional(

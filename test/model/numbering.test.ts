@@ -207,3 +207,53 @@ describe('unknown-numbering', () => {
     expect(e.diagnostics[0]!.message).toContain('firmware, compact, hotplug-shift');
   });
 });
+
+describe('stated bus numbers (a real machine\'s, issue 19)', () => {
+  // A server's firmware leaves gaps: rp1 got bus 3 (not 1), rp2 bus 0x10-0x14 with room for hot-plug.
+  const machine: Topology = {
+    name: 'fixed',
+    hostBridges: [
+      {
+        id: 'pci0000:00',
+        children: [
+          rootPort('rp1', '01.0', { secondaryBus: 3, subordinateBus: 3, children: [{ id: 'ep1', type: 'pcie-endpoint', addr: '00.0' }] }),
+          rootPort('rp2', '02.0', { secondaryBus: 0x10, subordinateBus: 0x14 }),
+          rootPort('rp3', '03.0'),
+        ],
+      },
+    ],
+  };
+
+  it('the firmware numbering keeps them, and numbers an unstated bridge after them', () => {
+    const n = numberBuses(machine, 'firmware');
+    expect(n.bridges.get('rp1')).toEqual({ secondary: 3, subordinate: 3 });
+    expect(n.bridges.get('rp2')).toEqual({ secondary: 0x10, subordinate: 0x14 });
+    expect(n.bridges.get('rp3')).toEqual({ secondary: 0x15, subordinate: 0x15 });
+  });
+
+  it('compact renumbers as an OS re-enumeration does', () => {
+    const n = numberBuses(machine, 'compact');
+    expect([...n.bridges.values()].map((b) => b.secondary)).toEqual([1, 2, 3]);
+  });
+
+  it('hotplug-shift moves every stated number after the hot-added bridge by one', () => {
+    const n = numberBuses(machine, 'hotplug-shift');
+    expect(n.bridges.get('rp1')).toEqual({ secondary: 3, subordinate: 4 });
+    expect(n.bridges.get('rp2')).toEqual({ secondary: 0x11, subordinate: 0x15 });
+  });
+
+  it('a stated bus below one already taken is an error naming the bridge', () => {
+    const bad: Topology = {
+      name: 'bad',
+      hostBridges: [{ id: 'h', children: [rootPort('a', '01.0', { secondaryBus: 5 }), rootPort('b', '02.0', { secondaryBus: 4 })] }],
+    };
+    let error: unknown;
+    try {
+      numberBuses(bad, 'firmware');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).diagnostics[0]!.message).toMatch(/b states secondary bus 04, but buses up to 05 are already taken/);
+  });
+});

@@ -108,6 +108,18 @@ function functionFlags(site: PciSite): Diagnostic[] {
     const message = `${node.type} "${node.id}" has no secondary bus to reserve bus numbers after; reserveBuses belongs on a bridge or port`;
     out.push(finding('reservation-on-endpoint', childPath(site.path, 'reserveBuses'), message));
   }
+  for (const key of ['secondaryBus', 'subordinateBus'] as const) {
+    if (endpoint && node[key] !== undefined) {
+      const message = `${node.type} "${node.id}" has no secondary bus; ${key} belongs on a bridge or port`;
+      out.push(finding('flag-not-applicable', childPath(site.path, key), message));
+    }
+  }
+  if (node.subordinateBus !== undefined && (node.secondaryBus === undefined || node.subordinateBus < node.secondaryBus)) {
+    const message = node.secondaryBus === undefined
+      ? `"${node.id}" states subordinateBus without secondaryBus; state both, as the bridge's header holds them`
+      : `"${node.id}" states subordinate bus ${node.subordinateBus} below its secondary bus ${node.secondaryBus}`;
+    out.push(finding('flag-not-applicable', childPath(site.path, 'subordinateBus'), message));
+  }
   if (node.aliasAsPcieBridge && node.type !== 'pci-bridge') {
     const message = `aliasAsPcieBridge is a quirk of conventional bridges (type pci-bridge); "${node.id}" is a ${node.type}`;
     out.push(finding('flag-not-applicable', childPath(site.path, 'aliasAsPcieBridge'), message));

@@ -1,0 +1,130 @@
+/**
+ * A real machine as Linux shows it: the PCI functions it enumerated, the
+ * IOMMUs it registered and the groups it formed, with the firmware tables it
+ * read. Two readers make one (import/sysfs from a `ridmap snapshot` of
+ * /sys, import/lspci from pasted lspci text); the topology builder, the
+ * comparison with Linux and `plan` read only this, so they do not care
+ * which source a machine came from.
+ *
+ * Everything is what the machine reported, nothing derived: a field a
+ * source does not show is absent (lspci without -xxx has no config bytes,
+ * a non-root sysfs read has only 64 or 256 of them), never guessed.
+ */
+
+/** How a function says what it is: the PCIe capability's Device/Port Type (PCIe Base 6.0, 7.5.3.2), or its absence. */
+export type HostPcieType =
+  | 'endpoint'
+  | 'legacy-endpoint'
+  | 'rciep'
+  | 'rc-event-collector'
+  | 'root-port'
+  | 'switch-upstream'
+  | 'switch-downstream'
+  | 'pcie-to-pci-bridge'
+  | 'pci-to-pcie-bridge';
+
+/** The ACS Capability's controls (PCIe Base 6.0, 7.7.8.3): what Linux's pci_acs_enabled reads. */
+export interface HostAcs {
+  /** ACS Source Validation, Translation Blocking, P2P Request Redirect, P2P Completion Redirect, Upstream Forwarding enabled. */
+  sourceValidation: boolean;
+  requestRedirect: boolean;
+  completionRedirect: boolean;
+  upstreamForwarding: boolean;
+  /** P2P Egress Control and Direct Translated P2P enabled (they do not decide groups; kept for the record). */
+  egressControl?: boolean;
+  directTranslated?: boolean;
+}
+
+export interface HostPciFunction {
+  segment: number;
+  bus: number;
+  device: number;
+  fn: number;
+  /** `ssss:bb:dd.f`, lower-case hex, as Linux names the function. */
+  sbdf: string;
+  vendorId?: number;
+  deviceId?: number;
+  /** 24-bit class code (base class, sub-class, programming interface). */
+  classCode?: number;
+  /** Header Type bits 6:0 (0 endpoint, 1 PCI-to-PCI bridge, 2 CardBus bridge). */
+  headerType?: number;
+  /** Header Type bit 7. */
+  multifunction?: boolean;
+  /** Bridges: the bus numbers the firmware (or Linux) programmed. */
+  secondaryBus?: number;
+  subordinateBus?: number;
+  /** Absent: no PCIe capability (conventional PCI), or the source did not show it. */
+  pcieType?: HostPcieType;
+  /** true when the PCIe capability was seen (so an absent pcieType means conventional PCI). */
+  pcieKnown?: boolean;
+  /** The ACS capability's controls; null: the function has no ACS capability; absent: the source could not tell (config space past 0x100 unread). */
+  acs?: HostAcs | null;
+  /** ATS capability present. */
+  ats?: boolean;
+  /** PCIe Device Capabilities Phantom Functions Supported (0-3). */
+  phantomFunctions?: number;
+  /** The upstream bridge's sbdf from the device path (sysfs realpath, lspci -t); null: on a root bus. */
+  parent?: string | null;
+  /** Linux's IOMMU for the function: the name under /sys/class/iommu, null when it has none. Absent: not known. */
+  iommu?: string | null;
+  /** Linux's IOMMU group number, null when it has none. Absent: not known. */
+  group?: string | null;
+  /** The driver bound at snapshot time. */
+  driver?: string | null;
+  /** Configuration space bytes as read (64, 256 or 4096). */
+  config?: Uint8Array;
+}
+
+export interface HostIommu {
+  /** The name under /sys/class/iommu (dmar0, ivhd0, smmu3.0x0000000009050000, 0000:00:02.0, ...). */
+  name: string;
+  /** Register base, where sysfs says (intel-iommu/address). */
+  address?: bigint;
+  /** The PCI function the IOMMU is, or whose virtio device it is (`ssss:bb:dd.f`). */
+  pciFunction?: string;
+  /** VT-d CAP and ECAP registers, AMD-Vi capability header and EFR, as sysfs shows them. */
+  registers?: Readonly<Record<string, bigint>>;
+}
+
+/** A host bridge Linux made a root bus for (`/sys/devices/pciSSSS:BB`). */
+export interface HostRootBus {
+  segment: number;
+  bus: number;
+}
+
+export interface HostTable {
+  /** The name under /sys/firmware/acpi/tables (DMAR, SSDT1, ...) or `fdt` for /sys/firmware/fdt. */
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface HostSnapshot {
+  /** What was read (a file name), for messages. */
+  source: string;
+  /** `uname -r`, when the snapshot recorded it. */
+  kernel?: string;
+  /** Every PCI function, in sbdf order. */
+  functions: HostPciFunction[];
+  /** Root buses Linux made; absent: infer from the functions. */
+  rootBuses?: HostRootBus[];
+  iommus: HostIommu[];
+  /** Firmware tables, in the order read. */
+  tables: HostTable[];
+  /** Things the reader could not take, each said once (a truncated config file, an unreadable table). */
+  warnings: string[];
+}
+
+/** `ssss:bb:dd.f` of a function, lower-case hex. */
+export function hostSbdf(segment: number, bus: number, device: number, fn: number): string {
+  const h = (n: number, w: number) => n.toString(16).padStart(w, '0');
+  return `${h(segment, 4)}:${h(bus, 2)}:${h(device, 2)}.${fn}`;
+}
+
+/** Parse `ssss:bb:dd.f` (or `bb:dd.f`, segment 0). */
+export function parseHostSbdf(text: string): { segment: number; bus: number; device: number; fn: number } | undefined {
+  const m = /^(?:([0-9a-fA-F]{1,4}):)?([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\.([0-7])$/.exec(text.trim());
+  if (!m) return undefined;
+  const device = parseInt(m[3]!, 16);
+  if (device > 0x1f) return undefined;
+  return { segment: m[1] ? parseInt(m[1], 16) : 0, bus: parseInt(m[2]!, 16), device, fn: Number(m[4]) };
+}
