@@ -90,6 +90,8 @@ export interface HostIommu {
 export interface HostRootBus {
   segment: number;
   bus: number;
+  /** The host bridge's ACPI name (`firmware_node/path`, e.g. `\\_SB_.PCI0`), when Linux has one. */
+  acpiPath?: string;
 }
 
 export interface HostTable {
@@ -103,6 +105,10 @@ export interface HostSnapshot {
   source: string;
   /** `uname -r`, when the snapshot recorded it. */
   kernel?: string;
+  /** /proc/cmdline: pcie_acs_override=, iommu=pt, intel_iommu=off and friends change what Linux does. */
+  cmdline?: string;
+  /** The snapshot was taken as root: config spaces are whole (4096 bytes on PCIe), so ACS is known. */
+  privileged?: boolean;
   /** Every PCI function, in sbdf order. */
   functions: HostPciFunction[];
   /** Root buses Linux made; absent: infer from the functions. */
