@@ -110,6 +110,18 @@ describe('other lspci forms', () => {
     expect(s.rootBuses).toEqual([{ segment: 0, bus: 0 }]);
   });
 
+  it('lspci -t -s SLOT (pciutils 3.10 on) starts at the bridge with its domain and bus; the bridge\'s parent is unknown', () => {
+    const s = readLspci('0000:00:1c.0-[02-03]----00.0  Intel Corporation I210 Gigabit Network Connection [8086:1533]\n', 's.txt');
+    expect(pick(s, ['parent', 'secondaryBus', 'vendorId'])).toEqual({
+      '0000:00:1c.0': { secondaryBus: 2 },
+      '0000:02:00.0': { parent: '0000:00:1c.0', vendorId: 0x8086 },
+    });
+    expect(s.rootBuses).toBeUndefined();
+    expect(s.warnings).toEqual([expect.stringMatching(/^0000:00:1c\.0 start a filtered tree .* their parent is unknown/), expect.stringMatching(/^no `lspci -vvvnn`/)]);
+    const withBlock = readLspci(`${'0000:00:1c.0-[02-03]----00.0\n'}\n00:00.0 Host bridge [0600]: X [8086:0001]\n\n00:1c.0 PCI bridge [0604]: Y [8086:a110]\n\tBus: primary=00, secondary=02, subordinate=03, sec-latency=0\n`, 's.txt');
+    expect(pick(withBlock, ['parent'])['0000:00:1c.0']).toEqual({});
+  });
+
   it('newer lspci -tvv prints regions under a function: passed over', () => {
     const s = readLspci('-[0000:00]-+-00.0  Intel [8086:0d57]\n           |      Memory at 4000000000 (64-bit, non-prefetchable) [size=512K]\n           \\-01.0  Red Hat [1af4:1045]\n', 'tvv.txt');
     expect(s.functions.map((f) => f.sbdf)).toEqual(['0000:00:00.0', '0000:00:01.0']);

@@ -42,7 +42,7 @@ export function mergeLspci(source: string, tree: readonly TreeFunction[], treeRo
     const at = (t ?? b)!;
     const f: HostPciFunction = { segment: at.segment, bus: at.bus, device: at.device, fn: at.fn, sbdf };
     if (t) {
-      f.parent = t.parent;
+      if (t.parent !== undefined) f.parent = t.parent;
       setIf(f, 'vendorId', t.vendorId);
       setIf(f, 'deviceId', t.deviceId);
       setIf(f, 'secondaryBus', t.secondaryBus);
@@ -76,7 +76,8 @@ export function mergeLspci(source: string, tree: readonly TreeFunction[], treeRo
     functions.push(f);
   }
   functions.sort((x, y) => x.segment - y.segment || x.bus - y.bus || x.device - y.device || x.fn - y.fn);
-  deriveParents(functions, byTree);
+  const unplaced = deriveParents(functions, new Set(tree.filter((t) => t.parent === undefined).map((t) => t.sbdf)));
+  if (unplaced.length) warnings.push(`${listed(unplaced)} start a filtered tree (\`lspci -t -s\`) and no bridge in the text leads to their bus: their parent is unknown`);
 
   if (disagreements.n > MAX_REPEATED_DIAGNOSTICS) warnings.push(`${disagreements.n - MAX_REPEATED_DIAGNOSTICS} more disagreements between dump and text are not listed`);
   if (denied.length) {
@@ -136,21 +137,27 @@ function combine(a: LspciBlock, b: LspciBlock, warnings: string[]): LspciBlock {
 }
 
 /**
- * A function the tree did not show gets the bridge whose secondary bus it
- * is on as its parent, as lspci -t itself places functions (ls-tree.c);
- * on a bus no bridge leads to, it is on a root bus (null).
+ * A function the tree did not place (not in it, or the top of a filtered
+ * tree) gets the bridge whose secondary bus it is on as its parent, as lspci -t itself places functions (ls-tree.c);
+ * on a bus no bridge leads to, it is on a root bus (null), unless it
+ * heads a filtered tree (then the rest of the machine was left out).
  */
-function deriveParents(functions: HostPciFunction[], byTree: ReadonlyMap<string, TreeFunction>): void {
+function deriveParents(functions: HostPciFunction[], filteredTops: ReadonlySet<string>): string[] {
   const bridgeTo = new Map<string, string>();
   for (const f of functions) {
     if (f.secondaryBus === undefined || f.secondaryBus <= f.bus) continue;
     const key = `${f.segment}:${f.secondaryBus}`;
     if (!bridgeTo.has(key)) bridgeTo.set(key, f.sbdf);
   }
+  const unplaced: string[] = [];
   for (const f of functions) {
-    if (byTree.has(f.sbdf)) continue;
-    f.parent = bridgeTo.get(`${f.segment}:${f.bus}`) ?? null;
+    if (f.parent !== undefined) continue;
+    const bridge = bridgeTo.get(`${f.segment}:${f.bus}`);
+    // The top of a filtered tree may sit behind a bridge the paste does not show: unknown, not a root bus.
+    if (bridge === undefined && filteredTops.has(f.sbdf)) unplaced.push(f.sbdf);
+    else f.parent = bridge ?? null;
   }
+  return unplaced;
 }
 
 function privilege(blocks: readonly LspciBlock[]): boolean | undefined {

@@ -24,8 +24,8 @@ export interface TreeFunction {
   device: number;
   fn: number;
   sbdf: string;
-  /** The bridge above, or null on a root bus. */
-  parent: string | null;
+  /** The bridge above, or null on a root bus; absent for the top bridge of a filtered tree (`lspci -t -s`), whose parent lspci does not print. */
+  parent?: string | null;
   secondaryBus?: number;
   subordinateBus?: number;
   vendorId?: number;
@@ -53,10 +53,13 @@ interface OpenBus {
 
 /** What comes next on a line as it is walked. */
 type Step =
-  | { at: 'function'; pos: number; segment: number; bus: number; bridge: string | null }
+  | { at: 'function'; pos: number; segment: number; bus: number; bridge: string | null | undefined }
   | { at: 'bridge'; pos: number; segment: number; bus: number; bridge: string | null }
   | { at: 'bus'; pos: number; segment: number; bus: number; bridge: string | null }
   | { at: 'busToken'; pos: number; segment: number; bridge: string | null };
+
+/** The start of a filtered tree's line: `dddd:bb:` then a bridge `dd.f-[`. */
+const FILTERED = /^([0-9a-fA-F]{4,8}):([0-9a-fA-F]{2}):(?=[0-9a-fA-F]{2}\.[0-7]-\[)/;
 
 export class TreeReader {
   readonly functions: TreeFunction[] = [];
@@ -67,7 +70,7 @@ export class TreeReader {
 
   /** Whether `line` opens a tree: lspci starts one with `-[dddd:bb]-` or `-+-[dddd:bb]-` in column 0. */
   static starts(line: string): boolean {
-    return /^-(?:\+-)?\[[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}\]-/.test(line);
+    return /^-(?:\+-)?\[[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}\]-/.test(line) || FILTERED.test(line);
   }
 
   /** Whether `line` continues a tree: blanks and bars, then a branch `+-` or `\-`. */
@@ -78,6 +81,14 @@ export class TreeReader {
   /** Starts a new tree at `line` (its first line). */
   begin(line: string, n: number): void {
     this.stack = [];
+    const filtered = FILTERED.exec(line);
+    if (filtered) {
+      // `lspci -t -s SLOT` (pciutils 3.10 on) starts each matching bridge's subtree with its domain and bus.
+      const segment = parseInt(filtered[1]!, 16);
+      const bus = parseInt(filtered[2]!, 16);
+      this.walk(line, n, { at: 'function', pos: filtered[0].length, segment, bus, bridge: undefined });
+      return;
+    }
     this.walk(line, n, { at: 'bridge', pos: 0, segment: 0, bus: 0, bridge: null });
   }
 
@@ -109,7 +120,8 @@ export class TreeReader {
           if (device > 0x1f) return bad(pos, 'a device number up to 1f');
           const fn = Number(m[2]);
           const sbdf = hostSbdf(step.segment, step.bus, device, fn);
-          const f: TreeFunction = { segment: step.segment, bus: step.bus, device, fn, sbdf, parent: step.bridge, line: n };
+          const f: TreeFunction = { segment: step.segment, bus: step.bus, device, fn, sbdf, line: n };
+          if (step.bridge !== undefined) f.parent = step.bridge;
           this.functions.push(f);
           let at: number = pos + 4;
           if (line.startsWith('-[', at)) {
