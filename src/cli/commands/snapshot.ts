@@ -6,26 +6,18 @@
  * machine without Node (it needs only a POSIX shell).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { packagedFile } from '../packaged-file.js';
 import { EXIT_INPUT } from '../exit-codes.js';
 
 const SCRIPT_FILE = join('scripts', 'ridmap-snapshot.sh');
 
-/**
- * The script shipped with ridmap, wherever it is installed: the first
- * directory above this module holding scripts/ridmap-snapshot.sh (the module
- * is src/cli/commands/, dist/cli/commands/ or, bundled, dist/bin/).
- */
+/** The script shipped with ridmap, wherever it is installed. */
 export function packagedSnapshotScript(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let up = 0; up < 4; up++, dir = dirname(dir)) {
-    if (existsSync(join(dir, SCRIPT_FILE))) return join(dir, SCRIPT_FILE);
-  }
-  return undefined;
+  return packagedFile(SCRIPT_FILE);
 }
 
 interface SnapshotOptions {
