@@ -65,8 +65,9 @@ if [ -n "$R" ]; then rp=$(cd -P "$R" && pwd -P) || { say "no directory $R"; exit
 
 # realpath DIR: where a sysfs directory (or a link to one) really is (readlink -f is not POSIX).
 realdir() { p=$(cd -P "$1" 2>/dev/null && pwd -P) || return 0; echo "${p#"$rp"}"; }
-# linkname LINK: the last component of where a link to a directory leads, or nothing.
-linkname() { [ -e "$1" ] || return 0; p=$(realdir "$1"); echo "${p##*/}"; }
+# linkname LINK: the last component of where a link leads, or nothing. Only a link counts:
+# the PCI function that is an AMD-Vi unit has a directory "iommu" (its class device), not a link.
+linkname() { [ -L "$1" ] && [ -e "$1" ] || return 0; p=$(realdir "$1"); echo "${p##*/}"; }
 # value FILE: a small sysfs value on one line.
 value() { tr '\n' ' ' <"$1" 2>/dev/null | sed 's/ *$//'; }
 # copy SRC DEST: a binary file, byte for byte (cat, not cp: sysfs files state a size they do not have).
