@@ -80,6 +80,8 @@ export function makeFakeSysfs(): FakeSysfs {
   dmar[4] = 48;
   put('sys/firmware/acpi/tables/DMAR', dmar);
   put('sys/firmware/acpi/tables/DSDT', new Uint8Array(36));
+  // An ACPI machine booted through EFI has the EFI stub's Device Tree too (/chosen alone).
+  put('sys/firmware/fdt', new Uint8Array([0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 8]));
   put('proc/cmdline', 'console=ttyS0 intel_iommu=on\n');
   return { root, dmar };
 }

@@ -62,7 +62,7 @@ function expectFakeFacts(s: HostSnapshot): void {
     // amd-iommu/features is EFR:EFR2 (Linux's amd_iommu_show_features).
     { name: 'ivhd0', pciFunction: '0000:00:00.2', registers: { cap: 0x1f03000fn, features: 0x29d3n, features2: 1n } },
   ]);
-  // Only the IOMMU tables and MCFG/APIC are copied: the fake's DSDT is not.
+  // Only the IOMMU tables and MCFG/APIC are copied: the fake's DSDT is not, nor the EFI stub's Device Tree.
   expect(s.tables.map((t) => t.name)).toEqual(['DMAR']);
   expect(s.tables[0]!.bytes).toEqual(fake.dmar);
   expect(s.cmdline).toBe('console=ttyS0 intel_iommu=on');
@@ -120,6 +120,23 @@ describe('ridmap snapshot', () => {
       return text.replace(/^snapshot date .*$/m, '');
     });
     expect(manifests[1]).toBe(manifests[0]);
+  });
+
+  it('a Device Tree machine (no /sys/firmware/acpi): its /sys/firmware/fdt is kept', async () => {
+    const dt = mkdtempSync(join(tmpdir(), 'ridmap-fake-dt-'));
+    try {
+      const fdt = new Uint8Array([0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 0x28, 1, 2, 3]);
+      mkdirSync(join(dt, 'sys', 'firmware'), { recursive: true });
+      writeFileSync(join(dt, 'sys', 'firmware', 'fdt'), fdt);
+      const out = join(work, 'dt.tar.gz');
+      const r = spawnSync('/bin/sh', [SCRIPT, '-o', out], { env: { ...process.env, RIDMAP_SYSFS_ROOT: dt }, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const s = await readSysfsSnapshot(out);
+      expect(s.tables).toEqual([{ name: 'fdt', bytes: fdt }]);
+      expect(s.functions).toEqual([]);
+    } finally {
+      rmSync(dt, { recursive: true, force: true });
+    }
   });
 
   it('-o - writes the archive to stdout', () => {

@@ -26,7 +26,8 @@ export function registerSnapshot(program: Command, ctx: CliContext): void {
     .addHelpText('after', `
 The snapshot reads /sys/bus/pci/devices (config spaces, where each device sits, its iommu,
 iommu_group and driver), /sys/kernel/iommu_groups, /sys/class/iommu, the DMAR, IVRS, IORT, VIOT,
-RIMT, MCFG and APIC tables and /sys/firmware/fdt, /proc/cmdline and uname -r. It changes nothing.
+RIMT, MCFG and APIC tables (on a Device Tree machine /sys/firmware/fdt), /proc/cmdline and uname -r.
+It changes nothing.
 Run it as root: other users read 64 bytes of each config space (no ACS) and no ACPI table.
 
 Examples:
