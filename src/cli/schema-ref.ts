@@ -4,7 +4,7 @@
  */
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { DEFAULT_SCHEMA_REF } from '../import/qemu/import-qemu.js';
-import { packagedFile } from './packaged-file.js';
+import { packagedFile } from '../io/packaged-file.js';
 
 const SCHEMA_FILE = join('schema', 'topology.schema.json');
 

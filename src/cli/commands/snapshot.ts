@@ -7,18 +7,10 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
+import { SNAPSHOT_SCRIPT_FILE, snapshotScriptPath } from '../../import/sysfs/snapshot-script.js';
 import type { CliContext } from '../context.js';
-import { packagedFile } from '../packaged-file.js';
 import { EXIT_INPUT } from '../exit-codes.js';
-
-const SCRIPT_FILE = join('scripts', 'ridmap-snapshot.sh');
-
-/** The script shipped with ridmap, wherever it is installed. */
-export function packagedSnapshotScript(): string | undefined {
-  return packagedFile(SCRIPT_FILE);
-}
 
 interface SnapshotOptions {
   output?: string;
@@ -34,16 +26,17 @@ export function registerSnapshot(program: Command, ctx: CliContext): void {
     .addHelpText('after', `
 The snapshot reads /sys/bus/pci/devices (config spaces, where each device sits, its iommu,
 iommu_group and driver), /sys/kernel/iommu_groups, /sys/class/iommu, the DMAR, IVRS, IORT, VIOT,
-RIMT, MCFG and APIC tables and /sys/firmware/fdt, /proc/cmdline and uname -r. It changes nothing.
+RIMT, MCFG and APIC tables (on a Device Tree machine /sys/firmware/fdt), /proc/cmdline and uname -r.
+It changes nothing.
 Run it as root: other users read 64 bytes of each config space (no ACS) and no ACPI table.
 
 Examples:
   sudo ridmap snapshot -o host.tar.gz && ridmap import sysfs host.tar.gz
   ridmap snapshot --print-script > snap.sh   # then on the machine: sudo sh snap.sh`)
     .action(async (opts: SnapshotOptions) => {
-      const script = packagedSnapshotScript();
+      const script = snapshotScriptPath();
       if (script === undefined) {
-        ctx.err(`ridmap snapshot: ${SCRIPT_FILE} is missing from this installation of ridmap`);
+        ctx.err(`ridmap snapshot: ${SNAPSHOT_SCRIPT_FILE} is missing from this installation of ridmap`);
         ctx.fail(EXIT_INPUT);
         return;
       }

@@ -1,7 +1,7 @@
 /**
  * A file shipped with ridmap (the topology schema, the snapshot script),
  * wherever it is installed: the first directory above this module that
- * holds it. The module is src/cli/, dist/cli/ or, bundled, dist/bin/, so a
+ * holds it. The module is src/io/, dist/io/ or, bundled, dist/bin/, so a
  * fixed number of `..` would be wrong in one of them.
  */
 import { existsSync } from 'node:fs';
