@@ -15,7 +15,7 @@
  * Anything else is not lspci's: the first such line is an error naming it.
  */
 import type { HostSnapshot } from '../host/host-snapshot.js';
-import { MAX_INPUT_BYTES, MAX_LSPCI_LINE_CHARS } from '../../limits.js';
+import { MAX_INPUT_BYTES, MAX_LSPCI_FUNCTIONS, MAX_LSPCI_LINE_CHARS } from '../../limits.js';
 import { isDeviceLine, readDeviceLine, readField, type LspciBlock } from './block.js';
 import { isDumpLine, readDumpLine } from './hex-dump.js';
 import { LspciCode, lspciError } from './lspci-text.js';
@@ -46,6 +46,10 @@ export function readLspci(input: string, source: string): HostSnapshot {
   const blocks: LspciBlock[] = [];
   let inTree = false;
   let block: LspciBlock | undefined;
+  const tooMany = (n: number): void => {
+    if (blocks.length + tree.functions.length <= MAX_LSPCI_FUNCTIONS) return;
+    lspciError(source, n, LspciCode.tooLarge, `more than ${MAX_LSPCI_FUNCTIONS} functions shown (MAX_LSPCI_FUNCTIONS, each section's showing counted); the largest machines have tens of thousands`);
+  };
   let start = 0;
   for (let n = 1; start <= text.length; n++) {
     const lf = text.indexOf('\n', start);
@@ -63,6 +67,7 @@ export function readLspci(input: string, source: string): HostSnapshot {
     }
     if (TreeReader.starts(line)) {
       tree.begin(line, n);
+      tooMany(n);
       inTree = true;
       block = undefined;
       continue;
@@ -70,6 +75,7 @@ export function readLspci(input: string, source: string): HostSnapshot {
     if (inTree) {
       if (TreeReader.continues(line)) {
         tree.continue(line, n);
+        tooMany(n);
         continue;
       }
       // `lspci -tvv` prints a function's regions under it, indented by blanks and bars.
@@ -79,6 +85,7 @@ export function readLspci(input: string, source: string): HostSnapshot {
     if (isDeviceLine(line)) {
       block = readDeviceLine(line, n, source);
       blocks.push(block);
+      tooMany(n);
       continue;
     }
     if (block && /^[ \t]/.test(line)) {
