@@ -3,7 +3,8 @@
  * test/fixtures/sysfs/ there is lspci text of the same configuration spaces
  * (test/fixtures/lspci/NAME.txt, made by `scripts/make-lspci-fixtures.mjs
  * sysfs`), and readLspci of it gives the same functions, parents, bus
- * numbers, PCIe types, ACS and ATS as readSysfsSnapshot of the snapshot.
+ * numbers, PCIe types, ACS and ATS (and, from the tree, the same root buses)
+ * as readSysfsSnapshot of the snapshot.
  * Groups, IOMMUs and drivers aside: `lspci -F` reads no sysfs.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -54,6 +55,8 @@ describe.skipIf(!SNAPSHOTS.length)('lspci text and sysfs snapshot of the same gu
       }
     }
     expect(text).toEqual(truth);
+    // The tree's root buses are the host bridges Linux made root buses for.
+    expect(lspci.rootBuses).toEqual(sysfs.rootBuses?.map(({ segment, bus }) => ({ segment, bus })));
     // The -xxxx dump alone (no tree, no text) places them the same way too.
     expect(placed(fromDump)).toEqual(placed(sysfs));
     expect(lspci.functions.length).toBeGreaterThan(0);
