@@ -16,6 +16,7 @@
  * breadth first without recursion, and a function whose parent chain does
  * not reach a root bus (a loop, a parent missing) is left out with a warning.
  */
+import { isBridgeType, orderedChildren } from '../../model/numbering-tree.js';
 import { formatDevfn } from '../../model/rid.js';
 import type { HostBridge, PciNode, PciNodeType, Topology } from '../../model/topology-schema.js';
 import { acsIsolates } from './config-space.js';
@@ -69,9 +70,6 @@ export function classModel(classCode: number | undefined): string | undefined {
 /** PCIe ports whose secondary side is a link (one device below). */
 const LINK_PORTS: ReadonlySet<PciNodeType> = new Set(['pcie-root-port', 'pcie-switch-downstream-port', 'pci-pcie-bridge']);
 const CONVENTIONAL_BUSES: ReadonlySet<PciNodeType> = new Set(['pcie-pci-bridge', 'pci-bridge']);
-const BRIDGE_TYPES: ReadonlySet<PciNodeType> = new Set([
-  'pcie-root-port', 'pcie-switch-upstream-port', 'pcie-switch-downstream-port', 'pcie-pci-bridge', 'pci-pcie-bridge', 'pci-bridge',
-]);
 
 interface Typed {
   type: PciNodeType;
@@ -237,11 +235,11 @@ export function hostTopology(snapshot: HostSnapshot, opts: HostTopologyOptions =
       drafts.push(draft);
       parentDraft?.children.push(draft);
       const below = childrenOf.get(f.sbdf) ?? [];
-      if (below.length > 0 && !BRIDGE_TYPES.has(typed.type)) {
+      if (below.length > 0 && !isBridgeType(typed.type)) {
         warn(`children:${f.sbdf}`, `${f.sbdf}: functions sit below it, but it is not a bridge (${typed.type}); they are left out`);
         continue;
       }
-      if (BRIDGE_TYPES.has(typed.type)) node.children = [];
+      if (isBridgeType(typed.type)) node.children = [];
       for (const c of below) queue.push({ f: c, parentType: typed.type, into: node.children!, parentDraft: draft });
     }
   }
@@ -251,6 +249,11 @@ export function hostTopology(snapshot: HostSnapshot, opts: HostTopologyOptions =
     }
   }
   busNumbers(drafts, warn);
+  hostBridges.forEach((hb, i) => {
+    // The bus below the next root bus of the segment is the last this host bridge decodes (numbering.ts hostBridgeBusLimit).
+    const next = hostBridges.slice(i + 1).find((h) => (h.segment ?? 0) === (hb.segment ?? 0));
+    placeUnnumbered(hb, next ? next.rootBus! - 1 : 0xff, warn);
+  });
   if (guessed > 0) {
     warn('guessed', `${guessed} function(s) typed from header, class and place: the snapshot has no PCIe capability to read (config space shorter than 256 bytes, or lspci without -xxx)`);
   }
@@ -318,7 +321,7 @@ function busNumbers(drafts: readonly Draft[], warn: (key: string, text: string) 
   for (let i = drafts.length - 1; i >= 0; i--) {
     const d = drafts[i]!;
     for (const c of d.children) d.maxBus = Math.max(d.maxBus, c.maxBus);
-    if (!BRIDGE_TYPES.has(d.node.type)) continue;
+    if (!isBridgeType(d.node.type)) continue;
     const childBus = d.children.length ? Math.min(...d.children.map((c) => c.f.bus)) : undefined;
     let secondary = d.f.secondaryBus;
     let subordinate = d.f.subordinateBus;
@@ -352,4 +355,52 @@ export function hostTopologyYaml(snapshot: HostSnapshot, built: HostTopology, op
     ...built.warnings,
   ];
   return topologyYaml(built.topology, { schemaRef: opts.schemaRef, importedBy: opts.importedBy, from: [snapshot.source], header, comments: new Map() });
+}
+
+/**
+ * A bridge the snapshot gives no numbers for (header not read) and nothing
+ * behind: its numbers change no RID, but the firmware numbering would give
+ * it the next free bus, which a later bridge's stated bus may already hold.
+ * It gets a free bus where the depth-first walk reaches it, below the next
+ * stated one; when there is none, it is left as is and said.
+ */
+function placeUnnumbered(hb: HostBridge, limit: number, warn: (key: string, text: string) => void): void {
+  // Depth first, devfn order, without recursion: enter and exit events.
+  const events: { node: PciNode; exit: boolean }[] = [];
+  const stack: { node: PciNode; exit: boolean }[] = orderedChildren(hb.children).reverse().map((e) => ({ node: e.node, exit: false }));
+  while (stack.length > 0) {
+    const ev = stack.pop()!;
+    events.push(ev);
+    if (ev.exit || !isBridgeType(ev.node.type)) continue;
+    stack.push({ node: ev.node, exit: true });
+    for (const c of orderedChildren(ev.node.children).reverse()) stack.push({ node: c.node, exit: false });
+  }
+  // The first stated secondary bus after each bridge in that order (a reverse pass, not a search per bridge).
+  const enters = events.filter((e) => !e.exit && isBridgeType(e.node.type)).map((e) => e.node);
+  const laterStated = new Map<PciNode, number>();
+  let stated = limit + 1;
+  for (let i = enters.length - 1; i >= 0; i--) {
+    laterStated.set(enters[i]!, stated);
+    if (enters[i]!.secondaryBus !== undefined) stated = enters[i]!.secondaryBus!;
+  }
+  let nextFree = (hb.rootBus ?? 0) + 1;
+  for (const { node, exit } of events) {
+    if (!isBridgeType(node.type)) continue;
+    if (exit) {
+      if (node.subordinateBus !== undefined) nextFree = Math.max(nextFree, node.subordinateBus + 1);
+      continue;
+    }
+    if (node.secondaryBus !== undefined) {
+      nextFree = Math.max(nextFree, node.secondaryBus + 1);
+      continue;
+    }
+    const later = laterStated.get(node)!;
+    if (nextFree < later) {
+      node.secondaryBus = nextFree;
+      node.subordinateBus = nextFree;
+      nextFree++;
+    } else {
+      warn(`unnumbered:${node.id}`, `${node.id}: no bus numbers in the snapshot and no free bus before the next bridge's; the firmware numbering may refuse the topology`);
+    }
+  }
 }
