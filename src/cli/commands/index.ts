@@ -26,6 +26,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'import', load: async () => (await import('./import.js')).registerImport },
   { name: 'map', load: async () => (await import('./map.js')).registerMap },
   { name: 'schema', load: async () => (await import('./schema.js')).registerSchema },
+  { name: 'snapshot', load: async () => (await import('./snapshot.js')).registerSnapshot },
 ];
 
 /**
