@@ -70,8 +70,17 @@ describe('hostTopology: a snapshot becomes a PCI-only topology', () => {
     );
     const built = hostTopology(looped);
     expect(built.ids.has('0000:09:00.0')).toBe(false);
-    expect(built.warnings.join('\n')).toMatch(/0000:09:00.0: its chain of upstream bridges never reaches a root bus/);
-    expect(built.warnings.join('\n')).toMatch(/0000:0b:00.0: its upstream bridge 0000:0c:00.0 is not in the snapshot/);
+    expect(built.warnings).toContain('0000:09:00.0, 0000:0a:00.0: the chain of upstream bridges never reaches a root bus; left out');
+    expect(built.warnings).toContain('0000:0b:00.0 (below 0000:0c:00.0): the upstream bridge is not in the snapshot; left out');
+  });
+
+  it('puts a function whose parent the source did not show below the bridge whose secondary bus it sits on', () => {
+    const s = intelServer();
+    delete s.functions.find((f) => f.sbdf === '0000:81:00.0')!.parent;
+    const built = hostTopology(s);
+    expect(built.warnings).toEqual([]);
+    const rp = built.topology.hostBridges![1]!.children[0]!;
+    expect(rp.children!.map((c) => c.id)).toEqual(['pci-0000:81:00.0']);
   });
 
   it('models pcie_acs_override= on the kernel command line as ACS, with a note', () => {

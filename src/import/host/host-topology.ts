@@ -154,6 +154,12 @@ function overrideApplies(o: AcsOverride, f: HostPciFunction, type: PciNodeType):
   return o.ids.some((i) => i.vendor === f.vendorId && i.device === f.deviceId);
 }
 
+/** A few sbdfs and how many more, for a warning that must stay one line whatever the snapshot holds. */
+function listed(items: readonly string[]): string {
+  const shown = items.slice(0, 3).join(', ');
+  return items.length > 3 ? `${shown} and ${items.length - 3} more` : shown;
+}
+
 /** Linux's IOMMU and group of a function, as the note says it. */
 function linuxNote(f: HostPciFunction): string | undefined {
   if (f.iommu === undefined && f.group === undefined) return undefined;
@@ -186,14 +192,17 @@ export function hostTopology(snapshot: HostSnapshot, opts: HostTopologyOptions =
   const rootKey = (segment: number, bus: number) => `${segment}:${bus}`;
   for (const r of snapshot.rootBuses ?? []) roots.set(rootKey(r.segment, r.bus), { segment: r.segment, bus: r.bus, ...(r.acpiPath ? { acpiPath: r.acpiPath } : {}), functions: [] });
   const childrenOf = new Map<string, HostPciFunction[]>();
+  // A function whose parent the source did not show (a filtered lspci -t): the bridge whose secondary bus it sits on, if one says so.
+  const bridgeOfBus = new Map(snapshot.functions.filter((f) => f.secondaryBus !== undefined).map((f) => [rootKey(f.segment, f.secondaryBus!), f.sbdf]));
+  const orphans = new Map<string, string>();
   for (const f of snapshot.functions) {
-    const parent = f.parent ?? null;
-    if (parent === null) {
+    const parent = f.parent === undefined ? bridgeOfBus.get(rootKey(f.segment, f.bus)) ?? null : f.parent;
+    if (parent === null || parent === f.sbdf) {
       const key = rootKey(f.segment, f.bus);
       if (!roots.has(key)) roots.set(key, { segment: f.segment, bus: f.bus, functions: [] });
       roots.get(key)!.functions.push(f);
     } else if (!bySbdf.has(parent)) {
-      warn(`orphan:${f.sbdf}`, `${f.sbdf}: its upstream bridge ${parent} is not in the snapshot; left out`);
+      orphans.set(f.sbdf, `${f.sbdf} (below ${parent})`);
     } else {
       const list = childrenOf.get(parent) ?? [];
       list.push(f);
@@ -207,6 +216,7 @@ export function hostTopology(snapshot: HostSnapshot, opts: HostTopologyOptions =
   const sortedRoots = [...roots.values()].sort((a, b) => a.segment - b.segment || a.bus - b.bus);
   let guessed = 0;
   let acsUnknown = 0;
+  const belowEndpoint = new Set<string>();
   for (const root of sortedRoots) {
     const conventionalOnly = root.functions.length > 0 && root.functions.every((f) => f.pcieKnown && f.pcieType === undefined);
     const pcieRoot = !conventionalOnly;
@@ -236,18 +246,17 @@ export function hostTopology(snapshot: HostSnapshot, opts: HostTopologyOptions =
       parentDraft?.children.push(draft);
       const below = childrenOf.get(f.sbdf) ?? [];
       if (below.length > 0 && !isBridgeType(typed.type)) {
-        warn(`children:${f.sbdf}`, `${f.sbdf}: functions sit below it, but it is not a bridge (${typed.type}); they are left out`);
+        for (const c of below) belowEndpoint.add(c.sbdf);
         continue;
       }
       if (isBridgeType(typed.type)) node.children = [];
       for (const c of below) queue.push({ f: c, parentType: typed.type, into: node.children!, parentDraft: draft });
     }
   }
-  for (const f of snapshot.functions) {
-    if (!ids.has(f.sbdf) && (f.parent === null || f.parent === undefined || bySbdf.has(f.parent))) {
-      warn(`loop:${f.sbdf}`, `${f.sbdf}: its chain of upstream bridges never reaches a root bus; left out`);
-    }
-  }
+  if (orphans.size > 0) warn('orphans', `${listed([...orphans.values()])}: the upstream bridge is not in the snapshot; left out`);
+  const unreached = snapshot.functions.filter((f) => !ids.has(f.sbdf) && !orphans.has(f.sbdf) && !belowEndpoint.has(f.sbdf));
+  if (unreached.length > 0) warn('loop', `${listed(unreached.map((f) => f.sbdf))}: the chain of upstream bridges never reaches a root bus; left out`);
+  if (belowEndpoint.size > 0) warn('below-endpoint', `${listed([...belowEndpoint])}: below a function that is not a bridge; left out`);
   busNumbers(drafts, warn);
   hostBridges.forEach((hb, i) => {
     // The bus below the next root bus of the segment is the last this host bridge decodes (numbering.ts hostBridgeBusLimit).
