@@ -15,6 +15,8 @@ export interface YamlNotes {
   header: readonly string[];
   /** Document path (hostBridges[0].children[2]) → comment above that node. */
   comments: ReadonlyMap<string, string>;
+  /** The line above the command line (default: import qemu's); `ridmap plan` says it planned the guest from it. */
+  origin?: string;
 }
 
 const HEX_KEYS = new Set(['base', 'vendorId', 'deviceId', 'ecam', 'rootBus', 'busLimit', 'capabilityOffset', 'ivhdFlags', 'featureReporting', 'efr']);
@@ -51,7 +53,7 @@ export function topologyYaml(topology: Topology, notes: YamlNotes): string {
   doc.commentBefore = [
     ` yaml-language-server: $schema=${notes.schemaRef}`,
     '',
-    ' Imported by `ridmap import qemu` from:',
+    ` ${notes.origin ?? 'Imported by `ridmap import qemu` from:'}`,
     ...commandLines(notes.commandLine),
     ...(notes.header.length > 0 ? ['', ...notes.header.map((l) => ` ${l}`)] : []),
   ].join('\n');
