@@ -1,0 +1,83 @@
+/**
+ * `plan` from a HostSnapshot (Linux's own answer: each function's IOMMU and
+ * group, the IOMMUs' registers), built here as the sysfs and lspci readers
+ * will give it: the same rules as for a host topology, and the host IOMMUs'
+ * compatibility read from their VT-d CAP/ECAP and AMD-Vi EFR registers.
+ */
+import { describe, expect, it } from 'vitest';
+import { hostSbdf, type HostIommu, type HostPciFunction, type HostSnapshot } from '../../src/import/host/host-snapshot.js';
+import { planGuest } from '../../src/plan/plan.js';
+import { hostFromSnapshot } from '../../src/plan/plan-host.js';
+import { amdViRegisterCapabilities, vtdRegisterCapabilities } from '../../src/plan/register-capabilities.js';
+
+const fn = (bus: number, device: number, f: number, iommu: string | null, group: string | null, extra: Partial<HostPciFunction> = {}): HostPciFunction => ({
+  segment: 0, bus, device, fn: f, sbdf: hostSbdf(0, bus, device, f), headerType: 0, iommu, group, ...extra,
+});
+
+/** CAP: SAGAW 4-level (bit 10), MGAW 48 (47 in 21:16), SLLPS 2 MiB + 1 GiB (34, 35). ECAP: C (0), SLTS (46). */
+const CAP_48 = (1n << 10n) | (47n << 16n) | (3n << 34n);
+const ECAP = 1n | (1n << 46n);
+/** The same unit with 3-level tables only (SAGAW bit 1) and MGAW 39. */
+const CAP_39 = (1n << 9n) | (38n << 16n) | (3n << 34n);
+
+function snapshot(iommus: HostIommu[]): HostSnapshot {
+  return {
+    source: 'test-host',
+    functions: [
+      fn(0, 0, 0, null, null),
+      fn(0, 1, 0, 'dmar0', '1', { headerType: 1, pcieType: 'root-port', secondaryBus: 1, subordinateBus: 1 }),
+      fn(1, 0, 0, 'dmar0', '1'),
+      fn(1, 0, 1, 'dmar0', '1'),
+      fn(0x80, 2, 0, 'dmar1', '7'),
+    ],
+    iommus,
+    tables: [],
+    warnings: [],
+  };
+}
+
+const TWO_UNITS: HostIommu[] = [
+  { name: 'dmar0', address: 0xfbffc000n, registers: { cap: CAP_48, ecap: ECAP } },
+  { name: 'dmar1', address: 0xc5ffc000n, registers: { cap: CAP_39, ecap: ECAP } },
+];
+
+describe('plan from a HostSnapshot', () => {
+  it('takes Linux\'s groups: a group of two functions goes whole, behind one pcie-pci-bridge; the root port does not count', () => {
+    const plan = planGuest(hostFromSnapshot(snapshot(TWO_UNITS)), { assign: ['0000:01:00.0', '0000:01:00.1'], machine: 'q35', viommu: 'intel-iommu' });
+    expect(plan.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(plan.viommus).toHaveLength(1);
+    expect(plan.viommus[0]!.ports[0]!.bridge).toBe('br1-0');
+    expect(plan.argv?.join(' ')).toContain('vfio-pci,host=0000:01:00.1,id=vfio-0000-01-00.1,bus=br1-0,addr=01.1');
+  });
+
+  it('refuses half of Linux\'s group, naming the function left out', () => {
+    const plan = planGuest(hostFromSnapshot(snapshot(TWO_UNITS)), { assign: ['0000:01:00.0'], machine: 'q35', viommu: 'intel-iommu' });
+    expect(plan.findings.map((f) => [f.code, f.message.includes('0000:01:00.1 is left out')])).toEqual([['plan-group-incomplete', true]]);
+    expect(plan.topology).toBeUndefined();
+  });
+
+  it('reads the reason two VT-d units cannot share an address space from their CAP registers (MGAW and SAGAW)', () => {
+    const plan = planGuest(hostFromSnapshot(snapshot(TWO_UNITS)), { assign: ['0000:01:00.0', '0000:01:00.1', '0000:80:02.0'], machine: 'virt', viommu: 'arm-smmuv3' });
+    expect(plan.viommus.map((v) => v.hostIommu)).toEqual(['dmar0', 'dmar1']);
+    const why = plan.findings.find((f) => f.code === 'incompatible-iommus');
+    expect(why?.severity).toBe('info');
+    expect(why?.message).toContain('inputAddressBits differ (48 vs 39)');
+    expect(plan.summary).toContain('note [incompatible-iommus]');
+  });
+});
+
+describe('host IOMMU registers as capabilities', () => {
+  it('VT-d: MGAW bounded by the deepest SAGAW, SLLPS super pages, ECAP.C, second stage; first stage with FLTS', () => {
+    expect(vtdRegisterCapabilities(CAP_48, ECAP)).toEqual({ pageTableFormats: ['vtd-sl'], pageSizes: [4096, 2097152, 1073741824], inputAddressBits: 48, coherent: true, pasidBits: 0 });
+    // MGAW 57 but 4-level tables only: 48 bits are walked.
+    expect(vtdRegisterCapabilities((1n << 10n) | (56n << 16n), 0n).inputAddressBits).toBe(48);
+    // Scalable mode without SLTS, with FLTS and FS1GP, PASID with PSS 19: first stage only, 20-bit PASIDs.
+    const ecap = (1n << 43n) | (1n << 47n) | (1n << 40n) | (19n << 35n);
+    expect(vtdRegisterCapabilities(CAP_48 | (1n << 56n), ecap)).toEqual({ pageTableFormats: ['vtd-fl'], pageSizes: [4096, 2097152, 1073741824], inputAddressBits: 48, coherent: false, pasidBits: 20 });
+  });
+
+  it('AMD-Vi EFR: GTSup adds v2 tables and PASmax, HATS gives the width', () => {
+    expect(amdViRegisterCapabilities(0n)).toEqual({ pageTableFormats: ['amd-v1'], pasidBits: 0, inputAddressBits: 48 });
+    expect(amdViRegisterCapabilities((1n << 4n) | (1n << 10n) | (15n << 32n))).toEqual({ pageTableFormats: ['amd-v1', 'amd-v2'], pasidBits: 16, inputAddressBits: 57 });
+  });
+});
