@@ -60,6 +60,16 @@ export const MAX_ACPI_TABLE_BYTES = 64 * MiB;
 export const MAX_MODELLED_TABLE_BYTES = 1 * MiB;
 
 /**
+ * What a `ridmap snapshot` archive may unpack to (`sysfs-snapshot-invalid`
+ * past it; the compressed file is bounded by MAX_INPUT_BYTES). A big server's
+ * snapshot is ~1000 functions of 4 KiB config space plus a few tables: ~5 MiB.
+ */
+export const MAX_SNAPSHOT_BYTES = 256 * MiB;
+
+/** Entries (files, directories, links) one snapshot archive may hold; the big server above has ~3000. */
+export const MAX_SNAPSHOT_ENTRIES = 100_000;
+
+/**
  * How many diagnostics of one code one input lists; the rest are counted in
  * one summary diagnostic of the same code. A million junk lines in an
  * acpidump would otherwise be a million warnings (~350 MB, and unreadable).

@@ -1,0 +1,130 @@
+/**
+ * `ridmap snapshot` and scripts/ridmap-snapshot.sh against a fake /sys
+ * (sysfs-fake.ts, through the script's RIDMAP_SYSFS_ROOT), read back by
+ * readSysfsSnapshot: every fact the script records reaches HostSnapshot, in
+ * every form the snapshot may come in (.tar.gz, .tar, unpacked directory),
+ * under dash and under busybox sh.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acsIsolates } from '../../src/import/host/config-space.js';
+import type { HostSnapshot } from '../../src/import/host/host-snapshot.js';
+import { readSysfsSnapshot } from '../../src/import/sysfs/read-sysfs-snapshot.js';
+import { REPO_ROOT } from '../support/paths.js';
+import { runCli } from '../support/run-cli.js';
+import { type FakeSysfs, makeFakeSysfs } from './sysfs-fake.js';
+
+const SCRIPT = join(REPO_ROOT, 'scripts/ridmap-snapshot.sh');
+const BUSYBOX = '/var/cache/ridmap/reference-root/bin/busybox';
+const asRoot = process.getuid?.() === 0;
+
+let fake: FakeSysfs;
+let work: string;
+
+beforeAll(() => {
+  fake = makeFakeSysfs();
+  work = mkdtempSync(join(tmpdir(), 'ridmap-snapshot-test-'));
+});
+afterAll(() => {
+  rmSync(fake.root, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** Runs `ridmap snapshot ARGS` with the fake as /sys. */
+async function snapshotCli(...args: string[]) {
+  const before = process.env['RIDMAP_SYSFS_ROOT'];
+  process.env['RIDMAP_SYSFS_ROOT'] = fake.root;
+  try {
+    return await runCli('snapshot', ...args);
+  } finally {
+    if (before === undefined) delete process.env['RIDMAP_SYSFS_ROOT'];
+    else process.env['RIDMAP_SYSFS_ROOT'] = before;
+  }
+}
+
+function expectFakeFacts(s: HostSnapshot): void {
+  expect(s.functions.map((f) => f.sbdf)).toEqual(['0000:00:00.0', '0000:00:1c.0', '0000:01:00.0']);
+  const [host, port, nvme] = s.functions;
+  expect(host).toMatchObject({ parent: null, iommu: 'dmar0', group: '0', driver: null, vendorId: 0x8086, classCode: 0x060000 });
+  expect(port).toMatchObject({ parent: null, group: '1', driver: 'pcieport', headerType: 1, secondaryBus: 1, subordinateBus: 1, pcieType: 'root-port' });
+  expect(port!.config?.length).toBe(4096);
+  expect(acsIsolates(port!.acs)).toBe(true);
+  expect(nvme).toMatchObject({ parent: '0000:00:1c.0', iommu: 'dmar0', group: '1', pcieType: 'endpoint', vendorId: 0x1b36, deviceId: 0x0010, acs: null });
+  expect(s.rootBuses).toEqual([{ segment: 0, bus: 0, acpiPath: '\\_SB_.PCI0' }]);
+  expect(s.iommus).toEqual([{ name: 'dmar0', address: 0xfed90000n, registers: { cap: 0xd2008c22260286n, ecap: 0xf00f5en } }]);
+  // Only the IOMMU tables and MCFG/APIC are copied: the fake's DSDT is not.
+  expect(s.tables.map((t) => t.name)).toEqual(['DMAR']);
+  expect(s.tables[0]!.bytes).toEqual(fake.dmar);
+  expect(s.cmdline).toBe('console=ttyS0 intel_iommu=on');
+  expect(s.kernel).toMatch(/\S/);
+  expect(s.privileged).toBe(asRoot);
+}
+
+describe('ridmap snapshot', () => {
+  it('--print-script prints the shipped script, byte for byte', async () => {
+    const r = await runCli('snapshot', '--print-script');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(readFileSync(SCRIPT, 'utf8'));
+  });
+
+  it('-o FILE writes a .tar.gz that readSysfsSnapshot reads back whole', async () => {
+    const out = join(work, 'cli.tar.gz');
+    const r = await snapshotCli('-o', out);
+    expect(r.stderr).toContain(`wrote ${out}`);
+    expect(r.code).toBe(0);
+    expectFakeFacts(await readSysfsSnapshot(out));
+  });
+
+  it('the same snapshot reads the same as a .tar and as the unpacked directory', async () => {
+    const gz = join(work, 'forms.tar.gz');
+    expect((await snapshotCli('-o', gz)).code).toBe(0);
+    const tar = join(work, 'forms.tar');
+    writeFileSync(tar, gunzipSync(readFileSync(gz)));
+    expectFakeFacts(await readSysfsSnapshot(tar));
+    const dir = join(work, 'unpacked');
+    mkdirSync(dir);
+    execFileSync('tar', ['xf', tar, '-C', dir]);
+    expectFakeFacts(await readSysfsSnapshot(dir));
+    expectFakeFacts(await readSysfsSnapshot(join(dir, 'ridmap-snapshot')));
+  });
+
+  it('the manifest has one fact a line, links as names and paths as sysfs shows them', async () => {
+    const out = join(work, 'manifest.tar.gz');
+    expect((await snapshotCli('-o', out)).code).toBe(0);
+    const manifest = execFileSync('tar', ['xzf', out, '-O', 'ridmap-snapshot/manifest.txt'], { encoding: 'utf8' });
+    expect(manifest).toMatch(/^ridmap-snapshot version 1$/m);
+    expect(manifest).toContain('pci 0000:01:00.0 path /sys/devices/pci0000:00/0000:00:1c.0/0000:01:00.0\n');
+    expect(manifest).toContain('pci 0000:00:1c.0 driver pcieport\n');
+    expect(manifest).toContain('group 1 device 0000:01:00.0\n');
+    expect(manifest).toContain('iommu dmar0 intel-iommu/address fed90000\n');
+    expect(manifest).toContain(`snapshot config-space ${asRoot ? 'full' : 'first-64-bytes'}\n`);
+    expect(manifest).not.toContain(fake.root);
+  });
+
+  it.skipIf(!existsSync(BUSYBOX))('runs under busybox sh and records the same facts as under dash', () => {
+    const manifests = [['/bin/sh'], [BUSYBOX, 'sh']].map(([shell, ...pre]) => {
+      const out = join(work, `${pre.length ? 'busybox' : 'dash'}.tar.gz`);
+      const r = spawnSync(shell!, [...pre, SCRIPT, '-o', out], { env: { ...process.env, RIDMAP_SYSFS_ROOT: fake.root }, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const text = execFileSync('tar', ['xzf', out, '-O', 'ridmap-snapshot/manifest.txt'], { encoding: 'utf8' });
+      return text.replace(/^snapshot date .*$/m, '');
+    });
+    expect(manifests[1]).toBe(manifests[0]);
+  });
+
+  it('-o - writes the archive to stdout', () => {
+    const r = spawnSync('/bin/sh', [SCRIPT, '-o', '-'], { env: { ...process.env, RIDMAP_SYSFS_ROOT: fake.root } });
+    expect(r.status).toBe(0);
+    expect([...r.stdout.subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+  });
+
+  it('an unknown argument is refused with the usage (exit 2)', async () => {
+    const r = spawnSync('/bin/sh', [SCRIPT, '--bogus'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('usage: ridmap-snapshot.sh [-o FILE]');
+  });
+});
