@@ -4,7 +4,12 @@
  * will give it: the same rules as for a host topology, and the host IOMMUs'
  * compatibility read from their VT-d CAP/ECAP and AMD-Vi EFR registers.
  */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeFakeSysfs } from '../import/sysfs-fake.js';
+import { runCli } from '../support/run-cli.js';
 import { hostSbdf, type HostIommu, type HostPciFunction, type HostSnapshot } from '../../src/import/host/host-snapshot.js';
 import { planGuest } from '../../src/plan/plan.js';
 import { hostFromSnapshot } from '../../src/plan/plan-host.js';
@@ -79,5 +84,41 @@ describe('host IOMMU registers as capabilities', () => {
   it('AMD-Vi EFR: GTSup adds v2 tables and PASmax, HATS gives the width', () => {
     expect(amdViRegisterCapabilities(0n)).toEqual({ pageTableFormats: ['amd-v1'], pasidBits: 0, inputAddressBits: 48 });
     expect(amdViRegisterCapabilities((1n << 4n) | (1n << 10n) | (15n << 32n))).toEqual({ pageTableFormats: ['amd-v1', 'amd-v2'], pasidBits: 16, inputAddressBits: 57 });
+  });
+});
+
+describe('ridmap plan SNAPSHOT: a `ridmap snapshot` of a q35 guest with VT-d (test/import/sysfs-fake.ts)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'ridmap-plan-snapshot-'));
+
+  async function snapshot(): Promise<string> {
+    const fake = makeFakeSysfs();
+    const file = join(work, 'host.tar.gz');
+    const before = process.env['RIDMAP_SYSFS_ROOT'];
+    process.env['RIDMAP_SYSFS_ROOT'] = fake.root;
+    try {
+      const r = await runCli('snapshot', '-o', file);
+      expect(r.code, r.stderr).toBe(0);
+    } finally {
+      if (before === undefined) delete process.env['RIDMAP_SYSFS_ROOT'];
+      else process.env['RIDMAP_SYSFS_ROOT'] = before;
+    }
+    return file;
+  }
+
+  it('plans the NVMe of Linux\'s group 1 (its root port does not count) behind one intel-iommu, with Linux\'s names', async () => {
+    const host = await snapshot();
+    const dir = join(work, 'plan');
+    const r = await runCli('plan', host, '--assign', '0000:01:00.0', '--out', dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('host IOMMU dmar0: vIOMMU viommu1 (intel-iommu), expander pcie.1');
+    expect(r.stdout).toContain('0000:01:00.0 (host group 1) -> vfio-0000-01-00.0');
+    expect(readFileSync(join(dir, 'qemu.sh'), 'utf8')).toContain('-device vfio-pci,host=0000:01:00.0,id=vfio-0000-01-00.0,bus=rp1-0,addr=00.0');
+    expect(existsSync(join(dir, 'DMAR.dat'))).toBe(true);
+  });
+
+  it('refuses the root port of the group: a bridge stays with the host', async () => {
+    const r = await runCli('plan', await snapshot(), '--assign', '00:1c.0', '--out', join(work, 'port'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error [plan-assign-bridge]: 0000:00:1c.0 is a bridge or port');
   });
 });

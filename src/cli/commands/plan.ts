@@ -5,6 +5,7 @@
  * summary. Exit 1 when the plan cannot work, 2 for bad usage or input.
  */
 import { Option, type Command } from 'commander';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILD_OUTPUT_NAMES } from '../../build-outputs.js';
 import { InputError, inFile } from '../../diagnostic.js';
@@ -12,11 +13,13 @@ import { withDirLock } from '../../io/dir-lock.js';
 import { replaceFileSet } from '../../io/file-set.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { readInputText } from '../../io/read-input.js';
+import { readSysfsSnapshot } from '../../import/sysfs/read-sysfs-snapshot.js';
+import { isGzip } from '../../import/sysfs/tar-archive.js';
 import { assignFileWords, parseAssignList } from '../../plan/assignment.js';
 import { DEFAULT_VIOMMU, VIOMMU_MODELS, type GuestMachine, type ViommuModel } from '../../plan/guest-line.js';
 import { machineTakes, planGuest } from '../../plan/plan.js';
 import { PLAN_OWN_FILES, planFiles } from '../../plan/plan-files.js';
-import { hostFromTopology, type PlanHost } from '../../plan/plan-host.js';
+import { hostFromSnapshot, hostFromTopology, type PlanHost } from '../../plan/plan-host.js';
 import type { CliContext } from '../context.js';
 import { EXIT_FINDINGS } from '../exit-codes.js';
 import { cliQemuVersion, lockWaitOption, verboseOption, visibleDiagnostics } from '../options.js';
@@ -36,8 +39,38 @@ interface PlanCliOptions {
 
 const usage = (message: string) => new InputError([{ severity: 'error', code: 'plan-usage', message }]);
 
-/** The host: a topology (YAML/JSON) for now; the machine's own Linux view comes from a snapshot. */
-function loadHost(file: string): PlanHost {
+/** The first bytes of a file, enough to tell an archive from text (a missing file is left to the reader that says why). */
+function head(file: string): Uint8Array {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const bytes = new Uint8Array(TAR_MAGIC_AT + 5);
+      return bytes.subarray(0, readSync(fd, bytes, 0, bytes.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return new Uint8Array(0);
+  }
+}
+
+/** POSIX tar's `ustar` magic (at byte 257 of the first header). */
+const TAR_MAGIC_AT = 257;
+const isTar = (b: Uint8Array) => new TextDecoder().decode(b.subarray(TAR_MAGIC_AT, TAR_MAGIC_AT + 5)) === 'ustar';
+
+/**
+ * The host: a `ridmap snapshot` (.tar.gz, .tar or its directory: Linux's own
+ * IOMMUs and groups), else a topology (YAML/JSON: ridmap's map of it).
+ */
+async function loadHost(file: string): Promise<PlanHost> {
+  let dir = false;
+  try {
+    dir = statSync(file).isDirectory();
+  } catch {
+    // The topology reader says why the path cannot be read.
+  }
+  const bytes = dir ? undefined : head(file);
+  if (dir || (bytes && (isGzip(bytes) || isTar(bytes)))) return hostFromSnapshot(await readSysfsSnapshot(file));
   return hostFromTopology(loadTopologyFile(file), file);
 }
 
@@ -50,7 +83,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
   program
     .command('plan')
     .description('the guest for the devices a host hands over: one vIOMMU per host IOMMU, its QEMU command line and tables')
-    .argument('<host>', 'the host: a topology file (YAML/JSON)')
+    .argument('<host>', 'the host: a `ridmap snapshot` (.tar.gz, .tar or directory: Linux\'s own IOMMUs and groups) or a topology file (YAML/JSON)')
     .option('-a, --assign <bdfs>', 'host functions to hand over, ssss:bb:dd.f or bb:dd.f, comma-separated (repeatable)', (v: string, prev: string[] = []) => [...prev, ...v.split(',').filter((w) => w.trim())], [])
     .option('--assign-file <file>', 'host functions to hand over, one a line, # comments')
     .addOption(new Option('--machine <machine>', 'the guest machine (default: virt for a host with SMMUs, else q35)').choices(['q35', 'virt']))
@@ -88,7 +121,7 @@ Example:
       if (opts.assignFile !== undefined) words.push(...assignFileWords(readInputText(opts.assignFile), opts.assignFile));
       if (words.length === 0) throw usage('give the host functions to hand over: --assign BDF,... or --assign-file FILE');
       const assign = parseAssignList(words);
-      const host = loadHost(file);
+      const host = await loadHost(file);
       const machine = opts.machine ?? (opts.viommu === 'arm-smmuv3' ? 'virt' : opts.viommu === 'intel-iommu' || opts.viommu === 'amd-iommu' ? 'q35' : defaultMachine(host));
       const viommu = opts.viommu ?? DEFAULT_VIOMMU[machine];
       if (!machineTakes(machine, viommu)) throw usage(`--viommu ${viommu} does not exist on QEMU's ${machine} machine`);
