@@ -55,12 +55,13 @@ export function checkAssignment(host: PlanHost, sbdfs: readonly string[]): Assig
     findings.push({ severity: 'error', code, path: `--assign ${f.sbdf}`, message });
   for (const f of functions) {
     if (f.bridge) finding('plan-assign-bridge', f, `${f.sbdf} is a bridge or port: vfio-pci binds endpoints only, the host keeps its bridges`);
+    else if (f.group === undefined) finding('plan-no-iommu-group', f, `${host.source} does not say ${f.sbdf}'s IOMMU group (lspci text does not show groups): plan from a \`ridmap snapshot\` of the host`);
     else if (f.group === null || f.iommu === null) finding('plan-no-iommu-group', f, `${f.sbdf} has no IOMMU group on the host (no IOMMU translates it), so VFIO cannot hand it over`);
   }
   // Each group once, at its first assigned member.
   const seen = new Set<string>();
   for (const f of functions) {
-    if (f.bridge || f.group === null || seen.has(f.group)) continue;
+    if (f.bridge || f.group === null || f.group === undefined || seen.has(f.group)) continue;
     seen.add(f.group);
     const left = host.functions.filter((o) => o.group === f.group && !o.bridge && !wanted.has(o.sbdf));
     if (left.length > 0) {
@@ -74,5 +75,5 @@ export function checkAssignment(host: PlanHost, sbdfs: readonly string[]): Assig
       );
     }
   }
-  return { functions: functions.filter((f) => !f.bridge && f.group !== null && f.iommu !== null), findings };
+  return { functions: functions.filter((f) => !f.bridge && f.group !== null && f.group !== undefined && f.iommu !== null), findings };
 }

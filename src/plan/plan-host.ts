@@ -21,8 +21,8 @@ export interface PlanHostFunction {
   bridge: boolean;
   /** The host IOMMU's name (PlanHostIommu.name), null when nothing translates the function. */
   iommu: string | null;
-  /** The host IOMMU group, null when the function has none. */
-  group: string | null;
+  /** The host IOMMU group, null when the function has none, undefined when the input does not say (lspci text). */
+  group: string | null | undefined;
   /** The topology's id, when the host was a topology. */
   id?: string;
 }
@@ -54,7 +54,8 @@ export function hostFromSnapshot(snapshot: HostSnapshot): PlanHost {
     fn: f.fn,
     bridge: f.headerType === 1 || f.headerType === 2 || (f.pcieType !== undefined && PORT_TYPES.has(f.pcieType)),
     iommu: f.iommu ?? null,
-    group: f.group ?? null,
+    // Absent is "not shown" (lspci text), not "none": the rules say which.
+    group: f.group,
   }));
   const iommus = snapshot.iommus.map((u): PlanHostIommu => {
     const capabilities = registerCapabilities(u.registers);

@@ -61,6 +61,15 @@ describe('plan from a HostSnapshot', () => {
     expect(plan.topology).toBeUndefined();
   });
 
+  it('says when the input does not show groups (lspci text) rather than calling the function groupless', () => {
+    const s = snapshot(TWO_UNITS);
+    s.source = 'lspci.txt';
+    for (const f of s.functions) delete f.group;
+    const plan = planGuest(hostFromSnapshot(s), { assign: ['0000:80:02.0'], machine: 'q35', viommu: 'intel-iommu' });
+    expect(plan.findings.map((f) => f.code)).toEqual(['plan-no-iommu-group']);
+    expect(plan.findings[0]!.message).toContain('lspci.txt does not say 0000:80:02.0\'s IOMMU group');
+  });
+
   it('reads the reason two VT-d units cannot share an address space from their CAP registers (MGAW and SAGAW)', () => {
     const plan = planGuest(hostFromSnapshot(snapshot(TWO_UNITS)), { assign: ['0000:01:00.0', '0000:01:00.1', '0000:80:02.0'], machine: 'virt', viommu: 'arm-smmuv3' });
     expect(plan.viommus.map((v) => v.hostIommu)).toEqual(['dmar0', 'dmar1']);
