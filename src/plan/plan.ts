@@ -8,10 +8,11 @@
  * tables when asked (`tablesOnly`), for VMMs that build several.
  */
 import { buildOutputs, type BuildOutput } from '../build-outputs.js';
-import { hasErrors, type Diagnostic } from '../diagnostic.js';
+import { hasErrors, InputError, type Diagnostic } from '../diagnostic.js';
 import { exportQemu } from '../import/qemu/export-qemu.js';
 import { importQemu } from '../import/qemu/import-qemu.js';
-import { formatQemuVersion, NEWEST_VERIFIED_QEMU, parseQemuVersion } from '../import/qemu/qemu-version.js';
+import { formatQemuVersion, NEWEST_VERIFIED_QEMU, parseQemuVersion, qemuAtLeast } from '../import/qemu/qemu-version.js';
+import { ARM_SMMUV3_DEVICE_SINCE } from '../import/qemu/smmuv3-devices.js';
 import { incompatibleIommus, type AddressSpaceMember } from '../model/address-space-findings.js';
 import { resolveTopology } from '../model/resolve.js';
 import type { ResolvedIommu, ResolvedTopology } from '../model/resolved.js';
@@ -61,7 +62,10 @@ const ONE_PER_MACHINE: Record<GuestMachine, string> = {
 
 export function planGuest(host: PlanHost, opts: PlanOptions): Plan {
   const version = opts.qemuVersion ?? formatQemuVersion(NEWEST_VERIFIED_QEMU);
-  parseQemuVersion(version);
+  if (opts.viommu === 'arm-smmuv3' && !qemuAtLeast(parseQemuVersion(version), ARM_SMMUV3_DEVICE_SINCE)) {
+    throw new InputError([{ severity: 'error', code: 'plan-usage', path: '--viommu', message:
+      `arm-smmuv3 for QEMU ${version}: QEMU creates -device arm-smmuv3 (one per expander) from ${formatQemuVersion(ARM_SMMUV3_DEVICE_SINCE)} on; for an older QEMU plan with --viommu virtio-iommu (one vIOMMU)` }]);
+  }
   const assignment = checkAssignment(host, opts.assign);
   const findings: Diagnostic[] = [...assignment.findings];
   const byIommu = new Map<string, PlanHostFunction[]>();
@@ -105,7 +109,13 @@ export function planGuest(host: PlanHost, opts: PlanOptions): Plan {
   const hostOf = new Map(viommus.flatMap((v) => v.ports.flatMap((p) => p.devices.map((d) => [d.id, d.host.sbdf] as const))));
   // vfio-pci becomes a stand-in in export's own line: that is the point here, not news.
   notes.push(...exported.diagnostics.filter((d) => d.severity !== 'info' && !expectedExportNote(d, topology, hostOf)));
-  return done({ notes, topology, resolved, outputs: built.outputs, argv: vfioLine(exported.argv, opts.viommu, hostOf) });
+  const line = vfioLine(exported.argv, opts.viommu, hostOf, version);
+  if (hasErrors(line.warnings)) {
+    findings.push(...line.warnings);
+    return done({ notes });
+  }
+  notes.push(...line.warnings);
+  return done({ notes, topology, resolved, outputs: built.outputs, argv: line.argv });
 }
 
 /** Machine and vIOMMU model go together (bad usage otherwise). */

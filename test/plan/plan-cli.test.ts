@@ -156,3 +156,35 @@ describe('ridmap plan: bad usage (exit 2)', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('ridmap plan: what each vIOMMU needs before QEMU lets vfio-pci behind it, by QEMU release', () => {
+  it('amd-iommu gets dma-remap=on for QEMU 11.1; 7.2 has none and refuses vfio-pci (exit 1); an unchecked release is warned about', async () => {
+    const dir = out('amd-11');
+    const r = await runCli('plan', Q35_THREE, '--assign', '11:00.0', '--viommu', 'amd-iommu', '--out', dir);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'qemu.sh'), 'utf8')).toMatch(/-device amd-iommu,id=viommu1,[^\n]*dma-remap=on/);
+    const old = await runCli('plan', Q35_THREE, '--assign', '11:00.0', '--viommu', 'amd-iommu', '--qemu-version', '7.2', '--out', out('amd-7'));
+    expect(old.code).toBe(1);
+    expect(old.stderr).toContain('error [plan-viommu-vfio]: QEMU 7.2\'s amd-iommu has no dma-remap and refuses vfio-pci behind it');
+    expect(existsSync(out('amd-7'))).toBe(false);
+    const mid = await runCli('plan', Q35_THREE, '--assign', '11:00.0', '--viommu', 'amd-iommu', '--qemu-version', '9.2', '--out', out('amd-9'));
+    expect(mid.code).toBe(0);
+    expect(mid.stderr).toContain('warning [plan-viommu-vfio]: QEMU 9.2: amd-iommu takes vfio-pci only with dma-remap=on');
+    expect(readFileSync(join(out('amd-9'), 'qemu.sh'), 'utf8')).not.toContain('dma-remap');
+  });
+
+  it('arm-smmuv3 for a QEMU before 10.1 (no -device arm-smmuv3) is bad usage, naming what would work', async () => {
+    const r = await runCli('plan', ARM_TWO, '--assign', '11:00.0', '--qemu-version', '9.2', '--out', out('arm-9'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('QEMU creates -device arm-smmuv3 (one per expander) from 10.1 on; for an older QEMU plan with --viommu virtio-iommu');
+  });
+
+  it('virtio-iommu takes vfio-pci as it is', async () => {
+    const dir = out('virtio');
+    const r = await runCli('plan', Q35_THREE, '--assign', '11:00.0', '--viommu', 'virtio-iommu', '--out', dir);
+    expect(r.code).toBe(0);
+    const sh = readFileSync(join(dir, 'qemu.sh'), 'utf8');
+    expect(sh).toContain('-device virtio-iommu-pci,id=viommu1,bus=pcie.0,addr=02.0');
+    expect(sh).toContain('-device vfio-pci,host=0000:11:00.0,id=vfio-0000-11-00.0,bus=rp1-0,addr=00.0');
+  });
+});
