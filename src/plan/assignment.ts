@@ -7,6 +7,9 @@
  *   (Linux's vfio_pci_probe refuses a header type other than 0).
  * - plan-no-iommu-group: the function has no IOMMU group on the host (no
  *   IOMMU translates it), so VFIO has nothing to open (/dev/vfio/GROUP).
+ * - plan-group-split-iommu: the group's functions sit behind different host
+ *   IOMMUs (a host topology can say so; Linux never forms such a group):
+ *   a group goes to one vIOMMU and one address space.
  * - plan-group-incomplete: its group holds endpoints not assigned. VFIO
  *   makes a group viable only when every endpoint in it is bound to
  *   vfio-pci (or no driver); bridges and ports in the group do not count.
@@ -63,6 +66,11 @@ export function checkAssignment(host: PlanHost, sbdfs: readonly string[]): Assig
   for (const f of functions) {
     if (f.bridge || f.group === null || f.group === undefined || seen.has(f.group)) continue;
     seen.add(f.group);
+    const split = functions.filter((o) => o.group === f.group && o.iommu !== f.iommu);
+    if (split.length > 0) {
+      finding('plan-group-split-iommu', f, `IOMMU group ${f.group} spans host IOMMUs ${[f.iommu, ...new Set(split.map((o) => o.iommu))].join(', ')}: ` +
+        'one group must go to one vIOMMU and one address space, which no guest with a vIOMMU per host IOMMU gives');
+    }
     const left = host.functions.filter((o) => o.group === f.group && !o.bridge && !wanted.has(o.sbdf));
     if (left.length > 0) {
       const members = host.functions.filter((o) => o.group === f.group && !o.bridge).map((o) => o.sbdf);

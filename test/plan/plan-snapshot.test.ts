@@ -61,6 +61,14 @@ describe('plan from a HostSnapshot', () => {
     expect(plan.topology).toBeUndefined();
   });
 
+  it('refuses a group whose functions sit behind two host IOMMUs (one group, one vIOMMU)', () => {
+    const s = snapshot(TWO_UNITS);
+    s.functions.find((f) => f.sbdf === '0000:80:02.0')!.group = '1';
+    const plan = planGuest(hostFromSnapshot(s), { assign: ['0000:01:00.0', '0000:01:00.1', '0000:80:02.0'], machine: 'virt', viommu: 'arm-smmuv3' });
+    expect(plan.findings.filter((f) => f.severity === 'error').map((f) => [f.code, f.message.slice(0, 46)])).toEqual([['plan-group-split-iommu', 'IOMMU group 1 spans host IOMMUs dmar0, dmar1: ']]);
+    expect(plan.topology).toBeUndefined();
+  });
+
   it('says when the input does not show groups (lspci text) rather than calling the function groupless', () => {
     const s = snapshot(TWO_UNITS);
     s.source = 'lspci.txt';

@@ -104,15 +104,25 @@ QEMU gives it one address space (VFIO: "group used in multiple address spaces") 
 group. The guest topology has one address space per host IOMMU; when the host IOMMUs' capabilities
 conflict, the reason is printed (the incompatible-iommus comparison).
 
+The host is a \`ridmap snapshot\` of it (Linux's own IOMMUs and groups; the IOMMUs' VT-d CAP/ECAP
+or AMD-Vi EFR as capabilities) or a topology (ridmap's map of it: its IOMMUs and alias groups).
+
 Cannot work (exit 1, nothing written): a bridge assigned (plan-assign-bridge), a function without
-an IOMMU group (plan-no-iommu-group), a group not assigned whole (plan-group-incomplete), more
-vIOMMUs than QEMU builds: one intel-iommu, amd-iommu or virtio-iommu per machine
-(plan-too-many-viommus; --tables-only still writes the topology and tables, VT-d only).
+an IOMMU group or whose group the input does not show (plan-no-iommu-group), a group not assigned
+whole (plan-group-incomplete) or behind two host IOMMUs (plan-group-split-iommu), a vIOMMU the QEMU
+release cannot put vfio-pci behind (plan-viommu-vfio: amd-iommu before dma-remap=), more vIOMMUs
+than QEMU builds: one intel-iommu, amd-iommu or virtio-iommu per machine (plan-too-many-viommus;
+--tables-only still writes the topology and tables, VT-d only).
+
+The line has what each vIOMMU needs for vfio-pci: intel-iommu caching-mode=on, amd-iommu
+dma-remap=on, arm-smmuv3 accel=on with an iommufd backend and KVM (nested on the host SMMUv3).
 
 Writes into DIR: guest.yaml, qemu.sh (run with sh; extra QEMU options after it), the tables and
 maps \`build\` writes for guest.yaml, and plan.txt (also printed).
 
-Example:
+Examples:
+  ridmap snapshot -o host.tar.gz    # on the host
+  ridmap plan host.tar.gz --assign 0000:01:00.0,0000:01:00.1 --out plan
   ridmap plan tables/arm-two-smmuv3.yaml --assign 0000:11:00.0,0000:12:00.0,0000:21:00.0 --out plan`,
     )
     .action(async (file: string, opts: PlanCliOptions) => {
