@@ -6,7 +6,7 @@
  */
 import { DEFAULT_SCHEMA_REF } from '../import/qemu/import-qemu.js';
 import { argvText } from '../import/qemu/export-qemu.js';
-import { topologyYaml } from '../import/qemu/to-yaml.js';
+import { topologyYaml } from '../import/yaml-out.js';
 import type { Plan } from './plan.js';
 
 export interface PlanFile {
@@ -22,7 +22,8 @@ export function planFiles(plan: Plan): PlanFile[] {
   if (!plan.topology) return [];
   const yaml = topologyYaml(plan.topology, {
     schemaRef: DEFAULT_SCHEMA_REF,
-    commandLine: plan.argv ?? [],
+    importedBy: 'ridmap plan',
+    from: plan.argv ?? [],
     header: plan.argv ? [] : ['--tables-only: QEMU does not build this guest (plan.txt says why); a VMM that builds several vIOMMUs can.'],
     comments: new Map(),
     origin: plan.argv ? 'Planned by `ridmap plan` for this QEMU command line:' : 'Planned by `ridmap plan`.',
