@@ -99,7 +99,9 @@ export function planGuest(host: PlanHost, opts: PlanOptions): Plan {
   findings.push(...resolved.findings, ...guestCheck(resolved, viommus));
   const built = buildOutputs(resolved);
   // The stand-in line is ridmap's own: what import says of it is no news to the user, except that virt's expanders need ACPI.
-  const notes: Diagnostic[] = [...built.diagnostics];
+  // A table the guest cannot have is a ridmap bug here (the guest is QEMU's), said as a finding.
+  findings.push(...built.diagnostics.filter((d) => d.severity === 'error'));
+  const notes: Diagnostic[] = built.diagnostics.filter((d) => d.severity !== 'error');
   if (opts.machine === 'virt' && imported.diagnostics.some((d) => d.code === 'qemu-acpi-only')) {
     notes.push({ severity: 'warning', code: 'plan-acpi-only', path: '--machine virt', message: 'boot the guest with UEFI (ACPI): QEMU describes pxb-pcie expanders and the SMMUv3s of expanders in ACPI only, not in a Device Tree' });
   }

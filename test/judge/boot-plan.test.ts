@@ -12,15 +12,17 @@
  * in the reference root (QEMU 11.1, EDK2, ACPI); skipped with a message
  * without it.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
-import { TABLES_DIR } from '../support/paths.js';
+import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 import { reportMissingRoot, ROOT_LOOKUP, ROOT_MISSING } from './reference-root-env.js';
 
 const BOOT_MS = 300_000;
+/** A snapshot of Linux in a virt guest with two arm-smmuv3s (test/fixtures/sysfs/README.md): a real host's view, two SMMUs. */
+const TWO_SMMU_SNAPSHOT = join(REPO_ROOT, 'test/fixtures/sysfs/virt-smmuv3-two.tar.gz');
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-boot-plan-'));
 
 interface BootJson {
@@ -90,6 +92,16 @@ describe.skipIf(ROOT_MISSING !== undefined)('ridmap plan guests booted in the re
     expect(new Set(want.values())).toEqual(new Set(['smmuv3@0xc000000', 'smmuv3@0xc020000']));
     const r = await boot(dir, 'linux-7.3');
     expect([r.firmware, r.root.qemu.startsWith('11.1')]).toEqual(['acpi', true]);
+    for (const [id, iommu] of want) expect(r.devices.find((d) => d.id === id)?.linux.iommu, id).toBe(iommu);
+    expect(r.agree).toBe(true);
+  }, BOOT_MS);
+
+  it.skipIf(!existsSync(TWO_SMMU_SNAPSHOT))('a snapshot with devices behind two SMMUv3s (virt-smmuv3-two.tar.gz, Linux\'s own groups) gives two arm-smmuv3s; Linux 6.12 puts each device behind the planned one', async () => {
+    const dir = await plan('snapshot-two', TWO_SMMU_SNAPSHOT, '--assign', '11:00.0,12:00.0,21:00.0,22:00.0');
+    const want = await planned(dir);
+    expect(want.size).toBe(4);
+    expect(new Set(want.values())).toEqual(new Set(['smmuv3@0xc000000', 'smmuv3@0xc020000']));
+    const r = await boot(dir, 'linux-6.12');
     for (const [id, iommu] of want) expect(r.devices.find((d) => d.id === id)?.linux.iommu, id).toBe(iommu);
     expect(r.agree).toBe(true);
   }, BOOT_MS);

@@ -78,6 +78,13 @@ describe('ridmap plan: devices behind two host IOMMUs', () => {
     expect(r.stderr).toContain('`--viommu arm-smmuv3`');
   });
 
+  it('--tables-only draws several units for intel-iommu only', async () => {
+    const r = await runCli('plan', Q35_THREE, '--assign', '11:00.0,21:00.0', '--viommu', 'virtio-iommu', '--tables-only', '--out', out('virtio-two'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error [plan-tables-only-model]');
+    expect(existsSync(out('virtio-two'))).toBe(false);
+  });
+
   it('prints why incompatible host IOMMUs keep separate address spaces (the incompatible-iommus comparison)', async () => {
     const host = join(tmp, 'narrow-vtd2.yaml');
     writeFileSync(host, readFileSync(Q35_THREE, 'utf8').replace('pageSizes: [4096, 2097152] }', 'pageSizes: [4096, 2097152], inputAddressBits: 39 }').replace(/(id: vtd2[\s\S]*?)inputAddressBits: 48, /, '$1'));
