@@ -7,12 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { acsIsolates } from '../../src/import/host/config-space.js';
 import { readLspci } from '../../src/import/lspci/read-lspci.js';
-import { facts, lspciFixture, pick, sections } from './lspci-support.js';
+import { facts, lspciDump, lspciFixture, pick, sections } from './lspci-support.js';
 
 const ROOT = lspciFixture('host-root.txt');
 const NOBODY = lspciFixture('host-nonroot.txt');
 const SYNTHETIC = lspciFixture('synthetic.txt');
-const DUMP = lspciFixture('synthetic.dump');
+const DUMP = lspciDump('synthetic');
 
 /** The hand-built machine as scripts/make-lspci-fixtures.mjs builds it. */
 const EXPECTED: Record<string, { parent: string | null; pcieType?: string; secondaryBus?: number; subordinateBus?: number; isolates?: boolean }> = {
