@@ -161,6 +161,12 @@ describe('the dump and the text together', () => {
     expect(s.warnings).toContain('0000:00:01.0: the tree (line 1) says subordinateBus 0x3, its block (line 3) 0x4; the block is taken');
   });
 
+  it('a tree placing a function under a bridge whose bus numbers (from its block) do not reach it: a warning', () => {
+    const s = readLspci(`-[0000:00]-+-1c.0-[02-03]----00.0\n\n00:1c.0 PCI bridge [0604]: Y [8086:a110]\n\tBus: primary=00, secondary=05, subordinate=05, sec-latency=0\n`, 'moved.txt');
+    expect(facts(s)['0000:02:00.0']!.parent).toBe('0000:00:1c.0');
+    expect(s.warnings).toContain('0000:02:00.0: the tree puts it under 0000:00:1c.0, whose buses are 0x5-0x5; the tree is kept');
+  });
+
   it('a paste inside a Markdown code block', () => {
     expect(readLspci('```\n$ lspci -t\n-[0000:00]-+-00.0\n           \\-1f.0\n```\n', 'issue.md').functions).toHaveLength(2);
   });
