@@ -139,9 +139,10 @@ describe('a two-domain machine through lspci -F', () => {
     expect(b.warnings).toEqual(a.warnings);
   });
 
-  it('a CRLF paste, and a paste whose tabs became blanks, read the same', () => {
+  it('a CRLF paste (with a byte-order mark), and a paste whose tabs became blanks, read the same', () => {
     const a = facts(readLspci(SYNTHETIC, 'x'));
     expect(facts(readLspci(SYNTHETIC.replace(/\n/g, '\r\n'), 'x'))).toEqual(a);
+    expect(facts(readLspci(`\ufeff${SYNTHETIC.replace(/\n/g, '\r\n')}`, 'x'))).toEqual(a);
     expect(facts(readLspci(SYNTHETIC.replace(/\t/g, '        '), 'x'))).toEqual(a);
   });
 });
