@@ -20,13 +20,14 @@
  *   node scripts/make-lspci-fixtures.mjs sysfs SNAPSHOT.tar.gz NAME
  *       the config spaces of a `ridmap snapshot` tarball (test/fixtures/sysfs/)
  *
- * Each writes NAME.dump (`lspci -D -xxxx` of the bytes: what -F reads) and
+ * Each writes NAME.dump.gz (`lspci -D -xxxx` of the bytes: what -F reads) and
  * NAME.txt (`-tvnn`, `-vvvnn` and `-xxx` of it, as pasted from a shell, with
  * prompts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,21 +59,24 @@ function dumpText(functions) {
 
 function writeFromDump(name, functions) {
   // lspci's own -xxxx of the bytes (its device lines, not ours) is the dump kept: genuine output -F reads back.
+  // It is kept gzipped: 4 KiB of configuration space a function, mostly zeros, is 14 KiB of hex text.
   const scratch = mkdtempSync(join(tmpdir(), 'lspci-dump-'));
-  const dumpFile = join(OUT, `${name}.dump`);
   try {
-    writeFileSync(join(scratch, 'dump'), dumpText(functions));
-    writeFileSync(dumpFile, lspci(['-F', join(scratch, 'dump'), '-D', '-xxxx']));
+    writeFileSync(join(scratch, 'bytes'), dumpText(functions));
+    const dump = lspci(['-F', join(scratch, 'bytes'), '-D', '-xxxx']);
+    const dumpFile = join(scratch, 'dump');
+    writeFileSync(dumpFile, dump);
+    writeFileSync(join(OUT, `${name}.dump.gz`), gzipSync(dump, { level: 9 }));
+    const text = session([
+      ['lspci -tvnn', lspci(['-F', dumpFile, '-tvnn'])],
+      ['lspci -vvvnn', lspci(['-F', dumpFile, '-vvvnn'])],
+      ['lspci -xxx', lspci(['-F', dumpFile, '-xxx'])],
+    ]);
+    writeFileSync(join(OUT, `${name}.txt`), text);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  const text = session([
-    ['lspci -tvnn', lspci(['-F', dumpFile, '-tvnn'])],
-    ['lspci -vvvnn', lspci(['-F', dumpFile, '-vvvnn'])],
-    ['lspci -xxx', lspci(['-F', dumpFile, '-xxx'])],
-  ]);
-  writeFileSync(join(OUT, `${name}.txt`), text);
-  console.log(`wrote ${name}.dump and ${name}.txt (${functions.length} functions)`);
+  console.log(`wrote ${name}.dump.gz and ${name}.txt (${functions.length} functions)`);
 }
 
 // ---- this machine --------------------------------------------------------

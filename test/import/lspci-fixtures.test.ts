@@ -7,12 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { acsIsolates } from '../../src/import/host/config-space.js';
 import { readLspci } from '../../src/import/lspci/read-lspci.js';
-import { facts, lspciFixture, pick, sections } from './lspci-support.js';
+import { facts, lspciDump, lspciFixture, pick, sections } from './lspci-support.js';
 
 const ROOT = lspciFixture('host-root.txt');
 const NOBODY = lspciFixture('host-nonroot.txt');
 const SYNTHETIC = lspciFixture('synthetic.txt');
-const DUMP = lspciFixture('synthetic.dump');
+const DUMP = lspciDump('synthetic');
 
 /** The hand-built machine as scripts/make-lspci-fixtures.mjs builds it. */
 const EXPECTED: Record<string, { parent: string | null; pcieType?: string; secondaryBus?: number; subordinateBus?: number; isolates?: boolean }> = {
@@ -139,9 +139,10 @@ describe('a two-domain machine through lspci -F', () => {
     expect(b.warnings).toEqual(a.warnings);
   });
 
-  it('a CRLF paste, and a paste whose tabs became blanks, read the same', () => {
+  it('a CRLF paste (with a byte-order mark), and a paste whose tabs became blanks, read the same', () => {
     const a = facts(readLspci(SYNTHETIC, 'x'));
     expect(facts(readLspci(SYNTHETIC.replace(/\n/g, '\r\n'), 'x'))).toEqual(a);
+    expect(facts(readLspci(`\ufeff${SYNTHETIC.replace(/\n/g, '\r\n')}`, 'x'))).toEqual(a);
     expect(facts(readLspci(SYNTHETIC.replace(/\t/g, '        '), 'x'))).toEqual(a);
   });
 });

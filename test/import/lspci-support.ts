@@ -1,5 +1,6 @@
 /** Shared by the lspci tests: the fixtures, their sections, and a snapshot's facts without the bytes. */
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { HostPciFunction, HostSnapshot } from '../../src/import/host/host-snapshot.js';
 import { REPO_ROOT } from '../support/paths.js';
@@ -8,6 +9,11 @@ export const LSPCI_FIXTURES = join(REPO_ROOT, 'test/fixtures/lspci');
 
 export function lspciFixture(name: string): string {
   return readFileSync(join(LSPCI_FIXTURES, name), 'utf8');
+}
+
+/** A fixture's `lspci -D -xxxx` dump (NAME.dump.gz). */
+export function lspciDump(name: string): string {
+  return gunzipSync(readFileSync(join(LSPCI_FIXTURES, `${name}.dump.gz`))).toString('utf8');
 }
 
 /** A fixture's shell session split at its `$ command` prompts: command -> output. */

@@ -14,7 +14,7 @@ import type { HostSnapshot } from '../../src/import/host/host-snapshot.js';
 import { readLspci } from '../../src/import/lspci/read-lspci.js';
 import { readSysfsSnapshot } from '../../src/import/sysfs/read-sysfs-snapshot.js';
 import { REPO_ROOT } from '../support/paths.js';
-import { LSPCI_FIXTURES, lspciFixture, pick } from './lspci-support.js';
+import { LSPCI_FIXTURES, lspciDump, lspciFixture, pick } from './lspci-support.js';
 
 const SYSFS_FIXTURES = join(REPO_ROOT, 'test/fixtures/sysfs');
 /**
@@ -41,7 +41,7 @@ describe.skipIf(!SNAPSHOTS.length)('lspci text and sysfs snapshot of the same gu
     const name = tarball.replace(/\.tar\.gz$/, '');
     const sysfs = await readSysfsSnapshot(join(SYSFS_FIXTURES, tarball));
     const lspci = readLspci(lspciFixture(`${name}.txt`), `${name}.txt`);
-    const fromDump = readLspci(lspciFixture(`${name}.dump`), `${name}.dump`);
+    const fromDump = readLspci(lspciDump(name), `${name}.dump`);
     // lspci's text cannot tell "none" from "256 bytes read" for a PCIe function listing no extended
     // capability: there it leaves ACS and ATS unknown (and warns), never "none"; everywhere else it matches.
     const text = placed(lspci);

@@ -78,6 +78,13 @@ describe('other lspci forms', () => {
     expect(s.warnings).toContainEqual(expect.stringMatching(/^0000:00:1f\.0 have a PCI Express capability of a port type lspci calls unknown/));
   });
 
+  it('lspci -k prints drivers but no capability: whether a function is PCI Express stays unknown', () => {
+    const s = readLspci('00:1c.0 PCI bridge [0604]: Intel Corporation Device [8086:a110]\n\tSubsystem: Dell Device [1028:0000]\n\tKernel driver in use: pcieport\n', 'k.txt');
+    expect(facts(s)['0000:00:1c.0']).toMatchObject({ driver: 'pcieport' });
+    expect(facts(s)['0000:00:1c.0']!.pcieKnown).toBeUndefined();
+    expect(s.warnings).toEqual([expect.stringMatching(/^no `lspci -vvvnn` or `lspci -xxxx` output/)]);
+  });
+
   it('lspci -n prints numbers only', () => {
     const s = readLspci('00:1f.2 0106: 8086:a102 (rev 31) (prog-if 01 [AHCI 1.0])\n00:1f.3 0403: 8086:a170 (rev 31)\n', 'n.txt');
     expect(pick(s, ['classCode', 'vendorId', 'deviceId'])).toEqual({
@@ -135,6 +142,7 @@ describe('other lspci forms', () => {
 
 describe('the dump and the text together', () => {
   const block = (secondary: string) => `00:01.0 PCI bridge [0604]: Intel Corporation Device [8086:7a38] (rev 01) (prog-if 00 [Normal decode])
+	Control: I/O- Mem+ BusMaster+ SpecCycle- MemWINV- VGASnoop- ParErr- Stepping- SERR- FastB2B- DisINTx-
 	Bus: primary=00, secondary=${secondary}, subordinate=03, sec-latency=0
 00: 86 80 38 7a 06 00 00 00 01 00 04 06 00 00 01 00
 10: 00 00 00 00 00 00 00 00 00 02 03 00 f0 00 00 00
@@ -156,9 +164,15 @@ describe('the dump and the text together', () => {
   });
 
   it('the tree and a block disagreeing on a bridge\'s buses: the block, and a warning', () => {
-    const s = readLspci(`-[0000:00]-+-01.0-[02-03]--\n\n${block('02').split('\n').slice(0, 2).join('\n').replace('subordinate=03', 'subordinate=04')}\n`, 'd.txt');
+    const s = readLspci(`-[0000:00]-+-01.0-[02-03]--\n\n${block('02').split('\n').slice(0, 3).join('\n').replace('subordinate=03', 'subordinate=04')}\n`, 'd.txt');
     expect(facts(s)['0000:00:01.0']).toMatchObject({ secondaryBus: 2, subordinateBus: 4 });
     expect(s.warnings).toContain('0000:00:01.0: the tree (line 1) says subordinateBus 0x3, its block (line 3) 0x4; the block is taken');
+  });
+
+  it('a tree placing a function under a bridge whose bus numbers (from its block) do not reach it: a warning', () => {
+    const s = readLspci(`-[0000:00]-+-1c.0-[02-03]----00.0\n\n00:1c.0 PCI bridge [0604]: Y [8086:a110]\n\tBus: primary=00, secondary=05, subordinate=05, sec-latency=0\n`, 'moved.txt');
+    expect(facts(s)['0000:02:00.0']!.parent).toBe('0000:00:1c.0');
+    expect(s.warnings).toContain('0000:02:00.0: the tree puts it under 0000:00:1c.0, whose buses are 0x5-0x5; the tree is kept');
   });
 
   it('a paste inside a Markdown code block', () => {
@@ -170,6 +184,6 @@ describe('the dump and the text together', () => {
     const second = first.replace('10: 00 00 00 00 00 00 00 00 00 02', '10: 00 00 00 00 00 00 00 00 00 05');
     const s = readLspci(`${first}\n${second}40: ${'00 '.repeat(15)}00\n`, 'c.txt');
     expect(s.functions[0]!.config).toHaveLength(80);
-    expect(s.warnings).toContainEqual(expect.stringMatching(/^0000:00:01\.0: two hex dumps \(lines 1 and 8\) differ/));
+    expect(s.warnings).toContainEqual(expect.stringMatching(/^0000:00:01\.0: two hex dumps \(lines 1 and 9\) differ/));
   });
 });

@@ -24,7 +24,12 @@ export interface LspciBlock extends Slot {
   /** `Bus: primary=.., secondary=.., subordinate=..` (bridges). */
   secondaryBus?: number;
   subordinateBus?: number;
-  /** The block had indented fields: lspci was run with -v or more. */
+  /**
+   * lspci was run with -v or more: the block has `Flags:` (-v) or `Control:`
+   * and `Status:` (-vv on), after which lspci walks the capability list. Other
+   * indented lines do not say so: `lspci -k` alone prints `Subsystem:` and the
+   * driver lines, and no capability, so its silence about PCI Express means nothing.
+   */
   verbose: boolean;
   /** `Capabilities: <access denied>`: lspci could not read past the first 64 bytes (not root). */
   capsDenied: boolean;
@@ -110,7 +115,7 @@ export function readDeviceLine(line: string, n: number, source: string): LspciBl
 /** Reads one indented field line of a block (leading blanks or tabs already there; copy-paste may turn tabs to blanks). */
 export function readField(block: LspciBlock, line: string): void {
   const f = line.trim();
-  block.verbose = true;
+  if (/^(?:Flags|Control|Status): /.test(f)) block.verbose = true;
   let m: RegExpExecArray | null;
   if ((m = /^Bus: primary=[0-9a-fA-F]{2}, secondary=([0-9a-fA-F]{2}), subordinate=([0-9a-fA-F]{2})/.exec(f))) {
     block.secondaryBus = parseInt(m[1]!, 16);

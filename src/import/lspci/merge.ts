@@ -89,6 +89,15 @@ export function mergeLspci(source: string, tree: readonly TreeFunction[], treeRo
   functions.sort((x, y) => x.segment - y.segment || x.bus - y.bus || x.device - y.device || x.fn - y.fn);
   const unplaced = deriveParents(functions, new Set(tree.filter((t) => t.parent === undefined).map((t) => t.sbdf)));
   if (unplaced.length) warnings.push(`${listed(unplaced)} start a filtered tree (\`lspci -t -s\`) and no bridge in the text leads to their bus: their parent is unknown`);
+  // The tree is lspci's reading of the bus numbers; a tree pasted from another moment (a hotplug, a rescan) may not match them.
+  const bySbdf = new Map(functions.map((f) => [f.sbdf, f]));
+  for (const f of functions) {
+    const p = f.parent ? bySbdf.get(f.parent) : undefined;
+    if (p?.secondaryBus === undefined || p.subordinateBus === undefined) continue;
+    if (f.bus < p.secondaryBus || f.bus > p.subordinateBus) {
+      disagree(() => `${f.sbdf}: the tree puts it under ${p.sbdf}, whose buses are ${show(p.secondaryBus)}-${show(p.subordinateBus)}; the tree is kept`);
+    }
+  }
 
   if (disagreements > MAX_REPEATED_DIAGNOSTICS) warnings.push(`${disagreements - MAX_REPEATED_DIAGNOSTICS} more disagreements between sections are not listed`);
   if (denied.length) {

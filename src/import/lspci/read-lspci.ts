@@ -40,8 +40,10 @@ export function readLspci(input: string, source: string): HostSnapshot {
   if (input.length > MAX_INPUT_BYTES) {
     lspciError(source, undefined, LspciCode.tooLarge, `${input.length} characters of lspci text; the limit is ${MAX_INPUT_BYTES} (MAX_INPUT_BYTES)`);
   }
-  // CRLF (a paste from Windows) and lone CR line ends become LF once, so that each line is found by one search.
-  const text = input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
+  // CRLF (a paste from Windows) and lone CR line ends become LF once, so that each line is found by one
+  // search; a byte-order mark a Windows editor put first is not part of the first line.
+  const unmarked = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const text = unmarked.includes('\r') ? unmarked.replace(/\r\n?/g, '\n') : unmarked;
   const tree = new TreeReader(source);
   const blocks: LspciBlock[] = [];
   let inTree = false;
