@@ -155,8 +155,8 @@ function overrideApplies(o: AcsOverride, f: HostPciFunction, type: PciNodeType):
 }
 
 /** A few sbdfs and how many more, for a warning that must stay one line whatever the snapshot holds. */
-function listed(items: readonly string[]): string {
-  const shown = items.slice(0, 3).join(', ');
+export function listed(items: readonly string[], separator = ', '): string {
+  const shown = items.slice(0, 3).join(separator);
   return items.length > 3 ? `${shown} and ${items.length - 3} more` : shown;
 }
 
