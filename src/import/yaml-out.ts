@@ -18,6 +18,8 @@ export interface YamlNotes {
   header: readonly string[];
   /** Document path (hostBridges[0].children[2]) → comment above that node. */
   comments: ReadonlyMap<string, string>;
+  /** The line above `from` (default: `Imported by \`importedBy\` from:`); `ridmap plan` says it planned the guest for it. */
+  origin?: string;
 }
 
 const HEX_KEYS = new Set(['base', 'vendorId', 'deviceId', 'ecam', 'rootBus', 'busLimit', 'capabilityOffset', 'ivhdFlags', 'featureReporting', 'efr']);
@@ -54,7 +56,7 @@ export function topologyYaml(topology: Topology, notes: YamlNotes): string {
   doc.commentBefore = [
     ` yaml-language-server: $schema=${notes.schemaRef}`,
     '',
-    ` Imported by \`${notes.importedBy}\` from:`,
+    ` ${notes.origin ?? `Imported by \`${notes.importedBy}\` from:`}`,
     ...commandLines(notes.from),
     ...(notes.header.length > 0 ? ['', ...notes.header.map((l) => ` ${l}`)] : []),
   ].join('\n');
