@@ -100,6 +100,9 @@ describe('hostTopology: a snapshot becomes a PCI-only topology', () => {
     expect(yaml).toMatch(/^# yaml-language-server: \$schema=topology.schema.json/);
     expect(yaml).toMatch(/Imported by `ridmap import sysfs` from:\n#\s+intel-server.tar.gz/);
     expect(yaml).toMatch(/rootBus: 0x80/);
+    // A bridge's bus numbers come before what is behind it; an empty bridge has no children list.
+    expect(yaml).toMatch(/secondaryBus: 1\n\s+subordinateBus: 1\n\s+children:/);
+    expect(yaml).not.toMatch(/children: \[\]/);
     expect(parseTopology(yaml, 'host.yaml')).toEqual(topology);
   });
 

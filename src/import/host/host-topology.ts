@@ -263,6 +263,12 @@ export function hostTopology(snapshot: HostSnapshot, opts: HostTopologyOptions =
     const next = hostBridges.slice(i + 1).find((h) => (h.segment ?? 0) === (hb.segment ?? 0));
     placeUnnumbered(hb, next ? next.rootBus! - 1 : 0xff, warn);
   });
+  // The YAML reads best with a bridge's bus numbers before what is behind it, and no empty children list.
+  for (const { node } of drafts) {
+    const children = node.children;
+    delete node.children;
+    if (children?.length) node.children = children;
+  }
   if (guessed > 0) {
     warn('guessed', `${guessed} function(s) typed from header, class and place: the snapshot has no PCIe capability to read (config space shorter than 256 bytes, or lspci without -xxx)`);
   }
