@@ -49,4 +49,14 @@ describe("import -> map gives every device of a snapshot Linux's IOMMU and group
     expect(explained.every((f) => /ACS of 0000:\S+ is unknown \(config space past 0x100 not read: the snapshot was not taken as root\)/.test(f.message))).toBe(true);
     expect(findings.filter((f) => f.code === 'host-linux-differs')).toEqual([]);
   });
+
+  it('an arm64 device no driver has bound, which Linux has not attached to its SMMU yet, is explained by that rule', async () => {
+    const snapshot = await readSysfsSnapshot(join(REPO_ROOT, 'test/fixtures/sysfs/virt-smmuv3-two.tar.gz'));
+    const nic = snapshot.functions.find((f) => f.sbdf === '0000:22:00.0')!;
+    Object.assign(nic, { iommu: null, group: null, driver: null });
+    const { findings } = compareSnapshotWithLinux(snapshot, hostTopology(snapshot).topology);
+    const mine = findings.filter((f) => f.path === '0000:22:00.0');
+    expect(mine.map((f) => f.code)).toEqual(['host-linux-explained']);
+    expect(mine[0]!.message).toMatch(/ridmap says smmuv3@0xc020000, Linux no IOMMU: no driver is bound to it/);
+  });
 });
