@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { readDiagnostics, type LoadedInput } from '../../io/load-input.js';
 import { repeatFinding, tablesLinuxReads } from '../../io/read-tables.js';
-import { combineMaps } from '../../model/combine-maps.js';
+import { combineMaps, firstTranslating, MAP_DEVICES_PER_TABLE } from '../../model/combine-maps.js';
 import { InputError, hasErrors, inFile } from '../../diagnostic.js';
 import { loadInputFile } from '../../io/load-input-file.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
@@ -61,10 +61,12 @@ Examples:
     .action(async (inputs: string[], opts: MapOptions) => {
       const topologies: { file: string; text: string }[] = [];
       const tableInputs: LoadedInput[] = [];
+      let fromMachine = false;
       for (const file of inputs) {
         if (isSnapshot(file)) {
           // A machine snapshot: its tables, resolved against its own PCI tree.
           const s = await loadSnapshotInput(file);
+          fromMachine = true;
           ctx.report(s.warnings);
           topologies.push({ file, text: s.topologyText });
           tableInputs.push(...s.tables);
@@ -89,7 +91,13 @@ Examples:
       // Each table its format's resolver can read says its part (the first of a signature Linux reads once);
       // the others say nothing about IOMMUs.
       const { read, repeats } = tablesLinuxReads(tableInputs.flatMap((i) => i.tables));
-      const map = combineMaps(read.flatMap((t) => (t.resolve ? [{ map: t.resolve(resolved), file: t.file }] : [])));
+      const maps = read.flatMap((t) => (t.resolve ? [{ map: t.resolve(resolved), file: t.file }] : []));
+      const map = combineMaps(maps);
+      if (fromMachine && resolved && !map.devices) {
+        // One machine's tables (a VIOT beside its IORT): each device is the first driver's that takes it, as in Linux.
+        map.devices = firstTranslating(maps.map((m) => m.map.devices ?? []));
+        map.findings = map.findings.filter((d) => d.code !== MAP_DEVICES_PER_TABLE);
+      }
       const notes = [...inputDiagnostics, ...repeats.map(repeatFinding), ...map.findings];
       // What the map leaves out is said always, not only under -v: a partial map must not pass for a whole one.
       ctx.report([...visibleDiagnostics(notes, opts.verbose), ...gapDiagnostics(map.gaps)]);

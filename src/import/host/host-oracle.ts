@@ -21,14 +21,14 @@ import { dtbSubject } from '../../io/dt-subject.js';
 import { repeatFinding, tablesLinuxReads } from '../../io/read-tables.js';
 import type { TableSubject } from '../../io/subject.js';
 import { mapToJson } from '../../map/map-json.js';
-import { combineMaps } from '../../model/combine-maps.js';
+import { combineMaps, firstTranslating, MAP_DEVICES_PER_TABLE } from '../../model/combine-maps.js';
 import { DEFAULT_LINUX_PROFILE, profileForRelease, type LinuxTarget } from '../../model/linux-profile.js';
 import { compareWithLinux, type Comparison, type LinuxAnswer, type PredictedDevice } from '../../model/linux-verdict.js';
 import { resolveTopology } from '../../model/resolve.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { formatSbdf } from '../../model/rid.js';
 import type { Topology } from '../../model/topology-schema.js';
-import { gapDiagnostics, type DeviceEntry, type TranslationMap } from '../../model/translation-map.js';
+import { gapDiagnostics, type TranslationMap } from '../../model/translation-map.js';
 import type { HostPciFunction, HostSnapshot } from './host-snapshot.js';
 import { hostFunctionId, listed } from './host-topology.js';
 
@@ -119,7 +119,7 @@ export function compareSnapshotWithLinux(snapshot: HostSnapshot, topology: Topol
     const maps = tables.map((t) => ({ map: t.resolve!(resolved), file: t.file }));
     map = combineMaps(maps);
     findings.push(...subjects.flatMap(tableReadDiagnostics).filter((d) => d.severity !== 'info'));
-    findings.push(...repeats.map(repeatFinding), ...map.findings.filter((d) => d.code !== 'map-devices-per-table'), ...gapDiagnostics(map.gaps));
+    findings.push(...repeats.map(repeatFinding), ...map.findings.filter((d) => d.code !== MAP_DEVICES_PER_TABLE), ...gapDiagnostics(map.gaps));
     if (!map.devices) map.devices = firstTranslating(maps.map((m) => m.map.devices ?? []));
   }
   const answer = linuxAnswer(snapshot);
@@ -135,23 +135,6 @@ export function compareSnapshotWithLinux(snapshot: HostSnapshot, topology: Topol
   }
   findings.push(...explainDifferences(snapshot, resolved, comparison, tables));
   return { comparison, findings };
-}
-
-/**
- * Several IOMMU tables on one machine (a VIOT beside a DMAR, an IORT beside
- * a VIOT): each device is Linux's first driver's that takes it, so its
- * entry is the first table's that translates it (in the snapshot's order),
- * else the first table's.
- */
-function firstTranslating(perTable: readonly (readonly DeviceEntry[])[]): DeviceEntry[] {
-  const byId = new Map<string, DeviceEntry>();
-  for (const entries of perTable) {
-    for (const e of entries) {
-      const had = byId.get(e.id);
-      if (!had || (had.iommu === null && e.iommu !== null)) byId.set(e.id, e);
-    }
-  }
-  return [...byId.values()];
 }
 
 function sbdfOf(resolved: ResolvedTopology, id: string): string {
