@@ -123,4 +123,16 @@ describe('hostTopology: a snapshot becomes a PCI-only topology', () => {
       expect(hostSbdf(r.segment, r.bus, r.device, r.fn)).toBe(f.sbdf);
     }
   });
+
+  it("models Linux's DMA-alias quirk (a Marvell SATA controller's function 0 also requests as function 1): a valid topology whose aliases say so", () => {
+    const s = intelServer();
+    const nvme = s.functions.find((f) => f.sbdf === '0000:01:00.0')!;
+    Object.assign(nvme, { vendorId: 0x1b4b, deviceId: 0x9230, classCode: 0x010601 });
+    const built = hostTopology(s);
+    expect(validateTopology(built.topology).filter((d) => d.severity === 'error')).toEqual([]);
+    const f = resolveTopology(built.topology).byId.get('pci-0000:01:00.0')!;
+    expect(f.node.dmaAliases).toEqual(['00.1']);
+    expect(f.node.note).toMatch(/DMA alias by Linux's quirk_dma_func1_alias \(Marvell\)/);
+    expect(f.aliases).toEqual([0x100, 0x101]);
+  });
 });
