@@ -6,8 +6,9 @@
  * the snapshot says what Linux did. The two are compared with the judge's
  * comparison (model/linux-verdict.ts), and each difference gets one finding
  * naming the rule that explains it, from facts in the snapshot: the kernel
- * command line, config space read without root, a vendor quirk ridmap does
- * not model, a device no driver has bound on a Device Tree or IORT machine.
+ * command line, config space read without root, a vendor quirk ridmap
+ * applies (linux-quirks.ts) that the kernel lacks, a device no driver has
+ * bound on a Device Tree or IORT machine.
  * A difference no rule explains is a warning: ridmap's model or the
  * machine's tables are wrong there.
  */
@@ -146,13 +147,6 @@ function sbdfOf(resolved: ResolvedTopology, id: string): string {
 const IOMMU_OFF = /(?:^|\s)((?:intel_iommu|amd_iommu|iommu)=off)(?:\s|$)/;
 const ACS_OVERRIDE = /(?:^|\s)(pcie_acs_override=\S+)/;
 
-/** Vendors with ACS quirks whose answer depends on more than vendor, device and type (linux-quirks.ts leaves them out). */
-const UNMODELLED_ACS_QUIRKS: ReadonlyMap<number, string> = new Map([
-  [0x1002, 'pci_quirk_amd_sb_acs (AMD/ATI southbridge, decided by the IVRS)'],
-  [0x1022, 'pci_quirk_amd_sb_acs (AMD southbridge, decided by the IVRS)'],
-  [0x177d, 'pci_quirk_cavium_acs (Cavium root ports)'],
-  [0x1d17, 'pci_quirk_zhaoxin_pcie_ports_acs (Zhaoxin ports)'],
-]);
 
 /**
  * One finding per device where ridmap and Linux differ (its IOMMU, or its
@@ -244,8 +238,6 @@ function ruleFor(
   }
   const override = ACS_OVERRIDE.exec(snapshot.cmdline ?? '');
   if (override) return `the kernel command line has ${override[1]} (an out-of-tree patch); ridmap models downstream, multifunction and id: as ACS on the functions they name`;
-  const quirked = path.find((p) => p.vendorId !== undefined && UNMODELLED_ACS_QUIRKS.has(p.vendorId));
-  if (quirked) return `Linux's ACS quirk ${UNMODELLED_ACS_QUIRKS.get(quirked.vendorId!)} decides for ${quirked.sbdf}, and ridmap does not model it`;
   for (const p of path) {
     const note = resolved.byId.get(hostFunctionId(p.sbdf))?.node.note?.split('; ') ?? [];
     const misread = note.find((n) => n.startsWith('Linux reads its ACS controls through'));

@@ -238,6 +238,11 @@ export function hostTopology(snapshot: HostSnapshot, opts: HostTopologyOptions =
       const typed = hostNodeType(f, parentType, pcieRoot);
       if (typed.guessed) guessed++;
       const node = functionNode(f, typed, override, snapshot);
+      if (node.acs && node.type === 'pci-endpoint' && parentType === undefined && pcieRoot) {
+        // Linux asks the quirks before it asks whether the function is PCIe at all; ridmap counts acs only on PCIe types.
+        node.type = 'rciep';
+        node.note = `${node.note}; typed rciep (it has no PCIe capability) so that the quirk's ACS counts, as Linux asks quirks first`;
+      }
       if (node.acs === undefined && f.acs === undefined && needsAcs(f, typed.type)) acsUnknown++;
       into.push(node);
       ids.set(f.sbdf, node.id);
@@ -298,7 +303,7 @@ function functionNode(f: HostPciFunction, typed: Typed, override: AcsOverride | 
   const misread = misreadAcsQuirk(f);
   if (misread) notes.push(`Linux reads its ACS controls through ${misread}; the standard reading may be wrong`);
   let acs = acsIsolates(f.acs);
-  const quirk = acsQuirk(f);
+  const quirk = acsQuirk(f, { hasIvrs: snapshot.tables.some((t) => /^IVRS\d*$/.test(t.name)) });
   if (!acs && quirk) {
     acs = true;
     notes.push(`ACS by Linux's quirk ${quirk}`);
