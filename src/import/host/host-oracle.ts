@@ -147,7 +147,6 @@ function sbdfOf(resolved: ResolvedTopology, id: string): string {
 const IOMMU_OFF = /(?:^|\s)((?:intel_iommu|amd_iommu|iommu)=off)(?:\s|$)/;
 const ACS_OVERRIDE = /(?:^|\s)(pcie_acs_override=\S+)/;
 
-
 /**
  * One finding per device where ridmap and Linux differ (its IOMMU, or its
  * group's members), with the first rule that explains it.
