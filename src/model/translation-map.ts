@@ -89,6 +89,9 @@ export interface TranslationMap {
   gaps?: MapGap[];
 }
 
+/** What resolves a gap, said at the end of every gap's message: a topology, or the machine's own snapshot (its PCI tree). */
+export const GAP_REMEDY = "map is partial; pass --topology, or map the machine's snapshot (ridmap snapshot), whose PCI tree resolves them";
+
 /** A map's gaps as warnings (`map-partial`), one per table, in the usual diagnostic form. */
 export function gapDiagnostics(gaps: readonly MapGap[] = []): Diagnostic[] {
   return gaps.map((g) => ({ severity: 'warning', code: 'map-partial', ...(g.file ? { file: g.file } : {}), path: g.table, message: g.message }));

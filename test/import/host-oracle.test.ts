@@ -5,7 +5,8 @@ import type { HostSnapshot } from '../../src/import/host/host-snapshot.js';
 import { hostTopology } from '../../src/import/host/host-topology.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import type { Topology } from '../../src/model/topology-schema.js';
-import { intelServer } from './host-snapshots.js';
+import { fn, intelServer } from './host-snapshots.js';
+import { hostSbdf, type HostPciFunction } from '../../src/import/host/host-snapshot.js';
 
 /**
  * The machine's DMAR, as its firmware would write it: the PCI tree of the
@@ -105,4 +106,29 @@ describe("compareSnapshotWithLinux: the machine's tables, mapped with its topolo
     expect(findings.filter((f) => f.severity !== 'info').map((f) => f.code)).toContain('acpi-header-truncated');
     expect(findings.filter((f) => f.code === LINUX_DIFFERS)).toEqual([]);
   });
+
+  it('a machine of 51 400 functions is imported and compared in seconds, not quadratic time', () => {
+    // 200 PCIe-to-PCI bridges on the root bus, each with a full conventional bus (32 devices x 8 functions);
+    // a slot's eight bridges (no ACS: Linux never counts a PCIe-to-PCI bridge as isolating) and their buses are one group.
+    const functions: HostPciFunction[] = [];
+    for (let b = 0; b < 200; b++) {
+      const bridge = hostSbdf(0, 0, b >> 3, b & 7);
+      functions.push(fn(0, 0, b >> 3, b & 7, { headerType: 1, pcieType: 'pcie-to-pci-bridge', secondaryBus: b + 1, subordinateBus: b + 1, parent: null, iommu: 'dmar0', group: String(b >> 3) }));
+      for (let d = 0; d < 256; d++) functions.push(fn(0, b + 1, d >> 3, d & 7, { headerType: 0, parent: bridge, iommu: 'dmar0', group: String(b >> 3) }));
+    }
+    const snapshot: HostSnapshot = { source: 'big', functions, iommus: [{ name: 'dmar0', address: 0xfed90000n }], tables: [], warnings: [] };
+    const started = performance.now();
+    const { topology } = hostTopology(snapshot);
+    const imported = performance.now() - started;
+    // The machine's DMAR: one INCLUDE_PCI_ALL unit (built outside the timing).
+    const full: Topology = { ...topology, iommus: [{ id: 'u', type: 'vtd', base: 0xfed90000, includeAll: true }] };
+    snapshot.tables = [{ name: 'DMAR', bytes: buildOutputs(resolveTopology(full)).outputs.find((o) => o.name === 'DMAR.dat')!.data as Uint8Array }];
+    const again = performance.now();
+    const { comparison, findings } = compareSnapshotWithLinux(snapshot, topology);
+    const compared = performance.now() - again;
+    expect(findings).toEqual([]);
+    expect(comparison.agree).toBe(true);
+    // Measured 0.4 s and 2.3 s on the shared 2-core machine; the bound is for a machine under load.
+    expect(imported + compared).toBeLessThan(20_000);
+  }, 60_000);
 });

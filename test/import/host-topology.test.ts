@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hostNodeType, hostTopology, hostTopologyYaml } from '../../src/import/host/host-topology.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
-import { hostSbdf } from '../../src/import/host/host-snapshot.js';
+import { hostSbdf, type HostSnapshot } from '../../src/import/host/host-snapshot.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import { validateTopology } from '../../src/model/validate-topology.js';
 import { fn, intelServer } from './host-snapshots.js';
@@ -100,6 +100,9 @@ describe('hostTopology: a snapshot becomes a PCI-only topology', () => {
     expect(yaml).toMatch(/^# yaml-language-server: \$schema=topology.schema.json/);
     expect(yaml).toMatch(/Imported by `ridmap import sysfs` from:\n#\s+intel-server.tar.gz/);
     expect(yaml).toMatch(/rootBus: 0x80/);
+    // A bridge's bus numbers come before what is behind it; an empty bridge has no children list.
+    expect(yaml).toMatch(/secondaryBus: 1\n\s+subordinateBus: 1\n\s+children:/);
+    expect(yaml).not.toMatch(/children: \[\]/);
     expect(parseTopology(yaml, 'host.yaml')).toEqual(topology);
   });
 
@@ -119,5 +122,34 @@ describe('hostTopology: a snapshot becomes a PCI-only topology', () => {
       const r = resolved.byId.get(`pci-${f.sbdf}`)!;
       expect(hostSbdf(r.segment, r.bus, r.device, r.fn)).toBe(f.sbdf);
     }
+  });
+
+  it("models Linux's DMA-alias quirk (a Marvell SATA controller's function 0 also requests as function 1): a valid topology whose aliases say so", () => {
+    const s = intelServer();
+    const nvme = s.functions.find((f) => f.sbdf === '0000:01:00.0')!;
+    Object.assign(nvme, { vendorId: 0x1b4b, deviceId: 0x9230, classCode: 0x010601 });
+    const built = hostTopology(s);
+    expect(validateTopology(built.topology).filter((d) => d.severity === 'error')).toEqual([]);
+    const f = resolveTopology(built.topology).byId.get('pci-0000:01:00.0')!;
+    expect(f.node.dmaAliases).toEqual(['00.1']);
+    expect(f.node.note).toMatch(/DMA alias by Linux's quirk_dma_func1_alias \(Marvell\)/);
+    expect(f.aliases).toEqual([0x100, 0x101]);
+  });
+
+  it("models AMD's southbridge ACS quirk only where Linux applies it: a multi-function device on a root bus of a machine with an IVRS", () => {
+    const amd = (tables: HostSnapshot['tables']): HostSnapshot => ({
+      source: 'amd', functions: [
+        fn(0, 0, 0x02, 1, { vendorId: 0x1022, deviceId: 0x1453, headerType: 1, pcieType: 'root-port', acs: null, parent: null }),
+        fn(0, 0, 0x14, 0, { vendorId: 0x1002, deviceId: 0x4385, headerType: 0, multifunction: true, parent: null }),
+        fn(0, 0, 0x14, 3, { vendorId: 0x1002, deviceId: 0x439d, headerType: 0, multifunction: true, parent: null }),
+      ], iommus: [], tables, warnings: [],
+    });
+    const acs = (s: HostSnapshot) => hostTopology(s).topology.hostBridges![0]!.children.slice(1).map((n) => n.acs ?? false);
+    expect(acs(amd([{ name: 'IVRS', bytes: new Uint8Array(48) }]))).toEqual([true, true]);
+    expect(acs(amd([]))).toEqual([false, false]);
+    // Conventional functions, yet Linux's quirk isolates them: each its own group (and one group without the IVRS).
+    const groups = (s: HostSnapshot) => resolveTopology(hostTopology(s).topology).groups.length;
+    expect(groups(amd([{ name: 'IVRS', bytes: new Uint8Array(48) }]))).toBe(3);
+    expect(groups(amd([]))).toBe(2);
   });
 });

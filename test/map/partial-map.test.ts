@@ -53,7 +53,7 @@ describe('map of tables that need a topology says the map is partial', () => {
     const lines = run.stderr.trim().split('\n');
     expect(lines).toEqual([
       `${dmar}:DMAR: warning [map-partial]: 40 of 40 device scopes could not be resolved without a topology ` +
-        '(bus numbers below bridges are unknown): map is partial; pass --topology',
+        "(bus numbers below bridges are unknown): map is partial; pass --topology, or map the machine's snapshot (ridmap snapshot), whose PCI tree resolves them",
     ]);
   });
 
@@ -146,5 +146,17 @@ describe('an IVRS is resolved (AMD-Vi), not a gap "not modelled"', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).not.toMatch(/nothing is translated|not modelled/);
     expect(run.stdout).toContain('0000:00:01.0-0000:ff:1f.7 -> amd-vi@0xa0200000 +0x8 (IVRS)');
+  });
+
+  // Issue 19's first paragraph: a Dell R820's DMAR alone gave 8 RIDs and nothing on bus 0, silently.
+  const r820 = join(CORPUS_DIR, 'real/linuxhw-ACPI/Server/Dell/PowerEdge/PowerEdge R820/E5985CCBA349.bin');
+  it.skipIf(!HAVE_CORPUS)('a real Dell R820 DMAR without a topology: the one-hop scopes are mapped, and one warning says how many scopes and which include-all unit wait for --topology', async () => {
+    const run = await runCli('map', r820);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n').filter((l) => l.includes('(DMAR)'))).toHaveLength(8);
+    expect(run.stdout).toContain('(partial: 4 DMAR scopes need a topology)');
+    const warnings = run.stderr.split('\n').filter((l) => l.includes('warning'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/warning \[map-partial\]: 4 of 8 device scopes could not be resolved without a topology .*the include-all unit vtd@0xdf100000 \(segment 0\) is left out too.*pass --topology/);
   });
 });

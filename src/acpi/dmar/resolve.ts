@@ -20,7 +20,7 @@ import { formatAddress } from '../../model/address.js';
 import type { PciFunction, ResolvedTopology } from '../../model/resolved.js';
 import { devfn, rid } from '../../model/rid.js';
 import { RidTable } from '../../model/rid-table.js';
-import type { MapGap, TranslationMap } from '../../model/translation-map.js';
+import { GAP_REMEDY, type MapGap, type TranslationMap } from '../../model/translation-map.js';
 import type { DmarDeviceScope, DmarDrhd, DmarTable } from './model.js';
 import { followScopePath, formatScopePath } from './pci-scope.js';
 import { DmarScopeType } from './spec.js';
@@ -127,7 +127,7 @@ function scopesGap(pciScopes: number, unresolved: number, includeAllLeftOut: rea
     missing: `${unresolved} DMAR scope${unresolved === 1 ? '' : 's'} need${unresolved === 1 ? 's' : ''} a topology`,
     message:
       `${unresolved} of ${pciScopes} device scopes could not be resolved without a topology ` +
-      `(bus numbers below bridges are unknown)${includeAll}: map is partial; pass --topology`,
+      `(bus numbers below bridges are unknown)${includeAll}: ${GAP_REMEDY}`,
   };
 }
 

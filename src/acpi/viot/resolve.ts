@@ -23,7 +23,7 @@ import { formatAddress } from '../../model/address.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { RidTable } from '../../model/rid-table.js';
 import { formatSbdf } from '../../model/rid.js';
-import type { MmioTranslation, TranslationMap } from '../../model/translation-map.js';
+import { GAP_REMEDY, type MmioTranslation, type TranslationMap } from '../../model/translation-map.js';
 import { asViotTable } from './nodes.js';
 import { liveEndpoints, type LiveEndpoint, type LiveEndpoints } from './live-endpoints.js';
 import type { ViotMmioEndpoint, ViotPciRange, ViotTable } from './model.js';
@@ -57,7 +57,7 @@ export function resolveViot(table: ViotTable, resolved?: ResolvedTopology): Tran
       missing: `${cut} VIOT range${cut === 1 ? '' : 's'} cut to ${MAX_SEGMENTS_MAPPED} segments`,
       message:
         `${cut} PCI range node${cut === 1 ? ' spans' : 's span'} more than ${MAX_SEGMENTS_MAPPED} segments; without a topology ` +
-        `the map lists only the first ${MAX_SEGMENTS_MAPPED} of each: map is partial; pass --topology`,
+        `the map lists only the first ${MAX_SEGMENTS_MAPPED} of each: ${GAP_REMEDY}`,
     }];
   }
   if (resolved) map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);

@@ -6,8 +6,9 @@
  * the snapshot says what Linux did. The two are compared with the judge's
  * comparison (model/linux-verdict.ts), and each difference gets one finding
  * naming the rule that explains it, from facts in the snapshot: the kernel
- * command line, config space read without root, a vendor quirk ridmap does
- * not model, a device no driver has bound on a Device Tree or IORT machine.
+ * command line, config space read without root, a vendor quirk ridmap
+ * applies (linux-quirks.ts) that the kernel lacks, a device no driver has
+ * bound on a Device Tree or IORT machine.
  * A difference no rule explains is a warning: ridmap's model or the
  * machine's tables are wrong there.
  */
@@ -30,7 +31,7 @@ import { formatSbdf } from '../../model/rid.js';
 import type { Topology } from '../../model/topology-schema.js';
 import { gapDiagnostics, type TranslationMap } from '../../model/translation-map.js';
 import type { HostPciFunction, HostSnapshot } from './host-snapshot.js';
-import { hostFunctionId } from './host-topology.js';
+import { hostFunctionId, listed } from './host-topology.js';
 
 export const LINUX_DIFFERS = 'host-linux-differs';
 export const LINUX_EXPLAINED = 'host-linux-explained';
@@ -146,14 +147,6 @@ function sbdfOf(resolved: ResolvedTopology, id: string): string {
 const IOMMU_OFF = /(?:^|\s)((?:intel_iommu|amd_iommu|iommu)=off)(?:\s|$)/;
 const ACS_OVERRIDE = /(?:^|\s)(pcie_acs_override=\S+)/;
 
-/** Vendors with ACS quirks whose answer depends on more than vendor, device and type (linux-quirks.ts leaves them out). */
-const UNMODELLED_ACS_QUIRKS: ReadonlyMap<number, string> = new Map([
-  [0x1002, 'pci_quirk_amd_sb_acs (AMD/ATI southbridge, decided by the IVRS)'],
-  [0x1022, 'pci_quirk_amd_sb_acs (AMD southbridge, decided by the IVRS)'],
-  [0x177d, 'pci_quirk_cavium_acs (Cavium root ports)'],
-  [0x1d17, 'pci_quirk_zhaoxin_pcie_ports_acs (Zhaoxin ports)'],
-]);
-
 /**
  * One finding per device where ridmap and Linux differ (its IOMMU, or its
  * group's members), with the first rule that explains it.
@@ -161,20 +154,54 @@ const UNMODELLED_ACS_QUIRKS: ReadonlyMap<number, string> = new Map([
 function explainDifferences(snapshot: HostSnapshot, resolved: ResolvedTopology, comparison: Comparison, tables: readonly TableSubject[]): Diagnostic[] {
   const bySbdf = new Map(snapshot.functions.map((f) => [f.sbdf, f]));
   const both = comparison.devices.filter((d) => d.ridmap !== null && d.linux !== null);
-  const mates = (side: 'ridmap' | 'linux', g: string | null) =>
-    g === null ? '' : both.filter((d) => d[side]!.group === g).map((d) => d.sbdf).join(',');
+  // Each side's groups as member lists, made once, and each distinct member list as a number, so that
+  // comparing a device's two groups costs the same whatever their size (a machine has thousands of functions).
+  const membersOf = (side: 'ridmap' | 'linux') => {
+    const m = new Map<string, string[]>();
+    for (const d of both) {
+      const g = d[side]!.group;
+      if (g === null) continue;
+      const list = m.get(g);
+      if (list) list.push(d.sbdf);
+      else m.set(g, [d.sbdf]);
+    }
+    return m;
+  };
+  const members = { ridmap: membersOf('ridmap'), linux: membersOf('linux') };
+  const interned = new Map<string, number>();
+  const signature = { ridmap: new Map<string, number>(), linux: new Map<string, number>() };
+  for (const side of ['ridmap', 'linux'] as const) {
+    for (const [g, list] of members[side]) {
+      const key = list.join(',');
+      if (!interned.has(key)) interned.set(key, interned.size);
+      signature[side].set(g, interned.get(key)!);
+    }
+  }
+  const mates = (side: 'ridmap' | 'linux', g: string | null | undefined): readonly string[] => (g == null ? [] : members[side].get(g) ?? []);
+  // Per pair of groups, the functions Linux's has and ridmap's has not (what a rule must explain).
+  const extras = new Map<string, HostPciFunction[]>();
+  const extraOf = (r: string | null | undefined, l: string | null | undefined) => {
+    const key = `${r}\0${l}`;
+    let list = extras.get(key);
+    if (!list) {
+      const ours = new Set(mates('ridmap', r));
+      list = mates('linux', l).filter((m) => !ours.has(m)).flatMap((m) => bySbdf.get(m) ?? []);
+      extras.set(key, list);
+    }
+    return list;
+  };
   const out: Diagnostic[] = [];
   for (const d of comparison.devices) {
     const f = bySbdf.get(d.sbdf);
     if (!f) continue;
     const iommuDiffers = !d.iommuAgrees;
-    const groupDiffers = d.ridmap !== null && d.linux !== null && mates('ridmap', d.ridmap.group) !== mates('linux', d.linux.group);
+    const groupDiffers = d.ridmap !== null && d.linux !== null &&
+      (d.ridmap.group === null ? -1 : signature.ridmap.get(d.ridmap.group)) !== (d.linux.group === null ? -1 : signature.linux.get(d.linux.group));
     if (!iommuDiffers && !groupDiffers) continue;
     const what = iommuDiffers
       ? `ridmap says ${d.ridmap?.iommu ?? 'no IOMMU'}, Linux ${d.linux?.iommu ?? 'no IOMMU'}`
-      : `ridmap groups it with [${mates('ridmap', d.ridmap!.group) || 'nothing'}], Linux with [${mates('linux', d.linux!.group) || 'nothing'}]`;
-    const ours = new Set(mates('ridmap', d.ridmap?.group ?? null).split(','));
-    const extra = mates('linux', d.linux?.group ?? null).split(',').filter((m) => m && !ours.has(m)).flatMap((m) => bySbdf.get(m) ?? []);
+      : `ridmap groups it with [${listed(mates('ridmap', d.ridmap!.group), ',') || 'nothing'}], Linux with [${listed(mates('linux', d.linux!.group), ',') || 'nothing'}]`;
+    const extra = extraOf(d.ridmap?.group, d.linux?.group);
     const rule = ruleFor(snapshot, resolved, f, bySbdf, tables, iommuDiffers, extra);
     out.push({
       severity: rule ? 'info' : 'warning',
@@ -210,8 +237,6 @@ function ruleFor(
   }
   const override = ACS_OVERRIDE.exec(snapshot.cmdline ?? '');
   if (override) return `the kernel command line has ${override[1]} (an out-of-tree patch); ridmap models downstream, multifunction and id: as ACS on the functions they name`;
-  const quirked = path.find((p) => p.vendorId !== undefined && UNMODELLED_ACS_QUIRKS.has(p.vendorId));
-  if (quirked) return `Linux's ACS quirk ${UNMODELLED_ACS_QUIRKS.get(quirked.vendorId!)} decides for ${quirked.sbdf}, and ridmap does not model it`;
   for (const p of path) {
     const note = resolved.byId.get(hostFunctionId(p.sbdf))?.node.note?.split('; ') ?? [];
     const misread = note.find((n) => n.startsWith('Linux reads its ACS controls through'));

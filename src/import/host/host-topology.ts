@@ -155,8 +155,8 @@ function overrideApplies(o: AcsOverride, f: HostPciFunction, type: PciNodeType):
 }
 
 /** A few sbdfs and how many more, for a warning that must stay one line whatever the snapshot holds. */
-function listed(items: readonly string[]): string {
-  const shown = items.slice(0, 3).join(', ');
+export function listed(items: readonly string[], separator = ', '): string {
+  const shown = items.slice(0, 3).join(separator);
   return items.length > 3 ? `${shown} and ${items.length - 3} more` : shown;
 }
 
@@ -238,6 +238,11 @@ export function hostTopology(snapshot: HostSnapshot, opts: HostTopologyOptions =
       const typed = hostNodeType(f, parentType, pcieRoot);
       if (typed.guessed) guessed++;
       const node = functionNode(f, typed, override, snapshot);
+      if (node.acs && node.type === 'pci-endpoint' && parentType === undefined && pcieRoot) {
+        // Linux asks the quirks before it asks whether the function is PCIe at all; ridmap counts acs only on PCIe types.
+        node.type = 'rciep';
+        node.note = `${node.note}; typed rciep (it has no PCIe capability) so that the quirk's ACS counts, as Linux asks quirks first`;
+      }
       if (node.acs === undefined && f.acs === undefined && needsAcs(f, typed.type)) acsUnknown++;
       into.push(node);
       ids.set(f.sbdf, node.id);
@@ -263,6 +268,12 @@ export function hostTopology(snapshot: HostSnapshot, opts: HostTopologyOptions =
     const next = hostBridges.slice(i + 1).find((h) => (h.segment ?? 0) === (hb.segment ?? 0));
     placeUnnumbered(hb, next ? next.rootBus! - 1 : 0xff, warn);
   });
+  // The YAML reads best with a bridge's bus numbers before what is behind it, and no empty children list.
+  for (const { node } of drafts) {
+    const children = node.children;
+    delete node.children;
+    if (children?.length) node.children = children;
+  }
   if (guessed > 0) {
     warn('guessed', `${guessed} function(s) typed from header, class and place: the snapshot has no PCIe capability to read (config space shorter than 256 bytes, or lspci without -xxx)`);
   }
@@ -292,7 +303,7 @@ function functionNode(f: HostPciFunction, typed: Typed, override: AcsOverride | 
   const misread = misreadAcsQuirk(f);
   if (misread) notes.push(`Linux reads its ACS controls through ${misread}; the standard reading may be wrong`);
   let acs = acsIsolates(f.acs);
-  const quirk = acsQuirk(f);
+  const quirk = acsQuirk(f, { hasIvrs: snapshot.tables.some((t) => /^IVRS\d*$/.test(t.name)) });
   if (!acs && quirk) {
     acs = true;
     notes.push(`ACS by Linux's quirk ${quirk}`);

@@ -11,11 +11,10 @@
  *   Linux puts the two in one group.
  *
  * Linux asks the quirks before the capability (pci_dev_specific_acs_enabled
- * in pci_acs_enabled), so a quirk wins over what config space says. Quirks
- * whose answer depends on more than vendor, device and port type (AMD's
- * southbridge, which reads the IVRS; Cavium's and Zhaoxin's, which match
- * device ranges by port type too) are not listed: a difference they cause
- * is reported by the comparison, not predicted.
+ * in pci_acs_enabled), so a quirk wins over what config space says. A quirk
+ * is listed by vendor, device ranges and port type; AMD's southbridge quirk
+ * also asks for a multi-function device on a root bus of a machine with an
+ * IVRS (`amdSouthbridge`).
  */
 import type { HostPciFunction, HostPcieType } from './host-snapshot.js';
 
@@ -23,6 +22,8 @@ const INTEL = 0x8086;
 
 interface AcsQuirk {
   vendor: number;
+  /** pci_quirk_amd_sb_acs: only a multi-function device on a root bus, and only when the firmware has an IVRS. */
+  amdSouthbridge?: true;
   /** Device IDs (inclusive ranges); absent: any device of the vendor. */
   devices?: readonly (readonly [number, number])[];
   /** The PCIe port types the quirk answers for; absent: any. */
@@ -46,6 +47,8 @@ const ROOT_PORTS: readonly HostPcieType[] = ['root-port'];
  * and Annapurna Labs: root ports that cannot reach each other.
  */
 const ACS_QUIRKS: readonly AcsQuirk[] = [
+  { vendor: 0x1002, devices: one(0x4385, 0x439c, 0x4383, 0x439d, 0x4384, 0x4399), amdSouthbridge: true, quirk: 'pci_quirk_amd_sb_acs (AMD/ATI southbridge)' },
+  { vendor: 0x1022, devices: one(0x780f, 0x7809), amdSouthbridge: true, quirk: 'pci_quirk_amd_sb_acs (AMD southbridge)' },
   { vendor: 0x1924, devices: one(0x0903, 0x0923, 0x0a03), quirk: 'pci_quirk_mf_endpoint_acs (Solarflare)' },
   {
     vendor: INTEL,
@@ -74,9 +77,17 @@ const ACS_QUIRKS: readonly AcsQuirk[] = [
   },
   { vendor: 0x19a2, devices: one(0x0710), quirk: 'pci_quirk_mf_endpoint_acs (Emulex BE3-R)' },
   { vendor: 0x10df, devices: one(0x0720), quirk: 'pci_quirk_mf_endpoint_acs (Emulex Skyhawk-R)' },
+  // pci_quirk_cavium_acs: ThunderX root ports, the device ID's bits 15:11 being 0xa000 or 0xa800.
+  { vendor: 0x177d, devices: range(0xa000, 0xafff), types: ROOT_PORTS, quirk: 'pci_quirk_cavium_acs (Cavium ThunderX root ports)' },
   { vendor: 0x177d, devices: one(0xa026, 0xa059, 0xa060), quirk: 'pci_quirk_mf_endpoint_acs (Cavium)' },
   { vendor: 0x14e4, devices: one(0x16d7, 0x1750, 0x1751, 0x1752, 0x1760, 0x1761, 0x1762, 0x1763), quirk: 'pci_quirk_mf_endpoint_acs (Broadcom)' },
   { vendor: 0x1d17, devices: one(0x3038, 0x3104, 0x9083), quirk: 'pci_quirk_mf_endpoint_acs (Zhaoxin)' },
+  {
+    vendor: 0x1d17,
+    devices: [...range(0x0710, 0x071e), ...one(0x0721), ...range(0x0723, 0x0752)],
+    types: ['root-port', 'switch-downstream'],
+    quirk: 'pci_quirk_zhaoxin_pcie_ports_acs (Zhaoxin root and downstream ports)',
+  },
   { vendor: 0x17cb, devices: one(0x0400, 0x0401, 0x0115), quirk: 'pci_quirk_qcom_rp_acs (Qualcomm root ports)' },
   { vendor: 0x1dbf, devices: one(0x0401), quirk: 'pci_quirk_qcom_rp_acs (HXT root ports)' },
   { vendor: 0x14e4, devices: one(0xd714), quirk: 'pci_quirk_brcm_acs (Broadcom iProc root ports)' },
@@ -104,13 +115,20 @@ const INTEL_SPT_ROOT_PORTS: readonly (readonly [number, number])[] = [
 
 const inRanges = (id: number, ranges: readonly (readonly [number, number])[]) => ranges.some(([a, b]) => id >= a && id <= b);
 
+/** What the machine says beyond the function, for the quirks that ask. */
+export interface QuirkContext {
+  /** The firmware has an IVRS (AMD-Vi). */
+  hasIvrs: boolean;
+}
+
 /** The ACS quirk Linux applies to `f` that makes it isolating, if any (its name, for a note). */
-export function acsQuirk(f: HostPciFunction): string | undefined {
+export function acsQuirk(f: HostPciFunction, machine: QuirkContext): string | undefined {
   if (f.vendorId === undefined || f.deviceId === undefined) return undefined;
   const hit = ACS_QUIRKS.find((q) =>
     q.vendor === f.vendorId &&
     (!q.devices || inRanges(f.deviceId!, q.devices)) &&
-    (!q.types || (f.pcieType !== undefined && q.types.includes(f.pcieType))));
+    (!q.types || (f.pcieType !== undefined && q.types.includes(f.pcieType))) &&
+    (!q.amdSouthbridge || (machine.hasIvrs && f.multifunction === true && (f.parent ?? null) === null)));
   return hit?.quirk;
 }
 
