@@ -119,6 +119,19 @@ describe('ridmap plan: one host IOMMU on q35', () => {
     expect(groups.size).toBe(1);
   });
 
+  it('replaces a previous plan in the same directory as one set (a q35 plan\'s DMAR.dat goes when a virt plan has an IORT)', async () => {
+    const dir = out('again');
+    expect((await runCli('plan', Q35_THREE, '--assign', '11:00.0', '--out', dir)).code).toBe(0);
+    expect(existsSync(join(dir, 'DMAR.dat'))).toBe(true);
+    writeFileSync(join(dir, 'notes.md'), 'mine\n');
+    expect((await runCli('plan', ARM_TWO, '--assign', '21:00.0', '--out', dir)).code).toBe(0);
+    expect([existsSync(join(dir, 'DMAR.dat')), existsSync(join(dir, 'IORT.dat')), existsSync(join(dir, 'notes.md'))]).toEqual([false, true, true]);
+    expect(readFileSync(join(dir, 'plan.txt'), 'utf8')).toContain('qemu.sh: vfio-pci,host= with an iommufd backend for each device; arm-smmuv3 accel=on');
+    // A plan that cannot work leaves the previous one alone.
+    expect((await runCli('plan', ARM_TWO, '--assign', '10:00.0', '--out', dir)).code).toBe(1);
+    expect(existsSync(join(dir, 'IORT.dat'))).toBe(true);
+  });
+
   it('reads --assign-file: one BDF a line, # comments', async () => {
     const list = join(tmp, 'assign.txt');
     writeFileSync(list, '# the two NICs\n0000:11:00.0  # first\n\n12:00.0\n');
