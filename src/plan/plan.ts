@@ -153,7 +153,11 @@ function compatibility(host: PlanHost, functions: readonly PlanHostFunction[]): 
   const space = { id: 'one-space', devices: functions.map((f) => f.sbdf) };
   const conflicts = incompatibleIommus([space], members, units);
   if (conflicts.length === 0) {
-    return [{ severity: 'info', code: 'plan-address-spaces', path: '--assign', message: `host IOMMUs ${used.map((u) => u.name).join(', ')} state no capability that conflicts: each keeps its own guest address space (one per host IOMMU), though they could share one` }];
+    const unknown = used.filter((u) => !u.node.capabilities || Object.keys(u.node.capabilities).length === 0).map((u) => u.name);
+    const could = unknown.length > 0
+      ? `nothing is known of the capabilities of ${unknown.join(', ')} (no registers in the input), so whether they could share one is not known`
+      : 'they state no capability that conflicts, so they could share one';
+    return [{ severity: 'info', code: 'plan-address-spaces', path: '--assign', message: `host IOMMUs ${used.map((u) => u.name).join(', ')} each keep their own guest address space (one per host IOMMU); ${could}` }];
   }
   return conflicts.map((c) => ({ ...c, severity: 'info', path: '--assign', message: `kept in separate guest address spaces, one per host IOMMU: ${c.message}` }));
 }

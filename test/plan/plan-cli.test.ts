@@ -35,6 +35,7 @@ describe('ridmap plan: devices behind two host IOMMUs', () => {
     expect(r.stdout).toContain('host IOMMU smmuv3.1 (smmuv3@0xc000000): vIOMMU viommu1 (arm-smmuv3), expander pcie.1');
     expect(r.stdout).toContain('host IOMMU smmuv3.2 (smmuv3@0xc020000): vIOMMU viommu2 (arm-smmuv3), expander pcie.2');
     expect(readFileSync(join(dir, 'plan.txt'), 'utf8')).toBe(r.stdout);
+    expect(r.stdout).toContain('note [plan-address-spaces]: host IOMMUs smmuv3.1, smmuv3.2 each keep their own guest address space (one per host IOMMU); they state no capability that conflicts, so they could share one');
     const sh = readFileSync(join(dir, 'qemu.sh'), 'utf8');
     expect(sh).toContain('-device vfio-pci,host=0000:11:00.0,iommufd=iommufd0,id=vfio-0000-11-00.0,bus=rp1-0,addr=00.0');
     expect(sh).toContain('-device vfio-pci,host=0000:21:00.0,iommufd=iommufd0,id=vfio-0000-21-00.0,bus=rp2-0,addr=00.0');

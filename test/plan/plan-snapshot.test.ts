@@ -69,6 +69,11 @@ describe('plan from a HostSnapshot', () => {
     expect(plan.topology).toBeUndefined();
   });
 
+  it('does not call IOMMUs without registers compatible: their capabilities are not known', () => {
+    const plan = planGuest(hostFromSnapshot(snapshot([{ name: 'dmar0' }, { name: 'dmar1' }])), { assign: ['0000:01:00.0', '0000:01:00.1', '0000:80:02.0'], machine: 'virt', viommu: 'arm-smmuv3' });
+    expect(plan.findings.find((f) => f.code === 'plan-address-spaces')?.message).toContain('nothing is known of the capabilities of dmar0, dmar1 (no registers in the input)');
+  });
+
   it('says when the input does not show groups (lspci text) rather than calling the function groupless', () => {
     const s = snapshot(TWO_UNITS);
     s.source = 'lspci.txt';
