@@ -18,8 +18,8 @@
 #   /sys/kernel/iommu_groups/*/devices/* (names) and */type;
 #   /sys/class/iommu/*: intel-iommu/{address,cap,ecap,version},
 #     amd-iommu/{cap,features}, and where its device link leads;
-#   /sys/firmware/acpi/tables/{DMAR,IVRS,IORT,VIOT,RIMT,MCFG,APIC} and
-#     /sys/firmware/fdt when present (no DSDT/SSDT: big, and not needed);
+#   /sys/firmware/acpi/tables/{DMAR,IVRS,IORT,VIOT,RIMT,MCFG,APIC} when present
+#     (no DSDT/SSDT: big, and not needed), else /sys/firmware/fdt (DT machines);
 #   /proc/cmdline, uname -r, uname -n, the date, id -u.
 # It WRITES only the archive (built in a temporary directory under $TMPDIR,
 # removed on exit) and changes nothing on the machine: no driver is bound or
@@ -65,8 +65,9 @@ if [ -n "$R" ]; then rp=$(cd -P "$R" && pwd -P) || { say "no directory $R"; exit
 
 # realpath DIR: where a sysfs directory (or a link to one) really is (readlink -f is not POSIX).
 realdir() { p=$(cd -P "$1" 2>/dev/null && pwd -P) || return 0; echo "${p#"$rp"}"; }
-# linkname LINK: the last component of where a link to a directory leads, or nothing.
-linkname() { [ -e "$1" ] || return 0; p=$(realdir "$1"); echo "${p##*/}"; }
+# linkname LINK: the last component of where a link leads, or nothing. Only a link counts:
+# the PCI function that is an AMD-Vi unit has a directory "iommu" (its class device), not a link.
+linkname() { [ -L "$1" ] && [ -e "$1" ] || return 0; p=$(realdir "$1"); echo "${p##*/}"; }
 # value FILE: a small sysfs value on one line.
 value() { tr '\n' ' ' <"$1" 2>/dev/null | sed 's/ *$//'; }
 # copy SRC DEST: a binary file, byte for byte (cat, not cp: sysfs files state a size they do not have).
@@ -138,7 +139,9 @@ for s in DMAR IVRS IORT VIOT RIMT MCFG APIC; do
   [ -f "$t" ] || continue
   if copy "$t" "$top/sys/firmware/acpi/tables/$s"; then fact "table $s size $(size "$top/sys/firmware/acpi/tables/$s")"; else fact "table $s unreadable"; fi
 done
-if [ -f "$R/sys/firmware/fdt" ]; then
+# The Device Tree only where Linux booted from one: on an ACPI machine /sys/firmware/fdt is
+# the EFI stub's tree (/chosen alone), which says nothing about the machine's devices.
+if [ -f "$R/sys/firmware/fdt" ] && [ ! -d "$R/sys/firmware/acpi/tables" ]; then
   if copy "$R/sys/firmware/fdt" "$top/sys/firmware/fdt"; then fact "table fdt size $(size "$top/sys/firmware/fdt")"; else fact "table fdt unreadable"; fi
 fi
 

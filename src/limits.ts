@@ -143,6 +143,15 @@ export const MAX_DTS_CONDITIONAL_DEPTH = 64;
  */
 export const MAX_LSPCI_LINE_CHARS = 4 * KiB;
 
+/**
+ * Functions one lspci text may show, counted each time a section shows one
+ * (`readLspci`, `lspci-too-large`): a tree, -vvv and -xxx of one machine
+ * count it three times. The largest real machines have tens of thousands
+ * (SR-IOV virtual functions included); 256 Ki read in ~2 s and ~200 MB,
+ * where 3 Mi short device lines (54 MB of text) took 45 s and 1.9 GB.
+ */
+export const MAX_LSPCI_FUNCTIONS = 256 * KiB;
+
 /** How much of an input is looked at to tell text from binary and which text it is (`sniff`). */
 export const SNIFF_PROBE_BYTES = 64 * KiB;
 

@@ -48,6 +48,8 @@ export interface BootRequest {
   timeoutMs?: number;
   /** A reference root (scripts/reference-root.sh) QEMU runs inside with chroot; the kernel must then lie inside it. */
   root?: string;
+  /** scripts/ridmap-snapshot.sh, to run in the guest after the pci-stub binding: its archive comes back as report.snapshot. */
+  snapshotScript?: Uint8Array;
 }
 
 export interface GuestMemoryImage {
@@ -113,6 +115,7 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
       signatures: req.reportSignatures ?? req.tables.map((t) => t.signature),
       dtProperties: dtProperties.map((p) => p.path),
       report: guest.report,
+      ...(req.snapshotScript ? { snapshotScript: req.snapshotScript } : {}),
     }));
     if (graft) writeFileSync(dtb, graft.dtb);
     // -device loader with force-raw=on copies the file as it is (no ELF/uImage sniffing) at reset.

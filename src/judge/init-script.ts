@@ -3,7 +3,9 @@
  * bind every driverless PCI device to pci-stub, print what Linux decided for
  * each PCI device between markers on the report's serial port (guest.ts says
  * which), then power off. parse.ts reads the lines back; both take the marker
- * words from here.
+ * words from here. With a snapshot, /init also runs ridmap's snapshot script
+ * (scripts/ridmap-snapshot.sh) after the pci-stub binding and prints its
+ * archive in base64, so a guest's /sys becomes a test fixture.
  */
 
 /** Every line the script prints for the host starts with this word, so anything else on the port cannot be mistaken for it. */
@@ -27,6 +29,11 @@ export const JUDGE_LINES = {
    * (the `x` tells an empty property, e.g. dma-coherent, from an absent one).
    */
   dtProperty: 'DTPROP',
+  /**
+   * `SNAPSHOT <a base64 line of the archive scripts/ridmap-snapshot.sh wrote>`, in order
+   * (busybox base64 wraps at 76 characters); `SNAPSHOT -` when the script failed.
+   */
+  snapshot: 'SNAPSHOT',
   /** `DMESG <a kernel log line about the table upgrade or the IOMMU>` */
   dmesg: 'DMESG',
   end: 'END',
@@ -40,6 +47,9 @@ export const JUDGE_LINES = {
  * RISC-V RIMT code logs as "ACPI: RIMT: ").
  */
 const DMESG_PATTERN = 'Table Upgrade|DMAR|IOMMU|iommu|AMD-Vi|ACPI: (DMAR|IVRS|IORT|VIOT|RIMT|RSDP|XSDT)|Incorrect checksum|IORT|RIMT|smmu|already in tree';
+
+/** Where the initramfs holds the snapshot script, when the boot takes a snapshot. */
+export const SNAPSHOT_SCRIPT = 'ridmap-snapshot.sh';
 
 /** Report every table in /sys/firmware/acpi/tables (a boot on the firmware's own set, to rebuild it). */
 export const ALL_TABLES = 'all';
@@ -55,12 +65,14 @@ export interface InitScriptOptions {
   reportDevice?: string;
   /** The kernel logs on the report's port: silence its console (emergencies only) before anything else is printed. */
   sharedPort?: boolean;
+  /** Run /SNAPSHOT_SCRIPT and print its archive (SNAPSHOT lines). */
+  snapshot?: boolean;
 }
 
 export function judgeInitScript(options: InitScriptOptions): string {
   const m = JUDGE_MARK;
   const l = JUDGE_LINES;
-  const { signatures, modules = [], dtProperties = [], reportDevice = '/dev/ttyS1', sharedPort = false } = options;
+  const { signatures, modules = [], dtProperties = [], reportDevice = '/dev/ttyS1', sharedPort = false, snapshot = false } = options;
   for (const p of dtProperties) {
     // A path becomes a word of /init: node and property name characters only (Devicetree spec 2.2.1, 2.2.4).
     if (!/^(\/[A-Za-z0-9,._+@#?-]+)+$/.test(p)) throw new Error(`judge: "${p}" is not a Device Tree property path`);
@@ -115,7 +127,15 @@ for p in ${dtProperties.map((p) => `'${p}'`).join(' ')}; do
   f=/proc/device-tree$p
   if [ -r "$f" ]; then echo "${m} ${l.dtProperty} $p x$(od -An -v -tx1 "$f" | tr -d ' \\n')"; else echo "${m} ${l.dtProperty} $p -"; fi
 done
-dmesg | grep -E '${DMESG_PATTERN}' | while read -r line; do echo "${m} ${l.dmesg} $line"; done
+${snapshot ? `# The snapshot of this guest, as a user's machine would take it (after pci-stub, so every
+# device has its group). Its messages go to the port too, unmarked: parse.ts skips them.
+mkdir -p /tmp
+if (cd /tmp && sh /${SNAPSHOT_SCRIPT} -o /tmp/snapshot.tar.gz); then
+  base64 /tmp/snapshot.tar.gz | while read -r line; do echo "${m} ${l.snapshot} $line"; done
+else
+  echo "${m} ${l.snapshot} -"
+fi
+` : ''}dmesg | grep -E '${DMESG_PATTERN}' | while read -r line; do echo "${m} ${l.dmesg} $line"; done
 echo "${m} ${l.end}"
 # poweroff -f does not wait for the UART: closing the port's last descriptor does
 # (the serial driver drains its buffer on close), so the report's tail is not lost.

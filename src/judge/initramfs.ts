@@ -7,7 +7,7 @@
 import { concatBytes } from '../codec/bytes.js';
 import { type CpioEntry, writeCpio } from './cpio.js';
 import { type ReportPort, X86_REPORT_PORT } from './guest.js';
-import { ALL_TABLES, judgeInitScript } from './init-script.js';
+import { ALL_TABLES, judgeInitScript, SNAPSHOT_SCRIPT } from './init-script.js';
 
 /** The directory Linux's ACPI_TABLE_UPGRADE reads tables from (drivers/acpi/tables.c). */
 export const ACPI_UPGRADE_DIR = 'kernel/firmware/acpi';
@@ -40,6 +40,8 @@ export interface JudgeRootFiles {
   dtProperties?: readonly string[];
   /** Where /init reports (default: ttyS1, the kernel logging on ttyS0). */
   report?: ReportPort;
+  /** scripts/ridmap-snapshot.sh: /init runs it and prints the archive (LinuxReport.snapshot). */
+  snapshotScript?: Uint8Array;
 }
 
 /** The busybox root file system with the judge's /init. */
@@ -49,7 +51,7 @@ export function judgeInitramfs(files: JudgeRootFiles): Uint8Array {
   const report = files.report ?? X86_REPORT_PORT;
   const script = judgeInitScript({
     signatures: files.signatures, modules: moduleNames, dtProperties: files.dtProperties ?? [],
-    reportDevice: report.device, sharedPort: report.sharedPort,
+    reportDevice: report.device, sharedPort: report.sharedPort, snapshot: files.snapshotScript !== undefined,
   });
   const entries: CpioEntry[] = [
     { kind: 'directory', path: 'bin' },
@@ -62,6 +64,7 @@ export function judgeInitramfs(files: JudgeRootFiles): Uint8Array {
     { kind: 'char-device', path: report.device.slice(1), major: report.major, minor: report.minor },
     { kind: 'file', path: 'init', data: new TextEncoder().encode(script), mode: 0o755 },
   ];
+  if (files.snapshotScript) entries.push({ kind: 'file', path: SNAPSHOT_SCRIPT, data: files.snapshotScript, mode: 0o755 });
   if (files.modules.length > 0) {
     entries.push({ kind: 'directory', path: 'modules' });
     for (const m of files.modules) {

@@ -16,11 +16,17 @@ export interface LinuxReport extends LinuxAnswer {
   /** The bytes of /proc/device-tree/<path>, by `/node/path/property`, or null when Linux's tree has no such property. */
   dtProperties: Map<string, Uint8Array | null>;
   dmesg: string[];
+  /**
+   * The archive of scripts/ridmap-snapshot.sh run in the guest (a boot asked
+   * for it); null when the script failed or a line came back garbled.
+   */
+  snapshot?: Uint8Array | null;
 }
 
 export function parseJudgeConsole(console: string): LinuxReport {
   const report: LinuxReport = { complete: false, devices: [], iommus: [], tables: new Map(), dtProperties: new Map(), dmesg: [] };
   let begun = false;
+  let snapshot: string[] | null | undefined;
   for (const raw of console.split(/\r?\n/)) {
     // Terminal escapes or kernel output may precede the marker on the same line.
     const at = raw.indexOf(`${JUDGE_MARK} `);
@@ -55,11 +61,19 @@ export function parseJudgeConsole(console: string): LinuxReport {
         report.dtProperties.set(words[0] ?? '', hex?.startsWith('x') ? hexToBytes(hex.slice(1)) ?? null : null);
         break;
       }
+      case JUDGE_LINES.snapshot:
+        // Once failed or garbled, it stays so: a hole in the base64 cannot be mended.
+        if (snapshot === null) break;
+        snapshot ??= [];
+        if (/^[A-Za-z0-9+/]+={0,2}$/.test(rest)) snapshot.push(rest);
+        else snapshot = null;
+        break;
       case JUDGE_LINES.dmesg:
         report.dmesg.push(rest);
         break;
       case JUDGE_LINES.end:
         report.complete = true;
+        if (snapshot !== undefined) report.snapshot = snapshot === null ? null : Uint8Array.from(Buffer.from(snapshot.join(''), 'base64'));
         return report;
     }
   }

@@ -86,4 +86,23 @@ describe("compareSnapshotWithLinux: the machine's tables, mapped with its topolo
     const { findings } = compareSnapshotWithLinux(snapshot, hostTopology(snapshot).topology);
     expect(findings.filter((f) => f.code === HOST_NO_TABLES)).toHaveLength(1);
   });
+
+  it('reads the first DMAR as Linux does: a second one that differs (sysfs DMAR2) is a table-repeated warning and is not mapped', () => {
+    const snapshot = withDmar(intelServer());
+    const other = withDmar(intelServer());
+    const second = other.tables[0]!.bytes.slice();
+    second[0x3a] = 0xd8; // dmar1's base: another unit
+    snapshot.tables.push({ name: 'DMAR2', bytes: second });
+    const { comparison, findings } = compareSnapshotWithLinux(snapshot, hostTopology(snapshot).topology);
+    expect(findings.filter((f) => f.code === 'table-repeated').map((f) => f.severity)).toEqual(['warning']);
+    expect(comparison.agree).toBe(true);
+  });
+
+  it('a table too broken to decode is a finding, and the others are still compared', () => {
+    const snapshot = withDmar(intelServer());
+    snapshot.tables.unshift({ name: 'IORT', bytes: new Uint8Array([0x49, 0x4f, 0x52, 0x54, 1]) });
+    const { findings } = compareSnapshotWithLinux(snapshot, hostTopology(snapshot).topology);
+    expect(findings.filter((f) => f.severity !== 'info').map((f) => f.code)).toContain('acpi-header-truncated');
+    expect(findings.filter((f) => f.code === LINUX_DIFFERS)).toEqual([]);
+  });
 });

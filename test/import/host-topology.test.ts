@@ -70,8 +70,17 @@ describe('hostTopology: a snapshot becomes a PCI-only topology', () => {
     );
     const built = hostTopology(looped);
     expect(built.ids.has('0000:09:00.0')).toBe(false);
-    expect(built.warnings.join('\n')).toMatch(/0000:09:00.0: its chain of upstream bridges never reaches a root bus/);
-    expect(built.warnings.join('\n')).toMatch(/0000:0b:00.0: its upstream bridge 0000:0c:00.0 is not in the snapshot/);
+    expect(built.warnings).toContain('0000:09:00.0, 0000:0a:00.0: the chain of upstream bridges never reaches a root bus; left out');
+    expect(built.warnings).toContain('0000:0b:00.0 (below 0000:0c:00.0): the upstream bridge is not in the snapshot; left out');
+  });
+
+  it('puts a function whose parent the source did not show below the bridge whose secondary bus it sits on', () => {
+    const s = intelServer();
+    delete s.functions.find((f) => f.sbdf === '0000:81:00.0')!.parent;
+    const built = hostTopology(s);
+    expect(built.warnings).toEqual([]);
+    const rp = built.topology.hostBridges![1]!.children[0]!;
+    expect(rp.children!.map((c) => c.id)).toEqual(['pci-0000:81:00.0']);
   });
 
   it('models pcie_acs_override= on the kernel command line as ACS, with a note', () => {
@@ -92,5 +101,23 @@ describe('hostTopology: a snapshot becomes a PCI-only topology', () => {
     expect(yaml).toMatch(/Imported by `ridmap import sysfs` from:\n#\s+intel-server.tar.gz/);
     expect(yaml).toMatch(/rootBus: 0x80/);
     expect(parseTopology(yaml, 'host.yaml')).toEqual(topology);
+  });
+
+  it('gives an empty bridge without bus numbers (header not read) a free bus, so the machine\'s numbers after it still fit', () => {
+    const s = intelServer();
+    s.functions.push(fn(0, 0, 0x1d, 0, { vendorId: 0x8086, deviceId: 0x1234, headerType: 1, pcieType: 'root-port', acs: null, parent: null }));
+    s.functions.push(fn(0, 0, 0x1b, 0, { vendorId: 0x8086, deviceId: 0x1235, headerType: 1, pcieType: 'root-port', acs: null, parent: null }));
+    const built = hostTopology(s);
+    const node = (id: string) => built.topology.hostBridges![0]!.children.find((n) => n.id === id)!;
+    expect([node('pci-0000:00:1d.0').secondaryBus, node('pci-0000:00:1d.0').subordinateBus]).toEqual([3, 3]);
+    // 1b.0 comes before 1c.0, whose secondary bus 2 follows 01.0's 1 at once: no bus is free there.
+    expect(node('pci-0000:00:1b.0').secondaryBus).toBeUndefined();
+    expect(built.warnings.join('\n')).toMatch(/pci-0000:00:1b.0: no bus numbers in the snapshot and no free bus/);
+    s.functions.pop();
+    const resolved = resolveTopology(hostTopology(s).topology, { numbering: 'firmware' });
+    for (const f of s.functions) {
+      const r = resolved.byId.get(`pci-${f.sbdf}`)!;
+      expect(hostSbdf(r.segment, r.bus, r.device, r.fn)).toBe(f.sbdf);
+    }
   });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, InputError } from '../../src/diagnostic.js';
-import { MAX_INPUT_BYTES, MAX_LSPCI_LINE_CHARS } from '../../src/limits.js';
+import { MAX_INPUT_BYTES, MAX_LSPCI_FUNCTIONS, MAX_LSPCI_LINE_CHARS } from '../../src/limits.js';
 import { LspciCode } from '../../src/import/lspci/lspci-text.js';
 import { readLspci } from '../../src/import/lspci/read-lspci.js';
 import { lspciFixture } from './lspci-support.js';
@@ -80,5 +80,13 @@ describe('lspci text that is not lspci\'s', () => {
   it('a line longer than lspci prints, and a text over the input limit', () => {
     expect(error(`${DEVICE}\n\t${'x'.repeat(MAX_LSPCI_LINE_CHARS)}\n`)).toMatchObject({ code: LspciCode.tooLarge, line: 2 });
     expect(error(' '.repeat(MAX_INPUT_BYTES + 1)).code).toBe(LspciCode.tooLarge);
+  });
+
+  it('more functions than MAX_LSPCI_FUNCTIONS: refused at the line that goes over, before the rest is read', () => {
+    const line = (i: number) => `${(i >> 13).toString(16).padStart(4, '0')}:${((i >> 5) & 0xff).toString(16).padStart(2, '0')}:${(i & 31).toString(16).padStart(2, '0')}.0 a: b`;
+    const text = Array.from({ length: MAX_LSPCI_FUNCTIONS + 1 }, (_, i) => line(i)).join('\n');
+    const start = performance.now();
+    expect(error(text)).toMatchObject({ code: LspciCode.tooLarge, line: MAX_LSPCI_FUNCTIONS + 1 });
+    expect(performance.now() - start).toBeLessThan(20_000);
   });
 });

@@ -155,6 +155,16 @@ describe('the dump and the text together', () => {
     expect(s.warnings).toEqual(['0000:00:01.0: the hex dump\'s secondaryBus is 0x2, the text says 0x9; the dump is taken']);
   });
 
+  it('the tree and a block disagreeing on a bridge\'s buses: the block, and a warning', () => {
+    const s = readLspci(`-[0000:00]-+-01.0-[02-03]--\n\n${block('02').split('\n').slice(0, 2).join('\n').replace('subordinate=03', 'subordinate=04')}\n`, 'd.txt');
+    expect(facts(s)['0000:00:01.0']).toMatchObject({ secondaryBus: 2, subordinateBus: 4 });
+    expect(s.warnings).toContain('0000:00:01.0: the tree (line 1) says subordinateBus 0x3, its block (line 3) 0x4; the block is taken');
+  });
+
+  it('a paste inside a Markdown code block', () => {
+    expect(readLspci('```\n$ lspci -t\n-[0000:00]-+-00.0\n           \\-1f.0\n```\n', 'issue.md').functions).toHaveLength(2);
+  });
+
   it('a function dumped in two pastes that differ: the longer dump, and a warning', () => {
     const first = block('02');
     const second = first.replace('10: 00 00 00 00 00 00 00 00 00 02', '10: 00 00 00 00 00 00 00 00 00 05');

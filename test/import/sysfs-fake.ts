@@ -7,6 +7,9 @@
  *   00:1c.0 PCIe root port (bus 1..1, ACS SV+RR+CR+UF), group 1, driver pcieport
  *   01:00.0 NVMe endpoint behind it, group 1
  *   dmar0 at 0xfed90000; DMAR and MCFG tables; /proc/cmdline.
+ * and, for the AMD-Vi layout (not a real mix, two drivers' sysfs in one tree):
+ *   00:00.2 an AMD-Vi unit's own function, whose sysfs directory holds the
+ *   unit's class device `iommu/ivhd0` (a directory named iommu, not a link).
  */
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +62,14 @@ export function makeFakeSysfs(): FakeSysfs {
       link(`${dir}/driver`, `sys/bus/pci/drivers/${f.driver}`);
     }
   }
+  // The AMD-Vi unit: a PCI function without an iommu link, its class device below it, `device` leading back to it.
+  const ivhd = 'sys/devices/pci0000:00/0000:00:00.2';
+  put(`${ivhd}/config`, endpointConfig(0x1022, 0x1419, 0x080600));
+  link('sys/bus/pci/devices/0000:00:00.2', ivhd);
+  put(`${ivhd}/iommu/ivhd0/amd-iommu/cap`, '1f03000f\n');
+  put(`${ivhd}/iommu/ivhd0/amd-iommu/features`, '29d3:1\n');
+  link(`${ivhd}/iommu/ivhd0/device`, ivhd);
+  link('sys/class/iommu/ivhd0', `${ivhd}/iommu/ivhd0`);
   put('sys/devices/virtual/iommu/dmar0/intel-iommu/address', 'fed90000\n');
   put('sys/devices/virtual/iommu/dmar0/intel-iommu/cap', 'd2008c22260286\n');
   put('sys/devices/virtual/iommu/dmar0/intel-iommu/ecap', 'f00f5e\n');
@@ -69,6 +80,8 @@ export function makeFakeSysfs(): FakeSysfs {
   dmar[4] = 48;
   put('sys/firmware/acpi/tables/DMAR', dmar);
   put('sys/firmware/acpi/tables/DSDT', new Uint8Array(36));
+  // An ACPI machine booted through EFI has the EFI stub's Device Tree too (/chosen alone).
+  put('sys/firmware/fdt', new Uint8Array([0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 8]));
   put('proc/cmdline', 'console=ttyS0 intel_iommu=on\n');
   return { root, dmar };
 }

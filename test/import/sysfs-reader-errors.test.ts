@@ -121,3 +121,15 @@ describe('readSysfsSnapshot refuses what is not a snapshot', () => {
     await expect(readSysfsSnapshot(join(work, 'absent.tar.gz'))).rejects.toThrow(/unreadable-input.*no such file/);
   });
 });
+
+describe('readSysfsSnapshot is bounded', () => {
+  it('an archive that unpacks past MAX_SNAPSHOT_BYTES is refused before it is held whole', async () => {
+    const { MAX_SNAPSHOT_BYTES } = await import('../../src/limits.js');
+    // 257 MiB of zeros gzip to ~256 KiB: a small file that would cost a lot.
+    const started = Date.now();
+    const bomb = gzipSync(new Uint8Array(MAX_SNAPSHOT_BYTES + 1024 * 1024), { level: 1 });
+    const text = await refusal('bomb.tar.gz', bomb);
+    expect(text).toContain(`bomb.tar.gz:gzip: error [sysfs-snapshot-invalid]: cannot unpack the snapshot: it unpacks to more than ${MAX_SNAPSHOT_BYTES} bytes`);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});

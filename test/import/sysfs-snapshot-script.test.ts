@@ -47,16 +47,22 @@ async function snapshotCli(...args: string[]) {
 }
 
 function expectFakeFacts(s: HostSnapshot): void {
-  expect(s.functions.map((f) => f.sbdf)).toEqual(['0000:00:00.0', '0000:00:1c.0', '0000:01:00.0']);
-  const [host, port, nvme] = s.functions;
+  expect(s.functions.map((f) => f.sbdf)).toEqual(['0000:00:00.0', '0000:00:00.2', '0000:00:1c.0', '0000:01:00.0']);
+  const [host, ivhd, port, nvme] = s.functions;
+  // The AMD-Vi unit's function has a directory named iommu (its class device), not an iommu link.
+  expect(ivhd).toMatchObject({ parent: null, iommu: null, group: null, vendorId: 0x1022 });
   expect(host).toMatchObject({ parent: null, iommu: 'dmar0', group: '0', driver: null, vendorId: 0x8086, classCode: 0x060000 });
   expect(port).toMatchObject({ parent: null, group: '1', driver: 'pcieport', headerType: 1, secondaryBus: 1, subordinateBus: 1, pcieType: 'root-port' });
   expect(port!.config?.length).toBe(4096);
   expect(acsIsolates(port!.acs)).toBe(true);
   expect(nvme).toMatchObject({ parent: '0000:00:1c.0', iommu: 'dmar0', group: '1', pcieType: 'endpoint', vendorId: 0x1b36, deviceId: 0x0010, acs: null });
   expect(s.rootBuses).toEqual([{ segment: 0, bus: 0, acpiPath: '\\_SB_.PCI0' }]);
-  expect(s.iommus).toEqual([{ name: 'dmar0', address: 0xfed90000n, registers: { cap: 0xd2008c22260286n, ecap: 0xf00f5en } }]);
-  // Only the IOMMU tables and MCFG/APIC are copied: the fake's DSDT is not.
+  expect(s.iommus).toEqual([
+    { name: 'dmar0', address: 0xfed90000n, registers: { cap: 0xd2008c22260286n, ecap: 0xf00f5en } },
+    // amd-iommu/features is EFR:EFR2 (Linux's amd_iommu_show_features).
+    { name: 'ivhd0', pciFunction: '0000:00:00.2', registers: { cap: 0x1f03000fn, features: 0x29d3n, features2: 1n } },
+  ]);
+  // Only the IOMMU tables and MCFG/APIC are copied: the fake's DSDT is not, nor the EFI stub's Device Tree.
   expect(s.tables.map((t) => t.name)).toEqual(['DMAR']);
   expect(s.tables[0]!.bytes).toEqual(fake.dmar);
   expect(s.cmdline).toBe('console=ttyS0 intel_iommu=on');
@@ -114,6 +120,23 @@ describe('ridmap snapshot', () => {
       return text.replace(/^snapshot date .*$/m, '');
     });
     expect(manifests[1]).toBe(manifests[0]);
+  });
+
+  it('a Device Tree machine (no /sys/firmware/acpi): its /sys/firmware/fdt is kept', async () => {
+    const dt = mkdtempSync(join(tmpdir(), 'ridmap-fake-dt-'));
+    try {
+      const fdt = new Uint8Array([0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 0x28, 1, 2, 3]);
+      mkdirSync(join(dt, 'sys', 'firmware'), { recursive: true });
+      writeFileSync(join(dt, 'sys', 'firmware', 'fdt'), fdt);
+      const out = join(work, 'dt.tar.gz');
+      const r = spawnSync('/bin/sh', [SCRIPT, '-o', out], { env: { ...process.env, RIDMAP_SYSFS_ROOT: dt }, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const s = await readSysfsSnapshot(out);
+      expect(s.tables).toEqual([{ name: 'fdt', bytes: fdt }]);
+      expect(s.functions).toEqual([]);
+    } finally {
+      rmSync(dt, { recursive: true, force: true });
+    }
   });
 
   it('-o - writes the archive to stdout', () => {

@@ -6,27 +6,11 @@
  * machine without Node (it needs only a POSIX shell).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { SNAPSHOT_SCRIPT_FILE, snapshotScriptPath } from '../../import/sysfs/snapshot-script.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INPUT } from '../exit-codes.js';
-
-const SCRIPT_FILE = join('scripts', 'ridmap-snapshot.sh');
-
-/**
- * The script shipped with ridmap, wherever it is installed: the first
- * directory above this module holding scripts/ridmap-snapshot.sh (the module
- * is src/cli/commands/, dist/cli/commands/ or, bundled, dist/bin/).
- */
-export function packagedSnapshotScript(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let up = 0; up < 4; up++, dir = dirname(dir)) {
-    if (existsSync(join(dir, SCRIPT_FILE))) return join(dir, SCRIPT_FILE);
-  }
-  return undefined;
-}
 
 interface SnapshotOptions {
   output?: string;
@@ -42,16 +26,17 @@ export function registerSnapshot(program: Command, ctx: CliContext): void {
     .addHelpText('after', `
 The snapshot reads /sys/bus/pci/devices (config spaces, where each device sits, its iommu,
 iommu_group and driver), /sys/kernel/iommu_groups, /sys/class/iommu, the DMAR, IVRS, IORT, VIOT,
-RIMT, MCFG and APIC tables and /sys/firmware/fdt, /proc/cmdline and uname -r. It changes nothing.
+RIMT, MCFG and APIC tables (on a Device Tree machine /sys/firmware/fdt), /proc/cmdline and uname -r.
+It changes nothing.
 Run it as root: other users read 64 bytes of each config space (no ACS) and no ACPI table.
 
 Examples:
   sudo ridmap snapshot -o host.tar.gz && ridmap import sysfs host.tar.gz
   ridmap snapshot --print-script > snap.sh   # then on the machine: sudo sh snap.sh`)
     .action(async (opts: SnapshotOptions) => {
-      const script = packagedSnapshotScript();
+      const script = snapshotScriptPath();
       if (script === undefined) {
-        ctx.err(`ridmap snapshot: ${SCRIPT_FILE} is missing from this installation of ridmap`);
+        ctx.err(`ridmap snapshot: ${SNAPSHOT_SCRIPT_FILE} is missing from this installation of ridmap`);
         ctx.fail(EXIT_INPUT);
         return;
       }

@@ -16,11 +16,12 @@ import { tableResolver } from '../../acpi/resolvers.js';
 import { InputError, type Diagnostic } from '../../diagnostic.js';
 import { acpiSubject } from '../../io/acpi-subject.js';
 import { decodeSniffed } from '../../io/decode-input.js';
+import { tableReadDiagnostics } from '../../io/load-input.js';
 import { dtbSubject } from '../../io/dt-subject.js';
 import { repeatFinding, tablesLinuxReads } from '../../io/read-tables.js';
 import type { TableSubject } from '../../io/subject.js';
 import { mapToJson } from '../../map/map-json.js';
-import { combineMaps } from '../../model/combine-maps.js';
+import { combineMaps, firstTranslating, MAP_DEVICES_PER_TABLE } from '../../model/combine-maps.js';
 import { DEFAULT_LINUX_PROFILE, profileForRelease, type LinuxTarget } from '../../model/linux-profile.js';
 import { compareWithLinux, type Comparison, type LinuxAnswer, type PredictedDevice } from '../../model/linux-verdict.js';
 import { resolveTopology } from '../../model/resolve.js';
@@ -41,13 +42,21 @@ export interface SnapshotVerdict {
   findings: Diagnostic[];
 }
 
-/** The snapshot's tables a resolver reads (other ACPI tables say nothing about IOMMUs and are not decoded). */
+/**
+ * The snapshot's tables a resolver reads (other ACPI tables say nothing
+ * about IOMMUs and are not decoded). One file name for them all, so that a
+ * repeated DMAR/IORT/VIOT (sysfs's DMAR2) is found as Linux ignores it
+ * (tablesLinuxReads). The FDT only when Linux used it: an arm64 machine that
+ * booted through UEFI with ACPI has a stub FDT in sysfs that describes no
+ * device, so with ACPI IOMMU tables (and no acpi=off) it is left out.
+ */
 function iommuTables(snapshot: HostSnapshot, unreadable: Diagnostic[]): TableSubject[] {
   const out: TableSubject[] = [];
+  const file = `${snapshot.source}#/sys/firmware`;
+  let fdt: TableSubject | undefined;
   for (const t of snapshot.tables) {
-    const file = `${snapshot.source}#${t.name}`;
     if (t.name === 'fdt') {
-      out.push(dtbSubject(t.bytes, file));
+      fdt = dtbSubject(t.bytes, `${snapshot.source}#fdt`);
       continue;
     }
     // sysfs names a table's repeats DMAR, SSDT1, SSDT2: the signature is the name without the number.
@@ -61,6 +70,7 @@ function iommuTables(snapshot: HostSnapshot, unreadable: Diagnostic[]): TableSub
       unreadable.push(...e.diagnostics.map((d) => ({ ...d, file })));
     }
   }
+  if (fdt && (out.length === 0 || /(?:^|\s)acpi=off(?:\s|$)/.test(snapshot.cmdline ?? ''))) return [fdt];
   return out;
 }
 
@@ -95,7 +105,8 @@ export function compareSnapshotWithLinux(snapshot: HostSnapshot, topology: Topol
   const findings: Diagnostic[] = [];
   const subjects = iommuTables(snapshot, findings);
   const { read, repeats } = tablesLinuxReads(subjects);
-  const tables = read.filter((t) => t.resolve);
+  // A table kept as bytes (not modelled: too broken, or over the size limit) maps nothing.
+  const tables = read.filter((t) => t.resolve && t.modelled);
   const resolved = resolveTopology(topology, { numbering: 'firmware', linux: snapshotTarget(snapshot, tables) });
   let map: TranslationMap;
   if (tables.length === 0) {
@@ -105,8 +116,11 @@ export function compareSnapshotWithLinux(snapshot: HostSnapshot, topology: Topol
       message: 'the snapshot has no DMAR, IVRS, IORT, VIOT, RIMT or Device Tree: ridmap cannot say which IOMMU translates what, so every device is predicted untranslated',
     });
   } else {
-    map = combineMaps(tables.map((t) => ({ map: t.resolve!(resolved), file: t.file })));
-    findings.push(...repeats.map(repeatFinding), ...map.findings, ...gapDiagnostics(map.gaps));
+    const maps = tables.map((t) => ({ map: t.resolve!(resolved), file: t.file }));
+    map = combineMaps(maps);
+    findings.push(...subjects.flatMap(tableReadDiagnostics).filter((d) => d.severity !== 'info'));
+    findings.push(...repeats.map(repeatFinding), ...map.findings.filter((d) => d.code !== MAP_DEVICES_PER_TABLE), ...gapDiagnostics(map.gaps));
+    if (!map.devices) map.devices = firstTranslating(maps.map((m) => m.map.devices ?? []));
   }
   const answer = linuxAnswer(snapshot);
   const known = new Set(answer.devices.map((d) => d.sbdf));

@@ -16,6 +16,7 @@
  * breadth first without recursion, and a function whose parent chain does
  * not reach a root bus (a loop, a parent missing) is left out with a warning.
  */
+import { isBridgeType, orderedChildren } from '../../model/numbering-tree.js';
 import { formatDevfn } from '../../model/rid.js';
 import type { HostBridge, PciNode, PciNodeType, Topology } from '../../model/topology-schema.js';
 import { acsIsolates } from './config-space.js';
@@ -69,9 +70,6 @@ export function classModel(classCode: number | undefined): string | undefined {
 /** PCIe ports whose secondary side is a link (one device below). */
 const LINK_PORTS: ReadonlySet<PciNodeType> = new Set(['pcie-root-port', 'pcie-switch-downstream-port', 'pci-pcie-bridge']);
 const CONVENTIONAL_BUSES: ReadonlySet<PciNodeType> = new Set(['pcie-pci-bridge', 'pci-bridge']);
-const BRIDGE_TYPES: ReadonlySet<PciNodeType> = new Set([
-  'pcie-root-port', 'pcie-switch-upstream-port', 'pcie-switch-downstream-port', 'pcie-pci-bridge', 'pci-pcie-bridge', 'pci-bridge',
-]);
 
 interface Typed {
   type: PciNodeType;
@@ -156,6 +154,12 @@ function overrideApplies(o: AcsOverride, f: HostPciFunction, type: PciNodeType):
   return o.ids.some((i) => i.vendor === f.vendorId && i.device === f.deviceId);
 }
 
+/** A few sbdfs and how many more, for a warning that must stay one line whatever the snapshot holds. */
+function listed(items: readonly string[]): string {
+  const shown = items.slice(0, 3).join(', ');
+  return items.length > 3 ? `${shown} and ${items.length - 3} more` : shown;
+}
+
 /** Linux's IOMMU and group of a function, as the note says it. */
 function linuxNote(f: HostPciFunction): string | undefined {
   if (f.iommu === undefined && f.group === undefined) return undefined;
@@ -188,14 +192,17 @@ export function hostTopology(snapshot: HostSnapshot, opts: HostTopologyOptions =
   const rootKey = (segment: number, bus: number) => `${segment}:${bus}`;
   for (const r of snapshot.rootBuses ?? []) roots.set(rootKey(r.segment, r.bus), { segment: r.segment, bus: r.bus, ...(r.acpiPath ? { acpiPath: r.acpiPath } : {}), functions: [] });
   const childrenOf = new Map<string, HostPciFunction[]>();
+  // A function whose parent the source did not show (a filtered lspci -t): the bridge whose secondary bus it sits on, if one says so.
+  const bridgeOfBus = new Map(snapshot.functions.filter((f) => f.secondaryBus !== undefined).map((f) => [rootKey(f.segment, f.secondaryBus!), f.sbdf]));
+  const orphans = new Map<string, string>();
   for (const f of snapshot.functions) {
-    const parent = f.parent ?? null;
-    if (parent === null) {
+    const parent = f.parent === undefined ? bridgeOfBus.get(rootKey(f.segment, f.bus)) ?? null : f.parent;
+    if (parent === null || parent === f.sbdf) {
       const key = rootKey(f.segment, f.bus);
       if (!roots.has(key)) roots.set(key, { segment: f.segment, bus: f.bus, functions: [] });
       roots.get(key)!.functions.push(f);
     } else if (!bySbdf.has(parent)) {
-      warn(`orphan:${f.sbdf}`, `${f.sbdf}: its upstream bridge ${parent} is not in the snapshot; left out`);
+      orphans.set(f.sbdf, `${f.sbdf} (below ${parent})`);
     } else {
       const list = childrenOf.get(parent) ?? [];
       list.push(f);
@@ -209,6 +216,7 @@ export function hostTopology(snapshot: HostSnapshot, opts: HostTopologyOptions =
   const sortedRoots = [...roots.values()].sort((a, b) => a.segment - b.segment || a.bus - b.bus);
   let guessed = 0;
   let acsUnknown = 0;
+  const belowEndpoint = new Set<string>();
   for (const root of sortedRoots) {
     const conventionalOnly = root.functions.length > 0 && root.functions.every((f) => f.pcieKnown && f.pcieType === undefined);
     const pcieRoot = !conventionalOnly;
@@ -237,20 +245,24 @@ export function hostTopology(snapshot: HostSnapshot, opts: HostTopologyOptions =
       drafts.push(draft);
       parentDraft?.children.push(draft);
       const below = childrenOf.get(f.sbdf) ?? [];
-      if (below.length > 0 && !BRIDGE_TYPES.has(typed.type)) {
-        warn(`children:${f.sbdf}`, `${f.sbdf}: functions sit below it, but it is not a bridge (${typed.type}); they are left out`);
+      if (below.length > 0 && !isBridgeType(typed.type)) {
+        for (const c of below) belowEndpoint.add(c.sbdf);
         continue;
       }
-      if (BRIDGE_TYPES.has(typed.type)) node.children = [];
+      if (isBridgeType(typed.type)) node.children = [];
       for (const c of below) queue.push({ f: c, parentType: typed.type, into: node.children!, parentDraft: draft });
     }
   }
-  for (const f of snapshot.functions) {
-    if (!ids.has(f.sbdf) && (f.parent === null || f.parent === undefined || bySbdf.has(f.parent))) {
-      warn(`loop:${f.sbdf}`, `${f.sbdf}: its chain of upstream bridges never reaches a root bus; left out`);
-    }
-  }
+  if (orphans.size > 0) warn('orphans', `${listed([...orphans.values()])}: the upstream bridge is not in the snapshot; left out`);
+  const unreached = snapshot.functions.filter((f) => !ids.has(f.sbdf) && !orphans.has(f.sbdf) && !belowEndpoint.has(f.sbdf));
+  if (unreached.length > 0) warn('loop', `${listed(unreached.map((f) => f.sbdf))}: the chain of upstream bridges never reaches a root bus; left out`);
+  if (belowEndpoint.size > 0) warn('below-endpoint', `${listed([...belowEndpoint])}: below a function that is not a bridge; left out`);
   busNumbers(drafts, warn);
+  hostBridges.forEach((hb, i) => {
+    // The bus below the next root bus of the segment is the last this host bridge decodes (numbering.ts hostBridgeBusLimit).
+    const next = hostBridges.slice(i + 1).find((h) => (h.segment ?? 0) === (hb.segment ?? 0));
+    placeUnnumbered(hb, next ? next.rootBus! - 1 : 0xff, warn);
+  });
   if (guessed > 0) {
     warn('guessed', `${guessed} function(s) typed from header, class and place: the snapshot has no PCIe capability to read (config space shorter than 256 bytes, or lspci without -xxx)`);
   }
@@ -318,7 +330,7 @@ function busNumbers(drafts: readonly Draft[], warn: (key: string, text: string) 
   for (let i = drafts.length - 1; i >= 0; i--) {
     const d = drafts[i]!;
     for (const c of d.children) d.maxBus = Math.max(d.maxBus, c.maxBus);
-    if (!BRIDGE_TYPES.has(d.node.type)) continue;
+    if (!isBridgeType(d.node.type)) continue;
     const childBus = d.children.length ? Math.min(...d.children.map((c) => c.f.bus)) : undefined;
     let secondary = d.f.secondaryBus;
     let subordinate = d.f.subordinateBus;
@@ -352,4 +364,52 @@ export function hostTopologyYaml(snapshot: HostSnapshot, built: HostTopology, op
     ...built.warnings,
   ];
   return topologyYaml(built.topology, { schemaRef: opts.schemaRef, importedBy: opts.importedBy, from: [snapshot.source], header, comments: new Map() });
+}
+
+/**
+ * A bridge the snapshot gives no numbers for (header not read) and nothing
+ * behind: its numbers change no RID, but the firmware numbering would give
+ * it the next free bus, which a later bridge's stated bus may already hold.
+ * It gets a free bus where the depth-first walk reaches it, below the next
+ * stated one; when there is none, it is left as is and said.
+ */
+function placeUnnumbered(hb: HostBridge, limit: number, warn: (key: string, text: string) => void): void {
+  // Depth first, devfn order, without recursion: enter and exit events.
+  const events: { node: PciNode; exit: boolean }[] = [];
+  const stack: { node: PciNode; exit: boolean }[] = orderedChildren(hb.children).reverse().map((e) => ({ node: e.node, exit: false }));
+  while (stack.length > 0) {
+    const ev = stack.pop()!;
+    events.push(ev);
+    if (ev.exit || !isBridgeType(ev.node.type)) continue;
+    stack.push({ node: ev.node, exit: true });
+    for (const c of orderedChildren(ev.node.children).reverse()) stack.push({ node: c.node, exit: false });
+  }
+  // The first stated secondary bus after each bridge in that order (a reverse pass, not a search per bridge).
+  const enters = events.filter((e) => !e.exit && isBridgeType(e.node.type)).map((e) => e.node);
+  const laterStated = new Map<PciNode, number>();
+  let stated = limit + 1;
+  for (let i = enters.length - 1; i >= 0; i--) {
+    laterStated.set(enters[i]!, stated);
+    if (enters[i]!.secondaryBus !== undefined) stated = enters[i]!.secondaryBus!;
+  }
+  let nextFree = (hb.rootBus ?? 0) + 1;
+  for (const { node, exit } of events) {
+    if (!isBridgeType(node.type)) continue;
+    if (exit) {
+      if (node.subordinateBus !== undefined) nextFree = Math.max(nextFree, node.subordinateBus + 1);
+      continue;
+    }
+    if (node.secondaryBus !== undefined) {
+      nextFree = Math.max(nextFree, node.secondaryBus + 1);
+      continue;
+    }
+    const later = laterStated.get(node)!;
+    if (nextFree < later) {
+      node.secondaryBus = nextFree;
+      node.subordinateBus = nextFree;
+      nextFree++;
+    } else {
+      warn(`unnumbered:${node.id}`, `${node.id}: no bus numbers in the snapshot and no free bus before the next bridge's; the firmware numbering may refuse the topology`);
+    }
+  }
 }

@@ -19,16 +19,23 @@ import type { TreeFunction, TreeRootBus } from './tree.js';
 /** Facts the text and the dump may both state, compared when both do. */
 const COMPARED = ['vendorId', 'deviceId', 'classCode', 'secondaryBus', 'subordinateBus', 'pcieType', 'acs', 'ats', 'phantomFunctions'] as const;
 
+/** Facts the tree and a verbose block may both state. */
+const TREE_FACTS = ['vendorId', 'deviceId', 'secondaryBus', 'subordinateBus'] as const;
+
 /** How many functions a warning about many lists by name before it only counts. */
 const NAMED_IN_WARNING = 8;
 
 export function mergeLspci(source: string, tree: readonly TreeFunction[], treeRoots: readonly TreeRootBus[], blocks: readonly LspciBlock[]): HostSnapshot {
   const warnings: string[] = [];
-  const disagreements = { n: 0 };
+  // Disagreements are said one per function and fact, up to MAX_REPEATED_DIAGNOSTICS, then counted.
+  let disagreements = 0;
+  const disagree = (message: () => string) => {
+    if (++disagreements <= MAX_REPEATED_DIAGNOSTICS) warnings.push(message());
+  };
   const byTree = new Map<string, TreeFunction>();
   for (const t of tree) if (!byTree.has(t.sbdf)) byTree.set(t.sbdf, t);
   const byBlock = new Map<string, LspciBlock>();
-  for (const b of blocks) byBlock.set(b.sbdf, byBlock.has(b.sbdf) ? combine(byBlock.get(b.sbdf)!, b, warnings) : b);
+  for (const b of blocks) byBlock.set(b.sbdf, byBlock.has(b.sbdf) ? combine(byBlock.get(b.sbdf)!, b, disagree) : b);
 
   const denied: string[] = [];
   const noExtCaps: string[] = [];
@@ -50,7 +57,13 @@ export function mergeLspci(source: string, tree: readonly TreeFunction[], treeRo
     }
     let bytes: Uint8Array | undefined;
     if (b) {
-      Object.assign(f, blockFacts(b));
+      const text = blockFacts(b);
+      for (const key of TREE_FACTS) {
+        if (t?.[key] !== undefined && text[key] !== undefined && t[key] !== text[key]) {
+          disagree(() => `${sbdf}: the tree (line ${t.line}) says ${key} ${show(t[key])}, its block (line ${b.line}) ${show(text[key])}; the block is taken`);
+        }
+      }
+      Object.assign(f, text);
       setIf(f, 'group', b.group);
       setIf(f, 'driver', b.driver);
       if (b.dump.length) bytes = Uint8Array.from(b.dump);
@@ -59,9 +72,7 @@ export function mergeLspci(source: string, tree: readonly TreeFunction[], treeRo
       const facts = configFacts(bytes);
       for (const key of COMPARED) {
         if (facts[key] === undefined || f[key] === undefined || same(facts[key], f[key])) continue;
-        if (++disagreements.n <= MAX_REPEATED_DIAGNOSTICS) {
-          warnings.push(`${sbdf}: the hex dump's ${key} is ${show(facts[key])}, the text says ${show(f[key])}; the dump is taken`);
-        }
+        disagree(() => `${sbdf}: the hex dump's ${key} is ${show(facts[key])}, the text says ${show(f[key])}; the dump is taken`);
       }
       Object.assign(f, defined(facts));
       f.config = bytes;
@@ -79,7 +90,7 @@ export function mergeLspci(source: string, tree: readonly TreeFunction[], treeRo
   const unplaced = deriveParents(functions, new Set(tree.filter((t) => t.parent === undefined).map((t) => t.sbdf)));
   if (unplaced.length) warnings.push(`${listed(unplaced)} start a filtered tree (\`lspci -t -s\`) and no bridge in the text leads to their bus: their parent is unknown`);
 
-  if (disagreements.n > MAX_REPEATED_DIAGNOSTICS) warnings.push(`${disagreements.n - MAX_REPEATED_DIAGNOSTICS} more disagreements between dump and text are not listed`);
+  if (disagreements > MAX_REPEATED_DIAGNOSTICS) warnings.push(`${disagreements - MAX_REPEATED_DIAGNOSTICS} more disagreements between sections are not listed`);
   if (denied.length) {
     warnings.push(`${listed(denied)} show \`Capabilities: <access denied>\` (lspci run without root reads only the first 64 bytes): their PCIe port type, ACS and ATS are unknown, so whether they are isolated cannot be told; run \`sudo lspci -vvvnn\``);
   }
@@ -123,7 +134,7 @@ function blockFacts(b: LspciBlock): Partial<HostPciFunction> {
 }
 
 /** One function in two sections (a -vvv paste and a -xxxx paste): what either showed. */
-function combine(a: LspciBlock, b: LspciBlock, warnings: string[]): LspciBlock {
+function combine(a: LspciBlock, b: LspciBlock, disagree: (message: () => string) => void): LspciBlock {
   const out: LspciBlock = { ...a };
   for (const [k, v] of Object.entries(b) as [keyof LspciBlock, unknown][]) {
     if (v === undefined || k === 'dump' || k === 'line') continue;
@@ -131,7 +142,7 @@ function combine(a: LspciBlock, b: LspciBlock, warnings: string[]): LspciBlock {
     else (out as unknown as Record<string, unknown>)[k] = v;
   }
   const [short, long] = a.dump.length <= b.dump.length ? [a.dump, b.dump] : [b.dump, a.dump];
-  if (short.some((x, i) => long[i] !== x)) warnings.push(`${a.sbdf}: two hex dumps (lines ${a.line} and ${b.line}) differ; the longer is taken`);
+  if (short.some((x, i) => long[i] !== x)) disagree(() => `${a.sbdf}: two hex dumps (lines ${a.line} and ${b.line}) differ; the longer is taken`);
   out.dump = long;
   return out;
 }

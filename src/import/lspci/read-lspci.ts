@@ -10,24 +10,30 @@
  *     indented lines are its fields, its `00: 86 80 ...` lines its hex dump
  *     (block.ts, hex-dump.ts); a blank line ends it;
  *   - a shell prompt or command line (holding `lspci`, or ending in `$`,
- *     `#`, `%` or `>` before the command) and lspci's own complaints are
- *     passed over.
+ *     `#`, `%` or `>` before the command), lspci's own complaints and
+ *     Markdown code fences are passed over.
  * Anything else is not lspci's: the first such line is an error naming it.
  */
 import type { HostSnapshot } from '../host/host-snapshot.js';
-import { MAX_INPUT_BYTES, MAX_LSPCI_LINE_CHARS } from '../../limits.js';
+import { MAX_INPUT_BYTES, MAX_LSPCI_FUNCTIONS, MAX_LSPCI_LINE_CHARS } from '../../limits.js';
 import { isDeviceLine, readDeviceLine, readField, type LspciBlock } from './block.js';
 import { isDumpLine, readDumpLine } from './hex-dump.js';
 import { LspciCode, lspciError } from './lspci-text.js';
+
+export { LspciCode } from './lspci-text.js';
 import { mergeLspci } from './merge.js';
 import { TreeReader } from './tree.js';
 
 const EXPECTED =
   'expected lspci output: a tree (`lspci -tvnn`, starting `-[0000:00]-+-00.0`), device blocks (`lspci -vvvnn`, starting `00:1f.2 SATA controller [0106]: ...`) or hex dumps (`lspci -xxxx`, lines `00: 86 80 ...`)';
 
-/** A shell prompt, a command line, or lspci's own complaint on stderr (`lspci: Unable to load libkmod resources`). */
+/**
+ * A shell prompt, a command line, lspci's own complaint on stderr (`lspci:
+ * Unable to load libkmod resources`), or the fence of a Markdown code block
+ * the text was pasted in (a bug report).
+ */
 function isShellLine(line: string): boolean {
-  return /\blspci\b|^pcilib: /.test(line) || /^\S*[$#%>](?:\s|$)/.test(line);
+  return /\blspci\b|^pcilib: |^(?:```|~~~)/.test(line) || /^\S*[$#%>](?:\s|$)/.test(line);
 }
 
 export function readLspci(input: string, source: string): HostSnapshot {
@@ -40,6 +46,10 @@ export function readLspci(input: string, source: string): HostSnapshot {
   const blocks: LspciBlock[] = [];
   let inTree = false;
   let block: LspciBlock | undefined;
+  const tooMany = (n: number): void => {
+    if (blocks.length + tree.functions.length <= MAX_LSPCI_FUNCTIONS) return;
+    lspciError(source, n, LspciCode.tooLarge, `more than ${MAX_LSPCI_FUNCTIONS} functions shown (MAX_LSPCI_FUNCTIONS, each section's showing counted); the largest machines have tens of thousands`);
+  };
   let start = 0;
   for (let n = 1; start <= text.length; n++) {
     const lf = text.indexOf('\n', start);
@@ -57,6 +67,7 @@ export function readLspci(input: string, source: string): HostSnapshot {
     }
     if (TreeReader.starts(line)) {
       tree.begin(line, n);
+      tooMany(n);
       inTree = true;
       block = undefined;
       continue;
@@ -64,6 +75,7 @@ export function readLspci(input: string, source: string): HostSnapshot {
     if (inTree) {
       if (TreeReader.continues(line)) {
         tree.continue(line, n);
+        tooMany(n);
         continue;
       }
       // `lspci -tvv` prints a function's regions under it, indented by blanks and bars.
@@ -73,6 +85,7 @@ export function readLspci(input: string, source: string): HostSnapshot {
     if (isDeviceLine(line)) {
       block = readDeviceLine(line, n, source);
       blocks.push(block);
+      tooMany(n);
       continue;
     }
     if (block && /^[ \t]/.test(line)) {

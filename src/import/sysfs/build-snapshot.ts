@@ -196,14 +196,15 @@ function iommuFunction(device: string | undefined, functions: ReadonlyMap<string
 
 /**
  * The registers sysfs shows, as hex: VT-d `cap` and `ecap` (`%llx`); AMD-Vi
- * `cap` (`%x`) and `features`, which newer kernels print as EFR2:EFR
- * (`%llx:%llx`). `version` (`major:minor`) is not a register and is left.
+ * `cap` (`%x`) and `features`, which newer kernels print as EFR:EFR2
+ * (`%llx:%llx`, amd_iommu_show_features; older ones EFR alone). `version`
+ * (`major:minor`) is not a register and is left.
  */
 function setRegisters(u: HostIommu, key: string, value: string): void {
   const registers: Record<string, bigint> = { ...(u.registers ?? {}) };
   const parts = value.split(':');
   if (key === 'features' && parts.length === 2) {
-    const [efr2, efr] = parts.map(hexBigint);
+    const [efr, efr2] = parts.map(hexBigint);
     if (efr2 !== undefined) registers['features2'] = efr2;
     if (efr !== undefined) registers['features'] = efr;
   } else if (key !== 'version') {
