@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeFakeSysfs } from '../import/sysfs-fake.js';
+import { REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 import { hostSbdf, type HostIommu, type HostPciFunction, type HostSnapshot } from '../../src/import/host/host-snapshot.js';
 import { planGuest } from '../../src/plan/plan.js';
@@ -142,5 +143,36 @@ describe('ridmap plan SNAPSHOT: a `ridmap snapshot` of a q35 guest with VT-d (te
     const r = await runCli('plan', await snapshot(), '--assign', '00:1c.0', '--out', join(work, 'port'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error [plan-assign-bridge]: 0000:00:1c.0 is a bridge or port');
+  });
+});
+
+describe('ridmap plan of the guest snapshots in test/fixtures/sysfs (Linux 6.12 under QEMU 11.1)', () => {
+  const fixture = (name: string) => join(REPO_ROOT, 'test/fixtures/sysfs', name);
+  const work = mkdtempSync(join(tmpdir(), 'ridmap-plan-fixtures-'));
+
+  it('virt-smmuv3-two: the four devices behind two SMMUv3s get two arm-smmuv3s, Linux\'s SMMU names and groups in the summary', async () => {
+    const r = await runCli('plan', fixture('virt-smmuv3-two.tar.gz'), '--assign', '11:00.0,12:00.0,21:00.0,22:00.0', '--out', join(work, 'two'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('host IOMMU smmu3.0x000000000c000000: vIOMMU viommu1 (arm-smmuv3), expander pcie.1 (bus 0x10)');
+    expect(r.stdout).toContain('host IOMMU smmu3.0x000000000c020000: vIOMMU viommu2 (arm-smmuv3), expander pcie.2 (bus 0x20)');
+    expect(r.stdout.match(/-> vfio-/g)).toHaveLength(4);
+  });
+
+  it('virt-smmuv3-two: pcie.0\'s devices, which no SMMU translates, have no group to hand over', async () => {
+    const r = await runCli('plan', fixture('virt-smmuv3-two.tar.gz'), '--assign', '00:01.0', '--out', join(work, 'pcie0'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[plan-no-iommu-group]');
+  });
+
+  it('q35-vtd: Linux\'s groups of two (a PCIe-to-PCI bridge\'s devices, a multi-function device) each go behind one pcie-pci-bridge; half of one is refused', async () => {
+    const dir = join(work, 'vtd');
+    const r = await runCli('plan', fixture('q35-vtd.tar.gz'), '--assign', '07:01.0,07:02.0,08:00.0,08:00.1', '--out', dir);
+    expect(r.code, r.stderr).toBe(0);
+    const sh = readFileSync(join(dir, 'qemu.sh'), 'utf8');
+    expect(sh.match(/-device pcie-pci-bridge,/g)).toHaveLength(2);
+    expect(sh).toMatch(/-device intel-iommu,[^\n]*caching-mode=on/);
+    const half = await runCli('plan', fixture('q35-vtd.tar.gz'), '--assign', '07:01.0', '--out', join(work, 'half'));
+    expect(half.code).toBe(1);
+    expect(half.stderr).toContain('0000:07:02.0 is left out');
   });
 });
