@@ -38,6 +38,8 @@ export interface PlanHostIommu {
 
 export interface PlanHost {
   source: string;
+  /** An Arm host (its guest is Arm virt by default), as far as the input tells. */
+  arm: boolean;
   functions: PlanHostFunction[];
   iommus: PlanHostIommu[];
 }
@@ -63,7 +65,9 @@ export function hostFromSnapshot(snapshot: HostSnapshot): PlanHost {
     const node: Iommu = { id: u.name, type: 'vtd', base: u.address !== undefined ? `0x${u.address.toString(16)}` : 0, ...(capabilities ? { capabilities } : {}) };
     return { name: u.name, node, identity: u.name };
   });
-  return { source: snapshot.source, functions, iommus };
+  // An IORT or a Device Tree is Arm's firmware; an arm64 kernel says it too.
+  const arm = snapshot.tables.some((t) => t.name === 'IORT' || t.name === 'fdt') || /arm64|aarch64/.test(snapshot.kernel ?? '');
+  return { source: snapshot.source, arm, functions, iommus };
 }
 
 /** A topology's functions under its numbering, each with the IOMMU and alias group ridmap's map gives it. */
@@ -82,5 +86,7 @@ export function hostFromTopology(topology: Topology, source: string): PlanHost {
     id: f.id,
   }));
   const iommus = resolved.iommus.map((u): PlanHostIommu => ({ name: u.id, node: u.node, identity: u.identity }));
-  return { source, functions, iommus };
+  // SMMUs and ITS groups exist on Arm only.
+  const arm = iommus.some((u) => u.node.type === 'smmuv3' || u.node.type === 'smmuv2') || (topology.msiControllers ?? []).some((m) => m.type === 'its');
+  return { source, arm, functions, iommus };
 }

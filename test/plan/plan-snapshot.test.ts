@@ -164,6 +164,14 @@ describe('ridmap plan of the guest snapshots in test/fixtures/sysfs (Linux 6.12 
     expect(r.stderr).toContain('[plan-no-iommu-group]');
   });
 
+  it('virt-virtio-iommu: an Arm host (its IORT, its arm64 kernel) gets an Arm virt guest by default, whatever its IOMMU', async () => {
+    const r = await runCli('plan', fixture('virt-virtio-iommu.tar.gz'), '--assign', '01:00.0', '--out', join(work, 'arm-default'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('for a virt guest with arm-smmuv3');
+    const q35 = await runCli('plan', fixture('q35-virtio-iommu.tar.gz'), '--assign', '01:00.0', '--out', join(work, 'x86-default'));
+    expect(q35.stdout).toContain('for a q35 guest with intel-iommu');
+  });
+
   it('q35-vtd: Linux\'s groups of two (a PCIe-to-PCI bridge\'s devices, a multi-function device) each go behind one pcie-pci-bridge; half of one is refused', async () => {
     const dir = join(work, 'vtd');
     const r = await runCli('plan', fixture('q35-vtd.tar.gz'), '--assign', '07:01.0,07:02.0,08:00.0,08:00.1', '--out', dir);
