@@ -33,6 +33,7 @@ export function planSummary(host: PlanHost, opts: { machine: GuestMachine; viomm
     }
   }
   if (plan.argv) lines.push(`qemu.sh: ${LINE_NEEDS[opts.viommu]}`);
-  for (const f of plan.findings) lines.push(`${f.severity === 'error' ? 'cannot' : 'note'} [${f.code}]: ${f.message}`);
+  const word = { error: 'cannot', warning: 'warning', info: 'note' } as const;
+  for (const f of plan.findings) lines.push(`${word[f.severity as keyof typeof word] ?? f.severity} [${f.code}]: ${f.message}`);
   return lines.join('\n') + '\n';
 }

@@ -92,8 +92,10 @@ export function planGuest(host: PlanHost, opts: PlanOptions): Plan {
   }
 
   // The guest is what QEMU builds from the stand-in line: import qemu of it.
-  const imported = importQemu(standInLine(opts.machine, opts.viommu, viommus), { qemuVersion: version, name: 'plan-guest' });
+  const hostWidth = narrowestWidth(host, viommus);
+  const imported = importQemu(standInLine(opts.machine, opts.viommu, viommus, hostWidth), { qemuVersion: version, name: 'plan-guest' });
   const topology = guestTopology(imported.topology, host, viommus);
+  findings.push(...widerThanHost(topology, hostWidth, opts.viommu));
   if (tooMany) cloneVtdUnits(topology, viommus);
   const resolved = resolveTopology(topology);
   findings.push(...resolved.findings, ...guestCheck(resolved, viommus));
@@ -160,6 +162,29 @@ function compatibility(host: PlanHost, functions: readonly PlanHostFunction[]): 
     return [{ severity: 'info', code: 'plan-address-spaces', path: '--assign', message: `host IOMMUs ${used.map((u) => u.name).join(', ')} each keep their own guest address space (one per host IOMMU); ${could}` }];
   }
   return conflicts.map((c) => ({ ...c, severity: 'info', path: '--assign', message: `kept in separate guest address spaces, one per host IOMMU: ${c.message}` }));
+}
+
+/** The narrowest IOVA width (inputAddressBits) the host IOMMUs in use state; undefined when none states one. */
+function narrowestWidth(host: PlanHost, viommus: readonly GuestViommu[]): number | undefined {
+  const widths = viommus.flatMap((v) => host.iommus.find((u) => u.name === v.hostIommu)?.node.capabilities?.inputAddressBits ?? []);
+  return widths.length > 0 ? widths.reduce((a, b) => Math.min(a, b)) : undefined;
+}
+
+/**
+ * A vIOMMU wider than the host's IOMMU lets the guest use IOVAs whose VFIO
+ * mapping the host refuses (plan-viommu-wider, a warning: a guest that
+ * keeps its IOVAs low works).
+ */
+function widerThanHost(topology: Topology, hostWidth: number | undefined, model: ViommuModel): Diagnostic[] {
+  if (hostWidth === undefined) return [];
+  const wider = (topology.iommus ?? []).filter((u) => (u.capabilities?.inputAddressBits ?? 0) > hostWidth);
+  return wider.map((u) => ({
+    severity: 'warning',
+    code: 'plan-viommu-wider',
+    path: '--viommu',
+    message: `the guest's ${model} ${u.id} takes ${u.capabilities!.inputAddressBits}-bit IOVAs, the host's IOMMU ${hostWidth}: ` +
+      `VFIO cannot map a guest IOVA at or above 2^${hostWidth}` + (model === 'intel-iommu' ? ' (QEMU\'s intel-iommu has aw-bits 39 or 48 only)' : ''),
+  }));
 }
 
 /** The imported stand-in guest, made the plan's: assigned functions say vfio-pci, one address space per host IOMMU. */

@@ -133,6 +133,16 @@ describe('ridmap plan: one host IOMMU on q35', () => {
     expect(existsSync(join(dir, 'IORT.dat'))).toBe(true);
   });
 
+  it('gives intel-iommu aw-bits=39 for a host VT-d unit of 39 bits, so that the guest maps no IOVA the host cannot', async () => {
+    const host = join(tmp, 'vtd2-39.yaml');
+    writeFileSync(host, readFileSync(Q35_THREE, 'utf8').replace('pageSizes: [4096, 2097152] }', 'pageSizes: [4096, 2097152], inputAddressBits: 39 }').replace(/(id: vtd2[\s\S]*?)inputAddressBits: 48, /, '$1'));
+    const dir = out('aw39');
+    const r = await runCli('plan', host, '--assign', '21:00.0', '--out', dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'qemu.sh'), 'utf8')).toMatch(/-device intel-iommu,id=viommu1,aw-bits=39,/);
+    expect(r.stderr).not.toContain('plan-viommu-wider');
+  });
+
   it('reads --assign-file: one BDF a line, # comments', async () => {
     const list = join(tmp, 'assign.txt');
     writeFileSync(list, '# the two NICs\n0000:11:00.0  # first\n\n12:00.0\n');

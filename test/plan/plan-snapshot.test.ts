@@ -70,6 +70,13 @@ describe('plan from a HostSnapshot', () => {
     expect(plan.topology).toBeUndefined();
   });
 
+  it('warns when the guest\'s vIOMMU takes wider IOVAs than the host IOMMU (virt\'s virtio-iommu: 48 bits; dmar1: 39)', () => {
+    const plan = planGuest(hostFromSnapshot(snapshot(TWO_UNITS)), { assign: ['0000:80:02.0'], machine: 'virt', viommu: 'virtio-iommu' });
+    const wider = plan.findings.filter((f) => f.code === 'plan-viommu-wider');
+    expect(wider.map((f) => [f.severity, f.message.includes('takes 48-bit IOVAs, the host\'s IOMMU 39')])).toEqual([['warning', true]]);
+    expect(plan.argv).toBeDefined();
+  });
+
   it('does not call IOMMUs without registers compatible: their capabilities are not known', () => {
     const plan = planGuest(hostFromSnapshot(snapshot([{ name: 'dmar0' }, { name: 'dmar1' }])), { assign: ['0000:01:00.0', '0000:01:00.1', '0000:80:02.0'], machine: 'virt', viommu: 'arm-smmuv3' });
     expect(plan.findings.find((f) => f.code === 'plan-address-spaces')?.message).toContain('nothing is known of the capabilities of dmar0, dmar1 (no registers in the input)');
