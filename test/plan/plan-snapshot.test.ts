@@ -77,6 +77,15 @@ describe('plan from a HostSnapshot', () => {
     expect(plan.argv).toBeDefined();
   });
 
+  it('refuses more slots behind one host IOMMU than an expander has root ports (32)', () => {
+    const s = snapshot(TWO_UNITS);
+    s.functions.push(...Array.from({ length: 33 }, (_, i) => fn(0x40 + i, 0, 0, 'dmar1', `g${i}`)));
+    const sbdfs = s.functions.filter((f) => f.bus >= 0x40 && f.bus < 0x40 + 33).map((f) => f.sbdf);
+    const plan = planGuest(hostFromSnapshot(s), { assign: sbdfs, machine: 'q35', viommu: 'intel-iommu' });
+    expect(plan.findings.map((f) => [f.code, f.message])).toEqual([['plan-guest-layout', '33 guest slots behind dmar1: one expander bus has 32 root ports at most']]);
+    expect(plan.topology).toBeUndefined();
+  });
+
   it('does not call IOMMUs without registers compatible: their capabilities are not known', () => {
     const plan = planGuest(hostFromSnapshot(snapshot([{ name: 'dmar0' }, { name: 'dmar1' }])), { assign: ['0000:01:00.0', '0000:01:00.1', '0000:80:02.0'], machine: 'virt', viommu: 'arm-smmuv3' });
     expect(plan.findings.find((f) => f.code === 'plan-address-spaces')?.message).toContain('nothing is known of the capabilities of dmar0, dmar1 (no registers in the input)');
