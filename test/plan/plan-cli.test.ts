@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
-import { TABLES_DIR } from '../support/paths.js';
+import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-plan-'));
 const out = (name: string) => join(tmp, name);
@@ -217,5 +217,29 @@ describe('ridmap plan: what each vIOMMU needs before QEMU lets vfio-pci behind i
     const sh = readFileSync(join(dir, 'qemu.sh'), 'utf8');
     expect(sh).toContain('-device virtio-iommu-pci,id=viommu1,bus=pcie.0,addr=02.0');
     expect(sh).toContain('-device vfio-pci,host=0000:11:00.0,id=vfio-0000-11-00.0,bus=rp1-0,addr=00.0');
+  });
+});
+
+describe('ridmap plan: a host that cannot be read (exit 2, the file named, no stack trace)', () => {
+  it.each([
+    ['a missing file', () => join(tmp, 'missing.yaml'), 'unreadable-input'],
+    ['a truncated snapshot archive', () => {
+      const f = join(tmp, 'truncated.tar.gz');
+      writeFileSync(f, readFileSync(join(REPO_ROOT, 'test/fixtures/sysfs/q35-vtd.tar.gz')).subarray(0, 100));
+      return f;
+    }, 'sysfs-snapshot-invalid'],
+    ['a directory that is no snapshot', () => mkdtempSync(join(tmp, 'empty-')), 'sysfs-snapshot-invalid'],
+    ['YAML that is no topology', () => {
+      const f = join(tmp, 'bad.yaml');
+      writeFileSync(f, 'garbage: [\n');
+      return f;
+    }, 'yaml-syntax'],
+  ])('%s', async (_, host, code) => {
+    const file = host();
+    const r = await runCli('plan', file, '--assign', '01:00.0', '--out', out('unreadable'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).toContain(`[${code}]`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
