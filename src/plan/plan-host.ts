@@ -25,6 +25,8 @@ export interface PlanHostFunction {
   group: string | null | undefined;
   /** The topology's id, when the host was a topology. */
   id?: string;
+  /** The driver bound when the snapshot was taken (the function must be rebound to vfio-pci). */
+  driver?: string | null;
 }
 
 export interface PlanHostIommu {
@@ -58,6 +60,7 @@ export function hostFromSnapshot(snapshot: HostSnapshot): PlanHost {
     iommu: f.iommu ?? null,
     // Absent is "not shown" (lspci text), not "none": the rules say which.
     group: f.group,
+    ...(f.driver !== undefined ? { driver: f.driver } : {}),
   }));
   const iommus = snapshot.iommus.map((u): PlanHostIommu => {
     const capabilities = registerCapabilities(u.registers);

@@ -28,7 +28,9 @@ export function planSummary(host: PlanHost, opts: { machine: GuestMachine; viomm
       for (const d of p.devices) {
         const f = plan.resolved?.byId.get(d.id);
         const at = f ? formatSbdf(f.segment, f.rid) : `bus ${p.bridge ?? p.id}, ${d.addr}`;
-        lines.push(`  ${d.host.sbdf} (host group ${d.host.group}) -> ${d.id} at ${at}, behind ${p.bridge ? `root port ${p.id} and PCIe-to-PCI bridge ${p.bridge} (the host group shares one address space)` : `root port ${p.id}`}`);
+        // A host driver still bound must let go first (driverctl, or driver_override and a rebind).
+        const rebind = d.host.driver && d.host.driver !== 'vfio-pci' ? `; on the host bound to ${d.host.driver}: rebind it to vfio-pci` : '';
+        lines.push(`  ${d.host.sbdf} (host group ${d.host.group}) -> ${d.id} at ${at}, behind ${p.bridge ? `root port ${p.id} and PCIe-to-PCI bridge ${p.bridge} (the host group shares one address space)` : `root port ${p.id}`}${rebind}`);
       }
     }
   }

@@ -56,6 +56,13 @@ describe('plan from a HostSnapshot', () => {
     expect(plan.argv?.join(' ')).toContain('vfio-pci,host=0000:01:00.1,id=vfio-0000-01-00.1,bus=br1-0,addr=01.1');
   });
 
+  it('says which host driver must let a function go', () => {
+    const s = snapshot(TWO_UNITS);
+    s.functions.find((f) => f.sbdf === '0000:80:02.0')!.driver = 'ixgbe';
+    const plan = planGuest(hostFromSnapshot(s), { assign: ['0000:80:02.0'], machine: 'q35', viommu: 'intel-iommu' });
+    expect(plan.summary).toContain('0000:80:02.0 (host group 7) -> vfio-0000-80-02.0 at 0000:11:00.0, behind root port rp1-0; on the host bound to ixgbe: rebind it to vfio-pci');
+  });
+
   it('refuses half of Linux\'s group, naming the function left out', () => {
     const plan = planGuest(hostFromSnapshot(snapshot(TWO_UNITS)), { assign: ['0000:01:00.0'], machine: 'q35', viommu: 'intel-iommu' });
     expect(plan.findings.map((f) => [f.code, f.message.includes('0000:01:00.1 is left out')])).toEqual([['plan-group-incomplete', true]]);
