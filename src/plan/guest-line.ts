@@ -33,12 +33,21 @@ const hex2 = (n: number) => n.toString(16).padStart(2, '0');
  * the first one alone: QEMU builds one; plan.ts gives the tables-only
  * topology the others.
  */
-export function standInLine(machine: GuestMachine, model: ViommuModel, viommus: readonly GuestViommu[]): string[] {
+/** intel-iommu's IOVA widths (aw-bits): QEMU takes 39 and 48. */
+const VTD_AW_BITS = [39, 48] as const;
+
+/**
+ * `hostWidth`: the narrowest IOVA width of the host IOMMUs in use, when
+ * known: intel-iommu then gets the widest aw-bits not above it, so that the
+ * guest maps no IOVA the host cannot (VFIO's map of it would fail).
+ */
+export function standInLine(machine: GuestMachine, model: ViommuModel, viommus: readonly GuestViommu[], hostWidth?: number): string[] {
   const argv = [...MACHINE_ARGS[machine]];
   const device = (value: string) => argv.push('-device', value);
   const first = viommus[0];
+  const awBits = hostWidth === undefined ? undefined : [...VTD_AW_BITS].reverse().find((w) => w <= hostWidth);
   // intel-iommu before every PCI device: QEMU wants it first for the devices' address spaces.
-  if (model === 'intel-iommu' && first) device(`intel-iommu,id=${first.viommu}`);
+  if (model === 'intel-iommu' && first) device(`intel-iommu,id=${first.viommu}${awBits !== undefined ? `,aw-bits=${awBits}` : ''}`);
   let chassis = 0;
   for (const v of viommus) {
     device(`pxb-pcie,id=${v.expander},bus_nr=0x${hex2(v.busNr)},bus=pcie.0,addr=${hex2(v.index)}.0`);

@@ -25,6 +25,8 @@ export interface PlanHostFunction {
   group: string | null | undefined;
   /** The topology's id, when the host was a topology. */
   id?: string;
+  /** The driver bound when the snapshot was taken (the function must be rebound to vfio-pci). */
+  driver?: string | null;
 }
 
 export interface PlanHostIommu {
@@ -38,6 +40,8 @@ export interface PlanHostIommu {
 
 export interface PlanHost {
   source: string;
+  /** An Arm host (its guest is Arm virt by default), as far as the input tells. */
+  arm: boolean;
   functions: PlanHostFunction[];
   iommus: PlanHostIommu[];
 }
@@ -56,6 +60,7 @@ export function hostFromSnapshot(snapshot: HostSnapshot): PlanHost {
     iommu: f.iommu ?? null,
     // Absent is "not shown" (lspci text), not "none": the rules say which.
     group: f.group,
+    ...(f.driver !== undefined ? { driver: f.driver } : {}),
   }));
   const iommus = snapshot.iommus.map((u): PlanHostIommu => {
     const capabilities = registerCapabilities(u.registers);
@@ -63,7 +68,9 @@ export function hostFromSnapshot(snapshot: HostSnapshot): PlanHost {
     const node: Iommu = { id: u.name, type: 'vtd', base: u.address !== undefined ? `0x${u.address.toString(16)}` : 0, ...(capabilities ? { capabilities } : {}) };
     return { name: u.name, node, identity: u.name };
   });
-  return { source: snapshot.source, functions, iommus };
+  // An IORT or a Device Tree is Arm's firmware; an arm64 kernel says it too.
+  const arm = snapshot.tables.some((t) => t.name === 'IORT' || t.name === 'fdt') || /arm64|aarch64/.test(snapshot.kernel ?? '');
+  return { source: snapshot.source, arm, functions, iommus };
 }
 
 /** A topology's functions under its numbering, each with the IOMMU and alias group ridmap's map gives it. */
@@ -82,5 +89,7 @@ export function hostFromTopology(topology: Topology, source: string): PlanHost {
     id: f.id,
   }));
   const iommus = resolved.iommus.map((u): PlanHostIommu => ({ name: u.id, node: u.node, identity: u.identity }));
-  return { source, functions, iommus };
+  // SMMUs and ITS groups exist on Arm only.
+  const arm = iommus.some((u) => u.node.type === 'smmuv3' || u.node.type === 'smmuv2') || (topology.msiControllers ?? []).some((m) => m.type === 'its');
+  return { source, arm, functions, iommus };
 }

@@ -23,6 +23,8 @@ import { reportMissingRoot, ROOT_LOOKUP, ROOT_MISSING } from './reference-root-e
 const BOOT_MS = 300_000;
 /** A snapshot of Linux in a virt guest with two arm-smmuv3s (test/fixtures/sysfs/README.md): a real host's view, two SMMUs. */
 const TWO_SMMU_SNAPSHOT = join(REPO_ROOT, 'test/fixtures/sysfs/virt-smmuv3-two.tar.gz');
+/** A snapshot of Linux in a q35 guest with VT-d: a PCIe-to-PCI bridge's two devices in one group, a multi-function device in one group. */
+const VTD_SNAPSHOT = join(REPO_ROOT, 'test/fixtures/sysfs/q35-vtd.tar.gz');
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-boot-plan-'));
 
 interface BootJson {
@@ -114,6 +116,18 @@ describe.skipIf(ROOT_MISSING !== undefined)('ridmap plan guests booted in the re
     const got = [...want.keys()].map((id) => r.devices.find((d) => d.id === id)?.linux);
     for (const [i, [, iommu]] of [...want].entries()) expect(got[i]?.iommu).toBe(iommu);
     expect(new Set(got.map((l) => l?.group)).size).toBe(1);
+    expect(r.agree).toBe(true);
+  }, BOOT_MS);
+
+  it.skipIf(!existsSync(VTD_SNAPSHOT))('a q35 snapshot\'s groups of two (behind a PCIe-to-PCI bridge; a multi-function device) each stay one guest group behind their own pcie-pci-bridge (Linux 6.12)', async () => {
+    const dir = await plan('snapshot-vtd', VTD_SNAPSHOT, '--assign', '07:01.0,07:02.0,08:00.0,08:00.1');
+    const want = await planned(dir);
+    const r = await boot(dir, 'linux-6.12');
+    const linux = (id: string) => r.devices.find((d) => d.id === id)?.linux;
+    for (const [id, iommu] of want) expect(linux(id)?.iommu, id).toBe(iommu);
+    expect(linux('vfio-0000-07-01.0')?.group).toBe(linux('vfio-0000-07-02.0')?.group);
+    expect(linux('vfio-0000-08-00.0')?.group).toBe(linux('vfio-0000-08-00.1')?.group);
+    expect(linux('vfio-0000-07-01.0')?.group).not.toBe(linux('vfio-0000-08-00.0')?.group);
     expect(r.agree).toBe(true);
   }, BOOT_MS);
 });

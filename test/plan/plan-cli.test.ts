@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
-import { TABLES_DIR } from '../support/paths.js';
+import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-plan-'));
 const out = (name: string) => join(tmp, name);
@@ -35,6 +35,7 @@ describe('ridmap plan: devices behind two host IOMMUs', () => {
     expect(r.stdout).toContain('host IOMMU smmuv3.1 (smmuv3@0xc000000): vIOMMU viommu1 (arm-smmuv3), expander pcie.1');
     expect(r.stdout).toContain('host IOMMU smmuv3.2 (smmuv3@0xc020000): vIOMMU viommu2 (arm-smmuv3), expander pcie.2');
     expect(readFileSync(join(dir, 'plan.txt'), 'utf8')).toBe(r.stdout);
+    expect(r.stdout).toContain('note [plan-address-spaces]: host IOMMUs smmuv3.1, smmuv3.2 each keep their own guest address space (one per host IOMMU); they state no capability that conflicts, so they could share one');
     const sh = readFileSync(join(dir, 'qemu.sh'), 'utf8');
     expect(sh).toContain('-device vfio-pci,host=0000:11:00.0,iommufd=iommufd0,id=vfio-0000-11-00.0,bus=rp1-0,addr=00.0');
     expect(sh).toContain('-device vfio-pci,host=0000:21:00.0,iommufd=iommufd0,id=vfio-0000-21-00.0,bus=rp2-0,addr=00.0');
@@ -119,6 +120,29 @@ describe('ridmap plan: one host IOMMU on q35', () => {
     expect(groups.size).toBe(1);
   });
 
+  it('replaces a previous plan in the same directory as one set (a q35 plan\'s DMAR.dat goes when a virt plan has an IORT)', async () => {
+    const dir = out('again');
+    expect((await runCli('plan', Q35_THREE, '--assign', '11:00.0', '--out', dir)).code).toBe(0);
+    expect(existsSync(join(dir, 'DMAR.dat'))).toBe(true);
+    writeFileSync(join(dir, 'notes.md'), 'mine\n');
+    expect((await runCli('plan', ARM_TWO, '--assign', '21:00.0', '--out', dir)).code).toBe(0);
+    expect([existsSync(join(dir, 'DMAR.dat')), existsSync(join(dir, 'IORT.dat')), existsSync(join(dir, 'notes.md'))]).toEqual([false, true, true]);
+    expect(readFileSync(join(dir, 'plan.txt'), 'utf8')).toContain('qemu.sh: vfio-pci,host= with an iommufd backend for each device; arm-smmuv3 accel=on');
+    // A plan that cannot work leaves the previous one alone.
+    expect((await runCli('plan', ARM_TWO, '--assign', '10:00.0', '--out', dir)).code).toBe(1);
+    expect(existsSync(join(dir, 'IORT.dat'))).toBe(true);
+  });
+
+  it('gives intel-iommu aw-bits=39 for a host VT-d unit of 39 bits, so that the guest maps no IOVA the host cannot', async () => {
+    const host = join(tmp, 'vtd2-39.yaml');
+    writeFileSync(host, readFileSync(Q35_THREE, 'utf8').replace('pageSizes: [4096, 2097152] }', 'pageSizes: [4096, 2097152], inputAddressBits: 39 }').replace(/(id: vtd2[\s\S]*?)inputAddressBits: 48, /, '$1'));
+    const dir = out('aw39');
+    const r = await runCli('plan', host, '--assign', '21:00.0', '--out', dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'qemu.sh'), 'utf8')).toMatch(/-device intel-iommu,id=viommu1,aw-bits=39,/);
+    expect(r.stderr).not.toContain('plan-viommu-wider');
+  });
+
   it('reads --assign-file: one BDF a line, # comments', async () => {
     const list = join(tmp, 'assign.txt');
     writeFileSync(list, '# the two NICs\n0000:11:00.0  # first\n\n12:00.0\n');
@@ -193,5 +217,29 @@ describe('ridmap plan: what each vIOMMU needs before QEMU lets vfio-pci behind i
     const sh = readFileSync(join(dir, 'qemu.sh'), 'utf8');
     expect(sh).toContain('-device virtio-iommu-pci,id=viommu1,bus=pcie.0,addr=02.0');
     expect(sh).toContain('-device vfio-pci,host=0000:11:00.0,id=vfio-0000-11-00.0,bus=rp1-0,addr=00.0');
+  });
+});
+
+describe('ridmap plan: a host that cannot be read (exit 2, the file named, no stack trace)', () => {
+  it.each([
+    ['a missing file', () => join(tmp, 'missing.yaml'), 'unreadable-input'],
+    ['a truncated snapshot archive', () => {
+      const f = join(tmp, 'truncated.tar.gz');
+      writeFileSync(f, readFileSync(join(REPO_ROOT, 'test/fixtures/sysfs/q35-vtd.tar.gz')).subarray(0, 100));
+      return f;
+    }, 'sysfs-snapshot-invalid'],
+    ['a directory that is no snapshot', () => mkdtempSync(join(tmp, 'empty-')), 'sysfs-snapshot-invalid'],
+    ['YAML that is no topology', () => {
+      const f = join(tmp, 'bad.yaml');
+      writeFileSync(f, 'garbage: [\n');
+      return f;
+    }, 'yaml-syntax'],
+  ])('%s', async (_, host, code) => {
+    const file = host();
+    const r = await runCli('plan', file, '--assign', '01:00.0', '--out', out('unreadable'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).toContain(`[${code}]`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeFakeSysfs } from '../import/sysfs-fake.js';
+import { REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 import { hostSbdf, type HostIommu, type HostPciFunction, type HostSnapshot } from '../../src/import/host/host-snapshot.js';
 import { planGuest } from '../../src/plan/plan.js';
@@ -55,6 +56,13 @@ describe('plan from a HostSnapshot', () => {
     expect(plan.argv?.join(' ')).toContain('vfio-pci,host=0000:01:00.1,id=vfio-0000-01-00.1,bus=br1-0,addr=01.1');
   });
 
+  it('says which host driver must let a function go', () => {
+    const s = snapshot(TWO_UNITS);
+    s.functions.find((f) => f.sbdf === '0000:80:02.0')!.driver = 'ixgbe';
+    const plan = planGuest(hostFromSnapshot(s), { assign: ['0000:80:02.0'], machine: 'q35', viommu: 'intel-iommu' });
+    expect(plan.summary).toContain('0000:80:02.0 (host group 7) -> vfio-0000-80-02.0 at 0000:11:00.0, behind root port rp1-0; on the host bound to ixgbe: rebind it to vfio-pci');
+  });
+
   it('refuses half of Linux\'s group, naming the function left out', () => {
     const plan = planGuest(hostFromSnapshot(snapshot(TWO_UNITS)), { assign: ['0000:01:00.0'], machine: 'q35', viommu: 'intel-iommu' });
     expect(plan.findings.map((f) => [f.code, f.message.includes('0000:01:00.1 is left out')])).toEqual([['plan-group-incomplete', true]]);
@@ -67,6 +75,27 @@ describe('plan from a HostSnapshot', () => {
     const plan = planGuest(hostFromSnapshot(s), { assign: ['0000:01:00.0', '0000:01:00.1', '0000:80:02.0'], machine: 'virt', viommu: 'arm-smmuv3' });
     expect(plan.findings.filter((f) => f.severity === 'error').map((f) => [f.code, f.message.slice(0, 46)])).toEqual([['plan-group-split-iommu', 'IOMMU group 1 spans host IOMMUs dmar0, dmar1: ']]);
     expect(plan.topology).toBeUndefined();
+  });
+
+  it('warns when the guest\'s vIOMMU takes wider IOVAs than the host IOMMU (virt\'s virtio-iommu: 48 bits; dmar1: 39)', () => {
+    const plan = planGuest(hostFromSnapshot(snapshot(TWO_UNITS)), { assign: ['0000:80:02.0'], machine: 'virt', viommu: 'virtio-iommu' });
+    const wider = plan.findings.filter((f) => f.code === 'plan-viommu-wider');
+    expect(wider.map((f) => [f.severity, f.message.includes('takes 48-bit IOVAs, the host\'s IOMMU 39')])).toEqual([['warning', true]]);
+    expect(plan.argv).toBeDefined();
+  });
+
+  it('refuses more slots behind one host IOMMU than an expander has root ports (32)', () => {
+    const s = snapshot(TWO_UNITS);
+    s.functions.push(...Array.from({ length: 33 }, (_, i) => fn(0x40 + i, 0, 0, 'dmar1', `g${i}`)));
+    const sbdfs = s.functions.filter((f) => f.bus >= 0x40 && f.bus < 0x40 + 33).map((f) => f.sbdf);
+    const plan = planGuest(hostFromSnapshot(s), { assign: sbdfs, machine: 'q35', viommu: 'intel-iommu' });
+    expect(plan.findings.map((f) => [f.code, f.message])).toEqual([['plan-guest-layout', '33 guest slots behind dmar1: one expander bus has 32 root ports at most']]);
+    expect(plan.topology).toBeUndefined();
+  });
+
+  it('does not call IOMMUs without registers compatible: their capabilities are not known', () => {
+    const plan = planGuest(hostFromSnapshot(snapshot([{ name: 'dmar0' }, { name: 'dmar1' }])), { assign: ['0000:01:00.0', '0000:01:00.1', '0000:80:02.0'], machine: 'virt', viommu: 'arm-smmuv3' });
+    expect(plan.findings.find((f) => f.code === 'plan-address-spaces')?.message).toContain('nothing is known of the capabilities of dmar0, dmar1 (no registers in the input)');
   });
 
   it('says when the input does not show groups (lspci text) rather than calling the function groupless', () => {
@@ -137,5 +166,44 @@ describe('ridmap plan SNAPSHOT: a `ridmap snapshot` of a q35 guest with VT-d (te
     const r = await runCli('plan', await snapshot(), '--assign', '00:1c.0', '--out', join(work, 'port'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error [plan-assign-bridge]: 0000:00:1c.0 is a bridge or port');
+  });
+});
+
+describe('ridmap plan of the guest snapshots in test/fixtures/sysfs (Linux 6.12 under QEMU 11.1)', () => {
+  const fixture = (name: string) => join(REPO_ROOT, 'test/fixtures/sysfs', name);
+  const work = mkdtempSync(join(tmpdir(), 'ridmap-plan-fixtures-'));
+
+  it('virt-smmuv3-two: the four devices behind two SMMUv3s get two arm-smmuv3s, Linux\'s SMMU names and groups in the summary', async () => {
+    const r = await runCli('plan', fixture('virt-smmuv3-two.tar.gz'), '--assign', '11:00.0,12:00.0,21:00.0,22:00.0', '--out', join(work, 'two'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('host IOMMU smmu3.0x000000000c000000: vIOMMU viommu1 (arm-smmuv3), expander pcie.1 (bus 0x10)');
+    expect(r.stdout).toContain('host IOMMU smmu3.0x000000000c020000: vIOMMU viommu2 (arm-smmuv3), expander pcie.2 (bus 0x20)');
+    expect(r.stdout.match(/-> vfio-/g)).toHaveLength(4);
+  });
+
+  it('virt-smmuv3-two: pcie.0\'s devices, which no SMMU translates, have no group to hand over', async () => {
+    const r = await runCli('plan', fixture('virt-smmuv3-two.tar.gz'), '--assign', '00:01.0', '--out', join(work, 'pcie0'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[plan-no-iommu-group]');
+  });
+
+  it('virt-virtio-iommu: an Arm host (its IORT, its arm64 kernel) gets an Arm virt guest by default, whatever its IOMMU', async () => {
+    const r = await runCli('plan', fixture('virt-virtio-iommu.tar.gz'), '--assign', '01:00.0', '--out', join(work, 'arm-default'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('for a virt guest with arm-smmuv3');
+    const q35 = await runCli('plan', fixture('q35-virtio-iommu.tar.gz'), '--assign', '01:00.0', '--out', join(work, 'x86-default'));
+    expect(q35.stdout).toContain('for a q35 guest with intel-iommu');
+  });
+
+  it('q35-vtd: Linux\'s groups of two (a PCIe-to-PCI bridge\'s devices, a multi-function device) each go behind one pcie-pci-bridge; half of one is refused', async () => {
+    const dir = join(work, 'vtd');
+    const r = await runCli('plan', fixture('q35-vtd.tar.gz'), '--assign', '07:01.0,07:02.0,08:00.0,08:00.1', '--out', dir);
+    expect(r.code, r.stderr).toBe(0);
+    const sh = readFileSync(join(dir, 'qemu.sh'), 'utf8');
+    expect(sh.match(/-device pcie-pci-bridge,/g)).toHaveLength(2);
+    expect(sh).toMatch(/-device intel-iommu,[^\n]*caching-mode=on/);
+    const half = await runCli('plan', fixture('q35-vtd.tar.gz'), '--assign', '07:01.0', '--out', join(work, 'half'));
+    expect(half.code).toBe(1);
+    expect(half.stderr).toContain('0000:07:02.0 is left out');
   });
 });

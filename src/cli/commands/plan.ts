@@ -74,10 +74,8 @@ async function loadHost(file: string): Promise<PlanHost> {
   return hostFromTopology(loadTopologyFile(file), file);
 }
 
-/** Arm virt for a host whose IOMMUs are SMMUs (an Arm host hands its devices to an Arm guest), else q35. */
-function defaultMachine(host: PlanHost): GuestMachine {
-  return host.iommus.some((u) => u.node.type === 'smmuv3' || u.node.type === 'smmuv2' || /^smmu/.test(u.name)) ? 'virt' : 'q35';
-}
+/** Arm virt for an Arm host (it hands its devices to an Arm guest), else q35. */
+const defaultMachine = (host: PlanHost): GuestMachine => (host.arm ? 'virt' : 'q35');
 
 export function registerPlan(program: Command, ctx: CliContext): void {
   program
@@ -86,7 +84,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .argument('<host>', 'the host: a `ridmap snapshot` (.tar.gz, .tar or directory: Linux\'s own IOMMUs and groups) or a topology file (YAML/JSON)')
     .option('-a, --assign <bdfs>', 'host functions to hand over, ssss:bb:dd.f or bb:dd.f, comma-separated (repeatable)', (v: string, prev: string[] = []) => [...prev, ...v.split(',').filter((w) => w.trim())], [])
     .option('--assign-file <file>', 'host functions to hand over, one a line, # comments')
-    .addOption(new Option('--machine <machine>', 'the guest machine (default: virt for a host with SMMUs, else q35)').choices(['q35', 'virt']))
+    .addOption(new Option('--machine <machine>', 'the guest machine (default: virt for an Arm host: SMMUs or an ITS, an IORT or Device Tree, an arm64 kernel; else q35)').choices(['q35', 'virt']))
     .addOption(new Option('--viommu <model>', 'the vIOMMU model (default: intel-iommu on q35, arm-smmuv3 on virt)').choices([...VIOMMU_MODELS]))
     .option('-o, --out <dir>', 'output directory', 'plan')
     .option('--qemu-version <version>', 'the QEMU the line is for (default: the newest ridmap has checked)')
