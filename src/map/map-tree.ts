@@ -10,40 +10,56 @@
  *   \-1f.0 lpc rciep 00:1f.0 -> vtd@0xfed91000 [0xf8] g2
  */
 import type { PciFunction, ResolvedTopology } from '../model/resolved.js';
+import type { DeviceEntry } from '../model/translation-map.js';
 import { formatBdf, formatDevfn } from '../model/rid.js';
 import { formatAddress } from '../model/address.js';
 import { formatAliasList, formatAssignment, formatBusRange, hex2, identityLookup } from './format-common.js';
 
-type Identity = ReturnType<typeof identityLookup>;
+/** What the tree says of a function's translation: the topology's own, or a table's device entry. */
+type Assignment = (f: PciFunction) => { text: string; group: string };
 
-function functionLine(f: PciFunction, identityOf: Identity): string {
+function functionLine(f: PciFunction, assignment: Assignment): string {
   const parts = [formatDevfn(f.devfn)];
   if (f.isBridge) parts.push(formatBusRange(f.secondary!, f.subordinate!));
   parts.push(f.id, f.kind, formatBdf(f.rid));
   if (f.aliases.length > 1) parts.push(`aliases ${formatAliasList(f.aliases)}`);
-  parts.push(formatAssignment(identityOf(f.iommu), f.outputIds, f.refused), f.group);
+  const a = assignment(f);
+  parts.push(a.text, a.group);
   return parts.join(' ');
 }
 
-function subtree(functions: readonly PciFunction[], prefix: string, identityOf: Identity): string[] {
+function subtree(functions: readonly PciFunction[], prefix: string, assignment: Assignment): string[] {
   return functions.flatMap((f, i) => {
     const last = i === functions.length - 1;
     return [
-      `${prefix}${last ? '\\-' : '+-'}${functionLine(f, identityOf)}`,
-      ...subtree(f.children, `${prefix}${last ? '  ' : '| '}`, identityOf),
+      `${prefix}${last ? '\\-' : '+-'}${functionLine(f, assignment)}`,
+      ...subtree(f.children, `${prefix}${last ? '  ' : '| '}`, assignment),
     ];
   });
 }
 
-export function formatTree(resolved: ResolvedTopology): string {
+/**
+ * The tree of `resolved`, each function annotated with its own translation,
+ * or, with `devices` (a table's map of this topology), with what the table
+ * says of it.
+ */
+export function formatTree(resolved: ResolvedTopology, devices?: readonly DeviceEntry[]): string {
   const identityOf = identityLookup(resolved);
+  const byId = devices ? new Map(devices.map((d) => [d.id, d])) : undefined;
+  const assignment: Assignment = (f) => {
+    const d = byId?.get(f.id);
+    if (byId) return d ? { text: formatAssignment(d.iommu, d.outputIds, d.refused), group: d.group } : { text: '-> untranslated', group: f.group };
+    return { text: formatAssignment(identityOf(f.iommu), f.outputIds, f.refused), group: f.group };
+  };
   const lines = resolved.hostBridges.flatMap((hb) => [
     `[${hb.segment.toString(16).padStart(4, '0')}:${hex2(hb.rootBus)}] ${hb.id} ` +
       `(${hb.kind} host bridge, buses ${hex2(hb.rootBus)}-${hex2(hb.subordinate)}, limit ${hex2(hb.busLimit)})`,
-    ...subtree(hb.functions, '', identityOf),
+    ...subtree(hb.functions, '', assignment),
   ]);
-  for (const d of resolved.platformDevices) {
-    lines.push(`platform ${d.id} @${formatAddress(d.base)} ${formatAssignment(identityOf(d.iommu), d.outputIds)}`);
+  if (!byId) {
+    for (const d of resolved.platformDevices) {
+      lines.push(`platform ${d.id} @${formatAddress(d.base)} ${formatAssignment(identityOf(d.iommu), d.outputIds)}`);
+    }
   }
   return lines.join('\n') + '\n';
 }

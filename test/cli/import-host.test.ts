@@ -47,6 +47,24 @@ describe('import sysfs: each guest snapshot becomes a topology on which ridmap a
   }
 });
 
+describe('map of a snapshot as a tree', () => {
+  it('annotates the machine\'s PCI tree with what its own tables say, aliases and groups included', async () => {
+    const r = await runCli('map', join(SNAPSHOTS, 'q35-vtd.tar.gz'), '--format', 'tree');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('[0000:00] pci0000:00 (pcie host bridge, buses 00-08, limit ff)');
+    expect(r.stdout).toContain('|   +-01.0 pci-0000:07:01.0 pci-endpoint 07:01.0 aliases 07:01.0,07:00.0 -> vtd@0xfed90000 [0x708,0x700] g8');
+    expect(r.stdout).toContain('\\-1f.3 pci-0000:00:1f.3 pci-endpoint 00:1f.3 -> vtd@0xfed90000 [0xfb] g11');
+  });
+
+  it('tables alone have no tree to draw: a usage error saying what to give', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ridmap-tree-'));
+    execFileSync('tar', ['xzf', join(SNAPSHOTS, 'q35-vtd.tar.gz'), '-C', dir]);
+    const r = await runCli('map', join(dir, 'ridmap-snapshot', 'sys', 'firmware', 'acpi', 'tables', 'DMAR'), '--format', 'tree');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--format tree draws a topology: give one \(--topology\), or a machine snapshot/);
+  });
+});
+
 describe('check of a snapshot', () => {
   it('checks the tables against the machine\'s own tree and says Linux agrees (exit 0)', async () => {
     const r = await runCli('check', join(SNAPSHOTS, 'virt-smmuv3-two.tar.gz'));

@@ -12,6 +12,7 @@ import { loadInputFile } from '../../io/load-input-file.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { mapToJson } from '../../map/map-json.js';
 import { formatMapText } from '../../map/map-text.js';
+import { formatTree } from '../../map/map-tree.js';
 import { renderMap, tablesDot, MAP_FORMATS, type MapFormat } from '../../map/render-map.js';
 import { parseTopology } from '../../model/parse-topology.js';
 import { resolveTopology } from '../../model/resolve.js';
@@ -48,7 +49,7 @@ export function registerMap(program: Command, ctx: CliContext): void {
       'after',
       `
 Formats: text (ranges and devices), json (the map JSON contract), tree (lspci -tv like,
-annotated; topologies only), dot (Graphviz, coloured by IOMMU: a topology's PCI tree, or the tables' RID ranges).
+annotated: a topology's own translations, or the tables' with --topology or a snapshot), dot (Graphviz, coloured by IOMMU: a topology's PCI tree, or the tables' RID ranges).
 With --topology, devices[].iommu is what the tables say for each device under the
 topology's bus numbers (--numbering), to compare with the topology's own map.
 
@@ -82,9 +83,9 @@ Examples:
         for (const t of topologies) printTopologyMap(ctx, resolveTopology(parseTopology(t.text, t.file), resolveOptions), t.file, opts.format);
         return;
       }
-      if (opts.format === 'tree') throw usage('--format tree draws a topology; tables print as text, json or dot');
       if (topologies.length + (opts.topology ? 1 : 0) > 1) throw usage('give one topology to resolve tables against');
       const topology = opts.topology ? loadTopologyFile(opts.topology) : topologies[0] ? parseTopology(topologies[0].text, topologies[0].file) : undefined;
+      if (opts.format === 'tree' && !topology) throw usage('--format tree draws a topology: give one (--topology), or a machine snapshot; tables alone print as text, json or dot');
       const resolved = topology ? resolveTopology(topology, resolveOptions) : undefined;
 
       const inputDiagnostics = tableInputs.flatMap(readDiagnostics);
@@ -102,7 +103,8 @@ Examples:
       // What the map leaves out is said always, not only under -v: a partial map must not pass for a whole one.
       ctx.report([...visibleDiagnostics(notes, opts.verbose), ...gapDiagnostics(map.gaps)]);
       const names = tableInputs.flatMap((i) => i.tables.map((t) => `${t.file}: ${t.name}`)).join(', ');
-      if (opts.format === 'dot') ctx.out(tablesDot(map, resolved, names));
+      if (opts.format === 'tree') ctx.out(formatTree(resolved!, map.devices ?? []));
+      else if (opts.format === 'dot') ctx.out(tablesDot(map, resolved, names));
       else ctx.out(opts.format === 'json' ? JSON.stringify(mapToJson(map), null, 2) : formatMapText(map));
       if (hasErrors(inputDiagnostics)) ctx.fail(EXIT_INPUT);
       if (hasErrors(map.findings)) ctx.fail(EXIT_FINDINGS);
