@@ -6,7 +6,7 @@
  * under dash and under busybox sh.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -16,7 +16,7 @@ import type { HostSnapshot } from '../../src/import/host/host-snapshot.js';
 import { readSysfsSnapshot } from '../../src/import/sysfs/read-sysfs-snapshot.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
-import { type FakeSysfs, makeFakeSysfs } from './sysfs-fake.js';
+import { type FakeSysfs, makeFakeSysfs, makeManyFunctions } from './sysfs-fake.js';
 
 const SCRIPT = join(REPO_ROOT, 'scripts/ridmap-snapshot.sh');
 const BUSYBOX = '/var/cache/ridmap/reference-root/bin/busybox';
@@ -136,6 +136,31 @@ describe('ridmap snapshot', () => {
       expect(s.functions).toEqual([]);
     } finally {
       rmSync(dt, { recursive: true, force: true });
+    }
+  });
+
+  it('runs one program per function (cat), not one per fact: 100 functions cost ~100 programs, not thousands', () => {
+    // Each command substitution or pipeline per fact was a fork: a 512-function machine took 4 minutes
+    // on a loaded host, 6 s without them. Every external program the script runs is counted through PATH.
+    const many = makeManyFunctions(100);
+    const shims = mkdtempSync(join(tmpdir(), 'ridmap-shims-'));
+    const log = join(shims, 'log');
+    try {
+      for (const tool of ['cat', 'wc', 'mkdir', 'tr', 'sed', 'rm', 'mv', 'tar', 'gzip', 'date', 'uname', 'id', 'head', 'od', 'readlink', 'ls']) {
+        const real = spawnSync('/bin/sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+        if (!real.startsWith('/')) continue;
+        writeFileSync(join(shims, tool), `#!/bin/sh\necho ${tool} >>'${log}'\nexec ${real} "$@"\n`);
+        chmodSync(join(shims, tool), 0o755);
+      }
+      const out = join(work, 'many.tar.gz');
+      const r = spawnSync('/bin/sh', [SCRIPT, '-o', out], { env: { ...process.env, RIDMAP_SYSFS_ROOT: many, PATH: `${shims}:${process.env['PATH']}` }, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const runs = readFileSync(log, 'utf8').trim().split('\n');
+      expect(runs.filter((t) => t === 'cat')).toHaveLength(100);
+      expect(runs.length).toBeLessThan(100 + 20);
+    } finally {
+      rmSync(many, { recursive: true, force: true });
+      rmSync(shims, { recursive: true, force: true });
     }
   });
 
