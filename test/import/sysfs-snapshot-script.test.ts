@@ -85,6 +85,14 @@ describe('ridmap snapshot', () => {
     expectFakeFacts(await readSysfsSnapshot(out));
   });
 
+  it('an archive that cannot be written: the script says so and ridmap snapshot exits 2', async () => {
+    const out = join(work, 'no-such-dir', 'x.tar.gz');
+    const r = await snapshotCli('-o', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`ridmap-snapshot: writing ${out} failed`);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('the same snapshot reads the same as a .tar and as the unpacked directory', async () => {
     const gz = join(work, 'forms.tar.gz');
     expect((await snapshotCli('-o', gz)).code).toBe(0);
