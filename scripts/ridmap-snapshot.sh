@@ -109,6 +109,7 @@ for d in "$R"/sys/bus/pci/devices/*; do
   [ -e "$d" ] && set -- "$@" "$top/sys/bus/pci/devices/${d##*/}"
 done
 [ $# -eq 0 ] || mkdir -p "$@" || exit 1
+[ $# -gt 0 ] || say "no PCI function under $R/sys/bus/pci/devices (not Linux, or sysfs not mounted there): the snapshot lists none"
 for d in "$R"/sys/bus/pci/devices/*; do
   [ -e "$d" ] || continue
   f=${d##*/}
