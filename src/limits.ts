@@ -135,6 +135,23 @@ export const MAX_DTS_MACRO_TOKENS = 1 << 20;
  */
 export const MAX_DTS_CONDITIONAL_DEPTH = 64;
 
+/**
+ * Characters of one line of lspci text (`readLspci`, `lspci-line-too-long`).
+ * lspci itself builds a tree line in a 256-byte buffer and prints names of
+ * at most 256 bytes; a longer line is not lspci's, and the cap bounds the
+ * per-line work (a tree line is walked left to right once).
+ */
+export const MAX_LSPCI_LINE_CHARS = 4 * KiB;
+
+/**
+ * Functions one lspci text may show, counted each time a section shows one
+ * (`readLspci`, `lspci-too-large`): a tree, -vvv and -xxx of one machine
+ * count it three times. The largest real machines have tens of thousands
+ * (SR-IOV virtual functions included); 256 Ki read in ~2 s and ~200 MB,
+ * where 3 Mi short device lines (54 MB of text) took 45 s and 1.9 GB.
+ */
+export const MAX_LSPCI_FUNCTIONS = 256 * KiB;
+
 /** How much of an input is looked at to tell text from binary and which text it is (`sniff`). */
 export const SNIFF_PROBE_BYTES = 64 * KiB;
 

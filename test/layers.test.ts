@@ -36,7 +36,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['codec'],
   ['model'],
   ['acpi', 'dt'],
-  ['map', 'build-outputs', 'io', 'diff', 'checks', 'golden', 'import', 'report', 'judge', 'api', 'fuzz'],
+  ['map', 'build-outputs', 'io', 'diff', 'checks', 'golden', 'import', 'report', 'judge', 'api', 'fuzz', 'plan'],
   ['cli', 'index'],
 ];
 

@@ -153,4 +153,29 @@ export const tablesDisagree = sessionCheck({
 
 const answer = (a: RidAnswer | null) => (a ? `${a.iommu} (output 0x${a.output.toString(16)})` : 'untranslated');
 
-export const CONSISTENCY_CHECKS: readonly Check[] = [deviceUntranslated, deviceMismatch, tablesDisagree];
+/**
+ * A PCI-only topology (no `iommus`: what `import sysfs`/`import lspci` give)
+ * is the bus structure, not a statement that nothing is translated: the
+ * table's IOMMUs are taken as they are, and this says so once per table, so
+ * that "no mismatch" is not read as "the topology agrees".
+ */
+export const topologyPciOnly = tableCheck({
+  id: 'topology-pci-only',
+  severity: 'info',
+  description:
+    'the topology names no IOMMU (a PCI-only topology, as import sysfs and import lspci give): the table\'s paths and ' +
+    'bus ranges are followed through its PCI tree and each device\'s IOMMU is taken from the table as is, not compared',
+  needs: { table: ANY_FORMAT, map: true, topology: true },
+  run: (ctx) => {
+    const c = consistencyOf(ctx);
+    if (!c?.iommusFromTable) return [];
+    return [{
+      path: ctx.table.name,
+      message:
+        `the topology names no IOMMU: ${c.devices} device(s) were placed through its PCI tree and their IOMMUs are the ${ctx.table.format}'s ` +
+        'as it says them; add iommus to the topology to have them checked',
+    }];
+  },
+});
+
+export const CONSISTENCY_CHECKS: readonly Check[] = [deviceUntranslated, deviceMismatch, tablesDisagree, topologyPciOnly];

@@ -19,7 +19,7 @@ import type { Topology } from '../model/topology-schema.js';
 import type { JudgeArch, JudgeAssets } from './assets.js';
 import { type BootResult, bootJudge, JudgeError } from './boot.js';
 import { DEFAULT_LINUX_PROFILE, type FirmwareInterface, type LinuxProfile, type LinuxTarget, profileForRelease } from '../model/linux-profile.js';
-import { type Comparison, compareWithLinux } from './compare.js';
+import { type Comparison, compareWithLinux } from '../model/linux-verdict.js';
 import type { AcpiTableFile } from './initramfs.js';
 import type { TableSetImage } from './rebuilt-tables.js';
 import { bootOnFirmwareTables, bootOnRebuiltTables } from './rsdp-boot.js';

@@ -5,31 +5,12 @@
  * the kernel log lines about them. Pure: console text in, record out.
  */
 import { hexToBytes } from '../codec/hexfmt.js';
+import type { LinuxAnswer } from '../model/linux-verdict.js';
 import { JUDGE_LINES, JUDGE_MARK } from './init-script.js';
 
-export interface LinuxDevice {
-  /** `ssss:bb:dd.f`, as sysfs names it. */
-  sbdf: string;
-  /** The IOMMU's sysfs name (dmar0, ...), or null when Linux gave the device none. */
-  iommu: string | null;
-  /** The iommu_group number, or null. */
-  group: string | null;
-  driver: string | null;
-}
-
-export interface LinuxIommu {
-  name: string;
-  /** The register base from /sys/class/iommu/<name>/intel-iommu/address, when the driver shows it. */
-  address: bigint | null;
-  /** `ssss:bb:dd.f` of the PCI function the IOMMU is (a virtio-iommu's transport), else null. */
-  pciFunction: string | null;
-}
-
-export interface LinuxReport {
+export interface LinuxReport extends LinuxAnswer {
   /** Whether both the begin and the end marker were seen: a boot cut short gives a partial report. */
   complete: boolean;
-  devices: LinuxDevice[];
-  iommus: LinuxIommu[];
   /** The bytes of /sys/firmware/acpi/tables/<SIG> (SSDT1... for repeats), or null when Linux has no such table. */
   tables: Map<string, Uint8Array | null>;
   /** The bytes of /proc/device-tree/<path>, by `/node/path/property`, or null when Linux's tree has no such property. */

@@ -3,7 +3,7 @@
  * IOMMU and group beside Linux's, then the verdict on the group partitions.
  * (The JSON form is the Comparison itself.) Pure.
  */
-import type { Comparison, DeviceVerdict } from './compare.js';
+import type { Comparison, DeviceVerdict } from '../model/linux-verdict.js';
 
 export function formatComparisonText(c: Comparison): string {
   const rows = c.devices.map((d) => [d.id ?? '-', d.sbdf, side(d.ridmap, 'not in the topology'), side(d.linux, 'not seen by Linux'), verdict(d)]);

@@ -57,11 +57,16 @@ function isMultifunction(f: PciFunction): boolean {
  * capability has those controls enabled:
  *  - conventional PCI and PCI-X devices (and PCI/PCI-X-to-PCIe bridges)
  *    never isolate: their shared bus lets any device reach any other;
- *  - PCIe-to-PCI bridges and root-complex integrated endpoints: Linux
- *    assumes ACS does not apply and treats them as non-isolating;
+ *  - PCIe-to-PCI bridges: Linux assumes ACS does not apply and treats them
+ *    as non-isolating;
  *  - root and downstream ports isolate only with ACS;
- *  - other PCIe functions (endpoints, upstream ports) need ACS only when part
- *    of a multi-function device; single-function ones cannot reach a peer.
+ *  - other PCIe functions (endpoints, upstream ports, and root-complex
+ *    integrated endpoints, PCI_EXP_TYPE_RC_END) need ACS only when part of a
+ *    multi-function device; single-function ones cannot reach a peer. A
+ *    root-bus function without a PCIe capability (q35's LPC and SMBus) has
+ *    no `acs`, so a multi-function slot of them is one group either way;
+ *    an Intel RCiEP has `acs: true` from Linux's pci_quirk_rciep_acs when a
+ *    real machine is imported (import/host/linux-quirks.ts).
  * `active` false: Linux did not enable the controls, whatever the capability.
  */
 export function acsEnabled(f: PciFunction, active = true): boolean {
@@ -70,13 +75,13 @@ export function acsEnabled(f: PciFunction, active = true): boolean {
     case 'pci-bridge':
     case 'pci-pcie-bridge':
     case 'pcie-pci-bridge':
-    case 'rciep':
       return false;
     case 'pcie-root-port':
     case 'pcie-switch-downstream-port':
       return active && f.node.acs === true;
     case 'pcie-endpoint':
     case 'pcie-switch-upstream-port':
+    case 'rciep':
       return isMultifunction(f) ? active && f.node.acs === true : true;
   }
 }

@@ -212,6 +212,12 @@ export const checkFixtures: readonly CheckFixture[] = [
     description: 'no include-all unit: vtd1 lists only lpc 00:1f.0, so rp1, nic0, rp2 and nvme0 skip the IOMMU',
     bytes: bytesOf(dmar([drhd(VTD0, [gpu]), drhd(VTD1, [endpoint(0, 0x1f)])])),
   },
+  {
+    name: 'topology-pci-only',
+    topology: '_pci-only.topology.yaml',
+    description: 'the platform\'s DMAR against its PCI tree alone (no iommus, as import sysfs gives): the IOMMUs are the table\'s, and the check says so',
+    bytes: bytesOf(platform()),
+  },
   { name: 'map-device-mismatch', topology: PLATFORM, description: 'vtd0 also lists lpc 00:1f.0, which the platform gives to vtd1', bytes: bytesOf(platform([], [gpu, endpoint(0, 0x1f)])) },
 
   // IORT, walked as Linux walks it.

@@ -22,6 +22,22 @@ describe('check --topology with a topology without IOMMUs', () => {
     expect(run.code).toBe(0);
   });
 
+  it('says once per table, as an info finding (topology-pci-only), that the IOMMUs were taken from the table unchecked', async () => {
+    const run = await runCli('check', join(dir, 'map-device-mismatch.dsl'), '--topology', PCI_ONLY, '--format', 'json');
+    const { findings } = JSON.parse(run.stdout) as { findings: Diagnostic[] };
+    const notes = findings.filter((d) => d.code === 'topology-pci-only');
+    expect(notes.map((d) => [d.severity, d.path])).toEqual([['info', 'DMAR']]);
+    expect(notes[0]!.message).toMatch(/the topology names no IOMMU: 6 device\(s\) were placed through its PCI tree and their IOMMUs are the DMAR's/);
+    expect(findings.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(run.code).toBe(0);
+  });
+
+  it('a topology that names its IOMMUs gets no such note', async () => {
+    const run = await runCli('check', join(dir, 'map-device-mismatch.dsl'), '--topology', join(dir, '_platform.topology.yaml'), '--format', 'json');
+    const { findings } = JSON.parse(run.stdout) as { findings: Diagnostic[] };
+    expect(findings.map((d) => d.code)).not.toContain('topology-pci-only');
+  });
+
   it('a scope that names no device in the PCI tree is still an error', async () => {
     const run = await runCli('check', join(dir, 'dmar-scope-no-device.dsl'), '--topology', PCI_ONLY, '--format', 'json');
     const { findings } = JSON.parse(run.stdout) as { findings: Diagnostic[] };

@@ -18,7 +18,7 @@ import { dtFromTopology } from '../../src/dt/from-topology.js';
 import { findProperty, type DtTree } from '../../src/dt/tree.js';
 import { exportQemu } from '../../src/import/qemu/export-qemu.js';
 import { bootJudge, type BootResult, JudgeError } from '../../src/judge/boot.js';
-import { compareWithLinux, type Comparison } from '../../src/judge/compare.js';
+import { compareWithLinux, type Comparison } from '../../src/model/linux-verdict.js';
 import { judgeTarget } from '../../src/judge/judge-topology.js';
 import { QEMU_TABLE_IDENTITY, topologyForTableUpgrade } from '../../src/judge/upgrade-header.js';
 import { parseTopology } from '../../src/model/parse-topology.js';

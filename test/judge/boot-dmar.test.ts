@@ -17,7 +17,7 @@ import { buildOutputs } from '../../src/build-outputs.js';
 import { exportQemu } from '../../src/import/qemu/export-qemu.js';
 import { findJudgeAssets } from '../../src/judge/assets.js';
 import { bootJudge, type BootResult, JudgeError } from '../../src/judge/boot.js';
-import { compareWithLinux, type Comparison } from '../../src/judge/compare.js';
+import { compareWithLinux, type Comparison } from '../../src/model/linux-verdict.js';
 import { formatComparisonText } from '../../src/judge/render.js';
 import { QEMU_TABLE_IDENTITY, topologyForTableUpgrade } from '../../src/judge/upgrade-header.js';
 import { resolveTopology } from '../../src/model/resolve.js';

@@ -18,7 +18,7 @@ import { decodeViot, encodeViot } from '../../src/acpi/viot/index.js';
 import { buildOutputs } from '../../src/build-outputs.js';
 import { exportQemu } from '../../src/import/qemu/export-qemu.js';
 import { bootJudge, type BootResult } from '../../src/judge/boot.js';
-import { compareWithLinux } from '../../src/judge/compare.js';
+import { compareWithLinux } from '../../src/model/linux-verdict.js';
 import {
   bootOnRebuiltTables, rebuiltTableSet, type RsdpBootResult, rsdpProblems, TABLE_SET_ADDRESS, tableSetKernelArgs,
 } from '../../src/judge/rsdp-boot.js';

@@ -1,6 +1,6 @@
 /** What the judge tests share: the map's prediction through the CLI, and a comparison's differences in words. */
 import { expect, it } from 'vitest';
-import type { Comparison, PredictedDevice } from '../../src/judge/compare.js';
+import type { Comparison, PredictedDevice } from '../../src/model/linux-verdict.js';
 import { formatComparisonText } from '../../src/judge/render.js';
 import { type JudgeRequest, type JudgeResult, judgeTopology } from '../../src/judge/judge-topology.js';
 import { parseTopology } from '../../src/model/parse-topology.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dtPropertyProblems, tableProblems } from '../../src/judge/boot.js';
-import { compareWithLinux, linuxIommuIdentity, type PredictedDevice } from '../../src/judge/compare.js';
+import { compareWithLinux, linuxIommuIdentity, type PredictedDevice } from '../../src/model/linux-verdict.js';
 import { parseJudgeConsole } from '../../src/judge/parse.js';
 import { formatComparisonText } from '../../src/judge/render.js';
 

@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeTable } from '../../src/acpi/table.js';
 import { bootJudge } from '../../src/judge/boot.js';
-import { compareWithLinux, type PredictedDevice } from '../../src/judge/compare.js';
+import { compareWithLinux, type PredictedDevice } from '../../src/model/linux-verdict.js';
 import { RISCV_UEFI_FIRMWARE, uefiVars } from '../../src/judge/guest.js';
 import { hostPathOf, newestReferenceKernel, referenceKernel } from '../../src/judge/reference-root.js';
 import { formatComparisonText } from '../../src/judge/render.js';

@@ -47,9 +47,12 @@ const topology: Topology = {
         // 10.0 aliases the devfn of 11.0 (a quirk): one group
         { id: 'aliaser', type: 'rciep', addr: '10.0', dmaAliases: ['11.0'] },
         { id: 'aliased', type: 'rciep', addr: '11.0' },
-        // 1f.x: multi-function root-complex integrated endpoints never count as ACS-isolated
+        // 1f.x: multi-function root-complex integrated endpoints without ACS share a group
         { id: 'lpc', type: 'rciep', addr: '1f.0' },
         { id: 'smbus', type: 'rciep', addr: '1f.3' },
+        // 05.x on an Intel server: multi-function RCiEPs with ACS (Linux's pci_quirk_rciep_acs) are isolated (PCI_EXP_TYPE_RC_END)
+        { id: 'rcA', type: 'rciep', addr: '1e.0', acs: true },
+        { id: 'rcB', type: 'rciep', addr: '1e.2', acs: true },
       ],
     },
   ],
@@ -89,6 +92,11 @@ describe('alias groups (pci_device_group)', () => {
     expect(members('mfA0')).toEqual(['mfA0']);
     expect(members('mfA1')).toEqual(['mfA1']);
     expect(members('lpc')).toEqual(['lpc', 'smbus']);
+  });
+
+  it('multi-function root-complex integrated endpoints with ACS are isolated, as Linux treats PCI_EXP_TYPE_RC_END', () => {
+    expect(members('rcA')).toEqual(['rcA']);
+    expect(members('rcB')).toEqual(['rcB']);
   });
 
   it('a quirk alias onto another function joins their groups', () => {

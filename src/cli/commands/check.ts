@@ -13,10 +13,13 @@ import { CHECKS } from '../../checks/registry.js';
 import { selectChecks } from '../../checks/select.js';
 import { formatSummary } from '../../checks/summary.js';
 import { hasErrors, InputError } from '../../diagnostic.js';
-import { loadInputFiles } from '../../io/load-input-file.js';
+import { loadInputFile } from '../../io/load-input-file.js';
+import type { LoadedInput } from '../../io/load-input.js';
+import { compareSnapshotWithLinux, LINUX_DIFFERS } from '../../import/host/host-oracle.js';
 import { readInputText } from '../../io/read-input.js';
 import { NUMBERING_POLICIES } from '../../model/numbering.js';
 import type { CliContext } from '../context.js';
+import { isSnapshot, loadSnapshotInput, verdictSummary, type SnapshotInput } from '../snapshot-input.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
 import { firmwareOption, includeDirOption, linuxTarget, osOption, verboseOption, visibleDiagnostics } from '../options.js';
 
@@ -51,7 +54,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
   program
     .command('check')
     .description('lint, round-trip and cross-check tables and topologies; exit 1 on any error finding')
-    .argument('[input...]', 'tables (raw, acpidump text, iasl .dsl, decoded JSON, DTB, DTS) and/or one topology (built and checked too)')
+    .argument('[input...]', 'tables (raw, acpidump text, iasl .dsl, decoded JSON, DTB, DTS) and/or one topology (built and checked too), or a machine snapshot (ridmap snapshot: its tables against its PCI tree and against what Linux did)')
     .option('-t, --topology <file>', 'the platform\'s topology: resolve the tables against it (it is checked, not built)')
     .addOption(new Option('-n, --numbering <policy...>', `renumbering policies to check (default: all: ${POLICY_NAMES.join(', ')})`).argParser(policyList))
     .addOption(new Option('-f, --format <format>', 'output form').choices(['text', 'json']).default('text'))
@@ -85,19 +88,39 @@ Examples:
       }
       const selection = { ...(opts.enable ? { enable: opts.enable } : {}), ...(opts.disable ? { disable: opts.disable } : {}) };
       selectChecks(selection, CHECKS); // an unknown id is a usage error before any input is read
-      const loaded = await loadInputFiles(inputs, { includeDirs: opts.includeDir ?? [] });
-      const topology = opts.topology ? { file: opts.topology, text: readInputText(opts.topology) } : undefined;
-      const result = checkInputs(loaded, {
+      const loaded: LoadedInput[] = [];
+      const machines: { file: string; input: SnapshotInput }[] = [];
+      for (const file of inputs) {
+        if (!isSnapshot(file)) {
+          loaded.push(await loadInputFile(file, { includeDirs: opts.includeDir ?? [] }));
+          continue;
+        }
+        // A machine snapshot: its tables are checked against its own PCI tree, and the map against what Linux did.
+        const input = await loadSnapshotInput(file);
+        machines.push({ file, input });
+        loaded.push(...input.tables);
+      }
+      if (machines.length > 1) throw new InputError([{ severity: 'error', code: 'usage', message: 'check takes one machine snapshot at a time' }]);
+      const machine = machines[0];
+      const topology = opts.topology
+        ? { file: opts.topology, text: readInputText(opts.topology) }
+        : machine ? { file: machine.file, text: machine.input.topologyText } : undefined;
+      const checked = checkInputs(loaded, {
         ...(topology ? { topology } : {}),
         ...(opts.numbering ? { policies: opts.numbering } : {}),
         linux: linuxTarget(opts),
         checks: selection,
       });
+      const verdict = machine ? compareSnapshotWithLinux(machine.input.snapshot, machine.input.topology) : undefined;
+      // Under check, a difference from Linux that no rule explains is an error: the map is not what Linux did.
+      const linuxFindings = (verdict?.findings ?? []).map((d) => (d.code === LINUX_DIFFERS ? { ...d, severity: 'error' as const } : d));
+      const result = { ...checked, findings: [...(machine?.input.warnings ?? []), ...checked.findings, ...linuxFindings] };
       if (opts.format === 'json') {
-        ctx.out(JSON.stringify({ findings: result.findings, summary: result.summary }, null, 2));
+        ctx.out(JSON.stringify({ findings: result.findings, summary: result.summary, ...(verdict ? { linux: verdict.comparison } : {}) }, null, 2));
       } else {
         ctx.report(visibleDiagnostics(result.findings, opts.verbose));
         ctx.out(formatSummary(result.summary));
+        if (verdict) ctx.out(verdictSummary(verdict.comparison));
       }
       if (result.inputError) ctx.fail(EXIT_INPUT);
       if (hasErrors(result.findings)) ctx.fail(EXIT_FINDINGS);

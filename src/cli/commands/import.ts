@@ -5,13 +5,12 @@
  * error (exit 2).
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DEFAULT_SCHEMA_REF, importQemu } from '../../import/qemu/import-qemu.js';
+import { importQemu } from '../../import/qemu/import-qemu.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { formatQemuVersion, NEWEST_VERIFIED_QEMU, OLDEST_QEMU } from '../../import/qemu/qemu-version.js';
 import type { CliContext } from '../context.js';
+import { schemaRef } from '../schema-ref.js';
+import { registerImportHost } from './import-host.js';
 import { cliQemuVersion } from '../options.js';
 
 interface ImportQemuOptions {
@@ -20,36 +19,6 @@ interface ImportQemuOptions {
   out?: string;
   qemuVersion?: string;
   qemu?: string;
-}
-
-const SCHEMA_FILE = join('schema', 'topology.schema.json');
-
-/**
- * The schema file shipped with ridmap, wherever it is installed: the first
- * directory above this module that holds schema/topology.schema.json. The
- * module is src/cli/commands/, dist/cli/commands/ or, bundled, dist/bin/:
- * a fixed number of `..` was one level too high in the bundle.
- */
-function packagedSchema(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let up = 0; up < 4; up++, dir = dirname(dir)) {
-    if (existsSync(join(dir, SCHEMA_FILE))) return join(dir, SCHEMA_FILE);
-  }
-  return undefined;
-}
-
-/**
- * What the header points at: the shipped schema, relative to the directory
- * the YAML lands in, so that the path still works where the file is
- * committed (an absolute path names one machine's install). With -o that is
- * the file's directory; on stdout it is taken to be the current directory,
- * where `> file.yaml` writes. Without the schema file, its $id.
- */
-function schemaRef(out: string | undefined): string {
-  const schema = packagedSchema();
-  if (schema === undefined) return DEFAULT_SCHEMA_REF;
-  const from = out === undefined ? process.cwd() : dirname(resolve(out));
-  return relative(from, schema).split(sep).join('/');
 }
 
 export function registerImport(program: Command, ctx: CliContext): void {
@@ -91,4 +60,5 @@ Examples:
       if (opts.out === undefined) ctx.out(result.yaml);
       else writeFileAtomic(opts.out, result.yaml);
     });
+  registerImportHost(group, ctx);
 }

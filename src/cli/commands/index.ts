@@ -25,6 +25,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'golden', load: async () => (await import('./golden.js')).registerGolden },
   { name: 'import', load: async () => (await import('./import.js')).registerImport },
   { name: 'map', load: async () => (await import('./map.js')).registerMap },
+  { name: 'plan', load: async () => (await import('./plan.js')).registerPlan },
   { name: 'schema', load: async () => (await import('./schema.js')).registerSchema },
   { name: 'snapshot', load: async () => (await import('./snapshot.js')).registerSnapshot },
 ];

@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { readDiagnostics, type LoadedInput } from '../../io/load-input.js';
 import { repeatFinding, tablesLinuxReads } from '../../io/read-tables.js';
-import { combineMaps } from '../../model/combine-maps.js';
+import { combineMaps, firstTranslating, MAP_DEVICES_PER_TABLE } from '../../model/combine-maps.js';
 import { InputError, hasErrors, inFile } from '../../diagnostic.js';
 import { loadInputFile } from '../../io/load-input-file.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
@@ -18,6 +18,7 @@ import { resolveTopology } from '../../model/resolve.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { gapDiagnostics } from '../../model/translation-map.js';
 import type { CliContext } from '../context.js';
+import { isSnapshot, loadSnapshotInput } from '../snapshot-input.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
 import { firmwareOption, includeDirOption, linuxTarget, numberingOption, osOption, verboseOption, visibleDiagnostics } from '../options.js';
 
@@ -35,7 +36,7 @@ export function registerMap(program: Command, ctx: CliContext): void {
   program
     .command('map')
     .description('print which IOMMU translates each requester ID and each device, with output IDs')
-    .argument('<input...>', 'a topology (YAML/JSON), or tables: raw, acpidump text, iasl .dsl, decoded JSON, DTB, DTS')
+    .argument('<input...>', 'a topology (YAML/JSON), or tables: raw, acpidump text, iasl .dsl, decoded JSON, DTB, DTS; or a machine snapshot (ridmap snapshot): its tables with its PCI tree')
     .option('-t, --topology <file>', 'topology to resolve tables against (bus numbers, paths, device list)')
     .addOption(new Option('-f, --format <format>', 'output form').choices(MAP_FORMATS).default('text'))
     .addOption(numberingOption())
@@ -60,7 +61,17 @@ Examples:
     .action(async (inputs: string[], opts: MapOptions) => {
       const topologies: { file: string; text: string }[] = [];
       const tableInputs: LoadedInput[] = [];
+      let fromMachine = false;
       for (const file of inputs) {
+        if (isSnapshot(file)) {
+          // A machine snapshot: its tables, resolved against its own PCI tree.
+          const s = await loadSnapshotInput(file);
+          fromMachine = true;
+          ctx.report(s.warnings);
+          topologies.push({ file, text: s.topologyText });
+          tableInputs.push(...s.tables);
+          continue;
+        }
         const input = await loadInputFile(file, { includeDirs: opts.includeDir ?? [] });
         if (input.topologyText !== undefined) topologies.push({ file, text: input.topologyText });
         else tableInputs.push(input);
@@ -73,14 +84,20 @@ Examples:
       }
       if (opts.format === 'tree') throw usage('--format tree draws a topology; tables print as text, json or dot');
       if (topologies.length + (opts.topology ? 1 : 0) > 1) throw usage('give one topology to resolve tables against');
-      const topologyFile = opts.topology ?? topologies[0]?.file;
-      const resolved = topologyFile ? resolveTopology(loadTopologyFile(topologyFile), resolveOptions) : undefined;
+      const topology = opts.topology ? loadTopologyFile(opts.topology) : topologies[0] ? parseTopology(topologies[0].text, topologies[0].file) : undefined;
+      const resolved = topology ? resolveTopology(topology, resolveOptions) : undefined;
 
       const inputDiagnostics = tableInputs.flatMap(readDiagnostics);
       // Each table its format's resolver can read says its part (the first of a signature Linux reads once);
       // the others say nothing about IOMMUs.
       const { read, repeats } = tablesLinuxReads(tableInputs.flatMap((i) => i.tables));
-      const map = combineMaps(read.flatMap((t) => (t.resolve ? [{ map: t.resolve(resolved), file: t.file }] : [])));
+      const maps = read.flatMap((t) => (t.resolve ? [{ map: t.resolve(resolved), file: t.file }] : []));
+      const map = combineMaps(maps);
+      if (fromMachine && resolved && !map.devices) {
+        // One machine's tables (a VIOT beside its IORT): each device is the first driver's that takes it, as in Linux.
+        map.devices = firstTranslating(maps.map((m) => m.map.devices ?? []));
+        map.findings = map.findings.filter((d) => d.code !== MAP_DEVICES_PER_TABLE);
+      }
       const notes = [...inputDiagnostics, ...repeats.map(repeatFinding), ...map.findings];
       // What the map leaves out is said always, not only under -v: a partial map must not pass for a whole one.
       ctx.report([...visibleDiagnostics(notes, opts.verbose), ...gapDiagnostics(map.gaps)]);

@@ -17,7 +17,7 @@ import { ExportReport } from './export-problems.js';
 import { warnQemuRimtShortfall } from './export-riscv-rimt.js';
 import { verifyRoundTrip } from './export-verify.js';
 import { ARM_SMMUV3_DEVICE_SINCE } from './smmuv3-devices.js';
-import { shellWord } from './to-yaml.js';
+import { shellWord } from '../yaml-out.js';
 import { OLDEST_QEMU, parseQemuVersion, qemuAtLeast, qemuVersionRefused, type QemuVersion } from './qemu-version.js';
 
 export { OLDEST_QEMU };

@@ -22,7 +22,7 @@ import { machineConfig } from './machine-config.js';
 import { riscvIommuPciProps, virtioIommuProps, vtdAwBitsNote } from './iommu-props.js';
 import { fail, problem } from './problems.js';
 import { NEWEST_VERIFIED_QEMU, parseQemuVersion } from './qemu-version.js';
-import { topologyYaml } from './to-yaml.js';
+import { topologyYaml } from '../yaml-out.js';
 
 export interface QemuImportOptions {
   /** Topology name; default `qemu-<machine>`. */
@@ -125,7 +125,8 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
   ];
   const yaml = topologyYaml(built.topology, {
     schemaRef: opts.schemaRef ?? DEFAULT_SCHEMA_REF,
-    commandLine: argv,
+    importedBy: 'ridmap import qemu',
+    from: argv,
     header,
     comments: built.comments,
   });

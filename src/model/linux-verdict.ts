@@ -2,11 +2,35 @@
  * Linux's answer beside ridmap's, device by device: the IOMMU each PCI device
  * got, and whether the two group partitions are the same. Group numbers are
  * Linux's enumeration order and ridmap's are its own names, so only the
- * partition (which devices share a group) is compared. Pure.
+ * partition (which devices share a group) is compared. Pure: the judge
+ * (a booted guest) and import/host (a real machine's snapshot) both use it.
  */
-import { formatAddress } from '../model/address.js';
-import { formatSbdf, parseBdf } from '../model/rid.js';
-import type { LinuxIommu, LinuxReport } from './parse.js';
+import { formatAddress } from './address.js';
+import { formatSbdf, parseBdf } from './rid.js';
+
+export interface LinuxDevice {
+  /** `ssss:bb:dd.f`, as sysfs names it. */
+  sbdf: string;
+  /** The IOMMU's sysfs name (dmar0, ...), or null when Linux gave the device none. */
+  iommu: string | null;
+  /** The iommu_group number, or null. */
+  group: string | null;
+  driver: string | null;
+}
+
+export interface LinuxIommu {
+  name: string;
+  /** The register base from /sys/class/iommu/<name>/intel-iommu/address, when the driver shows it. */
+  address: bigint | null;
+  /** `ssss:bb:dd.f` of the PCI function the IOMMU is (a virtio-iommu's transport), else null. */
+  pciFunction: string | null;
+}
+
+/** What Linux did with a machine's devices: the part of a judge boot's report (or a host snapshot) the comparison reads. */
+export interface LinuxAnswer {
+  devices: LinuxDevice[];
+  iommus: LinuxIommu[];
+}
 
 /** The part of a `map --format json` device the judge compares. */
 export interface PredictedDevice {
@@ -72,7 +96,7 @@ export function linuxIommuIdentity(iommu: LinuxIommu | undefined, name: string, 
  * `iommuFunctions`: the topology's IOMMUs that are PCI functions Linux names
  * otherwise (AMD-Vi's ivhd<n>), by the function's `ssss:bb:dd.f`.
  */
-export function compareWithLinux(predicted: readonly PredictedDevice[], report: LinuxReport, iommuFunctions?: ReadonlyMap<string, string>): Comparison {
+export function compareWithLinux(predicted: readonly PredictedDevice[], report: LinuxAnswer, iommuFunctions?: ReadonlyMap<string, string>): Comparison {
   const iommus = new Map(report.iommus.map((u) => [u.name, u]));
   const linux = new Map(report.devices.map((d) => [d.sbdf, {
     iommu: d.iommu === null ? null : linuxIommuIdentity(iommus.get(d.iommu), d.iommu, iommuFunctions),

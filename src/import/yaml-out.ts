@@ -1,20 +1,25 @@
 /**
- * The imported topology as YAML in the house style of tables/*.yaml: a
- * schema header for editors, the command line it came from, leaves as
+ * An imported topology as YAML in the house style of tables/*.yaml: a
+ * schema header for editors, what it came from (a QEMU command line, a
+ * host snapshot), leaves as
  * one-line flow maps, addresses and PCI IDs in hex, and comments where the
  * YAML would otherwise hide something (built-in functions, ignored options).
  */
 import { Document, isMap, isScalar, visit } from 'yaml';
-import type { Topology } from '../../model/topology-schema.js';
+import type { Topology } from '../model/topology-schema.js';
 
 export interface YamlNotes {
   schemaRef: string;
-  /** The command line, as given. */
-  commandLine: readonly string[];
+  /** The importer, as the header names it: `ridmap import qemu`. */
+  importedBy: string;
+  /** What it read, as shell words (the command line, a snapshot's file name). */
+  from: readonly string[];
   /** Lines for the header: what was ignored or guessed. */
   header: readonly string[];
   /** Document path (hostBridges[0].children[2]) → comment above that node. */
   comments: ReadonlyMap<string, string>;
+  /** The line above `from` (default: `Imported by \`importedBy\` from:`); `ridmap plan` says it planned the guest for it. */
+  origin?: string;
 }
 
 const HEX_KEYS = new Set(['base', 'vendorId', 'deviceId', 'ecam', 'rootBus', 'busLimit', 'capabilityOffset', 'ivhdFlags', 'featureReporting', 'efr']);
@@ -51,8 +56,8 @@ export function topologyYaml(topology: Topology, notes: YamlNotes): string {
   doc.commentBefore = [
     ` yaml-language-server: $schema=${notes.schemaRef}`,
     '',
-    ' Imported by `ridmap import qemu` from:',
-    ...commandLines(notes.commandLine),
+    ` ${notes.origin ?? `Imported by \`${notes.importedBy}\` from:`}`,
+    ...commandLines(notes.from),
     ...(notes.header.length > 0 ? ['', ...notes.header.map((l) => ` ${l}`)] : []),
   ].join('\n');
 

@@ -1,0 +1,77 @@
+/**
+ * A machine snapshot (`ridmap snapshot`'s archive or its unpacked directory)
+ * as an input of map and check: its IOMMU tables as table inputs, its PCI
+ * tree as the topology they are resolved against. The snapshot is sniffed by
+ * form (a directory holding the manifest, a gzip or tar file), since no other
+ * input ridmap reads is either.
+ */
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Diagnostic } from '../diagnostic.js';
+import type { HostSnapshot } from '../import/host/host-snapshot.js';
+import { hostTopology, hostTopologyYaml } from '../import/host/host-topology.js';
+import { readSysfsSnapshot } from '../import/sysfs/read-sysfs-snapshot.js';
+import { MANIFEST, SNAPSHOT_DIR } from '../import/sysfs/snapshot-files.js';
+import { loadInput, type LoadedInput } from '../io/load-input.js';
+import type { Comparison } from '../model/linux-verdict.js';
+
+export interface SnapshotInput {
+  snapshot: HostSnapshot;
+  /** The machine's PCI tree as topology YAML (import sysfs's). */
+  topologyText: string;
+  topology: ReturnType<typeof hostTopology>['topology'];
+  /** Every firmware table of the snapshot, each an input named `SNAPSHOT#NAME`. */
+  tables: LoadedInput[];
+  /** What the reader and the topology builder could not tell. */
+  warnings: Diagnostic[];
+}
+
+/** The snapshot's form: a directory with the manifest, or a gzip or tar archive. */
+export function isSnapshot(path: string): boolean {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return false;
+  }
+  if (st.isDirectory()) return existsSync(join(path, MANIFEST)) || existsSync(join(path, SNAPSHOT_DIR, MANIFEST));
+  if (!st.isFile()) return false;
+  const head = new Uint8Array(262);
+  const fd = openSync(path, 'r');
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const gzip = n >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const tar = n >= 262 && new TextDecoder().decode(head.subarray(257, 262)) === 'ustar';
+  return gzip || tar;
+}
+
+export async function loadSnapshotInput(path: string): Promise<SnapshotInput> {
+  const snapshot = await readSysfsSnapshot(path);
+  const built = hostTopology(snapshot);
+  const tables: LoadedInput[] = [];
+  for (const t of snapshot.tables) tables.push(await loadInput(`${path}#${t.name}`, t.bytes));
+  return {
+    snapshot,
+    topology: built.topology,
+    topologyText: hostTopologyYaml(snapshot, built, { schemaRef: '', importedBy: 'ridmap' }),
+    tables,
+    warnings: hostWarnings(snapshot, built.warnings),
+  };
+}
+
+/** What the reader and the topology builder could not tell, as warnings naming the input. */
+export function hostWarnings(snapshot: HostSnapshot, more: readonly string[]): Diagnostic[] {
+  return [...snapshot.warnings, ...more].map((message) => ({ severity: 'warning', code: 'host-snapshot', file: snapshot.source, message }));
+}
+
+/** One line: on how many devices ridmap's map of the machine's tables and Linux agree. */
+export function verdictSummary(c: Comparison): string {
+  const compared = c.devices.filter((d) => d.ridmap !== null && d.linux !== null);
+  const iommuAgree = compared.filter((d) => d.iommuAgrees).length;
+  const groups = c.groupDifferences.length === 0 ? 'the same groups' : `${c.groupDifferences.length} group difference(s)`;
+  return `Linux and ridmap: ${iommuAgree} of ${compared.length} devices get the same IOMMU, ${groups}${c.agree ? ' (agree)' : ''}`;
+}
