@@ -69,4 +69,20 @@ describe('buildHostSnapshot', () => {
       'host.tar.gz:ridmap-snapshot/manifest.txt:7: iommu group 5 lists 0000:00:09.0, which is not under /sys/bus/pci/devices',
     ]);
   });
+
+  it('functions behind an Intel VMD (PCI domain 10000 and up) are left out with one warning, not taken for a broken manifest', () => {
+    const s = snapshotOf([
+      'ridmap-snapshot version 1',
+      'pci 0000:00:0e.0 path /sys/devices/pci0000:00/0000:00:0e.0',
+      'pci 0000:00:0e.0 group 7',
+      'pci 10000:e0:17.0 path /sys/devices/pci0000:00/0000:00:0e.0/pci10000:e0/10000:e0:17.0',
+      'pci 10000:e0:17.0 group 7',
+      'group 7 device 0000:00:0e.0',
+      'group 7 device 10000:e0:17.0',
+    ].join('\n'));
+    expect(s.functions.map((f) => [f.sbdf, f.group])).toEqual([['0000:00:0e.0', '7']]);
+    expect(s.warnings).toEqual([
+      'host.tar.gz:ridmap-snapshot/manifest.txt:4: 10000:e0:17.0 is in PCI domain 10000, behind an Intel VMD: no firmware table names such functions and the IOMMU sees them as the VMD endpoint, so they are left out',
+    ]);
+  });
 });
