@@ -84,6 +84,7 @@ fact() { echo "$*" >>"$manifest"; }
 
 uid=$(id -u 2>/dev/null)
 if [ "$uid" = 0 ]; then privileged=yes; else privileged=no; fi
+[ $privileged = yes ] || say "not run as root: Linux gives other users 64 bytes of each config space (no capabilities, so no ACS) and no ACPI table; run it as root for a whole snapshot"
 {
   echo "# ridmap snapshot: KIND NAME KEY VALUE, one fact a line (see scripts/ridmap-snapshot.sh)"
   echo "ridmap-snapshot version 1"

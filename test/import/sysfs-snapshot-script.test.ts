@@ -173,6 +173,25 @@ describe('ridmap snapshot', () => {
     }
   });
 
+  it.skipIf(!asRoot || spawnSync('setpriv', ['--version']).status !== 0)('as another user: says so, and the manifest and snapshot say so too', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'ridmap-nobody-'));
+    try {
+      chmodSync(shared, 0o777);
+      chmodSync(fake.root, 0o755);
+      const out = join(shared, 'nobody.tar.gz');
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '/bin/sh', SCRIPT, '-o', out], {
+        env: { ...process.env, RIDMAP_SYSFS_ROOT: fake.root, TMPDIR: shared }, cwd: shared, encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain('ridmap-snapshot: not run as root: Linux gives other users 64 bytes of each config space (no capabilities, so no ACS) and no ACPI table; run it as root for a whole snapshot');
+      const s = await readSysfsSnapshot(out);
+      expect(s.privileged).toBe(false);
+      expect(s.warnings.join('\n')).toContain('taken without root');
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
+  });
+
   it('-o - writes the archive to stdout', () => {
     const r = spawnSync('/bin/sh', [SCRIPT, '-o', '-'], { env: { ...process.env, RIDMAP_SYSFS_ROOT: fake.root } });
     expect(r.status).toBe(0);
