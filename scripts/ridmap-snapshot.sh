@@ -34,6 +34,8 @@
 # RIDMAP_SYSFS_ROOT (undocumented, for tests): a directory standing for / when
 # reading /sys and /proc.
 R=${RIDMAP_SYSFS_ROOT:-}
+# cd is how links are resolved below: it must print nothing and go where told.
+unset CDPATH
 
 out=
 while [ $# -gt 0 ]; do
@@ -63,20 +65,26 @@ manifest=$top/manifest.txt
 # paths read the same as on the machine itself.
 if [ -n "$R" ]; then rp=$(cd -P "$R" && pwd -P) || { say "no directory $R"; exit 1; }; else rp=; fi
 
-# realpath DIR: where a sysfs directory (or a link to one) really is (readlink -f is not POSIX).
-realdir() { p=$(cd -P "$1" 2>/dev/null && pwd -P) || return 0; echo "${p#"$rp"}"; }
-# linkname LINK: the last component of where a link leads, or nothing. Only a link counts:
+# The helpers set variables rather than print into $(...): every command substitution forks,
+# and with a dozen a function a 512-function machine took minutes on a loaded host.
+start=$PWD
+# realdir DIR: p := where a sysfs directory (or a link to one) really is. readlink -f is not
+# POSIX; cd -P is, and sets PWD to the physical path. Back to $start at once.
+realdir() { p=; if cd -P "$1" 2>/dev/null; then p=${PWD#"$rp"}; cd "$start" || exit 1; fi; }
+# linkname LINK: n := the last component of where a link leads, or nothing. Only a link counts:
 # the PCI function that is an AMD-Vi unit has a directory "iommu" (its class device), not a link.
-linkname() { [ -L "$1" ] && [ -e "$1" ] || return 0; p=$(realdir "$1"); echo "${p##*/}"; }
-# value FILE: a small sysfs value on one line.
-value() { tr '\n' ' ' <"$1" 2>/dev/null | sed 's/ *$//'; }
+linkname() { n=; if [ -L "$1" ] && [ -e "$1" ]; then realdir "$1"; n=${p##*/}; fi; }
+# readval FILE: v := a small sysfs value (its one line).
+readval() { v=; IFS= read -r v <"$1" 2>/dev/null; v=${v%"${v##*[! ]}"}; }
 # copy SRC DEST: a binary file, byte for byte (cat, not cp: sysfs files state a size they do not have).
 copy() { mkdir -p "${2%/*}" && { cat "$1" >"$2" 2>/dev/null || { rm -f "$2"; return 1; }; }; }
-size() { wc -c <"$1" | tr -d ' \t'; }
+# size FILE: z := its length in bytes (wc pads it with blanks on some systems).
+size() { z=$(wc -c <"$1"); z=${z##* }; }
 fact() { echo "$*" >>"$manifest"; }
 
 uid=$(id -u 2>/dev/null)
 if [ "$uid" = 0 ]; then privileged=yes; else privileged=no; fi
+[ $privileged = yes ] || say "not run as root: Linux gives other users 64 bytes of each config space (no capabilities, so no ACS) and no ACPI table; run it as root for a whole snapshot"
 {
   echo "# ridmap snapshot: KIND NAME KEY VALUE, one fact a line (see scripts/ridmap-snapshot.sh)"
   echo "ridmap-snapshot version 1"
@@ -87,37 +95,53 @@ if [ "$uid" = 0 ]; then privileged=yes; else privileged=no; fi
   # Linux gives other users the first 64 bytes of a config space (pci-sysfs.c).
   if [ $privileged = yes ]; then echo "snapshot config-space full"; else echo "snapshot config-space first-64-bytes"; fi
 } >"$manifest"
-[ -r "$R/proc/cmdline" ] && fact "snapshot cmdline $(value "$R/proc/cmdline")"
+if [ -r "$R/proc/cmdline" ]; then readval "$R/proc/cmdline"; fact "snapshot cmdline $v"; fi
 
 for d in "$R"/sys/devices/pci*; do
   [ -d "$d" ] || continue
   b=${d##*/}
   fact "rootbus $b path /sys/devices/$b"
-  [ -r "$d/firmware_node/path" ] && fact "rootbus $b acpi $(value "$d/firmware_node/path")"
+  if [ -r "$d/firmware_node/path" ]; then readval "$d/firmware_node/path"; fact "rootbus $b acpi $v"; fi
 done
 
+# Every function's directory in the archive, made by one mkdir.
+set --
+for d in "$R"/sys/bus/pci/devices/*; do
+  [ -e "$d" ] && set -- "$@" "$top/sys/bus/pci/devices/${d##*/}"
+done
+[ $# -eq 0 ] || mkdir -p "$@" || exit 1
+[ $# -gt 0 ] || say "no PCI function under $R/sys/bus/pci/devices (not Linux, or sysfs not mounted there): the snapshot lists none"
 for d in "$R"/sys/bus/pci/devices/*; do
   [ -e "$d" ] || continue
   f=${d##*/}
-  fact "pci $f path $(realdir "$d")"
+  realdir "$d"
+  fact "pci $f path $p"
   for k in vendor device class; do
-    [ -r "$d/$k" ] && fact "pci $f $k $(value "$d/$k")"
+    if [ -r "$d/$k" ]; then readval "$d/$k"; fact "pci $f $k $v"; fi
   done
   # Absent link: no IOMMU, no group, no driver (the reader keeps "none" apart from "unknown" by the config line).
-  n=$(linkname "$d/iommu"); [ -n "$n" ] && fact "pci $f iommu $n"
-  n=$(linkname "$d/iommu_group"); [ -n "$n" ] && fact "pci $f group $n"
-  n=$(linkname "$d/driver"); [ -n "$n" ] && fact "pci $f driver $n"
-  if [ -r "$d/config" ] && copy "$d/config" "$top/sys/bus/pci/devices/$f/config"; then
-    fact "pci $f config $(size "$top/sys/bus/pci/devices/$f/config")"
-  else
+  linkname "$d/iommu"; [ -z "$n" ] || fact "pci $f iommu $n"
+  linkname "$d/iommu_group"; [ -z "$n" ] || fact "pci $f group $n"
+  linkname "$d/driver"; [ -z "$n" ] || fact "pci $f driver $n"
+  c=$top/sys/bus/pci/devices/$f/config
+  if ! { [ -r "$d/config" ] && { cat "$d/config" >"$c"; } 2>/dev/null; }; then
+    rm -f "$c"
     fact "pci $f config unreadable"
   fi
 done
+# The copies' sizes, all in one wc (a fork per function is what makes a big machine slow).
+if [ $# -gt 0 ] && cd "$top"; then
+  wc -c sys/bus/pci/devices/*/config 2>/dev/null | while read -r z c; do
+    f=${c#sys/bus/pci/devices/}; f=${f%/config}
+    [ "$f" = "$c" ] || fact "pci $f config $z"
+  done
+  cd "$start" || exit 1
+fi
 
 for g in "$R"/sys/kernel/iommu_groups/*; do
   [ -d "$g" ] || continue
   n=${g##*/}
-  [ -r "$g/type" ] && fact "group $n type $(value "$g/type")"
+  if [ -r "$g/type" ]; then readval "$g/type"; fact "group $n type $v"; fi
   for m in "$g"/devices/*; do
     [ -e "$m" ] || continue
     fact "group $n device ${m##*/}"
@@ -127,22 +151,22 @@ done
 for u in "$R"/sys/class/iommu/*; do
   [ -e "$u" ] || continue
   n=${u##*/}
-  fact "iommu $n path $(realdir "$u")"
-  [ -e "$u/device" ] && fact "iommu $n device $(realdir "$u/device")"
+  realdir "$u"; fact "iommu $n path $p"
+  if [ -e "$u/device" ]; then realdir "$u/device"; fact "iommu $n device $p"; fi
   for k in intel-iommu/address intel-iommu/cap intel-iommu/ecap intel-iommu/version amd-iommu/cap amd-iommu/features; do
-    [ -r "$u/$k" ] && fact "iommu $n $k $(value "$u/$k")"
+    if [ -r "$u/$k" ]; then readval "$u/$k"; fact "iommu $n $k $v"; fi
   done
 done
 
 for s in DMAR IVRS IORT VIOT RIMT MCFG APIC; do
   t=$R/sys/firmware/acpi/tables/$s
   [ -f "$t" ] || continue
-  if copy "$t" "$top/sys/firmware/acpi/tables/$s"; then fact "table $s size $(size "$top/sys/firmware/acpi/tables/$s")"; else fact "table $s unreadable"; fi
+  if copy "$t" "$top/sys/firmware/acpi/tables/$s"; then size "$top/sys/firmware/acpi/tables/$s"; fact "table $s size $z"; else fact "table $s unreadable"; fi
 done
 # The Device Tree only where Linux booted from one: on an ACPI machine /sys/firmware/fdt is
 # the EFI stub's tree (/chosen alone), which says nothing about the machine's devices.
 if [ -f "$R/sys/firmware/fdt" ] && [ ! -d "$R/sys/firmware/acpi/tables" ]; then
-  if copy "$R/sys/firmware/fdt" "$top/sys/firmware/fdt"; then fact "table fdt size $(size "$top/sys/firmware/fdt")"; else fact "table fdt unreadable"; fi
+  if copy "$R/sys/firmware/fdt" "$top/sys/firmware/fdt"; then size "$top/sys/firmware/fdt"; fact "table fdt size $z"; else fact "table fdt unreadable"; fi
 fi
 
 # The archive.

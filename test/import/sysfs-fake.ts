@@ -120,3 +120,22 @@ function setU16(c: Uint8Array, at: number, v: number): void {
   c[at] = v & 0xff;
   c[at + 1] = v >> 8;
 }
+
+/** A bare /sys of `count` functions on bus 1.. (config, vendor, device, class, a group each), for the script's cost. */
+export function makeManyFunctions(count: number): string {
+  const root = mkdtempSync(join(tmpdir(), 'ridmap-fake-many-'));
+  for (let i = 0; i < count; i++) {
+    const sbdf = `0000:${(1 + (i >> 5)).toString(16).padStart(2, '0')}:${(i & 31).toString(16).padStart(2, '0')}.0`;
+    const dir = join(root, 'sys/devices/pci0000:00', sbdf);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'config'), endpointConfig(0x8086, 0x10d3, 0x020000, true));
+    for (const [k, v] of [['vendor', '0x8086'], ['device', '0x10d3'], ['class', '0x020000']]) writeFileSync(join(dir, k!), `${v}\n`);
+    const group = join(root, 'sys/kernel/iommu_groups', String(i));
+    mkdirSync(join(group, 'devices'), { recursive: true });
+    symlinkSync(dir, join(group, 'devices', sbdf));
+    symlinkSync(group, join(dir, 'iommu_group'));
+    mkdirSync(join(root, 'sys/bus/pci/devices'), { recursive: true });
+    symlinkSync(dir, join(root, 'sys/bus/pci/devices', sbdf));
+  }
+  return root;
+}

@@ -139,4 +139,18 @@ describe('guest snapshots (test/fixtures/sysfs) read as Linux showed them', () =
     expect(fn(s, '02:00.0')).toMatchObject({ parent: '0000:00:03.0', classCode: 0x010802 });
     expect(s.tables.map((t) => t.name)).toEqual(['IORT', 'VIOT', 'MCFG', 'APIC']);
   });
+
+  it('virt-smmuv3-dt: booted from a Device Tree, the snapshot holds the whole /sys/firmware/fdt and no ACPI table; Linux left the root ports\' ACS off, so each groups with its device', async () => {
+    const s = await read('virt-smmuv3-dt');
+    expect(s.cmdline).toContain('acpi=off');
+    expect(s.tables.map((t) => t.name)).toEqual(['fdt']);
+    expect([...s.tables[0]!.bytes.subarray(0, 4)]).toEqual([0xd0, 0x0d, 0xfe, 0xed]);
+    // No /sys/devices/pciSSSS:BB under DT: the root bus is read from the functions' paths (…/4010000000.pcie/pci0000:00/…).
+    expect(s.rootBuses).toEqual([{ segment: 0, bus: 0 }]);
+    expect(s.iommus).toEqual([{ name: 'smmu3.0x0000000009050000', address: 0x9050000n }]);
+    expect(new Set(Object.values(iommuOf(s)))).toEqual(new Set(['smmu3.0x0000000009050000']));
+    expect(fn(s, '00:01.0').pcieType).toBe('root-port');
+    expect(fn(s, '00:01.0').acs).toMatchObject({ sourceValidation: false, requestRedirect: false });
+    expect(sharedGroups(s)).toEqual([['00:01.0', '01:00.0'], ['00:02.0', '02:00.0']]);
+  });
 });

@@ -104,6 +104,19 @@ describe('readSysfsSnapshot refuses what is not a snapshot', () => {
     expect(await refusal('sbdf.tar', wrap(`${GOOD_HEAD}pci 00:1f.2 group 3\n`))).toContain('sbdf.tar:ridmap-snapshot/manifest.txt:3:1: error [sysfs-snapshot-invalid]: "00:1f.2" is not a PCI function name (ssss:bb:dd.f)');
   });
 
+  it('an archive packed again under another top directory, or none, still reads', async () => {
+    for (const top of ['host-42/', '']) {
+      const file = join(work, `renamed-${top.length}.tar`);
+      writeFileSync(file, ustar([
+        { name: `${top}manifest.txt`, data: `${GOOD_HEAD}pci 0000:00:01.0 config 4\n` },
+        { name: `${top}sys/bus/pci/devices/0000:00:01.0/config`, data: new Uint8Array([0x86, 0x80, 0x34, 0x12]) },
+      ]));
+      const s = await readSysfsSnapshot(file);
+      expect(s.functions.map((f) => f.sbdf)).toEqual(['0000:00:01.0']);
+      expect(s.functions[0]!.config).toEqual(new Uint8Array([0x86, 0x80, 0x34, 0x12]));
+    }
+  });
+
   it('links and directories in the archive are not files', async () => {
     const tar = ustar([
       { name: 'ridmap-snapshot/', type: '5' },

@@ -6,7 +6,7 @@
  * under dash and under busybox sh.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -16,7 +16,7 @@ import type { HostSnapshot } from '../../src/import/host/host-snapshot.js';
 import { readSysfsSnapshot } from '../../src/import/sysfs/read-sysfs-snapshot.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
-import { type FakeSysfs, makeFakeSysfs } from './sysfs-fake.js';
+import { type FakeSysfs, makeFakeSysfs, makeManyFunctions } from './sysfs-fake.js';
 
 const SCRIPT = join(REPO_ROOT, 'scripts/ridmap-snapshot.sh');
 const BUSYBOX = '/var/cache/ridmap/reference-root/bin/busybox';
@@ -85,6 +85,14 @@ describe('ridmap snapshot', () => {
     expectFakeFacts(await readSysfsSnapshot(out));
   });
 
+  it('an archive that cannot be written: the script says so and ridmap snapshot exits 2', async () => {
+    const out = join(work, 'no-such-dir', 'x.tar.gz');
+    const r = await snapshotCli('-o', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`ridmap-snapshot: writing ${out} failed`);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('the same snapshot reads the same as a .tar and as the unpacked directory', async () => {
     const gz = join(work, 'forms.tar.gz');
     expect((await snapshotCli('-o', gz)).code).toBe(0);
@@ -131,11 +139,56 @@ describe('ridmap snapshot', () => {
       const out = join(work, 'dt.tar.gz');
       const r = spawnSync('/bin/sh', [SCRIPT, '-o', out], { env: { ...process.env, RIDMAP_SYSFS_ROOT: dt }, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`ridmap-snapshot: no PCI function under ${dt}/sys/bus/pci/devices (not Linux, or sysfs not mounted there): the snapshot lists none`);
       const s = await readSysfsSnapshot(out);
       expect(s.tables).toEqual([{ name: 'fdt', bytes: fdt }]);
       expect(s.functions).toEqual([]);
     } finally {
       rmSync(dt, { recursive: true, force: true });
+    }
+  });
+
+  it('runs one program per function (cat), not one per fact: 100 functions cost ~100 programs, not thousands', () => {
+    // Each command substitution or pipeline per fact was a fork: a 512-function machine took 4 minutes
+    // on a loaded host, 6 s without them. Every external program the script runs is counted through PATH.
+    const many = makeManyFunctions(100);
+    const shims = mkdtempSync(join(tmpdir(), 'ridmap-shims-'));
+    const log = join(shims, 'log');
+    try {
+      for (const tool of ['cat', 'wc', 'mkdir', 'tr', 'sed', 'rm', 'mv', 'tar', 'gzip', 'date', 'uname', 'id', 'head', 'od', 'readlink', 'ls']) {
+        const real = spawnSync('/bin/sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+        if (!real.startsWith('/')) continue;
+        writeFileSync(join(shims, tool), `#!/bin/sh\necho ${tool} >>'${log}'\nexec ${real} "$@"\n`);
+        chmodSync(join(shims, tool), 0o755);
+      }
+      const out = join(work, 'many.tar.gz');
+      const r = spawnSync('/bin/sh', [SCRIPT, '-o', out], { env: { ...process.env, RIDMAP_SYSFS_ROOT: many, PATH: `${shims}:${process.env['PATH']}` }, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const runs = readFileSync(log, 'utf8').trim().split('\n');
+      expect(runs.filter((t) => t === 'cat')).toHaveLength(100);
+      expect(runs.length).toBeLessThan(100 + 20);
+    } finally {
+      rmSync(many, { recursive: true, force: true });
+      rmSync(shims, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!asRoot || spawnSync('setpriv', ['--version']).status !== 0)('as another user: says so, and the manifest and snapshot say so too', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'ridmap-nobody-'));
+    try {
+      chmodSync(shared, 0o777);
+      chmodSync(fake.root, 0o755);
+      const out = join(shared, 'nobody.tar.gz');
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '/bin/sh', SCRIPT, '-o', out], {
+        env: { ...process.env, RIDMAP_SYSFS_ROOT: fake.root, TMPDIR: shared }, cwd: shared, encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain('ridmap-snapshot: not run as root: Linux gives other users 64 bytes of each config space (no capabilities, so no ACS) and no ACPI table; run it as root for a whole snapshot');
+      const s = await readSysfsSnapshot(out);
+      expect(s.privileged).toBe(false);
+      expect(s.warnings.join('\n')).toContain('taken without root');
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
     }
   });
 

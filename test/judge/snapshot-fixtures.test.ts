@@ -37,7 +37,7 @@ async function take(guest: SnapshotGuest): Promise<Taken> {
   const kernel = referenceKernel(root, guest.series, guest.arch);
   if (!kernel) throw new Error(`the reference root has no ${guest.series}/${guest.arch} kernel`);
   const boot = await bootJudge({
-    assets: kernel.assets, machineArgs: guest.line, tables: [], reportSignatures: [], root: root.path,
+    assets: kernel.assets, machineArgs: guest.line, tables: [], reportSignatures: [], root: root.path, firmware: guest.firmware ?? 'acpi',
     snapshotScript: readFileSync(SCRIPT), timeoutMs: BOOT_MS - 20_000,
   });
   const archive = boot.report.snapshot;
@@ -55,21 +55,23 @@ function essentials(s: HostSnapshot) {
   };
 }
 
-function readme(kernels: ReadonlyMap<string, string>): string {
+/** The fixtures' README: each guest's line, QEMU version and the kernel its snapshot recorded. */
+async function readme(): Promise<string> {
   const qemu = ROOT_LOOKUP.root?.qemuVersion ?? '11.1';
   const lines = [
     '# Snapshots of Linux guests (`ridmap snapshot` in a judge boot)',
     '',
     'Made by test/judge/snapshot-fixtures.test.ts with RIDMAP_UPDATE_FIXTURES=1 in the reference root',
     '(scripts/reference-root.sh): QEMU boots the line (TCG; the judge adds memory, CPU, serial ports and,',
-    'on arm64, EDK2), Debian\'s kernel boots a busybox initramfs whose /init binds every driverless device to',
+    'on arm64 under ACPI, EDK2), Debian\'s kernel boots a busybox initramfs whose /init binds every driverless device to',
     'pci-stub, runs scripts/ridmap-snapshot.sh as root and prints the archive in base64 on the report port.',
-    'The guests boot on QEMU\'s own ACPI tables. test/import/sysfs-fixtures.test.ts reads them.',
+    'The guests boot on QEMU\'s own ACPI tables (or its own Device Tree). test/import/sysfs-fixtures.test.ts reads them.',
     '',
   ];
   for (const g of SNAPSHOT_GUESTS) {
-    const binary = guestSetup(g.arch, 'acpi').qemu;
-    lines.push(`- \`${g.name}.tar.gz\`: ${g.about}. QEMU ${qemu}, Linux ${kernels.get(g.name) ?? `${g.series} (${g.arch})`}:`);
+    const binary = guestSetup(g.arch, g.firmware ?? 'acpi').qemu;
+    const kernel = (await readSysfsSnapshot(join(FIXTURE_DIR, `${g.name}.tar.gz`))).kernel;
+    lines.push(`- \`${g.name}.tar.gz\`: ${g.about}. QEMU ${qemu}, Linux ${kernel}:`);
     lines.push(`  \`${binary} ${g.line.join(' ')}\``);
   }
   return `${lines.join('\n')}\n`;
@@ -78,19 +80,17 @@ function readme(kernels: ReadonlyMap<string, string>): string {
 reportMissingRoot('guest snapshots for test/fixtures/sysfs');
 
 describe.skipIf(ROOT_MISSING !== undefined || !UPDATE)('RIDMAP_UPDATE_FIXTURES=1: the sysfs snapshot fixtures are taken again', () => {
-  const kernels = new Map<string, string>();
   for (const guest of SNAPSHOT_GUESTS) {
     it(`${guest.name}.tar.gz`, async () => {
       const taken = await take(guest);
       console.info(`${guest.name}: Linux ${taken.kernel} took its snapshot in ${taken.elapsedMs} ms (${taken.archive.length} bytes)`);
       writeFileSync(join(FIXTURE_DIR, `${guest.name}.tar.gz`), taken.archive);
-      kernels.set(guest.name, taken.kernel);
       // Readable, and not empty.
       expect((await readSysfsSnapshot(join(FIXTURE_DIR, `${guest.name}.tar.gz`))).functions.length).toBeGreaterThan(3);
     }, BOOT_MS);
   }
-  it('README.md', () => {
-    writeFileSync(join(FIXTURE_DIR, 'README.md'), readme(kernels));
+  it('README.md', async () => {
+    writeFileSync(join(FIXTURE_DIR, 'README.md'), await readme());
   });
 });
 

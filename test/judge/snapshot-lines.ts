@@ -6,6 +6,7 @@
  * fixtures without QEMU.
  */
 import type { JudgeArch } from '../../src/judge/assets.js';
+import type { FirmwareInterface } from '../../src/model/linux-profile.js';
 
 export interface SnapshotGuest {
   name: string;
@@ -16,6 +17,8 @@ export interface SnapshotGuest {
   line: readonly string[];
   /** What the guest is for, for the fixtures' README. */
   about: string;
+  /** How Linux finds the platform (default ACPI; dt: QEMU's own Device Tree, no firmware). */
+  firmware?: FirmwareInterface;
 }
 
 /** A root port with an NVMe; a root port with a switch and two devices; a PCIe-to-PCI bridge with two conventional devices; a multi-function device on a root port. */
@@ -88,5 +91,18 @@ export const SNAPSHOT_GUESTS: readonly SnapshotGuest[] = [
       '-device', 'virtio-rng-pci,id=rng0',
     ],
     about: 'Arm virt (ACPI, EDK2) with a virtio-iommu-pci (VIOT), two root ports with a device each and a device on pcie.0',
+  },
+  {
+    name: 'virt-smmuv3-dt',
+    arch: 'arm64',
+    series: '6.12',
+    firmware: 'dt',
+    line: [
+      '-M', 'virt,gic-version=3,iommu=smmuv3', '-nodefaults',
+      '-device', 'pcie-root-port,id=rp1,chassis=1', '-device', 'virtio-net-pci,id=net1,bus=rp1',
+      '-device', 'pcie-root-port,id=rp2,chassis=2', '-device', 'nvme,id=nvme1,serial=nvme1,bus=rp2',
+      '-device', 'virtio-rng-pci,id=rng0',
+    ],
+    about: 'Arm virt booted from QEMU\'s own Device Tree (no firmware, acpi=off) with the machine\'s SMMUv3 (iommu=smmuv3): the snapshot holds /sys/firmware/fdt instead of ACPI tables',
   },
 ];

@@ -19,6 +19,13 @@ import type { SnapshotFiles } from './snapshot-files.js';
 const ROOT_BUS = /^pci([0-9a-f]{4,5}):([0-9a-f]{2})$/i;
 /** `smmu3.0x<base>` (arm-smmu-v3) and `smmu.0x<base>` (arm-smmu): Linux names these units after their register base. */
 const SMMU_NAME = /^smmu3?\.0x([0-9a-f]+)$/i;
+/**
+ * A function in a PCI domain of more than 16 bits: Linux numbers the domains
+ * behind an Intel VMD (Volume Management Device) from 0x10000 (pci/controller/vmd.c),
+ * so that they never clash with firmware segments. No ACPI table names them: the
+ * IOMMU sees their requests as the VMD endpoint's own.
+ */
+const VMD_FUNCTION = /^[0-9a-f]{5,}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i;
 /** The tables the script copies, and the DT blob. */
 const TABLE_NAMES = /^([A-Z0-9]{4}|fdt)$/;
 
@@ -33,10 +40,17 @@ export function buildHostSnapshot(facts: readonly ManifestFact[], files: Snapsho
   const warn = (fact: ManifestFact, text: string) => snapshot.warnings.push(`${file}:${fact.line}: ${text}`);
   const fail = (fact: ManifestFact, text: string) => snapshotInvalid(file, text, undefined, undefined, fact.line);
 
+  /** Functions left out (VMD domains), each warned about once. */
+  const leftOut = new Set<string>();
   const functionOf = (fact: ManifestFact) => {
     const key = fact.name.toLowerCase();
     let fn = functions.get(key);
     if (!fn) {
+      if (VMD_FUNCTION.test(key)) {
+        if (!leftOut.has(key)) warn(fact, `${key} is in PCI domain ${key.slice(0, key.indexOf(':'))}, behind an Intel VMD: no firmware table names such functions and the IOMMU sees them as the VMD endpoint, so they are left out`);
+        leftOut.add(key);
+        return undefined;
+      }
       const id = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i.test(fact.name) ? parseHostSbdf(fact.name) : undefined;
       if (!id) throw fail(fact, `"${fact.name}" is not a PCI function name (ssss:bb:dd.f)`);
       // Linux knows every function's IOMMU, group and driver: a link the script did not list is absent.
@@ -65,6 +79,7 @@ export function buildHostSnapshot(facts: readonly ManifestFact[], files: Snapsho
       }
       case 'pci': {
         const fn = functionOf(fact);
+        if (!fn) break;
         if (fact.key === 'path') placeFunction(fn, fact, rootBuses, warn);
         else if (fact.key === 'iommu') fn.iommu = fact.value || null;
         else if (fact.key === 'group') fn.group = fact.value || null;
@@ -110,6 +125,7 @@ export function buildHostSnapshot(facts: readonly ManifestFact[], files: Snapsho
   for (const [group, { line, devices }] of groups) {
     for (const d of devices) {
       const fn = functions.get(d.toLowerCase());
+      if (!fn && leftOut.has(d.toLowerCase())) continue;
       if (!fn) snapshot.warnings.push(`${file}:${line}: iommu group ${group} lists ${d}, which is not under /sys/bus/pci/devices`);
       else if (fn.group === null) fn.group = group;
       else if (fn.group !== group) snapshot.warnings.push(`${file}:${line}: iommu group ${group} lists ${d}, whose iommu_group link names group ${fn.group}`);

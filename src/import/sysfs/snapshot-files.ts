@@ -32,13 +32,20 @@ export function openSnapshotFiles(path: string): SnapshotFiles {
   return isDir ? directoryFiles(path) : archiveFiles(path);
 }
 
+/**
+ * The archive's files under the directory holding its manifest: `ridmap-snapshot/`
+ * as the script writes it, or another top directory (or none) when someone
+ * unpacked and packed it again under another name.
+ */
 function archiveFiles(path: string): SnapshotFiles {
+  const files = readTar(unpackGzip(readInputBytes(path), path), path);
+  const manifests = files.map((f) => f.name).filter((n) => n === MANIFEST || /^[^/]+\/manifest\.txt$/.test(n));
+  const top = manifests.includes(`${SNAPSHOT_DIR}/${MANIFEST}`) ? `${SNAPSHOT_DIR}/${MANIFEST}` : manifests[0];
+  if (top === undefined) throw snapshotInvalid(path, `no ${SNAPSHOT_DIR}/${MANIFEST} in the archive: not a ridmap snapshot (make one with \`ridmap snapshot\` or scripts/ridmap-snapshot.sh)`);
+  const prefix = top.slice(0, top.length - MANIFEST.length);
   const entries = new Map<string, Uint8Array>();
-  for (const f of readTar(unpackGzip(readInputBytes(path), path), path)) {
-    if (f.name.startsWith(`${SNAPSHOT_DIR}/`)) entries.set(f.name.slice(SNAPSHOT_DIR.length + 1), f.bytes);
-  }
-  if (!entries.has(MANIFEST)) throw snapshotInvalid(path, `no ${SNAPSHOT_DIR}/${MANIFEST} in the archive: not a ridmap snapshot (make one with \`ridmap snapshot\` or scripts/ridmap-snapshot.sh)`);
-  return { source: path, manifestName: `${path}:${SNAPSHOT_DIR}/${MANIFEST}`, file: (name) => entries.get(name) };
+  for (const f of files) if (f.name.startsWith(prefix)) entries.set(f.name.slice(prefix.length), f.bytes);
+  return { source: path, manifestName: `${path}:${top}`, file: (name) => entries.get(name) };
 }
 
 function directoryFiles(path: string): SnapshotFiles {
