@@ -53,7 +53,7 @@ export interface SnapshotVerdict {
  */
 function iommuTables(snapshot: HostSnapshot, unreadable: Diagnostic[]): TableSubject[] {
   const out: TableSubject[] = [];
-  const file = `${snapshot.source}#/sys/firmware`;
+  const file = `${snapshot.source}#/sys/firmware/acpi/tables`;
   let fdt: TableSubject | undefined;
   for (const t of snapshot.tables) {
     if (t.name === 'fdt') {
