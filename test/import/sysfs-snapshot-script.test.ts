@@ -192,6 +192,19 @@ describe('ridmap snapshot', () => {
     }
   });
 
+  it('without -o: ridmap-snapshot-HOST-DATE.tar.gz in the current directory', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'ridmap-cwd-'));
+    try {
+      const r = spawnSync('/bin/sh', [SCRIPT], { env: { ...process.env, RIDMAP_SYSFS_ROOT: fake.root }, cwd: here, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const written = /wrote (ridmap-snapshot-[A-Za-z0-9._-]+-\d{8}T\d{6}Z\.tar\.gz)$/m.exec(r.stderr)?.[1];
+      expect(written, r.stderr).toBeDefined();
+      expectFakeFacts(await readSysfsSnapshot(join(here, written!)));
+    } finally {
+      rmSync(here, { recursive: true, force: true });
+    }
+  });
+
   it('-o - writes the archive to stdout', () => {
     const r = spawnSync('/bin/sh', [SCRIPT, '-o', '-'], { env: { ...process.env, RIDMAP_SYSFS_ROOT: fake.root } });
     expect(r.status).toBe(0);
