@@ -7,18 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/diagnostic.js';
 import { readLspci } from '../../src/import/lspci/read-lspci.js';
 import { lspciFixture, sections } from './lspci-support.js';
-
-/** mulberry32: a small seeded generator. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as random } from '../../src/fuzz/prng.js';
 
 const CHARS = ' \t|+\\-[]:.0123456789abcdefx\n';
 

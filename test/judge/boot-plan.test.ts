@@ -19,6 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 import { reportMissingRoot, ROOT_LOOKUP, ROOT_MISSING } from './reference-root-env.js';
+import type { BootRootJson } from './judge-support.js';
 
 const BOOT_MS = 300_000;
 /** A snapshot of Linux in a virt guest with two arm-smmuv3s (test/fixtures/sysfs/README.md): a real host's view, two SMMUs. */
@@ -27,13 +28,7 @@ const TWO_SMMU_SNAPSHOT = join(REPO_ROOT, 'test/fixtures/sysfs/virt-smmuv3-two.t
 const VTD_SNAPSHOT = join(REPO_ROOT, 'test/fixtures/sysfs/q35-vtd.tar.gz');
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-boot-plan-'));
 
-interface BootJson {
-  agree: boolean;
-  os: string;
-  firmware: string;
-  root: { qemu: string };
-  devices: { id: string; linux: { iommu: string | null; group: string | null } }[];
-}
+type BootJson = BootRootJson;
 
 /** The words of qemu.sh's command (after `exec`, before "$@"). */
 function scriptWords(dir: string): string[] {

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { ISSUE_LINE } from '../import/smmuv3-lines.js';
 import { runCli } from '../support/run-cli.js';
 import { reportMissingRoot, ROOT_LOOKUP, ROOT_MISSING } from './reference-root-env.js';
+import type { BootRootJson } from './judge-support.js';
 
 const BOOT_MS = 240_000;
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-boot-smmuv3-'));
@@ -30,13 +31,7 @@ const PCIE0_LINE = [
 /** pcie.0 alone behind an arm-smmuv3: what a Device Tree can say. */
 const PCIE0_ONLY_LINE = PCIE0_LINE.slice(0, 9);
 
-interface BootJson {
-  agree: boolean;
-  os: string;
-  firmware: string;
-  root: { qemu: string };
-  devices: { id: string; linux: { iommu: string | null; group: string | null } }[];
-}
+type BootJson = BootRootJson;
 
 async function imported(name: string, argv: readonly string[]): Promise<string> {
   const run = await runCli('import', 'qemu', '--', ...argv);

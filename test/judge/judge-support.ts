@@ -106,3 +106,12 @@ export function itAgreesOnEveryBoot(
     }
   }
 }
+
+/** What `ridmap boot --root --format json` prints, the parts the reference-root boot tests read. */
+export interface BootRootJson {
+  agree: boolean;
+  os: string;
+  firmware: string;
+  root: { qemu: string };
+  devices: { id: string; linux: { iommu: string | null; group: string | null } }[];
+}
