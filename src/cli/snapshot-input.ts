@@ -12,6 +12,7 @@ import type { HostSnapshot } from '../import/host/host-snapshot.js';
 import { hostTopology, hostTopologyYaml } from '../import/host/host-topology.js';
 import { readSysfsSnapshot } from '../import/sysfs/read-sysfs-snapshot.js';
 import { MANIFEST, SNAPSHOT_DIR } from '../import/sysfs/snapshot-files.js';
+import { isGzip, isTar, TAR_MAGIC_AT } from '../import/sysfs/tar-archive.js';
 import { loadInput, type LoadedInput } from '../io/load-input.js';
 import type { Comparison } from '../model/linux-verdict.js';
 
@@ -35,18 +36,25 @@ export function isSnapshot(path: string): boolean {
     return false;
   }
   if (st.isDirectory()) return existsSync(join(path, MANIFEST)) || existsSync(join(path, SNAPSHOT_DIR, MANIFEST));
-  if (!st.isFile()) return false;
-  const head = new Uint8Array(262);
-  const fd = openSync(path, 'r');
+  return st.isFile() && isSnapshotArchive(path);
+}
+
+/** A gzip or tar file, by its first bytes: no other input ridmap reads is either. False when it cannot be read (its reader says why). */
+export function isSnapshotArchive(path: string): boolean {
+  const head = new Uint8Array(TAR_MAGIC_AT + 5);
   let n: number;
   try {
-    n = readSync(fd, head, 0, head.length, 0);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(path, 'r');
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
   }
-  const gzip = n >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-  const tar = n >= 262 && new TextDecoder().decode(head.subarray(257, 262)) === 'ustar';
-  return gzip || tar;
+  const bytes = head.subarray(0, n);
+  return isGzip(bytes) || isTar(bytes);
 }
 
 export async function loadSnapshotInput(path: string): Promise<SnapshotInput> {

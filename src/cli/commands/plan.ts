@@ -5,7 +5,7 @@
  * summary. Exit 1 when the plan cannot work, 2 for bad usage or input.
  */
 import { Option, type Command } from 'commander';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILD_OUTPUT_NAMES } from '../../build-outputs.js';
 import { InputError, inFile } from '../../diagnostic.js';
@@ -14,13 +14,13 @@ import { replaceFileSet } from '../../io/file-set.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { readInputText } from '../../io/read-input.js';
 import { readSysfsSnapshot } from '../../import/sysfs/read-sysfs-snapshot.js';
-import { isGzip } from '../../import/sysfs/tar-archive.js';
 import { assignFileWords, parseAssignList } from '../../plan/assignment.js';
 import { DEFAULT_VIOMMU, VIOMMU_MODELS, type GuestMachine, type ViommuModel } from '../../plan/guest-line.js';
 import { machineTakes, planGuest } from '../../plan/plan.js';
 import { PLAN_OWN_FILES, planFiles } from '../../plan/plan-files.js';
 import { hostFromSnapshot, hostFromTopology, type PlanHost } from '../../plan/plan-host.js';
 import type { CliContext } from '../context.js';
+import { isSnapshotArchive } from '../snapshot-input.js';
 import { EXIT_FINDINGS } from '../exit-codes.js';
 import { cliQemuVersion, lockWaitOption, verboseOption, visibleDiagnostics } from '../options.js';
 
@@ -39,25 +39,6 @@ interface PlanCliOptions {
 
 const usage = (message: string) => new InputError([{ severity: 'error', code: 'plan-usage', message }]);
 
-/** The first bytes of a file, enough to tell an archive from text (a missing file is left to the reader that says why). */
-function head(file: string): Uint8Array {
-  try {
-    const fd = openSync(file, 'r');
-    try {
-      const bytes = new Uint8Array(TAR_MAGIC_AT + 5);
-      return bytes.subarray(0, readSync(fd, bytes, 0, bytes.length, 0));
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return new Uint8Array(0);
-  }
-}
-
-/** POSIX tar's `ustar` magic (at byte 257 of the first header). */
-const TAR_MAGIC_AT = 257;
-const isTar = (b: Uint8Array) => new TextDecoder().decode(b.subarray(TAR_MAGIC_AT, TAR_MAGIC_AT + 5)) === 'ustar';
-
 /**
  * The host: a `ridmap snapshot` (.tar.gz, .tar or its directory: Linux's own
  * IOMMUs and groups), else a topology (YAML/JSON: ridmap's map of it).
@@ -69,8 +50,7 @@ async function loadHost(file: string): Promise<PlanHost> {
   } catch {
     // The topology reader says why the path cannot be read.
   }
-  const bytes = dir ? undefined : head(file);
-  if (dir || (bytes && (isGzip(bytes) || isTar(bytes)))) return hostFromSnapshot(await readSysfsSnapshot(file));
+  if (dir || isSnapshotArchive(file)) return hostFromSnapshot(await readSysfsSnapshot(file));
   return hostFromTopology(loadTopologyFile(file), file);
 }
 

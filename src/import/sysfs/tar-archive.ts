@@ -27,6 +27,14 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/** Where POSIX tar's `ustar` magic sits in the first header (POSIX.1-2001 pax, ustar header block). */
+export const TAR_MAGIC_AT = 257;
+
+/** A ustar archive's first header. */
+export function isTar(bytes: Uint8Array): boolean {
+  return bytes.length >= TAR_MAGIC_AT + 5 && new TextDecoder().decode(bytes.subarray(TAR_MAGIC_AT, TAR_MAGIC_AT + 5)) === 'ustar';
+}
+
 /** The archive's bytes, gunzipped when compressed, never more than MAX_SNAPSHOT_BYTES. */
 export function unpackGzip(bytes: Uint8Array, file: string): Uint8Array {
   if (!isGzip(bytes)) return bytes;
