@@ -10,6 +10,7 @@
  * source does not show is absent (lspci without -xxx has no config bytes,
  * a non-root sysfs read has only 64 or 256 of them), never guessed.
  */
+import { devfn, formatSbdf, parseBdf, rid, ridBus, ridDevfn } from '../../model/rid.js';
 
 /** How a function says what it is: the PCIe capability's Device/Port Type (PCIe Base 6.0, 7.5.3.2), or its absence. */
 export type HostPcieType =
@@ -122,15 +123,13 @@ export interface HostSnapshot {
 
 /** `ssss:bb:dd.f` of a function, lower-case hex. */
 export function hostSbdf(segment: number, bus: number, device: number, fn: number): string {
-  const h = (n: number, w: number) => n.toString(16).padStart(w, '0');
-  return `${h(segment, 4)}:${h(bus, 2)}:${h(device, 2)}.${fn}`;
+  return formatSbdf(segment, rid(bus, devfn(device, fn)));
 }
 
 /** Parse `ssss:bb:dd.f` (or `bb:dd.f`, segment 0). */
 export function parseHostSbdf(text: string): { segment: number; bus: number; device: number; fn: number } | undefined {
-  const m = /^(?:([0-9a-fA-F]{1,4}):)?([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\.([0-7])$/.exec(text.trim());
-  if (!m) return undefined;
-  const device = parseInt(m[3]!, 16);
-  if (device > 0x1f) return undefined;
-  return { segment: m[1] ? parseInt(m[1], 16) : 0, bus: parseInt(m[2]!, 16), device, fn: Number(m[4]) };
+  const p = parseBdf(text);
+  if (!p) return undefined;
+  const df = ridDevfn(p.rid);
+  return { segment: p.segment ?? 0, bus: ridBus(p.rid), device: df >> 3, fn: df & 7 };
 }
