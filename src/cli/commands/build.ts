@@ -7,8 +7,7 @@
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { withDirLock } from '../../io/dir-lock.js';
-import { replaceFileSet } from '../../io/file-set.js';
+import { replaceOutputSet } from '../../io/output-set.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { resolveTopology } from '../../model/resolve.js';
 import { BUILD_OUTPUT_NAMES, buildOutputs } from '../../build-outputs.js';
@@ -51,11 +50,7 @@ Example:
         ctx.fail(EXIT_INPUT);
         return;
       }
-      const produced = new Set(outputs.map((o) => o.name));
-      const stale = BUILD_OUTPUT_NAMES.filter((o) => !produced.has(o.name)).map((o) => join(opts.out, o.name));
-      await withDirLock(opts.out, () => {
-        replaceFileSet(outputs.map((o) => ({ path: join(opts.out, o.name), data: o.data })), stale);
-      }, opts.lockWait * 1000);
+      await replaceOutputSet(opts.out, outputs, BUILD_OUTPUT_NAMES.map((o) => o.name), opts.lockWait * 1000);
       for (const o of outputs) ctx.out(`${join(opts.out, o.name)}  ${o.description}`);
       // Model findings are findings: the outputs are written, and the exit code says so.
       if (hasErrors(resolved.findings)) ctx.fail(EXIT_FINDINGS);

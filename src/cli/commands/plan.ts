@@ -6,11 +6,9 @@
  */
 import { Option, type Command } from 'commander';
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { BUILD_OUTPUT_NAMES } from '../../build-outputs.js';
 import { InputError, inFile } from '../../diagnostic.js';
-import { withDirLock } from '../../io/dir-lock.js';
-import { replaceFileSet } from '../../io/file-set.js';
+import { replaceOutputSet } from '../../io/output-set.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { readInputText } from '../../io/read-input.js';
 import { readSysfsSnapshot } from '../../import/sysfs/read-sysfs-snapshot.js';
@@ -123,11 +121,7 @@ Examples:
       ctx.report(visibleDiagnostics(inFile(file, [...plan.findings, ...plan.notes]), opts.verbose));
       const files = planFiles(plan);
       if (files.length > 0) {
-        const produced = new Set(files.map((f) => f.name));
-        const stale = [...BUILD_OUTPUT_NAMES.map((o) => o.name), ...PLAN_OWN_FILES].filter((n) => !produced.has(n)).map((n) => join(opts.out, n));
-        await withDirLock(opts.out, () => {
-          replaceFileSet(files.map((f) => ({ path: join(opts.out, f.name), data: f.data })), stale);
-        }, opts.lockWait * 1000);
+        await replaceOutputSet(opts.out, files, [...BUILD_OUTPUT_NAMES.map((o) => o.name), ...PLAN_OWN_FILES], opts.lockWait * 1000);
       } else ctx.err(`ridmap: nothing written to ${opts.out}: the plan cannot work`);
       ctx.out(plan.summary);
       if (plan.findings.some((f) => f.severity === 'error')) ctx.fail(EXIT_FINDINGS);
