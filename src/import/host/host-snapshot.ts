@@ -133,3 +133,22 @@ export function parseHostSbdf(text: string): { segment: number; bus: number; dev
   const df = ridDevfn(p.rid);
   return { segment: p.segment ?? 0, bus: ridBus(p.rid), device: df >> 3, fn: df & 7 };
 }
+
+/**
+ * The bridge leading to each bus (`segment:bus`), from the bridges' secondary
+ * bus numbers, as lspci -t places functions: for a function whose parent the
+ * source did not show. The first bridge to claim a bus keeps it; a secondary
+ * bus not above the bridge's own is no link down and is ignored.
+ */
+export function bridgesBySecondaryBus(functions: readonly HostPciFunction[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of functions) {
+    if (f.secondaryBus === undefined || f.secondaryBus <= f.bus) continue;
+    const key = busKey(f.segment, f.secondaryBus);
+    if (!out.has(key)) out.set(key, f.sbdf);
+  }
+  return out;
+}
+
+/** The key of a bus in bridgesBySecondaryBus. */
+export const busKey = (segment: number, bus: number): string => `${segment}:${bus}`;

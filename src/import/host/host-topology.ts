@@ -20,7 +20,7 @@ import { isBridgeType, orderedChildren } from '../../model/numbering-tree.js';
 import { formatDevfn } from '../../model/rid.js';
 import type { HostBridge, PciNode, PciNodeType, Topology } from '../../model/topology-schema.js';
 import { acsIsolates } from './config-space.js';
-import { hostSbdf, type HostPciFunction, type HostSnapshot } from './host-snapshot.js';
+import { bridgesBySecondaryBus, busKey, hostSbdf, type HostPciFunction, type HostSnapshot } from './host-snapshot.js';
 import { acsQuirk, dmaAliasQuirk, misreadAcsQuirk } from './linux-quirks.js';
 import { topologyYaml } from '../yaml-out.js';
 
@@ -189,11 +189,11 @@ export function hostTopology(snapshot: HostSnapshot, opts: HostTopologyOptions =
 
   // Root buses: as Linux made them, else every bus a parentless function sits on.
   const roots = new Map<string, { segment: number; bus: number; acpiPath?: string; functions: HostPciFunction[] }>();
-  const rootKey = (segment: number, bus: number) => `${segment}:${bus}`;
+  const rootKey = busKey;
   for (const r of snapshot.rootBuses ?? []) roots.set(rootKey(r.segment, r.bus), { segment: r.segment, bus: r.bus, ...(r.acpiPath ? { acpiPath: r.acpiPath } : {}), functions: [] });
   const childrenOf = new Map<string, HostPciFunction[]>();
   // A function whose parent the source did not show (a filtered lspci -t): the bridge whose secondary bus it sits on, if one says so.
-  const bridgeOfBus = new Map(snapshot.functions.filter((f) => f.secondaryBus !== undefined).map((f) => [rootKey(f.segment, f.secondaryBus!), f.sbdf]));
+  const bridgeOfBus = bridgesBySecondaryBus(snapshot.functions);
   const orphans = new Map<string, string>();
   for (const f of snapshot.functions) {
     const parent = f.parent === undefined ? bridgeOfBus.get(rootKey(f.segment, f.bus)) ?? null : f.parent;

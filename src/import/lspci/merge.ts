@@ -10,7 +10,7 @@
  * absent; in particular ACS is only ever "none" (null) when lspci shows
  * that it read the extended configuration space and found no ACS there.
  */
-import type { HostAcs, HostPciFunction, HostRootBus, HostSnapshot } from '../host/host-snapshot.js';
+import { bridgesBySecondaryBus, busKey, type HostAcs, type HostPciFunction, type HostRootBus, type HostSnapshot } from '../host/host-snapshot.js';
 import { configFacts, type ConfigFacts } from '../host/config-space.js';
 import { MAX_REPEATED_DIAGNOSTICS } from '../../limits.js';
 import type { LspciBlock } from './block.js';
@@ -163,16 +163,11 @@ function combine(a: LspciBlock, b: LspciBlock, disagree: (message: () => string)
  * heads a filtered tree (then the rest of the machine was left out).
  */
 function deriveParents(functions: HostPciFunction[], filteredTops: ReadonlySet<string>): string[] {
-  const bridgeTo = new Map<string, string>();
-  for (const f of functions) {
-    if (f.secondaryBus === undefined || f.secondaryBus <= f.bus) continue;
-    const key = `${f.segment}:${f.secondaryBus}`;
-    if (!bridgeTo.has(key)) bridgeTo.set(key, f.sbdf);
-  }
+  const bridgeTo = bridgesBySecondaryBus(functions);
   const unplaced: string[] = [];
   for (const f of functions) {
     if (f.parent !== undefined) continue;
-    const bridge = bridgeTo.get(`${f.segment}:${f.bus}`);
+    const bridge = bridgeTo.get(busKey(f.segment, f.bus));
     // The top of a filtered tree may sit behind a bridge the paste does not show: unknown, not a root bus.
     if (bridge === undefined && filteredTops.has(f.sbdf)) unplaced.push(f.sbdf);
     else f.parent = bridge ?? null;
