@@ -1,8 +1,11 @@
 /**
- * A decoded table as text (iasl's field-line form, so that it diffs against
- * `iasl -d`) or as JSON (the document `encode` reads back).
+ * A decoded table as text (iasl's data-table disassembly, line for line, so
+ * that it diffs against `iasl -d`) or as JSON (the document `encode` reads
+ * back).
  */
-import { decode, encode, hexDumpLines, printStruct, STORED, TextSink, type Model } from '../codec/index.js';
+import { CURRENT_FORM, decode, encode, hexDumpLines, printStruct, STORED, sum8, TextSink, type IaslForm, type Model } from '../codec/index.js';
+import { VERSION } from '../version.js';
+import { CHECKSUM_OFFSET } from './header.js';
 import type { TableDef } from './registry.js';
 import { formatJsonDocument, tablePathName, type DecodedTable } from './table.js';
 
@@ -12,15 +15,24 @@ export interface PrintableTable {
   signature?: string;
   extra?: Uint8Array;
   origin?: DecodedTable['origin'];
+  /** The bytes the model was decoded from (the Raw Table Data dump); encoded from the model when absent. */
+  bytes?: Uint8Array;
+}
+
+export interface PrintTextOptions {
+  /** The input's name for the header comment. */
+  file?: string;
+  /** Which iasl release's text (`--iasl-format`); the current one by default. */
+  form?: IaslForm;
 }
 
 /** The text of one table, ending with a newline. */
-export function printTableText(t: PrintableTable, opts: { file?: string } = {}): string {
+export function printTableText(t: PrintableTable, opts: PrintTextOptions = {}): string {
   return writeTable(new TextSink(), t, opts).toString();
 }
 
 /** All tables of an input, one after the other. */
-export function printTablesText(tables: readonly PrintableTable[], opts: { file?: string } = {}): string {
+export function printTablesText(tables: readonly PrintableTable[], opts: PrintTextOptions = {}): string {
   return tables.map((t) => printTableText(t, opts)).join('\n');
 }
 
@@ -28,7 +40,7 @@ export function printTablesText(tables: readonly PrintableTable[], opts: { file?
  * The same text as bytes (ASCII), in chunks to write to a stream as they
  * are: for large tables this skips building one big string.
  */
-export function printTablesTextChunks(tables: readonly PrintableTable[], opts: { file?: string } = {}): Uint8Array[] {
+export function printTablesTextChunks(tables: readonly PrintableTable[], opts: PrintTextOptions = {}): Uint8Array[] {
   const out = new TextSink();
   tables.forEach((t, i) => {
     if (i) out.nl();
@@ -37,18 +49,54 @@ export function printTablesTextChunks(tables: readonly PrintableTable[], opts: {
   return out.chunks();
 }
 
-function writeTable(out: TextSink, t: PrintableTable, opts: { file?: string }): TextSink {
+function writeTable(out: TextSink, t: PrintableTable, opts: PrintTextOptions): TextSink {
+  const form = opts.form ?? CURRENT_FORM;
   const model = withStoredValues(t.def, t.model);
   const sig = tablePathName(t.signature ?? String(model['signature'] ?? ''));
-  const where = (opts.file ? ` from ${opts.file}` : '') + (t.origin?.address ? ` @ ${t.origin.address}` : '');
-  out.line('/*').line(` * ACPI Data Table [${sig}]${where}`).line(' *')
-    .line(' * Format: [HexOffset DecimalOffset ByteLength]  FieldName : FieldValue').line(' */').nl();
-  const size = printStruct(t.def.spec, model, 0, out);
+  const bytes = tableBytes(t);
+  // Lines 2-4 and 6 are where iasl names itself and the input; the rest is iasl's shape.
+  out.line('/*').line(` * ridmap ${VERSION}`).line(` * Data table text in the form of iasl ${form.iaslVersion}`).line(' * (ridmap decodes the table itself; no ACPICA code is used)').line(' * ');
+  out.line(` * Disassembly of ${opts.file ?? `a ${sig} table`}${t.origin?.address ? ` @ ${t.origin.address}` : ''}`);
+  out.line(' *').line(` * ACPI Data Table [${sig}]`).line(' *').line(form.formatLine).line(' */').nl();
+  const size = printStruct(t.def.spec, model, 0, out, { root: model, form, checksumShouldBe: checksumShouldBe(bytes) });
   if (t.extra?.length) {
     out.nl().line(`/* ${t.extra.length} byte(s) after the table's Length, not part of the table */`);
     for (const l of hexDumpLines(t.extra, size)) out.line(l);
   }
-  return out.nl();
+  if (bytes) rawTableData(out, bytes);
+  return out;
+}
+
+/** The table's own bytes (up to its Length): as decoded, or the model encoded. */
+function tableBytes(t: PrintableTable): Uint8Array | undefined {
+  const b = t.bytes ?? encode(t.def.spec, t.model).bytes;
+  if (!b) return undefined;
+  return t.extra?.length ? b.subarray(0, b.length - t.extra.length) : b;
+}
+
+/** The checksum byte that makes the bytes sum to zero, when the header is there. */
+function checksumShouldBe(bytes: Uint8Array | undefined): number | undefined {
+  if (!bytes || bytes.length <= CHECKSUM_OFFSET) return undefined;
+  return (bytes[CHECKSUM_OFFSET]! - sum8(bytes)) & 0xff;
+}
+
+/**
+ * iasl's closing dump of the whole table: `Raw Table Data: Length N (0xN)`,
+ * then 16 bytes a line with the offset (`%8.4X`) and the bytes as ASCII after `//`.
+ */
+function rawTableData(out: TextSink, bytes: Uint8Array): void {
+  out.nl().line(`Raw Table Data: Length ${bytes.length} (0x${bytes.length.toString(16).toUpperCase()})`).nl();
+  for (let i = 0; i < bytes.length; i += 16) {
+    const n = Math.min(16, bytes.length - i);
+    out.spaces(Math.max(0, 8 - Math.max(4, i.toString(16).length))).hex(i, 4).str(': ');
+    for (let j = 0; j < n; j++) out.hex(bytes[i + j]!, 2).spaces(1);
+    out.spaces(3 * (16 - n)).str(' // ');
+    for (let j = 0; j < n; j++) {
+      const c = bytes[i + j]!;
+      out.str(c >= 0x20 && c <= 0x7e ? String.fromCharCode(c) : '.');
+    }
+    out.nl();
+  }
 }
 
 /** The JSON document of tables (`{"tables": [...]}`), ending with a newline. */

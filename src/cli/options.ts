@@ -2,6 +2,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { bothQemuOptions, qemuBinaryVersion } from '../import/qemu/qemu-binary.js';
 import { formatQemuVersion } from '../import/qemu/qemu-version.js';
+import { IASL_FORMS } from '../codec/index.js';
 import { LOCK_WAIT_MS } from '../io/dir-lock.js';
 import { DEFAULT_LINUX_PROFILE, FIRMWARE_INTERFACES, LINUX_PROFILES, linuxProfile, type FirmwareInterface, type LinuxTarget } from '../model/linux-profile.js';
 import { NUMBERING_POLICIES } from '../model/numbering.js';
@@ -29,6 +30,14 @@ export function firmwareOption(): Option {
 /** The target the two options name (commander has checked the choices). */
 export function linuxTarget(opts: { os: string; firmware?: string }): LinuxTarget {
   return { profile: linuxProfile(opts.os) ?? DEFAULT_LINUX_PROFILE, firmware: (opts.firmware ?? 'acpi') as FirmwareInterface };
+}
+
+/** `--iasl-format current|2020`: which iasl release's text decode prints (codec/iasl-form.ts). */
+export function iaslFormatOption(): Option {
+  const forms = [...IASL_FORMS.values()];
+  return new Option('--iasl-format <form>', `the iasl text to print: ${forms.map((f) => `${f.name} (iasl ${f.iaslVersion})`).join(', ')}`)
+    .choices(forms.map((f) => f.name))
+    .default('current');
 }
 
 export function verboseOption(): Option {

@@ -50,7 +50,7 @@ export interface FlagBit {
   readonly width?: number;
   /** Name as the spec writes it (`INCLUDE_PCI_ALL`). */
   readonly name: string;
-  /** Text for the decoded line beneath the field. */
+  /** Text of the line beneath the field, as iasl prints it. */
   readonly label: string;
 }
 
@@ -61,6 +61,8 @@ export interface FlagsType {
   readonly bits: readonly FlagBit[];
   /** Bits no FlagBit names: reserved. */
   readonly reservedMask: number;
+  /** False where iasl prints the value alone: the bits still have names (JSON, checks), but no text lines. */
+  readonly printBits?: boolean;
 }
 
 /** An integer with names for its values (printed as `01 [PCI Endpoint Device]`). */
@@ -96,11 +98,11 @@ export function reservedBytes(size: number, show: 'int' | 'bytes' = size <= 4 ? 
   return { kind: 'reserved', size, show };
 }
 
-export function flags(base: UintType, bits: readonly FlagBit[]): FlagsType {
+export function flags(base: UintType, bits: readonly FlagBit[], opts: { printBits?: boolean } = {}): FlagsType {
   let named = 0;
   for (const b of bits) named |= ((1 << (b.width ?? 1)) - 1) << b.bit;
   const all = base.size >= 4 ? 0xffffffff : (1 << (8 * base.size)) - 1;
-  return { kind: 'flags', base, bits, reservedMask: (all & ~named) >>> 0 };
+  return { kind: 'flags', base, bits, reservedMask: (all & ~named) >>> 0, ...opts };
 }
 
 export function enumOf(base: UintType, names: Record<number, string>, unknownName = 'Unknown'): EnumType {

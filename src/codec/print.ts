@@ -1,20 +1,22 @@
 /**
- * Text output in iasl's field-line form, so that a diff against `iasl -d`
- * lines up:
+ * Text output in the form of iasl's data-table disassembly, line for line,
+ * so that `diff` against `iasl -d` is empty:
  *
- *     [OOOh DDDD  W]                        Label : Value
+ *     [OOOh DDDD WWWh]                 Label : Value
  *
- * Offsets are relative to the start of the table; the label is right-aligned
- * in 28 columns; values are upper-case hex at the field's width. Named flag
- * bits follow their field as `Label : bit-value` lines aligned on the same
- * colon, like iasl's "decoded below" lines (only when some bit is set).
- * Blank lines group fields the way iasl does (header, each subtable, each
- * device scope, each path element).
+ * Offsets are relative to the start of the table; the label is right-aligned;
+ * values are upper-case hex at the field's width. The bits iasl decodes follow
+ * their field as `Label : bit-value` lines aligned on the same colon, zero or
+ * not. Blank lines group fields the way iasl does (header, each subtable,
+ * each device scope, each path element). What differs between iasl releases
+ * (the width column, the label column, renamed labels) comes from the form
+ * (iasl-form.ts).
  */
 import { hexDumpLines } from './hexdump.js';
+import { CURRENT_FORM, type IaslForm } from './iasl-form.js';
 import { bytesToHexPairs, hexUpper, hexUpperBig, padLeft } from './hexfmt.js';
 import { arrayElements, derivedValue, placedParts } from './layout.js';
-import { bitValue, sizeOfType, type FixedType } from './primitives.js';
+import { bitValue, sizeOfType, type FixedType, type FlagBit } from './primitives.js';
 import {
   isPlaced,
   pickVariant,
@@ -28,42 +30,56 @@ import {
 } from './struct.js';
 import { TextSink } from './text-sink.js';
 
-/** Column of the label field (iasl prints `%28s`). */
-const LABEL_WIDTH = 28;
-/** Flag-bit lines put their colon under the field lines' colon. */
+/** Flag-bit lines put their colon under the field lines' colon (iasl's `%44s`). */
 const BIT_LABEL_WIDTH = 44;
 
-/** One iasl field line as a string: `[OOOh DDDD  W]  Label : Value`. */
-export function fieldLine(offset: number, width: number, label: string, value: string): string {
-  return fieldHead(new TextSink(), offset, width, label).str(value).toString();
+/** What printing a table needs besides the structure: the table's root model, the form, a checksum to report. */
+export interface PrintContext {
+  /** The table the structure belongs to (labels that depend on the table's revision look there). */
+  readonly root: Model;
+  readonly form: IaslForm;
+  /** The checksum the bytes should have, when the stored one is another (iasl's "Incorrect checksum" comment). */
+  readonly checksumShouldBe?: number;
 }
 
-/** A flag-bit line beneath its field. */
-export function bitLine(label: string, value: number): string {
-  return padLeft(label, BIT_LABEL_WIDTH) + ' : ' + value;
+/** One iasl field line as a string: `[OOOh DDDD WWWh]  Label : Value`. */
+export function fieldLine(offset: number, width: number, label: string, value: string, form: IaslForm = CURRENT_FORM): string {
+  return fieldHead(new TextSink(), offset, width, label, form).str(value).toString();
 }
 
-/** Labels padded to the label column, as bytes, once per label text. */
-const paddedLabels = new Map<string, Uint8Array>();
+/** A flag-bit line beneath its field: the value in hex, one digit per four bits as iasl prints it. */
+export function bitLine(label: string, value: number, width = 1): string {
+  return padLeft(label, BIT_LABEL_WIDTH) + ' : ' + hexUpper(value, Math.ceil(width / 4));
+}
 
-function paddedLabel(label: string): Uint8Array {
-  let b = paddedLabels.get(label);
-  if (!b) paddedLabels.set(label, (b = TextSink.padded(label, LABEL_WIDTH)));
+/** Labels padded to the label column, as bytes, once per label text and column. */
+const paddedLabels = new Map<number, Map<string, Uint8Array>>();
+
+function paddedLabel(label: string, form: IaslForm): Uint8Array {
+  let byText = paddedLabels.get(form.labelWidth);
+  if (!byText) paddedLabels.set(form.labelWidth, (byText = new Map()));
+  let b = byText.get(label);
+  if (!b) byText.set(label, (b = TextSink.padded(label, form.labelWidth)));
   return b;
 }
 
-/** Writes `[OOOh DDDD  W]  Label : ` (everything but the value). */
-function fieldHead(out: TextSink, offset: number, width: number, label: string): TextSink {
-  return out.fieldHead(offset, width, paddedLabel(label));
+/** What follows the offsets on a line of `width` bytes labelled `label`. */
+function tailOf(width: number, label: string, form: IaslForm): Uint8Array {
+  return TextSink.fieldTail(form.widthColumn(width), paddedLabel(label, form));
+}
+
+/** Writes `[OOOh DDDD WWWh]  Label : ` (everything but the value). */
+function fieldHead(out: TextSink, offset: number, width: number, label: string, form: IaslForm): TextSink {
+  return out.fieldHeadTail(offset, tailOf(width, label, form));
 }
 
 /**
- * What a field line is made of, worked out once per member: the part after
- * the offsets (width and label never change) and, for small integer fields,
- * the whole rest of the line by value. A large table prints a few members
- * hundreds of thousands of times with few distinct values (scope types,
- * lengths, bus numbers, path hops), so most lines become the offsets plus
- * one copy of cached bytes.
+ * What a field line is made of, worked out once per member and form: the
+ * part after the offsets (width and label never change) and, for small
+ * integer fields, the whole rest of the line by value. A large table prints a
+ * few members hundreds of thousands of times with few distinct values (scope
+ * types, lengths, bus numbers, path hops), so most lines become the offsets
+ * plus one copy of cached bytes.
  */
 interface LinePlan {
   tail: Uint8Array;
@@ -73,6 +89,8 @@ interface LinePlan {
   limit: number;
   /** Bits of each field of a line-printed structure, in key order. */
   widths?: number[];
+  /** The form's way with this member, when it is not the declaration's. */
+  memberForm?: { noBits?: boolean; describe?: string };
 }
 
 /** Values of fields up to this many bytes are cached (at most 64 Ki lines per member). */
@@ -80,34 +98,45 @@ const CACHED_VALUE_BYTES = 2;
 /** Key of a reserved field that is absent (all zero): the usual case. */
 const ABSENT = -1;
 
-const fieldPlans = new WeakMap<StructSpec, LinePlan[]>();
-const linePlans = new WeakMap<StructSpec, LinePlan>();
+const fieldPlans = new Map<IaslForm, WeakMap<StructSpec, LinePlan[]>>();
+const linePlans = new Map<IaslForm, WeakMap<StructSpec, LinePlan>>();
 
-function fieldPlansOf(spec: StructSpec): LinePlan[] {
-  let plans = fieldPlans.get(spec);
+function plansFor<T>(cache: Map<IaslForm, WeakMap<StructSpec, T>>, form: IaslForm): WeakMap<StructSpec, T> {
+  let byForm = cache.get(form);
+  if (!byForm) cache.set(form, (byForm = new WeakMap()));
+  return byForm;
+}
+
+function fieldPlansOf(spec: StructSpec, form: IaslForm): LinePlan[] {
+  const cache = plansFor(fieldPlans, form);
+  let plans = cache.get(spec);
   if (!plans) {
     plans = spec.members.map((m) => {
       if (m.kind !== 'field') return { tail: new Uint8Array(), limit: 0 };
       const t = m.type;
       const size = sizeOfType(t);
+      const memberForm = form.members.get(`${spec.name}.${m.key}`);
       const small = (t.kind === 'uint' || t.kind === 'flags' || t.kind === 'enum' || t.kind === 'reserved') && size <= CACHED_VALUE_BYTES;
-      const tail = TextSink.fieldTail(size, paddedLabel(m.label));
-      return small && !m.describe ? { tail, lines: new Map(), limit: 2 ** (8 * size) } : { tail, limit: 0 };
+      const tail = tailOf(size, memberForm?.label ?? m.label, form);
+      // A checksum line may carry a comment, so it is never cached.
+      const cached = small && !m.describe && m.role !== 'checksum';
+      return cached ? { tail, lines: new Map(), limit: 2 ** (8 * size), memberForm } : { tail, limit: 0, memberForm };
     });
-    fieldPlans.set(spec, plans);
+    cache.set(spec, plans);
   }
   return plans;
 }
 
 /** A structure printed as one line caches by its packed field values when they fit CACHED_VALUE_BYTES·2 bytes. */
-function linePlanOf(spec: StructSpec, label: string): LinePlan {
-  let plan = linePlans.get(spec);
+function linePlanOf(spec: StructSpec, label: string, form: IaslForm): LinePlan {
+  const cache = plansFor(linePlans, form);
+  let plan = cache.get(spec);
   if (!plan) {
     const small = spec.members.every((m) => m.kind === 'field' && m.type.kind === 'uint') && spec.fixedSize <= 2 * CACHED_VALUE_BYTES;
-    const tail = TextSink.fieldTail(spec.fixedSize, paddedLabel(label));
+    const tail = tailOf(spec.fixedSize, label, form);
     const widths = spec.members.map((m) => 8 * sizeOfType((m as FieldMember).type));
     plan = small ? { tail, lines: new Map(), limit: 0, widths } : { tail, limit: 0 };
-    linePlans.set(spec, plan);
+    cache.set(spec, plan);
   }
   return plan;
 }
@@ -202,21 +231,18 @@ export function lineValueText(spec: StructSpec, m: Model): string | undefined {
 }
 
 /** Text of a structure at `offset`, as a string of lines. */
-export function printToString(spec: StructSpec, m: Model, offset = 0): string {
+export function printToString(spec: StructSpec, m: Model, offset = 0, form: IaslForm = CURRENT_FORM): string {
   const out = new TextSink();
-  printStruct(spec, m, offset, out);
+  printStruct(spec, m, offset, out, { root: m, form });
   return out.toString();
 }
 
-/**
- * Writes the text lines of a structure at `offset`; returns the bytes it
- * covers. `root` is the table the structure belongs to (labels that depend
- * on the table's revision look there).
- */
-export function printStruct(spec: StructSpec, m: Model, offset: number, out: TextSink, root: Model = m): number {
+/** Writes the text lines of a structure at `offset`; returns the bytes it covers. */
+export function printStruct(spec: StructSpec, m: Model, offset: number, out: TextSink, ctx: PrintContext = { root: m, form: CURRENT_FORM }): number {
+  const form = ctx.form;
   if (spec.line) {
     const line = spec.line;
-    const plan = linePlanOf(spec, line.label);
+    const plan = linePlanOf(spec, line.label, form);
     const key = plan.lines && packedKey(plan, spec, m);
     if (key === undefined) {
       line.write(m, out.fieldHeadTail(offset, plan.tail));
@@ -234,7 +260,7 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
   let pos = offset;
   const truncatedAt = m[STORED]?.[TRUNCATED_AT];
   const members = truncatedAt === undefined ? spec.members : spec.members.slice(0, Number(truncatedAt));
-  const plans = fieldPlansOf(spec);
+  const plans = fieldPlansOf(spec, form);
   const present = spec.optional.length ? new Set(presentOptional(spec, m)) : undefined;
   for (let i = 0; i < members.length; i++) {
     const member = members[i]!;
@@ -243,13 +269,13 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
     if (member.block) out.nl();
     switch (member.kind) {
       case 'field':
-        printField(spec, member, plans[i]!, m, pos, out, root);
+        printField(spec, member, plans[i]!, m, pos, out, ctx);
         pos += sizeOfType(member.type);
         break;
       case 'group': {
-        if (member.heading) fieldHead(out, pos, member.spec.fixedSize, member.label).str(member.heading).nl();
+        if (member.heading) fieldHead(out, pos, member.spec.fixedSize, member.label, form).str(member.heading).nl();
         const g = m[member.key];
-        if (typeof g === 'object' && g !== null) printStruct(member.spec, g as Model, pos, out, root);
+        if (typeof g === 'object' && g !== null) printStruct(member.spec, g as Model, pos, out, ctx);
         pos += member.spec.fixedSize;
         break;
       }
@@ -258,22 +284,22 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
           const s = pickVariant(member.union, item);
           if (typeof s === 'string') continue;
           out.nl();
-          pos += printStruct(s, item, pos, out, root);
+          pos += printStruct(s, item, pos, out, ctx);
         }
         break;
       case 'array':
         for (const item of member.scalar ? arrayElements(member, m) : (m[member.key] as Model[] | undefined) ?? []) {
           if (!member.compact) out.nl();
-          pos += printStruct(member.element, item, pos, out, root);
+          pos += printStruct(member.element, item, pos, out, ctx);
         }
         break;
       case 'cstring': {
         const s = String(m[member.key] ?? '');
-        fieldHead(out, pos, s.length + 1, member.label).str('"' + displayText(s) + '"').nl();
+        fieldHead(out, pos, s.length + 1, member.label, form).str('"' + displayText(s) + '"').nl();
         pos += s.length + 1;
         const pad = spec.placed.length ? undefined : m[member.paddingKey];
         if (pad instanceof Uint8Array) {
-          if (pad.some((b) => b !== 0)) bytesLines(out, pos, 'Padding', pad);
+          if (pad.some((b) => b !== 0)) bytesLines(out, pos, 'Padding', pad, form);
           pos += pad.length;
         }
         break;
@@ -294,24 +320,24 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
       const member = part.member;
       if (part.gap) {
         if (member.block) out.nl();
-        rawBytesLines(out, offset + part.offset - part.gap.length, (member.kind === 'list' ? member.gapLabel : undefined) ?? 'Padding', part.gap);
+        rawBytesLines(out, offset + part.offset - part.gap.length, (member.kind === 'list' ? member.gapLabel : undefined) ?? 'Padding', part.gap, form);
       }
       pos = offset + part.offset;
       for (const item of part.items) {
         const s = member.kind === 'list' ? pickVariant(member.union, item) : member.element;
         if (typeof s === 'string') continue;
         if (member.kind === 'list' || !member.compact) out.nl();
-        pos += printStruct(s, item, pos, out, root);
+        pos += printStruct(s, item, pos, out, ctx);
       }
     }
   }
   const trailing = m[TRAILING_KEY];
   if (trailing instanceof Uint8Array && trailing.length) {
-    if (!spec.placed.length) bytesLines(out, pos, 'Trailing Bytes', trailing);
+    if (!spec.placed.length) bytesLines(out, pos, 'Trailing Bytes', trailing, form);
     else {
       // After a list of blocks, the bytes are a block of their own.
       if (spec.placed.some((p) => p.kind === 'list')) out.nl();
-      rawBytesLines(out, pos, spec.trailingLabel ?? 'Trailing Bytes', trailing);
+      rawBytesLines(out, pos, spec.trailingLabel ?? 'Trailing Bytes', trailing, form);
     }
     pos += trailing.length;
   }
@@ -319,15 +345,15 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
   return pos - offset;
 }
 
-function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Model, pos: number, out: TextSink, root: Model): void {
+function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Model, pos: number, out: TextSink, ctx: PrintContext): void {
   const t = member.type;
   const alt = member.labelIf;
-  if (alt && root[alt.rootKey] === alt.equals) plan = { tail: TextSink.fieldTail(sizeOfType(t), paddedLabel(alt.label)), limit: 0 };
+  if (alt && ctx.root[alt.rootKey] === alt.equals) plan = { tail: tailOf(sizeOfType(t), alt.label, ctx.form), limit: 0, memberForm: plan.memberForm };
   const v = member.role !== undefined ? derivedValue(spec, m, member.key) : m[member.key];
   const key = plan.lines && valueKey(plan, t, v);
   if (key !== undefined) {
     let rest = plan.lines!.get(key);
-    if (!rest) plan.lines!.set(key, (rest = restOfLine(plan.tail, (o) => writeFieldValue(member, v, o))));
+    if (!rest) plan.lines!.set(key, (rest = restOfLine(plan.tail, (o) => writeFieldValue(member, plan, v, o))));
     out.fieldHeadTail(pos, rest);
     return;
   }
@@ -337,7 +363,12 @@ function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Mo
     out.str('??').nl();
     return;
   }
-  writeFieldValue(member, v, out);
+  if (member.role === 'checksum' && ctx.checksumShouldBe !== undefined && ctx.checksumShouldBe !== v) {
+    writeValue(out, t, v);
+    out.str('     /* Incorrect checksum, should be ').hex(ctx.checksumShouldBe, 2).str(' */').nl();
+    return;
+  }
+  writeFieldValue(member, plan, v, out);
 }
 
 /** `tail` followed by what `write` prints, as one byte string (a cached rest of a line). */
@@ -347,26 +378,30 @@ function restOfLine(tail: Uint8Array, write: (out: TextSink) => void): Uint8Arra
   return o.toBytes();
 }
 
-/** A field's value, its description, the newline and any flag-bit lines beneath. */
-function writeFieldValue(member: FieldMember, v: unknown, out: TextSink): void {
+/** A field's value, its description, the newline and the flag-bit lines beneath, zero or not, as iasl prints them. */
+function writeFieldValue(member: FieldMember, plan: LinePlan, v: unknown, out: TextSink): void {
   const t = member.type;
   writeValue(out, t, v);
-  if (member.describe) out.str(member.describe(v));
+  const describe = plan.memberForm?.describe;
+  if (describe !== undefined) out.str(describe);
+  else if (member.describe) out.str(member.describe(v));
   out.nl();
-  // Named bits beneath the value, as iasl's "decoded below" lines; all-zero
-  // flags (most device scopes) say nothing more, so they get none.
-  if (t.kind === 'flags' && v !== 0) {
-    for (const b of t.bits) out.padLeft(b.label, BIT_LABEL_WIDTH).str(' : ').str(String(bitValue(v as number, b))).nl();
+  if (t.kind === 'flags' && t.printBits !== false && !plan.memberForm?.noBits) {
+    for (const b of t.bits) writeBitLine(out, b, v as number);
   }
 }
 
+function writeBitLine(out: TextSink, b: FlagBit, v: number): void {
+  out.padLeft(b.label, BIT_LABEL_WIDTH).str(' : ').hex(bitValue(v, b), Math.ceil((b.width ?? 1) / 4)).nl();
+}
+
 /** Short byte runs as one field line, longer ones as a labelled hex dump. */
-function bytesLines(out: TextSink, pos: number, label: string, b: Uint8Array): void {
+function bytesLines(out: TextSink, pos: number, label: string, b: Uint8Array, form: IaslForm): void {
   if (b.length <= 16) {
-    fieldHead(out, pos, b.length, label).str(bytesToHexPairs(b)).nl();
+    fieldHead(out, pos, b.length, label, form).str(bytesToHexPairs(b)).nl();
     return;
   }
-  fieldHead(out, pos, b.length, label).str('(hex dump below)').nl();
+  fieldHead(out, pos, b.length, label, form).str('(hex dump below)').nl();
   for (const l of hexDumpLines(b, pos)) out.line(l);
 }
 
@@ -375,12 +410,12 @@ function bytesLines(out: TextSink, pos: number, label: string, b: Uint8Array): v
  * the field line; more as a backslash there and the bytes 16 to a line,
  * each line but the last continued with a backslash.
  */
-function rawBytesLines(out: TextSink, at: number, label: string, b: Uint8Array): void {
+function rawBytesLines(out: TextSink, at: number, label: string, b: Uint8Array, form: IaslForm): void {
   if (b.length <= 16) {
-    fieldHead(out, at, b.length, label).str(bytesToHexPairs(b)).nl();
+    fieldHead(out, at, b.length, label, form).str(bytesToHexPairs(b)).nl();
     return;
   }
-  fieldHead(out, at, b.length, label).str('\\').nl();
+  fieldHead(out, at, b.length, label, form).str('\\').nl();
   for (let i = 0; i < b.length; i += 16) {
     const last = i + 16 >= b.length;
     out.line('    ' + bytesToHexPairs(b.subarray(i, i + 16)) + (last ? '' : ' \\'));

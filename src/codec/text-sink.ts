@@ -62,8 +62,8 @@ export class TextSink {
    * as bytes) and ` : `. The part after the offsets is the same on every line
    * of a field, so it comes from fieldTail once and is copied here.
    */
-  fieldHead(offset: number, width: number, label: Uint8Array): this {
-    return this.fieldHeadTail(offset, TextSink.fieldTail(width, label));
+  fieldHead(offset: number, widthColumn: string, label: Uint8Array): this {
+    return this.fieldHeadTail(offset, TextSink.fieldTail(widthColumn, label));
   }
 
   /** The line head of `offset` followed by a fieldTail: this runs once per output line. */
@@ -93,10 +93,9 @@ export class TextSink {
     return this;
   }
 
-  /** ` WWW] <label> : `: what follows the offsets on a field line (C's `%3d`, then the padded label). */
-  static fieldTail(width: number, label: Uint8Array): Uint8Array {
-    const w = String(width);
-    const head = ' ' + (w.length < 3 ? ' '.repeat(3 - w.length) + w : w) + '] ';
+  /** ` WWW] <label> : `: what follows the offsets on a field line (the width column as the iasl form writes it, then the padded label). */
+  static fieldTail(widthColumn: string, label: Uint8Array): Uint8Array {
+    const head = ' ' + widthColumn + '] ';
     const tail = new Uint8Array(head.length + label.length + 3);
     for (let i = 0; i < head.length; i++) tail[i] = head.charCodeAt(i);
     tail.set(label, head.length);

@@ -7,9 +7,10 @@
  * that were reserved in their spec revision (DRHD Size, scope Flags) simply
  * read as zero.
  *
- * Labels follow iasl's text so that our output lines up with `iasl -d`;
- * where iasl still shows an older layout (DRHD `Reserved` for Size, a 2-byte
- * scope `Reserved` for Flags + Reserved) the label follows the current spec.
+ * Labels, and which flag bits are printed, are current iasl's (20260408), so
+ * that the text is what `iasl -d` prints; iasl decodes only DRHD Size, so
+ * the other flags print as a value and their bits are named for JSON and
+ * checks only. Older iasl's labels are in codec/iasl-form.ts.
  */
 import {
   array,
@@ -53,7 +54,7 @@ export const DRHD_FLAG_BITS: readonly FlagBit[] = [
 
 /** DRHD Size: bits 3:0 = N, the register set spans 2^N 4 KiB pages (reserved before VT-d 3.x). */
 export const DRHD_SIZE_BITS: readonly FlagBit[] = [
-  { bit: 0, width: 4, name: 'REGISTER_SET_SIZE', label: 'Register Set Size (log2 pages)' },
+  { bit: 0, width: 4, name: 'REGISTER_SET_SIZE', label: 'Size (pages, log2)' },
 ];
 
 export const ATSR_FLAG_BITS: readonly FlagBit[] = [{ bit: 0, name: 'ALL_PORTS', label: 'All Ports' }];
@@ -79,12 +80,13 @@ export const DmarScopeType = {
 } as const;
 
 const scopeType = enumOf(u8, {
+  0: 'Reserved value',
   [DmarScopeType.PCI_ENDPOINT]: 'PCI Endpoint Device',
   [DmarScopeType.PCI_SUB_HIERARCHY]: 'PCI Bridge Device',
   [DmarScopeType.IOAPIC]: 'IOAPIC Device',
   [DmarScopeType.MSI_CAPABLE_HPET]: 'Message-capable HPET Device',
   [DmarScopeType.ACPI_NAMESPACE_DEVICE]: 'Namespace Device',
-}, 'Reserved');
+}, 'Unknown Scope Type');
 
 /** One hop of a scope path: (device, function) on the bus below the previous hop. */
 const pciPath: StructSpec = struct({
@@ -104,7 +106,7 @@ export const deviceScope: StructSpec = struct({
   members: [
     field('type', 'Device Scope Type', scopeType),
     lengthField('Entry Length', u8),
-    field('flags', 'Flags', flags(u8, SCOPE_FLAG_BITS)),
+    field('flags', 'Flags', flags(u8, SCOPE_FLAG_BITS, { printBits: false })),
     reserved('Reserved', 1),
     field('enumerationId', 'Enumeration ID', u8),
     field('startBusNumber', 'PCI Bus Number', u8),
@@ -140,8 +142,8 @@ function remapping(name: string, typeName: string, tag: number, title: string, b
 const scopes = list('deviceScopes', 'Device Scope', deviceScopes);
 
 export const drhd = remapping('DRHD', 'DmarDrhd', 0, 'Hardware Unit Definition', [
-  field('flags', 'Flags', flags(u8, DRHD_FLAG_BITS)),
-  field('size', 'Size', flags(u8, DRHD_SIZE_BITS)),
+  field('flags', 'Flags', flags(u8, DRHD_FLAG_BITS, { printBits: false })),
+  field('size', 'Size (decoded below)', flags(u8, DRHD_SIZE_BITS)),
   field('segmentNumber', 'PCI Segment Number', u16le),
   field('registerBaseAddress', 'Register Base Address', u64le),
   scopes,
@@ -158,7 +160,7 @@ export const rmrr = remapping('RMRR', 'DmarRmrr', 1, 'Reserved Memory Region', [
 
 /** ATSR and SATC share one layout: Flags, Reserved, Segment Number, device scopes; only the flag bits differ. */
 function flagsSegmentScopes(bits: readonly FlagBit[]): Member[] {
-  return [field('flags', 'Flags', flags(u8, bits)), reserved('Reserved', 1), field('segmentNumber', 'PCI Segment Number', u16le), scopes];
+  return [field('flags', 'Flags', flags(u8, bits, { printBits: false })), reserved('Reserved', 1), field('segmentNumber', 'PCI Segment Number', u16le), scopes];
 }
 
 export const atsr = remapping('ATSR', 'DmarAtsr', 2, 'Root Port ATS Capability', flagsSegmentScopes(ATSR_FLAG_BITS));
@@ -178,7 +180,7 @@ export const andd = remapping('ANDD', 'DmarAndd', 4, 'ACPI Namespace Device Decl
 
 export const satc = remapping('SATC', 'DmarSatc', 5, 'SoC Integrated Address Translation Cache', flagsSegmentScopes(SATC_FLAG_BITS));
 
-export const sidp = remapping('SIDP', 'DmarSidp', 6, 'SoC Integrated Device Property Reporting Structure', [
+export const sidp = remapping('SIDP', 'DmarSidp', 6, 'SoC Integrated Device Property', [
   reserved('Reserved', 2),
   field('segmentNumber', 'PCI Segment Number', u16le),
   scopes,
@@ -193,7 +195,7 @@ export const remappingStructures = union({
   unknownTitle: 'Unknown Subtable Type',
 });
 
-export const DMAR_DESCRIPTION = 'DMA Remapping table';
+export const DMAR_DESCRIPTION = 'DMA Remapping Table';
 
 export const dmarSpec: StructSpec = struct({
   name: 'DMAR',
@@ -202,7 +204,7 @@ export const dmarSpec: StructSpec = struct({
     ...acpiHeaderMembers(DMAR_DESCRIPTION),
     // N-1 where N is the maximum DMA physical address width.
     field('hostAddressWidth', 'Host Address Width', u8, { block: true }),
-    field('flags', 'Flags', flags(u8, DMAR_FLAG_BITS)),
+    field('flags', 'Flags', flags(u8, DMAR_FLAG_BITS, { printBits: false })),
     reserved('Reserved', 10, 'bytes'),
     list('remappingStructures', 'Remapping Structures', remappingStructures),
   ],

@@ -16,7 +16,8 @@ import { treeToJson } from '../../dt/json.js';
 import { loadInputFile } from '../../io/load-input-file.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INPUT } from '../exit-codes.js';
-import { includeDirOption, visibleDiagnostics, verboseOption } from '../options.js';
+import { iaslForm } from '../../codec/index.js';
+import { iaslFormatOption, includeDirOption, visibleDiagnostics, verboseOption } from '../options.js';
 
 export function registerDecode(program: Command, ctx: CliContext): void {
   program
@@ -24,13 +25,15 @@ export function registerDecode(program: Command, ctx: CliContext): void {
     .description('print every table in raw tables, acpidump text, iasl .dsl files, decoded JSON, DTB or DTS')
     .argument('<file...>', 'input files (kind detected from the content)')
     .addOption(new Option('-f, --format <format>', 'output form').choices(['text', 'json']).default('text'))
+    .addOption(iaslFormatOption())
     .addOption(verboseOption())
     .addOption(includeDirOption())
     .addHelpText(
       'after',
       `
-Text uses iasl's field lines, [OOOh DDDD  W]  Label : Value, with flags decoded beneath, so
-a diff against \`iasl -d\` lines up. Tables ridmap does not model print as header + hex dump.
+Text is what \`iasl -d\` prints, line for line: field lines [OOOh DDDD WWWh]  Label : Value,
+the flag bits iasl decodes beneath, and the Raw Table Data dump; \`--iasl-format 2020\` prints
+the form of iasl before 20221020 (Debian 12's). Tables ridmap does not model print as header + hex dump.
 A DTB or DTS prints as DTS (what \`dtc -O dts\` prints, labels and references kept).
 JSON is the input of \`ridmap encode\` (edit it, then recompile).
 
@@ -40,7 +43,7 @@ Examples:
   ridmap decode IORT.dat --format json > iort.json
   ridmap decode board.dtb`,
     )
-    .action(async (files: string[], opts: { format: 'text' | 'json'; verbose: boolean; includeDir?: string[] }) => {
+    .action(async (files: string[], opts: { format: 'text' | 'json'; iaslFormat: string; verbose: boolean; includeDir?: string[] }) => {
       const tables: DecodedTable[] = [];
       const trees: unknown[] = [];
       const diagnostics: Diagnostic[] = [];
@@ -70,7 +73,7 @@ Examples:
           else trees.push({ file, deviceTree: treeToJson(t.decoded.tree) });
         }
         tables.push(...acpi);
-        if (opts.format === 'text') ctx.outChunks(printTablesTextChunks(acpi, { file }));
+        if (opts.format === 'text') ctx.outChunks(printTablesTextChunks(acpi, { file, form: iaslForm(opts.iaslFormat) }));
       }
       if (opts.format === 'json') {
         // One document: ACPI tables as `encode` reads them; device trees (which encode does not take) beside them.

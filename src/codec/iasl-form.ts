@@ -1,0 +1,74 @@
+/**
+ * The text forms of iasl's data-table disassembly that ridmap prints, in one
+ * place. Every form prints the same lines (fields, flag bits, subtable
+ * headings, the Raw Table Data dump); they differ in the width column, the
+ * label column, the header comment, and labels an iasl release renamed.
+ *
+ * The declarations (`src/acpi/<table>/spec.ts`) carry the labels of the
+ * current form. An older form lists here only what it prints otherwise,
+ * keyed `<structure name>.<member key>`: when iasl renames a label, the
+ * declaration takes the new one and the old one moves into this table.
+ */
+import { padLeft } from './hexfmt.js';
+
+export type IaslFormName = 'current' | '2020';
+
+/** How an older form prints one member instead of the declaration's way. */
+export interface MemberForm {
+  readonly label?: string;
+  /** The flag field's bits are not printed (the release did not decode them). */
+  readonly noBits?: boolean;
+  /** Text after the value instead of the declaration's `describe` (the table name after the signature). */
+  readonly describe?: string;
+}
+
+export interface IaslForm {
+  readonly name: IaslFormName;
+  /** The iasl release whose text this form reproduces. */
+  readonly iaslVersion: string;
+  /** The `Format:` line of the header comment. */
+  readonly formatLine: string;
+  /** Columns of the right-aligned label on a field line. */
+  readonly labelWidth: number;
+  /** The width column of a field line, between the decimal offset and `]`. */
+  widthColumn(width: number): string;
+  /** Members this form prints otherwise than the declarations do. */
+  readonly members: ReadonlyMap<string, MemberForm>;
+}
+
+/** iasl since 20221020: the width in hex (`004h`), the label in 27 columns. */
+export const CURRENT_FORM: IaslForm = {
+  name: 'current',
+  iaslVersion: '20260408',
+  formatLine: ' * Format: [HexOffset DecimalOffset ByteLength]  FieldName : FieldValue (in hex)',
+  labelWidth: 27,
+  widthColumn: (width) => width.toString(16).toUpperCase().padStart(3, '0') + 'h',
+  members: new Map(),
+};
+
+/**
+ * iasl before 20221020 (Debian 12 ships 20200925): the width in decimal
+ * (`  4`), the label in 28 columns, and the labels of VT-d before 3.x.
+ */
+export const FORM_2020: IaslForm = {
+  name: '2020',
+  iaslVersion: '20200925',
+  formatLine: ' * Format: [HexOffset DecimalOffset ByteLength]  FieldName : FieldValue',
+  labelWidth: 28,
+  widthColumn: (width) => padLeft(String(width), 3),
+  members: new Map<string, MemberForm>([
+    ['DMAR.signature', { describe: '    [DMA Remapping table]' }],
+    // VT-d before 3.x: byte 5 of a DRHD was reserved.
+    ['DRHD.size', { label: 'Reserved', noBits: true }],
+  ]),
+};
+
+export const IASL_FORMS: ReadonlyMap<IaslFormName, IaslForm> = new Map([
+  ['current', CURRENT_FORM],
+  ['2020', FORM_2020],
+]);
+
+/** The form named by `--iasl-format`, or undefined. */
+export function iaslForm(name: string): IaslForm | undefined {
+  return IASL_FORMS.get(name as IaslFormName);
+}
