@@ -6,7 +6,7 @@
  */
 import { InputError, inFile, type Diagnostic } from '../diagnostic.js';
 import { parseAcpidump } from './acpidump-text.js';
-import { parseDslRawData } from './iasl-dsl.js';
+import { compileDslText, hasRawTableData, parseDslRawData } from './iasl-dsl.js';
 import { sniff, type InputKind } from './sniff.js';
 import { AcpiCode } from '../acpi/header.js';
 import { decodeTable, deviceTreesSkipped, encodeTable, tablePathName, tablesFromJson, type DecodedTable } from '../acpi/table.js';
@@ -60,6 +60,12 @@ export function decodeSniffed(kind: InputKind, content: Uint8Array | string, fil
       return { kind, tables, diagnostics: inFile(file, parsed.diagnostics) };
     }
     case 'dsl': {
+      if (!hasRawTableData(text!)) {
+        // Source only (`iasl -T`, hand-written): the table is what it compiles to.
+        const compiled = compileDslText(text!);
+        const tables = compiled.tables.map((t) => withFile(decodeTable(t.bytes), file));
+        return { kind, tables, diagnostics: inFile(file, compiled.diagnostics) };
+      }
       const raw = parseDslRawData(text!);
       const tables = raw.bytes ? [withFile(decodeTable(raw.bytes), file)] : [];
       return { kind, tables, diagnostics: inFile(file, raw.diagnostics) };

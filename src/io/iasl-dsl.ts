@@ -1,8 +1,12 @@
 /**
  * iasl's disassembly of a data table (`iasl -d`, a `.dsl` file) ends with
  * `Raw Table Data: Length N (0xN)` and a hex dump of the whole table; that
- * dump is the table. The field lines above it are iasl's decode, not input.
+ * dump is the table for `decode`. The field lines above it are the source
+ * that `encode` compiles, as iasl compiles them (acpi/dsl-source); a source
+ * without a dump (`iasl -T SIG`, or written by hand) is decoded from what it
+ * compiles to.
  */
+import { compileDslSource } from '../acpi/dsl-source/compile.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { RepeatLimiter } from '../limits.js';
 import { parseHexLine, splitLines } from './acpidump-text.js';
@@ -22,6 +26,23 @@ export interface DslRawData {
 }
 
 const RAW = /^\s*Raw Table Data: Length (\d+)/;
+
+/** Has the dump of `iasl -d` (else it is source only). */
+export function hasRawTableData(text: string): boolean {
+  return splitLines(text).some((l) => RAW.test(l));
+}
+
+export interface DslCompiled {
+  /** The compiled table, or none when anything is wrong (every problem with its line). */
+  tables: { signature: string; bytes: Uint8Array }[];
+  diagnostics: Diagnostic[];
+}
+
+/** `encode board.dsl`: the field lines compiled to the bytes iasl compiles them to. */
+export function compileDslText(text: string): DslCompiled {
+  const r = compileDslSource(text);
+  return { tables: r.table ? [{ signature: r.table.signature, bytes: r.table.bytes }] : [], diagnostics: r.diagnostics };
+}
 
 export function parseDslRawData(text: string): DslRawData {
   const lines = splitLines(text);

@@ -56,6 +56,14 @@ export function looksLikeAcpiTable(data: Uint8Array): boolean {
   return length !== undefined && length >= 36 && length === data.length && checksumIsValid(data);
 }
 
+/** `[0004]  Signature : "DMAR"` (iasl -T) or `[000h 0000 004h]  Signature : "DMAR"` (iasl -d), at a line start. */
+const DSL_SIGNATURE_FIELD = /^[ \t]*(?:\[[^\]\r\n]*\][ \t]*)*Signature[ \t]*:[ \t]*"/m;
+
+/** The text kind of a text input, or undefined when it is none ridmap reads. */
+export function sniffText(text: string): InputKind | undefined {
+  return textKind(text);
+}
+
 // Lines may start with blanks, but `^\s*` would be quadratic under /m: from every line
 // start `\s*` runs across all the blank lines that follow (60,000 newlines took 18 s).
 function textKind(raw: string): InputKind | undefined {
@@ -66,6 +74,8 @@ function textKind(raw: string): InputKind | undefined {
   if (start[0] === '{' || /^\[\s*[[{"\]]/.test(start)) return 'json';
   if (/^[^\S\r\n\u2028\u2029]*\/dts-v1\/\s*;/m.test(head)) return 'dts';
   if (/^[^\S\r\n\u2028\u2029]*Raw Table Data: Length \d+/m.test(text)) return 'dsl';
+  // iasl's data-table source without a dump (`iasl -T SIG`, hand-written): its first field is the signature.
+  if (DSL_SIGNATURE_FIELD.test(head)) return 'dsl';
   // The whole text, not the head: a dmesg log above the dump can be longer than the probe.
   if (/^[^\S\r\n\u2028\u2029]*(RSD PTR|[^\s@]{4}) @ 0x[0-9A-Fa-f]+\s*$/m.test(text)) return 'acpidump';
   if (start[0] === '[' && parsesAsJson(text)) return 'json';

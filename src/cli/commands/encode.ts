@@ -10,15 +10,17 @@ import { join, sep } from 'node:path';
 import { encodeJsonDocument } from '../../acpi/table.js';
 import { hasErrors, inFile } from '../../diagnostic.js';
 import { replaceFileSet } from '../../io/file-set.js';
+import { compileDslText } from '../../io/iasl-dsl.js';
 import { readInputText } from '../../io/read-input.js';
+import { sniffText } from '../../io/sniff.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INPUT } from '../exit-codes.js';
 
 export function registerEncode(program: Command, ctx: CliContext): void {
   program
     .command('encode')
-    .description('turn decoded JSON back into table bytes (edit, then recompile)')
-    .argument('<file>', 'JSON from `ridmap decode --format json`')
+    .description('turn decoded JSON, or iasl data-table source (.dsl), back into table bytes (edit, then recompile)')
+    .argument('<file>', 'JSON from `ridmap decode --format json`, or an iasl .dsl (`iasl -T SIG`, `iasl -d`, `ridmap decode`)')
     .option('-o, --out <path>', 'output file (one table), or directory (several tables, an existing directory, or a path ending in /); default: SIG.dat here')
     .addHelpText(
       'after',
@@ -31,12 +33,21 @@ Into a directory (-o DIR/, an existing DIR, or several tables), each table is wr
 SIG.dat (SSDT.dat, SSDT-2.dat, ... for repeated signatures); the directory is created when
 missing. The tables are written as one set: all of them, or none.
 
+An iasl .dsl is compiled from its field lines as iasl compiles it (lines after
+"Raw Table Data" are ignored): integers in hex, possibly expressions; a field
+with bits decoded below it takes its value from the bit lines; Table Length,
+the other lengths, counts, offsets and the Checksum are computed. Labels are
+current iasl's, or iasl 20200925's. Unlike iasl, the Asl Compiler ID and
+Revision are kept as the source has them. Errors name the file and the line.
+
 Examples:
   ridmap decode DMAR.dat --format json > dmar.json && $EDITOR dmar.json
-  ridmap encode dmar.json -o DMAR.dat`,
+  ridmap encode dmar.json -o DMAR.dat
+  iasl -T DMAR && $EDITOR dmar.asl && ridmap encode dmar.asl -o DMAR.dat`,
     )
     .action((file: string, opts: { out?: string }) => {
-      const { tables, diagnostics } = encodeJsonDocument(readInputText(file));
+      const text = readInputText(file);
+      const { tables, diagnostics } = sniffText(text) === 'dsl' ? compileDslText(text) : encodeJsonDocument(text);
       ctx.report(inFile(file, diagnostics));
       if (hasErrors(diagnostics)) {
         ctx.fail(EXIT_INPUT);

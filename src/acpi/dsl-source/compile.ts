@@ -1,0 +1,476 @@
+/**
+ * Compiles iasl's data-table source (`ridmap encode board.dsl`) to the bytes
+ * iasl compiles it to. The field lines (parse.ts) are consumed in the order
+ * the table's declaration prints them, each label checked against the
+ * member's (as iasl's DtCompileTable checks them against its info table);
+ * the values build a Model, and the declaration's encoder computes what iasl
+ * computes: lengths, counts, offsets and the checksum. Nothing here knows a
+ * table: the walk is the printer's (codec/print.ts) read backwards.
+ *
+ * How a source says things, as iasl reads it (ACPICA source/compiler):
+ * - integers are hex with or without `0x`, and may be expressions;
+ * - a flags field whose bits are printed beneath it (`Size (decoded
+ *   below)`) takes its value from those bit lines; its own value is
+ *   ignored (dtcompile.c, DT_FIELD_TYPE_FLAGS_INTEGER);
+ * - text fields are quoted, padded with NULs to their width;
+ * - byte buffers are two-digit hex separated by blanks or commas
+ *   (`PCI Path : 00,01`);
+ * - derived fields (lengths, counts, offsets, the checksum) are read but
+ *   their values are not used.
+ *
+ * Where ridmap differs from iasl: the items of a list or an array run as long
+ * as the next label starts one (iasl's DMAR compiler counts device scopes
+ * from the Length values instead), so that a user who adds a device scope
+ * need not fix Length by hand; the Asl Compiler ID and Revision are the
+ * source's (iasl writes its own, "INTL" and its version, unless run with
+ * -z); non-zero reserved fields are kept (iasl zeroes them with an error).
+ */
+import {
+  encode,
+  FORM_2020,
+  isPlaced,
+  isReference,
+  LAYOUT_KEY,
+  resolveByField,
+  TRAILING_KEY,
+  sizeOfType,
+  type ArrayMember,
+  type FieldMember,
+  type FixedType,
+  type ListMember,
+  type Model,
+  type PlacedLayout,
+  type StructSpec,
+  type UnionSpec,
+} from '../../codec/index.js';
+import type { Diagnostic } from '../../diagnostic.js';
+import { tableDef, modelledSignatures, type TableDef } from '../registry.js';
+import { tablePathName } from '../table.js';
+import { evaluateInteger } from './expression.js';
+import { parseDslFields, type DslField } from './parse.js';
+
+export const DslCompileCode = {
+  /** A field's label is not the one the declaration has at that place (error). */
+  invalidLabel: 'dsl-invalid-label',
+  /** A field the declaration needs is not there (error). */
+  missingField: 'dsl-missing-field',
+  /** A value that is no value of its field (error). */
+  badValue: 'dsl-bad-value',
+  /** A subtable type the table's declaration has no structure for (error). */
+  unknownSubtable: 'dsl-unknown-subtable',
+  /** Fields after the end of the table (error). */
+  extraField: 'dsl-extra-field',
+  /** No Signature, or one ridmap does not compile (error). */
+  unsupportedTable: 'dsl-unsupported-table',
+} as const;
+
+/** Stops the walk at the first structural error: what follows would only repeat it. */
+class Stop extends Error {}
+
+export interface CompiledDsl {
+  /** The table's bytes; absent when anything is wrong. */
+  table?: { signature: string; def: TableDef; model: Model; bytes: Uint8Array };
+  diagnostics: Diagnostic[];
+}
+
+/** Labels a bytes member is printed with (codec/print.ts bytesLines and rawBytesLines). */
+const PADDING_LABEL = 'Padding';
+const TRAILING_LABEL = 'Trailing Bytes';
+
+/** Compiles the text of a data-table source. */
+export function compileDslSource(text: string): CompiledDsl {
+  const parsed = parseDslFields(text);
+  const diagnostics = [...parsed.diagnostics];
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const c = new Compiler(parsed.fields, diagnostics);
+  let table: CompiledDsl['table'];
+  try {
+    table = c.table();
+  } catch (e) {
+    if (!(e instanceof Stop)) throw e;
+  }
+  if (!table || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  return { table, diagnostics };
+}
+
+class Compiler {
+  private i = 0;
+  /** Labels that could also have come where the walk is (another list item), for messages. */
+  private also: string[] = [];
+
+  constructor(
+    private readonly fields: readonly DslField[],
+    private readonly diagnostics: Diagnostic[],
+  ) {}
+
+  table(): CompiledDsl['table'] {
+    const first = this.fields[0];
+    if (!first) this.stop(DslCompileCode.unsupportedTable, undefined, 'no field lines: not an iasl data-table source');
+    if (first.label !== 'Signature') this.stop(DslCompileCode.invalidLabel, first, `found "${first.label}" expected "Signature"`);
+    const signature = first.value;
+    const def = tableDef(signature);
+    if (!def.modelled || def.header !== 'standard') {
+      this.stop(DslCompileCode.unsupportedTable, first, `ridmap compiles ${modelledSignatures().join(', ')} sources, not "${signature}"`);
+    }
+    const path = tablePathName(signature);
+    const model = this.struct(def.spec, path);
+    const extra = this.fields[this.i];
+    if (extra) {
+      const also = this.also.length ? ` (another ${this.also.map((l) => `"${l}"`).join(' or ')}, or the end of the table)` : ' (the end of the table)';
+      this.stop(DslCompileCode.extraField, extra, `found "${extra.label}" expected${also}`);
+    }
+    if (this.diagnostics.some((d) => d.severity === 'error')) return undefined;
+    const e = encode(def.spec, model, { path });
+    this.diagnostics.push(...e.diagnostics);
+    return e.bytes ? { signature, def, model, bytes: e.bytes } : undefined;
+  }
+
+  // -------------------------------------------------------------------------
+  // The walk: printStruct's order
+
+  private struct(spec: StructSpec, path: string): Model {
+    const m: Model = {};
+    for (let k = 0; k < spec.members.length; k++) {
+      const member = spec.members[k]!;
+      if (isPlaced(member)) continue;
+      switch (member.kind) {
+        case 'field': {
+          if (member.optional && !this.labels(spec, member).includes(this.peek()?.label ?? '')) continue;
+          const merged = this.olderReserved(spec, k, m);
+          if (merged) k += merged - 1;
+          else this.field(spec, member, m, path);
+          break;
+        }
+        case 'group':
+          m[member.key] = this.struct(member.spec, `${path}/${member.spec.name}`);
+          break;
+        case 'list':
+          m[member.key] = this.items(member, path);
+          break;
+        case 'array':
+          m[member.key] = this.elements(member, path);
+          break;
+        case 'cstring': {
+          const f = this.expect([member.label], path);
+          m[member.key] = f.value;
+          if (!spec.placed.length && this.peek()?.label === PADDING_LABEL) m[member.paddingKey] = this.buffer(this.take(), undefined, path);
+          break;
+        }
+        case 'rest':
+          this.stop(DslCompileCode.unsupportedTable, this.peek(), `${path}: ridmap cannot compile raw bytes (${member.label}) from a source`);
+      }
+    }
+    if (spec.placed.length) this.placed(spec, m, path);
+    const trailing = spec.trailingLabel ?? TRAILING_LABEL;
+    if (this.peek()?.label === trailing) m[TRAILING_KEY] = this.buffer(this.take(), undefined, path);
+    return m;
+  }
+
+  /** Parts placed by offset fields, in the order the source has them, each after its gap (Padding) if any. */
+  private placed(spec: StructSpec, m: Model, path: string): void {
+    const layout: PlacedLayout = {};
+    const order: string[] = [];
+    for (;;) {
+      const next = this.peek();
+      if (!next) break;
+      let gap: Uint8Array | undefined;
+      const gapMember = spec.placed.find((p) => next.label === ((p.kind === 'list' ? p.gapLabel : undefined) ?? PADDING_LABEL));
+      if (gapMember) gap = this.buffer(this.take(), undefined, path);
+      const start = this.peek()?.label;
+      const part = spec.placed.find((p) => !order.includes(p.key) && start !== undefined && this.startLabels(p).includes(start));
+      if (!part) {
+        if (gap) this.stop(DslCompileCode.missingField, this.peek(), `${path}: the padding is not followed by any of ${spec.placed.map((p) => p.label).join(', ')}`);
+        break;
+      }
+      if (gap?.length) {
+        if (part.kind === 'list' && part.gapKey) m[part.gapKey] = gap;
+        else (layout.gaps ??= {})[part.key] = gap;
+      }
+      order.push(part.key);
+      m[part.key] = part.kind === 'list' ? this.items(part, path) : this.elements(part, path);
+      if (part.kind === 'array' && part.count === 'one') m[part.key] = (m[part.key] as Model[])[0];
+    }
+    const declared = spec.placed.map((p) => p.key).filter((k) => order.includes(k));
+    if (order.some((k, n) => declared[n] !== k)) layout.order = order;
+    if (layout.order || layout.gaps) m[LAYOUT_KEY] = layout;
+  }
+
+  /** Items of a list while the next label starts one. */
+  private items(member: ListMember, path: string): Model[] {
+    const u = member.union;
+    const starts = this.startLabels(member);
+    const items: Model[] = [];
+    const counts = new Map<string, number>();
+    while (starts.includes(this.peek()?.label ?? '')) {
+      const f = this.peek()!;
+      const tag = this.integer(f, u.tagType.size, path);
+      const variant = tag === undefined ? undefined : (u.variants.get(Number(tag)) ?? u.fallback);
+      if (!variant) this.stop(DslCompileCode.unknownSubtable, f, `${path}: ${f.label} ${f.value} has no structure in ridmap's ${u.name} declaration`);
+      const spec = resolveByField(variant, (bf) => this.lookAhead(variant, bf.key, path));
+      const n = counts.get(spec.name) ?? 0;
+      counts.set(spec.name, n + 1);
+      items.push(this.struct(spec, `${path}/${spec.name}[${n}]`));
+    }
+    // What could have come instead, innermost first (a list that ends inside an item ends with it).
+    this.also = [...this.also, ...starts.filter((l) => !this.also.includes(l))];
+    return items;
+  }
+
+  /** Elements of an array while the next label starts one. */
+  private elements(member: ArrayMember, path: string): Model[] {
+    const starts = this.startLabels(member);
+    const out: Model[] = [];
+    while (starts.includes(this.peek()?.label ?? '')) {
+      const p = `${path}/${member.element.name}[${out.length}]`;
+      const e = member.element.line ? this.lineStruct(member.element, p) : this.struct(member.element, p);
+      out.push(e);
+    }
+    // What could have come instead, innermost first (a list that ends inside an item ends with it).
+    this.also = [...this.also, ...starts.filter((l) => !this.also.includes(l))];
+    return member.scalar ? (out.map((e) => e[member.scalar!]) as Model[]) : out;
+  }
+
+  /** The labels that start an item of a list or an element of an array. */
+  private startLabels(member: ListMember | ArrayMember): string[] {
+    if (member.kind === 'array') {
+      const e = member.element;
+      if (e.line) return [e.line.label];
+      const first = e.members[0];
+      return first ? this.labels(e, first) : [];
+    }
+    const u = member.union;
+    const specs = [...u.variants.values(), ...(u.fallback ? [u.fallback] : []), u.raw];
+    const labels = new Set<string>();
+    for (const s of specs) {
+      const first = s.byField ? s.byField.pick(0).members[0] : s.members[0];
+      if (first) for (const l of this.labels(s, first)) labels.add(l);
+    }
+    return [...labels];
+  }
+
+  /** A structure printed as one line (`PCI Path : 00,01`): its bytes, split into its fields. */
+  private lineStruct(spec: StructSpec, path: string): Model {
+    const f = this.take();
+    const bytes = this.buffer(f, spec.fixedSize, path);
+    const m: Model = {};
+    let at = 0;
+    for (const member of spec.members) {
+      if (member.kind !== 'field') continue;
+      const size = member.type.kind === 'flags' || member.type.kind === 'enum' ? member.type.base.size : member.type.size;
+      let v = 0;
+      for (let k = size - 1; k >= 0; k--) v = v * 256 + (bytes[at + k] ?? 0);
+      m[member.key] = v;
+      at += size;
+    }
+    return m;
+  }
+
+  /** The value a field of `spec` will have, read ahead without consuming (a layout that depends on it). */
+  private lookAhead(spec: StructSpec, key: string, path: string): number | undefined {
+    const member = spec.members.find((x) => x.key === key);
+    if (member?.kind !== 'field') return undefined;
+    const labels = this.labels(spec, member);
+    for (let k = this.i; k < Math.min(this.fields.length, this.i + spec.members.length + 1); k++) {
+      const f = this.fields[k]!;
+      if (labels.includes(f.label)) {
+        const v = this.integer(f, 4, path);
+        return v === undefined ? undefined : Number(v);
+      }
+    }
+    return undefined;
+  }
+
+  // -------------------------------------------------------------------------
+  // Fields
+
+  /**
+   * Older iasl releases print as one `Reserved` field what a newer spec
+   * split into fields (VT-d before 3.4: a device scope's Flags and Reserved
+   * bytes were one reserved u16, printed `Reserved : 0000`). Where the
+   * declaration expects another label and the source has `Reserved` with a
+   * value of as many digits as this member and the ones after it up to a
+   * reserved one take, the value is spread over them, little-endian. Returns
+   * how many members it filled (0: not such a line).
+   */
+  private olderReserved(spec: StructSpec, k: number, m: Model): number {
+    const f = this.peek();
+    const member = spec.members[k] as FieldMember;
+    if (!f || f.label !== 'Reserved' || this.labels(spec, member).includes('Reserved') || !/^[0-9a-fA-F]+$/.test(f.value)) return 0;
+    let size = 0;
+    for (let n = k; n < spec.members.length; n++) {
+      const x = spec.members[n]!;
+      if (x.kind !== 'field' || x.role !== undefined || x.optional || x.type.kind === 'ascii' || x.type.kind === 'bytes' || x.type.kind === 'u64') return 0;
+      size += sizeOfType(x.type);
+      if (x.type.kind !== 'reserved') continue;
+      if (n === k || f.value.length !== 2 * size) return 0;
+      this.i++;
+      let v = BigInt('0x' + f.value);
+      for (let j = k; j <= n; j++) {
+        const y = spec.members[j] as FieldMember;
+        const width = sizeOfType(y.type);
+        const part = v & ((1n << BigInt(8 * width)) - 1n);
+        v >>= BigInt(8 * width);
+        if (y.type.kind === 'reserved') {
+          if (part !== 0n) m[y.key] = Uint8Array.from({ length: width }, (_, b) => Number((part >> BigInt(8 * b)) & 0xffn));
+        } else m[y.key] = Number(part);
+      }
+      return n - k + 1;
+    }
+    return 0;
+  }
+
+  /** The labels a member may have: the declaration's (iasl 20260408), a revision's, and iasl 20200925's. */
+  private labels(spec: StructSpec, member: { key: string; label: string; kind: string; labelIf?: FieldMember['labelIf'] }): string[] {
+    const out = [member.label];
+    if (member.labelIf) out.push(member.labelIf.label);
+    const old = FORM_2020.members.get(`${spec.name}.${member.key}`)?.label;
+    if (old) out.push(old);
+    return out;
+  }
+
+  private field(spec: StructSpec, member: FieldMember, m: Model, path: string): void {
+    const labels = this.labels(spec, member);
+    const f = this.expect(labels, path, spec, member);
+    const t = member.type;
+    const oldForm = FORM_2020.members.get(`${spec.name}.${member.key}`);
+    const bits = t.kind === 'flags' && t.printBits !== false && !(oldForm?.noBits && f.label === oldForm.label);
+    if (bits) {
+      // iasl builds a decoded flags field from the bit lines beneath; the field's own value is not used.
+      let v = 0;
+      for (const b of t.bits) {
+        const line = this.expect([b.label], path);
+        const width = b.width ?? 1;
+        const n = /^(0[xX])?[0-9a-fA-F]+$/.test(line.value) ? BigInt(line.value.startsWith('0x') || line.value.startsWith('0X') ? line.value : '0x' + line.value) : undefined;
+        if (n === undefined || n >= 1n << BigInt(width)) {
+          this.error(DslCompileCode.badValue, line, `${path}: ${b.label} is ${width === 1 ? '0 or 1' : `a ${width}-bit value`}, not "${line.value}"`);
+          continue;
+        }
+        v = (v | (Number(n) << b.bit)) >>> 0;
+      }
+      if (member.role === undefined) m[member.key] = v;
+      return;
+    }
+    if (member.role === 'tag') {
+      m[member.key] = spec.name;
+      return;
+    }
+    const v = this.value(t, f, path);
+    if (v === undefined) return;
+    if (isReference(member.role)) {
+      // iasl writes the offset it is given; so does ridmap.
+      m[member.key] = { offset: Number(v) };
+      return;
+    }
+    // Lengths, counts, offsets and the checksum are computed on encode, as iasl computes them.
+    if (member.role === undefined) m[member.key] = v;
+  }
+
+  /** A field's value in the model's form, or undefined after reporting. */
+  private value(t: FixedType, f: DslField, path: string): unknown {
+    switch (t.kind) {
+      case 'uint':
+      case 'flags':
+      case 'enum': {
+        const v = this.integer(f, t.kind === 'uint' ? t.size : t.base.size, path);
+        return v === undefined ? undefined : Number(v);
+      }
+      case 'u64':
+        return this.integer(f, 8, path);
+      case 'ascii': {
+        if (f.value.length > t.size) {
+          this.error(DslCompileCode.badValue, f, `${path}: ${f.label} has at most ${t.size} characters, found ${f.value.length} ("${f.value}")`);
+          return undefined;
+        }
+        // iasl copies the text into a zeroed field: a short value ends in NULs.
+        return f.value.padEnd(t.size, '\0');
+      }
+      case 'bytes':
+        return this.buffer(f, t.size, path);
+      case 'reserved': {
+        let b: Uint8Array | undefined;
+        if (t.show === 'bytes') b = this.buffer(f, t.size, path);
+        else {
+          const v = this.integer(f, t.size, path);
+          if (v !== undefined) {
+            b = new Uint8Array(t.size);
+            for (let k = 0; k < t.size; k++) b[k] = Number((v >> BigInt(8 * k)) & 0xffn);
+          }
+        }
+        // All zero is the model's absent reserved field.
+        return b && b.some((x) => x !== 0) ? b : undefined;
+      }
+    }
+  }
+
+  /** An integer expression that fits `size` bytes, or undefined after reporting. */
+  private integer(f: DslField, size: number, path: string): bigint | undefined {
+    const r = evaluateInteger(f.value);
+    if (r.value === undefined) {
+      this.error(DslCompileCode.badValue, f, `${path}: ${f.label} "${f.value}" is no integer: ${r.problem}`);
+      return undefined;
+    }
+    if (r.value >= 1n << BigInt(8 * size)) {
+      this.error(DslCompileCode.badValue, f, `${path}: ${f.label} ${f.value} does not fit in ${size} byte(s)`);
+      return undefined;
+    }
+    return r.value;
+  }
+
+  /**
+   * Two-digit hex bytes separated by blanks, commas or brackets (iasl's
+   * DtCompileBuffer); `size` bytes exactly when given.
+   */
+  private buffer(f: DslField, size: number | undefined, path: string): Uint8Array {
+    const items = f.value.split(/[\s,[\]]+/).filter((x) => x !== '');
+    const bad = items.find((x) => !/^[0-9a-fA-F]{2}$/.test(x));
+    if (bad !== undefined) {
+      this.error(DslCompileCode.badValue, f, `${path}: ${f.label}: "${bad}" is no byte (two hex digits)`);
+      return new Uint8Array(size ?? 0);
+    }
+    if (size !== undefined && items.length !== size) {
+      this.error(DslCompileCode.badValue, f, `${path}: ${f.label} has ${size} byte(s), found ${items.length}`);
+      return new Uint8Array(size);
+    }
+    return Uint8Array.from(items, (x) => parseInt(x, 16));
+  }
+
+  // -------------------------------------------------------------------------
+  // The cursor
+
+  private peek(): DslField | undefined {
+    return this.fields[this.i];
+  }
+
+  private take(): DslField {
+    return this.fields[this.i++]!;
+  }
+
+  /** The next field, which must have one of `labels`; a missing or misplaced one stops the walk. */
+  private expect(labels: readonly string[], path: string, spec?: StructSpec, member?: FieldMember): DslField {
+    const f = this.peek();
+    const want = `"${labels[0]}"`;
+    if (!f) {
+      const last = this.fields[this.fields.length - 1];
+      this.stop(DslCompileCode.missingField, last, `${path}: the source ends before ${want}${last ? ` (last field "${last.label}")` : ''}`);
+    }
+    if (!labels.includes(f.label)) {
+      const also = this.also.length ? ` (or another ${this.also.map((l) => `"${l}"`).join(' or ')})` : '';
+      // A label that the structure has further on: the expected field was left out.
+      const later = spec && member ? spec.members.slice(spec.members.indexOf(member) + 1).some((x) => this.labels(spec, x).includes(f.label)) : false;
+      if (later) this.stop(DslCompileCode.missingField, f, `${path}: ${want} is missing before "${f.label}"`);
+      this.stop(DslCompileCode.invalidLabel, f, `${path}: found "${f.label}" expected ${want}${also}`);
+    }
+    this.also = [];
+    this.i++;
+    return f;
+  }
+
+  private error(code: string, f: DslField | undefined, message: string): void {
+    this.diagnostics.push({ severity: 'error', code, message, ...(f ? { line: f.line, column: 1 } : {}) });
+  }
+
+  private stop(code: string, f: DslField | undefined, message: string): never {
+    this.error(code, f, message);
+    throw new Stop(message);
+  }
+}
