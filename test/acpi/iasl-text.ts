@@ -29,7 +29,8 @@ function runnerFor(prefix: (dir: string, args: readonly string[]) => string[], t
       try {
         for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
         const argv = prefix(dir, args);
-        const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'latin1' });
+        // Bounded: iasl 20260408 loops for ever on some sources it cannot read (an older release's labels).
+        const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'latin1', timeout: 120_000 });
         if (r.error) throw r.error;
         const out = new Map<string, Uint8Array>();
         for (const f of readdirSync(dir)) out.set(f, readFileSync(join(dir, f)));
