@@ -113,7 +113,7 @@ export interface FieldMember extends MemberBase {
   readonly kind: 'field';
   readonly type: FixedType;
   readonly role?: Role;
-  /** Extra text after the value in text output (`"DMAR"    [DMA Remapping table]`). */
+  /** Extra text after the value in text output (`"DMAR"    [DMA Remapping Table]`). */
   readonly describe?: (value: unknown) => string;
   /** No value diagnostics (the raw form of a union item: its type was reported already). */
   readonly quiet?: boolean;

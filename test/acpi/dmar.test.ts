@@ -29,15 +29,15 @@ describe('DMAR: every structure and device-scope type', () => {
     expect(bytes.length).toBe(345);
     expect(Array.from(bytes.subarray(0x30, 0x34))).toEqual([0, 0, 46, 0]); // DRHD: 16 + scopes of 8, 12 and 10 bytes
     const text = printTableText(decodeTable(bytes));
-    expect(text).toContain('[030h 0048   2]                Subtable Type : 0000 [Hardware Unit Definition]');
-    expect(text).toContain('[035h 0053   1]                         Size : 03');
-    expect(text).toContain('              Register Set Size (log2 pages) : 3');
+    expect(text).toContain('[030h 0048 002h]               Subtable Type : 0000 [Hardware Unit Definition]');
+    expect(text).toContain('[035h 0053 001h]        Size (decoded below) : 03');
+    expect(text).toContain('                          Size (pages, log2) : 3');
     // A 3-hop path: one line per hop, as iasl prints them.
-    expect(text).toMatch(/\[04Eh 0078   2\] +PCI Path : 1C,00\n\n\[050h 0080   2\] +PCI Path : 00,00\n\n\[052h 0082   2\] +PCI Path : 01,00\n/);
+    expect(text).toMatch(/\[04Eh 0078 002h\] +PCI Path : 1C,00\n\n\[050h 0080 002h\] +PCI Path : 00,00\n\n\[052h 0082 002h\] +PCI Path : 01,00\n/);
     expect(text).toContain('Device Scope Type : 05 [Namespace Device]');
     expect(text).toContain('Device Name : "\\_SB.PCI0.I2C0"');
     expect(text).toContain('Subtable Type : 0005 [SoC Integrated Address Translation Cache]');
-    expect(text).toContain('Subtable Type : 0006 [SoC Integrated Device Property Reporting Structure]');
+    expect(text).toContain('Subtable Type : 0006 [SoC Integrated Device Property]');
     expect(text).toContain('                                ATC Required : 1');
     expect(text).toContain('Subtable Type : 0007 [Unknown Subtable Type]');
     expect(text).toContain('                DMA Control Platform Opt In : 1');
