@@ -315,7 +315,10 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
       case 'rest': {
         const b = m[member.key];
         if (b instanceof Uint8Array) {
-          for (const l of hexDumpLines(b, pos)) out.line(l);
+          const note = member.note?.(m);
+          // iasl's shape: two blank lines, the note, a blank line.
+          if (note !== undefined) out.nl().nl().line(note).nl();
+          else for (const l of hexDumpLines(b, pos)) out.line(l);
           pos += b.length;
         }
         break;

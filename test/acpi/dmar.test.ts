@@ -38,9 +38,10 @@ describe('DMAR: every structure and device-scope type', () => {
     expect(text).toContain('Device Name : "\\_SB.PCI0.I2C0"');
     expect(text).toContain('Subtable Type : 0005 [SoC Integrated Address Translation Cache]');
     expect(text).toContain('Subtable Type : 0006 [SoC Integrated Device Property]');
-    expect(text).toContain('                                ATC Required : 1');
+    // iasl decodes no bits of the DMAR, ATSR, SATC or scope Flags: their values alone are printed.
+    expect(text).not.toContain('ATC Required');
     expect(text).toContain('Subtable Type : 0007 [Unknown Subtable Type]');
-    expect(text).toContain('                DMA Control Platform Opt In : 1');
+    expect(text).not.toContain('DMA Control Platform Opt In');
   });
 
   it('JSON: spec names, camelCase, 64-bit values as hex strings, no derived fields', () => {
@@ -117,17 +118,16 @@ describe('DMAR: encode is strict', () => {
 });
 
 describe('DMAR: size', () => {
-  it('decodes a 1 MB DMAR to text quickly', () => {
+  // Its speed is npm run bench's to measure (a timed test fails on a loaded machine, not on a slow decoder).
+  it('decodes a 1 MB DMAR to text: offsets past 0xFFFFF, and the whole table in the Raw Table Data dump', () => {
     const bytes = encodeModel(largeDmar());
     expect(bytes.length).toBeGreaterThan(1_000_000);
-    const t0 = performance.now();
     const t = decodeTable(bytes);
     const text = printTableText(t);
-    const ms = performance.now() - t0;
-    console.log(`[size] ${bytes.length} byte DMAR → ${text.length} characters of text in ${ms.toFixed(0)} ms`);
     expect(t.diagnostics).toEqual([]);
-    // Generous: a loaded CI machine must not fail this; the log line shows the real figure.
-    expect(ms).toBeLessThan(5000);
+    expect(text).toContain(`Raw Table Data: Length ${bytes.length} (0x${bytes.length.toString(16).toUpperCase()})`);
+    const last = (bytes.length - 1) & ~15;
+    expect(text).toMatch(new RegExp(`\\n {3}${last.toString(16).toUpperCase()}: [0-9A-F ]+ // [^\\n]*\\n$`));
     expect(plain(encodeTable(t.model).bytes!)).toEqual(plain(bytes));
   });
 });
