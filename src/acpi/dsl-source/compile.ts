@@ -136,7 +136,7 @@ class Compiler {
       switch (member.kind) {
         case 'field': {
           if (member.optional && !this.labels(spec, member).includes(this.peek()?.label ?? '')) continue;
-          const merged = this.olderReserved(spec, k, m);
+          const merged = this.joined(spec, k, m, path);
           if (merged) k += merged - 1;
           else this.field(spec, member, m, path);
           break;
@@ -206,7 +206,7 @@ class Compiler {
       const tag = this.integer(f, u.tagType.size, path);
       const variant = tag === undefined ? undefined : (u.variants.get(Number(tag)) ?? u.fallback);
       if (!variant) this.stop(DslCompileCode.unknownSubtable, f, `${path}: ${f.label} ${f.value} has no structure in ridmap's ${u.name} declaration`);
-      const spec = resolveByField(variant, (bf) => this.lookAhead(variant, bf.key, path));
+      const spec = resolveByField(variant, (bf) => this.lookAhead(variant, bf.key));
       const n = counts.get(spec.name) ?? 0;
       counts.set(spec.name, n + 1);
       items.push(this.struct(spec, `${path}/${spec.name}[${n}]`));
@@ -266,15 +266,16 @@ class Compiler {
   }
 
   /** The value a field of `spec` will have, read ahead without consuming (a layout that depends on it). */
-  private lookAhead(spec: StructSpec, key: string, path: string): number | undefined {
+  private lookAhead(spec: StructSpec, key: string): number | undefined {
     const member = spec.members.find((x) => x.key === key);
     if (member?.kind !== 'field') return undefined;
     const labels = this.labels(spec, member);
     for (let k = this.i; k < Math.min(this.fields.length, this.i + spec.members.length + 1); k++) {
       const f = this.fields[k]!;
+      // Read quietly: the field reports its own problems when the walk gets to it.
       if (labels.includes(f.label)) {
-        const v = this.integer(f, 4, path);
-        return v === undefined ? undefined : Number(v);
+        const v = evaluateInteger(f.value).value;
+        return v === undefined || v > 0xffffffffn ? undefined : Number(v);
       }
     }
     return undefined;
@@ -284,39 +285,31 @@ class Compiler {
   // Fields
 
   /**
-   * Older iasl releases print as one `Reserved` field what a newer spec
-   * split into fields (VT-d before 3.4: a device scope's Flags and Reserved
-   * bytes were one reserved u16, printed `Reserved : 0000`). Where the
-   * declaration expects another label and the source has `Reserved` with a
-   * value of as many digits as this member and the ones after it up to a
-   * reserved one take, the value is spread over them, little-endian. Returns
-   * how many members it filled (0: not such a line).
+   * A field an older iasl printed joined with the next ones, as one
+   * little-endian integer (iasl-form.ts `join`: VT-d before 3.4 had one
+   * reserved u16 where a device scope now has Flags and Reserved). When the
+   * source has that older label here, its value is spread over the members.
+   * Returns how many members it filled (0: not such a line).
    */
-  private olderReserved(spec: StructSpec, k: number, m: Model): number {
+  private joined(spec: StructSpec, k: number, m: Model, path: string): number {
     const f = this.peek();
     const member = spec.members[k] as FieldMember;
-    if (!f || f.label !== 'Reserved' || this.labels(spec, member).includes('Reserved') || !/^[0-9a-fA-F]+$/.test(f.value)) return 0;
-    let size = 0;
-    for (let n = k; n < spec.members.length; n++) {
-      const x = spec.members[n]!;
-      if (x.kind !== 'field' || x.role !== undefined || x.optional || x.type.kind === 'ascii' || x.type.kind === 'bytes' || x.type.kind === 'u64') return 0;
-      size += sizeOfType(x.type);
-      if (x.type.kind !== 'reserved') continue;
-      if (n === k || f.value.length !== 2 * size) return 0;
-      this.i++;
-      let v = BigInt('0x' + f.value);
-      for (let j = k; j <= n; j++) {
-        const y = spec.members[j] as FieldMember;
-        const width = sizeOfType(y.type);
-        const part = v & ((1n << BigInt(8 * width)) - 1n);
-        v >>= BigInt(8 * width);
-        if (y.type.kind === 'reserved') {
-          if (part !== 0n) m[y.key] = Uint8Array.from({ length: width }, (_, b) => Number((part >> BigInt(8 * b)) & 0xffn));
-        } else m[y.key] = Number(part);
-      }
-      return n - k + 1;
+    const old = FORM_2020.members.get(`${spec.name}.${member.key}`);
+    if (!f || !old?.join || f.label !== old.label || f.label === member.label) return 0;
+    const parts = spec.members.slice(k, k + old.join + 1) as FieldMember[];
+    const size = parts.reduce((n, x) => n + sizeOfType(x.type), 0);
+    this.i++;
+    let v = this.integer(f, size, path);
+    if (v === undefined) return parts.length;
+    for (const y of parts) {
+      const width = sizeOfType(y.type);
+      const part = v & ((1n << BigInt(8 * width)) - 1n);
+      v >>= BigInt(8 * width);
+      if (y.type.kind === 'reserved') {
+        if (part !== 0n) m[y.key] = Uint8Array.from({ length: width }, (_, b) => Number((part >> BigInt(8 * b)) & 0xffn));
+      } else if (y.role === undefined) m[y.key] = Number(part);
     }
-    return 0;
+    return parts.length;
   }
 
   /** The labels a member may have: the declaration's (iasl 20260408), a revision's, and iasl 20200925's. */
