@@ -279,3 +279,36 @@ describe('encode board.dsl through the CLI', () => {
     });
   }
 });
+
+describe('bounded on any source', () => {
+  const write = (name: string, text: string): string => {
+    const f = join(tmp, name);
+    writeFileSync(f, text);
+    return f;
+  };
+  const deepScope = TEMPLATE.slice(TEMPLATE.indexOf('[0002]                           PCI Path'));
+
+  const cases: [string, () => string, RegExp][] = [
+    ['100,000 nested parentheses in a value', () => TEMPLATE.replace('Host Address Width : 26', `Host Address Width : ${'('.repeat(100_000)}26${')'.repeat(100_000)}`),
+      /:15:1:.*\[dsl-bad-value\]: DMAR: Host Address Width .*nests deeper than/],
+    ['a constant of a million digits', () => TEMPLATE.replace('Host Address Width : 26', `Host Address Width : ${'F'.repeat(1_000_000)}`),
+      /:15:1:.*\[dsl-bad-value\]: .*1000000 hex digits does not fit in 64 bits/],
+    ['200,000 path hops in one device scope (its Entry Length cannot say so)', () => TEMPLATE + deepScope.repeat(200_000),
+      /hostile\.dsl:28:1:DMAR\/DRHD\[0\]\/DeviceScope\[0\]\.length: error \[encode-overflow\]: Entry Length 400008 does not fit/],
+    ['200,000 unclosed strings', () => TEMPLATE + '[0001] Bogus : "x\n'.repeat(200_000),
+      /error \[dsl-syntax\]: the quoted string is not closed on its line[\s\S]*more/],
+  ];
+  for (const [what, text, message] of cases) {
+    it(`${what}: exit 2 within seconds`, async () => {
+      const src = write('hostile.dsl', text());
+      const t0 = performance.now();
+      const run = await runCli('encode', src, '-o', join(tmp, 'hostile.aml'));
+      const ms = performance.now() - t0;
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(run.stderr.split('\n').length).toBeLessThan(200);
+      expect(ms).toBeLessThan(15_000);
+    }, 30_000);
+  }
+});

@@ -97,6 +97,8 @@ class Compiler {
   private i = 0;
   /** Labels that could also have come where the walk is (another list item), for messages. */
   private also: string[] = [];
+  /** The line where each structure starts, by its path, for what encode says of it. */
+  private readonly starts = new Map<string, number>();
 
   constructor(
     private readonly fields: readonly DslField[],
@@ -121,7 +123,11 @@ class Compiler {
     }
     if (this.diagnostics.some((d) => d.severity === 'error')) return undefined;
     const e = encode(def.spec, model, { path });
-    this.diagnostics.push(...e.diagnostics);
+    // What encode finds (a length that does not fit its field) is said at the line where its structure starts.
+    this.diagnostics.push(...e.diagnostics.map((d) => {
+      const line = d.line ?? this.lineOf(d.path);
+      return line === undefined ? d : { ...d, line, column: 1 };
+    }));
     return e.bytes ? { signature, def, model, bytes: e.bytes } : undefined;
   }
 
@@ -130,6 +136,8 @@ class Compiler {
 
   private struct(spec: StructSpec, path: string): Model {
     const m: Model = {};
+    const first = this.peek();
+    if (first && !this.starts.has(path)) this.starts.set(path, first.line);
     for (let k = 0; k < spec.members.length; k++) {
       const member = spec.members[k]!;
       if (isPlaced(member)) continue;
@@ -425,6 +433,15 @@ class Compiler {
       return new Uint8Array(size);
     }
     return Uint8Array.from(items, (x) => parseInt(x, 16));
+  }
+
+  /** The line where the structure a diagnostic path names (or the nearest one above it) starts. */
+  private lineOf(path: string | undefined): number | undefined {
+    for (let p = path; p; p = p.slice(0, Math.max(p.lastIndexOf('/'), p.lastIndexOf('.'), 0))) {
+      const line = this.starts.get(p);
+      if (line !== undefined) return line;
+    }
+    return undefined;
   }
 
   // -------------------------------------------------------------------------

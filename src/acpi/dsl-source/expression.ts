@@ -7,7 +7,7 @@
  * are read otherwise. iasl's `$label` references are not supported.
  */
 import { evaluate } from '../../dt/dts-expr.js';
-import { ExprError, U64, type Token } from '../../dt/dts-tokens.js';
+import { ExprError, type Token } from '../../dt/dts-tokens.js';
 
 const OPS = ['<<', '>>', '<=', '>=', '==', '!=', '&&', '||', ...'+-*/%<>&|^!~()'];
 const isHexDigit = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
@@ -25,9 +25,9 @@ function tokenize(text: string): Token[] {
       let end = i;
       if (c === '0' && (text[i + 1] === 'x' || text[i + 1] === 'X') && isHexDigit(text[i + 2])) end += 2;
       while (end < text.length && isHexDigit(text[end])) end++;
-      const value = BigInt('0x' + text.slice(i, end).replace(/^0[xX]/, ''));
-      if (value > U64) throw new ExprError(`${text.slice(i, end)} does not fit in 64 bits`, i);
-      tokens.push({ kind: 'num', value, start: i, end });
+      const digits = text.slice(i, end).replace(/^0[xX]/, '').replace(/^0+(?=.)/, '');
+      if (digits.length > 16) throw new ExprError(`a constant of ${digits.length} hex digits does not fit in 64 bits`, i);
+      tokens.push({ kind: 'num', value: BigInt('0x' + digits), start: i, end });
       i = end;
       continue;
     }

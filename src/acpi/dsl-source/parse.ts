@@ -18,6 +18,7 @@
  * like any other; the compiler knows which ones they are.
  */
 import type { Diagnostic } from '../../diagnostic.js';
+import { RepeatLimiter } from '../../limits.js';
 
 export interface DslField {
   /** 1-based line where the field starts in the source. */
@@ -42,6 +43,9 @@ export interface ParsedDsl {
   diagnostics: Diagnostic[];
 }
 
+/** What makes a line more than itself: quotes, comments, continuations, a CR. */
+const PLAIN_BREAK = /["/\\\r]/;
+
 /** One logical line: the text with comments removed, and the physical line it started on. */
 interface LogicalLine {
   line: number;
@@ -55,77 +59,98 @@ interface LogicalLine {
  */
 function logicalLines(text: string, diagnostics: Diagnostic[]): LogicalLine[] {
   const lines: LogicalLine[] = [];
-  let buf: string[] = [];
+  // The current line is kept as slices of the text, not characters: a 64 MiB source is read in its own size.
+  let parts: string[] = [];
+  let from = 0;
   let line = 1;
   let start = 1;
   let inString = false;
   let inComment = false;
   let commentLine = 0;
   let done = false;
-  const flush = (): void => {
-    const t = buf.join('');
+  const limiter = new RepeatLimiter();
+  const flush = (to: number): void => {
+    parts.push(text.slice(from, to));
+    const t = parts.join('');
+    parts = [];
     // iasl stops reading here: the dump after it is no source (its text column may hold quotes and slashes).
     if (t.includes(RAW_TABLE_DATA)) done = true;
     else if (t.trim() !== '') lines.push({ line: start, text: t });
-    buf = [];
   };
-  for (let i = 0; i < text.length; i++) {
-    let c = text[i]!;
-    if (c === '\r') {
-      if (text[i + 1] === '\n') i++;
-      c = '\n';
-    }
-    if (inComment) {
-      if (c === '\n') line++;
-      else if (c === '*' && text[i + 1] === '/') {
-        inComment = false;
-        i++;
-      }
-      continue;
-    }
-    if (inString) {
-      if (c === '\n') {
-        diagnostics.push({ severity: 'error', code: DslSourceCode.syntax, line, column: 1, message: 'the quoted string is not closed on its line' });
-        inString = false;
-      } else {
-        buf.push(c);
-        if (c === '"') inString = false;
-        else if (c === '\\' && i + 1 < text.length && text[i + 1] !== '\n') buf.push(text[++i]!);
+  let i = 0;
+  for (; i < text.length && !done; i++) {
+    if (i === from && !parts.length && !inComment && !inString) {
+      // A whole line with nothing to strip or join (most lines) is taken at once.
+      const nl = text.indexOf('\n', i);
+      const end = nl < 0 ? text.length : nl;
+      if (!PLAIN_BREAK.test(text.slice(i, end))) {
+        flush(end);
+        from = end + 1;
+        i = end;
+        line++;
+        start = line;
         continue;
       }
     }
-    if (c === '\n') {
-      flush();
-      if (done) return lines;
+    const c = text[i]!;
+    const eol = c === '\n' || c === '\r';
+    if (inComment) {
+      if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
+      else if (c === '*' && text[i + 1] === '/') {
+        inComment = false;
+        from = ++i + 1;
+      }
+      continue;
+    }
+    if (inString && !eol) {
+      if (c === '"') inString = false;
+      else if (c === '\\' && i + 1 < text.length && text[i + 1] !== '\n' && text[i + 1] !== '\r') i++;
+      continue;
+    }
+    if (inString) {
+      if (limiter.take(DslSourceCode.syntax, 'error')) diagnostics.push({ severity: 'error', code: DslSourceCode.syntax, line, column: 1, message: 'the quoted string is not closed on its line' });
+      inString = false;
+    }
+    if (eol) {
+      flush(i);
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      from = i + 1;
       line++;
       start = line;
       continue;
     }
     if (c === '/' && text[i + 1] === '*') {
+      parts.push(text.slice(from, i));
       inComment = true;
       commentLine = line;
       i++;
       continue;
     }
     if (c === '/' && text[i + 1] === '/') {
+      parts.push(text.slice(from, i));
       while (i + 1 < text.length && text[i + 1] !== '\n' && text[i + 1] !== '\r') i++;
+      from = i + 1;
       continue;
     }
-    if (c === '\\' && (text[i + 1] === '\n' || (text[i + 1] === '\r' && text[i + 2] === '\n'))) {
+    if (c === '\\' && (text[i + 1] === '\n' || text[i + 1] === '\r')) {
       // A continuation: the next line goes on this one, after a blank.
-      buf.push(' ');
-      i += text[i + 1] === '\r' ? 2 : 1;
+      parts.push(text.slice(from, i), ' ');
+      i += text[i + 1] === '\r' && text[i + 2] === '\n' ? 2 : 1;
+      from = i + 1;
       line++;
       continue;
     }
     if (c === '"') inString = true;
-    buf.push(c);
   }
-  flush();
-  if (done) return lines;
-  if (inComment) diagnostics.push({ severity: 'error', code: DslSourceCode.syntax, line: commentLine, column: 1, message: 'the /* comment is never closed' });
+  if (!done) {
+    if (inComment) diagnostics.push({ severity: 'error', code: DslSourceCode.syntax, line: commentLine, column: 1, message: 'the /* comment is never closed' });
+    else flush(text.length);
+  }
+  diagnostics.push(...limiter.summaries());
   return lines;
 }
+
+const VALUE_END = /["[]/g;
 
 /** The field of one logical line, or undefined when the line is none (iasl's DtParseLine). */
 function fieldOf(l: LogicalLine): DslField | undefined {
@@ -142,19 +167,15 @@ function fieldOf(l: LogicalLine): DslField | undefined {
     else break;
   }
   const label = text.slice(start, colon).trim();
-  let end = colon + 1;
+  // The value ends after a closing quote, or before a `[` (the disassembler's comment: `[Hardware Unit Definition]`).
+  VALUE_END.lastIndex = colon + 1;
+  const stop = VALUE_END.exec(text);
+  let end = stop ? stop.index : text.length;
   let quoted = false;
-  while (end < text.length) {
-    const c = text[end]!;
-    if (c === '"') {
-      const close = text.indexOf('"', end + 1);
-      end = close < 0 ? text.length : close + 1;
-      quoted = true;
-      break;
-    }
-    // What follows `[` on a value line is the disassembler's comment (`[Hardware Unit Definition]`).
-    if (c === '[') break;
-    end++;
+  if (stop?.[0] === '"') {
+    const close = text.indexOf('"', end + 1);
+    end = close < 0 ? text.length : close + 1;
+    quoted = true;
   }
   let value = text.slice(colon + 1, end).trim();
   if (quoted) value = value.replace(/^"/, '').replace(/"$/, '');
