@@ -250,6 +250,12 @@ describe('encode board.dsl through the CLI', () => {
     expect(run.stdout).toContain('Table Length : 00000048');
   });
 
+  it('decode of a source without a dump that does not compile: exit 2, the line named', async () => {
+    const run = await runCli('decode', write('bad-template.dsl', TEMPLATE.replace('Oem Revision :', 'OEM Revision :')));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/bad-template\.dsl:11:1:.*error \[dsl-invalid-label\]: DMAR: found "OEM Revision" expected "Oem Revision"/);
+  });
+
   const errorCases: [string, (t: string) => string, RegExp][] = [
     ['a wrong label', (t) => t.replace('PCI Segment Number : 0000', 'PCI Segmnet Number : 0000'),
       /wrong-label\.dsl:25:1:.*error \[dsl-invalid-label\]: DMAR\/DRHD\[0\]: found "PCI Segmnet Number" expected "PCI Segment Number"/],
