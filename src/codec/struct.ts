@@ -125,6 +125,10 @@ export interface FieldMember extends MemberBase {
    */
   readonly optional?: boolean;
   readonly labelIf?: LabelIf;
+  /** The value as iasl prints it, where that depends on the value itself (an IVRS HID: a string or an integer by its bytes). */
+  readonly text?: (value: unknown) => string;
+  /** Printed only when this says so (iasl leaves out an IVRS F0h entry's UID fields when it has no UID). */
+  readonly shownIf?: (m: Model) => boolean;
 }
 
 /** A fixed-size structure nested under one key (IORT memory access properties). */
@@ -180,6 +184,8 @@ export interface CStringMember extends MemberBase {
 /** Opaque bytes to the end of the structure. */
 export interface RestMember extends MemberBase {
   readonly kind: 'rest';
+  /** One field line with this value instead of a hex dump (an IVRS UID, as iasl prints it); nothing when empty. */
+  readonly text?: (bytes: Uint8Array, m: Model) => string;
 }
 
 export type VariableMember = ListMember | ArrayMember | CStringMember | RestMember;
@@ -250,6 +256,7 @@ export interface UnionSpec {
   readonly raw: StructSpec;
   /** Severity for a tag with no variant (reserved types are a warning). */
   readonly unknownSeverity: Severity;
+  readonly unknownNote?: UnknownNote;
 }
 
 // ---------------------------------------------------------------------------
@@ -321,8 +328,8 @@ export function cstring(key: string, label: string, paddingKey = 'padding'): CSt
   return { kind: 'cstring', key, label, paddingKey };
 }
 
-export function rest(key: string, label: string): RestMember {
-  return { kind: 'rest', key, label };
+export function rest(key: string, label: string, opts: { text?: RestMember['text'] } = {}): RestMember {
+  return { kind: 'rest', key, label, ...opts };
 }
 
 // ---------------------------------------------------------------------------
@@ -416,6 +423,20 @@ export interface UnionOptions {
    * without it, the gap is kept as reserved bytes.
    */
   headerGap?: FieldMember;
+  unknownNote?: UnknownNote;
+}
+
+/**
+ * How iasl prints an item of a type it does not decode, where that is not
+ * ridmap's header and raw bytes: a note, alone or with the header fields
+ * (those before the raw bytes) before or after it. Text only: the bytes stay
+ * in the model (JSON, encode) and in the Raw Table Data dump. Items of a
+ * known type that are too short for it still print raw.
+ */
+export interface UnknownNote {
+  readonly header?: 'before' | 'after';
+  /** The note's lines as iasl prints them (a leading `\n` is a blank line), given the item's tag, offset and size. */
+  readonly text: (tag: number, offset: number, size: number) => string;
 }
 
 /**
@@ -470,6 +491,7 @@ export function union(o: UnionOptions): UnionSpec {
     ...(o.fallback ? { fallback: o.fallback } : {}),
     raw,
     unknownSeverity: o.unknownSeverity ?? 'warning',
+    ...(o.unknownNote ? { unknownNote: o.unknownNote } : {}),
   };
 }
 

@@ -60,8 +60,12 @@ export type IvrsAcpiHidEntry = EntryHead & {
   uid: Uint8Array;
 };
 
-/** An entry of a type the specification does not define: its bytes after the type, as many as bits 7:6 say. */
-export type IvrsOtherEntry = { type: number; raw: Uint8Array };
+/**
+ * An entry of a type the specification does not define: the Device ID and
+ * DTE setting every entry starts with, then its other bytes, as many as bits
+ * 7:6 say.
+ */
+export type IvrsOtherEntry = { type: number; deviceId: number; dataSetting: number; raw: Uint8Array };
 
 export type IvrsDeviceEntry =
   | IvrsPadEntry | IvrsAllEntry | IvrsSelectEntry | IvrsRangeStartEntry | IvrsRangeEndEntry
