@@ -3,7 +3,7 @@
  * decode` prints what `iasl -d` prints, line for line, apart from the header
  * comment's own-name lines, for every corpus IVRS and for hand-built tables
  * holding every block type (IVHD 10h, 11h, 40h; IVMD 20h, 21h, 22h; an
- * unknown one) and every device entry type (00h-04h, 42h, 43h, 46h-48h, F0h
+ * unknown one) and every device entry type (00h-04h, 40h, 42h, 43h, 46h-48h, F0h
  * with string and integer HIDs, CIDs and UIDs; unknown ones).
  *
  * Where iasl prints what the bytes do not say, ridmap stays right and the
@@ -59,6 +59,8 @@ function everyStructure(): IvrsTable {
   const ext = (type: 'ExtSelect' | 'ExtRangeStart', deviceId: number): IvrsDeviceEntry => ({ type, deviceId, dataSetting: 0, extendedData: 0x80000000 });
   const ivhd10 = ivhd('IVHD10', 0xfeb80000n, [
     { type: 'Pad', deviceId: 0, dataSetting: 0 },
+    // 40h: padding iasl prints with its 8-byte layout (Extended Data), no "Unknown" note.
+    { type: 'Pad8', deviceId: 0, dataSetting: 0 },
     { type: 'All', deviceId: 0, dataSetting: 0xf7 },
     // Bit 3 is reserved: iasl prints it as "Reserved".
     { type: 'Select', deviceId: 0x0008, dataSetting: 0x08 },
@@ -79,7 +81,20 @@ function everyStructure(): IvrsTable {
   return ivrsOf([ivhd10, ivhd11, ivhd40, ivmd('IVMD20', 0x0f), ivmd('IVMD21', 0x05), ivmd('IVMD22', 0x08)]);
 }
 
+/** iasl's own IVRS template (`iasl -T IVRS`), compiled by iasl. */
+function iaslTemplate(): Uint8Array {
+  const asl = iasl!.run(['-T', 'IVRS'], {}).files.get('ivrs.asl');
+  if (!asl) throw new Error('iasl -T IVRS wrote no ivrs.asl');
+  const aml = iasl!.run(['ivrs.asl'], { 'ivrs.asl': asl }).files.get('ivrs.aml');
+  if (!aml) throw new Error('iasl wrote no ivrs.aml');
+  return aml;
+}
+
 describe.skipIf(!iasl)('IVRS text is iasl\'s, line for line', () => {
+  it('iasl\'s own template (iasl -T IVRS, compiled by iasl)', async () => {
+    await expectIaslText('template', iaslTemplate());
+  });
+
   describe.skipIf(!HAVE_IVRS_CORPUS)('the corpus IVRSes, through the CLI', () => {
     corpusIvrses().forEach((c, i) => {
       it(c.name, async () => {

@@ -66,7 +66,20 @@ const BEYOND_NODE_COUNT: KnownDifference[] = [
   { iasl: /^$|^\[0[45][0-9A-F]h 00[0-9]{2} 00[0-9A-F]h\] /, why: 'the node iasl decodes beyond Node count' },
 ];
 
+/** iasl's own VIOT template (`iasl -T VIOT`), compiled by iasl. */
+function iaslTemplate(): Uint8Array {
+  const asl = iasl!.run(['-T', 'VIOT'], {}).files.get('viot.asl');
+  if (!asl) throw new Error('iasl -T VIOT wrote no viot.asl');
+  const aml = iasl!.run(['viot.asl'], { 'viot.asl': asl }).files.get('viot.aml');
+  if (!aml) throw new Error('iasl wrote no viot.aml');
+  return aml;
+}
+
 describe.skipIf(!iasl)('VIOT text is iasl\'s, line for line', () => {
+  it('iasl\'s own template (iasl -T VIOT, compiled by iasl)', async () => {
+    await expectIaslText('template', iaslTemplate());
+  });
+
   describe.skipIf(!corpusPresent)('QEMU\'s VIOTs from the corpus, through the CLI', () => {
     for (const name of CORPUS) {
       it(name, async () => {

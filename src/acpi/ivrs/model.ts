@@ -23,6 +23,8 @@ type EntryHead = Kept & {
 
 /** 00h (padding), 01h (every device), 02h (one device), 03h/04h (start and end of a range). */
 export type IvrsPadEntry = EntryHead & { type: 'Pad' };
+/** 40h: 8 bytes of padding; its last 4 bytes are reserved. */
+export type IvrsPad8Entry = EntryHead & { type: 'Pad8'; reserved?: Uint8Array };
 export type IvrsAllEntry = EntryHead & { type: 'All' };
 export type IvrsSelectEntry = EntryHead & { type: 'Select' };
 export type IvrsRangeStartEntry = EntryHead & { type: 'RangeStart' };
@@ -68,7 +70,7 @@ export type IvrsAcpiHidEntry = EntryHead & {
 export type IvrsOtherEntry = { type: number; deviceId: number; dataSetting: number; raw: Uint8Array };
 
 export type IvrsDeviceEntry =
-  | IvrsPadEntry | IvrsAllEntry | IvrsSelectEntry | IvrsRangeStartEntry | IvrsRangeEndEntry
+  | IvrsPadEntry | IvrsPad8Entry | IvrsAllEntry | IvrsSelectEntry | IvrsRangeStartEntry | IvrsRangeEndEntry
   | IvrsAliasEntry | IvrsExtendedEntry | IvrsSpecialEntry | IvrsAcpiHidEntry | IvrsOtherEntry;
 
 type IvhdHead = Kept & {

@@ -54,6 +54,7 @@ export const IvrsBlockType = {
 /** Device entry types of an IVHD (Linux: IVHD_DEV_*; ACPICA: ACPI_IVRS_TYPE_*). */
 export const IvrsEntryType = {
   PAD: 0x00,
+  PAD8: 0x40,
   ALL: 0x01,
   SELECT: 0x02,
   RANGE_START: 0x03,
@@ -127,6 +128,7 @@ const BLOCK_TITLES: Record<number, string> = {
 /** iasl's names for the device entry types (AcpiDmIvrsDevEntryNames; padding is one of its reserved types). */
 const ENTRY_TITLES: Record<number, string> = {
   [IvrsEntryType.PAD]: 'Unknown/Reserved Device Entry Type',
+  [IvrsEntryType.PAD8]: 'Unknown/Reserved Device Entry Type',
   [IvrsEntryType.ALL]: 'Device Entry: Select All Devices',
   [IvrsEntryType.SELECT]: 'Device Entry: Select One Device',
   [IvrsEntryType.RANGE_START]: 'Device Entry: Start of Range',
@@ -171,6 +173,8 @@ const extendedBody = (): Member[] => [field('extendedData', 'Extended Data', u32
 export const IvrsSpecialVariety = { IOAPIC: 1, HPET: 2 } as const;
 
 export const padEntry = entry('Pad', 'IvrsPadEntry', IvrsEntryType.PAD, []);
+/** 40h: 8 bytes of padding (ACPICA's ACPI_IVRS_TYPE_PAD8), its last 4 labelled as iasl labels them (AcpiDmTableInfoIvrs8b). */
+export const pad8Entry = entry('Pad8', 'IvrsPad8Entry', IvrsEntryType.PAD8, [reserved('Extended Data', 4, 'int')]);
 export const allEntry = entry('All', 'IvrsAllEntry', IvrsEntryType.ALL, []);
 export const selectEntry = entry('Select', 'IvrsSelectEntry', IvrsEntryType.SELECT, []);
 export const rangeStartEntry = entry('RangeStart', 'IvrsRangeStartEntry', IvrsEntryType.RANGE_START, []);
@@ -234,7 +238,7 @@ export const acpiHidEntry = entry('AcpiHid', 'IvrsAcpiHidEntry', IvrsEntryType.A
 ]);
 
 export const ENTRY_SPECS: readonly StructSpec[] = [
-  padEntry, allEntry, selectEntry, rangeStartEntry, rangeEndEntry, aliasSelectEntry, aliasRangeStartEntry,
+  padEntry, pad8Entry, allEntry, selectEntry, rangeStartEntry, rangeEndEntry, aliasSelectEntry, aliasRangeStartEntry,
   extSelectEntry, extRangeStartEntry, specialEntry, acpiHidEntry,
 ];
 
