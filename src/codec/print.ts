@@ -21,13 +21,16 @@ import {
   isPlaced,
   pickVariant,
   presentOptional,
+  RAW_KEY,
   STORED,
   TRAILING_KEY,
   TRUNCATED_AT,
   type FieldMember,
   type Member,
   type Model,
+  type StoredValues,
   type StructSpec,
+  type UnionSpec,
 } from './struct.js';
 import { TextSink } from './text-sink.js';
 
@@ -120,7 +123,7 @@ function fieldPlansOf(spec: StructSpec, form: IaslForm): LinePlan[] {
       const small = (t.kind === 'uint' || t.kind === 'flags' || t.kind === 'enum' || t.kind === 'reserved') && size <= CACHED_VALUE_BYTES;
       const tail = tailOf(size, memberForm?.label ?? m.label, form);
       // A checksum line may carry a comment, so it is never cached.
-      const cached = small && !m.describe && m.role !== 'checksum';
+      const cached = small && !m.describe && !m.text && m.role !== 'checksum';
       return cached ? { tail, lines: new Map(), limit: 2 ** (8 * size), memberForm } : { tail, limit: 0, memberForm };
     });
     cache.set(spec, plans);
@@ -178,6 +181,7 @@ export function formatValue(t: FixedType, v: unknown): string {
       return hexUpper(v as number, 2 * sizeOfType(t));
     case 'enum': {
       const n = v as number;
+      if (t.printName === false) return hexUpper(n, 2 * t.base.size);
       return hexUpper(n, 2 * t.base.size) + ' [' + (t.names.get(n) ?? t.unknownName) + ']';
     }
     case 'u64':
@@ -203,7 +207,8 @@ function writeValue(out: TextSink, t: FixedType, v: unknown): void {
       return;
     case 'enum': {
       const n = v as number;
-      out.hex(n, 2 * t.base.size).str(' [').str(t.names.get(n) ?? t.unknownName).str(']');
+      out.hex(n, 2 * t.base.size);
+      if (t.printName !== false) out.str(' [').str(t.names.get(n) ?? t.unknownName).str(']');
       return;
     }
     case 'u64':
@@ -267,6 +272,10 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
     const member = members[i]!;
     if (isPlaced(member)) continue;
     if (member.kind === 'field' && member.optional && !present?.has(member)) continue;
+    if (member.kind === 'field' && member.shownIf && !member.shownIf(m)) {
+      pos += sizeOfType(member.type);
+      continue;
+    }
     if (member.block) out.nl();
     switch (member.kind) {
       case 'field': {
@@ -292,7 +301,7 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
           const s = pickVariant(member.union, item);
           if (typeof s === 'string') continue;
           out.nl();
-          pos += printStruct(s, item, pos, out, ctx);
+          pos += printItem(member.union, s, item, pos, out, ctx);
         }
         break;
       case 'array':
@@ -315,10 +324,9 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
       case 'rest': {
         const b = m[member.key];
         if (b instanceof Uint8Array) {
-          const note = member.note?.(m);
-          // iasl's shape: two blank lines, the note, a blank line.
-          if (note !== undefined) out.nl().nl().line(note).nl();
-          else for (const l of hexDumpLines(b, pos)) out.line(l);
+          if (member.text) {
+            if (b.length) fieldHead(out, pos, b.length, member.label, form).str(member.text(b, m)).nl();
+          } else for (const l of hexDumpLines(b, pos)) out.line(l);
           pos += b.length;
         }
         break;
@@ -338,7 +346,7 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
         const s = member.kind === 'list' ? pickVariant(member.union, item) : member.element;
         if (typeof s === 'string') continue;
         if (member.kind === 'list' || !member.compact) out.nl();
-        pos += printStruct(s, item, pos, out, ctx);
+        pos += member.kind === 'list' ? printItem(member.union, s, item, pos, out, ctx) : printStruct(s, item, pos, out, ctx);
       }
     }
   }
@@ -354,6 +362,24 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
   }
   if (spec.blankAfter) out.nl();
   return pos - offset;
+}
+
+/** A list item: as its declaration says, or an item of a type iasl does not know the way iasl notes it. */
+function printItem(u: UnionSpec, s: StructSpec, item: Model, pos: number, out: TextSink, ctx: PrintContext): number {
+  const tag = item[u.tagKey];
+  const note = u.unknownNote;
+  if (!note || s !== u.raw || typeof tag !== 'number' || u.variants.has(tag)) return printStruct(s, item, pos, out, ctx);
+  const raw = item[RAW_KEY];
+  const size = u.raw.fixedSize + (raw instanceof Uint8Array ? raw.length : 0);
+  // The header alone, its Length still the item's own.
+  const { [RAW_KEY]: _body, ...fields } = item;
+  const stored: StoredValues = { ...item[STORED] };
+  for (const f of u.raw.members) if (f.kind === 'field' && f.role === 'length') stored[f.key] ??= size;
+  const header: Model = { ...fields, [STORED]: stored };
+  if (note.header === 'before') printStruct(u.raw, header, pos, out, ctx);
+  out.line(note.text(tag, pos, size));
+  if (note.header === 'after') printStruct(u.raw, header, pos, out, ctx);
+  return size;
 }
 
 function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Model, pos: number, out: TextSink, ctx: PrintContext): void {
@@ -406,7 +432,8 @@ function restOfLine(tail: Uint8Array, write: (out: TextSink) => void): Uint8Arra
 /** A field's value, its description, the newline and the flag-bit lines beneath, zero or not, as iasl prints them. */
 function writeFieldValue(member: FieldMember, plan: LinePlan, v: unknown, out: TextSink): void {
   const t = member.type;
-  writeValue(out, t, v);
+  if (member.text) out.str(member.text(v));
+  else writeValue(out, t, v);
   const describe = plan.memberForm?.describe;
   if (describe !== undefined) out.str(describe);
   else if (member.describe) out.str(member.describe(v));
