@@ -29,15 +29,17 @@ if (missing) console.warn(`[dsl-source-iasl] skipped: ${missing}`);
  * error, never a crash, until their declaration lands. MCFG has no
  * declaration in ridmap at all.
  */
-const PENDING = new Set(['IORT', 'VIOT', 'IVRS', 'RIMT', 'APIC', 'MCFG']);
+const PENDING = new Set(['IORT', 'RIMT', 'APIC', 'MCFG']);
 
-const tally = new Map<string, { same: number; pending: number; iaslRefused: number }>();
+const tally = new Map<string, { same: number; pending: number; iaslRefused: number; iaslWrong: number }>();
 afterAll(() => {
-  for (const [sig, t] of tally) console.log(`[dsl-source-iasl ${iasl?.version}] ${sig}: ${t.same} identical to iasl's compile, ${t.pending} pending (labels not converted yet), ${t.iaslRefused} that iasl does not compile`);
+  for (const [sig, t] of tally) {
+    console.log(`[dsl-source-iasl ${iasl?.version}] ${sig}: ${t.same} identical to iasl's compile, ${t.iaslWrong} where iasl's compile is wrong (documented) and ridmap's is the table, ${t.pending} pending (labels not converted yet), ${t.iaslRefused} that iasl does not compile`);
+  }
 });
 
-function count(sig: string, what: 'same' | 'pending' | 'iaslRefused'): void {
-  const t = tally.get(sig) ?? { same: 0, pending: 0, iaslRefused: 0 };
+function count(sig: string, what: 'same' | 'pending' | 'iaslRefused' | 'iaslWrong'): void {
+  const t = tally.get(sig) ?? { same: 0, pending: 0, iaslRefused: 0, iaslWrong: 0 };
   t[what]++;
   tally.set(sig, t);
 }
@@ -55,8 +57,26 @@ function iaslTemplate(runner: IaslRunner, sig: string): string {
   return Buffer.from(t).toString('latin1');
 }
 
+/**
+ * Where iasl compiles its own text wrong and ridmap gives the table back: a
+ * reason, checked on the bytes. iasl 20250404 and 20260408 stop an IVRS F0h
+ * (ACPI HID) entry after its CID when its text has no UID lines (it prints
+ * none when UID Length is 0), leaving out the UID Format and UID Length
+ * bytes (dttable1.c DtCompileIvrs returns at the end of the fields); ridmap
+ * writes them, as zeros.
+ */
+const IASL_WRONG: { sig: string; why: string; applies: (dsl: string, ours: Uint8Array, iasls: Uint8Array, original?: Uint8Array) => boolean }[] = [
+  {
+    sig: 'IVRS',
+    why: 'iasl leaves out the UID Format and UID Length bytes of an F0h entry without a UID',
+    applies: (dsl, ours, iasls, original) =>
+      /Subtable Type : F0 \[Device Entry: ACPI HID Named Device\]/.test(dsl) && !/UID Format :/.test(dsl) &&
+      original !== undefined && ours.length === original.length && ours.every((b, i) => b === original[i] || i === 9) && iasls.length < ours.length,
+  },
+];
+
 /** Compiles with ridmap and compares with iasl's bytes; a pending table only has to fail cleanly. */
-function expectSameAsIasl(sig: string, dsl: string, want: Uint8Array, what: string): void {
+function expectSameAsIasl(sig: string, dsl: string, want: Uint8Array, what: string, original?: Uint8Array): void {
   const r = compileDslSource(dsl);
   if (PENDING.has(sig) && !r.table) {
     expect(r.diagnostics.length, what).toBeGreaterThan(0);
@@ -65,6 +85,11 @@ function expectSameAsIasl(sig: string, dsl: string, want: Uint8Array, what: stri
     return;
   }
   expect(r.diagnostics, what).toEqual([]);
+  const wrong = IASL_WRONG.find((k) => k.sig === sig && k.applies(dsl, r.table!.bytes, want, original));
+  if (wrong) {
+    count(sig, 'iaslWrong');
+    return;
+  }
   expectSameBytes(r.table!.bytes, want, what);
   count(sig, 'same');
 }
@@ -108,7 +133,7 @@ describe.skipIf(!iasl || !corpusPresent)("iasl -d of every corpus table: ridmap 
           count(sig, 'iaslRefused');
           continue;
         }
-        expectSameAsIasl(sig, dsl, want, t.name);
+        expectSameAsIasl(sig, dsl, want, t.name, t.bytes);
       }
       const t = tally.get(sig);
       if (!PENDING.has(sig)) expect(t?.same ?? 0).toBeGreaterThan(0);

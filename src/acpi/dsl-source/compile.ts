@@ -97,6 +97,8 @@ class Compiler {
   private i = 0;
   /** Labels that could also have come where the walk is (another list item), for messages. */
   private also: string[] = [];
+  /** The unions whose items the walk is inside, outermost first. */
+  private readonly enclosing: UnionSpec[] = [];
   /** The line where each structure starts, by its path, for what encode says of it. */
   private readonly starts = new Map<string, number>();
 
@@ -144,6 +146,11 @@ class Compiler {
       switch (member.kind) {
         case 'field': {
           if (member.optional && !this.labels(spec, member).includes(this.peek()?.label ?? '')) continue;
+          if (member.shownIf && !this.labels(spec, member).includes(this.peek()?.label ?? '')) {
+            // Printed only when the structure has what it describes (an IVRS UID's format): absent, it is zero.
+            if (member.role === undefined && member.type.kind !== 'reserved') m[member.key] = member.type.kind === 'u64' ? 0n : member.type.kind === 'ascii' ? '' : 0;
+            continue;
+          }
           const merged = this.joined(spec, k, m, path);
           if (merged) k += merged - 1;
           else this.field(spec, member, m, path);
@@ -165,7 +172,9 @@ class Compiler {
           break;
         }
         case 'rest':
-          this.stop(DslCompileCode.unsupportedTable, this.peek(), `${path}: ridmap cannot compile raw bytes (${member.label}) from a source`);
+          // Bytes printed as one value (an IVRS UID: a string or an integer); nothing printed is no bytes.
+          if (!member.text) this.stop(DslCompileCode.unsupportedTable, this.peek(), `${path}: ridmap cannot compile raw bytes (${member.label}) from a source`);
+          m[member.key] = this.peek()?.label === member.label ? this.textBytes(this.take(), path) : new Uint8Array();
       }
     }
     if (spec.placed.length) this.placed(spec, m, path);
@@ -212,12 +221,19 @@ class Compiler {
     while (starts.includes(this.peek()?.label ?? '')) {
       const f = this.peek()!;
       const tag = this.integer(f, u.tagType.size, path);
+      // Lists inside items of a list may start their items with the same label (IVRS: "Subtable Type" for
+      // blocks and their device entries); a type that only an enclosing list has ends this one.
+      // A type both have (IVRS 40h: an IVHD block, or an 8-byte padding entry) is told by the label after it.
+      const outer = tag === undefined ? undefined : this.enclosing.find((e) => e !== u && e.variants.has(Number(tag)) && this.unionStarts(e).includes(f.label));
+      if (outer && (!u.variants.has(Number(tag)) || (!this.secondLabelIs(u.variants.get(Number(tag))!) && this.secondLabelIs(outer.variants.get(Number(tag))!)))) break;
       const variant = tag === undefined ? undefined : (u.variants.get(Number(tag)) ?? u.fallback);
       if (!variant) this.stop(DslCompileCode.unknownSubtable, f, `${path}: ${f.label} ${f.value} has no structure in ridmap's ${u.name} declaration`);
       const spec = resolveByField(variant, (bf) => this.lookAhead(variant, bf.key));
       const n = counts.get(spec.name) ?? 0;
       counts.set(spec.name, n + 1);
+      this.enclosing.push(u);
       items.push(this.struct(spec, `${path}/${spec.name}[${n}]`));
+      this.enclosing.pop();
     }
     // What could have come instead, innermost first (a list that ends inside an item ends with it).
     this.also = [...this.also, ...starts.filter((l) => !this.also.includes(l))];
@@ -238,6 +254,13 @@ class Compiler {
     return member.scalar ? (out.map((e) => e[member.scalar!]) as Model[]) : out;
   }
 
+  /** The field after the cursor's has the label of the declaration's second member. */
+  private secondLabelIs(spec: StructSpec): boolean {
+    const second = spec.members[1];
+    const next = this.fields[this.i + 1];
+    return second !== undefined && next !== undefined && this.labels(spec, second).includes(next.label);
+  }
+
   /** The labels that start an item of a list or an element of an array. */
   private startLabels(member: ListMember | ArrayMember): string[] {
     if (member.kind === 'array') {
@@ -246,7 +269,11 @@ class Compiler {
       const first = e.members[0];
       return first ? this.labels(e, first) : [];
     }
-    const u = member.union;
+    return this.unionStarts(member.union);
+  }
+
+  /** The labels that start an item of a union. */
+  private unionStarts(u: UnionSpec): string[] {
     const specs = [...u.variants.values(), ...(u.fallback ? [u.fallback] : []), u.raw];
     const labels = new Set<string>();
     for (const s of specs) {
@@ -355,7 +382,7 @@ class Compiler {
       m[member.key] = spec.name;
       return;
     }
-    const v = this.value(t, f, path);
+    const v = this.value(t, f, path, member);
     if (v === undefined) return;
     if (isReference(member.role)) {
       // iasl writes the offset it is given; so does ridmap.
@@ -366,8 +393,36 @@ class Compiler {
     if (member.role === undefined) m[member.key] = v;
   }
 
+  /**
+   * Bytes written as iasl prints bytes it reads as an ID: a quoted string
+   * (its characters), a list of byte pairs, or one hex integer of as many
+   * bytes as it has digit pairs, little-endian.
+   */
+  private textBytes(f: DslField, path: string): Uint8Array {
+    if (f.quoted) return Uint8Array.from(f.value, (c) => c.charCodeAt(0) & 0xff);
+    if (/[\s,]/.test(f.value)) return this.buffer(f, undefined, path);
+    const v = this.integer(f, 8, path);
+    if (v === undefined) return new Uint8Array();
+    const size = Math.ceil(f.value.replace(/^0[xX]/, '').length / 2);
+    return Uint8Array.from({ length: size }, (_, b) => Number((v >> BigInt(8 * b)) & 0xffn));
+  }
+
   /** A field's value in the model's form, or undefined after reporting. */
-  private value(t: FixedType, f: DslField, path: string): unknown {
+  private value(t: FixedType, f: DslField, path: string, member?: FieldMember): unknown {
+    if (member?.text && (t.kind === 'ascii') !== f.quoted && (t.kind === 'ascii' || t.kind === 'u64')) {
+      // A field iasl prints as a string or an integer by its bytes (an IVRS HID or CID): the other form is its bytes.
+      const b = this.textBytes({ ...f, quoted: f.quoted }, path);
+      if (b.length > t.size) {
+        this.error(DslCompileCode.badValue, f, `${path}: ${f.label} has ${t.size} bytes, found ${b.length}`);
+        return undefined;
+      }
+      const full = new Uint8Array(t.size);
+      full.set(b);
+      if (t.kind === 'ascii') return String.fromCharCode(...full);
+      let v = 0n;
+      for (let k = full.length - 1; k >= 0; k--) v = (v << 8n) | BigInt(full[k]!);
+      return v;
+    }
     switch (t.kind) {
       case 'uint':
       case 'flags':
