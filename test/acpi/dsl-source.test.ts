@@ -213,6 +213,12 @@ describe('the source forms iasl reads', () => {
     expect(b[0x32]).toBe(0x18 + 8);
   });
 
+  it('a Reserved field that is not zero is kept, with a warning that iasl refuses it', () => {
+    const r = compileDslSource(TEMPLATE.replace('[0001]                           Reserved : 00\n[0001]                     Enumeration ID', '[0001]                           Reserved : 5A\n[0001]                     Enumeration ID'));
+    expect(r.diagnostics).toMatchObject([{ severity: 'warning', code: 'dsl-reserved-nonzero', line: 31 }]);
+    expect(r.table!.bytes[0x43]).toBe(0x5a);
+  });
+
   it('lines after "Raw Table Data" are not read (their text column may hold anything)', () => {
     const r = compileDslSource(TEMPLATE + '\nRaw Table Data: Length 72 (0x48)\n\n    0000: 44 4D 41 52 48 00 00 00 01 "" /* 2F  // DMAR\n');
     expect(r.diagnostics).toEqual([]);

@@ -60,6 +60,8 @@ export const DslCompileCode = {
   unknownSubtable: 'dsl-unknown-subtable',
   /** Fields after the end of the table (error). */
   extraField: 'dsl-extra-field',
+  /** A Reserved field that is not zero: kept, where iasl zeroes it with an error (warning). */
+  reservedNonZero: 'dsl-reserved-nonzero',
   /** No Signature, or one ridmap does not compile (error). */
   unsupportedTable: 'dsl-unsupported-table',
 } as const;
@@ -453,7 +455,12 @@ class Compiler {
           }
         }
         // All zero is the model's absent reserved field.
-        return b && b.some((x) => x !== 0) ? b : undefined;
+        if (!b || b.every((x) => x === 0)) return undefined;
+        if (t.show === 'int' && f.label === 'Reserved') {
+          this.diagnostics.push({ severity: 'warning', code: DslCompileCode.reservedNonZero, line: f.line, column: 1,
+            message: `${path}: Reserved is ${f.value}; kept as written (iasl refuses it: "Must be zero, setting to zero")` });
+        }
+        return b;
       }
     }
   }
