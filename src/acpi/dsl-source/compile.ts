@@ -46,8 +46,8 @@ import {
 import type { Diagnostic } from '../../diagnostic.js';
 import { tableDef, modelledSignatures, type TableDef } from '../registry.js';
 import { tablePathName } from '../table.js';
-import { evaluateInteger } from './expression.js';
 import { parseDslFields, type DslField } from './parse.js';
+import { bitValue, bufferValue, bytesOf, fixedValue, idBytes, integerValue, spread, type Parsed } from './values.js';
 
 export const DslCompileCode = {
   /** A field's label is not the one the declaration has at that place (error). */
@@ -176,7 +176,11 @@ class Compiler {
         case 'rest':
           // Bytes printed as one value (an IVRS UID: a string or an integer); nothing printed is no bytes.
           if (!member.text) this.stop(DslCompileCode.unsupportedTable, this.peek(), `${path}: ridmap cannot compile raw bytes (${member.label}) from a source`);
-          m[member.key] = this.peek()?.label === member.label ? this.textBytes(this.take(), path) : new Uint8Array();
+          if (this.peek()?.label !== member.label) m[member.key] = new Uint8Array();
+          else {
+            const f = this.take();
+            m[member.key] = this.check(f, path, idBytes(f.value, f.quoted)) ?? new Uint8Array();
+          }
       }
     }
     if (spec.placed.length) this.placed(spec, m, path);
@@ -311,7 +315,7 @@ class Compiler {
       const f = this.fields[k]!;
       // Read quietly: the field reports its own problems when the walk gets to it.
       if (labels.includes(f.label)) {
-        const v = evaluateInteger(f.value).value;
+        const v = integerValue(f.value, 4).value;
         return v === undefined || v > 0xffffffffn ? undefined : Number(v);
       }
     }
@@ -336,16 +340,14 @@ class Compiler {
     const parts = spec.members.slice(k, k + old.join + 1) as FieldMember[];
     const size = parts.reduce((n, x) => n + sizeOfType(x.type), 0);
     this.i++;
-    let v = this.integer(f, size, path);
+    const v = this.integer(f, size, path);
     if (v === undefined) return parts.length;
-    for (const y of parts) {
-      const width = sizeOfType(y.type);
-      const part = v & ((1n << BigInt(8 * width)) - 1n);
-      v >>= BigInt(8 * width);
+    spread(v, parts.map((x) => sizeOfType(x.type))).forEach((part, n) => {
+      const y = parts[n]!;
       if (y.type.kind === 'reserved') {
-        if (part !== 0n) m[y.key] = Uint8Array.from({ length: width }, (_, b) => Number((part >> BigInt(8 * b)) & 0xffn));
+        if (part !== 0n) m[y.key] = bytesOf(part, sizeOfType(y.type));
       } else if (y.role === undefined) m[y.key] = Number(part);
-    }
+    });
     return parts.length;
   }
 
@@ -369,13 +371,9 @@ class Compiler {
       let v = 0;
       for (const b of t.bits) {
         const line = this.expect([b.label], path);
-        const width = b.width ?? 1;
-        const n = /^(0[xX])?[0-9a-fA-F]+$/.test(line.value) ? BigInt(line.value.startsWith('0x') || line.value.startsWith('0X') ? line.value : '0x' + line.value) : undefined;
-        if (n === undefined || n >= 1n << BigInt(width)) {
-          this.error(DslCompileCode.badValue, line, `${path}: ${b.label} is ${width === 1 ? '0 or 1' : `a ${width}-bit value`}, not "${line.value}"`);
-          continue;
-        }
-        v = (v | (Number(n) << b.bit)) >>> 0;
+        const n = this.check(line, path, bitValue(line.value, b.width ?? 1));
+        if (n === undefined) continue;
+        v = (v | (n << b.bit)) >>> 0;
       }
       if (member.role === undefined) m[member.key] = v;
       return;
@@ -395,106 +393,33 @@ class Compiler {
     if (member.role === undefined) m[member.key] = v;
   }
 
-  /**
-   * Bytes written as iasl prints bytes it reads as an ID: a quoted string
-   * (its characters), a list of byte pairs, or one hex integer of as many
-   * bytes as it has digit pairs, little-endian.
-   */
-  private textBytes(f: DslField, path: string): Uint8Array {
-    if (f.quoted) return Uint8Array.from(f.value, (c) => c.charCodeAt(0) & 0xff);
-    if (/[\s,]/.test(f.value)) return this.buffer(f, undefined, path);
-    const v = this.integer(f, 8, path);
-    if (v === undefined) return new Uint8Array();
-    const size = Math.ceil(f.value.replace(/^0[xX]/, '').length / 2);
-    return Uint8Array.from({ length: size }, (_, b) => Number((v >> BigInt(8 * b)) & 0xffn));
-  }
-
-  /** A field's value in the model's form, or undefined after reporting. */
+  /** A fixed field's value in the model's form, or undefined after reporting. */
   private value(t: FixedType, f: DslField, path: string, member?: FieldMember): unknown {
-    if (member?.text && (t.kind === 'ascii') !== f.quoted && (t.kind === 'ascii' || t.kind === 'u64')) {
-      // A field iasl prints as a string or an integer by its bytes (an IVRS HID or CID): the other form is its bytes.
-      const b = this.textBytes({ ...f, quoted: f.quoted }, path);
-      if (b.length > t.size) {
-        this.error(DslCompileCode.badValue, f, `${path}: ${f.label} has ${t.size} bytes, found ${b.length}`);
-        return undefined;
-      }
-      const full = new Uint8Array(t.size);
-      full.set(b);
-      if (t.kind === 'ascii') return String.fromCharCode(...full);
-      let v = 0n;
-      for (let k = full.length - 1; k >= 0; k--) v = (v << 8n) | BigInt(full[k]!);
-      return v;
+    const v = this.check(f, path, fixedValue(t, f.value, f.quoted, member?.text !== undefined));
+    if (t.kind !== 'reserved' || !(v instanceof Uint8Array)) return v;
+    // All zero is the model's absent reserved field.
+    if (v.every((x) => x === 0)) return undefined;
+    if (t.show === 'int' && f.label === 'Reserved') {
+      this.diagnostics.push({ severity: 'warning', code: DslCompileCode.reservedNonZero, line: f.line, column: 1,
+        message: `${path}: Reserved is ${f.value}; kept as written (iasl refuses it: "Must be zero, setting to zero")` });
     }
-    switch (t.kind) {
-      case 'uint':
-      case 'flags':
-      case 'enum': {
-        const v = this.integer(f, t.kind === 'uint' ? t.size : t.base.size, path);
-        return v === undefined ? undefined : Number(v);
-      }
-      case 'u64':
-        return this.integer(f, 8, path);
-      case 'ascii': {
-        if (f.value.length > t.size) {
-          this.error(DslCompileCode.badValue, f, `${path}: ${f.label} has at most ${t.size} characters, found ${f.value.length} ("${f.value}")`);
-          return undefined;
-        }
-        // iasl copies the text into a zeroed field: a short value ends in NULs.
-        return f.value.padEnd(t.size, '\0');
-      }
-      case 'bytes':
-        return this.buffer(f, t.size, path);
-      case 'reserved': {
-        let b: Uint8Array | undefined;
-        if (t.show === 'bytes') b = this.buffer(f, t.size, path);
-        else {
-          const v = this.integer(f, t.size, path);
-          if (v !== undefined) {
-            b = new Uint8Array(t.size);
-            for (let k = 0; k < t.size; k++) b[k] = Number((v >> BigInt(8 * k)) & 0xffn);
-          }
-        }
-        // All zero is the model's absent reserved field.
-        if (!b || b.every((x) => x === 0)) return undefined;
-        if (t.show === 'int' && f.label === 'Reserved') {
-          this.diagnostics.push({ severity: 'warning', code: DslCompileCode.reservedNonZero, line: f.line, column: 1,
-            message: `${path}: Reserved is ${f.value}; kept as written (iasl refuses it: "Must be zero, setting to zero")` });
-        }
-        return b;
-      }
-    }
+    return v;
   }
 
-  /** An integer expression that fits `size` bytes, or undefined after reporting. */
+  /** An integer that fits `size` bytes, or undefined after reporting. */
   private integer(f: DslField, size: number, path: string): bigint | undefined {
-    const r = evaluateInteger(f.value);
-    if (r.value === undefined) {
-      this.error(DslCompileCode.badValue, f, `${path}: ${f.label} "${f.value}" is no integer: ${r.problem}`);
-      return undefined;
-    }
-    if (r.value >= 1n << BigInt(8 * size)) {
-      this.error(DslCompileCode.badValue, f, `${path}: ${f.label} ${f.value} does not fit in ${size} byte(s)`);
-      return undefined;
-    }
-    return r.value;
+    return this.check(f, path, integerValue(f.value, size));
   }
 
-  /**
-   * Two-digit hex bytes separated by blanks, commas or brackets (iasl's
-   * DtCompileBuffer); `size` bytes exactly when given.
-   */
+  /** Bytes (exactly `size` when given), or as many zeros after reporting. */
   private buffer(f: DslField, size: number | undefined, path: string): Uint8Array {
-    const items = f.value.split(/[\s,[\]]+/).filter((x) => x !== '');
-    const bad = items.find((x) => !/^[0-9a-fA-F]{2}$/.test(x));
-    if (bad !== undefined) {
-      this.error(DslCompileCode.badValue, f, `${path}: ${f.label}: "${bad}" is no byte (two hex digits)`);
-      return new Uint8Array(size ?? 0);
-    }
-    if (size !== undefined && items.length !== size) {
-      this.error(DslCompileCode.badValue, f, `${path}: ${f.label} has ${size} byte(s), found ${items.length}`);
-      return new Uint8Array(size);
-    }
-    return Uint8Array.from(items, (x) => parseInt(x, 16));
+    return this.check(f, path, bufferValue(f.value, size)) ?? new Uint8Array(size ?? 0);
+  }
+
+  /** The value, or undefined after reporting its problem at the field's line. */
+  private check<T>(f: DslField, path: string, r: Parsed<T>, label = f.label): T | undefined {
+    if (r.problem !== undefined) this.error(DslCompileCode.badValue, f, `${path}: ${label} ${r.problem}`);
+    return r.value;
   }
 
   /** The line where the structure a diagnostic path names (or the nearest one above it) starts. */
