@@ -21,12 +21,14 @@ import {
   isPlaced,
   pickVariant,
   presentOptional,
+  RAW_KEY,
   STORED,
   TRAILING_KEY,
   TRUNCATED_AT,
   type FieldMember,
   type Model,
   type StructSpec,
+  type UnionSpec,
 } from './struct.js';
 import { TextSink } from './text-sink.js';
 
@@ -119,7 +121,9 @@ function fieldPlansOf(spec: StructSpec, form: IaslForm): LinePlan[] {
       const small = (t.kind === 'uint' || t.kind === 'flags' || t.kind === 'enum' || t.kind === 'reserved') && size <= CACHED_VALUE_BYTES;
       const tail = tailOf(size, memberForm?.label ?? m.label, form);
       // A checksum line may carry a comment, so it is never cached.
-      const cached = small && !m.describe && m.role !== 'checksum';
+      // Nor is a flag field whose bit lines depend on the root (the table's revision).
+      const byRoot = t.kind === 'flags' && t.bits.some((b) => b.printedSince);
+      const cached = small && !m.describe && m.role !== 'checksum' && !byRoot;
       return cached ? { tail, lines: new Map(), limit: 2 ** (8 * size), memberForm } : { tail, limit: 0, memberForm };
     });
     cache.set(spec, plans);
@@ -284,7 +288,8 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
           const s = pickVariant(member.union, item);
           if (typeof s === 'string') continue;
           out.nl();
-          pos += printStruct(s, item, pos, out, ctx);
+          const note = s === member.union.raw ? member.union.rawNote?.(Number(item[member.union.tagKey])) : undefined;
+          pos += note === undefined ? printStruct(s, item, pos, out, ctx) : printNotedRaw(member.union, item, note, pos, out, ctx);
         }
         break;
       case 'array':
@@ -345,6 +350,22 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
   return pos - offset;
 }
 
+/** A raw item's header fields, without its body. */
+const rawHeaders = new WeakMap<UnionSpec, StructSpec>();
+
+/** A raw item as its header, then the union's note (blank lines around it) instead of its body; returns the bytes it covers. */
+function printNotedRaw(u: UnionSpec, item: Model, note: string, pos: number, out: TextSink, ctx: PrintContext): number {
+  let header = rawHeaders.get(u);
+  if (!header) rawHeaders.set(u, (header = { ...u.raw, members: u.raw.members.filter((x) => x.key !== RAW_KEY), variable: undefined }));
+  // The Length shown is the item's, not the header's alone.
+  const length = derivedValue(u.raw, item, 'length');
+  const shown: Model = length === undefined ? item : { ...item, [STORED]: { ...item[STORED], length } };
+  const size = printStruct(header, shown, pos, out, ctx);
+  out.nl().line(note).nl();
+  const body = item[RAW_KEY];
+  return size + (body instanceof Uint8Array ? body.length : 0);
+}
+
 function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Model, pos: number, out: TextSink, ctx: PrintContext): void {
   const t = member.type;
   const alt = member.labelIf;
@@ -353,7 +374,7 @@ function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Mo
   const key = plan.lines && valueKey(plan, t, v);
   if (key !== undefined) {
     let rest = plan.lines!.get(key);
-    if (!rest) plan.lines!.set(key, (rest = restOfLine(plan.tail, (o) => writeFieldValue(member, plan, v, o))));
+    if (!rest) plan.lines!.set(key, (rest = restOfLine(plan.tail, (o) => writeFieldValue(member, plan, v, o, ctx.root))));
     out.fieldHeadTail(pos, rest);
     return;
   }
@@ -368,7 +389,7 @@ function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Mo
     out.str('     /* Incorrect checksum, should be ').hex(ctx.checksumShouldBe, 2).str(' */').nl();
     return;
   }
-  writeFieldValue(member, plan, v, out);
+  writeFieldValue(member, plan, v, out, ctx.root);
 }
 
 /** `tail` followed by what `write` prints, as one byte string (a cached rest of a line). */
@@ -379,7 +400,7 @@ function restOfLine(tail: Uint8Array, write: (out: TextSink) => void): Uint8Arra
 }
 
 /** A field's value, its description, the newline and the flag-bit lines beneath, zero or not, as iasl prints them. */
-function writeFieldValue(member: FieldMember, plan: LinePlan, v: unknown, out: TextSink): void {
+function writeFieldValue(member: FieldMember, plan: LinePlan, v: unknown, out: TextSink, root?: Model): void {
   const t = member.type;
   writeValue(out, t, v);
   const describe = plan.memberForm?.describe;
@@ -387,7 +408,11 @@ function writeFieldValue(member: FieldMember, plan: LinePlan, v: unknown, out: T
   else if (member.describe) out.str(member.describe(v));
   out.nl();
   if (t.kind === 'flags' && t.printBits !== false && !plan.memberForm?.noBits) {
-    for (const b of t.bits) writeBitLine(out, b, v as number);
+    for (const b of t.bits) {
+      const since = b.printedSince;
+      if (since && !(Number(root?.[since.rootKey]) >= since.value)) continue;
+      writeBitLine(out, b, v as number);
+    }
   }
 }
 

@@ -250,6 +250,8 @@ export interface UnionSpec {
   readonly raw: StructSpec;
   /** Severity for a tag with no variant (reserved types are a warning). */
   readonly unknownSeverity: Severity;
+  /** Text printed instead of a raw item's body, when it gives one for the tag (iasl's note on a reserved type). */
+  readonly rawNote?: (tag: number) => string | undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -416,6 +418,12 @@ export interface UnionOptions {
    * without it, the gap is kept as reserved bytes.
    */
   headerGap?: FieldMember;
+  /**
+   * Text printed after a raw item's header instead of its body, for the tags
+   * it gives text for (iasl's `**** Unknown MADT subtable type 0x7F`); the
+   * body is still kept, and in the table's raw dump.
+   */
+  rawNote?: (tag: number) => string | undefined;
 }
 
 /**
@@ -470,6 +478,7 @@ export function union(o: UnionOptions): UnionSpec {
     ...(o.fallback ? { fallback: o.fallback } : {}),
     raw,
     unknownSeverity: o.unknownSeverity ?? 'warning',
+    ...(o.rawNote ? { rawNote: o.rawNote } : {}),
   };
 }
 
