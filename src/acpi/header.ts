@@ -62,7 +62,7 @@ export const AcpiCode = {
 
 /**
  * The header members, in iasl's labels. `describe` names the table after the
- * signature the way iasl does (`"DMAR"    [DMA Remapping table]`).
+ * signature the way iasl does (`"DMAR"    [DMA Remapping Table]`).
  */
 export function acpiHeaderMembers(description: string | undefined): FieldMember[] {
   const describe = description ? () => `    [${description}]` : undefined;

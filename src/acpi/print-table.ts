@@ -4,7 +4,6 @@
  * back).
  */
 import { CURRENT_FORM, decode, encode, hexDumpLines, printStruct, STORED, sum8, TextSink, type IaslForm, type Model } from '../codec/index.js';
-import { VERSION } from '../version.js';
 import { CHECKSUM_OFFSET } from './header.js';
 import type { TableDef } from './registry.js';
 import { formatJsonDocument, tablePathName, type DecodedTable } from './table.js';
@@ -54,8 +53,9 @@ function writeTable(out: TextSink, t: PrintableTable, opts: PrintTextOptions): T
   const model = withStoredValues(t.def, t.model);
   const sig = tablePathName(t.signature ?? String(model['signature'] ?? ''));
   const bytes = tableBytes(t);
-  // Lines 2-4 and 6 are where iasl names itself and the input; the rest is iasl's shape.
-  out.line('/*').line(` * ridmap ${VERSION}`).line(` * Data table text in the form of iasl ${form.iaslVersion}`).line(' * (ridmap decodes the table itself; no ACPICA code is used)').line(' * ');
+  // Lines 2-4 and 6 are where iasl names itself and the input; the rest is iasl's shape. No version:
+  // golden files must not change with each release.
+  out.line('/*').line(' * ridmap: IOMMU firmware tables').line(` * Data table text in the form of iasl ${form.iaslVersion}`).line(' * (ridmap decodes the table itself; no ACPICA code is used)').line(' * ');
   out.line(` * Disassembly of ${opts.file ?? `a ${sig} table`}${t.origin?.address ? ` @ ${t.origin.address}` : ''}`);
   out.line(' *').line(` * ACPI Data Table [${sig}]`).line(' *').line(form.formatLine).line(' */').nl();
   const size = printStruct(t.def.spec, model, 0, out, { root: model, form, checksumShouldBe: checksumShouldBe(bytes) });

@@ -20,6 +20,8 @@ export interface MemberForm {
   readonly noBits?: boolean;
   /** Text after the value instead of the declaration's `describe` (the table name after the signature). */
   readonly describe?: string;
+  /** This field and the next `join` integer fields print as one little-endian integer (a field the release did not split yet). */
+  readonly join?: number;
 }
 
 export interface IaslForm {
@@ -60,6 +62,8 @@ export const FORM_2020: IaslForm = {
     ['DMAR.signature', { describe: '    [DMA Remapping table]' }],
     // VT-d before 3.x: byte 5 of a DRHD was reserved.
     ['DRHD.size', { label: 'Reserved', noBits: true }],
+    // Before VT-d 3.4, a device scope's bytes 2-3 were one reserved u16.
+    ['DeviceScope.flags', { label: 'Reserved', join: 1 }],
   ]),
 };
 

@@ -13,7 +13,7 @@
  * (iasl-form.ts).
  */
 import { hexDumpLines } from './hexdump.js';
-import { CURRENT_FORM, type IaslForm } from './iasl-form.js';
+import { CURRENT_FORM, type IaslForm, type MemberForm } from './iasl-form.js';
 import { bytesToHexPairs, hexUpper, hexUpperBig, padLeft } from './hexfmt.js';
 import { arrayElements, derivedValue, placedParts } from './layout.js';
 import { bitValue, sizeOfType, type FixedType, type FlagBit } from './primitives.js';
@@ -26,6 +26,7 @@ import {
   TRAILING_KEY,
   TRUNCATED_AT,
   type FieldMember,
+  type Member,
   type Model,
   type StructSpec,
   type UnionSpec,
@@ -92,7 +93,7 @@ interface LinePlan {
   /** Bits of each field of a line-printed structure, in key order. */
   widths?: number[];
   /** The form's way with this member, when it is not the declaration's. */
-  memberForm?: { noBits?: boolean; describe?: string };
+  memberForm?: MemberForm;
 }
 
 /** Values of fields up to this many bytes are cached (at most 64 Ki lines per member). */
@@ -272,10 +273,17 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
     if (member.kind === 'field' && member.optional && !present?.has(member)) continue;
     if (member.block) out.nl();
     switch (member.kind) {
-      case 'field':
+      case 'field': {
+        const join = plans[i]!.memberForm?.join;
+        if (join) {
+          pos += printJoined(members.slice(i, i + join + 1), plans[i]!, m, pos, out, form);
+          i += join;
+          break;
+        }
         printField(spec, member, plans[i]!, m, pos, out, ctx);
         pos += sizeOfType(member.type);
         break;
+      }
       case 'group': {
         if (member.heading) fieldHead(out, pos, member.spec.fixedSize, member.label, form).str(member.heading).nl();
         const g = m[member.key];
@@ -312,7 +320,10 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
       case 'rest': {
         const b = m[member.key];
         if (b instanceof Uint8Array) {
-          for (const l of hexDumpLines(b, pos)) out.line(l);
+          const note = member.note?.(m);
+          // iasl's shape: two blank lines, the note, a blank line.
+          if (note !== undefined) out.nl().nl().line(note).nl();
+          else for (const l of hexDumpLines(b, pos)) out.line(l);
           pos += b.length;
         }
         break;
@@ -390,6 +401,20 @@ function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Mo
     return;
   }
   writeFieldValue(member, plan, v, out, ctx.root);
+}
+
+/** Adjacent integer fields as one little-endian integer line, as an older iasl printed them before the split. */
+function printJoined(fields: readonly Member[], plan: LinePlan, m: Model, pos: number, out: TextSink, form: IaslForm): number {
+  let size = 0;
+  let value = 0;
+  for (const f of fields) {
+    if (f.kind !== 'field') continue;
+    const v = m[f.key];
+    value += (typeof v === 'number' ? v : 0) * 2 ** (8 * size);
+    size += sizeOfType(f.type);
+  }
+  fieldHead(out, pos, size, plan.memberForm?.label ?? fields[0]!.label, form).hex(value, 2 * size).nl();
+  return size;
 }
 
 /** `tail` followed by what `write` prints, as one byte string (a cached rest of a line). */

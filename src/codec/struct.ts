@@ -113,7 +113,7 @@ export interface FieldMember extends MemberBase {
   readonly kind: 'field';
   readonly type: FixedType;
   readonly role?: Role;
-  /** Extra text after the value in text output (`"DMAR"    [DMA Remapping table]`). */
+  /** Extra text after the value in text output (`"DMAR"    [DMA Remapping Table]`). */
   readonly describe?: (value: unknown) => string;
   /** No value diagnostics (the raw form of a union item: its type was reported already). */
   readonly quiet?: boolean;
@@ -180,6 +180,12 @@ export interface CStringMember extends MemberBase {
 /** Opaque bytes to the end of the structure. */
 export interface RestMember extends MemberBase {
   readonly kind: 'rest';
+  /**
+   * What text output says instead of dumping the bytes, given the structure
+   * the bytes belong to: iasl's line for a subtable type it does not know
+   * (the bytes are in the Raw Table Data dump). Undefined: the bytes are dumped.
+   */
+  readonly note?: (owner: Model) => string | undefined;
 }
 
 export type VariableMember = ListMember | ArrayMember | CStringMember | RestMember;
@@ -323,8 +329,8 @@ export function cstring(key: string, label: string, paddingKey = 'padding'): CSt
   return { kind: 'cstring', key, label, paddingKey };
 }
 
-export function rest(key: string, label: string): RestMember {
-  return { kind: 'rest', key, label };
+export function rest(key: string, label: string, note?: RestMember['note']): RestMember {
+  return note ? { kind: 'rest', key, label, note } : { kind: 'rest', key, label };
 }
 
 // ---------------------------------------------------------------------------
@@ -406,6 +412,8 @@ export interface UnionOptions {
   fallback?: StructSpec;
   /** Shown for tags without a variant, in the type's `[...]` text. */
   unknownTitle: string;
+  /** iasl's line in place of the body of an item whose type has no variant (`**** Unknown DMAR subtable type 0x7`). */
+  unknownNote?: (type: number) => string;
   unknownSeverity?: Severity;
   /** Bytes every item has at least, when more than type and length (a 16-byte node header). */
   headerSize?: number;
@@ -465,7 +473,12 @@ export function union(o: UnionOptions): UnionSpec {
     if (o.tag.offset !== 0) throw new Error(`${o.name}: a union sized by its tag needs the tag first`);
     headerMembers.push(tagMember);
   }
-  const raw = struct({ name: o.name, typeName: `${o.name} (raw)`, members: [...headerMembers, ...(o.rawMembers ?? []), rest(RAW_KEY, 'Raw Data')] });
+  const unknownNote = o.unknownNote;
+  const note = unknownNote && ((m: Model) => {
+    const type = m[o.tag.key];
+    return typeof type === 'number' && !variants.has(type) ? unknownNote(type) : undefined;
+  });
+  const raw = struct({ name: o.name, typeName: `${o.name} (raw)`, members: [...headerMembers, ...(o.rawMembers ?? []), rest(RAW_KEY, 'Raw Data', note)] });
   return {
     name: o.name,
     tagKey: o.tag.key,

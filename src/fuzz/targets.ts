@@ -67,7 +67,7 @@ const ACPIDUMP_TOKENS = ['DMAR @ 0x0000000000000000\n', 'RSD PTR @ 0x00000000000
   '  0000: 44 4D 41 52 FF FF FF FF 01 00', '  0004: 00 00 00 00 '];
 
 const DSL_TOKENS = ['Raw Table Data: Length 4294967295 (0xFFFFFFFF)\n', 'Raw Table Data: Length 0 (0x0)\n',
-  '    0000: ', '    FFF0: ', ' FF', ' 00', '  // DMAR', '\n\n', '[000h 0000   4]                    Signature : "DMAR"\n'];
+  '    0000: ', '    FFF0: ', ' FF', ' 00', '  // DMAR', '\n\n', '[000h 0000 004h]                   Signature : "DMAR"\n'];
 
 const JSON_TOKENS = ['{', '}', '[', ']', ',', ':', '"__proto__"', '"constructor"', '"prototype"', '"tables"',
   '"signature"', '"DMAR"', '"IORT"', '"VIOT"', '"FACS"', '"RSD PTR "', '"raw"', '"trailing"', '"padding"', '"type"',

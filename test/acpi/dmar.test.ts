@@ -29,18 +29,19 @@ describe('DMAR: every structure and device-scope type', () => {
     expect(bytes.length).toBe(345);
     expect(Array.from(bytes.subarray(0x30, 0x34))).toEqual([0, 0, 46, 0]); // DRHD: 16 + scopes of 8, 12 and 10 bytes
     const text = printTableText(decodeTable(bytes));
-    expect(text).toContain('[030h 0048   2]                Subtable Type : 0000 [Hardware Unit Definition]');
-    expect(text).toContain('[035h 0053   1]                         Size : 03');
-    expect(text).toContain('              Register Set Size (log2 pages) : 3');
+    expect(text).toContain('[030h 0048 002h]               Subtable Type : 0000 [Hardware Unit Definition]');
+    expect(text).toContain('[035h 0053 001h]        Size (decoded below) : 03');
+    expect(text).toContain('                          Size (pages, log2) : 3');
     // A 3-hop path: one line per hop, as iasl prints them.
-    expect(text).toMatch(/\[04Eh 0078   2\] +PCI Path : 1C,00\n\n\[050h 0080   2\] +PCI Path : 00,00\n\n\[052h 0082   2\] +PCI Path : 01,00\n/);
+    expect(text).toMatch(/\[04Eh 0078 002h\] +PCI Path : 1C,00\n\n\[050h 0080 002h\] +PCI Path : 00,00\n\n\[052h 0082 002h\] +PCI Path : 01,00\n/);
     expect(text).toContain('Device Scope Type : 05 [Namespace Device]');
     expect(text).toContain('Device Name : "\\_SB.PCI0.I2C0"');
     expect(text).toContain('Subtable Type : 0005 [SoC Integrated Address Translation Cache]');
-    expect(text).toContain('Subtable Type : 0006 [SoC Integrated Device Property Reporting Structure]');
-    expect(text).toContain('                                ATC Required : 1');
+    expect(text).toContain('Subtable Type : 0006 [SoC Integrated Device Property]');
+    // iasl decodes no bits of the DMAR, ATSR, SATC or scope Flags: their values alone are printed.
+    expect(text).not.toContain('ATC Required');
     expect(text).toContain('Subtable Type : 0007 [Unknown Subtable Type]');
-    expect(text).toContain('                DMA Control Platform Opt In : 1');
+    expect(text).not.toContain('DMA Control Platform Opt In');
   });
 
   it('JSON: spec names, camelCase, 64-bit values as hex strings, no derived fields', () => {
@@ -117,17 +118,16 @@ describe('DMAR: encode is strict', () => {
 });
 
 describe('DMAR: size', () => {
-  it('decodes a 1 MB DMAR to text quickly', () => {
+  // Its speed is npm run bench's to measure (a timed test fails on a loaded machine, not on a slow decoder).
+  it('decodes a 1 MB DMAR to text: offsets past 0xFFFFF, and the whole table in the Raw Table Data dump', () => {
     const bytes = encodeModel(largeDmar());
     expect(bytes.length).toBeGreaterThan(1_000_000);
-    const t0 = performance.now();
     const t = decodeTable(bytes);
     const text = printTableText(t);
-    const ms = performance.now() - t0;
-    console.log(`[size] ${bytes.length} byte DMAR → ${text.length} characters of text in ${ms.toFixed(0)} ms`);
     expect(t.diagnostics).toEqual([]);
-    // Generous: a loaded CI machine must not fail this; the log line shows the real figure.
-    expect(ms).toBeLessThan(5000);
+    expect(text).toContain(`Raw Table Data: Length ${bytes.length} (0x${bytes.length.toString(16).toUpperCase()})`);
+    const last = (bytes.length - 1) & ~15;
+    expect(text).toMatch(new RegExp(`\\n {3}${last.toString(16).toUpperCase()}: [0-9A-F ]+ // [^\\n]*\\n$`));
     expect(plain(encodeTable(t.model).bytes!)).toEqual(plain(bytes));
   });
 });

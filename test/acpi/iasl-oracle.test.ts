@@ -12,7 +12,7 @@ import { parseAcpidump } from '../../src/io/acpidump-text.js';
 import { parseDslRawData } from '../../src/io/iasl-dsl.js';
 import { corpusName, corpusPresent, linuxhwDumps, qemuDmars, surfaceDmarDsls } from './corpus.js';
 import { encodeModel, everyStructureDmar, smallDmar } from './dmar-fixtures.js';
-import { compareWithIasl, iaslAvailable, iaslDisassemble, parseFieldLines } from './iasl-oracle.js';
+import { compareWithIasl, formOfIaslText, iaslAvailable, iaslDisassemble, parseFieldLines } from './iasl-oracle.js';
 
 const haveIasl = iaslAvailable();
 const inCi = Boolean(process.env['CI']);
@@ -29,7 +29,7 @@ afterAll(() => {
 function check(bytes: Uint8Array, iaslText: string, name: string, group: string): void {
   const iasl = parseFieldLines(iaslText);
   expect(iasl.length, `iasl printed no field lines for ${name}`).toBeGreaterThan(10);
-  const ours = parseFieldLines(printTableText(decodeTable(bytes)));
+  const ours = parseFieldLines(printTableText(decodeTable(bytes), { form: formOfIaslText(iaslText) }));
   const r = compareWithIasl(iasl, ours);
   expect(r.problems, name).toEqual([]);
   expect(r.matched).toBe(iasl.length);

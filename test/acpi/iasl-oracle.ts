@@ -20,6 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CURRENT_FORM, FORM_2020, type IaslForm } from '../../src/codec/index.js';
 
 export interface FieldLine {
   offset: number;
@@ -67,8 +68,17 @@ export function iaslDisassemble(bytes: Uint8Array, name = 'table'): string {
   }
 }
 
-/** Label pairs (iasl, ours) that may differ at the same offset and width. */
-const LABEL_DIFFERENCES = new Set(['Reserved→Size']);
+/** Label pairs (iasl, ours) that may differ at the same offset and width: iasl 2022-2024 still called DRHD Size reserved. */
+const LABEL_DIFFERENCES = new Set(['Reserved→Size (decoded below)']);
+
+/** The form of ridmap's text that matches the iasl that wrote `iaslText` (its header names its version). */
+export function formOfIaslText(iaslText: string): IaslForm {
+  const version = /version (\d{8})/.exec(iaslText)?.[1];
+  return version !== undefined && version < WIDTH_IN_HEX_SINCE ? FORM_2020 : CURRENT_FORM;
+}
+
+/** The first iasl release that printed the width column in hex. */
+const WIDTH_IN_HEX_SINCE = '20221020';
 
 export interface Comparison {
   matched: number;

@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { chrootArgv, findReferenceRoot, rootTempDir } from '../../src/judge/reference-root.js';
+import type { IaslFormName } from '../../src/codec/index.js';
+import { bookwormRoot, chrootArgv, findReferenceRoot, rootTempDir } from '../../src/judge/reference-root.js';
 
 export interface IaslRunner {
   /** What `iasl -v` says of itself (`20250404`). */
@@ -45,19 +46,29 @@ function versionOf(r: Omit<IaslRunner, 'version'>): string {
   return /version (\d{8})/.exec(r.run(['-v'], {}).output)?.[1] ?? 'unknown';
 }
 
-/** The pinned current iasl, or why there is none. */
-export function currentIasl(): { iasl?: IaslRunner; missing?: string } {
-  const own = process.env['RIDMAP_IASL'];
+/**
+ * The pinned iasl of a form, or why there is none: the reference root's for
+ * the current form, its nested Debian 12 root's (20200925) for the 2020 form.
+ */
+export function pinnedIasl(form: IaslFormName = 'current'): { iasl?: IaslRunner; missing?: string } {
+  const own = form === 'current' ? process.env['RIDMAP_IASL'] : undefined;
   if (own) {
     const r = runnerFor((dir, args) => ['sh', '-c', `cd '${dir}' && '${own}' ${args.join(' ')}`], tmpdir());
     return { iasl: { ...r, version: versionOf(r) } };
   }
   const lookup = findReferenceRoot();
   if (lookup.missing) return { missing: lookup.missing };
+  const rootLookup = form === 'current' ? lookup : bookwormRoot(lookup.root!);
+  if (rootLookup.missing) return { missing: rootLookup.missing };
   if (process.getuid?.() !== 0) return { missing: "running the reference root's iasl needs chroot, so root" };
-  const root = lookup.root!.path;
+  const root = rootLookup.root!.path;
   const r = runnerFor((dir, args) => chrootArgv(root, '/bin/sh', ['-c', `cd '${dir}' && iasl ${args.join(' ')}`]), rootTempDir(root));
   return { iasl: { ...r, version: versionOf(r) } };
+}
+
+/** The pinned current iasl (20250404 from the reference root, or RIDMAP_IASL). */
+export function currentIasl(): { iasl?: IaslRunner; missing?: string } {
+  return pinnedIasl('current');
 }
 
 /** `iasl -d` of one table: the .dsl text. */

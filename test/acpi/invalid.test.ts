@@ -30,7 +30,7 @@ describe('negative fixtures (test/fixtures/acpi-invalid)', () => {
         expect(d.offset).toBe(c.expect.offset);
         expect(d.path).toMatch(/^DMAR/);
         // Text output never throws either, whatever the model lacks.
-        expect(printTableText(t)).toContain('[000h 0000   4]');
+        expect(printTableText(t)).toContain('[000h 0000 004h]');
         // What decodes without an error is kept whole: unknown types, non-zero
         // reserved bytes, odd bytes and trailing bytes come back byte for byte.
         if (c.expect.severity !== 'error') {

@@ -17,7 +17,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'ridmap-dump-forms-'));
 const dmar = encodeModel(smallDmar());
 /** The DMAR as acpidump prints it (a `DMAR @ 0x...` line, then dump lines), LF line ends. */
 const dumpText = formatHexFile(dmar);
-const SIGNATURE_LINE = '[000h 0000   4]                    Signature : "DMAR"';
+const SIGNATURE_LINE = '[000h 0000 004h]                   Signature : "DMAR"';
 
 function input(name: string, bytes: Uint8Array | string): string {
   const path = join(tmp, name);

@@ -22,8 +22,16 @@ describe('decode and encode', () => {
     const dmar = await builtDmar();
     const text = await runCli('decode', dmar);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('[000h 0000   4]                    Signature : "DMAR"');
-    expect(text.stdout).toMatch(/\[030h 0048   2\]\s+Subtable Type : 0000 \[Hardware Unit Definition\]/);
+    expect(text.stdout).toContain('[000h 0000 004h]                   Signature : "DMAR"');
+    expect(text.stdout).toMatch(/\[030h 0048 002h\]\s+Subtable Type : 0000 \[Hardware Unit Definition\]/);
+    expect(text.stdout).toMatch(/\nRaw Table Data: Length \d+ \(0x[0-9A-F]+\)\n\n {4}0000: 44 4D 41 52 /);
+    // The form of iasl before 20221020: decimal width, 28-column labels, DRHD byte 5 still reserved.
+    const old = await runCli('decode', dmar, '--iasl-format', '2020');
+    expect(old.code).toBe(0);
+    expect(old.stdout).toContain('[000h 0000   4]                    Signature : "DMAR"    [DMA Remapping table]');
+    expect(old.stdout).toContain('[035h 0053   1]                     Reserved : ');
+    expect(old.stdout).not.toContain('(in hex)');
+    expect((await runCli('decode', dmar, '--iasl-format', '2019')).code).toBe(2);
 
     const json = await runCli('decode', dmar, '--format', 'json');
     expect(json.code).toBe(0);

@@ -65,7 +65,7 @@ describe('placed parts', () => {
     expect((back['nodes'] as Model[])[0]!['layout']).toEqual({ order: ['extra', 'pairs'], gaps: { pairs: new Uint8Array([0xee]) } });
     const text = printToString(shelf, back);
     expect(text.indexOf('Extra Value')).toBeLessThan(text.indexOf('Input'));
-    expect(text).toContain('[030h 0048   1]                      Padding : EE');
+    expect(text).toContain('[030h 0048 001h]                     Padding : EE');
     // An empty array whose offset field is not 0 keeps it.
     const e = model();
     Object.assign((e['nodes'] as Model[])[0]!, { pairs: [], layout: { emptyOffsets: { pairs: 0x30 } } });

@@ -226,7 +226,7 @@ describe(`inputs at MAX_INPUT_BYTES (${MAX_INPUT_BYTES})`, () => {
     const table = spawnSync('sh', ['-c', `cat "${dmar}" | "${process.execPath}" "${BIN}" decode /dev/stdin`], { encoding: 'utf8', timeout: 60_000 });
     expect(table.stderr).toBe('');
     expect(table.status).toBe(0);
-    expect(table.stdout).toContain('[000h 0000   4]                    Signature : "DMAR"');
+    expect(table.stdout).toContain('[000h 0000 004h]                   Signature : "DMAR"');
   }, 60_000);
 
   it('a valid acpidump just under it is read and decoded in bounded time', () => {

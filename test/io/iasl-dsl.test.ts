@@ -4,7 +4,7 @@ import { plain } from '../acpi/bytes.js';
 import { encodeModel, smallDmar } from '../acpi/dmar-fixtures.js';
 
 function dsl(bytes: Uint8Array, declared = bytes.length): string {
-  const lines = ['/*', ' * Intel ACPI Component Architecture', ' */', '', '[000h 0000   4]                    Signature : "DMAR"', '',
+  const lines = ['/*', ' * Intel ACPI Component Architecture', ' */', '', '[000h 0000 004h]                   Signature : "DMAR"', '',
     `Raw Table Data: Length ${declared} (0x${declared.toString(16).toUpperCase()})`, ''];
   for (let i = 0; i < bytes.length; i += 16) {
     const chunk = Array.from(bytes.subarray(i, i + 16));

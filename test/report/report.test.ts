@@ -43,8 +43,8 @@ describe.skipIf(!HAVE_CORPUS)('report of a corpus table (QEMU q35 DMAR)', () => 
     expect(report.diagnostics).toEqual([]);
     expect(report.tables.map((t) => [t.name, t.format, t.modelled, t.maps, t.binary, t.bytes.length])).toEqual([['DMAR', 'DMAR', true, true, true, 120]]);
     const text = report.tables[0]!.text;
-    expect(text).toContain('[000h 0000   4]                    Signature : "DMAR"    [DMA Remapping table]');
-    expect(text).toContain('[038h 0056   8]        Register Base Address : 00000000FED90000');
+    expect(text).toContain('[000h 0000 004h]                   Signature : "DMAR"    [DMA Remapping Table]');
+    expect(text).toContain('[038h 0056 008h]       Register Base Address : 00000000FED90000');
     // Field lines as the CLI prints them (its header comment also names the file).
     const cli = await runCli('decode', Q35_DMAR);
     const fields = (t: string) => t.split('\n').filter((l) => l.startsWith('['));

@@ -102,7 +102,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser page', () => {
   it.skipIf(!HAVE_CORPUS)('decodes a corpus DMAR: fields beside its bytes, the map, the picture, the findings', async () => {
     await show([upload(Q35_DMAR)]);
     expect(await texts('.table-item .name')).toEqual(['DMAR']);
-    expect(await texts('.fields .line')).toContain('[000h 0000   4]                    Signature : "DMAR"    [DMA Remapping table]');
+    expect(await texts('.fields .line')).toContain('[000h 0000 004h]                   Signature : "DMAR"    [DMA Remapping Table]');
 
     // Pointing at a field highlights its bytes; clicking pins them.
     const base = page.locator('.fields .line', { hasText: 'Register Base Address : 00000000FED90000' });
@@ -116,7 +116,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser page', () => {
     await expect.poll(async () => {
       await page.click('.hexrow span[data-offset="110"]');
       return texts('.fields .line.sel');
-    }).toEqual(['[06Eh 0110   2]                     PCI Path : 1F,03']);
+    }).toEqual(['[06Eh 0110 002h]                    PCI Path : 1F,03']);
     await shot('dmar-tables');
 
     await tab('map');
@@ -201,7 +201,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser page', () => {
     await page.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
     await tab('tables');
     expect(await texts('.slot-A .chips .name')).toEqual(['pasted']);
-    expect(await texts('.fields .line')).toContain('[010h 0016   8]                 Oem Table ID : "Q35VTD  "');
+    expect(await texts('.fields .line')).toContain('[010h 0016 008h]                Oem Table ID : "Q35VTD  "');
     expect(errors).toEqual([]);
   });
 
@@ -259,7 +259,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser page', () => {
     expect(Math.max(0, ...longTasks)).toBeLessThan(1000);
     // Scrolling to the end of a million lines shows them at once.
     await page.locator('.fields').evaluate((e) => (e.scrollTop = e.scrollHeight));
-    await expect.poll(() => texts('.fields .line')).toContain('[FA12Eh 1024302   2]                     PCI Path : 1F,07');
+    await expect.poll(() => texts('.fields .line')).toContain('[FA12Eh 1024302 002h]                    PCI Path : 1F,07');
     await shot('dmar-1mb');
     expect(errors).toEqual([]);
   }, 60_000);

@@ -1,7 +1,7 @@
 /**
  * Indexes a decoded table's text once, in the worker, so that the page can
  * show any line of a 50 MB text at once and knows which bytes of the table
- * each line is about: a field line `[024h 0036   4]  Label : Value` names
+ * each line is about: a field line `[024h 0036 004h]  Label : Value` names
  * its offset and width, a raw dump line `    00000024: A0 4A ...` its
  * address and bytes. The text travels as UTF-8 bytes (transferred, not
  * copied) and the page decodes only the lines in view; it is parsed byte by
@@ -27,7 +27,7 @@ function hexAt(b: Uint8Array, i: number, end: number): { value: number; next: nu
   return j === i ? undefined : { value, next: j };
 }
 
-/** `[OOOh DDDD  W]`: offset and width. */
+/** `[OOOh DDDD WWWh]` (iasl since 2022) or `[OOOh DDDD  W]` (before): offset and width. */
 function fieldLine(b: Uint8Array, start: number, end: number): [number, number] | undefined {
   const offset = hexAt(b, start + 1, end);
   if (!offset || b[offset.next] !== H) return undefined;
@@ -35,10 +35,16 @@ function fieldLine(b: Uint8Array, start: number, end: number): [number, number] 
   while (i < end && b[i] === SPACE) i++;
   while (i < end && isDigit(b[i]!)) i++;
   while (i < end && b[i] === SPACE) i++;
-  let width = 0;
-  const first = i;
-  for (; i < end && isDigit(b[i]!); i++) width = width * 10 + b[i]! - 48;
-  return i === first || b[i] !== CLOSE ? undefined : [offset.value, width];
+  const width = hexAt(b, i, end);
+  if (!width) return undefined;
+  if (b[width.next] === H) return b[width.next + 1] === CLOSE ? [offset.value, width.value] : undefined;
+  // Decimal: the same digits read in base 10.
+  let decimal = 0;
+  for (let j = i; j < width.next; j++) {
+    if (!isDigit(b[j]!)) return undefined;
+    decimal = decimal * 10 + b[j]! - 48;
+  }
+  return b[width.next] === CLOSE ? [offset.value, decimal] : undefined;
 }
 
 /** `    00000024: A0 4A 37 ...`: address and how many bytes the line shows. */

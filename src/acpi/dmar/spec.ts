@@ -193,6 +193,8 @@ export const remappingStructures = union({
   length: { label: 'Length', type: u16le, offset: 2 },
   variants: [drhd, rmrr, atsr, rhsa, andd, satc, sidp],
   unknownTitle: 'Unknown Subtable Type',
+  // iasl stops the subtables there; ridmap goes on, as Linux does.
+  unknownNote: (type) => `**** Unknown DMAR subtable type 0x${type.toString(16).toUpperCase()}`,
 });
 
 export const DMAR_DESCRIPTION = 'DMA Remapping Table';
