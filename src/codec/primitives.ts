@@ -78,6 +78,8 @@ export interface EnumType {
   readonly names: ReadonlyMap<number, string>;
   /** Shown for values without a name. */
   readonly unknownName: string;
+  /** False where iasl prints the number alone: the values still have names (checks), but text shows no `[name]`. */
+  readonly printName?: boolean;
 }
 
 export type FixedType = UintType | U64Type | AsciiType | BytesType | ReservedType | FlagsType | EnumType;
@@ -111,10 +113,10 @@ export function flags(base: UintType, bits: readonly FlagBit[], opts: { printBit
   return { kind: 'flags', base, bits, reservedMask: (all & ~named) >>> 0, ...opts };
 }
 
-export function enumOf(base: UintType, names: Record<number, string>, unknownName = 'Unknown'): EnumType {
+export function enumOf(base: UintType, names: Record<number, string>, unknownName = 'Unknown', opts: { printName?: boolean } = {}): EnumType {
   const map = new Map<number, string>();
   for (const [k, v] of Object.entries(names)) map.set(Number(k), v);
-  return { kind: 'enum', base, names: map, unknownName };
+  return { kind: 'enum', base, names: map, unknownName, ...opts };
 }
 
 export function sizeOfType(t: FixedType): number {

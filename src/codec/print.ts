@@ -28,6 +28,7 @@ import {
   type FieldMember,
   type Member,
   type Model,
+  type StoredValues,
   type StructSpec,
   type UnionSpec,
 } from './struct.js';
@@ -124,7 +125,7 @@ function fieldPlansOf(spec: StructSpec, form: IaslForm): LinePlan[] {
       // A checksum line may carry a comment, so it is never cached.
       // Nor is a flag field whose bit lines depend on the root (the table's revision).
       const byRoot = t.kind === 'flags' && t.bits.some((b) => b.printedSince);
-      const cached = small && !m.describe && m.role !== 'checksum' && !byRoot;
+      const cached = small && !m.describe && !m.text && m.role !== 'checksum' && !byRoot;
       return cached ? { tail, lines: new Map(), limit: 2 ** (8 * size), memberForm } : { tail, limit: 0, memberForm };
     });
     cache.set(spec, plans);
@@ -182,6 +183,7 @@ export function formatValue(t: FixedType, v: unknown): string {
       return hexUpper(v as number, 2 * sizeOfType(t));
     case 'enum': {
       const n = v as number;
+      if (t.printName === false) return hexUpper(n, 2 * t.base.size);
       return hexUpper(n, 2 * t.base.size) + ' [' + (t.names.get(n) ?? t.unknownName) + ']';
     }
     case 'u64':
@@ -207,7 +209,8 @@ function writeValue(out: TextSink, t: FixedType, v: unknown): void {
       return;
     case 'enum': {
       const n = v as number;
-      out.hex(n, 2 * t.base.size).str(' [').str(t.names.get(n) ?? t.unknownName).str(']');
+      out.hex(n, 2 * t.base.size);
+      if (t.printName !== false) out.str(' [').str(t.names.get(n) ?? t.unknownName).str(']');
       return;
     }
     case 'u64':
@@ -271,6 +274,10 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
     const member = members[i]!;
     if (isPlaced(member)) continue;
     if (member.kind === 'field' && member.optional && !present?.has(member)) continue;
+    if (member.kind === 'field' && member.shownIf && !member.shownIf(m)) {
+      pos += sizeOfType(member.type);
+      continue;
+    }
     if (member.block) out.nl();
     switch (member.kind) {
       case 'field': {
@@ -296,8 +303,7 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
           const s = pickVariant(member.union, item);
           if (typeof s === 'string') continue;
           out.nl();
-          const note = s === member.union.raw ? member.union.rawNote?.(Number(item[member.union.tagKey])) : undefined;
-          pos += note === undefined ? printStruct(s, item, pos, out, ctx) : printNotedRaw(member.union, item, note, pos, out, ctx);
+          pos += printItem(member.union, s, item, pos, out, ctx);
         }
         break;
       case 'array':
@@ -320,10 +326,9 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
       case 'rest': {
         const b = m[member.key];
         if (b instanceof Uint8Array) {
-          const note = member.note?.(m);
-          // iasl's shape: two blank lines, the note, a blank line.
-          if (note !== undefined) out.nl().nl().line(note).nl();
-          else for (const l of hexDumpLines(b, pos)) out.line(l);
+          if (member.text) {
+            if (b.length) fieldHead(out, pos, b.length, member.label, form).str(member.text(b, m)).nl();
+          } else for (const l of hexDumpLines(b, pos)) out.line(l);
           pos += b.length;
         }
         break;
@@ -343,7 +348,7 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
         const s = member.kind === 'list' ? pickVariant(member.union, item) : member.element;
         if (typeof s === 'string') continue;
         if (member.kind === 'list' || !member.compact) out.nl();
-        pos += printStruct(s, item, pos, out, ctx);
+        pos += member.kind === 'list' ? printItem(member.union, s, item, pos, out, ctx) : printStruct(s, item, pos, out, ctx);
       }
     }
   }
@@ -361,20 +366,24 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
   return pos - offset;
 }
 
-/** A raw item's header fields, without its body. */
-const rawHeaders = new WeakMap<UnionSpec, StructSpec>();
-
-/** A raw item as its header, then the union's note (blank lines around it) instead of its body; returns the bytes it covers. */
-function printNotedRaw(u: UnionSpec, item: Model, note: string, pos: number, out: TextSink, ctx: PrintContext): number {
-  let header = rawHeaders.get(u);
-  if (!header) rawHeaders.set(u, (header = { ...u.raw, members: u.raw.members.filter((x) => x.key !== RAW_KEY), variable: undefined }));
-  // The Length shown is the item's, not the header's alone.
-  const length = derivedValue(u.raw, item, 'length');
-  const shown: Model = length === undefined ? item : { ...item, [STORED]: { ...item[STORED], length } };
-  const size = printStruct(header, shown, pos, out, ctx);
-  out.nl().line(note).nl();
-  const body = item[RAW_KEY];
-  return size + (body instanceof Uint8Array ? body.length : 0);
+/** A list item: as its declaration says, or an item of a type iasl does not know the way iasl notes it. */
+function printItem(u: UnionSpec, s: StructSpec, item: Model, pos: number, out: TextSink, ctx: PrintContext): number {
+  const tag = item[u.tagKey];
+  const note = u.unknownNote;
+  if (!note || s !== u.raw || typeof tag !== 'number' || u.variants.has(tag)) return printStruct(s, item, pos, out, ctx);
+  const raw = item[RAW_KEY];
+  const size = u.raw.fixedSize + (raw instanceof Uint8Array ? raw.length : 0);
+  // The header alone, its Length still the item's own.
+  const { [RAW_KEY]: _body, ...fields } = item;
+  const stored: StoredValues = { ...item[STORED] };
+  for (const f of u.raw.members) if (f.kind === 'field' && f.role === 'length') stored[f.key] ??= size;
+  const header: Model = { ...fields, [STORED]: stored };
+  const text = note.text(tag, pos, size);
+  if (text === undefined) return printStruct(s, item, pos, out, ctx);
+  if (note.header === 'before') printStruct(u.raw, header, pos, out, ctx);
+  out.line(text);
+  if (note.header === 'after') printStruct(u.raw, header, pos, out, ctx);
+  return size;
 }
 
 function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Model, pos: number, out: TextSink, ctx: PrintContext): void {
@@ -427,7 +436,8 @@ function restOfLine(tail: Uint8Array, write: (out: TextSink) => void): Uint8Arra
 /** A field's value, its description, the newline and the flag-bit lines beneath, zero or not, as iasl prints them. */
 function writeFieldValue(member: FieldMember, plan: LinePlan, v: unknown, out: TextSink, root?: Model): void {
   const t = member.type;
-  writeValue(out, t, v);
+  if (member.text) out.str(member.text(v));
+  else writeValue(out, t, v);
   const describe = plan.memberForm?.describe;
   if (describe !== undefined) out.str(describe);
   else if (member.describe) out.str(member.describe(v));

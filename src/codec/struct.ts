@@ -125,6 +125,10 @@ export interface FieldMember extends MemberBase {
    */
   readonly optional?: boolean;
   readonly labelIf?: LabelIf;
+  /** The value as iasl prints it, where that depends on the value itself (an IVRS HID: a string or an integer by its bytes). */
+  readonly text?: (value: unknown) => string;
+  /** Printed only when this says so (iasl leaves out an IVRS F0h entry's UID fields when it has no UID). */
+  readonly shownIf?: (m: Model) => boolean;
 }
 
 /** A fixed-size structure nested under one key (IORT memory access properties). */
@@ -180,12 +184,8 @@ export interface CStringMember extends MemberBase {
 /** Opaque bytes to the end of the structure. */
 export interface RestMember extends MemberBase {
   readonly kind: 'rest';
-  /**
-   * What text output says instead of dumping the bytes, given the structure
-   * the bytes belong to: iasl's line for a subtable type it does not know
-   * (the bytes are in the Raw Table Data dump). Undefined: the bytes are dumped.
-   */
-  readonly note?: (owner: Model) => string | undefined;
+  /** One field line with this value instead of a hex dump (an IVRS UID, as iasl prints it); nothing when empty. */
+  readonly text?: (bytes: Uint8Array, m: Model) => string;
 }
 
 export type VariableMember = ListMember | ArrayMember | CStringMember | RestMember;
@@ -256,8 +256,7 @@ export interface UnionSpec {
   readonly raw: StructSpec;
   /** Severity for a tag with no variant (reserved types are a warning). */
   readonly unknownSeverity: Severity;
-  /** Text printed instead of a raw item's body, when it gives one for the tag (iasl's note on a reserved type). */
-  readonly rawNote?: (tag: number) => string | undefined;
+  readonly unknownNote?: UnknownNote;
 }
 
 // ---------------------------------------------------------------------------
@@ -329,8 +328,8 @@ export function cstring(key: string, label: string, paddingKey = 'padding'): CSt
   return { kind: 'cstring', key, label, paddingKey };
 }
 
-export function rest(key: string, label: string, note?: RestMember['note']): RestMember {
-  return note ? { kind: 'rest', key, label, note } : { kind: 'rest', key, label };
+export function rest(key: string, label: string, opts: { text?: RestMember['text'] } = {}): RestMember {
+  return { kind: 'rest', key, label, ...opts };
 }
 
 // ---------------------------------------------------------------------------
@@ -412,8 +411,6 @@ export interface UnionOptions {
   fallback?: StructSpec;
   /** Shown for tags without a variant, in the type's `[...]` text. */
   unknownTitle: string;
-  /** iasl's line in place of the body of an item whose type has no variant (`**** Unknown DMAR subtable type 0x7`). */
-  unknownNote?: (type: number) => string;
   unknownSeverity?: Severity;
   /** Bytes every item has at least, when more than type and length (a 16-byte node header). */
   headerSize?: number;
@@ -426,12 +423,23 @@ export interface UnionOptions {
    * without it, the gap is kept as reserved bytes.
    */
   headerGap?: FieldMember;
+  unknownNote?: UnknownNote;
+}
+
+/**
+ * How iasl prints an item of a type it does not decode, where that is not
+ * ridmap's header and raw bytes: a note, alone or with the header fields
+ * (those before the raw bytes) before or after it. Text only: the bytes stay
+ * in the model (JSON, encode) and in the Raw Table Data dump. Items of a
+ * known type that are too short for it still print raw.
+ */
+export interface UnknownNote {
+  readonly header?: 'before' | 'after';
   /**
-   * Text printed after a raw item's header instead of its body, for the tags
-   * it gives text for (iasl's `**** Unknown MADT subtable type 0x7F`); the
-   * body is still kept, and in the table's raw dump.
+   * The note's lines as iasl prints them (a leading `\n` is a blank line), given the item's tag, offset and size;
+   * undefined: the item prints as header and raw bytes (MADT's OEM types, whose bytes iasl prints).
    */
-  rawNote?: (tag: number) => string | undefined;
+  readonly text: (tag: number, offset: number, size: number) => string | undefined;
 }
 
 /**
@@ -473,12 +481,7 @@ export function union(o: UnionOptions): UnionSpec {
     if (o.tag.offset !== 0) throw new Error(`${o.name}: a union sized by its tag needs the tag first`);
     headerMembers.push(tagMember);
   }
-  const unknownNote = o.unknownNote;
-  const note = unknownNote && ((m: Model) => {
-    const type = m[o.tag.key];
-    return typeof type === 'number' && !variants.has(type) ? unknownNote(type) : undefined;
-  });
-  const raw = struct({ name: o.name, typeName: `${o.name} (raw)`, members: [...headerMembers, ...(o.rawMembers ?? []), rest(RAW_KEY, 'Raw Data', note)] });
+  const raw = struct({ name: o.name, typeName: `${o.name} (raw)`, members: [...headerMembers, ...(o.rawMembers ?? []), rest(RAW_KEY, 'Raw Data')] });
   return {
     name: o.name,
     tagKey: o.tag.key,
@@ -491,7 +494,7 @@ export function union(o: UnionOptions): UnionSpec {
     ...(o.fallback ? { fallback: o.fallback } : {}),
     raw,
     unknownSeverity: o.unknownSeverity ?? 'warning',
-    ...(o.rawNote ? { rawNote: o.rawNote } : {}),
+    ...(o.unknownNote ? { unknownNote: o.unknownNote } : {}),
   };
 }
 

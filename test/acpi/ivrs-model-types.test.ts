@@ -7,11 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { modelKeys, type StructSpec } from '../../src/codec/index.js';
 import type {
-  IvrsAcpiHidEntry, IvrsAliasEntry, IvrsExtendedEntry, IvrsIvhd10, IvrsIvhdEfr, IvrsIvmd, IvrsPadEntry, IvrsSpecialEntry, IvrsTable,
+  IvrsAcpiHidEntry, IvrsAliasEntry, IvrsExtendedEntry, IvrsIvhd10, IvrsIvhdEfr, IvrsIvmd, IvrsPad8Entry, IvrsPadEntry, IvrsSpecialEntry, IvrsTable,
 } from '../../src/acpi/ivrs/model.js';
 import {
   acpiHidEntry, aliasRangeStartEntry, aliasSelectEntry, allEntry, extRangeStartEntry, extSelectEntry, ivhd10, ivhd11, ivhd40,
-  ivmd20, ivmd21, ivmd22, ivrsSpec, padEntry, rangeEndEntry, rangeStartEntry, selectEntry, specialEntry,
+  ivmd20, ivmd21, ivmd22, ivrsSpec, pad8Entry, padEntry, rangeEndEntry, rangeStartEntry, selectEntry, specialEntry,
 } from '../../src/acpi/ivrs/spec.js';
 
 const kept = { type: true, trailing: true } as const;
@@ -36,6 +36,7 @@ const CASES: [string, StructSpec, Record<string, true>][] = [
   ['IvrsIvmdSelect', ivmd21, ivmd],
   ['IvrsIvmdRange', ivmd22, ivmd],
   ['IvrsPadEntry', padEntry, simple],
+  ['IvrsPad8Entry', pad8Entry, { ...head, reserved: true } satisfies Record<keyof IvrsPad8Entry, true>],
   ['IvrsAllEntry', allEntry, simple],
   ['IvrsSelectEntry', selectEntry, simple],
   ['IvrsRangeStartEntry', rangeStartEntry, simple],

@@ -118,11 +118,11 @@ describe('VIOT MMIO nodes', () => {
 
   it('print with ACPICA\'s labels', () => {
     const text = printTableText(decodeTable(encodeViotModel(mmioTable())));
-    expect(text).toContain('[030h 0048   1]                         Type : 04 [VirtIO-MMIO IOMMU]');
-    expect(text).toContain('[038h 0056   8]                 Base address : 000000000A003E00');
-    expect(text).toContain('[040h 0064   1]                         Type : 02 [MMIO Endpoint]');
-    expect(text).toContain('[044h 0068   4]                     Endpoint : 00000005');
-    expect(text).toContain('[050h 0080   2]                  Output node : 0030');
+    expect(text).toContain('[030h 0048 001h]                        Type : 04 [VirtIO-MMIO IOMMU]');
+    expect(text).toContain('[038h 0056 008h]                Base address : 000000000A003E00');
+    expect(text).toContain('[040h 0064 001h]                        Type : 02 [MMIO Endpoint]');
+    expect(text).toContain('[044h 0068 004h]                    Endpoint : 00000005');
+    expect(text).toContain('[050h 0080 002h]                 Output node : 0030');
   });
 });
 

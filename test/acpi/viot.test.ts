@@ -82,21 +82,21 @@ describe.skipIf(!corpusPresent)('corpus: QEMU VIOT binaries', () => {
   it('prints in iasl field-line form, with ACPICA\'s labels', () => {
     const text = printTableText(decodeTable(read(Q35)));
     for (const line of [
-      '[000h 0000   4]                    Signature : "VIOT"    [Virtual I/O Translation Table]',
-      '[024h 0036   2]                   Node count : 0003',
-      '[026h 0038   2]                  Node offset : 0030',
-      '[028h 0040   8]                     Reserved : 0000000000000000',
-      '[030h 0048   1]                         Type : 03 [VirtIO-PCI IOMMU]',
-      '[032h 0050   2]                       Length : 0010',
-      '[036h 0054   2]               PCI BDF number : 0010',
-      '[040h 0064   1]                         Type : 01 [PCI Range]',
-      '[044h 0068   4]               Endpoint start : 00001000',
-      '[048h 0072   2]            PCI Segment start : 0000',
-      '[04Ah 0074   2]              PCI Segment end : 0000',
-      '[04Ch 0076   2]                PCI BDF start : 1000',
-      '[04Eh 0078   2]                  PCI BDF end : 10FF',
-      '[050h 0080   2]                  Output node : 0030',
-      '[052h 0082   6]                     Reserved : 000000000000',
+      '[000h 0000 004h]                   Signature : "VIOT"    [Virtual I/O Translation Table]',
+      '[024h 0036 002h]                  Node count : 0003',
+      '[026h 0038 002h]                 Node offset : 0030',
+      '[028h 0040 008h]                    Reserved : 0000000000000000',
+      '[030h 0048 001h]                        Type : 03 [VirtIO-PCI IOMMU]',
+      '[032h 0050 002h]                      Length : 0010',
+      '[036h 0054 002h]              PCI BDF number : 0010',
+      '[040h 0064 001h]                        Type : 01 [PCI Range]',
+      '[044h 0068 004h]              Endpoint start : 00001000',
+      '[048h 0072 002h]           PCI Segment start : 0000',
+      '[04Ah 0074 002h]             PCI Segment end : 0000',
+      '[04Ch 0076 002h]               PCI BDF start : 1000',
+      '[04Eh 0078 002h]                 PCI BDF end : 10FF',
+      '[050h 0080 002h]                 Output node : 0030',
+      '[052h 0082 006h]                    Reserved : 000000000000',
     ]) {
       expect(text).toContain(line);
     }

@@ -1,8 +1,9 @@
 /**
  * Two ways iasl's text depends on more than a structure's own fields: flag
  * bits it prints only from a table revision on (`printedSince`, MADT GICC),
- * and a note it prints instead of the body of an item of a reserved type
- * (`rawNote`, MADT's "**** Unknown MADT subtable type").
+ * and an item of a reserved type noted (the union's unknownNote, MADT's
+ * "**** Unknown MADT subtable type") while OEM types, whose note text is
+ * undefined, keep their bytes.
  */
 import { describe, expect, it } from 'vitest';
 import { decode, field, flags, lengthField, list, printToString, struct, tagField, u8, union } from '../../src/codec/index.js';
@@ -32,7 +33,7 @@ const table = struct({
       length: { label: 'Length', type: u8, offset: 1 },
       variants: [item],
       unknownTitle: 'Unknown',
-      rawNote: (tag) => (tag < 0x80 ? `**** Unknown type 0x${tag.toString(16).toUpperCase()}` : undefined),
+      unknownNote: { header: 'before', text: (tag) => (tag < 0x80 ? `\n**** Unknown type 0x${tag.toString(16).toUpperCase()}\n` : undefined) },
     })),
   ],
 });
@@ -47,7 +48,7 @@ describe('text that depends on the root or on a reserved type', () => {
     expect(two.filter((l) => / : [01]$/.test(l)).map((l) => l.trim())).toEqual(['Always : 1', 'Since revision 2 : 1']);
   });
 
-  it('a raw item whose tag has a note: its header (with its own Length), the note between blank lines, and no body; others keep their bytes', () => {
+  it('a raw item whose tag has a note: its header (with its own Length), the note between blank lines, and no body; a tag without one keeps its bytes', () => {
     const t = text([1, 0x7f, 4, 0xaa, 0xbb, 0x90, 3, 0xcc]);
     expect(t.slice(1, 8)).toEqual([
       '',

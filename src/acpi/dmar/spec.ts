@@ -194,7 +194,7 @@ export const remappingStructures = union({
   variants: [drhd, rmrr, atsr, rhsa, andd, satc, sidp],
   unknownTitle: 'Unknown Subtable Type',
   // iasl stops the subtables there; ridmap goes on, as Linux does.
-  unknownNote: (type) => `**** Unknown DMAR subtable type 0x${type.toString(16).toUpperCase()}`,
+  unknownNote: { header: 'before', text: (type) => `\n\n**** Unknown DMAR subtable type 0x${type.toString(16).toUpperCase()}\n` },
 });
 
 export const DMAR_DESCRIPTION = 'DMA Remapping Table';

@@ -23,6 +23,8 @@ type EntryHead = Kept & {
 
 /** 00h (padding), 01h (every device), 02h (one device), 03h/04h (start and end of a range). */
 export type IvrsPadEntry = EntryHead & { type: 'Pad' };
+/** 40h: 8 bytes of padding; its last 4 bytes are reserved. */
+export type IvrsPad8Entry = EntryHead & { type: 'Pad8'; reserved?: Uint8Array };
 export type IvrsAllEntry = EntryHead & { type: 'All' };
 export type IvrsSelectEntry = EntryHead & { type: 'Select' };
 export type IvrsRangeStartEntry = EntryHead & { type: 'RangeStart' };
@@ -60,11 +62,15 @@ export type IvrsAcpiHidEntry = EntryHead & {
   uid: Uint8Array;
 };
 
-/** An entry of a type the specification does not define: its bytes after the type, as many as bits 7:6 say. */
-export type IvrsOtherEntry = { type: number; raw: Uint8Array };
+/**
+ * An entry of a type the specification does not define: the Device ID and
+ * DTE setting every entry starts with, then its other bytes, as many as bits
+ * 7:6 say.
+ */
+export type IvrsOtherEntry = { type: number; deviceId: number; dataSetting: number; raw: Uint8Array };
 
 export type IvrsDeviceEntry =
-  | IvrsPadEntry | IvrsAllEntry | IvrsSelectEntry | IvrsRangeStartEntry | IvrsRangeEndEntry
+  | IvrsPadEntry | IvrsPad8Entry | IvrsAllEntry | IvrsSelectEntry | IvrsRangeStartEntry | IvrsRangeEndEntry
   | IvrsAliasEntry | IvrsExtendedEntry | IvrsSpecialEntry | IvrsAcpiHidEntry | IvrsOtherEntry;
 
 type IvhdHead = Kept & {

@@ -14,6 +14,9 @@
  */
 import {
   ascii,
+  bytesToHexPairs,
+  displayText,
+  hexUpperBig,
   countField,
   enumOf,
   field,
@@ -31,6 +34,7 @@ import {
   union,
   type FlagBit,
   type Member,
+  type Model,
   type StructSpec,
 } from '../../codec/index.js';
 import { acpiHeaderMembers } from '../header.js';
@@ -50,6 +54,7 @@ export const IvrsBlockType = {
 /** Device entry types of an IVHD (Linux: IVHD_DEV_*; ACPICA: ACPI_IVRS_TYPE_*). */
 export const IvrsEntryType = {
   PAD: 0x00,
+  PAD8: 0x40,
   ALL: 0x01,
   SELECT: 0x02,
   RANGE_START: 0x03,
@@ -102,10 +107,14 @@ const DATA_SETTING_BITS: readonly FlagBit[] = [
   { bit: 0, name: 'INITPass', label: 'INITPass' },
   { bit: 1, name: 'EIntPass', label: 'EIntPass' },
   { bit: 2, name: 'NMIPass', label: 'NMIPass' },
+  // Reserved, but iasl prints it among the others (ACPI_DMT_IVRS_DE_HEADER).
+  { bit: 3, name: 'Reserved', label: 'Reserved' },
   { bit: 4, width: 2, name: 'SysMgt', label: 'System MGMT' },
   { bit: 6, name: 'Lint0Pass', label: 'LINT0 Pass' },
   { bit: 7, name: 'Lint1Pass', label: 'LINT1 Pass' },
 ];
+/** Bit 3 is printed by name yet stays reserved: a set bit 3 is still reported. */
+const DATA_SETTING = { ...flags(u8, DATA_SETTING_BITS), reservedMask: 1 << 3 };
 
 const BLOCK_TITLES: Record<number, string> = {
   [IvrsBlockType.IVHD_10]: 'Hardware Definition Block (IVHD)',
@@ -116,9 +125,10 @@ const BLOCK_TITLES: Record<number, string> = {
   [IvrsBlockType.IVMD_RANGE]: 'Memory Definition Block (IVMD)',
 };
 
-/** iasl's names for the device entry types (AcpiDmIvrsSubnames). */
+/** iasl's names for the device entry types (AcpiDmIvrsDevEntryNames; padding is one of its reserved types). */
 const ENTRY_TITLES: Record<number, string> = {
-  [IvrsEntryType.PAD]: 'Device Entry: Reserved (Padding)',
+  [IvrsEntryType.PAD]: 'Unknown/Reserved Device Entry Type',
+  [IvrsEntryType.PAD8]: 'Unknown/Reserved Device Entry Type',
   [IvrsEntryType.ALL]: 'Device Entry: Select All Devices',
   [IvrsEntryType.SELECT]: 'Device Entry: Select One Device',
   [IvrsEntryType.RANGE_START]: 'Device Entry: Start of Range',
@@ -143,7 +153,7 @@ function entry(name: string, typeName: string, tag: number, body: Member[]): Str
     members: [
       tagField('Subtable Type', u8, tag, ENTRY_TITLES[tag]!),
       field('deviceId', 'Device ID', u16le),
-      field('dataSetting', 'Data Setting (decoded below)', flags(u8, DATA_SETTING_BITS)),
+      field('dataSetting', 'Data Setting (decoded below)', DATA_SETTING),
       ...body,
     ],
   });
@@ -163,6 +173,8 @@ const extendedBody = (): Member[] => [field('extendedData', 'Extended Data', u32
 export const IvrsSpecialVariety = { IOAPIC: 1, HPET: 2 } as const;
 
 export const padEntry = entry('Pad', 'IvrsPadEntry', IvrsEntryType.PAD, []);
+/** 40h: 8 bytes of padding (ACPICA's ACPI_IVRS_TYPE_PAD8), its last 4 labelled as iasl labels them (AcpiDmTableInfoIvrs8b). */
+export const pad8Entry = entry('Pad8', 'IvrsPad8Entry', IvrsEntryType.PAD8, [reserved('Extended Data', 4, 'int')]);
 export const allEntry = entry('All', 'IvrsAllEntry', IvrsEntryType.ALL, []);
 export const selectEntry = entry('Select', 'IvrsSelectEntry', IvrsEntryType.SELECT, []);
 export const rangeStartEntry = entry('RangeStart', 'IvrsRangeStartEntry', IvrsEntryType.RANGE_START, []);
@@ -175,21 +187,58 @@ export const extRangeStartEntry = entry('ExtRangeStart', 'IvrsExtRangeStartEntry
 export const specialEntry = entry('Special', 'IvrsSpecialEntry', IvrsEntryType.SPECIAL, [
   field('handle', 'Handle', u8),
   field('sourceDeviceId', 'Source Used Device ID', u16le),
-  field('variety', 'Variety', enumOf(u8, { [IvrsSpecialVariety.IOAPIC]: 'IOAPIC', [IvrsSpecialVariety.HPET]: 'HPET' }, 'Reserved')),
+  // iasl prints the number alone.
+  field('variety', 'Variety', enumOf(u8, { [IvrsSpecialVariety.IOAPIC]: 'IOAPIC', [IvrsSpecialVariety.HPET]: 'HPET' }, 'Reserved', { printName: false })),
 ]);
+/** UID Format: the UID is absent (0), an integer (1) or a string without NUL (2). */
+export const IvrsUidFormat = { NONE: 0, INTEGER: 1, STRING: 2 } as const;
+
+/**
+ * An _HID or _CID of 8 bytes as iasl prints it: a string when its first three
+ * bytes are letters (an EISA or ACPI ID: "AMDI0020"), else the little-endian
+ * integer of the 8 bytes (ACPICA's UtIsIdInteger).
+ */
+function idText(b: Uint8Array): string {
+  const letters = [0, 1, 2].every((i) => /[A-Za-z]/.test(String.fromCharCode(b[i] ?? 0)));
+  return letters ? '"' + displayText(String.fromCharCode(...b)) + '"' : hexUpperBig(littleEndian(b), 2 * b.length);
+}
+
+function littleEndian(b: Uint8Array): bigint {
+  let v = 0n;
+  for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
+  return v;
+}
+
+const latin1Bytes = (s: string): Uint8Array => Uint8Array.from(s.padEnd(8, '\0'), (c) => c.charCodeAt(0));
+const u64Bytes = (v: bigint): Uint8Array => Uint8Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn));
+
+/**
+ * The UID as iasl prints it: format 2 as a string, any other as an integer.
+ * iasl reads 8 bytes for an integer whatever UID Length says; ridmap prints
+ * the UID Length bytes (the same line when they are 8).
+ */
+function uidText(b: Uint8Array, m: Model): string {
+  if (m['uidFormat'] === IvrsUidFormat.STRING) return '"' + displayText(String.fromCharCode(...b)) + '"';
+  return b.length > 8 ? bytesToHexPairs(b) : hexUpperBig(littleEndian(b), 2 * b.length);
+}
+
+/** iasl prints UID Format, UID Length and UID only when UID Length is not 0 (the bytes are in its Raw Table Data dump). */
+const hasUid = (m: Model): boolean => m['uid'] instanceof Uint8Array && m['uid'].length > 0;
+
 /** F0h: an ACPI device (by _HID, _CID, _UID) behind Device ID; 22 bytes plus the UID. */
 export const acpiHidEntry = entry('AcpiHid', 'IvrsAcpiHidEntry', IvrsEntryType.ACPI_HID, [
   // Not NUL-terminated when 8 characters long; shorter IDs are NUL-padded (PNP0D40).
-  field('hid', 'ACPI HID', ascii(8, '\0')),
-  field('cid', 'ACPI CID', u64le),
-  field('uidFormat', 'UID Format', enumOf(u8, { 0: 'None', 1: 'Integer', 2: 'String' }, 'Reserved')),
-  countField('UID Length', u8, 'uid', 'uidLength'),
+  field('hid', 'ACPI HID', ascii(8, '\0'), { text: (v) => idText(latin1Bytes(v as string)) }),
+  field('cid', 'ACPI CID', u64le, { text: (v) => idText(u64Bytes(v as bigint)) }),
+  // iasl prints the number alone.
+  field('uidFormat', 'UID Format', enumOf(u8, { 0: 'None', 1: 'Integer', 2: 'String' }, 'Reserved', { printName: false }), { shownIf: hasUid }),
+  { ...countField('UID Length', u8, 'uid', 'uidLength'), shownIf: hasUid },
   // An integer (format 1) or a string without NUL (format 2): kept as its bytes.
-  rest('uid', 'UID'),
+  rest('uid', 'UID', { text: uidText }),
 ]);
 
 export const ENTRY_SPECS: readonly StructSpec[] = [
-  padEntry, allEntry, selectEntry, rangeStartEntry, rangeEndEntry, aliasSelectEntry, aliasRangeStartEntry,
+  padEntry, pad8Entry, allEntry, selectEntry, rangeStartEntry, rangeEndEntry, aliasSelectEntry, aliasRangeStartEntry,
   extSelectEntry, extRangeStartEntry, specialEntry, acpiHidEntry,
 ];
 
@@ -201,7 +250,16 @@ const entries = union({
   headerSize: 4,
   variants: ENTRY_SPECS,
   unknownTitle: 'Unknown/Reserved Device Entry Type',
+  // Every entry starts with these: an entry of an unknown type keeps them apart from its other bytes.
+  rawMembers: [field('deviceId', 'Device ID', u16le), field('dataSetting', 'Data Setting (decoded below)', DATA_SETTING)],
+  // iasl notes it, then prints those first 4 bytes (its size as ridmap reads it: see ivrsEntrySize).
+  unknownNote: {
+    header: 'after',
+    text: (tag, offset, size) => `\n**** Unknown IVRS device entry type/length: 0x${hex2(tag)}/0x${size.toString(16).toUpperCase()} at offset 0x${offset.toString(16).toUpperCase().padStart(4, '0')}: (header below)`,
+  },
 });
+
+const hex2 = (n: number): string => n.toString(16).toUpperCase().padStart(2, '0');
 
 // ---------------------------------------------------------------------------
 // Blocks
@@ -225,7 +283,8 @@ function ivhdHead(tag: number): Member[] {
   ];
 }
 
-const entryList = list('entries', 'Device Entries', entries, { block: true });
+// Each entry is a block of its own (a blank line before it): none more before the first.
+const entryList = list('entries', 'Device Entries', entries);
 
 /** 10h: the legacy IVHD; IOMMU Feature Reporting instead of the EFR image. */
 export const ivhd10 = struct({
@@ -245,8 +304,8 @@ function ivhdEfr(tag: number, name: string, typeName: string): StructSpec {
       ...ivhdHead(tag),
       field('attributes', 'Attributes', u32le),
       field('efrImage', 'EFR Image', u64le),
-      // EFR2 since spec rev 3.05 (Linux reads it as efr_reg2); ACPICA still calls it Reserved.
-      field('efrImage2', 'EFR Image 2', u64le),
+      // EFR2 since spec rev 3.05 (Linux reads it as efr_reg2); labelled as iasl labels it.
+      field('efrImage2', 'Reserved', u64le),
       entryList,
     ],
   });
@@ -290,6 +349,8 @@ const blocks = union({
   unknownTitle: 'Unknown Subtable Type',
   // An unknown block keeps its Flags as Flags (no reserved-bytes warning on top of the unknown type's).
   headerGap: field('flags', 'Flags', u8),
+  // iasl skips it with this line (its bytes are in the Raw Table Data dump).
+  unknownNote: { text: (tag) => `**** Unknown IVRS subtable type 0x${tag.toString(16).toUpperCase()}` },
 });
 
 /** The IVRS: the ACPI header, IVinfo, 8 reserved bytes, then the blocks to the end. */
@@ -301,6 +362,6 @@ export const ivrsSpec: StructSpec = struct({
     // IVinfo: EFRSup (bit 0), DMA remap support (bit 1), GVA/PA/VA sizes (bits 7:5, 14:8, 21:15), HT ATS reserved (bit 22).
     { ...field('ivInfo', 'Virtualization Info', u32le), block: true },
     reserved('Reserved', 8, 'int'),
-    list('blocks', 'Blocks', blocks, { block: true }),
+    list('blocks', 'Blocks', blocks),
   ],
 });

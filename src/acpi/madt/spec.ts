@@ -425,8 +425,11 @@ const structures = union({
   unknownTitle: 'Unknown Subtable Type',
   // Linux asks the MADT for the types it handles and skips the rest; OEM types are the spec's own. Kept, and said, not warned.
   unknownSeverity: 'info',
-  // iasl prints a reserved type's header and this note, not its body (its AcpiDmDumpMadt); OEM types' bytes are printed.
-  rawNote: (tag) => (tag < MADT_OEM_TYPES ? `**** Unknown MADT subtable type 0x${tag.toString(16).toUpperCase()}` : undefined),
+  // iasl prints a reserved type's header, a blank line and this note, not its body (AcpiDmDumpMadt); OEM types' bytes are printed.
+  unknownNote: {
+    header: 'before',
+    text: (tag) => (tag < MADT_OEM_TYPES ? `\n**** Unknown MADT subtable type 0x${tag.toString(16).toUpperCase()}\n` : undefined),
+  },
 });
 
 /**

@@ -56,12 +56,13 @@ const UNKNOWN_TITLE = 'Unknown Subtable Type';
 /** The node header's reserved byte; `reserved` is left for the body's reserved bytes. */
 const headerReserved = reserved('Reserved', 1, 'int', 'headerReserved');
 
-function node(name: string, typeName: string, tag: number, body: Member[]): StructSpec {
+/** A node: the common header, then its body, which iasl prints as a group of its own (a blank line between). */
+function node(name: string, typeName: string, tag: number, [first, ...body]: [Member, ...Member[]]): StructSpec {
   return struct({
     name,
     typeName,
     tag,
-    members: [tagField('Type', u8, tag, TYPE_TITLES[tag]!), headerReserved, lengthField('Length', u16le), ...body],
+    members: [tagField('Type', u8, tag, TYPE_TITLES[tag]!), headerReserved, lengthField('Length', u16le), { ...first, block: true }, ...body],
   });
 }
 
@@ -127,6 +128,8 @@ export const nodes = union({
   variants: NODE_SPECS,
   unknownTitle: UNKNOWN_TITLE,
   headerGap: headerReserved,
+  // iasl prints the header, then this line instead of the body (whose bytes are in the Raw Table Data dump).
+  unknownNote: { header: 'before', text: (tag) => `\n*** Unknown VIOT node type 0x${tag.toString(16).toUpperCase()}` },
 });
 
 /** Engine codes said in the VIOT's own terms (the check ids users select). */
