@@ -19,6 +19,9 @@
  *    2), so it reads the reserved byte and the next field's first byte.
  *    ridmap prints the structure's bytes where they are, in the revision-7
  *    form (Flags, its bit, Reserved).
+ *  - OEM types (80h-FFh): iasl titles them "Types 80-FF are used for OEM
+ *    data" and prints their bytes as OEM Data in its buffer form; ridmap
+ *    dumps the bytes after the header, titled Unknown Subtable Type.
  *  - 20250404 against 20260408 (ridmap follows 20260408): 20250404 knows no
  *    Multiprocessor Wakeup ResetVector (ACPI 6.6) and no GICv5 structure
  *    (types 1Ch-1Eh, "**** Unknown MADT subtable type").
@@ -60,7 +63,14 @@ const OLD_RESERVED: KnownDifference[] = [
 const RESET_VECTOR_WHY = 'iasl 20250404 knows no Multiprocessor Wakeup ResetVector (ACPI 6.6); 20260408 prints it, and so does ridmap';
 const V2025: KnownDifference[] = [{ ours: new RegExp(`${FIELD}ResetVector : `), why: RESET_VECTOR_WHY }];
 
-const KNOWN = [...PAST_LENGTH, ...OLD_RESERVED, ...V2025];
+const OEM_WHY = 'OEM types (80h-FFh): iasl titles them "Types 80-FF are used for OEM data" and prints OEM Data in its buffer form; ridmap says Unknown Subtable Type and dumps the bytes';
+const OEM: KnownDifference[] = [
+  { iasl: /Subtable Type : [89A-F][0-9A-F] \[Types 80-FF are used for OEM data\]$/, ours: /Subtable Type : [89A-F][0-9A-F] \[Unknown Subtable Type\]$/, why: OEM_WHY },
+  { iasl: new RegExp(`${FIELD}OEM Data : ([0-9A-F]{2} )+ *\\/\\* .* \\*\\/\\\\$`), ours: /^ {4}[0-9A-F]{8}: ([0-9A-F]{2} )+/, why: OEM_WHY },
+  { iasl: /^\/\* [0-9A-F]{3}h \d{4} +\d+ \*\/ +([0-9A-F]{2} )+ *\/\* .* \*\/\\$/, ours: /^ {4}[0-9A-F]{8}: ([0-9A-F]{2} )+/, why: OEM_WHY },
+];
+
+const KNOWN = [...PAST_LENGTH, ...OLD_RESERVED, ...V2025, ...OEM];
 
 /** iasl releases that decode the GICv5 structures (20250404 does not). */
 const knowsGicv5 = (version: string) => version >= '20260408';
@@ -154,6 +164,21 @@ describe.skipIf(!iasl)('MADT text is iasl\'s, line for line (hand-built and iasl
     const r = await expectIaslText(iasl!, work, 'wakeup', bytes, KNOWN);
     expect(r.ours.match(/ ResetVector : /g)).toHaveLength(1);
     await roundTrips('wakeup', bytes);
+  });
+
+  it('OEM structures (80h-FFh) keep their bytes, in the text too; iasl\'s OEM Data buffer and title are the documented difference', async () => {
+    const bytes = encodeMadt({
+      ...header(5), address: 0xfee00000, flags: 0,
+      structures: [
+        { type: 'LocalApic', processorId: 0, id: 0, lapicFlags: 1 },
+        { type: 0x80, raw: Uint8Array.from({ length: 22 }, (_, i) => i + 1) },
+        { type: 0x81, raw: Uint8Array.of(9, 8) },
+      ],
+    } as MadtTable);
+    const r = await expectIaslText(iasl!, work, 'oem', bytes, KNOWN);
+    expect(r.documented.get(OEM_WHY)).toBe(5);
+    expect(r.ours).toMatch(/^ {4}0000004E: 09 08 /m);
+    await roundTrips('oem', bytes);
   });
 
   it('GICv5 structures (types 1Ch-1Eh): decoded by name, as iasl 20260408 does (20250404 calls them unknown)', async () => {
