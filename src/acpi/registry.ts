@@ -35,6 +35,8 @@ import { IVRS_DESCRIPTION, ivrsSpec } from './ivrs/spec.js';
 import { acpiHeaderMembers } from './header.js';
 import { MADT_IDENTITIES } from './madt/identity.js';
 import { MADT_DESCRIPTION, madtSpec } from './madt/spec.js';
+import { MCFG_IDENTITIES } from './mcfg/identity.js';
+import { MCFG_DESCRIPTION, mcfgSpec } from './mcfg/spec.js';
 import { VIOT_DESCRIPTION, viotSpec } from './viot/spec.js';
 
 /** Table → translation map, the way Linux reads it (with the topology: paths and bus ranges resolve, devices are listed). */
@@ -152,6 +154,15 @@ const ROWS: readonly TableDef[] = [
     header: 'standard',
     modelled: true,
     identities: MADT_IDENTITIES,
+  },
+  {
+    // No translation map of its own: where each PCI segment's configuration space is (decode, encode, text, JSON).
+    signature: 'MCFG',
+    description: MCFG_DESCRIPTION,
+    spec: mcfgSpec,
+    header: 'standard',
+    modelled: true,
+    identities: MCFG_IDENTITIES,
   },
 ];
 

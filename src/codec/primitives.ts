@@ -52,6 +52,12 @@ export interface FlagBit {
   readonly name: string;
   /** Text of the line beneath the field, as iasl prints it. */
   readonly label: string;
+  /**
+   * iasl prints the bit's line only when a field of the root (the table's
+   * revision) is at least `value`: it picks the flag list by revision (MADT
+   * GICC Online Capable since MADT revision 6). The bit keeps its name in JSON.
+   */
+  readonly printedSince?: { readonly rootKey: string; readonly value: number };
 }
 
 /** An integer whose bits have names; bits not named are reserved. */

@@ -123,7 +123,9 @@ function fieldPlansOf(spec: StructSpec, form: IaslForm): LinePlan[] {
       const small = (t.kind === 'uint' || t.kind === 'flags' || t.kind === 'enum' || t.kind === 'reserved') && size <= CACHED_VALUE_BYTES;
       const tail = tailOf(size, memberForm?.label ?? m.label, form);
       // A checksum line may carry a comment, so it is never cached.
-      const cached = small && !m.describe && !m.text && m.role !== 'checksum';
+      // Nor is a flag field whose bit lines depend on the root (the table's revision).
+      const byRoot = t.kind === 'flags' && t.bits.some((b) => b.printedSince);
+      const cached = small && !m.describe && !m.text && m.role !== 'checksum' && !byRoot;
       return cached ? { tail, lines: new Map(), limit: 2 ** (8 * size), memberForm } : { tail, limit: 0, memberForm };
     });
     cache.set(spec, plans);
@@ -376,8 +378,10 @@ function printItem(u: UnionSpec, s: StructSpec, item: Model, pos: number, out: T
   const stored: StoredValues = { ...item[STORED] };
   for (const f of u.raw.members) if (f.kind === 'field' && f.role === 'length') stored[f.key] ??= size;
   const header: Model = { ...fields, [STORED]: stored };
+  const text = note.text(tag, pos, size);
+  if (text === undefined) return printStruct(s, item, pos, out, ctx);
   if (note.header === 'before') printStruct(u.raw, header, pos, out, ctx);
-  out.line(note.text(tag, pos, size));
+  out.line(text);
   if (note.header === 'after') printStruct(u.raw, header, pos, out, ctx);
   return size;
 }
@@ -390,7 +394,7 @@ function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Mo
   const key = plan.lines && valueKey(plan, t, v);
   if (key !== undefined) {
     let rest = plan.lines!.get(key);
-    if (!rest) plan.lines!.set(key, (rest = restOfLine(plan.tail, (o) => writeFieldValue(member, plan, v, o))));
+    if (!rest) plan.lines!.set(key, (rest = restOfLine(plan.tail, (o) => writeFieldValue(member, plan, v, o, ctx.root))));
     out.fieldHeadTail(pos, rest);
     return;
   }
@@ -405,7 +409,7 @@ function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Mo
     out.str('     /* Incorrect checksum, should be ').hex(ctx.checksumShouldBe, 2).str(' */').nl();
     return;
   }
-  writeFieldValue(member, plan, v, out);
+  writeFieldValue(member, plan, v, out, ctx.root);
 }
 
 /** Adjacent integer fields as one little-endian integer line, as an older iasl printed them before the split. */
@@ -430,7 +434,7 @@ function restOfLine(tail: Uint8Array, write: (out: TextSink) => void): Uint8Arra
 }
 
 /** A field's value, its description, the newline and the flag-bit lines beneath, zero or not, as iasl prints them. */
-function writeFieldValue(member: FieldMember, plan: LinePlan, v: unknown, out: TextSink): void {
+function writeFieldValue(member: FieldMember, plan: LinePlan, v: unknown, out: TextSink, root?: Model): void {
   const t = member.type;
   if (member.text) out.str(member.text(v));
   else writeValue(out, t, v);
@@ -439,7 +443,11 @@ function writeFieldValue(member: FieldMember, plan: LinePlan, v: unknown, out: T
   else if (member.describe) out.str(member.describe(v));
   out.nl();
   if (t.kind === 'flags' && t.printBits !== false && !plan.memberForm?.noBits) {
-    for (const b of t.bits) writeBitLine(out, b, v as number);
+    for (const b of t.bits) {
+      const since = b.printedSince;
+      if (since && !(Number(root?.[since.rootKey]) >= since.value)) continue;
+      writeBitLine(out, b, v as number);
+    }
   }
 }
 

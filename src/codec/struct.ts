@@ -435,8 +435,11 @@ export interface UnionOptions {
  */
 export interface UnknownNote {
   readonly header?: 'before' | 'after';
-  /** The note's lines as iasl prints them (a leading `\n` is a blank line), given the item's tag, offset and size. */
-  readonly text: (tag: number, offset: number, size: number) => string;
+  /**
+   * The note's lines as iasl prints them (a leading `\n` is a blank line), given the item's tag, offset and size;
+   * undefined: the item prints as header and raw bytes (MADT's OEM types, whose bytes iasl prints).
+   */
+  readonly text: (tag: number, offset: number, size: number) => string | undefined;
 }
 
 /**

@@ -10,7 +10,11 @@
  * difference is a KnownDifference naming the iasl bug:
  *  - an integer UID shorter than 8 bytes: iasl reads 8 (AcpiDmTableInfoIvrsUidInteger is a UINT64);
  *  - an entry of type 80h-EFh (16 or 32 bytes by bits 7:6): iasl takes it for 4 bytes and reads the
- *    rest of it as entries (AcpiDmDumpIvrs: `EntryLength = EntryType >> 6 == 1 ? 8 : 4`).
+ *    rest of it as entries (AcpiDmDumpIvrs: `EntryLength = EntryType >> 6 == 1 ? 8 : 4`);
+ *  - fewer than 4 bytes left at an IVHD's end: iasl reads a whole entry there, the next block's
+ *    first bytes among it (AcpiDmDumpIvrs checks only that the entry starts inside the IVHD).
+ * And one where ridmap prints more: bytes a block's Length covers beyond its fields (an IVMD's),
+ * which iasl leaves out, are ridmap's Trailing Bytes line.
  *
  * iasl 20250404 (the reference root's) and 20260408 print IVRS alike: their
  * IVRS dump code and info tables (dmtbdump2.c AcpiDmDumpIvrs, dmtbinfo2.c,
@@ -149,5 +153,30 @@ describe.skipIf(!iasl)('IVRS text is iasl\'s, line for line', () => {
     const { documented } = await expectIaslText('entry-80h', encodeIvrs(t), known);
     // The note, and most of iasl's three padding entries (12 lines each).
     expect(documented.get(why)).toBeGreaterThan(30);
+  });
+
+  it('2 bytes left at an IVHD\'s end: iasl reads a 4-byte entry there, 2 of its bytes the next block\'s; ridmap prints the 2 bytes', async () => {
+    const why = 'iasl reads an entry wherever one starts inside an IVHD, past the IVHD\'s end (dmtbdump2.c AcpiDmDumpIvrs: `while (EntryOffset < (Offset + Subtable->Length))`), so it prints the next block\'s bytes as the entry\'s Device ID and Data Setting; ridmap prints the 2 bytes as they are';
+    const known: KnownDifference[] = [
+      { ours: /^\[04Ch 0076 002h\] +Trailing Bytes : 01 02$/, why },
+      { iasl: /^$|^\[04[CDF]h 00(76|77|79) 00[12]h\] |^ +(INITPass|EIntPass|NMIPass|Reserved|System MGMT|LINT0 Pass|LINT1 Pass) : [0-9A-F]$/, why },
+    ];
+    const t = ivrsOf([{ ...ivhd('IVHD10', 0xfeb80000n, [entry('All', 0)]), trailing: Uint8Array.of(1, 2) } as IvrsBlock, ivhd('IVHD11', 0xfeb90000n, [entry('All', 0)])]);
+    const { documented } = await expectIaslText('ivhd-trailing', encodeIvrs(t), known);
+    // Trailing Bytes; iasl's 3 field lines, 7 bit lines and the blank line before the next block.
+    expect(documented.get(why)).toBe(1 + 3 + 7 + 1);
+  });
+
+  it('bytes an IVMD\'s Length covers beyond its fields: iasl leaves them out, ridmap prints them', async () => {
+    const known: KnownDifference[] = [{
+      ours: /^\[050h 0080 004h\] +Trailing Bytes : 09 09 09 09$/,
+      why: 'iasl prints only the fields of a block its Length makes longer (dmtbdump2.c AcpiDmDumpIvrs moves on by Length); ridmap prints the bytes between as Trailing Bytes (and warns)',
+    }];
+    const t = ivrsOf([
+      { type: 'IVMD21', flags: 0x08, deviceId: 0, auxData: 0, startAddress: 0n, memoryLength: 0x1000n, trailing: Uint8Array.of(9, 9, 9, 9) },
+      ivhd('IVHD11', 0xfeb90000n, [entry('All', 0)]),
+    ]);
+    const { documented } = await expectIaslText('ivmd-trailing', encodeIvrs(t), known);
+    expect(documented.get(known[0]!.why)).toBe(1);
   });
 });

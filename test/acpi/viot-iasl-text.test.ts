@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ViotTable } from '../../src/acpi/viot/model.js';
-import { encodeViotModel, pciRange, viotCases, viotHeader } from '../fixtures/viot/tables.js';
+import { encodeViotModel, pciRange, viotCases, viotHeader, viotWith } from '../fixtures/viot/tables.js';
 import { runCli } from '../support/run-cli.js';
 import { corpusPresent, corpusRoot } from './corpus.js';
 import { compareText, currentIasl, iaslDisassembleWith, type KnownDifference } from './iasl-text.js';
@@ -107,5 +107,15 @@ describe.skipIf(!iasl)('VIOT text is iasl\'s, line for line', () => {
   it('nodes beyond Node count: iasl decodes them, ridmap (as Linux) does not: a documented difference', async () => {
     const documented = await expectIaslText('after-items', viotCases.find((c) => c.name === 'bin-after-items')!.bytes(), BEYOND_NODE_COUNT);
     expect(documented.get(BEYOND_NODE_COUNT[0]!.why)).toBeGreaterThan(0);
+  });
+
+  it('bytes a node\'s Length covers beyond its fields: iasl leaves them out, ridmap prints them', async () => {
+    const known: KnownDifference[] = [{
+      ours: /^\[058h 0088 004h\] +Trailing Bytes : 01 02 03 04$/,
+      why: 'iasl prints only the fields of a node its Length makes longer (dmtbdump3.c AcpiDmDumpViot moves on by Length); ridmap prints the bytes between as Trailing Bytes (and warns)',
+    }];
+    const t = viotWith([{ ...pciRange(0, 0xff, 0), trailing: Uint8Array.of(1, 2, 3, 4) }, pciRange(0x100, 0x1ff, 0x100)]);
+    const documented = await expectIaslText('long-node', encodeViotModel(t), known);
+    expect(documented.get(known[0]!.why)).toBe(1);
   });
 });

@@ -16,7 +16,7 @@
  */
 import type { StructureNode } from '../../codec/index.js';
 import type { IvrsAcpiHidEntry, IvrsDeviceEntry } from './model.js';
-import { IvrsBlockType } from './spec.js';
+import { IvrsBlockType, IvrsUidFormat } from './spec.js';
 import type { IvhdNode } from './linux-ivhds.js';
 
 /** Device IDs first..last of the IVHD's segment. */
@@ -125,6 +125,6 @@ export function ivhdRecord(ivhd: IvhdNode, lastBdf: number): IvhdRecord {
 function acpiHid(blockType: number, e: IvrsAcpiHidEntry, node: StructureNode): AcpiHidDevice | undefined {
   if (blockType !== IvrsBlockType.IVHD_40 || !e.hid) return undefined;
   const bytes = e.uid ?? new Uint8Array();
-  const uid = e.uidFormat === 1 ? String(bytes[0] ?? 0) : e.uidFormat === 2 ? String.fromCharCode(...bytes) : '';
+  const uid = e.uidFormat === IvrsUidFormat.INTEGER ? String(bytes[0] ?? 0) : e.uidFormat === IvrsUidFormat.STRING ? String.fromCharCode(...bytes) : '';
   return { hid: e.hid, uid, rid: e.deviceId, path: node.path, offset: node.offset };
 }

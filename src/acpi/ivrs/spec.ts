@@ -16,6 +16,7 @@ import {
   ascii,
   bytesToHexPairs,
   displayText,
+  hexUpper,
   hexUpperBig,
   countField,
   enumOf,
@@ -231,7 +232,7 @@ export const acpiHidEntry = entry('AcpiHid', 'IvrsAcpiHidEntry', IvrsEntryType.A
   field('hid', 'ACPI HID', ascii(8, '\0'), { text: (v) => idText(latin1Bytes(v as string)) }),
   field('cid', 'ACPI CID', u64le, { text: (v) => idText(u64Bytes(v as bigint)) }),
   // iasl prints the number alone.
-  field('uidFormat', 'UID Format', enumOf(u8, { 0: 'None', 1: 'Integer', 2: 'String' }, 'Reserved', { printName: false }), { shownIf: hasUid }),
+  field('uidFormat', 'UID Format', enumOf(u8, { [IvrsUidFormat.NONE]: 'None', [IvrsUidFormat.INTEGER]: 'Integer', [IvrsUidFormat.STRING]: 'String' }, 'Reserved', { printName: false }), { shownIf: hasUid }),
   { ...countField('UID Length', u8, 'uid', 'uidLength'), shownIf: hasUid },
   // An integer (format 1) or a string without NUL (format 2): kept as its bytes.
   rest('uid', 'UID', { text: uidText }),
@@ -255,11 +256,9 @@ const entries = union({
   // iasl notes it, then prints those first 4 bytes (its size as ridmap reads it: see ivrsEntrySize).
   unknownNote: {
     header: 'after',
-    text: (tag, offset, size) => `\n**** Unknown IVRS device entry type/length: 0x${hex2(tag)}/0x${size.toString(16).toUpperCase()} at offset 0x${offset.toString(16).toUpperCase().padStart(4, '0')}: (header below)`,
+    text: (tag, offset, size) => `\n**** Unknown IVRS device entry type/length: 0x${hexUpper(tag, 2)}/0x${hexUpper(size, 1)} at offset 0x${hexUpper(offset, 4)}: (header below)`,
   },
 });
-
-const hex2 = (n: number): string => n.toString(16).toUpperCase().padStart(2, '0');
 
 // ---------------------------------------------------------------------------
 // Blocks
@@ -350,7 +349,7 @@ const blocks = union({
   // An unknown block keeps its Flags as Flags (no reserved-bytes warning on top of the unknown type's).
   headerGap: field('flags', 'Flags', u8),
   // iasl skips it with this line (its bytes are in the Raw Table Data dump).
-  unknownNote: { text: (tag) => `**** Unknown IVRS subtable type 0x${tag.toString(16).toUpperCase()}` },
+  unknownNote: { text: (tag) => `**** Unknown IVRS subtable type 0x${hexUpper(tag, 1)}` },
 });
 
 /** The IVRS: the ACPI header, IVinfo, 8 reserved bytes, then the blocks to the end. */

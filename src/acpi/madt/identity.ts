@@ -26,4 +26,7 @@ export const MADT_IDENTITIES: Readonly<Record<string, (m: Model) => string>> = {
   MadtRintc: by('RINTC hart', 'hartId'),
   MadtAplic: by('APLIC ID', 'id'),
   MadtPlic: by('PLIC ID', 'id'),
+  MadtGicv5Irs: by('GICv5 IRS ID', 'irsId'),
+  MadtGicv5Its: by('GICv5 ITS ID', 'translatorId'),
+  MadtGicv5ItsTranslate: by('GICv5 ITS translate frame ID', 'translateFrameId'),
 };

@@ -59,9 +59,9 @@ export type MadtStructureName =
   | 'LocalApic' | 'IoApic' | 'InterruptOverride' | 'NmiSource' | 'LocalApicNmi' | 'LocalApicOverride' | 'IoSapic'
   | 'LocalSapic' | 'InterruptSource' | 'LocalX2apic' | 'LocalX2apicNmi' | 'Gicc' | 'Gicd' | 'GicMsiFrame' | 'Gicr'
   | 'GicIts' | 'MultiprocWakeup' | 'CorePic' | 'LioPic' | 'HtPic' | 'EioPic' | 'MsiPic' | 'BioPic' | 'LpcPic'
-  | 'Rintc' | 'Imsic' | 'Aplic' | 'Plic';
+  | 'Rintc' | 'Imsic' | 'Aplic' | 'Plic' | 'Gicv5Irs' | 'Gicv5Its' | 'Gicv5ItsTranslate';
 
-/** A reserved (1Ch-7Fh) or OEM (80h-FFh) structure: its bytes after Length. */
+/** A reserved (1Fh-7Fh) or OEM (80h-FFh) structure: its bytes after Length. */
 export type MadtOtherStructure = { type: number; raw: Uint8Array };
 
 export type MadtStructure = MadtLocalApic | MadtIoApic | MadtLocalX2apic | MadtGicIts | MadtGicc | MadtDeclaredStructure | MadtOtherStructure;

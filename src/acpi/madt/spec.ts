@@ -1,21 +1,24 @@
 /**
  * MADT, the Multiple APIC Description Table (signature "APIC"), declared
  * once: this declaration alone drives decode, encode, text and JSON. Layout
- * from the ACPI 6.6 specification (section 5.2.12), labels from ACPICA
- * 20250404 (actbl2.h, dmtbinfo2.c) so that text lines up with `iasl -d`.
+ * from the ACPI 6.6 specification (section 5.2.12), labels and the flag
+ * bits printed from ACPICA 20260408 (actbl2.h, dmtbinfo2.c) so that the text
+ * is what `iasl -d` prints (test/acpi/madt-iasl-text.test.ts lists where
+ * ridmap prints otherwise on purpose).
  *
  * ridmap reads the MADT for what the IOMMU tables point at: the I/O APICs an
  * IVRS must name (Linux's check_ioapic_information) and the GIC ITSes an
  * IORT's ITS groups name. After the header come Interrupt Controller
- * Structures, each with Type (u8) and Length (u8); types 1Ch-7Fh are
+ * Structures, each with Type (u8) and Length (u8); types 1Fh-7Fh are
  * reserved and 80h-FFh are OEM data: both are kept as their bytes.
  *
  * Structures the specification grew are read as far as their Length goes
  * (GICC: 76 bytes in ACPI 5.1, 80 in 6.0, 82 in 6.5; the Multiprocessor
  * Wakeup's Reset Vector since 6.6). GICR and GIC ITS are declared in their
  * MADT revision 7 form (a Flags byte where older revisions had a reserved
- * 16-bit word; iasl prints that word as one Reserved field for revisions up
- * to 6), and GICC's Flags with every bit revision 7 defines.
+ * 16-bit word; iasl prints that word for revisions up to 6, but from the
+ * wrong place), and GICC's Flags with every bit revision 7 defines (text
+ * shows the bits the table's revision defines, as iasl does).
  */
 import {
   cstring,
@@ -70,6 +73,9 @@ export const MadtType = {
   IMSIC: 25,
   APLIC: 26,
   PLIC: 27,
+  GICV5_IRS: 28,
+  GICV5_ITS: 29,
+  GICV5_ITS_TRANSLATE: 30,
 } as const;
 
 /** iasl's names for the structure types (AcpiDmMadtSubnames; "Mutiprocessor" is iasl's spelling). */
@@ -102,6 +108,9 @@ const TITLES: Record<number, string> = {
   [MadtType.IMSIC]: 'RISC-V Incoming MSI Controller',
   [MadtType.APLIC]: 'RISC-V APLIC Controller',
   [MadtType.PLIC]: 'RISC-V PLIC Controller',
+  [MadtType.GICV5_IRS]: 'Generic Interrupt v5 Router',
+  [MadtType.GICV5_ITS]: 'Generic Interrupt v5 Translator Config',
+  [MadtType.GICV5_ITS_TRANSLATE]: 'Generic Interrupt v5 Translator Entry',
 };
 
 /** MPS INTI flags: polarity (bits 1:0) and trigger mode (bits 3:2) of an interrupt input. */
@@ -119,13 +128,16 @@ const LAPIC_FLAG_BITS: readonly FlagBit[] = [
 /** iasl decodes only Enabled for the Local SAPIC and x2APIC. */
 const ENABLED_ONLY: readonly FlagBit[] = [{ bit: 0, name: 'Enabled', label: 'Processor Enabled' }];
 
+/** A flag bit a MADT revision defined: iasl prints it for tables of that revision and later (its Madt11/11a/11b). */
+const since = (value: number) => ({ rootKey: 'revision', value });
+
 /** GICC Flags, as MADT revision 7 defines them. */
 const GICC_FLAG_BITS: readonly FlagBit[] = [
   { bit: 0, name: 'Enabled', label: 'Processor Enabled' },
   { bit: 1, name: 'PerformanceInterruptMode', label: 'Performance Interrupt Trigger Mode' },
   { bit: 2, name: 'VgicMaintenanceInterruptMode', label: 'Virtual GIC Interrupt Trigger Mode' },
-  { bit: 3, name: 'OnlineCapable', label: 'Online Capable' },
-  { bit: 4, name: 'GicrNonCoherent', label: 'GICR non-coherent' },
+  { bit: 3, name: 'OnlineCapable', label: 'Online Capable', printedSince: since(6) },
+  { bit: 4, name: 'GicrNonCoherent', label: 'GICR non-coherent', printedSince: since(7) },
 ];
 
 /** A structure: Type and Length, then its fields; bytes its Length covers beyond them are kept as trailing bytes. */
@@ -371,13 +383,40 @@ export const plic = ics('Plic', MadtType.PLIC, [
   field('gsiBase', 'GsiBase', u32le),
 ]);
 
+// Arm GICv5 (ACPI 6.7; ACPICA 20260408 decodes them, 20250404 calls them unknown types). Labels are iasl's.
+export const gicv5Irs = ics('Gicv5Irs', MadtType.GICV5_IRS, [
+  field('version', 'Gic version', u8),
+  reserved('Reserved', 1, 'int'),
+  field('irsId', 'Irs Id', u32le),
+  field('flags', 'Flags (decoded below)', flags(u32le, [{ bit: 0, name: 'NonCoherent', label: 'GICV5 IRS non-coherent' }])),
+  reserved('Reserved', 4, 'int', 'reserved2'),
+  field('configBaseAddress', 'Irs Config Frame Physical Base Address', u64le),
+  field('setlpiBaseAddress', 'Irs Setlpi Frame Physical Base Address', u64le),
+]);
+export const gicv5Its = ics('Gicv5Its', MadtType.GICV5_ITS, [
+  field('flags', 'Flags (decoded below)', flags(u8, [{ bit: 0, name: 'NonCoherent', label: 'GICV5 ITS non-coherent' }])),
+  reserved('Reserved', 1, 'int'),
+  field('translatorId', 'Gic Its Id', u32le),
+  field('baseAddress', 'Physical Base Address', u64le),
+]);
+export const gicv5ItsTranslate = ics('Gicv5ItsTranslate', MadtType.GICV5_ITS_TRANSLATE, [
+  reserved('Reserved', 2, 'int'),
+  field('linkedTranslatorId', 'Linked Its Id', u32le),
+  field('translateFrameId', 'Its Translate Id', u32le),
+  reserved('Reserved', 4, 'int', 'reserved2'),
+  field('baseAddress', 'Its Translate Frame Physical Base Address', u64le),
+]);
+
 export const MADT_STRUCTURE_SPECS: readonly StructSpec[] = [
   localApic, ioApic, interruptOverride, nmiSource, localApicNmi, localApicOverride, ioSapic, localSapic,
   interruptSource, localX2apic, localX2apicNmi, gicc, gicd, gicMsiFrame, gicr, gicIts, multiprocWakeup,
-  corePic, lioPic, htPic, eioPic, msiPic, bioPic, lpcPic, rintc, imsic, aplic, plic,
+  corePic, lioPic, htPic, eioPic, msiPic, bioPic, lpcPic, rintc, imsic, aplic, plic, gicv5Irs, gicv5Its, gicv5ItsTranslate,
 ];
 
-/** Interrupt Controller Structures; reserved (1Ch-7Fh) and OEM (80h-FFh) types are kept as their bytes. */
+/** Types 80h-FFh are OEM data (ACPICA's ACPI_MADT_TYPE_OEM_RESERVED). */
+const MADT_OEM_TYPES = 0x80;
+
+/** Interrupt Controller Structures; reserved (1Fh-7Fh) and OEM (80h-FFh) types are kept as their bytes. */
 const structures = union({
   name: 'Structure',
   tag: { key: 'type', label: 'Subtable Type', type: u8, offset: 0 },
@@ -386,6 +425,11 @@ const structures = union({
   unknownTitle: 'Unknown Subtable Type',
   // Linux asks the MADT for the types it handles and skips the rest; OEM types are the spec's own. Kept, and said, not warned.
   unknownSeverity: 'info',
+  // iasl prints a reserved type's header, a blank line and this note, not its body (AcpiDmDumpMadt); OEM types' bytes are printed.
+  unknownNote: {
+    header: 'before',
+    text: (tag) => (tag < MADT_OEM_TYPES ? `\n**** Unknown MADT subtable type 0x${tag.toString(16).toUpperCase()}\n` : undefined),
+  },
 });
 
 /**
@@ -403,6 +447,7 @@ export const madtSpec: StructSpec = struct({
     ...acpiHeaderMembers(MADT_DESCRIPTION),
     { ...field('address', 'Local Apic Address', u32le), block: true },
     field('flags', 'Flags (decoded below)', MADT_FLAGS),
-    list('structures', 'Interrupt Controller Structures', structures, { block: true }),
+    // Each structure starts with a blank line of its own (iasl's), so the list itself starts none.
+    list('structures', 'Interrupt Controller Structures', structures),
   ],
 });

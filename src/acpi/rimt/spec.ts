@@ -1,9 +1,12 @@
 /**
  * RIMT, the RISC-V IO Mapping Table (ACPI 6.6; RISC-V RIMT specification
  * 1.0), declared once: this declaration drives decode, encode, text and JSON
- * through the codec. Labels are iasl's (ACPICA 20250404), so that our text
- * lines up with `iasl -d`; iasl prints neither the interrupt wires nor a
- * platform device's name, so those labels follow the spec.
+ * through the codec. Labels and layout of the text are iasl's (ACPICA
+ * 20260408, unchanged since 20250404), so that the text is what `iasl -d`
+ * prints: node fields straight after the node header, flags as plain values
+ * (iasl decodes no RIMT flag bit; the bits keep their names for JSON and
+ * checks). iasl prints no interrupt wire (its AcpiDmDumpRimt never dumps
+ * them); ridmap does, with AcpiDmTableInfoRimtIommuWire's labels.
  *
  * Nodes are walked as Linux walks them (drivers/acpi/riscv/rimt.c): Number of
  * RIMT Nodes nodes from the Offset to the RIMT Node Array, each Length bytes
@@ -37,6 +40,12 @@ import {
 import { acpiHeaderMembers, nodeArrayMembers } from '../header.js';
 
 export const RIMT_DESCRIPTION = 'RISC-V IO Mapping Table';
+
+/**
+ * The header as iasl prints it: iasl knows no name for RIMT (ahtable.c has no
+ * row), so after the signature come its 4 spaces and nothing else.
+ */
+const rimtHeader = acpiHeaderMembers(undefined).map((m) => (m.key === 'signature' ? { ...m, describe: () => '    ' } : m));
 /** Type, Revision, Length, Reserved and ID: what every node has. */
 export const RIMT_NODE_HEADER_SIZE = 8;
 
@@ -59,9 +68,6 @@ const nodeHeader: readonly Member[] = [
   reserved('Reserved', 2, 'int', 'headerReserved'),
   field('id', 'ID', u16le),
 ];
-
-/** The first field after the node header starts a block of its own in text, as iasl groups it. */
-const first = <M extends Member>(m: M): M => ({ ...m, block: true });
 
 function node(type: number, name: string, members: readonly Member[]): StructSpec {
   return struct({ name, typeName: `Rimt${name}`, tag: type, trailingLabel: 'Unused Bytes', members: [...nodeHeader, ...members] });
@@ -87,23 +93,24 @@ export const interruptWire: StructSpec = struct({
   typeName: 'RimtInterruptWire',
   members: [
     field('interruptNumber', 'Interrupt Number', u32le),
-    field('flags', 'Flags', flags(u32le, INTERRUPT_WIRE_FLAG_BITS)),
+    field('flags', 'Flags', flags(u32le, INTERRUPT_WIRE_FLAG_BITS, { printBits: false })),
   ],
 });
 
 export const iommu = node(RimtNodeType.IOMMU, 'Iommu', [
   // `RSCV0004` for an IOMMU of the RISC-V IOMMU specification; not NUL-terminated.
-  first(field('hardwareId', 'Hardware ID', ascii(8))),
+  field('hardwareId', 'Hardware ID', ascii(8)),
   // A platform IOMMU's registers; Linux matches the platform device whose first MMIO resource starts here.
   field('baseAddress', 'Base Address', u64le),
-  field('flags', 'Flags', flags(u32le, IOMMU_FLAG_BITS)),
+  field('flags', 'Flags', flags(u32le, IOMMU_FLAG_BITS, { printBits: false })),
   field('proximityDomain', 'Proximity Domain', u32le),
   // A PCIe IOMMU's own function (bus << 8 | devfn), as Linux matches it.
   field('pcieSegment', 'PCIe Segment number', u16le),
   field('pcieBdf', 'PCIe B/D/F', u16le),
   countField('Number of interrupt wires', u16le, 'interruptWires', 'interruptWireCount'),
   offsetField('Interrupt wire array offset', u16le, 'interruptWires', 'interruptWireOffset'),
-  array('interruptWires', 'interrupt wires', interruptWire, { countKey: 'interruptWireCount' }, { offsetKey: 'interruptWireOffset' }),
+  // iasl prints no wire; ridmap prints each as two lines right after the node's fields (no blank line: not iasl's grouping to follow).
+  array('interruptWires', 'interrupt wires', interruptWire, { countKey: 'interruptWireCount' }, { offsetKey: 'interruptWireOffset', compact: true }),
 ]);
 
 // ---------------------------------------------------------------------------
@@ -144,7 +151,7 @@ export const ROOT_COMPLEX_FLAG_BITS: readonly FlagBit[] = [
 ];
 
 export const pcieRootComplex = node(RimtNodeType.PCIE_ROOT_COMPLEX, 'PcieRootComplex', [
-  first(field('flags', 'Flags', flags(u32le, ROOT_COMPLEX_FLAG_BITS))),
+  field('flags', 'Flags', flags(u32le, ROOT_COMPLEX_FLAG_BITS, { printBits: false })),
   reserved('Reserved', 2),
   // Linux finds the root complex node of a PCI device by its segment.
   field('pcieSegment', 'PCIe Segment number', u16le),
@@ -153,7 +160,7 @@ export const pcieRootComplex = node(RimtNodeType.PCIE_ROOT_COMPLEX, 'PcieRootCom
 ]);
 
 export const platformDevice = node(RimtNodeType.PLATFORM_DEVICE, 'PlatformDevice', [
-  first(idMappingPlace[0]),
+  idMappingPlace[0],
   idMappingPlace[1],
   // NUL-terminated full ACPI path of the device (`\_SB_.DEV0`), matched against the device's ACPI node.
   cstring('deviceName', 'Device Object Name'),
@@ -198,7 +205,7 @@ export const rimtSpec: StructSpec = struct({
   name: 'RIMT',
   typeName: 'RimtTable',
   members: [
-    ...acpiHeaderMembers(RIMT_DESCRIPTION),
+    ...rimtHeader,
     // The node array's offset is 48 when the nodes follow the header.
     ...nodeArrayMembers({
       count: { label: 'Number of RIMT Nodes', type: u32le },

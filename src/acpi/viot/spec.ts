@@ -14,6 +14,7 @@
 import {
   BinCode,
   field,
+  hexUpper,
   lengthField,
   referenceField,
   reserved,
@@ -129,7 +130,7 @@ export const nodes = union({
   unknownTitle: UNKNOWN_TITLE,
   headerGap: headerReserved,
   // iasl prints the header, then this line instead of the body (whose bytes are in the Raw Table Data dump).
-  unknownNote: { header: 'before', text: (tag) => `\n*** Unknown VIOT node type 0x${tag.toString(16).toUpperCase()}` },
+  unknownNote: { header: 'before', text: (tag) => `\n*** Unknown VIOT node type 0x${hexUpper(tag, 1)}` },
 });
 
 /** Engine codes said in the VIOT's own terms (the check ids users select). */
