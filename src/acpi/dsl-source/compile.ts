@@ -95,10 +95,31 @@ export function compileDslSource(text: string): CompiledDsl {
   return { table, diagnostics };
 }
 
+/**
+ * How many members from `k` on one older `Reserved` value stands for: they
+ * are plain integer fields up to and including a reserved one, together
+ * as wide as the value's hex digits say (0: none).
+ */
+function reservedRun(spec: StructSpec, k: number, value: string): number {
+  if (!/^[0-9a-fA-F]+$/.test(value)) return 0;
+  let size = 0;
+  for (let n = k; n < spec.members.length; n++) {
+    const x = spec.members[n]!;
+    if (x.kind !== 'field' || x.role !== undefined || x.optional || !['uint', 'flags', 'enum', 'reserved'].includes(x.type.kind)) return 0;
+    size += sizeOfType(x.type);
+    if (x.type.kind === 'reserved') return n > k && value.length === 2 * size ? n - k + 1 : 0;
+  }
+  return 0;
+}
+
 class Compiler {
   private i = 0;
   /** Labels that could also have come where the walk is (another list item), for messages. */
   private also: string[] = [];
+  /** The table's model as it is built (what a label or a bit line that depends on the table's revision looks at). */
+  private root: Model | undefined;
+  /** Offset fields' values as written, by structure (offsets are computed, but an empty part's is kept). */
+  private readonly offsets = new WeakMap<Model, Map<string, number>>();
   /** The unions whose items the walk is inside, outermost first. */
   private readonly enclosing: UnionSpec[] = [];
   /** The line where each structure starts, by its path, for what encode says of it. */
@@ -140,6 +161,7 @@ class Compiler {
 
   private struct(spec: StructSpec, path: string): Model {
     const m: Model = {};
+    this.root ??= m;
     const first = this.peek();
     if (first && !this.starts.has(path)) this.starts.set(path, first.line);
     for (let k = 0; k < spec.members.length; k++) {
@@ -213,9 +235,17 @@ class Compiler {
       m[part.key] = part.kind === 'list' ? this.items(part, path) : this.elements(part, path);
       if (part.kind === 'array' && part.count === 'one') m[part.key] = (m[part.key] as Model[])[0];
     }
+    // A part the source does not have is empty (RIMT interrupt wires, which iasl never prints); a single structure is absent.
+    // Its offset field keeps the value written, as iasl keeps it (RIMT: an IOMMU's Interrupt wire array offset).
+    for (const p of spec.placed) {
+      if (order.includes(p.key)) continue;
+      if (!(p.kind === 'array' && p.count === 'one')) m[p.key] = [];
+      const given = this.givenOffsets(m).get(p.key);
+      if (given) (layout.emptyOffsets ??= {})[p.key] = given;
+    }
     const declared = spec.placed.map((p) => p.key).filter((k) => order.includes(k));
     if (order.some((k, n) => declared[n] !== k)) layout.order = order;
-    if (layout.order || layout.gaps) m[LAYOUT_KEY] = layout;
+    if (layout.order || layout.gaps || layout.emptyOffsets) m[LAYOUT_KEY] = layout;
   }
 
   /** Items of a list while the next label starts one. */
@@ -330,14 +360,23 @@ class Compiler {
    * little-endian integer (iasl-form.ts `join`: VT-d before 3.4 had one
    * reserved u16 where a device scope now has Flags and Reserved). When the
    * source has that older label here, its value is spread over the members.
-   * Returns how many members it filled (0: not such a line).
+   * iasl does the same by table revision where no form says so (a MADT GICR
+   * or GIC ITS before revision 7: `Reserved : 0000` where revision 7 has
+   * Flags and Reserved): a `Reserved` line where another member is expected,
+   * with a value of as many digits as that member and the ones after it up
+   * to a reserved one, is read the same way. Returns how many members it
+   * filled (0: not such a line).
    */
   private joined(spec: StructSpec, k: number, m: Model, path: string): number {
     const f = this.peek();
     const member = spec.members[k] as FieldMember;
+    if (!f) return 0;
     const old = FORM_2020.members.get(`${spec.name}.${member.key}`);
-    if (!f || !old?.join || f.label !== old.label || f.label === member.label) return 0;
-    const parts = spec.members.slice(k, k + old.join + 1) as FieldMember[];
+    let count = 0;
+    if (old?.join !== undefined && f.label === old.label && f.label !== member.label) count = old.join + 1;
+    else if (f.label === 'Reserved' && !this.labels(spec, member).includes('Reserved')) count = reservedRun(spec, k, f.value);
+    if (!count) return 0;
+    const parts = spec.members.slice(k, k + count) as FieldMember[];
     const size = parts.reduce((n, x) => n + sizeOfType(x.type), 0);
     this.i++;
     const v = this.integer(f, size, path);
@@ -370,6 +409,9 @@ class Compiler {
       // iasl builds a decoded flags field from the bit lines beneath; the field's own value is not used.
       let v = 0;
       for (const b of t.bits) {
+        // A bit iasl prints only from some table revision on (MADT GICC Online Capable): absent before, it is 0.
+        const since = b.printedSince;
+        if (since && !(Number(this.root?.[since.rootKey]) >= since.value) && this.peek()?.label !== b.label) continue;
         const line = this.expect([b.label], path);
         const n = this.check(line, path, bitValue(line.value, b.width ?? 1));
         if (n === undefined) continue;
@@ -391,6 +433,7 @@ class Compiler {
     }
     // Lengths, counts, offsets and the checksum are computed on encode, as iasl computes them.
     if (member.role === undefined) m[member.key] = v;
+    else if (typeof member.role === 'object' && 'offset' in member.role && typeof v === 'number') this.givenOffsets(m).set(member.role.offset, v);
   }
 
   /** A fixed field's value in the model's form, or undefined after reporting. */
@@ -420,6 +463,13 @@ class Compiler {
   private check<T>(f: DslField, path: string, r: Parsed<T>, label = f.label): T | undefined {
     if (r.problem !== undefined) this.error(DslCompileCode.badValue, f, `${path}: ${label} ${r.problem}`);
     return r.value;
+  }
+
+  /** The values the source gives the offset fields of a structure, by the part each places. */
+  private givenOffsets(m: Model): Map<string, number> {
+    let g = this.offsets.get(m);
+    if (!g) this.offsets.set(m, (g = new Map()));
+    return g;
   }
 
   /** The line where the structure a diagnostic path names (or the nearest one above it) starts. */
