@@ -322,7 +322,10 @@ class Compiler {
   /** A structure printed as one line (`PCI Path : 00,01`): its bytes, split into its fields. */
   private lineStruct(spec: StructSpec, path: string): Model {
     const f = this.take();
-    const bytes = this.buffer(f, spec.fixedSize, path);
+    // Its bytes in order (`00,01`), or one integer of them all, little-endian (an IORT SMMU interrupt: `0000000100000081`).
+    const bytes = /[\s,]/.test(f.value) || spec.fixedSize > 8
+      ? this.buffer(f, spec.fixedSize, path)
+      : bytesOf(this.integer(f, spec.fixedSize, path) ?? 0n, spec.fixedSize);
     const m: Model = {};
     let at = 0;
     for (const member of spec.members) {
