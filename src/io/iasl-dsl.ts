@@ -33,15 +33,15 @@ export function hasRawTableData(text: string): boolean {
 }
 
 export interface DslCompiled {
-  /** The compiled table, or none when anything is wrong (every problem with its line). */
+  /** The compiled tables, or none when anything is wrong (every problem with its line). */
   tables: { signature: string; bytes: Uint8Array }[];
   diagnostics: Diagnostic[];
 }
 
-/** `encode board.dsl`: the field lines compiled to the bytes iasl compiles them to. */
+/** `encode board.dsl`: the field lines compiled to the bytes iasl compiles them to (each table of ridmap's text of a whole dump). */
 export function compileDslText(text: string): DslCompiled {
   const r = compileDslSource(text);
-  return { tables: r.table ? [{ signature: r.table.signature, bytes: r.table.bytes }] : [], diagnostics: r.diagnostics };
+  return { tables: r.tables.map((t) => ({ signature: t.signature, bytes: t.bytes })), diagnostics: r.diagnostics };
 }
 
 export function parseDslRawData(text: string): DslRawData {

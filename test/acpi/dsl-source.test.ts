@@ -264,6 +264,20 @@ describe('encode board.dsl through the CLI', () => {
     expectSameBytes(new Uint8Array(readFileSync(out)), bytes, 'decode | encode');
   });
 
+  it("ridmap's text of several tables (a whole dump) encodes to each of them", async () => {
+    const small = encodeModel(smallDmar());
+    const every = everyKnownStructure();
+    writeFileSync(join(tmp, 'a.dat'), small);
+    writeFileSync(join(tmp, 'b.dat'), every);
+    const text = await runCli('decode', join(tmp, 'a.dat'), join(tmp, 'b.dat'));
+    expect(text.code).toBe(0);
+    const out = join(tmp, 'both') + '/';
+    const run = await runCli('encode', write('both.dsl', text.stdout), '-o', out);
+    expect(run.stderr).toBe('');
+    expectSameBytes(new Uint8Array(readFileSync(join(out, 'DMAR.dat'))), small, 'first table');
+    expectSameBytes(new Uint8Array(readFileSync(join(out, 'DMAR-2.dat'))), every, 'second table');
+  });
+
   it('decode of a source without a dump shows the table it compiles to', async () => {
     const run = await runCli('decode', write('template.dsl', TEMPLATE));
     expect(run.code).toBe(0);

@@ -69,9 +69,18 @@ export const DslCompileCode = {
 /** Stops the walk at the first structural error: what follows would only repeat it. */
 class Stop extends Error {}
 
+export interface CompiledTable {
+  signature: string;
+  def: TableDef;
+  model: Model;
+  bytes: Uint8Array;
+}
+
 export interface CompiledDsl {
-  /** The table's bytes; absent when anything is wrong. */
-  table?: { signature: string; def: TableDef; model: Model; bytes: Uint8Array };
+  /** The (first) table; absent when anything is wrong. */
+  table?: CompiledTable;
+  /** Every table of the source, in order: one for iasl's sources, several for `ridmap decode` of a whole dump; none when anything is wrong. */
+  tables: CompiledTable[];
   diagnostics: Diagnostic[];
 }
 
@@ -83,16 +92,20 @@ const TRAILING_LABEL = 'Trailing Bytes';
 export function compileDslSource(text: string): CompiledDsl {
   const parsed = parseDslFields(text);
   const diagnostics = [...parsed.diagnostics];
-  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  if (diagnostics.some((d) => d.severity === 'error')) return { tables: [], diagnostics };
   const c = new Compiler(parsed.fields, diagnostics);
-  let table: CompiledDsl['table'];
+  const tables: CompiledTable[] = [];
   try {
-    table = c.table();
+    // Each table starts at its Signature (iasl's sources hold one; ridmap's text of a dump holds them all).
+    do {
+      const t = c.table();
+      if (t) tables.push(t);
+    } while (!c.done());
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
   }
-  if (!table || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  return { table, diagnostics };
+  if (!tables.length || diagnostics.some((d) => d.severity === 'error')) return { tables: [], diagnostics };
+  return { table: tables[0]!, tables, diagnostics };
 }
 
 /**
@@ -130,8 +143,17 @@ class Compiler {
     private readonly diagnostics: Diagnostic[],
   ) {}
 
-  table(): CompiledDsl['table'] {
-    const first = this.fields[0];
+  /** Every field has been read. */
+  done(): boolean {
+    return this.i >= this.fields.length;
+  }
+
+  /** One table, from its Signature on. */
+  table(): CompiledTable | undefined {
+    this.root = undefined;
+    this.also = [];
+    this.starts.clear();
+    const first = this.fields[this.i];
     if (!first) this.stop(DslCompileCode.unsupportedTable, undefined, 'no field lines: not an iasl data-table source');
     if (first.label !== 'Signature') this.stop(DslCompileCode.invalidLabel, first, `found "${first.label}" expected "Signature"`);
     const signature = first.value;
@@ -142,8 +164,8 @@ class Compiler {
     const path = tablePathName(signature);
     const model = this.struct(def.spec, path);
     const extra = this.fields[this.i];
-    if (extra) {
-      const also = this.also.length ? ` (another ${this.also.map((l) => `"${l}"`).join(' or ')}, or the end of the table)` : ' (the end of the table)';
+    if (extra && extra.label !== 'Signature') {
+      const also = this.also.length ? ` (another ${this.also.map((l) => `"${l}"`).join(' or ')}, or the end of the table)` : ' (the end of the table, or the "Signature" of another)';
       this.stop(DslCompileCode.extraField, extra, `found "${extra.label}" expected${also}`);
     }
     if (this.diagnostics.some((d) => d.severity === 'error')) return undefined;

@@ -12,7 +12,8 @@
  * - the value ends at a `[` outside quotes (`0000 [Hardware Unit
  *   Definition]`), quotes around it are removed, and a line whose value is
  *   empty is no field (`Memory Properties : [IORT Memory Access Properties]`);
- * - every line from the first that contains "Raw Table Data" on is ignored.
+ * - every line from the first that contains "Raw Table Data" on is ignored
+ *   (up to the next table's text, where ridmap's text of a dump has several).
  *
  * Flag-bit lines beneath a field (`Size (pages, log2) : 0`) are field lines
  * like any other; the compiler knows which ones they are.
@@ -46,6 +47,9 @@ export interface ParsedDsl {
 /** What makes a line more than itself: quotes, comments, continuations, a CR. */
 const PLAIN_BREAK = /["/\\\r]/;
 
+/** The first line of another table's text after a dump: its header comment, or its Signature field. */
+const NEXT_TABLE = /^[ \t]*(?:\/\*|(?:\[[^\]\n]*\][ \t]*)*Signature[ \t]*:)/;
+
 /** One logical line: the text with comments removed, and the physical line it started on. */
 interface LogicalLine {
   line: number;
@@ -78,6 +82,28 @@ function logicalLines(text: string, diagnostics: Diagnostic[]): LogicalLine[] {
     else if (t.trim() !== '') lines.push({ line: start, text: t });
   };
   let i = 0;
+  /**
+   * After a dump, reading goes on where another table's text starts (ridmap
+   * prints a whole acpidump's tables one after the other); iasl's sources
+   * have one table, and nothing after their dump is read.
+   */
+  const resume = (): boolean => {
+    let p = from;
+    while (p < text.length) {
+      const nl = text.indexOf('\n', p);
+      const end = nl < 0 ? text.length : nl;
+      if (NEXT_TABLE.test(text.slice(p, end))) {
+        from = p;
+        i = p - 1;
+        start = line;
+        done = false;
+        return true;
+      }
+      p = end + 1;
+      line++;
+    }
+    return false;
+  };
   for (; i < text.length && !done; i++) {
     if (i === from && !parts.length && !inComment && !inString) {
       // A whole line with nothing to strip or join (most lines) is taken at once.
@@ -89,6 +115,7 @@ function logicalLines(text: string, diagnostics: Diagnostic[]): LogicalLine[] {
         i = end;
         line++;
         start = line;
+        if (done && !resume()) break;
         continue;
       }
     }
@@ -117,6 +144,7 @@ function logicalLines(text: string, diagnostics: Diagnostic[]): LogicalLine[] {
       from = i + 1;
       line++;
       start = line;
+      if (done && !resume()) break;
       continue;
     }
     if (c === '/' && text[i + 1] === '*') {
