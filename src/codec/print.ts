@@ -13,6 +13,7 @@
  * (iasl-form.ts).
  */
 import { hexDumpLines } from './hexdump.js';
+import { writeRawBuffer } from './raw-buffer.js';
 import { CURRENT_FORM, type IaslForm, type MemberForm } from './iasl-form.js';
 import { bytesToHexPairs, hexUpper, hexUpperBig, padLeft } from './hexfmt.js';
 import { arrayElements, derivedValue, placedParts } from './layout.js';
@@ -430,19 +431,7 @@ function bytesLines(out: TextSink, pos: number, label: string, b: Uint8Array, fo
   for (const l of hexDumpLines(b, pos)) out.line(l);
 }
 
-/**
- * Bytes between placed parts, the way iasl prints a raw buffer: up to 16 on
- * the field line; more as a backslash there and the bytes 16 to a line,
- * each line but the last continued with a backslash.
- */
+/** Bytes between or after placed parts (never none), the way iasl prints a raw buffer (raw-buffer.ts). */
 function rawBytesLines(out: TextSink, at: number, label: string, b: Uint8Array, form: IaslForm): void {
-  if (b.length <= 16) {
-    fieldHead(out, at, b.length, label, form).str(bytesToHexPairs(b)).nl();
-    return;
-  }
-  fieldHead(out, at, b.length, label, form).str('\\').nl();
-  for (let i = 0; i < b.length; i += 16) {
-    const last = i + 16 >= b.length;
-    out.line('    ' + bytesToHexPairs(b.subarray(i, i + 16)) + (last ? '' : ' \\'));
-  }
+  writeRawBuffer(fieldHead(out, at, b.length, label, form), at, b, form.name);
 }
