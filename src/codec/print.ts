@@ -16,7 +16,7 @@ import { hexDumpLines } from './hexdump.js';
 import { writeRawBuffer } from './raw-buffer.js';
 import { CURRENT_FORM, type IaslForm, type MemberForm } from './iasl-form.js';
 import { bytesToHexPairs, hexUpper, hexUpperBig, padLeft } from './hexfmt.js';
-import { arrayElements, derivedValue, placedParts } from './layout.js';
+import { arrayElements, derivedValue, placedParts, type PlacedPart } from './layout.js';
 import { bitValue, sizeOfType, type FixedType, type FlagBit } from './primitives.js';
 import {
   isPlaced,
@@ -327,8 +327,10 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
     }
   }
   if (spec.placed.length && truncatedAt === undefined) {
-    // In byte order, each after the bytes before it, so that what is printed is what is in the bytes.
-    for (const part of placedParts(spec, m)) {
+    // In byte order (unless the declaration says otherwise), each after the bytes before it, so that what
+    // is printed is what is in the bytes; what follows the parts starts at the end of the last in the bytes.
+    let end = pos;
+    for (const part of textOrdered(spec, placedParts(spec, m))) {
       const member = part.member;
       if (part.gap) {
         if (member.block) out.nl();
@@ -341,7 +343,9 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
         if (member.kind === 'list' || !member.compact) out.nl();
         pos += printStruct(s, item, pos, out, ctx);
       }
+      end = Math.max(end, pos);
     }
+    pos = end;
   }
   const trailing = m[TRAILING_KEY];
   if (trailing instanceof Uint8Array && trailing.length) {
@@ -355,6 +359,18 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
   }
   if (spec.blankAfter) out.nl();
   return pos - offset;
+}
+
+/** Placed parts in the order text prints them: those `textOrder` names first, in its order, then byte order. */
+function textOrdered(spec: StructSpec, parts: PlacedPart[]): PlacedPart[] {
+  const order = spec.textOrder;
+  if (!order) return parts;
+  const rank = (p: PlacedPart): number => {
+    const i = order.indexOf(p.member.key);
+    return i < 0 ? order.length : i;
+  };
+  // Array.prototype.sort is stable: parts of equal rank keep their byte order.
+  return [...parts].sort((a, b) => rank(a) - rank(b));
 }
 
 function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Model, pos: number, out: TextSink, ctx: PrintContext): void {
