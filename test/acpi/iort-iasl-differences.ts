@@ -35,6 +35,11 @@
  *    IortNode->Length`) after the ID mappings; ridmap prints a node's bytes
  *    past its last part as Unused Bytes (the iort-node-unused-bytes finding).
  *
+ *  - UNSUPPORTED_REVISION: iasl prints no node of a table of revision 1, 2
+ *    or 4 ("IORT Revisions E, E.a and E.c have known issues and are not
+ *    supported"); ridmap decodes them, with the iort-unsupported-revision
+ *    warning.
+ *
  * Where iasl releases differ, ridmap follows 20260408:
  *  - IWB_BEFORE_20260408: 20250404 (the reference root's iasl) does not know
  *    node type 7 (IWB, IORT E.g) and prints `**** Unknown IORT node type 0x7`
@@ -57,6 +62,8 @@ export const ROOT_COMPLEX_FLAGS =
   "iasl's root complex fields end at Reserved (AcpiDmTableInfoIort2); ridmap also prints the E.d Flags word after it";
 export const UNUSED_BYTES =
   "iasl skips a node's bytes after its ID mappings (Offset += IortNode->Length); ridmap prints them as Unused Bytes";
+export const UNSUPPORTED_REVISION =
+  'iasl stops after the header of a table of revision 1, 2 or 4 (IORT E, E.a, E.c: "**** Unsupported IORT revision"); ridmap decodes its nodes and warns (iort-unsupported-revision)';
 export const IWB_BEFORE_20260408 =
   'iasl 20250404 does not know IWB nodes (type 7, IORT E.g) and prints "**** Unknown IORT node type 0x7"; ridmap follows 20260408, which prints the IWB fields';
 
@@ -182,6 +189,8 @@ function iwbBefore20260408(n: IaslNode): KnownDifference[] {
 
 /** Every documented difference between iasl's text of `bytes` and ours. */
 export function iortKnownDifferences(bytes: Uint8Array, ourText: string): KnownDifference[] {
+  const unsupported: KnownDifference = { iasl: /^\*\*\*\* Unsupported IORT revision 0x[124]$/, why: UNSUPPORTED_REVISION };
+  if ([1, 2, 4].includes(bytes[8]!)) return [unsupported, ...unusedBytes(ourText)];
   return [
     ...iaslNodes(bytes).flatMap((n) => [...(n.type === 1 ? namedComponentPadding(bytes, n) : []), ...newestFields(bytes, n), ...iwbBefore20260408(n)]),
     ...unusedBytes(ourText),
@@ -189,19 +198,33 @@ export function iortKnownDifferences(bytes: Uint8Array, ourText: string): KnownD
 }
 
 /**
- * Where iasl stopped at an empty Padding (STOPS_AT_EMPTY_PADDING), our text
- * without the lines iasl never got to: from after that named component's
- * Device Name up to the Raw Table Data. Returns the text and the lines cut.
+ * Where iasl stops: the line it stops with, and how many lines (blank ones)
+ * it printed between the last field line and that line.
+ */
+const STOPS: readonly { line: RegExp; blanks: number }[] = [
+  // STOPS_AT_EMPTY_PADDING: after the `Zero-length Data` line that follows the Device Name.
+  { line: /^Invalid zero length subtable$/, blanks: 0 },
+  // UNSUPPORTED_REVISION: after the header's fields and a blank line.
+  { line: /^\*\*\*\* Unsupported IORT revision 0x[0-9A-F]+$/, blanks: 1 },
+];
+
+/**
+ * Where iasl stopped (STOPS_AT_EMPTY_PADDING, UNSUPPORTED_REVISION), our
+ * text without the lines iasl never got to: from after the last field line
+ * iasl printed up to the Raw Table Data. Returns the text and the lines cut.
  */
 export function untilIaslStopped(iaslText: string, ourText: string): { text: string; cut: string[] } {
   const iasl = iaslText.split('\n');
-  const stop = iasl.indexOf('Invalid zero length subtable');
-  if (stop < 2) return { text: ourText, cut: [] };
-  const name = iasl[stop - 2]!;
-  const ours = ourText.split('\n');
-  const from = ours.indexOf(name);
-  const raw = ours.findIndex((l) => l.startsWith('Raw Table Data: '));
-  if (from < 0 || raw < from) return { text: ourText, cut: [] };
-  // Keep the blank line before Raw Table Data.
-  return { text: [...ours.slice(0, from + 1), ...ours.slice(raw - 1)].join('\n'), cut: ours.slice(from + 1, raw - 1) };
+  for (const stop of STOPS) {
+    const at = iasl.findIndex((l) => stop.line.test(l));
+    if (at < 2) continue;
+    const last = iasl[at - 2]!;
+    const ours = ourText.split('\n');
+    const from = ours.indexOf(last) + 1 + stop.blanks;
+    const raw = ours.findIndex((l) => l.startsWith('Raw Table Data: '));
+    if (from <= stop.blanks || raw < from) break;
+    // Keep the blank line before Raw Table Data.
+    return { text: [...ours.slice(0, from), ...ours.slice(raw - 1)].join('\n'), cut: ours.slice(from, raw - 1) };
+  }
+  return { text: ourText, cut: [] };
 }

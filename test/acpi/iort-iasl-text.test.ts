@@ -23,6 +23,7 @@ import {
   PADDING_NOT_BEFORE_MAPPINGS,
   ROOT_COMPLEX_FLAGS,
   STOPS_AT_EMPTY_PADDING,
+  UNSUPPORTED_REVISION,
   iortKnownDifferences,
   untilIaslStopped,
 } from './iort-iasl-differences.js';
@@ -77,6 +78,15 @@ describe.skipIf(!iasl)('IORT text is iasl\'s: hand-built tables', () => {
     // What iasl never prints is ours: the last named component's mapping.
     const ours = await runCli('decode', join(dir, 'older.dat'));
     expect(untilIaslStopped(iaslDisassembleWith(iasl!, bytes, 'iort'), ours.stdout).cut.join('\n')).toContain('Output Base : 00000040');
+  });
+
+  it('a table of revision 4 (E.c): iasl prints no node, ridmap all three', async () => {
+    const bytes = encode({ ...smallIort(), revision: 4 });
+    const d = await compare(iasl!, bytes, 'rev4');
+    expect([...d.keys()]).toEqual([UNSUPPORTED_REVISION]);
+    const ours = await runCli('decode', join(dir, 'rev4.dat'));
+    expect(ours.stderr).toContain('iort-unsupported-revision');
+    expect(untilIaslStopped(iaslDisassembleWith(iasl!, bytes, 'iort'), ours.stdout).cut.filter((l) => / Type : /.test(l))).toHaveLength(3);
   });
 
   it('the small table and QEMU\'s off-by-one table', async () => {
