@@ -13,9 +13,10 @@
  * (iasl-form.ts).
  */
 import { hexDumpLines } from './hexdump.js';
+import { writeRawBuffer } from './raw-buffer.js';
 import { CURRENT_FORM, type IaslForm, type MemberForm } from './iasl-form.js';
 import { bytesToHexPairs, hexUpper, hexUpperBig, padLeft } from './hexfmt.js';
-import { arrayElements, derivedValue, placedParts } from './layout.js';
+import { arrayElements, derivedValue, placedParts, type PlacedPart } from './layout.js';
 import { bitValue, sizeOfType, type FixedType, type FlagBit } from './primitives.js';
 import {
   isPlaced,
@@ -336,8 +337,10 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
     }
   }
   if (spec.placed.length && truncatedAt === undefined) {
-    // In byte order, each after the bytes before it, so that what is printed is what is in the bytes.
-    for (const part of placedParts(spec, m)) {
+    // In byte order (unless the declaration says otherwise), each after the bytes before it, so that what
+    // is printed is what is in the bytes; what follows the parts starts at the end of the last in the bytes.
+    let end = pos;
+    for (const part of textOrdered(spec, placedParts(spec, m))) {
       const member = part.member;
       if (part.gap) {
         if (member.block) out.nl();
@@ -350,7 +353,9 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
         if (member.kind === 'list' || !member.compact) out.nl();
         pos += member.kind === 'list' ? printItem(member.union, s, item, pos, out, ctx) : printStruct(s, item, pos, out, ctx);
       }
+      end = Math.max(end, pos);
     }
+    pos = end;
   }
   const trailing = m[TRAILING_KEY];
   if (trailing instanceof Uint8Array && trailing.length) {
@@ -384,6 +389,18 @@ function printItem(u: UnionSpec, s: StructSpec, item: Model, pos: number, out: T
   out.line(text);
   if (note.header === 'after') printStruct(u.raw, header, pos, out, ctx);
   return size;
+}
+
+/** Placed parts in the order text prints them: those `textOrder` names first, in its order, then byte order. */
+function textOrdered(spec: StructSpec, parts: PlacedPart[]): PlacedPart[] {
+  const order = spec.textOrder;
+  if (!order) return parts;
+  const rank = (p: PlacedPart): number => {
+    const i = order.indexOf(p.member.key);
+    return i < 0 ? order.length : i;
+  };
+  // Array.prototype.sort is stable: parts of equal rank keep their byte order.
+  return [...parts].sort((a, b) => rank(a) - rank(b));
 }
 
 function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Model, pos: number, out: TextSink, ctx: PrintContext): void {
@@ -465,19 +482,7 @@ function bytesLines(out: TextSink, pos: number, label: string, b: Uint8Array, fo
   for (const l of hexDumpLines(b, pos)) out.line(l);
 }
 
-/**
- * Bytes between placed parts, the way iasl prints a raw buffer: up to 16 on
- * the field line; more as a backslash there and the bytes 16 to a line,
- * each line but the last continued with a backslash.
- */
+/** Bytes between or after placed parts (never none), the way iasl prints a raw buffer (raw-buffer.ts). */
 function rawBytesLines(out: TextSink, at: number, label: string, b: Uint8Array, form: IaslForm): void {
-  if (b.length <= 16) {
-    fieldHead(out, at, b.length, label, form).str(bytesToHexPairs(b)).nl();
-    return;
-  }
-  fieldHead(out, at, b.length, label, form).str('\\').nl();
-  for (let i = 0; i < b.length; i += 16) {
-    const last = i + 16 >= b.length;
-    out.line('    ' + bytesToHexPairs(b.subarray(i, i + 16)) + (last ? '' : ' \\'));
-  }
+  writeRawBuffer(fieldHead(out, at, b.length, label, form), at, b, form.name);
 }

@@ -220,6 +220,12 @@ export interface StructSpec {
   readonly byField?: ByField;
   /** Text label of bytes after the last part (default "Trailing Bytes"). */
   readonly trailingLabel?: string;
+  /**
+   * Keys of placed members in the order text prints them, when not byte
+   * order (iasl prints an IORT node's own parts before its ID mappings,
+   * wherever the bytes put them); the others follow in byte order.
+   */
+  readonly textOrder?: readonly string[];
   /** Root only: engine codes said in the table's own terms (decode diagnostics). */
   readonly codes?: Readonly<Record<string, CodeRename>>;
   /** Print a (fixed-size) element as one line, like iasl's `PCI Path : 1C,04`. */
@@ -344,6 +350,7 @@ export interface StructOptions {
   blankAfter?: boolean;
   byField?: ByField;
   trailingLabel?: string;
+  textOrder?: readonly string[];
   codes?: Readonly<Record<string, CodeRename>>;
 }
 

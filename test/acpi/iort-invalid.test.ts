@@ -31,7 +31,7 @@ describe('IORT negative fixtures (test/fixtures/iort)', () => {
       it(`${c.name} (${flavour}): ${c.stage} gives ${c.expect.severity} [${c.expect.code}]`, () => {
         const bytes = make(parseFixture(readFileSync(file, 'utf8')));
         const decoded = decodeIort(bytes);
-        expect(printIortText(bytes)).toContain('[000h 0000   4]');
+        expect(printIortText(bytes)).toContain('[000h 0000 004h]');
         if (c.stage === 'decode') {
           expect(decoded.diagnostics.map((d) => d.code)).toEqual(c.codes);
           const d = decoded.diagnostics.find((x) => x.code === c.expect.code)!;

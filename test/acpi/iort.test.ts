@@ -82,8 +82,8 @@ describe('every node type, every revision form', () => {
     }
   });
   it('node header bytes 4-7 read "Reserved" in table revision 0 and "Identifier" from revision 3', () => {
-    expect(printIortText(encode({ ...smallIort(), revision: 0 }))).toMatch(/\[034h 0052   4\] +Reserved : 00000000/);
-    expect(printIortText(encode(smallIort()))).toMatch(/\[04Ch 0076   4\] +Identifier : 00000001/);
+    expect(printIortText(encode({ ...smallIort(), revision: 0 }))).toMatch(/\[034h 0052 004h\] +Reserved : 00000000/);
+    expect(printIortText(encode(smallIort()))).toMatch(/\[04Ch 0076 004h\] +Identifier : 00000001/);
   });
 });
 

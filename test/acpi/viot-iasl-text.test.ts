@@ -60,7 +60,8 @@ function everyNodeType(): ViotTable {
 /** iasl walks nodes from Node offset to the table's end; Linux (and ridmap) reads Node count of them. */
 const BEYOND_NODE_COUNT: KnownDifference[] = [
   {
-    ours: /^\[040h 0064 018h\] +Trailing Bytes : \\$|^ {4}[0-9A-F]{2}( [0-9A-F]{2})*( \\)?$/,
+    // The bytes as iasl dumps a raw buffer: 16 to a line, their ASCII in a comment, continued lines opening with /* offset count */.
+    ours: /^\[040h 0064 018h\] +Trailing Bytes : [0-9A-F]{2}( [0-9A-F]{2})* +\/\* .* \*\/\\$|^\/\* [0-9A-F]{3}h \d{4} +\d+ \*\/ +[0-9A-F]{2}( [0-9A-F]{2})* +\/\* .* \*\/\\?$/,
     why: 'iasl ignores Node count (dmtbdump3.c AcpiDmDumpViot walks from Node offset to the table end); ridmap reads Node count nodes as Linux does and prints the bytes after them as such',
   },
   { iasl: /^$|^\[0[45][0-9A-F]h 00[0-9]{2} 00[0-9A-F]h\] /, why: 'the node iasl decodes beyond Node count' },

@@ -1,9 +1,10 @@
 /**
  * IORT, the Arm IO Remapping Table (DEN 0049), declared once: this one
- * declaration drives decode, encode, text and JSON through the codec. Labels
- * are iasl's, so that our text lines up with `iasl -d`; where the spec has
- * grown past what iasl prints (RC PASID capabilities and Flags, SMMUv3
- * DeviceID valid, IWB) the label follows the spec.
+ * declaration drives decode, encode, text and JSON through the codec. Labels,
+ * the flag bits printed and the order of a node's parts are iasl 20260408's,
+ * so that our text is `iasl -d`'s line for line; the root complex Flags word
+ * (E.d, after Reserved), which iasl does not print, is labelled as the spec.
+ * Where iasl's text is wrong ridmap's is not: test/acpi/iort-iasl-differences.ts.
  *
  * Nodes are walked as Linux walks them: Node Count nodes from Node Offset,
  * each Length after the one before. A node's parts (ID mappings, SMMU
@@ -89,8 +90,8 @@ export const ALLOCATION_HINT_BITS: readonly FlagBit[] = [
 export const MEMORY_ACCESS_FLAG_BITS: readonly FlagBit[] = [
   { bit: 0, name: 'CPM', label: 'Coherency' },
   { bit: 1, name: 'DACS', label: 'Device Attribute' },
-  // E.f (2024): the device's writes are cacheable and write-back shareable.
-  { bit: 2, name: 'CANWBS', label: 'Cacheable And Write-Back Shareable' },
+  // E.f (2024): the device's writes are cacheable and write-back shareable (CANWBS); iasl's label.
+  { bit: 2, name: 'CANWBS', label: 'Ensured Coherency of Accesses' },
 ];
 
 export const memoryAccessProperties: StructSpec = struct({
@@ -110,15 +111,21 @@ const idMappings = array('idMappings', 'ID mappings', idMapping, { countKey: 'ma
 /** The first field after the node header starts a block of its own in text. */
 const first = <M extends Member>(m: M): M => ({ ...m, block: true });
 
-/** A node type: the header, its own members, then its ID mappings. */
+/**
+ * A node type: the header, its own members, then its ID mappings. Text
+ * prints the node's own parts before its ID mappings, as iasl does, wherever
+ * the bytes put them (encode puts RMR descriptors after the mappings).
+ */
 function node(type: number, name: string, members: readonly Member[],
-  opts: { after?: readonly Member[]; byField?: StructSpec['byField'] } = {}): StructSpec {
+  opts: { after?: readonly Member[]; byField?: StructSpec['byField']; trailingLabel?: string } = {}): StructSpec {
+  const after = opts.after ?? [];
   return struct({
     name,
     typeName: `Iort${name}`,
     tag: type,
-    trailingLabel: 'Unused Bytes',
-    members: [...nodeHeader, ...members, idMappings, ...(opts.after ?? [])],
+    trailingLabel: opts.trailingLabel ?? 'Unused Bytes',
+    members: [...nodeHeader, ...members, idMappings, ...after],
+    ...(after.length ? { textOrder: after.map((m) => m.key) } : {}),
     ...(opts.byField ? { byField: opts.byField } : {}),
   });
 }
@@ -147,12 +154,18 @@ export const NAMED_COMPONENT_FLAG_BITS: readonly FlagBit[] = [
   { bit: 1, width: 5, name: 'PASID_BITS', label: 'PASID Bits' },
 ];
 
+/**
+ * The bytes between the name's NUL and the ID mappings are Padding; so are
+ * bytes after the last part (no mappings, or mapping slots left unused), as
+ * iasl calls what follows the name.
+ */
 export const namedComponent = node(1, 'NamedComponent', [
-  first(field('nodeFlags', 'Node Flags', flags(u32le, NAMED_COMPONENT_FLAG_BITS))),
+  // iasl prints the node flags as a plain value; the bits stay named for JSON and the checks.
+  first(field('nodeFlags', 'Node Flags', flags(u32le, NAMED_COMPONENT_FLAG_BITS, { printBits: false }))),
   memoryProperties(false),
   field('memoryAddressLimit', 'Memory Size Limit', u8),
   deviceName,
-]);
+], { trailingLabel: 'Padding' });
 
 export const ATS_ATTRIBUTE_BITS: readonly FlagBit[] = [
   { bit: 0, name: 'ATS_SUPPORTED', label: 'ATS Supported' },
@@ -164,14 +177,15 @@ export const PASID_CAPABILITY_BITS: readonly FlagBit[] = [{ bit: 0, width: 5, na
 
 export const rootComplex = node(2, 'RootComplex', [
   memoryProperties(true),
-  field('atsAttribute', 'ATS Attribute', flags(u32le, ATS_ATTRIBUTE_BITS)),
+  // Plain values in iasl's text, as Node Flags above.
+  field('atsAttribute', 'ATS Attribute', flags(u32le, ATS_ATTRIBUTE_BITS, { printBits: false })),
   field('pciSegmentNumber', 'PCI Segment Number', u32le),
   // Later node revisions add these after the segment number: Memory address
   // size limit (issue D, node revision 1), PASID capabilities (E.d, revision
   // 4) and Flags. Each is read when the node has room for it before its ID
   // mappings; older nodes simply end earlier.
   field('memoryAddressSizeLimit', 'Memory Size Limit', u8, { optional: true }),
-  field('pasidCapabilities', 'PASID Capabilities', flags(u16le, PASID_CAPABILITY_BITS), { optional: true }),
+  field('pasidCapabilities', 'PASID Capabilities', flags(u16le, PASID_CAPABILITY_BITS, { printBits: false }), { optional: true }),
   { ...reserved('Reserved', 1), optional: true },
   // Defined by EDK2's E.d/E.e structure; no bit has a meaning ridmap knows.
   field('flags', 'Flags', u32le, { optional: true }),
@@ -299,11 +313,11 @@ function rmr(flagsField: boolean): StructSpec {
 const rmrRevision0 = rmr(false);
 export const rmrNode = rmr(true);
 
-/** IWB, the interrupt wire bridge of GICv5 (issue E.g). */
+/** IWB, the interrupt wire bridge of GICv5 (issue E.g); labels as iasl 20260408's (20250404 does not know the node). */
 export const iwb = node(7, 'Iwb', [
-  first(field('configFrameBase', 'Base Address', u64le)),
+  first(field('configFrameBase', 'Config Frame base', u64le)),
   field('iwbIndex', 'IWB Index', u16le),
-  deviceName,
+  cstring('deviceName', 'IWB Device Name'),
 ]);
 
 export const IORT_NODE_SPECS: readonly StructSpec[] = [itsGroup, namedComponent, rootComplex, smmu, smmuV3, pmcg, rmrNode, iwb];
