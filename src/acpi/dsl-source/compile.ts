@@ -30,6 +30,8 @@ import {
   FORM_2020,
   isPlaced,
   isReference,
+  measure,
+  placedParts,
   LAYOUT_KEY,
   resolveByField,
   TRAILING_KEY,
@@ -46,6 +48,7 @@ import {
 import type { Diagnostic } from '../../diagnostic.js';
 import { tableDef, modelledSignatures, type TableDef } from '../registry.js';
 import { tablePathName } from '../table.js';
+import { OFFSET_AS_WRITTEN, OFFSET_IN_PLACE } from './iasl-rules.js';
 import { parseDslFields, type DslField } from './parse.js';
 import { bitValue, bufferValue, bytesOf, fixedValue, idBytes, integerValue, spread, type Parsed } from './values.js';
 
@@ -237,6 +240,7 @@ class Compiler {
   private placed(spec: StructSpec, m: Model, path: string): void {
     const layout: PlacedLayout = {};
     const order: string[] = [];
+    const missingInPlace: string[] = [];
     for (;;) {
       const next = this.peek();
       if (!next) break;
@@ -246,7 +250,9 @@ class Compiler {
       const start = this.peek()?.label;
       const part = spec.placed.find((p) => !order.includes(p.key) && start !== undefined && this.startLabels(p).includes(start));
       if (!part) {
-        if (gap) this.stop(DslCompileCode.missingField, this.peek(), `${path}: the padding is not followed by any of ${spec.placed.map((p) => p.label).join(', ')}`);
+        // Bytes after the last part, under the same label as a gap (an IORT named component's Padding): the structure's trailing bytes.
+        if (gap && (spec.trailingLabel ?? TRAILING_LABEL) === next.label) m[TRAILING_KEY] = gap;
+        else if (gap) this.stop(DslCompileCode.missingField, this.peek(), `${path}: the padding is not followed by any of ${spec.placed.map((p) => p.label).join(', ')}`);
         break;
       }
       if (gap?.length) {
@@ -258,15 +264,20 @@ class Compiler {
       if (part.kind === 'array' && part.count === 'one') m[part.key] = (m[part.key] as Model[])[0];
     }
     // A part the source does not have is empty (RIMT interrupt wires, which iasl never prints); a single structure is absent.
-    // Its offset field keeps the value written, as iasl keeps it (RIMT: an IOMMU's Interrupt wire array offset).
+    // Its offset is 0, or the value written where iasl keeps that (iasl-rules.ts).
     for (const p of spec.placed) {
       if (order.includes(p.key)) continue;
       if (!(p.kind === 'array' && p.count === 'one')) m[p.key] = [];
       const given = this.givenOffsets(m).get(p.key);
-      if (given) (layout.emptyOffsets ??= {})[p.key] = given;
+      const rule = `${spec.typeName}.${p.key}`;
+      if (given && OFFSET_AS_WRITTEN.has(rule)) (layout.emptyOffsets ??= {})[p.key] = given;
+      else if (OFFSET_IN_PLACE.has(rule)) missingInPlace.push(p.key);
     }
-    const declared = spec.placed.map((p) => p.key).filter((k) => order.includes(k));
-    if (order.some((k, n) => declared[n] !== k)) layout.order = order;
+    if (order.length > 1 && spec.placed.filter((p) => order.includes(p.key)).some((p, n) => order[n] !== p.key)) layout.order = order;
+    for (const key of missingInPlace) {
+      const at = this.placeOf(spec, { ...m, [LAYOUT_KEY]: { ...layout } }, key);
+      if (at) (layout.emptyOffsets ??= {})[key] = at;
+    }
     if (layout.order || layout.gaps || layout.emptyOffsets) m[LAYOUT_KEY] = layout;
   }
 
@@ -488,6 +499,23 @@ class Compiler {
   private check<T>(f: DslField, path: string, r: Parsed<T>, label = f.label): T | undefined {
     if (r.problem !== undefined) this.error(DslCompileCode.badValue, f, `${path}: ${label} ${r.problem}`);
     return r.value;
+  }
+
+  /**
+   * Where an empty placed part would start as iasl places parts, in the order
+   * its text has them: after the non-empty parts before it, or after the
+   * fixed fields.
+   */
+  private placeOf(spec: StructSpec, m: Model, key: string): number {
+    const first = spec.textOrder ?? [];
+    const order = [...first, ...spec.placed.map((p) => p.key).filter((k) => !first.includes(k))];
+    const before = new Set(order.slice(0, order.indexOf(key)));
+    const parts = placedParts(spec, m);
+    const ends = parts.filter((p) => before.has(p.member.key)).map((p) => p.offset + p.size);
+    if (ends.length) return Math.max(...ends);
+    // No part before it: it starts after the fixed fields (what the first part's offset less its gap says).
+    const lead = parts[0];
+    return lead ? lead.offset - (lead.gap?.length ?? 0) : measure(spec, { ...m, [TRAILING_KEY]: undefined });
   }
 
   /** The values the source gives the offset fields of a structure, by the part each places. */
