@@ -196,6 +196,14 @@ describe('the source forms iasl reads', () => {
     expect(r.table!.bytes[0x35]).toBe(3);
   });
 
+  it('a bit line left out is 0 (older iasl releases did not print bits they did not know); a misspelt one is an error at its line', () => {
+    const left = compileDslSource(TEMPLATE.replace('                       Size (pages, log2) : 0\n', ''));
+    expect(left.diagnostics).toEqual([]);
+    expectSameBytes(left.table!.bytes, encodeModel(smallDmar()), 'without the bit line');
+    const misspelt = compileDslSource(TEMPLATE.replace('Size (pages, log2) : 0', 'Size (pages, log 2) : 0'));
+    expect(misspelt.diagnostics).toMatchObject([{ code: 'dsl-invalid-label', line: 24, message: 'DMAR/DRHD[0]: found "Size (pages, log 2)" expected "PCI Segment Number"' }]);
+  });
+
   it("iasl 20200925's labels: DRHD Reserved for Size, a scope's Reserved u16 for Flags and Reserved", () => {
     const old = TEMPLATE.replace('[0001]               Size (decoded below) : 00\n                       Size (pages, log2) : 0\n', '[0001]                           Reserved : 00\n')
       .replace('[0001]                              Flags : 00\n[0001]                           Reserved : 00\n', '[0002]                           Reserved : 0000\n')

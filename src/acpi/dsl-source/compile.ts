@@ -445,10 +445,11 @@ class Compiler {
       // iasl builds a decoded flags field from the bit lines beneath; the field's own value is not used.
       let v = 0;
       for (const b of t.bits) {
-        // A bit iasl prints only from some table revision on (MADT GICC Online Capable): absent before, it is 0.
-        const since = b.printedSince;
-        if (since && !(Number(this.root?.[since.rootKey]) >= since.value) && this.peek()?.label !== b.label) continue;
-        const line = this.expect([b.label], path);
+        // A bit line that is not there is 0: iasl prints some bits only from a table revision on (MADT GICC Online
+        // Capable), and older releases did not print bits they did not know (iasl 20200925: IORT's Ensured Coherency
+        // of Accesses). A misspelt bit line is no bit line: it meets the next field's label and is reported there.
+        if (this.peek()?.label !== b.label) continue;
+        const line = this.take();
         const n = this.check(line, path, bitValue(line.value, b.width ?? 1));
         if (n === undefined) continue;
         v = (v | (n << b.bit)) >>> 0;
