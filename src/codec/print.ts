@@ -459,8 +459,10 @@ function writeFieldValue(member: FieldMember, plan: LinePlan, v: unknown, out: T
   if (describe !== undefined) out.str(describe);
   else if (member.describe) out.str(member.describe(v));
   out.nl();
-  if (t.kind === 'flags' && t.printBits !== false && !plan.memberForm?.noBits) {
-    for (const b of t.bits) {
+  if (t.kind === 'flags' && t.printBits !== false) {
+    const shown = plan.memberForm?.bits ?? t.bits.length;
+    for (let i = 0; i < shown && i < t.bits.length; i++) {
+      const b = t.bits[i]!;
       const since = b.printedSince;
       if (since && !(Number(root?.[since.rootKey]) >= since.value)) continue;
       writeBitLine(out, b, v as number);
