@@ -16,8 +16,8 @@ export type IaslFormName = 'current' | '2020';
 /** How an older form prints one member instead of the declaration's way. */
 export interface MemberForm {
   readonly label?: string;
-  /** The flag field's bits are not printed (the release did not decode them). */
-  readonly noBits?: boolean;
+  /** Only the first this many of the field's bits are printed (the release decoded no more; 0: none). */
+  readonly bits?: number;
   /** Text after the value instead of the declaration's `describe` (the table name after the signature). */
   readonly describe?: string;
   /** This field and the next `join` integer fields print as one little-endian integer (a field the release did not split yet). */
@@ -60,10 +60,21 @@ export const FORM_2020: IaslForm = {
   widthColumn: (width) => padLeft(String(width), 3),
   members: new Map<string, MemberForm>([
     ['DMAR.signature', { describe: '    [DMA Remapping table]' }],
+    ['MCFG.signature', { describe: '    [Memory Mapped Configuration table]' }],
     // VT-d before 3.x: byte 5 of a DRHD was reserved.
-    ['DRHD.size', { label: 'Reserved', noBits: true }],
+    ['DRHD.size', { label: 'Reserved', bits: 0 }],
     // Before VT-d 3.4, a device scope's bytes 2-3 were one reserved u16.
     ['DeviceScope.flags', { label: 'Reserved', join: 1 }],
+    // IORT: bytes 4-7 of a node header were reserved before IORT E.b gave them the Identifier.
+    ...['ItsGroup', 'NamedComponent', 'RootComplex', 'Smmu', 'SmmuV3', 'Pmcg', 'Rmr', 'Iwb'].map((node): [string, MemberForm] => [`${node}.identifier`, { label: 'Reserved' }]),
+    // A root complex's PASID Capabilities (E.e) and the byte after it were one 3-byte Reserved.
+    ['RootComplex.pasidCapabilities', { label: 'Reserved', join: 1 }],
+    // Memory flag bit 2 (CANWBS, E.e) and SMMUv3 DeviceID Valid (E.c) came later.
+    ['MemoryProperties.memoryAccessFlags', { bits: 2 }],
+    ['SmmuV3.flags', { bits: 3 }],
+    // MADT: GICR and GIC ITS Flags (ACPI 6.5) and the byte after them were one reserved u16.
+    ['Gicr.flags', { label: 'Reserved', join: 1 }],
+    ['GicIts.flags', { label: 'Reserved', join: 1 }],
   ]),
 };
 

@@ -282,9 +282,11 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
     if (member.block) out.nl();
     switch (member.kind) {
       case 'field': {
-        const join = plans[i]!.memberForm?.join;
+        const byForm = plans[i]!.memberForm;
+        const joinIf = member.joinIf && Number(ctx.root[member.joinIf.rootKey]) < member.joinIf.below ? member.joinIf : undefined;
+        const join = byForm?.join ?? joinIf?.join;
         if (join) {
-          pos += printJoined(members.slice(i, i + join + 1), plans[i]!, m, pos, out, form);
+          pos += printJoined(members.slice(i, i + join + 1), byForm?.label ?? joinIf?.label, m, pos, out, form);
           i += join;
           break;
         }
@@ -430,16 +432,18 @@ function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Mo
 }
 
 /** Adjacent integer fields as one little-endian integer line, as an older iasl printed them before the split. */
-function printJoined(fields: readonly Member[], plan: LinePlan, m: Model, pos: number, out: TextSink, form: IaslForm): number {
+function printJoined(fields: readonly Member[], label: string | undefined, m: Model, pos: number, out: TextSink, form: IaslForm): number {
   let size = 0;
   let value = 0;
   for (const f of fields) {
     if (f.kind !== 'field') continue;
     const v = m[f.key];
-    value += (typeof v === 'number' ? v : 0) * 2 ** (8 * size);
+    // A reserved field's bytes count too (absent: zero), little-endian like the integers.
+    if (v instanceof Uint8Array) v.forEach((b, k) => (value += b * 2 ** (8 * (size + k))));
+    else value += (typeof v === 'number' ? v : 0) * 2 ** (8 * size);
     size += sizeOfType(f.type);
   }
-  fieldHead(out, pos, size, plan.memberForm?.label ?? fields[0]!.label, form).hex(value, 2 * size).nl();
+  fieldHead(out, pos, size, label ?? fields[0]!.label, form).hex(value, 2 * size).nl();
   return size;
 }
 
@@ -459,8 +463,10 @@ function writeFieldValue(member: FieldMember, plan: LinePlan, v: unknown, out: T
   if (describe !== undefined) out.str(describe);
   else if (member.describe) out.str(member.describe(v));
   out.nl();
-  if (t.kind === 'flags' && t.printBits !== false && !plan.memberForm?.noBits) {
-    for (const b of t.bits) {
+  if (t.kind === 'flags' && t.printBits !== false) {
+    const shown = plan.memberForm?.bits ?? t.bits.length;
+    for (let i = 0; i < shown && i < t.bits.length; i++) {
+      const b = t.bits[i]!;
       const since = b.printedSince;
       if (since && !(Number(root?.[since.rootKey]) >= since.value)) continue;
       writeBitLine(out, b, v as number);

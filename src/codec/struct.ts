@@ -102,6 +102,19 @@ export interface LabelIf {
   readonly label: string;
 }
 
+/**
+ * In tables whose root field `rootKey` (the revision) is below `below`, this
+ * field and the next `join` fields print as one integer labelled `label`:
+ * bytes a later revision split (MADT GICR and GIC ITS: one reserved u16 up to
+ * revision 6, Flags + Reserved since 7).
+ */
+export interface JoinIf {
+  readonly rootKey: string;
+  readonly below: number;
+  readonly label: string;
+  readonly join: number;
+}
+
 interface MemberBase {
   readonly key: string;
   readonly label: string;
@@ -125,6 +138,7 @@ export interface FieldMember extends MemberBase {
    */
   readonly optional?: boolean;
   readonly labelIf?: LabelIf;
+  readonly joinIf?: JoinIf;
   /** The value as iasl prints it, where that depends on the value itself (an IVRS HID: a string or an integer by its bytes). */
   readonly text?: (value: unknown) => string;
   /** Printed only when this says so (iasl leaves out an IVRS F0h entry's UID fields when it has no UID). */

@@ -80,6 +80,18 @@ export function iaslDisassembleWith(iasl: IaslRunner, bytes: Uint8Array, name = 
   return Buffer.from(dsl).toString('latin1');
 }
 
+/** iasl's own template of a table (`iasl -T SIG`), compiled by iasl: the bytes. */
+export function iaslTemplate(iasl: IaslRunner, signature: string): Uint8Array {
+  const name = signature.toLowerCase();
+  const t = iasl.run(['-T', signature], {});
+  const asl = t.files.get(`${name}.asl`);
+  if (!asl) throw new Error(`iasl -T ${signature} wrote no ${name}.asl:\n${t.output}`);
+  const c = iasl.run([`${name}.asl`], { [`${name}.asl`]: asl });
+  const aml = c.files.get(`${name}.aml`);
+  if (!aml) throw new Error(`iasl wrote no ${name}.aml:\n${c.output}`);
+  return aml;
+}
+
 /**
  * Lines of the header comment where iasl and ridmap each name themselves and
  * the input (lines 2-4 and 6 of the file: banner, version, copyright, the

@@ -29,7 +29,7 @@ import type { IvrsBlock, IvrsDeviceEntry, IvrsTable } from '../../src/acpi/ivrs/
 import { corpusIvrses, HAVE_IVRS_CORPUS } from '../fixtures/ivrs/corpus.js';
 import { alias, encodeIvrs, entry, ivhd, ivrsOf, special } from '../fixtures/ivrs/tables.js';
 import { runCli } from '../support/run-cli.js';
-import { compareText, currentIasl, iaslDisassembleWith, type KnownDifference } from './iasl-text.js';
+import { compareText, currentIasl, iaslDisassembleWith, type KnownDifference, iaslTemplate } from './iasl-text.js';
 
 const { iasl, missing } = currentIasl();
 if (!iasl) console.warn(`[IVRS iasl text] skipped: ${missing}`);
@@ -85,18 +85,9 @@ function everyStructure(): IvrsTable {
   return ivrsOf([ivhd10, ivhd11, ivhd40, ivmd('IVMD20', 0x0f), ivmd('IVMD21', 0x05), ivmd('IVMD22', 0x08)]);
 }
 
-/** iasl's own IVRS template (`iasl -T IVRS`), compiled by iasl. */
-function iaslTemplate(): Uint8Array {
-  const asl = iasl!.run(['-T', 'IVRS'], {}).files.get('ivrs.asl');
-  if (!asl) throw new Error('iasl -T IVRS wrote no ivrs.asl');
-  const aml = iasl!.run(['ivrs.asl'], { 'ivrs.asl': asl }).files.get('ivrs.aml');
-  if (!aml) throw new Error('iasl wrote no ivrs.aml');
-  return aml;
-}
-
 describe.skipIf(!iasl)('IVRS text is iasl\'s, line for line', () => {
   it('iasl\'s own template (iasl -T IVRS, compiled by iasl)', async () => {
-    await expectIaslText('template', iaslTemplate());
+    await expectIaslText('template', iaslTemplate(iasl!, 'IVRS'));
   });
 
   describe.skipIf(!HAVE_IVRS_CORPUS)('the corpus IVRSes, through the CLI', () => {

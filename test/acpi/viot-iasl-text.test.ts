@@ -17,7 +17,7 @@ import type { ViotTable } from '../../src/acpi/viot/model.js';
 import { encodeViotModel, pciRange, viotCases, viotHeader, viotWith } from '../fixtures/viot/tables.js';
 import { runCli } from '../support/run-cli.js';
 import { corpusPresent, corpusRoot } from './corpus.js';
-import { compareText, currentIasl, iaslDisassembleWith, type KnownDifference } from './iasl-text.js';
+import { compareText, currentIasl, iaslDisassembleWith, type KnownDifference, iaslTemplate } from './iasl-text.js';
 
 const { iasl, missing } = currentIasl();
 if (!iasl) console.warn(`[VIOT iasl text] skipped: ${missing}`);
@@ -67,18 +67,9 @@ const BEYOND_NODE_COUNT: KnownDifference[] = [
   { iasl: /^$|^\[0[45][0-9A-F]h 00[0-9]{2} 00[0-9A-F]h\] /, why: 'the node iasl decodes beyond Node count' },
 ];
 
-/** iasl's own VIOT template (`iasl -T VIOT`), compiled by iasl. */
-function iaslTemplate(): Uint8Array {
-  const asl = iasl!.run(['-T', 'VIOT'], {}).files.get('viot.asl');
-  if (!asl) throw new Error('iasl -T VIOT wrote no viot.asl');
-  const aml = iasl!.run(['viot.asl'], { 'viot.asl': asl }).files.get('viot.aml');
-  if (!aml) throw new Error('iasl wrote no viot.aml');
-  return aml;
-}
-
 describe.skipIf(!iasl)('VIOT text is iasl\'s, line for line', () => {
   it('iasl\'s own template (iasl -T VIOT, compiled by iasl)', async () => {
-    await expectIaslText('template', iaslTemplate());
+    await expectIaslText('template', iaslTemplate(iasl!, 'VIOT'));
   });
 
   describe.skipIf(!corpusPresent)('QEMU\'s VIOTs from the corpus, through the CLI', () => {

@@ -16,8 +16,8 @@
  * (GICC: 76 bytes in ACPI 5.1, 80 in 6.0, 82 in 6.5; the Multiprocessor
  * Wakeup's Reset Vector since 6.6). GICR and GIC ITS are declared in their
  * MADT revision 7 form (a Flags byte where older revisions had a reserved
- * 16-bit word; iasl prints that word for revisions up to 6, but from the
- * wrong place), and GICC's Flags with every bit revision 7 defines (text
+ * 16-bit word; for revisions up to 6 text prints that word, as iasl does,
+ * but from where it is: iasl reads it one byte late), and GICC's Flags with every bit revision 7 defines (text
  * shows the bits the table's revision defines, as iasl does).
  */
 import {
@@ -267,8 +267,11 @@ export const gicMsiFrame = ics('GicMsiFrame', MadtType.GIC_MSI_FRAME, [
   field('spiBase', 'SPI Base', u16le),
 ]);
 
+/** Up to MADT revision 6, GICR's and GIC ITS's bytes 2-3 were one reserved u16: text prints them so for those tables. */
+const RESERVED_WORD_BEFORE_7 = { joinIf: { rootKey: 'revision', below: 7, label: 'Reserved', join: 1 } };
+
 export const gicr = ics('Gicr', MadtType.GICR, [
-  field('flags', 'Flags (decoded below)', flags(u8, [{ bit: 0, name: 'NonCoherent', label: 'GICR non-coherent' }])),
+  field('flags', 'Flags (decoded below)', flags(u8, [{ bit: 0, name: 'NonCoherent', label: 'GICR non-coherent' }]), RESERVED_WORD_BEFORE_7),
   reserved('Reserved', 1, 'int'),
   field('baseAddress', 'Base Address', u64le),
   // The redistributors' discovery range ("Length" in iasl; `length` is the structure's own).
@@ -277,7 +280,7 @@ export const gicr = ics('Gicr', MadtType.GICR, [
 
 /** A GIC ITS: the Translation ID is what an IORT ITS group's identifiers name. */
 export const gicIts = ics('GicIts', MadtType.GIC_ITS, [
-  field('flags', 'Flags (decoded below)', flags(u8, [{ bit: 0, name: 'NonCoherent', label: 'GIC ITS non-coherent' }])),
+  field('flags', 'Flags (decoded below)', flags(u8, [{ bit: 0, name: 'NonCoherent', label: 'GIC ITS non-coherent' }]), RESERVED_WORD_BEFORE_7),
   reserved('Reserved', 1, 'int'),
   field('translationId', 'Translation ID', u32le),
   field('baseAddress', 'Base Address', u64le),
