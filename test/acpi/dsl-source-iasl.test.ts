@@ -153,15 +153,18 @@ describe.skipIf(!iasl || !corpusPresent)("iasl -d of every corpus table: ridmap 
  * scope's Flags and Reserved were one reserved u16). ridmap compiles its
  * text of every corpus DMAR to the bytes that iasl compiles it to. It stops
  * at subtable types it did not know (SATC, SIDP), and so its text of those
- * tables cannot be compiled by either.
+ * tables cannot be compiled by either. IORT is not here yet: iasl 20200925's
+ * text of revision-0 root complexes and SMMUs lays fields over the first ID
+ * mapping in ways its own compiler reads differently (see the report).
  */
 const old = pinnedIasl('2020');
 if (old.missing) console.warn(`[dsl-source-iasl] iasl 20200925 sources skipped: ${old.missing}`);
 
-describe.skipIf(!old.iasl || !corpusPresent)("iasl 20200925's -d text of every corpus DMAR compiles as that iasl compiles it", () => {
-  it.each(['DMAR'])('%s', (sig) => {
+describe.skipIf(!old.iasl || !corpusPresent)("iasl 20200925's -d text of every corpus table compiles as that iasl compiles it", () => {
+  it.each(['DMAR', 'APIC', 'MCFG'])('%s', (sig) => {
     let same = 0;
     let refused = 0;
+    let reservedKept = 0;
     for (const t of corpusTables(sig)) {
       const d = old.iasl!.run(['-d', 'table.dat'], { 'table.dat': t.bytes }).files.get('table.dsl');
       const dsl = d && Buffer.from(d).toString('latin1');
@@ -171,11 +174,18 @@ describe.skipIf(!old.iasl || !corpusPresent)("iasl 20200925's -d text of every c
         continue;
       }
       const r = compileDslSource(dsl);
+      // iasl zeroes a Reserved field that is not zero ("Must be zero, setting to zero"), where iasl 20200925 labels
+      // a field Reserved that later revisions use (an IORT node's Identifier): ridmap keeps it, and so the table.
+      const kept = r.diagnostics.every((d) => d.code === 'dsl-reserved-nonzero') && /Reserved : 0*[1-9A-F]/.test(dsl);
+      if (kept && r.table && r.table.bytes.length === t.bytes.length && r.table.bytes.every((b, i) => b === t.bytes[i] || i === 9)) {
+        reservedKept++;
+        continue;
+      }
       expect(r.diagnostics, t.name).toEqual([]);
       expectSameBytes(r.table!.bytes, want, t.name);
       same++;
     }
-    console.log(`[dsl-source-iasl ${old.iasl!.version}] ${sig}: ${same} identical to iasl's compile, ${refused} that iasl does not compile`);
+    console.log(`[dsl-source-iasl ${old.iasl!.version}] ${sig}: ${same} identical to iasl's compile, ${reservedKept} where iasl zeroes a Reserved field and ridmap keeps the table, ${refused} that iasl does not compile`);
     expect(same).toBeGreaterThan(0);
   }, 600_000);
 });

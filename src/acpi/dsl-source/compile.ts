@@ -39,6 +39,7 @@ import {
   type ArrayMember,
   type FieldMember,
   type FixedType,
+  type FlagBit,
   type ListMember,
   type Model,
   type PlacedLayout,
@@ -409,7 +410,9 @@ class Compiler {
     if (!f) return 0;
     const old = FORM_2020.members.get(`${spec.name}.${member.key}`);
     let count = 0;
-    if (old?.join !== undefined && f.label === old.label && f.label !== member.label) count = old.join + 1;
+    const byRevision = member.joinIf;
+    if (byRevision && f.label === byRevision.label && f.label !== member.label) count = byRevision.join + 1;
+    else if (old?.join !== undefined && f.label === old.label && f.label !== member.label) count = old.join + 1;
     else if (f.label === 'Reserved' && !this.labels(spec, member).includes('Reserved')) count = reservedRun(spec, k, f.value);
     if (!count) return 0;
     const parts = spec.members.slice(k, k + count) as FieldMember[];
@@ -439,10 +442,9 @@ class Compiler {
     const labels = this.labels(spec, member);
     const f = this.expect(labels, path, spec, member);
     const t = member.type;
-    const oldForm = FORM_2020.members.get(`${spec.name}.${member.key}`);
-    const bits = t.kind === 'flags' && t.printBits !== false && !(oldForm?.noBits && f.label === oldForm.label);
-    if (bits) {
-      // iasl builds a decoded flags field from the bit lines beneath; the field's own value is not used.
+    // iasl builds a decoded flags field from the bit lines beneath; the field's own value is not used. Without
+    // any bit line (a release or a revision that printed the field as a plain value) the value is the field's.
+    if (t.kind === 'flags' && t.printBits !== false && this.isBitLine(t.bits)) {
       let v = 0;
       for (const b of t.bits) {
         // A bit line that is not there is 0: iasl prints some bits only from a table revision on (MADT GICC Online
@@ -471,6 +473,12 @@ class Compiler {
     // Lengths, counts, offsets and the checksum are computed on encode, as iasl computes them.
     if (member.role === undefined) m[member.key] = v;
     else if (typeof member.role === 'object' && 'offset' in member.role && typeof v === 'number') this.givenOffsets(m).set(member.role.offset, v);
+  }
+
+  /** The next line is one of these bit lines. */
+  private isBitLine(bits: readonly FlagBit[]): boolean {
+    const label = this.peek()?.label;
+    return bits.some((b) => b.label === label);
   }
 
   /** A fixed field's value in the model's form, or undefined after reporting. */
