@@ -16,14 +16,20 @@
  * - byte buffers are two-digit hex separated by blanks or commas
  *   (`PCI Path : 00,01`);
  * - derived fields (lengths, counts, offsets, the checksum) are read but
- *   their values are not used.
+ *   their values are not used, except where iasl's own table compiler
+ *   keeps or places an offset otherwise (iasl-rules.ts, the one place for
+ *   table-specific facts);
+ * - labels are current iasl's (the declarations'), a table revision's, or
+ *   iasl 20200925's (codec/iasl-form.ts FORM_2020), so older sources compile.
  *
  * Where ridmap differs from iasl: the items of a list or an array run as long
  * as the next label starts one (iasl's DMAR compiler counts device scopes
  * from the Length values instead), so that a user who adds a device scope
  * need not fix Length by hand; the Asl Compiler ID and Revision are the
  * source's (iasl writes its own, "INTL" and its version, unless run with
- * -z); non-zero reserved fields are kept (iasl zeroes them with an error).
+ * -z); non-zero reserved fields are kept (iasl zeroes them with an error);
+ * a bit line left out is 0; ridmap's text of several tables (a whole dump)
+ * compiles to each of them.
  */
 import {
   encode,
