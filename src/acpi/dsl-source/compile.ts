@@ -55,7 +55,7 @@ import {
 import type { Diagnostic } from '../../diagnostic.js';
 import { tableDef, modelledSignatures, type TableDef } from '../registry.js';
 import { tablePathName } from '../table.js';
-import { OFFSET_AS_WRITTEN, OFFSET_IN_PLACE } from './iasl-rules.js';
+import { OFFSET_AS_WRITTEN, OFFSET_IN_PLACE, OFFSET_PADS } from './iasl-rules.js';
 import { parseDslFields, type DslField } from './parse.js';
 import { bitValue, bufferValue, bytesOf, fixedValue, idBytes, integerValue, spread, type Parsed } from './values.js';
 
@@ -93,6 +93,9 @@ export interface CompiledDsl {
   tables: CompiledTable[];
   diagnostics: Diagnostic[];
 }
+
+/** Zero bytes an offset field may ask for before its part (bounded: the value is the source's). */
+const MAX_FILL = 0x10000;
 
 /** Labels a bytes member is printed with (codec/print.ts bytesLines and rawBytesLines). */
 const PADDING_LABEL = 'Padding';
@@ -248,6 +251,7 @@ class Compiler {
     const layout: PlacedLayout = {};
     const order: string[] = [];
     const missingInPlace: string[] = [];
+    const gapped = new Set<string>();
     for (;;) {
       const next = this.peek();
       if (!next) break;
@@ -262,6 +266,7 @@ class Compiler {
         else if (gap) this.stop(DslCompileCode.missingField, this.peek(), `${path}: the padding is not followed by any of ${spec.placed.map((p) => p.label).join(', ')}`);
         break;
       }
+      if (gap) gapped.add(part.key);
       if (gap?.length) {
         if (part.kind === 'list' && part.gapKey) m[part.gapKey] = gap;
         else (layout.gaps ??= {})[part.key] = gap;
@@ -281,6 +286,16 @@ class Compiler {
       else if (OFFSET_IN_PLACE.has(rule)) missingInPlace.push(p.key);
     }
     if (order.length > 1 && spec.placed.filter((p) => order.includes(p.key)).some((p, n) => order[n] !== p.key)) layout.order = order;
+    // Without a Padding line, the offset written places the part where iasl places it after a name (iasl-rules.ts).
+    for (const p of spec.placed) {
+      const given = this.givenOffsets(m).get(p.key);
+      if (!order.includes(p.key) || !given || gapped.has(p.key) || !OFFSET_PADS.has(`${spec.typeName}.${p.key}`)) continue;
+      const at = this.placeOf(spec, { ...m, [LAYOUT_KEY]: { ...layout } }, p.key);
+      if (given > at && given - at <= MAX_FILL) {
+        if (p.kind === 'list' && p.gapKey) m[p.gapKey] = new Uint8Array(given - at);
+        else (layout.gaps ??= {})[p.key] = new Uint8Array(given - at);
+      }
+    }
     for (const key of missingInPlace) {
       const at = this.placeOf(spec, { ...m, [LAYOUT_KEY]: { ...layout } }, key);
       if (at) (layout.emptyOffsets ??= {})[key] = at;

@@ -26,3 +26,14 @@ export const OFFSET_AS_WRITTEN: ReadonlySet<string> = new Set(['RimtIommu.interr
  * - IORT RMR node: RMR Descriptor Offset (DtCompileIort, ACPI_IORT_NODE_RMR).
  */
 export const OFFSET_IN_PLACE: ReadonlySet<string> = new Set(['IortSmmu.contextInterrupts', 'IortSmmu.pmuInterrupts', 'IortRmr.memoryRanges']);
+
+/**
+ * Parts after a name whose offset field, when the source has no Padding line
+ * before them, places them: iasl fills the bytes from the name's end to the
+ * offset written with zeros ("Optionally allows the offset of the ID
+ * mappings to be used for filling this field"), keyed as above.
+ *
+ * - IORT named component: DtCompileIort, ACPI_IORT_NODE_NAMED_COMPONENT.
+ * - RIMT platform device: DtCompileRimt, ACPI_RIMT_NODE_TYPE_PLAT_DEVICE.
+ */
+export const OFFSET_PADS: ReadonlySet<string> = new Set(['IortNamedComponent.idMappings', 'RimtPlatformDevice.idMappings']);
