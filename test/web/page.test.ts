@@ -258,9 +258,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser page', () => {
     // Generous bounds (a loaded CI machine must not fail this); the log line shows the real figures.
     expect(Math.max(...answers)).toBeLessThan(1000);
     expect(Math.max(0, ...longTasks)).toBeLessThan(1000);
-    // Scrolling to the end of a million lines shows them at once.
+    // Scrolling to the end of a million lines shows them at once: the last lines of the Raw Table Data dump.
     await page.locator('.fields').evaluate((e) => (e.scrollTop = e.scrollHeight));
-    await expect.poll(() => texts('.fields .line')).toContain('[FA12Eh 1024302 002h]                    PCI Path : 1F,07');
+    await expect.poll(async () => (await texts('.fields .line')).some((l) => /^ {3}FA1[0-9A-F]0: ([0-9A-F]{2} )+ +\/\/ /.test(l))).toBe(true);
     await shot('dmar-1mb');
     expect(errors).toEqual([]);
   }, 60_000);
