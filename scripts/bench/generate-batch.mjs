@@ -2,7 +2,7 @@
 // acpidumps hold, in a fixed mix: DMARs and IORTs of varied sizes (ridmap
 // decodes both field by field, and so does iasl), VIOTs (ridmap decodes
 // them; iasl 20200925 does not know VIOT and prints a hex dump) and MCFGs
-// (iasl decodes them; ridmap prints header + hex dump). Sizes vary by a
+// (both decode them field by field). Sizes vary by a
 // seeded generator, so every run decodes the same files.
 import { dmarDocument } from './generate-dmar.mjs';
 import { iortDocument } from './generate-iort.mjs';
@@ -58,15 +58,11 @@ function viotJson(ranges) {
   return { signature: 'VIOT', revision: 0, ...HEADER, oemTableId: 'BENCHVIO', nodes };
 }
 
-/** An MCFG with one ECAM allocation per segment; ridmap keeps it as raw data, so the bytes are written here. */
+/** An MCFG with one ECAM allocation per segment. */
 function mcfgJson(segments) {
-  const data = Buffer.alloc(8 + 16 * segments); // 8 reserved bytes, then 16-byte allocations
+  const allocations = [];
   for (let s = 0; s < segments; s++) {
-    const at = 8 + 16 * s;
-    data.writeBigUInt64LE(0x40_0000_0000n + BigInt(s) * 0x1000_0000n, at);
-    data.writeUInt16LE(s, at + 8);
-    data.writeUInt8(0, at + 10); // start bus
-    data.writeUInt8(0xff, at + 11); // end bus
+    allocations.push({ baseAddress: `0x${(0x40_0000_0000n + BigInt(s) * 0x1000_0000n).toString(16)}`, segment: s, startBus: 0, endBus: 0xff });
   }
-  return { signature: 'MCFG', revision: 1, ...HEADER, oemTableId: 'BENCHMCF', data: data.toString('hex') };
+  return { signature: 'MCFG', revision: 1, ...HEADER, oemTableId: 'BENCHMCF', allocations };
 }

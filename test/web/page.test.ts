@@ -252,14 +252,15 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser page', () => {
     const doneMs = performance.now() - t0;
     console.log(`[web] 1 MB DMAR: fields shown after ${decodedMs?.toFixed(0)} ms, checked after ${doneMs.toFixed(0)} ms; ` +
       `page answered ${answers.length} times, slowest ${Math.max(...answers).toFixed(0)} ms; longest main-thread task ${Math.max(0, ...longTasks).toFixed(0)} ms`);
-    expect(await page.locator('.tables-pane').getAttribute('data-lines')).toBe('1280151');
+    // The fields, then the Raw Table Data dump of the whole table (16 bytes a line), as iasl prints it.
+    expect(await page.locator('.tables-pane').getAttribute('data-lines')).toBe('1344191');
     expect(await page.locator('#tab-findings').textContent()).toMatch(/^Findings \(\d+\)$/);
     // Generous bounds (a loaded CI machine must not fail this); the log line shows the real figures.
     expect(Math.max(...answers)).toBeLessThan(1000);
     expect(Math.max(0, ...longTasks)).toBeLessThan(1000);
-    // Scrolling to the end of a million lines shows them at once.
+    // Scrolling to the end of a million lines shows them at once: the last lines of the Raw Table Data dump.
     await page.locator('.fields').evaluate((e) => (e.scrollTop = e.scrollHeight));
-    await expect.poll(() => texts('.fields .line')).toContain('[FA12Eh 1024302 002h]                    PCI Path : 1F,07');
+    await expect.poll(async () => (await texts('.fields .line')).some((l) => /^ {3}FA1[0-9A-F]0: ([0-9A-F]{2} )+ +\/\/ /.test(l))).toBe(true);
     await shot('dmar-1mb');
     expect(errors).toEqual([]);
   }, 60_000);
