@@ -7,17 +7,17 @@
  * root nested in it. Only the header comment's own-name lines may differ,
  * and the differences documented here.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAcpidump } from '../../src/io/acpidump-text.js';
 import { parseDslRawData } from '../../src/io/iasl-dsl.js';
 import type { IaslFormName } from '../../src/codec/index.js';
-import { runCli } from '../support/run-cli.js';
 import { corpusName, corpusPresent, linuxhwDumps, qemuDmars, surfaceDmarDsls } from './corpus.js';
 import { encodeModel, everyStructureDmar, smallDmar } from './dmar-fixtures.js';
-import { compareText, iaslDisassembleWith, pinnedIasl } from './iasl-text.js';
+import { pinnedIasl } from './iasl-text.js';
+import { expectIaslText as expectCliIaslText } from './iasl-text-corpus.js';
 
 const inCi = Boolean(process.env['CI']);
 const work = mkdtempSync(join(tmpdir(), 'ridmap-dmar-text-'));
@@ -52,16 +52,12 @@ afterAll(() => {
 /** The CLI's text of `bytes` against iasl's, whole. */
 async function expectIaslText(form: IaslFormName, bytes: Uint8Array, name: string): Promise<void> {
   const { iasl } = pinnedIasl(form);
-  const file = join(work, `${name.replace(/[^A-Za-z0-9]/g, '_').slice(-60)}.dat`);
-  writeFileSync(file, bytes);
-  const ours = await runCli('decode', file, '--iasl-format', form);
-  expect(ours.code, ours.stderr).toBe(0);
-  const r = compareText(iaslDisassembleWith(iasl!, bytes, 'dmar'), form === '2020' ? stoppedAsIasl2020(ours.stdout) : ours.stdout);
-  expect(r.problems, name).toEqual([]);
-  const t = tally.get(`${form} form, iasl ${iasl!.version}`) ?? { tables: 0, lines: 0 };
+  const r = await expectCliIaslText(iasl!, work, name, bytes, [], { form, ...(form === '2020' ? { ours: stoppedAsIasl2020 } : {}) });
+  const key = `${form} form, iasl ${iasl!.version}`;
+  const t = tally.get(key) ?? { tables: 0, lines: 0 };
   t.tables++;
   t.lines += r.lines;
-  tally.set(`${form} form, iasl ${iasl!.version}`, t);
+  tally.set(key, t);
 }
 
 for (const form of ['current', '2020'] as const) {
