@@ -34,6 +34,8 @@ export interface IaslForm {
   readonly labelWidth: number;
   /** The width column of a field line, between the decimal offset and `]`. */
   widthColumn(width: number): string;
+  /** How a raw buffer longer than its line goes on (raw-buffer.ts): with ASCII comments, or plain indented lines. */
+  readonly rawBuffer: 'comment' | 'plain';
   /** Members this form prints otherwise than the declarations do. */
   readonly members: ReadonlyMap<string, MemberForm>;
 }
@@ -45,6 +47,7 @@ export const CURRENT_FORM: IaslForm = {
   formatLine: ' * Format: [HexOffset DecimalOffset ByteLength]  FieldName : FieldValue (in hex)',
   labelWidth: 27,
   widthColumn: (width) => width.toString(16).toUpperCase().padStart(3, '0') + 'h',
+  rawBuffer: 'comment',
   members: new Map(),
 };
 
@@ -58,6 +61,7 @@ export const FORM_2020: IaslForm = {
   formatLine: ' * Format: [HexOffset DecimalOffset ByteLength]  FieldName : FieldValue',
   labelWidth: 28,
   widthColumn: (width) => padLeft(String(width), 3),
+  rawBuffer: 'plain',
   members: new Map<string, MemberForm>([
     ['DMAR.signature', { describe: '    [DMA Remapping table]' }],
     ['MCFG.signature', { describe: '    [Memory Mapped Configuration table]' }],

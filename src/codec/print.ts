@@ -490,5 +490,5 @@ function bytesLines(out: TextSink, pos: number, label: string, b: Uint8Array, fo
 
 /** Bytes between or after placed parts (never none), the way iasl prints a raw buffer (raw-buffer.ts). */
 function rawBytesLines(out: TextSink, at: number, label: string, b: Uint8Array, form: IaslForm): void {
-  writeRawBuffer(fieldHead(out, at, b.length, label, form), at, b, form.name);
+  writeRawBuffer(fieldHead(out, at, b.length, label, form), at, b, form);
 }

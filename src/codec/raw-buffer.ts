@@ -16,11 +16,8 @@
  *    the bytes on indented lines, each `XX ` and all but the last continued
  *    with a backslash.
  */
-import type { IaslFormName } from './iasl-form.js';
+import type { IaslForm } from './iasl-form.js';
 import { TextSink } from './text-sink.js';
-
-/** Which shape a form prints buffers in (only the 2020 form predates the comment shape). */
-const COMMENT_SHAPE: Readonly<Record<IaslFormName, boolean>> = { current: true, '2020': false };
 
 /** Bytes a line; the ASCII comment starts at column 48 of the bytes (16 × `XX `). */
 const PER_LINE = 16;
@@ -28,8 +25,8 @@ const PER_LINE = 16;
 const CONTINUATION_INDENT = 28;
 
 /** The value of a buffer field at table offset `at` (its line written up to `: `), and its continuation lines. */
-export function writeRawBuffer(out: TextSink, at: number, b: Uint8Array, form: IaslFormName): void {
-  if (!COMMENT_SHAPE[form]) {
+export function writeRawBuffer(out: TextSink, at: number, b: Uint8Array, form: IaslForm): void {
+  if (form.rawBuffer === 'plain') {
     writePlain(out, b);
     return;
   }

@@ -45,6 +45,7 @@
  *    node type 7 (IWB, IORT E.g) and prints `**** Unknown IORT node type 0x7`
  *    instead of the node's fields; 20260408 added AcpiDmTableInfoIort7.
  */
+import { CURRENT_FORM } from '../../src/codec/iasl-form.js';
 import { fieldLine } from '../../src/codec/print.js';
 import { writeRawBuffer } from '../../src/codec/raw-buffer.js';
 import { TextSink } from '../../src/codec/text-sink.js';
@@ -97,7 +98,7 @@ function iaslNodes(b: Uint8Array): IaslNode[] {
 /** A buffer field's lines as iasl 20260408 prints them (the form under test prints them the same way). */
 export function bufferLines(at: number, label: string, bytes: Uint8Array): string[] {
   const out = new TextSink().str(fieldLine(at, bytes.length, label, ''));
-  writeRawBuffer(out, at, bytes, 'current');
+  writeRawBuffer(out, at, bytes, CURRENT_FORM);
   return out.toString().split('\n').slice(0, -1);
 }
 

@@ -12,7 +12,7 @@ import { TextSink } from '../../src/codec/text-sink.js';
 
 function lines(at: number, bytes: number[], form: IaslForm): string[] {
   const out = new TextSink().str(fieldLine(at, bytes.length, 'Padding', '', form));
-  writeRawBuffer(out, at, new Uint8Array(bytes), form.name);
+  writeRawBuffer(out, at, new Uint8Array(bytes), form);
   return out.toString().split('\n');
 }
 
