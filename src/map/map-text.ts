@@ -26,27 +26,22 @@ export function formatMapText(map: TranslationMap): string {
     );
   }
   if (gaps.length && map.translations.length) lines.push(`(partial: ${gaps.map((g) => g.missing).join('; ')})`);
+  // Line by line, not push(...rows): a spread passes one argument per device and overflows the stack at ~150k.
   if (map.devices) {
     lines.push('', 'devices:');
-    lines.push(
-      ...columns(
-        map.devices.map((d) => [
-          d.id,
-          formatSbdf(d.segment, d.rid),
-          `aliases ${formatAliasList(d.aliases)}`,
-          formatAssignment(d.iommu, d.outputIds, d.refused),
-          `group ${d.group}`,
-        ]),
-      ),
-    );
+    const rows = columns(map.devices.map((d) => [
+      d.id,
+      formatSbdf(d.segment, d.rid),
+      `aliases ${formatAliasList(d.aliases)}`,
+      formatAssignment(d.iommu, d.outputIds, d.refused),
+      `group ${d.group}`,
+    ]));
+    for (const row of rows) lines.push(row);
   }
   if (map.mmio.length > 0) {
     lines.push('', 'mmio:');
-    lines.push(
-      ...columns(
-        map.mmio.map((m) => [m.id ?? '-', formatAddress(m.base), formatAssignment(m.iommu, m.outputIds), `(${m.source})`]),
-      ),
-    );
+    const rows = columns(map.mmio.map((m) => [m.id ?? '-', formatAddress(m.base), formatAssignment(m.iommu, m.outputIds), `(${m.source})`]));
+    for (const row of rows) lines.push(row);
   }
   return lines.join('\n') + '\n';
 }

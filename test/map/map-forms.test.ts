@@ -116,6 +116,13 @@ describe('map text', () => {
   it('says so when nothing is translated', () => {
     expect(formatMapText({ translations: [], mmio: [], findings: [] })).toBe('translations:\n(none: nothing is translated)\n');
   });
+  it('prints 300,000 devices: one line each, no argument per device (that overflowed the stack at ~150k)', () => {
+    const n = 300_000;
+    const devices = Array.from({ length: n }, (_, i) => ({ id: `ep${i}`, segment: i >>> 16, rid: i & 0xffff, aliases: [i & 0xffff], iommu: 'vtd@0xfed90000', outputIds: [i & 0xffff], group: `g${i}` }));
+    const out = formatMapText({ translations: [], devices, mmio: [], findings: [] }).split('\n');
+    expect(out.length).toBe(n + 5);
+    expect(out[n + 3]).toMatch(/^ep299999 +0004:93:1b\.7 +aliases 93:1b\.7 +-> vtd@0xfed90000 \[0x93df\] +group g299999$/);
+  });
 });
 
 describe('tree', () => {
