@@ -1,6 +1,8 @@
 // The bench's command line. Kept apart from run.mjs so that the options and
 // their help are in one short place.
-export const FIGURES = ['dmar-text', 'dmar-json', 'iort', 'dtb', 'batch', 'startup', 'build-x86', 'build-arm'];
+export const FIGURES = ['dmar-text', 'dmar-json', 'iort', 'dtb', 'dts', 'batch', 'startup', 'build-x86', 'build-arm', 'check-x86', 'check-arm', 'million-x86', 'million-arm'];
+/** What a plain `npm run bench` measures: all but the million-endpoint figures (minutes each; CI's bench job runs them). */
+export const DEFAULT_FIGURES = FIGURES.filter((f) => !f.startsWith('million'));
 
 export const HELP = `usage: npm run bench -- [options]
 
@@ -8,9 +10,11 @@ export const HELP = `usage: npm run bench -- [options]
                   Start-up takes 4N runs (it is short and noisy), 10k-endpoint builds min(N, 3).
   --big-runs N    timed runs of each 100k-endpoint build (default 1; one takes about a minute)
   --only A[,B]    only these figures: ${FIGURES.join(', ')};
-                  a prefix selects a group (dmar, build)
+                  a prefix selects a group (dmar, build, check, million); default: all but million
   --quick         smaller inputs (10k DMAR scopes, 1k IORT mappings, 1k DT nodes, 100 tables,
-                  1k/10k endpoints): a smoke run of the bench itself
+                  1k/10k endpoints, 10k/100k for million): a smoke run of the bench itself
+  --readme        put this run's figures and conditions in README.md, between its bench
+                  markers, in place of the last run's
   --json FILE     also write every figure, with its samples, as JSON
   --profile DIR   after the figures, run each profiled ridmap process once under
                   node --cpu-prof, keep the .cpuprofile files in DIR and print
@@ -20,7 +24,7 @@ export const HELP = `usage: npm run bench -- [options]
   -h, --help      this text`;
 
 export function parseArgs(argv) {
-  const o = { runs: undefined, bigRuns: 1, only: FIGURES, quick: false, json: undefined, profile: undefined, scratch: undefined };
+  const o = { runs: undefined, bigRuns: 1, only: DEFAULT_FIGURES, quick: false, json: undefined, profile: undefined, scratch: undefined, readme: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -35,6 +39,7 @@ export function parseArgs(argv) {
     else if (a === '--json') o.json = value();
     else if (a === '--profile') o.profile = value();
     else if (a === '--scratch') o.scratch = value();
+    else if (a === '--readme') o.readme = true;
     else if (a === '-h' || a === '--help') o.help = true;
     else throw new Error(`unknown option ${a}`);
   }

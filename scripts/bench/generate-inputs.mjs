@@ -14,14 +14,23 @@ import { generateIort } from './generate-iort.mjs';
 import { topology } from './generate-topology.mjs';
 import { importDist } from './paths.mjs';
 
+// endpoints: the build figures' sizes; checkEndpoints: the check figures' size; million: the scale
+// figures' sizes (issue 21: 100k -> 1M).
 export const SCALES = {
-  full: { dmarScopes: 100_000, iortMappings: 10_000, dtbNodes: 10_000, batchTables: 1_000, endpoints: [10_000, 100_000], segments: 16 },
-  quick: { dmarScopes: 10_000, iortMappings: 1_000, dtbNodes: 1_000, batchTables: 100, endpoints: [1_000, 10_000], segments: 16 },
-  smoke: { dmarScopes: 300, iortMappings: 100, dtbNodes: 200, batchTables: 20, endpoints: [600], segments: 2 },
+  full: { dmarScopes: 100_000, iortMappings: 10_000, dtbNodes: 10_000, batchTables: 1_000, endpoints: [10_000, 100_000], checkEndpoints: 10_000, million: [100_000, 1_000_000], segments: 16 },
+  quick: { dmarScopes: 10_000, iortMappings: 1_000, dtbNodes: 1_000, batchTables: 100, endpoints: [1_000, 10_000], checkEndpoints: 1_000, million: [10_000, 100_000], segments: 16 },
+  smoke: { dmarScopes: 300, iortMappings: 100, dtbNodes: 200, batchTables: 20, endpoints: [600], checkEndpoints: 600, million: [600, 6_000], segments: 2 },
 };
 
+/**
+ * Segments for `endpoints`: the scale's count, more when the endpoints would not fit
+ * (a segment holds 256 buses; the generator's shape puts at most 6,250 endpoints
+ * on one), so 100k and 1M endpoints have the same shape per segment (16 and 160).
+ */
+export const segmentsFor = (size, endpoints) => Math.max(size.segments, Math.ceil(endpoints / 6_250));
+
 /** Input groups, so that `--only` generates only what it measures. */
-export const INPUT_KINDS = ['dmar', 'iort', 'dtb', 'batch', 'small', 'topology'];
+export const INPUT_KINDS = ['dmar', 'iort', 'dtb', 'batch', 'small', 'topology', 'check', 'million'];
 
 /**
  * Generates the inputs of `kinds` into `dir`; returns their paths:
@@ -53,13 +62,17 @@ export async function generateInputs(dir, scale, kinds = INPUT_KINDS) {
     const { encodeJsonDocument } = await importDist('index.js');
     paths.small = put('small-DMAR.dat', encodeOne(encodeJsonDocument, dmarDocument({ scopes: 8, segments: 1 }), 'small DMAR'));
   }
-  if (kinds.includes('topology')) {
-    paths.topologies = { x86: {}, arm: {} };
+  // One file per flavour and size, shared by the build, check and scale figures.
+  const sizes = new Set([
+    ...(kinds.includes('topology') ? size.endpoints : []),
+    ...(kinds.includes('check') ? [size.checkEndpoints] : []),
+    ...(kinds.includes('million') ? size.million : []),
+  ]);
+  if (sizes.size > 0) paths.topologies = { x86: {}, arm: {} };
+  for (const endpoints of sizes) {
     for (const arch of ['x86', 'arm']) {
-      for (const endpoints of size.endpoints) {
-        const t = topology({ endpoints, segments: size.segments, arch });
-        paths.topologies[arch][endpoints] = put(`topology-${arch}-${endpoints}.json`, JSON.stringify(t));
-      }
+      const t = topology({ endpoints, segments: segmentsFor(size, endpoints), arch });
+      paths.topologies[arch][endpoints] = put(`topology-${arch}-${endpoints}.json`, JSON.stringify(t));
     }
   }
   return paths;

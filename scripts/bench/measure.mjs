@@ -115,4 +115,7 @@ export function versus(ridmapSpec, peerSpec, opts) {
   return interleaved([ridmapSpec, peerSpec], opts);
 }
 
+/** ridmap's figure and each peer's (any number, none included), all measured in turns. */
+export const againstPeers = (ridmapSpec, peerSpecs, opts) => interleaved([ridmapSpec, ...peerSpecs], opts);
+
 export const rssSource = HAVE_GNU_TIME ? 'GNU time %M %U %S' : 'process.resourceUsage() (node only)';

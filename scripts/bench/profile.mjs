@@ -30,6 +30,12 @@ function profiled(figure, ctx) {
     case 'dtb': return { spec: ridmapDecode([inputs.dtb]), us: 250 };
     case 'batch': return { spec: ridmapDecode(inputs.batch.map((f) => basename(f)), { out: join(scratch, 'profile.txt'), cwd: dirname(inputs.batch[0]) }), us: 250 };
     case 'startup': return { spec: ridmapDecode([inputs.small]), us: 50 };
+    case 'dts': return { spec: { args: [RIDMAP_BIN, 'encode', inputs.dts, '-o', join(scratch, 'profile.dtb')] }, us: 250 };
+    case 'check-x86':
+    case 'check-arm': {
+      const arch = figure.slice('check-'.length);
+      return { spec: { args: [RIDMAP_BIN, 'check', inputs.topologies[arch][ctx.size.checkEndpoints]] }, us: 500, what: `${ctx.size.checkEndpoints / 1000}k endpoints` };
+    }
     case 'build-x86': return largest('x86');
     case 'build-arm': return largest('arm');
     default: return undefined;

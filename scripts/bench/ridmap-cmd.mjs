@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { RIDMAP_BIN } from './paths.mjs';
 
 /** The first field line of every ACPI table ridmap prints as text. */
-const TABLE_START = /^\[000h 0000   4\] +Signature : /gm;
+const TABLE_START = /^\[000h 0000 (?:004h|  4)\] +Signature : /gm;
 
 /** `ridmap decode FILES... [--format F] > out`; `tables`: how many tables the text must hold. */
 export function ridmapDecode(files, { format, out, cwd, tables } = {}) {

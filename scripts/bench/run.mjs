@@ -4,22 +4,24 @@
 // the median of N whole-process runs of ridmap and of its peer (iasl, dtc,
 // node) on the same files in the same run, and prints them side by side
 // with the ratio and the goal. Not part of `npm test`; needs `npm run build`.
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FIGURES, HELP, parseArgs } from './args.mjs';
 import { batchFigures } from './bench-batch.mjs';
 import { buildFigures } from './bench-build.mjs';
 import { decodeFigures } from './bench-decode.mjs';
+import { encodeFigures } from './bench-encode.mjs';
+import { scaleFigures } from './bench-scale.mjs';
 import { startupFigures } from './bench-startup.mjs';
 import { generateInputs, SCALES } from './generate-inputs.mjs';
 import { rssSource } from './measure.mjs';
 import { DEFAULT_SCRATCH, DIST, REPO_ROOT, RIDMAP_BIN } from './paths.mjs';
 import { findPeers } from './peers.mjs';
 import { profileFigures } from './profile.mjs';
-import { finish, formatTable, toJson } from './report.mjs';
+import { finish, formatTable, markdownTable, toJson } from './report.mjs';
 
-const ALL = { ...decodeFigures, ...batchFigures, ...startupFigures, ...buildFigures };
+const ALL = { ...decodeFigures, ...encodeFigures, ...batchFigures, ...startupFigures, ...buildFigures, ...scaleFigures };
 
 let opts;
 try {
@@ -73,26 +75,52 @@ const meta = {
   node: process.version,
   cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`,
   loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
-  iasl: peers.iasl?.version ?? null,
-  dtc: peers.dtc?.version ?? null,
+  iasl: peers.iasl ? `${peers.iasl.version} (${peers.iasl.where})` : null,
+  iaslDebian: peers.iaslDebian?.version ?? null,
+  dtc: peers.dtc ? `${peers.dtc.version} (${peers.dtc.where})` : null,
   scale,
   runs: opts.runs,
   bigRuns: opts.bigRuns,
   rss: rssSource,
 };
-console.log(`ridmap bench (${scale}): node ${meta.node}, iasl ${meta.iasl ?? 'missing'}, dtc ${meta.dtc ?? 'missing'}, ${meta.cpus}, load ${meta.loadAverage.join(' ')}`);
+const conditions = `node ${meta.node}, iasl ${meta.iasl ?? 'missing'}${meta.iaslDebian ? ` and Debian's ${meta.iaslDebian}` : ''}, dtc ${meta.dtc ?? 'missing'}, ${meta.cpus}, load average ${meta.loadAverage.join(' ')} (1, 5, 15 min) at the end`;
+console.log(`ridmap bench (${scale}): ${conditions}`);
 console.log(`each figure: median of n whole-process runs, ridmap and peer in turns; time: wall clock (start-up included); cpu: user+system; RSS: peak resident set (${rssSource})`);
-console.log('ratio: ridmap/peer wall time (goals are on it); cpu ratio: the same on CPU time, steadier on a busy machine');
+console.log('cpu ratio: ridmap/peer CPU time (goals are on it: a busy machine disturbs it least); ratio: the same on wall time');
 console.log('');
 console.log(formatTable(rows));
 if (opts.json) {
   writeFileSync(opts.json, toJson(meta, rows));
   log(`bench: figures written to ${opts.json}`);
 }
+if (opts.readme) {
+  writeReadme(`One run (\`npm run bench -- ${process.argv.slice(2).join(' ')}\`, ${meta.date.slice(0, 10)}, ${scale} scale, ${opts.runs} runs per figure): ${conditions}.`, markdownTable(rows));
+  log('bench: README.md updated');
+}
 if (opts.profile) {
   log(`bench: profiling into ${opts.profile}`);
   console.log(`\nCPU profiles (node --cpu-prof), top self time:\n`);
   console.log(profileFigures(opts.only, ctx, resolve(opts.profile)));
+}
+
+/**
+ * Replaces what lies between the bench markers in README.md with this run's
+ * conditions and table; written to a temporary file and renamed over, so the
+ * README is never half-written.
+ */
+function writeReadme(conditions, table) {
+  const file = join(REPO_ROOT, 'README.md');
+  const [begin, end] = ['<!-- bench:begin (npm run bench -- --readme) -->', '<!-- bench:end -->'];
+  const text = readFileSync(file, 'utf8');
+  const [i, j] = [text.indexOf(begin), text.indexOf(end)];
+  if (i < 0 || j < i) {
+    console.error(`bench: README.md has no "${begin}" ... "${end}" block; not updated`);
+    process.exitCode = 2;
+    return;
+  }
+  const tmp = `${file}.bench-${process.pid}`;
+  writeFileSync(tmp, `${text.slice(0, i + begin.length)}\n${conditions}\n\n${table}\n${text.slice(j)}`);
+  renameSync(tmp, file);
 }
 
 /** Newest modification time of the files ending in `ext` under `dir` (0 when absent). */

@@ -86,6 +86,23 @@ describe.skipIf(!BUILT)('bench generators (smoke scale)', () => {
     await decodesCleanly(inputs.small, ...inputs.batch);
   });
 
+  it('the bench counts every table in the text the CLI prints (its check that a batch run did the work)', () => {
+    // The bench's verify reads the table count from the text's first field lines; a change of
+    // the text's form once made every batch run a failure ("printed 0 tables of 1000").
+    const out = join(dir, 'batch.txt');
+    const script = `
+      import { ridmapDecode } from ${JSON.stringify(join(REPO_ROOT, 'scripts/bench/ridmap-cmd.mjs'))};
+      import { spawnSync } from 'node:child_process';
+      import { openSync } from 'node:fs';
+      const files = JSON.parse(process.argv[1]);
+      const spec = ridmapDecode(files, { out: ${JSON.stringify(out)}, tables: files.length });
+      spawnSync(spec.cmd, spec.args, { stdio: ['ignore', openSync(${JSON.stringify(out)}, 'w'), 'inherit'] });
+      console.log(spec.verify() ?? 'ok');`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(inputs.batch)], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('ok');
+  });
+
   it.each(['x86', 'arm'] as const)('%s topology builds every output its flavour calls for', async (arch) => {
     const file = inputs.topologies[arch][String(SMOKE.endpoints)]!;
     const out = join(dir, `build-${arch}`);
