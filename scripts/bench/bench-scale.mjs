@@ -81,6 +81,6 @@ function millionRows(ctx, arch) {
 export const scaleFigures = {
   'check-x86': { needs: ['check'], run: (ctx) => checkRows(ctx, 'x86') },
   'check-arm': { needs: ['check'], run: (ctx) => checkRows(ctx, 'arm') },
-  'million-x86': { needs: ['million'], run: (ctx) => millionRows(ctx, 'x86') },
-  'million-arm': { needs: ['million'], run: (ctx) => millionRows(ctx, 'arm') },
+  'million-x86': { needs: ['million-x86'], run: (ctx) => millionRows(ctx, 'x86') },
+  'million-arm': { needs: ['million-arm'], run: (ctx) => millionRows(ctx, 'arm') },
 };

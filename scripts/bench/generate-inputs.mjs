@@ -30,7 +30,7 @@ export const SCALES = {
 export const segmentsFor = (size, endpoints) => Math.max(size.segments, Math.ceil(endpoints / 6_250));
 
 /** Input groups, so that `--only` generates only what it measures. */
-export const INPUT_KINDS = ['dmar', 'iort', 'dtb', 'batch', 'small', 'topology', 'check', 'million'];
+export const INPUT_KINDS = ['dmar', 'iort', 'dtb', 'batch', 'small', 'topology', 'check', 'million-x86', 'million-arm'];
 
 /**
  * Generates the inputs of `kinds` into `dir`; returns their paths:
@@ -62,15 +62,17 @@ export async function generateInputs(dir, scale, kinds = INPUT_KINDS) {
     const { encodeJsonDocument } = await importDist('index.js');
     paths.small = put('small-DMAR.dat', encodeOne(encodeJsonDocument, dmarDocument({ scopes: 8, segments: 1 }), 'small DMAR'));
   }
-  // One file per flavour and size, shared by the build, check and scale figures.
-  const sizes = new Set([
-    ...(kinds.includes('topology') ? size.endpoints : []),
-    ...(kinds.includes('check') ? [size.checkEndpoints] : []),
-    ...(kinds.includes('million') ? size.million : []),
-  ]);
-  if (sizes.size > 0) paths.topologies = { x86: {}, arm: {} };
-  for (const endpoints of sizes) {
-    for (const arch of ['x86', 'arm']) {
+  // One file per flavour and size, shared by the build, check and scale figures; the million
+  // figures' big topologies (58 MB of JSON each) only for the flavours measured.
+  const wanted = { x86: new Set(), arm: new Set() };
+  for (const arch of ['x86', 'arm']) {
+    if (kinds.includes('topology')) size.endpoints.forEach((n) => wanted[arch].add(n));
+    if (kinds.includes('check')) wanted[arch].add(size.checkEndpoints);
+    if (kinds.includes(`million-${arch}`)) size.million.forEach((n) => wanted[arch].add(n));
+  }
+  if (wanted.x86.size + wanted.arm.size > 0) paths.topologies = { x86: {}, arm: {} };
+  for (const arch of ['x86', 'arm']) {
+    for (const endpoints of wanted[arch]) {
       const t = topology({ endpoints, segments: segmentsFor(size, endpoints), arch });
       paths.topologies[arch][endpoints] = put(`topology-${arch}-${endpoints}.json`, JSON.stringify(t));
     }
@@ -86,7 +88,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   };
   const out = arg('--out');
   if (!out) {
-    console.error('usage: generate-inputs.mjs --out DIR [--scale full|quick|smoke] [--only dmar,iort,dtb,batch,small,topology]');
+    console.error(`usage: generate-inputs.mjs --out DIR [--scale full|quick|smoke] [--only ${INPUT_KINDS.join(',')}]`);
     process.exit(2);
   }
   const kinds = arg('--only', INPUT_KINDS.join(',')).split(',');

@@ -103,6 +103,15 @@ if (opts.profile) {
   console.log(profileFigures(opts.only, ctx, resolve(opts.profile)));
 }
 
+// A ridmap run that failed (a crash, a refusal, missing outputs) is not a slow figure but a
+// defect: the bench exits 1, so CI's bench job fails on it. Goals not met do not fail it (timings
+// on a shared machine are not a verdict).
+const failed = rows.filter((r) => r.ridmap?.error);
+if (failed.length > 0) {
+  log(`bench: ${failed.length} figure(s) failed: ${failed.map((r) => r.title.trim()).join('; ')}`);
+  process.exitCode = 1;
+}
+
 /**
  * Replaces what lies between the bench markers in README.md with this run's
  * conditions and table; written to a temporary file and renamed over, so the
