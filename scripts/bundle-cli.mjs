@@ -1,13 +1,30 @@
 // The CLI as installed: tsc's output for the command line, bundled by rolldown
-// into dist/bin/ (one chunk per command plus shared chunks), executable.
+// into dist/bin/:
+//   ridmap.js          the launcher (the package's bin): picks a script by the
+//                      command line's command word (src/cli/launch.ts)
+//   cli-<command>.cjs  one self-contained CommonJS script per command
+//   cli.cjs            every command (--help, --version, typos)
+//   *.cjs.cache        each script's V8 code cache (src/cli/script-cache.ts)
 //
 // Why: a process that decodes one small table spends most of its life
-// resolving, opening and compiling ~100 small modules; one file per command
+// loading and compiling ridmap, not decoding. ES modules are resolved, read,
+// decoded from UTF-8 and compiled one by one, and Node 20 keeps no compiled
+// code between runs; one script per command, compiled from a code cache,
 // starts in a fraction of that (figures in the README's Performance section).
+// A script per command, not shared chunks: chunks would be ES modules again
+// or CommonJS modules that Node compiles without a cache.
 // The library (dist/index.js) stays unbundled for tools that embed it.
 // web-tree-sitter stays external: it finds its .wasm next to its own module.
-import { chmodSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
+
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const BIN = `${DIST}bin/`;
+const { COMMANDS } = await import(`${DIST}cli/commands/index.js`);
+const { CACHE_KEY_MARK, CACHE_KEY_LENGTH } = await import(`${DIST}cli/script-cache.js`);
 
 /**
  * commander requires node:child_process when it loads, for executable
@@ -28,22 +45,105 @@ const lazyChildProcess = {
   },
 };
 
-// Chunk names carry content hashes: clear out the last build's.
-rmSync(new URL('../dist/bin', import.meta.url), { recursive: true, force: true });
-const bundle = await rolldown({
-  input: { ridmap: 'dist/cli/bin.js' },
-  platform: 'node',
-  // Node's own modules and web-tree-sitter stay imports; commander's child_process goes to the stand-in.
-  external: (id, importer) => id === 'web-tree-sitter' || (/^node:/.test(id) && !(id === 'node:child_process' && importer?.includes('/node_modules/commander/'))),
-  plugins: [lazyChildProcess],
-  logLevel: 'warn',
-});
-await bundle.write({
-  dir: 'dist/bin',
-  format: 'esm',
-  entryFileNames: '[name].js',
-  chunkFileNames: '[name]-[hash].js',
-  sourcemap: true,
-});
-await bundle.close();
-chmodSync(new URL('../dist/bin/ridmap.js', import.meta.url), 0o755);
+/**
+ * A CommonJS bundle requires every Node module it imports at its top, but
+ * child_process, crypto, zlib, os... cost milliseconds each to load and most
+ * runs never call them (a decode never spawns QEMU). All but those already
+ * loaded when a script starts (by Node's bootstrap or by the launcher) become
+ * stand-ins that require the module on first use.
+ * The bundle only reads them as `node_x.name`, which the stand-in forwards.
+ */
+const LOADED_AT_START = new Set(['node:fs', 'node:path', 'node:url', 'node:util', 'node:module', 'node:vm', 'node:buffer', 'node:events', 'node:process']);
+const LAZY_REQUIRE = 'function __ridmapLazyRequire(id) { let m; return new Proxy({}, { get: (_, key) => (m ??= require(id))[key] }); }\n';
+
+/**
+ * A script compiled from a code cache cannot import() in Node 20 (the callback
+ * is lost), so the import() of what stays outside (a Node module, the DTS
+ * parser's web-tree-sitter, which has a CommonJS build) becomes a require.
+ */
+const EXTERNAL_IMPORT = /\bimport\(("(?:node:[\w/]+|web-tree-sitter)")\)/g;
+
+/**
+ * The scripts are read as latin1 (script-cache.ts), so they must be ASCII:
+ * anything else (a few arrows and dashes in messages) is written as a \u
+ * escape, which means the same in strings, templates, regexes and comments.
+ * (A String.raw template would see the escape; ridmap uses none.)
+ */
+const asciiOnly = (code) => code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * Our own finishing of each script: lazy Node modules, ASCII, and the content
+ * key its code cache is tied to. bin.ts's #! line becomes a comment: the
+ * launcher compiles the script inside a function, where #! is an error.
+ */
+const finishScript = {
+  name: 'ridmap:finish-script',
+  generateBundle(_, bundle) {
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type !== 'chunk') continue;
+      let code = chunk.code.replace(/^#!/, '//').replace(/^let (\w+) = require\("(node:[\w/]+)"\);$/gm, (line, name, id) => (LOADED_AT_START.has(id) ? line : `let ${name} = __ridmapLazyRequire(${JSON.stringify(id)});`));
+      if (code !== chunk.code) code = LAZY_REQUIRE + code;
+      code = code.replace(EXTERNAL_IMPORT, (_, id) => `Promise.resolve().then(() => require(${id}))`);
+      const left = code.split('\n').find((line) => /\bimport\(/.test(line) && !/^\s*(\*|\/\/)/.test(line));
+      if (left) throw new Error(`${chunk.fileName}: an import() is left, which a script from a code cache cannot make: ${left.trim()}`);
+      code = asciiOnly(code);
+      const key = createHash('sha256').update(code).digest('hex').slice(0, CACHE_KEY_LENGTH);
+      // Appended, not prepended: the source map's lines stay where they are.
+      chunk.code = `${code.endsWith('\n') ? code : `${code}\n`}${CACHE_KEY_MARK.slice(1)}${key}\n`;
+    }
+  },
+};
+
+/**
+ * The script for one command: commands/index.js keeps that command's import
+ * and loses the others', so that none of their code is in the script. The
+ * launcher starts this script only for a command line whose command word is
+ * this command, and then main never loads another (commandsFor).
+ */
+function onlyCommand(name) {
+  return {
+    name: 'ridmap:only-command',
+    transform(code, id) {
+      if (name === undefined || !id.endsWith('/dist/cli/commands/index.js')) return null;
+      let kept = 0;
+      const out = code.replace(/import\('\.\/([\w-]+)\.js'\)/g, (call, file) => {
+        if (file === name) return kept++, call;
+        return `Promise.reject(new Error('ridmap: the ${file} command is not in the ${name} script'))`;
+      });
+      if (kept !== 1) throw new Error(`commands/index.js: expected one import of ./${name}.js, found ${kept}`);
+      return { code: out, map: null };
+    },
+  };
+}
+
+const nodeModule = (id) => /^node:/.test(id);
+
+/** One self-contained CommonJS script (no code splitting: dynamic imports become lazily initialised modules). */
+async function bundleScript(input, file, plugins, { external = nodeModule } = {}) {
+  const bundle = await rolldown({ input, platform: 'node', external, plugins, logLevel: 'warn' });
+  // The maps point into tsc's output (and its maps into src/); sources are not copied into each script's map.
+  await bundle.write({ file, format: 'cjs', codeSplitting: false, sourcemap: true, sourcemapExcludeSources: true });
+  await bundle.close();
+}
+
+/** Writes `<script>.cache` by running the script on `argv` in a fresh node (train-script-cache.ts). */
+function trainCache(script, argv) {
+  const train = `import { trainScriptCache } from ${JSON.stringify(`${DIST}cli/train-script-cache.js`)}; trainScriptCache(${JSON.stringify(script)}, ${JSON.stringify(argv)});`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', train], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`training the code cache of ${script} failed (exit ${r.status}): ${r.stderr}`);
+}
+
+// Script names carry no hashes, but a removed command must not leave its script behind.
+rmSync(BIN, { recursive: true, force: true });
+mkdirSync(BIN, { recursive: true });
+// package.json says "type": "module"; the scripts and the launcher are CommonJS.
+writeFileSync(`${BIN}package.json`, '{ "type": "commonjs" }\n');
+
+const commandExternal = (id, importer) => id === 'web-tree-sitter' || (nodeModule(id) && !(id === 'node:child_process' && importer?.includes('/node_modules/commander/')));
+const scripts = [{ name: undefined, file: `${BIN}cli.cjs` }, ...COMMANDS.map((c) => ({ name: c.name, file: `${BIN}cli-${c.name}.cjs` }))];
+for (const s of scripts) {
+  await bundleScript(`${DIST}cli/bin.js`, s.file, [lazyChildProcess, onlyCommand(s.name), finishScript], { external: commandExternal });
+}
+await bundleScript(`${DIST}cli/launch.js`, `${BIN}ridmap.js`, []);
+chmodSync(`${BIN}ridmap.js`, 0o755);
+for (const s of scripts) trainCache(s.file, s.name === undefined ? ['--help'] : [s.name, '--help']);

@@ -1,0 +1,19 @@
+/**
+ * Build time (scripts/bundle-cli.mjs): runs a bundled CLI script once, in
+ * this process, on a command line that loads what its command needs (its
+ * --help: every module initialised, commander set up), and when the process
+ * exits writes the script's code cache: the bytecode of everything the run
+ * compiled. Functions the run did not reach are compiled on first use, as
+ * without a cache.
+ */
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { cacheFileBytes, cacheFileOf, loadScript } from './script-cache.js';
+
+export function trainScriptCache(file: string, argv: readonly string[]): void {
+  const loaded = loadScript(file);
+  const key = loaded.key;
+  if (key === undefined) throw new Error(`${file} has no cache key: it is not a script scripts/bundle-cli.mjs wrote`);
+  process.argv = [process.argv[0]!, file, ...argv];
+  process.on('exit', () => writeFileAtomic(cacheFileOf(file), cacheFileBytes(key, loaded.script.createCachedData())));
+  loaded.run();
+}
