@@ -21,7 +21,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Script } from 'node:vm';
 
 /** The last line of a bundled script: `//# ridmap-cache-key=<hex>`, the content's hash. */
@@ -69,7 +69,8 @@ export interface LoadedScript {
 }
 
 /** Compiles a bundled CommonJS script, with its code cache when there is a usable one. */
-export function loadScript(file: string): LoadedScript {
+export function loadScript(path: string): LoadedScript {
+  const file = resolve(path);
   const source = readFileSync(file, 'latin1');
   const key = cacheKeyOf(source);
   const cachedData = cachedDataFor(cacheFileOf(file), key);

@@ -1,10 +1,11 @@
 /**
  * Build time (scripts/bundle-cli.mjs): runs a bundled CLI script once, in
- * this process, on a command line that loads what its command needs (its
- * --help: every module initialised, commander set up), and when the process
- * exits writes the script's code cache: the bytecode of everything the run
- * compiled. Functions the run did not reach are compiled on first use, as
- * without a cache.
+ * this process, on a typical command line for its command (a decode of a
+ * small DMAR and IORT, a map of a shipped topology, or --help: every module
+ * initialised, commander set up), and when the process exits writes the
+ * script's code cache: the bytecode of everything the run compiled.
+ * Functions the run did not reach are compiled on first use, as without a
+ * cache.
  */
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { cacheFileBytes, cacheFileOf, loadScript } from './script-cache.js';
