@@ -73,6 +73,22 @@ const EXTERNAL_IMPORT = /\bimport\(("(?:node:[\w/]+|web-tree-sitter)")\)/g;
  */
 const asciiOnly = (code) => code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
+function lazyNodeModules(code) {
+  const out = code.replace(/^let (\w+) = require\("(node:[\w/]+)"\);$/gm, (line, name, id) => (LOADED_AT_START.has(id) ? line : `let ${name} = __ridmapLazyRequire(${JSON.stringify(id)});`));
+  if (out === code) return code;
+  // After a #! line, which must stay the first.
+  const at = out.startsWith('#!') ? out.indexOf('\n') + 1 : 0;
+  return out.slice(0, at) + LAZY_REQUIRE + out.slice(at);
+}
+
+/** The launcher: lazy Node modules (it writes a refused cache with atomic-write.ts, whose crypto most runs never need). */
+const finishLauncher = {
+  name: 'ridmap:finish-launcher',
+  generateBundle(_, bundle) {
+    for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk') chunk.code = lazyNodeModules(chunk.code);
+  },
+};
+
 /**
  * Our own finishing of each script: lazy Node modules, ASCII, and the content
  * key its code cache is tied to. bin.ts's #! line becomes a comment: the
@@ -83,8 +99,7 @@ const finishScript = {
   generateBundle(_, bundle) {
     for (const chunk of Object.values(bundle)) {
       if (chunk.type !== 'chunk') continue;
-      let code = chunk.code.replace(/^#!/, '//').replace(/^let (\w+) = require\("(node:[\w/]+)"\);$/gm, (line, name, id) => (LOADED_AT_START.has(id) ? line : `let ${name} = __ridmapLazyRequire(${JSON.stringify(id)});`));
-      if (code !== chunk.code) code = LAZY_REQUIRE + code;
+      let code = lazyNodeModules(chunk.code.replace(/^#!/, '//'));
       code = code.replace(EXTERNAL_IMPORT, (_, id) => `Promise.resolve().then(() => require(${id}))`);
       const left = code.split('\n').find((line) => /\bimport\(/.test(line) && !/^\s*(\*|\/\/)/.test(line));
       if (left) throw new Error(`${chunk.fileName}: an import() is left, which a script from a code cache cannot make: ${left.trim()}`);
@@ -123,8 +138,10 @@ const nodeModule = (id) => /^node:/.test(id);
 /** One self-contained CommonJS script (no code splitting: dynamic imports become lazily initialised modules). */
 async function bundleScript(input, file, plugins, { external = nodeModule } = {}) {
   const bundle = await rolldown({ input, platform: 'node', external, plugins, logLevel: 'warn' });
-  // The maps point into tsc's output (and its maps into src/); sources are not copied into each script's map.
-  await bundle.write({ file, format: 'cjs', codeSplitting: false, sourcemap: true, sourcemapExcludeSources: true });
+  // The maps point into tsc's output (and its maps into src/), comments and all: the scripts keep only legal
+  // comments (a third of the bytes are doc comments, read and held in memory by every start), and the maps do
+  // not copy the sources.
+  await bundle.write({ file, format: 'cjs', codeSplitting: false, comments: { legal: true, annotation: false, jsdoc: false }, sourcemap: true, sourcemapExcludeSources: true });
   await bundle.close();
 }
 
@@ -174,7 +191,7 @@ const scripts = [{ name: undefined, file: `${BIN}cli.cjs` }, ...COMMANDS.map((c)
 for (const s of scripts) {
   await bundleScript(`${DIST}cli/bin.js`, s.file, [lazyChildProcess, onlyCommand(s.name), finishScript], { external: commandExternal });
 }
-await bundleScript(`${DIST}cli/launch.js`, `${BIN}ridmap.js`, []);
+await bundleScript(`${DIST}cli/launch.js`, `${BIN}ridmap.js`, [finishLauncher]);
 chmodSync(`${BIN}ridmap.js`, 0o755);
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-bundle-'));
 try {

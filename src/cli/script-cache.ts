@@ -23,6 +23,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { Script } from 'node:vm';
+import { writeFileAtomic } from '../io/atomic-write.js';
 
 /** The last line of a bundled script: `//# ridmap-cache-key=<hex>`, the content's hash. */
 export const CACHE_KEY_MARK = '\n//# ridmap-cache-key=';
@@ -59,6 +60,8 @@ function cachedDataFor(file: string, key: string | undefined): Buffer | undefine
 }
 
 export interface LoadedScript {
+  /** The script's absolute path. */
+  file: string;
   script: Script;
   /** The content key (undefined: the script has none and takes no cache). */
   key: string | undefined;
@@ -84,5 +87,26 @@ export function loadScript(path: string): LoadedScript {
     const fn = script.runInThisContext() as (...args: unknown[]) => void;
     fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   };
-  return { script, key, cacheUsed: cachedData !== undefined && script.cachedDataRejected !== true, run };
+  return { file, script, key, cacheUsed: cachedData !== undefined && script.cachedDataRejected !== true, run };
+}
+
+/**
+ * When the process exits, writes the script's code cache for this Node:
+ * the bytecode of everything the run compiled, atomically. The build trains
+ * every cache this way (train-script-cache.ts); the launcher does it when
+ * the shipped cache was refused (Node was upgraded, or the install was
+ * built by another), so that only the first run after it compiles from
+ * source. A cache that cannot be written (a read-only install, a full
+ * disk) is left as it was: the command's own outcome never depends on it.
+ */
+export function writeCacheAtExit(loaded: LoadedScript, { mustWrite = false } = {}): void {
+  const key = loaded.key;
+  if (key === undefined) return;
+  process.once('exit', () => {
+    try {
+      writeFileAtomic(cacheFileOf(loaded.file), cacheFileBytes(key, loaded.script.createCachedData()));
+    } catch (e) {
+      if (mustWrite) throw e;
+    }
+  });
 }

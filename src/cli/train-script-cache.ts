@@ -7,14 +7,12 @@
  * Functions the run did not reach are compiled on first use, as without a
  * cache.
  */
-import { writeFileAtomic } from '../io/atomic-write.js';
-import { cacheFileBytes, cacheFileOf, loadScript } from './script-cache.js';
+import { loadScript, writeCacheAtExit } from './script-cache.js';
 
 export function trainScriptCache(file: string, argv: readonly string[]): void {
   const loaded = loadScript(file);
-  const key = loaded.key;
-  if (key === undefined) throw new Error(`${file} has no cache key: it is not a script scripts/bundle-cli.mjs wrote`);
-  process.argv = [process.argv[0]!, file, ...argv];
-  process.on('exit', () => writeFileAtomic(cacheFileOf(file), cacheFileBytes(key, loaded.script.createCachedData())));
+  if (loaded.key === undefined) throw new Error(`${file} has no cache key: it is not a script scripts/bundle-cli.mjs wrote`);
+  process.argv = [process.argv[0]!, loaded.file, ...argv];
+  writeCacheAtExit(loaded, { mustWrite: true });
   loaded.run();
 }

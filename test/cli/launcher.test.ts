@@ -6,7 +6,7 @@
  * fit is never used, never that anything is fast.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,7 +81,7 @@ describe.skipIf(!existsSync(BIN))('the built CLI scripts', () => {
     }
   });
 
-  it('a cache for other content, a damaged cache or none: the script compiles from source and prints the same', () => {
+  it('a cache for other content, a damaged cache or none: the script compiles from source, prints the same, and the run writes a cache this Node takes', () => {
     const expected = node([BIN, 'decode', DMAR]);
     expect(expected.status).toBe(0);
     const dir = mkdtempSync(join(tmpdir(), 'ridmap-launcher-'));
@@ -102,9 +102,17 @@ describe.skipIf(!existsSync(BIN))('the built CLI scripts', () => {
       `console.log(loadScript(${JSON.stringify(file)}).cacheUsed)`;
     for (const [what, bytes] of cases) {
       if (bytes) writeFileSync(cache, bytes);
+      else rmSync(cache, { force: true });
+      expect(node(['--input-type=module', '-e', probe(join(dir, 'cli-decode.cjs'))]).stdout.trim(), what).toBe('false');
       const run = node([join(dir, 'ridmap.js'), 'decode', DMAR]);
       expect({ code: run.status, stdout: run.stdout, stderr: run.stderr }, what).toEqual({ code: 0, stdout: expected.stdout, stderr: expected.stderr });
-      expect(node(['--input-type=module', '-e', probe(join(dir, 'cli-decode.cjs'))]).stdout.trim(), what).toBe('false');
+      expect(node(['--input-type=module', '-e', probe(join(dir, 'cli-decode.cjs'))]).stdout.trim(), what).toBe('true');
     }
+    // Where no cache can be written (here: a directory in its place), the command is unaffected.
+    rmSync(cache, { force: true });
+    mkdirSync(cache);
+    const run = node([join(dir, 'ridmap.js'), 'decode', DMAR]);
+    expect({ code: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 0, stdout: expected.stdout, stderr: expected.stderr });
+    expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 });
