@@ -2,8 +2,9 @@
 // into dist/bin/:
 //   ridmap.js          the launcher (the package's bin): picks a script by the
 //                      command line's command word (src/cli/launch.ts)
-//   cli-<command>.cjs  one self-contained CommonJS script per command
-//   cli.cjs            every command (--help, --version, typos)
+//   cli-<command>.cjs  a self-contained CommonJS script for each of the
+//                      common commands (src/cli/own-scripts.ts)
+//   cli.cjs            every command (the others, --help, --version, typos)
 //   *.cjs.cache        each script's V8 code cache (src/cli/script-cache.ts)
 //
 // Why: a process that decodes one small table spends most of its life
@@ -26,6 +27,7 @@ import { rolldown } from 'rolldown';
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const BIN = `${DIST}bin/`;
 const { COMMANDS } = await import(`${DIST}cli/commands/index.js`);
+const { OWN_SCRIPT_COMMANDS } = await import(`${DIST}cli/own-scripts.js`);
 const { CACHE_KEY_MARK, CACHE_KEY_LENGTH } = await import(`${DIST}cli/script-cache.js`);
 
 /**
@@ -187,7 +189,8 @@ mkdirSync(BIN, { recursive: true });
 writeFileSync(`${BIN}package.json`, '{ "type": "commonjs" }\n');
 
 const commandExternal = (id, importer) => id === 'web-tree-sitter' || (nodeModule(id) && !(id === 'node:child_process' && importer?.includes('/node_modules/commander/')));
-const scripts = [{ name: undefined, file: `${BIN}cli.cjs` }, ...COMMANDS.map((c) => ({ name: c.name, file: `${BIN}cli-${c.name}.cjs` }))];
+for (const name of OWN_SCRIPT_COMMANDS) if (!COMMANDS.some((c) => c.name === name)) throw new Error(`own-scripts.ts names ${name}, which is no command`);
+const scripts = [{ name: undefined, file: `${BIN}cli.cjs` }, ...OWN_SCRIPT_COMMANDS.map((name) => ({ name, file: `${BIN}cli-${name}.cjs` }))];
 for (const s of scripts) {
   await bundleScript(`${DIST}cli/bin.js`, s.file, [lazyChildProcess, onlyCommand(s.name), finishScript], { external: commandExternal });
 }

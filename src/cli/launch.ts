@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * The installed `ridmap` (dist/bin/ridmap.js): starts the one bundled script
- * that holds the command the command line names (cli-<command>.cjs), or the
- * script with every command (cli.cjs) for --help, --version and anything
- * commander must list or suggest from. Each script is self-contained and has
+ * that holds the command the command line names (cli-<command>.cjs, for the
+ * commands of own-scripts.ts), or the script with every command (cli.cjs)
+ * for the others, --help, --version and anything commander must list or
+ * suggest from. Each script is self-contained and has
  * its own code cache (script-cache.ts), so `ridmap decode` compiles neither
  * the topology schema nor YAML nor the other commands. A cache this Node
  * refuses is rewritten by the run, where the install is writable.
