@@ -152,6 +152,8 @@ async function bundleScript(input, file, plugins, { external = nodeModule } = {}
  * (train-script-cache.ts). Exit 1 (findings) is a run like any other.
  */
 function trainCache(script, argv) {
+  // The runs that made the training inputs may have written a cache (the launcher does when there is none): start clean.
+  rmSync(`${script}.cache`, { force: true });
   const train = `import { trainScriptCache } from ${JSON.stringify(`${DIST}cli/train-script-cache.js`)}; trainScriptCache(${JSON.stringify(script)}, ${JSON.stringify(argv)});`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', train], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   if (r.status !== 0 && r.status !== 1) throw new Error(`training the code cache of ${script} on \`${argv.join(' ')}\` failed (exit ${r.status}): ${r.stderr}`);
