@@ -19,6 +19,8 @@ export function isPrintable(byte: number): boolean {
 
 /** Decodes the escapes of a string or char literal body (already a byte string). */
 export function unescapeDts(body: string): string {
+  // Most strings have no escape: returned as they are, not rebuilt char by char (a chain of string pieces per value).
+  if (!body.includes('\\')) return body;
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!;
