@@ -13,7 +13,7 @@
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { u32Value } from './cells.js';
-import { fullName, symbolicCells, walkNodes, type DtNode, type DtProperty, type DtRef, type DtTree } from './tree.js';
+import { fullName, hasSymbolicCells, symbolicCells, walkNodes, type DtNode, type DtProperty, type DtRef, type DtTree } from './tree.js';
 import { encodeValue, type RefTarget } from './value-bytes.js';
 
 export interface LaidOutProperty {
@@ -131,6 +131,7 @@ function assignPhandles(layout: DtLayout, nodes: readonly DtNode[]): Set<DtNode>
   let next = 1;
   for (const node of nodes) {
     for (const p of node.properties) {
+      if (!hasSymbolicCells(p.value)) continue;
       const where = childPropertyPath(layout.pathOf.get(node)!, p.name);
       for (const { cell, asPath } of symbolicCells(p.value)) {
         if (cell.kind === 'unresolved') {
