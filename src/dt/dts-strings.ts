@@ -46,6 +46,8 @@ export function unescapeDts(body: string): string {
 
 /** A byte string as a DTS string literal, escaped the way dtc prints it. */
 export function quoteDts(value: string): string {
+  // Most strings need no escape at all.
+  if (/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(value)) return `"${value}"`;
   const parts: string[] = ['"'];
   for (let i = 0; i < value.length; i++) {
     const b = value.charCodeAt(i);
