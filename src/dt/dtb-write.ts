@@ -31,9 +31,10 @@ import {
   FDT_VERSION,
   type FdtHeader,
 } from './fdt.js';
-import { refText, type DtLayout } from './layout.js';
+import { refText, resolverOf, type DtLayout } from './layout.js';
 import { FdtStringTable } from './string-table.js';
-import { openClose } from './tree.js';
+import { fullName, openClose } from './tree.js';
+import { valueLength, writeValue } from './value-bytes.js';
 
 /** Refuses what dtc would refuse: dangling references, undefined macros, duplicate labels or phandles. */
 export function layoutProblems(layout: DtLayout): Diagnostic[] {
@@ -64,18 +65,28 @@ export function encodeDtb(layout: DtLayout): Uint8Array {
 
   // Sizes first, so that the blob is written once into a buffer of its exact size; names
   // enter the strings block in the order the structure block first uses them, as in dtc.
+  // Values are written straight from the tree into the blob, not each into a buffer first.
+  const resolve = resolverOf(layout);
   const strings = new FdtStringTable();
+  const phandleName = 'phandle';
   const nameOffsets: number[] = [];
+  const lengths: number[] = [];
   let structSize = 4; // FDT_END
-  for (const { kind, node } of openClose(layout.root)) {
+  for (const { kind, node } of openClose(layout.tree.root)) {
     if (kind === 'close') {
       structSize += 4;
       continue;
     }
-    structSize += 4 + alignUp(node.name.length + 1, FDT_TAG_ALIGN);
+    structSize += 4 + alignUp(fullName(node).length + 1, FDT_TAG_ALIGN);
     for (const p of node.properties) {
-      structSize += 12 + alignUp(p.bytes.length, FDT_TAG_ALIGN);
+      const length = valueLength(p.value, resolve);
+      lengths.push(length);
+      structSize += 12 + alignUp(length, FDT_TAG_ALIGN);
       nameOffsets.push(strings.offsetOf(p.name));
+    }
+    if (layout.assigned.has(node)) {
+      structSize += 12 + 4;
+      nameOffsets.push(strings.offsetOf(phandleName));
     }
   }
   const stringBytes = strings.bytes();
@@ -90,25 +101,30 @@ export function encodeDtb(layout: DtLayout): Uint8Array {
     view.setBigUint64(offMemRsvmap + i * FDT_RESERVE_ENTRY_SIZE, BigInt.asUintN(64, r.address));
     view.setBigUint64(offMemRsvmap + i * FDT_RESERVE_ENTRY_SIZE + 8, BigInt.asUintN(64, r.size));
   });
-  // The all-zero terminator entry and the padding after names and values are the buffer's zeros.
+  // The all-zero terminator entry, the NULs after strings and the padding are the buffer's zeros.
   let at = offDtStruct;
   let nameIndex = 0;
-  for (const { kind, node } of openClose(layout.root)) {
+  let lengthIndex = 0;
+  const property = (length: number): number => {
+    view.setUint32(at, FDT_PROP);
+    view.setUint32(at + 4, length);
+    view.setUint32(at + 8, nameOffsets[nameIndex++]!);
+    const start = at + 12;
+    at = start + alignUp(length, FDT_TAG_ALIGN);
+    return start;
+  };
+  for (const { kind, node } of openClose(layout.tree.root)) {
     if (kind === 'close') {
       view.setUint32(at, FDT_END_NODE);
       at += 4;
       continue;
     }
+    const name = fullName(node);
     view.setUint32(at, FDT_BEGIN_NODE);
-    writeByteString(out, at + 4, node.name);
-    at += 4 + alignUp(node.name.length + 1, FDT_TAG_ALIGN);
-    for (const p of node.properties) {
-      view.setUint32(at, FDT_PROP);
-      view.setUint32(at + 4, p.bytes.length);
-      view.setUint32(at + 8, nameOffsets[nameIndex++]!);
-      out.set(p.bytes, at + 12);
-      at += 12 + alignUp(p.bytes.length, FDT_TAG_ALIGN);
-    }
+    writeByteString(out, at + 4, name);
+    at += 4 + alignUp(name.length + 1, FDT_TAG_ALIGN);
+    for (const p of node.properties) writeValue(out, property(lengths[lengthIndex++]!), p.value, resolve);
+    if (layout.assigned.has(node)) view.setUint32(property(4), layout.phandleOf.get(node)!);
   }
   view.setUint32(at, FDT_END);
   out.set(stringBytes, offDtStrings);

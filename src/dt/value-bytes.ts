@@ -40,12 +40,24 @@ export function cellValue(cell: DtCell, resolve: RefResolver): bigint {
 }
 
 export function encodeValue(value: readonly DtChunk[], resolve: RefResolver): Uint8Array {
+  const out = new Uint8Array(valueLength(value, resolve));
+  writeValue(out, 0, value, resolve);
+  return out;
+}
+
+export function valueLength(value: readonly DtChunk[], resolve: RefResolver): number {
   let length = 0;
   for (const c of value) length += chunkLength(c, resolve);
-  // Written byte by byte, not through a DataView: asking a small typed array for its .buffer
-  // moves it off the heap, which for tens of thousands of properties costs more than the writing.
-  const out = new Uint8Array(length);
-  let at = 0;
+  return length;
+}
+
+/**
+ * Writes the value's bytes at `at` (room for valueLength bytes), returning
+ * the offset after them. Byte by byte, not through a DataView: asking a small
+ * typed array for its .buffer moves it off the heap, which for tens of
+ * thousands of properties costs more than the writing.
+ */
+export function writeValue(out: Uint8Array, at: number, value: readonly DtChunk[], resolve: RefResolver): number {
   for (const chunk of value) {
     switch (chunk.kind) {
       case 'cells':
@@ -64,7 +76,7 @@ export function encodeValue(value: readonly DtChunk[], resolve: RefResolver): Ui
         break;
     }
   }
-  return out;
+  return at;
 }
 
 /** A cell big-endian at its width; returns the offset after it. */
