@@ -1,12 +1,15 @@
 /**
  * The page as people use it (issue 22): on a phone, nothing wider than the
- * window and the exports within reach. In Chromium (harness.ts), screenshots
- * in test-artifacts/web/.
+ * window and the exports within reach; pictures whose labels fit their boxes,
+ * with zooms that do what they say and a reason when a picture is not drawn.
+ * In Chromium (harness.ts), screenshots in test-artifacts/web/.
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_DIR, HAVE_CORPUS } from '../support/paths.js';
+import type { DmarDeviceScope } from '../../src/acpi/dmar/model.js';
+import { encodeModel, smallDmar } from '../acpi/dmar-fixtures.js';
+import { CORPUS_DIR, HAVE_CORPUS, TABLES_DIR } from '../support/paths.js';
 import { HAVE_CHROMIUM } from './browser.js';
 import { armBuilt, openPage, upload, type PageHarness, type Upload } from './harness.js';
 
@@ -16,6 +19,23 @@ const DESKTOP = { width: 1400, height: 900 };
 
 /** Scripts run in the page, as text (this file is type-checked without the DOM). */
 const PAGE_WIDTH = 'document.scrollingElement.scrollWidth';
+/** Node labels (text) against their node's shape (the first polygon, path or ellipse): [label, room left, room right] when outside. */
+const LABELS_OUTSIDE = `[...document.querySelectorAll('.picture svg g.node')].flatMap((g) => {
+  const s = g.querySelector('polygon, path, ellipse').getBBox();
+  return [...g.querySelectorAll('text')].map((t) => { const b = t.getBBox(); return [t.textContent, b.x - s.x, s.x + s.width - (b.x + b.width)]; });
+}).filter(([, left, right]) => left < 0 || right < 0)`;
+const SVG_AND_FRAME_WIDTH = `(() => { const f = document.querySelector('.picture'); const s = f.querySelector('svg'); const c = getComputedStyle(f);
+  return [s.getBoundingClientRect().width, f.clientWidth - parseFloat(c.paddingLeft) - parseFloat(c.paddingRight), f.scrollWidth <= f.clientWidth]; })()`;
+
+/** A DMAR of one unit with 700 endpoints 16 RIDs apart: 700 RID ranges, over the picture's limit. */
+function manyRangesDmar(): Upload {
+  const scopes: DmarDeviceScope[] = Array.from({ length: 700 }, (_, i) => ({
+    type: 1, flags: 0, enumerationId: 0, startBusNumber: 1 + (i >> 4), path: [{ device: (i & 15) * 2, function: 0 }],
+  }));
+  const small = smallDmar();
+  const drhd = { ...small.remappingStructures[0]!, flags: 0, deviceScopes: scopes } as (typeof small.remappingStructures)[number];
+  return { name: 'DMAR-700.dat', buffer: Buffer.from(encodeModel({ ...small, remappingStructures: [drhd] })) };
+}
 
 describe.skipIf(!HAVE_CHROMIUM)('the page in daily use', () => {
   let harness: PageHarness;
@@ -64,5 +84,42 @@ describe.skipIf(!HAVE_CHROMIUM)('the page in daily use', () => {
         expect(harness.errors).toEqual([]);
       });
     }
+  });
+
+  it('the picture: labels inside their boxes, a zoom that fits the whole or the width, as the buttons say', async () => {
+    await harness.show([upload(join(TABLES_DIR, 'x86-server-dmar.yaml'))]);
+    await harness.tab('picture');
+    expect(await page.evaluate(LABELS_OUTSIDE)).toEqual([]);
+    // It opens at a zoom it says (the whole picture is too small to read here: fit to width).
+    expect(await harness.texts('.zoom button[aria-pressed="true"]')).toEqual(['Fit to width']);
+    const [svgWidth, room, noScroll] = await page.evaluate<[number, number, boolean]>(SVG_AND_FRAME_WIDTH);
+    expect(svgWidth).toBeLessThanOrEqual(room);
+    expect(noScroll).toBe(true);
+    await harness.shot('picture-fit-width');
+    await page.click('#picture-actual');
+    expect(await harness.texts('.zoom button[aria-pressed="true"]')).toEqual(['Actual size']);
+    await page.click('#picture-whole');
+    const whole = await page.locator('.picture svg').boundingBox();
+    const frame = await page.locator('.picture').boundingBox();
+    expect(whole!.height).toBeLessThanOrEqual(frame!.height);
+    await harness.shot('picture-whole');
+    // Fit to width fits on a phone too.
+    await page.setViewportSize(PHONE);
+    await page.click('#picture-width');
+    await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
+    const [phoneSvg, phoneRoom] = await page.evaluate<[number, number]>(SVG_AND_FRAME_WIDTH);
+    expect(phoneSvg).toBeLessThanOrEqual(phoneRoom);
+    expect(await page.evaluate(LABELS_OUTSIDE)).toEqual([]);
+    await harness.shot('phone-picture-fit-width');
+    await page.setViewportSize(DESKTOP);
+    expect(harness.errors).toEqual([]);
+  });
+
+  it('a picture not drawn says why: how many, and the limit', async () => {
+    await harness.show([manyRangesDmar()]);
+    await harness.tab('picture');
+    expect(await page.locator('#picture-note').textContent()).toBe(
+      "not drawn: 700 RID ranges and MMIO devices, over the picture's limit of 600 (Graphviz would take seconds, and no one could read it); the Map tab lists them all");
+    await harness.shot('picture-not-drawn');
   });
 });
