@@ -1,13 +1,34 @@
 // The CLI as installed: tsc's output for the command line, bundled by rolldown
-// into dist/bin/ (one chunk per command plus shared chunks), executable.
+// into dist/bin/:
+//   ridmap.js          the launcher (the package's bin): picks a script by the
+//                      command line's command word (src/cli/launch.ts)
+//   cli-<command>.cjs  a self-contained CommonJS script for each of the
+//                      common commands (src/cli/own-scripts.ts)
+//   cli.cjs            every command (the others, --help, --version, typos)
+//   *.cjs.cache        each script's V8 code cache (src/cli/script-cache.ts)
 //
 // Why: a process that decodes one small table spends most of its life
-// resolving, opening and compiling ~100 small modules; one file per command
+// loading and compiling ridmap, not decoding. ES modules are resolved, read,
+// decoded from UTF-8 and compiled one by one, and Node 20 keeps no compiled
+// code between runs; one script per command, compiled from a code cache,
 // starts in a fraction of that (figures in the README's Performance section).
+// A script per command, not shared chunks: chunks would be ES modules again
+// or CommonJS modules that Node compiles without a cache.
 // The library (dist/index.js) stays unbundled for tools that embed it.
 // web-tree-sitter stays external: it finds its .wasm next to its own module.
-import { chmodSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
+
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const BIN = `${DIST}bin/`;
+const { COMMANDS } = await import(`${DIST}cli/commands/index.js`);
+const { OWN_SCRIPT_COMMANDS } = await import(`${DIST}cli/own-scripts.js`);
+const { CACHE_KEY_MARK, CACHE_KEY_LENGTH } = await import(`${DIST}cli/script-cache.js`);
 
 /**
  * commander requires node:child_process when it loads, for executable
@@ -28,22 +49,159 @@ const lazyChildProcess = {
   },
 };
 
-// Chunk names carry content hashes: clear out the last build's.
-rmSync(new URL('../dist/bin', import.meta.url), { recursive: true, force: true });
-const bundle = await rolldown({
-  input: { ridmap: 'dist/cli/bin.js' },
-  platform: 'node',
-  // Node's own modules and web-tree-sitter stay imports; commander's child_process goes to the stand-in.
-  external: (id, importer) => id === 'web-tree-sitter' || (/^node:/.test(id) && !(id === 'node:child_process' && importer?.includes('/node_modules/commander/'))),
-  plugins: [lazyChildProcess],
-  logLevel: 'warn',
-});
-await bundle.write({
-  dir: 'dist/bin',
-  format: 'esm',
-  entryFileNames: '[name].js',
-  chunkFileNames: '[name]-[hash].js',
-  sourcemap: true,
-});
-await bundle.close();
-chmodSync(new URL('../dist/bin/ridmap.js', import.meta.url), 0o755);
+/**
+ * A CommonJS bundle requires every Node module it imports at its top, but
+ * child_process, crypto, zlib, os... cost milliseconds each to load and most
+ * runs never call them (a decode never spawns QEMU). All but those already
+ * loaded when a script starts (by Node's bootstrap or by the launcher) become
+ * stand-ins that require the module on first use.
+ * The bundle only reads them as `node_x.name`, which the stand-in forwards.
+ */
+const LOADED_AT_START = new Set(['node:fs', 'node:path', 'node:url', 'node:util', 'node:module', 'node:vm', 'node:buffer', 'node:events', 'node:process']);
+const LAZY_REQUIRE = 'function __ridmapLazyRequire(id) { let m; return new Proxy({}, { get: (_, key) => (m ??= require(id))[key] }); }\n';
+
+/**
+ * A script compiled from a code cache cannot import() in Node 20 (the callback
+ * is lost), so the import() of what stays outside (a Node module, the DTS
+ * parser's web-tree-sitter, which has a CommonJS build) becomes a require.
+ */
+const EXTERNAL_IMPORT = /\bimport\(("(?:node:[\w/]+|web-tree-sitter)")\)/g;
+
+/**
+ * The scripts are read as latin1 (script-cache.ts), so they must be ASCII:
+ * anything else (a few arrows and dashes in messages) is written as a \u
+ * escape, which means the same in strings, templates, regexes and comments.
+ * (A String.raw template would see the escape; ridmap uses none.)
+ */
+const asciiOnly = (code) => code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+function lazyNodeModules(code) {
+  const out = code.replace(/^let (\w+) = require\("(node:[\w/]+)"\);$/gm, (line, name, id) => (LOADED_AT_START.has(id) ? line : `let ${name} = __ridmapLazyRequire(${JSON.stringify(id)});`));
+  if (out === code) return code;
+  // After a #! line, which must stay the first.
+  const at = out.startsWith('#!') ? out.indexOf('\n') + 1 : 0;
+  return out.slice(0, at) + LAZY_REQUIRE + out.slice(at);
+}
+
+/** The launcher: lazy Node modules (it writes a refused cache with atomic-write.ts, whose crypto most runs never need). */
+const finishLauncher = {
+  name: 'ridmap:finish-launcher',
+  generateBundle(_, bundle) {
+    for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk') chunk.code = lazyNodeModules(chunk.code);
+  },
+};
+
+/**
+ * Our own finishing of each script: lazy Node modules, ASCII, and the content
+ * key its code cache is tied to. bin.ts's #! line becomes a comment: the
+ * launcher compiles the script inside a function, where #! is an error.
+ */
+const finishScript = {
+  name: 'ridmap:finish-script',
+  generateBundle(_, bundle) {
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type !== 'chunk') continue;
+      let code = lazyNodeModules(chunk.code.replace(/^#!/, '//'));
+      code = code.replace(EXTERNAL_IMPORT, (_, id) => `Promise.resolve().then(() => require(${id}))`);
+      const left = code.split('\n').find((line) => /\bimport\(/.test(line) && !/^\s*(\*|\/\/)/.test(line));
+      if (left) throw new Error(`${chunk.fileName}: an import() is left, which a script from a code cache cannot make: ${left.trim()}`);
+      code = asciiOnly(code);
+      const key = createHash('sha256').update(code).digest('hex').slice(0, CACHE_KEY_LENGTH);
+      // Appended, not prepended: the source map's lines stay where they are.
+      chunk.code = `${code.endsWith('\n') ? code : `${code}\n`}${CACHE_KEY_MARK.slice(1)}${key}\n`;
+    }
+  },
+};
+
+/**
+ * The script for one command: commands/index.js keeps that command's import
+ * and loses the others', so that none of their code is in the script. The
+ * launcher starts this script only for a command line whose command word is
+ * this command, and then main never loads another (commandsFor).
+ */
+function onlyCommand(name) {
+  return {
+    name: 'ridmap:only-command',
+    transform(code, id) {
+      if (name === undefined || !id.endsWith('/dist/cli/commands/index.js')) return null;
+      let kept = 0;
+      const out = code.replace(/import\('\.\/([\w-]+)\.js'\)/g, (call, file) => {
+        if (file === name) return kept++, call;
+        return `Promise.reject(new Error('ridmap: the ${file} command is not in the ${name} script'))`;
+      });
+      if (kept !== 1) throw new Error(`commands/index.js: expected one import of ./${name}.js, found ${kept}`);
+      return { code: out, map: null };
+    },
+  };
+}
+
+const nodeModule = (id) => /^node:/.test(id);
+
+/** One self-contained CommonJS script (no code splitting: dynamic imports become lazily initialised modules). */
+async function bundleScript(input, file, plugins, { external = nodeModule } = {}) {
+  const bundle = await rolldown({ input, platform: 'node', external, plugins, logLevel: 'warn' });
+  // The maps point into tsc's output (and its maps into src/), comments and all: the scripts keep only legal
+  // comments (a third of the bytes are doc comments, read and held in memory by every start), and the maps do
+  // not copy the sources.
+  await bundle.write({ file, format: 'cjs', codeSplitting: false, comments: { legal: true, annotation: false, jsdoc: false }, sourcemap: true, sourcemapExcludeSources: true });
+  await bundle.close();
+}
+
+/**
+ * Writes `<script>.cache` by running the script on `argv` in a fresh node
+ * (train-script-cache.ts). Exit 1 (findings) is a run like any other.
+ */
+function trainCache(script, argv) {
+  // The runs that made the training inputs may have written a cache (the launcher does when there is none): start clean.
+  rmSync(`${script}.cache`, { force: true });
+  const train = `import { trainScriptCache } from ${JSON.stringify(`${DIST}cli/train-script-cache.js`)}; trainScriptCache(${JSON.stringify(script)}, ${JSON.stringify(argv)});`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', train], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`training the code cache of ${script} on \`${argv.join(' ')}\` failed (exit ${r.status}): ${r.stderr}`);
+}
+
+/** Runs the launcher just built (no caches yet), for the training inputs. */
+function ridmap(argv) {
+  const r = spawnSync(process.execPath, [`${BIN}ridmap.js`, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ridmap ${argv.join(' ')} failed (exit ${r.status}): ${r.stderr}`);
+}
+
+/**
+ * What each command's cache is trained on: what the commands are mostly run
+ * on, from the topologies ridmap ships (tables/). A run compiles the
+ * decoder, printer and checks it reaches, and a cache holding them spares a
+ * small decode most of its compiling; a cache of --help holds only set-up.
+ * The other commands' caches are trained on their --help.
+ */
+const X86 = fileURLToPath(new URL('../tables/q35-vtd-pci-bridge.yaml', import.meta.url));
+const ARM = fileURLToPath(new URL('../tables/arm-smmuv3-its.yaml', import.meta.url));
+function trainingRuns(tmp) {
+  ridmap(['build', X86, '--out', `${tmp}/x86`]);
+  ridmap(['build', ARM, '--out', `${tmp}/arm`]);
+  return {
+    decode: ['decode', `${tmp}/x86/DMAR.dat`, `${tmp}/arm/IORT.dat`],
+    check: ['check', `${tmp}/x86/DMAR.dat`, `${tmp}/arm/IORT.dat`],
+    map: ['map', X86],
+  };
+}
+
+// Script names carry no hashes, but a removed command must not leave its script behind.
+rmSync(BIN, { recursive: true, force: true });
+mkdirSync(BIN, { recursive: true });
+// package.json says "type": "module"; the scripts and the launcher are CommonJS.
+writeFileSync(`${BIN}package.json`, '{ "type": "commonjs" }\n');
+
+const commandExternal = (id, importer) => id === 'web-tree-sitter' || (nodeModule(id) && !(id === 'node:child_process' && importer?.includes('/node_modules/commander/')));
+for (const name of OWN_SCRIPT_COMMANDS) if (!COMMANDS.some((c) => c.name === name)) throw new Error(`own-scripts.ts names ${name}, which is no command`);
+const scripts = [{ name: undefined, file: `${BIN}cli.cjs` }, ...OWN_SCRIPT_COMMANDS.map((name) => ({ name, file: `${BIN}cli-${name}.cjs` }))];
+for (const s of scripts) {
+  await bundleScript(`${DIST}cli/bin.js`, s.file, [lazyChildProcess, onlyCommand(s.name), finishScript], { external: commandExternal });
+}
+await bundleScript(`${DIST}cli/launch.js`, `${BIN}ridmap.js`, [finishLauncher]);
+chmodSync(`${BIN}ridmap.js`, 0o755);
+const tmp = mkdtempSync(join(tmpdir(), 'ridmap-bundle-'));
+try {
+  const runs = trainingRuns(tmp);
+  for (const s of scripts) trainCache(s.file, s.name === undefined ? ['--help'] : (runs[s.name] ?? [s.name, '--help']));
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

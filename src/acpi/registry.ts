@@ -87,8 +87,15 @@ export interface TableDef {
   findings?: (model: Model) => Diagnostic[];
   build?: TableBuild;
   /** What the diff calls each structure, by the declaration's typeName (kinds without one match by position). */
-  identities?: Readonly<Record<string, (m: Model) => string>>;
+  identities?: Readonly<Record<string, StructureIdentity>>;
 }
+
+/**
+ * A structure's name in a diff. `ref` names what a reference field of the
+ * structure points at (an IORT ID mapping's output node), by that
+ * structure's own identity.
+ */
+export type StructureIdentity = (m: Model, ref: (key: string) => string) => string;
 
 /** The tables ridmap models: add one row per table. */
 const ROWS: readonly TableDef[] = [

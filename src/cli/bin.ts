@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The only place that touches the process's exit code and streams.
+// The only place that touches the process's exit code and streams. Bundled
+// (scripts/bundle-cli.mjs) as CommonJS, which has no top-level await.
 import { main } from './main.js';
 
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -7,7 +8,9 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
 });
 
-process.exitCode = await main(process.argv.slice(2), {
+void main(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
+}).then((code) => {
+  process.exitCode = code;
 });

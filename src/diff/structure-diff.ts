@@ -8,10 +8,12 @@
  *
  * A structure of a nested list that leaves one parent and appears under
  * another (a device scope moving between DRHDs) is reported as one move.
+ * References (an IORT ID mapping's output node) are compared and shown by
+ * the identity of what they point at, not by the index the bytes give.
  */
 import { bitValue, equalBytes, formatValue, lineValueText, sizeOfType, TRAILING_KEY, type FieldMember, type Model } from '../codec/index.js';
-import { identityOf } from './identity.js';
-import { isReference, type FieldPlace, type StructureItems, type StructureNode } from '../codec/index.js';
+import { hasIdentity, identityOf } from './identity.js';
+import { isReference, type FieldPlace, type ReferenceRole, type StructureItems, type StructureNode } from '../codec/index.js';
 
 export type ByteRange = readonly [start: number, end: number];
 
@@ -37,16 +39,57 @@ export interface StructureChange {
   b?: StructureNode;
 }
 
+/** One table of the two: what its references point at, by name. */
+interface Side {
+  /** The name of what a reference value (`{node: 2}`, or `{offset: n}` when it names no structure) points at. */
+  target(role: ReferenceRole, value: unknown): string;
+}
+
+interface Sides {
+  a: Side;
+  b: Side;
+}
+
 /** The difference of two tables' root structures; `fields` and `children` are empty when they are the same. */
 export function diffStructures(a: StructureNode, b: StructureNode): StructureChange {
-  return { kind: 'changed', name: a.spec.name, ...compareNodes(a, b), a, b };
+  return { kind: 'changed', name: a.spec.name, ...compareNodes(a, b, { a: sideOf(a), b: sideOf(b) }), a, b };
+}
+
+/**
+ * A reference is an index into a list of the root (IORT nodes); the
+ * structures of the root's lists are named once, by identity, the first time
+ * a reference asks (their own identities name no reference).
+ */
+function sideOf(root: StructureNode): Side {
+  let names: Map<Model, string> | undefined;
+  const plain: Side = { target: () => '' };
+  return {
+    target(role, value) {
+      names ??= new Map(root.parts.flatMap((p) => [...keyed(p.nodes, plain)].map(([name, n]) => [n.model, name] as const)));
+      const v = (value ?? {}) as Record<string, unknown>;
+      const list = root.model[role.ref];
+      const item = Array.isArray(list) && typeof v[role.as] === 'number' ? (list[v[role.as] as number] as Model | undefined) : undefined;
+      const name = item && names.get(item);
+      if (name) return name;
+      return typeof v['offset'] === 'number' ? `nothing (offset 0x${v['offset'].toString(16)})` : JSON.stringify(value);
+    },
+  };
+}
+
+/** A structure's identity, its references named on its side. */
+function nameOf(n: StructureNode, side: Side): string | undefined {
+  return identityOf(n.spec.typeName, n.model, (key) => {
+    const f = n.fields.find((x) => x.member.key === key);
+    const role = f?.member.role;
+    return f && isReference(role) ? side.target(role, fieldValue(f, n.model)) : `(${key})`;
+  });
 }
 
 export function isEmptyChange(c: StructureChange): boolean {
   return c.fields.length === 0 && c.children.length === 0;
 }
 
-function compareNodes(a: StructureNode, b: StructureNode): { fields: FieldChange[]; children: StructureChange[] } {
+function compareNodes(a: StructureNode, b: StructureNode, sides: Sides): { fields: FieldChange[]; children: StructureChange[] } {
   const fields: FieldChange[] = [];
   for (const fa of a.fields) {
     const m = fa.member;
@@ -58,8 +101,8 @@ function compareNodes(a: StructureNode, b: StructureNode): { fields: FieldChange
     const vb = fieldValue(fb, b.model);
     const at: { a: ByteRange; b: ByteRange } = { a: [fa.offset, fa.offset + fa.size], b: [fb.offset, fb.offset + fb.size] };
     if (isReference(m.role)) {
-      // {node: i} on both sides: the same node index (nodes are matched by identity, indexes are what the bytes say).
-      const [ta, tb] = [JSON.stringify(va), JSON.stringify(vb)];
+      // Nodes are matched by identity, so a reference is the same when it names the same node, whatever its index.
+      const [ta, tb] = [sides.a.target(m.role, va), sides.b.target(m.role, vb)];
       if (ta !== tb) fields.push({ label: m.label, a: ta, b: tb, at });
     } else if (!sameValue(va, vb)) {
       fields.push(fieldChange(m, va, vb, at.a, at.b));
@@ -72,9 +115,9 @@ function compareNodes(a: StructureNode, b: StructureNode): { fields: FieldChange
     const pb = b.parts.find((p) => p.member.key === pa.member.key);
     if (!pb) continue;
     if (isPlainArray(pa.member.kind, [...pa.nodes, ...pb.nodes])) fields.push(...arrayChange(pa, pb, a, b));
-    else children.push(...compareItems(pa.nodes, pb.nodes));
+    else children.push(...compareItems(pa.nodes, pb.nodes, sides));
   }
-  return { fields, children: extractMoves(children) };
+  return { fields, children: extractMoves(children, sides) };
 }
 
 /** Decode leaves all-zero reserved bytes out of the model: absent means zero. A group's field is under the group's key. */
@@ -86,7 +129,7 @@ function fieldValue(f: FieldPlace, model: Model): unknown {
 
 /** An array whose elements have no identity (a scope path) is one value. */
 function isPlainArray(kind: 'list' | 'array', nodes: readonly StructureNode[]): boolean {
-  return kind === 'array' && nodes.every((n) => identityOf(n.spec.typeName, n.model) === undefined);
+  return kind === 'array' && nodes.every((n) => !hasIdentity(n.spec.typeName));
 }
 
 function arrayChange(pa: StructureItems, pb: StructureItems, a: StructureNode, b: StructureNode): FieldChange[] {
@@ -122,39 +165,42 @@ function variableChanges(a: StructureNode, b: StructureNode): FieldChange[] {
 }
 
 /** Items matched by identity. */
-function compareItems(as: readonly StructureNode[], bs: readonly StructureNode[]): StructureChange[] {
-  const ka = keyed(as);
-  const kb = keyed(bs);
+function compareItems(as: readonly StructureNode[], bs: readonly StructureNode[], sides: Sides): StructureChange[] {
+  const ka = keyed(as, sides.a);
+  const kb = keyed(bs, sides.b);
   const out: StructureChange[] = [];
   for (const [key, na] of ka) {
     const nb = kb.get(key);
     if (!nb) {
-      out.push(whole('removed', key, na));
+      out.push(whole('removed', key, na, sides.a));
       continue;
     }
-    const d = compareNodes(na, nb);
+    const d = compareNodes(na, nb, sides);
     if (d.fields.length || d.children.length) out.push({ kind: 'changed', name: key, ...d, a: na, b: nb });
   }
-  for (const [key, nb] of kb) if (!ka.has(key)) out.push(whole('added', key, nb));
+  for (const [key, nb] of kb) if (!ka.has(key)) out.push(whole('added', key, nb, sides.b));
   return out;
 }
 
 /** Items by identity; repeated identities (and kinds without one) are told apart by occurrence. */
-function keyed(nodes: readonly StructureNode[]): Map<string, StructureNode> {
+function keyed(nodes: readonly StructureNode[], side: Side): Map<string, StructureNode> {
   const seen = new Map<string, number>();
   const out = new Map<string, StructureNode>();
   for (const n of nodes) {
-    const base = identityOf(n.spec.typeName, n.model) ?? n.spec.name;
+    const identity = nameOf(n, side);
+    const base = identity ?? n.spec.name;
     const k = (seen.get(base) ?? 0) + 1;
     seen.set(base, k);
-    out.set(k === 1 && identityOf(n.spec.typeName, n.model) !== undefined ? base : `${base} #${k}`, n);
+    out.set(k === 1 && identity !== undefined ? base : `${base} #${k}`, n);
   }
   return out;
 }
 
 /** An added or removed structure, with its contents as added or removed too (so moves out of it can be found). */
-function whole(kind: 'added' | 'removed', name: string, n: StructureNode): StructureChange {
-  const children = [...keyed(n.items?.member.kind === 'list' ? n.items.nodes : [])].map(([k, c]) => whole(kind, k, c));
+function whole(kind: 'added' | 'removed', name: string, n: StructureNode, side: Side): StructureChange {
+  // Its parts with identities (DMAR device scopes, IORT ID mappings); plain arrays (interrupts) are values of it.
+  const parts = n.parts.filter((p) => !isPlainArray(p.member.kind, p.nodes));
+  const children = parts.flatMap((p) => [...keyed(p.nodes, side)].map(([k, c]) => whole(kind, k, c, side)));
   return { kind, name, fields: [], children, ...(kind === 'added' ? { b: n } : { a: n }) };
 }
 
@@ -163,7 +209,7 @@ function whole(kind: 'added' | 'removed', name: string, n: StructureNode): Struc
  * identity becomes one `moved` change beside the parents; a parent left with
  * nothing changed disappears.
  */
-function extractMoves(changes: StructureChange[]): StructureChange[] {
+function extractMoves(changes: StructureChange[], sides: Sides): StructureChange[] {
   const removed = new Map<string, { parent: StructureChange; child: StructureChange }>();
   for (const parent of changes) {
     for (const child of parent.children) if (child.kind === 'removed' && parent.kind !== 'added') removed.set(child.name, { parent, child });
@@ -177,7 +223,7 @@ function extractMoves(changes: StructureChange[]): StructureChange[] {
       removed.delete(child.name);
       from.parent.children = from.parent.children.filter((c) => c !== from.child);
       parent.children = parent.children.filter((c) => c !== child);
-      const inner = compareNodes(from.child.a!, child.b!);
+      const inner = compareNodes(from.child.a!, child.b!, sides);
       moves.push({ kind: 'moved', name: child.name, from: from.parent.name, to: parent.name, ...inner, a: from.child.a!, b: child.b! });
     }
   }

@@ -12,9 +12,11 @@ export function writeByteString(out: Uint8Array, at: number, s: string): number 
 /** Bytes [start, end) as a byte string; chunked so that long values do not overflow the argument list. */
 export function readByteString(bytes: Uint8Array, start = 0, end = bytes.length): string {
   const CHUNK = 0x2000;
+  // apply takes the typed array as it is; a spread would first copy it through an iterator.
+  if (end - start <= CHUNK) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
   let s = '';
   for (let i = start; i < end; i += CHUNK) {
-    s += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + CHUNK)));
+    s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + CHUNK)) as unknown as number[]);
   }
   return s;
 }

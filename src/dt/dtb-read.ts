@@ -170,8 +170,8 @@ function clamp(b: Block, limit: number): Block {
 
 /** A NUL-terminated string at `at`, not reaching `end`; undefined when unterminated. */
 function cString(bytes: Uint8Array, at: number, end: number): string | undefined {
-  const nul = bytes.subarray(at, end).indexOf(0);
-  return nul < 0 ? undefined : readByteString(bytes, at, at + nul);
+  for (let j = at; j < end; j++) if (bytes[j] === 0) return readByteString(bytes, at, j);
+  return undefined;
 }
 
 function readStructure(r: Reader, struct: Block, strings: Block): DtNode | undefined {
@@ -183,6 +183,9 @@ function readStructure(r: Reader, struct: Block, strings: Block): DtNode | undef
   const stack: { node: DtNode; path: string }[] = [];
   let root: DtNode | undefined;
   let at = struct.start;
+  // Values are views into one copy of the structure block: the tree shares nothing with the
+  // caller's bytes, and tens of thousands of properties do not each allocate a buffer of their own.
+  const values = r.bytes.slice(struct.start, struct.end);
 
   /** Reports an error at the open node; `stop` also ends the walk, keeping what was read. */
   const fail = (code: string, message: string, offset: number) => r.report('error', code, message, offset, stack.at(-1)?.path);
@@ -229,7 +232,7 @@ function readStructure(r: Reader, struct: Block, strings: Block): DtNode | undef
       const nameoff = r.u32(at + 4);
       at += 8;
       if (len > struct.end - at) return stop('dtb-truncated', `property value of ${len} bytes runs past the structure block`, here);
-      const value = new Uint8Array(r.bytes.subarray(at, at + len));
+      const value = values.subarray(at - struct.start, at - struct.start + len);
       at = struct.start + alignUp(at + len - struct.start, FDT_TAG_ALIGN);
       const owner = stack.at(-1);
       if (!owner) return stop('dtb-property-outside-node', 'FDT_PROP outside any node', here);
@@ -263,12 +266,12 @@ function readStructure(r: Reader, struct: Block, strings: Block): DtNode | undef
 }
 
 function addProperty(r: Reader, owner: { node: DtNode; path: string }, name: string, value: Uint8Array, offset: number): void {
-  const path = childPropertyPath(owner.path, name);
+  // The property's path is made only for a warning: tens of thousands of properties need none.
   if (owner.node.children.length > 0) {
-    r.report('warning', 'dtb-property-after-node', 'property follows a subnode (properties come first)', offset, path);
+    r.report('warning', 'dtb-property-after-node', 'property follows a subnode (properties come first)', offset, childPropertyPath(owner.path, name));
   }
   if (owner.node.properties.some((p) => p.name === name)) {
-    r.report('warning', 'dtb-duplicate-property', `second property named ${name}; both are kept`, offset, path);
+    r.report('warning', 'dtb-duplicate-property', `second property named ${name}; both are kept`, offset, childPropertyPath(owner.path, name));
   }
   owner.node.properties.push({ name, labels: [], value: value.length === 0 ? [] : [{ kind: 'raw', bytes: value }] });
 }

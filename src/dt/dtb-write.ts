@@ -14,7 +14,7 @@
  * name undefined macros, is refused with every problem listed.
  */
 import { InputError, type Diagnostic } from '../diagnostic.js';
-import { ByteWriter } from '../codec/writer.js';
+import { writeByteString } from './byte-string.js';
 import {
   alignUp,
   FDT_BEGIN_NODE,
@@ -31,9 +31,10 @@ import {
   FDT_VERSION,
   type FdtHeader,
 } from './fdt.js';
-import { refText, type DtLayout } from './layout.js';
+import { refText, resolverOf, type DtLayout } from './layout.js';
 import { FdtStringTable } from './string-table.js';
-import { openClose } from './tree.js';
+import { fullName, openClose } from './tree.js';
+import { valueLength, writeValue } from './value-bytes.js';
 
 /** Refuses what dtc would refuse: dangling references, undefined macros, duplicate labels or phandles. */
 export function layoutProblems(layout: DtLayout): Diagnostic[] {
@@ -62,53 +63,84 @@ export function encodeDtb(layout: DtLayout): Uint8Array {
   const problems = layoutProblems(layout);
   if (problems.length > 0) throw new InputError(problems);
 
-  const out = new ByteWriter(4096);
-  const u32 = (v: number) => out.putUint(out.skip(4), 4, false, v);
-  const u64 = (v: bigint) => out.append({ kind: 'u64', size: 8, endian: 'be' }, BigInt.asUintN(64, v));
-  const pad = () => out.skip(alignUp(out.position, FDT_TAG_ALIGN) - out.position);
-
-  out.skip(alignUp(FDT_V17_HEADER_SIZE, FDT_RESERVE_ALIGN));
-  const offMemRsvmap = out.position;
-  for (const r of layout.tree.memoryReservations) {
-    u64(r.address);
-    u64(r.size);
-  }
-  out.skip(FDT_RESERVE_ENTRY_SIZE); // the all-zero terminator
-
-  const offDtStruct = out.position;
+  // Sizes first, so that the blob is written once into a buffer of its exact size; names
+  // enter the strings block in the order the structure block first uses them, as in dtc.
+  // Values are written straight from the tree into the blob, not each into a buffer first.
+  const resolve = resolverOf(layout);
   const strings = new FdtStringTable();
-  for (const { kind, node } of openClose(layout.root)) {
+  const phandleName = 'phandle';
+  const nameOffsets: number[] = [];
+  const lengths: number[] = [];
+  let structSize = 4; // FDT_END
+  for (const { kind, node } of openClose(layout.tree.root)) {
     if (kind === 'close') {
-      u32(FDT_END_NODE);
+      structSize += 4;
       continue;
     }
-    u32(FDT_BEGIN_NODE);
-    out.appendLatin1(`${node.name}\0`);
-    pad();
+    structSize += 4 + alignUp(fullName(node).length + 1, FDT_TAG_ALIGN);
     for (const p of node.properties) {
-      u32(FDT_PROP);
-      u32(p.bytes.length);
-      u32(strings.offsetOf(p.name));
-      out.appendBytes(p.bytes);
-      pad();
+      const length = valueLength(p.value, resolve);
+      lengths.push(length);
+      structSize += 12 + alignUp(length, FDT_TAG_ALIGN);
+      nameOffsets.push(strings.offsetOf(p.name));
+    }
+    if (layout.assigned.has(node)) {
+      structSize += 12 + 4;
+      nameOffsets.push(strings.offsetOf(phandleName));
     }
   }
-  u32(FDT_END);
+  const stringBytes = strings.bytes();
+  const reservations = layout.tree.memoryReservations;
+  const offMemRsvmap = alignUp(FDT_V17_HEADER_SIZE, FDT_RESERVE_ALIGN);
+  const offDtStruct = offMemRsvmap + (reservations.length + 1) * FDT_RESERVE_ENTRY_SIZE;
+  const offDtStrings = offDtStruct + structSize;
+  const out = new Uint8Array(offDtStrings + stringBytes.length);
+  const view = new DataView(out.buffer);
 
-  const offDtStrings = out.position;
-  out.appendBytes(strings.bytes());
+  reservations.forEach((r, i) => {
+    view.setBigUint64(offMemRsvmap + i * FDT_RESERVE_ENTRY_SIZE, BigInt.asUintN(64, r.address));
+    view.setBigUint64(offMemRsvmap + i * FDT_RESERVE_ENTRY_SIZE + 8, BigInt.asUintN(64, r.size));
+  });
+  // The all-zero terminator entry, the NULs after strings and the padding are the buffer's zeros.
+  let at = offDtStruct;
+  let nameIndex = 0;
+  let lengthIndex = 0;
+  const property = (length: number): number => {
+    view.setUint32(at, FDT_PROP);
+    view.setUint32(at + 4, length);
+    view.setUint32(at + 8, nameOffsets[nameIndex++]!);
+    const start = at + 12;
+    at = start + alignUp(length, FDT_TAG_ALIGN);
+    return start;
+  };
+  for (const { kind, node } of openClose(layout.tree.root)) {
+    if (kind === 'close') {
+      view.setUint32(at, FDT_END_NODE);
+      at += 4;
+      continue;
+    }
+    const name = fullName(node);
+    view.setUint32(at, FDT_BEGIN_NODE);
+    writeByteString(out, at + 4, name);
+    at += 4 + alignUp(name.length + 1, FDT_TAG_ALIGN);
+    for (const p of node.properties) writeValue(out, property(lengths[lengthIndex++]!), p.value, resolve);
+    if (layout.assigned.has(node)) view.setUint32(property(4), layout.phandleOf.get(node)!);
+  }
+  view.setUint32(at, FDT_END);
+  out.set(stringBytes, offDtStrings);
+
   const header: FdtHeader = {
     magic: FDT_MAGIC,
-    totalsize: out.position,
+    totalsize: out.length,
     offDtStruct,
     offDtStrings,
     offMemRsvmap,
     version: FDT_VERSION,
     lastCompVersion: FDT_LAST_COMP_VERSION,
     bootCpuidPhys: layout.tree.bootCpuidPhys,
-    sizeDtStrings: out.position - offDtStrings,
-    sizeDtStruct: offDtStrings - offDtStruct,
+    sizeDtStrings: stringBytes.length,
+    sizeDtStruct: structSize,
   };
-  FDT_HEADER_FIELDS.forEach((field, i) => out.putUint(i * 4, 4, false, header[field]!));
-  return out.finish();
+  FDT_HEADER_FIELDS.forEach((field, i) => view.setUint32(i * 4, header[field]!));
+  return out;
 }

@@ -40,21 +40,10 @@ import { prepareSource, type IncludePoint } from './dts-source.js';
 import { propertyValue, referenceOf, type ValueSink } from './dts-values.js';
 import { refText } from './layout.js';
 import { FDT_MAX_DEPTH } from './fdt.js';
-import {
-  createNode,
-  emptyTree,
-  fullName,
-  mergeLabels,
-  nodeAtPath,
-  setProperty,
-  walkNodes,
-  type DtNode,
-  type DtProperty,
-  type DtRef,
-  type DtTree,
-} from './tree.js';
+import { nodeAtPath, setProperty, type DtNode, type DtRef, type DtTree } from './tree.js';
 import { dtsParser } from './ts-parser.js';
-import { guessBootCpuid, omitUnreferenced } from './dts-finish.js';
+import { DtsAssembly, type Scope } from './dts-assembly.js';
+import { parsePlainDts } from './dts-plain.js';
 import { LimitCode, MAX_DTS_CONDITIONAL_DEPTH, MAX_DTS_INCLUDES, MAX_DTS_SOURCE_CHARS } from '../limits.js';
 import { lowerBound } from '../lower-bound.js';
 
@@ -87,8 +76,12 @@ export interface DtsParse {
 /** Includes nest at most this deep (a cycle is caught earlier; this bounds the rest). */
 export const MAX_INCLUDE_DEPTH = 32;
 
+/**
+ * Plain DTS (dts-plain.ts) is read in one pass without loading the grammar;
+ * anything else through tree-sitter.
+ */
 export async function parseDts(text: string, file: string, opts: ParseDtsOptions = {}): Promise<DtsParse> {
-  return parseDtsWith(await dtsParser(), text, file, opts);
+  return parsePlain(text) ?? parseDtsWithTreeSitter(await dtsParser(), text, file, opts);
 }
 
 /**
@@ -97,7 +90,17 @@ export async function parseDts(text: string, file: string, opts: ParseDtsOptions
  * done up front.
  */
 export function parseDtsWith(parser: Parser, text: string, file: string, opts: ParseDtsOptions = {}): DtsParse {
+  return parsePlain(text) ?? parseDtsWithTreeSitter(parser, text, file, opts);
+}
+
+/** The tree-sitter reading alone, whatever the text (what plain DTS must give the same tree as). */
+export function parseDtsWithTreeSitter(parser: Parser, text: string, file: string, opts: ParseDtsOptions = {}): DtsParse {
   return new DtsBuilder(parser, opts).run(text, file);
+}
+
+function parsePlain(text: string): DtsParse | undefined {
+  const tree = parsePlainDts(text);
+  return tree && { tree, diagnostics: [] };
 }
 
 /** One parsed file (or included text) and how its positions map back to what the user wrote. */
@@ -109,23 +112,14 @@ interface Source {
   includes: IncludePoint[];
 }
 
-/** Where statements go: the top level, or the body of a node. */
-interface Scope {
-  target?: DtNode;
-  /** The body defines its node for the first time (deletions in it do nothing, as in dtc). */
-  fresh: boolean;
-  /** Property and child names defined in this body, for dtc's duplicate errors (in a fresh body). */
-  properties: Set<string>;
-  nodes: Set<string>;
-}
-
 type Item = { node: SyntaxNode } | { include: IncludePoint };
 
 class DtsBuilder {
-  private readonly tree = emptyTree();
+  private readonly assembly = new DtsAssembly();
+  private readonly tree = this.assembly.tree;
   private readonly macros: Macros = new Map();
   private readonly diagnostics: Diagnostic[] = [];
-  private readonly labels = new Map<string, DtNode>();
+  private readonly labels = this.assembly.labels;
   private readonly includeStack: string[] = [];
   /** Includes read so far, and characters parsed so far (the file itself and every include). */
   private includeCount = 0;
@@ -137,13 +131,6 @@ class DtsBuilder {
   private depth = 0;
   private readonly missingIncludes: string[] = [];
   private readonly missingMacros = new Map<string, { uses: number; first: Diagnostic }>();
-  private readonly omitIfNoRef = new Set<DtNode>();
-  /** Nodes some body has defined already; a body for any other builds its node. */
-  private readonly defined = new Set<DtNode>();
-  /** Deleted properties, kept in place until the end so that a redefinition returns to its old position. */
-  private readonly tombstones = new Set<DtProperty>();
-  /** Children by full name, per node, so that building a wide node stays linear. */
-  private readonly childIndex = new Map<DtNode, Map<string, DtNode>>();
 
   constructor(
     private readonly parser: Parser,
@@ -152,10 +139,8 @@ class DtsBuilder {
 
   run(text: string, file: string): DtsParse {
     this.sourceChars = text.length;
-    this.source(text, file, { fresh: false, properties: new Set(), nodes: new Set() }, false);
-    for (const { node } of walkNodes(this.tree.root)) node.properties = node.properties.filter((p) => !this.tombstones.has(p));
-    omitUnreferenced(this.tree, this.omitIfNoRef);
-    this.tree.bootCpuidPhys = guessBootCpuid(this.tree);
+    this.source(text, file, this.assembly.topScope(), false);
+    this.assembly.finish();
     for (const [name, { uses, first }] of this.missingMacros) {
       const times = uses === 1 ? '' : ` (used ${uses} times; first use here)`;
       this.diagnostics.push({ ...first, message: `needs preprocessing: macro ${name} is not defined in what was parsed${times}` });
@@ -317,7 +302,7 @@ class DtsBuilder {
       case 'omit_if_no_ref': {
         const inner = n.namedChildren.find((c) => c?.type === 'node' || c?.type === 'reference');
         const target = inner?.type === 'node' ? this.topLevelNode(src, inner) : inner && this.lookup(src, inner, referenceOf(inner));
-        if (target) this.omitIfNoRef.add(target);
+        if (target) this.assembly.omitIfNoRef.add(target);
         return;
       }
       default:
@@ -343,8 +328,7 @@ class DtsBuilder {
       this.report(src, this.position(src, n), 'error', 'dts-too-deep', `nodes nest deeper than ${FDT_MAX_DEPTH} levels; the rest is not read`);
       return;
     }
-    const scope: Scope = { target, fresh: !this.defined.has(target), properties: new Set(), nodes: new Set() };
-    this.defined.add(target);
+    const scope = this.assembly.bodyScope(target);
     this.depth++;
     try {
       this.items(src, this.itemsOf(src, contentOf(n), n.startIndex, n.endIndex), scope);
@@ -359,10 +343,9 @@ class DtsBuilder {
       case 'property': {
         const name = n.childForFieldName('name')!.text;
         // dtc refuses a name twice in a body that builds its node; in a merging body the second simply wins.
-        if (scope.fresh && scope.properties.has(name)) {
+        if (this.assembly.duplicateProperty(scope, name)) {
           this.report(src, this.position(src, n), 'error', 'dts-duplicate-property', `property ${name} is defined twice in this node`);
         }
-        scope.properties.add(name);
         const value = propertyValue(n, this.macros, this.sink(src));
         // Replaces the first property of that name, deleted or not, in its place (dtc revives a deleted one).
         if (value) setProperty(target, { name, labels: labelsOf(n), value });
@@ -375,14 +358,8 @@ class DtsBuilder {
           return;
         }
         const full = nodeNameOf(n);
-        if (scope.fresh && scope.nodes.has(full)) this.report(src, this.position(src, n), 'error', 'dts-duplicate-node', `node ${full} is defined twice in this node`);
-        scope.nodes.add(full);
-        const index = this.childrenOf(target);
-        let child = index.get(full);
-        if (!child) {
-          target.children.push((child = createNode(full)));
-          index.set(full, child);
-        }
+        if (this.assembly.duplicateNode(scope, full)) this.report(src, this.position(src, n), 'error', 'dts-duplicate-node', `node ${full} is defined twice in this node`);
+        const child = this.assembly.child(target, full);
         this.addLabels(child, labelsOf(n));
         this.body(src, n, child);
         return;
@@ -390,7 +367,7 @@ class DtsBuilder {
       case 'delete_property': {
         const name = n.childForFieldName('name')!.text;
         const victim = target.properties.find((p) => p.name === name);
-        if (victim && !scope.fresh) this.tombstones.add(victim);
+        if (victim && !scope.fresh) this.assembly.tombstones.add(victim);
         return;
       }
       case 'delete_node': {
@@ -405,7 +382,7 @@ class DtsBuilder {
         if (!inner) return this.unexpected(src, n);
         this.member(src, inner, scope);
         const child = this.childrenOf(target).get(nodeNameOf(inner));
-        if (child) this.omitIfNoRef.add(child);
+        if (child) this.assembly.omitIfNoRef.add(child);
         return;
       }
       default:
@@ -449,31 +426,15 @@ class DtsBuilder {
   // ---- labels and references ----------------------------------------------
 
   private addLabels(node: DtNode, labels: readonly string[]): void {
-    node.labels = mergeLabels(node.labels, labels);
-    for (const l of labels) if (!this.labels.has(l)) this.labels.set(l, node);
+    this.assembly.addLabels(node, labels);
   }
 
   private childrenOf(node: DtNode): Map<string, DtNode> {
-    let index = this.childIndex.get(node);
-    if (!index) {
-      index = new Map(node.children.map((c) => [fullName(c), c]));
-      this.childIndex.set(node, index);
-    }
-    return index;
+    return this.assembly.childrenOf(node);
   }
 
   private deleteNode(victim: DtNode): void {
-    for (const { node } of walkNodes(this.tree.root)) {
-      const i = node.children.indexOf(victim);
-      if (i >= 0) {
-        node.children.splice(i, 1);
-        this.childIndex.get(node)?.delete(fullName(victim));
-        break;
-      }
-    }
-    for (const { node } of walkNodes(victim)) {
-      for (const l of node.labels) if (this.labels.get(l) === node) this.labels.delete(l);
-    }
+    this.assembly.deleteNode(victim);
   }
 
   private lookupPath(src: Source, name: SyntaxNode): DtNode | undefined {

@@ -19,6 +19,8 @@ export function isPrintable(byte: number): boolean {
 
 /** Decodes the escapes of a string or char literal body (already a byte string). */
 export function unescapeDts(body: string): string {
+  // Most strings have no escape: returned as they are, not rebuilt char by char (a chain of string pieces per value).
+  if (!body.includes('\\')) return body;
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!;
@@ -44,6 +46,8 @@ export function unescapeDts(body: string): string {
 
 /** A byte string as a DTS string literal, escaped the way dtc prints it. */
 export function quoteDts(value: string): string {
+  // Most strings need no escape at all.
+  if (/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(value)) return `"${value}"`;
   const parts: string[] = ['"'];
   for (let i = 0; i < value.length; i++) {
     const b = value.charCodeAt(i);

@@ -11,7 +11,6 @@
  * prints exactly as `dtc -I dtb -O dts` prints it.
  */
 import { readByteString } from './byte-string.js';
-import { u32Cells } from './cells.js';
 import { isPrintable, quoteDts } from './dts-strings.js';
 import { refText } from './layout.js';
 import type { DtCell, DtChunk } from './tree.js';
@@ -43,8 +42,23 @@ function cellText(cell: DtCell): string {
   return cell.kind === 'unresolved' ? cell.text : refText(cell);
 }
 
+/** `00`..`ff`, looked up rather than formatted per byte. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 function byteList(bytes: Uint8Array): string {
-  return `[${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ')}]`;
+  let s = '[';
+  for (let i = 0; i < bytes.length; i++) s += i === 0 ? HEX_BYTE[bytes[i]!]! : ` ${HEX_BYTE[bytes[i]!]!}`;
+  return s + ']';
+}
+
+/** `<0x01 0x200>` straight from the bytes (a multiple of 4), as hexCell prints each cell. */
+function cellList(bytes: Uint8Array): string {
+  let s = '<';
+  for (let i = 0; i < bytes.length; i += 4) {
+    const n = ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
+    s += (i === 0 ? '0x' : ' 0x') + (n < 16 ? HEX_BYTE[n]! : n.toString(16));
+  }
+  return s + '>';
 }
 
 function rawText(bytes: Uint8Array): string {
@@ -52,7 +66,7 @@ function rawText(bytes: Uint8Array): string {
     case 'string':
       return quoteDts(readByteString(bytes, 0, bytes.length - 1));
     case 'cells':
-      return `<${u32Cells(bytes)!.map(hexCell).join(' ')}>`;
+      return cellList(bytes);
     case 'bytes':
       return byteList(bytes);
   }

@@ -9,7 +9,7 @@ import type { Node as SyntaxNode } from 'web-tree-sitter';
 import { utf8ToByteString } from './byte-string.js';
 import { parseCellList } from './dts-expr.js';
 import type { Macros } from './dts-macros.js';
-import { ExprError, parseNumber } from './dts-tokens.js';
+import { ExprError, parseNumber, U64 } from './dts-tokens.js';
 import { unescapeDts } from './dts-strings.js';
 import type { DtCell, DtCellBits, DtChunk, DtRef } from './tree.js';
 
@@ -53,13 +53,14 @@ export function propertyValue(property: SyntaxNode, macros: Macros, sink: ValueS
 }
 
 function valueChunk(v: SyntaxNode, bits: DtCellBits, macros: Macros, sink: ValueSink): DtChunk | undefined {
+  const problem: ValueProblem = (offset, code, message) => sink.error(v, offset, code, message);
   switch (v.type) {
     case 'integer_cells':
-      return cellsChunk(v, bits, macros, sink);
+      return cellsChunk(v.text, bits, macros, problem, (name, offset) => sink.missingMacro(name, v, offset));
     case 'string_literal':
-      return { kind: 'string', value: unescapeDts(utf8ToByteString(v.text.slice(1, -1))) };
+      return stringChunk(v.text);
     case 'byte_string_literal':
-      return bytesChunk(v, sink);
+      return bytesChunk(v.text, problem);
     case 'reference':
       return { kind: 'path', ref: referenceOf(v) };
     default:
@@ -68,40 +69,65 @@ function valueChunk(v: SyntaxNode, bits: DtCellBits, macros: Macros, sink: Value
   }
 }
 
-function cellsChunk(v: SyntaxNode, bits: DtCellBits, macros: Macros, sink: ValueSink): DtChunk | undefined {
-  // The node's text includes the angle brackets; offsets below are into it.
-  const inner = v.text.slice(1, -1);
+/**
+ * The value converters below take a literal's text as written (brackets and
+ * quotes included) and report at offsets into it, so that any reader of the
+ * syntax (the tree-sitter walk, dts-plain.ts) converts values the same way.
+ */
+export type ValueProblem = (offset: number, code: string, message: string) => void;
+
+/** `"..."`: a byte string with dtc's escapes. */
+export function stringChunk(literal: string): DtChunk {
+  return { kind: 'string', value: unescapeDts(utf8ToByteString(literal.slice(1, -1))) };
+}
+
+/** `<...>` at `bits` per cell; undefined (reported) when a cell is not a number that fits or a reference where one may stand. */
+export function cellsChunk(literal: string, bits: DtCellBits, macros: Macros, problem: ValueProblem, missingMacro: (name: string, offset: number) => void): DtChunk | undefined {
+  const inner = literal.slice(1, -1);
   let items;
   try {
     items = parseCellList(inner, macros);
   } catch (e) {
     if (!(e instanceof ExprError)) throw e;
-    sink.error(v, e.at + 1, e.code ?? 'dts-bad-expression', e.message);
+    problem(e.at + 1, e.code ?? 'dts-bad-expression', e.message);
     return undefined;
   }
   const cells: DtCell[] = [];
-  const max = (1n << BigInt(bits)) - 1n;
   for (const item of items) {
-    for (const name of item.missing) sink.missingMacro(name, v, item.start + 1);
-    const { cell } = item;
-    if (typeof cell === 'bigint' && cell > max && (cell | max) !== (1n << 64n) - 1n) {
-      sink.error(v, item.start + 1, 'dts-value-out-of-range', `0x${cell.toString(16)} does not fit a ${bits}-bit cell`);
+    for (const name of item.missing) missingMacro(name, item.start + 1);
+    const cell = checkedCell(item.cell, bits);
+    if (typeof cell === 'object' && 'code' in cell) {
+      problem(item.start + 1, cell.code, cell.message);
       return undefined;
     }
-    if (typeof cell !== 'bigint' && cell.kind !== 'unresolved' && bits !== 32) {
-      sink.error(v, item.start + 1, 'dts-bad-reference', 'references are allowed only in 32-bit cells');
-      return undefined;
-    }
-    cells.push(typeof cell === 'bigint' ? cell & max : cell);
+    cells.push(cell);
   }
   return { kind: 'cells', bits, cells };
 }
 
-function bytesChunk(v: SyntaxNode, sink: ValueSink): DtChunk | undefined {
-  const groups = v.text.slice(1, -1).trim().split(/\s+/).filter((g) => g !== '');
+/**
+ * dtc's rule for one cell at `bits`: a number must fit (or be a sign-extended
+ * negative, as `(-1)` is) and is cut to the width; references only in 32-bit cells.
+ */
+export function checkedCell(cell: DtCell, bits: DtCellBits): DtCell | { code: string; message: string } {
+  if (typeof cell === 'bigint') {
+    const max = CELL_MAX[bits];
+    if (cell <= max) return cell;
+    if ((cell | max) !== U64) return { code: 'dts-value-out-of-range', message: `0x${cell.toString(16)} does not fit a ${bits}-bit cell` };
+    return cell & max;
+  }
+  if (cell.kind !== 'unresolved' && bits !== 32) return { code: 'dts-bad-reference', message: 'references are allowed only in 32-bit cells' };
+  return cell;
+}
+
+const CELL_MAX: Record<DtCellBits, bigint> = { 8: 0xffn, 16: 0xffffn, 32: 0xffffffffn, 64: U64 };
+
+/** `[00 1f]`: pairs of hex digits, spaces anywhere between pairs. */
+export function bytesChunk(literal: string, problem: ValueProblem): DtChunk | undefined {
+  const groups = literal.slice(1, -1).trim().split(/\s+/).filter((g) => g !== '');
   const bad = groups.find((g) => g.length % 2 !== 0);
   if (bad !== undefined) {
-    sink.error(v, v.text.indexOf(bad), 'dts-bad-bytes', `byte string digits go in pairs: "${bad}"`);
+    problem(literal.indexOf(bad), 'dts-bad-bytes', `byte string digits go in pairs: "${bad}"`);
     return undefined;
   }
   const hex = groups.join('');

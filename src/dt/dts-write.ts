@@ -20,13 +20,23 @@ import { nameForComment, writableInDts } from './names.js';
 import { fullName, openClose, walkNodes, type DtProperty, type DtTree } from './tree.js';
 
 function labelPrefix(labels: readonly string[]): string {
-  return labels.map((l) => `${l}: `).join('');
+  return labels.length === 0 ? '' : labels.map((l) => `${l}: `).join('');
 }
 
-function propertyLine(p: DtProperty): string {
-  if (!writableInDts(p.name)) return `/* property ${nameForComment(p.name)} is left out: DTS cannot spell its name */`;
+function propertyLine(p: DtProperty, writable: (name: string) => boolean): string {
+  if (!writable(p.name)) return `/* property ${nameForComment(p.name)} is left out: DTS cannot spell its name */`;
   const value = valueText(p.value);
   return `${labelPrefix(p.labels)}${p.name}${value === '' ? '' : ` = ${value}`};`;
+}
+
+/** writableInDts, asked once per distinct name (a large tree repeats a few dozen property names). */
+function writableCache(): (name: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (name) => {
+    let ok = known.get(name);
+    if (ok === undefined) known.set(name, (ok = writableInDts(name)));
+    return ok;
+  };
 }
 
 function hex64(v: bigint): string {
@@ -38,8 +48,11 @@ export function formatDts(tree: DtTree): string {
   for (const r of tree.memoryReservations) lines.push(`${labelPrefix(r.labels)}/memreserve/\t${hex64(r.address)} ${hex64(r.size)};`);
   /** Depth of a node left out, while its subtree goes by. */
   let skipping: number | undefined;
+  const writable = writableCache();
+  const indents = [''];
   for (const { kind, node, depth } of openClose(tree.root)) {
-    const indent = '\t'.repeat(depth);
+    while (indents.length <= depth + 1) indents.push(`${indents[indents.length - 1]!}\t`);
+    const indent = indents[depth]!;
     if (skipping !== undefined) {
       if (kind === 'close' && depth === skipping) skipping = undefined;
       continue;
@@ -49,13 +62,14 @@ export function formatDts(tree: DtTree): string {
       continue;
     }
     if (depth > 0) lines.push('');
-    if (depth > 0 && !writableInDts(fullName(node))) {
+    if (depth > 0 && !writable(fullName(node))) {
       lines.push(`${indent}/* node ${nameForComment(fullName(node))} and what is below it are left out: DTS cannot spell its name */`);
       skipping = depth;
       continue;
     }
     lines.push(`${indent}${labelPrefix(node.labels)}${depth === 0 ? '/' : fullName(node)} {`);
-    for (const p of node.properties) lines.push(`${indent}\t${propertyLine(p)}`);
+    const inner = indents[depth + 1]!;
+    for (const p of node.properties) lines.push(inner + propertyLine(p, writable));
   }
   return lines.join('\n') + '\n';
 }
@@ -66,18 +80,19 @@ export function formatDts(tree: DtTree): string {
  */
 export function namesDtsCannotWrite(tree: DtTree): string[] {
   const out: string[] = [];
+  const writable = writableCache();
   const leftOut = new Set<DtTree['root']>();
   for (const { node, path, parent, depth } of walkNodes(tree.root)) {
     if (parent && leftOut.has(parent)) {
       leftOut.add(node);
       continue;
     }
-    if (depth > 0 && !writableInDts(fullName(node))) {
+    if (depth > 0 && !writable(fullName(node))) {
       leftOut.add(node);
       out.push(`node ${nameForComment(path)}`);
       continue;
     }
-    for (const p of node.properties) if (!writableInDts(p.name)) out.push(`property ${nameForComment(p.name)} of ${nameForComment(path)}`);
+    for (const p of node.properties) if (!writable(p.name)) out.push(`property ${nameForComment(p.name)} of ${nameForComment(path)}`);
   }
   return out;
 }

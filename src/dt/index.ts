@@ -23,5 +23,6 @@ export type { DtChunk, DtNode, DtProperty, DtRef, DtTree } from './tree.js';
  * would refuse: dangling references, undefined macros, duplicate labels.
  */
 export function encodeDtb(tree: DtTree): Uint8Array {
-  return encodeLaidOut(layoutTree(tree));
+  // The DTB writer needs the references laid out, not each value's bytes (it writes them in place).
+  return encodeLaidOut(layoutTree(tree, { bytes: false }));
 }

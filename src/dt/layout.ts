@@ -13,8 +13,8 @@
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { u32Value } from './cells.js';
-import { fullName, symbolicCells, walkNodes, type DtNode, type DtProperty, type DtRef, type DtTree } from './tree.js';
-import { encodeValue, type RefTarget } from './value-bytes.js';
+import { fullName, hasSymbolicCells, symbolicCells, walkNodes, type DtNode, type DtProperty, type DtRef, type DtTree } from './tree.js';
+import { encodeValue, type RefResolver } from './value-bytes.js';
 
 export interface LaidOutProperty {
   name: string;
@@ -44,6 +44,8 @@ export interface DtLayout {
   phandleOf: Map<DtNode, number>;
   nodeByPhandle: Map<number, DtNode>;
   nodeByLabel: Map<string, DtNode>;
+  /** Nodes that get a `phandle` property appended because something references them (dtc's rule above). */
+  assigned: Set<DtNode>;
   bytesOf: Map<DtProperty, Uint8Array>;
   /** Properties with a cell that names an undefined macro (their bytes are not the real value), with their paths. */
   unresolved: Map<DtProperty, string>;
@@ -59,7 +61,13 @@ export function refText(ref: DtRef): string {
   return ref.kind === 'label' ? `&${ref.label}` : `&{${ref.path}}`;
 }
 
-export function layoutTree(tree: DtTree): DtLayout {
+/**
+ * The layout of a tree. `bytes: false` stops after the references (paths,
+ * labels, phandles, what dangles): root stays empty and bytesOf unfilled,
+ * for the DTB writer, which writes each value straight into the blob rather
+ * than into a buffer of its own first.
+ */
+export function layoutTree(tree: DtTree, { bytes = true }: { bytes?: boolean } = {}): DtLayout {
   const layout: DtLayout = {
     tree,
     root: { name: '', properties: [], children: [] },
@@ -69,17 +77,16 @@ export function layoutTree(tree: DtTree): DtLayout {
     phandleOf: new Map(),
     nodeByPhandle: new Map(),
     nodeByLabel: new Map(),
+    assigned: new Set(),
     bytesOf: new Map(),
     unresolved: new Map(),
     dangling: [],
     diagnostics: [],
   };
   const nodes = indexNodes(layout);
-  const assigned = assignPhandles(layout, nodes);
-  const resolve = (ref: DtRef): RefTarget | undefined => {
-    const node = refTarget(layout, ref);
-    return node && { phandle: layout.phandleOf.get(node) ?? 0, path: layout.pathOf.get(node)! };
-  };
+  assignPhandles(layout, nodes);
+  if (!bytes) return layout;
+  const resolve = resolverOf(layout);
 
   const laidOut = new Map<DtNode, LaidOutNode>();
   for (const node of nodes) {
@@ -88,7 +95,7 @@ export function layoutTree(tree: DtTree): DtLayout {
       layout.bytesOf.set(p, bytes);
       return { name: p.name, bytes };
     });
-    if (assigned.has(node)) properties.push({ name: 'phandle', bytes: u32Bytes(layout.phandleOf.get(node)!) });
+    if (layout.assigned.has(node)) properties.push({ name: 'phandle', bytes: u32Bytes(layout.phandleOf.get(node)!) });
     const out: LaidOutNode = { name: fullName(node), properties, children: [] };
     laidOut.set(node, out);
     const parent = layout.parentOf.get(node);
@@ -96,6 +103,14 @@ export function layoutTree(tree: DtTree): DtLayout {
     else layout.root = out;
   }
   return layout;
+}
+
+/** What a reference stands for in the laid-out tree: the target's phandle (0 when it has none) and path. */
+export function resolverOf(layout: DtLayout): RefResolver {
+  return (ref) => {
+    const node = refTarget(layout, ref);
+    return node && { phandle: layout.phandleOf.get(node) ?? 0, path: layout.pathOf.get(node)! };
+  };
 }
 
 /** Paths, parents and labels; returns the nodes in tree order. */
@@ -123,14 +138,15 @@ function indexNodes(layout: DtLayout): DtNode[] {
   return nodes;
 }
 
-/** Explicit phandles first, then dtc's numbering of referenced nodes; returns the nodes that got one. */
-function assignPhandles(layout: DtLayout, nodes: readonly DtNode[]): Set<DtNode> {
+/** Explicit phandles first, then dtc's numbering of referenced nodes (layout.assigned: the nodes that got one). */
+function assignPhandles(layout: DtLayout, nodes: readonly DtNode[]): void {
   for (const node of nodes) explicitPhandle(layout, node);
 
-  const assigned = new Set<DtNode>();
+  const assigned = layout.assigned;
   let next = 1;
   for (const node of nodes) {
     for (const p of node.properties) {
+      if (!hasSymbolicCells(p.value)) continue;
       const where = childPropertyPath(layout.pathOf.get(node)!, p.name);
       for (const { cell, asPath } of symbolicCells(p.value)) {
         if (cell.kind === 'unresolved') {
@@ -150,7 +166,6 @@ function assignPhandles(layout: DtLayout, nodes: readonly DtNode[]): Set<DtNode>
       }
     }
   }
-  return assigned;
 }
 
 function explicitPhandle(layout: DtLayout, node: DtNode): void {

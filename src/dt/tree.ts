@@ -196,3 +196,17 @@ export function* symbolicCells(value: readonly DtChunk[]): Generator<{ cell: DtR
     for (const cell of chunk.cells) if (typeof cell !== 'bigint') yield { cell, asPath: false };
   }
 }
+
+/**
+ * Whether symbolicCells would yield anything: a plain loop, since most values
+ * have no reference and a generator per value is what laying out a large
+ * tree would spend its time on.
+ */
+export function hasSymbolicCells(value: readonly DtChunk[]): boolean {
+  for (const chunk of value) {
+    if (chunk.kind === 'path') return true;
+    if (chunk.kind !== 'cells') continue;
+    for (const cell of chunk.cells) if (typeof cell !== 'bigint') return true;
+  }
+  return false;
+}

@@ -40,16 +40,28 @@ export function cellValue(cell: DtCell, resolve: RefResolver): bigint {
 }
 
 export function encodeValue(value: readonly DtChunk[], resolve: RefResolver): Uint8Array {
-  const out = new Uint8Array(value.reduce((n, c) => n + chunkLength(c, resolve), 0));
-  const view = new DataView(out.buffer);
-  let at = 0;
+  const out = new Uint8Array(valueLength(value, resolve));
+  writeValue(out, 0, value, resolve);
+  return out;
+}
+
+export function valueLength(value: readonly DtChunk[], resolve: RefResolver): number {
+  let length = 0;
+  for (const c of value) length += chunkLength(c, resolve);
+  return length;
+}
+
+/**
+ * Writes the value's bytes at `at` (room for valueLength bytes), returning
+ * the offset after them. Byte by byte, not through a DataView: asking a small
+ * typed array for its .buffer moves it off the heap, which for tens of
+ * thousands of properties costs more than the writing.
+ */
+export function writeValue(out: Uint8Array, at: number, value: readonly DtChunk[], resolve: RefResolver): number {
   for (const chunk of value) {
     switch (chunk.kind) {
       case 'cells':
-        for (const cell of chunk.cells) {
-          writeCell(view, at, chunk.bits, cellValue(cell, resolve));
-          at += chunk.bits / 8;
-        }
+        for (const cell of chunk.cells) at = writeCell(out, at, chunk.bits, cellValue(cell, resolve));
         break;
       case 'string':
         at = writeByteString(out, at, chunk.value) + 1;
@@ -64,13 +76,17 @@ export function encodeValue(value: readonly DtChunk[], resolve: RefResolver): Ui
         break;
     }
   }
-  return out;
+  return at;
 }
 
-function writeCell(view: DataView, at: number, bits: number, value: bigint): void {
-  const v = BigInt.asUintN(bits, value);
-  if (bits === 8) view.setUint8(at, Number(v));
-  else if (bits === 16) view.setUint16(at, Number(v));
-  else if (bits === 32) view.setUint32(at, Number(v));
-  else view.setBigUint64(at, v);
+/** A cell big-endian at its width; returns the offset after it. */
+function writeCell(out: Uint8Array, at: number, bits: number, value: bigint): number {
+  if (bits === 64) {
+    const v = BigInt.asUintN(64, value);
+    at = writeCell(out, at, 32, v >> 32n);
+    return writeCell(out, at, 32, v & 0xffffffffn);
+  }
+  const n = Number(BigInt.asUintN(bits, value));
+  for (let shift = bits - 8; shift >= 0; shift -= 8) out[at++] = (n >>> shift) & 0xff;
+  return at;
 }

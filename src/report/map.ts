@@ -45,7 +45,11 @@ export function mapView(side: Side): MapView {
   const view: MapView = { json: mapToJson(map), text: formatMapText(map), findings };
   const nodes = resolved ? resolved.functions.length + resolved.platformDevices.length : map.translations.length + map.mmio.length;
   if (nodes === 0) return { ...view, pictureNote: 'nothing to draw: no table here says which IOMMU translates what' };
-  if (nodes > MAX_PICTURE_NODES) return { ...view, pictureNote: `not drawn: ${nodes} nodes are more than the ${MAX_PICTURE_NODES} a readable picture holds; the map lists them all` };
+  if (nodes > MAX_PICTURE_NODES) {
+    // Said in what the picture would have drawn (devices of the topology, or the tables' RID ranges and MMIO devices).
+    const what = resolved ? 'devices' : 'RID ranges and MMIO devices';
+    return { ...view, pictureNote: `not drawn: ${nodes} ${what}, over the picture's limit of ${MAX_PICTURE_NODES} (Graphviz would take seconds, and no one could read it); the Map tab lists them all` };
+  }
   const dot = tables.length === 0 ? formatDot(resolved!) : tablesDot(map, resolved, tables.map((t) => `${t.file}: ${t.name}`).join(', '));
   return { ...view, dot };
 }

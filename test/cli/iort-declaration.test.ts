@@ -80,7 +80,7 @@ describe('IORT diff compares what the declaration says', () => {
   it.skipIf(!HAVE_CORPUS)('a root complex that gains ID mappings shows them, not "Node Data" bytes and counts', async () => {
     const dir = join(CORPUS_DIR, 'qemu-expected/tests/data/acpi/aarch64/virt');
     const run = await runCli('diff', join(dir, 'IORT'), join(dir, 'IORT.its_off'));
-    expect(run.stdout).toContain('ID mappings: (empty) → {"inputBase":0,"numberOfIds":255,"outputBase":0,"flags":0,"outputReference":{"node":0}}');
+    expect(run.stdout).toContain('  ~ root complex segment 0\n      Identifier: 00000000 → 00000001\n      + IDs 0x0-0xff → SMMUv3 smmuv3@0x9050000 [0x0]\n');
     expect(run.stdout).not.toContain('Node Data');
     expect(run.stdout).not.toContain('Node Count');
   });

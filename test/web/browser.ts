@@ -18,11 +18,11 @@ export interface Chromium {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<Chromium> {
+export async function launchChromium(viewport = { width: 1400, height: 900 }): Promise<Chromium> {
   const profile = mkdtempSync(join(tmpdir(), 'ridmap-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
-    viewport: { width: 1400, height: 900 },
+    viewport,
     acceptDownloads: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });

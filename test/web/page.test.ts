@@ -1,103 +1,44 @@
 /**
- * The browser page in a real browser (Debian's Chromium under
- * playwright-core): built once with Vite, served as any static host would,
- * then driven as a user would. Screenshots go to test-artifacts/web/.
+ * The browser page in a real browser (harness.ts: built with Vite, served
+ * as any static host would, in Debian's Chromium), driven as a user would.
+ * Screenshots go to test-artifacts/web/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/checks/registry.js';
-import { buildOutputs } from '../../src/build-outputs.js';
-import { parseTopology } from '../../src/model/parse-topology.js';
-import { resolveTopology } from '../../src/model/resolve.js';
 import { encodeModel, largeDmar } from '../acpi/dmar-fixtures.js';
-import { CORPUS_DIR, GOLDEN_DIR, HAVE_CORPUS, REPO_ROOT, TABLES_DIR } from '../support/paths.js';
-import { HAVE_CHROMIUM, launchChromium, type Chromium } from './browser.js';
-import { serveStatic, type StaticServer } from './static-server.js';
+import { CORPUS_DIR, GOLDEN_DIR, HAVE_CORPUS, TABLES_DIR } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
+import { HAVE_CHROMIUM } from './browser.js';
+import { armBuilt, FORGET_STATE, openPage, upload, type PageHarness } from './harness.js';
 
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts/web');
 const QEMU = join(CORPUS_DIR, 'qemu-expected');
 const Q35_DMAR = join(QEMU, 'tests/data/acpi/x86/q35/DMAR.dmar');
 const OLD_DMAR = join(QEMU, 'older/44d3bdd8a6f1/tests/data/acpi/q35/DMAR.dmar');
 
-interface Upload {
-  name: string;
-  buffer: Buffer;
-}
-const upload = (path: string, name = path.split('/').pop()!): Upload => ({ name, buffer: readFileSync(path) });
-
-/** The board DTB or DTS the Arm example topology builds. */
-function armBoard(name: 'board.dtb' | 'board.dts'): Upload {
-  const topology = join(TABLES_DIR, 'arm-smmuv3-its.yaml');
-  const { data } = buildOutputs(resolveTopology(parseTopology(readFileSync(topology, 'utf8'), topology))).outputs.find((o) => o.name === name)!;
-  return { name, buffer: Buffer.from(data) };
-}
-
-// Scripts run in the page, as text: this file is type-checked without the DOM.
-/** Forgets the last run's state, so that waiting for the next one cannot see it. */
-const FORGET_STATE = "document.body.dataset.state = 'loading'";
-/** Resolves after the page has drawn twice. */
-const NEXT_FRAMES = 'new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))';
 /** Records the page thread's long tasks (over 50 ms) from now on. */
 const WATCH_LONG_TASKS = "window.longTasks = []; new PerformanceObserver((l) => window.longTasks.push(...l.getEntries().map((e) => e.duration))).observe({ type: 'longtask' })";
 
 describe.skipIf(!HAVE_CHROMIUM)('the browser page', () => {
-  let outDir: string;
-  let server: StaticServer;
-  let chromium: Chromium;
+  let harness: PageHarness;
   let page: Page;
-  /** Uncaught errors and console errors of the page: none is expected. */
-  const errors: string[] = [];
+  let errors: string[];
+  const show = (...args: Parameters<PageHarness['show']>) => harness.show(...args);
+  const tab = (name: string) => harness.tab(name);
+  const texts = (selector: string) => harness.texts(selector);
+  const shot = (name: string) => harness.shot(name);
+  const downloaded = (button: string, name: string) => harness.downloaded(button, name);
 
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'ridmap-web-'));
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await build({ configFile: join(REPO_ROOT, 'web/vite.config.ts'), build: { outDir, emptyOutDir: true }, logLevel: 'error' });
-    server = await serveStatic(outDir);
-    chromium = await launchChromium();
-    page = await chromium.context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    await page.goto(server.url);
+    harness = await openPage();
+    ({ page, errors } = harness);
   }, 120_000);
 
   afterAll(async () => {
-    await chromium?.close();
-    await server?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
+    await harness?.close();
   });
-
-  /** Replaces both sides' files and waits until both workers are done with them (or the page is empty again). */
-  async function show(a: Upload[], b: Upload[] = []): Promise<void> {
-    await page.click('#input-A-clear');
-    await page.click('#input-B-clear');
-    await page.evaluate(FORGET_STATE);
-    const asFile = (u: Upload) => ({ name: u.name, mimeType: 'application/octet-stream', buffer: u.buffer });
-    await page.setInputFiles('#input-A-file', a.map(asFile));
-    if (b.length) await page.setInputFiles('#input-B-file', b.map(asFile));
-    const settled = a.length + b.length === 0 ? 'empty' : 'done';
-    await page.waitForSelector(`body[data-state="${settled}"]`, { timeout: 30_000 });
-    if (settled === 'done') await tab('tables');
-  }
-
-  /** Opens a tab and lets the page draw it (lists draw the frame after they get a height). */
-  async function tab(name: string): Promise<void> {
-    await page.click(`#tab-${name}`);
-    await page.evaluate(NEXT_FRAMES);
-  }
-
-  const texts = (selector: string) => page.locator(selector).allTextContents();
-  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-  /** Clicks a download button; the file's text, once it is named as expected. */
-  async function downloaded(button: string, name: string): Promise<string> {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-    expect(download.suggestedFilename()).toBe(name);
-    return readFileSync((await download.path())!, 'utf8');
-  }
 
   it.skipIf(!HAVE_CORPUS)('decodes a corpus DMAR: fields beside its bytes, the map, the picture, the findings', async () => {
     await show([upload(Q35_DMAR)]);
@@ -166,7 +107,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser page', () => {
   });
 
   it('reads a DTB: its DTS, its map, its picture', async () => {
-    await show([armBoard('board.dtb')]);
+    await show([armBuilt('board.dtb')]);
     expect(await texts('.table-item .name')).toEqual(['DT']);
     expect((await texts('.fields .line'))[0]).toBe('/dts-v1/;');
     expect(await page.locator('.hexrow').first().textContent()).toMatch(/^00000000D0 ?0D ?FE ?ED/);
@@ -180,7 +121,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser page', () => {
   });
 
   it('parses a DTS in the browser (tree-sitter as wasm), its /include/ from the files given with it', async () => {
-    const dts = armBoard('board.dts');
+    const dts = armBuilt('board.dts');
     await show([{ name: 'main.dts', buffer: Buffer.concat([dts.buffer, Buffer.from('\n/include/ "extra.dtsi"\n')]) },
       { name: 'extra.dtsi', buffer: Buffer.from('/ { chosen { bootargs = "from-include"; }; };\n') }]);
     expect(await texts('#problems li')).toEqual([]);

@@ -9,9 +9,14 @@ import type { NamedBytes } from '../../src/report/index.js';
 import { button, el, formatSize } from './dom.js';
 import { admitFiles } from './input-caps.js';
 
+/** A file of the slot; `example`: the example (of tables/) it is, which a link can name. */
+export interface SlotFile extends NamedBytes {
+  example?: string;
+}
+
 export class InputSlot {
   readonly element: HTMLElement;
-  files: NamedBytes[] = [];
+  files: SlotFile[] = [];
   /** Files refused before reading (too large, or over the input's total: input-caps.ts), said as the CLI says it. */
   refused: Diagnostic[] = [];
   private readonly chips = el('ul', { class: 'chips' });
@@ -73,8 +78,19 @@ export class InputSlot {
     this.changed();
   }
 
-  addText(name: string, text: string): void {
-    this.files.push({ name, bytes: new TextEncoder().encode(text) });
+  addText(name: string, text: string, example?: string): void {
+    this.files.push({ name, bytes: new TextEncoder().encode(text), ...(example ? { example } : {}) });
+    this.changed();
+  }
+
+  /** The examples the slot holds, in order, when it holds nothing else (a link can name them then). */
+  examples(): string[] | undefined {
+    return this.files.every((f) => f.example) ? this.files.map((f) => f.example!) : undefined;
+  }
+
+  /** Says why something asked for could not be added (a link naming no example), as the other refusals are said. */
+  refuse(d: Diagnostic): void {
+    this.refused.push(d);
     this.changed();
   }
 

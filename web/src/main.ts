@@ -7,7 +7,7 @@ import { formatDiagnostic, type Diagnostic, type Severity } from '../../src/diag
 import type { CheckView, DiffView, MapView, TableView } from '../../src/report/index.js';
 import { button, download, el, formatMs } from './dom.js';
 import { DiffPane } from './diff-pane.js';
-import { exampleChooser } from './examples.js';
+import { exampleChooser, exampleName, exampleNames, findExample } from './examples.js';
 import { FindingsPane } from './findings.js';
 import { InputSlot } from './inputs.js';
 import { introduction } from './intro.js';
@@ -15,6 +15,7 @@ import { MapPane } from './map-pane.js';
 import { PicturePane } from './picture-pane.js';
 import type { Reply, SideName } from './protocol.js';
 import { TablePane } from './table-pane.js';
+import { formatHash, parseHash, type ViewState } from './url-state.js';
 import { Workers } from './workers.js';
 import './style.css';
 
@@ -35,6 +36,8 @@ const results: Record<SideName, SideResult> = { A: { diagnostics: [] }, B: { dia
 let shown: SideName = 'A';
 let diff: DiffView | undefined;
 let tab: Tab = 'tables';
+/** The hash the page last wrote (or read): the view as a link (url-state.ts). */
+let written = location.hash;
 /** Workers finished with the current run: the page is settled (tests wait for it) when both are. */
 const finished = new Set<string>();
 
@@ -48,7 +51,7 @@ const panes: Record<Tab, HTMLElement> = { tables: tablePane.element, findings: f
 
 const slots: Record<SideName, InputSlot> = {
   A: new InputSlot('A', 'Input', 'Drop raw tables (.dat, .dsl), acpidump text, DTB/DTS or a topology YAML here: several at once.', schedule,
-    exampleChooser((name, text) => slots.A.addText(name, text))),
+    exampleChooser((name) => addExample(slots.A, name))),
   B: new InputSlot('B', 'Compare with (optional)', 'Drop a second set here to see the semantic diff of A and B.', schedule),
 };
 
@@ -77,7 +80,12 @@ document.body.append(
   problems,
   results_,
 );
-selectTab('tables');
+// A link's view first: writing the hash for the empty page would lose it.
+applyHash();
+window.addEventListener('hashchange', () => {
+  // The page's own writes replace the history entry and fire nothing; this is a hash edited or a link followed.
+  if (location.hash !== written) applyHash();
+});
 document.addEventListener('dragover', (e) => e.preventDefault());
 document.addEventListener('drop', (e) => {
   // A drop outside both slots goes to A.
@@ -93,6 +101,7 @@ function schedule(): void {
 }
 
 function start(): void {
+  writeHash();
   results.A = { diagnostics: [] };
   results.B = { diagnostics: [] };
   diff = undefined;
@@ -208,11 +217,45 @@ function selectTab(t: Tab): void {
     panes[x].hidden = x !== t;
     tabButtons[x].classList.toggle('current', x === t);
   }
+  writeHash();
+}
+
+/** The view as a link: examples when the inputs are examples only, the tab, the side. */
+function writeHash(): void {
+  const a = slots.A.examples() ?? [];
+  const b = slots.B.examples() ?? [];
+  const linkable = slots.A.examples() !== undefined && slots.B.examples() !== undefined;
+  const state: ViewState = { examples: linkable ? a : [], compare: linkable ? b : [], ...(tab !== 'tables' ? { tab } : {}), side: shown };
+  const hash = formatHash(state);
+  if (hash === written) return;
+  written = hash;
+  history.replaceState(null, '', hash || location.pathname + location.search);
+}
+
+/** Opens the view a link names: its examples in A and B (anything there before goes), its tab and side. */
+function applyHash(): void {
+  const state = parseHash(location.hash);
+  written = location.hash;
+  if (state.examples.length || state.compare.length) {
+    slots.A.clear();
+    slots.B.clear();
+    for (const name of state.examples) addExample(slots.A, name);
+    for (const name of state.compare) addExample(slots.B, name);
+  }
+  if (state.side) shown = state.side;
+  selectTab(TABS.find((x) => x === state.tab) ?? 'tables');
+}
+
+function addExample(slot: InputSlot, name: string): void {
+  const example = findExample(name);
+  if (example) slot.addText(example.file, example.text, exampleName(example.file));
+  else slot.refuse({ severity: 'error', code: 'unknown-example', message: `the link names the example "${name}", which this page does not have; its examples are ${exampleNames().join(', ')}` });
 }
 
 /** Shows the other side's results in the tabs (the diff is of both). */
 function showSide(s: SideName): void {
   shown = s;
+  writeHash();
   const r = results[s];
   tablePane.setTables(r.tables ?? []);
   const first = r.tables?.find((t) => t.maps) ?? r.tables?.[0];

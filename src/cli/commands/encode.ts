@@ -3,10 +3,11 @@
  * prints, back to table bytes. Lengths, counts, offsets and checksums are
  * computed; an invalid model is refused with every problem listed. Device
  * trees in the document are skipped with a warning (ACPI tables only).
+ * `ridmap encode board.dts [-o OUT]` compiles a DTS to the DTB dtc makes of it.
  */
 import type { Command } from 'commander';
 import { statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { basename, extname, join, sep } from 'node:path';
 import { encodeJsonDocument } from '../../acpi/table.js';
 import { hasErrors, inFile } from '../../diagnostic.js';
 import { replaceFileSet } from '../../io/file-set.js';
@@ -15,19 +16,27 @@ import { readInputText } from '../../io/read-input.js';
 import { sniffText } from '../../io/sniff.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INPUT } from '../exit-codes.js';
+import { includeDirOption } from '../options.js';
 
 export function registerEncode(program: Command, ctx: CliContext): void {
   program
     .command('encode')
-    .description('turn decoded JSON, or iasl data-table source (.dsl), back into table bytes (edit, then recompile)')
-    .argument('<file>', 'JSON from `ridmap decode --format json`, or an iasl .dsl (`iasl -T SIG`, `iasl -d`, `ridmap decode`)')
-    .option('-o, --out <path>', 'output file (one table), or directory (several tables, an existing directory, or a path ending in /); default: SIG.dat here')
+    .description('turn decoded JSON, or iasl data-table source (.dsl), back into table bytes (edit, then recompile); a DTS into its DTB')
+    .argument('<file>', 'JSON from `ridmap decode --format json`, an iasl .dsl (`iasl -T SIG`, `iasl -d`, `ridmap decode`), or a DTS')
+    .option('-o, --out <path>', 'output file (one table, or the DTB), or directory (several tables, an existing directory, or a path ending in /); default: SIG.dat, or NAME.dtb for NAME.dts, here')
+    .addOption(includeDirOption())
     .addHelpText(
       'after',
       `
-encode writes ACPI tables only. The device trees that \`decode --format json\` puts beside
-the tables ("deviceTrees") are skipped with a warning: a DTB comes from \`ridmap build\`, or
-from dtc given the DTS that \`ridmap decode\` prints.
+A DTS (a file starting with /dts-v1/;) is compiled to the DTB that \`dtc -I dts -O dtb\`
+makes of it, byte for byte: phandles for the labels references name, the strings block,
+header version 17, the boot CPU. Its includes are read as \`decode\` reads them (-I DIR).
+Errors name the file, line and column (or the node path for a reference that names
+no node), and nothing is written.
+
+The device trees that \`decode --format json\` puts beside the tables ("deviceTrees") are
+skipped with a warning: a DTB comes from \`ridmap build\`, or from \`ridmap encode\` of
+the DTS that \`ridmap decode\` prints.
 
 Into a directory (-o DIR/, an existing DIR, or several tables), each table is written as
 SIG.dat (SSDT.dat, SSDT-2.dat, ... for repeated signatures); the directory is created when
@@ -43,10 +52,12 @@ Revision are kept as the source has them. Errors name the file and the line.
 Examples:
   ridmap decode DMAR.dat --format json > dmar.json && $EDITOR dmar.json
   ridmap encode dmar.json -o DMAR.dat
-  iasl -T DMAR && $EDITOR dmar.asl && ridmap encode dmar.asl -o DMAR.dat`,
+  iasl -T DMAR && $EDITOR dmar.asl && ridmap encode dmar.asl -o DMAR.dat
+  ridmap encode board.dts -o board.dtb`,
     )
-    .action((file: string, opts: { out?: string }) => {
+    .action(async (file: string, opts: { out?: string; includeDir?: string[] }) => {
       const text = readInputText(file);
+      if (sniffText(text) === 'dts') return encodeDts(ctx, file, text, opts);
       const { tables, diagnostics } = sniffText(text) === 'dsl' ? compileDslText(text) : encodeJsonDocument(text);
       ctx.report(inFile(file, diagnostics));
       if (hasErrors(diagnostics)) {
@@ -59,6 +70,22 @@ Examples:
       replaceFileSet(tables.map((t, i) => ({ path: paths[i]!, data: t.bytes })));
       tables.forEach((t, i) => ctx.out(`${paths[i]}  ${t.signature.trimEnd()}, ${t.bytes.length} bytes`));
     });
+}
+
+async function encodeDts(ctx: CliContext, file: string, text: string, opts: { out?: string; includeDir?: string[] }): Promise<void> {
+  // Loaded only for a DTS: the ACPI encode never needs the Device Tree code.
+  const { compileDtsFile } = await import('../../io/dts-compile.js');
+  const { dtb, diagnostics } = await compileDtsFile(file, text, opts.includeDir ?? []);
+  ctx.report(diagnostics);
+  if (!dtb) {
+    ctx.fail(EXIT_INPUT);
+    return;
+  }
+  const name = `${basename(file, extname(file)) || 'board'}.dtb`;
+  const dir = outputDir(opts.out, 1);
+  const path = dir === undefined ? opts.out! : join(dir, name);
+  replaceFileSet([{ path, data: dtb }]);
+  ctx.out(`${path}  DTB, ${dtb.length} bytes`);
 }
 
 /**

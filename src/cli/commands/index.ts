@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { commandWord } from '../command-word.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -35,7 +36,7 @@ export const COMMANDS: readonly CommandEntry[] = [
  * it names none we know (help, a typo: commander then lists or suggests).
  */
 export function commandsFor(argv: readonly string[]): readonly CommandEntry[] {
-  const first = argv.find((a) => !a.startsWith('-'));
+  const first = commandWord(argv);
   const named = COMMANDS.find((c) => c.name === first);
   return named ? [named] : COMMANDS;
 }

@@ -1,0 +1,109 @@
+/**
+ * Building the live tree from DTS statements with dtc's merge semantics,
+ * whoever reads the syntax: the tree-sitter walk (dts-parse.ts) and the
+ * linear reader of plain DTS (dts-plain.ts) both call these, so that the two
+ * give the same tree by construction, not by being kept in step.
+ *
+ * A body that defines a node for the first time is "fresh": there dtc refuses
+ * a name twice and ignores deletions; a later body for the same node merges.
+ * Labels go to the first node that takes them; children are indexed by full
+ * name per node so that building a wide node stays linear.
+ */
+import { guessBootCpuid, omitUnreferenced } from './dts-finish.js';
+import { createNode, emptyTree, fullName, mergeLabels, walkNodes, type DtNode, type DtProperty, type DtTree } from './tree.js';
+
+/** Where statements go: the top level, or the body of a node. */
+export interface Scope {
+  target?: DtNode;
+  /** The body defines its node for the first time (deletions in it do nothing, as in dtc). */
+  fresh: boolean;
+  /** Property and child names defined in this body, for dtc's duplicate errors (in a fresh body). */
+  properties: Set<string>;
+  nodes: Set<string>;
+}
+
+export class DtsAssembly {
+  readonly tree: DtTree = emptyTree();
+  readonly labels = new Map<string, DtNode>();
+  readonly omitIfNoRef = new Set<DtNode>();
+  /** Deleted properties, kept in place until the end so that a redefinition returns to its old position. */
+  readonly tombstones = new Set<DtProperty>();
+  /** Nodes some body has defined already; a body for any other builds its node. */
+  private readonly defined = new Set<DtNode>();
+  private readonly childIndex = new Map<DtNode, Map<string, DtNode>>();
+
+  topScope(): Scope {
+    return { fresh: false, properties: new Set(), nodes: new Set() };
+  }
+
+  /** The scope of a body for `target`; the first body of a node is fresh. */
+  bodyScope(target: DtNode): Scope {
+    const scope: Scope = { target, fresh: !this.defined.has(target), properties: new Set(), nodes: new Set() };
+    this.defined.add(target);
+    return scope;
+  }
+
+  /** Records a property name in the scope; true when a fresh body names it twice (dtc's error). */
+  duplicateProperty(scope: Scope, name: string): boolean {
+    const twice = scope.fresh && scope.properties.has(name);
+    scope.properties.add(name);
+    return twice;
+  }
+
+  /** Records a child name in the scope; true when a fresh body names it twice (dtc's error). */
+  duplicateNode(scope: Scope, full: string): boolean {
+    const twice = scope.fresh && scope.nodes.has(full);
+    scope.nodes.add(full);
+    return twice;
+  }
+
+  /** The child of that full name, created at the end when there is none. */
+  child(parent: DtNode, full: string): DtNode {
+    const index = this.childrenOf(parent);
+    let child = index.get(full);
+    if (!child) {
+      parent.children.push((child = createNode(full)));
+      index.set(full, child);
+    }
+    return child;
+  }
+
+  childrenOf(node: DtNode): Map<string, DtNode> {
+    let index = this.childIndex.get(node);
+    if (!index) {
+      index = new Map(node.children.map((c) => [fullName(c), c]));
+      this.childIndex.set(node, index);
+    }
+    return index;
+  }
+
+  addLabels(node: DtNode, labels: readonly string[]): void {
+    if (labels.length === 0) return;
+    node.labels = mergeLabels(node.labels, labels);
+    for (const l of labels) if (!this.labels.has(l)) this.labels.set(l, node);
+  }
+
+  deleteNode(victim: DtNode): void {
+    for (const { node } of walkNodes(this.tree.root)) {
+      const i = node.children.indexOf(victim);
+      if (i >= 0) {
+        node.children.splice(i, 1);
+        this.childIndex.get(node)?.delete(fullName(victim));
+        break;
+      }
+    }
+    for (const { node } of walkNodes(victim)) {
+      for (const l of node.labels) if (this.labels.get(l) === node) this.labels.delete(l);
+    }
+  }
+
+  /** What dtc does once the whole source is read: deleted properties go, unreferenced /omit-if-no-ref/ nodes go, boot CPU guessed. */
+  finish(): DtTree {
+    if (this.tombstones.size > 0) {
+      for (const { node } of walkNodes(this.tree.root)) node.properties = node.properties.filter((p) => !this.tombstones.has(p));
+    }
+    omitUnreferenced(this.tree, this.omitIfNoRef);
+    this.tree.bootCpuidPhys = guessBootCpuid(this.tree);
+    return this.tree;
+  }
+}

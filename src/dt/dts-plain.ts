@@ -1,0 +1,369 @@
+/**
+ * A one-pass reader for plain DTS: `/dts-v1/;`, `/memreserve/`, nodes
+ * (`/ { }`, `&label { }`, `&{/path} { }`, children with unit addresses),
+ * labels, properties whose values are cell lists of numbers and references
+ * (`/bits/` before the first), strings, byte strings and path references,
+ * and comments between statements. That is what generated trees (ridmap's
+ * own board DTS, `dtc -O dts`, large machine descriptions) are made of.
+ *
+ * Why it exists: tree-sitter's wasm parse of a 2.2 MB DTS alone costs more
+ * CPU than dtc's whole compile of it (0.9 s against 0.76 s here), before a
+ * single CST node has been read through the binding; reading such text
+ * directly takes a few tens of milliseconds.
+ *
+ * It is a fast path, never a second dialect: it gives up (undefined) on
+ * anything else, however valid (includes, the preprocessor, expressions,
+ * char literals, deletions, /omit-if-no-ref/, /plugin/, /incbin/, comments
+ * inside values, line continuations) and on anything the tree-sitter parse
+ * would report (a syntax error, an unknown label, a duplicate name, a value
+ * out of range), and the tree-sitter parse then reads the text and says
+ * what it says. Where it reads, it builds the tree through the same
+ * assembly (dts-assembly.ts) and value converters (dts-values.ts), and the
+ * tests check that both give the same tree on every fixture and corpus file.
+ * Nesting is followed with an explicit stack, capped at FDT_MAX_DEPTH.
+ */
+import { DtsAssembly, type Scope } from './dts-assembly.js';
+import { parseNumber, U64 } from './dts-tokens.js';
+import { bytesChunk, checkedCell, stringChunk } from './dts-values.js';
+import { FDT_MAX_DEPTH } from './fdt.js';
+import { nodeAtPath, setProperty, type DtCell, type DtCellBits, type DtChunk, type DtNode, type DtRef, type DtTree } from './tree.js';
+
+/** Thrown inside the reader to give up; never escapes it. */
+class NotPlain {}
+const NOT_PLAIN = new NotPlain();
+
+/** Characters of names as the tree-sitter grammar takes them (a label's are a subset of a node's, a node's of a property's). */
+const LABEL = 1;
+const NODE = 2;
+const PROPERTY = 4;
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[0-9a-zA-Z_]/.test(ch)) CLASS[c]! |= LABEL;
+  if (/[0-9a-zA-Z,._+-]/.test(ch)) CLASS[c]! |= NODE;
+  if (/[0-9a-zA-Z,._+?#-]/.test(ch)) CLASS[c]! |= PROPERTY;
+}
+const isClass = (c: number, cls: number) => c < 128 && (CLASS[c]! & cls) !== 0;
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const isHex = (c: number) => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+/** The whitespace both the grammar and dtc skip (no Unicode spaces: those are errors to tree-sitter). */
+const isSpace = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
+const LABEL_NAME = /^[a-zA-Z_][0-9a-zA-Z_]*$/;
+const NODE_NAME = /^[0-9a-zA-Z,._+-]+$/;
+/** tree-sitter's `path` inside `&{...}`: one or more `/name[@unit]`. */
+const REF_PATH = /^(?:\/[0-9a-zA-Z,._+-]+(?:@[0-9a-zA-Z,._+-]+)?)+$/;
+/** A statement starting like a preprocessor line is the preprocessor's (or may be): not plain. */
+const PREPROCESSOR = /^#[ \t]*(?:include|define|undef|if|elif|else|endif|error|warning|pragma|line)/;
+const CELL_BITS = new Set([8, 16, 32, 64]);
+
+/** The tree of plain DTS text, or undefined when the text is not plain (see above). */
+export function parsePlainDts(text: string): DtTree | undefined {
+  try {
+    return new PlainReader(text).read();
+  } catch (e) {
+    if (e === NOT_PLAIN) return undefined;
+    throw e;
+  }
+}
+
+const give = (): never => {
+  throw NOT_PLAIN;
+};
+
+class PlainReader {
+  private i = 0;
+  private readonly assembly = new DtsAssembly();
+
+  constructor(private readonly text: string) {}
+
+  read(): DtTree {
+    const t = this.text;
+    for (;;) {
+      this.skip();
+      if (this.i >= t.length) break;
+      if (this.keyword('/dts-v1/')) {
+        this.expect(0x3b); // ;
+        continue;
+      }
+      const labels = this.labels();
+      if (this.keyword('/memreserve/')) {
+        const address = this.integer();
+        const size = this.integer();
+        this.expect(0x3b);
+        this.assembly.tree.memoryReservations.push({ address, size, labels });
+        continue;
+      }
+      const target = this.topLevelTarget();
+      this.assembly.addLabels(target, labels);
+      this.expect(0x7b); // {
+      this.body(target);
+    }
+    return this.assembly.finish();
+  }
+
+  /** `/`, `&label` or `&{/path}` before a top-level body: the node it names now. */
+  private topLevelTarget(): DtNode {
+    const t = this.text;
+    const c = t.charCodeAt(this.i);
+    if (c === 0x2f) {
+      // `/` alone: a path or keyword after it is not plain.
+      const next = t.charCodeAt(this.i + 1);
+      if (isClass(next, PROPERTY) || next === 0x2f) give();
+      this.i++;
+      return this.assembly.tree.root;
+    }
+    if (c !== 0x26) give();
+    const ref = this.reference();
+    return (ref.kind === 'label' ? this.assembly.labels.get(ref.label) : nodeAtPath(this.assembly.tree.root, ref.path)) ?? give();
+  }
+
+  /** A node body, after its `{`, to the `};` that closes it; children without recursion. */
+  private body(first: DtNode): void {
+    const t = this.text;
+    const stack: Scope[] = [];
+    const open = (node: DtNode) => {
+      if (stack.length >= FDT_MAX_DEPTH) give();
+      stack.push(this.assembly.bodyScope(node));
+    };
+    open(first);
+    while (stack.length > 0) {
+      this.skip();
+      const scope = stack[stack.length - 1]!;
+      const target = scope.target!;
+      const c = t.charCodeAt(this.i);
+      if (c === 0x7d) {
+        // }
+        this.i++;
+        this.expect(0x3b);
+        stack.pop();
+        continue;
+      }
+      const labels = this.labels();
+      const start = this.i;
+      const name = this.name(PROPERTY);
+      if (name === '' || (t.charCodeAt(start) === 0x23 && PREPROCESSOR.test(t.slice(start, start + 10)))) give();
+      if (t.charCodeAt(this.i) === 0x40) {
+        // @unit: a child node
+        this.i++;
+        const unit = this.name(NODE);
+        if (unit === '' || !NODE_NAME.test(name)) give();
+        this.expect(0x7b);
+        this.child(scope, `${name}@${unit}`, labels, open);
+        continue;
+      }
+      this.skip();
+      const next = t.charCodeAt(this.i);
+      if (next === 0x7b) {
+        if (!NODE_NAME.test(name)) give();
+        this.i++;
+        this.child(scope, name, labels, open);
+        continue;
+      }
+      if (next !== 0x3b && next !== 0x3d) give();
+      this.i++;
+      const value = next === 0x3b ? [] : this.value();
+      if (this.assembly.duplicateProperty(scope, name)) give();
+      setProperty(target, { name, labels, value });
+    }
+  }
+
+  private child(scope: Scope, full: string, labels: string[], open: (node: DtNode) => void): void {
+    if (this.assembly.duplicateNode(scope, full)) give();
+    const child = this.assembly.child(scope.target!, full);
+    this.assembly.addLabels(child, labels);
+    open(child);
+  }
+
+  /** `label:` prefixes (the colon right after the name, as dtc writes them). */
+  private labels(): string[] {
+    const t = this.text;
+    let labels: string[] | undefined;
+    for (;;) {
+      const start = this.i;
+      let end = start;
+      while (isClass(t.charCodeAt(end), PROPERTY)) end++;
+      if (end === start || t.charCodeAt(end) !== 0x3a) return labels ?? [];
+      const name = t.slice(start, end);
+      if (!LABEL_NAME.test(name)) give();
+      this.i = end + 1;
+      (labels ??= []).push(name);
+      this.skip();
+    }
+  }
+
+  /** The value after `=`, through its `;`. */
+  private value(): DtChunk[] {
+    const t = this.text;
+    this.skip();
+    let bits: DtCellBits = 32;
+    if (this.keyword('/bits/')) {
+      const n = Number(this.integer());
+      if (!CELL_BITS.has(n)) give();
+      bits = n as DtCellBits;
+    }
+    const chunks: DtChunk[] = [];
+    for (;;) {
+      this.skip();
+      chunks.push(this.chunk(chunks.length === 0 ? bits : 32));
+      this.skip();
+      const c = t.charCodeAt(this.i++);
+      if (c === 0x3b) return chunks;
+      if (c !== 0x2c) give(); // ,
+    }
+  }
+
+  private chunk(bits: DtCellBits): DtChunk {
+    const t = this.text;
+    const start = this.i;
+    switch (t.charCodeAt(start)) {
+      case 0x3c: // <
+        return this.cells(bits);
+      case 0x22: // "
+        return stringChunk(t.slice(start, this.stringEnd()));
+      case 0x5b: {
+        // [
+        let j = start + 1;
+        for (let c = t.charCodeAt(j); isHex(c) || isSpace(c); c = t.charCodeAt(++j));
+        if (t.charCodeAt(j) !== 0x5d) give();
+        this.i = j + 1;
+        return bytesChunk(t.slice(start, this.i), give) ?? give();
+      }
+      case 0x26: // &
+        return { kind: 'path', ref: this.reference() };
+      default:
+        return give();
+    }
+  }
+
+  /** `<...>` of plain numbers and references only (expressions, macros and comments are not plain). */
+  private cells(bits: DtCellBits): DtChunk {
+    const t = this.text;
+    const cells: DtCell[] = [];
+    this.i++;
+    for (;;) {
+      while (isSpace(t.charCodeAt(this.i))) this.i++;
+      const c = t.charCodeAt(this.i);
+      if (c === 0x3e) {
+        this.i++;
+        return { kind: 'cells', bits, cells };
+      }
+      let cell: DtCell;
+      if (c === 0x26) cell = this.reference();
+      else if (isDigit(c)) {
+        const v = this.integer();
+        cell = v > U64 ? v & U64 : v;
+      }
+      else return give();
+      const end = t.charCodeAt(this.i);
+      if (!isSpace(end) && end !== 0x3e) give();
+      const checked = checkedCell(cell, bits);
+      if (typeof checked === 'object' && 'code' in checked) give();
+      cells.push(checked as DtCell);
+    }
+  }
+
+  /** A number as the grammar's integer_literal and parseNumber both read it: decimal (octal with a leading 0) or 0x hex. */
+  private integer(): bigint {
+    const t = this.text;
+    this.skip();
+    const start = this.i;
+    let j = start;
+    if (t.charCodeAt(j) === 0x30 && t.charCodeAt(j + 1) === 0x78) {
+      j += 2;
+      if (!isHex(t.charCodeAt(j))) give();
+      while (isHex(t.charCodeAt(j))) j++;
+    } else {
+      while (isDigit(t.charCodeAt(j))) j++;
+    }
+    // A letter, digit or `_` right after it (a suffix, `0x`, `12ab`) is something else.
+    if (isClass(t.charCodeAt(j), LABEL)) give();
+    this.i = j;
+    return parseNumber(t.slice(start, j)) ?? give();
+  }
+
+  /** `&label` or `&{/path}`. */
+  private reference(): DtRef {
+    const t = this.text;
+    this.i++;
+    if (t.charCodeAt(this.i) === 0x7b) {
+      const close = t.indexOf('}', this.i);
+      const path = close < 0 ? give() : t.slice(this.i + 1, close);
+      if (!REF_PATH.test(path)) give();
+      this.i = close + 1;
+      return { kind: 'path', path };
+    }
+    const label = this.name(LABEL);
+    if (!LABEL_NAME.test(label)) give();
+    return { kind: 'label', label };
+  }
+
+  /** End of the string literal at i (past its closing quote); escapes as the grammar takes them, no newline. */
+  private stringEnd(): number {
+    const t = this.text;
+    for (let j = this.i + 1; j < t.length; j++) {
+      const c = t.charCodeAt(j);
+      if (c === 0x22) return (this.i = j + 1);
+      if (c === 0x0a || c === 0x0d) give();
+      if (c === 0x5c) {
+        const e = t.charCodeAt(++j);
+        // `\u`, `\U`, a `\x` without two hex digits and an escaped line end are read differently, or not at all.
+        if (e === 0x75 || e === 0x55 || e === 0x0a || e === 0x0d || Number.isNaN(e)) give();
+        if (e === 0x78 && !(isHex(t.charCodeAt(j + 1)) && isHex(t.charCodeAt(j + 2)))) give();
+      }
+    }
+    return give();
+  }
+
+  /** The longest run of `cls` characters at i (possibly empty). */
+  private name(cls: number): string {
+    const t = this.text;
+    const start = this.i;
+    while (isClass(t.charCodeAt(this.i), cls)) this.i++;
+    return t.slice(start, this.i);
+  }
+
+  /**
+   * A `/keyword/` at i, consumed. Followed by a name character or `/`, the
+   * grammar reads a longer token (a node path), so that is not plain.
+   */
+  private keyword(word: string): boolean {
+    if (!this.text.startsWith(word, this.i)) return false;
+    this.i += word.length;
+    const next = this.text.charCodeAt(this.i);
+    if (isClass(next, PROPERTY) || next === 0x2f) give();
+    return true;
+  }
+
+  private expect(code: number): void {
+    this.skip();
+    if (this.text.charCodeAt(this.i) !== code) give();
+    this.i++;
+  }
+
+  /** Whitespace and comments (a `//` comment with a backslash may continue on the next line: not plain). */
+  private skip(): void {
+    const t = this.text;
+    for (;;) {
+      const c = t.charCodeAt(this.i);
+      if (isSpace(c)) {
+        this.i++;
+        continue;
+      }
+      if (c !== 0x2f) return;
+      const next = t.charCodeAt(this.i + 1);
+      if (next === 0x2a) {
+        const end = t.indexOf('*/', this.i + 2);
+        if (end < 0) give();
+        this.i = end + 2;
+      } else if (next === 0x2f) {
+        let end = t.indexOf('\n', this.i);
+        if (end < 0) end = t.length;
+        for (let j = this.i; j < end; j++) if (t.charCodeAt(j) === 0x5c) give();
+        this.i = end;
+      } else {
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * `ridmap encode board.dts`: the DTB dtc makes of the same source, byte for
+ * byte (dtc as the oracle, test/dt/support.ts), for the syntax tour, a DTS
+ * with an /include/, every example board as ridmap and as dtc print it and a
+ * large generated board; `<name>.dtb` here by default, `-o FILE` otherwise;
+ * bad source is exit 2 with file:line:column and nothing written.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dtFromTopology, encodeDtb, formatDts } from '../../src/dt/index.js';
+import { resolveTopology } from '../../src/model/resolve.js';
+import { generatedBoard } from '../dt/generated-board.js';
+import { dtc, dtExamples, haveTool } from '../dt/support.js';
+import { REPO_ROOT } from '../support/paths.js';
+import { runCli } from '../support/run-cli.js';
+
+const haveDtc = haveTool('dtc');
+const tmp = mkdtempSync(join(tmpdir(), 'ridmap-encode-dts-'));
+const FIXTURES = join(REPO_ROOT, 'test/fixtures/dt');
+
+/** `ridmap encode FILE -o OUT` and dtc of the same file: both exit 0 and write the same bytes. */
+async function expectDtcBytes(file: string): Promise<void> {
+  const out = join(tmp, `${file.split('/').pop()}.dtb`);
+  const run = await runCli('encode', file, '-o', out);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  const ours = readFileSync(out);
+  expect(run.stdout).toBe(`${out}  DTB, ${ours.length} bytes\n`);
+  if (!haveDtc) return;
+  // -q: dtc's warnings are not the point here (dtc-oracle.test.ts has them all on), and thousands overflow the pipe.
+  const r = dtc(readFileSync(file), 'dts', 'dtb', ['-q', ...(file.startsWith(FIXTURES) ? ['-i', FIXTURES] : [])]);
+  expect(r.status).toBe(0);
+  expect(ours.toString('hex')).toBe(r.stdout.toString('hex'));
+}
+
+function written(name: string, text: string | Uint8Array): string {
+  const file = join(tmp, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('encode of a DTS', () => {
+  it('the syntax tour (read by tree-sitter) compiles to dtc\'s DTB', async () => {
+    await expectDtcBytes(join(FIXTURES, 'syntax-tour.dts'));
+  });
+
+  it('a DTS with an /include/ beside it compiles to dtc\'s DTB', async () => {
+    await expectDtcBytes(join(FIXTURES, 'board-with-include.dts'));
+  });
+
+  for (const { name, topology } of dtExamples()) {
+    it(`${name}: the board DTS, and dtc's DTS of its DTB, compile to dtc's DTB`, async () => {
+      const tree = dtFromTopology(resolveTopology(topology)).tree;
+      await expectDtcBytes(written(`${name}.dts`, formatDts(tree)));
+      if (!haveDtc) return;
+      const printed = dtc(encodeDtb(tree), 'dtb', 'dts');
+      await expectDtcBytes(written(`${name}-dtc.dts`, printed.stdout));
+    });
+  }
+
+  it('a large generated board compiles to dtc\'s DTB', async () => {
+    await expectDtcBytes(written('generated.dts', generatedBoard(3000)));
+  });
+
+  it('writes NAME.dtb in the current directory by default', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ridmap-encode-cwd-'));
+    const file = written('named.dts', '/dts-v1/;\n/ { a = <1>; };\n');
+    const before = process.cwd();
+    process.chdir(dir);
+    try {
+      const run = await runCli('encode', file);
+      expect(run.code).toBe(0);
+      const size = readFileSync(join(dir, 'named.dtb')).length;
+      expect(run.stdout).toBe(`named.dtb  DTB, ${size} bytes\n`);
+    } finally {
+      process.chdir(before);
+    }
+  });
+
+  it('a syntax error is exit 2 naming file:line:column, and nothing is written', async () => {
+    const file = written('broken.dts', '/dts-v1/;\n/ {\n\ta = <1>;\n\tb = <2\n};\n');
+    const out = join(tmp, 'broken.dtb');
+    const run = await runCli('encode', file, '-o', out);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`^${file}:\\d+:\\d+: error \\[dts-syntax\\]`, 'm'));
+    expect(run.stderr).not.toContain('    at ');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a reference that names no node is exit 2 naming the property, and nothing is written', async () => {
+    const file = written('dangling.dts', '/dts-v1/;\n/ { a { x = <&nowhere>; }; };\n');
+    const out = join(tmp, 'dangling.dtb');
+    const run = await runCli('encode', file, '-o', out);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${file}:/a/x: error [dt-dangling-phandle]: reference &nowhere names no node`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('100,000 nested nodes: exit 2 with dts-too-deep, no overflow', async () => {
+    const n = 100_000;
+    const file = written('deep.dts', `/dts-v1/;\n/ {\n${'a {\n'.repeat(n)}${'};\n'.repeat(n)}};\n`);
+    const run = await runCli('encode', file, '-o', join(tmp, 'deep.dtb'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('[dts-too-deep]');
+    expect(run.stderr).not.toContain('internal error');
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * The one-pass reader of plain DTS (dts-plain.ts) against the tree-sitter
+ * parse it stands in for: wherever it reads a text, tree-sitter reads the
+ * same text without a diagnostic to the same tree (labels, values, order);
+ * everywhere else it gives up and parseDts says what tree-sitter says.
+ * Inputs: every DTS fixture, the corpus's DT sources, the example boards'
+ * DTS as ridmap and as dtc print them, a large generated board, and every
+ * one-character deletion and a set of insertions into a sample that uses
+ * each construct the reader takes.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Parser } from 'web-tree-sitter';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dtFromTopology, dtsParser, encodeDtb, formatDts, parseDts } from '../../src/dt/index.js';
+import { parseDtsWithTreeSitter } from '../../src/dt/dts-parse.js';
+import { parsePlainDts } from '../../src/dt/dts-plain.js';
+import { resolveTopology } from '../../src/model/resolve.js';
+import { CORPUS_DIR, REPO_ROOT } from '../support/paths.js';
+import { generatedBoard } from './generated-board.js';
+import { dtc, dtExamples, haveTool } from './support.js';
+
+let parser: Parser;
+beforeAll(async () => {
+  parser = await dtsParser();
+});
+
+/** 'plain' when the reader took the text (and gave tree-sitter's tree), 'fallback' when it gave up. */
+function compare(text: string, file = 'x.dts'): 'plain' | 'fallback' {
+  const plain = parsePlainDts(text);
+  if (plain === undefined) return 'fallback';
+  const ts = parseDtsWithTreeSitter(parser, text, file);
+  expect(ts.diagnostics, text.length < 2000 ? text : file).toEqual([]);
+  expect(plain, text.length < 2000 ? text : file).toEqual(ts.tree);
+  return 'plain';
+}
+
+function files(dir: string, ext: RegExp): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f), ext) : ext.test(f) ? [join(dir, f)] : []));
+}
+
+/** Every construct the reader takes, in a few lines. */
+const SAMPLE = `/dts-v1/;
+/* a comment */ r1: /memreserve/ 0x1000 0x2000;
+/ {
+	#address-cells = <1>; // line comment
+	model = "a \\"quoted\\" \\x41 \\101 \\n value";
+	a: b: node@1,2 {
+		reg = <1 0x2 010>, <&a>;
+		bytes = [0011 22], &{/node@1,2};
+		bits = /bits/ 8 <0xff 1>;
+		lbl: flag;
+		child { x = <&b>; };
+	};
+};
+/ { node@1,2 { y; }; };
+&a { z = "m"; };
+&{/node@1,2} { w = <>; };
+`;
+
+describe('plain DTS reads as tree-sitter reads it', () => {
+  it('the sample is plain', () => {
+    expect(compare(SAMPLE)).toBe('plain');
+  });
+
+  it('every one-character deletion from the sample: the same tree, or a fall back to tree-sitter', () => {
+    const outcomes = new Set<string>();
+    for (let i = 0; i < SAMPLE.length; i++) outcomes.add(compare(SAMPLE.slice(0, i) + SAMPLE.slice(i + 1)));
+    expect([...outcomes].sort()).toEqual(['fallback', 'plain']);
+  });
+
+  it('characters inserted at every statement boundary and inside values: the same tree, or a fall back', () => {
+    const inserts = [' ', '\n', '\t', ';', '-', '?', '.', '_', 'X', '+', '*', ':', '@', '&', '#', '/', '\\', "'", '"', '<', '>', '{', '}', ',', '=', 'x', '0', '(', '\u00a0', '/**/', '//\n', '/include/ "f"', '#if 0\n'];
+    for (let i = 0; i <= SAMPLE.length; i += 3) {
+      for (const s of inserts) compare(SAMPLE.slice(0, i) + s + SAMPLE.slice(i));
+    }
+  });
+
+  it('what it gives up on, parseDts reads with tree-sitter (diagnostics included)', async () => {
+    const cases = [
+      '/dts-v1/; / { a = <(1 + 2)>; };',
+      '/dts-v1/; / { a = <0X10>; };',
+      "/dts-v1/; / { a = <'a'>; };",
+      '/dts-v1/; / { a { }; /delete-node/ a; };',
+      '/dts-v1/; / { a = <1>; a = <2>; };',
+      '/dts-v1/; / { a = <&nowhere>; }; &missing { };',
+      '/dts-v1/; / { a = /bits/ 8 <256>; };',
+      '/dts-v1/; / { a = "unterminated; };',
+      '/dts-v1/; #define X 1\n/ { a = <X>; };',
+    ];
+    for (const text of cases) {
+      expect(parsePlainDts(text), text).toBeUndefined();
+      expect(await parseDts(text, 'x.dts')).toEqual(parseDtsWithTreeSitter(parser, text, 'x.dts'));
+    }
+  });
+
+  it('a large generated board is plain and reads as tree-sitter reads it', () => {
+    expect(compare(generatedBoard(2000), 'generated.dts')).toBe('plain');
+  });
+
+  it('nesting deeper than FDT_MAX_DEPTH is left to tree-sitter, which reports it; 100,000 levels do not overflow', async () => {
+    const deep = (n: number) => `/dts-v1/; / { ${'a { '.repeat(n)}${'}; '.repeat(n)}};`;
+    expect(compare(deep(60))).toBe('plain');
+    expect(parsePlainDts(deep(100_000))).toBeUndefined();
+  });
+
+  const fixtures = [...files(join(REPO_ROOT, 'test/fixtures'), /\.dtsi?$/), ...files(join(CORPUS_DIR, 'dt-source'), /\.dtsi?$/)];
+  it.each(fixtures.map((f) => [f.replace(`${REPO_ROOT}/`, '')]))('%s: the same tree or a fall back', (file) => {
+    const path = file.startsWith('/') ? file : join(REPO_ROOT, file);
+    compare(readFileSync(path, 'utf8'), file);
+  });
+
+  for (const { name, topology } of dtExamples()) {
+    it(`${name}: the board DTS ridmap prints, and the one dtc prints of its DTB, are plain and read the same`, () => {
+      const tree = dtFromTopology(resolveTopology(topology)).tree;
+      expect(compare(formatDts(tree), name)).toBe('plain');
+      if (!haveTool('dtc')) return;
+      const printed = dtc(encodeDtb(tree), 'dtb', 'dts');
+      expect(printed.status).toBe(0);
+      expect(compare(printed.stdout.toString('utf8'), `${name} (dtc)`)).toBe('plain');
+    });
+  }
+});
