@@ -28,7 +28,7 @@ process.on('exit', () => rmSync(join(RSS_FILE, '..'), { recursive: true, force: 
 export function runOnce({ cmd, args, cwd, stdout, isNode = false, timeoutMs = 600_000 }) {
   rmSync(RSS_FILE, { force: true });
   let argv = [cmd, ...args];
-  const env = { ...process.env };
+  const env = measuredEnv();
   if (HAVE_GNU_TIME) {
     argv = [GNU_TIME, '-f', '%M %U %S', '-o', RSS_FILE, ...argv];
   } else if (isNode) {
@@ -45,6 +45,20 @@ export function runOnce({ cmd, args, cwd, stdout, isNode = false, timeoutMs = 60
   } finally {
     closeSync(out);
   }
+}
+
+/**
+ * The environment of every measured process: this one's, without what makes
+ * each Node start do work a user's machine does not. NODE_EXTRA_CA_CERTS (set
+ * on some build machines) has every Node process parse a CA bundle at start,
+ * about five times `node -e 0`'s own work, which would hide ridmap's start-up
+ * in the start-up figure's ratio; NODE_OPTIONS could change what is measured.
+ */
+export const DROPPED_ENV = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'];
+export function measuredEnv() {
+  const env = { ...process.env };
+  for (const name of DROPPED_ENV) delete env[name];
+  return env;
 }
 
 /** "RSS_KiB USER_S SYS_S", as GNU time and rss-preload.mjs write it. */

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measuredEnv } from './measure.mjs';
 import { summarize } from './profile-summary.mjs';
 import { RIDMAP_BIN } from './paths.mjs';
 import { ridmapDecode } from './ridmap-cmd.mjs';
@@ -47,7 +48,7 @@ function profileOnce(p, profDir) {
   const fd = openSync(p.spec.stdout ?? '/dev/null', 'w');
   const args = ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-interval', String(p.us), ...p.spec.args];
   try {
-    return spawnSync(process.execPath, args, { cwd: p.spec.cwd, stdio: ['ignore', fd, 'pipe'] });
+    return spawnSync(process.execPath, args, { cwd: p.spec.cwd, env: measuredEnv(), stdio: ['ignore', fd, 'pipe'] });
   } finally {
     closeSync(fd);
   }

@@ -15,7 +15,7 @@ import { encodeFigures } from './bench-encode.mjs';
 import { scaleFigures } from './bench-scale.mjs';
 import { startupFigures } from './bench-startup.mjs';
 import { generateInputs, SCALES } from './generate-inputs.mjs';
-import { rssSource } from './measure.mjs';
+import { DROPPED_ENV, rssSource } from './measure.mjs';
 import { DEFAULT_SCRATCH, DIST, REPO_ROOT, RIDMAP_BIN } from './paths.mjs';
 import { findPeers } from './peers.mjs';
 import { profileFigures } from './profile.mjs';
@@ -85,6 +85,7 @@ const meta = {
 };
 const conditions = `node ${meta.node}, iasl ${meta.iasl ?? 'missing'}${meta.iaslDebian ? ` and Debian's ${meta.iaslDebian}` : ''}, dtc ${meta.dtc ?? 'missing'}, ${meta.cpus}, load average ${meta.loadAverage.join(' ')} (1, 5, 15 min) at the end`;
 console.log(`ridmap bench (${scale}): ${conditions}`);
+console.log(`environment of the measured processes: this one's without ${DROPPED_ENV.join(', ')}`);
 console.log(`each figure: median of n whole-process runs, ridmap and peer in turns; time: wall clock (start-up included); cpu: user+system; RSS: peak resident set (${rssSource})`);
 console.log('cpu ratio: ridmap/peer CPU time (goals are on it: a busy machine disturbs it least); ratio: the same on wall time');
 console.log('');
