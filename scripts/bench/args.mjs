@@ -7,7 +7,8 @@ export const DEFAULT_FIGURES = FIGURES.filter((f) => !f.startsWith('million'));
 export const HELP = `usage: npm run bench -- [options]
 
   --runs N        timed runs per figure; each figure is their median (default 5, --quick 1).
-                  Start-up takes 4N runs (it is short and noisy), 10k-endpoint builds min(N, 3).
+                  A start-up sample is 20 processes in a row (GNU time counts 10 ms ticks);
+                  10k-endpoint builds and checks take min(N, 3).
   --big-runs N    timed runs of each 100k-endpoint build (default 1; one takes about a minute)
   --only A[,B]    only these figures: ${FIGURES.join(', ')};
                   a prefix selects a group (dmar, build, check, million); default: all but million
