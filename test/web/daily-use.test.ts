@@ -137,7 +137,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the page in daily use', () => {
     await harness.shot('picture-not-drawn');
   });
 
-  it('the IORT diff names nodes and ID mappings', async () => {
+  it('the IORT diff names nodes and ID mappings; the two field views side by side', async () => {
     await harness.show([armBuilt('IORT.dat')], [await changedIort()]);
     await harness.tab('diff');
     expect(await page.locator('pre.diff').textContent()).toContain([
@@ -148,6 +148,16 @@ describe.skipIf(!HAVE_CHROMIUM)('the page in daily use', () => {
       '      Memory Size Limit: 40 → 30',
     ].join('\n'));
     await harness.shot('iort-diff');
+    // The two field views side by side: B is 20 bytes longer (its added ID mapping).
+    await page.check('#diff-fields');
+    expect(await page.locator('#diff-table').inputValue()).toBe('IORT');
+    const length = (side: string) => harness.texts(`#diff-fields-${side} .line:has-text("Table Length")`);
+    await expect.poll(() => Promise.all([length('A'), length('B')])).toEqual([
+      ['[004h 0004 004h]                Table Length : 0000012C'],
+      ['[004h 0004 004h]                Table Length : 00000140'],
+    ]);
+    expect(await harness.texts('#diff-fields-A h3, #diff-fields-B h3')).toEqual(['A: IORT.dat · IORT', 'B: IORT-changed.dat · IORT']);
+    await harness.shot('iort-diff-fields');
     expect(harness.errors).toEqual([]);
   });
 

@@ -9,6 +9,13 @@
  */
 import type { IndexedText } from './protocol.js';
 
+const UTF8 = new TextDecoder();
+
+/** Line i of an indexed text (decoded when shown: only the lines in view are). */
+export function lineText(t: IndexedText, i: number): string {
+  return UTF8.decode(t.bytes.subarray(t.starts[i], t.starts[i + 1]! - 1));
+}
+
 const NL = 10;
 const SPACE = 32;
 const OPEN = 91; // [

@@ -46,7 +46,12 @@ const tablePane = new TablePane((index) => workers.text(shown, index));
 const findingsPane = new FindingsPane(openFinding);
 const mapPane = new MapPane();
 const picturePane = new PicturePane(() => fileStem(shown));
-const diffPane = new DiffPane((hex) => workers.diff(hex));
+const diffPane = new DiffPane((hex) => workers.diff(hex), (pair) => {
+  for (const s of ['A', 'B'] as const) {
+    const index = pairedTables(s).get(pair);
+    if (index !== undefined) workers.text(s, index, 'diff');
+  }
+});
 const panes: Record<Tab, HTMLElement> = { tables: tablePane.element, findings: findingsPane.element, map: mapPane.element, picture: picturePane.element, diff: diffPane.element };
 
 const slots: Record<SideName, InputSlot> = {
@@ -137,9 +142,15 @@ function onReply(reply: Reply): void {
       r!.diagnostics = reply.diagnostics;
       r!.loadMs = reply.ms;
       if (reply.side === shown) tablePane.setTables(reply.tables);
+      if (results.A.tables && results.B.tables) diffPane.setPairs([...pairedTables('A').keys()].filter((k) => pairedTables('B').has(k)));
       break;
     case 'text':
-      if (reply.side === shown) tablePane.showText(reply.index, reply.indexed, reply.ms);
+      if (reply.for === 'diff') {
+        const t = r!.tables?.find((x) => x.index === reply.index);
+        diffPane.showFields(reply.side, `${reply.side}: ${t ? `${t.file} · ${t.name}` : ''}`, reply.indexed);
+      } else if (reply.side === shown) {
+        tablePane.showText(reply.index, reply.indexed, reply.ms);
+      }
       break;
     case 'map':
       r!.map = reply.map;
@@ -273,6 +284,19 @@ function openFinding(d: Diagnostic): void {
   if (index === undefined) return;
   selectTab('tables');
   tablePane.open(index, d.offset);
+}
+
+/** A side's tables by the name the diff pairs them under: `DMAR`, or `SSDT[1]` for the second of a kind (diff-tables.ts). */
+function pairedTables(side: SideName): Map<string, number> {
+  const tables = results[side].tables ?? [];
+  const count = new Map<string, number>();
+  for (const t of tables) count.set(t.name, (count.get(t.name) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return new Map(tables.map((t) => {
+    const k = seen.get(t.name) ?? 0;
+    seen.set(t.name, k + 1);
+    return [count.get(t.name)! > 1 ? `${t.name}[${k}]` : t.name, t.index] as const;
+  }));
 }
 
 function fileStem(side: SideName): string {

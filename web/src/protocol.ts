@@ -18,7 +18,8 @@ export type Role = 'view' | 'check';
 
 export type Request =
   | { type: 'analyse'; run: number; role: Role; sides: Partial<Record<SideName, NamedBytes[]>> }
-  | { type: 'text'; run: number; side: SideName; index: number }
+  /** `for: 'diff'`: the Diff tab shows it beside the other side's, not the Tables tab. */
+  | { type: 'text'; run: number; side: SideName; index: number; for?: 'diff' }
   | { type: 'diff'; run: number; hex: boolean }
   | { type: 'export'; run: number; side: SideName; what: 'tables' | 'check' };
 
@@ -33,7 +34,7 @@ export interface IndexedText {
 
 export type Reply = { run: number } & (
   | { type: 'loaded'; side: SideName; tables: TableView[]; diagnostics: Diagnostic[]; ms: number }
-  | { type: 'text'; side: SideName; index: number; indexed: IndexedText; ms: number }
+  | { type: 'text'; side: SideName; index: number; indexed: IndexedText; ms: number; for?: 'diff' }
   | { type: 'map'; side: SideName; map: MapView }
   | { type: 'picture'; side: SideName; svg?: string; note?: string; ms?: number }
   /** Findings beyond the first SHOWN_FINDINGS stay in the worker (export check.json for all): a 1 MB table can raise 100,000. */

@@ -8,10 +8,9 @@ import { formatDiagnostic } from '../../src/diagnostic.js';
 import type { TableView } from '../../src/report/index.js';
 import { el, formatSize } from './dom.js';
 import { HexDump, type ByteRange } from './hexdump.js';
+import { lineText } from './line-index.js';
 import type { IndexedText } from './protocol.js';
 import { VirtualList } from './virtual-list.js';
-
-const UTF8 = new TextDecoder();
 
 /** How far above a line without its own offset (a flag decoded beneath its field) to look for its field. */
 const FIELD_LOOKBACK = 64;
@@ -124,11 +123,6 @@ export class TablePane {
     if (line >= 0) this.selectLine(line, true, true);
   }
 
-  private lineText(i: number): string {
-    const t = this.text!;
-    return UTF8.decode(t.bytes.subarray(t.starts[i], t.starts[i + 1]! - 1));
-  }
-
   /** The bytes a line is about: its own, or (a flag beneath a field) its field's. */
   private rangeOf(line: number | undefined): ByteRange | undefined {
     const t = this.text;
@@ -142,7 +136,7 @@ export class TablePane {
 
   private line(i: number): HTMLElement {
     const cls = i === this.selectedLine ? 'line sel' : i === this.hoveredLine ? 'line hover' : 'line';
-    const div = el('div', { class: cls, text: this.lineText(i) || ' ' });
+    const div = el('div', { class: cls, text: lineText(this.text!, i) || ' ' });
     div.dataset['line'] = String(i);
     return div;
   }

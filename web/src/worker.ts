@@ -52,13 +52,13 @@ async function analyse(run: number, role: Role, given: Partial<Record<SideName, 
   }
 }
 
-function sendText(run: number, side: SideName, index: number): void {
+function sendText(run: number, side: SideName, index: number, forDiff?: 'diff'): void {
   const loaded = sides.get(side);
   if (!loaded) return;
   const t0 = performance.now();
   const indexed = indexText(tableText(loaded.side, index));
   const transfer = [indexed.bytes.buffer, indexed.starts.buffer, indexed.fieldOffset.buffer, indexed.fieldLength.buffer];
-  post({ run, type: 'text', side, index, indexed, ms: performance.now() - t0 }, transfer);
+  post({ run, type: 'text', side, index, indexed, ms: performance.now() - t0, ...(forDiff ? { for: forDiff } : {}) }, transfer);
 }
 
 function sendDiff(run: number, hex: boolean): void {
@@ -87,7 +87,7 @@ async function handle(req: Request): Promise<void> {
       post({ run: req.run, type: 'done', role: req.role });
       return;
     case 'text':
-      return sendText(req.run, req.side, req.index);
+      return sendText(req.run, req.side, req.index, req.for);
     case 'diff':
       return sendDiff(req.run, req.hex);
     case 'export': {

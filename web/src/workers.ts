@@ -32,8 +32,8 @@ export class Workers {
     return run;
   }
 
-  text(side: SideName, index: number): void {
-    this.send('view', { type: 'text', run: this.run, side, index });
+  text(side: SideName, index: number, forDiff?: 'diff'): void {
+    this.send('view', { type: 'text', run: this.run, side, index, ...(forDiff ? { for: forDiff } : {}) });
   }
 
   diff(hex: boolean): void {
