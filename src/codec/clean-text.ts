@@ -8,7 +8,7 @@
 import { CURRENT_FORM, type IaslForm } from './iasl-form.js';
 import type { FixedValue } from './primitives.js';
 import { fieldPlansOf, printCString, printFieldValue, printHeading, printJoined, printLine, type LinePlan, type PrintContext } from './print.js';
-import { fieldValue, walkClean, type CleanVisitor } from './clean-walk.js';
+import { fieldValue, walkClean, type CleanVisitor, type FieldSource } from './clean-walk.js';
 import type { ArrayMember, CStringMember, FieldMember, GroupMember, ListMember, Model, StructSpec } from './struct.js';
 import type { TextSink } from './text-sink.js';
 
@@ -26,7 +26,7 @@ export function printCleanText(spec: StructSpec, bytes: Uint8Array, out: TextSin
   const form = opts.form ?? CURRENT_FORM;
   const root = rootFields(spec, bytes);
   // A clean table's bytes sum to zero: the stored checksum is the one they should have.
-  return walkClean(spec, bytes, new TextVisitor(bytes, out, { root, form }));
+  return walkClean(spec, bytes, new TextVisitor(out, { root, form }));
 }
 
 /** The root's fixed fields as decode keeps them: what labels and flag lines that depend on the table's revision look at. */
@@ -50,16 +50,15 @@ class TextVisitor implements CleanVisitor {
   private readonly stack: StructSpec[] = [];
   private readonly planStack: LinePlan[][] = [];
 
-  constructor(private readonly bytes: Uint8Array, private readonly out: TextSink, private readonly ctx: PrintContext) {}
+  constructor(private readonly out: TextSink, private readonly ctx: PrintContext) {}
 
-  enter(spec: StructSpec, pos: number): void {
+  enter(spec: StructSpec, pos: number, fields: FieldSource): void {
     if (this.inLine) {
       this.inLine++;
       return;
     }
     if (spec.line) {
-      const b = this.bytes;
-      printLine(spec, pos, this.out, this.ctx.form, (i) => fieldValue(spec, b, pos, i), () => lineModel(spec, b, pos));
+      printLine(spec, pos, this.out, this.ctx.form, (i) => fields.value(spec, pos, i), () => lineModel(spec, fields, pos));
       this.inLine = 1;
       return;
     }
@@ -123,10 +122,10 @@ class TextVisitor implements CleanVisitor {
 }
 
 /** A line-printed element as a model, for its `write` when its line is not cached. */
-function lineModel(spec: StructSpec, bytes: Uint8Array, pos: number): Model {
+function lineModel(spec: StructSpec, fields: FieldSource, pos: number): Model {
   const m: Model = {};
   spec.members.forEach((x, i) => {
-    if (x.kind === 'field') m[x.key] = fieldValue(spec, bytes, pos, i);
+    if (x.kind === 'field') m[x.key] = fields.value(spec, pos, i);
   });
   return m;
 }

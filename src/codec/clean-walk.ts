@@ -29,8 +29,8 @@ import {
 
 /** What a printer does with a clean structure as the walk goes through it; every position is from the start of the table. */
 export interface CleanVisitor {
-  /** Before the members of a structure (a list item, an array element, a group, the root). */
-  enter(spec: StructSpec, pos: number): void;
+  /** Before the members of a structure (a list item, an array element, a group, the root); `fields` reads any of its fields. */
+  enter(spec: StructSpec, pos: number, fields: FieldSource): void;
   leave(spec: StructSpec): void;
   /** A fixed field; `v` is the value as decode reads it, undefined for (all-zero) reserved bytes. */
   field(spec: StructSpec, index: number, member: FieldMember, v: FixedValue | undefined, pos: number): void;
@@ -45,6 +45,12 @@ export interface CleanVisitor {
   cstring(spec: StructSpec, member: Member & { kind: 'cstring' }, s: string, pos: number): void;
 }
 
+
+/** Reads a fixed field of a walked structure out of turn (a line-printed element's fields, for its cached line). */
+export interface FieldSource {
+  /** Field `index` of the structure `spec` at `start`, as the walk reads it (undefined for reserved bytes). */
+  value(spec: StructSpec, start: number, index: number): FixedValue | undefined;
+}
 
 /** A declaration compiled for the walk, or undefined where the walk does not cover it. */
 interface Compiled {
@@ -195,16 +201,7 @@ function latin1(b: Uint8Array, from: number, to: number): string {
  */
 export function fieldValue(spec: StructSpec, bytes: Uint8Array, start: number, index: number): FixedValue | undefined {
   const c = compile(spec)!;
-  return c.fields[index]!.read(bytes, viewOf(bytes), start + c.offsets[index]!);
-}
-
-/** The view of the bytes last asked about: a printer asks field by field of one table. */
-let lastView: DataView | undefined;
-
-function viewOf(bytes: Uint8Array): DataView {
-  const v = lastView;
-  if (v && v.buffer === bytes.buffer && v.byteOffset === bytes.byteOffset && v.byteLength === bytes.byteLength) return v;
-  return (lastView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return c.fields[index]!.read(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), start + c.offsets[index]!);
 }
 
 /** True when the walk covers this declaration (its structures, their lists' items, their elements). */
@@ -223,7 +220,7 @@ export function walkClean(spec: StructSpec, bytes: Uint8Array, visitor?: CleanVi
   return w.struct(spec, 0, bytes.length) === bytes.length;
 }
 
-class Walk {
+class Walk implements FieldSource {
   private readonly view: DataView;
 
   constructor(private readonly bytes: Uint8Array, private readonly visitor: CleanVisitor | undefined) {
@@ -241,7 +238,7 @@ class Walk {
     const b = this.bytes;
     const v = this.visitor;
     if (start + spec.fixedSize > end) return NOT_CLEAN;
-    v?.enter(spec, start);
+    v?.enter(spec, start, this);
     const members = spec.members;
     let pos = start;
     let count = -1;
@@ -285,6 +282,11 @@ class Walk {
     if (pos !== end) return NOT_CLEAN;
     v?.leave(spec);
     return end;
+  }
+
+  value(spec: StructSpec, start: number, index: number): FixedValue | undefined {
+    const c = compile(spec)!;
+    return c.fields[index]!.read(this.bytes, this.view, start + c.offsets[index]!);
   }
 
   private list(member: ListMember, pos: number, end: number): number {

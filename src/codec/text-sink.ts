@@ -20,6 +20,9 @@ function decimalLength(n: number): number {
   return len;
 }
 
+/** Right-aligned label bytes by width, then by text: labels are few and constant, and a batch of tables makes a sink per table. */
+const paddedLabels = new Map<number, Map<string, Uint8Array>>();
+
 /** A place in a sink's text (mark, rewind). */
 export interface SinkMark {
   readonly chunks: number;
@@ -31,8 +34,6 @@ export class TextSink {
   private readonly full: Uint8Array[] = [];
   private buf = new Uint8Array(4096);
   private pos = 0;
-  /** Right-aligned label bytes by width, then by text (labels are few and constant). */
-  private readonly padded = new Map<number, Map<string, Uint8Array>>();
 
   /** Latin1 characters (only ASCII is ever written). */
   str(s: string): this {
@@ -57,8 +58,8 @@ export class TextSink {
 
   /** `text` right-aligned in `width` columns (C's `%*s`), cached: labels are few and constant. */
   padLeft(text: string, width: number): this {
-    let byText = this.padded.get(width);
-    if (!byText) this.padded.set(width, (byText = new Map()));
+    let byText = paddedLabels.get(width);
+    if (!byText) paddedLabels.set(width, (byText = new Map()));
     let b = byText.get(text);
     if (!b) byText.set(text, (b = TextSink.padded(text, width)));
     return this.bytes(b);
@@ -94,10 +95,9 @@ export class TextSink {
       v = q;
     }
     p += decLen;
-    // The tail is the line's constant part (40 to 60 bytes): a plain loop, as TypedArray.set costs more than the copy at that size.
-    const n = tail.length;
-    for (let i = 0; i < n; i++) buf[p + i] = tail[i]!;
-    this.pos = p + n;
+    // The tail is the line's constant part (40 bytes and more): one native copy beats a loop here.
+    buf.set(tail, p);
+    this.pos = p + tail.length;
     return this;
   }
 
