@@ -7,7 +7,7 @@
  */
 import { CURRENT_FORM, type IaslForm } from './iasl-form.js';
 import type { FixedValue } from './primitives.js';
-import { fieldPlansOf, printCString, printFieldValue, printHeading, printJoined, printLine, type LinePlan, type PrintContext } from './print.js';
+import { fieldPlansOf, printCString, printFieldValue, printHeading, printJoined, printLine, type LineFields, type LinePlan, type PrintContext } from './print.js';
 import { fieldValue, walkClean, type CleanVisitor, type FieldSource } from './clean-walk.js';
 import type { ArrayMember, CStringMember, FieldMember, GroupMember, ListMember, Model, StructSpec } from './struct.js';
 import type { TextSink } from './text-sink.js';
@@ -49,6 +49,8 @@ class TextVisitor implements CleanVisitor {
   private plans: LinePlan[] = [];
   private readonly stack: StructSpec[] = [];
   private readonly planStack: LinePlan[][] = [];
+  /** The line-printed element at hand, one object for them all (there are hundreds of thousands). */
+  private readonly line = new ElementFields();
 
   constructor(private readonly out: TextSink, private readonly ctx: PrintContext) {}
 
@@ -58,7 +60,11 @@ class TextVisitor implements CleanVisitor {
       return;
     }
     if (spec.line) {
-      printLine(spec, pos, this.out, this.ctx.form, (i) => fields.value(spec, pos, i), () => lineModel(spec, fields, pos));
+      const l = this.line;
+      l.spec = spec;
+      l.pos = pos;
+      l.source = fields;
+      printLine(spec, pos, this.out, this.ctx.form, l);
       this.inLine = 1;
       return;
     }
@@ -121,11 +127,21 @@ class TextVisitor implements CleanVisitor {
   }
 }
 
-/** A line-printed element as a model, for its `write` when its line is not cached. */
-function lineModel(spec: StructSpec, fields: FieldSource, pos: number): Model {
-  const m: Model = {};
-  spec.members.forEach((x, i) => {
-    if (x.kind === 'field') m[x.key] = fields.value(spec, pos, i);
-  });
-  return m;
+/** A line-printed element's fields, read from the bytes; as a model for its `write` when its line is not cached. */
+class ElementFields implements LineFields {
+  spec!: StructSpec;
+  pos = 0;
+  source!: FieldSource;
+
+  value(index: number): unknown {
+    return this.source.value(this.spec, this.pos, index);
+  }
+
+  model(): Model {
+    const m: Model = {};
+    this.spec.members.forEach((x, i) => {
+      if (x.kind === 'field') m[x.key] = this.value(i);
+    });
+    return m;
+  }
 }

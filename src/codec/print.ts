@@ -156,12 +156,12 @@ function valueKey(plan: LinePlan, t: FixedType, v: unknown): number | undefined 
   return v === undefined && t.kind === 'reserved' ? ABSENT : undefined;
 }
 
-/** The packed values of a line-printed structure (field `i`'s value is `valueOf(i)`), or undefined. */
-function packedKey(plan: LinePlan, valueOf: (i: number) => unknown): number | undefined {
+/** The packed values of a line-printed structure, or undefined. */
+function packedKey(plan: LinePlan, fields: LineFields): number | undefined {
   const widths = plan.widths!;
   let key = 0;
   for (let i = 0; i < widths.length; i++) {
-    const v = valueOf(i);
+    const v = fields.value(i);
     if (typeof v !== 'number' || (v >>> 0) !== v || v >= 2 ** widths[i]!) return undefined;
     key = key * 2 ** widths[i]! + v;
   }
@@ -251,7 +251,7 @@ export function printToString(spec: StructSpec, m: Model, offset = 0, form: Iasl
 /** Writes the text lines of a structure at `offset`; returns the bytes it covers. */
 export function printStruct(spec: StructSpec, m: Model, offset: number, out: TextSink, ctx: PrintContext = { root: m, form: CURRENT_FORM }): number {
   const form = ctx.form;
-  if (spec.line) return printLine(spec, offset, out, form, (i) => m[spec.members[i]!.key], () => m);
+  if (spec.line) return printLine(spec, offset, out, form, { value: (i) => m[spec.members[i]!.key], model: () => m });
   let pos = offset;
   const truncatedAt = m[STORED]?.[TRUNCATED_AT];
   const members = truncatedAt === undefined ? spec.members : spec.members.slice(0, Number(truncatedAt));
@@ -359,23 +359,29 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
   return pos - offset;
 }
 
+/** The fields of a structure printed as one line: each by its index, and the whole model when the line is not cached. */
+export interface LineFields {
+  value(index: number): unknown;
+  model(): Model;
+}
+
 /**
- * A structure printed as one line (`PCI Path : 1C,04`): field `i`'s value is
- * `valueOf(i)`; the model is asked for only when the line is not cached
- * (the walk of a clean table has none, clean-text.ts).
+ * A structure printed as one line (`PCI Path : 1C,04`); the model is asked
+ * for only when the line is not cached (the walk of a clean table has none,
+ * clean-text.ts).
  */
-export function printLine(spec: StructSpec, offset: number, out: TextSink, form: IaslForm, valueOf: (i: number) => unknown, model: () => Model): number {
+export function printLine(spec: StructSpec, offset: number, out: TextSink, form: IaslForm, fields: LineFields): number {
   const line = spec.line!;
   const plan = linePlanOf(spec, line.label, form);
-  const key = plan.lines && packedKey(plan, valueOf);
+  const key = plan.lines && packedKey(plan, fields);
   if (key === undefined) {
-    line.write(model(), out.fieldHeadTail(offset, plan.tail));
+    line.write(fields.model(), out.fieldHeadTail(offset, plan.tail));
     out.nl();
     return spec.fixedSize;
   }
   let rest = plan.lines!.get(key);
   if (!rest) {
-    const m = model();
+    const m = fields.model();
     plan.lines!.set(key, (rest = restOfLine(plan.tail, (o) => {
       line.write(m, o);
       o.nl();
