@@ -17,6 +17,7 @@
  */
 import type { FixedValue } from './primitives.js';
 import { sizeOfType } from './primitives.js';
+import { ByteReader } from './reader.js';
 import {
   type ArrayMember,
   type FieldMember,
@@ -222,9 +223,11 @@ export function walkClean(spec: StructSpec, bytes: Uint8Array, visitor?: CleanVi
 
 class Walk implements FieldSource {
   private readonly view: DataView;
+  private readonly reader: ByteReader;
 
   constructor(private readonly bytes: Uint8Array, private readonly visitor: CleanVisitor | undefined) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.reader = new ByteReader(bytes);
   }
 
   /**
@@ -298,8 +301,8 @@ class Walk implements FieldSource {
     v?.open(member);
     while (pos < end) {
       if (end - pos < u.headerSize) return NOT_CLEAN;
-      const tag = readUint(this.bytes, this.view, pos + u.tagOffset, tagType.size, tagType.endian === 'le');
-      const len = readUint(this.bytes, this.view, pos + lengthOffset, lengthType.size, lengthType.endian === 'le');
+      const tag = this.reader.uint(pos + u.tagOffset, tagType.size, tagType.endian === 'le');
+      const len = this.reader.uint(pos + lengthOffset, lengthType.size, lengthType.endian === 'le');
       const variant = u.variants.get(tag) ?? u.fallback;
       // Unknown types, lengths that cannot be followed and items too short for their type are reported by decode.
       if (!variant || len < u.headerSize || pos + len > end || len < variant.fixedSize) return NOT_CLEAN;
@@ -337,21 +340,5 @@ class Walk implements FieldSource {
     if (nul + 1 !== end) return NOT_CLEAN;
     this.visitor?.cstring(spec, member, latin1(b, pos, nul), pos);
     return end;
-  }
-}
-
-function readUint(b: Uint8Array, v: DataView, at: number, size: number, le: boolean): number {
-  switch (size) {
-    case 1:
-      return b[at]!;
-    case 2:
-      return v.getUint16(at, le);
-    case 4:
-      return v.getUint32(at, le);
-    default: {
-      let n = 0;
-      for (let i = 0; i < size; i++) n = n * 256 + b[le ? at + size - 1 - i : at + i]!;
-      return n;
-    }
   }
 }
