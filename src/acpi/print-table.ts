@@ -4,9 +4,10 @@
  * back).
  */
 import { CURRENT_FORM, decode, encode, hexDumpLines, printStruct, STORED, sum8, TextSink, type IaslForm, type Model } from '../codec/index.js';
+import { printCleanText } from '../codec/clean-text.js';
 import { CHECKSUM_OFFSET } from './header.js';
 import type { TableDef } from './registry.js';
-import { formatJsonDocument, tablePathName, type DecodedTable } from './table.js';
+import { formatJsonDocument, jsonDocumentChunks, tablePathName, type DecodedTable } from './table.js';
 
 export interface PrintableTable {
   def: TableDef;
@@ -16,6 +17,8 @@ export interface PrintableTable {
   origin?: DecodedTable['origin'];
   /** The bytes the model was decoded from (the Raw Table Data dump); encoded from the model when absent. */
   bytes?: Uint8Array;
+  /** The bytes are exactly what the declaration says (DecodedTable.clean): printed from them. */
+  clean?: boolean;
 }
 
 export interface PrintTextOptions {
@@ -50,14 +53,20 @@ export function printTablesTextChunks(tables: readonly PrintableTable[], opts: P
 
 function writeTable(out: TextSink, t: PrintableTable, opts: PrintTextOptions): TextSink {
   const form = opts.form ?? CURRENT_FORM;
+  // A clean table prints from its bytes (clean-text.ts); the model's way is the same text, slower.
+  if (t.clean && t.bytes && !t.extra?.length && t.signature !== undefined) {
+    const mark = out.mark();
+    writeHeading(out, t, tablePathName(t.signature), form, opts);
+    if (printCleanText(t.def.spec, t.bytes, out, { form })) {
+      rawTableData(out, t.bytes);
+      return out;
+    }
+    out.rewind(mark);
+  }
   const model = withStoredValues(t.def, t.model);
   const sig = tablePathName(t.signature ?? String(model['signature'] ?? ''));
   const bytes = tableBytes(t);
-  // Lines 2-4 and 6 are where iasl names itself and the input; the rest is iasl's shape. No version:
-  // golden files must not change with each release.
-  out.line('/*').line(' * ridmap: IOMMU firmware tables').line(` * Data table text in the form of iasl ${form.iaslVersion}`).line(' * (ridmap decodes the table itself; no ACPICA code is used)').line(' * ');
-  out.line(` * Disassembly of ${opts.file ?? `a ${sig} table`}${t.origin?.address ? ` @ ${t.origin.address}` : ''}`);
-  out.line(' *').line(` * ACPI Data Table [${sig}]`).line(' *').line(form.formatLine).line(' */').nl();
+  writeHeading(out, t, sig, form, opts);
   const size = printStruct(t.def.spec, model, 0, out, { root: model, form, checksumShouldBe: checksumShouldBe(bytes) });
   if (t.extra?.length) {
     out.nl().line(`/* ${t.extra.length} byte(s) after the table's Length, not part of the table */`);
@@ -65,6 +74,15 @@ function writeTable(out: TextSink, t: PrintableTable, opts: PrintTextOptions): T
   }
   if (bytes) rawTableData(out, bytes);
   return out;
+}
+
+/** The comment iasl opens its text with. */
+function writeHeading(out: TextSink, t: PrintableTable, sig: string, form: IaslForm, opts: PrintTextOptions): void {
+  // Lines 2-4 and 6 are where iasl names itself and the input; the rest is iasl's shape. No version:
+  // golden files must not change with each release.
+  out.line('/*').line(' * ridmap: IOMMU firmware tables').line(` * Data table text in the form of iasl ${form.iaslVersion}`).line(' * (ridmap decodes the table itself; no ACPICA code is used)').line(' * ');
+  out.line(` * Disassembly of ${opts.file ?? `a ${sig} table`}${t.origin?.address ? ` @ ${t.origin.address}` : ''}`);
+  out.line(' *').line(` * ACPI Data Table [${sig}]`).line(' *').line(form.formatLine).line(' */').nl();
 }
 
 /** The table's own bytes (up to its Length): as decoded, or the model encoded. */
@@ -89,19 +107,18 @@ function rawTableData(out: TextSink, bytes: Uint8Array): void {
   for (let i = 0; i < bytes.length; i += 16) {
     const n = Math.min(16, bytes.length - i);
     out.spaces(Math.max(0, 8 - Math.max(4, i.toString(16).length))).hex(i, 4).str(': ');
-    for (let j = 0; j < n; j++) out.hex(bytes[i + j]!, 2).spaces(1);
-    out.spaces(3 * (16 - n)).str(' // ');
-    for (let j = 0; j < n; j++) {
-      const c = bytes[i + j]!;
-      out.str(c >= 0x20 && c <= 0x7e ? String.fromCharCode(c) : '.');
-    }
-    out.nl();
+    out.hexPairs(bytes, i, n).spaces(3 * (16 - n)).str(' // ').printable(bytes, i, n).nl();
   }
 }
 
 /** The JSON document of tables (`{"tables": [...]}`), ending with a newline. */
 export function printTablesJson(tables: readonly PrintableTable[]): string {
   return formatJsonDocument(tables);
+}
+
+/** The same as UTF-8 bytes in chunks, to write to a stream as they are. */
+export function printTablesJsonChunks(tables: readonly PrintableTable[]): Uint8Array[] {
+  return jsonDocumentChunks(tables);
 }
 
 /**

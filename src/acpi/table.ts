@@ -12,7 +12,11 @@ import {
   type Encoded,
   type Json,
   type Model,
+  concatBytes,
+  TextSink,
 } from '../codec/index.js';
+import { walkClean } from '../codec/clean-walk.js';
+import { printCleanJson } from '../codec/clean-json.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { LimitCode, MAX_MODELLED_TABLE_BYTES } from '../limits.js';
 import { AcpiCode, checkStandardHeader, peekLength, peekSignature } from './header.js';
@@ -34,6 +38,12 @@ export interface DecodedTable {
   extra?: Uint8Array;
   /** Where the table was found inside a multi-table input (acpidump text). */
   origin?: { line?: number; address?: string };
+  /**
+   * Decode found nothing (clean-walk.ts): the bytes are exactly what the
+   * declaration says, so text and JSON come straight from them and the model
+   * is decoded only when something asks for it.
+   */
+  clean?: boolean;
 }
 
 export interface DecodeTableOptions {
@@ -41,6 +51,8 @@ export interface DecodeTableOptions {
   name?: string;
   /** Decode as this table whatever the bytes' signature says (a caller that wants one table type); a different one is an error. */
   signature?: string;
+  /** Decode the model now, even for a clean table (what the clean path is held against in tests). */
+  eager?: boolean;
 }
 
 /** Path root for a signature (`RSD PTR ` → `RSDP`). */
@@ -95,12 +107,34 @@ export function decodeTable(bytes: Uint8Array, opts: DecodeTableOptions = {}): D
     diagnostics.push({ severity: 'info', code: AcpiCode.notModelled, path, offset: 0,
       message: `ridmap does not decode ${path} field by field; kept as header + ${Math.max(0, extent - 36)} raw bytes` });
   }
+  if (!opts.eager && def.modelled && !def.decodeChecks && diagnostics.length === 0 && extent === bytes.length && walkClean(def.spec, bytes)) {
+    return lazyTable({ signature, def, diagnostics, bytes, name: path, clean: true }, () => decode(def.spec, bytes, { extent, path }).value);
+  }
   const decoded = decode(def.spec, bytes, { extent, path });
   if (def.modelled && def.decodeChecks) diagnostics.push(...def.decodeChecks(bytes, decoded.value, path, header));
   diagnostics.push(...decoded.diagnostics);
   const table: DecodedTable = { signature, def, model: decoded.value, diagnostics, bytes, name: path };
   if (extent < bytes.length) table.extra = bytes.slice(extent);
   return table;
+}
+
+/**
+ * A clean table whose model is decoded on first use: `decode` prints it from
+ * its bytes and never asks (a 1 MB DMAR's model is 100k objects); `check`,
+ * `map` and the library do, and get what decode gives. A model set in its
+ * place is no longer the bytes', so the table is then no longer clean.
+ */
+function lazyTable(t: Omit<DecodedTable, 'model'>, decodeModel: () => Model): DecodedTable {
+  let model: Model | undefined;
+  return Object.defineProperty(t as DecodedTable, 'model', {
+    enumerable: true,
+    configurable: true,
+    get: () => (model ??= decodeModel()),
+    set: (m: Model) => {
+      model = m;
+      t.clean = false;
+    },
+  });
 }
 
 /** Encodes a table model; the signature in the model picks the declaration. */
@@ -126,10 +160,35 @@ export function tableToJson(t: { def: TableDef; model: Model }): Json {
   return toJson(t.def.spec, t.model);
 }
 
+/** What the JSON document is made from: a table's declaration and model, and its bytes when it is clean. */
+export type JsonTable = { def: TableDef; model: Model; bytes?: Uint8Array; extra?: Uint8Array; clean?: boolean };
+
 /** JSON text with 2-space indentation and a final newline. */
-export function formatJsonDocument(tables: readonly { def: TableDef; model: Model; bytes?: Uint8Array; extra?: Uint8Array }[]): string {
-  const doc: AcpiJsonDocument = { tables: tables.map(tableToJson) };
-  return JSON.stringify(doc, null, 2) + '\n';
+export function formatJsonDocument(tables: readonly JsonTable[]): string {
+  return new TextDecoder().decode(concatBytes(jsonDocumentChunks(tables)));
+}
+
+/**
+ * The same document as UTF-8 bytes in chunks, to write as they are: what
+ * `JSON.stringify({tables}, null, 2)` gives, with each clean table written
+ * straight from its bytes (clean-json.ts) rather than through its model and
+ * a JSON tree.
+ */
+export function jsonDocumentChunks(tables: readonly JsonTable[]): Uint8Array[] {
+  const out = new TextSink();
+  if (!tables.length) return out.str('{\n  "tables": []\n}\n').chunks();
+  out.str('{\n  "tables": [');
+  tables.forEach((t, i) => {
+    out.str(i ? ',\n    ' : '\n    ');
+    if (t.clean && t.bytes && !t.extra?.length) {
+      const mark = out.mark();
+      if (printCleanJson(t.def.spec, t.bytes, out, 2)) return;
+      out.rewind(mark);
+    }
+    // Nested two levels deep in the document: every line after the first is indented by four more spaces.
+    out.bytes(new TextEncoder().encode(JSON.stringify(tableToJson(t), null, 2).replaceAll('\n', '\n    ')));
+  });
+  return out.str('\n  ]\n}\n').chunks();
 }
 
 export interface TablesFromJson {

@@ -26,7 +26,9 @@ import {
   STORED,
   TRAILING_KEY,
   TRUNCATED_AT,
+  type CStringMember,
   type FieldMember,
+  type GroupMember,
   type Member,
   type Model,
   type StoredValues,
@@ -86,7 +88,7 @@ function fieldHead(out: TextSink, offset: number, width: number, label: string, 
  * types, lengths, bus numbers, path hops), so most lines become the offsets
  * plus one copy of cached bytes.
  */
-interface LinePlan {
+export interface LinePlan {
   tail: Uint8Array;
   /** The rest of the line (value, description, flag-bit lines) by value key; absent when values are not cached. */
   lines?: Map<number, Uint8Array>;
@@ -112,7 +114,7 @@ function plansFor<T>(cache: Map<IaslForm, WeakMap<StructSpec, T>>, form: IaslFor
   return byForm;
 }
 
-function fieldPlansOf(spec: StructSpec, form: IaslForm): LinePlan[] {
+export function fieldPlansOf(spec: StructSpec, form: IaslForm): LinePlan[] {
   const cache = plansFor(fieldPlans, form);
   let plans = cache.get(spec);
   if (!plans) {
@@ -155,11 +157,11 @@ function valueKey(plan: LinePlan, t: FixedType, v: unknown): number | undefined 
 }
 
 /** The packed values of a line-printed structure, or undefined. */
-function packedKey(plan: LinePlan, spec: StructSpec, m: Model): number | undefined {
+function packedKey(plan: LinePlan, fields: LineFields): number | undefined {
   const widths = plan.widths!;
   let key = 0;
   for (let i = 0; i < widths.length; i++) {
-    const v = m[spec.members[i]!.key];
+    const v = fields.value(i);
     if (typeof v !== 'number' || (v >>> 0) !== v || v >= 2 ** widths[i]!) return undefined;
     key = key * 2 ** widths[i]! + v;
   }
@@ -249,23 +251,7 @@ export function printToString(spec: StructSpec, m: Model, offset = 0, form: Iasl
 /** Writes the text lines of a structure at `offset`; returns the bytes it covers. */
 export function printStruct(spec: StructSpec, m: Model, offset: number, out: TextSink, ctx: PrintContext = { root: m, form: CURRENT_FORM }): number {
   const form = ctx.form;
-  if (spec.line) {
-    const line = spec.line;
-    const plan = linePlanOf(spec, line.label, form);
-    const key = plan.lines && packedKey(plan, spec, m);
-    if (key === undefined) {
-      line.write(m, out.fieldHeadTail(offset, plan.tail));
-      out.nl();
-      return spec.fixedSize;
-    }
-    let rest = plan.lines!.get(key);
-    if (!rest) plan.lines!.set(key, (rest = restOfLine(plan.tail, (o) => {
-      line.write(m, o);
-      o.nl();
-    })));
-    out.fieldHeadTail(offset, rest);
-    return spec.fixedSize;
-  }
+  if (spec.line) return printLine(spec, offset, out, form, { value: (i) => m[spec.members[i]!.key], model: () => m });
   let pos = offset;
   const truncatedAt = m[STORED]?.[TRUNCATED_AT];
   const members = truncatedAt === undefined ? spec.members : spec.members.slice(0, Number(truncatedAt));
@@ -295,7 +281,7 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
         break;
       }
       case 'group': {
-        if (member.heading) fieldHead(out, pos, member.spec.fixedSize, member.label, form).str(member.heading).nl();
+        printHeading(member, pos, out, form);
         const g = m[member.key];
         if (typeof g === 'object' && g !== null) printStruct(member.spec, g as Model, pos, out, ctx);
         pos += member.spec.fixedSize;
@@ -317,7 +303,7 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
         break;
       case 'cstring': {
         const s = String(m[member.key] ?? '');
-        fieldHead(out, pos, s.length + 1, member.label, form).str('"' + displayText(s) + '"').nl();
+        printCString(member, s, pos, out, form);
         pos += s.length + 1;
         const pad = spec.placed.length ? undefined : m[member.paddingKey];
         if (pad instanceof Uint8Array) {
@@ -373,6 +359,48 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
   return pos - offset;
 }
 
+/** The fields of a structure printed as one line: each by its index, and the whole model when the line is not cached. */
+export interface LineFields {
+  value(index: number): unknown;
+  model(): Model;
+}
+
+/**
+ * A structure printed as one line (`PCI Path : 1C,04`); the model is asked
+ * for only when the line is not cached (the walk of a clean table has none,
+ * clean-text.ts).
+ */
+export function printLine(spec: StructSpec, offset: number, out: TextSink, form: IaslForm, fields: LineFields): number {
+  const line = spec.line!;
+  const plan = linePlanOf(spec, line.label, form);
+  const key = plan.lines && packedKey(plan, fields);
+  if (key === undefined) {
+    line.write(fields.model(), out.fieldHeadTail(offset, plan.tail));
+    out.nl();
+    return spec.fixedSize;
+  }
+  let rest = plan.lines!.get(key);
+  if (!rest) {
+    const m = fields.model();
+    plan.lines!.set(key, (rest = restOfLine(plan.tail, (o) => {
+      line.write(m, o);
+      o.nl();
+    })));
+  }
+  out.fieldHeadTail(offset, rest);
+  return spec.fixedSize;
+}
+
+/** The line naming a group before its fields, when it has one (`Memory Properties : [IORT Memory Access Properties]`). */
+export function printHeading(member: GroupMember, pos: number, out: TextSink, form: IaslForm): void {
+  if (member.heading) fieldHead(out, pos, member.spec.fixedSize, member.label, form).str(member.heading).nl();
+}
+
+/** A NUL-terminated name as one field line, its NUL counted in the width. */
+export function printCString(member: CStringMember, s: string, pos: number, out: TextSink, form: IaslForm): void {
+  fieldHead(out, pos, s.length + 1, member.label, form).str('"' + displayText(s) + '"').nl();
+}
+
 /** A list item: as its declaration says, or an item of a type iasl does not know the way iasl notes it. */
 function printItem(u: UnionSpec, s: StructSpec, item: Model, pos: number, out: TextSink, ctx: PrintContext): number {
   const tag = item[u.tagKey];
@@ -406,10 +434,14 @@ function textOrdered(spec: StructSpec, parts: PlacedPart[]): PlacedPart[] {
 }
 
 function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Model, pos: number, out: TextSink, ctx: PrintContext): void {
+  printFieldValue(member, plan, member.role !== undefined ? derivedValue(spec, m, member.key) : m[member.key], pos, out, ctx);
+}
+
+/** A field line (and its flag-bit lines) given the field's value: from a model, or read from the bytes (clean-text.ts). */
+export function printFieldValue(member: FieldMember, plan: LinePlan, v: unknown, pos: number, out: TextSink, ctx: PrintContext): void {
   const t = member.type;
   const alt = member.labelIf;
   if (alt && ctx.root[alt.rootKey] === alt.equals) plan = { tail: tailOf(sizeOfType(t), alt.label, ctx.form), limit: 0, memberForm: plan.memberForm };
-  const v = member.role !== undefined ? derivedValue(spec, m, member.key) : m[member.key];
   const key = plan.lines && valueKey(plan, t, v);
   if (key !== undefined) {
     let rest = plan.lines!.get(key);
@@ -432,7 +464,7 @@ function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Mo
 }
 
 /** Adjacent integer fields as one little-endian integer line, as an older iasl printed them before the split. */
-function printJoined(fields: readonly Member[], label: string | undefined, m: Model, pos: number, out: TextSink, form: IaslForm): number {
+export function printJoined(fields: readonly Member[], label: string | undefined, m: Model, pos: number, out: TextSink, form: IaslForm): number {
   let size = 0;
   let value = 0;
   for (const f of fields) {

@@ -586,8 +586,22 @@ export function presentOptional(spec: StructSpec, m: Model): FieldMember[] {
   return groups.slice(0, n).flatMap((g) => g.members);
 }
 
-/** Optional fields in groups: a field with the reserved fields after it; a group is all there or not at all. */
-export function optionalGroups(spec: StructSpec): { members: FieldMember[]; size: number }[] {
+const groupsBySpec = new WeakMap<StructSpec, readonly OptionalGroup[]>();
+
+/** A field with the reserved fields after it: all there or not at all. */
+export interface OptionalGroup {
+  readonly members: FieldMember[];
+  readonly size: number;
+}
+
+/** Optional fields in groups (OptionalGroup), worked out once per declaration: decode and print ask per structure. */
+export function optionalGroups(spec: StructSpec): readonly OptionalGroup[] {
+  let groups = groupsBySpec.get(spec);
+  if (!groups) groupsBySpec.set(spec, (groups = groupOptional(spec)));
+  return groups;
+}
+
+function groupOptional(spec: StructSpec): OptionalGroup[] {
   const groups: { members: FieldMember[]; size: number }[] = [];
   for (const f of spec.optional) {
     const last = groups[groups.length - 1];

@@ -20,12 +20,20 @@ function decimalLength(n: number): number {
   return len;
 }
 
+/** Right-aligned label bytes by width, then by text: labels are few and constant, and a batch of tables makes a sink per table. */
+const paddedLabels = new Map<number, Map<string, Uint8Array>>();
+
+/** A place in a sink's text (mark, rewind). */
+export interface SinkMark {
+  readonly chunks: number;
+  readonly pos: number;
+  readonly buf: Uint8Array<ArrayBuffer>;
+}
+
 export class TextSink {
   private readonly full: Uint8Array[] = [];
   private buf = new Uint8Array(4096);
   private pos = 0;
-  /** Right-aligned label bytes by width, then by text (labels are few and constant). */
-  private readonly padded = new Map<number, Map<string, Uint8Array>>();
 
   /** Latin1 characters (only ASCII is ever written). */
   str(s: string): this {
@@ -50,8 +58,8 @@ export class TextSink {
 
   /** `text` right-aligned in `width` columns (C's `%*s`), cached: labels are few and constant. */
   padLeft(text: string, width: number): this {
-    let byText = this.padded.get(width);
-    if (!byText) this.padded.set(width, (byText = new Map()));
+    let byText = paddedLabels.get(width);
+    if (!byText) paddedLabels.set(width, (byText = new Map()));
     let b = byText.get(text);
     if (!b) byText.set(text, (b = TextSink.padded(text, width)));
     return this.bytes(b);
@@ -133,6 +141,34 @@ export class TextSink {
     return this;
   }
 
+  /** `n` bytes from `from` as upper-case hex pairs, each followed by a space (a hex dump row). */
+  hexPairs(bytes: Uint8Array, from: number, n: number): this {
+    if (this.pos + 3 * n > this.buf.length) this.grow(3 * n);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = from, e = from + n; i < e; i++) {
+      const b = bytes[i]!;
+      buf[p++] = HEX[b >> 4]!;
+      buf[p++] = HEX[b & 15]!;
+      buf[p++] = SPACE;
+    }
+    this.pos = p;
+    return this;
+  }
+
+  /** `n` bytes from `from` as printable ASCII, others as `.` (a hex dump's text column). */
+  printable(bytes: Uint8Array, from: number, n: number): this {
+    if (this.pos + n > this.buf.length) this.grow(n);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = from, e = from + n; i < e; i++) {
+      const c = bytes[i]!;
+      buf[p++] = c >= 0x20 && c <= 0x7e ? c : 46;
+    }
+    this.pos = p;
+    return this;
+  }
+
   /** Upper-case hex of a 64-bit value, 16 digits (iasl's `%8.8X%8.8X`). */
   hex64(v: bigint): this {
     return this.hex(Number(v >> 32n), 8).hex(Number(v & 0xffffffffn), 8);
@@ -164,6 +200,19 @@ export class TextSink {
     if (this.pos + n > this.buf.length) this.grow(n);
     this.buf.fill(byte, this.pos, this.pos + n);
     this.pos += n;
+    return this;
+  }
+
+  /** Where the text ends now, to go back to with rewind (a fast path that finds it cannot finish). */
+  mark(): SinkMark {
+    return { chunks: this.full.length, pos: this.pos, buf: this.buf };
+  }
+
+  /** Drops what was written since `m`. */
+  rewind(m: SinkMark): this {
+    this.full.length = m.chunks;
+    this.buf = m.buf;
+    this.pos = m.pos;
     return this;
   }
 

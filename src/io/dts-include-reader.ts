@@ -28,8 +28,9 @@ function realDir(dir: string): string | undefined {
 
 /** The reader for the includes of `file`, allowed `includeDirs` besides its own directory. */
 export function dtsIncludeReader(file: string, includeDirs: readonly string[] = []): IncludeReader {
-  const roots = [dirname(file), ...includeDirs].flatMap((d) => realDir(d) ?? []);
-  const inside = (real: string) => roots.some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : root + sep));
+  // Resolved when an include comes: most inputs are tables, read by the hundred (a realpath each costs).
+  let roots: string[] | undefined;
+  const inside = (real: string) => (roots ??= [dirname(file), ...includeDirs].flatMap((d) => realDir(d) ?? [])).some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : root + sep));
   const cache = new Map<string, string>();
 
   return (path, from) => {

@@ -28,7 +28,7 @@ export function readInputBytes(path: string): Uint8Array {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw fail(path, 'is a directory, not a file');
     if (st.isFile() && st.size > maxBytes) throw tooLarge(path, `is ${st.size} bytes`, maxBytes);
-    return readBounded(fd, path, maxBytes);
+    return readBounded(fd, path, maxBytes, st.isFile() ? st.size : undefined);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw fail(path, reason(e));
@@ -42,12 +42,19 @@ export function readInputText(path: string): string {
   return decodeText(readInputBytes(path));
 }
 
-/** Reads to the end, or throws once more than `maxBytes` have been read. */
-function readBounded(fd: number, path: string, maxBytes: number): Uint8Array {
+/**
+ * Reads to the end, or throws once more than `maxBytes` have been read. A
+ * regular file's first chunk is its size and one byte more (which tells a
+ * file that grew): a 100-byte table must not cost a 1 MiB chunk, which its
+ * bytes would keep alive (1,000 small tables read 1 GiB).
+ */
+function readBounded(fd: number, path: string, maxBytes: number, size?: number): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const chunk = new Uint8Array(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
+    // Until the file's size is read, ask for the rest and one byte more; past it (a file that grew), in chunks.
+    const want = size !== undefined && total <= size ? size + 1 - total : CHUNK_BYTES;
+    const chunk = new Uint8Array(Math.min(want, maxBytes + 1 - total));
     const n = readSome(fd, chunk);
     if (n === 0) break;
     chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));

@@ -6,7 +6,7 @@
  * printed, and the exit code is 2.
  */
 import { Option, type Command } from 'commander';
-import { printTablesJson, printTablesTextChunks } from '../../acpi/print-table.js';
+import { printTablesJsonChunks, printTablesTextChunks } from '../../acpi/print-table.js';
 import { tableToJson, type DecodedTable } from '../../acpi/table.js';
 import { hasErrors, type Diagnostic } from '../../diagnostic.js';
 import { decodeMapFindings } from '../../checks/decode-findings.js';
@@ -77,7 +77,8 @@ Examples:
       }
       if (opts.format === 'json') {
         // One document: ACPI tables as `encode` reads them; device trees (which encode does not take) beside them.
-        ctx.out(trees.length === 0 ? printTablesJson(tables) : JSON.stringify({ tables: tables.map(tableToJson), deviceTrees: trees }, null, 2));
+        if (trees.length === 0) ctx.outChunks(printTablesJsonChunks(tables));
+        else ctx.out(JSON.stringify({ tables: tables.map(tableToJson), deviceTrees: trees }, null, 2));
       }
       ctx.report(visibleDiagnostics([...diagnostics, ...shown], opts.verbose));
       if (hasErrors(diagnostics)) ctx.fail(EXIT_INPUT);

@@ -1,0 +1,154 @@
+/**
+ * The JSON of a clean structure (json.ts toJson, then `JSON.stringify(…,
+ * null, 2)`) written straight from its bytes by the walk (clean-walk.ts)
+ * into a text sink: the same keys in the same order, the same values, the
+ * same indentation, without building the model, the JSON tree or one big
+ * string. What JSON.stringify would write as other than ASCII (a name with
+ * bytes above 7Fh, which stdout writes as UTF-8) makes the table not clean
+ * here; the caller then takes the model's way.
+ */
+import { walkClean, type CleanVisitor } from './clean-walk.js';
+import { bytesToHex } from './hexfmt.js';
+import type { FixedValue } from './primitives.js';
+import { isDerived, type ArrayMember, type CStringMember, type FieldMember, type GroupMember, type ListMember, type StructSpec } from './struct.js';
+import { TextSink } from './text-sink.js';
+
+/**
+ * Writes the JSON object of a table whose bytes are exactly `bytes` into
+ * `out`, as JSON.stringify with 2-space indentation writes it at nesting
+ * `depth` (its first line goes where `out` is; the lines after it are
+ * indented by `depth` levels). False when the table is not clean (then
+ * `out` holds a part of it: rewind it).
+ */
+export function printCleanJson(spec: StructSpec, bytes: Uint8Array, out: TextSink, depth = 0): boolean {
+  const v = new JsonVisitor(out, depth);
+  return walkClean(spec, bytes, v) && !v.failed;
+}
+
+/** `"key": ` as bytes, once per key. */
+const keyBytes = new Map<string, Uint8Array>();
+
+function keyOf(key: string): Uint8Array {
+  let b = keyBytes.get(key);
+  if (!b) keyBytes.set(key, (b = TextSink.padded(JSON.stringify(key) + ': ', 0)));
+  return b;
+}
+
+/** A newline and `2·depth` spaces, once per depth. */
+const indents: Uint8Array[] = [];
+
+function indentOf(depth: number): Uint8Array {
+  let b = indents[depth];
+  if (!b) indents[depth] = b = TextSink.padded('\n' + ' '.repeat(2 * depth), 0);
+  return b;
+}
+
+const COMMA = TextSink.padded(',', 0);
+
+class JsonVisitor implements CleanVisitor {
+  /** Entries so far of each open object or array, innermost last. */
+  private readonly counts: number[] = [];
+  /** The next structure is an element held as its one field's value (`scalar`): no object of its own. */
+  private scalar: string | undefined;
+  private inScalar = 0;
+  failed = false;
+
+  constructor(private readonly out: TextSink, private readonly base: number) {}
+
+  /** Starts an entry of the innermost container: the comma, the newline and the indentation. */
+  private entry(): void {
+    const counts = this.counts;
+    const last = counts.length - 1;
+    if (last < 0) return;
+    if (counts[last]! > 0) this.out.bytes(COMMA);
+    counts[last]!++;
+    this.out.bytes(indentOf(this.base + counts.length));
+  }
+
+  private openContainer(bracket: string): void {
+    this.out.str(bracket);
+    this.counts.push(0);
+  }
+
+  private closeContainer(bracket: string): void {
+    const n = this.counts.pop()!;
+    if (n > 0) this.out.bytes(indentOf(this.base + this.counts.length));
+    this.out.str(bracket);
+  }
+
+  enter(): void {
+    if (this.inScalar || this.scalar !== undefined) {
+      this.inScalar++;
+      return;
+    }
+    this.openContainer('{');
+  }
+
+  leave(): void {
+    if (this.inScalar) {
+      if (--this.inScalar === 0) this.scalar = undefined;
+      return;
+    }
+    this.closeContainer('}');
+  }
+
+  field(spec: StructSpec, _index: number, member: FieldMember, v: FixedValue | undefined): void {
+    if (this.inScalar) {
+      if (member.key !== this.scalar) return;
+      // The element's value is an entry of the array itself.
+      this.value(v);
+      return;
+    }
+    // Derived fields are computed on encode; all-zero reserved bytes are absent from the model.
+    if (isDerived(member) || v === undefined) return;
+    this.entry();
+    this.out.bytes(keyOf(member.key));
+    this.value(member.role === 'tag' ? spec.name : v);
+  }
+
+  private value(v: FixedValue | undefined): void {
+    const out = this.out;
+    if (typeof v === 'number') out.dec(v, 1);
+    else if (typeof v === 'bigint') out.str('"0x').str(v.toString(16)).str('"');
+    else if (typeof v === 'string') this.string(v);
+    else if (v instanceof Uint8Array) out.str('"').str(bytesToHex(v)).str('"');
+  }
+
+  private string(s: string): void {
+    const j = JSON.stringify(s);
+    // Above 7Fh JSON.stringify keeps the character, which stdout writes as UTF-8: not one latin1 byte.
+    for (let i = 0; i < j.length; i++) {
+      if (j.charCodeAt(i) > 0x7f) {
+        this.failed = true;
+        return;
+      }
+    }
+    this.out.str(j);
+  }
+
+  group(_spec: StructSpec, member: GroupMember): void {
+    this.entry();
+    this.out.bytes(keyOf(member.key));
+  }
+
+  open(member: ListMember | ArrayMember): void {
+    this.entry();
+    this.out.bytes(keyOf(member.key));
+    this.openContainer('[');
+  }
+
+  close(): void {
+    this.closeContainer(']');
+  }
+
+  item(member: ListMember | ArrayMember): void {
+    this.entry();
+    if (member.kind === 'array' && member.scalar) this.scalar = member.scalar;
+  }
+
+  cstring(_spec: StructSpec, member: CStringMember, s: string): void {
+    this.entry();
+    this.out.bytes(keyOf(member.key));
+    this.string(s);
+  }
+}

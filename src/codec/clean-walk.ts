@@ -1,0 +1,344 @@
+/**
+ * The fast path of decode, text and JSON for clean structures: a walk over
+ * the bytes, driven by the declaration and compiled once per declaration
+ * (the readers and checks of its fields as closures, as protobufjs compiles a
+ * schema), that builds no model. It tells what `decode` would find and, with
+ * a visitor, lets a printer write the text or the JSON straight from the
+ * bytes (clean-text.ts, clean-json.ts).
+ *
+ * "Clean" means that decode would report nothing and keep nothing beside the
+ * declared fields: no reserved bytes or bits set, no unknown value or type,
+ * every length and count exactly what the bytes hold, no bytes left over.
+ * Declarations using what the walk does not cover (placed parts, optional
+ * fields, layouts picked by a field, items sized by their type, fields shown
+ * by the model) are never clean here. Whatever is not clean goes the model's
+ * way (decode.ts, print.ts, json.ts), so its output and findings are
+ * unchanged: the walk only ever says "clean" or "not clean".
+ */
+import type { FixedValue } from './primitives.js';
+import { sizeOfType } from './primitives.js';
+import { ByteReader } from './reader.js';
+import {
+  type ArrayMember,
+  type FieldMember,
+  type GroupMember,
+  type ListMember,
+  type Member,
+  type StructSpec,
+  type UnionSpec,
+} from './struct.js';
+
+/** What a printer does with a clean structure as the walk goes through it; every position is from the start of the table. */
+export interface CleanVisitor {
+  /** Before the members of a structure (a list item, an array element, a group, the root); `fields` reads any of its fields. */
+  enter(spec: StructSpec, pos: number, fields: FieldSource): void;
+  leave(spec: StructSpec): void;
+  /** A fixed field; `v` is the value as decode reads it, undefined for (all-zero) reserved bytes. */
+  field(spec: StructSpec, index: number, member: FieldMember, v: FixedValue | undefined, pos: number): void;
+  /** Before a group's structure (its heading). */
+  group(spec: StructSpec, member: GroupMember, pos: number): void;
+  /** Before and after the items of a list or the elements of an array. */
+  open(member: ListMember | ArrayMember): void;
+  close(member: ListMember | ArrayMember): void;
+  /** Before each list item or array element. */
+  item(member: ListMember | ArrayMember): void;
+  /** A NUL-terminated name of `length` characters plus its NUL. */
+  cstring(spec: StructSpec, member: Member & { kind: 'cstring' }, s: string, pos: number): void;
+}
+
+
+/** Reads a fixed field of a walked structure out of turn (a line-printed element's fields, for its cached line). */
+export interface FieldSource {
+  /** Field `index` of the structure `spec` at `start`, as the walk reads it (undefined for reserved bytes). */
+  value(spec: StructSpec, start: number, index: number): FixedValue | undefined;
+}
+
+/** A declaration compiled for the walk, or undefined where the walk does not cover it. */
+interface Compiled {
+  /** Per member: how to read and check a fixed field (undefined for other members). */
+  readonly fields: (FieldOp | undefined)[];
+  /** Offset of each fixed member from the structure's start. */
+  readonly offsets: number[];
+  /** Member index of the variable member, or -1. */
+  readonly variableIndex: number;
+}
+
+interface FieldOp {
+  readonly size: number;
+  /** The value as decode reads it (undefined for reserved bytes). */
+  readonly read: (b: Uint8Array, v: DataView, at: number) => FixedValue | undefined;
+  /** False when decode would report the value or keep it apart (reserved bytes or bits set, an unknown value). */
+  readonly clean: (b: Uint8Array, value: FixedValue | undefined, at: number) => boolean;
+}
+
+const compiled = new WeakMap<StructSpec, Compiled | null>();
+
+/** Where the walk stopped: not clean (decode would report or keep something the walk does not). */
+const NOT_CLEAN = -1;
+
+function compile(spec: StructSpec): Compiled | undefined {
+  const known = compiled.get(spec);
+  if (known !== undefined) return known ?? undefined;
+  // Cycles cannot occur in declarations (structures are built bottom-up), so recursion here is bounded by the declaration.
+  compiled.set(spec, null);
+  const c = build(spec);
+  compiled.set(spec, c ?? null);
+  return c;
+}
+
+function build(spec: StructSpec): Compiled | undefined {
+  if (spec.placed.length || spec.optional.length || spec.byField) return undefined;
+  const fields: (FieldOp | undefined)[] = [];
+  const offsets: number[] = [];
+  let variableIndex = -1;
+  let off = 0;
+  for (let i = 0; i < spec.members.length; i++) {
+    const m = spec.members[i]!;
+    offsets.push(off);
+    if (m.kind === 'field') {
+      const op = fieldOp(m);
+      if (!op) return undefined;
+      fields.push(op);
+      off += op.size;
+      continue;
+    }
+    fields.push(undefined);
+    if (m.kind === 'group') {
+      if (!compile(m.spec)) return undefined;
+      off += m.spec.fixedSize;
+      continue;
+    }
+    if (!variableSupported(spec, m)) return undefined;
+    variableIndex = i;
+  }
+  return { fields, offsets, variableIndex };
+}
+
+function variableSupported(spec: StructSpec, m: Member): boolean {
+  switch (m.kind) {
+    case 'list': {
+      const u = m.union;
+      if (u.itemSize || u.lengthType === undefined || m.countKey !== undefined || m.offsetKey !== undefined) return false;
+      for (const v of [...u.variants.values(), ...(u.fallback ? [u.fallback] : [])]) if (!compile(v)) return false;
+      return true;
+    }
+    case 'array': {
+      if (m.offsetKey !== undefined || m.count === 'one' || m.element.fixedSize === 0) return false;
+      if (typeof m.count === 'object') {
+        const counter = spec.members.find((x) => x.key === (m.count as { countKey: string }).countKey);
+        if (counter?.kind !== 'field' || counter.type.kind !== 'uint') return false;
+      }
+      return compile(m.element) !== undefined && m.element.variable === undefined;
+    }
+    case 'cstring':
+      return true;
+    default:
+      return false;
+  }
+}
+
+function fieldOp(m: FieldMember): FieldOp | undefined {
+  const role = m.role;
+  // References and placed offsets resolve against the whole table: the model's way.
+  if (role !== undefined && typeof role === 'object' && !('count' in role)) return undefined;
+  if (m.shownIf || m.optional) return undefined;
+  const t = m.type;
+  const size = sizeOfType(t);
+  const always = (): boolean => true;
+  switch (t.kind) {
+    case 'reserved':
+      return { size, read: () => undefined, clean: (b, _v, at) => isZero(b, at, at + size) };
+    case 'u64': {
+      const le = t.endian === 'le';
+      return { size, read: (_b, v, at) => v.getBigUint64(at, le), clean: always };
+    }
+    case 'ascii':
+      return { size, read: (b, _v, at) => latin1(b, at, at + size), clean: always };
+    case 'bytes':
+      return { size, read: (b, _v, at) => b.slice(at, at + size), clean: always };
+    default: {
+      const base = t.kind === 'uint' ? t : t.base;
+      const read = uintReader(base.size, base.endian === 'le');
+      if (!read) return undefined;
+      if (m.quiet || t.kind === 'uint') return { size, read, clean: always };
+      if (t.kind === 'flags') {
+        const mask = t.reservedMask;
+        return { size, read, clean: (_b, v) => ((v as number) & mask) === 0 };
+      }
+      const names = t.names;
+      return { size, read, clean: (_b, v) => names.has(v as number) };
+    }
+  }
+}
+
+function uintReader(size: number, le: boolean): FieldOp['read'] | undefined {
+  switch (size) {
+    case 1:
+      return (b, _v, at) => b[at]!;
+    case 2:
+      return (_b, v, at) => v.getUint16(at, le);
+    case 4:
+      return (_b, v, at) => v.getUint32(at, le);
+    default:
+      return undefined;
+  }
+}
+
+function isZero(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+function latin1(b: Uint8Array, from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
+/**
+ * The value of fixed field `index` of a walkable structure at `start`, as the
+ * walk reads it (undefined for reserved bytes): for a printer that needs a
+ * field out of turn (a line-printed element, the root's revision).
+ */
+export function fieldValue(spec: StructSpec, bytes: Uint8Array, start: number, index: number): FixedValue | undefined {
+  const c = compile(spec)!;
+  return c.fields[index]!.read(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), start + c.offsets[index]!);
+}
+
+/** True when the walk covers this declaration (its structures, their lists' items, their elements). */
+export function walkable(spec: StructSpec): boolean {
+  return compile(spec) !== undefined;
+}
+
+/**
+ * Walks a table's bytes `[0, bytes.length)` as `spec` declares them; true
+ * when clean. With a visitor, the visitor sees every structure and field;
+ * what it was given is incomplete when the answer is false.
+ */
+export function walkClean(spec: StructSpec, bytes: Uint8Array, visitor?: CleanVisitor): boolean {
+  if (!compile(spec) || bytes.length < spec.fixedSize) return false;
+  const w = new Walk(bytes, visitor);
+  return w.struct(spec, 0, bytes.length) === bytes.length;
+}
+
+class Walk implements FieldSource {
+  private readonly view: DataView;
+  private readonly reader: ByteReader;
+
+  constructor(private readonly bytes: Uint8Array, private readonly visitor: CleanVisitor | undefined) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.reader = new ByteReader(bytes);
+  }
+
+  /**
+   * One structure `[start, end)` (a root's end is its Length, which must be
+   * `end`); returns its end, or NOT_CLEAN. Recursion follows the declaration's
+   * nesting (a list's items, an array's elements), never the input: items of
+   * one list are walked in a loop.
+   */
+  struct(spec: StructSpec, start: number, end: number): number {
+    const c = compile(spec)!;
+    const b = this.bytes;
+    const v = this.visitor;
+    if (start + spec.fixedSize > end) return NOT_CLEAN;
+    v?.enter(spec, start, this);
+    const members = spec.members;
+    let pos = start;
+    let count = -1;
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i]!;
+      if (m.kind === 'field') {
+        const op = c.fields[i]!;
+        const value = op.read(b, this.view, pos);
+        if (!op.clean(b, value, pos)) return NOT_CLEAN;
+        const role = m.role;
+        // An item ends where its Length says; a root's Length must be all of the bytes (else decode keeps what it says).
+        if (role === 'length' && value !== end - start) return NOT_CLEAN;
+        if (role === 'tag' && value !== spec.tag) return NOT_CLEAN;
+        if (typeof role === 'object') count = value as number;
+        v?.field(spec, i, m, value, pos);
+        pos += op.size;
+        continue;
+      }
+      if (m.kind === 'group') {
+        v?.group(spec, m, pos);
+        if (this.struct(m.spec, pos, pos + m.spec.fixedSize) === NOT_CLEAN) return NOT_CLEAN;
+        pos += m.spec.fixedSize;
+        continue;
+      }
+      switch (m.kind) {
+        case 'list':
+          pos = this.list(m, pos, end);
+          break;
+        case 'array':
+          pos = this.array(m, pos, end, typeof m.count === 'object' ? count : -1);
+          break;
+        case 'cstring':
+          pos = this.cstring(spec, m, pos, end);
+          break;
+        default:
+          return NOT_CLEAN;
+      }
+      if (pos === NOT_CLEAN) return NOT_CLEAN;
+    }
+    // Bytes after the last member are kept as `trailing` and reported.
+    if (pos !== end) return NOT_CLEAN;
+    v?.leave(spec);
+    return end;
+  }
+
+  value(spec: StructSpec, start: number, index: number): FixedValue | undefined {
+    const c = compile(spec)!;
+    return c.fields[index]!.read(this.bytes, this.view, start + c.offsets[index]!);
+  }
+
+  private list(member: ListMember, pos: number, end: number): number {
+    const u: UnionSpec = member.union;
+    const v = this.visitor;
+    const lengthOffset = u.lengthOffset!;
+    const lengthType = u.lengthType!;
+    const tagType = u.tagType;
+    v?.open(member);
+    while (pos < end) {
+      if (end - pos < u.headerSize) return NOT_CLEAN;
+      const tag = this.reader.uint(pos + u.tagOffset, tagType.size, tagType.endian === 'le');
+      const len = this.reader.uint(pos + lengthOffset, lengthType.size, lengthType.endian === 'le');
+      const variant = u.variants.get(tag) ?? u.fallback;
+      // Unknown types, lengths that cannot be followed and items too short for their type are reported by decode.
+      if (!variant || len < u.headerSize || pos + len > end || len < variant.fixedSize) return NOT_CLEAN;
+      v?.item(member);
+      if (this.struct(variant, pos, pos + len) === NOT_CLEAN) return NOT_CLEAN;
+      pos += len;
+    }
+    v?.close(member);
+    return pos;
+  }
+
+  private array(member: ArrayMember, pos: number, end: number, count: number): number {
+    const el = member.element;
+    const size = el.fixedSize;
+    const room = end - pos;
+    // A partial element, or a count the bytes do not hold (or that leaves bytes over), is reported by decode.
+    const n = count >= 0 ? count : room / size;
+    if (!Number.isInteger(n) || n * size !== room) return NOT_CLEAN;
+    const v = this.visitor;
+    v?.open(member);
+    for (let i = 0; i < n; i++) {
+      v?.item(member);
+      if (this.struct(el, pos, pos + size) === NOT_CLEAN) return NOT_CLEAN;
+      pos += size;
+    }
+    v?.close(member);
+    return pos;
+  }
+
+  private cstring(spec: StructSpec, member: Member & { kind: 'cstring' }, pos: number, end: number): number {
+    const b = this.bytes;
+    let nul = pos;
+    while (nul < end && b[nul] !== 0) nul++;
+    // No NUL is reported; bytes after it are kept as padding.
+    if (nul + 1 !== end) return NOT_CLEAN;
+    this.visitor?.cstring(spec, member, latin1(b, pos, nul), pos);
+    return end;
+  }
+}
