@@ -16,6 +16,7 @@ import { ridLines } from '../diff/map-diff.js';
 import { ANY_FORMAT, sessionCheck, tableCheck, type Check, type FindingDraft } from './check.js';
 import type { TableContext } from './context.js';
 import { formatInfo, type FormatInfo } from '../model/table-formats.js';
+import { appendAll } from '../model/append.js';
 
 export interface DeviceDisagreement {
   kind: 'untranslated' | 'mismatch';
@@ -144,7 +145,7 @@ export const tablesDisagree = sessionCheck({
         );
         const name = (t: typeof x) => `${t.file}:${t.name}`;
         const say = ({ a, b }: RidDifference) => `: ${name(x)} says ${answer(a)}, ${name(y)} says ${answer(b)}`;
-        out.push(...ridLines(diffs, undefined, say).map((message) => ({ file: x.file, path: x.name, message })));
+        appendAll(out, ridLines(diffs, undefined, say).map((message) => ({ file: x.file, path: x.name, message })));
       }
     }
     return out;
