@@ -60,12 +60,19 @@ export function compareDevices(
     if (!a || exempt.has(e.id)) continue;
     if (e.iommu !== null && format.describes(e.iommu) && a.iommu === null) {
       out.push({ kind: 'untranslated', expected: e, actual: a });
-    } else if (a.iommu !== null && (a.iommu !== e.iommu || (compareOutputs && a.outputIds.join() !== e.outputIds.join()))) {
+    } else if (a.iommu !== null && (a.iommu !== e.iommu || (compareOutputs && !sameIds(a.outputIds, e.outputIds)))) {
       // A device behind an IOMMU this format cannot name is not the table's business, unless the table claims it.
       out.push({ kind: 'mismatch', expected: e, actual: a });
     }
   }
   return out;
+}
+
+/** Element by element: joining both lists to strings made two strings per device and per numbering. */
+function sameIds(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export interface Consistency {
