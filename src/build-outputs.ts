@@ -10,6 +10,7 @@ import { hasErrors, type Diagnostic } from './diagnostic.js';
 import { dtFromTopology, encodeDtb, formatDts, topologyHasDt } from './dt/index.js';
 import { renderMap } from './map/render-map.js';
 import type { ResolvedTopology } from './model/resolved.js';
+import { appendAll } from './model/append.js';
 
 export interface BuildOutput {
   name: string;
@@ -49,18 +50,18 @@ export function buildOutputs(resolved: ResolvedTopology): BuildResult {
 
   for (const build of TABLE_BUILDS) {
     const built = build.fromTopology(resolved);
-    diagnostics.push(...built.diagnostics);
+    appendAll(diagnostics, built.diagnostics);
     if (built.table === undefined || hasErrors(built.diagnostics)) continue;
     // Every table model is a codec model: the builders make plain objects in the declaration's shape.
     const model = built.table as Model;
     const encoded = build.encode ? build.encode(built.table) : encodeTable(model);
-    diagnostics.push(...encoded.diagnostics);
+    appendAll(diagnostics, encoded.diagnostics);
     if (encoded.bytes) {
       outputs.push({ name: build.file, description: build.description, data: encoded.bytes, ...(build.builtIsDecoded ? { model } : {}) });
     }
   }
 
-  if (topologyHasDt(resolved)) outputs.push(...boardDt(resolved, diagnostics));
+  if (topologyHasDt(resolved)) appendAll(outputs, boardDt(resolved, diagnostics));
 
   outputs.push(
     { name: 'map.json', description: 'translation map (JSON)', data: renderMap(resolved, 'json') },
@@ -74,7 +75,8 @@ export function buildOutputs(resolved: ResolvedTopology): BuildResult {
 /** The board Device Tree, as source and as blob (dtc compiles the one to exactly the other). */
 function boardDt(resolved: ResolvedTopology, diagnostics: Diagnostic[]): BuildOutput[] {
   const dt = dtFromTopology(resolved);
-  diagnostics.push(...dt.diagnostics);
+  // One finding per device can come back (smmuv3-stream-shared on a conventional bus), so never spread them.
+  appendAll(diagnostics, dt.diagnostics);
   if (hasErrors(dt.diagnostics)) return [];
   return [
     { name: 'board.dts', description: 'Device Tree source (iommu-map, msi-map, iommus)', data: formatDts(dt.tree) },

@@ -16,6 +16,7 @@ import { ridLines } from '../diff/map-diff.js';
 import { ANY_FORMAT, sessionCheck, tableCheck, type Check, type FindingDraft } from './check.js';
 import type { TableContext } from './context.js';
 import { formatInfo, type FormatInfo } from '../model/table-formats.js';
+import { appendAll } from '../model/append.js';
 
 export interface DeviceDisagreement {
   kind: 'untranslated' | 'mismatch';
@@ -59,12 +60,19 @@ export function compareDevices(
     if (!a || exempt.has(e.id)) continue;
     if (e.iommu !== null && format.describes(e.iommu) && a.iommu === null) {
       out.push({ kind: 'untranslated', expected: e, actual: a });
-    } else if (a.iommu !== null && (a.iommu !== e.iommu || (compareOutputs && a.outputIds.join() !== e.outputIds.join()))) {
+    } else if (a.iommu !== null && (a.iommu !== e.iommu || (compareOutputs && !sameIds(a.outputIds, e.outputIds)))) {
       // A device behind an IOMMU this format cannot name is not the table's business, unless the table claims it.
       out.push({ kind: 'mismatch', expected: e, actual: a });
     }
   }
   return out;
+}
+
+/** Element by element: joining both lists to strings made two strings per device and per numbering. */
+function sameIds(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export interface Consistency {
@@ -144,7 +152,7 @@ export const tablesDisagree = sessionCheck({
         );
         const name = (t: typeof x) => `${t.file}:${t.name}`;
         const say = ({ a, b }: RidDifference) => `: ${name(x)} says ${answer(a)}, ${name(y)} says ${answer(b)}`;
-        out.push(...ridLines(diffs, undefined, say).map((message) => ({ file: x.file, path: x.name, message })));
+        appendAll(out, ridLines(diffs, undefined, say).map((message) => ({ file: x.file, path: x.name, message })));
       }
     }
     return out;

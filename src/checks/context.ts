@@ -7,7 +7,7 @@
  */
 import type { BuildResult } from '../build-outputs.js';
 import { InputError } from '../diagnostic.js';
-import { resolveTopology } from '../model/resolve.js';
+import { renumberTopology } from '../model/renumber.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import type { Topology } from '../model/topology-schema.js';
 import type { TranslationMap } from '../model/translation-map.js';
@@ -70,7 +70,8 @@ export class CheckSession {
     if (policy === t.resolved.numbering) return { resolved: t.resolved };
     return this.once(`numbering:${policy}`, () => {
       try {
-        return { resolved: resolveTopology(t.topology, { numbering: policy, linux: t.resolved.linux }) };
+        // The baseline itself when the policy numbers every bus the same: its maps are then reused too (mapOf).
+        return { resolved: renumberTopology(t.resolved, policy) };
       } catch (e) {
         if (e instanceof InputError) return { problem: e.diagnostics.map((d) => d.message).join('; ') };
         throw e;

@@ -22,6 +22,7 @@ import type { CheckSession } from './context.js';
 import { CHECKS } from './registry.js';
 import { tableReadDiagnostics } from '../io/load-input.js';
 import type { TableSubject } from '../io/subject.js';
+import { appendAll } from '../model/append.js';
 
 export interface RunOptions {
   checks?: readonly Check[];
@@ -40,11 +41,8 @@ export function runChecks(session: CheckSession, opts: RunOptions = {}): CheckRu
   const shown = opts.shown ?? (() => true);
   const ran = new Set<string>();
   const out: Diagnostic[] = [];
-  // One table can raise 100,000 findings (a 1 MB DMAR): appended one by one, as
-  // push(...all) passes them as arguments and overflows a browser worker's stack.
-  const add = (list: readonly Diagnostic[]) => {
-    for (const d of list) out.push(d);
-  };
+  // One table can raise 100,000 findings (a 1 MB DMAR): appended one by one (append.ts).
+  const add = (list: readonly Diagnostic[]) => appendAll(out, list);
   const t = session.topology;
 
   // The topology and its build: their checks, then what they found that no check reported.

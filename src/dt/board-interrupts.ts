@@ -12,6 +12,7 @@ import type { ItsGroup } from '../model/topology-schema.js';
 import { BoardContext, regCells, ROOT_ADDRESS_CELLS, ROOT_SIZE_CELLS, unitAddress } from './board-context.js';
 import { GICV3_COMPATIBLE, GICV3_ITS_COMPATIBLE } from './iommu-compatibles.js';
 import { cells, createNode, prop, strings, type DtCell, type DtNode } from './tree.js';
+import { appendAll } from '../model/append.js';
 
 /** QEMU virt's GICv3 distributor and redistributor frames. */
 const GICD_BASE = 0x8000000n;
@@ -74,6 +75,6 @@ export function gicNode(board: BoardContext, its: readonly DtNode[]): DtNode {
   );
   // Always: dtc wants #address-cells in an interrupt provider, and the ITS children need all three.
   node.properties.push(prop('#address-cells', cells(ROOT_ADDRESS_CELLS)), prop('#size-cells', cells(ROOT_SIZE_CELLS)), prop('ranges'));
-  node.children.push(...its);
+  appendAll(node.children, its);
   return node;
 }

@@ -42,6 +42,7 @@ import { PCI_HOST_ECAM_COMPATIBLE } from './iommu-compatibles.js';
 import { msiTranslations } from './msi-assignment.js';
 import { pciDomains } from './pci-domains.js';
 import { cells, createNode, prop, strings, type DtChunk, type DtNode, type DtRef } from './tree.js';
+import { appendAll } from '../model/append.js';
 
 /** PCI ECAM: 1 MiB of configuration space per bus. */
 const ECAM_BUS_SHIFT = 20n;
@@ -134,7 +135,7 @@ export function hostBridgeNodes(board: BoardContext, iommus: IommuNodes): DtNode
     const msiRows = mapRows(hb, msi, (t) => board.ref('its', t.iommu));
     if (msiRows.length > 0) node.properties.push(prop('msi-map', ...msiRows));
 
-    node.children.push(...(iommus.pciByHostBridge.get(hb.id) ?? []));
+    appendAll(node.children, iommus.pciByHostBridge.get(hb.id) ?? []);
     return node;
   });
 }

@@ -17,6 +17,7 @@ import { iommuNodes } from './board-iommus.js';
 import { hostBridgeNodes } from './board-pci-hosts.js';
 import { platformDeviceNodes } from './board-platform.js';
 import { cells, emptyTree, labelRef, prop, strings, type DtTree } from './tree.js';
+import { appendAll } from '../model/append.js';
 
 export const BOARD_COMPATIBLE = 'ridmap,board';
 
@@ -51,6 +52,6 @@ export function dtFromTopology(resolved: ResolvedTopology): DtBuild {
     root.properties.push(prop('interrupt-parent', cells(labelRef(gic.labels[0]!))));
     root.children.push(gic);
   }
-  root.children.push(...iommus.mmio, ...hosts, ...platform);
+  for (const nodes of [iommus.mmio, hosts, platform]) appendAll(root.children, nodes);
   return { tree, diagnostics: board.diagnostics };
 }

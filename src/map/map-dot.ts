@@ -15,6 +15,7 @@ import { formatAddress } from '../model/address.js';
 import type { DeviceEntry } from '../model/translation-map.js';
 import { attrs, dotPreamble, dotString, HOST_BRIDGE, IommuColours } from './dot-common.js';
 import { formatAliasList, formatBusRange, hex, identityLookup } from './format-common.js';
+import { appendAll } from '../model/append.js';
 
 export { dotString } from './dot-common.js';
 
@@ -70,16 +71,16 @@ export function formatDot(resolved: ResolvedTopology, opts: DotOptions = {}): st
     }
     out.push(`  subgraph ${dotString(`cluster_${group.id}`)} {`);
     out.push(`    graph ${attrs({ label: `alias group ${group.id}`, style: 'dashed' })};`);
-    out.push(...members.map((f) => fnDecl(f, '    ')));
+    appendAll(out, members.map((f) => fnDecl(f, '    ')));
     out.push('  }');
   }
 
   for (const hb of resolved.hostBridges) {
     const label = `${hb.id} (${hb.kind} host bridge)\nsegment ${hb.segment} ${formatBusRange(hb.rootBus, hb.subordinate)}`;
     out.push(`  ${hbNode(hb.id)} ${attrs({ label, shape: 'folder', fillcolor: HOST_BRIDGE })};`);
-    out.push(...hb.functions.map((f) => `  ${hbNode(hb.id)} -> ${fnNode(f.id)};`));
+    appendAll(out, hb.functions.map((f) => `  ${hbNode(hb.id)} -> ${fnNode(f.id)};`));
   }
-  for (const f of resolved.functions) out.push(...f.children.map((c) => `  ${fnNode(f.id)} -> ${fnNode(c.id)};`));
+  for (const f of resolved.functions) appendAll(out, f.children.map((c) => `  ${fnNode(f.id)} -> ${fnNode(c.id)};`));
   for (const d of resolved.platformDevices) {
     const label = `${d.id} (platform)\n${formatAddress(d.base)}\n${assignment(identityOf(d.iommu), d.outputIds)}`;
     out.push(`  ${dotString(`mmio:${d.id}`)} ${attrs({ label, shape: 'component', fillcolor: colours.fill(identityOf(d.iommu)) })};`);

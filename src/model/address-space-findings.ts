@@ -38,6 +38,7 @@ import { iommuCoherent } from './iommu-coherent.js';
 import type { ResolvedIommu } from './resolved.js';
 import type { AddressSpace, Iommu } from './topology-schema.js';
 import type { DeviceEntry, MmioTranslation } from './translation-map.js';
+import { appendAll } from './append.js';
 
 export interface AddressSpaceMember {
   /** IOMMU identity, or null when untranslated. */
@@ -126,7 +127,7 @@ export function capabilityConflicts(a: Iommu, b: Iommu, pasidUsers: readonly str
         `2^${Math.min(ca.outputAddressBits, cb.outputAddressBits)} cannot be mapped on the narrower unit`,
     );
   }
-  reasons.push(...pageSizeConflicts(a, b));
+  appendAll(reasons, pageSizeConflicts(a, b));
   if (ca.pasidBits !== undefined && cb.pasidBits !== undefined && ca.pasidBits !== cb.pasidBits && pasidUsers.length > 0) {
     reasons.push(
       `pasidBits differ (${ca.pasidBits} vs ${cb.pasidBits}) and ${pasidUsers.join(', ')} ` +

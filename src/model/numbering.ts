@@ -11,6 +11,7 @@
  * them, so each host bridge numbers only within [rootBus, busLimit].
  */
 import { InputError, type Diagnostic } from '../diagnostic.js';
+import { lowerBound } from '../lower-bound.js';
 import { DEFAULT_NUMBERING, findNumberingPolicy, type NumberingPolicy } from './numbering-policies.js';
 import { depthFirst, isBridgeType, orderedChildren } from './numbering-tree.js';
 import type { HostBridge, PciNode, Topology } from './topology-schema.js';
@@ -38,18 +39,27 @@ export interface BusNumbering {
 }
 
 /**
- * Last bus a host bridge decodes: its own busLimit, else one below the next
- * root bus in the same segment (QEMU's pxb-pcie bus_nr carves the range of
- * the bus below it), else 0xff.
+ * Last bus each host bridge decodes: its own busLimit, else one below the
+ * next root bus in the same segment (QEMU's pxb-pcie bus_nr carves the range
+ * of the bus below it), else 0xff. The root buses of a segment are sorted
+ * once and searched, so many host bridges stay n log n, not n².
  */
-export function hostBridgeBusLimit(topology: Topology, hostBridge: HostBridge): number {
-  if (hostBridge.busLimit !== undefined) return hostBridge.busLimit;
-  const segment = hostBridge.segment ?? 0;
-  const rootBus = hostBridge.rootBus ?? 0;
-  const above = (topology.hostBridges ?? [])
-    .filter((hb) => (hb.segment ?? 0) === segment && (hb.rootBus ?? 0) > rootBus)
-    .map((hb) => hb.rootBus ?? 0);
-  return above.length > 0 ? Math.min(...above) - 1 : MAX_BUS;
+export function hostBridgeBusLimits(topology: Topology): (hostBridge: HostBridge) => number {
+  const rootsBySegment = new Map<number, number[]>();
+  for (const hb of topology.hostBridges ?? []) {
+    const segment = hb.segment ?? 0;
+    const roots = rootsBySegment.get(segment) ?? [];
+    roots.push(hb.rootBus ?? 0);
+    rootsBySegment.set(segment, roots);
+  }
+  for (const roots of rootsBySegment.values()) roots.sort((a, b) => a - b);
+  return (hostBridge) => {
+    if (hostBridge.busLimit !== undefined) return hostBridge.busLimit;
+    const roots = rootsBySegment.get(hostBridge.segment ?? 0) ?? [];
+    const rootBus = hostBridge.rootBus ?? 0;
+    const next = lowerBound(roots.length, (i) => roots[i]! <= rootBus);
+    return next < roots.length ? roots[next]! - 1 : MAX_BUS;
+  };
 }
 
 /**
@@ -69,10 +79,11 @@ export function numberBuses(topology: Topology, policyName: string = DEFAULT_NUM
   const hotAdded = policy.hotAdd ? hotAddTarget(topology) : undefined;
   const result: BusNumbering = { policy: policy.name, hostBridges: new Map(), bridges: new Map() };
   const problems: Diagnostic[] = [];
+  const busLimitOf = hostBridgeBusLimits(topology);
 
   (topology.hostBridges ?? []).forEach((hb, index) => {
     const rootBus = hb.rootBus ?? 0;
-    const busLimit = hostBridgeBusLimit(topology, hb);
+    const busLimit = busLimitOf(hb);
     let nextFree = rootBus + 1;
     // Buses the hot-added bridge pushed up: a stated (fixed) number after it moves by as much.
     let shift = 0;

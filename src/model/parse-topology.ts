@@ -12,6 +12,7 @@ import { readPlainJson } from './plain-json.js';
 import type { Topology } from './topology-schema.js';
 import { topologyWithDefaults, validateWithDefaults } from './validate-topology.js';
 import { readYamlJson, type YamlJson } from './yaml-json.js';
+import { appendAll } from './append.js';
 
 export function parseTopology(text: string, file: string): Topology {
   const plain = text.length <= MAX_JSON_TOPOLOGY_CHARS ? readPlainJson(text) : undefined;
@@ -26,16 +27,17 @@ export function parseTopology(text: string, file: string): Topology {
   // A tree cut short or mis-parsed would only produce echoes of the YAML errors.
   if (!source.unreliable) {
     const fresh = validateWithDefaults(value, source.spelling).filter((d) => !source.refused.some((p) => isAtOrBelow(d.path ?? '', p)));
-    problems.push(...fresh.map((d) => located(source, d)));
+    // One finding per device is possible: located in one pass, appended, not spread as arguments.
+    appendAll(problems, located(source, fresh));
   }
   if (problems.length > 0) throw new InputError(sortedByPosition(problems.map((d) => ({ ...d, file }))));
   return value as Topology;
 }
 
 /** Unknown properties point at their key: the value is not what is wrong. */
-function located(source: YamlJson, d: Diagnostic): Diagnostic {
-  const { line, column } = source.locate(d.path ?? '', d.code === 'unknown-property' ? 'key' : 'value');
-  return { ...d, line, column };
+function located(source: YamlJson, ds: readonly Diagnostic[]): Diagnostic[] {
+  const at = source.locateAll(ds.map((d) => ({ path: d.path ?? '', at: d.code === 'unknown-property' ? ('key' as const) : ('value' as const) })));
+  return ds.map((d, i) => ({ ...d, line: at[i]!.line, column: at[i]!.column }));
 }
 
 function isAtOrBelow(path: string, ancestor: string): boolean {

@@ -23,6 +23,7 @@ import {
 import type { Diagnostic } from '../diagnostic.js';
 import { MAX_YAML_ALIAS_COUNT, MAX_YAML_ALIASED_NODES, MAX_YAML_DEPTH, MAX_YAML_NESTING_PARSED } from '../limits.js';
 import { childPath, parentPath } from './doc-path.js';
+import { appendAll } from './append.js';
 
 /** Every code the reader can report (the table tests and users rely on). */
 export const YAML_DIAGNOSTIC_CODES = {
@@ -49,6 +50,11 @@ export interface SourcePosition {
   column: number;
 }
 
+export interface LocateRequest {
+  path: string;
+  at: 'key' | 'value';
+}
+
 export interface YamlJson {
   value: unknown;
   diagnostics: Diagnostic[];
@@ -58,6 +64,8 @@ export interface YamlJson {
   refused: string[];
   /** Line and column of the value (or the key) at a path; a missing path falls back to its parent. */
   locate(path: string, at: 'key' | 'value'): SourcePosition;
+  /** locate() for many paths at once (plain JSON finds them all in one scan of the text). */
+  locateAll(requests: readonly LocateRequest[]): SourcePosition[];
   /** The source text of the plain scalar that became the number at a path (`10.0` for 10). */
   spelling(path: string): string | undefined;
 }
@@ -90,13 +98,14 @@ export function readYamlJson(text: string): YamlJson {
   const diagnostics = [...parserDiagnostics, ...reader.diagnostics];
   const unreliable = doc.errors.length > 0 || reader.truncated;
   // An unreliable tree is never validated, so it must never come without an error that says why.
-  if (unreliable && !diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...doc.errors.map((e) => reader.fromYamlError(e)));
+  if (unreliable && !diagnostics.some((d) => d.severity === 'error')) appendAll(diagnostics, doc.errors.map((e) => reader.fromYamlError(e)));
   return {
     value,
     diagnostics,
     unreliable,
     refused: reader.refused,
     locate: (path, at) => reader.locate(path, at),
+    locateAll: (requests) => requests.map(({ path, at }) => reader.locate(path, at)),
     spelling: (path) => reader.numberSpellings.get(path),
   };
 }
@@ -117,7 +126,8 @@ function tooDeepToParse(source: string): YamlJson | undefined {
       const col = offset - source.lastIndexOf('\n', offset - 1);
       const message = `collections nest deeper than ${MAX_YAML_NESTING_PARSED} levels; the document was not parsed`;
       const diagnostics: Diagnostic[] = [{ severity: 'error', code: 'yaml-too-deep', message, path: '', line, column: col }];
-      return { value: null, diagnostics, unreliable: true, refused: [], locate: () => ({ line, column: col }), spelling: () => undefined };
+      return { value: null, diagnostics, unreliable: true, refused: [], locate: () => ({ line, column: col }),
+        locateAll: (requests) => requests.map(() => ({ line, column: col })), spelling: () => undefined };
     }
     // Lexer tokens are the source text itself (plus one-character control tokens that are not).
     if (!isControlToken(token)) offset += token.length;

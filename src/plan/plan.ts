@@ -25,6 +25,7 @@ import { cloneVtdUnits } from './more-viommus.js';
 import type { PlanHost, PlanHostFunction } from './plan-host.js';
 import { planSummary } from './plan-summary.js';
 import { vfioLine } from './vfio-line.js';
+import { appendAll } from '../model/append.js';
 
 export interface PlanOptions {
   /** Host functions to hand over (`ssss:bb:dd.f`). */
@@ -66,8 +67,8 @@ export function planGuest(host: PlanHost, opts: PlanOptions): Plan {
     if (fns.length > 0) byIommu.set(u.name, fns);
   }
   const { viommus, problems } = guestLayout(byIommu);
-  findings.push(...problems.map((p): Diagnostic => ({ severity: 'error', code: 'plan-guest-layout', path: p.hostIommu, message: p.message })));
-  findings.push(...compatibility(host, assignment.functions));
+  appendAll(findings, problems.map((p): Diagnostic => ({ severity: 'error', code: 'plan-guest-layout', path: p.hostIommu, message: p.message })));
+  appendAll(findings, compatibility(host, assignment.functions));
   const tooMany = MACHINE_WIDE[opts.viommu] && viommus.length > 1;
   if (tooMany) findings.push(tooManyViommus(opts, viommus));
   const done = (extra: Partial<Plan> = {}): Plan => {
@@ -87,14 +88,15 @@ export function planGuest(host: PlanHost, opts: PlanOptions): Plan {
   const hostWidth = narrowestWidth(host, viommus);
   const imported = importQemu(standInLine(opts.machine, opts.viommu, viommus, hostWidth), { qemuVersion: version, name: 'plan-guest' });
   const topology = guestTopology(imported.topology, host, viommus);
-  findings.push(...widerThanHost(topology, hostWidth, opts.viommu));
+  appendAll(findings, widerThanHost(topology, hostWidth, opts.viommu));
   if (tooMany) cloneVtdUnits(topology, viommus);
   const resolved = resolveTopology(topology);
-  findings.push(...resolved.findings, ...guestCheck(resolved, viommus));
+  appendAll(findings, resolved.findings);
+  appendAll(findings, guestCheck(resolved, viommus));
   const built = buildOutputs(resolved);
   // The stand-in line is ridmap's own: what import says of it is no news to the user, except that virt's expanders need ACPI.
   // A table the guest cannot have is a ridmap bug here (the guest is QEMU's), said as a finding.
-  findings.push(...built.diagnostics.filter((d) => d.severity === 'error'));
+  appendAll(findings, built.diagnostics.filter((d) => d.severity === 'error'));
   const notes: Diagnostic[] = built.diagnostics.filter((d) => d.severity !== 'error');
   if (opts.machine === 'virt' && imported.diagnostics.some((d) => d.code === 'qemu-acpi-only')) {
     notes.push({ severity: 'warning', code: 'plan-acpi-only', path: '--machine virt', message: 'boot the guest with UEFI (ACPI): QEMU describes pxb-pcie expanders and the SMMUv3s of expanders in ACPI only, not in a Device Tree' });
@@ -104,13 +106,13 @@ export function planGuest(host: PlanHost, opts: PlanOptions): Plan {
   const exported = exportQemu(topology, { qemuVersion: version });
   const hostOf = new Map(viommus.flatMap((v) => v.ports.flatMap((p) => p.devices.map((d) => [d.id, d.host.sbdf] as const))));
   // vfio-pci becomes a stand-in in export's own line: that is the point here, not news.
-  notes.push(...exported.diagnostics.filter((d) => d.severity !== 'info' && !expectedExportNote(d, topology, hostOf)));
+  appendAll(notes, exported.diagnostics.filter((d) => d.severity !== 'info' && !expectedExportNote(d, topology, hostOf)));
   const line = vfioLine(exported.argv, opts.viommu, hostOf, version);
   if (hasErrors(line.warnings)) {
-    findings.push(...line.warnings);
+    appendAll(findings, line.warnings);
     return done({ notes });
   }
-  notes.push(...line.warnings);
+  appendAll(notes, line.warnings);
   return done({ notes, topology, resolved, outputs: built.outputs, argv: line.argv });
 }
 

@@ -9,6 +9,7 @@ import { loadInput, readDiagnostics, type LoadedInput } from '../io/load-input.j
 import { buildTopologyInput, type BuiltTopology } from '../io/topology-input.js';
 import type { TableSubject } from '../io/subject.js';
 import { InputError, type Diagnostic } from '../diagnostic.js';
+import { appendAll } from '../model/append.js';
 
 export interface NamedBytes {
   name: string;
@@ -58,12 +59,12 @@ export async function loadSide(files: readonly NamedBytes[]): Promise<Side> {
       input = await loadInput(file.name, file.bytes, { readInclude });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      side.diagnostics.push(...e.diagnostics);
+      appendAll(side.diagnostics, e.diagnostics);
       continue;
     }
     if (input.topologyText === undefined) {
       side.inputs.push(input);
-      side.diagnostics.push(...readDiagnostics(input).filter((d) => d.severity !== 'info'));
+      appendAll(side.diagnostics, readDiagnostics(input).filter((d) => d.severity !== 'info'));
       continue;
     }
     if (side.topology) {
@@ -73,7 +74,7 @@ export async function loadSide(files: readonly NamedBytes[]): Promise<Side> {
     }
     const built = caught(() => buildTopologyInput(file.name, input.topologyText!));
     if ('diagnostics' in built) {
-      side.diagnostics.push(...built.diagnostics);
+      appendAll(side.diagnostics, built.diagnostics);
       continue;
     }
     side.topology = built.value;

@@ -30,6 +30,7 @@ import type {
 import { reservedMemoryNodes } from './from-topology-rmr.js';
 import { SINGLE_MAPPING } from './spec.js';
 import { specialMappingIndex } from './walk.js';
+import { minOf } from '../../model/append.js';
 
 export const DEFAULT_IORT_REVISION = 5;
 /** Table revisions ridmap writes: 0 (issue D), 3 (E.b), 5 (E.d), 6 (E.e). */
@@ -262,7 +263,7 @@ function rootComplex(resolved: ResolvedTopology, segment: number, targets: Targe
     // One node speaks for every host bridge of the segment: ATS only if all have it.
     atsAttribute: bridges.every((hb) => hb.node.ats === true) ? 1 : 0,
     pciSegmentNumber: segment,
-    memoryAddressSizeLimit: limits.length ? Math.min(...limits) : DEFAULT_ADDRESS_LIMIT,
+    memoryAddressSizeLimit: limits.length ? minOf(limits) : DEFAULT_ADDRESS_LIMIT,
     // Revisions 1-3 have 3 reserved bytes here; PASID capabilities and its reserved byte are the same zeros.
     pasidCapabilities: 0,
     idMappings: rootComplexMappings(resolved, segment, targets, diagnostics),

@@ -25,6 +25,7 @@ import { msiFindings } from './msi-findings.js';
 import { iortTable, isKnownNode, type IortNamedComponent, type IortNode, type IortTable } from './model.js';
 import { iortSpec, SINGLE_MAPPING } from './spec.js';
 import { IOMMU_NODES, mapIdRange, mapPlatformId } from './walk.js';
+import { appendAll } from '../../model/append.js';
 
 export const IORT_SOURCE = 'IORT';
 const RIDS_PER_SEGMENT = 0x10000;
@@ -41,7 +42,7 @@ export function iortIommuIdentity(n: IortNode): string | undefined {
 export function resolveIort(table: IortTable, resolved?: ResolvedTopology): TranslationMap {
   const findings: Diagnostic[] = iortFindings(table);
   // A reference error (dangling, to itself, in a cycle) already says that walks break; the MSI walks would only repeat it.
-  if (!hasErrors(findings)) findings.push(...msiFindings(table));
+  if (!hasErrors(findings)) appendAll(findings, msiFindings(table));
   const identityAt = (index: number): string | undefined => {
     const n = table.nodes[index];
     return n && isKnownNode(n) ? iortIommuIdentity(n) : undefined;
@@ -63,7 +64,7 @@ export function resolveIort(table: IortTable, resolved?: ResolvedTopology): Tran
 
   const mmio: MmioTranslation[] = [];
   table.nodes.forEach((n, i) => {
-    if (isKnownNode(n) && n.type === 'NamedComponent') mmio.push(...namedComponentEntries(table, i, n, identityAt, resolved));
+    if (isKnownNode(n) && n.type === 'NamedComponent') appendAll(mmio, namedComponentEntries(table, i, n, identityAt, resolved));
   });
 
   const map: TranslationMap = { translations, mmio, findings };

@@ -35,6 +35,7 @@ import { ivrsRangeFindings } from './range-findings.js';
 import { ivrsSpec, IvrsSpecialVariety } from './spec.js';
 import { efrFindings } from './efr-findings.js';
 import { hatdisFindings } from './hatdis-findings.js';
+import { appendAll } from '../../model/append.js';
 
 export const IVRS_SOURCE = 'IVRS';
 
@@ -71,7 +72,8 @@ export function resolveIvrs(model: Model, resolved?: ResolvedTopology): Translat
     for (const c of iommu.record.claimed) if (c.first <= last) rids.setRange(segment, c.first, Math.min(c.last, last), iommu.identity);
   }
   for (const { block } of reading.iommus) rids.set(block.pciSegment, block.deviceId, null);
-  findings.push(...ivhdOverlaps(reading), ...lastBdfFindings(reading));
+  appendAll(findings, ivhdOverlaps(reading));
+  appendAll(findings, lastBdfFindings(reading));
 
   const translations = rids.translations(IVRS_SOURCE);
   const map: TranslationMap = { translations, mmio: [], findings };
@@ -81,7 +83,7 @@ export function resolveIvrs(model: Model, resolved?: ResolvedTopology): Translat
   if (resolved) {
     const devices = ivrsDevices(reading, resolved, translations);
     map.devices = devices.entries;
-    findings.push(...devices.findings);
+    appendAll(findings, devices.findings);
   }
   return map;
 }
@@ -110,7 +112,7 @@ export function readIvrs(model: Model): IvrsReading {
     record: ivhdRecord(b, lastBdf.get(b.block.pciSegment)!),
   }));
   const reading: IvrsReading = { iommus, lastBdf, findings: [], ...(type === undefined ? {} : { type }) };
-  reading.findings.push(...ignoredIommus(all, type), ...ioapicFindings(reading), ...efrFindings(table.ivInfo, iommus), ...hatdisFindings(iommus));
+  for (const more of [ignoredIommus(all, type), ioapicFindings(reading), efrFindings(table.ivInfo, iommus), hatdisFindings(iommus)]) appendAll(reading.findings, more);
   return reading;
 }
 

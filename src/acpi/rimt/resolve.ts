@@ -31,6 +31,7 @@ import { rimtIommuIdentity } from './identity.js';
 import { isKnownRimtNode, rimtTable, type RimtPlatformDevice, type RimtTable } from './model.js';
 import { rimtNodePaths } from './paths.js';
 import { mapId, mapIdRange, walkable } from './walk.js';
+import { appendAll } from '../../model/append.js';
 
 export const RIMT_SOURCE = 'RIMT';
 const LAST_RID = 0xffff;
@@ -69,7 +70,7 @@ export function resolveRimt(table: RimtTable, resolved?: ResolvedTopology): Tran
     }
   });
   leaveOutSelf(rids, table, paths, findings);
-  if (resolved) findings.push(...iommusNotFound(table, paths, resolved));
+  if (resolved) appendAll(findings, iommusNotFound(table, paths, resolved));
   const translations = rids.translations(RIMT_SOURCE);
 
   const mmio: MmioTranslation[] = [];

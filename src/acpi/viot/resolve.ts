@@ -28,6 +28,7 @@ import { asViotTable } from './nodes.js';
 import { liveEndpoints, type LiveEndpoint, type LiveEndpoints } from './live-endpoints.js';
 import type { ViotMmioEndpoint, ViotPciRange, ViotTable } from './model.js';
 import { conventionFinding, rangeOverlaps } from './range-findings.js';
+import { appendAll } from '../../model/append.js';
 
 export const VIOT_SOURCE = 'VIOT';
 /** Endpoint IDs are u32: Linux's arithmetic wraps there. */
@@ -41,7 +42,7 @@ export function resolveViot(table: ViotTable, resolved?: ResolvedTopology): Tran
   const rids = new RidTable();
   for (const range of live.ranges) paintRange(rids, range, resolved, findings);
   leaveOutSelf(rids, table, live, findings);
-  findings.push(...rangeOverlaps(live.ranges));
+  appendAll(findings, rangeOverlaps(live.ranges));
   const mmio = mmioEntries(live.mmio, resolved, findings);
   const allRanges = table.nodes.flatMap((node, i) => (node.type === 'PciRange' ? [{ node, path: live.paths[i]! }] : []));
   const convention = conventionFinding(allRanges);

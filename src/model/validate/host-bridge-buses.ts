@@ -5,6 +5,7 @@
  * range starts: above the main bridge's root bus.
  */
 import type { Diagnostic } from '../../diagnostic.js';
+import { lowerBound } from '../../lower-bound.js';
 import { childPath } from '../doc-path.js';
 import type { HostBridge } from '../topology-schema.js';
 import { finding } from './finding.js';
@@ -43,10 +44,12 @@ function badRanges(bridges: { item: HostBridge; path: string }[]): Diagnostic[] 
  */
 function ranges(bridges: { item: HostBridge; path: string }[]): BusRange[] {
   const known = bridges.filter(({ item }) => !(item.expander && item.rootBus === undefined));
-  const roots = known.map((b) => b.item.rootBus ?? 0);
+  // Sorted once and searched: one scan of every root per bridge was n² in the bridges of a segment.
+  const roots = known.map((b) => b.item.rootBus ?? 0).sort((a, b) => a - b);
   return known.map(({ item, path }) => {
     const first = item.rootBus ?? 0;
-    const next = Math.min(...roots.filter((r) => r > first), LAST_BUS + 1);
+    const above = lowerBound(roots.length, (i) => roots[i]! <= first);
+    const next = above < roots.length ? roots[above]! : LAST_BUS + 1;
     return { hostBridge: item, path, first, last: item.busLimit ?? next - 1 };
   });
 }

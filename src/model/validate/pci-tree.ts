@@ -11,6 +11,7 @@ import type { PciNodeType } from '../topology-schema.js';
 import { devfnRangeProblem, looseDevfn, type DevfnParts } from './devfn.js';
 import { finding } from './finding.js';
 import { ENDPOINT_TYPES, groupBy, type BusKind, type PciBus, type PciSite, type TopologyIndex } from './topology-index.js';
+import { appendAll } from '../append.js';
 
 /** Types whose upstream side is a PCIe link or a PCIe root complex, never a conventional bus. */
 const PCIE_ONLY: ReadonlySet<PciNodeType> = new Set([
@@ -55,14 +56,19 @@ export function checkPciTree(ix: TopologyIndex): Diagnostic[] {
     const problem = parts ? devfnRangeProblem(parts) : 'unreadable devfn';
     if (problem) out.push(finding('bad-devfn', childPath(site.path, 'addr'), problem));
     else devfns.set(site, parts!);
-    out.push(...placement(site), ...functionFlags(site), ...dmaAliases(site, devfns.get(site)));
+    appendAll(out, placement(site));
+    appendAll(out, functionFlags(site));
+    appendAll(out, dmaAliases(site, devfns.get(site)));
     const device = devfns.get(site)?.device;
     if (site.bus.kind === 'link' && device !== undefined && device !== 0) {
       const message = `only device 0 exists below ${site.bus.ownerType} "${site.bus.ownerId}" (a link has one device); Linux scans only device 0 there, so device ${device} is never found`;
       out.push(finding('link-device-not-zero', childPath(site.path, 'addr'), message));
     }
   }
-  for (const bus of ix.buses) out.push(...duplicateDevfns(bus, devfns), ...missingFunctionZero(bus, devfns));
+  for (const bus of ix.buses) {
+    appendAll(out, duplicateDevfns(bus, devfns));
+    appendAll(out, missingFunctionZero(bus, devfns));
+  }
   return out;
 }
 

@@ -10,6 +10,7 @@ import { addressValue, formatAddress } from './address.js';
 import { suggestion } from './did-you-mean.js';
 import { finding } from './finding.js';
 import { ENDPOINT_TYPES, ID_KIND_LABEL, listed, type IdKind, type TopologyIndex } from './topology-index.js';
+import { appendAll } from '../append.js';
 
 interface Reference {
   id: string;
@@ -126,7 +127,7 @@ function addressSpaces(ix: TopologyIndex): Diagnostic[] {
     space.devices.forEach((id, i) => {
       const ref = { id, path: childPath(childPath(path, 'devices'), i) };
       const unresolved = resolve(ix, ref, ['pci-function', 'platform-device', 'acpi-device'], 'unknown-device');
-      out.push(...unresolved);
+      appendAll(out, unresolved);
       const earlier = placed.get(id);
       if (earlier) {
         const message = `"${id}" is already in address space "${earlier.space}" (${earlier.path}); a device has one DMA address space`;
