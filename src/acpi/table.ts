@@ -267,7 +267,7 @@ export function encodeJsonDocument(text: string): EncodedJson {
   const parsed = tablesFromJson(text);
   const diagnostics = [...parsed.diagnostics];
   if (parsed.deviceTrees > 0) {
-    diagnostics.push(deviceTreesSkipped(parsed.deviceTrees, 'encode writes ACPI tables only (a DTB comes from `ridmap build`, or from dtc given the DTS `ridmap decode` prints)'));
+    diagnostics.push(deviceTreesSkipped(parsed.deviceTrees, 'encode writes ACPI tables from JSON (a DTB comes from `ridmap build`, or from `ridmap encode board.dts` given the DTS `ridmap decode` prints)'));
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { tables: [], diagnostics };
   const tables: EncodedJson['tables'] = [];

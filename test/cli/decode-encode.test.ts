@@ -167,8 +167,8 @@ describe('decode and encode', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`${again}  IORT, 300 bytes\n`);
     expect(run.stderr).toBe(
-      `${jsonFile}:$.deviceTrees: warning [json-device-trees-skipped]: 2 device trees skipped: encode writes ACPI tables only ` +
-        '(a DTB comes from `ridmap build`, or from dtc given the DTS `ridmap decode` prints)\n',
+      `${jsonFile}:$.deviceTrees: warning [json-device-trees-skipped]: 2 device trees skipped: encode writes ACPI tables from JSON ` +
+        '(a DTB comes from `ridmap build`, or from `ridmap encode board.dts` given the DTS `ridmap decode` prints)\n',
     );
     expect(readFileSync(again)).toEqual(readFileSync(join(out, 'IORT.dat')));
   });
