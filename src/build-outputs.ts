@@ -10,7 +10,7 @@ import { hasErrors, type Diagnostic } from './diagnostic.js';
 import { dtFromTopology, encodeDtb, formatDts, topologyHasDt } from './dt/index.js';
 import { renderMap } from './map/render-map.js';
 import type { ResolvedTopology } from './model/resolved.js';
-import { appendAll } from './model/append.js';
+import { appendAll } from './append.js';
 
 export interface BuildOutput {
   name: string;

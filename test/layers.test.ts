@@ -8,7 +8,8 @@
  * build-outputs.ts, ...).
  *
  * The layers, low to high, as the code stands:
- *   diagnostic, limits, lower-bound, version   records every layer uses
+ *   append, diagnostic, limits, lower-bound,   records and helpers every layer uses
+ *   version
  *   codec                                      the binary engine; knows no table
  *   model                                      topology, numbering, RIDs, the translation map, what Linux does with it
  *   acpi, dt                                   the formats: specs, builders, resolvers
@@ -32,7 +33,7 @@ import { REPO_ROOT } from './support/paths.js';
 const SRC = join(REPO_ROOT, 'src');
 
 const LAYERS: readonly (readonly string[])[] = [
-  ['diagnostic', 'limits', 'lower-bound', 'version'],
+  ['append', 'diagnostic', 'limits', 'lower-bound', 'version'],
   ['codec'],
   ['model'],
   ['acpi', 'dt'],

@@ -95,7 +95,9 @@ if (opts.json) {
   log(`bench: figures written to ${opts.json}`);
 }
 if (opts.readme) {
-  writeReadme(`One run (\`npm run bench -- ${process.argv.slice(2).join(' ')}\`, ${meta.date.slice(0, 10)}, ${scale} scale, ${opts.runs} runs per figure): ${conditions}.`, markdownTable(rows));
+  // The command as anyone would type it: without this machine's scratch folder.
+  const shown = process.argv.slice(2).filter((a, i, all) => a !== '--scratch' && all[i - 1] !== '--scratch');
+  writeReadme(`One run (\`npm run bench -- ${shown.join(' ')}\`, ${meta.date.slice(0, 10)}, ${scale} scale, ${opts.runs} runs per figure): ${conditions}.`, markdownTable(rows));
   log('bench: README.md updated');
 }
 if (opts.profile) {

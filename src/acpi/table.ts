@@ -21,6 +21,7 @@ import type { Diagnostic } from '../diagnostic.js';
 import { LimitCode, MAX_MODELLED_TABLE_BYTES } from '../limits.js';
 import { AcpiCode, checkStandardHeader, peekLength, peekSignature } from './header.js';
 import { rawTableSpec, tableDef, type TableDef } from './registry.js';
+import { appendAll } from '../append.js';
 
 export interface DecodedTable {
   /** Signature as found in the bytes (`RSD PTR ` for the RSDP). */
@@ -82,7 +83,7 @@ export function decodeTable(bytes: Uint8Array, opts: DecodeTableOptions = {}): D
   let header: Diagnostic[] = [];
   if (def.header === 'standard') {
     const check = checkStandardHeader(bytes, path);
-    diagnostics.push(...check.diagnostics);
+    appendAll(diagnostics, check.diagnostics);
     header = check.diagnostics;
     extent = check.extent;
   } else if (def.header === 'facs') {
@@ -111,8 +112,8 @@ export function decodeTable(bytes: Uint8Array, opts: DecodeTableOptions = {}): D
     return lazyTable({ signature, def, diagnostics, bytes, name: path, clean: true }, () => decode(def.spec, bytes, { extent, path }).value);
   }
   const decoded = decode(def.spec, bytes, { extent, path });
-  if (def.modelled && def.decodeChecks) diagnostics.push(...def.decodeChecks(bytes, decoded.value, path, header));
-  diagnostics.push(...decoded.diagnostics);
+  if (def.modelled && def.decodeChecks) appendAll(diagnostics, def.decodeChecks(bytes, decoded.value, path, header));
+  appendAll(diagnostics, decoded.diagnostics);
   const table: DecodedTable = { signature, def, model: decoded.value, diagnostics, bytes, name: path };
   if (extent < bytes.length) table.extra = bytes.slice(extent);
   return table;
@@ -244,7 +245,7 @@ export function tablesFromJson(text: string): TablesFromJson {
     }
     const def = tableDef(sig);
     const r = fromJson(def.spec, item, path);
-    diagnostics.push(...r.diagnostics);
+    appendAll(diagnostics, r.diagnostics);
     tables.push({ def, model: r.value });
   });
   return { tables, deviceTrees, diagnostics };
@@ -273,7 +274,7 @@ export function encodeJsonDocument(text: string): EncodedJson {
   const tables: EncodedJson['tables'] = [];
   for (const { def, model } of parsed.tables) {
     const e = encodeTable(model);
-    diagnostics.push(...e.diagnostics);
+    appendAll(diagnostics, e.diagnostics);
     if (e.bytes) tables.push({ signature: def.signature, bytes: e.bytes });
   }
   return diagnostics.some((d) => d.severity === 'error') ? { tables: [], diagnostics } : { tables, diagnostics };

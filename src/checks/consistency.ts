@@ -16,7 +16,7 @@ import { ridLines } from '../diff/map-diff.js';
 import { ANY_FORMAT, sessionCheck, tableCheck, type Check, type FindingDraft } from './check.js';
 import type { TableContext } from './context.js';
 import { formatInfo, type FormatInfo } from '../model/table-formats.js';
-import { appendAll } from '../model/append.js';
+import { appendAll } from '../append.js';
 
 export interface DeviceDisagreement {
   kind: 'untranslated' | 'mismatch';

@@ -22,7 +22,7 @@ import type { CheckSession } from './context.js';
 import { CHECKS } from './registry.js';
 import { tableReadDiagnostics } from '../io/load-input.js';
 import type { TableSubject } from '../io/subject.js';
-import { appendAll } from '../model/append.js';
+import { appendAll } from '../append.js';
 
 export interface RunOptions {
   checks?: readonly Check[];

@@ -34,6 +34,7 @@ import {
   type UnionSpec,
   type VariableMember,
 } from './struct.js';
+import { appendAll } from '../append.js';
 
 export interface DecodeOptions {
   /** Root segment of structure paths (default: the spec's name). */
@@ -57,7 +58,7 @@ export function decode(spec: StructSpec, bytes: Uint8Array, opts: DecodeOptions 
   d.enter(opts.path ?? spec.name, -1);
   const value = d.struct(spec, 0, bytes.length, extent);
   d.resolveReferences();
-  d.diagnostics.push(...d.limiter.summaries({ path: opts.path ?? spec.name }));
+  appendAll(d.diagnostics, d.limiter.summaries({ path: opts.path ?? spec.name }));
   return { value, diagnostics: spec.codes ? d.diagnostics.map((x) => renamed(x, spec.codes!)) : d.diagnostics };
 }
 

@@ -7,6 +7,7 @@
 import type { TablePair, TablesDiff } from './diff-tables.js';
 import { differingRuns, sideBySide, type HexBlock } from './hex-side-by-side.js';
 import type { FieldChange, StructureChange } from './structure-diff.js';
+import { appendAll } from '../append.js';
 
 export interface FormatDiffOptions {
   hex?: boolean;
@@ -16,25 +17,17 @@ export interface FormatDiffOptions {
 
 const SHOWN_CONTENTS = 6;
 
-/**
- * Appends one by one: two large, very different tables give 100k lines, and
- * push(...lines) passes them as arguments, past a browser worker's stack.
- */
-function append(target: string[], lines: readonly string[]): void {
-  for (const l of lines) target.push(l);
-}
-
 export function formatDiff(d: TablesDiff, opts: FormatDiffOptions = {}): string[] {
   const lines: string[] = [];
   if (opts.labels) lines.push(`--- A: ${opts.labels.a}`, `+++ B: ${opts.labels.b}`);
   // Modelled tables first (their differences are the semantic ones), identical tables in one line at the end.
   const order = (p: TablePair) => (p.root ? 0 : p.status === 'changed' ? 1 : p.status === 'same' ? 3 : 2);
   const shown = [...d.pairs].sort((x, y) => order(x) - order(y));
-  for (const p of shown.filter((x) => x.status !== 'same')) append(lines, pairLines(p, opts.hex ?? false));
+  for (const p of shown.filter((x) => x.status !== 'same')) appendAll(lines, pairLines(p, opts.hex ?? false));
   const same = shown.filter((x) => x.status === 'same').map((x) => x.name);
   if (same.length) lines.push(`identical: ${same.join(', ')}`);
-  if (d.map.length) append(lines, ['map:', ...d.map.map((l) => `  ${l}`)]);
-  append(lines, d.mapNotes.map((n) => `note: ${n}`));
+  if (d.map.length) appendAll(lines, ['map:', ...d.map.map((l) => `  ${l}`)]);
+  appendAll(lines, d.mapNotes.map((n) => `note: ${n}`));
   if (d.equal) lines.push('no semantic difference');
   return lines;
 }
@@ -56,7 +49,7 @@ function pairLines(p: TablePair, hex: boolean): string[] {
     const lines = [`${p.name}: ${p.differingBytes} of ${Math.max(p.a!.bytes.length, p.b!.bytes.length)} bytes differ (compared byte by byte: ridmap does not decode ${p.a!.format} field by field)`];
     if (hex) {
       for (const range of differingRuns(p.a!.bytes, p.b!.bytes)) {
-        lines.push(...sideBySide({ title: `bytes 0x${range[0].toString(16)}-0x${(range[1] - 1).toString(16)}`, a: { bytes: p.a!.bytes, range }, b: { bytes: p.b!.bytes, range } }));
+        appendAll(lines, sideBySide({ title: `bytes 0x${range[0].toString(16)}-0x${(range[1] - 1).toString(16)}`, a: { bytes: p.a!.bytes, range }, b: { bytes: p.b!.bytes, range } }));
       }
     }
     return lines;
@@ -64,8 +57,8 @@ function pairLines(p: TablePair, hex: boolean): string[] {
   const count = countChanges(p.root);
   const out = [`${p.name}: ${count} difference${count === 1 ? '' : 's'}`];
   const ctx = { a: p.a!.bytes, b: p.b!.bytes, hex };
-  append(out, p.root.fields.flatMap((f) => fieldLines(f, '  ', ctx)));
-  append(out, p.root.children.flatMap((c) => changeLines(c, '  ', ctx)));
+  appendAll(out, p.root.fields.flatMap((f) => fieldLines(f, '  ', ctx)));
+  appendAll(out, p.root.children.flatMap((c) => changeLines(c, '  ', ctx)));
   return out;
 }
 
@@ -82,13 +75,13 @@ function changeLines(c: StructureChange, indent: string, ctx: Ctx): string[] {
       const sign = c.kind === 'added' ? '+' : '-';
       const node = (c.b ?? c.a)!;
       const lines = [`${indent}${sign} ${c.name}${contents(c)}`];
-      if (ctx.hex) lines.push(...indented(indent, sideBySide({ title: `${c.kind} ${c.name}`, ...side(c.kind === 'added' ? 'b' : 'a', ctx, [node.offset, node.offset + node.size]) })));
+      if (ctx.hex) appendAll(lines, indented(indent, sideBySide({ title: `${c.kind} ${c.name}`, ...side(c.kind === 'added' ? 'b' : 'a', ctx, [node.offset, node.offset + node.size]) })));
       return lines;
     }
     case 'moved': {
       const lines = [`${indent}> ${c.name} moved from ${c.from} to ${c.to}`];
       if (ctx.hex) {
-        lines.push(...indented(indent, sideBySide({
+        appendAll(lines, indented(indent, sideBySide({
           title: `moved ${c.name}`,
           a: { bytes: ctx.a, range: [c.a!.offset, c.a!.offset + c.a!.size] },
           b: { bytes: ctx.b, range: [c.b!.offset, c.b!.offset + c.b!.size] },
@@ -107,7 +100,7 @@ function changeLines(c: StructureChange, indent: string, ctx: Ctx): string[] {
 
 function fieldLines(f: FieldChange, indent: string, ctx: Ctx): string[] {
   const lines = [`${indent}${f.label}: ${f.a} → ${f.b}`];
-  if (ctx.hex) lines.push(...indented(indent, sideBySide({ title: f.label, a: { bytes: ctx.a, range: f.at.a }, b: { bytes: ctx.b, range: f.at.b } })));
+  if (ctx.hex) appendAll(lines, indented(indent, sideBySide({ title: f.label, a: { bytes: ctx.a, range: f.at.a }, b: { bytes: ctx.b, range: f.at.b } })));
   return lines;
 }
 

@@ -6,6 +6,7 @@
  */
 import type { PciFunction, ResolvedTopology } from '../model/resolved.js';
 import { formatBdf, rid, type Rid } from '../model/rid.js';
+import { appendAll } from '../append.js';
 
 type Range = [first: Rid, last: Rid];
 
@@ -24,7 +25,7 @@ export function describeRids(segment: number, ranges: readonly (readonly [Rid, R
     f.children.forEach(visit);
   };
   for (const hb of resolved?.hostBridges ?? []) if (hb.segment === segment) hb.functions.forEach(visit);
-  phrases.push(...left.map(plainRange));
+  appendAll(phrases, left.map(plainRange));
   return phrases.join(', ');
 }
 

@@ -14,6 +14,7 @@
 import { bitValue, equalBytes, formatValue, lineValueText, sizeOfType, TRAILING_KEY, type FieldMember, type Model } from '../codec/index.js';
 import { hasIdentity, identityOf } from './identity.js';
 import { isReference, type FieldPlace, type ReferenceRole, type StructureItems, type StructureNode } from '../codec/index.js';
+import { appendAll } from '../append.js';
 
 export type ByteRange = readonly [start: number, end: number];
 
@@ -108,14 +109,14 @@ function compareNodes(a: StructureNode, b: StructureNode, sides: Sides): { field
       fields.push(fieldChange(m, va, vb, at.a, at.b));
     }
   }
-  fields.push(...variableChanges(a, b));
+  appendAll(fields, variableChanges(a, b));
   const children: StructureChange[] = [];
   // Each list or array part against the same part of the other side (a structure may have several: IORT ID mappings, interrupts).
   for (const pa of a.parts) {
     const pb = b.parts.find((p) => p.member.key === pa.member.key);
     if (!pb) continue;
-    if (isPlainArray(pa.member.kind, [...pa.nodes, ...pb.nodes])) fields.push(...arrayChange(pa, pb, a, b));
-    else children.push(...compareItems(pa.nodes, pb.nodes, sides));
+    if (isPlainArray(pa.member.kind, [...pa.nodes, ...pb.nodes])) appendAll(fields, arrayChange(pa, pb, a, b));
+    else appendAll(children, compareItems(pa.nodes, pb.nodes, sides));
   }
   return { fields, children: extractMoves(children, sides) };
 }

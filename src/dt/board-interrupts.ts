@@ -12,7 +12,7 @@ import type { ItsGroup } from '../model/topology-schema.js';
 import { BoardContext, regCells, ROOT_ADDRESS_CELLS, ROOT_SIZE_CELLS, unitAddress } from './board-context.js';
 import { GICV3_COMPATIBLE, GICV3_ITS_COMPATIBLE } from './iommu-compatibles.js';
 import { cells, createNode, prop, strings, type DtCell, type DtNode } from './tree.js';
-import { appendAll } from '../model/append.js';
+import { appendAll } from '../append.js';
 
 /** QEMU virt's GICv3 distributor and redistributor frames. */
 const GICD_BASE = 0x8000000n;

@@ -27,6 +27,7 @@ import {
   VIRTIO_PCI_IOMMU_COMPATIBLE,
 } from './iommu-compatibles.js';
 import { cells, createNode, prop, strings, type DtCell, type DtNode, type DtProperty } from './tree.js';
+import { appendAll } from '../append.js';
 
 const SMMUV3_REGISTER_SIZE = 0x20000n;
 const VIRTIO_MMIO_SIZE = 0x200n;
@@ -48,7 +49,8 @@ export interface IommuNodes {
 
 function iommuNode(board: BoardContext, unit: ResolvedIommu, name: string, base: bigint, properties: DtProperty[]): DtNode {
   const node = createNode(`${name}@${unitAddress(base)}`, [board.label('iommu', unit.id)]);
-  node.properties.push(...properties, prop('#iommu-cells', cells(1)));
+  appendAll(node.properties, properties);
+  node.properties.push(prop('#iommu-cells', cells(1)));
   return node;
 }
 

@@ -42,7 +42,7 @@ import { PCI_HOST_ECAM_COMPATIBLE } from './iommu-compatibles.js';
 import { msiTranslations } from './msi-assignment.js';
 import { pciDomains } from './pci-domains.js';
 import { cells, createNode, prop, strings, type DtChunk, type DtNode, type DtRef } from './tree.js';
-import { appendAll } from '../model/append.js';
+import { appendAll } from '../append.js';
 
 /** PCI ECAM: 1 MiB of configuration space per bus. */
 const ECAM_BUS_SHIFT = 20n;

@@ -17,7 +17,7 @@ import { iommuNodes } from './board-iommus.js';
 import { hostBridgeNodes } from './board-pci-hosts.js';
 import { platformDeviceNodes } from './board-platform.js';
 import { cells, emptyTree, labelRef, prop, strings, type DtTree } from './tree.js';
-import { appendAll } from '../model/append.js';
+import { appendAll } from '../append.js';
 
 export const BOARD_COMPATIBLE = 'ridmap,board';
 

@@ -10,6 +10,7 @@ import { hexDumpLines } from '../codec/hexdump.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { Crash } from './engine.js';
 import { CRASH_DIR, crashFiles, REPO_ROOT } from './seeds.js';
+import { appendAll } from '../append.js';
 
 export function crashFileName(crash: Pick<Crash, 'target' | 'input'>): string {
   return `${crash.target}-${createHash('sha256').update(crash.input).digest('hex').slice(0, 12)}.bin`;
@@ -35,7 +36,7 @@ export function formatCrash(crash: Crash, savedAs?: string): string {
   const preview = crash.input.subarray(0, 512);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(preview);
   const printable = !/[\x00-\x08\x0e-\x1f\ufffd]/.test(text);
-  lines.push(...(printable ? text.split('\n').slice(0, 24).map((l) => `  | ${l}`) : hexDumpLines(preview, 0, '  ')));
+  appendAll(lines, (printable ? text.split('\n').slice(0, 24).map((l) => `  | ${l}`) : hexDumpLines(preview, 0, '  ')));
   if (crash.input.length > preview.length) lines.push(`  ... ${crash.input.length - preview.length} more bytes`);
   return lines.join('\n');
 }

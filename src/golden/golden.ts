@@ -10,6 +10,7 @@ import { caseOutputs, type CaseOutputs } from './outputs.js';
 import type { stageFile } from '../io/atomic-write.js';
 import { replaceFileSet, type FileWrite } from '../io/file-set.js';
 import type { Diagnostic } from '../diagnostic.js';
+import { appendAll } from '../append.js';
 
 export interface CaseReport {
   case: GoldenCase;
@@ -64,7 +65,7 @@ export function formatGoldenReport(reports: readonly CaseReport[], updated: bool
     lines.push(`${updated ? 'updated ' : 'CHANGED '} ${r.case.name}: ${changed.length} of ${r.files.length} files`);
     for (const f of changed) {
       lines.push(`  ${f.name}: ${f.status}`);
-      lines.push(...f.details.map((d) => `    ${d}`));
+      appendAll(lines, f.details.map((d) => `    ${d}`));
     }
   }
   return lines;

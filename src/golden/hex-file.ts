@@ -8,6 +8,7 @@ import { hexDumpLines } from '../codec/index.js';
 import { parseHexLine, splitLines } from '../io/acpidump-text.js';
 import { looksLikeAcpiTable } from '../io/sniff.js';
 import { peekSignature } from '../acpi/header.js';
+import { appendAll } from '../append.js';
 
 export function formatHexFile(bytes: Uint8Array): string {
   const head = looksLikeAcpiTable(bytes) ? [`${peekSignature(bytes)} @ 0x0000000000000000`] : [];
@@ -21,7 +22,7 @@ export function parseHexFile(text: string): Uint8Array | undefined {
     const hex = parseHexLine(line);
     if (!hex) continue;
     if (hex.offset !== out.length) return undefined;
-    out.push(...hex.bytes);
+    appendAll(out, hex.bytes);
   }
   return out.length ? Uint8Array.from(out) : undefined;
 }

@@ -12,6 +12,7 @@
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { RepeatLimiter } from '../limits.js';
+import { appendAll } from '../append.js';
 
 export interface DumpedTable {
   /** Signature from the `SIG @` line (`RSD PTR` for the RSDP). */
@@ -137,7 +138,7 @@ export function parseAcpidump(text: string): AcpidumpParse {
       () => `not part of an acpidump table, skipped: ${JSON.stringify(line.length > 80 ? line.slice(0, 77) + '...' : line)}`);
   }
   flush();
-  diagnostics.push(...limiter.summaries());
+  appendAll(diagnostics, limiter.summaries());
   if (tables.length === 0) {
     diagnostics.push({ severity: 'error', code: AcpidumpCode.noTables, message: 'no `SIG @ 0xADDRESS` table with hex dump lines found' });
   }

@@ -10,6 +10,7 @@ import { compileDslText, hasRawTableData, parseDslRawData } from './iasl-dsl.js'
 import { sniff, type InputKind } from './sniff.js';
 import { AcpiCode } from '../acpi/header.js';
 import { decodeTable, deviceTreesSkipped, encodeTable, tablePathName, tablesFromJson, type DecodedTable } from '../acpi/table.js';
+import { appendAll } from '../append.js';
 
 export interface DecodedInput {
   kind: InputKind;
@@ -79,7 +80,7 @@ export function decodeSniffed(kind: InputKind, content: Uint8Array | string, fil
         for (const { model } of parsed.tables) {
           // The JSON has no derived fields: encode computes them, decode gives the table as the bytes will be.
           const enc = encodeTable(model);
-          diagnostics.push(...enc.diagnostics);
+          appendAll(diagnostics, enc.diagnostics);
           if (enc.bytes) tables.push(withFile(decodeTable(enc.bytes), file));
         }
       }

@@ -10,6 +10,7 @@ import { compileDslSource } from '../acpi/dsl-source/compile.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { RepeatLimiter } from '../limits.js';
 import { parseHexLine, splitLines } from './acpidump-text.js';
+import { appendAll } from '../append.js';
 
 export const DslCode = {
   /** No `Raw Table Data` section (error). */
@@ -71,7 +72,7 @@ export function parseDslRawData(text: string): DslRawData {
     for (const b of hex.bytes) out.push(b);
     next = hex.offset + hex.bytes.length;
   }
-  diagnostics.push(...limiter.summaries());
+  appendAll(diagnostics, limiter.summaries());
   if (out.length !== declared) {
     diagnostics.push({ severity: 'warning', code: DslCode.lengthMismatch, line: start + 1, column: 1,
       message: `Raw Table Data says ${declared} bytes, the dump has ${out.length}` });

@@ -15,7 +15,7 @@ import { formatAddress } from '../model/address.js';
 import type { DeviceEntry } from '../model/translation-map.js';
 import { attrs, dotPreamble, dotString, HOST_BRIDGE, IommuColours } from './dot-common.js';
 import { formatAliasList, formatBusRange, hex, identityLookup } from './format-common.js';
-import { appendAll } from '../model/append.js';
+import { appendAll } from '../append.js';
 
 export { dotString } from './dot-common.js';
 

@@ -38,7 +38,7 @@ import { iommuCoherent } from './iommu-coherent.js';
 import type { ResolvedIommu } from './resolved.js';
 import type { AddressSpace, Iommu } from './topology-schema.js';
 import type { DeviceEntry, MmioTranslation } from './translation-map.js';
-import { appendAll } from './append.js';
+import { appendAll } from '../append.js';
 
 export interface AddressSpaceMember {
   /** IOMMU identity, or null when untranslated. */

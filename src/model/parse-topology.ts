@@ -12,7 +12,7 @@ import { readPlainJson } from './plain-json.js';
 import type { Topology } from './topology-schema.js';
 import { topologyWithDefaults, validateWithDefaults } from './validate-topology.js';
 import { readYamlJson, type YamlJson } from './yaml-json.js';
-import { appendAll } from './append.js';
+import { appendAll } from '../append.js';
 
 export function parseTopology(text: string, file: string): Topology {
   const plain = text.length <= MAX_JSON_TOPOLOGY_CHARS ? readPlainJson(text) : undefined;

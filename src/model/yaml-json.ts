@@ -23,7 +23,7 @@ import {
 import type { Diagnostic } from '../diagnostic.js';
 import { MAX_YAML_ALIAS_COUNT, MAX_YAML_ALIASED_NODES, MAX_YAML_DEPTH, MAX_YAML_NESTING_PARSED } from '../limits.js';
 import { childPath, parentPath } from './doc-path.js';
-import { appendAll } from './append.js';
+import { appendAll } from '../append.js';
 
 /** Every code the reader can report (the table tests and users rely on). */
 export const YAML_DIAGNOSTIC_CODES = {

@@ -8,7 +8,7 @@ import type { ResolvedTopology } from '../model/resolved.js';
 import type { Topology } from '../model/topology-schema.js';
 import type { GuestViommu } from './guest-layout.js';
 import type { PlanHost } from './plan-host.js';
-import { appendAll } from '../model/append.js';
+import { appendAll } from '../append.js';
 
 /** The imported stand-in guest, made the plan's: assigned functions say vfio-pci, one address space per host IOMMU. */
 export function guestTopology(imported: Topology, host: PlanHost, viommus: readonly GuestViommu[]): Topology {

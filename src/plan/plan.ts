@@ -25,7 +25,7 @@ import { cloneVtdUnits } from './more-viommus.js';
 import type { PlanHost, PlanHostFunction } from './plan-host.js';
 import { planSummary } from './plan-summary.js';
 import { vfioLine } from './vfio-line.js';
-import { appendAll } from '../model/append.js';
+import { appendAll } from '../append.js';
 
 export interface PlanOptions {
   /** Host functions to hand over (`ssss:bb:dd.f`). */

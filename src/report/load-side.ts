@@ -9,7 +9,7 @@ import { loadInput, readDiagnostics, type LoadedInput } from '../io/load-input.j
 import { buildTopologyInput, type BuiltTopology } from '../io/topology-input.js';
 import type { TableSubject } from '../io/subject.js';
 import { InputError, type Diagnostic } from '../diagnostic.js';
-import { appendAll } from '../model/append.js';
+import { appendAll } from '../append.js';
 
 export interface NamedBytes {
   name: string;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/diagnostic.js';
-import { appendAll, minOf } from '../../src/model/append.js';
+import { appendAll, minOf } from '../../src/append.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
 
 describe('appendAll and minOf', () => {

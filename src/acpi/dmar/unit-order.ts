@@ -9,6 +9,7 @@
 import type { Diagnostic } from '../../diagnostic.js';
 import type { ResolvedIommu } from '../../model/resolved.js';
 import type { VtdUnit } from '../../model/topology-schema.js';
+import { appendAll } from '../../append.js';
 
 type VtdIommu = ResolvedIommu & { node: VtdUnit };
 
@@ -32,7 +33,7 @@ export function orderUnits(units: readonly VtdIommu[], laterThan: readonly [stri
           `VT-d units ${stuck.join(', ')} nest inside each other's scopes in both directions; no DRHD order makes ` +
           'Linux pick the intended unit for every device (it takes the last listed unit whose scope covers a device)',
       });
-      placed.push(...specific.filter((u) => !done.has(u.id)));
+      appendAll(placed, specific.filter((u) => !done.has(u.id)));
       break;
     }
     placed.push(next);

@@ -58,6 +58,7 @@ import { tablePathName } from '../table.js';
 import { OFFSET_AS_WRITTEN, OFFSET_IN_PLACE, OFFSET_PADS } from './iasl-rules.js';
 import { parseDslFields, type DslField } from './parse.js';
 import { bitValue, bufferValue, bytesOf, fixedValue, idBytes, integerValue, spread, type Parsed } from './values.js';
+import { appendAll, maxOf } from '../../append.js';
 
 export const DslCompileCode = {
   /** A field's label is not the one the declaration has at that place (error). */
@@ -184,7 +185,7 @@ class Compiler {
     if (this.diagnostics.some((d) => d.severity === 'error')) return undefined;
     const e = encode(def.spec, model, { path });
     // What encode finds (a length that does not fit its field) is said at the line where its structure starts.
-    this.diagnostics.push(...e.diagnostics.map((d) => {
+    appendAll(this.diagnostics, e.diagnostics.map((d) => {
       const line = d.line ?? this.lineOf(d.path);
       return line === undefined ? d : { ...d, line, column: 1 };
     }));
@@ -542,7 +543,7 @@ class Compiler {
     const before = new Set(order.slice(0, order.indexOf(key)));
     const parts = placedParts(spec, m);
     const ends = parts.filter((p) => before.has(p.member.key)).map((p) => p.offset + p.size);
-    if (ends.length) return Math.max(...ends);
+    if (ends.length) return maxOf(ends);
     // No part before it: it starts after the fixed fields (what the first part's offset less its gap says).
     const lead = parts[0];
     return lead ? lead.offset - (lead.gap?.length ?? 0) : measure(spec, { ...m, [TRAILING_KEY]: undefined });

@@ -20,6 +20,7 @@
  */
 import type { Diagnostic } from '../../diagnostic.js';
 import { RepeatLimiter } from '../../limits.js';
+import { appendAll } from '../../append.js';
 
 export interface DslField {
   /** 1-based line where the field starts in the source. */
@@ -174,7 +175,7 @@ function logicalLines(text: string, diagnostics: Diagnostic[]): LogicalLine[] {
     if (inComment) diagnostics.push({ severity: 'error', code: DslSourceCode.syntax, line: commentLine, column: 1, message: 'the /* comment is never closed' });
     else flush(text.length);
   }
-  diagnostics.push(...limiter.summaries());
+  appendAll(diagnostics, limiter.summaries());
   return lines;
 }
 

@@ -30,7 +30,7 @@ import type {
 import { reservedMemoryNodes } from './from-topology-rmr.js';
 import { SINGLE_MAPPING } from './spec.js';
 import { specialMappingIndex } from './walk.js';
-import { minOf } from '../../model/append.js';
+import { appendAll, minOf } from '../../append.js';
 
 export const DEFAULT_IORT_REVISION = 5;
 /** Table revisions ridmap writes: 0 (issue D), 3 (E.b), 5 (E.d), 6 (E.e). */
@@ -102,7 +102,7 @@ export function iortFromTopology(resolved: ResolvedTopology, opts: IortBuildOpti
     const nc = namedComponent(d.node, d.docPath, targets, smmus, nodeRevision.NamedComponent, diagnostics);
     if (nc) nodes.push(nc);
   });
-  nodes.push(...reservedMemoryNodes(resolved, targets, { revision, nodeRevision: nodeRevision.Rmr }, diagnostics));
+  appendAll(nodes, reservedMemoryNodes(resolved, targets, { revision, nodeRevision: nodeRevision.Rmr }, diagnostics));
   nodes.forEach((n, i) => (n.identifier = revision === 0 ? 0 : i));
 
   const table: IortTable = { ...generatedHeader(topology, 'IORT', revision), nodes };

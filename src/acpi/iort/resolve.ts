@@ -25,7 +25,7 @@ import { msiFindings } from './msi-findings.js';
 import { iortTable, isKnownNode, type IortNamedComponent, type IortNode, type IortTable } from './model.js';
 import { iortSpec, SINGLE_MAPPING } from './spec.js';
 import { IOMMU_NODES, mapIdRange, mapPlatformId } from './walk.js';
-import { appendAll } from '../../model/append.js';
+import { appendAll } from '../../append.js';
 
 export const IORT_SOURCE = 'IORT';
 const RIDS_PER_SEGMENT = 0x10000;

@@ -32,6 +32,7 @@ import type { AmdViUnit } from '../../model/topology-schema.js';
 import { generatedHeader } from '../header-defaults.js';
 import type { IvrsBlock, IvrsDeviceEntry, IvrsIvhd10, IvrsIvhdEfr, IvrsIvmd, IvrsTable } from './model.js';
 import { IvrsSpecialVariety } from './spec.js';
+import { appendAll } from '../../append.js';
 
 /** Revision 1: IVHD types 10h and 11h only (2 would announce 40h blocks). */
 export const IVRS_REVISION = 1;
@@ -65,7 +66,7 @@ export function ivrsFromTopology(resolved: ResolvedTopology): IvrsBuild {
     blocks.push(ivhd10(resolved, u, entries));
     if (u.node.efr !== undefined) blocks.push(ivhd11(resolved, u, entries));
   }
-  blocks.push(...ivmds(resolved, units));
+  appendAll(blocks, ivmds(resolved, units));
   const table: IvrsTable = {
     ...generatedHeader(resolved.topology, 'IVRS', IVRS_REVISION),
     ivInfo: ivInfo(units),

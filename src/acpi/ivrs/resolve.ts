@@ -35,7 +35,7 @@ import { ivrsRangeFindings } from './range-findings.js';
 import { ivrsSpec, IvrsSpecialVariety } from './spec.js';
 import { efrFindings } from './efr-findings.js';
 import { hatdisFindings } from './hatdis-findings.js';
-import { appendAll } from '../../model/append.js';
+import { appendAll } from '../../append.js';
 
 export const IVRS_SOURCE = 'IVRS';
 

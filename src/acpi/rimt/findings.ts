@@ -15,6 +15,7 @@ import type { Diagnostic } from '../../diagnostic.js';
 import { isKnownRimtNode, type RimtIdMapping, type RimtTable } from './model.js';
 import { rimtNodePaths } from './paths.js';
 import { mappingRange } from './walk.js';
+import { appendAll } from '../../append.js';
 
 const hex = (n: number): string => '0x' + n.toString(16);
 
@@ -33,7 +34,7 @@ export function rimtFindings(table: RimtTable): Diagnostic[] {
             'and never reads this node\'s ID mappings' });
       }
     }
-    findings.push(...overlaps(n.idMappings, paths[i]!));
+    appendAll(findings, overlaps(n.idMappings, paths[i]!));
     // One finding per destination, at its first mapping: a node may have thousands of mappings to one node.
     const byDestination = new Map<number, number[]>();
     n.idMappings.forEach((m, k) => {

@@ -31,7 +31,7 @@ import { rimtIommuIdentity } from './identity.js';
 import { isKnownRimtNode, rimtTable, type RimtPlatformDevice, type RimtTable } from './model.js';
 import { rimtNodePaths } from './paths.js';
 import { mapId, mapIdRange, walkable } from './walk.js';
-import { appendAll } from '../../model/append.js';
+import { appendAll } from '../../append.js';
 
 export const RIMT_SOURCE = 'RIMT';
 const LAST_RID = 0xffff;

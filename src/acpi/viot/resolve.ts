@@ -28,7 +28,7 @@ import { asViotTable } from './nodes.js';
 import { liveEndpoints, type LiveEndpoint, type LiveEndpoints } from './live-endpoints.js';
 import type { ViotMmioEndpoint, ViotPciRange, ViotTable } from './model.js';
 import { conventionFinding, rangeOverlaps } from './range-findings.js';
-import { appendAll } from '../../model/append.js';
+import { appendAll } from '../../append.js';
 
 export const VIOT_SOURCE = 'VIOT';
 /** Endpoint IDs are u32: Linux's arithmetic wraps there. */

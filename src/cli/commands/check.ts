@@ -22,6 +22,7 @@ import type { CliContext } from '../context.js';
 import { isSnapshot, loadSnapshotInput, verdictSummary, type SnapshotInput } from '../snapshot-input.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
 import { firmwareOption, includeDirOption, linuxTarget, osOption, verboseOption, visibleDiagnostics } from '../options.js';
+import { appendAll } from '../../append.js';
 
 interface CheckCliOptions {
   os: string;
@@ -98,7 +99,7 @@ Examples:
         // A machine snapshot: its tables are checked against its own PCI tree, and the map against what Linux did.
         const input = await loadSnapshotInput(file);
         machines.push({ file, input });
-        loaded.push(...input.tables);
+        appendAll(loaded, input.tables);
       }
       if (machines.length > 1) throw new InputError([{ severity: 'error', code: 'usage', message: 'check takes one machine snapshot at a time' }]);
       const machine = machines[0];

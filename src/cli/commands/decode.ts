@@ -18,6 +18,7 @@ import type { CliContext } from '../context.js';
 import { EXIT_INPUT } from '../exit-codes.js';
 import { iaslForm } from '../../codec/index.js';
 import { iaslFormatOption, includeDirOption, visibleDiagnostics, verboseOption } from '../options.js';
+import { appendAll } from '../../append.js';
 
 export function registerDecode(program: Command, ctx: CliContext): void {
   program
@@ -56,12 +57,12 @@ Examples:
             message: 'this is a topology, not a table: `ridmap build` makes tables from it, `ridmap map` shows its map' });
           continue;
         }
-        diagnostics.push(...readDiagnostics(input));
+        appendAll(diagnostics, readDiagnostics(input));
         const acpi: DecodedTable[] = [];
         for (const t of input.tables) {
           const walked = decodeMapFindings(t);
-          diagnostics.push(...walked.unusable);
-          shown.push(...walked.shown);
+          appendAll(diagnostics, walked.unusable);
+          appendAll(shown, walked.shown);
           if ('table' in t.decoded) acpi.push(t.decoded.table);
           else if (opts.format === 'text') {
             ctx.out(t.printText());
@@ -72,7 +73,7 @@ Examples:
           }
           else trees.push({ file, deviceTree: treeToJson(t.decoded.tree) });
         }
-        tables.push(...acpi);
+        appendAll(tables, acpi);
         if (opts.format === 'text') ctx.outChunks(printTablesTextChunks(acpi, { file, form: iaslForm(opts.iaslFormat) }));
       }
       if (opts.format === 'json') {

@@ -22,6 +22,7 @@ import type { CliContext } from '../context.js';
 import { isSnapshot, loadSnapshotInput } from '../snapshot-input.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
 import { firmwareOption, includeDirOption, linuxTarget, numberingOption, osOption, verboseOption, visibleDiagnostics } from '../options.js';
+import { appendAll } from '../../append.js';
 
 interface MapOptions {
   format: MapFormat;
@@ -70,7 +71,7 @@ Examples:
           fromMachine = true;
           ctx.report(s.warnings);
           topologies.push({ file, text: s.topologyText });
-          tableInputs.push(...s.tables);
+          appendAll(tableInputs, s.tables);
           continue;
         }
         const input = await loadInputFile(file, { includeDirs: opts.includeDir ?? [] });

@@ -21,6 +21,7 @@ import type { CliContext } from '../context.js';
 import { isSnapshotArchive } from '../snapshot-input.js';
 import { EXIT_FINDINGS } from '../exit-codes.js';
 import { cliQemuVersion, lockWaitOption, verboseOption, visibleDiagnostics } from '../options.js';
+import { appendAll } from '../../append.js';
 
 interface PlanCliOptions {
   assign: string[];
@@ -104,7 +105,7 @@ Examples:
     .action(async (file: string, opts: PlanCliOptions) => {
       const qemuVersion = cliQemuVersion(opts);
       const words = opts.assign.map((text) => ({ text, where: '--assign' }));
-      if (opts.assignFile !== undefined) words.push(...assignFileWords(readInputText(opts.assignFile), opts.assignFile));
+      if (opts.assignFile !== undefined) appendAll(words, assignFileWords(readInputText(opts.assignFile), opts.assignFile));
       if (words.length === 0) throw usage('give the host functions to hand over: --assign BDF,... or --assign-file FILE');
       const assign = parseAssignList(words);
       const host = await loadHost(file);

@@ -32,6 +32,7 @@ import type { Topology } from '../../model/topology-schema.js';
 import { gapDiagnostics, type TranslationMap } from '../../model/translation-map.js';
 import type { HostPciFunction, HostSnapshot } from './host-snapshot.js';
 import { hostFunctionId, listed } from './host-topology.js';
+import { appendAll } from '../../append.js';
 
 export const LINUX_DIFFERS = 'host-linux-differs';
 export const LINUX_EXPLAINED = 'host-linux-explained';
@@ -64,11 +65,11 @@ function iommuTables(snapshot: HostSnapshot, unreadable: Diagnostic[]): TableSub
     const signature = t.name.replace(/\d+$/, '');
     if (!tableResolver(signature)) continue;
     try {
-      out.push(...decodeSniffed('acpi-table', t.bytes, file).tables.map((d) => acpiSubject(d, file)));
+      appendAll(out, decodeSniffed('acpi-table', t.bytes, file).tables.map((d) => acpiSubject(d, file)));
     } catch (e) {
       // A table too broken to decode is the machine's problem to report, not a reason to compare nothing.
       if (!(e instanceof InputError)) throw e;
-      unreadable.push(...e.diagnostics.map((d) => ({ ...d, file })));
+      appendAll(unreadable, e.diagnostics.map((d) => ({ ...d, file })));
     }
   }
   if (fdt && (out.length === 0 || /(?:^|\s)acpi=off(?:\s|$)/.test(snapshot.cmdline ?? ''))) return [fdt];
@@ -119,8 +120,10 @@ export function compareSnapshotWithLinux(snapshot: HostSnapshot, topology: Topol
   } else {
     const maps = tables.map((t) => ({ map: t.resolve!(resolved), file: t.file }));
     map = combineMaps(maps);
-    findings.push(...subjects.flatMap(tableReadDiagnostics).filter((d) => d.severity !== 'info'));
-    findings.push(...repeats.map(repeatFinding), ...map.findings.filter((d) => d.code !== MAP_DEVICES_PER_TABLE), ...gapDiagnostics(map.gaps));
+    appendAll(findings, subjects.flatMap(tableReadDiagnostics).filter((d) => d.severity !== 'info'));
+    appendAll(findings, repeats.map(repeatFinding));
+    appendAll(findings, map.findings.filter((d) => d.code !== MAP_DEVICES_PER_TABLE));
+    appendAll(findings, gapDiagnostics(map.gaps));
     if (!map.devices) map.devices = firstTranslating(maps.map((m) => m.map.devices ?? []));
   }
   const answer = linuxAnswer(snapshot);
@@ -134,7 +137,7 @@ export function compareSnapshotWithLinux(snapshot: HostSnapshot, topology: Topol
       message: `${unknown} function(s) have no IOMMU fact in the snapshot (/sys/bus/pci/devices/*/iommu not read); they are left out of the comparison`,
     });
   }
-  findings.push(...explainDifferences(snapshot, resolved, comparison, tables));
+  appendAll(findings, explainDifferences(snapshot, resolved, comparison, tables));
   return { comparison, findings };
 }
 

@@ -23,6 +23,7 @@ import { acsIsolates } from './config-space.js';
 import { bridgesBySecondaryBus, busKey, hostSbdf, type HostPciFunction, type HostSnapshot } from './host-snapshot.js';
 import { acsQuirk, dmaAliasQuirk, misreadAcsQuirk } from './linux-quirks.js';
 import { topologyYaml } from '../yaml-out.js';
+import { minOf } from '../../append.js';
 
 export interface HostTopology {
   topology: Topology;
@@ -342,7 +343,7 @@ function busNumbers(drafts: readonly Draft[], warn: (key: string, text: string) 
     const d = drafts[i]!;
     for (const c of d.children) d.maxBus = Math.max(d.maxBus, c.maxBus);
     if (!isBridgeType(d.node.type)) continue;
-    const childBus = d.children.length ? Math.min(...d.children.map((c) => c.f.bus)) : undefined;
+    const childBus = d.children.length ? minOf(d.children.map((c) => c.f.bus)) : undefined;
     let secondary = d.f.secondaryBus;
     let subordinate = d.f.subordinateBus;
     if (secondary !== undefined && (secondary <= d.f.bus || (childBus !== undefined && childBus !== secondary))) {

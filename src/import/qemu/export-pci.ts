@@ -13,6 +13,7 @@ import { QEMU_ID } from './devices.js';
 import type { ExportArg, MachinePlan } from './export-machine.js';
 import type { ExportReport } from './export-problems.js';
 import { pcBuiltins, q35Builtins, VIRT_BUILTINS } from './machines.js';
+import { appendAll } from '../../append.js';
 
 export interface PciPlan {
   devices: ExportArg[];
@@ -80,7 +81,7 @@ export function planPci(t: Topology, plan: MachinePlan, report: ExportReport): P
     if (h.busLimit !== undefined) report.refuse(`${path}.busLimit`, 'busLimit on an expander: QEMU\'s pxb-pcie takes only its first bus (bus_nr); its last is where the next root bus starts');
   });
   const root = rootBusProps(main, ctx);
-  machineProps.push(...root.props);
+  appendAll(machineProps, root.props);
   if (main.bypassIommu && plan.unit) {
     if (plan.def.kind === 'riscv-virt') report.refuse('hostBridges[0].bypassIommu', 'bypassing the IOMMU: RISC-V virt has no default_bus_bypass_iommu (QEMU 11.1: "Property \'virt-machine.default-bus-bypass-iommu\' not found")');
     else machineProps.push('default_bus_bypass_iommu=on');

@@ -19,6 +19,7 @@ import { verifyRoundTrip } from './export-verify.js';
 import { ARM_SMMUV3_DEVICE_SINCE } from './smmuv3-devices.js';
 import { shellWord } from '../yaml-out.js';
 import { OLDEST_QEMU, parseQemuVersion, qemuAtLeast, qemuVersionRefused, type QemuVersion } from './qemu-version.js';
+import { appendAll } from '../../append.js';
 
 export { OLDEST_QEMU };
 
@@ -65,15 +66,15 @@ export function exportQemu(topology: Topology, opts: QemuExportOptions = {}): Qe
     // No default display or NIC: every function comes from the topology.
     { name: '-nodefaults', path: '' },
   ];
-  if (pci.numaNodes) args.push(...numaArgs(pci.numaNodes));
+  if (pci.numaNodes) appendAll(args, numaArgs(pci.numaNodes));
   const unit = plan.unit;
   if (unit?.type === 'vtd' && plan.vtdProps) {
     const props = ['intel-iommu', ...(QEMU_ID.test(unit.id) ? [`id=${unit.id}`] : []), ...plan.vtdProps, ...(pci.deviceIotlb ? ['device-iotlb=on'] : [])];
     args.push({ name: '-device', value: props.join(','), path: 'iommus[0]' });
   }
-  args.push(...pci.devices);
+  appendAll(args, pci.devices);
   // Each after the pxb-pcie its primary-bus names, in the topology's order: that order places them on the platform bus.
-  args.push(...(plan.smmuv3Devices ?? []));
+  appendAll(args, (plan.smmuv3Devices ?? []));
   if (unit?.type === 'amd-vi' && plan.amdViProps) {
     // Last: its own PCI function takes the first free slot of the root bus then (export-verify checks that it is the topology's).
     const props = ['amd-iommu', ...(QEMU_ID.test(unit.id) ? [`id=${unit.id}`] : []), ...plan.amdViProps];

@@ -23,6 +23,7 @@ import { riscvIommuPciProps, virtioIommuProps, vtdAwBitsNote } from './iommu-pro
 import { fail, problem } from './problems.js';
 import { NEWEST_VERIFIED_QEMU, parseQemuVersion } from './qemu-version.js';
 import { topologyYaml } from '../yaml-out.js';
+import { appendAll } from '../../append.js';
 
 export interface QemuImportOptions {
   /** Topology name; default `qemu-<machine>`. */
@@ -60,7 +61,7 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
   const qemuVersion = opts.qemuVersion === undefined ? NEWEST_VERIFIED_QEMU : parseQemuVersion(opts.qemuVersion);
   const requests = deviceRequests(args);
   const config = machineConfig(args, requests.some((r) => r.lookup.model.vga), warnings, qemuVersion, binary);
-  warnings.push(...virtioDriveWarnings(args, config.def.kind));
+  appendAll(warnings, virtioDriveWarnings(args, config.def.kind));
   const ctx: DeviceContext = { buses: machineBuses(config), config, warnings, portSlots: new Map() };
   // Machine-wide IOMMUs come from -M (so config.arg is there); -device arm-smmuv3 adds one per root complex.
   const iommus: IommuChoice[] = config.smmuv3
@@ -91,7 +92,7 @@ export function importQemu(argv: readonly string[], opts: QemuImportOptions = {}
       if (fn) {
         const { capabilities, notes } = virtioIommuProps(req, config, warnings);
         iommus.push({ kind: 'virtio-iommu', fn, arg: req.arg, capabilities });
-        notesForHeader.push(...notes);
+        appendAll(notesForHeader, notes);
       }
     } else if (model.role === 'riscv-iommu') {
       if (config.def.kind !== 'riscv-virt') fail('qemu-unsupported-device', req.arg, 'riscv-iommu-pci exists on the RISC-V virt machine only (qemu-system-riscv64 -M virt)');

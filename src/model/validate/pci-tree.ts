@@ -11,7 +11,7 @@ import type { PciNodeType } from '../topology-schema.js';
 import { devfnRangeProblem, looseDevfn, type DevfnParts } from './devfn.js';
 import { finding } from './finding.js';
 import { ENDPOINT_TYPES, groupBy, type BusKind, type PciBus, type PciSite, type TopologyIndex } from './topology-index.js';
-import { appendAll } from '../append.js';
+import { appendAll } from '../../append.js';
 
 /** Types whose upstream side is a PCIe link or a PCIe root complex, never a conventional bus. */
 const PCIE_ONLY: ReadonlySet<PciNodeType> = new Set([

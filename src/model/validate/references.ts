@@ -10,7 +10,7 @@ import { addressValue, formatAddress } from './address.js';
 import { suggestion } from './did-you-mean.js';
 import { finding } from './finding.js';
 import { ENDPOINT_TYPES, ID_KIND_LABEL, listed, type IdKind, type TopologyIndex } from './topology-index.js';
-import { appendAll } from '../append.js';
+import { appendAll } from '../../append.js';
 
 interface Reference {
   id: string;

@@ -15,3 +15,10 @@ export function minOf(values: Iterable<number>, start = Infinity): number {
   for (const v of values) if (v < min) min = v;
   return min;
 }
+
+/** The largest of `values` and `start` (Math.max(...values) would spread them as arguments). */
+export function maxOf(values: Iterable<number>, start = -Infinity): number {
+  let max = start;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
