@@ -7,7 +7,7 @@ import { CURRENT_FORM, decode, encode, hexDumpLines, printStruct, STORED, sum8, 
 import { printCleanText } from '../codec/clean-text.js';
 import { CHECKSUM_OFFSET } from './header.js';
 import type { TableDef } from './registry.js';
-import { formatJsonDocument, jsonDocumentChunks, tablePathName, type DecodedTable } from './table.js';
+import { cleanWalkDisagrees, formatJsonDocument, jsonDocumentChunks, tablePathName, writeJsonDocument, type DecodedTable } from './table.js';
 
 export interface PrintableTable {
   def: TableDef;
@@ -43,12 +43,16 @@ export function printTablesText(tables: readonly PrintableTable[], opts: PrintTe
  * are: for large tables this skips building one big string.
  */
 export function printTablesTextChunks(tables: readonly PrintableTable[], opts: PrintTextOptions = {}): Uint8Array[] {
-  const out = new TextSink();
+  return writeTablesText(new TextSink(), tables, opts).chunks();
+}
+
+/** The same text written into `out` (a streaming sink: `decode` writes it out as it goes). */
+export function writeTablesText(out: TextSink, tables: readonly PrintableTable[], opts: PrintTextOptions = {}): TextSink {
   tables.forEach((t, i) => {
     if (i) out.nl();
     writeTable(out, t, opts);
   });
-  return out.chunks();
+  return out;
 }
 
 function writeTable(out: TextSink, t: PrintableTable, opts: PrintTextOptions): TextSink {
@@ -61,7 +65,7 @@ function writeTable(out: TextSink, t: PrintableTable, opts: PrintTextOptions): T
       rawTableData(out, t.bytes);
       return out;
     }
-    out.rewind(mark);
+    if (!out.rewind(mark)) throw cleanWalkDisagrees(t.signature, 'text');
   }
   const model = withStoredValues(t.def, t.model);
   const sig = tablePathName(t.signature ?? String(model['signature'] ?? ''));
@@ -119,6 +123,11 @@ export function printTablesJson(tables: readonly PrintableTable[]): string {
 /** The same as UTF-8 bytes in chunks, to write to a stream as they are. */
 export function printTablesJsonChunks(tables: readonly PrintableTable[]): Uint8Array[] {
   return jsonDocumentChunks(tables);
+}
+
+/** The same document written into `out` (a streaming sink: `decode` writes it out as it goes). */
+export function writeTablesJson(out: TextSink, tables: readonly PrintableTable[]): TextSink {
+  return writeJsonDocument(out, tables);
 }
 
 /**

@@ -161,6 +161,15 @@ export function tableToJson(t: { def: TableDef; model: Model }): Json {
   return toJson(t.def.spec, t.model);
 }
 
+/**
+ * A table found clean at decode whose print walks the same bytes and finds
+ * them not clean, after a streaming sink wrote part of its output: a bug in
+ * ridmap (the walk is the same over the same bytes), never the input's doing.
+ */
+export function cleanWalkDisagrees(signature: string, what: 'text' | 'JSON'): Error {
+  return new Error(`the clean walk of ${tablePathName(signature)} disagreed with itself after its ${what} was partly written`);
+}
+
 /** What the JSON document is made from: a table's declaration and model, and its bytes when it is clean. */
 export type JsonTable = { def: TableDef; model: Model; bytes?: Uint8Array; extra?: Uint8Array; clean?: boolean };
 
@@ -176,20 +185,24 @@ export function formatJsonDocument(tables: readonly JsonTable[]): string {
  * a JSON tree.
  */
 export function jsonDocumentChunks(tables: readonly JsonTable[]): Uint8Array[] {
-  const out = new TextSink();
-  if (!tables.length) return out.str('{\n  "tables": []\n}\n').chunks();
+  return writeJsonDocument(new TextSink(), tables).chunks();
+}
+
+/** The same document written into `out` (a streaming sink: `decode` writes it out as it goes). */
+export function writeJsonDocument(out: TextSink, tables: readonly JsonTable[]): TextSink {
+  if (!tables.length) return out.str('{\n  "tables": []\n}\n');
   out.str('{\n  "tables": [');
   tables.forEach((t, i) => {
     out.str(i ? ',\n    ' : '\n    ');
     if (t.clean && t.bytes && !t.extra?.length) {
       const mark = out.mark();
       if (printCleanJson(t.def.spec, t.bytes, out, 2)) return;
-      out.rewind(mark);
+      if (!out.rewind(mark)) throw cleanWalkDisagrees(t.def.signature, 'JSON');
     }
     // Nested two levels deep in the document: every line after the first is indented by four more spaces.
     out.bytes(new TextEncoder().encode(JSON.stringify(tableToJson(t), null, 2).replaceAll('\n', '\n    ')));
   });
-  return out.str('\n  ]\n}\n').chunks();
+  return out.str('\n  ]\n}\n');
 }
 
 export interface TablesFromJson {

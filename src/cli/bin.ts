@@ -2,14 +2,25 @@
 // The only place that touches the process's exit code and streams. Bundled
 // (scripts/bundle-cli.mjs) as CommonJS, which has no top-level await.
 import { main } from './main.js';
+import { writeAllSync } from '../io/fd-sync.js';
 
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  // `ridmap decode big.dat | head` closes the pipe early; that is not an error.
-  if (e.code === 'EPIPE') process.exit(0);
-});
+/**
+ * stdout is written synchronously to fd 1, never through process.stdout:
+ * `decode` streams its text through one reused buffer (CliIo.stdout), which
+ * process.stdout could still be reading from a queued write on a pipe.
+ */
+function writeStdout(data: string | Uint8Array): void {
+  try {
+    writeAllSync(1, typeof data === 'string' ? Buffer.from(data) : data);
+  } catch (e) {
+    // `ridmap decode big.dat | head` closes the pipe early; that is not an error.
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
+    throw e;
+  }
+}
 
 void main(process.argv.slice(2), {
-  stdout: (s) => process.stdout.write(s),
+  stdout: writeStdout,
   stderr: (s) => process.stderr.write(s),
 }).then((code) => {
   process.exitCode = code;

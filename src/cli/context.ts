@@ -7,9 +7,14 @@ import type { Diagnostic } from '../diagnostic.js';
 import { formatDiagnostic } from '../diagnostic.js';
 import { EXIT_OK, type ExitCode } from './exit-codes.js';
 import { capRepeats } from '../limits.js';
+import { TextSink } from '../codec/text-sink.js';
 
 export interface CliIo {
-  /** Bytes are ASCII/UTF-8 text chunks (large decodes skip building one string). */
+  /**
+   * Bytes are ASCII/UTF-8 text chunks (large decodes skip building one
+   * string). The caller writes into the same bytes again once this returns
+   * (outStream): write them out or copy them before returning.
+   */
   stdout: (data: string | Uint8Array) => void;
   stderr: (text: string) => void;
 }
@@ -25,6 +30,15 @@ export class CliContext {
   /** Text already in chunks, written as they are. */
   outChunks(chunks: readonly Uint8Array[]): void {
     for (const c of chunks) this.io.stdout(c);
+  }
+
+  /**
+   * A sink whose text goes to stdout a buffer at a time, that one buffer
+   * written again and again: large text is never held whole. Flush it before
+   * any other stdout output and at the end.
+   */
+  outStream(): TextSink {
+    return new TextSink((bytes) => this.io.stdout(bytes));
   }
 
   err(text: string): void {

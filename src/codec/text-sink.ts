@@ -3,6 +3,11 @@
  * of short lines; writing their characters straight into byte chunks avoids a
  * string (and garbage) per line and per number, which is what keeps a 1 MB
  * DMAR's text faster than iasl's.
+ *
+ * Given a drain, the sink streams: each filled chunk goes to the drain and
+ * the same buffer is written again. Fresh memory is what large text cost most
+ * (a 1 MB DMAR's 51 MB of text, zeroed by the allocator and then paged in),
+ * and a buffer that is reused stays in the cache.
  */
 import { concatBytes } from './bytes.js';
 
@@ -11,6 +16,8 @@ const SPACE = 32;
 const ZERO = 48;
 const NEWLINE = 10;
 const CHUNK = 1 << 20;
+/** A streaming sink's one buffer: a pipe's capacity, and small enough to stay in a core's cache. */
+const STREAM_CHUNK = 1 << 16;
 /** Bytes turned into characters per String.fromCharCode call. */
 const LATIN1_SLICE = 1 << 13;
 
@@ -28,12 +35,26 @@ export interface SinkMark {
   readonly chunks: number;
   readonly pos: number;
   readonly buf: Uint8Array<ArrayBuffer>;
+  /** How many chunks the sink had drained then: text drained since cannot be taken back. */
+  readonly drained: number;
 }
+
+/**
+ * Takes a streaming sink's filled chunk. The sink writes into the same bytes
+ * once it returns, so it must write them out or copy them before.
+ */
+export type SinkDrain = (bytes: Uint8Array) => void;
 
 export class TextSink {
   private readonly full: Uint8Array[] = [];
-  private buf = new Uint8Array(4096);
+  private buf: Uint8Array<ArrayBuffer>;
   private pos = 0;
+  private drained = 0;
+
+  /** Without a drain the text is kept (toString, chunks); with one it is streamed to it (flush at the end). */
+  constructor(private readonly drain?: SinkDrain) {
+    this.buf = new Uint8Array(drain ? STREAM_CHUNK : 4096);
+  }
 
   /** Latin1 characters (only ASCII is ever written). */
   str(s: string): this {
@@ -112,7 +133,16 @@ export class TextSink {
   }
 
   bytes(b: Uint8Array): this {
-    if (this.pos + b.length > this.buf.length) this.grow(b.length);
+    if (this.pos + b.length > this.buf.length) {
+      // Bytes larger than a streaming sink's buffer (a table's JSON made the model's way) go out as they are.
+      if (this.drain && b.length > this.buf.length) {
+        this.flush();
+        this.drain(b);
+        this.drained++;
+        return this;
+      }
+      this.grow(b.length);
+    }
     this.buf.set(b, this.pos);
     this.pos += b.length;
     return this;
@@ -205,14 +235,29 @@ export class TextSink {
 
   /** Where the text ends now, to go back to with rewind (a fast path that finds it cannot finish). */
   mark(): SinkMark {
-    return { chunks: this.full.length, pos: this.pos, buf: this.buf };
+    return { chunks: this.full.length, pos: this.pos, buf: this.buf, drained: this.drained };
   }
 
-  /** Drops what was written since `m`. */
-  rewind(m: SinkMark): this {
+  /**
+   * Drops what was written since `m`; false (and nothing dropped) when a
+   * streaming sink has already drained some of it. A sink without a drain
+   * always can.
+   */
+  rewind(m: SinkMark): boolean {
+    if (m.drained !== this.drained) return false;
     this.full.length = m.chunks;
     this.buf = m.buf;
     this.pos = m.pos;
+    return true;
+  }
+
+  /** A streaming sink's text so far goes to its drain (before other output, and at the end); no-op without a drain. */
+  flush(): this {
+    if (this.drain && this.pos > 0) {
+      this.drain(this.buf.subarray(0, this.pos));
+      this.drained++;
+      this.pos = 0;
+    }
     return this;
   }
 
@@ -249,13 +294,19 @@ export class TextSink {
     return this;
   }
 
-  /** Closes the current chunk and starts one with room for `n` more bytes. */
   /**
-   * A new chunk, twice the last up to CHUNK: a small table's text stays a
-   * few KiB (a batch of 1,000 tables must not zero 1,000 MiB), a large one
-   * soon writes in MiB chunks.
+   * Room for `n` more bytes. Streaming: the chunk is drained and its buffer
+   * written again (a new one only for a write larger than it). Otherwise a new
+   * chunk, twice the last up to CHUNK: a small table's text stays a few KiB
+   * (a batch of 1,000 tables must not zero 1,000 MiB), a large one soon
+   * writes in MiB chunks.
    */
   private grow(n: number): void {
+    if (this.drain) {
+      this.flush();
+      if (n > this.buf.length) this.buf = new Uint8Array(n);
+      return;
+    }
     this.full.push(this.buf.subarray(0, this.pos));
     this.buf = new Uint8Array(Math.max(Math.min(CHUNK, 2 * this.buf.length), n));
     this.pos = 0;

@@ -8,11 +8,12 @@
  * read in chunks and refused as soon as one byte more than the limit has
  * arrived, so no input costs more than the limit in time or memory.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { concatBytes } from '../codec/bytes.js';
 import { InputError } from '../diagnostic.js';
 import { MAX_INPUT_BYTES } from '../limits.js';
 import { decodeText } from './text-encoding.js';
+import { readSomeSync } from './fd-sync.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 
@@ -55,25 +56,13 @@ function readBounded(fd: number, path: string, maxBytes: number, size?: number):
     // Until the file's size is read, ask for the rest and one byte more; past it (a file that grew), in chunks.
     const want = size !== undefined && total <= size ? size + 1 - total : CHUNK_BYTES;
     const chunk = new Uint8Array(Math.min(want, maxBytes + 1 - total));
-    const n = readSome(fd, chunk);
+    const n = readSomeSync(fd, chunk);
     if (n === 0) break;
     chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
     total += n;
     if (total > maxBytes) throw tooLarge(path, `gave more than ${maxBytes} bytes`, maxBytes);
   }
   return chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
-}
-
-/** One read; a non-blocking descriptor with nothing to read yet (a pipe's writer is still at it) is waited for. */
-function readSome(fd: number, into: Uint8Array): number {
-  for (;;) {
-    try {
-      return readSync(fd, into, 0, into.length, null);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-    }
-  }
 }
 
 function reason(e: unknown): string {

@@ -6,7 +6,7 @@
  * printed, and the exit code is 2.
  */
 import { Option, type Command } from 'commander';
-import { printTablesJsonChunks, printTablesTextChunks } from '../../acpi/print-table.js';
+import { writeTablesJson, writeTablesText } from '../../acpi/print-table.js';
 import { tableToJson, type DecodedTable } from '../../acpi/table.js';
 import { hasErrors, type Diagnostic } from '../../diagnostic.js';
 import { decodeMapFindings } from '../../checks/decode-findings.js';
@@ -50,8 +50,13 @@ Examples:
       const diagnostics: Diagnostic[] = [];
       // Findings that do not make the input unreadable: printed, but decode still succeeds.
       const shown: Diagnostic[] = [];
+      const out = ctx.outStream();
       for (const file of files) {
-        const input = await loadInputFile(file, { includeDirs: opts.includeDir ?? [] });
+        // An unreadable file ends the command: what the files before it printed still goes out, as it did unstreamed.
+        const input = await loadInputFile(file, { includeDirs: opts.includeDir ?? [] }).catch((e: unknown) => {
+          out.flush();
+          throw e;
+        });
         if (input.topologyText !== undefined) {
           diagnostics.push({ severity: 'error', code: 'input-is-topology', file,
             message: 'this is a topology, not a table: `ridmap build` makes tables from it, `ridmap map` shows its map' });
@@ -65,6 +70,7 @@ Examples:
           appendAll(shown, walked.shown);
           if ('table' in t.decoded) acpi.push(t.decoded.table);
           else if (opts.format === 'text') {
+            out.flush();
             ctx.out(t.printText());
             // What DTS cannot spell is printed as a comment; the text is then incomplete, which is an error like any undecodable part.
             for (const what of namesDtsCannotWrite(t.decoded.tree)) {
@@ -74,13 +80,14 @@ Examples:
           else trees.push({ file, deviceTree: treeToJson(t.decoded.tree) });
         }
         appendAll(tables, acpi);
-        if (opts.format === 'text') ctx.outChunks(printTablesTextChunks(acpi, { file, form: iaslForm(opts.iaslFormat) }));
+        if (opts.format === 'text') writeTablesText(out, acpi, { file, form: iaslForm(opts.iaslFormat) });
       }
       if (opts.format === 'json') {
         // One document: ACPI tables as `encode` reads them; device trees (which encode does not take) beside them.
-        if (trees.length === 0) ctx.outChunks(printTablesJsonChunks(tables));
+        if (trees.length === 0) writeTablesJson(out, tables);
         else ctx.out(JSON.stringify({ tables: tables.map(tableToJson), deviceTrees: trees }, null, 2));
       }
+      out.flush();
       ctx.report(visibleDiagnostics([...diagnostics, ...shown], opts.verbose));
       if (hasErrors(diagnostics)) ctx.fail(EXIT_INPUT);
     });
