@@ -79,7 +79,8 @@ Examples:
           }
           else trees.push({ file, deviceTree: treeToJson(t.decoded.tree) });
         }
-        appendAll(tables, acpi);
+        // Text is written file by file; only the JSON document needs every table at the end (a batch must not keep 1,000 models alive).
+        if (opts.format === 'json') appendAll(tables, acpi);
         if (opts.format === 'text') writeTablesText(out, acpi, { file, form: iaslForm(opts.iaslFormat) });
       }
       if (opts.format === 'json') {
