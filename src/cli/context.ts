@@ -27,11 +27,6 @@ export class CliContext {
     this.io.stdout(text.endsWith('\n') ? text : text + '\n');
   }
 
-  /** Text already in chunks, written as they are. */
-  outChunks(chunks: readonly Uint8Array[]): void {
-    for (const c of chunks) this.io.stdout(c);
-  }
-
   /**
    * A sink whose text goes to stdout a buffer at a time, that one buffer
    * written again and again: large text is never held whole. Flush it before
