@@ -42,7 +42,10 @@ export function groupSplitIommu(entries: readonly DeviceEntry[], options: Device
   const byGroup = new Map<string, DeviceEntry[]>();
   for (const d of entries.map(tableView)) {
     if (options.iommuFunctions?.has(d.id)) continue;
-    byGroup.set(d.group, [...(byGroup.get(d.group) ?? []), d]);
+    // Appended in place: a copy of the group per member was quadratic in a group's size (a whole non-ACS hierarchy is one group).
+    const members = byGroup.get(d.group);
+    if (members) members.push(d);
+    else byGroup.set(d.group, [d]);
   }
   const findings: Diagnostic[] = [];
   for (const [group, members] of byGroup) {
