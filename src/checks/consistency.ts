@@ -17,6 +17,7 @@ import { ANY_FORMAT, sessionCheck, tableCheck, type Check, type FindingDraft } f
 import type { TableContext } from './context.js';
 import { formatInfo, type FormatInfo } from '../model/table-formats.js';
 import { appendAll } from '../append.js';
+import { deviceLookup } from './device-lookup.js';
 
 export interface DeviceDisagreement {
   kind: 'untranslated' | 'mismatch';
@@ -53,10 +54,10 @@ export function compareDevices(
   /** False: compare IOMMUs only (the expected output IDs are not known). */
   compareOutputs = true,
 ): DeviceDisagreement[] {
-  const byId = new Map(actual.map((d) => [d.id, d]));
+  const actualOf = deviceLookup(actual);
   const out: DeviceDisagreement[] = [];
   for (const e of expected) {
-    const a = byId.get(e.id);
+    const a = actualOf(e.id);
     if (!a || exempt.has(e.id)) continue;
     if (e.iommu !== null && format.describes(e.iommu) && a.iommu === null) {
       out.push({ kind: 'untranslated', expected: e, actual: a });

@@ -18,6 +18,7 @@ import { ANY_FORMAT, tableCheck, type FindingDraft } from './check.js';
 import { compareDevices, consistencyOf, describeAnswer, iommuFunctions } from './consistency.js';
 import type { TableContext } from './context.js';
 import { formatInfo } from '../model/table-formats.js';
+import { deviceLookup } from './device-lookup.js';
 
 export interface RenumberedDevice {
   id: string;
@@ -60,15 +61,17 @@ function renumberUnder(
   const under = ctx.session.under(policy)!;
   if ('problem' in under) return { policy, skipped: under.problem, devices: 0, changed: [] };
   const resolved = under.resolved;
-  const map = ctx.session.mapOf(ctx.table, resolved)!;
+  // Under the baseline's own numbering the baseline map (kept by the session); under another, a map only this
+  // comparison needs, so it is not kept: at 1M endpoints each held a million device entries to the end of the run.
+  const map = resolved === ctx.resolved ? baseMap : ctx.table.resolve!(resolved);
   const exempt = iommuFunctions(resolved);
-  const before = new Map(baseMap.devices!.map((d) => [d.id, d]));
+  const before = deviceLookup(baseMap.devices!);
   const devices = (resolved.map.devices ?? []).filter((d) => !wrongAtBase.has(d.id) && !exempt.has(d.id));
   // A topology without IOMMUs: each device must keep the IOMMU the table gave it under the baseline numbering
   // (its output IDs are RIDs or offsets that move with the buses, and the topology does not say them).
-  const expected = iommusFromTable ? devices.map((d) => ({ ...d, iommu: before.get(d.id)?.iommu ?? null, outputIds: [] })) : devices;
+  const expected = iommusFromTable ? devices.map((d) => ({ ...d, iommu: before(d.id)?.iommu ?? null, outputIds: [] })) : devices;
   const changed = compareDevices(formatInfo(ctx.table.format), expected, map.devices ?? [], exempt, !iommusFromTable).map((d): RenumberedDevice => {
-    const old = before.get(d.expected.id)!;
+    const old = before(d.expected.id)!;
     return {
       id: d.expected.id,
       oldRid: old.rid,

@@ -23,6 +23,7 @@
  */
 import { dmaAliasSteps } from './aliasing.js';
 import type { AliasGroup, PciFunction } from './resolved.js';
+import { sbdfKey } from './rid.js';
 
 /** Functions on the same bus as `f` (its parent's children, or its host bridge's root bus). */
 function busMates(f: PciFunction): PciFunction[] {
@@ -122,12 +123,12 @@ export class UnionFind<T> {
 /** Forms the groups, writes each function's `group`, and returns the groups in order. */
 export function assignAliasGroups(functions: readonly PciFunction[], acsActive = true): AliasGroup[] {
   const sets = new UnionFind<PciFunction>();
-  const byAlias = new Map<string, PciFunction>();
+  const byAlias = new Map<number, PciFunction>();
 
   for (const f of functions) {
     const steps = dmaAliasSteps(f);
     for (const step of steps) {
-      const key = `${f.segment}:${step.rid}`;
+      const key = sbdfKey(f.segment, step.rid);
       const other = byAlias.get(key);
       if (other) sets.union(other, f);
       else byAlias.set(key, f);

@@ -53,6 +53,8 @@ export function phantomFunctionNumbers(fn: number, phantomFunctions: number): nu
 
 /** Quirk alias devfns of a function (dmaAliases and phantom functions), ascending like Linux's mask. */
 export function quirkAliasDevfns(node: PciNode, ownDevfn: number): number[] {
+  // Most functions have neither (no phantom functions means none besides fn itself): no Set and sort per function.
+  if (node.dmaAliases === undefined && !node.phantomFunctions) return [];
   const mask = new Set<number>();
   for (const text of node.dmaAliases ?? []) {
     const { device, fn } = devfnTextAddress(text);
@@ -93,5 +95,8 @@ export function dmaAliasSteps(f: PciFunction): DmaAliasStep[] {
 
 /** The RIDs an IOMMU may see for `f`: own RID first, Linux's order, no duplicates. */
 export function dmaAliases(f: PciFunction): Rid[] {
-  return [...new Set(dmaAliasSteps(f).map((s) => s.rid))];
+  // A handful of steps (one per bridge above): a scan beats a Set and two copies per function.
+  const out: Rid[] = [];
+  for (const s of dmaAliasSteps(f)) if (!out.includes(s.rid)) out.push(s.rid);
+  return out;
 }

@@ -12,7 +12,7 @@
  * - the refusals of Linux's IOMMU drivers (linux-probe.ts), each under its own id.
  */
 import type { Diagnostic } from '../diagnostic.js';
-import { formatBdf } from './rid.js';
+import { formatBdf, sbdfKey, sbdfKeyRid } from './rid.js';
 import type { DeviceEntry } from './translation-map.js';
 import { REFUSAL_SEVERITY } from './linux-probe.js';
 
@@ -42,7 +42,10 @@ export function groupSplitIommu(entries: readonly DeviceEntry[], options: Device
   const byGroup = new Map<string, DeviceEntry[]>();
   for (const d of entries.map(tableView)) {
     if (options.iommuFunctions?.has(d.id)) continue;
-    byGroup.set(d.group, [...(byGroup.get(d.group) ?? []), d]);
+    // Appended in place: a copy of the group per member was quadratic in a group's size (a whole non-ACS hierarchy is one group).
+    const members = byGroup.get(d.group);
+    if (members) members.push(d);
+    else byGroup.set(d.group, [d]);
   }
   const findings: Diagnostic[] = [];
   for (const [group, members] of byGroup) {
@@ -75,10 +78,10 @@ const describeOutput = (d: DeviceEntry, r: number) => {
 };
 
 export function aliasCollisions(entries: readonly DeviceEntry[], options: DeviceFindingOptions = {}): Diagnostic[] {
-  const byRid = new Map<string, DeviceEntry[]>();
+  const byRid = new Map<number, DeviceEntry[]>();
   for (const d of entries.map(tableView)) {
     for (const r of d.aliases) {
-      const key = `${d.segment}:${r}`;
+      const key = sbdfKey(d.segment, r);
       const sharing = byRid.get(key);
       if (sharing) sharing.push(d);
       else byRid.set(key, [d]);
@@ -88,7 +91,7 @@ export function aliasCollisions(entries: readonly DeviceEntry[], options: Device
   const findings: Diagnostic[] = [];
   for (const [key, sharing] of byRid) {
     // Usually everyone behind a bridge agrees on the bridge's alias: then no pair there can disagree.
-    const shared = Number(key.slice(key.indexOf(':') + 1));
+    const shared = sbdfKeyRid(key);
     const first = sharing[0]!;
     if (sharing.every((d) => d.iommu === first.iommu && outputFor(d, shared) === outputFor(first, shared))) continue;
     for (let i = 0; i < sharing.length; i++) {

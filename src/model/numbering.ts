@@ -68,10 +68,16 @@ export function hostBridgeBusLimits(topology: Topology): (hostBridge: HostBridge
  * else the first bridge at all.
  */
 function hotAddTarget(topology: Topology): PciNode | undefined {
-  const bridges = (topology.hostBridges ?? []).flatMap((hb) =>
-    [...depthFirst(hb.children)].map((e) => e.node).filter((n) => isBridgeType(n.type)),
-  );
-  return bridges.find((n) => (n.reserveBuses ?? 0) > 0) ?? bridges[0];
+  // The walk stops at the first reserving port (usually near the start) instead of listing every node first.
+  let first: PciNode | undefined;
+  for (const hb of topology.hostBridges ?? []) {
+    for (const { node } of depthFirst(hb.children)) {
+      if (!isBridgeType(node.type)) continue;
+      if ((node.reserveBuses ?? 0) > 0) return node;
+      first ??= node;
+    }
+  }
+  return first;
 }
 
 export function numberBuses(topology: Topology, policyName: string = DEFAULT_NUMBERING): BusNumbering {

@@ -50,6 +50,8 @@ export function readPlainJson(text: string): PlainJson | undefined {
 }
 
 function locateIn(source: string, requests: readonly LocateRequest[]): SourcePosition[] {
+  // A valid topology has nothing to locate: no second scan of the whole text.
+  if (requests.length === 0) return [];
   const wanted = { key: new Set<string>(), value: new Set<string>() };
   for (const { path, at } of requests) {
     wanted[at].add(path);

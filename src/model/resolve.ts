@@ -11,7 +11,7 @@ import { deviceEntries } from './devices.js';
 import { parseAddress } from './address.js';
 import { assignAliasGroups } from './alias-groups.js';
 import { dmaAliases } from './aliasing.js';
-import { assignTranslations, nearestMsiController, ownRidChain, TOPOLOGY_SOURCE } from './iommu-assignment.js';
+import { assignTranslations, nearestMsiController, TOPOLOGY_SOURCE } from './iommu-assignment.js';
 import { iommuPciFunction, resolveIommus } from './iommu-identity.js';
 import { DEFAULT_LINUX_TARGET, type LinuxTarget } from './linux-profile.js';
 import { numberBuses, type BusNumbering } from './numbering.js';
@@ -76,7 +76,9 @@ function buildTree(topology: Topology, numbering: BusNumbering): { hostBridges: 
           msiController: null,
         };
         f.aliases = dmaAliases(f);
-        f.msiController = nearestMsiController(ownRidChain(f));
+        // The nearest setting from the function up: its own, else its parent's (already resolved), without a chain per function.
+        f.msiController =
+          child.msiController !== undefined ? child.msiController : parent ? parent.msiController : nearestMsiController([node]);
         functions.push(f);
         if (bridge) f.children = addBus(child.children, f.secondary!, f, f.docPath, f.path);
         return f;
@@ -141,7 +143,8 @@ export function resolveTopology(topology: Topology, opts: ResolveOptions = {}): 
   const platformDevices = resolvePlatformDevices(topology);
   const mmio = mmioTranslations(platformDevices, iommus);
   const addressSpaces = topology.addressSpaces ?? [];
-  const members = addressSpaceMembers(devices, mmio, (id) => byId.get(id)?.node.ats === true);
+  // Only the address spaces' own devices are looked up: with none, no entry per device.
+  const members = addressSpaces.length === 0 ? new Map() : addressSpaceMembers(devices, mmio, (id) => byId.get(id)?.node.ats === true);
   const pathOf = (id: string) => byId.get(id)?.docPath;
   const iommuFunctions = new Set(
     iommus.flatMap((u) => iommuPciFunction(u.node) ?? []),

@@ -75,15 +75,16 @@ export function checkPciTree(ix: TopologyIndex): Diagnostic[] {
 function placement(site: PciSite): Diagnostic[] {
   if (site.bus.kind === 'none') return [];
   const { type } = site.node;
-  const at = childPath(site.path, 'type');
-  const where = busText(site.bus);
+  // The path and the bus in words only for a misplaced node: two strings per node of every valid tree otherwise.
+  const at = () => childPath(site.path, 'type');
   if (site.bus.kind === 'conventional' && PCIE_ONLY.has(type)) {
-    return [finding('pcie-on-conventional-bus', at, `${type} is PCIe-only but sits ${where}`)];
+    return [finding('pcie-on-conventional-bus', at(), `${type} is PCIe-only but sits ${busText(site.bus)}`)];
   }
   const rule = PLACEMENT[type];
   if (rule.on.includes(site.bus.kind)) return [];
+  const where = busText(site.bus);
   const hint = type === 'pcie-endpoint' && site.bus.kind === 'pcie-root' ? ' (an endpoint on a root bus is type rciep)' : '';
-  return [finding('bad-parent', at, `${type} cannot sit ${where}: ${rule.rule}${hint}`)];
+  return [finding('bad-parent', at(), `${type} cannot sit ${where}: ${rule.rule}${hint}`)];
 }
 
 function busText(bus: PciBus): string {
