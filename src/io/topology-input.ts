@@ -5,7 +5,7 @@
  * load the topology schema, the YAML reader and every builder.
  */
 import type { LinuxTarget } from '../model/linux-profile.js';
-import { buildOutputs, type BuildOutput, type BuildResult } from '../build-outputs.js';
+import { buildOutputs, type BuildOptions, type BuildOutput, type BuildResult } from '../build-outputs.js';
 import { parseTopology } from '../model/parse-topology.js';
 import { resolveTopology } from '../model/resolve.js';
 import type { ResolvedTopology } from '../model/resolved.js';
@@ -24,12 +24,15 @@ export interface BuiltTopology {
   tables: TableSubject[];
 }
 
-/** A topology given where tables are expected (`check`, `diff`, `golden`): parsed, resolved and built, its tables read back. */
-export function buildTopologyInput(file: string, text: string, numbering?: string, linux?: LinuxTarget): BuiltTopology {
+/**
+ * A topology given where tables are expected (`check`, `diff`, `golden`): parsed, resolved and built, its tables read back.
+ * `build` says what else the build makes (check wants the tables alone: `{ maps: false }`).
+ */
+export function buildTopologyInput(file: string, text: string, numbering?: string, linux?: LinuxTarget, build: BuildOptions = {}): BuiltTopology {
   const topology = parseTopology(text, file);
   const resolved = resolveTopology(topology, { ...(numbering === undefined ? {} : { numbering }), ...(linux ? { linux } : {}) });
-  const build = buildOutputs(resolved);
-  return { file, topology, resolved, build, tables: builtSubjects(file, build.outputs) };
+  const built = buildOutputs(resolved, build);
+  return { file, topology, resolved, build: built, tables: builtSubjects(file, built.outputs) };
 }
 
 /**
