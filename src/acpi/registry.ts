@@ -157,7 +157,9 @@ const ROWS: readonly TableDef[] = [
     // No translation map of its own: read for the interrupt controllers the IOMMU tables name (IVRS IOAPICs, IORT ITSes).
     signature: 'APIC',
     description: MADT_DESCRIPTION,
-    spec: madtSpec,
+    get spec() {
+      return madtSpec();
+    },
     header: 'standard',
     modelled: true,
     identities: MADT_IDENTITIES,
