@@ -122,7 +122,9 @@ const ROWS: readonly TableDef[] = [
   {
     signature: 'IORT',
     description: IORT_DESCRIPTION,
-    spec: iortSpec,
+    get spec() {
+      return iortSpec();
+    },
     header: 'standard',
     modelled: true,
     decodeChecks: iortDecodeChecks,
@@ -135,7 +137,9 @@ const ROWS: readonly TableDef[] = [
   {
     signature: 'IVRS',
     description: IVRS_DESCRIPTION,
-    spec: ivrsSpec,
+    get spec() {
+      return ivrsSpec();
+    },
     header: 'standard',
     modelled: true,
     resolve: resolveIvrs,
