@@ -122,7 +122,9 @@ const ROWS: readonly TableDef[] = [
   {
     signature: 'IORT',
     description: IORT_DESCRIPTION,
-    spec: iortSpec,
+    get spec() {
+      return iortSpec();
+    },
     header: 'standard',
     modelled: true,
     decodeChecks: iortDecodeChecks,
@@ -135,7 +137,9 @@ const ROWS: readonly TableDef[] = [
   {
     signature: 'IVRS',
     description: IVRS_DESCRIPTION,
-    spec: ivrsSpec,
+    get spec() {
+      return ivrsSpec();
+    },
     header: 'standard',
     modelled: true,
     resolve: resolveIvrs,
@@ -157,7 +161,9 @@ const ROWS: readonly TableDef[] = [
     // No translation map of its own: read for the interrupt controllers the IOMMU tables name (IVRS IOAPICs, IORT ITSes).
     signature: 'APIC',
     description: MADT_DESCRIPTION,
-    spec: madtSpec,
+    get spec() {
+      return madtSpec();
+    },
     header: 'standard',
     modelled: true,
     identities: MADT_IDENTITIES,

@@ -36,9 +36,12 @@ export const CHECKS: readonly Check[] = [
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 // A malformed or repeated id is a programming error: fail at load, not in a user's run.
-for (const [i, c] of CHECKS.entries()) {
+// One pass with a set: this runs at every start of every command (decode included), not only where checks run.
+const seen = new Set<string>();
+for (const c of CHECKS) {
   if (!KEBAB.test(c.id)) throw new Error(`check id "${c.id}" is not kebab-case`);
-  if (CHECKS.findIndex((x) => x.id === c.id) !== i) throw new Error(`check id "${c.id}" is listed twice`);
+  if (seen.has(c.id)) throw new Error(`check id "${c.id}" is listed twice`);
+  seen.add(c.id);
 }
 
 export function findCheck(id: string): Check | undefined {

@@ -23,7 +23,9 @@ import type {
   IortSmmuV3,
   IortTable,
 } from '../../src/acpi/iort/model.js';
-import {
+import { iortDeclarations } from '../../src/acpi/iort/spec.js';
+
+const {
   contextInterrupt,
   idMapping,
   iortSpec,
@@ -38,7 +40,7 @@ import {
   smmu,
   smmuGlobalInterrupts,
   smmuV3,
-} from '../../src/acpi/iort/spec.js';
+} = iortDeclarations();
 
 const node = { type: true, revision: true, identifier: true, idMappings: true, layout: true, trailing: true } as const;
 

@@ -9,10 +9,12 @@ import { modelKeys, type StructSpec } from '../../src/codec/index.js';
 import type {
   IvrsAcpiHidEntry, IvrsAliasEntry, IvrsExtendedEntry, IvrsIvhd10, IvrsIvhdEfr, IvrsIvmd, IvrsPad8Entry, IvrsPadEntry, IvrsSpecialEntry, IvrsTable,
 } from '../../src/acpi/ivrs/model.js';
-import {
+import { ivrsDeclarations } from '../../src/acpi/ivrs/spec.js';
+
+const {
   acpiHidEntry, aliasRangeStartEntry, aliasSelectEntry, allEntry, extRangeStartEntry, extSelectEntry, ivhd10, ivhd11, ivhd40,
   ivmd20, ivmd21, ivmd22, ivrsSpec, pad8Entry, padEntry, rangeEndEntry, rangeStartEntry, selectEntry, specialEntry,
-} from '../../src/acpi/ivrs/spec.js';
+} = ivrsDeclarations();
 
 const kept = { type: true, trailing: true } as const;
 const head = { ...kept, deviceId: true, dataSetting: true } as const;

@@ -8,7 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { modelKeys, type StructSpec } from '../../src/codec/index.js';
 import type { MadtGicc, MadtGicIts, MadtIoApic, MadtLocalApic, MadtLocalX2apic, MadtTable } from '../../src/acpi/madt/model.js';
-import { gicc, gicIts, ioApic, localApic, localX2apic, madtSpec } from '../../src/acpi/madt/spec.js';
+import { madtDeclarations } from '../../src/acpi/madt/spec.js';
+
+const { gicc, gicIts, ioApic, localApic, localX2apic, madtSpec } = madtDeclarations();
 
 const kept = { type: true, trailing: true } as const;
 const reserved = { ...kept, reserved: true } as const;

@@ -9,7 +9,7 @@ import { listItemPaths } from '../../codec/index.js';
 import type { Diagnostic, Severity } from '../../diagnostic.js';
 import { IortCode } from './codes.js';
 import { isKnownNode, type IortIdMapping, type IortNode, type IortRootComplex, type IortTable } from './model.js';
-import { NODE_TITLES, nodes as iortNodes, SINGLE_MAPPING } from './spec.js';
+import { iortDeclarations, NODE_TITLES, SINGLE_MAPPING } from './spec.js';
 import { ridRange, specialMappingIndex } from './walk.js';
 
 /** Linux reads RMR nodes only from this table revision (E.d) on. */
@@ -17,7 +17,7 @@ export const RMR_MIN_TABLE_REVISION = 5;
 
 /** Structure path of each node (`IORT/SmmuV3[1]`), as decode names them (listItemPaths). */
 export function nodePaths(t: IortTable): string[] {
-  return listItemPaths('IORT', iortNodes, t.nodes);
+  return listItemPaths('IORT', iortDeclarations().nodes, t.nodes);
 }
 
 export function nodeTitle(t: IortTable, index: number): string {

@@ -29,7 +29,7 @@ export function decodeIort(bytes: Uint8Array, opts: { path?: string } = {}): Dec
 }
 
 export function encodeIort(table: IortTable): Encoded {
-  return encode(iortSpec, iortModel(table), { path: 'IORT' });
+  return encode(iortSpec(), iortModel(table), { path: 'IORT' });
 }
 
 /** Text in iasl's field-line form of bytes or of a model (a model prints as the bytes encode would give). */
@@ -39,11 +39,11 @@ export function printIortText(input: Uint8Array | IortTable): string {
 
 /** The JSON `decode --format json` writes for an IORT model: the declaration's, references as {"node": i}. */
 export function iortToJson(table: IortTable): { [key: string]: Json } {
-  return toJson(iortSpec, iortModel(table));
+  return toJson(iortSpec(), iortModel(table));
 }
 
 /** An IORT model from its JSON; every problem with its JSON path. */
 export function iortFromJson(json: unknown, path = '$'): { table: IortTable; diagnostics: Diagnostic[] } {
-  const r = fromJson(iortSpec, json, path);
+  const r = fromJson(iortSpec(), json, path);
   return { table: iortTable(r.value), diagnostics: r.diagnostics };
 }

@@ -22,7 +22,7 @@ const FIRST_IDENTIFIER = 20;
 export function madtItsFindings(iort: IortTable, madt: MadtSubject): Diagnostic[] {
   const translationIds = new Set<number>();
   for (const s of madt.model.structures ?? []) if (s.type === 'GicIts') translationIds.add(s.translationId);
-  const nodes = structureTree(iortSpec, iort as never, 'IORT').items?.nodes ?? [];
+  const nodes = structureTree(iortSpec(), iort as never, 'IORT').items?.nodes ?? [];
   const out: Diagnostic[] = [];
   for (const node of nodes) {
     const group = node.model as unknown as IortItsGroup;

@@ -99,7 +99,7 @@ export function offsetsOf(model: Model, path = 'IORT'): (p: string) => number | 
   return (p) => {
     if (!offsets) {
       offsets = new Map();
-      for (const s of allStructures(structureTree(iortSpec, model, path))) if (!offsets.has(s.path)) offsets.set(s.path, s.offset);
+      for (const s of allStructures(structureTree(iortSpec(), model, path))) if (!offsets.has(s.path)) offsets.set(s.path, s.offset);
     }
     return offsets.get(p);
   };

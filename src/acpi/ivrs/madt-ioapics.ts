@@ -41,7 +41,7 @@ export function madtIoapicFindings(reading: IvrsReading, madt: MadtSubject): Dia
     }
   }
   if (!specials.size) return [];
-  const nodes = structureTree(madtSpec, madt.model as never, madt.name).items?.nodes ?? [];
+  const nodes = structureTree(madtSpec(), madt.model as never, madt.name).items?.nodes ?? [];
   const ioapics = nodes.filter((n) => (n.model as { type?: unknown }).type === 'IoApic');
   if (!ioapics.length) return [];
 

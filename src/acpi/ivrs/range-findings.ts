@@ -19,7 +19,7 @@ const IVHDS = new Set(['IVHD10', 'IVHD11', 'IVHD40']);
 
 export function ivrsRangeFindings(model: Model): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const block of structureTree(ivrsSpec, model, 'IVRS').items?.nodes ?? []) {
+  for (const block of structureTree(ivrsSpec(), model, 'IVRS').items?.nodes ?? []) {
     if (IVHDS.has(String(block.model['type']))) rangesOf(block, out);
   }
   return out;

@@ -96,7 +96,7 @@ export function ivrsFindings(model: Model): Diagnostic[] {
 /** The IOMMUs Linux sets up from the table, their records, and what that choice leaves out. */
 export function readIvrs(model: Model): IvrsReading {
   const table = model as unknown as IvrsTable;
-  const nodes = structureTree(ivrsSpec, model, 'IVRS').items?.nodes ?? [];
+  const nodes = structureTree(ivrsSpec(), model, 'IVRS').items?.nodes ?? [];
   const blocks = nodes.map((n) => n.model as unknown as IvrsBlock);
   const type = linuxIvhdType(blocks);
   const all: IvhdNode[] = [];

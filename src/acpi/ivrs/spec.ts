@@ -173,24 +173,6 @@ const extendedBody = (): Member[] => [field('extendedData', 'Extended Data', u32
 /** What a special device entry names (Variety). */
 export const IvrsSpecialVariety = { IOAPIC: 1, HPET: 2 } as const;
 
-export const padEntry = entry('Pad', 'IvrsPadEntry', IvrsEntryType.PAD, []);
-/** 40h: 8 bytes of padding (ACPICA's ACPI_IVRS_TYPE_PAD8), its last 4 labelled as iasl labels them (AcpiDmTableInfoIvrs8b). */
-export const pad8Entry = entry('Pad8', 'IvrsPad8Entry', IvrsEntryType.PAD8, [reserved('Extended Data', 4, 'int')]);
-export const allEntry = entry('All', 'IvrsAllEntry', IvrsEntryType.ALL, []);
-export const selectEntry = entry('Select', 'IvrsSelectEntry', IvrsEntryType.SELECT, []);
-export const rangeStartEntry = entry('RangeStart', 'IvrsRangeStartEntry', IvrsEntryType.RANGE_START, []);
-export const rangeEndEntry = entry('RangeEnd', 'IvrsRangeEndEntry', IvrsEntryType.RANGE_END, []);
-export const aliasSelectEntry = entry('AliasSelect', 'IvrsAliasSelectEntry', IvrsEntryType.ALIAS_SELECT, aliasBody());
-export const aliasRangeStartEntry = entry('AliasRangeStart', 'IvrsAliasRangeStartEntry', IvrsEntryType.ALIAS_RANGE_START, aliasBody());
-export const extSelectEntry = entry('ExtSelect', 'IvrsExtSelectEntry', IvrsEntryType.EXT_SELECT, extendedBody());
-export const extRangeStartEntry = entry('ExtRangeStart', 'IvrsExtRangeStartEntry', IvrsEntryType.EXT_RANGE_START, extendedBody());
-/** 48h: an IOAPIC (by its APIC ID, Handle) or HPET (by its number) and the PCI requester ID its interrupts carry. */
-export const specialEntry = entry('Special', 'IvrsSpecialEntry', IvrsEntryType.SPECIAL, [
-  field('handle', 'Handle', u8),
-  field('sourceDeviceId', 'Source Used Device ID', u16le),
-  // iasl prints the number alone.
-  field('variety', 'Variety', enumOf(u8, { [IvrsSpecialVariety.IOAPIC]: 'IOAPIC', [IvrsSpecialVariety.HPET]: 'HPET' }, 'Reserved', { printName: false })),
-]);
 /** UID Format: the UID is absent (0), an integer (1) or a string without NUL (2). */
 export const IvrsUidFormat = { NONE: 0, INTEGER: 1, STRING: 2 } as const;
 
@@ -226,40 +208,6 @@ function uidText(b: Uint8Array, m: Model): string {
 /** iasl prints UID Format, UID Length and UID only when UID Length is not 0 (the bytes are in its Raw Table Data dump). */
 const hasUid = (m: Model): boolean => m['uid'] instanceof Uint8Array && m['uid'].length > 0;
 
-/** F0h: an ACPI device (by _HID, _CID, _UID) behind Device ID; 22 bytes plus the UID. */
-export const acpiHidEntry = entry('AcpiHid', 'IvrsAcpiHidEntry', IvrsEntryType.ACPI_HID, [
-  // Not NUL-terminated when 8 characters long; shorter IDs are NUL-padded (PNP0D40).
-  field('hid', 'ACPI HID', ascii(8, '\0'), { text: (v) => idText(latin1Bytes(v as string)) }),
-  field('cid', 'ACPI CID', u64le, { text: (v) => idText(u64Bytes(v as bigint)) }),
-  // iasl prints the number alone.
-  field('uidFormat', 'UID Format', enumOf(u8, { [IvrsUidFormat.NONE]: 'None', [IvrsUidFormat.INTEGER]: 'Integer', [IvrsUidFormat.STRING]: 'String' }, 'Reserved', { printName: false }), { shownIf: hasUid }),
-  { ...countField('UID Length', u8, 'uid', 'uidLength'), shownIf: hasUid },
-  // An integer (format 1) or a string without NUL (format 2): kept as its bytes.
-  rest('uid', 'UID', { text: uidText }),
-]);
-
-export const ENTRY_SPECS: readonly StructSpec[] = [
-  padEntry, pad8Entry, allEntry, selectEntry, rangeStartEntry, rangeEndEntry, aliasSelectEntry, aliasRangeStartEntry,
-  extSelectEntry, extRangeStartEntry, specialEntry, acpiHidEntry,
-];
-
-const entries = union({
-  name: 'DeviceEntry',
-  tag: { key: 'type', label: 'Subtable Type', type: u8, offset: 0 },
-  length: { size: ivrsEntrySize },
-  // The smallest entry: fewer bytes than this at an IVHD's end are kept as its trailing bytes.
-  headerSize: 4,
-  variants: ENTRY_SPECS,
-  unknownTitle: 'Unknown/Reserved Device Entry Type',
-  // Every entry starts with these: an entry of an unknown type keeps them apart from its other bytes.
-  rawMembers: [field('deviceId', 'Device ID', u16le), field('dataSetting', 'Data Setting (decoded below)', DATA_SETTING)],
-  // iasl notes it, then prints those first 4 bytes (its size as ridmap reads it: see ivrsEntrySize).
-  unknownNote: {
-    header: 'after',
-    text: (tag, offset, size) => `\n**** Unknown IVRS device entry type/length: 0x${hexUpper(tag, 2)}/0x${hexUpper(size, 1)} at offset 0x${hexUpper(offset, 4)}: (header below)`,
-  },
-});
-
 // ---------------------------------------------------------------------------
 // Blocks
 
@@ -282,19 +230,8 @@ function ivhdHead(tag: number): Member[] {
   ];
 }
 
-// Each entry is a block of its own (a blank line before it): none more before the first.
-const entryList = list('entries', 'Device Entries', entries);
-
-/** 10h: the legacy IVHD; IOMMU Feature Reporting instead of the EFR image. */
-export const ivhd10 = struct({
-  name: 'IVHD10',
-  typeName: 'IvrsIvhd10',
-  tag: IvrsBlockType.IVHD_10,
-  members: [...ivhdHead(IvrsBlockType.IVHD_10), field('featureReporting', 'Feature Reporting', u32le), entryList],
-});
-
 /** 11h and 40h: IOMMU Attributes and an image of the EFR registers; 40h may carry F0h entries. */
-function ivhdEfr(tag: number, name: string, typeName: string): StructSpec {
+function ivhdEfr(tag: number, name: string, typeName: string, entryList: Member): StructSpec {
   return struct({
     name,
     typeName,
@@ -309,9 +246,6 @@ function ivhdEfr(tag: number, name: string, typeName: string): StructSpec {
     ],
   });
 }
-
-export const ivhd11 = ivhdEfr(IvrsBlockType.IVHD_11, 'IVHD11', 'IvrsIvhd11');
-export const ivhd40 = ivhdEfr(IvrsBlockType.IVHD_40, 'IVHD40', 'IvrsIvhd40');
 
 /** 20h (every device), 21h (the device DeviceId), 22h (devices DeviceId..Auxiliary Data). */
 function ivmd(tag: number, name: string, typeName: string): StructSpec {
@@ -333,34 +267,137 @@ function ivmd(tag: number, name: string, typeName: string): StructSpec {
   });
 }
 
-export const ivmd20 = ivmd(IvrsBlockType.IVMD_ALL, 'IVMD20', 'IvrsIvmdAll');
-export const ivmd21 = ivmd(IvrsBlockType.IVMD_SELECT, 'IVMD21', 'IvrsIvmdSelect');
-export const ivmd22 = ivmd(IvrsBlockType.IVMD_RANGE, 'IVMD22', 'IvrsIvmdRange');
+/**
+ * Every structure of the IVRS, built on first use rather than when the
+ * module loads: ridmap loads every table's module (the registry names them
+ * all), and a run that reads no IVRS need not pay for building its
+ * declarations. Still one declaration per structure: built once.
+ */
+function declare() {
+  const padEntry = entry('Pad', 'IvrsPadEntry', IvrsEntryType.PAD, []);
 
-export const BLOCK_SPECS: readonly StructSpec[] = [ivhd10, ivhd11, ivhd40, ivmd20, ivmd21, ivmd22];
+  /** 40h: 8 bytes of padding (ACPICA's ACPI_IVRS_TYPE_PAD8), its last 4 labelled as iasl labels them (AcpiDmTableInfoIvrs8b). */
+  const pad8Entry = entry('Pad8', 'IvrsPad8Entry', IvrsEntryType.PAD8, [reserved('Extended Data', 4, 'int')]);
 
-/** IVHD and IVMD blocks; a block of another type (a type 51h is out there) is kept as its bytes, with a warning. */
-const blocks = union({
-  name: 'Block',
-  tag: { key: 'type', label: 'Subtable Type', type: u8, offset: 0 },
-  length: { label: 'Length', type: u16le, offset: 2 },
-  variants: BLOCK_SPECS,
-  unknownTitle: 'Unknown Subtable Type',
-  // An unknown block keeps its Flags as Flags (no reserved-bytes warning on top of the unknown type's).
-  headerGap: field('flags', 'Flags', u8),
-  // iasl skips it with this line (its bytes are in the Raw Table Data dump).
-  unknownNote: { text: (tag) => `**** Unknown IVRS subtable type 0x${hexUpper(tag, 1)}` },
-});
+  const allEntry = entry('All', 'IvrsAllEntry', IvrsEntryType.ALL, []);
 
-/** The IVRS: the ACPI header, IVinfo, 8 reserved bytes, then the blocks to the end. */
-export const ivrsSpec: StructSpec = struct({
-  name: 'IVRS',
-  typeName: 'IvrsTable',
-  members: [
-    ...acpiHeaderMembers(IVRS_DESCRIPTION),
-    // IVinfo: EFRSup (bit 0), DMA remap support (bit 1), GVA/PA/VA sizes (bits 7:5, 14:8, 21:15), HT ATS reserved (bit 22).
-    { ...field('ivInfo', 'Virtualization Info', u32le), block: true },
-    reserved('Reserved', 8, 'int'),
-    list('blocks', 'Blocks', blocks),
-  ],
-});
+  const selectEntry = entry('Select', 'IvrsSelectEntry', IvrsEntryType.SELECT, []);
+
+  const rangeStartEntry = entry('RangeStart', 'IvrsRangeStartEntry', IvrsEntryType.RANGE_START, []);
+
+  const rangeEndEntry = entry('RangeEnd', 'IvrsRangeEndEntry', IvrsEntryType.RANGE_END, []);
+
+  const aliasSelectEntry = entry('AliasSelect', 'IvrsAliasSelectEntry', IvrsEntryType.ALIAS_SELECT, aliasBody());
+
+  const aliasRangeStartEntry = entry('AliasRangeStart', 'IvrsAliasRangeStartEntry', IvrsEntryType.ALIAS_RANGE_START, aliasBody());
+
+  const extSelectEntry = entry('ExtSelect', 'IvrsExtSelectEntry', IvrsEntryType.EXT_SELECT, extendedBody());
+
+  const extRangeStartEntry = entry('ExtRangeStart', 'IvrsExtRangeStartEntry', IvrsEntryType.EXT_RANGE_START, extendedBody());
+
+  /** 48h: an IOAPIC (by its APIC ID, Handle) or HPET (by its number) and the PCI requester ID its interrupts carry. */
+  const specialEntry = entry('Special', 'IvrsSpecialEntry', IvrsEntryType.SPECIAL, [
+    field('handle', 'Handle', u8),
+    field('sourceDeviceId', 'Source Used Device ID', u16le),
+    // iasl prints the number alone.
+    field('variety', 'Variety', enumOf(u8, { [IvrsSpecialVariety.IOAPIC]: 'IOAPIC', [IvrsSpecialVariety.HPET]: 'HPET' }, 'Reserved', { printName: false })),
+  ]);
+
+  /** F0h: an ACPI device (by _HID, _CID, _UID) behind Device ID; 22 bytes plus the UID. */
+  const acpiHidEntry = entry('AcpiHid', 'IvrsAcpiHidEntry', IvrsEntryType.ACPI_HID, [
+    // Not NUL-terminated when 8 characters long; shorter IDs are NUL-padded (PNP0D40).
+    field('hid', 'ACPI HID', ascii(8, '\0'), { text: (v) => idText(latin1Bytes(v as string)) }),
+    field('cid', 'ACPI CID', u64le, { text: (v) => idText(u64Bytes(v as bigint)) }),
+    // iasl prints the number alone.
+    field('uidFormat', 'UID Format', enumOf(u8, { [IvrsUidFormat.NONE]: 'None', [IvrsUidFormat.INTEGER]: 'Integer', [IvrsUidFormat.STRING]: 'String' }, 'Reserved', { printName: false }), { shownIf: hasUid }),
+    { ...countField('UID Length', u8, 'uid', 'uidLength'), shownIf: hasUid },
+    // An integer (format 1) or a string without NUL (format 2): kept as its bytes.
+    rest('uid', 'UID', { text: uidText }),
+  ]);
+
+  const ENTRY_SPECS: readonly StructSpec[] = [
+    padEntry, pad8Entry, allEntry, selectEntry, rangeStartEntry, rangeEndEntry, aliasSelectEntry, aliasRangeStartEntry,
+    extSelectEntry, extRangeStartEntry, specialEntry, acpiHidEntry,
+  ];
+
+  const entries = union({
+    name: 'DeviceEntry',
+    tag: { key: 'type', label: 'Subtable Type', type: u8, offset: 0 },
+    length: { size: ivrsEntrySize },
+    // The smallest entry: fewer bytes than this at an IVHD's end are kept as its trailing bytes.
+    headerSize: 4,
+    variants: ENTRY_SPECS,
+    unknownTitle: 'Unknown/Reserved Device Entry Type',
+    // Every entry starts with these: an entry of an unknown type keeps them apart from its other bytes.
+    rawMembers: [field('deviceId', 'Device ID', u16le), field('dataSetting', 'Data Setting (decoded below)', DATA_SETTING)],
+    // iasl notes it, then prints those first 4 bytes (its size as ridmap reads it: see ivrsEntrySize).
+    unknownNote: {
+      header: 'after',
+      text: (tag, offset, size) => `\n**** Unknown IVRS device entry type/length: 0x${hexUpper(tag, 2)}/0x${hexUpper(size, 1)} at offset 0x${hexUpper(offset, 4)}: (header below)`,
+    },
+  });
+
+  // Each entry is a block of its own (a blank line before it): none more before the first.
+  const entryList = list('entries', 'Device Entries', entries);
+
+  /** 10h: the legacy IVHD; IOMMU Feature Reporting instead of the EFR image. */
+  const ivhd10 = struct({
+    name: 'IVHD10',
+    typeName: 'IvrsIvhd10',
+    tag: IvrsBlockType.IVHD_10,
+    members: [...ivhdHead(IvrsBlockType.IVHD_10), field('featureReporting', 'Feature Reporting', u32le), entryList],
+  });
+
+  const ivhd11 = ivhdEfr(IvrsBlockType.IVHD_11, 'IVHD11', 'IvrsIvhd11', entryList);
+
+  const ivhd40 = ivhdEfr(IvrsBlockType.IVHD_40, 'IVHD40', 'IvrsIvhd40', entryList);
+
+  const ivmd20 = ivmd(IvrsBlockType.IVMD_ALL, 'IVMD20', 'IvrsIvmdAll');
+
+  const ivmd21 = ivmd(IvrsBlockType.IVMD_SELECT, 'IVMD21', 'IvrsIvmdSelect');
+
+  const ivmd22 = ivmd(IvrsBlockType.IVMD_RANGE, 'IVMD22', 'IvrsIvmdRange');
+
+  const BLOCK_SPECS: readonly StructSpec[] = [ivhd10, ivhd11, ivhd40, ivmd20, ivmd21, ivmd22];
+
+  /** IVHD and IVMD blocks; a block of another type (a type 51h is out there) is kept as its bytes, with a warning. */
+  const blocks = union({
+    name: 'Block',
+    tag: { key: 'type', label: 'Subtable Type', type: u8, offset: 0 },
+    length: { label: 'Length', type: u16le, offset: 2 },
+    variants: BLOCK_SPECS,
+    unknownTitle: 'Unknown Subtable Type',
+    // An unknown block keeps its Flags as Flags (no reserved-bytes warning on top of the unknown type's).
+    headerGap: field('flags', 'Flags', u8),
+    // iasl skips it with this line (its bytes are in the Raw Table Data dump).
+    unknownNote: { text: (tag) => `**** Unknown IVRS subtable type 0x${hexUpper(tag, 1)}` },
+  });
+
+  /** The IVRS: the ACPI header, IVinfo, 8 reserved bytes, then the blocks to the end. */
+  const ivrsSpec: StructSpec = struct({
+    name: 'IVRS',
+    typeName: 'IvrsTable',
+    members: [
+      ...acpiHeaderMembers(IVRS_DESCRIPTION),
+      // IVinfo: EFRSup (bit 0), DMA remap support (bit 1), GVA/PA/VA sizes (bits 7:5, 14:8, 21:15), HT ATS reserved (bit 22).
+      { ...field('ivInfo', 'Virtualization Info', u32le), block: true },
+      reserved('Reserved', 8, 'int'),
+      list('blocks', 'Blocks', blocks),
+    ],
+  });
+  return {
+    padEntry, pad8Entry, allEntry, selectEntry, rangeStartEntry, rangeEndEntry, aliasSelectEntry,
+    aliasRangeStartEntry, extSelectEntry, extRangeStartEntry, specialEntry, acpiHidEntry, ENTRY_SPECS, ivhd10, ivhd11,
+    ivhd40, ivmd20, ivmd21, ivmd22, BLOCK_SPECS, ivrsSpec,
+  };
+}
+
+let declared: ReturnType<typeof declare> | undefined;
+
+/** The IVRS's structure declarations (built on the first call). */
+export function ivrsDeclarations(): ReturnType<typeof declare> {
+  return (declared ??= declare());
+}
+
+/** The IVRS table's declaration. */
+export const ivrsSpec = (): StructSpec => ivrsDeclarations().ivrsSpec;
