@@ -9,6 +9,7 @@
  *
  * The layers, low to high, as the code stands:
  *   append, diagnostic, limits, lower-bound,   records and helpers every layer uses
+ *   once,
  *   version
  *   codec                                      the binary engine; knows no table
  *   model                                      topology, numbering, RIDs, the translation map, what Linux does with it
@@ -33,7 +34,7 @@ import { REPO_ROOT } from './support/paths.js';
 const SRC = join(REPO_ROOT, 'src');
 
 const LAYERS: readonly (readonly string[])[] = [
-  ['append', 'diagnostic', 'limits', 'lower-bound', 'version'],
+  ['append', 'diagnostic', 'limits', 'lower-bound', 'once', 'version'],
   ['codec'],
   ['model'],
   ['acpi', 'dt'],

@@ -37,6 +37,7 @@ import {
 } from '../../codec/index.js';
 import { acpiHeaderMembers, nodeArrayMembers } from '../header.js';
 import { IortCode } from './codes.js';
+import { once } from '../../once.js';
 
 export const IORT_DESCRIPTION = 'IO Remapping Table';
 /** Linux stops at a node shorter than the node header. */
@@ -384,12 +385,8 @@ function declare() {
   };
 }
 
-let declared: ReturnType<typeof declare> | undefined;
-
 /** The IORT's structure declarations (built on the first call). */
-export function iortDeclarations(): ReturnType<typeof declare> {
-  return (declared ??= declare());
-}
+export const iortDeclarations: () => ReturnType<typeof declare> = once(declare);
 
 /** The IORT table's declaration. */
 export const iortSpec = (): StructSpec => iortDeclarations().iortSpec;

@@ -39,6 +39,7 @@ import {
   type StructSpec,
 } from '../../codec/index.js';
 import { acpiHeaderMembers } from '../header.js';
+import { once } from '../../once.js';
 
 export const IVRS_DESCRIPTION = 'I/O Virtualization Reporting Structure';
 
@@ -392,12 +393,8 @@ function declare() {
   };
 }
 
-let declared: ReturnType<typeof declare> | undefined;
-
 /** The IVRS's structure declarations (built on the first call). */
-export function ivrsDeclarations(): ReturnType<typeof declare> {
-  return (declared ??= declare());
-}
+export const ivrsDeclarations: () => ReturnType<typeof declare> = once(declare);
 
 /** The IVRS table's declaration. */
 export const ivrsSpec = (): StructSpec => ivrsDeclarations().ivrsSpec;

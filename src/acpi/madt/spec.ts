@@ -39,6 +39,7 @@ import {
   type StructSpec,
 } from '../../codec/index.js';
 import { acpiHeaderMembers } from '../header.js';
+import { once } from '../../once.js';
 
 export const MADT_SIGNATURE = 'APIC';
 export const MADT_DESCRIPTION = 'Multiple APIC Description Table (MADT)';
@@ -470,12 +471,8 @@ function declare() {
   };
 }
 
-let declared: ReturnType<typeof declare> | undefined;
-
 /** The MADT's structure declarations (built on the first call). */
-export function madtDeclarations(): ReturnType<typeof declare> {
-  return (declared ??= declare());
-}
+export const madtDeclarations: () => ReturnType<typeof declare> = once(declare);
 
 /** The MADT: the ACPI header, the local interrupt controller address and flags, then the structures to the end. */
 export const madtSpec = (): StructSpec => madtDeclarations().madtSpec;
