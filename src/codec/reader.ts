@@ -4,6 +4,7 @@
  * built from `byteOffset`/`byteLength`, never from `.buffer` alone.
  */
 import type { FixedType, FixedValue } from './primitives.js';
+import { latin1Text } from './bytes.js';
 
 export class ByteReader {
   readonly bytes: Uint8Array;
@@ -61,11 +62,7 @@ export class ByteReader {
 
   /** Bytes as latin1 text: one char per byte, so any content round-trips. */
   latin1(from: number, to: number): string {
-    const parts: string[] = [];
-    for (let i = from; i < to; i += 4096) {
-      parts.push(String.fromCharCode.apply(null, Array.from(this.bytes.subarray(i, Math.min(to, i + 4096)))));
-    }
-    return parts.join('');
+    return latin1Text(this.bytes, from, to);
   }
 
   isZero(from: number, to: number): boolean {

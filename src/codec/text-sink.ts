@@ -9,7 +9,7 @@
  * (a 1 MB DMAR's 51 MB of text, zeroed by the allocator and then paged in),
  * and a buffer that is reused stays in the cache.
  */
-import { concatBytes } from './bytes.js';
+import { concatBytes, latin1Text } from './bytes.js';
 
 const HEX = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 65, 66, 67, 68, 69, 70]);
 const SPACE = 32;
@@ -18,8 +18,6 @@ const NEWLINE = 10;
 const CHUNK = 1 << 20;
 /** A streaming sink's one buffer: a pipe's capacity, and small enough to stay in a core's cache. */
 const STREAM_CHUNK = 1 << 16;
-/** Bytes turned into characters per String.fromCharCode call. */
-const LATIN1_SLICE = 1 << 13;
 
 function decimalLength(n: number): number {
   let len = 1;
@@ -263,11 +261,7 @@ export class TextSink {
 
   /** The text; chunks are decoded one by one so the bytes are never copied into one buffer. */
   toString(): string {
-    const parts: string[] = [];
-    // Latin-1 by code (TextDecoder's "latin1" is windows-1252, and Buffer is Node's): slices keep the argument list short.
-    for (const c of this.chunks()) {
-      for (let i = 0; i < c.length; i += LATIN1_SLICE) parts.push(String.fromCharCode.apply(null, c.subarray(i, i + LATIN1_SLICE) as unknown as number[]));
-    }
+    const parts = this.chunks().map((c) => latin1Text(c));
     return parts.length === 1 ? parts[0]! : parts.join('');
   }
 

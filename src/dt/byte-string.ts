@@ -3,22 +3,16 @@
  * (`"\xff"` is one byte), so they are held as JS strings with one char per
  * byte (codes 0-255). These convert at the edges.
  */
+import { latin1Text } from '../codec/bytes.js';
 
 export function writeByteString(out: Uint8Array, at: number, s: string): number {
   for (let i = 0; i < s.length; i++) out[at + i] = s.charCodeAt(i) & 0xff;
   return at + s.length;
 }
 
-/** Bytes [start, end) as a byte string; chunked so that long values do not overflow the argument list. */
+/** Bytes [start, end) as a byte string (one character per byte). */
 export function readByteString(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  const CHUNK = 0x2000;
-  // apply takes the typed array as it is; a spread would first copy it through an iterator.
-  if (end - start <= CHUNK) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
-  let s = '';
-  for (let i = start; i < end; i += CHUNK) {
-    s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + CHUNK)) as unknown as number[]);
-  }
-  return s;
+  return latin1Text(bytes, start, end);
 }
 
 /** Source text (Unicode) as the bytes dtc would see in a UTF-8 file. */
