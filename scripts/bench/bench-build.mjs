@@ -17,16 +17,16 @@ import { series } from './measure.mjs';
 import { RIDMAP_BIN } from './paths.mjs';
 
 const IN_PROCESS = fileURLToPath(new URL('./build-in-process.mjs', import.meta.url));
-const OUTPUTS = {
+export const OUTPUTS = {
   x86: ['DMAR.dat', 'map.json', 'map.txt', 'tree.txt', 'topology.dot'],
   arm: ['IORT.dat', 'board.dts', 'board.dtb', 'map.json', 'map.txt', 'tree.txt', 'topology.dot'],
 };
-const LABEL = { x86: 'x86 VT-d', arm: 'Arm SMMUv3+ITS' };
+export const LABEL = { x86: 'x86 VT-d', arm: 'Arm SMMUv3+ITS' };
 const GOAL = { text: '<= 12 (linear: 10x)', max: 12, strict: false };
 const TOO_LARGE = 'topology-too-large';
 
 /** A build into a fresh directory that must end with every output the flavour calls for. */
-function buildSpec(args, out, arch) {
+export function buildSpec(args, out, arch) {
   return {
     cmd: process.execPath,
     args,

@@ -9,17 +9,13 @@
 // nor blow up: every run must exit 0 and leave its outputs.
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSpec, LABEL } from './bench-build.mjs';
 import { series } from './measure.mjs';
 import { RIDMAP_BIN } from './paths.mjs';
 
-const LABEL = { x86: 'x86 VT-d', arm: 'Arm SMMUv3+ITS' };
-const OUTPUTS = {
-  x86: ['DMAR.dat', 'map.json', 'map.txt', 'tree.txt', 'topology.dot'],
-  arm: ['IORT.dat', 'board.dts', 'board.dtb', 'map.json', 'map.txt', 'tree.txt', 'topology.dot'],
-};
 const k = (n) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
 
-/** One ridmap command whose run counts when it exits 0 and `done()` holds. */
+/** One ridmap command, whose run counts when it exits 0 and `verify` finds nothing wrong. */
 function ridmapRun(args, { prepare, verify, stdout } = {}) {
   return { cmd: process.execPath, args: [RIDMAP_BIN, ...args], isNode: true, prepare, verify, stdout };
 }
@@ -29,13 +25,7 @@ function steps(ctx, arch, topo, n) {
   const out = join(ctx.scratch, `scale-${arch}-${n}`);
   const mapOut = join(ctx.scratch, `scale-${arch}-${n}.map.txt`);
   return {
-    build: ridmapRun(['build', topo, '--out', out], {
-      prepare: () => rmSync(out, { recursive: true, force: true }),
-      verify: () => {
-        const missing = OUTPUTS[arch].filter((f) => !existsSync(join(out, f)));
-        return missing.length ? `no ${missing.join(', ')} in ${out}` : undefined;
-      },
-    }),
+    build: buildSpec([RIDMAP_BIN, 'build', topo, '--out', out], out, arch),
     map: ridmapRun(['map', topo], {
       stdout: mapOut,
       prepare: () => rmSync(mapOut, { force: true }),
