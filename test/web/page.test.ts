@@ -196,9 +196,13 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser page', () => {
     // The fields, then the Raw Table Data dump of the whole table (16 bytes a line), as iasl prints it.
     expect(await page.locator('.tables-pane').getAttribute('data-lines')).toBe('1344191');
     expect(await page.locator('#tab-findings').textContent()).toMatch(/^Findings \(\d+\)$/);
-    // Generous bounds (a loaded CI machine must not fail this); the log line shows the real figures.
-    expect(Math.max(...answers)).toBeLessThan(1000);
-    expect(Math.max(0, ...longTasks)).toBeLessThan(1000);
+    // The work ran off the page's thread: the page answered again and again while it went on, and no
+    // single task of its own thread took a large share of the whole. Shares, not milliseconds, so a
+    // loaded machine (which slows both alike) cannot fail this and a page that decodes on its own
+    // thread (one task about as long as the whole) cannot pass. Speed itself is the bench's business.
+    expect(answers.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...answers)).toBeLessThan(doneMs / 3);
+    expect(Math.max(0, ...longTasks)).toBeLessThan(doneMs / 3);
     // Scrolling to the end of a million lines shows them at once: the last lines of the Raw Table Data dump.
     await page.locator('.fields').evaluate((e) => (e.scrollTop = e.scrollHeight));
     await expect.poll(async () => (await texts('.fields .line')).some((l) => /^ {3}FA1[0-9A-F]0: ([0-9A-F]{2} )+ +\/\/ /.test(l))).toBe(true);
