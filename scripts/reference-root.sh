@@ -372,7 +372,10 @@ for arch in "${ARCHES[@]}"; do
     cp "$(find "$build$work/x" -path '*bin/busybox' -type f | head -1)" "$build/opt/ridmap/busybox/$arch/busybox"
   fi
   chmod 755 "$build/opt/ridmap/busybox/$arch/busybox"
-  for kernel in "${KERNELS[@]}"; do
+  # The kernels as stored (series/arch:version), not as the recipe names them: "newest" is
+  # stored under the series it turned out to be.
+  for kernel in "${kernels[@]}"; do
+    kernel="${kernel%%:*}"
     if [ "${kernel#*/}" = "$arch" ]; then
       ln -f "$build/opt/ridmap/busybox/$arch/busybox" "$build/opt/ridmap/kernels/$kernel/busybox"
     fi
