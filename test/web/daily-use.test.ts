@@ -197,9 +197,46 @@ describe.skipIf(!HAVE_CHROMIUM)('the page in daily use', () => {
       await page.selectOption('#examples', 'q35-vtd-pci-bridge');
       await page.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
       expect(await page.evaluate('location.hash')).toBe('#example=q35-vtd-pci-bridge&tab=picture');
-      // A file of one's own has no name a link can carry: the link keeps only the tab.
+    });
+
+    it('a link carries files of one\'s own, packed, and opens them in a new window', async () => {
       await harness.show([armBuilt('board.dtb')]);
+      await harness.tab('map');
+      const rows = await harness.texts('table.translations tbody tr');
+      expect(rows.length).toBeGreaterThan(0);
+      await expect.poll(() => page.evaluate('location.hash')).toMatch(/^#file=board\.dtb%3A[A-Za-z0-9_-]+&tab=map$/);
+      expect(await page.getAttribute('#copy-link', 'data-carries')).toBe('files');
+      const link = await page.evaluate<string>('location.href');
+      const fresh = await page.context().newPage();
+      try {
+        await fresh.goto(link);
+        await fresh.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
+        expect(await fresh.locator('.slot-A .chips .name').allTextContents()).toEqual(['board.dtb']);
+        expect(await fresh.locator('.tab.current').allTextContents()).toEqual(['Map']);
+        expect(await fresh.locator('table.translations tbody tr').allTextContents()).toEqual(rows);
+        expect(await fresh.evaluate('location.hash')).toBe(new URL(link).hash);
+      } finally {
+        await fresh.close();
+      }
+    });
+
+    it('a link leaves out inputs too big to carry, and says so', async () => {
+      // 48 KB that deflate cannot shrink (64 KB in base64): over the 32 KB a link carries.
+      let x = 1;
+      const noise = Buffer.from(Array.from({ length: 48 * 1024 }, () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24)));
+      await harness.show([{ name: 'noise.bin', buffer: noise }]);
+      await expect.poll(() => page.getAttribute('#copy-link', 'data-carries')).toBe('too-big');
       expect(await page.evaluate('location.hash')).toBe('');
+      expect(await page.getAttribute('#copy-link', 'title')).toMatch(/^copy a link to this view: its tab and side only, since the inputs pack to 64\.\d KB, over the 32 KB a link carries$/);
+    });
+
+    it('a link whose file was cut short or altered says which file and why', async () => {
+      await page.goto(`${harness.url}#file=DMAR.dat:%40%40&comparefile=IORT.dat:8wN`);
+      await page.waitForSelector('#problems li.error');
+      await expect.poll(() => harness.texts('#problems li.error')).toEqual([
+      'DMAR.dat: error [bad-link]: the link\'s file DMAR.dat cannot be opened: its data is not base64url (the link may have been cut short or altered)',
+      'IORT.dat: error [bad-link]: the link\'s file IORT.dat cannot be opened: its data is not deflate data that ends where the link does (the link may have been cut short or altered)',
+      ]);
     });
 
     it('a link naming two examples compares them on the Diff tab', async () => {

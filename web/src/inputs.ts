@@ -79,7 +79,12 @@ export class InputSlot {
   }
 
   addText(name: string, text: string, example?: string): void {
-    this.files.push({ name, bytes: new TextEncoder().encode(text), ...(example ? { example } : {}) });
+    this.addBytes(name, new TextEncoder().encode(text), example);
+  }
+
+  /** A file that came another way than a drop (a link's: link-files.ts), already within the input limits. */
+  addBytes(name: string, bytes: Uint8Array, example?: string): void {
+    this.files.push({ name, bytes, ...(example ? { example } : {}) });
     this.changed();
   }
 

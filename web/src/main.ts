@@ -9,8 +9,9 @@ import { button, download, el, formatMs } from './dom.js';
 import { DiffPane } from './diff-pane.js';
 import { exampleChooser, exampleName, exampleNames, findExample } from './examples.js';
 import { FindingsPane } from './findings.js';
-import { InputSlot } from './inputs.js';
+import { InputSlot, type SlotFile } from './inputs.js';
 import { introduction } from './intro.js';
+import { LINK_DATA_LIMIT, LinkFileError, linkDataLength, packFile, unpackFile, type LinkFile } from './link-files.js';
 import { MapPane } from './map-pane.js';
 import { PicturePane } from './picture-pane.js';
 import type { Reply, SideName } from './protocol.js';
@@ -38,6 +39,9 @@ let diff: DiffView | undefined;
 let tab: Tab = 'tables';
 /** The hash the page last wrote (or read): the view as a link (url-state.ts). */
 let written = location.hash;
+/** The link's view still being opened (its files unpacking), and the latest view being written. */
+let applying: Promise<void> | undefined;
+let hashGeneration = 0;
 /** Workers finished with the current run: the page is settled (tests wait for it) when both are. */
 const finished = new Set<string>();
 
@@ -71,7 +75,9 @@ const exportButtons = {
   tables: button('tables.json', () => workers.export(shown, 'tables'), { title: 'the JSON of `ridmap decode --format json` (what `ridmap encode` reads back)', id: 'export-tables' }),
   check: button('check.json', () => workers.export(shown, 'check'), { title: 'findings and summary, as `ridmap check --format json`', id: 'export-check' }),
 };
-const exports = el('div', { class: 'exports' }, exportButtons.map, exportButtons.tables, exportButtons.check);
+/** Copies the view's link (writeHash says in its title what the link carries). */
+const linkButton = button('link', () => void navigator.clipboard?.writeText(location.href), { id: 'copy-link' });
+const exports = el('div', { class: 'exports' }, exportButtons.map, exportButtons.tables, exportButtons.check, linkButton);
 const results_ = el('section', { class: 'results', attrs: { hidden: '' } },
   el('nav', { class: 'tabs' }, sideToggle, ...TABS.map((t) => tabButtons[t]), el('span', { class: 'spacer' }), el('span', { class: 'label', text: 'Export' }), exports),
   el('div', { class: 'panes' }, ...TABS.map((t) => panes[t])));
@@ -231,30 +237,85 @@ function selectTab(t: Tab): void {
   writeHash();
 }
 
-/** The view as a link: examples when the inputs are examples only, the tab, the side. */
+/**
+ * The view as a link: the inputs (examples by name, files of one's own packed
+ * when they fit: link-files.ts), the tab, the side. Examples only are written at
+ * once; packing is asynchronous, and a later view supersedes an earlier one
+ * still packing.
+ */
 function writeHash(): void {
-  const a = slots.A.examples() ?? [];
-  const b = slots.B.examples() ?? [];
-  const linkable = slots.A.examples() !== undefined && slots.B.examples() !== undefined;
-  const state: ViewState = { examples: linkable ? a : [], compare: linkable ? b : [], ...(tab !== 'tables' ? { tab } : {}), side: shown };
+  if (applying) return;
+  const generation = ++hashGeneration;
+  const view = { ...(tab !== 'tables' ? { tab } : {}), side: shown };
+  const a = slots.A.examples();
+  const b = slots.B.examples();
+  if (a && b) {
+    setHash({ examples: a, compare: b, files: [], compareFiles: [], ...view }, 'examples');
+    return;
+  }
+  void Promise.all([linkFilesOf(slots.A), linkFilesOf(slots.B)]).then(([files, compareFiles]) => {
+    if (generation !== hashGeneration) return;
+    const length = linkDataLength(files) + linkDataLength(compareFiles);
+    if (length <= LINK_DATA_LIMIT) setHash({ examples: [], compare: [], files, compareFiles, ...view }, 'files', length);
+    else setHash({ examples: [], compare: [], files: [], compareFiles: [], ...view }, 'too-big', length);
+  });
+}
+
+/** Packed once per file: a tab click does not deflate the inputs again. */
+const packed = new WeakMap<SlotFile, Promise<LinkFile>>();
+function linkFilesOf(slot: InputSlot): Promise<LinkFile[]> {
+  return Promise.all(slot.files.map((f) => {
+    let p = packed.get(f);
+    if (!p) packed.set(f, (p = packFile(f.name, f.bytes)));
+    return p;
+  }));
+}
+
+function setHash(state: ViewState, carries: 'examples' | 'files' | 'too-big', length = 0): void {
+  const kb = (length / 1024).toFixed(1);
+  linkButton.title = carries === 'too-big'
+    ? `copy a link to this view: its tab and side only, since the inputs pack to ${kb} KB, over the ${LINK_DATA_LIMIT / 1024} KB a link carries`
+    : carries === 'files' ? `copy a link to this view; it carries the inputs, packed in ${kb} KB` : 'copy a link to this view';
+  linkButton.dataset['carries'] = carries;
   const hash = formatHash(state);
   if (hash === written) return;
   written = hash;
   history.replaceState(null, '', hash || location.pathname + location.search);
 }
 
-/** Opens the view a link names: its examples in A and B (anything there before goes), its tab and side. */
+/** Opens the view a link names: its examples or files in A and B (anything there before goes), its tab and side. */
 function applyHash(): void {
   const state = parseHash(location.hash);
   written = location.hash;
-  if (state.examples.length || state.compare.length) {
+  if (state.side) shown = state.side;
+  if (state.files.length || state.compareFiles.length) {
+    slots.A.clear();
+    slots.B.clear();
+    // Until the files are unpacked, the half-filled page must not write its hash over the link's.
+    const done = (applying = Promise.all([unpackInto(slots.A, state.files), unpackInto(slots.B, state.compareFiles)]).then(() => {
+      if (applying !== done) return;
+      applying = undefined;
+      writeHash();
+    }));
+  } else if (state.examples.length || state.compare.length) {
+    applying = undefined;
     slots.A.clear();
     slots.B.clear();
     for (const name of state.examples) addExample(slots.A, name);
     for (const name of state.compare) addExample(slots.B, name);
   }
-  if (state.side) shown = state.side;
   selectTab(TABS.find((x) => x === state.tab) ?? 'tables');
+}
+
+async function unpackInto(slot: InputSlot, files: LinkFile[]): Promise<void> {
+  for (const f of files) {
+    try {
+      slot.addBytes(f.name, await unpackFile(f));
+    } catch (e) {
+      if (!(e instanceof LinkFileError)) throw e;
+      slot.refuse({ severity: 'error', code: 'bad-link', file: f.name, message: `the link's file ${f.name} cannot be opened: ${e.message}` });
+    }
+  }
 }
 
 function addExample(slot: InputSlot, name: string): void {
