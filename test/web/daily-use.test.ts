@@ -100,7 +100,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the page in daily use', () => {
     }
   });
 
-  it('the picture: labels inside their boxes, a zoom that fits the whole or the width, as the buttons say', async () => {
+  it('the picture: labels inside their boxes, a zoom that fits the whole or the width, as the buttons say, and steps from there', async () => {
     await harness.show([upload(join(TABLES_DIR, 'x86-server-dmar.yaml'))]);
     await harness.tab('picture');
     expect(await page.evaluate(LABELS_OUTSIDE)).toEqual([]);
@@ -112,6 +112,23 @@ describe.skipIf(!HAVE_CHROMIUM)('the page in daily use', () => {
     await harness.shot('picture-fit-width');
     await page.click('#picture-actual');
     expect(await harness.texts('.zoom button[aria-pressed="true"]')).toEqual(['Actual size']);
+    expect(await harness.texts('#picture-scale')).toEqual(['100 %']);
+    // − and + step from the scale shown, and say it; none of the three zooms is pressed then.
+    const actual = (await page.locator('.picture svg').boundingBox())!.width;
+    await page.click('#picture-in');
+    expect(await harness.texts('#picture-scale')).toEqual(['125 %']);
+    expect((await page.locator('.picture svg').boundingBox())!.width).toBeCloseTo(actual * 1.25, -1);
+    expect(await harness.texts('.zoom button[aria-pressed="true"]')).toEqual([]);
+    await page.click('#picture-out');
+    await page.click('#picture-out');
+    expect(await harness.texts('#picture-scale')).toEqual(['80 %']);
+    // Up to 400 % (eight steps from 80 %), where + stops.
+    let steps = 0;
+    while (!(await page.locator('#picture-in').isDisabled()) && steps < 20) {
+      await page.click('#picture-in');
+      steps++;
+    }
+    expect([steps, await harness.texts('#picture-scale')]).toEqual([8, ['400 %']]);
     await page.click('#picture-whole');
     const whole = await page.locator('.picture svg').boundingBox();
     const frame = await page.locator('.picture').boundingBox();

@@ -3,7 +3,8 @@
  * drew it in the worker, as SVG, with the dot source and SVG to download.
  * Three zooms: the whole picture in the pane, fit to the pane's width, or
  * actual size; it opens with the whole picture when that leaves the labels
- * readable, else fit to width.
+ * readable, else fit to width. − and + step from whatever scale is shown,
+ * and the scale is always said.
  */
 import { button, download, el, formatMs } from './dom.js';
 import { fitLabels } from './picture-labels.js';
@@ -36,6 +37,11 @@ const ZOOMS: readonly { zoom: Zoom; label: string; title: string }[] = [
   { zoom: 'actual', label: 'Actual size', title: 'the size Graphviz drew it; scroll for the rest' },
 ];
 
+/** What − and + multiply or divide the shown scale by, and how far they go. */
+const STEP = 1.25;
+const MIN_SCALE = 0.05;
+const MAX_SCALE = 4;
+
 /** Below this scale the whole picture's labels are too small to read: open at fit to width instead. */
 const READABLE_SCALE = 0.6;
 
@@ -44,9 +50,16 @@ const PX_PER_PT = 4 / 3;
 
 export class PicturePane {
   readonly element = el('section', { class: 'picture-pane' });
-  /** The zoom the user chose; until then the pane picks one when it first has a size. */
-  private chosen: Zoom | undefined;
-  private zoom: Zoom = 'width';
+  /** The zoom the user chose (a scale, after − or +); until then the pane picks one when it first has a size. */
+  private chosen: Zoom | number | undefined;
+  private zoom: Zoom | 'scale' = 'width';
+  /** The scale shown: what − and + step from. */
+  private scale = 1;
+  private readonly stepButtons = {
+    out: button('−', () => this.step(1 / STEP), { title: `smaller (÷ ${STEP})`, id: 'picture-out' }),
+    in: button('+', () => this.step(STEP), { title: `larger (× ${STEP})`, id: 'picture-in' }),
+  };
+  private readonly scaleLabel = el('span', { class: 'meta', attrs: { id: 'picture-scale', 'aria-live': 'polite' } });
   private frame: HTMLElement | undefined;
   private svg: SVGSVGElement | undefined;
   private natural = { width: 0, height: 0 };
@@ -83,7 +96,8 @@ export class PicturePane {
     this.frame = el('div', { class: 'picture' }, svg);
     const source = picture.svg;
     const tools = el('div', { class: 'toolbar' },
-      el('div', { class: 'zoom', attrs: { role: 'group', 'aria-label': 'zoom' } }, ...ZOOMS.map((z) => this.zoomButtons[z.zoom])),
+      el('div', { class: 'zoom', attrs: { role: 'group', 'aria-label': 'zoom' } },
+        ...ZOOMS.map((z) => this.zoomButtons[z.zoom]), this.stepButtons.out, this.scaleLabel, this.stepButtons.in),
       button('Download SVG', () => download(`${this.fileStem()}.svg`, source, 'image/svg+xml'), { id: 'download-svg' }),
       dot !== undefined && button('Download dot', () => download(`${this.fileStem()}.dot`, dot, 'text/vnd.graphviz')),
       el('span', { class: 'meta', text: legendText(dot) + (picture.ms ? ` Drawn in ${formatMs(picture.ms)}.` : '') }));
@@ -102,6 +116,11 @@ export class PicturePane {
     this.applyZoom();
   }
 
+  private step(factor: number): void {
+    this.chosen = Math.min(MAX_SCALE, Math.max(MIN_SCALE, this.scale * factor));
+    this.applyZoom();
+  }
+
   /** Room for the picture: the frame's content box. */
   private room(): { width: number; height: number } | undefined {
     if (!this.frame) return undefined;
@@ -116,9 +135,15 @@ export class PicturePane {
     const { svg, natural } = this;
     if (!svg || !room || !natural.width || !natural.height) return;
     const whole = Math.min(1, room.width / natural.width, room.height / natural.height);
-    this.zoom = this.chosen ?? (whole >= READABLE_SCALE ? 'whole' : 'width');
+    const chosen = this.chosen ?? (whole >= READABLE_SCALE ? 'whole' : 'width');
+    this.zoom = typeof chosen === 'number' ? 'scale' : chosen;
     // A pixel less than the room: a fraction over it would bring a scroll bar, which takes width away.
-    const scale = this.zoom === 'actual' ? 1 : this.zoom === 'whole' ? whole : Math.min(1, (room.width - 1) / natural.width);
+    const scale = typeof chosen === 'number' ? chosen
+      : chosen === 'actual' ? 1 : chosen === 'whole' ? whole : Math.min(1, (room.width - 1) / natural.width);
+    this.scale = scale;
+    this.scaleLabel.textContent = `${Math.round(scale * 100)} %`;
+    this.stepButtons.out.disabled = scale <= MIN_SCALE;
+    this.stepButtons.in.disabled = scale >= MAX_SCALE;
     svg.style.width = `${Math.floor(natural.width * scale)}px`;
     svg.style.height = `${Math.floor(natural.height * scale)}px`;
     this.frame!.dataset['zoom'] = this.zoom;
