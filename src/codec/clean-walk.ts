@@ -2,7 +2,9 @@
  * The fast path of decode, text and JSON for clean structures: a walk over
  * the bytes, driven by the declaration and compiled once per declaration
  * (the readers and checks of its fields as closures, as protobufjs compiles a
- * schema), that builds no model. It tells what `decode` would find and, with
+ * schema), that builds no model. The field checks and list item checks are
+ * decode's own (field-ops.ts, item-check.ts), so that "clean" cannot drift
+ * from "decode finds nothing" field by field. It tells what `decode` would find and, with
  * a visitor, lets a printer write the text or the JSON straight from the
  * bytes (clean-text.ts, clean-json.ts).
  *
@@ -16,7 +18,8 @@
  * unchanged: the walk only ever says "clean" or "not clean".
  */
 import type { FixedValue } from './primitives.js';
-import { sizeOfType } from './primitives.js';
+import { fieldOp, type FieldOp } from './field-ops.js';
+import { FoundAny, listItemEnd } from './item-check.js';
 import { ByteReader } from './reader.js';
 import {
   type ArrayMember,
@@ -55,20 +58,12 @@ export interface FieldSource {
 
 /** A declaration compiled for the walk, or undefined where the walk does not cover it. */
 interface Compiled {
-  /** Per member: how to read and check a fixed field (undefined for other members). */
+  /** Per member: how to read and check a fixed field (field-ops.ts, decode's own; undefined for other members). */
   readonly fields: (FieldOp | undefined)[];
   /** Offset of each fixed member from the structure's start. */
   readonly offsets: number[];
   /** Member index of the variable member, or -1. */
   readonly variableIndex: number;
-}
-
-interface FieldOp {
-  readonly size: number;
-  /** The value as decode reads it (undefined for reserved bytes). */
-  readonly read: (b: Uint8Array, v: DataView, at: number) => FixedValue | undefined;
-  /** False when decode would report the value or keep it apart (reserved bytes or bits set, an unknown value). */
-  readonly clean: (b: Uint8Array, value: FixedValue | undefined, at: number) => boolean;
 }
 
 const compiled = new WeakMap<StructSpec, Compiled | null>();
@@ -96,8 +91,8 @@ function build(spec: StructSpec): Compiled | undefined {
     const m = spec.members[i]!;
     offsets.push(off);
     if (m.kind === 'field') {
+      if (!walkedField(m)) return undefined;
       const op = fieldOp(m);
-      if (!op) return undefined;
       fields.push(op);
       off += op.size;
       continue;
@@ -137,62 +132,12 @@ function variableSupported(spec: StructSpec, m: Member): boolean {
   }
 }
 
-function fieldOp(m: FieldMember): FieldOp | undefined {
+/** Fields the walk reads as decode does; the others (resolved against the whole table, or shown by the model) go the model's way. */
+function walkedField(m: FieldMember): boolean {
   const role = m.role;
   // References and placed offsets resolve against the whole table: the model's way.
-  if (role !== undefined && typeof role === 'object' && !('count' in role)) return undefined;
-  if (m.shownIf || m.optional) return undefined;
-  const t = m.type;
-  const size = sizeOfType(t);
-  const always = (): boolean => true;
-  switch (t.kind) {
-    case 'reserved':
-      return { size, read: () => undefined, clean: (b, _v, at) => isZero(b, at, at + size) };
-    case 'u64': {
-      const le = t.endian === 'le';
-      return { size, read: (_b, v, at) => v.getBigUint64(at, le), clean: always };
-    }
-    case 'ascii':
-      return { size, read: (b, _v, at) => latin1(b, at, at + size), clean: always };
-    case 'bytes':
-      return { size, read: (b, _v, at) => b.slice(at, at + size), clean: always };
-    default: {
-      const base = t.kind === 'uint' ? t : t.base;
-      const read = uintReader(base.size, base.endian === 'le');
-      if (!read) return undefined;
-      if (m.quiet || t.kind === 'uint') return { size, read, clean: always };
-      if (t.kind === 'flags') {
-        const mask = t.reservedMask;
-        return { size, read, clean: (_b, v) => ((v as number) & mask) === 0 };
-      }
-      const names = t.names;
-      return { size, read, clean: (_b, v) => names.has(v as number) };
-    }
-  }
-}
-
-function uintReader(size: number, le: boolean): FieldOp['read'] | undefined {
-  switch (size) {
-    case 1:
-      return (b, _v, at) => b[at]!;
-    case 2:
-      return (_b, v, at) => v.getUint16(at, le);
-    case 4:
-      return (_b, v, at) => v.getUint32(at, le);
-    default:
-      return undefined;
-  }
-}
-
-function isZero(b: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (b[i] !== 0) return false;
-  return true;
-}
-
-function latin1(b: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(b[i]!);
-  return s;
+  if (role !== undefined && typeof role === 'object' && !('count' in role)) return false;
+  return !m.shownIf && !m.optional;
 }
 
 /**
@@ -202,7 +147,7 @@ function latin1(b: Uint8Array, from: number, to: number): string {
  */
 export function fieldValue(spec: StructSpec, bytes: Uint8Array, start: number, index: number): FixedValue | undefined {
   const c = compile(spec)!;
-  return c.fields[index]!.read(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), start + c.offsets[index]!);
+  return c.fields[index]!.read(new ByteReader(bytes), start + c.offsets[index]!);
 }
 
 /** True when the walk covers this declaration (its structures, their lists' items, their elements). */
@@ -222,11 +167,11 @@ export function walkClean(spec: StructSpec, bytes: Uint8Array, visitor?: CleanVi
 }
 
 class Walk implements FieldSource {
-  private readonly view: DataView;
   private readonly reader: ByteReader;
+  /** Set by decode's item checks when they find anything (then the walk stops: not clean). */
+  private readonly found = new FoundAny();
 
   constructor(private readonly bytes: Uint8Array, private readonly visitor: CleanVisitor | undefined) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.reader = new ByteReader(bytes);
   }
 
@@ -249,8 +194,8 @@ class Walk implements FieldSource {
       const m = members[i]!;
       if (m.kind === 'field') {
         const op = c.fields[i]!;
-        const value = op.read(b, this.view, pos);
-        if (!op.clean(b, value, pos)) return NOT_CLEAN;
+        const value = op.read(this.reader, pos);
+        if (op.check(this.reader, value, pos) !== undefined) return NOT_CLEAN;
         const role = m.role;
         // An item ends where its Length says; a root's Length must be all of the bytes (else decode keeps what it says).
         if (role === 'length' && value !== end - start) return NOT_CLEAN;
@@ -289,7 +234,7 @@ class Walk implements FieldSource {
 
   value(spec: StructSpec, start: number, index: number): FixedValue | undefined {
     const c = compile(spec)!;
-    return c.fields[index]!.read(this.bytes, this.view, start + c.offsets[index]!);
+    return c.fields[index]!.read(this.reader, start + c.offsets[index]!);
   }
 
   private list(member: ListMember, pos: number, end: number): number {
@@ -304,8 +249,9 @@ class Walk implements FieldSource {
       const tag = this.reader.uint(pos + u.tagOffset, tagType.size, tagType.endian === 'le');
       const len = this.reader.uint(pos + lengthOffset, lengthType.size, lengthType.endian === 'le');
       const variant = u.variants.get(tag) ?? u.fallback;
-      // Unknown types, lengths that cannot be followed and items too short for their type are reported by decode.
-      if (!variant || len < u.headerSize || pos + len > end || len < variant.fixedSize) return NOT_CLEAN;
+      // Unknown types, lengths that cannot be followed and items too short for their type: decode's own item checks.
+      const found = this.found;
+      if (listItemEnd(found, u, variant, variant?.name ?? u.name, tag, len, pos, end, false) !== pos + len || found.found || !variant) return NOT_CLEAN;
       v?.item(member);
       if (this.struct(variant, pos, pos + len) === NOT_CLEAN) return NOT_CLEAN;
       pos += len;
@@ -338,7 +284,7 @@ class Walk implements FieldSource {
     while (nul < end && b[nul] !== 0) nul++;
     // No NUL is reported; bytes after it are kept as padding.
     if (nul + 1 !== end) return NOT_CLEAN;
-    this.visitor?.cstring(spec, member, latin1(b, pos, nul), pos);
+    this.visitor?.cstring(spec, member, this.reader.latin1(pos, nul), pos);
     return end;
   }
 }
