@@ -58,12 +58,18 @@ export interface FieldSource {
 
 /** A declaration compiled for the walk, or undefined where the walk does not cover it. */
 interface Compiled {
+  readonly spec: StructSpec;
   /** Per member: how to read and check a fixed field (field-ops.ts, decode's own; undefined for other members). */
   readonly fields: (FieldOp | undefined)[];
   /** Offset of each fixed member from the structure's start. */
   readonly offsets: number[];
   /** Member index of the variable member, or -1. */
   readonly variableIndex: number;
+  /** Per member: a group's or an array element's compiled structure (no map lookup per element). */
+  readonly children: (Compiled | undefined)[];
+  /** The compiled variants of the list member, by tag, and its fallback. */
+  readonly variants?: ReadonlyMap<number, Compiled>;
+  readonly fallback?: Compiled;
 }
 
 const compiled = new WeakMap<StructSpec, Compiled | null>();
@@ -85,11 +91,15 @@ function build(spec: StructSpec): Compiled | undefined {
   if (spec.placed.length || spec.optional.length || spec.byField) return undefined;
   const fields: (FieldOp | undefined)[] = [];
   const offsets: number[] = [];
+  const children: (Compiled | undefined)[] = [];
+  let variants: Map<number, Compiled> | undefined;
+  let fallback: Compiled | undefined;
   let variableIndex = -1;
   let off = 0;
   for (let i = 0; i < spec.members.length; i++) {
     const m = spec.members[i]!;
     offsets.push(off);
+    children.push(m.kind === 'group' ? compile(m.spec) : m.kind === 'array' ? compile(m.element) : undefined);
     if (m.kind === 'field') {
       if (!walkedField(m)) return undefined;
       const op = fieldOp(m);
@@ -105,8 +115,12 @@ function build(spec: StructSpec): Compiled | undefined {
     }
     if (!variableSupported(spec, m)) return undefined;
     variableIndex = i;
+    if (m.kind === 'list') {
+      variants = new Map([...m.union.variants].map(([tag, v]) => [tag, compile(v)!]));
+      if (m.union.fallback) fallback = compile(m.union.fallback);
+    }
   }
-  return { fields, offsets, variableIndex };
+  return { spec, fields, offsets, variableIndex, children, ...(variants ? { variants } : {}), ...(fallback ? { fallback } : {}) };
 }
 
 function variableSupported(spec: StructSpec, m: Member): boolean {
@@ -163,13 +177,15 @@ export function walkable(spec: StructSpec): boolean {
 export function walkClean(spec: StructSpec, bytes: Uint8Array, visitor?: CleanVisitor): boolean {
   if (!compile(spec) || bytes.length < spec.fixedSize) return false;
   const w = new Walk(bytes, visitor);
-  return w.struct(spec, 0, bytes.length) === bytes.length;
+  return w.struct(compile(spec)!, 0, bytes.length) === bytes.length;
 }
 
 class Walk implements FieldSource {
   private readonly reader: ByteReader;
   /** Set by decode's item checks when they find anything (then the walk stops: not clean). */
   private readonly found = new FoundAny();
+  /** The structure being walked (what a visitor's `value` asks about, in practice). */
+  private current: Compiled | undefined;
 
   constructor(private readonly bytes: Uint8Array, private readonly visitor: CleanVisitor | undefined) {
     this.reader = new ByteReader(bytes);
@@ -181,11 +197,11 @@ class Walk implements FieldSource {
    * nesting (a list's items, an array's elements), never the input: items of
    * one list are walked in a loop.
    */
-  struct(spec: StructSpec, start: number, end: number): number {
-    const c = compile(spec)!;
-    const b = this.bytes;
+  struct(c: Compiled, start: number, end: number): number {
+    const spec = c.spec;
     const v = this.visitor;
     if (start + spec.fixedSize > end) return NOT_CLEAN;
+    this.current = c;
     v?.enter(spec, start, this);
     const members = spec.members;
     let pos = start;
@@ -207,16 +223,16 @@ class Walk implements FieldSource {
       }
       if (m.kind === 'group') {
         v?.group(spec, m, pos);
-        if (this.struct(m.spec, pos, pos + m.spec.fixedSize) === NOT_CLEAN) return NOT_CLEAN;
+        if (this.struct(c.children[i]!, pos, pos + m.spec.fixedSize) === NOT_CLEAN) return NOT_CLEAN;
         pos += m.spec.fixedSize;
         continue;
       }
       switch (m.kind) {
         case 'list':
-          pos = this.list(m, pos, end);
+          pos = this.list(c, m, pos, end);
           break;
         case 'array':
-          pos = this.array(m, pos, end, typeof m.count === 'object' ? count : -1);
+          pos = this.array(c.children[i]!, m, pos, end, typeof m.count === 'object' ? count : -1);
           break;
         case 'cstring':
           pos = this.cstring(spec, m, pos, end);
@@ -233,11 +249,12 @@ class Walk implements FieldSource {
   }
 
   value(spec: StructSpec, start: number, index: number): FixedValue | undefined {
-    const c = compile(spec)!;
+    const cur = this.current;
+    const c = cur?.spec === spec ? cur : compile(spec)!;
     return c.fields[index]!.read(this.reader, start + c.offsets[index]!);
   }
 
-  private list(member: ListMember, pos: number, end: number): number {
+  private list(c: Compiled, member: ListMember, pos: number, end: number): number {
     const u: UnionSpec = member.union;
     const v = this.visitor;
     const lengthOffset = u.lengthOffset!;
@@ -248,19 +265,20 @@ class Walk implements FieldSource {
       if (end - pos < u.headerSize) return NOT_CLEAN;
       const tag = this.reader.uint(pos + u.tagOffset, tagType.size, tagType.endian === 'le');
       const len = this.reader.uint(pos + lengthOffset, lengthType.size, lengthType.endian === 'le');
-      const variant = u.variants.get(tag) ?? u.fallback;
+      const compiledVariant = c.variants!.get(tag) ?? c.fallback;
+      const variant = compiledVariant?.spec;
       // Unknown types, lengths that cannot be followed and items too short for their type: decode's own item checks.
       const found = this.found;
       if (listItemEnd(found, u, variant, variant?.name ?? u.name, tag, len, pos, end, false) !== pos + len || found.found || !variant) return NOT_CLEAN;
       v?.item(member);
-      if (this.struct(variant, pos, pos + len) === NOT_CLEAN) return NOT_CLEAN;
+      if (this.struct(compiledVariant!, pos, pos + len) === NOT_CLEAN) return NOT_CLEAN;
       pos += len;
     }
     v?.close(member);
     return pos;
   }
 
-  private array(member: ArrayMember, pos: number, end: number, count: number): number {
+  private array(ec: Compiled, member: ArrayMember, pos: number, end: number, count: number): number {
     const el = member.element;
     const size = el.fixedSize;
     const room = end - pos;
@@ -271,7 +289,7 @@ class Walk implements FieldSource {
     v?.open(member);
     for (let i = 0; i < n; i++) {
       v?.item(member);
-      if (this.struct(el, pos, pos + size) === NOT_CLEAN) return NOT_CLEAN;
+      if (this.struct(ec, pos, pos + size) === NOT_CLEAN) return NOT_CLEAN;
       pos += size;
     }
     v?.close(member);
