@@ -34,7 +34,7 @@ function rootFields(spec: StructSpec, bytes: Uint8Array): Model {
   const root: Model = {};
   if (bytes.length < spec.fixedSize) return root;
   spec.members.forEach((m, i) => {
-    if (m.kind !== 'field') return;
+    if (m.kind !== 'field' || m.optional) return;
     const v = fieldValue(spec, bytes, 0, i);
     if (v !== undefined && m.role === undefined) root[m.key] = v;
   });

@@ -11,9 +11,10 @@
  * "Clean" means that decode would report nothing and keep nothing beside the
  * declared fields: no reserved bytes or bits set, no unknown value or type,
  * every length and count exactly what the bytes hold, no bytes left over.
- * Declarations using what the walk does not cover (placed parts, optional
- * fields, layouts picked by a field, items sized by their type, fields shown
- * by the model) are never clean here. Whatever is not clean goes the model's
+ * Declarations using what the walk does not cover (placed parts, layouts
+ * picked by a field, items sized by their type, fields shown by the model)
+ * are never clean here. Optional fields of newer revisions are read as
+ * decode reads them: whole groups while there is room. Whatever is not clean goes the model's
  * way (decode.ts, print.ts, json.ts), so its output and findings are
  * unchanged: the walk only ever says "clean" or "not clean".
  */
@@ -22,6 +23,7 @@ import { fieldOp, type FieldOp } from './field-ops.js';
 import { FoundAny, listItemEnd } from './item-check.js';
 import { ByteReader } from './reader.js';
 import {
+  optionalGroups,
   type ArrayMember,
   type FieldMember,
   type GroupMember,
@@ -70,6 +72,8 @@ interface Compiled {
   /** The compiled variants of the list member, by tag, and its fallback. */
   readonly variants?: ReadonlyMap<number, Compiled>;
   readonly fallback?: Compiled;
+  /** Optional fields (newer revisions): member index of the first, and their groups, all there or none (optionalGroups). */
+  readonly optional?: { readonly first: number; readonly groups: readonly { readonly indexes: readonly number[]; readonly size: number }[] };
 }
 
 const compiled = new WeakMap<StructSpec, Compiled | null>();
@@ -88,7 +92,7 @@ function compile(spec: StructSpec): Compiled | undefined {
 }
 
 function build(spec: StructSpec): Compiled | undefined {
-  if (spec.placed.length || spec.optional.length || spec.byField) return undefined;
+  if (spec.placed.length || spec.byField) return undefined;
   const fields: (FieldOp | undefined)[] = [];
   const offsets: number[] = [];
   const children: (Compiled | undefined)[] = [];
@@ -120,7 +124,11 @@ function build(spec: StructSpec): Compiled | undefined {
       if (m.union.fallback) fallback = compile(m.union.fallback);
     }
   }
-  return { spec, fields, offsets, variableIndex, children, ...(variants ? { variants } : {}), ...(fallback ? { fallback } : {}) };
+  const optional = spec.optional.length ? {
+    first: spec.members.indexOf(spec.optional[0]!),
+    groups: optionalGroups(spec).map((g) => ({ indexes: g.members.map((f) => spec.members.indexOf(f)), size: g.size })),
+  } : undefined;
+  return { spec, fields, offsets, variableIndex, children, ...(variants ? { variants } : {}), ...(fallback ? { fallback } : {}), ...(optional ? { optional } : {}) };
 }
 
 function variableSupported(spec: StructSpec, m: Member): boolean {
@@ -151,7 +159,7 @@ function walkedField(m: FieldMember): boolean {
   const role = m.role;
   // References and placed offsets resolve against the whole table: the model's way.
   if (role !== undefined && typeof role === 'object' && !('count' in role)) return false;
-  return !m.shownIf && !m.optional;
+  return !m.shownIf;
 }
 
 /**
@@ -206,8 +214,25 @@ class Walk implements FieldSource {
     const members = spec.members;
     let pos = start;
     let count = -1;
+    const optional = c.optional;
     for (let i = 0; i < members.length; i++) {
       const m = members[i]!;
+      if (optional && i === optional.first) {
+        // Whole groups while there is room before the end, as decode reads them; the rest are absent.
+        for (const g of optional.groups) {
+          if (pos + g.size > end) break;
+          for (const k of g.indexes) {
+            const f = members[k] as FieldMember;
+            const op = c.fields[k]!;
+            const value = op.read(this.reader, pos);
+            if (op.check(this.reader, value, pos) !== undefined) return NOT_CLEAN;
+            v?.field(spec, k, f, value, pos);
+            pos += op.size;
+          }
+        }
+        i += spec.optional.length - 1;
+        continue;
+      }
       if (m.kind === 'field') {
         const op = c.fields[i]!;
         const value = op.read(this.reader, pos);
