@@ -35,8 +35,8 @@ import {
 
 /** What a printer does with a clean structure as the walk goes through it; every position is from the start of the table. */
 export interface CleanVisitor {
-  /** Before the members of a structure (a list item, an array element, a group, the root); `fields` reads any of its fields. */
-  enter(spec: StructSpec, pos: number, fields: FieldSource): void;
+  /** Before the members of a structure (a list item, an array element, a group, the root). */
+  enter(spec: StructSpec, pos: number): void;
   leave(spec: StructSpec): void;
   /** A fixed field; `v` is the value as decode reads it, undefined for (all-zero) reserved bytes. */
   field(spec: StructSpec, index: number, member: FieldMember, v: FixedValue | undefined, pos: number): void;
@@ -51,12 +51,6 @@ export interface CleanVisitor {
   cstring(spec: StructSpec, member: Member & { kind: 'cstring' }, s: string, pos: number): void;
 }
 
-
-/** Reads a fixed field of a walked structure out of turn (a line-printed element's fields, for its cached line). */
-export interface FieldSource {
-  /** Field `index` of the structure `spec` at `start`, as the walk reads it (undefined for reserved bytes). */
-  value(spec: StructSpec, start: number, index: number): FixedValue | undefined;
-}
 
 /** A declaration compiled for the walk, or undefined where the walk does not cover it. */
 interface Compiled {
@@ -165,7 +159,7 @@ function walkedField(m: FieldMember): boolean {
 /**
  * The value of fixed field `index` of a walkable structure at `start`, as the
  * walk reads it (undefined for reserved bytes): for a printer that needs a
- * field out of turn (a line-printed element, the root's revision).
+ * field out of turn (the root's revision, before the walk).
  */
 export function fieldValue(spec: StructSpec, bytes: Uint8Array, start: number, index: number): FixedValue | undefined {
   const c = compile(spec)!;
@@ -188,12 +182,10 @@ export function walkClean(spec: StructSpec, bytes: Uint8Array, visitor?: CleanVi
   return w.struct(compile(spec)!, 0, bytes.length) === bytes.length;
 }
 
-class Walk implements FieldSource {
+class Walk {
   private readonly reader: ByteReader;
   /** Set by decode's item checks when they find anything (then the walk stops: not clean). */
   private readonly found = new FoundAny();
-  /** The structure being walked (what a visitor's `value` asks about, in practice). */
-  private current: Compiled | undefined;
 
   constructor(private readonly bytes: Uint8Array, private readonly visitor: CleanVisitor | undefined) {
     this.reader = new ByteReader(bytes);
@@ -209,8 +201,7 @@ class Walk implements FieldSource {
     const spec = c.spec;
     const v = this.visitor;
     if (start + spec.fixedSize > end) return NOT_CLEAN;
-    this.current = c;
-    v?.enter(spec, start, this);
+    v?.enter(spec, start);
     const members = spec.members;
     let pos = start;
     let count = -1;
@@ -225,7 +216,7 @@ class Walk implements FieldSource {
             const f = members[k] as FieldMember;
             const op = c.fields[k]!;
             const value = op.read(this.reader, pos);
-            if (op.check(this.reader, value, pos) !== undefined) return NOT_CLEAN;
+            if (op.check !== undefined && op.check(this.reader, value, pos) !== undefined) return NOT_CLEAN;
             v?.field(spec, k, f, value, pos);
             pos += op.size;
           }
@@ -236,7 +227,7 @@ class Walk implements FieldSource {
       if (m.kind === 'field') {
         const op = c.fields[i]!;
         const value = op.read(this.reader, pos);
-        if (op.check(this.reader, value, pos) !== undefined) return NOT_CLEAN;
+        if (op.check !== undefined && op.check(this.reader, value, pos) !== undefined) return NOT_CLEAN;
         const role = m.role;
         // An item ends where its Length says; a root's Length must be all of the bytes (else decode keeps what it says).
         if (role === 'length' && value !== end - start) return NOT_CLEAN;
@@ -271,12 +262,6 @@ class Walk implements FieldSource {
     if (pos !== end) return NOT_CLEAN;
     v?.leave(spec);
     return end;
-  }
-
-  value(spec: StructSpec, start: number, index: number): FixedValue | undefined {
-    const cur = this.current;
-    const c = cur?.spec === spec ? cur : compile(spec)!;
-    return c.fields[index]!.read(this.reader, start + c.offsets[index]!);
   }
 
   private list(c: Compiled, member: ListMember, pos: number, end: number): number {

@@ -193,7 +193,7 @@ class Decoder implements FindingSink {
       const op = fieldOp(member);
       if (member.type.kind === 'reserved') {
         // Read only when not zero: all-zero reserved bytes are not kept.
-        if (op.check(this.r, undefined, pos)) this.reservedNonZero(spec, member, m, pos);
+        if (op.check!(this.r, undefined, pos)) this.reservedNonZero(spec, member, m, pos);
         pos += size;
         continue;
       }
@@ -265,7 +265,7 @@ class Decoder implements FindingSink {
       for (const f of g.members) {
         const op = fieldOp(f);
         if (f.type.kind === 'reserved') {
-          if (op.check(this.r, undefined, pos)) this.reservedNonZero(spec, f, m, pos);
+          if (op.check!(this.r, undefined, pos)) this.reservedNonZero(spec, f, m, pos);
         } else {
           this.checkValue(spec, f, op, op.read(this.r, pos)!, m, pos);
         }
@@ -454,7 +454,7 @@ class Decoder implements FindingSink {
   private checkValue(spec: StructSpec, member: FieldMember, op: FieldOp, v: FixedValue, m: Model, pos: number): void {
     const t = member.type;
     m[member.key] = v;
-    const finding = op.check(this.r, v, pos);
+    const finding = op.check?.(this.r, v, pos);
     if (finding === BinCode.reservedBits && t.kind === 'flags') {
       this.report('warning', finding, pos,
         `${member.label} of ${spec.typeName} has reserved bits set (${hex(((v as number) & t.reservedMask) >>> 0)}); kept`, member.key);

@@ -19,8 +19,11 @@ export interface FieldOp {
   readonly size: number;
   /** The value as decode keeps it; undefined for reserved bytes (kept only when not zero, as their bytes). */
   readonly read: (r: ByteReader, at: number) => FixedValue | undefined;
-  /** What decode reports about the value `v` read at `at` (for reserved bytes, about the bytes there), or undefined. */
-  readonly check: (r: ByteReader, v: FixedValue | undefined, at: number) => FieldFinding | undefined;
+  /**
+   * What decode reports about the value `v` read at `at` (for reserved bytes, about the bytes there), or
+   * undefined; absent for fields with nothing to check (most: the walk then makes no call for them).
+   */
+  readonly check?: (r: ByteReader, v: FixedValue | undefined, at: number) => FieldFinding | undefined;
 }
 
 const ops = new WeakMap<FieldMember, FieldOp>();
@@ -32,27 +35,25 @@ export function fieldOp(m: FieldMember): FieldOp {
   return op;
 }
 
-const none = (): undefined => undefined;
-
 function compileField(m: FieldMember): FieldOp {
   const t = m.type;
   const size = sizeOfType(t);
   switch (t.kind) {
     case 'reserved':
-      return { size, read: none, check: (r, _v, at) => (r.isZero(at, at + size) ? undefined : BinCode.reservedNonZero) };
+      return { size, read: () => undefined, check: (r, _v, at) => (r.isZero(at, at + size) ? undefined : BinCode.reservedNonZero) };
     case 'u64': {
       const le = t.endian === 'le';
-      return { size, read: (r, at) => r.view.getBigUint64(at, le), check: none };
+      return { size, read: (r, at) => r.view.getBigUint64(at, le) };
     }
     case 'ascii':
-      return { size, read: (r, at) => r.latin1(at, at + size), check: none };
+      return { size, read: (r, at) => r.latin1(at, at + size) };
     case 'bytes':
-      return { size, read: (r, at) => r.bytes.slice(at, at + size), check: none };
+      return { size, read: (r, at) => r.bytes.slice(at, at + size) };
     default: {
       const base = t.kind === 'uint' ? t : t.base;
       const read = uintReader(base.size, base.endian === 'le');
       // A quiet field is the raw form of a union item: its type was reported already.
-      if (m.quiet || t.kind === 'uint') return { size, read, check: none };
+      if (m.quiet || t.kind === 'uint') return { size, read };
       if (t.kind === 'flags') {
         const mask = t.reservedMask;
         return { size, read, check: (_r, v) => (((v as number) & mask) === 0 ? undefined : BinCode.reservedBits) };
