@@ -108,11 +108,7 @@ function checksumShouldBe(bytes: Uint8Array | undefined): number | undefined {
  */
 function rawTableData(out: TextSink, bytes: Uint8Array): void {
   out.nl().line(`Raw Table Data: Length ${bytes.length} (0x${bytes.length.toString(16).toUpperCase()})`).nl();
-  for (let i = 0; i < bytes.length; i += 16) {
-    const n = Math.min(16, bytes.length - i);
-    out.spaces(Math.max(0, 8 - Math.max(4, i.toString(16).length))).hex(i, 4).str(': ');
-    out.hexPairs(bytes, i, n).spaces(3 * (16 - n)).str(' // ').printable(bytes, i, n).nl();
-  }
+  for (let i = 0; i < bytes.length; i += 16) out.dumpRow(i, bytes, i, Math.min(16, bytes.length - i));
 }
 
 /** The JSON document of tables (`{"tables": [...]}`), ending with a newline. */

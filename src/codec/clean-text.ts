@@ -8,7 +8,7 @@
 import { CURRENT_FORM, type IaslForm } from './iasl-form.js';
 import type { FixedValue } from './primitives.js';
 import { fieldPlansOf, printCString, printFieldValue, printHeading, printJoined, printLine, type LineFields, type LinePlan, type PrintContext } from './print.js';
-import { fieldValue, walkClean, type CleanVisitor, type FieldSource } from './clean-walk.js';
+import { fieldValue, walkClean, type CleanVisitor } from './clean-walk.js';
 import type { ArrayMember, CStringMember, FieldMember, GroupMember, ListMember, Model, StructSpec } from './struct.js';
 import type { TextSink } from './text-sink.js';
 
@@ -34,7 +34,7 @@ function rootFields(spec: StructSpec, bytes: Uint8Array): Model {
   const root: Model = {};
   if (bytes.length < spec.fixedSize) return root;
   spec.members.forEach((m, i) => {
-    if (m.kind !== 'field') return;
+    if (m.kind !== 'field' || m.optional) return;
     const v = fieldValue(spec, bytes, 0, i);
     if (v !== undefined && m.role === undefined) root[m.key] = v;
   });
@@ -54,17 +54,16 @@ class TextVisitor implements CleanVisitor {
 
   constructor(private readonly out: TextSink, private readonly ctx: PrintContext) {}
 
-  enter(spec: StructSpec, pos: number, fields: FieldSource): void {
+  enter(spec: StructSpec, pos: number): void {
     if (this.inLine) {
       this.inLine++;
       return;
     }
     if (spec.line) {
+      // Its fields come next (field below); the line is printed once they are all read (leave).
       const l = this.line;
       l.spec = spec;
       l.pos = pos;
-      l.source = fields;
-      printLine(spec, pos, this.out, this.ctx.form, l);
       this.inLine = 1;
       return;
     }
@@ -75,7 +74,7 @@ class TextVisitor implements CleanVisitor {
 
   leave(spec: StructSpec): void {
     if (this.inLine) {
-      this.inLine--;
+      if (--this.inLine === 0) printLine(spec, this.line.pos, this.out, this.ctx.form, this.line);
       return;
     }
     if (spec.blankAfter) this.out.nl();
@@ -84,7 +83,10 @@ class TextVisitor implements CleanVisitor {
   }
 
   field(spec: StructSpec, index: number, member: FieldMember, v: FixedValue | undefined, pos: number): void {
-    if (this.inLine) return;
+    if (this.inLine) {
+      if (this.inLine === 1) this.line.values[index] = v;
+      return;
+    }
     const j = this.joined;
     if (j) {
       j.values[member.key] = v;
@@ -127,20 +129,21 @@ class TextVisitor implements CleanVisitor {
   }
 }
 
-/** A line-printed element's fields, read from the bytes; as a model for its `write` when its line is not cached. */
+/** A line-printed element's fields as the walk read them; as a model for its `write` when its line is not cached. */
 class ElementFields implements LineFields {
   spec!: StructSpec;
   pos = 0;
-  source!: FieldSource;
+  /** By member index, reused from element to element. */
+  readonly values: (FixedValue | undefined)[] = [];
 
   value(index: number): unknown {
-    return this.source.value(this.spec, this.pos, index);
+    return this.values[index];
   }
 
   model(): Model {
     const m: Model = {};
     this.spec.members.forEach((x, i) => {
-      if (x.kind === 'field') m[x.key] = this.value(i);
+      if (x.kind === 'field') m[x.key] = this.values[i];
     });
     return m;
   }

@@ -2,23 +2,28 @@
  * The fast path of decode, text and JSON for clean structures: a walk over
  * the bytes, driven by the declaration and compiled once per declaration
  * (the readers and checks of its fields as closures, as protobufjs compiles a
- * schema), that builds no model. It tells what `decode` would find and, with
+ * schema), that builds no model. The field checks and list item checks are
+ * decode's own (field-ops.ts, item-check.ts), so that "clean" cannot drift
+ * from "decode finds nothing" field by field. It tells what `decode` would find and, with
  * a visitor, lets a printer write the text or the JSON straight from the
  * bytes (clean-text.ts, clean-json.ts).
  *
  * "Clean" means that decode would report nothing and keep nothing beside the
  * declared fields: no reserved bytes or bits set, no unknown value or type,
  * every length and count exactly what the bytes hold, no bytes left over.
- * Declarations using what the walk does not cover (placed parts, optional
- * fields, layouts picked by a field, items sized by their type, fields shown
- * by the model) are never clean here. Whatever is not clean goes the model's
+ * Declarations using what the walk does not cover (placed parts, layouts
+ * picked by a field, items sized by their type, fields shown by the model)
+ * are never clean here. Optional fields of newer revisions are read as
+ * decode reads them: whole groups while there is room. Whatever is not clean goes the model's
  * way (decode.ts, print.ts, json.ts), so its output and findings are
  * unchanged: the walk only ever says "clean" or "not clean".
  */
 import type { FixedValue } from './primitives.js';
-import { sizeOfType } from './primitives.js';
+import { fieldOp, type FieldOp } from './field-ops.js';
+import { FoundAny, listItemEnd } from './item-check.js';
 import { ByteReader } from './reader.js';
 import {
+  optionalGroups,
   type ArrayMember,
   type FieldMember,
   type GroupMember,
@@ -30,8 +35,8 @@ import {
 
 /** What a printer does with a clean structure as the walk goes through it; every position is from the start of the table. */
 export interface CleanVisitor {
-  /** Before the members of a structure (a list item, an array element, a group, the root); `fields` reads any of its fields. */
-  enter(spec: StructSpec, pos: number, fields: FieldSource): void;
+  /** Before the members of a structure (a list item, an array element, a group, the root). */
+  enter(spec: StructSpec, pos: number): void;
   leave(spec: StructSpec): void;
   /** A fixed field; `v` is the value as decode reads it, undefined for (all-zero) reserved bytes. */
   field(spec: StructSpec, index: number, member: FieldMember, v: FixedValue | undefined, pos: number): void;
@@ -47,28 +52,22 @@ export interface CleanVisitor {
 }
 
 
-/** Reads a fixed field of a walked structure out of turn (a line-printed element's fields, for its cached line). */
-export interface FieldSource {
-  /** Field `index` of the structure `spec` at `start`, as the walk reads it (undefined for reserved bytes). */
-  value(spec: StructSpec, start: number, index: number): FixedValue | undefined;
-}
-
 /** A declaration compiled for the walk, or undefined where the walk does not cover it. */
 interface Compiled {
-  /** Per member: how to read and check a fixed field (undefined for other members). */
+  readonly spec: StructSpec;
+  /** Per member: how to read and check a fixed field (field-ops.ts, decode's own; undefined for other members). */
   readonly fields: (FieldOp | undefined)[];
   /** Offset of each fixed member from the structure's start. */
   readonly offsets: number[];
   /** Member index of the variable member, or -1. */
   readonly variableIndex: number;
-}
-
-interface FieldOp {
-  readonly size: number;
-  /** The value as decode reads it (undefined for reserved bytes). */
-  readonly read: (b: Uint8Array, v: DataView, at: number) => FixedValue | undefined;
-  /** False when decode would report the value or keep it apart (reserved bytes or bits set, an unknown value). */
-  readonly clean: (b: Uint8Array, value: FixedValue | undefined, at: number) => boolean;
+  /** Per member: a group's or an array element's compiled structure (no map lookup per element). */
+  readonly children: (Compiled | undefined)[];
+  /** The compiled variants of the list member, by tag, and its fallback. */
+  readonly variants?: ReadonlyMap<number, Compiled>;
+  readonly fallback?: Compiled;
+  /** Optional fields (newer revisions): member index of the first, and their groups, all there or none (optionalGroups). */
+  readonly optional?: { readonly first: number; readonly groups: readonly { readonly indexes: readonly number[]; readonly size: number }[] };
 }
 
 const compiled = new WeakMap<StructSpec, Compiled | null>();
@@ -87,17 +86,21 @@ function compile(spec: StructSpec): Compiled | undefined {
 }
 
 function build(spec: StructSpec): Compiled | undefined {
-  if (spec.placed.length || spec.optional.length || spec.byField) return undefined;
+  if (spec.placed.length || spec.byField) return undefined;
   const fields: (FieldOp | undefined)[] = [];
   const offsets: number[] = [];
+  const children: (Compiled | undefined)[] = [];
+  let variants: Map<number, Compiled> | undefined;
+  let fallback: Compiled | undefined;
   let variableIndex = -1;
   let off = 0;
   for (let i = 0; i < spec.members.length; i++) {
     const m = spec.members[i]!;
     offsets.push(off);
+    children.push(m.kind === 'group' ? compile(m.spec) : m.kind === 'array' ? compile(m.element) : undefined);
     if (m.kind === 'field') {
+      if (!walkedField(m)) return undefined;
       const op = fieldOp(m);
-      if (!op) return undefined;
       fields.push(op);
       off += op.size;
       continue;
@@ -110,8 +113,16 @@ function build(spec: StructSpec): Compiled | undefined {
     }
     if (!variableSupported(spec, m)) return undefined;
     variableIndex = i;
+    if (m.kind === 'list') {
+      variants = new Map([...m.union.variants].map(([tag, v]) => [tag, compile(v)!]));
+      if (m.union.fallback) fallback = compile(m.union.fallback);
+    }
   }
-  return { fields, offsets, variableIndex };
+  const optional = spec.optional.length ? {
+    first: spec.members.indexOf(spec.optional[0]!),
+    groups: optionalGroups(spec).map((g) => ({ indexes: g.members.map((f) => spec.members.indexOf(f)), size: g.size })),
+  } : undefined;
+  return { spec, fields, offsets, variableIndex, children, ...(variants ? { variants } : {}), ...(fallback ? { fallback } : {}), ...(optional ? { optional } : {}) };
 }
 
 function variableSupported(spec: StructSpec, m: Member): boolean {
@@ -137,72 +148,22 @@ function variableSupported(spec: StructSpec, m: Member): boolean {
   }
 }
 
-function fieldOp(m: FieldMember): FieldOp | undefined {
+/** Fields the walk reads as decode does; the others (resolved against the whole table, or shown by the model) go the model's way. */
+function walkedField(m: FieldMember): boolean {
   const role = m.role;
   // References and placed offsets resolve against the whole table: the model's way.
-  if (role !== undefined && typeof role === 'object' && !('count' in role)) return undefined;
-  if (m.shownIf || m.optional) return undefined;
-  const t = m.type;
-  const size = sizeOfType(t);
-  const always = (): boolean => true;
-  switch (t.kind) {
-    case 'reserved':
-      return { size, read: () => undefined, clean: (b, _v, at) => isZero(b, at, at + size) };
-    case 'u64': {
-      const le = t.endian === 'le';
-      return { size, read: (_b, v, at) => v.getBigUint64(at, le), clean: always };
-    }
-    case 'ascii':
-      return { size, read: (b, _v, at) => latin1(b, at, at + size), clean: always };
-    case 'bytes':
-      return { size, read: (b, _v, at) => b.slice(at, at + size), clean: always };
-    default: {
-      const base = t.kind === 'uint' ? t : t.base;
-      const read = uintReader(base.size, base.endian === 'le');
-      if (!read) return undefined;
-      if (m.quiet || t.kind === 'uint') return { size, read, clean: always };
-      if (t.kind === 'flags') {
-        const mask = t.reservedMask;
-        return { size, read, clean: (_b, v) => ((v as number) & mask) === 0 };
-      }
-      const names = t.names;
-      return { size, read, clean: (_b, v) => names.has(v as number) };
-    }
-  }
-}
-
-function uintReader(size: number, le: boolean): FieldOp['read'] | undefined {
-  switch (size) {
-    case 1:
-      return (b, _v, at) => b[at]!;
-    case 2:
-      return (_b, v, at) => v.getUint16(at, le);
-    case 4:
-      return (_b, v, at) => v.getUint32(at, le);
-    default:
-      return undefined;
-  }
-}
-
-function isZero(b: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (b[i] !== 0) return false;
-  return true;
-}
-
-function latin1(b: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(b[i]!);
-  return s;
+  if (role !== undefined && typeof role === 'object' && !('count' in role)) return false;
+  return !m.shownIf;
 }
 
 /**
  * The value of fixed field `index` of a walkable structure at `start`, as the
  * walk reads it (undefined for reserved bytes): for a printer that needs a
- * field out of turn (a line-printed element, the root's revision).
+ * field out of turn (the root's revision, before the walk).
  */
 export function fieldValue(spec: StructSpec, bytes: Uint8Array, start: number, index: number): FixedValue | undefined {
   const c = compile(spec)!;
-  return c.fields[index]!.read(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), start + c.offsets[index]!);
+  return c.fields[index]!.read(new ByteReader(bytes), start + c.offsets[index]!);
 }
 
 /** True when the walk covers this declaration (its structures, their lists' items, their elements). */
@@ -218,15 +179,15 @@ export function walkable(spec: StructSpec): boolean {
 export function walkClean(spec: StructSpec, bytes: Uint8Array, visitor?: CleanVisitor): boolean {
   if (!compile(spec) || bytes.length < spec.fixedSize) return false;
   const w = new Walk(bytes, visitor);
-  return w.struct(spec, 0, bytes.length) === bytes.length;
+  return w.struct(compile(spec)!, 0, bytes.length) === bytes.length;
 }
 
-class Walk implements FieldSource {
-  private readonly view: DataView;
+class Walk {
   private readonly reader: ByteReader;
+  /** Set by decode's item checks when they find anything (then the walk stops: not clean). */
+  private readonly found = new FoundAny();
 
   constructor(private readonly bytes: Uint8Array, private readonly visitor: CleanVisitor | undefined) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.reader = new ByteReader(bytes);
   }
 
@@ -236,21 +197,37 @@ class Walk implements FieldSource {
    * nesting (a list's items, an array's elements), never the input: items of
    * one list are walked in a loop.
    */
-  struct(spec: StructSpec, start: number, end: number): number {
-    const c = compile(spec)!;
-    const b = this.bytes;
+  struct(c: Compiled, start: number, end: number): number {
+    const spec = c.spec;
     const v = this.visitor;
     if (start + spec.fixedSize > end) return NOT_CLEAN;
-    v?.enter(spec, start, this);
+    v?.enter(spec, start);
     const members = spec.members;
     let pos = start;
     let count = -1;
+    const optional = c.optional;
     for (let i = 0; i < members.length; i++) {
       const m = members[i]!;
+      if (optional && i === optional.first) {
+        // Whole groups while there is room before the end, as decode reads them; the rest are absent.
+        for (const g of optional.groups) {
+          if (pos + g.size > end) break;
+          for (const k of g.indexes) {
+            const f = members[k] as FieldMember;
+            const op = c.fields[k]!;
+            const value = op.read(this.reader, pos);
+            if (op.check !== undefined && op.check(this.reader, value, pos) !== undefined) return NOT_CLEAN;
+            v?.field(spec, k, f, value, pos);
+            pos += op.size;
+          }
+        }
+        i += spec.optional.length - 1;
+        continue;
+      }
       if (m.kind === 'field') {
         const op = c.fields[i]!;
-        const value = op.read(b, this.view, pos);
-        if (!op.clean(b, value, pos)) return NOT_CLEAN;
+        const value = op.read(this.reader, pos);
+        if (op.check !== undefined && op.check(this.reader, value, pos) !== undefined) return NOT_CLEAN;
         const role = m.role;
         // An item ends where its Length says; a root's Length must be all of the bytes (else decode keeps what it says).
         if (role === 'length' && value !== end - start) return NOT_CLEAN;
@@ -262,16 +239,16 @@ class Walk implements FieldSource {
       }
       if (m.kind === 'group') {
         v?.group(spec, m, pos);
-        if (this.struct(m.spec, pos, pos + m.spec.fixedSize) === NOT_CLEAN) return NOT_CLEAN;
+        if (this.struct(c.children[i]!, pos, pos + m.spec.fixedSize) === NOT_CLEAN) return NOT_CLEAN;
         pos += m.spec.fixedSize;
         continue;
       }
       switch (m.kind) {
         case 'list':
-          pos = this.list(m, pos, end);
+          pos = this.list(c, m, pos, end);
           break;
         case 'array':
-          pos = this.array(m, pos, end, typeof m.count === 'object' ? count : -1);
+          pos = this.array(c.children[i]!, m, pos, end, typeof m.count === 'object' ? count : -1);
           break;
         case 'cstring':
           pos = this.cstring(spec, m, pos, end);
@@ -287,12 +264,7 @@ class Walk implements FieldSource {
     return end;
   }
 
-  value(spec: StructSpec, start: number, index: number): FixedValue | undefined {
-    const c = compile(spec)!;
-    return c.fields[index]!.read(this.bytes, this.view, start + c.offsets[index]!);
-  }
-
-  private list(member: ListMember, pos: number, end: number): number {
+  private list(c: Compiled, member: ListMember, pos: number, end: number): number {
     const u: UnionSpec = member.union;
     const v = this.visitor;
     const lengthOffset = u.lengthOffset!;
@@ -303,18 +275,20 @@ class Walk implements FieldSource {
       if (end - pos < u.headerSize) return NOT_CLEAN;
       const tag = this.reader.uint(pos + u.tagOffset, tagType.size, tagType.endian === 'le');
       const len = this.reader.uint(pos + lengthOffset, lengthType.size, lengthType.endian === 'le');
-      const variant = u.variants.get(tag) ?? u.fallback;
-      // Unknown types, lengths that cannot be followed and items too short for their type are reported by decode.
-      if (!variant || len < u.headerSize || pos + len > end || len < variant.fixedSize) return NOT_CLEAN;
+      const compiledVariant = c.variants!.get(tag) ?? c.fallback;
+      const variant = compiledVariant?.spec;
+      // Unknown types, lengths that cannot be followed and items too short for their type: decode's own item checks.
+      const found = this.found;
+      if (listItemEnd(found, u, variant, variant?.name ?? u.name, tag, len, pos, end, false) !== pos + len || found.found || !variant) return NOT_CLEAN;
       v?.item(member);
-      if (this.struct(variant, pos, pos + len) === NOT_CLEAN) return NOT_CLEAN;
+      if (this.struct(compiledVariant!, pos, pos + len) === NOT_CLEAN) return NOT_CLEAN;
       pos += len;
     }
     v?.close(member);
     return pos;
   }
 
-  private array(member: ArrayMember, pos: number, end: number, count: number): number {
+  private array(ec: Compiled, member: ArrayMember, pos: number, end: number, count: number): number {
     const el = member.element;
     const size = el.fixedSize;
     const room = end - pos;
@@ -325,7 +299,7 @@ class Walk implements FieldSource {
     v?.open(member);
     for (let i = 0; i < n; i++) {
       v?.item(member);
-      if (this.struct(el, pos, pos + size) === NOT_CLEAN) return NOT_CLEAN;
+      if (this.struct(ec, pos, pos + size) === NOT_CLEAN) return NOT_CLEAN;
       pos += size;
     }
     v?.close(member);
@@ -338,7 +312,7 @@ class Walk implements FieldSource {
     while (nul < end && b[nul] !== 0) nul++;
     // No NUL is reported; bytes after it are kept as padding.
     if (nul + 1 !== end) return NOT_CLEAN;
-    this.visitor?.cstring(spec, member, latin1(b, pos, nul), pos);
+    this.visitor?.cstring(spec, member, this.reader.latin1(pos, nul), pos);
     return end;
   }
 }

@@ -10,7 +10,9 @@ import type { Diagnostic, Severity } from '../diagnostic.js';
 import { RepeatLimiter } from '../limits.js';
 import { BinCode } from './codes.js';
 import { IndexCounter } from './path.js';
-import { sizeOfType } from './primitives.js';
+import type { FixedValue } from './primitives.js';
+import { fieldOp, type FieldOp } from './field-ops.js';
+import { hex, listItemEnd, type FindingSink } from './item-check.js';
 import { ByteReader } from './reader.js';
 import {
   isReference,
@@ -68,8 +70,6 @@ function renamed(d: Diagnostic, codes: NonNullable<StructSpec['codes']>): Diagno
   return typeof r === 'string' ? { ...d, code: r } : { ...d, code: r.code, severity: r.severity };
 }
 
-// Offsets and structure types in hexadecimal: the specs number types so (IVRS 10h, a 51h block), and "type 81" would read as another type.
-const hex = (n: number): string => '0x' + n.toString(16);
 
 /** The first few item starts of a list, for a message. */
 function itemStarts(starts: ReadonlyMap<number, number> | undefined): string {
@@ -98,7 +98,7 @@ interface Placement {
   size: number;
 }
 
-class Decoder {
+class Decoder implements FindingSink {
   readonly diagnostics: Diagnostic[] = [];
   /** A table of a million tiny unknown items must not give a million warnings. */
   readonly limiter = new RepeatLimiter();
@@ -134,7 +134,7 @@ class Decoder {
     return parts.join('/') + (key ? `.${key}` : '');
   }
 
-  private report(severity: Severity, code: string, offset: number, message: string, key?: string): void {
+  report(severity: Severity, code: string, offset: number, message: string, key?: string): void {
     if (!this.limiter.take(code, severity)) return;
     this.diagnostics.push({ severity, code, message, path: this.pathString(key), offset });
   }
@@ -190,13 +190,14 @@ class Decoder {
         pos += size;
         continue;
       }
+      const op = fieldOp(member);
       if (member.type.kind === 'reserved') {
         // Read only when not zero: all-zero reserved bytes are not kept.
-        if (!this.r.isZero(pos, pos + size)) this.reservedNonZero(spec, member, m, pos);
+        if (op.check!(this.r, undefined, pos)) this.reservedNonZero(spec, member, m, pos);
         pos += size;
         continue;
       }
-      const v = this.r.read(member.type, pos);
+      const v = op.read(this.r, pos)!;
       const role = member.role;
       if (role === 'tag') {
         // The variant says which tag it has; nothing to store.
@@ -214,7 +215,7 @@ class Decoder {
             ...(role.quiet ? {} : { path: this.pathString(member.key) }) });
         }
       } else {
-        this.checkValue(spec, member, v, m, pos);
+        this.checkValue(spec, member, op, v, m, pos);
       }
       pos += size;
     }
@@ -262,13 +263,13 @@ class Decoder {
     for (const g of optionalGroups(spec)) {
       if (pos + g.size > limit) break;
       for (const f of g.members) {
-        const size = sizeOfType(f.type);
+        const op = fieldOp(f);
         if (f.type.kind === 'reserved') {
-          if (!this.r.isZero(pos, pos + size)) this.reservedNonZero(spec, f, m, pos);
+          if (op.check!(this.r, undefined, pos)) this.reservedNonZero(spec, f, m, pos);
         } else {
-          this.checkValue(spec, f, this.r.read(f.type, pos), m, pos);
+          this.checkValue(spec, f, op, op.read(this.r, pos)!, m, pos);
         }
-        pos += size;
+        pos += op.size;
       }
     }
     return pos;
@@ -449,18 +450,16 @@ class Decoder {
     this.report('warning', BinCode.reservedNonZero, pos, `${member.label} of ${spec.typeName} is not zero; kept`, member.key);
   }
 
-  private checkValue(spec: StructSpec, member: FieldMember, v: unknown, m: Model, pos: number): void {
+  /** Keeps a field's value and reports what its compiled check finds (field-ops.ts). */
+  private checkValue(spec: StructSpec, member: FieldMember, op: FieldOp, v: FixedValue, m: Model, pos: number): void {
     const t = member.type;
     m[member.key] = v;
-    if (member.quiet) return;
-    if (t.kind === 'flags') {
-      const extra = (v as number) & t.reservedMask;
-      if (extra !== 0) {
-        this.report('warning', BinCode.reservedBits, pos,
-          `${member.label} of ${spec.typeName} has reserved bits set (${hex(extra >>> 0)}); kept`, member.key);
-      }
-    } else if (t.kind === 'enum' && !t.names.has(v as number)) {
-      this.report('warning', BinCode.unknownEnum, pos,
+    const finding = op.check?.(this.r, v, pos);
+    if (finding === BinCode.reservedBits && t.kind === 'flags') {
+      this.report('warning', finding, pos,
+        `${member.label} of ${spec.typeName} has reserved bits set (${hex(((v as number) & t.reservedMask) >>> 0)}); kept`, member.key);
+    } else if (finding === BinCode.unknownEnum && t.kind === 'enum') {
+      this.report('warning', finding, pos,
         `${member.label} ${v as number} of ${spec.typeName} is not a known value (${t.unknownName}); kept`, member.key);
     }
   }
@@ -566,7 +565,7 @@ class Decoder {
       ? r.uint(pos + bf.offset, bf.type.size, bf.type.endian === 'le') : undefined));
     const name = variant?.name ?? u.name;
     this.enter(name, counter.next(name));
-    const itemEnd = this.item(u, variant, name, tag, len, pos, end, stopOnOverrun);
+    const itemEnd = listItemEnd(this, u, variant, name, tag, len, pos, end, stopOnOverrun);
     if (itemEnd === undefined) {
       this.leave();
       return undefined;
@@ -584,39 +583,6 @@ class Decoder {
     items.push(model);
     this.leave();
     return { end: itemEnd, clamped: itemEnd !== pos + len };
-  }
-
-  /** Checks one list item's length; returns where it ends, or undefined when the walk must stop. */
-  private item(u: UnionSpec, variant: StructSpec | undefined, name: string, tag: number, len: number, pos: number, end: number,
-    stopOnOverrun: boolean): number | undefined {
-    if (len === 0) {
-      this.report('error', BinCode.zeroLength, pos,
-        `${name} (type ${hex(tag)}) has length 0; the walk stops, the remaining ${end - pos} byte(s) are kept undecoded`);
-      return undefined;
-    }
-    if (len < u.headerSize) {
-      this.report('error', BinCode.lengthShort, pos,
-        `${name} (type ${hex(tag)}) has length ${len}, shorter than its ${u.headerSize}-byte header; the walk stops, the remaining ${end - pos} byte(s) are kept undecoded`);
-      return undefined;
-    }
-    let itemEnd = pos + len;
-    if (itemEnd > end && stopOnOverrun) {
-      this.report('error', BinCode.lengthOverrun, pos,
-        `${name} length ${len} runs ${itemEnd - end} byte(s) past the end of its parent at ${hex(end)}; the walk stops, the remaining ${end - pos} byte(s) are kept undecoded`);
-      return undefined;
-    }
-    if (itemEnd > end) {
-      this.report('error', BinCode.lengthOverrun, pos,
-        `${name} length ${len} runs ${itemEnd - end} byte(s) past the end of its parent at ${hex(end)}; decoding what is there`);
-      itemEnd = end;
-    }
-    if (!variant) {
-      this.report(u.unknownSeverity, BinCode.unknownType, pos, `${u.name} type ${hex(tag)} is not known; kept as ${itemEnd - pos} raw bytes`);
-    } else if (itemEnd - pos < variant.fixedSize && itemEnd - pos === len) {
-      this.report('error', BinCode.lengthShort, pos,
-        `${name} length ${len} is shorter than its fixed part (${variant.fixedSize} bytes); kept as raw bytes`);
-    }
-    return itemEnd;
   }
 }
 

@@ -8,7 +8,8 @@ import { latin1Text } from './bytes.js';
 
 export class ByteReader {
   readonly bytes: Uint8Array;
-  private readonly view: DataView;
+  /** A view on the same bytes, for multi-byte reads. */
+  readonly view: DataView;
 
   constructor(bytes: Uint8Array) {
     // A plain Uint8Array view on the same memory: Buffer's `slice` returns a

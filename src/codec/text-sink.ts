@@ -197,6 +197,45 @@ export class TextSink {
     return this;
   }
 
+  /**
+   * One row of iasl's Raw Table Data dump: the offset (`%8.4X`), `: `, the
+   * `n` (at most 16) bytes from `from` as hex pairs padded to 16, ` // ` and
+   * their printable ASCII, a newline. One bounds check per row: a 1 MB
+   * table's dump is 65k rows.
+   */
+  dumpRow(offset: number, bytes: Uint8Array, from: number, n: number): this {
+    if (offset > 0xffffffff) {
+      return this.hex(offset, 4).str(': ').hexPairs(bytes, from, n).spaces(3 * (16 - n)).str(' // ').printable(bytes, from, n).nl();
+    }
+    if (this.pos + 80 > this.buf.length) this.grow(80);
+    const buf = this.buf;
+    let p = this.pos;
+    let digits = 4;
+    while (digits < 8 && offset >>> (4 * digits) !== 0) digits++;
+    for (let i = digits; i < 8; i++) buf[p++] = SPACE;
+    for (let i = digits - 1; i >= 0; i--) buf[p++] = HEX[(offset >>> (4 * i)) & 15]!;
+    buf[p++] = 58; // :
+    buf[p++] = SPACE;
+    for (let i = from, e = from + n; i < e; i++) {
+      const b = bytes[i]!;
+      buf[p++] = HEX[b >> 4]!;
+      buf[p++] = HEX[b & 15]!;
+      buf[p++] = SPACE;
+    }
+    for (let i = 3 * n; i < 48; i++) buf[p++] = SPACE;
+    buf[p++] = SPACE;
+    buf[p++] = 47; // /
+    buf[p++] = 47;
+    buf[p++] = SPACE;
+    for (let i = from, e = from + n; i < e; i++) {
+      const c = bytes[i]!;
+      buf[p++] = c >= 0x20 && c <= 0x7e ? c : 46;
+    }
+    buf[p++] = NEWLINE;
+    this.pos = p;
+    return this;
+  }
+
   /** Upper-case hex of a 64-bit value, 16 digits (iasl's `%8.8X%8.8X`). */
   hex64(v: bigint): this {
     return this.hex(Number(v >> 32n), 8).hex(Number(v & 0xffffffffn), 8);
