@@ -152,16 +152,21 @@ async function bundleScript(input, file, plugins, { external = nodeModule } = {}
  * (train-script-cache.ts). Exit 1 (findings) is a run like any other.
  */
 function trainCache(script, argv) {
-  // The runs that made the training inputs may have written a cache (the launcher does when there is none): start clean.
+  // A cache from an earlier build must not seed this one: start clean.
   rmSync(`${script}.cache`, { force: true });
   const train = `import { trainScriptCache } from ${JSON.stringify(`${DIST}cli/train-script-cache.js`)}; trainScriptCache(${JSON.stringify(script)}, ${JSON.stringify(argv)});`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', train], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   if (r.status !== 0 && r.status !== 1) throw new Error(`training the code cache of ${script} on \`${argv.join(' ')}\` failed (exit ${r.status}): ${r.stderr}`);
 }
 
-/** Runs the launcher just built (no caches yet), for the training inputs. */
-function ridmap(argv) {
-  const r = spawnSync(process.execPath, [`${BIN}ridmap.js`, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+/**
+ * Runs the launcher just built (no caches yet), for the training inputs; the
+ * caches it makes for want of shipped ones go to a scratch directory, not
+ * the user's.
+ */
+function ridmap(argv, scratch) {
+  const env = { ...process.env, XDG_CACHE_HOME: scratch };
+  const r = spawnSync(process.execPath, [`${BIN}ridmap.js`, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`ridmap ${argv.join(' ')} failed (exit ${r.status}): ${r.stderr}`);
 }
 
@@ -175,8 +180,8 @@ function ridmap(argv) {
 const X86 = fileURLToPath(new URL('../tables/q35-vtd-pci-bridge.yaml', import.meta.url));
 const ARM = fileURLToPath(new URL('../tables/arm-smmuv3-its.yaml', import.meta.url));
 function trainingRuns(tmp) {
-  ridmap(['build', X86, '--out', `${tmp}/x86`]);
-  ridmap(['build', ARM, '--out', `${tmp}/arm`]);
+  ridmap(['build', X86, '--out', `${tmp}/x86`], `${tmp}/cache`);
+  ridmap(['build', ARM, '--out', `${tmp}/arm`], `${tmp}/cache`);
   return {
     decode: ['decode', `${tmp}/x86/DMAR.dat`, `${tmp}/arm/IORT.dat`],
     check: ['check', `${tmp}/x86/DMAR.dat`, `${tmp}/arm/IORT.dat`],

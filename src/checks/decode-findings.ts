@@ -9,13 +9,13 @@
 import { tableFindings } from '../acpi/resolvers.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { Check } from './check.js';
-import { CHECKS } from './registry.js';
-import { withOffsets } from './run.js';
+import { FORMAT_CHECKS } from './format-checks.js';
+import { withOffsets } from './with-offsets.js';
 import type { TableSubject } from '../io/subject.js';
 import type { FindingRow } from './table-findings.js';
 
-/** Every registered check marked for decode (table-findings.ts), whatever its table: no list per table here. */
-const ROWS = CHECKS.filter((c): c is Check & Required<Pick<FindingRow, 'decode'>> => (c as Partial<FindingRow>).decode !== undefined);
+/** Every format's check marked for decode (table-findings.ts), whatever its table: no list per table here. */
+const ROWS = FORMAT_CHECKS.filter((c): c is Check & Required<Pick<FindingRow, 'decode'>> => (c as Partial<FindingRow>).decode !== undefined);
 const FOR_DECODE = new Map(ROWS.map((c) => [c.id, c.decode] as const));
 /** Only these formats' resolvers run: a DMAR's (or a tree's) map has none of these findings, and can be costly. */
 const FORMATS = new Set(ROWS.map((c) => c.needs.table));

@@ -3,24 +3,17 @@
  * and this list concatenates them; the order is the order findings are
  * listed in. A format adds its checks the way DMAR does: a directory
  * checks/<format>/ exporting `<FORMAT>_CHECKS` (records whose needs name the
- * format), one entry in FORMAT_CHECKS here, and a negative fixture per id
+ * format), one entry in FORMAT_CHECKS (format-checks.ts), and a negative fixture per id
  * under test/fixtures/checks/.
  */
 import type { Check } from './check.js';
 import { CONSISTENCY_CHECKS } from './consistency.js';
 import { decodeChecks } from './decode-checks.js';
-import { DMAR_CHECKS } from './dmar/index.js';
-import { DT_TABLE_CHECKS } from './dt/index.js';
-import { IORT_CHECKS } from './iort/index.js';
-import { IVRS_CHECKS } from './ivrs/index.js';
+import { FORMAT_CHECKS } from './format-checks.js';
 import { renumberingChangesDevice } from './renumbering.js';
 import { tableRepeated } from './repeated-tables.js';
 import { roundTrip } from './round-trip.js';
 import { TOPOLOGY_CHECKS } from './topology-checks.js';
-import { RIMT_CHECKS } from './rimt/index.js';
-import { VIOT_CHECKS } from './viot/index.js';
-
-const FORMAT_CHECKS: readonly Check[] = [...DMAR_CHECKS, ...DT_TABLE_CHECKS, ...IORT_CHECKS, ...VIOT_CHECKS, ...IVRS_CHECKS, ...RIMT_CHECKS];
 
 export const CHECKS: readonly Check[] = [
   ...TOPOLOGY_CHECKS,

@@ -6,18 +6,19 @@
  * for the others, --help, --version and anything commander must list or
  * suggest from. Each script is self-contained and has
  * its own code cache (script-cache.ts), so `ridmap decode` compiles neither
- * the topology schema nor YAML nor the other commands. A cache this Node
- * refuses is rewritten by the run, where the install is writable.
+ * the topology schema nor YAML nor the other commands. Where this Node
+ * refuses the shipped cache, the run writes one into the user's cache
+ * directory, which the next runs take; the shipped one is left as it is.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandWord } from './command-word.js';
-import { loadScript, writeCacheAtExit } from './script-cache.js';
+import { loadScript, userCacheFileOf, writeCacheAtExit } from './script-cache.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const word = commandWord(process.argv.slice(2));
 const own = word !== undefined && /^[a-z]+$/.test(word) ? join(here, `cli-${word}.cjs`) : undefined;
 const script = loadScript(own !== undefined && existsSync(own) ? own : join(here, 'cli.cjs'));
-if (!script.cacheUsed) writeCacheAtExit(script);
+if (!script.cacheUsed) writeCacheAtExit(script, userCacheFileOf(script.file));
 script.run();

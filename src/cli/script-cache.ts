@@ -12,6 +12,15 @@
  * build, scripts/bundle-cli.mjs), and a cache for other content is never
  * offered to V8. A missing or unreadable cache is a plain compile.
  *
+ * Two places: the shipped cache beside the script (`<script>.cache`, written
+ * by the build's training run and never by a user's run), and, for a Node
+ * that refuses it, a cache of the user's (`$XDG_CACHE_HOME/ridmap`, else
+ * `~/.cache/ridmap`) named by the script and this Node's version and flags.
+ * So an install that is read-only, or that another Node built, pays for
+ * making a cache once, not at every run, and a run under other V8 flags
+ * (`--cpu-prof`, `--max-old-space-size`) keeps a cache of its own instead of
+ * overwriting the one every plain run takes.
+ *
  * The scripts are pure ASCII (the build escapes anything else), so they are
  * read as latin1: a one-byte string with no UTF-8 decoding, which on a
  * small machine is a good part of reading a 700 kB script. They make no
@@ -19,9 +28,9 @@
  * compiled from a cache no way to import (and only an experimental one
  * without).
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Script } from 'node:vm';
 import { writeFileAtomic } from '../io/atomic-write.js';
 
@@ -29,9 +38,32 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 export const CACHE_KEY_MARK = '\n//# ridmap-cache-key=';
 export const CACHE_KEY_LENGTH = 16;
 
-/** Where a script's code cache is kept: beside it. */
+/** Where a script's shipped code cache is kept: beside it. */
 export function cacheFileOf(scriptFile: string): string {
   return `${scriptFile}.cache`;
+}
+
+/** The user's cache directory for ridmap, or undefined where the environment names none. */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const base = env['XDG_CACHE_HOME'] || (env['HOME'] ? join(env['HOME'], '.cache') : env['LOCALAPPDATA']);
+  return base ? join(base, 'ridmap') : undefined;
+}
+
+/**
+ * What V8's acceptance of a cache depends on besides the script: the Node
+ * (V8) version, the platform and the flags, as a short FNV-1a hash (no
+ * node:crypto, which costs milliseconds to load, for a name).
+ */
+export function nodeConfigTag(): string {
+  const text = [process.version, process.arch, process.platform, ...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].join('\0');
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The user's cache of a script for this Node and these flags (undefined: no cache directory). */
+export function userCacheFileOf(scriptFile: string, dir = userCacheDir()): string | undefined {
+  return dir === undefined ? undefined : join(dir, `${basename(scriptFile)}.${nodeConfigTag()}.cache`);
 }
 
 /** The key the build wrote at the end of a script, or undefined (a script without one never uses a cache). */
@@ -52,6 +84,8 @@ function cachedDataFor(file: string, key: string | undefined): Buffer | undefine
   if (key === undefined) return undefined;
   let bytes: Buffer;
   try {
+    // Most runs have no user's cache: a stat that does not throw on ENOENT is cheaper than a read that does.
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
     bytes = readFileSync(file);
   } catch {
     return undefined;
@@ -67,16 +101,27 @@ export interface LoadedScript {
   key: string | undefined;
   /** True: a cache was offered and V8 took it; false: none, or V8 refused it. */
   cacheUsed: boolean;
+  /** The cache file offered (shipped or the user's), if any. */
+  cacheFile: string | undefined;
   /** Runs the script as a CommonJS module (its own require, __filename and __dirname). */
   run(): void;
 }
 
-/** Compiles a bundled CommonJS script, with its code cache when there is a usable one. */
-export function loadScript(path: string): LoadedScript {
+/**
+ * Compiles a bundled CommonJS script, with a code cache when there is a
+ * usable one: the user's for this Node and flags if a run wrote one (only
+ * ever because the shipped one was refused), else the shipped one.
+ * `shippedOnly`: the build's training, which must not read a user's cache.
+ */
+export function loadScript(path: string, { shippedOnly = false } = {}): LoadedScript {
   const file = resolve(path);
   const source = readFileSync(file, 'latin1');
   const key = cacheKeyOf(source);
-  const cachedData = cachedDataFor(cacheFileOf(file), key);
+  const userFile = shippedOnly ? undefined : userCacheFileOf(file);
+  let cacheFile = userFile;
+  let cachedData = userFile === undefined ? undefined : cachedDataFor(userFile, key);
+  if (cachedData === undefined) cachedData = cachedDataFor((cacheFile = cacheFileOf(file)), key);
+  if (cachedData === undefined) cacheFile = undefined;
   // Node's own CommonJS wrapper; the closing on its own line keeps a trailing line comment from swallowing it.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, {
     filename: file,
@@ -87,24 +132,28 @@ export function loadScript(path: string): LoadedScript {
     const fn = script.runInThisContext() as (...args: unknown[]) => void;
     fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   };
-  return { file, script, key, cacheUsed: cachedData !== undefined && script.cachedDataRejected !== true, run };
+  return { file, script, key, cacheUsed: cachedData !== undefined && script.cachedDataRejected !== true, cacheFile, run };
 }
 
 /**
- * When the process exits, writes the script's code cache for this Node:
- * the bytecode of everything the run compiled, atomically. The build trains
- * every cache this way (train-script-cache.ts); the launcher does it when
- * the shipped cache was refused (Node was upgraded, or the install was
- * built by another), so that only the first run after it compiles from
- * source. A cache that cannot be written (a read-only install, a full
- * disk) is left as it was: the command's own outcome never depends on it.
+ * When the process exits, writes the script's code cache for this Node: the
+ * bytecode of everything the run compiled, atomically, to `target`. The
+ * build trains every shipped cache this way (train-script-cache.ts); the
+ * launcher writes the user's cache when no cache was taken (this Node
+ * refused the shipped one, or there is none), so that only the first such
+ * run compiles from source. Where the target's directory cannot be written
+ * (a read-only home, no home), no cache is made at all: making one is a good
+ * part of a small run. A failed write leaves things as they were: the
+ * command's own outcome never depends on it.
  */
-export function writeCacheAtExit(loaded: LoadedScript, { mustWrite = false } = {}): void {
+export function writeCacheAtExit(loaded: LoadedScript, target: string | undefined, { mustWrite = false } = {}): void {
   const key = loaded.key;
-  if (key === undefined) return;
+  if (key === undefined || target === undefined) return;
   process.once('exit', () => {
     try {
-      writeFileAtomic(cacheFileOf(loaded.file), cacheFileBytes(key, loaded.script.createCachedData()));
+      mkdirSync(dirname(target), { recursive: true });
+      accessSync(dirname(target), constants.W_OK);
+      writeFileAtomic(target, cacheFileBytes(key, loaded.script.createCachedData()));
     } catch (e) {
       if (mustWrite) throw e;
     }

@@ -7,12 +7,12 @@
  * Functions the run did not reach are compiled on first use, as without a
  * cache.
  */
-import { loadScript, writeCacheAtExit } from './script-cache.js';
+import { cacheFileOf, loadScript, writeCacheAtExit } from './script-cache.js';
 
 export function trainScriptCache(file: string, argv: readonly string[]): void {
-  const loaded = loadScript(file);
+  const loaded = loadScript(file, { shippedOnly: true });
   if (loaded.key === undefined) throw new Error(`${file} has no cache key: it is not a script scripts/bundle-cli.mjs wrote`);
   process.argv = [process.argv[0]!, loaded.file, ...argv];
-  writeCacheAtExit(loaded, { mustWrite: true });
+  writeCacheAtExit(loaded, cacheFileOf(loaded.file), { mustWrite: true });
   loaded.run();
 }

@@ -3,9 +3,10 @@
  * wasm grammar). Loading wasm is asynchronous and costly, so it happens once
  * per process and the parser is shared; parsing itself is synchronous.
  *
- * Where the two wasm files are is the embedder's business: under Node both
- * are found in node_modules (the default); a web page bundles them as assets
- * and says where they went with configureDtsParser() before the first parse.
+ * Where the two wasm files are is the embedder's business: under Node,
+ * web-tree-sitter's beside its module and the grammar in ridmap's dist/ (the
+ * default); a web page bundles them as assets and says where they went with
+ * configureDtsParser() before the first parse.
  */
 import type { Parser } from 'web-tree-sitter';
 
@@ -25,13 +26,21 @@ export function configureDtsParser(given: DtsParserAssets): void {
   parser = undefined;
 }
 
+/** The grammar's file name, in tree-sitter-devicetree and in dist/ (scripts/vendor-grammar.mjs). */
+const GRAMMAR_FILE = 'tree-sitter-devicetree.wasm';
+
 /**
- * The grammar installed beside ridmap. Node-only: the import is dynamic so
- * that a browser bundle, which configures its own grammar, never runs it.
+ * The grammar installed with ridmap: the build copies it to dist/, one level
+ * above this module and above the bundled CLI (dist/bin/), so an installed
+ * package needs no tree-sitter-devicetree (a native binding with an install
+ * script); running from source (tests), the devDependency's. Node-only: the
+ * imports are dynamic so that a browser bundle, which configures its own
+ * grammar, never runs them.
  */
 async function installedGrammar(): Promise<string> {
-  const { createRequire } = await import('node:module');
-  return createRequire(import.meta.url).resolve('tree-sitter-devicetree/tree-sitter-devicetree.wasm');
+  const [{ existsSync }, { fileURLToPath }, { createRequire }] = await Promise.all([import('node:fs'), import('node:url'), import('node:module')]);
+  const shipped = fileURLToPath(new URL(`../${GRAMMAR_FILE}`, import.meta.url));
+  return existsSync(shipped) ? shipped : createRequire(import.meta.url).resolve(`tree-sitter-devicetree/${GRAMMAR_FILE}`);
 }
 
 async function load(): Promise<Parser> {

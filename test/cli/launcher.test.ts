@@ -83,12 +83,23 @@ describe.skipIf(!existsSync(BIN))('the built CLI scripts', () => {
     }
   });
 
-  it('a cache for other content, a damaged cache or none: the script compiles from source, prints the same, and the run writes a cache this Node takes', () => {
+  it('a cache for other content, a damaged cache or none: the script compiles from source, prints the same, and the run writes a user\'s cache this Node takes; the shipped one is left alone', () => {
     const expected = node([BIN, 'decode', DMAR]);
     expect(expected.status).toBe(0);
     const dir = mkdtempSync(join(tmpdir(), 'ridmap-launcher-'));
-    for (const f of ['ridmap.js', 'package.json', 'cli.cjs', 'cli-decode.cjs']) copyFileSync(join(BIN_DIR, f), join(dir, f));
-    const cache = join(dir, 'cli-decode.cjs.cache');
+    const userDir = join(dir, 'xdg');
+    // The user's cache is named by this Node's flags: the probe runs as a file, with the launcher's flags (none).
+    const probe = join(dir, 'probe.mjs');
+    writeFileSync(probe, `import { loadScript } from ${JSON.stringify(join(REPO_ROOT, 'dist/cli/script-cache.js'))};\n` +
+      'const s = loadScript(process.argv[2]); console.log(JSON.stringify({ used: s.cacheUsed, file: s.cacheFile ?? null }));\n');
+    const env = { ...process.env, XDG_CACHE_HOME: userDir };
+    const run = (args: string[]) => spawnSync(process.execPath, args, { encoding: 'utf8', env });
+    const probed = (script: string) => JSON.parse(run([probe, script]).stdout) as { used: boolean; file: string | null };
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    for (const f of ['ridmap.js', 'package.json', 'cli.cjs', 'cli-decode.cjs']) copyFileSync(join(BIN_DIR, f), join(bin, f));
+    const script = join(bin, 'cli-decode.cjs');
+    const cache = join(bin, 'cli-decode.cjs.cache');
     const shipped = readFileSync(join(BIN_DIR, 'cli-decode.cjs.cache'));
     const key = shipped.subarray(0, CACHE_KEY_LENGTH).toString('latin1');
     const cases: [string, Uint8Array | undefined][] = [
@@ -100,21 +111,48 @@ describe.skipIf(!existsSync(BIN))('the built CLI scripts', () => {
       ['truncated', shipped.subarray(0, CACHE_KEY_LENGTH + 100)],
       ['empty', new Uint8Array()],
     ];
-    const probe = (file: string) => `import { loadScript } from ${JSON.stringify(join(REPO_ROOT, 'dist/cli/script-cache.js'))};` +
-      `console.log(loadScript(${JSON.stringify(file)}).cacheUsed)`;
     for (const [what, bytes] of cases) {
+      rmSync(userDir, { recursive: true, force: true });
       if (bytes) writeFileSync(cache, bytes);
       else rmSync(cache, { force: true });
-      expect(node(['--input-type=module', '-e', probe(join(dir, 'cli-decode.cjs'))]).stdout.trim(), what).toBe('false');
-      const run = node([join(dir, 'ridmap.js'), 'decode', DMAR]);
-      expect({ code: run.status, stdout: run.stdout, stderr: run.stderr }, what).toEqual({ code: 0, stdout: expected.stdout, stderr: expected.stderr });
-      expect(node(['--input-type=module', '-e', probe(join(dir, 'cli-decode.cjs'))]).stdout.trim(), what).toBe('true');
+      expect(probed(script).used, what).toBe(false);
+      const r = run([join(bin, 'ridmap.js'), 'decode', DMAR]);
+      expect({ code: r.status, stdout: r.stdout, stderr: r.stderr }, what).toEqual({ code: 0, stdout: expected.stdout, stderr: expected.stderr });
+      // The next runs take the user's cache; the shipped file is as it was.
+      const after = probed(script);
+      expect(after.used, what).toBe(true);
+      expect(after.file, what).toMatch(new RegExp(`^${join(userDir, 'ridmap')}/cli-decode\\.cjs\\.[0-9a-f]{8}\\.cache$`));
+      if (bytes) expect(Buffer.compare(readFileSync(cache), bytes), what).toBe(0);
+      else expect(existsSync(cache), what).toBe(false);
     }
-    // Where no cache can be written (here: a directory in its place), the command is unaffected.
-    rmSync(cache, { force: true });
-    mkdirSync(cache);
-    const run = node([join(dir, 'ridmap.js'), 'decode', DMAR]);
-    expect({ code: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ code: 0, stdout: expected.stdout, stderr: expected.stderr });
-    expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
+    // Where no cache can be written (here: a file where the user's cache directory would be), the command is unaffected.
+    rmSync(userDir, { recursive: true, force: true });
+    writeFileSync(userDir, '');
+    const r = run([join(bin, 'ridmap.js'), 'decode', DMAR]);
+    expect({ code: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: expected.stdout, stderr: expected.stderr });
+    expect(readdirSync(bin).filter((n) => n.startsWith('.'))).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a run under V8 flags that refuse the shipped cache (profiling, a heap limit) keeps its cache apart and never rewrites the shipped one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ridmap-launcher-'));
+    const userDir = join(dir, 'xdg');
+    const env = { ...process.env, XDG_CACHE_HOME: userDir };
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    for (const f of ['ridmap.js', 'package.json', 'cli.cjs', 'cli-decode.cjs', 'cli-decode.cjs.cache']) copyFileSync(join(BIN_DIR, f), join(bin, f));
+    const shipped = readFileSync(join(bin, 'cli-decode.cjs.cache'));
+    // A V8 flag: V8's cache check includes the flags, so this run refuses the shipped cache.
+    const r = spawnSync(process.execPath, ['--stack-size=900', join(bin, 'ridmap.js'), 'decode', DMAR], { encoding: 'utf8', env });
+    expect(r.status).toBe(0);
+    expect(Buffer.compare(readFileSync(join(bin, 'cli-decode.cjs.cache')), shipped)).toBe(0);
+    const made = readdirSync(join(userDir, 'ridmap'));
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatch(/^cli-decode\.cjs\.[0-9a-f]{8}\.cache$/);
+    // A plain run still takes the shipped cache: the flagged run's is named by its flags.
+    const plain = spawnSync(process.execPath, ['--input-type=module', '-e',
+      `import { loadScript } from ${JSON.stringify(join(REPO_ROOT, 'dist/cli/script-cache.js'))}; const s = loadScript(${JSON.stringify(join(bin, 'cli-decode.cjs'))}); console.log(s.cacheUsed, s.cacheFile);`], { encoding: 'utf8', env });
+    expect(plain.stdout.trim()).toBe(`true ${join(bin, 'cli-decode.cjs.cache')}`);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
