@@ -7,7 +7,7 @@
 import { equalBytes, type Model } from '../codec/index.js';
 import { hasErrors, InputError, type Diagnostic } from '../diagnostic.js';
 import type { Parser } from 'web-tree-sitter';
-import { checkDt, decodeDtb, dtsParser, encodeDtb, formatDts, parseDtsWith, resolveDt, treeToJson, type DtTree, type ParseDtsOptions } from '../dt/index.js';
+import { checkDt, decodeDtb, DTS_REFUSED, dtsParser, encodeDtb, formatDts, parseDtsWith, resolveDt, treeToJson, type DtTree, type ParseDtsOptions } from '../dt/index.js';
 import type { RoundTrip, TableSubject } from './subject.js';
 
 /** A DTB: its bytes are the blob as read. */
@@ -19,13 +19,18 @@ export function dtbSubject(bytes: Uint8Array, file: string): TableSubject {
 /**
  * A DTS: its bytes are the DTB it compiles to (byte for byte what dtc makes
  * of it), so that `diff board.dts board.dtb` compares like with like. A tree
- * that does not compile (a dangling reference, which the DT checks name)
- * keeps the source text's bytes. The grammar stays loaded, so the round trip
+ * that does not compile (a duplicate label, which the DT checks name) keeps
+ * the source text's bytes. The grammar stays loaded, so the round trip
  * parses again only when asked.
+ *
+ * A source dtc refuses outright (DTS_REFUSED: a syntax error, a reference
+ * that names no node) is no tree to check but unreadable input, as a missing
+ * file is: InputError, so that every command exits 2 on it, as dtc does.
  */
 export async function dtsSubject(text: string, file: string, opts: ParseDtsOptions): Promise<TableSubject> {
   const parser = await dtsParser();
   const { tree, diagnostics } = parseDtsWith(parser, text, file, opts);
+  if (diagnostics.some((d) => DTS_REFUSED.has(d.code))) throw new InputError(diagnostics);
   return dtSubject(tree, diagnostics, file, () => compiled(tree) ?? new TextEncoder().encode(text), () => dtsRoundTrip(parser, tree, diagnostics, file));
 }
 

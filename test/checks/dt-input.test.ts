@@ -65,11 +65,11 @@ describe('check on Device Tree sources', () => {
     expect(run.stderr).toMatch(/dt-iommu-map-mask-ignores-base\.dts:\/pcie@4010000000\/iommu-map: error \[.*dt-iommu-map-mask-ignores-base/);
   });
 
-  it('a DTS that does not parse is named by line and column, counted against it, and exit 1', async () => {
+  it('a DTS that does not parse is unreadable input, as for dtc: one message at the first error, exit 2, nothing checked', async () => {
     const run = await runCli('check', dtFixture('syntax-error.dts'));
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/syntax-error\.dts:\d+:\d+: error \[table-structure\]: syntax error.*\(dts-syntax\)/);
-    expect(run.stdout).toContain('  findings     1 error, 0 warnings\n  round trip   skipped: the DTS does not parse cleanly');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^\S*syntax-error\.dts:5:14: error \[dts-syntax\]: syntax error: expected ">" before ";"\n$/);
+    expect(run.stdout).toBe('');
   });
 });
 
@@ -90,6 +90,10 @@ describe('loadInput reads a DTS without a file system', () => {
 
   it('without a reader, the include is reported not found, by file and line', async () => {
     const input = await loadInput('board.dts', main, {});
-    expect(readDiagnostics(input)).toMatchObject([{ severity: 'error', code: 'dts-include-not-found', file: 'board.dts', line: 5 }]);
+    // The label the include would have defined is then not there: said where it is used, as the include's doing.
+    expect(readDiagnostics(input)).toMatchObject([
+      { severity: 'error', code: 'dts-include-not-found', file: 'board.dts', line: 5 },
+      { severity: 'error', code: 'dts-needs-preprocessing', file: 'board.dts', line: 16, path: '/pcie@4010000000/iommu-map' },
+    ]);
   });
 });
