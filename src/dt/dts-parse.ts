@@ -98,7 +98,8 @@ export function parseDtsWithTreeSitter(parser: Parser, text: string, file: strin
   return new DtsBuilder(parser, opts).run(text, file);
 }
 
-function parsePlain(text: string): DtsParse | undefined {
+/** The reading of plain DTS (dts-plain.ts), without the grammar; undefined when the text is not plain. */
+export function parsePlain(text: string): DtsParse | undefined {
   const tree = parsePlainDts(text);
   return tree && { tree, diagnostics: [] };
 }
