@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configureDtsParser } from '../../src/dt/ts-parser.js';
 import { loadInput, readDiagnostics } from '../../src/io/load-input.js';
 import { haveTool } from '../dt/support.js';
 import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
@@ -86,6 +87,21 @@ describe('loadInput reads a DTS without a file system', () => {
     const [dt] = input.tables;
     expect(dt!.format).toBe('DT');
     expect(dt!.resolve!().translations.map((t) => t.iommu)).toEqual(['smmuv3@0x9050000']);
+  });
+
+  it('plain DTS is read, resolved and round-tripped without the tree-sitter grammar; other DTS needs it', async () => {
+    const plain = readFileSync(dtFixture('dt-iommu-map-overlap.dts'));
+    // A grammar that cannot load: whatever reads without it is not paying for it.
+    configureDtsParser({ grammar: join(tmp, 'no-such-grammar.wasm') });
+    try {
+      const input = await loadInput('board.dts', plain);
+      const [dt] = input.tables;
+      expect(dt!.roundTrip()).toEqual({ status: 'equivalent', detail: 'printed as DTS and parsed again, the tree comes back the same' });
+      expect(dt!.resolve!().translations.length).toBeGreaterThan(0);
+      await expect(loadInput('board.dts', main, { readInclude: () => soc })).rejects.toThrow();
+    } finally {
+      configureDtsParser({});
+    }
   });
 
   it('without a reader, the include is reported not found, by file and line', async () => {
