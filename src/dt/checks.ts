@@ -197,7 +197,7 @@ export const DT_CHECKS: readonly DtCheck[] = [
   { id: 'dt-iommu-map-overlap', severity: 'warning', description: 'two rows of one map cover the same IDs', run: overlap },
   { id: 'dt-iommu-map-zero-length', severity: 'warning', description: 'a map row with length 0', run: zeroLength },
   { id: 'dt-iommu-map-mask-ignores-base', severity: 'error', description: 'a row id-base with bits the mask clears (-EFAULT)', run: maskBase },
-  { id: 'dt-dangling-phandle', severity: 'error', description: 'a reference or phandle that names no node', run: dangling },
+  { id: 'dt-dangling-phandle', severity: 'error', description: 'a phandle that names no node (a DTS reference that names none is refused as the DTS is read)', run: dangling },
   {
     id: 'dt-msi-map-coverage',
     severity: 'warning',

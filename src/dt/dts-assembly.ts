@@ -10,7 +10,7 @@
  * name per node so that building a wide node stays linear.
  */
 import { guessBootCpuid, omitUnreferenced } from './dts-finish.js';
-import { createNode, emptyTree, fullName, mergeLabels, walkNodes, type DtNode, type DtProperty, type DtTree } from './tree.js';
+import { createNode, emptyTree, fullName, mergeLabels, nodeAtPath, walkNodes, type DtNode, type DtProperty, type DtRef, type DtTree } from './tree.js';
 
 /** Where statements go: the top level, or the body of a node. */
 export interface Scope {
@@ -81,6 +81,11 @@ export class DtsAssembly {
     if (labels.length === 0) return;
     node.labels = mergeLabels(node.labels, labels);
     for (const l of labels) if (!this.labels.has(l)) this.labels.set(l, node);
+  }
+
+  /** Whether a reference names a node now (a label of a deleted node names none). */
+  resolves(ref: DtRef): boolean {
+    return ref.kind === 'label' ? this.labels.has(ref.label) : nodeAtPath(this.tree.root, ref.path) !== undefined;
   }
 
   deleteNode(victim: DtNode): void {

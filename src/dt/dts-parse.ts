@@ -35,10 +35,10 @@ import type { Diagnostic, Severity } from '../diagnostic.js';
 import type { Macros } from './dts-macros.js';
 import { chooseBranch, defineMacro, includeTarget } from './dts-preprocessor.js';
 import { parseNumber } from './dts-tokens.js';
-import { contentOf, labelsOf, nodeNameOf, positionIn, syntaxErrors } from './dts-cst.js';
+import { contentOf, firstSyntaxError, labelsOf, nodeNameOf, positionIn, type SyntaxError } from './dts-cst.js';
 import { prepareSource, type IncludePoint } from './dts-source.js';
 import { propertyValue, referenceOf, type ValueSink } from './dts-values.js';
-import { refText } from './layout.js';
+import { layoutTree, refText } from './layout.js';
 import { FDT_MAX_DEPTH } from './fdt.js';
 import { nodeAtPath, setProperty, type DtNode, type DtRef, type DtTree } from './tree.js';
 import { dtsParser } from './ts-parser.js';
@@ -98,7 +98,8 @@ export function parseDtsWithTreeSitter(parser: Parser, text: string, file: strin
   return new DtsBuilder(parser, opts).run(text, file);
 }
 
-function parsePlain(text: string): DtsParse | undefined {
+/** The reading of plain DTS (dts-plain.ts), without the grammar; undefined when the text is not plain. */
+export function parsePlain(text: string): DtsParse | undefined {
   const tree = parsePlainDts(text);
   return tree && { tree, diagnostics: [] };
 }
@@ -113,6 +114,27 @@ interface Source {
 }
 
 type Item = { node: SyntaxNode } | { include: IncludePoint };
+
+/** Thrown at the first syntax error to stop reading, as dtc does; never escapes run(). */
+class SyntaxStop {
+  constructor(readonly diagnostic: Diagnostic) {}
+}
+
+/** Where a reference in a value is written, in the user's file. */
+interface ReferenceSite {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * The problems for which dtc refuses a source outright, before any of its
+ * checks: one cannot be read past (a syntax error), the others name a node
+ * that is not there (dtc's phandle_references and path_references, and a
+ * `&label { }` body for an undefined label). What reads such a file as
+ * input takes it as unreadable, not as a tree to check.
+ */
+export const DTS_REFUSED = new Set(['dts-syntax', 'dts-dangling-reference', 'dts-unknown-label']);
 
 class DtsBuilder {
   private readonly assembly = new DtsAssembly();
@@ -131,6 +153,8 @@ class DtsBuilder {
   private depth = 0;
   private readonly missingIncludes: string[] = [];
   private readonly missingMacros = new Map<string, { uses: number; first: Diagnostic }>();
+  /** Every reference written in a value, by identity: the ones the finished tree cannot resolve are reported where they are written. */
+  private readonly referenceSites = new Map<DtRef, ReferenceSite>();
 
   constructor(
     private readonly parser: Parser,
@@ -139,13 +163,40 @@ class DtsBuilder {
 
   run(text: string, file: string): DtsParse {
     this.sourceChars = text.length;
-    this.source(text, file, this.assembly.topScope(), false);
+    try {
+      this.source(text, file, this.assembly.topScope(), false);
+    } catch (e) {
+      if (!(e instanceof SyntaxStop)) throw e;
+      // One message, at the first error: what tree-sitter's recovery marks after it would be guesses (a cascade).
+      return { tree: this.tree, diagnostics: [e.diagnostic] };
+    }
     this.assembly.finish();
     for (const [name, { uses, first }] of this.missingMacros) {
       const times = uses === 1 ? '' : ` (used ${uses} times; first use here)`;
       this.diagnostics.push({ ...first, message: `needs preprocessing: macro ${name} is not defined in what was parsed${times}` });
     }
+    this.danglingReferences();
     return { tree: this.tree, diagnostics: this.diagnostics };
+  }
+
+  /**
+   * References in the finished tree that name no node, where they are
+   * written: dtc refuses the source for them (after deletions and
+   * /omit-if-no-ref/, so a reference in a deleted node does not count). The
+   * layout is the encoder's, so this finds exactly what it would refuse.
+   */
+  private danglingReferences(): void {
+    if (this.referenceSites.size === 0) return;
+    for (const { path, ref } of layoutTree(this.tree, { bytes: false }).dangling) {
+      const site = this.referenceSites.get(ref);
+      const at = site ?? {};
+      if (this.missingIncludes.length > 0) {
+        this.diagnostics.push({ severity: 'error', code: 'dts-needs-preprocessing', ...at, path,
+          message: `needs preprocessing: ${refText(ref)} is not defined in what was parsed (missing: ${this.missingIncludes.join(', ')})` });
+      } else {
+        this.diagnostics.push({ severity: 'error', code: 'dts-dangling-reference', ...at, path, message: `reference ${refText(ref)} names no node` });
+      }
+    }
   }
 
   // ---- diagnostics -------------------------------------------------------
@@ -173,6 +224,9 @@ class DtsBuilder {
           this.missingMacros.set(name, { uses: 1, first });
         }
       },
+      reference: (ref, node, offset) => {
+        if (!this.referenceSites.has(ref)) this.referenceSites.set(ref, { file: src.file, ...this.position(src, node, offset) });
+      },
     };
   }
 
@@ -186,16 +240,30 @@ class DtsBuilder {
     if (!cst) throw new Error('tree-sitter returned no tree');
     const src: Source = { file, lineOffset: wrap ? 1 : 0, indexOffset: wrap ? 4 : 0, includes: prepared.includes };
     try {
-      for (const e of syntaxErrors(cst.rootNode, !included)) this.report(src, this.position(src, e.node), 'error', 'dts-syntax', e.message);
+      const error = firstSyntaxError(cst.rootNode, !included);
       this.includeStack.push(file);
       const container = wrap ? cst.rootNode.namedChildren.find((n) => n?.type === 'node') : cst.rootNode;
       // At the top level every include point counts: tree-sitter's document node starts at its first
       // statement, so an /include/ before it (a file that only includes another) would fall outside.
-      if (container) this.items(src, this.itemsOf(src, contentOf(container), wrap ? container.startIndex : 0, wrap ? container.endIndex : Infinity), scope);
+      if (container) {
+        const items = this.itemsOf(src, contentOf(container), wrap ? container.startIndex : 0, wrap ? container.endIndex : Infinity);
+        // Before a syntax error, what comes earlier is read (its includes may hold an earlier error: dtc reads in order).
+        this.items(src, error ? items.filter((item) => this.endOf(src, item) <= error.node.startIndex) : items, scope);
+      }
+      if (error) this.stop(src, error);
     } finally {
       this.includeStack.pop();
       cst.delete();
     }
+  }
+
+  private endOf(src: Source, item: Item): number {
+    return 'node' in item ? item.node.endIndex : item.include.index + src.indexOffset;
+  }
+
+  private stop(src: Source, error: SyntaxError): never {
+    const d: Diagnostic = { severity: 'error', code: 'dts-syntax', message: error.message, file: src.file, ...this.position(src, error.node, error.offset) };
+    throw new SyntaxStop(d);
   }
 
   /** Statements in order, with the `/include/` points that fall between them. */

@@ -74,6 +74,8 @@ const give = (): never => {
 class PlainReader {
   private i = 0;
   private readonly assembly = new DtsAssembly();
+  /** References written in values: one that names no node once all is read is the tree-sitter reading's to report, where it is written. */
+  private readonly references: DtRef[] = [];
 
   constructor(private readonly text: string) {}
 
@@ -99,6 +101,8 @@ class PlainReader {
       this.expect(0x7b); // {
       this.body(target);
     }
+    // Plain text has no deletions: the labels and nodes now are the finished tree's.
+    for (const ref of this.references) if (!this.assembly.resolves(ref)) give();
     return this.assembly.finish();
   }
 
@@ -230,7 +234,7 @@ class PlainReader {
         return bytesChunk(t.slice(start, this.i), give) ?? give();
       }
       case 0x26: // &
-        return { kind: 'path', ref: this.reference() };
+        return { kind: 'path', ref: this.valueReference() };
       default:
         return give();
     }
@@ -249,7 +253,7 @@ class PlainReader {
         return { kind: 'cells', bits, cells };
       }
       let cell: DtCell;
-      if (c === 0x26) cell = this.reference();
+      if (c === 0x26) cell = this.valueReference();
       else if (isDigit(c)) {
         const v = this.integer();
         cell = v > U64 ? v & U64 : v;
@@ -280,6 +284,12 @@ class PlainReader {
     if (isClass(t.charCodeAt(j), LABEL)) give();
     this.i = j;
     return parseNumber(t.slice(start, j)) ?? give();
+  }
+
+  private valueReference(): DtRef {
+    const ref = this.reference();
+    this.references.push(ref);
+    return ref;
   }
 
   /** `&label` or `&{/path}`. */

@@ -18,6 +18,8 @@ export interface ValueSink {
   error(node: SyntaxNode, offset: number, code: string, message: string): void;
   /** A cell names a macro that is not defined. */
   missingMacro(name: string, node: SyntaxNode, offset: number): void;
+  /** A reference in the value, where it is written (whether it names a node is known only once the whole source is read). */
+  reference(ref: DtRef, node: SyntaxNode, offset: number): void;
 }
 
 const CELL_BITS = new Set([8, 16, 32, 64]);
@@ -56,13 +58,16 @@ function valueChunk(v: SyntaxNode, bits: DtCellBits, macros: Macros, sink: Value
   const problem: ValueProblem = (offset, code, message) => sink.error(v, offset, code, message);
   switch (v.type) {
     case 'integer_cells':
-      return cellsChunk(v.text, bits, macros, problem, (name, offset) => sink.missingMacro(name, v, offset));
+      return cellsChunk(v.text, bits, macros, problem, (name, offset) => sink.missingMacro(name, v, offset), (ref, offset) => sink.reference(ref, v, offset));
     case 'string_literal':
       return stringChunk(v.text);
     case 'byte_string_literal':
       return bytesChunk(v.text, problem);
-    case 'reference':
-      return { kind: 'path', ref: referenceOf(v) };
+    case 'reference': {
+      const ref = referenceOf(v);
+      sink.reference(ref, v, 0);
+      return { kind: 'path', ref };
+    }
     default:
       sink.error(v, 0, v.type === 'incbin' ? 'dts-incbin-unsupported' : 'dts-syntax', `${v.type === 'incbin' ? '/incbin/ is not supported' : `unexpected ${v.type}`}`);
       return undefined;
@@ -81,8 +86,19 @@ export function stringChunk(literal: string): DtChunk {
   return { kind: 'string', value: unescapeDts(utf8ToByteString(literal.slice(1, -1))) };
 }
 
-/** `<...>` at `bits` per cell; undefined (reported) when a cell is not a number that fits or a reference where one may stand. */
-export function cellsChunk(literal: string, bits: DtCellBits, macros: Macros, problem: ValueProblem, missingMacro: (name: string, offset: number) => void): DtChunk | undefined {
+/**
+ * `<...>` at `bits` per cell; undefined (reported) when a cell is not a
+ * number that fits or a reference where one may stand. `reference` hears of
+ * each reference cell at its offset into the literal.
+ */
+export function cellsChunk(
+  literal: string,
+  bits: DtCellBits,
+  macros: Macros,
+  problem: ValueProblem,
+  missingMacro: (name: string, offset: number) => void,
+  reference?: (ref: DtRef, offset: number) => void,
+): DtChunk | undefined {
   const inner = literal.slice(1, -1);
   let items;
   try {
@@ -100,6 +116,7 @@ export function cellsChunk(literal: string, bits: DtCellBits, macros: Macros, pr
       problem(item.start + 1, cell.code, cell.message);
       return undefined;
     }
+    if (typeof cell === 'object' && cell.kind !== 'unresolved') reference?.(cell, item.start + 1);
     cells.push(cell);
   }
   return { kind: 'cells', bits, cells };

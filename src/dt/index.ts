@@ -9,7 +9,7 @@ import type { DtTree } from './tree.js';
 
 export { DT_CHECKS, checkDt, type DtCheck } from './checks.js';
 export { decodeDtb, type DtbDecode } from './dtb-read.js';
-export { parseDts, parseDtsWith, type DtsParse, type IncludedFile, type IncludeRefused, type ParseDtsOptions } from './dts-parse.js';
+export { DTS_REFUSED, parseDts, parseDtsWith, parsePlain, type DtsParse, type IncludedFile, type IncludeRefused, type ParseDtsOptions } from './dts-parse.js';
 export { dtsParser } from './ts-parser.js';
 export { formatDts, namesDtsCannotWrite } from './dts-write.js';
 export { dtFromTopology, topologyHasDt, type DtBuild } from './from-topology.js';

@@ -7,7 +7,7 @@
 import { equalBytes, type Model } from '../codec/index.js';
 import { hasErrors, InputError, type Diagnostic } from '../diagnostic.js';
 import type { Parser } from 'web-tree-sitter';
-import { checkDt, decodeDtb, dtsParser, encodeDtb, formatDts, parseDtsWith, resolveDt, treeToJson, type DtTree, type ParseDtsOptions } from '../dt/index.js';
+import { checkDt, decodeDtb, DTS_REFUSED, dtsParser, encodeDtb, formatDts, parseDtsWith, parsePlain, resolveDt, treeToJson, type DtTree, type ParseDtsOptions } from '../dt/index.js';
 import type { RoundTrip, TableSubject } from './subject.js';
 
 /** A DTB: its bytes are the blob as read. */
@@ -19,13 +19,23 @@ export function dtbSubject(bytes: Uint8Array, file: string): TableSubject {
 /**
  * A DTS: its bytes are the DTB it compiles to (byte for byte what dtc makes
  * of it), so that `diff board.dts board.dtb` compares like with like. A tree
- * that does not compile (a dangling reference, which the DT checks name)
- * keeps the source text's bytes. The grammar stays loaded, so the round trip
- * parses again only when asked.
+ * that does not compile (a duplicate label, which the DT checks name) keeps
+ * the source text's bytes.
+ *
+ * Plain DTS (generated trees, `dtc -O dts`, ridmap's own) is read without
+ * the tree-sitter grammar, whose wasm costs more to load than such a file
+ * takes to read; anything else loads it, and it stays loaded so that the
+ * round trip parses again only when asked.
+ *
+ * A source dtc refuses outright (DTS_REFUSED: a syntax error, a reference
+ * that names no node) is no tree to check but unreadable input, as a missing
+ * file is: InputError, so that every command exits 2 on it, as dtc does.
  */
 export async function dtsSubject(text: string, file: string, opts: ParseDtsOptions): Promise<TableSubject> {
-  const parser = await dtsParser();
-  const { tree, diagnostics } = parseDtsWith(parser, text, file, opts);
+  const plain = parsePlain(text);
+  const parser = plain ? undefined : await dtsParser();
+  const { tree, diagnostics } = plain ?? parseDtsWith(parser!, text, file, opts);
+  if (diagnostics.some((d) => DTS_REFUSED.has(d.code))) throw new InputError(diagnostics);
   return dtSubject(tree, diagnostics, file, () => compiled(tree) ?? new TextEncoder().encode(text), () => dtsRoundTrip(parser, tree, diagnostics, file));
 }
 
@@ -84,11 +94,15 @@ function dtbRoundTrip(tree: DtTree, bytes: Uint8Array, diagnostics: readonly Dia
  * A DTS cannot come back as written: comments, spacing, /include/s, macros
  * and bodies merged by label are gone once parsed. What must come back is
  * the tree, labels and references included: printed as DTS and parsed
- * again (with the grammar the first parse loaded), it is the same.
+ * again (plain, as what ridmap prints is; with the grammar the first parse
+ * loaded otherwise), it is the same.
  */
-function dtsRoundTrip(parser: Parser, tree: DtTree, diagnostics: readonly Diagnostic[], file: string): RoundTrip {
+function dtsRoundTrip(parser: Parser | undefined, tree: DtTree, diagnostics: readonly Diagnostic[], file: string): RoundTrip {
   if (hasErrors(diagnostics)) return { status: 'skipped', reason: 'the DTS does not parse cleanly' };
-  const again = parseDtsWith(parser, formatDts(tree), file);
+  const printed = formatDts(tree);
+  const again = parsePlain(printed) ?? (parser && parseDtsWith(parser, printed, file));
+  // Read plain, printed not (no input known does this: test/dt/dts-plain.test.ts): the grammar is not loaded to read it.
+  if (!again) return { status: 'skipped', reason: 'read as plain DTS, the tree does not print as plain DTS' };
   const problem = again.diagnostics.find((d) => d.severity === 'error');
   if (problem) return { status: 'differs', detail: `the tree printed as DTS does not parse again: ${problem.message}` };
   return sameTree(again.tree, tree)

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configureDtsParser } from '../../src/dt/ts-parser.js';
 import { loadInput, readDiagnostics } from '../../src/io/load-input.js';
 import { haveTool } from '../dt/support.js';
 import { REPO_ROOT, TABLES_DIR } from '../support/paths.js';
@@ -65,11 +66,11 @@ describe('check on Device Tree sources', () => {
     expect(run.stderr).toMatch(/dt-iommu-map-mask-ignores-base\.dts:\/pcie@4010000000\/iommu-map: error \[.*dt-iommu-map-mask-ignores-base/);
   });
 
-  it('a DTS that does not parse is named by line and column, counted against it, and exit 1', async () => {
+  it('a DTS that does not parse is unreadable input, as for dtc: one message at the first error, exit 2, nothing checked', async () => {
     const run = await runCli('check', dtFixture('syntax-error.dts'));
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/syntax-error\.dts:\d+:\d+: error \[table-structure\]: syntax error.*\(dts-syntax\)/);
-    expect(run.stdout).toContain('  findings     1 error, 0 warnings\n  round trip   skipped: the DTS does not parse cleanly');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^\S*syntax-error\.dts:5:14: error \[dts-syntax\]: syntax error: expected ">" before ";"\n$/);
+    expect(run.stdout).toBe('');
   });
 });
 
@@ -88,8 +89,27 @@ describe('loadInput reads a DTS without a file system', () => {
     expect(dt!.resolve!().translations.map((t) => t.iommu)).toEqual(['smmuv3@0x9050000']);
   });
 
+  it('plain DTS is read, resolved and round-tripped without the tree-sitter grammar; other DTS needs it', async () => {
+    const plain = readFileSync(dtFixture('dt-iommu-map-overlap.dts'));
+    // A grammar that cannot load: whatever reads without it is not paying for it.
+    configureDtsParser({ grammar: join(tmp, 'no-such-grammar.wasm') });
+    try {
+      const input = await loadInput('board.dts', plain);
+      const [dt] = input.tables;
+      expect(dt!.roundTrip()).toEqual({ status: 'equivalent', detail: 'printed as DTS and parsed again, the tree comes back the same' });
+      expect(dt!.resolve!().translations.length).toBeGreaterThan(0);
+      await expect(loadInput('board.dts', main, { readInclude: () => soc })).rejects.toThrow();
+    } finally {
+      configureDtsParser({});
+    }
+  });
+
   it('without a reader, the include is reported not found, by file and line', async () => {
     const input = await loadInput('board.dts', main, {});
-    expect(readDiagnostics(input)).toMatchObject([{ severity: 'error', code: 'dts-include-not-found', file: 'board.dts', line: 5 }]);
+    // The label the include would have defined is then not there: said where it is used, as the include's doing.
+    expect(readDiagnostics(input)).toMatchObject([
+      { severity: 'error', code: 'dts-include-not-found', file: 'board.dts', line: 5 },
+      { severity: 'error', code: 'dts-needs-preprocessing', file: 'board.dts', line: 16, path: '/pcie@4010000000/iommu-map' },
+    ]);
   });
 });

@@ -89,12 +89,12 @@ describe('encode of a DTS', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('a reference that names no node is exit 2 naming the property, and nothing is written', async () => {
+  it('a reference that names no node is exit 2 naming where it is written and the property, and nothing is written', async () => {
     const file = written('dangling.dts', '/dts-v1/;\n/ { a { x = <&nowhere>; }; };\n');
     const out = join(tmp, 'dangling.dtb');
     const run = await runCli('encode', file, '-o', out);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${file}:/a/x: error [dt-dangling-phandle]: reference &nowhere names no node`);
+    expect(run.stderr).toBe(`${file}:2:14:/a/x: error [dts-dangling-reference]: reference &nowhere names no node\n`);
     expect(existsSync(out)).toBe(false);
   });
 

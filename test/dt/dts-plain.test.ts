@@ -1,7 +1,8 @@
 /**
  * The one-pass reader of plain DTS (dts-plain.ts) against the tree-sitter
  * parse it stands in for: wherever it reads a text, tree-sitter reads the
- * same text without a diagnostic to the same tree (labels, values, order);
+ * same text without a diagnostic to the same tree (labels, values, order),
+ * and what that tree prints as reads plain again to the same tree;
  * everywhere else it gives up and parseDts says what tree-sitter says.
  * Inputs: every DTS fixture, the corpus's DT sources, the example boards'
  * DTS as ridmap and as dtc print them, a large generated board, and every
@@ -12,7 +13,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dtFromTopology, dtsParser, encodeDtb, formatDts, parseDts } from '../../src/dt/index.js';
+import { dtFromTopology, dtsParser, encodeDtb, formatDts, parseDts, treeToJson } from '../../src/dt/index.js';
+import { emptyTree } from '../../src/dt/tree.js';
 import { parseDtsWithTreeSitter } from '../../src/dt/dts-parse.js';
 import { parsePlainDts } from '../../src/dt/dts-plain.js';
 import { resolveTopology } from '../../src/model/resolve.js';
@@ -32,6 +34,8 @@ function compare(text: string, file = 'x.dts'): 'plain' | 'fallback' {
   const ts = parseDtsWithTreeSitter(parser, text, file);
   expect(ts.diagnostics, text.length < 2000 ? text : file).toEqual([]);
   expect(plain, text.length < 2000 ? text : file).toEqual(ts.tree);
+  // A DTS subject read plain checks its round trip without the grammar (io/dt-subject.ts): what it prints must read plain, to the same tree.
+  expect(treeToJson(parsePlainDts(formatDts(plain)) ?? emptyTree()), text.length < 2000 ? text : file).toEqual(treeToJson(plain));
   return 'plain';
 }
 
