@@ -22,6 +22,7 @@ function writeStdout(data: string | Uint8Array): void {
 void main(process.argv.slice(2), {
   stdout: writeStdout,
   stderr: (s) => process.stderr.write(s),
+  stdinFd: 0,
 }).then((code) => {
   process.exitCode = code;
 });

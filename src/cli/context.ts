@@ -17,6 +17,8 @@ export interface CliIo {
    */
   stdout: (data: string | Uint8Array) => void;
   stderr: (text: string) => void;
+  /** The descriptor `-` reads (bin.ts: 0); absent, fd 0. */
+  stdinFd?: number;
 }
 
 export class CliContext {

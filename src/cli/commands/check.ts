@@ -16,7 +16,7 @@ import { hasErrors, InputError } from '../../diagnostic.js';
 import { loadInputFile } from '../../io/load-input-file.js';
 import type { LoadedInput } from '../../io/load-input.js';
 import { compareSnapshotWithLinux, LINUX_DIFFERS } from '../../import/host/host-oracle.js';
-import { readInputText } from '../../io/read-input.js';
+import { inputName, readInputText } from '../../io/read-input.js';
 import { NUMBERING_POLICIES } from '../../model/numbering.js';
 import type { CliContext } from '../context.js';
 import { isSnapshot, loadSnapshotInput, verdictSummary, type SnapshotInput } from '../snapshot-input.js';
@@ -104,7 +104,7 @@ Examples:
       if (machines.length > 1) throw new InputError([{ severity: 'error', code: 'usage', message: 'check takes one machine snapshot at a time' }]);
       const machine = machines[0];
       const topology = opts.topology
-        ? { file: opts.topology, text: readInputText(opts.topology) }
+        ? { file: inputName(opts.topology), text: readInputText(opts.topology) }
         : machine ? { file: machine.file, text: machine.input.topologyText } : undefined;
       const checked = checkInputs(loaded, {
         ...(topology ? { topology } : {}),

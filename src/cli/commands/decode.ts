@@ -58,7 +58,7 @@ Examples:
           throw e;
         });
         if (input.topologyText !== undefined) {
-          diagnostics.push({ severity: 'error', code: 'input-is-topology', file,
+          diagnostics.push({ severity: 'error', code: 'input-is-topology', file: input.file,
             message: 'this is a topology, not a table: `ridmap build` makes tables from it, `ridmap map` shows its map' });
           continue;
         }
@@ -74,14 +74,14 @@ Examples:
             ctx.out(t.printText());
             // What DTS cannot spell is printed as a comment; the text is then incomplete, which is an error like any undecodable part.
             for (const what of namesDtsCannotWrite(t.decoded.tree)) {
-              diagnostics.push({ severity: 'error', code: 'dt-name-invalid', file, message: `${what} is left out of the DTS (a comment says where): DTS has no way to spell its name` });
+              diagnostics.push({ severity: 'error', code: 'dt-name-invalid', file: input.file, message: `${what} is left out of the DTS (a comment says where): DTS has no way to spell its name` });
             }
           }
-          else trees.push({ file, deviceTree: treeToJson(t.decoded.tree) });
+          else trees.push({ file: input.file, deviceTree: treeToJson(t.decoded.tree) });
         }
         // Text is written file by file; only the JSON document needs every table at the end (a batch must not keep 1,000 models alive).
         if (opts.format === 'json') appendAll(tables, acpi);
-        if (opts.format === 'text') writeTablesText(out, acpi, { file, form: iaslForm(opts.iaslFormat) });
+        if (opts.format === 'text') writeTablesText(out, acpi, { file: input.file, form: iaslForm(opts.iaslFormat) });
       }
       if (opts.format === 'json') {
         // One document: ACPI tables as `encode` reads them; device trees (which encode does not take) beside them.

@@ -12,6 +12,7 @@ import { builtDiffSide, diffTables, type DiffSide } from '../../diff/diff-tables
 import { formatDiff } from '../../diff/format-diff.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { loadInputFile } from '../../io/load-input-file.js';
+import { inputName } from '../../io/read-input.js';
 import { resolveTopology } from '../../model/resolve.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import type { CliContext } from '../context.js';
@@ -55,7 +56,7 @@ Examples:
       const sides = [await loadSide(ctx, a, opts.numbering, includeDirs, resolved), await loadSide(ctx, b, opts.numbering, includeDirs, resolved)];
       if (ctx.exitCode === EXIT_INPUT) return;
       const result = diffTables(sides[0]!, sides[1]!);
-      ctx.out(formatDiff(result, { hex: opts.hex, labels: { a, b } }).join('\n'));
+      ctx.out(formatDiff(result, { hex: opts.hex, labels: { a: inputName(a), b: inputName(b) } }).join('\n'));
       if (!result.equal) ctx.fail(EXIT_FINDINGS);
     });
 }
