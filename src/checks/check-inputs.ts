@@ -12,6 +12,7 @@ import { DEFAULT_NUMBERING, NUMBERING_POLICIES } from '../model/numbering.js';
 import { CheckSession, type TopologyUnderCheck } from './context.js';
 import type { LoadedInput } from '../io/load-input.js';
 import { buildTopologyInput } from '../io/topology-input.js';
+import { keepSignatures, signaturesNotFound } from '../io/signatures.js';
 import { CHECKS } from './registry.js';
 import { runChecks, unreadIommuTables } from './run.js';
 import { selectChecks, type CheckSelection } from './select.js';
@@ -27,6 +28,8 @@ export interface CheckOptions {
   linux?: LinuxTarget;
   /** Which checks are listed (`--enable`, `--disable`; default: all). */
   checks?: CheckSelection;
+  /** Only the ACPI tables of these signatures (`--signature`, io/signatures.ts); device trees always. */
+  signatures?: readonly string[];
 }
 
 export interface CheckResult {
@@ -45,10 +48,10 @@ export function checkInputs(inputs: readonly LoadedInput[], opts: CheckOptions =
   const { topology, built } = referenceTopology(topologyInputs[0], opts.topology, opts.linux);
   const baseline = topology?.resolved.numbering ?? DEFAULT_NUMBERING;
   const policies = [baseline, ...(opts.policies ?? NUMBERING_POLICIES.map((p) => p.name)).filter((p) => p !== baseline)];
-  const tables = [...built, ...inputs.flatMap((i) => i.tables)];
-  const session = new CheckSession(tables, topology, policies);
+  const all = [...built, ...inputs.flatMap((i) => i.tables)];
+  const session = new CheckSession(keepSignatures(all, opts.signatures), topology, policies);
 
-  const inputDiagnostics = inputs.flatMap((i) => i.diagnostics);
+  const inputDiagnostics = [...inputs.flatMap((i) => i.diagnostics), ...signaturesNotFound(all, opts.signatures)];
   const run = runChecks(session, { shown });
   const findings = [...inputDiagnostics, ...run.findings];
   // A table that could not be read (kept as raw bytes) is bad input, as `decode` and `map` say (exit 2).

@@ -6,6 +6,7 @@ import { IASL_FORMS } from '../codec/index.js';
 import { LOCK_WAIT_MS } from '../io/dir-lock.js';
 import { DEFAULT_LINUX_PROFILE, FIRMWARE_INTERFACES, LINUX_PROFILES, linuxProfile, type FirmwareInterface, type LinuxTarget } from '../model/linux-profile.js';
 import { NUMBERING_POLICIES } from '../model/numbering.js';
+import { parseSignatures } from '../io/signatures.js';
 
 export function numberingOption(): Option {
   return new Option('-n, --numbering <policy>', 'bus-numbering policy')
@@ -38,6 +39,18 @@ export function iaslFormatOption(): Option {
   return new Option('--iasl-format <form>', `the iasl text to print: ${forms.map((f) => `${f.name} (iasl ${f.iaslVersion})`).join(', ')}`)
     .choices(forms.map((f) => f.name))
     .default('current');
+}
+
+/** `--signature DMAR,IORT` (repeatable, any case): only the ACPI tables of these signatures (io/signatures.ts). */
+export function signatureOption(): Option {
+  return new Option('--signature <sig,...>', 'only the ACPI tables of these signatures (DMAR,IORT: comma-separated or repeated, any case); device trees are kept')
+    .argParser((value: string, previous: string[] | undefined) => {
+      try {
+        return [...(previous ?? []), ...parseSignatures(value)];
+      } catch (e) {
+        throw new InvalidArgumentError((e as Error).message);
+      }
+    });
 }
 
 export function verboseOption(): Option {

@@ -21,7 +21,7 @@ import { NUMBERING_POLICIES } from '../../model/numbering.js';
 import type { CliContext } from '../context.js';
 import { isSnapshot, loadSnapshotInput, verdictSummary, type SnapshotInput } from '../snapshot-input.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
-import { firmwareOption, includeDirOption, linuxTarget, osOption, verboseOption, visibleDiagnostics } from '../options.js';
+import { firmwareOption, includeDirOption, linuxTarget, osOption, signatureOption, verboseOption, visibleDiagnostics } from '../options.js';
 import { appendAll } from '../../append.js';
 
 interface CheckCliOptions {
@@ -34,6 +34,7 @@ interface CheckCliOptions {
   includeDir?: string[];
   enable?: string[];
   disable?: string[];
+  signature?: string[];
 }
 
 const POLICY_NAMES = NUMBERING_POLICIES.map((p) => p.name);
@@ -65,6 +66,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .addOption(firmwareOption())
     .addOption(verboseOption())
     .addOption(includeDirOption())
+    .addOption(signatureOption())
     .addHelpText(
       'after',
       `
@@ -80,6 +82,7 @@ Examples:
   ridmap check tables/x86-server-dmar.yaml
   ridmap check board.dts IORT.dat --topology board.yaml
   ridmap check dump.txt --disable table-checksum,reserved-nonzero
+  sudo acpidump | ridmap check - --signature DMAR
   ridmap check IORT.dat --enable iort-reference-cycle --enable iort-dangling-reference
   sudo acpidump > dump.txt && ridmap check dump.txt --format json`,
     )
@@ -111,6 +114,7 @@ Examples:
         ...(opts.numbering ? { policies: opts.numbering } : {}),
         linux: linuxTarget(opts),
         checks: selection,
+        ...(opts.signature ? { signatures: opts.signature } : {}),
       });
       const verdict = machine ? compareSnapshotWithLinux(machine.input.snapshot, machine.input.topology) : undefined;
       // Under check, a difference from Linux that no rule explains is an error: the map is not what Linux did.

@@ -17,7 +17,8 @@ import { loadInputFile } from '../../io/load-input-file.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INPUT } from '../exit-codes.js';
 import { iaslForm } from '../../codec/index.js';
-import { iaslFormatOption, includeDirOption, visibleDiagnostics, verboseOption } from '../options.js';
+import { iaslFormatOption, includeDirOption, signatureOption, visibleDiagnostics, verboseOption } from '../options.js';
+import { selectTables, signaturesNotFound } from '../../io/signatures.js';
 import { appendAll } from '../../append.js';
 
 export function registerDecode(program: Command, ctx: CliContext): void {
@@ -29,6 +30,7 @@ export function registerDecode(program: Command, ctx: CliContext): void {
     .addOption(iaslFormatOption())
     .addOption(verboseOption())
     .addOption(includeDirOption())
+    .addOption(signatureOption())
     .addHelpText(
       'after',
       `
@@ -41,22 +43,27 @@ JSON is the input of \`ridmap encode\` (edit it, then recompile).
 Examples:
   ridmap decode DMAR.dat
   sudo acpidump > dump.txt && ridmap decode dump.txt
+  sudo acpidump | ridmap decode - --signature DMAR,IORT
   ridmap decode IORT.dat --format json > iort.json
   ridmap decode board.dtb`,
     )
-    .action(async (files: string[], opts: { format: 'text' | 'json'; iaslFormat: string; verbose: boolean; includeDir?: string[] }) => {
+    .action(async (files: string[], opts: { format: 'text' | 'json'; iaslFormat: string; verbose: boolean; includeDir?: string[]; signature?: string[] }) => {
       const tables: DecodedTable[] = [];
       const trees: unknown[] = [];
       const diagnostics: Diagnostic[] = [];
       // Findings that do not make the input unreadable: printed, but decode still succeeds.
       const shown: Diagnostic[] = [];
       const out = ctx.outStream();
+      // The signatures every input held, for --signature's note on those none did.
+      const formats: { format: string }[] = [];
       for (const file of files) {
         // An unreadable file ends the command: what the files before it printed still goes out, as it did unstreamed.
-        const input = await loadInputFile(file, { includeDirs: opts.includeDir ?? [] }).catch((e: unknown) => {
+        const whole = await loadInputFile(file, { includeDirs: opts.includeDir ?? [] }).catch((e: unknown) => {
           out.flush();
           throw e;
         });
+        for (const t of whole.tables) formats.push({ format: t.format });
+        const input = selectTables([whole], opts.signature)[0]!;
         if (input.topologyText !== undefined) {
           diagnostics.push({ severity: 'error', code: 'input-is-topology', file: input.file,
             message: 'this is a topology, not a table: `ridmap build` makes tables from it, `ridmap map` shows its map' });
@@ -89,6 +96,7 @@ Examples:
         else ctx.out(JSON.stringify({ tables: tables.map(tableToJson), deviceTrees: trees }, null, 2));
       }
       out.flush();
+      appendAll(shown, signaturesNotFound(formats, opts.signature));
       ctx.report(visibleDiagnostics([...diagnostics, ...shown], opts.verbose));
       if (hasErrors(diagnostics)) ctx.fail(EXIT_INPUT);
     });

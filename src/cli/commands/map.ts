@@ -21,7 +21,8 @@ import { gapDiagnostics } from '../../model/translation-map.js';
 import type { CliContext } from '../context.js';
 import { isSnapshot, loadSnapshotInput } from '../snapshot-input.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
-import { firmwareOption, includeDirOption, linuxTarget, numberingOption, osOption, verboseOption, visibleDiagnostics } from '../options.js';
+import { firmwareOption, includeDirOption, linuxTarget, numberingOption, osOption, signatureOption, verboseOption, visibleDiagnostics } from '../options.js';
+import { selectTables, signaturesNotFound } from '../../io/signatures.js';
 import { appendAll } from '../../append.js';
 
 interface MapOptions {
@@ -32,6 +33,7 @@ interface MapOptions {
   topology?: string;
   verbose: boolean;
   includeDir?: string[];
+  signature?: string[];
 }
 
 export function registerMap(program: Command, ctx: CliContext): void {
@@ -46,6 +48,7 @@ export function registerMap(program: Command, ctx: CliContext): void {
     .addOption(firmwareOption())
     .addOption(verboseOption())
     .addOption(includeDirOption())
+    .addOption(signatureOption())
     .addHelpText(
       'after',
       `
@@ -58,6 +61,7 @@ Examples:
   ridmap map tables/q35-vtd-pci-bridge.yaml
   ridmap map tables/arm-smmuv3-its.yaml --format json
   ridmap map DMAR.dat --topology tables/q35-vtd-pci-bridge.yaml --numbering compact
+  sudo acpidump | ridmap map - --signature IORT
   ridmap map tables/bridge-behind-bridge.yaml --format dot | dot -Tsvg > topo.svg`,
     )
     .action(async (inputs: string[], opts: MapOptions) => {
@@ -89,10 +93,11 @@ Examples:
       if (opts.format === 'tree' && !topology) throw usage('--format tree draws a topology: give one (--topology), or a machine snapshot; tables alone print as text, json or dot');
       const resolved = topology ? resolveTopology(topology, resolveOptions) : undefined;
 
-      const inputDiagnostics = tableInputs.flatMap(readDiagnostics);
+      const chosen = selectTables(tableInputs, opts.signature);
+      const inputDiagnostics = [...chosen.flatMap(readDiagnostics), ...signaturesNotFound(tableInputs.flatMap((i) => i.tables), opts.signature)];
       // Each table its format's resolver can read says its part (the first of a signature Linux reads once);
       // the others say nothing about IOMMUs.
-      const { read, repeats } = tablesLinuxReads(tableInputs.flatMap((i) => i.tables));
+      const { read, repeats } = tablesLinuxReads(chosen.flatMap((i) => i.tables));
       const maps = read.flatMap((t) => (t.resolve ? [{ map: t.resolve(resolved), file: t.file }] : []));
       const map = combineMaps(maps);
       if (fromMachine && resolved && !map.devices) {
@@ -103,7 +108,7 @@ Examples:
       const notes = [...inputDiagnostics, ...repeats.map(repeatFinding), ...map.findings];
       // What the map leaves out is said always, not only under -v: a partial map must not pass for a whole one.
       ctx.report([...visibleDiagnostics(notes, opts.verbose), ...gapDiagnostics(map.gaps)]);
-      const names = tableInputs.flatMap((i) => i.tables.map((t) => `${t.file}: ${t.name}`)).join(', ');
+      const names = chosen.flatMap((i) => i.tables.map((t) => `${t.file}: ${t.name}`)).join(', ');
       if (opts.format === 'tree') ctx.out(formatTree(resolved!, map.devices ?? []));
       else if (opts.format === 'dot') ctx.out(tablesDot(map, resolved, names));
       else ctx.out(opts.format === 'json' ? JSON.stringify(mapToJson(map), null, 2) : formatMapText(map));
