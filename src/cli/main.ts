@@ -27,6 +27,7 @@ async function buildProgram(argv: readonly string[], ctx: CliContext): Promise<C
     `
 Exit codes: 0 ok, 1 findings (check errors, differences), 2 usage or unreadable/invalid input, 3 internal error.
 Any input may be - for standard input (once per command; messages call it <stdin>).
+--fail-on warning (or --strict) on check, decode and map: warnings exit 1 too (for CI).
 
 Examples:
   ridmap map tables/q35-vtd-pci-bridge.yaml --format tree

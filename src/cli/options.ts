@@ -53,6 +53,27 @@ export function signatureOption(): Option {
     });
 }
 
+/** The lowest severity of finding that makes a command exit 1 (DESIGN.md's findings exit code). */
+export type FailOn = 'error' | 'warning';
+
+/**
+ * `--fail-on warning` and its alias `--strict`: for CI, where a warning (a
+ * VIOT that bus renumbering breaks) must fail the pipeline. Default `error`:
+ * the exit codes are what they were.
+ */
+export function failOnOption(): Option {
+  return new Option('--fail-on <severity>', 'exit 1 on findings of this severity or worse (warning: for CI)').choices(['error', 'warning']).default('error');
+}
+
+export function strictOption(): Option {
+  return new Option('--strict', 'the same as --fail-on warning').implies({ failOn: 'warning' });
+}
+
+/** Under --fail-on warning, whether these findings (warnings or worse, never info) make the exit code 1. */
+export function failsOnWarnings(findings: readonly { severity: string }[], failOn: FailOn): boolean {
+  return failOn === 'warning' && findings.some((d) => d.severity === 'warning' || d.severity === 'error');
+}
+
 export function verboseOption(): Option {
   return new Option('-v, --verbose', 'also print info-level diagnostics').default(false);
 }

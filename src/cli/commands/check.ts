@@ -21,7 +21,7 @@ import { NUMBERING_POLICIES } from '../../model/numbering.js';
 import type { CliContext } from '../context.js';
 import { isSnapshot, loadSnapshotInput, verdictSummary, type SnapshotInput } from '../snapshot-input.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
-import { firmwareOption, includeDirOption, linuxTarget, osOption, signatureOption, verboseOption, visibleDiagnostics } from '../options.js';
+import { failOnOption, failsOnWarnings, firmwareOption, includeDirOption, linuxTarget, osOption, signatureOption, strictOption, verboseOption, visibleDiagnostics, type FailOn } from '../options.js';
 import { appendAll } from '../../append.js';
 
 interface CheckCliOptions {
@@ -35,6 +35,7 @@ interface CheckCliOptions {
   enable?: string[];
   disable?: string[];
   signature?: string[];
+  failOn: FailOn;
 }
 
 const POLICY_NAMES = NUMBERING_POLICIES.map((p) => p.name);
@@ -67,6 +68,8 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .addOption(verboseOption())
     .addOption(includeDirOption())
     .addOption(signatureOption())
+    .addOption(failOnOption())
+    .addOption(strictOption())
     .addHelpText(
       'after',
       `
@@ -83,6 +86,7 @@ Examples:
   ridmap check board.dts IORT.dat --topology board.yaml
   ridmap check dump.txt --disable table-checksum,reserved-nonzero
   sudo acpidump | ridmap check - --signature DMAR
+  ridmap check tables/q35-virtio-iommu-pxb.yaml --strict      # CI: warnings fail too
   ridmap check IORT.dat --enable iort-reference-cycle --enable iort-dangling-reference
   sudo acpidump > dump.txt && ridmap check dump.txt --format json`,
     )
@@ -128,6 +132,6 @@ Examples:
         if (verdict) ctx.out(verdictSummary(verdict.comparison));
       }
       if (result.inputError) ctx.fail(EXIT_INPUT);
-      if (hasErrors(result.findings)) ctx.fail(EXIT_FINDINGS);
+      if (hasErrors(result.findings) || failsOnWarnings(result.findings, opts.failOn)) ctx.fail(EXIT_FINDINGS);
     });
 }

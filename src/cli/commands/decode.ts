@@ -15,9 +15,9 @@ import { namesDtsCannotWrite } from '../../dt/index.js';
 import { treeToJson } from '../../dt/json.js';
 import { loadInputFile } from '../../io/load-input-file.js';
 import type { CliContext } from '../context.js';
-import { EXIT_INPUT } from '../exit-codes.js';
+import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
 import { iaslForm } from '../../codec/index.js';
-import { iaslFormatOption, includeDirOption, signatureOption, visibleDiagnostics, verboseOption } from '../options.js';
+import { failOnOption, failsOnWarnings, iaslFormatOption, includeDirOption, signatureOption, strictOption, visibleDiagnostics, verboseOption, type FailOn } from '../options.js';
 import { selectTables, signaturesNotFound } from '../../io/signatures.js';
 import { appendAll } from '../../append.js';
 
@@ -31,6 +31,8 @@ export function registerDecode(program: Command, ctx: CliContext): void {
     .addOption(verboseOption())
     .addOption(includeDirOption())
     .addOption(signatureOption())
+    .addOption(failOnOption())
+    .addOption(strictOption())
     .addHelpText(
       'after',
       `
@@ -47,7 +49,7 @@ Examples:
   ridmap decode IORT.dat --format json > iort.json
   ridmap decode board.dtb`,
     )
-    .action(async (files: string[], opts: { format: 'text' | 'json'; iaslFormat: string; verbose: boolean; includeDir?: string[]; signature?: string[] }) => {
+    .action(async (files: string[], opts: { format: 'text' | 'json'; iaslFormat: string; verbose: boolean; includeDir?: string[]; signature?: string[]; failOn: FailOn }) => {
       const tables: DecodedTable[] = [];
       const trees: unknown[] = [];
       const diagnostics: Diagnostic[] = [];
@@ -99,5 +101,7 @@ Examples:
       appendAll(shown, signaturesNotFound(formats, opts.signature));
       ctx.report(visibleDiagnostics([...diagnostics, ...shown], opts.verbose));
       if (hasErrors(diagnostics)) ctx.fail(EXIT_INPUT);
+      // A warning (a reserved field set, a wrong checksum) decodes: exit 0, unless CI asked for warnings to fail.
+      else if (failsOnWarnings([...diagnostics, ...shown], opts.failOn)) ctx.fail(EXIT_FINDINGS);
     });
 }

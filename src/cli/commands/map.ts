@@ -21,7 +21,7 @@ import { gapDiagnostics } from '../../model/translation-map.js';
 import type { CliContext } from '../context.js';
 import { isSnapshot, loadSnapshotInput } from '../snapshot-input.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
-import { firmwareOption, includeDirOption, linuxTarget, numberingOption, osOption, signatureOption, verboseOption, visibleDiagnostics } from '../options.js';
+import { failOnOption, failsOnWarnings, firmwareOption, includeDirOption, linuxTarget, numberingOption, osOption, signatureOption, strictOption, verboseOption, visibleDiagnostics, type FailOn } from '../options.js';
 import { selectTables, signaturesNotFound } from '../../io/signatures.js';
 import { appendAll } from '../../append.js';
 
@@ -34,6 +34,7 @@ interface MapOptions {
   verbose: boolean;
   includeDir?: string[];
   signature?: string[];
+  failOn: FailOn;
 }
 
 export function registerMap(program: Command, ctx: CliContext): void {
@@ -49,6 +50,8 @@ export function registerMap(program: Command, ctx: CliContext): void {
     .addOption(verboseOption())
     .addOption(includeDirOption())
     .addOption(signatureOption())
+    .addOption(failOnOption())
+    .addOption(strictOption())
     .addHelpText(
       'after',
       `
@@ -107,13 +110,14 @@ Examples:
       }
       const notes = [...inputDiagnostics, ...repeats.map(repeatFinding), ...map.findings];
       // What the map leaves out is said always, not only under -v: a partial map must not pass for a whole one.
-      ctx.report([...visibleDiagnostics(notes, opts.verbose), ...gapDiagnostics(map.gaps)]);
+      const gaps = gapDiagnostics(map.gaps);
+      ctx.report([...visibleDiagnostics(notes, opts.verbose), ...gaps]);
       const names = chosen.flatMap((i) => i.tables.map((t) => `${t.file}: ${t.name}`)).join(', ');
       if (opts.format === 'tree') ctx.out(formatTree(resolved!, map.devices ?? []));
       else if (opts.format === 'dot') ctx.out(tablesDot(map, resolved, names));
       else ctx.out(opts.format === 'json' ? JSON.stringify(mapToJson(map), null, 2) : formatMapText(map));
       if (hasErrors(inputDiagnostics)) ctx.fail(EXIT_INPUT);
-      if (hasErrors(map.findings)) ctx.fail(EXIT_FINDINGS);
+      if (hasErrors(map.findings) || failsOnWarnings([...notes, ...gaps], opts.failOn)) ctx.fail(EXIT_FINDINGS);
     });
 }
 
