@@ -48,6 +48,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
   try {
     const program = await buildProgram(argv, ctx);
     await withStdin(io.stdinFd ?? 0, () => program.parseAsync([...argv], { from: 'user' }));
+    ctx.clearProgress();
     return ctx.exitCode;
   } catch (e) {
     return handleError(e, ctx);

@@ -17,6 +17,8 @@ export async function runCli(...argv: string[]): Promise<CliRun> {
 export interface CliRunOptions {
   /** What standard input (`-`) holds; without it `-` reads the test runner's fd 0. */
   stdin?: Uint8Array | string;
+  /** As bin.ts sets it when stderr is a terminal: progress lines from this many milliseconds on. */
+  progressAfterMs?: number;
 }
 
 export async function runCliWith(options: CliRunOptions, ...argv: string[]): Promise<CliRun> {
@@ -27,6 +29,7 @@ export async function runCliWith(options: CliRunOptions, ...argv: string[]): Pro
   const io = {
     stdout: (s: string | Uint8Array) => (stdout += typeof s === 'string' ? decoder.decode() + s : decoder.decode(s, { stream: true })),
     stderr: (s: string) => (stderr += s),
+    ...(options.progressAfterMs === undefined ? {} : { progressAfterMs: options.progressAfterMs }),
   };
   if (options.stdin === undefined) return { code: await main(argv, io), stdout: stdout + decoder.decode(), stderr };
   // Standard input as a descriptor, as the bin hands fd 0 over: a file written for the run.

@@ -42,9 +42,12 @@ Example:
     )
     .action(async (input: string, opts: { out: string; numbering: string; verbose: boolean; lockWait: number }) => {
       const name = inputName(input);
-      const resolved = resolveTopology(loadTopologyFile(input), { numbering: opts.numbering });
+      const progress = ctx.progress('build');
+      const topology = loadTopologyFile(input);
+      progress.step('resolving the topology');
+      const resolved = resolveTopology(topology, { numbering: opts.numbering });
       ctx.report(inFile(name, resolved.findings));
-      const { outputs, diagnostics } = buildOutputs(resolved);
+      const { outputs, diagnostics } = buildOutputs(resolved, { onStep: (output) => progress.step(`making ${output}`) });
       ctx.report(visibleDiagnostics(inFile(name, diagnostics), opts.verbose));
       // A table the topology cannot express is bad input, and a build that fails writes nothing.
       if (hasErrors(diagnostics)) {
@@ -52,6 +55,7 @@ Example:
         ctx.fail(EXIT_INPUT);
         return;
       }
+      progress.step(`writing ${outputs.length} files`);
       await replaceOutputSet(opts.out, outputs, BUILD_OUTPUT_NAMES.map((o) => o.name), opts.lockWait * 1000);
       for (const o of outputs) ctx.out(`${join(opts.out, o.name)}  ${o.description}`);
       // Model findings are findings: the outputs are written, and the exit code says so.

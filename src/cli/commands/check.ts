@@ -96,9 +96,11 @@ Examples:
       }
       const selection = { ...(opts.enable ? { enable: opts.enable } : {}), ...(opts.disable ? { disable: opts.disable } : {}) };
       selectChecks(selection, CHECKS); // an unknown id is a usage error before any input is read
+      const progress = ctx.progress('check', { json: opts.format === 'json' });
       const loaded: LoadedInput[] = [];
       const machines: { file: string; input: SnapshotInput }[] = [];
       for (const file of inputs) {
+        progress.step(`reading ${inputName(file)}`);
         if (!isSnapshot(file)) {
           loaded.push(await loadInputFile(file, { includeDirs: opts.includeDir ?? [] }));
           continue;
@@ -119,6 +121,7 @@ Examples:
         linux: linuxTarget(opts),
         checks: selection,
         ...(opts.signature ? { signatures: opts.signature } : {}),
+        onStep: (step) => progress.step(step),
       });
       const verdict = machine ? compareSnapshotWithLinux(machine.input.snapshot, machine.input.topology) : undefined;
       // Under check, a difference from Linux that no rule explains is an error: the map is not what Linux did.

@@ -9,6 +9,7 @@ import { repeatFinding, tablesLinuxReads } from '../../io/read-tables.js';
 import { combineMaps, firstTranslating, MAP_DEVICES_PER_TABLE } from '../../model/combine-maps.js';
 import { InputError, hasErrors, inFile } from '../../diagnostic.js';
 import { loadInputFile } from '../../io/load-input-file.js';
+import { inputName } from '../../io/read-input.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { mapToJson } from '../../map/map-json.js';
 import { formatMapText } from '../../map/map-text.js';
@@ -71,7 +72,9 @@ Examples:
       const topologies: { file: string; text: string }[] = [];
       const tableInputs: LoadedInput[] = [];
       let fromMachine = false;
+      const progress = ctx.progress('map', { json: opts.format === 'json' });
       for (const file of inputs) {
+        progress.step(`reading ${inputName(file)}`);
         if (isSnapshot(file)) {
           // A machine snapshot: its tables, resolved against its own PCI tree.
           const s = await loadSnapshotInput(file);
@@ -88,12 +91,18 @@ Examples:
 
       const resolveOptions = { numbering: opts.numbering, linux: linuxTarget(opts) };
       if (tableInputs.length === 0) {
-        for (const t of topologies) printTopologyMap(ctx, resolveTopology(parseTopology(t.text, t.file), resolveOptions), t.file, opts.format);
+        for (const t of topologies) {
+          progress.step(`resolving ${t.file}`);
+          const resolved = resolveTopology(parseTopology(t.text, t.file), resolveOptions);
+          progress.step(`drawing the map of ${t.file}`);
+          printTopologyMap(ctx, resolved, t.file, opts.format);
+        }
         return;
       }
       if (topologies.length + (opts.topology ? 1 : 0) > 1) throw usage('give one topology to resolve tables against');
       const topology = opts.topology ? loadTopologyFile(opts.topology) : topologies[0] ? parseTopology(topologies[0].text, topologies[0].file) : undefined;
       if (opts.format === 'tree' && !topology) throw usage('--format tree draws a topology: give one (--topology), or a machine snapshot; tables alone print as text, json or dot');
+      progress.step('resolving the topology');
       const resolved = topology ? resolveTopology(topology, resolveOptions) : undefined;
 
       const chosen = selectTables(tableInputs, opts.signature);
@@ -101,7 +110,10 @@ Examples:
       // Each table its format's resolver can read says its part (the first of a signature Linux reads once);
       // the others say nothing about IOMMUs.
       const { read, repeats } = tablesLinuxReads(chosen.flatMap((i) => i.tables));
-      const maps = read.flatMap((t) => (t.resolve ? [{ map: t.resolve(resolved), file: t.file }] : []));
+      const maps = read.flatMap((t) => {
+        progress.step(`resolving ${t.name}`);
+        return t.resolve ? [{ map: t.resolve(resolved), file: t.file }] : [];
+      });
       const map = combineMaps(maps);
       if (fromMachine && resolved && !map.devices) {
         // One machine's tables (a VIOT beside its IORT): each device is the first driver's that takes it, as in Linux.
