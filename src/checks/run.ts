@@ -16,7 +16,7 @@
  * is not listed again under its original code.
  */
 import type { Diagnostic } from '../diagnostic.js';
-import { allStructures, structureTree } from '../diff/structure-tree.js';
+import { withOffsets } from '../io/finding-offsets.js';
 import { appliesToFormat, needsText, stamp, type Check, type CheckContext } from './check.js';
 import type { CheckSession } from './context.js';
 import { CHECKS } from './registry.js';
@@ -107,18 +107,5 @@ function unreported(found: readonly Diagnostic[], reported: ReadonlySet<string>,
 /** Tables that say which IOMMU translates what but were not decoded field by field because of a decode error. */
 export function unreadIommuTables(session: CheckSession): TableSubject[] {
   return session.tables.filter((t) => !t.modelled && t.resolve && t.diagnostics.some((d) => d.severity === 'error'));
-}
-
-/** A finding that names a structure (or one of its fixed fields) by path gets its offset, as decode diagnostics have (not the table's own 0). */
-export function withOffsets(table: TableSubject, findings: Diagnostic[]): Diagnostic[] {
-  if (!table.spec || findings.every((d) => d.offset !== undefined || !d.path)) return findings;
-  const [, ...inner] = allStructures(structureTree(table.spec, table.model, table.name));
-  // A structure by its path, and each of its fixed fields as `path.key` (`VIOT/PciRange[0].outputNode`).
-  const offsets = new Map<string, number>();
-  for (const n of inner) {
-    offsets.set(n.path, n.offset);
-    for (const f of n.fields) offsets.set(`${n.path}.${f.member.key}`, f.offset);
-  }
-  return findings.map((d) => (d.offset === undefined && d.path && offsets.has(d.path) ? { ...d, offset: offsets.get(d.path)! } : d));
 }
 

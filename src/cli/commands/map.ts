@@ -10,6 +10,7 @@ import { combineMaps, firstTranslating, MAP_DEVICES_PER_TABLE } from '../../mode
 import { InputError, hasErrors, inFile } from '../../diagnostic.js';
 import { loadInputFile } from '../../io/load-input-file.js';
 import { inputName } from '../../io/read-input.js';
+import { withOffsets } from '../../io/finding-offsets.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { mapToJson } from '../../map/map-json.js';
 import { formatMapText } from '../../map/map-text.js';
@@ -112,7 +113,10 @@ Examples:
       const { read, repeats } = tablesLinuxReads(chosen.flatMap((i) => i.tables));
       const maps = read.flatMap((t) => {
         progress.step(`resolving ${t.name}`);
-        return t.resolve ? [{ map: t.resolve(resolved), file: t.file }] : [];
+        if (!t.resolve) return [];
+        // Findings with the offset of the structure their path names, as check prints them.
+        const map = t.resolve(resolved);
+        return [{ map: { ...map, findings: withOffsets(t, map.findings) }, file: t.file }];
       });
       const map = combineMaps(maps);
       if (fromMachine && resolved && !map.devices) {

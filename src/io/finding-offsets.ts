@@ -1,0 +1,21 @@
+/**
+ * Findings raised on a table's model name a structure by path
+ * (`RIMT/Iommu[0]`); `check`, `decode` and `map` print them with that
+ * structure's byte offset, as decode's own diagnostics have one.
+ */
+import { allStructures, structureTree } from '../codec/index.js';
+import type { Diagnostic } from '../diagnostic.js';
+import type { TableSubject } from './subject.js';
+
+/** A finding that names a structure (or one of its fixed fields) by path gets its offset, as decode diagnostics have (not the table's own 0). */
+export function withOffsets(table: TableSubject, findings: Diagnostic[]): Diagnostic[] {
+  if (!table.spec || findings.every((d) => d.offset !== undefined || !d.path)) return findings;
+  const [, ...inner] = allStructures(structureTree(table.spec, table.model, table.name));
+  // A structure by its path, and each of its fixed fields as `path.key` (`VIOT/PciRange[0].outputNode`).
+  const offsets = new Map<string, number>();
+  for (const n of inner) {
+    offsets.set(n.path, n.offset);
+    for (const f of n.fields) offsets.set(`${n.path}.${f.member.key}`, f.offset);
+  }
+  return findings.map((d) => (d.offset === undefined && d.path && offsets.has(d.path) ? { ...d, offset: offsets.get(d.path)! } : d));
+}
