@@ -12,6 +12,7 @@ import { DEFAULT_NUMBERING, NUMBERING_POLICIES } from '../model/numbering.js';
 import { CheckSession, type TopologyUnderCheck } from './context.js';
 import type { LoadedInput } from '../io/load-input.js';
 import { buildTopologyInput } from '../io/topology-input.js';
+import { keepSignatures, signaturesNotFound } from '../io/signatures.js';
 import { CHECKS } from './registry.js';
 import { runChecks, unreadIommuTables } from './run.js';
 import { selectChecks, type CheckSelection } from './select.js';
@@ -27,6 +28,10 @@ export interface CheckOptions {
   linux?: LinuxTarget;
   /** Which checks are listed (`--enable`, `--disable`; default: all). */
   checks?: CheckSelection;
+  /** Only the ACPI tables of these signatures (`--signature`, io/signatures.ts); device trees always. */
+  signatures?: readonly string[];
+  /** Told each step (the topology's build, each check) before it runs: the CLI's progress line. */
+  onStep?: (step: string) => void;
 }
 
 export interface CheckResult {
@@ -42,14 +47,14 @@ export function checkInputs(inputs: readonly LoadedInput[], opts: CheckOptions =
   if (topologyInputs.length + (opts.topology ? 1 : 0) > 1) {
     throw new InputError([{ severity: 'error', code: 'usage', message: 'check takes one topology: the platform the other inputs describe' }]);
   }
-  const { topology, built } = referenceTopology(topologyInputs[0], opts.topology, opts.linux);
+  const { topology, built } = referenceTopology(topologyInputs[0], opts.topology, opts.linux, opts.onStep);
   const baseline = topology?.resolved.numbering ?? DEFAULT_NUMBERING;
   const policies = [baseline, ...(opts.policies ?? NUMBERING_POLICIES.map((p) => p.name)).filter((p) => p !== baseline)];
-  const tables = [...built, ...inputs.flatMap((i) => i.tables)];
-  const session = new CheckSession(tables, topology, policies);
+  const all = [...built, ...inputs.flatMap((i) => i.tables)];
+  const session = new CheckSession(keepSignatures(all, opts.signatures), topology, policies);
 
-  const inputDiagnostics = inputs.flatMap((i) => i.diagnostics);
-  const run = runChecks(session, { shown });
+  const inputDiagnostics = [...inputs.flatMap((i) => i.diagnostics), ...signaturesNotFound(all, opts.signatures)];
+  const run = runChecks(session, { shown, ...(opts.onStep ? { onStep: opts.onStep } : {}) });
   const findings = [...inputDiagnostics, ...run.findings];
   // A table that could not be read (kept as raw bytes) is bad input, as `decode` and `map` say (exit 2).
   const inputError = hasErrors(inputDiagnostics) || unreadIommuTables(session).length > 0;
@@ -64,13 +69,15 @@ function referenceTopology(
   input: LoadedInput | undefined,
   given: CheckOptions['topology'],
   linux: LinuxTarget | undefined,
+  onStep: ((step: string) => void) | undefined,
 ): { topology?: TopologyUnderCheck; built: TableSubject[] } {
+  onStep?.('resolving the topology');
   if (given) {
     const topology = parseTopology(given.text, given.file);
     return { topology: { file: given.file, topology, resolved: resolveTopology(topology, linux ? { linux } : {}) }, built: [] };
   }
   if (!input) return { built: [] };
   // Only the tables: check compares what the topology builds, never the map forms a build also writes.
-  const built = buildTopologyInput(input.file, input.topologyText!, undefined, linux, { maps: false });
+  const built = buildTopologyInput(input.file, input.topologyText!, undefined, linux, { maps: false, ...(onStep ? { onStep: (output: string) => onStep(`building ${output}`) } : {}) });
   return { topology: built, built: built.tables };
 }

@@ -10,7 +10,7 @@ import { tableFindings } from '../acpi/resolvers.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { Check } from './check.js';
 import { FORMAT_CHECKS } from './format-checks.js';
-import { withOffsets } from './with-offsets.js';
+import { withOffsets } from '../io/finding-offsets.js';
 import type { TableSubject } from '../io/subject.js';
 import type { FindingRow } from './table-findings.js';
 

@@ -16,18 +16,20 @@
  * is not listed again under its original code.
  */
 import type { Diagnostic } from '../diagnostic.js';
+import { withOffsets } from '../io/finding-offsets.js';
 import { appliesToFormat, needsText, stamp, type Check, type CheckContext } from './check.js';
 import type { CheckSession } from './context.js';
 import { CHECKS } from './registry.js';
 import { tableReadDiagnostics } from '../io/load-input.js';
 import type { TableSubject } from '../io/subject.js';
 import { appendAll } from '../append.js';
-import { withOffsets } from './with-offsets.js';
 
 export interface RunOptions {
   checks?: readonly Check[];
   /** Whether a check's findings are listed (default: all). */
   shown?: (id: string) => boolean;
+  /** Told each check before it runs, and on what (the CLI's progress line): never per item. */
+  onStep?: (step: string) => void;
 }
 
 export interface CheckRun {
@@ -39,6 +41,7 @@ export interface CheckRun {
 export function runChecks(session: CheckSession, opts: RunOptions = {}): CheckRun {
   const checks = opts.checks ?? CHECKS;
   const shown = opts.shown ?? (() => true);
+  const step = opts.onStep ?? (() => {});
   const ran = new Set<string>();
   const out: Diagnostic[] = [];
   // One table can raise 100,000 findings (a 1 MB DMAR): appended one by one (append.ts).
@@ -47,14 +50,14 @@ export function runChecks(session: CheckSession, opts: RunOptions = {}): CheckRu
 
   // The topology and its build: their checks, then what they found that no check reported.
   const onTopology = checks.filter((c) => !c.needs.table && !c.needs.tables && c.needs.topology && !!t && (!c.needs.build || !!t.build));
-  const topologyRun = runOn(onTopology, session, shown, ran);
+  const topologyRun = runOn(onTopology, session, shown, ran, (id) => step(`${id} on the topology`));
   add(topologyRun.findings);
   if (t) add(unreported([...t.resolved.findings, ...(t.build?.diagnostics ?? [])], topologyRun.reported, t.file));
 
   for (const table of session.checkedTables()) {
     const ctx = session.tableContext(table);
     const applicable = checks.filter((c) => appliesToFormat(c, table.format) && (!c.needs.topology || !!t) && (!c.needs.map || !!table.resolve));
-    const tableRun = runOn(applicable, ctx, shown, ran);
+    const tableRun = runOn(applicable, ctx, shown, ran, (id) => step(`${id} on ${table.name}`));
     add(withOffsets(table, tableRun.findings.map((d) => (d.file ? d : { ...d, file: table.file }))));
     add(unreported([...tableReadDiagnostics(table), ...(ctx.map()?.findings ?? [])], tableRun.reported, table.file));
   }
@@ -63,17 +66,18 @@ export function runChecks(session: CheckSession, opts: RunOptions = {}): CheckRu
   // is not checked: its decode errors say why, as `decode` and `map` say them.
   for (const table of unreadIommuTables(session)) add(table.diagnostics.filter((d) => d.severity === 'error').map((d) => (d.file ? d : { ...d, file: table.file })));
 
-  add(runOn(checks.filter((c) => c.needs.tables), session, shown, ran).findings);
+  add(runOn(checks.filter((c) => c.needs.tables), session, shown, ran, step).findings);
 
   const notRun = checks.filter((c) => shown(c.id) && !ran.has(c.id)).map((c) => ({ id: c.id, needs: needsText(c.needs) }));
   return { findings: out, notRun };
 }
 
 /** Runs the checks on one source: the findings to list, and the keys of the diagnostics they report. */
-function runOn(checks: readonly Check[], ctx: CheckContext, shown: (id: string) => boolean, ran: Set<string>): { findings: Diagnostic[]; reported: Set<string> } {
+function runOn(checks: readonly Check[], ctx: CheckContext, shown: (id: string) => boolean, ran: Set<string>, step: (id: string) => void): { findings: Diagnostic[]; reported: Set<string> } {
   const findings: Diagnostic[] = [];
   const reported = new Set<string>();
   for (const c of checks) {
+    step(c.id);
     ran.add(c.id);
     const listed = shown(c.id);
     for (const { reports, ...d } of stamp(c, c.run(ctx))) {

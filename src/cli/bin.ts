@@ -22,6 +22,10 @@ function writeStdout(data: string | Uint8Array): void {
 void main(process.argv.slice(2), {
   stdout: writeStdout,
   stderr: (s) => process.stderr.write(s),
+  stdinFd: 0,
+  // Progress only for a person at a terminal: not when stderr is piped or logged, not in CI (which may give a TTY).
+  // RIDMAP_PROGRESS_AFTER_MS moves the one-second threshold (tests drive a pseudo-terminal with 0).
+  ...(process.stderr.isTTY && !process.env['CI'] ? { progressAfterMs: Number(process.env['RIDMAP_PROGRESS_AFTER_MS'] ?? 1000) } : {}),
 }).then((code) => {
   process.exitCode = code;
 });

@@ -8,6 +8,7 @@ import { formatDiagnostic } from '../diagnostic.js';
 import { EXIT_OK, type ExitCode } from './exit-codes.js';
 import { capRepeats } from '../limits.js';
 import { TextSink } from '../codec/text-sink.js';
+import { Progress } from './progress.js';
 
 export interface CliIo {
   /**
@@ -17,13 +18,36 @@ export interface CliIo {
    */
   stdout: (data: string | Uint8Array) => void;
   stderr: (text: string) => void;
+  /** The descriptor `-` reads (bin.ts: 0); absent, fd 0. */
+  stdinFd?: number;
+  /**
+   * After how long a command shows its progress on stderr (progress.ts);
+   * absent (the default) when stderr is no terminal a person watches.
+   */
+  progressAfterMs?: number;
 }
 
 export class CliContext {
   exitCode: ExitCode = EXIT_OK;
+  private shownProgress: Progress | undefined;
   constructor(readonly io: CliIo) {}
 
+  /**
+   * The command's progress line (progress.ts); one that prints JSON has none:
+   * a terminal that shows JSON is one that a program may read from.
+   */
+  progress(command: string, { json = false } = {}): Progress {
+    this.shownProgress = new Progress((s) => this.io.stderr(s), command, json ? undefined : this.io.progressAfterMs);
+    return this.shownProgress;
+  }
+
+  /** Erases the progress line, if one is shown (before other output, and when the command ends). */
+  clearProgress(): void {
+    this.shownProgress?.clear();
+  }
+
   out(text: string): void {
+    this.clearProgress();
     this.io.stdout(text.endsWith('\n') ? text : text + '\n');
   }
 
@@ -33,10 +57,14 @@ export class CliContext {
    * any other stdout output and at the end.
    */
   outStream(): TextSink {
-    return new TextSink((bytes) => this.io.stdout(bytes));
+    return new TextSink((bytes) => {
+      this.clearProgress();
+      this.io.stdout(bytes);
+    });
   }
 
   err(text: string): void {
+    this.clearProgress();
     this.io.stderr(text.endsWith('\n') ? text : text + '\n');
   }
 

@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../diagnostic.js';
+import { withStdin } from '../io/read-input.js';
+import { refuseStdinTwice } from './stdin-arguments.js';
 import { VERSION } from '../version.js';
 import { CliContext, type CliIo } from './context.js';
 import { EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, type ExitCode } from './exit-codes.js';
@@ -18,17 +20,21 @@ async function buildProgram(argv: readonly string[], ctx: CliContext): Promise<C
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_, command) => refuseStdinTwice(command));
   program.addHelpText(
     'after',
     `
 Exit codes: 0 ok, 1 findings (check errors, differences), 2 usage or unreadable/invalid input, 3 internal error.
+Any input may be - for standard input (once per command; messages call it <stdin>).
+--fail-on warning (or --strict) on check, decode and map: warnings exit 1 too (for CI).
 
 Examples:
   ridmap map tables/q35-vtd-pci-bridge.yaml --format tree
   ridmap build tables/arm-smmuv3-its.yaml --out out/arm
   ridmap decode DMAR.dat
-  ridmap decode acpidump.txt --format json > tables.json`,
+  ridmap decode acpidump.txt --format json > tables.json
+  sudo acpidump | ridmap decode - --signature DMAR`,
   );
   const registers = await Promise.all(commandsFor(argv).map((c) => c.load()));
   for (const register of registers) register(program, ctx);
@@ -40,7 +46,9 @@ Examples:
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const ctx = new CliContext(io);
   try {
-    await (await buildProgram(argv, ctx)).parseAsync([...argv], { from: 'user' });
+    const program = await buildProgram(argv, ctx);
+    await withStdin(io.stdinFd ?? 0, () => program.parseAsync([...argv], { from: 'user' }));
+    ctx.clearProgress();
     return ctx.exitCode;
   } catch (e) {
     return handleError(e, ctx);

@@ -6,6 +6,7 @@ import { IASL_FORMS } from '../codec/index.js';
 import { LOCK_WAIT_MS } from '../io/dir-lock.js';
 import { DEFAULT_LINUX_PROFILE, FIRMWARE_INTERFACES, LINUX_PROFILES, linuxProfile, type FirmwareInterface, type LinuxTarget } from '../model/linux-profile.js';
 import { NUMBERING_POLICIES } from '../model/numbering.js';
+import { parseSignatures } from '../io/signatures.js';
 
 export function numberingOption(): Option {
   return new Option('-n, --numbering <policy>', 'bus-numbering policy')
@@ -38,6 +39,39 @@ export function iaslFormatOption(): Option {
   return new Option('--iasl-format <form>', `the iasl text to print: ${forms.map((f) => `${f.name} (iasl ${f.iaslVersion})`).join(', ')}`)
     .choices(forms.map((f) => f.name))
     .default('current');
+}
+
+/** `--signature DMAR,IORT` (repeatable, any case): only the ACPI tables of these signatures (io/signatures.ts). */
+export function signatureOption(): Option {
+  return new Option('--signature <sig,...>', 'only the ACPI tables of these signatures (DMAR,IORT: comma-separated or repeated, any case); device trees are kept')
+    .argParser((value: string, previous: string[] | undefined) => {
+      try {
+        return [...(previous ?? []), ...parseSignatures(value)];
+      } catch (e) {
+        throw new InvalidArgumentError((e as Error).message);
+      }
+    });
+}
+
+/** The lowest severity of finding that makes a command exit 1 (DESIGN.md's findings exit code). */
+export type FailOn = 'error' | 'warning';
+
+/**
+ * `--fail-on warning` and its alias `--strict`: for CI, where a warning (a
+ * VIOT that bus renumbering breaks) must fail the pipeline. Default `error`:
+ * the exit codes are what they were.
+ */
+export function failOnOption(): Option {
+  return new Option('--fail-on <severity>', 'exit 1 on findings of this severity or worse (warning: for CI)').choices(['error', 'warning']).default('error');
+}
+
+export function strictOption(): Option {
+  return new Option('--strict', 'the same as --fail-on warning').implies({ failOn: 'warning' });
+}
+
+/** Under --fail-on warning, whether these findings (warnings or worse, never info) make the exit code 1. */
+export function failsOnWarnings(findings: readonly { severity: string }[], failOn: FailOn): boolean {
+  return failOn === 'warning' && findings.some((d) => d.severity === 'warning' || d.severity === 'error');
 }
 
 export function verboseOption(): Option {

@@ -5,10 +5,9 @@
  * shifted; then, when both maps list devices, each device whose IOMMU or
  * output IDs changed; then MMIO devices.
  */
-import { formatAddress } from '../model/address.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import { formatBdf } from '../model/rid.js';
-import type { DeviceEntry, TranslationMap } from '../model/translation-map.js';
+import { mmioPlace, type DeviceEntry, type TranslationMap } from '../model/translation-map.js';
 import { compareTranslations, type RidDifference } from './rid-compare.js';
 import { describeRids } from './rid-phrases.js';
 import { lowerBound } from '../lower-bound.js';
@@ -118,7 +117,7 @@ function groupMates(devices: readonly DeviceEntry[], d: DeviceEntry): string {
 }
 
 function mmioLines(a: TranslationMap, b: TranslationMap): string[] {
-  const key = (m: TranslationMap['mmio'][number]) => `${m.id ?? formatAddress(m.base)}`;
+  const key = (m: TranslationMap['mmio'][number]) => m.id ?? mmioPlace(m);
   const text = (m: TranslationMap['mmio'][number] | undefined) => (m ? `${m.iommu} ${ids(m.outputIds)}` : 'not mapped');
   const before = new Map(a.mmio.map((m) => [key(m), m]));
   const after = new Map(b.mmio.map((m) => [key(m), m]));

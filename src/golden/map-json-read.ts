@@ -15,7 +15,7 @@ export function mapFromJson(text: string): TranslationMap | undefined {
       ...(j.devices
         ? { devices: j.devices.map((d) => ({ id: d.id, segment: d.segment, rid: bdf(d.bdf), aliases: d.aliases.map(bdf), iommu: d.iommu, outputIds: d.outputIds, group: d.group })) }
         : {}),
-      mmio: (j.mmio ?? []).map((m) => ({ ...m, base: BigInt(m.base) })),
+      mmio: (j.mmio ?? []).map(({ base, ...m }) => ({ ...m, ...(base === undefined ? {} : { base: BigInt(base) }) })),
       findings: [],
     };
   } catch {

@@ -5,15 +5,17 @@
  */
 import { loadInput, type LoadedInput } from './load-input.js';
 import { dtsIncludeReader } from './dts-include-reader.js';
-import { readInputBytes } from './read-input.js';
+import { inputName, readInputBytes } from './read-input.js';
 
 export interface LoadFileOptions {
   /** Directories a DTS's includes may come from besides its own (`-I DIR`). */
   includeDirs?: readonly string[];
 }
 
+/** `-` is standard input, named <stdin>; its DTS includes come from the current directory, as dtc's do. */
 export function loadInputFile(file: string, options: LoadFileOptions = {}): Promise<LoadedInput> {
-  return loadInput(file, readInputBytes(file), { readInclude: dtsIncludeReader(file, options.includeDirs) });
+  const name = inputName(file);
+  return loadInput(name, readInputBytes(file), { readInclude: dtsIncludeReader(name, options.includeDirs) });
 }
 
 /** Several files in order, so that the first unreadable one is the one reported. */

@@ -8,7 +8,9 @@
  * read in chunks and refused as soon as one byte more than the limit has
  * arrived, so no input costs more than the limit in time or memory.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { closeSync, fstatSync, openSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { concatBytes } from '../codec/bytes.js';
 import { InputError } from '../diagnostic.js';
 import { MAX_INPUT_BYTES } from '../limits.js';
@@ -17,7 +19,35 @@ import { readSomeSync } from './fd-sync.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 
+/** `-` in place of an input file is standard input, as for dtc, iasl and most Unix tools. */
+export const STDIN_ARG = '-';
+/** What messages call standard input (dtc's and gcc's name for it). */
+export const STDIN_NAME = '<stdin>';
+
+/** The name messages give an input argument: `<stdin>` for `-`, a path as given. */
+export function inputName(path: string): string {
+  return path === STDIN_ARG ? STDIN_NAME : path;
+}
+
+/** One run's standard input: a pipe or a terminal can be read to its end once, so a second `-` is refused. */
+interface StdinOfRun {
+  fd: number;
+  taken: boolean;
+}
+const stdinOfRun = new AsyncLocalStorage<StdinOfRun>();
+
+/**
+ * Runs `work` (one CLI command) with `fd` as the standard input `-` reads,
+ * at most once. Scoped to the call and what it awaits, so runs in one
+ * process (tests, the library) each have their own; outside one, `-` reads fd 0.
+ */
+export function withStdin<T>(fd: number, work: () => T): T {
+  return stdinOfRun.run({ fd, taken: false }, work);
+}
+
+/** The input's bytes: a file's, or standard input's for `-` (messages name it <stdin>). */
 export function readInputBytes(path: string): Uint8Array {
+  if (path === STDIN_ARG) return readStdin();
   const maxBytes = MAX_INPUT_BYTES;
   let fd: number;
   try {
@@ -35,6 +65,25 @@ export function readInputBytes(path: string): Uint8Array {
     throw fail(path, reason(e));
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Standard input, bounded as any input is. Its size is not trusted even when
+ * it is a regular file (`< file`: the shell may have read part of it), and a
+ * terminal is refused: waiting for typed input is a hang to whoever forgot the pipe.
+ */
+function readStdin(): Uint8Array {
+  const run = stdinOfRun.getStore();
+  if (run?.taken) throw fail(STDIN_NAME, 'standard input (-) is named as more than one input of this command; it can be read only once');
+  if (run) run.taken = true;
+  const fd = run?.fd ?? 0;
+  if (isatty(fd)) throw fail(STDIN_NAME, 'standard input (-) is a terminal; pipe or redirect the input into it (`acpidump | ridmap decode -`)');
+  try {
+    return readBounded(fd, STDIN_NAME, MAX_INPUT_BYTES);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw fail(STDIN_NAME, reason(e));
   }
 }
 

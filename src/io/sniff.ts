@@ -3,7 +3,7 @@
  * linuxhw's `*.bin` files are acpidump text). Pure: takes the bytes or text.
  */
 import { isKnownSignature } from '../acpi/registry.js';
-import { checksumIsValid, peekLength, peekSignature } from '../acpi/header.js';
+import { ACPI_HEADER_SIZE, checksumIsValid, peekLength, peekSignature } from '../acpi/header.js';
 import { InputError } from '../diagnostic.js';
 import { startsWithFdtMagic } from '../dt/fdt.js';
 import { MAX_ACPI_TABLE_BYTES, SNIFF_PROBE_BYTES } from '../limits.js';
@@ -34,7 +34,8 @@ export function sniff(data: Uint8Array | string, file?: string): Sniffed {
     const text = decodeText(data);
     const kind = textKind(text);
     if (kind) return { kind, text };
-    throw unknown(file, binary || data.length === 0 ? describeBytes(data) : NO_TEXT_KIND);
+    // Fewer bytes than a table header are most likely a table cut short (`head -c 3 DMAR.dat`): said by its bytes.
+    throw unknown(file, binary || data.length < ACPI_HEADER_SIZE ? describeBytes(data) : NO_TEXT_KIND);
   }
   const kind = textKind(data);
   if (kind) return { kind, text: data };
@@ -104,10 +105,12 @@ function looksBinary(data: Uint8Array): boolean {
   return controls * 100 > probe.length;
 }
 
+/** Its first bytes (up to a signature's 4) as printable ASCII, and its size when it is too short to be a table. */
 function describeBytes(data: Uint8Array): string {
   if (data.length === 0) return 'an empty file';
-  const sig = peekSignature(data).replace(/[^\x20-\x7e]/g, '.');
-  return `binary data starting "${sig}" that is neither a known ACPI table (signature + plausible length) nor a DTB`;
+  const head = String.fromCharCode(...data.subarray(0, 4)).replace(/[^\x20-\x7e]/g, '.');
+  const short = data.length < ACPI_HEADER_SIZE ? ` (${data.length} byte${data.length === 1 ? '' : 's'}: shorter than an ACPI table header, ${ACPI_HEADER_SIZE} bytes)` : '';
+  return `binary data starting "${head}"${short} that is neither a known ACPI table (signature + plausible length) nor a DTB`;
 }
 
 function unknown(file: string | undefined, what: string): InputError {

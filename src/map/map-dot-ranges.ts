@@ -8,9 +8,8 @@
  * RIDs outside every range are simply not drawn (there is no device list to
  * say which of them exist), so the legend has no `untranslated`.
  */
-import { formatAddress } from '../model/address.js';
 import { formatBdf, formatDevfn, ridBus, ridDevfn } from '../model/rid.js';
-import type { Translation, TranslationMap } from '../model/translation-map.js';
+import { mmioPlace, type Translation, type TranslationMap } from '../model/translation-map.js';
 import { attrs, dotPreamble, dotString, HOST_BRIDGE, IommuColours } from './dot-common.js';
 import { hex, hex2 } from './format-common.js';
 
@@ -52,7 +51,7 @@ export function formatRangesDot(map: TranslationMap, title: string): string {
     out.push(`  ${busNode(t.segment, bus)} -> ${node};`);
   });
   map.mmio.forEach((m, i) => {
-    const label = `${m.id ?? 'MMIO master'} (platform)\n${formatAddress(m.base)}\n${m.iommu} [${m.outputIds.map(hex).join(',')}]\n(${m.source})`;
+    const label = `${m.id ?? 'MMIO master'} (platform)\n${mmioPlace(m)}\n${m.iommu} [${m.outputIds.map(hex).join(',')}]\n(${m.source})`;
     out.push(`  ${dotString(`mmio:${i}`)} ${attrs({ label, shape: 'component', fillcolor: colours.fill(m.iommu) })};`);
   });
   out.push('}');

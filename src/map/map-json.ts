@@ -31,7 +31,9 @@ export interface DeviceJson {
 
 export interface MmioJson {
   id?: string;
-  base: string;
+  /** Absent for an IORT named component mapped without a topology: the table gives it no address (addressBits instead). */
+  base?: string;
+  addressBits?: number;
   iommu: string;
   outputIds: number[];
   source: string;
@@ -78,7 +80,8 @@ function deviceJson(d: DeviceEntry): DeviceJson {
 function mmioJson(m: MmioTranslation): MmioJson {
   return {
     ...(m.id === undefined ? {} : { id: m.id }),
-    base: formatAddress(m.base),
+    ...(m.base === undefined ? {} : { base: formatAddress(m.base) }),
+    ...(m.addressBits === undefined ? {} : { addressBits: m.addressBits }),
     iommu: m.iommu,
     outputIds: [...m.outputIds],
     source: m.source,

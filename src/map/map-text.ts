@@ -4,9 +4,8 @@
  * `0000:00:00.0-0000:01:1f.7 -> smmuv3@0x9050000 +0x0 (IORT)`: RID range,
  * IOMMU, output ID of the first RID, and who said so.
  */
-import { formatAddress } from '../model/address.js';
 import { formatSbdf } from '../model/rid.js';
-import type { TranslationMap } from '../model/translation-map.js';
+import { mmioPlace, type TranslationMap } from '../model/translation-map.js';
 import { formatAliasList, formatAssignment, hex } from './format-common.js';
 
 /** Left-aligned columns; the last column is not padded. */
@@ -40,7 +39,7 @@ export function formatMapText(map: TranslationMap): string {
   }
   if (map.mmio.length > 0) {
     lines.push('', 'mmio:');
-    const rows = columns(map.mmio.map((m) => [m.id ?? '-', formatAddress(m.base), formatAssignment(m.iommu, m.outputIds), `(${m.source})`]));
+    const rows = columns(map.mmio.map((m) => [m.id ?? '-', mmioPlace(m), formatAssignment(m.iommu, m.outputIds), `(${m.source})`]));
     for (const row of rows) lines.push(row);
   }
   return lines.join('\n') + '\n';

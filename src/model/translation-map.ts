@@ -8,6 +8,7 @@
  */
 import type { Diagnostic } from '../diagnostic.js';
 import type { Rid } from './rid.js';
+import { formatAddress } from './address.js';
 
 export interface Translation {
   segment: number;
@@ -55,10 +56,23 @@ export interface DeviceEntry {
 
 export interface MmioTranslation {
   id?: string;
-  base: bigint;
+  /**
+   * The device's MMIO base; absent where the table names the device without
+   * an address: an IORT named component is an ACPI object name (its `id`
+   * then) and a memory address size, and only a topology knows where it is.
+   */
+  base?: bigint;
+  /** An IORT named component's Memory Address Size Limit: how many bits of address its DMA drives. */
+  addressBits?: number;
   iommu: string;
   outputIds: number[];
   source: string;
+}
+
+/** Where an MMIO device is, as the map's text, picture and page say it: its base (or the JSON's), or what the table says instead. */
+export function mmioPlace(m: { base?: bigint | string; addressBits?: number }): string {
+  if (m.base !== undefined) return typeof m.base === 'string' ? m.base : formatAddress(m.base);
+  return m.addressBits === undefined ? 'no address' : `${m.addressBits}-bit DMA`;
 }
 
 /**

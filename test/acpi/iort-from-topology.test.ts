@@ -52,7 +52,7 @@ describe('IORT from the example topologies', () => {
           expect(map.devices!.map(pick), `numbering ${name}, revision ${revision}`).toEqual(resolved.map.devices!.map(pick));
           const smmuTranslations = resolved.map.translations.filter((t) => t.iommu.startsWith('smmu'));
           expect(map.translations.map((t) => ({ ...t, source: 'topology' }))).toEqual(smmuTranslations);
-          const mmio = (m: { id?: string; base: bigint; iommu: string; outputIds: number[] }) => [m.id, m.base, m.iommu, m.outputIds];
+          const mmio = (m: { id?: string; base?: bigint; iommu: string; outputIds: number[] }) => [m.id, m.base, m.iommu, m.outputIds];
           expect(map.mmio.map(mmio)).toEqual(resolved.map.mmio.filter((m) => m.iommu.startsWith('smmu')).map(mmio));
         }
       }

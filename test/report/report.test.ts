@@ -143,7 +143,7 @@ describe('report of bad input', () => {
     const junk = { name: 'junk.bin', bytes: new Uint8Array([1, 2, 3, 4, 0, 0, 0, 9]) };
     const report = await buildReport([junk, file(VTD_TOPOLOGY, 'topo.yaml')]);
     expect(report.diagnostics.map(formatDiagnostic)).toEqual([
-      'junk.bin: error [input-unknown-kind]: cannot tell what this is: binary data starting "...." that is neither a known ACPI table (signature + plausible length) nor a DTB. ridmap reads raw ACPI tables, acpidump text, iasl .dsl files, its own decoded JSON, DTB and DTS',
+      'junk.bin: error [input-unknown-kind]: cannot tell what this is: binary data starting "...." (8 bytes: shorter than an ACPI table header, 36 bytes) that is neither a known ACPI table (signature + plausible length) nor a DTB. ridmap reads raw ACPI tables, acpidump text, iasl .dsl files, its own decoded JSON, DTB and DTS',
     ]);
     expect(report.tables).toHaveLength(1);
   });

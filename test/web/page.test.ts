@@ -149,7 +149,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the browser page', () => {
   it('says what is wrong with bad input as the CLI does, with the code', async () => {
     await show([{ name: 'junk.bin', buffer: Buffer.from([1, 2, 3, 4, 0, 0, 0, 9]) }, upload(join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml'))]);
     expect(await texts('#problems li.error')).toEqual([
-      'junk.bin: error [input-unknown-kind]: cannot tell what this is: binary data starting "...." that is neither a known ACPI table (signature + plausible length) nor a DTB. ridmap reads raw ACPI tables, acpidump text, iasl .dsl files, its own decoded JSON, DTB and DTS',
+      'junk.bin: error [input-unknown-kind]: cannot tell what this is: binary data starting "...." (8 bytes: shorter than an ACPI table header, 36 bytes) that is neither a known ACPI table (signature + plausible length) nor a DTB. ridmap reads raw ACPI tables, acpidump text, iasl .dsl files, its own decoded JSON, DTB and DTS',
     ]);
     // The readable input is still shown.
     expect(await texts('.table-item .name')).toEqual(['DMAR']);

@@ -4,6 +4,7 @@
  * resolver's notes (what needs a topology to resolve) and the text form.
  */
 import { formatDiagnostic } from '../../src/diagnostic.js';
+import { mmioPlace } from '../../src/model/translation-map.js';
 import type { MapView } from '../../src/report/index.js';
 import { el } from './dom.js';
 
@@ -34,8 +35,8 @@ export class MapPane {
       json.devices !== undefined && table('devices', ['device', 'segment', 'BDF', 'DMA aliases', 'IOMMU', 'output IDs', 'alias group'],
         json.devices.map((d) => [d.id, seg(d.segment), d.bdf, d.aliases.join(', '), d.iommu ?? 'untranslated', d.outputIds.map(hex).join(', '), d.group])),
       json.mmio !== undefined && el('h3', { text: `MMIO masters (${json.mmio.length})` }),
-      json.mmio !== undefined && table('mmio', ['device', 'base', 'IOMMU', 'output IDs', 'said by'],
-        json.mmio.map((m) => [m.id ?? '—', m.base, m.iommu, m.outputIds.map(hex).join(', '), m.source])),
+      json.mmio !== undefined && table('mmio', ['device', 'address', 'IOMMU', 'output IDs', 'said by'],
+        json.mmio.map((m) => [m.id ?? '—', mmioPlace(m), m.iommu, m.outputIds.map(hex).join(', '), m.source])),
       json.translations.length > SHOWN && el('p', { class: 'note', text: `Showing ${SHOWN} of ${json.translations.length} ranges: export map.json for all.` }),
       view.findings.length > 0 && el('h3', { text: `Notes (${view.findings.length})` }),
       view.findings.length > 0 && el('ul', { class: 'diagnostics' }, ...view.findings.slice(0, SHOWN_NOTES).map((d) => el('li', { class: d.severity, text: formatDiagnostic(d) }))),

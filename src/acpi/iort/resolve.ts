@@ -155,7 +155,8 @@ function namedComponentEntries(
   const device = resolved?.platformDevices.find((p) => p.node.acpiPath === n.deviceName);
   return [...byIommu].map(([iommu, { outputIds }]) => ({
     id: device?.id ?? n.deviceName,
-    base: device?.base ?? 0n,
+    // The IORT gives a named component no address: a topology's device has one, the table alone its DMA address size.
+    ...(device ? { base: device.base } : { addressBits: n.memoryAddressLimit }),
     iommu,
     outputIds,
     source: IORT_SOURCE,

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { replaceOutputSet } from '../../io/output-set.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
+import { inputName } from '../../io/read-input.js';
 import { resolveTopology } from '../../model/resolve.js';
 import { BUILD_OUTPUT_NAMES, buildOutputs } from '../../build-outputs.js';
 import type { CliContext } from '../context.js';
@@ -40,16 +41,21 @@ Example:
   ridmap build tables/q35-vtd-pci-bridge.yaml --out out/q35`,
     )
     .action(async (input: string, opts: { out: string; numbering: string; verbose: boolean; lockWait: number }) => {
-      const resolved = resolveTopology(loadTopologyFile(input), { numbering: opts.numbering });
-      ctx.report(inFile(input, resolved.findings));
-      const { outputs, diagnostics } = buildOutputs(resolved);
-      ctx.report(visibleDiagnostics(inFile(input, diagnostics), opts.verbose));
+      const name = inputName(input);
+      const progress = ctx.progress('build');
+      const topology = loadTopologyFile(input);
+      progress.step('resolving the topology');
+      const resolved = resolveTopology(topology, { numbering: opts.numbering });
+      ctx.report(inFile(name, resolved.findings));
+      const { outputs, diagnostics } = buildOutputs(resolved, { onStep: (output) => progress.step(`making ${output}`) });
+      ctx.report(visibleDiagnostics(inFile(name, diagnostics), opts.verbose));
       // A table the topology cannot express is bad input, and a build that fails writes nothing.
       if (hasErrors(diagnostics)) {
         ctx.err(`ridmap: nothing written to ${opts.out}: a table the topology calls for could not be built`);
         ctx.fail(EXIT_INPUT);
         return;
       }
+      progress.step(`writing ${outputs.length} files`);
       await replaceOutputSet(opts.out, outputs, BUILD_OUTPUT_NAMES.map((o) => o.name), opts.lockWait * 1000);
       for (const o of outputs) ctx.out(`${join(opts.out, o.name)}  ${o.description}`);
       // Model findings are findings: the outputs are written, and the exit code says so.

@@ -16,12 +16,12 @@ import { hasErrors, InputError } from '../../diagnostic.js';
 import { loadInputFile } from '../../io/load-input-file.js';
 import type { LoadedInput } from '../../io/load-input.js';
 import { compareSnapshotWithLinux, LINUX_DIFFERS } from '../../import/host/host-oracle.js';
-import { readInputText } from '../../io/read-input.js';
+import { inputName, readInputText } from '../../io/read-input.js';
 import { NUMBERING_POLICIES } from '../../model/numbering.js';
 import type { CliContext } from '../context.js';
 import { isSnapshot, loadSnapshotInput, verdictSummary, type SnapshotInput } from '../snapshot-input.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
-import { firmwareOption, includeDirOption, linuxTarget, osOption, verboseOption, visibleDiagnostics } from '../options.js';
+import { failOnOption, failsOnWarnings, firmwareOption, includeDirOption, linuxTarget, osOption, signatureOption, strictOption, verboseOption, visibleDiagnostics, type FailOn } from '../options.js';
 import { appendAll } from '../../append.js';
 
 interface CheckCliOptions {
@@ -34,6 +34,8 @@ interface CheckCliOptions {
   includeDir?: string[];
   enable?: string[];
   disable?: string[];
+  signature?: string[];
+  failOn: FailOn;
 }
 
 const POLICY_NAMES = NUMBERING_POLICIES.map((p) => p.name);
@@ -65,6 +67,9 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .addOption(firmwareOption())
     .addOption(verboseOption())
     .addOption(includeDirOption())
+    .addOption(signatureOption())
+    .addOption(failOnOption())
+    .addOption(strictOption())
     .addHelpText(
       'after',
       `
@@ -80,6 +85,8 @@ Examples:
   ridmap check tables/x86-server-dmar.yaml
   ridmap check board.dts IORT.dat --topology board.yaml
   ridmap check dump.txt --disable table-checksum,reserved-nonzero
+  sudo acpidump | ridmap check - --signature DMAR
+  ridmap check tables/q35-virtio-iommu-pxb.yaml --strict      # CI: warnings fail too
   ridmap check IORT.dat --enable iort-reference-cycle --enable iort-dangling-reference
   sudo acpidump > dump.txt && ridmap check dump.txt --format json`,
     )
@@ -89,9 +96,11 @@ Examples:
       }
       const selection = { ...(opts.enable ? { enable: opts.enable } : {}), ...(opts.disable ? { disable: opts.disable } : {}) };
       selectChecks(selection, CHECKS); // an unknown id is a usage error before any input is read
+      const progress = ctx.progress('check', { json: opts.format === 'json' });
       const loaded: LoadedInput[] = [];
       const machines: { file: string; input: SnapshotInput }[] = [];
       for (const file of inputs) {
+        progress.step(`reading ${inputName(file)}`);
         if (!isSnapshot(file)) {
           loaded.push(await loadInputFile(file, { includeDirs: opts.includeDir ?? [] }));
           continue;
@@ -104,13 +113,15 @@ Examples:
       if (machines.length > 1) throw new InputError([{ severity: 'error', code: 'usage', message: 'check takes one machine snapshot at a time' }]);
       const machine = machines[0];
       const topology = opts.topology
-        ? { file: opts.topology, text: readInputText(opts.topology) }
+        ? { file: inputName(opts.topology), text: readInputText(opts.topology) }
         : machine ? { file: machine.file, text: machine.input.topologyText } : undefined;
       const checked = checkInputs(loaded, {
         ...(topology ? { topology } : {}),
         ...(opts.numbering ? { policies: opts.numbering } : {}),
         linux: linuxTarget(opts),
         checks: selection,
+        ...(opts.signature ? { signatures: opts.signature } : {}),
+        onStep: (step) => progress.step(step),
       });
       const verdict = machine ? compareSnapshotWithLinux(machine.input.snapshot, machine.input.topology) : undefined;
       // Under check, a difference from Linux that no rule explains is an error: the map is not what Linux did.
@@ -124,6 +135,6 @@ Examples:
         if (verdict) ctx.out(verdictSummary(verdict.comparison));
       }
       if (result.inputError) ctx.fail(EXIT_INPUT);
-      if (hasErrors(result.findings)) ctx.fail(EXIT_FINDINGS);
+      if (hasErrors(result.findings) || failsOnWarnings(result.findings, opts.failOn)) ctx.fail(EXIT_FINDINGS);
     });
 }

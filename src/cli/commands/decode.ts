@@ -15,9 +15,10 @@ import { namesDtsCannotWrite } from '../../dt/index.js';
 import { treeToJson } from '../../dt/json.js';
 import { loadInputFile } from '../../io/load-input-file.js';
 import type { CliContext } from '../context.js';
-import { EXIT_INPUT } from '../exit-codes.js';
+import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
 import { iaslForm } from '../../codec/index.js';
-import { iaslFormatOption, includeDirOption, visibleDiagnostics, verboseOption } from '../options.js';
+import { failOnOption, failsOnWarnings, iaslFormatOption, includeDirOption, signatureOption, strictOption, visibleDiagnostics, verboseOption, type FailOn } from '../options.js';
+import { selectTables, signaturesNotFound } from '../../io/signatures.js';
 import { appendAll } from '../../append.js';
 
 export function registerDecode(program: Command, ctx: CliContext): void {
@@ -29,6 +30,9 @@ export function registerDecode(program: Command, ctx: CliContext): void {
     .addOption(iaslFormatOption())
     .addOption(verboseOption())
     .addOption(includeDirOption())
+    .addOption(signatureOption())
+    .addOption(failOnOption())
+    .addOption(strictOption())
     .addHelpText(
       'after',
       `
@@ -41,24 +45,29 @@ JSON is the input of \`ridmap encode\` (edit it, then recompile).
 Examples:
   ridmap decode DMAR.dat
   sudo acpidump > dump.txt && ridmap decode dump.txt
+  sudo acpidump | ridmap decode - --signature DMAR,IORT
   ridmap decode IORT.dat --format json > iort.json
   ridmap decode board.dtb`,
     )
-    .action(async (files: string[], opts: { format: 'text' | 'json'; iaslFormat: string; verbose: boolean; includeDir?: string[] }) => {
+    .action(async (files: string[], opts: { format: 'text' | 'json'; iaslFormat: string; verbose: boolean; includeDir?: string[]; signature?: string[]; failOn: FailOn }) => {
       const tables: DecodedTable[] = [];
       const trees: unknown[] = [];
       const diagnostics: Diagnostic[] = [];
       // Findings that do not make the input unreadable: printed, but decode still succeeds.
       const shown: Diagnostic[] = [];
       const out = ctx.outStream();
+      // The signatures every input held, for --signature's note on those none did.
+      const formats: { format: string }[] = [];
       for (const file of files) {
         // An unreadable file ends the command: what the files before it printed still goes out, as it did unstreamed.
-        const input = await loadInputFile(file, { includeDirs: opts.includeDir ?? [] }).catch((e: unknown) => {
+        const whole = await loadInputFile(file, { includeDirs: opts.includeDir ?? [] }).catch((e: unknown) => {
           out.flush();
           throw e;
         });
+        for (const t of whole.tables) formats.push({ format: t.format });
+        const input = selectTables([whole], opts.signature)[0]!;
         if (input.topologyText !== undefined) {
-          diagnostics.push({ severity: 'error', code: 'input-is-topology', file,
+          diagnostics.push({ severity: 'error', code: 'input-is-topology', file: input.file,
             message: 'this is a topology, not a table: `ridmap build` makes tables from it, `ridmap map` shows its map' });
           continue;
         }
@@ -74,14 +83,14 @@ Examples:
             ctx.out(t.printText());
             // What DTS cannot spell is printed as a comment; the text is then incomplete, which is an error like any undecodable part.
             for (const what of namesDtsCannotWrite(t.decoded.tree)) {
-              diagnostics.push({ severity: 'error', code: 'dt-name-invalid', file, message: `${what} is left out of the DTS (a comment says where): DTS has no way to spell its name` });
+              diagnostics.push({ severity: 'error', code: 'dt-name-invalid', file: input.file, message: `${what} is left out of the DTS (a comment says where): DTS has no way to spell its name` });
             }
           }
-          else trees.push({ file, deviceTree: treeToJson(t.decoded.tree) });
+          else trees.push({ file: input.file, deviceTree: treeToJson(t.decoded.tree) });
         }
         // Text is written file by file; only the JSON document needs every table at the end (a batch must not keep 1,000 models alive).
         if (opts.format === 'json') appendAll(tables, acpi);
-        if (opts.format === 'text') writeTablesText(out, acpi, { file, form: iaslForm(opts.iaslFormat) });
+        if (opts.format === 'text') writeTablesText(out, acpi, { file: input.file, form: iaslForm(opts.iaslFormat) });
       }
       if (opts.format === 'json') {
         // One document: ACPI tables as `encode` reads them; device trees (which encode does not take) beside them.
@@ -89,7 +98,10 @@ Examples:
         else ctx.out(JSON.stringify({ tables: tables.map(tableToJson), deviceTrees: trees }, null, 2));
       }
       out.flush();
+      appendAll(shown, signaturesNotFound(formats, opts.signature));
       ctx.report(visibleDiagnostics([...diagnostics, ...shown], opts.verbose));
       if (hasErrors(diagnostics)) ctx.fail(EXIT_INPUT);
+      // A warning (a reserved field set, a wrong checksum) decodes: exit 0, unless CI asked for warnings to fail.
+      else if (failsOnWarnings([...diagnostics, ...shown], opts.failOn)) ctx.fail(EXIT_FINDINGS);
     });
 }

@@ -12,7 +12,7 @@ import { encodeJsonDocument } from '../../acpi/table.js';
 import { hasErrors, inFile } from '../../diagnostic.js';
 import { replaceFileSet } from '../../io/file-set.js';
 import { compileDslText } from '../../io/iasl-dsl.js';
-import { readInputText } from '../../io/read-input.js';
+import { inputName, readInputText, STDIN_ARG } from '../../io/read-input.js';
 import { sniffText } from '../../io/sniff.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INPUT } from '../exit-codes.js';
@@ -58,8 +58,9 @@ Examples:
     .action(async (file: string, opts: { out?: string; includeDir?: string[] }) => {
       const text = readInputText(file);
       if (sniffText(text) === 'dts') return encodeDts(ctx, file, text, opts);
+      const name = inputName(file);
       const { tables, diagnostics } = sniffText(text) === 'dsl' ? compileDslText(text) : encodeJsonDocument(text);
-      ctx.report(inFile(file, diagnostics));
+      ctx.report(inFile(name, diagnostics));
       if (hasErrors(diagnostics)) {
         ctx.fail(EXIT_INPUT);
         return;
@@ -75,13 +76,14 @@ Examples:
 async function encodeDts(ctx: CliContext, file: string, text: string, opts: { out?: string; includeDir?: string[] }): Promise<void> {
   // Loaded only for a DTS: the ACPI encode never needs the Device Tree code.
   const { compileDtsFile } = await import('../../io/dts-compile.js');
-  const { dtb, diagnostics } = await compileDtsFile(file, text, opts.includeDir ?? []);
+  const { dtb, diagnostics } = await compileDtsFile(inputName(file), text, opts.includeDir ?? []);
   ctx.report(diagnostics);
   if (!dtb) {
     ctx.fail(EXIT_INPUT);
     return;
   }
-  const name = `${basename(file, extname(file)) || 'board'}.dtb`;
+  // Standard input has no name to give the DTB: board.dtb, as `build` names its tree.
+  const name = `${(file !== STDIN_ARG && basename(file, extname(file))) || 'board'}.dtb`;
   const dir = outputDir(opts.out, 1);
   const path = dir === undefined ? opts.out! : join(dir, name);
   replaceFileSet([{ path, data: dtb }]);

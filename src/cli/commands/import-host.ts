@@ -13,7 +13,7 @@ import { hostTopology, hostTopologyYaml } from '../../import/host/host-topology.
 import { readLspci } from '../../import/lspci/read-lspci.js';
 import { readSysfsSnapshot } from '../../import/sysfs/read-sysfs-snapshot.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { readInputText } from '../../io/read-input.js';
+import { inputName, readInputText } from '../../io/read-input.js';
 import type { CliContext } from '../context.js';
 import { schemaRef } from '../schema-ref.js';
 import { hostWarnings, verdictSummary } from '../snapshot-input.js';
@@ -70,7 +70,7 @@ Examples:
   ridmap import lspci host-lspci.txt -o host.yaml
   ridmap map DMAR.dat --topology host.yaml`)
     .action((file: string, opts: ImportHostOptions) => {
-      emitHostTopology(ctx, readLspci(readInputText(file), file), opts, 'ridmap import lspci');
+      emitHostTopology(ctx, readLspci(readInputText(file), inputName(file)), opts, 'ridmap import lspci');
     });
 }
 

@@ -9,6 +9,8 @@ import { repeatFinding, tablesLinuxReads } from '../../io/read-tables.js';
 import { combineMaps, firstTranslating, MAP_DEVICES_PER_TABLE } from '../../model/combine-maps.js';
 import { InputError, hasErrors, inFile } from '../../diagnostic.js';
 import { loadInputFile } from '../../io/load-input-file.js';
+import { inputName } from '../../io/read-input.js';
+import { withOffsets } from '../../io/finding-offsets.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { mapToJson } from '../../map/map-json.js';
 import { formatMapText } from '../../map/map-text.js';
@@ -21,7 +23,8 @@ import { gapDiagnostics } from '../../model/translation-map.js';
 import type { CliContext } from '../context.js';
 import { isSnapshot, loadSnapshotInput } from '../snapshot-input.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
-import { firmwareOption, includeDirOption, linuxTarget, numberingOption, osOption, verboseOption, visibleDiagnostics } from '../options.js';
+import { failOnOption, failsOnWarnings, firmwareOption, includeDirOption, linuxTarget, numberingOption, osOption, signatureOption, strictOption, verboseOption, visibleDiagnostics, type FailOn } from '../options.js';
+import { selectTables, signaturesNotFound } from '../../io/signatures.js';
 import { appendAll } from '../../append.js';
 
 interface MapOptions {
@@ -32,6 +35,8 @@ interface MapOptions {
   topology?: string;
   verbose: boolean;
   includeDir?: string[];
+  signature?: string[];
+  failOn: FailOn;
 }
 
 export function registerMap(program: Command, ctx: CliContext): void {
@@ -46,6 +51,9 @@ export function registerMap(program: Command, ctx: CliContext): void {
     .addOption(firmwareOption())
     .addOption(verboseOption())
     .addOption(includeDirOption())
+    .addOption(signatureOption())
+    .addOption(failOnOption())
+    .addOption(strictOption())
     .addHelpText(
       'after',
       `
@@ -58,13 +66,16 @@ Examples:
   ridmap map tables/q35-vtd-pci-bridge.yaml
   ridmap map tables/arm-smmuv3-its.yaml --format json
   ridmap map DMAR.dat --topology tables/q35-vtd-pci-bridge.yaml --numbering compact
+  sudo acpidump | ridmap map - --signature IORT
   ridmap map tables/bridge-behind-bridge.yaml --format dot | dot -Tsvg > topo.svg`,
     )
     .action(async (inputs: string[], opts: MapOptions) => {
       const topologies: { file: string; text: string }[] = [];
       const tableInputs: LoadedInput[] = [];
       let fromMachine = false;
+      const progress = ctx.progress('map', { json: opts.format === 'json' });
       for (const file of inputs) {
+        progress.step(`reading ${inputName(file)}`);
         if (isSnapshot(file)) {
           // A machine snapshot: its tables, resolved against its own PCI tree.
           const s = await loadSnapshotInput(file);
@@ -81,19 +92,32 @@ Examples:
 
       const resolveOptions = { numbering: opts.numbering, linux: linuxTarget(opts) };
       if (tableInputs.length === 0) {
-        for (const t of topologies) printTopologyMap(ctx, resolveTopology(parseTopology(t.text, t.file), resolveOptions), t.file, opts.format);
+        for (const t of topologies) {
+          progress.step(`resolving ${t.file}`);
+          const resolved = resolveTopology(parseTopology(t.text, t.file), resolveOptions);
+          progress.step(`drawing the map of ${t.file}`);
+          printTopologyMap(ctx, resolved, t.file, opts.format);
+        }
         return;
       }
       if (topologies.length + (opts.topology ? 1 : 0) > 1) throw usage('give one topology to resolve tables against');
       const topology = opts.topology ? loadTopologyFile(opts.topology) : topologies[0] ? parseTopology(topologies[0].text, topologies[0].file) : undefined;
       if (opts.format === 'tree' && !topology) throw usage('--format tree draws a topology: give one (--topology), or a machine snapshot; tables alone print as text, json or dot');
+      progress.step('resolving the topology');
       const resolved = topology ? resolveTopology(topology, resolveOptions) : undefined;
 
-      const inputDiagnostics = tableInputs.flatMap(readDiagnostics);
+      const chosen = selectTables(tableInputs, opts.signature);
+      const inputDiagnostics = [...chosen.flatMap(readDiagnostics), ...signaturesNotFound(tableInputs.flatMap((i) => i.tables), opts.signature)];
       // Each table its format's resolver can read says its part (the first of a signature Linux reads once);
       // the others say nothing about IOMMUs.
-      const { read, repeats } = tablesLinuxReads(tableInputs.flatMap((i) => i.tables));
-      const maps = read.flatMap((t) => (t.resolve ? [{ map: t.resolve(resolved), file: t.file }] : []));
+      const { read, repeats } = tablesLinuxReads(chosen.flatMap((i) => i.tables));
+      const maps = read.flatMap((t) => {
+        progress.step(`resolving ${t.name}`);
+        if (!t.resolve) return [];
+        // Findings with the offset of the structure their path names, as check prints them.
+        const map = t.resolve(resolved);
+        return [{ map: { ...map, findings: withOffsets(t, map.findings) }, file: t.file }];
+      });
       const map = combineMaps(maps);
       if (fromMachine && resolved && !map.devices) {
         // One machine's tables (a VIOT beside its IORT): each device is the first driver's that takes it, as in Linux.
@@ -102,13 +126,14 @@ Examples:
       }
       const notes = [...inputDiagnostics, ...repeats.map(repeatFinding), ...map.findings];
       // What the map leaves out is said always, not only under -v: a partial map must not pass for a whole one.
-      ctx.report([...visibleDiagnostics(notes, opts.verbose), ...gapDiagnostics(map.gaps)]);
-      const names = tableInputs.flatMap((i) => i.tables.map((t) => `${t.file}: ${t.name}`)).join(', ');
+      const gaps = gapDiagnostics(map.gaps);
+      ctx.report([...visibleDiagnostics(notes, opts.verbose), ...gaps]);
+      const names = chosen.flatMap((i) => i.tables.map((t) => `${t.file}: ${t.name}`)).join(', ');
       if (opts.format === 'tree') ctx.out(formatTree(resolved!, map.devices ?? []));
       else if (opts.format === 'dot') ctx.out(tablesDot(map, resolved, names));
       else ctx.out(opts.format === 'json' ? JSON.stringify(mapToJson(map), null, 2) : formatMapText(map));
       if (hasErrors(inputDiagnostics)) ctx.fail(EXIT_INPUT);
-      if (hasErrors(map.findings)) ctx.fail(EXIT_FINDINGS);
+      if (hasErrors(map.findings) || failsOnWarnings([...notes, ...gaps], opts.failOn)) ctx.fail(EXIT_FINDINGS);
     });
 }
 

@@ -10,7 +10,7 @@ import { BUILD_OUTPUT_NAMES } from '../../build-outputs.js';
 import { InputError, inFile } from '../../diagnostic.js';
 import { replaceOutputSet } from '../../io/output-set.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
-import { readInputText } from '../../io/read-input.js';
+import { inputName, readInputText } from '../../io/read-input.js';
 import { readSysfsSnapshot } from '../../import/sysfs/read-sysfs-snapshot.js';
 import { assignFileWords, parseAssignList } from '../../plan/assignment.js';
 import { DEFAULT_VIOMMU, VIOMMU_MODELS, type GuestMachine, type ViommuModel } from '../../plan/guest-line.js';
@@ -105,7 +105,7 @@ Examples:
     .action(async (file: string, opts: PlanCliOptions) => {
       const qemuVersion = cliQemuVersion(opts);
       const words = opts.assign.map((text) => ({ text, where: '--assign' }));
-      if (opts.assignFile !== undefined) appendAll(words, assignFileWords(readInputText(opts.assignFile), opts.assignFile));
+      if (opts.assignFile !== undefined) appendAll(words, assignFileWords(readInputText(opts.assignFile), inputName(opts.assignFile)));
       if (words.length === 0) throw usage('give the host functions to hand over: --assign BDF,... or --assign-file FILE');
       const assign = parseAssignList(words);
       const host = await loadHost(file);

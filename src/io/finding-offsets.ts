@@ -1,11 +1,11 @@
 /**
- * Byte offsets for findings that name a structure by path, for `check`
- * (run.ts) and `decode` (decode-findings.ts): a module of its own so that
- * decode does not load the check runner and, through it, every check.
+ * Findings raised on a table's model name a structure by path
+ * (`RIMT/Iommu[0]`); `check`, `decode` and `map` print them with that
+ * structure's byte offset, as decode's own diagnostics have one.
  */
+import { allStructures, structureTree } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
-import { allStructures, structureTree } from '../diff/structure-tree.js';
-import type { TableSubject } from '../io/subject.js';
+import type { TableSubject } from './subject.js';
 
 /** A finding that names a structure (or one of its fixed fields) by path gets its offset, as decode diagnostics have (not the table's own 0). */
 export function withOffsets(table: TableSubject, findings: Diagnostic[]): Diagnostic[] {
@@ -19,4 +19,3 @@ export function withOffsets(table: TableSubject, findings: Diagnostic[]): Diagno
   }
   return findings.map((d) => (d.offset === undefined && d.path && offsets.has(d.path) ? { ...d, offset: offsets.get(d.path)! } : d));
 }
-
