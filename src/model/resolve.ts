@@ -169,7 +169,7 @@ export function resolveTopology(topology: Topology, opts: ResolveOptions = {}): 
     platformDevices,
     iommus,
     groups,
-    map: { translations: assigned.translations, devices, mmio, findings: [] },
+    map: { translations: assigned.translations, entries: assigned.entries, devices, mmio, findings: [] },
     findings,
   };
 }

@@ -79,8 +79,34 @@ export interface MapGap {
   message: string;
 }
 
+/**
+ * A table entry: its structure path as findings name it
+ * (`DMAR/DRHD[0]/DeviceScope[2]`) and, when the resolver knows it, its byte
+ * offset in the table; in a Device Tree, the property's path
+ * (`/pcie@10000000/iommu-map`) and the row of it that decides.
+ */
+export interface TableEntry {
+  path: string;
+  offset?: number;
+  row?: number;
+}
+
+/** RIDs first..last of a segment are translated as `entry` says (the entry that decides them, after precedence). */
+export interface EntryRun {
+  segment: number;
+  first: Rid;
+  last: Rid;
+  entry: TableEntry;
+}
+
 export interface TranslationMap {
   translations: Translation[];
+  /**
+   * Which table entry decides each translated RID, for the resolvers that
+   * know (`ridmap which` names it); not part of the map JSON, and absent from
+   * combined maps (each table's own map has its own).
+   */
+  entries?: EntryRun[];
   /** Present when a topology is known. */
   devices?: DeviceEntry[];
   mmio: MmioTranslation[];

@@ -20,11 +20,11 @@ import type { ResolvedTopology } from '../../model/resolved.js';
 import { RidTable } from '../../model/rid-table.js';
 import type { MmioTranslation, TranslationMap } from '../../model/translation-map.js';
 import { allStructures, structureTree, type Model } from '../../codec/index.js';
-import { iortFindings } from './findings.js';
+import { iortFindings, nodePaths } from './findings.js';
 import { msiFindings } from './msi-findings.js';
 import { iortTable, isKnownNode, type IortNamedComponent, type IortNode, type IortTable } from './model.js';
 import { iortSpec, SINGLE_MAPPING } from './spec.js';
-import { IOMMU_NODES, mapIdRange, mapPlatformId } from './walk.js';
+import { IOMMU_NODES, mapIdRange, mapPlatformId, stepMapping } from './walk.js';
 import { appendAll } from '../../append.js';
 
 export const IORT_SOURCE = 'IORT';
@@ -50,6 +50,8 @@ export function resolveIort(table: IortTable, resolved?: ResolvedTopology): Tran
 
   const rids = new RidTable();
   const segments = new Set<number>();
+  const paths = nodePaths(table);
+  const scratch = { id: 0 };
   table.nodes.forEach((n, i) => {
     if (!isKnownNode(n) || n.type !== 'RootComplex' || segments.has(n.pciSegmentNumber)) return;
     segments.add(n.pciSegmentNumber);
@@ -57,7 +59,9 @@ export function resolveIort(table: IortTable, resolved?: ResolvedTopology): Tran
     mapIdRange(table, i, 0, RIDS_PER_SEGMENT - 1, IOMMU_NODES, (from, to, node, id, step) => {
       const identity = identityAt(node);
       if (!identity) return;
-      rids.setRange(n.pciSegmentNumber, from, to, identity, id, step);
+      // The root complex's mapping that sends these RIDs on is the entry that decides them (one per run, all alike).
+      const mapping = stepMapping(n, from, scratch);
+      rids.setRange(n.pciSegmentNumber, from, to, identity, id, step, mapping < 0 ? undefined : { path: `${paths[i]}/IdMapping[${mapping}]` });
     });
   });
   const translations = rids.translations(IORT_SOURCE);
@@ -67,7 +71,7 @@ export function resolveIort(table: IortTable, resolved?: ResolvedTopology): Tran
     if (isKnownNode(n) && n.type === 'NamedComponent') appendAll(mmio, namedComponentEntries(table, i, n, identityAt, resolved));
   });
 
-  const map: TranslationMap = { translations, mmio, findings };
+  const map: TranslationMap = { translations, entries: rids.entries(), mmio, findings };
   if (resolved) map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
   return map;
 }
