@@ -39,7 +39,7 @@ import type { Translation } from '../model/translation-map.js';
 import { BoardContext, cells64, regCells, unitAddress } from './board-context.js';
 import type { IommuNodes } from './board-iommus.js';
 import { PCI_HOST_ECAM_COMPATIBLE } from './iommu-compatibles.js';
-import { msiTranslations } from './msi-assignment.js';
+import { msiTranslations } from '../model/msi-assignment.js';
 import { pciDomains } from './pci-domains.js';
 import { cells, createNode, prop, strings, type DtChunk, type DtNode, type DtRef } from './tree.js';
 import { appendAll } from '../append.js';

@@ -65,12 +65,13 @@ export function resolveDt(tree: DtTree, resolved?: ResolvedTopology): Translatio
     }
     // By runs of RIDs, not RID by RID: a map of 65,536 rows tried for each of 65,536 RIDs took 20 s.
     for (const run of mapIdRange(map, hostRidSpan(host).first, hostRidSpan(host).last)) {
-      table.setRange(segment, run.first, run.last, identity(run.target), run.id);
+      // The row is the entry that decides (`/pcie@10000000/iommu-map`, row 2 of its 4-cell rows).
+      table.setRange(segment, run.first, run.last, identity(run.target), run.id, 1, { path: map.path, row: run.row.index });
     }
   }
 
   const translations = table.translations(DT_SOURCE);
-  const map: TranslationMap = { translations, mmio: mmioMasters(layout, identity, resolved), findings };
+  const map: TranslationMap = { translations, entries: table.entries(), mmio: mmioMasters(layout, identity, resolved), findings };
   if (resolved) map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
   return map;
 }

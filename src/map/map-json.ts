@@ -1,7 +1,7 @@
 /**
  * The map JSON contract (DESIGN.md, `map --format json`). Key order is part
  * of the contract (golden files compare text): translations, then devices,
- * then mmio, then partial (what the tables leave out); optional parts appear
+ * then mmio, then msi (the MSI side, where the map has one), then partial (what the tables leave out); optional parts appear
  * only when present.
  */
 import { formatAddress } from '../model/address.js';
@@ -27,6 +27,18 @@ export interface DeviceJson {
   group: string;
   /** Present when the tables translate the device but Linux refuses it (its `iommu` is then null). */
   refused?: { iommu: string; outputIds: number[]; finding: string; reason: string };
+  /** Present when the map has an MSI side: the ITS and DeviceID of the requester ID the device's MSIs carry; null: they reach no ITS. */
+  msi?: { its: string; deviceId: number; bdf: string } | null;
+}
+
+/** The MSI side (Arm): RIDs first..last send MSIs to `its` with DeviceID deviceIdBase + (r − first). */
+export interface MsiJson {
+  segment: number;
+  first: string;
+  last: string;
+  its: string;
+  deviceIdBase: number;
+  source: string;
 }
 
 export interface MmioJson {
@@ -50,6 +62,7 @@ export interface MapJson {
   translations: TranslationJson[];
   devices?: DeviceJson[];
   mmio?: MmioJson[];
+  msi?: MsiJson[];
   partial?: GapJson[];
 }
 
@@ -74,6 +87,7 @@ function deviceJson(d: DeviceEntry): DeviceJson {
     outputIds: [...d.outputIds],
     group: d.group,
     ...(d.refused ? { refused: { iommu: d.refused.iommu, outputIds: [...d.refused.outputIds], finding: d.refused.code, reason: d.refused.reason } } : {}),
+    ...(d.msi === undefined ? {} : { msi: d.msi && { its: d.msi.its, deviceId: d.msi.deviceId, bdf: formatBdf(d.msi.rid) } }),
   };
 }
 
@@ -93,6 +107,7 @@ export function mapToJson(map: TranslationMap): MapJson {
     translations: map.translations.map(translationJson),
     ...(map.devices === undefined ? {} : { devices: map.devices.map(deviceJson) }),
     ...(map.mmio.length === 0 ? {} : { mmio: map.mmio.map(mmioJson) }),
+    ...(map.msi === undefined ? {} : { msi: map.msi.map((m) => ({ segment: m.segment, first: formatBdf(m.first), last: formatBdf(m.last), its: m.its, deviceIdBase: m.deviceIdBase, source: m.source })) }),
     ...(map.gaps?.length ? { partial: map.gaps.map((g) => ({ table: g.table, ...(g.file ? { file: g.file } : {}), message: g.message })) } : {}),
   };
 }

@@ -5,7 +5,7 @@
  * IOMMU, output ID of the first RID, and who said so.
  */
 import { formatSbdf } from '../model/rid.js';
-import { mmioPlace, type TranslationMap } from '../model/translation-map.js';
+import { mmioPlace, type DeviceMsi, type TranslationMap } from '../model/translation-map.js';
 import { formatAliasList, formatAssignment, hex } from './format-common.js';
 
 /** Left-aligned columns; the last column is not padded. */
@@ -34,6 +34,7 @@ export function formatMapText(map: TranslationMap): string {
       `aliases ${formatAliasList(d.aliases)}`,
       formatAssignment(d.iommu, d.outputIds, d.refused),
       `group ${d.group}`,
+      ...(d.msi === undefined ? [] : [formatMsi(d.msi)]),
     ]));
     for (const row of rows) lines.push(row);
   }
@@ -42,5 +43,16 @@ export function formatMapText(map: TranslationMap): string {
     const rows = columns(map.mmio.map((m) => [m.id ?? '-', mmioPlace(m), formatAssignment(m.iommu, m.outputIds), `(${m.source})`]));
     for (const row of rows) lines.push(row);
   }
+  if (map.msi) {
+    // The MSI side: which ITS each RID's MSIs reach, with the DeviceID of the first.
+    lines.push('', 'msi:');
+    if (map.msi.length === 0) lines.push('(none: no RID\'s MSIs reach an ITS)');
+    for (const m of map.msi) lines.push(`${formatSbdf(m.segment, m.first)}-${formatSbdf(m.segment, m.last)} -> ${m.its} +${hex(m.deviceIdBase)} (${m.source})`);
+  }
   return lines.join('\n') + '\n';
+}
+
+/** `msi its#0 [0x100]`, or `msi none` when the device's MSIs reach no ITS. */
+function formatMsi(msi: DeviceMsi | null): string {
+  return msi ? `msi ${msi.its} [${hex(msi.deviceId)}]` : 'msi none';
 }

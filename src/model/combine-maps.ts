@@ -22,6 +22,10 @@ export function combineMaps(maps: readonly SourcedMap[]): TranslationMap {
     mmio: maps.flatMap(({ map }) => map.mmio),
     findings,
   };
+  // The MSI side of every map that has one, side by side as translations are (each run names its source).
+  if (maps.some(({ map }) => map.msi)) {
+    combined.msi = maps.flatMap(({ map }) => map.msi ?? []).sort((a, b) => a.segment - b.segment || a.first - b.first || a.source.localeCompare(b.source));
+  }
   const gaps = maps.flatMap(({ map, file }) => (map.gaps ?? []).map((g) => (g.file ? g : { ...g, file })));
   if (gaps.length) combined.gaps = gaps;
   const withDevices = maps.filter(({ map }) => map.devices);

@@ -40,7 +40,7 @@ import type { PciFunction, ResolvedHostBridge, ResolvedIommu } from './resolved.
 import { formatBdf, type Rid } from './rid.js';
 import type { HostBridge, PciNode } from './topology-schema.js';
 import { RidTable } from './rid-table.js';
-import type { Translation } from './translation-map.js';
+import type { EntryRun, Translation } from './translation-map.js';
 
 /** The inherited fields, as host bridges and PCI nodes both carry them. */
 export type AssignmentSettings = Pick<HostBridge & PciNode, 'iommu' | 'bypassIommu' | 'streamIdBase' | 'msiController'>;
@@ -107,6 +107,8 @@ function owners(hostBridges: readonly ResolvedHostBridge[], functions: readonly 
 
 export interface AssignedTranslations {
   translations: Translation[];
+  /** The topology node (host bridge or function, by its document path) whose settings decide each run. */
+  entries: EntryRun[];
   findings: Diagnostic[];
 }
 
@@ -126,16 +128,17 @@ export function assignTranslations(
     const base = owner.chain[0]!.streamIdBase;
     const identity = unit === undefined || unit.node.type === 'vtd' || unit.node.type === 'amd-vi' || base === undefined;
     let reported = false;
+    const origin = { path: owner.docPath };
     for (const [first, last] of owner.spans) {
       if (identity) {
-        table.setRange(owner.segment, first, last, unit?.identity ?? null, first);
+        table.setRange(owner.segment, first, last, unit?.identity ?? null, first, 1, origin);
         continue;
       }
       // Outputs grow with the RID, so a span splits at most once: in range below, past MAX_OUTPUT_ID above.
       const output = (r: Rid) => base + (r - owner.first);
       const fits = Math.min(last, MAX_OUTPUT_ID - base + owner.first);
       const firstFitting = Math.max(first, owner.first - base);
-      if (firstFitting <= fits) table.setRange(owner.segment, firstFitting, fits, unit?.identity ?? null, output(firstFitting));
+      if (firstFitting <= fits) table.setRange(owner.segment, firstFitting, fits, unit?.identity ?? null, output(firstFitting), 1, origin);
       const bad = first < firstFitting ? first : fits < last ? Math.max(first, fits + 1) : undefined;
       if (bad === undefined) continue;
       if (!reported) findings.push(outputOutOfRange(owner, bad, output(bad)));
@@ -155,7 +158,8 @@ export function assignTranslations(
     if (self && mine) table.set(self.segment, self.rid, null);
   }
 
-  return { translations: table.translations(TOPOLOGY_SOURCE), findings };
+  const translations = table.translations(TOPOLOGY_SOURCE);
+  return { translations, entries: table.entries(), findings };
 }
 
 function outputOutOfRange(owner: RidOwner, r: Rid, output: number): Diagnostic {

@@ -44,3 +44,14 @@ export function resolveIommus(topology: Topology, lookup: FunctionLookup): Resol
     segment: iommuSegment(node, lookup),
   }));
 }
+
+/**
+ * An ITS's name in the MSI side of a map: `its@0x<base>` where its register
+ * base is known (a topology, a Device Tree's ITS node), else
+ * `its#<translation ID>` (an IORT ITS group names its ITSes only by the GIC
+ * ITS Translation ID the MADT gives them).
+ */
+export function itsIdentity(its: { base?: bigint; translationId?: number }): string {
+  if (its.base !== undefined) return `its@${formatAddress(its.base)}`;
+  return `its#${its.translationId ?? 0}`;
+}

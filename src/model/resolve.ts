@@ -12,7 +12,9 @@ import { parseAddress } from './address.js';
 import { assignAliasGroups } from './alias-groups.js';
 import { dmaAliases } from './aliasing.js';
 import { assignTranslations, nearestMsiController, TOPOLOGY_SOURCE } from './iommu-assignment.js';
-import { iommuPciFunction, resolveIommus } from './iommu-identity.js';
+import { iommuPciFunction, itsIdentity, resolveIommus } from './iommu-identity.js';
+import { msiRuns, withDeviceMsi } from './device-msi.js';
+import { msiTable } from './msi-assignment.js';
 import { DEFAULT_LINUX_TARGET, type LinuxTarget } from './linux-profile.js';
 import { numberBuses, type BusNumbering } from './numbering.js';
 import { DEFAULT_NUMBERING } from './numbering-policies.js';
@@ -20,7 +22,7 @@ import { isBridgeType, orderedChildren } from './numbering-tree.js';
 import type { PathHop, PciFunction, ResolvedHostBridge, ResolvedIommu, ResolvedPlatformDevice, ResolvedTopology } from './resolved.js';
 import { rid } from './rid.js';
 import type { PciNode, Topology } from './topology-schema.js';
-import type { MmioTranslation } from './translation-map.js';
+import type { DeviceEntry, MmioTranslation, TranslationMap } from './translation-map.js';
 
 export interface ResolveOptions {
   /** Bus-numbering policy name (NUMBERING_POLICIES); default `firmware`. */
@@ -100,6 +102,24 @@ function resolvePlatformDevices(topology: Topology): ResolvedPlatformDevice[] {
   }));
 }
 
+/**
+ * The MSI side of the topology's own map, where it has MSI controllers:
+ * each RID's ITS by the msiController settings (msi-assignment.ts), DeviceID
+ * the RID, as the IORT and DT ridmap builds say; each device's MSIs by the
+ * requester ID Linux sends them with.
+ */
+function topologyMsi(topology: Topology, hostBridges: ResolvedHostBridge[], functions: PciFunction[], devices: DeviceEntry[]): Partial<TranslationMap> {
+  const groups = topology.msiControllers ?? [];
+  if (groups.length === 0) return {};
+  const identityOf = new Map(groups.map((g) => [g.id, itsIdentity({ ...(g.base === undefined ? {} : { base: parseAddress(g.base) }), translationId: g.itsIds[0]! })]));
+  const { msi, msiEntries } = msiRuns(msiTable({ hostBridges, functions }), TOPOLOGY_SOURCE);
+  for (const m of msi) m.its = identityOf.get(m.its) ?? m.its;
+  const withMsi = withDeviceMsi(devices, functions, msi);
+  // In place: the functions' entries were already handed out above.
+  withMsi.forEach((e, i) => (devices[i] = e));
+  return { msi, msiEntries };
+}
+
 function mmioTranslations(devices: readonly ResolvedPlatformDevice[], iommus: readonly ResolvedIommu[]): MmioTranslation[] {
   const identityOf = new Map(iommus.map((u) => [u.id, u.identity]));
   return devices
@@ -169,7 +189,7 @@ export function resolveTopology(topology: Topology, opts: ResolveOptions = {}): 
     platformDevices,
     iommus,
     groups,
-    map: { translations: assigned.translations, devices, mmio, findings: [] },
+    map: { translations: assigned.translations, entries: assigned.entries, devices, mmio, findings: [], ...topologyMsi(topology, hostBridges, functions, devices) },
     findings,
   };
 }

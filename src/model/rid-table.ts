@@ -10,7 +10,7 @@
  * topology with 100k endpoints stays linear in its size.
  */
 import type { Rid } from './rid.js';
-import { normalizeTranslations, type Translation } from './translation-map.js';
+import { normalizeTranslations, type EntryRun, type TableEntry, type Translation } from './translation-map.js';
 
 const UNTRANSLATED = -1;
 
@@ -22,6 +22,8 @@ interface Paint {
   unit: number;
   output: number;
   step: 0 | 1;
+  /** The table entry that made this paint (`ridmap which` names it). */
+  origin?: TableEntry;
 }
 
 export class RidTable {
@@ -29,6 +31,8 @@ export class RidTable {
   /** IOMMU identities, indexed by the numbers stored in paints. */
   private readonly identities: string[] = [];
   private readonly indexOf = new Map<string, number>();
+  /** What the last settle found: which entry decides each run of RIDs (translations() fills it). */
+  private settledEntries: EntryRun[] = [];
 
   private unitIndex(identity: string | null): number {
     if (identity === null) return UNTRANSLATED;
@@ -40,19 +44,19 @@ export class RidTable {
     return i;
   }
 
-  /** RID r goes to `identity` with `output`; null makes it untranslated. */
-  set(segment: number, r: Rid, identity: string | null, output = 0): void {
-    this.paints.push({ segment, first: r, last: r, unit: this.unitIndex(identity), output, step: 1 });
+  /** RID r goes to `identity` with `output`; null makes it untranslated. `origin`: the table entry that says so. */
+  set(segment: number, r: Rid, identity: string | null, output = 0, origin?: TableEntry): void {
+    this.paints.push({ segment, first: r, last: r, unit: this.unitIndex(identity), output, step: 1, ...(origin ? { origin } : {}) });
   }
 
   /**
    * RIDs first..last go to `identity`, output `outputBase + (r - first)`
    * (identity when outputBase is undefined); with `step` 0 every RID gets
-   * outputBase itself (an IORT single mapping).
+   * outputBase itself (an IORT single mapping). `origin`: the table entry that says so.
    */
-  setRange(segment: number, first: Rid, last: Rid, identity: string | null, outputBase?: number, step: 0 | 1 = 1): void {
+  setRange(segment: number, first: Rid, last: Rid, identity: string | null, outputBase?: number, step: 0 | 1 = 1, origin?: TableEntry): void {
     if (last < first) return;
-    this.paints.push({ segment, first, last, unit: this.unitIndex(identity), output: outputBase ?? first, step });
+    this.paints.push({ segment, first, last, unit: this.unitIndex(identity), output: outputBase ?? first, step, ...(origin ? { origin } : {}) });
   }
 
   /** Identity of the IOMMU that RID r goes to, or null: the last paint covering it decides. */
@@ -73,10 +77,13 @@ export class RidTable {
       else bySegment.set(p.segment, [i]);
     });
     const out: Translation[] = [];
-    for (const [segment, indices] of bySegment) {
+    const entries: EntryRun[] = [];
+    // Segment by segment in order, so that entries() is sorted as translations are.
+    for (const [segment, indices] of [...bySegment].sort((a, b) => a[0] - b[0])) {
       for (const [first, last, winner] of settle(this.paints, indices)) {
         const p = this.paints[winner]!;
         if (p.unit === UNTRANSLATED) continue;
+        if (p.origin) entries.push({ segment, first, last, entry: p.origin });
         const iommu = this.identities[p.unit]!;
         const at = (r: number) => p.output + p.step * (r - p.first);
         if (p.step === 1) {
@@ -87,7 +94,17 @@ export class RidTable {
         for (let r = first; r <= last; r++) out.push({ segment, first: r, last: r, iommu, outputBase: p.output, source });
       }
     }
+    this.settledEntries = entries;
     return normalizeTranslations(out);
+  }
+
+  /**
+   * Which table entry decides each translated run of RIDs, as the last
+   * translations() settled them (the paints that named their origin), in
+   * segment and RID order: for `ridmap which`, which names the entry.
+   */
+  entries(): EntryRun[] {
+    return this.settledEntries;
   }
 }
 

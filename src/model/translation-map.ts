@@ -52,6 +52,36 @@ export interface DeviceEntry {
   group: string;
   /** Present when the tables translate the device but Linux will not (its `iommu` is then null). */
   refused?: LinuxRefusal;
+  /**
+   * Where the device's MSIs go, when the map has an MSI side (map.msi): the
+   * ITS and the DeviceID of the RID Linux sends them with (msiRequesterId);
+   * null when that RID reaches no ITS (Linux gives the device no MSI domain).
+   */
+  msi?: DeviceMsi | null;
+}
+
+/** A device's MSI target: the ITS identity and the DeviceID it sees. */
+export interface DeviceMsi {
+  its: string;
+  deviceId: number;
+  /** The requester ID the DeviceID comes from (the device's own, or a bridge's alias). */
+  rid: Rid;
+}
+
+/**
+ * The MSI side of the map on Arm: RIDs first..last of a segment send their
+ * MSIs to the ITS `its` with DeviceID deviceIdBase + (r − first). The ITS is
+ * named `its@0x<base>` where its base is known (a topology, a Device Tree),
+ * else `its#<GIC ITS translation ID>` (an IORT ITS group's first identifier,
+ * the one Linux uses).
+ */
+export interface MsiTranslation {
+  segment: number;
+  first: Rid;
+  last: Rid;
+  its: string;
+  deviceIdBase: number;
+  source: string;
 }
 
 export interface MmioTranslation {
@@ -93,8 +123,38 @@ export interface MapGap {
   message: string;
 }
 
+/**
+ * A table entry: its structure path as findings name it
+ * (`DMAR/DRHD[0]/DeviceScope[2]`) and, when the resolver knows it, its byte
+ * offset in the table; in a Device Tree, the property's path
+ * (`/pcie@10000000/iommu-map`) and the row of it that decides.
+ */
+export interface TableEntry {
+  path: string;
+  offset?: number;
+  row?: number;
+}
+
+/** RIDs first..last of a segment are translated as `entry` says (the entry that decides them, after precedence). */
+export interface EntryRun {
+  segment: number;
+  first: Rid;
+  last: Rid;
+  entry: TableEntry;
+}
+
 export interface TranslationMap {
   translations: Translation[];
+  /** Where PCI MSIs go (Arm: IORT ITS groups, DT msi-map/msi-parent, a topology's msiController); absent where the map has no MSI side. */
+  msi?: MsiTranslation[];
+  /** Which table entry decides each MSI run, as `entries` does for translations. */
+  msiEntries?: EntryRun[];
+  /**
+   * Which table entry decides each translated RID, for the resolvers that
+   * know (`ridmap which` names it); not part of the map JSON, and absent from
+   * combined maps (each table's own map has its own).
+   */
+  entries?: EntryRun[];
   /** Present when a topology is known. */
   devices?: DeviceEntry[];
   mmio: MmioTranslation[];

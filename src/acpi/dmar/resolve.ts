@@ -69,7 +69,7 @@ export function resolveDmar(table: DmarTable, resolved?: ResolvedTopology): Tran
         unresolvedScopes++;
       }
       if (range === undefined) return;
-      painted.push({ unit, paint: () => paintRange(rids, drhd, range) });
+      painted.push({ unit, paint: () => paintRange(rids, drhd, range, where) });
     });
   }
 
@@ -89,12 +89,12 @@ export function resolveDmar(table: DmarTable, resolved?: ResolvedTopology): Tran
       });
       continue;
     }
-    rids.setRange(segment, 0, LAST_RID, vtdIdentity(unit.drhd));
+    rids.setRange(segment, 0, LAST_RID, vtdIdentity(unit.drhd), undefined, 1, { path: unit.path });
   }
   for (const p of painted) p.paint();
 
   const translations = rids.translations(DMAR_SOURCE);
-  const map: TranslationMap = { translations, mmio: [], findings };
+  const map: TranslationMap = { translations, entries: rids.entries(), mmio: [], findings };
   const gap = structuresGap(table) ?? scopesGap(pciScopes, unresolvedScopes, leftOut);
   if (gap) map.gaps = [gap];
   if (resolved) map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
@@ -137,10 +137,10 @@ interface ScopeRange {
   buses?: [number, number];
 }
 
-function paintRange(rids: RidTable, drhd: DmarDrhd, range: ScopeRange): void {
+function paintRange(rids: RidTable, drhd: DmarDrhd, range: ScopeRange, path: string): void {
   const identity = vtdIdentity(drhd);
-  rids.set(drhd.segmentNumber, range.rid, identity, range.rid);
-  if (range.buses) rids.setRange(drhd.segmentNumber, rid(range.buses[0], 0), rid(range.buses[1], 0xff), identity);
+  rids.set(drhd.segmentNumber, range.rid, identity, range.rid, { path });
+  if (range.buses) rids.setRange(drhd.segmentNumber, rid(range.buses[0], 0), rid(range.buses[1], 0xff), identity, undefined, 1, { path });
 }
 
 function scopeRangeInTopology(

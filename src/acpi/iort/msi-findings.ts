@@ -40,12 +40,20 @@ const MAX_RUNS_LISTED = 4;
 const hex = (n: number): string => '0x' + n.toString(16);
 
 export function msiFindings(t: IortTable): Diagnostic[] {
+  return msiWalk(t).findings;
+}
+
+/**
+ * The MSI walks once: their findings, and the runs of RIDs that reach an
+ * ITS group (the MSI side of the map, resolve.ts), in walk order.
+ */
+export function msiWalk(t: IortTable): { findings: Diagnostic[]; runs: MsiRun[] } {
   const out: Diagnostic[] = [];
-  if (!t.nodes.some((n) => isKnownNode(n) && n.type === 'ItsGroup')) return out;
+  const reached: MsiRun[] = [];
+  if (!t.nodes.some((n) => isKnownNode(n) && n.type === 'ItsGroup')) return { findings: out, runs: reached };
   const paths = nodePaths(t);
   const at: At = (severity, code, path, message) => out.push({ severity, code, path, message });
   const segments = new Set<number>();
-  const reached: MsiRun[] = [];
   t.nodes.forEach((n, i) => {
     if (!isKnownNode(n)) return;
     if (n.type === 'RootComplex' && !segments.has(n.pciSegmentNumber)) {
@@ -57,11 +65,11 @@ export function msiFindings(t: IortTable): Diagnostic[] {
     }
   });
   sharedDeviceIds(t, reached, paths, at);
-  return out;
+  return { findings: out, runs: reached };
 }
 
 /** RIDs first..last of a segment's root complex (node rc) whose MSIs reach ITS group node `its` with DeviceIDs from `id` (step 0: all the same). */
-interface MsiRun {
+export interface MsiRun {
   rc: number;
   segment: number;
   first: number;

@@ -18,13 +18,15 @@ import { deviceEntries } from '../../model/devices.js';
 import { formatAddress } from '../../model/address.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { RidTable } from '../../model/rid-table.js';
-import type { MmioTranslation, TranslationMap } from '../../model/translation-map.js';
+import type { EntryRun, MmioTranslation, MsiTranslation, TranslationMap } from '../../model/translation-map.js';
+import { msiRuns, withDeviceMsi } from '../../model/device-msi.js';
+import { itsIdentity } from '../../model/iommu-identity.js';
 import { allStructures, structureTree, type Model } from '../../codec/index.js';
-import { iortFindings } from './findings.js';
-import { msiFindings } from './msi-findings.js';
+import { iortFindings, nodePaths } from './findings.js';
+import { msiWalk, type MsiRun } from './msi-findings.js';
 import { iortTable, isKnownNode, type IortNamedComponent, type IortNode, type IortTable } from './model.js';
 import { iortSpec, SINGLE_MAPPING } from './spec.js';
-import { IOMMU_NODES, mapIdRange, mapPlatformId } from './walk.js';
+import { IOMMU_NODES, mapIdRange, mapPlatformId, stepMapping } from './walk.js';
 import { appendAll } from '../../append.js';
 
 export const IORT_SOURCE = 'IORT';
@@ -42,7 +44,8 @@ export function iortIommuIdentity(n: IortNode): string | undefined {
 export function resolveIort(table: IortTable, resolved?: ResolvedTopology): TranslationMap {
   const findings: Diagnostic[] = iortFindings(table);
   // A reference error (dangling, to itself, in a cycle) already says that walks break; the MSI walks would only repeat it.
-  if (!hasErrors(findings)) appendAll(findings, msiFindings(table));
+  const msiWalked = hasErrors(findings) ? undefined : msiWalk(table);
+  if (msiWalked) appendAll(findings, msiWalked.findings);
   const identityAt = (index: number): string | undefined => {
     const n = table.nodes[index];
     return n && isKnownNode(n) ? iortIommuIdentity(n) : undefined;
@@ -50,6 +53,8 @@ export function resolveIort(table: IortTable, resolved?: ResolvedTopology): Tran
 
   const rids = new RidTable();
   const segments = new Set<number>();
+  const paths = nodePaths(table);
+  const scratch = { id: 0 };
   table.nodes.forEach((n, i) => {
     if (!isKnownNode(n) || n.type !== 'RootComplex' || segments.has(n.pciSegmentNumber)) return;
     segments.add(n.pciSegmentNumber);
@@ -57,7 +62,9 @@ export function resolveIort(table: IortTable, resolved?: ResolvedTopology): Tran
     mapIdRange(table, i, 0, RIDS_PER_SEGMENT - 1, IOMMU_NODES, (from, to, node, id, step) => {
       const identity = identityAt(node);
       if (!identity) return;
-      rids.setRange(n.pciSegmentNumber, from, to, identity, id, step);
+      // The root complex's mapping that sends these RIDs on is the entry that decides them (one per run, all alike).
+      const mapping = stepMapping(n, from, scratch);
+      rids.setRange(n.pciSegmentNumber, from, to, identity, id, step, mapping < 0 ? undefined : { path: `${paths[i]}/IdMapping[${mapping}]` });
     });
   });
   const translations = rids.translations(IORT_SOURCE);
@@ -67,9 +74,36 @@ export function resolveIort(table: IortTable, resolved?: ResolvedTopology): Tran
     if (isKnownNode(n) && n.type === 'NamedComponent') appendAll(mmio, namedComponentEntries(table, i, n, identityAt, resolved));
   });
 
-  const map: TranslationMap = { translations, mmio, findings };
-  if (resolved) map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
+  const map: TranslationMap = { translations, entries: rids.entries(), mmio, findings };
+  // The MSI side, where the table has an ITS group (without one, MSIs are not IORT's business).
+  const msi = msiWalked && table.nodes.some((n) => isKnownNode(n) && n.type === 'ItsGroup') ? iortMsiRuns(table, msiWalked.runs, paths) : undefined;
+  if (msi) Object.assign(map, msi);
+  if (resolved) {
+    map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
+    if (msi) map.devices = withDeviceMsi(map.devices, resolved.functions, msi.msi);
+  }
   return map;
+}
+
+/**
+ * The RIDs whose MSI walk (iort_msi_map_id) reaches an ITS group, as MSI
+ * runs: the ITS is the group's first identifier (iort_dev_find_its_id reads
+ * index 0), the DeviceID what the walk carries there, and the entry that
+ * decides is the root complex's mapping the walk leaves by (an SMMUv3's
+ * mapping to the ITS may follow it).
+ */
+function iortMsiRuns(t: IortTable, runs: readonly MsiRun[], paths: readonly string[]): { msi: MsiTranslation[]; msiEntries: EntryRun[] } {
+  const table = new RidTable();
+  const scratch = { id: 0 };
+  for (const r of runs) {
+    const group = t.nodes[r.its];
+    const first = group && isKnownNode(group) && group.type === 'ItsGroup' ? group.itsIdentifiers[0] : undefined;
+    if (first === undefined) continue; // an ITS group with no identifier: Linux finds no ITS for it
+    const rc = t.nodes[r.rc]!;
+    const mapping = isKnownNode(rc) ? stepMapping(rc, r.first, scratch) : -1;
+    table.setRange(r.segment, r.first, r.last, itsIdentity({ translationId: first }), r.id, r.step, mapping < 0 ? undefined : { path: `${paths[r.rc]}/IdMapping[${mapping}]` });
+  }
+  return msiRuns(table, IORT_SOURCE);
 }
 
 /**

@@ -99,19 +99,25 @@ export interface Reached {
  * with the output ID in `out.id`; undefined when the walk fails here.
  */
 function nodeStep(n: IortNode, id: number, out: { id: number }): IortIdMapping | undefined {
+  const i = stepMapping(n, id, out);
+  return i < 0 ? undefined : n.idMappings[i];
+}
+
+/** nodeStep as the index of the mapping in the node's ID array (-1: the walk fails here), for naming the entry that decides. */
+export function stepMapping(n: IortNode, id: number, out: { id: number }): number {
   const maps = n.idMappings;
   // Linux gives up on a node whose first mapping has a null Output Reference (a firmware bug it reports).
-  if (maps.length === 0 || ('offset' in maps[0]!.outputReference && maps[0]!.outputReference.offset === 0)) return undefined;
+  if (maps.length === 0 || ('offset' in maps[0]!.outputReference && maps[0]!.outputReference.offset === 0)) return -1;
   const skip = specialMappingIndex(n).index;
   const holder = { id: 0 };
-  let tentative: IortIdMapping | undefined;
+  let tentative = -1;
   for (let i = 0; i < maps.length; i++) {
     if (i === skip) continue;
-    const rc = idMap(maps[i]!, n.type, id, tentative !== undefined, holder);
+    const rc = idMap(maps[i]!, n.type, id, tentative >= 0, holder);
     if (rc === NO_MATCH) continue;
     out.id = holder.id;
-    if (rc === MATCH) return maps[i];
-    tentative = maps[i];
+    if (rc === MATCH) return i;
+    tentative = i;
   }
   return tentative;
 }

@@ -69,14 +69,14 @@ export function resolveIvrs(model: Model, resolved?: ResolvedTopology): Translat
   for (const iommu of reading.iommus) {
     const segment = iommu.block.pciSegment;
     const last = reading.lastBdf.get(segment)!;
-    for (const c of iommu.record.claimed) if (c.first <= last) rids.setRange(segment, c.first, Math.min(c.last, last), iommu.identity);
+    for (const c of iommu.record.claimed) if (c.first <= last) rids.setRange(segment, c.first, Math.min(c.last, last), iommu.identity, undefined, 1, { path: c.path, offset: c.offset });
   }
   for (const { block } of reading.iommus) rids.set(block.pciSegment, block.deviceId, null);
   appendAll(findings, ivhdOverlaps(reading));
   appendAll(findings, lastBdfFindings(reading));
 
   const translations = rids.translations(IVRS_SOURCE);
-  const map: TranslationMap = { translations, mmio: [], findings };
+  const map: TranslationMap = { translations, entries: rids.entries(), mmio: [], findings };
   const hids = reading.iommus.flatMap((i) => i.record.acpiHids.map((h) => ({ ...h, iommu: i })));
   const refused = reading.iommus.flatMap((i) => i.record.refusedHids);
   if (hids.length || refused.length) map.gaps = [acpiHidGap(hids, refused)];

@@ -49,7 +49,7 @@ export function resolveViot(table: ViotTable, resolved?: ResolvedTopology): Tran
   if (convention) findings.push(convention);
 
   const translations = rids.translations(VIOT_SOURCE);
-  const map: TranslationMap = { translations, mmio, findings };
+  const map: TranslationMap = { translations, entries: rids.entries(), mmio, findings };
   // Ranges cut to their first segments (viot-range-segments, one info each) make the map partial: say so once.
   const cut = resolved ? 0 : findings.filter((d) => d.code === 'viot-range-segments').length;
   if (cut) {
@@ -80,12 +80,13 @@ function paintRange(rids: RidTable, range: LiveEndpoint<ViotPciRange>, resolved:
   for (const segment of segmentsToMap(range, resolved, findings)) {
     const base = ((segment - segmentStart) * 0x10000 + endpointStart) % ID_SPACE;
     const room = ID_SPACE - base;
+    const origin = { path: range.path };
     if (bdfEnd - bdfStart < room) {
-      rids.setRange(segment, bdfStart, bdfEnd, range.iommu, base);
+      rids.setRange(segment, bdfStart, bdfEnd, range.iommu, base, 1, origin);
     } else {
       // The u32 endpoint ID wraps inside the range, as Linux's arithmetic does.
-      rids.setRange(segment, bdfStart, bdfStart + room - 1, range.iommu, base);
-      rids.setRange(segment, bdfStart + room, bdfEnd, range.iommu, 0);
+      rids.setRange(segment, bdfStart, bdfStart + room - 1, range.iommu, base, 1, origin);
+      rids.setRange(segment, bdfStart + room, bdfEnd, range.iommu, 0, 1, origin);
     }
   }
 }

@@ -29,6 +29,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'plan', load: async () => (await import('./plan.js')).registerPlan },
   { name: 'schema', load: async () => (await import('./schema.js')).registerSchema },
   { name: 'snapshot', load: async () => (await import('./snapshot.js')).registerSnapshot },
+  { name: 'which', load: async () => (await import('./which.js')).registerWhich },
 ];
 
 /**
