@@ -28,7 +28,7 @@ export interface RunOptions {
   checks?: readonly Check[];
   /** Whether a check's findings are listed (default: all). */
   shown?: (id: string) => boolean;
-  /** Told each check before it runs, and on what (the CLI's progress line): never per item. */
+  /** Told what is checked next (the topology, a table, the tables together: the CLI's progress line); never per check or item. */
   onStep?: (step: string) => void;
 }
 
@@ -50,14 +50,16 @@ export function runChecks(session: CheckSession, opts: RunOptions = {}): CheckRu
 
   // The topology and its build: their checks, then what they found that no check reported.
   const onTopology = checks.filter((c) => !c.needs.table && !c.needs.tables && c.needs.topology && !!t && (!c.needs.build || !!t.build));
-  const topologyRun = runOn(onTopology, session, shown, ran, (id) => step(`${id} on the topology`));
+  if (t) step('checking the topology');
+  const topologyRun = runOn(onTopology, session, shown, ran);
   add(topologyRun.findings);
   if (t) add(unreported([...t.resolved.findings, ...(t.build?.diagnostics ?? [])], topologyRun.reported, t.file));
 
   for (const table of session.checkedTables()) {
     const ctx = session.tableContext(table);
     const applicable = checks.filter((c) => appliesToFormat(c, table.format) && (!c.needs.topology || !!t) && (!c.needs.map || !!table.resolve));
-    const tableRun = runOn(applicable, ctx, shown, ran, (id) => step(`${id} on ${table.name}`));
+    step(`checking ${table.name}`);
+    const tableRun = runOn(applicable, ctx, shown, ran);
     add(withOffsets(table, tableRun.findings.map((d) => (d.file ? d : { ...d, file: table.file }))));
     add(unreported([...tableReadDiagnostics(table), ...(ctx.map()?.findings ?? [])], tableRun.reported, table.file));
   }
@@ -66,18 +68,18 @@ export function runChecks(session: CheckSession, opts: RunOptions = {}): CheckRu
   // is not checked: its decode errors say why, as `decode` and `map` say them.
   for (const table of unreadIommuTables(session)) add(table.diagnostics.filter((d) => d.severity === 'error').map((d) => (d.file ? d : { ...d, file: table.file })));
 
-  add(runOn(checks.filter((c) => c.needs.tables), session, shown, ran, step).findings);
+  step('checking the tables together');
+  add(runOn(checks.filter((c) => c.needs.tables), session, shown, ran).findings);
 
   const notRun = checks.filter((c) => shown(c.id) && !ran.has(c.id)).map((c) => ({ id: c.id, needs: needsText(c.needs) }));
   return { findings: out, notRun };
 }
 
 /** Runs the checks on one source: the findings to list, and the keys of the diagnostics they report. */
-function runOn(checks: readonly Check[], ctx: CheckContext, shown: (id: string) => boolean, ran: Set<string>, step: (id: string) => void): { findings: Diagnostic[]; reported: Set<string> } {
+function runOn(checks: readonly Check[], ctx: CheckContext, shown: (id: string) => boolean, ran: Set<string>): { findings: Diagnostic[]; reported: Set<string> } {
   const findings: Diagnostic[] = [];
   const reported = new Set<string>();
   for (const c of checks) {
-    step(c.id);
     ran.add(c.id);
     const listed = shown(c.id);
     for (const { reports, ...d } of stamp(c, c.run(ctx))) {

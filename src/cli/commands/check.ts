@@ -86,7 +86,7 @@ Examples:
   ridmap check board.dts IORT.dat --topology board.yaml
   ridmap check dump.txt --disable table-checksum,reserved-nonzero
   sudo acpidump | ridmap check - --signature DMAR
-  ridmap check tables/q35-virtio-iommu-pxb.yaml --strict      # CI: warnings fail too
+  ridmap check dump.txt --strict          # CI: warnings exit 1 too
   ridmap check IORT.dat --enable iort-reference-cycle --enable iort-dangling-reference
   sudo acpidump > dump.txt && ridmap check dump.txt --format json`,
     )
