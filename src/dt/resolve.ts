@@ -12,14 +12,16 @@
  * The segment is the host's linux,pci-domain (default 0), as Linux names
  * the devices; with a topology, the domain goes back to the topology's
  * segment by the rule ridmap writes domains with (pci-domains.ts), so that
- * several host nodes of one segment map where the topology says. msi-map has no
- * place in a translation map; it is resolved the same way for the
- * iommu-map/msi-map coverage finding. Findings are the checks whose subject
+ * several host nodes of one segment map where the topology says. msi-map and
+ * msi-parent give the map's MSI side (msi-map.ts), and msi-map is resolved
+ * the same way for the iommu-map/msi-map coverage finding. Findings are the checks whose subject
  * changes what Linux maps (bad lengths, masks that ignore the base, dangling
  * phandles, coverage).
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { deviceEntries } from '../model/devices.js';
+import { withDeviceMsi } from '../model/device-msi.js';
+import { dtMsi } from './msi-map.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import { RidTable } from '../model/rid-table.js';
 import type { MmioTranslation, TranslationMap } from '../model/translation-map.js';
@@ -72,7 +74,12 @@ export function resolveDt(tree: DtTree, resolved?: ResolvedTopology): Translatio
 
   const translations = table.translations(DT_SOURCE);
   const map: TranslationMap = { translations, entries: table.entries(), mmio: mmioMasters(layout, identity, resolved), findings };
-  if (resolved) map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
+  const msi = dtMsi(layout, segmentOf, DT_SOURCE);
+  if (msi) Object.assign(map, msi);
+  if (resolved) {
+    map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
+    if (msi) map.devices = withDeviceMsi(map.devices, resolved.functions, msi.msi);
+  }
   return map;
 }
 

@@ -14,7 +14,7 @@
  */
 import type { ResolvedTopology } from '../model/resolved.js';
 import { formatSbdf, type Rid } from '../model/rid.js';
-import type { DeviceEntry, EntryRun, LinuxRefusal, TableEntry, TranslationMap } from '../model/translation-map.js';
+import type { DeviceEntry, EntryRun, LinuxRefusal, MsiTranslation, TableEntry, TranslationMap } from '../model/translation-map.js';
 import { lookupRid } from '../model/translation-map.js';
 
 /** One map the answer may come from: a table's (or a topology's own). */
@@ -43,6 +43,13 @@ export interface WhichDevice {
   groupDevices: { id: string; segment: number; rid: Rid }[];
 }
 
+export interface WhichMsi {
+  its: string;
+  deviceId: number;
+  rid: Rid;
+  entry?: WhichEntry;
+}
+
 export interface WhichAnswer {
   segment: number;
   rid: Rid;
@@ -55,6 +62,12 @@ export interface WhichAnswer {
   source?: string;
   entries: WhichEntry[];
   refused?: LinuxRefusal;
+  /**
+   * Where the device's MSIs go, when the source has an MSI side: the ITS,
+   * the DeviceID, the requester ID it comes from and the entry that decides;
+   * null when they reach no ITS.
+   */
+  msi?: WhichMsi | null;
   /** Why the answer is "not translated", or what it cannot tell. */
   notes: string[];
 }
@@ -75,14 +88,14 @@ export function whichAnswer(q: WhichQuestion): WhichAnswer {
     const hit = sources.find((s) => lookupRid(s.map.translations, segment, rid));
     if (!hit) {
       answer.notes.push(`no input translates RID ${at}`);
-      return withGaps(answer, sources);
+      return withGaps(withMsiAlone(answer, sources), sources);
     }
     const t = lookupRid(hit.map.translations, segment, rid)!;
     answer.iommu = t.iommu;
     answer.outputIds = [t.outputId];
     answer.source = hit.table;
     pushEntry(answer, hit, rid);
-    return answer;
+    return withMsiAlone(answer, sources);
   }
 
   // Each source's entry for the device; the first that translates it answers (else the first that lists it).
@@ -108,6 +121,13 @@ export function whichAnswer(q: WhichQuestion): WhichAnswer {
   if (d.iommu === null && !d.refused) answer.notes.push(`no input translates ${at}${d.aliases.length > 1 ? ' or its DMA aliases' : ''}`);
   // The entry that decides each alias the tables translate (a refused device's too: it names what Linux refuses).
   if (d.iommu !== null || d.refused) for (const alias of d.aliases) pushEntry(answer, s, alias);
+  // The MSI side: the first source that has one answers (an IORT beside a VIOT: the IORT's).
+  const msiSource = listed.find((x) => x.d.msi !== undefined);
+  if (msiSource) {
+    const m = msiSource.d.msi!;
+    answer.msi = m && { ...m, ...entryField(msiSource.s, msiSource.s.map.msiEntries, m.rid, segment) };
+    if (!m) answer.notes.push('its MSIs reach no ITS: Linux gives the device no MSI domain (INTx only, or its driver fails to probe)');
+  }
   return d.iommu === null ? withGaps(answer, sources) : answer;
 }
 
@@ -117,10 +137,39 @@ function deviceOf(d: DeviceEntry, all: readonly DeviceEntry[]): WhichDevice {
 }
 
 function pushEntry(answer: WhichAnswer, s: WhichSource, rid: Rid): void {
-  const run = entryAt(s.map.entries ?? [], answer.segment, rid);
-  if (!run) return;
+  const e = entryOf(s, s.map.entries, answer.segment, rid);
+  if (e) answer.entries.push(e);
+}
+
+/** The entry of `runs` that decides a RID, placed (its byte offset from the table's layout where the resolver did not give one). */
+function entryOf(s: WhichSource, runs: readonly EntryRun[] | undefined, segment: number, rid: Rid): WhichEntry | undefined {
+  const run = entryAt(runs ?? [], segment, rid);
+  if (!run) return undefined;
   const offset = run.entry.offset ?? s.offsetOf?.(run.entry.path);
-  answer.entries.push({ rid, table: s.table, file: s.file, path: run.entry.path, ...(offset === undefined ? {} : { offset }), ...(run.entry.row === undefined ? {} : { row: run.entry.row }) });
+  return { rid, table: s.table, file: s.file, path: run.entry.path, ...(offset === undefined ? {} : { offset }), ...(run.entry.row === undefined ? {} : { row: run.entry.row }) };
+}
+
+function entryField(s: WhichSource, runs: readonly EntryRun[] | undefined, rid: Rid, segment: number): { entry?: WhichEntry } {
+  const entry = entryOf(s, runs, segment, rid);
+  return entry ? { entry } : {};
+}
+
+/**
+ * Without a topology, the MSI side of the RID itself (its aliases are
+ * unknown): the first source with an MSI side answers.
+ */
+function withMsiAlone(answer: WhichAnswer, sources: readonly WhichSource[]): WhichAnswer {
+  const s = sources.find((x) => x.map.msi);
+  if (!s) return answer;
+  const hit = lookupMsi(s.map.msi!, answer.segment, answer.rid);
+  answer.msi = hit ? { ...hit, rid: answer.rid, ...entryField(s, s.map.msiEntries, answer.rid, answer.segment) } : null;
+  if (!hit) answer.notes.push(`the MSIs of RID ${formatSbdf(answer.segment, answer.rid)} reach no ITS`);
+  return answer;
+}
+
+function lookupMsi(msi: readonly MsiTranslation[], segment: number, rid: Rid): { its: string; deviceId: number } | undefined {
+  const m = msi.find((x) => x.segment === segment && x.first <= rid && rid <= x.last);
+  return m && { its: m.its, deviceId: m.deviceIdBase + (rid - m.first) };
 }
 
 /** The run covering a RID (runs are disjoint and sorted per segment: a bisection). */

@@ -17,7 +17,15 @@ export interface WhichJson {
   source?: string;
   entries: { bdf: string; table: string; file: string; path: string; offset?: number; row?: number }[];
   refused?: { iommu: string; outputIds: number[]; finding: string; reason: string };
+  /** Present when the input has an MSI side (Arm): the ITS, the DeviceID, the RID it is of, the entry that decides; null: no ITS. */
+  msi?: { its: string; deviceId: number; bdf: string; entry?: EntryJson } | null;
   notes: string[];
+}
+
+type EntryJson = WhichJson['entries'][number];
+
+function entryJson(e: WhichEntry): EntryJson {
+  return { bdf: formatBdf(e.rid), table: e.table, file: e.file, path: e.path, ...(e.offset === undefined ? {} : { offset: e.offset }), ...(e.row === undefined ? {} : { row: e.row }) };
 }
 
 export function whichJson(a: WhichAnswer): WhichJson {
@@ -37,8 +45,9 @@ export function whichJson(a: WhichAnswer): WhichJson {
     iommu: a.iommu,
     outputIds: [...a.outputIds],
     ...(a.source === undefined ? {} : { source: a.source }),
-    entries: a.entries.map((e) => ({ bdf: formatBdf(e.rid), table: e.table, file: e.file, path: e.path, ...(e.offset === undefined ? {} : { offset: e.offset }), ...(e.row === undefined ? {} : { row: e.row }) })),
+    entries: a.entries.map(entryJson),
     ...(a.refused ? { refused: { iommu: a.refused.iommu, outputIds: [...a.refused.outputIds], finding: a.refused.code, reason: a.refused.reason } } : {}),
+    ...(a.msi === undefined ? {} : { msi: a.msi && { its: a.msi.its, deviceId: a.msi.deviceId, bdf: formatBdf(a.msi.rid), ...(a.msi.entry ? { entry: entryJson(a.msi.entry) } : {}) } }),
     notes: [...a.notes],
   };
 }
@@ -70,7 +79,14 @@ export function formatWhichText(a: WhichAnswer): string {
     rows.push(['group', `${a.device.group}${others.length ? `, shared with ${members}` : ' (alone)'}`]);
   }
   for (const e of a.entries) rows.push(['entry', `${entryText(e)}${a.entries.length > 1 ? ` for ${formatBdf(e.rid)}` : ''}`]);
+  if (a.msi !== undefined) rows.push(['msi', a.msi ? msiText(a, a.msi) : 'none: its MSIs reach no ITS']);
   for (const n of a.notes) rows.push(['note', n]);
   const width = rows.reduce((w, [label]) => Math.max(w, label.length), 0);
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n') + '\n';
+}
+
+/** `its#0 DeviceID 0x100 by IORT/RootComplex[0]/IdMapping[0] @ 0x30 (IORT.dat)`; the RID when a bridge's alias carries the MSIs. */
+function msiText(a: WhichAnswer, m: NonNullable<WhichAnswer['msi']>): string {
+  const via = m.rid === a.rid ? '' : ` (sent as ${formatBdf(m.rid)})`;
+  return `${m.its} DeviceID ${hex(m.deviceId)}${via}${m.entry ? ` by ${entryText(m.entry)}` : ''}`;
 }
