@@ -8,7 +8,7 @@ import { encodeTable } from './acpi/table.js';
 import type { Model } from './codec/index.js';
 import { hasErrors, type Diagnostic } from './diagnostic.js';
 import { dtFromTopology, encodeDtb, formatDts, topologyHasDt } from './dt/index.js';
-import { renderMap } from './map/render-map.js';
+import { renderMap, type MapFormat } from './map/render-map.js';
 import type { ResolvedTopology } from './model/resolved.js';
 import { appendAll } from './append.js';
 
@@ -73,13 +73,26 @@ export function buildOutputs(resolved: ResolvedTopology, { maps = true }: BuildO
   if (topologyHasDt(resolved)) appendAll(outputs, boardDt(resolved, diagnostics));
 
   if (!maps) return { outputs, diagnostics };
-  outputs.push(
-    { name: 'map.json', description: 'translation map (JSON)', data: renderMap(resolved, 'json') },
-    { name: 'map.txt', description: 'translation map (text)', data: renderMap(resolved, 'text') },
-    { name: 'tree.txt', description: 'annotated PCI tree', data: renderMap(resolved, 'tree') },
-    { name: 'topology.dot', description: 'Graphviz picture, coloured by IOMMU', data: renderMap(resolved, 'dot') },
-  );
+  for (const m of mapOutputs(resolved)) outputs.push({ name: m.name, description: m.description, data: m.data() });
   return { outputs, diagnostics };
+}
+
+/** The map forms every build writes, each rendered only when its `data` is called. */
+const MAP_FORMS: readonly { name: string; description: string; form: MapFormat }[] = [
+  { name: 'map.json', description: 'translation map (JSON)', form: 'json' },
+  { name: 'map.txt', description: 'translation map (text)', form: 'text' },
+  { name: 'tree.txt', description: 'annotated PCI tree', form: 'tree' },
+  { name: 'topology.dot', description: 'Graphviz picture, coloured by IOMMU', form: 'dot' },
+];
+
+/**
+ * The map outputs of a build, rendered on demand: `build` hands them to the
+ * output set as they are (io/atomic-write.ts FileData), so that each text is
+ * written to its temporary file and dropped before the next is rendered
+ * (at a million endpoints the four are hundreds of MB).
+ */
+export function mapOutputs(resolved: ResolvedTopology): { name: string; description: string; data: () => string }[] {
+  return MAP_FORMS.map(({ name, description, form }) => ({ name, description, data: () => renderMap(resolved, form) }));
 }
 
 /** The board Device Tree, as source and as blob (dtc compiles the one to exactly the other). */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { replaceOutputSet } from '../../io/output-set.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { resolveTopology } from '../../model/resolve.js';
-import { BUILD_OUTPUT_NAMES, buildOutputs } from '../../build-outputs.js';
+import { BUILD_OUTPUT_NAMES, buildOutputs, mapOutputs } from '../../build-outputs.js';
 import type { CliContext } from '../context.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
 import { hasErrors, inFile } from '../../diagnostic.js';
@@ -42,7 +42,10 @@ Example:
     .action(async (input: string, opts: { out: string; numbering: string; verbose: boolean; lockWait: number }) => {
       const resolved = resolveTopology(loadTopologyFile(input), { numbering: opts.numbering });
       ctx.report(inFile(input, resolved.findings));
-      const { outputs, diagnostics } = buildOutputs(resolved);
+      // The map forms are rendered as they are written, one at a time (mapOutputs).
+      const built = buildOutputs(resolved, { maps: false });
+      const { diagnostics } = built;
+      const outputs = [...built.outputs, ...mapOutputs(resolved)];
       ctx.report(visibleDiagnostics(inFile(input, diagnostics), opts.verbose));
       // A table the topology cannot express is bad input, and a build that fails writes nothing.
       if (hasErrors(diagnostics)) {
