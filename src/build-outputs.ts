@@ -80,20 +80,30 @@ export function buildOutputs(resolved: ResolvedTopology, { maps = true, onStep }
   }
 
   if (!maps) return { outputs, diagnostics };
-  for (const map of MAP_OUTPUTS) {
-    step(map.name);
-    outputs.push({ name: map.name, description: map.description, data: renderMap(resolved, map.format) });
+  for (const m of mapOutputs(resolved)) {
+    step(m.name);
+    outputs.push({ name: m.name, description: m.description, data: m.data() });
   }
   return { outputs, diagnostics };
 }
 
-/** The four forms of the map a build writes. */
-const MAP_OUTPUTS: readonly { name: string; description: string; format: MapFormat }[] = [
-  { name: 'map.json', description: 'translation map (JSON)', format: 'json' },
-  { name: 'map.txt', description: 'translation map (text)', format: 'text' },
-  { name: 'tree.txt', description: 'annotated PCI tree', format: 'tree' },
-  { name: 'topology.dot', description: 'Graphviz picture, coloured by IOMMU', format: 'dot' },
+/** The map forms every build writes, each rendered only when its `data` is called. */
+const MAP_FORMS: readonly { name: string; description: string; form: MapFormat }[] = [
+  { name: 'map.json', description: 'translation map (JSON)', form: 'json' },
+  { name: 'map.txt', description: 'translation map (text)', form: 'text' },
+  { name: 'tree.txt', description: 'annotated PCI tree', form: 'tree' },
+  { name: 'topology.dot', description: 'Graphviz picture, coloured by IOMMU', form: 'dot' },
 ];
+
+/**
+ * The map outputs of a build, rendered on demand: `build` hands them to the
+ * output set as they are (io/atomic-write.ts FileData), so that each text is
+ * written to its temporary file and dropped before the next is rendered
+ * (at a million endpoints the four are hundreds of MB).
+ */
+export function mapOutputs(resolved: ResolvedTopology): { name: string; description: string; data: () => string }[] {
+  return MAP_FORMS.map(({ name, description, form }) => ({ name, description, data: () => renderMap(resolved, form) }));
+}
 
 /** The board Device Tree, as source and as blob (dtc compiles the one to exactly the other). */
 function boardDt(resolved: ResolvedTopology, diagnostics: Diagnostic[]): BuildOutput[] {

@@ -58,11 +58,19 @@ export function stageFile(path: string, data: string | Uint8Array): StagedFile {
   return { path, commit, abort };
 }
 
+/**
+ * A file's content, or a function that makes it when the file is staged: a
+ * set of large outputs (a million-endpoint build's map forms, hundreds of MB
+ * of text) then holds one of them in memory at a time, not all until the
+ * last is made, and the set is still committed as one.
+ */
+export type FileData = string | Uint8Array | (() => string | Uint8Array);
+
 /** Stages every file, or none: when one cannot be written, those already staged are removed and the error is thrown. */
-export function stageAll(files: readonly { path: string; data: string | Uint8Array }[], stage: typeof stageFile = stageFile): StagedFile[] {
+export function stageAll(files: readonly { path: string; data: FileData }[], stage: typeof stageFile = stageFile): StagedFile[] {
   const staged: StagedFile[] = [];
   try {
-    for (const f of files) staged.push(stage(f.path, f.data));
+    for (const f of files) staged.push(stage(f.path, typeof f.data === 'function' ? f.data() : f.data));
   } catch (e) {
     for (const s of staged) s.abort();
     throw e;

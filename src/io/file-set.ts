@@ -18,11 +18,12 @@
  * hold the directory's lock (dir-lock.ts) around this.
  */
 import { copyFileSync, linkSync, lstatSync, renameSync, rmSync } from 'node:fs';
-import { siblingName, stageAll, stageFile, type StagedFile } from './atomic-write.js';
+import { siblingName, stageAll, stageFile, type FileData, type StagedFile } from './atomic-write.js';
 
 export interface FileWrite {
   path: string;
-  data: string | Uint8Array;
+  /** The content, or what makes it when the file is staged (atomic-write.ts FileData). */
+  data: FileData;
 }
 
 /** One replaced or removed target, and where its old file is kept until the set is committed. */

@@ -7,12 +7,13 @@
  */
 import { join } from 'node:path';
 import { withDirLock } from './dir-lock.js';
+import type { FileData } from './atomic-write.js';
 import { replaceFileSet } from './file-set.js';
 
 export interface OutputFile {
   /** The file's name in the directory. */
   name: string;
-  data: string | Uint8Array;
+  data: FileData;
 }
 
 export async function replaceOutputSet(dir: string, files: readonly OutputFile[], owned: readonly string[], lockWaitMs: number): Promise<void> {

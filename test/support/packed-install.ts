@@ -71,7 +71,7 @@ export function projectLock(tarball: string, manifest: PackageJson, repoLock: { 
     const { dev: _dev, peer: _peer, devOptional: _devOptional, ...kept } = entry;
     packages[key] = { ...kept, resolved: entry.resolved ?? registryUrl(name, entry.version) };
     const peers = Object.keys(entry.peerDependencies ?? {}).filter((p) => !entry.peerDependenciesMeta?.[p]?.optional);
-    todo.push(...Object.keys(entry.dependencies ?? {}), ...peers);
+    for (const dep of [...Object.keys(entry.dependencies ?? {}), ...peers]) todo.push(dep);
   }
   const integrity = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
   const { name, version, dependencies, bin, engines, license } = manifest;
