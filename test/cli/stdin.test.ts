@@ -82,6 +82,17 @@ describe('- is standard input', () => {
     }
   });
 
+  it('map and check read a machine snapshot piped in (ssh host ridmap snapshot -o - | ridmap map -)', async () => {
+    const archive = join(REPO_ROOT, 'test/fixtures/sysfs/q35-vtd.tar.gz');
+    const map = await runCliWith({ stdin: readFileSync(archive) }, 'map', '-', '--format', 'tree');
+    expect(map.code).toBe(0);
+    expect(map.stdout).toBe((await runCli('map', archive, '--format', 'tree')).stdout);
+    const check = await runCliWith({ stdin: readFileSync(archive) }, 'check', '-');
+    const fromFile = await runCli('check', archive);
+    expect(check.code).toBe(fromFile.code);
+    expect(check.stdout).toBe(fromFile.stdout.replaceAll(archive, '<stdin>'));
+  });
+
   it('encode - compiles the JSON piped into it', async () => {
     const json = (await runCli('decode', dmarFile, '--format', 'json')).stdout;
     const run = await runCliWith({ stdin: json }, 'encode', '-', '-o', join(tmp, 'from-stdin.dat'));

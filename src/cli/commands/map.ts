@@ -81,7 +81,7 @@ Examples:
           const s = await loadSnapshotInput(file);
           fromMachine = true;
           ctx.report(s.warnings);
-          topologies.push({ file, text: s.topologyText });
+          topologies.push({ file: inputName(file), text: s.topologyText });
           appendAll(tableInputs, s.tables);
           continue;
         }
