@@ -71,7 +71,7 @@ export async function readMapInputs(ctx: CliContext, inputs: readonly string[], 
       const s = await loadSnapshotInput(file);
       fromMachine = true;
       ctx.report(s.warnings);
-      topologies.push({ file, text: s.topologyText });
+      topologies.push({ file: inputName(file), text: s.topologyText });
       appendAll(tableInputs, s.tables);
       continue;
     }

@@ -14,6 +14,7 @@ import { readSysfsSnapshot } from '../import/sysfs/read-sysfs-snapshot.js';
 import { MANIFEST, SNAPSHOT_DIR } from '../import/sysfs/snapshot-files.js';
 import { isGzip, isTar, TAR_MAGIC_AT } from '../import/sysfs/tar-archive.js';
 import { loadInput, type LoadedInput } from '../io/load-input.js';
+import { inputName, readInputBytes, STDIN_ARG } from '../io/read-input.js';
 import type { Comparison } from '../model/linux-verdict.js';
 
 export interface SnapshotInput {
@@ -29,6 +30,8 @@ export interface SnapshotInput {
 
 /** The snapshot's form: a directory with the manifest, or a gzip or tar archive. */
 export function isSnapshot(path: string): boolean {
+  // Standard input is read once, and what it gave kept: its first bytes say whether it is an archive.
+  if (path === STDIN_ARG) return isArchive(readInputBytes(path));
   let st;
   try {
     st = statSync(path);
@@ -53,7 +56,10 @@ export function isSnapshotArchive(path: string): boolean {
   } catch {
     return false;
   }
-  const bytes = head.subarray(0, n);
+  return isArchive(head.subarray(0, n));
+}
+
+function isArchive(bytes: Uint8Array): boolean {
   return isGzip(bytes) || isTar(bytes);
 }
 
@@ -61,7 +67,7 @@ export async function loadSnapshotInput(path: string): Promise<SnapshotInput> {
   const snapshot = await readSysfsSnapshot(path);
   const built = hostTopology(snapshot);
   const tables: LoadedInput[] = [];
-  for (const t of snapshot.tables) tables.push(await loadInput(`${path}#${t.name}`, t.bytes));
+  for (const t of snapshot.tables) tables.push(await loadInput(`${inputName(path)}#${t.name}`, t.bytes));
   return {
     snapshot,
     topology: built.topology,

@@ -1,8 +1,8 @@
 /**
  * `-` (standard input) named twice in one command line: refused before any
  * input is read, so that `decode - -` does not print the first and then
- * fail. io/read-input.ts refuses a second read as well; this is the early,
- * clearer form of the same rule for every command, present and future.
+ * fail: a pipe gives its bytes once, and two inputs that are one stream are
+ * a mistake. For every command, present and future (a commander hook).
  */
 import type { Command } from 'commander';
 import { InputError } from '../diagnostic.js';

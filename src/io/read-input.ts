@@ -29,10 +29,15 @@ export function inputName(path: string): string {
   return path === STDIN_ARG ? STDIN_NAME : path;
 }
 
-/** One run's standard input: a pipe or a terminal can be read to its end once, so a second `-` is refused. */
+/**
+ * One run's standard input: a pipe can be read to its end once, so what it
+ * gave is kept for the run (a snapshot is told from other inputs by its first
+ * bytes, then read whole). That the user names `-` only once is the CLI's
+ * rule (cli/stdin-arguments.ts).
+ */
 interface StdinOfRun {
   fd: number;
-  taken: boolean;
+  bytes?: Uint8Array;
 }
 const stdinOfRun = new AsyncLocalStorage<StdinOfRun>();
 
@@ -42,7 +47,7 @@ const stdinOfRun = new AsyncLocalStorage<StdinOfRun>();
  * process (tests, the library) each have their own; outside one, `-` reads fd 0.
  */
 export function withStdin<T>(fd: number, work: () => T): T {
-  return stdinOfRun.run({ fd, taken: false }, work);
+  return stdinOfRun.run({ fd }, work);
 }
 
 /** The input's bytes: a file's, or standard input's for `-` (messages name it <stdin>). */
@@ -75,12 +80,13 @@ export function readInputBytes(path: string): Uint8Array {
  */
 function readStdin(): Uint8Array {
   const run = stdinOfRun.getStore();
-  if (run?.taken) throw fail(STDIN_NAME, 'standard input (-) is named as more than one input of this command; it can be read only once');
-  if (run) run.taken = true;
+  if (run?.bytes) return run.bytes;
   const fd = run?.fd ?? 0;
   if (isatty(fd)) throw fail(STDIN_NAME, 'standard input (-) is a terminal; pipe or redirect the input into it (`acpidump | ridmap decode -`)');
   try {
-    return readBounded(fd, STDIN_NAME, MAX_INPUT_BYTES);
+    const bytes = readBounded(fd, STDIN_NAME, MAX_INPUT_BYTES);
+    if (run) run.bytes = bytes;
+    return bytes;
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw fail(STDIN_NAME, reason(e));

@@ -7,6 +7,9 @@
  */
 import type { Diagnostic } from '../diagnostic.js';
 
+/** TableSubject.format of a Device Tree (subject.ts). */
+const DEVICE_TREE = 'DT';
+
 /** Four characters of the set ACPI signatures use (upper-case letters, digits, `_`, `!`), as given. */
 const SIGNATURE = /^[A-Za-z0-9_!]{4}$/;
 
@@ -38,9 +41,6 @@ export function signaturesNotFound(tables: readonly { format: string }[], signat
     message: `--signature ${s}: no input holds a table with signature ${s}`,
   }));
 }
-
-/** TableSubject.format of a Device Tree (subject.ts). */
-const DEVICE_TREE = 'DT';
 
 /** Each input with only the tables `--signature` names (and its trees); the inputs as they are without one. */
 export function selectTables<T extends { tables: readonly { format: string }[] }>(inputs: readonly T[], signatures: readonly string[] | undefined): T[] {

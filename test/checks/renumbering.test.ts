@@ -4,8 +4,6 @@
  * a RID-keyed table (here a VIOT whose virtio-iommu sits behind a root port
  * that moves when the OS renumbers) is reported as warnings.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckSummary } from '../../src/checks/summary.js';
@@ -35,23 +33,7 @@ describe('renumbering invariance', () => {
   });
 
   it('a RID-keyed table that breaks is reported device by device as warnings', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ridmap-renumber-'));
-    const topology = join(dir, 'viot.yaml');
-    writeFileSync(
-      topology,
-      [
-        'name: viot-behind-a-port',
-        'iommus:',
-        '  - { id: viommu, type: virtio-iommu-pci, device: viommu-fn }',
-        'hostBridges:',
-        '  - id: pcie.0',
-        '    iommu: viommu',
-        '    children:',
-        '      - { id: rp1, type: pcie-root-port, addr: "01.0", acs: true, reserveBuses: 2, children: [{ id: nic0, type: pcie-endpoint, addr: "00.0" }] }',
-        '      - { id: rp2, type: pcie-root-port, addr: "02.0", acs: true, children: [{ id: viommu-fn, type: pcie-endpoint, addr: "00.0" }] }',
-        '',
-      ].join('\n'),
-    );
+    const topology = join(REPO_ROOT, 'test/fixtures/topology-valid/viot-behind-a-port.yaml');
     const { code, findings, summary } = await checkJson(topology, '--numbering', 'compact');
     expect(code).toBe(0);
     const viot = summary.tables.find((t) => t.format === 'VIOT')!;

@@ -12,19 +12,7 @@ import { runCli } from '../support/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-fail-on-'));
 /** A VIOT whose virtio-iommu sits behind a root port that moves when the OS renumbers: warnings, no errors. */
-const viotTopology = join(tmp, 'viot.yaml');
-writeFileSync(viotTopology, [
-  'name: viot-behind-a-port',
-  'iommus:',
-  '  - { id: viommu, type: virtio-iommu-pci, device: viommu-fn }',
-  'hostBridges:',
-  '  - id: pcie.0',
-  '    iommu: viommu',
-  '    children:',
-  '      - { id: rp1, type: pcie-root-port, addr: "01.0", acs: true, reserveBuses: 2, children: [{ id: nic0, type: pcie-endpoint, addr: "00.0" }] }',
-  '      - { id: rp2, type: pcie-root-port, addr: "02.0", acs: true, children: [{ id: viommu-fn, type: pcie-endpoint, addr: "00.0" }] }',
-  '',
-].join('\n'));
+const viotTopology = join(REPO_ROOT, 'test/fixtures/topology-valid/viot-behind-a-port.yaml');
 /** The QEMU DMAR with its checksum byte off by one: a warning when decoded, nothing unreadable. */
 const badChecksum = join(tmp, 'DMAR-bad-checksum.dat');
 const dmar = readFileSync(join(REPO_ROOT, 'test/fixtures/qemu-acpi-tests/q35-dmar-11.1/DMAR.dat'));

@@ -3,7 +3,8 @@
  * sniffed as a file's is (a topology without its .yaml name too), messages
  * call it <stdin>, and naming it twice is a usage error before anything is read.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -82,10 +83,39 @@ describe('- is standard input', () => {
     }
   });
 
+  it('map and check read a machine snapshot piped in (ssh host ridmap snapshot -o - | ridmap map -)', async () => {
+    const archive = join(REPO_ROOT, 'test/fixtures/sysfs/q35-vtd.tar.gz');
+    const map = await runCliWith({ stdin: readFileSync(archive) }, 'map', '-', '--format', 'tree');
+    expect(map.code).toBe(0);
+    expect(map.stdout).toBe((await runCli('map', archive, '--format', 'tree')).stdout);
+    const check = await runCliWith({ stdin: readFileSync(archive) }, 'check', '-');
+    const fromFile = await runCli('check', archive);
+    expect(check.code).toBe(fromFile.code);
+    expect(check.stdout).toBe(fromFile.stdout.replaceAll(archive, '<stdin>'));
+  });
+
   it('encode - compiles the JSON piped into it', async () => {
     const json = (await runCli('decode', dmarFile, '--format', 'json')).stdout;
     const run = await runCliWith({ stdin: json }, 'encode', '-', '-o', join(tmp, 'from-stdin.dat'));
     expect(run.code).toBe(0);
     expect(readFileSync(join(tmp, 'from-stdin.dat'))).toEqual(dmar);
+  });
+});
+
+const bin = join(REPO_ROOT, 'dist/bin/ridmap.js');
+const haveScript = spawnSync('script', ['--version']).status === 0;
+
+describe.skipIf(!existsSync(bin) || !haveScript)('the installed bin', () => {
+  it('refuses a terminal on standard input (exit 2) instead of waiting for typed input', () => {
+    // util-linux `script` gives the command a pseudo-terminal as its standard input.
+    const run = spawnSync('script', ['-qec', `${process.execPath} ${bin} decode -; echo "exit $?"`, '/dev/null'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    expect(run.stdout).toContain('cannot read <stdin>: standard input (-) is a terminal');
+    expect(run.stdout).toMatch(/exit 2\r?\n/);
+  });
+
+  it('reads a pipe, as `acpidump | ridmap decode -`', () => {
+    const run = spawnSync(process.execPath, [bin, 'decode', '-'], { input: dmar, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(' * Disassembly of <stdin>');
   });
 });

@@ -107,7 +107,7 @@ Examples:
         }
         // A machine snapshot: its tables are checked against its own PCI tree, and the map against what Linux did.
         const input = await loadSnapshotInput(file);
-        machines.push({ file, input });
+        machines.push({ file: inputName(file), input });
         appendAll(loaded, input.tables);
       }
       if (machines.length > 1) throw new InputError([{ severity: 'error', code: 'usage', message: 'check takes one machine snapshot at a time' }]);

@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readInputBytes } from '../../io/read-input.js';
+import { inputName, readInputBytes } from '../../io/read-input.js';
 import { snapshotInvalid } from './snapshot-error.js';
 import { readTar, unpackGzip } from './tar-archive.js';
 
@@ -37,8 +37,10 @@ export function openSnapshotFiles(path: string): SnapshotFiles {
  * as the script writes it, or another top directory (or none) when someone
  * unpacked and packed it again under another name.
  */
-function archiveFiles(path: string): SnapshotFiles {
-  const files = readTar(unpackGzip(readInputBytes(path), path), path);
+function archiveFiles(file: string): SnapshotFiles {
+  // `-`: standard input, named <stdin>.
+  const path = inputName(file);
+  const files = readTar(unpackGzip(readInputBytes(file), path), path);
   const manifests = files.map((f) => f.name).filter((n) => n === MANIFEST || /^[^/]+\/manifest\.txt$/.test(n));
   const top = manifests.includes(`${SNAPSHOT_DIR}/${MANIFEST}`) ? `${SNAPSHOT_DIR}/${MANIFEST}` : manifests[0];
   if (top === undefined) throw snapshotInvalid(path, `no ${SNAPSHOT_DIR}/${MANIFEST} in the archive: not a ridmap snapshot (make one with \`ridmap snapshot\` or scripts/ridmap-snapshot.sh)`);
