@@ -12,6 +12,7 @@
 import { concatBytes, latin1Text } from './bytes.js';
 
 const HEX = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 65, 66, 67, 68, 69, 70]);
+const HEX_LOWER = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
 const SPACE = 32;
 const ZERO = 48;
 const NEWLINE = 10;
@@ -154,7 +155,16 @@ export class TextSink {
 
   /** Upper-case hex of a non-negative integer below 2^53, at least `digits` digits. */
   hex(n: number, digits: number): this {
-    if (n > 0xffffffff) return this.hex(Math.floor(n / 0x100000000), digits > 8 ? digits - 8 : 1).hex(n % 0x100000000, 8);
+    return this.hexIn(HEX, n, digits);
+  }
+
+  /** Lower-case hex (as DTS prints cells) of a non-negative integer below 2^53, at least `digits` digits. */
+  hexLower(n: number, digits: number): this {
+    return this.hexIn(HEX_LOWER, n, digits);
+  }
+
+  private hexIn(table: Uint8Array, n: number, digits: number): this {
+    if (n > 0xffffffff) return this.hexIn(table, Math.floor(n / 0x100000000), digits > 8 ? digits - 8 : 1).hexIn(table, n % 0x100000000, 8);
     let len = 1;
     for (let v = n >>> 4; v !== 0; v >>>= 4) len++;
     const total = len > digits ? len : digits;
@@ -162,7 +172,7 @@ export class TextSink {
     const buf = this.buf;
     let p = this.pos + total;
     for (let i = 0; i < total; i++) {
-      buf[--p] = HEX[n & 15]!;
+      buf[--p] = table[n & 15]!;
       n >>>= 4;
     }
     this.pos += total;

@@ -39,7 +39,7 @@ export interface DtbDecode {
   diagnostics: Diagnostic[];
 }
 
-interface Block {
+export interface Block {
   name: string;
   start: number;
   end: number;
@@ -65,13 +65,41 @@ export function decodeDtb(bytes: Uint8Array, file?: string): DtbDecode {
   return file === undefined ? decoded : { ...decoded, diagnostics: inFile(file, decoded.diagnostics) };
 }
 
+/** Where the blocks are, as the header says and as far as they check out; diagnostics go to the reader. */
+export interface DtbBlocks {
+  header: FdtHeader;
+  reservations: DtReservation[];
+  struct: Block;
+  strings: Block;
+}
+
 function decodeBlob(bytes: Uint8Array): DtbDecode {
   const r = new Reader(bytes);
   const tree = emptyTree();
-  const header = readHeader(r);
-  if (!header) return { tree, diagnostics: r.diagnostics };
-  tree.bootCpuidPhys = header.bootCpuidPhys;
+  const blocks = readBlocks(r);
+  if (!blocks) return { tree, diagnostics: r.diagnostics };
+  tree.bootCpuidPhys = blocks.header.bootCpuidPhys;
+  tree.memoryReservations = blocks.reservations;
+  tree.root = readStructure(r, blocks.struct, blocks.strings) ?? tree.root;
+  return { tree, header: blocks.header, diagnostics: r.diagnostics };
+}
 
+/**
+ * The blocks of a blob whose header, memory reservations and block bounds
+ * read without a diagnostic; undefined otherwise. For a reader of the
+ * structure block other than the tree's (dtb-print.ts), which must see
+ * exactly what decodeDtb would call clean.
+ */
+export function cleanDtbBlocks(bytes: Uint8Array): DtbBlocks | undefined {
+  const r = new Reader(bytes);
+  const blocks = readBlocks(r);
+  return blocks && r.diagnostics.length === 0 ? blocks : undefined;
+}
+
+function readBlocks(r: Reader): DtbBlocks | undefined {
+  const bytes = r.bytes;
+  const header = readHeader(r);
+  if (!header) return undefined;
   const headerSize = header.sizeDtStruct === undefined ? FDT_V16_HEADER_SIZE : FDT_V17_HEADER_SIZE;
   let limit = bytes.length;
   if (header.totalsize > bytes.length) {
@@ -83,7 +111,6 @@ function decodeBlob(bytes: Uint8Array): DtbDecode {
   }
 
   const reservations = readReservations(r, header.offMemRsvmap, limit, headerSize);
-  tree.memoryReservations = reservations.entries;
   const strings: Block = { name: 'strings block', start: header.offDtStrings, end: header.offDtStrings + header.sizeDtStrings };
   const struct: Block = {
     name: 'structure block',
@@ -96,8 +123,7 @@ function decodeBlob(bytes: Uint8Array): DtbDecode {
   if (header.offDtStruct % FDT_TAG_ALIGN !== 0) {
     r.report('warning', 'dtb-misaligned', `structure block at ${header.offDtStruct} is not 4-byte aligned`, 8, 'header/off_dt_struct');
   }
-  tree.root = readStructure(r, clamp(struct, limit), clamp(strings, limit)) ?? tree.root;
-  return { tree, header, diagnostics: r.diagnostics };
+  return { header, reservations: reservations.entries, struct: clamp(struct, limit), strings: clamp(strings, limit) };
 }
 
 function readHeader(r: Reader): FdtHeader | undefined {
@@ -169,7 +195,7 @@ function clamp(b: Block, limit: number): Block {
 }
 
 /** A NUL-terminated string at `at`, not reaching `end`; undefined when unterminated. */
-function cString(bytes: Uint8Array, at: number, end: number): string | undefined {
+export function cString(bytes: Uint8Array, at: number, end: number): string | undefined {
   for (let j = at; j < end; j++) if (bytes[j] === 0) return readByteString(bytes, at, j);
   return undefined;
 }

@@ -10,6 +10,7 @@
  * cells when the length is a multiple of 4; else bytes. So a DTB-derived tree
  * prints exactly as `dtc -I dtb -O dts` prints it.
  */
+import type { TextSink } from '../codec/text-sink.js';
 import { readByteString } from './byte-string.js';
 import { isPrintable, quoteDts } from './dts-strings.js';
 import { refText } from './layout.js';
@@ -61,7 +62,31 @@ function cellList(bytes: Uint8Array): string {
   return s + '>';
 }
 
-function rawText(bytes: Uint8Array): string {
+/**
+ * rawText written into a sink, for printing a DTB straight from its bytes
+ * (dtb-print.ts): cells and bytes digit by digit, with no string per value
+ * (most of a large blob's values); strings, which are few, through rawText.
+ * test/dt/dtb-print-direct.test.ts holds the two to the same text.
+ */
+export function writeRawValue(sink: TextSink, bytes: Uint8Array): void {
+  const type = guessValueType(bytes);
+  if (type === 'string') {
+    sink.str(rawText(bytes));
+  } else if (type === 'cells') {
+    sink.str('<');
+    for (let i = 0; i < bytes.length; i += 4) {
+      sink.str(i === 0 ? '0x' : ' 0x').hexLower(((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0, 2);
+    }
+    sink.str('>');
+  } else {
+    sink.str('[');
+    for (let i = 0; i < bytes.length; i++) sink.str(i === 0 ? '' : ' ').hexLower(bytes[i]!, 2);
+    sink.str(']');
+  }
+}
+
+/** A value with no source form (a DTB's), as dtc guesses its type. */
+export function rawText(bytes: Uint8Array): string {
   switch (guessValueType(bytes)) {
     case 'string':
       return quoteDts(readByteString(bytes, 0, bytes.length - 1));

@@ -14,10 +14,14 @@
  * which nodes need one, and dtc assigns the same numbers from them (the rule
  * in layout.ts), so the text stays as a person would write it. Lines are
  * collected and joined once, so large trees print in linear time.
+ *
+ * A DTB that reads cleanly is printed the same way straight from its bytes
+ * (dtb-print.ts), without building the tree; the two must agree byte for
+ * byte (test/dt/dtb-print-direct.test.ts).
  */
 import { valueText } from './dts-value-text.js';
 import { nameForComment, writableInDts } from './names.js';
-import { fullName, openClose, walkNodes, type DtProperty, type DtTree } from './tree.js';
+import { fullName, openClose, walkNodes, type DtProperty, type DtReservation, type DtTree } from './tree.js';
 
 function labelPrefix(labels: readonly string[]): string {
   return labels.length === 0 ? '' : labels.map((l) => `${l}: `).join('');
@@ -43,9 +47,14 @@ function hex64(v: bigint): string {
   return `0x${BigInt.asUintN(64, v).toString(16).padStart(16, '0')}`;
 }
 
+/** A memory reservation's line (without the line end). */
+export function reservationLine(r: DtReservation): string {
+  return `${labelPrefix(r.labels)}/memreserve/\t${hex64(r.address)} ${hex64(r.size)};`;
+}
+
 export function formatDts(tree: DtTree): string {
   const lines: string[] = ['/dts-v1/;', ''];
-  for (const r of tree.memoryReservations) lines.push(`${labelPrefix(r.labels)}/memreserve/\t${hex64(r.address)} ${hex64(r.size)};`);
+  for (const r of tree.memoryReservations) lines.push(reservationLine(r));
   /** Depth of a node left out, while its subtree goes by. */
   let skipping: number | undefined;
   const writable = writableCache();

@@ -9,6 +9,7 @@ import type { DtTree } from './tree.js';
 
 export { DT_CHECKS, checkDt, type DtCheck } from './checks.js';
 export { decodeDtb, type DtbDecode } from './dtb-read.js';
+export { cleanDtb, printDtb, writeCleanDtb, writeDtb } from './dtb-print.js';
 export { DTS_REFUSED, parseDts, parseDtsWith, parsePlain, type DtsParse, type IncludedFile, type IncludeRefused, type ParseDtsOptions } from './dts-parse.js';
 export { dtsParser } from './ts-parser.js';
 export { formatDts, namesDtsCannotWrite } from './dts-write.js';

@@ -7,13 +7,46 @@
 import { equalBytes, type Model } from '../codec/index.js';
 import { hasErrors, InputError, type Diagnostic } from '../diagnostic.js';
 import type { Parser } from 'web-tree-sitter';
-import { checkDt, decodeDtb, DTS_REFUSED, dtsParser, encodeDtb, formatDts, parseDtsWith, parsePlain, resolveDt, treeToJson, type DtTree, type ParseDtsOptions } from '../dt/index.js';
+import { checkDt, decodeDtb, DTS_REFUSED, dtsParser, encodeDtb, formatDts, cleanDtb, namesDtsCannotWrite, parseDtsWith, parsePlain, printDtb, writeCleanDtb, resolveDt, treeToJson, type DtTree, type ParseDtsOptions } from '../dt/index.js';
 import type { RoundTrip, TableSubject } from './subject.js';
 
-/** A DTB: its bytes are the blob as read. */
+/** What reading a tree gave: the tree and what reading it reported (subject.ts's Decoded). */
+interface DtRead {
+  readonly tree: DtTree;
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * A DTB: its bytes are the blob as read. The tree is decoded when first
+ * needed: `decode` of a blob that reads cleanly prints it straight from its
+ * bytes (dtb-print.ts) and never builds it; anything that needs the tree
+ * (check, map, diff, JSON), or a blob that does not read cleanly, decodes it.
+ */
 export function dtbSubject(bytes: Uint8Array, file: string): TableSubject {
-  const { tree, diagnostics } = decodeDtb(bytes, file);
-  return dtSubject(tree, diagnostics, file, () => bytes, () => dtbRoundTrip(tree, bytes, diagnostics));
+  let decoded: DtRead | undefined;
+  const decode = () => (decoded ??= decodeDtb(bytes, file));
+  /** Whether the blob is clean (dtb-print.ts): asked once, and only while the tree is not built. */
+  let clean: boolean | undefined;
+  const isClean = () => (clean ??= !decoded && cleanDtb(bytes));
+  const read: DtRead = {
+    get tree() {
+      return decode().tree;
+    },
+    // Clean is no diagnostic at all; otherwise the tree's reading says what.
+    get diagnostics() {
+      return isClean() ? [] : decode().diagnostics;
+    },
+  };
+  return dtSubject(read, file, () => bytes, () => dtbRoundTrip(read.tree, bytes, read.diagnostics), {
+    printText: () => (isClean() ? printDtb(bytes)! : formatDts(read.tree)),
+    writeText: (sink) => {
+      if (!isClean()) return false;
+      writeCleanDtb(bytes, sink);
+      return true;
+    },
+    // A clean blob's names are all ones DTS spells; else the tree's printer says what it left out.
+    leftOutOfText: () => (isClean() ? [] : namesDtsCannotWrite(read.tree)),
+  });
 }
 
 /**
@@ -36,7 +69,10 @@ export async function dtsSubject(text: string, file: string, opts: ParseDtsOptio
   const parser = plain ? undefined : await dtsParser();
   const { tree, diagnostics } = plain ?? parseDtsWith(parser!, text, file, opts);
   if (diagnostics.some((d) => DTS_REFUSED.has(d.code))) throw new InputError(diagnostics);
-  return dtSubject(tree, diagnostics, file, () => compiled(tree) ?? new TextEncoder().encode(text), () => dtsRoundTrip(parser, tree, diagnostics, file));
+  return dtSubject({ tree, diagnostics }, file, () => compiled(tree) ?? new TextEncoder().encode(text), () => dtsRoundTrip(parser, tree, diagnostics, file), {
+    printText: () => formatDts(tree),
+    leftOutOfText: () => namesDtsCannotWrite(tree),
+  });
 }
 
 /**
@@ -44,7 +80,10 @@ export async function dtsSubject(text: string, file: string, opts: ParseDtsOptio
  * more than reading a large tree: each is made when first asked for (check,
  * diff), not for `decode`, which only prints the tree.
  */
-function dtSubject(tree: DtTree, diagnostics: Diagnostic[], file: string, bytesOf: () => Uint8Array, roundTrip: () => RoundTrip): TableSubject {
+/** printText (and writeText), and what it left out (leftOutOfText), as each kind of input prints. */
+type DtPrint = Pick<TableSubject, 'printText' | 'writeText' | 'leftOutOfText'>;
+
+function dtSubject(read: DtRead, file: string, bytesOf: () => Uint8Array, roundTrip: () => RoundTrip, print: DtPrint): TableSubject {
   let model: Model | undefined;
   let all: Diagnostic[] | undefined;
   let bytes: Uint8Array | undefined;
@@ -56,18 +95,18 @@ function dtSubject(tree: DtTree, diagnostics: Diagnostic[], file: string, bytesO
     // table is still its model, so the checks run and table-structure reports what went wrong.
     modelled: true,
     get model() {
-      return (model ??= treeToJson(tree) as unknown as Model);
+      return (model ??= treeToJson(read.tree) as unknown as Model);
     },
     get bytes() {
       return (bytes ??= bytesOf());
     },
     get diagnostics() {
-      return (all ??= [...diagnostics, ...checkDt(tree)]);
+      return (all ??= [...read.diagnostics, ...checkDt(read.tree)]);
     },
-    resolve: (resolved) => resolveDt(tree, resolved),
+    resolve: (resolved) => resolveDt(read.tree, resolved),
     roundTrip,
-    printText: () => formatDts(tree),
-    decoded: { tree, diagnostics },
+    ...print,
+    decoded: read,
   };
 }
 

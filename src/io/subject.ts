@@ -8,6 +8,7 @@
 import type { DecodedTable } from '../acpi/table.js';
 import type { Model, StructSpec } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
+import type { TextSink } from '../codec/text-sink.js';
 import type { DtTree } from '../dt/index.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import type { TranslationMap } from '../model/translation-map.js';
@@ -46,6 +47,14 @@ export interface TableSubject {
   roundTrip(): RoundTrip;
   /** Human-readable decoded text (what `ridmap decode` prints). */
   printText(): string;
+  /**
+   * printText's text written into a (streaming) sink without making the
+   * string, where the format can (a clean DTB); false, with nothing written,
+   * where it cannot: then printText.
+   */
+  writeText?(sink: TextSink): boolean;
+  /** What printText had to leave out (a DT name DTS cannot spell), one phrase each; absent for formats that leave nothing out. */
+  leftOutOfText?(): string[];
   /** What the format's own reader made of the input, for `decode`, which prints it in that format's forms. */
   decoded: Decoded;
 }

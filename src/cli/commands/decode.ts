@@ -11,7 +11,6 @@ import { tableToJson, type DecodedTable } from '../../acpi/table.js';
 import { hasErrors, type Diagnostic } from '../../diagnostic.js';
 import { decodeMapFindings } from '../../checks/decode-findings.js';
 import { readDiagnostics } from '../../io/load-input.js';
-import { namesDtsCannotWrite } from '../../dt/index.js';
 import { treeToJson } from '../../dt/json.js';
 import { loadInputFile } from '../../io/load-input-file.js';
 import type { CliContext } from '../context.js';
@@ -79,10 +78,12 @@ Examples:
           appendAll(shown, walked.shown);
           if ('table' in t.decoded) acpi.push(t.decoded.table);
           else if (opts.format === 'text') {
-            out.flush();
-            ctx.out(t.printText());
+            if (!t.writeText?.(out)) {
+              out.flush();
+              ctx.out(t.printText());
+            }
             // What DTS cannot spell is printed as a comment; the text is then incomplete, which is an error like any undecodable part.
-            for (const what of namesDtsCannotWrite(t.decoded.tree)) {
+            for (const what of t.leftOutOfText?.() ?? []) {
               diagnostics.push({ severity: 'error', code: 'dt-name-invalid', file: input.file, message: `${what} is left out of the DTS (a comment says where): DTS has no way to spell its name` });
             }
           }

@@ -1,0 +1,149 @@
+/**
+ * A DTB printed as DTS straight from its bytes: the text
+ * formatDts(decodeDtb(bytes).tree) is, byte for byte, without building the
+ * tree. Printing a large blob is most of what `ridmap decode board.dtb`
+ * does, and a tree of tens of thousands of node, property and chunk objects
+ * (a third of the time collecting them) is built only to be walked once.
+ *
+ * Only for a blob decodeDtb reads without a diagnostic and formatDts prints
+ * whole: anything else (a header or block problem, a bad token, a property
+ * after a subnode or twice in a node, trailing bytes, a name DTS cannot
+ * spell, nesting past FDT_MAX_DEPTH) gives undefined, and the caller
+ * decodes the tree, which says what is wrong, and prints that. So this
+ * walk only has to recognise the clean case, never to describe the others.
+ * Values print through the same rawText as the tree's, names are checked by
+ * the same writableInDts.
+ */
+import { TextSink } from '../codec/text-sink.js';
+import { cleanDtbBlocks, cString, type DtbBlocks } from './dtb-read.js';
+import { reservationLine } from './dts-write.js';
+import { writeRawValue } from './dts-value-text.js';
+import { alignUp, FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAX_DEPTH, FDT_NOP, FDT_PROP, FDT_TAG_ALIGN } from './fdt.js';
+import { writableInDts } from './names.js';
+
+/** Whether the blob is clean (see above): what decodeDtb reads without a diagnostic and formatDts prints whole. */
+export function cleanDtb(bytes: Uint8Array): boolean {
+  const blocks = cleanDtbBlocks(bytes);
+  return blocks !== undefined && walk(bytes, blocks);
+}
+
+/** The text, or undefined when the blob is not clean (see above). */
+export function printDtb(bytes: Uint8Array): string | undefined {
+  const sink = new TextSink();
+  return writeDtb(bytes, sink) ? sink.toString() : undefined;
+}
+
+/**
+ * The text written into `sink` (which may stream it), or false, with
+ * nothing written, when the blob is not clean: the structure is walked once
+ * to see that it is, and again to print, since streamed text cannot be taken back.
+ */
+export function writeDtb(bytes: Uint8Array, sink: TextSink): boolean {
+  if (!cleanDtb(bytes)) return false;
+  writeCleanDtb(bytes, sink);
+  return true;
+}
+
+/** writeDtb of a blob cleanDtb has said is clean (a caller that asked already saves a walk). */
+export function writeCleanDtb(bytes: Uint8Array, sink: TextSink): void {
+  const blocks = cleanDtbBlocks(bytes)!;
+  sink.str('/dts-v1/;\n\n');
+  for (const r of blocks.reservations) sink.line(reservationLine(r));
+  walk(bytes, blocks, sink);
+}
+
+/** One walk of the structure block: true when it is clean; with a sink, printing it. */
+function walk(bytes: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink): boolean {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const stringsSize = strings.end - strings.start;
+
+  /** Property names by strings-block offset; null for one that is unterminated or that DTS cannot spell. */
+  const propertyNames = new Map<number, string | null>();
+  const propertyName = (nameoff: number): string | null => {
+    let name = propertyNames.get(nameoff);
+    if (name === undefined) {
+      const read = nameoff < stringsSize ? cString(bytes, strings.start + nameoff, strings.end) : undefined;
+      name = read !== undefined && writableInDts(read) ? read : null;
+      propertyNames.set(nameoff, name);
+    }
+    return name;
+  };
+  /** For each property name, the serial number of the last node that had it: a second one in a node is decodeDtb's warning. */
+  const lastOwner = new Map<string, number>();
+  const tabs = (n: number) => {
+    for (let i = 0; i < n; i++) sink!.str('\t');
+  };
+
+  /** Open nodes; the root is depth 0. */
+  let open = 0;
+  let seenRoot = false;
+  let serial = 0;
+  /** Properties may still come: no child of the innermost open node has been opened yet. */
+  let propertiesAllowed = false;
+  let at = struct.start;
+  const align = (to: number) => struct.start + alignUp(to - struct.start, FDT_TAG_ALIGN);
+
+  for (;;) {
+    if (at + 4 > struct.end) return false;
+    const token = view.getUint32(at);
+    at += 4;
+    if (token === FDT_NOP) continue;
+
+    if (token === FDT_BEGIN_NODE) {
+      let end = at;
+      while (end < struct.end && bytes[end] !== 0) end++;
+      if (end === struct.end) return false;
+      const nameStart = at;
+      at = align(end + 1);
+      if (open === 0) {
+        if (seenRoot || end > nameStart) return false;
+        seenRoot = true;
+        sink?.str('/ {\n');
+      } else if (sink) {
+        sink.nl();
+        tabs(open);
+        sink.bytes(bytes.subarray(nameStart, end)).str(' {\n');
+      } else if (open >= FDT_MAX_DEPTH || !writableInDts(cString(bytes, nameStart, end + 1)!)) {
+        return false;
+      }
+      open++;
+      serial++;
+      propertiesAllowed = true;
+      continue;
+    }
+
+    if (token === FDT_END_NODE) {
+      if (open === 0) return false;
+      open--;
+      if (sink) {
+        tabs(open);
+        sink.str('};\n');
+      }
+      // Back in the parent, which has had a child: a property now is one after a subnode.
+      propertiesAllowed = false;
+      continue;
+    }
+
+    if (token === FDT_PROP) {
+      if (at + 8 > struct.end) return false;
+      const len = view.getUint32(at);
+      const nameoff = view.getUint32(at + 4);
+      at += 8;
+      if (len > struct.end - at || open === 0 || !propertiesAllowed) return false;
+      const name = propertyName(nameoff);
+      if (name === null || lastOwner.get(name) === serial) return false;
+      lastOwner.set(name, serial);
+      if (sink) {
+        tabs(open);
+        sink.str(name);
+        if (len > 0) writeRawValue(sink.str(' = '), bytes.subarray(at, at + len));
+        sink.str(';\n');
+      }
+      at = align(at + len);
+      continue;
+    }
+
+    // FDT_END: clean only with every node closed, a root, and nothing after it in the block.
+    return token === FDT_END && open === 0 && seenRoot && at === struct.end;
+  }
+}
