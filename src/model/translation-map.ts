@@ -196,17 +196,23 @@ export function ridLookup(translations: readonly Translation[]): RidLookup {
   const disjoint = sorted.every((t, i) => i === 0 || sorted[i - 1]!.segment !== t.segment || sorted[i - 1]!.last < t.first);
   if (!disjoint) return (segment, r) => lookupRid(translations, segment, r);
   return (segment, r) => {
-    let lo = 0;
-    let hi = sorted.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const t = sorted[mid]!;
-      if (t.segment < segment || (t.segment === segment && t.last < r)) lo = mid + 1;
-      else if (t.segment > segment || t.first > r) hi = mid - 1;
-      else return { iommu: t.iommu, outputId: t.outputBase + (r - t.first) };
-    }
-    return undefined;
+    const t = runAt(sorted, segment, r);
+    return t && { iommu: t.iommu, outputId: t.outputBase + (r - t.first) };
   };
+}
+
+/** The run covering RID r of a segment, in runs that are disjoint and sorted by segment then first RID: a bisection. */
+export function runAt<T extends { segment: number; first: Rid; last: Rid }>(sorted: readonly T[], segment: number, r: Rid): T | undefined {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = sorted[mid]!;
+    if (t.segment < segment || (t.segment === segment && t.last < r)) lo = mid + 1;
+    else if (t.segment > segment || t.first > r) hi = mid - 1;
+    else return t;
+  }
+  return undefined;
 }
 
 /** Looks up one RID; the first covering entry wins (entries are normalized, so at most one covers). */
