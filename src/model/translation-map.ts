@@ -89,6 +89,13 @@ export interface MmioTranslation {
   iommu: string;
   outputIds: number[];
   source: string;
+  /**
+   * Where the device's MSIs go, when the input has an MSI side: the ITS and
+   * DeviceID (IORT: the first single mapping that reaches an ITS group, as
+   * iort_pmsi_get_dev_id takes it; DT: msi-parent's controller and cell);
+   * null when they reach no ITS.
+   */
+  msi?: { its: string; deviceId: number } | null;
 }
 
 /**
