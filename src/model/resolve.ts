@@ -113,9 +113,7 @@ function topologyMsi(topology: Topology, hostBridges: ResolvedHostBridge[], func
   const identityOf = itsIdentities(topology);
   const { msi, msiEntries } = msiRuns(msiTable({ hostBridges, functions }), TOPOLOGY_SOURCE);
   for (const m of msi) m.its = identityOf.get(m.its) ?? m.its;
-  const withMsi = withDeviceMsi(devices, functions, msi);
-  // In place: the functions' entries were already handed out above.
-  withMsi.forEach((e, i) => (devices[i] = e));
+  withDeviceMsi(devices, functions, msi);
   return { msi, msiEntries };
 }
 
