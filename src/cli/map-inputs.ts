@@ -23,7 +23,8 @@ import type { ResolvedTopology } from '../model/resolved.js';
 import type { TranslationMap } from '../model/translation-map.js';
 import type { CliContext } from './context.js';
 import { isSnapshot, loadSnapshotInput } from './snapshot-input.js';
-import { linuxTarget } from './options.js';
+import type { Command } from 'commander';
+import { firmwareOption, includeDirOption, linuxTarget, numberingOption, osOption, signatureOption, verboseOption } from './options.js';
 import { appendAll } from '../append.js';
 import type { Progress } from './progress.js';
 
@@ -59,6 +60,17 @@ export interface TablesMapped {
 
 /** Topologies alone (each its own map), or tables with what resolves them. */
 export type MapInputs = { kind: 'topologies'; topologies: { file: string; resolved: ResolvedTopology }[] } | ({ kind: 'tables' } & TablesMapped);
+
+/** The options that say how readMapInputs resolves (numbering, Linux target, includes, --signature) and -v: map's and which's alike. */
+export function withMapInputOptions(command: Command): Command {
+  return command
+    .addOption(numberingOption())
+    .addOption(osOption())
+    .addOption(firmwareOption())
+    .addOption(verboseOption())
+    .addOption(includeDirOption())
+    .addOption(signatureOption());
+}
 
 export async function readMapInputs(ctx: CliContext, inputs: readonly string[], opts: MapInputOptions, progress?: Progress): Promise<MapInputs> {
   const topologies: { file: string; text: string }[] = [];

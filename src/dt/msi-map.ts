@@ -22,10 +22,7 @@ import type { DtNode } from './tree.js';
 /** The MSI runs of every PCI host that has msi-map or msi-parent; undefined when none has (no MSI side). */
 export function dtMsi(layout: DtLayout, segmentOf: (domain: number) => number, source: string): { msi: MsiTranslation[]; msiEntries: EntryRun[] } | undefined {
   const table = new RidTable();
-  const its = (node: DtNode) => {
-    const base = cpuAddress(layout, node);
-    return base === undefined ? layout.pathOf.get(node)! : itsIdentity({ base });
-  };
+  const its = (node: DtNode) => controllerIdentity(layout, node);
   let any = false;
   for (const host of pciHosts(layout)) {
     const segment = segmentOf(host.segment);
@@ -46,4 +43,23 @@ export function dtMsi(layout: DtLayout, segmentOf: (domain: number) => number, s
     table.setRange(segment, first, last, its(entry.value.provider), first, 1, { path: childPropertyPath(host.path, 'msi-parent') });
   }
   return any ? msiRuns(table, source) : undefined;
+}
+
+/** An MSI controller by its register base (`its@0x8080000`), or its path when it has none. */
+function controllerIdentity(layout: DtLayout, node: DtNode): string {
+  const base = cpuAddress(layout, node);
+  return base === undefined ? layout.pathOf.get(node)! : itsIdentity({ base });
+}
+
+/**
+ * A platform device's `msi-parent`: its controller and, with `#msi-cells`
+ * = 1, the DeviceID in the cell (0 without one); undefined when it has none
+ * or it names no node.
+ */
+export function platformMsi(layout: DtLayout, node: DtNode): { its: string; deviceId: number } | undefined {
+  const parent = propertyBytes(layout, node, 'msi-parent');
+  if (!parent) return undefined;
+  const entry = phandleEntries(layout, parent, '#msi-cells').next();
+  if (entry.done || !entry.value.provider) return undefined;
+  return { its: controllerIdentity(layout, entry.value.provider), deviceId: entry.value.specifier[0] ?? 0 };
 }

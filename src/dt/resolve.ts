@@ -21,7 +21,7 @@
 import type { Diagnostic } from '../diagnostic.js';
 import { deviceEntries } from '../model/devices.js';
 import { withDeviceMsi } from '../model/device-msi.js';
-import { dtMsi } from './msi-map.js';
+import { dtMsi, platformMsi } from './msi-map.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import { RidTable } from '../model/rid-table.js';
 import type { MmioTranslation, TranslationMap } from '../model/translation-map.js';
@@ -98,7 +98,8 @@ function mmioMasters(layout: DtLayout, identity: (n: DtNode) => string, resolved
       byIommu.set(identity(provider), ids);
     }
     const id = resolved?.platformDevices.find((d) => d.base === base)?.id ?? path;
-    for (const [iommu, outputIds] of byIommu) out.push({ id, base, iommu, outputIds, source: DT_SOURCE });
+    const msi = platformMsi(layout, node);
+    for (const [iommu, outputIds] of byIommu) out.push({ id, base, iommu, outputIds, source: DT_SOURCE, ...(msi ? { msi } : {}) });
   }
   return out;
 }

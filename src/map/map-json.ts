@@ -49,6 +49,8 @@ export interface MmioJson {
   iommu: string;
   outputIds: number[];
   source: string;
+  /** Present when the input says where the device's MSIs go: the ITS and DeviceID; null: no ITS. */
+  msi?: { its: string; deviceId: number } | null;
 }
 
 /** A part of the tables the map leaves out (MapGap), so a partial map is never read as a whole one. */
@@ -99,6 +101,7 @@ function mmioJson(m: MmioTranslation): MmioJson {
     iommu: m.iommu,
     outputIds: [...m.outputIds],
     source: m.source,
+    ...(m.msi === undefined ? {} : { msi: m.msi && { its: m.msi.its, deviceId: m.msi.deviceId } }),
   };
 }
 

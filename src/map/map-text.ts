@@ -40,7 +40,7 @@ export function formatMapText(map: TranslationMap): string {
   }
   if (map.mmio.length > 0) {
     lines.push('', 'mmio:');
-    const rows = columns(map.mmio.map((m) => [m.id ?? '-', mmioPlace(m), formatAssignment(m.iommu, m.outputIds), `(${m.source})`]));
+    const rows = columns(map.mmio.map((m) => [m.id ?? '-', mmioPlace(m), formatAssignment(m.iommu, m.outputIds), `(${m.source})`, ...(m.msi === undefined ? [] : [formatMsi(m.msi)])]));
     for (const row of rows) lines.push(row);
   }
   if (map.msi) {
@@ -53,6 +53,6 @@ export function formatMapText(map: TranslationMap): string {
 }
 
 /** `msi its#0 [0x100]`, or `msi none` when the device's MSIs reach no ITS. */
-function formatMsi(msi: DeviceMsi | null): string {
+function formatMsi(msi: Pick<DeviceMsi, 'its' | 'deviceId'> | null): string {
   return msi ? `msi ${msi.its} [${hex(msi.deviceId)}]` : 'msi none';
 }

@@ -15,7 +15,7 @@
 import type { ResolvedTopology } from '../model/resolved.js';
 import { formatSbdf, type Rid } from '../model/rid.js';
 import type { DeviceEntry, EntryRun, LinuxRefusal, MsiTranslation, TableEntry, TranslationMap } from '../model/translation-map.js';
-import { lookupRid } from '../model/translation-map.js';
+import { lookupRid, runAt } from '../model/translation-map.js';
 
 /** One map the answer may come from: a table's (or a topology's own). */
 export interface WhichSource {
@@ -143,7 +143,7 @@ function pushEntry(answer: WhichAnswer, s: WhichSource, rid: Rid): void {
 
 /** The entry of `runs` that decides a RID, placed (its byte offset from the table's layout where the resolver did not give one). */
 function entryOf(s: WhichSource, runs: readonly EntryRun[] | undefined, segment: number, rid: Rid): WhichEntry | undefined {
-  const run = entryAt(runs ?? [], segment, rid);
+  const run = runAt(runs ?? [], segment, rid);
   if (!run) return undefined;
   const offset = run.entry.offset ?? s.offsetOf?.(run.entry.path);
   return { rid, table: s.table, file: s.file, path: run.entry.path, ...(offset === undefined ? {} : { offset }), ...(run.entry.row === undefined ? {} : { row: run.entry.row }) };
@@ -168,23 +168,10 @@ function withMsiAlone(answer: WhichAnswer, sources: readonly WhichSource[]): Whi
 }
 
 function lookupMsi(msi: readonly MsiTranslation[], segment: number, rid: Rid): { its: string; deviceId: number } | undefined {
-  const m = msi.find((x) => x.segment === segment && x.first <= rid && rid <= x.last);
+  const m = runAt(msi, segment, rid);
   return m && { its: m.its, deviceId: m.deviceIdBase + (rid - m.first) };
 }
 
-/** The run covering a RID (runs are disjoint and sorted per segment: a bisection). */
-function entryAt(runs: readonly EntryRun[], segment: number, rid: Rid): EntryRun | undefined {
-  let lo = 0;
-  let hi = runs.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const r = runs[mid]!;
-    if (r.segment < segment || (r.segment === segment && r.last < rid)) lo = mid + 1;
-    else if (r.segment > segment || r.first > rid) hi = mid - 1;
-    else return r;
-  }
-  return undefined;
-}
 
 /** An untranslated answer from a partial map is not a "no": say what the map left out. */
 function withGaps(answer: WhichAnswer, sources: readonly WhichSource[]): WhichAnswer {

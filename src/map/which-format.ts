@@ -78,7 +78,15 @@ export function formatWhichText(a: WhichAnswer): string {
     const members = others.map((g) => `${g.id} ${formatSbdf(g.segment, g.rid)}`).join(', ');
     rows.push(['group', `${a.device.group}${others.length ? `, shared with ${members}` : ' (alone)'}`]);
   }
-  for (const e of a.entries) rows.push(['entry', `${entryText(e)}${a.entries.length > 1 ? ` for ${formatBdf(e.rid)}` : ''}`]);
+  // One line per entry, naming the RIDs it decides when the device has more than one (an entry usually decides them all).
+  const byEntry = new Map<string, string[]>();
+  for (const e of a.entries) {
+    const key = entryText(e);
+    const rids = byEntry.get(key);
+    if (rids) rids.push(formatBdf(e.rid));
+    else byEntry.set(key, [formatBdf(e.rid)]);
+  }
+  for (const [text, rids] of byEntry) rows.push(['entry', `${text}${a.entries.length > 1 ? ` for ${rids.join(', ')}` : ''}`]);
   if (a.msi !== undefined) rows.push(['msi', a.msi ? msiText(a, a.msi) : 'none: its MSIs reach no ITS']);
   for (const n of a.notes) rows.push(['note', n]);
   const width = rows.reduce((w, [label]) => Math.max(w, label.length), 0);

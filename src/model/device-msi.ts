@@ -16,6 +16,8 @@ import { ridLookup, type DeviceEntry, type EntryRun, type MsiTranslation } from 
 
 /** get_msi_id_cb over pci_for_each_dma_alias: the RID a device's MSIs carry. */
 export function msiRequesterId(f: PciFunction): Rid {
+  // No alias at all (most devices): nothing can move it, and no steps need listing.
+  if (f.aliases.length === 1) return f.rid;
   let r = f.rid;
   for (const step of dmaAliasSteps(f)) {
     const bus = ridBus(r);
@@ -27,17 +29,19 @@ export function msiRequesterId(f: PciFunction): Rid {
 /**
  * Each device entry with where its MSIs go (entries and functions in the
  * same order, as deviceEntries makes them); a RID no MSI run covers reaches
- * no ITS (null).
+ * no ITS (null). The entries are the map's own, fresh from deviceEntries:
+ * set in place, as a copy of each would cost a second object per device.
  */
-export function withDeviceMsi(entries: readonly DeviceEntry[], functions: readonly PciFunction[], msi: readonly MsiTranslation[]): DeviceEntry[] {
+export function withDeviceMsi(entries: DeviceEntry[], functions: readonly PciFunction[], msi: readonly MsiTranslation[]): DeviceEntry[] {
   const lookup = ridLookup(msi.map((m) => ({ segment: m.segment, first: m.first, last: m.last, iommu: m.its, outputBase: m.deviceIdBase, source: m.source })));
-  return entries.map((e, i) => {
+  entries.forEach((e, i) => {
     const f = functions[i];
-    if (!f || f.id !== e.id) return e;
+    if (!f || f.id !== e.id) return;
     const rid = msiRequesterId(f);
     const hit = lookup(f.segment, rid);
-    return { ...e, msi: hit ? { its: hit.iommu, deviceId: hit.outputId, rid } : null };
+    e.msi = hit ? { its: hit.iommu, deviceId: hit.outputId, rid } : null;
   });
+  return entries;
 }
 
 /** A RidTable painted with ITS identities and DeviceIDs, read back as MSI runs and the entries that decide them. */

@@ -109,22 +109,31 @@ function resolvePlatformDevices(topology: Topology): ResolvedPlatformDevice[] {
  * requester ID Linux sends them with.
  */
 function topologyMsi(topology: Topology, hostBridges: ResolvedHostBridge[], functions: PciFunction[], devices: DeviceEntry[]): Partial<TranslationMap> {
-  const groups = topology.msiControllers ?? [];
-  if (groups.length === 0) return {};
-  const identityOf = new Map(groups.map((g) => [g.id, itsIdentity({ ...(g.base === undefined ? {} : { base: parseAddress(g.base) }), translationId: g.itsIds[0]! })]));
+  if ((topology.msiControllers ?? []).length === 0) return {};
+  const identityOf = itsIdentities(topology);
   const { msi, msiEntries } = msiRuns(msiTable({ hostBridges, functions }), TOPOLOGY_SOURCE);
   for (const m of msi) m.its = identityOf.get(m.its) ?? m.its;
-  const withMsi = withDeviceMsi(devices, functions, msi);
-  // In place: the functions' entries were already handed out above.
-  withMsi.forEach((e, i) => (devices[i] = e));
+  withDeviceMsi(devices, functions, msi);
   return { msi, msiEntries };
 }
 
-function mmioTranslations(devices: readonly ResolvedPlatformDevice[], iommus: readonly ResolvedIommu[]): MmioTranslation[] {
+function mmioTranslations(devices: readonly ResolvedPlatformDevice[], iommus: readonly ResolvedIommu[], topology: Topology): MmioTranslation[] {
   const identityOf = new Map(iommus.map((u) => [u.id, u.identity]));
+  const its = itsIdentities(topology);
   return devices
     .filter((d) => d.iommu !== null && identityOf.has(d.iommu))
-    .map((d) => ({ id: d.id, base: d.base, iommu: identityOf.get(d.iommu!)!, outputIds: [...d.outputIds], source: TOPOLOGY_SOURCE }));
+    .map((d) => {
+      // Its MSIs: the msiController's ITS, DeviceID its deviceId or else its first stream ID (as the IORT and DT builds say).
+      const group = d.node.msiController === undefined ? undefined : its.get(d.node.msiController);
+      const deviceId = d.node.deviceId ?? d.node.streamIds?.[0];
+      const msi = group !== undefined && deviceId !== undefined ? { msi: { its: group, deviceId } } : {};
+      return { id: d.id, base: d.base, iommu: identityOf.get(d.iommu!)!, outputIds: [...d.outputIds], source: TOPOLOGY_SOURCE, ...msi };
+    });
+}
+
+/** Each MSI controller's identity by its id: its base where given, else its first ITS ID. */
+function itsIdentities(topology: Topology): Map<string, string> {
+  return new Map((topology.msiControllers ?? []).map((g) => [g.id, itsIdentity({ ...(g.base === undefined ? {} : { base: parseAddress(g.base) }), translationId: g.itsIds[0]! })]));
 }
 
 /**
@@ -161,7 +170,7 @@ export function resolveTopology(topology: Topology, opts: ResolveOptions = {}): 
   });
 
   const platformDevices = resolvePlatformDevices(topology);
-  const mmio = mmioTranslations(platformDevices, iommus);
+  const mmio = mmioTranslations(platformDevices, iommus, topology);
   const addressSpaces = topology.addressSpaces ?? [];
   // Only the address spaces' own devices are looked up: with none, no entry per device.
   const members = addressSpaces.length === 0 ? new Map() : addressSpaceMembers(devices, mmio, (id) => byId.get(id)?.node.ats === true);

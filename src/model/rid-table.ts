@@ -46,7 +46,7 @@ export class RidTable {
 
   /** RID r goes to `identity` with `output`; null makes it untranslated. `origin`: the table entry that says so. */
   set(segment: number, r: Rid, identity: string | null, output = 0, origin?: TableEntry): void {
-    this.paints.push({ segment, first: r, last: r, unit: this.unitIndex(identity), output, step: 1, ...(origin ? { origin } : {}) });
+    this.paint({ segment, first: r, last: r, unit: this.unitIndex(identity), output, step: 1 }, origin);
   }
 
   /**
@@ -56,7 +56,13 @@ export class RidTable {
    */
   setRange(segment: number, first: Rid, last: Rid, identity: string | null, outputBase?: number, step: 0 | 1 = 1, origin?: TableEntry): void {
     if (last < first) return;
-    this.paints.push({ segment, first, last, unit: this.unitIndex(identity), output: outputBase ?? first, step, ...(origin ? { origin } : {}) });
+    this.paint({ segment, first, last, unit: this.unitIndex(identity), output: outputBase ?? first, step }, origin);
+  }
+
+  /** One paint logged, with its origin when it has one (set on the paint, not spread: no second object per paint). */
+  private paint(p: Paint, origin: TableEntry | undefined): void {
+    if (origin) p.origin = origin;
+    this.paints.push(p);
   }
 
   /** Identity of the IOMMU that RID r goes to, or null: the last paint covering it decides. */

@@ -97,6 +97,13 @@ export interface MmioTranslation {
   iommu: string;
   outputIds: number[];
   source: string;
+  /**
+   * Where the device's MSIs go, when the input has an MSI side: the ITS and
+   * DeviceID (IORT: the first single mapping that reaches an ITS group, as
+   * iort_pmsi_get_dev_id takes it; DT: msi-parent's controller and cell);
+   * null when they reach no ITS.
+   */
+  msi?: { its: string; deviceId: number } | null;
 }
 
 /** Where an MMIO device is, as the map's text, picture and page say it: its base (or the JSON's), or what the table says instead. */
@@ -210,17 +217,23 @@ export function ridLookup(translations: readonly Translation[]): RidLookup {
   const disjoint = sorted.every((t, i) => i === 0 || sorted[i - 1]!.segment !== t.segment || sorted[i - 1]!.last < t.first);
   if (!disjoint) return (segment, r) => lookupRid(translations, segment, r);
   return (segment, r) => {
-    let lo = 0;
-    let hi = sorted.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const t = sorted[mid]!;
-      if (t.segment < segment || (t.segment === segment && t.last < r)) lo = mid + 1;
-      else if (t.segment > segment || t.first > r) hi = mid - 1;
-      else return { iommu: t.iommu, outputId: t.outputBase + (r - t.first) };
-    }
-    return undefined;
+    const t = runAt(sorted, segment, r);
+    return t && { iommu: t.iommu, outputId: t.outputBase + (r - t.first) };
   };
+}
+
+/** The run covering RID r of a segment, in runs that are disjoint and sorted by segment then first RID: a bisection. */
+export function runAt<T extends { segment: number; first: Rid; last: Rid }>(sorted: readonly T[], segment: number, r: Rid): T | undefined {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = sorted[mid]!;
+    if (t.segment < segment || (t.segment === segment && t.last < r)) lo = mid + 1;
+    else if (t.segment > segment || t.first > r) hi = mid - 1;
+    else return t;
+  }
+  return undefined;
 }
 
 /** Looks up one RID; the first covering entry wins (entries are normalized, so at most one covers). */

@@ -69,6 +69,17 @@ describe('MSI side of ridmap-built Arm topologies', () => {
     });
   }
 
+  it('a platform device (eth-mmio, a named component behind the SMMU): topology, IORT and DTS give its MSIs DeviceID 0x10000', async () => {
+    const topology = join(TABLES_DIR, 'arm-smmuv3-its.yaml');
+    const out = mkdtempSync(join(tmpdir(), 'ridmap-msi-nc-'));
+    expect((await runCli('build', topology, '--out', out)).code).toBe(0);
+    const mmio = async (...args: string[]) => (await mapJson(...args)).mmio.map((m: { id: string; msi?: unknown }) => [m.id, m.msi]);
+    expect(await mmio(topology)).toEqual([['eth-mmio', { its: 'its@0x8080000', deviceId: 0x10000 }]]);
+    // The IORT's named component maps its stream ID to the SMMU, whose own mapping hands it on to the ITS group.
+    expect(await mmio(join(out, 'IORT.dat'), '--topology', topology)).toEqual([['eth-mmio', { its: 'its#0', deviceId: 0x10000 }]]);
+    expect(await mmio(join(out, 'board.dts'), '--topology', topology)).toEqual([['eth-mmio', { its: 'its@0x8080000', deviceId: 0x10000 }]]);
+  });
+
   it('a device behind a PCIe-to-PCI bridge sends its MSIs as the bridge (its alias 07:00.0), not as itself', async () => {
     const topology = join(TABLES_DIR, 'arm-virt-smmuv3.yaml');
     const nic: DeviceJson = (await mapJson(topology)).devices.find((d: DeviceJson) => d.id === 'nic2');

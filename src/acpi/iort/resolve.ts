@@ -26,7 +26,7 @@ import { iortFindings, nodePaths } from './findings.js';
 import { msiWalk, type MsiRun } from './msi-findings.js';
 import { iortTable, isKnownNode, type IortNamedComponent, type IortNode, type IortTable } from './model.js';
 import { iortSpec, SINGLE_MAPPING } from './spec.js';
-import { IOMMU_NODES, mapIdRange, mapPlatformId, stepMapping } from './walk.js';
+import { IOMMU_NODES, MSI_NODES, mapIdRange, mapPlatformId, stepMapping } from './walk.js';
 import { appendAll } from '../../append.js';
 
 export const IORT_SOURCE = 'IORT';
@@ -187,6 +187,7 @@ function namedComponentEntries(
     mapIdRange(t, index, m.inputBase, last, IOMMU_NODES, (from, to, node, id, step) => add(node, id, step === 0 ? 1 : to - from + 1));
   });
   const device = resolved?.platformDevices.find((p) => p.node.acpiPath === n.deviceName);
+  const msi = namedComponentMsi(t, index, n);
   return [...byIommu].map(([iommu, { outputIds }]) => ({
     id: device?.id ?? n.deviceName,
     // The IORT gives a named component no address: a topology's device has one, the table alone its DMA address size.
@@ -194,5 +195,23 @@ function namedComponentEntries(
     iommu,
     outputIds,
     source: IORT_SOURCE,
+    ...(msi === undefined ? {} : { msi }),
   }));
+}
+
+/**
+ * iort_pmsi_get_dev_id: a named component's MSIs go with the first of its
+ * single mappings that reaches an ITS group (walked on from the node it
+ * names); none reaching one: no MSI domain. Undefined where the table has no
+ * ITS group (MSIs are then not IORT's business).
+ */
+function namedComponentMsi(t: IortTable, index: number, n: IortNamedComponent): { its: string; deviceId: number } | null | undefined {
+  if (!t.nodes.some((x) => isKnownNode(x) && x.type === 'ItsGroup')) return undefined;
+  for (let k = 0; k < n.idMappings.length; k++) {
+    const reached = mapPlatformId(t, index, k, MSI_NODES);
+    const group = reached && t.nodes[reached.node];
+    const first = group && isKnownNode(group) && group.type === 'ItsGroup' ? group.itsIdentifiers[0] : undefined;
+    if (reached && first !== undefined) return { its: itsIdentity({ translationId: first }), deviceId: reached.id };
+  }
+  return null;
 }

@@ -12,35 +12,25 @@ import { renderMap, tablesDot, MAP_FORMATS, type MapFormat } from '../../map/ren
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { gapDiagnostics } from '../../model/translation-map.js';
 import type { CliContext } from '../context.js';
-import { readMapInputs, usageError } from '../map-inputs.js';
+import { readMapInputs, usageError, withMapInputOptions, type MapInputOptions } from '../map-inputs.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
-import { failOnOption, failsOnWarnings, firmwareOption, includeDirOption, numberingOption, osOption, signatureOption, strictOption, verboseOption, visibleDiagnostics, type FailOn } from '../options.js';
+import { failOnOption, failsOnWarnings, strictOption, visibleDiagnostics, type FailOn } from '../options.js';
 
-interface MapOptions {
+interface MapOptions extends MapInputOptions {
   format: MapFormat;
-  numbering: string;
-  os: string;
-  firmware: string;
-  topology?: string;
   verbose: boolean;
-  includeDir?: string[];
-  signature?: string[];
   failOn: FailOn;
 }
 
 export function registerMap(program: Command, ctx: CliContext): void {
-  program
-    .command('map')
-    .description('print which IOMMU translates each requester ID and each device, with output IDs')
-    .argument('<input...>', 'a topology (YAML/JSON), or tables: raw, acpidump text, iasl .dsl, decoded JSON, DTB, DTS; or a machine snapshot (ridmap snapshot): its tables with its PCI tree')
-    .option('-t, --topology <file>', 'topology to resolve tables against (bus numbers, paths, device list)')
-    .addOption(new Option('-f, --format <format>', 'output form').choices(MAP_FORMATS).default('text'))
-    .addOption(numberingOption())
-    .addOption(osOption())
-    .addOption(firmwareOption())
-    .addOption(verboseOption())
-    .addOption(includeDirOption())
-    .addOption(signatureOption())
+  withMapInputOptions(
+    program
+      .command('map')
+      .description('print which IOMMU translates each requester ID and each device, with output IDs')
+      .argument('<input...>', 'a topology (YAML/JSON), or tables: raw, acpidump text, iasl .dsl, decoded JSON, DTB, DTS; or a machine snapshot (ridmap snapshot): its tables with its PCI tree')
+      .option('-t, --topology <file>', 'topology to resolve tables against (bus numbers, paths, device list)')
+      .addOption(new Option('-f, --format <format>', 'output form').choices(MAP_FORMATS).default('text')),
+  )
     .addOption(failOnOption())
     .addOption(strictOption())
     .addHelpText(

@@ -15,32 +15,24 @@ import { parseBdf } from '../../model/rid.js';
 import { gapDiagnostics } from '../../model/translation-map.js';
 import type { CliContext } from '../context.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
-import { readMapInputs, usageError, type MapInputs } from '../map-inputs.js';
-import { firmwareOption, includeDirOption, numberingOption, osOption, verboseOption, visibleDiagnostics } from '../options.js';
+import { readMapInputs, usageError, withMapInputOptions, type MapInputOptions, type MapInputs } from '../map-inputs.js';
+import { visibleDiagnostics } from '../options.js';
 
-interface WhichOptions {
+interface WhichOptions extends MapInputOptions {
   format: 'text' | 'json';
-  numbering: string;
-  os: string;
-  firmware: string;
-  topology?: string;
   verbose: boolean;
-  includeDir?: string[];
 }
 
 export function registerWhich(program: Command, ctx: CliContext): void {
-  program
-    .command('which')
-    .description('one device: which IOMMU translates it, with which output ID, in which IOMMU group, and which table entry says so')
-    .argument('<bdf>', 'the device, [SEG:]BB:DD.F in hex as lspci prints it (segment 0 when left out)')
-    .argument('<input...>', 'what map accepts: a topology, tables (raw, acpidump text, .dsl, JSON, DTB, DTS), or a machine snapshot')
-    .option('-t, --topology <file>', 'topology to resolve tables against (the device\'s aliases and group come from it)')
-    .addOption(new Option('-f, --format <format>', 'output form').choices(['text', 'json']).default('text'))
-    .addOption(numberingOption())
-    .addOption(osOption())
-    .addOption(firmwareOption())
-    .addOption(verboseOption())
-    .addOption(includeDirOption())
+  withMapInputOptions(
+    program
+      .command('which')
+      .description('one device: which IOMMU translates it, with which output ID, in which IOMMU group, and which table entry says so')
+      .argument('<bdf>', 'the device, [SEG:]BB:DD.F in hex as lspci prints it (segment 0 when left out)')
+      .argument('<input...>', 'what map accepts: a topology, tables (raw, acpidump text, .dsl, JSON, DTB, DTS), or a machine snapshot')
+      .option('-t, --topology <file>', 'topology to resolve tables against (the device\'s aliases and group come from it)')
+      .addOption(new Option('-f, --format <format>', 'output form').choices(['text', 'json']).default('text')),
+  )
     .addHelpText(
       'after',
       `
