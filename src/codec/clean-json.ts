@@ -45,12 +45,38 @@ function indentOf(depth: number): Uint8Array {
 
 const COMMA = TextSink.padded(',', 0);
 
+/** How a member's entry is written, worked out once per declaration (one shape for all; read per field). */
+class EntryPlan {
+  constructor(
+    /** Computed on encode: no entry. */
+    readonly derived: boolean,
+    /** `"key": ` as bytes. */
+    readonly key: Uint8Array,
+    /** The union tag: the model says the variant by its name. */
+    readonly tag: boolean,
+  ) {}
+}
+
+const entryPlans = new WeakMap<StructSpec, EntryPlan[]>();
+
+function entryPlansOf(spec: StructSpec): EntryPlan[] {
+  let plans = entryPlans.get(spec);
+  if (!plans) {
+    plans = spec.members.map((m) => new EntryPlan(isDerived(m), keyOf(m.key), m.kind === 'field' && m.role === 'tag'));
+    entryPlans.set(spec, plans);
+  }
+  return plans;
+}
+
 class JsonVisitor implements CleanVisitor {
   /** Entries so far of each open object or array, innermost last. */
   private readonly counts: number[] = [];
   /** The next structure is an element held as its one field's value (`scalar`): no object of its own. */
   private scalar: string | undefined;
   private inScalar = 0;
+  /** The entry plans of the structure at hand, and of those it is inside. */
+  private plans: EntryPlan[] = [];
+  private readonly planStack: EntryPlan[][] = [];
   failed = false;
 
   constructor(private readonly out: TextSink, private readonly base: number) {}
@@ -76,11 +102,13 @@ class JsonVisitor implements CleanVisitor {
     this.out.str(bracket);
   }
 
-  enter(): void {
+  enter(spec: StructSpec): void {
     if (this.inScalar || this.scalar !== undefined) {
       this.inScalar++;
       return;
     }
+    this.planStack.push(this.plans);
+    this.plans = entryPlansOf(spec);
     this.openContainer('{');
   }
 
@@ -89,21 +117,23 @@ class JsonVisitor implements CleanVisitor {
       if (--this.inScalar === 0) this.scalar = undefined;
       return;
     }
+    this.plans = this.planStack.pop()!;
     this.closeContainer('}');
   }
 
-  field(spec: StructSpec, _index: number, member: FieldMember, v: FixedValue | undefined): void {
+  field(spec: StructSpec, index: number, member: FieldMember, v: FixedValue | undefined): void {
     if (this.inScalar) {
       if (member.key !== this.scalar) return;
       // The element's value is an entry of the array itself.
       this.value(v);
       return;
     }
+    const plan = this.plans[index]!;
     // Derived fields are computed on encode; all-zero reserved bytes are absent from the model.
-    if (isDerived(member) || v === undefined) return;
+    if (plan.derived || v === undefined) return;
     this.entry();
-    this.out.bytes(keyOf(member.key));
-    this.value(member.role === 'tag' ? spec.name : v);
+    this.out.bytes(plan.key);
+    this.value(plan.tag ? spec.name : v);
   }
 
   private value(v: FixedValue | undefined): void {

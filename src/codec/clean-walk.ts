@@ -25,6 +25,7 @@ import { ByteReader } from './reader.js';
 import {
   optionalGroups,
   type ArrayMember,
+  type CStringMember,
   type FieldMember,
   type GroupMember,
   type ListMember,
@@ -52,22 +53,73 @@ export interface CleanVisitor {
 }
 
 
-/** A declaration compiled for the walk, or undefined where the walk does not cover it. */
-interface Compiled {
-  readonly spec: StructSpec;
-  /** Per member: how to read and check a fixed field (field-ops.ts, decode's own; undefined for other members). */
-  readonly fields: (FieldOp | undefined)[];
-  /** Offset of each fixed member from the structure's start. */
-  readonly offsets: number[];
-  /** Member index of the variable member, or -1. */
-  readonly variableIndex: number;
-  /** Per member: a group's or an array element's compiled structure (no map lookup per element). */
-  readonly children: (Compiled | undefined)[];
-  /** The compiled variants of the list member, by tag, and its fallback. */
-  readonly variants?: ReadonlyMap<number, Compiled>;
-  readonly fallback?: Compiled;
-  /** Optional fields (newer revisions): member index of the first, and their groups, all there or none (optionalGroups). */
-  readonly optional?: { readonly first: number; readonly groups: readonly { readonly indexes: readonly number[]; readonly size: number }[] };
+/** Kinds of member, as numbers: the walk's loop switches on them. */
+const FIELD = 0;
+const GROUP = 1;
+const LIST = 2;
+const ARRAY = 3;
+const CSTRING = 4;
+/** Roles of a field the walk acts on. */
+const PLAIN = 0;
+const LENGTH = 1;
+const TAG = 2;
+const COUNT = 3;
+
+/**
+ * What the walk does at one member. Every step has this one shape, and so has
+ * every Compiled: declarations, members and unions are object literals of
+ * many shapes (their options), and a loop reading those is slow in V8
+ * (megamorphic loads); the walk reads only these.
+ */
+class Step {
+  constructor(
+    readonly kind: number,
+    readonly member: Member,
+    /** A field's read and check (field-ops.ts, decode's own). */
+    readonly op: FieldOp | undefined,
+    readonly role: number,
+    /** A group's or an array element's structure. */
+    readonly child: Compiled | undefined,
+    /** A group's or an array element's size. */
+    readonly size: number,
+  ) {}
+}
+
+/** A list member's header layout and its compiled variants. */
+class ListPlan {
+  constructor(
+    readonly union: UnionSpec,
+    readonly tagOffset: number,
+    readonly tagSize: number,
+    readonly tagLe: boolean,
+    readonly lengthOffset: number,
+    readonly lengthSize: number,
+    readonly lengthLe: boolean,
+    readonly headerSize: number,
+    readonly variants: ReadonlyMap<number, Compiled>,
+    readonly fallback: Compiled | undefined,
+  ) {}
+}
+
+/** Optional fields (newer revisions): member index of the first, how many, and their groups, all there or none (optionalGroups). */
+interface OptionalPlan {
+  readonly first: number;
+  readonly count: number;
+  readonly groups: readonly { readonly indexes: readonly number[]; readonly size: number }[];
+}
+
+/** A declaration compiled for the walk. */
+class Compiled {
+  constructor(
+    readonly spec: StructSpec,
+    readonly fixedSize: number,
+    readonly tag: number | undefined,
+    readonly steps: readonly Step[],
+    /** Offset of each fixed member from the structure's start. */
+    readonly offsets: readonly number[],
+    readonly list: ListPlan | undefined,
+    readonly optional: OptionalPlan | undefined,
+  ) {}
 }
 
 const compiled = new WeakMap<StructSpec, Compiled | null>();
@@ -87,42 +139,47 @@ function compile(spec: StructSpec): Compiled | undefined {
 
 function build(spec: StructSpec): Compiled | undefined {
   if (spec.placed.length || spec.byField) return undefined;
-  const fields: (FieldOp | undefined)[] = [];
+  const steps: Step[] = [];
   const offsets: number[] = [];
-  const children: (Compiled | undefined)[] = [];
-  let variants: Map<number, Compiled> | undefined;
-  let fallback: Compiled | undefined;
-  let variableIndex = -1;
+  let list: ListPlan | undefined;
   let off = 0;
   for (let i = 0; i < spec.members.length; i++) {
     const m = spec.members[i]!;
     offsets.push(off);
-    children.push(m.kind === 'group' ? compile(m.spec) : m.kind === 'array' ? compile(m.element) : undefined);
     if (m.kind === 'field') {
       if (!walkedField(m)) return undefined;
       const op = fieldOp(m);
-      fields.push(op);
+      const role = m.role === 'length' ? LENGTH : m.role === 'tag' ? TAG : m.role !== undefined ? COUNT : PLAIN;
+      steps.push(new Step(FIELD, m, op, role, undefined, op.size));
       off += op.size;
       continue;
     }
-    fields.push(undefined);
     if (m.kind === 'group') {
-      if (!compile(m.spec)) return undefined;
+      const child = compile(m.spec);
+      if (!child) return undefined;
+      steps.push(new Step(GROUP, m, undefined, PLAIN, child, m.spec.fixedSize));
       off += m.spec.fixedSize;
       continue;
     }
     if (!variableSupported(spec, m)) return undefined;
-    variableIndex = i;
     if (m.kind === 'list') {
-      variants = new Map([...m.union.variants].map(([tag, v]) => [tag, compile(v)!]));
-      if (m.union.fallback) fallback = compile(m.union.fallback);
+      const u = m.union;
+      const variants = new Map([...u.variants].map(([tag, v]) => [tag, compile(v)!]));
+      list = new ListPlan(u, u.tagOffset, u.tagType.size, u.tagType.endian === 'le', u.lengthOffset!, u.lengthType!.size,
+        u.lengthType!.endian === 'le', u.headerSize, variants, u.fallback ? compile(u.fallback) : undefined);
+      steps.push(new Step(LIST, m, undefined, PLAIN, undefined, 0));
+    } else if (m.kind === 'array') {
+      steps.push(new Step(ARRAY, m, undefined, typeof m.count === 'object' ? COUNT : PLAIN, compile(m.element), m.element.fixedSize));
+    } else {
+      steps.push(new Step(CSTRING, m, undefined, PLAIN, undefined, 0));
     }
   }
   const optional = spec.optional.length ? {
     first: spec.members.indexOf(spec.optional[0]!),
+    count: spec.optional.length,
     groups: optionalGroups(spec).map((g) => ({ indexes: g.members.map((f) => spec.members.indexOf(f)), size: g.size })),
   } : undefined;
-  return { spec, fields, offsets, variableIndex, children, ...(variants ? { variants } : {}), ...(fallback ? { fallback } : {}), ...(optional ? { optional } : {}) };
+  return new Compiled(spec, spec.fixedSize, spec.tag, steps, offsets, list, optional);
 }
 
 function variableSupported(spec: StructSpec, m: Member): boolean {
@@ -163,7 +220,7 @@ function walkedField(m: FieldMember): boolean {
  */
 export function fieldValue(spec: StructSpec, bytes: Uint8Array, start: number, index: number): FixedValue | undefined {
   const c = compile(spec)!;
-  return c.fields[index]!.read(new ByteReader(bytes), start + c.offsets[index]!);
+  return c.steps[index]!.op!.read(new ByteReader(bytes), start + c.offsets[index]!);
 }
 
 /** True when the walk covers this declaration (its structures, their lists' items, their elements). */
@@ -200,61 +257,57 @@ class Walk {
   struct(c: Compiled, start: number, end: number): number {
     const spec = c.spec;
     const v = this.visitor;
-    if (start + spec.fixedSize > end) return NOT_CLEAN;
+    const r = this.reader;
+    if (start + c.fixedSize > end) return NOT_CLEAN;
     v?.enter(spec, start);
-    const members = spec.members;
+    const steps = c.steps;
+    const optional = c.optional;
     let pos = start;
     let count = -1;
-    const optional = c.optional;
-    for (let i = 0; i < members.length; i++) {
-      const m = members[i]!;
-      if (optional && i === optional.first) {
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      if (optional !== undefined && i === optional.first) {
         // Whole groups while there is room before the end, as decode reads them; the rest are absent.
         for (const g of optional.groups) {
           if (pos + g.size > end) break;
           for (const k of g.indexes) {
-            const f = members[k] as FieldMember;
-            const op = c.fields[k]!;
-            const value = op.read(this.reader, pos);
-            if (op.check !== undefined && op.check(this.reader, value, pos) !== undefined) return NOT_CLEAN;
-            v?.field(spec, k, f, value, pos);
+            const op = steps[k]!.op!;
+            const value = op.read(r, pos);
+            if (op.check !== undefined && op.check(r, value, pos) !== undefined) return NOT_CLEAN;
+            v?.field(spec, k, steps[k]!.member as FieldMember, value, pos);
             pos += op.size;
           }
         }
-        i += spec.optional.length - 1;
+        i += optional.count - 1;
         continue;
       }
-      if (m.kind === 'field') {
-        const op = c.fields[i]!;
-        const value = op.read(this.reader, pos);
-        if (op.check !== undefined && op.check(this.reader, value, pos) !== undefined) return NOT_CLEAN;
-        const role = m.role;
-        // An item ends where its Length says; a root's Length must be all of the bytes (else decode keeps what it says).
-        if (role === 'length' && value !== end - start) return NOT_CLEAN;
-        if (role === 'tag' && value !== spec.tag) return NOT_CLEAN;
-        if (typeof role === 'object') count = value as number;
-        v?.field(spec, i, m, value, pos);
-        pos += op.size;
-        continue;
-      }
-      if (m.kind === 'group') {
-        v?.group(spec, m, pos);
-        if (this.struct(c.children[i]!, pos, pos + m.spec.fixedSize) === NOT_CLEAN) return NOT_CLEAN;
-        pos += m.spec.fixedSize;
-        continue;
-      }
-      switch (m.kind) {
-        case 'list':
-          pos = this.list(c, m, pos, end);
+      switch (step.kind) {
+        case FIELD: {
+          const op = step.op!;
+          const value = op.read(r, pos);
+          if (op.check !== undefined && op.check(r, value, pos) !== undefined) return NOT_CLEAN;
+          const role = step.role;
+          if (role !== PLAIN) {
+            // An item ends where its Length says; a root's Length must be all of the bytes (else decode keeps what it says).
+            if (role === LENGTH ? value !== end - start : role === TAG ? value !== c.tag : ((count = value as number), false)) return NOT_CLEAN;
+          }
+          v?.field(spec, i, step.member as FieldMember, value, pos);
+          pos += step.size;
+          continue;
+        }
+        case GROUP:
+          v?.group(spec, step.member as GroupMember, pos);
+          if (this.struct(step.child!, pos, pos + step.size) === NOT_CLEAN) return NOT_CLEAN;
+          pos += step.size;
+          continue;
+        case LIST:
+          pos = this.list(c.list!, step.member as ListMember, pos, end);
           break;
-        case 'array':
-          pos = this.array(c.children[i]!, m, pos, end, typeof m.count === 'object' ? count : -1);
-          break;
-        case 'cstring':
-          pos = this.cstring(spec, m, pos, end);
+        case ARRAY:
+          pos = this.array(step, pos, end, step.role === COUNT ? count : -1);
           break;
         default:
-          return NOT_CLEAN;
+          pos = this.cstring(spec, step.member as CStringMember, pos, end);
       }
       if (pos === NOT_CLEAN) return NOT_CLEAN;
     }
@@ -264,33 +317,31 @@ class Walk {
     return end;
   }
 
-  private list(c: Compiled, member: ListMember, pos: number, end: number): number {
-    const u: UnionSpec = member.union;
+  private list(l: ListPlan, member: ListMember, pos: number, end: number): number {
     const v = this.visitor;
-    const lengthOffset = u.lengthOffset!;
-    const lengthType = u.lengthType!;
-    const tagType = u.tagType;
+    const r = this.reader;
+    const found = this.found;
     v?.open(member);
     while (pos < end) {
-      if (end - pos < u.headerSize) return NOT_CLEAN;
-      const tag = this.reader.uint(pos + u.tagOffset, tagType.size, tagType.endian === 'le');
-      const len = this.reader.uint(pos + lengthOffset, lengthType.size, lengthType.endian === 'le');
-      const compiledVariant = c.variants!.get(tag) ?? c.fallback;
-      const variant = compiledVariant?.spec;
+      if (end - pos < l.headerSize) return NOT_CLEAN;
+      const tag = r.uint(pos + l.tagOffset, l.tagSize, l.tagLe);
+      const len = r.uint(pos + l.lengthOffset, l.lengthSize, l.lengthLe);
+      const item = l.variants.get(tag) ?? l.fallback;
       // Unknown types, lengths that cannot be followed and items too short for their type: decode's own item checks.
-      const found = this.found;
-      if (listItemEnd(found, u, variant, variant?.name ?? u.name, tag, len, pos, end, false) !== pos + len || found.found || !variant) return NOT_CLEAN;
+      if (item === undefined) return NOT_CLEAN;
+      if (listItemEnd(found, l.union, item.spec, item.spec.name, tag, len, pos, end, false) !== pos + len || found.found) return NOT_CLEAN;
       v?.item(member);
-      if (this.struct(compiledVariant!, pos, pos + len) === NOT_CLEAN) return NOT_CLEAN;
+      if (this.struct(item, pos, pos + len) === NOT_CLEAN) return NOT_CLEAN;
       pos += len;
     }
     v?.close(member);
     return pos;
   }
 
-  private array(ec: Compiled, member: ArrayMember, pos: number, end: number, count: number): number {
-    const el = member.element;
-    const size = el.fixedSize;
+  private array(step: Step, pos: number, end: number, count: number): number {
+    const member = step.member as ArrayMember;
+    const el = step.child!;
+    const size = step.size;
     const room = end - pos;
     // A partial element, or a count the bytes do not hold (or that leaves bytes over), is reported by decode.
     const n = count >= 0 ? count : room / size;
@@ -299,14 +350,14 @@ class Walk {
     v?.open(member);
     for (let i = 0; i < n; i++) {
       v?.item(member);
-      if (this.struct(ec, pos, pos + size) === NOT_CLEAN) return NOT_CLEAN;
+      if (this.struct(el, pos, pos + size) === NOT_CLEAN) return NOT_CLEAN;
       pos += size;
     }
     v?.close(member);
     return pos;
   }
 
-  private cstring(spec: StructSpec, member: Member & { kind: 'cstring' }, pos: number, end: number): number {
+  private cstring(spec: StructSpec, member: CStringMember, pos: number, end: number): number {
     const b = this.bytes;
     let nul = pos;
     while (nul < end && b[nul] !== 0) nul++;

@@ -21,9 +21,10 @@ export interface FieldOp {
   readonly read: (r: ByteReader, at: number) => FixedValue | undefined;
   /**
    * What decode reports about the value `v` read at `at` (for reserved bytes, about the bytes there), or
-   * undefined; absent for fields with nothing to check (most: the walk then makes no call for them).
+   * undefined; itself undefined for fields with nothing to check (most: the walk then makes no call for them).
+   * Every op has both members, so that all have one shape (V8 reads them fast).
    */
-  readonly check?: (r: ByteReader, v: FixedValue | undefined, at: number) => FieldFinding | undefined;
+  readonly check: ((r: ByteReader, v: FixedValue | undefined, at: number) => FieldFinding | undefined) | undefined;
 }
 
 const ops = new WeakMap<FieldMember, FieldOp>();
@@ -43,17 +44,17 @@ function compileField(m: FieldMember): FieldOp {
       return { size, read: () => undefined, check: (r, _v, at) => (r.isZero(at, at + size) ? undefined : BinCode.reservedNonZero) };
     case 'u64': {
       const le = t.endian === 'le';
-      return { size, read: (r, at) => r.view.getBigUint64(at, le) };
+      return { size, read: (r, at) => r.view.getBigUint64(at, le), check: undefined };
     }
     case 'ascii':
-      return { size, read: (r, at) => r.latin1(at, at + size) };
+      return { size, read: (r, at) => r.latin1(at, at + size), check: undefined };
     case 'bytes':
-      return { size, read: (r, at) => r.bytes.slice(at, at + size) };
+      return { size, read: (r, at) => r.bytes.slice(at, at + size), check: undefined };
     default: {
       const base = t.kind === 'uint' ? t : t.base;
       const read = uintReader(base.size, base.endian === 'le');
       // A quiet field is the raw form of a union item: its type was reported already.
-      if (m.quiet || t.kind === 'uint') return { size, read };
+      if (m.quiet || t.kind === 'uint') return { size, read, check: undefined };
       if (t.kind === 'flags') {
         const mask = t.reservedMask;
         return { size, read, check: (_r, v) => (((v as number) & mask) === 0 ? undefined : BinCode.reservedBits) };

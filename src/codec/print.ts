@@ -91,19 +91,25 @@ function fieldHead(out: TextSink, offset: number, width: number, label: string, 
 export interface LinePlan {
   tail: Uint8Array;
   /** The rest of the line (value, description, flag-bit lines) by value key; absent when values are not cached. */
-  lines?: Map<number, Uint8Array>;
+  lines: Map<number, Uint8Array> | undefined;
   /** Values below this are cached (2^(8·size) of the field). */
   limit: number;
-  /** Bits of each field of a line-printed structure, in key order. */
-  widths?: number[];
+  /** 2^bits of each field of a line-printed structure, in member order: the bound of its values and its factor in the packed key. */
+  limits: number[] | undefined;
   /** The form's way with this member, when it is not the declaration's. */
-  memberForm?: MemberForm;
+  memberForm: MemberForm | undefined;
 }
 
 /** Values of fields up to this many bytes are cached (at most 64 Ki lines per member). */
 const CACHED_VALUE_BYTES = 2;
 /** Key of a reserved field that is absent (all zero): the usual case. */
 const ABSENT = -1;
+
+/** Every plan in one shape (every member there, undefined when unused): printing reads them once per line. */
+function linePlanShape(tail: Uint8Array, lines: Map<number, Uint8Array> | undefined, limit: number, memberForm: MemberForm | undefined,
+  limits?: number[]): LinePlan {
+  return { tail, lines, limit, limits, memberForm };
+}
 
 const fieldPlans = new Map<IaslForm, WeakMap<StructSpec, LinePlan[]>>();
 const linePlans = new Map<IaslForm, WeakMap<StructSpec, LinePlan>>();
@@ -119,7 +125,7 @@ export function fieldPlansOf(spec: StructSpec, form: IaslForm): LinePlan[] {
   let plans = cache.get(spec);
   if (!plans) {
     plans = spec.members.map((m) => {
-      if (m.kind !== 'field') return { tail: new Uint8Array(), limit: 0 };
+      if (m.kind !== 'field') return linePlanShape(new Uint8Array(), undefined, 0, undefined);
       const t = m.type;
       const size = sizeOfType(t);
       const memberForm = form.members.get(`${spec.name}.${m.key}`);
@@ -129,7 +135,7 @@ export function fieldPlansOf(spec: StructSpec, form: IaslForm): LinePlan[] {
       // Nor is a flag field whose bit lines depend on the root (the table's revision).
       const byRoot = t.kind === 'flags' && t.bits.some((b) => b.printedSince);
       const cached = small && !m.describe && !m.text && m.role !== 'checksum' && !byRoot;
-      return cached ? { tail, lines: new Map(), limit: 2 ** (8 * size), memberForm } : { tail, limit: 0, memberForm };
+      return cached ? linePlanShape(tail, new Map(), 2 ** (8 * size), memberForm) : linePlanShape(tail, undefined, 0, memberForm);
     });
     cache.set(spec, plans);
   }
@@ -143,8 +149,9 @@ function linePlanOf(spec: StructSpec, label: string, form: IaslForm): LinePlan {
   if (!plan) {
     const small = spec.members.every((m) => m.kind === 'field' && m.type.kind === 'uint') && spec.fixedSize <= 2 * CACHED_VALUE_BYTES;
     const tail = tailOf(spec.fixedSize, label, form);
-    const widths = spec.members.map((m) => 8 * sizeOfType((m as FieldMember).type));
-    plan = small ? { tail, lines: new Map(), limit: 0, widths } : { tail, limit: 0 };
+    const limits = spec.members.map((m) => 2 ** (8 * sizeOfType((m as FieldMember).type)));
+    // One shape for every plan (lines and limits undefined when not cached): printing reads them per line.
+    plan = small ? linePlanShape(tail, new Map(), 0, undefined, limits) : linePlanShape(tail, undefined, 0, undefined);
     cache.set(spec, plan);
   }
   return plan;
@@ -158,12 +165,13 @@ function valueKey(plan: LinePlan, t: FixedType, v: unknown): number | undefined 
 
 /** The packed values of a line-printed structure, or undefined. */
 function packedKey(plan: LinePlan, fields: LineFields): number | undefined {
-  const widths = plan.widths!;
+  const limits = plan.limits!;
   let key = 0;
-  for (let i = 0; i < widths.length; i++) {
+  for (let i = 0; i < limits.length; i++) {
     const v = fields.value(i);
-    if (typeof v !== 'number' || (v >>> 0) !== v || v >= 2 ** widths[i]!) return undefined;
-    key = key * 2 ** widths[i]! + v;
+    const limit = limits[i]!;
+    if (typeof v !== 'number' || (v >>> 0) !== v || v >= limit) return undefined;
+    key = key * limit + v;
   }
   return key;
 }
@@ -441,7 +449,7 @@ function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Mo
 export function printFieldValue(member: FieldMember, plan: LinePlan, v: unknown, pos: number, out: TextSink, ctx: PrintContext): void {
   const t = member.type;
   const alt = member.labelIf;
-  if (alt && ctx.root[alt.rootKey] === alt.equals) plan = { tail: tailOf(sizeOfType(t), alt.label, ctx.form), limit: 0, memberForm: plan.memberForm };
+  if (alt && ctx.root[alt.rootKey] === alt.equals) plan = linePlanShape(tailOf(sizeOfType(t), alt.label, ctx.form), undefined, 0, plan.memberForm);
   const key = plan.lines && valueKey(plan, t, v);
   if (key !== undefined) {
     let rest = plan.lines!.get(key);
