@@ -51,10 +51,11 @@ describe('an IORT named component', () => {
     expect((await runCli('build', topology, '--out', out)).code).toBe(0);
     const iort = join(out, 'IORT.dat');
     const text = await runCli('map', iort);
-    expect(text.stdout).toMatch(/^\\_SB_\.ETH0 {2}64-bit DMA {2}-> smmuv3@0x9050000 \[0x10000\] {2}\(IORT\)$/m);
+    // (Its MSIs' ITS and DeviceID close the line: the MSI side of the map.)
+    expect(text.stdout).toMatch(/^\\_SB_\.ETH0 {2}64-bit DMA {2}-> smmuv3@0x9050000 \[0x10000\] {2}\(IORT\) {2}msi its#0 \[0x10000\]$/m);
     expect(text.stdout).not.toMatch(/ 0x0 /);
     const json = JSON.parse((await runCli('map', iort, '--format', 'json')).stdout) as { mmio: Record<string, unknown>[] };
-    expect(json.mmio).toEqual([{ id: '\\_SB_.ETH0', addressBits: 64, iommu: 'smmuv3@0x9050000', outputIds: [0x10000], source: 'IORT' }]);
+    expect(json.mmio).toEqual([{ id: '\\_SB_.ETH0', addressBits: 64, iommu: 'smmuv3@0x9050000', outputIds: [0x10000], source: 'IORT', msi: { its: 'its#0', deviceId: 0x10000 } }]);
     expect((await runCli('map', iort, '--format', 'dot')).stdout).toContain('\\\\_SB_.ETH0 (platform)\\n64-bit DMA\\n');
     const withTopology = await runCli('map', iort, '--topology', topology);
     expect(withTopology.stdout).toMatch(/^eth-mmio {2}0x9000000 {2}-> smmuv3@0x9050000/m);
