@@ -14,7 +14,7 @@ const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `
  */
 const NODE_ONLY_BRANCHES: readonly { importer: RegExp; ids: readonly string[] }[] = [
   { importer: /\/node_modules\/web-tree-sitter\//, ids: ['fs/promises', 'module'] },
-  { importer: /\/src\/dt\/ts-parser\.ts$/, ids: ['node:module'] },
+  { importer: /\/src\/dt\/ts-parser\.ts$/, ids: ['node:fs', 'node:module', 'node:url'] },
 ];
 const NODE_ONLY = '\0node-only:';
 
