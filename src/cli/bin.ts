@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The only place that touches the process's exit code and streams. Bundled
 // (scripts/bundle-cli.mjs) as CommonJS, which has no top-level await.
+import { fstatSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { main } from './main.js';
 import { writeAllSync } from '../io/fd-sync.js';
 
@@ -19,13 +21,30 @@ function writeStdout(data: string | Uint8Array): void {
   }
 }
 
+/**
+ * Whether stderr is a terminal, without process.stderr: touching that makes
+ * Node build the stream, loading some twenty stream modules, a good part of
+ * a small decode's start-up that writes nothing to stderr. A terminal is a
+ * character device; only for one (a terminal or /dev/null) is tty asked.
+ */
+function stderrIsTerminal(): boolean {
+  try {
+    return fstatSync(2).isCharacterDevice() && isatty(2);
+  } catch {
+    return false;
+  }
+}
+
 void main(process.argv.slice(2), {
   stdout: writeStdout,
   stderr: (s) => process.stderr.write(s),
   stdinFd: 0,
   // Progress only for a person at a terminal: not when stderr is piped or logged, not in CI (which may give a TTY).
   // RIDMAP_PROGRESS_AFTER_MS moves the one-second threshold (tests drive a pseudo-terminal with 0).
-  ...(process.stderr.isTTY && !process.env['CI'] ? { progressAfterMs: Number(process.env['RIDMAP_PROGRESS_AFTER_MS'] ?? 1000) } : {}),
+  // Asked only by a command that shows progress (decode never does).
+  get progressAfterMs() {
+    return stderrIsTerminal() && !process.env['CI'] ? Number(process.env['RIDMAP_PROGRESS_AFTER_MS'] ?? 1000) : undefined;
+  },
 }).then((code) => {
   process.exitCode = code;
 });
