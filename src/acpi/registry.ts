@@ -82,9 +82,11 @@ export interface TableDef {
   /**
    * What the table says about itself without its map, for `decode` and the
    * table's checks; default: the resolver's findings (cheaper here where
-   * walking every ID costs).
+   * walking every ID costs). Given `codes`, it may skip work for findings
+   * with other codes (`decode` shows only a few): it must still give every
+   * one of these, and may give others.
    */
-  findings?: (model: Model) => Diagnostic[];
+  findings?: (model: Model, codes?: ReadonlySet<string>) => Diagnostic[];
   build?: TableBuild;
   /** What the diff calls each structure, by the declaration's typeName (kinds without one match by position). */
   identities?: Readonly<Record<string, StructureIdentity>>;
