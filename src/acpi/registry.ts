@@ -27,7 +27,7 @@ import { resolveRimtModel } from './rimt/resolve.js';
 import { RIMT_DESCRIPTION, rimtSpec } from './rimt/spec.js';
 import { viotFromTopology } from './viot/from-topology.js';
 import { VIOT_IDENTITIES } from './viot/identity.js';
-import { resolveViotModel } from './viot/resolve.js';
+import { resolveViotModel, viotFindings } from './viot/resolve.js';
 import { ivrsFromTopology } from './ivrs/from-topology.js';
 import { IVRS_IDENTITIES } from './ivrs/identity.js';
 import { ivrsFindings, resolveIvrs } from './ivrs/resolve.js';
@@ -118,6 +118,7 @@ const ROWS: readonly TableDef[] = [
     header: 'standard',
     modelled: true,
     resolve: resolveViotModel,
+    findings: viotFindings,
     build: tableBuild({ file: 'VIOT.dat', description: 'ACPI VIOT (virtio-iommu)', fromTopology: viotFromTopology }),
     identities: VIOT_IDENTITIES,
   },
