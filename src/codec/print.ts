@@ -142,10 +142,16 @@ export function fieldPlansOf(spec: StructSpec, form: IaslForm): LinePlan[] {
   return plans;
 }
 
+/** The plan linePlanOf gave last: a table prints one kind of line structure hundreds of thousands of times in a row (scope path hops). */
+let lastLinePlan: { spec: StructSpec; form: IaslForm; plan: LinePlan } | undefined;
+
 /** A structure printed as one line caches by its packed field values when they fit CACHED_VALUE_BYTES·2 bytes. */
 function linePlanOf(spec: StructSpec, label: string, form: IaslForm): LinePlan {
+  const last = lastLinePlan;
+  if (last !== undefined && last.spec === spec && last.form === form) return last.plan;
   const cache = plansFor(linePlans, form);
   let plan = cache.get(spec);
+  lastLinePlan = undefined;
   if (!plan) {
     const small = spec.members.every((m) => m.kind === 'field' && m.type.kind === 'uint') && spec.fixedSize <= 2 * CACHED_VALUE_BYTES;
     const tail = tailOf(spec.fixedSize, label, form);
@@ -154,6 +160,7 @@ function linePlanOf(spec: StructSpec, label: string, form: IaslForm): LinePlan {
     plan = small ? linePlanShape(tail, new Map(), 0, undefined, limits) : linePlanShape(tail, undefined, 0, undefined);
     cache.set(spec, plan);
   }
+  lastLinePlan = { spec, form, plan };
   return plan;
 }
 
