@@ -21,7 +21,7 @@ import { bitValue, sizeOfType, type FixedType, type FlagBit } from './primitives
 import {
   isPlaced,
   pickVariant,
-  presentOptional,
+  presentOptionalCount,
   RAW_KEY,
   STORED,
   TRAILING_KEY,
@@ -114,7 +114,7 @@ function linePlanShape(tail: Uint8Array, lines: Map<number, Uint8Array> | undefi
 const fieldPlans = new Map<IaslForm, WeakMap<StructSpec, LinePlan[]>>();
 const linePlans = new Map<IaslForm, WeakMap<StructSpec, LinePlan>>();
 
-function plansFor<T>(cache: Map<IaslForm, WeakMap<StructSpec, T>>, form: IaslForm): WeakMap<StructSpec, T> {
+function plansFor<K extends object, T>(cache: Map<IaslForm, WeakMap<K, T>>, form: IaslForm): WeakMap<K, T> {
   let byForm = cache.get(form);
   if (!byForm) cache.set(form, (byForm = new WeakMap()));
   return byForm;
@@ -271,11 +271,13 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
   const truncatedAt = m[STORED]?.[TRUNCATED_AT];
   const members = truncatedAt === undefined ? spec.members : spec.members.slice(0, Number(truncatedAt));
   const plans = fieldPlansOf(spec, form);
-  const present = spec.optional.length ? new Set(presentOptional(spec, m)) : undefined;
+  // Optional fields come in declaration order, and those present are the first ones (presentOptional).
+  const present = presentOptionalCount(spec, m);
+  let optionalSeen = 0;
   for (let i = 0; i < members.length; i++) {
     const member = members[i]!;
     if (isPlaced(member)) continue;
-    if (member.kind === 'field' && member.optional && !present?.has(member)) continue;
+    if (member.kind === 'field' && member.optional && optionalSeen++ >= present) continue;
     if (member.kind === 'field' && member.shownIf && !member.shownIf(m)) {
       pos += sizeOfType(member.type);
       continue;
@@ -452,11 +454,21 @@ function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Mo
   printFieldValue(member, plan, member.role !== undefined ? derivedValue(spec, m, member.key) : m[member.key], pos, out, ctx);
 }
 
+const altPlans = new Map<IaslForm, WeakMap<FieldMember, LinePlan>>();
+
+/** The plan of a field under its other label (`labelIf`: an IORT node's Identifier is Reserved in revision 0 tables), once per member and form. */
+function altPlanOf(member: FieldMember, plan: LinePlan, form: IaslForm): LinePlan {
+  const cache = plansFor(altPlans, form);
+  let alt = cache.get(member);
+  if (!alt) cache.set(member, (alt = linePlanShape(tailOf(sizeOfType(member.type), member.labelIf!.label, form), undefined, 0, plan.memberForm)));
+  return alt;
+}
+
 /** A field line (and its flag-bit lines) given the field's value: from a model, or read from the bytes (clean-text.ts). */
 export function printFieldValue(member: FieldMember, plan: LinePlan, v: unknown, pos: number, out: TextSink, ctx: PrintContext): void {
   const t = member.type;
   const alt = member.labelIf;
-  if (alt && ctx.root[alt.rootKey] === alt.equals) plan = linePlanShape(tailOf(sizeOfType(t), alt.label, ctx.form), undefined, 0, plan.memberForm);
+  if (alt && ctx.root[alt.rootKey] === alt.equals) plan = altPlanOf(member, plan, ctx.form);
   const key = plan.lines && valueKey(plan, t, v);
   if (key !== undefined) {
     let rest = plan.lines!.get(key);
