@@ -271,13 +271,12 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
   const truncatedAt = m[STORED]?.[TRUNCATED_AT];
   const members = truncatedAt === undefined ? spec.members : spec.members.slice(0, Number(truncatedAt));
   const plans = fieldPlansOf(spec, form);
-  // Optional fields come in declaration order, and those present are the first ones (presentOptional).
+  // The optional fields present are the first ones of spec.optional (presentOptional); an older form's joined line may cover some.
   const present = presentOptionalCount(spec, m);
-  let optionalSeen = 0;
   for (let i = 0; i < members.length; i++) {
     const member = members[i]!;
     if (isPlaced(member)) continue;
-    if (member.kind === 'field' && member.optional && optionalSeen++ >= present) continue;
+    if (member.kind === 'field' && member.optional && spec.optional.indexOf(member) >= present) continue;
     if (member.kind === 'field' && member.shownIf && !member.shownIf(m)) {
       pos += sizeOfType(member.type);
       continue;
