@@ -225,9 +225,9 @@ function walkedField(m: FieldMember): boolean {
  * walk reads it (undefined for reserved bytes): for a printer that needs a
  * field out of turn (the root's revision, before the walk).
  */
-export function fieldValue(spec: StructSpec, bytes: Uint8Array, start: number, index: number): FixedValue | undefined {
+export function fieldValue(spec: StructSpec, r: ByteReader, start: number, index: number): FixedValue | undefined {
   const c = compile(spec)!;
-  return c.steps[index]!.op!.read(new ByteReader(bytes), start + c.offsets[index]!);
+  return c.steps[index]!.op!.read(r, start + c.offsets[index]!);
 }
 
 /** True when the walk covers this declaration (its structures, their lists' items, their elements). */
