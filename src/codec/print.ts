@@ -70,9 +70,20 @@ function paddedLabel(label: string, form: IaslForm): Uint8Array {
   return b;
 }
 
+/** Tails by form, then width and label: headings, names and padding lines ask for theirs on every line. */
+const tails = new Map<IaslForm, Map<string, Uint8Array>>();
+/** Wider lines (long raw buffers: as many widths as a table has sizes) are not cached: the cache stays small in a long-lived process. */
+const CACHED_TAIL_WIDTH = 0xff;
+
 /** What follows the offsets on a line of `width` bytes labelled `label`. */
 function tailOf(width: number, label: string, form: IaslForm): Uint8Array {
-  return TextSink.fieldTail(form.widthColumn(width), paddedLabel(label, form));
+  if (width > CACHED_TAIL_WIDTH) return TextSink.fieldTail(form.widthColumn(width), paddedLabel(label, form));
+  let byForm = tails.get(form);
+  if (!byForm) tails.set(form, (byForm = new Map()));
+  const key = `${width} ${label}`;
+  let tail = byForm.get(key);
+  if (!tail) byForm.set(key, (tail = TextSink.fieldTail(form.widthColumn(width), paddedLabel(label, form))));
+  return tail;
 }
 
 /** Writes `[OOOh DDDD WWWh]  Label : ` (everything but the value). */
