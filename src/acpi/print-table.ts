@@ -80,13 +80,28 @@ function writeTable(out: TextSink, t: PrintableTable, opts: PrintTextOptions): T
   return out;
 }
 
+/** The constant lines of the heading comment, as bytes once per form: a batch prints it for each of 1,000 tables. */
+const headingParts = new Map<IaslForm, { opening: Uint8Array; closing: Uint8Array }>();
+
+function headingPartsOf(form: IaslForm): { opening: Uint8Array; closing: Uint8Array } {
+  let parts = headingParts.get(form);
+  if (!parts) {
+    const opening = new TextSink().line('/*').line(' * ridmap: IOMMU firmware tables').line(` * Data table text in the form of iasl ${form.iaslVersion}`)
+      .line(' * (ridmap decodes the table itself; no ACPICA code is used)').line(' * ').toBytes();
+    const closing = new TextSink().line(' *').line(form.formatLine).line(' */').nl().toBytes();
+    headingParts.set(form, (parts = { opening, closing }));
+  }
+  return parts;
+}
+
 /** The comment iasl opens its text with. */
 function writeHeading(out: TextSink, t: PrintableTable, sig: string, form: IaslForm, opts: PrintTextOptions): void {
   // Lines 2-4 and 6 are where iasl names itself and the input; the rest is iasl's shape. No version:
   // golden files must not change with each release.
-  out.line('/*').line(' * ridmap: IOMMU firmware tables').line(` * Data table text in the form of iasl ${form.iaslVersion}`).line(' * (ridmap decodes the table itself; no ACPICA code is used)').line(' * ');
+  const { opening, closing } = headingPartsOf(form);
+  out.bytes(opening);
   out.line(` * Disassembly of ${opts.file ?? `a ${sig} table`}${t.origin?.address ? ` @ ${t.origin.address}` : ''}`);
-  out.line(' *').line(` * ACPI Data Table [${sig}]`).line(' *').line(form.formatLine).line(' */').nl();
+  out.line(' *').line(` * ACPI Data Table [${sig}]`).bytes(closing);
 }
 
 /** The table's own bytes (up to its Length): as decoded, or the model encoded. */

@@ -27,7 +27,7 @@ import { resolveRimtModel } from './rimt/resolve.js';
 import { RIMT_DESCRIPTION, rimtSpec } from './rimt/spec.js';
 import { viotFromTopology } from './viot/from-topology.js';
 import { VIOT_IDENTITIES } from './viot/identity.js';
-import { resolveViotModel } from './viot/resolve.js';
+import { resolveViotModel, viotFindings } from './viot/resolve.js';
 import { ivrsFromTopology } from './ivrs/from-topology.js';
 import { IVRS_IDENTITIES } from './ivrs/identity.js';
 import { ivrsFindings, resolveIvrs } from './ivrs/resolve.js';
@@ -82,9 +82,11 @@ export interface TableDef {
   /**
    * What the table says about itself without its map, for `decode` and the
    * table's checks; default: the resolver's findings (cheaper here where
-   * walking every ID costs).
+   * walking every ID costs). Given `codes`, it may skip work for findings
+   * with other codes (`decode` shows only a few): it must still give every
+   * one of these, and may give others.
    */
-  findings?: (model: Model) => Diagnostic[];
+  findings?: (model: Model, codes?: ReadonlySet<string>) => Diagnostic[];
   build?: TableBuild;
   /** What the diff calls each structure, by the declaration's typeName (kinds without one match by position). */
   identities?: Readonly<Record<string, StructureIdentity>>;
@@ -116,6 +118,7 @@ const ROWS: readonly TableDef[] = [
     header: 'standard',
     modelled: true,
     resolve: resolveViotModel,
+    findings: viotFindings,
     build: tableBuild({ file: 'VIOT.dat', description: 'ACPI VIOT (virtio-iommu)', fromTopology: viotFromTopology }),
     identities: VIOT_IDENTITIES,
   },

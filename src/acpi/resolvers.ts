@@ -5,7 +5,7 @@
  */
 import type { Model } from '../codec/index.js';
 import type { Diagnostic } from '../diagnostic.js';
-import { modelledTables, type TableResolver } from './registry.js';
+import { modelledTables, type TableDef, type TableResolver } from './registry.js';
 
 export type { TableResolver } from './registry.js';
 
@@ -13,7 +13,7 @@ export type { TableResolver } from './registry.js';
 const RESOLVERS: Record<string, TableResolver> = Object.fromEntries(
   modelledTables().flatMap((row) => (row.resolve ? [[row.signature, row.resolve] as const] : [])),
 );
-const FINDINGS: Record<string, (model: Model) => Diagnostic[]> = Object.fromEntries(
+const FINDINGS: Record<string, NonNullable<TableDef['findings']>> = Object.fromEntries(
   modelledTables().flatMap((row) => (row.findings ? [[row.signature, row.findings] as const] : [])),
 );
 
@@ -27,10 +27,11 @@ export function tableResolver(signature: string): TableResolver | undefined {
  * What a table's resolver finds about the table itself, without the map:
  * for `decode`. Where walking every ID costs (IORT), a cheaper function
  * gives the same findings about the table (not the MSI walks' ones).
+ * `codes`: the caller needs only findings with these codes (others may come too).
  */
-export function tableFindings(signature: string, model: Model): Diagnostic[] {
+export function tableFindings(signature: string, model: Model, codes?: ReadonlySet<string>): Diagnostic[] {
   const sig = signature.trimEnd();
-  if (Object.hasOwn(FINDINGS, sig)) return FINDINGS[sig]!(model);
+  if (Object.hasOwn(FINDINGS, sig)) return FINDINGS[sig]!(model, codes);
   return tableResolver(sig)?.(model).findings ?? [];
 }
 

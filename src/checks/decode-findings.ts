@@ -17,6 +17,8 @@ import type { FindingRow } from './table-findings.js';
 /** Every format's check marked for decode (table-findings.ts), whatever its table: no list per table here. */
 const ROWS = FORMAT_CHECKS.filter((c): c is Check & Required<Pick<FindingRow, 'decode'>> => (c as Partial<FindingRow>).decode !== undefined);
 const FOR_DECODE = new Map(ROWS.map((c) => [c.id, c.decode] as const));
+/** The codes decode shows: a format's finding function may skip the work for the others. */
+const DECODE_CODES: ReadonlySet<string> = new Set(FOR_DECODE.keys());
 /** Only these formats' resolvers run: a DMAR's (or a tree's) map has none of these findings, and can be costly. */
 const FORMATS = new Set(ROWS.map((c) => c.needs.table));
 
@@ -29,7 +31,7 @@ export interface DecodeMapFindings {
 
 export function decodeMapFindings(t: TableSubject): DecodeMapFindings {
   const found = t.modelled && 'table' in t.decoded && FORMATS.has(t.format)
-    ? tableFindings(t.format, t.decoded.table.model).filter((d) => FOR_DECODE.has(d.code))
+    ? tableFindings(t.format, t.decoded.table.model, DECODE_CODES).filter((d) => FOR_DECODE.has(d.code))
     : [];
   const placed = withOffsets(t, found.map((d) => (d.file ? d : { ...d, file: t.file })));
   return {

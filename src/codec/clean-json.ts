@@ -43,15 +43,62 @@ function indentOf(depth: number): Uint8Array {
   return b;
 }
 
+/** A newline, `2·depth` spaces and the bracket that closes a container with entries, once per depth and bracket. */
+const closers = { '}': [] as Uint8Array[], ']': [] as Uint8Array[] };
+
+function closerOf(depth: number, bracket: '}' | ']'): Uint8Array {
+  const byDepth = closers[bracket];
+  let b = byDepth[depth];
+  if (!b) byDepth[depth] = b = TextSink.padded('\n' + ' '.repeat(2 * depth) + bracket, 0);
+  return b;
+}
+
 const COMMA = TextSink.padded(',', 0);
+const NO_KEY = new Uint8Array(0);
+
+/**
+ * What starts an entry, as one byte string: the comma after an earlier
+ * entry, the newline, the indentation and `"key": ` (none for an array's
+ * element), made once per key, depth and comma. One copy per entry, not
+ * three: a 1 MB DMAR's JSON is 2 million entries.
+ */
+class EntryHeads {
+  /** By 2·depth + (1 after the first entry). */
+  private readonly byDepth: Uint8Array[] = [];
+
+  constructor(readonly key: Uint8Array) {}
+
+  of(depth: number, comma: boolean): Uint8Array {
+    const i = 2 * depth + (comma ? 1 : 0);
+    return this.byDepth[i] ?? this.make(i, depth, comma);
+  }
+
+  private make(i: number, depth: number, comma: boolean): Uint8Array {
+    const indent = indentOf(depth);
+    const b = new Uint8Array((comma ? 1 : 0) + indent.length + this.key.length);
+    if (comma) b.set(COMMA);
+    b.set(indent, comma ? 1 : 0);
+    b.set(this.key, b.length - this.key.length);
+    return (this.byDepth[i] = b);
+  }
+}
+
+const ELEMENT = new EntryHeads(NO_KEY);
+const headsByKey = new Map<string, EntryHeads>();
+
+function headsOf(key: string): EntryHeads {
+  let h = headsByKey.get(key);
+  if (!h) headsByKey.set(key, (h = new EntryHeads(keyOf(key))));
+  return h;
+}
 
 /** How a member's entry is written, worked out once per declaration (one shape for all; read per field). */
 class EntryPlan {
   constructor(
     /** Computed on encode: no entry. */
     readonly derived: boolean,
-    /** `"key": ` as bytes. */
-    readonly key: Uint8Array,
+    /** What starts its entry (`"key": ` after the comma and indentation). */
+    readonly heads: EntryHeads,
     /** The union tag: the model says the variant by its name. */
     readonly tag: boolean,
   ) {}
@@ -62,7 +109,7 @@ const entryPlans = new WeakMap<StructSpec, EntryPlan[]>();
 function entryPlansOf(spec: StructSpec): EntryPlan[] {
   let plans = entryPlans.get(spec);
   if (!plans) {
-    plans = spec.members.map((m) => new EntryPlan(isDerived(m), keyOf(m.key), m.kind === 'field' && m.role === 'tag'));
+    plans = spec.members.map((m) => new EntryPlan(isDerived(m), headsOf(m.key), m.kind === 'field' && m.role === 'tag'));
     entryPlans.set(spec, plans);
   }
   return plans;
@@ -81,14 +128,17 @@ class JsonVisitor implements CleanVisitor {
 
   constructor(private readonly out: TextSink, private readonly base: number) {}
 
-  /** Starts an entry of the innermost container: the comma, the newline and the indentation. */
-  private entry(): void {
+  /** Starts an entry of the innermost container: the comma, the newline, the indentation and its key. */
+  private entry(heads: EntryHeads): void {
     const counts = this.counts;
     const last = counts.length - 1;
-    if (last < 0) return;
-    if (counts[last]! > 0) this.out.bytes(COMMA);
-    counts[last]!++;
-    this.out.bytes(indentOf(this.base + counts.length));
+    if (last < 0) {
+      this.out.bytes(heads.key);
+      return;
+    }
+    const n = counts[last]!;
+    counts[last] = n + 1;
+    this.out.bytes(heads.of(this.base + counts.length, n > 0));
   }
 
   private openContainer(bracket: string): void {
@@ -96,10 +146,10 @@ class JsonVisitor implements CleanVisitor {
     this.counts.push(0);
   }
 
-  private closeContainer(bracket: string): void {
+  private closeContainer(bracket: '}' | ']'): void {
     const n = this.counts.pop()!;
-    if (n > 0) this.out.bytes(indentOf(this.base + this.counts.length));
-    this.out.str(bracket);
+    if (n > 0) this.out.bytes(closerOf(this.base + this.counts.length, bracket));
+    else this.out.str(bracket);
   }
 
   enter(spec: StructSpec): void {
@@ -131,8 +181,7 @@ class JsonVisitor implements CleanVisitor {
     const plan = this.plans[index]!;
     // Derived fields are computed on encode; all-zero reserved bytes are absent from the model.
     if (plan.derived || v === undefined) return;
-    this.entry();
-    this.out.bytes(plan.key);
+    this.entry(plan.heads);
     this.value(plan.tag ? spec.name : v);
   }
 
@@ -157,13 +206,11 @@ class JsonVisitor implements CleanVisitor {
   }
 
   group(_spec: StructSpec, member: GroupMember): void {
-    this.entry();
-    this.out.bytes(keyOf(member.key));
+    this.entry(headsOf(member.key));
   }
 
   open(member: ListMember | ArrayMember): void {
-    this.entry();
-    this.out.bytes(keyOf(member.key));
+    this.entry(headsOf(member.key));
     this.openContainer('[');
   }
 
@@ -172,13 +219,12 @@ class JsonVisitor implements CleanVisitor {
   }
 
   item(member: ListMember | ArrayMember): void {
-    this.entry();
+    this.entry(ELEMENT);
     if (member.kind === 'array' && member.scalar) this.scalar = member.scalar;
   }
 
   cstring(_spec: StructSpec, member: CStringMember, s: string): void {
-    this.entry();
-    this.out.bytes(keyOf(member.key));
+    this.entry(headsOf(member.key));
     this.string(s);
   }
 }

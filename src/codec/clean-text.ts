@@ -9,6 +9,7 @@ import { CURRENT_FORM, type IaslForm } from './iasl-form.js';
 import type { FixedValue } from './primitives.js';
 import { fieldPlansOf, printCString, printFieldValue, printHeading, printJoined, printLine, type LineFields, type LinePlan, type PrintContext } from './print.js';
 import { fieldValue, walkClean, type CleanVisitor } from './clean-walk.js';
+import { ByteReader } from './reader.js';
 import type { ArrayMember, CStringMember, FieldMember, GroupMember, ListMember, Model, StructSpec } from './struct.js';
 import type { TextSink } from './text-sink.js';
 
@@ -33,9 +34,10 @@ export function printCleanText(spec: StructSpec, bytes: Uint8Array, out: TextSin
 function rootFields(spec: StructSpec, bytes: Uint8Array): Model {
   const root: Model = {};
   if (bytes.length < spec.fixedSize) return root;
+  const r = new ByteReader(bytes);
   spec.members.forEach((m, i) => {
     if (m.kind !== 'field' || m.optional) return;
-    const v = fieldValue(spec, bytes, 0, i);
+    const v = fieldValue(spec, r, 0, i);
     if (v !== undefined && m.role === undefined) root[m.key] = v;
   });
   return root;

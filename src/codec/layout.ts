@@ -10,7 +10,7 @@ import {
   isReference,
   LAYOUT_KEY,
   pickVariant,
-  presentOptional,
+  presentOptionalCount,
   STORED,
   TRAILING_KEY,
   type ArrayMember,
@@ -37,7 +37,8 @@ export function measure(spec: StructSpec, m: Model): number {
 /** Fixed fields, the optional fields present and the variable member: what sits before any placed part. */
 export function sequentialSize(spec: StructSpec, m: Model): number {
   let size = spec.fixedSize;
-  for (const f of presentOptional(spec, m)) size += sizeOfType(f.type);
+  const optional = presentOptionalCount(spec, m);
+  for (let i = 0; i < optional; i++) size += sizeOfType(spec.optional[i]!.type);
   if (spec.variable) size += measureVariable(spec, spec.variable, m);
   return size;
 }

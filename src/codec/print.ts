@@ -21,7 +21,7 @@ import { bitValue, sizeOfType, type FixedType, type FlagBit } from './primitives
 import {
   isPlaced,
   pickVariant,
-  presentOptional,
+  presentOptionalCount,
   RAW_KEY,
   STORED,
   TRAILING_KEY,
@@ -70,9 +70,20 @@ function paddedLabel(label: string, form: IaslForm): Uint8Array {
   return b;
 }
 
+/** Tails by form, then width and label: headings, names and padding lines ask for theirs on every line. */
+const tails = new Map<IaslForm, Map<string, Uint8Array>>();
+/** Wider lines (long raw buffers: as many widths as a table has sizes) are not cached: the cache stays small in a long-lived process. */
+const CACHED_TAIL_WIDTH = 0xff;
+
 /** What follows the offsets on a line of `width` bytes labelled `label`. */
 function tailOf(width: number, label: string, form: IaslForm): Uint8Array {
-  return TextSink.fieldTail(form.widthColumn(width), paddedLabel(label, form));
+  if (width > CACHED_TAIL_WIDTH) return TextSink.fieldTail(form.widthColumn(width), paddedLabel(label, form));
+  let byForm = tails.get(form);
+  if (!byForm) tails.set(form, (byForm = new Map()));
+  const key = `${width} ${label}`;
+  let tail = byForm.get(key);
+  if (!tail) byForm.set(key, (tail = TextSink.fieldTail(form.widthColumn(width), paddedLabel(label, form))));
+  return tail;
 }
 
 /** Writes `[OOOh DDDD WWWh]  Label : ` (everything but the value). */
@@ -114,7 +125,7 @@ function linePlanShape(tail: Uint8Array, lines: Map<number, Uint8Array> | undefi
 const fieldPlans = new Map<IaslForm, WeakMap<StructSpec, LinePlan[]>>();
 const linePlans = new Map<IaslForm, WeakMap<StructSpec, LinePlan>>();
 
-function plansFor<T>(cache: Map<IaslForm, WeakMap<StructSpec, T>>, form: IaslForm): WeakMap<StructSpec, T> {
+function plansFor<K extends object, T>(cache: Map<IaslForm, WeakMap<K, T>>, form: IaslForm): WeakMap<K, T> {
   let byForm = cache.get(form);
   if (!byForm) cache.set(form, (byForm = new WeakMap()));
   return byForm;
@@ -142,10 +153,16 @@ export function fieldPlansOf(spec: StructSpec, form: IaslForm): LinePlan[] {
   return plans;
 }
 
+/** The plan linePlanOf gave last: a table prints one kind of line structure hundreds of thousands of times in a row (scope path hops). */
+let lastLinePlan: { spec: StructSpec; form: IaslForm; plan: LinePlan } | undefined;
+
 /** A structure printed as one line caches by its packed field values when they fit CACHED_VALUE_BYTES·2 bytes. */
 function linePlanOf(spec: StructSpec, label: string, form: IaslForm): LinePlan {
+  const last = lastLinePlan;
+  if (last !== undefined && last.spec === spec && last.form === form) return last.plan;
   const cache = plansFor(linePlans, form);
   let plan = cache.get(spec);
+  lastLinePlan = undefined;
   if (!plan) {
     const small = spec.members.every((m) => m.kind === 'field' && m.type.kind === 'uint') && spec.fixedSize <= 2 * CACHED_VALUE_BYTES;
     const tail = tailOf(spec.fixedSize, label, form);
@@ -154,6 +171,7 @@ function linePlanOf(spec: StructSpec, label: string, form: IaslForm): LinePlan {
     plan = small ? linePlanShape(tail, new Map(), 0, undefined, limits) : linePlanShape(tail, undefined, 0, undefined);
     cache.set(spec, plan);
   }
+  lastLinePlan = { spec, form, plan };
   return plan;
 }
 
@@ -264,11 +282,12 @@ export function printStruct(spec: StructSpec, m: Model, offset: number, out: Tex
   const truncatedAt = m[STORED]?.[TRUNCATED_AT];
   const members = truncatedAt === undefined ? spec.members : spec.members.slice(0, Number(truncatedAt));
   const plans = fieldPlansOf(spec, form);
-  const present = spec.optional.length ? new Set(presentOptional(spec, m)) : undefined;
+  // The optional fields present are the first ones of spec.optional (presentOptional); an older form's joined line may cover some.
+  const present = presentOptionalCount(spec, m);
   for (let i = 0; i < members.length; i++) {
     const member = members[i]!;
     if (isPlaced(member)) continue;
-    if (member.kind === 'field' && member.optional && !present?.has(member)) continue;
+    if (member.kind === 'field' && member.optional && spec.optional.indexOf(member) >= present) continue;
     if (member.kind === 'field' && member.shownIf && !member.shownIf(m)) {
       pos += sizeOfType(member.type);
       continue;
@@ -445,11 +464,21 @@ function printField(spec: StructSpec, member: FieldMember, plan: LinePlan, m: Mo
   printFieldValue(member, plan, member.role !== undefined ? derivedValue(spec, m, member.key) : m[member.key], pos, out, ctx);
 }
 
+const altPlans = new Map<IaslForm, WeakMap<FieldMember, LinePlan>>();
+
+/** The plan of a field under its other label (`labelIf`: an IORT node's Identifier is Reserved in revision 0 tables), once per member and form. */
+function altPlanOf(member: FieldMember, plan: LinePlan, form: IaslForm): LinePlan {
+  const cache = plansFor(altPlans, form);
+  let alt = cache.get(member);
+  if (!alt) cache.set(member, (alt = linePlanShape(tailOf(sizeOfType(member.type), member.labelIf!.label, form), undefined, 0, plan.memberForm)));
+  return alt;
+}
+
 /** A field line (and its flag-bit lines) given the field's value: from a model, or read from the bytes (clean-text.ts). */
 export function printFieldValue(member: FieldMember, plan: LinePlan, v: unknown, pos: number, out: TextSink, ctx: PrintContext): void {
   const t = member.type;
   const alt = member.labelIf;
-  if (alt && ctx.root[alt.rootKey] === alt.equals) plan = linePlanShape(tailOf(sizeOfType(t), alt.label, ctx.form), undefined, 0, plan.memberForm);
+  if (alt && ctx.root[alt.rootKey] === alt.equals) plan = altPlanOf(member, plan, ctx.form);
   const key = plan.lines && valueKey(plan, t, v);
   if (key !== undefined) {
     let rest = plan.lines!.get(key);

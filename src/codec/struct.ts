@@ -577,13 +577,26 @@ export function modelKeys(spec: StructSpec): string[] {
  * whose first field is present (encode and text both follow this).
  */
 export function presentOptional(spec: StructSpec, m: Model): FieldMember[] {
-  if (!spec.optional.length) return [];
+  const n = presentOptionalCount(spec, m);
+  return n ? spec.optional.slice(0, n) : [];
+}
+
+/**
+ * How many of the optional fields a model has: they are the first this many
+ * of `spec.optional` (presentOptional), counted without making a list (print
+ * asks once per structure).
+ */
+export function presentOptionalCount(spec: StructSpec, m: Model): number {
+  if (!spec.optional.length) return 0;
   const groups = optionalGroups(spec);
   let n = 0;
-  groups.forEach((g, i) => {
-    if (m[g.members[0]!.key] !== undefined) n = i + 1;
-  });
-  return groups.slice(0, n).flatMap((g) => g.members);
+  let fields = 0;
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!;
+    fields += g.members.length;
+    if (m[g.members[0]!.key] !== undefined) n = fields;
+  }
+  return n;
 }
 
 const groupsBySpec = new WeakMap<StructSpec, readonly OptionalGroup[]>();

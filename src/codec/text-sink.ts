@@ -253,6 +253,12 @@ export class TextSink {
 
   /** Decimal, zero-padded to at least `digits` digits. */
   dec(n: number, digits: number): this {
+    if (n < 10 && digits <= 1 && n >= 0 && (n | 0) === n) {
+      // One digit: most of a table's JSON values (types, flags, device and function numbers).
+      if (this.pos + 1 > this.buf.length) this.grow(1);
+      this.buf[this.pos++] = ZERO + n;
+      return this;
+    }
     const len = decimalLength(n);
     return this.decimal(n, len > digits ? len : digits);
   }

@@ -29,19 +29,38 @@ export function nodeTitle(t: IortTable, index: number): string {
 const hex = (n: number): string => '0x' + n.toString(16);
 const lastId = (m: IortIdMapping): number => m.inputBase + m.numberOfIds;
 
-export function iortFindings(t: IortTable): Diagnostic[] {
+/** The codes each group of findings below can give: what lets a caller that wants a few skip the others. */
+const GROUP_CODES = {
+  reference: [IortCode.danglingReference, IortCode.selfReference],
+  cycle: [IortCode.referenceCycle],
+  overlap: [IortCode.idMappingOverlap],
+  flag: [IortCode.deviceIdIndex, IortCode.singleMappingNotAllowed],
+  rcRange: [IortCode.rcMappingUnreachable],
+  segment: [IortCode.rmrIgnored, IortCode.namedComponentInputIds, IortCode.rcSegmentDuplicate],
+} as const;
+
+/**
+ * Every finding, or (given `codes`) at least those with one of these codes:
+ * `decode` shows three of them, and the overlap search (pairwise in a node's
+ * mappings) and the others' messages were most of a small IORT's decode.
+ */
+export function iortFindings(t: IortTable, codes?: ReadonlySet<string>): Diagnostic[] {
+  const wants = (group: keyof typeof GROUP_CODES): boolean => !codes || GROUP_CODES[group].some((c) => codes.has(c));
   const paths = nodePaths(t);
   const out: Diagnostic[] = [];
   const at = (severity: Severity, code: string, path: string, message: string) => out.push({ severity, code, path, message });
-  referenceFindings(t, paths, at);
-  cycleFindings(t, paths, at);
-  t.nodes.forEach((n, i) => {
-    if (!isKnownNode(n)) return;
-    overlapFindings(n, paths[i]!, at);
-    flagFindings(n, paths[i]!, at);
-    if (n.type === 'RootComplex') rcRangeFindings(n, paths[i]!, at);
-  });
-  segmentFindings(t, paths, at);
+  if (wants('reference')) referenceFindings(t, paths, at);
+  if (wants('cycle')) cycleFindings(t, paths, at);
+  const [overlap, flag, rcRange] = [wants('overlap'), wants('flag'), wants('rcRange')];
+  if (overlap || flag || rcRange) {
+    t.nodes.forEach((n, i) => {
+      if (!isKnownNode(n)) return;
+      if (overlap) overlapFindings(n, paths[i]!, at);
+      if (flag) flagFindings(n, paths[i]!, at);
+      if (rcRange && n.type === 'RootComplex') rcRangeFindings(n, paths[i]!, at);
+    });
+  }
+  if (wants('segment')) segmentFindings(t, paths, at);
   return out;
 }
 

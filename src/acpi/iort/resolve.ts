@@ -123,8 +123,8 @@ export function resolveIortWire(model: Model, resolved?: ResolvedTopology): Tran
  * ID to an SMMU (no MSI walks either): for `decode`, which has no map to
  * print and must stay quick on a table with 800,000 stream IDs.
  */
-export function iortWireFindings(model: Model): Diagnostic[] {
-  return placed(model, iortFindings(iortTable(model)));
+export function iortWireFindings(model: Model, codes?: ReadonlySet<string>): Diagnostic[] {
+  return placed(model, iortFindings(iortTable(model), codes));
 }
 
 /** Where each structure path of a model sits (the first structure of a path; placed on first call). */

@@ -45,11 +45,16 @@ export interface LiveEndpoints {
 
 const hex = (n: number): string => '0x' + n.toString(16);
 
+/** Every code liveEndpoints gives: findings about which endpoints count, found without painting a RID plane. */
+export const LIVE_ENDPOINT_CODES = ['viot-endpoint-short', 'viot-node-unsupported', 'viot-output-dangling', 'viot-iommu-short',
+  'viot-output-not-iommu', 'viot-iommu-not-found'] as const;
+type LiveEndpointCode = (typeof LIVE_ENDPOINT_CODES)[number];
+
 export function liveEndpoints(table: ViotTable, resolved?: ResolvedTopology): LiveEndpoints {
   const nodes = table.nodes;
   const paths = nodePaths(nodes);
   const out: LiveEndpoints = { ranges: [], mmio: [], paths, findings: [] };
-  const finding = (severity: Diagnostic['severity'], code: string, path: string, message: string) =>
+  const finding = (severity: Diagnostic['severity'], code: LiveEndpointCode, path: string, message: string) =>
     out.findings.push({ severity, code, path, message });
 
   for (const [i, node] of nodes.entries()) {
@@ -78,7 +83,7 @@ export function liveEndpoints(table: ViotTable, resolved?: ResolvedTopology): Li
   return out;
 }
 
-type Target = { node: ViotIommuNode } | { code: string; problem: string };
+type Target = { node: ViotIommuNode } | { code: LiveEndpointCode; problem: string };
 
 /** The IOMMU node an Output Node names, as viot_get_iommu finds it, or why there is none. */
 function iommuOf(ref: ViotNodeRef, nodes: readonly ViotNode[], paths: readonly string[], resolved?: ResolvedTopology): Target {

@@ -25,7 +25,7 @@ import { RidTable } from '../../model/rid-table.js';
 import { formatSbdf } from '../../model/rid.js';
 import { GAP_REMEDY, type MmioTranslation, type TranslationMap } from '../../model/translation-map.js';
 import { asViotTable } from './nodes.js';
-import { liveEndpoints, type LiveEndpoint, type LiveEndpoints } from './live-endpoints.js';
+import { LIVE_ENDPOINT_CODES, liveEndpoints, type LiveEndpoint, type LiveEndpoints } from './live-endpoints.js';
 import type { ViotMmioEndpoint, ViotPciRange, ViotTable } from './model.js';
 import { conventionFinding, rangeOverlaps } from './range-findings.js';
 import { appendAll } from '../../append.js';
@@ -63,6 +63,21 @@ export function resolveViot(table: ViotTable, resolved?: ResolvedTopology): Tran
   }
   if (resolved) map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
   return map;
+}
+
+const LIVE_CODES: ReadonlySet<string> = new Set(LIVE_ENDPOINT_CODES);
+
+/**
+ * The map's findings about the table itself (the registry's `findings`).
+ * Given codes none of which is a VIOT code beyond liveEndpoints' (every VIOT
+ * code starts `viot-`), liveEndpoints' findings are enough: `decode` shows
+ * one of them, and painting 64 Ki RIDs a segment for it was most of a small
+ * VIOT's decode.
+ */
+export function viotFindings(model: Model, codes?: ReadonlySet<string>): Diagnostic[] {
+  const table = asViotTable(model);
+  if (codes && ![...codes].some((c) => c.startsWith('viot-') && !LIVE_CODES.has(c))) return liveEndpoints(table).findings;
+  return resolveViot(table).findings;
 }
 
 /** resolveViot for the model a table resolver gets (what decodeTable made of a VIOT). */
