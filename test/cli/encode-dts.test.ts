@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dtFromTopology, encodeDtb, formatDts } from '../../src/dt/index.js';
 import { resolveTopology } from '../../src/model/resolve.js';
@@ -30,7 +30,8 @@ async function expectDtcBytes(file: string): Promise<void> {
   expect(run.stdout).toBe(`${out}  DTB, ${ours.length} bytes\n`);
   if (!haveDtc) return;
   // -q: dtc's warnings are not the point here (dtc-oracle.test.ts has them all on), and thousands overflow the pipe.
-  const r = dtc(readFileSync(file), 'dts', 'dtb', ['-q', ...(file.startsWith(FIXTURES) ? ['-i', FIXTURES] : [])]);
+  // -i: dtc reads a copy of the file elsewhere, so its includes are found through the file's own directory.
+  const r = dtc(readFileSync(file), 'dts', 'dtb', ['-q', '-i', dirname(file)]);
   expect(r.status).toBe(0);
   expect(ours.toString('hex')).toBe(r.stdout.toString('hex'));
 }
@@ -62,6 +63,28 @@ describe('encode of a DTS', () => {
 
   it('a large generated board compiles to dtc\'s DTB', async () => {
     await expectDtcBytes(written('generated.dts', generatedBoard(3000)));
+  });
+
+  it('a DTS whose first line is /include/ (its /dts-v1/; in the include) is read as DTS: encode, decode and check', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ridmap-encode-include-first-'));
+    writeFileSync(join(dir, 'soc.dtsi'), '/dts-v1/;\n/ {\n\tmodel = "soc";\n\tsmmu: iommu@9050000 { #iommu-cells = <1>; };\n};\n');
+    const file = join(dir, 'board.dts');
+    writeFileSync(file, '/include/ "soc.dtsi"\n\n/ {\n\tcompatible = "board";\n\tdev { iommus = <&smmu 0x10>; };\n};\n');
+    await expectDtcBytes(file);
+    const decoded = await runCli('decode', file);
+    expect(decoded.stderr).toBe('');
+    expect(decoded.code).toBe(0);
+    expect(decoded.stdout).toContain('\tmodel = "soc";\n\tcompatible = "board";\n');
+    expect(decoded.stdout).toContain('iommus = <&smmu 0x10>;');
+    const checked = await runCli('check', file);
+    expect(checked.stderr).toBe('');
+    expect(checked.code).toBe(0);
+    // An include it may not read is refused as the DTS reader refuses it, not as unknown input or bad JSON.
+    const outside = written('include-first-outside.dts', '/include/ "../../../etc/passwd"\n/ { };\n');
+    const refused = await runCli('encode', outside, '-o', join(tmp, 'include-first-outside.dtb'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(new RegExp(`^${outside}:1:1: error \\[dts-include-refused\\]`));
+    expect(existsSync(join(tmp, 'include-first-outside.dtb'))).toBe(false);
   });
 
   it('writes NAME.dtb in the current directory by default', async () => {
