@@ -8,7 +8,7 @@
  * guesses its type (treesource.c guess_value_type): a string list when every
  * byte is printable or NUL, it ends in NUL and NULs are not the majority; else
  * cells when the length is a multiple of 4; else bytes. So a DTB-derived tree
- * prints exactly as `dtc -I dtb -O dts` prints it.
+ * prints exactly as `dtc -I dtb -O dts` (1.7) prints it.
  */
 import type { TextSink } from '../codec/text-sink.js';
 import { readByteString } from './byte-string.js';
@@ -85,11 +85,27 @@ export function writeRawValue(sink: TextSink, bytes: Uint8Array): void {
   }
 }
 
+/**
+ * Bytes guessed to be strings (ending in NUL), as dtc 1.7 writes them: every
+ * NUL but the last ends one string of a list, so `a\0b\0` is `"a", "b"` and
+ * an empty piece is `""` (dtc 1.6 printed one string with `\0` escapes).
+ */
+function stringList(bytes: Uint8Array): string {
+  let s = '';
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] !== 0) continue;
+    s += (start === 0 ? '' : ', ') + quoteDts(readByteString(bytes, start, i));
+    start = i + 1;
+  }
+  return s;
+}
+
 /** A value with no source form (a DTB's), as dtc guesses its type. */
 export function rawText(bytes: Uint8Array): string {
   switch (guessValueType(bytes)) {
     case 'string':
-      return quoteDts(readByteString(bytes, 0, bytes.length - 1));
+      return stringList(bytes);
     case 'cells':
       return cellList(bytes);
     case 'bytes':

@@ -12,11 +12,11 @@ import { describe, expect, it } from 'vitest';
 import { dtFromTopology, encodeDtb, formatDts } from '../../src/dt/index.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import { generatedBoard } from '../dt/generated-board.js';
-import { dtc, dtExamples, haveTool } from '../dt/support.js';
+import { dtc, dtExamples, haveDtc } from '../dt/support.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 
-const haveDtc = haveTool('dtc');
+const HAVE_DTC = haveDtc();
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-encode-dts-'));
 const FIXTURES = join(REPO_ROOT, 'test/fixtures/dt');
 
@@ -28,7 +28,7 @@ async function expectDtcBytes(file: string): Promise<void> {
   expect(run.code).toBe(0);
   const ours = readFileSync(out);
   expect(run.stdout).toBe(`${out}  DTB, ${ours.length} bytes\n`);
-  if (!haveDtc) return;
+  if (!HAVE_DTC) return;
   // -q: dtc's warnings are not the point here (dtc-oracle.test.ts has them all on), and thousands overflow the pipe.
   // -i: dtc reads a copy of the file elsewhere, so its includes are found through the file's own directory.
   const r = dtc(readFileSync(file), 'dts', 'dtb', ['-q', '-i', dirname(file)]);
@@ -55,7 +55,7 @@ describe('encode of a DTS', () => {
     it(`${name}: the board DTS, and dtc's DTS of its DTB, compile to dtc's DTB`, async () => {
       const tree = dtFromTopology(resolveTopology(topology)).tree;
       await expectDtcBytes(written(`${name}.dts`, formatDts(tree)));
-      if (!haveDtc) return;
+      if (!HAVE_DTC) return;
       const printed = dtc(encodeDtb(tree), 'dtb', 'dts');
       await expectDtcBytes(written(`${name}-dtc.dts`, printed.stdout));
     });

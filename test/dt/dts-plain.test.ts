@@ -20,7 +20,7 @@ import { parsePlainDts } from '../../src/dt/dts-plain.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import { CORPUS_DIR, REPO_ROOT } from '../support/paths.js';
 import { generatedBoard } from './generated-board.js';
-import { dtc, dtExamples, haveTool } from './support.js';
+import { dtc, dtExamples, haveDtc } from './support.js';
 
 let parser: Parser;
 beforeAll(async () => {
@@ -121,7 +121,7 @@ describe('plain DTS reads as tree-sitter reads it', () => {
     it(`${name}: the board DTS ridmap prints, and the one dtc prints of its DTB, are plain and read the same`, () => {
       const tree = dtFromTopology(resolveTopology(topology)).tree;
       expect(compare(formatDts(tree), name)).toBe('plain');
-      if (!haveTool('dtc')) return;
+      if (!haveDtc()) return;
       const printed = dtc(encodeDtb(tree), 'dtb', 'dts');
       expect(printed.status).toBe(0);
       expect(compare(printed.stdout.toString('utf8'), `${name} (dtc)`)).toBe('plain');
