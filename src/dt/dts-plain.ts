@@ -56,6 +56,8 @@ const REF_PATH = /^(?:\/[0-9a-zA-Z,._+-]+(?:@[0-9a-zA-Z,._+-]+)?)+$/;
 /** A statement starting like a preprocessor line is the preprocessor's (or may be): not plain. */
 const PREPROCESSOR = /^#[ \t]*(?:include|define|undef|if|elif|else|endif|error|warning|pragma|line)/;
 const CELL_BITS = new Set([8, 16, 32, 64]);
+/** The labels of everything unlabelled (the tree replaces, never appends to, a labels list). */
+const NO_LABELS: string[] = [];
 
 /** The tree of plain DTS text, or undefined when the text is not plain (see above). */
 export function parsePlainDts(text: string): DtTree | undefined {
@@ -71,9 +73,21 @@ const give = (): never => {
   throw NOT_PLAIN;
 };
 
+/**
+ * Why the reader is careful with what it keeps: a large tree is tens of
+ * thousands of properties and every object they hold survives to the end, so
+ * the garbage collector copies each of them (at 2.2 MB of DTS it was a third
+ * of the CPU). Arrays are made at their final size (a grown array keeps room
+ * for 17 elements), names that repeat are one string, and a property without
+ * labels shares one empty list.
+ */
 class PlainReader {
   private i = 0;
   private readonly assembly = new DtsAssembly();
+  /** Each property name once, however many properties have it. */
+  private readonly names = new Map<string, string>();
+  /** Cells of the list being read, copied out at their count. */
+  private readonly scratch: DtCell[] = [];
   /** References written in values: one that names no node once all is read is the tree-sitter reading's to report, where it is written. */
   private readonly references: DtRef[] = [];
 
@@ -90,8 +104,8 @@ class PlainReader {
       }
       const labels = this.labels();
       if (this.keyword('/memreserve/')) {
-        const address = this.integer();
-        const size = this.integer();
+        const address = BigInt(this.integer());
+        const size = BigInt(this.integer());
         this.expect(0x3b);
         this.assembly.tree.memoryReservations.push({ address, size, labels });
         continue;
@@ -145,7 +159,7 @@ class PlainReader {
       }
       const labels = this.labels();
       const start = this.i;
-      const name = this.name(PROPERTY);
+      const name = this.propertyName();
       if (name === '' || (t.charCodeAt(start) === 0x23 && PREPROCESSOR.test(t.slice(start, start + 10)))) give();
       if (t.charCodeAt(this.i) === 0x40) {
         // @unit: a child node
@@ -179,7 +193,7 @@ class PlainReader {
     open(child);
   }
 
-  /** `label:` prefixes (the colon right after the name, as dtc writes them). */
+  /** `label:` prefixes (the colon right after the name, as dtc writes them); none is the one shared empty list. */
   private labels(): string[] {
     const t = this.text;
     let labels: string[] | undefined;
@@ -187,7 +201,7 @@ class PlainReader {
       const start = this.i;
       let end = start;
       while (isClass(t.charCodeAt(end), PROPERTY)) end++;
-      if (end === start || t.charCodeAt(end) !== 0x3a) return labels ?? [];
+      if (end === start || t.charCodeAt(end) !== 0x3a) return labels ?? NO_LABELS;
       const name = t.slice(start, end);
       if (!LABEL_NAME.test(name)) give();
       this.i = end + 1;
@@ -206,14 +220,22 @@ class PlainReader {
       if (!CELL_BITS.has(n)) give();
       bits = n as DtCellBits;
     }
-    const chunks: DtChunk[] = [];
+    this.skip();
+    const first = this.chunk(bits);
+    this.skip();
+    // Most values are one chunk: a list of exactly one.
+    if (t.charCodeAt(this.i) === 0x3b) {
+      this.i++;
+      return [first];
+    }
+    const chunks: DtChunk[] = [first];
     for (;;) {
-      this.skip();
-      chunks.push(this.chunk(chunks.length === 0 ? bits : 32));
-      this.skip();
       const c = t.charCodeAt(this.i++);
       if (c === 0x3b) return chunks;
       if (c !== 0x2c) give(); // ,
+      this.skip();
+      chunks.push(this.chunk(32));
+      this.skip();
     }
   }
 
@@ -243,20 +265,21 @@ class PlainReader {
   /** `<...>` of plain numbers and references only (expressions, macros and comments are not plain). */
   private cells(bits: DtCellBits): DtChunk {
     const t = this.text;
-    const cells: DtCell[] = [];
+    const cells = this.scratch;
+    cells.length = 0;
     this.i++;
     for (;;) {
       while (isSpace(t.charCodeAt(this.i))) this.i++;
       const c = t.charCodeAt(this.i);
       if (c === 0x3e) {
         this.i++;
-        return { kind: 'cells', bits, cells };
+        return { kind: 'cells', bits, cells: cells.slice() };
       }
       let cell: DtCell;
       if (c === 0x26) cell = this.valueReference();
       else if (isDigit(c)) {
         const v = this.integer();
-        cell = v > U64 ? v & U64 : v;
+        cell = typeof v === 'bigint' && v > U64 ? v & U64 : v;
       }
       else return give();
       const end = t.charCodeAt(this.i);
@@ -267,23 +290,35 @@ class PlainReader {
     }
   }
 
-  /** A number as the grammar's integer_literal and parseNumber both read it: decimal (octal with a leading 0) or 0x hex. */
-  private integer(): bigint {
+  /**
+   * A number as the grammar's integer_literal and parseNumber both read it:
+   * decimal (octal with a leading 0) or 0x hex. Computed from the digits as a
+   * number while it stays exact (up to 13 hex or 15 decimal digits: every
+   * cell of a generated tree), else by parseNumber as a bigint.
+   */
+  private integer(): number | bigint {
     const t = this.text;
     this.skip();
     const start = this.i;
     let j = start;
+    let n = 0;
     if (t.charCodeAt(j) === 0x30 && t.charCodeAt(j + 1) === 0x78) {
       j += 2;
       if (!isHex(t.charCodeAt(j))) give();
-      while (isHex(t.charCodeAt(j))) j++;
+      for (let c = t.charCodeAt(j); isHex(c); c = t.charCodeAt(++j)) n = n * 16 + (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
+      if (j - start > 15) n = -1;
     } else {
-      while (isDigit(t.charCodeAt(j))) j++;
+      const radix = t.charCodeAt(j) === 0x30 ? 8 : 10;
+      for (let c = t.charCodeAt(j); isDigit(c); c = t.charCodeAt(++j)) {
+        if (c - 0x30 >= radix) give(); // `08`: no octal digit, which parseNumber refuses too
+        n = n * radix + (c - 0x30);
+      }
+      if (j - start > 15) n = -1;
     }
     // A letter, digit or `_` right after it (a suffix, `0x`, `12ab`) is something else.
     if (isClass(t.charCodeAt(j), LABEL)) give();
     this.i = j;
-    return parseNumber(t.slice(start, j)) ?? give();
+    return n >= 0 ? n : (parseNumber(t.slice(start, j)) ?? give());
   }
 
   private valueReference(): DtRef {
@@ -323,6 +358,15 @@ class PlainReader {
       }
     }
     return give();
+  }
+
+  /** A property name (the longest run of its characters, possibly empty), the same string each time it repeats. */
+  private propertyName(): string {
+    const name = this.name(PROPERTY);
+    const known = this.names.get(name);
+    if (known !== undefined) return known;
+    this.names.set(name, name);
+    return name;
   }
 
   /** The longest run of `cls` characters at i (possibly empty). */

@@ -39,7 +39,7 @@ export function hexCell(value: bigint | number): string {
 }
 
 function cellText(cell: DtCell): string {
-  if (typeof cell === 'bigint') return hexCell(cell);
+  if (typeof cell !== 'object') return hexCell(cell);
   return cell.kind === 'unresolved' ? cell.text : refText(cell);
 }
 

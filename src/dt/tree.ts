@@ -26,8 +26,17 @@ export interface DtUnresolvedCell {
   text: string;
 }
 
-/** A cell: a number, a phandle reference (32-bit cells only), or an unresolved macro. */
-export type DtCell = bigint | DtRef | DtUnresolvedCell;
+/**
+ * A cell: a number, a phandle reference (32-bit cells only), or an unresolved
+ * macro. A number is a `number` in 8-, 16- and 32-bit cells and a `bigint` in
+ * 64-bit ones, always (checkedCell and cells() see to it), so that two readers
+ * of the same text give equal trees and a large tree holds no BigInt per cell.
+ */
+export type DtCell = DtNumber | DtRef | DtUnresolvedCell;
+export type DtNumber = number | bigint;
+
+/** Whether a cell is a number (not a reference or an unresolved macro). */
+export const isNumberCell = (cell: DtCell): cell is DtNumber => typeof cell !== 'object';
 
 export type DtCellBits = 8 | 16 | 32 | 64;
 
@@ -148,9 +157,9 @@ export function* walkNodes(root: DtNode): Generator<VisitedNode> {
   }
 }
 
-/** A 32-bit cells chunk. */
-export function cells(...values: (number | DtCell)[]): DtChunk {
-  return { kind: 'cells', bits: 32, cells: values.map((v) => (typeof v === 'number' ? BigInt(v) : v)) };
+/** A 32-bit cells chunk (a bigint given is cut to its low 32 bits, as the cell holds them). */
+export function cells(...values: DtCell[]): DtChunk {
+  return { kind: 'cells', bits: 32, cells: values.map((v) => (typeof v === 'bigint' ? Number(BigInt.asUintN(32, v)) : v)) };
 }
 
 export function labelRef(label: string): DtRef {
@@ -193,7 +202,7 @@ export function* symbolicCells(value: readonly DtChunk[]): Generator<{ cell: DtR
   for (const chunk of value) {
     if (chunk.kind === 'path') yield { cell: chunk.ref, asPath: true };
     if (chunk.kind !== 'cells') continue;
-    for (const cell of chunk.cells) if (typeof cell !== 'bigint') yield { cell, asPath: false };
+    for (const cell of chunk.cells) if (typeof cell === 'object') yield { cell, asPath: false };
   }
 }
 
@@ -206,7 +215,7 @@ export function hasSymbolicCells(value: readonly DtChunk[]): boolean {
   for (const chunk of value) {
     if (chunk.kind === 'path') return true;
     if (chunk.kind !== 'cells') continue;
-    for (const cell of chunk.cells) if (typeof cell !== 'bigint') return true;
+    for (const cell of chunk.cells) if (typeof cell === 'object') return true;
   }
   return false;
 }

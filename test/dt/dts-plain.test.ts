@@ -101,6 +101,29 @@ describe('plain DTS reads as tree-sitter reads it', () => {
     }
   });
 
+  it('numbers at the edges of reading them without BigInt: the same cells as tree-sitter\'s (numbers; bigints in 64-bit cells)', () => {
+    const text = `/dts-v1/;
+/ {
+	hex = <0xffffffff 0x0 0xABCDEF01 0x000000000000000000000000000000001>;
+	dec = <4294967295 0 1>;
+	oct = <0 017 037777777777>;
+	byte = /bits/ 8 <0xff 255 0377>;
+	half = /bits/ 16 <0xffff 65535>;
+	wide = /bits/ 64 <0xffffffffffffffff 0x1fffffffffffff 0x20000000000000 18446744073709551615 999999999999999>;
+	cut = /bits/ 64 <0x1ffffffffffffffff>;
+};
+`;
+    expect(compare(text)).toBe('plain');
+    const hex = parsePlainDts(text)!.root.properties[0]!.value[0]!;
+    expect(hex).toEqual({ kind: 'cells', bits: 32, cells: [0xffffffff, 0, 0xabcdef01, 1] });
+    const wide = parsePlainDts(text)!.root.properties[5]!.value[0]!;
+    expect(wide).toEqual({ kind: 'cells', bits: 64, cells: [2n ** 64n - 1n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 64n - 1n, 999999999999999n] });
+    // Out of range for the cell, or not a number (`08`): tree-sitter's to read and report.
+    for (const bad of ['<0x100000000>', '/bits/ 8 <256>', '/bits/ 16 <0x10000>', '<08>', '<0x>', '<12ab>']) {
+      expect(compare(`/dts-v1/;\n/ { v = ${bad}; };\n`), bad).toBe('fallback');
+    }
+  });
+
   it('a large generated board is plain and reads as tree-sitter reads it', () => {
     expect(compare(generatedBoard(2000), 'generated.dts')).toBe('plain');
   });
