@@ -72,13 +72,17 @@ export function encodeDtb(layout: DtLayout): Uint8Array {
   const nameOffsets: number[] = [];
   const lengths: number[] = [];
   let structSize = 4; // FDT_END
-  for (const { kind, node } of openClose(layout.tree.root)) {
+  // One list of opens and closes for both passes; indexed loops, since a cold for-of allocates a result per step.
+  const events = openClose(layout.tree.root);
+  for (let e = 0; e < events.length; e++) {
+    const { kind, node } = events[e]!;
     if (kind === 'close') {
       structSize += 4;
       continue;
     }
     structSize += 4 + alignUp(fullName(node).length + 1, FDT_TAG_ALIGN);
-    for (const p of node.properties) {
+    for (let i = 0; i < node.properties.length; i++) {
+      const p = node.properties[i]!;
       const length = valueLength(p.value, resolve);
       lengths.push(length);
       structSize += 12 + alignUp(length, FDT_TAG_ALIGN);
@@ -113,7 +117,8 @@ export function encodeDtb(layout: DtLayout): Uint8Array {
     at = start + alignUp(length, FDT_TAG_ALIGN);
     return start;
   };
-  for (const { kind, node } of openClose(layout.tree.root)) {
+  for (let e = 0; e < events.length; e++) {
+    const { kind, node } = events[e]!;
     if (kind === 'close') {
       view.setUint32(at, FDT_END_NODE);
       at += 4;
@@ -123,7 +128,7 @@ export function encodeDtb(layout: DtLayout): Uint8Array {
     view.setUint32(at, FDT_BEGIN_NODE);
     writeByteString(out, at + 4, name);
     at += 4 + alignUp(name.length + 1, FDT_TAG_ALIGN);
-    for (const p of node.properties) writeValue(out, property(lengths[lengthIndex++]!), p.value, resolve);
+    for (let i = 0; i < node.properties.length; i++) writeValue(out, property(lengths[lengthIndex++]!), node.properties[i]!.value, resolve);
     if (layout.assigned.has(node)) view.setUint32(property(4), layout.phandleOf.get(node)!);
   }
   view.setUint32(at, FDT_END);

@@ -116,7 +116,7 @@ class PlainReader {
       this.body(target);
     }
     // Plain text has no deletions: the labels and nodes now are the finished tree's.
-    for (const ref of this.references) if (!this.assembly.resolves(ref)) give();
+    for (let i = 0; i < this.references.length; i++) if (!this.assembly.resolves(this.references[i]!)) give();
     return this.assembly.finish();
   }
 
@@ -182,7 +182,9 @@ class PlainReader {
       this.i++;
       const value = next === 0x3b ? [] : this.value();
       if (this.assembly.duplicateProperty(scope, name)) give();
-      setProperty(target, { name, labels, value });
+      // A fresh body's node has only what this body defined, and no name twice (above): nothing to replace.
+      if (scope.fresh) target.properties.push({ name, labels, value });
+      else setProperty(target, { name, labels, value });
     }
   }
 
@@ -265,15 +267,16 @@ class PlainReader {
   /** `<...>` of plain numbers and references only (expressions, macros and comments are not plain). */
   private cells(bits: DtCellBits): DtChunk {
     const t = this.text;
+    // Written by index, never emptied (`length = 0` would drop its room and grow it again per list).
     const cells = this.scratch;
-    cells.length = 0;
+    let n = 0;
     this.i++;
     for (;;) {
       while (isSpace(t.charCodeAt(this.i))) this.i++;
       const c = t.charCodeAt(this.i);
       if (c === 0x3e) {
         this.i++;
-        return { kind: 'cells', bits, cells: cells.slice() };
+        return { kind: 'cells', bits, cells: cells.slice(0, n) };
       }
       let cell: DtCell;
       if (c === 0x26) cell = this.valueReference();
@@ -286,7 +289,7 @@ class PlainReader {
       if (!isSpace(end) && end !== 0x3e) give();
       const checked = checkedCell(cell, bits);
       if (typeof checked === 'object' && 'code' in checked) give();
-      cells.push(checked as DtCell);
+      cells[n++] = checked as DtCell;
     }
   }
 

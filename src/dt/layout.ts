@@ -13,7 +13,7 @@
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { u32Value } from './cells.js';
-import { fullName, hasSymbolicCells, symbolicCells, walkNodes, type DtNode, type DtProperty, type DtRef, type DtTree } from './tree.js';
+import { fullName, hasSymbolicCells, walkNodes, type DtNode, type DtProperty, type DtRef, type DtTree, type DtUnresolvedCell } from './tree.js';
 import { encodeValue, type RefResolver } from './value-bytes.js';
 
 export interface LaidOutProperty {
@@ -116,7 +116,9 @@ export function resolverOf(layout: DtLayout): RefResolver {
 /** Paths, parents and labels; returns the nodes in tree order. */
 function indexNodes(layout: DtLayout): DtNode[] {
   const nodes: DtNode[] = [];
-  for (const { node, path, parent } of walkNodes(layout.tree.root)) {
+  const visits = walkNodes(layout.tree.root);
+  for (let i = 0; i < visits.length; i++) {
+    const { node, path, parent } = visits[i]!;
     nodes.push(node);
     layout.pathOf.set(node, path);
     layout.nodeByPath.set(path, node);
@@ -140,29 +142,43 @@ function indexNodes(layout: DtLayout): DtNode[] {
 
 /** Explicit phandles first, then dtc's numbering of referenced nodes (layout.assigned: the nodes that got one). */
 function assignPhandles(layout: DtLayout, nodes: readonly DtNode[]): void {
-  for (const node of nodes) explicitPhandle(layout, node);
+  for (let i = 0; i < nodes.length; i++) explicitPhandle(layout, nodes[i]!);
 
   const assigned = layout.assigned;
   let next = 1;
-  for (const node of nodes) {
-    for (const p of node.properties) {
+  // The property's path only for what is reported: most references resolve.
+  const where = (node: DtNode, p: DtProperty) => childPropertyPath(layout.pathOf.get(node)!, p.name);
+  const visit = (node: DtNode, p: DtProperty, cell: DtRef | DtUnresolvedCell, asPath: boolean) => {
+    if (cell.kind === 'unresolved') {
+      layout.unresolved.set(p, where(node, p));
+      return;
+    }
+    const target = refTarget(layout, cell);
+    if (!target) {
+      layout.dangling.push({ path: where(node, p), ref: cell });
+      return;
+    }
+    if (asPath || layout.phandleOf.has(target)) return;
+    while (layout.nodeByPhandle.has(next)) next++;
+    layout.phandleOf.set(target, next);
+    layout.nodeByPhandle.set(next, target);
+    assigned.add(target);
+  };
+  // symbolicCells' order, in plain loops: a generator per property is what a large tree would spend its time on.
+  // Indexed loops: a cold for-of allocates a result per step.
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n]!;
+    for (let q = 0; q < node.properties.length; q++) {
+      const p = node.properties[q]!;
       if (!hasSymbolicCells(p.value)) continue;
-      const where = childPropertyPath(layout.pathOf.get(node)!, p.name);
-      for (const { cell, asPath } of symbolicCells(p.value)) {
-        if (cell.kind === 'unresolved') {
-          layout.unresolved.set(p, where);
-          continue;
+      for (let c = 0; c < p.value.length; c++) {
+        const chunk = p.value[c]!;
+        if (chunk.kind === 'path') visit(node, p, chunk.ref, true);
+        if (chunk.kind !== 'cells') continue;
+        for (let i = 0; i < chunk.cells.length; i++) {
+          const cell = chunk.cells[i]!;
+          if (typeof cell === 'object') visit(node, p, cell, false);
         }
-        const target = refTarget(layout, cell);
-        if (!target) {
-          layout.dangling.push({ path: where, ref: cell });
-          continue;
-        }
-        if (asPath || layout.phandleOf.has(target)) continue;
-        while (layout.nodeByPhandle.has(next)) next++;
-        layout.phandleOf.set(target, next);
-        layout.nodeByPhandle.set(next, target);
-        assigned.add(target);
       }
     }
   }
@@ -172,7 +188,7 @@ function explicitPhandle(layout: DtLayout, node: DtNode): void {
   const path = layout.pathOf.get(node)!;
   for (const name of PHANDLE_PROPERTIES) {
     const p = node.properties.find((q) => q.name === name);
-    if (!p || !symbolicCells(p.value).next().done) continue;
+    if (!p || hasSymbolicCells(p.value)) continue;
     const value = u32Value(encodeValue(p.value, () => undefined));
     if (value === undefined || INVALID_PHANDLES.has(value)) {
       layout.diagnostics.push({

@@ -143,18 +143,24 @@ export interface VisitedNode {
   depth: number;
 }
 
-/** Every node in tree (pre-)order, parents before children, without recursion (trees may be deep). */
-export function* walkNodes(root: DtNode): Generator<VisitedNode> {
+/**
+ * Every node in tree (pre-)order, parents before children, without recursion
+ * (trees may be deep). A list, not a generator: walking a large tree is done
+ * several times per command, and a generator allocates a result per step.
+ */
+export function walkNodes(root: DtNode): VisitedNode[] {
+  const out: VisitedNode[] = [];
   const stack: VisitedNode[] = [{ node: root, path: '/', parent: undefined, depth: 0 }];
   while (stack.length > 0) {
     const visit = stack.pop()!;
-    yield visit;
+    out.push(visit);
     const { node, path, depth } = visit;
     for (let i = node.children.length - 1; i >= 0; i--) {
       const child = node.children[i]!;
       stack.push({ node: child, path: childPath(path, child), parent: node, depth: depth + 1 });
     }
   }
+  return out;
 }
 
 /** A 32-bit cells chunk (a bigint given is cut to its low 32 bits, as the cell holds them). */
@@ -183,18 +189,21 @@ export interface TreeEvent<T> {
 
 /**
  * Opens and closes of every node, children between, without recursion: the
- * order a DTB structure block and a DTS text are written in.
+ * order a DTB structure block and a DTS text are written in. A list, as
+ * walkNodes is.
  */
-export function* openClose<T extends { children: readonly T[] }>(root: T): Generator<TreeEvent<T>> {
+export function openClose<T extends { children: readonly T[] }>(root: T): TreeEvent<T>[] {
+  const out: TreeEvent<T>[] = [];
   const stack: TreeEvent<T>[] = [{ kind: 'open', node: root, depth: 0 }];
   while (stack.length > 0) {
     const event = stack.pop()!;
-    yield event;
+    out.push(event);
     if (event.kind === 'close') continue;
     stack.push({ kind: 'close', node: event.node, depth: event.depth });
     const { children } = event.node;
     for (let i = children.length - 1; i >= 0; i--) stack.push({ kind: 'open', node: children[i]!, depth: event.depth + 1 });
   }
+  return out;
 }
 
 /** The references and unresolved cells of a value, in order; `asPath` marks a reference used as a path string. */
@@ -212,10 +221,12 @@ export function* symbolicCells(value: readonly DtChunk[]): Generator<{ cell: DtR
  * tree would spend its time on.
  */
 export function hasSymbolicCells(value: readonly DtChunk[]): boolean {
-  for (const chunk of value) {
+  // Indexed loops: a cold for-of allocates a result per step.
+  for (let c = 0; c < value.length; c++) {
+    const chunk = value[c]!;
     if (chunk.kind === 'path') return true;
     if (chunk.kind !== 'cells') continue;
-    for (const cell of chunk.cells) if (typeof cell === 'object') return true;
+    for (let i = 0; i < chunk.cells.length; i++) if (typeof chunk.cells[i] === 'object') return true;
   }
   return false;
 }

@@ -48,7 +48,7 @@ export function encodeValue(value: readonly DtChunk[], resolve: RefResolver): Ui
 
 export function valueLength(value: readonly DtChunk[], resolve: RefResolver): number {
   let length = 0;
-  for (const c of value) length += chunkLength(c, resolve);
+  for (let i = 0; i < value.length; i++) length += chunkLength(value[i]!, resolve);
   return length;
 }
 
@@ -59,10 +59,12 @@ export function valueLength(value: readonly DtChunk[], resolve: RefResolver): nu
  * thousands of properties costs more than the writing.
  */
 export function writeValue(out: Uint8Array, at: number, value: readonly DtChunk[], resolve: RefResolver): number {
-  for (const chunk of value) {
+  // Indexed loops: a cold for-of allocates a result per step, and this runs per property of a large tree.
+  for (let c = 0; c < value.length; c++) {
+    const chunk = value[c]!;
     switch (chunk.kind) {
       case 'cells':
-        for (const cell of chunk.cells) at = writeCell(out, at, chunk.bits, cellValue(cell, resolve));
+        for (let i = 0; i < chunk.cells.length; i++) at = writeCell(out, at, chunk.bits, cellValue(chunk.cells[i]!, resolve));
         break;
       case 'string':
         at = writeByteString(out, at, chunk.value) + 1;
