@@ -21,6 +21,9 @@ import { writeRawValue } from './dts-value-text.js';
 import { alignUp, FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAX_DEPTH, FDT_NOP, FDT_PROP, FDT_TAG_ALIGN } from './fdt.js';
 import { writableInDts } from './names.js';
 
+/** Indentation by depth, made once: a line of a large blob costs one write for it. */
+const TABS = Array.from({ length: 32 }, (_, n) => '\t'.repeat(n));
+
 /** Whether the blob is clean (see above): what decodeDtb reads without a diagnostic and formatDts prints whole. */
 export function cleanDtb(bytes: Uint8Array): boolean {
   const blocks = cleanDtbBlocks(bytes);
@@ -53,7 +56,9 @@ export function writeCleanDtb(bytes: Uint8Array, sink: TextSink): void {
 }
 
 /** One walk of the structure block: true when it is clean; with a sink, printing it. */
-function walk(bytes: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink): boolean {
+function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink): boolean {
+  // A plain view of the bytes: a Node Buffer's subarray (a name, a string value) costs a Buffer each.
+  const bytes = new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stringsSize = strings.end - strings.start;
 
@@ -70,9 +75,7 @@ function walk(bytes: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink
   };
   /** For each property name, the serial number of the last node that had it: a second one in a node is decodeDtb's warning. */
   const lastOwner = new Map<string, number>();
-  const tabs = (n: number) => {
-    for (let i = 0; i < n; i++) sink!.str('\t');
-  };
+  const tabs = (n: number) => sink!.str(n < TABS.length ? TABS[n]! : '\t'.repeat(n));
 
   /** Open nodes; the root is depth 0. */
   let open = 0;
@@ -136,7 +139,7 @@ function walk(bytes: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink
       if (sink) {
         tabs(open);
         sink.str(name);
-        if (len > 0) writeRawValue(sink.str(' = '), bytes.subarray(at, at + len));
+        if (len > 0) writeRawValue(sink.str(' = '), bytes, at, at + len);
         sink.str(';\n');
       }
       at = align(at + len);

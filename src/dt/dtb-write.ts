@@ -71,6 +71,8 @@ export function encodeDtb(layout: DtLayout): Uint8Array {
   const phandleName = 'phandle';
   const nameOffsets: number[] = [];
   const lengths: number[] = [];
+  /** Each open's node name, made once for both passes. */
+  const names: string[] = [];
   let structSize = 4; // FDT_END
   // One list of opens and closes for both passes; indexed loops, since a cold for-of allocates a result per step.
   const events = openClose(layout.tree.root);
@@ -80,7 +82,9 @@ export function encodeDtb(layout: DtLayout): Uint8Array {
       structSize += 4;
       continue;
     }
-    structSize += 4 + alignUp(fullName(node).length + 1, FDT_TAG_ALIGN);
+    const name = fullName(node);
+    names.push(name);
+    structSize += 4 + alignUp(name.length + 1, FDT_TAG_ALIGN);
     for (let i = 0; i < node.properties.length; i++) {
       const p = node.properties[i]!;
       const length = valueLength(p.value, resolve);
@@ -109,6 +113,7 @@ export function encodeDtb(layout: DtLayout): Uint8Array {
   let at = offDtStruct;
   let nameIndex = 0;
   let lengthIndex = 0;
+  let nodeIndex = 0;
   const property = (length: number): number => {
     view.setUint32(at, FDT_PROP);
     view.setUint32(at + 4, length);
@@ -124,7 +129,7 @@ export function encodeDtb(layout: DtLayout): Uint8Array {
       at += 4;
       continue;
     }
-    const name = fullName(node);
+    const name = names[nodeIndex++]!;
     view.setUint32(at, FDT_BEGIN_NODE);
     writeByteString(out, at + 4, name);
     at += 4 + alignUp(name.length + 1, FDT_TAG_ALIGN);

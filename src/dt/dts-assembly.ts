@@ -53,6 +53,19 @@ export class DtsAssembly {
     return scope.fresh && seenBefore((scope.nodes ??= new Set()), full);
   }
 
+  /**
+   * A child in its parent's fresh body, which duplicateNode has found new:
+   * the parent has no child of that name, so it is appended without building
+   * the parent's index (childrenOf builds it from the children when a later
+   * body merges into the parent); an index already built hears of it.
+   */
+  freshChild(parent: DtNode, full: string): DtNode {
+    const child = createNode(full);
+    parent.children.push(child);
+    this.childIndex.get(parent)?.set(full, child);
+    return child;
+  }
+
   /** The child of that full name, created at the end when there is none. */
   child(parent: DtNode, full: string): DtNode {
     const index = this.childrenOf(parent);

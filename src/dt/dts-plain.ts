@@ -190,7 +190,7 @@ class PlainReader {
 
   private child(scope: Scope, full: string, labels: string[], open: (node: DtNode) => void): void {
     if (this.assembly.duplicateNode(scope, full)) give();
-    const child = this.assembly.child(scope.target!, full);
+    const child = scope.fresh ? this.assembly.freshChild(scope.target!, full) : this.assembly.child(scope.target!, full);
     this.assembly.addLabels(child, labels);
     open(child);
   }

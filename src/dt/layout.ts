@@ -56,6 +56,7 @@ export interface DtLayout {
 
 export const PHANDLE_PROPERTIES = ['phandle', 'linux,phandle'] as const;
 const INVALID_PHANDLES = new Set([0, 0xffffffff]);
+const isPhandleName = (name: string) => name === PHANDLE_PROPERTIES[0] || name === PHANDLE_PROPERTIES[1];
 
 export function refText(ref: DtRef): string {
   return ref.kind === 'label' ? `&${ref.label}` : `&{${ref.path}}`;
@@ -185,6 +186,10 @@ function assignPhandles(layout: DtLayout, nodes: readonly DtNode[]): void {
 }
 
 function explicitPhandle(layout: DtLayout, node: DtNode): void {
+  // Most nodes have neither property: one pass over the names finds that out.
+  let any = false;
+  for (let i = 0; i < node.properties.length && !any; i++) any = isPhandleName(node.properties[i]!.name);
+  if (!any) return;
   const path = layout.pathOf.get(node)!;
   for (const name of PHANDLE_PROPERTIES) {
     const p = node.properties.find((q) => q.name === name);
