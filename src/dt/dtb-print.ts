@@ -19,7 +19,7 @@ import { cleanDtbBlocks, cString, type DtbBlocks } from './dtb-read.js';
 import { reservationLine } from './dts-write.js';
 import { writeRawValue } from './dts-value-text.js';
 import { alignUp, FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAX_DEPTH, FDT_NOP, FDT_PROP, FDT_TAG_ALIGN } from './fdt.js';
-import { writableInDts } from './names.js';
+import { writableInDts, writableInDtsBytes } from './names.js';
 
 /** Indentation by depth, made once: a line of a large blob costs one write for it. */
 const TABS = Array.from({ length: 32 }, (_, n) => '\t'.repeat(n));
@@ -106,7 +106,7 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
         sink.nl();
         tabs(open);
         sink.bytes(bytes.subarray(nameStart, end)).str(' {\n');
-      } else if (open >= FDT_MAX_DEPTH || !writableInDts(cString(bytes, nameStart, end + 1)!)) {
+      } else if (open >= FDT_MAX_DEPTH || !writableInDtsBytes(bytes, nameStart, end)) {
         return false;
       }
       open++;

@@ -87,6 +87,12 @@ describe('encode of a DTS', () => {
     expect(existsSync(join(tmp, 'include-first-outside.dtb'))).toBe(false);
   });
 
+  it('values larger than the writer\'s first buffer (one property of 200 KB, a path reference after it) compile to dtc\'s DTB', async () => {
+    const big = Array.from({ length: 200_000 }, (_, i) => (i % 256).toString(16).padStart(2, '0')).join(' ');
+    const cells = Array.from({ length: 20_000 }, (_, i) => `0x${(i * 2654435761 % 2 ** 32).toString(16)}`).join(' ');
+    await expectDtcBytes(written('big-values.dts', `/dts-v1/;\n/ {\n\ta: a { blob = [${big}]; };\n\tb { cells = <${cells}>; path = &a; ref = <&a>; };\n};\n`));
+  });
+
   it('writes NAME.dtb in the current directory by default', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ridmap-encode-cwd-'));
     const file = written('named.dts', '/dts-v1/;\n/ { a = <1>; };\n');
