@@ -56,6 +56,8 @@ const REF_PATH = /^(?:\/[0-9a-zA-Z,._+-]+(?:@[0-9a-zA-Z,._+-]+)?)+$/;
 /** A statement starting like a preprocessor line is the preprocessor's (or may be): not plain. */
 const PREPROCESSOR = /^#[ \t]*(?:include|define|undef|if|elif|else|endif|error|warning|pragma|line)/;
 const CELL_BITS = new Set([8, 16, 32, 64]);
+/** Properties of a node looked through for a name defined twice before the body keeps a set of them. */
+const FEW = 16;
 /** The labels of everything unlabelled (the tree replaces, never appends to, a labels list). */
 const NO_LABELS: string[] = [];
 
@@ -181,10 +183,17 @@ class PlainReader {
       if (next !== 0x3b && next !== 0x3d) give();
       this.i++;
       const value = next === 0x3b ? [] : this.value();
-      if (this.assembly.duplicateProperty(scope, name)) give();
-      // A fresh body's node has only what this body defined, and no name twice (above): nothing to replace.
-      if (scope.fresh) target.properties.push({ name, labels, value });
-      else setProperty(target, { name, labels, value });
+      if (scope.fresh) {
+        // A fresh body's node has only what this body defined, all appended here: a name twice is in its list (dtc's
+        // error, tree-sitter's to report). Most nodes have a few properties, so the list is looked through rather
+        // than a set made per body; a long one gets the set, which keeps a wide node linear.
+        const properties = target.properties;
+        if (properties.length < FEW ? properties.some((p) => p.name === name) : this.assembly.duplicateProperty(scope, name)) give();
+        properties.push({ name, labels, value });
+        if (properties.length === FEW) for (const p of properties) this.assembly.duplicateProperty(scope, p.name);
+      } else {
+        setProperty(target, { name, labels, value });
+      }
     }
   }
 

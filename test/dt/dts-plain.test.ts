@@ -124,6 +124,15 @@ describe('plain DTS reads as tree-sitter reads it', () => {
     }
   });
 
+  it('a property named twice in a body that builds its node is tree-sitter\'s to report, however many come between; in a merging body the second wins', () => {
+    for (const n of [1, 2, 15, 16, 17, 40]) {
+      const props = Array.from({ length: n }, (_, i) => `p${i} = <${i}>;`).join(' ');
+      expect(compare(`/dts-v1/;\n/ { a { ${props} }; };\n`), `${n}`).toBe('plain');
+      for (const again of [0, n - 1]) expect(compare(`/dts-v1/;\n/ { a { ${props} p${again} = <9>; }; };\n`), `${n}, p${again}`).toBe('fallback');
+      expect(compare(`/dts-v1/;\n/ { l: a { ${props} }; };\n&l { p0 = <9>; p${n - 1} = <8>; };\n`), `${n}, merged`).toBe('plain');
+    }
+  });
+
   it('a large generated board is plain and reads as tree-sitter reads it', () => {
     expect(compare(generatedBoard(2000), 'generated.dts')).toBe('plain');
   });
