@@ -21,6 +21,12 @@ import { writeRawValue } from './dts-value-text.js';
 import { alignUp, FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAX_DEPTH, FDT_NOP, FDT_PROP, FDT_TAG_ALIGN } from './fdt.js';
 import { writableInDts, writableInDtsBytes } from './names.js';
 
+/** A property name of the blob, and the serial number of the last node that had it (0: none yet; nodes count from 1). */
+interface PropertyName {
+  readonly name: string;
+  owner: number;
+}
+
 /** Indentation by depth, made once: a line of a large blob costs one write for it. */
 const TABS = Array.from({ length: 32 }, (_, n) => '\t'.repeat(n));
 
@@ -62,19 +68,23 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stringsSize = strings.end - strings.start;
 
-  /** Property names by strings-block offset; null for one that is unterminated or that DTS cannot spell. */
-  const propertyNames = new Map<number, string | null>();
-  const propertyName = (nameoff: number): string | null => {
-    let name = propertyNames.get(nameoff);
-    if (name === undefined) {
+  /**
+   * Property names by strings-block offset; null for one that is unterminated or that DTS cannot spell.
+   * Each name is one entry, however many offsets spell it, holding the serial number of the last node
+   * that had it: a second one in a node is decodeDtb's warning. One lookup by offset per property.
+   */
+  const byOffset = new Map<number, PropertyName | null>();
+  const byName = new Map<string, PropertyName>();
+  const propertyName = (nameoff: number): PropertyName | null => {
+    let entry = byOffset.get(nameoff);
+    if (entry === undefined) {
       const read = nameoff < stringsSize ? cString(bytes, strings.start + nameoff, strings.end) : undefined;
-      name = read !== undefined && writableInDts(read) ? read : null;
-      propertyNames.set(nameoff, name);
+      entry = read !== undefined && writableInDts(read) ? (byName.get(read) ?? { name: read, owner: 0 }) : null;
+      if (entry) byName.set(entry.name, entry);
+      byOffset.set(nameoff, entry);
     }
-    return name;
+    return entry;
   };
-  /** For each property name, the serial number of the last node that had it: a second one in a node is decodeDtb's warning. */
-  const lastOwner = new Map<string, number>();
   const tabs = (n: number) => sink!.str(n < TABS.length ? TABS[n]! : '\t'.repeat(n));
 
   /** Open nodes; the root is depth 0. */
@@ -133,12 +143,12 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
       const nameoff = view.getUint32(at + 4);
       at += 8;
       if (len > struct.end - at || open === 0 || !propertiesAllowed) return false;
-      const name = propertyName(nameoff);
-      if (name === null || lastOwner.get(name) === serial) return false;
-      lastOwner.set(name, serial);
+      const entry = propertyName(nameoff);
+      if (entry === null || entry.owner === serial) return false;
+      entry.owner = serial;
       if (sink) {
         tabs(open);
-        sink.str(name);
+        sink.str(entry.name);
         if (len > 0) writeRawValue(sink.str(' = '), bytes, at, at + len);
         sink.str(';\n');
       }
