@@ -86,8 +86,12 @@ const give = (): never => {
 class PlainReader {
   private i = 0;
   private readonly assembly = new DtsAssembly();
-  /** Each property name once, however many properties have it. */
-  private readonly names = new Map<string, string>();
+  /** Each property name once, however many properties have it, by a hash of its characters (first come keeps a slot). */
+  private readonly names = new Map<number, string>();
+  /** The run of name characters labels() read last and found no label in: where it starts and ends, and its hash. */
+  private runStart = -1;
+  private runEnd = -1;
+  private runHash = 0;
   /** Cells of the list being read, copied out at their count. */
   private readonly scratch: DtCell[] = [];
   /** References written in values: one that names no node once all is read is the tree-sitter reading's to report, where it is written. */
@@ -211,8 +215,15 @@ class PlainReader {
     for (;;) {
       const start = this.i;
       let end = start;
-      while (isClass(t.charCodeAt(end), PROPERTY)) end++;
-      if (end === start || t.charCodeAt(end) !== 0x3a) return labels ?? NO_LABELS;
+      let hash = 0;
+      for (let c = t.charCodeAt(end); isClass(c, PROPERTY); c = t.charCodeAt(++end)) hash = (Math.imul(hash, 31) + c) | 0;
+      if (end === start || t.charCodeAt(end) !== 0x3a) {
+        // Not a label: the name that follows, which propertyName takes from here rather than reading it again.
+        this.runStart = start;
+        this.runEnd = end;
+        this.runHash = hash;
+        return labels ?? NO_LABELS;
+      }
       const name = t.slice(start, end);
       if (!LABEL_NAME.test(name)) give();
       this.i = end + 1;
@@ -374,10 +385,16 @@ class PlainReader {
 
   /** A property name (the longest run of its characters, possibly empty), the same string each time it repeats. */
   private propertyName(): string {
-    const name = this.name(PROPERTY);
-    const known = this.names.get(name);
-    if (known !== undefined) return known;
-    this.names.set(name, name);
+    const t = this.text;
+    const start = this.runStart;
+    const end = this.runEnd;
+    if (start !== this.i) return this.name(PROPERTY);
+    this.i = end;
+    // A name seen before is found by its hash and compared in place: no string is made for it.
+    const known = this.names.get(this.runHash);
+    if (known !== undefined && known.length === end - start && t.startsWith(known, start)) return known;
+    const name = t.slice(start, end);
+    if (known === undefined) this.names.set(this.runHash, name);
     return name;
   }
 
