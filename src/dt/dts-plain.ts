@@ -161,6 +161,11 @@ class PlainReader {
         this.i++;
         this.expect(0x3b);
         stack.pop();
+        // A list grown by appending keeps room for 17 entries: the node's own lists at their size, as they stay.
+        if (scope.fresh) {
+          if (target.properties.length < 17) target.properties = target.properties.slice();
+          if (target.children.length > 0 && target.children.length < 17) target.children = target.children.slice();
+        }
         continue;
       }
       const labels = this.labels();

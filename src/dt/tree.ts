@@ -88,9 +88,9 @@ export interface DtTree {
 
 export function createNode(fullNameText: string, labels: string[] = []): DtNode {
   const at = fullNameText.indexOf('@');
-  const node: DtNode = { name: at < 0 ? fullNameText : fullNameText.slice(0, at), labels, properties: [], children: [] };
-  if (at >= 0) node.unitAddress = fullNameText.slice(at + 1);
-  return node;
+  if (at < 0) return { name: fullNameText, labels, properties: [], children: [] };
+  // One literal with every field: a field added afterwards lives outside the object, a second allocation per node.
+  return { name: fullNameText.slice(0, at), labels, properties: [], children: [], unitAddress: fullNameText.slice(at + 1) };
 }
 
 export function emptyTree(): DtTree {
