@@ -58,8 +58,8 @@ const PREPROCESSOR = /^#[ \t]*(?:include|define|undef|if|elif|else|endif|error|w
 const CELL_BITS = new Set([8, 16, 32, 64]);
 /** Properties of a node looked through for a name defined twice before the body keeps a set of them. */
 const FEW = 16;
-/** The labels of everything unlabelled (the tree replaces, never appends to, a labels list). */
-const NO_LABELS: string[] = [];
+/** The labels of everything unlabelled (the tree replaces, never appends to, a labels list; frozen, so that code that did would fail loudly). */
+const NO_LABELS = Object.freeze([]) as readonly string[] as string[];
 
 /** The tree of plain DTS text, or undefined when the text is not plain (see above). */
 export function parsePlainDts(text: string): DtTree | undefined {

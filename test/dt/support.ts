@@ -11,7 +11,7 @@ import { topologyHasDt } from '../../src/dt/from-topology.js';
 import { layoutTree, type LaidOutNode } from '../../src/dt/layout.js';
 import type { DtTree } from '../../src/dt/tree.js';
 import { loadTopologyFile } from '../../src/io/load-topology.js';
-import { findReferenceRoot } from '../../src/judge/reference-root.js';
+import { REFERENCE_ROOT_STAMP, referenceRootPath } from '../../src/judge/reference-root.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import type { Topology } from '../../src/model/topology-schema.js';
 import { TABLES_DIR } from '../support/paths.js';
@@ -44,19 +44,29 @@ export function haveTool(name: string): boolean {
 /**
  * The dtc the tests hold ridmap to: the reference root's (dtc 1.7.2, the
  * project's oracle, run through the root's own loader and libraries so that
- * it reads host paths) when the root is built, else the one on PATH. dtc 1.7
- * prints a DTB's string lists as `"a", "b"` where 1.6 printed `"a\0b"`.
+ * it reads host paths, as the bench runs it) when the root is there, else the
+ * one on PATH. dtc 1.7 prints a DTB's string lists as `"a", "b"` where 1.6
+ * printed `"a\0b"`: the tests that compare printed text need 1.7 (dtcPrintsAsRidmap).
  */
-const DTC: { cmd: string; pre: string[] } | undefined = (() => {
-  const { root } = findReferenceRoot();
-  const [loader, bin] = root ? [join(root.path, 'lib64/ld-linux-x86-64.so.2'), join(root.path, 'usr/bin/dtc')] : [];
-  if (loader && bin && existsSync(loader) && existsSync(bin)) {
-    const libraries = ['lib/x86_64-linux-gnu', 'usr/lib/x86_64-linux-gnu'].map((l) => join(root!.path, l)).join(':');
-    const found = { cmd: loader, pre: ['--library-path', libraries, bin] };
-    if (spawnSync(found.cmd, [...found.pre, '--version'], { stdio: 'ignore' }).status === 0) return found;
+const DTC: { cmd: string; pre: string[]; version: string } | undefined = (() => {
+  const root = referenceRootPath();
+  const [loader, bin] = [join(root, 'lib64/ld-linux-x86-64.so.2'), join(root, 'usr/bin/dtc')];
+  const candidates = existsSync(join(root, REFERENCE_ROOT_STAMP)) && existsSync(loader) && existsSync(bin)
+    ? [{ cmd: loader, pre: ['--library-path', ['lib/x86_64-linux-gnu', 'usr/lib/x86_64-linux-gnu'].map((l) => join(root, l)).join(':'), bin] }]
+    : [];
+  for (const c of [...candidates, { cmd: 'dtc', pre: [] }]) {
+    const r = spawnSync(c.cmd, [...c.pre, '--version'], { encoding: 'utf8' });
+    const version = r.status === 0 ? /Version: DTC (\S+)/.exec(r.stdout)?.[1] : undefined;
+    if (version) return { ...c, version };
   }
-  return haveTool('dtc') ? { cmd: 'dtc', pre: [] } : undefined;
+  return undefined;
 })();
+
+/** Whether the dtc prints a DTB as ridmap does (1.7 and later: string lists), so that printed text can be compared. */
+export function dtcPrintsAsRidmap(): boolean {
+  const [major = 0, minor = 0] = (DTC?.version ?? '').split('.').map(Number);
+  return major > 1 || (major === 1 && minor >= 7);
+}
 
 /** Whether there is a dtc to compare with (DTC above). */
 export function haveDtc(): boolean {
