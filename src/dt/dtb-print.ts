@@ -25,10 +25,14 @@ import { writableInDts, writableInDtsBytes } from './names.js';
 interface PropertyName {
   readonly name: string;
   owner: number;
+  /** The indentation and the name, by depth: a property's line starts with one write. */
+  readonly leads: string[];
 }
 
 /** Indentation by depth, made once: a line of a large blob costs one write for it. */
 const TABS = Array.from({ length: 32 }, (_, n) => '\t'.repeat(n));
+
+const indent = (depth: number) => (depth < TABS.length ? TABS[depth]! : '\t'.repeat(depth));
 
 /** Whether the blob is clean (see above): what decodeDtb reads without a diagnostic and formatDts prints whole. */
 export function cleanDtb(bytes: Uint8Array): boolean {
@@ -79,13 +83,13 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
     let entry = byOffset.get(nameoff);
     if (entry === undefined) {
       const read = nameoff < stringsSize ? cString(bytes, strings.start + nameoff, strings.end) : undefined;
-      entry = read !== undefined && writableInDts(read) ? (byName.get(read) ?? { name: read, owner: 0 }) : null;
+      entry = read !== undefined && writableInDts(read) ? (byName.get(read) ?? { name: read, owner: 0, leads: [] }) : null;
       if (entry) byName.set(entry.name, entry);
       byOffset.set(nameoff, entry);
     }
     return entry;
   };
-  const tabs = (n: number) => sink!.str(n < TABS.length ? TABS[n]! : '\t'.repeat(n));
+  const tabs = (n: number) => sink!.str(indent(n));
 
   /** Open nodes; the root is depth 0. */
   let open = 0;
@@ -147,8 +151,7 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
       if (entry === null || entry.owner === serial) return false;
       entry.owner = serial;
       if (sink) {
-        tabs(open);
-        sink.str(entry.name);
+        sink.str((entry.leads[open] ??= indent(open) + entry.name));
         if (len > 0) writeRawValue(sink.str(' = '), bytes, at, at + len);
         sink.str(';\n');
       }

@@ -64,7 +64,7 @@ export function refText(ref: DtRef): string {
 
 /**
  * The layout of a tree. `bytes: false` stops after the references (paths,
- * labels, phandles, what dangles): root stays empty and bytesOf unfilled,
+ * labels, phandles, what dangles): root stays empty, bytesOf and parentOf unfilled,
  * for the DTB writer, which writes each value straight into the blob rather
  * than into a buffer of its own first.
  */
@@ -84,7 +84,7 @@ export function layoutTree(tree: DtTree, { bytes = true }: { bytes?: boolean } =
     dangling: [],
     diagnostics: [],
   };
-  const nodes = indexNodes(layout);
+  const nodes = indexNodes(layout, bytes);
   assignPhandles(layout, nodes);
   if (!bytes) return layout;
   const resolve = resolverOf(layout);
@@ -114,8 +114,8 @@ export function resolverOf(layout: DtLayout): RefResolver {
   };
 }
 
-/** Paths, parents and labels; returns the nodes in tree order. */
-function indexNodes(layout: DtLayout): DtNode[] {
+/** Paths, labels and (with `parents`) parents; returns the nodes in tree order. */
+function indexNodes(layout: DtLayout, parents: boolean): DtNode[] {
   const nodes: DtNode[] = [];
   const visits = walkNodes(layout.tree.root);
   for (let i = 0; i < visits.length; i++) {
@@ -123,7 +123,7 @@ function indexNodes(layout: DtLayout): DtNode[] {
     nodes.push(node);
     layout.pathOf.set(node, path);
     layout.nodeByPath.set(path, node);
-    if (parent) layout.parentOf.set(node, parent);
+    if (parent && parents) layout.parentOf.set(node, parent);
     for (const label of node.labels) {
       const other = layout.nodeByLabel.get(label);
       if (other && other !== node) {
