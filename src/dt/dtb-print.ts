@@ -19,7 +19,20 @@ import { cleanDtbBlocks, cString, type DtbBlocks } from './dtb-read.js';
 import { reservationLine } from './dts-write.js';
 import { writeRawValue } from './dts-value-text.js';
 import { alignUp, FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAX_DEPTH, FDT_NOP, FDT_PROP, FDT_TAG_ALIGN } from './fdt.js';
-import { writableInDts } from './names.js';
+import { writableInDts, writableInDtsBytes } from './names.js';
+
+/** A property name of the blob, and the serial number of the last node that had it (0: none yet; nodes count from 1). */
+interface PropertyName {
+  readonly name: string;
+  owner: number;
+  /** The indentation and the name, by depth: a property's line starts with one write. */
+  readonly leads: string[];
+}
+
+/** Indentation by depth, made once: a line of a large blob costs one write for it. */
+const TABS = Array.from({ length: 32 }, (_, n) => '\t'.repeat(n));
+
+const indent = (depth: number) => (depth < TABS.length ? TABS[depth]! : '\t'.repeat(depth));
 
 /** Whether the blob is clean (see above): what decodeDtb reads without a diagnostic and formatDts prints whole. */
 export function cleanDtb(bytes: Uint8Array): boolean {
@@ -53,26 +66,30 @@ export function writeCleanDtb(bytes: Uint8Array, sink: TextSink): void {
 }
 
 /** One walk of the structure block: true when it is clean; with a sink, printing it. */
-function walk(bytes: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink): boolean {
+function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink): boolean {
+  // A plain view of the bytes: a Node Buffer's subarray (a name, a string value) costs a Buffer each.
+  const bytes = new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stringsSize = strings.end - strings.start;
 
-  /** Property names by strings-block offset; null for one that is unterminated or that DTS cannot spell. */
-  const propertyNames = new Map<number, string | null>();
-  const propertyName = (nameoff: number): string | null => {
-    let name = propertyNames.get(nameoff);
-    if (name === undefined) {
+  /**
+   * Property names by strings-block offset; null for one that is unterminated or that DTS cannot spell.
+   * Each name is one entry, however many offsets spell it, holding the serial number of the last node
+   * that had it: a second one in a node is decodeDtb's warning. One lookup by offset per property.
+   */
+  const byOffset = new Map<number, PropertyName | null>();
+  const byName = new Map<string, PropertyName>();
+  const propertyName = (nameoff: number): PropertyName | null => {
+    let entry = byOffset.get(nameoff);
+    if (entry === undefined) {
       const read = nameoff < stringsSize ? cString(bytes, strings.start + nameoff, strings.end) : undefined;
-      name = read !== undefined && writableInDts(read) ? read : null;
-      propertyNames.set(nameoff, name);
+      entry = read !== undefined && writableInDts(read) ? (byName.get(read) ?? { name: read, owner: 0, leads: [] }) : null;
+      if (entry) byName.set(entry.name, entry);
+      byOffset.set(nameoff, entry);
     }
-    return name;
+    return entry;
   };
-  /** For each property name, the serial number of the last node that had it: a second one in a node is decodeDtb's warning. */
-  const lastOwner = new Map<string, number>();
-  const tabs = (n: number) => {
-    for (let i = 0; i < n; i++) sink!.str('\t');
-  };
+  const tabs = (n: number) => sink!.str(indent(n));
 
   /** Open nodes; the root is depth 0. */
   let open = 0;
@@ -103,7 +120,7 @@ function walk(bytes: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink
         sink.nl();
         tabs(open);
         sink.bytes(bytes.subarray(nameStart, end)).str(' {\n');
-      } else if (open >= FDT_MAX_DEPTH || !writableInDts(cString(bytes, nameStart, end + 1)!)) {
+      } else if (open >= FDT_MAX_DEPTH || !writableInDtsBytes(bytes, nameStart, end)) {
         return false;
       }
       open++;
@@ -130,13 +147,12 @@ function walk(bytes: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink
       const nameoff = view.getUint32(at + 4);
       at += 8;
       if (len > struct.end - at || open === 0 || !propertiesAllowed) return false;
-      const name = propertyName(nameoff);
-      if (name === null || lastOwner.get(name) === serial) return false;
-      lastOwner.set(name, serial);
+      const entry = propertyName(nameoff);
+      if (entry === null || entry.owner === serial) return false;
+      entry.owner = serial;
       if (sink) {
-        tabs(open);
-        sink.str(name);
-        if (len > 0) writeRawValue(sink.str(' = '), bytes.subarray(at, at + len));
+        sink.str((entry.leads[open] ??= indent(open) + entry.name));
+        if (len > 0) writeRawValue(sink.str(' = '), bytes, at, at + len);
         sink.str(';\n');
       }
       at = align(at + len);

@@ -63,75 +63,81 @@ export function encodeDtb(layout: DtLayout): Uint8Array {
   const problems = layoutProblems(layout);
   if (problems.length > 0) throw new InputError(problems);
 
-  // Sizes first, so that the blob is written once into a buffer of its exact size; names
-  // enter the strings block in the order the structure block first uses them, as in dtc.
-  // Values are written straight from the tree into the blob, not each into a buffer first.
+  // One pass over the tree writes the structure block into a buffer that doubles when full
+  // (a pass to size it first cost as much again); names enter the strings block in the order
+  // the structure block first uses them, as in dtc. Values are written straight from the
+  // tree into the blob, not each into a buffer first.
   const resolve = resolverOf(layout);
   const strings = new FdtStringTable();
-  const phandleName = 'phandle';
-  const nameOffsets: number[] = [];
-  const lengths: number[] = [];
-  let structSize = 4; // FDT_END
-  for (const { kind, node } of openClose(layout.tree.root)) {
-    if (kind === 'close') {
-      structSize += 4;
-      continue;
-    }
-    structSize += 4 + alignUp(fullName(node).length + 1, FDT_TAG_ALIGN);
-    for (const p of node.properties) {
-      const length = valueLength(p.value, resolve);
-      lengths.push(length);
-      structSize += 12 + alignUp(length, FDT_TAG_ALIGN);
-      nameOffsets.push(strings.offsetOf(p.name));
-    }
-    if (layout.assigned.has(node)) {
-      structSize += 12 + 4;
-      nameOffsets.push(strings.offsetOf(phandleName));
-    }
-  }
-  const stringBytes = strings.bytes();
   const reservations = layout.tree.memoryReservations;
   const offMemRsvmap = alignUp(FDT_V17_HEADER_SIZE, FDT_RESERVE_ALIGN);
   const offDtStruct = offMemRsvmap + (reservations.length + 1) * FDT_RESERVE_ENTRY_SIZE;
-  const offDtStrings = offDtStruct + structSize;
-  const out = new Uint8Array(offDtStrings + stringBytes.length);
-  const view = new DataView(out.buffer);
-
-  reservations.forEach((r, i) => {
-    view.setBigUint64(offMemRsvmap + i * FDT_RESERVE_ENTRY_SIZE, BigInt.asUintN(64, r.address));
-    view.setBigUint64(offMemRsvmap + i * FDT_RESERVE_ENTRY_SIZE + 8, BigInt.asUintN(64, r.size));
-  });
-  // The all-zero terminator entry, the NULs after strings and the padding are the buffer's zeros.
+  let out = new Uint8Array(offDtStruct + 65536);
+  let view = new DataView(out.buffer);
   let at = offDtStruct;
-  let nameIndex = 0;
-  let lengthIndex = 0;
-  const property = (length: number): number => {
+  /** Room for n more bytes at `at` (the padding after them included: it is the buffer's zeros). */
+  const room = (n: number) => {
+    if (at + n <= out.length) return;
+    const bigger = new Uint8Array(Math.max(2 * out.length, at + n));
+    bigger.set(out.subarray(0, at));
+    out = bigger;
+    view = new DataView(out.buffer);
+  };
+  /** A property's tag, length and name offset; returns where its value goes. */
+  const property = (name: string, length: number): number => {
+    room(12 + length + FDT_TAG_ALIGN);
     view.setUint32(at, FDT_PROP);
     view.setUint32(at + 4, length);
-    view.setUint32(at + 8, nameOffsets[nameIndex++]!);
+    view.setUint32(at + 8, strings.offsetOf(name));
     const start = at + 12;
     at = start + alignUp(length, FDT_TAG_ALIGN);
     return start;
   };
-  for (const { kind, node } of openClose(layout.tree.root)) {
+  // Indexed: a cold for-of allocates a result per step.
+  const events = openClose(layout.tree.root);
+  for (let e = 0; e < events.length; e++) {
+    const { kind, node } = events[e]!;
     if (kind === 'close') {
+      room(4);
       view.setUint32(at, FDT_END_NODE);
       at += 4;
       continue;
     }
     const name = fullName(node);
+    room(4 + name.length + FDT_TAG_ALIGN);
     view.setUint32(at, FDT_BEGIN_NODE);
     writeByteString(out, at + 4, name);
     at += 4 + alignUp(name.length + 1, FDT_TAG_ALIGN);
-    for (const p of node.properties) writeValue(out, property(lengths[lengthIndex++]!), p.value, resolve);
-    if (layout.assigned.has(node)) view.setUint32(property(4), layout.phandleOf.get(node)!);
+    // property() may move the blob to a bigger buffer: `out` and `view` are read after it.
+    for (let i = 0; i < node.properties.length; i++) {
+      const p = node.properties[i]!;
+      const start = property(p.name, valueLength(p.value, resolve));
+      writeValue(out, start, p.value, resolve);
+    }
+    if (layout.assigned.has(node)) {
+      const start = property('phandle', 4);
+      view.setUint32(start, layout.phandleOf.get(node)!);
+    }
   }
+  room(4);
   view.setUint32(at, FDT_END);
-  out.set(stringBytes, offDtStrings);
+  at += 4;
 
+  // The blob at its exact size: header, reservations, the structure block as written, the strings.
+  const stringBytes = strings.bytes();
+  const offDtStrings = at;
+  const blob = new Uint8Array(offDtStrings + stringBytes.length);
+  blob.set(out.subarray(0, at));
+  blob.set(stringBytes, offDtStrings);
+  const blobView = new DataView(blob.buffer);
+  reservations.forEach((r, i) => {
+    blobView.setBigUint64(offMemRsvmap + i * FDT_RESERVE_ENTRY_SIZE, BigInt.asUintN(64, r.address));
+    blobView.setBigUint64(offMemRsvmap + i * FDT_RESERVE_ENTRY_SIZE + 8, BigInt.asUintN(64, r.size));
+  });
+  // The all-zero terminator entry, the NULs after strings and the padding are the buffers' zeros.
   const header: FdtHeader = {
     magic: FDT_MAGIC,
-    totalsize: out.length,
+    totalsize: blob.length,
     offDtStruct,
     offDtStrings,
     offMemRsvmap,
@@ -139,8 +145,8 @@ export function encodeDtb(layout: DtLayout): Uint8Array {
     lastCompVersion: FDT_LAST_COMP_VERSION,
     bootCpuidPhys: layout.tree.bootCpuidPhys,
     sizeDtStrings: stringBytes.length,
-    sizeDtStruct: structSize,
+    sizeDtStruct: offDtStrings - offDtStruct,
   };
-  FDT_HEADER_FIELDS.forEach((field, i) => view.setUint32(i * 4, header[field]!));
-  return out;
+  FDT_HEADER_FIELDS.forEach((field, i) => blobView.setUint32(i * 4, header[field]!));
+  return blob;
 }

@@ -17,9 +17,9 @@ export interface Scope {
   target?: DtNode;
   /** The body defines its node for the first time (deletions in it do nothing, as in dtc). */
   fresh: boolean;
-  /** Property and child names defined in this body, for dtc's duplicate errors (in a fresh body). */
-  properties: Set<string>;
-  nodes: Set<string>;
+  /** Property and child names defined in this body, for dtc's duplicate errors: kept in a fresh body only, made at its first name. */
+  properties?: Set<string>;
+  nodes?: Set<string>;
 }
 
 export class DtsAssembly {
@@ -33,28 +33,37 @@ export class DtsAssembly {
   private readonly childIndex = new Map<DtNode, Map<string, DtNode>>();
 
   topScope(): Scope {
-    return { fresh: false, properties: new Set(), nodes: new Set() };
+    return { fresh: false };
   }
 
   /** The scope of a body for `target`; the first body of a node is fresh. */
   bodyScope(target: DtNode): Scope {
-    const scope: Scope = { target, fresh: !this.defined.has(target), properties: new Set(), nodes: new Set() };
+    const scope: Scope = { target, fresh: !this.defined.has(target) };
     this.defined.add(target);
     return scope;
   }
 
   /** Records a property name in the scope; true when a fresh body names it twice (dtc's error). */
   duplicateProperty(scope: Scope, name: string): boolean {
-    const twice = scope.fresh && scope.properties.has(name);
-    scope.properties.add(name);
-    return twice;
+    return scope.fresh && seenBefore((scope.properties ??= new Set()), name);
   }
 
   /** Records a child name in the scope; true when a fresh body names it twice (dtc's error). */
   duplicateNode(scope: Scope, full: string): boolean {
-    const twice = scope.fresh && scope.nodes.has(full);
-    scope.nodes.add(full);
-    return twice;
+    return scope.fresh && seenBefore((scope.nodes ??= new Set()), full);
+  }
+
+  /**
+   * A child in its parent's fresh body, which duplicateNode has found new:
+   * the parent has no child of that name, so it is appended without building
+   * the parent's index (childrenOf builds it from the children when a later
+   * body merges into the parent); an index already built hears of it.
+   */
+  freshChild(parent: DtNode, full: string): DtNode {
+    const child = createNode(full);
+    parent.children.push(child);
+    this.childIndex.get(parent)?.set(full, child);
+    return child;
   }
 
   /** The child of that full name, created at the end when there is none. */
@@ -111,4 +120,11 @@ export class DtsAssembly {
     this.tree.bootCpuidPhys = guessBootCpuid(this.tree);
     return this.tree;
   }
+}
+
+/** Whether the set has the name already; it has it afterwards. */
+function seenBefore(seen: Set<string>, name: string): boolean {
+  if (seen.has(name)) return true;
+  seen.add(name);
+  return false;
 }

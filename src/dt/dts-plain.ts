@@ -56,6 +56,10 @@ const REF_PATH = /^(?:\/[0-9a-zA-Z,._+-]+(?:@[0-9a-zA-Z,._+-]+)?)+$/;
 /** A statement starting like a preprocessor line is the preprocessor's (or may be): not plain. */
 const PREPROCESSOR = /^#[ \t]*(?:include|define|undef|if|elif|else|endif|error|warning|pragma|line)/;
 const CELL_BITS = new Set([8, 16, 32, 64]);
+/** Properties of a node looked through for a name defined twice before the body keeps a set of them. */
+const FEW = 16;
+/** The labels of everything unlabelled (the tree replaces, never appends to, a labels list; frozen, so that code that did would fail loudly). */
+const NO_LABELS = Object.freeze([]) as readonly string[] as string[];
 
 /** The tree of plain DTS text, or undefined when the text is not plain (see above). */
 export function parsePlainDts(text: string): DtTree | undefined {
@@ -71,9 +75,25 @@ const give = (): never => {
   throw NOT_PLAIN;
 };
 
+/**
+ * Why the reader is careful with what it keeps: a large tree is tens of
+ * thousands of properties and every object they hold survives to the end, so
+ * the garbage collector copies each of them (at 2.2 MB of DTS it was a third
+ * of the CPU). Arrays are made at their final size (a grown array keeps room
+ * for 17 elements), names that repeat are one string, and a property without
+ * labels shares one empty list.
+ */
 class PlainReader {
   private i = 0;
   private readonly assembly = new DtsAssembly();
+  /** Each property name once, however many properties have it, by a hash of its characters (first come keeps a slot). */
+  private readonly names = new Map<number, string>();
+  /** The run of name characters labels() read last and found no label in: where it starts and ends, and its hash. */
+  private runStart = -1;
+  private runEnd = -1;
+  private runHash = 0;
+  /** Cells of the list being read, copied out at their count. */
+  private readonly scratch: DtCell[] = [];
   /** References written in values: one that names no node once all is read is the tree-sitter reading's to report, where it is written. */
   private readonly references: DtRef[] = [];
 
@@ -90,8 +110,8 @@ class PlainReader {
       }
       const labels = this.labels();
       if (this.keyword('/memreserve/')) {
-        const address = this.integer();
-        const size = this.integer();
+        const address = BigInt(this.integer());
+        const size = BigInt(this.integer());
         this.expect(0x3b);
         this.assembly.tree.memoryReservations.push({ address, size, labels });
         continue;
@@ -102,7 +122,7 @@ class PlainReader {
       this.body(target);
     }
     // Plain text has no deletions: the labels and nodes now are the finished tree's.
-    for (const ref of this.references) if (!this.assembly.resolves(ref)) give();
+    for (let i = 0; i < this.references.length; i++) if (!this.assembly.resolves(this.references[i]!)) give();
     return this.assembly.finish();
   }
 
@@ -141,11 +161,16 @@ class PlainReader {
         this.i++;
         this.expect(0x3b);
         stack.pop();
+        // A list grown by appending keeps room for 17 entries: the node's own lists at their size, as they stay.
+        if (scope.fresh) {
+          if (target.properties.length < 17) target.properties = target.properties.slice();
+          if (target.children.length > 0 && target.children.length < 17) target.children = target.children.slice();
+        }
         continue;
       }
       const labels = this.labels();
       const start = this.i;
-      const name = this.name(PROPERTY);
+      const name = this.propertyName();
       if (name === '' || (t.charCodeAt(start) === 0x23 && PREPROCESSOR.test(t.slice(start, start + 10)))) give();
       if (t.charCodeAt(this.i) === 0x40) {
         // @unit: a child node
@@ -167,27 +192,43 @@ class PlainReader {
       if (next !== 0x3b && next !== 0x3d) give();
       this.i++;
       const value = next === 0x3b ? [] : this.value();
-      if (this.assembly.duplicateProperty(scope, name)) give();
-      setProperty(target, { name, labels, value });
+      if (scope.fresh) {
+        // A fresh body's node has only what this body defined, all appended here: a name twice is in its list (dtc's
+        // error, tree-sitter's to report). Most nodes have a few properties, so the list is looked through rather
+        // than a set made per body; a long one gets the set, which keeps a wide node linear.
+        const properties = target.properties;
+        if (properties.length < FEW ? properties.some((p) => p.name === name) : this.assembly.duplicateProperty(scope, name)) give();
+        properties.push({ name, labels, value });
+        if (properties.length === FEW) for (const p of properties) this.assembly.duplicateProperty(scope, p.name);
+      } else {
+        setProperty(target, { name, labels, value });
+      }
     }
   }
 
   private child(scope: Scope, full: string, labels: string[], open: (node: DtNode) => void): void {
     if (this.assembly.duplicateNode(scope, full)) give();
-    const child = this.assembly.child(scope.target!, full);
+    const child = scope.fresh ? this.assembly.freshChild(scope.target!, full) : this.assembly.child(scope.target!, full);
     this.assembly.addLabels(child, labels);
     open(child);
   }
 
-  /** `label:` prefixes (the colon right after the name, as dtc writes them). */
+  /** `label:` prefixes (the colon right after the name, as dtc writes them); none is the one shared empty list. */
   private labels(): string[] {
     const t = this.text;
     let labels: string[] | undefined;
     for (;;) {
       const start = this.i;
       let end = start;
-      while (isClass(t.charCodeAt(end), PROPERTY)) end++;
-      if (end === start || t.charCodeAt(end) !== 0x3a) return labels ?? [];
+      let hash = 0;
+      for (let c = t.charCodeAt(end); isClass(c, PROPERTY); c = t.charCodeAt(++end)) hash = (Math.imul(hash, 31) + c) | 0;
+      if (end === start || t.charCodeAt(end) !== 0x3a) {
+        // Not a label: the name that follows, which propertyName takes from here rather than reading it again.
+        this.runStart = start;
+        this.runEnd = end;
+        this.runHash = hash;
+        return labels ?? NO_LABELS;
+      }
       const name = t.slice(start, end);
       if (!LABEL_NAME.test(name)) give();
       this.i = end + 1;
@@ -206,14 +247,22 @@ class PlainReader {
       if (!CELL_BITS.has(n)) give();
       bits = n as DtCellBits;
     }
-    const chunks: DtChunk[] = [];
+    this.skip();
+    const first = this.chunk(bits);
+    this.skip();
+    // Most values are one chunk: a list of exactly one.
+    if (t.charCodeAt(this.i) === 0x3b) {
+      this.i++;
+      return [first];
+    }
+    const chunks: DtChunk[] = [first];
     for (;;) {
-      this.skip();
-      chunks.push(this.chunk(chunks.length === 0 ? bits : 32));
-      this.skip();
       const c = t.charCodeAt(this.i++);
       if (c === 0x3b) return chunks;
       if (c !== 0x2c) give(); // ,
+      this.skip();
+      chunks.push(this.chunk(32));
+      this.skip();
     }
   }
 
@@ -243,47 +292,61 @@ class PlainReader {
   /** `<...>` of plain numbers and references only (expressions, macros and comments are not plain). */
   private cells(bits: DtCellBits): DtChunk {
     const t = this.text;
-    const cells: DtCell[] = [];
+    // Written by index, never emptied (`length = 0` would drop its room and grow it again per list).
+    const cells = this.scratch;
+    let n = 0;
     this.i++;
     for (;;) {
       while (isSpace(t.charCodeAt(this.i))) this.i++;
       const c = t.charCodeAt(this.i);
       if (c === 0x3e) {
         this.i++;
-        return { kind: 'cells', bits, cells };
+        return { kind: 'cells', bits, cells: cells.slice(0, n) };
       }
       let cell: DtCell;
       if (c === 0x26) cell = this.valueReference();
       else if (isDigit(c)) {
         const v = this.integer();
-        cell = v > U64 ? v & U64 : v;
+        cell = typeof v === 'bigint' && v > U64 ? v & U64 : v;
       }
       else return give();
       const end = t.charCodeAt(this.i);
       if (!isSpace(end) && end !== 0x3e) give();
       const checked = checkedCell(cell, bits);
       if (typeof checked === 'object' && 'code' in checked) give();
-      cells.push(checked as DtCell);
+      cells[n++] = checked as DtCell;
     }
   }
 
-  /** A number as the grammar's integer_literal and parseNumber both read it: decimal (octal with a leading 0) or 0x hex. */
-  private integer(): bigint {
+  /**
+   * A number as the grammar's integer_literal and parseNumber both read it:
+   * decimal (octal with a leading 0) or 0x hex. Computed from the digits as a
+   * number while it stays exact (up to 13 hex or 15 decimal digits: every
+   * cell of a generated tree), else by parseNumber as a bigint.
+   */
+  private integer(): number | bigint {
     const t = this.text;
     this.skip();
     const start = this.i;
     let j = start;
+    let n = 0;
     if (t.charCodeAt(j) === 0x30 && t.charCodeAt(j + 1) === 0x78) {
       j += 2;
       if (!isHex(t.charCodeAt(j))) give();
-      while (isHex(t.charCodeAt(j))) j++;
+      for (let c = t.charCodeAt(j); isHex(c); c = t.charCodeAt(++j)) n = n * 16 + (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
+      if (j - start > 15) n = -1;
     } else {
-      while (isDigit(t.charCodeAt(j))) j++;
+      const radix = t.charCodeAt(j) === 0x30 ? 8 : 10;
+      for (let c = t.charCodeAt(j); isDigit(c); c = t.charCodeAt(++j)) {
+        if (c - 0x30 >= radix) give(); // `08`: no octal digit, which parseNumber refuses too
+        n = n * radix + (c - 0x30);
+      }
+      if (j - start > 15) n = -1;
     }
     // A letter, digit or `_` right after it (a suffix, `0x`, `12ab`) is something else.
     if (isClass(t.charCodeAt(j), LABEL)) give();
     this.i = j;
-    return parseNumber(t.slice(start, j)) ?? give();
+    return n >= 0 ? n : (parseNumber(t.slice(start, j)) ?? give());
   }
 
   private valueReference(): DtRef {
@@ -323,6 +386,21 @@ class PlainReader {
       }
     }
     return give();
+  }
+
+  /** A property name (the longest run of its characters, possibly empty), the same string each time it repeats. */
+  private propertyName(): string {
+    const t = this.text;
+    const start = this.runStart;
+    const end = this.runEnd;
+    if (start !== this.i) return this.name(PROPERTY);
+    this.i = end;
+    // A name seen before is found by its hash and compared in place: no string is made for it.
+    const known = this.names.get(this.runHash);
+    if (known !== undefined && known.length === end - start && t.startsWith(known, start)) return known;
+    const name = t.slice(start, end);
+    if (known === undefined) this.names.set(this.runHash, name);
+    return name;
   }
 
   /** The longest run of `cls` characters at i (possibly empty). */

@@ -8,7 +8,7 @@
  * guesses its type (treesource.c guess_value_type): a string list when every
  * byte is printable or NUL, it ends in NUL and NULs are not the majority; else
  * cells when the length is a multiple of 4; else bytes. So a DTB-derived tree
- * prints exactly as `dtc -I dtb -O dts` prints it.
+ * prints exactly as `dtc -I dtb -O dts` (1.7) prints it.
  */
 import type { TextSink } from '../codec/text-sink.js';
 import { readByteString } from './byte-string.js';
@@ -16,22 +16,23 @@ import { isPrintable, quoteDts } from './dts-strings.js';
 import { refText } from './layout.js';
 import type { DtCell, DtChunk } from './tree.js';
 
-/** Bytes that dtc counts as string content besides printable ASCII: NUL and \a \b \t \n \v \f \r. */
-function isStringByte(b: number): boolean {
-  return isPrintable(b) || b === 0 || (b >= 7 && b <= 13);
-}
+/** Bytes that dtc counts as string content besides printable ASCII: NUL and \a \b \t \n \v \f \r (a table: this runs per byte of a blob). */
+const STRING_BYTE = Uint8Array.from({ length: 256 }, (_, b) => (isPrintable(b) || b === 0 || (b >= 7 && b <= 13) ? 1 : 0));
 
 export type GuessedType = 'string' | 'cells' | 'bytes';
 
-export function guessValueType(bytes: Uint8Array): GuessedType {
+/** dtc's guess for bytes [start, end) of `bytes` (all of them by default). */
+export function guessValueType(bytes: Uint8Array, start = 0, end = bytes.length): GuessedType {
+  const length = end - start;
   let nul = 0;
-  let notString = 0;
-  for (const b of bytes) {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    // One byte that is no string byte settles it (most cells have one): no need to count on.
+    if (STRING_BYTE[b] === 0) return length % 4 === 0 ? 'cells' : 'bytes';
     if (b === 0) nul++;
-    if (!isStringByte(b)) notString++;
   }
-  if (bytes.length > 0 && bytes[bytes.length - 1] === 0 && notString === 0 && nul <= bytes.length - nul) return 'string';
-  return bytes.length % 4 === 0 ? 'cells' : 'bytes';
+  if (length > 0 && bytes[end - 1] === 0 && nul <= length - nul) return 'string';
+  return length % 4 === 0 ? 'cells' : 'bytes';
 }
 
 export function hexCell(value: bigint | number): string {
@@ -39,7 +40,7 @@ export function hexCell(value: bigint | number): string {
 }
 
 function cellText(cell: DtCell): string {
-  if (typeof cell === 'bigint') return hexCell(cell);
+  if (typeof cell !== 'object') return hexCell(cell);
   return cell.kind === 'unresolved' ? cell.text : refText(cell);
 }
 
@@ -63,33 +64,64 @@ function cellList(bytes: Uint8Array): string {
 }
 
 /**
- * rawText written into a sink, for printing a DTB straight from its bytes
- * (dtb-print.ts): cells and bytes digit by digit, with no string per value
- * (most of a large blob's values); strings, which are few, through rawText.
- * test/dt/dtb-print-direct.test.ts holds the two to the same text.
+ * rawText of bytes [start, end) written into a sink, for printing a DTB
+ * straight from its bytes (dtb-print.ts, which passes the blob itself: no
+ * view object per value): cells and bytes digit by digit, with no string per
+ * value (most of a large blob's values); strings, which are few, through
+ * rawText. test/dt/dtb-print-direct.test.ts holds the two to the same text.
  */
-export function writeRawValue(sink: TextSink, bytes: Uint8Array): void {
-  const type = guessValueType(bytes);
+export function writeRawValue(sink: TextSink, bytes: Uint8Array, start = 0, end = bytes.length): void {
+  const type = guessValueType(bytes, start, end);
   if (type === 'string') {
-    sink.str(rawText(bytes));
+    // stringList's text: a piece that needs no escape (nearly all) is copied as it is, without a string.
+    for (let from = start, i = start; i < end; i++) {
+      if (bytes[i] !== 0) continue;
+      if (from > start) sink.str(', ');
+      let plain = true;
+      for (let j = from; j < i && plain; j++) plain = PLAIN_IN_QUOTES[bytes[j]!] === 1;
+      if (plain) sink.str('"').bytes(bytes.subarray(from, i)).str('"');
+      else sink.str(quoteDts(readByteString(bytes, from, i)));
+      from = i + 1;
+    }
   } else if (type === 'cells') {
     sink.str('<');
-    for (let i = 0; i < bytes.length; i += 4) {
-      sink.str(i === 0 ? '0x' : ' 0x').hexLower(((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0, 2);
+    for (let i = start; i < end; i += 4) {
+      sink.str(i > start ? ' 0x' : '0x').hexLower(((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0, 2);
     }
     sink.str('>');
   } else {
     sink.str('[');
-    for (let i = 0; i < bytes.length; i++) sink.str(i === 0 ? '' : ' ').hexLower(bytes[i]!, 2);
+    for (let i = start; i < end; i++) {
+      if (i > start) sink.str(' ');
+      sink.hexLower(bytes[i]!, 2);
+    }
     sink.str(']');
   }
 }
+
+/**
+ * Bytes guessed to be strings (ending in NUL), as dtc 1.7 writes them: every
+ * NUL but the last ends one string of a list, so `a\0b\0` is `"a", "b"` and
+ * an empty piece is `""` (dtc 1.6 printed one string with `\0` escapes).
+ */
+function stringList(bytes: Uint8Array): string {
+  const pieces: string[] = [];
+  for (let from = 0, i = 0; i < bytes.length; i++) {
+    if (bytes[i] !== 0) continue;
+    pieces.push(quoteDts(readByteString(bytes, from, i)));
+    from = i + 1;
+  }
+  return pieces.join(', ');
+}
+
+/** Bytes quoteDts writes as they are: printable ASCII but `"` and `\`. */
+const PLAIN_IN_QUOTES = Uint8Array.from({ length: 256 }, (_, b) => (isPrintable(b) && b !== 0x22 && b !== 0x5c ? 1 : 0));
 
 /** A value with no source form (a DTB's), as dtc guesses its type. */
 export function rawText(bytes: Uint8Array): string {
   switch (guessValueType(bytes)) {
     case 'string':
-      return quoteDts(readByteString(bytes, 0, bytes.length - 1));
+      return stringList(bytes);
     case 'cells':
       return cellList(bytes);
     case 'bytes':

@@ -124,20 +124,30 @@ export function cellsChunk(
 
 /**
  * dtc's rule for one cell at `bits`: a number must fit (or be a sign-extended
- * negative, as `(-1)` is) and is cut to the width; references only in 32-bit cells.
+ * negative, as `(-1)` is) and is cut to the width; references only in 32-bit
+ * cells. The number comes back in the tree's form (a bigint only at 64 bits).
  */
 export function checkedCell(cell: DtCell, bits: DtCellBits): DtCell | { code: string; message: string } {
+  if (typeof cell === 'number') {
+    // A non-negative integer as a reader of plain numbers gives it: the common case, no BigInt.
+    if (bits === 64) return BigInt(cell);
+    if (cell <= NUMBER_MAX[bits]) return cell;
+    cell = BigInt(cell);
+  }
   if (typeof cell === 'bigint') {
     const max = CELL_MAX[bits];
-    if (cell <= max) return cell;
-    if ((cell | max) !== U64) return { code: 'dts-value-out-of-range', message: `0x${cell.toString(16)} does not fit a ${bits}-bit cell` };
-    return cell & max;
+    if (cell > max) {
+      if ((cell | max) !== U64) return { code: 'dts-value-out-of-range', message: `0x${cell.toString(16)} does not fit a ${bits}-bit cell` };
+      cell &= max;
+    }
+    return bits === 64 ? cell : Number(cell);
   }
   if (cell.kind !== 'unresolved' && bits !== 32) return { code: 'dts-bad-reference', message: 'references are allowed only in 32-bit cells' };
   return cell;
 }
 
 const CELL_MAX: Record<DtCellBits, bigint> = { 8: 0xffn, 16: 0xffffn, 32: 0xffffffffn, 64: U64 };
+const NUMBER_MAX: Record<DtCellBits, number> = { 8: 0xff, 16: 0xffff, 32: 0xffffffff, 64: Number.MAX_SAFE_INTEGER };
 
 /** `[00 1f]`: pairs of hex digits, spaces anywhere between pairs. */
 export function bytesChunk(literal: string, problem: ValueProblem): DtChunk | undefined {

@@ -70,6 +70,8 @@ export const FDT_HEADER_FIELDS = [
   'sizeDtStruct',
 ] as const satisfies readonly (keyof FdtHeader)[];
 
+/** n rounded up to a multiple of `to` (n >= 0). In whole numbers: a fractional step (n / to) is a heap number per call while the code is still interpreted, and blob walks call this per token. */
 export function alignUp(n: number, to: number): number {
-  return Math.ceil(n / to) * to;
+  const r = n % to;
+  return r === 0 ? n : n + (to - r);
 }

@@ -13,7 +13,7 @@
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { u32Value } from './cells.js';
-import { fullName, hasSymbolicCells, symbolicCells, walkNodes, type DtNode, type DtProperty, type DtRef, type DtTree } from './tree.js';
+import { fullName, hasSymbolicCells, walkNodes, type DtNode, type DtProperty, type DtRef, type DtTree, type DtUnresolvedCell } from './tree.js';
 import { encodeValue, type RefResolver } from './value-bytes.js';
 
 export interface LaidOutProperty {
@@ -56,6 +56,7 @@ export interface DtLayout {
 
 export const PHANDLE_PROPERTIES = ['phandle', 'linux,phandle'] as const;
 const INVALID_PHANDLES = new Set([0, 0xffffffff]);
+const isPhandleName = (name: string) => name === PHANDLE_PROPERTIES[0] || name === PHANDLE_PROPERTIES[1];
 
 export function refText(ref: DtRef): string {
   return ref.kind === 'label' ? `&${ref.label}` : `&{${ref.path}}`;
@@ -63,7 +64,7 @@ export function refText(ref: DtRef): string {
 
 /**
  * The layout of a tree. `bytes: false` stops after the references (paths,
- * labels, phandles, what dangles): root stays empty and bytesOf unfilled,
+ * labels, phandles, what dangles): root stays empty, bytesOf and parentOf unfilled,
  * for the DTB writer, which writes each value straight into the blob rather
  * than into a buffer of its own first.
  */
@@ -83,7 +84,7 @@ export function layoutTree(tree: DtTree, { bytes = true }: { bytes?: boolean } =
     dangling: [],
     diagnostics: [],
   };
-  const nodes = indexNodes(layout);
+  const nodes = indexNodes(layout, bytes);
   assignPhandles(layout, nodes);
   if (!bytes) return layout;
   const resolve = resolverOf(layout);
@@ -113,14 +114,16 @@ export function resolverOf(layout: DtLayout): RefResolver {
   };
 }
 
-/** Paths, parents and labels; returns the nodes in tree order. */
-function indexNodes(layout: DtLayout): DtNode[] {
+/** Paths, labels and (with `parents`) parents; returns the nodes in tree order. */
+function indexNodes(layout: DtLayout, parents: boolean): DtNode[] {
   const nodes: DtNode[] = [];
-  for (const { node, path, parent } of walkNodes(layout.tree.root)) {
+  const visits = walkNodes(layout.tree.root);
+  for (let i = 0; i < visits.length; i++) {
+    const { node, path, parent } = visits[i]!;
     nodes.push(node);
     layout.pathOf.set(node, path);
     layout.nodeByPath.set(path, node);
-    if (parent) layout.parentOf.set(node, parent);
+    if (parent && parents) layout.parentOf.set(node, parent);
     for (const label of node.labels) {
       const other = layout.nodeByLabel.get(label);
       if (other && other !== node) {
@@ -140,39 +143,57 @@ function indexNodes(layout: DtLayout): DtNode[] {
 
 /** Explicit phandles first, then dtc's numbering of referenced nodes (layout.assigned: the nodes that got one). */
 function assignPhandles(layout: DtLayout, nodes: readonly DtNode[]): void {
-  for (const node of nodes) explicitPhandle(layout, node);
+  for (let i = 0; i < nodes.length; i++) explicitPhandle(layout, nodes[i]!);
 
   const assigned = layout.assigned;
   let next = 1;
-  for (const node of nodes) {
-    for (const p of node.properties) {
+  // The property's path only for what is reported: most references resolve.
+  const where = (node: DtNode, p: DtProperty) => childPropertyPath(layout.pathOf.get(node)!, p.name);
+  const visit = (node: DtNode, p: DtProperty, cell: DtRef | DtUnresolvedCell, asPath: boolean) => {
+    if (cell.kind === 'unresolved') {
+      layout.unresolved.set(p, where(node, p));
+      return;
+    }
+    const target = refTarget(layout, cell);
+    if (!target) {
+      layout.dangling.push({ path: where(node, p), ref: cell });
+      return;
+    }
+    if (asPath || layout.phandleOf.has(target)) return;
+    while (layout.nodeByPhandle.has(next)) next++;
+    layout.phandleOf.set(target, next);
+    layout.nodeByPhandle.set(next, target);
+    assigned.add(target);
+  };
+  // symbolicCells' order, in plain loops: a generator per property is what a large tree would spend its time on.
+  // Indexed loops: a cold for-of allocates a result per step.
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n]!;
+    for (let q = 0; q < node.properties.length; q++) {
+      const p = node.properties[q]!;
       if (!hasSymbolicCells(p.value)) continue;
-      const where = childPropertyPath(layout.pathOf.get(node)!, p.name);
-      for (const { cell, asPath } of symbolicCells(p.value)) {
-        if (cell.kind === 'unresolved') {
-          layout.unresolved.set(p, where);
-          continue;
+      for (let c = 0; c < p.value.length; c++) {
+        const chunk = p.value[c]!;
+        if (chunk.kind === 'path') visit(node, p, chunk.ref, true);
+        if (chunk.kind !== 'cells') continue;
+        for (let i = 0; i < chunk.cells.length; i++) {
+          const cell = chunk.cells[i]!;
+          if (typeof cell === 'object') visit(node, p, cell, false);
         }
-        const target = refTarget(layout, cell);
-        if (!target) {
-          layout.dangling.push({ path: where, ref: cell });
-          continue;
-        }
-        if (asPath || layout.phandleOf.has(target)) continue;
-        while (layout.nodeByPhandle.has(next)) next++;
-        layout.phandleOf.set(target, next);
-        layout.nodeByPhandle.set(next, target);
-        assigned.add(target);
       }
     }
   }
 }
 
 function explicitPhandle(layout: DtLayout, node: DtNode): void {
+  // Most nodes have neither property: one pass over the names finds that out.
+  let any = false;
+  for (let i = 0; i < node.properties.length && !any; i++) any = isPhandleName(node.properties[i]!.name);
+  if (!any) return;
   const path = layout.pathOf.get(node)!;
   for (const name of PHANDLE_PROPERTIES) {
     const p = node.properties.find((q) => q.name === name);
-    if (!p || !symbolicCells(p.value).next().done) continue;
+    if (!p || hasSymbolicCells(p.value)) continue;
     const value = u32Value(encodeValue(p.value, () => undefined));
     if (value === undefined || INVALID_PHANDLES.has(value)) {
       layout.diagnostics.push({

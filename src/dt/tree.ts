@@ -26,8 +26,17 @@ export interface DtUnresolvedCell {
   text: string;
 }
 
-/** A cell: a number, a phandle reference (32-bit cells only), or an unresolved macro. */
-export type DtCell = bigint | DtRef | DtUnresolvedCell;
+/**
+ * A cell: a number, a phandle reference (32-bit cells only), or an unresolved
+ * macro. A number is a `number` in 8-, 16- and 32-bit cells and a `bigint` in
+ * 64-bit ones, always (checkedCell and cells() see to it), so that two readers
+ * of the same text give equal trees and a large tree holds no BigInt per cell.
+ */
+export type DtCell = DtNumber | DtRef | DtUnresolvedCell;
+export type DtNumber = number | bigint;
+
+/** Whether a cell is a number (not a reference or an unresolved macro). */
+export const isNumberCell = (cell: DtCell): cell is DtNumber => typeof cell !== 'object';
 
 export type DtCellBits = 8 | 16 | 32 | 64;
 
@@ -79,9 +88,9 @@ export interface DtTree {
 
 export function createNode(fullNameText: string, labels: string[] = []): DtNode {
   const at = fullNameText.indexOf('@');
-  const node: DtNode = { name: at < 0 ? fullNameText : fullNameText.slice(0, at), labels, properties: [], children: [] };
-  if (at >= 0) node.unitAddress = fullNameText.slice(at + 1);
-  return node;
+  if (at < 0) return { name: fullNameText, labels, properties: [], children: [] };
+  // One literal with every field: a field added afterwards lives outside the object, a second allocation per node.
+  return { name: fullNameText.slice(0, at), labels, properties: [], children: [], unitAddress: fullNameText.slice(at + 1) };
 }
 
 export function emptyTree(): DtTree {
@@ -134,23 +143,29 @@ export interface VisitedNode {
   depth: number;
 }
 
-/** Every node in tree (pre-)order, parents before children, without recursion (trees may be deep). */
-export function* walkNodes(root: DtNode): Generator<VisitedNode> {
+/**
+ * Every node in tree (pre-)order, parents before children, without recursion
+ * (trees may be deep). A list, not a generator: walking a large tree is done
+ * several times per command, and a generator allocates a result per step.
+ */
+export function walkNodes(root: DtNode): VisitedNode[] {
+  const out: VisitedNode[] = [];
   const stack: VisitedNode[] = [{ node: root, path: '/', parent: undefined, depth: 0 }];
   while (stack.length > 0) {
     const visit = stack.pop()!;
-    yield visit;
+    out.push(visit);
     const { node, path, depth } = visit;
     for (let i = node.children.length - 1; i >= 0; i--) {
       const child = node.children[i]!;
       stack.push({ node: child, path: childPath(path, child), parent: node, depth: depth + 1 });
     }
   }
+  return out;
 }
 
-/** A 32-bit cells chunk. */
-export function cells(...values: (number | DtCell)[]): DtChunk {
-  return { kind: 'cells', bits: 32, cells: values.map((v) => (typeof v === 'number' ? BigInt(v) : v)) };
+/** A 32-bit cells chunk (a bigint given is cut to its low 32 bits, as the cell holds them). */
+export function cells(...values: DtCell[]): DtChunk {
+  return { kind: 'cells', bits: 32, cells: values.map((v) => (typeof v === 'bigint' ? Number(BigInt.asUintN(32, v)) : v)) };
 }
 
 export function labelRef(label: string): DtRef {
@@ -174,18 +189,21 @@ export interface TreeEvent<T> {
 
 /**
  * Opens and closes of every node, children between, without recursion: the
- * order a DTB structure block and a DTS text are written in.
+ * order a DTB structure block and a DTS text are written in. A list, as
+ * walkNodes is.
  */
-export function* openClose<T extends { children: readonly T[] }>(root: T): Generator<TreeEvent<T>> {
+export function openClose<T extends { children: readonly T[] }>(root: T): TreeEvent<T>[] {
+  const out: TreeEvent<T>[] = [];
   const stack: TreeEvent<T>[] = [{ kind: 'open', node: root, depth: 0 }];
   while (stack.length > 0) {
     const event = stack.pop()!;
-    yield event;
+    out.push(event);
     if (event.kind === 'close') continue;
     stack.push({ kind: 'close', node: event.node, depth: event.depth });
     const { children } = event.node;
     for (let i = children.length - 1; i >= 0; i--) stack.push({ kind: 'open', node: children[i]!, depth: event.depth + 1 });
   }
+  return out;
 }
 
 /** The references and unresolved cells of a value, in order; `asPath` marks a reference used as a path string. */
@@ -193,7 +211,7 @@ export function* symbolicCells(value: readonly DtChunk[]): Generator<{ cell: DtR
   for (const chunk of value) {
     if (chunk.kind === 'path') yield { cell: chunk.ref, asPath: true };
     if (chunk.kind !== 'cells') continue;
-    for (const cell of chunk.cells) if (typeof cell !== 'bigint') yield { cell, asPath: false };
+    for (const cell of chunk.cells) if (typeof cell === 'object') yield { cell, asPath: false };
   }
 }
 
@@ -203,10 +221,12 @@ export function* symbolicCells(value: readonly DtChunk[]): Generator<{ cell: DtR
  * tree would spend its time on.
  */
 export function hasSymbolicCells(value: readonly DtChunk[]): boolean {
-  for (const chunk of value) {
+  // Indexed loops: a cold for-of allocates a result per step.
+  for (let c = 0; c < value.length; c++) {
+    const chunk = value[c]!;
     if (chunk.kind === 'path') return true;
     if (chunk.kind !== 'cells') continue;
-    for (const cell of chunk.cells) if (typeof cell !== 'bigint') return true;
+    for (let i = 0; i < chunk.cells.length; i++) if (typeof chunk.cells[i] === 'object') return true;
   }
   return false;
 }

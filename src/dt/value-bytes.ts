@@ -33,10 +33,11 @@ export function chunkLength(chunk: DtChunk, resolve: RefResolver): number {
   }
 }
 
-export function cellValue(cell: DtCell, resolve: RefResolver): bigint {
-  if (typeof cell === 'bigint') return cell;
-  if (cell.kind === 'unresolved') return 0n;
-  return BigInt(resolve(cell)?.phandle ?? UNRESOLVED_PHANDLE);
+/** A cell's number: a bigint only where the tree holds one (64-bit cells). */
+export function cellValue(cell: DtCell, resolve: RefResolver): number | bigint {
+  if (typeof cell !== 'object') return cell;
+  if (cell.kind === 'unresolved') return 0;
+  return resolve(cell)?.phandle ?? UNRESOLVED_PHANDLE;
 }
 
 export function encodeValue(value: readonly DtChunk[], resolve: RefResolver): Uint8Array {
@@ -47,7 +48,7 @@ export function encodeValue(value: readonly DtChunk[], resolve: RefResolver): Ui
 
 export function valueLength(value: readonly DtChunk[], resolve: RefResolver): number {
   let length = 0;
-  for (const c of value) length += chunkLength(c, resolve);
+  for (let i = 0; i < value.length; i++) length += chunkLength(value[i]!, resolve);
   return length;
 }
 
@@ -58,10 +59,12 @@ export function valueLength(value: readonly DtChunk[], resolve: RefResolver): nu
  * thousands of properties costs more than the writing.
  */
 export function writeValue(out: Uint8Array, at: number, value: readonly DtChunk[], resolve: RefResolver): number {
-  for (const chunk of value) {
+  // Indexed loops: a cold for-of allocates a result per step, and this runs per property of a large tree.
+  for (let c = 0; c < value.length; c++) {
+    const chunk = value[c]!;
     switch (chunk.kind) {
       case 'cells':
-        for (const cell of chunk.cells) at = writeCell(out, at, chunk.bits, cellValue(cell, resolve));
+        for (let i = 0; i < chunk.cells.length; i++) at = writeCell(out, at, chunk.bits, cellValue(chunk.cells[i]!, resolve));
         break;
       case 'string':
         at = writeByteString(out, at, chunk.value) + 1;
@@ -80,13 +83,14 @@ export function writeValue(out: Uint8Array, at: number, value: readonly DtChunk[
 }
 
 /** A cell big-endian at its width; returns the offset after it. */
-function writeCell(out: Uint8Array, at: number, bits: number, value: bigint): number {
+function writeCell(out: Uint8Array, at: number, bits: number, value: number | bigint): number {
   if (bits === 64) {
-    const v = BigInt.asUintN(64, value);
-    at = writeCell(out, at, 32, v >> 32n);
-    return writeCell(out, at, 32, v & 0xffffffffn);
+    const v = BigInt.asUintN(64, BigInt(value));
+    at = writeCell(out, at, 32, Number(v >> 32n));
+    return writeCell(out, at, 32, Number(v & 0xffffffffn));
   }
-  const n = Number(BigInt.asUintN(bits, value));
+  // A number cell already fits its width (checkedCell); a bigint is cut to it.
+  const n = typeof value === 'number' ? value : Number(BigInt.asUintN(bits, value));
   for (let shift = bits - 8; shift >= 0; shift -= 8) out[at++] = (n >>> shift) & 0xff;
   return at;
 }

@@ -73,7 +73,8 @@ function textKind(raw: string): InputKind | undefined {
   const start = head.trimStart();
   // `[` alone is not JSON: a dump pasted under dmesg lines opens `[    0.000000] ACPI: ...`.
   if (start[0] === '{' || /^\[\s*[[{"\]]/.test(start)) return 'json';
-  if (/^[^\S\r\n\u2028\u2029]*\/dts-v1\/\s*;/m.test(head)) return 'dts';
+  // A DTS whose `/dts-v1/;` comes from a file it includes first (a board over its SoC's .dtsi) opens with `/include/ "...`.
+  if (/^[^\S\r\n\u2028\u2029]*(?:\/dts-v1\/\s*;|\/include\/[^\S\r\n\u2028\u2029]*")/m.test(head)) return 'dts';
   if (/^[^\S\r\n\u2028\u2029]*Raw Table Data: Length \d+/m.test(text)) return 'dsl';
   // iasl's data-table source without a dump (`iasl -T SIG`, hand-written): its first field is the signature.
   if (DSL_SIGNATURE_FIELD.test(head)) return 'dsl';

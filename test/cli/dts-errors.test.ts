@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePlainDts } from '../../src/dt/dts-plain.js';
-import { dtc, haveTool } from '../dt/support.js';
+import { dtc, haveDtc } from '../dt/support.js';
 import { runCli } from '../support/run-cli.js';
 
-const haveDtc = haveTool('dtc');
+const HAVE_DTC = haveDtc();
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-dts-errors-'));
 
 function written(name: string, text: string): string {
@@ -46,7 +46,7 @@ describe('a reference that names no node', () => {
   it('is exit 2 in every command, at the line and column where it is written, with its property', async () => {
     const file = written('dangling.dts', DANGLING);
     await expectRefused(file, `${file}:7:13:/dma@0/iommus: error [dts-dangling-reference]: reference &nosuch names no node`);
-    if (haveDtc) {
+    if (HAVE_DTC) {
       const r = dtc(DANGLING, 'dts', 'dtb');
       expect(r.status).toBe(2);
       expect(r.stderr).toContain('Reference to non-existent node or label "nosuch"');
@@ -76,7 +76,7 @@ describe('a reference that names no node', () => {
     const run = await runCli('encode', file, '-o', join(tmp, 'deleted.dtb'));
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    if (haveDtc) expect(dtc(text, 'dts', 'dtb').status).toBe(0);
+    if (HAVE_DTC) expect(dtc(text, 'dts', 'dtb').status).toBe(0);
   });
 
   it('a label that a missing include would define is said to need that include, not to dangle', async () => {
@@ -114,7 +114,7 @@ describe('a syntax error', () => {
     it(`${c.name}: one message at the first error, exit 2 in every command`, async () => {
       const file = written(`${c.name}.dts`, c.text);
       await expectRefused(file, `${file}:${c.message}`);
-      if (haveDtc) {
+      if (HAVE_DTC) {
         const r = dtc(c.text, 'dts', 'dtb');
         expect(r.status).not.toBe(0);
         expect(r.stderr).toMatch(new RegExp(`in\\.dts:${c.dtcAt.replace('.', '\\.')}(-[\\d.]+)? syntax error`));

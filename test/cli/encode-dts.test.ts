@@ -7,16 +7,16 @@
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dtFromTopology, encodeDtb, formatDts } from '../../src/dt/index.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import { generatedBoard } from '../dt/generated-board.js';
-import { dtc, dtExamples, haveTool } from '../dt/support.js';
+import { dtc, dtExamples, haveDtc } from '../dt/support.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 
-const haveDtc = haveTool('dtc');
+const HAVE_DTC = haveDtc();
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-encode-dts-'));
 const FIXTURES = join(REPO_ROOT, 'test/fixtures/dt');
 
@@ -28,9 +28,10 @@ async function expectDtcBytes(file: string): Promise<void> {
   expect(run.code).toBe(0);
   const ours = readFileSync(out);
   expect(run.stdout).toBe(`${out}  DTB, ${ours.length} bytes\n`);
-  if (!haveDtc) return;
+  if (!HAVE_DTC) return;
   // -q: dtc's warnings are not the point here (dtc-oracle.test.ts has them all on), and thousands overflow the pipe.
-  const r = dtc(readFileSync(file), 'dts', 'dtb', ['-q', ...(file.startsWith(FIXTURES) ? ['-i', FIXTURES] : [])]);
+  // -i: dtc reads a copy of the file elsewhere, so its includes are found through the file's own directory.
+  const r = dtc(readFileSync(file), 'dts', 'dtb', ['-q', '-i', dirname(file)]);
   expect(r.status).toBe(0);
   expect(ours.toString('hex')).toBe(r.stdout.toString('hex'));
 }
@@ -54,7 +55,7 @@ describe('encode of a DTS', () => {
     it(`${name}: the board DTS, and dtc's DTS of its DTB, compile to dtc's DTB`, async () => {
       const tree = dtFromTopology(resolveTopology(topology)).tree;
       await expectDtcBytes(written(`${name}.dts`, formatDts(tree)));
-      if (!haveDtc) return;
+      if (!HAVE_DTC) return;
       const printed = dtc(encodeDtb(tree), 'dtb', 'dts');
       await expectDtcBytes(written(`${name}-dtc.dts`, printed.stdout));
     });
@@ -62,6 +63,34 @@ describe('encode of a DTS', () => {
 
   it('a large generated board compiles to dtc\'s DTB', async () => {
     await expectDtcBytes(written('generated.dts', generatedBoard(3000)));
+  });
+
+  it('a DTS whose first line is /include/ (its /dts-v1/; in the include) is read as DTS: encode, decode and check', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ridmap-encode-include-first-'));
+    writeFileSync(join(dir, 'soc.dtsi'), '/dts-v1/;\n/ {\n\tmodel = "soc";\n\tsmmu: iommu@9050000 { #iommu-cells = <1>; };\n};\n');
+    const file = join(dir, 'board.dts');
+    writeFileSync(file, '/include/ "soc.dtsi"\n\n/ {\n\tcompatible = "board";\n\tdev { iommus = <&smmu 0x10>; };\n};\n');
+    await expectDtcBytes(file);
+    const decoded = await runCli('decode', file);
+    expect(decoded.stderr).toBe('');
+    expect(decoded.code).toBe(0);
+    expect(decoded.stdout).toContain('\tmodel = "soc";\n\tcompatible = "board";\n');
+    expect(decoded.stdout).toContain('iommus = <&smmu 0x10>;');
+    const checked = await runCli('check', file);
+    expect(checked.stderr).toBe('');
+    expect(checked.code).toBe(0);
+    // An include it may not read is refused as the DTS reader refuses it, not as unknown input or bad JSON.
+    const outside = written('include-first-outside.dts', '/include/ "../../../etc/passwd"\n/ { };\n');
+    const refused = await runCli('encode', outside, '-o', join(tmp, 'include-first-outside.dtb'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(new RegExp(`^${outside}:1:1: error \\[dts-include-refused\\]`));
+    expect(existsSync(join(tmp, 'include-first-outside.dtb'))).toBe(false);
+  });
+
+  it('values larger than the writer\'s first buffer (one property of 200 KB, a path reference after it) compile to dtc\'s DTB', async () => {
+    const big = Array.from({ length: 200_000 }, (_, i) => (i % 256).toString(16).padStart(2, '0')).join(' ');
+    const cells = Array.from({ length: 20_000 }, (_, i) => `0x${(i * 2654435761 % 2 ** 32).toString(16)}`).join(' ');
+    await expectDtcBytes(written('big-values.dts', `/dts-v1/;\n/ {\n\ta: a { blob = [${big}]; };\n\tb { cells = <${cells}>; path = &a; ref = <&a>; };\n};\n`));
   });
 
   it('writes NAME.dtb in the current directory by default', async () => {

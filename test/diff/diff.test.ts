@@ -13,13 +13,13 @@ import { loadInput } from '../../src/io/load-input.js';
 import { diffTables } from '../../src/diff/diff-tables.js';
 import { encodeDtb, parseDts } from '../../src/dt/index.js';
 import { flavours } from '../acpi/bytes.js';
-import { dtc, haveTool } from '../dt/support.js';
+import { dtc, haveDtc } from '../dt/support.js';
 import { encodeModel } from '../acpi/dmar-fixtures.js';
 import { CORPUS_DIR, HAVE_CORPUS, REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 import { runCli } from '../support/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ridmap-diff-'));
-const haveDtc = haveTool('dtc');
+const HAVE_DTC = haveDtc();
 const LINUXHW = join(CORPUS_DIR, 'real/linuxhw-ACPI');
 const LATITUDE_5521 = join(LINUXHW, 'Notebook/Dell/Latitude/Latitude 5521/C82728E65A3D.bin');
 const LATITUDE_9420 = join(LINUXHW, 'Notebook/Dell/Latitude/Latitude 9420/8A77983183EB.bin');
@@ -150,7 +150,7 @@ describe('diff of Device Trees, as DTS and as DTB', () => {
   const source = readFileSync(dts, 'utf8');
   /** The DTB of a DTS text whose includes are fixtures: dtc's when it is installed, else ridmap's encoder's (byte for byte the same: test/dt/dtc-oracle). */
   const dtbOf = async (text: string, name: string): Promise<string> => {
-    const bytes = haveDtc
+    const bytes = HAVE_DTC
       ? dtc(text, 'dts', 'dtb', ['-q', '-i', fixtures]).stdout
       : encodeDtb((await parseDts(text, name, { readInclude: (path) => readFileSync(join(fixtures, path), 'utf8') })).tree);
     expect(bytes.length).toBeGreaterThan(0);

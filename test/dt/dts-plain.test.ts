@@ -20,7 +20,7 @@ import { parsePlainDts } from '../../src/dt/dts-plain.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import { CORPUS_DIR, REPO_ROOT } from '../support/paths.js';
 import { generatedBoard } from './generated-board.js';
-import { dtc, dtExamples, haveTool } from './support.js';
+import { dtc, dtExamples, haveDtc } from './support.js';
 
 let parser: Parser;
 beforeAll(async () => {
@@ -101,6 +101,38 @@ describe('plain DTS reads as tree-sitter reads it', () => {
     }
   });
 
+  it('numbers at the edges of reading them without BigInt: the same cells as tree-sitter\'s (numbers; bigints in 64-bit cells)', () => {
+    const text = `/dts-v1/;
+/ {
+	hex = <0xffffffff 0x0 0xABCDEF01 0x000000000000000000000000000000001>;
+	dec = <4294967295 0 1>;
+	oct = <0 017 037777777777>;
+	byte = /bits/ 8 <0xff 255 0377>;
+	half = /bits/ 16 <0xffff 65535>;
+	wide = /bits/ 64 <0xffffffffffffffff 0x1fffffffffffff 0x20000000000000 18446744073709551615 999999999999999>;
+	cut = /bits/ 64 <0x1ffffffffffffffff>;
+};
+`;
+    expect(compare(text)).toBe('plain');
+    const hex = parsePlainDts(text)!.root.properties[0]!.value[0]!;
+    expect(hex).toEqual({ kind: 'cells', bits: 32, cells: [0xffffffff, 0, 0xabcdef01, 1] });
+    const wide = parsePlainDts(text)!.root.properties[5]!.value[0]!;
+    expect(wide).toEqual({ kind: 'cells', bits: 64, cells: [2n ** 64n - 1n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 64n - 1n, 999999999999999n] });
+    // Out of range for the cell, or not a number (`08`): tree-sitter's to read and report.
+    for (const bad of ['<0x100000000>', '/bits/ 8 <256>', '/bits/ 16 <0x10000>', '<08>', '<0x>', '<12ab>']) {
+      expect(compare(`/dts-v1/;\n/ { v = ${bad}; };\n`), bad).toBe('fallback');
+    }
+  });
+
+  it('a property named twice in a body that builds its node is tree-sitter\'s to report, however many come between; in a merging body the second wins', () => {
+    for (const n of [1, 2, 15, 16, 17, 40]) {
+      const props = Array.from({ length: n }, (_, i) => `p${i} = <${i}>;`).join(' ');
+      expect(compare(`/dts-v1/;\n/ { a { ${props} }; };\n`), `${n}`).toBe('plain');
+      for (const again of [0, n - 1]) expect(compare(`/dts-v1/;\n/ { a { ${props} p${again} = <9>; }; };\n`), `${n}, p${again}`).toBe('fallback');
+      expect(compare(`/dts-v1/;\n/ { l: a { ${props} }; };\n&l { p0 = <9>; p${n - 1} = <8>; };\n`), `${n}, merged`).toBe('plain');
+    }
+  });
+
   it('a large generated board is plain and reads as tree-sitter reads it', () => {
     expect(compare(generatedBoard(2000), 'generated.dts')).toBe('plain');
   });
@@ -121,7 +153,7 @@ describe('plain DTS reads as tree-sitter reads it', () => {
     it(`${name}: the board DTS ridmap prints, and the one dtc prints of its DTB, are plain and read the same`, () => {
       const tree = dtFromTopology(resolveTopology(topology)).tree;
       expect(compare(formatDts(tree), name)).toBe('plain');
-      if (!haveTool('dtc')) return;
+      if (!haveDtc()) return;
       const printed = dtc(encodeDtb(tree), 'dtb', 'dts');
       expect(printed.status).toBe(0);
       expect(compare(printed.stdout.toString('utf8'), `${name} (dtc)`)).toBe('plain');

@@ -14,7 +14,7 @@ import { NUMBERING_POLICIES } from '../../src/model/numbering.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import type { DeviceEntry, MmioTranslation, Translation, TranslationMap } from '../../src/model/translation-map.js';
 import { REPO_ROOT } from '../support/paths.js';
-import { dtc, dtcAllWarnings, dtExamples, haveTool } from './support.js';
+import { dtc, dtcAllWarnings, dtExamples, haveDtc } from './support.js';
 
 const pickDevice = (d: DeviceEntry) => [d.id, d.iommu, d.outputIds];
 const pickTranslation = ({ source: _, ...t }: Translation) => t;
@@ -120,7 +120,7 @@ describe('renumbering under a DT built for the firmware numbering', () => {
   });
 });
 
-describe.runIf(haveTool('dtc'))('a board whose SMMU has interrupts but no ITS', () => {
+describe.runIf(haveDtc())('a board whose SMMU has interrupts but no ITS', () => {
   it('still gets a GIC, and dtc has nothing to warn about', () => {
     const topology = loadTopologyFile(join(REPO_ROOT, 'test/fixtures/dt/smmu-no-its.yaml'));
     const dts = formatDts(dtFromTopology(resolveTopology(topology)).tree);

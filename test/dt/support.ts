@@ -4,13 +4,14 @@
  * DT, and a plain form of a tree for comparing (names and property bytes).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topologyHasDt } from '../../src/dt/from-topology.js';
 import { layoutTree, type LaidOutNode } from '../../src/dt/layout.js';
 import type { DtTree } from '../../src/dt/tree.js';
 import { loadTopologyFile } from '../../src/io/load-topology.js';
+import { REFERENCE_ROOT_STAMP, referenceRootPath } from '../../src/judge/reference-root.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import type { Topology } from '../../src/model/topology-schema.js';
 import { TABLES_DIR } from '../support/paths.js';
@@ -40,20 +41,53 @@ export function haveTool(name: string): boolean {
   return spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
+/**
+ * The dtc the tests hold ridmap to: the reference root's (dtc 1.7.2, the
+ * project's oracle, run through the root's own loader and libraries so that
+ * it reads host paths, as the bench runs it) when the root is there, else the
+ * one on PATH. dtc 1.7 prints a DTB's string lists as `"a", "b"` where 1.6
+ * printed `"a\0b"`: the tests that compare printed text need 1.7 (dtcPrintsAsRidmap).
+ */
+const DTC: { cmd: string; pre: string[]; version: string } | undefined = (() => {
+  const root = referenceRootPath();
+  const [loader, bin] = [join(root, 'lib64/ld-linux-x86-64.so.2'), join(root, 'usr/bin/dtc')];
+  const candidates = existsSync(join(root, REFERENCE_ROOT_STAMP)) && existsSync(loader) && existsSync(bin)
+    ? [{ cmd: loader, pre: ['--library-path', ['lib/x86_64-linux-gnu', 'usr/lib/x86_64-linux-gnu'].map((l) => join(root, l)).join(':'), bin] }]
+    : [];
+  for (const c of [...candidates, { cmd: 'dtc', pre: [] }]) {
+    const r = spawnSync(c.cmd, [...c.pre, '--version'], { encoding: 'utf8' });
+    const version = r.status === 0 ? /Version: DTC (\S+)/.exec(r.stdout)?.[1] : undefined;
+    if (version) return { ...c, version };
+  }
+  return undefined;
+})();
+
+/** Whether the dtc prints a DTB as ridmap does (1.7 and later: string lists), so that printed text can be compared. */
+export function dtcPrintsAsRidmap(): boolean {
+  const [major = 0, minor = 0] = (DTC?.version ?? '').split('.').map(Number);
+  return major > 1 || (major === 1 && minor >= 7);
+}
+
+/** Whether there is a dtc to compare with (DTC above). */
+export function haveDtc(): boolean {
+  return DTC !== undefined;
+}
+
 export interface DtcRun {
   status: number | null;
   stdout: Buffer;
   stderr: string;
 }
 
-/** Runs dtc on `input` (written as in.<inFormat>) in a fresh temporary directory. */
+/** Runs dtc (DTC above) on `input` (written as in.<inFormat>) in a fresh temporary directory. */
 export function dtc(input: string | Uint8Array, inFormat: 'dts' | 'dtb', outFormat: 'dts' | 'dtb', extra: string[] = []): DtcRun {
   const dir = mkdtempSync(join(tmpdir(), 'ridmap-dtc-'));
   try {
     const inPath = join(dir, `in.${inFormat}`);
     const outPath = join(dir, `out.${outFormat}`);
     writeFileSync(inPath, input);
-    const r = spawnSync('dtc', [...extra, '-I', inFormat, '-O', outFormat, '-o', outPath, inPath], { encoding: 'buffer' });
+    if (!DTC) throw new Error('no dtc: guard the test with haveDtc()');
+    const r = spawnSync(DTC.cmd, [...DTC.pre, ...extra, '-I', inFormat, '-O', outFormat, '-o', outPath, inPath], { encoding: 'buffer' });
     const stdout = r.status === 0 ? readFileSync(outPath) : Buffer.alloc(0);
     return { status: r.status, stdout, stderr: r.stderr.toString('utf8') };
   } finally {

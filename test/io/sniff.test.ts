@@ -48,6 +48,9 @@ describe('sniff: the kind of an input from its content', () => {
         expect(sniff(make(text(formatJsonDocument([decodeTable(dmar)]))))).toMatchObject({ kind: 'json' });
         expect(sniff(make(Uint8Array.from([0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 0x38])))).toEqual({ kind: 'dtb' });
         expect(sniff(make(text('// board\n#include "x.dtsi"\n/dts-v1/;\n/ { };\n')))).toMatchObject({ kind: 'dts' });
+        // `/dts-v1/;` in the included file: the board's own text opens with the /include/.
+        expect(sniff(make(text('/include/ "soc.dtsi"\n\n/ { model = "b"; };\n')))).toMatchObject({ kind: 'dts' });
+        expect(sniff(make(text('\t/include/"soc.dtsi"\n')))).toMatchObject({ kind: 'dts' });
       });
       it('anything else is an InputError that says what ridmap reads', () => {
         const e = unknownKind(() => sniff(make(Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0])), 'a.out'));

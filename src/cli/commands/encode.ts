@@ -28,7 +28,7 @@ export function registerEncode(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
-A DTS (a file starting with /dts-v1/;) is compiled to the DTB that \`dtc -I dts -O dtb\`
+A DTS (/dts-v1/; or /include/ "FILE" at a line start) is compiled to the DTB that \`dtc -I dts -O dtb\`
 makes of it, byte for byte: phandles for the labels references name, the strings block,
 header version 17, the boot CPU. Its includes are read as \`decode\` reads them (-I DIR).
 Errors name the file, line and column (or the node path for a reference that names
