@@ -120,7 +120,7 @@ export async function readMapInputs(ctx: CliContext, inputs: readonly string[], 
   const map = combineMaps(maps);
   if (fromMachine && resolved && !map.devices) {
     // One machine's tables (a VIOT beside its IORT): each device is the first driver's that takes it, as in Linux.
-    map.devices = firstTranslating(maps.map((m) => m.map.devices ?? []));
+    Object.assign(map, firstTranslating(maps.map((m) => m.map)));
     map.findings = map.findings.filter((d) => d.code !== MAP_DEVICES_PER_TABLE);
   }
   const notes = [...inputDiagnostics, ...repeats.map(repeatFinding), ...map.findings];

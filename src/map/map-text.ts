@@ -34,13 +34,13 @@ export function formatMapText(map: TranslationMap): string {
       `aliases ${formatAliasList(d.aliases)}`,
       formatAssignment(d.iommu, d.outputIds, d.refused),
       `group ${d.group}`,
-      ...(d.msi === undefined ? [] : [formatMsi(d.msi)]),
+      ...msiColumn(map.deviceMsi?.(d)),
     ]));
     for (const row of rows) lines.push(row);
   }
   if (map.mmio.length > 0) {
     lines.push('', 'mmio:');
-    const rows = columns(map.mmio.map((m) => [m.id ?? '-', mmioPlace(m), formatAssignment(m.iommu, m.outputIds), `(${m.source})`, ...(m.msi === undefined ? [] : [formatMsi(m.msi)])]));
+    const rows = columns(map.mmio.map((m) => [m.id ?? '-', mmioPlace(m), formatAssignment(m.iommu, m.outputIds), `(${m.source})`, ...msiColumn(m.msi)]));
     for (const row of rows) lines.push(row);
   }
   if (map.msi) {
@@ -52,7 +52,8 @@ export function formatMapText(map: TranslationMap): string {
   return lines.join('\n') + '\n';
 }
 
-/** `msi its#0 [0x100]`, or `msi none` when the device's MSIs reach no ITS. */
-function formatMsi(msi: Pick<DeviceMsi, 'its' | 'deviceId'> | null): string {
-  return msi ? `msi ${msi.its} [${hex(msi.deviceId)}]` : 'msi none';
+/** The MSI column: `msi its#0 [0x100]`, `msi none` when the device's MSIs reach no ITS, nothing where its map has no MSI side. */
+function msiColumn(msi: Pick<DeviceMsi, 'its' | 'deviceId'> | null | undefined): string[] {
+  if (msi === undefined) return [];
+  return [msi ? `msi ${msi.its} [${hex(msi.deviceId)}]` : 'msi none'];
 }

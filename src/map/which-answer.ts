@@ -122,9 +122,9 @@ export function whichAnswer(q: WhichQuestion): WhichAnswer {
   // The entry that decides each alias the tables translate (a refused device's too: it names what Linux refuses).
   if (d.iommu !== null || d.refused) for (const alias of d.aliases) pushEntry(answer, s, alias);
   // The MSI side: the first source that has one answers (an IORT beside a VIOT: the IORT's).
-  const msiSource = listed.find((x) => x.d.msi !== undefined);
-  if (msiSource) {
-    const m = msiSource.d.msi!;
+  const msiSource = listed.map((x) => ({ s: x.s, m: x.s.map.deviceMsi?.(x.d) })).find((x) => x.m !== undefined);
+  if (msiSource?.m !== undefined) {
+    const m = msiSource.m;
     answer.msi = m && { ...m, ...entryField(msiSource.s, msiSource.s.map.msiEntries, m.rid, segment) };
     if (!m) answer.notes.push('its MSIs reach no ITS: Linux gives the device no MSI domain (INTx only, or its driver fails to probe)');
   }

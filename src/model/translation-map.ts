@@ -52,13 +52,17 @@ export interface DeviceEntry {
   group: string;
   /** Present when the tables translate the device but Linux will not (its `iommu` is then null). */
   refused?: LinuxRefusal;
-  /**
-   * Where the device's MSIs go, when the map has an MSI side (map.msi): the
-   * ITS and the DeviceID of the RID Linux sends them with (msiRequesterId);
-   * null when that RID reaches no ITS (Linux gives the device no MSI domain).
-   */
-  msi?: DeviceMsi | null;
 }
+
+/**
+ * Where a device's MSIs go (a map's deviceMsi): the ITS and the DeviceID of
+ * the RID Linux sends them with (msiRequesterId); null when that RID reaches
+ * no ITS (Linux gives the device no MSI domain); undefined when the map the
+ * device's entry comes from has no MSI side (a machine's VIOT beside its
+ * IORT). Asked device by device by what prints it, never stored per device
+ * (model/device-msi.ts).
+ */
+export type DeviceMsiOf = (device: DeviceEntry) => DeviceMsi | null | undefined;
 
 /** A device's MSI target: the ITS identity and the DeviceID it sees. */
 export interface DeviceMsi {
@@ -164,6 +168,8 @@ export interface TranslationMap {
   entries?: EntryRun[];
   /** Present when a topology is known. */
   devices?: DeviceEntry[];
+  /** Where each of `devices` sends its MSIs, when the map has an MSI side and devices (absent otherwise). */
+  deviceMsi?: DeviceMsiOf;
   mmio: MmioTranslation[];
   findings: Diagnostic[];
   /** What the map leaves out (absent or empty: the map is whole). */
