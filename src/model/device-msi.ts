@@ -13,7 +13,7 @@ import type { PciFunction } from './resolved.js';
 import { RidTable } from './rid-table.js';
 import { ridBus, type Rid } from './rid.js';
 import { once } from '../once.js';
-import { ridLookup, type DeviceMsiOf, type EntryRun, type MsiTranslation } from './translation-map.js';
+import { ridLookup, type DeviceMsiOf, type EntryRuns, type MsiTranslation } from './translation-map.js';
 
 /** get_msi_id_cb over pci_for_each_dma_alias: the RID a device's MSIs carry. */
 export function msiRequesterId(f: PciFunction): Rid {
@@ -47,7 +47,7 @@ export function deviceMsiOf(functions: ReadonlyMap<string, PciFunction>, msi: re
 }
 
 /** A RidTable painted with ITS identities and DeviceIDs, read back as MSI runs and the entries that decide them. */
-export function msiRuns(table: RidTable, source: string): { msi: MsiTranslation[]; msiEntries: EntryRun[] } {
+export function msiRuns(table: RidTable, source: string): { msi: MsiTranslation[]; msiEntries: EntryRuns } {
   const msi = table.translations(source).map((t) => ({ segment: t.segment, first: t.first, last: t.last, its: t.iommu, deviceIdBase: t.outputBase, source: t.source }));
   return { msi, msiEntries: table.entries() };
 }
