@@ -24,19 +24,11 @@ const plans = new WeakMap<TSchema, DefaultsPlan | null>();
 
 /** A copy of `doc` with every default of `schema` that applies filled in. */
 export function withSchemaDefaults(schema: TSchema, doc: unknown): unknown {
-  return fillSchemaDefaults(schema, structuredClone(doc));
-}
-
-/**
- * Every default of `schema` that applies filled into `doc` itself, which is
- * returned: for a document the caller made and owns (a parsed text), where a
- * copy would be a second document of a million nodes for nothing.
- */
-export function fillSchemaDefaults(schema: TSchema, doc: unknown): unknown {
   let plan = plans.get(schema);
   if (plan === undefined) plans.set(schema, (plan = planOf(schema, '')));
-  if (plan) apply(plan, doc);
-  return doc;
+  const copy = structuredClone(doc);
+  if (plan) apply(plan, copy);
+  return copy;
 }
 
 function planOf(schema: TSchema, where: string): DefaultsPlan | null {

@@ -10,7 +10,7 @@
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { Topology } from './topology-schema.js';
-import { fillSchemaDefaults, withSchemaDefaults } from './schema-defaults.js';
+import { withSchemaDefaults } from './schema-defaults.js';
 import { schemaDiagnostics, type Spelling } from './validate/schema-errors.js';
 import { indexTopology } from './validate/topology-index.js';
 import { checkReferences } from './validate/references.js';
@@ -88,11 +88,6 @@ const semanticChecks = [
  */
 export function topologyWithDefaults(doc: unknown): unknown {
   return withSchemaDefaults(Topology, doc);
-}
-
-/** The defaults filled into a document the caller owns (one it just parsed), not into a copy. */
-export function fillTopologyDefaults(doc: unknown): unknown {
-  return fillSchemaDefaults(Topology, doc);
 }
 
 export function validateTopology(doc: unknown): Diagnostic[] {
