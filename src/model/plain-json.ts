@@ -35,12 +35,21 @@ export interface PlainJson {
   locateAll(requests: readonly LocateRequest[]): SourcePosition[];
 }
 
+/**
+ * The last text plainRootKeys found plain, so that readPlainJson does not
+ * scan it again when the same input goes on to be read as a topology (one
+ * scan of 58 MB at 1M endpoints); taken (and forgotten) by the next read.
+ */
+let foundPlain: string | undefined;
+
 /** The value of plain JSON text, or undefined when the YAML reader must read it. */
 export function readPlainJson(text: string): PlainJson | undefined {
+  const known = foundPlain === text;
+  foundPlain = undefined;
   const source = text.startsWith('\ufeff') ? text.slice(1) : text;
   const first = source.trimStart()[0];
   if (first !== '{') return undefined;
-  if (!new Scanner(source).plain()) return undefined;
+  if (!known && !new Scanner(source).plain()) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(source);
@@ -60,7 +69,9 @@ export function readPlainJson(text: string): PlainJson | undefined {
 export function plainRootKeys(text: string): string[] | undefined {
   if (text.trimStart()[0] !== '{') return undefined;
   const scanner = new Scanner(text);
-  return scanner.plain() ? scanner.rootKeys : undefined;
+  if (!scanner.plain()) return undefined;
+  foundPlain = text;
+  return scanner.rootKeys;
 }
 
 function locateIn(source: string, requests: readonly LocateRequest[]): SourcePosition[] {
