@@ -8,7 +8,7 @@
  * (phantom functions, dma-alias devfns) are ignored, as those devices still
  * send MSIs from their real function number.
  */
-import { dmaAliasSteps } from './aliasing.js';
+import { forEachBridgeAlias } from './aliasing.js';
 import type { PciFunction } from './resolved.js';
 import { RidTable } from './rid-table.js';
 import { ridBus, type Rid } from './rid.js';
@@ -19,11 +19,13 @@ import { ridLookup, type DeviceMsiOf, type EntryRuns, type MsiTranslation } from
 export function msiRequesterId(f: PciFunction): Rid {
   // No alias at all (most devices): nothing can move it, and no steps need listing.
   if (f.aliases.length === 1) return f.rid;
+  // The own RID and quirk aliases come first and sit on the device's own bus, where the RID still is:
+  // they never move it, so only the bridges' steps are walked (no quirk lookup, no list per device).
   let r = f.rid;
-  for (const step of dmaAliasSteps(f)) {
+  forEachBridgeAlias(f, (alias, bridge) => {
     const bus = ridBus(r);
-    if (step.device.bus !== bus || ridBus(step.rid) !== bus) r = step.rid;
-  }
+    if (bridge.bus !== bus || ridBus(alias) !== bus) r = alias;
+  });
   return r;
 }
 
