@@ -9,20 +9,18 @@
  */
 import { readDiagnostics, type LoadedInput } from '../io/load-input.js';
 import { withOffsets } from '../io/finding-offsets.js';
-import { inputName } from '../io/read-input.js';
 import { selectTables, signaturesNotFound } from '../io/signatures.js';
 import { repeatFinding, tablesLinuxReads } from '../io/read-tables.js';
 import type { TableSubject } from '../io/subject.js';
 import { combineMaps, firstTranslating, MAP_DEVICES_PER_TABLE } from '../model/combine-maps.js';
 import { InputError, type Diagnostic } from '../diagnostic.js';
-import { loadInputFile } from '../io/load-input-file.js';
 import { loadTopologyFile } from '../io/load-topology.js';
 import { parseTopology } from '../model/parse-topology.js';
 import { resolveTopology } from '../model/resolve.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import type { TranslationMap } from '../model/translation-map.js';
 import type { CliContext } from './context.js';
-import { isSnapshot, loadSnapshotInput } from './snapshot-input.js';
+import { readInputFiles } from './snapshot-input.js';
 import type { Command } from 'commander';
 import { firmwareOption, includeDirOption, linuxTarget, numberingOption, osOption, signatureOption, verboseOption } from './options.js';
 import { appendAll } from '../append.js';
@@ -76,20 +74,15 @@ export async function readMapInputs(ctx: CliContext, inputs: readonly string[], 
   const topologies: { file: string; text: string }[] = [];
   const tableInputs: LoadedInput[] = [];
   let fromMachine = false;
-  for (const file of inputs) {
-    progress?.step(`reading ${inputName(file)}`);
-    if (isSnapshot(file)) {
+  for await (const read of readInputFiles(inputs, opts.includeDir ?? [], progress)) {
+    if ('machine' in read) {
       // A machine snapshot: its tables, resolved against its own PCI tree.
-      const s = await loadSnapshotInput(file);
       fromMachine = true;
-      ctx.report(s.warnings);
-      topologies.push({ file: inputName(file), text: s.topologyText });
-      appendAll(tableInputs, s.tables);
-      continue;
-    }
-    const input = await loadInputFile(file, { includeDirs: opts.includeDir ?? [] });
-    if (input.topologyText !== undefined) topologies.push({ file, text: input.topologyText });
-    else tableInputs.push(input);
+      ctx.report(read.machine.warnings);
+      topologies.push({ file: read.file, text: read.machine.topologyText });
+      appendAll(tableInputs, read.machine.tables);
+    } else if (read.loaded.topologyText !== undefined) topologies.push({ file: read.file, text: read.loaded.topologyText });
+    else tableInputs.push(read.loaded);
   }
 
   const resolveOptions = { numbering: opts.numbering, linux: linuxTarget(opts) };
@@ -120,7 +113,7 @@ export async function readMapInputs(ctx: CliContext, inputs: readonly string[], 
   const map = combineMaps(maps);
   if (fromMachine && resolved && !map.devices) {
     // One machine's tables (a VIOT beside its IORT): each device is the first driver's that takes it, as in Linux.
-    map.devices = firstTranslating(maps.map((m) => m.map.devices ?? []));
+    Object.assign(map, firstTranslating(maps.map((m) => m.map)));
     map.findings = map.findings.filter((d) => d.code !== MAP_DEVICES_PER_TABLE);
   }
   const notes = [...inputDiagnostics, ...repeats.map(repeatFinding), ...map.findings];

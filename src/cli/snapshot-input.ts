@@ -14,8 +14,10 @@ import { readSysfsSnapshot } from '../import/sysfs/read-sysfs-snapshot.js';
 import { MANIFEST, SNAPSHOT_DIR } from '../import/sysfs/snapshot-files.js';
 import { isGzip, isTar, TAR_MAGIC_AT } from '../import/sysfs/tar-archive.js';
 import { loadInput, type LoadedInput } from '../io/load-input.js';
+import { loadInputFile } from '../io/load-input-file.js';
 import { inputName, readInputBytes, STDIN_ARG } from '../io/read-input.js';
 import type { Comparison } from '../model/linux-verdict.js';
+import type { Progress } from './progress.js';
 
 export interface SnapshotInput {
   snapshot: HostSnapshot;
@@ -75,6 +77,23 @@ export async function loadSnapshotInput(path: string): Promise<SnapshotInput> {
     tables,
     warnings: hostWarnings(snapshot, built.warnings),
   };
+}
+
+/** One input as read: a machine snapshot (its tables and its PCI tree), or any other file loaded as it is. */
+export type InputRead = { file: string; machine: SnapshotInput } | { file: string; loaded: LoadedInput };
+
+/**
+ * The inputs of map, which and check, read in order, one at a time (a step
+ * of the progress line each), each snapshot sniffed by its form: the one
+ * loop those commands share. A generator, so a caller says what an input
+ * gave (a snapshot's warnings) before the next one is read.
+ */
+export async function* readInputFiles(inputs: readonly string[], includeDirs: readonly string[], progress?: Progress): AsyncGenerator<InputRead> {
+  for (const file of inputs) {
+    progress?.step(`reading ${inputName(file)}`);
+    if (isSnapshot(file)) yield { file: inputName(file), machine: await loadSnapshotInput(file) };
+    else yield { file, loaded: await loadInputFile(file, { includeDirs: [...includeDirs] }) };
+  }
 }
 
 /** What the reader and the topology builder could not tell, as warnings naming the input. */

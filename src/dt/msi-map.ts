@@ -11,7 +11,7 @@
 import { itsIdentity } from '../model/iommu-identity.js';
 import { msiRuns } from '../model/device-msi.js';
 import { RidTable } from '../model/rid-table.js';
-import type { EntryRun, MsiTranslation } from '../model/translation-map.js';
+import type { EntryRuns, MsiTranslation } from '../model/translation-map.js';
 import { cpuAddress } from './dt-address.js';
 import { idMapRejected, mapIdRange, readIdMap } from './id-map.js';
 import { childPropertyPath, propertyBytes, type DtLayout } from './layout.js';
@@ -20,7 +20,7 @@ import { phandleEntries } from './phandle-list.js';
 import type { DtNode } from './tree.js';
 
 /** The MSI runs of every PCI host that has msi-map or msi-parent; undefined when none has (no MSI side). */
-export function dtMsi(layout: DtLayout, segmentOf: (domain: number) => number, source: string): { msi: MsiTranslation[]; msiEntries: EntryRun[] } | undefined {
+export function dtMsi(layout: DtLayout, segmentOf: (domain: number) => number, source: string): { msi: MsiTranslation[]; msiEntries: EntryRuns } | undefined {
   const table = new RidTable();
   const its = (node: DtNode) => controllerIdentity(layout, node);
   let any = false;

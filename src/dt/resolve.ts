@@ -20,7 +20,7 @@
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { deviceEntries } from '../model/devices.js';
-import { withDeviceMsi } from '../model/device-msi.js';
+import { deviceMsiOf } from '../model/device-msi.js';
 import { dtMsi, platformMsi } from './msi-map.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import { RidTable } from '../model/rid-table.js';
@@ -78,7 +78,7 @@ export function resolveDt(tree: DtTree, resolved?: ResolvedTopology): Translatio
   if (msi) Object.assign(map, msi);
   if (resolved) {
     map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
-    if (msi) map.devices = withDeviceMsi(map.devices, resolved.functions, msi.msi);
+    if (msi) map.deviceMsi = deviceMsiOf(resolved.byId, msi.msi);
   }
   return map;
 }

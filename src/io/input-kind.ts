@@ -10,6 +10,7 @@ import { InputError } from '../diagnostic.js';
 import { SNIFF_PROBE_BYTES } from '../limits.js';
 import { SniffCode, sniff, type InputKind } from './sniff.js';
 import { decodeText } from './text-encoding.js';
+import { plainRootKeys } from '../model/plain-json.js';
 
 const TOPOLOGY_NAME_KEY = /^name[ \t]*:/m;
 
@@ -34,6 +35,9 @@ export function classifyInput(path: string, bytes: Uint8Array): UserInput {
 
 /** Decoded-table JSON is `{"tables": [...]}`, an array, or one table with a `signature`; a topology is neither. */
 function looksLikeTopologyJson(text: string): boolean {
+  // Plain JSON (every generated topology) is told by its root keys, read in one scan; anything else is parsed.
+  const keys = plainRootKeys(text);
+  if (keys) return !keys.includes('tables') && !keys.includes('signature');
   try {
     const v = JSON.parse(text) as unknown;
     return v !== null && typeof v === 'object' && !Array.isArray(v) && !('tables' in v) && !('signature' in v);

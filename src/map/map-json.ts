@@ -6,7 +6,7 @@
  */
 import { formatAddress } from '../model/address.js';
 import { formatBdf } from '../model/rid.js';
-import type { DeviceEntry, MmioTranslation, Translation, TranslationMap } from '../model/translation-map.js';
+import type { DeviceEntry, DeviceMsiOf, MmioTranslation, Translation, TranslationMap } from '../model/translation-map.js';
 
 export interface TranslationJson {
   segment: number;
@@ -79,7 +79,8 @@ function translationJson(t: Translation): TranslationJson {
   };
 }
 
-function deviceJson(d: DeviceEntry): DeviceJson {
+function deviceJson(d: DeviceEntry, msiOf: DeviceMsiOf | undefined): DeviceJson {
+  const msi = msiOf?.(d);
   return {
     id: d.id,
     segment: d.segment,
@@ -89,7 +90,7 @@ function deviceJson(d: DeviceEntry): DeviceJson {
     outputIds: [...d.outputIds],
     group: d.group,
     ...(d.refused ? { refused: { iommu: d.refused.iommu, outputIds: [...d.refused.outputIds], finding: d.refused.code, reason: d.refused.reason } } : {}),
-    ...(d.msi === undefined ? {} : { msi: d.msi && { its: d.msi.its, deviceId: d.msi.deviceId, bdf: formatBdf(d.msi.rid) } }),
+    ...(msi === undefined ? {} : { msi: msi && { its: msi.its, deviceId: msi.deviceId, bdf: formatBdf(msi.rid) } }),
   };
 }
 
@@ -108,7 +109,7 @@ function mmioJson(m: MmioTranslation): MmioJson {
 export function mapToJson(map: TranslationMap): MapJson {
   return {
     translations: map.translations.map(translationJson),
-    ...(map.devices === undefined ? {} : { devices: map.devices.map(deviceJson) }),
+    ...(map.devices === undefined ? {} : { devices: map.devices.map((d) => deviceJson(d, map.deviceMsi)) }),
     ...(map.mmio.length === 0 ? {} : { mmio: map.mmio.map(mmioJson) }),
     ...(map.msi === undefined ? {} : { msi: map.msi.map((m) => ({ segment: m.segment, first: formatBdf(m.first), last: formatBdf(m.last), its: m.its, deviceIdBase: m.deviceIdBase, source: m.source })) }),
     ...(map.gaps?.length ? { partial: map.gaps.map((g) => ({ table: g.table, ...(g.file ? { file: g.file } : {}), message: g.message })) } : {}),

@@ -8,10 +8,25 @@ import { formatSbdf } from '../model/rid.js';
 import { mmioPlace, type DeviceMsi, type TranslationMap } from '../model/translation-map.js';
 import { formatAliasList, formatAssignment, hex } from './format-common.js';
 
-/** Left-aligned columns; the last column is not padded. */
-function columns(rows: readonly string[][]): string[] {
-  const widths = rows.reduce<number[]>((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
+/**
+ * Each item's row as left-aligned columns, one line each onto `lines`; the
+ * last column is not padded. The rows are made twice, once to measure the
+ * columns and once to print them, rather than all held at once: at a million
+ * devices that was a million arrays of cells alive until the last was made.
+ * Widths as they always were: each row's cells widen the columns it has (a
+ * shorter row sets the count of columns measured).
+ */
+function pushColumns<T>(lines: string[], items: readonly T[], cells: (item: T) => string[]): void {
+  let widths: number[] = [];
+  for (const item of items) {
+    const w = widths;
+    widths = cells(item).map((cell, i) => Math.max(w[i] ?? 0, cell.length));
+  }
+  // Line by line, not push(...rows): a spread passes one argument per device and overflows the stack at ~150k.
+  for (const item of items) {
+    const row = cells(item);
+    lines.push(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
+  }
 }
 
 export function formatMapText(map: TranslationMap): string {
@@ -25,23 +40,20 @@ export function formatMapText(map: TranslationMap): string {
     );
   }
   if (gaps.length && map.translations.length) lines.push(`(partial: ${gaps.map((g) => g.missing).join('; ')})`);
-  // Line by line, not push(...rows): a spread passes one argument per device and overflows the stack at ~150k.
   if (map.devices) {
     lines.push('', 'devices:');
-    const rows = columns(map.devices.map((d) => [
+    pushColumns(lines, map.devices, (d) => [
       d.id,
       formatSbdf(d.segment, d.rid),
       `aliases ${formatAliasList(d.aliases)}`,
       formatAssignment(d.iommu, d.outputIds, d.refused),
       `group ${d.group}`,
-      ...(d.msi === undefined ? [] : [formatMsi(d.msi)]),
-    ]));
-    for (const row of rows) lines.push(row);
+      ...msiColumn(map.deviceMsi?.(d)),
+    ]);
   }
   if (map.mmio.length > 0) {
     lines.push('', 'mmio:');
-    const rows = columns(map.mmio.map((m) => [m.id ?? '-', mmioPlace(m), formatAssignment(m.iommu, m.outputIds), `(${m.source})`, ...(m.msi === undefined ? [] : [formatMsi(m.msi)])]));
-    for (const row of rows) lines.push(row);
+    pushColumns(lines, map.mmio, (m) => [m.id ?? '-', mmioPlace(m), formatAssignment(m.iommu, m.outputIds), `(${m.source})`, ...msiColumn(m.msi)]);
   }
   if (map.msi) {
     // The MSI side: which ITS each RID's MSIs reach, with the DeviceID of the first.
@@ -52,7 +64,8 @@ export function formatMapText(map: TranslationMap): string {
   return lines.join('\n') + '\n';
 }
 
-/** `msi its#0 [0x100]`, or `msi none` when the device's MSIs reach no ITS. */
-function formatMsi(msi: Pick<DeviceMsi, 'its' | 'deviceId'> | null): string {
-  return msi ? `msi ${msi.its} [${hex(msi.deviceId)}]` : 'msi none';
+/** The MSI column: `msi its#0 [0x100]`, `msi none` when the device's MSIs reach no ITS, nothing where its map has no MSI side. */
+function msiColumn(msi: Pick<DeviceMsi, 'its' | 'deviceId'> | null | undefined): string[] {
+  if (msi === undefined) return [];
+  return [msi ? `msi ${msi.its} [${hex(msi.deviceId)}]` : 'msi none'];
 }

@@ -14,7 +14,7 @@
  */
 import type { ResolvedTopology } from '../model/resolved.js';
 import { formatSbdf, type Rid } from '../model/rid.js';
-import type { DeviceEntry, EntryRun, LinuxRefusal, MsiTranslation, TableEntry, TranslationMap } from '../model/translation-map.js';
+import type { DeviceEntry, EntryRuns, LinuxRefusal, MsiTranslation, TableEntry, TranslationMap } from '../model/translation-map.js';
 import { lookupRid, runAt } from '../model/translation-map.js';
 
 /** One map the answer may come from: a table's (or a topology's own). */
@@ -122,9 +122,9 @@ export function whichAnswer(q: WhichQuestion): WhichAnswer {
   // The entry that decides each alias the tables translate (a refused device's too: it names what Linux refuses).
   if (d.iommu !== null || d.refused) for (const alias of d.aliases) pushEntry(answer, s, alias);
   // The MSI side: the first source that has one answers (an IORT beside a VIOT: the IORT's).
-  const msiSource = listed.find((x) => x.d.msi !== undefined);
-  if (msiSource) {
-    const m = msiSource.d.msi!;
+  const msiSource = listed.map((x) => ({ s: x.s, m: x.s.map.deviceMsi?.(x.d) })).find((x) => x.m !== undefined);
+  if (msiSource?.m !== undefined) {
+    const m = msiSource.m;
     answer.msi = m && { ...m, ...entryField(msiSource.s, msiSource.s.map.msiEntries, m.rid, segment) };
     if (!m) answer.notes.push('its MSIs reach no ITS: Linux gives the device no MSI domain (INTx only, or its driver fails to probe)');
   }
@@ -142,14 +142,14 @@ function pushEntry(answer: WhichAnswer, s: WhichSource, rid: Rid): void {
 }
 
 /** The entry of `runs` that decides a RID, placed (its byte offset from the table's layout where the resolver did not give one). */
-function entryOf(s: WhichSource, runs: readonly EntryRun[] | undefined, segment: number, rid: Rid): WhichEntry | undefined {
-  const run = runAt(runs ?? [], segment, rid);
-  if (!run) return undefined;
-  const offset = run.entry.offset ?? s.offsetOf?.(run.entry.path);
-  return { rid, table: s.table, file: s.file, path: run.entry.path, ...(offset === undefined ? {} : { offset }), ...(run.entry.row === undefined ? {} : { row: run.entry.row }) };
+function entryOf(s: WhichSource, runs: EntryRuns | undefined, segment: number, rid: Rid): WhichEntry | undefined {
+  const entry = runs?.at(segment, rid);
+  if (!entry) return undefined;
+  const offset = entry.offset ?? s.offsetOf?.(entry.path);
+  return { rid, table: s.table, file: s.file, path: entry.path, ...(offset === undefined ? {} : { offset }), ...(entry.row === undefined ? {} : { row: entry.row }) };
 }
 
-function entryField(s: WhichSource, runs: readonly EntryRun[] | undefined, rid: Rid, segment: number): { entry?: WhichEntry } {
+function entryField(s: WhichSource, runs: EntryRuns | undefined, rid: Rid, segment: number): { entry?: WhichEntry } {
   const entry = entryOf(s, runs, segment, rid);
   return entry ? { entry } : {};
 }

@@ -85,12 +85,17 @@ export function bridgeAlias(bridge: PciFunction): Rid | undefined {
 export function dmaAliasSteps(f: PciFunction): DmaAliasStep[] {
   const steps: DmaAliasStep[] = [{ rid: f.rid, device: f }];
   for (const d of quirkAliasDevfns(f.node, f.devfn)) steps.push({ rid: rid(f.bus, d), device: f });
+  forEachBridgeAlias(f, (alias, bridge) => steps.push({ rid: alias, device: bridge }));
+  return steps;
+}
+
+/** The bridge steps of dmaAliasSteps alone (the walk up from `f`, nearest bridge first), without a list or a quirk lookup. */
+export function forEachBridgeAlias(f: PciFunction, step: (alias: Rid, bridge: PciFunction) => void): void {
   for (let bridge = f.parent; bridge; bridge = bridge.parent) {
     if (bridge.node.translateRoot) break;
     const alias = bridgeAlias(bridge);
-    if (alias !== undefined) steps.push({ rid: alias, device: bridge });
+    if (alias !== undefined) step(alias, bridge);
   }
-  return steps;
 }
 
 /** The RIDs an IOMMU may see for `f`: own RID first, Linux's order, no duplicates. */

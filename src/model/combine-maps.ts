@@ -29,7 +29,11 @@ export function combineMaps(maps: readonly SourcedMap[]): TranslationMap {
   const gaps = maps.flatMap(({ map, file }) => (map.gaps ?? []).map((g) => (g.file ? g : { ...g, file })));
   if (gaps.length) combined.gaps = gaps;
   const withDevices = maps.filter(({ map }) => map.devices);
-  if (withDevices.length === 1) combined.devices = withDevices[0]!.map.devices!;
+  if (withDevices.length === 1) {
+    combined.devices = withDevices[0]!.map.devices!;
+    // The devices' MSIs are their own map's (the combined runs may hold another table's beside them).
+    if (withDevices[0]!.map.deviceMsi) combined.deviceMsi = withDevices[0]!.map.deviceMsi;
+  }
   if (withDevices.length > 1) {
     findings.push({
       severity: 'info',
@@ -44,15 +48,19 @@ export function combineMaps(maps: readonly SourcedMap[]): TranslationMap {
  * Several IOMMU tables on one machine (a VIOT beside a DMAR, an IORT beside
  * a VIOT): each device is Linux's first driver's that takes it, so its
  * entry is the first table's that translates it (in the snapshot's order),
- * else the first table's.
+ * else the first table's; its MSIs are that table's answer, where it has an
+ * MSI side. A machine's devices, not a bench's million: a Map per device is fine.
  */
-export function firstTranslating(perTable: readonly (readonly DeviceEntry[])[]): DeviceEntry[] {
-  const byId = new Map<string, DeviceEntry>();
-  for (const entries of perTable) {
-    for (const e of entries) {
+export function firstTranslating(maps: readonly TranslationMap[]): Pick<TranslationMap, 'devices' | 'deviceMsi'> {
+  const byId = new Map<string, { e: DeviceEntry; map: TranslationMap }>();
+  for (const map of maps) {
+    for (const e of map.devices ?? []) {
       const had = byId.get(e.id);
-      if (!had || (had.iommu === null && e.iommu !== null)) byId.set(e.id, e);
+      if (!had || (had.e.iommu === null && e.iommu !== null)) byId.set(e.id, { e, map });
     }
   }
-  return [...byId.values()];
+  const devices = [...byId.values()].map((x) => x.e);
+  if (!maps.some((m) => m.deviceMsi)) return { devices };
+  const mapOf = new Map([...byId.values()].map((x) => [x.e, x.map]));
+  return { devices, deviceMsi: (d) => mapOf.get(d)?.deviceMsi?.(d) };
 }

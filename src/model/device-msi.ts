@@ -8,44 +8,48 @@
  * (phantom functions, dma-alias devfns) are ignored, as those devices still
  * send MSIs from their real function number.
  */
-import { dmaAliasSteps } from './aliasing.js';
+import { forEachBridgeAlias } from './aliasing.js';
 import type { PciFunction } from './resolved.js';
 import { RidTable } from './rid-table.js';
 import { ridBus, type Rid } from './rid.js';
-import { ridLookup, type DeviceEntry, type EntryRun, type MsiTranslation } from './translation-map.js';
+import { once } from '../once.js';
+import { ridLookup, type DeviceMsiOf, type EntryRuns, type MsiTranslation } from './translation-map.js';
 
 /** get_msi_id_cb over pci_for_each_dma_alias: the RID a device's MSIs carry. */
 export function msiRequesterId(f: PciFunction): Rid {
   // No alias at all (most devices): nothing can move it, and no steps need listing.
   if (f.aliases.length === 1) return f.rid;
+  // The own RID and quirk aliases come first and sit on the device's own bus, where the RID still is:
+  // they never move it, so only the bridges' steps are walked (no quirk lookup, no list per device).
   let r = f.rid;
-  for (const step of dmaAliasSteps(f)) {
+  forEachBridgeAlias(f, (alias, bridge) => {
     const bus = ridBus(r);
-    if (step.device.bus !== bus || ridBus(step.rid) !== bus) r = step.rid;
-  }
+    if (bridge.bus !== bus || ridBus(alias) !== bus) r = alias;
+  });
   return r;
 }
 
 /**
- * Each device entry with where its MSIs go (entries and functions in the
- * same order, as deviceEntries makes them); a RID no MSI run covers reaches
- * no ITS (null). The entries are the map's own, fresh from deviceEntries:
- * set in place, as a copy of each would cost a second object per device.
+ * Where each device's MSIs go, answered when asked: the map keeps its MSI
+ * runs and the functions its entries were made from, and only what prints
+ * the MSI side (map's forms, which) asks, device by device. `check` never
+ * does, so at a million endpoints no map, of the topology or of a table,
+ * makes an object per device for it. A device no function stands behind
+ * sends with its own RID; a RID no MSI run covers reaches no ITS (null).
  */
-export function withDeviceMsi(entries: DeviceEntry[], functions: readonly PciFunction[], msi: readonly MsiTranslation[]): DeviceEntry[] {
-  const lookup = ridLookup(msi.map((m) => ({ segment: m.segment, first: m.first, last: m.last, iommu: m.its, outputBase: m.deviceIdBase, source: m.source })));
-  entries.forEach((e, i) => {
-    const f = functions[i];
-    if (!f || f.id !== e.id) return;
-    const rid = msiRequesterId(f);
-    const hit = lookup(f.segment, rid);
-    e.msi = hit ? { its: hit.iommu, deviceId: hit.outputId, rid } : null;
-  });
-  return entries;
+export function deviceMsiOf(functions: ReadonlyMap<string, PciFunction>, msi: readonly MsiTranslation[]): DeviceMsiOf {
+  // The runs' index is made on the first question, not here: only what prints the MSI side pays for it.
+  const lookup = once(() => ridLookup(msi.map((m) => ({ segment: m.segment, first: m.first, last: m.last, iommu: m.its, outputBase: m.deviceIdBase, source: m.source }))));
+  return (d) => {
+    const f = functions.get(d.id);
+    const rid = f ? msiRequesterId(f) : d.rid;
+    const hit = lookup()(d.segment, rid);
+    return hit ? { its: hit.iommu, deviceId: hit.outputId, rid } : null;
+  };
 }
 
 /** A RidTable painted with ITS identities and DeviceIDs, read back as MSI runs and the entries that decide them. */
-export function msiRuns(table: RidTable, source: string): { msi: MsiTranslation[]; msiEntries: EntryRun[] } {
+export function msiRuns(table: RidTable, source: string): { msi: MsiTranslation[]; msiEntries: EntryRuns } {
   const msi = table.translations(source).map((t) => ({ segment: t.segment, first: t.first, last: t.last, its: t.iommu, deviceIdBase: t.outputBase, source: t.source }));
   return { msi, msiEntries: table.entries() };
 }

@@ -30,9 +30,31 @@ export function deviceEntry(device: DeviceRids, translations: readonly Translati
   const lookup = typeof translations === 'function' ? translations : ridLookup(translations);
   const { id, segment, rid, aliases, group } = device;
   const own = lookup(segment, rid);
-  const outputIds = own ? aliases.map((a) => lookup(segment, a)?.outputId ?? a) : [];
+  const outputIds = own ? outputIdsOf(aliases, (a) => lookup(segment, a)?.outputId ?? a) : NO_OUTPUT_IDS;
   // The device's own alias list, shared and never changed: a copy per device and per map was a million arrays per map at 1M endpoints.
   return { id, segment, rid, aliases, iommu: own?.iommu ?? null, outputIds, group };
+}
+
+/** An untranslated device's output IDs: one empty list for all of them, frozen, as nothing changes an entry's lists. */
+const NO_OUTPUT_IDS = Object.freeze([]) as unknown as number[];
+
+/**
+ * Each alias's output ID; where every one is the alias itself (an output ID
+ * that is the RID: VT-d, AMD-Vi, an SMMU whose stream IDs are the RIDs),
+ * the alias list itself, shared like it, so a map at a million endpoints
+ * makes no second list per device.
+ */
+function outputIdsOf(aliases: Rid[], output: (alias: Rid) => number): number[] {
+  let out: number[] | undefined;
+  for (let i = 0; i < aliases.length; i++) {
+    const id = output(aliases[i]!);
+    if (out) out.push(id);
+    else if (id !== aliases[i]) {
+      out = aliases.slice(0, i);
+      out.push(id);
+    }
+  }
+  return out ?? aliases;
 }
 
 /** Every device's entry as Linux will see it: the tables' answer, less what `profile`'s drivers refuse (linux-probe.ts). */

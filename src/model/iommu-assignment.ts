@@ -40,7 +40,7 @@ import type { PciFunction, ResolvedHostBridge, ResolvedIommu } from './resolved.
 import { formatBdf, type Rid } from './rid.js';
 import type { HostBridge, PciNode } from './topology-schema.js';
 import { RidTable } from './rid-table.js';
-import type { EntryRun, Translation } from './translation-map.js';
+import type { EntryRuns, Translation } from './translation-map.js';
 
 /** The inherited fields, as host bridges and PCI nodes both carry them. */
 export type AssignmentSettings = Pick<HostBridge & PciNode, 'iommu' | 'bypassIommu' | 'streamIdBase' | 'msiController'>;
@@ -108,7 +108,7 @@ function owners(hostBridges: readonly ResolvedHostBridge[], functions: readonly 
 export interface AssignedTranslations {
   translations: Translation[];
   /** The topology node (host bridge or function, by its document path) whose settings decide each run. */
-  entries: EntryRun[];
+  entries: EntryRuns;
   findings: Diagnostic[];
 }
 

@@ -40,7 +40,8 @@ export const REFUSAL_SEVERITY: Readonly<Record<string, Severity>> = {
  * and owns nothing. virtio-iommu: see virtioProbe.
  */
 export function applyLinuxProbe(entries: readonly DeviceEntry[], profile: LinuxProfile): DeviceEntry[] {
-  const owner = new Map<string, DeviceEntry>();
+  // Each SMMU's StreamIDs and their owners, by number: no key string per StreamID and device (a million of them).
+  const owners = new Map<string, Map<number, DeviceEntry>>();
   return entries.map((d) => {
     if (d.iommu === null) return d;
     if (d.iommu.startsWith('virtio-iommu')) return virtioProbe(d);
@@ -49,14 +50,14 @@ export function applyLinuxProbe(entries: readonly DeviceEntry[], profile: LinuxP
         `${profile.id} has no RISC-V IOMMU driver (drivers/iommu/riscv came in 6.13, RIMT parsing in 6.17), so ${d.id} is not translated`);
     }
     if (!profile.smmuv3StreamOwner || !d.iommu.startsWith('smmuv3@')) return d;
-    const key = (id: number) => `${d.iommu}\u0000${id}`;
-    const ids = [...new Set(d.outputIds)];
-    const taken = ids.find((id) => owner.has(key(id)));
+    let owner = owners.get(d.iommu);
+    if (!owner) owners.set(d.iommu, (owner = new Map()));
+    const taken = d.outputIds.find((id) => owner.has(id));
     if (taken === undefined) {
-      for (const id of ids) owner.set(key(id), d);
+      for (const id of d.outputIds) owner.set(id, d);
       return d;
     }
-    const holder = owner.get(key(taken))!;
+    const holder = owner.get(taken)!;
     return refuse(d, d.iommu, SMMUV3_STREAM_SHARED,
       `StreamID ${hex(taken)} on ${d.iommu} already belongs to ${holder.id} (${formatBdf(holder.rid)}), probed first; ` +
       `Linux's arm-smmu-v3 refuses ${d.id} ("stream ${taken} already in tree"), so it gets no IOMMU and its DMA, ` +

@@ -20,6 +20,8 @@ import { childPath, parentPath } from './doc-path.js';
 import type { LocateRequest, SourcePosition } from './yaml-json.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Keys of one object searched as a list (a topology object has up to ~20); more go into a Set. */
+const LISTED_KEYS = 32;
 /** YAML takes implicit keys of at most 1024 characters. */
 const MAX_KEY_CHARS = 1024;
 /** Digits an integer may have and still be read exactly by JSON.parse (below 2^53). */
@@ -33,12 +35,21 @@ export interface PlainJson {
   locateAll(requests: readonly LocateRequest[]): SourcePosition[];
 }
 
+/**
+ * The last text plainRootKeys found plain, so that readPlainJson does not
+ * scan it again when the same input goes on to be read as a topology (one
+ * scan of 58 MB at 1M endpoints); taken (and forgotten) by the next read.
+ */
+let foundPlain: string | undefined;
+
 /** The value of plain JSON text, or undefined when the YAML reader must read it. */
 export function readPlainJson(text: string): PlainJson | undefined {
+  const known = foundPlain === text;
+  foundPlain = undefined;
   const source = text.startsWith('\ufeff') ? text.slice(1) : text;
   const first = source.trimStart()[0];
   if (first !== '{') return undefined;
-  if (!new Scanner(source).plain()) return undefined;
+  if (!known && !new Scanner(source).plain()) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(source);
@@ -47,6 +58,20 @@ export function readPlainJson(text: string): PlainJson | undefined {
   }
   const locateAll = (requests: readonly LocateRequest[]) => locateIn(source, requests);
   return { value, locate: (path, at) => locateAll([{ path, at }])[0]!, locateAll };
+}
+
+/**
+ * The root object's keys of plain JSON text (as readPlainJson reads it), in
+ * order, or undefined when the text is not plain: a topology told from
+ * decoded-table JSON by its keys, without JSON.parse building (and
+ * dropping) a document of a million nodes first.
+ */
+export function plainRootKeys(text: string): string[] | undefined {
+  if (text.trimStart()[0] !== '{') return undefined;
+  const scanner = new Scanner(text);
+  if (!scanner.plain()) return undefined;
+  foundPlain = text;
+  return scanner.rootKeys;
 }
 
 function locateIn(source: string, requests: readonly LocateRequest[]): SourcePosition[] {
@@ -82,6 +107,8 @@ class Scanner {
   private i = 0;
   /** Where the wanted paths' keys and values start. */
   readonly found = { key: new Map<string, number>(), value: new Map<string, number>() };
+  /** The keys of the root object, in order. */
+  readonly rootKeys: string[] = [];
 
   constructor(
     private readonly s: string,
@@ -144,15 +171,21 @@ class Scanner {
 
   private object(path: string, depth: number): void {
     if (this.opensEmpty(depth, 0x7d)) return;
-    const keys = new Set<string>();
+    // A topology's objects have a handful of keys: a list searched is cheaper than a Set per object (a million
+    // of them); past LISTED_KEYS (a hostile object of 100k keys) a Set, so the search never turns quadratic.
+    const keys: string[] = [];
+    let many: Set<string> | undefined;
     for (;;) {
       this.ws();
       const keyAt = this.i;
       if (this.s.charCodeAt(this.i) !== 0x22) throw new Stop();
       const key = this.string();
-      if (keys.has(key) || FORBIDDEN_KEYS.has(key) || key.length > MAX_KEY_CHARS) throw new Stop();
-      keys.add(key);
-      const child = childPath(path, key);
+      if ((many ? many.has(key) : keys.includes(key)) || FORBIDDEN_KEYS.has(key) || key.length > MAX_KEY_CHARS) throw new Stop();
+      if (many) many.add(key);
+      else if (keys.push(key) > LISTED_KEYS) many = new Set(keys);
+      if (depth === 1) this.rootKeys.push(key);
+      // Paths only when some are wanted: the plainness check alone made one string per node of the document.
+      const child = this.wanted ? childPath(path, key) : path;
       if (this.wanted?.key.has(child)) this.found.key.set(child, keyAt);
       this.ws();
       if (this.s.charCodeAt(this.i++) !== 0x3a) throw new Stop();
@@ -167,7 +200,7 @@ class Scanner {
   private array(path: string, depth: number): void {
     if (this.opensEmpty(depth, 0x5d)) return;
     for (let index = 0; ; index++) {
-      const child = childPath(path, index);
+      const child = this.wanted ? childPath(path, index) : path;
       // An item has no key: its key is where its value starts.
       if (this.wanted?.key.has(child)) {
         this.ws();

@@ -13,7 +13,7 @@ import { assignAliasGroups } from './alias-groups.js';
 import { dmaAliases } from './aliasing.js';
 import { assignTranslations, nearestMsiController, TOPOLOGY_SOURCE } from './iommu-assignment.js';
 import { iommuPciFunction, itsIdentity, resolveIommus } from './iommu-identity.js';
-import { msiRuns, withDeviceMsi } from './device-msi.js';
+import { deviceMsiOf, msiRuns } from './device-msi.js';
 import { msiTable } from './msi-assignment.js';
 import { DEFAULT_LINUX_TARGET, type LinuxTarget } from './linux-profile.js';
 import { numberBuses, type BusNumbering } from './numbering.js';
@@ -108,13 +108,12 @@ function resolvePlatformDevices(topology: Topology): ResolvedPlatformDevice[] {
  * the RID, as the IORT and DT ridmap builds say; each device's MSIs by the
  * requester ID Linux sends them with.
  */
-function topologyMsi(topology: Topology, hostBridges: ResolvedHostBridge[], functions: PciFunction[], devices: DeviceEntry[]): Partial<TranslationMap> {
+function topologyMsi(topology: Topology, hostBridges: ResolvedHostBridge[], functions: PciFunction[], byId: ReadonlyMap<string, PciFunction>): Partial<TranslationMap> {
   if ((topology.msiControllers ?? []).length === 0) return {};
   const identityOf = itsIdentities(topology);
   const { msi, msiEntries } = msiRuns(msiTable({ hostBridges, functions }), TOPOLOGY_SOURCE);
   for (const m of msi) m.its = identityOf.get(m.its) ?? m.its;
-  withDeviceMsi(devices, functions, msi);
-  return { msi, msiEntries };
+  return { msi, msiEntries, deviceMsi: deviceMsiOf(byId, msi) };
 }
 
 function mmioTranslations(devices: readonly ResolvedPlatformDevice[], iommus: readonly ResolvedIommu[], topology: Topology): MmioTranslation[] {
@@ -198,7 +197,7 @@ export function resolveTopology(topology: Topology, opts: ResolveOptions = {}): 
     platformDevices,
     iommus,
     groups,
-    map: { translations: assigned.translations, entries: assigned.entries, devices, mmio, findings: [], ...topologyMsi(topology, hostBridges, functions, devices) },
+    map: { translations: assigned.translations, entries: assigned.entries, devices, mmio, findings: [], ...topologyMsi(topology, hostBridges, functions, byId) },
     findings,
   };
 }

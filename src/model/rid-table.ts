@@ -10,7 +10,7 @@
  * topology with 100k endpoints stays linear in its size.
  */
 import type { Rid } from './rid.js';
-import { normalizeTranslations, type EntryRun, type TableEntry, type Translation } from './translation-map.js';
+import { EntryRuns, normalizeTranslations, type TableEntry, type Translation } from './translation-map.js';
 
 const UNTRANSLATED = -1;
 
@@ -22,8 +22,8 @@ interface Paint {
   unit: number;
   output: number;
   step: 0 | 1;
-  /** The table entry that made this paint (`ridmap which` names it). */
-  origin?: TableEntry;
+  /** The table entry that made this paint (`ridmap which` names it): its index in the table's entry list, or -1. */
+  origin: number;
 }
 
 export class RidTable {
@@ -31,8 +31,10 @@ export class RidTable {
   /** IOMMU identities, indexed by the numbers stored in paints. */
   private readonly identities: string[] = [];
   private readonly indexOf = new Map<string, number>();
+  /** The table entries paints name, each once (consecutive paints of one entry share it). */
+  private readonly origins: TableEntry[] = [];
   /** What the last settle found: which entry decides each run of RIDs (translations() fills it). */
-  private settledEntries: EntryRun[] = [];
+  private settledEntries = new EntryRuns([]);
 
   private unitIndex(identity: string | null): number {
     if (identity === null) return UNTRANSLATED;
@@ -46,7 +48,7 @@ export class RidTable {
 
   /** RID r goes to `identity` with `output`; null makes it untranslated. `origin`: the table entry that says so. */
   set(segment: number, r: Rid, identity: string | null, output = 0, origin?: TableEntry): void {
-    this.paint({ segment, first: r, last: r, unit: this.unitIndex(identity), output, step: 1 }, origin);
+    this.paints.push({ segment, first: r, last: r, unit: this.unitIndex(identity), output, step: 1, origin: this.originIndex(origin) });
   }
 
   /**
@@ -56,13 +58,15 @@ export class RidTable {
    */
   setRange(segment: number, first: Rid, last: Rid, identity: string | null, outputBase?: number, step: 0 | 1 = 1, origin?: TableEntry): void {
     if (last < first) return;
-    this.paint({ segment, first, last, unit: this.unitIndex(identity), output: outputBase ?? first, step }, origin);
+    this.paints.push({ segment, first, last, unit: this.unitIndex(identity), output: outputBase ?? first, step, origin: this.originIndex(origin) });
   }
 
-  /** One paint logged, with its origin when it has one (set on the paint, not spread: no second object per paint). */
-  private paint(p: Paint, origin: TableEntry | undefined): void {
-    if (origin) p.origin = origin;
-    this.paints.push(p);
+  /** An entry's index in the entry list (-1 for none): a paint holds a number, not the entry, and an entry painted again in a row is listed once. */
+  private originIndex(origin: TableEntry | undefined): number {
+    if (!origin) return -1;
+    const list = this.origins;
+    if (list[list.length - 1] !== origin) list.push(origin);
+    return list.length - 1;
   }
 
   /** Identity of the IOMMU that RID r goes to, or null: the last paint covering it decides. */
@@ -83,13 +87,13 @@ export class RidTable {
       else bySegment.set(p.segment, [i]);
     });
     const out: Translation[] = [];
-    const entries: EntryRun[] = [];
+    const entries = new EntryRuns(this.origins);
     // Segment by segment in order, so that entries() is sorted as translations are.
     for (const [segment, indices] of [...bySegment].sort((a, b) => a[0] - b[0])) {
       for (const [first, last, winner] of settle(this.paints, indices)) {
         const p = this.paints[winner]!;
         if (p.unit === UNTRANSLATED) continue;
-        if (p.origin) entries.push({ segment, first, last, entry: p.origin });
+        if (p.origin >= 0) entries.add(segment, first, last, p.origin);
         const iommu = this.identities[p.unit]!;
         const at = (r: number) => p.output + p.step * (r - p.first);
         if (p.step === 1) {
@@ -109,7 +113,7 @@ export class RidTable {
    * translations() settled them (the paints that named their origin), in
    * segment and RID order: for `ridmap which`, which names the entry.
    */
-  entries(): EntryRun[] {
+  entries(): EntryRuns {
     return this.settledEntries;
   }
 }

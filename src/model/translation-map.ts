@@ -52,13 +52,17 @@ export interface DeviceEntry {
   group: string;
   /** Present when the tables translate the device but Linux will not (its `iommu` is then null). */
   refused?: LinuxRefusal;
-  /**
-   * Where the device's MSIs go, when the map has an MSI side (map.msi): the
-   * ITS and the DeviceID of the RID Linux sends them with (msiRequesterId);
-   * null when that RID reaches no ITS (Linux gives the device no MSI domain).
-   */
-  msi?: DeviceMsi | null;
 }
+
+/**
+ * Where a device's MSIs go (a map's deviceMsi): the ITS and the DeviceID of
+ * the RID Linux sends them with (msiRequesterId); null when that RID reaches
+ * no ITS (Linux gives the device no MSI domain); undefined when the map the
+ * device's entry comes from has no MSI side (a machine's VIOT beside its
+ * IORT). Asked device by device by what prints it, never stored per device
+ * (model/device-msi.ts).
+ */
+export type DeviceMsiOf = (device: DeviceEntry) => DeviceMsi | null | undefined;
 
 /** A device's MSI target: the ITS identity and the DeviceID it sees. */
 export interface DeviceMsi {
@@ -150,20 +154,63 @@ export interface EntryRun {
   entry: TableEntry;
 }
 
+/**
+ * Which table entry decides each run of RIDs (after precedence), in segment
+ * and RID order, as a RidTable settled them: runs as four numbers each
+ * (segment, first, last, the entry's index) in one flat list beside the
+ * entries themselves, so a map of a million scopes holds no object per run,
+ * and `which` finds a RID's entry by bisection.
+ */
+export class EntryRuns {
+  /** segment, first, last, index into `entries`: four numbers per run, sorted. */
+  private readonly runs: number[] = [];
+
+  constructor(private readonly entries: readonly TableEntry[]) {}
+
+  /** Adds RIDs first..last of a segment, decided by entries[index]; runs come in segment and RID order. */
+  add(segment: number, first: Rid, last: Rid, index: number): void {
+    this.runs.push(segment, first, last, index);
+  }
+
+  /** Every run with its entry, as objects (made on each call: for tests and tools, not for the map's own work). */
+  list(): EntryRun[] {
+    const out: EntryRun[] = [];
+    for (let i = 0; i < this.runs.length; i += 4) out.push({ segment: this.runs[i]!, first: this.runs[i + 1]!, last: this.runs[i + 2]!, entry: this.entries[this.runs[i + 3]!]! });
+    return out;
+  }
+
+  /** The entry that decides RID r of a segment, if any. */
+  at(segment: number, r: Rid): TableEntry | undefined {
+    const runs = this.runs;
+    let lo = 0;
+    let hi = runs.length / 4 - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = runs[4 * mid]!;
+      if (s < segment || (s === segment && runs[4 * mid + 2]! < r)) lo = mid + 1;
+      else if (s > segment || runs[4 * mid + 1]! > r) hi = mid - 1;
+      else return this.entries[runs[4 * mid + 3]!];
+    }
+    return undefined;
+  }
+}
+
 export interface TranslationMap {
   translations: Translation[];
   /** Where PCI MSIs go (Arm: IORT ITS groups, DT msi-map/msi-parent, a topology's msiController); absent where the map has no MSI side. */
   msi?: MsiTranslation[];
   /** Which table entry decides each MSI run, as `entries` does for translations. */
-  msiEntries?: EntryRun[];
+  msiEntries?: EntryRuns;
   /**
    * Which table entry decides each translated RID, for the resolvers that
    * know (`ridmap which` names it); not part of the map JSON, and absent from
    * combined maps (each table's own map has its own).
    */
-  entries?: EntryRun[];
+  entries?: EntryRuns;
   /** Present when a topology is known. */
   devices?: DeviceEntry[];
+  /** Where each of `devices` sends its MSIs, when the map has an MSI side and devices (absent otherwise). */
+  deviceMsi?: DeviceMsiOf;
   mmio: MmioTranslation[];
   findings: Diagnostic[];
   /** What the map leaves out (absent or empty: the map is whole). */

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTopology } from '../../src/model/parse-topology.js';
-import { readPlainJson } from '../../src/model/plain-json.js';
+import { plainRootKeys, readPlainJson } from '../../src/model/plain-json.js';
 import { readYamlJson } from '../../src/model/yaml-json.js';
 import { InputError } from '../../src/diagnostic.js';
 import { MAX_TOPOLOGY_CHARS } from '../../src/limits.js';
@@ -72,5 +72,26 @@ describe('plain JSON topologies', () => {
     } catch (e) {
       expect((e as InputError).diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([['unknown-property', 4, 21]]);
     }
+  });
+});
+
+describe('root keys of plain JSON (how a topology is told from decoded-table JSON without parsing it)', () => {
+  it('lists the root object\'s keys in order, not the nested ones', () => {
+    expect(plainRootKeys('{"name": "t", "hostBridges": [{"id": "hb0", "tables": 1}], "acpi": {"signature": "x"}}')).toEqual(['name', 'hostBridges', 'acpi']);
+    expect(plainRootKeys(' {"tables": []}')).toEqual(['tables']);
+  });
+
+  it('is undefined for what is not plain: an array, a fraction, a duplicate key, a byte-order mark', () => {
+    expect(plainRootKeys('[{"signature": "DMAR"}]')).toBeUndefined();
+    expect(plainRootKeys('{"name": "t", "x": 1.5}')).toBeUndefined();
+    expect(plainRootKeys('{"name": "t", "name": "u"}')).toBeUndefined();
+    expect(plainRootKeys('\ufeff{"name": "t"}')).toBeUndefined();
+  });
+
+  it('finds a duplicate key among many (past the keys searched as a list)', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    expect(plainRootKeys(`{${keys.map((k) => `"${k}": 0`).join(', ')}}`)).toEqual(keys);
+    expect(plainRootKeys(`{${[...keys, 'k3'].map((k) => `"${k}": 0`).join(', ')}}`)).toBeUndefined();
+    expect(readPlainJson(`{"a": {${[...keys, 'k39'].map((k) => `"${k}": 0`).join(', ')}}}`)).toBeUndefined();
   });
 });

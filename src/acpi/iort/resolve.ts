@@ -18,8 +18,8 @@ import { deviceEntries } from '../../model/devices.js';
 import { formatAddress } from '../../model/address.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { RidTable } from '../../model/rid-table.js';
-import type { EntryRun, MmioTranslation, MsiTranslation, TranslationMap } from '../../model/translation-map.js';
-import { msiRuns, withDeviceMsi } from '../../model/device-msi.js';
+import type { EntryRuns, MmioTranslation, MsiTranslation, TranslationMap } from '../../model/translation-map.js';
+import { msiRuns, deviceMsiOf } from '../../model/device-msi.js';
 import { itsIdentity } from '../../model/iommu-identity.js';
 import { allStructures, structureTree, type Model } from '../../codec/index.js';
 import { iortFindings, nodePaths } from './findings.js';
@@ -80,7 +80,7 @@ export function resolveIort(table: IortTable, resolved?: ResolvedTopology): Tran
   if (msi) Object.assign(map, msi);
   if (resolved) {
     map.devices = deviceEntries(resolved.functions, translations, resolved.linux.profile);
-    if (msi) map.devices = withDeviceMsi(map.devices, resolved.functions, msi.msi);
+    if (msi) map.deviceMsi = deviceMsiOf(resolved.byId, msi.msi);
   }
   return map;
 }
@@ -92,7 +92,7 @@ export function resolveIort(table: IortTable, resolved?: ResolvedTopology): Tran
  * decides is the root complex's mapping the walk leaves by (an SMMUv3's
  * mapping to the ITS may follow it).
  */
-function iortMsiRuns(t: IortTable, runs: readonly MsiRun[], paths: readonly string[]): { msi: MsiTranslation[]; msiEntries: EntryRun[] } {
+function iortMsiRuns(t: IortTable, runs: readonly MsiRun[], paths: readonly string[]): { msi: MsiTranslation[]; msiEntries: EntryRuns } {
   const table = new RidTable();
   const scratch = { id: 0 };
   for (const r of runs) {

@@ -13,13 +13,12 @@ import { CHECKS } from '../../checks/registry.js';
 import { selectChecks } from '../../checks/select.js';
 import { formatSummary } from '../../checks/summary.js';
 import { hasErrors, InputError } from '../../diagnostic.js';
-import { loadInputFile } from '../../io/load-input-file.js';
 import type { LoadedInput } from '../../io/load-input.js';
 import { compareSnapshotWithLinux, LINUX_DIFFERS } from '../../import/host/host-oracle.js';
 import { inputName, readInputText } from '../../io/read-input.js';
 import { NUMBERING_POLICIES } from '../../model/numbering.js';
 import type { CliContext } from '../context.js';
-import { isSnapshot, loadSnapshotInput, verdictSummary, type SnapshotInput } from '../snapshot-input.js';
+import { readInputFiles, verdictSummary, type SnapshotInput } from '../snapshot-input.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
 import { failOnOption, failsOnWarnings, firmwareOption, includeDirOption, linuxTarget, osOption, signatureOption, strictOption, verboseOption, visibleDiagnostics, type FailOn } from '../options.js';
 import { appendAll } from '../../append.js';
@@ -99,16 +98,14 @@ Examples:
       const progress = ctx.progress('check', { json: opts.format === 'json' });
       const loaded: LoadedInput[] = [];
       const machines: { file: string; input: SnapshotInput }[] = [];
-      for (const file of inputs) {
-        progress.step(`reading ${inputName(file)}`);
-        if (!isSnapshot(file)) {
-          loaded.push(await loadInputFile(file, { includeDirs: opts.includeDir ?? [] }));
+      for await (const read of readInputFiles(inputs, opts.includeDir ?? [], progress)) {
+        if (!('machine' in read)) {
+          loaded.push(read.loaded);
           continue;
         }
         // A machine snapshot: its tables are checked against its own PCI tree, and the map against what Linux did.
-        const input = await loadSnapshotInput(file);
-        machines.push({ file: inputName(file), input });
-        appendAll(loaded, input.tables);
+        machines.push({ file: read.file, input: read.machine });
+        appendAll(loaded, read.machine.tables);
       }
       if (machines.length > 1) throw new InputError([{ severity: 'error', code: 'usage', message: 'check takes one machine snapshot at a time' }]);
       const machine = machines[0];

@@ -124,7 +124,7 @@ export function compareSnapshotWithLinux(snapshot: HostSnapshot, topology: Topol
     appendAll(findings, repeats.map(repeatFinding));
     appendAll(findings, map.findings.filter((d) => d.code !== MAP_DEVICES_PER_TABLE));
     appendAll(findings, gapDiagnostics(map.gaps));
-    if (!map.devices) map.devices = firstTranslating(maps.map((m) => m.map.devices ?? []));
+    if (!map.devices) Object.assign(map, firstTranslating(maps.map((m) => m.map)));
   }
   const answer = linuxAnswer(snapshot);
   const known = new Set(answer.devices.map((d) => d.sbdf));
