@@ -46,6 +46,8 @@ export interface BootRequest {
   uefi?: string;
   qemu?: string;
   timeoutMs?: number;
+  /** By when Linux's banner must be out, else the boot hung before Linux and is booted again (default BANNER_WITHIN_MS). */
+  bannerWithinMs?: number;
   /** A reference root (scripts/reference-root.sh) QEMU runs inside with chroot; the kernel must then lie inside it. */
   root?: string;
   /** scripts/ridmap-snapshot.sh, to run in the guest after the pci-stub binding: its archive comes back as report.snapshot. */
@@ -77,6 +79,12 @@ export interface BootResult {
 
 /** What every Linux prints first on its console ("Linux version 6.12.… (…)"). */
 const LINUX_BANNER = 'Linux version ';
+/**
+ * By when a boot must have printed Linux's banner: firmware and the kernel's
+ * start take seconds under TCG (EDK2 on aarch64 the longest), so two minutes
+ * is a hang, and twice that still leaves a second boot inside a test's time.
+ */
+const BANNER_WITHIN_MS = 120_000;
 
 /** A boot that did not give a usable answer: QEMU failed, timed out, or Linux did not use ridmap's tables. */
 export class JudgeError extends Error {
@@ -131,18 +139,25 @@ export async function bootJudge(req: BootRequest): Promise<BootResult> {
       '-kernel', req.assets.vmlinuz, '-initrd', initrd, '-append', [...guest.kernelArgs, ...(req.kernelArgs ?? [])].join(' '),
     ];
     const [command, ...argv] = req.root ? chrootArgv(req.root, qemu, args, [req.assets.vmlinuz]) : [qemu, ...args];
-    const kernelText = () => (guest.report.sharedPort ? run.output : existsSync(kernelLog) ? readFileSync(kernelLog, 'latin1') : '');
-    let run = await runQemu(command!, argv, req.timeoutMs ?? 180_000);
-    // A guest that times out before Linux printed its banner never read a table: under TCG a
-    // boot can hang between the EFI stub and the console (a riscv64 6.12 boot that takes 6 s
-    // did once in CI, for 300 s). One more boot, the same, is its answer.
+    const kernelTextOf = (output: string) => (guest.report.sharedPort ? output : existsSync(kernelLog) ? readFileSync(kernelLog, 'latin1') : '');
+    const kernelText = () => kernelTextOf(run.output);
+    // A guest that has not printed Linux's banner by BANNER_WITHIN_MS never read a table: under
+    // TCG a boot can hang between the EFI stub and the console (a riscv64 6.12 boot that takes
+    // 6 s did in CI, for the whole 300 s, and then the test's own time ran out before a second
+    // boot could). It is stopped there, and one more boot, the same, is its answer.
+    const timeoutMs = req.timeoutMs ?? 180_000;
+    const watch = { withinMs: Math.min(req.bannerWithinMs ?? BANNER_WITHIN_MS, timeoutMs), started: (output: string) => kernelTextOf(output).includes(LINUX_BANNER) };
+    let run = await runQemu(command!, argv, timeoutMs, watch);
     const retried = run.timedOut && !kernelText().includes(LINUX_BANNER);
-    if (retried) run = await runQemu(command!, argv, req.timeoutMs ?? 180_000);
+    if (retried) run = await runQemu(command!, argv, timeoutMs, watch);
     const elapsedMs = Date.now() - started;
     const report = parseJudgeConsole(run.output);
     const kernel = kernelText();
     if (!report.complete) {
-      const timedOut = `timed out after ${req.timeoutMs ?? 180_000} ms${retried ? ', twice: the first boot hung before Linux printed its banner' : ''}`;
+      const hung = !kernelText().includes(LINUX_BANNER);
+      const timedOut = hung
+        ? `no Linux banner within ${watch.withinMs} ms${retried ? ', twice' : ''}: the boot hung before Linux started`
+        : `timed out after ${timeoutMs} ms${retried ? ', the second boot: the first hung before Linux printed its banner' : ''}`;
       const why = run.timedOut ? timedOut : run.error ?? `QEMU exited with ${run.code}`;
       throw new JudgeError(`the judge boot gave no complete report (${why}); QEMU and /init said:\n${tail(run.output)}\nthe kernel log ends:\n${tail(kernel)}`, run.output);
     }
@@ -233,7 +248,13 @@ interface QemuRun {
   error?: string;
 }
 
-function runQemu(binary: string, args: readonly string[], timeoutMs: number): Promise<QemuRun> {
+/** How a boot watches for its guest to start: `started` is asked of the output so far once, after `withinMs` (QEMU's dumpdtb run boots nothing). */
+interface StartWatch {
+  withinMs: number;
+  started: (output: string) => boolean;
+}
+
+function runQemu(binary: string, args: readonly string[], timeoutMs: number, watch?: StartWatch): Promise<QemuRun> {
   return new Promise((resolve) => {
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
@@ -250,10 +271,16 @@ function runQemu(binary: string, args: readonly string[], timeoutMs: number): Pr
       timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
+    const startTimer = watch && setTimeout(() => {
+      if (watch.started(Buffer.concat(chunks).toString('latin1'))) return;
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, watch.withinMs);
     let error: string | undefined;
     child.on('error', (e) => { error = `cannot run ${binary}: ${e.message}`; });
     child.on('close', (code) => {
       clearTimeout(timer);
+      clearTimeout(startTimer);
       resolve({ output: Buffer.concat(chunks).toString('latin1'), code, timedOut, ...(error ? { error } : {}) });
     });
   });

@@ -35,8 +35,18 @@ describe('judge boot: a hang before Linux starts is booted again, once', () => {
     const { qemu, starts } = hangingQemu('qemu-no-banner', 'EFI stub: Exiting boot services...');
     const boot = bootJudge({ assets: assets('arm64'), firmware: 'dt', machineArgs: ['-M', 'virt'], tables: [], qemu, timeoutMs: 800 });
     await expect(boot).rejects.toThrow(JudgeError);
-    await expect(boot).rejects.toThrow(/timed out after 800 ms, twice: the first boot hung before Linux printed its banner/);
+    await expect(boot).rejects.toThrow(/no Linux banner within 800 ms, twice: the boot hung before Linux started/);
     expect(starts()).toBe(2);
+  });
+
+  it('no banner by its deadline: stopped there, long before the boot timeout, so a second boot fits in the test time', async () => {
+    const { qemu, starts } = hangingQemu('qemu-no-banner-early', 'EFI stub: Exiting boot services...');
+    const begun = Date.now();
+    const boot = bootJudge({ assets: assets('arm64'), firmware: 'dt', machineArgs: ['-M', 'virt'], tables: [], qemu, timeoutMs: 60_000, bannerWithinMs: 500 });
+    await expect(boot).rejects.toThrow(/no Linux banner within 500 ms, twice: the boot hung before Linux started/);
+    expect(starts()).toBe(2);
+    // Two boots stopped at their banner deadline, not at the 60 s timeout (the stand-in sleeps 30 s).
+    expect(Date.now() - begun).toBeLessThan(20_000);
   });
 
   it('banner printed: Linux ran, so its hang is the answer and there is no second boot', async () => {
