@@ -421,7 +421,8 @@ class DtsBuilder {
       }
       case 'node': {
         const name = n.childForFieldName('name')!;
-        if (name.type === 'reference') {
+        // `/ { }` and `&label { }` inside a node: dtc's syntax error (a child named "/" is a node DTS cannot print back).
+        if (name.type === 'reference' || name.text === '/') {
           this.report(src, this.position(src, name), 'error', 'dts-syntax', `${name.text} { } goes at the top level`);
           return;
         }

@@ -88,6 +88,13 @@ describe('a reference that names no node', () => {
   });
 });
 
+describe('a node named / below the root', () => {
+  // dtc: "syntax error"; read as a child, it was a node DTS cannot print back (the fuzzer's parse -> print -> parse).
+  it('is exit 2 in every command, where it is written', async () => {
+    await expectRefused(written('nested-root.dts', '/dts-v1/;\n/ {\n\t/ {\n\t};\n};\n'), `${join(tmp, 'nested-root.dts')}:3:2: error [dts-syntax]: / { } goes at the top level`);
+  });
+});
+
 describe('a syntax error', () => {
   // Each: the source, the one message ridmap gives (after file:), and where dtc puts the error (line.column).
   const cases: { name: string; text: string; message: string; dtcAt: string }[] = [
