@@ -17,7 +17,7 @@ import { describeGap, msiCoverageGaps } from './msi-coverage.js';
 import { badNodeName, badPropertyName } from './names.js';
 import { pciHosts } from './pci-hosts.js';
 import { phandleEntries } from './phandle-list.js';
-import { symbolicCells, type DtTree } from './tree.js';
+import { hasSymbolicCells, type DtTree } from './tree.js';
 
 export interface DtFinding {
   path: string;
@@ -118,7 +118,7 @@ function danglingNumeric(ctx: DtCheckContext): DtFinding[] {
     for (const p of node.properties) {
       const cellsName = PHANDLE_LISTS[p.name];
       // A DTS reference that does not resolve is reported by name, not as its placeholder.
-      if (cellsName === undefined || !symbolicCells(p.value).next().done) continue;
+      if (cellsName === undefined || hasSymbolicCells(p.value)) continue;
       for (const entry of phandleEntries(layout, layout.bytesOf.get(p)!, cellsName)) {
         if (!entry.provider) out.push({ path: childPropertyPath(path, p.name), message: `phandle ${hex(entry.phandle)} names no node` });
       }

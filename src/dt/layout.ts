@@ -13,7 +13,7 @@
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { u32Value } from './cells.js';
-import { fullName, hasSymbolicCells, walkNodes, type DtNode, type DtProperty, type DtRef, type DtTree, type DtUnresolvedCell } from './tree.js';
+import { forEachSymbolicCell, fullName, hasSymbolicCells, walkNodes, type DtNode, type DtProperty, type DtRef, type DtTree, type DtUnresolvedCell } from './tree.js';
 import { encodeValue, type RefResolver } from './value-bytes.js';
 
 export interface LaidOutProperty {
@@ -165,22 +165,12 @@ function assignPhandles(layout: DtLayout, nodes: readonly DtNode[]): void {
     layout.nodeByPhandle.set(next, target);
     assigned.add(target);
   };
-  // symbolicCells' order, in plain loops: a generator per property is what a large tree would spend its time on.
   // Indexed loops: a cold for-of allocates a result per step.
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n]!;
     for (let q = 0; q < node.properties.length; q++) {
       const p = node.properties[q]!;
-      if (!hasSymbolicCells(p.value)) continue;
-      for (let c = 0; c < p.value.length; c++) {
-        const chunk = p.value[c]!;
-        if (chunk.kind === 'path') visit(node, p, chunk.ref, true);
-        if (chunk.kind !== 'cells') continue;
-        for (let i = 0; i < chunk.cells.length; i++) {
-          const cell = chunk.cells[i]!;
-          if (typeof cell === 'object') visit(node, p, cell, false);
-        }
-      }
+      if (hasSymbolicCells(p.value)) forEachSymbolicCell(p.value, (cell, asPath) => visit(node, p, cell, asPath));
     }
   }
 }

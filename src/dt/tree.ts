@@ -206,17 +206,33 @@ export function openClose<T extends { children: readonly T[] }>(root: T): TreeEv
   return out;
 }
 
-/** The references and unresolved cells of a value, in order; `asPath` marks a reference used as a path string. */
-export function* symbolicCells(value: readonly DtChunk[]): Generator<{ cell: DtRef | DtUnresolvedCell; asPath: boolean }> {
-  for (const chunk of value) {
-    if (chunk.kind === 'path') yield { cell: chunk.ref, asPath: true };
+/**
+ * Each reference and unresolved cell of a value, in order, given to `visit`;
+ * `asPath` marks a reference used as a path string. Indexed loops, not a
+ * generator: laying out a large tree visits every value, and a generator (or
+ * a cold for-of) allocates a result per step.
+ */
+export function forEachSymbolicCell(value: readonly DtChunk[], visit: (cell: DtRef | DtUnresolvedCell, asPath: boolean) => void): void {
+  for (let c = 0; c < value.length; c++) {
+    const chunk = value[c]!;
+    if (chunk.kind === 'path') visit(chunk.ref, true);
     if (chunk.kind !== 'cells') continue;
-    for (const cell of chunk.cells) if (typeof cell === 'object') yield { cell, asPath: false };
+    for (let i = 0; i < chunk.cells.length; i++) {
+      const cell = chunk.cells[i]!;
+      if (typeof cell === 'object') visit(cell, false);
+    }
   }
 }
 
+/** The references and unresolved cells of a value, in order (forEachSymbolicCell's, as a list). */
+export function symbolicCells(value: readonly DtChunk[]): { cell: DtRef | DtUnresolvedCell; asPath: boolean }[] {
+  const out: { cell: DtRef | DtUnresolvedCell; asPath: boolean }[] = [];
+  forEachSymbolicCell(value, (cell, asPath) => out.push({ cell, asPath }));
+  return out;
+}
+
 /**
- * Whether symbolicCells would yield anything: a plain loop, since most values
+ * Whether forEachSymbolicCell would visit anything: a plain loop, since most values
  * have no reference and a generator per value is what laying out a large
  * tree would spend its time on.
  */
