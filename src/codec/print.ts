@@ -162,7 +162,6 @@ function linePlanOf(spec: StructSpec, label: string, form: IaslForm): LinePlan {
   if (last !== undefined && last.spec === spec && last.form === form) return last.plan;
   const cache = plansFor(linePlans, form);
   let plan = cache.get(spec);
-  lastLinePlan = undefined;
   if (!plan) {
     const small = spec.members.every((m) => m.kind === 'field' && m.type.kind === 'uint') && spec.fixedSize <= 2 * CACHED_VALUE_BYTES;
     const tail = tailOf(spec.fixedSize, label, form);
