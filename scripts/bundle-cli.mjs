@@ -28,7 +28,7 @@ const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const BIN = `${DIST}bin/`;
 const { COMMANDS } = await import(`${DIST}cli/commands/index.js`);
 const { OWN_SCRIPT_COMMANDS } = await import(`${DIST}cli/own-scripts.js`);
-const { CACHE_KEY_MARK, CACHE_KEY_LENGTH } = await import(`${DIST}cli/script-cache.js`);
+const { CACHE_KEY_MARK, CACHE_KEY_LENGTH, SCRIPT_OPEN, SCRIPT_CLOSE } = await import(`${DIST}cli/script-cache.js`);
 
 /**
  * commander requires node:child_process when it loads, for executable
@@ -58,7 +58,7 @@ const lazyChildProcess = {
  * The bundle only reads them as `node_x.name`, which the stand-in forwards.
  */
 const LOADED_AT_START = new Set(['node:fs', 'node:path', 'node:url', 'node:util', 'node:module', 'node:vm', 'node:buffer', 'node:events', 'node:process']);
-const LAZY_REQUIRE = 'function __ridmapLazyRequire(id) { let m; return new Proxy({}, { get: (_, key) => (m ??= require(id))[key] }); }\n';
+const LAZY_REQUIRE = 'function __ridmapLazyRequire(id) { let m; return new Proxy({}, { get: (_, key) => (m ??= require(id))[key] }); }';
 
 /**
  * A script compiled from a code cache cannot import() in Node 20 (the callback
@@ -75,40 +75,57 @@ const EXTERNAL_IMPORT = /\bimport\(("(?:node:[\w/]+|web-tree-sitter)")\)/g;
  */
 const asciiOnly = (code) => code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
+/** The requires of Node modules made lazy; `lazy`: whether any was (and so the code needs LAZY_REQUIRE). */
 function lazyNodeModules(code) {
   const out = code.replace(/^let (\w+) = require\("(node:[\w/]+)"\);$/gm, (line, name, id) => (LOADED_AT_START.has(id) ? line : `let ${name} = __ridmapLazyRequire(${JSON.stringify(id)});`));
-  if (out === code) return code;
-  // After a #! line, which must stay the first.
-  const at = out.startsWith('#!') ? out.indexOf('\n') + 1 : 0;
-  return out.slice(0, at) + LAZY_REQUIRE + out.slice(at);
+  return { code: out, lazy: out !== code };
+}
+
+/**
+ * The helper goes at the end of the first line, after the #! line's text
+ * (which must stay the first) or the script's wrapper: the lines keep their
+ * numbers, so the source map rolldown made still points where it should.
+ */
+function withFirstLine(code, first) {
+  const eol = code.indexOf('\n');
+  return `${first}\n${code.slice(eol + 1)}`;
 }
 
 /** The launcher: lazy Node modules (it writes a refused cache with atomic-write.ts, whose crypto most runs never need). */
 const finishLauncher = {
   name: 'ridmap:finish-launcher',
   generateBundle(_, bundle) {
-    for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk') chunk.code = lazyNodeModules(chunk.code);
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type !== 'chunk') continue;
+      const { code, lazy } = lazyNodeModules(chunk.code);
+      // The #! line ends where it ends; the helper takes a line of its own at the end instead.
+      chunk.code = lazy ? `${code.endsWith('\n') ? code : `${code}\n`}${LAZY_REQUIRE}\n` : code;
+    }
   },
 };
 
 /**
- * Our own finishing of each script: lazy Node modules, ASCII, and the content
- * key its code cache is tied to. bin.ts's #! line becomes a comment: the
- * launcher compiles the script inside a function, where #! is an error.
+ * Our own finishing of each script: lazy Node modules, ASCII, the wrapper
+ * and the content key its code cache is tied to. The script is written
+ * already wrapped as Node wraps a CommonJS module (script-cache.ts says why);
+ * the wrapper takes the place of bin.ts's #! line, an error inside a
+ * function, so no line moves and the source map stays right.
  */
 const finishScript = {
   name: 'ridmap:finish-script',
   generateBundle(_, bundle) {
     for (const chunk of Object.values(bundle)) {
       if (chunk.type !== 'chunk') continue;
-      let code = lazyNodeModules(chunk.code.replace(/^#!/, '//'));
+      if (!chunk.code.startsWith('#!')) throw new Error(`${chunk.fileName}: expected bin.ts's #! line first`);
+      const lazy = lazyNodeModules(chunk.code);
+      let code = withFirstLine(lazy.code, `${SCRIPT_OPEN}${lazy.lazy ? LAZY_REQUIRE : ''}`);
       code = code.replace(EXTERNAL_IMPORT, (_, id) => `Promise.resolve().then(() => require(${id}))`);
       const left = code.split('\n').find((line) => /\bimport\(/.test(line) && !/^\s*(\*|\/\/)/.test(line));
       if (left) throw new Error(`${chunk.fileName}: an import() is left, which a script from a code cache cannot make: ${left.trim()}`);
-      code = asciiOnly(code);
+      code = `${asciiOnly(code.endsWith('\n') ? code : `${code}\n`)}${SCRIPT_CLOSE}\n`;
       const key = createHash('sha256').update(code).digest('hex').slice(0, CACHE_KEY_LENGTH);
       // Appended, not prepended: the source map's lines stay where they are.
-      chunk.code = `${code.endsWith('\n') ? code : `${code}\n`}${CACHE_KEY_MARK.slice(1)}${key}\n`;
+      chunk.code = `${code}${CACHE_KEY_MARK.slice(1)}${key}\n`;
     }
   },
 };

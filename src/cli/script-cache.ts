@@ -34,6 +34,17 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Script } from 'node:vm';
 import { writeFileAtomic } from '../io/atomic-write.js';
 
+/**
+ * A bundled script is written already wrapped as Node wraps a CommonJS
+ * module: its first line opens the function, the line before its key closes
+ * it. V8 compiles the file's text as it was read, instead of a copy joined to
+ * the wrapper (a second string as long as the script, made on every start
+ * and then flattened and hashed). A script without the wrapper (one a test
+ * wrote) is wrapped here as before.
+ */
+export const SCRIPT_OPEN = '(function (exports, require, module, __filename, __dirname) { ';
+export const SCRIPT_CLOSE = '});';
+
 /** The last line of a bundled script: `//# ridmap-cache-key=<hex>`, the content's hash. */
 export const CACHE_KEY_MARK = '\n//# ridmap-cache-key=';
 export const CACHE_KEY_LENGTH = 16;
@@ -123,7 +134,8 @@ export function loadScript(path: string, { shippedOnly = false } = {}): LoadedSc
   if (cachedData === undefined) cachedData = cachedDataFor((cacheFile = cacheFileOf(file)), key);
   if (cachedData === undefined) cacheFile = undefined;
   // Node's own CommonJS wrapper; the closing on its own line keeps a trailing line comment from swallowing it.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, {
+  const text = source.startsWith(SCRIPT_OPEN) ? source : `${SCRIPT_OPEN}${source}\n${SCRIPT_CLOSE}`;
+  const script = new Script(text, {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
   });

@@ -9,6 +9,7 @@ import { decodeInput } from '../io/decode-input.js';
 import { computeChecksum } from '../acpi/header.js';
 import { mapAcpiTables } from '../acpi/map-tables.js';
 import { printTableText } from '../acpi/print-table.js';
+import { FORM_2020 } from '../codec/index.js';
 import {
   decodeTable,
   encodeJsonDocument,
@@ -70,6 +71,36 @@ function expectSameEncoding(what: string, encoded: { bytes?: Uint8Array; diagnos
   if (!sameBytes(encoded.bytes, want)) throw new InvariantError(`${what} changed the table: ${firstDifference(encoded.bytes, want)}`);
 }
 
+/** The first line where two texts differ, for a message. */
+function firstDifferentLine(a: string, b: string): string {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return `line ${i + 1}: ${JSON.stringify(x[i] ?? '(end)')} vs the model's ${JSON.stringify(y[i] ?? '(end)')}`;
+}
+
+/**
+ * A table decode found clean is printed from its bytes (codec/clean-walk.ts),
+ * not from its model: that is only right if it reads exactly as the model's
+ * way prints it. So for a clean table, the model's way (`eager`, which never
+ * takes the clean path) must give the same diagnostics (none), the same text
+ * in both iasl forms and the same JSON. A difference is data changed without
+ * a word, an InvariantError.
+ */
+export function expectCleanAsModel(bytes: Uint8Array, t: DecodedTable, text: string, json: string): void {
+  if (!t.clean) return;
+  const ref = decodeTable(bytes, { eager: true });
+  if (ref.diagnostics.length > 0) throw new InvariantError(`clean path taken, but the model's decode reports ${ref.diagnostics.map((d) => d.code).join(', ')}`);
+  const refText = printTableText(ref);
+  if (text !== refText) throw new InvariantError(`clean text differs from the model's: ${firstDifferentLine(text, refText)}`);
+  const old = printTableText(t, { form: FORM_2020 });
+  const refOld = printTableText(ref, { form: FORM_2020 });
+  if (old !== refOld) throw new InvariantError(`clean text (iasl 2020 form) differs from the model's: ${firstDifferentLine(old, refOld)}`);
+  const refJson = formatJsonDocument([ref]);
+  if (json !== refJson) throw new InvariantError(`clean JSON differs from the model's: ${firstDifferentLine(json, refJson)}`);
+}
+
 /**
  * One table's bytes through everything that reads tables: decode, text,
  * JSON, the translation map; and, when decode reported no error, encode and
@@ -77,8 +108,9 @@ function expectSameEncoding(what: string, encoded: { bytes?: Uint8Array; diagnos
  */
 export function exerciseTable(bytes: Uint8Array): DecodedTable {
   const t = decodeTable(bytes);
-  printTableText(t);
+  const text = printTableText(t);
   const json = formatJsonDocument([t]);
+  expectCleanAsModel(bytes, t, text, json);
   mapAcpiTables([{ table: t, file: 'fuzz' }]);
   const encoded = encodeTable(t.model);
   if (hasErrors(t.diagnostics)) return t;

@@ -13,16 +13,20 @@
  * (This generalises what test/acpi/robustness.test.ts and the random-text
  * test of test/model/parse-topology.test.ts did; they moved here.)
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeInput } from '../../src/io/decode-input.js';
 import { modelledSignatures, rawTableSpec, tableDef } from '../../src/acpi/registry.js';
-import { decodeTable, encodeTable } from '../../src/acpi/table.js';
+import { decodeTable, encodeTable, formatJsonDocument } from '../../src/acpi/table.js';
+import { printTableText } from '../../src/acpi/print-table.js';
 import { decodeViot, encodeViot, type ViotTable } from '../../src/acpi/viot/index.js';
 import type { Model } from '../../src/codec/index.js';
 import { hasErrors, InputError } from '../../src/diagnostic.js';
 import { decodeDtb, encodeDtb, treeToJson, type DtNode, type DtTree } from '../../src/dt/index.js';
-import { exerciseTable, exerciseTopology } from '../../src/fuzz/checks.js';
+import { exerciseTable, exerciseTopology, expectCleanAsModel } from '../../src/fuzz/checks.js';
+import { REPO_ROOT } from '../support/paths.js';
 import { corpusPresent, CORPUS_ROOT, seedsOf } from '../../src/fuzz/seeds.js';
 import { viotSpec, NODE_SPECS } from '../../src/acpi/viot/spec.js';
 import { struct } from '../../src/codec/index.js';
@@ -208,3 +212,18 @@ const dtTreeArb: fc.Arbitrary<DtTree> = fc.record({
   bootCpuidPhys: fc.integer({ min: 0, max: 0xffffffff }),
 });
 
+
+describe('the clean path is held to the model in every fuzzed and generated table', () => {
+  // exerciseTable (above, and every fuzz target of a table) compares a clean table's text and JSON with the model's.
+  const dmar = readFileSync(join(REPO_ROOT, 'test/fixtures/qemu-acpi-tests/q35-dmar-11.1/DMAR.dat'));
+  it('a clean table passes, and a printed text or JSON that differs from the model\'s is an InvariantError', () => {
+    const bytes = new Uint8Array(dmar);
+    const t = decodeTable(bytes);
+    expect(t.clean).toBe(true);
+    const text = printTableText(t);
+    const json = formatJsonDocument([t]);
+    expect(() => expectCleanAsModel(bytes, t, text, json)).not.toThrow();
+    expect(() => expectCleanAsModel(bytes, t, text.replace('Host Address Width', 'Host Address Widht'), json)).toThrow(/clean text differs from the model's: line \d+/);
+    expect(() => expectCleanAsModel(bytes, t, text, json.replace('"hostAddressWidth"', '"hostAddressWidht"'))).toThrow(/clean JSON differs/);
+  });
+});
