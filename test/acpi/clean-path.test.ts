@@ -7,6 +7,8 @@
  * never for a damaged one. The model's way is `decodeTable(bytes, {eager})`,
  * which never takes the clean path; the JSON is also held against what
  * `JSON.stringify` of the model's JSON tree gives (the writer before it).
+ * A clean IORT or VIOT is `quiet` (decode needs no model for its findings)
+ * exactly when the model's findings that decode shows are none.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,10 @@ import { CURRENT_FORM, FORM_2020 } from '../../src/codec/index.js';
 import { printTableText } from '../../src/acpi/print-table.js';
 import { modelledSignatures } from '../../src/acpi/registry.js';
 import { decodeTable, formatJsonDocument, tableToJson, type DecodedTable } from '../../src/acpi/table.js';
+import { tableFindings } from '../../src/acpi/resolvers.js';
+import { FORMAT_CHECKS } from '../../src/checks/format-checks.js';
+import { invalidIortCases } from '../fixtures/iort/invalid-cases.js';
+import { viotCases } from '../fixtures/viot/tables.js';
 import { signatureOf } from '../../src/acpi/table.js';
 import { runCli } from '../support/run-cli.js';
 import { CORPUS_DIR, HAVE_CORPUS, REPO_ROOT } from '../support/paths.js';
@@ -63,6 +69,22 @@ function damagedCases(): Case[] {
   return invalidCases.map((c) => ({ name: `acpi-invalid/${c.name}`, bytes: c.bytes() }));
 }
 
+/** IORTs and VIOTs with what decode or the table's findings report (dangling, self and circular references among them). */
+function badReferenceCases(): Case[] {
+  return [
+    ...invalidIortCases.map((c) => ({ name: `iort-invalid/${c.name}`, bytes: c.bytes() })),
+    ...viotCases.map((c) => ({ name: `viot-invalid/${c.name}`, bytes: c.bytes() })),
+  ];
+}
+
+/** The codes `decode` shows beside its own diagnostics (decode-findings.ts). */
+const DECODE_SHOWN: ReadonlySet<string> = new Set(FORMAT_CHECKS.filter((c) => (c as { decode?: string }).decode !== undefined).map((c) => c.id));
+
+/** What `decode` shows about the table from its model (decode-findings.ts). */
+function decodeShown(t: DecodedTable): string[] {
+  return tableFindings(t.signature, t.model, DECODE_SHOWN).filter((d) => DECODE_SHOWN.has(d.code)).map((d) => d.code);
+}
+
 /** What the model's way gives for the table: diagnostics, text in both forms, JSON (its tree stringified). */
 function expectSameBothWays(c: Case, bytes: Uint8Array = c.bytes): DecodedTable {
   const t = decodeTable(bytes);
@@ -76,6 +98,9 @@ function expectSameBothWays(c: Case, bytes: Uint8Array = c.bytes): DecodedTable 
   const json = JSON.stringify({ tables: [tableToJson(ref)] }, null, 2) + '\n';
   expect(formatJsonDocument([t]), c.name).toBe(json);
   expect(formatJsonDocument([ref]), c.name).toBe(json);
+  // Quiet (no model for decode's findings) exactly when clean and the model's findings for decode are none.
+  if (t.def.quietWhenClean) expect(Boolean(t.quiet), `${c.name}: quiet`).toBe(Boolean(t.clean) && decodeShown(ref).length === 0);
+  else expect(t.quiet, c.name).toBeFalsy();
   if (t.clean) expect(t.model, c.name).toEqual(ref.model);
   return t;
 }
@@ -90,8 +115,11 @@ describe('clean path: the same output as the model, table by table', () => {
         if (expectSameBothWays(c, make(c.bytes)).clean) clean++;
       }
     }
-    // QEMU's DMARs are clean; its IORTs and VIOTs have placed parts, which the walk leaves to the model.
+    // QEMU's DMARs are clean, and its IORTs and VIOTs (nodes and ID mappings placed where offset fields say).
     expect(clean).toBeGreaterThanOrEqual(6);
+    for (const sig of ['IORT', 'VIOT']) {
+      expect(cases.some((c) => signatureOf(c.bytes) === sig && decodeTable(c.bytes).quiet), `a clean ${sig} fixture`).toBe(true);
+    }
   });
 
   it('no damaged table goes the clean way, and each keeps its output', () => {
@@ -99,6 +127,18 @@ describe('clean path: the same output as the model, table by table', () => {
       const t = expectSameBothWays(c);
       expect(t.clean, c.name).toBeFalsy();
     }
+  });
+
+  it('IORTs and VIOTs with bad references keep their output; a dangling one is never clean, a self or circular one never quiet', () => {
+    let clean = 0;
+    for (const c of badReferenceCases()) {
+      const t = expectSameBothWays(c);
+      if (t.clean) clean++;
+      if (/dangling|output-node/.test(c.name)) expect(t.clean, c.name).toBeFalsy();
+      if (/self-reference|reference-cycle|output-not-iommu/.test(c.name)) expect(t.quiet, c.name).toBeFalsy();
+    }
+    // Findings about a table that reads as it says (a self reference) leave it clean: printed from its bytes, the model only for the findings.
+    expect(clean).toBeGreaterThan(0);
   });
 
   it('a table changed after decode prints what its model says', () => {
@@ -114,10 +154,11 @@ describe('clean path: the same output as the model, table by table', () => {
   const SLOW = 300_000;
   /**
    * Of the corpus's DMARs, MCFGs and MADTs most are clean (the others have reserved bits, bad checksums, ...);
-   * MADTs with the optional fields of newer revisions (GICC SPE/TRBE, the wakeup ResetVector) too. IORT, VIOT
-   * and IVRS declarations have placed parts or items sized by their type, which the walk leaves to the model.
+   * MADTs with the optional fields of newer revisions (GICC SPE/TRBE, the wakeup ResetVector) too; IORTs and
+   * VIOTs with their nodes and ID mappings where the offset fields say. IVRS declarations have items sized by
+   * their type, which the walk leaves to the model.
    */
-  const CLEAN_SHARE: Record<string, number> = { APIC: 0.5, DMAR: 0.5, MCFG: 0.5 };
+  const CLEAN_SHARE: Record<string, number> = { APIC: 0.5, DMAR: 0.5, IORT: 0.5, MCFG: 0.5, VIOT: 0.5 };
 
   for (const sig of [...MODELLED].sort()) {
     it.skipIf(!HAVE_CORPUS)(`every distinct corpus ${sig}`, () => {
