@@ -18,7 +18,8 @@ import { describe, expect, it } from 'vitest';
 import { CURRENT_FORM, FORM_2020 } from '../../src/codec/index.js';
 import { printTableText } from '../../src/acpi/print-table.js';
 import { modelledSignatures } from '../../src/acpi/registry.js';
-import { decodeTable, formatJsonDocument, tableToJson, type DecodedTable } from '../../src/acpi/table.js';
+import { decodeTable, encodeTable, formatJsonDocument, tableToJson, type DecodedTable } from '../../src/acpi/table.js';
+import { LAYOUT_KEY, type Model } from '../../src/codec/struct.js';
 import { tableFindings } from '../../src/acpi/resolvers.js';
 import { FORMAT_CHECKS } from '../../src/checks/format-checks.js';
 import { invalidIortCases } from '../fixtures/iort/invalid-cases.js';
@@ -139,6 +140,29 @@ describe('clean path: the same output as the model, table by table', () => {
     }
     // Findings about a table that reads as it says (a self reference) leave it clean: printed from its bytes, the model only for the findings.
     expect(clean).toBeGreaterThan(0);
+  });
+
+  it('placed parts where decode keeps a layout (a gap before them, an empty one at an offset) go the model\'s way, same output', () => {
+    const c = fixtureCases().find((x) => x.name.endsWith('smmuv3-pxb-bypass/IORT.dat'))!;
+    expect(decodeTable(c.bytes).clean).toBe(true);
+    const model = decodeTable(c.bytes, { eager: true }).model;
+    const nodes = model['nodes'] as Model[];
+    const variants: [string, (m: Model) => void][] = [
+      ['padding before the first node', (m) => (m['padding'] = new Uint8Array(4))],
+      ['an ITS group with no ID mappings at a Mapping Offset', (m) => ((m['nodes'] as Model[])[0]![LAYOUT_KEY] = { emptyOffsets: { idMappings: 0x18 } })],
+      ['bytes between an SMMUv3\'s fields and its ID mappings', (m) => ((m['nodes'] as Model[])[1]![LAYOUT_KEY] = { gaps: { idMappings: new Uint8Array(4) } })],
+    ];
+    expect(nodes[0]!['type']).toBe('ItsGroup');
+    expect(nodes[1]!['type']).toBe('SmmuV3');
+    for (const [what, edit] of variants) {
+      const m = structuredClone(model);
+      edit(m);
+      const e = encodeTable(m);
+      expect(e.diagnostics, what).toEqual([]);
+      const t = expectSameBothWays({ name: `${c.name}: ${what}`, bytes: e.bytes! });
+      expect(t.clean, what).toBeFalsy();
+      expect(t.diagnostics, what).toEqual([]);
+    }
   });
 
   it('a table changed after decode prints what its model says', () => {
