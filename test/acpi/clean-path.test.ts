@@ -206,9 +206,9 @@ describe('clean path: the same output as the model, table by table', () => {
 
 describe('clean path through the CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ridmap-clean-'));
-  // A clean MADT too: its optional fields are read by the walk.
-  const madt = fixtureCases().filter((c) => signatureOf(c.bytes) === 'APIC' && decodeTable(c.bytes).clean).slice(0, 1);
-  const picks = [...fixtureCases().filter((c) => decodeTable(c.bytes).clean).slice(0, 3), ...madt, ...damagedCases().slice(0, 2)];
+  // One clean table of each kind that has them: a MADT's optional fields, an IORT's and a VIOT's placed nodes and references.
+  const cleanOf = (sig: string) => fixtureCases().filter((c) => signatureOf(c.bytes) === sig && decodeTable(c.bytes).clean).slice(0, 1);
+  const picks = [...['DMAR', 'MCFG', 'APIC', 'IORT', 'VIOT'].flatMap(cleanOf), ...damagedCases().slice(0, 2)];
   const files = picks.map((c, i) => {
     const f = join(dir, `t${i}.dat`);
     writeFileSync(f, c.bytes);
@@ -225,6 +225,10 @@ describe('clean path through the CLI', () => {
       });
     }
   }
+
+  it('the picks hold a clean DMAR, IORT and VIOT', () => {
+    for (const sig of ['DMAR', 'IORT', 'VIOT']) expect(picks.some((c) => signatureOf(c.bytes) === sig), sig).toBe(true);
+  });
 
   it('decode --format json of clean and damaged tables together', async () => {
     const r = await runCli('decode', '--format', 'json', ...files);
