@@ -24,6 +24,7 @@ import { tableFindings } from '../../src/acpi/resolvers.js';
 import { FORMAT_CHECKS } from '../../src/checks/format-checks.js';
 import { invalidIortCases } from '../fixtures/iort/invalid-cases.js';
 import { viotCases } from '../fixtures/viot/tables.js';
+import { rimtCheckCases } from '../fixtures/rimt/tables.js';
 import { signatureOf } from '../../src/acpi/table.js';
 import { runCli } from '../support/run-cli.js';
 import { CORPUS_DIR, HAVE_CORPUS, REPO_ROOT } from '../support/paths.js';
@@ -70,11 +71,12 @@ function damagedCases(): Case[] {
   return invalidCases.map((c) => ({ name: `acpi-invalid/${c.name}`, bytes: c.bytes() }));
 }
 
-/** IORTs and VIOTs with what decode or the table's findings report (dangling, self and circular references among them). */
+/** IORTs, VIOTs and RIMTs with what decode or the table's findings report (dangling, self and circular references among them). */
 function badReferenceCases(): Case[] {
   return [
     ...invalidIortCases.map((c) => ({ name: `iort-invalid/${c.name}`, bytes: c.bytes() })),
     ...viotCases.map((c) => ({ name: `viot-invalid/${c.name}`, bytes: c.bytes() })),
+    ...rimtCheckCases.map((c) => ({ name: `rimt-checks/${c.name}`, bytes: c.bytes() })),
   ];
 }
 
@@ -130,7 +132,7 @@ describe('clean path: the same output as the model, table by table', () => {
     }
   });
 
-  it('IORTs and VIOTs with bad references keep their output; a dangling one is never clean, a self or circular one never quiet', () => {
+  it('IORTs, VIOTs and RIMTs with bad references keep their output; a dangling one is never clean, a self or circular one never quiet', () => {
     let clean = 0;
     for (const c of badReferenceCases()) {
       const t = expectSameBothWays(c);
