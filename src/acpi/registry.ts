@@ -8,6 +8,7 @@
  * as header fields + hex dump, never refused.
  */
 import { ascii, lengthField, rest, struct, u32le, type Encoded, type Json, type Model, type StructSpec } from '../codec/index.js';
+import type { ReferenceGraph } from '../codec/clean-walk.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import type { TranslationMap } from '../model/translation-map.js';
@@ -21,6 +22,7 @@ import { IORT_IDENTITIES } from './iort/identity.js';
 import { iortWireFindings, resolveIortWire } from './iort/resolve.js';
 import { IORT_DESCRIPTION, iortSpec } from './iort/spec.js';
 import { iortDecodeChecks } from './iort/table-checks.js';
+import { iortQuietWhenClean } from './iort/clean-findings.js';
 import { RIMT_IDENTITIES } from './rimt/identity.js';
 import { rimtFromTopology } from './rimt/from-topology.js';
 import { resolveRimtModel } from './rimt/resolve.js';
@@ -28,6 +30,7 @@ import { RIMT_DESCRIPTION, rimtSpec } from './rimt/spec.js';
 import { viotFromTopology } from './viot/from-topology.js';
 import { VIOT_IDENTITIES } from './viot/identity.js';
 import { resolveViotModel, viotFindings } from './viot/resolve.js';
+import { viotQuietWhenClean } from './viot/clean-findings.js';
 import { ivrsFromTopology } from './ivrs/from-topology.js';
 import { IVRS_IDENTITIES } from './ivrs/identity.js';
 import { ivrsFindings, resolveIvrs } from './ivrs/resolve.js';
@@ -74,9 +77,10 @@ export interface TableDef {
   /**
    * What decode says about the table beyond its structures (IORT: a table
    * revision with known issues, bytes mangled by a text conversion), given
-   * the header check's findings.
+   * the header check's findings. From the bytes alone: a table it says
+   * nothing about may go the clean way (table.ts), without a model.
    */
-  decodeChecks?: (bytes: Uint8Array, model: Model, path: string, header: readonly Diagnostic[]) => Diagnostic[];
+  decodeChecks?: (bytes: Uint8Array, path: string, header: readonly Diagnostic[]) => Diagnostic[];
   /** Table → translation map (tables that say which IOMMU translates what). */
   resolve?: TableResolver;
   /**
@@ -87,6 +91,14 @@ export interface TableDef {
    * one of these, and may give others.
    */
   findings?: (model: Model, codes?: ReadonlySet<string>) => Diagnostic[];
+  /**
+   * For a table the decode walk finds clean (clean-walk.ts): true when none
+   * of the findings `decode` shows (decode-findings.ts) is there, told from
+   * its items and references alone; such a table needs no model to be
+   * printed. Without it, a clean table whose format has findings for decode
+   * is printed from its bytes all the same, its model decoded for them.
+   */
+  quietWhenClean?: (g: ReferenceGraph) => boolean;
   build?: TableBuild;
   /** What the diff calls each structure, by the declaration's typeName (kinds without one match by position). */
   identities?: Readonly<Record<string, StructureIdentity>>;
@@ -119,6 +131,7 @@ const ROWS: readonly TableDef[] = [
     modelled: true,
     resolve: resolveViotModel,
     findings: viotFindings,
+    quietWhenClean: viotQuietWhenClean,
     build: tableBuild({ file: 'VIOT.dat', description: 'ACPI VIOT (virtio-iommu)', fromTopology: viotFromTopology }),
     identities: VIOT_IDENTITIES,
   },
@@ -133,6 +146,7 @@ const ROWS: readonly TableDef[] = [
     decodeChecks: iortDecodeChecks,
     resolve: resolveIortWire,
     findings: iortWireFindings,
+    quietWhenClean: iortQuietWhenClean,
     // The built model is the declaration's: encoded by it like any row's.
     build: tableBuild({ file: 'IORT.dat', description: 'ACPI IORT (Arm SMMU and ITS)', fromTopology: (r) => iortFromTopology(r) }),
     identities: IORT_IDENTITIES,

@@ -15,7 +15,7 @@ import {
   concatBytes,
   TextSink,
 } from '../codec/index.js';
-import { walkClean } from '../codec/clean-walk.js';
+import { cleanWalk } from '../codec/clean-walk.js';
 import { printCleanJson } from '../codec/clean-json.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { LimitCode, MAX_MODELLED_TABLE_BYTES } from '../limits.js';
@@ -45,6 +45,8 @@ export interface DecodedTable {
    * is decoded only when something asks for it.
    */
   clean?: boolean;
+  /** Clean, and none of the findings `decode` shows is there (TableDef.quietWhenClean): no model needed for them either. */
+  quiet?: boolean;
 }
 
 export interface DecodeTableOptions {
@@ -108,11 +110,16 @@ export function decodeTable(bytes: Uint8Array, opts: DecodeTableOptions = {}): D
     diagnostics.push({ severity: 'info', code: AcpiCode.notModelled, path, offset: 0,
       message: `ridmap does not decode ${path} field by field; kept as header + ${Math.max(0, extent - 36)} raw bytes` });
   }
-  if (!opts.eager && def.modelled && !def.decodeChecks && diagnostics.length === 0 && extent === bytes.length && walkClean(def.spec, bytes)) {
-    return lazyTable({ signature, def, diagnostics, bytes, name: path, clean: true }, () => decode(def.spec, bytes, { extent, path }).value);
+  const checks = def.modelled && def.decodeChecks ? def.decodeChecks(bytes, path, header) : [];
+  const walked = !opts.eager && def.modelled && checks.length === 0 && diagnostics.length === 0 && extent === bytes.length
+    ? cleanWalk(def.spec, bytes) : undefined;
+  if (walked) {
+    const t = lazyTable({ signature, def, diagnostics, bytes, name: path, clean: true }, () => decode(def.spec, bytes, { extent, path }).value);
+    if (def.quietWhenClean?.(walked.graph)) t.quiet = true;
+    return t;
   }
   const decoded = decode(def.spec, bytes, { extent, path });
-  if (def.modelled && def.decodeChecks) appendAll(diagnostics, def.decodeChecks(bytes, decoded.value, path, header));
+  appendAll(diagnostics, checks);
   appendAll(diagnostics, decoded.diagnostics);
   const table: DecodedTable = { signature, def, model: decoded.value, diagnostics, bytes, name: path };
   if (extent < bytes.length) table.extra = bytes.slice(extent);
@@ -134,6 +141,7 @@ function lazyTable(t: Omit<DecodedTable, 'model'>, decodeModel: () => Model): De
     set: (m: Model) => {
       model = m;
       t.clean = false;
+      t.quiet = false;
     },
   });
 }

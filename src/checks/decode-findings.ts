@@ -30,7 +30,8 @@ export interface DecodeMapFindings {
 }
 
 export function decodeMapFindings(t: TableSubject): DecodeMapFindings {
-  const found = t.modelled && 'table' in t.decoded && FORMATS.has(t.format)
+  // A clean table with none of them (table.ts `quiet`) is printed from its bytes: its model is never decoded.
+  const found = t.modelled && 'table' in t.decoded && FORMATS.has(t.format) && !(t.decoded.table.clean && t.decoded.table.quiet)
     ? tableFindings(t.format, t.decoded.table.model, DECODE_CODES).filter((d) => FOR_DECODE.has(d.code))
     : [];
   const placed = withOffsets(t, found.map((d) => (d.file ? d : { ...d, file: t.file })));

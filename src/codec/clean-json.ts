@@ -7,10 +7,10 @@
  * bytes above 7Fh, which stdout writes as UTF-8) makes the table not clean
  * here; the caller then takes the model's way.
  */
-import { walkClean, type CleanVisitor } from './clean-walk.js';
+import { cleanWalk, walkClean, type CleanVisitor, type ItemStarts } from './clean-walk.js';
 import { bytesToHex } from './hexfmt.js';
 import type { FixedValue } from './primitives.js';
-import { isDerived, type ArrayMember, type CStringMember, type FieldMember, type GroupMember, type ListMember, type StructSpec } from './struct.js';
+import { isDerived, isReference, type ArrayMember, type CStringMember, type FieldMember, type GroupMember, type ListMember, type StructSpec } from './struct.js';
 import { TextSink } from './text-sink.js';
 
 /**
@@ -21,8 +21,29 @@ import { TextSink } from './text-sink.js';
  * `out` holds a part of it: rewind it).
  */
 export function printCleanJson(spec: StructSpec, bytes: Uint8Array, out: TextSink, depth = 0): boolean {
-  const v = new JsonVisitor(out, depth);
+  // References are item indexes in JSON, and may name an item further on: where the items start comes first.
+  const starts = hasReferences(spec) ? cleanWalk(spec, bytes)?.starts : NO_STARTS;
+  if (!starts) return false;
+  const v = new JsonVisitor(out, depth, starts);
   return walkClean(spec, bytes, v) && !v.failed;
+}
+
+const NO_STARTS: ItemStarts = new Map();
+
+const withReferences = new WeakMap<StructSpec, boolean>();
+
+/** True when a structure of the declaration (its groups, elements, list items) has a reference field; once per declaration. */
+function hasReferences(spec: StructSpec): boolean {
+  let known = withReferences.get(spec);
+  if (known === undefined) {
+    // Declarations are built bottom-up (no cycles): recursion follows their nesting, never the input.
+    withReferences.set(spec, false);
+    known = spec.members.some((m) => (m.kind === 'field' && isReference(m.role)) || (m.kind === 'group' && hasReferences(m.spec)) ||
+      (m.kind === 'array' && hasReferences(m.element)) ||
+      (m.kind === 'list' && [...m.union.variants.values(), ...(m.union.fallback ? [m.union.fallback] : [])].some(hasReferences)));
+    withReferences.set(spec, known);
+  }
+  return known;
 }
 
 /** `"key": ` as bytes, once per key. */
@@ -101,6 +122,8 @@ class EntryPlan {
     readonly heads: EntryHeads,
     /** The union tag: the model says the variant by its name. */
     readonly tag: boolean,
+    /** A reference: the model holds `{node: i}` (its `as` key and the item's index). */
+    readonly ref: { readonly list: string; readonly as: EntryHeads } | undefined,
   ) {}
 }
 
@@ -109,7 +132,11 @@ const entryPlans = new WeakMap<StructSpec, EntryPlan[]>();
 function entryPlansOf(spec: StructSpec): EntryPlan[] {
   let plans = entryPlans.get(spec);
   if (!plans) {
-    plans = spec.members.map((m) => new EntryPlan(isDerived(m), headsOf(m.key), m.kind === 'field' && m.role === 'tag'));
+    plans = spec.members.map((m) => {
+      const role = m.kind === 'field' ? m.role : undefined;
+      const ref = isReference(role) ? { list: role.ref, as: headsOf(role.as) } : undefined;
+      return new EntryPlan(isDerived(m), headsOf(m.key), role === 'tag', ref);
+    });
     entryPlans.set(spec, plans);
   }
   return plans;
@@ -126,7 +153,7 @@ class JsonVisitor implements CleanVisitor {
   private readonly planStack: EntryPlan[][] = [];
   failed = false;
 
-  constructor(private readonly out: TextSink, private readonly base: number) {}
+  constructor(private readonly out: TextSink, private readonly base: number, private readonly starts: ItemStarts) {}
 
   /** Starts an entry of the innermost container: the comma, the newline, the indentation and its key. */
   private entry(heads: EntryHeads): void {
@@ -182,6 +209,14 @@ class JsonVisitor implements CleanVisitor {
     // Derived fields are computed on encode; all-zero reserved bytes are absent from the model.
     if (plan.derived || v === undefined) return;
     this.entry(plan.heads);
+    if (plan.ref !== undefined) {
+      // The walk found every reference at an item's start (cleanWalk).
+      this.openContainer('{');
+      this.entry(plan.ref.as);
+      this.out.dec(this.starts.get(plan.ref.list)!.get(v as number)!, 1);
+      this.closeContainer('}');
+      return;
+    }
     this.value(plan.tag ? spec.name : v);
   }
 

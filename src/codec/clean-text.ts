@@ -10,7 +10,7 @@ import type { FixedValue } from './primitives.js';
 import { fieldPlansOf, printCString, printFieldValue, printHeading, printJoined, printLine, type LineFields, type LinePlan, type PrintContext } from './print.js';
 import { fieldValue, walkClean, type CleanVisitor } from './clean-walk.js';
 import { ByteReader } from './reader.js';
-import type { ArrayMember, CStringMember, FieldMember, GroupMember, ListMember, Model, StructSpec } from './struct.js';
+import { isPlaced, type ArrayMember, type CStringMember, type FieldMember, type GroupMember, type ListMember, type Model, type StructSpec } from './struct.js';
 import type { TextSink } from './text-sink.js';
 
 export interface CleanTextOptions {
@@ -116,7 +116,8 @@ class TextVisitor implements CleanVisitor {
   }
 
   open(member: ListMember | ArrayMember): void {
-    if (member.block) this.out.nl();
+    // A placed part's block line goes with the gap before it, which a clean structure does not have (printStruct).
+    if (member.block && !isPlaced(member)) this.out.nl();
   }
 
   close(): void {}

@@ -103,7 +103,7 @@ export interface LinePlan {
   tail: Uint8Array;
   /** The rest of the line (value, description, flag-bit lines) by value key; absent when values are not cached. */
   lines: Map<number, Uint8Array> | undefined;
-  /** Values below this are cached (2^(8·size) of the field). */
+  /** Values below this are cached (2^(8·size) of the field; 2^16 for a wider flag word). */
   limit: number;
   /** 2^bits of each field of a line-printed structure, in member order: the bound of its values and its factor in the packed key. */
   limits: number[] | undefined;
@@ -141,12 +141,16 @@ export function fieldPlansOf(spec: StructSpec, form: IaslForm): LinePlan[] {
       const size = sizeOfType(t);
       const memberForm = form.members.get(`${spec.name}.${m.key}`);
       const small = (t.kind === 'uint' || t.kind === 'flags' || t.kind === 'enum' || t.kind === 'reserved') && size <= CACHED_VALUE_BYTES;
+      // A wider flag word too, for its values below 2^16: a word of flags takes few values, and each is a field line
+      // and its bit lines (an IORT's 10k ID mappings print 20k lines for their Flags, all of them alike).
+      const flagWord = t.kind === 'flags' && size > CACHED_VALUE_BYTES;
       const tail = tailOf(size, memberForm?.label ?? m.label, form);
       // A checksum line may carry a comment, so it is never cached.
       // Nor is a flag field whose bit lines depend on the root (the table's revision).
       const byRoot = t.kind === 'flags' && t.bits.some((b) => b.printedSince);
-      const cached = small && !m.describe && !m.text && m.role !== 'checksum' && !byRoot;
-      return cached ? linePlanShape(tail, new Map(), 2 ** (8 * size), memberForm) : linePlanShape(tail, undefined, 0, memberForm);
+      const cached = (small || flagWord) && !m.describe && !m.text && m.role !== 'checksum' && !byRoot;
+      const limit = small ? 2 ** (8 * size) : 2 ** (8 * CACHED_VALUE_BYTES);
+      return cached ? linePlanShape(tail, new Map(), limit, memberForm) : linePlanShape(tail, undefined, 0, memberForm);
     });
     cache.set(spec, plans);
   }

@@ -10,6 +10,7 @@ import type { Diagnostic, Severity } from '../../diagnostic.js';
 import { IortCode } from './codes.js';
 import { isKnownNode, type IortIdMapping, type IortNode, type IortRootComplex, type IortTable } from './model.js';
 import { iortDeclarations, NODE_TITLES, SINGLE_MAPPING } from './spec.js';
+import { referenceCycles } from './reference-cycles.js';
 import { ridRange, specialMappingIndex } from './walk.js';
 
 /** Linux reads RMR nodes only from this table revision (E.d) on. */
@@ -83,66 +84,13 @@ function referenceFindings(t: IortTable, paths: string[], at: At): void {
   });
 }
 
-/**
- * Output references that lead back to where they started (Tarjan's strongly
- * connected components). Iterative, with the call stack kept as an array: a
- * table decides how deep the references go (a chain of 5,000 SMMU nodes
- * overflowed the recursive version).
- */
+/** Output references that lead back to where they started (referenceCycles). */
 function cycleFindings(t: IortTable, paths: string[], at: At): void {
-  const edges = t.nodes.map((n, i) => {
-    if (!isKnownNode(n)) return [];
-    const to = n.idMappings.map((m) => ('node' in m.outputReference ? m.outputReference.node : -1));
-    return [...new Set(to)].filter((k) => k !== i && k >= 0 && k < t.nodes.length);
-  });
-  const index: number[] = new Array(t.nodes.length).fill(-1);
-  const low: number[] = new Array(t.nodes.length).fill(0);
-  const onStack: boolean[] = new Array(t.nodes.length).fill(false);
-  const stack: number[] = [];
-  let counter = 0;
-  // Each frame: a node being visited and the next of its edges to follow.
-  const frames: { v: number; next: number }[] = [];
-  const enter = (v: number) => {
-    index[v] = low[v] = counter++;
-    stack.push(v);
-    onStack[v] = true;
-    frames.push({ v, next: 0 });
-  };
-  const finish = (v: number) => {
-    if (low[v] !== index[v]) return;
-    const component: number[] = [];
-    let w: number;
-    do {
-      w = stack.pop()!;
-      onStack[w] = false;
-      component.push(w);
-    } while (w !== v);
-    if (component.length > 1) {
-      component.sort((a, b) => a - b);
-      at('error', IortCode.referenceCycle, paths[component[0]!]!,
-        `output references go round in a cycle through ${component.map((k) => nodeTitle(t, k)).join(', ')}; ` +
-        'a walk that enters it never reaches an IOMMU (Linux would loop)');
-    }
-  };
-  for (let root = 0; root < t.nodes.length; root++) {
-    if (index[root] !== -1) continue;
-    enter(root);
-    while (frames.length > 0) {
-      const frame = frames[frames.length - 1]!;
-      const v = frame.v;
-      const out = edges[v]!;
-      if (frame.next < out.length) {
-        const w = out[frame.next++]!;
-        if (index[w] === -1) enter(w);
-        else if (onStack[w]) low[v] = Math.min(low[v]!, index[w]!);
-        continue;
-      }
-      frames.pop();
-      finish(v);
-      // Back in the caller: what the callee reached, the caller reaches.
-      const caller = frames[frames.length - 1];
-      if (caller) low[caller.v] = Math.min(low[caller.v]!, low[v]!);
-    }
+  const edges = t.nodes.map((n) => (isKnownNode(n) ? n.idMappings.map((m) => ('node' in m.outputReference ? m.outputReference.node : -1)) : []));
+  for (const component of referenceCycles(edges)) {
+    at('error', IortCode.referenceCycle, paths[component[0]!]!,
+      `output references go round in a cycle through ${component.map((k) => nodeTitle(t, k)).join(', ')}; ` +
+      'a walk that enters it never reaches an IOMMU (Linux would loop)');
   }
 }
 

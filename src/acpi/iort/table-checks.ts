@@ -2,21 +2,23 @@
  * What decode says about an IORT beyond its structures: a table revision
  * with known issues, and bytes that went through a text conversion.
  */
-import type { Model } from '../../codec/index.js';
 import type { Diagnostic } from '../../diagnostic.js';
 import { IortCode } from './codes.js';
 
 const UNSUPPORTED_REVISIONS: Record<number, string> = { 1: 'E', 2: 'E.a', 4: 'E.c' };
 /** Replacement sequences that, with a failed header check, mean a mangled table rather than chance. */
 const MANGLED_MIN = 3;
+/** Where the standard header keeps the table's revision. */
+const REVISION_OFFSET = 8;
 
-export function iortDecodeChecks(bytes: Uint8Array, model: Model, path: string, headerDiagnostics: readonly Diagnostic[]): Diagnostic[] {
+export function iortDecodeChecks(bytes: Uint8Array, path: string, headerDiagnostics: readonly Diagnostic[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (headerDiagnostics.length) {
     const mangled = textMangled(bytes, path);
     if (mangled) out.push(mangled);
   }
-  const revision = model['revision'];
+  // The header's Revision byte, which decode reads whenever the bytes reach it (a table is decoded to at least 36 bytes, or all it has).
+  const revision = bytes.length > REVISION_OFFSET ? bytes[REVISION_OFFSET] : undefined;
   const issue = typeof revision === 'number' ? UNSUPPORTED_REVISIONS[revision] : undefined;
   if (issue) {
     out.push({ severity: 'warning', code: IortCode.unsupportedRevision, path, offset: 8,
