@@ -123,7 +123,7 @@ export class DtsAssembly {
 }
 
 /** Whether the set has the name already; it has it afterwards. */
-function seenBefore(seen: Set<string>, name: string): boolean {
+export function seenBefore(seen: Set<string>, name: string): boolean {
   if (seen.has(name)) return true;
   seen.add(name);
   return false;
