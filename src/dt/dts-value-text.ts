@@ -10,7 +10,6 @@
  * cells when the length is a multiple of 4; else bytes. So a DTB-derived tree
  * prints exactly as `dtc -I dtb -O dts` (1.7) prints it.
  */
-import type { TextSink } from '../codec/text-sink.js';
 import { readByteString } from './byte-string.js';
 import { isPrintable, quoteDts } from './dts-strings.js';
 import { refText } from './layout.js';
@@ -64,39 +63,74 @@ function cellList(bytes: Uint8Array): string {
 }
 
 /**
- * rawText of bytes [start, end) written into a sink, for printing a DTB
- * straight from its bytes (dtb-print.ts, which passes the blob itself: no
- * view object per value): cells and bytes digit by digit, with no string per
- * value (most of a large blob's values); strings, which are few, through
- * rawText. test/dt/dtb-print-direct.test.ts holds the two to the same text.
+ * The room writeRawValue may need for a value of `length` bytes, whatever
+ * dtc guesses it to be: a cell is at most 11 characters (` 0xffffffff`) for
+ * 4 bytes, a byte 3 (` ff`), a string byte 4 (`\x7f`) and each NUL 4 more
+ * (the quotes and `, `); and the brackets.
  */
-export function writeRawValue(sink: TextSink, bytes: Uint8Array, start = 0, end = bytes.length): void {
+export const rawTextRoom = (length: number): number => 8 * length + 8;
+
+/** Lower-case hex digits as ASCII codes. */
+const HEX_DIGIT = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/** `n` (below 2^32) in lower-case hex, at least two digits, at `at`; returns the offset after it. */
+function hexAt(out: Uint8Array, at: number, n: number): number {
+  let digits = 2;
+  while (digits < 8 && n >>> (4 * digits) !== 0) digits++;
+  for (let i = digits - 1; i >= 0; i--) out[at++] = HEX_DIGIT[(n >>> (4 * i)) & 15]!;
+  return at;
+}
+
+/**
+ * rawText of bytes [start, end) written into `out` at `at` (room for
+ * rawTextRoom of the length), returning the offset after it: for printing a
+ * DTB straight from its bytes (dtb-print.ts, which passes the blob itself: no
+ * view object per value). Cells and bytes digit by digit, with no string per
+ * value (most of a large blob's values); strings that need an escape, which
+ * are few, through quoteDts. test/dt/dtb-print-direct.test.ts holds the two
+ * to the same text.
+ */
+export function writeRawValue(out: Uint8Array, at: number, bytes: Uint8Array, start = 0, end = bytes.length): number {
   const type = guessValueType(bytes, start, end);
   if (type === 'string') {
-    // stringList's text: a piece that needs no escape (nearly all) is copied as it is, without a string.
+    // stringList's text: a piece that needs no escape (nearly all) is copied as it is.
     for (let from = start, i = start; i < end; i++) {
       if (bytes[i] !== 0) continue;
-      if (from > start) sink.str(', ');
+      if (from > start) {
+        out[at++] = 0x2c; // ,
+        out[at++] = 0x20;
+      }
       let plain = true;
       for (let j = from; j < i && plain; j++) plain = PLAIN_IN_QUOTES[bytes[j]!] === 1;
-      if (plain) sink.str('"').bytes(bytes.subarray(from, i)).str('"');
-      else sink.str(quoteDts(readByteString(bytes, from, i)));
+      if (plain) {
+        out[at++] = 0x22; // "
+        for (let j = from; j < i; j++) out[at++] = bytes[j]!;
+        out[at++] = 0x22;
+      } else {
+        const quoted = quoteDts(readByteString(bytes, from, i));
+        for (let j = 0; j < quoted.length; j++) out[at++] = quoted.charCodeAt(j);
+      }
       from = i + 1;
     }
   } else if (type === 'cells') {
-    sink.str('<');
+    out[at++] = 0x3c; // <
     for (let i = start; i < end; i += 4) {
-      sink.str(i > start ? ' 0x' : '0x').hexLower(((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0, 2);
+      if (i > start) out[at++] = 0x20;
+      out[at++] = 0x30; // 0x
+      out[at++] = 0x78;
+      at = hexAt(out, at, ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0);
     }
-    sink.str('>');
+    out[at++] = 0x3e; // >
   } else {
-    sink.str('[');
+    out[at++] = 0x5b; // [
     for (let i = start; i < end; i++) {
-      if (i > start) sink.str(' ');
-      sink.hexLower(bytes[i]!, 2);
+      if (i > start) out[at++] = 0x20;
+      out[at++] = HEX_DIGIT[bytes[i]! >> 4]!;
+      out[at++] = HEX_DIGIT[bytes[i]! & 15]!;
     }
-    sink.str(']');
+    out[at++] = 0x5d; // ]
   }
+  return at;
 }
 
 /**
