@@ -26,7 +26,7 @@ import { DtsAssembly, type Scope } from './dts-assembly.js';
 import { parseNumber, U64 } from './dts-tokens.js';
 import { bytesChunk, checkedCell, stringChunk } from './dts-values.js';
 import { FDT_MAX_DEPTH } from './fdt.js';
-import { nodeAtPath, setProperty, type DtCell, type DtCellBits, type DtChunk, type DtNode, type DtRef, type DtTree } from './tree.js';
+import { nodeAtPath, type DtCell, type DtCellBits, type DtChunk, type DtNode, type DtRef, type DtTree } from './tree.js';
 
 /** Thrown inside the reader to give up; never escapes it. */
 class NotPlain {}
@@ -128,7 +128,7 @@ class TreeBuilder implements PlainBuilder<Scope, DtTree> {
   property(scope: Scope, name: string, labels: string[], value: DtChunk[]): void {
     const target = scope.target!;
     if (!scope.fresh) {
-      setProperty(target, { name, labels, value });
+      this.assembly.setProperty(target, { name, labels, value });
       return;
     }
     // A fresh body's node has only what this body defined, all appended here: a name twice is in its list (dtc's
