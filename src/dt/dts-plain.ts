@@ -26,7 +26,7 @@ import { DtsAssembly, type Scope } from './dts-assembly.js';
 import { parseNumber, U64 } from './dts-tokens.js';
 import { bytesChunk, checkedCell, stringChunk } from './dts-values.js';
 import { FDT_MAX_DEPTH } from './fdt.js';
-import { nodeAtPath, type DtCell, type DtCellBits, type DtChunk, type DtNode, type DtRef, type DtTree } from './tree.js';
+import { nodeAtPath, type DtCell, type DtCellBits, type DtChunk, type DtRef, type DtTree } from './tree.js';
 
 /** Thrown inside the reader to give up; never escapes it. */
 class NotPlain {}

@@ -11,7 +11,7 @@
  * generated board. dtc, where installed, compiles the samples to the same bytes.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,9 +19,9 @@ import { hasErrors, InputError } from '../../src/diagnostic.js';
 import { dtFromTopology, encodeDtb, formatDts, parseDts } from '../../src/dt/index.js';
 import { plainDtsToDtb } from '../../src/dt/dts-plain-dtb.js';
 import { resolveTopology } from '../../src/model/resolve.js';
-import { CORPUS_DIR, REPO_ROOT } from '../support/paths.js';
+import { REPO_ROOT } from '../support/paths.js';
 import { generatedBoard } from './generated-board.js';
-import { dtc, dtExamples, haveDtc, haveTool } from './support.js';
+import { dtc, dtExamples, dtSourceFiles, haveDtc, haveTool } from './support.js';
 
 const HAVE_DTC = haveDtc();
 
@@ -54,13 +54,6 @@ function expectDtc(text: string, bytes: Uint8Array): void {
   const r = dtc(text, 'dts', 'dtb', ['-q']);
   expect(r.status).toBe(0);
   expect(Buffer.from(bytes).toString('hex')).toBe(r.stdout.toString('hex'));
-}
-
-function files(dir: string, ext: RegExp): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .sort()
-    .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f), ext) : ext.test(f) ? [join(dir, f)] : []));
 }
 
 /**
@@ -145,7 +138,7 @@ describe('plain DTS straight to the DTB, as the general path writes it', () => {
     expect(await compare(generatedBoard(2000), 'generated board')).toBe('direct');
   });
 
-  const fixtures = [...files(join(REPO_ROOT, 'test/fixtures'), /\.dtsi?$/), ...files(join(CORPUS_DIR, 'dt-source'), /\.dtsi?$/)];
+  const fixtures = dtSourceFiles();
   it.each(fixtures.map((f) => [f.replace(`${REPO_ROOT}/`, '')]))('%s: the same bytes or a fall back', async (file) => {
     const path = file.startsWith('/') ? file : join(REPO_ROOT, file);
     await compare(readFileSync(path, 'utf8'), file);
