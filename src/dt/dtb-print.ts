@@ -17,38 +17,15 @@
 import { TextSink } from '../codec/text-sink.js';
 import { cleanDtbBlocks, cString, type DtbBlocks } from './dtb-read.js';
 import { reservationLine } from './dts-write.js';
-import { rawTextRoom, writeRawValue } from './dts-value-text.js';
+import { writeRawValue } from './dts-value-text.js';
 import { alignUp, FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAX_DEPTH, FDT_NOP, FDT_PROP, FDT_TAG_ALIGN } from './fdt.js';
 import { writableInDts, writableInDtsBytes } from './names.js';
+import { TextBlock } from './text-block.js';
 
 /** A property name of the blob, and the serial number of the last node that had it (0: none yet; nodes count from 1). */
 interface PropertyName {
   readonly name: string;
   owner: number;
-}
-
-/**
- * The text as it is printed: written byte by byte into a block of its own,
- * which goes to the sink whole when the next line does not fit (one sink
- * call per block, not several per line and per cell).
- */
-class TextBlock {
-  buf = new Uint8Array(1 << 16);
-  pos = 0;
-
-  constructor(private readonly sink: TextSink) {}
-
-  /** Room for n more bytes at `pos`; `buf` may be another buffer afterwards. */
-  room(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    this.flush();
-    if (n > this.buf.length) this.buf = new Uint8Array(n);
-  }
-
-  flush(): void {
-    if (this.pos > 0) this.sink.bytes(this.buf.subarray(0, this.pos));
-    this.pos = 0;
-  }
 }
 
 /** Whether the blob is clean (see above): what decodeDtb reads without a diagnostic and formatDts prints whole. */
@@ -192,7 +169,7 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
       if (text) {
         // `<tabs>name = value;\n`, or `<tabs>name;\n` for an empty value.
         const name = entry.name;
-        text.room(open + name.length + 5 + rawTextRoom(len));
+        text.room(open + name.length + 5);
         const out = text.buf;
         let p = text.pos;
         for (let i = 0; i < open; i++) out[p++] = 0x09;
@@ -201,10 +178,13 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
           out[p++] = 0x20;
           out[p++] = 0x3d; // =
           out[p++] = 0x20;
-          p = writeRawValue(out, p, bytes, at, at + len);
+          text.pos = p;
+          writeRawValue(text, bytes, at, at + len);
+          text.room(2);
+          p = text.pos;
         }
-        out[p++] = 0x3b; // ;
-        out[p++] = 0x0a;
+        text.buf[p++] = 0x3b; // ;
+        text.buf[p++] = 0x0a;
         text.pos = p;
       }
       at = align(at + len);
