@@ -60,21 +60,42 @@ const placeholder: RefResolver = () => PLACEHOLDER;
 const PROPERTY_HEADER = 12;
 const PHANDLE_PROPERTY = PROPERTY_HEADER + 4;
 
+/**
+ * Offsets and numbers kept per node, property and reference until the end,
+ * in a typed array that doubles when full: off the garbage collector's heap,
+ * which would otherwise copy them at every scavenge while the text is read.
+ */
+class IntList {
+  data = new Int32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Int32Array(2 * this.data.length);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+}
+
 class DtbBuilder implements PlainBuilder<Body, Uint8Array> {
   private readonly w = new FdtStructWriter(0);
   private readonly reservations: DtReservation[] = [];
   private nodes = 0;
   /** Per node (by serial): where in the block its properties end, which is where a `phandle` property goes. */
-  private readonly propertiesEnd: number[] = [];
-  private readonly nodeOfLabel = new Map<string, number>();
+  private readonly propertiesEnd = new IntList();
+  /** Each label, defined or referenced, by number (one string each); the node of each defined one (by label number; -1: none). */
+  private readonly labelIndex = new Map<string, number>();
+  private readonly nodeOfLabel = new IntList();
   /** Per node: its explicit phandle (0: none); and the node of each explicit phandle. */
-  private readonly explicit: number[] = [];
+  private readonly explicit = new IntList();
   private readonly nodeOfPhandle = new Map<number, number>();
-  /** Where each phandle cell is in the block, and the label it names, in tree order. */
-  private readonly refAt: number[] = [];
-  private readonly refLabel: string[] = [];
+  /** Where each phandle cell is in the block, and the label it names (by number), in tree order. */
+  private readonly refAt = new IntList();
+  private readonly refLabel = new IntList();
   /** Where each property's tag is; its name offset holds an index into `names` until the block is copied. */
-  private readonly propertyAt: number[] = [];
+  private readonly propertyAt = new IntList();
   private readonly names: string[] = [];
   private readonly nameIndex = new Map<string, number>();
   private bootCpuidPhys = 0;
@@ -92,7 +113,7 @@ class DtbBuilder implements PlainBuilder<Body, Uint8Array> {
     if (seenBefore((parent.children ??= new Set()), full)) notPlain();
     if (!parent.hadChild) {
       parent.hadChild = true;
-      this.propertiesEnd[parent.node] = this.w.at;
+      this.propertiesEnd.data[parent.node] = this.w.at;
     }
     return this.open(full, labels, parent.node === 0 && full === 'cpus', parent.cpus && parent.children.size === 1);
   }
@@ -102,12 +123,27 @@ class DtbBuilder implements PlainBuilder<Body, Uint8Array> {
     this.propertiesEnd.push(-1);
     this.explicit.push(0);
     for (let i = 0; i < labels.length; i++) {
-      if (this.nodeOfLabel.has(labels[i]!)) notPlain();
-      this.nodeOfLabel.set(labels[i]!, node);
+      const label = this.label(labels[i]!);
+      if (this.nodeOfLabel.data[label] !== -1) notPlain();
+      this.nodeOfLabel.data[label] = node;
     }
     this.w.beginNode(full);
     return { node, hadChild: false, cpus, firstCpu };
   }
+
+  /** The label's number, given at its first sight (a reference may come before the node it names). */
+  private label(name: string): number {
+    let label = this.labelIndex.get(name);
+    if (label === undefined) {
+      label = this.labelIndex.size;
+      this.labelIndex.set(name, label);
+      this.nodeOfLabel.push(-1);
+    }
+    return label;
+  }
+
+  /** References are found in each value as it is written (property), with where their cells are. */
+  reference(): void {}
 
   property(body: Body, name: string, _labels: string[], value: DtChunk[]): void {
     if (body.hadChild) notPlain();
@@ -137,10 +173,10 @@ class DtbBuilder implements PlainBuilder<Body, Uint8Array> {
    */
   private explicitPhandle(node: number, value: number | undefined): void {
     if (value === undefined || value === 0 || value === 0xffffffff) notPlain();
-    const had = this.explicit[node]!;
-    if (had === value) return;
+    const had = this.explicit.data[node]!;
+    if (had === (value | 0)) return;
     if (had !== 0 || this.nodeOfPhandle.has(value)) notPlain();
-    this.explicit[node] = value;
+    this.explicit.data[node] = value;
     this.nodeOfPhandle.set(value, node);
   }
 
@@ -161,7 +197,7 @@ class DtbBuilder implements PlainBuilder<Body, Uint8Array> {
         if (typeof cell !== 'object') continue;
         if (cell.kind !== 'label') return notPlain();
         this.refAt.push(at);
-        this.refLabel.push(cell.label);
+        this.refLabel.push(this.label(cell.label));
         any = true;
       }
     }
@@ -169,7 +205,7 @@ class DtbBuilder implements PlainBuilder<Body, Uint8Array> {
   }
 
   close(body: Body): void {
-    if (!body.hadChild) this.propertiesEnd[body.node] = this.w.at;
+    if (!body.hadChild) this.propertiesEnd.data[body.node] = this.w.at;
     this.w.endNode();
   }
 
@@ -181,19 +217,20 @@ class DtbBuilder implements PlainBuilder<Body, Uint8Array> {
     const srcView = new DataView(src.buffer);
     // dtc's numbering (layout.ts): each referenced node without a phandle, in the order of its first reference,
     // takes the lowest number no node has; `added` marks those that get a `phandle` property.
-    const phandleOf = Uint32Array.from(this.explicit);
+    const phandleOf = new Uint32Array(this.explicit.data.buffer, 0, this.nodes);
     const added = new Uint8Array(this.nodes);
     let count = 0;
     let next = 1;
     for (let r = 0; r < this.refAt.length; r++) {
-      const node = this.nodeOfLabel.get(this.refLabel[r]!) ?? notPlain();
+      const node = this.nodeOfLabel.data[this.refLabel.data[r]!]!;
+      if (node === -1) notPlain();
       if (phandleOf[node] === 0) {
         while (this.nodeOfPhandle.has(next)) next++;
         phandleOf[node] = next++;
         added[node] = 1;
         count++;
       }
-      srcView.setUint32(this.refAt[r]!, phandleOf[node]!);
+      srcView.setUint32(this.refAt.data[r]!, phandleOf[node]!);
     }
 
     // The block again, with each referenced node's phandle after its properties, and every name's offset.
@@ -207,8 +244,8 @@ class DtbBuilder implements PlainBuilder<Body, Uint8Array> {
     /** Copies the block up to `until`, naming the properties in it. */
     const copyTo = (until: number) => {
       dst.set(src.subarray(from, until), to);
-      for (; p < this.propertyAt.length && this.propertyAt[p]! < until; p++) {
-        const at = this.propertyAt[p]! + 8;
+      for (; p < this.propertyAt.length && this.propertyAt.data[p]! < until; p++) {
+        const at = this.propertyAt.data[p]! + 8;
         dstView.setUint32(to + at - from, strings.offsetOf(this.names[srcView.getUint32(at)]!));
       }
       to += until - from;
@@ -216,7 +253,7 @@ class DtbBuilder implements PlainBuilder<Body, Uint8Array> {
     };
     for (let node = 0; node < this.nodes; node++) {
       if (added[node] === 0) continue;
-      copyTo(this.propertiesEnd[node]!);
+      copyTo(this.propertiesEnd.data[node]!);
       dstView.setUint32(to, FDT_PROP);
       dstView.setUint32(to + 4, 4);
       dstView.setUint32(to + 8, strings.offsetOf(PHANDLE_PROPERTIES[0]));

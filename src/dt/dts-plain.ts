@@ -77,8 +77,10 @@ export interface PlainBuilder<S, R> {
   property(scope: S, name: string, labels: string[], value: DtChunk[]): void;
   /** The body's `};`. */
   close(scope: S): void;
-  /** The text is read; `references` are those its values hold, in order. */
-  finish(references: readonly DtRef[]): R;
+  /** A reference written in a value (before the property that holds it), in the order of the text. */
+  reference(ref: DtRef): void;
+  /** The text is read. */
+  finish(): R;
 }
 
 /** The tree of plain DTS text, or undefined when the text is not plain (see above). */
@@ -148,8 +150,16 @@ class TreeBuilder implements PlainBuilder<Scope, DtTree> {
     if (target.children.length > 0 && target.children.length < 17) target.children = target.children.slice();
   }
 
-  finish(references: readonly DtRef[]): DtTree {
+  /** References written in values: one that names no node once all is read is the tree-sitter reading's to report, where it is written. */
+  private readonly references: DtRef[] = [];
+
+  reference(ref: DtRef): void {
+    this.references.push(ref);
+  }
+
+  finish(): DtTree {
     // Plain text has no deletions: the labels and nodes now are the finished tree's.
+    const references = this.references;
     for (let i = 0; i < references.length; i++) if (!this.assembly.resolves(references[i]!)) give();
     return this.assembly.finish();
   }
@@ -173,9 +183,6 @@ class PlainReader<S, R> {
   private runHash = 0;
   /** Cells of the list being read, copied out at their count. */
   private readonly scratch: DtCell[] = [];
-  /** References written in values: one that names no node once all is read is the tree-sitter reading's to report, where it is written. */
-  private readonly references: DtRef[] = [];
-
   constructor(
     private readonly text: string,
     private readonly builder: PlainBuilder<S, R>,
@@ -202,7 +209,7 @@ class PlainReader<S, R> {
       this.expect(0x7b); // {
       this.body(scope);
     }
-    return this.builder.finish(this.references);
+    return this.builder.finish();
   }
 
   /** `/` (undefined), `&label` or `&{/path}` before a top-level body. */
@@ -404,7 +411,7 @@ class PlainReader<S, R> {
 
   private valueReference(): DtRef {
     const ref = this.reference();
-    this.references.push(ref);
+    this.builder.reference(ref);
     return ref;
   }
 
