@@ -7,13 +7,15 @@
  * every one-character deletion from it and insertions into it, the shapes
  * it leaves to the general path, every DTS fixture and corpus DT source,
  * the example boards' DTS as ridmap and as dtc print them (dtc's with
- * explicit phandles), QEMU's virt DTB as dtc prints it, and a large
- * generated board. dtc, where installed, compiles the samples to the same bytes.
+ * explicit phandles), QEMU's virt DTB as dtc prints it, a large generated
+ * board and the bench's board, whole and damaged. dtc, where installed,
+ * compiles the samples to the same bytes.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { hasErrors, InputError } from '../../src/diagnostic.js';
 import { dtFromTopology, encodeDtb, formatDts, parseDts } from '../../src/dt/index.js';
@@ -134,8 +136,24 @@ describe('plain DTS straight to the DTB, as the general path writes it', () => {
     }
   });
 
-  it('a large generated board is written directly', async () => {
+  it('a large generated board, and the bench\'s board (scripts/bench/generate-dtb.mjs) at 3,000 nodes, are written directly', async () => {
     expect(await compare(generatedBoard(2000), 'generated board')).toBe('direct');
+    const url = pathToFileURL(join(REPO_ROOT, 'scripts/bench/generate-dtb.mjs')).href;
+    const { dtsText } = (await import(url)) as { dtsText: (opts: { nodes: number }) => string };
+    const bench = dtsText({ nodes: 3000 });
+    expect(await compare(bench, 'bench board')).toBe('direct');
+    expectDtc(bench, plainDtsToDtb(bench)!);
+    // Damaged: cut short, a label given twice, a reference to no node, a property after a subnode: left to the general path.
+    for (let k = 1; k < 12; k++) expect(await compare(bench.slice(0, Math.floor((bench.length * k) / 12)), `bench cut ${k}/12`)).toBe('fallback');
+    const damaged = [
+      bench.replace('smmu1: iommu', 'smmu0: iommu'),
+      bench.replace('<&smmu3 ', '<&smmu99 '),
+      bench.replace('\t\tranges;\n\t\tdma-controller', '\t\tranges;\n\t\tx { };\n\t\ty = <1>;\n\t\tdma-controller'),
+      // Not damage: an explicit phandle, which the numbering of the referenced nodes skips.
+      bench.replace(/\n};\n$/, '\n\tphandle-holder { phandle = <3>; };\n};\n'),
+    ];
+    for (const [i, text] of damaged.entries()) expect(text, `damage ${i}`).not.toBe(bench);
+    expect(await Promise.all(damaged.map((text, i) => compare(text, `bench damage ${i}`)))).toEqual(['fallback', 'fallback', 'fallback', 'direct']);
   });
 
   const fixtures = dtSourceFiles();
