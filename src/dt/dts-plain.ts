@@ -17,9 +17,11 @@
  * inside values, line continuations) and on anything the tree-sitter parse
  * would report (a syntax error, an unknown label, a duplicate name, a value
  * out of range), and the tree-sitter parse then reads the text and says
- * what it says. Where it reads, it builds the tree through the same
- * assembly (dts-assembly.ts) and value converters (dts-values.ts), and the
- * tests check that both give the same tree on every fixture and corpus file.
+ * what it says. Where it reads, it hands each statement to a builder: the
+ * tree's (below) builds through the same assembly (dts-assembly.ts) and value
+ * converters (dts-values.ts) as tree-sitter's reading, and the tests check
+ * that both give the same tree on every fixture and corpus file;
+ * dts-plain-dtb.ts's writes the DTB without the tree.
  * Nesting is followed with an explicit stack, capped at FDT_MAX_DEPTH.
  */
 import { DtsAssembly, type Scope } from './dts-assembly.js';
