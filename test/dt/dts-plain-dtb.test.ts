@@ -156,6 +156,15 @@ describe('plain DTS straight to the DTB, as the general path writes it', () => {
     expect(await Promise.all(damaged.map((text, i) => compare(text, `bench damage ${i}`)))).toEqual(['fallback', 'fallback', 'fallback', 'direct']);
   });
 
+  it('references back and forth among 2,000 nodes, every 13th with an explicit phandle the numbering skips: written directly, to dtc\'s bytes', async () => {
+    const n = 2000;
+    const lines = ['/dts-v1/;', '/ {', `\tall = <${Array.from({ length: 100 }, (_, i) => `&n${i * 17}`).join(' ')}>;`];
+    for (let i = 0; i < n; i++) lines.push(`\tn${i}: node${i} { ${i % 13 === 0 ? `phandle = <${i + 3}>; ` : ''}r = <&n${(i * 7919) % n}>; };`);
+    const text = [...lines, '};', ''].join('\n');
+    expect(await compare(text, 'references back and forth')).toBe('direct');
+    expectDtc(text, plainDtsToDtb(text)!);
+  });
+
   const fixtures = dtSourceFiles();
   it.each(fixtures.map((f) => [f.replace(`${REPO_ROOT}/`, '')]))('%s: the same bytes or a fall back', async (file) => {
     const path = file.startsWith('/') ? file : join(REPO_ROOT, file);
