@@ -20,19 +20,27 @@ import { reservationLine } from './dts-write.js';
 import { writeRawValue } from './dts-value-text.js';
 import { alignUp, FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAX_DEPTH, FDT_NOP, FDT_PROP, FDT_TAG_ALIGN } from './fdt.js';
 import { writableInDts, writableInDtsBytes } from './names.js';
+import { TextBlock } from './text-block.js';
 
 /** A property name of the blob, and the serial number of the last node that had it (0: none yet; nodes count from 1). */
 interface PropertyName {
   readonly name: string;
   owner: number;
-  /** The indentation and the name, by depth: a property's line starts with one write. */
-  readonly leads: string[];
+  /**
+   * By depth, the line's start as bytes: the indentation, the name and ` = `, copied in one native
+   * call (a loop per character is what the print costs most before it is optimised).
+   */
+  readonly leads: Uint8Array[];
 }
 
-/** Indentation by depth, made once: a line of a large blob costs one write for it. */
-const TABS = Array.from({ length: 32 }, (_, n) => '\t'.repeat(n));
-
-const indent = (depth: number) => (depth < TABS.length ? TABS[depth]! : '\t'.repeat(depth));
+/** A property line's start at a depth: tabs, the name, ` = `. */
+function leadBytes(depth: number, name: string): Uint8Array {
+  const lead = new Uint8Array(depth + name.length + 3);
+  lead.fill(0x09, 0, depth);
+  for (let i = 0; i < name.length; i++) lead[depth + i] = name.charCodeAt(i);
+  lead.set([0x20, 0x3d, 0x20], depth + name.length);
+  return lead;
+}
 
 /** Whether the blob is clean (see above): what decodeDtb reads without a diagnostic and formatDts prints whole. */
 export function cleanDtb(bytes: Uint8Array): boolean {
@@ -71,6 +79,7 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
   const bytes = new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stringsSize = strings.end - strings.start;
+  const text = sink && new TextBlock(sink);
 
   /**
    * Property names by strings-block offset; null for one that is unterminated or that DTS cannot spell.
@@ -89,7 +98,6 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
     }
     return entry;
   };
-  const tabs = (n: number) => sink!.str(indent(n));
 
   /** Open nodes; the root is depth 0. */
   let open = 0;
@@ -97,31 +105,47 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
   let serial = 0;
   /** Properties may still come: no child of the innermost open node has been opened yet. */
   let propertiesAllowed = false;
-  let at = struct.start;
-  const align = (to: number) => struct.start + alignUp(to - struct.start, FDT_TAG_ALIGN);
+  // The block's bounds as integers: clamp() leaves them in fields that hold doubles, and an offset derived from one
+  // is a double too, which optimised code boxes (a heap number) each time it passes one to a call: megabytes of
+  // garbage for a large blob, a scavenge every few thousand properties.
+  const structStart = struct.start | 0;
+  const structEnd = struct.end | 0;
+  let at = structStart;
+  const align = (to: number) => structStart + alignUp(to - structStart, FDT_TAG_ALIGN);
 
   for (;;) {
-    if (at + 4 > struct.end) return false;
+    if (at + 4 > structEnd) return false;
     const token = view.getUint32(at);
     at += 4;
     if (token === FDT_NOP) continue;
 
     if (token === FDT_BEGIN_NODE) {
       let end = at;
-      while (end < struct.end && bytes[end] !== 0) end++;
-      if (end === struct.end) return false;
+      while (end < structEnd && bytes[end] !== 0) end++;
+      if (end === structEnd) return false;
       const nameStart = at;
       at = align(end + 1);
       if (open === 0) {
         if (seenRoot || end > nameStart) return false;
         seenRoot = true;
-        sink?.str('/ {\n');
-      } else if (sink) {
-        sink.nl();
-        tabs(open);
-        sink.bytes(bytes.subarray(nameStart, end)).str(' {\n');
-      } else if (open >= FDT_MAX_DEPTH || !writableInDtsBytes(bytes, nameStart, end)) {
+      } else if (!text && (open >= FDT_MAX_DEPTH || !writableInDtsBytes(bytes, nameStart, end))) {
         return false;
+      }
+      if (text) {
+        // `\n<tabs>name {\n` (the root: `/ {\n`).
+        text.room(open + end - nameStart + 5);
+        const out = text.buf;
+        let p = text.pos;
+        if (open === 0) out[p++] = 0x2f; // /
+        else {
+          out[p++] = 0x0a;
+          for (let i = 0; i < open; i++) out[p++] = 0x09;
+          for (let i = nameStart; i < end; i++) out[p++] = bytes[i]!;
+        }
+        out[p++] = 0x20;
+        out[p++] = 0x7b; // {
+        out[p++] = 0x0a;
+        text.pos = p;
       }
       open++;
       serial++;
@@ -132,9 +156,15 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
     if (token === FDT_END_NODE) {
       if (open === 0) return false;
       open--;
-      if (sink) {
-        tabs(open);
-        sink.str('};\n');
+      if (text) {
+        text.room(open + 3);
+        const out = text.buf;
+        let p = text.pos;
+        for (let i = 0; i < open; i++) out[p++] = 0x09;
+        out[p++] = 0x7d; // }
+        out[p++] = 0x3b; // ;
+        out[p++] = 0x0a;
+        text.pos = p;
       }
       // Back in the parent, which has had a child: a property now is one after a subnode.
       propertiesAllowed = false;
@@ -142,24 +172,38 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
     }
 
     if (token === FDT_PROP) {
-      if (at + 8 > struct.end) return false;
+      if (at + 8 > structEnd) return false;
       const len = view.getUint32(at);
       const nameoff = view.getUint32(at + 4);
       at += 8;
-      if (len > struct.end - at || open === 0 || !propertiesAllowed) return false;
+      if (len > structEnd - at || open === 0 || !propertiesAllowed) return false;
       const entry = propertyName(nameoff);
       if (entry === null || entry.owner === serial) return false;
       entry.owner = serial;
-      if (sink) {
-        sink.str((entry.leads[open] ??= indent(open) + entry.name));
-        if (len > 0) writeRawValue(sink.str(' = '), bytes, at, at + len);
-        sink.str(';\n');
+      if (text) {
+        // `<tabs>name = value;\n`, or `<tabs>name;\n` for an empty value (the lead without its ` = `).
+        const lead = (entry.leads[open] ??= leadBytes(open, entry.name));
+        text.room(lead.length + 2);
+        let p = text.pos;
+        text.buf.set(lead, p);
+        p += len > 0 ? lead.length : lead.length - 3;
+        if (len > 0) {
+          text.pos = p;
+          writeRawValue(text, bytes, at, at + len);
+          text.room(2);
+          p = text.pos;
+        }
+        text.buf[p++] = 0x3b; // ;
+        text.buf[p++] = 0x0a;
+        text.pos = p;
       }
       at = align(at + len);
       continue;
     }
 
     // FDT_END: clean only with every node closed, a root, and nothing after it in the block.
-    return token === FDT_END && open === 0 && seenRoot && at === struct.end;
+    const clean = token === FDT_END && open === 0 && seenRoot && at === structEnd;
+    text?.flush();
+    return clean;
   }
 }

@@ -33,7 +33,7 @@ import {
 } from './fdt.js';
 import { refText, resolverOf, type DtLayout } from './layout.js';
 import { FdtStringTable } from './string-table.js';
-import { fullName, openClose } from './tree.js';
+import { fullName, openClose, type DtReservation } from './tree.js';
 import { valueLength, writeValue } from './value-bytes.js';
 
 /** Refuses what dtc would refuse: dangling references, undefined macros, duplicate labels or phandles. */
@@ -63,71 +63,114 @@ export function encodeDtb(layout: DtLayout): Uint8Array {
   const problems = layoutProblems(layout);
   if (problems.length > 0) throw new InputError(problems);
 
-  // One pass over the tree writes the structure block into a buffer that doubles when full
-  // (a pass to size it first cost as much again); names enter the strings block in the order
+  // One pass over the tree writes the structure block; names enter the strings block in the order
   // the structure block first uses them, as in dtc. Values are written straight from the
   // tree into the blob, not each into a buffer first.
   const resolve = resolverOf(layout);
   const strings = new FdtStringTable();
   const reservations = layout.tree.memoryReservations;
-  const offMemRsvmap = alignUp(FDT_V17_HEADER_SIZE, FDT_RESERVE_ALIGN);
-  const offDtStruct = offMemRsvmap + (reservations.length + 1) * FDT_RESERVE_ENTRY_SIZE;
-  let out = new Uint8Array(offDtStruct + 65536);
-  let view = new DataView(out.buffer);
-  let at = offDtStruct;
-  /** Room for n more bytes at `at` (the padding after them included: it is the buffer's zeros). */
-  const room = (n: number) => {
-    if (at + n <= out.length) return;
-    const bigger = new Uint8Array(Math.max(2 * out.length, at + n));
-    bigger.set(out.subarray(0, at));
-    out = bigger;
-    view = new DataView(out.buffer);
-  };
-  /** A property's tag, length and name offset; returns where its value goes. */
-  const property = (name: string, length: number): number => {
-    room(12 + length + FDT_TAG_ALIGN);
-    view.setUint32(at, FDT_PROP);
-    view.setUint32(at + 4, length);
-    view.setUint32(at + 8, strings.offsetOf(name));
-    const start = at + 12;
-    at = start + alignUp(length, FDT_TAG_ALIGN);
-    return start;
-  };
+  const w = new FdtStructWriter(structOffset(reservations.length));
   // Indexed: a cold for-of allocates a result per step.
   const events = openClose(layout.tree.root);
   for (let e = 0; e < events.length; e++) {
     const { kind, node } = events[e]!;
     if (kind === 'close') {
-      room(4);
-      view.setUint32(at, FDT_END_NODE);
-      at += 4;
+      w.endNode();
       continue;
     }
-    const name = fullName(node);
-    room(4 + name.length + FDT_TAG_ALIGN);
-    view.setUint32(at, FDT_BEGIN_NODE);
-    writeByteString(out, at + 4, name);
-    at += 4 + alignUp(name.length + 1, FDT_TAG_ALIGN);
-    // property() may move the blob to a bigger buffer: `out` and `view` are read after it.
+    w.beginNode(fullName(node));
     for (let i = 0; i < node.properties.length; i++) {
       const p = node.properties[i]!;
-      const start = property(p.name, valueLength(p.value, resolve));
-      writeValue(out, start, p.value, resolve);
+      const start = w.property(strings.offsetOf(p.name), valueLength(p.value, resolve));
+      writeValue(w.out, start, p.value, resolve);
     }
-    if (layout.assigned.has(node)) {
-      const start = property('phandle', 4);
-      view.setUint32(start, layout.phandleOf.get(node)!);
-    }
+    if (layout.assigned.has(node)) w.phandle(strings.offsetOf('phandle'), layout.phandleOf.get(node)!);
   }
-  room(4);
-  view.setUint32(at, FDT_END);
-  at += 4;
+  w.end();
+  return fdtBlob(w.out, w.at, strings, reservations, layout.tree.bootCpuidPhys);
+}
 
-  // The blob at its exact size: header, reservations, the structure block as written, the strings.
+/**
+ * A structure block written token by token into a buffer that doubles when
+ * full (a pass to size it first cost as much again), from `at` (the room
+ * before it is the header's and the reservations'). The padding after names
+ * and values is the buffer's zeros.
+ */
+export class FdtStructWriter {
+  out = new Uint8Array(65536);
+  private view = new DataView(this.out.buffer);
+
+  constructor(public at: number) {
+    this.room(0);
+  }
+
+  /** Room for n more bytes at `at`. `out` may be a new buffer afterwards. */
+  private room(n: number): void {
+    if (this.at + n <= this.out.length) return;
+    const bigger = new Uint8Array(Math.max(2 * this.out.length, this.at + n));
+    bigger.set(this.out.subarray(0, this.at));
+    this.out = bigger;
+    this.view = new DataView(bigger.buffer);
+  }
+
+  beginNode(fullName: string): void {
+    this.room(4 + fullName.length + FDT_TAG_ALIGN);
+    this.view.setUint32(this.at, FDT_BEGIN_NODE);
+    writeByteString(this.out, this.at + 4, fullName);
+    this.at += 4 + alignUp(fullName.length + 1, FDT_TAG_ALIGN);
+  }
+
+  /** A property's tag, length and name offset, with room for its value: returns where the value goes in `out` (read after this call). */
+  property(nameoff: number, length: number): number {
+    this.room(12 + length + FDT_TAG_ALIGN);
+    this.view.setUint32(this.at, FDT_PROP);
+    this.view.setUint32(this.at + 4, length);
+    this.view.setUint32(this.at + 8, nameoff);
+    const start = this.at + 12;
+    this.at = start + alignUp(length, FDT_TAG_ALIGN);
+    return start;
+  }
+
+  /** A node's `phandle` property. */
+  phandle(nameoff: number, phandle: number): void {
+    // property() first: it may move the block to a bigger buffer, and `this.view` is read after it.
+    const start = this.property(nameoff, 4);
+    this.view.setUint32(start, phandle);
+  }
+
+  endNode(): void {
+    this.token(FDT_END_NODE);
+  }
+
+  end(): void {
+    this.token(FDT_END);
+  }
+
+  private token(token: number): void {
+    this.room(4);
+    this.view.setUint32(this.at, token);
+    this.at += 4;
+  }
+}
+
+/** Where the structure block starts, after the header and `count` reservations and their terminator. */
+export function structOffset(count: number): number {
+  return alignUp(FDT_V17_HEADER_SIZE, FDT_RESERVE_ALIGN) + (count + 1) * FDT_RESERVE_ENTRY_SIZE;
+}
+
+/**
+ * The blob around a structure block written into `out` from
+ * structOffset(reservations.length) to `end`, FDT_END included (the bytes
+ * before it are left for the header and reservations): at its exact size,
+ * with the strings block right after the structure block.
+ */
+export function fdtBlob(out: Uint8Array, end: number, strings: FdtStringTable, reservations: readonly DtReservation[], bootCpuidPhys: number): Uint8Array {
+  const offMemRsvmap = alignUp(FDT_V17_HEADER_SIZE, FDT_RESERVE_ALIGN);
+  const offDtStruct = structOffset(reservations.length);
   const stringBytes = strings.bytes();
-  const offDtStrings = at;
+  const offDtStrings = end;
   const blob = new Uint8Array(offDtStrings + stringBytes.length);
-  blob.set(out.subarray(0, at));
+  blob.set(out.subarray(0, end));
   blob.set(stringBytes, offDtStrings);
   const blobView = new DataView(blob.buffer);
   reservations.forEach((r, i) => {
@@ -143,7 +186,7 @@ export function encodeDtb(layout: DtLayout): Uint8Array {
     offMemRsvmap,
     version: FDT_VERSION,
     lastCompVersion: FDT_LAST_COMP_VERSION,
-    bootCpuidPhys: layout.tree.bootCpuidPhys,
+    bootCpuidPhys,
     sizeDtStrings: stringBytes.length,
     sizeDtStruct: offDtStrings - offDtStruct,
   };

@@ -10,7 +10,10 @@
  * name per node so that building a wide node stays linear.
  */
 import { guessBootCpuid, omitUnreferenced } from './dts-finish.js';
-import { createNode, emptyTree, fullName, mergeLabels, nodeAtPath, walkNodes, type DtNode, type DtProperty, type DtRef, type DtTree } from './tree.js';
+import { createNode, emptyTree, fullName, mergeLabels, nodeAtPath, setProperty, walkNodes, type DtNode, type DtProperty, type DtRef, type DtTree } from './tree.js';
+
+/** Properties of a node past which setProperty finds a name by an index rather than by looking through them. */
+const MANY_PROPERTIES = 16;
 
 /** Where statements go: the top level, or the body of a node. */
 export interface Scope {
@@ -31,6 +34,8 @@ export class DtsAssembly {
   /** Nodes some body has defined already; a body for any other builds its node. */
   private readonly defined = new Set<DtNode>();
   private readonly childIndex = new Map<DtNode, Map<string, DtNode>>();
+  /** Where each property name first is in a node's list, for a node with many (made at its MANY_PROPERTIES-th). */
+  private readonly propertyIndex = new Map<DtNode, Map<string, number>>();
 
   topScope(): Scope {
     return { fresh: false };
@@ -86,6 +91,35 @@ export class DtsAssembly {
     return index;
   }
 
+  /**
+   * Sets a property as a DTS definition does (tree.ts setProperty: the first
+   * of that name is replaced in its place, else it is appended). A node with
+   * many properties gets an index of their names, so that a body that
+   * redefines thousands of them stays linear; every property set on the node
+   * from then on comes through here (a fresh body's appends come before it
+   * is made: that body is the node's first).
+   */
+  setProperty(node: DtNode, property: DtProperty): void {
+    const properties = node.properties;
+    let index = this.propertyIndex.get(node);
+    if (!index) {
+      if (properties.length < MANY_PROPERTIES) {
+        setProperty(node, property);
+        return;
+      }
+      index = new Map();
+      for (let i = properties.length - 1; i >= 0; i--) index.set(properties[i]!.name, i);
+      this.propertyIndex.set(node, index);
+    }
+    const at = index.get(property.name);
+    if (at === undefined) {
+      index.set(property.name, properties.length);
+      properties.push(property);
+    } else {
+      properties[at] = { ...property, labels: mergeLabels(properties[at]!.labels, property.labels) };
+    }
+  }
+
   addLabels(node: DtNode, labels: readonly string[]): void {
     if (labels.length === 0) return;
     node.labels = mergeLabels(node.labels, labels);
@@ -123,7 +157,7 @@ export class DtsAssembly {
 }
 
 /** Whether the set has the name already; it has it afterwards. */
-function seenBefore(seen: Set<string>, name: string): boolean {
+export function seenBefore(seen: Set<string>, name: string): boolean {
   if (seen.has(name)) return true;
   seen.add(name);
   return false;

@@ -40,7 +40,7 @@ import { prepareSource, type IncludePoint } from './dts-source.js';
 import { propertyValue, referenceOf, type ValueSink } from './dts-values.js';
 import { layoutTree, refText } from './layout.js';
 import { FDT_MAX_DEPTH } from './fdt.js';
-import { nodeAtPath, setProperty, type DtNode, type DtRef, type DtTree } from './tree.js';
+import { nodeAtPath, type DtNode, type DtRef, type DtTree } from './tree.js';
 import { dtsParser } from './ts-parser.js';
 import { DtsAssembly, type Scope } from './dts-assembly.js';
 import { parsePlainDts } from './dts-plain.js';
@@ -416,7 +416,7 @@ class DtsBuilder {
         }
         const value = propertyValue(n, this.macros, this.sink(src));
         // Replaces the first property of that name, deleted or not, in its place (dtc revives a deleted one).
-        if (value) setProperty(target, { name, labels: labelsOf(n), value });
+        if (value) this.assembly.setProperty(target, { name, labels: labelsOf(n), value });
         return;
       }
       case 'node': {

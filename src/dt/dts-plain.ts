@@ -17,16 +17,18 @@
  * inside values, line continuations) and on anything the tree-sitter parse
  * would report (a syntax error, an unknown label, a duplicate name, a value
  * out of range), and the tree-sitter parse then reads the text and says
- * what it says. Where it reads, it builds the tree through the same
- * assembly (dts-assembly.ts) and value converters (dts-values.ts), and the
- * tests check that both give the same tree on every fixture and corpus file.
+ * what it says. Where it reads, it hands each statement to a builder: the
+ * tree's (below) builds through the same assembly (dts-assembly.ts) and value
+ * converters (dts-values.ts) as tree-sitter's reading, and the tests check
+ * that both give the same tree on every fixture and corpus file;
+ * dts-plain-dtb.ts's writes the DTB without the tree.
  * Nesting is followed with an explicit stack, capped at FDT_MAX_DEPTH.
  */
 import { DtsAssembly, type Scope } from './dts-assembly.js';
 import { parseNumber, U64 } from './dts-tokens.js';
 import { bytesChunk, checkedCell, stringChunk } from './dts-values.js';
 import { FDT_MAX_DEPTH } from './fdt.js';
-import { nodeAtPath, setProperty, type DtCell, type DtCellBits, type DtChunk, type DtNode, type DtRef, type DtTree } from './tree.js';
+import { nodeAtPath, type DtCell, type DtCellBits, type DtChunk, type DtRef, type DtTree } from './tree.js';
 
 /** Thrown inside the reader to give up; never escapes it. */
 class NotPlain {}
@@ -61,19 +63,109 @@ const FEW = 16;
 /** The labels of everything unlabelled (the tree replaces, never appends to, a labels list; frozen, so that code that did would fail loudly). */
 const NO_LABELS = Object.freeze([]) as readonly string[] as string[];
 
+/**
+ * What the reader's statements build: the tree (TreeBuilder, below), or a
+ * DTB written as the text is read (dts-plain-dtb.ts). A builder that meets
+ * what it does not take gives up with notPlain(), as the reader does.
+ * Scopes are the builder's handles of open bodies.
+ */
+export interface PlainBuilder<S, R> {
+  memreserve(address: bigint, size: bigint, labels: string[]): void;
+  /** The body of `/` (ref undefined) or of the node a reference names, with the labels before it. */
+  topLevel(ref: DtRef | undefined, labels: string[]): S;
+  /** A child node in `parent`'s body: `full` is `name` or `name@unit`. */
+  child(parent: S, full: string, labels: string[]): S;
+  /** A property defined in the body (an empty value: a boolean property). */
+  property(scope: S, name: string, labels: string[], value: DtChunk[]): void;
+  /** The body's `};`. */
+  close(scope: S): void;
+  /** A reference written in a value (before the property that holds it), in the order of the text. */
+  reference(ref: DtRef): void;
+  /** The text is read. */
+  finish(): R;
+}
+
 /** The tree of plain DTS text, or undefined when the text is not plain (see above). */
 export function parsePlainDts(text: string): DtTree | undefined {
+  return readPlainDts(text, new TreeBuilder());
+}
+
+/** What `builder` makes of plain DTS text, or undefined when the text is not plain or the builder gives up. */
+export function readPlainDts<S, R>(text: string, builder: PlainBuilder<S, R>): R | undefined {
   try {
-    return new PlainReader(text).read();
+    return new PlainReader(text, builder).read();
   } catch (e) {
     if (e === NOT_PLAIN) return undefined;
     throw e;
   }
 }
 
-const give = (): never => {
+/** Gives up reading (inside readPlainDts: it returns undefined). */
+export function notPlain(): never {
   throw NOT_PLAIN;
-};
+}
+const give = notPlain;
+
+/** The tree, through the same assembly (dts-assembly.ts) as the tree-sitter reading. */
+class TreeBuilder implements PlainBuilder<Scope, DtTree> {
+  private readonly assembly = new DtsAssembly();
+
+  memreserve(address: bigint, size: bigint, labels: string[]): void {
+    this.assembly.tree.memoryReservations.push({ address, size, labels });
+  }
+
+  topLevel(ref: DtRef | undefined, labels: string[]): Scope {
+    const a = this.assembly;
+    const target = ref === undefined ? a.tree.root : ((ref.kind === 'label' ? a.labels.get(ref.label) : nodeAtPath(a.tree.root, ref.path)) ?? give());
+    a.addLabels(target, labels);
+    return a.bodyScope(target);
+  }
+
+  child(scope: Scope, full: string, labels: string[]): Scope {
+    const a = this.assembly;
+    if (a.duplicateNode(scope, full)) give();
+    const child = scope.fresh ? a.freshChild(scope.target!, full) : a.child(scope.target!, full);
+    a.addLabels(child, labels);
+    return a.bodyScope(child);
+  }
+
+  property(scope: Scope, name: string, labels: string[], value: DtChunk[]): void {
+    const target = scope.target!;
+    if (!scope.fresh) {
+      this.assembly.setProperty(target, { name, labels, value });
+      return;
+    }
+    // A fresh body's node has only what this body defined, all appended here: a name twice is in its list (dtc's
+    // error, tree-sitter's to report). Most nodes have a few properties, so the list is looked through rather
+    // than a set made per body; a long one gets the set, which keeps a wide node linear.
+    const properties = target.properties;
+    if (properties.length < FEW ? properties.some((p) => p.name === name) : this.assembly.duplicateProperty(scope, name)) give();
+    properties.push({ name, labels, value });
+    if (properties.length === FEW) for (const p of properties) this.assembly.duplicateProperty(scope, p.name);
+  }
+
+  close(scope: Scope): void {
+    // A list grown by appending keeps room for 17 entries: the node's own lists at their size, as they stay.
+    if (!scope.fresh) return;
+    const target = scope.target!;
+    if (target.properties.length < 17) target.properties = target.properties.slice();
+    if (target.children.length > 0 && target.children.length < 17) target.children = target.children.slice();
+  }
+
+  /** References written in values: one that names no node once all is read is the tree-sitter reading's to report, where it is written. */
+  private readonly references: DtRef[] = [];
+
+  reference(ref: DtRef): void {
+    this.references.push(ref);
+  }
+
+  finish(): DtTree {
+    // Plain text has no deletions: the labels and nodes now are the finished tree's.
+    const references = this.references;
+    for (let i = 0; i < references.length; i++) if (!this.assembly.resolves(references[i]!)) give();
+    return this.assembly.finish();
+  }
+}
 
 /**
  * Why the reader is careful with what it keeps: a large tree is tens of
@@ -83,9 +175,8 @@ const give = (): never => {
  * for 17 elements), names that repeat are one string, and a property without
  * labels shares one empty list.
  */
-class PlainReader {
+class PlainReader<S, R> {
   private i = 0;
-  private readonly assembly = new DtsAssembly();
   /** Each property name once, however many properties have it, by a hash of its characters (first come keeps a slot). */
   private readonly names = new Map<number, string>();
   /** The run of name characters labels() read last and found no label in: where it starts and ends, and its hash. */
@@ -94,12 +185,12 @@ class PlainReader {
   private runHash = 0;
   /** Cells of the list being read, copied out at their count. */
   private readonly scratch: DtCell[] = [];
-  /** References written in values: one that names no node once all is read is the tree-sitter reading's to report, where it is written. */
-  private readonly references: DtRef[] = [];
+  constructor(
+    private readonly text: string,
+    private readonly builder: PlainBuilder<S, R>,
+  ) {}
 
-  constructor(private readonly text: string) {}
-
-  read(): DtTree {
+  read(): R {
     const t = this.text;
     for (;;) {
       this.skip();
@@ -113,21 +204,18 @@ class PlainReader {
         const address = BigInt(this.integer());
         const size = BigInt(this.integer());
         this.expect(0x3b);
-        this.assembly.tree.memoryReservations.push({ address, size, labels });
+        this.builder.memreserve(address, size, labels);
         continue;
       }
-      const target = this.topLevelTarget();
-      this.assembly.addLabels(target, labels);
+      const scope = this.builder.topLevel(this.topLevelTarget(), labels);
       this.expect(0x7b); // {
-      this.body(target);
+      this.body(scope);
     }
-    // Plain text has no deletions: the labels and nodes now are the finished tree's.
-    for (let i = 0; i < this.references.length; i++) if (!this.assembly.resolves(this.references[i]!)) give();
-    return this.assembly.finish();
+    return this.builder.finish();
   }
 
-  /** `/`, `&label` or `&{/path}` before a top-level body: the node it names now. */
-  private topLevelTarget(): DtNode {
+  /** `/` (undefined), `&label` or `&{/path}` before a top-level body. */
+  private topLevelTarget(): DtRef | undefined {
     const t = this.text;
     const c = t.charCodeAt(this.i);
     if (c === 0x2f) {
@@ -135,37 +223,29 @@ class PlainReader {
       const next = t.charCodeAt(this.i + 1);
       if (isClass(next, PROPERTY) || next === 0x2f) give();
       this.i++;
-      return this.assembly.tree.root;
+      return undefined;
     }
     if (c !== 0x26) give();
-    const ref = this.reference();
-    return (ref.kind === 'label' ? this.assembly.labels.get(ref.label) : nodeAtPath(this.assembly.tree.root, ref.path)) ?? give();
+    return this.reference();
   }
 
   /** A node body, after its `{`, to the `};` that closes it; children without recursion. */
-  private body(first: DtNode): void {
+  private body(first: S): void {
     const t = this.text;
-    const stack: Scope[] = [];
-    const open = (node: DtNode) => {
+    const stack: S[] = [first];
+    const open = (scope: S, full: string, labels: string[]) => {
       if (stack.length >= FDT_MAX_DEPTH) give();
-      stack.push(this.assembly.bodyScope(node));
+      stack.push(this.builder.child(scope, full, labels));
     };
-    open(first);
     while (stack.length > 0) {
       this.skip();
       const scope = stack[stack.length - 1]!;
-      const target = scope.target!;
       const c = t.charCodeAt(this.i);
       if (c === 0x7d) {
         // }
         this.i++;
         this.expect(0x3b);
-        stack.pop();
-        // A list grown by appending keeps room for 17 entries: the node's own lists at their size, as they stay.
-        if (scope.fresh) {
-          if (target.properties.length < 17) target.properties = target.properties.slice();
-          if (target.children.length > 0 && target.children.length < 17) target.children = target.children.slice();
-        }
+        this.builder.close(stack.pop()!);
         continue;
       }
       const labels = this.labels();
@@ -178,7 +258,7 @@ class PlainReader {
         const unit = this.name(NODE);
         if (unit === '' || !NODE_NAME.test(name)) give();
         this.expect(0x7b);
-        this.child(scope, `${name}@${unit}`, labels, open);
+        open(scope, `${name}@${unit}`, labels);
         continue;
       }
       this.skip();
@@ -186,31 +266,13 @@ class PlainReader {
       if (next === 0x7b) {
         if (!NODE_NAME.test(name)) give();
         this.i++;
-        this.child(scope, name, labels, open);
+        open(scope, name, labels);
         continue;
       }
       if (next !== 0x3b && next !== 0x3d) give();
       this.i++;
-      const value = next === 0x3b ? [] : this.value();
-      if (scope.fresh) {
-        // A fresh body's node has only what this body defined, all appended here: a name twice is in its list (dtc's
-        // error, tree-sitter's to report). Most nodes have a few properties, so the list is looked through rather
-        // than a set made per body; a long one gets the set, which keeps a wide node linear.
-        const properties = target.properties;
-        if (properties.length < FEW ? properties.some((p) => p.name === name) : this.assembly.duplicateProperty(scope, name)) give();
-        properties.push({ name, labels, value });
-        if (properties.length === FEW) for (const p of properties) this.assembly.duplicateProperty(scope, p.name);
-      } else {
-        setProperty(target, { name, labels, value });
-      }
+      this.builder.property(scope, name, labels, next === 0x3b ? [] : this.value());
     }
-  }
-
-  private child(scope: Scope, full: string, labels: string[], open: (node: DtNode) => void): void {
-    if (this.assembly.duplicateNode(scope, full)) give();
-    const child = scope.fresh ? this.assembly.freshChild(scope.target!, full) : this.assembly.child(scope.target!, full);
-    this.assembly.addLabels(child, labels);
-    open(child);
   }
 
   /** `label:` prefixes (the colon right after the name, as dtc writes them); none is the one shared empty list. */
@@ -351,7 +413,7 @@ class PlainReader {
 
   private valueReference(): DtRef {
     const ref = this.reference();
-    this.references.push(ref);
+    this.builder.reference(ref);
     return ref;
   }
 

@@ -10,10 +10,10 @@
  * cells when the length is a multiple of 4; else bytes. So a DTB-derived tree
  * prints exactly as `dtc -I dtb -O dts` (1.7) prints it.
  */
-import type { TextSink } from '../codec/text-sink.js';
 import { readByteString } from './byte-string.js';
 import { isPrintable, quoteDts } from './dts-strings.js';
 import { refText } from './layout.js';
+import type { TextBlock } from './text-block.js';
 import type { DtCell, DtChunk } from './tree.js';
 
 /** Bytes that dtc counts as string content besides printable ASCII: NUL and \a \b \t \n \v \f \r (a table: this runs per byte of a blob). */
@@ -63,40 +63,80 @@ function cellList(bytes: Uint8Array): string {
   return s + '>';
 }
 
+/** Lower-case hex digits as ASCII codes. */
+const HEX_DIGIT = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/** A cell's most characters: ` 0xffffffff`. */
+const CELL_ROOM = 11;
+
 /**
- * rawText of bytes [start, end) written into a sink, for printing a DTB
- * straight from its bytes (dtb-print.ts, which passes the blob itself: no
- * view object per value): cells and bytes digit by digit, with no string per
- * value (most of a large blob's values); strings, which are few, through
- * rawText. test/dt/dtb-print-direct.test.ts holds the two to the same text.
+ * rawText of bytes [start, end) written into a text block: for printing a
+ * DTB straight from its bytes (dtb-print.ts, which passes the blob itself: no
+ * view object per value). Cells and bytes digit by digit, with no string per
+ * value (most of a large blob's values); strings that need an escape, which
+ * are few, through quoteDts. Room is asked per cell, byte or string piece, so
+ * a value of any size is written through the block as it is.
+ * test/dt/dtb-print-direct.test.ts holds the two to the same text.
  */
-export function writeRawValue(sink: TextSink, bytes: Uint8Array, start = 0, end = bytes.length): void {
+export function writeRawValue(text: TextBlock, bytes: Uint8Array, start = 0, end = bytes.length): void {
   const type = guessValueType(bytes, start, end);
   if (type === 'string') {
-    // stringList's text: a piece that needs no escape (nearly all) is copied as it is, without a string.
+    // stringList's text: a piece that needs no escape (nearly all) is copied as it is.
     for (let from = start, i = start; i < end; i++) {
       if (bytes[i] !== 0) continue;
-      if (from > start) sink.str(', ');
       let plain = true;
       for (let j = from; j < i && plain; j++) plain = PLAIN_IN_QUOTES[bytes[j]!] === 1;
-      if (plain) sink.str('"').bytes(bytes.subarray(from, i)).str('"');
-      else sink.str(quoteDts(readByteString(bytes, from, i)));
+      const quoted = plain ? undefined : quoteDts(readByteString(bytes, from, i));
+      // The piece, its quotes (in `quoted` already) and the `, ` before it.
+      text.room((quoted === undefined ? i - from + 2 : quoted.length) + 2);
+      const out = text.buf;
+      let at = text.pos;
+      if (from > start) {
+        out[at++] = 0x2c; // ,
+        out[at++] = 0x20;
+      }
+      if (quoted === undefined) {
+        out[at++] = 0x22; // "
+        for (let j = from; j < i; j++) out[at++] = bytes[j]!;
+        out[at++] = 0x22;
+      } else {
+        for (let j = 0; j < quoted.length; j++) out[at++] = quoted.charCodeAt(j);
+      }
+      text.pos = at;
       from = i + 1;
     }
-  } else if (type === 'cells') {
-    sink.str('<');
-    for (let i = start; i < end; i += 4) {
-      sink.str(i > start ? ' 0x' : '0x').hexLower(((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0, 2);
-    }
-    sink.str('>');
-  } else {
-    sink.str('[');
-    for (let i = start; i < end; i++) {
-      if (i > start) sink.str(' ');
-      sink.hexLower(bytes[i]!, 2);
-    }
-    sink.str(']');
+    return;
   }
+  const cells = type === 'cells';
+  text.room(CELL_ROOM);
+  let out = text.buf;
+  let at = text.pos;
+  out[at++] = cells ? 0x3c : 0x5b; // < or [
+  for (let i = start; i < end; i += cells ? 4 : 1) {
+    // The block's room checked here, not by a call per cell: this runs per cell of a large blob, mostly before it is optimised.
+    if (at + CELL_ROOM > out.length) {
+      text.pos = at;
+      text.room(CELL_ROOM);
+      out = text.buf;
+      at = text.pos;
+    }
+    if (i > start) out[at++] = 0x20;
+    if (cells) {
+      out[at++] = 0x30; // 0x
+      out[at++] = 0x78;
+      const n = ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
+      // At least two digits, as hexCell prints them.
+      let digits = 2;
+      while (digits < 8 && n >>> (4 * digits) !== 0) digits++;
+      for (let d = digits - 1; d >= 0; d--) out[at++] = HEX_DIGIT[(n >>> (4 * d)) & 15]!;
+    } else {
+      out[at++] = HEX_DIGIT[bytes[i]! >> 4]!;
+      out[at++] = HEX_DIGIT[bytes[i]! & 15]!;
+    }
+  }
+  text.pos = at;
+  text.room(1);
+  text.buf[text.pos++] = cells ? 0x3e : 0x5d; // > or ]
 }
 
 /**

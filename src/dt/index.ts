@@ -12,6 +12,7 @@ export { decodeDtb, type DtbDecode } from './dtb-read.js';
 export { cleanDtb, printDtb, writeCleanDtb, writeDtb } from './dtb-print.js';
 export { DTS_REFUSED, parseDts, parseDtsWith, parsePlain, type DtsParse, type IncludedFile, type IncludeRefused, type ParseDtsOptions } from './dts-parse.js';
 export { dtsParser } from './ts-parser.js';
+export { plainDtsToDtb } from './dts-plain-dtb.js';
 export { formatDts, namesDtsCannotWrite } from './dts-write.js';
 export { dtFromTopology, topologyHasDt, type DtBuild } from './from-topology.js';
 export { treeToJson, type DtTreeJson } from './json.js';

@@ -6,7 +6,7 @@
  * macro, a duplicate label or phandle) at its node path.
  */
 import { hasErrors, inFile, InputError, type Diagnostic } from '../diagnostic.js';
-import { encodeDtb, parseDts } from '../dt/index.js';
+import { encodeDtb, parseDts, plainDtsToDtb } from '../dt/index.js';
 import { dtsIncludeReader } from './dts-include-reader.js';
 
 export interface DtsCompile {
@@ -16,6 +16,10 @@ export interface DtsCompile {
 }
 
 export async function compileDtsFile(file: string, text: string, includeDirs: readonly string[] = []): Promise<DtsCompile> {
+  // Plain text of the shape generated trees have is written straight to its DTB (dts-plain-dtb.ts); what that
+  // gives up on has the tree built, and checked, as below.
+  const direct = plainDtsToDtb(text);
+  if (direct) return { dtb: direct, diagnostics: [] };
   const { tree, diagnostics } = await parseDts(text, file, { readInclude: dtsIncludeReader(file, includeDirs) });
   if (hasErrors(diagnostics)) return { diagnostics };
   try {

@@ -68,6 +68,22 @@ describe('a DTB printed from its bytes prints as its tree does', () => {
     expect(expectAgrees(await small(), 'small')).toBe(true);
   });
 
+  it('values larger than the printer\'s 64 KB block (cells, bytes, a string, a string list), and a long name, print alike', async () => {
+    const cells = Array.from({ length: 40_000 }, (_, i) => `0x${((i * 2654435761) % 2 ** 32).toString(16)}`).join(' ');
+    const bytes = Array.from({ length: 70_000 }, (_, i) => (i % 256).toString(16).padStart(2, '0')).join(' ');
+    const long = 'x'.repeat(100_000);
+    const name = `n${'a'.repeat(70_000)}`;
+    const text = `/dts-v1/;\n/ {\n\tcells = <${cells}>;\n\tbytes = [${bytes}];\n\tlong = "${long}";\n\tlist = "${long}", "\\t${long}", "";\n\t${name} { };\n};\n`;
+    expect(expectAgrees(encodeDtb((await parseDts(text, 'big.dts')).tree), 'big values')).toBe(true);
+    // Streamed through a sink that drains, as decode writes to standard output.
+    const blob = encodeDtb((await parseDts(text, 'big.dts')).tree);
+    const drained: Uint8Array[] = [];
+    const sink = new TextSink((b) => drained.push(b.slice()));
+    expect(writeDtb(blob, sink)).toBe(true);
+    sink.flush();
+    expect(Buffer.concat(drained).toString('latin1')).toBe(formatDts(decodeDtb(blob).tree));
+  });
+
   it('NOP tokens are skipped, as decodeDtb skips them', async () => {
     const bytes = await small();
     const view = new DataView(bytes.buffer, bytes.byteOffset);

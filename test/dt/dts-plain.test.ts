@@ -9,7 +9,7 @@
  * one-character deletion and a set of insertions into a sample that uses
  * each construct the reader takes.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,9 +18,9 @@ import { emptyTree } from '../../src/dt/tree.js';
 import { parseDtsWithTreeSitter } from '../../src/dt/dts-parse.js';
 import { parsePlainDts } from '../../src/dt/dts-plain.js';
 import { resolveTopology } from '../../src/model/resolve.js';
-import { CORPUS_DIR, REPO_ROOT } from '../support/paths.js';
+import { REPO_ROOT } from '../support/paths.js';
 import { generatedBoard } from './generated-board.js';
-import { dtc, dtExamples, haveDtc } from './support.js';
+import { dtc, dtExamples, dtSourceFiles, haveDtc } from './support.js';
 
 let parser: Parser;
 beforeAll(async () => {
@@ -37,13 +37,6 @@ function compare(text: string, file = 'x.dts'): 'plain' | 'fallback' {
   // A DTS subject read plain checks its round trip without the grammar (io/dt-subject.ts): what it prints must read plain, to the same tree.
   expect(treeToJson(parsePlainDts(formatDts(plain)) ?? emptyTree()), text.length < 2000 ? text : file).toEqual(treeToJson(plain));
   return 'plain';
-}
-
-function files(dir: string, ext: RegExp): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .sort()
-    .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f), ext) : ext.test(f) ? [join(dir, f)] : []));
 }
 
 /** Every construct the reader takes, in a few lines. */
@@ -143,7 +136,7 @@ describe('plain DTS reads as tree-sitter reads it', () => {
     expect(parsePlainDts(deep(100_000))).toBeUndefined();
   });
 
-  const fixtures = [...files(join(REPO_ROOT, 'test/fixtures'), /\.dtsi?$/), ...files(join(CORPUS_DIR, 'dt-source'), /\.dtsi?$/)];
+  const fixtures = dtSourceFiles();
   it.each(fixtures.map((f) => [f.replace(`${REPO_ROOT}/`, '')]))('%s: the same tree or a fall back', (file) => {
     const path = file.startsWith('/') ? file : join(REPO_ROOT, file);
     compare(readFileSync(path, 'utf8'), file);

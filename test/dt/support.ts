@@ -4,7 +4,7 @@
  * DT, and a plain form of a tree for comparing (names and property bytes).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topologyHasDt } from '../../src/dt/from-topology.js';
@@ -14,7 +14,7 @@ import { loadTopologyFile } from '../../src/io/load-topology.js';
 import { REFERENCE_ROOT_STAMP, referenceRootPath } from '../../src/judge/reference-root.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import type { Topology } from '../../src/model/topology-schema.js';
-import { TABLES_DIR } from '../support/paths.js';
+import { CORPUS_DIR, REPO_ROOT, TABLES_DIR } from '../support/paths.js';
 
 export const inCi = Boolean(process.env['CI']);
 
@@ -130,4 +130,16 @@ export function dtExamples(): { name: string; topology: Topology }[] {
     .map((f) => ({ name: f, topology: loadTopologyFile(join(TABLES_DIR, f)) }))
     // The examples `build` writes a board DT for (a RISC-V IOMMU goes to the RIMT only).
     .filter(({ topology }) => topologyHasDt(resolveTopology(topology)));
+}
+
+/** Every DTS and DTSI among the test fixtures and the corpus's DT sources, sorted: the DTS readers' real inputs. */
+export function dtSourceFiles(): string[] {
+  const ext = /\.dtsi?$/;
+  const files = (dir: string): string[] =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .sort()
+          .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : ext.test(f) ? [join(dir, f)] : []))
+      : [];
+  return [...files(join(REPO_ROOT, 'test/fixtures')), ...files(join(CORPUS_DIR, 'dt-source'))];
 }
