@@ -171,21 +171,37 @@ export async function exerciseDtb(bytes: Uint8Array): Promise<void> {
 }
 
 /**
- * DTS text: parsed (no includes available), printed, resolved; when it
+ * DTS text: parsed (no includes available), printed, resolved, and taken
+ * straight to a DTB where the direct path takes it; when it
  * parsed without error, its printed form must parse to the same tree and
  * encode to a DTB.
  */
 export async function exerciseDts(text: string): Promise<void> {
   const dt = await import('../dt/index.js');
+  const direct = dt.plainDtsToDtb(text);
   const parsed = await dt.parseDts(text, 'fuzz.dts');
   const printed = dt.formatDts(parsed.tree);
   dt.resolveDt(parsed.tree);
-  if (hasErrors(parsed.diagnostics)) return;
+  if (hasErrors(parsed.diagnostics)) return expectDirectDtbAsGeneral(direct, parsed.diagnostics, undefined);
   const json = JSON.stringify(dt.treeToJson(parsed.tree));
   const again = await dt.parseDts(printed, 'printed.dts');
   if (hasErrors(again.diagnostics)) throw new InvariantError(`parse→print→parse reports ${errorCodes(again.diagnostics)}`);
   if (JSON.stringify(dt.treeToJson(again.tree)) !== json) throw new InvariantError('parse→print→parse changed the tree');
-  await encodeDtbOrCheckFinding(parsed.tree);
+  const encoded = await encodeDtbOrCheckFinding(parsed.tree);
+  expectDirectDtbAsGeneral(direct, parsed.diagnostics, encoded);
+}
+
+/**
+ * `encode board.dts` writes plain DTS straight to its DTB (dt/dts-plain-dtb.ts)
+ * and builds the tree only for what that gives up on. Where it gives a DTB,
+ * the general path (parse, lay out, encodeDtb) must give the same bytes and
+ * nothing to say: else the direct path hid a diagnostic or changed the blob.
+ */
+export function expectDirectDtbAsGeneral(direct: Uint8Array | undefined, parsed: readonly Diagnostic[], general: Uint8Array | undefined): void {
+  if (!direct) return;
+  if (parsed.length > 0) throw new InvariantError(`the direct DTB path took a source the parser reports ${parsed.map((d) => d.code).join(', ')} for`);
+  if (!general) throw new InvariantError('the direct DTB path took a source the general path refuses to encode');
+  if (!sameBytes(direct, general)) throw new InvariantError(`the direct DTB differs from the general path's: ${firstDifference(direct, general)}`);
 }
 
 /**

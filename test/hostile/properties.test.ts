@@ -25,7 +25,7 @@ import { decodeViot, encodeViot, type ViotTable } from '../../src/acpi/viot/inde
 import type { Model } from '../../src/codec/index.js';
 import { hasErrors, InputError } from '../../src/diagnostic.js';
 import { decodeDtb, encodeDtb, treeToJson, type DtNode, type DtTree } from '../../src/dt/index.js';
-import { exerciseTable, exerciseTopology, expectCleanAsModel } from '../../src/fuzz/checks.js';
+import { exerciseTable, exerciseTopology, expectCleanAsModel, expectDirectDtbAsGeneral } from '../../src/fuzz/checks.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { corpusPresent, CORPUS_ROOT, seedsOf } from '../../src/fuzz/seeds.js';
 import { viotSpec, NODE_SPECS } from '../../src/acpi/viot/spec.js';
@@ -225,5 +225,17 @@ describe('the clean path is held to the model in every fuzzed and generated tabl
     expect(() => expectCleanAsModel(bytes, t, text, json)).not.toThrow();
     expect(() => expectCleanAsModel(bytes, t, text.replace('Host Address Width', 'Host Address Widht'), json)).toThrow(/clean text differs from the model's: line \d+/);
     expect(() => expectCleanAsModel(bytes, t, text, json.replace('"hostAddressWidth"', '"hostAddressWidht"'))).toThrow(/clean JSON differs/);
+  });
+});
+
+describe('the direct DTS -> DTB path is held to the general path in every fuzzed source', () => {
+  // exerciseDts (the dts fuzz target) compares plainDtsToDtb's blob with parse + encodeDtb's.
+  it('the same bytes pass; a blob that differs, or one for a source the parser or encoder refuses, is an InvariantError', () => {
+    const blob = Uint8Array.of(0xd0, 0x0d, 0xfe, 0xed);
+    expect(() => expectDirectDtbAsGeneral(undefined, [], undefined)).not.toThrow();
+    expect(() => expectDirectDtbAsGeneral(blob, [], Uint8Array.from(blob))).not.toThrow();
+    expect(() => expectDirectDtbAsGeneral(blob, [], Uint8Array.of(0xd0, 0x0d, 0xfe, 0xee))).toThrow(/differs from the general path's: first difference at 0x3/);
+    expect(() => expectDirectDtbAsGeneral(blob, [{ severity: 'warning', code: 'dt-x', message: 'm' }], blob)).toThrow(/the parser reports dt-x/);
+    expect(() => expectDirectDtbAsGeneral(blob, [], undefined)).toThrow(/refuses to encode/);
   });
 });
