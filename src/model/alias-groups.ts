@@ -132,13 +132,18 @@ export function assignAliasGroups(functions: readonly PciFunction[], acsActive =
       const other = byAlias.get(key);
       if (other) sets.union(other, f);
       else byAlias.set(key, f);
-      sets.union(f, step.device);
+      if (step.device !== f) sets.union(f, step.device);
     }
     const top = steps[steps.length - 1]!.device;
     if (top.parent && !acsPathEnabled(top.parent, acsActive)) sets.union(f, top.parent);
     if (!acsEnabled(f, acsActive)) {
+      // One mate is enough: every non-isolating function of the slot joins the same one, so they all end up
+      // together (a union per pair was 56 per eight-function slot).
       for (const mate of slotMates(f)) {
-        if (mate !== f && !acsEnabled(mate, acsActive)) sets.union(f, mate);
+        if (mate !== f && !acsEnabled(mate, acsActive)) {
+          sets.union(f, mate);
+          break;
+        }
       }
     }
   }

@@ -31,6 +31,10 @@ export interface ResolveOptions {
   linux?: LinuxTarget;
 }
 
+/** Placeholders until a function's lists are filled in (an endpoint keeps NO_FUNCTIONS): frozen, shared. */
+const NO_FUNCTIONS = Object.freeze([]) as unknown as PciFunction[];
+const NO_RIDS = Object.freeze([]) as unknown as number[];
+
 /** Host bridges and their functions, numbered, depth-first; assignment fields are filled in later. */
 function buildTree(topology: Topology, numbering: BusNumbering): { hostBridges: ResolvedHostBridge[]; functions: PciFunction[] } {
   const hostBridges: ResolvedHostBridge[] = [];
@@ -69,14 +73,19 @@ function buildTree(topology: Topology, numbering: BusNumbering): { hostBridges: 
           rid: rid(bus, devfn),
           path: [...path, { device, fn }],
           isBridge: bridge,
-          ...(bridge ? numbering.bridges.get(child.id)! : {}),
-          children: [],
-          aliases: [],
+          children: NO_FUNCTIONS,
+          aliases: NO_RIDS,
           iommu: null,
-          outputIds: [],
+          outputIds: NO_RIDS,
           group: '',
           msiController: null,
         };
+        // Set, not spread into the literal: a spread of one of two shapes made every function's creation slow.
+        if (bridge) {
+          const buses = numbering.bridges.get(child.id)!;
+          f.secondary = buses.secondary;
+          f.subordinate = buses.subordinate;
+        }
         f.aliases = dmaAliases(f);
         // The nearest setting from the function up: its own, else its parent's (already resolved), without a chain per function.
         f.msiController =
@@ -151,12 +160,16 @@ function acsEnabled(topology: Topology, linux: LinuxTarget): boolean {
 }
 
 export function resolveTopology(topology: Topology, opts: ResolveOptions = {}): ResolvedTopology {
-  const numbering = numberBuses(topology, opts.numbering ?? DEFAULT_NUMBERING);
+  return resolveNumbered(topology, numberBuses(topology, opts.numbering ?? DEFAULT_NUMBERING), opts.linux);
+}
+
+/** resolveTopology with the buses already numbered (renumber.ts numbers them first to see whether anything moved). */
+export function resolveNumbered(topology: Topology, numbering: BusNumbering, linuxTarget?: LinuxTarget): ResolvedTopology {
   const { hostBridges, functions } = buildTree(topology, numbering);
   const byId = new Map(functions.map((f) => [f.id, f]));
   const iommus = resolveIommus(topology, (id) => byId.get(id));
   const assigned = assignTranslations(hostBridges, functions, iommus);
-  const linux = opts.linux ?? DEFAULT_LINUX_TARGET;
+  const linux = linuxTarget ?? DEFAULT_LINUX_TARGET;
   const groups = assignAliasGroups(functions, acsEnabled(topology, linux));
 
   const devices = deviceEntries(functions, assigned.translations, linux.profile);

@@ -17,16 +17,18 @@ interface Assignable {
   path: string;
   segment: number;
   /** The assignable above, for inheritance; undefined for a host bridge. */
-  up: () => Assignable | undefined;
+  up: Assignable | undefined;
 }
 
 export function checkIommuAssignment(ix: TopologyIndex): Diagnostic[] {
   const all = assignables(ix);
   const includeAll = includeAllUnits(ix);
+  // Only the nodes that state an assignment field can be wrong about it: no list per node of a valid tree.
+  const stating = all.filter((a) => a.node.iommu !== undefined || a.node.streamIdBase !== undefined);
   return [
-    ...all.flatMap((a) => iommuAndBypass(a)),
-    ...all.flatMap((a) => segmentMismatch(ix, a.node.iommu, a.segment, a.path)),
-    ...all.flatMap((a) => streamIdOnVtd(ix, a, includeAll)),
+    ...stating.flatMap((a) => iommuAndBypass(a)),
+    ...stating.flatMap((a) => segmentMismatch(ix, a.node.iommu, a.segment, a.path)),
+    ...stating.flatMap((a) => streamIdOnVtd(ix, a, includeAll)),
     ...includeAllConflicts(ix, all, includeAll),
     ...platformDevices(ix),
     ...dmarOnlyDevices(ix),
@@ -36,15 +38,16 @@ export function checkIommuAssignment(ix: TopologyIndex): Diagnostic[] {
 function assignables(ix: TopologyIndex): Assignable[] {
   const bridges = new Map<HostBridge, Assignable>();
   for (const { item, path } of listed(ix.topology.hostBridges, 'hostBridges')) {
-    bridges.set(item, { node: item, path, segment: item.segment ?? 0, up: () => undefined });
+    bridges.set(item, { node: item, path, segment: item.segment ?? 0, up: undefined });
   }
+  // A site comes after its parent (ix.sites is depth-first), so the one above is already made.
   const sites = new Map<PciSite, Assignable>();
   for (const site of ix.sites) {
     sites.set(site, {
       node: site.node,
       path: site.path,
       segment: site.segment,
-      up: () => (site.parent ? sites.get(site.parent) : bridges.get(site.hostBridge)),
+      up: site.parent ? sites.get(site.parent) : bridges.get(site.hostBridge),
     });
   }
   return [...bridges.values(), ...sites.values()];
@@ -56,7 +59,7 @@ function assignables(ix: TopologyIndex): Assignable[] {
  * INCLUDE_PCI_ALL unit; undefined when nothing translates it.
  */
 function effectiveIommu(ix: TopologyIndex, a: Assignable, includeAll: Map<number, VtdUnit>): Iommu | undefined {
-  for (let x: Assignable | undefined = a; x; x = x.up()) {
+  for (let x: Assignable | undefined = a; x; x = x.up) {
     if (x.node.iommu !== undefined) return ix.iommus.get(x.node.iommu);
     if (x.node.bypassIommu) return undefined;
   }
