@@ -21,6 +21,7 @@ import { DEFAULT_NUMBERING } from './numbering-policies.js';
 import { isBridgeType, orderedChildren } from './numbering-tree.js';
 import type { PathHop, PciFunction, ResolvedHostBridge, ResolvedIommu, ResolvedPlatformDevice, ResolvedTopology } from './resolved.js';
 import { rid } from './rid.js';
+import { childrenPath } from './doc-path.js';
 import type { PciNode, Topology } from './topology-schema.js';
 import type { DeviceEntry, MmioTranslation, TranslationMap } from './translation-map.js';
 
@@ -34,6 +35,10 @@ export interface ResolveOptions {
 /** Placeholders until a function's lists are filled in (an endpoint keeps NO_FUNCTIONS): frozen, shared. */
 const NO_FUNCTIONS = Object.freeze([]) as unknown as PciFunction[];
 const NO_RIDS = Object.freeze([]) as unknown as number[];
+
+/** The (device, function) hop of each devfn, made once and shared by every path through it (frozen). */
+const HOPS: readonly PathHop[] = Array.from({ length: 256 }, (_, df) => Object.freeze({ device: df >> 3, fn: df & 7 }));
+const hopOf = (devfn: number): PathHop => HOPS[devfn]!;
 
 /** Host bridges and their functions, numbered, depth-first; assignment fields are filled in later. */
 function buildTree(topology: Topology, numbering: BusNumbering): { hostBridges: ResolvedHostBridge[]; functions: PciFunction[] } {
@@ -62,7 +67,7 @@ function buildTree(topology: Topology, numbering: BusNumbering): { hostBridges: 
           id: child.id,
           node: child,
           kind: child.type,
-          docPath: `${docPath}.children[${i}]`,
+          docPath: childrenPath(docPath, i),
           hostBridge,
           parent,
           segment: hostBridge.segment,
@@ -71,7 +76,7 @@ function buildTree(topology: Topology, numbering: BusNumbering): { hostBridges: 
           fn,
           devfn,
           rid: rid(bus, devfn),
-          path: [...path, { device, fn }],
+          path: [...path, hopOf(devfn)],
           isBridge: bridge,
           children: NO_FUNCTIONS,
           aliases: NO_RIDS,
