@@ -120,44 +120,79 @@ export class UnionFind<T> {
   }
 }
 
-/** Forms the groups, writes each function's `group`, and returns the groups in order. */
-export function assignAliasGroups(functions: readonly PciFunction[], acsActive = true): AliasGroup[] {
-  const sets = new UnionFind<PciFunction>();
-  const byAlias = new Map<number, PciFunction>();
+/**
+ * UnionFind over 0..n-1 in two typed arrays: the groups of a resolve are formed over the functions'
+ * positions, with no map entry per union and lookup (most of a resolve's time went there).
+ */
+class IndexSets {
+  private readonly parent: Int32Array;
+  private readonly size: Int32Array;
+  constructor(n: number) {
+    this.parent = new Int32Array(n).map((_, i) => i);
+    this.size = new Int32Array(n).fill(1);
+  }
+  find(x: number): number {
+    let root = x;
+    while (this.parent[root] !== root) root = this.parent[root]!;
+    while (x !== root) {
+      const next = this.parent[x]!;
+      this.parent[x] = root;
+      x = next;
+    }
+    return root;
+  }
+  union(a: number, b: number): void {
+    let ra = this.find(a);
+    let rb = this.find(b);
+    if (ra === rb) return;
+    if (this.size[ra]! < this.size[rb]!) [ra, rb] = [rb, ra];
+    this.parent[rb] = ra;
+    this.size[ra]! += this.size[rb]!;
+  }
+}
 
-  for (const f of functions) {
+/** Forms the groups, writes each function's `group`, and returns the groups in order. `functions` is every function of the tree. */
+export function assignAliasGroups(functions: readonly PciFunction[], acsActive = true): AliasGroup[] {
+  const indexOf = new Map<PciFunction, number>();
+  functions.forEach((f, i) => indexOf.set(f, i));
+  const at = (f: PciFunction): number => indexOf.get(f)!;
+  const sets = new IndexSets(functions.length);
+  const byAlias = new Map<number, number>();
+
+  functions.forEach((f, i) => {
     const steps = dmaAliasSteps(f);
     for (const step of steps) {
       const key = sbdfKey(f.segment, step.rid);
       const other = byAlias.get(key);
-      if (other) sets.union(other, f);
-      else byAlias.set(key, f);
-      if (step.device !== f) sets.union(f, step.device);
+      if (other !== undefined) sets.union(other, i);
+      else byAlias.set(key, i);
+      if (step.device !== f) sets.union(i, at(step.device));
     }
     const top = steps[steps.length - 1]!.device;
-    if (top.parent && !acsPathEnabled(top.parent, acsActive)) sets.union(f, top.parent);
+    if (top.parent && !acsPathEnabled(top.parent, acsActive)) sets.union(i, at(top.parent));
     if (!acsEnabled(f, acsActive)) {
       // One mate is enough: every non-isolating function of the slot joins the same one, so they all end up
       // together (a union per pair was 56 per eight-function slot).
       for (const mate of slotMates(f)) {
         if (mate !== f && !acsEnabled(mate, acsActive)) {
-          sets.union(f, mate);
+          sets.union(i, at(mate));
           break;
         }
       }
     }
-  }
+  });
 
-  const groups = new Map<PciFunction, AliasGroup>();
-  for (const f of functions) {
-    const root = sets.find(f);
-    let group = groups.get(root);
-    if (!group) {
-      group = { id: `g${groups.size}`, members: [] };
-      groups.set(root, group);
+  const groups: AliasGroup[] = [];
+  const groupOfSet = new Int32Array(functions.length).fill(-1);
+  functions.forEach((f, i) => {
+    const root = sets.find(i);
+    if (groupOfSet[root] === -1) {
+      groupOfSet[root] = groups.length;
+      groups.push({ id: `g${groups.length}`, members: [] });
     }
+    const group = groups[groupOfSet[root]!]!;
     group.members.push(f.id);
     f.group = group.id;
-  }
-  return [...groups.values()];
+  });
+  return groups;
 }
