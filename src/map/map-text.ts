@@ -16,7 +16,7 @@ import { formatAliasList, formatAssignment, hex } from './format-common.js';
  * Widths as they always were: each row's cells widen the columns it has (a
  * shorter row sets the count of columns measured).
  */
-function pushColumns<T>(lines: string[], items: readonly T[], cells: (item: T) => string[]): void {
+function pushColumns<T>(lines: Lines, items: readonly T[], cells: (item: T) => string[]): void {
   let widths: number[] = [];
   for (const item of items) {
     const w = widths;
@@ -29,8 +29,41 @@ function pushColumns<T>(lines: string[], items: readonly T[], cells: (item: T) =
   }
 }
 
+/** Characters of text handed on at a time by writeMapText. */
+const TEXT_PIECE_CHARS = 1 << 16;
+
+/**
+ * Lines, each ended by a newline, handed to `write` in pieces of about
+ * TEXT_PIECE_CHARS characters: each line dies young instead of living in a
+ * list until the whole text is joined (a million devices' lines were most
+ * of what `map`'s young-generation GC copied, issue 21).
+ */
+class Lines {
+  private piece = '';
+  constructor(private readonly write: (text: string) => void) {}
+
+  push(...lines: string[]): void {
+    for (const line of lines) this.piece += `${line}\n`;
+    if (this.piece.length >= TEXT_PIECE_CHARS) this.end();
+  }
+
+  /** Hands on what is left. */
+  end(): void {
+    if (this.piece) this.write(this.piece);
+    this.piece = '';
+  }
+}
+
 export function formatMapText(map: TranslationMap): string {
-  const lines: string[] = ['translations:'];
+  const pieces: string[] = [];
+  writeMapText(map, (text) => pieces.push(text));
+  return pieces.join('');
+}
+
+/** formatMapText's text, handed to `write` a piece at a time (each piece whole lines). */
+export function writeMapText(map: TranslationMap, write: (text: string) => void): void {
+  const lines = new Lines(write);
+  lines.push('translations:');
   const gaps = map.gaps ?? [];
   // A partial map never claims that nothing is translated: it says what it could not resolve.
   if (map.translations.length === 0) lines.push(gaps.length ? `(none resolved: ${gaps.map((g) => g.missing).join('; ')})` : '(none: nothing is translated)');
@@ -61,7 +94,7 @@ export function formatMapText(map: TranslationMap): string {
     if (map.msi.length === 0) lines.push('(none: no RID\'s MSIs reach an ITS)');
     for (const m of map.msi) lines.push(`${formatSbdf(m.segment, m.first)}-${formatSbdf(m.segment, m.last)} -> ${m.its} +${hex(m.deviceIdBase)} (${m.source})`);
   }
-  return lines.join('\n') + '\n';
+  lines.end();
 }
 
 /** The MSI column: `msi its#0 [0x100]`, `msi none` when the device's MSIs reach no ITS, nothing where its map has no MSI side. */
