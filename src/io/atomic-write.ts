@@ -30,15 +30,28 @@ export function siblingName(path: string, suffix: 'tmp' | 'bak'): string {
   return join(dirname(path), `.ridmap-${randomBytes(6).toString('hex')}.${suffix}`);
 }
 
+/**
+ * Text made a piece at a time: `pieces` hands each piece to `put`, which
+ * writes it out, so the whole text is never one string (a million-endpoint
+ * build's map.txt, map-text.ts writeMapText).
+ */
+export interface TextPieces {
+  pieces: (put: (text: string) => void) => void;
+}
+
 /** Writes `data` to a flushed temporary file beside `path`; nothing is visible at `path` until commit(). */
-export function stageFile(path: string, data: string | Uint8Array): StagedFile {
+export function stageFile(path: string, data: string | Uint8Array | TextPieces): StagedFile {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = siblingName(path, 'tmp');
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const fd = openSync(tmp, 'wx', 0o644);
-  try {
+  const writeAll = (bytes: Uint8Array): void => {
     let done = 0;
     while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+  };
+  try {
+    if (typeof data === 'string') writeAll(Buffer.from(data, 'utf8'));
+    else if (data instanceof Uint8Array) writeAll(data);
+    else data.pieces((text) => writeAll(Buffer.from(text, 'utf8')));
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
@@ -64,7 +77,7 @@ export function stageFile(path: string, data: string | Uint8Array): StagedFile {
  * of text) then holds one of them in memory at a time, not all until the
  * last is made, and the set is still committed as one.
  */
-export type FileData = string | Uint8Array | (() => string | Uint8Array);
+export type FileData = string | Uint8Array | TextPieces | (() => string | Uint8Array | TextPieces);
 
 /** Stages every file, or none: when one cannot be written, those already staged are removed and the error is thrown. */
 export function stageAll(files: readonly { path: string; data: FileData }[], stage: typeof stageFile = stageFile): StagedFile[] {
