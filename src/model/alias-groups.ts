@@ -93,47 +93,28 @@ export function acsPathEnabled(bridge: PciFunction, active = true): boolean {
   return true;
 }
 
-/** Disjoint sets with path compression and union by size: near-constant time per operation at any size. */
-export class UnionFind<T> {
-  private readonly parent = new Map<T, T>();
-  private readonly size = new Map<T, number>();
-  find(x: T): T {
-    let root = x;
-    for (let p = this.parent.get(root); p !== undefined; p = this.parent.get(root)) root = p;
-    // Every node on the way now points at the root, so the next find from any of them is one step.
-    while (x !== root) {
-      const next = this.parent.get(x)!;
-      this.parent.set(x, root);
-      x = next;
-    }
-    return root;
-  }
-  union(a: T, b: T): void {
-    let ra = this.find(a);
-    let rb = this.find(b);
-    if (ra === rb) return;
-    const sa = this.size.get(ra) ?? 1;
-    const sb = this.size.get(rb) ?? 1;
-    if (sa < sb) [ra, rb] = [rb, ra];
-    this.parent.set(rb, ra);
-    this.size.set(ra, sa + sb);
-  }
-}
-
 /**
- * UnionFind over 0..n-1 in two typed arrays: the groups of a resolve are formed over the functions'
- * positions, with no map entry per union and lookup (most of a resolve's time went there).
+ * Disjoint sets of 0..n-1 (n grows by add()), with path compression and union by size: near-constant time
+ * per operation at any size. The groups of a resolve are formed over the functions' positions in it, with
+ * no map entry per union and lookup (two Maps keyed by function were most of a resolve's time).
  */
-class IndexSets {
-  private readonly parent: Int32Array;
-  private readonly size: Int32Array;
-  constructor(n: number) {
-    this.parent = new Int32Array(n).map((_, i) => i);
-    this.size = new Int32Array(n).fill(1);
+export class IndexSets {
+  private readonly parent: number[] = [];
+  private readonly size: number[] = [];
+  constructor(n = 0) {
+    for (let i = 0; i < n; i++) this.add();
+  }
+  /** A new set of its own; returns its number. */
+  add(): number {
+    const i = this.parent.length;
+    this.parent.push(i);
+    this.size.push(1);
+    return i;
   }
   find(x: number): number {
     let root = x;
     while (this.parent[root] !== root) root = this.parent[root]!;
+    // Every node on the way now points at the root, so the next find from any of them is one step.
     while (x !== root) {
       const next = this.parent[x]!;
       this.parent[x] = root;
@@ -148,6 +129,28 @@ class IndexSets {
     if (this.size[ra]! < this.size[rb]!) [ra, rb] = [rb, ra];
     this.parent[rb] = ra;
     this.size[ra]! += this.size[rb]!;
+  }
+}
+
+/** IndexSets over any values, each numbered when first seen; find gives a set's first-root value. */
+export class UnionFind<T> {
+  private readonly sets = new IndexSets();
+  private readonly indexOf = new Map<T, number>();
+  private readonly items: T[] = [];
+  find(x: T): T {
+    return this.items[this.sets.find(this.at(x))]!;
+  }
+  union(a: T, b: T): void {
+    this.sets.union(this.at(a), this.at(b));
+  }
+  private at(x: T): number {
+    let i = this.indexOf.get(x);
+    if (i === undefined) {
+      i = this.sets.add();
+      this.indexOf.set(x, i);
+      this.items.push(x);
+    }
+    return i;
   }
 }
 
