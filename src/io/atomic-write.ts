@@ -39,6 +39,14 @@ export interface TextPieces {
   pieces: (put: (text: string) => void) => void;
 }
 
+/**
+ * Characters of text encoded and written at a time: a text of hundreds of MB
+ * (a million-endpoint build's map.json) encoded whole was as large a buffer
+ * again, outside the heap, and slow (~15 % of that build).
+ */
+const TEXT_CHUNK_CHARS = 1 << 20;
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+
 /** Writes `data` to a flushed temporary file beside `path`; nothing is visible at `path` until commit(). */
 export function stageFile(path: string, data: string | Uint8Array | TextPieces): StagedFile {
   mkdirSync(dirname(path), { recursive: true });
@@ -48,10 +56,19 @@ export function stageFile(path: string, data: string | Uint8Array | TextPieces):
     let done = 0;
     while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
   };
+  const writeText = (text: string): void => {
+    for (let at = 0; at < text.length; ) {
+      let end = Math.min(at + TEXT_CHUNK_CHARS, text.length);
+      // A chunk never ends between the two halves of a surrogate pair (each half alone would be written as U+FFFD).
+      if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--;
+      writeAll(Buffer.from(text.slice(at, end), 'utf8'));
+      at = end;
+    }
+  };
   try {
-    if (typeof data === 'string') writeAll(Buffer.from(data, 'utf8'));
+    if (typeof data === 'string') writeText(data);
     else if (data instanceof Uint8Array) writeAll(data);
-    else data.pieces((text) => writeAll(Buffer.from(text, 'utf8')));
+    else data.pieces(writeText);
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
