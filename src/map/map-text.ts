@@ -16,7 +16,7 @@ import { formatAliasList, formatAssignment, hex } from './format-common.js';
  * Widths as they always were: each row's cells widen the columns it has (a
  * shorter row sets the count of columns measured).
  */
-function pushColumns<T>(lines: string[], items: readonly T[], cells: (item: T) => string[]): void {
+function pushColumns<T>(lines: Lines, items: readonly T[], cells: (item: T) => string[]): void {
   let widths: number[] = [];
   for (const item of items) {
     const w = widths;
@@ -25,23 +25,56 @@ function pushColumns<T>(lines: string[], items: readonly T[], cells: (item: T) =
   // Line by line, not push(...rows): a spread passes one argument per device and overflows the stack at ~150k.
   for (const item of items) {
     const row = cells(item);
-    lines.push(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
+    lines.add(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
+  }
+}
+
+/** Characters of text handed on at a time by writeMapText. */
+const TEXT_PIECE_CHARS = 1 << 16;
+
+/**
+ * Lines, each ended by a newline, handed to `write` in pieces of about
+ * TEXT_PIECE_CHARS characters: each line dies young instead of living in a
+ * list until the whole text is joined (a million devices' lines were most
+ * of what `map`'s young-generation GC copied, issue 21).
+ */
+class Lines {
+  private piece = '';
+  constructor(private readonly write: (text: string) => void) {}
+
+  add(...lines: string[]): void {
+    for (const line of lines) this.piece += `${line}\n`;
+    if (this.piece.length >= TEXT_PIECE_CHARS) this.end();
+  }
+
+  /** Hands on what is left. */
+  end(): void {
+    if (this.piece) this.write(this.piece);
+    this.piece = '';
   }
 }
 
 export function formatMapText(map: TranslationMap): string {
-  const lines: string[] = ['translations:'];
+  const pieces: string[] = [];
+  writeMapText(map, (text) => pieces.push(text));
+  return pieces.join('');
+}
+
+/** formatMapText's text, handed to `write` a piece at a time (each piece whole lines). */
+export function writeMapText(map: TranslationMap, write: (text: string) => void): void {
+  const lines = new Lines(write);
+  lines.add('translations:');
   const gaps = map.gaps ?? [];
   // A partial map never claims that nothing is translated: it says what it could not resolve.
-  if (map.translations.length === 0) lines.push(gaps.length ? `(none resolved: ${gaps.map((g) => g.missing).join('; ')})` : '(none: nothing is translated)');
+  if (map.translations.length === 0) lines.add(gaps.length ? `(none resolved: ${gaps.map((g) => g.missing).join('; ')})` : '(none: nothing is translated)');
   for (const t of map.translations) {
-    lines.push(
+    lines.add(
       `${formatSbdf(t.segment, t.first)}-${formatSbdf(t.segment, t.last)} -> ${t.iommu} +${hex(t.outputBase)} (${t.source})`,
     );
   }
-  if (gaps.length && map.translations.length) lines.push(`(partial: ${gaps.map((g) => g.missing).join('; ')})`);
+  if (gaps.length && map.translations.length) lines.add(`(partial: ${gaps.map((g) => g.missing).join('; ')})`);
   if (map.devices) {
-    lines.push('', 'devices:');
+    lines.add('', 'devices:');
     pushColumns(lines, map.devices, (d) => [
       d.id,
       formatSbdf(d.segment, d.rid),
@@ -52,16 +85,16 @@ export function formatMapText(map: TranslationMap): string {
     ]);
   }
   if (map.mmio.length > 0) {
-    lines.push('', 'mmio:');
+    lines.add('', 'mmio:');
     pushColumns(lines, map.mmio, (m) => [m.id ?? '-', mmioPlace(m), formatAssignment(m.iommu, m.outputIds), `(${m.source})`, ...msiColumn(m.msi)]);
   }
   if (map.msi) {
     // The MSI side: which ITS each RID's MSIs reach, with the DeviceID of the first.
-    lines.push('', 'msi:');
-    if (map.msi.length === 0) lines.push('(none: no RID\'s MSIs reach an ITS)');
-    for (const m of map.msi) lines.push(`${formatSbdf(m.segment, m.first)}-${formatSbdf(m.segment, m.last)} -> ${m.its} +${hex(m.deviceIdBase)} (${m.source})`);
+    lines.add('', 'msi:');
+    if (map.msi.length === 0) lines.add('(none: no RID\'s MSIs reach an ITS)');
+    for (const m of map.msi) lines.add(`${formatSbdf(m.segment, m.first)}-${formatSbdf(m.segment, m.last)} -> ${m.its} +${hex(m.deviceIdBase)} (${m.source})`);
   }
-  return lines.join('\n') + '\n';
+  lines.end();
 }
 
 /** The MSI column: `msi its#0 [0x100]`, `msi none` when the device's MSIs reach no ITS, nothing where its map has no MSI side. */

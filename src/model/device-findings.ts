@@ -40,7 +40,8 @@ function withPath(d: Diagnostic, path: string | undefined): Diagnostic {
 
 export function groupSplitIommu(entries: readonly DeviceEntry[], options: DeviceFindingOptions = {}): Diagnostic[] {
   const byGroup = new Map<string, DeviceEntry[]>();
-  for (const d of entries.map(tableView)) {
+  for (const entry of entries) {
+    const d = tableView(entry);
     if (options.iommuFunctions?.has(d.id)) continue;
     // Appended in place: a copy of the group per member was quadratic in a group's size (a whole non-ACS hierarchy is one group).
     const members = byGroup.get(d.group);
@@ -49,7 +50,7 @@ export function groupSplitIommu(entries: readonly DeviceEntry[], options: Device
   }
   const findings: Diagnostic[] = [];
   for (const [group, members] of byGroup) {
-    if (new Set(members.map((m) => m.iommu)).size < 2) continue;
+    if (members.every((m) => m.iommu === members[0]!.iommu)) continue;
     const list = members.map((m) => `${m.id} → ${describeIommu(m.iommu)}`).join(', ');
     findings.push(
       withPath(
@@ -78,18 +79,30 @@ const describeOutput = (d: DeviceEntry, r: number) => {
 };
 
 export function aliasCollisions(entries: readonly DeviceEntry[], options: DeviceFindingOptions = {}): Diagnostic[] {
-  const byRid = new Map<number, DeviceEntry[]>();
-  for (const d of entries.map(tableView)) {
+  // The first device of each RID, and the list of all of them only where a second one comes: most RIDs are one
+  // device's own, and a list for each was one array per device and map.
+  const firstOf = new Map<number, DeviceEntry>();
+  const sharers = new Map<number, DeviceEntry[]>();
+  for (const entry of entries) {
+    const d = tableView(entry);
     for (const r of d.aliases) {
       const key = sbdfKey(d.segment, r);
-      const sharing = byRid.get(key);
+      const first = firstOf.get(key);
+      if (first === undefined) {
+        firstOf.set(key, d);
+        continue;
+      }
+      const sharing = sharers.get(key);
       if (sharing) sharing.push(d);
-      else byRid.set(key, [d]);
+      else sharers.set(key, [first, d]);
     }
   }
   const reported = new Set<string>();
   const findings: Diagnostic[] = [];
-  for (const [key, sharing] of byRid) {
+  // In the order the RIDs first appear, as before.
+  for (const key of firstOf.keys()) {
+    const sharing = sharers.get(key);
+    if (!sharing) continue;
     // Usually everyone behind a bridge agrees on the bridge's alias: then no pair there can disagree.
     const shared = sbdfKeyRid(key);
     const first = sharing[0]!;

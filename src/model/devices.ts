@@ -30,7 +30,7 @@ export function deviceEntry(device: DeviceRids, translations: readonly Translati
   const lookup = typeof translations === 'function' ? translations : ridLookup(translations);
   const { id, segment, rid, aliases, group } = device;
   const own = lookup(segment, rid);
-  const outputIds = own ? outputIdsOf(aliases, (a) => lookup(segment, a)?.outputId ?? a) : NO_OUTPUT_IDS;
+  const outputIds = own ? outputIdsOf(aliases, segment, lookup) : NO_OUTPUT_IDS;
   // The device's own alias list, shared and never changed: a copy per device and per map was a million arrays per map at 1M endpoints.
   return { id, segment, rid, aliases, iommu: own?.iommu ?? null, outputIds, group };
 }
@@ -44,10 +44,10 @@ const NO_OUTPUT_IDS = Object.freeze([]) as unknown as number[];
  * the alias list itself, shared like it, so a map at a million endpoints
  * makes no second list per device.
  */
-function outputIdsOf(aliases: Rid[], output: (alias: Rid) => number): number[] {
+function outputIdsOf(aliases: Rid[], segment: number, lookup: RidLookup): number[] {
   let out: number[] | undefined;
   for (let i = 0; i < aliases.length; i++) {
-    const id = output(aliases[i]!);
+    const id = lookup(segment, aliases[i]!)?.outputId ?? aliases[i]!;
     if (out) out.push(id);
     else if (id !== aliases[i]) {
       out = aliases.slice(0, i);

@@ -52,7 +52,7 @@ export function applyLinuxProbe(entries: readonly DeviceEntry[], profile: LinuxP
     if (!profile.smmuv3StreamOwner || !d.iommu.startsWith('smmuv3@')) return d;
     let owner = owners.get(d.iommu);
     if (!owner) owners.set(d.iommu, (owner = new Map()));
-    const taken = d.outputIds.find((id) => owner.has(id));
+    const taken = firstOwned(d.outputIds, owner);
     if (taken === undefined) {
       for (const id of d.outputIds) owner.set(id, d);
       return d;
@@ -63,6 +63,12 @@ export function applyLinuxProbe(entries: readonly DeviceEntry[], profile: LinuxP
       `Linux's arm-smmu-v3 refuses ${d.id} ("stream ${taken} already in tree"), so it gets no IOMMU and its DMA, ` +
       `which the SMMU sees as ${hex(taken)}, lands in ${holder.id}'s domain`);
   });
+}
+
+/** The first of `ids` that `owner` holds (a loop: a closure per device and map before). */
+function firstOwned(ids: readonly number[], owner: ReadonlyMap<number, DeviceEntry>): number | undefined {
+  for (const id of ids) if (owner.has(id)) return id;
+  return undefined;
 }
 
 /**

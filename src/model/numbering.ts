@@ -68,16 +68,30 @@ export function hostBridgeBusLimits(topology: Topology): (hostBridge: HostBridge
  * else the first bridge at all.
  */
 function hotAddTarget(topology: Topology): PciNode | undefined {
-  // The walk stops at the first reserving port (usually near the start) instead of listing every node first.
+  // The walk stops at the first reserving port (usually near the start) instead of listing every node first;
+  // where no node reserves buses, at the first bridge (the ordered walk of a whole 10k-endpoint tree took ~20 ms).
+  const reserving = anyReservation(topology);
   let first: PciNode | undefined;
   for (const hb of topology.hostBridges ?? []) {
     for (const { node } of depthFirst(hb.children)) {
       if (!isBridgeType(node.type)) continue;
-      if ((node.reserveBuses ?? 0) > 0) return node;
+      if ((node.reserveBuses ?? 0) > 0 || !reserving) return node;
       first ??= node;
     }
   }
   return first;
+}
+
+/** Whether any node of the tree has a hot-plug reservation, in any order (no sorting, no recursion). */
+function anyReservation(topology: Topology): boolean {
+  const stack: (readonly PciNode[])[] = (topology.hostBridges ?? []).map((hb) => hb.children ?? []);
+  for (let nodes = stack.pop(); nodes; nodes = stack.pop()) {
+    for (const node of nodes) {
+      if ((node.reserveBuses ?? 0) > 0) return true;
+      if (node.children) stack.push(node.children);
+    }
+  }
+  return false;
 }
 
 export function numberBuses(topology: Topology, policyName: string = DEFAULT_NUMBERING): BusNumbering {

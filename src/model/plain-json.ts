@@ -148,7 +148,8 @@ class Scanner {
     const c = this.s.charCodeAt(this.i);
     if (c === 0x7b) return this.object(path, depth + 1);
     if (c === 0x5b) return this.array(path, depth + 1);
-    if (c === 0x22) return void this.string();
+    // A string value's text is not kept: only keys are compared (a slice per value of the document before).
+    if (c === 0x22) return void this.skipString();
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
     for (const word of ['true', 'false', 'null']) {
       if (this.s.startsWith(word, this.i)) {
@@ -216,12 +217,24 @@ class Scanner {
 
   /** A string token; returns its text (escapes decoded only when there are any). */
   private string(): string {
+    const start = this.i;
+    return this.stringToken() ? this.unescaped(start) : this.s.slice(start + 1, this.i - 1);
+  }
+
+  /** A string token whose text is not needed; its escapes are still checked. */
+  private skipString(): void {
+    const start = this.i;
+    if (this.stringToken()) this.unescaped(start);
+  }
+
+  /** Steps over a string token; whether it has escapes. */
+  private stringToken(): boolean {
     const s = this.s;
-    const start = this.i++;
+    this.i++;
     let escaped = false;
     for (;;) {
       const c = s.charCodeAt(this.i++);
-      if (c === 0x22) break;
+      if (c === 0x22) return escaped;
       if (c === 0x5c) {
         escaped = true;
         this.i++;
@@ -229,9 +242,12 @@ class Scanner {
         throw new Stop();
       }
     }
-    if (!escaped) return s.slice(start + 1, this.i - 1);
+  }
+
+  /** The text of the escaped string token from `start` to here, as JSON.parse reads it. */
+  private unescaped(start: number): string {
     try {
-      return JSON.parse(s.slice(start, this.i)) as string;
+      return JSON.parse(this.s.slice(start, this.i)) as string;
     } catch {
       throw new Stop();
     }

@@ -5,17 +5,18 @@
  * reservations or stated bus numbers is numbered the same by `firmware` and
  * `compact`. When every host bridge and bridge gets the buses it has in
  * `base`, every RID and so everything derived from them is the same, and
- * `base` itself is the answer (with the maps already made from it).
+ * `base` itself is the answer (with the maps already made from it); else the
+ * numbering made to tell is the one resolved, not made a second time.
  */
 import { numberBuses, type BusNumbering } from './numbering.js';
-import { resolveTopology } from './resolve.js';
+import { resolveNumbered } from './resolve.js';
 import type { ResolvedTopology } from './resolved.js';
 
 export function renumberTopology(base: ResolvedTopology, policy: string): ResolvedTopology {
   if (policy === base.numbering) return base;
   const numbering = numberBuses(base.topology, policy);
   if (sameBuses(base, numbering)) return base;
-  return resolveTopology(base.topology, { numbering: policy, linux: base.linux });
+  return resolveNumbered(base.topology, numbering, base.linux);
 }
 
 /** Whether `numbering` gives every host bridge and bridge the buses `base` was resolved with. */

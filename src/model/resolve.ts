@@ -21,6 +21,7 @@ import { DEFAULT_NUMBERING } from './numbering-policies.js';
 import { isBridgeType, orderedChildren } from './numbering-tree.js';
 import type { PathHop, PciFunction, ResolvedHostBridge, ResolvedIommu, ResolvedPlatformDevice, ResolvedTopology } from './resolved.js';
 import { rid } from './rid.js';
+import { childrenPath } from './doc-path.js';
 import type { PciNode, Topology } from './topology-schema.js';
 import type { DeviceEntry, MmioTranslation, TranslationMap } from './translation-map.js';
 
@@ -30,6 +31,14 @@ export interface ResolveOptions {
   /** The kernel series and firmware interface the map predicts for; default the newest profile under ACPI. */
   linux?: LinuxTarget;
 }
+
+/** Placeholders until a function's lists are filled in (an endpoint keeps NO_FUNCTIONS): frozen, shared. */
+const NO_FUNCTIONS = Object.freeze([]) as unknown as PciFunction[];
+const NO_RIDS = Object.freeze([]) as unknown as number[];
+
+/** The (device, function) hop of each devfn, made once and shared by every path through it (frozen). */
+const HOPS: readonly PathHop[] = Array.from({ length: 256 }, (_, df) => Object.freeze({ device: df >> 3, fn: df & 7 }));
+const hopOf = (devfn: number): PathHop => HOPS[devfn]!;
 
 /** Host bridges and their functions, numbered, depth-first; assignment fields are filled in later. */
 function buildTree(topology: Topology, numbering: BusNumbering): { hostBridges: ResolvedHostBridge[]; functions: PciFunction[] } {
@@ -58,7 +67,7 @@ function buildTree(topology: Topology, numbering: BusNumbering): { hostBridges: 
           id: child.id,
           node: child,
           kind: child.type,
-          docPath: `${docPath}.children[${i}]`,
+          docPath: childrenPath(docPath, i),
           hostBridge,
           parent,
           segment: hostBridge.segment,
@@ -67,16 +76,21 @@ function buildTree(topology: Topology, numbering: BusNumbering): { hostBridges: 
           fn,
           devfn,
           rid: rid(bus, devfn),
-          path: [...path, { device, fn }],
+          path: [...path, hopOf(devfn)],
           isBridge: bridge,
-          ...(bridge ? numbering.bridges.get(child.id)! : {}),
-          children: [],
-          aliases: [],
+          children: NO_FUNCTIONS,
+          aliases: NO_RIDS,
           iommu: null,
-          outputIds: [],
+          outputIds: NO_RIDS,
           group: '',
           msiController: null,
         };
+        // Set, not spread into the literal: a spread of one of two shapes made every function's creation slow.
+        if (bridge) {
+          const buses = numbering.bridges.get(child.id)!;
+          f.secondary = buses.secondary;
+          f.subordinate = buses.subordinate;
+        }
         f.aliases = dmaAliases(f);
         // The nearest setting from the function up: its own, else its parent's (already resolved), without a chain per function.
         f.msiController =
@@ -151,12 +165,16 @@ function acsEnabled(topology: Topology, linux: LinuxTarget): boolean {
 }
 
 export function resolveTopology(topology: Topology, opts: ResolveOptions = {}): ResolvedTopology {
-  const numbering = numberBuses(topology, opts.numbering ?? DEFAULT_NUMBERING);
+  return resolveNumbered(topology, numberBuses(topology, opts.numbering ?? DEFAULT_NUMBERING), opts.linux);
+}
+
+/** resolveTopology with the buses already numbered (renumber.ts numbers them first to see whether anything moved). */
+export function resolveNumbered(topology: Topology, numbering: BusNumbering, linuxTarget?: LinuxTarget): ResolvedTopology {
   const { hostBridges, functions } = buildTree(topology, numbering);
   const byId = new Map(functions.map((f) => [f.id, f]));
   const iommus = resolveIommus(topology, (id) => byId.get(id));
   const assigned = assignTranslations(hostBridges, functions, iommus);
-  const linux = opts.linux ?? DEFAULT_LINUX_TARGET;
+  const linux = linuxTarget ?? DEFAULT_LINUX_TARGET;
   const groups = assignAliasGroups(functions, acsEnabled(topology, linux));
 
   const devices = deviceEntries(functions, assigned.translations, linux.profile);

@@ -11,7 +11,7 @@ import { replaceOutputSet } from '../../io/output-set.js';
 import { loadTopologyFile } from '../../io/load-topology.js';
 import { inputName } from '../../io/read-input.js';
 import { resolveTopology } from '../../model/resolve.js';
-import { BUILD_OUTPUT_NAMES, buildOutputs, mapOutputs } from '../../build-outputs.js';
+import { BUILD_OUTPUT_NAMES, buildOutputs, mapFiles } from '../../build-outputs.js';
 import type { CliContext } from '../context.js';
 import { EXIT_FINDINGS, EXIT_INPUT } from '../exit-codes.js';
 import { hasErrors, inFile } from '../../diagnostic.js';
@@ -47,10 +47,10 @@ Example:
       progress.step('resolving the topology');
       const resolved = resolveTopology(topology, { numbering: opts.numbering });
       ctx.report(inFile(name, resolved.findings));
-      // The map forms are rendered as they are written, one at a time (mapOutputs).
+      // The map forms are rendered as they are written, one at a time (mapFiles; map.txt a piece at a time).
       const built = buildOutputs(resolved, { maps: false, onStep: (output) => progress.step(`making ${output}`) });
       const { diagnostics } = built;
-      const outputs = [...built.outputs, ...mapOutputs(resolved).map((m) => ({ ...m, data: () => {
+      const outputs = [...built.outputs, ...mapFiles(resolved).map((m) => ({ ...m, data: () => {
         progress.step(`making ${m.name}`);
         return m.data();
       } }))];

@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { hasErrors, inFile } from '../../diagnostic.js';
 import { mapToJson } from '../../map/map-json.js';
-import { formatMapText } from '../../map/map-text.js';
+import { writeMapText } from '../../map/map-text.js';
 import { formatTree } from '../../map/map-tree.js';
 import { renderMap, tablesDot, MAP_FORMATS, type MapFormat } from '../../map/render-map.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
@@ -62,7 +62,8 @@ Examples:
       ctx.report([...visibleDiagnostics(notes, opts.verbose), ...gaps]);
       if (opts.format === 'tree') ctx.out(formatTree(resolved!, map.devices ?? []));
       else if (opts.format === 'dot') ctx.out(tablesDot(map, resolved, names));
-      else ctx.out(opts.format === 'json' ? JSON.stringify(mapToJson(map), null, 2) : formatMapText(map));
+      else if (opts.format === 'json') ctx.out(JSON.stringify(mapToJson(map), null, 2));
+      else writeMapText(map, (text) => ctx.out(text));
       if (hasErrors(inputDiagnostics)) ctx.fail(EXIT_INPUT);
       if (hasErrors(map.findings) || failsOnWarnings([...notes, ...gaps], opts.failOn)) ctx.fail(EXIT_FINDINGS);
     });
@@ -70,5 +71,7 @@ Examples:
 
 function printTopologyMap(ctx: CliContext, resolved: ResolvedTopology, file: string, format: MapFormat): void {
   ctx.report(inFile(file, resolved.findings));
-  ctx.out(renderMap(resolved, format));
+  // The text form goes out a piece at a time (renderMap's text, never held whole); each piece ends a line.
+  if (format === 'text') writeMapText(resolved.map, (text) => ctx.out(text));
+  else ctx.out(renderMap(resolved, format));
 }

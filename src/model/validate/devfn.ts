@@ -13,11 +13,19 @@ export interface DevfnParts {
 
 const LOOSE_DEVFN = /^([0-9a-fA-F]+)\.([0-9]+)$/;
 
+/** Texts already read (a tree spells its few devfns over and over), short ones only and bounded; the parts are shared, so frozen. */
+const readTexts = new Map<string, Readonly<DevfnParts> | undefined>();
+const MAX_READ_TEXTS = 4096;
+const MAX_READ_TEXT_CHARS = 16;
+
 /** `dd.f` with any number of digits, or a bare device number (function 0). */
-export function looseDevfn(value: string | number): DevfnParts | undefined {
+export function looseDevfn(value: string | number): Readonly<DevfnParts> | undefined {
   if (typeof value === 'number') return Number.isInteger(value) ? { device: value, fn: 0 } : undefined;
+  if (readTexts.has(value)) return readTexts.get(value);
   const m = LOOSE_DEVFN.exec(value.trim());
-  return m ? { device: parseInt(m[1]!, 16), fn: parseInt(m[2]!, 10) } : undefined;
+  const parts = m ? Object.freeze({ device: parseInt(m[1]!, 16), fn: parseInt(m[2]!, 10) }) : undefined;
+  if (readTexts.size < MAX_READ_TEXTS && value.length <= MAX_READ_TEXT_CHARS) readTexts.set(value, parts);
+  return parts;
 }
 
 export function devfnRangeProblem({ device, fn }: DevfnParts): string | undefined {

@@ -16,49 +16,55 @@ interface Assignable {
   node: HostBridge | PciNode;
   path: string;
   segment: number;
-  /** The assignable above, for inheritance; undefined for a host bridge. */
-  up: () => Assignable | undefined;
+  /** The PCI node's place in the tree, for inheritance; undefined for a host bridge. */
+  site?: PciSite;
 }
 
 export function checkIommuAssignment(ix: TopologyIndex): Diagnostic[] {
   const all = assignables(ix);
   const includeAll = includeAllUnits(ix);
+  const stating = all.filter((a) => a.node.iommu !== undefined || a.node.streamIdBase !== undefined);
   return [
-    ...all.flatMap((a) => iommuAndBypass(a)),
-    ...all.flatMap((a) => segmentMismatch(ix, a.node.iommu, a.segment, a.path)),
-    ...all.flatMap((a) => streamIdOnVtd(ix, a, includeAll)),
+    ...stating.flatMap((a) => iommuAndBypass(a)),
+    ...stating.flatMap((a) => segmentMismatch(ix, a.node.iommu, a.segment, a.path)),
+    ...stating.flatMap((a) => streamIdOnVtd(ix, a, includeAll)),
     ...includeAllConflicts(ix, all, includeAll),
     ...platformDevices(ix),
     ...dmarOnlyDevices(ix),
   ];
 }
 
+/** Whether a node states any field these checks read (iommu, streamIdBase, bypassIommu). */
+const statesAssignment = (n: HostBridge | PciNode): boolean => n.iommu !== undefined || n.streamIdBase !== undefined || n.bypassIommu !== undefined;
+
+/**
+ * The host bridges and PCI nodes that state an assignment field, in document order: the others (most of a
+ * tree: they inherit) can be wrong about none, and an object and map entry for each was a second per
+ * million nodes.
+ */
 function assignables(ix: TopologyIndex): Assignable[] {
-  const bridges = new Map<HostBridge, Assignable>();
+  const out: Assignable[] = [];
   for (const { item, path } of listed(ix.topology.hostBridges, 'hostBridges')) {
-    bridges.set(item, { node: item, path, segment: item.segment ?? 0, up: () => undefined });
+    if (statesAssignment(item)) out.push({ node: item, path, segment: item.segment ?? 0 });
   }
-  const sites = new Map<PciSite, Assignable>();
   for (const site of ix.sites) {
-    sites.set(site, {
-      node: site.node,
-      path: site.path,
-      segment: site.segment,
-      up: () => (site.parent ? sites.get(site.parent) : bridges.get(site.hostBridge)),
-    });
+    if (statesAssignment(site.node)) out.push({ node: site.node, path: site.path, segment: site.segment, site });
   }
-  return [...bridges.values(), ...sites.values()];
+  return out;
 }
 
 /**
  * The IOMMU that translates a node as the topology states it: the nearest
- * `iommu` or `bypassIommu: true` up the tree, else the segment's
- * INCLUDE_PCI_ALL unit; undefined when nothing translates it.
+ * `iommu` or `bypassIommu: true` up the tree (its host bridge last), else
+ * the segment's INCLUDE_PCI_ALL unit; undefined when nothing translates it.
  */
 function effectiveIommu(ix: TopologyIndex, a: Assignable, includeAll: Map<number, VtdUnit>): Iommu | undefined {
-  for (let x: Assignable | undefined = a; x; x = x.up()) {
-    if (x.node.iommu !== undefined) return ix.iommus.get(x.node.iommu);
-    if (x.node.bypassIommu) return undefined;
+  const up: (HostBridge | PciNode)[] = [];
+  for (let s: PciSite | undefined = a.site; s; s = s.parent) up.push(s.node);
+  up.push(a.site ? a.site.hostBridge : a.node);
+  for (const node of up) {
+    if (node.iommu !== undefined) return ix.iommus.get(node.iommu);
+    if (node.bypassIommu) return undefined;
   }
   return includeAll.get(a.segment);
 }

@@ -56,35 +56,39 @@ export function checkPciTree(ix: TopologyIndex): Diagnostic[] {
     const problem = parts ? devfnRangeProblem(parts) : 'unreadable devfn';
     if (problem) out.push(finding('bad-devfn', childPath(site.path, 'addr'), problem));
     else devfns.set(site, parts!);
-    appendAll(out, placement(site));
-    appendAll(out, functionFlags(site));
-    appendAll(out, dmaAliases(site, devfns.get(site)));
+    const misplaced = placement(site);
+    if (misplaced) out.push(misplaced);
+    functionFlags(site, out);
+    if (site.node.dmaAliases) appendAll(out, dmaAliases(site, devfns.get(site)));
     const device = devfns.get(site)?.device;
     if (site.bus.kind === 'link' && device !== undefined && device !== 0) {
       const message = `only device 0 exists below ${site.bus.ownerType} "${site.bus.ownerId}" (a link has one device); Linux scans only device 0 there, so device ${device} is never found`;
       out.push(finding('link-device-not-zero', childPath(site.path, 'addr'), message));
     }
   }
+  // The site holding each devfn of the bus being looked at, emptied again after each bus: one list for every bus.
+  const holders: (PciSite | undefined)[] = new Array<PciSite | undefined>(256).fill(undefined);
   for (const bus of ix.buses) {
-    appendAll(out, duplicateDevfns(bus, devfns));
+    duplicateDevfns(bus, devfns, holders, out);
     appendAll(out, missingFunctionZero(bus, devfns));
   }
   return out;
 }
 
-function placement(site: PciSite): Diagnostic[] {
-  if (site.bus.kind === 'none') return [];
+/** Why a node cannot sit where it does, if it cannot (one node in a valid tree after another: no list each). */
+function placement(site: PciSite): Diagnostic | undefined {
+  if (site.bus.kind === 'none') return undefined;
   const { type } = site.node;
   // The path and the bus in words only for a misplaced node: two strings per node of every valid tree otherwise.
   const at = () => childPath(site.path, 'type');
   if (site.bus.kind === 'conventional' && PCIE_ONLY.has(type)) {
-    return [finding('pcie-on-conventional-bus', at(), `${type} is PCIe-only but sits ${busText(site.bus)}`)];
+    return finding('pcie-on-conventional-bus', at(), `${type} is PCIe-only but sits ${busText(site.bus)}`);
   }
   const rule = PLACEMENT[type];
-  if (rule.on.includes(site.bus.kind)) return [];
+  if (rule.on.includes(site.bus.kind)) return undefined;
   const where = busText(site.bus);
   const hint = type === 'pcie-endpoint' && site.bus.kind === 'pcie-root' ? ' (an endpoint on a root bus is type rciep)' : '';
-  return [finding('bad-parent', at(), `${type} cannot sit ${where}: ${rule.rule}${hint}`)];
+  return finding('bad-parent', at(), `${type} cannot sit ${where}: ${rule.rule}${hint}`);
 }
 
 function busText(bus: PciBus): string {
@@ -103,9 +107,8 @@ function busText(bus: PciBus): string {
   }
 }
 
-function functionFlags(site: PciSite): Diagnostic[] {
+function functionFlags(site: PciSite, out: Diagnostic[]): void {
   const { node } = site;
-  const out: Diagnostic[] = [];
   const endpoint = ENDPOINT_TYPES.has(node.type);
   if (endpoint && (node.children?.length ?? 0) > 0) {
     const message = `${node.type} "${node.id}" is an endpoint: it has no secondary bus, so no children`;
@@ -135,7 +138,6 @@ function functionFlags(site: PciSite): Diagnostic[] {
     const message = `translateRoot marks the bridge where aliasing stops; ${node.type} "${node.id}" is not a bridge`;
     out.push(finding('flag-not-applicable', childPath(site.path, 'translateRoot'), message));
   }
-  return out;
 }
 
 function dmaAliases(site: PciSite, own: DevfnParts | undefined): Diagnostic[] {
@@ -151,26 +153,37 @@ function dmaAliases(site: PciSite, own: DevfnParts | undefined): Diagnostic[] {
   });
 }
 
-function duplicateDevfns(bus: PciBus, devfns: Map<PciSite, DevfnParts>): Diagnostic[] {
-  const taken = new Map<number, PciSite>();
-  const out: Diagnostic[] = [];
+function duplicateDevfns(bus: PciBus, devfns: Map<PciSite, DevfnParts>, holders: (PciSite | undefined)[], out: Diagnostic[]): void {
   for (const site of bus.sites) {
     const parts = devfns.get(site);
     if (!parts) continue;
     const df = devfn(parts.device, parts.fn);
-    const first = taken.get(df);
+    const first = holders[df];
     if (first) {
       const message = `devfn ${formatDevfn(df)} is already taken by "${first.node.id}" (${first.path}) on this bus`;
       out.push(finding('duplicate-devfn', childPath(site.path, 'addr'), message));
     } else {
-      taken.set(df, site);
+      holders[df] = site;
     }
   }
-  return out;
+  for (const site of bus.sites) {
+    const parts = devfns.get(site);
+    if (parts) holders[devfn(parts.device, parts.fn)] = undefined;
+  }
 }
 
 /** Linux probes function 0 of a slot first and skips the whole slot when it is absent. */
 function missingFunctionZero(bus: PciBus, devfns: Map<PciSite, DevfnParts>): Diagnostic[] {
+  // Slots seen and slots with a function 0, one bit per device: the slots are listed only when one lacks it.
+  let seen = 0;
+  let withZero = 0;
+  for (const site of bus.sites) {
+    const parts = devfns.get(site);
+    if (!parts) continue;
+    seen |= 1 << parts.device;
+    if (parts.fn === 0) withZero |= 1 << parts.device;
+  }
+  if (seen === withZero) return [];
   const slots = groupBy(
     bus.sites.filter((s) => devfns.has(s)),
     (s) => devfns.get(s)!.device,

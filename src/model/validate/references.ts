@@ -44,7 +44,7 @@ function iommuReferences(ix: TopologyIndex): Reference[] {
   const t = ix.topology;
   const holders = [
     ...listed(t.hostBridges, 'hostBridges'),
-    ...ix.sites.map((s) => ({ item: s.node, path: s.path })),
+    ...sitesNaming(ix, 'iommu'),
     ...listed(t.platformDevices, 'platformDevices'),
     ...listed(t.ioapics, 'ioapics'),
     ...listed(t.hpets, 'hpets'),
@@ -59,17 +59,24 @@ function msiReferences(ix: TopologyIndex): Reference[] {
   const holders = [
     ...listed(t.iommus, 'iommus'),
     ...listed(t.hostBridges, 'hostBridges'),
-    ...ix.sites.map((s) => ({ item: s.node, path: s.path })),
+    ...sitesNaming(ix, 'msiController'),
     ...listed(t.platformDevices, 'platformDevices'),
   ];
   return referencesIn(holders, 'msiController');
 }
 
+/** The PCI nodes that set `key` (most inherit it): no holder object per node of the tree. */
+function sitesNaming(ix: TopologyIndex, key: 'iommu' | 'msiController'): { item: object; path: string }[] {
+  return ix.sites.filter((s) => s.node[key] !== undefined).map((s) => ({ item: s.node, path: s.path }));
+}
+
 function referencesIn(holders: { item: object; path: string }[], key: string): Reference[] {
-  return holders.flatMap(({ item, path }) => {
+  const out: Reference[] = [];
+  for (const { item, path } of holders) {
     const id = (item as Record<string, unknown>)[key];
-    return typeof id === 'string' ? [{ id, path: childPath(path, key) }] : [];
-  });
+    if (typeof id === 'string') out.push({ id, path: childPath(path, key) });
+  }
+  return out;
 }
 
 /** A reference must name an object of one of `kinds`; otherwise say what it names, or what is close. */

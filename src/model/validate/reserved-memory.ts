@@ -14,8 +14,9 @@ const PAGE = 0x1000n;
 const ADDRESS_SPACE_END = 1n << 64n;
 
 export function checkReservedMemory(ix: TopologyIndex): Diagnostic[] {
+  // Only the nodes that have regions: a path and two lists per node of a tree without any was most of this check.
   const owners = [
-    ...ix.sites.map((s) => ({ item: s.node, path: s.path })),
+    ...ix.sites.filter((s) => s.node.reservedMemory !== undefined).map((s) => ({ item: s.node, path: s.path })),
     ...listed(ix.topology.platformDevices, 'platformDevices'),
   ];
   return owners.flatMap(({ item, path }) =>

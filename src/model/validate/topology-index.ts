@@ -3,7 +3,7 @@
  * the ids and what they name, the PCI functions with their place in the tree,
  * and the buses they sit on. Paths are document paths, for diagnostics.
  */
-import { childPath } from '../doc-path.js';
+import { childPath, childrenPath } from '../doc-path.js';
 import type { HostBridge, Iommu, PciNode, PciNodeType, Topology } from '../topology-schema.js';
 
 /**
@@ -133,7 +133,7 @@ export function indexTopology(topology: Topology): TopologyIndex {
       const bus: PciBus = { kind, ownerPath, ownerId, ownerType: parent?.node.type, sites: [] };
       buses.push(bus);
       nodes.forEach((node, i) => {
-        const path = childPath(childPath(ownerPath, 'children'), i);
+        const path = childrenPath(ownerPath, i);
         const site: PciSite = { node, path, hostBridge, hostBridgePath, segment, parent, bus };
         bus.sites.push(site);
         sites.push(site);
