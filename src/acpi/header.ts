@@ -28,6 +28,7 @@ import {
 import type { Diagnostic } from '../diagnostic.js';
 
 export const ACPI_HEADER_SIZE = 36;
+export const REVISION_OFFSET = 8;
 export const CHECKSUM_OFFSET = 9;
 
 /** Model keys of the header, shared by every table with the standard header. */
@@ -124,6 +125,11 @@ export function checksumIsValid(bytes: Uint8Array, length = bytes.length): boole
 export function peekSignature(bytes: Uint8Array): string {
   if (bytes.length < 4) return '';
   return String.fromCharCode(bytes[0]!, bytes[1]!, bytes[2]!, bytes[3]!);
+}
+
+/** The header's Revision byte, where the bytes reach it. */
+export function peekRevision(bytes: Uint8Array): number | undefined {
+  return bytes.length > REVISION_OFFSET ? bytes[REVISION_OFFSET] : undefined;
 }
 
 export function peekLength(bytes: Uint8Array): number | undefined {

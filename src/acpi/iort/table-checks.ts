@@ -3,13 +3,12 @@
  * with known issues, and bytes that went through a text conversion.
  */
 import type { Diagnostic } from '../../diagnostic.js';
+import { peekRevision, REVISION_OFFSET } from '../header.js';
 import { IortCode } from './codes.js';
 
 const UNSUPPORTED_REVISIONS: Record<number, string> = { 1: 'E', 2: 'E.a', 4: 'E.c' };
 /** Replacement sequences that, with a failed header check, mean a mangled table rather than chance. */
 const MANGLED_MIN = 3;
-/** Where the standard header keeps the table's revision. */
-const REVISION_OFFSET = 8;
 
 export function iortDecodeChecks(bytes: Uint8Array, path: string, headerDiagnostics: readonly Diagnostic[]): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -18,10 +17,10 @@ export function iortDecodeChecks(bytes: Uint8Array, path: string, headerDiagnost
     if (mangled) out.push(mangled);
   }
   // The header's Revision byte, which decode reads whenever the bytes reach it (a table is decoded to at least 36 bytes, or all it has).
-  const revision = bytes.length > REVISION_OFFSET ? bytes[REVISION_OFFSET] : undefined;
-  const issue = typeof revision === 'number' ? UNSUPPORTED_REVISIONS[revision] : undefined;
+  const revision = peekRevision(bytes);
+  const issue = revision === undefined ? undefined : UNSUPPORTED_REVISIONS[revision];
   if (issue) {
-    out.push({ severity: 'warning', code: IortCode.unsupportedRevision, path, offset: 8,
+    out.push({ severity: 'warning', code: IortCode.unsupportedRevision, path, offset: REVISION_OFFSET,
       message: `table revision ${revision as number} (issue ${issue}) has known issues and is supported by neither ACPICA nor Linux; decoded with the E.b+ layout` });
   }
   return out;
