@@ -15,7 +15,7 @@ import {
   concatBytes,
   TextSink,
 } from '../codec/index.js';
-import { cleanWalk } from '../codec/clean-walk.js';
+import { cleanWalk, type ItemStarts } from '../codec/clean-walk.js';
 import { printCleanJson } from '../codec/clean-json.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { LimitCode, MAX_MODELLED_TABLE_BYTES } from '../limits.js';
@@ -116,6 +116,7 @@ export function decodeTable(bytes: Uint8Array, opts: DecodeTableOptions = {}): D
   if (walked) {
     const t = lazyTable({ signature, def, diagnostics, bytes, name: path, clean: true }, () => decode(def.spec, bytes, { extent, path }).value);
     if (def.quietWhenClean?.(walked.graph)) t.quiet = true;
+    walkedStarts.set(t, walked.starts);
     return t;
   }
   const decoded = decode(def.spec, bytes, { extent, path });
@@ -125,6 +126,13 @@ export function decodeTable(bytes: Uint8Array, opts: DecodeTableOptions = {}): D
   if (extent < bytes.length) table.extra = bytes.slice(extent);
   return table;
 }
+
+/**
+ * Where a clean table's list items start, as decode's walk found them: the
+ * JSON printer names referenced items by index, and takes them from here
+ * rather than walking the table once more to find them.
+ */
+const walkedStarts = new WeakMap<object, ItemStarts>();
 
 /**
  * A clean table whose model is decoded on first use: `decode` prints it from
@@ -204,7 +212,7 @@ export function writeJsonDocument(out: TextSink, tables: readonly JsonTable[]): 
     out.str(i ? ',\n    ' : '\n    ');
     if (t.clean && t.bytes && !t.extra?.length) {
       const mark = out.mark();
-      if (printCleanJson(t.def.spec, t.bytes, out, 2)) return;
+      if (printCleanJson(t.def.spec, t.bytes, out, 2, walkedStarts.get(t))) return;
       if (!out.rewind(mark)) throw cleanWalkDisagrees(t.def.signature, 'JSON');
     }
     // Nested two levels deep in the document: every line after the first is indented by four more spaces.

@@ -20,9 +20,10 @@ import { TextSink } from './text-sink.js';
  * indented by `depth` levels). False when the table is not clean (then
  * `out` holds a part of it: rewind it).
  */
-export function printCleanJson(spec: StructSpec, bytes: Uint8Array, out: TextSink, depth = 0): boolean {
-  // References are item indexes in JSON, and may name an item further on: where the items start comes first.
-  const starts = hasReferences(spec) ? cleanWalk(spec, bytes)?.starts : NO_STARTS;
+export function printCleanJson(spec: StructSpec, bytes: Uint8Array, out: TextSink, depth = 0, walked?: ItemStarts): boolean {
+  // References are item indexes in JSON, and may name an item further on: where the items start comes first
+  // (`walked`: as an earlier walk of these bytes found them, decode's).
+  const starts = hasReferences(spec) ? (walked ?? cleanWalk(spec, bytes)?.starts) : NO_STARTS;
   if (!starts) return false;
   const v = new JsonVisitor(out, depth, starts);
   return walkClean(spec, bytes, v) && !v.failed;
