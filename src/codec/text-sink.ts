@@ -12,7 +12,8 @@
 import { concatBytes, latin1Text } from './bytes.js';
 
 const HEX = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 65, 66, 67, 68, 69, 70]);
-const HEX_LOWER = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
+/** Lower-case hex digits as ASCII codes (also for writers that fill bytes themselves: dt/dts-value-text.ts). */
+export const HEX_LOWER = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
 const SPACE = 32;
 const ZERO = 48;
 const NEWLINE = 10;

@@ -10,6 +10,7 @@
  * cells when the length is a multiple of 4; else bytes. So a DTB-derived tree
  * prints exactly as `dtc -I dtb -O dts` (1.7) prints it.
  */
+import { HEX_LOWER } from '../codec/text-sink.js';
 import { readByteString } from './byte-string.js';
 import { isPrintable, quoteDts } from './dts-strings.js';
 import { refText } from './layout.js';
@@ -62,9 +63,6 @@ function cellList(bytes: Uint8Array): string {
   }
   return s + '>';
 }
-
-/** Lower-case hex digits as ASCII codes. */
-const HEX_DIGIT = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 /** A cell's most characters: ` 0xffffffff`. */
 const CELL_ROOM = 11;
@@ -128,10 +126,10 @@ export function writeRawValue(text: TextBlock, bytes: Uint8Array, start = 0, end
       // At least two digits, as hexCell prints them.
       let digits = 2;
       while (digits < 8 && n >>> (4 * digits) !== 0) digits++;
-      for (let d = digits - 1; d >= 0; d--) out[at++] = HEX_DIGIT[(n >>> (4 * d)) & 15]!;
+      for (let d = digits - 1; d >= 0; d--) out[at++] = HEX_LOWER[(n >>> (4 * d)) & 15]!;
     } else {
-      out[at++] = HEX_DIGIT[bytes[i]! >> 4]!;
-      out[at++] = HEX_DIGIT[bytes[i]! & 15]!;
+      out[at++] = HEX_LOWER[bytes[i]! >> 4]!;
+      out[at++] = HEX_LOWER[bytes[i]! & 15]!;
     }
   }
   text.pos = at;
