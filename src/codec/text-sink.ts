@@ -12,7 +12,7 @@
 import { concatBytes, latin1Text } from './bytes.js';
 
 const HEX = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 65, 66, 67, 68, 69, 70]);
-/** Lower-case hex digits as ASCII codes (also for writers that fill bytes themselves: dt/dts-value-text.ts). */
+/** Lower-case hex digits as ASCII codes (also for writers that fill bytes themselves, through room: dt/dts-value-text.ts). */
 export const HEX_LOWER = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
 const SPACE = 32;
 const ZERO = 48;
@@ -48,12 +48,29 @@ export type SinkDrain = (bytes: Uint8Array) => void;
 export class TextSink {
   private readonly full: Uint8Array[] = [];
   private buf: Uint8Array<ArrayBuffer>;
-  private pos = 0;
+  /**
+   * Where the next byte goes in the buffer room() returns. A writer that
+   * fills bytes itself sets it past what it wrote (see room).
+   */
+  pos = 0;
   private drained = 0;
 
   /** Without a drain the text is kept (toString, chunks); with one it is streamed to it (flush at the end). */
   constructor(private readonly drain?: SinkDrain) {
     this.buf = new Uint8Array(drain ? STREAM_CHUNK : 4096);
+  }
+
+  /**
+   * For writers that fill bytes themselves (dt/dts-value-text.ts, dt/dtb-print.ts),
+   * as the methods here do: the buffer to write up to `n` bytes into, from
+   * `pos`; the writer then sets `pos` past the bytes it wrote. The buffer (and
+   * `pos`) may be others after each call: a streaming sink drains its buffer
+   * and writes it again, a keeping sink starts a new chunk. So neither is held
+   * across a call, and no more than `n` bytes are written before the next.
+   */
+  room(n: number): Uint8Array {
+    if (this.pos + n > this.buf.length) this.grow(n);
+    return this.buf;
   }
 
   /** Latin1 characters (only ASCII is ever written). */

@@ -1,7 +1,9 @@
 /**
- * A growable little buffer for encode: fields are appended, derived fields
+ * The growable byte buffer of encode (ACPI tables, encode.ts; a DTB's
+ * structure block, dt/dtb-write.ts): fields are appended, derived fields
  * (lengths, counts, checksums) are patched in place once what they describe
- * has been written.
+ * has been written. It doubles when full: sizing the output in a pass of its
+ * own first costs as much again.
  */
 import { sizeOfType, type FixedType, type FixedValue } from './primitives.js';
 
@@ -17,6 +19,15 @@ export class ByteWriter {
 
   get position(): number {
     return this.used;
+  }
+
+  /**
+   * The buffer itself, bytes [0, position) written, for a writer that fills
+   * reserved bytes in place (dt/value-bytes.ts writeValue). Another after a
+   * skip or append that grows it: read it again after each.
+   */
+  get bytes(): Uint8Array {
+    return this.buf;
   }
 
   /** Reserves `n` zero bytes at the end and returns their offset. */
@@ -72,6 +83,11 @@ export class ByteWriter {
       const shift = 8 * (le ? i : size - 1 - i);
       this.buf[at + i] = Math.floor(n / 2 ** shift) & 0xff;
     }
+  }
+
+  /** put(u32be, at, n) without its switch: FDT's tokens, lengths and cells, several per property of a large tree. */
+  putU32be(at: number, n: number): void {
+    this.view.setUint32(at, n);
   }
 
   byteAt(at: number): number {

@@ -20,7 +20,6 @@ import { reservationLine } from './dts-write.js';
 import { writeRawValue } from './dts-value-text.js';
 import { alignUp, FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_MAX_DEPTH, FDT_NOP, FDT_PROP, FDT_TAG_ALIGN } from './fdt.js';
 import { writableInDts, writableInDtsBytes } from './names.js';
-import { TextBlock } from './text-block.js';
 
 /** A property name of the blob, and the serial number of the last node that had it (0: none yet; nodes count from 1). */
 interface PropertyName {
@@ -79,7 +78,6 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
   const bytes = new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stringsSize = strings.end - strings.start;
-  const text = sink && new TextBlock(sink);
 
   /**
    * Property names by strings-block offset; null for one that is unterminated or that DTS cannot spell.
@@ -128,14 +126,13 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
       if (open === 0) {
         if (seenRoot || end > nameStart) return false;
         seenRoot = true;
-      } else if (!text && (open >= FDT_MAX_DEPTH || !writableInDtsBytes(bytes, nameStart, end))) {
+      } else if (!sink && (open >= FDT_MAX_DEPTH || !writableInDtsBytes(bytes, nameStart, end))) {
         return false;
       }
-      if (text) {
-        // `\n<tabs>name {\n` (the root: `/ {\n`).
-        text.room(open + end - nameStart + 5);
-        const out = text.buf;
-        let p = text.pos;
+      if (sink) {
+        // `\n<tabs>name {\n` (the root: `/ {\n`), written into the sink's buffer (TextSink.room).
+        const out = sink.room(open + end - nameStart + 5);
+        let p = sink.pos;
         if (open === 0) out[p++] = 0x2f; // /
         else {
           out[p++] = 0x0a;
@@ -145,7 +142,7 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
         out[p++] = 0x20;
         out[p++] = 0x7b; // {
         out[p++] = 0x0a;
-        text.pos = p;
+        sink.pos = p;
       }
       open++;
       serial++;
@@ -156,15 +153,14 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
     if (token === FDT_END_NODE) {
       if (open === 0) return false;
       open--;
-      if (text) {
-        text.room(open + 3);
-        const out = text.buf;
-        let p = text.pos;
+      if (sink) {
+        const out = sink.room(open + 3);
+        let p = sink.pos;
         for (let i = 0; i < open; i++) out[p++] = 0x09;
         out[p++] = 0x7d; // }
         out[p++] = 0x3b; // ;
         out[p++] = 0x0a;
-        text.pos = p;
+        sink.pos = p;
       }
       // Back in the parent, which has had a child: a property now is one after a subnode.
       propertiesAllowed = false;
@@ -180,30 +176,28 @@ function walk(blob: Uint8Array, { struct, strings }: DtbBlocks, sink?: TextSink)
       const entry = propertyName(nameoff);
       if (entry === null || entry.owner === serial) return false;
       entry.owner = serial;
-      if (text) {
+      if (sink) {
         // `<tabs>name = value;\n`, or `<tabs>name;\n` for an empty value (the lead without its ` = `).
         const lead = (entry.leads[open] ??= leadBytes(open, entry.name));
-        text.room(lead.length + 2);
-        let p = text.pos;
-        text.buf.set(lead, p);
+        let out = sink.room(lead.length + 2);
+        let p = sink.pos;
+        out.set(lead, p);
         p += len > 0 ? lead.length : lead.length - 3;
         if (len > 0) {
-          text.pos = p;
-          writeRawValue(text, bytes, at, at + len);
-          text.room(2);
-          p = text.pos;
+          sink.pos = p;
+          writeRawValue(sink, bytes, at, at + len);
+          out = sink.room(2);
+          p = sink.pos;
         }
-        text.buf[p++] = 0x3b; // ;
-        text.buf[p++] = 0x0a;
-        text.pos = p;
+        out[p++] = 0x3b; // ;
+        out[p++] = 0x0a;
+        sink.pos = p;
       }
       at = align(at + len);
       continue;
     }
 
     // FDT_END: clean only with every node closed, a root, and nothing after it in the block.
-    const clean = token === FDT_END && open === 0 && seenRoot && at === structEnd;
-    text?.flush();
-    return clean;
+    return token === FDT_END && open === 0 && seenRoot && at === structEnd;
   }
 }

@@ -13,6 +13,7 @@
  * Encoding is strict: a tree whose references do not resolve, or whose cells
  * name undefined macros, is refused with every problem listed.
  */
+import { ByteWriter } from '../codec/writer.js';
 import { InputError, type Diagnostic } from '../diagnostic.js';
 import { writeByteString } from './byte-string.js';
 import {
@@ -82,74 +83,52 @@ export function encodeDtb(layout: DtLayout): Uint8Array {
     for (let i = 0; i < node.properties.length; i++) {
       const p = node.properties[i]!;
       const start = w.property(strings.offsetOf(p.name), valueLength(p.value, resolve));
-      writeValue(w.out, start, p.value, resolve);
+      writeValue(w.bytes, start, p.value, resolve);
     }
     if (layout.assigned.has(node)) w.phandle(strings.offsetOf('phandle'), layout.phandleOf.get(node)!);
   }
   w.end();
-  return fdtBlob(w.out, w.at, strings, reservations, layout.tree.bootCpuidPhys);
+  return fdtBlob(w.bytes, w.position, strings, reservations, layout.tree.bootCpuidPhys);
 }
 
 /**
- * A structure block written token by token into a buffer that doubles when
- * full (a pass to size it first cost as much again), from `at` (the room
- * before it is the header's and the reservations'). The padding after names
- * and values is the buffer's zeros.
+ * A structure block written token by token into encode's growable buffer,
+ * from the offset given (the room before it is the header's and the
+ * reservations'). The padding after names and values is the buffer's zeros.
  */
-export class FdtStructWriter {
-  out = new Uint8Array(65536);
-  private view = new DataView(this.out.buffer);
-
-  constructor(public at: number) {
-    this.room(0);
-  }
-
-  /** Room for n more bytes at `at`. `out` may be a new buffer afterwards. */
-  private room(n: number): void {
-    if (this.at + n <= this.out.length) return;
-    const bigger = new Uint8Array(Math.max(2 * this.out.length, this.at + n));
-    bigger.set(this.out.subarray(0, this.at));
-    this.out = bigger;
-    this.view = new DataView(bigger.buffer);
+export class FdtStructWriter extends ByteWriter {
+  constructor(start: number) {
+    // A large tree's block is MBs: start at 64 KiB rather than double up from encode's 256 bytes.
+    super(65536);
+    this.skip(start);
   }
 
   beginNode(fullName: string): void {
-    this.room(4 + fullName.length + FDT_TAG_ALIGN);
-    this.view.setUint32(this.at, FDT_BEGIN_NODE);
-    writeByteString(this.out, this.at + 4, fullName);
-    this.at += 4 + alignUp(fullName.length + 1, FDT_TAG_ALIGN);
+    const at = this.skip(4 + alignUp(fullName.length + 1, FDT_TAG_ALIGN));
+    this.putU32be(at, FDT_BEGIN_NODE);
+    writeByteString(this.bytes, at + 4, fullName);
   }
 
-  /** A property's tag, length and name offset, with room for its value: returns where the value goes in `out` (read after this call). */
+  /** A property's tag, length and name offset, with room for its value: returns where the value goes in `bytes` (read after this call). */
   property(nameoff: number, length: number): number {
-    this.room(12 + length + FDT_TAG_ALIGN);
-    this.view.setUint32(this.at, FDT_PROP);
-    this.view.setUint32(this.at + 4, length);
-    this.view.setUint32(this.at + 8, nameoff);
-    const start = this.at + 12;
-    this.at = start + alignUp(length, FDT_TAG_ALIGN);
-    return start;
+    const at = this.skip(12 + alignUp(length, FDT_TAG_ALIGN));
+    this.putU32be(at, FDT_PROP);
+    this.putU32be(at + 4, length);
+    this.putU32be(at + 8, nameoff);
+    return at + 12;
   }
 
   /** A node's `phandle` property. */
   phandle(nameoff: number, phandle: number): void {
-    // property() first: it may move the block to a bigger buffer, and `this.view` is read after it.
-    const start = this.property(nameoff, 4);
-    this.view.setUint32(start, phandle);
+    this.putU32be(this.property(nameoff, 4), phandle);
   }
 
   endNode(): void {
-    this.token(FDT_END_NODE);
+    this.putU32be(this.skip(4), FDT_END_NODE);
   }
 
   end(): void {
-    this.token(FDT_END);
-  }
-
-  private token(token: number): void {
-    this.room(4);
-    this.view.setUint32(this.at, token);
-    this.at += 4;
+    this.putU32be(this.skip(4), FDT_END);
   }
 }
 

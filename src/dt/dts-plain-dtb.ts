@@ -113,7 +113,7 @@ class DtbBuilder implements PlainBuilder<Body, Uint8Array> {
     if (seenBefore((parent.children ??= new Set()), full)) notPlain();
     if (!parent.hadChild) {
       parent.hadChild = true;
-      this.propertiesEnd.data[parent.node] = this.w.at;
+      this.propertiesEnd.data[parent.node] = this.w.position;
     }
     return this.open(full, labels, parent.node === 0 && full === 'cpus', parent.cpus && parent.children.size === 1);
   }
@@ -154,15 +154,15 @@ class DtbBuilder implements PlainBuilder<Body, Uint8Array> {
       this.names.push(name);
       this.nameIndex.set(name, index);
     }
-    this.propertyAt.push(this.w.at);
+    this.propertyAt.push(this.w.position);
     const start = this.w.property(index, valueLength(value, placeholder));
-    const end = writeValue(this.w.out, start, value, placeholder);
+    const end = writeValue(this.w.bytes, start, value, placeholder);
     const references = this.references(value, start);
-    if (name === PHANDLE_PROPERTIES[0] || name === PHANDLE_PROPERTIES[1]) this.explicitPhandle(body.node, references ? undefined : u32Value(this.w.out.subarray(start, end)));
+    if (name === PHANDLE_PROPERTIES[0] || name === PHANDLE_PROPERTIES[1]) this.explicitPhandle(body.node, references ? undefined : u32Value(this.w.bytes.subarray(start, end)));
     if (body.firstCpu && name === 'reg') {
       // guessBootCpuid's reading of the first CPU's reg, which no reference may be in (it would read as unresolved).
       if (references) notPlain();
-      this.bootCpuidPhys = u32Value(this.w.out.subarray(start, end)) ?? 0;
+      this.bootCpuidPhys = u32Value(this.w.bytes.subarray(start, end)) ?? 0;
     }
   }
 
@@ -205,7 +205,7 @@ class DtbBuilder implements PlainBuilder<Body, Uint8Array> {
   }
 
   close(body: Body): void {
-    if (!body.hadChild) this.propertiesEnd.data[body.node] = this.w.at;
+    if (!body.hadChild) this.propertiesEnd.data[body.node] = this.w.position;
     this.w.endNode();
   }
 
@@ -213,7 +213,7 @@ class DtbBuilder implements PlainBuilder<Body, Uint8Array> {
     if (this.nodes === 0) notPlain();
     const w = this.w;
     w.end();
-    const src = w.out;
+    const src = w.bytes;
     const srcView = new DataView(src.buffer);
     // dtc's numbering (layout.ts): each referenced node without a phandle, in the order of its first reference,
     // takes the lowest number no node has; `added` marks those that get a `phandle` property.
@@ -236,7 +236,7 @@ class DtbBuilder implements PlainBuilder<Body, Uint8Array> {
     // The block again, with each referenced node's phandle after its properties, and every name's offset.
     const strings = new FdtStringTable();
     const offDtStruct = structOffset(this.reservations.length);
-    const dst = new Uint8Array(offDtStruct + w.at + count * PHANDLE_PROPERTY);
+    const dst = new Uint8Array(offDtStruct + w.position + count * PHANDLE_PROPERTY);
     const dstView = new DataView(dst.buffer);
     let from = 0;
     let to = offDtStruct;
@@ -260,7 +260,7 @@ class DtbBuilder implements PlainBuilder<Body, Uint8Array> {
       dstView.setUint32(to + 12, phandleOf[node]!);
       to += PHANDLE_PROPERTY;
     }
-    copyTo(w.at);
+    copyTo(w.position);
     return fdtBlob(dst, to, strings, this.reservations, this.bootCpuidPhys);
   }
 }

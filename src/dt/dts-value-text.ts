@@ -10,11 +10,10 @@
  * cells when the length is a multiple of 4; else bytes. So a DTB-derived tree
  * prints exactly as `dtc -I dtb -O dts` (1.7) prints it.
  */
-import { HEX_LOWER } from '../codec/text-sink.js';
+import { HEX_LOWER, type TextSink } from '../codec/text-sink.js';
 import { readByteString } from './byte-string.js';
 import { isPrintable, quoteDts } from './dts-strings.js';
 import { refText } from './layout.js';
-import type { TextBlock } from './text-block.js';
 import type { DtCell, DtChunk } from './tree.js';
 
 /** Bytes that dtc counts as string content besides printable ASCII: NUL and \a \b \t \n \v \f \r (a table: this runs per byte of a blob). */
@@ -68,15 +67,15 @@ function cellList(bytes: Uint8Array): string {
 const CELL_ROOM = 11;
 
 /**
- * rawText of bytes [start, end) written into a text block: for printing a
- * DTB straight from its bytes (dtb-print.ts, which passes the blob itself: no
- * view object per value). Cells and bytes digit by digit, with no string per
- * value (most of a large blob's values); strings that need an escape, which
- * are few, through quoteDts. Room is asked per cell, byte or string piece, so
- * a value of any size is written through the block as it is.
- * test/dt/dtb-print-direct.test.ts holds the two to the same text.
+ * rawText of bytes [start, end) written into a sink's buffer (TextSink.room):
+ * for printing a DTB straight from its bytes (dtb-print.ts, which passes the
+ * blob itself: no view object per value). Cells and bytes digit by digit,
+ * with no string per value (most of a large blob's values); strings that need
+ * an escape, which are few, through quoteDts. Room is asked per cell, byte or
+ * string piece, so a value of any size goes through a streaming sink's
+ * buffer as it is. test/dt/dtb-print-direct.test.ts holds the two to the same text.
  */
-export function writeRawValue(text: TextBlock, bytes: Uint8Array, start = 0, end = bytes.length): void {
+export function writeRawValue(text: TextSink, bytes: Uint8Array, start = 0, end = bytes.length): void {
   const type = guessValueType(bytes, start, end);
   if (type === 'string') {
     // stringList's text: a piece that needs no escape (nearly all) is copied as it is.
@@ -86,8 +85,7 @@ export function writeRawValue(text: TextBlock, bytes: Uint8Array, start = 0, end
       for (let j = from; j < i && plain; j++) plain = PLAIN_IN_QUOTES[bytes[j]!] === 1;
       const quoted = plain ? undefined : quoteDts(readByteString(bytes, from, i));
       // The piece, its quotes (in `quoted` already) and the `, ` before it.
-      text.room((quoted === undefined ? i - from + 2 : quoted.length) + 2);
-      const out = text.buf;
+      const out = text.room((quoted === undefined ? i - from + 2 : quoted.length) + 2);
       let at = text.pos;
       if (from > start) {
         out[at++] = 0x2c; // ,
@@ -106,16 +104,14 @@ export function writeRawValue(text: TextBlock, bytes: Uint8Array, start = 0, end
     return;
   }
   const cells = type === 'cells';
-  text.room(CELL_ROOM);
-  let out = text.buf;
+  let out = text.room(CELL_ROOM);
   let at = text.pos;
   out[at++] = cells ? 0x3c : 0x5b; // < or [
   for (let i = start; i < end; i += cells ? 4 : 1) {
-    // The block's room checked here, not by a call per cell: this runs per cell of a large blob, mostly before it is optimised.
+    // The buffer's room checked here, not by a call per cell: this runs per cell of a large blob, mostly before it is optimised.
     if (at + CELL_ROOM > out.length) {
       text.pos = at;
-      text.room(CELL_ROOM);
-      out = text.buf;
+      out = text.room(CELL_ROOM);
       at = text.pos;
     }
     if (i > start) out[at++] = 0x20;
@@ -133,8 +129,8 @@ export function writeRawValue(text: TextBlock, bytes: Uint8Array, start = 0, end
     }
   }
   text.pos = at;
-  text.room(1);
-  text.buf[text.pos++] = cells ? 0x3e : 0x5d; // > or ]
+  out = text.room(1);
+  out[text.pos++] = cells ? 0x3e : 0x5d; // > or ]
 }
 
 /**

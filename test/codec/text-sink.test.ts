@@ -1,7 +1,8 @@
 /**
  * A streaming TextSink (one buffer, drained when full and written again)
  * gives the same bytes as one that keeps its text, and says when a rewind
- * can no longer take text back.
+ * can no longer take text back. A writer that fills bytes itself through
+ * room() and pos (the DTB printer) writes what the sink's own methods would.
  */
 import { describe, expect, it } from 'vitest';
 import { concatBytes, TextSink } from '../../src/codec/index.js';
@@ -46,5 +47,41 @@ describe('a streaming text sink', () => {
     out.bytes(new Uint8Array(3_000_000));
     expect(out.rewind(m)).toBe(true);
     expect(out.toString()).toBe('a');
+  });
+
+  it('room(): bytes a writer fills itself are the text str() would write, streamed or kept, across buffers', () => {
+    /** Each piece through room (`byRoom`) or through str; a piece larger than a streaming sink's buffer among them. */
+    const pieces = Array.from({ length: 20_000 }, (_, i) => (i === 7_777 ? 'y'.repeat(100_000) : `line ${i}\n`));
+    const write = (out: TextSink, byRoom: boolean): TextSink => {
+      for (const piece of pieces) {
+        if (!byRoom) {
+          out.str(piece);
+          continue;
+        }
+        const buf = out.room(piece.length);
+        let p = out.pos;
+        for (let i = 0; i < piece.length; i++) buf[p++] = piece.charCodeAt(i);
+        out.pos = p;
+      }
+      return out;
+    };
+    const expected = pieces.join('');
+    expect(write(new TextSink(), false).toString()).toBe(expected);
+    expect(write(new TextSink(), true).toString()).toBe(expected);
+    const drained: Uint8Array[] = [];
+    write(new TextSink((b) => drained.push(b.slice())), true).flush();
+    expect(drained.length).toBeGreaterThan(3);
+    expect(Buffer.from(concatBytes(drained)).toString('latin1')).toBe(expected);
+  });
+
+  it('room(): what a writer filled since a mark is taken back by rewind, across a new chunk', () => {
+    const out = new TextSink().str('kept');
+    const m = out.mark();
+    const buf = out.room(10_000);
+    buf.fill(0x7a, out.pos, out.pos + 10_000);
+    out.pos += 10_000;
+    expect(out.toString().length).toBe(10_004);
+    expect(out.rewind(m)).toBe(true);
+    expect(out.str('!').toString()).toBe('kept!');
   });
 });

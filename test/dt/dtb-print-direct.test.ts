@@ -68,7 +68,7 @@ describe('a DTB printed from its bytes prints as its tree does', () => {
     expect(expectAgrees(await small(), 'small')).toBe(true);
   });
 
-  it('values larger than the printer\'s 64 KB block (cells, bytes, a string, a string list), and a long name, print alike', async () => {
+  it('values larger than a streaming sink\'s 64 KB buffer (cells, bytes, a string, a string list), and a long name, print alike', async () => {
     const cells = Array.from({ length: 40_000 }, (_, i) => `0x${((i * 2654435761) % 2 ** 32).toString(16)}`).join(' ');
     const bytes = Array.from({ length: 70_000 }, (_, i) => (i % 256).toString(16).padStart(2, '0')).join(' ');
     const long = 'x'.repeat(100_000);
