@@ -16,6 +16,7 @@ import type { DeviceEntry } from '../model/translation-map.js';
 import { attrs, dotPreamble, dotString, HOST_BRIDGE, IommuColours } from './dot-common.js';
 import { formatAliasList, formatBusRange, hex, identityLookup } from './format-common.js';
 import { joinPieces, Lines } from './text-pieces.js';
+import { groupBy } from '../model/validate/topology-index.js';
 
 export { dotString } from './dot-common.js';
 
@@ -69,8 +70,11 @@ export function writeDot(resolved: ResolvedTopology, opts: DotOptions, write: (t
     return `${indent}${fnNode(f.id)} ${attrs({ label, fillcolor: fill, ...mismatch })};`;
   };
 
+  // Each group's functions in one pass (a group lists its members in function order), not a lookup by id per
+  // function: at a million functions each lookup was a cache miss (issue 21).
+  const membersOf = groupBy(resolved.functions, (f) => f.group);
   for (const group of resolved.groups) {
-    const members = group.members.map((id) => resolved.byId.get(id)!);
+    const members = membersOf.get(group.id) ?? [];
     if (members.length === 1) {
       out.add(fnDecl(members[0]!, '  '));
       continue;

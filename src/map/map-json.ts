@@ -134,14 +134,18 @@ export function mapToJson(map: TranslationMap): MapJson {
   return json as MapJson;
 }
 
+/** Items stringified at a time: ~50 KB of JSON, below V8's large-object size (128 KB), so each text dies young. */
+const JSON_BATCH = 128;
+
 /**
  * `JSON.stringify(mapToJson(map), null, 2)` and a newline, handed to `write`
- * a piece at a time (text-pieces.ts): each item is made and stringified on
- * its own and dies young, where the whole tree of a million devices' objects
- * and its one string were alive at once (issue 21). The same text: the
- * top-level object and its lists are laid out here as JSON.stringify lays
- * them out (two spaces a level), and each item is JSON.stringify's own,
- * indented two levels.
+ * a piece at a time (text-pieces.ts): items are made and stringified a batch
+ * at a time and die young, where the whole tree of a million devices' objects
+ * and its one string were alive at once (issue 21). The same text: the top
+ * level is laid out here as JSON.stringify lays it out (two spaces a level),
+ * and each batch is JSON.stringify's own text of `{ key: batch }`, whose items
+ * sit at the depth the map's own list puts them, less the braces and brackets
+ * around them.
  */
 export function writeMapJson(map: TranslationMap, write: (text: string) => void): void {
   const lines = new Lines(write);
@@ -149,16 +153,18 @@ export function writeMapJson(map: TranslationMap, write: (text: string) => void)
   lines.add('{');
   parts.forEach((p, i) => {
     const comma = i === parts.length - 1 ? '' : ',';
+    const key = JSON.stringify(p.key);
     if (p.items.length === 0) {
-      lines.add(`  ${JSON.stringify(p.key)}: []${comma}`);
+      lines.add(`  ${key}: []${comma}`);
       return;
     }
-    lines.add(`  ${JSON.stringify(p.key)}: [`);
-    p.items.forEach((item, k) => {
-      // JSON.stringify's newlines are all layout (a newline in a string is written \n): each starts an indented line.
-      const text = JSON.stringify(p.json(item), null, 2).replaceAll('\n', '\n    ');
-      lines.add(`    ${text}${k === p.items.length - 1 ? '' : ','}`);
-    });
+    lines.add(`  ${key}: [`);
+    const open = `{\n  ${key}: [\n`.length;
+    const close = '\n  ]\n}'.length;
+    for (let at = 0; at < p.items.length; at += JSON_BATCH) {
+      const text = JSON.stringify({ [p.key]: p.items.slice(at, at + JSON_BATCH).map((item) => p.json(item)) }, null, 2);
+      lines.add(`${text.slice(open, text.length - close)}${at + JSON_BATCH < p.items.length ? ',' : ''}`);
+    }
     lines.add(`  ]${comma}`);
   });
   lines.add('}');
