@@ -19,43 +19,7 @@ import { joinPieces } from '../../src/map/text-pieces.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
 import { resolveTopology } from '../../src/model/resolve.js';
 import type { TranslationMap } from '../../src/model/translation-map.js';
-
-/**
- * An SMMUv3 and an ITS over 240 root ports, each with an 8-function endpoint
- * (2,160 devices), or (`conventional`) over 16 root ports each with a
- * PCIe-to-PCI bridge of 224 conventional functions, which Linux refuses but
- * the first of (they share a StreamID: ~3,600 devices, most refused, so no
- * board.dts can be built).
- */
-function bigArm(conventional = false): string {
-  const children = conventional
-    ? Array.from({ length: 16 }, (_, p) => ({
-      id: `rp${p}`,
-      type: 'pcie-root-port',
-      addr: `${(1 + (p >> 3)).toString(16).padStart(2, '0')}.${p & 7}`,
-      acs: true,
-      children: [{
-        id: `ppb${p}`,
-        type: 'pcie-pci-bridge',
-        addr: '00.0',
-        children: Array.from({ length: 224 }, (_, k) => ({ id: `ep${p}x${k}`, type: 'pci-endpoint', addr: `${(k >> 3).toString(16).padStart(2, '0')}.${k & 7}` })),
-      }],
-    }))
-    : Array.from({ length: 240 }, (_, p) => ({
-      id: `rp${p}`,
-      type: 'pcie-root-port',
-      addr: `${(1 + (p >> 3)).toString(16).padStart(2, '0')}.${p & 7}`,
-      acs: true,
-      children: Array.from({ length: 8 }, (_, f) => ({ id: `ep${p}f${f}`, type: 'pcie-endpoint', addr: `00.${f}` })),
-    }));
-  return JSON.stringify({
-    name: 'map-pieces',
-    msiControllers: [{ id: 'its0', type: 'its', itsIds: [0], base: '0x8080000' }],
-    iommus: [{ id: 'smmu0', type: 'smmuv3', base: '0x9050000', msiController: 'its0' }],
-    hostBridges: [{ id: 'pcie.0', iommu: 'smmu0', msiController: 'its0', children }],
-    platformDevices: [{ id: 'eth0', base: '0x9000000', size: '0x10000', acpiPath: '\\_SB_.ETH0', compatible: 'snps,dwmac', iommu: 'smmu0', streamIds: [0x10000] }],
-  });
-}
+import { buildableArmTopology, conventionalTopology } from '../support/big-topology.js';
 
 const contractJson = (map: TranslationMap) => JSON.stringify(mapToJson(map), null, 2) + '\n';
 
@@ -64,7 +28,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('map JSON written a piece at a time', () => {
   it('is JSON.stringify of mapToJson, byte for byte, for a map with every part', () => {
-    const map = resolveTopology(parseTopology(bigArm(true), 'big.json')).map;
+    const map = resolveTopology(parseTopology(conventionalTopology({ its: true }), 'big.json')).map;
     expect(map.msi).toBeDefined();
     expect(map.devices!.filter((d) => d.refused).length).toBeGreaterThan(3000);
     expect(map.mmio.length).toBeGreaterThan(0);
@@ -99,7 +63,7 @@ describe('map JSON written a piece at a time', () => {
 
 describe('the map forms of a build', () => {
   it('are each staged a piece at a time, pieces of whole lines, the text the file then holds', () => {
-    const resolved = resolveTopology(parseTopology(bigArm(), 'big.json'));
+    const resolved = resolveTopology(parseTopology(buildableArmTopology(), 'big.json'));
     for (const file of mapFiles(resolved)) {
       const data = file.data();
       expect(typeof data, file.name).toBe('object');
@@ -116,7 +80,7 @@ describe('the map forms of a build', () => {
 
   it('`ridmap build` writes each as `ridmap map --format` prints it, in pieces', async () => {
     const file = join(dir, 'big.json');
-    writeFileSync(file, bigArm());
+    writeFileSync(file, buildableArmTopology());
     const out = join(dir, 'build');
     expect(await main(['build', file, '--out', out], { stdout: () => {}, stderr: () => {} })).toBe(0);
     for (const [format, name] of [['json', 'map.json'], ['text', 'map.txt'], ['tree', 'tree.txt'], ['dot', 'topology.dot']] as const) {
@@ -130,7 +94,7 @@ describe('the map forms of a build', () => {
 
 describe('map text', () => {
   it('asks each device\'s MSI target once (a lookup; the column is last and never padded, so never measured)', () => {
-    const map = resolveTopology(parseTopology(bigArm(), 'big.json')).map;
+    const map = resolveTopology(parseTopology(buildableArmTopology(), 'big.json')).map;
     const asked = new Map<string, number>();
     const deviceMsi = map.deviceMsi!;
     const counted: TranslationMap = { ...map, deviceMsi: (d) => (asked.set(d.id, (asked.get(d.id) ?? 0) + 1), deviceMsi(d)) };
