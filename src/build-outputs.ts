@@ -8,8 +8,7 @@ import { encodeTable } from './acpi/table.js';
 import type { Model } from './codec/index.js';
 import { hasErrors, type Diagnostic } from './diagnostic.js';
 import { dtFromTopology, encodeDtb, formatDts, topologyHasDt } from './dt/index.js';
-import { writeMapText } from './map/map-text.js';
-import { renderMap, type MapFormat } from './map/render-map.js';
+import { renderMap, writeMap, type MapFormat } from './map/render-map.js';
 import type { ResolvedTopology } from './model/resolved.js';
 import { appendAll } from './append.js';
 
@@ -107,13 +106,13 @@ export function mapOutputs(resolved: ResolvedTopology): { name: string; descript
 }
 
 /**
- * mapOutputs as `build` writes them to files: map.txt as pieces of text
- * (writeMapText; the stager writes each piece out: io/atomic-write.ts
- * TextPieces), never the whole text of a million devices as one string; the
- * other forms as mapOutputs makes them.
+ * mapOutputs as `build` writes them to files: each form as pieces of text
+ * (render-map.ts writeMap; the stager writes each piece out: io/atomic-write.ts
+ * TextPieces), never the whole text of a million devices as one string, nor
+ * map.json's tree of a million objects.
  */
-export function mapFiles(resolved: ResolvedTopology): { name: string; description: string; data: () => string | { pieces: (put: (text: string) => void) => void } }[] {
-  return mapOutputs(resolved).map((m) => (m.name === 'map.txt' ? { ...m, data: () => ({ pieces: (put: (text: string) => void) => writeMapText(resolved.map, put) }) } : m));
+export function mapFiles(resolved: ResolvedTopology): { name: string; description: string; data: () => { pieces: (put: (text: string) => void) => void } }[] {
+  return MAP_FORMS.map(({ name, description, form }) => ({ name, description, data: () => ({ pieces: (put: (text: string) => void) => writeMap(resolved, form, put) }) }));
 }
 
 /** The board Device Tree, as source and as blob (dtc compiles the one to exactly the other). */

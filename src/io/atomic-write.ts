@@ -56,12 +56,17 @@ export function stageFile(path: string, data: string | Uint8Array | TextPieces):
     let done = 0;
     while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
   };
+  // One buffer per file that every chunk is encoded into, not a new one per chunk: at a million endpoints the map
+  // forms were ~5,000 buffers each, whose native memory and collection made the collector's every pass slower (issue 21).
+  let chunk: Buffer | undefined;
   const writeText = (text: string): void => {
     for (let at = 0; at < text.length; ) {
       let end = Math.min(at + TEXT_CHUNK_CHARS, text.length);
       // A chunk never ends between the two halves of a surrogate pair (each half alone would be written as U+FFFD).
       if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--;
-      writeAll(Buffer.from(text.slice(at, end), 'utf8'));
+      // A UTF-16 code unit is at most 3 bytes of UTF-8 (a pair, two units, is 4), so the chunk always fits whole.
+      chunk ??= Buffer.allocUnsafe(3 * TEXT_CHUNK_CHARS);
+      writeAll(chunk.subarray(0, chunk.write(text.slice(at, end), 0, 'utf8')));
       at = end;
     }
   };

@@ -15,7 +15,8 @@ import { formatAddress } from '../model/address.js';
 import type { DeviceEntry } from '../model/translation-map.js';
 import { attrs, dotPreamble, dotString, HOST_BRIDGE, IommuColours } from './dot-common.js';
 import { formatAliasList, formatBusRange, hex, identityLookup } from './format-common.js';
-import { appendAll } from '../append.js';
+import { joinPieces, Lines } from './text-pieces.js';
+import { groupBy } from '../model/validate/topology-index.js';
 
 export { dotString } from './dot-common.js';
 
@@ -30,21 +31,27 @@ const assignment = (identity: string | null, outputIds: readonly number[]) =>
   identity === null ? 'untranslated' : `${identity} [${outputIds.map(hex).join(',')}]`;
 
 export function formatDot(resolved: ResolvedTopology, opts: DotOptions = {}): string {
+  return joinPieces((write) => writeDot(resolved, opts, write));
+}
+
+/** formatDot's text, handed to `write` a piece at a time (text-pieces.ts). */
+export function writeDot(resolved: ResolvedTopology, opts: DotOptions, write: (text: string) => void): void {
   const identityOf = identityLookup(resolved);
   const colours = new IommuColours();
   for (const u of resolved.iommus) colours.add(u.identity);
   const fromTables = opts.devices && new Map(opts.devices.map((d) => [d.id, d]));
   for (const d of opts.devices ?? []) if (d.iommu !== null) colours.add(d.iommu);
 
-  const out: string[] = [
-    ...dotPreamble(resolved.topology.name),
-    ...colours.legend([
+  const out = new Lines(write);
+  out.addAll(dotPreamble(resolved.topology.name));
+  out.addAll(
+    colours.legend([
       ...resolved.iommus.map((u) => ({ key: u.id, label: `${u.id}\n${u.identity}`, identity: u.identity })),
       ...[...new Set((opts.devices ?? []).map((d) => d.iommu))]
         .filter((i): i is string => i !== null && !resolved.iommus.some((u) => u.identity === i))
         .map((i) => ({ key: i, label: `${i}\n(tables only)`, identity: i })),
     ]),
-  ];
+  );
 
   const fnDecl = (f: PciFunction, indent: string) => {
     const own = assignment(identityOf(f.iommu), f.outputIds);
@@ -63,28 +70,31 @@ export function formatDot(resolved: ResolvedTopology, opts: DotOptions = {}): st
     return `${indent}${fnNode(f.id)} ${attrs({ label, fillcolor: fill, ...mismatch })};`;
   };
 
+  // Each group's functions in one pass (a group lists its members in function order), not a lookup by id per
+  // function: at a million functions each lookup was a cache miss (issue 21).
+  const membersOf = groupBy(resolved.functions, (f) => f.group);
   for (const group of resolved.groups) {
-    const members = group.members.map((id) => resolved.byId.get(id)!);
+    const members = membersOf.get(group.id) ?? [];
     if (members.length === 1) {
-      out.push(fnDecl(members[0]!, '  '));
+      out.add(fnDecl(members[0]!, '  '));
       continue;
     }
-    out.push(`  subgraph ${dotString(`cluster_${group.id}`)} {`);
-    out.push(`    graph ${attrs({ label: `alias group ${group.id}`, style: 'dashed' })};`);
-    appendAll(out, members.map((f) => fnDecl(f, '    ')));
-    out.push('  }');
+    out.add(`  subgraph ${dotString(`cluster_${group.id}`)} {`);
+    out.add(`    graph ${attrs({ label: `alias group ${group.id}`, style: 'dashed' })};`);
+    for (const f of members) out.add(fnDecl(f, '    '));
+    out.add('  }');
   }
 
   for (const hb of resolved.hostBridges) {
     const label = `${hb.id} (${hb.kind} host bridge)\nsegment ${hb.segment} ${formatBusRange(hb.rootBus, hb.subordinate)}`;
-    out.push(`  ${hbNode(hb.id)} ${attrs({ label, shape: 'folder', fillcolor: HOST_BRIDGE })};`);
-    appendAll(out, hb.functions.map((f) => `  ${hbNode(hb.id)} -> ${fnNode(f.id)};`));
+    out.add(`  ${hbNode(hb.id)} ${attrs({ label, shape: 'folder', fillcolor: HOST_BRIDGE })};`);
+    for (const f of hb.functions) out.add(`  ${hbNode(hb.id)} -> ${fnNode(f.id)};`);
   }
-  for (const f of resolved.functions) appendAll(out, f.children.map((c) => `  ${fnNode(f.id)} -> ${fnNode(c.id)};`));
+  for (const f of resolved.functions) for (const c of f.children) out.add(`  ${fnNode(f.id)} -> ${fnNode(c.id)};`);
   for (const d of resolved.platformDevices) {
     const label = `${d.id} (platform)\n${formatAddress(d.base)}\n${assignment(identityOf(d.iommu), d.outputIds)}`;
-    out.push(`  ${dotString(`mmio:${d.id}`)} ${attrs({ label, shape: 'component', fillcolor: colours.fill(identityOf(d.iommu)) })};`);
+    out.add(`  ${dotString(`mmio:${d.id}`)} ${attrs({ label, shape: 'component', fillcolor: colours.fill(identityOf(d.iommu)) })};`);
   }
-  out.push('}');
-  return out.join('\n') + '\n';
+  out.add('}');
+  out.end();
 }

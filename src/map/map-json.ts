@@ -7,6 +7,7 @@
 import { formatAddress } from '../model/address.js';
 import { formatBdf } from '../model/rid.js';
 import type { DeviceEntry, DeviceMsiOf, MmioTranslation, Translation, TranslationMap } from '../model/translation-map.js';
+import { joinPieces, Lines } from './text-pieces.js';
 
 export interface TranslationJson {
   segment: number;
@@ -106,12 +107,70 @@ function mmioJson(m: MmioTranslation): MmioJson {
   };
 }
 
+/** One key of the map JSON: its list and how each item becomes JSON (typed where made: mapJsonParts's part). */
+interface MapJsonPart {
+  key: keyof MapJson;
+  items: readonly unknown[];
+  json: (item: unknown) => unknown;
+}
+
+/** The map JSON's keys in the contract's order, those the map has; one list that mapToJson and writeMapJson both follow. */
+function mapJsonParts(map: TranslationMap): MapJsonPart[] {
+  const part = <K extends keyof MapJson, T>(key: K, items: readonly T[], json: (item: T) => NonNullable<MapJson[K]>[number]): MapJsonPart =>
+    ({ key, items, json: json as (item: unknown) => unknown });
+  const msiOf = map.deviceMsi;
+  return [
+    part('translations', map.translations, translationJson),
+    ...(map.devices === undefined ? [] : [part('devices', map.devices, (d) => deviceJson(d, msiOf))]),
+    ...(map.mmio.length === 0 ? [] : [part('mmio', map.mmio, mmioJson)]),
+    ...(map.msi === undefined ? [] : [part('msi', map.msi, (m) => ({ segment: m.segment, first: formatBdf(m.first), last: formatBdf(m.last), its: m.its, deviceIdBase: m.deviceIdBase, source: m.source }))]),
+    ...(map.gaps?.length ? [part('partial', map.gaps, (g) => ({ table: g.table, ...(g.file ? { file: g.file } : {}), message: g.message }))] : []),
+  ];
+}
+
 export function mapToJson(map: TranslationMap): MapJson {
-  return {
-    translations: map.translations.map(translationJson),
-    ...(map.devices === undefined ? {} : { devices: map.devices.map((d) => deviceJson(d, map.deviceMsi)) }),
-    ...(map.mmio.length === 0 ? {} : { mmio: map.mmio.map(mmioJson) }),
-    ...(map.msi === undefined ? {} : { msi: map.msi.map((m) => ({ segment: m.segment, first: formatBdf(m.first), last: formatBdf(m.last), its: m.its, deviceIdBase: m.deviceIdBase, source: m.source })) }),
-    ...(map.gaps?.length ? { partial: map.gaps.map((g) => ({ table: g.table, ...(g.file ? { file: g.file } : {}), message: g.message })) } : {}),
-  };
+  const json: Partial<MapJson> = {};
+  for (const p of mapJsonParts(map)) (json as Record<string, unknown>)[p.key] = p.items.map(p.json);
+  return json as MapJson;
+}
+
+/** Items stringified at a time: ~50 KB of JSON, below V8's large-object size (128 KB), so each text dies young. */
+const JSON_BATCH = 128;
+
+/**
+ * `JSON.stringify(mapToJson(map), null, 2)` and a newline, handed to `write`
+ * a piece at a time (text-pieces.ts): items are made and stringified a batch
+ * at a time and die young, where the whole tree of a million devices' objects
+ * and its one string were alive at once (issue 21). The same text: the top
+ * level is laid out here as JSON.stringify lays it out (two spaces a level),
+ * and each batch is JSON.stringify's own text of `{ key: batch }`, whose items
+ * sit at the depth the map's own list puts them, less the braces and brackets
+ * around them.
+ */
+export function writeMapJson(map: TranslationMap, write: (text: string) => void): void {
+  const lines = new Lines(write);
+  const parts = mapJsonParts(map);
+  lines.add('{');
+  parts.forEach((p, i) => {
+    const comma = i === parts.length - 1 ? '' : ',';
+    const key = JSON.stringify(p.key);
+    if (p.items.length === 0) {
+      lines.add(`  ${key}: []${comma}`);
+      return;
+    }
+    lines.add(`  ${key}: [`);
+    const open = `{\n  ${key}: [\n`.length;
+    const close = '\n  ]\n}'.length;
+    for (let at = 0; at < p.items.length; at += JSON_BATCH) {
+      const text = JSON.stringify({ [p.key]: p.items.slice(at, at + JSON_BATCH).map((item) => p.json(item)) }, null, 2);
+      lines.add(`${text.slice(open, text.length - close)}${at + JSON_BATCH < p.items.length ? ',' : ''}`);
+    }
+    lines.add(`  ]${comma}`);
+  });
+  lines.add('}');
+  lines.end();
+}
+
+export function formatMapJson(map: TranslationMap): string {
+  return joinPieces((write) => writeMapJson(map, write));
 }

@@ -7,6 +7,8 @@
 import { formatSbdf } from '../model/rid.js';
 import { mmioPlace, type DeviceMsi, type TranslationMap } from '../model/translation-map.js';
 import { formatAliasList, formatAssignment, hex } from './format-common.js';
+import { joinPieces, Lines } from './text-pieces.js';
+import { appendAll } from '../append.js';
 
 /**
  * Each item's row as left-aligned columns, one line each onto `lines`; the
@@ -14,50 +16,29 @@ import { formatAliasList, formatAssignment, hex } from './format-common.js';
  * columns and once to print them, rather than all held at once: at a million
  * devices that was a million arrays of cells alive until the last was made.
  * Widths as they always were: each row's cells widen the columns it has (a
- * shorter row sets the count of columns measured).
+ * shorter row sets the count of columns measured). `tail` is a last column
+ * some rows may have (none or one cell): never padded, so never measured, and
+ * made only once, when the row is printed (a device's MSI target is a lookup,
+ * ~7 s of a million-device build when made twice).
  */
-function pushColumns<T>(lines: Lines, items: readonly T[], cells: (item: T) => string[]): void {
-  let widths: number[] = [];
+function pushColumns<T>(lines: Lines, items: readonly T[], cells: (item: T) => string[], tail: (item: T) => string[] = () => []): void {
+  const widths: number[] = [];
   for (const item of items) {
-    const w = widths;
-    widths = cells(item).map((cell, i) => Math.max(w[i] ?? 0, cell.length));
+    const row = cells(item);
+    // A tail cell is last, unpadded: the columns before it are measured as when it was measured with them.
+    for (let i = 0; i < row.length; i++) widths[i] = Math.max(widths[i] ?? 0, row[i]!.length);
+    widths.length = row.length;
   }
   // Line by line, not push(...rows): a spread passes one argument per device and overflows the stack at ~150k.
   for (const item of items) {
     const row = cells(item);
+    appendAll(row, tail(item));
     lines.add(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
   }
 }
 
-/** Characters of text handed on at a time by writeMapText. */
-const TEXT_PIECE_CHARS = 1 << 16;
-
-/**
- * Lines, each ended by a newline, handed to `write` in pieces of about
- * TEXT_PIECE_CHARS characters: each line dies young instead of living in a
- * list until the whole text is joined (a million devices' lines were most
- * of what `map`'s young-generation GC copied, issue 21).
- */
-class Lines {
-  private piece = '';
-  constructor(private readonly write: (text: string) => void) {}
-
-  add(...lines: string[]): void {
-    for (const line of lines) this.piece += `${line}\n`;
-    if (this.piece.length >= TEXT_PIECE_CHARS) this.end();
-  }
-
-  /** Hands on what is left. */
-  end(): void {
-    if (this.piece) this.write(this.piece);
-    this.piece = '';
-  }
-}
-
 export function formatMapText(map: TranslationMap): string {
-  const pieces: string[] = [];
-  writeMapText(map, (text) => pieces.push(text));
-  return pieces.join('');
+  return joinPieces((write) => writeMapText(map, write));
 }
 
 /** formatMapText's text, handed to `write` a piece at a time (each piece whole lines). */
@@ -81,12 +62,11 @@ export function writeMapText(map: TranslationMap, write: (text: string) => void)
       `aliases ${formatAliasList(d.aliases)}`,
       formatAssignment(d.iommu, d.outputIds, d.refused),
       `group ${d.group}`,
-      ...msiColumn(map.deviceMsi?.(d)),
-    ]);
+    ], (d) => msiColumn(map.deviceMsi?.(d)));
   }
   if (map.mmio.length > 0) {
     lines.add('', 'mmio:');
-    pushColumns(lines, map.mmio, (m) => [m.id ?? '-', mmioPlace(m), formatAssignment(m.iommu, m.outputIds), `(${m.source})`, ...msiColumn(m.msi)]);
+    pushColumns(lines, map.mmio, (m) => [m.id ?? '-', mmioPlace(m), formatAssignment(m.iommu, m.outputIds), `(${m.source})`], (m) => msiColumn(m.msi));
   }
   if (map.msi) {
     // The MSI side: which ITS each RID's MSIs reach, with the DeviceID of the first.

@@ -14,6 +14,7 @@ import type { DeviceEntry } from '../model/translation-map.js';
 import { formatBdf, formatDevfn } from '../model/rid.js';
 import { formatAddress } from '../model/address.js';
 import { formatAliasList, formatAssignment, formatBusRange, hex2, identityLookup } from './format-common.js';
+import { joinPieces, Lines } from './text-pieces.js';
 
 /** What the tree says of a function's translation: the topology's own, or a table's device entry. */
 type Assignment = (f: PciFunction) => { text: string; group: string };
@@ -28,13 +29,12 @@ function functionLine(f: PciFunction, assignment: Assignment): string {
   return parts.join(' ');
 }
 
-function subtree(functions: readonly PciFunction[], prefix: string, assignment: Assignment): string[] {
-  return functions.flatMap((f, i) => {
+/** The lines of `functions` and everything behind them, each onto `lines` as it is made. Depth: the buses' nesting, at most 256. */
+function subtree(lines: Lines, functions: readonly PciFunction[], prefix: string, assignment: Assignment): void {
+  functions.forEach((f, i) => {
     const last = i === functions.length - 1;
-    return [
-      `${prefix}${last ? '\\-' : '+-'}${functionLine(f, assignment)}`,
-      ...subtree(f.children, `${prefix}${last ? '  ' : '| '}`, assignment),
-    ];
+    lines.add(`${prefix}${last ? '\\-' : '+-'}${functionLine(f, assignment)}`);
+    subtree(lines, f.children, `${prefix}${last ? '  ' : '| '}`, assignment);
   });
 }
 
@@ -44,6 +44,11 @@ function subtree(functions: readonly PciFunction[], prefix: string, assignment: 
  * says of it.
  */
 export function formatTree(resolved: ResolvedTopology, devices?: readonly DeviceEntry[]): string {
+  return joinPieces((write) => writeTree(resolved, devices, write));
+}
+
+/** formatTree's text, handed to `write` a piece at a time (text-pieces.ts). */
+export function writeTree(resolved: ResolvedTopology, devices: readonly DeviceEntry[] | undefined, write: (text: string) => void): void {
   const identityOf = identityLookup(resolved);
   const byId = devices ? new Map(devices.map((d) => [d.id, d])) : undefined;
   const assignment: Assignment = (f) => {
@@ -51,15 +56,20 @@ export function formatTree(resolved: ResolvedTopology, devices?: readonly Device
     if (byId) return d ? { text: formatAssignment(d.iommu, d.outputIds, d.refused), group: d.group } : { text: '-> untranslated', group: f.group };
     return { text: formatAssignment(identityOf(f.iommu), f.outputIds, f.refused), group: f.group };
   };
-  const lines = resolved.hostBridges.flatMap((hb) => [
-    `[${hb.segment.toString(16).padStart(4, '0')}:${hex2(hb.rootBus)}] ${hb.id} ` +
-      `(${hb.kind} host bridge, buses ${hex2(hb.rootBus)}-${hex2(hb.subordinate)}, limit ${hex2(hb.busLimit)})`,
-    ...subtree(hb.functions, '', assignment),
-  ]);
+  const lines = new Lines(write);
+  for (const hb of resolved.hostBridges) {
+    lines.add(
+      `[${hb.segment.toString(16).padStart(4, '0')}:${hex2(hb.rootBus)}] ${hb.id} ` +
+        `(${hb.kind} host bridge, buses ${hex2(hb.rootBus)}-${hex2(hb.subordinate)}, limit ${hex2(hb.busLimit)})`,
+    );
+    subtree(lines, hb.functions, '', assignment);
+  }
   if (!byId) {
     for (const d of resolved.platformDevices) {
-      lines.push(`platform ${d.id} @${formatAddress(d.base)} ${formatAssignment(identityOf(d.iommu), d.outputIds)}`);
+      lines.add(`platform ${d.id} @${formatAddress(d.base)} ${formatAssignment(identityOf(d.iommu), d.outputIds)}`);
     }
   }
-  return lines.join('\n') + '\n';
+  // A tree of nothing is still one (empty) line, as it always was.
+  if (resolved.hostBridges.length === 0 && (byId || resolved.platformDevices.length === 0)) lines.add('');
+  lines.end();
 }

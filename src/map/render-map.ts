@@ -1,9 +1,10 @@
 /** The map in each output form; shared by `map` and `build`. */
-import { formatDot } from './map-dot.js';
+import { formatDot, writeDot } from './map-dot.js';
 import { formatRangesDot } from './map-dot-ranges.js';
-import { mapToJson } from './map-json.js';
-import { formatMapText } from './map-text.js';
-import { formatTree } from './map-tree.js';
+import { writeMapJson } from './map-json.js';
+import { writeMapText } from './map-text.js';
+import { writeTree } from './map-tree.js';
+import { joinPieces } from './text-pieces.js';
 import type { ResolvedTopology } from '../model/resolved.js';
 import type { TranslationMap } from '../model/translation-map.js';
 
@@ -11,15 +12,20 @@ export const MAP_FORMATS = ['text', 'json', 'tree', 'dot'] as const;
 export type MapFormat = (typeof MAP_FORMATS)[number];
 
 export function renderMap(resolved: ResolvedTopology, format: MapFormat): string {
+  return joinPieces((write) => writeMap(resolved, format, write));
+}
+
+/** renderMap's text, handed to `write` a piece at a time (whole lines each: text-pieces.ts), never held whole. */
+export function writeMap(resolved: ResolvedTopology, format: MapFormat, write: (text: string) => void): void {
   switch (format) {
     case 'json':
-      return JSON.stringify(mapToJson(resolved.map), null, 2) + '\n';
+      return writeMapJson(resolved.map, write);
     case 'tree':
-      return formatTree(resolved);
+      return writeTree(resolved, undefined, write);
     case 'dot':
-      return formatDot(resolved);
+      return writeDot(resolved, {}, write);
     case 'text':
-      return formatMapText(resolved.map);
+      return writeMapText(resolved.map, write);
   }
 }
 

@@ -103,5 +103,6 @@ export function dmaAliases(f: PciFunction): Rid[] {
   // A handful of steps (one per bridge above): a scan beats a Set and two copies per function.
   const out: Rid[] = [];
   for (const s of dmaAliasSteps(f)) if (!out.includes(s.rid)) out.push(s.rid);
-  return out;
+  // An exact-size copy: the first push gave the list 17 slots, and every function keeps its list (~130 bytes each).
+  return out.slice();
 }

@@ -15,34 +15,14 @@ import { stageFile } from '../../src/io/atomic-write.js';
 import { formatMapText } from '../../src/map/map-text.js';
 import { parseTopology } from '../../src/model/parse-topology.js';
 import { resolveTopology } from '../../src/model/resolve.js';
-
-/** 16 PCIe-to-PCI bridges of 224 conventional functions behind one SMMUv3: ~3,600 device lines, ~300 KB of text. */
-function bigTopology(): string {
-  const children = Array.from({ length: 16 }, (_, p) => ({
-    id: `rp${p}`,
-    type: 'pcie-root-port',
-    addr: `${(1 + (p >> 3)).toString(16).padStart(2, '0')}.${p & 7}`,
-    acs: true,
-    children: [{
-      id: `ppb${p}`,
-      type: 'pcie-pci-bridge',
-      addr: '00.0',
-      children: Array.from({ length: 224 }, (_, k) => ({ id: `ep${p}x${k}`, type: 'pci-endpoint', addr: `${(k >> 3).toString(16).padStart(2, '0')}.${k & 7}` })),
-    }],
-  }));
-  return JSON.stringify({
-    name: 'map-text-pieces',
-    iommus: [{ id: 'smmu0', type: 'smmuv3', base: '0x9050000' }],
-    hostBridges: [{ id: 'pcie.0', iommu: 'smmu0', children }],
-  });
-}
+import { conventionalTopology } from '../support/big-topology.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ridmap-map-pieces-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('map text through the CLI', () => {
   it('is formatMapText\'s text, written in pieces of whole lines, none much over 64 KiB', async () => {
-    const text = bigTopology();
+    const text = conventionalTopology();
     const file = join(dir, 'big.json');
     writeFileSync(file, text);
     const pieces: string[] = [];
@@ -63,7 +43,7 @@ describe('map text through the CLI', () => {
 
 describe('map.txt of a build', () => {
   it('is staged a piece at a time, the same text as formatMapText', async () => {
-    const text = bigTopology();
+    const text = conventionalTopology();
     const resolved = resolveTopology(parseTopology(text, 'big.json'));
     const file = mapFiles(resolved).find((f) => f.name === 'map.txt')!;
     const data = file.data();
@@ -80,7 +60,7 @@ describe('map.txt of a build', () => {
   });
 
   it('`ridmap build` writes it as `ridmap map` prints it', async () => {
-    const text = bigTopology();
+    const text = conventionalTopology();
     const file = join(dir, 'big-build.json');
     writeFileSync(file, text);
     const out = join(dir, 'build');

@@ -25,6 +25,20 @@ describe('device MSIs on demand', () => {
     expect(devices.every((d) => resolved.map.deviceMsi!(d)?.its === 'its@0x8080000')).toBe(true);
   });
 
+  it('answers the same whatever order devices are asked in: in order, again, reversed, one alone', () => {
+    // Asked in the map's order, the next function is tried before the index (device-msi.ts inOrder); any other order falls back to it.
+    const fresh = () => resolveTopology(loadTopologyFile(join(TABLES_DIR, 'arm-virt-smmuv3.yaml'))).map;
+    const expected = devices.map((d) => fresh().deviceMsi!(d));
+    expect(new Set(expected.map((m) => m?.deviceId)).size).toBeGreaterThan(2);
+    const map = fresh();
+    const ask = (ds: readonly DeviceEntry[]) => ds.map((d) => map.deviceMsi!(d));
+    expect(ask(devices)).toEqual(expected);
+    expect(ask(devices)).toEqual(expected);
+    expect(ask([...devices].reverse())).toEqual([...expected].reverse());
+    expect(ask([devices[3]!, devices[1]!, devices[2]!, devices[0]!])).toEqual([expected[3], expected[1], expected[2], expected[0]]);
+    expect(ask(devices)).toEqual(expected);
+  });
+
   it('a topology without MSI controllers has no MSI side for its devices', () => {
     const x86 = resolveTopology(loadTopologyFile(join(TABLES_DIR, 'q35-vtd-pci-bridge.yaml')));
     expect(x86.map.deviceMsi).toBeUndefined();

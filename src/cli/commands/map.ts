@@ -5,10 +5,10 @@
  */
 import { Option, type Command } from 'commander';
 import { hasErrors, inFile } from '../../diagnostic.js';
-import { mapToJson } from '../../map/map-json.js';
+import { writeMapJson } from '../../map/map-json.js';
 import { writeMapText } from '../../map/map-text.js';
-import { formatTree } from '../../map/map-tree.js';
-import { renderMap, tablesDot, MAP_FORMATS, type MapFormat } from '../../map/render-map.js';
+import { writeTree } from '../../map/map-tree.js';
+import { tablesDot, writeMap, MAP_FORMATS, type MapFormat } from '../../map/render-map.js';
 import type { ResolvedTopology } from '../../model/resolved.js';
 import { gapDiagnostics } from '../../model/translation-map.js';
 import type { CliContext } from '../context.js';
@@ -60,9 +60,9 @@ Examples:
       // What the map leaves out is said always, not only under -v: a partial map must not pass for a whole one.
       const gaps = gapDiagnostics(map.gaps);
       ctx.report([...visibleDiagnostics(notes, opts.verbose), ...gaps]);
-      if (opts.format === 'tree') ctx.out(formatTree(resolved!, map.devices ?? []));
+      if (opts.format === 'tree') writeTree(resolved!, map.devices ?? [], (text) => ctx.out(text));
       else if (opts.format === 'dot') ctx.out(tablesDot(map, resolved, names));
-      else if (opts.format === 'json') ctx.out(JSON.stringify(mapToJson(map), null, 2));
+      else if (opts.format === 'json') writeMapJson(map, (text) => ctx.out(text));
       else writeMapText(map, (text) => ctx.out(text));
       if (hasErrors(inputDiagnostics)) ctx.fail(EXIT_INPUT);
       if (hasErrors(map.findings) || failsOnWarnings([...notes, ...gaps], opts.failOn)) ctx.fail(EXIT_FINDINGS);
@@ -71,7 +71,6 @@ Examples:
 
 function printTopologyMap(ctx: CliContext, resolved: ResolvedTopology, file: string, format: MapFormat): void {
   ctx.report(inFile(file, resolved.findings));
-  // The text form goes out a piece at a time (renderMap's text, never held whole); each piece ends a line.
-  if (format === 'text') writeMapText(resolved.map, (text) => ctx.out(text));
-  else ctx.out(renderMap(resolved, format));
+  // Every form goes out a piece at a time (renderMap's text, never held whole); each piece ends a line.
+  writeMap(resolved, format, (text) => ctx.out(text));
 }

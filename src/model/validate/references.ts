@@ -30,13 +30,11 @@ export function checkReferences(ix: TopologyIndex): Diagnostic[] {
 }
 
 function duplicateIds(ix: TopologyIndex): Diagnostic[] {
-  return ix.named
-    .filter((n) => ix.byId.get(n.id) !== n)
-    .map((n) => {
-      const first = ix.byId.get(n.id)!;
-      const message = `id "${n.id}" is already used by ${ID_KIND_LABEL[first.kind]} at ${first.path}; ids must be unique across the document`;
-      return finding('duplicate-id', childPath(n.path, 'id'), message);
-    });
+  return ix.duplicates.map((n) => {
+    const first = ix.byId.get(n.id)!;
+    const message = `id "${n.id}" is already used by ${ID_KIND_LABEL[first.kind]} at ${first.path}; ids must be unique across the document`;
+    return finding('duplicate-id', childPath(n.path, 'id'), message);
+  });
 }
 
 /** Where an object names an IOMMU by id. */

@@ -72,6 +72,8 @@ export interface TopologyIndex {
   named: NamedObject[];
   /** The first object of each id. */
   byId: Map<string, NamedObject>;
+  /** The objects whose id an earlier one already has, in document order (found while byId is made, not looked up again). */
+  duplicates: NamedObject[];
   /** Ids of each kind, for "did you mean" among the right candidates. */
   idsByKind: Map<IdKind, string[]>;
   iommus: Map<string, Iommu>;
@@ -151,11 +153,15 @@ export function indexTopology(topology: Topology): TopologyIndex {
   listed(topology.addressSpaces, 'addressSpaces').forEach(name('address-space'));
 
   const byId = new Map<string, NamedObject>();
-  for (const n of named) if (!byId.has(n.id)) byId.set(n.id, n);
+  const duplicates: NamedObject[] = [];
+  for (const n of named) {
+    if (!byId.has(n.id)) byId.set(n.id, n);
+    else duplicates.push(n);
+  }
   const idsByKind = new Map([...groupBy(named, (n) => n.kind)].map(([kind, ns]) => [kind, ns.map((n) => n.id)]));
   const iommus = new Map<string, Iommu>();
   for (const iommu of topology.iommus ?? []) if (!iommus.has(iommu.id)) iommus.set(iommu.id, iommu);
   const sitesById = new Map<string, PciSite>();
   for (const s of sites) if (!sitesById.has(s.node.id)) sitesById.set(s.node.id, s);
-  return { topology, named, byId, idsByKind, iommus, sites, sitesById, buses };
+  return { topology, named, byId, duplicates, idsByKind, iommus, sites, sitesById, buses };
 }
