@@ -14,7 +14,7 @@
  * Not for every run: setting a flag at run time means loading node:v8, ~6M
  * instructions (~4 ms), more than a small decode (the usual one: a guest's
  * DMAR) would win back. So `worthTuning` asks for it for the topology
- * commands and for a decode of many files or of a large one.
+ * commands and for a decode or encode of many files or of a large one.
  *
  * A code cache records the flags it was made under, and V8 refuses one made
  * under others: caches are made (script-cache.ts writeCacheAtExit) after
@@ -36,7 +36,10 @@ const KNOWN_V8_MAJORS = new Set([11, 12, 13]);
 /** Commands whose runs resolve topologies or tables through the model (hundreds of ms at the least). */
 const TUNED_COMMANDS = new Set(['build', 'check', 'map']);
 
-/** A decode of this many arguments (a batch) or of a file this large is worth the tuning. */
+/** Commands whose runs are as long as their inputs are large: tuned for a batch or a large file. */
+const BY_SIZE_COMMANDS = new Set(['decode', 'encode']);
+
+/** A decode or encode of this many arguments (a batch) or of a file this large is worth the tuning. */
 const MANY_FILES = 16;
 const LARGE_FILE_BYTES = 64 * 1024;
 
@@ -51,14 +54,15 @@ const marks = globalThis as { [TUNED_MARK]?: boolean };
 
 /**
  * Whether this command line's run is long enough for the tuning to pay:
- * `build`, `check`, `map`; a `decode` of MANY_FILES arguments or more, or of
- * a file of LARGE_FILE_BYTES or more (standard input counts as small).
+ * `build`, `check`, `map`; a `decode` or `encode` of MANY_FILES arguments or
+ * more, or of a file of LARGE_FILE_BYTES or more (standard input counts as
+ * small).
  */
 export function worthTuning(argv: readonly string[], sizeOf: (file: string) => number = fileSize): boolean {
   const word = commandWord(argv);
   if (word === undefined) return false;
   if (TUNED_COMMANDS.has(word)) return true;
-  if (word !== 'decode') return false;
+  if (!BY_SIZE_COMMANDS.has(word)) return false;
   // Option values (`--format json`) count too: a few more arguments, and a stat of a name that is no file.
   const args = argv.slice(argv.indexOf(word) + 1).filter((a) => !a.startsWith('-'));
   return args.length >= MANY_FILES || args.some((a) => sizeOf(a) >= LARGE_FILE_BYTES);
