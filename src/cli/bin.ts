@@ -5,6 +5,7 @@ import { fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { main } from './main.js';
 import { writeAllSync } from '../io/fd-sync.js';
+import { tuneV8, worthTuning } from './v8-flags.js';
 
 /**
  * stdout is written synchronously to fd 1, never through process.stdout:
@@ -35,7 +36,10 @@ function stderrIsTerminal(): boolean {
   }
 }
 
-void main(process.argv.slice(2), {
+const argv = process.argv.slice(2);
+if (worthTuning(argv)) tuneV8();
+
+void main(argv, {
   stdout: writeStdout,
   stderr: (s) => process.stderr.write(s),
   stdinFd: 0,

@@ -33,6 +33,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Script } from 'node:vm';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { untuneV8 } from './v8-flags.js';
 
 /**
  * A bundled script is written already wrapped as Node wraps a CommonJS
@@ -165,6 +166,8 @@ export function writeCacheAtExit(loaded: LoadedScript, target: string | undefine
     try {
       mkdirSync(dirname(target), { recursive: true });
       accessSync(dirname(target), constants.W_OK);
+      // V8 stamps a cache with the flags in force: those every run compiles its script under (v8-flags.ts).
+      untuneV8();
       writeFileAtomic(target, cacheFileBytes(key, loaded.script.createCachedData()));
     } catch (e) {
       if (mustWrite) throw e;

@@ -286,6 +286,7 @@ export interface ReferenceGraph {
 /** What the walk of a clean table found. */
 export interface CleanWalk {
   readonly starts: ItemStarts;
+  /** Made when first asked for: only decode's findings about references look at it (an IORT's 10k mappings each hold one). */
   readonly graph: ReferenceGraph;
 }
 
@@ -295,7 +296,8 @@ export interface CleanWalk {
  * what it was given is incomplete when the answer is false.
  */
 export function walkClean(spec: StructSpec, bytes: Uint8Array, visitor?: CleanVisitor): boolean {
-  return cleanWalk(spec, bytes, visitor) !== undefined;
+  const w = walked(spec, bytes, visitor);
+  return w !== undefined && w.referencesResolve();
 }
 
 /**
@@ -305,12 +307,23 @@ export function walkClean(spec: StructSpec, bytes: Uint8Array, visitor?: CleanVi
  * references between them.
  */
 export function cleanWalk(spec: StructSpec, bytes: Uint8Array, visitor?: CleanVisitor): CleanWalk | undefined {
+  const w = walked(spec, bytes, visitor);
+  if (w === undefined || !w.referencesResolve()) return undefined;
+  let graph: ReferenceGraph | undefined;
+  return {
+    starts: w.starts,
+    get graph() {
+      return (graph ??= w.referenceGraph());
+    },
+  };
+}
+
+/** The walk over the whole table, when its structures are clean (its references not yet looked at). */
+function walked(spec: StructSpec, bytes: Uint8Array, visitor: CleanVisitor | undefined): Walk | undefined {
   const c = compile(spec);
   if (!c || bytes.length < spec.fixedSize) return undefined;
   const w = new Walk(bytes, visitor);
-  if (w.struct(c, 0, bytes.length) !== bytes.length) return undefined;
-  const graph = w.referenceGraph();
-  return graph ? { starts: w.starts, graph } : undefined;
+  return w.struct(c, 0, bytes.length) === bytes.length ? w : undefined;
 }
 
 class Walk {
@@ -320,10 +333,10 @@ class Walk {
   /** Item starts of the root's lists (decode resolves references against these), and their declarations' names. */
   readonly starts = new Map<string, Map<number, number>>();
   private readonly names = new Map<string, string[]>();
-  /** Each reference read: its value, its key, the list it names and the root list item it is in. */
+  /** Each reference read: its value, its field's step and the root list item it is in. */
   private readonly refValues: number[] = [];
-  private readonly refKeys: string[] = [];
-  private readonly refLists: string[] = [];
+  /** The reference field's step (its key and the list it names). */
+  private readonly refSteps: Step[] = [];
   private readonly refFrom: number[] = [];
   private depth = 0;
   /** The item of a root list the walk is in (-1: the root's own fields). */
@@ -334,17 +347,24 @@ class Walk {
   }
 
   /**
-   * The references as item indexes, when every one names the start of an
-   * item of its list (else decode keeps `{offset: n}` and reports it, or the
-   * table's check does: not clean).
+   * True when every reference names the start of an item of its list (else
+   * decode keeps `{offset: n}` and reports it, or the table's check does:
+   * not clean).
    */
-  referenceGraph(): ReferenceGraph | undefined {
+  referencesResolve(): boolean {
+    for (let i = 0; i < this.refValues.length; i++) {
+      if (this.starts.get(this.refSteps[i]!.refList!)?.get(this.refValues[i]!) === undefined) return false;
+    }
+    return true;
+  }
+
+  /** The references as item indexes (referencesResolve: each names one). */
+  referenceGraph(): ReferenceGraph {
     const references: { key: string; from: number; list: string; to: number }[] = [];
     for (let i = 0; i < this.refValues.length; i++) {
-      const list = this.refLists[i]!;
-      const to = this.starts.get(list)?.get(this.refValues[i]!);
-      if (to === undefined) return undefined;
-      references.push({ key: this.refKeys[i]!, from: this.refFrom[i]!, list, to });
+      const step = this.refSteps[i]!;
+      const list = step.refList!;
+      references.push({ key: step.member.key, from: this.refFrom[i]!, list, to: this.starts.get(list)!.get(this.refValues[i]!)! });
     }
     return { items: this.names, references };
   }
@@ -408,8 +428,7 @@ class Walk {
             if (role === LENGTH ? value !== end - start : role === TAG && value !== c.tag) return NOT_CLEAN;
             if (role === REF) {
               this.refValues.push(value as number);
-              this.refKeys.push(step.member.key);
-              this.refLists.push(step.refList!);
+              this.refSteps.push(step);
               this.refFrom.push(this.rootItem);
             }
           }

@@ -410,15 +410,21 @@ export function printLine(spec: StructSpec, offset: number, out: TextSink, form:
     return spec.fixedSize;
   }
   let rest = plan.lines!.get(key);
-  if (!rest) {
-    const m = fields.model();
-    plan.lines!.set(key, (rest = restOfLine(plan.tail, (o) => {
-      line.write(m, o);
-      o.nl();
-    })));
-  }
+  if (!rest) plan.lines!.set(key, (rest = lineRest(plan.tail, line, fields.model())));
   out.fieldHeadTail(offset, rest);
   return spec.fixedSize;
+}
+
+/**
+ * The cached rest of a line-printed structure's line. Its own function, as
+ * fieldRest is: a closure over printLine's variables would make V8 allocate
+ * them a context on every call, cached or not (200k path hops of a 1 MB DMAR).
+ */
+function lineRest(tail: Uint8Array, line: NonNullable<StructSpec['line']>, m: Model): Uint8Array {
+  return restOfLine(tail, (o) => {
+    line.write(m, o);
+    o.nl();
+  });
 }
 
 /** The line naming a group before its fields, when it has one (`Memory Properties : [IORT Memory Access Properties]`). */
@@ -485,7 +491,7 @@ export function printFieldValue(member: FieldMember, plan: LinePlan, v: unknown,
   const key = plan.lines && valueKey(plan, t, v);
   if (key !== undefined) {
     let rest = plan.lines!.get(key);
-    if (!rest) plan.lines!.set(key, (rest = restOfLine(plan.tail, (o) => writeFieldValue(member, plan, v, o, ctx.root))));
+    if (!rest) plan.lines!.set(key, (rest = fieldRest(member, plan, v, ctx.root)));
     out.fieldHeadTail(pos, rest);
     return;
   }
@@ -517,6 +523,11 @@ export function printJoined(fields: readonly Member[], label: string | undefined
   }
   fieldHead(out, pos, size, label ?? fields[0]!.label, form).hex(value, 2 * size).nl();
   return size;
+}
+
+/** The cached rest of a field's line (see lineRest: the closure lives here, not in printFieldValue). */
+function fieldRest(member: FieldMember, plan: LinePlan, v: unknown, root: Model): Uint8Array {
+  return restOfLine(plan.tail, (o) => writeFieldValue(member, plan, v, o, root));
 }
 
 /** `tail` followed by what `write` prints, as one byte string (a cached rest of a line). */

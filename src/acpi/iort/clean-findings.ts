@@ -12,7 +12,10 @@ import { referenceCycles } from './reference-cycles.js';
 export function iortQuietWhenClean(g: ReferenceGraph): boolean {
   let forward = false;
   let backward = false;
-  for (const r of g.references) {
+  const refs = g.references;
+  // Indexed loops: this runs once per table, mostly before V8 optimises it, and a for-of then makes an iterator result per reference.
+  for (let i = 0; i < refs.length; i++) {
+    const r = refs[i]!;
     // iort-self-reference: an ID mapping's Output Reference, or a PMCG's Node Reference, naming its own node.
     if (r.from === r.to) return false;
     // Cycles are walks through ID mappings (a PMCG's Node Reference is not walked).
@@ -25,6 +28,9 @@ export function iortQuietWhenClean(g: ReferenceGraph): boolean {
   if (!forward || !backward) return true;
   // iort-reference-cycle.
   const edges: number[][] = (g.items.get('nodes') ?? []).map(() => []);
-  for (const r of g.references) if (r.key === 'outputReference' && r.from >= 0) edges[r.from]!.push(r.to);
+  for (let i = 0; i < refs.length; i++) {
+    const r = refs[i]!;
+    if (r.key === 'outputReference' && r.from >= 0) edges[r.from]!.push(r.to);
+  }
   return referenceCycles(edges).length === 0;
 }
