@@ -126,7 +126,9 @@ const ROWS: readonly TableDef[] = [
   {
     signature: 'VIOT',
     description: VIOT_DESCRIPTION,
-    spec: viotSpec,
+    get spec() {
+      return viotSpec();
+    },
     header: 'standard',
     modelled: true,
     resolve: resolveViotModel,
@@ -167,7 +169,9 @@ const ROWS: readonly TableDef[] = [
   {
     signature: 'RIMT',
     description: RIMT_DESCRIPTION,
-    spec: rimtSpec,
+    get spec() {
+      return rimtSpec();
+    },
     header: 'standard',
     modelled: true,
     resolve: resolveRimtModel,
@@ -189,7 +193,9 @@ const ROWS: readonly TableDef[] = [
     // No translation map of its own: where each PCI segment's configuration space is (decode, encode, text, JSON).
     signature: 'MCFG',
     description: MCFG_DESCRIPTION,
-    spec: mcfgSpec,
+    get spec() {
+      return mcfgSpec();
+    },
     header: 'standard',
     modelled: true,
     identities: MCFG_IDENTITIES,
