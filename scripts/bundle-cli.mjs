@@ -57,7 +57,8 @@ const lazyChildProcess = {
  * stand-ins that require the module on first use.
  * The bundle only reads them as `node_x.name`, which the stand-in forwards.
  */
-const LOADED_AT_START = new Set(['node:fs', 'node:path', 'node:url', 'node:util', 'node:module', 'node:vm', 'node:buffer', 'node:events', 'node:process']);
+// node:module is not among them: the launcher gives each script its own require (script-cache.ts), so nothing loads it at start.
+const LOADED_AT_START = new Set(['node:fs', 'node:path', 'node:url', 'node:util', 'node:vm', 'node:buffer', 'node:events', 'node:process']);
 const LAZY_REQUIRE = 'function __ridmapLazyRequire(id) { let m; return new Proxy({}, { get: (_, key) => (m ??= require(id))[key] }); }';
 
 /**

@@ -41,6 +41,7 @@ import { MADT_DESCRIPTION, madtSpec } from './madt/spec.js';
 import { MCFG_IDENTITIES } from './mcfg/identity.js';
 import { MCFG_DESCRIPTION, mcfgSpec } from './mcfg/spec.js';
 import { VIOT_DESCRIPTION, viotSpec } from './viot/spec.js';
+import { once } from '../once.js';
 
 /** Table → translation map, the way Linux reads it (with the topology: paths and bus ranges resolve, devices are listed). */
 export type TableResolver = (model: Model, resolved?: ResolvedTopology) => TranslationMap;
@@ -126,7 +127,9 @@ const ROWS: readonly TableDef[] = [
   {
     signature: 'VIOT',
     description: VIOT_DESCRIPTION,
-    spec: viotSpec,
+    get spec() {
+      return viotSpec();
+    },
     header: 'standard',
     modelled: true,
     resolve: resolveViotModel,
@@ -167,7 +170,9 @@ const ROWS: readonly TableDef[] = [
   {
     signature: 'RIMT',
     description: RIMT_DESCRIPTION,
-    spec: rimtSpec,
+    get spec() {
+      return rimtSpec();
+    },
     header: 'standard',
     modelled: true,
     resolve: resolveRimtModel,
@@ -189,50 +194,71 @@ const ROWS: readonly TableDef[] = [
     // No translation map of its own: where each PCI segment's configuration space is (decode, encode, text, JSON).
     signature: 'MCFG',
     description: MCFG_DESCRIPTION,
-    spec: mcfgSpec,
+    get spec() {
+      return mcfgSpec();
+    },
     header: 'standard',
     modelled: true,
     identities: MCFG_IDENTITIES,
   },
 ];
 
-/** Any table with the standard header: header fields, then the body as bytes. */
-export const rawTableSpec: StructSpec = struct({
-  name: 'Table',
-  typeName: 'AcpiRawTable',
-  members: [...acpiHeaderMembers(undefined), { ...rest('data', 'Table Data'), block: true }],
-});
+/** Any table with the standard header: header fields, then the body as bytes (built on first use, as the others below). */
+export const rawTableSpec: () => StructSpec = once(() =>
+  struct({
+    name: 'Table',
+    typeName: 'AcpiRawTable',
+    members: [...acpiHeaderMembers(undefined), { ...rest('data', 'Table Data'), block: true }],
+  }),
+);
 
 /** FACS: Signature and Length only (no revision/OEM/checksum in the standard place). */
-const facsSpec: StructSpec = struct({
-  name: 'FACS',
-  typeName: 'AcpiFacs',
-  members: [
-    { kind: 'field', key: 'signature', label: 'Signature', type: ascii(4) },
-    lengthField('Length', u32le),
-    { ...rest('data', 'Table Data'), block: true },
-  ],
-});
+const facsSpec = once(() =>
+  struct({
+    name: 'FACS',
+    typeName: 'AcpiFacs',
+    members: [
+      { kind: 'field', key: 'signature', label: 'Signature', type: ascii(4) },
+      lengthField('Length', u32le),
+      { ...rest('data', 'Table Data'), block: true },
+    ],
+  }),
+);
 
 /** RSDP: kept as bytes after its 8-character signature. */
-const rsdpSpec: StructSpec = struct({
-  name: 'RSDP',
-  typeName: 'AcpiRsdp',
-  members: [
-    { kind: 'field', key: 'signature', label: 'Signature', type: ascii(8) },
-    { ...rest('data', 'Table Data'), block: true },
-  ],
-});
+const rsdpSpec = once(() =>
+  struct({
+    name: 'RSDP',
+    typeName: 'AcpiRsdp',
+    members: [
+      { kind: 'field', key: 'signature', label: 'Signature', type: ascii(8) },
+      { ...rest('data', 'Table Data'), block: true },
+    ],
+  }),
+);
 
-const BY_SIGNATURE = new Map<string, TableDef>([
-  ...ROWS.map((r) => [r.signature, r] as const),
-  ['FACS', { signature: 'FACS', spec: facsSpec, header: 'facs', modelled: false }],
-  ['RSD PTR ', { signature: 'RSD PTR ', spec: rsdpSpec, header: 'opaque', modelled: false }],
-]);
+const BY_SIGNATURE = new Map<string, TableDef>();
+for (const r of ROWS) BY_SIGNATURE.set(r.signature, r);
+BY_SIGNATURE.set('FACS', {
+  signature: 'FACS',
+  get spec() {
+    return facsSpec();
+  },
+  header: 'facs',
+  modelled: false,
+});
+BY_SIGNATURE.set('RSD PTR ', {
+  signature: 'RSD PTR ',
+  get spec() {
+    return rsdpSpec();
+  },
+  header: 'opaque',
+  modelled: false,
+});
 
 /** The definition for a signature; unknown signatures get the raw table definition. */
 export function tableDef(signature: string): TableDef {
-  return BY_SIGNATURE.get(signature) ?? { signature, spec: rawTableSpec, header: 'standard', modelled: false };
+  return BY_SIGNATURE.get(signature) ?? { signature, spec: rawTableSpec(), header: 'standard', modelled: false };
 }
 
 export function modelledSignatures(): string[] {

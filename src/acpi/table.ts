@@ -105,7 +105,7 @@ export function decodeTable(bytes: Uint8Array, opts: DecodeTableOptions = {}): D
     // Decoding field by field would cost ~27 bytes of heap per byte; the bytes are kept, not decoded.
     diagnostics.push({ severity: 'error', code: LimitCode.tableTooLarge, path, offset: 4,
       message: `${extent} bytes; ridmap decodes ${path} field by field only up to ${MAX_MODELLED_TABLE_BYTES} bytes (real ones are a few KiB); kept as header + raw bytes` });
-    def = { ...def, spec: rawTableSpec, modelled: false };
+    def = { ...def, spec: rawTableSpec(), modelled: false };
   } else if (!def.modelled && def.header === 'standard' && bytes.length >= 4) {
     diagnostics.push({ severity: 'info', code: AcpiCode.notModelled, path, offset: 0,
       message: `ridmap does not decode ${path} field by field; kept as header + ${Math.max(0, extent - 36)} raw bytes` });

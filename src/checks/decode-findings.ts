@@ -8,19 +8,28 @@
  */
 import { tableFindings } from '../acpi/resolvers.js';
 import type { Diagnostic } from '../diagnostic.js';
-import type { Check } from './check.js';
-import { FORMAT_CHECKS } from './format-checks.js';
+import { FORMAT_FINDINGS } from './format-findings.js';
 import { withOffsets } from '../io/finding-offsets.js';
 import type { TableSubject } from '../io/subject.js';
 import type { FindingRow } from './table-findings.js';
 
-/** Every format's check marked for decode (table-findings.ts), whatever its table: no list per table here. */
-const ROWS = FORMAT_CHECKS.filter((c): c is Check & Required<Pick<FindingRow, 'decode'>> => (c as Partial<FindingRow>).decode !== undefined);
-const FOR_DECODE = new Map(ROWS.map((c) => [c.id, c.decode] as const));
+/**
+ * Every format's finding marked for decode (table-findings.ts), whatever its
+ * table: no list per table here. From the rows, not the checks built from
+ * them (format-checks.ts): a decode builds no check.
+ */
+const FOR_DECODE = new Map<string, NonNullable<FindingRow['decode']>>();
+/** Only these formats' resolvers run: a DMAR's (or a tree's) map has none of these findings, and can be costly. */
+const FORMATS = new Set<string>();
+for (const { format, rows } of FORMAT_FINDINGS) {
+  for (const row of rows) {
+    if (row.decode === undefined) continue;
+    FOR_DECODE.set(row.id, row.decode);
+    FORMATS.add(format);
+  }
+}
 /** The codes decode shows: a format's finding function may skip the work for the others. */
 const DECODE_CODES: ReadonlySet<string> = new Set(FOR_DECODE.keys());
-/** Only these formats' resolvers run: a DMAR's (or a tree's) map has none of these findings, and can be costly. */
-const FORMATS = new Set(ROWS.map((c) => c.needs.table));
 
 export interface DecodeMapFindings {
   /** The table cannot be read as it says (decode exits 2). */

@@ -1,9 +1,8 @@
 /**
  * The checks of each table format, in one list: registry.ts lists them among
- * every check, and `decode` (decode-findings.ts) takes the ones it reports
- * from here without loading the rest of the registry (the topology,
- * consistency and renumbering checks and what they import), which a small
- * decode would pay for at every start (issue 21). A format adds its
+ * every check. `decode` builds none of them: it reads the findings it shows
+ * from their rows (format-findings.ts), as building every format's checks
+ * would cost a small decode at every start (issue 21). A format adds its
  * checks/<format>/ export here.
  */
 import type { Check } from './check.js';

@@ -41,12 +41,19 @@ export interface FindingRow {
   decode?: 'unusable' | 'shown';
 }
 
+/** A format's rows (checks/<format>/finding-rows.ts): findingChecks builds its checks from them. */
+export interface FormatFindings {
+  /** The table's format (`IORT`): each check runs on every table of it. */
+  format: string;
+  rows: readonly FindingRow[];
+}
+
 /** What the format finds about a table without its map, once per table. */
 export function ownFindings(ctx: TableContext): Diagnostic[] {
   return ctx.session.onceFor(ctx.table, 'table-findings', () => (ctx.table.modelled ? tableFindings(ctx.table.format, ctx.table.model) : []));
 }
 
-export function findingChecks(format: string, rows: readonly FindingRow[]): (Check & FindingRow)[] {
+export function findingChecks({ format, rows }: FormatFindings): (Check & FindingRow)[] {
   return rows.map((row) => ({
     ...row,
     ...tableCheck({

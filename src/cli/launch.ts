@@ -16,9 +16,11 @@ import { fileURLToPath } from 'node:url';
 import { commandWord } from './command-word.js';
 import { loadScript, userCacheFileOf, writeCacheAtExit } from './script-cache.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
+// Bundled, the launcher is a CommonJS module: its own __dirname, not a URL of it built and parsed again at every start.
+const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
 const word = commandWord(process.argv.slice(2));
 const own = word !== undefined && /^[a-z]+$/.test(word) ? join(here, `cli-${word}.cjs`) : undefined;
-const script = loadScript(own !== undefined && existsSync(own) ? own : join(here, 'cli.cjs'));
+// The bundled launcher is a CommonJS module beside the scripts: its require resolves as theirs would.
+const script = loadScript(own !== undefined && existsSync(own) ? own : join(here, 'cli.cjs'), { scriptRequire: typeof require === 'function' ? require : undefined });
 if (!script.cacheUsed) writeCacheAtExit(script, userCacheFileOf(script.file));
 script.run();

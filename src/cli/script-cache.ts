@@ -119,13 +119,24 @@ export interface LoadedScript {
   run(): void;
 }
 
+export interface LoadOptions {
+  /** The build's training, which must not read a user's cache. */
+  shippedOnly?: boolean;
+  /**
+   * The require the script gets: one that resolves as one made for the
+   * script's own path would (the launcher's own, the scripts sitting beside
+   * it). Default: createRequire(script), which loads node:module, and with it
+   * Node's ES module loader, at every start (issue 21).
+   */
+  scriptRequire?: NodeJS.Require;
+}
+
 /**
  * Compiles a bundled CommonJS script, with a code cache when there is a
  * usable one: the user's for this Node and flags if a run wrote one (only
  * ever because the shipped one was refused), else the shipped one.
- * `shippedOnly`: the build's training, which must not read a user's cache.
  */
-export function loadScript(path: string, { shippedOnly = false } = {}): LoadedScript {
+export function loadScript(path: string, { shippedOnly = false, scriptRequire }: LoadOptions = {}): LoadedScript {
   const file = resolve(path);
   const source = readFileSync(file, 'latin1');
   const key = cacheKeyOf(source);
@@ -143,7 +154,7 @@ export function loadScript(path: string, { shippedOnly = false } = {}): LoadedSc
   const run = (): void => {
     const module = { exports: {} };
     const fn = script.runInThisContext() as (...args: unknown[]) => void;
-    fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+    fn.call(module.exports, module.exports, scriptRequire ?? createRequire(file), module, file, dirname(file));
   };
   return { file, script, key, cacheUsed: cachedData !== undefined && script.cachedDataRejected !== true, cacheFile, run };
 }

@@ -41,7 +41,7 @@ function compileField(m: FieldMember): FieldOp {
   const size = sizeOfType(t);
   switch (t.kind) {
     case 'reserved':
-      return { size, read: () => undefined, check: (r, _v, at) => (r.isZero(at, at + size) ? undefined : BinCode.reservedNonZero) };
+      return { size, read: readNothing, check: (r, _v, at) => (r.isZero(at, at + size) ? undefined : BinCode.reservedNonZero) };
     case 'u64': {
       const le = t.endian === 'le';
       return { size, read: (r, at) => r.view.getBigUint64(at, le), check: undefined };
@@ -65,15 +65,27 @@ function compileField(m: FieldMember): FieldOp {
   }
 }
 
-/** An integer reader specialised by width and byte order (the hot case: most fields are these). */
+/**
+ * Integer readers specialised by width and byte order (the hot case: most
+ * fields are these), one function each shared by every field of that
+ * width: compiling a field makes no closure for them.
+ */
+const readU8: FieldOp['read'] = (r, at) => r.bytes[at]!;
+const readU16le: FieldOp['read'] = (r, at) => r.view.getUint16(at, true);
+const readU16be: FieldOp['read'] = (r, at) => r.view.getUint16(at, false);
+const readU32le: FieldOp['read'] = (r, at) => r.view.getUint32(at, true);
+const readU32be: FieldOp['read'] = (r, at) => r.view.getUint32(at, false);
+/** Reserved bytes: no value is kept. */
+const readNothing: FieldOp['read'] = () => undefined;
+
 function uintReader(size: number, le: boolean): FieldOp['read'] {
   switch (size) {
     case 1:
-      return (r, at) => r.bytes[at]!;
+      return readU8;
     case 2:
-      return (r, at) => r.view.getUint16(at, le);
+      return le ? readU16le : readU16be;
     case 4:
-      return (r, at) => r.view.getUint32(at, le);
+      return le ? readU32le : readU32be;
     default:
       return (r, at) => r.uint(at, size, le);
   }

@@ -108,14 +108,17 @@ export function reservedBytes(size: number, show: 'int' | 'bytes' = size <= 4 ? 
 
 export function flags(base: UintType, bits: readonly FlagBit[], opts: { printBits?: boolean } = {}): FlagsType {
   let named = 0;
-  for (const b of bits) named |= ((1 << (b.width ?? 1)) - 1) << b.bit;
+  // Indexed loops here and in enumOf: declarations are built once, by code the interpreter runs, where for-of
+  // and Object.entries allocate a result or a pair per element (issue 21).
+  for (let i = 0; i < bits.length; i++) named |= ((1 << (bits[i]!.width ?? 1)) - 1) << bits[i]!.bit;
   const all = base.size >= 4 ? 0xffffffff : (1 << (8 * base.size)) - 1;
   return { kind: 'flags', base, bits, reservedMask: (all & ~named) >>> 0, ...opts };
 }
 
 export function enumOf(base: UintType, names: Record<number, string>, unknownName = 'Unknown', opts: { printName?: boolean } = {}): EnumType {
   const map = new Map<number, string>();
-  for (const [k, v] of Object.entries(names)) map.set(Number(k), v);
+  const keys = Object.keys(names);
+  for (let i = 0; i < keys.length; i++) map.set(Number(keys[i]), names[Number(keys[i])]!);
   return { kind: 'enum', base, names: map, unknownName, ...opts };
 }
 

@@ -374,15 +374,23 @@ export interface StructOptions {
  * variable member; placed members anywhere (they sit where their offset
  * fields say).
  */
+/** Index of the first member with `key`, or -1. */
+function memberIndex(members: readonly Member[], key: string): number {
+  for (let i = 0; i < members.length; i++) if (members[i]!.key === key) return i;
+  return -1;
+}
+
 export function struct(o: StructOptions): StructSpec {
   let fixedSize = 0;
   let variable: VariableMember | undefined;
   const placed: PlacedMember[] = [];
   const optional: FieldMember[] = [];
-  const keys = new Set<string>();
-  for (const m of o.members) {
-    if (keys.has(m.key)) throw new Error(`${o.name}: duplicate member key ${m.key}`);
-    keys.add(m.key);
+  // Indexed loops and no set of keys: declarations are built at start-up by code the interpreter runs, where
+  // for-of allocates a result per member (issue 21); a structure has a few dozen members at most.
+  const members = o.members;
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i]!;
+    if (memberIndex(members, m.key) !== i) throw new Error(`${o.name}: duplicate member key ${m.key}`);
     if (isPlaced(m)) {
       if (m.kind === 'array' && m.count === 'rest') throw new Error(`${o.name}: placed array ${m.key} needs a count`);
       placed.push(m);
@@ -405,10 +413,11 @@ export function struct(o: StructOptions): StructSpec {
   if (placed.length && variable && variable.kind !== 'cstring' && !(variable.kind === 'array' && typeof variable.count === 'object')) {
     throw new Error(`${o.name}: with placed members, the variable member must be a string or a counted array`);
   }
-  for (const m of o.members) {
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i]!;
     if (m.kind !== 'field' || typeof m.role !== 'object') continue;
     const target = 'count' in m.role ? m.role.count : 'offset' in m.role ? m.role.offset : undefined;
-    if (target !== undefined && !keys.has(target)) throw new Error(`${o.name}: field ${m.key} names unknown member ${target}`);
+    if (target !== undefined && memberIndex(members, target) < 0) throw new Error(`${o.name}: field ${m.key} names unknown member ${target}`);
   }
   return { ...o, fixedSize, placed, optional, ...(variable ? { variable } : {}) };
 }

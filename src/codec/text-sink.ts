@@ -145,7 +145,10 @@ export class TextSink {
     const tail = new Uint8Array(head.length + label.length + 3);
     for (let i = 0; i < head.length; i++) tail[i] = head.charCodeAt(i);
     tail.set(label, head.length);
-    tail.set([SPACE, 58, SPACE], head.length + label.length);
+    const colon = head.length + label.length;
+    tail[colon] = SPACE;
+    tail[colon + 1] = 58; // :
+    tail[colon + 2] = SPACE;
     return tail;
   }
 
@@ -167,8 +170,11 @@ export class TextSink {
 
   /** `text` right-aligned in `width` columns, as bytes to pass to fieldHead (cache it). */
   static padded(text: string, width: number): Uint8Array {
-    const s = text.length >= width ? text : ' '.repeat(width - text.length) + text;
-    return Uint8Array.from(s, (c) => c.charCodeAt(0));
+    // Written by index: Uint8Array.from(string) would iterate it, a string and a result object per character.
+    const pad = text.length >= width ? 0 : width - text.length;
+    const out = new Uint8Array(pad + text.length).fill(SPACE, 0, pad);
+    for (let i = 0; i < text.length; i++) out[pad + i] = text.charCodeAt(i);
+    return out;
   }
 
   /** Upper-case hex of a non-negative integer below 2^53, at least `digits` digits. */

@@ -16,7 +16,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { computeChecksum } from '../../src/acpi/header.js';
 import type { McfgAllocation, McfgTable } from '../../src/acpi/mcfg/model.js';
-import { allocation, mcfgSpec } from '../../src/acpi/mcfg/spec.js';
+import { mcfgDeclarations } from '../../src/acpi/mcfg/spec.js';
+
+const { allocation, mcfgSpec } = mcfgDeclarations();
 import { encode, modelKeys } from '../../src/codec/index.js';
 import { runCli } from '../support/run-cli.js';
 import { expectSameBytes, plain } from './bytes.js';

@@ -10,7 +10,9 @@ import { modelKeys, type StructSpec } from '../../src/codec/index.js';
 import type {
   RimtIdMapping, RimtInterruptWire, RimtIommu, RimtPcieRootComplex, RimtPlatformDevice, RimtTable,
 } from '../../src/acpi/rimt/model.js';
-import { idMapping, interruptWire, iommu, pcieRootComplex, platformDevice, rimtSpec } from '../../src/acpi/rimt/spec.js';
+import { rimtDeclarations } from '../../src/acpi/rimt/spec.js';
+
+const { idMapping, interruptWire, iommu, pcieRootComplex, platformDevice, rimtSpec } = rimtDeclarations();
 
 const common = { type: true, revision: true, headerReserved: true, id: true, layout: true, trailing: true } as const;
 

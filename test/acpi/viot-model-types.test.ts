@@ -8,7 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { modelKeys, type StructSpec } from '../../src/codec/index.js';
 import type { ViotMmioEndpoint, ViotPciRange, ViotTable, ViotVirtioIommuMmio, ViotVirtioIommuPci } from '../../src/acpi/viot/model.js';
-import { mmioEndpoint, pciRange, viotSpec, virtioIommuMmio, virtioIommuPci } from '../../src/acpi/viot/spec.js';
+import { viotDeclarations } from '../../src/acpi/viot/spec.js';
+
+const { mmioEndpoint, pciRange, viotSpec, virtioIommuMmio, virtioIommuPci } = viotDeclarations();
 
 const kept = { type: true, headerReserved: true, reserved: true, trailing: true } as const;
 

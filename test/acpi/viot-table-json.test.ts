@@ -56,10 +56,10 @@ describe.skipIf(!corpusPresent)('VIOT JSON documents', () => {
 });
 
 const viotFromJson = (j: unknown) => {
-  const r = fromJson(viotSpec, j, '$');
+  const r = fromJson(viotSpec(), j, '$');
   return { table: r.value, diagnostics: r.diagnostics };
 };
-const viotToJson = (m: Model) => toJson(viotSpec, m);
+const viotToJson = (m: Model) => toJson(viotSpec(), m);
 
 const header = { signature: 'VIOT', revision: 0, oemId: 'RIDMAP', oemTableId: 'TEST    ', oemRevision: 1, creatorId: 'RDMP', creatorRevision: 1 };
 

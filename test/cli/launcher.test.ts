@@ -83,6 +83,18 @@ describe.skipIf(!existsSync(BIN))('the built CLI scripts', () => {
     }
   });
 
+  it('a decode loads no node:module (nor Node\'s ES module loader with it): the launcher gives the script its own require', () => {
+    const probe = join(mkdtempSync(join(tmpdir(), 'ridmap-modules-')), 'loaded.cjs');
+    writeFileSync(probe, "process.on('exit', () => process.stderr.write(process.moduleLoadList.join('\\n')));\n");
+    const r = node(['-r', probe, BIN, 'decode', DMAR]);
+    expect(r.status).toBe(0);
+    const loaded = r.stderr.split('\n');
+    expect(loaded).toContain('NativeModule vm');
+    expect(loaded).not.toContain('NativeModule module');
+    expect(loaded).not.toContain('NativeModule internal/modules/esm/loader');
+    rmSync(join(probe, '..'), { recursive: true, force: true });
+  });
+
   it('a cache for other content, a damaged cache or none: the script compiles from source, prints the same, and the run writes a user\'s cache this Node takes; the shipped one is left alone', () => {
     const expected = node([BIN, 'decode', DMAR]);
     expect(expected.status).toBe(0);

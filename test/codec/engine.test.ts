@@ -128,3 +128,13 @@ describe('a union whose header has a field between type and length', () => {
     })).toThrow(/not the 1 bytes/);
   });
 });
+
+describe('a declaration that cannot be right', () => {
+  it('is refused when it repeats a key or a count names no member', () => {
+    expect(() => struct({ name: 'Twice', typeName: 'Twice', members: [field('a', 'A', u8), field('b', 'B', u8), field('a', 'A again', u16le)] }))
+      .toThrow('Twice: duplicate member key a');
+    expect(() => struct({ name: 'Dangling', typeName: 'Dangling', members: [{ kind: 'field', key: 'n', label: 'Count', type: u8, role: { count: 'items' } }] }))
+      .toThrow('Dangling: field n names unknown member items');
+    expect(struct({ name: 'Fine', typeName: 'Fine', members: [field('a', 'A', u8), field('b', 'B', u16le)] }).fixedSize).toBe(3);
+  });
+});

@@ -85,3 +85,17 @@ describe('a streaming text sink', () => {
     expect(out.str('!').toString()).toBe('kept!');
   });
 });
+
+describe('padded labels and field tails', () => {
+  const text = (b: Uint8Array) => String.fromCharCode(...b);
+  it('right-aligns a label in its width, and keeps a longer one whole', () => {
+    expect(text(TextSink.padded('Label', 8))).toBe('   Label');
+    expect(text(TextSink.padded('Label', 5))).toBe('Label');
+    expect(text(TextSink.padded('A longer label', 4))).toBe('A longer label');
+    expect(text(TextSink.padded('', 3))).toBe('   ');
+    expect(text(TextSink.padded(',', 0))).toBe(',');
+  });
+  it('puts the width column, the label and the colon in one tail', () => {
+    expect(text(TextSink.fieldTail('004h', TextSink.padded('Revision', 10)))).toBe(' 004h]   Revision : ');
+  });
+});

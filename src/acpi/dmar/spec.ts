@@ -126,17 +126,10 @@ const deviceScopes = union({
 
 /** The common header of remapping structures: Type (u16), Length (u16). */
 function remapping(name: string, typeName: string, tag: number, title: string, body: Member[]): StructSpec {
-  const [first, ...others] = body;
-  return struct({
-    name,
-    typeName,
-    tag,
-    members: [
-      tagField('Subtable Type', u16le, tag, title),
-      lengthField('Length', u16le),
-      ...(first ? [{ ...first, block: true }, ...others] : []),
-    ],
-  });
+  const members: Member[] = [tagField('Subtable Type', u16le, tag, title), lengthField('Length', u16le)];
+  // The body's first member opens a block (iasl's blank line after the header); no destructuring: it iterates.
+  for (let i = 0; i < body.length; i++) members.push(i === 0 ? { ...body[0]!, block: true } : body[i]!);
+  return struct({ name, typeName, tag, members });
 }
 
 const scopes = list('deviceScopes', 'Device Scope', deviceScopes);

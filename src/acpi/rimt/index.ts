@@ -34,7 +34,7 @@ export function decodeRimt(bytes: Uint8Array, opts: { path?: string } = {}): Dec
 
 /** Bytes of a model: lengths, counts, offsets, references and the checksum laid out afresh; every problem listed. */
 export function encodeRimt(table: RimtTable): Encoded {
-  return encode(rimtSpec, rimtModel(table), { path: 'RIMT' });
+  return encode(rimtSpec(), rimtModel(table), { path: 'RIMT' });
 }
 
 /** Text in iasl's field-line form of bytes or of a model (a model prints as the bytes encode would give). */
@@ -44,11 +44,11 @@ export function printRimtText(input: Uint8Array | RimtTable): string {
 
 /** The JSON `decode --format json` writes for a RIMT model: the declaration's, destinations as {"node": i}. */
 export function rimtToJson(table: RimtTable): { [key: string]: Json } {
-  return toJson(rimtSpec, rimtModel(table));
+  return toJson(rimtSpec(), rimtModel(table));
 }
 
 /** A RIMT model from its JSON; every problem with its JSON path. */
 export function rimtFromJson(json: unknown, path = '$'): { table: RimtTable; diagnostics: Diagnostic[] } {
-  const r = fromJson(rimtSpec, json, path);
+  const r = fromJson(rimtSpec(), json, path);
   return { table: rimtTable(r.value), diagnostics: r.diagnostics };
 }

@@ -24,5 +24,5 @@ export function decodeViot(bytes: Uint8Array): DecodedViot {
 }
 
 export function encodeViot(table: ViotTable): Encoded {
-  return encode(viotSpec, table, { path: VIOT_PATH });
+  return encode(viotSpec(), table, { path: VIOT_PATH });
 }

@@ -6,7 +6,7 @@
  */
 import { listItemPaths, type Model, type StructSpec } from '../../codec/index.js';
 import type { ViotNode, ViotTable } from './model.js';
-import { NODE_SPECS, nodes as viotNodes } from './spec.js';
+import { viotDeclarations } from './spec.js';
 
 export const VIOT_PATH = 'VIOT';
 
@@ -22,10 +22,10 @@ export function asViotTable(model: Model): ViotTable {
 
 /** The declaration of a model node; undefined for a node kept raw (a reserved type, or too short for its own). */
 export function specOfNode(node: ViotNode): StructSpec | undefined {
-  return typeof node.type === 'string' ? NODE_SPECS.find((s) => s.name === node.type) : undefined;
+  return typeof node.type === 'string' ? viotDeclarations().NODE_SPECS.find((s) => s.name === node.type) : undefined;
 }
 
 /** Structure path of each node (`VIOT/PciRange[1]`), as decode names them (listItemPaths). */
 export function nodePaths(nodes: readonly ViotNode[]): string[] {
-  return listItemPaths(VIOT_PATH, viotNodes, nodes);
+  return listItemPaths(VIOT_PATH, viotDeclarations().nodes, nodes);
 }

@@ -28,6 +28,7 @@ import {
   type Member,
   type StructSpec,
 } from '../../codec/index.js';
+import { once } from '../../once.js';
 import { acpiHeaderMembers, nodeArrayMembers } from '../header.js';
 
 export const VIOT_DESCRIPTION = 'Virtual I/O Translation Table';
@@ -54,85 +55,6 @@ const TYPE_TITLES: Record<number, string> = {
 };
 const UNKNOWN_TITLE = 'Unknown Subtable Type';
 
-/** The node header's reserved byte; `reserved` is left for the body's reserved bytes. */
-const headerReserved = reserved('Reserved', 1, 'int', 'headerReserved');
-
-/** A node: the common header, then its body, which iasl prints as a group of its own (a blank line between). */
-function node(name: string, typeName: string, tag: number, [first, ...body]: [Member, ...Member[]]): StructSpec {
-  return struct({
-    name,
-    typeName,
-    tag,
-    members: [tagField('Type', u8, tag, TYPE_TITLES[tag]!), headerReserved, lengthField('Length', u16le), { ...first, block: true }, ...body],
-  });
-}
-
-/**
- * Output Node: offset from the start of the table to an IOMMU node (type 3 or
- * 4); one that starts no node is `viot-output-node`.
- */
-const outputNode = referenceField('Output node', u16le, 'nodes', 'outputNode');
-
-export const pciRange = node('PciRange', 'ViotPciRange', ViotNodeType.PCI_RANGE, [
-  // Endpoint ID of the first BDF; Linux adds (segment − PCI Segment start) << 16 + (BDF − PCI BDF start).
-  field('endpointStart', 'Endpoint start', u32le),
-  field('segmentStart', 'PCI Segment start', u16le),
-  field('segmentEnd', 'PCI Segment end', u16le),
-  // Inclusive, bus << 8 | devfn, in every segment of the range.
-  field('bdfStart', 'PCI BDF start', u16le),
-  field('bdfEnd', 'PCI BDF end', u16le),
-  outputNode,
-  reserved('Reserved', 6, 'int'),
-]);
-
-export const mmioEndpoint = node('MmioEndpoint', 'ViotMmioEndpoint', ViotNodeType.MMIO_ENDPOINT, [
-  field('endpoint', 'Endpoint', u32le),
-  // Matched against the platform device's first MMIO resource.
-  field('baseAddress', 'Base address', u64le),
-  outputNode,
-  reserved('Reserved', 6, 'int'),
-]);
-
-export const virtioIommuPci = node('VirtioIommuPci', 'ViotVirtioIommuPci', ViotNodeType.VIRTIO_IOMMU_PCI, [
-  field('segment', 'PCI Segment', u16le),
-  // bus << 8 | devfn, as the OS numbers the bus when it reads the table.
-  field('bdf', 'PCI BDF number', u16le),
-  reserved('Reserved', 8, 'int'),
-]);
-
-export const virtioIommuMmio = node('VirtioIommuMmio', 'ViotVirtioIommuMmio', ViotNodeType.VIRTIO_IOMMU_MMIO, [
-  reserved('Reserved', 4, 'int'),
-  field('baseAddress', 'Base address', u64le),
-]);
-
-/** Endpoint nodes name their IOMMU by an Output Node. */
-export function hasOutputNode(spec: StructSpec): boolean {
-  return spec === pciRange || spec === mmioEndpoint;
-}
-
-export const NODE_SPECS: readonly StructSpec[] = [pciRange, mmioEndpoint, virtioIommuPci, virtioIommuMmio];
-
-/** Declaration of a node type, by its type number. */
-export function nodeSpecOf(type: number): StructSpec | undefined {
-  return NODE_SPECS.find((s) => s.tag === type);
-}
-
-/**
- * The node list: Type alone picks the declaration, as Linux reads it (the
- * byte after it is reserved). A node of a reserved type, or one too short
- * for its type, is kept as its header and raw bytes.
- */
-export const nodes = union({
-  name: 'Node',
-  tag: { key: 'type', label: 'Type', type: u8, offset: 0 },
-  length: { label: 'Length', type: u16le, offset: 2 },
-  variants: NODE_SPECS,
-  unknownTitle: UNKNOWN_TITLE,
-  headerGap: headerReserved,
-  // iasl prints the header, then this line instead of the body (whose bytes are in the Raw Table Data dump).
-  unknownNote: { header: 'before', text: (tag) => `\n*** Unknown VIOT node type 0x${hexUpper(tag, 1)}` },
-});
-
 /** Engine codes said in the VIOT's own terms (the check ids users select). */
 export const ViotDecodeCode = {
   /** Node Offset leaves no room for nodes: inside the header or past the end (error). */
@@ -143,24 +65,107 @@ export const ViotDecodeCode = {
   outputNode: 'viot-output-node',
 } as const;
 
-/** The VIOT: the ACPI header, Node Count and Node Offset, 8 reserved bytes, then the nodes. */
-export const viotSpec: StructSpec = struct({
-  name: 'VIOT',
-  typeName: 'ViotTable',
-  members: [
-    ...acpiHeaderMembers(VIOT_DESCRIPTION),
-    // Node Offset is 48 when the nodes follow the header.
-    ...nodeArrayMembers({
-      count: { label: 'Node count', type: u16le },
-      offset: { label: 'Node offset', type: u16le },
-      reserved: { size: 8, show: 'int' },
-      nodes,
-      paddingLabel: 'Padding',
-    }),
-  ],
-  codes: {
-    [BinCode.offsetOutside]: ViotDecodeCode.nodeOffset,
-    [BinCode.countShort]: ViotDecodeCode.nodeCount,
-    [BinCode.danglingReference]: ViotDecodeCode.outputNode,
-  },
-});
+/**
+ * The VIOT's structure declarations, built on the first call (a run that
+ * reads no VIOT builds none; issue 21). Constants, node types and codes stay
+ * at load.
+ */
+function declare() {
+  /** The node header's reserved byte; `reserved` is left for the body's reserved bytes. */
+  const headerReserved = reserved('Reserved', 1, 'int', 'headerReserved');
+
+  /** A node: the common header, then its body, which iasl prints as a group of its own (a blank line between). */
+  function node(name: string, typeName: string, tag: number, [first, ...body]: [Member, ...Member[]]): StructSpec {
+    return struct({
+      name,
+      typeName,
+      tag,
+      members: [tagField('Type', u8, tag, TYPE_TITLES[tag]!), headerReserved, lengthField('Length', u16le), { ...first, block: true }, ...body],
+    });
+  }
+
+  /**
+   * Output Node: offset from the start of the table to an IOMMU node (type 3 or
+   * 4); one that starts no node is `viot-output-node`.
+   */
+  const outputNode = referenceField('Output node', u16le, 'nodes', 'outputNode');
+
+  const pciRange = node('PciRange', 'ViotPciRange', ViotNodeType.PCI_RANGE, [
+    // Endpoint ID of the first BDF; Linux adds (segment − PCI Segment start) << 16 + (BDF − PCI BDF start).
+    field('endpointStart', 'Endpoint start', u32le),
+    field('segmentStart', 'PCI Segment start', u16le),
+    field('segmentEnd', 'PCI Segment end', u16le),
+    // Inclusive, bus << 8 | devfn, in every segment of the range.
+    field('bdfStart', 'PCI BDF start', u16le),
+    field('bdfEnd', 'PCI BDF end', u16le),
+    outputNode,
+    reserved('Reserved', 6, 'int'),
+  ]);
+
+  const mmioEndpoint = node('MmioEndpoint', 'ViotMmioEndpoint', ViotNodeType.MMIO_ENDPOINT, [
+    field('endpoint', 'Endpoint', u32le),
+    // Matched against the platform device's first MMIO resource.
+    field('baseAddress', 'Base address', u64le),
+    outputNode,
+    reserved('Reserved', 6, 'int'),
+  ]);
+
+  const virtioIommuPci = node('VirtioIommuPci', 'ViotVirtioIommuPci', ViotNodeType.VIRTIO_IOMMU_PCI, [
+    field('segment', 'PCI Segment', u16le),
+    // bus << 8 | devfn, as the OS numbers the bus when it reads the table.
+    field('bdf', 'PCI BDF number', u16le),
+    reserved('Reserved', 8, 'int'),
+  ]);
+
+  const virtioIommuMmio = node('VirtioIommuMmio', 'ViotVirtioIommuMmio', ViotNodeType.VIRTIO_IOMMU_MMIO, [
+    reserved('Reserved', 4, 'int'),
+    field('baseAddress', 'Base address', u64le),
+  ]);
+
+  const NODE_SPECS: readonly StructSpec[] = [pciRange, mmioEndpoint, virtioIommuPci, virtioIommuMmio];
+
+  /**
+   * The node list: Type alone picks the declaration, as Linux reads it (the
+   * byte after it is reserved). A node of a reserved type, or one too short
+   * for its type, is kept as its header and raw bytes.
+   */
+  const nodes = union({
+    name: 'Node',
+    tag: { key: 'type', label: 'Type', type: u8, offset: 0 },
+    length: { label: 'Length', type: u16le, offset: 2 },
+    variants: NODE_SPECS,
+    unknownTitle: UNKNOWN_TITLE,
+    headerGap: headerReserved,
+    // iasl prints the header, then this line instead of the body (whose bytes are in the Raw Table Data dump).
+    unknownNote: { header: 'before', text: (tag) => `\n*** Unknown VIOT node type 0x${hexUpper(tag, 1)}` },
+  });
+
+  /** The VIOT: the ACPI header, Node Count and Node Offset, 8 reserved bytes, then the nodes. */
+  const viotSpec: StructSpec = struct({
+    name: 'VIOT',
+    typeName: 'ViotTable',
+    members: [
+      ...acpiHeaderMembers(VIOT_DESCRIPTION),
+      // Node Offset is 48 when the nodes follow the header.
+      ...nodeArrayMembers({
+        count: { label: 'Node count', type: u16le },
+        offset: { label: 'Node offset', type: u16le },
+        reserved: { size: 8, show: 'int' },
+        nodes,
+        paddingLabel: 'Padding',
+      }),
+    ],
+    codes: {
+      [BinCode.offsetOutside]: ViotDecodeCode.nodeOffset,
+      [BinCode.countShort]: ViotDecodeCode.nodeCount,
+      [BinCode.danglingReference]: ViotDecodeCode.outputNode,
+    },
+  });
+  return { pciRange, mmioEndpoint, virtioIommuPci, virtioIommuMmio, NODE_SPECS, nodes, viotSpec };
+}
+
+/** The VIOT's structure declarations (built on the first call). */
+export const viotDeclarations: () => ReturnType<typeof declare> = once(declare);
+
+/** The VIOT table's declaration. */
+export const viotSpec = (): StructSpec => viotDeclarations().viotSpec;

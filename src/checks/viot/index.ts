@@ -5,43 +5,7 @@
  * (table-findings.ts). The resolver's other codes (a short endpoint or IOMMU
  * node, ...) are listed by the runner under their own codes.
  */
-import { ViotDecodeCode } from '../../acpi/viot/spec.js';
-import { findingChecks, type FindingRow } from '../table-findings.js';
+import { findingChecks } from '../table-findings.js';
+import { VIOT_FINDINGS } from './finding-rows.js';
 
-const ROWS: readonly FindingRow[] = [
-  {
-    id: ViotDecodeCode.nodeOffset,
-    severity: 'error',
-    from: 'decode',
-    description: 'the header\'s Node Offset lies inside the 48-byte header or past the table end: Linux finds no node',
-  },
-  {
-    id: ViotDecodeCode.nodeCount,
-    severity: 'error',
-    from: 'decode',
-    description: 'the table ends before Node Count nodes: Linux stops there, and the nodes it expected are not in the table',
-  },
-  {
-    id: ViotDecodeCode.outputNode,
-    severity: 'error',
-    from: 'decode',
-    // Linux's walk then finds no IOMMU node there: the same fault, said by live-endpoints.ts.
-    sameFault: ['viot-output-dangling'],
-    description: 'an endpoint\'s Output Node is not the offset of a node: Linux drops the endpoint ("No IOMMU node found")',
-  },
-  {
-    id: 'viot-output-not-iommu',
-    severity: 'error',
-    decode: 'shown',
-    description: 'an endpoint\'s Output Node names a node that is not an IOMMU: Linux drops the endpoint ("No IOMMU node found")',
-  },
-  {
-    id: 'viot-iommu-not-found',
-    severity: 'error',
-    from: 'map',
-    needsTopology: true,
-    description: 'with a topology: an endpoint\'s Output Node names a virtio-iommu-pci at a BDF where the topology has no PCI function; Linux drops the endpoint',
-  },
-];
-
-export const VIOT_CHECKS = findingChecks('VIOT', ROWS);
+export const VIOT_CHECKS = findingChecks(VIOT_FINDINGS);
