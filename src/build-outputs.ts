@@ -96,10 +96,9 @@ const MAP_FORMS: readonly { name: string; description: string; form: MapFormat }
 ];
 
 /**
- * The map outputs of a build, rendered on demand: `build` hands them to the
- * output set as they are (io/atomic-write.ts FileData), so that each text is
- * written to its temporary file and dropped before the next is rendered
- * (at a million endpoints the four are hundreds of MB).
+ * The map outputs of a build as whole texts, each rendered when its `data`
+ * is called (buildOutputs with `maps`: the library's and the page's build,
+ * which hand the texts on). `build` itself writes mapFiles' pieces instead.
  */
 export function mapOutputs(resolved: ResolvedTopology): { name: string; description: string; data: () => string }[] {
   return MAP_FORMS.map(({ name, description, form }) => ({ name, description, data: () => renderMap(resolved, form) }));
